@@ -1,0 +1,320 @@
+/* Text output for people, in the shape ruff users know: a location line, the
+ * source line with a caret underline, the fix as a small diff, a summary.
+ * `--statistics` prints one line per rule instead. Colour only when asked. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "writer.h"
+
+#define TAB_WIDTH 4
+#define REPLACEMENT_CHAR "\xEF\xBF\xBD"
+/* Above this many cells the line diff falls back to "all removed, all added". */
+#define MAX_DIFF_CELLS (1u << 22)
+
+#define STYLE_BOLD "1"
+#define STYLE_CODE "1;31"
+#define STYLE_CARET "1;31"
+#define STYLE_GUTTER "1;34"
+#define STYLE_FIX "1;36"
+#define STYLE_DEL "31"
+#define STYLE_ADD "32"
+
+typedef struct {
+  FILE *out;
+  bool color;
+} text_out;
+
+static void paint(const text_out *t, const char *style, const char *s, size_t len) {
+  if (t->color) fprintf(t->out, "\033[%sm", style);
+  fwrite(s, 1, len, t->out);
+  if (t->color) fputs("\033[0m", t->out);
+}
+
+static void paints(const text_out *t, const char *style, const char *s) {
+  paint(t, style, s, strlen(s));
+}
+
+static unsigned digits(uint32_t n) {
+  unsigned d = 1;
+  while (n >= 10) n /= 10, d++;
+  return d;
+}
+
+/* ---- source line and caret --------------------------------------------- */
+
+/* Length of the UTF-8 character at s (at most n bytes), or 0 when the bytes
+ * there are not one valid character. *units gets its UTF-16 length. */
+static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *units) {
+  size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+  if (len == 0 || len > n) return 0;
+  for (size_t i = 1; i < len; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))) return 0;
+  if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))) return 0;
+  *units = len == 4 ? 2 : 1;
+  return len;
+}
+
+typedef struct {
+  ol_buf text;   /* the line as displayed: tabs expanded, bad bytes replaced */
+  ol_buf marks;  /* spaces and carets, cell for cell under text */
+  uint32_t cells; /* display width so far */
+  size_t marks_end; /* marks up to the last caret */
+} snippet;
+
+static void snippet_add(snippet *sn, const char *bytes, size_t len, uint32_t width, bool marked) {
+  ol_buf_add(&sn->text, bytes, len);
+  for (uint32_t i = 0; i < width; i++) ol_buf_putc(&sn->marks, marked ? '^' : ' ');
+  sn->cells += width;
+  if (marked) sn->marks_end = sn->marks.len;
+}
+
+/* Adds the character at s (n bytes left), advancing the UTF-16 column *u16;
+ * returns how many bytes it took. */
+static size_t snippet_char(snippet *sn, const unsigned char *s, size_t n, uint32_t *u16, bool mark) {
+  uint32_t units = 1;
+  size_t len = utf8_char(s, n, &units);
+  if (s[0] == '\t') {
+    uint32_t w = TAB_WIDTH - sn->cells % TAB_WIDTH;
+    snippet_add(sn, "        ", w, w, mark);
+  } else if (len == 0 || s[0] < 0x20 || s[0] == 0x7F) {
+    snippet_add(sn, REPLACEMENT_CHAR, 3, 1, mark);
+  } else {
+    snippet_add(sn, (const char *)s, len, 1, mark);
+  }
+  *u16 += units;
+  return len ? len : 1;
+}
+
+/* A region on several lines is underlined to the end of its first line; an
+ * empty one gets one caret at its start. */
+static bool in_region(const ol_region *r, uint32_t u16) {
+  if (u16 < r->col) return false;
+  if (r->end_line > r->line) return true;
+  return u16 < r->end_col || (r->end_col <= r->col && u16 == r->col);
+}
+
+static void snippet_build(snippet *sn, const char *line, const ol_region *r) {
+  const unsigned char *s = (const unsigned char *)line;
+  size_t n = strlen(line);
+  uint32_t u16 = 1;
+  for (size_t i = 0; i < n;) i += snippet_char(sn, s + i, n - i, &u16, in_region(r, u16));
+  if (sn->marks_end == 0) { /* the region starts at or past the end of the line */
+    while (sn->marks.len < sn->cells) ol_buf_putc(&sn->marks, ' ');
+    ol_buf_putc(&sn->marks, '^');
+    sn->marks_end = sn->marks.len;
+  }
+}
+
+static void put_gutter(const text_out *t, unsigned width, uint32_t line) {
+  char g[32];
+  if (line)
+    snprintf(g, sizeof g, "%*u |", (int)width, (unsigned)line);
+  else
+    snprintf(g, sizeof g, "%*s |", (int)width, "");
+  paints(t, STYLE_GUTTER, g);
+}
+
+static void put_source(const text_out *t, const ol_finding *f, unsigned width) {
+  snippet sn = {0};
+  snippet_build(&sn, f->line_text, &f->region);
+  put_gutter(t, width, 0);
+  fputc('\n', t->out);
+  put_gutter(t, width, f->region.line);
+  if (sn.text.len) fprintf(t->out, " %s", sn.text.s);
+  fputc('\n', t->out);
+  put_gutter(t, width, 0);
+  fputc(' ', t->out);
+  size_t first = strspn(sn.marks.s, " ");
+  fwrite(sn.marks.s, 1, first, t->out);
+  paint(t, STYLE_CARET, sn.marks.s + first, sn.marks_end - first);
+  fputc('\n', t->out);
+  put_gutter(t, width, 0);
+  fputc('\n', t->out);
+  ol_buf_free(&sn.text);
+  ol_buf_free(&sn.marks);
+}
+
+/* ---- fix diff ---------------------------------------------------------- */
+
+typedef struct {
+  const char *s;
+  size_t len;
+} line_ref;
+typedef OL_VEC(line_ref) line_vec;
+
+static void split_lines(const char *text, line_vec *v) {
+  while (text && *text) {
+    size_t n = strcspn(text, "\n");
+    size_t len = n && text[n - 1] == '\r' ? n - 1 : n;
+    ol_vec_push(v, ((line_ref){text, len}));
+    text += n + (text[n] == '\n');
+  }
+}
+
+static bool same_line(line_ref a, line_ref b) {
+  return a.len == b.len && memcmp(a.s, b.s, a.len) == 0;
+}
+
+static void put_diff_line(const text_out *t, unsigned indent, char sign, line_ref l) {
+  fprintf(t->out, "%*s", (int)indent, "");
+  const char *style = sign == '-' ? STYLE_DEL : STYLE_ADD;
+  if (sign == ' ' || !t->color) {
+    fprintf(t->out, "%c %.*s\n", sign, (int)l.len, l.s);
+    return;
+  }
+  fprintf(t->out, "\033[%sm%c %.*s\033[0m\n", style, sign, (int)l.len, l.s);
+}
+
+/* lcs[i * (m + 1) + j] = length of the longest common subsequence of a[i..]
+ * and b[j..]; walking it from (0, 0) gives a minimal line diff. */
+static uint32_t *lcs_table(const line_vec *a, const line_vec *b) {
+  size_t n = a->len, m = b->len;
+  if ((n + 1) * (m + 1) > MAX_DIFF_CELLS) return NULL;
+  uint32_t *L = ol_calloc((n + 1) * (m + 1), sizeof *L);
+  for (size_t i = n; i-- > 0;)
+    for (size_t j = m; j-- > 0;) {
+      uint32_t down = L[(i + 1) * (m + 1) + j], right = L[i * (m + 1) + j + 1];
+      L[i * (m + 1) + j] = same_line(a->items[i], b->items[j]) ? L[(i + 1) * (m + 1) + j + 1] + 1
+                           : down >= right                      ? down
+                                                                : right;
+    }
+  return L;
+}
+
+static void put_diff(const text_out *t, unsigned indent, const char *before, const char *after) {
+  line_vec a = {0}, b = {0};
+  split_lines(before, &a);
+  split_lines(after, &b);
+  uint32_t *L = lcs_table(&a, &b);
+  size_t i = 0, j = 0, m = b.len;
+  while (i < a.len || j < b.len) {
+    if (L && i < a.len && j < b.len && same_line(a.items[i], b.items[j])) {
+      put_diff_line(t, indent, ' ', a.items[i++]);
+      j++;
+    } else if (i < a.len && (j == b.len || !L || L[(i + 1) * (m + 1) + j] >= L[i * (m + 1) + j + 1])) {
+      put_diff_line(t, indent, '-', a.items[i++]);
+    } else {
+      put_diff_line(t, indent, '+', b.items[j++]);
+    }
+  }
+  ol_free(L);
+  ol_vec_free(&a);
+  ol_vec_free(&b);
+}
+
+static void put_fix(const text_out *t, const ol_fix *fix, unsigned width) {
+  fprintf(t->out, "%*s", (int)width + 1, "");
+  char label[32];
+  snprintf(label, sizeof label, "= fix (%s):", fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");
+  paints(t, STYLE_FIX, label);
+  fprintf(t->out, " %s\n", fix->description ? fix->description : "");
+  put_diff(t, width + 3, fix->before, fix->after);
+}
+
+/* ---- findings and summary ---------------------------------------------- */
+
+static void put_finding(const text_out *t, const ol_finding *f, bool show_fixes) {
+  const ol_region *r = &f->region;
+  paints(t, STYLE_BOLD, f->path ? f->path : "-");
+  fprintf(t->out, ":%u:%u: ", (unsigned)r->line, (unsigned)r->col);
+  paints(t, STYLE_CODE, f->rule ? f->rule->code : "ORM000");
+  fprintf(t->out, " %s\n", f->message ? f->message : "");
+  unsigned width = digits(r->line);
+  if (f->line_text) put_source(t, f, width);
+  if (f->fix && show_fixes) put_fix(t, f->fix, width);
+  fputc('\n', t->out);
+}
+
+static const char *note_word(ol_note_level level) {
+  switch (level) {
+  case OL_NOTE_ERROR: return "error";
+  case OL_NOTE_INFO: return "note";
+  default: return "warning";
+  }
+}
+
+static void put_note(const text_out *t, const ol_notification *n) {
+  if (n->path) paints(t, STYLE_BOLD, n->path);
+  if (n->path && n->line) fprintf(t->out, ":%u", (unsigned)n->line);
+  fprintf(t->out, "%s%s: %s\n", n->path ? ": " : "", note_word(n->level), n->message ? n->message : "");
+}
+
+static void put_summary(const text_out *t, const ol_report *report) {
+  size_t safe = 0, unsafe = 0, total = report->n_findings + report->findings_dropped;
+  for (size_t i = 0; i < report->n_findings; i++) {
+    const ol_fix *fix = report->findings[i].fix;
+    if (!fix) continue;
+    if (fix->applicability == OL_FIX_SAFE)
+      safe++;
+    else
+      unsafe++;
+  }
+  if (report->findings_dropped)
+    fprintf(t->out, "%zu more findings were left out (at most %zu are reported per run).\n",
+            report->findings_dropped, report->n_findings);
+  if (total == 0) {
+    paints(t, STYLE_BOLD, "All checks passed!");
+    fputc('\n', t->out);
+    return;
+  }
+  fprintf(t->out, "Found %zu finding%s", total, total == 1 ? "" : "s");
+  if (safe + unsafe) fprintf(t->out, " (%zu fixable with --fix, %zu with --unsafe-fixes)", safe, unsafe);
+  fputs(".\n", t->out);
+}
+
+/* ---- statistics -------------------------------------------------------- */
+
+typedef struct {
+  const char *code, *name;
+  size_t count;
+  bool fixable;
+} rule_count;
+typedef OL_VEC(rule_count) count_vec;
+
+static void count_finding(count_vec *v, const ol_finding *f) {
+  const char *code = f->rule ? f->rule->code : "ORM000";
+  size_t i = 0;
+  while (i < v->len && strcmp(v->items[i].code, code) != 0) i++;
+  if (i == v->len) ol_vec_push(v, ((rule_count){code, f->rule ? f->rule->name : "", 0, false}));
+  v->items[i].count++;
+  v->items[i].fixable |= f->fix != NULL;
+}
+
+static int by_count_then_code(const void *pa, const void *pb) {
+  const rule_count *a = pa, *b = pb;
+  if (a->count != b->count) return a->count > b->count ? -1 : 1;
+  return strcmp(a->code, b->code);
+}
+
+static void put_statistics(const text_out *t, const ol_report *report) {
+  count_vec v = {0};
+  for (size_t i = 0; i < report->n_findings; i++) count_finding(&v, &report->findings[i]);
+  if (v.len) qsort(v.items, v.len, sizeof *v.items, by_count_then_code);
+  int count_width = v.len ? (int)digits((uint32_t)v.items[0].count) : 1;
+  for (size_t i = 0; i < v.len; i++) {
+    const rule_count *c = &v.items[i];
+    fprintf(t->out, "%*zu\t", count_width, c->count);
+    paints(t, STYLE_CODE, c->code);
+    fprintf(t->out, "\t%s%s\n", c->fixable ? "[*] " : "    ", c->name);
+  }
+  ol_vec_free(&v);
+}
+
+static int write_text(FILE *out, const ol_report *report, const ol_write_opts *opts) {
+  const text_out t = {out, opts->color};
+  if (opts->statistics) {
+    put_statistics(&t, report);
+  } else {
+    for (size_t i = 0; i < report->n_findings; i++)
+      put_finding(&t, &report->findings[i], opts->show_fixes);
+    for (size_t i = 0; i < report->n_notes; i++) put_note(&t, &report->notes[i]);
+    put_summary(&t, report);
+  }
+  if (fflush(out) == EOF || ferror(out)) return -1;
+  return 0;
+}
+
+const ol_writer ol_writer_text = {"text", write_text};
