@@ -1,0 +1,1 @@
+"""Business logic behind the API blueprints, one module per product area."""
