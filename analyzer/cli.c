@@ -1,0 +1,155 @@
+/* Command-line options (see ol_cli_usage). */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "rule.h"
+
+const char ol_cli_usage[] =
+    "Usage: ormlint [OPTIONS] [PATH ...]\n"
+    "       ormlint rule CODE\n"
+    "\n"
+    "Finds slow SQLAlchemy/Flask ORM patterns (N+1 queries, lazy loads in loops,\n"
+    "serial counts) in Python code, with fixes. PATH defaults to '.'.\n"
+    "\n"
+    "Options:\n"
+    "  --format FORMAT        text (default), sarif, json or github\n"
+    "  -o, --output FILE      write the report to FILE instead of standard output\n"
+    "  --select CODES         only these rules (codes or prefixes, comma-separated; ALL)\n"
+    "  --ignore CODES         not these rules\n"
+    "  --fix                  apply safe fixes\n"
+    "  --unsafe-fixes         with --fix or --diff, apply unsafe fixes too\n"
+    "  --diff                 print the fixes as a unified diff; change nothing\n"
+    "  --statistics           count findings per rule instead of listing them\n"
+    "  --exit-zero            exit 0 even when there are findings\n"
+    "  -q, --quiet            print findings only\n"
+    "  --session-names REGEX  PCRE2 pattern for session receivers (dotted names)\n"
+    "  -j, --jobs N           threads (default: one per core)\n"
+    "  --color WHEN           auto (default), always or never\n"
+    "  --version              print the version\n"
+    "  -h, --help             print this help\n"
+    "\n"
+    "Exit status: 0 no findings, 1 findings, 2 error.\n";
+
+static char **split_codes(const char *s, size_t *n, ol_error *err, const char *opt) {
+  char **out = NULL;
+  *n = 0;
+  char *copy = ol_strdup(s);
+  for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+    while (*tok == ' ') tok++;
+    size_t len = strlen(tok);
+    while (len && tok[len - 1] == ' ') tok[--len] = '\0';
+    if (!len) continue;
+    bool known = !strcmp(tok, "ALL");
+    for (size_t i = 0; !known && i < ol_rule_count(); i++)
+      known = !strncmp(ol_rule_metas()[i].code, tok, len);
+    if (!known && strncmp("ORM", tok, len) != 0) {
+      ol_error_set(err, "", 0, "%s: unknown rule code or prefix '%s'", opt, tok);
+      ol_free(copy);
+      for (size_t i = 0; i < *n; i++) ol_free(out[i]);
+      ol_free(out);
+      *n = 0;
+      return NULL;
+    }
+    out = ol_realloc(out, (*n + 1) * sizeof(char *));
+    out[(*n)++] = ol_strdup(tok);
+  }
+  ol_free(copy);
+  return out ? out : ol_calloc(1, sizeof(char *));
+}
+
+/* --name VALUE or --name=VALUE. */
+static const char *value_of(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(argv[*i], name, n) != 0) return NULL;
+  if (argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (argv[*i][n] != '\0') return NULL;
+  if (*i + 1 >= argc) return "";
+  return argv[++*i];
+}
+
+static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error *err) {
+  const char *a = argv[*i], *v = NULL;
+  if (!strcmp(a, "--fix")) c->fix = true;
+  else if (!strcmp(a, "--unsafe-fixes")) c->unsafe_fixes = true;
+  else if (!strcmp(a, "--diff")) c->config.diff = true;
+  else if (!strcmp(a, "--statistics")) c->statistics = true;
+  else if (!strcmp(a, "--exit-zero")) c->exit_zero = true;
+  else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) c->quiet = true;
+  else if (!strcmp(a, "-h") || !strcmp(a, "--help")) c->command = OL_CMD_HELP;
+  else if (!strcmp(a, "--version")) c->command = OL_CMD_VERSION;
+  else if ((v = value_of(argc, argv, i, "--format"))) c->format = v;
+  else if ((v = value_of(argc, argv, i, "--output")) || (v = value_of(argc, argv, i, "-o"))) c->output = v;
+  else if ((v = value_of(argc, argv, i, "--select"))) {
+    if (!(c->config.select = split_codes(v, &c->config.n_select, err, "--select"))) return OL_ERR_USAGE;
+  } else if ((v = value_of(argc, argv, i, "--ignore"))) {
+    if (!(c->config.ignore = split_codes(v, &c->config.n_ignore, err, "--ignore"))) return OL_ERR_USAGE;
+  } else if ((v = value_of(argc, argv, i, "--session-names"))) {
+    ol_free(c->config.session_names);
+    c->config.session_names = ol_strdup(v);
+  } else if ((v = value_of(argc, argv, i, "--jobs")) || (v = value_of(argc, argv, i, "-j"))) {
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < 1 || n > 256) {
+      ol_error_set(err, "", 0, "--jobs: expected a number from 1 to 256, got '%s'", v);
+      return OL_ERR_USAGE;
+    }
+    c->config.jobs = (int)n;
+  } else if ((v = value_of(argc, argv, i, "--color"))) {
+    if (!strcmp(v, "auto")) c->color = -1;
+    else if (!strcmp(v, "always")) c->color = 1;
+    else if (!strcmp(v, "never")) c->color = 0;
+    else {
+      ol_error_set(err, "", 0, "--color: expected auto, always or never, got '%s'", v);
+      return OL_ERR_USAGE;
+    }
+  } else {
+    ol_error_set(err, "", 0, "unknown option '%s' (see ormlint --help)", a);
+    return OL_ERR_USAGE;
+  }
+  if (v && !*v) {
+    ol_error_set(err, "", 0, "%s needs a value", a);
+    return OL_ERR_USAGE;
+  }
+  return OL_OK;
+}
+
+ol_status ol_cli_parse(int argc, char **argv, ol_cli *c, ol_error *err) {
+  memset(c, 0, sizeof *c);
+  ol_config_init(&c->config);
+  c->format = "text";
+  c->color = -1;
+  c->paths = ol_calloc((size_t)argc + 1, sizeof(char *));
+  int i = 1;
+  if (argc > 1 && !strcmp(argv[1], "rule")) {
+    if (argc != 3) {
+      ol_error_set(err, "", 0, "usage: ormlint rule CODE");
+      return OL_ERR_USAGE;
+    }
+    c->command = OL_CMD_RULE;
+    c->rule = argv[2];
+    return OL_OK;
+  }
+  bool options_done = false;
+  for (; i < argc; i++) {
+    if (!options_done && !strcmp(argv[i], "--")) options_done = true;
+    else if (!options_done && argv[i][0] == '-' && argv[i][1]) {
+      if (parse_option(argc, argv, &i, c, err) != OL_OK) return OL_ERR_USAGE;
+    } else c->paths[c->n_paths++] = argv[i];
+  }
+  if (strcmp(c->format, "text") && strcmp(c->format, "sarif") && strcmp(c->format, "json") &&
+      strcmp(c->format, "github")) {
+    ol_error_set(err, "", 0, "--format: expected text, sarif, json or github, got '%s'", c->format);
+    return OL_ERR_USAGE;
+  }
+  c->config.fix_mode = (c->fix || c->config.diff) ? (c->unsafe_fixes ? OL_FIXMODE_UNSAFE : OL_FIXMODE_SAFE)
+                                                  : OL_FIXMODE_NONE;
+  return ol_config_compile(&c->config, err);
+}
+
+void ol_cli_free(ol_cli *c) {
+  ol_config_free(&c->config);
+  ol_free(c->paths);
+}

@@ -1,0 +1,29 @@
+/* Command-line parsing into an ol_cli; nothing else. */
+#ifndef OL_CLI_H
+#define OL_CLI_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "status.h"
+
+typedef enum { OL_CMD_CHECK, OL_CMD_RULE, OL_CMD_HELP, OL_CMD_VERSION } ol_command;
+
+typedef struct {
+  ol_command command;
+  ol_config config;
+  const char *format; /* text, sarif, json, github */
+  const char *output; /* -o FILE, NULL for stdout */
+  const char *rule;   /* for `ormlint rule CODE` */
+  bool fix, unsafe_fixes, statistics, exit_zero, quiet;
+  int color;          /* -1 auto, 0 never, 1 always */
+  char **paths;       /* borrowed from argv */
+  size_t n_paths;
+} ol_cli;
+
+/* Fills cli from argv. OL_ERR_USAGE with err filled on a bad command line. */
+ol_status ol_cli_parse(int argc, char **argv, ol_cli *cli, ol_error *err);
+void ol_cli_free(ol_cli *cli);
+extern const char ol_cli_usage[];
+
+#endif

@@ -1,0 +1,204 @@
+/* Discovery of Python files and of the project root. */
+#include "discover.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const SKIP_DIRS[] = {
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache",
+    ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv",
+    ".vscode", "__pypackages__", "_build", "buck-out", "dist", "node_modules", "site-packages", "venv",
+    "__pycache__", ".ormlint_cache", NULL};
+
+static void note(ol_discovery *d, ol_note_level level, const char *path, char *message) {
+  ol_notification n = {.level = level, .path = ol_strdup(path), .message = message};
+  ol_vec_push(&d->notes, n);
+}
+
+char *ol_path_absolute(const char *path) {
+  ol_buf b = {0};
+  if (path[0] != '/') {
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd)) ol_buf_puts(&b, cwd);
+  }
+  ol_buf_putc(&b, '/');
+  ol_buf_puts(&b, path);
+  /* Normalise: drop "." and empty parts, resolve ".." lexically. */
+  char *raw = ol_buf_take(&b);
+  char *out = ol_malloc(strlen(raw) + 2);
+  size_t len = 0;
+  for (char *part = strtok(raw, "/"); part; part = strtok(NULL, "/")) {
+    if (!strcmp(part, ".")) continue;
+    if (!strcmp(part, "..")) {
+      while (len > 0 && out[len - 1] != '/') len--;
+      if (len > 0) len--;
+      continue;
+    }
+    out[len++] = '/';
+    memcpy(out + len, part, strlen(part));
+    len += strlen(part);
+  }
+  if (!len) out[len++] = '/';
+  out[len] = '\0';
+  ol_free(raw);
+  return out;
+}
+
+char *ol_path_relative(const char *root, const char *abs) {
+  size_t rl = strlen(root);
+  if (!strcmp(root, "/")) return ol_strdup(abs + 1);
+  if (!strncmp(abs, root, rl) && abs[rl] == '/') return ol_strdup(abs + rl + 1);
+  if (!strcmp(abs, root)) return ol_strdup(".");
+  return ol_strdup(abs);
+}
+
+static bool is_project_dir(const ol_fs *fs, const char *dir) {
+  static const char *const markers[] = {"pyproject.toml", "setup.cfg", ".git", NULL};
+  struct stat st;
+  for (const char *const *m = markers; *m; m++) {
+    char *p = ol_format("%s/%s", strcmp(dir, "/") ? dir : "", *m);
+    bool ok = fs->stat(p, &st) == 0;
+    ol_free(p);
+    if (ok) return true;
+  }
+  return false;
+}
+
+char *ol_project_root(const ol_fs *fs, const char *path) {
+  char *abs = ol_path_absolute(path);
+  struct stat st;
+  if (fs->stat(abs, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    char *slash = strrchr(abs, '/');
+    if (slash == abs) slash[1] = '\0';
+    else *slash = '\0';
+  }
+  char *dir = ol_strdup(abs);
+  for (;;) {
+    if (is_project_dir(fs, dir)) {
+      ol_free(abs);
+      return dir;
+    }
+    char *slash = strrchr(dir, '/');
+    if (!slash || !strcmp(dir, "/")) break;
+    if (slash == dir) slash[1] = '\0';
+    else *slash = '\0';
+  }
+  ol_free(dir);
+  return abs;
+}
+
+static bool skip_dir(const ol_fs *fs, const char *path, const char *name) {
+  for (const char *const *s = SKIP_DIRS; *s; s++)
+    if (!strcmp(name, *s)) return true;
+  char *cfg = ol_format("%s/pyvenv.cfg", path); /* a virtualenv under any name */
+  struct stat st;
+  bool venv = fs->stat(cfg, &st) == 0;
+  ol_free(cfg);
+  return venv;
+}
+
+static bool ends_with_py(const char *name) {
+  size_t n = strlen(name);
+  return n > 3 && !strcmp(name + n - 3, ".py");
+}
+
+static void add_file(ol_discovery *d, const char *path, bool explicit_file) {
+  ol_found f = {.path = ol_strdup(path), .abs = ol_path_absolute(path), .explicit_file = explicit_file};
+  ol_vec_push(&d->files, f);
+}
+
+typedef struct {
+  dev_t dev;
+  ino_t ino;
+} dir_id;
+
+static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
+  OL_VEC(char *) todo = {0};
+  OL_VEC(dir_id) seen = {0};
+  ol_vec_push(&todo, ol_strdup(top));
+  while (todo.len) {
+    char *dir = todo.items[--todo.len];
+    struct stat st;
+    bool loop = false;
+    if (fs->stat(dir, &st) == 0) {
+      for (size_t i = 0; i < seen.len; i++)
+        if (seen.items[i].dev == st.st_dev && seen.items[i].ino == st.st_ino) loop = true;
+      if (!loop) ol_vec_push(&seen, ((dir_id){st.st_dev, st.st_ino}));
+    }
+    DIR *dh = loop ? NULL : fs->opendir(dir);
+    if (!dh && !loop) {
+      note(d, OL_NOTE_ERROR, dir, ol_format("cannot read directory: %s", strerror(errno)));
+      d->io_error = true;
+    }
+    for (struct dirent *e; dh && (e = readdir(dh));) {
+      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+      char *p = ol_format("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+      struct stat lst, tst;
+      if (fs->lstat(p, &lst) != 0) {
+        ol_free(p);
+        continue;
+      }
+      bool link = S_ISLNK(lst.st_mode);
+      bool target_ok = !link || fs->stat(p, &tst) == 0;
+      const struct stat *s = link ? &tst : &lst;
+      if (!target_ok) {
+        if (ends_with_py(e->d_name)) note(d, OL_NOTE_WARNING, p, ol_strdup("skipped: broken symbolic link"));
+      } else if (S_ISDIR(s->st_mode)) {
+        if (!skip_dir(fs, p, e->d_name)) {
+          ol_vec_push(&todo, p);
+          p = NULL;
+        }
+      } else if (ends_with_py(e->d_name)) {
+        add_file(d, p, false); /* non-regular files are reported when read */
+      }
+      ol_free(p);
+    }
+    if (dh) closedir(dh);
+    ol_free(dir);
+  }
+  ol_vec_free(&todo);
+  ol_vec_free(&seen);
+}
+
+void ol_discover(const ol_fs *fs, const char *path, ol_discovery *d) {
+  struct stat st;
+  if (fs->stat(path, &st) != 0) {
+    note(d, OL_NOTE_ERROR, path, ol_format("cannot read: %s", strerror(errno)));
+    d->io_error = true;
+    return;
+  }
+  if (S_ISDIR(st.st_mode)) walk_dir(fs, path, d);
+  else add_file(d, path, true);
+}
+
+static int by_abs(const void *a, const void *b) { return strcmp(((const ol_found *)a)->abs, ((const ol_found *)b)->abs); }
+
+void ol_discovery_finish(ol_discovery *d) {
+  qsort(d->files.items, d->files.len, sizeof(ol_found), by_abs);
+  size_t out = 0;
+  for (size_t i = 0; i < d->files.len; i++) {
+    if (out && !strcmp(d->files.items[out - 1].abs, d->files.items[i].abs)) {
+      d->files.items[out - 1].explicit_file |= d->files.items[i].explicit_file;
+      ol_free(d->files.items[i].path);
+      ol_free(d->files.items[i].abs);
+      continue;
+    }
+    d->files.items[out++] = d->files.items[i];
+  }
+  d->files.len = out;
+}
+
+void ol_discovery_free(ol_discovery *d) {
+  for (size_t i = 0; i < d->files.len; i++) {
+    ol_free(d->files.items[i].path);
+    ol_free(d->files.items[i].abs);
+  }
+  ol_vec_free(&d->files);
+  for (size_t i = 0; i < d->notes.len; i++) {
+    ol_free(d->notes.items[i].path);
+    ol_free(d->notes.items[i].message);
+  }
+  ol_vec_free(&d->notes);
+}

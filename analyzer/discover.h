@@ -1,0 +1,40 @@
+/* Finding the files to analyse: walk the given paths for .py files, skip
+ * VCS, virtualenv and cache directories, never follow a symlink loop, and
+ * find the project root the index is built from. */
+#ifndef OL_DISCOVER_H
+#define OL_DISCOVER_H
+
+#include <stdbool.h>
+
+#include "alloc.h"
+#include "finding.h"
+#include "fsys.h"
+
+typedef struct {
+  char *path;    /* as given, or joined from a given directory */
+  char *abs;     /* absolute, normalised */
+  bool explicit_file; /* named on the command line */
+} ol_found;
+
+typedef struct {
+  OL_VEC(ol_found) files; /* sorted by abs, unique */
+  OL_VEC(ol_notification) notes;
+  bool io_error; /* a path was missing or unreadable */
+} ol_discovery;
+
+/* Adds the files under path (a file or a directory). */
+void ol_discover(const ol_fs *fs, const char *path, ol_discovery *d);
+/* Sorts and removes duplicates. */
+void ol_discovery_finish(ol_discovery *d);
+void ol_discovery_free(ol_discovery *d);
+
+/* Absolute, normalised form of path (no symlink resolution); caller frees. */
+char *ol_path_absolute(const char *path);
+/* The project root for path: nearest directory at or above it holding
+ * pyproject.toml, setup.cfg or .git, else path itself (its directory for a
+ * file). Caller frees. */
+char *ol_project_root(const ol_fs *fs, const char *path);
+/* abs relative to root ('/'-separated), or abs itself when outside. Caller frees. */
+char *ol_path_relative(const char *root, const char *abs);
+
+#endif

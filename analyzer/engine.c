@@ -1,0 +1,203 @@
+/* The scan: discovery, pass 1 on every core, the project index, the checks. */
+#include "engine_internal.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "walk.h"
+
+ol_engine *ol_engine_new(const ol_config *cfg, const ol_fs *fs) {
+  ol_engine *e = ol_calloc(1, sizeof *e);
+  e->cfg = cfg;
+  e->fs = fs;
+  e->parser = ol_parser_new();
+  return e;
+}
+
+static void unit_free(ol_unit *u) {
+  ol_free(u->path);
+  ol_free(u->rel);
+  ol_facts_free(&u->facts);
+  if (u->have_src) ol_source_free(&u->src);
+}
+
+void ol_engine_free(ol_engine *e) {
+  if (!e) return;
+  for (size_t i = 0; i < e->units.len; i++) unit_free(&e->units.items[i]);
+  ol_vec_free(&e->units);
+  ol_index_free(&e->index);
+  ts_parser_delete(e->parser);
+  ol_free(e->root);
+  ol_free(e);
+}
+
+void ol_notes_add(ol_notes *notes, ol_note_level level, const char *path, uint32_t line, char *message) {
+  ol_notification n = {.level = level, .path = ol_strdup(path), .line = line, .message = message};
+  ol_vec_push(notes, n);
+}
+
+void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src, ol_file_facts *facts) {
+  TSTree *tree = ol_parse(p, src->bytes, src->len);
+  ol_walk_file(cfg, tree, src->bytes, src->len, facts);
+  ts_tree_delete(tree);
+}
+
+/* ---- pass 1, in parallel ------------------------------------------------ */
+
+typedef struct {
+  ol_engine *e;
+  atomic_size_t next;
+} pass1_job;
+
+static void pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
+  ol_source src;
+  u->status = ol_source_read(e->fs, u->path, &src, &u->err);
+  if (u->status != OL_OK) return;
+  ol_engine_facts(e->cfg, p, &src, &u->facts);
+  u->error_line = u->facts.parse_errors ? ol_source_line(&src, u->facts.first_error_byte) : 0;
+  u->bad_utf8_line = src.first_bad_utf8;
+  if (u->checked && u->facts.queries.len) {
+    u->src = src;
+    u->have_src = true;
+    u->src.rel = ol_strdup(u->rel);
+  } else {
+    ol_source_free(&src);
+  }
+}
+
+static void *pass1_worker(void *arg) {
+  pass1_job *job = arg;
+  TSParser *p = ol_parser_new();
+  for (;;) {
+    size_t i = atomic_fetch_add(&job->next, 1);
+    if (i >= job->e->units.len) break;
+    pass1_unit(job->e, p, &job->e->units.items[i]);
+  }
+  ts_parser_delete(p);
+  return NULL;
+}
+
+static void pass1(ol_engine *e) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t n = e->cfg->jobs > 0 ? (size_t)e->cfg->jobs : (size_t)(cores > 0 ? cores : 1);
+  if (n > e->units.len) n = e->units.len ? e->units.len : 1;
+  pass1_job job = {.e = e};
+  atomic_init(&job.next, 0);
+  if (n <= 1) {
+    pass1_worker(&job);
+    return;
+  }
+  pthread_t *t = ol_calloc(n, sizeof *t);
+  size_t started = 0;
+  for (; started < n; started++)
+    if (pthread_create(&t[started], NULL, pass1_worker, &job) != 0) break;
+  if (!started) pass1_worker(&job);
+  for (size_t i = 0; i < started; i++) pthread_join(t[i], NULL);
+  ol_free(t);
+}
+
+/* ---- scan ---------------------------------------------------------------- */
+
+static void add_units(ol_engine *e, ol_discovery *d, bool checked) {
+  for (size_t i = 0; i < d->files.len; i++) {
+    ol_unit u = {.path = ol_strdup(d->files.items[i].path), .rel = ol_path_relative(e->root, d->files.items[i].abs),
+                 .checked = checked};
+    ol_vec_push(&e->units, u);
+  }
+}
+
+/* Units: the checked files, then the rest of the project (index only). */
+static void gather(ol_engine *e, char *const *paths, size_t n, ol_notes *notes, bool *io_error) {
+  ol_discovery check = {0}, project = {0};
+  for (size_t i = 0; i < n; i++) ol_discover(e->fs, paths[i], &check);
+  ol_discovery_finish(&check);
+  add_units(e, &check, true);
+  char *first_abs = ol_path_absolute(paths[0]);
+  bool whole = n == 1 && !strcmp(first_abs, e->root);
+  ol_free(first_abs);
+  if (!whole) {
+    ol_discover(e->fs, e->root, &project);
+    ol_discovery_finish(&project);
+    for (size_t i = 0; i < project.files.len; i++) {
+      const ol_found *f = &project.files.items[i];
+      bool dup = false;
+      for (size_t j = 0; j < check.files.len && !dup; j++) dup = !strcmp(check.files.items[j].abs, f->abs);
+      if (dup) continue;
+      ol_unit u = {.path = ol_strdup(f->path), .rel = ol_path_relative(e->root, f->abs)};
+      ol_vec_push(&e->units, u);
+    }
+  }
+  for (size_t i = 0; i < check.notes.len; i++) {
+    ol_vec_push(notes, check.notes.items[i]);
+  }
+  check.notes.len = 0;
+  *io_error = check.io_error;
+  ol_discovery_free(&check);
+  ol_discovery_free(&project);
+}
+
+static void unit_notes(const ol_unit *u, ol_notes *notes, bool *io_error) {
+  if (!u->checked) return;
+  if (u->status == OL_ERR_IO) {
+    ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0, ol_strdup(u->err.message));
+    *io_error = true;
+    return;
+  }
+  if (u->status == OL_ERR_SKIP) {
+    ol_notes_add(notes, OL_NOTE_WARNING, u->rel, u->err.line, ol_strdup(u->err.message));
+    return;
+  }
+  uint32_t bad = u->bad_utf8_line;
+  if (bad) ol_notes_add(notes, OL_NOTE_WARNING, u->rel, bad, ol_format("invalid UTF-8 on line %u: analysed as far as it parses", bad));
+  uint32_t errors = u->facts.parse_errors, line = u->error_line;
+  if (errors) {
+    ol_notes_add(notes, OL_NOTE_WARNING, u->rel, line,
+                 ol_format("syntax error on line %u (%u error node%s): the rest of the file was analysed", line,
+                           errors, errors == 1 ? "" : "s"));
+  }
+}
+
+void ol_engine_check_unit(ol_engine *e, const ol_source *src, const char *rel, const ol_file_facts *facts,
+                          ol_findings *out, ol_notes *notes) {
+  ol_drafts drafts = {0};
+  ol_rule_ctx ctx = {.path = rel, .source = src, .src = src->bytes, .len = src->len, .facts = facts,
+                     .index = &e->index, .out = &drafts};
+  for (size_t r = 0; ol_rules[r]; r++) {
+    const ol_rule_meta *meta = &ol_rule_metas()[r];
+    if (ol_config_selects(e->cfg, meta->code)) ol_rules[r]->check(&ctx, meta);
+  }
+  ol_fixes_from_drafts(e->parser, src, rel, facts->parse_errors, &drafts, out, notes);
+  ol_drafts_free(&drafts);
+}
+
+ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out) {
+  static char *const here[] = {"."};
+  if (!n) paths = here, n = 1;
+  memset(out, 0, sizeof *out);
+  e->root = ol_project_root(e->fs, paths[0]);
+  ol_notes notes = {0};
+  ol_findings findings = {0};
+  bool io_error = false;
+  gather(e, paths, n, &notes, &io_error);
+  pass1(e);
+  for (size_t i = 0; i < e->units.len; i++) ol_index_add(&e->index, e->units.items[i].rel, &e->units.items[i].facts);
+  ol_index_link(&e->index);
+  for (size_t i = 0; i < e->units.len; i++) {
+    ol_unit *u = &e->units.items[i];
+    unit_notes(u, &notes, &io_error);
+    if (u->checked && u->status == OL_OK) out->files_analyzed++;
+    if (u->have_src) ol_engine_check_unit(e, &u->src, u->rel, &u->facts, &findings, &notes);
+  }
+  out->findings = findings.items;
+  out->n_findings = findings.len;
+  out->notes = notes.items;
+  out->n_notes = notes.len;
+  out->execution_successful = !io_error;
+  out->root = ol_strdup(e->root);
+  ol_report_sort(out);
+  return io_error ? OL_ERR_IO : OL_OK;
+}

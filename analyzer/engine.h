@@ -1,0 +1,41 @@
+/* The engine: paths -> discover -> read -> parse -> facts -> index -> link
+ * -> check -> findings. It never prints and never exits; the CLI and the
+ * language server drive it and decide what to do with its report. */
+#ifndef OL_ENGINE_H
+#define OL_ENGINE_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "finding.h"
+#include "fsys.h"
+#include "status.h"
+
+#define OL_MAX_RESULTS 25000
+
+typedef struct ol_engine ol_engine;
+
+/* cfg and fs are borrowed and must outlive the engine. */
+ol_engine *ol_engine_new(const ol_config *cfg, const ol_fs *fs);
+void ol_engine_free(ol_engine *e);
+
+/* Analyses paths (files or directories) with the index built from the whole
+ * project around the first one. Fills *out (the caller frees it with
+ * ol_report_free). Missing or unreadable paths are notifications and make
+ * report.execution_successful false; analysis goes on. */
+ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out);
+
+typedef struct {
+  size_t fixed;     /* findings whose fix was applied */
+  size_t files;     /* files changed */
+  size_t refused;   /* fixes refused: the file changed, the result did not parse, or writing failed */
+} ol_fix_stats;
+
+/* Applies the fixes the config's fix mode allows to the files of report,
+ * in bounded rounds, re-analysing each file after each round. With diff
+ * set, writes a unified diff there and changes nothing on disk; otherwise
+ * writes each file atomically. Replaces report's findings with those that
+ * remain. Problems become notifications in report. */
+void ol_engine_apply(ol_engine *e, ol_report *report, FILE *diff, ol_fix_stats *stats);
+
+#endif

@@ -1,0 +1,383 @@
+/* Query recognition (DESIGN.md "Query execution"): which expressions are
+ * queries, sessions or statements, which calls execute SQL, and, for each
+ * executing site, the filters a batching fix could key on. */
+#include <ctype.h>
+#include <string.h>
+
+#include "walk_internal.h"
+
+static const char *const TERMINALS[] = {"all",          "first",       "one",        "one_or_none",
+                                        "scalar",       "count",       "get",        "first_or_404",
+                                        "get_or_404",   "one_or_404",  "paginate",   "delete",
+                                        "update",       NULL};
+static const char *const BUILDERS[] = {
+    "filter",        "filter_by",       "join",         "outerjoin",     "options",      "order_by",
+    "limit",         "offset",          "group_by",     "having",        "distinct",     "with_entities",
+    "add_columns",   "add_entity",      "select_from",  "enable_eagerloads", "execution_options",
+    "params",        "yield_per",       "union",        "union_all",     "intersect",    "except_",
+    "correlate",     "autoflush",       "populate_existing", "with_for_update", "from_self",
+    "reset_joinpoint", "where",         "with_parent",  "slice",         "with_hint",    "prefix_with",
+    "suffix_with",   "enable_assertions", "join_from",  "outerjoin_from", "with_labels",  "order_by",
+    "with_session",  "set_label_style", "filter_by",    NULL};
+/* Builders a keyed batch can keep: they do not change which rows match a key. */
+static const char *const BATCH_SAFE[] = {"filter", "filter_by", "where", "options", "order_by",
+                                         "execution_options", "populate_existing", "autoflush",
+                                         "enable_eagerloads", NULL};
+static const char *const SESSION_EXEC[] = {"execute", "scalars", "scalar", "get", "get_one", NULL};
+static const char *const DB_HELPERS[] = {"get_or_404", "first_or_404", "one_or_404", "paginate", NULL};
+static const char *const ITER_CONSUMERS[] = {"list", "tuple", "set", "frozenset", "sorted", "enumerate",
+                                             "zip", "any", "all", "sum", "min", "max", "map",
+                                             "filter", "dict", NULL};
+static const char *const SESSION_WRITES[] = {"add", "add_all", "delete", "merge", "commit", "flush",
+                                             "bulk_save_objects", "bulk_insert_mappings",
+                                             "bulk_update_mappings", NULL};
+
+static bool in_list(const char *const *list, const char *s, size_t len) {
+  for (; *list; list++)
+    if (strlen(*list) == len && memcmp(*list, s, len) == 0) return true;
+  return false;
+}
+
+static bool node_in_list(const ol_walker *w, TSNode n, const char *const *list) {
+  return !ts_node_is_null(n) && in_list(list, w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+}
+
+static bool matches(const ol_walker *w, const pcre2_code *re, TSNode n) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (e - s > 200) return false;
+  /* Only plain dotted names can be sessions; skip calls and subscripts quickly. */
+  for (uint32_t i = s; i < e; i++) {
+    unsigned char c = (unsigned char)w->src[i];
+    if (!(isalnum(c) || c == '_' || c == '.' || c >= 0x80)) return false;
+  }
+  return ol_re_match(re, w->src + s, e - s);
+}
+
+static TSNode unwrap(const ol_walker *w, TSNode n) {
+  for (int i = 0; i < 64 && !ts_node_is_null(n); i++) {
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k != OL_K_parenthesized_expression && k != OL_K_await) break;
+    n = ts_node_named_child(n, 0);
+  }
+  return n;
+}
+
+static bool is_capword_name(const ol_walker *w, TSNode n) {
+  ol_kind k = ol_kind_of(w->sx, n);
+  if (k == OL_K_attribute) n = ol_child(w->sx, n, OL_F_attribute);
+  else if (k != OL_K_identifier) return false;
+  if (ts_node_is_null(n)) return false;
+  unsigned char c = (unsigned char)w->src[ts_node_start_byte(n)];
+  return isupper(c);
+}
+
+/* Whether an argument list selects func.count(...) / count(...). */
+static bool args_count(const ol_walker *w, TSNode args) {
+  if (ts_node_is_null(args)) return false;
+  uint32_t s = ts_node_start_byte(args), e = ts_node_end_byte(args);
+  return memmem(w->src + s, e - s, "count(", 6) != NULL;
+}
+
+static ol_valinfo entity_of_args(const ol_walker *w, TSNode args, ol_val kind) {
+  ol_valinfo v = {.kind = kind};
+  if (ts_node_is_null(args)) return v;
+  v.count = args_count(w, args);
+  uint32_t n = ts_node_named_child_count(args);
+  if (n == 1) {
+    TSNode a = ts_node_named_child(args, 0);
+    if (is_capword_name(w, a)) {
+      v.one_entity = true;
+      v.entity = a;
+    }
+  }
+  return v;
+}
+
+static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth);
+
+static ol_valinfo classify_at(ol_walker *w, TSNode n, int depth) {
+  ol_valinfo none = {0};
+  n = unwrap(w, n);
+  if (ts_node_is_null(n) || depth > 200) return none;
+  switch (ol_kind_of(w->sx, n)) {
+  case OL_K_identifier:
+    if (matches(w, w->cfg->session_re, n)) return (ol_valinfo){.kind = OL_VAL_SESSION};
+    if (matches(w, w->cfg->db_re, n)) return (ol_valinfo){.kind = OL_VAL_DB};
+    if (ol_node_text_is(w, n, "select") || ol_node_text_is(w, n, "Session")) return none;
+    return (ol_valinfo){.kind = ol_scope_lookup(w, ol_node_hash(w, n))};
+  case OL_K_attribute: {
+    TSNode obj = ol_child(w->sx, n, OL_F_object), attr = ol_child(w->sx, n, OL_F_attribute);
+    if (ol_node_text_is(w, attr, "query") && is_capword_name(w, obj))
+      return (ol_valinfo){.kind = OL_VAL_QUERY, .one_entity = true, .entity = obj};
+    if (matches(w, w->cfg->session_re, n)) return (ol_valinfo){.kind = OL_VAL_SESSION};
+    if (matches(w, w->cfg->db_re, n)) return (ol_valinfo){.kind = OL_VAL_DB};
+    return none;
+  }
+  case OL_K_call:
+    return classify_call(w, n, depth);
+  case OL_K_list:
+  case OL_K_list_comprehension:
+    return (ol_valinfo){.kind = OL_VAL_LIST};
+  default:
+    return none;
+  }
+}
+
+static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
+  ol_valinfo none = {0};
+  TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
+  ol_kind fk = ol_kind_of(w->sx, fn);
+  if (fk == OL_K_identifier) {
+    if (ol_node_text_is(w, fn, "select")) return entity_of_args(w, args, OL_VAL_SELECT);
+    if (ol_node_text_is(w, fn, "list") || ol_node_text_is(w, fn, "sorted")) return (ol_valinfo){.kind = OL_VAL_LIST};
+    return none;
+  }
+  if (fk != OL_K_attribute) return none;
+  TSNode obj = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
+  if (ol_node_text_is(w, m, "select") && ol_node_text_is(w, obj, "sa"))
+    return entity_of_args(w, args, OL_VAL_SELECT);
+  ol_valinfo recv = classify_at(w, obj, depth + 1);
+  if (recv.kind == OL_VAL_SESSION && ol_node_text_is(w, m, "query")) return entity_of_args(w, args, OL_VAL_QUERY);
+  if (recv.kind == OL_VAL_QUERY && node_in_list(w, m, BUILDERS)) {
+    if (ol_node_text_is(w, m, "with_entities") || ol_node_text_is(w, m, "add_columns") ||
+        ol_node_text_is(w, m, "add_entity")) {
+      recv.one_entity = false;
+      recv.count |= args_count(w, args);
+    }
+    return recv;
+  }
+  if (recv.kind == OL_VAL_QUERY && ol_node_text_is(w, m, "all")) return (ol_valinfo){.kind = OL_VAL_LIST};
+  if (recv.kind == OL_VAL_SELECT) return recv; /* select(...).where(...)... */
+  return none;
+}
+
+ol_valinfo ol_classify(ol_walker *w, TSNode n) { return classify_at(w, n, 0); }
+
+/* ---- sites ------------------------------------------------------------- */
+
+static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, const char *method, int loop) {
+  TSNode parent = ts_node_parent(span_node);
+  bool awaited = !ts_node_is_null(parent) && ol_kind_of(w->sx, parent) == OL_K_await;
+  if (awaited) span_node = parent;
+  ol_query_site s = {.span = ol_node_span(span_node), .how = how, .loop = loop, .dep_loop = -1,
+                     .hoist_loop = -1, .awaited = awaited};
+  snprintf(s.method, sizeof s.method, "%s", method);
+  ol_vec_push(&w->out->queries, s);
+  ol_site_temp t = {0};
+  ol_collect_names(w, span_node, &t.free);
+  ol_vec_push(&w->site_tmp, t);
+  return &w->out->queries.items[w->out->queries.len - 1];
+}
+
+static ol_site_temp *site_tmp_last(ol_walker *w) { return &w->site_tmp.items[w->site_tmp.len - 1]; }
+
+static void add_candidate(ol_walker *w, ol_span key, ol_span cut, ol_span swap, TSNode col) {
+  ol_key_candidate c = {.key = key, .cut = cut, .swap = swap, .column = ol_node_text(w, col)};
+  ol_vec_push(&site_tmp_last(w)->candidates, c);
+}
+
+/* filter_by(col=key, ...): each keyword is a candidate; cutting it removes
+ * the keyword and a comma, or the whole `.filter_by(...)` when it is alone. */
+static void candidates_filter_by(ol_walker *w, TSNode fn, TSNode args) {
+  uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode kw = ts_node_named_child(args, i);
+    if (ol_kind_of(w->sx, kw) != OL_K_keyword_argument) continue;
+    ol_span cut;
+    if (n == 1) cut = (ol_span){ts_node_end_byte(ol_child(w->sx, fn, OL_F_object)), ts_node_end_byte(args)};
+    else if (i + 1 < n) cut = (ol_span){ts_node_start_byte(kw), ts_node_start_byte(ts_node_named_child(args, i + 1))};
+    else cut = (ol_span){ts_node_end_byte(ts_node_named_child(args, i - 1)), ts_node_end_byte(kw)};
+    add_candidate(w, ol_node_span(ol_child(w->sx, kw, OL_F_value)), cut, (ol_span){0},
+                  ol_child(w->sx, kw, OL_F_name));
+  }
+}
+
+/* filter(E.col == key, ...) / where(...): `E.col == key` (or `key == E.col`). */
+static void candidates_compare(ol_walker *w, TSNode args, TSNode entity) {
+  uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode cmp = ts_node_named_child(args, i);
+    if (ol_kind_of(w->sx, cmp) != OL_K_comparison_operator || ts_node_named_child_count(cmp) != 2) continue;
+    TSNode op = ts_node_child(cmp, 1);
+    if (ts_node_end_byte(op) - ts_node_start_byte(op) != 2 || memcmp(w->src + ts_node_start_byte(op), "==", 2)) continue;
+    for (int side = 0; side < 2; side++) {
+      TSNode col = ts_node_named_child(cmp, (uint32_t)side), key = ts_node_named_child(cmp, (uint32_t)!side);
+      if (ol_kind_of(w->sx, col) != OL_K_attribute) continue;
+      TSNode obj = ol_child(w->sx, col, OL_F_object);
+      uint32_t ol = ts_node_end_byte(obj) - ts_node_start_byte(obj);
+      if (ol != ts_node_end_byte(entity) - ts_node_start_byte(entity) ||
+          memcmp(w->src + ts_node_start_byte(obj), w->src + ts_node_start_byte(entity), ol) != 0)
+        continue;
+      add_candidate(w, ol_node_span(key), (ol_span){0}, ol_node_span(cmp), ol_child(w->sx, col, OL_F_attribute));
+      break;
+    }
+  }
+}
+
+/* Walks a query or select chain down from `top`, collecting key candidates.
+ * Returns false when a builder changes which rows match a key (limit, join...). */
+static bool collect_chain(ol_walker *w, TSNode top, TSNode entity) {
+  TSNode n = unwrap(w, top);
+  for (int depth = 0; depth < 200; depth++) {
+    if (ol_kind_of(w->sx, n) != OL_K_call) return true;
+    TSNode fn = ol_child(w->sx, n, OL_F_function), args = ol_child(w->sx, n, OL_F_arguments);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute) return true; /* select(E) */
+    TSNode m = ol_child(w->sx, fn, OL_F_attribute);
+    if (ol_node_text_is(w, m, "query")) return true; /* session.query(E) */
+    if (!node_in_list(w, m, BATCH_SAFE)) return false;
+    if (ol_node_text_is(w, m, "filter_by")) candidates_filter_by(w, fn, args);
+    else if (!ol_node_text_is(w, m, "options") && !ol_node_text_is(w, m, "order_by"))
+      candidates_compare(w, args, entity);
+    n = unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  return false;
+}
+
+static void set_batch_base(ol_walker *w, ol_query_site *s, ol_batch_mode mode, TSNode rows, TSNode use,
+                           TSNode entity) {
+  s->batch.mode = mode;
+  s->batch.rows = ol_node_span(rows);
+  s->batch.use = ol_node_span(use);
+  s->batch.entity = ol_node_text(w, entity);
+  s->batch.uses_select = w->imports_select;
+}
+
+/* Reads the result of session.scalars(...): `.first()` / `.all()` directly on it. */
+static ol_batch_mode result_reader(ol_walker *w, TSNode site, TSNode *use) {
+  TSNode attr = ts_node_parent(site);
+  if (ts_node_is_null(attr) || ol_kind_of(w->sx, attr) != OL_K_attribute) return OL_BATCH_NONE;
+  TSNode call = ts_node_parent(attr);
+  if (ts_node_is_null(call) || ol_kind_of(w->sx, call) != OL_K_call) return OL_BATCH_NONE;
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  if (ts_node_named_child_count(args) != 0) return OL_BATCH_NONE;
+  *use = call;
+  TSNode m = ol_child(w->sx, attr, OL_F_attribute);
+  if (ol_node_text_is(w, m, "first")) return OL_BATCH_FIRST;
+  if (ol_node_text_is(w, m, "all")) return OL_BATCH_ALL;
+  return OL_BATCH_NONE;
+}
+
+static void shape_terminal(ol_walker *w, ol_query_site *s, TSNode call, TSNode recv, ol_valinfo v, TSNode m) {
+  if (!v.one_entity || v.count) return;
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  if (ol_node_text_is(w, m, "get") && ts_node_named_child_count(args) == 1 &&
+      ol_kind_of(w->sx, ts_node_named_child(args, 0)) != OL_K_keyword_argument) {
+    set_batch_base(w, s, OL_BATCH_GET, recv, call, v.entity);
+    s->batch.key = ol_node_span(ts_node_named_child(args, 0));
+    s->batch.append_filter = true;
+    if (!collect_chain(w, recv, v.entity)) s->batch.mode = OL_BATCH_NONE;
+    return;
+  }
+  ol_batch_mode mode = ol_node_text_is(w, m, "first") ? OL_BATCH_FIRST
+                       : ol_node_text_is(w, m, "all") ? OL_BATCH_ALL
+                                                      : OL_BATCH_NONE;
+  if (mode == OL_BATCH_NONE || ts_node_named_child_count(args) != 0) return;
+  set_batch_base(w, s, mode, recv, call, v.entity);
+  s->batch.append_filter = true;
+  if (!collect_chain(w, recv, v.entity)) s->batch.mode = OL_BATCH_NONE;
+}
+
+static void shape_session(ol_walker *w, ol_query_site *s, TSNode call, TSNode recv, TSNode m) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  if (ol_node_text_is(w, m, "get") && ts_node_named_child_count(args) == 2) {
+    TSNode ent = ts_node_named_child(args, 0), key = ts_node_named_child(args, 1);
+    if (!is_capword_name(w, ent) || ol_kind_of(w->sx, key) == OL_K_keyword_argument) return;
+    set_batch_base(w, s, OL_BATCH_GET, call, call, ent);
+    s->batch.key = ol_node_span(key);
+    s->batch.session_get = true;
+    s->batch.session = ol_node_span(recv);
+    return;
+  }
+  if (!ol_node_text_is(w, m, "scalars") || ts_node_named_child_count(args) != 1) return;
+  TSNode stmt = ts_node_named_child(args, 0);
+  ol_valinfo v = ol_classify(w, stmt);
+  if (v.kind != OL_VAL_SELECT || !v.one_entity || v.count) return;
+  TSNode use = call;
+  ol_batch_mode mode = result_reader(w, s->awaited ? ts_node_parent(call) : call, &use);
+  if (mode == OL_BATCH_NONE) return;
+  set_batch_base(w, s, mode, call, use, v.entity);
+  if (!collect_chain(w, stmt, v.entity)) s->batch.mode = OL_BATCH_NONE;
+}
+
+void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
+  TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
+  ol_kind fk = ol_kind_of(w->sx, fn);
+  if (fk == OL_K_identifier && node_in_list(w, fn, ITER_CONSUMERS) && ts_node_named_child_count(args) >= 1) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+      ol_valinfo v = ol_classify(w, ts_node_named_child(args, i));
+      if (v.kind != OL_VAL_QUERY) continue;
+      ol_query_site *s = add_site(w, call, OL_EXEC_ITERATE, "iterate", loop);
+      s->is_count = v.count;
+      if (v.entity.id) s->entity = ol_node_text(w, v.entity);
+      return;
+    }
+    return;
+  }
+  if (fk != OL_K_attribute) return;
+  TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
+  uint32_t ms = ts_node_start_byte(m), ml = ts_node_end_byte(m) - ms;
+  if (ml >= 24) return;
+  char method[24];
+  memcpy(method, w->src + ms, ml);
+  method[ml] = '\0';
+  bool terminal = in_list(TERMINALS, method, ml), session_exec = in_list(SESSION_EXEC, method, ml),
+       helper = in_list(DB_HELPERS, method, ml);
+  if (!terminal && !session_exec && !helper) return;
+  ol_valinfo v = ol_classify(w, recv);
+  if (terminal && v.kind == OL_VAL_QUERY) {
+    ol_query_site *s = add_site(w, call, OL_EXEC_TERMINAL, method, loop);
+    s->is_count = v.count || strcmp(method, "count") == 0;
+    if (v.entity.id) s->entity = ol_node_text(w, v.entity);
+    shape_terminal(w, s, call, recv, v, m);
+  } else if (session_exec && v.kind == OL_VAL_SESSION) {
+    ol_query_site *s = add_site(w, call, OL_EXEC_SESSION, method, loop);
+    s->is_count = args_count(w, args);
+    TSNode first = ts_node_named_child(args, 0);
+    ol_valinfo sv = ts_node_is_null(first) ? (ol_valinfo){0} : ol_classify(w, first);
+    if (sv.entity.id) s->entity = ol_node_text(w, sv.entity);
+    else if (strcmp(method, "get") == 0 && !ts_node_is_null(first)) s->entity = ol_node_text(w, first);
+    shape_session(w, s, call, recv, m);
+  } else if (helper && v.kind == OL_VAL_DB) {
+    ol_query_site *s = add_site(w, call, OL_EXEC_DB_HELPER, method, loop);
+    TSNode first = ts_node_named_child(args, 0);
+    if (!ts_node_is_null(first) && is_capword_name(w, first)) s->entity = ol_node_text(w, first);
+  }
+}
+
+void ol_exec_check_subscript(ol_walker *w, TSNode sub, int loop) {
+  ol_valinfo v = ol_classify(w, ol_child(w->sx, sub, OL_F_value));
+  if (v.kind != OL_VAL_QUERY) return;
+  ol_query_site *s = add_site(w, sub, OL_EXEC_SUBSCRIPT, "subscript", loop);
+  if (v.entity.id) s->entity = ol_node_text(w, v.entity);
+}
+
+void ol_exec_check_iterable(ol_walker *w, TSNode iterable, int loop) {
+  ol_valinfo v = ol_classify(w, iterable);
+  if (v.kind != OL_VAL_QUERY) return;
+  ol_query_site *s = add_site(w, iterable, OL_EXEC_ITERATE, "iterate", loop);
+  s->is_count = v.count;
+  site_tmp_last(w)->bare_iter = true;
+  if (v.entity.id) s->entity = ol_node_text(w, v.entity);
+  if (!v.one_entity || v.count) return;
+  set_batch_base(w, s, OL_BATCH_ALL, iterable, iterable, v.entity);
+  s->batch.append_filter = true;
+  if (!collect_chain(w, iterable, v.entity)) s->batch.mode = OL_BATCH_NONE;
+}
+
+bool ol_exec_is_session_write(ol_walker *w, TSNode call) {
+  TSNode fn = ol_child(w->sx, call, OL_F_function);
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute) return false;
+  TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
+  ol_valinfo v = ol_classify(w, recv);
+  if (v.kind == OL_VAL_SESSION && node_in_list(w, m, SESSION_WRITES)) return true;
+  if (v.kind == OL_VAL_SESSION && ol_node_text_is(w, m, "execute")) {
+    TSNode arg = unwrap(w, ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0));
+    if (ol_kind_of(w->sx, arg) == OL_K_call) {
+      TSNode f = ol_child(w->sx, arg, OL_F_function);
+      static const char *const DML[] = {"insert", "update", "delete", "text", NULL};
+      if (ol_kind_of(w->sx, f) == OL_K_attribute) f = ol_child(w->sx, f, OL_F_attribute);
+      return node_in_list(w, f, DML);
+    }
+  }
+  return v.kind == OL_VAL_QUERY && (ol_node_text_is(w, m, "delete") || ol_node_text_is(w, m, "update"));
+}

@@ -1,0 +1,111 @@
+/* Facts: what pass 1 keeps of a file once its tree is freed. The walk
+ * records loops, the queries it saw executed (with the loop they run in and
+ * the shape a batching fix needs), session writes and model classes; rules
+ * decide on these facts with the project index and never see a tree. */
+#ifndef OL_FACTS_H
+#define OL_FACTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "alloc.h"
+
+typedef struct {
+  uint32_t start, end; /* byte offsets; start == end means absent */
+} ol_span;
+
+static inline bool ol_span_empty(ol_span s) { return s.start == s.end; }
+
+typedef enum {
+  OL_LOOP_FOR,           /* for / async for statement */
+  OL_LOOP_WHILE,         /* while statement, condition included */
+  OL_LOOP_COMPREHENSION, /* list/set/dict comprehension, generator expression */
+  OL_LOOP_CALLBACK,      /* a lambda called per element by map/filter/sorted/min/max */
+} ol_loop_kind;
+
+typedef struct {
+  ol_loop_kind kind;
+  int parent;      /* index of the enclosing loop in the same function, or -1 */
+  ol_span header;  /* `for x in y` / `while c` / the comprehension's first clause / the call */
+  ol_span node;    /* the whole loop statement, comprehension or call */
+  ol_span stmt;    /* the statement holding the loop: code a fix adds goes before it */
+  bool stmt_starts_line;  /* only indentation precedes stmt on its line */
+  ol_span target;  /* loop variable(s); empty for while and callbacks */
+  ol_span iterable; /* the first clause's iterable; empty for while */
+  bool iterable_is_list; /* a name bound to a list in this scope: safe to iterate twice */
+  bool writes_session;   /* the loop adds, deletes, commits, flushes or bulk-writes */
+  ol_span scope;   /* the enclosing function (or module): where new names must be free */
+} ol_loop;
+
+typedef enum {
+  OL_EXEC_TERMINAL,  /* .all() .first() ... on a query */
+  OL_EXEC_SESSION,   /* session.execute/scalars/scalar/get */
+  OL_EXEC_DB_HELPER, /* db.get_or_404/first_or_404/one_or_404/paginate */
+  OL_EXEC_ITERATE,   /* a query iterated: for, comprehension, list(q) ... */
+  OL_EXEC_SUBSCRIPT, /* q[0], q[:10] */
+} ol_exec_how;
+
+/* How one key-filtered query can become one IN query keyed by the loop variable. */
+typedef enum {
+  OL_BATCH_NONE,
+  OL_BATCH_FIRST, /* first match per key, in the query's order */
+  OL_BATCH_ALL,   /* every match per key, in the query's order */
+  OL_BATCH_GET,   /* primary-key lookup */
+} ol_batch_mode;
+
+typedef struct {
+  ol_batch_mode mode;
+  ol_span rows;     /* the expression that yields the rows when iterated, keyed filter removed */
+  ol_span cut;      /* inside rows: text to remove (the key kwarg, `.filter_by(..)` or `.get(..)`) */
+  ol_span swap;     /* inside rows: the comparison to replace with `<col>.in_(keys)` */
+  ol_span key;      /* the key expression, e.g. `b.chef_id` */
+  ol_span use;      /* the whole expression the loop reads (replaced by the dict lookup) */
+  char *entity;     /* "Chef" */
+  char *column;     /* "chef_id"; NULL for GET until the index gives the primary key */
+  bool append_filter; /* add `.filter(Entity.column.in_(keys))` after rows (1.x chains) */
+  bool session_get;   /* `session.get(M, key)`: rows is built from the session */
+  ol_span session;    /* the session expression, for session_get */
+  bool uses_select;   /* the file imports `select`: build 2.0-style rows */
+} ol_batch;
+
+typedef struct {
+  ol_span span;      /* the executing expression */
+  ol_exec_how how;
+  char method[24];   /* "first", "scalars", "iterate", "subscript" ... */
+  bool is_count;     /* a count query: ORM003's, not ORM001's */
+  bool awaited;
+  int loop;          /* innermost loop it runs in on every iteration, or -1 */
+  int dep_loop;      /* innermost enclosing loop it depends on, or -1 */
+  char *dep_name;    /* the name that makes it depend on dep_loop */
+  int hoist_loop;    /* outermost loop it can be hoisted out of, or -1 */
+  char *no_hoist_why; /* why it stays in a loop it does not depend on */
+  ol_batch batch;    /* how it batches over loop `loop` (mode NONE: see batch_why) */
+  char *batch_why;
+  char *entity;      /* model name when known ("Chef"), else NULL */
+} ol_query_site;
+
+/* A class as pass 1 saw it, for the project index. */
+typedef struct {
+  char *name;
+  char **bases; /* dotted base expressions as written */
+  size_t n_bases;
+  char **pk;    /* primary-key column attribute names, in order */
+  size_t n_pk;
+  bool abstract;
+  bool declares_declarative_base; /* `X = declarative_base()` assigns, recorded as a class-like fact */
+  uint32_t line;
+} ol_class_fact;
+
+typedef struct {
+  ol_arena arena; /* every string in the facts */
+  OL_VEC(ol_loop) loops;
+  OL_VEC(ol_query_site) queries;
+  OL_VEC(ol_class_fact) classes;
+  OL_VEC(char *) declarative_bases; /* names bound to declarative_base()/registry().generate_base() */
+  uint32_t parse_errors;
+  uint32_t first_error_byte;
+} ol_file_facts;
+
+void ol_facts_free(ol_file_facts *f);
+
+#endif

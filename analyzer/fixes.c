@@ -1,0 +1,193 @@
+/* From drafts to findings: positions, the Before/After snippets, and the
+ * proof every fix must pass before it is offered — applied to the file, the
+ * result re-parsed, and refused if it adds a syntax error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+
+static int by_start(const void *a, const void *b) {
+  const ol_edit *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
+}
+
+char *ol_fixes_apply_edits(const char *src, uint32_t len, const ol_replacement *edits, size_t n, uint32_t *out_len) {
+  ol_buf b = {0};
+  uint32_t at = 0;
+  for (size_t i = 0; i < n; i++) {
+    ol_buf_add(&b, src + at, edits[i].deleted.byte_offset - at);
+    ol_buf_puts(&b, edits[i].inserted);
+    at = edits[i].deleted.byte_offset + edits[i].deleted.byte_length;
+  }
+  ol_buf_add(&b, src + at, len - at);
+  if (out_len) *out_len = (uint32_t)b.len;
+  return ol_buf_take(&b);
+}
+
+static uint32_t line_end_of(const ol_source *src, uint32_t off) {
+  uint32_t line = ol_source_line(src, off > 0 && off == src->len ? off - 1 : off);
+  if (off > 0 && (src->bytes[off - 1] == '\n' || src->bytes[off - 1] == '\r') && off == src->line_starts[line - 1])
+    return off; /* already at a line start: the block ended with its newline */
+  return line < src->n_lines ? src->line_starts[line] : src->len;
+}
+
+/* Removes the common leading indentation of every non-blank line. */
+static char *dedent(const char *text) {
+  size_t common = (size_t)-1;
+  for (const char *line = text; *line;) {
+    size_t ind = strspn(line, " \t");
+    size_t len = strcspn(line, "\n");
+    if (ind < len && ind < common) common = ind;
+    line += len + (line[len] == '\n');
+  }
+  if (common == (size_t)-1) common = 0;
+  ol_buf b = {0};
+  for (const char *line = text; *line;) {
+    size_t len = strcspn(line, "\n");
+    size_t cut = len < common ? len : common;
+    ol_buf_add(&b, line + cut, len - cut);
+    if (line[len] == '\n') ol_buf_putc(&b, '\n');
+    line += len + (line[len] == '\n');
+  }
+  return ol_buf_take(&b);
+}
+
+static bool parses_cleanly(TSParser *p, const char *text, uint32_t len, uint32_t allowed) {
+  TSTree *t = ol_parse(p, text, len);
+  uint32_t errors = ol_tree_error_count(ts_tree_root_node(t), NULL);
+  ts_tree_delete(t);
+  return errors <= allowed;
+}
+
+/* Builds the fix: sorted replacements, snippets; NULL when it does not parse. */
+static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_errors, ol_fix_draft *d) {
+  qsort(d->edits.items, d->edits.len, sizeof(ol_edit), by_start);
+  for (size_t i = 1; i < d->edits.len; i++)
+    if (d->edits.items[i].start < d->edits.items[i - 1].end) return NULL; /* overlapping: a rule bug */
+  ol_fix *fix = ol_calloc(1, sizeof *fix);
+  fix->description = ol_strdup(d->description);
+  fix->applicability = d->applicability;
+  fix->n_edits = d->edits.len;
+  fix->edits = ol_calloc(d->edits.len ? d->edits.len : 1, sizeof(ol_replacement));
+  for (size_t i = 0; i < d->edits.len; i++) {
+    fix->edits[i].deleted = ol_source_region(src, d->edits.items[i].start, d->edits.items[i].end);
+    fix->edits[i].inserted = ol_strdup(d->edits.items[i].text);
+  }
+  uint32_t new_len;
+  char *whole = ol_fixes_apply_edits(src->bytes, src->len, fix->edits, fix->n_edits, &new_len);
+  bool ok = parses_cleanly(p, whole, new_len, parse_errors);
+  ol_free(whole);
+  /* The block as whole lines, before and after. */
+  uint32_t bstart = ol_source_line_start(src, d->block.start), bend = line_end_of(src, d->block.end);
+  ol_buf before = {0}, after = {0};
+  ol_buf_add(&before, src->bytes + bstart, bend - bstart);
+  uint32_t at = bstart;
+  for (size_t i = 0; i < fix->n_edits; i++) {
+    uint32_t s = fix->edits[i].deleted.byte_offset, e = s + fix->edits[i].deleted.byte_length;
+    if (s < bstart || e > bend) continue;
+    ol_buf_add(&after, src->bytes + at, s - at);
+    ol_buf_puts(&after, fix->edits[i].inserted);
+    at = e;
+  }
+  ol_buf_add(&after, src->bytes + at, bend - at);
+  char *b = ol_buf_take(&before), *a = ol_buf_take(&after);
+  fix->before = dedent(b);
+  fix->after = dedent(a);
+  ol_free(b);
+  ol_free(a);
+  if (ok) ok = parses_cleanly(p, fix->after, (uint32_t)strlen(fix->after), 0);
+  if (!ok) {
+    ol_fix_free(fix);
+    return NULL;
+  }
+  return fix;
+}
+
+static ol_location location(const ol_source *src, const char *rel, ol_span span, char *message) {
+  ol_location l = {.path = ol_strdup(rel), .region = ol_source_region(src, span.start, span.end), .message = message};
+  return l;
+}
+
+void ol_fixes_from_drafts(TSParser *p, const ol_source *src, const char *rel, uint32_t parse_errors,
+                          ol_drafts *drafts, ol_findings *out, ol_notes *notes) {
+  for (size_t i = 0; i < drafts->len; i++) {
+    ol_draft *d = &drafts->items[i];
+    ol_finding f = {.rule = d->rule, .path = ol_strdup(rel)};
+    f.region = ol_source_region(src, d->span.start, d->span.end);
+    f.message = d->message;
+    d->message = NULL;
+    f.line_text = ol_source_line_text(src, f.region.line);
+    if (d->n_related) f.related = ol_calloc(d->n_related, sizeof(ol_location));
+    for (size_t j = 0; j < d->n_related; j++) {
+      f.related[f.n_related++] = location(src, rel, d->related[j].span, d->related[j].message);
+      d->related[j].message = NULL;
+    }
+    if (d->fix) {
+      f.fix = build_fix(p, src, parse_errors, d->fix);
+      if (!f.fix)
+        ol_notes_add(notes, OL_NOTE_WARNING, rel, f.region.line,
+                     ol_format("%s fix on line %u was withheld: the rewritten code did not parse (please report "
+                               "this as an ormlint bug)",
+                               d->rule->code, f.region.line));
+    }
+    ol_vec_push(out, f);
+  }
+}
+
+/* ---- order and fingerprints ---------------------------------------------- */
+
+static int cmp_finding(const void *a, const void *b) {
+  const ol_finding *x = a, *y = b;
+  int c = strcmp(x->path, y->path);
+  if (c) return c;
+  if (x->region.line != y->region.line) return x->region.line < y->region.line ? -1 : 1;
+  if (x->region.col != y->region.col) return x->region.col < y->region.col ? -1 : 1;
+  return strcmp(x->rule->code, y->rule->code);
+}
+
+static int cmp_note(const void *a, const void *b) {
+  const ol_notification *x = a, *y = b;
+  int c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
+  if (c) return c;
+  if (x->line != y->line) return x->line < y->line ? -1 : 1;
+  return strcmp(x->message, y->message);
+}
+
+static uint64_t fnv(uint64_t h, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+/* A hash of the rule and the line's text without whitespace, numbered when
+ * the same line text repeats in a file: stable when lines move. */
+static void fingerprint(ol_report *r) {
+  for (size_t i = 0; i < r->n_findings; i++) {
+    ol_finding *f = &r->findings[i];
+    uint64_t h = fnv(1469598103934665603ull, f->rule->code, strlen(f->rule->code));
+    for (const char *c = f->line_text; *c; c++)
+      if (*c != ' ' && *c != '\t' && *c != '\r') h = fnv(h, c, 1);
+    int occurrence = 1;
+    for (size_t j = i; j-- > 0 && !strcmp(r->findings[j].path, f->path);) {
+      unsigned long long other;
+      if (r->findings[j].rule == f->rule && sscanf(r->findings[j].fingerprint, "%16llx", &other) == 1 && other == h)
+        occurrence++;
+    }
+    f->fingerprint = ol_format("%016llx:%d", (unsigned long long)h, occurrence);
+  }
+}
+
+void ol_report_sort(ol_report *r) {
+  qsort(r->findings, r->n_findings, sizeof(ol_finding), cmp_finding);
+  qsort(r->notes, r->n_notes, sizeof(ol_notification), cmp_note);
+  for (size_t i = 0; i < r->n_findings; i++) {
+    ol_free(r->findings[i].fingerprint);
+    r->findings[i].fingerprint = NULL;
+  }
+  fingerprint(r);
+  if (r->n_findings > OL_MAX_RESULTS) {
+    for (size_t i = OL_MAX_RESULTS; i < r->n_findings; i++) ol_finding_free(&r->findings[i]);
+    r->findings_dropped += r->n_findings - OL_MAX_RESULTS;
+    r->n_findings = OL_MAX_RESULTS;
+  }
+}

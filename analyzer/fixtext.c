@@ -1,0 +1,97 @@
+/* Text helpers for fix writers. */
+#include "fixtext.h"
+
+#include <ctype.h>
+#include <string.h>
+
+char *ol_fixtext_snake(const char *camel) {
+  ol_buf b = {0};
+  size_t n = strlen(camel);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)camel[i];
+    if (isupper(c) && i > 0) {
+      bool prev_lower = islower((unsigned char)camel[i - 1]) || isdigit((unsigned char)camel[i - 1]);
+      bool next_lower = i + 1 < n && islower((unsigned char)camel[i + 1]);
+      if (prev_lower || (isupper((unsigned char)camel[i - 1]) && next_lower)) ol_buf_putc(&b, '_');
+    }
+    ol_buf_putc(&b, (char)tolower(c));
+  }
+  return ol_buf_take(&b);
+}
+
+char *ol_fixtext_plural(const char *name) {
+  size_t n = strlen(name);
+  if (n > 1 && name[n - 1] == 'y' && !strchr("aeiou", name[n - 2])) return ol_format("%.*sies", (int)(n - 1), name);
+  if ((n && (name[n - 1] == 's' || name[n - 1] == 'x')) || (n > 1 && name[n - 1] == 'h' && strchr("cs", name[n - 2])))
+    return ol_format("%ses", name);
+  return ol_format("%ss", name);
+}
+
+static bool is_ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80; }
+
+bool ol_fixtext_uses(const ol_rule_ctx *ctx, ol_span scope, const char *word) {
+  size_t wl = strlen(word);
+  const char *p = ctx->src + scope.start, *end = ctx->src + scope.end;
+  while (p < end) {
+    const char *hit = memmem(p, (size_t)(end - p), word, wl);
+    if (!hit) return false;
+    bool left = hit > ctx->src && is_ident_char(hit[-1]);
+    bool right = hit + wl < ctx->src + ctx->len && is_ident_char(hit[wl]);
+    if (!left && !right) return true;
+    p = hit + 1;
+  }
+  return false;
+}
+
+char *ol_fixtext_free_name(const ol_rule_ctx *ctx, ol_span scope, const char *base) {
+  char *name = ol_strdup(base);
+  for (int i = 2; ol_fixtext_uses(ctx, scope, name); i++) {
+    ol_free(name);
+    name = ol_format("%s_%d", base, i);
+  }
+  return name;
+}
+
+uint32_t ol_fixtext_line_start(const ol_rule_ctx *ctx, uint32_t off) {
+  while (off > 0 && ctx->src[off - 1] != '\n' && ctx->src[off - 1] != '\r') off--;
+  return off;
+}
+
+char *ol_fixtext_indent(const ol_rule_ctx *ctx, uint32_t off) {
+  uint32_t start = ol_fixtext_line_start(ctx, off), end = start;
+  while (end < off && (ctx->src[end] == ' ' || ctx->src[end] == '\t')) end++;
+  return ol_strndup(ctx->src + start, end - start);
+}
+
+const char *ol_fixtext_unit(const char *indent) { return strchr(indent, '\t') ? "\t" : "    "; }
+
+char *ol_fixtext_expr(const ol_rule_ctx *ctx, ol_span span) {
+  const char *s = ctx->src + span.start;
+  size_t n = span.end - span.start;
+  if (memchr(s, '\n', n) || memchr(s, '\r', n)) return ol_format("(%.*s)", (int)n, s);
+  return ol_strndup(s, n);
+}
+
+char *ol_fixtext_brief(const ol_rule_ctx *ctx, ol_span span, size_t max) {
+  const char *s = ctx->src + span.start;
+  size_t n = span.end - span.start, cut = n;
+  const char *nl = memchr(s, '\n', n);
+  if (nl) cut = (size_t)(nl - s);
+  if (cut > max) cut = max;
+  while (cut > 0 && cut < n && ((unsigned char)s[cut] & 0xc0) == 0x80) cut--; /* keep UTF-8 whole */
+  while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == '\t' || s[cut - 1] == '\r')) cut--;
+  return cut < n ? ol_format("%.*s...", (int)cut, s) : ol_strndup(s, n);
+}
+
+char *ol_fixtext_splice(const ol_rule_ctx *ctx, ol_span span, const ol_splice *s, size_t n) {
+  ol_buf b = {0};
+  uint32_t at = span.start;
+  for (size_t i = 0; i < n; i++) {
+    if (ol_span_empty(s[i].at) && !s[i].text) continue;
+    ol_buf_add(&b, ctx->src + at, s[i].at.start - at);
+    ol_buf_puts(&b, s[i].text ? s[i].text : "");
+    at = s[i].at.end;
+  }
+  ol_buf_add(&b, ctx->src + at, span.end - at);
+  return ol_buf_take(&b);
+}

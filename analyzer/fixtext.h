@@ -1,0 +1,35 @@
+/* Text helpers for rules that write fixes: names derived from models, free
+ * names in a scope, indentation. Every returned string is the caller's. */
+#ifndef OL_FIXTEXT_H
+#define OL_FIXTEXT_H
+
+#include <stdbool.h>
+
+#include "rule.h"
+
+/* "BookingPayment" -> "booking_payment", "SNSAccount" -> "sns_account". */
+char *ol_fixtext_snake(const char *camel);
+/* Naive English plural of a snake name: "chef" -> "chefs", "entry" -> "entries". */
+char *ol_fixtext_plural(const char *name);
+/* base, or base_2, base_3 ... : the first not used as a word in scope. */
+char *ol_fixtext_free_name(const ol_rule_ctx *ctx, ol_span scope, const char *base);
+/* Whether word occurs as a whole identifier in src[scope]. */
+bool ol_fixtext_uses(const ol_rule_ctx *ctx, ol_span scope, const char *word);
+/* Offset of the start of the line holding off. */
+uint32_t ol_fixtext_line_start(const ol_rule_ctx *ctx, uint32_t off);
+/* The indentation before off on its line (spaces/tabs), as a new string. */
+char *ol_fixtext_indent(const ol_rule_ctx *ctx, uint32_t off);
+/* One more level of indentation: a tab when indent uses tabs, else 4 spaces. */
+const char *ol_fixtext_unit(const char *indent);
+/* src[span] as a new string, parenthesised when it spans lines. */
+char *ol_fixtext_expr(const ol_rule_ctx *ctx, ol_span span);
+/* A short form of src[span] for messages: first line, at most max bytes, with "..." when cut. */
+char *ol_fixtext_brief(const ol_rule_ctx *ctx, ol_span span, size_t max);
+/* src[span] with replacements (sorted, disjoint spans inside span) applied. */
+typedef struct {
+  ol_span at;
+  const char *text;
+} ol_splice;
+char *ol_fixtext_splice(const ol_rule_ctx *ctx, ol_span span, const ol_splice *s, size_t n);
+
+#endif

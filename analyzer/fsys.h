@@ -1,0 +1,27 @@
+/* The one door to the file system, so tests can fake a vanished file, a
+ * full disk or a file that changes under us (ShellCheck's SystemInterface). */
+#ifndef OL_FSYS_H
+#define OL_FSYS_H
+
+#include <dirent.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+typedef struct ol_fs {
+  int (*lstat)(const char *path, struct stat *st);
+  int (*stat)(const char *path, struct stat *st);
+  /* Reads a whole regular file of at most limit bytes without blocking on a
+   * FIFO. Returns 0, or an errno value (EINVAL: not a regular file, EFBIG:
+   * over the limit). On success *bytes (caller frees with ol_free) holds len
+   * bytes plus a NUL, and *st the file's identity. */
+  int (*read_all)(const char *path, size_t limit, char **bytes, size_t *len, struct stat *st);
+  /* Writes bytes to a temporary file beside path and renames it over path,
+   * keeping mode. Returns 0 or an errno value; path is untouched on error. */
+  int (*replace)(const char *path, const char *bytes, size_t len, mode_t mode);
+  DIR *(*opendir)(const char *path);
+} ol_fs;
+
+/* The real file system. */
+extern const ol_fs ol_fs_posix;
+
+#endif

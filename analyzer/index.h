@@ -1,0 +1,32 @@
+/* The project index: facts joined over every file of the project (models by
+ * name, their primary keys). Built once from the whole project, even when
+ * only some files are checked. */
+#ifndef OL_INDEX_H
+#define OL_INDEX_H
+
+#include "facts.h"
+
+typedef struct {
+  const char *name;   /* borrowed from the facts */
+  const char *path;   /* borrowed: the file's relative path */
+  const ol_class_fact *cls;
+  bool is_model;      /* mapped: not abstract, not a mixin, not the declarative base */
+  bool is_mapped_base; /* contributes to models (a model, an abstract model, a declarative base) */
+  const char *const *pk; /* own or inherited primary-key columns */
+  size_t n_pk;
+} ol_model;
+
+typedef struct {
+  OL_VEC(ol_model) classes;
+  OL_VEC(const char *) declarative_bases;
+} ol_index;
+
+/* Adds a file's classes; facts must outlive the index. */
+void ol_index_add(ol_index *ix, const char *path, const ol_file_facts *facts);
+/* Decides which classes are models (transitively through bases). */
+void ol_index_link(ol_index *ix);
+/* The model named name (its last dotted component), or NULL. Borrowed. */
+const ol_model *ol_index_model(const ol_index *ix, const char *name);
+void ol_index_free(ol_index *ix);
+
+#endif

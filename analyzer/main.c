@@ -1,0 +1,83 @@
+/* ormlint: parse the command line, run the engine, write the report, map
+ * the outcome to an exit code (0 no findings, 1 findings, 2 error). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "rule.h"
+#include "writer.h"
+
+static int usage_error(const ol_error *err) {
+  fprintf(stderr, "ormlint: %s\n", err->message);
+  return 2;
+}
+
+static int print_rule(const char *code) {
+  const ol_rule_meta *m = ol_rule_meta_find(code);
+  if (!m) {
+    fprintf(stderr, "ormlint: unknown rule '%s'\n", code);
+    return 2;
+  }
+  fputs(m->doc_md, stdout);
+  return 0;
+}
+
+static FILE *open_output(const char *path) {
+  if (!path || !strcmp(path, "-")) return stdout;
+  FILE *f = fopen(path, "w");
+  if (!f) perror(path);
+  return f;
+}
+
+static void report_fixes(const ol_cli *cli, const ol_fix_stats *st) {
+  if (cli->quiet || cli->config.diff) return;
+  fprintf(stderr, "ormlint: fixed %zu finding%s in %zu file%s", st->fixed, st->fixed == 1 ? "" : "s", st->files,
+          st->files == 1 ? "" : "s");
+  if (st->refused) fprintf(stderr, "; %zu fix%s refused (see the notifications)", st->refused, st->refused == 1 ? "" : "es");
+  fputc('\n', stderr);
+}
+
+static int check(ol_cli *cli) {
+  ol_engine *engine = ol_engine_new(&cli->config, &ol_fs_posix);
+  ol_report report;
+  ol_engine_scan(engine, cli->paths, cli->n_paths, &report);
+  ol_fix_stats stats = {0};
+  if (cli->config.fix_mode != OL_FIXMODE_NONE) {
+    ol_engine_apply(engine, &report, cli->config.diff ? stdout : NULL, &stats);
+    report_fixes(cli, &stats);
+  }
+  int status = !report.execution_successful ? 2 : (report.n_findings && !cli->exit_zero) ? 1 : 0;
+  if (cli->config.diff) {
+    if (report.execution_successful && !cli->exit_zero) status = stats.fixed ? 1 : 0;
+  } else {
+    FILE *out = open_output(cli->output);
+    const ol_writer *w = ol_writer_find(cli->format);
+    ol_write_opts opts = {.tool_version = OL_VERSION, .statistics = cli->statistics, .show_fixes = true,
+                          .quiet = cli->quiet, .rules = ol_rule_metas(), .n_rules = ol_rule_count()};
+    opts.color = cli->color == 1 || (cli->color == -1 && out == stdout && isatty(fileno(stdout)) && !getenv("NO_COLOR"));
+    if (!out || w->write(out, &report, &opts) != 0 || (out != stdout && fclose(out) != 0)) {
+      fprintf(stderr, "ormlint: cannot write the report to %s\n", cli->output ? cli->output : "standard output");
+      status = 2;
+    }
+  }
+  ol_report_free(&report);
+  ol_engine_free(engine);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  ol_cli cli;
+  ol_error err = {0};
+  int status;
+  if (ol_cli_parse(argc, argv, &cli, &err) != OL_OK) status = usage_error(&err);
+  else if (cli.command == OL_CMD_HELP) status = (fputs(ol_cli_usage, stdout), 0);
+  else if (cli.command == OL_CMD_VERSION) status = (printf("ormlint %s\n", OL_VERSION), 0);
+  else if (cli.command == OL_CMD_RULE) status = print_rule(cli.rule);
+  else status = check(&cli);
+  ol_cli_free(&cli);
+  if (fflush(stdout) != 0) status = 2;
+  return status;
+}

@@ -1,0 +1,77 @@
+/* The rule interface. A rule reads one file's facts and the project index,
+ * and emits drafts: byte spans, a message, related spans, and a fix as
+ * edits. The engine turns drafts into findings (positions, snippets, fix
+ * validation); rules never see a tree, a writer, or the command line. */
+#ifndef OL_RULE_H
+#define OL_RULE_H
+
+#include "alloc.h"
+#include "facts.h"
+#include "finding.h"
+#include "index.h"
+
+typedef struct {
+  uint32_t start, end; /* replaced bytes; start == end inserts */
+  char *text;          /* owned */
+} ol_edit;
+
+typedef struct {
+  char *description;
+  ol_applicability applicability;
+  OL_VEC(ol_edit) edits;
+  ol_span block; /* the statement(s) the fix rewrites: its Before/After */
+} ol_fix_draft;
+
+#define OL_MAX_RELATED 8
+
+typedef struct {
+  const ol_rule_meta *rule;
+  ol_span span;
+  char *message; /* owned */
+  struct {
+    ol_span span;
+    char *message; /* owned */
+  } related[OL_MAX_RELATED];
+  size_t n_related;
+  ol_fix_draft *fix; /* owned, NULL when none */
+} ol_draft;
+
+typedef OL_VEC(ol_draft) ol_drafts;
+
+typedef struct ol_source ol_source_t;
+
+typedef struct {
+  const char *path; /* relative to the project root */
+  const ol_source_t *source; /* for line numbers */
+  const char *src;  /* the file's bytes (read only) */
+  uint32_t len;
+  const ol_file_facts *facts;
+  const ol_index *index;
+  ol_drafts *out;
+} ol_rule_ctx;
+
+typedef struct {
+  ol_rule_meta meta;
+  const char *folder; /* rules/<folder>/, where doc.md lives */
+  void (*check)(const ol_rule_ctx *ctx, const ol_rule_meta *meta);
+} ol_rule;
+
+/* The registry (analyzer/rules.c): every rule, in code order. */
+extern const ol_rule *const ol_rules[];
+size_t ol_rule_count(void);
+/* The rule's metadata with its embedded doc filled in; NULL for an unknown code. */
+const ol_rule_meta *ol_rule_meta_find(const char *code);
+/* Metadata of every rule, in code order (for SARIF driver.rules). */
+const ol_rule_meta *ol_rule_metas(void);
+
+/* Helpers for rules. */
+ol_draft *ol_draft_add(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span, char *message);
+void ol_draft_relate(ol_draft *d, ol_span span, char *message);
+ol_fix_draft *ol_fix_draft_new(ol_applicability app, char *description, ol_span block);
+void ol_fix_draft_edit(ol_fix_draft *f, uint32_t start, uint32_t end, char *text);
+void ol_fix_draft_free(ol_fix_draft *f);
+void ol_drafts_free(ol_drafts *d);
+/* 1-based line of a byte offset, for messages. */
+uint32_t ol_rule_line(const ol_rule_ctx *ctx, uint32_t off);
+
+#endif

@@ -1,0 +1,102 @@
+/* Resolves grammar symbols and fields to ol_kind / ol_field; parsing. */
+#include "syntax.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "alloc.h"
+
+const TSLanguage *tree_sitter_python(void);
+
+static ol_syntax python;
+static pthread_once_t python_once = PTHREAD_ONCE_INIT;
+
+static const char *const kind_names[] = {
+    "",
+#define X(name) #name,
+    OL_KINDS(X)
+#undef X
+};
+
+static const char *const field_names[] = {
+    "",
+#define X(name) #name,
+    OL_FIELDS(X)
+#undef X
+};
+
+static void build_python(void) {
+  const TSLanguage *lang = tree_sitter_python();
+  python.lang = lang;
+  python.n_symbols = ts_language_symbol_count(lang);
+  python.kind_of_symbol = ol_calloc(python.n_symbols, 1);
+  for (uint32_t s = 0; s < python.n_symbols; s++) {
+    const char *name = ts_language_symbol_name(lang, (TSSymbol)s);
+    if (!name) continue;
+    for (int k = 1; k < OL_K_COUNT; k++)
+      if (strcmp(name, kind_names[k]) == 0) python.kind_of_symbol[s] = (uint8_t)k;
+  }
+  /* "ERROR" is the builtin error symbol (65535), map it through the name table too. */
+  python.n_field_ids = ts_language_field_count(lang) + 1;
+  python.field_of_id = ol_calloc(python.n_field_ids, 1);
+  for (int f = 1; f < OL_F_COUNT; f++) {
+    TSFieldId id = ts_language_field_id_for_name(lang, field_names[f], (uint32_t)strlen(field_names[f]));
+    if (id && id < python.n_field_ids) python.field_of_id[id] = (uint8_t)f;
+  }
+}
+
+const ol_syntax *ol_syntax_python(void) {
+  pthread_once(&python_once, build_python);
+  return &python;
+}
+
+TSNode ol_child(const ol_syntax *sx, TSNode n, ol_field f) {
+  for (TSFieldId id = 1; id < sx->n_field_ids; id++)
+    if (sx->field_of_id[id] == f) return ts_node_child_by_field_id(n, id);
+  return (TSNode){0};
+}
+
+bool ol_kind_is_comprehension(ol_kind k) {
+  return k == OL_K_list_comprehension || k == OL_K_set_comprehension ||
+         k == OL_K_dictionary_comprehension || k == OL_K_generator_expression;
+}
+
+TSParser *ol_parser_new(void) {
+  TSParser *p = ts_parser_new();
+  ts_parser_set_language(p, ol_syntax_python()->lang);
+  return p;
+}
+
+TSTree *ol_parse(TSParser *p, const char *bytes, uint32_t len) {
+  const char *cr = memchr(bytes, '\r', len);
+  if (!cr) return ts_parser_parse_string(p, NULL, bytes, len);
+  /* Lone CRs become LFs in a same-length copy, so byte offsets stay valid. */
+  char *copy = ol_malloc(len + 1);
+  memcpy(copy, bytes, len);
+  for (uint32_t i = (uint32_t)(cr - bytes); i < len; i++)
+    if (copy[i] == '\r' && (i + 1 >= len || copy[i + 1] != '\n')) copy[i] = '\n';
+  TSTree *t = ts_parser_parse_string(p, NULL, copy, len);
+  ol_free(copy);
+  return t;
+}
+
+uint32_t ol_tree_error_count(TSNode root, uint32_t *first_error_byte) {
+  uint32_t count = 0;
+  if (first_error_byte) *first_error_byte = UINT32_MAX;
+  if (!ts_node_has_error(root)) return 0;
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    bool bad = ts_node_symbol(n) == (TSSymbol)-1 || ts_node_is_missing(n); /* ERROR, MISSING */
+    if (bad) {
+      count++;
+      if (first_error_byte && ts_node_start_byte(n) < *first_error_byte) *first_error_byte = ts_node_start_byte(n);
+    }
+    if (!bad && ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&c)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&c))
+      if (!ts_tree_cursor_goto_parent(&c)) {
+        ts_tree_cursor_delete(&c);
+        return count;
+      }
+  }
+}

@@ -1,0 +1,80 @@
+/* The Python grammar as ormlint sees it: node kinds and field ids resolved
+ * once per language, so the walk compares small integers, never strings. */
+#ifndef OL_SYNTAX_H
+#define OL_SYNTAX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#define OL_KINDS(X)                                                                                \
+  X(module) X(for_statement) X(while_statement) X(list_comprehension) X(set_comprehension)        \
+  X(dictionary_comprehension) X(generator_expression) X(for_in_clause) X(if_clause) X(lambda)     \
+  X(function_definition) X(class_definition) X(decorated_definition) X(call) X(attribute)         \
+  X(identifier) X(subscript) X(keyword_argument) X(argument_list) X(assignment)                  \
+  X(augmented_assignment) X(named_expression) X(parenthesized_expression) X(await)                \
+  X(comparison_operator) X(list) X(tuple) X(pattern_list) X(tuple_pattern) X(list_pattern)        \
+  X(expression_statement) X(block) X(with_item) X(as_pattern) X(as_pattern_target)               \
+  X(except_clause) X(import_statement) X(import_from_statement) X(list_splat_pattern)            \
+  X(string) X(comment) X(return_statement) X(dotted_name) X(aliased_import) X(ERROR)             \
+  X(lambda_parameters) X(default_parameter) X(typed_parameter) X(typed_default_parameter)        \
+  X(parameters) X(decorator) X(async) X(if_statement) X(boolean_operator) X(not_operator)        \
+  X(list_splat) X(dictionary_splat) X(keyword_separator) X(true) X(false) X(none) X(integer)     \
+  X(set) X(dictionary) X(binary_operator) X(unary_operator) X(conditional_expression)           \
+  X(with_statement) X(try_statement) X(global_statement) X(nonlocal_statement) X(type)           \
+  X(expression_list) X(print_statement) X(exec_statement) X(delete_statement)
+
+typedef enum {
+  OL_K_OTHER = 0,
+#define X(name) OL_K_##name,
+  OL_KINDS(X)
+#undef X
+      OL_K_COUNT
+} ol_kind;
+
+#define OL_FIELDS(X)                                                                               \
+  X(left) X(right) X(body) X(alternative) X(condition) X(function) X(arguments) X(object)         \
+  X(attribute) X(name) X(value) X(parameters) X(superclasses) X(subscript) X(alias)              \
+  X(definition) X(operators) X(module_name) X(return_type) X(type)
+
+typedef enum {
+  OL_F_NONE = 0,
+#define X(name) OL_F_##name,
+  OL_FIELDS(X)
+#undef X
+      OL_F_COUNT
+} ol_field;
+
+typedef struct {
+  const TSLanguage *lang;
+  uint8_t *kind_of_symbol; /* symbol id -> ol_kind */
+  uint32_t n_symbols;
+  uint8_t *field_of_id; /* field id -> ol_field */
+  uint32_t n_field_ids;
+} ol_syntax;
+
+/* The Python syntax; built on first use, never freed (process lifetime). */
+const ol_syntax *ol_syntax_python(void);
+
+static inline ol_kind ol_kind_of(const ol_syntax *sx, TSNode n) {
+  TSSymbol s = ts_node_symbol(n);
+  return s < sx->n_symbols ? (ol_kind)sx->kind_of_symbol[s] : OL_K_OTHER;
+}
+
+static inline ol_field ol_field_of(const ol_syntax *sx, TSFieldId f) {
+  return f < sx->n_field_ids ? (ol_field)sx->field_of_id[f] : OL_F_NONE;
+}
+
+/* The child of n in field f, or a null node. */
+TSNode ol_child(const ol_syntax *sx, TSNode n, ol_field f);
+bool ol_kind_is_comprehension(ol_kind k);
+
+/* A parser for Python, and a parse that tolerates lone CR line endings
+ * (Python reads them as newlines; the grammar does not). The tree borrows
+ * nothing from bytes. Returns NULL only if the parser gave up (timeout). */
+TSParser *ol_parser_new(void);
+TSTree *ol_parse(TSParser *p, const char *bytes, uint32_t len);
+/* Counts ERROR and MISSING nodes; iterative. */
+uint32_t ol_tree_error_count(TSNode root, uint32_t *first_error_byte);
+
+#endif

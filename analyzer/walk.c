@@ -1,0 +1,489 @@
+/* Pass 1 traversal: the loop context of DESIGN.md ("Loop context"), names
+ * bound in each loop, query variables per scope, and the resolution of every
+ * query site against its loops once the whole file has been seen. */
+#include <string.h>
+
+#include "walk_internal.h"
+
+typedef struct {
+  TSNode node;
+  ol_kind kind;
+  int ctx;         /* loop this node runs in on every iteration, or -1 */
+  int frame;       /* the loop this node creates, or -1 */
+  int first_outer; /* for a comprehension's first for clause: the ctx its iterable runs in */
+  bool scope;      /* this node pushed a scope */
+} entry;
+
+uint64_t ol_name_hash(const char *s, size_t len) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+bool ol_node_text_is(const ol_walker *w, TSNode n, const char *s) {
+  if (ts_node_is_null(n)) return false;
+  size_t len = strlen(s);
+  return ts_node_end_byte(n) - ts_node_start_byte(n) == len && memcmp(w->src + ts_node_start_byte(n), s, len) == 0;
+}
+
+char *ol_node_text(ol_walker *w, TSNode n) {
+  return ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+}
+
+ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash) {
+  if (!w->scopes.len) return OL_VAL_NONE;
+  const ol_scope *s = &w->scopes.items[w->scopes.len - 1];
+  for (size_t i = s->names.len; i-- > 0;)
+    if (s->names.items[i].hash == hash) return s->names.items[i].kind;
+  return OL_VAL_NONE;
+}
+
+static void scope_bind(ol_walker *w, uint64_t hash, ol_val kind) {
+  ol_scope *s = &w->scopes.items[w->scopes.len - 1];
+  ol_vec_push(&s->names, ((ol_binding){hash, kind}));
+}
+
+static void scope_push(ol_walker *w, TSNode n) {
+  ol_scope s = {.span = ol_node_span(n)};
+  ol_vec_push(&w->scopes, s);
+}
+
+static void scope_pop(ol_walker *w) {
+  ol_scope *s = &w->scopes.items[--w->scopes.len];
+  ol_vec_free(&s->names);
+}
+
+/* Iterative: identifiers read in n, skipping attribute names, keyword names
+ * and the bodies of nested lambdas/comprehensions' own targets are kept
+ * (conservative: more names only means fewer fixes). */
+void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out) {
+  TSTreeCursor c = ts_tree_cursor_new(n);
+  for (;;) {
+    TSNode cur = ts_tree_cursor_current_node(&c);
+    ol_field f = ol_field_of(w->sx, ts_tree_cursor_current_field_id(&c));
+    ol_kind k = ol_kind_of(w->sx, cur);
+    bool skip = (f == OL_F_attribute) || (f == OL_F_name && k == OL_K_identifier);
+    if (!skip && k == OL_K_identifier) ol_vec_push(out, ((ol_name_ref){ol_node_hash(w, cur), ol_node_span(cur)}));
+    if (!skip && ts_tree_cursor_goto_first_child(&c)) continue;
+    for (;;) {
+      if (ts_tree_cursor_goto_next_sibling(&c)) break;
+      if (!ts_tree_cursor_goto_parent(&c)) {
+        ts_tree_cursor_delete(&c);
+        return;
+      }
+    }
+  }
+}
+
+/* ---- loops ------------------------------------------------------------- */
+
+static void bind_in_loops(ol_walker *w, int loop, uint64_t hash) {
+  for (int l = loop; l >= 0; l = w->out->loops.items[l].parent) ol_vec_push(&w->loop_bound.items[l], hash);
+}
+
+/* Binds every name a target pattern assigns: identifiers, and the root name
+ * of attribute/subscript targets (their object changes). */
+static void bind_target(ol_walker *w, TSNode target, int loop, ol_hashes *also) {
+  TSTreeCursor c = ts_tree_cursor_new(target);
+  for (;;) {
+    TSNode cur = ts_tree_cursor_current_node(&c);
+    ol_kind k = ol_kind_of(w->sx, cur);
+    bool descend = true;
+    if (k == OL_K_identifier) {
+      uint64_t h = ol_node_hash(w, cur);
+      if (loop >= 0) bind_in_loops(w, loop, h);
+      if (also) ol_vec_push(also, h);
+    } else if (k == OL_K_attribute || k == OL_K_subscript) {
+      TSNode root = cur;
+      while (ol_kind_of(w->sx, root) == OL_K_attribute || ol_kind_of(w->sx, root) == OL_K_subscript)
+        root = ts_node_named_child(root, 0);
+      if (ol_kind_of(w->sx, root) == OL_K_identifier && loop >= 0) bind_in_loops(w, loop, ol_node_hash(w, root));
+      descend = false;
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&c)) continue;
+    for (;;) {
+      if (ts_tree_cursor_goto_next_sibling(&c)) break;
+      if (!ts_tree_cursor_goto_parent(&c)) {
+        ts_tree_cursor_delete(&c);
+        return;
+      }
+    }
+  }
+}
+
+/* The statement that holds n: where a fix inserts code before a loop. */
+static TSNode enclosing_statement(const ol_walker *w, TSNode n) {
+  for (;;) {
+    TSNode p = ts_node_parent(n);
+    if (ts_node_is_null(p)) return n;
+    ol_kind k = ol_kind_of(w->sx, p);
+    if (k == OL_K_block || k == OL_K_module) return n;
+    n = p;
+  }
+}
+
+static bool starts_line(const ol_walker *w, uint32_t off) {
+  while (off > 0 && (w->src[off - 1] == ' ' || w->src[off - 1] == '\t')) off--;
+  return off == 0 || w->src[off - 1] == '\n' || w->src[off - 1] == '\r';
+}
+
+static bool name_is_list(ol_walker *w, TSNode iterable) {
+  return ol_kind_of(w->sx, iterable) == OL_K_identifier && ol_scope_lookup(w, ol_node_hash(w, iterable)) == OL_VAL_LIST;
+}
+
+static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TSNode header_end, TSNode target,
+                    TSNode iterable) {
+  TSNode stmt = enclosing_statement(w, node);
+  ol_loop l = {.kind = kind, .parent = parent, .node = ol_node_span(node), .stmt = ol_node_span(stmt)};
+  l.header = (ol_span){ts_node_start_byte(node), ts_node_is_null(header_end) ? ts_node_end_byte(node)
+                                                                             : ts_node_end_byte(header_end)};
+  l.stmt_starts_line = starts_line(w, ts_node_start_byte(stmt));
+  if (!ts_node_is_null(target)) l.target = ol_node_span(target);
+  if (!ts_node_is_null(iterable)) {
+    l.iterable = ol_node_span(iterable);
+    l.iterable_is_list = name_is_list(w, iterable);
+  }
+  l.scope = w->scopes.items[w->scopes.len - 1].span;
+  ol_vec_push(&w->out->loops, l);
+  ol_vec_push(&w->loop_bound, ((ol_hashes){0}));
+  ol_vec_push(&w->loop_targets, ((ol_hashes){0}));
+  int id = (int)w->out->loops.len - 1;
+  if (!ts_node_is_null(target)) bind_target(w, target, id, &w->loop_targets.items[id]);
+  return id;
+}
+
+static TSNode first_for_clause(const ol_walker *w, TSNode comp) {
+  uint32_t n = ts_node_named_child_count(comp);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode c = ts_node_named_child(comp, i);
+    if (ol_kind_of(w->sx, c) == OL_K_for_in_clause) return c;
+  }
+  return (TSNode){0};
+}
+
+/* A lambda passed to map/filter/sorted/min/max runs once per element there. */
+static bool is_callback_lambda(const ol_walker *w, TSNode lambda, TSNode *call_out) {
+  TSNode p = ts_node_parent(lambda);
+  if (!ts_node_is_null(p) && ol_kind_of(w->sx, p) == OL_K_keyword_argument) {
+    if (!ol_node_text_is(w, ol_child(w->sx, p, OL_F_name), "key")) return false;
+    p = ts_node_parent(p);
+  }
+  if (ts_node_is_null(p) || ol_kind_of(w->sx, p) != OL_K_argument_list) return false;
+  TSNode call = ts_node_parent(p), fn = ol_child(w->sx, call, OL_F_function);
+  static const char *const names[] = {"map", "filter", "sorted", "min", "max", NULL};
+  for (const char *const *n = names; *n; n++)
+    if (ol_node_text_is(w, fn, *n)) {
+      *call_out = call;
+      return true;
+    }
+  return false;
+}
+
+/* ---- entering and leaving nodes ---------------------------------------- */
+
+static ol_val value_kind(ol_walker *w, TSNode rhs) {
+  ol_valinfo v = ol_classify(w, rhs);
+  return v.kind;
+}
+
+static void on_assignment_leave(ol_walker *w, TSNode n) {
+  TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
+  if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right)) return;
+  scope_bind(w, ol_node_hash(w, left), value_kind(w, right));
+}
+
+static void on_call(ol_walker *w, const entry *e) {
+  ol_exec_check_call(w, e->node, e->ctx);
+  if (e->ctx < 0) return;
+  if (ol_exec_is_session_write(w, e->node))
+    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) w->out->loops.items[l].writes_session = true;
+  /* x.append(...) and friends change x: a query reading x depends on the loop. */
+  TSNode fn = ol_child(w->sx, e->node, OL_F_function);
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute) return;
+  static const char *const mutators[] = {"append", "extend", "add", "update", "pop", "remove", "insert",
+                                         "clear", "setdefault", "discard", "sort", "reverse", NULL};
+  TSNode m = ol_child(w->sx, fn, OL_F_attribute), obj = ol_child(w->sx, fn, OL_F_object);
+  for (const char *const *name = mutators; *name; name++)
+    if (ol_node_text_is(w, m, *name)) {
+      bind_target(w, obj, e->ctx, NULL);
+      return;
+    }
+}
+
+void ol_walk_class(ol_walker *w, TSNode cls);
+void ol_walk_assignment_base(ol_walker *w, TSNode assign);
+
+static void enter(ol_walker *w, entry *e) {
+  TSNode n = e->node;
+  switch (e->kind) {
+  case OL_K_for_statement: {
+    TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
+    ol_exec_check_iterable(w, right, e->ctx);
+    e->frame = new_loop(w, OL_LOOP_FOR, e->ctx, n, right, left, right);
+    break;
+  }
+  case OL_K_while_statement:
+    e->frame = new_loop(w, OL_LOOP_WHILE, e->ctx, n, ol_child(w->sx, n, OL_F_condition), (TSNode){0}, (TSNode){0});
+    break;
+  case OL_K_list_comprehension:
+  case OL_K_set_comprehension:
+  case OL_K_dictionary_comprehension:
+  case OL_K_generator_expression: {
+    TSNode clause = first_for_clause(w, n);
+    TSNode left = ol_child(w->sx, clause, OL_F_left), right = ol_child(w->sx, clause, OL_F_right);
+    e->frame = new_loop(w, OL_LOOP_COMPREHENSION, e->ctx, n, clause, left, right);
+    e->first_outer = e->ctx;
+    break;
+  }
+  case OL_K_for_in_clause: {
+    /* The first clause's iterable runs once, in the comprehension's context. */
+    TSNode comp = ts_node_parent(n);
+    TSNode right = ol_child(w->sx, n, OL_F_right);
+    bool first = ts_node_eq(first_for_clause(w, comp), n);
+    if (!first) bind_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
+    if (!first) e->first_outer = e->ctx;
+    ol_exec_check_iterable(w, right, e->first_outer);
+    break;
+  }
+  case OL_K_lambda: {
+    TSNode call;
+    scope_push(w, n);
+    e->scope = true;
+    if (is_callback_lambda(w, n, &call))
+      e->frame = new_loop(w, OL_LOOP_CALLBACK, e->ctx, call, (TSNode){0}, ol_child(w->sx, n, OL_F_parameters), (TSNode){0});
+    break;
+  }
+  case OL_K_function_definition:
+    if (e->ctx >= 0) bind_in_loops(w, e->ctx, ol_node_hash(w, ol_child(w->sx, n, OL_F_name)));
+    scope_push(w, n);
+    e->scope = true;
+    break;
+  case OL_K_class_definition:
+    ol_walk_class(w, n);
+    if (e->ctx >= 0) bind_in_loops(w, e->ctx, ol_node_hash(w, ol_child(w->sx, n, OL_F_name)));
+    break;
+  case OL_K_call:
+    on_call(w, e);
+    break;
+  case OL_K_subscript:
+    ol_exec_check_subscript(w, n, e->ctx);
+    break;
+  case OL_K_assignment:
+    ol_walk_assignment_base(w, n);
+    /* fallthrough */
+  case OL_K_augmented_assignment:
+    if (e->ctx >= 0) bind_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
+    break;
+  case OL_K_named_expression:
+    if (e->ctx >= 0) bind_target(w, ol_child(w->sx, n, OL_F_name), e->ctx, NULL);
+    break;
+  case OL_K_as_pattern_target:
+  case OL_K_aliased_import:
+  case OL_K_global_statement:
+    if (e->ctx >= 0) bind_target(w, n, e->ctx, NULL);
+    break;
+  case OL_K_import_from_statement:
+    if (memmem(w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n), "select", 6))
+      w->imports_select = true;
+    break;
+  default:
+    break;
+  }
+}
+
+static void leave(ol_walker *w, const entry *e) {
+  if (e->kind == OL_K_assignment) on_assignment_leave(w, e->node);
+  if (e->scope) scope_pop(w);
+}
+
+/* The context a child runs in, from its parent and the field it sits in. */
+static entry child_entry(const ol_walker *w, const entry *p, TSNode child, ol_field field) {
+  entry c = {.node = child, .kind = ol_kind_of(w->sx, child), .ctx = p->ctx, .frame = -1, .first_outer = -1};
+  switch (p->kind) {
+  case OL_K_for_statement:
+    if (field != OL_F_right && field != OL_F_alternative) c.ctx = p->frame;
+    break;
+  case OL_K_while_statement:
+    if (field != OL_F_alternative) c.ctx = p->frame;
+    break;
+  case OL_K_list_comprehension:
+  case OL_K_set_comprehension:
+  case OL_K_dictionary_comprehension:
+  case OL_K_generator_expression:
+    c.ctx = p->frame;
+    c.first_outer = p->first_outer;
+    break;
+  case OL_K_for_in_clause:
+    if (field == OL_F_right) c.ctx = p->first_outer;
+    break;
+  case OL_K_function_definition:
+    if (field == OL_F_body) c.ctx = -1;
+    break;
+  case OL_K_lambda:
+    if (field == OL_F_body) c.ctx = p->frame; /* -1 unless called per element */
+    break;
+  default:
+    break;
+  }
+  return c;
+}
+
+/* ---- resolution -------------------------------------------------------- */
+
+static const ol_name_ref *first_bound(const ol_name_refs *names, const ol_hashes *bound, ol_span skip) {
+  for (size_t i = 0; i < names->len; i++) {
+    if (names->items[i].at.start >= skip.start && names->items[i].at.end <= skip.end && !ol_span_empty(skip)) continue;
+    for (size_t j = 0; j < bound->len; j++)
+      if (bound->items[j] == names->items[i].hash) return &names->items[i];
+  }
+  return NULL;
+}
+
+static bool in_hashes(const ol_hashes *h, uint64_t x) {
+  for (size_t i = 0; i < h->len; i++)
+    if (h->items[i] == x) return true;
+  return false;
+}
+
+static void resolve_hoist(ol_walker *w, ol_query_site *s, const ol_site_temp *t) {
+  for (int l = s->loop; l >= 0; l = w->out->loops.items[l].parent) {
+    const ol_loop *loop = &w->out->loops.items[l];
+    const ol_name_ref *dep = first_bound(&t->free, &w->loop_bound.items[l], (ol_span){0});
+    if (dep) {
+      s->dep_loop = l;
+      s->dep_name = ol_arena_strndup(&w->out->arena, w->src + dep->at.start, dep->at.end - dep->at.start);
+      return;
+    }
+    const char *why = loop->kind == OL_LOOP_WHILE ? "it runs in a while loop, whose exit may depend on the rows it reads"
+                      : loop->writes_session ? "the loop writes through the session, so the query may see new rows on each iteration"
+                      : !loop->stmt_starts_line ? "the loop's statement shares its line with other code"
+                                                : NULL;
+    if (why) {
+      s->no_hoist_why = (char *)why;
+      return;
+    }
+    s->hoist_loop = l;
+  }
+}
+
+static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_temp *t) {
+  const ol_loop *loop = &w->out->loops.items[s->loop];
+  if (loop->kind == OL_LOOP_WHILE) return "it runs in a while loop, which has no rows to collect keys from";
+  if (loop->kind == OL_LOOP_CALLBACK) return "it runs in a callback, which has no loop variable to collect keys from";
+  if (loop->writes_session) return "the loop writes through the session, so rows fetched up front could differ";
+  if (!loop->stmt_starts_line) return "the loop's statement shares its line with other code";
+  const ol_hashes *bound = &w->loop_bound.items[s->loop], *targets = &w->loop_targets.items[s->loop];
+  /* Exactly the key may depend on the loop, and only through the loop variable. */
+  if (s->batch.mode != OL_BATCH_GET) {
+    int chosen = -1;
+    for (size_t i = 0; i < t->candidates.len; i++) {
+      ol_name_refs key = {0};
+      for (size_t j = 0; j < t->free.len; j++)
+        if (t->free.items[j].at.start >= t->candidates.items[i].key.start &&
+            t->free.items[j].at.end <= t->candidates.items[i].key.end)
+          ol_vec_push(&key, t->free.items[j]);
+      bool dep = first_bound(&key, bound, (ol_span){0}) != NULL;
+      ol_vec_free(&key);
+      if (!dep) continue;
+      if (chosen >= 0) return "more than one of its filters depends on the loop";
+      chosen = (int)i;
+    }
+    if (chosen < 0) return "its dependence on the loop is not through a `column == value` filter";
+    const ol_key_candidate *c = &t->candidates.items[chosen];
+    s->batch.key = c->key;
+    s->batch.cut = c->cut;
+    s->batch.swap = c->swap;
+    s->batch.column = c->column;
+    if (!ol_span_empty(c->swap)) s->batch.append_filter = false;
+    if (ol_span_empty(c->swap) && !s->batch.append_filter) return "its keyed filter cannot be rewritten in this form";
+  }
+  const ol_name_ref *other = first_bound(&t->free, bound, s->batch.key);
+  if (other) return "its filters depend on the loop beyond one `column == value` key";
+  for (size_t j = 0; j < t->free.len; j++) {
+    const ol_name_ref *r = &t->free.items[j];
+    if (r->at.start < s->batch.key.start || r->at.end > s->batch.key.end) continue;
+    if (in_hashes(bound, r->hash) && !in_hashes(targets, r->hash))
+      return "its key is computed from a variable assigned inside the loop";
+  }
+  return NULL;
+}
+
+static void resolve_sites(ol_walker *w) {
+  for (size_t i = 0; i < w->out->queries.len; i++) {
+    ol_query_site *s = &w->out->queries.items[i];
+    const ol_site_temp *t = &w->site_tmp.items[i];
+    if (t->bare_iter) strcpy(s->method, "iterate-bare");
+    if (s->loop < 0) continue;
+    resolve_hoist(w, s, t);
+    if (s->batch.mode == OL_BATCH_NONE) {
+      s->batch_why = "its shape has no keyed batch form (one `column == loop value` filter on a single model)";
+      continue;
+    }
+    if (s->dep_loop != s->loop) {
+      s->batch.mode = OL_BATCH_NONE;
+      continue;
+    }
+    const char *why = batch_problem(w, s, t);
+    if (why) {
+      s->batch.mode = OL_BATCH_NONE;
+      s->batch_why = (char *)why;
+    }
+  }
+}
+
+/* ---- the walk ---------------------------------------------------------- */
+
+void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t len, ol_file_facts *facts) {
+  ol_walker w = {.sx = ol_syntax_python(), .cfg = cfg, .src = src, .len = len, .out = facts};
+  TSNode root = ts_tree_root_node(tree);
+  facts->parse_errors = ol_tree_error_count(root, &facts->first_error_byte);
+  scope_push(&w, root);
+  OL_VEC(entry) stack = {0};
+  entry top = {.node = root, .kind = ol_kind_of(w.sx, root), .ctx = -1, .frame = -1, .first_outer = -1};
+  ol_vec_push(&stack, top);
+  enter(&w, &stack.items[0]);
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  for (;;) {
+    if (ts_tree_cursor_goto_first_child(&c)) {
+      /* fallthrough to push the child */
+    } else {
+      for (;;) {
+        leave(&w, &stack.items[--stack.len]);
+        if (ts_tree_cursor_goto_next_sibling(&c)) break;
+        if (!ts_tree_cursor_goto_parent(&c)) goto done;
+      }
+    }
+    entry child = child_entry(&w, &stack.items[stack.len - 1], ts_tree_cursor_current_node(&c),
+                              ol_field_of(w.sx, ts_tree_cursor_current_field_id(&c)));
+    ol_vec_push(&stack, child);
+    enter(&w, &stack.items[stack.len - 1]);
+  }
+done:
+  ts_tree_cursor_delete(&c);
+  while (stack.len) leave(&w, &stack.items[--stack.len]);
+  ol_vec_free(&stack);
+  resolve_sites(&w);
+  for (size_t i = 0; i < w.site_tmp.len; i++) {
+    ol_vec_free(&w.site_tmp.items[i].free);
+    ol_vec_free(&w.site_tmp.items[i].candidates);
+  }
+  ol_vec_free(&w.site_tmp);
+  for (size_t i = 0; i < w.loop_bound.len; i++) {
+    ol_vec_free(&w.loop_bound.items[i]);
+    ol_vec_free(&w.loop_targets.items[i]);
+  }
+  ol_vec_free(&w.loop_bound);
+  ol_vec_free(&w.loop_targets);
+  while (w.scopes.len) scope_pop(&w);
+  ol_vec_free(&w.scopes);
+}
+
+void ol_facts_free(ol_file_facts *f) {
+  ol_vec_free(&f->loops);
+  ol_vec_free(&f->queries);
+  for (size_t i = 0; i < f->classes.len; i++) ol_free(f->classes.items[i].bases);
+  for (size_t i = 0; i < f->classes.len; i++) ol_free(f->classes.items[i].pk);
+  ol_vec_free(&f->classes);
+  ol_vec_free(&f->declarative_bases);
+  ol_arena_free(&f->arena);
+}

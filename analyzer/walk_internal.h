@@ -1,0 +1,84 @@
+/* Shared between walk.c (traversal, loops, names) and exec.c (what
+ * executes SQL, and the shape a batching fix needs). Not a public header. */
+#ifndef OL_WALK_INTERNAL_H
+#define OL_WALK_INTERNAL_H
+
+#include "syntax.h"
+#include "walk.h"
+
+typedef OL_VEC(uint64_t) ol_hashes;
+
+/* A name occurrence: its hash and where it is (for messages). */
+typedef struct {
+  uint64_t hash;
+  ol_span at;
+} ol_name_ref;
+typedef OL_VEC(ol_name_ref) ol_name_refs;
+
+typedef enum { OL_VAL_NONE, OL_VAL_QUERY, OL_VAL_SESSION, OL_VAL_SELECT, OL_VAL_DB, OL_VAL_LIST } ol_val;
+
+typedef struct {
+  ol_val kind;
+  bool count;       /* selects func.count(...) */
+  bool one_entity;  /* selects exactly one entity (rows are model instances) */
+  TSNode entity;    /* the entity expression (Model), null when unknown */
+} ol_valinfo;
+
+/* A filter a batching fix could key on: `col=key` in filter_by, or
+ * `Entity.col == key` in filter/where. */
+typedef struct {
+  ol_span key, cut, swap;
+  char *column;
+} ol_key_candidate;
+
+typedef struct {
+  ol_name_refs free;                  /* names the query reads */
+  OL_VEC(ol_key_candidate) candidates; /* possible key filters */
+  bool bare_iter;                     /* a bare chain iterated: hoist as list(...) */
+} ol_site_temp;
+
+typedef struct {
+  uint64_t hash;
+  ol_val kind;
+} ol_binding;
+
+typedef struct {
+  OL_VEC(ol_binding) names;
+  ol_span span;
+} ol_scope;
+
+typedef struct {
+  const ol_syntax *sx;
+  const ol_config *cfg;
+  const char *src;
+  uint32_t len;
+  ol_file_facts *out;
+  OL_VEC(ol_scope) scopes;       /* stack */
+  OL_VEC(ol_hashes) loop_bound;  /* per loop: names bound in it */
+  OL_VEC(ol_hashes) loop_targets; /* per loop: names of its (first) target */
+  OL_VEC(ol_site_temp) site_tmp; /* per query site */
+  bool imports_select;
+} ol_walker;
+
+uint64_t ol_name_hash(const char *s, size_t len);
+static inline uint64_t ol_node_hash(const ol_walker *w, TSNode n) {
+  return ol_name_hash(w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+}
+static inline ol_span ol_node_span(TSNode n) { return (ol_span){ts_node_start_byte(n), ts_node_end_byte(n)}; }
+bool ol_node_text_is(const ol_walker *w, TSNode n, const char *s);
+char *ol_node_text(ol_walker *w, TSNode n); /* arena copy */
+
+/* What kind of value expression n is (query, session, select, ...). */
+ol_valinfo ol_classify(ol_walker *w, TSNode n);
+ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash);
+/* Collects identifiers read in n (not attribute names or keywords). */
+void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out);
+
+/* exec.c: inspects a call/subscript/iterable at ctx loop `loop`; records a site. */
+void ol_exec_check_call(ol_walker *w, TSNode call, int loop);
+void ol_exec_check_subscript(ol_walker *w, TSNode sub, int loop);
+void ol_exec_check_iterable(ol_walker *w, TSNode iterable, int loop);
+/* Whether call writes through the session (add, delete, commit, flush, ...). */
+bool ol_exec_is_session_write(ol_walker *w, TSNode call);
+
+#endif

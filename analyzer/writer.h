@@ -1,0 +1,32 @@
+/* Output formats behind one table of function pointers. A writer only
+ * formats: it reads the report and the rule table and never decides. */
+#ifndef OL_WRITER_H
+#define OL_WRITER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "finding.h"
+
+typedef struct {
+  const char *tool_version;  /* "0.1.0" */
+  bool color;                /* text only: ANSI colours (a terminal) */
+  bool statistics;           /* text only: counts per rule instead of findings */
+  bool show_fixes;           /* text only: print each fix's before/after */
+  bool quiet;                /* text only: findings only, no summary */
+  const ol_rule_meta *rules; /* every rule, for SARIF driver.rules */
+  size_t n_rules;
+} ol_write_opts;
+
+typedef struct {
+  const char *name; /* "text", "sarif", "json", "github" */
+  /* Returns 0, or -1 when writing failed (errno set). */
+  int (*write)(FILE *out, const ol_report *report, const ol_write_opts *opts);
+} ol_writer;
+
+/* Borrowed; NULL for an unknown name. */
+const ol_writer *ol_writer_find(const char *name);
+
+extern const ol_writer ol_writer_text, ol_writer_sarif, ol_writer_json, ol_writer_github;
+
+#endif

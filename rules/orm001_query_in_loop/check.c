@@ -1,0 +1,226 @@
+/* ORM001 query-in-loop: a query executed on every iteration of a loop.
+ * Fix (unsafe): hoist a query that does not depend on the loop; batch a
+ * query keyed by the loop variable into one IN query before the loop, read
+ * through a dict inside it. Where neither is correct, the message says why. */
+#include <string.h>
+
+#include "fixtext.h"
+#include "rule.h"
+
+static const char *loop_word(ol_loop_kind k) {
+  switch (k) {
+  case OL_LOOP_FOR: return "loop";
+  case OL_LOOP_WHILE: return "while loop";
+  case OL_LOOP_COMPREHENSION: return "comprehension";
+  case OL_LOOP_CALLBACK: return "per-element callback";
+  }
+  return "loop";
+}
+
+static char *hoist_name(const ol_rule_ctx *ctx, const ol_query_site *s, ol_span scope) {
+  char *snake = s->entity ? ol_fixtext_snake(strrchr(s->entity, '.') ? strrchr(s->entity, '.') + 1 : s->entity)
+                          : ol_strdup("query");
+  char *base;
+  if (!strcmp(s->method, "all") || !strncmp(s->method, "iterate", 7) || !strcmp(s->method, "paginate") ||
+      !strcmp(s->method, "scalars") || !strcmp(s->method, "execute"))
+    base = s->entity ? ol_fixtext_plural(snake) : ol_strdup("query_rows");
+  else if (!strcmp(s->method, "scalar"))
+    base = ol_format("%s_value", snake);
+  else
+    base = ol_strdup(snake);
+  char *name = ol_fixtext_free_name(ctx, scope, base);
+  ol_free(snake);
+  ol_free(base);
+  return name;
+}
+
+static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s) {
+  const ol_loop *l = &ctx->facts->loops.items[s->hoist_loop];
+  uint32_t line_start = ol_fixtext_line_start(ctx, l->stmt.start);
+  char *indent = ol_fixtext_indent(ctx, l->stmt.start);
+  char *name = hoist_name(ctx, s, l->scope);
+  char *expr = ol_fixtext_expr(ctx, s->span);
+  char *value = !strcmp(s->method, "iterate-bare") ? ol_format("list(%s)", expr) : ol_strdup(expr);
+  ol_fix_draft *f = ol_fix_draft_new(
+      OL_FIX_UNSAFE,
+      ol_format("Run the query once, before the %s on line %u, and reuse its result", loop_word(l->kind),
+                ol_rule_line(ctx, l->header.start)),
+      (ol_span){line_start, l->stmt.end});
+  ol_fix_draft_edit(f, line_start, line_start, ol_format("%s%s = %s\n", indent, name, value));
+  ol_fix_draft_edit(f, s->span.start, s->span.end, ol_strdup(name));
+  ol_free(indent);
+  ol_free(name);
+  ol_free(expr);
+  ol_free(value);
+  return f;
+}
+
+/* The IN query over the keys, text of the rows expression with the keyed filter replaced. */
+static char *batch_rows(const ol_rule_ctx *ctx, const ol_query_site *s, const char *col, const char *keys) {
+  const ol_batch *b = &s->batch;
+  char *in = ol_format("%s.%s.in_(%s)", b->entity, col, keys);
+  char *rows;
+  if (b->session_get) {
+    char *session = ol_fixtext_expr(ctx, b->session);
+    rows = b->uses_select ? ol_format("%s.scalars(select(%s).where(%s))", session, b->entity, in)
+                          : ol_format("%s.query(%s).filter(%s)", session, b->entity, in);
+    ol_free(session);
+  } else {
+    ol_splice sp = {.at = ol_span_empty(b->swap) ? b->cut : b->swap, .text = ol_span_empty(b->swap) ? "" : in};
+    char *base = ol_fixtext_splice(ctx, b->rows, &sp, ol_span_empty(sp.at) ? 0 : 1);
+    rows = b->append_filter ? ol_format("%s.filter(%s)", base, in) : ol_strdup(base);
+    ol_free(base);
+  }
+  ol_free(in);
+  if (strchr(rows, '\n')) {
+    char *p = ol_format("(%s)", rows);
+    ol_free(rows);
+    rows = p;
+  }
+  return rows;
+}
+
+typedef struct {
+  char *indent, *dict, *var, *list, *iter;
+} batch_names;
+
+static void names_free(batch_names *n) {
+  ol_free(n->indent);
+  ol_free(n->dict);
+  ol_free(n->var);
+  ol_free(n->list);
+  ol_free(n->iter);
+}
+
+static void pick_names(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_loop *l, const char *col,
+                       batch_names *n) {
+  const char *ent = strrchr(s->batch.entity, '.') ? strrchr(s->batch.entity, '.') + 1 : s->batch.entity;
+  char *snake = ol_fixtext_snake(ent);
+  char *many = ol_fixtext_plural(snake);
+  char *dict = ol_format("%s_by_%s", s->batch.mode == OL_BATCH_ALL ? many : snake, col);
+  n->dict = ol_fixtext_free_name(ctx, l->scope, dict);
+  n->var = ol_fixtext_free_name(ctx, l->scope, snake);
+  n->indent = ol_fixtext_indent(ctx, l->stmt.start);
+  if (l->iterable_is_list) {
+    n->iter = ol_fixtext_expr(ctx, l->iterable);
+  } else {
+    const char *src = ctx->src + l->iterable.start;
+    uint32_t len = l->iterable.end - l->iterable.start, tl = l->target.end - l->target.start;
+    bool ident = len && strspn(src, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") >= len;
+    char *base = ident ? ol_format("%.*s_list", (int)len, src) : ol_format("%.*s_rows", (int)tl, ctx->src + l->target.start);
+    if (!ident && strpbrk(base, " ,()[]")) {
+      ol_free(base);
+      base = ol_strdup("loop_rows");
+    }
+    n->list = ol_fixtext_free_name(ctx, l->scope, base);
+    n->iter = ol_strdup(n->list);
+    ol_free(base);
+  }
+  ol_free(snake);
+  ol_free(many);
+  ol_free(dict);
+}
+
+static char *batch_code(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_loop *l, const char *col,
+                        const batch_names *n) {
+  char *target = ol_strndup(ctx->src + l->target.start, l->target.end - l->target.start);
+  char *key = ol_strndup(ctx->src + s->batch.key.start, s->batch.key.end - s->batch.key.start);
+  char *keys = ol_format("{%s for %s in %s} - {None}", key, target, n->iter);
+  char *rows = batch_rows(ctx, s, col, keys);
+  const char *unit = ol_fixtext_unit(n->indent);
+  ol_buf b = {0};
+  if (n->list) {
+    char *iterable = ol_fixtext_expr(ctx, l->iterable);
+    ol_buf_printf(&b, "%s%s = list(%s)\n", n->indent, n->list, iterable);
+    ol_free(iterable);
+  }
+  if (s->batch.mode == OL_BATCH_GET) {
+    ol_buf_printf(&b, "%s%s = {%s.%s: %s for %s in %s}\n", n->indent, n->dict, n->var, col, n->var, n->var, rows);
+  } else {
+    ol_buf_printf(&b, "%s%s = {}\n%sfor %s in %s:\n", n->indent, n->dict, n->indent, n->var, rows);
+    if (s->batch.mode == OL_BATCH_FIRST)
+      ol_buf_printf(&b, "%s%s%s.setdefault(%s.%s, %s)\n", n->indent, unit, n->dict, n->var, col, n->var);
+    else
+      ol_buf_printf(&b, "%s%s%s.setdefault(%s.%s, []).append(%s)\n", n->indent, unit, n->dict, n->var, col, n->var);
+  }
+  ol_free(target);
+  ol_free(key);
+  ol_free(keys);
+  ol_free(rows);
+  return ol_buf_take(&b);
+}
+
+static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, const char *col) {
+  const ol_loop *l = &ctx->facts->loops.items[s->loop];
+  batch_names n = {0};
+  pick_names(ctx, s, l, col, &n);
+  uint32_t line_start = ol_fixtext_line_start(ctx, l->stmt.start);
+  ol_fix_draft *f = ol_fix_draft_new(
+      OL_FIX_UNSAFE,
+      ol_format("Load the %s rows for every key with one IN query before the %s on line %u, then look each up in a dict",
+                s->batch.entity, loop_word(l->kind), ol_rule_line(ctx, l->header.start)),
+      (ol_span){line_start, l->stmt.end});
+  ol_fix_draft_edit(f, line_start, line_start, batch_code(ctx, s, l, col, &n));
+  if (n.list) ol_fix_draft_edit(f, l->iterable.start, l->iterable.end, ol_strdup(n.list));
+  char *key = ol_strndup(ctx->src + s->batch.key.start, s->batch.key.end - s->batch.key.start);
+  char *lookup;
+  if (s->batch.mode != OL_BATCH_ALL) lookup = ol_format("%s.get(%s)", n.dict, key);
+  else if (!strcmp(s->method, "iterate-bare")) lookup = ol_format("%s.get(%s, ())", n.dict, key);
+  else lookup = ol_format("list(%s.get(%s, ()))", n.dict, key);
+  ol_fix_draft_edit(f, s->batch.use.start, s->batch.use.end, lookup);
+  ol_free(key);
+  names_free(&n);
+  return f;
+}
+
+/* The column a GET batch keys on: the model's single primary key. */
+static const char *get_column(const ol_rule_ctx *ctx, const ol_query_site *s, const char **why) {
+  const ol_model *m = ol_index_model(ctx->index, s->batch.entity);
+  if (!m) *why = "its model is not defined in this project, so its primary key is unknown";
+  else if (m->n_pk != 1) *why = m->n_pk ? "its model has a composite primary key" : "its model's primary key is not declared";
+  else return m->pk[0];
+  return NULL;
+}
+
+static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
+  for (size_t i = 0; i < ctx->facts->queries.len; i++) {
+    const ol_query_site *s = &ctx->facts->queries.items[i];
+    if (s->loop < 0 || s->is_count) continue;
+    const ol_loop *l = &ctx->facts->loops.items[s->loop];
+    uint32_t loop_line = ol_rule_line(ctx, l->header.start);
+    const char *why = NULL;
+    ol_fix_draft *fix = NULL;
+    if (s->hoist_loop >= 0) {
+      fix = hoist_fix(ctx, s);
+    } else if (s->batch.mode != OL_BATCH_NONE) {
+      const char *col = s->batch.mode == OL_BATCH_GET ? get_column(ctx, s, &why) : s->batch.column;
+      if (col) fix = batch_fix(ctx, s, col);
+    } else if (s->dep_loop == s->loop) {
+      why = s->batch_why;
+    } else {
+      why = s->no_hoist_why;
+    }
+    char *brief = ol_fixtext_brief(ctx, s->span, 60);
+    char *msg = ol_format("`%s` runs a query on every iteration of the %s on line %u%s%s", brief,
+                          loop_word(l->kind), loop_line, why ? "; no automatic fix: " : "", why ? why : "");
+    ol_free(brief);
+    ol_draft *d = ol_draft_add(ctx, meta, s->span, msg);
+    ol_draft_relate(d, l->header, ol_format("the %s", loop_word(l->kind)));
+    d->fix = fix;
+  }
+}
+
+const ol_rule ol_rule_orm001 = {
+    .meta = {.code = "ORM001",
+             .name = "query-in-loop",
+             .short_desc = "A query is executed on every iteration of a loop (N+1 queries).",
+             .full_desc = "A SQLAlchemy query (a terminal such as .all()/.first()/.get(), a session "
+                          "execute/scalars/get, or iterating a query) runs once per loop iteration, so the "
+                          "loop issues one round trip per row. Hoist it when it does not depend on the loop, "
+                          "or load every key at once with one IN query.",
+             .level = OL_LEVEL_WARNING,
+             .precision = "high",
+             .tags = "performance,sqlalchemy,n+1"},
+    .folder = "orm001_query_in_loop",
+    .check = check,
+};
