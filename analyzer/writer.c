@@ -1,9 +1,9 @@
-/* The writer table, and the one helper the JSON-based writers share: cJSON
- * pretty-prints with tabs, and ormlint's files use two spaces. */
+/* The writer table, and the one helper the JSON-based writers share: a
+ * printer for cJSON trees in the common two-space layout (cJSON's own
+ * pretty-printer indents with tabs and folds "[{" onto one line). */
 #include "writer.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <string.h>
 
 static const ol_writer *const writers[] = {
@@ -20,32 +20,99 @@ const ol_writer *ol_writer_find(const char *name) {
   return NULL;
 }
 
-/* cJSON escapes every tab inside a string, so each literal tab in its
- * output is layout: indentation at a line's start, a separator after ':'. */
-static int put_reindented(FILE *out, const char *s) {
-  bool at_line_start = true;
-  for (; *s; s++) {
-    if (*s == '\t') {
-      if (fputs(at_line_start ? "  " : " ", out) == EOF) return -1;
-      continue;
-    }
-    at_line_start = *s == '\n';
-    if (putc(*s, out) == EOF) return -1;
-  }
-  return 0;
+/* Length of the valid UTF-8 character at s (n bytes left), or 0. */
+static size_t utf8_length(const unsigned char *s, size_t n) {
+  size_t len = s[0] < 0x80                   ? 1
+               : s[0] >= 0xF0 && s[0] < 0xF5 ? 4
+               : s[0] >= 0xE0                ? 3
+               : s[0] >= 0xC2                ? 2
+                                             : 0;
+  if (len == 0 || len > n) return 0;
+  for (size_t i = 1; i < len; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))) return 0;
+  if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))) return 0;
+  return len;
 }
 
-/* Writes root pretty-printed with a final newline and flushes. Returns 0, or
- * -1 with errno set. Declared where it is used (writer_sarif.c, writer_json.c). */
-int ol_writer_put_json(FILE *out, const cJSON *root) {
-  char *text = cJSON_Print(root);
-  if (!text) {
-    errno = ENOMEM;
-    return -1;
+static const char *escape_of(unsigned char c) {
+  switch (c) {
+  case '"': return "\\\"";
+  case '\\': return "\\\\";
+  case '\n': return "\\n";
+  case '\r': return "\\r";
+  case '\t': return "\\t";
+  default: return NULL;
   }
-  int rc = put_reindented(out, text);
-  cJSON_free(text);
-  if (rc == 0 && putc('\n', out) == EOF) rc = -1;
-  if (fflush(out) == EOF || ferror(out)) rc = -1;
-  return rc;
+}
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD, so the output is
+ * always valid JSON even when a message quotes a badly encoded file. */
+static void put_string(FILE *out, const char *str) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t n = strlen(str);
+  putc('"', out);
+  for (size_t i = 0; i < n;) {
+    const char *esc = escape_of(s[i]);
+    size_t len = utf8_length(s + i, n - i);
+    if (esc)
+      fputs(esc, out);
+    else if (s[i] < 0x20)
+      fprintf(out, "\\u%04x", s[i]);
+    else if (len == 0)
+      fputs("\\ufffd", out);
+    else
+      fwrite(s + i, 1, len, out);
+    i += len ? len : 1;
+  }
+  putc('"', out);
+}
+
+/* Integers (every number ormlint writes) without a fraction or exponent. */
+static void put_number(FILE *out, double v) {
+  if (v > -9007199254740992.0 && v < 9007199254740992.0 && v == (double)(long long)v)
+    fprintf(out, "%lld", (long long)v);
+  else
+    fprintf(out, "%.17g", v);
+}
+
+static void put_indent(FILE *out, int depth) { fprintf(out, "\n%*s", 2 * depth, ""); }
+
+/* Recursive, but over ormlint's own output, which is at most a dozen levels deep. */
+static void put_value(FILE *out, const cJSON *item, int depth) {
+  if (cJSON_IsString(item)) {
+    put_string(out, item->valuestring);
+    return;
+  }
+  if (cJSON_IsNumber(item)) {
+    put_number(out, item->valuedouble);
+    return;
+  }
+  if (!cJSON_IsArray(item) && !cJSON_IsObject(item)) {
+    fputs(cJSON_IsTrue(item) ? "true" : cJSON_IsFalse(item) ? "false" : "null", out);
+    return;
+  }
+  bool object = cJSON_IsObject(item);
+  putc(object ? '{' : '[', out);
+  for (const cJSON *child = item->child; child; child = child->next) {
+    put_indent(out, depth + 1);
+    if (object) {
+      put_string(out, child->string);
+      fputs(": ", out);
+    }
+    put_value(out, child, depth + 1);
+    if (child->next) putc(',', out);
+  }
+  if (item->child) put_indent(out, depth);
+  putc(object ? '}' : ']', out);
+}
+
+/* Writes root with two-space indentation (as Python's json.dumps(indent=2)
+ * does) and a final newline, and flushes. Returns 0, or -1 with errno set.
+ * Declared where it is used (writer_sarif.c, writer_json.c). */
+int ol_writer_put_json(FILE *out, const cJSON *root) {
+  put_value(out, root, 0);
+  putc('\n', out);
+  if (fflush(out) == EOF || ferror(out)) return -1;
+  return 0;
 }

@@ -45,12 +45,14 @@ static cJSON *edit_object(const ol_replacement *e) {
 static cJSON *fix_object(const ol_fix *fix) {
   if (!fix) return cJSON_CreateNull();
   cJSON *o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "applicability", fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");
+  cJSON_AddStringToObject(o, "applicability",
+                          fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");
   add_string(o, "description", fix->description);
   add_string(o, "before", fix->before);
   add_string(o, "after", fix->after);
   cJSON *edits = cJSON_AddArrayToObject(o, "edits");
-  for (size_t i = 0; i < fix->n_edits; i++) cJSON_AddItemToArray(edits, edit_object(&fix->edits[i]));
+  for (size_t i = 0; i < fix->n_edits; i++)
+    cJSON_AddItemToArray(edits, edit_object(&fix->edits[i]));
   return o;
 }
 

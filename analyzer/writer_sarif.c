@@ -162,7 +162,8 @@ static cJSON *driver_object(const ol_write_opts *opts) {
   cJSON_AddStringToObject(o, "semanticVersion", version);
   cJSON_AddStringToObject(o, "informationUri", TOOL_URI);
   cJSON *rules = cJSON_AddArrayToObject(o, "rules");
-  for (size_t i = 0; i < opts->n_rules; i++) cJSON_AddItemToArray(rules, rule_object(&opts->rules[i]));
+  for (size_t i = 0; i < opts->n_rules; i++)
+    cJSON_AddItemToArray(rules, rule_object(&opts->rules[i]));
   return o;
 }
 
@@ -215,10 +216,12 @@ static cJSON *fix_object(const ol_fix *fix, const char *path) {
   cJSON *change = cJSON_CreateObject();
   cJSON_AddItemToObject(change, "artifactLocation", artifact_location(path));
   cJSON *repl = cJSON_AddArrayToObject(change, "replacements");
-  for (size_t i = 0; i < fix->n_edits; i++) cJSON_AddItemToArray(repl, replacement_object(&fix->edits[i]));
+  for (size_t i = 0; i < fix->n_edits; i++)
+    cJSON_AddItemToArray(repl, replacement_object(&fix->edits[i]));
   cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "artifactChanges"), change);
   cJSON *props = cJSON_AddObjectToObject(o, "properties");
-  cJSON_AddStringToObject(props, "applicability", fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");
+  cJSON_AddStringToObject(props, "applicability",
+                          fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");
   return o;
 }
 
@@ -298,8 +301,9 @@ static cJSON *invocation_object(const ol_report *report) {
     cJSON_AddItemToArray(notes, notification_object(n->level, n->path, n->line, n->message));
   }
   if (report->findings_dropped) {
-    char *msg = ol_format("%zu more results were left out: at most %zu results are reported per run.",
-                          report->findings_dropped, report->n_findings);
+    char *msg =
+        ol_format("%zu more results were left out: at most %zu results are reported per run.",
+                  report->findings_dropped, report->n_findings);
     cJSON_AddItemToArray(notes, notification_object(OL_NOTE_WARNING, NULL, 0, msg));
     ol_free(msg);
   }
@@ -312,7 +316,8 @@ static cJSON *run_object(const ol_report *report, const ol_write_opts *opts) {
   cJSON_AddItemToObject(tool, "driver", driver_object(opts));
   if (report->root) {
     char *uri = file_uri(report->root, true);
-    cJSON *base = cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "originalUriBaseIds"), SRCROOT);
+    cJSON *base =
+        cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "originalUriBaseIds"), SRCROOT);
     cJSON_AddStringToObject(base, "uri", uri);
     ol_free(uri);
   }

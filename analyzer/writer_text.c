@@ -47,7 +47,11 @@ static unsigned digits(uint32_t n) {
 /* Length of the UTF-8 character at s (at most n bytes), or 0 when the bytes
  * there are not one valid character. *units gets its UTF-16 length. */
 static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *units) {
-  size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+  size_t len = s[0] < 0x80                   ? 1
+               : s[0] >= 0xF0 && s[0] < 0xF5 ? 4
+               : s[0] >= 0xE0                ? 3
+               : s[0] >= 0xC2                ? 2
+                                             : 0;
   if (len == 0 || len > n) return 0;
   for (size_t i = 1; i < len; i++)
     if ((s[i] & 0xC0) != 0x80) return 0;
@@ -58,9 +62,9 @@ static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *units) {
 }
 
 typedef struct {
-  ol_buf text;   /* the line as displayed: tabs expanded, bad bytes replaced */
-  ol_buf marks;  /* spaces and carets, cell for cell under text */
-  uint32_t cells; /* display width so far */
+  ol_buf text;      /* the line as displayed: tabs expanded, bad bytes replaced */
+  ol_buf marks;     /* spaces and carets, cell for cell under text */
+  uint32_t cells;   /* display width so far */
   size_t marks_end; /* marks up to the last caret */
 } snippet;
 
@@ -73,7 +77,8 @@ static void snippet_add(snippet *sn, const char *bytes, size_t len, uint32_t wid
 
 /* Adds the character at s (n bytes left), advancing the UTF-16 column *u16;
  * returns how many bytes it took. */
-static size_t snippet_char(snippet *sn, const unsigned char *s, size_t n, uint32_t *u16, bool mark) {
+static size_t snippet_char(snippet *sn, const unsigned char *s, size_t n, uint32_t *u16,
+                           bool mark) {
   uint32_t units = 1;
   size_t len = utf8_char(s, n, &units);
   if (s[0] == '\t') {
@@ -178,8 +183,8 @@ static uint32_t *lcs_table(const line_vec *a, const line_vec *b) {
     for (size_t j = m; j-- > 0;) {
       uint32_t down = L[(i + 1) * (m + 1) + j], right = L[i * (m + 1) + j + 1];
       L[i * (m + 1) + j] = same_line(a->items[i], b->items[j]) ? L[(i + 1) * (m + 1) + j + 1] + 1
-                           : down >= right                      ? down
-                                                                : right;
+                           : down >= right                     ? down
+                                                               : right;
     }
   return L;
 }
@@ -194,7 +199,8 @@ static void put_diff(const text_out *t, unsigned indent, const char *before, con
     if (L && i < a.len && j < b.len && same_line(a.items[i], b.items[j])) {
       put_diff_line(t, indent, ' ', a.items[i++]);
       j++;
-    } else if (i < a.len && (j == b.len || !L || L[(i + 1) * (m + 1) + j] >= L[i * (m + 1) + j + 1])) {
+    } else if (i < a.len &&
+               (j == b.len || !L || L[(i + 1) * (m + 1) + j] >= L[i * (m + 1) + j + 1])) {
       put_diff_line(t, indent, '-', a.items[i++]);
     } else {
       put_diff_line(t, indent, '+', b.items[j++]);
@@ -208,7 +214,8 @@ static void put_diff(const text_out *t, unsigned indent, const char *before, con
 static void put_fix(const text_out *t, const ol_fix *fix, unsigned width) {
   fprintf(t->out, "%*s", (int)width + 1, "");
   char label[32];
-  snprintf(label, sizeof label, "= fix (%s):", fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");
+  snprintf(label, sizeof label,
+           "= fix (%s):", fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");
   paints(t, STYLE_FIX, label);
   fprintf(t->out, " %s\n", fix->description ? fix->description : "");
   put_diff(t, width + 3, fix->before, fix->after);
@@ -239,7 +246,8 @@ static const char *note_word(ol_note_level level) {
 static void put_note(const text_out *t, const ol_notification *n) {
   if (n->path) paints(t, STYLE_BOLD, n->path);
   if (n->path && n->line) fprintf(t->out, ":%u", (unsigned)n->line);
-  fprintf(t->out, "%s%s: %s\n", n->path ? ": " : "", note_word(n->level), n->message ? n->message : "");
+  fprintf(t->out, "%s%s: %s\n", n->path ? ": " : "", note_word(n->level),
+          n->message ? n->message : "");
 }
 
 static void put_summary(const text_out *t, const ol_report *report) {
@@ -261,7 +269,8 @@ static void put_summary(const text_out *t, const ol_report *report) {
     return;
   }
   fprintf(t->out, "Found %zu finding%s", total, total == 1 ? "" : "s");
-  if (safe + unsafe) fprintf(t->out, " (%zu fixable with --fix, %zu with --unsafe-fixes)", safe, unsafe);
+  if (safe + unsafe)
+    fprintf(t->out, " (%zu fixable with --fix, %zu with --unsafe-fixes)", safe, unsafe);
   fputs(".\n", t->out);
 }
 
@@ -310,8 +319,10 @@ static int write_text(FILE *out, const ol_report *report, const ol_write_opts *o
   } else {
     for (size_t i = 0; i < report->n_findings; i++)
       put_finding(&t, &report->findings[i], opts->show_fixes);
-    for (size_t i = 0; i < report->n_notes; i++) put_note(&t, &report->notes[i]);
-    put_summary(&t, report);
+    /* --quiet keeps the findings and the errors, drops the rest. */
+    for (size_t i = 0; i < report->n_notes; i++)
+      if (!opts->quiet || report->notes[i].level == OL_NOTE_ERROR) put_note(&t, &report->notes[i]);
+    if (!opts->quiet) put_summary(&t, report);
   }
   if (fflush(out) == EOF || ferror(out)) return -1;
   return 0;
