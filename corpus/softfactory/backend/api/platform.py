@@ -1,8 +1,8 @@
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, g, jsonify, request
 
 from ..auth import login_required
 from ..metrics import get_content_summary, get_dashboard_stats
-from ..services.platform import get_profile
+from ..services.platform import get_profile, list_subscriptions
 
 bp = Blueprint("platform", __name__, url_prefix="/api/platform")
 
@@ -22,3 +22,9 @@ def summary():
 @login_required
 def me():
     return jsonify(get_profile(g.user_id))
+
+
+@bp.get("/subscriptions")
+@login_required
+def subscriptions():
+    return jsonify(subscriptions=list_subscriptions(request.args.get("status")))
