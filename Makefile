@@ -64,13 +64,16 @@ $(B)/obj/gen/rule_docs.o: $(B)/gen/rule_docs.c
 
 $(B)/obj/%.o: %.c $(wildcard analyzer/*.h) | $(B)/gen/rule_docs.c
 	@mkdir -p $(dir $@)
-	$(CC) $(OUR_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(OUR_CFLAGS) -c $< -o $@
 
 $(B)/libormlint.a: $(OBJ)
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(B)/ormlint: $(B)/obj/analyzer/main.o $(B)/libormlint.a $(PY_LIB)
-	$(CC) $^ $(LIBS) -o $@
+	@echo "  LD      $@"
+	@$(CC) $^ $(LIBS) -o $@
 
 # ---- tests ----------------------------------------------------------------
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libormlint.a $(PY_LIB)

@@ -15,7 +15,11 @@ static bool allowed(const ol_engine *e, const ol_finding *f) {
   return e->cfg->fix_mode == OL_FIXMODE_SAFE && f->fix->applicability == OL_FIX_SAFE;
 }
 
+/* Fixes conflict when their blocks overlap: the second is re-derived after
+ * the first is applied, so the names it introduces cannot clash. */
 static bool overlaps(const ol_fix *a, const ol_fix *b) {
+  if (a->block_offset < b->block_offset + b->block_length && b->block_offset < a->block_offset + a->block_length)
+    return true;
   for (size_t i = 0; i < a->n_edits; i++)
     for (size_t j = 0; j < b->n_edits; j++) {
       uint32_t as = a->edits[i].deleted.byte_offset, ae = as + a->edits[i].deleted.byte_length;
@@ -65,6 +69,11 @@ static void free_findings(ol_findings *fs) {
 
 /* Fixes one file in rounds; on return *fs holds the findings that remain. */
 static void fix_file(ol_engine *e, ol_unit *u, ol_findings *fs, ol_notes *notes, FILE *diff, ol_fix_stats *st) {
+  if (!(u->src.st.st_mode & 0222)) {
+    ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0, ol_strdup("not fixed: the file is read-only"));
+    st->refused++;
+    return;
+  }
   char *disk = NULL;
   size_t disk_len = 0;
   struct stat now;

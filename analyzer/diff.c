@@ -48,8 +48,8 @@ static void lcs_ops(const line *a, size_t n, const line *b, size_t m, ops *out) 
     if (i < n && j < m && eq(a[i], b[j])) {
       ol_vec_push(out, ((op){KEEP, a[i]}));
       i++, j++;
-    } else if (j < m && (i == n || T(i, j + 1) >= T(i + 1, j))) ol_vec_push(out, ((op){ADD, b[j++]}));
-    else ol_vec_push(out, ((op){DEL, a[i++]}));
+    } else if (i < n && (j == m || T(i + 1, j) >= T(i, j + 1))) ol_vec_push(out, ((op){DEL, a[i++]}));
+    else ol_vec_push(out, ((op){ADD, b[j++]}));
   }
 #undef T
   ol_free(t);

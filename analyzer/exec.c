@@ -286,9 +286,17 @@ static void shape_session(ol_walker *w, ol_query_site *s, TSNode call, TSNode re
     s->batch.key = ol_node_span(key);
     s->batch.session_get = true;
     s->batch.session = ol_node_span(recv);
+    if (s->awaited) {
+      s->batch.awaited = true;
+      s->batch.use = s->span; /* the whole `await session.get(...)` */
+      if (!w->imports_select) {
+        s->batch.mode = OL_BATCH_NONE;
+        s->batch_why = "an AsyncSession has no legacy query(); import select to batch it";
+      }
+    }
     return;
   }
-  if (!ol_node_text_is(w, m, "scalars") || ts_node_named_child_count(args) != 1) return;
+  if (!ol_node_text_is(w, m, "scalars") || ts_node_named_child_count(args) != 1 || s->awaited) return;
   TSNode stmt = ts_node_named_child(args, 0);
   ol_valinfo v = ol_classify(w, stmt);
   if (v.kind != OL_VAL_SELECT || !v.one_entity || v.count) return;
@@ -297,6 +305,17 @@ static void shape_session(ol_walker *w, ol_query_site *s, TSNode call, TSNode re
   if (mode == OL_BATCH_NONE) return;
   set_batch_base(w, s, mode, call, use, v.entity);
   if (!collect_chain(w, stmt, v.entity)) s->batch.mode = OL_BATCH_NONE;
+}
+
+static const char *shape_why(const char *method, ol_valinfo v) {
+  if (!strcmp(method, "one") || !strcmp(method, "one_or_none") || !strcmp(method, "get_one"))
+    return "`.one()` raises when a key has no row or several, which a dict lookup would not reproduce";
+  if (strstr(method, "_or_404")) return "it aborts with 404 on the first missing row, which a batched lookup would not reproduce";
+  if (!strcmp(method, "paginate")) return "it pages the rows, which one IN query cannot do per key";
+  if (!strcmp(method, "subscript")) return "it is limited by indexing or slicing, which one IN query cannot do per key";
+  if (!strcmp(method, "delete") || !strcmp(method, "update")) return "it writes rows";
+  if (!v.one_entity) return "it does not select the rows of one model";
+  return NULL;
 }
 
 void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
@@ -309,6 +328,11 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
       ol_query_site *s = add_site(w, call, OL_EXEC_ITERATE, "iterate", loop);
       s->is_count = v.count;
       if (v.entity.id) s->entity = ol_node_text(w, v.entity);
+      if (i == 0 && ol_node_text_is(w, fn, "list") && v.one_entity && !v.count) {
+        set_batch_base(w, s, OL_BATCH_ALL, ts_node_named_child(args, 0), call, v.entity);
+        s->batch.append_filter = true;
+        if (!collect_chain(w, ts_node_named_child(args, 0), v.entity)) s->batch.mode = OL_BATCH_NONE;
+      }
       return;
     }
     return;
@@ -328,6 +352,9 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
     ol_query_site *s = add_site(w, call, OL_EXEC_TERMINAL, method, loop);
     s->is_count = v.count || strcmp(method, "count") == 0;
     if (v.entity.id) s->entity = ol_node_text(w, v.entity);
+    if (ol_kind_of(w->sx, unwrap(w, recv)) == OL_K_identifier)
+      s->batch_why = "its query is built in a variable, so the keyed filter is not visible at the call";
+    else s->batch_why = (char *)shape_why(method, v);
     shape_terminal(w, s, call, recv, v, m);
   } else if (session_exec && v.kind == OL_VAL_SESSION) {
     ol_query_site *s = add_site(w, call, OL_EXEC_SESSION, method, loop);
@@ -336,9 +363,13 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
     ol_valinfo sv = ts_node_is_null(first) ? (ol_valinfo){0} : ol_classify(w, first);
     if (sv.entity.id) s->entity = ol_node_text(w, sv.entity);
     else if (strcmp(method, "get") == 0 && !ts_node_is_null(first)) s->entity = ol_node_text(w, first);
+    s->batch_why = (char *)shape_why(method, sv);
+    if (!s->batch_why && strcmp(method, "scalars") != 0 && strcmp(method, "get") != 0)
+      s->batch_why = "it reads a statement's result directly; batch it by hand with an IN filter";
     shape_session(w, s, call, recv, m);
   } else if (helper && v.kind == OL_VAL_DB) {
     ol_query_site *s = add_site(w, call, OL_EXEC_DB_HELPER, method, loop);
+    s->batch_why = (char *)shape_why(method, v);
     TSNode first = ts_node_named_child(args, 0);
     if (!ts_node_is_null(first) && is_capword_name(w, first)) s->entity = ol_node_text(w, first);
   }
@@ -348,6 +379,7 @@ void ol_exec_check_subscript(ol_walker *w, TSNode sub, int loop) {
   ol_valinfo v = ol_classify(w, ol_child(w->sx, sub, OL_F_value));
   if (v.kind != OL_VAL_QUERY) return;
   ol_query_site *s = add_site(w, sub, OL_EXEC_SUBSCRIPT, "subscript", loop);
+  s->batch_why = (char *)shape_why("subscript", v);
   if (v.entity.id) s->entity = ol_node_text(w, v.entity);
 }
 

@@ -25,6 +25,7 @@ typedef enum {
 
 typedef struct {
   ol_loop_kind kind;
+  bool is_async;   /* async for: its iterable cannot be read twice with list() */
   int parent;      /* index of the enclosing loop in the same function, or -1 */
   ol_span header;  /* `for x in y` / `while c` / the comprehension's first clause / the call */
   ol_span node;    /* the whole loop statement, comprehension or call */
@@ -66,6 +67,7 @@ typedef struct {
   bool session_get;   /* `session.get(M, key)`: rows is built from the session */
   ol_span session;    /* the session expression, for session_get */
   bool uses_select;   /* the file imports `select`: build 2.0-style rows */
+  bool awaited;       /* an AsyncSession call: the IN query is awaited too */
 } ol_batch;
 
 typedef struct {

@@ -49,6 +49,7 @@ typedef struct {
   char *before, *after;       /* the whole rewritten block, dedented; the after parses */
   ol_replacement *edits;      /* in the finding's file, sorted by offset, disjoint */
   size_t n_edits;
+  uint32_t block_offset, block_length; /* bytes of the rewritten block: fixes whose blocks overlap wait for the next round */
 } ol_fix;
 
 typedef struct {

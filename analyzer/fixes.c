@@ -80,6 +80,8 @@ static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_error
   ol_free(whole);
   /* The block as whole lines, before and after. */
   uint32_t bstart = ol_source_line_start(src, d->block.start), bend = line_end_of(src, d->block.end);
+  fix->block_offset = bstart;
+  fix->block_length = bend - bstart;
   ol_buf before = {0}, after = {0};
   ol_buf_add(&before, src->bytes + bstart, bend - bstart);
   uint32_t at = bstart;

@@ -220,6 +220,7 @@ static void enter(ol_walker *w, entry *e) {
     TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
     ol_exec_check_iterable(w, right, e->ctx);
     e->frame = new_loop(w, OL_LOOP_FOR, e->ctx, n, right, left, right);
+    w->out->loops.items[e->frame].is_async = ol_kind_of(w->sx, ts_node_child(n, 0)) == OL_K_async;
     break;
   }
   case OL_K_while_statement:
@@ -370,6 +371,7 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
   const ol_loop *loop = &w->out->loops.items[s->loop];
   if (loop->kind == OL_LOOP_WHILE) return "it runs in a while loop, which has no rows to collect keys from";
   if (loop->kind == OL_LOOP_CALLBACK) return "it runs in a callback, which has no loop variable to collect keys from";
+  if (loop->is_async) return "an async for loop's iterable cannot be read twice to collect keys first";
   if (loop->writes_session) return "the loop writes through the session, so rows fetched up front could differ";
   if (!loop->stmt_starts_line) return "the loop's statement shares its line with other code";
   const ol_hashes *bound = &w->loop_bound.items[s->loop], *targets = &w->loop_targets.items[s->loop];
@@ -416,7 +418,8 @@ static void resolve_sites(ol_walker *w) {
     if (s->loop < 0) continue;
     resolve_hoist(w, s, t);
     if (s->batch.mode == OL_BATCH_NONE) {
-      s->batch_why = "its shape has no keyed batch form (one `column == loop value` filter on a single model)";
+      if (!s->batch_why)
+        s->batch_why = "it has no `column == loop value` filter on one model's rows to batch into an IN query";
       continue;
     }
     if (s->dep_loop != s->loop) {

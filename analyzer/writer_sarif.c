@@ -117,6 +117,14 @@ static char *rule_help_uri(const ol_rule_meta *rule) {
   return ol_buf_take(&b);
 }
 
+static bool has_string(const cJSON *arr, const char *s) {
+  for (const cJSON *item = arr->child; item; item = item->next)
+    if (strcmp(item->valuestring, s) == 0) return true;
+  return false;
+}
+
+/* "performance, sqlalchemy" -> ["performance", "sqlalchemy"]; the schema
+ * wants the tags unique. */
 static cJSON *tag_array(const char *tags) {
   cJSON *arr = cJSON_CreateArray();
   while (tags && *tags) {
@@ -126,7 +134,7 @@ static cJSON *tag_array(const char *tags) {
     while (len && tags[len - 1] == ' ') len--;
     if (len) {
       char *tag = ol_strndup(tags, len);
-      cJSON_AddItemToArray(arr, cJSON_CreateString(tag));
+      if (!has_string(arr, tag)) cJSON_AddItemToArray(arr, cJSON_CreateString(tag));
       ol_free(tag);
     }
     tags += n;
@@ -273,7 +281,9 @@ static cJSON *result_object(const ol_finding *f, const ol_write_opts *opts) {
     cJSON *fp = cJSON_AddObjectToObject(o, "partialFingerprints");
     cJSON_AddStringToObject(fp, "primaryLocationLineHash", f->fingerprint);
   }
-  if (f->fix) cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "fixes"), fix_object(f->fix, f->path));
+  /* A SARIF fix needs at least one replacement. */
+  if (f->fix && f->fix->n_edits)
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "fixes"), fix_object(f->fix, f->path));
   return o;
 }
 

@@ -62,8 +62,9 @@ static char *batch_rows(const ol_rule_ctx *ctx, const ol_query_site *s, const ch
   char *rows;
   if (b->session_get) {
     char *session = ol_fixtext_expr(ctx, b->session);
-    rows = b->uses_select ? ol_format("%s.scalars(select(%s).where(%s))", session, b->entity, in)
-                          : ol_format("%s.query(%s).filter(%s)", session, b->entity, in);
+    if (b->awaited) rows = ol_format("(await %s.scalars(select(%s).where(%s)))", session, b->entity, in);
+    else if (b->uses_select) rows = ol_format("%s.scalars(select(%s).where(%s))", session, b->entity, in);
+    else rows = ol_format("%s.query(%s).filter(%s)", session, b->entity, in);
     ol_free(session);
   } else {
     ol_splice sp = {.at = ol_span_empty(b->swap) ? b->cut : b->swap, .text = ol_span_empty(b->swap) ? "" : in};
@@ -99,7 +100,9 @@ static void pick_names(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_
   char *many = ol_fixtext_plural(snake);
   char *dict = ol_format("%s_by_%s", s->batch.mode == OL_BATCH_ALL ? many : snake, col);
   n->dict = ol_fixtext_free_name(ctx, l->scope, dict);
-  n->var = ol_fixtext_free_name(ctx, l->scope, snake);
+  char *row = ol_format("%s_row", snake);
+  n->var = ol_fixtext_free_name(ctx, l->scope, ol_fixtext_uses(ctx, l->scope, snake) ? row : snake);
+  ol_free(row);
   n->indent = ol_fixtext_indent(ctx, l->stmt.start);
   if (l->iterable_is_list) {
     n->iter = ol_fixtext_expr(ctx, l->iterable);
