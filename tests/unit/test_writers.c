@@ -23,7 +23,7 @@ static const ol_rule_meta rules[] = {
      "# query-in-loop\n\n## What it does\n", OL_LEVEL_WARNING, "high", "performance, sqlalchemy"},
     {"ORM002", "lazy-load-in-loop", "A lazy relationship is loaded on every iteration.",
      "Reading a lazy relationship of each row issues one SELECT per row.", "# lazy-load-in-loop\n",
-     OL_LEVEL_NOTE, "very-high", "performance,sqlalchemy,n+1"},
+     OL_LEVEL_NOTE, "very-high", "performance,sqlalchemy,n+1,performance"},
     {"ORM005", "len-all", "Rows are loaded only to be counted.",
      "len(q.all()) loads every row to count them.", "# len-all\n", OL_LEVEL_ERROR, "medium",
      "performance"},
@@ -45,7 +45,10 @@ static ol_location location(const char *path, ol_region r, const char *message) 
 static ol_fix *make_fix(ol_applicability a, const char *desc, const char *before,
                         const char *after) {
   ol_fix *fix = ol_calloc(1, sizeof *fix);
-  *fix = (ol_fix){ol_strdup(desc), a, ol_strdup(before), ol_strdup(after), NULL, 0};
+  *fix = (ol_fix){.description = ol_strdup(desc),
+                  .applicability = a,
+                  .before = ol_strdup(before),
+                  .after = ol_strdup(after)};
   return fix;
 }
 
@@ -327,6 +330,7 @@ static void check_sarif_driver(const cJSON *run) {
   assert_int_equal(cJSON_GetArraySize(at(run, "tool.driver.rules.0.properties.tags")), 2);
   assert_str_at(run, "tool.driver.rules.0.properties.tags.1", "sqlalchemy");
   assert_str_at(run, "tool.driver.rules.1.properties.tags.2", "n+1");
+  assert_int_equal(cJSON_GetArraySize(at(run, "tool.driver.rules.1.properties.tags")), 3);
 }
 
 static void check_sarif_result0(const cJSON *run) {
@@ -446,6 +450,22 @@ static void test_sarif_empty(void **state) {
   free(out);
 }
 
+/* SARIF requires a replacement in every fix: a fix without edits is left out. */
+static void test_sarif_fix_without_edits(void **state) {
+  (void)state;
+  ol_report r = make_report();
+  ol_write_opts opts = make_opts();
+  r.findings[1].fix->n_edits = 0;
+  char *out = capture("sarif", &r, &opts);
+  cJSON *root = parse(out);
+  assert_null(cJSON_GetObjectItem(at(root, "runs.0.results.1"), "fixes"));
+  assert_non_null(cJSON_GetObjectItem(at(root, "runs.0.results.0"), "fixes"));
+  cJSON_Delete(root);
+  free(out);
+  r.findings[1].fix->n_edits = 1;
+  ol_report_free(&r);
+}
+
 /* ---- text ------------------------------------------------------------------ */
 
 static void test_text(void **state) {
@@ -557,7 +577,7 @@ int main(void) {
       cmocka_unit_test(test_sarif),      cmocka_unit_test(test_sarif_empty),
       cmocka_unit_test(test_text),       cmocka_unit_test(test_text_options),
       cmocka_unit_test(test_text_empty), cmocka_unit_test(test_text_invalid_utf8),
-      cmocka_unit_test(test_statistics),
+      cmocka_unit_test(test_statistics), cmocka_unit_test(test_sarif_fix_without_edits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
