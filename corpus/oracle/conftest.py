@@ -25,8 +25,8 @@ sys.path.insert(0, HERE)
 
 import catalog  # noqa: E402
 
-APP = os.path.normpath(os.path.join(HERE, "..", "softfactory"))
-REFERENCE = os.path.join(HERE, "reference")
+APP = catalog.APP
+REFERENCE = catalog.REFERENCE
 RUNNER = os.path.join(HERE, "runner.py")
 RUN_TIMEOUT = 300
 
