@@ -48,7 +48,7 @@ static char *apply_round(const ol_engine *e, const ol_source *src, ol_findings *
   OL_VEC(ol_replacement) all = {0};
   for (size_t i = 0; i < chosen.len; i++)
     for (size_t j = 0; j < chosen.items[i]->n_edits; j++) ol_vec_push(&all, chosen.items[i]->edits[j]);
-  qsort(all.items, all.len, sizeof(ol_replacement), by_offset);
+  if (all.len > 1) qsort(all.items, all.len, sizeof(ol_replacement), by_offset);
   char *out = ol_fixes_apply_edits(src->bytes, src->len, all.items, all.len, len);
   ol_vec_free(&all);
   ol_vec_free(&chosen);

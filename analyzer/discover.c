@@ -46,6 +46,28 @@ char *ol_path_absolute(const char *path) {
   return out;
 }
 
+static char *rebase(char *path, const char *root, const char *dir) {
+  if (!path || path[0] == '/') return path;
+  char *abs = ol_format("%s/%s", root, path);
+  char *norm = ol_path_absolute(abs);
+  char *rel = ol_path_relative(dir, norm);
+  ol_free(abs);
+  ol_free(norm);
+  ol_free(path);
+  return rel;
+}
+
+void ol_report_rebase(ol_report *r, const char *dir) {
+  if (!r->root || !strcmp(r->root, dir)) return;
+  for (size_t i = 0; i < r->n_findings; i++) {
+    ol_finding *f = &r->findings[i];
+    f->path = rebase(f->path, r->root, dir);
+    for (size_t j = 0; j < f->n_related; j++) f->related[j].path = rebase(f->related[j].path, r->root, dir);
+    for (size_t j = 0; j < f->n_flow; j++) f->flow[j].path = rebase(f->flow[j].path, r->root, dir);
+  }
+  for (size_t i = 0; i < r->n_notes; i++) r->notes[i].path = rebase(r->notes[i].path, r->root, dir);
+}
+
 char *ol_path_relative(const char *root, const char *abs) {
   size_t rl = strlen(root);
   if (!strcmp(root, "/")) return ol_strdup(abs + 1);
@@ -176,7 +198,7 @@ void ol_discover(const ol_fs *fs, const char *path, ol_discovery *d) {
 static int by_abs(const void *a, const void *b) { return strcmp(((const ol_found *)a)->abs, ((const ol_found *)b)->abs); }
 
 void ol_discovery_finish(ol_discovery *d) {
-  qsort(d->files.items, d->files.len, sizeof(ol_found), by_abs);
+  if (d->files.len > 1) qsort(d->files.items, d->files.len, sizeof(ol_found), by_abs);
   size_t out = 0;
   for (size_t i = 0; i < d->files.len; i++) {
     if (out && !strcmp(d->files.items[out - 1].abs, d->files.items[i].abs)) {

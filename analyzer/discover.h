@@ -34,6 +34,9 @@ char *ol_path_absolute(const char *path);
  * pyproject.toml, setup.cfg or .git, else path itself (its directory for a
  * file). Caller frees. */
 char *ol_project_root(const ol_fs *fs, const char *path);
+/* Rewrites every root-relative path of report relative to dir (absolute)
+ * instead: what a terminal or a CI log shows next to the command. */
+void ol_report_rebase(ol_report *report, const char *dir);
 /* abs relative to root ('/'-separated), or abs itself when outside. Caller frees. */
 char *ol_path_relative(const char *root, const char *abs);
 

@@ -132,7 +132,12 @@ static void gather(ol_engine *e, char *const *paths, size_t n, ol_notes *notes, 
     }
   }
   for (size_t i = 0; i < check.notes.len; i++) {
-    ol_vec_push(notes, check.notes.items[i]);
+    ol_notification note = check.notes.items[i];
+    char *abs = ol_path_absolute(note.path);
+    ol_free(note.path);
+    note.path = ol_path_relative(e->root, abs); /* every path in a report is root-relative */
+    ol_free(abs);
+    ol_vec_push(notes, note);
   }
   check.notes.len = 0;
   *io_error = check.io_error;

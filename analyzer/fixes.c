@@ -62,7 +62,7 @@ static bool parses_cleanly(TSParser *p, const char *text, uint32_t len, uint32_t
 
 /* Builds the fix: sorted replacements, snippets; NULL when it does not parse. */
 static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_errors, ol_fix_draft *d) {
-  qsort(d->edits.items, d->edits.len, sizeof(ol_edit), by_start);
+  if (d->edits.len > 1) qsort(d->edits.items, d->edits.len, sizeof(ol_edit), by_start);
   for (size_t i = 1; i < d->edits.len; i++)
     if (d->edits.items[i].start < d->edits.items[i - 1].end) return NULL; /* overlapping: a rule bug */
   ol_fix *fix = ol_calloc(1, sizeof *fix);
@@ -180,8 +180,8 @@ static void fingerprint(ol_report *r) {
 }
 
 void ol_report_sort(ol_report *r) {
-  qsort(r->findings, r->n_findings, sizeof(ol_finding), cmp_finding);
-  qsort(r->notes, r->n_notes, sizeof(ol_notification), cmp_note);
+  if (r->n_findings > 1) qsort(r->findings, r->n_findings, sizeof(ol_finding), cmp_finding);
+  if (r->n_notes > 1) qsort(r->notes, r->n_notes, sizeof(ol_notification), cmp_note);
   for (size_t i = 0; i < r->n_findings; i++) {
     ol_free(r->findings[i].fingerprint);
     r->findings[i].fingerprint = NULL;

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "cli.h"
+#include "discover.h"
 #include "engine.h"
 #include "rule.h"
 #include "writer.h"
@@ -55,6 +57,12 @@ static int check(ol_cli *cli) {
   } else {
     FILE *out = open_output(cli->output);
     const ol_writer *w = ol_writer_find(cli->format);
+    if (!strcmp(cli->format, "text") || !strcmp(cli->format, "github")) {
+      /* People and CI logs read paths from where the command ran. */
+      char *cwd = ol_path_absolute(".");
+      ol_report_rebase(&report, cwd);
+      ol_free(cwd);
+    }
     ol_write_opts opts = {.tool_version = OL_VERSION, .statistics = cli->statistics, .show_fixes = true,
                           .quiet = cli->quiet, .rules = ol_rule_metas(), .n_rules = ol_rule_count()};
     opts.color = cli->color == 1 || (cli->color == -1 && out == stdout && isatty(fileno(stdout)) && !getenv("NO_COLOR"));
