@@ -101,7 +101,9 @@ void *ol_arena_alloc(ol_arena *a, size_t size) {
   size = (size + 15) & ~(size_t)15;
   ol_arena_block *h = a->head;
   if (!h || h->used + size > h->size) {
-    size_t cap = size > 65536 ? size : 65536;
+    /* Small first blocks: most files keep only a few facts. */
+    size_t cap = h ? (h->size < 65536 ? h->size * 2 : 65536) : 1024;
+    if (cap < size) cap = size;
     h = ol_malloc(sizeof(*h) + cap);
     h->next = a->head;
     h->used = 0;

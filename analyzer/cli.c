@@ -65,6 +65,7 @@ static const char *value_of(int argc, char **argv, int *i, const char *name) {
   size_t n = strlen(name);
   if (strncmp(argv[*i], name, n) != 0) return NULL;
   if (argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (name[1] != '-' && argv[*i][n] != '\0') return argv[*i] + n; /* -j2, -oFILE */
   if (argv[*i][n] != '\0') return NULL;
   if (*i + 1 >= argc) return "";
   return argv[++*i];

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "discover.h"
+#include "suppress.h"
 #include "walk.h"
 
 ol_engine *ol_engine_new(const ol_config *cfg, const ol_fs *fs) {
@@ -175,7 +176,19 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, const char *rel, c
     const ol_rule_meta *meta = &ol_rule_metas()[r];
     if (ol_config_selects(e->cfg, meta->code)) ol_rules[r]->check(&ctx, meta);
   }
+  /* Suppressed drafts move to the end; the rest become findings. */
+  size_t kept = 0, all = drafts.len;
+  for (size_t i = 0; i < all; i++) {
+    ol_draft *d = &drafts.items[i];
+    if (ol_suppressed(src, ol_source_line(src, d->span.start), ol_source_line(src, d->span.end), d->rule->code))
+      continue;
+    ol_draft tmp = drafts.items[kept];
+    drafts.items[kept++] = *d;
+    *d = tmp;
+  }
+  drafts.len = kept;
   ol_fixes_from_drafts(e->parser, src, rel, facts->parse_errors, &drafts, out, notes);
+  drafts.len = all;
   ol_drafts_free(&drafts);
 }
 

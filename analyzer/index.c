@@ -18,11 +18,45 @@ void ol_index_add(ol_index *ix, const char *path, const ol_file_facts *facts) {
   for (size_t i = 0; i < facts->declarative_bases.len; i++) ol_vec_push(&ix->declarative_bases, facts->declarative_bases.items[i]);
 }
 
-static ol_model *find_class(ol_index *ix, const char *name) {
+static uint64_t name_hash(const char *s) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+/* The first class named name (its last dotted component), -1 when none. */
+static int32_t first_class(const ol_index *ix, const char *name) {
+  if (!ix->n_slots) return -1;
   const char *last = last_component(name);
-  for (size_t i = 0; i < ix->classes.len; i++)
-    if (strcmp(ix->classes.items[i].name, last) == 0) return &ix->classes.items[i];
-  return NULL;
+  for (size_t i = name_hash(last) & (ix->n_slots - 1);; i = (i + 1) & (ix->n_slots - 1)) {
+    int32_t c = ix->slots[i];
+    if (c < 0 || !strcmp(ix->classes.items[c].name, last)) return c;
+  }
+}
+
+static void build_table(ol_index *ix) {
+  ix->n_slots = 16;
+  while (ix->n_slots < ix->classes.len * 2) ix->n_slots *= 2;
+  ix->slots = ol_malloc(ix->n_slots * sizeof(int32_t));
+  memset(ix->slots, 0xff, ix->n_slots * sizeof(int32_t));
+  ix->next_same = ol_malloc((ix->classes.len ? ix->classes.len : 1) * sizeof(int32_t));
+  for (size_t c = ix->classes.len; c-- > 0;) { /* backwards: chains keep declaration order */
+    ix->next_same[c] = -1;
+    const char *name = ix->classes.items[c].name;
+    for (size_t i = name_hash(name) & (ix->n_slots - 1);; i = (i + 1) & (ix->n_slots - 1)) {
+      int32_t o = ix->slots[i];
+      if (o < 0 || !strcmp(ix->classes.items[o].name, name)) {
+        ix->next_same[c] = o;
+        ix->slots[i] = (int32_t)c;
+        break;
+      }
+    }
+  }
+}
+
+static ol_model *find_class(ol_index *ix, const char *name) {
+  int32_t c = first_class(ix, name);
+  return c < 0 ? NULL : &ix->classes.items[c];
 }
 
 static bool is_root_base(const ol_index *ix, const char *base) {
@@ -39,6 +73,7 @@ static bool is_declarative_root(const char *base) {
 }
 
 void ol_index_link(ol_index *ix) {
+  build_table(ix);
   /* Iterate to a fixpoint: bases may be declared after their subclasses. */
   for (bool changed = true; changed;) {
     changed = false;
@@ -70,13 +105,14 @@ void ol_index_link(ol_index *ix) {
 }
 
 const ol_model *ol_index_model(const ol_index *ix, const char *name) {
-  const char *last = last_component(name);
-  for (size_t i = 0; i < ix->classes.len; i++)
-    if (ix->classes.items[i].is_model && strcmp(ix->classes.items[i].name, last) == 0) return &ix->classes.items[i];
+  for (int32_t c = first_class(ix, name); c >= 0; c = ix->next_same[c])
+    if (ix->classes.items[c].is_model) return &ix->classes.items[c];
   return NULL;
 }
 
 void ol_index_free(ol_index *ix) {
+  ol_free(ix->slots);
+  ol_free(ix->next_same);
   ol_vec_free(&ix->classes);
   ol_vec_free(&ix->declarative_bases);
 }

@@ -19,6 +19,9 @@ typedef struct {
 typedef struct {
   OL_VEC(ol_model) classes;
   OL_VEC(const char *) declarative_bases;
+  int32_t *slots; /* open addressing over class names: index into classes, -1 empty */
+  size_t n_slots;
+  int32_t *next_same; /* per class: the next class with the same name, -1 */
 } ol_index;
 
 /* Adds a file's classes; facts must outlive the index. */

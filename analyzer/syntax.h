@@ -56,7 +56,9 @@ typedef struct {
 /* The Python syntax; built on first use, never freed (process lifetime). */
 const ol_syntax *ol_syntax_python(void);
 
+/* OL_K_OTHER for a null node (an absent field). */
 static inline ol_kind ol_kind_of(const ol_syntax *sx, TSNode n) {
+  if (!n.id) return OL_K_OTHER;
   TSSymbol s = ts_node_symbol(n);
   return s < sx->n_symbols ? (ol_kind)sx->kind_of_symbol[s] : OL_K_OTHER;
 }

@@ -242,3 +242,12 @@ def counts_belong_to_orm003(chefs):
 
 def main():
     asyncio.run(async_for([], Session()))
+
+
+def suppressed(ids):
+    for i in ids:
+        Chef.query.get(i)  # noqa: ORM001
+        Chef.query.get(i)  # noqa
+        Chef.query.get(i)  # noqa: ORM002  # expect: ORM001
+        Chef.query.get(  # noqa: E501, ORM001
+            i)
