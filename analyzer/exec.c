@@ -318,6 +318,18 @@ static const char *shape_why(const char *method, ol_valinfo v) {
   return NULL;
 }
 
+/* SQLAlchemy's session.get(Entity, key, ...): two positional arguments, the
+ * first a class, not a URL string. */
+static bool is_orm_get(const ol_walker *w, TSNode args) {
+  uint32_t positional = 0, n = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    ol_kind k = ol_kind_of(w->sx, ts_node_named_child(args, i));
+    if (k != OL_K_keyword_argument && k != OL_K_comment) positional++;
+  }
+  ol_kind first = ol_kind_of(w->sx, ts_node_named_child(args, 0));
+  return positional >= 2 && (first == OL_K_identifier || first == OL_K_attribute);
+}
+
 void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
   TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
   ol_kind fk = ol_kind_of(w->sx, fn);
@@ -348,6 +360,8 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
        helper = in_list(DB_HELPERS, method, ml);
   if (!terminal && !session_exec && !helper) return;
   ol_valinfo v = ol_classify(w, recv);
+  if (session_exec && v.kind == OL_VAL_SESSION && !strcmp(method, "get") && !is_orm_get(w, args))
+    return; /* requests.Session().get(url): an HTTP session, not an ORM one */
   if (terminal && v.kind == OL_VAL_QUERY) {
     ol_query_site *s = add_site(w, call, OL_EXEC_TERMINAL, method, loop);
     s->is_count = v.count || strcmp(method, "count") == 0;
@@ -411,5 +425,10 @@ bool ol_exec_is_session_write(ol_walker *w, TSNode call) {
       return node_in_list(w, f, DML);
     }
   }
-  return v.kind == OL_VAL_QUERY && (ol_node_text_is(w, m, "delete") || ol_node_text_is(w, m, "update"));
+  if (v.kind == OL_VAL_QUERY) return ol_node_text_is(w, m, "delete") || ol_node_text_is(w, m, "update");
+  /* Active-record helpers (row.save(), row.delete(), Model.create(...)) write
+   * through a session we cannot see: treat them as writes. */
+  static const char *const ANY_WRITES[] = {"save", "delete", "commit", "flush", NULL};
+  static const char *const MODEL_WRITES[] = {"create", "insert", "update", "delete", "bulk_create", NULL};
+  return node_in_list(w, m, ANY_WRITES) || (is_capword_name(w, recv) && node_in_list(w, m, MODEL_WRITES));
 }

@@ -251,3 +251,23 @@ def suppressed(ids):
         Chef.query.get(i)  # noqa: ORM002  # expect: ORM001
         Chef.query.get(  # noqa: E501, ORM001
             i)
+
+
+class HttpClient:
+    def __init__(self, session):
+        self.session = session
+
+    def download_all(self, urls):
+        for url in urls:
+            self.session.get(url)
+            self.session.get(url, params={"a": 1}, timeout=3)
+            self.session.get(f"https://example.com/{url}", 5)
+
+
+def active_record_writes(uids, gid):
+    for uid in uids:
+        link = Booking.query.filter_by(chef_id=uid).first()  # expect: ORM001
+        if link is None:
+            Booking.create(chef_id=uid, status="new")
+        else:
+            link.delete()
