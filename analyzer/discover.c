@@ -88,7 +88,8 @@ static bool is_project_dir(const ol_fs *fs, const char *dir) {
   return false;
 }
 
-char *ol_project_root(const ol_fs *fs, const char *path) {
+char *ol_project_root(const ol_fs *fs, const char *path, bool *marked) {
+  *marked = true;
   char *abs = ol_path_absolute(path);
   struct stat st;
   if (fs->stat(abs, &st) == 0 && !S_ISDIR(st.st_mode)) {
@@ -108,6 +109,7 @@ char *ol_project_root(const ol_fs *fs, const char *path) {
     else *slash = '\0';
   }
   ol_free(dir);
+  *marked = false;
   return abs;
 }
 

@@ -31,9 +31,10 @@ void ol_discovery_free(ol_discovery *d);
 /* Absolute, normalised form of path (no symlink resolution); caller frees. */
 char *ol_path_absolute(const char *path);
 /* The project root for path: nearest directory at or above it holding
- * pyproject.toml, setup.cfg or .git, else path itself (its directory for a
- * file). Caller frees. */
-char *ol_project_root(const ol_fs *fs, const char *path);
+ * pyproject.toml, setup.cfg or .git (*marked true), else path itself (its
+ * directory for a file; *marked false: the index then holds only the paths
+ * given). Caller frees. */
+char *ol_project_root(const ol_fs *fs, const char *path, bool *marked);
 /* Rewrites every root-relative path of report relative to dir (absolute)
  * instead: what a terminal or a CI log shows next to the command. */
 void ol_report_rebase(ol_report *report, const char *dir);

@@ -118,7 +118,7 @@ static void gather(ol_engine *e, char *const *paths, size_t n, ol_notes *notes, 
   ol_discovery_finish(&check);
   add_units(e, &check, true);
   char *first_abs = ol_path_absolute(paths[0]);
-  bool whole = n == 1 && !strcmp(first_abs, e->root);
+  bool whole = !e->root_marked || (n == 1 && !strcmp(first_abs, e->root));
   ol_free(first_abs);
   if (!whole) {
     ol_discover(e->fs, e->root, &project);
@@ -196,7 +196,7 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   static char *const here[] = {"."};
   if (!n) paths = here, n = 1;
   memset(out, 0, sizeof *out);
-  e->root = ol_project_root(e->fs, paths[0]);
+  e->root = ol_project_root(e->fs, paths[0], &e->root_marked);
   ol_notes notes = {0};
   ol_findings findings = {0};
   bool io_error = false;

@@ -29,6 +29,7 @@ struct ol_engine {
   const ol_config *cfg;
   const ol_fs *fs;
   char *root;
+  bool root_marked; /* a project marker was found: index the whole root */
   OL_VEC(ol_unit) units;
   ol_index index;
   TSParser *parser; /* the calling thread's */

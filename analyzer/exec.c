@@ -156,7 +156,7 @@ ol_valinfo ol_classify(ol_walker *w, TSNode n) { return classify_at(w, n, 0); }
 /* ---- sites ------------------------------------------------------------- */
 
 static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, const char *method, int loop) {
-  TSNode parent = ts_node_parent(span_node);
+  TSNode parent = ol_walk_parent(w, span_node);
   bool awaited = !ts_node_is_null(parent) && ol_kind_of(w->sx, parent) == OL_K_await;
   if (awaited) span_node = parent;
   ol_query_site s = {.span = ol_node_span(span_node), .how = how, .loop = loop, .dep_loop = -1,
@@ -244,9 +244,9 @@ static void set_batch_base(ol_walker *w, ol_query_site *s, ol_batch_mode mode, T
 
 /* Reads the result of session.scalars(...): `.first()` / `.all()` directly on it. */
 static ol_batch_mode result_reader(ol_walker *w, TSNode site, TSNode *use) {
-  TSNode attr = ts_node_parent(site);
+  TSNode attr = ol_walk_parent(w, site);
   if (ts_node_is_null(attr) || ol_kind_of(w->sx, attr) != OL_K_attribute) return OL_BATCH_NONE;
-  TSNode call = ts_node_parent(attr);
+  TSNode call = ol_walk_parent(w, attr);
   if (ts_node_is_null(call) || ol_kind_of(w->sx, call) != OL_K_call) return OL_BATCH_NONE;
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
   if (ts_node_named_child_count(args) != 0) return OL_BATCH_NONE;
@@ -301,7 +301,7 @@ static void shape_session(ol_walker *w, ol_query_site *s, TSNode call, TSNode re
   ol_valinfo v = ol_classify(w, stmt);
   if (v.kind != OL_VAL_SELECT || !v.one_entity || v.count) return;
   TSNode use = call;
-  ol_batch_mode mode = result_reader(w, s->awaited ? ts_node_parent(call) : call, &use);
+  ol_batch_mode mode = result_reader(w, s->awaited ? ol_walk_parent(w, call) : call, &use);
   if (mode == OL_BATCH_NONE) return;
   set_batch_base(w, s, mode, call, use, v.entity);
   if (!collect_chain(w, stmt, v.entity)) s->batch.mode = OL_BATCH_NONE;

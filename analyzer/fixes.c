@@ -129,9 +129,9 @@ void ol_fixes_from_drafts(TSParser *p, const ol_source *src, const char *rel, ui
       f.fix = build_fix(p, src, parse_errors, d->fix);
       if (!f.fix)
         ol_notes_add(notes, OL_NOTE_WARNING, rel, f.region.line,
-                     ol_format("%s fix on line %u was withheld: the rewritten code did not parse (please report "
-                               "this as an ormlint bug)",
-                               d->rule->code, f.region.line));
+                     ol_format("%s fix on line %u was withheld: the rewritten code did not parse%s", d->rule->code,
+                               f.region.line,
+                               parse_errors ? " (the file has syntax errors)" : " (please report this as an ormlint bug)"));
     }
     ol_vec_push(out, f);
   }

@@ -30,6 +30,12 @@ char *ol_node_text(ol_walker *w, TSNode n) {
   return ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
 }
 
+TSNode ol_walk_parent(const ol_walker *w, TSNode n) {
+  for (size_t i = w->path.len; i-- > 0;)
+    if (w->path.items[i].id == n.id) return i ? w->path.items[i - 1] : (TSNode){0};
+  return w->path.len ? w->path.items[w->path.len - 1] : (TSNode){0};
+}
+
 ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash) {
   if (!w->scopes.len) return OL_VAL_NONE;
   const ol_scope *s = &w->scopes.items[w->scopes.len - 1];
@@ -114,7 +120,7 @@ static void bind_target(ol_walker *w, TSNode target, int loop, ol_hashes *also) 
 /* The statement that holds n: where a fix inserts code before a loop. */
 static TSNode enclosing_statement(const ol_walker *w, TSNode n) {
   for (;;) {
-    TSNode p = ts_node_parent(n);
+    TSNode p = ol_walk_parent(w, n);
     if (ts_node_is_null(p)) return n;
     ol_kind k = ol_kind_of(w->sx, p);
     if (k == OL_K_block || k == OL_K_module) return n;
@@ -163,13 +169,13 @@ static TSNode first_for_clause(const ol_walker *w, TSNode comp) {
 
 /* A lambda passed to map/filter/sorted/min/max runs once per element there. */
 static bool is_callback_lambda(const ol_walker *w, TSNode lambda, TSNode *call_out) {
-  TSNode p = ts_node_parent(lambda);
+  TSNode p = ol_walk_parent(w, lambda);
   if (!ts_node_is_null(p) && ol_kind_of(w->sx, p) == OL_K_keyword_argument) {
     if (!ol_node_text_is(w, ol_child(w->sx, p, OL_F_name), "key")) return false;
-    p = ts_node_parent(p);
+    p = ol_walk_parent(w, p);
   }
   if (ts_node_is_null(p) || ol_kind_of(w->sx, p) != OL_K_argument_list) return false;
-  TSNode call = ts_node_parent(p), fn = ol_child(w->sx, call, OL_F_function);
+  TSNode call = ol_walk_parent(w, p), fn = ol_child(w->sx, call, OL_F_function);
   static const char *const names[] = {"map", "filter", "sorted", "min", "max", NULL};
   for (const char *const *n = names; *n; n++)
     if (ol_node_text_is(w, fn, *n)) {
@@ -238,7 +244,7 @@ static void enter(ol_walker *w, entry *e) {
   }
   case OL_K_for_in_clause: {
     /* The first clause's iterable runs once, in the comprehension's context. */
-    TSNode comp = ts_node_parent(n);
+    TSNode comp = ol_walk_parent(w, n);
     TSNode right = ol_child(w->sx, n, OL_F_right);
     bool first = ts_node_eq(first_for_clause(w, comp), n);
     if (!first) bind_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
@@ -444,6 +450,7 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
   OL_VEC(entry) stack = {0};
   entry top = {.node = root, .kind = ol_kind_of(w.sx, root), .ctx = -1, .frame = -1, .first_outer = -1};
   ol_vec_push(&stack, top);
+  ol_vec_push(&w.path, root);
   enter(&w, &stack.items[0]);
   TSTreeCursor c = ts_tree_cursor_new(root);
   for (;;) {
@@ -452,6 +459,7 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
     } else {
       for (;;) {
         leave(&w, &stack.items[--stack.len]);
+        w.path.len--;
         if (ts_tree_cursor_goto_next_sibling(&c)) break;
         if (!ts_tree_cursor_goto_parent(&c)) goto done;
       }
@@ -459,12 +467,14 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
     entry child = child_entry(&w, &stack.items[stack.len - 1], ts_tree_cursor_current_node(&c),
                               ol_field_of(w.sx, ts_tree_cursor_current_field_id(&c)));
     ol_vec_push(&stack, child);
+    ol_vec_push(&w.path, child.node);
     enter(&w, &stack.items[stack.len - 1]);
   }
 done:
   ts_tree_cursor_delete(&c);
   while (stack.len) leave(&w, &stack.items[--stack.len]);
   ol_vec_free(&stack);
+  ol_vec_free(&w.path);
   resolve_sites(&w);
   for (size_t i = 0; i < w.site_tmp.len; i++) {
     ol_vec_free(&w.site_tmp.items[i].free);

@@ -57,6 +57,7 @@ typedef struct {
   OL_VEC(ol_hashes) loop_bound;  /* per loop: names bound in it */
   OL_VEC(ol_hashes) loop_targets; /* per loop: names of its (first) target */
   OL_VEC(ol_site_temp) site_tmp; /* per query site */
+  OL_VEC(TSNode) path;           /* the nodes from the root to the current one */
   bool imports_select;
 } ol_walker;
 
@@ -71,6 +72,10 @@ char *ol_node_text(ol_walker *w, TSNode n); /* arena copy */
 /* What kind of value expression n is (query, session, select, ...). */
 ol_valinfo ol_classify(ol_walker *w, TSNode n);
 ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash);
+/* The parent of n, which is the current node, one of its ancestors, or a
+ * child of the current node: O(1) from the walk's path, where tree-sitter's
+ * ts_node_parent walks down from the root (quadratic on deep files). */
+TSNode ol_walk_parent(const ol_walker *w, TSNode n);
 /* Collects identifiers read in n (not attribute names or keywords). */
 void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out);
 
