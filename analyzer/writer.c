@@ -3,6 +3,8 @@
  * pretty-printer indents with tabs and folds "[{" onto one line). */
 #include "writer.h"
 
+#include "source.h"
+
 #include <cjson/cJSON.h>
 #include <string.h>
 
@@ -18,21 +20,6 @@ const ol_writer *ol_writer_find(const char *name) {
   for (size_t i = 0; i < sizeof writers / sizeof *writers; i++)
     if (strcmp(writers[i]->name, name) == 0) return writers[i];
   return NULL;
-}
-
-/* Length of the valid UTF-8 character at s (n bytes left), or 0. */
-static size_t utf8_length(const unsigned char *s, size_t n) {
-  size_t len = s[0] < 0x80                   ? 1
-               : s[0] >= 0xF0 && s[0] < 0xF5 ? 4
-               : s[0] >= 0xE0                ? 3
-               : s[0] >= 0xC2                ? 2
-                                             : 0;
-  if (len == 0 || len > n) return 0;
-  for (size_t i = 1; i < len; i++)
-    if ((s[i] & 0xC0) != 0x80) return 0;
-  if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))) return 0;
-  if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))) return 0;
-  return len;
 }
 
 static const char *escape_of(unsigned char c) {
@@ -54,7 +41,7 @@ static void put_string(FILE *out, const char *str) {
   putc('"', out);
   for (size_t i = 0; i < n;) {
     const char *esc = escape_of(s[i]);
-    size_t len = utf8_length(s + i, n - i);
+    size_t len = (size_t)ol_utf8_len(s + i, n - i);
     if (esc)
       fputs(esc, out);
     else if (s[i] < 0x20)

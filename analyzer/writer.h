@@ -24,6 +24,11 @@ typedef struct {
   int (*write)(FILE *out, const ol_report *report, const ol_write_opts *opts);
 } ol_writer;
 
+/* For writers: prints a cJSON tree with two-space indentation, invalid
+ * UTF-8 replaced by U+FFFD. Returns 0 or -1. */
+struct cJSON;
+int ol_writer_put_json(FILE *out, const struct cJSON *root);
+
 /* Borrowed; NULL for an unknown name. */
 const ol_writer *ol_writer_find(const char *name);
 

@@ -5,7 +5,6 @@
 
 #include "writer.h"
 
-int ol_writer_put_json(FILE *out, const cJSON *root); /* writer.c */
 
 static void add_string(cJSON *obj, const char *key, const char *s) {
   if (s)

@@ -10,7 +10,6 @@
 #include "alloc.h"
 #include "writer.h"
 
-int ol_writer_put_json(FILE *out, const cJSON *root); /* writer.c */
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define TOOL_URI "https://github.com/ormlint/ormlint"

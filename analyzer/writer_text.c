@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "writer.h"
+#include "source.h"
 
 #define TAB_WIDTH 4
 #define REPLACEMENT_CHAR "\xEF\xBF\xBD"
@@ -47,18 +48,9 @@ static unsigned digits(uint32_t n) {
 /* Length of the UTF-8 character at s (at most n bytes), or 0 when the bytes
  * there are not one valid character. *units gets its UTF-16 length. */
 static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *units) {
-  size_t len = s[0] < 0x80                   ? 1
-               : s[0] >= 0xF0 && s[0] < 0xF5 ? 4
-               : s[0] >= 0xE0                ? 3
-               : s[0] >= 0xC2                ? 2
-                                             : 0;
-  if (len == 0 || len > n) return 0;
-  for (size_t i = 1; i < len; i++)
-    if ((s[i] & 0xC0) != 0x80) return 0;
-  if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))) return 0;
-  if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))) return 0;
+  int len = ol_utf8_len(s, n);
   *units = len == 4 ? 2 : 1;
-  return len;
+  return (size_t)len;
 }
 
 typedef struct {
