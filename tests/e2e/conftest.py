@@ -1,0 +1,63 @@
+"""Shared by test_inputs.py and test_cli.py: the built binary, a throwaway
+project (an empty pyproject.toml marks its root), and readers for the JSON
+findings and the SARIF notifications."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ORMLINT = os.environ.get("ORMLINT") or str(Path(__file__).resolve().parents[2] / "build" / "ormlint")
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+class Ormlint:
+    """Runs the binary in one directory; every run has a timeout, so an input
+    that blocks (a FIFO) fails the test instead of hanging the suite."""
+
+    def __init__(self, cwd):
+        self.cwd = Path(cwd)
+
+    def __call__(self, *args, cwd=None, timeout=30, as_nobody=False):
+        cmd = [ORMLINT, *map(str, args)]
+        if as_nobody:
+            cmd = NOBODY + cmd
+        return subprocess.run(cmd, cwd=cwd or self.cwd, capture_output=True, timeout=timeout,
+                              encoding="utf-8", errors="surrogateescape")
+
+    def json(self, *args, **kw):
+        """(process, findings) of a `--format json` run."""
+        p = self(*args, "--format", "json", **kw)
+        return p, json.loads(p.stdout)
+
+    def sarif(self, *args, **kw):
+        """(process, runs[0]) of a `--format sarif` run."""
+        p = self(*args, "--format", "sarif", **kw)
+        return p, json.loads(p.stdout)["runs"][0]
+
+
+def notes(run):
+    """The SARIF run's toolExecutionNotifications as (uri, startLine or None, level, text)."""
+    out = []
+    for n in run["invocations"][0].get("toolExecutionNotifications", []):
+        loc = (n.get("locations") or [{}])[0].get("physicalLocation", {})
+        out.append((loc.get("artifactLocation", {}).get("uri"), loc.get("region", {}).get("startLine"),
+                    n.get("level"), n["message"]["text"]))
+    return out
+
+
+def located(results, code="ORM001"):
+    """(path, line, column) of each JSON finding of one rule, sorted."""
+    return sorted((r["path"], r["line"], r["column"]) for r in results if r["code"] == code)
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    return tmp_path
+
+
+@pytest.fixture
+def ormlint(project):
+    return Ormlint(project)
