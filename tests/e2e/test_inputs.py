@@ -329,3 +329,45 @@ def test_second_fix_run_changes_nothing(fixable, ormlint):
     assert fixable.stat().st_mtime_ns == mtime, "an unchanged file is not rewritten"
     p = ormlint("--diff", "--unsafe-fixes", ".")
     assert p.stdout == "" and p.returncode == 0
+
+
+def test_fix_alone_applies_only_safe_fixes(fixable, ormlint):
+    p = ormlint("--fix", ".")
+    assert p.returncode == 1, "the unsafe fix was not applied, so the finding remains"
+    assert fixable.read_text() == MODELS
+
+
+def test_fix_regions_are_utf16_and_bytes_agree(project, ormlint):
+    """SARIF replacements on a line with non-ASCII text: applying them by byte
+    offsets, or by line and UTF-16 column, gives what --fix writes."""
+    src = MODELS.replace("        chef = Chef", "        n\u00e9 = '\U0001f600'; chef = Chef")
+    f = project / "app.py"
+    f.write_text(src, encoding="utf-8")
+    p, run = ormlint.sarif(".")
+    (result,) = run["results"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    line = src.splitlines()[region["startLine"] - 1]
+    assert region["startColumn"] == utf16_col(line[:line.index("Chef.query")])
+    data = src.encode()
+    lines = data.splitlines(keepends=True)
+
+    def offset(line_no, col16):
+        start = sum(len(x) for x in lines[:line_no - 1])
+        text = lines[line_no - 1].decode()
+        units = 0
+        for i, ch in enumerate(text):
+            if units >= col16 - 1:
+                return start + len(text[:i].encode())
+            units += len(ch.encode("utf-16-le")) // 2
+        return start + len(text.encode())
+
+    by_bytes, by_cols = data, data
+    reps = [r for c in result["fixes"][0]["artifactChanges"] for r in c["replacements"]]
+    for rep in sorted(reps, key=lambda r: r["deletedRegion"]["byteOffset"], reverse=True):
+        d, new = rep["deletedRegion"], rep["insertedContent"]["text"].encode()
+        by_bytes = by_bytes[:d["byteOffset"]] + new + by_bytes[d["byteOffset"] + d["byteLength"]:]
+        a, b = offset(d["startLine"], d["startColumn"]), offset(d["endLine"], d["endColumn"])
+        assert (a, b - a) == (d["byteOffset"], d["byteLength"])
+        by_cols = by_cols[:a] + new + by_cols[b:]
+    assert ormlint("--fix", "--unsafe-fixes", ".").returncode == 0
+    assert by_bytes == by_cols == f.read_bytes()
