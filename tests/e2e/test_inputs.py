@@ -86,15 +86,16 @@ def test_invalid_utf8(project, ormlint):
     (project / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n" + LOOP.encode())
     (project / "same_line.py").write_bytes(
         b"def f(bookings):\n    for b in bookings:\n        x = '\xff\xfe'; Chef.query.get(b.chef_id)\n")
+    (project / "ident.py").write_bytes(b"n\xe9 = 1\n" + LOOP.encode())  # breaks the parse too
     p, run = ormlint.sarif(".")
     assert p.returncode == 1, p.stderr
-    assert sorted((n[0], n[1], n[2]) for n in notes(run)) == [
-        ("latin.py", 2, "warning"), ("same_line.py", 3, "warning")]
-    assert all("UTF-8" in n[3] for n in notes(run))
+    assert sorted((n[0], n[1], n[2]) for n in notes(run) if "UTF-8" in n[3]) == [
+        ("ident.py", 1, "warning"), ("latin.py", 2, "warning"), ("same_line.py", 3, "warning")]
+    assert [n[:3] for n in notes(run) if "UTF-8" not in n[3]] == [("ident.py", 1, "warning")]
     # Output stays valid UTF-8 (json.loads above read it strictly); each
     # invalid byte counts as one UTF-16 unit, as its U+FFFD would.
     p, results = ormlint.json(".")
-    assert located(results) == [("latin.py", 5, 9), ("same_line.py", 3, 19)]
+    assert located(results) == [("ident.py", 4, 9), ("latin.py", 5, 9), ("same_line.py", 3, 19)]
     text = ormlint(".")
     assert "same_line.py:3:19:" in text.stdout
 
