@@ -54,6 +54,15 @@ typedef struct {
   atomic_size_t next;
 } pass1_job;
 
+/* Whether any rule could report on these facts: only then is the source kept. */
+static bool ol_facts_may_report(const ol_file_facts *f) {
+  if (f->queries.len || f->reads.len) return true;
+  for (size_t i = 0; i < f->classes.len; i++)
+    for (size_t j = 0; j < f->classes.items[i].n_rels; j++)
+      if (f->classes.items[i].rels[j].lazy == OL_LAZY_IMMEDIATE) return true;
+  return false;
+}
+
 static void pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_source src;
   u->status = ol_source_read(e->fs, u->path, &src, &u->err);
@@ -61,7 +70,7 @@ static void pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_engine_facts(e->cfg, p, &src, &u->facts);
   u->error_line = u->facts.parse_errors ? ol_source_line(&src, u->facts.first_error_byte) : 0;
   u->bad_utf8_line = src.first_bad_utf8;
-  if (u->checked && u->facts.queries.len) {
+  if (u->checked && ol_facts_may_report(&u->facts)) {
     u->src = src;
     u->have_src = true;
     u->src.rel = ol_strdup(u->rel);

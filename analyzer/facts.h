@@ -23,9 +23,23 @@ typedef enum {
   OL_LOOP_CALLBACK,      /* a lambda called per element by map/filter/sorted/min/max */
 } ol_loop_kind;
 
+/* Where the rows a loop variable holds come from (DESIGN.md "Rows of a model"). */
+typedef struct {
+  char *entity;        /* the model as the query names it ("Booking"), NULL when unknown */
+  ol_span query;       /* the producing query or select() chain, where .options() goes; empty when none in reach */
+  ol_span stmt;        /* the statement holding it */
+  ol_span options_args; /* the argument list of its last .options(...), empty when none */
+  char *eager;         /* loader paths on it, space-separated, each "J:chef/S:items" (J joined, S selectin,
+                          Q subquery, I immediate, C contains_eager, D defaultload, L lazyload, R raise/noload) */
+  char *origin;        /* where the rows come from when no query is in reach */
+} ol_rows;
+
 typedef struct {
   ol_loop_kind kind;
-  bool is_async;   /* async for: its iterable cannot be read twice with list() */
+  bool is_async;
+  bool has_rows;     /* the loop variable rows_var holds rows of rows.entity */
+  uint64_t rows_var;
+  ol_rows rows;   /* async for: its iterable cannot be read twice with list() */
   int parent;      /* index of the enclosing loop in the same function, or -1 */
   ol_span header;  /* `for x in y` / `while c` / the comprehension's first clause / the call */
   ol_span node;    /* the whole loop statement, comprehension or call */
@@ -86,9 +100,49 @@ typedef struct {
   char *entity;      /* model name when known ("Chef"), else NULL */
 } ol_query_site;
 
+/* How a relationship loads (DESIGN.md "Models"). */
+typedef enum {
+  OL_LAZY_SELECT,    /* the default, also True: one SELECT on first access */
+  OL_LAZY_JOINED,    /* also False */
+  OL_LAZY_SELECTIN,
+  OL_LAZY_SUBQUERY,
+  OL_LAZY_IMMEDIATE, /* one SELECT per parent at load time */
+  OL_LAZY_NEVER,     /* raise, raise_on_sql, noload, None */
+  OL_LAZY_DYNAMIC,   /* a query on access */
+  OL_LAZY_WRITE_ONLY,
+} ol_lazy;
+
+typedef struct {
+  char *name;     /* the attribute */
+  char *target;   /* the target class's name, quotes and module path stripped */
+  ol_lazy lazy;
+  int uselist;    /* 1 collection, 0 scalar, -1 not said (decided from foreign keys) */
+  bool secondary; /* many-to-many */
+  char *backref;  /* creates target.<backref> */
+  ol_lazy backref_lazy;
+  int backref_uselist;
+  char *back_populates;
+  ol_span span;         /* the declaration statement */
+  uint32_t line, col;   /* of span.start, col in UTF-16 units */
+  ol_span lazy_value;   /* the lazy= value, to rewrite `immediate` */
+} ol_rel_fact;
+
+typedef struct {
+  char *name;
+  char *fk_table; /* the table a ForeignKey("table.col") points to, else NULL */
+  bool pk, indexed;
+} ol_column_fact;
+
 /* A class as pass 1 saw it, for the project index. */
 typedef struct {
   char *name;
+  char *tablename; /* __tablename__, NULL when not set */
+  ol_rel_fact *rels;
+  size_t n_rels;
+  ol_column_fact *columns;
+  size_t n_columns;
+  char **members; /* properties, hybrids and methods */
+  size_t n_members;
   char **bases; /* dotted base expressions as written */
   size_t n_bases;
   char **pk;    /* primary-key column attribute names, in order */
@@ -98,8 +152,20 @@ typedef struct {
   uint32_t line;
 } ol_class_fact;
 
+/* `row.rel` (and `row.rel.sub`) read on every iteration of a loop over rows. */
+typedef struct {
+  int loop;
+  ol_span span;  /* `row.rel` */
+  char *attr;
+  char *attr2;   /* `sub` of row.rel.sub, NULL when none */
+  ol_span span2; /* `row.rel.sub` */
+} ol_attr_read;
+
 typedef struct {
   ol_arena arena; /* every string in the facts */
+  OL_VEC(ol_attr_read) reads;
+  OL_VEC(char *) module_names; /* names bound at module level (imports, classes, defs) */
+  uint32_t import_at;          /* where a new import line goes: after the last top-level import */
   OL_VEC(ol_loop) loops;
   OL_VEC(ol_query_site) queries;
   OL_VEC(ol_class_fact) classes;

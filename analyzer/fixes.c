@@ -60,6 +60,70 @@ static bool parses_cleanly(TSParser *p, const char *text, uint32_t len, uint32_t
   return errors <= allowed;
 }
 
+typedef struct {
+  uint32_t start, end;
+} range;
+
+/* Appends src[r] with the fix's edits inside r applied (after) or not (before), dedented. */
+static void render(const ol_source *src, const ol_fix *fix, range r, bool applied, ol_buf *out) {
+  ol_buf raw = {0};
+  uint32_t at = r.start;
+  for (size_t i = 0; applied && i < fix->n_edits; i++) {
+    uint32_t s = fix->edits[i].deleted.byte_offset, e = s + fix->edits[i].deleted.byte_length;
+    if (s < r.start || e > r.end || (r.start == r.end && s != r.start)) continue;
+    ol_buf_add(&raw, src->bytes + at, s - at);
+    ol_buf_puts(&raw, fix->edits[i].inserted);
+    at = e;
+  }
+  ol_buf_add(&raw, src->bytes + at, r.end - at);
+  if (!raw.len) return;
+  char *text = ol_buf_take(&raw), *d = dedent(text);
+  if (out->len) ol_buf_puts(out, "...\n"); /* an Ellipsis statement: the snippet still parses */
+  ol_buf_puts(out, d);
+  if (out->len && out->s[out->len - 1] != '\n') ol_buf_putc(out, '\n');
+  ol_free(text);
+  ol_free(d);
+}
+
+/* Before/After: the block, plus the whole lines of every edit outside it
+ * (an import at the top of the file), in file order, joined by `...`. */
+static void snippets(const ol_source *src, ol_fix *fix, uint32_t bstart, uint32_t bend) {
+  range rs[16];
+  size_t n = 0;
+  rs[n++] = (range){bstart, bend};
+  for (size_t i = 0; i < fix->n_edits && n < 16; i++) {
+    uint32_t s = fix->edits[i].deleted.byte_offset, e = s + fix->edits[i].deleted.byte_length;
+    if (s >= bstart && e <= bend) continue;
+    const char *text = fix->edits[i].inserted;
+    size_t tl = strlen(text);
+    if (s == e && s == ol_source_line_start(src, s) && tl && text[tl - 1] == '\n') {
+      rs[n++] = (range){s, s}; /* whole new lines: shown in the After only */
+      continue;
+    }
+    rs[n++] = (range){ol_source_line_start(src, s), line_end_of(src, e)};
+  }
+  /* Sort and merge. */
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && rs[j].start < rs[j - 1].start; j--) {
+      range t = rs[j];
+      rs[j] = rs[j - 1];
+      rs[j - 1] = t;
+    }
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (m && rs[i].start <= rs[m - 1].end) {
+      if (rs[i].end > rs[m - 1].end) rs[m - 1].end = rs[i].end;
+    } else rs[m++] = rs[i];
+  }
+  ol_buf before = {0}, after = {0};
+  for (size_t i = 0; i < m; i++) {
+    render(src, fix, rs[i], false, &before);
+    render(src, fix, rs[i], true, &after);
+  }
+  fix->before = ol_buf_take(&before);
+  fix->after = ol_buf_take(&after);
+}
+
 /* Builds the fix: sorted replacements, snippets; NULL when it does not parse. */
 static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_errors, ol_fix_draft *d) {
   if (d->edits.len > 1) qsort(d->edits.items, d->edits.len, sizeof(ol_edit), by_start);
@@ -82,22 +146,7 @@ static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_error
   uint32_t bstart = ol_source_line_start(src, d->block.start), bend = line_end_of(src, d->block.end);
   fix->block_offset = bstart;
   fix->block_length = bend - bstart;
-  ol_buf before = {0}, after = {0};
-  ol_buf_add(&before, src->bytes + bstart, bend - bstart);
-  uint32_t at = bstart;
-  for (size_t i = 0; i < fix->n_edits; i++) {
-    uint32_t s = fix->edits[i].deleted.byte_offset, e = s + fix->edits[i].deleted.byte_length;
-    if (s < bstart || e > bend) continue;
-    ol_buf_add(&after, src->bytes + at, s - at);
-    ol_buf_puts(&after, fix->edits[i].inserted);
-    at = e;
-  }
-  ol_buf_add(&after, src->bytes + at, bend - at);
-  char *b = ol_buf_take(&before), *a = ol_buf_take(&after);
-  fix->before = dedent(b);
-  fix->after = dedent(a);
-  ol_free(b);
-  ol_free(a);
+  snippets(src, fix, bstart, bend);
   if (ok) ok = parses_cleanly(p, fix->after, (uint32_t)strlen(fix->after), 0);
   if (!ok) {
     ol_fix_free(fix);

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "alloc.h"
+
 static const char *last_component(const char *dotted) {
   const char *dot = strrchr(dotted, '.');
   return dot ? dot + 1 : dotted;
@@ -72,8 +74,11 @@ static bool is_declarative_root(const char *base) {
   return strcmp(last, "DeclarativeBase") == 0 || strcmp(last, "DeclarativeBaseNoMeta") == 0;
 }
 
+static void add_relations(ol_index *ix);
+
 void ol_index_link(ol_index *ix) {
   build_table(ix);
+  add_relations(ix);
   /* Iterate to a fixpoint: bases may be declared after their subclasses. */
   for (bool changed = true; changed;) {
     changed = false;
@@ -104,6 +109,110 @@ void ol_index_link(ol_index *ix) {
   }
 }
 
+/* ---- relationships ----------------------------------------------------- */
+
+static char *table_of(const ol_model *m) {
+  if (m->cls->tablename) return ol_strdup(m->cls->tablename);
+  /* Flask-SQLAlchemy's default: the class name in snake case. */
+  ol_buf b = {0};
+  for (const char *c = m->name; *c; c++) {
+    if (*c >= 'A' && *c <= 'Z') {
+      if (c != m->name && ((c[-1] >= 'a' && c[-1] <= 'z') || (c[1] >= 'a' && c[1] <= 'z' && c[-1] >= 'A' && c[-1] <= 'Z')))
+        ol_buf_putc(&b, '_');
+      ol_buf_putc(&b, (char)(*c - 'A' + 'a'));
+    } else ol_buf_putc(&b, *c);
+  }
+  return ol_buf_take(&b);
+}
+
+/* Whether cls (or a base) has a ForeignKey column into table. */
+static bool has_fk_to(ol_index *ix, const ol_model *m, const char *table, int depth) {
+  if (!m || depth > 16) return false;
+  for (size_t i = 0; i < m->cls->n_columns; i++)
+    if (m->cls->columns[i].fk_table && !strcmp(m->cls->columns[i].fk_table, table)) return true;
+  for (size_t b = 0; b < m->cls->n_bases; b++) {
+    ol_model *p = find_class(ix, m->cls->bases[b]);
+    if (p && p != m && has_fk_to(ix, p, table, depth + 1)) return true;
+  }
+  return false;
+}
+
+/* 1 collection, 0 scalar, from the foreign keys: the side holding the FK is many-to-one. */
+static int direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r) {
+  if (r->secondary) return 1;
+  if (r->uselist >= 0) return r->uselist;
+  ol_model *target = r->target ? find_class(ix, r->target) : NULL;
+  if (!target) return 1;
+  char *tt = table_of(target), *ot = table_of(owner);
+  int d = has_fk_to(ix, owner, tt, 0) ? 0 : has_fk_to(ix, target, ot, 0) ? 1 : 1;
+  ol_free(tt);
+  ol_free(ot);
+  return d;
+}
+
+static void add_relations(ol_index *ix) {
+  for (size_t i = 0; i < ix->classes.len; i++) {
+    ol_model *m = &ix->classes.items[i];
+    for (size_t j = 0; j < m->cls->n_rels; j++) {
+      const ol_rel_fact *r = &m->cls->rels[j];
+      int coll = direction(ix, m, r);
+      ol_relation rel = {.owner = m->name, .name = r->name, .target = r->target, .lazy = r->lazy,
+                         .collection = coll != 0, .path = m->path, .line = r->line, .col = r->col,
+                         .span = r->span, .lazy_value = r->lazy_value};
+      ol_vec_push(&ix->relations, rel);
+      if (!r->backref || !r->target) continue;
+      int back = r->backref_uselist >= 0 ? r->backref_uselist : r->secondary ? 1 : !coll;
+      ol_relation rev = {.owner = r->target, .name = r->backref, .target = m->name, .lazy = r->backref_lazy,
+                         .collection = back != 0, .from_backref = true, .path = m->path, .line = r->line,
+                         .col = r->col, .span = r->span};
+      ol_vec_push(&ix->relations, rev);
+    }
+  }
+}
+
+static const ol_relation *relation_on(const ol_index *ix, const char *cls, const char *attr) {
+  for (size_t i = 0; i < ix->relations.len; i++)
+    if (!strcmp(ix->relations.items[i].owner, cls) && !strcmp(ix->relations.items[i].name, attr))
+      return &ix->relations.items[i];
+  return NULL;
+}
+
+const ol_relation *ol_index_relation(const ol_index *ix, const char *model, const char *attr) {
+  const char *name = last_component(model);
+  for (int depth = 0; depth < 16 && name; depth++) {
+    const ol_relation *r = relation_on(ix, name, attr);
+    if (r) return r;
+    int32_t c = first_class(ix, name);
+    if (c < 0) return NULL;
+    const ol_class_fact *cls = ix->classes.items[c].cls;
+    /* Mixins and abstract bases contribute members: search them (first base first). */
+    const char *next = NULL;
+    for (size_t b = 0; b < cls->n_bases && !next; b++) {
+      const ol_relation *rb = NULL;
+      for (size_t k = b; k < cls->n_bases && !rb; k++) rb = relation_on(ix, last_component(cls->bases[k]), attr);
+      if (rb) return rb;
+      if (first_class(ix, cls->bases[b]) >= 0) next = last_component(cls->bases[b]);
+    }
+    name = next;
+  }
+  return NULL;
+}
+
+bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr) {
+  const char *name = last_component(model);
+  for (int depth = 0; depth < 16 && name; depth++) {
+    int32_t c = first_class(ix, name);
+    if (c < 0) return false;
+    const ol_class_fact *cls = ix->classes.items[c].cls;
+    for (size_t i = 0; i < cls->n_columns; i++)
+      if (!strcmp(cls->columns[i].name, attr)) return true;
+    for (size_t i = 0; i < cls->n_members; i++)
+      if (!strcmp(cls->members[i], attr)) return true;
+    name = cls->n_bases ? last_component(cls->bases[0]) : NULL;
+  }
+  return false;
+}
+
 const ol_model *ol_index_model(const ol_index *ix, const char *name) {
   for (int32_t c = first_class(ix, name); c >= 0; c = ix->next_same[c])
     if (ix->classes.items[c].is_model) return &ix->classes.items[c];
@@ -113,6 +222,7 @@ const ol_model *ol_index_model(const ol_index *ix, const char *name) {
 void ol_index_free(ol_index *ix) {
   ol_free(ix->slots);
   ol_free(ix->next_same);
+  ol_vec_free(&ix->relations);
   ol_vec_free(&ix->classes);
   ol_vec_free(&ix->declarative_bases);
 }

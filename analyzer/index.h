@@ -16,8 +16,24 @@ typedef struct {
   size_t n_pk;
 } ol_model;
 
+/* A relationship as the index resolved it, on the class that declares it
+ * (or, for a backref, on its target). */
+typedef struct {
+  const char *owner;   /* declaring class */
+  const char *name;
+  const char *target;  /* target class, NULL when unknown */
+  ol_lazy lazy;
+  bool collection;     /* else scalar (many-to-one, one-to-one) */
+  bool from_backref;   /* created by backref= on the other side */
+  const char *path;    /* where it is declared (the backref's declaration for a backref) */
+  uint32_t line, col;
+  ol_span span;
+  ol_span lazy_value;  /* the lazy= value in the declaration, when given */
+} ol_relation;
+
 typedef struct {
   OL_VEC(ol_model) classes;
+  OL_VEC(ol_relation) relations;
   OL_VEC(const char *) declarative_bases;
   int32_t *slots; /* open addressing over class names: index into classes, -1 empty */
   size_t n_slots;
@@ -30,6 +46,11 @@ void ol_index_add(ol_index *ix, const char *path, const ol_file_facts *facts);
 void ol_index_link(ol_index *ix);
 /* The model named name (its last dotted component), or NULL. Borrowed. */
 const ol_model *ol_index_model(const ol_index *ix, const char *name);
+/* The relationship attr of model (declared on it, a base or mixin, or by a
+ * backref), or NULL. Borrowed. */
+const ol_relation *ol_index_relation(const ol_index *ix, const char *model, const char *attr);
+/* Whether model (or a base) has a column, property, hybrid or method named attr. */
+bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr);
 void ol_index_free(ol_index *ix);
 
 #endif

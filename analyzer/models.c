@@ -1,39 +1,194 @@
-/* Class facts for the project index: name, bases, primary-key columns,
- * __abstract__, and names bound to declarative_base() results. */
+/* Class facts for the project index: bases, __tablename__, columns (primary
+ * and foreign keys, indexes), relationships (target, lazy strategy, uselist,
+ * backref/back_populates), properties and methods; and names bound to
+ * declarative_base() results. */
+#include <ctype.h>
 #include <string.h>
 
+#include "source.h"
 #include "walk_internal.h"
 
-static bool call_has_true_kw(ol_walker *w, TSNode call, const char *kw) {
+#define GROW(arr, n) ((arr) = ol_realloc((arr), ((n) + 1) * sizeof(*(arr))), &(arr)[(n)++])
+
+static TSNode kwarg(ol_walker *w, TSNode call, const char *name) {
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
   uint32_t n = ts_node_named_child_count(args);
   for (uint32_t i = 0; i < n; i++) {
     TSNode a = ts_node_named_child(args, i);
-    if (ol_kind_of(w->sx, a) == OL_K_keyword_argument && ol_node_text_is(w, ol_child(w->sx, a, OL_F_name), kw) &&
-        ol_kind_of(w->sx, ol_child(w->sx, a, OL_F_value)) == OL_K_true)
-      return true;
+    if (ol_kind_of(w->sx, a) == OL_K_keyword_argument && ol_node_text_is(w, ol_child(w->sx, a, OL_F_name), name))
+      return ol_child(w->sx, a, OL_F_value);
   }
-  return false;
+  return (TSNode){0};
 }
 
-static bool is_column_call(ol_walker *w, TSNode call) {
+static bool kwarg_true(ol_walker *w, TSNode call, const char *name) {
+  return ol_kind_of(w->sx, kwarg(w, call, name)) == OL_K_true;
+}
+
+/* The called name: `Column` for db.Column(...) and sa.Column(...). */
+static bool callee_is(ol_walker *w, TSNode call, const char *name) {
   if (ol_kind_of(w->sx, call) != OL_K_call) return false;
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (ol_kind_of(w->sx, fn) == OL_K_attribute) fn = ol_child(w->sx, fn, OL_F_attribute);
-  return ol_node_text_is(w, fn, "Column") || ol_node_text_is(w, fn, "mapped_column");
+  return ol_node_text_is(w, fn, name);
 }
 
-/* `name = Column(..., primary_key=True)` / `name: Mapped[int] = mapped_column(primary_key=True)`. */
-static void class_member(ol_walker *w, ol_class_fact *c, TSNode stmt) {
-  if (ol_kind_of(w->sx, stmt) != OL_K_expression_statement) return;
+/* The contents of a string literal node, arena copy; NULL if not a plain string. */
+static char *string_value(ol_walker *w, TSNode s) {
+  if (ol_kind_of(w->sx, s) != OL_K_string) return NULL;
+  uint32_t a = ts_node_start_byte(s), b = ts_node_end_byte(s);
+  while (a < b && w->src[a] != '"' && w->src[a] != '\'') a++; /* skip prefixes */
+  char q = w->src[a];
+  uint32_t qn = (b - a >= 6 && w->src[a + 1] == q && w->src[a + 2] == q) ? 3 : 1;
+  if (b - a < 2 * qn) return NULL;
+  return ol_arena_strndup(&w->out->arena, w->src + a + qn, b - a - 2 * qn);
+}
+
+/* "app.models.Chef" / Chef / models.Chef -> "Chef". */
+static char *class_name_of(ol_walker *w, TSNode n) {
+  char *s = string_value(w, n);
+  if (!s) {
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_attribute) n = ol_child(w->sx, n, OL_F_attribute), k = OL_K_identifier;
+    if (k != OL_K_identifier) return NULL;
+    return ol_node_text(w, n);
+  }
+  char *dot = strrchr(s, '.');
+  return dot ? dot + 1 : s;
+}
+
+static ol_lazy lazy_of(ol_walker *w, TSNode v, ol_lazy dflt) {
+  ol_kind k = ol_kind_of(w->sx, v);
+  if (k == OL_K_true) return OL_LAZY_SELECT;
+  if (k == OL_K_false) return OL_LAZY_JOINED;
+  if (k == OL_K_none) return OL_LAZY_NEVER;
+  char *s = string_value(w, v);
+  if (!s) return dflt;
+  static const struct {
+    const char *name;
+    ol_lazy lazy;
+  } names[] = {{"select", OL_LAZY_SELECT},       {"joined", OL_LAZY_JOINED},     {"selectin", OL_LAZY_SELECTIN},
+               {"subquery", OL_LAZY_SUBQUERY},   {"immediate", OL_LAZY_IMMEDIATE}, {"raise", OL_LAZY_NEVER},
+               {"raise_on_sql", OL_LAZY_NEVER},  {"noload", OL_LAZY_NEVER},      {"dynamic", OL_LAZY_DYNAMIC},
+               {"write_only", OL_LAZY_WRITE_ONLY}};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (!strcmp(s, names[i].name)) return names[i].lazy;
+  return dflt;
+}
+
+static int uselist_of(ol_walker *w, TSNode call) {
+  ol_kind k = ol_kind_of(w->sx, kwarg(w, call, "uselist"));
+  return k == OL_K_true ? 1 : k == OL_K_false ? 0 : -1;
+}
+
+/* Mapped[list["X"]] -> collection; Mapped["X"] / Mapped[Optional[X]] -> scalar. */
+static int uselist_from_annotation(ol_walker *w, TSNode type) {
+  if (ts_node_is_null(type)) return -1;
+  uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
+  const char *t = w->src + s;
+  size_t n = e - s;
+  if (!memmem(t, n, "Mapped[", 7)) return -1;
+  static const char *const many[] = {"list[", "List[", "set[", "Set[", "Sequence[", "DynamicMapped", "WriteOnlyMapped", NULL};
+  for (const char *const *m = many; *m; m++)
+    if (memmem(t, n, *m, strlen(*m))) return 1;
+  return 0;
+}
+
+/* 1-based UTF-16 column of off: related locations in other files need it
+ * after this file's source is gone. */
+static uint32_t col16(ol_walker *w, uint32_t off) {
+  uint32_t start = off, col = 1;
+  while (start > 0 && w->src[start - 1] != '\n' && w->src[start - 1] != '\r') start--;
+  for (uint32_t i = start; i < off;) {
+    int n = ol_utf8_len((const unsigned char *)w->src + i, w->len - i);
+    col += n == 4 ? 2 : 1;
+    i += n ? (uint32_t)n : 1;
+  }
+  return col;
+}
+
+static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call, TSNode type) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  TSNode first = ts_node_named_child(args, 0);
+  ol_rel_fact *r = GROW(c->rels, c->n_rels);
+  memset(r, 0, sizeof *r);
+  r->name = ol_node_text(w, left);
+  r->target = ol_kind_of(w->sx, first) == OL_K_keyword_argument ? NULL : class_name_of(w, first);
+  if (!r->target && !ts_node_is_null(type)) { /* Mapped[list["Chef"]]: the innermost name */
+    uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type), end = e;
+    while (end > s && strchr("]) \"'", w->src[end - 1])) end--;
+    uint32_t b = end;
+    while (b > s && (isalnum((unsigned char)w->src[b - 1]) || w->src[b - 1] == '_' || w->src[b - 1] == '.')) b--;
+    char *name = ol_arena_strndup(&w->out->arena, w->src + b, end - b);
+    char *dot = strrchr(name, '.');
+    r->target = dot ? dot + 1 : name;
+  }
+  TSNode lazy = kwarg(w, call, "lazy");
+  r->lazy = lazy_of(w, lazy, OL_LAZY_SELECT);
+  r->lazy_value = ol_node_span(lazy);
+  r->uselist = uselist_of(w, call);
+  if (r->uselist < 0) r->uselist = uselist_from_annotation(w, type);
+  r->secondary = !ts_node_is_null(kwarg(w, call, "secondary"));
+  char *bp = string_value(w, kwarg(w, call, "back_populates"));
+  r->back_populates = bp;
+  TSNode br = kwarg(w, call, "backref");
+  r->backref = string_value(w, br);
+  r->backref_lazy = OL_LAZY_SELECT;
+  r->backref_uselist = -1;
+  if (!r->backref && callee_is(w, br, "backref")) {
+    r->backref = string_value(w, ts_node_named_child(ol_child(w->sx, br, OL_F_arguments), 0));
+    r->backref_lazy = lazy_of(w, kwarg(w, br, "lazy"), OL_LAZY_SELECT);
+    r->backref_uselist = uselist_of(w, br);
+  }
+  r->span = ol_node_span(stmt);
+  r->line = ts_node_start_point(stmt).row + 1;
+  r->col = col16(w, ts_node_start_byte(stmt));
+}
+
+static void column(ol_walker *w, ol_class_fact *c, TSNode left, TSNode call) {
+  ol_column_fact *col = GROW(c->columns, c->n_columns);
+  memset(col, 0, sizeof *col);
+  col->name = ol_node_text(w, left);
+  col->pk = kwarg_true(w, call, "primary_key");
+  col->indexed = kwarg_true(w, call, "index") || kwarg_true(w, call, "unique");
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (!callee_is(w, a, "ForeignKey")) continue;
+    char *target = string_value(w, ts_node_named_child(ol_child(w->sx, a, OL_F_arguments), 0));
+    if (target && strchr(target, '.')) *strrchr(target, '.') = '\0';
+    col->fk_table = target;
+  }
+  if (col->pk) {
+    c->pk = ol_realloc(c->pk, (c->n_pk + 1) * sizeof(char *));
+    c->pk[c->n_pk++] = col->name;
+  }
+}
+
+static void member(ol_walker *w, ol_class_fact *c, TSNode def) {
+  char **m = GROW(c->members, c->n_members);
+  *m = ol_node_text(w, ol_child(w->sx, def, OL_F_name));
+}
+
+static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
+  ol_kind k = ol_kind_of(w->sx, stmt);
+  if (k == OL_K_function_definition) return member(w, c, stmt);
+  if (k == OL_K_decorated_definition) return member(w, c, ol_child(w->sx, stmt, OL_F_definition));
+  if (k != OL_K_expression_statement) return;
   TSNode a = ts_node_named_child(stmt, 0);
   if (ol_kind_of(w->sx, a) != OL_K_assignment) return;
-  TSNode left = ol_child(w->sx, a, OL_F_left), right = ol_child(w->sx, a, OL_F_right);
-  if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right)) return;
+  TSNode left = ol_child(w->sx, a, OL_F_left), right = ol_child(w->sx, a, OL_F_right), type = ol_child(w->sx, a, OL_F_type);
+  if (ol_kind_of(w->sx, left) != OL_K_identifier) return;
   if (ol_node_text_is(w, left, "__abstract__") && ol_kind_of(w->sx, right) == OL_K_true) c->abstract = true;
-  if (is_column_call(w, right) && call_has_true_kw(w, right, "primary_key")) {
-    c->pk = ol_realloc(c->pk, (c->n_pk + 1) * sizeof(char *));
-    c->pk[c->n_pk++] = ol_node_text(w, left);
+  if (ol_node_text_is(w, left, "__tablename__")) c->tablename = string_value(w, right);
+  if (callee_is(w, right, "relationship")) relationship(w, c, stmt, left, right, type);
+  else if (callee_is(w, right, "Column") || callee_is(w, right, "mapped_column")) column(w, c, left, right);
+  else if (ts_node_is_null(right) && !ts_node_is_null(type) && uselist_from_annotation(w, type) == 0) {
+    /* `id: Mapped[int]` without a value is a column too. */
+    ol_column_fact *col = GROW(c->columns, c->n_columns);
+    memset(col, 0, sizeof *col);
+    col->name = ol_node_text(w, left);
   }
 }
 
@@ -47,21 +202,19 @@ void ol_walk_class(ol_walker *w, TSNode cls) {
     ol_kind k = ol_kind_of(w->sx, b);
     if (k == OL_K_subscript) b = ol_child(w->sx, b, OL_F_value), k = ol_kind_of(w->sx, b);
     if (k != OL_K_identifier && k != OL_K_attribute) continue;
-    c.bases = ol_realloc(c.bases, (c.n_bases + 1) * sizeof(char *));
-    c.bases[c.n_bases++] = ol_node_text(w, b);
+    char **base = GROW(c.bases, c.n_bases);
+    *base = ol_node_text(w, b);
   }
   TSNode body = ol_child(w->sx, cls, OL_F_body);
   uint32_t m = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
-  for (uint32_t i = 0; i < m; i++) class_member(w, &c, ts_node_named_child(body, i));
+  for (uint32_t i = 0; i < m; i++) class_statement(w, &c, ts_node_named_child(body, i));
   ol_vec_push(&w->out->classes, c);
 }
 
 /* `Base = declarative_base()` and `Base = registry().generate_base()`. */
 void ol_walk_assignment_base(ol_walker *w, TSNode assign) {
   TSNode left = ol_child(w->sx, assign, OL_F_left), right = ol_child(w->sx, assign, OL_F_right);
-  if (ol_kind_of(w->sx, left) != OL_K_identifier || ol_kind_of(w->sx, right) != OL_K_call) return;
-  TSNode fn = ol_child(w->sx, right, OL_F_function);
-  if (ol_kind_of(w->sx, fn) == OL_K_attribute) fn = ol_child(w->sx, fn, OL_F_attribute);
-  if (ol_node_text_is(w, fn, "declarative_base") || ol_node_text_is(w, fn, "generate_base"))
-    ol_vec_push(&w->out->declarative_bases, ol_node_text(w, left));
+  if (ol_kind_of(w->sx, left) != OL_K_identifier || !(callee_is(w, right, "declarative_base") || callee_is(w, right, "generate_base")))
+    return;
+  ol_vec_push(&w->out->declarative_bases, ol_node_text(w, left));
 }

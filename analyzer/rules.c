@@ -6,10 +6,11 @@
 #include "rule.h"
 #include "source.h"
 
-extern const ol_rule ol_rule_orm001;
+extern const ol_rule ol_rule_orm001, ol_rule_orm002;
 
 const ol_rule *const ol_rules[] = {
     &ol_rule_orm001,
+    &ol_rule_orm002,
     NULL,
 };
 

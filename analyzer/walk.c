@@ -44,9 +44,17 @@ ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash) {
   return OL_VAL_NONE;
 }
 
-static void scope_bind(ol_walker *w, uint64_t hash, ol_val kind) {
+const ol_binding *ol_scope_binding(const ol_walker *w, uint64_t hash) {
+  if (!w->scopes.len) return NULL;
+  const ol_scope *s = &w->scopes.items[w->scopes.len - 1];
+  for (size_t i = s->names.len; i-- > 0;)
+    if (s->names.items[i].hash == hash) return &s->names.items[i];
+  return NULL;
+}
+
+void ol_scope_push_binding(ol_walker *w, ol_binding b) {
   ol_scope *s = &w->scopes.items[w->scopes.len - 1];
-  ol_vec_push(&s->names, ((ol_binding){hash, kind}));
+  ol_vec_push(&s->names, b);
 }
 
 static void scope_push(ol_walker *w, TSNode n) {
@@ -195,7 +203,9 @@ static ol_val value_kind(ol_walker *w, TSNode rhs) {
 static void on_assignment_leave(ol_walker *w, TSNode n) {
   TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
   if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right)) return;
-  scope_bind(w, ol_node_hash(w, left), value_kind(w, right));
+  ol_binding b = {.hash = ol_node_hash(w, left), .kind = value_kind(w, right)};
+  b.has_rows = ol_rows_of(w, right, &b.rows);
+  ol_scope_push_binding(w, b);
 }
 
 static void on_call(ol_walker *w, const entry *e) {
@@ -227,6 +237,7 @@ static void enter(ol_walker *w, entry *e) {
     ol_exec_check_iterable(w, right, e->ctx);
     e->frame = new_loop(w, OL_LOOP_FOR, e->ctx, n, right, left, right);
     w->out->loops.items[e->frame].is_async = ol_kind_of(w->sx, ts_node_child(n, 0)) == OL_K_async;
+    ol_rows_for_loop(w, e->frame, left, right);
     break;
   }
   case OL_K_while_statement:
@@ -239,6 +250,7 @@ static void enter(ol_walker *w, entry *e) {
     TSNode clause = first_for_clause(w, n);
     TSNode left = ol_child(w->sx, clause, OL_F_left), right = ol_child(w->sx, clause, OL_F_right);
     e->frame = new_loop(w, OL_LOOP_COMPREHENSION, e->ctx, n, clause, left, right);
+    ol_rows_for_loop(w, e->frame, left, right);
     e->first_outer = e->ctx;
     break;
   }
@@ -264,6 +276,7 @@ static void enter(ol_walker *w, entry *e) {
     if (e->ctx >= 0) bind_in_loops(w, e->ctx, ol_node_hash(w, ol_child(w->sx, n, OL_F_name)));
     scope_push(w, n);
     e->scope = true;
+    ol_rows_bind_parameters(w, ol_child(w->sx, n, OL_F_parameters));
     break;
   case OL_K_class_definition:
     ol_walk_class(w, n);
@@ -274,6 +287,9 @@ static void enter(ol_walker *w, entry *e) {
     break;
   case OL_K_subscript:
     ol_exec_check_subscript(w, n, e->ctx);
+    break;
+  case OL_K_attribute:
+    ol_rows_check_attribute(w, n, e->ctx);
     break;
   case OL_K_assignment:
     ol_walk_assignment_base(w, n);
@@ -447,6 +463,7 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
   TSNode root = ts_tree_root_node(tree);
   facts->parse_errors = ol_tree_error_count(root, &facts->first_error_byte);
   scope_push(&w, root);
+  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) ol_rows_module_statement(&w, ts_node_named_child(root, i));
   OL_VEC(entry) stack = {0};
   entry top = {.node = root, .kind = ol_kind_of(w.sx, root), .ctx = -1, .frame = -1, .first_outer = -1};
   ol_vec_push(&stack, top);
@@ -493,9 +510,17 @@ done:
 
 void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->loops);
+  ol_vec_free(&f->reads);
+  ol_vec_free(&f->module_names);
   ol_vec_free(&f->queries);
-  for (size_t i = 0; i < f->classes.len; i++) ol_free(f->classes.items[i].bases);
-  for (size_t i = 0; i < f->classes.len; i++) ol_free(f->classes.items[i].pk);
+  for (size_t i = 0; i < f->classes.len; i++) {
+    ol_class_fact *c = &f->classes.items[i];
+    ol_free(c->bases);
+    ol_free(c->pk);
+    ol_free(c->rels);
+    ol_free(c->columns);
+    ol_free(c->members);
+  }
   ol_vec_free(&f->classes);
   ol_vec_free(&f->declarative_bases);
   ol_arena_free(&f->arena);

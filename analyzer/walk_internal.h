@@ -40,6 +40,8 @@ typedef struct {
 typedef struct {
   uint64_t hash;
   ol_val kind;
+  bool has_rows;
+  ol_rows rows;
 } ol_binding;
 
 typedef struct {
@@ -65,7 +67,9 @@ uint64_t ol_name_hash(const char *s, size_t len);
 static inline uint64_t ol_node_hash(const ol_walker *w, TSNode n) {
   return ol_name_hash(w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
 }
-static inline ol_span ol_node_span(TSNode n) { return (ol_span){ts_node_start_byte(n), ts_node_end_byte(n)}; }
+static inline ol_span ol_node_span(TSNode n) {
+  return n.id ? (ol_span){ts_node_start_byte(n), ts_node_end_byte(n)} : (ol_span){0, 0};
+}
 bool ol_node_text_is(const ol_walker *w, TSNode n, const char *s);
 char *ol_node_text(ol_walker *w, TSNode n); /* arena copy */
 
@@ -76,6 +80,16 @@ ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash);
  * child of the current node: O(1) from the walk's path, where tree-sitter's
  * ts_node_parent walks down from the root (quadratic on deep files). */
 TSNode ol_walk_parent(const ol_walker *w, TSNode n);
+const ol_binding *ol_scope_binding(const ol_walker *w, uint64_t hash);
+void ol_scope_push_binding(ol_walker *w, ol_binding b);
+
+/* rows.c */
+bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out);
+void ol_rows_bind_parameters(ol_walker *w, TSNode params);
+void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable);
+void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx);
+void ol_rows_module_statement(ol_walker *w, TSNode stmt);
+
 /* Collects identifiers read in n (not attribute names or keywords). */
 void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out);
 

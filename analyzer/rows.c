@@ -1,0 +1,279 @@
+/* Rows of a model (DESIGN.md "Rows of a model"): which loop variables hold
+ * rows of which model, the query that produced them and the eager options on
+ * it; and the relationship attributes read on those rows in the loop. */
+#include <ctype.h>
+#include <string.h>
+
+#include "walk_internal.h"
+
+static TSNode unwrap(const ol_walker *w, TSNode n) {
+  for (int i = 0; i < 64 && !ts_node_is_null(n); i++) {
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k != OL_K_parenthesized_expression && k != OL_K_await) break;
+    n = ts_node_named_child(n, 0);
+  }
+  return n;
+}
+
+static char strategy_letter(const ol_walker *w, TSNode name) {
+  static const struct {
+    const char *name;
+    char letter;
+  } s[] = {{"joinedload", 'J'},   {"selectinload", 'S'}, {"subqueryload", 'Q'}, {"immediateload", 'I'},
+           {"contains_eager", 'C'}, {"defaultload", 'D'}, {"lazyload", 'L'},   {"raiseload", 'R'},
+           {"noload", 'R'}};
+  for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+    if (ol_node_text_is(w, name, s[i].name)) return s[i].letter;
+  return 0;
+}
+
+/* The attribute a loader option names: Model.rel, Model.rel.of_type(X), "rel", "*". */
+static void option_attr(const ol_walker *w, TSNode arg, ol_buf *out) {
+  arg = unwrap(w, arg);
+  ol_kind k = ol_kind_of(w->sx, arg);
+  if (k == OL_K_call) { /* M.rel.of_type(X) / M.rel.and_(...) */
+    TSNode fn = ol_child(w->sx, arg, OL_F_function);
+    if (ol_kind_of(w->sx, fn) == OL_K_attribute) arg = ol_child(w->sx, fn, OL_F_object), k = ol_kind_of(w->sx, arg);
+  }
+  if (k == OL_K_attribute) {
+    TSNode a = ol_child(w->sx, arg, OL_F_attribute);
+    ol_buf_add(out, w->src + ts_node_start_byte(a), ts_node_end_byte(a) - ts_node_start_byte(a));
+  } else if (k == OL_K_string) {
+    uint32_t s = ts_node_start_byte(arg) + 1, e = ts_node_end_byte(arg) - 1;
+    const char *dot = NULL;
+    for (uint32_t i = s; i < e; i++)
+      if (w->src[i] == '.') dot = w->src + i;
+    if (dot) s = (uint32_t)(dot - w->src) + 1;
+    if (e > s) ol_buf_add(out, w->src + s, e - s);
+  } else {
+    ol_buf_putc(out, '?');
+  }
+}
+
+/* One loader option, e.g. joinedload(A.b).selectinload(B.c) -> "J:b/S:c". */
+static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) {
+  TSNode segs[32];
+  int n = 0;
+  for (TSNode c = unwrap(w, opt); n < 32 && ol_kind_of(w->sx, c) == OL_K_call;) {
+    segs[n++] = c;
+    TSNode fn = ol_child(w->sx, c, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute) break;
+    c = unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  bool first = true;
+  for (int i = n - 1; i >= 0; i--) {
+    TSNode fn = ol_child(w->sx, segs[i], OL_F_function);
+    TSNode name = ol_kind_of(w->sx, fn) == OL_K_attribute ? ol_child(w->sx, fn, OL_F_attribute) : fn;
+    char letter = strategy_letter(w, name);
+    if (!letter) continue; /* Load(M) */
+    TSNode args = ol_child(w->sx, segs[i], OL_F_arguments);
+    uint32_t na = ts_node_named_child_count(args);
+    /* Legacy chained strings: joinedload("a", "b") / joinedload("a.b"). */
+    for (uint32_t a = 0; a < (na ? na : 1); a++) {
+      if (!first) ol_buf_putc(out, '/');
+      first = false;
+      ol_buf_putc(out, letter);
+      ol_buf_putc(out, ':');
+      if (na) option_attr(w, ts_node_named_child(args, a), out);
+      if (ol_kind_of(w->sx, ts_node_named_child(args, a)) != OL_K_string) break;
+    }
+  }
+  if (!first) ol_buf_putc(out, ' ');
+}
+
+/* Collects the eager paths and the last .options() of a query chain. */
+static void chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager) {
+  TSNode n = unwrap(w, chain);
+  for (int depth = 0; depth < 200 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute) break;
+    if (ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "options")) {
+      TSNode args = ol_child(w->sx, n, OL_F_arguments);
+      if (ol_span_empty(rows->options_args)) rows->options_args = ol_node_span(args);
+      for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) option_path(w, ts_node_named_child(args, i), eager);
+    }
+    n = unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+}
+
+static TSNode chain_root(ol_walker *w, TSNode chain) {
+  TSNode n = unwrap(w, chain);
+  for (int depth = 0; depth < 200; depth++) {
+    ol_kind k = ol_kind_of(w->sx, n);
+    TSNode next;
+    if (k == OL_K_call) next = ol_child(w->sx, n, OL_F_function);
+    else if (k == OL_K_attribute) next = ol_child(w->sx, n, OL_F_object);
+    else return n;
+    n = unwrap(w, next);
+  }
+  return n;
+}
+
+static TSNode statement_of(ol_walker *w, TSNode n) {
+  for (int i = 0; i < 400; i++) {
+    TSNode p = ol_walk_parent(w, n);
+    if (ts_node_is_null(p)) return n;
+    ol_kind k = ol_kind_of(w->sx, p);
+    if (k == OL_K_block || k == OL_K_module) return n;
+    n = p;
+  }
+  return n;
+}
+
+static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
+  ol_valinfo v = ol_classify(w, chain);
+  if ((v.kind != OL_VAL_QUERY && v.kind != OL_VAL_SELECT) || v.count) return false;
+  ol_buf eager = {0};
+  TSNode root = chain_root(w, chain);
+  const ol_binding *base = ol_kind_of(w->sx, root) == OL_K_identifier ? ol_scope_binding(w, ol_node_hash(w, root)) : NULL;
+  if (base && base->has_rows) { /* q = q.options(...): the first query, with every option added since */
+    *out = base->rows;
+    out->options_args = (ol_span){0};
+    if (base->rows.eager) ol_buf_puts(&eager, base->rows.eager);
+    ol_rows here = {0};
+    chain_options(w, chain, &here, &eager);
+    if (!ol_span_empty(here.options_args) && ol_span_empty(out->query)) out->options_args = here.options_args;
+    else out->options_args = base->rows.options_args;
+  } else {
+    if (!v.one_entity) {
+      ol_buf_free(&eager);
+      return false;
+    }
+    *out = (ol_rows){.entity = ol_node_text(w, v.entity), .query = ol_node_span(chain)};
+    out->stmt = ol_node_span(statement_of(w, chain));
+    chain_options(w, chain, out, &eager);
+  }
+  char *e = ol_buf_take(&eager);
+  out->eager = ol_arena_strndup(&w->out->arena, e, strlen(e));
+  ol_free(e);
+  return true;
+}
+
+bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
+  n = unwrap(w, n);
+  ol_kind k = ol_kind_of(w->sx, n);
+  if (k == OL_K_identifier) {
+    const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, n));
+    if (!b || !b->has_rows) return false;
+    *out = b->rows;
+    return true;
+  }
+  if (k == OL_K_attribute) { /* page.items of a pagination */
+    TSNode attr = ol_child(w->sx, n, OL_F_attribute);
+    if (!ol_node_text_is(w, attr, "items")) return false;
+    return ol_rows_of(w, ol_child(w->sx, n, OL_F_object), out);
+  }
+  if (k != OL_K_call) return false;
+  TSNode fn = ol_child(w->sx, n, OL_F_function), args = ol_child(w->sx, n, OL_F_arguments);
+  TSNode first = ts_node_named_child(args, 0);
+  if (ol_kind_of(w->sx, fn) == OL_K_identifier) {
+    static const char *const pass[] = {"list", "sorted", "reversed", "tuple", "iter", NULL};
+    for (const char *const *p = pass; *p; p++)
+      if (ol_node_text_is(w, fn, *p)) return !ts_node_is_null(first) && ol_rows_of(w, first, out);
+    return false;
+  }
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute) return false;
+  TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
+  static const char *const readers[] = {"all", "unique", "paginate", "scalars", NULL};
+  for (const char *const *r = readers; *r; r++) {
+    if (!ol_node_text_is(w, m, *r)) continue;
+    ol_valinfo rv = ol_classify(w, recv);
+    if (rv.kind == OL_VAL_SESSION && !strcmp(*r, "scalars")) return !ts_node_is_null(first) && rows_from_query(w, first, out);
+    if (rv.kind == OL_VAL_QUERY) return rows_from_query(w, recv, out);
+    return ol_rows_of(w, recv, out); /* session.scalars(...).all(), .unique().all() */
+  }
+  return rows_from_query(w, n, out);
+}
+
+/* A parameter annotated list[M] / Iterable[M] / Sequence["M"]: rows without a query. */
+void ol_rows_bind_parameters(ol_walker *w, TSNode params) {
+  uint32_t n = ts_node_named_child_count(params);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode p = ts_node_named_child(params, i);
+    ol_kind k = ol_kind_of(w->sx, p);
+    if (k != OL_K_typed_parameter && k != OL_K_typed_default_parameter) continue;
+    TSNode type = ol_child(w->sx, p, OL_F_type), name = k == OL_K_typed_parameter ? ts_node_named_child(p, 0) : ol_child(w->sx, p, OL_F_name);
+    if (ol_kind_of(w->sx, name) != OL_K_identifier || ts_node_is_null(type)) continue;
+    uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
+    const char *t = w->src + s;
+    const char *open = memchr(t, '[', e - s);
+    if (!open) continue;
+    const char *a = open + 1, *b = w->src + e;
+    while (a < b && (*a == '"' || *a == '\'' || *a == ' ')) a++;
+    const char *z = a;
+    while (z < b && (isalnum((unsigned char)*z) || *z == '_' || *z == '.')) z++;
+    const char *dot = a;
+    for (const char *c = a; c < z; c++)
+      if (*c == '.') dot = c + 1;
+    if (z == dot || !isupper((unsigned char)*dot)) continue;
+    ol_binding bind = {.hash = ol_node_hash(w, name), .kind = OL_VAL_LIST, .has_rows = true};
+    bind.rows.entity = ol_arena_strndup(&w->out->arena, dot, (size_t)(z - dot));
+    bind.rows.origin = ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(p), ts_node_end_byte(p) - ts_node_start_byte(p));
+    ol_scope_push_binding(w, bind);
+  }
+}
+
+/* The loop variable that holds rows: `x` of `for x in rows`, `x` of
+ * `for i, x in enumerate(rows)`, the first of `for x, n in query(M, ...)`. */
+void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
+  ol_loop *l = &w->out->loops.items[loop];
+  iterable = unwrap(w, iterable);
+  TSNode holder = target;
+  ol_kind tk = ol_kind_of(w->sx, target);
+  if (ol_kind_of(w->sx, iterable) == OL_K_call &&
+      ol_node_text_is(w, ol_child(w->sx, iterable, OL_F_function), "enumerate")) {
+    if ((tk != OL_K_pattern_list && tk != OL_K_tuple_pattern) || ts_node_named_child_count(target) != 2) return;
+    holder = ts_node_named_child(target, 1);
+    iterable = ts_node_named_child(ol_child(w->sx, iterable, OL_F_arguments), 0);
+  }
+  if (ol_kind_of(w->sx, holder) != OL_K_identifier || ts_node_is_null(iterable)) return;
+  ol_rows rows;
+  if (!ol_rows_of(w, iterable, &rows)) return;
+  l->has_rows = true;
+  l->rows_var = ol_node_hash(w, holder);
+  l->rows = rows;
+}
+
+/* `row.rel` where row is the rows variable of a loop this node runs in. */
+void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx) {
+  TSNode obj = ol_child(w->sx, attr, OL_F_object);
+  if (ctx < 0 || ol_kind_of(w->sx, obj) != OL_K_identifier) return;
+  uint64_t h = ol_node_hash(w, obj);
+  int loop = -1;
+  for (int l = ctx; l >= 0 && loop < 0; l = w->out->loops.items[l].parent)
+    if (w->out->loops.items[l].has_rows && w->out->loops.items[l].rows_var == h) loop = l;
+  if (loop < 0) return;
+  TSNode parent = ol_walk_parent(w, attr);
+  ol_kind pk = ol_kind_of(w->sx, parent);
+  if ((pk == OL_K_assignment || pk == OL_K_augmented_assignment) && ts_node_eq(ol_child(w->sx, parent, OL_F_left), attr))
+    return; /* row.rel = x writes */
+  ol_attr_read r = {.loop = loop, .span = ol_node_span(attr), .attr = ol_node_text(w, ol_child(w->sx, attr, OL_F_attribute))};
+  if (pk == OL_K_attribute && ts_node_eq(ol_child(w->sx, parent, OL_F_object), attr)) {
+    r.attr2 = ol_node_text(w, ol_child(w->sx, parent, OL_F_attribute));
+    r.span2 = ol_node_span(parent);
+  }
+  ol_vec_push(&w->out->reads, r);
+}
+
+/* Module-level names (imports, classes, functions) and where imports end. */
+void ol_rows_module_statement(ol_walker *w, TSNode stmt) {
+  ol_kind k = ol_kind_of(w->sx, stmt);
+  if (k == OL_K_import_statement || k == OL_K_import_from_statement) {
+    w->out->import_at = ts_node_end_byte(stmt);
+    uint32_t n = ts_node_named_child_count(stmt);
+    for (uint32_t i = 0; i < n; i++) {
+      TSNode c = ts_node_named_child(stmt, i);
+      if (k == OL_K_import_from_statement && ts_node_eq(c, ol_child(w->sx, stmt, OL_F_module_name))) continue;
+      if (ol_kind_of(w->sx, c) == OL_K_aliased_import) c = ol_child(w->sx, c, OL_F_alias);
+      else if (ol_kind_of(w->sx, c) == OL_K_dotted_name) c = ts_node_named_child(c, 0);
+      if (!ts_node_is_null(c)) ol_vec_push(&w->out->module_names, ol_node_text(w, c));
+    }
+  } else if (k == OL_K_class_definition || k == OL_K_function_definition) {
+    ol_vec_push(&w->out->module_names, ol_node_text(w, ol_child(w->sx, stmt, OL_F_name)));
+  } else if (k == OL_K_decorated_definition) {
+    ol_rows_module_statement(w, ol_child(w->sx, stmt, OL_F_definition));
+  } else if (k == OL_K_expression_statement && !w->out->import_at && ts_node_start_byte(stmt) == 0 &&
+             ol_kind_of(w->sx, ts_node_named_child(stmt, 0)) == OL_K_string) {
+    w->out->import_at = ts_node_end_byte(stmt); /* after the module docstring */
+  }
+}

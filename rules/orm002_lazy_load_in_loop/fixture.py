@@ -1,0 +1,238 @@
+# ORM002 lazy-load-in-loop. An expect marker sits on the line where a
+# reported attribute read starts; every other line must stay silent.
+from typing import List, Optional
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import Column, ForeignKey, Integer, String, select
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    contains_eager,
+    declarative_base,
+    defaultload,
+    joinedload,
+    mapped_column,
+    relationship,
+    selectinload,
+    subqueryload,
+)
+
+db = SQLAlchemy()
+
+
+# --- Flask-SQLAlchemy models: mixins, backrefs, back_populates -------------
+
+
+class TimestampMixin:
+    created_at = db.Column(db.DateTime)
+
+
+class Owned(db.Model):
+    __abstract__ = True
+    owner_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    owner = db.relationship("User")
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80))
+
+
+class Chef(TimestampMixin, db.Model):
+    __tablename__ = "chefs"
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    user = db.relationship("User")
+    bookings = db.relationship("Booking", back_populates="chef")
+    reviews = db.relationship("Review", lazy="dynamic")
+    fans = db.relationship("User", secondary="chef_fans", lazy="selectin")
+
+    @property
+    def label(self):
+        return self.name
+
+    @hybrid_property
+    def upper(self):
+        return self.name.upper()
+
+
+class Booking(Owned):
+    __tablename__ = "bookings"
+    id = db.Column(db.Integer, primary_key=True)
+    chef_id = db.Column(db.Integer, db.ForeignKey("chefs.id"))
+    status = db.Column(db.String(20))
+    chef = db.relationship("Chef", back_populates="bookings")
+    items = db.relationship("Item", backref=db.backref("booking", lazy="joined"))
+    payment = db.relationship("Payment", uselist=False, lazy="raise")
+    notes = db.relationship("Note", lazy="noload")
+    logs = db.relationship("Log", lazy="write_only")
+    tags = db.relationship("Tag", lazy=False)
+    extras = db.relationship("Extra", lazy="subquery")
+    audits = db.relationship("Audit", lazy=None)
+    invoices = db.relationship("Invoice", lazy=True)
+    guests = db.relationship("Guest", lazy="immediate")  # expect: ORM002
+
+
+class Item(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    booking_id = db.Column(db.Integer, db.ForeignKey("bookings.id"))
+
+
+class Review(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    chef_id = db.Column(db.Integer, db.ForeignKey("chefs.id"))
+    chef = db.relationship("Chef", backref="old_reviews")
+
+
+def lazy_reads(user_id):
+    bookings = Booking.query.filter_by(owner_id=user_id).all()
+    out = []
+    for b in bookings:
+        out.append(b.chef.id)  # expect: ORM002
+        out.append(len(b.items))  # expect: ORM002
+        out.append(b.owner.name)  # expect: ORM002
+        for inv in b.invoices:  # expect: ORM002
+            out.append(inv)
+        out.append(b.status)
+        out.append(b.created_at if hasattr(b, "created_at") else None)
+        out.append(b.payment)
+        out.append(b.notes)
+        out.append(b.tags)
+        out.append(b.extras)
+        out.append(b.audits)
+        out.append(b.guests)
+    return out
+
+
+def nested(user_id):
+    for b in Booking.query.filter_by(owner_id=user_id):
+        print(b.chef.user.name)  # expect: ORM002, ORM002
+    for b in Booking.query.options(joinedload(Booking.chef)).all():
+        print(b.chef.user.name)  # expect: ORM002
+    for b in Booking.query.options(joinedload(Booking.chef).joinedload(Chef.user)):
+        print(b.chef.user.name)
+    for b in Booking.query.options(defaultload(Booking.chef).joinedload(Chef.user)):
+        print(b.chef.user.name)  # expect: ORM002
+
+
+def comprehension_and_enumerate(chef_id):
+    chefs = Chef.query.all()
+    names = [c.user.name for c in chefs]  # expect: ORM002
+    for i, c in enumerate(Chef.query.order_by(Chef.id)):
+        print(i, c.bookings)  # expect: ORM002
+    for c in sorted(chefs, key=lambda c: c.id):
+        print(c.user)  # expect: ORM002
+    return names
+
+
+def eager_forms_are_silent():
+    for b in Booking.query.options(joinedload(Booking.chef), selectinload(Booking.items)):
+        print(b.chef, b.items)
+    for b in Booking.query.options(subqueryload(Booking.items)).all():
+        print(b.items)
+    for b in Booking.query.join(Booking.chef).options(contains_eager(Booking.chef)):
+        print(b.chef)
+    for b in Booking.query.options(joinedload("chef")):
+        print(b.chef)
+    q = Booking.query.filter_by(status="paid")
+    q = q.options(selectinload(Booking.items))
+    for b in q.all():
+        print(b.items)
+        print(b.chef)  # expect: ORM002
+    for item in Item.query.all():
+        print(item.booking)  # the backref is lazy="joined"
+
+
+def dynamic_and_members():
+    for c in Chef.query.all():
+        print(c.reviews)  # dynamic: its terminals are ORM001/ORM003
+        print(c.fans)  # selectin
+        print(c.label, c.upper, c.created_at)
+    for r in Review.query.all():
+        print(r.chef)  # expect: ORM002
+    for c in Chef.query.all():
+        print(c.old_reviews)  # expect: ORM002
+
+
+def pagination_and_session(page):
+    p = Booking.query.paginate(page=page, per_page=20)
+    for b in p.items:
+        print(b.chef)  # expect: ORM002
+    for b in db.session.scalars(select(Booking).where(Booking.status == "paid")).all():
+        print(b.items)  # expect: ORM002
+    for b in db.session.scalars(select(Booking).options(selectinload(Booking.items))):
+        print(b.items)
+
+
+def annotated(bookings: List[Booking]):
+    for b in bookings:
+        print(b.chef)  # expect: ORM002
+
+
+def not_models(data, rows):
+    for k, v in data.items():
+        print(k, v)
+    for r in rows:
+        print(r.chef)
+    page = {"items": []}
+    for x in page["items"]:
+        print(x.chef)
+
+
+def writes_are_not_reads():
+    for b in Booking.query.all():
+        b.chef = None
+
+
+# --- SQLAlchemy 1.4 declarative and 2.0 typed models -----------------------
+
+Base = declarative_base()
+
+
+class Author(Base):
+    __tablename__ = "authors"
+    id = Column(Integer, primary_key=True)
+    name = Column(String)
+    books = relationship("Book", back_populates="author")
+
+
+class Book(Base):
+    __tablename__ = "books"
+    id = Column(Integer, primary_key=True)
+    author_id = Column(Integer, ForeignKey("authors.id"))
+    author = relationship("Author", back_populates="books")
+
+
+class Base2(DeclarativeBase):
+    pass
+
+
+class Shelf(Base2):
+    __tablename__ = "shelves"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volumes: Mapped[List["Volume"]] = relationship(back_populates="shelf")
+
+
+class Volume(Base2):
+    __tablename__ = "volumes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shelf_id: Mapped[int] = mapped_column(ForeignKey("shelves.id"))
+    shelf: Mapped[Optional["Shelf"]] = relationship(back_populates="volumes")
+
+
+def declarative(session):
+    for book in session.query(Book).all():
+        print(book.author.name)  # expect: ORM002
+    for author in session.scalars(select(Author)):
+        print(len(author.books))  # expect: ORM002
+    for v in session.scalars(select(Volume)).all():
+        print(v.shelf)  # expect: ORM002
+    for s in session.scalars(select(Shelf)).unique().all():
+        print(s.volumes)  # expect: ORM002
+
+
+async def async_reads(session):
+    for s in (await session.scalars(select(Shelf))).all():
+        print(await s.awaitable_attrs.volumes)  # expect: ORM002
