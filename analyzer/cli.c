@@ -23,6 +23,7 @@ const char ol_cli_usage[] =
     "  --unsafe-fixes         with --fix or --diff, apply unsafe fixes too\n"
     "  --diff                 print the fixes as a unified diff; change nothing\n"
     "  --statistics           count findings per rule instead of listing them\n"
+    "  --show-models          print the project's models and relationships as ormlint sees them\n"
     "  --exit-zero            exit 0 even when there are findings\n"
     "  -q, --quiet            print findings only\n"
     "  --session-names REGEX  PCRE2 pattern for session receivers (dotted names)\n"
@@ -77,6 +78,7 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
   else if (!strcmp(a, "--unsafe-fixes")) c->unsafe_fixes = true;
   else if (!strcmp(a, "--diff")) c->config.diff = true;
   else if (!strcmp(a, "--statistics")) c->statistics = true;
+  else if (!strcmp(a, "--show-models")) c->show_models = true;
   else if (!strcmp(a, "--exit-zero")) c->exit_zero = true;
   else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) c->quiet = true;
   else if (!strcmp(a, "-h") || !strcmp(a, "--help")) c->command = OL_CMD_HELP;

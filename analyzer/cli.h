@@ -15,7 +15,7 @@ typedef struct {
   const char *format; /* text, sarif, json, github */
   const char *output; /* -o FILE, NULL for stdout */
   const char *rule;   /* for `ormlint rule CODE` */
-  bool fix, unsafe_fixes, statistics, exit_zero, quiet;
+  bool fix, unsafe_fixes, statistics, exit_zero, quiet, show_models;
   int color;          /* -1 auto, 0 never, 1 always */
   char **paths;       /* borrowed from argv */
   size_t n_paths;

@@ -201,6 +201,30 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, const char *rel, c
   ol_drafts_free(&drafts);
 }
 
+static const char *lazy_name(ol_lazy l) {
+  static const char *const names[] = {"select", "joined", "selectin", "subquery", "immediate", "raise/noload", "dynamic", "write_only"};
+  return names[l];
+}
+
+void ol_engine_write_models(const ol_engine *e, FILE *out) {
+  size_t models = 0, rels = 0;
+  for (size_t i = 0; i < e->index.classes.len; i++) {
+    const ol_model *m = &e->index.classes.items[i];
+    if (!m->is_model) continue;
+    models++;
+    fprintf(out, "%s  (%s:%u)\n", m->name, m->path, m->cls->line);
+    for (size_t j = 0; j < e->index.relations.len; j++) {
+      const ol_relation *r = &e->index.relations.items[j];
+      if (strcmp(r->owner, m->name) != 0) continue;
+      rels++;
+      fprintf(out, "  .%s -> %s  %s, lazy=%s%s  (%s:%u)\n", r->name, r->target ? r->target : "?",
+              r->collection ? "collection" : "scalar", lazy_name(r->lazy), r->from_backref ? ", backref" : "", r->path,
+              r->line);
+    }
+  }
+  fprintf(out, "%zu models, %zu relationships\n", models, rels);
+}
+
 ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out) {
   static char *const here[] = {"."};
   if (!n) paths = here, n = 1;

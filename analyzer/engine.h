@@ -25,6 +25,9 @@ void ol_engine_free(ol_engine *e);
  * report.execution_successful false; analysis goes on. */
 ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out);
 
+/* Prints the project index (models, relationships) as text: --show-models. */
+void ol_engine_write_models(const ol_engine *e, FILE *out);
+
 typedef struct {
   size_t fixed;     /* findings whose fix was applied */
   size_t files;     /* files changed */

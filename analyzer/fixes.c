@@ -124,6 +124,26 @@ static void snippets(const ol_source *src, ol_fix *fix, uint32_t bstart, uint32_
   fix->after = ol_buf_take(&after);
 }
 
+/* The file's line ending, from its first line: "\r\n", "\r" or "\n". */
+static const char *newline_of(const ol_source *src) {
+  for (uint32_t i = 0; i < src->len; i++) {
+    if (src->bytes[i] == '\n') return "\n";
+    if (src->bytes[i] == '\r') return i + 1 < src->len && src->bytes[i + 1] == '\n' ? "\r\n" : "\r";
+  }
+  return "\n";
+}
+
+/* Rules write "\n"; the file keeps its own line endings. */
+static char *with_newlines(const char *text, const char *nl) {
+  if (!strcmp(nl, "\n")) return ol_strdup(text);
+  ol_buf b = {0};
+  for (const char *c = text; *c; c++) {
+    if (*c == '\n' && (c == text || c[-1] != '\r')) ol_buf_puts(&b, nl);
+    else ol_buf_putc(&b, *c);
+  }
+  return ol_buf_take(&b);
+}
+
 /* Builds the fix: sorted replacements, snippets; NULL when it does not parse. */
 static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_errors, ol_fix_draft *d) {
   if (d->edits.len > 1) qsort(d->edits.items, d->edits.len, sizeof(ol_edit), by_start);
@@ -136,7 +156,7 @@ static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_error
   fix->edits = ol_calloc(d->edits.len ? d->edits.len : 1, sizeof(ol_replacement));
   for (size_t i = 0; i < d->edits.len; i++) {
     fix->edits[i].deleted = ol_source_region(src, d->edits.items[i].start, d->edits.items[i].end);
-    fix->edits[i].inserted = ol_strdup(d->edits.items[i].text);
+    fix->edits[i].inserted = with_newlines(d->edits.items[i].text, newline_of(src));
   }
   uint32_t new_len;
   char *whole = ol_fixes_apply_edits(src->bytes, src->len, fix->edits, fix->n_edits, &new_len);

@@ -46,6 +46,13 @@ static int check(ol_cli *cli) {
   ol_engine *engine = ol_engine_new(&cli->config, &ol_fs_posix);
   ol_report report;
   ol_engine_scan(engine, cli->paths, cli->n_paths, &report);
+  if (cli->show_models) {
+    ol_engine_write_models(engine, stdout);
+    int status = report.execution_successful ? 0 : 2;
+    ol_report_free(&report);
+    ol_engine_free(engine);
+    return status;
+  }
   ol_fix_stats stats = {0};
   if (cli->config.fix_mode != OL_FIXMODE_NONE) {
     ol_engine_apply(engine, &report, cli->config.diff ? stdout : NULL, &stats);

@@ -211,10 +211,13 @@ void ol_walk_class(ol_walker *w, TSNode cls) {
   ol_vec_push(&w->out->classes, c);
 }
 
-/* `Base = declarative_base()` and `Base = registry().generate_base()`. */
+/* `Base = declarative_base()`, `Base = registry().generate_base()`, and
+ * aliases of Flask-SQLAlchemy's base: `BaseModel: DefaultMeta = db.Model`. */
 void ol_walk_assignment_base(ol_walker *w, TSNode assign) {
   TSNode left = ol_child(w->sx, assign, OL_F_left), right = ol_child(w->sx, assign, OL_F_right);
-  if (ol_kind_of(w->sx, left) != OL_K_identifier || !(callee_is(w, right, "declarative_base") || callee_is(w, right, "generate_base")))
+  bool alias = ol_kind_of(w->sx, right) == OL_K_attribute && ol_node_text_is(w, ol_child(w->sx, right, OL_F_attribute), "Model");
+  if (ol_kind_of(w->sx, left) != OL_K_identifier ||
+      !(alias || callee_is(w, right, "declarative_base") || callee_is(w, right, "generate_base")))
     return;
   ol_vec_push(&w->out->declarative_bases, ol_node_text(w, left));
 }

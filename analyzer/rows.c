@@ -109,15 +109,10 @@ static TSNode chain_root(ol_walker *w, TSNode chain) {
   return n;
 }
 
+/* The statement holding a node somewhere below the current one. */
 static TSNode statement_of(ol_walker *w, TSNode n) {
-  for (int i = 0; i < 400; i++) {
-    TSNode p = ol_walk_parent(w, n);
-    if (ts_node_is_null(p)) return n;
-    ol_kind k = ol_kind_of(w->sx, p);
-    if (k == OL_K_block || k == OL_K_module) return n;
-    n = p;
-  }
-  return n;
+  (void)n;
+  return ol_walk_statement(w, w->path.items[w->path.len - 1]);
 }
 
 static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {

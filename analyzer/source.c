@@ -108,6 +108,7 @@ uint32_t ol_source_col16(const ol_source *src, uint32_t off) {
   if (off > src->len) off = src->len;
   const unsigned char *b = (const unsigned char *)src->bytes;
   uint32_t i = ol_source_line_start(src, off), col = 1;
+  if (i == 0 && src->len >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) && off >= 3) i = 3; /* a BOM is not a column */
   while (i < off) {
     int n = b[i] < 0x80 ? 1 : ol_utf8_len(b + i, src->len - i);
     if (!n) n = 1;
@@ -128,6 +129,7 @@ uint32_t ol_source_offset(const ol_source *src, uint32_t line, uint32_t col16) {
   if (line > src->n_lines) return src->len;
   const unsigned char *b = (const unsigned char *)src->bytes;
   uint32_t i = src->line_starts[line - 1], end = line_end(src, line), col = 1;
+  if (i == 0 && src->len >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3)) i = 3;
   while (i < end && col < col16) {
     int n = b[i] < 0x80 ? 1 : ol_utf8_len(b + i, src->len - i);
     if (!n) n = 1;

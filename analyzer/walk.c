@@ -37,18 +37,18 @@ TSNode ol_walk_parent(const ol_walker *w, TSNode n) {
 }
 
 ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash) {
-  if (!w->scopes.len) return OL_VAL_NONE;
-  const ol_scope *s = &w->scopes.items[w->scopes.len - 1];
-  for (size_t i = s->names.len; i-- > 0;)
-    if (s->names.items[i].hash == hash) return s->names.items[i].kind;
-  return OL_VAL_NONE;
+  const ol_binding *b = ol_scope_binding(w, hash);
+  return b ? b->kind : OL_VAL_NONE;
 }
 
+/* Innermost scope first, then the enclosing ones: lambdas and nested
+ * functions read their enclosing function's variables. */
 const ol_binding *ol_scope_binding(const ol_walker *w, uint64_t hash) {
-  if (!w->scopes.len) return NULL;
-  const ol_scope *s = &w->scopes.items[w->scopes.len - 1];
-  for (size_t i = s->names.len; i-- > 0;)
-    if (s->names.items[i].hash == hash) return &s->names.items[i];
+  for (size_t k = w->scopes.len; k-- > 0;) {
+    const ol_scope *s = &w->scopes.items[k];
+    for (size_t i = s->names.len; i-- > 0;)
+      if (s->names.items[i].hash == hash) return &s->names.items[i];
+  }
   return NULL;
 }
 
@@ -125,16 +125,22 @@ static void bind_target(ol_walker *w, TSNode target, int loop, ol_hashes *also) 
   }
 }
 
-/* The statement that holds n: where a fix inserts code before a loop. */
-static TSNode enclosing_statement(const ol_walker *w, TSNode n) {
-  for (;;) {
-    TSNode p = ol_walk_parent(w, n);
-    if (ts_node_is_null(p)) return n;
-    ol_kind k = ol_kind_of(w->sx, p);
-    if (k == OL_K_block || k == OL_K_module) return n;
-    n = p;
+/* The statement that holds n (on the path, or a child of its top): where a
+ * fix inserts code. Finds n once, then steps up the path by index. */
+TSNode ol_walk_statement(const ol_walker *w, TSNode n) {
+  size_t i = w->path.len;
+  while (i > 0 && w->path.items[i - 1].id != n.id) i--;
+  if (i == 0) i = w->path.len + 1; /* a child of the top: its parent is path[len-1] */
+  TSNode cur = n;
+  for (size_t p = i - 1; p-- > 0;) {
+    ol_kind k = ol_kind_of(w->sx, w->path.items[p]);
+    if (k == OL_K_block || k == OL_K_module) return cur;
+    cur = w->path.items[p];
   }
+  return cur;
 }
+
+static TSNode enclosing_statement(const ol_walker *w, TSNode n) { return ol_walk_statement(w, n); }
 
 static bool starts_line(const ol_walker *w, uint32_t off) {
   while (off > 0 && (w->src[off - 1] == ' ' || w->src[off - 1] == '\t')) off--;
@@ -381,11 +387,8 @@ static void resolve_hoist(ol_walker *w, ol_query_site *s, const ol_site_temp *t)
                       : loop->writes_session ? "the loop writes through the session, so the query may see new rows on each iteration"
                       : !loop->stmt_starts_line ? "the loop's statement shares its line with other code"
                                                 : NULL;
-    if (why) {
-      s->no_hoist_why = (char *)why;
-      return;
-    }
-    s->hoist_loop = l;
+    if (why && !s->no_hoist_why) s->no_hoist_why = (char *)why;
+    if (!s->no_hoist_why) s->hoist_loop = l; /* keep looking for the loop it depends on */
   }
 }
 

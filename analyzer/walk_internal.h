@@ -80,6 +80,8 @@ ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash);
  * child of the current node: O(1) from the walk's path, where tree-sitter's
  * ts_node_parent walks down from the root (quadratic on deep files). */
 TSNode ol_walk_parent(const ol_walker *w, TSNode n);
+/* The statement holding n (n on the path, or a child of the current node). */
+TSNode ol_walk_statement(const ol_walker *w, TSNode n);
 const ol_binding *ol_scope_binding(const ol_walker *w, uint64_t hash);
 void ol_scope_push_binding(ol_walker *w, ol_binding b);
 

@@ -144,6 +144,7 @@ static char *rows_where(const ol_rule_ctx *ctx, const ol_rows *rows) {
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   report_immediate(ctx, meta);
   groups gs = {0};
+  OL_VEC(char *) seen = {0};
   for (size_t i = 0; i < ctx->facts->reads.len; i++) {
     const ol_attr_read *r = &ctx->facts->reads.items[i];
     const ol_loop *l = &ctx->facts->loops.items[r->loop];
@@ -169,6 +170,15 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     for (int level = 1; level <= 2; level++) {
       if ((level == 1 && !level1) || (level == 2 && !rel2)) continue;
       const ol_relation *lr = level == 1 ? rel : rel2;
+      /* The first read in a loop loads it; later reads in the same loop do not. */
+      char *key = ol_format("%d:%s.%s%s%s", r->loop, rel->owner, rel->name, level == 2 ? "." : "", level == 2 ? rel2->name : "");
+      bool again = false;
+      for (size_t k = 0; k < seen.len && !again; k++) again = !strcmp(seen.items[k], key);
+      if (again) {
+        ol_free(key);
+        continue;
+      }
+      ol_vec_push(&seen, key);
       char *where = rows_where(ctx, rows);
       char *text = ol_fixtext_brief(ctx, level == 1 ? span : r->span2, 60);
       char *why = NULL;
@@ -210,6 +220,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     ol_free(g->options);
   }
   ol_vec_free(&gs);
+  for (size_t i = 0; i < seen.len; i++) ol_free(seen.items[i]);
+  ol_vec_free(&seen);
 }
 
 const ol_rule ol_rule_orm002 = {

@@ -236,3 +236,10 @@ def declarative(session):
 async def async_reads(session):
     for s in (await session.scalars(select(Shelf))).all():
         print(await s.awaitable_attrs.volumes)  # expect: ORM002
+
+
+def read_twice(user_id):
+    for b in Booking.query.filter_by(owner_id=user_id):
+        if b.items:  # expect: ORM002
+            for item in b.items:
+                print(item)

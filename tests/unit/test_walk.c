@@ -1082,6 +1082,52 @@ static void test_nested_comprehensions_moderately_deep(void **state) {
   ol_buf_free(&b);
 }
 
+/* ---- regressions ---------------------------------------------------------- */
+
+static void test_dep_loop_through_a_while(void **state) {
+  (void)state;
+  walked *w = walk("def f(chefs):\n"
+                   "    for chef in chefs:\n"
+                   "        while Booking.query.filter_by(chef_id=chef.id).first():\n"
+                   "            break\n");
+  const ol_query_site *s = SITE(w, "Booking.query.filter_by(chef_id=chef.id).first()");
+  assert_int_equal(s->loop, LOOP(w, "while Booking.query.filter_by(chef_id=chef.id).first()"));
+  assert_int_equal(s->dep_loop, LOOP(w, "for chef in chefs"));
+  done(w);
+}
+
+static void test_dep_loop_through_a_writing_loop(void **state) {
+  (void)state;
+  walked *w = walk("def f(chefs, days):\n"
+                   "    for chef in chefs:\n"
+                   "        for day in days:\n"
+                   "            db.session.add(day)\n"
+                   "            Booking.query.filter_by(chef_id=chef.id).first()\n");
+  const ol_query_site *s = SITE(w, "Booking.query.filter_by(chef_id=chef.id).first()");
+  assert_int_equal(s->dep_loop, LOOP(w, "for chef in chefs"));
+  assert_string_equal(s->dep_name, "chef");
+  done(w);
+}
+
+/* A query or session variable of the enclosing function, read in a lambda or a nested def. */
+static void test_enclosing_scope_variables(void **state) {
+  (void)state;
+  walked *w = walk("def f(ids):\n"
+                   "    q = User.query.filter_by(active=True)\n"
+                   "    s = db.session\n"
+                   "    a = list(map(lambda i: q.get(i), ids))\n"
+                   "    b = sorted(ids, key=lambda i: s.get(User, i).name)\n"
+                   "    def g():\n"
+                   "        for i in ids:\n"
+                   "            q.filter_by(id=i).first()\n"
+                   "    return a, b, g\n");
+  IN_LOOP(w, "q.get(i)", "map(lambda i: q.get(i), ids)");
+  IN_LOOP(w, "s.get(User, i)", "sorted(ids, key=lambda i: s.get(User, i).name)");
+  IN_LOOP(w, "q.filter_by(id=i).first()", "for i in ids");
+  done(w);
+}
+
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_for_body),
@@ -1124,6 +1170,9 @@ int main(void) {
       cmocka_unit_test(test_deep_if_statements),
       cmocka_unit_test(test_deep_expressions),
       cmocka_unit_test(test_nested_comprehensions_moderately_deep),
+      cmocka_unit_test(test_dep_loop_through_a_while),
+      cmocka_unit_test(test_dep_loop_through_a_writing_loop),
+      cmocka_unit_test(test_enclosing_scope_variables),
   };
   return cmocka_run_group_tests_name("walk", tests, NULL, NULL);
 }
