@@ -1,0 +1,164 @@
+/* The project index: which classes are models, their primary keys and
+ * relationships (lazy strategy, scalar or collection, backrefs), across
+ * several files. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+#include <string.h>
+
+#include "index.h"
+#include "syntax.h"
+#include "walk.h"
+
+#define MAX_FILES 4
+
+typedef struct {
+  ol_config cfg;
+  ol_file_facts facts[MAX_FILES];
+  size_t n;
+  ol_index ix;
+} project;
+
+static void add(project *p, const char *path, const char *src) {
+  TSParser *parser = ol_parser_new();
+  TSTree *t = ol_parse(parser, src, (uint32_t)strlen(src));
+  ol_walk_file(&p->cfg, t, src, (uint32_t)strlen(src), &p->facts[p->n]);
+  ol_index_add(&p->ix, path, &p->facts[p->n++]);
+  ts_tree_delete(t);
+  ts_parser_delete(parser);
+}
+
+static void open_project(project *p) {
+  memset(p, 0, sizeof *p);
+  ol_error err;
+  ol_config_init(&p->cfg);
+  assert_int_equal(ol_config_compile(&p->cfg, &err), OL_OK);
+}
+
+static void close_project(project *p) {
+  ol_index_free(&p->ix);
+  for (size_t i = 0; i < p->n; i++) ol_facts_free(&p->facts[i]);
+  ol_config_free(&p->cfg);
+}
+
+static const char *BASES =
+    "from flask_sqlalchemy import SQLAlchemy\n"
+    "from sqlalchemy.orm import DeclarativeBase, declarative_base\n"
+    "db = SQLAlchemy()\n"
+    "Base = declarative_base()\n"
+    "Alias = db.Model\n"
+    "class Typed(DeclarativeBase):\n    pass\n"
+    "class Mixin:\n    created = db.Column(db.DateTime)\n"
+    "class Abstract(db.Model):\n    __abstract__ = True\n    id = db.Column(db.Integer, primary_key=True)\n";
+
+static const char *MODELS =
+    "from .bases import *\n"
+    "class A(Mixin, db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+    "class B(Base):\n    __tablename__ = 'bs'\n    k1 = Column(Integer, primary_key=True)\n    k2 = Column(Integer, primary_key=True)\n"
+    "class C(Typed):\n    __tablename__ = 'cs'\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    "class D(Abstract):\n    name = db.Column(db.String)\n"
+    "class E(Alias):\n    id = db.Column(db.Integer, primary_key=True)\n"
+    "class F(D):\n    pass\n"
+    "class NotAModel(object):\n    id = 1\n";
+
+static void test_which_classes_are_models(void **state) {
+  (void)state;
+  project p;
+  open_project(&p);
+  add(&p, "bases.py", BASES);
+  add(&p, "models.py", MODELS);
+  ol_index_link(&p.ix);
+  const char *models[] = {"A", "B", "C", "D", "E", "F"};
+  for (size_t i = 0; i < 6; i++) assert_non_null(ol_index_model(&p.ix, models[i]));
+  const char *not_models[] = {"Typed", "Mixin", "Abstract", "NotAModel", "Base"};
+  for (size_t i = 0; i < 5; i++) assert_null(ol_index_model(&p.ix, not_models[i]));
+  assert_non_null(ol_index_model(&p.ix, "app.models.A")); /* dotted names match their last part */
+  const ol_model *b = ol_index_model(&p.ix, "B"), *d = ol_index_model(&p.ix, "D"), *f = ol_index_model(&p.ix, "F");
+  assert_int_equal(b->n_pk, 2); /* composite */
+  assert_int_equal(d->n_pk, 1); /* inherited from the abstract base */
+  assert_string_equal(d->pk[0], "id");
+  assert_int_equal(f->n_pk, 1);
+  close_project(&p);
+}
+
+static const char *RELS =
+    "class User(db.Model):\n"
+    "    __tablename__ = 'users'\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    "    posts = db.relationship('Post', back_populates='author')\n"
+    "    profile = db.relationship('Profile', uselist=False, lazy='joined')\n"
+    "    groups = db.relationship('Group', secondary='memberships', backref=db.backref('members', lazy='dynamic'))\n"
+    "    logs = db.relationship('Log', backref='user', lazy=True)\n"
+    "    tags = db.relationship('app.models.Tag', lazy=False)\n"
+    "    notes = db.relationship('Note', lazy=None)\n"
+    "    things = db.relationship('Thing', lazy='immediate')\n"
+    "class Post(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    "    author_id = db.Column(db.Integer, db.ForeignKey('users.id'))\n"
+    "    author = db.relationship('User', back_populates='posts')\n"
+    "class Log(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    "    user_id = db.Column(db.Integer, db.ForeignKey('users.id'))\n"
+    "class Shelf(Base2):\n"
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    "    books: Mapped[list['Book']] = relationship(back_populates='shelf')\n"
+    "    owner: Mapped[Optional['User']] = relationship()\n";
+
+static void expect_rel(const ol_index *ix, const char *model, const char *attr, const char *target, bool collection,
+                       ol_lazy lazy) {
+  const ol_relation *r = ol_index_relation(ix, model, attr);
+  if (!r) fail_msg("no relationship %s.%s", model, attr);
+  assert_string_equal(r->target, target);
+  if (r->collection != collection) fail_msg("%s.%s: collection %d", model, attr, r->collection);
+  assert_int_equal(r->lazy, lazy);
+}
+
+static void test_relationships(void **state) {
+  (void)state;
+  project p;
+  open_project(&p);
+  add(&p, "models.py", RELS);
+  ol_index_link(&p.ix);
+  expect_rel(&p.ix, "User", "posts", "Post", true, OL_LAZY_SELECT);      /* FK on Post: one-to-many */
+  expect_rel(&p.ix, "Post", "author", "User", false, OL_LAZY_SELECT);    /* FK here: many-to-one */
+  expect_rel(&p.ix, "User", "profile", "Profile", false, OL_LAZY_JOINED); /* uselist=False */
+  expect_rel(&p.ix, "User", "groups", "Group", true, OL_LAZY_SELECT);    /* secondary */
+  expect_rel(&p.ix, "Group", "members", "User", true, OL_LAZY_DYNAMIC);  /* backref with its own lazy */
+  expect_rel(&p.ix, "Log", "user", "User", false, OL_LAZY_SELECT);       /* reverse of a collection */
+  expect_rel(&p.ix, "User", "tags", "Tag", true, OL_LAZY_JOINED);        /* module path stripped, lazy=False */
+  expect_rel(&p.ix, "User", "notes", "Note", true, OL_LAZY_NEVER);       /* lazy=None */
+  expect_rel(&p.ix, "User", "things", "Thing", true, OL_LAZY_IMMEDIATE);
+  expect_rel(&p.ix, "Shelf", "books", "Book", true, OL_LAZY_SELECT);     /* Mapped[list[...]] */
+  expect_rel(&p.ix, "Shelf", "owner", "User", false, OL_LAZY_SELECT);    /* Mapped[Optional[...]] */
+  assert_null(ol_index_relation(&p.ix, "User", "id"));
+  assert_true(ol_index_has_member(&p.ix, "Post", "author_id"));
+  assert_false(ol_index_has_member(&p.ix, "Post", "nothing"));
+  close_project(&p);
+}
+
+static void test_relationship_from_a_mixin(void **state) {
+  (void)state;
+  project p;
+  open_project(&p);
+  add(&p, "m.py",
+      "class Owned:\n    owner_id = db.Column(db.Integer, db.ForeignKey('users.id'))\n"
+      "    owner = db.relationship('User')\n"
+      "class Doc(Owned, db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+      "class User(db.Model):\n    __tablename__ = 'users'\n    id = db.Column(db.Integer, primary_key=True)\n");
+  ol_index_link(&p.ix);
+  expect_rel(&p.ix, "Doc", "owner", "User", false, OL_LAZY_SELECT);
+  close_project(&p);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_which_classes_are_models),
+      cmocka_unit_test(test_relationships),
+      cmocka_unit_test(test_relationship_from_a_mixin),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
