@@ -39,7 +39,9 @@ typedef struct {
   bool is_async;
   bool has_rows;     /* the loop variable rows_var holds rows of rows.entity */
   uint64_t rows_var;
-  ol_rows rows;   /* async for: its iterable cannot be read twice with list() */
+  ol_rows rows;
+  int rows_parent;   /* or: rows of relationship rows_via of the rows of this enclosing loop, -1 */
+  char *rows_via;   /* async for: its iterable cannot be read twice with list() */
   int parent;      /* index of the enclosing loop in the same function, or -1 */
   ol_span header;  /* `for x in y` / `while c` / the comprehension's first clause / the call */
   ol_span node;    /* the whole loop statement, comprehension or call */

@@ -223,7 +223,23 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   }
   if (ol_kind_of(w->sx, holder) != OL_K_identifier || ts_node_is_null(iterable)) return;
   ol_rows rows;
-  if (!ol_rows_of(w, iterable, &rows)) return;
+  if (!ol_rows_of(w, iterable, &rows)) {
+    /* `for c in p.children` over the rows p of an enclosing loop: rows of the
+     * relationship's target, loaded (or not) by p's query; the index decides. */
+    TSNode obj = ol_child(w->sx, iterable, OL_F_object);
+    if (ol_kind_of(w->sx, iterable) != OL_K_attribute || ol_kind_of(w->sx, obj) != OL_K_identifier) return;
+    uint64_t h = ol_node_hash(w, obj);
+    for (int p = l->parent; p >= 0; p = w->out->loops.items[p].parent) {
+      if (!w->out->loops.items[p].has_rows || w->out->loops.items[p].rows_var != h) continue;
+      l = &w->out->loops.items[loop];
+      l->rows_parent = p;
+      l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
+      l->has_rows = true;
+      l->rows_var = ol_node_hash(w, holder);
+      return;
+    }
+    return;
+  }
   l->has_rows = true;
   l->rows_var = ol_node_hash(w, holder);
   l->rows = rows;

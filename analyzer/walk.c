@@ -154,7 +154,7 @@ static bool name_is_list(ol_walker *w, TSNode iterable) {
 static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TSNode header_end, TSNode target,
                     TSNode iterable) {
   TSNode stmt = enclosing_statement(w, node);
-  ol_loop l = {.kind = kind, .parent = parent, .node = ol_node_span(node), .stmt = ol_node_span(stmt)};
+  ol_loop l = {.kind = kind, .parent = parent, .node = ol_node_span(node), .stmt = ol_node_span(stmt), .rows_parent = -1};
   l.header = (ol_span){ts_node_start_byte(node), ts_node_is_null(header_end) ? ts_node_end_byte(node)
                                                                              : ts_node_end_byte(header_end)};
   l.stmt_starts_line = starts_line(w, ts_node_start_byte(stmt));

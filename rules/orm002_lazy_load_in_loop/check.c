@@ -141,6 +141,38 @@ static char *rows_where(const ol_rule_ctx *ctx, const ol_rows *rows) {
   return ol_format("`%s`", rows->origin ? rows->origin : "its rows");
 }
 
+/* The rows a loop holds: its own query's, or a collection relationship of an
+ * enclosing loop's rows (`for c in p.children`), loaded by that loop's query. */
+typedef struct {
+  const ol_rows *rows;       /* the query that loads them (the parent's, for a collection) */
+  const char *entity;        /* the model of the rows */
+  const ol_relation *via;    /* the collection they come through, NULL for direct rows */
+  const char *via_owner;     /* the parent rows' model */
+} loop_rows;
+
+static bool rows_of_loop(const ol_rule_ctx *ctx, const ol_loop *l, loop_rows *out) {
+  memset(out, 0, sizeof *out);
+  if (l->rows_parent < 0) {
+    out->rows = &l->rows;
+    out->entity = l->rows.entity;
+    return l->rows.entity && ol_index_model(ctx->index, l->rows.entity);
+  }
+  const ol_loop *p = &ctx->facts->loops.items[l->rows_parent];
+  if (p->rows_parent >= 0 || !p->rows.entity || !ol_index_model(ctx->index, p->rows.entity)) return false;
+  const ol_relation *via = ol_index_relation(ctx->index, p->rows.entity, l->rows_via);
+  if (!via || !via->collection || !via->target || !ol_index_model(ctx->index, via->target)) return false;
+  *out = (loop_rows){.rows = &p->rows, .entity = via->target, .via = via, .via_owner = p->rows.entity};
+  return true;
+}
+
+/* `for c in p.children: c.parent` is the reverse of p.children: the
+ * identity map answers it without a query. */
+static bool answered_by_identity_map(const loop_rows *lr, const ol_relation *rel) {
+  if (!lr->via || rel->collection || !rel->target) return false;
+  const char *owner = strrchr(lr->via_owner, '.') ? strrchr(lr->via_owner, '.') + 1 : lr->via_owner;
+  return !strcmp(rel->target, owner);
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   report_immediate(ctx, meta);
   groups gs = {0};
@@ -148,8 +180,9 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   for (size_t i = 0; i < ctx->facts->reads.len; i++) {
     const ol_attr_read *r = &ctx->facts->reads.items[i];
     const ol_loop *l = &ctx->facts->loops.items[r->loop];
-    const ol_rows *rows = &l->rows;
-    if (!rows->entity || !ol_index_model(ctx->index, rows->entity)) continue;
+    loop_rows lr;
+    if (!rows_of_loop(ctx, l, &lr)) continue;
+    const ol_rows *rows = lr.rows;
     const char *attr = r->attr, *sub = r->attr2;
     ol_span span = r->span;
     bool awaitable = !strcmp(attr, "awaitable_attrs");
@@ -157,10 +190,12 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       if (!sub) continue;
       attr = sub, sub = NULL, span = r->span2;
     }
-    const ol_relation *rel = ol_index_relation(ctx->index, rows->entity, attr);
-    if (!rel) continue;
+    const ol_relation *rel = ol_index_relation(ctx->index, lr.entity, attr);
+    if (!rel || answered_by_identity_map(&lr, rel)) continue;
     const ol_relation *rel2 = NULL;
-    bool level1 = lazy_on_access(rel->lazy) && !covered(rows->eager, rel->name, NULL);
+    bool level1 = lazy_on_access(rel->lazy) &&
+                  !(lr.via ? covered(rows->eager, lr.via->name, rel->name) : covered(rows->eager, rel->name, NULL));
+    if (lr.via) sub = NULL; /* one level below a collection is as deep as the fix chains */
     if (sub && rel->target && rel->lazy != OL_LAZY_DYNAMIC && rel->lazy != OL_LAZY_WRITE_ONLY) {
       rel2 = ol_index_relation(ctx->index, rel->target, sub);
       if (rel2 && !(lazy_on_access(rel2->lazy) && !covered(rows->eager, rel->name, sub))) rel2 = NULL;
@@ -169,7 +204,7 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     if (!level1 && !rel2) continue;
     for (int level = 1; level <= 2; level++) {
       if ((level == 1 && !level1) || (level == 2 && !rel2)) continue;
-      const ol_relation *lr = level == 1 ? rel : rel2;
+      const ol_relation *lrel = level == 1 ? rel : rel2;
       /* The first read in a loop loads it; later reads in the same loop do not. */
       char *key = ol_format("%d:%s.%s%s%s", r->loop, rel->owner, rel->name, level == 2 ? "." : "", level == 2 ? rel2->name : "");
       bool again = false;
@@ -185,8 +220,10 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       if (ol_span_empty(rows->query)) why = ol_strdup("no query is in reach to add the eager option to");
       else if (level == 2 && !module_binds(ctx, rel->target))
         why = ol_format("`%s` is not imported here, which the chained option needs", rel->target);
+      else if (lr.via && !module_binds(ctx, lr.entity))
+        why = ol_format("`%s` is not imported here, which the chained option needs", lr.entity);
       char *msg = ol_format("`%s` lazy-loads `%s.%s` (%s) once per row in the loop on line %u over rows of %s%s%s", text,
-                            lr->owner, lr->name, lr->collection ? "a collection" : "one row",
+                            lrel->owner, lrel->name, lrel->collection ? "a collection" : "one row",
                             ol_rule_line(ctx, l->header.start), where, why ? "; no automatic fix: " : "", why ? why : "");
       ol_draft *d = ol_draft_add(ctx, meta, level == 1 ? span : r->span2, msg);
       ol_free(text);
@@ -207,9 +244,11 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
         ol_free(d->message);
         d->message = more;
       }
-      char *opt = level == 1 ? ol_format("%s(%s.%s)", loader(rel), rows->entity, rel->name)
-                             : ol_format("%s(%s.%s).%s(%s.%s)", loader(rel), rows->entity, rel->name, loader(rel2),
-                                         rel->target, rel2->name);
+      char *opt = lr.via ? ol_format("%s(%s.%s).%s(%s.%s)", loader(lr.via), rows->entity, lr.via->name, loader(rel),
+                                     lr.entity, rel->name)
+                  : level == 1 ? ol_format("%s(%s.%s)", loader(rel), rows->entity, rel->name)
+                               : ol_format("%s(%s.%s).%s(%s.%s)", loader(rel), rows->entity, rel->name, loader(rel2),
+                                           rel->target, rel2->name);
       add_option(g, opt);
     }
   }

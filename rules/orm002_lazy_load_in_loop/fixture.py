@@ -243,3 +243,16 @@ def read_twice(user_id):
         if b.items:  # expect: ORM002
             for item in b.items:
                 print(item)
+
+
+def through_collections(user_id):
+    for b in Booking.query.filter_by(owner_id=user_id):
+        for item in b.items:  # expect: ORM002
+            print(item.booking)  # the reverse of b.items: the identity map answers it
+    for c in Chef.query.options(selectinload(Chef.bookings)):
+        for b in c.bookings:
+            print(b.owner)  # expect: ORM002
+            print(b.chef)  # the reverse of c.bookings
+    for c in Chef.query.options(selectinload(Chef.bookings).joinedload(Booking.owner)):
+        for b in c.bookings:
+            print(b.owner)
