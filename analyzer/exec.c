@@ -101,6 +101,7 @@ static ol_valinfo classify_at(ol_walker *w, TSNode n, int depth) {
   if (ts_node_is_null(n) || depth > 200) return none;
   switch (ol_kind_of(w->sx, n)) {
   case OL_K_identifier:
+    if (w->flask_session && ol_node_text_is(w, n, "session")) return none;
     if (matches(w, w->cfg->session_re, n)) return (ol_valinfo){.kind = OL_VAL_SESSION};
     if (matches(w, w->cfg->db_re, n)) return (ol_valinfo){.kind = OL_VAL_DB};
     if (ol_node_text_is(w, n, "select") || ol_node_text_is(w, n, "Session")) return none;
@@ -109,6 +110,8 @@ static ol_valinfo classify_at(ol_walker *w, TSNode n, int depth) {
     TSNode obj = ol_child(w->sx, n, OL_F_object), attr = ol_child(w->sx, n, OL_F_attribute);
     if (ol_node_text_is(w, attr, "query") && is_capword_name(w, obj))
       return (ol_valinfo){.kind = OL_VAL_QUERY, .one_entity = true, .entity = obj};
+    if (ol_node_text_is(w, attr, "query") && ol_node_text_is(w, obj, "cls"))
+      return (ol_valinfo){.kind = OL_VAL_QUERY}; /* a model's classmethod: the model is not named */
     if (matches(w, w->cfg->session_re, n)) return (ol_valinfo){.kind = OL_VAL_SESSION};
     if (matches(w, w->cfg->db_re, n)) return (ol_valinfo){.kind = OL_VAL_DB};
     return none;
@@ -155,13 +158,71 @@ ol_valinfo ol_classify(ol_walker *w, TSNode n) { return classify_at(w, n, 0); }
 
 /* ---- sites ------------------------------------------------------------- */
 
+/* A session call's Result can be read once: a hoist must take the reads
+ * with it (`.scalars().all()`, `.first()`), or not hoist at all. */
+static ol_span result_hoist(ol_walker *w, TSNode site, ol_query_site *s) {
+  static const char *const DONE[] = {"all", "first", "one", "one_or_none", "scalar", "scalar_one",
+                                     "scalar_one_or_none", "fetchall", "fetchone", NULL};
+  TSNode cur = site, last = (TSNode){0};
+  for (int i = 0; i < 8; i++) {
+    TSNode p = ol_walk_parent(w, cur);
+    if (ol_kind_of(w->sx, p) == OL_K_parenthesized_expression) p = ol_walk_parent(w, p);
+    if (ol_kind_of(w->sx, p) != OL_K_attribute) break;
+    TSNode call = ol_walk_parent(w, p);
+    if (ol_kind_of(w->sx, call) != OL_K_call) break;
+    cur = call;
+    last = ol_child(w->sx, p, OL_F_attribute);
+  }
+  if (!node_in_list(w, last, DONE)) return (ol_span){0};
+  if (ol_node_text_is(w, last, "all") || ol_node_text_is(w, last, "fetchall")) strcpy(s->copy_fn, "list");
+  if (ol_node_text_is(w, last, "one") || ol_node_text_is(w, last, "scalar_one")) s->raises = true;
+  return ol_node_span(cur);
+}
+
+/* Path kinds between a site and its loop that make it run for some rows only. */
+static void guards(ol_walker *w, ol_query_site *s) {
+  if (s->loop < 0) return;
+  ol_span loop = w->out->loops.items[s->loop].node;
+  for (size_t i = w->path.len; i-- > 0;) {
+    TSNode n = w->path.items[i];
+    if (ts_node_start_byte(n) == loop.start && ts_node_end_byte(n) == loop.end) return;
+    switch (ol_kind_of(w->sx, n)) {
+    case OL_K_try_statement: s->in_try = true; /* fallthrough */
+    case OL_K_if_statement: case OL_K_conditional_expression: case OL_K_boolean_operator:
+    case OL_K_match_statement: case OL_K_if_clause: case OL_K_except_clause:
+      s->guarded = true;
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+/* `for x in xs: return query(...)` runs the query once, not per row. */
+static bool ends_loop_at_once(ol_walker *w, TSNode site, int loop) {
+  if (loop < 0) return false;
+  TSNode stmt = ol_walk_statement(w, site);
+  ol_kind k = ol_kind_of(w->sx, stmt);
+  if (k != OL_K_return_statement && k != OL_K_raise_statement) return false;
+  TSNode block = ol_walk_parent(w, stmt), owner = ol_walk_parent(w, block);
+  ol_span l = w->out->loops.items[loop].node;
+  return ts_node_start_byte(owner) == l.start && ts_node_end_byte(owner) == l.end;
+}
+
 static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, const char *method, int loop) {
   TSNode parent = ol_walk_parent(w, span_node);
   bool awaited = !ts_node_is_null(parent) && ol_kind_of(w->sx, parent) == OL_K_await;
   if (awaited) span_node = parent;
+  if (ends_loop_at_once(w, span_node, loop)) loop = -1;
   ol_query_site s = {.span = ol_node_span(span_node), .how = how, .loop = loop, .dep_loop = -1,
                      .hoist_loop = -1, .awaited = awaited};
+  s.hoist = s.span;
   snprintf(s.method, sizeof s.method, "%s", method);
+  if (how == OL_EXEC_SESSION && (!strcmp(method, "execute") || !strcmp(method, "scalars")))
+    s.hoist = result_hoist(w, span_node, &s);
+  if (!strcmp(method, "all") || !strcmp(method, "iterate")) strcpy(s.copy_fn, "list");
+  s.raises = s.raises || strstr(method, "one") != NULL || strstr(method, "_or_404") != NULL;
+  guards(w, &s);
   ol_vec_push(&w->out->queries, s);
   ol_site_temp t = {0};
   ol_collect_names(w, span_node, &t.free);
@@ -308,8 +369,10 @@ static void shape_session(ol_walker *w, ol_query_site *s, TSNode call, TSNode re
 }
 
 static const char *shape_why(const char *method, ol_valinfo v) {
-  if (!strcmp(method, "one") || !strcmp(method, "one_or_none") || !strcmp(method, "get_one"))
+  if (!strcmp(method, "one") || !strcmp(method, "get_one"))
     return "`.one()` raises when a key has no row or several, which a dict lookup would not reproduce";
+  if (!strcmp(method, "one_or_none"))
+    return "`.one_or_none()` raises when a key has several rows, which a dict lookup would not reproduce";
   if (strstr(method, "_or_404")) return "it aborts with 404 on the first missing row, which a batched lookup would not reproduce";
   if (!strcmp(method, "paginate")) return "it pages the rows, which one IN query cannot do per key";
   if (!strcmp(method, "subscript")) return "it is limited by indexing or slicing, which one IN query cannot do per key";
@@ -326,8 +389,7 @@ static bool is_orm_get(const ol_walker *w, TSNode args) {
     ol_kind k = ol_kind_of(w->sx, ts_node_named_child(args, i));
     if (k != OL_K_keyword_argument && k != OL_K_comment) positional++;
   }
-  ol_kind first = ol_kind_of(w->sx, ts_node_named_child(args, 0));
-  return positional >= 2 && (first == OL_K_identifier || first == OL_K_attribute);
+  return positional >= 2 && is_capword_name(w, ts_node_named_child(args, 0));
 }
 
 void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
@@ -338,6 +400,10 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
       ol_valinfo v = ol_classify(w, ts_node_named_child(args, i));
       if (v.kind != OL_VAL_QUERY) continue;
       ol_query_site *s = add_site(w, call, OL_EXEC_ITERATE, "iterate", loop);
+      static const char *const LAZY[] = {"enumerate", "zip", "map", "filter", NULL};
+      s->hoist_listify = node_in_list(w, fn, LAZY);
+      strcpy(s->copy_fn, s->hoist_listify || ol_node_text_is(w, fn, "list") || ol_node_text_is(w, fn, "sorted") ? "list"
+                         : ol_node_text_is(w, fn, "set") ? "set" : ol_node_text_is(w, fn, "dict") ? "dict" : "");
       s->is_count = v.count;
       if (v.entity.id) s->entity = ol_node_text(w, v.entity);
       if (i == 0 && ol_node_text_is(w, fn, "list") && v.one_entity && !v.count) {
@@ -377,7 +443,9 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
     ol_valinfo sv = ts_node_is_null(first) ? (ol_valinfo){0} : ol_classify(w, first);
     if (sv.entity.id) s->entity = ol_node_text(w, sv.entity);
     else if (strcmp(method, "get") == 0 && !ts_node_is_null(first)) s->entity = ol_node_text(w, first);
-    s->batch_why = (char *)shape_why(method, sv);
+    s->batch_why = ol_kind_of(w->sx, unwrap(w, first)) == OL_K_identifier
+                       ? "its statement is built in a variable, so the keyed filter is not visible at the call"
+                       : (char *)shape_why(method, sv);
     if (!s->batch_why && strcmp(method, "scalars") != 0 && strcmp(method, "get") != 0)
       s->batch_why = "it reads a statement's result directly; batch it by hand with an IN filter";
     shape_session(w, s, call, recv, m);
@@ -403,6 +471,7 @@ void ol_exec_check_iterable(ol_walker *w, TSNode iterable, int loop) {
   ol_query_site *s = add_site(w, iterable, OL_EXEC_ITERATE, "iterate", loop);
   s->is_count = v.count;
   site_tmp_last(w)->bare_iter = true;
+  s->copy_fn[0] = '\0'; /* iterated in place: nothing mutates it */
   if (v.entity.id) s->entity = ol_node_text(w, v.entity);
   if (!v.one_entity || v.count) return;
   set_batch_base(w, s, OL_BATCH_ALL, iterable, iterable, v.entity);

@@ -50,7 +50,14 @@ typedef struct {
   ol_span target;  /* loop variable(s); empty for while and callbacks */
   ol_span iterable; /* the first clause's iterable; empty for while */
   bool iterable_is_list; /* a name bound to a list in this scope: safe to iterate twice */
+  bool iterable_finite;  /* a list, a query, a range...: reading it up front ends */
+  bool lazy_generator;   /* a generator expression not consumed on the spot */
+  bool target_rebound;   /* the loop variable is assigned again in the body */
   bool writes_session;   /* the loop adds, deletes, commits, flushes or bulk-writes */
+  bool has_jump;         /* break, continue, return, raise or yield in its body: it may stop early or skip rows */
+  bool polls;            /* it sleeps: it re-reads on purpose */
+  bool iterable_changes; /* the loop changes what it iterates over (queue.append(...)) */
+  const char *insert_why; /* why no statement can go before stmt, NULL when one can */
   ol_span scope;   /* the enclosing function (or module): where new names must be free */
 } ol_loop;
 
@@ -88,6 +95,13 @@ typedef struct {
 
 typedef struct {
   ol_span span;      /* the executing expression */
+  ol_span hoist;     /* what a hoist moves: span, or span with the reads of its Result (`.first()`) */
+  bool hoist_copy;   /* the hoisted value is a list or an iterator: each iteration reads list(value) */
+  bool guarded;      /* under an if/try/conditional inside its loop: runs only for some rows */
+  bool in_try;       /* in a try body inside its loop */
+  bool raises;       /* .one() / *_or_404: raises or aborts where it runs */
+  char copy_fn[8];   /* "list"/"set"/"dict": each iteration reads a fresh copy of the hoisted value */
+  bool hoist_listify; /* hoist list(...) of it: it is a one-shot iterator (enumerate, map, ...) */
   ol_exec_how how;
   char method[24];   /* "first", "scalars", "iterate", "subscript" ... */
   bool is_count;     /* a count query: ORM003's, not ORM001's */

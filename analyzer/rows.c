@@ -271,6 +271,17 @@ void ol_rows_module_statement(ol_walker *w, TSNode stmt) {
   ol_kind k = ol_kind_of(w->sx, stmt);
   if (k == OL_K_import_statement || k == OL_K_import_from_statement) {
     w->out->import_at = ts_node_end_byte(stmt);
+    TSNode module = ol_child(w->sx, stmt, OL_F_module_name);
+    ol_span mspan = ol_node_span(module); /* empty for `import x` */
+    uint32_t ms = mspan.start, ml = mspan.end - mspan.start;
+    bool from_sqlalchemy = k == OL_K_import_from_statement && ml >= 10 && !memcmp(w->src + ms, "sqlalchemy", 10);
+    bool from_flask = k == OL_K_import_from_statement && ol_node_text_is(w, module, "flask");
+    for (uint32_t i = 0; i < ts_node_named_child_count(stmt); i++) {
+      TSNode c = ts_node_named_child(stmt, i);
+      if (ts_node_eq(c, module) || ol_kind_of(w->sx, c) != OL_K_dotted_name) continue;
+      if (from_sqlalchemy && ol_node_text_is(w, c, "select")) w->imports_select = true;
+      if (from_flask && ol_node_text_is(w, c, "session")) w->flask_session = true;
+    }
     uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; i++) {
       TSNode c = ts_node_named_child(stmt, i);

@@ -22,7 +22,8 @@
   X(list_splat) X(dictionary_splat) X(keyword_separator) X(true) X(false) X(none) X(integer)     \
   X(set) X(dictionary) X(binary_operator) X(unary_operator) X(conditional_expression)           \
   X(with_statement) X(try_statement) X(global_statement) X(nonlocal_statement) X(type)           \
-  X(expression_list) X(print_statement) X(exec_statement) X(delete_statement)
+  X(expression_list) X(print_statement) X(exec_statement) X(delete_statement) X(break_statement)     \
+  X(continue_statement) X(raise_statement) X(yield) X(match_statement) X(else_clause) X(elif_clause)
 
 typedef enum {
   OL_K_OTHER = 0,

@@ -91,9 +91,13 @@ void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out) {
 
 /* ---- loops ------------------------------------------------------------- */
 
+/* A name bound in loop is bound in every loop around it too, except the
+ * variables of a comprehension: they live in the comprehension's own scope. */
 static void bind_in_loops(ol_walker *w, int loop, uint64_t hash) {
   for (int l = loop; l >= 0; l = w->out->loops.items[l].parent) ol_vec_push(&w->loop_bound.items[l], hash);
 }
+
+static void bind_comprehension_target(ol_walker *w, TSNode target, int comp, ol_hashes *also);
 
 /* Binds every name a target pattern assigns: identifiers, and the root name
  * of attribute/subscript targets (their object changes). */
@@ -111,7 +115,14 @@ static void bind_target(ol_walker *w, TSNode target, int loop, ol_hashes *also) 
       TSNode root = cur;
       while (ol_kind_of(w->sx, root) == OL_K_attribute || ol_kind_of(w->sx, root) == OL_K_subscript)
         root = ts_node_named_child(root, 0);
-      if (ol_kind_of(w->sx, root) == OL_K_identifier && loop >= 0) bind_in_loops(w, loop, ol_node_hash(w, root));
+      if (ol_kind_of(w->sx, root) == OL_K_identifier && loop >= 0) {
+        uint64_t h = ol_node_hash(w, root);
+        bind_in_loops(w, loop, h);
+        /* Changing a row's attribute is a write the next query's autoflush sends. */
+        for (int l = loop; k == OL_K_attribute && l >= 0; l = w->out->loops.items[l].parent)
+          if (w->out->loops.items[l].has_rows && w->out->loops.items[l].rows_var == h)
+            for (int m = loop; m >= 0; m = w->out->loops.items[m].parent) w->out->loops.items[m].writes_session = true;
+      }
       descend = false;
     }
     if (descend && ts_tree_cursor_goto_first_child(&c)) continue;
@@ -151,6 +162,63 @@ static bool name_is_list(ol_walker *w, TSNode iterable) {
   return ol_kind_of(w->sx, iterable) == OL_K_identifier && ol_scope_lookup(w, ol_node_hash(w, iterable)) == OL_VAL_LIST;
 }
 
+/* A list or tuple display, a query or its .all(), range(), list(...), sorted(...). */
+static bool iterable_is_finite(ol_walker *w, TSNode it) {
+  ol_kind k = ol_kind_of(w->sx, it);
+  if (k == OL_K_list || k == OL_K_tuple || k == OL_K_set || k == OL_K_dictionary || k == OL_K_list_comprehension ||
+      k == OL_K_string)
+    return true;
+  ol_valinfo v = ol_classify(w, it);
+  if (v.kind == OL_VAL_QUERY || v.kind == OL_VAL_LIST) return true;
+  if (k != OL_K_call) return false;
+  TSNode fn = ol_child(w->sx, it, OL_F_function);
+  static const char *const FINITE[] = {"range", "list", "sorted", "tuple", "set", "reversed", NULL};
+  for (const char *const *f = FINITE; *f; f++)
+    if (ol_node_text_is(w, fn, *f)) return true;
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute) {
+    TSNode m = ol_child(w->sx, fn, OL_F_attribute);
+    return ol_node_text_is(w, m, "all") || ol_node_text_is(w, m, "items") || ol_node_text_is(w, m, "keys") ||
+           ol_node_text_is(w, m, "values");
+  }
+  return false;
+}
+
+/* A generator expression read to the end where it is written: list(g), sum(g)... */
+static bool consumed_on_the_spot(ol_walker *w, TSNode gen) {
+  TSNode call = ol_walk_parent(w, gen);
+  if (ol_kind_of(w->sx, call) == OL_K_argument_list) call = ol_walk_parent(w, call);
+  if (ol_kind_of(w->sx, call) != OL_K_call) return false;
+  TSNode fn = ol_child(w->sx, call, OL_F_function);
+  static const char *const FULL[] = {"list", "tuple", "set", "frozenset", "sorted", "sum", "dict", "min", "max", NULL};
+  for (const char *const *f = FULL; *f; f++)
+    if (ol_node_text_is(w, fn, *f)) return true;
+  return false;
+}
+
+/* Why code cannot be inserted before stmt to run where the loop runs: the
+ * loop sits in a lambda, under a condition of its statement, or in a class
+ * body whose names a comprehension cannot see. NULL when it can. */
+static const char *insert_problem(const ol_walker *w, TSNode node, TSNode stmt) {
+  size_t i = w->path.len;
+  while (i > 0 && w->path.items[i - 1].id != node.id) i--;
+  for (size_t p = i ? i - 1 : w->path.len; p-- > 0;) {
+    TSNode n = w->path.items[p];
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_lambda) return "it is inside a lambda, where no statement can go";
+    if (k == OL_K_conditional_expression || k == OL_K_boolean_operator)
+      return "its statement runs it only under a condition";
+    if (n.id == stmt.id) {
+      TSNode block = p ? w->path.items[p - 1] : (TSNode){0};
+      TSNode owner = p > 1 ? w->path.items[p - 2] : (TSNode){0};
+      if (ol_kind_of(w->sx, block) == OL_K_block && ol_kind_of(w->sx, owner) == OL_K_class_definition &&
+          ol_kind_is_comprehension(ol_kind_of(w->sx, node)))
+        return "a comprehension cannot see the names of the class body around it";
+      return NULL;
+    }
+  }
+  return NULL;
+}
+
 static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TSNode header_end, TSNode target,
                     TSNode iterable) {
   TSNode stmt = enclosing_statement(w, node);
@@ -162,13 +230,26 @@ static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TS
   if (!ts_node_is_null(iterable)) {
     l.iterable = ol_node_span(iterable);
     l.iterable_is_list = name_is_list(w, iterable);
+    l.iterable_finite = l.iterable_is_list || iterable_is_finite(w, iterable);
   }
-  l.scope = w->scopes.items[w->scopes.len - 1].span;
+  l.lazy_generator = ol_kind_of(w->sx, node) == OL_K_generator_expression && !consumed_on_the_spot(w, node);
+  /* New names must be free in the function the code goes into, not a lambda's. */
+  for (size_t k = w->scopes.len; k-- > 0;)
+    if (!w->scopes.items[k].is_lambda) {
+      l.scope = w->scopes.items[k].span;
+      break;
+    }
+  l.insert_why = insert_problem(w, node, stmt);
   ol_vec_push(&w->out->loops, l);
   ol_vec_push(&w->loop_bound, ((ol_hashes){0}));
   ol_vec_push(&w->loop_targets, ((ol_hashes){0}));
+  ol_vec_push(&w->loop_iter_names, ((ol_name_refs){0}));
   int id = (int)w->out->loops.len - 1;
-  if (!ts_node_is_null(target)) bind_target(w, target, id, &w->loop_targets.items[id]);
+  if (!ts_node_is_null(iterable)) ol_collect_names(w, iterable, &w->loop_iter_names.items[id]);
+  if (!ts_node_is_null(target)) {
+    if (kind == OL_LOOP_COMPREHENSION) bind_comprehension_target(w, target, id, &w->loop_targets.items[id]);
+    else bind_target(w, target, id, &w->loop_targets.items[id]);
+  }
   return id;
 }
 
@@ -199,6 +280,14 @@ static bool is_callback_lambda(const ol_walker *w, TSNode lambda, TSNode *call_o
   return false;
 }
 
+static void bind_comprehension_target(ol_walker *w, TSNode target, int comp, ol_hashes *also) {
+  /* Bind into the comprehension's frame only: temporarily cut it from its parents. */
+  int parent = w->out->loops.items[comp].parent;
+  w->out->loops.items[comp].parent = -1;
+  bind_target(w, target, comp, also);
+  w->out->loops.items[comp].parent = parent;
+}
+
 /* ---- entering and leaving nodes ---------------------------------------- */
 
 static ol_val value_kind(ol_walker *w, TSNode rhs) {
@@ -217,6 +306,10 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
 static void on_call(ol_walker *w, const entry *e) {
   ol_exec_check_call(w, e->node, e->ctx);
   if (e->ctx < 0) return;
+  TSNode callee = ol_child(w->sx, e->node, OL_F_function);
+  if (ol_kind_of(w->sx, callee) == OL_K_attribute) callee = ol_child(w->sx, callee, OL_F_attribute);
+  if (ol_node_text_is(w, callee, "sleep"))
+    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) w->out->loops.items[l].polls = true;
   if (ol_exec_is_session_write(w, e->node))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) w->out->loops.items[l].writes_session = true;
   /* x.append(...) and friends change x: a query reading x depends on the loop. */
@@ -265,7 +358,7 @@ static void enter(ol_walker *w, entry *e) {
     TSNode comp = ol_walk_parent(w, n);
     TSNode right = ol_child(w->sx, n, OL_F_right);
     bool first = ts_node_eq(first_for_clause(w, comp), n);
-    if (!first) bind_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
+    if (!first) bind_comprehension_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
     if (!first) e->first_outer = e->ctx;
     ol_exec_check_iterable(w, right, e->first_outer);
     break;
@@ -273,6 +366,7 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_lambda: {
     TSNode call;
     scope_push(w, n);
+    w->scopes.items[w->scopes.len - 1].is_lambda = true;
     e->scope = true;
     if (is_callback_lambda(w, n, &call))
       e->frame = new_loop(w, OL_LOOP_CALLBACK, e->ctx, call, (TSNode){0}, ol_child(w->sx, n, OL_F_parameters), (TSNode){0});
@@ -311,9 +405,14 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_global_statement:
     if (e->ctx >= 0) bind_target(w, n, e->ctx, NULL);
     break;
-  case OL_K_import_from_statement:
-    if (memmem(w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n), "select", 6))
-      w->imports_select = true;
+  case OL_K_break_statement:
+  case OL_K_continue_statement:
+    if (e->ctx >= 0) w->out->loops.items[e->ctx].has_jump = true;
+    break;
+  case OL_K_return_statement:
+  case OL_K_raise_statement:
+  case OL_K_yield:
+    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) w->out->loops.items[l].has_jump = true;
     break;
   default:
     break;
@@ -385,6 +484,12 @@ static void resolve_hoist(ol_walker *w, ol_query_site *s, const ol_site_temp *t)
     }
     const char *why = loop->kind == OL_LOOP_WHILE ? "it runs in a while loop, whose exit may depend on the rows it reads"
                       : loop->writes_session ? "the loop writes through the session, so the query may see new rows on each iteration"
+                      : loop->polls ? "the loop sleeps between reads: it polls on purpose"
+                      : s->raises ? "it raises or aborts where no row matches; hoisted, it would do so before the loop, even for rows that never reach it"
+                      : s->in_try ? "it runs inside a try block, which a hoisted query would leave"
+                      : ol_span_empty(s->hoist) ? "its Result can be read only once, and the loop reads it where it runs"
+                      : loop->lazy_generator ? "a generator runs lazily, after anything put before it"
+                      : loop->insert_why ? loop->insert_why
                       : !loop->stmt_starts_line ? "the loop's statement shares its line with other code"
                                                 : NULL;
     if (why && !s->no_hoist_why) s->no_hoist_why = (char *)why;
@@ -398,6 +503,13 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
   if (loop->kind == OL_LOOP_CALLBACK) return "it runs in a callback, which has no loop variable to collect keys from";
   if (loop->is_async) return "an async for loop's iterable cannot be read twice to collect keys first";
   if (loop->writes_session) return "the loop writes through the session, so rows fetched up front could differ";
+  if (loop->polls) return "the loop sleeps between reads: it polls on purpose";
+  if (loop->insert_why) return loop->insert_why;
+  if (loop->lazy_generator) return "a generator runs lazily, after anything put before it";
+  if (loop->iterable_changes) return "the loop changes what it iterates over";
+  if (loop->target_rebound) return "the loop variable is assigned again inside the loop";
+  if (loop->has_jump && !loop->iterable_finite)
+    return "the loop may stop early, and reading its iterable up front might never end";
   if (!loop->stmt_starts_line) return "the loop's statement shares its line with other code";
   const ol_hashes *bound = &w->loop_bound.items[s->loop], *targets = &w->loop_targets.items[s->loop];
   /* Exactly the key may depend on the loop, and only through the loop variable. */
@@ -426,6 +538,15 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
   }
   const ol_name_ref *other = first_bound(&t->free, bound, s->batch.key);
   if (other) return "its filters depend on the loop beyond one `column == value` key";
+  if (memchr(w->src + s->batch.key.start, '(', s->batch.key.end - s->batch.key.start))
+    return "its key is a function or SQL expression, which a dict lookup cannot match";
+  /* Keys are computed for every row up front: where the loop guards or skips
+   * rows, only a key that cannot fail (the loop variable itself) is safe. */
+  bool bare_target = false;
+  for (size_t j = 0; j < targets->len; j++)
+    bare_target |= targets->items[j] == ol_name_hash(w->src + s->batch.key.start, s->batch.key.end - s->batch.key.start);
+  if ((s->guarded || loop->has_jump) && !bare_target && !loop->has_rows)
+    return "the loop skips or guards rows, and computing the key for every row up front might fail";
   for (size_t j = 0; j < t->free.len; j++) {
     const ol_name_ref *r = &t->free.items[j];
     if (r->at.start < s->batch.key.start || r->at.end > s->batch.key.end) continue;
@@ -435,7 +556,24 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
   return NULL;
 }
 
+static void resolve_loops(ol_walker *w) {
+  for (size_t i = 0; i < w->out->loops.len; i++) {
+    ol_loop *l = &w->out->loops.items[i];
+    const ol_hashes *bound = &w->loop_bound.items[i], *targets = &w->loop_targets.items[i];
+    l->iterable_changes = first_bound(&w->loop_iter_names.items[i], bound, (ol_span){0}) != NULL;
+    for (size_t t = 0; t < targets->len && !l->target_rebound; t++) {
+      size_t n = 0;
+      for (size_t b = 0; b < bound->len; b++) n += bound->items[b] == targets->items[t];
+      l->target_rebound = n > 1;
+    }
+    if (l->parent >= 0 && !l->insert_why && w->out->loops.items[l->parent].stmt.start == l->stmt.start &&
+        w->out->loops.items[l->parent].stmt.end == l->stmt.end)
+      l->insert_why = "the loop sits in another loop's header or condition, where no statement can go";
+  }
+}
+
 static void resolve_sites(ol_walker *w) {
+  resolve_loops(w);
   for (size_t i = 0; i < w->out->queries.len; i++) {
     ol_query_site *s = &w->out->queries.items[i];
     const ol_site_temp *t = &w->site_tmp.items[i];
@@ -507,6 +645,8 @@ done:
   }
   ol_vec_free(&w.loop_bound);
   ol_vec_free(&w.loop_targets);
+  for (size_t i = 0; i < w.loop_iter_names.len; i++) ol_vec_free(&w.loop_iter_names.items[i]);
+  ol_vec_free(&w.loop_iter_names);
   while (w.scopes.len) scope_pop(&w);
   ol_vec_free(&w.scopes);
 }

@@ -47,6 +47,7 @@ typedef struct {
 typedef struct {
   OL_VEC(ol_binding) names;
   ol_span span;
+  bool is_lambda; /* code cannot be inserted into a lambda's scope */
 } ol_scope;
 
 typedef struct {
@@ -58,9 +59,11 @@ typedef struct {
   OL_VEC(ol_scope) scopes;       /* stack */
   OL_VEC(ol_hashes) loop_bound;  /* per loop: names bound in it */
   OL_VEC(ol_hashes) loop_targets; /* per loop: names of its (first) target */
+  OL_VEC(ol_name_refs) loop_iter_names; /* per loop: names its iterable reads */
   OL_VEC(ol_site_temp) site_tmp; /* per query site */
   OL_VEC(TSNode) path;           /* the nodes from the root to the current one */
-  bool imports_select;
+  bool imports_select; /* `from sqlalchemy import select` at module level */
+  bool flask_session;  /* `from flask import session`: that name is the cookie session */
 } ol_walker;
 
 uint64_t ol_name_hash(const char *s, size_t len);

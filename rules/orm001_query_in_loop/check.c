@@ -39,15 +39,16 @@ static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s) {
   uint32_t line_start = ol_fixtext_line_start(ctx, l->stmt.start);
   char *indent = ol_fixtext_indent(ctx, l->stmt.start);
   char *name = hoist_name(ctx, s, l->scope);
-  char *expr = ol_fixtext_expr(ctx, s->span);
-  char *value = !strcmp(s->method, "iterate-bare") ? ol_format("list(%s)", expr) : ol_strdup(expr);
+  char *expr = ol_fixtext_expr(ctx, s->hoist);
+  char *value = !strcmp(s->method, "iterate-bare") || s->hoist_listify ? ol_format("list(%s)", expr) : ol_strdup(expr);
   ol_fix_draft *f = ol_fix_draft_new(
       OL_FIX_UNSAFE,
       ol_format("Run the query once, before the %s on line %u, and reuse its result", loop_word(l->kind),
                 ol_rule_line(ctx, l->header.start)),
       (ol_span){line_start, l->stmt.end});
   ol_fix_draft_edit(f, line_start, line_start, ol_format("%s%s = %s\n", indent, name, value));
-  ol_fix_draft_edit(f, s->span.start, s->span.end, ol_strdup(name));
+  /* A list the loop body may change: each iteration gets its own copy, as before. */
+  ol_fix_draft_edit(f, s->hoist.start, s->hoist.end, s->copy_fn[0] ? ol_format("%s(%s)", s->copy_fn, name) : ol_strdup(name));
   ol_free(indent);
   ol_free(name);
   ol_free(expr);
@@ -82,10 +83,11 @@ static char *batch_rows(const ol_rule_ctx *ctx, const ol_query_site *s, const ch
 }
 
 typedef struct {
-  char *indent, *dict, *var, *list, *iter;
+  char *indent, *dict, *var, *list, *iter, *keys;
 } batch_names;
 
 static void names_free(batch_names *n) {
+  ol_free(n->keys);
   ol_free(n->indent);
   ol_free(n->dict);
   ol_free(n->var);
@@ -100,6 +102,10 @@ static void pick_names(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_
   char *many = ol_fixtext_plural(snake);
   char *dict = ol_format("%s_by_%s", s->batch.mode == OL_BATCH_ALL ? many : snake, col);
   n->dict = ol_fixtext_free_name(ctx, l->scope, dict);
+  /* chef_ids for Chef.id, chef_ids for Booking.chef_id, statuses for Booking.status */
+  char *keys = !strcmp(col, "id") ? ol_format("%s_ids", snake) : ol_fixtext_plural(col);
+  n->keys = ol_fixtext_free_name(ctx, l->scope, keys);
+  ol_free(keys);
   char *row = ol_format("%s_row", snake);
   n->var = ol_fixtext_free_name(ctx, l->scope, ol_fixtext_uses(ctx, l->scope, snake) ? row : snake);
   ol_free(row);
@@ -128,15 +134,26 @@ static char *batch_code(const ol_rule_ctx *ctx, const ol_query_site *s, const ol
                         const batch_names *n) {
   char *target = ol_strndup(ctx->src + l->target.start, l->target.end - l->target.start);
   char *key = ol_strndup(ctx->src + s->batch.key.start, s->batch.key.end - s->batch.key.start);
-  char *keys = ol_format("{%s for %s in %s} - {None}", key, target, n->iter);
-  char *rows = batch_rows(ctx, s, col, keys);
+  char *keys;
   const char *unit = ol_fixtext_unit(n->indent);
   ol_buf b = {0};
   if (n->list) {
     char *iterable = ol_fixtext_expr(ctx, l->iterable);
-    ol_buf_printf(&b, "%s%s = list(%s)\n", n->indent, n->list, iterable);
+    bool bare_tuple = memchr(iterable, ',', strlen(iterable)) && iterable[0] != '(' && iterable[0] != '[';
+    ol_buf_printf(&b, "%s%s = list(%s%s%s)\n", n->indent, n->list, bare_tuple ? "(" : "", iterable, bare_tuple ? ")" : "");
     ol_free(iterable);
   }
+  const ol_model *m = ol_index_model(ctx->index, s->batch.entity);
+  bool pk = m && m->n_pk == 1 && !strcmp(m->pk[0], col);
+  if (s->batch.mode == OL_BATCH_GET || pk) {
+    /* get(None) finds nothing, and no primary key is NULL. */
+    keys = ol_format("{%s for %s in %s} - {None}", key, target, n->iter);
+  } else {
+    /* `col == None` is `col IS NULL` in SQLAlchemy: a None key matches NULL rows. */
+    ol_buf_printf(&b, "%s%s = {%s for %s in %s}\n", n->indent, n->keys, key, target, n->iter);
+    keys = ol_format("%s - {None}) | (%s.%s.is_(None) if None in %s else False", n->keys, s->batch.entity, col, n->keys);
+  }
+  char *rows = batch_rows(ctx, s, col, keys);
   if (s->batch.mode == OL_BATCH_GET) {
     ol_buf_printf(&b, "%s%s = {%s.%s: %s for %s in %s}\n", n->indent, n->dict, n->var, col, n->var, n->var, rows);
   } else {
@@ -180,7 +197,9 @@ static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, c
 static const char *get_column(const ol_rule_ctx *ctx, const ol_query_site *s, const char **why) {
   const ol_model *m = ol_index_model(ctx->index, s->batch.entity);
   if (!m) *why = "its model is not defined in this project, so its primary key is unknown";
-  else if (m->n_pk != 1) *why = m->n_pk ? "its model has a composite primary key" : "its model's primary key is not declared";
+  else if (m->n_pk != 1)
+    *why = m->n_pk ? "its model has a composite primary key"
+                   : "its model's primary key is not declared with primary_key=True on one column";
   else return m->pk[0];
   return NULL;
 }
@@ -197,6 +216,10 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       fix = hoist_fix(ctx, s);
     } else if (s->batch.mode != OL_BATCH_NONE) {
       const char *col = s->batch.mode == OL_BATCH_GET ? get_column(ctx, s, &why) : s->batch.column;
+      if (col && ol_index_relation(ctx->index, s->batch.entity, col)) {
+        why = "it filters on a relationship, which has no IN form";
+        col = NULL;
+      }
       if (col) fix = batch_fix(ctx, s, col);
     } else if (s->dep_loop == s->loop) {
       why = s->batch_why;

@@ -1,0 +1,28 @@
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Chef(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80))
+    active = db.Column(db.Boolean, default=True)
+    bookings = db.relationship("Booking", backref="chef")
+
+
+class Booking(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    chef_id = db.Column(db.Integer, db.ForeignKey("chef.id"))
+    status = db.Column(db.String(20))
+    parent_id = db.Column(db.Integer, db.ForeignKey("booking.id"))
+
+
+class Setting(db.Model):
+    key = db.Column(db.String(40), primary_key=True)
+    value = db.Column(db.String(200))
+
+
+class Job(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    status = db.Column(db.String(20))

@@ -1,0 +1,33 @@
+import sys, importlib, json
+d = sys.argv[1]
+sys.path.insert(0, d)
+import models
+from models import db, Chef, Booking, Setting, Job
+from sqlalchemy import event
+from flask import Flask
+app = Flask(__name__)
+app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+app.config["SECRET_KEY"] = "x"
+db.init_app(app)
+count = [0]
+with app.app_context():
+    db.create_all()
+    c1 = Chef(id=1, name="Ann"); c2 = Chef(id=2, name="Bob"); c3 = Chef(id=3, name="Cid", active=False)
+    db.session.add_all([c1, c2, c3])
+    db.session.add_all([Booking(id=10, chef_id=1, status="paid"), Booking(id=11, chef_id=1, status="new"),
+                        Booking(id=12, chef_id=2, status="paid"), Booking(id=13, chef_id=None, status="new"),
+                        Booking(id=14, chef_id=2, status="new", parent_id=12), Booking(id=15, chef_id=3, status="paid", parent_id=14)])
+    db.session.add_all([Setting(key="currency", value="EUR"), Setting(key="rank", value="5")])
+    db.session.add_all([Job(id=1, status="pending"), Job(id=2, status="done")])
+    db.session.commit()
+    db.session.expunge_all()
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def _c(conn, cursor, statement, params, context, executemany):
+        count[0] += 1
+    case = importlib.import_module("case")
+    try:
+        res = case.run()
+        print("RESULT", repr(res))
+    except BaseException as e:
+        print("EXC", type(e).__name__, e)
+    print("STATEMENTS", count[0])

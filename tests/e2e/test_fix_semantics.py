@@ -1,0 +1,50 @@
+"""Fixes proven by running them: each case under semantics/cases/ is a
+function run() over a small Flask-SQLAlchemy app on in-memory SQLite
+(semantics/models.py, data in semantics/runner.py). The case as written and
+the case after `ormlint --fix --unsafe-fixes` must return the same result;
+the fixed one must not issue more SQL statements, except where the original
+was answered from the session's identity map (documented below).
+
+Cases known not to be covered yet are left out: a helper called in the loop
+that writes (needs call summaries), a poll loop without a sleep."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent / "semantics"
+ORMLINT = os.environ["ORMLINT"]
+CASES = sorted((HERE / "cases").glob("*.py"))
+# session.get(M, key) for rows already in the identity map costs no SQL before
+# the fix; the batched IN query is one statement more.
+IDENTITY_MAP = {"c15_selectinload_import", "c27_nested"}
+
+
+def run_case(d: Path):
+    p = subprocess.run(["/usr/bin/python3", str(HERE / "runner.py"), str(d)], capture_output=True, text=True,
+                       timeout=60)
+    lines = p.stdout.splitlines()
+    result = [l for l in lines if l.startswith(("RESULT", "EXC"))]
+    count = [int(l.split()[1]) for l in lines if l.startswith("STATEMENTS")]
+    assert result and count, p.stdout + p.stderr
+    return result[0], count[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_fix_keeps_results(tmp_path, case):
+    for name in ("orig", "fixed"):
+        d = tmp_path / name
+        d.mkdir()
+        shutil.copy(case, d / "case.py")
+        shutil.copy(HERE / "models.py", d / "models.py")
+        (d / "pyproject.toml").write_text("")
+    subprocess.run([ORMLINT, "--fix", "--unsafe-fixes", "."], cwd=tmp_path / "fixed", capture_output=True, timeout=60)
+    fixed = (tmp_path / "fixed" / "case.py").read_text()
+    compile(fixed, "case.py", "exec")
+    before, n_before = run_case(tmp_path / "orig")
+    after, n_after = run_case(tmp_path / "fixed")
+    assert after == before, f"the fix changed the result\n--- fixed code:\n{fixed}"
+    if case.stem not in IDENTITY_MAP:
+        assert n_after <= n_before, f"{n_before} -> {n_after} statements\n--- fixed code:\n{fixed}"
