@@ -391,6 +391,16 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_attribute:
     ol_rows_check_attribute(w, n, e->ctx);
     break;
+  case OL_K_comparison_operator: /* `x in query` iterates it */
+    for (uint32_t i = 1; i < ts_node_child_count(n); i++) {
+      TSNode op = ts_node_child(n, i - 1);
+      if (!ts_node_is_named(op) && (ol_node_text_is(w, op, "in") || ol_node_text_is(w, op, "not in")))
+        ol_exec_check_iterable(w, ts_node_child(n, i), e->ctx);
+    }
+    break;
+  case OL_K_list_splat: /* [*query] / f(*query) */
+    ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx);
+    break;
   case OL_K_assignment:
     ol_walk_assignment_base(w, n);
     /* fallthrough */
@@ -409,9 +419,11 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_continue_statement:
     if (e->ctx >= 0) w->out->loops.items[e->ctx].has_jump = true;
     break;
+  case OL_K_yield:
+    if (ts_node_child_count(n) == 3) ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
+    /* fallthrough */
   case OL_K_return_statement:
   case OL_K_raise_statement:
-  case OL_K_yield:
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) w->out->loops.items[l].has_jump = true;
     break;
   default:

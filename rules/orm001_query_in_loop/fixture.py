@@ -271,3 +271,12 @@ def active_record_writes(uids, gid):
             Booking.create(chef_id=uid, status="new")
         else:
             link.delete()
+
+
+def implicit_iteration(chefs, wanted):
+    for chef in chefs:
+        if wanted in Booking.query.filter_by(chef_id=chef.id):  # expect: ORM001
+            yield chef
+        yield from Booking.query.filter_by(chef_id=chef.id)  # expect: ORM001
+        print(*Booking.query.filter_by(chef_id=chef.id))  # expect: ORM001
+        print(wanted not in Booking.query.filter_by(status="new"))  # expect: ORM001
