@@ -215,7 +215,8 @@ void ol_engine_write_models(const ol_engine *e, FILE *out) {
     fprintf(out, "%s  (%s:%u)\n", m->name, m->path, m->cls->line);
     for (size_t j = 0; j < e->index.relations.len; j++) {
       const ol_relation *r = &e->index.relations.items[j];
-      if (strcmp(r->owner, m->name) != 0) continue;
+      /* Same-named classes in other files own their own relationships. */
+      if (strcmp(r->owner, m->name) != 0 || (!r->from_backref && strcmp(r->path, m->path) != 0)) continue;
       rels++;
       fprintf(out, "  .%s -> %s  %s, lazy=%s%s  (%s:%u)\n", r->name, r->target ? r->target : "?",
               r->collection ? "collection" : "scalar", lazy_name(r->lazy), r->from_backref ? ", backref" : "", r->path,
