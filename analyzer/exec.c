@@ -53,7 +53,7 @@ static bool matches(const ol_walker *w, const pcre2_code *re, TSNode n) {
   return ol_re_match(re, w->src + s, e - s);
 }
 
-static TSNode unwrap(const ol_walker *w, TSNode n) {
+TSNode ol_unwrap(const ol_walker *w, TSNode n) {
   for (int i = 0; i < 64 && !ts_node_is_null(n); i++) {
     ol_kind k = ol_kind_of(w->sx, n);
     if (k != OL_K_parenthesized_expression && k != OL_K_await) break;
@@ -97,7 +97,7 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth);
 
 static ol_valinfo classify_at(ol_walker *w, TSNode n, int depth) {
   ol_valinfo none = {0};
-  n = unwrap(w, n);
+  n = ol_unwrap(w, n);
   if (ts_node_is_null(n) || depth > 200) return none;
   switch (ol_kind_of(w->sx, n)) {
   case OL_K_identifier:
@@ -278,7 +278,7 @@ static void candidates_compare(ol_walker *w, TSNode args, TSNode entity) {
 /* Walks a query or select chain down from `top`, collecting key candidates.
  * Returns false when a builder changes which rows match a key (limit, join...). */
 static bool collect_chain(ol_walker *w, TSNode top, TSNode entity) {
-  TSNode n = unwrap(w, top);
+  TSNode n = ol_unwrap(w, top);
   for (int depth = 0; depth < 200; depth++) {
     if (ol_kind_of(w->sx, n) != OL_K_call) return true;
     TSNode fn = ol_child(w->sx, n, OL_F_function), args = ol_child(w->sx, n, OL_F_arguments);
@@ -289,7 +289,7 @@ static bool collect_chain(ol_walker *w, TSNode top, TSNode entity) {
     if (ol_node_text_is(w, m, "filter_by")) candidates_filter_by(w, fn, args);
     else if (!ol_node_text_is(w, m, "options") && !ol_node_text_is(w, m, "order_by"))
       candidates_compare(w, args, entity);
-    n = unwrap(w, ol_child(w->sx, fn, OL_F_object));
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   }
   return false;
 }
@@ -432,7 +432,7 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
     ol_query_site *s = add_site(w, call, OL_EXEC_TERMINAL, method, loop);
     s->is_count = v.count || strcmp(method, "count") == 0;
     if (v.entity.id) s->entity = ol_node_text(w, v.entity);
-    if (ol_kind_of(w->sx, unwrap(w, recv)) == OL_K_identifier)
+    if (ol_kind_of(w->sx, ol_unwrap(w, recv)) == OL_K_identifier)
       s->batch_why = "its query is built in a variable, so the keyed filter is not visible at the call";
     else s->batch_why = (char *)shape_why(method, v);
     shape_terminal(w, s, call, recv, v, m);
@@ -443,7 +443,7 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
     ol_valinfo sv = ts_node_is_null(first) ? (ol_valinfo){0} : ol_classify(w, first);
     if (sv.entity.id) s->entity = ol_node_text(w, sv.entity);
     else if (strcmp(method, "get") == 0 && !ts_node_is_null(first)) s->entity = ol_node_text(w, first);
-    s->batch_why = ol_kind_of(w->sx, unwrap(w, first)) == OL_K_identifier
+    s->batch_why = ol_kind_of(w->sx, ol_unwrap(w, first)) == OL_K_identifier
                        ? "its statement is built in a variable, so the keyed filter is not visible at the call"
                        : (char *)shape_why(method, sv);
     if (!s->batch_why && strcmp(method, "scalars") != 0 && strcmp(method, "get") != 0)
@@ -486,7 +486,7 @@ bool ol_exec_is_session_write(ol_walker *w, TSNode call) {
   ol_valinfo v = ol_classify(w, recv);
   if (v.kind == OL_VAL_SESSION && node_in_list(w, m, SESSION_WRITES)) return true;
   if (v.kind == OL_VAL_SESSION && ol_node_text_is(w, m, "execute")) {
-    TSNode arg = unwrap(w, ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0));
+    TSNode arg = ol_unwrap(w, ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0));
     if (ol_kind_of(w->sx, arg) == OL_K_call) {
       TSNode f = ol_child(w->sx, arg, OL_F_function);
       static const char *const DML[] = {"insert", "update", "delete", "text", NULL};

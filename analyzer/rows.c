@@ -6,15 +6,6 @@
 
 #include "walk_internal.h"
 
-static TSNode unwrap(const ol_walker *w, TSNode n) {
-  for (int i = 0; i < 64 && !ts_node_is_null(n); i++) {
-    ol_kind k = ol_kind_of(w->sx, n);
-    if (k != OL_K_parenthesized_expression && k != OL_K_await) break;
-    n = ts_node_named_child(n, 0);
-  }
-  return n;
-}
-
 static char strategy_letter(const ol_walker *w, TSNode name) {
   static const struct {
     const char *name;
@@ -29,7 +20,7 @@ static char strategy_letter(const ol_walker *w, TSNode name) {
 
 /* The attribute a loader option names: Model.rel, Model.rel.of_type(X), "rel", "*". */
 static void option_attr(const ol_walker *w, TSNode arg, ol_buf *out) {
-  arg = unwrap(w, arg);
+  arg = ol_unwrap(w, arg);
   ol_kind k = ol_kind_of(w->sx, arg);
   if (k == OL_K_call) { /* M.rel.of_type(X) / M.rel.and_(...) */
     TSNode fn = ol_child(w->sx, arg, OL_F_function);
@@ -54,11 +45,11 @@ static void option_attr(const ol_walker *w, TSNode arg, ol_buf *out) {
 static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) {
   TSNode segs[32];
   int n = 0;
-  for (TSNode c = unwrap(w, opt); n < 32 && ol_kind_of(w->sx, c) == OL_K_call;) {
+  for (TSNode c = ol_unwrap(w, opt); n < 32 && ol_kind_of(w->sx, c) == OL_K_call;) {
     segs[n++] = c;
     TSNode fn = ol_child(w->sx, c, OL_F_function);
     if (ol_kind_of(w->sx, fn) != OL_K_attribute) break;
-    c = unwrap(w, ol_child(w->sx, fn, OL_F_object));
+    c = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   }
   bool first = true;
   for (int i = n - 1; i >= 0; i--) {
@@ -83,7 +74,7 @@ static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) {
 
 /* Collects the eager paths and the last .options() of a query chain. */
 static void chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager) {
-  TSNode n = unwrap(w, chain);
+  TSNode n = ol_unwrap(w, chain);
   for (int depth = 0; depth < 200 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
     TSNode fn = ol_child(w->sx, n, OL_F_function);
     if (ol_kind_of(w->sx, fn) != OL_K_attribute) break;
@@ -92,19 +83,19 @@ static void chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eag
       if (ol_span_empty(rows->options_args)) rows->options_args = ol_node_span(args);
       for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) option_path(w, ts_node_named_child(args, i), eager);
     }
-    n = unwrap(w, ol_child(w->sx, fn, OL_F_object));
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   }
 }
 
 static TSNode chain_root(ol_walker *w, TSNode chain) {
-  TSNode n = unwrap(w, chain);
+  TSNode n = ol_unwrap(w, chain);
   for (int depth = 0; depth < 200; depth++) {
     ol_kind k = ol_kind_of(w->sx, n);
     TSNode next;
     if (k == OL_K_call) next = ol_child(w->sx, n, OL_F_function);
     else if (k == OL_K_attribute) next = ol_child(w->sx, n, OL_F_object);
     else return n;
-    n = unwrap(w, next);
+    n = ol_unwrap(w, next);
   }
   return n;
 }
@@ -145,7 +136,7 @@ static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
 }
 
 bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
-  n = unwrap(w, n);
+  n = ol_unwrap(w, n);
   ol_kind k = ol_kind_of(w->sx, n);
   if (k == OL_K_identifier) {
     const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, n));
@@ -212,7 +203,7 @@ void ol_rows_bind_parameters(ol_walker *w, TSNode params) {
  * `for i, x in enumerate(rows)`, the first of `for x, n in query(M, ...)`. */
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   ol_loop *l = &w->out->loops.items[loop];
-  iterable = unwrap(w, iterable);
+  iterable = ol_unwrap(w, iterable);
   TSNode holder = target;
   ol_kind tk = ol_kind_of(w->sx, target);
   if (ol_kind_of(w->sx, iterable) == OL_K_call &&

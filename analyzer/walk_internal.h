@@ -76,6 +76,8 @@ static inline ol_span ol_node_span(TSNode n) {
 bool ol_node_text_is(const ol_walker *w, TSNode n, const char *s);
 char *ol_node_text(ol_walker *w, TSNode n); /* arena copy */
 
+/* n without the parentheses and awaits around it. */
+TSNode ol_unwrap(const ol_walker *w, TSNode n);
 /* What kind of value expression n is (query, session, select, ...). */
 ol_valinfo ol_classify(ol_walker *w, TSNode n);
 ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash);
