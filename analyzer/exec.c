@@ -501,3 +501,58 @@ bool ol_exec_is_session_write(ol_walker *w, TSNode call) {
   static const char *const MODEL_WRITES[] = {"create", "insert", "update", "delete", "bulk_create", NULL};
   return node_in_list(w, m, ANY_WRITES) || (is_capword_name(w, recv) && node_in_list(w, m, MODEL_WRITES));
 }
+
+/* ---- commits in loops -------------------------------------------------- */
+
+/* Why a commit in a loop is meant to run there: followed by break/return
+ * (retry, first success), under a batching condition (`if i % n == 0`), in
+ * a per-item try whose handler rolls back, or a flush whose generated keys
+ * the iteration reads afterwards. */
+static const char *commit_exemption(ol_walker *w, TSNode stmt, int loop, bool flush) {
+  TSNode next = ts_node_next_named_sibling(stmt);
+  ol_kind nk = ol_kind_of(w->sx, next);
+  if (nk == OL_K_break_statement || nk == OL_K_return_statement) return "followed by break/return";
+  ol_span l = w->out->loops.items[loop].node;
+  for (size_t i = w->path.len; i-- > 0;) {
+    TSNode n = w->path.items[i];
+    if (ts_node_start_byte(n) == l.start && ts_node_end_byte(n) == l.end) break;
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_if_statement || k == OL_K_try_statement || k == OL_K_with_statement)
+      w->out->commits.items[w->out->commits.len - 1].guarded = true;
+    if (k == OL_K_if_statement) {
+      TSNode cond = ol_child(w->sx, n, OL_F_condition);
+      if (memchr(w->src + ts_node_start_byte(cond), '%', ts_node_end_byte(cond) - ts_node_start_byte(cond)))
+        return "batched";
+    }
+    if (k == OL_K_try_statement && memmem(w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n), "rollback", 8))
+      return "per-item transaction";
+  }
+  if (flush && memmem(w->src + ts_node_end_byte(stmt), l.end > ts_node_end_byte(stmt) ? l.end - ts_node_end_byte(stmt) : 0, ".id", 3))
+    return "reads generated keys";
+  return NULL;
+}
+
+void ol_exec_check_commit(ol_walker *w, TSNode call, int loop) {
+  TSNode fn = ol_child(w->sx, call, OL_F_function);
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute) return;
+  TSNode m = ol_child(w->sx, fn, OL_F_attribute);
+  bool flush = ol_node_text_is(w, m, "flush");
+  if (!flush && !ol_node_text_is(w, m, "commit")) return;
+  if (ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind != OL_VAL_SESSION) return;
+  if (w->out->loops.items[loop].kind != OL_LOOP_FOR && w->out->loops.items[loop].kind != OL_LOOP_WHILE) return;
+  TSNode site = call, parent = ol_walk_parent(w, call);
+  if (ol_kind_of(w->sx, parent) == OL_K_await) site = parent;
+  TSNode stmt = ol_walk_statement(w, site);
+  ol_commit_site c = {.loop = loop, .span = ol_node_span(site), .flush = flush};
+  if (ol_kind_of(w->sx, stmt) == OL_K_expression_statement && ts_node_named_child_count(stmt) == 1 &&
+      ts_node_eq(ts_node_named_child(stmt, 0), site)) {
+    c.stmt = ol_node_span(stmt);
+    TSNode block = ol_walk_parent(w, stmt);
+    uint32_t statements = 0;
+    for (uint32_t i = 0; i < ts_node_named_child_count(block); i++)
+      statements += ol_kind_of(w->sx, ts_node_named_child(block, i)) != OL_K_comment;
+    c.alone_in_block = statements == 1;
+  }
+  ol_vec_push(&w->out->commits, c);
+  w->out->commits.items[w->out->commits.len - 1].exempt = commit_exemption(w, stmt, loop, flush);
+}

@@ -177,8 +177,20 @@ typedef struct {
   ol_span span2; /* `row.rel.sub` */
 } ol_attr_read;
 
+/* `session.commit()` / `.flush()` run on every iteration of a loop. */
+typedef struct {
+  int loop;
+  ol_span span;        /* the call (with its await) */
+  ol_span stmt;        /* the statement that is only this call, empty when it is part of more */
+  bool alone_in_block; /* the block holds nothing else: removing it needs `pass` */
+  bool flush;
+  bool guarded;        /* under an if/try inside the loop: runs for some rows only */
+  const char *exempt;  /* why this commit is meant to run per iteration, NULL when it is not */
+} ol_commit_site;
+
 typedef struct {
   ol_arena arena; /* every string in the facts */
+  OL_VEC(ol_commit_site) commits;
   OL_VEC(ol_attr_read) reads;
   OL_VEC(char *) module_names; /* names bound at module level (imports, classes, defs) */
   uint32_t import_at;          /* where a new import line goes: after the last top-level import */

@@ -306,6 +306,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
 static void on_call(ol_walker *w, const entry *e) {
   ol_exec_check_call(w, e->node, e->ctx);
   if (e->ctx < 0) return;
+  ol_exec_check_commit(w, e->node, e->ctx);
   TSNode callee = ol_child(w->sx, e->node, OL_F_function);
   if (ol_kind_of(w->sx, callee) == OL_K_attribute) callee = ol_child(w->sx, callee, OL_F_attribute);
   if (ol_node_text_is(w, callee, "sleep"))
@@ -666,6 +667,7 @@ done:
 void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->loops);
   ol_vec_free(&f->reads);
+  ol_vec_free(&f->commits);
   ol_vec_free(&f->module_names);
   ol_vec_free(&f->queries);
   for (size_t i = 0; i < f->classes.len; i++) {

@@ -136,7 +136,7 @@ def db_helpers(ids):
 def while_condition_and_body(ids):
     while Booking.query.filter_by(status="new").first():  # expect: ORM001
         Booking.query.filter_by(status="new").delete()  # expect: ORM001
-        db.session.commit()
+        db.session.commit()  # expect: ORM006
 
 
 def comprehensions(ids):

@@ -1,0 +1,97 @@
+# ORM006 commit-in-loop. An expect marker sits on the reported call's line.
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.exc import IntegrityError
+
+db = SQLAlchemy()
+
+
+class Job(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    status = db.Column(db.String(20))
+
+
+def mark_all(jobs):
+    for job in jobs:
+        job.status = "done"
+        db.session.commit()  # expect: ORM006
+
+
+def flush_each(jobs):
+    for job in jobs:
+        job.status = "queued"
+        db.session.flush()  # expect: ORM006
+    return jobs
+
+
+async def async_commit(session, jobs):
+    for job in jobs:
+        job.status = "done"
+        await session.commit()  # expect: ORM006
+
+
+def while_loop(queue):
+    while queue:
+        job = queue.pop()
+        job.status = "done"
+        if job.id:
+            db.session.commit()  # expect: ORM006
+
+
+def alone_in_block(jobs):
+    for job in jobs:
+        db.session.commit()  # expect: ORM006
+
+
+# --- not reported ---------------------------------------------------------
+
+
+def after_the_loop(jobs):
+    for job in jobs:
+        job.status = "done"
+    db.session.commit()
+
+
+def first_success(candidates):
+    for job in candidates:
+        job.status = "claimed"
+        db.session.commit()
+        break
+
+
+def retry(job):
+    for attempt in range(3):
+        job.status = "done"
+        db.session.commit()
+        return attempt
+
+
+def batched(jobs):
+    for i, job in enumerate(jobs):
+        job.status = "done"
+        if i % 100 == 0:
+            db.session.commit()
+
+
+def per_item_transaction(jobs):
+    for job in jobs:
+        try:
+            job.status = "done"
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+
+
+def flush_for_keys(names):
+    ids = []
+    for name in names:
+        job = Job(status=name)
+        db.session.add(job)
+        db.session.flush()
+        ids.append(job.id)
+    return ids
+
+
+def not_a_session(files):
+    for f in files:
+        f.flush()
+        f.commit()
