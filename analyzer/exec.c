@@ -556,3 +556,76 @@ void ol_exec_check_commit(ol_walker *w, TSNode call, int loop) {
   ol_vec_push(&w->out->commits, c);
   w->out->commits.items[w->out->commits.len - 1].exempt = commit_exemption(w, stmt, loop, flush);
 }
+
+/* ---- len() of loaded rows ---------------------------------------------- */
+
+/* Whether a query or select chain counts the same rows with count() as
+ * len(.all()): no join (.all() de-duplicates joined entities), no
+ * select_from, distinct, union or grouping. */
+static bool chain_is_plain(ol_walker *w, TSNode chain) {
+  static const char *const NOT_PLAIN[] = {"join", "outerjoin", "join_from", "outerjoin_from", "select_from",
+                                          "distinct", "union", "union_all", "intersect", "except_", "from_self",
+                                          "group_by", "having", "with_entities", "add_columns", "add_entity", NULL};
+  TSNode n = ol_unwrap(w, chain);
+  for (int depth = 0; depth < 200 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute) return true;
+    if (node_in_list(w, ol_child(w->sx, fn, OL_F_attribute), NOT_PLAIN)) return false;
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  return true;
+}
+
+/* The only argument of an argument list, comments aside; null when not one. */
+static TSNode sole_argument(ol_walker *w, TSNode args) {
+  TSNode found = {0};
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (ol_kind_of(w->sx, a) == OL_K_comment) continue;
+    if (found.id) return (TSNode){0};
+    found = a;
+  }
+  return found;
+}
+
+void ol_exec_check_len(ol_walker *w, TSNode call) {
+  TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
+  if (!ol_node_text_is(w, fn, "len")) return;
+  TSNode arg = ol_unwrap(w, sole_argument(w, args));
+  if (ol_kind_of(w->sx, arg) != OL_K_call) return;
+  TSNode afn = ol_child(w->sx, arg, OL_F_function), aargs = ol_child(w->sx, arg, OL_F_arguments);
+  ol_len_site s = {.span = ol_node_span(call)};
+  if (ol_node_text_is(w, afn, "list") && ts_node_named_child_count(aargs) == 1) {
+    TSNode q = ts_node_named_child(aargs, 0);
+    ol_valinfo v = ol_classify(w, q);
+    if (v.kind != OL_VAL_QUERY || v.count) return;
+    s.kind = OL_LEN_LIST_QUERY;
+    s.query = ol_node_span(q);
+    s.plain = chain_is_plain(w, q);
+  } else if (ol_kind_of(w->sx, afn) == OL_K_attribute && ol_node_text_is(w, ol_child(w->sx, afn, OL_F_attribute), "all") &&
+             ts_node_named_child_count(aargs) == 0) {
+    TSNode recv = ol_unwrap(w, ol_child(w->sx, afn, OL_F_object));
+    ol_valinfo v = ol_classify(w, recv);
+    if (v.kind == OL_VAL_QUERY && !v.count) {
+      s.kind = OL_LEN_QUERY_ALL;
+      s.query = ol_node_span(recv);
+      s.plain = chain_is_plain(w, recv);
+    } else if (ol_kind_of(w->sx, recv) == OL_K_call) { /* session.scalars(stmt).all() */
+      TSNode sfn = ol_child(w->sx, recv, OL_F_function), sargs = ol_child(w->sx, recv, OL_F_arguments);
+      if (ol_kind_of(w->sx, sfn) != OL_K_attribute || !ol_node_text_is(w, ol_child(w->sx, sfn, OL_F_attribute), "scalars") ||
+          ts_node_named_child_count(sargs) != 1 || ol_classify(w, ol_child(w->sx, sfn, OL_F_object)).kind != OL_VAL_SESSION)
+        return;
+      TSNode stmt = ts_node_named_child(sargs, 0);
+      if (ol_classify(w, stmt).kind != OL_VAL_SELECT) return;
+      s.kind = OL_LEN_SCALARS_ALL;
+      s.query = ol_node_span(stmt);
+      s.session = ol_node_span(ol_child(w->sx, sfn, OL_F_object));
+      s.plain = chain_is_plain(w, stmt);
+    } else {
+      return;
+    }
+  } else {
+    return;
+  }
+  ol_vec_push(&w->out->lens, s);
+}

@@ -188,9 +188,21 @@ typedef struct {
   const char *exempt;  /* why this commit is meant to run per iteration, NULL when it is not */
 } ol_commit_site;
 
+/* `len(...)` of rows loaded only to be counted, outside loops (ORM005). */
+typedef enum { OL_LEN_QUERY_ALL, OL_LEN_LIST_QUERY, OL_LEN_SCALARS_ALL } ol_len_kind;
+
+typedef struct {
+  ol_len_kind kind;
+  ol_span span;    /* the len(...) call */
+  ol_span query;   /* the query chain, or the select() statement for SCALARS_ALL */
+  ol_span session; /* SCALARS_ALL: the session */
+  bool plain;      /* no join, outerjoin, select_from, distinct, union, grouping: count() counts the same rows */
+} ol_len_site;
+
 typedef struct {
   ol_arena arena; /* every string in the facts */
   OL_VEC(ol_commit_site) commits;
+  OL_VEC(ol_len_site) lens;
   OL_VEC(ol_attr_read) reads;
   OL_VEC(char *) module_names; /* names bound at module level (imports, classes, defs) */
   uint32_t import_at;          /* where a new import line goes: after the last top-level import */

@@ -83,6 +83,24 @@ char *ol_fixtext_brief(const ol_rule_ctx *ctx, ol_span span, size_t max) {
   return cut < n ? ol_format("%.*s...", (int)cut, s) : ol_strndup(s, n);
 }
 
+bool ol_fixtext_module_binds(const ol_rule_ctx *ctx, const char *name) {
+  for (size_t i = 0; i < ctx->facts->module_names.len; i++)
+    if (!strcmp(ctx->facts->module_names.items[i], name)) return true;
+  return false;
+}
+
+void ol_fixtext_import(const ol_rule_ctx *ctx, ol_fix_draft *f, const char *module, const char *const *names) {
+  ol_buf imp = {0};
+  for (const char *const *n = names; *n; n++)
+    if (!ol_fixtext_module_binds(ctx, *n)) ol_buf_printf(&imp, "%s%s", imp.len ? ", " : "", *n);
+  if (!imp.len) return;
+  uint32_t at = ctx->facts->import_at;
+  while (at && at < ctx->len && ctx->src[at - 1] != '\n') at++;
+  bool eof = at && ctx->src[at - 1] != '\n';
+  ol_fix_draft_edit(f, at, at, ol_format("%sfrom %s import %s\n", eof ? "\n" : "", module, imp.s));
+  ol_buf_free(&imp);
+}
+
 char *ol_fixtext_splice(const ol_rule_ctx *ctx, ol_span span, const ol_splice *s, size_t n) {
   ol_buf b = {0};
   uint32_t at = span.start;

@@ -305,6 +305,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
 
 static void on_call(ol_walker *w, const entry *e) {
   ol_exec_check_call(w, e->node, e->ctx);
+  if (e->ctx < 0) ol_exec_check_len(w, e->node);
   if (e->ctx < 0) return;
   ol_exec_check_commit(w, e->node, e->ctx);
   TSNode callee = ol_child(w->sx, e->node, OL_F_function);
@@ -668,6 +669,7 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->loops);
   ol_vec_free(&f->reads);
   ol_vec_free(&f->commits);
+  ol_vec_free(&f->lens);
   ol_vec_free(&f->module_names);
   ol_vec_free(&f->queries);
   for (size_t i = 0; i < f->classes.len; i++) {

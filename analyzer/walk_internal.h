@@ -104,6 +104,8 @@ void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out);
 void ol_exec_check_call(ol_walker *w, TSNode call, int loop);
 void ol_exec_check_subscript(ol_walker *w, TSNode sub, int loop);
 void ol_exec_check_iterable(ol_walker *w, TSNode iterable, int loop);
+/* Records len(q.all()) / len(list(q)) / len(session.scalars(s).all()) (ORM005). */
+void ol_exec_check_len(ol_walker *w, TSNode call);
 /* Records session.commit()/flush() run in loop `loop` (ORM006). */
 void ol_exec_check_commit(ol_walker *w, TSNode call, int loop);
 /* Whether call writes through the session (add, delete, commit, flush, ...). */

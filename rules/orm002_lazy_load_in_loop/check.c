@@ -38,11 +38,6 @@ static bool covered(const char *eager, const char *rel, const char *sub) {
   return false;
 }
 
-static bool module_binds(const ol_rule_ctx *ctx, const char *name) {
-  for (size_t i = 0; i < ctx->facts->module_names.len; i++)
-    if (!strcmp(ctx->facts->module_names.items[i], name)) return true;
-  return false;
-}
 
 static const char *loader(const ol_relation *r) { return r->collection ? "selectinload" : "joinedload"; }
 
@@ -105,17 +100,11 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *ctx, const group *g) {
   } else {
     ol_fix_draft_edit(f, rows->query.end, rows->query.end, ol_format(".options(%s)", text));
   }
-  ol_buf imp = {0};
-  if (need_joined && !module_binds(ctx, "joinedload")) ol_buf_puts(&imp, "joinedload");
-  if (need_selectin && !module_binds(ctx, "selectinload")) ol_buf_printf(&imp, "%sselectinload", imp.len ? ", " : "");
-  if (imp.len) {
-    /* A line of its own after the last top-level import (or the docstring). */
-    uint32_t at = ctx->facts->import_at;
-    while (at && at < ctx->len && ctx->src[at - 1] != '\n') at++;
-    bool eof = at && ctx->src[at - 1] != '\n';
-    ol_fix_draft_edit(f, at, at, ol_format("%sfrom sqlalchemy.orm import %s\n", eof ? "\n" : "", imp.s));
-  }
-  ol_buf_free(&imp);
+  const char *names[3] = {NULL, NULL, NULL};
+  int k = 0;
+  if (need_joined) names[k++] = "joinedload";
+  if (need_selectin) names[k++] = "selectinload";
+  ol_fixtext_import(ctx, f, "sqlalchemy.orm", names);
   ol_free(text);
   return f;
 }
@@ -218,9 +207,9 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       char *text = ol_fixtext_brief(ctx, level == 1 ? span : r->span2, 60);
       char *why = NULL;
       if (ol_span_empty(rows->query)) why = ol_strdup("no query is in reach to add the eager option to");
-      else if (level == 2 && !module_binds(ctx, rel->target))
+      else if (level == 2 && !ol_fixtext_module_binds(ctx, rel->target))
         why = ol_format("`%s` is not imported here, which the chained option needs", rel->target);
-      else if (lr.via && !module_binds(ctx, lr.entity))
+      else if (lr.via && !ol_fixtext_module_binds(ctx, lr.entity))
         why = ol_format("`%s` is not imported here, which the chained option needs", lr.entity);
       char *msg = ol_format("`%s` lazy-loads `%s.%s` (%s) once per row in the loop on line %u over rows of %s%s%s", text,
                             lrel->owner, lrel->name, lrel->collection ? "a collection" : "one row",
