@@ -199,8 +199,22 @@ typedef struct {
   bool plain;      /* no join, outerjoin, select_from, distinct, union, grouping: count() counts the same rows */
 } ol_len_site;
 
+/* `name = <query>.count()` as a statement of its own, outside loops (ORM004). */
+typedef struct {
+  ol_span stmt;
+  uint32_t next_start; /* where the next statement of its block starts, 0 when none */
+  char *name;          /* the variable assigned */
+  ol_span call;        /* the count call */
+  ol_span prefix;      /* `Model.query` or `session.query(Model)`: replaced by select(func.count()).select_from(Model) */
+  ol_span chain_end;   /* end of the builders (before `.count()`) */
+  char *entity;
+  ol_span session;     /* the session of session.query(...), empty for Model.query */
+  bool convertible;    /* only builders a count select keeps (filter, filter_by, where, join, outerjoin) */
+} ol_count_stmt;
+
 typedef struct {
   ol_arena arena; /* every string in the facts */
+  OL_VEC(ol_count_stmt) count_stmts;
   OL_VEC(ol_commit_site) commits;
   OL_VEC(ol_len_site) lens;
   OL_VEC(ol_attr_read) reads;

@@ -285,6 +285,9 @@ void ol_rows_module_statement(ol_walker *w, TSNode stmt) {
     ol_vec_push(&w->out->module_names, ol_node_text(w, ol_child(w->sx, stmt, OL_F_name)));
   } else if (k == OL_K_decorated_definition) {
     ol_rows_module_statement(w, ol_child(w->sx, stmt, OL_F_definition));
+  } else if (k == OL_K_expression_statement && ol_kind_of(w->sx, ts_node_named_child(stmt, 0)) == OL_K_assignment &&
+             ol_kind_of(w->sx, ol_child(w->sx, ts_node_named_child(stmt, 0), OL_F_left)) == OL_K_identifier) {
+    ol_vec_push(&w->out->module_names, ol_node_text(w, ol_child(w->sx, ts_node_named_child(stmt, 0), OL_F_left)));
   } else if (k == OL_K_expression_statement && !w->out->import_at && ts_node_start_byte(stmt) == 0 &&
              ol_kind_of(w->sx, ts_node_named_child(stmt, 0)) == OL_K_string) {
     w->out->import_at = ts_node_end_byte(stmt); /* after the module docstring */

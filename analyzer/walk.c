@@ -403,6 +403,9 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_list_splat: /* [*query] / f(*query) */
     ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx);
     break;
+  case OL_K_expression_statement:
+    if (e->ctx < 0) ol_exec_check_count_statement(w, n);
+    break;
   case OL_K_assignment:
     ol_walk_assignment_base(w, n);
     /* fallthrough */
@@ -669,6 +672,7 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->loops);
   ol_vec_free(&f->reads);
   ol_vec_free(&f->commits);
+  ol_vec_free(&f->count_stmts);
   ol_vec_free(&f->lens);
   ol_vec_free(&f->module_names);
   ol_vec_free(&f->queries);

@@ -106,6 +106,8 @@ void ol_exec_check_subscript(ol_walker *w, TSNode sub, int loop);
 void ol_exec_check_iterable(ol_walker *w, TSNode iterable, int loop);
 /* Records len(q.all()) / len(list(q)) / len(session.scalars(s).all()) (ORM005). */
 void ol_exec_check_len(ol_walker *w, TSNode call);
+/* Records `name = query.count()` statements outside loops (ORM004). */
+void ol_exec_check_count_statement(ol_walker *w, TSNode stmt);
 /* Records session.commit()/flush() run in loop `loop` (ORM006). */
 void ol_exec_check_commit(ol_walker *w, TSNode call, int loop);
 /* Whether call writes through the session (add, delete, commit, flush, ...). */

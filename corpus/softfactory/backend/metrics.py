@@ -7,12 +7,12 @@ from .models import AIEmployee, Booking, Campaign, Chef, SNSAccount, SNSPost, Su
 
 def get_dashboard_stats():
     """Headline numbers of the dashboard."""
-    total_users = User.query.count()  # expect: ORM004
-    active_subscriptions = Subscription.query.filter_by(status="active").count()
-    total_bookings = Booking.query.count()
-    connected_accounts = SNSAccount.query.filter_by(status="connected").count()
-    active_campaigns = Campaign.query.filter_by(status="active").count()
-    active_ai_employees = AIEmployee.query.filter_by(status="active").count()
+    total_users = User.query.count()
+    active_subscriptions = Subscription.query.filter_by(status="active").count()  # expect: ORM004
+    total_bookings = Booking.query.count()  # expect: ORM004
+    connected_accounts = SNSAccount.query.filter_by(status="connected").count()  # expect: ORM004
+    active_campaigns = Campaign.query.filter_by(status="active").count()  # expect: ORM004
+    active_ai_employees = AIEmployee.query.filter_by(status="active").count()  # expect: ORM004
     return {
         "total_users": total_users,
         "active_subscriptions": active_subscriptions,
