@@ -320,6 +320,14 @@ static ol_batch_mode result_reader(ol_walker *w, TSNode site, TSNode *use) {
 
 static void shape_terminal(ol_walker *w, ol_query_site *s, TSNode call, TSNode recv, ol_valinfo v, TSNode m) {
   if (!v.one_entity || v.count) return;
+  if (ol_node_text_is(w, m, "count")) { /* the builders must be ones a count select() keeps */
+    static const char *const KEEP[] = {"filter", "filter_by", "where", "join", "outerjoin", "order_by", "query", NULL};
+    for (TSNode n = ol_unwrap(w, recv); ol_kind_of(w->sx, n) == OL_K_call;) {
+      TSNode f = ol_child(w->sx, n, OL_F_function);
+      if (!node_in_list(w, ol_child(w->sx, f, OL_F_attribute), KEEP)) return;
+      n = ol_unwrap(w, ol_child(w->sx, f, OL_F_object));
+    }
+  }
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
   if (ol_node_text_is(w, m, "get") && ts_node_named_child_count(args) == 1 &&
       ol_kind_of(w->sx, ts_node_named_child(args, 0)) != OL_K_keyword_argument) {
@@ -331,6 +339,7 @@ static void shape_terminal(ol_walker *w, ol_query_site *s, TSNode call, TSNode r
   }
   ol_batch_mode mode = ol_node_text_is(w, m, "first") ? OL_BATCH_FIRST
                        : ol_node_text_is(w, m, "all") ? OL_BATCH_ALL
+                       : ol_node_text_is(w, m, "count") ? OL_BATCH_COUNT
                                                       : OL_BATCH_NONE;
   if (mode == OL_BATCH_NONE || ts_node_named_child_count(args) != 0) return;
   set_batch_base(w, s, mode, recv, call, v.entity);
@@ -431,6 +440,10 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
   if (terminal && v.kind == OL_VAL_QUERY) {
     ol_query_site *s = add_site(w, call, OL_EXEC_TERMINAL, method, loop);
     s->is_count = v.count || strcmp(method, "count") == 0;
+    TSNode args_of = ol_walk_parent(w, call), outer = ol_walk_parent(w, args_of);
+    if (ol_kind_of(w->sx, args_of) == OL_K_argument_list && ol_kind_of(w->sx, outer) == OL_K_call &&
+        ol_node_text_is(w, ol_child(w->sx, outer, OL_F_function), "len"))
+      s->is_count = true; /* len(q.all()): rows loaded to be counted */
     if (v.entity.id) s->entity = ol_node_text(w, v.entity);
     if (ol_kind_of(w->sx, ol_unwrap(w, recv)) == OL_K_identifier)
       s->batch_why = "its query is built in a variable, so the keyed filter is not visible at the call";

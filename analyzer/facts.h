@@ -29,6 +29,7 @@ typedef struct {
   ol_span query;       /* the producing query or select() chain, where .options() goes; empty when none in reach */
   ol_span stmt;        /* the statement holding it */
   ol_span options_args; /* the argument list of its last .options(...), empty when none */
+  ol_span last;        /* the chain of the expression that finally produced the rows (before .all()) */
   char *eager;         /* loader paths on it, space-separated, each "J:chef/S:items" (J joined, S selectin,
                           Q subquery, I immediate, C contains_eager, D defaultload, L lazyload, R raise/noload) */
   char *origin;        /* where the rows come from when no query is in reach */
@@ -75,6 +76,7 @@ typedef enum {
   OL_BATCH_FIRST, /* first match per key, in the query's order */
   OL_BATCH_ALL,   /* every match per key, in the query's order */
   OL_BATCH_GET,   /* primary-key lookup */
+  OL_BATCH_COUNT, /* a count per key: a correlated count column of the outer query (ORM003) */
 } ol_batch_mode;
 
 typedef struct {
@@ -175,6 +177,7 @@ typedef struct {
   char *attr;
   char *attr2;   /* `sub` of row.rel.sub, NULL when none */
   ol_span span2; /* `row.rel.sub` */
+  ol_span call2; /* `row.rel.sub()` when sub is called with no arguments */
 } ol_attr_read;
 
 /* `session.commit()` / `.flush()` run on every iteration of a loop. */

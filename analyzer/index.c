@@ -198,6 +198,21 @@ const ol_relation *ol_index_relation(const ol_index *ix, const char *model, cons
   return NULL;
 }
 
+const char *ol_index_fk_column(const ol_index *ix, const char *child, const char *parent) {
+  int32_t p = first_class(ix, parent), c = first_class(ix, child);
+  if (p < 0 || c < 0) return NULL;
+  char *table = table_of(&ix->classes.items[p]);
+  const char *found = NULL;
+  for (int depth = 0; depth < 16 && c >= 0 && !found; depth++) {
+    const ol_class_fact *cls = ix->classes.items[c].cls;
+    for (size_t i = 0; i < cls->n_columns && !found; i++)
+      if (cls->columns[i].fk_table && !strcmp(cls->columns[i].fk_table, table)) found = cls->columns[i].name;
+    c = cls->n_bases ? first_class(ix, cls->bases[0]) : -1;
+  }
+  ol_free(table);
+  return found;
+}
+
 bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr) {
   const char *name = last_component(model);
   for (int depth = 0; depth < 16 && name; depth++) {

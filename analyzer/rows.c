@@ -114,6 +114,7 @@ static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
   const ol_binding *base = ol_kind_of(w->sx, root) == OL_K_identifier ? ol_scope_binding(w, ol_node_hash(w, root)) : NULL;
   if (base && base->has_rows) { /* q = q.options(...): the first query, with every option added since */
     *out = base->rows;
+    out->last = ol_node_span(chain);
     out->options_args = (ol_span){0};
     if (base->rows.eager) ol_buf_puts(&eager, base->rows.eager);
     ol_rows here = {0};
@@ -125,7 +126,7 @@ static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
       ol_buf_free(&eager);
       return false;
     }
-    *out = (ol_rows){.entity = ol_node_text(w, v.entity), .query = ol_node_span(chain)};
+    *out = (ol_rows){.entity = ol_node_text(w, v.entity), .query = ol_node_span(chain), .last = ol_node_span(chain)};
     out->stmt = ol_node_span(statement_of(w, chain));
     chain_options(w, chain, out, &eager);
   }
@@ -144,9 +145,9 @@ bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
     *out = b->rows;
     return true;
   }
-  if (k == OL_K_attribute) { /* page.items of a pagination */
+  if (k == OL_K_attribute) { /* page.items of a pagination, or Model.query */
     TSNode attr = ol_child(w->sx, n, OL_F_attribute);
-    if (!ol_node_text_is(w, attr, "items")) return false;
+    if (!ol_node_text_is(w, attr, "items")) return rows_from_query(w, n, out);
     return ol_rows_of(w, ol_child(w->sx, n, OL_F_object), out);
   }
   if (k != OL_K_call) return false;
@@ -253,6 +254,9 @@ void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   if (pk == OL_K_attribute && ts_node_eq(ol_child(w->sx, parent, OL_F_object), attr)) {
     r.attr2 = ol_node_text(w, ol_child(w->sx, parent, OL_F_attribute));
     r.span2 = ol_node_span(parent);
+    TSNode call = ol_walk_parent(w, parent);
+    if (ol_kind_of(w->sx, call) == OL_K_call && ts_node_named_child_count(ol_child(w->sx, call, OL_F_arguments)) == 0)
+      r.call2 = ol_node_span(call);
   }
   ol_vec_push(&w->out->reads, r);
 }

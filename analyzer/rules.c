@@ -6,11 +6,12 @@
 #include "rule.h"
 #include "source.h"
 
-extern const ol_rule ol_rule_orm001, ol_rule_orm002, ol_rule_orm004, ol_rule_orm005, ol_rule_orm006;
+extern const ol_rule ol_rule_orm001, ol_rule_orm002, ol_rule_orm003, ol_rule_orm004, ol_rule_orm005, ol_rule_orm006;
 
 const ol_rule *const ol_rules[] = {
     &ol_rule_orm001,
     &ol_rule_orm002,
+    &ol_rule_orm003,
     &ol_rule_orm004,
     &ol_rule_orm005,
     &ol_rule_orm006,

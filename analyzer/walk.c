@@ -518,14 +518,16 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
   const ol_loop *loop = &w->out->loops.items[s->loop];
   if (loop->kind == OL_LOOP_WHILE) return "it runs in a while loop, which has no rows to collect keys from";
   if (loop->kind == OL_LOOP_CALLBACK) return "it runs in a callback, which has no loop variable to collect keys from";
-  if (loop->is_async) return "an async for loop's iterable cannot be read twice to collect keys first";
   if (loop->writes_session) return "the loop writes through the session, so rows fetched up front could differ";
   if (loop->polls) return "the loop sleeps between reads: it polls on purpose";
-  if (loop->insert_why) return loop->insert_why;
-  if (loop->lazy_generator) return "a generator runs lazily, after anything put before it";
-  if (loop->iterable_changes) return "the loop changes what it iterates over";
+  bool count = s->batch.mode == OL_BATCH_COUNT; /* a column of the outer query: nothing runs before the loop */
+  if (count && loop->kind != OL_LOOP_FOR) return "the count is not in a for loop over query rows";
+  if (loop->is_async && !count) return "an async for loop's iterable cannot be read twice to collect keys first";
+  if (loop->insert_why && !count) return loop->insert_why;
+  if (loop->lazy_generator && !count) return "a generator runs lazily, after anything put before it";
+  if (loop->iterable_changes && !count) return "the loop changes what it iterates over";
   if (loop->target_rebound) return "the loop variable is assigned again inside the loop";
-  if (loop->has_jump && !loop->iterable_finite)
+  if (loop->has_jump && !loop->iterable_finite && !count)
     return "the loop may stop early, and reading its iterable up front might never end";
   if (!loop->stmt_starts_line) return "the loop's statement shares its line with other code";
   const ol_hashes *bound = &w->loop_bound.items[s->loop], *targets = &w->loop_targets.items[s->loop];
@@ -562,7 +564,7 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
   bool bare_target = false;
   for (size_t j = 0; j < targets->len; j++)
     bare_target |= targets->items[j] == ol_name_hash(w->src + s->batch.key.start, s->batch.key.end - s->batch.key.start);
-  if ((s->guarded || loop->has_jump) && !bare_target && !loop->has_rows)
+  if ((s->guarded || loop->has_jump) && !bare_target && !loop->has_rows && !count)
     return "the loop skips or guards rows, and computing the key for every row up front might fail";
   for (size_t j = 0; j < t->free.len; j++) {
     const ol_name_ref *r = &t->free.items[j];
