@@ -155,6 +155,7 @@ typedef struct {
 typedef struct {
   char *name;
   char *tablename; /* __tablename__, NULL when not set */
+  char *bind_key;  /* __bind_key__ (Flask-SQLAlchemy: another database), NULL when not set */
   ol_rel_fact *rels;
   size_t n_rels;
   ol_column_fact *columns;

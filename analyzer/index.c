@@ -198,6 +198,16 @@ const ol_relation *ol_index_relation(const ol_index *ix, const char *model, cons
   return NULL;
 }
 
+const char *ol_index_bind_key(const ol_index *ix, const char *model) {
+  int32_t c = first_class(ix, model);
+  for (int depth = 0; depth < 16 && c >= 0; depth++) {
+    const ol_class_fact *cls = ix->classes.items[c].cls;
+    if (cls->bind_key) return cls->bind_key;
+    c = cls->n_bases ? first_class(ix, cls->bases[0]) : -1;
+  }
+  return NULL;
+}
+
 const char *ol_index_fk_column(const ol_index *ix, const char *child, const char *parent) {
   int32_t p = first_class(ix, parent), c = first_class(ix, child);
   if (p < 0 || c < 0) return NULL;

@@ -49,6 +49,8 @@ const ol_model *ol_index_model(const ol_index *ix, const char *name);
 /* The relationship attr of model (declared on it, a base or mixin, or by a
  * backref), or NULL. Borrowed. */
 const ol_relation *ol_index_relation(const ol_index *ix, const char *model, const char *attr);
+/* The __bind_key__ of model (or a base), NULL for the default database. */
+const char *ol_index_bind_key(const ol_index *ix, const char *model);
 /* The column of child (or a base) holding a foreign key to parent's table, or NULL. */
 const char *ol_index_fk_column(const ol_index *ix, const char *child, const char *parent);
 /* Whether model (or a base) has a column, property, hybrid or method named attr. */

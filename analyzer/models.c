@@ -182,6 +182,7 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
   if (ol_kind_of(w->sx, left) != OL_K_identifier) return;
   if (ol_node_text_is(w, left, "__abstract__") && ol_kind_of(w->sx, right) == OL_K_true) c->abstract = true;
   if (ol_node_text_is(w, left, "__tablename__")) c->tablename = string_value(w, right);
+  if (ol_node_text_is(w, left, "__bind_key__")) c->bind_key = string_value(w, right);
   if (callee_is(w, right, "relationship")) relationship(w, c, stmt, left, right, type);
   else if (callee_is(w, right, "Column") || callee_is(w, right, "mapped_column")) column(w, c, left, right);
   else if (ts_node_is_null(right) && !ts_node_is_null(type) && uselist_from_annotation(w, type) == 0) {

@@ -41,9 +41,13 @@ static ol_fix_draft *merged(const ol_rule_ctx *ctx, const ol_count_stmt *run, si
   return f;
 }
 
+/* Same session and same database: models with another __bind_key__ live
+ * elsewhere and cannot share one query. */
 static bool same_session(const ol_rule_ctx *ctx, const ol_count_stmt *a, const ol_count_stmt *b) {
   size_t la = a->session.end - a->session.start, lb = b->session.end - b->session.start;
-  return la == lb && !memcmp(ctx->src + a->session.start, ctx->src + b->session.start, la);
+  if (la != lb || memcmp(ctx->src + a->session.start, ctx->src + b->session.start, la)) return false;
+  const char *ka = ol_index_bind_key(ctx->index, a->entity), *kb = ol_index_bind_key(ctx->index, b->entity);
+  return (!ka && !kb) || (ka && kb && !strcmp(ka, kb));
 }
 
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {

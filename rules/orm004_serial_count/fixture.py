@@ -33,6 +33,17 @@ def not_convertible():
     return a, b
 
 
+class Audit(db.Model):
+    __bind_key__ = "audit"
+    id = db.Column(db.Integer, primary_key=True)
+
+
+def other_database():
+    users = User.query.count()
+    audits = Audit.query.count()  # another database: not one query
+    return users, audits
+
+
 def not_reported(rows):
     only = User.query.count()
     words = rows.count("x")
