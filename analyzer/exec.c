@@ -605,6 +605,20 @@ void ol_exec_check_len(ol_walker *w, TSNode call) {
   TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
   if (!ol_node_text_is(w, fn, "len")) return;
   TSNode arg = ol_unwrap(w, sole_argument(w, args));
+  if (ol_kind_of(w->sx, arg) == OL_K_attribute) { /* len(obj.rel) of a loaded object: the index decides */
+    TSNode obj = ol_child(w->sx, arg, OL_F_object);
+    const ol_binding *b = ol_kind_of(w->sx, obj) == OL_K_identifier ? ol_scope_binding(w, ol_node_hash(w, obj)) : NULL;
+    if (!b || !b->entity1) return;
+    ol_len_site s = {.kind = OL_LEN_RELATION, .span = ol_node_span(call), .entity = b->entity1,
+                     .object = ol_node_span(obj), .rel = ol_node_text(w, ol_child(w->sx, arg, OL_F_attribute))};
+    for (size_t k = w->scopes.len; k-- > 0;)
+      if (!w->scopes.items[k].is_lambda) {
+        s.scope = w->scopes.items[k].span;
+        break;
+      }
+    ol_vec_push(&w->out->lens, s);
+    return;
+  }
   if (ol_kind_of(w->sx, arg) != OL_K_call) return;
   TSNode afn = ol_child(w->sx, arg, OL_F_function), aargs = ol_child(w->sx, arg, OL_F_arguments);
   ol_len_site s = {.span = ol_node_span(call)};

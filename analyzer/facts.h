@@ -193,7 +193,7 @@ typedef struct {
 } ol_commit_site;
 
 /* `len(...)` of rows loaded only to be counted, outside loops (ORM005). */
-typedef enum { OL_LEN_QUERY_ALL, OL_LEN_LIST_QUERY, OL_LEN_SCALARS_ALL } ol_len_kind;
+typedef enum { OL_LEN_QUERY_ALL, OL_LEN_LIST_QUERY, OL_LEN_SCALARS_ALL, OL_LEN_RELATION } ol_len_kind;
 
 typedef struct {
   ol_len_kind kind;
@@ -201,6 +201,10 @@ typedef struct {
   ol_span query;   /* the query chain, or the select() statement for SCALARS_ALL */
   ol_span session; /* SCALARS_ALL: the session */
   bool plain;      /* no join, outerjoin, select_from, distinct, union, grouping: count() counts the same rows */
+  char *entity;    /* RELATION: the model of the object, from where it was loaded */
+  ol_span object;  /* RELATION: `obj` of len(obj.rel) */
+  char *rel;       /* RELATION: `rel` */
+  ol_span scope;   /* RELATION: the function, where other uses of obj.rel would make the load free */
 } ol_len_site;
 
 /* `name = <query>.count()` as a statement of its own, outside loops (ORM004). */

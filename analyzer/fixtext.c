@@ -83,6 +83,31 @@ char *ol_fixtext_brief(const ol_rule_ctx *ctx, ol_span span, size_t max) {
   return cut < n ? ol_format("%.*s...", (int)cut, s) : ol_strndup(s, n);
 }
 
+int ol_fixtext_count_uses(const ol_rule_ctx *ctx, ol_span scope, const char *name) {
+  int n = 0;
+  size_t nl = strlen(name);
+  const char *p = ctx->src + scope.start, *end = ctx->src + scope.end;
+  while (p < end) {
+    if (*p == '#') {
+      while (p < end && *p != '\n') p++;
+    } else if (*p == '"' || *p == '\'') {
+      char q = *p;
+      bool triple = end - p >= 3 && p[1] == q && p[2] == q;
+      p += triple ? 3 : 1;
+      while (p < end && !(triple ? (end - p >= 3 && p[0] == q && p[1] == q && p[2] == q) : (*p == q || *p == '\n')))
+        p += *p == '\\' ? 2 : 1;
+      p += triple ? 3 : 1;
+    } else if (is_ident_char(*p)) {
+      bool after_dot = p > ctx->src && p[-1] == '.';
+      if (!after_dot && (size_t)(end - p) >= nl && !memcmp(p, name, nl) && (p + nl == end || !is_ident_char(p[nl]))) n++;
+      while (p < end && is_ident_char(*p)) p++;
+    } else {
+      p++;
+    }
+  }
+  return n;
+}
+
 bool ol_fixtext_module_binds(const ol_rule_ctx *ctx, const char *name) {
   for (size_t i = 0; i < ctx->facts->module_names.len; i++)
     if (!strcmp(ctx->facts->module_names.items[i], name)) return true;

@@ -32,6 +32,9 @@ typedef struct {
 } ol_splice;
 char *ol_fixtext_splice(const ol_rule_ctx *ctx, ol_span span, const ol_splice *s, size_t n);
 
+/* How often name (an identifier or a dotted path like `user.payments`)
+ * occurs in src[scope] as code, strings and comments aside. */
+int ol_fixtext_count_uses(const ol_rule_ctx *ctx, ol_span scope, const char *name);
 /* Whether name is bound at module level (imported, defined). */
 bool ol_fixtext_module_binds(const ol_rule_ctx *ctx, const char *name);
 /* Adds `from module import a, b` for those of names (NULL-terminated) the

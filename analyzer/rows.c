@@ -297,3 +297,24 @@ void ol_rows_module_statement(ol_walker *w, TSNode stmt) {
     w->out->import_at = ts_node_end_byte(stmt); /* after the module docstring */
   }
 }
+
+char *ol_rows_single_entity(ol_walker *w, TSNode n) {
+  n = ol_unwrap(w, n);
+  if (ol_kind_of(w->sx, n) != OL_K_call) return NULL;
+  TSNode fn = ol_child(w->sx, n, OL_F_function), args = ol_child(w->sx, n, OL_F_arguments);
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute) return NULL;
+  TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
+  static const char *const ONE[] = {"get", "first", "one", "one_or_none", "first_or_404", "get_or_404", "one_or_404", NULL};
+  bool one = false;
+  for (const char *const *o = ONE; *o; o++) one |= ol_node_text_is(w, m, *o);
+  if (!one) return NULL;
+  ol_valinfo v = ol_classify(w, recv);
+  if (v.kind == OL_VAL_QUERY && v.one_entity) return ol_node_text(w, v.entity);
+  TSNode first = ts_node_named_child(args, 0);
+  if ((v.kind == OL_VAL_SESSION || v.kind == OL_VAL_DB) && ol_kind_of(w->sx, first) != OL_K_keyword_argument &&
+      !ts_node_is_null(first) && (ol_kind_of(w->sx, first) == OL_K_identifier || ol_kind_of(w->sx, first) == OL_K_attribute)) {
+    TSNode last = ol_kind_of(w->sx, first) == OL_K_attribute ? ol_child(w->sx, first, OL_F_attribute) : first;
+    if (isupper((unsigned char)w->src[ts_node_start_byte(last)])) return ol_node_text(w, first);
+  }
+  return NULL;
+}

@@ -300,6 +300,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
   if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right)) return;
   ol_binding b = {.hash = ol_node_hash(w, left), .kind = value_kind(w, right)};
   b.has_rows = ol_rows_of(w, right, &b.rows);
+  b.entity1 = ol_rows_single_entity(w, right);
   ol_scope_push_binding(w, b);
 }
 

@@ -42,6 +42,7 @@ typedef struct {
   ol_val kind;
   bool has_rows;
   ol_rows rows;
+  char *entity1; /* one row of this model: `x = Model.query.get(...)`, `db.get_or_404(Model, ...)` */
 } ol_binding;
 
 typedef struct {
@@ -96,6 +97,8 @@ void ol_rows_bind_parameters(ol_walker *w, TSNode params);
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable);
 void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_rows_module_statement(ol_walker *w, TSNode stmt);
+/* The model of the one row an expression loads (get, first, one, *_or_404), or NULL. */
+char *ol_rows_single_entity(ol_walker *w, TSNode n);
 
 /* Collects identifiers read in n (not attribute names or keywords). */
 void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out);

@@ -18,32 +18,6 @@ typedef struct {
 
 static bool ident_char(char ch) { return isalnum((unsigned char)ch) || ch == '_' || (unsigned char)ch >= 0x80; }
 
-/* How often word occurs as an identifier in src[scope], strings and
- * comments aside. */
-static int uses(const ol_rule_ctx *ctx, ol_span scope, const char *word) {
-  int n = 0;
-  size_t wl = strlen(word);
-  const char *p = ctx->src + scope.start, *end = ctx->src + scope.end;
-  while (p < end) {
-    if (*p == '#') {
-      while (p < end && *p != '\n') p++;
-    } else if (*p == '"' || *p == '\'') {
-      char q = *p;
-      bool triple = end - p >= 3 && p[1] == q && p[2] == q;
-      p += triple ? 3 : 1;
-      while (p < end && !(triple ? (end - p >= 3 && p[0] == q && p[1] == q && p[2] == q) : (*p == q || *p == '\n'))) p += *p == '\\' ? 2 : 1;
-      p += triple ? 3 : 1;
-    } else if (ident_char(*p)) {
-      const char *s = p;
-      while (p < end && ident_char(*p)) p++;
-      n += (size_t)(p - s) == wl && !memcmp(s, word, wl);
-    } else {
-      p++;
-    }
-  }
-  return n;
-}
-
 /* Why the loop's rows cannot take a count column, or NULL. */
 static const char *rows_problem(const ol_rule_ctx *ctx, const ol_loop *l) {
   if (!l->has_rows || l->rows_parent >= 0 || ol_span_empty(l->rows.last) || !l->rows.entity)
@@ -58,7 +32,7 @@ static const char *rows_problem(const ol_rule_ctx *ctx, const ol_loop *l) {
   bool name = il && strspn(it, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") >= il;
   if (name) {
     char *var = ol_strndup(it, il);
-    int n = uses(ctx, l->scope, var);
+    int n = ol_fixtext_count_uses(ctx, l->scope, var);
     ol_free(var);
     if (n != 2) return "the rows are used elsewhere too, where a count column would change their shape";
   }

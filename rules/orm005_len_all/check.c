@@ -4,9 +4,52 @@
 #include "fixtext.h"
 #include "rule.h"
 
+/* len(obj.rel) of a lazy collection of a loaded object: a count filtered on
+ * the foreign key. Returns false when it is no finding (loaded anyway, used). */
+static bool relation_len(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const ol_len_site *s) {
+  const ol_relation *rel = ol_index_relation(ctx->index, s->entity, s->rel);
+  if (!rel || !rel->collection || rel->lazy != OL_LAZY_SELECT || !rel->target) return false;
+  char *obj = ol_strndup(ctx->src + s->object.start, s->object.end - s->object.start);
+  char *path = ol_format("%s.%s", obj, s->rel);
+  bool used = ol_fixtext_count_uses(ctx, s->scope, path) > 1;
+  ol_free(path);
+  if (used) {
+    ol_free(obj);
+    return false; /* the collection is used besides: loading it is the point */
+  }
+  const ol_model *parent = ol_index_model(ctx->index, s->entity);
+  const char *fk = ol_index_fk_column(ctx->index, rel->target, s->entity);
+  const char *why = !parent || parent->n_pk != 1 || !fk ? "the foreign key of the relationship is not declared on a column"
+                    : !ol_fixtext_module_binds(ctx, rel->target) ? "the related model is not imported here"
+                                                                  : NULL;
+  ol_draft *d = ol_draft_add(ctx, meta, s->span,
+                             ol_format("`len(%s.%s)` loads every `%s` of the %s only to count them%s%s", obj, s->rel,
+                                       rel->target, s->entity, why ? "; no automatic fix: " : "", why ? why : ""));
+  if (!why) {
+    bool db = ol_fixtext_module_binds(ctx, "db");
+    char *session = db ? ol_strdup("db.session") : ol_format("object_session(%s)", obj);
+    char *count = ol_format("%s.query(%s).filter_by(%s=%s.%s).count()", session, rel->target, fk, obj, parent->pk[0]);
+    d->fix = ol_fix_draft_new(OL_FIX_UNSAFE,
+                              ol_format("Count in the database: %s (children added but not flushed are not counted)", count),
+                              s->span);
+    ol_fix_draft_edit(d->fix, s->span.start, s->span.end, count);
+    if (!db) {
+      static const char *const names[] = {"object_session", NULL};
+      ol_fixtext_import(ctx, d->fix, "sqlalchemy.orm", names);
+    }
+    ol_free(session);
+  }
+  ol_free(obj);
+  return true;
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   for (size_t i = 0; i < ctx->facts->lens.len; i++) {
     const ol_len_site *s = &ctx->facts->lens.items[i];
+    if (s->kind == OL_LEN_RELATION) {
+      relation_len(ctx, meta, s);
+      continue;
+    }
     char *brief = ol_fixtext_brief(ctx, s->span, 60);
     char *query = ol_fixtext_expr(ctx, s->query);
     char *count;

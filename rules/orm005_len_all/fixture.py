@@ -5,10 +5,28 @@ from sqlalchemy import select
 db = SQLAlchemy()
 
 
+class User(db.Model):
+    __tablename__ = "users"
+    id = db.Column(db.Integer, primary_key=True)
+    payments = db.relationship("Payment", back_populates="user")
+    tags = db.relationship("Tag", lazy="selectin")
+
+
 class Payment(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     status = db.Column(db.String(20))
+    user = db.relationship("User", back_populates="payments")
+
+
+def relation_counts(user_id):
+    user = User.query.get(user_id)
+    n = len(user.payments)  # expect: ORM005
+    other = db.get_or_404(User, user_id)
+    tags = len(other.tags)  # selectin: loaded with the user anyway
+    third = db.session.get(User, user_id)
+    used = len(third.payments)  # used below: loading it is the point
+    return n, tags, used, [p.id for p in third.payments]
 
 
 def counts(user_id, session):
