@@ -659,40 +659,81 @@ void ol_exec_check_len(ol_walker *w, TSNode call) {
 
 /* ---- serial counts ------------------------------------------------------- */
 
-void ol_exec_check_count_statement(ol_walker *w, TSNode stmt) {
-  TSNode a = ts_node_named_child(stmt, 0);
-  if (ts_node_named_child_count(stmt) != 1 || ol_kind_of(w->sx, a) != OL_K_assignment) return;
-  TSNode left = ol_child(w->sx, a, OL_F_left), call = ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
-  if (ol_kind_of(w->sx, left) != OL_K_identifier || ol_kind_of(w->sx, call) != OL_K_call) return;
+/* `<query>.count()` of one model: fills c's call, prefix, chain, entity, session. */
+static bool parse_count_call(ol_walker *w, TSNode call, ol_count_stmt *c) {
+  call = ol_unwrap(w, call);
+  if (ol_kind_of(w->sx, call) != OL_K_call) return false;
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (ol_kind_of(w->sx, fn) != OL_K_attribute || !ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "count") ||
       ts_node_named_child_count(ol_child(w->sx, call, OL_F_arguments)) != 0)
-    return;
+    return false;
   TSNode recv = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   ol_valinfo v = ol_classify(w, recv);
-  if (v.kind != OL_VAL_QUERY || !v.one_entity || v.count) return;
-  ol_count_stmt c = {.stmt = ol_node_span(stmt), .name = ol_node_text(w, left), .call = ol_node_span(call),
-                     .chain_end = {ts_node_end_byte(recv), ts_node_end_byte(recv)}, .entity = ol_node_text(w, v.entity),
-                     .convertible = true};
+  if (v.kind != OL_VAL_QUERY || !v.one_entity || v.count) return false;
+  c->call = ol_node_span(call);
+  c->chain_end = (ol_span){ts_node_end_byte(recv), ts_node_end_byte(recv)};
+  c->entity = ol_node_text(w, v.entity);
+  c->convertible = true;
   static const char *const KEEP[] = {"filter", "filter_by", "where", "join", "outerjoin", "order_by", NULL};
   TSNode n = recv;
   for (int depth = 0; depth < 200; depth++) { /* down to Model.query / session.query(Model) */
     if (ol_kind_of(w->sx, n) == OL_K_attribute) { /* Model.query */
-      c.prefix = ol_node_span(n);
+      c->prefix = ol_node_span(n);
       break;
     }
     TSNode f = ol_child(w->sx, n, OL_F_function);
     TSNode m = ol_child(w->sx, f, OL_F_attribute), obj = ol_unwrap(w, ol_child(w->sx, f, OL_F_object));
     if (ol_node_text_is(w, m, "query") && ol_classify(w, obj).kind == OL_VAL_SESSION) {
-      c.prefix = ol_node_span(n);
-      c.session = ol_node_span(obj);
+      c->prefix = ol_node_span(n);
+      c->session = ol_node_span(obj);
       break;
     }
-    if (!node_in_list(w, m, KEEP)) c.convertible = false;
+    if (!node_in_list(w, m, KEEP)) c->convertible = false;
     n = obj;
   }
+  return !ol_span_empty(c->prefix);
+}
+
+void ol_exec_check_count_statement(ol_walker *w, TSNode stmt) {
+  TSNode a = ts_node_named_child(stmt, 0);
+  if (ts_node_named_child_count(stmt) != 1 || ol_kind_of(w->sx, a) != OL_K_assignment) return;
+  TSNode left = ol_child(w->sx, a, OL_F_left);
+  ol_count_stmt c = {.stmt = ol_node_span(stmt), .group = -1};
+  if (ol_kind_of(w->sx, left) != OL_K_identifier || !parse_count_call(w, ol_child(w->sx, a, OL_F_right), &c)) return;
+  c.name = ol_node_text(w, left);
   TSNode next = ts_node_next_named_sibling(stmt);
   while (!ts_node_is_null(next) && ol_kind_of(w->sx, next) == OL_K_comment) next = ts_node_next_named_sibling(next);
   c.next_start = ts_node_is_null(next) ? 0 : ts_node_start_byte(next);
-  if (!ol_span_empty(c.prefix)) ol_vec_push(&w->out->count_stmts, c);
+  ol_vec_push(&w->out->count_stmts, c);
+}
+
+/* Counts side by side in one dict, list or tuple, or `return a.count(), b.count()`. */
+void ol_exec_check_count_literal(ol_walker *w, TSNode lit) {
+  OL_VEC(ol_count_stmt) found = {0};
+  for (uint32_t i = 0; i < ts_node_named_child_count(lit); i++) {
+    TSNode el = ts_node_named_child(lit, i);
+    ol_count_stmt c = {0};
+    char *name = NULL;
+    if (ol_kind_of(w->sx, el) == OL_K_pair) { /* {"total_users": User.query.count()}: the key names it */
+      TSNode key = ol_child(w->sx, el, OL_F_key);
+      if (ol_kind_of(w->sx, key) == OL_K_string && ts_node_end_byte(key) - ts_node_start_byte(key) > 2)
+        name = ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(key) + 1, ts_node_end_byte(key) - ts_node_start_byte(key) - 2);
+      el = ol_child(w->sx, el, OL_F_value);
+    }
+    if (!parse_count_call(w, el, &c)) continue;
+    c.name = name;
+    ol_vec_push(&found, c);
+  }
+  if (found.len >= 2) {
+    TSNode stmt = ol_walk_statement(w, lit);
+    ol_span scope = w->scopes.items[w->scopes.len - 1].span;
+    int group = (int)w->out->count_stmts.len + 1;
+    for (size_t i = 0; i < found.len; i++) {
+      found.items[i].group = group;
+      found.items[i].stmt = ol_node_span(stmt);
+      found.items[i].scope = scope;
+      ol_vec_push(&w->out->count_stmts, found.items[i]);
+    }
+  }
+  ol_vec_free(&found);
 }

@@ -209,15 +209,17 @@ typedef struct {
 
 /* `name = <query>.count()` as a statement of its own, outside loops (ORM004). */
 typedef struct {
-  ol_span stmt;
+  ol_span stmt;        /* the statement (for a literal group: the statement holding the literal) */
+  int group;           /* -1: a statement of its own; else counts side by side in one literal share it */
   uint32_t next_start; /* where the next statement of its block starts, 0 when none */
-  char *name;          /* the variable assigned */
+  char *name;          /* the variable assigned (a literal's dict key, or NULL) */
   ol_span call;        /* the count call */
   ol_span prefix;      /* `Model.query` or `session.query(Model)`: replaced by select(func.count()).select_from(Model) */
   ol_span chain_end;   /* end of the builders (before `.count()`) */
   char *entity;
   ol_span session;     /* the session of session.query(...), empty for Model.query */
   bool convertible;    /* only builders a count select keeps (filter, filter_by, where, join, outerjoin) */
+  ol_span scope;       /* the function it is in: where new names must be free */
 } ol_count_stmt;
 
 typedef struct {

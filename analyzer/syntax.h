@@ -23,7 +23,8 @@
   X(set) X(dictionary) X(binary_operator) X(unary_operator) X(conditional_expression)           \
   X(with_statement) X(try_statement) X(global_statement) X(nonlocal_statement) X(type)           \
   X(expression_list) X(print_statement) X(exec_statement) X(delete_statement) X(break_statement)     \
-  X(continue_statement) X(raise_statement) X(yield) X(match_statement) X(else_clause) X(elif_clause)
+  X(continue_statement) X(raise_statement) X(yield) X(match_statement) X(else_clause) X(elif_clause)   \
+  X(pair)
 
 typedef enum {
   OL_K_OTHER = 0,
@@ -36,7 +37,7 @@ typedef enum {
 #define OL_FIELDS(X)                                                                               \
   X(left) X(right) X(body) X(alternative) X(condition) X(function) X(arguments) X(object)         \
   X(attribute) X(name) X(value) X(parameters) X(superclasses) X(subscript) X(alias)              \
-  X(definition) X(operators) X(module_name) X(return_type) X(type)
+  X(definition) X(operators) X(module_name) X(return_type) X(type) X(key)
 
 typedef enum {
   OL_F_NONE = 0,

@@ -407,6 +407,12 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_expression_statement:
     if (e->ctx < 0) ol_exec_check_count_statement(w, n);
     break;
+  case OL_K_dictionary:
+  case OL_K_list:
+  case OL_K_tuple:
+  case OL_K_expression_list:
+    if (e->ctx < 0) ol_exec_check_count_literal(w, n);
+    break;
   case OL_K_assignment:
     ol_walk_assignment_base(w, n);
     /* fallthrough */

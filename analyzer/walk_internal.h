@@ -109,6 +109,8 @@ void ol_exec_check_subscript(ol_walker *w, TSNode sub, int loop);
 void ol_exec_check_iterable(ol_walker *w, TSNode iterable, int loop);
 /* Records len(q.all()) / len(list(q)) / len(session.scalars(s).all()) (ORM005). */
 void ol_exec_check_len(ol_walker *w, TSNode call);
+/* Records counts side by side in a dict/list/tuple literal (ORM004). */
+void ol_exec_check_count_literal(ol_walker *w, TSNode lit);
 /* Records `name = query.count()` statements outside loops (ORM004). */
 void ol_exec_check_count_statement(ol_walker *w, TSNode stmt);
 /* Records session.commit()/flush() run in loop `loop` (ORM006). */

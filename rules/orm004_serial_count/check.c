@@ -2,6 +2,7 @@
  * Fix (unsafe): one query returning every count as a scalar subquery, each
  * with its own filters, unpacked into the same names — never one query of
  * several func.count() columns over several tables (a cross product). */
+#include <ctype.h>
 #include <string.h>
 
 #include "fixtext.h"
@@ -15,14 +16,14 @@ static char *subquery(const ol_rule_ctx *ctx, const ol_count_stmt *c) {
   return s;
 }
 
-static ol_fix_draft *merged(const ol_rule_ctx *ctx, const ol_count_stmt *run, size_t n) {
-  char *indent = ol_fixtext_indent(ctx, run[0].stmt.start);
+/* `a, b = session.execute(select(<subquery a>, <subquery b>)).one()` */
+static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **names, size_t n, const char *indent) {
   const char *unit = ol_fixtext_unit(indent);
   char *session = !ol_span_empty(run[0].session) ? ol_fixtext_expr(ctx, run[0].session)
                   : ol_fixtext_module_binds(ctx, "db") ? ol_strdup("db.session")
                                                        : ol_format("%s.query.session", run[0].entity);
   ol_buf b = {0};
-  for (size_t i = 0; i < n; i++) ol_buf_printf(&b, "%s%s", i ? ", " : "", run[i].name);
+  for (size_t i = 0; i < n; i++) ol_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
   ol_buf_printf(&b, " = %s.execute(\n%s%sselect(\n", session, indent, unit);
   for (size_t i = 0; i < n; i++) {
     char *sq = subquery(ctx, &run[i]);
@@ -30,14 +31,70 @@ static ol_fix_draft *merged(const ol_rule_ctx *ctx, const ol_count_stmt *run, si
     ol_free(sq);
   }
   ol_buf_printf(&b, "%s%s)\n%s).one()", indent, unit, indent);
+  ol_free(session);
+  return ol_buf_take(&b);
+}
+
+static void add_imports(const ol_rule_ctx *ctx, ol_fix_draft *f) {
+  static const char *const names[] = {"func", "select", NULL};
+  ol_fixtext_import(ctx, f, "sqlalchemy", names);
+}
+
+/* A run of `name = q.count()` statements becomes one statement. */
+static ol_fix_draft *merged(const ol_rule_ctx *ctx, const ol_count_stmt *run, size_t n) {
+  char *indent = ol_fixtext_indent(ctx, run[0].stmt.start);
+  char **names = ol_calloc(n, sizeof(char *));
+  for (size_t i = 0; i < n; i++) names[i] = run[i].name;
   ol_span block = {run[0].stmt.start, run[n - 1].stmt.end};
   ol_fix_draft *f = ol_fix_draft_new(OL_FIX_UNSAFE,
                                      ol_format("Run the %zu counts as one query of scalar subqueries", n), block);
-  ol_fix_draft_edit(f, block.start, block.end, ol_buf_take(&b));
-  static const char *const names[] = {"func", "select", NULL};
-  ol_fixtext_import(ctx, f, "sqlalchemy", names);
+  ol_fix_draft_edit(f, block.start, block.end, one_query(ctx, run, names, n, indent));
+  add_imports(ctx, f);
+  ol_free(names);
   ol_free(indent);
-  ol_free(session);
+  return f;
+}
+
+static bool is_identifier(const char *s) {
+  if (!s || !*s || (!isalpha((unsigned char)*s) && *s != '_')) return false;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '_') return false;
+  return true;
+}
+
+/* Counts side by side in a literal: one query before the statement, each
+ * count read from its own variable (named after its dict key when it has one). */
+static ol_fix_draft *merged_literal(const ol_rule_ctx *ctx, const ol_count_stmt *run, size_t n, ol_span scope) {
+  char *indent = ol_fixtext_indent(ctx, run[0].stmt.start);
+  char **names = ol_calloc(n, sizeof(char *));
+  ol_span block = run[0].stmt;
+  ol_fix_draft *f = ol_fix_draft_new(OL_FIX_UNSAFE,
+                                     ol_format("Run the %zu counts as one query of scalar subqueries", n), block);
+  for (size_t i = 0; i < n; i++) {
+    char *base;
+    if (is_identifier(run[i].name)) base = ol_strdup(run[i].name);
+    else {
+      char *snake = ol_fixtext_snake(strrchr(run[i].entity, '.') ? strrchr(run[i].entity, '.') + 1 : run[i].entity);
+      base = ol_format("%s_count", snake);
+      ol_free(snake);
+    }
+    names[i] = ol_fixtext_free_name(ctx, scope, base);
+    for (size_t j = 0; j < i; j++) /* two counts of one model: tell them apart */
+      if (!strcmp(names[j], names[i])) {
+        ol_free(names[i]);
+        names[i] = ol_format("%s_%zu", base, i + 1);
+      }
+    ol_free(base);
+    ol_fix_draft_edit(f, run[i].call.start, run[i].call.end, ol_strdup(names[i]));
+  }
+  uint32_t at = ol_fixtext_line_start(ctx, block.start);
+  char *query = one_query(ctx, run, names, n, indent);
+  ol_fix_draft_edit(f, at, at, ol_format("%s%s\n", indent, query));
+  add_imports(ctx, f);
+  for (size_t i = 0; i < n; i++) ol_free(names[i]);
+  ol_free(names);
+  ol_free(query);
+  ol_free(indent);
   return f;
 }
 
@@ -54,8 +111,13 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   const ol_count_stmt *all = ctx->facts->count_stmts.items;
   size_t total = ctx->facts->count_stmts.len;
   for (size_t i = 0; i < total;) {
-    size_t j = i + 1; /* a run: each statement directly follows the one before */
-    while (j < total && all[j - 1].next_start == all[j].stmt.start && same_session(ctx, &all[i], &all[j])) j++;
+    size_t j = i + 1; /* a run: each statement directly follows the one before, or one literal's counts */
+    if (all[i].group >= 0)
+      while (j < total && all[j].group == all[i].group && same_session(ctx, &all[i], &all[j])) j++;
+    else
+      while (j < total && all[j].group < 0 && all[j - 1].next_start == all[j].stmt.start &&
+             same_session(ctx, &all[i], &all[j]))
+        j++;
     if (j - i >= 2) {
       bool convertible = true;
       for (size_t k = i; k < j; k++) convertible &= all[k].convertible;
@@ -68,7 +130,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
                       convertible ? "" : "; no automatic fix: a count limits, groups or de-duplicates its rows"));
         ol_free(brief);
         ol_draft_relate(d, all[i].call, ol_strdup("the first count"));
-        if (k == i + 1 && convertible) d->fix = merged(ctx, all + i, j - i);
+        if (k == i + 1 && convertible)
+          d->fix = all[i].group >= 0 ? merged_literal(ctx, all + i, j - i, all[i].scope) : merged(ctx, all + i, j - i);
       }
     }
     i = j;

@@ -27,6 +27,18 @@ def session_counts(session):
     return a, b
 
 
+def literal_forms():
+    stats = {
+        "users": User.query.count(),
+        "orders": Order.query.count(),  # expect: ORM004
+    }
+    return stats
+
+
+def returned_tuple():
+    return User.query.count(), Order.query.filter_by(status="new").count()  # expect: ORM004
+
+
 def not_convertible():
     a = User.query.count()
     b = Order.query.distinct().count()  # expect: ORM004
