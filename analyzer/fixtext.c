@@ -45,7 +45,7 @@ bool ol_fixtext_uses(const ol_rule_ctx *ctx, ol_span scope, const char *word) {
 
 char *ol_fixtext_free_name(const ol_rule_ctx *ctx, ol_span scope, const char *base) {
   char *name = ol_strdup(base);
-  for (int i = 2; ol_fixtext_uses(ctx, scope, name); i++) {
+  for (int i = 2; ol_fixtext_count_uses(ctx, scope, name) > 0; i++) {
     ol_free(name);
     name = ol_format("%s_%d", base, i);
   }
