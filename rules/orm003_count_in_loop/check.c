@@ -4,6 +4,7 @@
  * subquery added as a column of the query that loads the rows, and the loop
  * unpacks `(row, n)`: one query in all. */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixtext.h"
@@ -62,27 +63,50 @@ static char *subquery(const count_shape *c) {
   return s;
 }
 
-static ol_fix_draft *column_fix(const ol_rule_ctx *ctx, const ol_loop *l, ol_span use, const count_shape *c) {
-  const char *child = strrchr(c->child, '.') ? strrchr(c->child, '.') + 1 : c->child;
-  char *snake = ol_fixtext_snake(child), *base = ol_format("%s_count", snake);
-  char *var = ol_fixtext_free_name(ctx, l->scope, base);
-  char *sq = subquery(c);
-  char *target = ol_strndup(ctx->src + l->target.start, l->target.end - l->target.start);
+/* One loop's counts that can become columns: all of them in one edit. */
+typedef struct {
+  int loop;
+  ol_span use;
+  count_shape shape;
+  size_t draft; /* index of its finding */
+} column;
+
+typedef OL_VEC(column) columns;
+
+static ol_fix_draft *columns_fix(const ol_rule_ctx *ctx, const ol_loop *l, const column *cols, size_t n) {
+  ol_buf add = {0}, target = {0};
+  ol_buf_add(&target, ctx->src + l->target.start, l->target.end - l->target.start);
+  char **vars = ol_calloc(n, sizeof(char *));
+  for (size_t i = 0; i < n; i++) {
+    const char *child = strrchr(cols[i].shape.child, '.') ? strrchr(cols[i].shape.child, '.') + 1 : cols[i].shape.child;
+    char *snake = ol_fixtext_snake(child), *base = ol_format("%s_count", snake);
+    vars[i] = ol_fixtext_free_name(ctx, l->scope, base);
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(vars[i], vars[j])) {
+        ol_free(vars[i]);
+        vars[i] = ol_format("%s_%zu", base, i + 1);
+      }
+    char *sq = subquery(&cols[i].shape);
+    ol_buf_printf(&add, "%s%s", i ? ", " : "", sq);
+    ol_buf_printf(&target, ", %s", vars[i]);
+    ol_free(sq);
+    ol_free(snake);
+    ol_free(base);
+  }
   ol_fix_draft *f = ol_fix_draft_new(
       OL_FIX_UNSAFE,
-      ol_format("Count with the rows: add the count as a column of the query on line %u and unpack it in the loop",
-                ol_rule_line(ctx, l->rows.last.start)),
+      ol_format("Count with the rows: add %s as %s of the query on line %u and unpack %s in the loop",
+                n > 1 ? "the counts" : "the count", n > 1 ? "columns" : "a column", ol_rule_line(ctx, l->rows.last.start),
+                n > 1 ? "them" : "it"),
       (ol_span){l->rows.stmt.start < l->stmt.start ? l->rows.stmt.start : l->stmt.start, l->stmt.end});
-  ol_fix_draft_edit(f, l->rows.last.end, l->rows.last.end, ol_format(".add_columns(%s)", sq));
-  ol_fix_draft_edit(f, l->target.start, l->target.end, ol_format("%s, %s", target, var));
-  ol_fix_draft_edit(f, use.start, use.end, ol_strdup(var));
+  char *a = ol_buf_take(&add);
+  ol_fix_draft_edit(f, l->rows.last.end, l->rows.last.end, ol_format(".add_columns(%s)", a));
+  ol_fix_draft_edit(f, l->target.start, l->target.end, ol_buf_take(&target));
+  for (size_t i = 0; i < n; i++) ol_fix_draft_edit(f, cols[i].use.start, cols[i].use.end, vars[i]);
   static const char *const names[] = {"func", "select", NULL};
   ol_fixtext_import(ctx, f, "sqlalchemy", names);
-  ol_free(snake);
-  ol_free(base);
-  ol_free(var);
-  ol_free(sq);
-  ol_free(target);
+  ol_free(vars);
+  ol_free(a);
   return f;
 }
 
@@ -110,8 +134,7 @@ static const char *query_shape(const ol_rule_ctx *ctx, const ol_query_site *s, c
   return NULL;
 }
 
-static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span, const ol_loop *l, const char *why,
-                   ol_fix_draft *fix) {
+static size_t report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span, const ol_loop *l, const char *why) {
   char *brief = ol_fixtext_brief(ctx, span, 60);
   ol_draft *d = ol_draft_add(ctx, meta, span,
                              ol_format("`%s` runs a COUNT query on every iteration of the loop on line %u%s%s", brief,
@@ -120,20 +143,61 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span spa
   ol_free(brief);
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
   if (!ol_span_empty(l->rows.last)) ol_draft_relate(d, l->rows.last, ol_strdup("the query that loads the rows"));
-  d->fix = fix;
+  return ctx->out->len - 1;
+}
+
+static void fix_columns(const ol_rule_ctx *ctx, columns *cols) {
+  for (size_t i = 0; i < cols->len;) {
+    size_t j = i + 1;
+    while (j < cols->len && cols->items[j].loop == cols->items[i].loop) j++;
+    const ol_loop *l = &ctx->facts->loops.items[cols->items[i].loop];
+    /* Sorted by position: the edits of one fix must not overlap. */
+    for (size_t a = i + 1; a < j; a++)
+      for (size_t b = a; b > i && cols->items[b].use.start < cols->items[b - 1].use.start; b--) {
+        column t = cols->items[b];
+        cols->items[b] = cols->items[b - 1];
+        cols->items[b - 1] = t;
+      }
+    size_t first = cols->items[i].draft;
+    for (size_t k = i; k < j; k++) first = cols->items[k].draft < first ? cols->items[k].draft : first;
+    ctx->out->items[first].fix = columns_fix(ctx, l, cols->items + i, j - i);
+    for (size_t k = i; k < j; k++) {
+      if (cols->items[k].draft == first) continue;
+      ol_draft *d = &ctx->out->items[cols->items[k].draft];
+      char *more = ol_format("%s; the fix of the finding on line %u adds it too", d->message,
+                             ol_rule_line(ctx, ctx->out->items[first].span.start));
+      ol_free(d->message);
+      d->message = more;
+    }
+    i = j;
+  }
+  for (size_t k = 0; k < cols->len; k++) {
+    ol_free(cols->items[k].shape.builders);
+    ol_free(cols->items[k].shape.link);
+  }
+}
+
+static int by_loop(const void *a, const void *b) {
+  const column *x = a, *y = b;
+  return x->loop != y->loop ? (x->loop < y->loop ? -1 : 1) : (x->use.start < y->use.start ? -1 : x->use.start > y->use.start);
 }
 
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
+  columns cols = {0};
   for (size_t i = 0; i < ctx->facts->queries.len; i++) {
     const ol_query_site *s = &ctx->facts->queries.items[i];
     if (s->loop < 0 || !s->is_count) continue;
     const ol_loop *l = &ctx->facts->loops.items[s->loop];
-    count_shape c = {0};
+    column c = {.loop = s->loop, .use = s->batch.use};
     const char *why = rows_problem(ctx, l);
-    if (!why) why = query_shape(ctx, s, l, &c);
-    report(ctx, meta, s->span, l, why, why ? NULL : column_fix(ctx, l, s->batch.use, &c));
-    ol_free(c.builders);
-    ol_free(c.link);
+    if (!why) why = query_shape(ctx, s, l, &c.shape);
+    c.draft = report(ctx, meta, s->span, l, why);
+    if (why) {
+      ol_free(c.shape.builders);
+      ol_free(c.shape.link);
+    } else {
+      ol_vec_push(&cols, c);
+    }
   }
   for (size_t i = 0; i < ctx->facts->reads.len; i++) { /* row.dynamic_rel.count() */
     const ol_attr_read *r = &ctx->facts->reads.items[i];
@@ -142,19 +206,25 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     if (l->rows_parent >= 0 || !l->rows.entity) continue;
     const ol_relation *rel = ol_index_relation(ctx->index, l->rows.entity, r->attr);
     if (!rel || rel->lazy != OL_LAZY_DYNAMIC || !rel->target) continue;
+    char *owned = NULL;
     const char *why = rows_problem(ctx, l);
     const ol_model *parent = ol_index_model(ctx->index, l->rows.entity);
     const char *fk = ol_index_fk_column(ctx->index, rel->target, l->rows.entity);
     if (!why && (!parent || parent->n_pk != 1 || !fk)) why = "the foreign key between the two models is not declared";
-    count_shape c = {.child = rel->target, .parent = l->rows.entity, .builders = ol_strdup("")};
-    if (!why) c.link = ol_format("%s.%s == %s.%s", rel->target, fk, l->rows.entity, parent->pk[0]);
     if (!why && !ol_fixtext_module_binds(ctx, rel->target))
-      why = ol_format("`%s` is not imported here, which the count subquery needs", rel->target);
-    report(ctx, meta, r->call2, l, why, why ? NULL : column_fix(ctx, l, r->call2, &c));
-    if (why && strstr(why, "is not imported")) ol_free((char *)why);
-    ol_free(c.builders);
-    ol_free(c.link);
+      why = owned = ol_format("`%s` is not imported here, which the count subquery needs", rel->target);
+    column c = {.loop = r->loop, .use = r->call2, .shape = {.child = rel->target, .parent = l->rows.entity}};
+    c.draft = report(ctx, meta, r->call2, l, why);
+    ol_free(owned);
+    if (!why) {
+      c.shape.builders = ol_strdup("");
+      c.shape.link = ol_format("%s.%s == %s.%s", rel->target, fk, l->rows.entity, parent->pk[0]);
+      ol_vec_push(&cols, c);
+    }
   }
+  if (cols.len > 1) qsort(cols.items, cols.len, sizeof(column), by_loop);
+  fix_columns(ctx, &cols);
+  ol_vec_free(&cols);
 }
 
 const ol_rule ol_rule_orm003 = {

@@ -53,3 +53,15 @@ def not_reported(words, rows):
         print([1, 2].count(r))
     total = Application.query.count()
     return total
+
+
+class Post(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"))
+
+
+def two_counts_per_row():
+    for campaign in Campaign.query.all():
+        apps = Application.query.filter_by(campaign_id=campaign.id).count()  # expect: ORM003
+        posts = Post.query.filter_by(campaign_id=campaign.id).count()  # expect: ORM003
+        print(apps, posts)
