@@ -41,36 +41,62 @@ static void option_attr(const ol_walker *w, TSNode arg, ol_buf *out) {
   }
 }
 
-/* One loader option, e.g. joinedload(A.b).selectinload(B.c) -> "J:b/S:c". */
-static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) {
+/* One loader option, e.g. joinedload(A.b).selectinload(B.c) -> "J:b/S:c",
+ * written after prefix ("" or "D:b/"). Sub-options
+ * (`defaultload(A.b).options(joinedload(B.c), ...)`) extend the path; both
+ * branches of a conditional option count (either may be the one that runs). */
+static void option_path_from(const ol_walker *w, TSNode opt, const char *prefix, ol_buf *out, int depth) {
+  opt = ol_unwrap(w, opt);
+  if (depth > 8) return;
+  if (ol_kind_of(w->sx, opt) == OL_K_conditional_expression) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(opt); i += 2)
+      option_path_from(w, ts_node_named_child(opt, i), prefix, out, depth + 1);
+    return;
+  }
   TSNode segs[32];
   int n = 0;
-  for (TSNode c = ol_unwrap(w, opt); n < 32 && ol_kind_of(w->sx, c) == OL_K_call;) {
+  for (TSNode c = opt; n < 32 && ol_kind_of(w->sx, c) == OL_K_call;) {
     segs[n++] = c;
     TSNode fn = ol_child(w->sx, c, OL_F_function);
     if (ol_kind_of(w->sx, fn) != OL_K_attribute) break;
     c = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   }
-  bool first = true;
+  ol_buf path = {0};
+  ol_buf_puts(&path, prefix);
+  size_t base = path.len;
   for (int i = n - 1; i >= 0; i--) {
     TSNode fn = ol_child(w->sx, segs[i], OL_F_function);
     TSNode name = ol_kind_of(w->sx, fn) == OL_K_attribute ? ol_child(w->sx, fn, OL_F_attribute) : fn;
-    char letter = strategy_letter(w, name);
-    if (!letter) continue; /* Load(M) */
     TSNode args = ol_child(w->sx, segs[i], OL_F_arguments);
     uint32_t na = ts_node_named_child_count(args);
+    if (ol_node_text_is(w, name, "options")) { /* sub-options under the path so far */
+      size_t before = path.len;
+      if (path.len) ol_buf_putc(&path, '/');
+      ol_buf_puts(&path, "");
+      for (uint32_t a = 0; a < na; a++) option_path_from(w, ts_node_named_child(args, a), path.s, out, depth + 1);
+      path.len = before;
+      if (path.s) path.s[path.len] = '\0';
+      continue;
+    }
+    char letter = strategy_letter(w, name);
+    if (!letter) continue; /* Load(M) */
     /* Legacy chained strings: joinedload("a", "b") / joinedload("a.b"). */
     for (uint32_t a = 0; a < (na ? na : 1); a++) {
-      if (!first) ol_buf_putc(out, '/');
-      first = false;
-      ol_buf_putc(out, letter);
-      ol_buf_putc(out, ':');
-      if (na) option_attr(w, ts_node_named_child(args, a), out);
+      if (path.len && path.s[path.len - 1] != '/') ol_buf_putc(&path, '/');
+      ol_buf_putc(&path, letter);
+      ol_buf_putc(&path, ':');
+      if (na) option_attr(w, ts_node_named_child(args, a), &path);
       if (ol_kind_of(w->sx, ts_node_named_child(args, a)) != OL_K_string) break;
     }
   }
-  if (!first) ol_buf_putc(out, ' ');
+  if (path.len > base) {
+    ol_buf_add(out, path.s, path.len);
+    ol_buf_putc(out, ' ');
+  }
+  ol_buf_free(&path);
 }
+
+static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) { option_path_from(w, opt, "", out, 0); }
 
 /* Collects the eager paths and the last .options() of a query chain. */
 static void chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager) {

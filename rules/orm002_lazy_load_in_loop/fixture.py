@@ -256,3 +256,12 @@ def through_collections(user_id):
     for c in Chef.query.options(selectinload(Chef.bookings).joinedload(Booking.owner)):
         for b in c.bookings:
             print(b.owner)
+
+
+def sub_options_and_conditional(deep):
+    for b in Booking.query.options(defaultload(Booking.chef).options(joinedload(Chef.user))):
+        print(b.chef.user)  # expect: ORM002
+    for b in Booking.query.options(joinedload(Booking.chef).options(joinedload(Chef.user))):
+        print(b.chef.user)
+    for b in Booking.query.options(joinedload(Booking.items) if deep else selectinload(Booking.items)):
+        print(b.items)
