@@ -9,7 +9,7 @@
 static const char *const SKIP_DIRS[] = {
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache",
     ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv",
-    ".vscode", "__pypackages__", "_build", "buck-out", "dist", "node_modules", "site-packages", "venv",
+    ".vscode", "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
     "__pycache__", ".ormlint_cache", NULL};
 
 static void note(ol_discovery *d, ol_note_level level, const char *path, char *message) {

@@ -76,7 +76,10 @@ static void render(const ol_source *src, const ol_fix *fix, range r, bool applie
     at = e;
   }
   ol_buf_add(&raw, src->bytes + at, r.end - at);
-  if (!raw.len) return;
+  if (!raw.len) {
+    ol_buf_free(&raw);
+    return;
+  }
   char *text = ol_buf_take(&raw), *d = dedent(text);
   if (out->len) ol_buf_puts(out, "...\n"); /* an Ellipsis statement: the snippet still parses */
   ol_buf_puts(out, d);
