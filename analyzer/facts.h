@@ -30,6 +30,7 @@ typedef struct {
   ol_span stmt;        /* the statement holding it */
   ol_span options_args; /* the argument list of its last .options(...), empty when none */
   ol_span last;        /* the chain of the expression that finally produced the rows (before .all()) */
+  ol_span assign;      /* `name = <query>.all()` that bound the rows to a name, empty otherwise */
   char *eager;         /* loader paths on it, space-separated, each "J:chef/S:items" (J joined, S selectin,
                           Q subquery, I immediate, C contains_eager, D defaultload, L lazyload, R raise/noload) */
   char *origin;        /* where the rows come from when no query is in reach */

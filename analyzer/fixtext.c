@@ -57,6 +57,11 @@ uint32_t ol_fixtext_line_start(const ol_rule_ctx *ctx, uint32_t off) {
   return off;
 }
 
+uint32_t ol_fixtext_line_end(const ol_rule_ctx *ctx, uint32_t off) {
+  while (off < ctx->len && ctx->src[off] != '\n' && ctx->src[off] != '\r') off++;
+  return off;
+}
+
 char *ol_fixtext_indent(const ol_rule_ctx *ctx, uint32_t off) {
   uint32_t start = ol_fixtext_line_start(ctx, off), end = start;
   while (end < off && (ctx->src[end] == ' ' || ctx->src[end] == '\t')) end++;

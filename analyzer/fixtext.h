@@ -17,6 +17,8 @@ char *ol_fixtext_free_name(const ol_rule_ctx *ctx, ol_span scope, const char *ba
 bool ol_fixtext_uses(const ol_rule_ctx *ctx, ol_span scope, const char *word);
 /* Offset of the start of the line holding off. */
 uint32_t ol_fixtext_line_start(const ol_rule_ctx *ctx, uint32_t off);
+/* Offset of the end of the line holding off (before its line ending). */
+uint32_t ol_fixtext_line_end(const ol_rule_ctx *ctx, uint32_t off);
 /* The indentation before off on its line (spaces/tabs), as a new string. */
 char *ol_fixtext_indent(const ol_rule_ctx *ctx, uint32_t off);
 /* One more level of indentation: a tab when indent uses tabs, else 4 spaces. */

@@ -300,6 +300,11 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
   if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right)) return;
   ol_binding b = {.hash = ol_node_hash(w, left), .kind = value_kind(w, right)};
   b.has_rows = ol_rows_of(w, right, &b.rows);
+  b.rows.assign = (ol_span){0};
+  TSNode r = ol_unwrap(w, right), fn = ol_child(w->sx, r, OL_F_function);
+  if (b.has_rows && ol_kind_of(w->sx, r) == OL_K_call && ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") && ts_node_start_byte(left) == ts_node_start_byte(ol_walk_statement(w, n)))
+    b.rows.assign = ol_node_span(ol_walk_statement(w, n)); /* a list: other uses can keep a list of rows */
   b.entity1 = ol_rows_single_entity(w, right);
   ol_scope_push_binding(w, b);
 }

@@ -19,8 +19,18 @@ typedef struct {
 
 static bool ident_char(char ch) { return isalnum((unsigned char)ch) || ch == '_' || (unsigned char)ch >= 0x80; }
 
-/* Why the loop's rows cannot take a count column, or NULL. */
+/* Why the loop's rows cannot take a count column, or NULL. *shared is set
+ * when the rows' list is used elsewhere too: the fix then keeps that name
+ * a list of rows, split from the rows with their counts. */
+static const char *rows_problem_shared(const ol_rule_ctx *ctx, const ol_loop *l, bool *shared);
+
 static const char *rows_problem(const ol_rule_ctx *ctx, const ol_loop *l) {
+  bool shared;
+  return rows_problem_shared(ctx, l, &shared);
+}
+
+static const char *rows_problem_shared(const ol_rule_ctx *ctx, const ol_loop *l, bool *shared) {
+  *shared = false;
   if (!l->has_rows || l->rows_parent >= 0 || ol_span_empty(l->rows.last) || !l->rows.entity)
     return "the loop's rows do not come from a query in reach";
   if (!ol_index_model(ctx->index, l->rows.entity)) return "the loop's rows are not of a model of this project";
@@ -34,8 +44,13 @@ static const char *rows_problem(const ol_rule_ctx *ctx, const ol_loop *l) {
   if (name) {
     char *var = ol_strndup(it, il);
     int n = ol_fixtext_count_uses(ctx, l->scope, var);
+    const ol_span a = l->rows.assign;
+    bool between = !ol_span_empty(a) && a.end <= l->stmt.start &&
+                   ol_fixtext_count_uses(ctx, (ol_span){a.end, l->stmt.start}, var) > 0;
     ol_free(var);
-    if (n != 2) return "the rows are used elsewhere too, where a count column would change their shape";
+    if (n != 2 && (ol_span_empty(a) || between))
+      return "the rows are used elsewhere too, where a count column would change their shape";
+    *shared = n != 2;
   }
   return NULL;
 }
@@ -101,6 +116,23 @@ static ol_fix_draft *columns_fix(const ol_rule_ctx *ctx, const ol_loop *l, const
       (ol_span){l->rows.stmt.start < l->stmt.start ? l->rows.stmt.start : l->stmt.start, l->stmt.end});
   char *a = ol_buf_take(&add);
   ol_fix_draft_edit(f, l->rows.last.end, l->rows.last.end, ol_format(".add_columns(%s)", a));
+  bool shared;
+  rows_problem_shared(ctx, l, &shared);
+  if (shared) { /* `rows` stays a list of rows for its other uses; the loop reads rows with counts */
+    char *var = ol_strndup(ctx->src + l->iterable.start, l->iterable.end - l->iterable.start);
+    char *base = ol_format("%s_with_counts", var), *with = ol_fixtext_free_name(ctx, l->scope, base);
+    char *row = ol_strndup(ctx->src + l->target.start, l->target.end - l->target.start);
+    char *indent = ol_fixtext_indent(ctx, l->rows.assign.start);
+    ol_fix_draft_edit(f, l->rows.assign.start, l->rows.assign.start + (uint32_t)strlen(var), ol_strdup(with));
+    uint32_t eol = ol_fixtext_line_end(ctx, l->rows.assign.end);
+    ol_fix_draft_edit(f, eol, eol, ol_format("\n%s%s = [%s for %s, *_ in %s]", indent, var, row, row, with));
+    ol_fix_draft_edit(f, l->iterable.start, l->iterable.end, ol_strdup(with));
+    ol_free(var);
+    ol_free(base);
+    ol_free(with);
+    ol_free(row);
+    ol_free(indent);
+  }
   ol_fix_draft_edit(f, l->target.start, l->target.end, ol_buf_take(&target));
   for (size_t i = 0; i < n; i++) ol_fix_draft_edit(f, cols[i].use.start, cols[i].use.end, vars[i]);
   static const char *const names[] = {"func", "select", NULL};

@@ -7,13 +7,8 @@
 #include "fixtext.h"
 #include "rule.h"
 
-static uint32_t line_end(const ol_rule_ctx *ctx, uint32_t off) {
-  while (off < ctx->len && ctx->src[off] != '\n' && ctx->src[off] != '\r') off++;
-  return off;
-}
-
 static ol_fix_draft *after_loop(const ol_rule_ctx *ctx, const ol_commit_site *c, const ol_loop *l) {
-  uint32_t start = ol_fixtext_line_start(ctx, c->stmt.start), end = line_end(ctx, c->stmt.end);
+  uint32_t start = ol_fixtext_line_start(ctx, c->stmt.start), end = ol_fixtext_line_end(ctx, c->stmt.end);
   if (end < ctx->len && ctx->src[end] == '\r') end++;
   if (end < ctx->len && ctx->src[end] == '\n') end++;
   char *call = ol_strndup(ctx->src + c->span.start, c->span.end - c->span.start);
@@ -23,7 +18,7 @@ static ol_fix_draft *after_loop(const ol_rule_ctx *ctx, const ol_commit_site *c,
                                                ol_rule_line(ctx, l->header.start)),
                                      l->stmt);
   char *keep = c->alone_in_block ? ol_format("%spass\n", inner) : ol_strdup("");
-  uint32_t after = line_end(ctx, l->stmt.end);
+  uint32_t after = ol_fixtext_line_end(ctx, l->stmt.end);
   if (after >= start && after < end) { /* the loop's last line: dedent it out of the loop */
     ol_fix_draft_edit(f, start, end, ol_format("%s%s%s\n", keep, indent, call));
     ol_free(keep);
