@@ -14,7 +14,7 @@ LIBS      := -ltree-sitter -lpcre2-8 -lcjson $(SAN_FLAGS)
 
 DEB_PKGS  := build-essential pkg-config libtree-sitter-dev libpcre2-dev libcjson-dev \
              libcmocka-dev clang libclang-rt-14-dev valgrind python3-flask-sqlalchemy \
-             python3-sqlalchemy python3-psycopg2 python3-pytest postgresql pre-commit git
+             python3-sqlalchemy python3-psycopg2 python3-pytest postgresql pre-commit git time
 
 ENGINE_SRC := $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
 RULE_SRC   := $(wildcard rules/*/check.c)
@@ -97,6 +97,9 @@ sanitize: deps
 	@$(MAKE) --no-print-directory B=build/asan CC=clang \
 	  SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  all unit e2e
+
+bench: deps all
+	@sh tests/bench.sh $(B)/ormlint
 
 demo: deps all
 	@sh tests/demo.sh $(B)/ormlint
