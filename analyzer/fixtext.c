@@ -29,20 +29,6 @@ char *ol_fixtext_plural(const char *name) {
 
 static bool is_ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80; }
 
-bool ol_fixtext_uses(const ol_rule_ctx *ctx, ol_span scope, const char *word) {
-  size_t wl = strlen(word);
-  const char *p = ctx->src + scope.start, *end = ctx->src + scope.end;
-  while (p < end) {
-    const char *hit = memmem(p, (size_t)(end - p), word, wl);
-    if (!hit) return false;
-    bool left = hit > ctx->src && is_ident_char(hit[-1]);
-    bool right = hit + wl < ctx->src + ctx->len && is_ident_char(hit[wl]);
-    if (!left && !right) return true;
-    p = hit + 1;
-  }
-  return false;
-}
-
 char *ol_fixtext_free_name(const ol_rule_ctx *ctx, ol_span scope, const char *base) {
   char *name = ol_strdup(base);
   for (int i = 2; ol_fixtext_count_uses(ctx, scope, name) > 0; i++) {

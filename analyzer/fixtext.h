@@ -13,8 +13,6 @@ char *ol_fixtext_snake(const char *camel);
 char *ol_fixtext_plural(const char *name);
 /* base, or base_2, base_3 ... : the first not used as a word in scope. */
 char *ol_fixtext_free_name(const ol_rule_ctx *ctx, ol_span scope, const char *base);
-/* Whether word occurs as a whole identifier in src[scope]. */
-bool ol_fixtext_uses(const ol_rule_ctx *ctx, ol_span scope, const char *word);
 /* Offset of the start of the line holding off. */
 uint32_t ol_fixtext_line_start(const ol_rule_ctx *ctx, uint32_t off);
 /* Offset of the end of the line holding off (before its line ending). */

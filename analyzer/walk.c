@@ -151,7 +151,6 @@ TSNode ol_walk_statement(const ol_walker *w, TSNode n) {
   return cur;
 }
 
-static TSNode enclosing_statement(const ol_walker *w, TSNode n) { return ol_walk_statement(w, n); }
 
 static bool starts_line(const ol_walker *w, uint32_t off) {
   while (off > 0 && (w->src[off - 1] == ' ' || w->src[off - 1] == '\t')) off--;
@@ -221,7 +220,7 @@ static const char *insert_problem(const ol_walker *w, TSNode node, TSNode stmt) 
 
 static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TSNode header_end, TSNode target,
                     TSNode iterable) {
-  TSNode stmt = enclosing_statement(w, node);
+  TSNode stmt = ol_walk_statement(w, node);
   ol_loop l = {.kind = kind, .parent = parent, .node = ol_node_span(node), .stmt = ol_node_span(stmt), .rows_parent = -1};
   l.header = (ol_span){ts_node_start_byte(node), ts_node_is_null(header_end) ? ts_node_end_byte(node)
                                                                              : ts_node_end_byte(header_end)};

@@ -107,7 +107,7 @@ static void pick_names(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_
   n->keys = ol_fixtext_free_name(ctx, l->scope, keys);
   ol_free(keys);
   char *row = ol_format("%s_row", snake);
-  n->var = ol_fixtext_free_name(ctx, l->scope, ol_fixtext_uses(ctx, l->scope, snake) ? row : snake);
+  n->var = ol_fixtext_free_name(ctx, l->scope, ol_fixtext_count_uses(ctx, l->scope, snake) > 0 ? row : snake);
   ol_free(row);
   n->indent = ol_fixtext_indent(ctx, l->stmt.start);
   if (l->iterable_is_list) {
