@@ -109,7 +109,7 @@ install: all
 	install -m 755 $(B)/ormlint $(DESTDIR)$(PREFIX)/bin/ormlint
 
 format:
-	clang-format -i analyzer/*.c analyzer/*.h rules/*/*.c tests/unit/*.c
+	clang-format -i analyzer/*.c analyzer/*.h analyzer/tools/*.c rules/*/*.c tests/unit/*.c
 
 clean:
 	rm -rf build

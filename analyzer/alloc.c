@@ -15,7 +15,9 @@ static void *check(void *p, size_t size) {
 }
 
 void *ol_malloc(size_t size) { return check(malloc(size ? size : 1), size); }
-void *ol_calloc(size_t count, size_t size) { return check(calloc(count ? count : 1, size ? size : 1), count * size); }
+void *ol_calloc(size_t count, size_t size) {
+  return check(calloc(count ? count : 1, size ? size : 1), count * size);
+}
 void *ol_realloc(void *ptr, size_t size) { return check(realloc(ptr, size ? size : 1), size); }
 void ol_free(void *ptr) { free(ptr); }
 
@@ -47,9 +49,11 @@ char *ol_format(const char *fmt, ...) {
 }
 
 void ol_vec_reserve_(void **items, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap) return;
+  if (need <= *cap)
+    return;
   size_t n = *cap ? *cap * 2 : 8;
-  while (n < need) n *= 2;
+  while (n < need)
+    n *= 2;
   *items = ol_realloc(*items, n * elem);
   *cap = n;
 }
@@ -57,11 +61,13 @@ void ol_vec_reserve_(void **items, size_t *cap, size_t need, size_t elem) {
 void ol_buf_add(ol_buf *b, const char *s, size_t len) {
   if (b->len + len + 1 > b->cap) {
     size_t n = b->cap ? b->cap * 2 : 64;
-    while (n < b->len + len + 1) n *= 2;
+    while (n < b->len + len + 1)
+      n *= 2;
     b->s = ol_realloc(b->s, n);
     b->cap = n;
   }
-  if (len) memcpy(b->s + b->len, s, len);
+  if (len)
+    memcpy(b->s + b->len, s, len);
   b->len += len;
   b->s[b->len] = '\0';
 }
@@ -103,7 +109,8 @@ void *ol_arena_alloc(ol_arena *a, size_t size) {
   if (!h || h->used + size > h->size) {
     /* Small first blocks: most files keep only a few facts. */
     size_t cap = h ? (h->size < 65536 ? h->size * 2 : 65536) : 1024;
-    if (cap < size) cap = size;
+    if (cap < size)
+      cap = size;
     h = ol_malloc(sizeof(*h) + cap);
     h->next = a->head;
     h->used = 0;

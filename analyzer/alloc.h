@@ -24,7 +24,8 @@ void ol_free(void *ptr);
     T *items;                                                                                      \
     size_t len, cap;                                                                               \
   }
-#define ol_vec_grow(v, n) ol_vec_reserve_((void **)&(v)->items, &(v)->cap, (v)->len + (n), sizeof(*(v)->items))
+#define ol_vec_grow(v, n)                                                                          \
+  ol_vec_reserve_((void **)&(v)->items, &(v)->cap, (v)->len + (n), sizeof(*(v)->items))
 #define ol_vec_push(v, x)                                                                          \
   do {                                                                                             \
     ol_vec_grow(v, 1);                                                                             \

@@ -39,17 +39,21 @@ static char **split_codes(const char *s, size_t *n, ol_error *err, const char *o
   *n = 0;
   char *copy = ol_strdup(s);
   for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
-    while (*tok == ' ') tok++;
+    while (*tok == ' ')
+      tok++;
     size_t len = strlen(tok);
-    while (len && tok[len - 1] == ' ') tok[--len] = '\0';
-    if (!len) continue;
+    while (len && tok[len - 1] == ' ')
+      tok[--len] = '\0';
+    if (!len)
+      continue;
     bool known = !strcmp(tok, "ALL");
     for (size_t i = 0; !known && i < ol_rule_count(); i++)
       known = !strncmp(ol_rule_metas()[i].code, tok, len);
     if (!known && strncmp("ORM", tok, len) != 0) {
       ol_error_set(err, "", 0, "%s: unknown rule code or prefix '%s'", opt, tok);
       ol_free(copy);
-      for (size_t i = 0; i < *n; i++) ol_free(out[i]);
+      for (size_t i = 0; i < *n; i++)
+        ol_free(out[i]);
       ol_free(out);
       *n = 0;
       return NULL;
@@ -64,31 +68,49 @@ static char **split_codes(const char *s, size_t *n, ol_error *err, const char *o
 /* --name VALUE or --name=VALUE. */
 static const char *value_of(int argc, char **argv, int *i, const char *name) {
   size_t n = strlen(name);
-  if (strncmp(argv[*i], name, n) != 0) return NULL;
-  if (argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (name[1] != '-' && argv[*i][n] != '\0') return argv[*i] + n; /* -j2, -oFILE */
-  if (argv[*i][n] != '\0') return NULL;
-  if (*i + 1 >= argc) return "";
+  if (strncmp(argv[*i], name, n) != 0)
+    return NULL;
+  if (argv[*i][n] == '=')
+    return argv[*i] + n + 1;
+  if (name[1] != '-' && argv[*i][n] != '\0')
+    return argv[*i] + n; /* -j2, -oFILE */
+  if (argv[*i][n] != '\0')
+    return NULL;
+  if (*i + 1 >= argc)
+    return "";
   return argv[++*i];
 }
 
 static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error *err) {
   const char *a = argv[*i], *v = NULL;
-  if (!strcmp(a, "--fix")) c->fix = true;
-  else if (!strcmp(a, "--unsafe-fixes")) c->unsafe_fixes = true;
-  else if (!strcmp(a, "--diff")) c->config.diff = true;
-  else if (!strcmp(a, "--statistics")) c->statistics = true;
-  else if (!strcmp(a, "--show-models")) c->show_models = true;
-  else if (!strcmp(a, "--exit-zero")) c->exit_zero = true;
-  else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) c->quiet = true;
-  else if (!strcmp(a, "-h") || !strcmp(a, "--help")) c->command = OL_CMD_HELP;
-  else if (!strcmp(a, "--version")) c->command = OL_CMD_VERSION;
-  else if ((v = value_of(argc, argv, i, "--format"))) c->format = v;
-  else if ((v = value_of(argc, argv, i, "--output")) || (v = value_of(argc, argv, i, "-o"))) c->output = v;
+  if (!strcmp(a, "--fix"))
+    c->fix = true;
+  else if (!strcmp(a, "--unsafe-fixes"))
+    c->unsafe_fixes = true;
+  else if (!strcmp(a, "--diff"))
+    c->config.diff = true;
+  else if (!strcmp(a, "--statistics"))
+    c->statistics = true;
+  else if (!strcmp(a, "--show-models"))
+    c->show_models = true;
+  else if (!strcmp(a, "--exit-zero"))
+    c->exit_zero = true;
+  else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+    c->quiet = true;
+  else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+    c->command = OL_CMD_HELP;
+  else if (!strcmp(a, "--version"))
+    c->command = OL_CMD_VERSION;
+  else if ((v = value_of(argc, argv, i, "--format")))
+    c->format = v;
+  else if ((v = value_of(argc, argv, i, "--output")) || (v = value_of(argc, argv, i, "-o")))
+    c->output = v;
   else if ((v = value_of(argc, argv, i, "--select"))) {
-    if (!(c->config.select = split_codes(v, &c->config.n_select, err, "--select"))) return OL_ERR_USAGE;
+    if (!(c->config.select = split_codes(v, &c->config.n_select, err, "--select")))
+      return OL_ERR_USAGE;
   } else if ((v = value_of(argc, argv, i, "--ignore"))) {
-    if (!(c->config.ignore = split_codes(v, &c->config.n_ignore, err, "--ignore"))) return OL_ERR_USAGE;
+    if (!(c->config.ignore = split_codes(v, &c->config.n_ignore, err, "--ignore")))
+      return OL_ERR_USAGE;
   } else if ((v = value_of(argc, argv, i, "--session-names"))) {
     ol_free(c->config.session_names);
     c->config.session_names = ol_strdup(v);
@@ -101,9 +123,12 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
     }
     c->config.jobs = (int)n;
   } else if ((v = value_of(argc, argv, i, "--color"))) {
-    if (!strcmp(v, "auto")) c->color = -1;
-    else if (!strcmp(v, "always")) c->color = 1;
-    else if (!strcmp(v, "never")) c->color = 0;
+    if (!strcmp(v, "auto"))
+      c->color = -1;
+    else if (!strcmp(v, "always"))
+      c->color = 1;
+    else if (!strcmp(v, "never"))
+      c->color = 0;
     else {
       ol_error_set(err, "", 0, "--color: expected auto, always or never, got '%s'", v);
       return OL_ERR_USAGE;
@@ -137,18 +162,22 @@ ol_status ol_cli_parse(int argc, char **argv, ol_cli *c, ol_error *err) {
   }
   bool options_done = false;
   for (; i < argc; i++) {
-    if (!options_done && !strcmp(argv[i], "--")) options_done = true;
+    if (!options_done && !strcmp(argv[i], "--"))
+      options_done = true;
     else if (!options_done && argv[i][0] == '-' && argv[i][1]) {
-      if (parse_option(argc, argv, &i, c, err) != OL_OK) return OL_ERR_USAGE;
-    } else c->paths[c->n_paths++] = argv[i];
+      if (parse_option(argc, argv, &i, c, err) != OL_OK)
+        return OL_ERR_USAGE;
+    } else
+      c->paths[c->n_paths++] = argv[i];
   }
   if (strcmp(c->format, "text") && strcmp(c->format, "sarif") && strcmp(c->format, "json") &&
       strcmp(c->format, "github")) {
     ol_error_set(err, "", 0, "--format: expected text, sarif, json or github, got '%s'", c->format);
     return OL_ERR_USAGE;
   }
-  c->config.fix_mode = (c->fix || c->config.diff) ? (c->unsafe_fixes ? OL_FIXMODE_UNSAFE : OL_FIXMODE_SAFE)
-                                                  : OL_FIXMODE_NONE;
+  c->config.fix_mode = (c->fix || c->config.diff)
+                           ? (c->unsafe_fixes ? OL_FIXMODE_UNSAFE : OL_FIXMODE_SAFE)
+                           : OL_FIXMODE_NONE;
   return ol_config_compile(&c->config, err);
 }
 

@@ -16,8 +16,8 @@ typedef struct {
   const char *output; /* -o FILE, NULL for stdout */
   const char *rule;   /* for `ormlint rule CODE` */
   bool fix, unsafe_fixes, statistics, exit_zero, quiet, show_models;
-  int color;          /* -1 auto, 0 never, 1 always */
-  char **paths;       /* borrowed from argv */
+  int color;    /* -1 auto, 0 never, 1 always */
+  char **paths; /* borrowed from argv */
   size_t n_paths;
 } ol_cli;
 

@@ -18,11 +18,11 @@ typedef struct {
   size_t n_select;
   char **ignore;
   size_t n_ignore;
-  char *session_names;  /* PCRE2 over a receiver's dotted text */
+  char *session_names; /* PCRE2 over a receiver's dotted text */
   pcre2_code *session_re;
-  pcre2_code *db_re;    /* the Flask-SQLAlchemy extension object: db.get_or_404 ... */
+  pcre2_code *db_re; /* the Flask-SQLAlchemy extension object: db.get_or_404 ... */
   ol_fix_mode fix_mode;
-  bool diff;            /* print fixes as a diff, write nothing */
+  bool diff; /* print fixes as a diff, write nothing */
   int jobs;
 } ol_config;
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 /* Writes the diff turning a into b for path; nothing when they are equal. */
-void ol_diff_write(FILE *out, const char *path, const char *a, uint32_t alen, const char *b, uint32_t blen);
+void ol_diff_write(FILE *out, const char *path, const char *a, uint32_t alen, const char *b,
+                   uint32_t blen);
 
 #endif

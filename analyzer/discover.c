@@ -6,11 +6,35 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const SKIP_DIRS[] = {
-    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache",
-    ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv",
-    ".vscode", "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
-    "__pycache__", ".ormlint_cache", NULL};
+static const char *const SKIP_DIRS[] = {".bzr",
+                                        ".direnv",
+                                        ".eggs",
+                                        ".git",
+                                        ".git-rewrite",
+                                        ".hg",
+                                        ".ipynb_checkpoints",
+                                        ".mypy_cache",
+                                        ".nox",
+                                        ".pants.d",
+                                        ".pyenv",
+                                        ".pytest_cache",
+                                        ".pytype",
+                                        ".ruff_cache",
+                                        ".svn",
+                                        ".tox",
+                                        ".venv",
+                                        ".vscode",
+                                        "__pypackages__",
+                                        "_build",
+                                        "buck-out",
+                                        "build",
+                                        "dist",
+                                        "node_modules",
+                                        "site-packages",
+                                        "venv",
+                                        "__pycache__",
+                                        ".ormlint_cache",
+                                        NULL};
 
 static void note(ol_discovery *d, ol_note_level level, const char *path, char *message) {
   ol_notification n = {.level = level, .path = ol_strdup(path), .message = message};
@@ -21,7 +45,8 @@ char *ol_path_absolute(const char *path) {
   ol_buf b = {0};
   if (path[0] != '/') {
     char cwd[4096];
-    if (getcwd(cwd, sizeof cwd)) ol_buf_puts(&b, cwd);
+    if (getcwd(cwd, sizeof cwd))
+      ol_buf_puts(&b, cwd);
   }
   ol_buf_putc(&b, '/');
   ol_buf_puts(&b, path);
@@ -30,24 +55,29 @@ char *ol_path_absolute(const char *path) {
   char *out = ol_malloc(strlen(raw) + 2);
   size_t len = 0;
   for (char *part = strtok(raw, "/"); part; part = strtok(NULL, "/")) {
-    if (!strcmp(part, ".")) continue;
+    if (!strcmp(part, "."))
+      continue;
     if (!strcmp(part, "..")) {
-      while (len > 0 && out[len - 1] != '/') len--;
-      if (len > 0) len--;
+      while (len > 0 && out[len - 1] != '/')
+        len--;
+      if (len > 0)
+        len--;
       continue;
     }
     out[len++] = '/';
     memcpy(out + len, part, strlen(part));
     len += strlen(part);
   }
-  if (!len) out[len++] = '/';
+  if (!len)
+    out[len++] = '/';
   out[len] = '\0';
   ol_free(raw);
   return out;
 }
 
 static char *rebase(char *path, const char *root, const char *dir) {
-  if (!path || path[0] == '/') return path;
+  if (!path || path[0] == '/')
+    return path;
   char *abs = ol_format("%s/%s", root, path);
   char *norm = ol_path_absolute(abs);
   char *rel = ol_path_relative(dir, norm);
@@ -58,21 +88,28 @@ static char *rebase(char *path, const char *root, const char *dir) {
 }
 
 void ol_report_rebase(ol_report *r, const char *dir) {
-  if (!r->root || !strcmp(r->root, dir)) return;
+  if (!r->root || !strcmp(r->root, dir))
+    return;
   for (size_t i = 0; i < r->n_findings; i++) {
     ol_finding *f = &r->findings[i];
     f->path = rebase(f->path, r->root, dir);
-    for (size_t j = 0; j < f->n_related; j++) f->related[j].path = rebase(f->related[j].path, r->root, dir);
-    for (size_t j = 0; j < f->n_flow; j++) f->flow[j].path = rebase(f->flow[j].path, r->root, dir);
+    for (size_t j = 0; j < f->n_related; j++)
+      f->related[j].path = rebase(f->related[j].path, r->root, dir);
+    for (size_t j = 0; j < f->n_flow; j++)
+      f->flow[j].path = rebase(f->flow[j].path, r->root, dir);
   }
-  for (size_t i = 0; i < r->n_notes; i++) r->notes[i].path = rebase(r->notes[i].path, r->root, dir);
+  for (size_t i = 0; i < r->n_notes; i++)
+    r->notes[i].path = rebase(r->notes[i].path, r->root, dir);
 }
 
 char *ol_path_relative(const char *root, const char *abs) {
   size_t rl = strlen(root);
-  if (!strcmp(root, "/")) return ol_strdup(abs + 1);
-  if (!strncmp(abs, root, rl) && abs[rl] == '/') return ol_strdup(abs + rl + 1);
-  if (!strcmp(abs, root)) return ol_strdup(".");
+  if (!strcmp(root, "/"))
+    return ol_strdup(abs + 1);
+  if (!strncmp(abs, root, rl) && abs[rl] == '/')
+    return ol_strdup(abs + rl + 1);
+  if (!strcmp(abs, root))
+    return ol_strdup(".");
   return ol_strdup(abs);
 }
 
@@ -83,7 +120,8 @@ static bool is_project_dir(const ol_fs *fs, const char *dir) {
     char *p = ol_format("%s/%s", strcmp(dir, "/") ? dir : "", *m);
     bool ok = fs->stat(p, &st) == 0;
     ol_free(p);
-    if (ok) return true;
+    if (ok)
+      return true;
   }
   return false;
 }
@@ -94,8 +132,10 @@ char *ol_project_root(const ol_fs *fs, const char *path, bool *marked) {
   struct stat st;
   if (fs->stat(abs, &st) == 0 && !S_ISDIR(st.st_mode)) {
     char *slash = strrchr(abs, '/');
-    if (slash == abs) slash[1] = '\0';
-    else *slash = '\0';
+    if (slash == abs)
+      slash[1] = '\0';
+    else
+      *slash = '\0';
   }
   char *dir = ol_strdup(abs);
   for (;;) {
@@ -104,9 +144,12 @@ char *ol_project_root(const ol_fs *fs, const char *path, bool *marked) {
       return dir;
     }
     char *slash = strrchr(dir, '/');
-    if (!slash || !strcmp(dir, "/")) break;
-    if (slash == dir) slash[1] = '\0';
-    else *slash = '\0';
+    if (!slash || !strcmp(dir, "/"))
+      break;
+    if (slash == dir)
+      slash[1] = '\0';
+    else
+      *slash = '\0';
   }
   ol_free(dir);
   *marked = false;
@@ -115,7 +158,8 @@ char *ol_project_root(const ol_fs *fs, const char *path, bool *marked) {
 
 static bool skip_dir(const ol_fs *fs, const char *path, const char *name) {
   for (const char *const *s = SKIP_DIRS; *s; s++)
-    if (!strcmp(name, *s)) return true;
+    if (!strcmp(name, *s))
+      return true;
   char *cfg = ol_format("%s/pyvenv.cfg", path); /* a virtualenv under any name */
   struct stat st;
   bool venv = fs->stat(cfg, &st) == 0;
@@ -129,7 +173,8 @@ static bool ends_with_py(const char *name) {
 }
 
 static void add_file(ol_discovery *d, const char *path, bool explicit_file) {
-  ol_found f = {.path = ol_strdup(path), .abs = ol_path_absolute(path), .explicit_file = explicit_file};
+  ol_found f = {
+      .path = ol_strdup(path), .abs = ol_path_absolute(path), .explicit_file = explicit_file};
   ol_vec_push(&d->files, f);
 }
 
@@ -148,8 +193,10 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
     bool loop = false;
     if (fs->stat(dir, &st) == 0) {
       for (size_t i = 0; i < seen.len; i++)
-        if (seen.items[i].dev == st.st_dev && seen.items[i].ino == st.st_ino) loop = true;
-      if (!loop) ol_vec_push(&seen, ((dir_id){st.st_dev, st.st_ino}));
+        if (seen.items[i].dev == st.st_dev && seen.items[i].ino == st.st_ino)
+          loop = true;
+      if (!loop)
+        ol_vec_push(&seen, ((dir_id){st.st_dev, st.st_ino}));
     }
     DIR *dh = loop ? NULL : fs->opendir(dir);
     if (!dh && !loop) {
@@ -157,7 +204,8 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
       d->io_error = true;
     }
     for (struct dirent *e; dh && (e = readdir(dh));) {
-      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+        continue;
       char *p = ol_format("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
       struct stat lst, tst;
       if (fs->lstat(p, &lst) != 0) {
@@ -168,7 +216,8 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
       bool target_ok = !link || fs->stat(p, &tst) == 0;
       const struct stat *s = link ? &tst : &lst;
       if (!target_ok) {
-        if (ends_with_py(e->d_name)) note(d, OL_NOTE_WARNING, p, ol_strdup("skipped: broken symbolic link"));
+        if (ends_with_py(e->d_name))
+          note(d, OL_NOTE_WARNING, p, ol_strdup("skipped: broken symbolic link"));
       } else if (S_ISDIR(s->st_mode)) {
         if (!skip_dir(fs, p, e->d_name)) {
           ol_vec_push(&todo, p);
@@ -179,7 +228,8 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
       }
       ol_free(p);
     }
-    if (dh) closedir(dh);
+    if (dh)
+      closedir(dh);
     ol_free(dir);
   }
   ol_vec_free(&todo);
@@ -193,14 +243,19 @@ void ol_discover(const ol_fs *fs, const char *path, ol_discovery *d) {
     d->io_error = true;
     return;
   }
-  if (S_ISDIR(st.st_mode)) walk_dir(fs, path, d);
-  else add_file(d, path, true);
+  if (S_ISDIR(st.st_mode))
+    walk_dir(fs, path, d);
+  else
+    add_file(d, path, true);
 }
 
-static int by_abs(const void *a, const void *b) { return strcmp(((const ol_found *)a)->abs, ((const ol_found *)b)->abs); }
+static int by_abs(const void *a, const void *b) {
+  return strcmp(((const ol_found *)a)->abs, ((const ol_found *)b)->abs);
+}
 
 void ol_discovery_finish(ol_discovery *d) {
-  if (d->files.len > 1) qsort(d->files.items, d->files.len, sizeof(ol_found), by_abs);
+  if (d->files.len > 1)
+    qsort(d->files.items, d->files.len, sizeof(ol_found), by_abs);
   size_t out = 0;
   for (size_t i = 0; i < d->files.len; i++) {
     if (out && !strcmp(d->files.items[out - 1].abs, d->files.items[i].abs)) {

@@ -11,8 +11,8 @@
 #include "fsys.h"
 
 typedef struct {
-  char *path;    /* as given, or joined from a given directory */
-  char *abs;     /* absolute, normalised */
+  char *path;         /* as given, or joined from a given directory */
+  char *abs;          /* absolute, normalised */
   bool explicit_file; /* named on the command line */
 } ol_found;
 

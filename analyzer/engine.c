@@ -23,12 +23,15 @@ static void unit_free(ol_unit *u) {
   ol_free(u->path);
   ol_free(u->rel);
   ol_facts_free(&u->facts);
-  if (u->have_src) ol_source_free(&u->src);
+  if (u->have_src)
+    ol_source_free(&u->src);
 }
 
 void ol_engine_free(ol_engine *e) {
-  if (!e) return;
-  for (size_t i = 0; i < e->units.len; i++) unit_free(&e->units.items[i]);
+  if (!e)
+    return;
+  for (size_t i = 0; i < e->units.len; i++)
+    unit_free(&e->units.items[i]);
   ol_vec_free(&e->units);
   ol_index_free(&e->index);
   ts_parser_delete(e->parser);
@@ -36,12 +39,14 @@ void ol_engine_free(ol_engine *e) {
   ol_free(e);
 }
 
-void ol_notes_add(ol_notes *notes, ol_note_level level, const char *path, uint32_t line, char *message) {
+void ol_notes_add(ol_notes *notes, ol_note_level level, const char *path, uint32_t line,
+                  char *message) {
   ol_notification n = {.level = level, .path = ol_strdup(path), .line = line, .message = message};
   ol_vec_push(notes, n);
 }
 
-void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src, ol_file_facts *facts) {
+void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src,
+                     ol_file_facts *facts) {
   TSTree *tree = ol_parse(p, src->bytes, src->len);
   ol_walk_file(cfg, tree, src->bytes, src->len, facts);
   ts_tree_delete(tree);
@@ -56,17 +61,20 @@ typedef struct {
 
 /* Whether any rule could report on these facts: only then is the source kept. */
 static bool ol_facts_may_report(const ol_file_facts *f) {
-  if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len) return true;
+  if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len)
+    return true;
   for (size_t i = 0; i < f->classes.len; i++)
     for (size_t j = 0; j < f->classes.items[i].n_rels; j++)
-      if (f->classes.items[i].rels[j].lazy == OL_LAZY_IMMEDIATE) return true;
+      if (f->classes.items[i].rels[j].lazy == OL_LAZY_IMMEDIATE)
+        return true;
   return false;
 }
 
 static void pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_source src;
   u->status = ol_source_read(e->fs, u->path, &src, &u->err);
-  if (u->status != OL_OK) return;
+  if (u->status != OL_OK)
+    return;
   ol_engine_facts(e->cfg, p, &src, &u->facts);
   u->error_line = u->facts.parse_errors ? ol_source_line(&src, u->facts.first_error_byte) : 0;
   u->bad_utf8_line = src.first_bad_utf8;
@@ -84,7 +92,8 @@ static void *pass1_worker(void *arg) {
   TSParser *p = ol_parser_new();
   for (;;) {
     size_t i = atomic_fetch_add(&job->next, 1);
-    if (i >= job->e->units.len) break;
+    if (i >= job->e->units.len)
+      break;
     pass1_unit(job->e, p, &job->e->units.items[i]);
   }
   ts_parser_delete(p);
@@ -94,7 +103,8 @@ static void *pass1_worker(void *arg) {
 static void pass1(ol_engine *e) {
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   size_t n = e->cfg->jobs > 0 ? (size_t)e->cfg->jobs : (size_t)(cores > 0 ? cores : 1);
-  if (n > e->units.len) n = e->units.len ? e->units.len : 1;
+  if (n > e->units.len)
+    n = e->units.len ? e->units.len : 1;
   pass1_job job = {.e = e};
   atomic_init(&job.next, 0);
   if (n <= 1) {
@@ -104,9 +114,12 @@ static void pass1(ol_engine *e) {
   pthread_t *t = ol_calloc(n, sizeof *t);
   size_t started = 0;
   for (; started < n; started++)
-    if (pthread_create(&t[started], NULL, pass1_worker, &job) != 0) break;
-  if (!started) pass1_worker(&job);
-  for (size_t i = 0; i < started; i++) pthread_join(t[i], NULL);
+    if (pthread_create(&t[started], NULL, pass1_worker, &job) != 0)
+      break;
+  if (!started)
+    pass1_worker(&job);
+  for (size_t i = 0; i < started; i++)
+    pthread_join(t[i], NULL);
   ol_free(t);
 }
 
@@ -114,7 +127,8 @@ static void pass1(ol_engine *e) {
 
 static void add_units(ol_engine *e, ol_discovery *d, bool checked) {
   for (size_t i = 0; i < d->files.len; i++) {
-    ol_unit u = {.path = ol_strdup(d->files.items[i].path), .rel = ol_path_relative(e->root, d->files.items[i].abs),
+    ol_unit u = {.path = ol_strdup(d->files.items[i].path),
+                 .rel = ol_path_relative(e->root, d->files.items[i].abs),
                  .checked = checked};
     ol_vec_push(&e->units, u);
   }
@@ -123,7 +137,8 @@ static void add_units(ol_engine *e, ol_discovery *d, bool checked) {
 /* Units: the checked files, then the rest of the project (index only). */
 static void gather(ol_engine *e, char *const *paths, size_t n, ol_notes *notes, bool *io_error) {
   ol_discovery check = {0}, project = {0};
-  for (size_t i = 0; i < n; i++) ol_discover(e->fs, paths[i], &check);
+  for (size_t i = 0; i < n; i++)
+    ol_discover(e->fs, paths[i], &check);
   ol_discovery_finish(&check);
   add_units(e, &check, true);
   char *first_abs = ol_path_absolute(paths[0]);
@@ -135,8 +150,10 @@ static void gather(ol_engine *e, char *const *paths, size_t n, ol_notes *notes, 
     for (size_t i = 0; i < project.files.len; i++) {
       const ol_found *f = &project.files.items[i];
       bool dup = false;
-      for (size_t j = 0; j < check.files.len && !dup; j++) dup = !strcmp(check.files.items[j].abs, f->abs);
-      if (dup) continue;
+      for (size_t j = 0; j < check.files.len && !dup; j++)
+        dup = !strcmp(check.files.items[j].abs, f->abs);
+      if (dup)
+        continue;
       ol_unit u = {.path = ol_strdup(f->path), .rel = ol_path_relative(e->root, f->abs)};
       ol_vec_push(&e->units, u);
     }
@@ -156,7 +173,8 @@ static void gather(ol_engine *e, char *const *paths, size_t n, ol_notes *notes, 
 }
 
 static void unit_notes(const ol_unit *u, ol_notes *notes, bool *io_error) {
-  if (!u->checked) return;
+  if (!u->checked)
+    return;
   if (u->status == OL_ERR_IO) {
     ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0, ol_strdup(u->err.message));
     *io_error = true;
@@ -167,29 +185,39 @@ static void unit_notes(const ol_unit *u, ol_notes *notes, bool *io_error) {
     return;
   }
   uint32_t bad = u->bad_utf8_line;
-  if (bad) ol_notes_add(notes, OL_NOTE_WARNING, u->rel, bad, ol_format("invalid UTF-8 on line %u: analysed as far as it parses", bad));
+  if (bad)
+    ol_notes_add(notes, OL_NOTE_WARNING, u->rel, bad,
+                 ol_format("invalid UTF-8 on line %u: analysed as far as it parses", bad));
   uint32_t errors = u->facts.parse_errors, line = u->error_line;
   if (errors) {
-    ol_notes_add(notes, OL_NOTE_WARNING, u->rel, line,
-                 ol_format("syntax error on line %u (%u error node%s): the rest of the file was analysed", line,
-                           errors, errors == 1 ? "" : "s"));
+    ol_notes_add(
+        notes, OL_NOTE_WARNING, u->rel, line,
+        ol_format("syntax error on line %u (%u error node%s): the rest of the file was analysed",
+                  line, errors, errors == 1 ? "" : "s"));
   }
 }
 
-void ol_engine_check_unit(ol_engine *e, const ol_source *src, const char *rel, const ol_file_facts *facts,
-                          ol_findings *out, ol_notes *notes) {
+void ol_engine_check_unit(ol_engine *e, const ol_source *src, const char *rel,
+                          const ol_file_facts *facts, ol_findings *out, ol_notes *notes) {
   ol_drafts drafts = {0};
-  ol_rule_ctx ctx = {.path = rel, .source = src, .src = src->bytes, .len = src->len, .facts = facts,
-                     .index = &e->index, .out = &drafts};
+  ol_rule_ctx ctx = {.path = rel,
+                     .source = src,
+                     .src = src->bytes,
+                     .len = src->len,
+                     .facts = facts,
+                     .index = &e->index,
+                     .out = &drafts};
   for (size_t r = 0; ol_rules[r]; r++) {
     const ol_rule_meta *meta = &ol_rule_metas()[r];
-    if (ol_config_selects(e->cfg, meta->code)) ol_rules[r]->check(&ctx, meta);
+    if (ol_config_selects(e->cfg, meta->code))
+      ol_rules[r]->check(&ctx, meta);
   }
   /* Suppressed drafts move to the end; the rest become findings. */
   size_t kept = 0, all = drafts.len;
   for (size_t i = 0; i < all; i++) {
     ol_draft *d = &drafts.items[i];
-    if (ol_suppressed(src, ol_source_line(src, d->span.start), ol_source_line(src, d->span.end), d->rule->code))
+    if (ol_suppressed(src, ol_source_line(src, d->span.start), ol_source_line(src, d->span.end),
+                      d->rule->code))
       continue;
     ol_draft tmp = drafts.items[kept];
     drafts.items[kept++] = *d;
@@ -202,7 +230,8 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, const char *rel, c
 }
 
 static const char *lazy_name(ol_lazy l) {
-  static const char *const names[] = {"select", "joined", "selectin", "subquery", "immediate", "raise/noload", "dynamic", "write_only"};
+  static const char *const names[] = {"select",    "joined",       "selectin", "subquery",
+                                      "immediate", "raise/noload", "dynamic",  "write_only"};
   return names[l];
 }
 
@@ -210,17 +239,19 @@ void ol_engine_write_models(const ol_engine *e, FILE *out) {
   size_t models = 0, rels = 0;
   for (size_t i = 0; i < e->index.classes.len; i++) {
     const ol_model *m = &e->index.classes.items[i];
-    if (!m->is_model) continue;
+    if (!m->is_model)
+      continue;
     models++;
     fprintf(out, "%s  (%s:%u)\n", m->name, m->path, m->cls->line);
     for (size_t j = 0; j < e->index.relations.len; j++) {
       const ol_relation *r = &e->index.relations.items[j];
       /* Same-named classes in other files own their own relationships. */
-      if (strcmp(r->owner, m->name) != 0 || (!r->from_backref && strcmp(r->path, m->path) != 0)) continue;
+      if (strcmp(r->owner, m->name) != 0 || (!r->from_backref && strcmp(r->path, m->path) != 0))
+        continue;
       rels++;
       fprintf(out, "  .%s -> %s  %s, lazy=%s%s  (%s:%u)\n", r->name, r->target ? r->target : "?",
-              r->collection ? "collection" : "scalar", lazy_name(r->lazy), r->from_backref ? ", backref" : "", r->path,
-              r->line);
+              r->collection ? "collection" : "scalar", lazy_name(r->lazy),
+              r->from_backref ? ", backref" : "", r->path, r->line);
     }
   }
   fprintf(out, "%zu models, %zu relationships\n", models, rels);
@@ -228,7 +259,8 @@ void ol_engine_write_models(const ol_engine *e, FILE *out) {
 
 ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out) {
   static char *const here[] = {"."};
-  if (!n) paths = here, n = 1;
+  if (!n)
+    paths = here, n = 1;
   memset(out, 0, sizeof *out);
   e->root = ol_project_root(e->fs, paths[0], &e->root_marked);
   ol_notes notes = {0};
@@ -236,13 +268,16 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   bool io_error = false;
   gather(e, paths, n, &notes, &io_error);
   pass1(e);
-  for (size_t i = 0; i < e->units.len; i++) ol_index_add(&e->index, e->units.items[i].rel, &e->units.items[i].facts);
+  for (size_t i = 0; i < e->units.len; i++)
+    ol_index_add(&e->index, e->units.items[i].rel, &e->units.items[i].facts);
   ol_index_link(&e->index);
   for (size_t i = 0; i < e->units.len; i++) {
     ol_unit *u = &e->units.items[i];
     unit_notes(u, &notes, &io_error);
-    if (u->checked && u->status == OL_OK) out->files_analyzed++;
-    if (u->have_src) ol_engine_check_unit(e, &u->src, u->rel, &u->facts, &findings, &notes);
+    if (u->checked && u->status == OL_OK)
+      out->files_analyzed++;
+    if (u->have_src)
+      ol_engine_check_unit(e, &u->src, u->rel, &u->facts, &findings, &notes);
   }
   out->findings = findings.items;
   out->n_findings = findings.len;

@@ -29,9 +29,9 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
 void ol_engine_write_models(const ol_engine *e, FILE *out);
 
 typedef struct {
-  size_t fixed;     /* findings whose fix was applied */
-  size_t files;     /* files changed */
-  size_t refused;   /* fixes refused: the file changed, the result did not parse, or writing failed */
+  size_t fixed;   /* findings whose fix was applied */
+  size_t files;   /* files changed */
+  size_t refused; /* fixes refused: the file changed, the result did not parse, or writing failed */
 } ol_fix_stats;
 
 /* Applies the fixes the config's fix mode allows to the files of report,

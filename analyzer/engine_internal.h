@@ -14,9 +14,9 @@ typedef OL_VEC(ol_finding) ol_findings;
 typedef OL_VEC(ol_notification) ol_notes;
 
 typedef struct {
-  char *path;    /* as opened */
-  char *rel;     /* relative to the root */
-  bool checked;  /* reported on (else only indexed) */
+  char *path;   /* as opened */
+  char *rel;    /* relative to the root */
+  bool checked; /* reported on (else only indexed) */
   ol_status status;
   ol_error err;
   uint32_t error_line, bad_utf8_line; /* first syntax error / invalid UTF-8, 0 if none */
@@ -38,14 +38,16 @@ struct ol_engine {
 /* Parses src and records its facts (pass 1 for one file). */
 void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src, ol_file_facts *facts);
 /* Runs the selected rules on one file and turns their drafts into findings. */
-void ol_engine_check_unit(ol_engine *e, const ol_source *src, const char *rel, const ol_file_facts *facts,
-                          ol_findings *out, ol_notes *notes);
+void ol_engine_check_unit(ol_engine *e, const ol_source *src, const char *rel,
+                          const ol_file_facts *facts, ol_findings *out, ol_notes *notes);
 /* Turns drafts into findings: positions, snippets, fixes validated by re-parsing. */
 void ol_fixes_from_drafts(TSParser *p, const ol_source *src, const char *rel, uint32_t parse_errors,
                           ol_drafts *drafts, ol_findings *out, ol_notes *notes);
 /* src with edits applied (sorted by start, disjoint); caller frees. */
-char *ol_fixes_apply_edits(const char *src, uint32_t len, const ol_replacement *edits, size_t n, uint32_t *out_len);
-void ol_notes_add(ol_notes *notes, ol_note_level level, const char *path, uint32_t line, char *message);
+char *ol_fixes_apply_edits(const char *src, uint32_t len, const ol_replacement *edits, size_t n,
+                           uint32_t *out_len);
+void ol_notes_add(ol_notes *notes, ol_note_level level, const char *path, uint32_t line,
+                  char *message);
 void ol_report_sort(ol_report *r);
 
 #endif

@@ -6,49 +6,102 @@
 
 #include "walk_internal.h"
 
-static const char *const TERMINALS[] = {"all",          "first",       "one",        "one_or_none",
-                                        "scalar",       "count",       "get",        "first_or_404",
-                                        "get_or_404",   "one_or_404",  "paginate",   "delete",
-                                        "update",       NULL};
-static const char *const BUILDERS[] = {
-    "filter",        "filter_by",       "join",         "outerjoin",     "options",      "order_by",
-    "limit",         "offset",          "group_by",     "having",        "distinct",     "with_entities",
-    "add_columns",   "add_entity",      "select_from",  "enable_eagerloads", "execution_options",
-    "params",        "yield_per",       "union",        "union_all",     "intersect",    "except_",
-    "correlate",     "autoflush",       "populate_existing", "with_for_update", "from_self",
-    "reset_joinpoint", "where",         "with_parent",  "slice",         "with_hint",    "prefix_with",
-    "suffix_with",   "enable_assertions", "join_from",  "outerjoin_from", "with_labels",  "order_by",
-    "with_session",  "set_label_style", "filter_by",    NULL};
+static const char *const TERMINALS[] = {
+    "all",          "first",      "one",        "one_or_none", "scalar", "count",  "get",
+    "first_or_404", "get_or_404", "one_or_404", "paginate",    "delete", "update", NULL};
+static const char *const BUILDERS[] = {"filter",
+                                       "filter_by",
+                                       "join",
+                                       "outerjoin",
+                                       "options",
+                                       "order_by",
+                                       "limit",
+                                       "offset",
+                                       "group_by",
+                                       "having",
+                                       "distinct",
+                                       "with_entities",
+                                       "add_columns",
+                                       "add_entity",
+                                       "select_from",
+                                       "enable_eagerloads",
+                                       "execution_options",
+                                       "params",
+                                       "yield_per",
+                                       "union",
+                                       "union_all",
+                                       "intersect",
+                                       "except_",
+                                       "correlate",
+                                       "autoflush",
+                                       "populate_existing",
+                                       "with_for_update",
+                                       "from_self",
+                                       "reset_joinpoint",
+                                       "where",
+                                       "with_parent",
+                                       "slice",
+                                       "with_hint",
+                                       "prefix_with",
+                                       "suffix_with",
+                                       "enable_assertions",
+                                       "join_from",
+                                       "outerjoin_from",
+                                       "with_labels",
+                                       "order_by",
+                                       "with_session",
+                                       "set_label_style",
+                                       "filter_by",
+                                       NULL};
 /* Builders a keyed batch can keep: they do not change which rows match a key. */
-static const char *const BATCH_SAFE[] = {"filter", "filter_by", "where", "options", "order_by",
-                                         "execution_options", "populate_existing", "autoflush",
-                                         "enable_eagerloads", NULL};
+static const char *const BATCH_SAFE[] = {"filter",
+                                         "filter_by",
+                                         "where",
+                                         "options",
+                                         "order_by",
+                                         "execution_options",
+                                         "populate_existing",
+                                         "autoflush",
+                                         "enable_eagerloads",
+                                         NULL};
 static const char *const SESSION_EXEC[] = {"execute", "scalars", "scalar", "get", "get_one", NULL};
-static const char *const DB_HELPERS[] = {"get_or_404", "first_or_404", "one_or_404", "paginate", NULL};
-static const char *const ITER_CONSUMERS[] = {"list", "tuple", "set", "frozenset", "sorted", "enumerate",
-                                             "zip", "any", "all", "sum", "min", "max", "map",
-                                             "filter", "dict", NULL};
-static const char *const SESSION_WRITES[] = {"add", "add_all", "delete", "merge", "commit", "flush",
-                                             "bulk_save_objects", "bulk_insert_mappings",
-                                             "bulk_update_mappings", NULL};
+static const char *const DB_HELPERS[] = {"get_or_404", "first_or_404", "one_or_404", "paginate",
+                                         NULL};
+static const char *const ITER_CONSUMERS[] = {
+    "list", "tuple", "set", "frozenset", "sorted", "enumerate", "zip",  "any",
+    "all",  "sum",   "min", "max",       "map",    "filter",    "dict", NULL};
+static const char *const SESSION_WRITES[] = {"add",
+                                             "add_all",
+                                             "delete",
+                                             "merge",
+                                             "commit",
+                                             "flush",
+                                             "bulk_save_objects",
+                                             "bulk_insert_mappings",
+                                             "bulk_update_mappings",
+                                             NULL};
 
 static bool in_list(const char *const *list, const char *s, size_t len) {
   for (; *list; list++)
-    if (strlen(*list) == len && memcmp(*list, s, len) == 0) return true;
+    if (strlen(*list) == len && memcmp(*list, s, len) == 0)
+      return true;
   return false;
 }
 
 static bool node_in_list(const ol_walker *w, TSNode n, const char *const *list) {
-  return !ts_node_is_null(n) && in_list(list, w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+  return !ts_node_is_null(n) &&
+         in_list(list, w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
 }
 
 static bool matches(const ol_walker *w, const pcre2_code *re, TSNode n) {
   uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-  if (e - s > 200) return false;
+  if (e - s > 200)
+    return false;
   /* Only plain dotted names can be sessions; skip calls and subscripts quickly. */
   for (uint32_t i = s; i < e; i++) {
     unsigned char c = (unsigned char)w->src[i];
-    if (!(isalnum(c) || c == '_' || c == '.' || c >= 0x80)) return false;
+    if (!(isalnum(c) || c == '_' || c == '.' || c >= 0x80))
+      return false;
   }
   return ol_re_match(re, w->src + s, e - s);
 }
@@ -56,7 +109,8 @@ static bool matches(const ol_walker *w, const pcre2_code *re, TSNode n) {
 TSNode ol_unwrap(const ol_walker *w, TSNode n) {
   for (int i = 0; i < 64 && !ts_node_is_null(n); i++) {
     ol_kind k = ol_kind_of(w->sx, n);
-    if (k != OL_K_parenthesized_expression && k != OL_K_await) break;
+    if (k != OL_K_parenthesized_expression && k != OL_K_await)
+      break;
     n = ts_node_named_child(n, 0);
   }
   return n;
@@ -64,23 +118,28 @@ TSNode ol_unwrap(const ol_walker *w, TSNode n) {
 
 static bool is_capword_name(const ol_walker *w, TSNode n) {
   ol_kind k = ol_kind_of(w->sx, n);
-  if (k == OL_K_attribute) n = ol_child(w->sx, n, OL_F_attribute);
-  else if (k != OL_K_identifier) return false;
-  if (ts_node_is_null(n)) return false;
+  if (k == OL_K_attribute)
+    n = ol_child(w->sx, n, OL_F_attribute);
+  else if (k != OL_K_identifier)
+    return false;
+  if (ts_node_is_null(n))
+    return false;
   unsigned char c = (unsigned char)w->src[ts_node_start_byte(n)];
   return isupper(c);
 }
 
 /* Whether an argument list selects func.count(...) / count(...). */
 static bool args_count(const ol_walker *w, TSNode args) {
-  if (ts_node_is_null(args)) return false;
+  if (ts_node_is_null(args))
+    return false;
   uint32_t s = ts_node_start_byte(args), e = ts_node_end_byte(args);
   return memmem(w->src + s, e - s, "count(", 6) != NULL;
 }
 
 static ol_valinfo entity_of_args(const ol_walker *w, TSNode args, ol_val kind) {
   ol_valinfo v = {.kind = kind};
-  if (ts_node_is_null(args)) return v;
+  if (ts_node_is_null(args))
+    return v;
   v.count = args_count(w, args);
   uint32_t n = ts_node_named_child_count(args);
   if (n == 1) {
@@ -98,13 +157,18 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth);
 static ol_valinfo classify_at(ol_walker *w, TSNode n, int depth) {
   ol_valinfo none = {0};
   n = ol_unwrap(w, n);
-  if (ts_node_is_null(n) || depth > 200) return none;
+  if (ts_node_is_null(n) || depth > 200)
+    return none;
   switch (ol_kind_of(w->sx, n)) {
   case OL_K_identifier:
-    if (w->flask_session && ol_node_text_is(w, n, "session")) return none;
-    if (matches(w, w->cfg->session_re, n)) return (ol_valinfo){.kind = OL_VAL_SESSION};
-    if (matches(w, w->cfg->db_re, n)) return (ol_valinfo){.kind = OL_VAL_DB};
-    if (ol_node_text_is(w, n, "select") || ol_node_text_is(w, n, "Session")) return none;
+    if (w->flask_session && ol_node_text_is(w, n, "session"))
+      return none;
+    if (matches(w, w->cfg->session_re, n))
+      return (ol_valinfo){.kind = OL_VAL_SESSION};
+    if (matches(w, w->cfg->db_re, n))
+      return (ol_valinfo){.kind = OL_VAL_DB};
+    if (ol_node_text_is(w, n, "select") || ol_node_text_is(w, n, "Session"))
+      return none;
     return (ol_valinfo){.kind = ol_scope_lookup(w, ol_node_hash(w, n))};
   case OL_K_attribute: {
     TSNode obj = ol_child(w->sx, n, OL_F_object), attr = ol_child(w->sx, n, OL_F_attribute);
@@ -112,8 +176,10 @@ static ol_valinfo classify_at(ol_walker *w, TSNode n, int depth) {
       return (ol_valinfo){.kind = OL_VAL_QUERY, .one_entity = true, .entity = obj};
     if (ol_node_text_is(w, attr, "query") && ol_node_text_is(w, obj, "cls"))
       return (ol_valinfo){.kind = OL_VAL_QUERY}; /* a model's classmethod: the model is not named */
-    if (matches(w, w->cfg->session_re, n)) return (ol_valinfo){.kind = OL_VAL_SESSION};
-    if (matches(w, w->cfg->db_re, n)) return (ol_valinfo){.kind = OL_VAL_DB};
+    if (matches(w, w->cfg->session_re, n))
+      return (ol_valinfo){.kind = OL_VAL_SESSION};
+    if (matches(w, w->cfg->db_re, n))
+      return (ol_valinfo){.kind = OL_VAL_DB};
     return none;
   }
   case OL_K_call:
@@ -131,16 +197,20 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
   TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
   ol_kind fk = ol_kind_of(w->sx, fn);
   if (fk == OL_K_identifier) {
-    if (ol_node_text_is(w, fn, "select")) return entity_of_args(w, args, OL_VAL_SELECT);
-    if (ol_node_text_is(w, fn, "list") || ol_node_text_is(w, fn, "sorted")) return (ol_valinfo){.kind = OL_VAL_LIST};
+    if (ol_node_text_is(w, fn, "select"))
+      return entity_of_args(w, args, OL_VAL_SELECT);
+    if (ol_node_text_is(w, fn, "list") || ol_node_text_is(w, fn, "sorted"))
+      return (ol_valinfo){.kind = OL_VAL_LIST};
     return none;
   }
-  if (fk != OL_K_attribute) return none;
+  if (fk != OL_K_attribute)
+    return none;
   TSNode obj = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
   if (ol_node_text_is(w, m, "select") && ol_node_text_is(w, obj, "sa"))
     return entity_of_args(w, args, OL_VAL_SELECT);
   ol_valinfo recv = classify_at(w, obj, depth + 1);
-  if (recv.kind == OL_VAL_SESSION && ol_node_text_is(w, m, "query")) return entity_of_args(w, args, OL_VAL_QUERY);
+  if (recv.kind == OL_VAL_SESSION && ol_node_text_is(w, m, "query"))
+    return entity_of_args(w, args, OL_VAL_QUERY);
   if (recv.kind == OL_VAL_QUERY && node_in_list(w, m, BUILDERS)) {
     if (ol_node_text_is(w, m, "with_entities") || ol_node_text_is(w, m, "add_columns") ||
         ol_node_text_is(w, m, "add_entity")) {
@@ -149,8 +219,10 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
     }
     return recv;
   }
-  if (recv.kind == OL_VAL_QUERY && ol_node_text_is(w, m, "all")) return (ol_valinfo){.kind = OL_VAL_LIST};
-  if (recv.kind == OL_VAL_SELECT) return recv; /* select(...).where(...)... */
+  if (recv.kind == OL_VAL_QUERY && ol_node_text_is(w, m, "all"))
+    return (ol_valinfo){.kind = OL_VAL_LIST};
+  if (recv.kind == OL_VAL_SELECT)
+    return recv; /* select(...).where(...)... */
   return none;
 }
 
@@ -161,35 +233,49 @@ ol_valinfo ol_classify(ol_walker *w, TSNode n) { return classify_at(w, n, 0); }
 /* A session call's Result can be read once: a hoist must take the reads
  * with it (`.scalars().all()`, `.first()`), or not hoist at all. */
 static ol_span result_hoist(ol_walker *w, TSNode site, ol_query_site *s) {
-  static const char *const DONE[] = {"all", "first", "one", "one_or_none", "scalar", "scalar_one",
-                                     "scalar_one_or_none", "fetchall", "fetchone", NULL};
+  static const char *const DONE[] = {
+      "all",      "first",    "one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none",
+      "fetchall", "fetchone", NULL};
   TSNode cur = site, last = (TSNode){0};
   for (int i = 0; i < 8; i++) {
     TSNode p = ol_walk_parent(w, cur);
-    if (ol_kind_of(w->sx, p) == OL_K_parenthesized_expression) p = ol_walk_parent(w, p);
-    if (ol_kind_of(w->sx, p) != OL_K_attribute) break;
+    if (ol_kind_of(w->sx, p) == OL_K_parenthesized_expression)
+      p = ol_walk_parent(w, p);
+    if (ol_kind_of(w->sx, p) != OL_K_attribute)
+      break;
     TSNode call = ol_walk_parent(w, p);
-    if (ol_kind_of(w->sx, call) != OL_K_call) break;
+    if (ol_kind_of(w->sx, call) != OL_K_call)
+      break;
     cur = call;
     last = ol_child(w->sx, p, OL_F_attribute);
   }
-  if (!node_in_list(w, last, DONE)) return (ol_span){0};
-  if (ol_node_text_is(w, last, "all") || ol_node_text_is(w, last, "fetchall")) strcpy(s->copy_fn, "list");
-  if (ol_node_text_is(w, last, "one") || ol_node_text_is(w, last, "scalar_one")) s->raises = true;
+  if (!node_in_list(w, last, DONE))
+    return (ol_span){0};
+  if (ol_node_text_is(w, last, "all") || ol_node_text_is(w, last, "fetchall"))
+    strcpy(s->copy_fn, "list");
+  if (ol_node_text_is(w, last, "one") || ol_node_text_is(w, last, "scalar_one"))
+    s->raises = true;
   return ol_node_span(cur);
 }
 
 /* Path kinds between a site and its loop that make it run for some rows only. */
 static void guards(ol_walker *w, ol_query_site *s) {
-  if (s->loop < 0) return;
+  if (s->loop < 0)
+    return;
   ol_span loop = w->out->loops.items[s->loop].node;
   for (size_t i = w->path.len; i-- > 0;) {
     TSNode n = w->path.items[i];
-    if (ts_node_start_byte(n) == loop.start && ts_node_end_byte(n) == loop.end) return;
+    if (ts_node_start_byte(n) == loop.start && ts_node_end_byte(n) == loop.end)
+      return;
     switch (ol_kind_of(w->sx, n)) {
-    case OL_K_try_statement: s->in_try = true; /* fallthrough */
-    case OL_K_if_statement: case OL_K_conditional_expression: case OL_K_boolean_operator:
-    case OL_K_match_statement: case OL_K_if_clause: case OL_K_except_clause:
+    case OL_K_try_statement:
+      s->in_try = true; /* fallthrough */
+    case OL_K_if_statement:
+    case OL_K_conditional_expression:
+    case OL_K_boolean_operator:
+    case OL_K_match_statement:
+    case OL_K_if_clause:
+    case OL_K_except_clause:
       s->guarded = true;
       break;
     default:
@@ -200,27 +286,37 @@ static void guards(ol_walker *w, ol_query_site *s) {
 
 /* `for x in xs: return query(...)` runs the query once, not per row. */
 static bool ends_loop_at_once(ol_walker *w, TSNode site, int loop) {
-  if (loop < 0) return false;
+  if (loop < 0)
+    return false;
   TSNode stmt = ol_walk_statement(w, site);
   ol_kind k = ol_kind_of(w->sx, stmt);
-  if (k != OL_K_return_statement && k != OL_K_raise_statement) return false;
+  if (k != OL_K_return_statement && k != OL_K_raise_statement)
+    return false;
   TSNode block = ol_walk_parent(w, stmt), owner = ol_walk_parent(w, block);
   ol_span l = w->out->loops.items[loop].node;
   return ts_node_start_byte(owner) == l.start && ts_node_end_byte(owner) == l.end;
 }
 
-static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, const char *method, int loop) {
+static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, const char *method,
+                               int loop) {
   TSNode parent = ol_walk_parent(w, span_node);
   bool awaited = !ts_node_is_null(parent) && ol_kind_of(w->sx, parent) == OL_K_await;
-  if (awaited) span_node = parent;
-  if (ends_loop_at_once(w, span_node, loop)) loop = -1;
-  ol_query_site s = {.span = ol_node_span(span_node), .how = how, .loop = loop, .dep_loop = -1,
-                     .hoist_loop = -1, .awaited = awaited};
+  if (awaited)
+    span_node = parent;
+  if (ends_loop_at_once(w, span_node, loop))
+    loop = -1;
+  ol_query_site s = {.span = ol_node_span(span_node),
+                     .how = how,
+                     .loop = loop,
+                     .dep_loop = -1,
+                     .hoist_loop = -1,
+                     .awaited = awaited};
   s.hoist = s.span;
   snprintf(s.method, sizeof s.method, "%s", method);
   if (how == OL_EXEC_SESSION && (!strcmp(method, "execute") || !strcmp(method, "scalars")))
     s.hoist = result_hoist(w, span_node, &s);
-  if (!strcmp(method, "all") || !strcmp(method, "iterate")) strcpy(s.copy_fn, "list");
+  if (!strcmp(method, "all") || !strcmp(method, "iterate"))
+    strcpy(s.copy_fn, "list");
   s.raises = s.raises || strstr(method, "one") != NULL || strstr(method, "_or_404") != NULL;
   guards(w, &s);
   ol_vec_push(&w->out->queries, s);
@@ -243,11 +339,15 @@ static void candidates_filter_by(ol_walker *w, TSNode fn, TSNode args) {
   uint32_t n = ts_node_named_child_count(args);
   for (uint32_t i = 0; i < n; i++) {
     TSNode kw = ts_node_named_child(args, i);
-    if (ol_kind_of(w->sx, kw) != OL_K_keyword_argument) continue;
+    if (ol_kind_of(w->sx, kw) != OL_K_keyword_argument)
+      continue;
     ol_span cut;
-    if (n == 1) cut = (ol_span){ts_node_end_byte(ol_child(w->sx, fn, OL_F_object)), ts_node_end_byte(args)};
-    else if (i + 1 < n) cut = (ol_span){ts_node_start_byte(kw), ts_node_start_byte(ts_node_named_child(args, i + 1))};
-    else cut = (ol_span){ts_node_end_byte(ts_node_named_child(args, i - 1)), ts_node_end_byte(kw)};
+    if (n == 1)
+      cut = (ol_span){ts_node_end_byte(ol_child(w->sx, fn, OL_F_object)), ts_node_end_byte(args)};
+    else if (i + 1 < n)
+      cut = (ol_span){ts_node_start_byte(kw), ts_node_start_byte(ts_node_named_child(args, i + 1))};
+    else
+      cut = (ol_span){ts_node_end_byte(ts_node_named_child(args, i - 1)), ts_node_end_byte(kw)};
     add_candidate(w, ol_node_span(ol_child(w->sx, kw, OL_F_value)), cut, (ol_span){0},
                   ol_child(w->sx, kw, OL_F_name));
   }
@@ -258,18 +358,24 @@ static void candidates_compare(ol_walker *w, TSNode args, TSNode entity) {
   uint32_t n = ts_node_named_child_count(args);
   for (uint32_t i = 0; i < n; i++) {
     TSNode cmp = ts_node_named_child(args, i);
-    if (ol_kind_of(w->sx, cmp) != OL_K_comparison_operator || ts_node_named_child_count(cmp) != 2) continue;
+    if (ol_kind_of(w->sx, cmp) != OL_K_comparison_operator || ts_node_named_child_count(cmp) != 2)
+      continue;
     TSNode op = ts_node_child(cmp, 1);
-    if (ts_node_end_byte(op) - ts_node_start_byte(op) != 2 || memcmp(w->src + ts_node_start_byte(op), "==", 2)) continue;
+    if (ts_node_end_byte(op) - ts_node_start_byte(op) != 2 ||
+        memcmp(w->src + ts_node_start_byte(op), "==", 2))
+      continue;
     for (int side = 0; side < 2; side++) {
-      TSNode col = ts_node_named_child(cmp, (uint32_t)side), key = ts_node_named_child(cmp, (uint32_t)!side);
-      if (ol_kind_of(w->sx, col) != OL_K_attribute) continue;
+      TSNode col = ts_node_named_child(cmp, (uint32_t)side),
+             key = ts_node_named_child(cmp, (uint32_t)!side);
+      if (ol_kind_of(w->sx, col) != OL_K_attribute)
+        continue;
       TSNode obj = ol_child(w->sx, col, OL_F_object);
       uint32_t ol = ts_node_end_byte(obj) - ts_node_start_byte(obj);
       if (ol != ts_node_end_byte(entity) - ts_node_start_byte(entity) ||
           memcmp(w->src + ts_node_start_byte(obj), w->src + ts_node_start_byte(entity), ol) != 0)
         continue;
-      add_candidate(w, ol_node_span(key), (ol_span){0}, ol_node_span(cmp), ol_child(w->sx, col, OL_F_attribute));
+      add_candidate(w, ol_node_span(key), (ol_span){0}, ol_node_span(cmp),
+                    ol_child(w->sx, col, OL_F_attribute));
       break;
     }
   }
@@ -280,13 +386,18 @@ static void candidates_compare(ol_walker *w, TSNode args, TSNode entity) {
 static bool collect_chain(ol_walker *w, TSNode top, TSNode entity) {
   TSNode n = ol_unwrap(w, top);
   for (int depth = 0; depth < 200; depth++) {
-    if (ol_kind_of(w->sx, n) != OL_K_call) return true;
+    if (ol_kind_of(w->sx, n) != OL_K_call)
+      return true;
     TSNode fn = ol_child(w->sx, n, OL_F_function), args = ol_child(w->sx, n, OL_F_arguments);
-    if (ol_kind_of(w->sx, fn) != OL_K_attribute) return true; /* select(E) */
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+      return true; /* select(E) */
     TSNode m = ol_child(w->sx, fn, OL_F_attribute);
-    if (ol_node_text_is(w, m, "query")) return true; /* session.query(E) */
-    if (!node_in_list(w, m, BATCH_SAFE)) return false;
-    if (ol_node_text_is(w, m, "filter_by")) candidates_filter_by(w, fn, args);
+    if (ol_node_text_is(w, m, "query"))
+      return true; /* session.query(E) */
+    if (!node_in_list(w, m, BATCH_SAFE))
+      return false;
+    if (ol_node_text_is(w, m, "filter_by"))
+      candidates_filter_by(w, fn, args);
     else if (!ol_node_text_is(w, m, "options") && !ol_node_text_is(w, m, "order_by"))
       candidates_compare(w, args, entity);
     n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
@@ -294,8 +405,8 @@ static bool collect_chain(ol_walker *w, TSNode top, TSNode entity) {
   return false;
 }
 
-static void set_batch_base(ol_walker *w, ol_query_site *s, ol_batch_mode mode, TSNode rows, TSNode use,
-                           TSNode entity) {
+static void set_batch_base(ol_walker *w, ol_query_site *s, ol_batch_mode mode, TSNode rows,
+                           TSNode use, TSNode entity) {
   s->batch.mode = mode;
   s->batch.rows = ol_node_span(rows);
   s->batch.use = ol_node_span(use);
@@ -306,25 +417,34 @@ static void set_batch_base(ol_walker *w, ol_query_site *s, ol_batch_mode mode, T
 /* Reads the result of session.scalars(...): `.first()` / `.all()` directly on it. */
 static ol_batch_mode result_reader(ol_walker *w, TSNode site, TSNode *use) {
   TSNode attr = ol_walk_parent(w, site);
-  if (ts_node_is_null(attr) || ol_kind_of(w->sx, attr) != OL_K_attribute) return OL_BATCH_NONE;
+  if (ts_node_is_null(attr) || ol_kind_of(w->sx, attr) != OL_K_attribute)
+    return OL_BATCH_NONE;
   TSNode call = ol_walk_parent(w, attr);
-  if (ts_node_is_null(call) || ol_kind_of(w->sx, call) != OL_K_call) return OL_BATCH_NONE;
+  if (ts_node_is_null(call) || ol_kind_of(w->sx, call) != OL_K_call)
+    return OL_BATCH_NONE;
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
-  if (ts_node_named_child_count(args) != 0) return OL_BATCH_NONE;
+  if (ts_node_named_child_count(args) != 0)
+    return OL_BATCH_NONE;
   *use = call;
   TSNode m = ol_child(w->sx, attr, OL_F_attribute);
-  if (ol_node_text_is(w, m, "first")) return OL_BATCH_FIRST;
-  if (ol_node_text_is(w, m, "all")) return OL_BATCH_ALL;
+  if (ol_node_text_is(w, m, "first"))
+    return OL_BATCH_FIRST;
+  if (ol_node_text_is(w, m, "all"))
+    return OL_BATCH_ALL;
   return OL_BATCH_NONE;
 }
 
-static void shape_terminal(ol_walker *w, ol_query_site *s, TSNode call, TSNode recv, ol_valinfo v, TSNode m) {
-  if (!v.one_entity || v.count) return;
+static void shape_terminal(ol_walker *w, ol_query_site *s, TSNode call, TSNode recv, ol_valinfo v,
+                           TSNode m) {
+  if (!v.one_entity || v.count)
+    return;
   if (ol_node_text_is(w, m, "count")) { /* the builders must be ones a count select() keeps */
-    static const char *const KEEP[] = {"filter", "filter_by", "where", "join", "outerjoin", "order_by", "query", NULL};
+    static const char *const KEEP[] = {"filter",    "filter_by", "where", "join",
+                                       "outerjoin", "order_by",  "query", NULL};
     for (TSNode n = ol_unwrap(w, recv); ol_kind_of(w->sx, n) == OL_K_call;) {
       TSNode f = ol_child(w->sx, n, OL_F_function);
-      if (!node_in_list(w, ol_child(w->sx, f, OL_F_attribute), KEEP)) return;
+      if (!node_in_list(w, ol_child(w->sx, f, OL_F_attribute), KEEP))
+        return;
       n = ol_unwrap(w, ol_child(w->sx, f, OL_F_object));
     }
   }
@@ -334,24 +454,28 @@ static void shape_terminal(ol_walker *w, ol_query_site *s, TSNode call, TSNode r
     set_batch_base(w, s, OL_BATCH_GET, recv, call, v.entity);
     s->batch.key = ol_node_span(ts_node_named_child(args, 0));
     s->batch.append_filter = true;
-    if (!collect_chain(w, recv, v.entity)) s->batch.mode = OL_BATCH_NONE;
+    if (!collect_chain(w, recv, v.entity))
+      s->batch.mode = OL_BATCH_NONE;
     return;
   }
-  ol_batch_mode mode = ol_node_text_is(w, m, "first") ? OL_BATCH_FIRST
-                       : ol_node_text_is(w, m, "all") ? OL_BATCH_ALL
+  ol_batch_mode mode = ol_node_text_is(w, m, "first")   ? OL_BATCH_FIRST
+                       : ol_node_text_is(w, m, "all")   ? OL_BATCH_ALL
                        : ol_node_text_is(w, m, "count") ? OL_BATCH_COUNT
-                                                      : OL_BATCH_NONE;
-  if (mode == OL_BATCH_NONE || ts_node_named_child_count(args) != 0) return;
+                                                        : OL_BATCH_NONE;
+  if (mode == OL_BATCH_NONE || ts_node_named_child_count(args) != 0)
+    return;
   set_batch_base(w, s, mode, recv, call, v.entity);
   s->batch.append_filter = true;
-  if (!collect_chain(w, recv, v.entity)) s->batch.mode = OL_BATCH_NONE;
+  if (!collect_chain(w, recv, v.entity))
+    s->batch.mode = OL_BATCH_NONE;
 }
 
 static void shape_session(ol_walker *w, ol_query_site *s, TSNode call, TSNode recv, TSNode m) {
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
   if (ol_node_text_is(w, m, "get") && ts_node_named_child_count(args) == 2) {
     TSNode ent = ts_node_named_child(args, 0), key = ts_node_named_child(args, 1);
-    if (!is_capword_name(w, ent) || ol_kind_of(w->sx, key) == OL_K_keyword_argument) return;
+    if (!is_capword_name(w, ent) || ol_kind_of(w->sx, key) == OL_K_keyword_argument)
+      return;
     set_batch_base(w, s, OL_BATCH_GET, call, call, ent);
     s->batch.key = ol_node_span(key);
     s->batch.session_get = true;
@@ -366,27 +490,39 @@ static void shape_session(ol_walker *w, ol_query_site *s, TSNode call, TSNode re
     }
     return;
   }
-  if (!ol_node_text_is(w, m, "scalars") || ts_node_named_child_count(args) != 1 || s->awaited) return;
+  if (!ol_node_text_is(w, m, "scalars") || ts_node_named_child_count(args) != 1 || s->awaited)
+    return;
   TSNode stmt = ts_node_named_child(args, 0);
   ol_valinfo v = ol_classify(w, stmt);
-  if (v.kind != OL_VAL_SELECT || !v.one_entity || v.count) return;
+  if (v.kind != OL_VAL_SELECT || !v.one_entity || v.count)
+    return;
   TSNode use = call;
   ol_batch_mode mode = result_reader(w, s->awaited ? ol_walk_parent(w, call) : call, &use);
-  if (mode == OL_BATCH_NONE) return;
+  if (mode == OL_BATCH_NONE)
+    return;
   set_batch_base(w, s, mode, call, use, v.entity);
-  if (!collect_chain(w, stmt, v.entity)) s->batch.mode = OL_BATCH_NONE;
+  if (!collect_chain(w, stmt, v.entity))
+    s->batch.mode = OL_BATCH_NONE;
 }
 
 static const char *shape_why(const char *method, ol_valinfo v) {
   if (!strcmp(method, "one") || !strcmp(method, "get_one"))
-    return "`.one()` raises when a key has no row or several, which a dict lookup would not reproduce";
+    return "`.one()` raises when a key has no row or several, which a dict lookup would not "
+           "reproduce";
   if (!strcmp(method, "one_or_none"))
-    return "`.one_or_none()` raises when a key has several rows, which a dict lookup would not reproduce";
-  if (strstr(method, "_or_404")) return "it aborts with 404 on the first missing row, which a batched lookup would not reproduce";
-  if (!strcmp(method, "paginate")) return "it pages the rows, which one IN query cannot do per key";
-  if (!strcmp(method, "subscript")) return "it is limited by indexing or slicing, which one IN query cannot do per key";
-  if (!strcmp(method, "delete") || !strcmp(method, "update")) return "it writes rows";
-  if (!v.one_entity) return "it does not select the rows of one model";
+    return "`.one_or_none()` raises when a key has several rows, which a dict lookup would not "
+           "reproduce";
+  if (strstr(method, "_or_404"))
+    return "it aborts with 404 on the first missing row, which a batched lookup would not "
+           "reproduce";
+  if (!strcmp(method, "paginate"))
+    return "it pages the rows, which one IN query cannot do per key";
+  if (!strcmp(method, "subscript"))
+    return "it is limited by indexing or slicing, which one IN query cannot do per key";
+  if (!strcmp(method, "delete") || !strcmp(method, "update"))
+    return "it writes rows";
+  if (!v.one_entity)
+    return "it does not select the rows of one model";
   return NULL;
 }
 
@@ -396,7 +532,8 @@ static bool is_orm_get(const ol_walker *w, TSNode args) {
   uint32_t positional = 0, n = ts_node_named_child_count(args);
   for (uint32_t i = 0; i < n; i++) {
     ol_kind k = ol_kind_of(w->sx, ts_node_named_child(args, i));
-    if (k != OL_K_keyword_argument && k != OL_K_comment) positional++;
+    if (k != OL_K_keyword_argument && k != OL_K_comment)
+      positional++;
   }
   return positional >= 2 && is_capword_name(w, ts_node_named_child(args, 0));
 }
@@ -404,36 +541,47 @@ static bool is_orm_get(const ol_walker *w, TSNode args) {
 void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
   TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
   ol_kind fk = ol_kind_of(w->sx, fn);
-  if (fk == OL_K_identifier && node_in_list(w, fn, ITER_CONSUMERS) && ts_node_named_child_count(args) >= 1) {
+  if (fk == OL_K_identifier && node_in_list(w, fn, ITER_CONSUMERS) &&
+      ts_node_named_child_count(args) >= 1) {
     for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
       ol_valinfo v = ol_classify(w, ts_node_named_child(args, i));
-      if (v.kind != OL_VAL_QUERY) continue;
+      if (v.kind != OL_VAL_QUERY)
+        continue;
       ol_query_site *s = add_site(w, call, OL_EXEC_ITERATE, "iterate", loop);
       static const char *const LAZY[] = {"enumerate", "zip", "map", "filter", NULL};
       s->hoist_listify = node_in_list(w, fn, LAZY);
-      strcpy(s->copy_fn, s->hoist_listify || ol_node_text_is(w, fn, "list") || ol_node_text_is(w, fn, "sorted") ? "list"
-                         : ol_node_text_is(w, fn, "set") ? "set" : ol_node_text_is(w, fn, "dict") ? "dict" : "");
+      strcpy(s->copy_fn,
+             s->hoist_listify || ol_node_text_is(w, fn, "list") || ol_node_text_is(w, fn, "sorted")
+                 ? "list"
+             : ol_node_text_is(w, fn, "set")  ? "set"
+             : ol_node_text_is(w, fn, "dict") ? "dict"
+                                              : "");
       s->is_count = v.count;
-      if (v.entity.id) s->entity = ol_node_text(w, v.entity);
+      if (v.entity.id)
+        s->entity = ol_node_text(w, v.entity);
       if (i == 0 && ol_node_text_is(w, fn, "list") && v.one_entity && !v.count) {
         set_batch_base(w, s, OL_BATCH_ALL, ts_node_named_child(args, 0), call, v.entity);
         s->batch.append_filter = true;
-        if (!collect_chain(w, ts_node_named_child(args, 0), v.entity)) s->batch.mode = OL_BATCH_NONE;
+        if (!collect_chain(w, ts_node_named_child(args, 0), v.entity))
+          s->batch.mode = OL_BATCH_NONE;
       }
       return;
     }
     return;
   }
-  if (fk != OL_K_attribute) return;
+  if (fk != OL_K_attribute)
+    return;
   TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
   uint32_t ms = ts_node_start_byte(m), ml = ts_node_end_byte(m) - ms;
-  if (ml >= 24) return;
+  if (ml >= 24)
+    return;
   char method[24];
   memcpy(method, w->src + ms, ml);
   method[ml] = '\0';
   bool terminal = in_list(TERMINALS, method, ml), session_exec = in_list(SESSION_EXEC, method, ml),
        helper = in_list(DB_HELPERS, method, ml);
-  if (!terminal && !session_exec && !helper) return;
+  if (!terminal && !session_exec && !helper)
+    return;
   ol_valinfo v = ol_classify(w, recv);
   if (session_exec && v.kind == OL_VAL_SESSION && !strcmp(method, "get") && !is_orm_get(w, args))
     return; /* requests.Session().get(url): an HTTP session, not an ORM one */
@@ -444,21 +592,27 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
     if (ol_kind_of(w->sx, args_of) == OL_K_argument_list && ol_kind_of(w->sx, outer) == OL_K_call &&
         ol_node_text_is(w, ol_child(w->sx, outer, OL_F_function), "len"))
       s->is_count = true; /* len(q.all()): rows loaded to be counted */
-    if (v.entity.id) s->entity = ol_node_text(w, v.entity);
+    if (v.entity.id)
+      s->entity = ol_node_text(w, v.entity);
     if (ol_kind_of(w->sx, ol_unwrap(w, recv)) == OL_K_identifier)
-      s->batch_why = "its query is built in a variable, so the keyed filter is not visible at the call";
-    else s->batch_why = (char *)shape_why(method, v);
+      s->batch_why =
+          "its query is built in a variable, so the keyed filter is not visible at the call";
+    else
+      s->batch_why = (char *)shape_why(method, v);
     shape_terminal(w, s, call, recv, v, m);
   } else if (session_exec && v.kind == OL_VAL_SESSION) {
     ol_query_site *s = add_site(w, call, OL_EXEC_SESSION, method, loop);
     s->is_count = args_count(w, args);
     TSNode first = ts_node_named_child(args, 0);
     ol_valinfo sv = ts_node_is_null(first) ? (ol_valinfo){0} : ol_classify(w, first);
-    if (sv.entity.id) s->entity = ol_node_text(w, sv.entity);
-    else if (strcmp(method, "get") == 0 && !ts_node_is_null(first)) s->entity = ol_node_text(w, first);
-    s->batch_why = ol_kind_of(w->sx, ol_unwrap(w, first)) == OL_K_identifier
-                       ? "its statement is built in a variable, so the keyed filter is not visible at the call"
-                       : (char *)shape_why(method, sv);
+    if (sv.entity.id)
+      s->entity = ol_node_text(w, sv.entity);
+    else if (strcmp(method, "get") == 0 && !ts_node_is_null(first))
+      s->entity = ol_node_text(w, first);
+    s->batch_why =
+        ol_kind_of(w->sx, ol_unwrap(w, first)) == OL_K_identifier
+            ? "its statement is built in a variable, so the keyed filter is not visible at the call"
+            : (char *)shape_why(method, sv);
     if (!s->batch_why && strcmp(method, "scalars") != 0 && strcmp(method, "get") != 0)
       s->batch_why = "it reads a statement's result directly; batch it by hand with an IN filter";
     shape_session(w, s, call, recv, m);
@@ -466,53 +620,66 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
     ol_query_site *s = add_site(w, call, OL_EXEC_DB_HELPER, method, loop);
     s->batch_why = (char *)shape_why(method, v);
     TSNode first = ts_node_named_child(args, 0);
-    if (!ts_node_is_null(first) && is_capword_name(w, first)) s->entity = ol_node_text(w, first);
+    if (!ts_node_is_null(first) && is_capword_name(w, first))
+      s->entity = ol_node_text(w, first);
   }
 }
 
 void ol_exec_check_subscript(ol_walker *w, TSNode sub, int loop) {
   ol_valinfo v = ol_classify(w, ol_child(w->sx, sub, OL_F_value));
-  if (v.kind != OL_VAL_QUERY) return;
+  if (v.kind != OL_VAL_QUERY)
+    return;
   ol_query_site *s = add_site(w, sub, OL_EXEC_SUBSCRIPT, "subscript", loop);
   s->batch_why = (char *)shape_why("subscript", v);
-  if (v.entity.id) s->entity = ol_node_text(w, v.entity);
+  if (v.entity.id)
+    s->entity = ol_node_text(w, v.entity);
 }
 
 void ol_exec_check_iterable(ol_walker *w, TSNode iterable, int loop) {
   ol_valinfo v = ol_classify(w, iterable);
-  if (v.kind != OL_VAL_QUERY) return;
+  if (v.kind != OL_VAL_QUERY)
+    return;
   ol_query_site *s = add_site(w, iterable, OL_EXEC_ITERATE, "iterate", loop);
   s->is_count = v.count;
   site_tmp_last(w)->bare_iter = true;
   s->copy_fn[0] = '\0'; /* iterated in place: nothing mutates it */
-  if (v.entity.id) s->entity = ol_node_text(w, v.entity);
-  if (!v.one_entity || v.count) return;
+  if (v.entity.id)
+    s->entity = ol_node_text(w, v.entity);
+  if (!v.one_entity || v.count)
+    return;
   set_batch_base(w, s, OL_BATCH_ALL, iterable, iterable, v.entity);
   s->batch.append_filter = true;
-  if (!collect_chain(w, iterable, v.entity)) s->batch.mode = OL_BATCH_NONE;
+  if (!collect_chain(w, iterable, v.entity))
+    s->batch.mode = OL_BATCH_NONE;
 }
 
 bool ol_exec_is_session_write(ol_walker *w, TSNode call) {
   TSNode fn = ol_child(w->sx, call, OL_F_function);
-  if (ol_kind_of(w->sx, fn) != OL_K_attribute) return false;
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+    return false;
   TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
   ol_valinfo v = ol_classify(w, recv);
-  if (v.kind == OL_VAL_SESSION && node_in_list(w, m, SESSION_WRITES)) return true;
+  if (v.kind == OL_VAL_SESSION && node_in_list(w, m, SESSION_WRITES))
+    return true;
   if (v.kind == OL_VAL_SESSION && ol_node_text_is(w, m, "execute")) {
     TSNode arg = ol_unwrap(w, ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0));
     if (ol_kind_of(w->sx, arg) == OL_K_call) {
       TSNode f = ol_child(w->sx, arg, OL_F_function);
       static const char *const DML[] = {"insert", "update", "delete", "text", NULL};
-      if (ol_kind_of(w->sx, f) == OL_K_attribute) f = ol_child(w->sx, f, OL_F_attribute);
+      if (ol_kind_of(w->sx, f) == OL_K_attribute)
+        f = ol_child(w->sx, f, OL_F_attribute);
       return node_in_list(w, f, DML);
     }
   }
-  if (v.kind == OL_VAL_QUERY) return ol_node_text_is(w, m, "delete") || ol_node_text_is(w, m, "update");
+  if (v.kind == OL_VAL_QUERY)
+    return ol_node_text_is(w, m, "delete") || ol_node_text_is(w, m, "update");
   /* Active-record helpers (row.save(), row.delete(), Model.create(...)) write
    * through a session we cannot see: treat them as writes. */
   static const char *const ANY_WRITES[] = {"save", "delete", "commit", "flush", NULL};
-  static const char *const MODEL_WRITES[] = {"create", "insert", "update", "delete", "bulk_create", NULL};
-  return node_in_list(w, m, ANY_WRITES) || (is_capword_name(w, recv) && node_in_list(w, m, MODEL_WRITES));
+  static const char *const MODEL_WRITES[] = {"create", "insert",      "update",
+                                             "delete", "bulk_create", NULL};
+  return node_in_list(w, m, ANY_WRITES) ||
+         (is_capword_name(w, recv) && node_in_list(w, m, MODEL_WRITES));
 }
 
 /* ---- commits in loops -------------------------------------------------- */
@@ -524,41 +691,54 @@ bool ol_exec_is_session_write(ol_walker *w, TSNode call) {
 static const char *commit_exemption(ol_walker *w, TSNode stmt, int loop, bool flush) {
   TSNode next = ts_node_next_named_sibling(stmt);
   ol_kind nk = ol_kind_of(w->sx, next);
-  if (nk == OL_K_break_statement || nk == OL_K_return_statement) return "followed by break/return";
+  if (nk == OL_K_break_statement || nk == OL_K_return_statement)
+    return "followed by break/return";
   ol_span l = w->out->loops.items[loop].node;
   for (size_t i = w->path.len; i-- > 0;) {
     TSNode n = w->path.items[i];
-    if (ts_node_start_byte(n) == l.start && ts_node_end_byte(n) == l.end) break;
+    if (ts_node_start_byte(n) == l.start && ts_node_end_byte(n) == l.end)
+      break;
     ol_kind k = ol_kind_of(w->sx, n);
     if (k == OL_K_if_statement || k == OL_K_try_statement || k == OL_K_with_statement)
       w->out->commits.items[w->out->commits.len - 1].guarded = true;
     if (k == OL_K_if_statement) {
       TSNode cond = ol_child(w->sx, n, OL_F_condition);
-      if (memchr(w->src + ts_node_start_byte(cond), '%', ts_node_end_byte(cond) - ts_node_start_byte(cond)))
+      if (memchr(w->src + ts_node_start_byte(cond), '%',
+                 ts_node_end_byte(cond) - ts_node_start_byte(cond)))
         return "batched";
     }
-    if (k == OL_K_try_statement && memmem(w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n), "rollback", 8))
+    if (k == OL_K_try_statement &&
+        memmem(w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n),
+               "rollback", 8))
       return "per-item transaction";
   }
-  if (flush && memmem(w->src + ts_node_end_byte(stmt), l.end > ts_node_end_byte(stmt) ? l.end - ts_node_end_byte(stmt) : 0, ".id", 3))
+  if (flush &&
+      memmem(w->src + ts_node_end_byte(stmt),
+             l.end > ts_node_end_byte(stmt) ? l.end - ts_node_end_byte(stmt) : 0, ".id", 3))
     return "reads generated keys";
   return NULL;
 }
 
 void ol_exec_check_commit(ol_walker *w, TSNode call, int loop) {
   TSNode fn = ol_child(w->sx, call, OL_F_function);
-  if (ol_kind_of(w->sx, fn) != OL_K_attribute) return;
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+    return;
   TSNode m = ol_child(w->sx, fn, OL_F_attribute);
   bool flush = ol_node_text_is(w, m, "flush");
-  if (!flush && !ol_node_text_is(w, m, "commit")) return;
-  if (ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind != OL_VAL_SESSION) return;
-  if (w->out->loops.items[loop].kind != OL_LOOP_FOR && w->out->loops.items[loop].kind != OL_LOOP_WHILE) return;
+  if (!flush && !ol_node_text_is(w, m, "commit"))
+    return;
+  if (ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind != OL_VAL_SESSION)
+    return;
+  if (w->out->loops.items[loop].kind != OL_LOOP_FOR &&
+      w->out->loops.items[loop].kind != OL_LOOP_WHILE)
+    return;
   TSNode site = call, parent = ol_walk_parent(w, call);
-  if (ol_kind_of(w->sx, parent) == OL_K_await) site = parent;
+  if (ol_kind_of(w->sx, parent) == OL_K_await)
+    site = parent;
   TSNode stmt = ol_walk_statement(w, site);
   ol_commit_site c = {.loop = loop, .span = ol_node_span(site), .flush = flush};
-  if (ol_kind_of(w->sx, stmt) == OL_K_expression_statement && ts_node_named_child_count(stmt) == 1 &&
-      ts_node_eq(ts_node_named_child(stmt, 0), site)) {
+  if (ol_kind_of(w->sx, stmt) == OL_K_expression_statement &&
+      ts_node_named_child_count(stmt) == 1 && ts_node_eq(ts_node_named_child(stmt, 0), site)) {
     c.stmt = ol_node_span(stmt);
     TSNode block = ol_walk_parent(w, stmt);
     uint32_t statements = 0;
@@ -576,14 +756,17 @@ void ol_exec_check_commit(ol_walker *w, TSNode call, int loop) {
  * len(.all()): no join (.all() de-duplicates joined entities), no
  * select_from, distinct, union or grouping. */
 static bool chain_is_plain(ol_walker *w, TSNode chain) {
-  static const char *const NOT_PLAIN[] = {"join", "outerjoin", "join_from", "outerjoin_from", "select_from",
-                                          "distinct", "union", "union_all", "intersect", "except_", "from_self",
-                                          "group_by", "having", "with_entities", "add_columns", "add_entity", NULL};
+  static const char *const NOT_PLAIN[] = {
+      "join",   "outerjoin",     "join_from",   "outerjoin_from", "select_from", "distinct",
+      "union",  "union_all",     "intersect",   "except_",        "from_self",   "group_by",
+      "having", "with_entities", "add_columns", "add_entity",     NULL};
   TSNode n = ol_unwrap(w, chain);
   for (int depth = 0; depth < 200 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
     TSNode fn = ol_child(w->sx, n, OL_F_function);
-    if (ol_kind_of(w->sx, fn) != OL_K_attribute) return true;
-    if (node_in_list(w, ol_child(w->sx, fn, OL_F_attribute), NOT_PLAIN)) return false;
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+      return true;
+    if (node_in_list(w, ol_child(w->sx, fn, OL_F_attribute), NOT_PLAIN))
+      return false;
     n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   }
   return true;
@@ -594,8 +777,10 @@ static TSNode sole_argument(ol_walker *w, TSNode args) {
   TSNode found = {0};
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     TSNode a = ts_node_named_child(args, i);
-    if (ol_kind_of(w->sx, a) == OL_K_comment) continue;
-    if (found.id) return (TSNode){0};
+    if (ol_kind_of(w->sx, a) == OL_K_comment)
+      continue;
+    if (found.id)
+      return (TSNode){0};
     found = a;
   }
   return found;
@@ -603,14 +788,22 @@ static TSNode sole_argument(ol_walker *w, TSNode args) {
 
 void ol_exec_check_len(ol_walker *w, TSNode call) {
   TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
-  if (!ol_node_text_is(w, fn, "len")) return;
+  if (!ol_node_text_is(w, fn, "len"))
+    return;
   TSNode arg = ol_unwrap(w, sole_argument(w, args));
-  if (ol_kind_of(w->sx, arg) == OL_K_attribute) { /* len(obj.rel) of a loaded object: the index decides */
+  if (ol_kind_of(w->sx, arg) ==
+      OL_K_attribute) { /* len(obj.rel) of a loaded object: the index decides */
     TSNode obj = ol_child(w->sx, arg, OL_F_object);
-    const ol_binding *b = ol_kind_of(w->sx, obj) == OL_K_identifier ? ol_scope_binding(w, ol_node_hash(w, obj)) : NULL;
-    if (!b || !b->entity1) return;
-    ol_len_site s = {.kind = OL_LEN_RELATION, .span = ol_node_span(call), .entity = b->entity1,
-                     .object = ol_node_span(obj), .rel = ol_node_text(w, ol_child(w->sx, arg, OL_F_attribute))};
+    const ol_binding *b = ol_kind_of(w->sx, obj) == OL_K_identifier
+                              ? ol_scope_binding(w, ol_node_hash(w, obj))
+                              : NULL;
+    if (!b || !b->entity1)
+      return;
+    ol_len_site s = {.kind = OL_LEN_RELATION,
+                     .span = ol_node_span(call),
+                     .entity = b->entity1,
+                     .object = ol_node_span(obj),
+                     .rel = ol_node_text(w, ol_child(w->sx, arg, OL_F_attribute))};
     for (size_t k = w->scopes.len; k-- > 0;)
       if (!w->scopes.items[k].is_lambda) {
         s.scope = w->scopes.items[k].span;
@@ -619,17 +812,20 @@ void ol_exec_check_len(ol_walker *w, TSNode call) {
     ol_vec_push(&w->out->lens, s);
     return;
   }
-  if (ol_kind_of(w->sx, arg) != OL_K_call) return;
+  if (ol_kind_of(w->sx, arg) != OL_K_call)
+    return;
   TSNode afn = ol_child(w->sx, arg, OL_F_function), aargs = ol_child(w->sx, arg, OL_F_arguments);
   ol_len_site s = {.span = ol_node_span(call)};
   if (ol_node_text_is(w, afn, "list") && ts_node_named_child_count(aargs) == 1) {
     TSNode q = ts_node_named_child(aargs, 0);
     ol_valinfo v = ol_classify(w, q);
-    if (v.kind != OL_VAL_QUERY || v.count) return;
+    if (v.kind != OL_VAL_QUERY || v.count)
+      return;
     s.kind = OL_LEN_LIST_QUERY;
     s.query = ol_node_span(q);
     s.plain = chain_is_plain(w, q);
-  } else if (ol_kind_of(w->sx, afn) == OL_K_attribute && ol_node_text_is(w, ol_child(w->sx, afn, OL_F_attribute), "all") &&
+  } else if (ol_kind_of(w->sx, afn) == OL_K_attribute &&
+             ol_node_text_is(w, ol_child(w->sx, afn, OL_F_attribute), "all") &&
              ts_node_named_child_count(aargs) == 0) {
     TSNode recv = ol_unwrap(w, ol_child(w->sx, afn, OL_F_object));
     ol_valinfo v = ol_classify(w, recv);
@@ -638,12 +834,16 @@ void ol_exec_check_len(ol_walker *w, TSNode call) {
       s.query = ol_node_span(recv);
       s.plain = chain_is_plain(w, recv);
     } else if (ol_kind_of(w->sx, recv) == OL_K_call) { /* session.scalars(stmt).all() */
-      TSNode sfn = ol_child(w->sx, recv, OL_F_function), sargs = ol_child(w->sx, recv, OL_F_arguments);
-      if (ol_kind_of(w->sx, sfn) != OL_K_attribute || !ol_node_text_is(w, ol_child(w->sx, sfn, OL_F_attribute), "scalars") ||
-          ts_node_named_child_count(sargs) != 1 || ol_classify(w, ol_child(w->sx, sfn, OL_F_object)).kind != OL_VAL_SESSION)
+      TSNode sfn = ol_child(w->sx, recv, OL_F_function),
+             sargs = ol_child(w->sx, recv, OL_F_arguments);
+      if (ol_kind_of(w->sx, sfn) != OL_K_attribute ||
+          !ol_node_text_is(w, ol_child(w->sx, sfn, OL_F_attribute), "scalars") ||
+          ts_node_named_child_count(sargs) != 1 ||
+          ol_classify(w, ol_child(w->sx, sfn, OL_F_object)).kind != OL_VAL_SESSION)
         return;
       TSNode stmt = ts_node_named_child(sargs, 0);
-      if (ol_classify(w, stmt).kind != OL_VAL_SELECT) return;
+      if (ol_classify(w, stmt).kind != OL_VAL_SELECT)
+        return;
       s.kind = OL_LEN_SCALARS_ALL;
       s.query = ol_node_span(stmt);
       s.session = ol_node_span(ol_child(w->sx, sfn, OL_F_object));
@@ -662,33 +862,39 @@ void ol_exec_check_len(ol_walker *w, TSNode call) {
 /* `<query>.count()` of one model: fills c's call, prefix, chain, entity, session. */
 static bool parse_count_call(ol_walker *w, TSNode call, ol_count_stmt *c) {
   call = ol_unwrap(w, call);
-  if (ol_kind_of(w->sx, call) != OL_K_call) return false;
+  if (ol_kind_of(w->sx, call) != OL_K_call)
+    return false;
   TSNode fn = ol_child(w->sx, call, OL_F_function);
-  if (ol_kind_of(w->sx, fn) != OL_K_attribute || !ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "count") ||
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+      !ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "count") ||
       ts_node_named_child_count(ol_child(w->sx, call, OL_F_arguments)) != 0)
     return false;
   TSNode recv = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   ol_valinfo v = ol_classify(w, recv);
-  if (v.kind != OL_VAL_QUERY || !v.one_entity || v.count) return false;
+  if (v.kind != OL_VAL_QUERY || !v.one_entity || v.count)
+    return false;
   c->call = ol_node_span(call);
   c->chain_end = (ol_span){ts_node_end_byte(recv), ts_node_end_byte(recv)};
   c->entity = ol_node_text(w, v.entity);
   c->convertible = true;
-  static const char *const KEEP[] = {"filter", "filter_by", "where", "join", "outerjoin", "order_by", NULL};
+  static const char *const KEEP[] = {"filter",    "filter_by", "where", "join",
+                                     "outerjoin", "order_by",  NULL};
   TSNode n = recv;
-  for (int depth = 0; depth < 200; depth++) { /* down to Model.query / session.query(Model) */
+  for (int depth = 0; depth < 200; depth++) {     /* down to Model.query / session.query(Model) */
     if (ol_kind_of(w->sx, n) == OL_K_attribute) { /* Model.query */
       c->prefix = ol_node_span(n);
       break;
     }
     TSNode f = ol_child(w->sx, n, OL_F_function);
-    TSNode m = ol_child(w->sx, f, OL_F_attribute), obj = ol_unwrap(w, ol_child(w->sx, f, OL_F_object));
+    TSNode m = ol_child(w->sx, f, OL_F_attribute),
+           obj = ol_unwrap(w, ol_child(w->sx, f, OL_F_object));
     if (ol_node_text_is(w, m, "query") && ol_classify(w, obj).kind == OL_VAL_SESSION) {
       c->prefix = ol_node_span(n);
       c->session = ol_node_span(obj);
       break;
     }
-    if (!node_in_list(w, m, KEEP)) c->convertible = false;
+    if (!node_in_list(w, m, KEEP))
+      c->convertible = false;
     n = obj;
   }
   return !ol_span_empty(c->prefix);
@@ -696,13 +902,17 @@ static bool parse_count_call(ol_walker *w, TSNode call, ol_count_stmt *c) {
 
 void ol_exec_check_count_statement(ol_walker *w, TSNode stmt) {
   TSNode a = ts_node_named_child(stmt, 0);
-  if (ts_node_named_child_count(stmt) != 1 || ol_kind_of(w->sx, a) != OL_K_assignment) return;
+  if (ts_node_named_child_count(stmt) != 1 || ol_kind_of(w->sx, a) != OL_K_assignment)
+    return;
   TSNode left = ol_child(w->sx, a, OL_F_left);
   ol_count_stmt c = {.stmt = ol_node_span(stmt), .group = -1};
-  if (ol_kind_of(w->sx, left) != OL_K_identifier || !parse_count_call(w, ol_child(w->sx, a, OL_F_right), &c)) return;
+  if (ol_kind_of(w->sx, left) != OL_K_identifier ||
+      !parse_count_call(w, ol_child(w->sx, a, OL_F_right), &c))
+    return;
   c.name = ol_node_text(w, left);
   TSNode next = ts_node_next_named_sibling(stmt);
-  while (!ts_node_is_null(next) && ol_kind_of(w->sx, next) == OL_K_comment) next = ts_node_next_named_sibling(next);
+  while (!ts_node_is_null(next) && ol_kind_of(w->sx, next) == OL_K_comment)
+    next = ts_node_next_named_sibling(next);
   c.next_start = ts_node_is_null(next) ? 0 : ts_node_start_byte(next);
   ol_vec_push(&w->out->count_stmts, c);
 }
@@ -714,13 +924,17 @@ void ol_exec_check_count_literal(ol_walker *w, TSNode lit) {
     TSNode el = ts_node_named_child(lit, i);
     ol_count_stmt c = {0};
     char *name = NULL;
-    if (ol_kind_of(w->sx, el) == OL_K_pair) { /* {"total_users": User.query.count()}: the key names it */
+    if (ol_kind_of(w->sx, el) ==
+        OL_K_pair) { /* {"total_users": User.query.count()}: the key names it */
       TSNode key = ol_child(w->sx, el, OL_F_key);
-      if (ol_kind_of(w->sx, key) == OL_K_string && ts_node_end_byte(key) - ts_node_start_byte(key) > 2)
-        name = ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(key) + 1, ts_node_end_byte(key) - ts_node_start_byte(key) - 2);
+      if (ol_kind_of(w->sx, key) == OL_K_string &&
+          ts_node_end_byte(key) - ts_node_start_byte(key) > 2)
+        name = ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(key) + 1,
+                                ts_node_end_byte(key) - ts_node_start_byte(key) - 2);
       el = ol_child(w->sx, el, OL_F_value);
     }
-    if (!parse_count_call(w, el, &c)) continue;
+    if (!parse_count_call(w, el, &c))
+      continue;
     c.name = name;
     ol_vec_push(&found, c);
   }

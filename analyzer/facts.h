@@ -25,42 +25,45 @@ typedef enum {
 
 /* Where the rows a loop variable holds come from (DESIGN.md "Rows of a model"). */
 typedef struct {
-  char *entity;        /* the model as the query names it ("Booking"), NULL when unknown */
-  ol_span query;       /* the producing query or select() chain, where .options() goes; empty when none in reach */
-  ol_span stmt;        /* the statement holding it */
+  char *entity;  /* the model as the query names it ("Booking"), NULL when unknown */
+  ol_span query; /* the producing query or select() chain, where .options() goes; empty when none in
+                    reach */
+  ol_span stmt;  /* the statement holding it */
   ol_span options_args; /* the argument list of its last .options(...), empty when none */
-  ol_span last;        /* the chain of the expression that finally produced the rows (before .all()) */
-  ol_span assign;      /* `name = <query>.all()` that bound the rows to a name, empty otherwise */
-  char *eager;         /* loader paths on it, space-separated, each "J:chef/S:items" (J joined, S selectin,
-                          Q subquery, I immediate, C contains_eager, D defaultload, L lazyload, R raise/noload) */
-  char *origin;        /* where the rows come from when no query is in reach */
+  ol_span last;   /* the chain of the expression that finally produced the rows (before .all()) */
+  ol_span assign; /* `name = <query>.all()` that bound the rows to a name, empty otherwise */
+  char *eager;  /* loader paths on it, space-separated, each "J:chef/S:items" (J joined, S selectin,
+                   Q subquery, I immediate, C contains_eager, D defaultload, L lazyload, R
+                   raise/noload) */
+  char *origin; /* where the rows come from when no query is in reach */
 } ol_rows;
 
 typedef struct {
   ol_loop_kind kind;
   bool is_async;
-  bool has_rows;     /* the loop variable rows_var holds rows of rows.entity */
+  bool has_rows; /* the loop variable rows_var holds rows of rows.entity */
   uint64_t rows_var;
   ol_rows rows;
-  int rows_parent;   /* or: rows of relationship rows_via of the rows of this enclosing loop, -1 */
-  char *rows_via;   /* async for: its iterable cannot be read twice with list() */
+  int rows_parent; /* or: rows of relationship rows_via of the rows of this enclosing loop, -1 */
+  char *rows_via;  /* async for: its iterable cannot be read twice with list() */
   int parent;      /* index of the enclosing loop in the same function, or -1 */
   ol_span header;  /* `for x in y` / `while c` / the comprehension's first clause / the call */
   ol_span node;    /* the whole loop statement, comprehension or call */
   ol_span stmt;    /* the statement holding the loop: code a fix adds goes before it */
-  bool stmt_starts_line;  /* only indentation precedes stmt on its line */
-  ol_span target;  /* loop variable(s); empty for while and callbacks */
-  ol_span iterable; /* the first clause's iterable; empty for while */
+  bool stmt_starts_line; /* only indentation precedes stmt on its line */
+  ol_span target;        /* loop variable(s); empty for while and callbacks */
+  ol_span iterable;      /* the first clause's iterable; empty for while */
   bool iterable_is_list; /* a name bound to a list in this scope: safe to iterate twice */
   bool iterable_finite;  /* a list, a query, a range...: reading it up front ends */
   bool lazy_generator;   /* a generator expression not consumed on the spot */
   bool target_rebound;   /* the loop variable is assigned again in the body */
   bool writes_session;   /* the loop adds, deletes, commits, flushes or bulk-writes */
-  bool has_jump;         /* break, continue, return, raise or yield in its body: it may stop early or skip rows */
-  bool polls;            /* it sleeps: it re-reads on purpose */
-  bool iterable_changes; /* the loop changes what it iterates over (queue.append(...)) */
+  bool has_jump; /* break, continue, return, raise or yield in its body: it may stop early or skip
+                    rows */
+  bool polls;    /* it sleeps: it re-reads on purpose */
+  bool iterable_changes;  /* the loop changes what it iterates over (queue.append(...)) */
   const char *insert_why; /* why no statement can go before stmt, NULL when one can */
-  ol_span scope;   /* the enclosing function (or module): where new names must be free */
+  ol_span scope;          /* the enclosing function (or module): where new names must be free */
 } ol_loop;
 
 typedef enum {
@@ -82,13 +85,13 @@ typedef enum {
 
 typedef struct {
   ol_batch_mode mode;
-  ol_span rows;     /* the expression that yields the rows when iterated, keyed filter removed */
-  ol_span cut;      /* inside rows: text to remove (the key kwarg, `.filter_by(..)` or `.get(..)`) */
-  ol_span swap;     /* inside rows: the comparison to replace with `<col>.in_(keys)` */
-  ol_span key;      /* the key expression, e.g. `b.chef_id` */
-  ol_span use;      /* the whole expression the loop reads (replaced by the dict lookup) */
-  char *entity;     /* "Chef" */
-  char *column;     /* "chef_id"; NULL for GET until the index gives the primary key */
+  ol_span rows; /* the expression that yields the rows when iterated, keyed filter removed */
+  ol_span cut;  /* inside rows: text to remove (the key kwarg, `.filter_by(..)` or `.get(..)`) */
+  ol_span swap; /* inside rows: the comparison to replace with `<col>.in_(keys)` */
+  ol_span key;  /* the key expression, e.g. `b.chef_id` */
+  ol_span use;  /* the whole expression the loop reads (replaced by the dict lookup) */
+  char *entity; /* "Chef" */
+  char *column; /* "chef_id"; NULL for GET until the index gives the primary key */
   bool append_filter; /* add `.filter(Entity.column.in_(keys))` after rows (1.x chains) */
   bool session_get;   /* `session.get(M, key)`: rows is built from the session */
   ol_span session;    /* the session expression, for session_get */
@@ -97,32 +100,33 @@ typedef struct {
 } ol_batch;
 
 typedef struct {
-  ol_span span;      /* the executing expression */
-  ol_span hoist;     /* what a hoist moves: span, or span with the reads of its Result (`.first()`) */
-  bool hoist_copy;   /* the hoisted value is a list or an iterator: each iteration reads list(value) */
-  bool guarded;      /* under an if/try/conditional inside its loop: runs only for some rows */
-  bool in_try;       /* in a try body inside its loop */
-  bool raises;       /* .one() / *_or_404: raises or aborts where it runs */
-  char copy_fn[8];   /* "list"/"set"/"dict": each iteration reads a fresh copy of the hoisted value */
+  ol_span span;  /* the executing expression */
+  ol_span hoist; /* what a hoist moves: span, or span with the reads of its Result (`.first()`) */
+  bool
+      hoist_copy; /* the hoisted value is a list or an iterator: each iteration reads list(value) */
+  bool guarded;   /* under an if/try/conditional inside its loop: runs only for some rows */
+  bool in_try;    /* in a try body inside its loop */
+  bool raises;    /* .one() / *_or_404: raises or aborts where it runs */
+  char copy_fn[8]; /* "list"/"set"/"dict": each iteration reads a fresh copy of the hoisted value */
   bool hoist_listify; /* hoist list(...) of it: it is a one-shot iterator (enumerate, map, ...) */
   ol_exec_how how;
-  char method[24];   /* "first", "scalars", "iterate", "subscript" ... */
-  bool is_count;     /* a count query: ORM003's, not ORM001's */
+  char method[24]; /* "first", "scalars", "iterate", "subscript" ... */
+  bool is_count;   /* a count query: ORM003's, not ORM001's */
   bool awaited;
-  int loop;          /* innermost loop it runs in on every iteration, or -1 */
-  int dep_loop;      /* innermost enclosing loop it depends on, or -1 */
-  char *dep_name;    /* the name that makes it depend on dep_loop */
-  int hoist_loop;    /* outermost loop it can be hoisted out of, or -1 */
+  int loop;           /* innermost loop it runs in on every iteration, or -1 */
+  int dep_loop;       /* innermost enclosing loop it depends on, or -1 */
+  char *dep_name;     /* the name that makes it depend on dep_loop */
+  int hoist_loop;     /* outermost loop it can be hoisted out of, or -1 */
   char *no_hoist_why; /* why it stays in a loop it does not depend on */
-  ol_batch batch;    /* how it batches over loop `loop` (mode NONE: see batch_why) */
+  ol_batch batch;     /* how it batches over loop `loop` (mode NONE: see batch_why) */
   char *batch_why;
-  char *entity;      /* model name when known ("Chef"), else NULL */
+  char *entity; /* model name when known ("Chef"), else NULL */
 } ol_query_site;
 
 /* How a relationship loads (DESIGN.md "Models"). */
 typedef enum {
-  OL_LAZY_SELECT,    /* the default, also True: one SELECT on first access */
-  OL_LAZY_JOINED,    /* also False */
+  OL_LAZY_SELECT, /* the default, also True: one SELECT on first access */
+  OL_LAZY_JOINED, /* also False */
   OL_LAZY_SELECTIN,
   OL_LAZY_SUBQUERY,
   OL_LAZY_IMMEDIATE, /* one SELECT per parent at load time */
@@ -132,8 +136,8 @@ typedef enum {
 } ol_lazy;
 
 typedef struct {
-  char *name;     /* the attribute */
-  char *target;   /* the target class's name, quotes and module path stripped */
+  char *name;   /* the attribute */
+  char *target; /* the target class's name, quotes and module path stripped */
   ol_lazy lazy;
   int uselist;    /* 1 collection, 0 scalar, -1 not said (decided from foreign keys) */
   bool secondary; /* many-to-many */
@@ -141,9 +145,9 @@ typedef struct {
   ol_lazy backref_lazy;
   int backref_uselist;
   char *back_populates;
-  ol_span span;         /* the declaration statement */
-  uint32_t line, col;   /* of span.start, col in UTF-16 units */
-  ol_span lazy_value;   /* the lazy= value, to rewrite `immediate` */
+  ol_span span;       /* the declaration statement */
+  uint32_t line, col; /* of span.start, col in UTF-16 units */
+  ol_span lazy_value; /* the lazy= value, to rewrite `immediate` */
 } ol_rel_fact;
 
 typedef struct {
@@ -165,17 +169,18 @@ typedef struct {
   size_t n_members;
   char **bases; /* dotted base expressions as written */
   size_t n_bases;
-  char **pk;    /* primary-key column attribute names, in order */
+  char **pk; /* primary-key column attribute names, in order */
   size_t n_pk;
   bool abstract;
-  bool declares_declarative_base; /* `X = declarative_base()` assigns, recorded as a class-like fact */
+  bool declares_declarative_base; /* `X = declarative_base()` assigns, recorded as a class-like fact
+                                   */
   uint32_t line;
 } ol_class_fact;
 
 /* `row.rel` (and `row.rel.sub`) read on every iteration of a loop over rows. */
 typedef struct {
   int loop;
-  ol_span span;  /* `row.rel` */
+  ol_span span; /* `row.rel` */
   char *attr;
   char *attr2;   /* `sub` of row.rel.sub, NULL when none */
   ol_span span2; /* `row.rel.sub` */
@@ -189,38 +194,46 @@ typedef struct {
   ol_span stmt;        /* the statement that is only this call, empty when it is part of more */
   bool alone_in_block; /* the block holds nothing else: removing it needs `pass` */
   bool flush;
-  bool guarded;        /* under an if/try inside the loop: runs for some rows only */
-  const char *exempt;  /* why this commit is meant to run per iteration, NULL when it is not */
+  bool guarded;       /* under an if/try inside the loop: runs for some rows only */
+  const char *exempt; /* why this commit is meant to run per iteration, NULL when it is not */
 } ol_commit_site;
 
 /* `len(...)` of rows loaded only to be counted, outside loops (ORM005). */
-typedef enum { OL_LEN_QUERY_ALL, OL_LEN_LIST_QUERY, OL_LEN_SCALARS_ALL, OL_LEN_RELATION } ol_len_kind;
+typedef enum {
+  OL_LEN_QUERY_ALL,
+  OL_LEN_LIST_QUERY,
+  OL_LEN_SCALARS_ALL,
+  OL_LEN_RELATION
+} ol_len_kind;
 
 typedef struct {
   ol_len_kind kind;
   ol_span span;    /* the len(...) call */
   ol_span query;   /* the query chain, or the select() statement for SCALARS_ALL */
   ol_span session; /* SCALARS_ALL: the session */
-  bool plain;      /* no join, outerjoin, select_from, distinct, union, grouping: count() counts the same rows */
-  char *entity;    /* RELATION: the model of the object, from where it was loaded */
-  ol_span object;  /* RELATION: `obj` of len(obj.rel) */
-  char *rel;       /* RELATION: `rel` */
-  ol_span scope;   /* RELATION: the function, where other uses of obj.rel would make the load free */
+  bool plain; /* no join, outerjoin, select_from, distinct, union, grouping: count() counts the same
+                 rows */
+  char *entity;   /* RELATION: the model of the object, from where it was loaded */
+  ol_span object; /* RELATION: `obj` of len(obj.rel) */
+  char *rel;      /* RELATION: `rel` */
+  ol_span scope;  /* RELATION: the function, where other uses of obj.rel would make the load free */
 } ol_len_site;
 
 /* `name = <query>.count()` as a statement of its own, outside loops (ORM004). */
 typedef struct {
-  ol_span stmt;        /* the statement (for a literal group: the statement holding the literal) */
-  int group;           /* -1: a statement of its own; else counts side by side in one literal share it */
+  ol_span stmt; /* the statement (for a literal group: the statement holding the literal) */
+  int group;    /* -1: a statement of its own; else counts side by side in one literal share it */
   uint32_t next_start; /* where the next statement of its block starts, 0 when none */
   char *name;          /* the variable assigned (a literal's dict key, or NULL) */
   ol_span call;        /* the count call */
-  ol_span prefix;      /* `Model.query` or `session.query(Model)`: replaced by select(func.count()).select_from(Model) */
+  ol_span prefix;      /* `Model.query` or `session.query(Model)`: replaced by
+                          select(func.count()).select_from(Model) */
   ol_span chain_end;   /* end of the builders (before `.count()`) */
   char *entity;
-  ol_span session;     /* the session of session.query(...), empty for Model.query */
-  bool convertible;    /* only builders a count select keeps (filter, filter_by, where, join, outerjoin) */
-  ol_span scope;       /* the function it is in: where new names must be free */
+  ol_span session;  /* the session of session.query(...), empty for Model.query */
+  bool convertible; /* only builders a count select keeps (filter, filter_by, where, join,
+                       outerjoin) */
+  ol_span scope;    /* the function it is in: where new names must be free */
 } ol_count_stmt;
 
 typedef struct {
@@ -234,7 +247,8 @@ typedef struct {
   OL_VEC(ol_loop) loops;
   OL_VEC(ol_query_site) queries;
   OL_VEC(ol_class_fact) classes;
-  OL_VEC(char *) declarative_bases; /* names bound to declarative_base()/registry().generate_base() */
+  OL_VEC(char *)
+  declarative_bases; /* names bound to declarative_base()/registry().generate_base() */
   uint32_t parse_errors;
   uint32_t first_error_byte;
 } ol_file_facts;

@@ -8,7 +8,8 @@
 #include "status.h"
 
 void ol_error_set(ol_error *e, const char *path, uint32_t line, const char *fmt, ...) {
-  if (!e) return;
+  if (!e)
+    return;
   snprintf(e->path, sizeof e->path, "%s", path ? path : "");
   e->line = line;
   va_list ap;
@@ -18,11 +19,13 @@ void ol_error_set(ol_error *e, const char *path, uint32_t line, const char *fmt,
 }
 
 void ol_fix_free(ol_fix *fix) {
-  if (!fix) return;
+  if (!fix)
+    return;
   ol_free(fix->description);
   ol_free(fix->before);
   ol_free(fix->after);
-  for (size_t i = 0; i < fix->n_edits; i++) ol_free(fix->edits[i].inserted);
+  for (size_t i = 0; i < fix->n_edits; i++)
+    ol_free(fix->edits[i].inserted);
   ol_free(fix->edits);
   ol_free(fix);
 }
@@ -46,7 +49,8 @@ void ol_finding_free(ol_finding *f) {
 }
 
 void ol_report_free(ol_report *r) {
-  for (size_t i = 0; i < r->n_findings; i++) ol_finding_free(&r->findings[i]);
+  for (size_t i = 0; i < r->n_findings; i++)
+    ol_finding_free(&r->findings[i]);
   ol_free(r->findings);
   for (size_t i = 0; i < r->n_notes; i++) {
     ol_free(r->notes[i].path);

@@ -13,14 +13,14 @@ typedef enum { OL_LEVEL_NOTE, OL_LEVEL_WARNING, OL_LEVEL_ERROR } ol_level;
 
 /* Metadata of one rule, as SARIF's reportingDescriptor needs it. */
 typedef struct {
-  const char *code;        /* "ORM001" */
-  const char *name;        /* "query-in-loop" */
-  const char *short_desc;  /* one line */
-  const char *full_desc;   /* a paragraph */
-  const char *doc_md;      /* the rule's doc.md, embedded at build time */
-  ol_level level;          /* defaultConfiguration.level */
-  const char *precision;   /* "high", "very-high", "medium" */
-  const char *tags;        /* comma-separated, e.g. "performance,sqlalchemy" */
+  const char *code;       /* "ORM001" */
+  const char *name;       /* "query-in-loop" */
+  const char *short_desc; /* one line */
+  const char *full_desc;  /* a paragraph */
+  const char *doc_md;     /* the rule's doc.md, embedded at build time */
+  ol_level level;         /* defaultConfiguration.level */
+  const char *precision;  /* "high", "very-high", "medium" */
+  const char *tags;       /* comma-separated, e.g. "performance,sqlalchemy" */
 } ol_rule_meta;
 
 /* A region of a file. line/col are 1-based; columns count UTF-16 code units
@@ -44,12 +44,13 @@ typedef struct {
 typedef enum { OL_FIX_SAFE, OL_FIX_UNSAFE } ol_applicability;
 
 typedef struct {
-  char *description;          /* one sentence */
+  char *description; /* one sentence */
   ol_applicability applicability;
-  char *before, *after;       /* the whole rewritten block, dedented; the after parses */
-  ol_replacement *edits;      /* in the finding's file, sorted by offset, disjoint */
+  char *before, *after;  /* the whole rewritten block, dedented; the after parses */
+  ol_replacement *edits; /* in the finding's file, sorted by offset, disjoint */
   size_t n_edits;
-  uint32_t block_offset, block_length; /* bytes of the rewritten block: fixes whose blocks overlap wait for the next round */
+  uint32_t block_offset, block_length; /* bytes of the rewritten block: fixes whose blocks overlap
+                                          wait for the next round */
 } ol_fix;
 
 typedef struct {
@@ -57,13 +58,13 @@ typedef struct {
   char *path; /* relative to the project root */
   ol_region region;
   char *message;
-  char *line_text;   /* the source line of region.line, without its newline */
-  char *fingerprint; /* partialFingerprints.primaryLocationLineHash */
+  char *line_text;      /* the source line of region.line, without its newline */
+  char *fingerprint;    /* partialFingerprints.primaryLocationLineHash */
   ol_location *related; /* loop header, producing query, ... */
   size_t n_related;
-  ol_location *flow;    /* call path to the real query (codeFlows), may be empty */
+  ol_location *flow; /* call path to the real query (codeFlows), may be empty */
   size_t n_flow;
-  ol_fix *fix;          /* NULL when no correct rewrite exists */
+  ol_fix *fix; /* NULL when no correct rewrite exists */
 } ol_finding;
 
 typedef enum { OL_NOTE_ERROR, OL_NOTE_WARNING, OL_NOTE_INFO } ol_note_level;
@@ -71,7 +72,7 @@ typedef enum { OL_NOTE_ERROR, OL_NOTE_WARNING, OL_NOTE_INFO } ol_note_level;
 /* A toolExecutionNotification: a file that could not be read or parsed whole. */
 typedef struct {
   ol_note_level level;
-  char *path;   /* as given or relative to the root; may be NULL */
+  char *path;    /* as given or relative to the root; may be NULL */
   uint32_t line; /* 0 when not about a line */
   char *message;
 } ol_notification;
@@ -83,7 +84,7 @@ typedef struct {
   ol_notification *notes;
   size_t n_notes;
   size_t files_analyzed;
-  size_t findings_dropped; /* over the per-run result limit */
+  size_t findings_dropped;   /* over the per-run result limit */
   bool execution_successful; /* false when a path was missing or unreadable */
   char *root;                /* absolute project root, file:// base for %SRCROOT% */
 } ol_report;

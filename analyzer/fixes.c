@@ -12,7 +12,8 @@ static int by_start(const void *a, const void *b) {
   return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
 }
 
-char *ol_fixes_apply_edits(const char *src, uint32_t len, const ol_replacement *edits, size_t n, uint32_t *out_len) {
+char *ol_fixes_apply_edits(const char *src, uint32_t len, const ol_replacement *edits, size_t n,
+                           uint32_t *out_len) {
   ol_buf b = {0};
   uint32_t at = 0;
   for (size_t i = 0; i < n; i++) {
@@ -21,13 +22,15 @@ char *ol_fixes_apply_edits(const char *src, uint32_t len, const ol_replacement *
     at = edits[i].deleted.byte_offset + edits[i].deleted.byte_length;
   }
   ol_buf_add(&b, src + at, len - at);
-  if (out_len) *out_len = (uint32_t)b.len;
+  if (out_len)
+    *out_len = (uint32_t)b.len;
   return ol_buf_take(&b);
 }
 
 static uint32_t line_end_of(const ol_source *src, uint32_t off) {
   uint32_t line = ol_source_line(src, off > 0 && off == src->len ? off - 1 : off);
-  if (off > 0 && (src->bytes[off - 1] == '\n' || src->bytes[off - 1] == '\r') && off == src->line_starts[line - 1])
+  if (off > 0 && (src->bytes[off - 1] == '\n' || src->bytes[off - 1] == '\r') &&
+      off == src->line_starts[line - 1])
     return off; /* already at a line start: the block ended with its newline */
   return line < src->n_lines ? src->line_starts[line] : src->len;
 }
@@ -38,16 +41,19 @@ static char *dedent(const char *text) {
   for (const char *line = text; *line;) {
     size_t ind = strspn(line, " \t");
     size_t len = strcspn(line, "\n");
-    if (ind < len && ind < common) common = ind;
+    if (ind < len && ind < common)
+      common = ind;
     line += len + (line[len] == '\n');
   }
-  if (common == (size_t)-1) common = 0;
+  if (common == (size_t)-1)
+    common = 0;
   ol_buf b = {0};
   for (const char *line = text; *line;) {
     size_t len = strcspn(line, "\n");
     size_t cut = len < common ? len : common;
     ol_buf_add(&b, line + cut, len - cut);
-    if (line[len] == '\n') ol_buf_putc(&b, '\n');
+    if (line[len] == '\n')
+      ol_buf_putc(&b, '\n');
     line += len + (line[len] == '\n');
   }
   return ol_buf_take(&b);
@@ -70,7 +76,8 @@ static void render(const ol_source *src, const ol_fix *fix, range r, bool applie
   uint32_t at = r.start;
   for (size_t i = 0; applied && i < fix->n_edits; i++) {
     uint32_t s = fix->edits[i].deleted.byte_offset, e = s + fix->edits[i].deleted.byte_length;
-    if (s < r.start || e > r.end || (r.start == r.end && s != r.start)) continue;
+    if (s < r.start || e > r.end || (r.start == r.end && s != r.start))
+      continue;
     ol_buf_add(&raw, src->bytes + at, s - at);
     ol_buf_puts(&raw, fix->edits[i].inserted);
     at = e;
@@ -81,9 +88,11 @@ static void render(const ol_source *src, const ol_fix *fix, range r, bool applie
     return;
   }
   char *text = ol_buf_take(&raw), *d = dedent(text);
-  if (out->len) ol_buf_puts(out, "...\n"); /* an Ellipsis statement: the snippet still parses */
+  if (out->len)
+    ol_buf_puts(out, "...\n"); /* an Ellipsis statement: the snippet still parses */
   ol_buf_puts(out, d);
-  if (out->len && out->s[out->len - 1] != '\n') ol_buf_putc(out, '\n');
+  if (out->len && out->s[out->len - 1] != '\n')
+    ol_buf_putc(out, '\n');
   ol_free(text);
   ol_free(d);
 }
@@ -96,7 +105,8 @@ static void snippets(const ol_source *src, ol_fix *fix, uint32_t bstart, uint32_
   rs[n++] = (range){bstart, bend};
   for (size_t i = 0; i < fix->n_edits && n < 16; i++) {
     uint32_t s = fix->edits[i].deleted.byte_offset, e = s + fix->edits[i].deleted.byte_length;
-    if (s >= bstart && e <= bend) continue;
+    if (s >= bstart && e <= bend)
+      continue;
     const char *text = fix->edits[i].inserted;
     size_t tl = strlen(text);
     if (s == e && s == ol_source_line_start(src, s) && tl && text[tl - 1] == '\n') {
@@ -115,8 +125,10 @@ static void snippets(const ol_source *src, ol_fix *fix, uint32_t bstart, uint32_
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
     if (m && rs[i].start <= rs[m - 1].end) {
-      if (rs[i].end > rs[m - 1].end) rs[m - 1].end = rs[i].end;
-    } else rs[m++] = rs[i];
+      if (rs[i].end > rs[m - 1].end)
+        rs[m - 1].end = rs[i].end;
+    } else
+      rs[m++] = rs[i];
   }
   ol_buf before = {0}, after = {0};
   for (size_t i = 0; i < m; i++) {
@@ -130,28 +142,36 @@ static void snippets(const ol_source *src, ol_fix *fix, uint32_t bstart, uint32_
 /* The file's line ending, from its first line: "\r\n", "\r" or "\n". */
 static const char *newline_of(const ol_source *src) {
   for (uint32_t i = 0; i < src->len; i++) {
-    if (src->bytes[i] == '\n') return "\n";
-    if (src->bytes[i] == '\r') return i + 1 < src->len && src->bytes[i + 1] == '\n' ? "\r\n" : "\r";
+    if (src->bytes[i] == '\n')
+      return "\n";
+    if (src->bytes[i] == '\r')
+      return i + 1 < src->len && src->bytes[i + 1] == '\n' ? "\r\n" : "\r";
   }
   return "\n";
 }
 
 /* Rules write "\n"; the file keeps its own line endings. */
 static char *with_newlines(const char *text, const char *nl) {
-  if (!strcmp(nl, "\n")) return ol_strdup(text);
+  if (!strcmp(nl, "\n"))
+    return ol_strdup(text);
   ol_buf b = {0};
   for (const char *c = text; *c; c++) {
-    if (*c == '\n' && (c == text || c[-1] != '\r')) ol_buf_puts(&b, nl);
-    else ol_buf_putc(&b, *c);
+    if (*c == '\n' && (c == text || c[-1] != '\r'))
+      ol_buf_puts(&b, nl);
+    else
+      ol_buf_putc(&b, *c);
   }
   return ol_buf_take(&b);
 }
 
 /* Builds the fix: sorted replacements, snippets; NULL when it does not parse. */
-static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_errors, ol_fix_draft *d) {
-  if (d->edits.len > 1) qsort(d->edits.items, d->edits.len, sizeof(ol_edit), by_start);
+static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_errors,
+                         ol_fix_draft *d) {
+  if (d->edits.len > 1)
+    qsort(d->edits.items, d->edits.len, sizeof(ol_edit), by_start);
   for (size_t i = 1; i < d->edits.len; i++)
-    if (d->edits.items[i].start < d->edits.items[i - 1].end) return NULL; /* overlapping: a rule bug */
+    if (d->edits.items[i].start < d->edits.items[i - 1].end)
+      return NULL; /* overlapping: a rule bug */
   ol_fix *fix = ol_calloc(1, sizeof *fix);
   fix->description = ol_strdup(d->description);
   fix->applicability = d->applicability;
@@ -166,11 +186,13 @@ static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_error
   bool ok = parses_cleanly(p, whole, new_len, parse_errors);
   ol_free(whole);
   /* The block as whole lines, before and after. */
-  uint32_t bstart = ol_source_line_start(src, d->block.start), bend = line_end_of(src, d->block.end);
+  uint32_t bstart = ol_source_line_start(src, d->block.start),
+           bend = line_end_of(src, d->block.end);
   fix->block_offset = bstart;
   fix->block_length = bend - bstart;
   snippets(src, fix, bstart, bend);
-  if (ok) ok = parses_cleanly(p, fix->after, (uint32_t)strlen(fix->after), 0);
+  if (ok)
+    ok = parses_cleanly(p, fix->after, (uint32_t)strlen(fix->after), 0);
   if (!ok) {
     ol_fix_free(fix);
     return NULL;
@@ -179,7 +201,9 @@ static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_error
 }
 
 static ol_location location(const ol_source *src, const char *rel, ol_span span, char *message) {
-  ol_location l = {.path = ol_strdup(rel), .region = ol_source_region(src, span.start, span.end), .message = message};
+  ol_location l = {.path = ol_strdup(rel),
+                   .region = ol_source_region(src, span.start, span.end),
+                   .message = message};
   return l;
 }
 
@@ -192,7 +216,8 @@ void ol_fixes_from_drafts(TSParser *p, const ol_source *src, const char *rel, ui
     f.message = d->message;
     d->message = NULL;
     f.line_text = ol_source_line_text(src, f.region.line);
-    if (d->n_related) f.related = ol_calloc(d->n_related, sizeof(ol_location));
+    if (d->n_related)
+      f.related = ol_calloc(d->n_related, sizeof(ol_location));
     for (size_t j = 0; j < d->n_related; j++) {
       f.related[f.n_related++] = location(src, rel, d->related[j].span, d->related[j].message);
       d->related[j].message = NULL;
@@ -201,9 +226,10 @@ void ol_fixes_from_drafts(TSParser *p, const ol_source *src, const char *rel, ui
       f.fix = build_fix(p, src, parse_errors, d->fix);
       if (!f.fix)
         ol_notes_add(notes, OL_NOTE_WARNING, rel, f.region.line,
-                     ol_format("%s fix on line %u was withheld: the rewritten code did not parse%s", d->rule->code,
-                               f.region.line,
-                               parse_errors ? " (the file has syntax errors)" : " (please report this as an ormlint bug)"));
+                     ol_format("%s fix on line %u was withheld: the rewritten code did not parse%s",
+                               d->rule->code, f.region.line,
+                               parse_errors ? " (the file has syntax errors)"
+                                            : " (please report this as an ormlint bug)"));
     }
     ol_vec_push(out, f);
   }
@@ -214,22 +240,28 @@ void ol_fixes_from_drafts(TSParser *p, const ol_source *src, const char *rel, ui
 static int cmp_finding(const void *a, const void *b) {
   const ol_finding *x = a, *y = b;
   int c = strcmp(x->path, y->path);
-  if (c) return c;
-  if (x->region.line != y->region.line) return x->region.line < y->region.line ? -1 : 1;
-  if (x->region.col != y->region.col) return x->region.col < y->region.col ? -1 : 1;
+  if (c)
+    return c;
+  if (x->region.line != y->region.line)
+    return x->region.line < y->region.line ? -1 : 1;
+  if (x->region.col != y->region.col)
+    return x->region.col < y->region.col ? -1 : 1;
   return strcmp(x->rule->code, y->rule->code);
 }
 
 static int cmp_note(const void *a, const void *b) {
   const ol_notification *x = a, *y = b;
   int c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
-  if (c) return c;
-  if (x->line != y->line) return x->line < y->line ? -1 : 1;
+  if (c)
+    return c;
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
   return strcmp(x->message, y->message);
 }
 
 static uint64_t fnv(uint64_t h, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
   return h;
 }
 
@@ -240,11 +272,13 @@ static void fingerprint(ol_report *r) {
     ol_finding *f = &r->findings[i];
     uint64_t h = fnv(1469598103934665603ull, f->rule->code, strlen(f->rule->code));
     for (const char *c = f->line_text; *c; c++)
-      if (*c != ' ' && *c != '\t' && *c != '\r') h = fnv(h, c, 1);
+      if (*c != ' ' && *c != '\t' && *c != '\r')
+        h = fnv(h, c, 1);
     int occurrence = 1;
     for (size_t j = i; j-- > 0 && !strcmp(r->findings[j].path, f->path);) {
       unsigned long long other;
-      if (r->findings[j].rule == f->rule && sscanf(r->findings[j].fingerprint, "%16llx", &other) == 1 && other == h)
+      if (r->findings[j].rule == f->rule &&
+          sscanf(r->findings[j].fingerprint, "%16llx", &other) == 1 && other == h)
         occurrence++;
     }
     f->fingerprint = ol_format("%016llx:%d", (unsigned long long)h, occurrence);
@@ -252,15 +286,18 @@ static void fingerprint(ol_report *r) {
 }
 
 void ol_report_sort(ol_report *r) {
-  if (r->n_findings > 1) qsort(r->findings, r->n_findings, sizeof(ol_finding), cmp_finding);
-  if (r->n_notes > 1) qsort(r->notes, r->n_notes, sizeof(ol_notification), cmp_note);
+  if (r->n_findings > 1)
+    qsort(r->findings, r->n_findings, sizeof(ol_finding), cmp_finding);
+  if (r->n_notes > 1)
+    qsort(r->notes, r->n_notes, sizeof(ol_notification), cmp_note);
   for (size_t i = 0; i < r->n_findings; i++) {
     ol_free(r->findings[i].fingerprint);
     r->findings[i].fingerprint = NULL;
   }
   fingerprint(r);
   if (r->n_findings > OL_MAX_RESULTS) {
-    for (size_t i = OL_MAX_RESULTS; i < r->n_findings; i++) ol_finding_free(&r->findings[i]);
+    for (size_t i = OL_MAX_RESULTS; i < r->n_findings; i++)
+      ol_finding_free(&r->findings[i]);
     r->findings_dropped += r->n_findings - OL_MAX_RESULTS;
     r->n_findings = OL_MAX_RESULTS;
   }

@@ -40,6 +40,7 @@ bool ol_fixtext_module_binds(const ol_rule_ctx *ctx, const char *name);
 /* Adds `from module import a, b` for those of names (NULL-terminated) the
  * module does not bind yet, on a line of its own after the last top-level
  * import. Nothing when all are bound. */
-void ol_fixtext_import(const ol_rule_ctx *ctx, ol_fix_draft *f, const char *module, const char *const *names);
+void ol_fixtext_import(const ol_rule_ctx *ctx, ol_fix_draft *f, const char *module,
+                       const char *const *names);
 
 #endif

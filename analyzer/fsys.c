@@ -12,7 +12,8 @@
 
 static int read_all(const char *path, size_t limit, char **bytes, size_t *len, struct stat *st) {
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return errno;
+  if (fd < 0)
+    return errno;
   if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
     int e = S_ISREG(st->st_mode) ? errno : EINVAL;
     close(fd);
@@ -35,14 +36,16 @@ static int read_all(const char *path, size_t limit, char **bytes, size_t *len, s
       buf = ol_realloc(buf, cap + 1);
     }
     ssize_t r = read(fd, buf + n, cap - n);
-    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && errno == EINTR)
+      continue;
     if (r < 0) {
       int e = errno;
       ol_free(buf);
       close(fd);
       return e;
     }
-    if (r == 0) break;
+    if (r == 0)
+      break;
     n += (size_t)r;
   }
   close(fd);
@@ -55,8 +58,10 @@ static int read_all(const char *path, size_t limit, char **bytes, size_t *len, s
 static int write_fully(int fd, const char *bytes, size_t len) {
   while (len) {
     ssize_t w = write(fd, bytes, len);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return errno;
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0)
+      return errno;
     bytes += w;
     len -= (size_t)w;
   }
@@ -72,11 +77,16 @@ static int replace(const char *path, const char *bytes, size_t len, mode_t mode)
     return e;
   }
   int e = write_fully(fd, bytes, len);
-  if (!e && fchmod(fd, mode & 07777) != 0) e = errno;
-  if (!e && fsync(fd) != 0) e = errno;
-  if (close(fd) != 0 && !e) e = errno;
-  if (!e && rename(tmp, path) != 0) e = errno;
-  if (e) unlink(tmp);
+  if (!e && fchmod(fd, mode & 07777) != 0)
+    e = errno;
+  if (!e && fsync(fd) != 0)
+    e = errno;
+  if (close(fd) != 0 && !e)
+    e = errno;
+  if (!e && rename(tmp, path) != 0)
+    e = errno;
+  if (e)
+    unlink(tmp);
   ol_free(tmp);
   return e;
 }

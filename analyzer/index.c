@@ -14,31 +14,37 @@ static const char *last_component(const char *dotted) {
 void ol_index_add(ol_index *ix, const char *path, const ol_file_facts *facts) {
   for (size_t i = 0; i < facts->classes.len; i++) {
     const ol_class_fact *c = &facts->classes.items[i];
-    ol_model m = {.name = c->name, .path = path, .cls = c, .pk = (const char *const *)c->pk, .n_pk = c->n_pk};
+    ol_model m = {
+        .name = c->name, .path = path, .cls = c, .pk = (const char *const *)c->pk, .n_pk = c->n_pk};
     ol_vec_push(&ix->classes, m);
   }
-  for (size_t i = 0; i < facts->declarative_bases.len; i++) ol_vec_push(&ix->declarative_bases, facts->declarative_bases.items[i]);
+  for (size_t i = 0; i < facts->declarative_bases.len; i++)
+    ol_vec_push(&ix->declarative_bases, facts->declarative_bases.items[i]);
 }
 
 static uint64_t name_hash(const char *s) {
   uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
   return h;
 }
 
 /* The first class named name (its last dotted component), -1 when none. */
 static int32_t first_class(const ol_index *ix, const char *name) {
-  if (!ix->n_slots) return -1;
+  if (!ix->n_slots)
+    return -1;
   const char *last = last_component(name);
   for (size_t i = name_hash(last) & (ix->n_slots - 1);; i = (i + 1) & (ix->n_slots - 1)) {
     int32_t c = ix->slots[i];
-    if (c < 0 || !strcmp(ix->classes.items[c].name, last)) return c;
+    if (c < 0 || !strcmp(ix->classes.items[c].name, last))
+      return c;
   }
 }
 
 static void build_table(ol_index *ix) {
   ix->n_slots = 16;
-  while (ix->n_slots < ix->classes.len * 2) ix->n_slots *= 2;
+  while (ix->n_slots < ix->classes.len * 2)
+    ix->n_slots *= 2;
   ix->slots = ol_malloc(ix->n_slots * sizeof(int32_t));
   memset(ix->slots, 0xff, ix->n_slots * sizeof(int32_t));
   ix->next_same = ol_malloc((ix->classes.len ? ix->classes.len : 1) * sizeof(int32_t));
@@ -63,9 +69,11 @@ static ol_model *find_class(ol_index *ix, const char *name) {
 
 static bool is_root_base(const ol_index *ix, const char *base) {
   const char *last = last_component(base);
-  if (strcmp(base, "db.Model") == 0 || strcmp(last, "Model") == 0) return true;
+  if (strcmp(base, "db.Model") == 0 || strcmp(last, "Model") == 0)
+    return true;
   for (size_t i = 0; i < ix->declarative_bases.len; i++)
-    if (strcmp(ix->declarative_bases.items[i], last) == 0) return true;
+    if (strcmp(ix->declarative_bases.items[i], last) == 0)
+      return true;
   return false;
 }
 
@@ -88,8 +96,10 @@ void ol_index_link(ol_index *ix) {
       for (size_t b = 0; b < m->cls->n_bases; b++) {
         const char *base = m->cls->bases[b];
         ol_model *parent = find_class(ix, base);
-        if (is_declarative_root(base)) is_decl_base = true;
-        if (is_root_base(ix, base) || (parent && parent != m && parent->is_mapped_base)) mapped = true;
+        if (is_declarative_root(base))
+          is_decl_base = true;
+        if (is_root_base(ix, base) || (parent && parent != m && parent->is_mapped_base))
+          mapped = true;
         if (parent && parent != m && !m->n_pk && parent->n_pk) {
           m->pk = parent->pk;
           m->n_pk = parent->n_pk;
@@ -112,37 +122,46 @@ void ol_index_link(ol_index *ix) {
 /* ---- relationships ----------------------------------------------------- */
 
 static char *table_of(const ol_model *m) {
-  if (m->cls->tablename) return ol_strdup(m->cls->tablename);
+  if (m->cls->tablename)
+    return ol_strdup(m->cls->tablename);
   /* Flask-SQLAlchemy's default: the class name in snake case. */
   ol_buf b = {0};
   for (const char *c = m->name; *c; c++) {
     if (*c >= 'A' && *c <= 'Z') {
-      if (c != m->name && ((c[-1] >= 'a' && c[-1] <= 'z') || (c[1] >= 'a' && c[1] <= 'z' && c[-1] >= 'A' && c[-1] <= 'Z')))
+      if (c != m->name && ((c[-1] >= 'a' && c[-1] <= 'z') ||
+                           (c[1] >= 'a' && c[1] <= 'z' && c[-1] >= 'A' && c[-1] <= 'Z')))
         ol_buf_putc(&b, '_');
       ol_buf_putc(&b, (char)(*c - 'A' + 'a'));
-    } else ol_buf_putc(&b, *c);
+    } else
+      ol_buf_putc(&b, *c);
   }
   return ol_buf_take(&b);
 }
 
 /* Whether cls (or a base) has a ForeignKey column into table. */
 static bool has_fk_to(ol_index *ix, const ol_model *m, const char *table, int depth) {
-  if (!m || depth > 16) return false;
+  if (!m || depth > 16)
+    return false;
   for (size_t i = 0; i < m->cls->n_columns; i++)
-    if (m->cls->columns[i].fk_table && !strcmp(m->cls->columns[i].fk_table, table)) return true;
+    if (m->cls->columns[i].fk_table && !strcmp(m->cls->columns[i].fk_table, table))
+      return true;
   for (size_t b = 0; b < m->cls->n_bases; b++) {
     ol_model *p = find_class(ix, m->cls->bases[b]);
-    if (p && p != m && has_fk_to(ix, p, table, depth + 1)) return true;
+    if (p && p != m && has_fk_to(ix, p, table, depth + 1))
+      return true;
   }
   return false;
 }
 
 /* 1 collection, 0 scalar, from the foreign keys: the side holding the FK is many-to-one. */
 static int direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r) {
-  if (r->secondary) return 1;
-  if (r->uselist >= 0) return r->uselist;
+  if (r->secondary)
+    return 1;
+  if (r->uselist >= 0)
+    return r->uselist;
   ol_model *target = r->target ? find_class(ix, r->target) : NULL;
-  if (!target) return 1;
+  if (!target)
+    return 1;
   char *tt = table_of(target), *ot = table_of(owner);
   int d = has_fk_to(ix, owner, tt, 0) ? 0 : has_fk_to(ix, target, ot, 0) ? 1 : 1;
   ol_free(tt);
@@ -156,15 +175,30 @@ static void add_relations(ol_index *ix) {
     for (size_t j = 0; j < m->cls->n_rels; j++) {
       const ol_rel_fact *r = &m->cls->rels[j];
       int coll = direction(ix, m, r);
-      ol_relation rel = {.owner = m->name, .name = r->name, .target = r->target, .lazy = r->lazy,
-                         .collection = coll != 0, .path = m->path, .line = r->line, .col = r->col,
-                         .span = r->span, .lazy_value = r->lazy_value};
+      ol_relation rel = {.owner = m->name,
+                         .name = r->name,
+                         .target = r->target,
+                         .lazy = r->lazy,
+                         .collection = coll != 0,
+                         .path = m->path,
+                         .line = r->line,
+                         .col = r->col,
+                         .span = r->span,
+                         .lazy_value = r->lazy_value};
       ol_vec_push(&ix->relations, rel);
-      if (!r->backref || !r->target) continue;
+      if (!r->backref || !r->target)
+        continue;
       int back = r->backref_uselist >= 0 ? r->backref_uselist : r->secondary ? 1 : !coll;
-      ol_relation rev = {.owner = r->target, .name = r->backref, .target = m->name, .lazy = r->backref_lazy,
-                         .collection = back != 0, .from_backref = true, .path = m->path, .line = r->line,
-                         .col = r->col, .span = r->span};
+      ol_relation rev = {.owner = r->target,
+                         .name = r->backref,
+                         .target = m->name,
+                         .lazy = r->backref_lazy,
+                         .collection = back != 0,
+                         .from_backref = true,
+                         .path = m->path,
+                         .line = r->line,
+                         .col = r->col,
+                         .span = r->span};
       ol_vec_push(&ix->relations, rev);
     }
   }
@@ -181,17 +215,22 @@ const ol_relation *ol_index_relation(const ol_index *ix, const char *model, cons
   const char *name = last_component(model);
   for (int depth = 0; depth < 16 && name; depth++) {
     const ol_relation *r = relation_on(ix, name, attr);
-    if (r) return r;
+    if (r)
+      return r;
     int32_t c = first_class(ix, name);
-    if (c < 0) return NULL;
+    if (c < 0)
+      return NULL;
     const ol_class_fact *cls = ix->classes.items[c].cls;
     /* Mixins and abstract bases contribute members: search them (first base first). */
     const char *next = NULL;
     for (size_t b = 0; b < cls->n_bases && !next; b++) {
       const ol_relation *rb = NULL;
-      for (size_t k = b; k < cls->n_bases && !rb; k++) rb = relation_on(ix, last_component(cls->bases[k]), attr);
-      if (rb) return rb;
-      if (first_class(ix, cls->bases[b]) >= 0) next = last_component(cls->bases[b]);
+      for (size_t k = b; k < cls->n_bases && !rb; k++)
+        rb = relation_on(ix, last_component(cls->bases[k]), attr);
+      if (rb)
+        return rb;
+      if (first_class(ix, cls->bases[b]) >= 0)
+        next = last_component(cls->bases[b]);
     }
     name = next;
   }
@@ -202,7 +241,8 @@ const char *ol_index_bind_key(const ol_index *ix, const char *model) {
   int32_t c = first_class(ix, model);
   for (int depth = 0; depth < 16 && c >= 0; depth++) {
     const ol_class_fact *cls = ix->classes.items[c].cls;
-    if (cls->bind_key) return cls->bind_key;
+    if (cls->bind_key)
+      return cls->bind_key;
     c = cls->n_bases ? first_class(ix, cls->bases[0]) : -1;
   }
   return NULL;
@@ -210,13 +250,15 @@ const char *ol_index_bind_key(const ol_index *ix, const char *model) {
 
 const char *ol_index_fk_column(const ol_index *ix, const char *child, const char *parent) {
   int32_t p = first_class(ix, parent), c = first_class(ix, child);
-  if (p < 0 || c < 0) return NULL;
+  if (p < 0 || c < 0)
+    return NULL;
   char *table = table_of(&ix->classes.items[p]);
   const char *found = NULL;
   for (int depth = 0; depth < 16 && c >= 0 && !found; depth++) {
     const ol_class_fact *cls = ix->classes.items[c].cls;
     for (size_t i = 0; i < cls->n_columns && !found; i++)
-      if (cls->columns[i].fk_table && !strcmp(cls->columns[i].fk_table, table)) found = cls->columns[i].name;
+      if (cls->columns[i].fk_table && !strcmp(cls->columns[i].fk_table, table))
+        found = cls->columns[i].name;
     c = cls->n_bases ? first_class(ix, cls->bases[0]) : -1;
   }
   ol_free(table);
@@ -227,12 +269,15 @@ bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr
   const char *name = last_component(model);
   for (int depth = 0; depth < 16 && name; depth++) {
     int32_t c = first_class(ix, name);
-    if (c < 0) return false;
+    if (c < 0)
+      return false;
     const ol_class_fact *cls = ix->classes.items[c].cls;
     for (size_t i = 0; i < cls->n_columns; i++)
-      if (!strcmp(cls->columns[i].name, attr)) return true;
+      if (!strcmp(cls->columns[i].name, attr))
+        return true;
     for (size_t i = 0; i < cls->n_members; i++)
-      if (!strcmp(cls->members[i], attr)) return true;
+      if (!strcmp(cls->members[i], attr))
+        return true;
     name = cls->n_bases ? last_component(cls->bases[0]) : NULL;
   }
   return false;
@@ -240,7 +285,8 @@ bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr
 
 const ol_model *ol_index_model(const ol_index *ix, const char *name) {
   for (int32_t c = first_class(ix, name); c >= 0; c = ix->next_same[c])
-    if (ix->classes.items[c].is_model) return &ix->classes.items[c];
+    if (ix->classes.items[c].is_model)
+      return &ix->classes.items[c];
   return NULL;
 }
 

@@ -7,10 +7,10 @@
 #include "facts.h"
 
 typedef struct {
-  const char *name;   /* borrowed from the facts */
-  const char *path;   /* borrowed: the file's relative path */
+  const char *name; /* borrowed from the facts */
+  const char *path; /* borrowed: the file's relative path */
   const ol_class_fact *cls;
-  bool is_model;      /* mapped: not abstract, not a mixin, not the declarative base */
+  bool is_model;       /* mapped: not abstract, not a mixin, not the declarative base */
   bool is_mapped_base; /* contributes to models (a model, an abstract model, a declarative base) */
   const char *const *pk; /* own or inherited primary-key columns */
   size_t n_pk;
@@ -19,16 +19,16 @@ typedef struct {
 /* A relationship as the index resolved it, on the class that declares it
  * (or, for a backref, on its target). */
 typedef struct {
-  const char *owner;   /* declaring class */
+  const char *owner; /* declaring class */
   const char *name;
-  const char *target;  /* target class, NULL when unknown */
+  const char *target; /* target class, NULL when unknown */
   ol_lazy lazy;
-  bool collection;     /* else scalar (many-to-one, one-to-one) */
-  bool from_backref;   /* created by backref= on the other side */
-  const char *path;    /* where it is declared (the backref's declaration for a backref) */
+  bool collection;   /* else scalar (many-to-one, one-to-one) */
+  bool from_backref; /* created by backref= on the other side */
+  const char *path;  /* where it is declared (the backref's declaration for a backref) */
   uint32_t line, col;
   ol_span span;
-  ol_span lazy_value;  /* the lazy= value in the declaration, when given */
+  ol_span lazy_value; /* the lazy= value in the declaration, when given */
 } ol_relation;
 
 typedef struct {

@@ -28,17 +28,22 @@ static int print_rule(const char *code) {
 }
 
 static FILE *open_output(const char *path) {
-  if (!path || !strcmp(path, "-")) return stdout;
+  if (!path || !strcmp(path, "-"))
+    return stdout;
   FILE *f = fopen(path, "w");
-  if (!f) perror(path);
+  if (!f)
+    perror(path);
   return f;
 }
 
 static void report_fixes(const ol_cli *cli, const ol_fix_stats *st) {
-  if (cli->quiet || cli->config.diff) return;
-  fprintf(stderr, "ormlint: fixed %zu finding%s in %zu file%s", st->fixed, st->fixed == 1 ? "" : "s", st->files,
-          st->files == 1 ? "" : "s");
-  if (st->refused) fprintf(stderr, "; %zu fix%s refused (see the notifications)", st->refused, st->refused == 1 ? "" : "es");
+  if (cli->quiet || cli->config.diff)
+    return;
+  fprintf(stderr, "ormlint: fixed %zu finding%s in %zu file%s", st->fixed,
+          st->fixed == 1 ? "" : "s", st->files, st->files == 1 ? "" : "s");
+  if (st->refused)
+    fprintf(stderr, "; %zu fix%s refused (see the notifications)", st->refused,
+            st->refused == 1 ? "" : "es");
   fputc('\n', stderr);
 }
 
@@ -60,7 +65,8 @@ static int check(ol_cli *cli) {
   }
   int status = !report.execution_successful ? 2 : (report.n_findings && !cli->exit_zero) ? 1 : 0;
   if (cli->config.diff) {
-    if (report.execution_successful && !cli->exit_zero) status = stats.fixed ? 1 : 0;
+    if (report.execution_successful && !cli->exit_zero)
+      status = stats.fixed ? 1 : 0;
   } else {
     FILE *out = open_output(cli->output);
     const ol_writer *w = ol_writer_find(cli->format);
@@ -70,11 +76,17 @@ static int check(ol_cli *cli) {
       ol_report_rebase(&report, cwd);
       ol_free(cwd);
     }
-    ol_write_opts opts = {.tool_version = OL_VERSION, .statistics = cli->statistics, .show_fixes = true,
-                          .quiet = cli->quiet, .rules = ol_rule_metas(), .n_rules = ol_rule_count()};
-    opts.color = cli->color == 1 || (cli->color == -1 && out == stdout && isatty(fileno(stdout)) && !getenv("NO_COLOR"));
+    ol_write_opts opts = {.tool_version = OL_VERSION,
+                          .statistics = cli->statistics,
+                          .show_fixes = true,
+                          .quiet = cli->quiet,
+                          .rules = ol_rule_metas(),
+                          .n_rules = ol_rule_count()};
+    opts.color = cli->color == 1 || (cli->color == -1 && out == stdout && isatty(fileno(stdout)) &&
+                                     !getenv("NO_COLOR"));
     if (!out || w->write(out, &report, &opts) != 0 || (out != stdout && fclose(out) != 0)) {
-      fprintf(stderr, "ormlint: cannot write the report to %s\n", cli->output ? cli->output : "standard output");
+      fprintf(stderr, "ormlint: cannot write the report to %s\n",
+              cli->output ? cli->output : "standard output");
       status = 2;
     }
   }
@@ -87,12 +99,18 @@ int main(int argc, char **argv) {
   ol_cli cli;
   ol_error err = {0};
   int status;
-  if (ol_cli_parse(argc, argv, &cli, &err) != OL_OK) status = usage_error(&err);
-  else if (cli.command == OL_CMD_HELP) status = (fputs(ol_cli_usage, stdout), 0);
-  else if (cli.command == OL_CMD_VERSION) status = (printf("ormlint %s\n", OL_VERSION), 0);
-  else if (cli.command == OL_CMD_RULE) status = print_rule(cli.rule);
-  else status = check(&cli);
+  if (ol_cli_parse(argc, argv, &cli, &err) != OL_OK)
+    status = usage_error(&err);
+  else if (cli.command == OL_CMD_HELP)
+    status = (fputs(ol_cli_usage, stdout), 0);
+  else if (cli.command == OL_CMD_VERSION)
+    status = (printf("ormlint %s\n", OL_VERSION), 0);
+  else if (cli.command == OL_CMD_RULE)
+    status = print_rule(cli.rule);
+  else
+    status = check(&cli);
   ol_cli_free(&cli);
-  if (fflush(stdout) != 0) status = 2;
+  if (fflush(stdout) != 0)
+    status = 2;
   return status;
 }

@@ -15,7 +15,8 @@ static TSNode kwarg(ol_walker *w, TSNode call, const char *name) {
   uint32_t n = ts_node_named_child_count(args);
   for (uint32_t i = 0; i < n; i++) {
     TSNode a = ts_node_named_child(args, i);
-    if (ol_kind_of(w->sx, a) == OL_K_keyword_argument && ol_node_text_is(w, ol_child(w->sx, a, OL_F_name), name))
+    if (ol_kind_of(w->sx, a) == OL_K_keyword_argument &&
+        ol_node_text_is(w, ol_child(w->sx, a, OL_F_name), name))
       return ol_child(w->sx, a, OL_F_value);
   }
   return (TSNode){0};
@@ -27,20 +28,25 @@ static bool kwarg_true(ol_walker *w, TSNode call, const char *name) {
 
 /* The called name: `Column` for db.Column(...) and sa.Column(...). */
 static bool callee_is(ol_walker *w, TSNode call, const char *name) {
-  if (ol_kind_of(w->sx, call) != OL_K_call) return false;
+  if (ol_kind_of(w->sx, call) != OL_K_call)
+    return false;
   TSNode fn = ol_child(w->sx, call, OL_F_function);
-  if (ol_kind_of(w->sx, fn) == OL_K_attribute) fn = ol_child(w->sx, fn, OL_F_attribute);
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute)
+    fn = ol_child(w->sx, fn, OL_F_attribute);
   return ol_node_text_is(w, fn, name);
 }
 
 /* The contents of a string literal node, arena copy; NULL if not a plain string. */
 static char *string_value(ol_walker *w, TSNode s) {
-  if (ol_kind_of(w->sx, s) != OL_K_string) return NULL;
+  if (ol_kind_of(w->sx, s) != OL_K_string)
+    return NULL;
   uint32_t a = ts_node_start_byte(s), b = ts_node_end_byte(s);
-  while (a < b && w->src[a] != '"' && w->src[a] != '\'') a++; /* skip prefixes */
+  while (a < b && w->src[a] != '"' && w->src[a] != '\'')
+    a++; /* skip prefixes */
   char q = w->src[a];
   uint32_t qn = (b - a >= 6 && w->src[a + 1] == q && w->src[a + 2] == q) ? 3 : 1;
-  if (b - a < 2 * qn) return NULL;
+  if (b - a < 2 * qn)
+    return NULL;
   return ol_arena_strndup(&w->out->arena, w->src + a + qn, b - a - 2 * qn);
 }
 
@@ -49,8 +55,10 @@ static char *class_name_of(ol_walker *w, TSNode n) {
   char *s = string_value(w, n);
   if (!s) {
     ol_kind k = ol_kind_of(w->sx, n);
-    if (k == OL_K_attribute) n = ol_child(w->sx, n, OL_F_attribute), k = OL_K_identifier;
-    if (k != OL_K_identifier) return NULL;
+    if (k == OL_K_attribute)
+      n = ol_child(w->sx, n, OL_F_attribute), k = OL_K_identifier;
+    if (k != OL_K_identifier)
+      return NULL;
     return ol_node_text(w, n);
   }
   char *dot = strrchr(s, '.');
@@ -59,20 +67,26 @@ static char *class_name_of(ol_walker *w, TSNode n) {
 
 static ol_lazy lazy_of(ol_walker *w, TSNode v, ol_lazy dflt) {
   ol_kind k = ol_kind_of(w->sx, v);
-  if (k == OL_K_true) return OL_LAZY_SELECT;
-  if (k == OL_K_false) return OL_LAZY_JOINED;
-  if (k == OL_K_none) return OL_LAZY_NEVER;
+  if (k == OL_K_true)
+    return OL_LAZY_SELECT;
+  if (k == OL_K_false)
+    return OL_LAZY_JOINED;
+  if (k == OL_K_none)
+    return OL_LAZY_NEVER;
   char *s = string_value(w, v);
-  if (!s) return dflt;
+  if (!s)
+    return dflt;
   static const struct {
     const char *name;
     ol_lazy lazy;
-  } names[] = {{"select", OL_LAZY_SELECT},       {"joined", OL_LAZY_JOINED},     {"selectin", OL_LAZY_SELECTIN},
-               {"subquery", OL_LAZY_SUBQUERY},   {"immediate", OL_LAZY_IMMEDIATE}, {"raise", OL_LAZY_NEVER},
-               {"raise_on_sql", OL_LAZY_NEVER},  {"noload", OL_LAZY_NEVER},      {"dynamic", OL_LAZY_DYNAMIC},
-               {"write_only", OL_LAZY_WRITE_ONLY}};
+  } names[] = {{"select", OL_LAZY_SELECT},       {"joined", OL_LAZY_JOINED},
+               {"selectin", OL_LAZY_SELECTIN},   {"subquery", OL_LAZY_SUBQUERY},
+               {"immediate", OL_LAZY_IMMEDIATE}, {"raise", OL_LAZY_NEVER},
+               {"raise_on_sql", OL_LAZY_NEVER},  {"noload", OL_LAZY_NEVER},
+               {"dynamic", OL_LAZY_DYNAMIC},     {"write_only", OL_LAZY_WRITE_ONLY}};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    if (!strcmp(s, names[i].name)) return names[i].lazy;
+    if (!strcmp(s, names[i].name))
+      return names[i].lazy;
   return dflt;
 }
 
@@ -83,14 +97,18 @@ static int uselist_of(ol_walker *w, TSNode call) {
 
 /* Mapped[list["X"]] -> collection; Mapped["X"] / Mapped[Optional[X]] -> scalar. */
 static int uselist_from_annotation(ol_walker *w, TSNode type) {
-  if (ts_node_is_null(type)) return -1;
+  if (ts_node_is_null(type))
+    return -1;
   uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
   const char *t = w->src + s;
   size_t n = e - s;
-  if (!memmem(t, n, "Mapped[", 7)) return -1;
-  static const char *const many[] = {"list[", "List[", "set[", "Set[", "Sequence[", "DynamicMapped", "WriteOnlyMapped", NULL};
+  if (!memmem(t, n, "Mapped[", 7))
+    return -1;
+  static const char *const many[] = {
+      "list[", "List[", "set[", "Set[", "Sequence[", "DynamicMapped", "WriteOnlyMapped", NULL};
   for (const char *const *m = many; *m; m++)
-    if (memmem(t, n, *m, strlen(*m))) return 1;
+    if (memmem(t, n, *m, strlen(*m)))
+      return 1;
   return 0;
 }
 
@@ -98,7 +116,8 @@ static int uselist_from_annotation(ol_walker *w, TSNode type) {
  * after this file's source is gone. */
 static uint32_t col16(ol_walker *w, uint32_t off) {
   uint32_t start = off, col = 1;
-  while (start > 0 && w->src[start - 1] != '\n' && w->src[start - 1] != '\r') start--;
+  while (start > 0 && w->src[start - 1] != '\n' && w->src[start - 1] != '\r')
+    start--;
   for (uint32_t i = start; i < off;) {
     int n = ol_utf8_len((const unsigned char *)w->src + i, w->len - i);
     col += n == 4 ? 2 : 1;
@@ -107,7 +126,8 @@ static uint32_t col16(ol_walker *w, uint32_t off) {
   return col;
 }
 
-static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call, TSNode type) {
+static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call,
+                         TSNode type) {
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
   TSNode first = ts_node_named_child(args, 0);
   ol_rel_fact *r = GROW(c->rels, c->n_rels);
@@ -116,9 +136,12 @@ static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode lef
   r->target = ol_kind_of(w->sx, first) == OL_K_keyword_argument ? NULL : class_name_of(w, first);
   if (!r->target && !ts_node_is_null(type)) { /* Mapped[list["Chef"]]: the innermost name */
     uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type), end = e;
-    while (end > s && strchr("]) \"'", w->src[end - 1])) end--;
+    while (end > s && strchr("]) \"'", w->src[end - 1]))
+      end--;
     uint32_t b = end;
-    while (b > s && (isalnum((unsigned char)w->src[b - 1]) || w->src[b - 1] == '_' || w->src[b - 1] == '.')) b--;
+    while (b > s &&
+           (isalnum((unsigned char)w->src[b - 1]) || w->src[b - 1] == '_' || w->src[b - 1] == '.'))
+      b--;
     char *name = ol_arena_strndup(&w->out->arena, w->src + b, end - b);
     char *dot = strrchr(name, '.');
     r->target = dot ? dot + 1 : name;
@@ -127,7 +150,8 @@ static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode lef
   r->lazy = lazy_of(w, lazy, OL_LAZY_SELECT);
   r->lazy_value = ol_node_span(lazy);
   r->uselist = uselist_of(w, call);
-  if (r->uselist < 0) r->uselist = uselist_from_annotation(w, type);
+  if (r->uselist < 0)
+    r->uselist = uselist_from_annotation(w, type);
   r->secondary = !ts_node_is_null(kwarg(w, call, "secondary"));
   char *bp = string_value(w, kwarg(w, call, "back_populates"));
   r->back_populates = bp;
@@ -155,9 +179,11 @@ static void column(ol_walker *w, ol_class_fact *c, TSNode left, TSNode call) {
   uint32_t n = ts_node_named_child_count(args);
   for (uint32_t i = 0; i < n; i++) {
     TSNode a = ts_node_named_child(args, i);
-    if (!callee_is(w, a, "ForeignKey")) continue;
+    if (!callee_is(w, a, "ForeignKey"))
+      continue;
     char *target = string_value(w, ts_node_named_child(ol_child(w->sx, a, OL_F_arguments), 0));
-    if (target && strchr(target, '.')) *strrchr(target, '.') = '\0';
+    if (target && strchr(target, '.'))
+      *strrchr(target, '.') = '\0';
     col->fk_table = target;
   }
   if (col->pk) {
@@ -173,19 +199,31 @@ static void member(ol_walker *w, ol_class_fact *c, TSNode def) {
 
 static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
   ol_kind k = ol_kind_of(w->sx, stmt);
-  if (k == OL_K_function_definition) return member(w, c, stmt);
-  if (k == OL_K_decorated_definition) return member(w, c, ol_child(w->sx, stmt, OL_F_definition));
-  if (k != OL_K_expression_statement) return;
+  if (k == OL_K_function_definition)
+    return member(w, c, stmt);
+  if (k == OL_K_decorated_definition)
+    return member(w, c, ol_child(w->sx, stmt, OL_F_definition));
+  if (k != OL_K_expression_statement)
+    return;
   TSNode a = ts_node_named_child(stmt, 0);
-  if (ol_kind_of(w->sx, a) != OL_K_assignment) return;
-  TSNode left = ol_child(w->sx, a, OL_F_left), right = ol_child(w->sx, a, OL_F_right), type = ol_child(w->sx, a, OL_F_type);
-  if (ol_kind_of(w->sx, left) != OL_K_identifier) return;
-  if (ol_node_text_is(w, left, "__abstract__") && ol_kind_of(w->sx, right) == OL_K_true) c->abstract = true;
-  if (ol_node_text_is(w, left, "__tablename__")) c->tablename = string_value(w, right);
-  if (ol_node_text_is(w, left, "__bind_key__")) c->bind_key = string_value(w, right);
-  if (callee_is(w, right, "relationship")) relationship(w, c, stmt, left, right, type);
-  else if (callee_is(w, right, "Column") || callee_is(w, right, "mapped_column")) column(w, c, left, right);
-  else if (ts_node_is_null(right) && !ts_node_is_null(type) && uselist_from_annotation(w, type) == 0) {
+  if (ol_kind_of(w->sx, a) != OL_K_assignment)
+    return;
+  TSNode left = ol_child(w->sx, a, OL_F_left), right = ol_child(w->sx, a, OL_F_right),
+         type = ol_child(w->sx, a, OL_F_type);
+  if (ol_kind_of(w->sx, left) != OL_K_identifier)
+    return;
+  if (ol_node_text_is(w, left, "__abstract__") && ol_kind_of(w->sx, right) == OL_K_true)
+    c->abstract = true;
+  if (ol_node_text_is(w, left, "__tablename__"))
+    c->tablename = string_value(w, right);
+  if (ol_node_text_is(w, left, "__bind_key__"))
+    c->bind_key = string_value(w, right);
+  if (callee_is(w, right, "relationship"))
+    relationship(w, c, stmt, left, right, type);
+  else if (callee_is(w, right, "Column") || callee_is(w, right, "mapped_column"))
+    column(w, c, left, right);
+  else if (ts_node_is_null(right) && !ts_node_is_null(type) &&
+           uselist_from_annotation(w, type) == 0) {
     /* `id: Mapped[int]` without a value is a column too. */
     ol_column_fact *col = GROW(c->columns, c->n_columns);
     memset(col, 0, sizeof *col);
@@ -201,14 +239,17 @@ void ol_walk_class(ol_walker *w, TSNode cls) {
   for (uint32_t i = 0; i < n; i++) {
     TSNode b = ts_node_named_child(supers, i);
     ol_kind k = ol_kind_of(w->sx, b);
-    if (k == OL_K_subscript) b = ol_child(w->sx, b, OL_F_value), k = ol_kind_of(w->sx, b);
-    if (k != OL_K_identifier && k != OL_K_attribute) continue;
+    if (k == OL_K_subscript)
+      b = ol_child(w->sx, b, OL_F_value), k = ol_kind_of(w->sx, b);
+    if (k != OL_K_identifier && k != OL_K_attribute)
+      continue;
     char **base = GROW(c.bases, c.n_bases);
     *base = ol_node_text(w, b);
   }
   TSNode body = ol_child(w->sx, cls, OL_F_body);
   uint32_t m = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
-  for (uint32_t i = 0; i < m; i++) class_statement(w, &c, ts_node_named_child(body, i));
+  for (uint32_t i = 0; i < m; i++)
+    class_statement(w, &c, ts_node_named_child(body, i));
   ol_vec_push(&w->out->classes, c);
 }
 
@@ -216,7 +257,8 @@ void ol_walk_class(ol_walker *w, TSNode cls) {
  * aliases of Flask-SQLAlchemy's base: `BaseModel: DefaultMeta = db.Model`. */
 void ol_walk_assignment_base(ol_walker *w, TSNode assign) {
   TSNode left = ol_child(w->sx, assign, OL_F_left), right = ol_child(w->sx, assign, OL_F_right);
-  bool alias = ol_kind_of(w->sx, right) == OL_K_attribute && ol_node_text_is(w, ol_child(w->sx, right, OL_F_attribute), "Model");
+  bool alias = ol_kind_of(w->sx, right) == OL_K_attribute &&
+               ol_node_text_is(w, ol_child(w->sx, right, OL_F_attribute), "Model");
   if (ol_kind_of(w->sx, left) != OL_K_identifier ||
       !(alias || callee_is(w, right, "declarative_base") || callee_is(w, right, "generate_base")))
     return;

@@ -10,11 +10,12 @@ static char strategy_letter(const ol_walker *w, TSNode name) {
   static const struct {
     const char *name;
     char letter;
-  } s[] = {{"joinedload", 'J'},   {"selectinload", 'S'}, {"subqueryload", 'Q'}, {"immediateload", 'I'},
-           {"contains_eager", 'C'}, {"defaultload", 'D'}, {"lazyload", 'L'},   {"raiseload", 'R'},
-           {"noload", 'R'}};
+  } s[] = {{"joinedload", 'J'},    {"selectinload", 'S'},   {"subqueryload", 'Q'},
+           {"immediateload", 'I'}, {"contains_eager", 'C'}, {"defaultload", 'D'},
+           {"lazyload", 'L'},      {"raiseload", 'R'},      {"noload", 'R'}};
   for (size_t i = 0; i < sizeof s / sizeof *s; i++)
-    if (ol_node_text_is(w, name, s[i].name)) return s[i].letter;
+    if (ol_node_text_is(w, name, s[i].name))
+      return s[i].letter;
   return 0;
 }
 
@@ -24,7 +25,8 @@ static void option_attr(const ol_walker *w, TSNode arg, ol_buf *out) {
   ol_kind k = ol_kind_of(w->sx, arg);
   if (k == OL_K_call) { /* M.rel.of_type(X) / M.rel.and_(...) */
     TSNode fn = ol_child(w->sx, arg, OL_F_function);
-    if (ol_kind_of(w->sx, fn) == OL_K_attribute) arg = ol_child(w->sx, fn, OL_F_object), k = ol_kind_of(w->sx, arg);
+    if (ol_kind_of(w->sx, fn) == OL_K_attribute)
+      arg = ol_child(w->sx, fn, OL_F_object), k = ol_kind_of(w->sx, arg);
   }
   if (k == OL_K_attribute) {
     TSNode a = ol_child(w->sx, arg, OL_F_attribute);
@@ -33,9 +35,12 @@ static void option_attr(const ol_walker *w, TSNode arg, ol_buf *out) {
     uint32_t s = ts_node_start_byte(arg) + 1, e = ts_node_end_byte(arg) - 1;
     const char *dot = NULL;
     for (uint32_t i = s; i < e; i++)
-      if (w->src[i] == '.') dot = w->src + i;
-    if (dot) s = (uint32_t)(dot - w->src) + 1;
-    if (e > s) ol_buf_add(out, w->src + s, e - s);
+      if (w->src[i] == '.')
+        dot = w->src + i;
+    if (dot)
+      s = (uint32_t)(dot - w->src) + 1;
+    if (e > s)
+      ol_buf_add(out, w->src + s, e - s);
   } else {
     ol_buf_putc(out, '?');
   }
@@ -45,9 +50,11 @@ static void option_attr(const ol_walker *w, TSNode arg, ol_buf *out) {
  * written after prefix ("" or "D:b/"). Sub-options
  * (`defaultload(A.b).options(joinedload(B.c), ...)`) extend the path; both
  * branches of a conditional option count (either may be the one that runs). */
-static void option_path_from(const ol_walker *w, TSNode opt, const char *prefix, ol_buf *out, int depth) {
+static void option_path_from(const ol_walker *w, TSNode opt, const char *prefix, ol_buf *out,
+                             int depth) {
   opt = ol_unwrap(w, opt);
-  if (depth > 8) return;
+  if (depth > 8)
+    return;
   if (ol_kind_of(w->sx, opt) == OL_K_conditional_expression) {
     for (uint32_t i = 0; i < ts_node_named_child_count(opt); i += 2)
       option_path_from(w, ts_node_named_child(opt, i), prefix, out, depth + 1);
@@ -58,7 +65,8 @@ static void option_path_from(const ol_walker *w, TSNode opt, const char *prefix,
   for (TSNode c = opt; n < 32 && ol_kind_of(w->sx, c) == OL_K_call;) {
     segs[n++] = c;
     TSNode fn = ol_child(w->sx, c, OL_F_function);
-    if (ol_kind_of(w->sx, fn) != OL_K_attribute) break;
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+      break;
     c = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   }
   ol_buf path = {0};
@@ -66,27 +74,35 @@ static void option_path_from(const ol_walker *w, TSNode opt, const char *prefix,
   size_t base = path.len;
   for (int i = n - 1; i >= 0; i--) {
     TSNode fn = ol_child(w->sx, segs[i], OL_F_function);
-    TSNode name = ol_kind_of(w->sx, fn) == OL_K_attribute ? ol_child(w->sx, fn, OL_F_attribute) : fn;
+    TSNode name =
+        ol_kind_of(w->sx, fn) == OL_K_attribute ? ol_child(w->sx, fn, OL_F_attribute) : fn;
     TSNode args = ol_child(w->sx, segs[i], OL_F_arguments);
     uint32_t na = ts_node_named_child_count(args);
     if (ol_node_text_is(w, name, "options")) { /* sub-options under the path so far */
       size_t before = path.len;
-      if (path.len) ol_buf_putc(&path, '/');
+      if (path.len)
+        ol_buf_putc(&path, '/');
       ol_buf_puts(&path, "");
-      for (uint32_t a = 0; a < na; a++) option_path_from(w, ts_node_named_child(args, a), path.s, out, depth + 1);
+      for (uint32_t a = 0; a < na; a++)
+        option_path_from(w, ts_node_named_child(args, a), path.s, out, depth + 1);
       path.len = before;
-      if (path.s) path.s[path.len] = '\0';
+      if (path.s)
+        path.s[path.len] = '\0';
       continue;
     }
     char letter = strategy_letter(w, name);
-    if (!letter) continue; /* Load(M) */
+    if (!letter)
+      continue; /* Load(M) */
     /* Legacy chained strings: joinedload("a", "b") / joinedload("a.b"). */
     for (uint32_t a = 0; a < (na ? na : 1); a++) {
-      if (path.len && path.s[path.len - 1] != '/') ol_buf_putc(&path, '/');
+      if (path.len && path.s[path.len - 1] != '/')
+        ol_buf_putc(&path, '/');
       ol_buf_putc(&path, letter);
       ol_buf_putc(&path, ':');
-      if (na) option_attr(w, ts_node_named_child(args, a), &path);
-      if (ol_kind_of(w->sx, ts_node_named_child(args, a)) != OL_K_string) break;
+      if (na)
+        option_attr(w, ts_node_named_child(args, a), &path);
+      if (ol_kind_of(w->sx, ts_node_named_child(args, a)) != OL_K_string)
+        break;
     }
   }
   if (path.len > base) {
@@ -96,18 +112,23 @@ static void option_path_from(const ol_walker *w, TSNode opt, const char *prefix,
   ol_buf_free(&path);
 }
 
-static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) { option_path_from(w, opt, "", out, 0); }
+static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) {
+  option_path_from(w, opt, "", out, 0);
+}
 
 /* Collects the eager paths and the last .options() of a query chain. */
 static void chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager) {
   TSNode n = ol_unwrap(w, chain);
   for (int depth = 0; depth < 200 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
     TSNode fn = ol_child(w->sx, n, OL_F_function);
-    if (ol_kind_of(w->sx, fn) != OL_K_attribute) break;
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+      break;
     if (ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "options")) {
       TSNode args = ol_child(w->sx, n, OL_F_arguments);
-      if (ol_span_empty(rows->options_args)) rows->options_args = ol_node_span(args);
-      for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) option_path(w, ts_node_named_child(args, i), eager);
+      if (ol_span_empty(rows->options_args))
+        rows->options_args = ol_node_span(args);
+      for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+        option_path(w, ts_node_named_child(args, i), eager);
     }
     n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   }
@@ -118,9 +139,12 @@ static TSNode chain_root(ol_walker *w, TSNode chain) {
   for (int depth = 0; depth < 200; depth++) {
     ol_kind k = ol_kind_of(w->sx, n);
     TSNode next;
-    if (k == OL_K_call) next = ol_child(w->sx, n, OL_F_function);
-    else if (k == OL_K_attribute) next = ol_child(w->sx, n, OL_F_object);
-    else return n;
+    if (k == OL_K_call)
+      next = ol_child(w->sx, n, OL_F_function);
+    else if (k == OL_K_attribute)
+      next = ol_child(w->sx, n, OL_F_object);
+    else
+      return n;
     n = ol_unwrap(w, next);
   }
   return n;
@@ -134,25 +158,34 @@ static TSNode statement_of(ol_walker *w, TSNode n) {
 
 static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
   ol_valinfo v = ol_classify(w, chain);
-  if ((v.kind != OL_VAL_QUERY && v.kind != OL_VAL_SELECT) || v.count) return false;
+  if ((v.kind != OL_VAL_QUERY && v.kind != OL_VAL_SELECT) || v.count)
+    return false;
   ol_buf eager = {0};
   TSNode root = chain_root(w, chain);
-  const ol_binding *base = ol_kind_of(w->sx, root) == OL_K_identifier ? ol_scope_binding(w, ol_node_hash(w, root)) : NULL;
-  if (base && base->has_rows) { /* q = q.options(...): the first query, with every option added since */
+  const ol_binding *base = ol_kind_of(w->sx, root) == OL_K_identifier
+                               ? ol_scope_binding(w, ol_node_hash(w, root))
+                               : NULL;
+  if (base &&
+      base->has_rows) { /* q = q.options(...): the first query, with every option added since */
     *out = base->rows;
     out->last = ol_node_span(chain);
     out->options_args = (ol_span){0};
-    if (base->rows.eager) ol_buf_puts(&eager, base->rows.eager);
+    if (base->rows.eager)
+      ol_buf_puts(&eager, base->rows.eager);
     ol_rows here = {0};
     chain_options(w, chain, &here, &eager);
-    if (!ol_span_empty(here.options_args) && ol_span_empty(out->query)) out->options_args = here.options_args;
-    else out->options_args = base->rows.options_args;
+    if (!ol_span_empty(here.options_args) && ol_span_empty(out->query))
+      out->options_args = here.options_args;
+    else
+      out->options_args = base->rows.options_args;
   } else {
     if (!v.one_entity) {
       ol_buf_free(&eager);
       return false;
     }
-    *out = (ol_rows){.entity = ol_node_text(w, v.entity), .query = ol_node_span(chain), .last = ol_node_span(chain)};
+    *out = (ol_rows){.entity = ol_node_text(w, v.entity),
+                     .query = ol_node_span(chain),
+                     .last = ol_node_span(chain)};
     out->stmt = ol_node_span(statement_of(w, chain));
     chain_options(w, chain, out, &eager);
   }
@@ -167,32 +200,40 @@ bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
   ol_kind k = ol_kind_of(w->sx, n);
   if (k == OL_K_identifier) {
     const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, n));
-    if (!b || !b->has_rows) return false;
+    if (!b || !b->has_rows)
+      return false;
     *out = b->rows;
     return true;
   }
   if (k == OL_K_attribute) { /* page.items of a pagination, or Model.query */
     TSNode attr = ol_child(w->sx, n, OL_F_attribute);
-    if (!ol_node_text_is(w, attr, "items")) return rows_from_query(w, n, out);
+    if (!ol_node_text_is(w, attr, "items"))
+      return rows_from_query(w, n, out);
     return ol_rows_of(w, ol_child(w->sx, n, OL_F_object), out);
   }
-  if (k != OL_K_call) return false;
+  if (k != OL_K_call)
+    return false;
   TSNode fn = ol_child(w->sx, n, OL_F_function), args = ol_child(w->sx, n, OL_F_arguments);
   TSNode first = ts_node_named_child(args, 0);
   if (ol_kind_of(w->sx, fn) == OL_K_identifier) {
     static const char *const pass[] = {"list", "sorted", "reversed", "tuple", "iter", NULL};
     for (const char *const *p = pass; *p; p++)
-      if (ol_node_text_is(w, fn, *p)) return !ts_node_is_null(first) && ol_rows_of(w, first, out);
+      if (ol_node_text_is(w, fn, *p))
+        return !ts_node_is_null(first) && ol_rows_of(w, first, out);
     return false;
   }
-  if (ol_kind_of(w->sx, fn) != OL_K_attribute) return false;
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+    return false;
   TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
   static const char *const readers[] = {"all", "unique", "paginate", "scalars", NULL};
   for (const char *const *r = readers; *r; r++) {
-    if (!ol_node_text_is(w, m, *r)) continue;
+    if (!ol_node_text_is(w, m, *r))
+      continue;
     ol_valinfo rv = ol_classify(w, recv);
-    if (rv.kind == OL_VAL_SESSION && !strcmp(*r, "scalars")) return !ts_node_is_null(first) && rows_from_query(w, first, out);
-    if (rv.kind == OL_VAL_QUERY) return rows_from_query(w, recv, out);
+    if (rv.kind == OL_VAL_SESSION && !strcmp(*r, "scalars"))
+      return !ts_node_is_null(first) && rows_from_query(w, first, out);
+    if (rv.kind == OL_VAL_QUERY)
+      return rows_from_query(w, recv, out);
     return ol_rows_of(w, recv, out); /* session.scalars(...).all(), .unique().all() */
   }
   return rows_from_query(w, n, out);
@@ -204,24 +245,34 @@ void ol_rows_bind_parameters(ol_walker *w, TSNode params) {
   for (uint32_t i = 0; i < n; i++) {
     TSNode p = ts_node_named_child(params, i);
     ol_kind k = ol_kind_of(w->sx, p);
-    if (k != OL_K_typed_parameter && k != OL_K_typed_default_parameter) continue;
-    TSNode type = ol_child(w->sx, p, OL_F_type), name = k == OL_K_typed_parameter ? ts_node_named_child(p, 0) : ol_child(w->sx, p, OL_F_name);
-    if (ol_kind_of(w->sx, name) != OL_K_identifier || ts_node_is_null(type)) continue;
+    if (k != OL_K_typed_parameter && k != OL_K_typed_default_parameter)
+      continue;
+    TSNode type = ol_child(w->sx, p, OL_F_type), name = k == OL_K_typed_parameter
+                                                            ? ts_node_named_child(p, 0)
+                                                            : ol_child(w->sx, p, OL_F_name);
+    if (ol_kind_of(w->sx, name) != OL_K_identifier || ts_node_is_null(type))
+      continue;
     uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
     const char *t = w->src + s;
     const char *open = memchr(t, '[', e - s);
-    if (!open) continue;
+    if (!open)
+      continue;
     const char *a = open + 1, *b = w->src + e;
-    while (a < b && (*a == '"' || *a == '\'' || *a == ' ')) a++;
+    while (a < b && (*a == '"' || *a == '\'' || *a == ' '))
+      a++;
     const char *z = a;
-    while (z < b && (isalnum((unsigned char)*z) || *z == '_' || *z == '.')) z++;
+    while (z < b && (isalnum((unsigned char)*z) || *z == '_' || *z == '.'))
+      z++;
     const char *dot = a;
     for (const char *c = a; c < z; c++)
-      if (*c == '.') dot = c + 1;
-    if (z == dot || !isupper((unsigned char)*dot)) continue;
+      if (*c == '.')
+        dot = c + 1;
+    if (z == dot || !isupper((unsigned char)*dot))
+      continue;
     ol_binding bind = {.hash = ol_node_hash(w, name), .kind = OL_VAL_LIST, .has_rows = true};
     bind.rows.entity = ol_arena_strndup(&w->out->arena, dot, (size_t)(z - dot));
-    bind.rows.origin = ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(p), ts_node_end_byte(p) - ts_node_start_byte(p));
+    bind.rows.origin = ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(p),
+                                        ts_node_end_byte(p) - ts_node_start_byte(p));
     ol_scope_push_binding(w, bind);
   }
 }
@@ -235,20 +286,25 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   ol_kind tk = ol_kind_of(w->sx, target);
   if (ol_kind_of(w->sx, iterable) == OL_K_call &&
       ol_node_text_is(w, ol_child(w->sx, iterable, OL_F_function), "enumerate")) {
-    if ((tk != OL_K_pattern_list && tk != OL_K_tuple_pattern) || ts_node_named_child_count(target) != 2) return;
+    if ((tk != OL_K_pattern_list && tk != OL_K_tuple_pattern) ||
+        ts_node_named_child_count(target) != 2)
+      return;
     holder = ts_node_named_child(target, 1);
     iterable = ts_node_named_child(ol_child(w->sx, iterable, OL_F_arguments), 0);
   }
-  if (ol_kind_of(w->sx, holder) != OL_K_identifier || ts_node_is_null(iterable)) return;
+  if (ol_kind_of(w->sx, holder) != OL_K_identifier || ts_node_is_null(iterable))
+    return;
   ol_rows rows;
   if (!ol_rows_of(w, iterable, &rows)) {
     /* `for c in p.children` over the rows p of an enclosing loop: rows of the
      * relationship's target, loaded (or not) by p's query; the index decides. */
     TSNode obj = ol_child(w->sx, iterable, OL_F_object);
-    if (ol_kind_of(w->sx, iterable) != OL_K_attribute || ol_kind_of(w->sx, obj) != OL_K_identifier) return;
+    if (ol_kind_of(w->sx, iterable) != OL_K_attribute || ol_kind_of(w->sx, obj) != OL_K_identifier)
+      return;
     uint64_t h = ol_node_hash(w, obj);
     for (int p = l->parent; p >= 0; p = w->out->loops.items[p].parent) {
-      if (!w->out->loops.items[p].has_rows || w->out->loops.items[p].rows_var != h) continue;
+      if (!w->out->loops.items[p].has_rows || w->out->loops.items[p].rows_var != h)
+        continue;
       l = &w->out->loops.items[loop];
       l->rows_parent = p;
       l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
@@ -266,22 +322,29 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
 /* `row.rel` where row is the rows variable of a loop this node runs in. */
 void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   TSNode obj = ol_child(w->sx, attr, OL_F_object);
-  if (ctx < 0 || ol_kind_of(w->sx, obj) != OL_K_identifier) return;
+  if (ctx < 0 || ol_kind_of(w->sx, obj) != OL_K_identifier)
+    return;
   uint64_t h = ol_node_hash(w, obj);
   int loop = -1;
   for (int l = ctx; l >= 0 && loop < 0; l = w->out->loops.items[l].parent)
-    if (w->out->loops.items[l].has_rows && w->out->loops.items[l].rows_var == h) loop = l;
-  if (loop < 0) return;
+    if (w->out->loops.items[l].has_rows && w->out->loops.items[l].rows_var == h)
+      loop = l;
+  if (loop < 0)
+    return;
   TSNode parent = ol_walk_parent(w, attr);
   ol_kind pk = ol_kind_of(w->sx, parent);
-  if ((pk == OL_K_assignment || pk == OL_K_augmented_assignment) && ts_node_eq(ol_child(w->sx, parent, OL_F_left), attr))
+  if ((pk == OL_K_assignment || pk == OL_K_augmented_assignment) &&
+      ts_node_eq(ol_child(w->sx, parent, OL_F_left), attr))
     return; /* row.rel = x writes */
-  ol_attr_read r = {.loop = loop, .span = ol_node_span(attr), .attr = ol_node_text(w, ol_child(w->sx, attr, OL_F_attribute))};
+  ol_attr_read r = {.loop = loop,
+                    .span = ol_node_span(attr),
+                    .attr = ol_node_text(w, ol_child(w->sx, attr, OL_F_attribute))};
   if (pk == OL_K_attribute && ts_node_eq(ol_child(w->sx, parent, OL_F_object), attr)) {
     r.attr2 = ol_node_text(w, ol_child(w->sx, parent, OL_F_attribute));
     r.span2 = ol_node_span(parent);
     TSNode call = ol_walk_parent(w, parent);
-    if (ol_kind_of(w->sx, call) == OL_K_call && ts_node_named_child_count(ol_child(w->sx, call, OL_F_arguments)) == 0)
+    if (ol_kind_of(w->sx, call) == OL_K_call &&
+        ts_node_named_child_count(ol_child(w->sx, call, OL_F_arguments)) == 0)
       r.call2 = ol_node_span(call);
   }
   ol_vec_push(&w->out->reads, r);
@@ -295,30 +358,42 @@ void ol_rows_module_statement(ol_walker *w, TSNode stmt) {
     TSNode module = ol_child(w->sx, stmt, OL_F_module_name);
     ol_span mspan = ol_node_span(module); /* empty for `import x` */
     uint32_t ms = mspan.start, ml = mspan.end - mspan.start;
-    bool from_sqlalchemy = k == OL_K_import_from_statement && ml >= 10 && !memcmp(w->src + ms, "sqlalchemy", 10);
+    bool from_sqlalchemy =
+        k == OL_K_import_from_statement && ml >= 10 && !memcmp(w->src + ms, "sqlalchemy", 10);
     bool from_flask = k == OL_K_import_from_statement && ol_node_text_is(w, module, "flask");
     for (uint32_t i = 0; i < ts_node_named_child_count(stmt); i++) {
       TSNode c = ts_node_named_child(stmt, i);
-      if (ts_node_eq(c, module) || ol_kind_of(w->sx, c) != OL_K_dotted_name) continue;
-      if (from_sqlalchemy && ol_node_text_is(w, c, "select")) w->imports_select = true;
-      if (from_flask && ol_node_text_is(w, c, "session")) w->flask_session = true;
+      if (ts_node_eq(c, module) || ol_kind_of(w->sx, c) != OL_K_dotted_name)
+        continue;
+      if (from_sqlalchemy && ol_node_text_is(w, c, "select"))
+        w->imports_select = true;
+      if (from_flask && ol_node_text_is(w, c, "session"))
+        w->flask_session = true;
     }
     uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; i++) {
       TSNode c = ts_node_named_child(stmt, i);
-      if (k == OL_K_import_from_statement && ts_node_eq(c, ol_child(w->sx, stmt, OL_F_module_name))) continue;
-      if (ol_kind_of(w->sx, c) == OL_K_aliased_import) c = ol_child(w->sx, c, OL_F_alias);
-      else if (ol_kind_of(w->sx, c) == OL_K_dotted_name) c = ts_node_named_child(c, 0);
-      if (!ts_node_is_null(c)) ol_vec_push(&w->out->module_names, ol_node_text(w, c));
+      if (k == OL_K_import_from_statement && ts_node_eq(c, ol_child(w->sx, stmt, OL_F_module_name)))
+        continue;
+      if (ol_kind_of(w->sx, c) == OL_K_aliased_import)
+        c = ol_child(w->sx, c, OL_F_alias);
+      else if (ol_kind_of(w->sx, c) == OL_K_dotted_name)
+        c = ts_node_named_child(c, 0);
+      if (!ts_node_is_null(c))
+        ol_vec_push(&w->out->module_names, ol_node_text(w, c));
     }
   } else if (k == OL_K_class_definition || k == OL_K_function_definition) {
     ol_vec_push(&w->out->module_names, ol_node_text(w, ol_child(w->sx, stmt, OL_F_name)));
   } else if (k == OL_K_decorated_definition) {
     ol_rows_module_statement(w, ol_child(w->sx, stmt, OL_F_definition));
-  } else if (k == OL_K_expression_statement && ol_kind_of(w->sx, ts_node_named_child(stmt, 0)) == OL_K_assignment &&
-             ol_kind_of(w->sx, ol_child(w->sx, ts_node_named_child(stmt, 0), OL_F_left)) == OL_K_identifier) {
-    ol_vec_push(&w->out->module_names, ol_node_text(w, ol_child(w->sx, ts_node_named_child(stmt, 0), OL_F_left)));
-  } else if (k == OL_K_expression_statement && !w->out->import_at && ts_node_start_byte(stmt) == 0 &&
+  } else if (k == OL_K_expression_statement &&
+             ol_kind_of(w->sx, ts_node_named_child(stmt, 0)) == OL_K_assignment &&
+             ol_kind_of(w->sx, ol_child(w->sx, ts_node_named_child(stmt, 0), OL_F_left)) ==
+                 OL_K_identifier) {
+    ol_vec_push(&w->out->module_names,
+                ol_node_text(w, ol_child(w->sx, ts_node_named_child(stmt, 0), OL_F_left)));
+  } else if (k == OL_K_expression_statement && !w->out->import_at &&
+             ts_node_start_byte(stmt) == 0 &&
              ol_kind_of(w->sx, ts_node_named_child(stmt, 0)) == OL_K_string) {
     w->out->import_at = ts_node_end_byte(stmt); /* after the module docstring */
   }
@@ -326,21 +401,30 @@ void ol_rows_module_statement(ol_walker *w, TSNode stmt) {
 
 char *ol_rows_single_entity(ol_walker *w, TSNode n) {
   n = ol_unwrap(w, n);
-  if (ol_kind_of(w->sx, n) != OL_K_call) return NULL;
+  if (ol_kind_of(w->sx, n) != OL_K_call)
+    return NULL;
   TSNode fn = ol_child(w->sx, n, OL_F_function), args = ol_child(w->sx, n, OL_F_arguments);
-  if (ol_kind_of(w->sx, fn) != OL_K_attribute) return NULL;
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+    return NULL;
   TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
-  static const char *const ONE[] = {"get", "first", "one", "one_or_none", "first_or_404", "get_or_404", "one_or_404", NULL};
+  static const char *const ONE[] = {"get",          "first",      "one",        "one_or_none",
+                                    "first_or_404", "get_or_404", "one_or_404", NULL};
   bool one = false;
-  for (const char *const *o = ONE; *o; o++) one |= ol_node_text_is(w, m, *o);
-  if (!one) return NULL;
+  for (const char *const *o = ONE; *o; o++)
+    one |= ol_node_text_is(w, m, *o);
+  if (!one)
+    return NULL;
   ol_valinfo v = ol_classify(w, recv);
-  if (v.kind == OL_VAL_QUERY && v.one_entity) return ol_node_text(w, v.entity);
+  if (v.kind == OL_VAL_QUERY && v.one_entity)
+    return ol_node_text(w, v.entity);
   TSNode first = ts_node_named_child(args, 0);
-  if ((v.kind == OL_VAL_SESSION || v.kind == OL_VAL_DB) && ol_kind_of(w->sx, first) != OL_K_keyword_argument &&
-      !ts_node_is_null(first) && (ol_kind_of(w->sx, first) == OL_K_identifier || ol_kind_of(w->sx, first) == OL_K_attribute)) {
-    TSNode last = ol_kind_of(w->sx, first) == OL_K_attribute ? ol_child(w->sx, first, OL_F_attribute) : first;
-    if (isupper((unsigned char)w->src[ts_node_start_byte(last)])) return ol_node_text(w, first);
+  if ((v.kind == OL_VAL_SESSION || v.kind == OL_VAL_DB) &&
+      ol_kind_of(w->sx, first) != OL_K_keyword_argument && !ts_node_is_null(first) &&
+      (ol_kind_of(w->sx, first) == OL_K_identifier || ol_kind_of(w->sx, first) == OL_K_attribute)) {
+    TSNode last =
+        ol_kind_of(w->sx, first) == OL_K_attribute ? ol_child(w->sx, first, OL_F_attribute) : first;
+    if (isupper((unsigned char)w->src[ts_node_start_byte(last)]))
+      return ol_node_text(w, first);
   }
   return NULL;
 }

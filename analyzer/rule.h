@@ -41,9 +41,9 @@ typedef OL_VEC(ol_draft) ol_drafts;
 typedef struct ol_source ol_source_t;
 
 typedef struct {
-  const char *path; /* relative to the project root */
+  const char *path;          /* relative to the project root */
   const ol_source_t *source; /* for line numbers */
-  const char *src;  /* the file's bytes (read only) */
+  const char *src;           /* the file's bytes (read only) */
   uint32_t len;
   const ol_file_facts *facts;
   const ol_index *index;
@@ -65,7 +65,8 @@ const ol_rule_meta *ol_rule_meta_find(const char *code);
 const ol_rule_meta *ol_rule_metas(void);
 
 /* Helpers for rules. */
-ol_draft *ol_draft_add(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span, char *message);
+ol_draft *ol_draft_add(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span,
+                       char *message);
 void ol_draft_relate(ol_draft *d, ol_span span, char *message);
 ol_fix_draft *ol_fix_draft_new(ol_applicability app, char *description, ol_span block);
 void ol_fix_draft_edit(ol_fix_draft *f, uint32_t start, uint32_t end, char *text);

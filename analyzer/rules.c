@@ -6,7 +6,8 @@
 #include "rule.h"
 #include "source.h"
 
-extern const ol_rule ol_rule_orm001, ol_rule_orm002, ol_rule_orm003, ol_rule_orm004, ol_rule_orm005, ol_rule_orm006;
+extern const ol_rule ol_rule_orm001, ol_rule_orm002, ol_rule_orm003, ol_rule_orm004, ol_rule_orm005,
+    ol_rule_orm006;
 
 const ol_rule *const ol_rules[] = {
     &ol_rule_orm001,
@@ -29,13 +30,16 @@ static size_t n_metas;
 static pthread_once_t metas_once = PTHREAD_ONCE_INIT;
 
 static void build_metas(void) {
-  while (ol_rules[n_metas]) n_metas++;
+  while (ol_rules[n_metas])
+    n_metas++;
   metas = ol_calloc(n_metas, sizeof *metas);
   for (size_t i = 0; i < n_metas; i++) {
     metas[i] = ol_rules[i]->meta;
     for (const ol_rule_doc *d = ol_rule_docs; d->folder; d++)
-      if (strcmp(d->folder, ol_rules[i]->folder) == 0) metas[i].doc_md = d->text;
-    if (!metas[i].doc_md) metas[i].doc_md = metas[i].full_desc;
+      if (strcmp(d->folder, ol_rules[i]->folder) == 0)
+        metas[i].doc_md = d->text;
+    if (!metas[i].doc_md)
+      metas[i].doc_md = metas[i].full_desc;
   }
 }
 
@@ -52,11 +56,13 @@ const ol_rule_meta *ol_rule_metas(void) {
 const ol_rule_meta *ol_rule_meta_find(const char *code) {
   const ol_rule_meta *m = ol_rule_metas();
   for (size_t i = 0; i < n_metas; i++)
-    if (strcmp(m[i].code, code) == 0) return &m[i];
+    if (strcmp(m[i].code, code) == 0)
+      return &m[i];
   return NULL;
 }
 
-ol_draft *ol_draft_add(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span, char *message) {
+ol_draft *ol_draft_add(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span,
+                       char *message) {
   ol_draft d = {.rule = meta, .span = span, .message = message};
   ol_vec_push(ctx->out, d);
   return &ctx->out->items[ctx->out->len - 1];
@@ -85,8 +91,10 @@ void ol_fix_draft_edit(ol_fix_draft *f, uint32_t start, uint32_t end, char *text
 }
 
 void ol_fix_draft_free(ol_fix_draft *f) {
-  if (!f) return;
-  for (size_t i = 0; i < f->edits.len; i++) ol_free(f->edits.items[i].text);
+  if (!f)
+    return;
+  for (size_t i = 0; i < f->edits.len; i++)
+    ol_free(f->edits.items[i].text);
   ol_vec_free(&f->edits);
   ol_free(f->description);
   ol_free(f);
@@ -95,10 +103,13 @@ void ol_fix_draft_free(ol_fix_draft *f) {
 void ol_drafts_free(ol_drafts *d) {
   for (size_t i = 0; i < d->len; i++) {
     ol_free(d->items[i].message);
-    for (size_t j = 0; j < d->items[i].n_related; j++) ol_free(d->items[i].related[j].message);
+    for (size_t j = 0; j < d->items[i].n_related; j++)
+      ol_free(d->items[i].related[j].message);
     ol_fix_draft_free(d->items[i].fix);
   }
   ol_vec_free(d);
 }
 
-uint32_t ol_rule_line(const ol_rule_ctx *ctx, uint32_t off) { return ol_source_line((const ol_source *)ctx->source, off); }
+uint32_t ol_rule_line(const ol_rule_ctx *ctx, uint32_t off) {
+  return ol_source_line((const ol_source *)ctx->source, off);
+}

@@ -10,18 +10,26 @@ int ol_utf8_len(const unsigned char *s, size_t avail) {
   unsigned c = s[0];
   int n;
   unsigned min;
-  if (c < 0x80) return 1;
-  if (c >= 0xc2 && c <= 0xdf) n = 2, min = 0x80;
-  else if (c >= 0xe0 && c <= 0xef) n = 3, min = 0x800;
-  else if (c >= 0xf0 && c <= 0xf4) n = 4, min = 0x10000;
-  else return 0;
-  if ((size_t)n > avail) return 0;
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xc2 && c <= 0xdf)
+    n = 2, min = 0x80;
+  else if (c >= 0xe0 && c <= 0xef)
+    n = 3, min = 0x800;
+  else if (c >= 0xf0 && c <= 0xf4)
+    n = 4, min = 0x10000;
+  else
+    return 0;
+  if ((size_t)n > avail)
+    return 0;
   unsigned cp = c & (0x7f >> n);
   for (int i = 1; i < n; i++) {
-    if ((s[i] & 0xc0) != 0x80) return 0;
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
     cp = (cp << 6) | (s[i] & 0x3f);
   }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    return 0;
   return n;
 }
 
@@ -38,13 +46,16 @@ void ol_source_init(ol_source *src, char *bytes, uint32_t len) {
     unsigned c = b[i];
     int step = 1;
     if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < len && b[i + 1] == '\n') step = 2;
-      if (src->n_lines == cap) src->line_starts = ol_realloc(src->line_starts, (cap *= 2) * sizeof(uint32_t));
+      if (c == '\r' && i + 1 < len && b[i + 1] == '\n')
+        step = 2;
+      if (src->n_lines == cap)
+        src->line_starts = ol_realloc(src->line_starts, (cap *= 2) * sizeof(uint32_t));
       src->line_starts[src->n_lines++] = i + (uint32_t)step;
     } else if (c >= 0x80) {
       step = ol_utf8_len(b + i, len - i);
       if (!step) {
-        if (!src->first_bad_utf8) src->first_bad_utf8 = src->n_lines;
+        if (!src->first_bad_utf8)
+          src->first_bad_utf8 = src->n_lines;
         step = 1;
       }
     }
@@ -72,7 +83,8 @@ ol_status ol_source_read(const ol_fs *fs, const char *path, ol_source *src, ol_e
   const char *nul = memchr(bytes, '\0', len);
   if (nul) {
     uint32_t line = 1;
-    for (const char *p = bytes; p < nul; p++) line += *p == '\n';
+    for (const char *p = bytes; p < nul; p++)
+      line += *p == '\n';
     ol_error_set(err, path, line, "skipped: binary file (NUL byte on line %u)", line);
     ol_free(bytes);
     return OL_ERR_SKIP;
@@ -94,8 +106,10 @@ uint32_t ol_source_line(const ol_source *src, uint32_t off) {
   uint32_t lo = 0, hi = src->n_lines;
   while (hi - lo > 1) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (src->line_starts[mid] <= off) lo = mid;
-    else hi = mid;
+    if (src->line_starts[mid] <= off)
+      lo = mid;
+    else
+      hi = mid;
   }
   return lo + 1;
 }
@@ -105,13 +119,16 @@ uint32_t ol_source_line_start(const ol_source *src, uint32_t off) {
 }
 
 uint32_t ol_source_col16(const ol_source *src, uint32_t off) {
-  if (off > src->len) off = src->len;
+  if (off > src->len)
+    off = src->len;
   const unsigned char *b = (const unsigned char *)src->bytes;
   uint32_t i = ol_source_line_start(src, off), col = 1;
-  if (i == 0 && src->len >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) && off >= 3) i = 3; /* a BOM is not a column */
+  if (i == 0 && src->len >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3) && off >= 3)
+    i = 3; /* a BOM is not a column */
   while (i < off) {
     int n = b[i] < 0x80 ? 1 : ol_utf8_len(b + i, src->len - i);
-    if (!n) n = 1;
+    if (!n)
+      n = 1;
     col += n == 4 ? 2 : 1;
     i += (uint32_t)n;
   }
@@ -120,19 +137,25 @@ uint32_t ol_source_col16(const ol_source *src, uint32_t off) {
 
 static uint32_t line_end(const ol_source *src, uint32_t line) {
   uint32_t end = line < src->n_lines ? src->line_starts[line] : src->len;
-  while (end > src->line_starts[line - 1] && (src->bytes[end - 1] == '\n' || src->bytes[end - 1] == '\r')) end--;
+  while (end > src->line_starts[line - 1] &&
+         (src->bytes[end - 1] == '\n' || src->bytes[end - 1] == '\r'))
+    end--;
   return end;
 }
 
 uint32_t ol_source_offset(const ol_source *src, uint32_t line, uint32_t col16) {
-  if (line < 1) return 0;
-  if (line > src->n_lines) return src->len;
+  if (line < 1)
+    return 0;
+  if (line > src->n_lines)
+    return src->len;
   const unsigned char *b = (const unsigned char *)src->bytes;
   uint32_t i = src->line_starts[line - 1], end = line_end(src, line), col = 1;
-  if (i == 0 && src->len >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3)) i = 3;
+  if (i == 0 && src->len >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3))
+    i = 3;
   while (i < end && col < col16) {
     int n = b[i] < 0x80 ? 1 : ol_utf8_len(b + i, src->len - i);
-    if (!n) n = 1;
+    if (!n)
+      n = 1;
     col += n == 4 ? 2 : 1;
     i += (uint32_t)n;
   }
@@ -151,7 +174,8 @@ ol_region ol_source_region(const ol_source *src, uint32_t start, uint32_t end) {
 }
 
 char *ol_source_line_text(const ol_source *src, uint32_t line) {
-  if (line < 1 || line > src->n_lines) return ol_strdup("");
+  if (line < 1 || line > src->n_lines)
+    return ol_strdup("");
   uint32_t start = src->line_starts[line - 1];
   return ol_strndup(src->bytes + start, line_end(src, line) - start);
 }

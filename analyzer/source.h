@@ -16,9 +16,9 @@
 #define OL_SOURCE_MAX_BYTES (16u << 20)
 
 typedef struct ol_source {
-  char *path;   /* as opened */
-  char *rel;    /* relative to the project root, for output */
-  char *bytes;  /* len bytes plus a NUL */
+  char *path;  /* as opened */
+  char *rel;   /* relative to the project root, for output */
+  char *bytes; /* len bytes plus a NUL */
   uint32_t len;
   uint32_t *line_starts; /* byte offset of each line's first byte */
   uint32_t n_lines;

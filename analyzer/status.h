@@ -15,8 +15,8 @@ typedef enum {
 } ol_status;
 
 typedef struct {
-  char path[1024];   /* the file concerned, or "" */
-  uint32_t line;     /* 1-based, 0 when not about a line */
+  char path[1024]; /* the file concerned, or "" */
+  uint32_t line;   /* 1-based, 0 when not about a line */
   char message[512];
 } ol_error;
 

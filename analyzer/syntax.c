@@ -11,17 +11,15 @@ const TSLanguage *tree_sitter_python(void);
 static ol_syntax python;
 static pthread_once_t python_once = PTHREAD_ONCE_INIT;
 
-static const char *const kind_names[] = {
-    "",
+static const char *const kind_names[] = {"",
 #define X(name) #name,
-    OL_KINDS(X)
+                                         OL_KINDS(X)
 #undef X
 };
 
-static const char *const field_names[] = {
-    "",
+static const char *const field_names[] = {"",
 #define X(name) #name,
-    OL_FIELDS(X)
+                                          OL_FIELDS(X)
 #undef X
 };
 
@@ -32,16 +30,20 @@ static void build_python(void) {
   python.kind_of_symbol = ol_calloc(python.n_symbols, 1);
   for (uint32_t s = 0; s < python.n_symbols; s++) {
     const char *name = ts_language_symbol_name(lang, (TSSymbol)s);
-    if (!name) continue;
+    if (!name)
+      continue;
     for (int k = 1; k < OL_K_COUNT; k++)
-      if (strcmp(name, kind_names[k]) == 0) python.kind_of_symbol[s] = (uint8_t)k;
+      if (strcmp(name, kind_names[k]) == 0)
+        python.kind_of_symbol[s] = (uint8_t)k;
   }
   /* "ERROR" is the builtin error symbol (65535), map it through the name table too. */
   python.n_field_ids = ts_language_field_count(lang) + 1;
   python.field_of_id = ol_calloc(python.n_field_ids, 1);
   for (int f = 1; f < OL_F_COUNT; f++) {
-    TSFieldId id = ts_language_field_id_for_name(lang, field_names[f], (uint32_t)strlen(field_names[f]));
-    if (id && id < python.n_field_ids) python.field_of_id[id] = (uint8_t)f;
+    TSFieldId id =
+        ts_language_field_id_for_name(lang, field_names[f], (uint32_t)strlen(field_names[f]));
+    if (id && id < python.n_field_ids)
+      python.field_of_id[id] = (uint8_t)f;
   }
 }
 
@@ -52,7 +54,8 @@ const ol_syntax *ol_syntax_python(void) {
 
 TSNode ol_child(const ol_syntax *sx, TSNode n, ol_field f) {
   for (TSFieldId id = 1; id < sx->n_field_ids; id++)
-    if (sx->field_of_id[id] == f) return ts_node_child_by_field_id(n, id);
+    if (sx->field_of_id[id] == f)
+      return ts_node_child_by_field_id(n, id);
   return (TSNode){0};
 }
 
@@ -69,12 +72,14 @@ TSParser *ol_parser_new(void) {
 
 TSTree *ol_parse(TSParser *p, const char *bytes, uint32_t len) {
   const char *cr = memchr(bytes, '\r', len);
-  if (!cr) return ts_parser_parse_string(p, NULL, bytes, len);
+  if (!cr)
+    return ts_parser_parse_string(p, NULL, bytes, len);
   /* Lone CRs become LFs in a same-length copy, so byte offsets stay valid. */
   char *copy = ol_malloc(len + 1);
   memcpy(copy, bytes, len);
   for (uint32_t i = (uint32_t)(cr - bytes); i < len; i++)
-    if (copy[i] == '\r' && (i + 1 >= len || copy[i + 1] != '\n')) copy[i] = '\n';
+    if (copy[i] == '\r' && (i + 1 >= len || copy[i + 1] != '\n'))
+      copy[i] = '\n';
   TSTree *t = ts_parser_parse_string(p, NULL, copy, len);
   ol_free(copy);
   return t;
@@ -82,17 +87,21 @@ TSTree *ol_parse(TSParser *p, const char *bytes, uint32_t len) {
 
 uint32_t ol_tree_error_count(TSNode root, uint32_t *first_error_byte) {
   uint32_t count = 0;
-  if (first_error_byte) *first_error_byte = UINT32_MAX;
-  if (!ts_node_has_error(root)) return 0;
+  if (first_error_byte)
+    *first_error_byte = UINT32_MAX;
+  if (!ts_node_has_error(root))
+    return 0;
   TSTreeCursor c = ts_tree_cursor_new(root);
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&c);
     bool bad = ts_node_symbol(n) == (TSSymbol)-1 || ts_node_is_missing(n); /* ERROR, MISSING */
     if (bad) {
       count++;
-      if (first_error_byte && ts_node_start_byte(n) < *first_error_byte) *first_error_byte = ts_node_start_byte(n);
+      if (first_error_byte && ts_node_start_byte(n) < *first_error_byte)
+        *first_error_byte = ts_node_start_byte(n);
     }
-    if (!bad && ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&c)) continue;
+    if (!bad && ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&c))
+      continue;
     while (!ts_tree_cursor_goto_next_sibling(&c))
       if (!ts_tree_cursor_goto_parent(&c)) {
         ts_tree_cursor_delete(&c);

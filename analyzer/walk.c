@@ -16,23 +16,28 @@ typedef struct {
 
 uint64_t ol_name_hash(const char *s, size_t len) {
   uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
   return h;
 }
 
 bool ol_node_text_is(const ol_walker *w, TSNode n, const char *s) {
-  if (ts_node_is_null(n)) return false;
+  if (ts_node_is_null(n))
+    return false;
   size_t len = strlen(s);
-  return ts_node_end_byte(n) - ts_node_start_byte(n) == len && memcmp(w->src + ts_node_start_byte(n), s, len) == 0;
+  return ts_node_end_byte(n) - ts_node_start_byte(n) == len &&
+         memcmp(w->src + ts_node_start_byte(n), s, len) == 0;
 }
 
 char *ol_node_text(ol_walker *w, TSNode n) {
-  return ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+  return ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(n),
+                          ts_node_end_byte(n) - ts_node_start_byte(n));
 }
 
 TSNode ol_walk_parent(const ol_walker *w, TSNode n) {
   for (size_t i = w->path.len; i-- > 0;)
-    if (w->path.items[i].id == n.id) return i ? w->path.items[i - 1] : (TSNode){0};
+    if (w->path.items[i].id == n.id)
+      return i ? w->path.items[i - 1] : (TSNode){0};
   return w->path.len ? w->path.items[w->path.len - 1] : (TSNode){0};
 }
 
@@ -47,7 +52,8 @@ const ol_binding *ol_scope_binding(const ol_walker *w, uint64_t hash) {
   for (size_t k = w->scopes.len; k-- > 0;) {
     const ol_scope *s = &w->scopes.items[k];
     for (size_t i = s->names.len; i-- > 0;)
-      if (s->names.items[i].hash == hash) return &s->names.items[i];
+      if (s->names.items[i].hash == hash)
+        return &s->names.items[i];
   }
   return NULL;
 }
@@ -77,10 +83,13 @@ void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out) {
     ol_field f = ol_field_of(w->sx, ts_tree_cursor_current_field_id(&c));
     ol_kind k = ol_kind_of(w->sx, cur);
     bool skip = (f == OL_F_attribute) || (f == OL_F_name && k == OL_K_identifier);
-    if (!skip && k == OL_K_identifier) ol_vec_push(out, ((ol_name_ref){ol_node_hash(w, cur), ol_node_span(cur)}));
-    if (!skip && ts_tree_cursor_goto_first_child(&c)) continue;
+    if (!skip && k == OL_K_identifier)
+      ol_vec_push(out, ((ol_name_ref){ol_node_hash(w, cur), ol_node_span(cur)}));
+    if (!skip && ts_tree_cursor_goto_first_child(&c))
+      continue;
     for (;;) {
-      if (ts_tree_cursor_goto_next_sibling(&c)) break;
+      if (ts_tree_cursor_goto_next_sibling(&c))
+        break;
       if (!ts_tree_cursor_goto_parent(&c)) {
         ts_tree_cursor_delete(&c);
         return;
@@ -94,7 +103,8 @@ void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out) {
 /* A name bound in loop is bound in every loop around it too, except the
  * variables of a comprehension: they live in the comprehension's own scope. */
 static void bind_in_loops(ol_walker *w, int loop, uint64_t hash) {
-  for (int l = loop; l >= 0; l = w->out->loops.items[l].parent) ol_vec_push(&w->loop_bound.items[l], hash);
+  for (int l = loop; l >= 0; l = w->out->loops.items[l].parent)
+    ol_vec_push(&w->loop_bound.items[l], hash);
 }
 
 static void bind_comprehension_target(ol_walker *w, TSNode target, int comp, ol_hashes *also);
@@ -109,8 +119,10 @@ static void bind_target(ol_walker *w, TSNode target, int loop, ol_hashes *also) 
     bool descend = true;
     if (k == OL_K_identifier) {
       uint64_t h = ol_node_hash(w, cur);
-      if (loop >= 0) bind_in_loops(w, loop, h);
-      if (also) ol_vec_push(also, h);
+      if (loop >= 0)
+        bind_in_loops(w, loop, h);
+      if (also)
+        ol_vec_push(also, h);
     } else if (k == OL_K_attribute || k == OL_K_subscript) {
       TSNode root = cur;
       while (ol_kind_of(w->sx, root) == OL_K_attribute || ol_kind_of(w->sx, root) == OL_K_subscript)
@@ -121,13 +133,16 @@ static void bind_target(ol_walker *w, TSNode target, int loop, ol_hashes *also) 
         /* Changing a row's attribute is a write the next query's autoflush sends. */
         for (int l = loop; k == OL_K_attribute && l >= 0; l = w->out->loops.items[l].parent)
           if (w->out->loops.items[l].has_rows && w->out->loops.items[l].rows_var == h)
-            for (int m = loop; m >= 0; m = w->out->loops.items[m].parent) w->out->loops.items[m].writes_session = true;
+            for (int m = loop; m >= 0; m = w->out->loops.items[m].parent)
+              w->out->loops.items[m].writes_session = true;
       }
       descend = false;
     }
-    if (descend && ts_tree_cursor_goto_first_child(&c)) continue;
+    if (descend && ts_tree_cursor_goto_first_child(&c))
+      continue;
     for (;;) {
-      if (ts_tree_cursor_goto_next_sibling(&c)) break;
+      if (ts_tree_cursor_goto_next_sibling(&c))
+        break;
       if (!ts_tree_cursor_goto_parent(&c)) {
         ts_tree_cursor_delete(&c);
         return;
@@ -140,44 +155,51 @@ static void bind_target(ol_walker *w, TSNode target, int loop, ol_hashes *also) 
  * fix inserts code. Finds n once, then steps up the path by index. */
 TSNode ol_walk_statement(const ol_walker *w, TSNode n) {
   size_t i = w->path.len;
-  while (i > 0 && w->path.items[i - 1].id != n.id) i--;
-  if (i == 0) i = w->path.len + 1; /* a child of the top: its parent is path[len-1] */
+  while (i > 0 && w->path.items[i - 1].id != n.id)
+    i--;
+  if (i == 0)
+    i = w->path.len + 1; /* a child of the top: its parent is path[len-1] */
   TSNode cur = n;
   for (size_t p = i - 1; p-- > 0;) {
     ol_kind k = ol_kind_of(w->sx, w->path.items[p]);
-    if (k == OL_K_block || k == OL_K_module) return cur;
+    if (k == OL_K_block || k == OL_K_module)
+      return cur;
     cur = w->path.items[p];
   }
   return cur;
 }
 
-
 static bool starts_line(const ol_walker *w, uint32_t off) {
-  while (off > 0 && (w->src[off - 1] == ' ' || w->src[off - 1] == '\t')) off--;
+  while (off > 0 && (w->src[off - 1] == ' ' || w->src[off - 1] == '\t'))
+    off--;
   return off == 0 || w->src[off - 1] == '\n' || w->src[off - 1] == '\r';
 }
 
 static bool name_is_list(ol_walker *w, TSNode iterable) {
-  return ol_kind_of(w->sx, iterable) == OL_K_identifier && ol_scope_lookup(w, ol_node_hash(w, iterable)) == OL_VAL_LIST;
+  return ol_kind_of(w->sx, iterable) == OL_K_identifier &&
+         ol_scope_lookup(w, ol_node_hash(w, iterable)) == OL_VAL_LIST;
 }
 
 /* A list or tuple display, a query or its .all(), range(), list(...), sorted(...). */
 static bool iterable_is_finite(ol_walker *w, TSNode it) {
   ol_kind k = ol_kind_of(w->sx, it);
-  if (k == OL_K_list || k == OL_K_tuple || k == OL_K_set || k == OL_K_dictionary || k == OL_K_list_comprehension ||
-      k == OL_K_string)
+  if (k == OL_K_list || k == OL_K_tuple || k == OL_K_set || k == OL_K_dictionary ||
+      k == OL_K_list_comprehension || k == OL_K_string)
     return true;
   ol_valinfo v = ol_classify(w, it);
-  if (v.kind == OL_VAL_QUERY || v.kind == OL_VAL_LIST) return true;
-  if (k != OL_K_call) return false;
+  if (v.kind == OL_VAL_QUERY || v.kind == OL_VAL_LIST)
+    return true;
+  if (k != OL_K_call)
+    return false;
   TSNode fn = ol_child(w->sx, it, OL_F_function);
   static const char *const FINITE[] = {"range", "list", "sorted", "tuple", "set", "reversed", NULL};
   for (const char *const *f = FINITE; *f; f++)
-    if (ol_node_text_is(w, fn, *f)) return true;
+    if (ol_node_text_is(w, fn, *f))
+      return true;
   if (ol_kind_of(w->sx, fn) == OL_K_attribute) {
     TSNode m = ol_child(w->sx, fn, OL_F_attribute);
-    return ol_node_text_is(w, m, "all") || ol_node_text_is(w, m, "items") || ol_node_text_is(w, m, "keys") ||
-           ol_node_text_is(w, m, "values");
+    return ol_node_text_is(w, m, "all") || ol_node_text_is(w, m, "items") ||
+           ol_node_text_is(w, m, "keys") || ol_node_text_is(w, m, "values");
   }
   return false;
 }
@@ -185,12 +207,16 @@ static bool iterable_is_finite(ol_walker *w, TSNode it) {
 /* A generator expression read to the end where it is written: list(g), sum(g)... */
 static bool consumed_on_the_spot(ol_walker *w, TSNode gen) {
   TSNode call = ol_walk_parent(w, gen);
-  if (ol_kind_of(w->sx, call) == OL_K_argument_list) call = ol_walk_parent(w, call);
-  if (ol_kind_of(w->sx, call) != OL_K_call) return false;
+  if (ol_kind_of(w->sx, call) == OL_K_argument_list)
+    call = ol_walk_parent(w, call);
+  if (ol_kind_of(w->sx, call) != OL_K_call)
+    return false;
   TSNode fn = ol_child(w->sx, call, OL_F_function);
-  static const char *const FULL[] = {"list", "tuple", "set", "frozenset", "sorted", "sum", "dict", "min", "max", NULL};
+  static const char *const FULL[] = {"list", "tuple", "set", "frozenset", "sorted",
+                                     "sum",  "dict",  "min", "max",       NULL};
   for (const char *const *f = FULL; *f; f++)
-    if (ol_node_text_is(w, fn, *f)) return true;
+    if (ol_node_text_is(w, fn, *f))
+      return true;
   return false;
 }
 
@@ -199,17 +225,20 @@ static bool consumed_on_the_spot(ol_walker *w, TSNode gen) {
  * body whose names a comprehension cannot see. NULL when it can. */
 static const char *insert_problem(const ol_walker *w, TSNode node, TSNode stmt) {
   size_t i = w->path.len;
-  while (i > 0 && w->path.items[i - 1].id != node.id) i--;
+  while (i > 0 && w->path.items[i - 1].id != node.id)
+    i--;
   for (size_t p = i ? i - 1 : w->path.len; p-- > 0;) {
     TSNode n = w->path.items[p];
     ol_kind k = ol_kind_of(w->sx, n);
-    if (k == OL_K_lambda) return "it is inside a lambda, where no statement can go";
+    if (k == OL_K_lambda)
+      return "it is inside a lambda, where no statement can go";
     if (k == OL_K_conditional_expression || k == OL_K_boolean_operator)
       return "its statement runs it only under a condition";
     if (n.id == stmt.id) {
       TSNode block = p ? w->path.items[p - 1] : (TSNode){0};
       TSNode owner = p > 1 ? w->path.items[p - 2] : (TSNode){0};
-      if (ol_kind_of(w->sx, block) == OL_K_block && ol_kind_of(w->sx, owner) == OL_K_class_definition &&
+      if (ol_kind_of(w->sx, block) == OL_K_block &&
+          ol_kind_of(w->sx, owner) == OL_K_class_definition &&
           ol_kind_is_comprehension(ol_kind_of(w->sx, node)))
         return "a comprehension cannot see the names of the class body around it";
       return NULL;
@@ -218,20 +247,27 @@ static const char *insert_problem(const ol_walker *w, TSNode node, TSNode stmt) 
   return NULL;
 }
 
-static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TSNode header_end, TSNode target,
-                    TSNode iterable) {
+static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TSNode header_end,
+                    TSNode target, TSNode iterable) {
   TSNode stmt = ol_walk_statement(w, node);
-  ol_loop l = {.kind = kind, .parent = parent, .node = ol_node_span(node), .stmt = ol_node_span(stmt), .rows_parent = -1};
-  l.header = (ol_span){ts_node_start_byte(node), ts_node_is_null(header_end) ? ts_node_end_byte(node)
-                                                                             : ts_node_end_byte(header_end)};
+  ol_loop l = {.kind = kind,
+               .parent = parent,
+               .node = ol_node_span(node),
+               .stmt = ol_node_span(stmt),
+               .rows_parent = -1};
+  l.header = (ol_span){ts_node_start_byte(node), ts_node_is_null(header_end)
+                                                     ? ts_node_end_byte(node)
+                                                     : ts_node_end_byte(header_end)};
   l.stmt_starts_line = starts_line(w, ts_node_start_byte(stmt));
-  if (!ts_node_is_null(target)) l.target = ol_node_span(target);
+  if (!ts_node_is_null(target))
+    l.target = ol_node_span(target);
   if (!ts_node_is_null(iterable)) {
     l.iterable = ol_node_span(iterable);
     l.iterable_is_list = name_is_list(w, iterable);
     l.iterable_finite = l.iterable_is_list || iterable_is_finite(w, iterable);
   }
-  l.lazy_generator = ol_kind_of(w->sx, node) == OL_K_generator_expression && !consumed_on_the_spot(w, node);
+  l.lazy_generator =
+      ol_kind_of(w->sx, node) == OL_K_generator_expression && !consumed_on_the_spot(w, node);
   /* New names must be free in the function the code goes into, not a lambda's. */
   for (size_t k = w->scopes.len; k-- > 0;)
     if (!w->scopes.items[k].is_lambda) {
@@ -244,10 +280,13 @@ static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TS
   ol_vec_push(&w->loop_targets, ((ol_hashes){0}));
   ol_vec_push(&w->loop_iter_names, ((ol_name_refs){0}));
   int id = (int)w->out->loops.len - 1;
-  if (!ts_node_is_null(iterable)) ol_collect_names(w, iterable, &w->loop_iter_names.items[id]);
+  if (!ts_node_is_null(iterable))
+    ol_collect_names(w, iterable, &w->loop_iter_names.items[id]);
   if (!ts_node_is_null(target)) {
-    if (kind == OL_LOOP_COMPREHENSION) bind_comprehension_target(w, target, id, &w->loop_targets.items[id]);
-    else bind_target(w, target, id, &w->loop_targets.items[id]);
+    if (kind == OL_LOOP_COMPREHENSION)
+      bind_comprehension_target(w, target, id, &w->loop_targets.items[id]);
+    else
+      bind_target(w, target, id, &w->loop_targets.items[id]);
   }
   return id;
 }
@@ -256,7 +295,8 @@ static TSNode first_for_clause(const ol_walker *w, TSNode comp) {
   uint32_t n = ts_node_named_child_count(comp);
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = ts_node_named_child(comp, i);
-    if (ol_kind_of(w->sx, c) == OL_K_for_in_clause) return c;
+    if (ol_kind_of(w->sx, c) == OL_K_for_in_clause)
+      return c;
   }
   return (TSNode){0};
 }
@@ -265,10 +305,12 @@ static TSNode first_for_clause(const ol_walker *w, TSNode comp) {
 static bool is_callback_lambda(const ol_walker *w, TSNode lambda, TSNode *call_out) {
   TSNode p = ol_walk_parent(w, lambda);
   if (!ts_node_is_null(p) && ol_kind_of(w->sx, p) == OL_K_keyword_argument) {
-    if (!ol_node_text_is(w, ol_child(w->sx, p, OL_F_name), "key")) return false;
+    if (!ol_node_text_is(w, ol_child(w->sx, p, OL_F_name), "key"))
+      return false;
     p = ol_walk_parent(w, p);
   }
-  if (ts_node_is_null(p) || ol_kind_of(w->sx, p) != OL_K_argument_list) return false;
+  if (ts_node_is_null(p) || ol_kind_of(w->sx, p) != OL_K_argument_list)
+    return false;
   TSNode call = ol_walk_parent(w, p), fn = ol_child(w->sx, call, OL_F_function);
   static const char *const names[] = {"map", "filter", "sorted", "min", "max", NULL};
   for (const char *const *n = names; *n; n++)
@@ -296,34 +338,44 @@ static ol_val value_kind(ol_walker *w, TSNode rhs) {
 
 static void on_assignment_leave(ol_walker *w, TSNode n) {
   TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
-  if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right)) return;
+  if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right))
+    return;
   ol_binding b = {.hash = ol_node_hash(w, left), .kind = value_kind(w, right)};
   b.has_rows = ol_rows_of(w, right, &b.rows);
   b.rows.assign = (ol_span){0};
   TSNode r = ol_unwrap(w, right), fn = ol_child(w->sx, r, OL_F_function);
   if (b.has_rows && ol_kind_of(w->sx, r) == OL_K_call && ol_kind_of(w->sx, fn) == OL_K_attribute &&
-      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") && ts_node_start_byte(left) == ts_node_start_byte(ol_walk_statement(w, n)))
-    b.rows.assign = ol_node_span(ol_walk_statement(w, n)); /* a list: other uses can keep a list of rows */
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
+      ts_node_start_byte(left) == ts_node_start_byte(ol_walk_statement(w, n)))
+    b.rows.assign =
+        ol_node_span(ol_walk_statement(w, n)); /* a list: other uses can keep a list of rows */
   b.entity1 = ol_rows_single_entity(w, right);
   ol_scope_push_binding(w, b);
 }
 
 static void on_call(ol_walker *w, const entry *e) {
   ol_exec_check_call(w, e->node, e->ctx);
-  if (e->ctx < 0) ol_exec_check_len(w, e->node);
-  if (e->ctx < 0) return;
+  if (e->ctx < 0)
+    ol_exec_check_len(w, e->node);
+  if (e->ctx < 0)
+    return;
   ol_exec_check_commit(w, e->node, e->ctx);
   TSNode callee = ol_child(w->sx, e->node, OL_F_function);
-  if (ol_kind_of(w->sx, callee) == OL_K_attribute) callee = ol_child(w->sx, callee, OL_F_attribute);
+  if (ol_kind_of(w->sx, callee) == OL_K_attribute)
+    callee = ol_child(w->sx, callee, OL_F_attribute);
   if (ol_node_text_is(w, callee, "sleep"))
-    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) w->out->loops.items[l].polls = true;
+    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
+      w->out->loops.items[l].polls = true;
   if (ol_exec_is_session_write(w, e->node))
-    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) w->out->loops.items[l].writes_session = true;
+    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
+      w->out->loops.items[l].writes_session = true;
   /* x.append(...) and friends change x: a query reading x depends on the loop. */
   TSNode fn = ol_child(w->sx, e->node, OL_F_function);
-  if (ol_kind_of(w->sx, fn) != OL_K_attribute) return;
-  static const char *const mutators[] = {"append", "extend", "add", "update", "pop", "remove", "insert",
-                                         "clear", "setdefault", "discard", "sort", "reverse", NULL};
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+    return;
+  static const char *const mutators[] = {"append", "extend",  "add",   "update",     "pop",
+                                         "remove", "insert",  "clear", "setdefault", "discard",
+                                         "sort",   "reverse", NULL};
   TSNode m = ol_child(w->sx, fn, OL_F_attribute), obj = ol_child(w->sx, fn, OL_F_object);
   for (const char *const *name = mutators; *name; name++)
     if (ol_node_text_is(w, m, *name)) {
@@ -347,7 +399,8 @@ static void enter(ol_walker *w, entry *e) {
     break;
   }
   case OL_K_while_statement:
-    e->frame = new_loop(w, OL_LOOP_WHILE, e->ctx, n, ol_child(w->sx, n, OL_F_condition), (TSNode){0}, (TSNode){0});
+    e->frame = new_loop(w, OL_LOOP_WHILE, e->ctx, n, ol_child(w->sx, n, OL_F_condition),
+                        (TSNode){0}, (TSNode){0});
     break;
   case OL_K_list_comprehension:
   case OL_K_set_comprehension:
@@ -365,8 +418,10 @@ static void enter(ol_walker *w, entry *e) {
     TSNode comp = ol_walk_parent(w, n);
     TSNode right = ol_child(w->sx, n, OL_F_right);
     bool first = ts_node_eq(first_for_clause(w, comp), n);
-    if (!first) bind_comprehension_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
-    if (!first) e->first_outer = e->ctx;
+    if (!first)
+      bind_comprehension_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
+    if (!first)
+      e->first_outer = e->ctx;
     ol_exec_check_iterable(w, right, e->first_outer);
     break;
   }
@@ -376,18 +431,21 @@ static void enter(ol_walker *w, entry *e) {
     w->scopes.items[w->scopes.len - 1].is_lambda = true;
     e->scope = true;
     if (is_callback_lambda(w, n, &call))
-      e->frame = new_loop(w, OL_LOOP_CALLBACK, e->ctx, call, (TSNode){0}, ol_child(w->sx, n, OL_F_parameters), (TSNode){0});
+      e->frame = new_loop(w, OL_LOOP_CALLBACK, e->ctx, call, (TSNode){0},
+                          ol_child(w->sx, n, OL_F_parameters), (TSNode){0});
     break;
   }
   case OL_K_function_definition:
-    if (e->ctx >= 0) bind_in_loops(w, e->ctx, ol_node_hash(w, ol_child(w->sx, n, OL_F_name)));
+    if (e->ctx >= 0)
+      bind_in_loops(w, e->ctx, ol_node_hash(w, ol_child(w->sx, n, OL_F_name)));
     scope_push(w, n);
     e->scope = true;
     ol_rows_bind_parameters(w, ol_child(w->sx, n, OL_F_parameters));
     break;
   case OL_K_class_definition:
     ol_walk_class(w, n);
-    if (e->ctx >= 0) bind_in_loops(w, e->ctx, ol_node_hash(w, ol_child(w->sx, n, OL_F_name)));
+    if (e->ctx >= 0)
+      bind_in_loops(w, e->ctx, ol_node_hash(w, ol_child(w->sx, n, OL_F_name)));
     break;
   case OL_K_call:
     on_call(w, e);
@@ -401,7 +459,8 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_comparison_operator: /* `x in query` iterates it */
     for (uint32_t i = 1; i < ts_node_child_count(n); i++) {
       TSNode op = ts_node_child(n, i - 1);
-      if (!ts_node_is_named(op) && (ol_node_text_is(w, op, "in") || ol_node_text_is(w, op, "not in")))
+      if (!ts_node_is_named(op) &&
+          (ol_node_text_is(w, op, "in") || ol_node_text_is(w, op, "not in")))
         ol_exec_check_iterable(w, ts_node_child(n, i), e->ctx);
     }
     break;
@@ -409,38 +468,46 @@ static void enter(ol_walker *w, entry *e) {
     ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx);
     break;
   case OL_K_expression_statement:
-    if (e->ctx < 0) ol_exec_check_count_statement(w, n);
+    if (e->ctx < 0)
+      ol_exec_check_count_statement(w, n);
     break;
   case OL_K_dictionary:
   case OL_K_list:
   case OL_K_tuple:
   case OL_K_expression_list:
-    if (e->ctx < 0) ol_exec_check_count_literal(w, n);
+    if (e->ctx < 0)
+      ol_exec_check_count_literal(w, n);
     break;
   case OL_K_assignment:
     ol_walk_assignment_base(w, n);
     /* fallthrough */
   case OL_K_augmented_assignment:
-    if (e->ctx >= 0) bind_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
+    if (e->ctx >= 0)
+      bind_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
     break;
   case OL_K_named_expression:
-    if (e->ctx >= 0) bind_target(w, ol_child(w->sx, n, OL_F_name), e->ctx, NULL);
+    if (e->ctx >= 0)
+      bind_target(w, ol_child(w->sx, n, OL_F_name), e->ctx, NULL);
     break;
   case OL_K_as_pattern_target:
   case OL_K_aliased_import:
   case OL_K_global_statement:
-    if (e->ctx >= 0) bind_target(w, n, e->ctx, NULL);
+    if (e->ctx >= 0)
+      bind_target(w, n, e->ctx, NULL);
     break;
   case OL_K_break_statement:
   case OL_K_continue_statement:
-    if (e->ctx >= 0) w->out->loops.items[e->ctx].has_jump = true;
+    if (e->ctx >= 0)
+      w->out->loops.items[e->ctx].has_jump = true;
     break;
   case OL_K_yield:
-    if (ts_node_child_count(n) == 3) ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
+    if (ts_node_child_count(n) == 3)
+      ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
     /* fallthrough */
   case OL_K_return_statement:
   case OL_K_raise_statement:
-    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) w->out->loops.items[l].has_jump = true;
+    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
+      w->out->loops.items[l].has_jump = true;
     break;
   default:
     break;
@@ -448,19 +515,27 @@ static void enter(ol_walker *w, entry *e) {
 }
 
 static void leave(ol_walker *w, const entry *e) {
-  if (e->kind == OL_K_assignment) on_assignment_leave(w, e->node);
-  if (e->scope) scope_pop(w);
+  if (e->kind == OL_K_assignment)
+    on_assignment_leave(w, e->node);
+  if (e->scope)
+    scope_pop(w);
 }
 
 /* The context a child runs in, from its parent and the field it sits in. */
 static entry child_entry(const ol_walker *w, const entry *p, TSNode child, ol_field field) {
-  entry c = {.node = child, .kind = ol_kind_of(w->sx, child), .ctx = p->ctx, .frame = -1, .first_outer = -1};
+  entry c = {.node = child,
+             .kind = ol_kind_of(w->sx, child),
+             .ctx = p->ctx,
+             .frame = -1,
+             .first_outer = -1};
   switch (p->kind) {
   case OL_K_for_statement:
-    if (field != OL_F_right && field != OL_F_alternative) c.ctx = p->frame;
+    if (field != OL_F_right && field != OL_F_alternative)
+      c.ctx = p->frame;
     break;
   case OL_K_while_statement:
-    if (field != OL_F_alternative) c.ctx = p->frame;
+    if (field != OL_F_alternative)
+      c.ctx = p->frame;
     break;
   case OL_K_list_comprehension:
   case OL_K_set_comprehension:
@@ -470,13 +545,16 @@ static entry child_entry(const ol_walker *w, const entry *p, TSNode child, ol_fi
     c.first_outer = p->first_outer;
     break;
   case OL_K_for_in_clause:
-    if (field == OL_F_right) c.ctx = p->first_outer;
+    if (field == OL_F_right)
+      c.ctx = p->first_outer;
     break;
   case OL_K_function_definition:
-    if (field == OL_F_body) c.ctx = -1;
+    if (field == OL_F_body)
+      c.ctx = -1;
     break;
   case OL_K_lambda:
-    if (field == OL_F_body) c.ctx = p->frame; /* -1 unless called per element */
+    if (field == OL_F_body)
+      c.ctx = p->frame; /* -1 unless called per element */
     break;
   default:
     break;
@@ -486,18 +564,23 @@ static entry child_entry(const ol_walker *w, const entry *p, TSNode child, ol_fi
 
 /* ---- resolution -------------------------------------------------------- */
 
-static const ol_name_ref *first_bound(const ol_name_refs *names, const ol_hashes *bound, ol_span skip) {
+static const ol_name_ref *first_bound(const ol_name_refs *names, const ol_hashes *bound,
+                                      ol_span skip) {
   for (size_t i = 0; i < names->len; i++) {
-    if (names->items[i].at.start >= skip.start && names->items[i].at.end <= skip.end && !ol_span_empty(skip)) continue;
+    if (names->items[i].at.start >= skip.start && names->items[i].at.end <= skip.end &&
+        !ol_span_empty(skip))
+      continue;
     for (size_t j = 0; j < bound->len; j++)
-      if (bound->items[j] == names->items[i].hash) return &names->items[i];
+      if (bound->items[j] == names->items[i].hash)
+        return &names->items[i];
   }
   return NULL;
 }
 
 static bool in_hashes(const ol_hashes *h, uint64_t x) {
   for (size_t i = 0; i < h->len; i++)
-    if (h->items[i] == x) return true;
+    if (h->items[i] == x)
+      return true;
   return false;
 }
 
@@ -507,41 +590,62 @@ static void resolve_hoist(ol_walker *w, ol_query_site *s, const ol_site_temp *t)
     const ol_name_ref *dep = first_bound(&t->free, &w->loop_bound.items[l], (ol_span){0});
     if (dep) {
       s->dep_loop = l;
-      s->dep_name = ol_arena_strndup(&w->out->arena, w->src + dep->at.start, dep->at.end - dep->at.start);
+      s->dep_name =
+          ol_arena_strndup(&w->out->arena, w->src + dep->at.start, dep->at.end - dep->at.start);
       return;
     }
-    const char *why = loop->kind == OL_LOOP_WHILE ? "it runs in a while loop, whose exit may depend on the rows it reads"
-                      : loop->writes_session ? "the loop writes through the session, so the query may see new rows on each iteration"
-                      : loop->polls ? "the loop sleeps between reads: it polls on purpose"
-                      : s->raises ? "it raises or aborts where no row matches; hoisted, it would do so before the loop, even for rows that never reach it"
-                      : s->in_try ? "it runs inside a try block, which a hoisted query would leave"
-                      : ol_span_empty(s->hoist) ? "its Result can be read only once, and the loop reads it where it runs"
-                      : loop->lazy_generator ? "a generator runs lazily, after anything put before it"
-                      : loop->insert_why ? loop->insert_why
-                      : !loop->stmt_starts_line ? "the loop's statement shares its line with other code"
-                                                : NULL;
-    if (why && !s->no_hoist_why) s->no_hoist_why = (char *)why;
-    if (!s->no_hoist_why) s->hoist_loop = l; /* keep looking for the loop it depends on */
+    const char *why =
+        loop->kind == OL_LOOP_WHILE
+            ? "it runs in a while loop, whose exit may depend on the rows it reads"
+        : loop->writes_session
+            ? "the loop writes through the session, so the query may see new rows on each iteration"
+        : loop->polls ? "the loop sleeps between reads: it polls on purpose"
+        : s->raises   ? "it raises or aborts where no row matches; hoisted, it would do so before "
+                        "the loop, even for rows that never reach it"
+        : s->in_try   ? "it runs inside a try block, which a hoisted query would leave"
+        : ol_span_empty(s->hoist)
+            ? "its Result can be read only once, and the loop reads it where it runs"
+        : loop->lazy_generator    ? "a generator runs lazily, after anything put before it"
+        : loop->insert_why        ? loop->insert_why
+        : !loop->stmt_starts_line ? "the loop's statement shares its line with other code"
+                                  : NULL;
+    if (why && !s->no_hoist_why)
+      s->no_hoist_why = (char *)why;
+    if (!s->no_hoist_why)
+      s->hoist_loop = l; /* keep looking for the loop it depends on */
   }
 }
 
 static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_temp *t) {
   const ol_loop *loop = &w->out->loops.items[s->loop];
-  if (loop->kind == OL_LOOP_WHILE) return "it runs in a while loop, which has no rows to collect keys from";
-  if (loop->kind == OL_LOOP_CALLBACK) return "it runs in a callback, which has no loop variable to collect keys from";
-  if (loop->writes_session) return "the loop writes through the session, so rows fetched up front could differ";
-  if (loop->polls) return "the loop sleeps between reads: it polls on purpose";
-  bool count = s->batch.mode == OL_BATCH_COUNT; /* a column of the outer query: nothing runs before the loop */
-  if (count && loop->kind != OL_LOOP_FOR) return "the count is not in a for loop over query rows";
-  if (loop->is_async && !count) return "an async for loop's iterable cannot be read twice to collect keys first";
-  if (loop->insert_why && !count) return loop->insert_why;
-  if (loop->lazy_generator && !count) return "a generator runs lazily, after anything put before it";
-  if (loop->iterable_changes && !count) return "the loop changes what it iterates over";
-  if (loop->target_rebound) return "the loop variable is assigned again inside the loop";
+  if (loop->kind == OL_LOOP_WHILE)
+    return "it runs in a while loop, which has no rows to collect keys from";
+  if (loop->kind == OL_LOOP_CALLBACK)
+    return "it runs in a callback, which has no loop variable to collect keys from";
+  if (loop->writes_session)
+    return "the loop writes through the session, so rows fetched up front could differ";
+  if (loop->polls)
+    return "the loop sleeps between reads: it polls on purpose";
+  bool count = s->batch.mode ==
+               OL_BATCH_COUNT; /* a column of the outer query: nothing runs before the loop */
+  if (count && loop->kind != OL_LOOP_FOR)
+    return "the count is not in a for loop over query rows";
+  if (loop->is_async && !count)
+    return "an async for loop's iterable cannot be read twice to collect keys first";
+  if (loop->insert_why && !count)
+    return loop->insert_why;
+  if (loop->lazy_generator && !count)
+    return "a generator runs lazily, after anything put before it";
+  if (loop->iterable_changes && !count)
+    return "the loop changes what it iterates over";
+  if (loop->target_rebound)
+    return "the loop variable is assigned again inside the loop";
   if (loop->has_jump && !loop->iterable_finite && !count)
     return "the loop may stop early, and reading its iterable up front might never end";
-  if (!loop->stmt_starts_line) return "the loop's statement shares its line with other code";
-  const ol_hashes *bound = &w->loop_bound.items[s->loop], *targets = &w->loop_targets.items[s->loop];
+  if (!loop->stmt_starts_line)
+    return "the loop's statement shares its line with other code";
+  const ol_hashes *bound = &w->loop_bound.items[s->loop],
+                  *targets = &w->loop_targets.items[s->loop];
   /* Exactly the key may depend on the loop, and only through the loop variable. */
   if (s->batch.mode != OL_BATCH_GET) {
     int chosen = -1;
@@ -553,33 +657,41 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
           ol_vec_push(&key, t->free.items[j]);
       bool dep = first_bound(&key, bound, (ol_span){0}) != NULL;
       ol_vec_free(&key);
-      if (!dep) continue;
-      if (chosen >= 0) return "more than one of its filters depends on the loop";
+      if (!dep)
+        continue;
+      if (chosen >= 0)
+        return "more than one of its filters depends on the loop";
       chosen = (int)i;
     }
-    if (chosen < 0) return "its dependence on the loop is not through a `column == value` filter";
+    if (chosen < 0)
+      return "its dependence on the loop is not through a `column == value` filter";
     const ol_key_candidate *c = &t->candidates.items[chosen];
     s->batch.key = c->key;
     s->batch.cut = c->cut;
     s->batch.swap = c->swap;
     s->batch.column = c->column;
-    if (!ol_span_empty(c->swap)) s->batch.append_filter = false;
-    if (ol_span_empty(c->swap) && !s->batch.append_filter) return "its keyed filter cannot be rewritten in this form";
+    if (!ol_span_empty(c->swap))
+      s->batch.append_filter = false;
+    if (ol_span_empty(c->swap) && !s->batch.append_filter)
+      return "its keyed filter cannot be rewritten in this form";
   }
   const ol_name_ref *other = first_bound(&t->free, bound, s->batch.key);
-  if (other) return "its filters depend on the loop beyond one `column == value` key";
+  if (other)
+    return "its filters depend on the loop beyond one `column == value` key";
   if (memchr(w->src + s->batch.key.start, '(', s->batch.key.end - s->batch.key.start))
     return "its key is a function or SQL expression, which a dict lookup cannot match";
   /* Keys are computed for every row up front: where the loop guards or skips
    * rows, only a key that cannot fail (the loop variable itself) is safe. */
   bool bare_target = false;
   for (size_t j = 0; j < targets->len; j++)
-    bare_target |= targets->items[j] == ol_name_hash(w->src + s->batch.key.start, s->batch.key.end - s->batch.key.start);
+    bare_target |= targets->items[j] ==
+                   ol_name_hash(w->src + s->batch.key.start, s->batch.key.end - s->batch.key.start);
   if ((s->guarded || loop->has_jump) && !bare_target && !loop->has_rows && !count)
     return "the loop skips or guards rows, and computing the key for every row up front might fail";
   for (size_t j = 0; j < t->free.len; j++) {
     const ol_name_ref *r = &t->free.items[j];
-    if (r->at.start < s->batch.key.start || r->at.end > s->batch.key.end) continue;
+    if (r->at.start < s->batch.key.start || r->at.end > s->batch.key.end)
+      continue;
     if (in_hashes(bound, r->hash) && !in_hashes(targets, r->hash))
       return "its key is computed from a variable assigned inside the loop";
   }
@@ -593,12 +705,15 @@ static void resolve_loops(ol_walker *w) {
     l->iterable_changes = first_bound(&w->loop_iter_names.items[i], bound, (ol_span){0}) != NULL;
     for (size_t t = 0; t < targets->len && !l->target_rebound; t++) {
       size_t n = 0;
-      for (size_t b = 0; b < bound->len; b++) n += bound->items[b] == targets->items[t];
+      for (size_t b = 0; b < bound->len; b++)
+        n += bound->items[b] == targets->items[t];
       l->target_rebound = n > 1;
     }
-    if (l->parent >= 0 && !l->insert_why && w->out->loops.items[l->parent].stmt.start == l->stmt.start &&
+    if (l->parent >= 0 && !l->insert_why &&
+        w->out->loops.items[l->parent].stmt.start == l->stmt.start &&
         w->out->loops.items[l->parent].stmt.end == l->stmt.end)
-      l->insert_why = "the loop sits in another loop's header or condition, where no statement can go";
+      l->insert_why =
+          "the loop sits in another loop's header or condition, where no statement can go";
   }
 }
 
@@ -607,12 +722,15 @@ static void resolve_sites(ol_walker *w) {
   for (size_t i = 0; i < w->out->queries.len; i++) {
     ol_query_site *s = &w->out->queries.items[i];
     const ol_site_temp *t = &w->site_tmp.items[i];
-    if (t->bare_iter) strcpy(s->method, "iterate-bare");
-    if (s->loop < 0) continue;
+    if (t->bare_iter)
+      strcpy(s->method, "iterate-bare");
+    if (s->loop < 0)
+      continue;
     resolve_hoist(w, s, t);
     if (s->batch.mode == OL_BATCH_NONE) {
       if (!s->batch_why)
-        s->batch_why = "it has no `column == loop value` filter on one model's rows to batch into an IN query";
+        s->batch_why =
+            "it has no `column == loop value` filter on one model's rows to batch into an IN query";
       continue;
     }
     if (s->dep_loop != s->loop) {
@@ -629,14 +747,17 @@ static void resolve_sites(ol_walker *w) {
 
 /* ---- the walk ---------------------------------------------------------- */
 
-void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t len, ol_file_facts *facts) {
+void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t len,
+                  ol_file_facts *facts) {
   ol_walker w = {.sx = ol_syntax_python(), .cfg = cfg, .src = src, .len = len, .out = facts};
   TSNode root = ts_tree_root_node(tree);
   facts->parse_errors = ol_tree_error_count(root, &facts->first_error_byte);
   scope_push(&w, root);
-  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) ol_rows_module_statement(&w, ts_node_named_child(root, i));
+  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++)
+    ol_rows_module_statement(&w, ts_node_named_child(root, i));
   OL_VEC(entry) stack = {0};
-  entry top = {.node = root, .kind = ol_kind_of(w.sx, root), .ctx = -1, .frame = -1, .first_outer = -1};
+  entry top = {
+      .node = root, .kind = ol_kind_of(w.sx, root), .ctx = -1, .frame = -1, .first_outer = -1};
   ol_vec_push(&stack, top);
   ol_vec_push(&w.path, root);
   enter(&w, &stack.items[0]);
@@ -648,8 +769,10 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
       for (;;) {
         leave(&w, &stack.items[--stack.len]);
         w.path.len--;
-        if (ts_tree_cursor_goto_next_sibling(&c)) break;
-        if (!ts_tree_cursor_goto_parent(&c)) goto done;
+        if (ts_tree_cursor_goto_next_sibling(&c))
+          break;
+        if (!ts_tree_cursor_goto_parent(&c))
+          goto done;
       }
     }
     entry child = child_entry(&w, &stack.items[stack.len - 1], ts_tree_cursor_current_node(&c),
@@ -660,7 +783,8 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
   }
 done:
   ts_tree_cursor_delete(&c);
-  while (stack.len) leave(&w, &stack.items[--stack.len]);
+  while (stack.len)
+    leave(&w, &stack.items[--stack.len]);
   ol_vec_free(&stack);
   ol_vec_free(&w.path);
   resolve_sites(&w);
@@ -675,9 +799,11 @@ done:
   }
   ol_vec_free(&w.loop_bound);
   ol_vec_free(&w.loop_targets);
-  for (size_t i = 0; i < w.loop_iter_names.len; i++) ol_vec_free(&w.loop_iter_names.items[i]);
+  for (size_t i = 0; i < w.loop_iter_names.len; i++)
+    ol_vec_free(&w.loop_iter_names.items[i]);
   ol_vec_free(&w.loop_iter_names);
-  while (w.scopes.len) scope_pop(&w);
+  while (w.scopes.len)
+    scope_pop(&w);
   ol_vec_free(&w.scopes);
 }
 

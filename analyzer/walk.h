@@ -9,6 +9,7 @@
 #include "facts.h"
 
 /* Fills facts (zero-initialised by the caller) from the tree of src[0..len). */
-void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t len, ol_file_facts *facts);
+void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t len,
+                  ol_file_facts *facts);
 
 #endif

@@ -15,13 +15,20 @@ typedef struct {
 } ol_name_ref;
 typedef OL_VEC(ol_name_ref) ol_name_refs;
 
-typedef enum { OL_VAL_NONE, OL_VAL_QUERY, OL_VAL_SESSION, OL_VAL_SELECT, OL_VAL_DB, OL_VAL_LIST } ol_val;
+typedef enum {
+  OL_VAL_NONE,
+  OL_VAL_QUERY,
+  OL_VAL_SESSION,
+  OL_VAL_SELECT,
+  OL_VAL_DB,
+  OL_VAL_LIST
+} ol_val;
 
 typedef struct {
   ol_val kind;
-  bool count;       /* selects func.count(...) */
-  bool one_entity;  /* selects exactly one entity (rows are model instances) */
-  TSNode entity;    /* the entity expression (Model), null when unknown */
+  bool count;      /* selects func.count(...) */
+  bool one_entity; /* selects exactly one entity (rows are model instances) */
+  TSNode entity;   /* the entity expression (Model), null when unknown */
 } ol_valinfo;
 
 /* A filter a batching fix could key on: `col=key` in filter_by, or
@@ -32,9 +39,9 @@ typedef struct {
 } ol_key_candidate;
 
 typedef struct {
-  ol_name_refs free;                  /* names the query reads */
+  ol_name_refs free;                   /* names the query reads */
   OL_VEC(ol_key_candidate) candidates; /* possible key filters */
-  bool bare_iter;                     /* a bare chain iterated: hoist as list(...) */
+  bool bare_iter;                      /* a bare chain iterated: hoist as list(...) */
 } ol_site_temp;
 
 typedef struct {
@@ -42,7 +49,8 @@ typedef struct {
   ol_val kind;
   bool has_rows;
   ol_rows rows;
-  char *entity1; /* one row of this model: `x = Model.query.get(...)`, `db.get_or_404(Model, ...)` */
+  char
+      *entity1; /* one row of this model: `x = Model.query.get(...)`, `db.get_or_404(Model, ...)` */
 } ol_binding;
 
 typedef struct {
@@ -57,14 +65,14 @@ typedef struct {
   const char *src;
   uint32_t len;
   ol_file_facts *out;
-  OL_VEC(ol_scope) scopes;       /* stack */
-  OL_VEC(ol_hashes) loop_bound;  /* per loop: names bound in it */
-  OL_VEC(ol_hashes) loop_targets; /* per loop: names of its (first) target */
+  OL_VEC(ol_scope) scopes;              /* stack */
+  OL_VEC(ol_hashes) loop_bound;         /* per loop: names bound in it */
+  OL_VEC(ol_hashes) loop_targets;       /* per loop: names of its (first) target */
   OL_VEC(ol_name_refs) loop_iter_names; /* per loop: names its iterable reads */
-  OL_VEC(ol_site_temp) site_tmp; /* per query site */
-  OL_VEC(TSNode) path;           /* the nodes from the root to the current one */
-  bool imports_select; /* `from sqlalchemy import select` at module level */
-  bool flask_session;  /* `from flask import session`: that name is the cookie session */
+  OL_VEC(ol_site_temp) site_tmp;        /* per query site */
+  OL_VEC(TSNode) path;                  /* the nodes from the root to the current one */
+  bool imports_select;                  /* `from sqlalchemy import select` at module level */
+  bool flask_session; /* `from flask import session`: that name is the cookie session */
 } ol_walker;
 
 uint64_t ol_name_hash(const char *s, size_t len);

@@ -16,20 +16,28 @@ static const ol_writer *const writers[] = {
 };
 
 const ol_writer *ol_writer_find(const char *name) {
-  if (!name) return NULL;
+  if (!name)
+    return NULL;
   for (size_t i = 0; i < sizeof writers / sizeof *writers; i++)
-    if (strcmp(writers[i]->name, name) == 0) return writers[i];
+    if (strcmp(writers[i]->name, name) == 0)
+      return writers[i];
   return NULL;
 }
 
 static const char *escape_of(unsigned char c) {
   switch (c) {
-  case '"': return "\\\"";
-  case '\\': return "\\\\";
-  case '\n': return "\\n";
-  case '\r': return "\\r";
-  case '\t': return "\\t";
-  default: return NULL;
+  case '"':
+    return "\\\"";
+  case '\\':
+    return "\\\\";
+  case '\n':
+    return "\\n";
+  case '\r':
+    return "\\r";
+  case '\t':
+    return "\\t";
+  default:
+    return NULL;
   }
 }
 
@@ -88,9 +96,11 @@ static void put_value(FILE *out, const cJSON *item, int depth) {
       fputs(": ", out);
     }
     put_value(out, child, depth + 1);
-    if (child->next) putc(',', out);
+    if (child->next)
+      putc(',', out);
   }
-  if (item->child) put_indent(out, depth);
+  if (item->child)
+    put_indent(out, depth);
   putc(object ? '}' : ']', out);
 }
 
@@ -100,6 +110,7 @@ static void put_value(FILE *out, const cJSON *item, int depth) {
 int ol_writer_put_json(FILE *out, const cJSON *root) {
   put_value(out, root, 0);
   putc('\n', out);
-  if (fflush(out) == EOF || ferror(out)) return -1;
+  if (fflush(out) == EOF || ferror(out))
+    return -1;
   return 0;
 }

@@ -6,29 +6,46 @@
 
 static const char *command_for(ol_level level) {
   switch (level) {
-  case OL_LEVEL_ERROR: return "error";
-  case OL_LEVEL_NOTE: return "notice";
-  default: return "warning";
+  case OL_LEVEL_ERROR:
+    return "error";
+  case OL_LEVEL_NOTE:
+    return "notice";
+  default:
+    return "warning";
   }
 }
 
 static const char *command_for_note(ol_note_level level) {
   switch (level) {
-  case OL_NOTE_ERROR: return "error";
-  case OL_NOTE_INFO: return "notice";
-  default: return "warning";
+  case OL_NOTE_ERROR:
+    return "error";
+  case OL_NOTE_INFO:
+    return "notice";
+  default:
+    return "warning";
   }
 }
 
 static void put_escaped(FILE *out, const char *s, bool property) {
   for (; s && *s; s++) {
     switch (*s) {
-    case '%': fputs("%25", out); break;
-    case '\r': fputs("%0D", out); break;
-    case '\n': fputs("%0A", out); break;
-    case ':': fputs(property ? "%3A" : ":", out); break;
-    case ',': fputs(property ? "%2C" : ",", out); break;
-    default: putc(*s, out);
+    case '%':
+      fputs("%25", out);
+      break;
+    case '\r':
+      fputs("%0D", out);
+      break;
+    case '\n':
+      fputs("%0A", out);
+      break;
+    case ':':
+      fputs(property ? "%3A" : ":", out);
+      break;
+    case ',':
+      fputs(property ? "%2C" : ",", out);
+      break;
+    default:
+      putc(*s, out);
     }
   }
 }
@@ -56,7 +73,8 @@ static void put_note(FILE *out, const ol_notification *n) {
   if (n->path) {
     fputs(" file=", out);
     put_escaped(out, n->path, true);
-    if (n->line) fprintf(out, ",line=%u", (unsigned)n->line);
+    if (n->line)
+      fprintf(out, ",line=%u", (unsigned)n->line);
   }
   fputs("::", out);
   put_escaped(out, n->message, false);
@@ -65,12 +83,15 @@ static void put_note(FILE *out, const ol_notification *n) {
 
 static int write_github(FILE *out, const ol_report *report, const ol_write_opts *opts) {
   (void)opts;
-  for (size_t i = 0; i < report->n_findings; i++) put_finding(out, &report->findings[i]);
-  for (size_t i = 0; i < report->n_notes; i++) put_note(out, &report->notes[i]);
+  for (size_t i = 0; i < report->n_findings; i++)
+    put_finding(out, &report->findings[i]);
+  for (size_t i = 0; i < report->n_notes; i++)
+    put_note(out, &report->notes[i]);
   if (report->findings_dropped)
     fprintf(out, "::warning::%zu more findings were left out (at most %zu are reported per run)\n",
             report->findings_dropped, report->n_findings);
-  if (fflush(out) == EOF || ferror(out)) return -1;
+  if (fflush(out) == EOF || ferror(out))
+    return -1;
   return 0;
 }
 

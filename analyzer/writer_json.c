@@ -5,7 +5,6 @@
 
 #include "writer.h"
 
-
 static void add_string(cJSON *obj, const char *key, const char *s) {
   if (s)
     cJSON_AddStringToObject(obj, key, s);
@@ -42,7 +41,8 @@ static cJSON *edit_object(const ol_replacement *e) {
 }
 
 static cJSON *fix_object(const ol_fix *fix) {
-  if (!fix) return cJSON_CreateNull();
+  if (!fix)
+    return cJSON_CreateNull();
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "applicability",
                           fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");

@@ -10,7 +10,6 @@
 #include "alloc.h"
 #include "writer.h"
 
-
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define TOOL_URI "https://github.com/ormlint/ormlint"
 #define RULE_DOC_BASE TOOL_URI "/blob/main/rules/"
@@ -18,17 +17,23 @@
 
 static const char *level_name(ol_level level) {
   switch (level) {
-  case OL_LEVEL_ERROR: return "error";
-  case OL_LEVEL_NOTE: return "note";
-  default: return "warning";
+  case OL_LEVEL_ERROR:
+    return "error";
+  case OL_LEVEL_NOTE:
+    return "note";
+  default:
+    return "warning";
   }
 }
 
 static const char *note_level_name(ol_note_level level) {
   switch (level) {
-  case OL_NOTE_ERROR: return "error";
-  case OL_NOTE_INFO: return "note";
-  default: return "warning";
+  case OL_NOTE_ERROR:
+    return "error";
+  case OL_NOTE_INFO:
+    return "note";
+  default:
+    return "warning";
   }
 }
 
@@ -51,7 +56,8 @@ static char *file_uri(const char *abs_path, bool trailing_slash) {
   ol_buf b = {0};
   ol_buf_puts(&b, "file://");
   put_uri_path(&b, abs_path);
-  if (trailing_slash && (b.len == 0 || b.s[b.len - 1] != '/')) ol_buf_putc(&b, '/');
+  if (trailing_slash && (b.len == 0 || b.s[b.len - 1] != '/'))
+    ol_buf_putc(&b, '/');
   return ol_buf_take(&b);
 }
 
@@ -62,7 +68,8 @@ static void add_text(cJSON *obj, const char *key, const char *text) {
 
 static cJSON *artifact_location(const char *path) {
   cJSON *o = cJSON_CreateObject();
-  if (!path) path = "";
+  if (!path)
+    path = "";
   if (path[0] == '/') {
     char *uri = file_uri(path, false);
     cJSON_AddStringToObject(o, "uri", uri);
@@ -82,9 +89,12 @@ static cJSON *region_object(const ol_region *r) {
   cJSON *o = cJSON_CreateObject();
   if (r->line) {
     cJSON_AddNumberToObject(o, "startLine", r->line);
-    if (r->col) cJSON_AddNumberToObject(o, "startColumn", r->col);
-    if (r->end_line) cJSON_AddNumberToObject(o, "endLine", r->end_line);
-    if (r->end_col) cJSON_AddNumberToObject(o, "endColumn", r->end_col);
+    if (r->col)
+      cJSON_AddNumberToObject(o, "startColumn", r->col);
+    if (r->end_line)
+      cJSON_AddNumberToObject(o, "endLine", r->end_line);
+    if (r->end_col)
+      cJSON_AddNumberToObject(o, "endColumn", r->end_col);
   }
   cJSON_AddNumberToObject(o, "byteOffset", r->byte_offset);
   cJSON_AddNumberToObject(o, "byteLength", r->byte_length);
@@ -101,7 +111,8 @@ static cJSON *physical_location(const char *path, const ol_region *r) {
 static cJSON *location_object(const ol_location *loc) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddItemToObject(o, "physicalLocation", physical_location(loc->path, &loc->region));
-  if (loc->message) add_text(o, "message", loc->message);
+  if (loc->message)
+    add_text(o, "message", loc->message);
   return o;
 }
 
@@ -109,16 +120,19 @@ static cJSON *location_object(const ol_location *loc) {
 static char *rule_help_uri(const ol_rule_meta *rule) {
   ol_buf b = {0};
   ol_buf_puts(&b, RULE_DOC_BASE);
-  for (const char *p = rule->code; *p; p++) ol_buf_putc(&b, (char)tolower((unsigned char)*p));
+  for (const char *p = rule->code; *p; p++)
+    ol_buf_putc(&b, (char)tolower((unsigned char)*p));
   ol_buf_putc(&b, '_');
-  for (const char *p = rule->name; *p; p++) ol_buf_putc(&b, *p == '-' ? '_' : *p);
+  for (const char *p = rule->name; *p; p++)
+    ol_buf_putc(&b, *p == '-' ? '_' : *p);
   ol_buf_puts(&b, "/doc.md");
   return ol_buf_take(&b);
 }
 
 static bool has_string(const cJSON *arr, const char *s) {
   for (const cJSON *item = arr->child; item; item = item->next)
-    if (strcmp(item->valuestring, s) == 0) return true;
+    if (strcmp(item->valuestring, s) == 0)
+      return true;
   return false;
 }
 
@@ -127,13 +141,16 @@ static bool has_string(const cJSON *arr, const char *s) {
 static cJSON *tag_array(const char *tags) {
   cJSON *arr = cJSON_CreateArray();
   while (tags && *tags) {
-    while (*tags == ' ' || *tags == ',') tags++;
+    while (*tags == ' ' || *tags == ',')
+      tags++;
     size_t n = strcspn(tags, ",");
     size_t len = n;
-    while (len && tags[len - 1] == ' ') len--;
+    while (len && tags[len - 1] == ' ')
+      len--;
     if (len) {
       char *tag = ol_strndup(tags, len);
-      if (!has_string(arr, tag)) cJSON_AddItemToArray(arr, cJSON_CreateString(tag));
+      if (!has_string(arr, tag))
+        cJSON_AddItemToArray(arr, cJSON_CreateString(tag));
       ol_free(tag);
     }
     tags += n;
@@ -157,7 +174,8 @@ static cJSON *rule_object(const ol_rule_meta *rule) {
   cJSON_AddStringToObject(config, "level", level_name(rule->level));
   cJSON *props = cJSON_AddObjectToObject(o, "properties");
   cJSON_AddItemToObject(props, "tags", tag_array(rule->tags));
-  if (rule->precision) cJSON_AddStringToObject(props, "precision", rule->precision);
+  if (rule->precision)
+    cJSON_AddStringToObject(props, "precision", rule->precision);
   return o;
 }
 
@@ -181,7 +199,8 @@ static size_t fence_length(const char *a, const char *b) {
     size_t run = 0;
     for (const char *p = k ? b : a; p && *p; p++) {
       run = *p == '`' ? run + 1 : 0;
-      if (run > longest) longest = run;
+      if (run > longest)
+        longest = run;
     }
   }
   return longest < 3 ? 3 : longest + 1;
@@ -189,11 +208,14 @@ static size_t fence_length(const char *a, const char *b) {
 
 static void put_code_block(ol_buf *b, const char *title, const char *code, size_t fence) {
   ol_buf_printf(b, "\n\n**%s**\n\n", title);
-  for (size_t i = 0; i < fence; i++) ol_buf_putc(b, '`');
+  for (size_t i = 0; i < fence; i++)
+    ol_buf_putc(b, '`');
   ol_buf_puts(b, "python\n");
   ol_buf_puts(b, code ? code : "");
-  if (!code || !*code || code[strlen(code) - 1] != '\n') ol_buf_putc(b, '\n');
-  for (size_t i = 0; i < fence; i++) ol_buf_putc(b, '`');
+  if (!code || !*code || code[strlen(code) - 1] != '\n')
+    ol_buf_putc(b, '\n');
+  for (size_t i = 0; i < fence; i++)
+    ol_buf_putc(b, '`');
 }
 
 static char *fix_markdown(const ol_fix *fix) {
@@ -260,7 +282,8 @@ static cJSON *related_locations(const ol_finding *f) {
 
 static long rule_index(const ol_write_opts *opts, const ol_rule_meta *rule) {
   for (size_t i = 0; rule && i < opts->n_rules; i++)
-    if (&opts->rules[i] == rule || strcmp(opts->rules[i].code, rule->code) == 0) return (long)i;
+    if (&opts->rules[i] == rule || strcmp(opts->rules[i].code, rule->code) == 0)
+      return (long)i;
   return -1;
 }
 
@@ -268,14 +291,17 @@ static cJSON *result_object(const ol_finding *f, const ol_write_opts *opts) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "ruleId", f->rule ? f->rule->code : "ORM000");
   long index = rule_index(opts, f->rule);
-  if (index >= 0) cJSON_AddNumberToObject(o, "ruleIndex", (double)index);
+  if (index >= 0)
+    cJSON_AddNumberToObject(o, "ruleIndex", (double)index);
   cJSON_AddStringToObject(o, "level", level_name(f->rule ? f->rule->level : OL_LEVEL_WARNING));
   add_text(o, "message", f->message);
   cJSON *loc = cJSON_CreateObject();
   cJSON_AddItemToObject(loc, "physicalLocation", physical_location(f->path, &f->region));
   cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "locations"), loc);
-  if (f->n_related) cJSON_AddItemToObject(o, "relatedLocations", related_locations(f));
-  if (f->n_flow) cJSON_AddItemToObject(o, "codeFlows", code_flows(f));
+  if (f->n_related)
+    cJSON_AddItemToObject(o, "relatedLocations", related_locations(f));
+  if (f->n_flow)
+    cJSON_AddItemToObject(o, "codeFlows", code_flows(f));
   if (f->fingerprint) {
     cJSON *fp = cJSON_AddObjectToObject(o, "partialFingerprints");
     cJSON_AddStringToObject(fp, "primaryLocationLineHash", f->fingerprint);
@@ -291,10 +317,12 @@ static cJSON *notification_object(ol_note_level level, const char *path, uint32_
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "level", note_level_name(level));
   add_text(o, "message", message);
-  if (!path) return o;
+  if (!path)
+    return o;
   cJSON *phys = cJSON_CreateObject();
   cJSON_AddItemToObject(phys, "artifactLocation", artifact_location(path));
-  if (line) cJSON_AddNumberToObject(cJSON_AddObjectToObject(phys, "region"), "startLine", line);
+  if (line)
+    cJSON_AddNumberToObject(cJSON_AddObjectToObject(phys, "region"), "startLine", line);
   cJSON *loc = cJSON_CreateObject();
   cJSON_AddItemToObject(loc, "physicalLocation", phys);
   cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "locations"), loc);

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "writer.h"
 #include "source.h"
+#include "writer.h"
 
 #define TAB_WIDTH 4
 #define REPLACEMENT_CHAR "\xEF\xBF\xBD"
@@ -28,9 +28,11 @@ typedef struct {
 } text_out;
 
 static void paint(const text_out *t, const char *style, const char *s, size_t len) {
-  if (t->color) fprintf(t->out, "\033[%sm", style);
+  if (t->color)
+    fprintf(t->out, "\033[%sm", style);
   fwrite(s, 1, len, t->out);
-  if (t->color) fputs("\033[0m", t->out);
+  if (t->color)
+    fputs("\033[0m", t->out);
 }
 
 static void paints(const text_out *t, const char *style, const char *s) {
@@ -39,7 +41,8 @@ static void paints(const text_out *t, const char *style, const char *s) {
 
 static unsigned digits(uint32_t n) {
   unsigned d = 1;
-  while (n >= 10) n /= 10, d++;
+  while (n >= 10)
+    n /= 10, d++;
   return d;
 }
 
@@ -62,9 +65,11 @@ typedef struct {
 
 static void snippet_add(snippet *sn, const char *bytes, size_t len, uint32_t width, bool marked) {
   ol_buf_add(&sn->text, bytes, len);
-  for (uint32_t i = 0; i < width; i++) ol_buf_putc(&sn->marks, marked ? '^' : ' ');
+  for (uint32_t i = 0; i < width; i++)
+    ol_buf_putc(&sn->marks, marked ? '^' : ' ');
   sn->cells += width;
-  if (marked) sn->marks_end = sn->marks.len;
+  if (marked)
+    sn->marks_end = sn->marks.len;
 }
 
 /* Adds the character at s (n bytes left), advancing the UTF-16 column *u16;
@@ -88,8 +93,10 @@ static size_t snippet_char(snippet *sn, const unsigned char *s, size_t n, uint32
 /* A region on several lines is underlined to the end of its first line; an
  * empty one gets one caret at its start. */
 static bool in_region(const ol_region *r, uint32_t u16) {
-  if (u16 < r->col) return false;
-  if (r->end_line > r->line) return true;
+  if (u16 < r->col)
+    return false;
+  if (r->end_line > r->line)
+    return true;
   return u16 < r->end_col || (r->end_col <= r->col && u16 == r->col);
 }
 
@@ -97,9 +104,11 @@ static void snippet_build(snippet *sn, const char *line, const ol_region *r) {
   const unsigned char *s = (const unsigned char *)line;
   size_t n = strlen(line);
   uint32_t u16 = 1;
-  for (size_t i = 0; i < n;) i += snippet_char(sn, s + i, n - i, &u16, in_region(r, u16));
+  for (size_t i = 0; i < n;)
+    i += snippet_char(sn, s + i, n - i, &u16, in_region(r, u16));
   if (sn->marks_end == 0) { /* the region starts at or past the end of the line */
-    while (sn->marks.len < sn->cells) ol_buf_putc(&sn->marks, ' ');
+    while (sn->marks.len < sn->cells)
+      ol_buf_putc(&sn->marks, ' ');
     ol_buf_putc(&sn->marks, '^');
     sn->marks_end = sn->marks.len;
   }
@@ -120,7 +129,8 @@ static void put_source(const text_out *t, const ol_finding *f, unsigned width) {
   put_gutter(t, width, 0);
   fputc('\n', t->out);
   put_gutter(t, width, f->region.line);
-  if (sn.text.len) fprintf(t->out, " %s", sn.text.s);
+  if (sn.text.len)
+    fprintf(t->out, " %s", sn.text.s);
   fputc('\n', t->out);
   put_gutter(t, width, 0);
   fputc(' ', t->out);
@@ -169,7 +179,8 @@ static void put_diff_line(const text_out *t, unsigned indent, char sign, line_re
  * and b[j..]; walking it from (0, 0) gives a minimal line diff. */
 static uint32_t *lcs_table(const line_vec *a, const line_vec *b) {
   size_t n = a->len, m = b->len;
-  if ((n + 1) * (m + 1) > MAX_DIFF_CELLS) return NULL;
+  if ((n + 1) * (m + 1) > MAX_DIFF_CELLS)
+    return NULL;
   uint32_t *L = ol_calloc((n + 1) * (m + 1), sizeof *L);
   for (size_t i = n; i-- > 0;)
     for (size_t j = m; j-- > 0;) {
@@ -222,22 +233,29 @@ static void put_finding(const text_out *t, const ol_finding *f, bool show_fixes)
   paints(t, STYLE_CODE, f->rule ? f->rule->code : "ORM000");
   fprintf(t->out, " %s\n", f->message ? f->message : "");
   unsigned width = digits(r->line);
-  if (f->line_text) put_source(t, f, width);
-  if (f->fix && show_fixes) put_fix(t, f->fix, width);
+  if (f->line_text)
+    put_source(t, f, width);
+  if (f->fix && show_fixes)
+    put_fix(t, f->fix, width);
   fputc('\n', t->out);
 }
 
 static const char *note_word(ol_note_level level) {
   switch (level) {
-  case OL_NOTE_ERROR: return "error";
-  case OL_NOTE_INFO: return "note";
-  default: return "warning";
+  case OL_NOTE_ERROR:
+    return "error";
+  case OL_NOTE_INFO:
+    return "note";
+  default:
+    return "warning";
   }
 }
 
 static void put_note(const text_out *t, const ol_notification *n) {
-  if (n->path) paints(t, STYLE_BOLD, n->path);
-  if (n->path && n->line) fprintf(t->out, ":%u", (unsigned)n->line);
+  if (n->path)
+    paints(t, STYLE_BOLD, n->path);
+  if (n->path && n->line)
+    fprintf(t->out, ":%u", (unsigned)n->line);
   fprintf(t->out, "%s%s: %s\n", n->path ? ": " : "", note_word(n->level),
           n->message ? n->message : "");
 }
@@ -246,7 +264,8 @@ static void put_summary(const text_out *t, const ol_report *report) {
   size_t safe = 0, unsafe = 0, total = report->n_findings + report->findings_dropped;
   for (size_t i = 0; i < report->n_findings; i++) {
     const ol_fix *fix = report->findings[i].fix;
-    if (!fix) continue;
+    if (!fix)
+      continue;
     if (fix->applicability == OL_FIX_SAFE)
       safe++;
     else
@@ -278,22 +297,27 @@ typedef OL_VEC(rule_count) count_vec;
 static void count_finding(count_vec *v, const ol_finding *f) {
   const char *code = f->rule ? f->rule->code : "ORM000";
   size_t i = 0;
-  while (i < v->len && strcmp(v->items[i].code, code) != 0) i++;
-  if (i == v->len) ol_vec_push(v, ((rule_count){code, f->rule ? f->rule->name : "", 0, false}));
+  while (i < v->len && strcmp(v->items[i].code, code) != 0)
+    i++;
+  if (i == v->len)
+    ol_vec_push(v, ((rule_count){code, f->rule ? f->rule->name : "", 0, false}));
   v->items[i].count++;
   v->items[i].fixable |= f->fix != NULL;
 }
 
 static int by_count_then_code(const void *pa, const void *pb) {
   const rule_count *a = pa, *b = pb;
-  if (a->count != b->count) return a->count > b->count ? -1 : 1;
+  if (a->count != b->count)
+    return a->count > b->count ? -1 : 1;
   return strcmp(a->code, b->code);
 }
 
 static void put_statistics(const text_out *t, const ol_report *report) {
   count_vec v = {0};
-  for (size_t i = 0; i < report->n_findings; i++) count_finding(&v, &report->findings[i]);
-  if (v.len) qsort(v.items, v.len, sizeof *v.items, by_count_then_code);
+  for (size_t i = 0; i < report->n_findings; i++)
+    count_finding(&v, &report->findings[i]);
+  if (v.len)
+    qsort(v.items, v.len, sizeof *v.items, by_count_then_code);
   int count_width = v.len ? (int)digits((uint32_t)v.items[0].count) : 1;
   for (size_t i = 0; i < v.len; i++) {
     const rule_count *c = &v.items[i];
@@ -313,10 +337,13 @@ static int write_text(FILE *out, const ol_report *report, const ol_write_opts *o
       put_finding(&t, &report->findings[i], opts->show_fixes);
     /* --quiet keeps the findings and the errors, drops the rest. */
     for (size_t i = 0; i < report->n_notes; i++)
-      if (!opts->quiet || report->notes[i].level == OL_NOTE_ERROR) put_note(&t, &report->notes[i]);
-    if (!opts->quiet) put_summary(&t, report);
+      if (!opts->quiet || report->notes[i].level == OL_NOTE_ERROR)
+        put_note(&t, &report->notes[i]);
+    if (!opts->quiet)
+      put_summary(&t, report);
   }
-  if (fflush(out) == EOF || ferror(out)) return -1;
+  if (fflush(out) == EOF || ferror(out))
+    return -1;
   return 0;
 }
 

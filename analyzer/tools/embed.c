@@ -12,9 +12,12 @@ static void emit_string(FILE *in) {
       col = 0;
       continue;
     }
-    if (c == '"' || c == '\\') printf("\\%c", c);
-    else if (c < 0x20 || c >= 0x7f) printf("\\%03o", c);
-    else putchar(c);
+    if (c == '"' || c == '\\')
+      printf("\\%c", c);
+    else if (c < 0x20 || c >= 0x7f)
+      printf("\\%03o", c);
+    else
+      putchar(c);
     if (++col > 100) {
       fputs("\"\n  \"", stdout);
       col = 0;
@@ -36,7 +39,8 @@ int main(int argc, char **argv) {
     }
     const char *end = strrchr(argv[i], '/');
     const char *start = end;
-    while (start > argv[i] && start[-1] != '/') start--;
+    while (start > argv[i] && start[-1] != '/')
+      start--;
     printf("  {\"%.*s\",\n", (int)(end - start), start);
     emit_string(in);
     puts("},");

@@ -9,20 +9,26 @@
 
 static const char *loop_word(ol_loop_kind k) {
   switch (k) {
-  case OL_LOOP_FOR: return "loop";
-  case OL_LOOP_WHILE: return "while loop";
-  case OL_LOOP_COMPREHENSION: return "comprehension";
-  case OL_LOOP_CALLBACK: return "per-element callback";
+  case OL_LOOP_FOR:
+    return "loop";
+  case OL_LOOP_WHILE:
+    return "while loop";
+  case OL_LOOP_COMPREHENSION:
+    return "comprehension";
+  case OL_LOOP_CALLBACK:
+    return "per-element callback";
   }
   return "loop";
 }
 
 static char *hoist_name(const ol_rule_ctx *ctx, const ol_query_site *s, ol_span scope) {
-  char *snake = s->entity ? ol_fixtext_snake(strrchr(s->entity, '.') ? strrchr(s->entity, '.') + 1 : s->entity)
+  char *snake = s->entity ? ol_fixtext_snake(strrchr(s->entity, '.') ? strrchr(s->entity, '.') + 1
+                                                                     : s->entity)
                           : ol_strdup("query");
   char *base;
-  if (!strcmp(s->method, "all") || !strncmp(s->method, "iterate", 7) || !strcmp(s->method, "paginate") ||
-      !strcmp(s->method, "scalars") || !strcmp(s->method, "execute"))
+  if (!strcmp(s->method, "all") || !strncmp(s->method, "iterate", 7) ||
+      !strcmp(s->method, "paginate") || !strcmp(s->method, "scalars") ||
+      !strcmp(s->method, "execute"))
     base = s->entity ? ol_fixtext_plural(snake) : ol_strdup("query_rows");
   else if (!strcmp(s->method, "scalar"))
     base = ol_format("%s_value", snake);
@@ -40,15 +46,17 @@ static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s) {
   char *indent = ol_fixtext_indent(ctx, l->stmt.start);
   char *name = hoist_name(ctx, s, l->scope);
   char *expr = ol_fixtext_expr(ctx, s->hoist);
-  char *value = !strcmp(s->method, "iterate-bare") || s->hoist_listify ? ol_format("list(%s)", expr) : ol_strdup(expr);
+  char *value = !strcmp(s->method, "iterate-bare") || s->hoist_listify ? ol_format("list(%s)", expr)
+                                                                       : ol_strdup(expr);
   ol_fix_draft *f = ol_fix_draft_new(
       OL_FIX_UNSAFE,
-      ol_format("Run the query once, before the %s on line %u, and reuse its result", loop_word(l->kind),
-                ol_rule_line(ctx, l->header.start)),
+      ol_format("Run the query once, before the %s on line %u, and reuse its result",
+                loop_word(l->kind), ol_rule_line(ctx, l->header.start)),
       (ol_span){line_start, l->stmt.end});
   ol_fix_draft_edit(f, line_start, line_start, ol_format("%s%s = %s\n", indent, name, value));
   /* A list the loop body may change: each iteration gets its own copy, as before. */
-  ol_fix_draft_edit(f, s->hoist.start, s->hoist.end, s->copy_fn[0] ? ol_format("%s(%s)", s->copy_fn, name) : ol_strdup(name));
+  ol_fix_draft_edit(f, s->hoist.start, s->hoist.end,
+                    s->copy_fn[0] ? ol_format("%s(%s)", s->copy_fn, name) : ol_strdup(name));
   ol_free(indent);
   ol_free(name);
   ol_free(expr);
@@ -57,18 +65,23 @@ static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s) {
 }
 
 /* The IN query over the keys, text of the rows expression with the keyed filter replaced. */
-static char *batch_rows(const ol_rule_ctx *ctx, const ol_query_site *s, const char *col, const char *keys) {
+static char *batch_rows(const ol_rule_ctx *ctx, const ol_query_site *s, const char *col,
+                        const char *keys) {
   const ol_batch *b = &s->batch;
   char *in = ol_format("%s.%s.in_(%s)", b->entity, col, keys);
   char *rows;
   if (b->session_get) {
     char *session = ol_fixtext_expr(ctx, b->session);
-    if (b->awaited) rows = ol_format("(await %s.scalars(select(%s).where(%s)))", session, b->entity, in);
-    else if (b->uses_select) rows = ol_format("%s.scalars(select(%s).where(%s))", session, b->entity, in);
-    else rows = ol_format("%s.query(%s).filter(%s)", session, b->entity, in);
+    if (b->awaited)
+      rows = ol_format("(await %s.scalars(select(%s).where(%s)))", session, b->entity, in);
+    else if (b->uses_select)
+      rows = ol_format("%s.scalars(select(%s).where(%s))", session, b->entity, in);
+    else
+      rows = ol_format("%s.query(%s).filter(%s)", session, b->entity, in);
     ol_free(session);
   } else {
-    ol_splice sp = {.at = ol_span_empty(b->swap) ? b->cut : b->swap, .text = ol_span_empty(b->swap) ? "" : in};
+    ol_splice sp = {.at = ol_span_empty(b->swap) ? b->cut : b->swap,
+                    .text = ol_span_empty(b->swap) ? "" : in};
     char *base = ol_fixtext_splice(ctx, b->rows, &sp, ol_span_empty(sp.at) ? 0 : 1);
     rows = b->append_filter ? ol_format("%s.filter(%s)", base, in) : ol_strdup(base);
     ol_free(base);
@@ -95,9 +108,10 @@ static void names_free(batch_names *n) {
   ol_free(n->iter);
 }
 
-static void pick_names(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_loop *l, const char *col,
-                       batch_names *n) {
-  const char *ent = strrchr(s->batch.entity, '.') ? strrchr(s->batch.entity, '.') + 1 : s->batch.entity;
+static void pick_names(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_loop *l,
+                       const char *col, batch_names *n) {
+  const char *ent =
+      strrchr(s->batch.entity, '.') ? strrchr(s->batch.entity, '.') + 1 : s->batch.entity;
   char *snake = ol_fixtext_snake(ent);
   char *many = ol_fixtext_plural(snake);
   char *dict = ol_format("%s_by_%s", s->batch.mode == OL_BATCH_ALL ? many : snake, col);
@@ -107,7 +121,8 @@ static void pick_names(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_
   n->keys = ol_fixtext_free_name(ctx, l->scope, keys);
   ol_free(keys);
   char *row = ol_format("%s_row", snake);
-  n->var = ol_fixtext_free_name(ctx, l->scope, ol_fixtext_count_uses(ctx, l->scope, snake) > 0 ? row : snake);
+  n->var = ol_fixtext_free_name(ctx, l->scope,
+                                ol_fixtext_count_uses(ctx, l->scope, snake) > 0 ? row : snake);
   ol_free(row);
   n->indent = ol_fixtext_indent(ctx, l->stmt.start);
   if (l->iterable_is_list) {
@@ -115,8 +130,11 @@ static void pick_names(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_
   } else {
     const char *src = ctx->src + l->iterable.start;
     uint32_t len = l->iterable.end - l->iterable.start, tl = l->target.end - l->target.start;
-    bool ident = len && strspn(src, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") >= len;
-    char *base = ident ? ol_format("%.*s_list", (int)len, src) : ol_format("%.*s_rows", (int)tl, ctx->src + l->target.start);
+    bool ident =
+        len &&
+        strspn(src, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") >= len;
+    char *base = ident ? ol_format("%.*s_list", (int)len, src)
+                       : ol_format("%.*s_rows", (int)tl, ctx->src + l->target.start);
     if (!ident && strpbrk(base, " ,()[]")) {
       ol_free(base);
       base = ol_strdup("loop_rows");
@@ -130,8 +148,8 @@ static void pick_names(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_
   ol_free(dict);
 }
 
-static char *batch_code(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_loop *l, const char *col,
-                        const batch_names *n) {
+static char *batch_code(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_loop *l,
+                        const char *col, const batch_names *n) {
   char *target = ol_strndup(ctx->src + l->target.start, l->target.end - l->target.start);
   char *key = ol_strndup(ctx->src + s->batch.key.start, s->batch.key.end - s->batch.key.start);
   char *keys;
@@ -139,8 +157,10 @@ static char *batch_code(const ol_rule_ctx *ctx, const ol_query_site *s, const ol
   ol_buf b = {0};
   if (n->list) {
     char *iterable = ol_fixtext_expr(ctx, l->iterable);
-    bool bare_tuple = memchr(iterable, ',', strlen(iterable)) && iterable[0] != '(' && iterable[0] != '[';
-    ol_buf_printf(&b, "%s%s = list(%s%s%s)\n", n->indent, n->list, bare_tuple ? "(" : "", iterable, bare_tuple ? ")" : "");
+    bool bare_tuple =
+        memchr(iterable, ',', strlen(iterable)) && iterable[0] != '(' && iterable[0] != '[';
+    ol_buf_printf(&b, "%s%s = list(%s%s%s)\n", n->indent, n->list, bare_tuple ? "(" : "", iterable,
+                  bare_tuple ? ")" : "");
     ol_free(iterable);
   }
   const ol_model *m = ol_index_model(ctx->index, s->batch.entity);
@@ -151,17 +171,21 @@ static char *batch_code(const ol_rule_ctx *ctx, const ol_query_site *s, const ol
   } else {
     /* `col == None` is `col IS NULL` in SQLAlchemy: a None key matches NULL rows. */
     ol_buf_printf(&b, "%s%s = {%s for %s in %s}\n", n->indent, n->keys, key, target, n->iter);
-    keys = ol_format("%s - {None}) | (%s.%s.is_(None) if None in %s else False", n->keys, s->batch.entity, col, n->keys);
+    keys = ol_format("%s - {None}) | (%s.%s.is_(None) if None in %s else False", n->keys,
+                     s->batch.entity, col, n->keys);
   }
   char *rows = batch_rows(ctx, s, col, keys);
   if (s->batch.mode == OL_BATCH_GET) {
-    ol_buf_printf(&b, "%s%s = {%s.%s: %s for %s in %s}\n", n->indent, n->dict, n->var, col, n->var, n->var, rows);
+    ol_buf_printf(&b, "%s%s = {%s.%s: %s for %s in %s}\n", n->indent, n->dict, n->var, col, n->var,
+                  n->var, rows);
   } else {
     ol_buf_printf(&b, "%s%s = {}\n%sfor %s in %s:\n", n->indent, n->dict, n->indent, n->var, rows);
     if (s->batch.mode == OL_BATCH_FIRST)
-      ol_buf_printf(&b, "%s%s%s.setdefault(%s.%s, %s)\n", n->indent, unit, n->dict, n->var, col, n->var);
+      ol_buf_printf(&b, "%s%s%s.setdefault(%s.%s, %s)\n", n->indent, unit, n->dict, n->var, col,
+                    n->var);
     else
-      ol_buf_printf(&b, "%s%s%s.setdefault(%s.%s, []).append(%s)\n", n->indent, unit, n->dict, n->var, col, n->var);
+      ol_buf_printf(&b, "%s%s%s.setdefault(%s.%s, []).append(%s)\n", n->indent, unit, n->dict,
+                    n->var, col, n->var);
   }
   ol_free(target);
   ol_free(key);
@@ -177,16 +201,21 @@ static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, c
   uint32_t line_start = ol_fixtext_line_start(ctx, l->stmt.start);
   ol_fix_draft *f = ol_fix_draft_new(
       OL_FIX_UNSAFE,
-      ol_format("Load the %s rows for every key with one IN query before the %s on line %u, then look each up in a dict",
+      ol_format("Load the %s rows for every key with one IN query before the %s on line %u, then "
+                "look each up in a dict",
                 s->batch.entity, loop_word(l->kind), ol_rule_line(ctx, l->header.start)),
       (ol_span){line_start, l->stmt.end});
   ol_fix_draft_edit(f, line_start, line_start, batch_code(ctx, s, l, col, &n));
-  if (n.list) ol_fix_draft_edit(f, l->iterable.start, l->iterable.end, ol_strdup(n.list));
+  if (n.list)
+    ol_fix_draft_edit(f, l->iterable.start, l->iterable.end, ol_strdup(n.list));
   char *key = ol_strndup(ctx->src + s->batch.key.start, s->batch.key.end - s->batch.key.start);
   char *lookup;
-  if (s->batch.mode != OL_BATCH_ALL) lookup = ol_format("%s.get(%s)", n.dict, key);
-  else if (!strcmp(s->method, "iterate-bare")) lookup = ol_format("%s.get(%s, ())", n.dict, key);
-  else lookup = ol_format("list(%s.get(%s, ()))", n.dict, key);
+  if (s->batch.mode != OL_BATCH_ALL)
+    lookup = ol_format("%s.get(%s)", n.dict, key);
+  else if (!strcmp(s->method, "iterate-bare"))
+    lookup = ol_format("%s.get(%s, ())", n.dict, key);
+  else
+    lookup = ol_format("list(%s.get(%s, ()))", n.dict, key);
   ol_fix_draft_edit(f, s->batch.use.start, s->batch.use.end, lookup);
   ol_free(key);
   names_free(&n);
@@ -196,18 +225,21 @@ static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, c
 /* The column a GET batch keys on: the model's single primary key. */
 static const char *get_column(const ol_rule_ctx *ctx, const ol_query_site *s, const char **why) {
   const ol_model *m = ol_index_model(ctx->index, s->batch.entity);
-  if (!m) *why = "its model is not defined in this project, so its primary key is unknown";
+  if (!m)
+    *why = "its model is not defined in this project, so its primary key is unknown";
   else if (m->n_pk != 1)
     *why = m->n_pk ? "its model has a composite primary key"
                    : "its model's primary key is not declared with primary_key=True on one column";
-  else return m->pk[0];
+  else
+    return m->pk[0];
   return NULL;
 }
 
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   for (size_t i = 0; i < ctx->facts->queries.len; i++) {
     const ol_query_site *s = &ctx->facts->queries.items[i];
-    if (s->loop < 0 || s->is_count) continue;
+    if (s->loop < 0 || s->is_count)
+      continue;
     const ol_loop *l = &ctx->facts->loops.items[s->loop];
     uint32_t loop_line = ol_rule_line(ctx, l->header.start);
     const char *why = NULL;
@@ -220,15 +252,17 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
         why = "it filters on a relationship, which has no IN form";
         col = NULL;
       }
-      if (col) fix = batch_fix(ctx, s, col);
+      if (col)
+        fix = batch_fix(ctx, s, col);
     } else if (s->dep_loop == s->loop) {
       why = s->batch_why;
     } else {
       why = s->no_hoist_why;
     }
     char *brief = ol_fixtext_brief(ctx, s->span, 60);
-    char *msg = ol_format("`%s` runs a query on every iteration of the %s on line %u%s%s", brief,
-                          loop_word(l->kind), loop_line, why ? "; no automatic fix: " : "", why ? why : "");
+    char *msg =
+        ol_format("`%s` runs a query on every iteration of the %s on line %u%s%s", brief,
+                  loop_word(l->kind), loop_line, why ? "; no automatic fix: " : "", why ? why : "");
     ol_free(brief);
     ol_draft *d = ol_draft_add(ctx, meta, s->span, msg);
     ol_draft_relate(d, l->header, ol_format("the %s", loop_word(l->kind)));
@@ -237,16 +271,18 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
 }
 
 const ol_rule ol_rule_orm001 = {
-    .meta = {.code = "ORM001",
-             .name = "query-in-loop",
-             .short_desc = "A query is executed on every iteration of a loop (N+1 queries).",
-             .full_desc = "A SQLAlchemy query (a terminal such as .all()/.first()/.get(), a session "
-                          "execute/scalars/get, or iterating a query) runs once per loop iteration, so the "
-                          "loop issues one round trip per row. Hoist it when it does not depend on the loop, "
-                          "or load every key at once with one IN query.",
-             .level = OL_LEVEL_WARNING,
-             .precision = "high",
-             .tags = "performance,sqlalchemy,n+1"},
+    .meta =
+        {.code = "ORM001",
+         .name = "query-in-loop",
+         .short_desc = "A query is executed on every iteration of a loop (N+1 queries).",
+         .full_desc =
+             "A SQLAlchemy query (a terminal such as .all()/.first()/.get(), a session "
+             "execute/scalars/get, or iterating a query) runs once per loop iteration, so the "
+             "loop issues one round trip per row. Hoist it when it does not depend on the loop, "
+             "or load every key at once with one IN query.",
+         .level = OL_LEVEL_WARNING,
+         .precision = "high",
+         .tags = "performance,sqlalchemy,n+1"},
     .folder = "orm001_query_in_loop",
     .check = check,
 };

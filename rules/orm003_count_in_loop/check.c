@@ -17,7 +17,9 @@ typedef struct {
   char *link;         /* `Child.col == Parent.attr` (owned) */
 } count_shape;
 
-static bool ident_char(char ch) { return isalnum((unsigned char)ch) || ch == '_' || (unsigned char)ch >= 0x80; }
+static bool ident_char(char ch) {
+  return isalnum((unsigned char)ch) || ch == '_' || (unsigned char)ch >= 0x80;
+}
 
 /* Why the loop's rows cannot take a count column, or NULL. *shared is set
  * when the rows' list is used elsewhere too: the fix then keeps that name
@@ -33,14 +35,17 @@ static const char *rows_problem_shared(const ol_rule_ctx *ctx, const ol_loop *l,
   *shared = false;
   if (!l->has_rows || l->rows_parent >= 0 || ol_span_empty(l->rows.last) || !l->rows.entity)
     return "the loop's rows do not come from a query in reach";
-  if (!ol_index_model(ctx->index, l->rows.entity)) return "the loop's rows are not of a model of this project";
+  if (!ol_index_model(ctx->index, l->rows.entity))
+    return "the loop's rows are not of a model of this project";
   const char *t = ctx->src + l->target.start;
   size_t tl = l->target.end - l->target.start;
   for (size_t i = 0; i < tl; i++)
-    if (!ident_char(t[i])) return "the loop unpacks its rows already";
+    if (!ident_char(t[i]))
+      return "the loop unpacks its rows already";
   const char *it = ctx->src + l->iterable.start;
   size_t il = l->iterable.end - l->iterable.start;
-  bool name = il && strspn(it, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") >= il;
+  bool name =
+      il && strspn(it, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") >= il;
   if (name) {
     char *var = ol_strndup(it, il);
     int n = ol_fixtext_count_uses(ctx, l->scope, var);
@@ -58,13 +63,16 @@ static const char *rows_problem_shared(const ol_rule_ctx *ctx, const ol_loop *l,
 /* Child.query... / session.query(Child)...: the end of that prefix in the chain text. */
 static uint32_t prefix_end(const ol_rule_ctx *ctx, ol_span chain) {
   const char *q = memmem(ctx->src + chain.start, chain.end - chain.start, ".query", 6);
-  if (!q) return chain.start;
+  if (!q)
+    return chain.start;
   uint32_t at = (uint32_t)(q - ctx->src) + 6;
   if (at < chain.end && ctx->src[at] == '(') {
     int depth = 0;
     for (; at < chain.end; at++) {
-      if (ctx->src[at] == '(') depth++;
-      if (ctx->src[at] == ')' && --depth == 0) return at + 1;
+      if (ctx->src[at] == '(')
+        depth++;
+      if (ctx->src[at] == ')' && --depth == 0)
+        return at + 1;
     }
   }
   return at;
@@ -72,8 +80,8 @@ static uint32_t prefix_end(const ol_rule_ctx *ctx, ol_span chain) {
 
 static char *subquery(const count_shape *c) {
   char *where = c->link ? ol_format(".where(%s)", c->link) : ol_strdup("");
-  char *s = ol_format("select(func.count()).select_from(%s)%s%s.correlate(%s).scalar_subquery()", c->child, c->builders,
-                      where, c->parent);
+  char *s = ol_format("select(func.count()).select_from(%s)%s%s.correlate(%s).scalar_subquery()",
+                      c->child, c->builders, where, c->parent);
   ol_free(where);
   return s;
 }
@@ -88,12 +96,14 @@ typedef struct {
 
 typedef OL_VEC(column) columns;
 
-static ol_fix_draft *columns_fix(const ol_rule_ctx *ctx, const ol_loop *l, const column *cols, size_t n) {
+static ol_fix_draft *columns_fix(const ol_rule_ctx *ctx, const ol_loop *l, const column *cols,
+                                 size_t n) {
   ol_buf add = {0}, target = {0};
   ol_buf_add(&target, ctx->src + l->target.start, l->target.end - l->target.start);
   char **vars = ol_calloc(n, sizeof(char *));
   for (size_t i = 0; i < n; i++) {
-    const char *child = strrchr(cols[i].shape.child, '.') ? strrchr(cols[i].shape.child, '.') + 1 : cols[i].shape.child;
+    const char *child = strrchr(cols[i].shape.child, '.') ? strrchr(cols[i].shape.child, '.') + 1
+                                                          : cols[i].shape.child;
     char *snake = ol_fixtext_snake(child), *base = ol_format("%s_count", snake);
     vars[i] = ol_fixtext_free_name(ctx, l->scope, base);
     for (size_t j = 0; j < i; j++)
@@ -110,22 +120,28 @@ static ol_fix_draft *columns_fix(const ol_rule_ctx *ctx, const ol_loop *l, const
   }
   ol_fix_draft *f = ol_fix_draft_new(
       OL_FIX_UNSAFE,
-      ol_format("Count with the rows: add %s as %s of the query on line %u and unpack %s in the loop",
-                n > 1 ? "the counts" : "the count", n > 1 ? "columns" : "a column", ol_rule_line(ctx, l->rows.last.start),
-                n > 1 ? "them" : "it"),
-      (ol_span){l->rows.stmt.start < l->stmt.start ? l->rows.stmt.start : l->stmt.start, l->stmt.end});
+      ol_format(
+          "Count with the rows: add %s as %s of the query on line %u and unpack %s in the loop",
+          n > 1 ? "the counts" : "the count", n > 1 ? "columns" : "a column",
+          ol_rule_line(ctx, l->rows.last.start), n > 1 ? "them" : "it"),
+      (ol_span){l->rows.stmt.start < l->stmt.start ? l->rows.stmt.start : l->stmt.start,
+                l->stmt.end});
   char *a = ol_buf_take(&add);
   ol_fix_draft_edit(f, l->rows.last.end, l->rows.last.end, ol_format(".add_columns(%s)", a));
   bool shared;
   rows_problem_shared(ctx, l, &shared);
-  if (shared) { /* `rows` stays a list of rows for its other uses; the loop reads rows with counts */
+  if (shared) { /* `rows` stays a list of rows for its other uses; the loop reads rows with counts
+                 */
     char *var = ol_strndup(ctx->src + l->iterable.start, l->iterable.end - l->iterable.start);
-    char *base = ol_format("%s_with_counts", var), *with = ol_fixtext_free_name(ctx, l->scope, base);
+    char *base = ol_format("%s_with_counts", var),
+         *with = ol_fixtext_free_name(ctx, l->scope, base);
     char *row = ol_strndup(ctx->src + l->target.start, l->target.end - l->target.start);
     char *indent = ol_fixtext_indent(ctx, l->rows.assign.start);
-    ol_fix_draft_edit(f, l->rows.assign.start, l->rows.assign.start + (uint32_t)strlen(var), ol_strdup(with));
+    ol_fix_draft_edit(f, l->rows.assign.start, l->rows.assign.start + (uint32_t)strlen(var),
+                      ol_strdup(with));
     uint32_t eol = ol_fixtext_line_end(ctx, l->rows.assign.end);
-    ol_fix_draft_edit(f, eol, eol, ol_format("\n%s%s = [%s for %s, *_ in %s]", indent, var, row, row, with));
+    ol_fix_draft_edit(f, eol, eol,
+                      ol_format("\n%s%s = [%s for %s, *_ in %s]", indent, var, row, row, with));
     ol_fix_draft_edit(f, l->iterable.start, l->iterable.end, ol_strdup(with));
     ol_free(var);
     ol_free(base);
@@ -134,7 +150,8 @@ static ol_fix_draft *columns_fix(const ol_rule_ctx *ctx, const ol_loop *l, const
     ol_free(indent);
   }
   ol_fix_draft_edit(f, l->target.start, l->target.end, ol_buf_take(&target));
-  for (size_t i = 0; i < n; i++) ol_fix_draft_edit(f, cols[i].use.start, cols[i].use.end, vars[i]);
+  for (size_t i = 0; i < n; i++)
+    ol_fix_draft_edit(f, cols[i].use.start, cols[i].use.end, vars[i]);
   static const char *const names[] = {"func", "select", NULL};
   ol_fixtext_import(ctx, f, "sqlalchemy", names);
   ol_free(vars);
@@ -143,9 +160,11 @@ static ol_fix_draft *columns_fix(const ol_rule_ctx *ctx, const ol_loop *l, const
 }
 
 /* A keyed count query: `Child.query.filter_by(col=row.attr, ...).count()`. */
-static const char *query_shape(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_loop *l, count_shape *c) {
+static const char *query_shape(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_loop *l,
+                               count_shape *c) {
   const ol_batch *b = &s->batch;
-  if (b->mode != OL_BATCH_COUNT) return s->batch_why ? s->batch_why : "it is not a keyed count of one model's rows";
+  if (b->mode != OL_BATCH_COUNT)
+    return s->batch_why ? s->batch_why : "it is not a keyed count of one model's rows";
   const char *key = ctx->src + b->key.start;
   size_t kl = b->key.end - b->key.start, tl = l->target.end - l->target.start;
   if (kl <= tl + 1 || memcmp(key, ctx->src + l->target.start, tl) != 0 || key[tl] != '.' ||
@@ -153,10 +172,13 @@ static const char *query_shape(const ol_rule_ctx *ctx, const ol_query_site *s, c
     return "its key is not an attribute of the loop's row";
   c->child = b->entity;
   c->parent = l->rows.entity;
-  if (!strcmp(c->child, c->parent)) return "it counts rows of the same model as the loop's, which needs an alias";
+  if (!strcmp(c->child, c->parent))
+    return "it counts rows of the same model as the loop's, which needs an alias";
   uint32_t from = prefix_end(ctx, b->rows);
-  c->link = ol_format("%s.%s == %s.%.*s", c->child, b->column, c->parent, (int)(kl - tl - 1), key + tl + 1);
-  ol_splice sp = {.at = ol_span_empty(b->swap) ? b->cut : b->swap, .text = ol_span_empty(b->swap) ? "" : c->link};
+  c->link = ol_format("%s.%s == %s.%.*s", c->child, b->column, c->parent, (int)(kl - tl - 1),
+                      key + tl + 1);
+  ol_splice sp = {.at = ol_span_empty(b->swap) ? b->cut : b->swap,
+                  .text = ol_span_empty(b->swap) ? "" : c->link};
   bool swap_inside = !ol_span_empty(sp.at) && sp.at.start >= from;
   c->builders = ol_fixtext_splice(ctx, (ol_span){from, b->rows.end}, &sp, swap_inside ? 1 : 0);
   if (!ol_span_empty(b->swap)) { /* the comparison itself became the correlation */
@@ -166,22 +188,26 @@ static const char *query_shape(const ol_rule_ctx *ctx, const ol_query_site *s, c
   return NULL;
 }
 
-static size_t report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span, const ol_loop *l, const char *why) {
+static size_t report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span,
+                     const ol_loop *l, const char *why) {
   char *brief = ol_fixtext_brief(ctx, span, 60);
-  ol_draft *d = ol_draft_add(ctx, meta, span,
-                             ol_format("`%s` runs a COUNT query on every iteration of the loop on line %u%s%s", brief,
-                                       ol_rule_line(ctx, l->header.start), why ? "; no automatic fix: " : "",
-                                       why ? why : ""));
+  ol_draft *d = ol_draft_add(
+      ctx, meta, span,
+      ol_format("`%s` runs a COUNT query on every iteration of the loop on line %u%s%s", brief,
+                ol_rule_line(ctx, l->header.start), why ? "; no automatic fix: " : "",
+                why ? why : ""));
   ol_free(brief);
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
-  if (!ol_span_empty(l->rows.last)) ol_draft_relate(d, l->rows.last, ol_strdup("the query that loads the rows"));
+  if (!ol_span_empty(l->rows.last))
+    ol_draft_relate(d, l->rows.last, ol_strdup("the query that loads the rows"));
   return ctx->out->len - 1;
 }
 
 static void fix_columns(const ol_rule_ctx *ctx, columns *cols) {
   for (size_t i = 0; i < cols->len;) {
     size_t j = i + 1;
-    while (j < cols->len && cols->items[j].loop == cols->items[i].loop) j++;
+    while (j < cols->len && cols->items[j].loop == cols->items[i].loop)
+      j++;
     const ol_loop *l = &ctx->facts->loops.items[cols->items[i].loop];
     /* Sorted by position: the edits of one fix must not overlap. */
     for (size_t a = i + 1; a < j; a++)
@@ -191,10 +217,12 @@ static void fix_columns(const ol_rule_ctx *ctx, columns *cols) {
         cols->items[b - 1] = t;
       }
     size_t first = cols->items[i].draft;
-    for (size_t k = i; k < j; k++) first = cols->items[k].draft < first ? cols->items[k].draft : first;
+    for (size_t k = i; k < j; k++)
+      first = cols->items[k].draft < first ? cols->items[k].draft : first;
     ctx->out->items[first].fix = columns_fix(ctx, l, cols->items + i, j - i);
     for (size_t k = i; k < j; k++) {
-      if (cols->items[k].draft == first) continue;
+      if (cols->items[k].draft == first)
+        continue;
       ol_draft *d = &ctx->out->items[cols->items[k].draft];
       char *more = ol_format("%s; the fix of the finding on line %u adds it too", d->message,
                              ol_rule_line(ctx, ctx->out->items[first].span.start));
@@ -211,18 +239,21 @@ static void fix_columns(const ol_rule_ctx *ctx, columns *cols) {
 
 static int by_loop(const void *a, const void *b) {
   const column *x = a, *y = b;
-  return x->loop != y->loop ? (x->loop < y->loop ? -1 : 1) : (x->use.start < y->use.start ? -1 : x->use.start > y->use.start);
+  return x->loop != y->loop ? (x->loop < y->loop ? -1 : 1)
+                            : (x->use.start < y->use.start ? -1 : x->use.start > y->use.start);
 }
 
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   columns cols = {0};
   for (size_t i = 0; i < ctx->facts->queries.len; i++) {
     const ol_query_site *s = &ctx->facts->queries.items[i];
-    if (s->loop < 0 || !s->is_count) continue;
+    if (s->loop < 0 || !s->is_count)
+      continue;
     const ol_loop *l = &ctx->facts->loops.items[s->loop];
     column c = {.loop = s->loop, .use = s->batch.use};
     const char *why = rows_problem(ctx, l);
-    if (!why) why = query_shape(ctx, s, l, &c.shape);
+    if (!why)
+      why = query_shape(ctx, s, l, &c.shape);
     c.draft = report(ctx, meta, s->span, l, why);
     if (why) {
       ol_free(c.shape.builders);
@@ -233,19 +264,26 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   }
   for (size_t i = 0; i < ctx->facts->reads.len; i++) { /* row.dynamic_rel.count() */
     const ol_attr_read *r = &ctx->facts->reads.items[i];
-    if (!r->attr2 || strcmp(r->attr2, "count") != 0 || ol_span_empty(r->call2)) continue;
+    if (!r->attr2 || strcmp(r->attr2, "count") != 0 || ol_span_empty(r->call2))
+      continue;
     const ol_loop *l = &ctx->facts->loops.items[r->loop];
-    if (l->rows_parent >= 0 || !l->rows.entity) continue;
+    if (l->rows_parent >= 0 || !l->rows.entity)
+      continue;
     const ol_relation *rel = ol_index_relation(ctx->index, l->rows.entity, r->attr);
-    if (!rel || rel->lazy != OL_LAZY_DYNAMIC || !rel->target) continue;
+    if (!rel || rel->lazy != OL_LAZY_DYNAMIC || !rel->target)
+      continue;
     char *owned = NULL;
     const char *why = rows_problem(ctx, l);
     const ol_model *parent = ol_index_model(ctx->index, l->rows.entity);
     const char *fk = ol_index_fk_column(ctx->index, rel->target, l->rows.entity);
-    if (!why && (!parent || parent->n_pk != 1 || !fk)) why = "the foreign key between the two models is not declared";
+    if (!why && (!parent || parent->n_pk != 1 || !fk))
+      why = "the foreign key between the two models is not declared";
     if (!why && !ol_fixtext_module_binds(ctx, rel->target))
-      why = owned = ol_format("`%s` is not imported here, which the count subquery needs", rel->target);
-    column c = {.loop = r->loop, .use = r->call2, .shape = {.child = rel->target, .parent = l->rows.entity}};
+      why = owned =
+          ol_format("`%s` is not imported here, which the count subquery needs", rel->target);
+    column c = {.loop = r->loop,
+                .use = r->call2,
+                .shape = {.child = rel->target, .parent = l->rows.entity}};
     c.draft = report(ctx, meta, r->call2, l, why);
     ol_free(owned);
     if (!why) {
@@ -254,21 +292,24 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       ol_vec_push(&cols, c);
     }
   }
-  if (cols.len > 1) qsort(cols.items, cols.len, sizeof(column), by_loop);
+  if (cols.len > 1)
+    qsort(cols.items, cols.len, sizeof(column), by_loop);
   fix_columns(ctx, &cols);
   ol_vec_free(&cols);
 }
 
 const ol_rule ol_rule_orm003 = {
-    .meta = {.code = "ORM003",
-             .name = "count-in-loop",
-             .short_desc = "A count query runs on every iteration of a loop (N+1 COUNTs).",
-             .full_desc = "Counting the children of each row in a loop (query.count(), a dynamic "
-                          "relationship's count(), func.count scalars, len(q.all())) runs one COUNT per row. "
-                          "Add the count as a correlated subquery column of the query that loads the rows.",
-             .level = OL_LEVEL_WARNING,
-             .precision = "high",
-             .tags = "performance,sqlalchemy,n+1"},
+    .meta =
+        {.code = "ORM003",
+         .name = "count-in-loop",
+         .short_desc = "A count query runs on every iteration of a loop (N+1 COUNTs).",
+         .full_desc =
+             "Counting the children of each row in a loop (query.count(), a dynamic "
+             "relationship's count(), func.count scalars, len(q.all())) runs one COUNT per row. "
+             "Add the count as a correlated subquery column of the query that loads the rows.",
+         .level = OL_LEVEL_WARNING,
+         .precision = "high",
+         .tags = "performance,sqlalchemy,n+1"},
     .folder = "orm003_count_in_loop",
     .check = check,
 };

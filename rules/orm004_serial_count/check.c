@@ -8,22 +8,27 @@
 #include "fixtext.h"
 #include "rule.h"
 
-/* `Model.query.filter_by(x=1).count()` -> `select(func.count()).select_from(Model).filter_by(x=1).scalar_subquery()` */
+/* `Model.query.filter_by(x=1).count()` ->
+ * `select(func.count()).select_from(Model).filter_by(x=1).scalar_subquery()` */
 static char *subquery(const ol_rule_ctx *ctx, const ol_count_stmt *c) {
   char *builders = ol_strndup(ctx->src + c->prefix.end, c->chain_end.end - c->prefix.end);
-  char *s = ol_format("select(func.count()).select_from(%s)%s.scalar_subquery()", c->entity, builders);
+  char *s =
+      ol_format("select(func.count()).select_from(%s)%s.scalar_subquery()", c->entity, builders);
   ol_free(builders);
   return s;
 }
 
 /* `a, b = session.execute(select(<subquery a>, <subquery b>)).one()` */
-static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **names, size_t n, const char *indent) {
+static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **names, size_t n,
+                       const char *indent) {
   const char *unit = ol_fixtext_unit(indent);
   char *session = !ol_span_empty(run[0].session) ? ol_fixtext_expr(ctx, run[0].session)
-                  : ol_fixtext_module_binds(ctx, "db") ? ol_strdup("db.session")
-                                                       : ol_format("%s.query.session", run[0].entity);
+                  : ol_fixtext_module_binds(ctx, "db")
+                      ? ol_strdup("db.session")
+                      : ol_format("%s.query.session", run[0].entity);
   ol_buf b = {0};
-  for (size_t i = 0; i < n; i++) ol_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+  for (size_t i = 0; i < n; i++)
+    ol_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
   ol_buf_printf(&b, " = %s.execute(\n%s%sselect(\n", session, indent, unit);
   for (size_t i = 0; i < n; i++) {
     char *sq = subquery(ctx, &run[i]);
@@ -44,10 +49,11 @@ static void add_imports(const ol_rule_ctx *ctx, ol_fix_draft *f) {
 static ol_fix_draft *merged(const ol_rule_ctx *ctx, const ol_count_stmt *run, size_t n) {
   char *indent = ol_fixtext_indent(ctx, run[0].stmt.start);
   char **names = ol_calloc(n, sizeof(char *));
-  for (size_t i = 0; i < n; i++) names[i] = run[i].name;
+  for (size_t i = 0; i < n; i++)
+    names[i] = run[i].name;
   ol_span block = {run[0].stmt.start, run[n - 1].stmt.end};
-  ol_fix_draft *f = ol_fix_draft_new(OL_FIX_UNSAFE,
-                                     ol_format("Run the %zu counts as one query of scalar subqueries", n), block);
+  ol_fix_draft *f = ol_fix_draft_new(
+      OL_FIX_UNSAFE, ol_format("Run the %zu counts as one query of scalar subqueries", n), block);
   ol_fix_draft_edit(f, block.start, block.end, one_query(ctx, run, names, n, indent));
   add_imports(ctx, f);
   ol_free(names);
@@ -56,25 +62,30 @@ static ol_fix_draft *merged(const ol_rule_ctx *ctx, const ol_count_stmt *run, si
 }
 
 static bool is_identifier(const char *s) {
-  if (!s || !*s || (!isalpha((unsigned char)*s) && *s != '_')) return false;
+  if (!s || !*s || (!isalpha((unsigned char)*s) && *s != '_'))
+    return false;
   for (; *s; s++)
-    if (!isalnum((unsigned char)*s) && *s != '_') return false;
+    if (!isalnum((unsigned char)*s) && *s != '_')
+      return false;
   return true;
 }
 
 /* Counts side by side in a literal: one query before the statement, each
  * count read from its own variable (named after its dict key when it has one). */
-static ol_fix_draft *merged_literal(const ol_rule_ctx *ctx, const ol_count_stmt *run, size_t n, ol_span scope) {
+static ol_fix_draft *merged_literal(const ol_rule_ctx *ctx, const ol_count_stmt *run, size_t n,
+                                    ol_span scope) {
   char *indent = ol_fixtext_indent(ctx, run[0].stmt.start);
   char **names = ol_calloc(n, sizeof(char *));
   ol_span block = run[0].stmt;
-  ol_fix_draft *f = ol_fix_draft_new(OL_FIX_UNSAFE,
-                                     ol_format("Run the %zu counts as one query of scalar subqueries", n), block);
+  ol_fix_draft *f = ol_fix_draft_new(
+      OL_FIX_UNSAFE, ol_format("Run the %zu counts as one query of scalar subqueries", n), block);
   for (size_t i = 0; i < n; i++) {
     char *base;
-    if (is_identifier(run[i].name)) base = ol_strdup(run[i].name);
+    if (is_identifier(run[i].name))
+      base = ol_strdup(run[i].name);
     else {
-      char *snake = ol_fixtext_snake(strrchr(run[i].entity, '.') ? strrchr(run[i].entity, '.') + 1 : run[i].entity);
+      char *snake = ol_fixtext_snake(strrchr(run[i].entity, '.') ? strrchr(run[i].entity, '.') + 1
+                                                                 : run[i].entity);
       base = ol_format("%s_count", snake);
       ol_free(snake);
     }
@@ -91,7 +102,8 @@ static ol_fix_draft *merged_literal(const ol_rule_ctx *ctx, const ol_count_stmt 
   char *query = one_query(ctx, run, names, n, indent);
   ol_fix_draft_edit(f, at, at, ol_format("%s%s\n", indent, query));
   add_imports(ctx, f);
-  for (size_t i = 0; i < n; i++) ol_free(names[i]);
+  for (size_t i = 0; i < n; i++)
+    ol_free(names[i]);
   ol_free(names);
   ol_free(query);
   ol_free(indent);
@@ -102,8 +114,10 @@ static ol_fix_draft *merged_literal(const ol_rule_ctx *ctx, const ol_count_stmt 
  * elsewhere and cannot share one query. */
 static bool same_session(const ol_rule_ctx *ctx, const ol_count_stmt *a, const ol_count_stmt *b) {
   size_t la = a->session.end - a->session.start, lb = b->session.end - b->session.start;
-  if (la != lb || memcmp(ctx->src + a->session.start, ctx->src + b->session.start, la)) return false;
-  const char *ka = ol_index_bind_key(ctx->index, a->entity), *kb = ol_index_bind_key(ctx->index, b->entity);
+  if (la != lb || memcmp(ctx->src + a->session.start, ctx->src + b->session.start, la))
+    return false;
+  const char *ka = ol_index_bind_key(ctx->index, a->entity),
+             *kb = ol_index_bind_key(ctx->index, b->entity);
   return (!ka && !kb) || (ka && kb && !strcmp(ka, kb));
 }
 
@@ -111,27 +125,35 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   const ol_count_stmt *all = ctx->facts->count_stmts.items;
   size_t total = ctx->facts->count_stmts.len;
   for (size_t i = 0; i < total;) {
-    size_t j = i + 1; /* a run: each statement directly follows the one before, or one literal's counts */
+    size_t j =
+        i + 1; /* a run: each statement directly follows the one before, or one literal's counts */
     if (all[i].group >= 0)
-      while (j < total && all[j].group == all[i].group && same_session(ctx, &all[i], &all[j])) j++;
+      while (j < total && all[j].group == all[i].group && same_session(ctx, &all[i], &all[j]))
+        j++;
     else
       while (j < total && all[j].group < 0 && all[j - 1].next_start == all[j].stmt.start &&
              same_session(ctx, &all[i], &all[j]))
         j++;
     if (j - i >= 2) {
       bool convertible = true;
-      for (size_t k = i; k < j; k++) convertible &= all[k].convertible;
+      for (size_t k = i; k < j; k++)
+        convertible &= all[k].convertible;
       for (size_t k = i + 1; k < j; k++) {
         char *brief = ol_fixtext_brief(ctx, all[k].call, 60);
         ol_draft *d = ol_draft_add(
             ctx, meta, all[k].call,
-            ol_format("`%s` is count %zu of %zu run one after another from line %u: one query can return them all%s",
-                      brief, k - i + 1, j - i, ol_rule_line(ctx, all[i].call.start),
-                      convertible ? "" : "; no automatic fix: a count limits, groups or de-duplicates its rows"));
+            ol_format(
+                "`%s` is count %zu of %zu run one after another from line %u: one query can return "
+                "them all%s",
+                brief, k - i + 1, j - i, ol_rule_line(ctx, all[i].call.start),
+                convertible
+                    ? ""
+                    : "; no automatic fix: a count limits, groups or de-duplicates its rows"));
         ol_free(brief);
         ol_draft_relate(d, all[i].call, ol_strdup("the first count"));
         if (k == i + 1 && convertible)
-          d->fix = all[i].group >= 0 ? merged_literal(ctx, all + i, j - i, all[i].scope) : merged(ctx, all + i, j - i);
+          d->fix = all[i].group >= 0 ? merged_literal(ctx, all + i, j - i, all[i].scope)
+                                     : merged(ctx, all + i, j - i);
       }
     }
     i = j;
@@ -142,9 +164,10 @@ const ol_rule ol_rule_orm004 = {
     .meta = {.code = "ORM004",
              .name = "serial-count",
              .short_desc = "Two or more count queries run one after another.",
-             .full_desc = "Each .count() is a round trip. Counts run one after another in one function can "
-                          "be one query that returns every count as a scalar subquery, each with its own "
-                          "filters.",
+             .full_desc =
+                 "Each .count() is a round trip. Counts run one after another in one function can "
+                 "be one query that returns every count as a scalar subquery, each with its own "
+                 "filters.",
              .level = OL_LEVEL_WARNING,
              .precision = "high",
              .tags = "performance,sqlalchemy"},

@@ -8,7 +8,8 @@
  * the foreign key. Returns false when it is no finding (loaded anyway, used). */
 static bool relation_len(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const ol_len_site *s) {
   const ol_relation *rel = ol_index_relation(ctx->index, s->entity, s->rel);
-  if (!rel || !rel->collection || rel->lazy != OL_LAZY_SELECT || !rel->target) return false;
+  if (!rel || !rel->collection || rel->lazy != OL_LAZY_SELECT || !rel->target)
+    return false;
   char *obj = ol_strndup(ctx->src + s->object.start, s->object.end - s->object.start);
   char *path = ol_format("%s.%s", obj, s->rel);
   bool used = ol_fixtext_count_uses(ctx, s->scope, path) > 1;
@@ -19,19 +20,25 @@ static bool relation_len(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const
   }
   const ol_model *parent = ol_index_model(ctx->index, s->entity);
   const char *fk = ol_index_fk_column(ctx->index, rel->target, s->entity);
-  const char *why = !parent || parent->n_pk != 1 || !fk ? "the foreign key of the relationship is not declared on a column"
-                    : !ol_fixtext_module_binds(ctx, rel->target) ? "the related model is not imported here"
-                                                                  : NULL;
-  ol_draft *d = ol_draft_add(ctx, meta, s->span,
-                             ol_format("`len(%s.%s)` loads every `%s` of the %s only to count them%s%s", obj, s->rel,
-                                       rel->target, s->entity, why ? "; no automatic fix: " : "", why ? why : ""));
+  const char *why = !parent || parent->n_pk != 1 || !fk
+                        ? "the foreign key of the relationship is not declared on a column"
+                    : !ol_fixtext_module_binds(ctx, rel->target)
+                        ? "the related model is not imported here"
+                        : NULL;
+  ol_draft *d = ol_draft_add(
+      ctx, meta, s->span,
+      ol_format("`len(%s.%s)` loads every `%s` of the %s only to count them%s%s", obj, s->rel,
+                rel->target, s->entity, why ? "; no automatic fix: " : "", why ? why : ""));
   if (!why) {
     bool db = ol_fixtext_module_binds(ctx, "db");
     char *session = db ? ol_strdup("db.session") : ol_format("object_session(%s)", obj);
-    char *count = ol_format("%s.query(%s).filter_by(%s=%s.%s).count()", session, rel->target, fk, obj, parent->pk[0]);
-    d->fix = ol_fix_draft_new(OL_FIX_UNSAFE,
-                              ol_format("Count in the database: %s (children added but not flushed are not counted)", count),
-                              s->span);
+    char *count = ol_format("%s.query(%s).filter_by(%s=%s.%s).count()", session, rel->target, fk,
+                            obj, parent->pk[0]);
+    d->fix = ol_fix_draft_new(
+        OL_FIX_UNSAFE,
+        ol_format("Count in the database: %s (children added but not flushed are not counted)",
+                  count),
+        s->span);
     ol_fix_draft_edit(d->fix, s->span.start, s->span.end, count);
     if (!db) {
       static const char *const names[] = {"object_session", NULL};
@@ -55,18 +62,23 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     char *count;
     if (s->kind == OL_LEN_SCALARS_ALL) {
       char *session = ol_fixtext_expr(ctx, s->session);
-      count = ol_format("%s.scalar(select(func.count()).select_from(%s.subquery()))", session, query);
+      count =
+          ol_format("%s.scalar(select(func.count()).select_from(%s.subquery()))", session, query);
       ol_free(session);
     } else {
       count = ol_format("%s.count()", query);
     }
-    ol_draft *d = ol_draft_add(ctx, meta, s->span,
-                               ol_format("`%s` loads every row only to count them; a count query returns the number", brief));
-    d->fix = ol_fix_draft_new(s->plain ? OL_FIX_SAFE : OL_FIX_UNSAFE,
-                              ol_format("Count in the database: %s%s", count,
-                                        s->plain ? "" : " (the query joins, selects from, de-duplicates or groups: "
-                                                        "check that count() counts what len() did)"),
-                              s->span);
+    ol_draft *d = ol_draft_add(
+        ctx, meta, s->span,
+        ol_format("`%s` loads every row only to count them; a count query returns the number",
+                  brief));
+    d->fix = ol_fix_draft_new(
+        s->plain ? OL_FIX_SAFE : OL_FIX_UNSAFE,
+        ol_format("Count in the database: %s%s", count,
+                  s->plain ? ""
+                           : " (the query joins, selects from, de-duplicates or groups: "
+                             "check that count() counts what len() did)"),
+        s->span);
     ol_fix_draft_edit(d->fix, s->span.start, s->span.end, count);
     if (s->kind == OL_LEN_SCALARS_ALL) {
       static const char *const names[] = {"func", "select", NULL};
@@ -81,9 +93,10 @@ const ol_rule ol_rule_orm005 = {
     .meta = {.code = "ORM005",
              .name = "len-all",
              .short_desc = "len() of rows loaded only to count them.",
-             .full_desc = "len(query.all()), len(list(query)) and len(session.scalars(...).all()) fetch and "
-                          "build every row only to count them. A count query returns the number from the "
-                          "database.",
+             .full_desc =
+                 "len(query.all()), len(list(query)) and len(session.scalars(...).all()) fetch and "
+                 "build every row only to count them. A count query returns the number from the "
+                 "database.",
              .level = OL_LEVEL_WARNING,
              .precision = "high",
              .tags = "performance,sqlalchemy"},

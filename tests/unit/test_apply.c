@@ -12,11 +12,10 @@
 #include "alloc.h"
 #include "engine.h"
 
-static const char *VIEW =
-    "from models import Chef\n"
-    "def names(rows):\n"
-    "    for r in rows:\n"
-    "        print(Chef.query.filter_by(id=r.chef_id).first())\n";
+static const char *VIEW = "from models import Chef\n"
+                          "def names(rows):\n"
+                          "    for r in rows:\n"
+                          "        print(Chef.query.filter_by(id=r.chef_id).first())\n";
 
 static int reads, writes, write_error;
 static const char *second_read; /* content of the second read, NULL = same */
@@ -24,16 +23,22 @@ static char *written;
 
 static int fake_stat(const char *path, struct stat *st) {
   memset(st, 0, sizeof *st);
-  if (!strcmp(path, "/proj") || !strcmp(path, "/proj/")) st->st_mode = S_IFDIR | 0755;
-  else if (!strcmp(path, "/proj/view.py")) st->st_mode = S_IFREG | 0644;
-  else if (!strcmp(path, "/proj/pyproject.toml")) st->st_mode = S_IFREG | 0644;
-  else return errno = ENOENT, -1;
+  if (!strcmp(path, "/proj") || !strcmp(path, "/proj/"))
+    st->st_mode = S_IFDIR | 0755;
+  else if (!strcmp(path, "/proj/view.py"))
+    st->st_mode = S_IFREG | 0644;
+  else if (!strcmp(path, "/proj/pyproject.toml"))
+    st->st_mode = S_IFREG | 0644;
+  else
+    return errno = ENOENT, -1;
   return 0;
 }
 
-static int fake_read_all(const char *path, size_t limit, char **bytes, size_t *len, struct stat *st) {
+static int fake_read_all(const char *path, size_t limit, char **bytes, size_t *len,
+                         struct stat *st) {
   (void)limit;
-  if (strcmp(path, "/proj/view.py") != 0) return ENOENT;
+  if (strcmp(path, "/proj/view.py") != 0)
+    return ENOENT;
   const char *text = (++reads > 1 && second_read) ? second_read : VIEW;
   *bytes = ol_strdup(text);
   *len = strlen(text);
@@ -44,7 +49,8 @@ static int fake_read_all(const char *path, size_t limit, char **bytes, size_t *l
 static int fake_replace(const char *path, const char *bytes, size_t len, mode_t mode) {
   (void)path, (void)mode;
   writes++;
-  if (write_error) return write_error;
+  if (write_error)
+    return write_error;
   ol_free(written);
   written = ol_strndup(bytes, len);
   return 0;
@@ -76,7 +82,8 @@ static void run(ol_report *r, ol_fix_stats *st) {
 
 static bool has_note(const ol_report *r, const char *text) {
   for (size_t i = 0; i < r->n_notes; i++)
-    if (strstr(r->notes[i].message, text)) return true;
+    if (strstr(r->notes[i].message, text))
+      return true;
   return false;
 }
 

@@ -41,25 +41,28 @@ static void open_project(project *p) {
 
 static void close_project(project *p) {
   ol_index_free(&p->ix);
-  for (size_t i = 0; i < p->n; i++) ol_facts_free(&p->facts[i]);
+  for (size_t i = 0; i < p->n; i++)
+    ol_facts_free(&p->facts[i]);
   ol_config_free(&p->cfg);
 }
 
-static const char *BASES =
-    "from flask_sqlalchemy import SQLAlchemy\n"
-    "from sqlalchemy.orm import DeclarativeBase, declarative_base\n"
-    "db = SQLAlchemy()\n"
-    "Base = declarative_base()\n"
-    "Alias = db.Model\n"
-    "class Typed(DeclarativeBase):\n    pass\n"
-    "class Mixin:\n    created = db.Column(db.DateTime)\n"
-    "class Abstract(db.Model):\n    __abstract__ = True\n    id = db.Column(db.Integer, primary_key=True)\n";
+static const char *BASES = "from flask_sqlalchemy import SQLAlchemy\n"
+                           "from sqlalchemy.orm import DeclarativeBase, declarative_base\n"
+                           "db = SQLAlchemy()\n"
+                           "Base = declarative_base()\n"
+                           "Alias = db.Model\n"
+                           "class Typed(DeclarativeBase):\n    pass\n"
+                           "class Mixin:\n    created = db.Column(db.DateTime)\n"
+                           "class Abstract(db.Model):\n    __abstract__ = True\n    id = "
+                           "db.Column(db.Integer, primary_key=True)\n";
 
 static const char *MODELS =
     "from .bases import *\n"
     "class A(Mixin, db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
-    "class B(Base):\n    __tablename__ = 'bs'\n    k1 = Column(Integer, primary_key=True)\n    k2 = Column(Integer, primary_key=True)\n"
-    "class C(Typed):\n    __tablename__ = 'cs'\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    "class B(Base):\n    __tablename__ = 'bs'\n    k1 = Column(Integer, primary_key=True)\n    k2 "
+    "= Column(Integer, primary_key=True)\n"
+    "class C(Typed):\n    __tablename__ = 'cs'\n    id: Mapped[int] = "
+    "mapped_column(primary_key=True)\n"
     "class D(Abstract):\n    name = db.Column(db.String)\n"
     "class E(Alias):\n    id = db.Column(db.Integer, primary_key=True)\n"
     "class F(D):\n    pass\n"
@@ -73,11 +76,14 @@ static void test_which_classes_are_models(void **state) {
   add(&p, "models.py", MODELS);
   ol_index_link(&p.ix);
   const char *models[] = {"A", "B", "C", "D", "E", "F"};
-  for (size_t i = 0; i < 6; i++) assert_non_null(ol_index_model(&p.ix, models[i]));
+  for (size_t i = 0; i < 6; i++)
+    assert_non_null(ol_index_model(&p.ix, models[i]));
   const char *not_models[] = {"Typed", "Mixin", "Abstract", "NotAModel", "Base"};
-  for (size_t i = 0; i < 5; i++) assert_null(ol_index_model(&p.ix, not_models[i]));
+  for (size_t i = 0; i < 5; i++)
+    assert_null(ol_index_model(&p.ix, not_models[i]));
   assert_non_null(ol_index_model(&p.ix, "app.models.A")); /* dotted names match their last part */
-  const ol_model *b = ol_index_model(&p.ix, "B"), *d = ol_index_model(&p.ix, "D"), *f = ol_index_model(&p.ix, "F");
+  const ol_model *b = ol_index_model(&p.ix, "B"), *d = ol_index_model(&p.ix, "D"),
+                 *f = ol_index_model(&p.ix, "F");
   assert_int_equal(b->n_pk, 2); /* composite */
   assert_int_equal(d->n_pk, 1); /* inherited from the abstract base */
   assert_string_equal(d->pk[0], "id");
@@ -85,35 +91,37 @@ static void test_which_classes_are_models(void **state) {
   close_project(&p);
 }
 
-static const char *RELS =
-    "class User(db.Model):\n"
-    "    __tablename__ = 'users'\n"
-    "    id = db.Column(db.Integer, primary_key=True)\n"
-    "    posts = db.relationship('Post', back_populates='author')\n"
-    "    profile = db.relationship('Profile', uselist=False, lazy='joined')\n"
-    "    groups = db.relationship('Group', secondary='memberships', backref=db.backref('members', lazy='dynamic'))\n"
-    "    logs = db.relationship('Log', backref='user', lazy=True)\n"
-    "    tags = db.relationship('app.models.Tag', lazy=False)\n"
-    "    notes = db.relationship('Note', lazy=None)\n"
-    "    things = db.relationship('Thing', lazy='immediate')\n"
-    "class Post(db.Model):\n"
-    "    id = db.Column(db.Integer, primary_key=True)\n"
-    "    author_id = db.Column(db.Integer, db.ForeignKey('users.id'))\n"
-    "    author = db.relationship('User', back_populates='posts')\n"
-    "class Log(db.Model):\n"
-    "    id = db.Column(db.Integer, primary_key=True)\n"
-    "    user_id = db.Column(db.Integer, db.ForeignKey('users.id'))\n"
-    "class Shelf(Base2):\n"
-    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
-    "    books: Mapped[list['Book']] = relationship(back_populates='shelf')\n"
-    "    owner: Mapped[Optional['User']] = relationship()\n";
+static const char *RELS = "class User(db.Model):\n"
+                          "    __tablename__ = 'users'\n"
+                          "    id = db.Column(db.Integer, primary_key=True)\n"
+                          "    posts = db.relationship('Post', back_populates='author')\n"
+                          "    profile = db.relationship('Profile', uselist=False, lazy='joined')\n"
+                          "    groups = db.relationship('Group', secondary='memberships', "
+                          "backref=db.backref('members', lazy='dynamic'))\n"
+                          "    logs = db.relationship('Log', backref='user', lazy=True)\n"
+                          "    tags = db.relationship('app.models.Tag', lazy=False)\n"
+                          "    notes = db.relationship('Note', lazy=None)\n"
+                          "    things = db.relationship('Thing', lazy='immediate')\n"
+                          "class Post(db.Model):\n"
+                          "    id = db.Column(db.Integer, primary_key=True)\n"
+                          "    author_id = db.Column(db.Integer, db.ForeignKey('users.id'))\n"
+                          "    author = db.relationship('User', back_populates='posts')\n"
+                          "class Log(db.Model):\n"
+                          "    id = db.Column(db.Integer, primary_key=True)\n"
+                          "    user_id = db.Column(db.Integer, db.ForeignKey('users.id'))\n"
+                          "class Shelf(Base2):\n"
+                          "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+                          "    books: Mapped[list['Book']] = relationship(back_populates='shelf')\n"
+                          "    owner: Mapped[Optional['User']] = relationship()\n";
 
-static void expect_rel(const ol_index *ix, const char *model, const char *attr, const char *target, bool collection,
-                       ol_lazy lazy) {
+static void expect_rel(const ol_index *ix, const char *model, const char *attr, const char *target,
+                       bool collection, ol_lazy lazy) {
   const ol_relation *r = ol_index_relation(ix, model, attr);
-  if (!r) fail_msg("no relationship %s.%s", model, attr);
+  if (!r)
+    fail_msg("no relationship %s.%s", model, attr);
   assert_string_equal(r->target, target);
-  if (r->collection != collection) fail_msg("%s.%s: collection %d", model, attr, r->collection);
+  if (r->collection != collection)
+    fail_msg("%s.%s: collection %d", model, attr, r->collection);
   assert_int_equal(r->lazy, lazy);
 }
 
@@ -123,17 +131,19 @@ static void test_relationships(void **state) {
   open_project(&p);
   add(&p, "models.py", RELS);
   ol_index_link(&p.ix);
-  expect_rel(&p.ix, "User", "posts", "Post", true, OL_LAZY_SELECT);      /* FK on Post: one-to-many */
-  expect_rel(&p.ix, "Post", "author", "User", false, OL_LAZY_SELECT);    /* FK here: many-to-one */
+  expect_rel(&p.ix, "User", "posts", "Post", true, OL_LAZY_SELECT);   /* FK on Post: one-to-many */
+  expect_rel(&p.ix, "Post", "author", "User", false, OL_LAZY_SELECT); /* FK here: many-to-one */
   expect_rel(&p.ix, "User", "profile", "Profile", false, OL_LAZY_JOINED); /* uselist=False */
-  expect_rel(&p.ix, "User", "groups", "Group", true, OL_LAZY_SELECT);    /* secondary */
-  expect_rel(&p.ix, "Group", "members", "User", true, OL_LAZY_DYNAMIC);  /* backref with its own lazy */
-  expect_rel(&p.ix, "Log", "user", "User", false, OL_LAZY_SELECT);       /* reverse of a collection */
-  expect_rel(&p.ix, "User", "tags", "Tag", true, OL_LAZY_JOINED);        /* module path stripped, lazy=False */
-  expect_rel(&p.ix, "User", "notes", "Note", true, OL_LAZY_NEVER);       /* lazy=None */
+  expect_rel(&p.ix, "User", "groups", "Group", true, OL_LAZY_SELECT);     /* secondary */
+  expect_rel(&p.ix, "Group", "members", "User", true,
+             OL_LAZY_DYNAMIC);                                     /* backref with its own lazy */
+  expect_rel(&p.ix, "Log", "user", "User", false, OL_LAZY_SELECT); /* reverse of a collection */
+  expect_rel(&p.ix, "User", "tags", "Tag", true,
+             OL_LAZY_JOINED); /* module path stripped, lazy=False */
+  expect_rel(&p.ix, "User", "notes", "Note", true, OL_LAZY_NEVER); /* lazy=None */
   expect_rel(&p.ix, "User", "things", "Thing", true, OL_LAZY_IMMEDIATE);
-  expect_rel(&p.ix, "Shelf", "books", "Book", true, OL_LAZY_SELECT);     /* Mapped[list[...]] */
-  expect_rel(&p.ix, "Shelf", "owner", "User", false, OL_LAZY_SELECT);    /* Mapped[Optional[...]] */
+  expect_rel(&p.ix, "Shelf", "books", "Book", true, OL_LAZY_SELECT);  /* Mapped[list[...]] */
+  expect_rel(&p.ix, "Shelf", "owner", "User", false, OL_LAZY_SELECT); /* Mapped[Optional[...]] */
   assert_null(ol_index_relation(&p.ix, "User", "id"));
   assert_true(ol_index_has_member(&p.ix, "Post", "author_id"));
   assert_false(ol_index_has_member(&p.ix, "Post", "nothing"));
@@ -148,7 +158,8 @@ static void test_relationship_from_a_mixin(void **state) {
       "class Owned:\n    owner_id = db.Column(db.Integer, db.ForeignKey('users.id'))\n"
       "    owner = db.relationship('User')\n"
       "class Doc(Owned, db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
-      "class User(db.Model):\n    __tablename__ = 'users'\n    id = db.Column(db.Integer, primary_key=True)\n");
+      "class User(db.Model):\n    __tablename__ = 'users'\n    id = db.Column(db.Integer, "
+      "primary_key=True)\n");
   ol_index_link(&p.ix);
   expect_rel(&p.ix, "Doc", "owner", "User", false, OL_LAZY_SELECT);
   close_project(&p);

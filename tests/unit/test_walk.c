@@ -1127,7 +1127,6 @@ static void test_enclosing_scope_variables(void **state) {
   done(w);
 }
 
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_for_body),

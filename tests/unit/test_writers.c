@@ -160,7 +160,8 @@ static cJSON *at(const cJSON *obj, const char *path) {
     cur = (*key >= '0' && *key <= '9') ? cJSON_GetArrayItem(cur, atoi(key))
                                        : cJSON_GetObjectItemCaseSensitive(cur, key);
   ol_free(copy);
-  if (!cur) fail_msg("no %s in the JSON output", path);
+  if (!cur)
+    fail_msg("no %s in the JSON output", path);
   return (cJSON *)cur;
 }
 
@@ -178,7 +179,8 @@ static void assert_num_at(const cJSON *obj, const char *path, double want) {
 
 static cJSON *parse(const char *text) {
   cJSON *root = cJSON_Parse(text);
-  if (!root) fail_msg("output is not JSON:\n%s", text);
+  if (!root)
+    fail_msg("output is not JSON:\n%s", text);
   return root;
 }
 
@@ -207,7 +209,8 @@ static void test_write_error(void **state) {
   const char *names[] = {"text", "sarif", "json", "github"};
   for (size_t i = 0; i < 4; i++) {
     FILE *full = fopen("/dev/full", "w");
-    if (!full) skip();
+    if (!full)
+      skip();
     assert_int_equal(ol_writer_find(names[i])->write(full, &r, &opts), -1);
     fclose(full);
   }
@@ -238,7 +241,8 @@ static void test_github(void **state) {
   assert_contains(out, "::error::missing/: no such file or directory\n");
   assert_contains(out, "::warning::2 more findings were left out");
   size_t lines = 0;
-  for (const char *p = out; *p; p++) lines += *p == '\n';
+  for (const char *p = out; *p; p++)
+    lines += *p == '\n';
   assert_int_equal(lines, 6);
   free(out);
   ol_report_free(&r);
