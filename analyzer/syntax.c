@@ -100,12 +100,18 @@ uint32_t ol_tree_error_count(TSNode root, uint32_t *first_error_byte) {
       if (first_error_byte && ts_node_start_byte(n) < *first_error_byte)
         *first_error_byte = ts_node_start_byte(n);
     }
-    if (!bad && ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&c))
-      continue;
-    while (!ts_tree_cursor_goto_next_sibling(&c))
-      if (!ts_tree_cursor_goto_parent(&c)) {
-        ts_tree_cursor_delete(&c);
-        return count;
-      }
+    if (!ol_cursor_step(&c, !bad && ts_node_has_error(n))) {
+      ts_tree_cursor_delete(&c);
+      return count;
+    }
   }
+}
+
+bool ol_cursor_step(TSTreeCursor *c, bool descend) {
+  if (descend && ts_tree_cursor_goto_first_child(c))
+    return true;
+  while (!ts_tree_cursor_goto_next_sibling(c))
+    if (!ts_tree_cursor_goto_parent(c))
+      return false;
+  return true;
 }

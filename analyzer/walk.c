@@ -85,15 +85,9 @@ void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out) {
     bool skip = (f == OL_F_attribute) || (f == OL_F_name && k == OL_K_identifier);
     if (!skip && k == OL_K_identifier)
       ol_vec_push(out, ((ol_name_ref){ol_node_hash(w, cur), ol_node_span(cur)}));
-    if (!skip && ts_tree_cursor_goto_first_child(&c))
-      continue;
-    for (;;) {
-      if (ts_tree_cursor_goto_next_sibling(&c))
-        break;
-      if (!ts_tree_cursor_goto_parent(&c)) {
-        ts_tree_cursor_delete(&c);
-        return;
-      }
+    if (!ol_cursor_step(&c, !skip)) {
+      ts_tree_cursor_delete(&c);
+      return;
     }
   }
 }
@@ -138,15 +132,9 @@ static void bind_target(ol_walker *w, TSNode target, int loop, ol_hashes *also) 
       }
       descend = false;
     }
-    if (descend && ts_tree_cursor_goto_first_child(&c))
-      continue;
-    for (;;) {
-      if (ts_tree_cursor_goto_next_sibling(&c))
-        break;
-      if (!ts_tree_cursor_goto_parent(&c)) {
-        ts_tree_cursor_delete(&c);
-        return;
-      }
+    if (!ol_cursor_step(&c, descend)) {
+      ts_tree_cursor_delete(&c);
+      return;
     }
   }
 }

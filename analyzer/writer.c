@@ -15,6 +15,17 @@ static const ol_writer *const writers[] = {
     &ol_writer_github,
 };
 
+const char *ol_note_level_name(ol_note_level level) {
+  switch (level) {
+  case OL_NOTE_ERROR:
+    return "error";
+  case OL_NOTE_INFO:
+    return "note";
+  default:
+    return "warning";
+  }
+}
+
 const ol_writer *ol_writer_find(const char *name) {
   if (!name)
     return NULL;

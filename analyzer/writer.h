@@ -29,6 +29,9 @@ typedef struct {
 struct cJSON;
 int ol_writer_put_json(FILE *out, const struct cJSON *root);
 
+/* "error", "warning" or "note": a notification's level as SARIF and the text writer name it. */
+const char *ol_note_level_name(ol_note_level level);
+
 /* Borrowed; NULL for an unknown name. */
 const ol_writer *ol_writer_find(const char *name);
 

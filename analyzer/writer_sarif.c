@@ -26,17 +26,6 @@ static const char *level_name(ol_level level) {
   }
 }
 
-static const char *note_level_name(ol_note_level level) {
-  switch (level) {
-  case OL_NOTE_ERROR:
-    return "error";
-  case OL_NOTE_INFO:
-    return "note";
-  default:
-    return "warning";
-  }
-}
-
 /* RFC 3986: everything but unreserved characters and '/' is percent-encoded,
  * so a path with spaces or '%' or non-ASCII bytes is still a valid URI. */
 static void put_uri_path(ol_buf *b, const char *s) {
@@ -315,7 +304,7 @@ static cJSON *result_object(const ol_finding *f, const ol_write_opts *opts) {
 static cJSON *notification_object(ol_note_level level, const char *path, uint32_t line,
                                   const char *message) {
   cJSON *o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "level", note_level_name(level));
+  cJSON_AddStringToObject(o, "level", ol_note_level_name(level));
   add_text(o, "message", message);
   if (!path)
     return o;

@@ -240,23 +240,12 @@ static void put_finding(const text_out *t, const ol_finding *f, bool show_fixes)
   fputc('\n', t->out);
 }
 
-static const char *note_word(ol_note_level level) {
-  switch (level) {
-  case OL_NOTE_ERROR:
-    return "error";
-  case OL_NOTE_INFO:
-    return "note";
-  default:
-    return "warning";
-  }
-}
-
 static void put_note(const text_out *t, const ol_notification *n) {
   if (n->path)
     paints(t, STYLE_BOLD, n->path);
   if (n->path && n->line)
     fprintf(t->out, ":%u", (unsigned)n->line);
-  fprintf(t->out, "%s%s: %s\n", n->path ? ": " : "", note_word(n->level),
+  fprintf(t->out, "%s%s: %s\n", n->path ? ": " : "", ol_note_level_name(n->level),
           n->message ? n->message : "");
 }
 
