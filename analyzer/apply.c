@@ -102,6 +102,8 @@ static void fix_file(ol_engine *e, ol_unit *u, ol_findings *fs, ol_notes *notes,
   }
   ol_free(disk);
   uint32_t base_errors = u->facts.parse_errors;
+  uint32_t file = (uint32_t)(u - e->units.items);
+  ol_file_facts facts = {0}; /* the fixed text's, indexed in place of the unit's while in use */
   ol_source cur = {0};
   ol_source_init(&cur, ol_strndup(u->src.bytes, u->src.len), u->src.len);
   size_t fixed = 0;
@@ -122,10 +124,16 @@ static void fix_file(ol_engine *e, ol_unit *u, ol_findings *fs, ol_notes *notes,
     fixed += n;
     ol_source_free(&cur);
     ol_source_init(&cur, next, len);
-    ol_file_facts facts = {0};
-    ol_engine_facts(e->cfg, e->parser, &cur, &facts);
+    ol_file_facts next_facts = {0};
+    ol_engine_facts(e->cfg, e->parser, &cur, &next_facts);
+    ol_engine_reindex(e, file, &next_facts);
+    ol_facts_free(&facts);
+    facts = next_facts;
     free_findings(fs);
-    ol_engine_check_unit(e, &cur, u->rel, &facts, fs, notes);
+    ol_engine_check_unit(e, &cur, file, &facts, fs, notes);
+  }
+  if (fixed) {
+    ol_engine_reindex(e, (size_t)-1, NULL);
     ol_facts_free(&facts);
   }
   if (fixed) {
@@ -140,7 +148,7 @@ static void fix_file(ol_engine *e, ol_unit *u, ol_findings *fs, ol_notes *notes,
       st->refused += fixed;
       /* The file is as it was: report the findings as they were. */
       free_findings(fs);
-      ol_engine_check_unit(e, &u->src, u->rel, &u->facts, fs, notes);
+      ol_engine_check_unit(e, &u->src, file, &u->facts, fs, notes);
     } else {
       st->fixed += fixed;
       st->files++;

@@ -50,6 +50,7 @@ void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src,
   TSTree *tree = ol_parse(p, src->bytes, src->len);
   ol_walk_file(cfg, tree, src->bytes, src->len, facts);
   ts_tree_delete(tree);
+  ol_facts_place(facts, src);
 }
 
 /* ---- pass 1, in parallel ------------------------------------------------ */
@@ -63,6 +64,9 @@ typedef struct {
 static bool ol_facts_may_report(const ol_file_facts *f) {
   if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len)
     return true;
+  for (size_t i = 0; i < f->calls.len; i++)
+    if (f->calls.items[i].loop >= 0)
+      return true; /* a call in a loop: its callee may query */
   for (size_t i = 0; i < f->classes.len; i++)
     for (size_t j = 0; j < f->classes.items[i].n_rels; j++)
       if (f->classes.items[i].rels[j].lazy == OL_LAZY_IMMEDIATE)
@@ -197,10 +201,12 @@ static void unit_notes(const ol_unit *u, ol_notes *notes, bool *io_error) {
   }
 }
 
-void ol_engine_check_unit(ol_engine *e, const ol_source *src, const char *rel,
+void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                           const ol_file_facts *facts, ol_findings *out, ol_notes *notes) {
   ol_drafts drafts = {0};
+  const char *rel = e->index.files.items[file].path;
   ol_rule_ctx ctx = {.path = rel,
+                     .file = file,
                      .source = src,
                      .src = src->bytes,
                      .len = src->len,
@@ -257,6 +263,14 @@ void ol_engine_write_models(const ol_engine *e, FILE *out) {
   fprintf(out, "%zu models, %zu relationships\n", models, rels);
 }
 
+void ol_engine_reindex(ol_engine *e, size_t unit, const ol_file_facts *facts) {
+  ol_index_free(&e->index);
+  memset(&e->index, 0, sizeof e->index);
+  for (size_t i = 0; i < e->units.len; i++)
+    ol_index_add(&e->index, e->units.items[i].rel, i == unit ? facts : &e->units.items[i].facts);
+  ol_index_link(&e->index);
+}
+
 ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out) {
   static char *const here[] = {"."};
   if (!n)
@@ -268,16 +282,14 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   bool io_error = false;
   gather(e, paths, n, &notes, &io_error);
   pass1(e);
-  for (size_t i = 0; i < e->units.len; i++)
-    ol_index_add(&e->index, e->units.items[i].rel, &e->units.items[i].facts);
-  ol_index_link(&e->index);
+  ol_engine_reindex(e, (size_t)-1, NULL);
   for (size_t i = 0; i < e->units.len; i++) {
     ol_unit *u = &e->units.items[i];
     unit_notes(u, &notes, &io_error);
     if (u->checked && u->status == OL_OK)
       out->files_analyzed++;
     if (u->have_src)
-      ol_engine_check_unit(e, &u->src, u->rel, &u->facts, &findings, &notes);
+      ol_engine_check_unit(e, &u->src, (uint32_t)i, &u->facts, &findings, &notes);
   }
   out->findings = findings.items;
   out->n_findings = findings.len;

@@ -310,7 +310,8 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
                      .loop = loop,
                      .dep_loop = -1,
                      .hoist_loop = -1,
-                     .awaited = awaited};
+                     .awaited = awaited,
+                     .func = ol_calls_current(w)};
   s.hoist = s.span;
   snprintf(s.method, sizeof s.method, "%s", method);
   if (how == OL_EXEC_SESSION && (!strcmp(method, "execute") || !strcmp(method, "scalars")))

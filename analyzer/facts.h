@@ -63,7 +63,9 @@ typedef struct {
   bool polls;    /* it sleeps: it re-reads on purpose */
   bool iterable_changes;  /* the loop changes what it iterates over (queue.append(...)) */
   const char *insert_why; /* why no statement can go before stmt, NULL when one can */
-  ol_span scope;          /* the enclosing function (or module): where new names must be free */
+  ol_span rows_call; /* the iterable is this call of a project function (`for b in get_bookings()`):
+                        its summary may say it returns rows; rows_var names the loop variable */
+  ol_span scope;     /* the enclosing function (or module): where new names must be free */
 } ol_loop;
 
 typedef enum {
@@ -121,6 +123,7 @@ typedef struct {
   ol_batch batch;     /* how it batches over loop `loop` (mode NONE: see batch_why) */
   char *batch_why;
   char *entity; /* model name when known ("Chef"), else NULL */
+  int func;     /* the function it runs in (index into funcs), -1 at module level */
 } ol_query_site;
 
 /* How a relationship loads (DESIGN.md "Models"). */
@@ -236,8 +239,89 @@ typedef struct {
   ol_span scope;    /* the function it is in: where new names must be free */
 } ol_count_stmt;
 
+/* ---- calls (DESIGN.md "Calls"): what the function summaries are built from */
+
+/* A span with its position, for flows that point into another file. */
+typedef struct {
+  ol_span span;
+  uint32_t line, col, end_line, end_col; /* 1-based; columns in UTF-16 units */
+} ol_place;
+
+typedef enum {
+  OL_FN_FUNCTION,    /* module-level or nested def */
+  OL_FN_METHOD,      /* def in a class body: self first */
+  OL_FN_STATIC,      /* @staticmethod */
+  OL_FN_CLASSMETHOD, /* @classmethod: cls first */
+  OL_FN_PROPERTY,    /* @property, @cached_property, @hybrid_property: read as row.name */
+  OL_FN_SETTER,      /* @x.setter / @x.deleter / @x.expression: never a read */
+} ol_fn_kind;
+
+typedef struct {
+  char *name;
+  char *cls; /* the class whose body defines it, NULL */
+  int outer; /* the function it is nested in, -1 */
+  ol_fn_kind kind;
+  char **params; /* in order, self/cls included */
+  uint32_t n_params;
+  ol_place def;     /* its name */
+  ol_place query;   /* the first query it runs itself (not a count), span empty when none */
+  ol_place count;   /* the first count query it runs itself */
+  ol_place commit;  /* the first session.commit() it runs itself */
+  char *query_text; /* brief text of query, count and commit, for messages */
+  char *count_text;
+  char *commit_text;
+  bool returns_rows; /* `return <query>`: rows of rows.entity */
+  ol_rows rows;
+  ol_place rows_at; /* the query it returns */
+  ol_span ret_call; /* `return f(...)`: the call whose result it returns, empty when none */
+} ol_func_fact;
+
+/* `p.attr` (or `p.attr(...)`) read on parameter p of a function: a lazy
+ * relationship, property or method of whatever model the caller passes. */
+typedef struct {
+  int func;
+  uint32_t param;
+  char *attr;
+  bool called;
+  ol_place at;
+} ol_param_read;
+
+#define OL_CALL_ARGS 6
+
+/* A call of a name the project may define: `helper(x)`, `mod.helper(x)`,
+ * `self.m()`, `row.m()`, `Cls.m()`. */
+typedef struct {
+  char *callee;   /* dotted as written */
+  int func;       /* the function it is in, -1 at module level */
+  int loop;       /* the loop it runs in on every iteration, -1 */
+  int recv_loop;  /* the receiver is the rows variable of this loop, -1 */
+  int recv_param; /* the receiver is this parameter of func, -1 */
+  bool attr_only; /* `self.prop` read, not called: a property runs */
+  ol_place at;
+  uint32_t n_args;
+  struct {
+    char *kw;  /* keyword name, NULL for a positional argument */
+    int param; /* the argument is this parameter of func, -1 */
+    int loop;  /* the argument is the rows variable of this loop, -1 */
+  } args[OL_CALL_ARGS];
+} ol_call_fact;
+
+/* A name bound at module level to another module or its member:
+ * `import a.b as c` (module "a.b"), `from .m import f` (level 1, module "m",
+ * name "f"), and `f = helper` (module NULL, name "helper"). */
+typedef struct {
+  char *local;
+  char *module;   /* NULL for an alias */
+  char *name;     /* NULL for a module import */
+  uint32_t level; /* leading dots of a relative import */
+} ol_import_fact;
+
 typedef struct {
   ol_arena arena; /* every string in the facts */
+  OL_VEC(ol_func_fact) funcs;
+  OL_VEC(ol_param_read) param_reads;
+  OL_VEC(ol_call_fact) calls;
+  OL_VEC(ol_import_fact) imports;
   OL_VEC(ol_count_stmt) count_stmts;
   OL_VEC(ol_commit_site) commits;
   OL_VEC(ol_len_site) lens;
@@ -254,5 +338,8 @@ typedef struct {
 } ol_file_facts;
 
 void ol_facts_free(ol_file_facts *f);
+struct ol_source;
+/* Fills the line/column of every ol_place from its span (after the walk). */
+void ol_facts_place(ol_file_facts *f, const struct ol_source *src);
 
 #endif

@@ -200,10 +200,21 @@ static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_error
   return fix;
 }
 
-static ol_location location(const ol_source *src, const char *rel, ol_span span, char *message) {
-  ol_location l = {.path = ol_strdup(rel),
-                   .region = ol_source_region(src, span.start, span.end),
-                   .message = message};
+static ol_location location(const ol_source *src, const char *rel, ol_draft_loc *d) {
+  ol_location l = {.message = d->message};
+  d->message = NULL;
+  if (!d->path) {
+    l.path = ol_strdup(rel);
+    l.region = ol_source_region(src, d->span.start, d->span.end);
+    return l;
+  }
+  l.path = ol_strdup(d->path);
+  l.region = (ol_region){.line = d->at.line,
+                         .col = d->at.col,
+                         .end_line = d->at.end_line,
+                         .end_col = d->at.end_col,
+                         .byte_offset = d->at.span.start,
+                         .byte_length = d->at.span.end - d->at.span.start};
   return l;
 }
 
@@ -218,10 +229,12 @@ void ol_fixes_from_drafts(TSParser *p, const ol_source *src, const char *rel, ui
     f.line_text = ol_source_line_text(src, f.region.line);
     if (d->n_related)
       f.related = ol_calloc(d->n_related, sizeof(ol_location));
-    for (size_t j = 0; j < d->n_related; j++) {
-      f.related[f.n_related++] = location(src, rel, d->related[j].span, d->related[j].message);
-      d->related[j].message = NULL;
-    }
+    for (size_t j = 0; j < d->n_related; j++)
+      f.related[f.n_related++] = location(src, rel, &d->related[j]);
+    if (d->n_flow)
+      f.flow = ol_calloc(d->n_flow, sizeof(ol_location));
+    for (size_t j = 0; j < d->n_flow; j++)
+      f.flow[f.n_flow++] = location(src, rel, &d->flow[j]);
     if (d->fix) {
       f.fix = build_fix(p, src, parse_errors, d->fix);
       if (!f.fix)

@@ -1,5 +1,6 @@
 /* Text helpers for fix writers. */
 #include "fixtext.h"
+#include "source.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -74,18 +75,7 @@ char *ol_fixtext_expr(const ol_rule_ctx *ctx, ol_span span) {
 }
 
 char *ol_fixtext_brief(const ol_rule_ctx *ctx, ol_span span, size_t max) {
-  const char *s = ctx->src + span.start;
-  size_t n = span.end - span.start, cut = n;
-  const char *nl = memchr(s, '\n', n);
-  if (nl)
-    cut = (size_t)(nl - s);
-  if (cut > max)
-    cut = max;
-  while (cut > 0 && cut < n && ((unsigned char)s[cut] & 0xc0) == 0x80)
-    cut--; /* keep UTF-8 whole */
-  while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == '\t' || s[cut - 1] == '\r'))
-    cut--;
-  return cut < n ? ol_format("%.*s...", (int)cut, s) : ol_strndup(s, n);
+  return ol_text_brief(ctx->src + span.start, span.end - span.start, max);
 }
 
 int ol_fixtext_count_uses(const ol_rule_ctx *ctx, ol_span scope, const char *name) {

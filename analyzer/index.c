@@ -11,11 +11,20 @@ static const char *last_component(const char *dotted) {
   return dot ? dot + 1 : dotted;
 }
 
+char *ol_index_module_of(const char *path, bool *package);
+
 void ol_index_add(ol_index *ix, const char *path, const ol_file_facts *facts) {
+  ol_index_file file = {.path = path, .facts = facts};
+  file.module = ol_index_module_of(path, &file.package);
+  ol_vec_push(&ix->files, file);
   for (size_t i = 0; i < facts->classes.len; i++) {
     const ol_class_fact *c = &facts->classes.items[i];
-    ol_model m = {
-        .name = c->name, .path = path, .cls = c, .pk = (const char *const *)c->pk, .n_pk = c->n_pk};
+    ol_model m = {.name = c->name,
+                  .path = path,
+                  .file = (uint32_t)(ix->files.len - 1),
+                  .cls = c,
+                  .pk = (const char *const *)c->pk,
+                  .n_pk = c->n_pk};
     ol_vec_push(&ix->classes, m);
   }
   for (size_t i = 0; i < facts->declarative_bases.len; i++)
@@ -117,6 +126,7 @@ void ol_index_link(ol_index *ix) {
       }
     }
   }
+  ol_index_summarize(ix);
 }
 
 /* ---- relationships ----------------------------------------------------- */
@@ -290,7 +300,27 @@ const ol_model *ol_index_model(const ol_index *ix, const char *name) {
   return NULL;
 }
 
+int32_t ol_index_class_id(const ol_index *ix, const char *name, int32_t file) {
+  int32_t first = first_class(ix, name);
+  for (int32_t c = first; c >= 0 && file >= 0; c = ix->next_same[c])
+    if (ix->classes.items[c].file == (uint32_t)file)
+      return c;
+  return first;
+}
+
 void ol_index_free(ol_index *ix) {
+  for (size_t i = 0; i < ix->files.len; i++) {
+    ol_free(ix->files.items[i].module);
+    ol_free(ix->files.items[i].call_target);
+  }
+  ol_vec_free(&ix->files);
+  for (size_t i = 0; i < ix->funcs.len; i++)
+    ol_vec_free(&ix->funcs.items[i].reads);
+  ol_vec_free(&ix->funcs);
+  ol_free(ix->fn_slots);
+  ol_free(ix->fn_next);
+  ol_vec_free(&ix->mod_entries);
+  ol_free(ix->mod_slots);
   ol_free(ix->slots);
   ol_free(ix->next_same);
   ol_vec_free(&ix->relations);

@@ -9,6 +9,7 @@
 typedef struct {
   const char *name; /* borrowed from the facts */
   const char *path; /* borrowed: the file's relative path */
+  uint32_t file;    /* index into files */
   const ol_class_fact *cls;
   bool is_model;       /* mapped: not abstract, not a mixin, not the declarative base */
   bool is_mapped_base; /* contributes to models (a model, an abstract model, a declarative base) */
@@ -31,7 +32,60 @@ typedef struct {
   ol_span lazy_value; /* the lazy= value in the declaration, when given */
 } ol_relation;
 
+/* A file of the project as the call summaries see it. */
 typedef struct {
+  const char *path; /* borrowed: relative to the root */
+  char *module;     /* dotted module name from the path ("app.services.scores") */
+  bool package;     /* an __init__.py: relative imports start at its own module */
+  const ol_file_facts *facts;
+  uint32_t first_func;  /* its functions' ids: first_func .. first_func + facts->funcs.len */
+  int32_t *call_target; /* per call fact: the function it calls, -1 when unresolved */
+} ol_index_file;
+
+typedef enum { OL_EFFECT_QUERY, OL_EFFECT_COUNT, OL_EFFECT_COMMIT, OL_EFFECTS } ol_effect;
+
+/* One step of a call path: call number `call` of the function's file, to `callee`. */
+typedef struct {
+  int32_t call;   /* -1: the function does it itself */
+  int32_t callee; /* the function called, -1 when direct */
+} ol_via;
+
+/* `p.attr` read by a function or by something it calls with p. */
+typedef struct {
+  uint32_t param;
+  const char *attr;
+  bool called;
+  ol_via via;
+  const ol_place *at; /* the read, when direct */
+  int32_t from;       /* via a call: the callee's read it comes from */
+} ol_sum_read;
+
+typedef struct {
+  const char *key; /* a dotted suffix of files[file].module */
+  uint32_t file;
+  int32_t next; /* the next entry with the same slot, -1 */
+} ol_mod_entry;
+
+/* What a function does, transitively (DESIGN.md "Calls"). */
+typedef struct {
+  uint32_t file;
+  const ol_func_fact *fn;
+  bool has[OL_EFFECTS];
+  ol_via via[OL_EFFECTS];
+  int32_t rows_func; /* the function whose `return <query>` gives the rows it returns, -1 */
+  ol_via rows_via;
+  OL_VEC(ol_sum_read) reads;
+} ol_summary;
+
+typedef struct {
+  OL_VEC(ol_index_file) files;
+  OL_VEC(ol_summary) funcs; /* by function id */
+  int32_t *fn_slots;        /* open addressing over (file, class, name): function ids */
+  size_t n_fn_slots;
+  int32_t *fn_next; /* per function: the next with the same key, -1 */
+  OL_VEC(ol_mod_entry) mod_entries;
+  int32_t *mod_slots; /* open addressing over module-name suffixes: chain heads */
+  size_t n_mod_slots;
   OL_VEC(ol_model) classes;
   OL_VEC(ol_relation) relations;
   OL_VEC(const char *) declarative_bases;
@@ -56,5 +110,50 @@ const char *ol_index_fk_column(const ol_index *ix, const char *child, const char
 /* Whether model (or a base) has a column, property, hybrid or method named attr. */
 bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr);
 void ol_index_free(ol_index *ix);
+
+/* ---- call summaries (analyzer/summary.c) ---- */
+
+/* Resolves every call and computes the summaries to a fixpoint (the end of ol_index_link). */
+void ol_index_summarize(ol_index *ix);
+/* The class named name, any class (model or not), preferring one in file; -1. */
+int32_t ol_index_class_id(const ol_index *ix, const char *name, int32_t file);
+/* The method (or property) attr of class cls, searched through its bases; -1. */
+int32_t ol_index_method(const ol_index *ix, const char *cls, int32_t file, const char *attr);
+/* The model whose rows loop `loop` of file holds, and the rows' query when
+ * the project knows it: in the same file (rows_file == file), or in the
+ * function that returned them. NULL when unknown. */
+const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
+                                 uint32_t *rows_file, int32_t *rows_func);
+/* A readable name of a function: "helper", "Booking.to_dict". Caller frees. */
+char *ol_index_func_name(const ol_index *ix, int32_t func);
+
+/* One step of a call path, for SARIF codeFlows. */
+typedef struct {
+  const char *path;   /* borrowed */
+  const ol_place *at; /* borrowed */
+  char *message;      /* owned */
+} ol_hop;
+#define OL_MAX_HOPS 10
+/* The path from func to where it does e: each call on the way, then the
+ * site itself. Returns the number of hops written (at most OL_MAX_HOPS). */
+size_t ol_index_effect_path(const ol_index *ix, int32_t func, ol_effect e, ol_hop *out);
+/* The file and place of the site where func (transitively) does e. */
+const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect e,
+                                     const char **path, const char **text);
+/* The function a call of a file's facts resolves to, -1. */
+int32_t ol_index_call_target(const ol_index *ix, uint32_t file, size_t call);
+/* Whether a call's positional arguments start at the callee's second
+ * parameter (a method called on an instance, a classmethod). */
+bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call);
+/* The callee parameter argument `arg` of a call binds, -1. */
+int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t arg);
+
+/* A lazy relationship of a model that func reads on its parameter param
+ * when called with rows of entity: through the parameter itself, through
+ * further calls, and through the model's methods and properties. */
+typedef void (*ol_lazy_visit)(void *ud, const ol_relation *rel, const ol_hop *path, size_t n);
+void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
+                         ol_lazy_visit visit, void *ud);
+void ol_hops_free(ol_hop *h, size_t n);
 
 #endif

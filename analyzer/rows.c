@@ -299,8 +299,11 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
     /* `for c in p.children` over the rows p of an enclosing loop: rows of the
      * relationship's target, loaded (or not) by p's query; the index decides. */
     TSNode obj = ol_child(w->sx, iterable, OL_F_object);
-    if (ol_kind_of(w->sx, iterable) != OL_K_attribute || ol_kind_of(w->sx, obj) != OL_K_identifier)
+    if (ol_kind_of(w->sx, iterable) != OL_K_attribute ||
+        ol_kind_of(w->sx, obj) != OL_K_identifier) {
+      ol_calls_loop_iterable(w, loop, holder, iterable);
       return;
+    }
     uint64_t h = ol_node_hash(w, obj);
     for (int p = l->parent; p >= 0; p = w->out->loops.items[p].parent) {
       if (!w->out->loops.items[p].has_rows || w->out->loops.items[p].rows_var != h)
@@ -327,7 +330,8 @@ void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   uint64_t h = ol_node_hash(w, obj);
   int loop = -1;
   for (int l = ctx; l >= 0 && loop < 0; l = w->out->loops.items[l].parent)
-    if (w->out->loops.items[l].has_rows && w->out->loops.items[l].rows_var == h)
+    if ((w->out->loops.items[l].has_rows || !ol_span_empty(w->out->loops.items[l].rows_call)) &&
+        w->out->loops.items[l].rows_var == h)
       loop = l;
   if (loop < 0)
     return;

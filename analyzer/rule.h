@@ -23,16 +23,24 @@ typedef struct {
 } ol_fix_draft;
 
 #define OL_MAX_RELATED 8
+#define OL_MAX_FLOW 12
+
+/* A place a draft points at: span in the rule's file, or a place in another file. */
+typedef struct {
+  ol_span span;
+  const char *path; /* borrowed; NULL: span is in the rule's file */
+  ol_place at;      /* the place in path */
+  char *message;    /* owned */
+} ol_draft_loc;
 
 typedef struct {
   const ol_rule_meta *rule;
   ol_span span;
   char *message; /* owned */
-  struct {
-    ol_span span;
-    char *message; /* owned */
-  } related[OL_MAX_RELATED];
+  ol_draft_loc related[OL_MAX_RELATED];
   size_t n_related;
+  ol_draft_loc flow[OL_MAX_FLOW]; /* a call path to the real query (SARIF codeFlows) */
+  size_t n_flow;
   ol_fix_draft *fix; /* owned, NULL when none */
 } ol_draft;
 
@@ -47,6 +55,7 @@ typedef struct {
   uint32_t len;
   const ol_file_facts *facts;
   const ol_index *index;
+  uint32_t file; /* this file's index in index->files */
   ol_drafts *out;
 } ol_rule_ctx;
 
@@ -68,6 +77,10 @@ const ol_rule_meta *ol_rule_metas(void);
 ol_draft *ol_draft_add(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span,
                        char *message);
 void ol_draft_relate(ol_draft *d, ol_span span, char *message);
+/* A related location in any file: path NULL means the rule's file (at.span is used). */
+void ol_draft_relate_at(ol_draft *d, const char *path, const ol_place *at, char *message);
+/* Appends a step of the call path; path NULL means the rule's file. */
+void ol_draft_flow(ol_draft *d, const char *path, ol_span span, const ol_place *at, char *message);
 ol_fix_draft *ol_fix_draft_new(ol_applicability app, char *description, ol_span block);
 void ol_fix_draft_edit(ol_fix_draft *f, uint32_t start, uint32_t end, char *text);
 void ol_fix_draft_free(ol_fix_draft *f);

@@ -73,8 +73,28 @@ void ol_draft_relate(ol_draft *d, ol_span span, char *message) {
     ol_free(message);
     return;
   }
-  d->related[d->n_related].span = span;
-  d->related[d->n_related++].message = message;
+  d->related[d->n_related] = (ol_draft_loc){.span = span, .message = message};
+  d->n_related++;
+}
+
+void ol_draft_relate_at(ol_draft *d, const char *path, const ol_place *at, char *message) {
+  if (d->n_related == OL_MAX_RELATED) {
+    ol_free(message);
+    return;
+  }
+  d->related[d->n_related++] =
+      (ol_draft_loc){.span = at->span, .path = path, .at = *at, .message = message};
+}
+
+void ol_draft_flow(ol_draft *d, const char *path, ol_span span, const ol_place *at, char *message) {
+  if (d->n_flow == OL_MAX_FLOW) {
+    ol_free(message);
+    return;
+  }
+  d->flow[d->n_flow++] =
+      (ol_draft_loc){.span = at ? at->span : span, .path = path, .message = message};
+  if (at)
+    d->flow[d->n_flow - 1].at = *at;
 }
 
 ol_fix_draft *ol_fix_draft_new(ol_applicability app, char *description, ol_span block) {
@@ -105,6 +125,8 @@ void ol_drafts_free(ol_drafts *d) {
     ol_free(d->items[i].message);
     for (size_t j = 0; j < d->items[i].n_related; j++)
       ol_free(d->items[i].related[j].message);
+    for (size_t j = 0; j < d->items[i].n_flow; j++)
+      ol_free(d->items[i].flow[j].message);
     ol_fix_draft_free(d->items[i].fix);
   }
   ol_vec_free(d);

@@ -179,3 +179,17 @@ char *ol_source_line_text(const ol_source *src, uint32_t line) {
   uint32_t start = src->line_starts[line - 1];
   return ol_strndup(src->bytes + start, line_end(src, line) - start);
 }
+
+char *ol_text_brief(const char *s, size_t n, size_t max) {
+  size_t cut = n;
+  const char *nl = memchr(s, '\n', n);
+  if (nl)
+    cut = (size_t)(nl - s);
+  if (cut > max)
+    cut = max;
+  while (cut > 0 && cut < n && ((unsigned char)s[cut] & 0xc0) == 0x80)
+    cut--; /* keep UTF-8 whole */
+  while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == '\t' || s[cut - 1] == '\r'))
+    cut--;
+  return cut < n ? ol_format("%.*s...", (int)cut, s) : ol_strndup(s, n);
+}

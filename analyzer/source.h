@@ -46,6 +46,9 @@ char *ol_source_line_text(const ol_source *src, uint32_t line);
 /* Byte offset where the line holding off starts. */
 uint32_t ol_source_line_start(const ol_source *src, uint32_t off);
 
+/* The first line of s[0..n), at most max bytes, with "..." when cut; caller frees. */
+char *ol_text_brief(const char *s, size_t n, size_t max);
+
 /* Length of the UTF-8 sequence at s (1..4), or 0 when invalid. */
 int ol_utf8_len(const unsigned char *s, size_t avail);
 

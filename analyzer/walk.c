@@ -342,6 +342,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
 }
 
 static void on_call(ol_walker *w, const entry *e) {
+  ol_calls_check_call(w, e->node, e->ctx);
   ol_exec_check_call(w, e->node, e->ctx);
   if (e->ctx < 0)
     ol_exec_check_len(w, e->node);
@@ -429,6 +430,11 @@ static void enter(ol_walker *w, entry *e) {
     scope_push(w, n);
     e->scope = true;
     ol_rows_bind_parameters(w, ol_child(w->sx, n, OL_F_parameters));
+    ol_calls_enter_function(w, n);
+    break;
+  case OL_K_import_statement:
+  case OL_K_import_from_statement:
+    ol_calls_check_import(w, n);
     break;
   case OL_K_class_definition:
     ol_walk_class(w, n);
@@ -443,6 +449,7 @@ static void enter(ol_walker *w, entry *e) {
     break;
   case OL_K_attribute:
     ol_rows_check_attribute(w, n, e->ctx);
+    ol_calls_check_attribute(w, n, e->ctx);
     break;
   case OL_K_comparison_operator: /* `x in query` iterates it */
     for (uint32_t i = 1; i < ts_node_child_count(n); i++) {
@@ -493,6 +500,9 @@ static void enter(ol_walker *w, entry *e) {
       ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
     /* fallthrough */
   case OL_K_return_statement:
+    if (e->kind == OL_K_return_statement)
+      ol_calls_check_return(w, n);
+    /* fallthrough */
   case OL_K_raise_statement:
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].has_jump = true;
@@ -505,6 +515,8 @@ static void enter(ol_walker *w, entry *e) {
 static void leave(ol_walker *w, const entry *e) {
   if (e->kind == OL_K_assignment)
     on_assignment_leave(w, e->node);
+  if (e->kind == OL_K_function_definition)
+    ol_calls_leave_function(w);
   if (e->scope)
     scope_pop(w);
 }
@@ -741,8 +753,10 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
   TSNode root = ts_tree_root_node(tree);
   facts->parse_errors = ol_tree_error_count(root, &facts->first_error_byte);
   scope_push(&w, root);
-  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++)
+  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
     ol_rows_module_statement(&w, ts_node_named_child(root, i));
+    ol_calls_module_statement(&w, ts_node_named_child(root, i));
+  }
   OL_VEC(entry) stack = {0};
   entry top = {
       .node = root, .kind = ol_kind_of(w.sx, root), .ctx = -1, .frame = -1, .first_outer = -1};
@@ -776,6 +790,11 @@ done:
   ol_vec_free(&stack);
   ol_vec_free(&w.path);
   resolve_sites(&w);
+  ol_calls_finish(&w);
+  ol_vec_free(&w.fstack);
+  for (size_t i = 0; i < w.fseen.len; i++)
+    ol_vec_free(&w.fseen.items[i]);
+  ol_vec_free(&w.fseen);
   for (size_t i = 0; i < w.site_tmp.len; i++) {
     ol_vec_free(&w.site_tmp.items[i].free);
     ol_vec_free(&w.site_tmp.items[i].candidates);
@@ -803,6 +822,10 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->lens);
   ol_vec_free(&f->module_names);
   ol_vec_free(&f->queries);
+  ol_vec_free(&f->funcs);
+  ol_vec_free(&f->param_reads);
+  ol_vec_free(&f->calls);
+  ol_vec_free(&f->imports);
   for (size_t i = 0; i < f->classes.len; i++) {
     ol_class_fact *c = &f->classes.items[i];
     ol_free(c->bases);

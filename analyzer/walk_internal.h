@@ -72,7 +72,9 @@ typedef struct {
   OL_VEC(ol_site_temp) site_tmp;        /* per query site */
   OL_VEC(TSNode) path;                  /* the nodes from the root to the current one */
   bool imports_select;                  /* `from sqlalchemy import select` at module level */
-  bool flask_session; /* `from flask import session`: that name is the cookie session */
+  bool flask_session;      /* `from flask import session`: that name is the cookie session */
+  OL_VEC(int) fstack;      /* functions being walked (indices into funcs), innermost last */
+  OL_VEC(ol_hashes) fseen; /* per fstack entry: the `param.attr` reads recorded */
 } ol_walker;
 
 uint64_t ol_name_hash(const char *s, size_t len);
@@ -125,5 +127,17 @@ void ol_exec_check_count_statement(ol_walker *w, TSNode stmt);
 void ol_exec_check_commit(ol_walker *w, TSNode call, int loop);
 /* Whether call writes through the session (add, delete, commit, flush, ...). */
 bool ol_exec_is_session_write(ol_walker *w, TSNode call);
+
+/* calls.c: facts for the call summaries. */
+int ol_calls_current(const ol_walker *w);
+void ol_calls_enter_function(ol_walker *w, TSNode def);
+void ol_calls_leave_function(ol_walker *w);
+void ol_calls_check_call(ol_walker *w, TSNode call, int ctx);
+void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx);
+void ol_calls_check_return(ol_walker *w, TSNode ret);
+void ol_calls_check_import(ol_walker *w, TSNode stmt);
+void ol_calls_module_statement(ol_walker *w, TSNode stmt);
+void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable);
+void ol_calls_finish(ol_walker *w);
 
 #endif

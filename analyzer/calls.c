@@ -1,0 +1,433 @@
+/* Pass 1 facts for the call summaries (DESIGN.md "Calls"): every function
+ * and method with its parameters and decorators, the queries, counts and
+ * commits it runs itself, what it returns, the attributes it reads on its
+ * parameters, the calls it makes (and the calls made per loop iteration),
+ * and the imports and aliases that resolve those calls across files. The
+ * index links them into summaries (analyzer/summary.c). */
+#include <string.h>
+
+#include "source.h"
+#include "walk_internal.h"
+
+/* Distinct `param.attr` reads kept per function: summaries stay compact. */
+#define MAX_READS_PER_FUNCTION 256
+
+int ol_calls_current(const ol_walker *w) {
+  return w->fstack.len ? w->fstack.items[w->fstack.len - 1] : -1;
+}
+
+static int param_index(const ol_walker *w, int func, TSNode name) {
+  if (func < 0 || ol_kind_of(w->sx, name) != OL_K_identifier)
+    return -1;
+  const ol_func_fact *f = &w->out->funcs.items[func];
+  uint32_t len = ts_node_end_byte(name) - ts_node_start_byte(name);
+  for (uint32_t i = 0; i < f->n_params; i++)
+    if (strlen(f->params[i]) == len &&
+        !memcmp(f->params[i], w->src + ts_node_start_byte(name), len))
+      return (int)i;
+  return -1;
+}
+
+/* The loop (ctx or one around it) whose rows variable is name, -1. */
+static int rows_loop(const ol_walker *w, int ctx, TSNode name) {
+  if (ol_kind_of(w->sx, name) != OL_K_identifier)
+    return -1;
+  uint64_t h = ol_node_hash(w, name);
+  for (int l = ctx; l >= 0; l = w->out->loops.items[l].parent) {
+    const ol_loop *loop = &w->out->loops.items[l];
+    if ((loop->has_rows || !ol_span_empty(loop->rows_call)) && loop->rows_var == h)
+      return l;
+  }
+  return -1;
+}
+
+static ol_fn_kind decorator_kind(ol_walker *w, TSNode def) {
+  TSNode parent = ol_walk_parent(w, def);
+  if (ol_kind_of(w->sx, parent) != OL_K_decorated_definition)
+    return OL_FN_FUNCTION;
+  ol_fn_kind kind = OL_FN_FUNCTION;
+  for (uint32_t i = 0; i < ts_node_named_child_count(parent); i++) {
+    TSNode d = ts_node_named_child(parent, i);
+    if (ol_kind_of(w->sx, d) != OL_K_decorator)
+      continue;
+    TSNode e = ts_node_named_child(d, 0);
+    if (ol_kind_of(w->sx, e) == OL_K_call)
+      e = ol_child(w->sx, e, OL_F_function);
+    bool dotted = ol_kind_of(w->sx, e) == OL_K_attribute;
+    TSNode last = dotted ? ol_child(w->sx, e, OL_F_attribute) : e;
+    static const char *const props[] = {"property", "cached_property", "hybrid_property", "reify",
+                                        NULL};
+    static const char *const setters[] = {"setter",     "deleter",       "expression",
+                                          "comparator", "declared_attr", NULL};
+    for (const char *const *p = props; *p; p++)
+      if (ol_node_text_is(w, last, *p))
+        kind = OL_FN_PROPERTY;
+    for (const char *const *p = setters; *p; p++)
+      if (ol_node_text_is(w, last, *p))
+        return OL_FN_SETTER;
+    if (ol_node_text_is(w, last, "staticmethod"))
+      kind = OL_FN_STATIC;
+    if (ol_node_text_is(w, last, "classmethod"))
+      kind = OL_FN_CLASSMETHOD;
+  }
+  return kind;
+}
+
+/* The class whose body holds def (directly or through its decorators), or null. */
+static TSNode owning_class(ol_walker *w, TSNode def) {
+  TSNode n = ol_walk_parent(w, def);
+  if (ol_kind_of(w->sx, n) == OL_K_decorated_definition)
+    n = ol_walk_parent(w, n);
+  if (ol_kind_of(w->sx, n) != OL_K_block)
+    return (TSNode){0};
+  n = ol_walk_parent(w, n);
+  return ol_kind_of(w->sx, n) == OL_K_class_definition ? n : (TSNode){0};
+}
+
+static TSNode param_name(ol_walker *w, TSNode p) {
+  switch (ol_kind_of(w->sx, p)) {
+  case OL_K_identifier:
+    return p;
+  case OL_K_typed_parameter:
+    return ts_node_named_child(p, 0);
+  case OL_K_default_parameter:
+  case OL_K_typed_default_parameter:
+    return ol_child(w->sx, p, OL_F_name);
+  default:
+    return (TSNode){0};
+  }
+}
+
+void ol_calls_enter_function(ol_walker *w, TSNode def) {
+  TSNode cls = owning_class(w, def);
+  ol_func_fact f = {.name = ol_node_text(w, ol_child(w->sx, def, OL_F_name)),
+                    .cls = ts_node_is_null(cls) ? NULL
+                                                : ol_node_text(w, ol_child(w->sx, cls, OL_F_name)),
+                    .outer = ol_calls_current(w),
+                    .kind = decorator_kind(w, def)};
+  f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
+  if (f.cls && f.kind == OL_FN_FUNCTION)
+    f.kind = OL_FN_METHOD;
+  TSNode params = ol_child(w->sx, def, OL_F_parameters);
+  uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
+  f.params = ol_arena_alloc(&w->out->arena, (n ? n : 1) * sizeof(char *));
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode p = ts_node_named_child(params, i);
+    ol_kind k = ol_kind_of(w->sx, p);
+    if (k == OL_K_list_splat_pattern || k == OL_K_dictionary_splat_pattern ||
+        k == OL_K_keyword_separator)
+      break; /* positional mapping ends at *args; keyword-only parameters are rare in helpers */
+    TSNode name = param_name(w, p);
+    if (ts_node_is_null(name))
+      break;
+    f.params[f.n_params++] = ol_node_text(w, name);
+  }
+  ol_vec_push(&w->out->funcs, f);
+  ol_vec_push(&w->fstack, (int)(w->out->funcs.len - 1));
+  ol_hashes seen = {0};
+  ol_vec_push(&w->fseen, seen);
+}
+
+void ol_calls_leave_function(ol_walker *w) {
+  w->fstack.len--;
+  w->fseen.len--;
+  ol_vec_free(&w->fseen.items[w->fseen.len]);
+}
+
+/* `a`, `a.b`, `a.b.c`: a call target the index may resolve; false for anything else. */
+static bool dotted_name(const ol_walker *w, TSNode n, int depth) {
+  ol_kind k = ol_kind_of(w->sx, n);
+  if (k == OL_K_identifier)
+    return true;
+  return k == OL_K_attribute && depth < 4 &&
+         dotted_name(w, ol_child(w->sx, n, OL_F_object), depth + 1);
+}
+
+static TSNode dotted_root(const ol_walker *w, TSNode n) {
+  while (ol_kind_of(w->sx, n) == OL_K_attribute)
+    n = ol_child(w->sx, n, OL_F_object);
+  return n;
+}
+
+/* Whether the walk could resolve a call rooted at name: a module-level name,
+ * self/cls or a parameter, a loop's rows, or a function nested around here. */
+static bool resolvable_root(const ol_walker *w, int func, int ctx, TSNode root) {
+  if (param_index(w, func, root) >= 0 || rows_loop(w, ctx, root) >= 0)
+    return true;
+  uint32_t len = ts_node_end_byte(root) - ts_node_start_byte(root);
+  const char *s = w->src + ts_node_start_byte(root);
+  for (size_t i = 0; i < w->out->module_names.len; i++)
+    if (strlen(w->out->module_names.items[i]) == len &&
+        !memcmp(w->out->module_names.items[i], s, len))
+      return true;
+  for (size_t i = 0; i < w->out->imports.len; i++)
+    if (strlen(w->out->imports.items[i].local) == len &&
+        !memcmp(w->out->imports.items[i].local, s, len))
+      return true;
+  for (size_t i = 0; i < w->out->funcs.len; i++)
+    if (w->out->funcs.items[i].outer >= 0 && strlen(w->out->funcs.items[i].name) == len &&
+        !memcmp(w->out->funcs.items[i].name, s, len))
+      return true;
+  return false;
+}
+
+void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
+  int func = ol_calls_current(w);
+  TSNode fn = ol_child(w->sx, call, OL_F_function);
+  if (func >= 0 && ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "commit") &&
+      ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION) {
+    ol_func_fact *f = &w->out->funcs.items[func];
+    if (ol_span_empty(f->commit.span)) {
+      f->commit.span = ol_node_span(call);
+      f->commit_text = ol_node_text(w, call);
+    }
+  }
+  if ((func < 0 && ctx < 0) || !dotted_name(w, fn, 0))
+    return;
+  TSNode root = dotted_root(w, fn);
+  if (!resolvable_root(w, func, ctx, root))
+    return;
+  ol_call_fact c = {
+      .callee = ol_node_text(w, fn), .func = func, .loop = ctx, .recv_loop = -1, .recv_param = -1};
+  c.at.span = ol_node_span(call);
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
+    c.recv_loop = rows_loop(w, ctx, root);
+    c.recv_param = param_index(w, func, root);
+  }
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n && c.n_args < OL_CALL_ARGS; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    ol_kind k = ol_kind_of(w->sx, a);
+    if (k == OL_K_list_splat || k == OL_K_dictionary_splat || k == OL_K_comment)
+      break;
+    char *kw = NULL;
+    if (k == OL_K_keyword_argument) {
+      kw = ol_node_text(w, ol_child(w->sx, a, OL_F_name));
+      a = ol_child(w->sx, a, OL_F_value);
+    }
+    a = ol_unwrap(w, a);
+    c.args[c.n_args].kw = kw;
+    c.args[c.n_args].param = param_index(w, func, a);
+    c.args[c.n_args].loop = rows_loop(w, ctx, a);
+    c.n_args++;
+  }
+  ol_vec_push(&w->out->calls, c);
+}
+
+/* `p.attr` on a parameter p of the function being walked. */
+void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
+  int func = ol_calls_current(w);
+  if (func < 0)
+    return;
+  TSNode obj = ol_child(w->sx, attr, OL_F_object);
+  int param = param_index(w, func, obj);
+  if (param < 0)
+    return;
+  TSNode parent = ol_walk_parent(w, attr);
+  ol_kind pk = ol_kind_of(w->sx, parent);
+  if ((pk == OL_K_assignment || pk == OL_K_augmented_assignment) &&
+      ts_node_eq(ol_child(w->sx, parent, OL_F_left), attr))
+    return; /* p.attr = x writes */
+  TSNode name = ol_child(w->sx, attr, OL_F_attribute);
+  uint64_t h = ol_node_hash(w, name) * 31 + (uint64_t)param;
+  ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
+  if (seen->len >= MAX_READS_PER_FUNCTION)
+    return;
+  for (size_t i = 0; i < seen->len; i++)
+    if (seen->items[i] == h)
+      return;
+  ol_vec_push(seen, h);
+  ol_param_read r = {.func = func,
+                     .param = (uint32_t)param,
+                     .attr = ol_node_text(w, name),
+                     .called = pk == OL_K_call &&
+                               ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr)};
+  r.at.span = ol_node_span(attr);
+  ol_vec_push(&w->out->param_reads, r);
+  const ol_func_fact *f = &w->out->funcs.items[func];
+  if (param == 0 && !r.called && f->cls && f->kind != OL_FN_STATIC) {
+    /* `self.prop`: a property of the class runs here, like a call. */
+    ol_call_fact c = {.callee = ol_node_text(w, attr),
+                      .func = func,
+                      .loop = ctx,
+                      .recv_loop = -1,
+                      .recv_param = 0,
+                      .attr_only = true};
+    c.at.span = r.at.span;
+    ol_vec_push(&w->out->calls, c);
+  }
+}
+
+/* `return <query rows>` or `return f(...)`: what the summary's rows come from. */
+void ol_calls_check_return(ol_walker *w, TSNode ret) {
+  int func = ol_calls_current(w);
+  if (func < 0 || ts_node_named_child_count(ret) == 0)
+    return;
+  ol_func_fact *f = &w->out->funcs.items[func];
+  if (f->returns_rows || !ol_span_empty(f->ret_call))
+    return;
+  TSNode value = ol_unwrap(w, ts_node_named_child(ret, 0));
+  ol_rows rows;
+  if (ol_rows_of(w, value, &rows) && rows.entity && !ol_span_empty(rows.query)) {
+    f = &w->out->funcs.items[func];
+    f->returns_rows = true;
+    f->rows = rows;
+    f->rows_at.span = rows.query;
+    return;
+  }
+  /* list(f(...)), sorted(f(...)): the rows of the inner call. */
+  for (int depth = 0; depth < 4 && ol_kind_of(w->sx, value) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, value, OL_F_function);
+    TSNode first = ts_node_named_child(ol_child(w->sx, value, OL_F_arguments), 0);
+    if ((ol_node_text_is(w, fn, "list") || ol_node_text_is(w, fn, "sorted") ||
+         ol_node_text_is(w, fn, "tuple")) &&
+        !ts_node_is_null(first)) {
+      value = ol_unwrap(w, first);
+      continue;
+    }
+    if (dotted_name(w, fn, 0))
+      w->out->funcs.items[func].ret_call = ol_node_span(value);
+    return;
+  }
+}
+
+static void add_import(ol_walker *w, char *local, char *module, char *name, uint32_t level) {
+  ol_import_fact im = {.local = local, .module = module, .name = name, .level = level};
+  ol_vec_push(&w->out->imports, im);
+}
+
+/* `import a.b [as c]` and `from [..]m import f [as g]`, anywhere (function
+ * bodies too: Flask apps import there to break cycles). */
+void ol_calls_check_import(ol_walker *w, TSNode stmt) {
+  ol_kind k = ol_kind_of(w->sx, stmt);
+  if (k == OL_K_import_statement) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(stmt); i++) {
+      TSNode c = ts_node_named_child(stmt, i);
+      if (ol_kind_of(w->sx, c) == OL_K_aliased_import)
+        add_import(w, ol_node_text(w, ol_child(w->sx, c, OL_F_alias)),
+                   ol_node_text(w, ol_child(w->sx, c, OL_F_name)), NULL, 0);
+      else if (ol_kind_of(w->sx, c) == OL_K_dotted_name) /* `import a.b` binds a */
+        add_import(w, ol_node_text(w, ts_node_named_child(c, 0)),
+                   ol_node_text(w, ts_node_named_child(c, 0)), NULL, 0);
+    }
+    return;
+  }
+  if (k != OL_K_import_from_statement)
+    return;
+  TSNode module = ol_child(w->sx, stmt, OL_F_module_name);
+  uint32_t level = 0;
+  char *mod = NULL;
+  if (ol_kind_of(w->sx, module) == OL_K_relative_import) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(module); i++) {
+      TSNode c = ts_node_named_child(module, i);
+      if (ol_kind_of(w->sx, c) == OL_K_import_prefix)
+        level = ts_node_end_byte(c) - ts_node_start_byte(c);
+      else if (ol_kind_of(w->sx, c) == OL_K_dotted_name)
+        mod = ol_node_text(w, c);
+    }
+    if (!mod)
+      mod = ol_arena_strndup(&w->out->arena, "", 0);
+  } else {
+    mod = ol_node_text(w, module);
+  }
+  for (uint32_t i = 0; i < ts_node_named_child_count(stmt); i++) {
+    TSNode c = ts_node_named_child(stmt, i);
+    if (ts_node_eq(c, module))
+      continue;
+    if (ol_kind_of(w->sx, c) == OL_K_wildcard_import)
+      add_import(w, ol_arena_strndup(&w->out->arena, "*", 1), mod, NULL, level);
+    else if (ol_kind_of(w->sx, c) == OL_K_aliased_import)
+      add_import(w, ol_node_text(w, ol_child(w->sx, c, OL_F_alias)), mod,
+                 ol_node_text(w, ol_child(w->sx, c, OL_F_name)), level);
+    else if (ol_kind_of(w->sx, c) == OL_K_dotted_name)
+      add_import(w, ol_node_text(w, c), mod, ol_node_text(w, c), level);
+  }
+}
+
+/* Module-level `f = helper` / `f = mod.helper`: an alias the index follows. */
+void ol_calls_module_statement(ol_walker *w, TSNode stmt) {
+  if (ol_kind_of(w->sx, stmt) != OL_K_expression_statement)
+    return;
+  TSNode a = ts_node_named_child(stmt, 0);
+  if (ol_kind_of(w->sx, a) != OL_K_assignment)
+    return;
+  TSNode left = ol_child(w->sx, a, OL_F_left), right = ol_child(w->sx, a, OL_F_right);
+  if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right) ||
+      !dotted_name(w, right, 0))
+    return;
+  add_import(w, ol_node_text(w, left), NULL, ol_node_text(w, right), 0);
+}
+
+/* The loop header `for b in f(...)` (or enumerate/list/sorted of it) whose
+ * rows a summary may know: records the call on the loop. */
+void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable) {
+  for (int depth = 0; depth < 4 && ol_kind_of(w->sx, iterable) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, iterable, OL_F_function);
+    TSNode first = ts_node_named_child(ol_child(w->sx, iterable, OL_F_arguments), 0);
+    static const char *const pass[] = {"list", "sorted", "reversed", "tuple", "iter", NULL};
+    bool wrapper = false;
+    for (const char *const *p = pass; *p; p++)
+      wrapper |= ol_node_text_is(w, fn, *p);
+    if (wrapper && !ts_node_is_null(first)) {
+      iterable = ol_unwrap(w, first);
+      continue;
+    }
+    if (!dotted_name(w, fn, 0) || ol_kind_of(w->sx, holder) != OL_K_identifier)
+      return;
+    ol_loop *l = &w->out->loops.items[loop];
+    l->rows_call = ol_node_span(iterable);
+    l->rows_var = ol_node_hash(w, holder);
+    return;
+  }
+}
+
+/* What each function runs itself, from the query sites the walk recorded. */
+void ol_calls_finish(ol_walker *w) {
+  for (size_t i = 0; i < w->out->queries.len; i++) {
+    const ol_query_site *s = &w->out->queries.items[i];
+    if (s->func < 0)
+      continue;
+    ol_func_fact *f = &w->out->funcs.items[s->func];
+    ol_place *p = s->is_count ? &f->count : &f->query;
+    char **text = s->is_count ? &f->count_text : &f->query_text;
+    if (!ol_span_empty(p->span))
+      continue;
+    p->span = s->span;
+    char *brief = ol_text_brief(w->src + s->span.start, s->span.end - s->span.start, 60);
+    *text = ol_arena_strndup(&w->out->arena, brief, strlen(brief));
+    ol_free(brief);
+  }
+  for (size_t i = 0; i < w->out->funcs.len; i++) {
+    ol_func_fact *f = &w->out->funcs.items[i];
+    if (f->commit_text && strlen(f->commit_text) > 60) {
+      char *brief = ol_text_brief(f->commit_text, strlen(f->commit_text), 60);
+      f->commit_text = ol_arena_strndup(&w->out->arena, brief, strlen(brief));
+      ol_free(brief);
+    }
+  }
+}
+
+static void place(const ol_source *src, ol_place *p) {
+  if (ol_span_empty(p->span))
+    return;
+  ol_region r = ol_source_region(src, p->span.start, p->span.end);
+  p->line = r.line, p->col = r.col, p->end_line = r.end_line, p->end_col = r.end_col;
+}
+
+void ol_facts_place(ol_file_facts *f, const ol_source *src) {
+  for (size_t i = 0; i < f->funcs.len; i++) {
+    ol_func_fact *fn = &f->funcs.items[i];
+    place(src, &fn->def);
+    place(src, &fn->query);
+    place(src, &fn->count);
+    place(src, &fn->commit);
+    place(src, &fn->rows_at);
+  }
+  for (size_t i = 0; i < f->param_reads.len; i++)
+    place(src, &f->param_reads.items[i].at);
+  for (size_t i = 0; i < f->calls.len; i++)
+    place(src, &f->calls.items[i].at);
+}

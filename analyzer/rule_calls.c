@@ -1,0 +1,137 @@
+/* Call-site findings shared by ORM001, ORM003 and ORM006 (DESIGN.md
+ * "Calls"): a call made on every iteration of a loop to a function, method
+ * or property that runs a query, a count or a commit itself or through
+ * further calls. Reported at the call site, with the real site as a related
+ * location and the call path as a code flow. */
+#include <string.h>
+
+#include "fixtext.h"
+#include "rule_calls.h"
+
+static const char *const effect_what[] = {"runs a query", "runs a count query", "commits"};
+
+/* The loop's header line and the words for its kind, for messages. */
+static const char *loop_word(ol_loop_kind k) {
+  return k == OL_LOOP_WHILE           ? "while loop"
+         : k == OL_LOOP_COMPREHENSION ? "comprehension"
+         : k == OL_LOOP_CALLBACK      ? "per-element callback"
+                                      : "loop";
+}
+
+static bool wanted(const ol_summary *s, ol_effect e) {
+  if (!s->has[e])
+    return false;
+  return e != OL_EFFECT_COUNT || !s->has[OL_EFFECT_QUERY]; /* a query and a count: ORM001's */
+}
+
+static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e, int loop,
+                   ol_span span, int32_t callee, const char *why_no_fix) {
+  const ol_index *ix = ctx->index;
+  const ol_loop *l = &ctx->facts->loops.items[loop];
+  const char *site_path, *site_text;
+  const ol_place *site = ol_index_effect_site(ix, callee, e, &site_path, &site_text);
+  if (!site)
+    return;
+  ol_hop hops[OL_MAX_HOPS];
+  size_t n = ol_index_effect_path(ix, callee, e, hops);
+  ol_buf chain = {0};
+  /* The names along the path: `a` -> `b` -> `c`. */
+  int32_t f = callee;
+  for (size_t i = 0; i < n && f >= 0; i++) {
+    char *name = ol_index_func_name(ix, f);
+    ol_buf_puts(&chain, i ? " -> `" : "`");
+    ol_buf_puts(&chain, name);
+    ol_buf_putc(&chain, '`');
+    ol_free(name);
+    f = ix->funcs.items[f].via[e].callee;
+  }
+  char *names = ol_buf_take(&chain);
+  char *text = ol_fixtext_brief(ctx, span, 60);
+  char *msg =
+      ol_format("`%s` %s once per iteration of the %s on line %u, through %s: `%s` at "
+                "%s:%u; no automatic fix: %s",
+                text, effect_what[e], loop_word(l->kind), ol_rule_line(ctx, l->header.start), names,
+                site_text ? site_text : "?", site_path, site->line, why_no_fix);
+  ol_draft *d = ol_draft_add(ctx, meta, span, msg);
+  ol_draft_relate(d, l->header, ol_strdup("the loop"));
+  static const char *const site_words[] = {"the query it runs", "the count it runs",
+                                           "the commit it runs"};
+  ol_draft_relate_at(d, site_path, site, ol_strdup(site_words[e]));
+  ol_draft_flow(d, NULL, span, NULL,
+                ol_format("called once per iteration of the %s on line %u", loop_word(l->kind),
+                          ol_rule_line(ctx, l->header.start)));
+  for (size_t i = 0; i < n; i++) {
+    ol_draft_flow(d, hops[i].path, (ol_span){0}, hops[i].at, hops[i].message);
+    hops[i].message = NULL;
+  }
+  ol_free(text);
+  ol_free(names);
+}
+
+/* Whether `row.attr` at span is followed by a call's parentheses. */
+static bool called_at(const ol_rule_ctx *ctx, ol_span span) {
+  uint32_t i = span.end;
+  while (i < ctx->len && (ctx->src[i] == ' ' || ctx->src[i] == '\t'))
+    i++;
+  return i < ctx->len && ctx->src[i] == '(';
+}
+
+ol_span ol_rule_call_span(const ol_rule_ctx *ctx, ol_span span) {
+  const ol_file_facts *f = ctx->facts;
+  size_t lo = 0, hi = f->calls.len;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (f->calls.items[mid].at.span.start < span.start)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  ol_span best = span;
+  for (; lo < f->calls.len && f->calls.items[lo].at.span.start == span.start; lo++)
+    if (f->calls.items[lo].at.span.end > span.end &&
+        (best.end == span.end || f->calls.items[lo].at.span.end < best.end))
+      best = f->calls.items[lo].at.span;
+  return best;
+}
+
+int32_t ol_rule_row_member(const ol_rule_ctx *ctx, const ol_attr_read *r, const char **entity) {
+  const ol_rows *rows;
+  uint32_t rf;
+  int32_t rfn;
+  *entity = ol_index_loop_entity(ctx->index, ctx->file, r->loop, &rows, &rf, &rfn);
+  if (!*entity || ol_index_relation(ctx->index, *entity, r->attr))
+    return -1;
+  const char *last = strrchr(*entity, '.') ? strrchr(*entity, '.') + 1 : *entity;
+  int32_t m = ol_index_method(ctx->index, last, -1, r->attr);
+  if (m < 0)
+    return -1;
+  ol_fn_kind k = ctx->index->funcs.items[m].fn->kind;
+  if (k == OL_FN_PROPERTY)
+    return called_at(ctx, r->span) ? -1 : m;
+  return k != OL_FN_SETTER && called_at(ctx, r->span) ? m : -1;
+}
+
+void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e,
+                          const char *why_no_fix) {
+  const ol_file_facts *facts = ctx->facts;
+  for (size_t i = 0; i < facts->calls.len; i++) {
+    const ol_call_fact *c = &facts->calls.items[i];
+    int32_t t = c->loop >= 0 ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
+    if (t < 0 || !wanted(&ctx->index->funcs.items[t], e))
+      continue;
+    if (e == OL_EFFECT_COMMIT && facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
+        facts->loops.items[c->loop].kind != OL_LOOP_WHILE)
+      continue;
+    report(ctx, meta, e, c->loop, c->at.span, t, why_no_fix);
+  }
+  /* Properties read on rows: `user.score` runs what the property runs. */
+  for (size_t i = 0; i < facts->reads.len; i++) {
+    const ol_attr_read *r = &facts->reads.items[i];
+    const char *entity;
+    int32_t m = ol_rule_row_member(ctx, r, &entity);
+    if (m < 0 || ctx->index->funcs.items[m].fn->kind != OL_FN_PROPERTY ||
+        !wanted(&ctx->index->funcs.items[m], e))
+      continue;
+    report(ctx, meta, e, r->loop, ol_rule_call_span(ctx, r->span), m, why_no_fix);
+  }
+}

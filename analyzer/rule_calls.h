@@ -1,0 +1,22 @@
+/* Call-site findings for the rules (DESIGN.md "Calls"): what a call made in
+ * a loop runs through the functions it calls, from the project's summaries. */
+#ifndef OL_RULE_CALLS_H
+#define OL_RULE_CALLS_H
+
+#include "rule.h"
+
+/* Reports every call made per iteration of a loop of ctx's file (functions,
+ * methods called on rows, properties read on rows) whose callee does e
+ * (ORM001: a query; ORM003: a count and no other query; ORM006: a commit).
+ * why_no_fix ends the message. */
+void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e,
+                          const char *why_no_fix);
+/* The method or property of the rows' model that `row.attr` (a read in a
+ * loop) runs: a property read, or a method called right there; -1. *entity
+ * is the rows' model, NULL when unknown. */
+int32_t ol_rule_row_member(const ol_rule_ctx *ctx, const ol_attr_read *r, const char **entity);
+
+/* The call `x.m(...)` that starts with the attribute at span, or span itself. */
+ol_span ol_rule_call_span(const ol_rule_ctx *ctx, ol_span span);
+
+#endif

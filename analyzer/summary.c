@@ -1,0 +1,654 @@
+/* Call summaries (DESIGN.md "Calls", pipeline "link"): every call of the
+ * project resolved to the function it calls — through nested defs, module
+ * functions, classes, `import x`, `from x import f`, relative imports,
+ * aliases, `self`/`cls` and the methods of the model whose rows a loop
+ * holds — and, to a fixpoint, what each function does transitively: runs a
+ * query, a count or a commit, returns rows of a model, reads attributes of
+ * its parameters. A call that cannot be resolved is not guessed at. */
+#include <stdio.h>
+#include <string.h>
+
+#include "index.h"
+
+#define MAX_READS 64
+#define MAX_DEPTH 8
+
+static uint64_t hash_bytes(uint64_t h, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s) { return hash_bytes(h, s, strlen(s)); }
+
+static const char *last_component(const char *dotted) {
+  const char *dot = strrchr(dotted, '.');
+  return dot ? dot + 1 : dotted;
+}
+
+/* ---- modules ----------------------------------------------------------- */
+
+/* "app/services/scores.py" -> "app.services.scores"; "app/__init__.py" -> "app". */
+char *ol_index_module_of(const char *path, bool *package) {
+  size_t n = strlen(path);
+  if (n > 3 && !strcmp(path + n - 3, ".py"))
+    n -= 3;
+  char *m = ol_strndup(path, n);
+  for (char *c = m; *c; c++)
+    if (*c == '/')
+      *c = '.';
+  size_t len = strlen(m);
+  *package = len >= 8 && !strcmp(m + len - 8, "__init__") && (len == 8 || m[len - 9] == '.');
+  if (*package)
+    m[len > 8 ? len - 9 : 0] = '\0';
+  return m;
+}
+
+static void index_modules(ol_index *ix) {
+  size_t n = 0;
+  for (size_t f = 0; f < ix->files.len; f++)
+    for (const char *c = ix->files.items[f].module; *c; c++)
+      n += *c == '.';
+  n += ix->files.len;
+  ix->n_mod_slots = 16;
+  while (ix->n_mod_slots < n * 2)
+    ix->n_mod_slots *= 2;
+  ix->mod_slots = ol_malloc(ix->n_mod_slots * sizeof(int32_t));
+  memset(ix->mod_slots, 0xff, ix->n_mod_slots * sizeof(int32_t));
+  for (size_t f = 0; f < ix->files.len; f++) {
+    const char *m = ix->files.items[f].module;
+    for (const char *key = m; key;) {
+      if (*key) {
+        size_t slot = hash_str(1469598103934665603ull, key) & (ix->n_mod_slots - 1);
+        ol_mod_entry e = {.key = key, .file = (uint32_t)f, .next = ix->mod_slots[slot]};
+        ix->mod_slots[slot] = (int32_t)ix->mod_entries.len;
+        ol_vec_push(&ix->mod_entries, e);
+      }
+      key = strchr(key, '.');
+      if (key)
+        key++;
+    }
+  }
+}
+
+static size_t common_prefix(const char *a, const char *b) {
+  size_t n = 0;
+  while (a[n] && a[n] == b[n])
+    n++;
+  return n;
+}
+
+/* The file of module name, seen from file `from`: the module itself, or a
+ * module under a source root (src/app/x.py for app.x) closest to from. -1. */
+static int32_t find_module(const ol_index *ix, uint32_t from, const char *name) {
+  if (!*name || !ix->n_mod_slots)
+    return -1;
+  size_t slot = hash_str(1469598103934665603ull, name) & (ix->n_mod_slots - 1);
+  int32_t best = -1;
+  size_t best_score = 0;
+  for (int32_t e = ix->mod_slots[slot]; e >= 0; e = ix->mod_entries.items[e].next) {
+    const ol_mod_entry *me = &ix->mod_entries.items[e];
+    if (strcmp(me->key, name) != 0)
+      continue;
+    const ol_index_file *f = &ix->files.items[me->file];
+    size_t score =
+        (me->key == f->module ? 1u << 20 : 0) + common_prefix(f->path, ix->files.items[from].path);
+    if (best < 0 || score > best_score)
+      best = (int32_t)me->file, best_score = score;
+  }
+  return best;
+}
+
+/* The absolute name of `from <dots><module> import ...` written in file. */
+static char *absolute_module(const ol_index *ix, uint32_t file, const char *module,
+                             uint32_t level) {
+  if (!level)
+    return ol_strdup(module);
+  const ol_index_file *f = &ix->files.items[file];
+  char *base = ol_strdup(f->module);
+  for (uint32_t drop = f->package ? level - 1 : level; drop > 0; drop--) {
+    char *dot = strrchr(base, '.');
+    if (dot)
+      *dot = '\0';
+    else
+      base[0] = '\0';
+  }
+  char *full = !*module ? ol_strdup(base)
+               : *base  ? ol_format("%s.%s", base, module)
+                        : ol_strdup(module);
+  ol_free(base);
+  return full;
+}
+
+/* ---- functions and classes ----------------------------------------------- */
+
+static uint64_t fn_key(uint32_t file, const char *cls, const char *name) {
+  uint64_t h = hash_bytes(1469598103934665603ull, (const char *)&file, sizeof file);
+  h = hash_str(h, cls ? cls : "");
+  return hash_str(h * 31, name);
+}
+
+static void index_functions(ol_index *ix) {
+  size_t n = ix->funcs.len;
+  ix->n_fn_slots = 16;
+  while (ix->n_fn_slots < n * 2)
+    ix->n_fn_slots *= 2;
+  ix->fn_slots = ol_malloc(ix->n_fn_slots * sizeof(int32_t));
+  memset(ix->fn_slots, 0xff, ix->n_fn_slots * sizeof(int32_t));
+  ix->fn_next = ol_malloc((n ? n : 1) * sizeof(int32_t));
+  for (size_t i = n; i-- > 0;) { /* backwards: chains keep declaration order */
+    const ol_summary *s = &ix->funcs.items[i];
+    size_t slot = fn_key(s->file, s->fn->cls, s->fn->name) & (ix->n_fn_slots - 1);
+    ix->fn_next[i] = ix->fn_slots[slot];
+    ix->fn_slots[slot] = (int32_t)i;
+  }
+}
+
+/* Function `name` of class cls (NULL: not in a class) in file, nested in
+ * `outer` (-1: at module or class level). -1. */
+static int32_t find_function(const ol_index *ix, uint32_t file, const char *cls, const char *name,
+                             int outer) {
+  if (!ix->n_fn_slots)
+    return -1;
+  size_t slot = fn_key(file, cls, name) & (ix->n_fn_slots - 1);
+  for (int32_t i = ix->fn_slots[slot]; i >= 0; i = ix->fn_next[i]) {
+    const ol_summary *s = &ix->funcs.items[i];
+    if (s->file == file && s->fn->outer == outer && !strcmp(s->fn->name, name) &&
+        ((!cls && !s->fn->cls) || (cls && s->fn->cls && !strcmp(cls, s->fn->cls))))
+      return i;
+  }
+  return -1;
+}
+
+static int32_t method_in(const ol_index *ix, int32_t c, const char *attr, int depth) {
+  if (c < 0 || depth > MAX_DEPTH)
+    return -1;
+  const ol_model *m = &ix->classes.items[c];
+  int32_t f = find_function(ix, m->file, m->name, attr, -1);
+  if (f >= 0)
+    return ix->funcs.items[f].fn->kind == OL_FN_SETTER ? -1 : f;
+  for (size_t b = 0; b < m->cls->n_bases; b++) {
+    int32_t base = ol_index_class_id(ix, last_component(m->cls->bases[b]), (int32_t)m->file);
+    if (base != c && (f = method_in(ix, base, attr, depth + 1)) >= 0)
+      return f;
+  }
+  return -1;
+}
+
+int32_t ol_index_method(const ol_index *ix, const char *cls, int32_t file, const char *attr) {
+  return method_in(ix, ol_index_class_id(ix, cls, file), attr, 0);
+}
+
+/* ---- name resolution ----------------------------------------------------- */
+
+typedef enum { B_NONE, B_FUNC, B_CLASS, B_MODULE } bind_kind;
+
+typedef struct {
+  bind_kind kind;
+  int32_t func;  /* B_FUNC */
+  int32_t cls;   /* B_CLASS: index into classes */
+  char *module;  /* B_MODULE: absolute dotted name, owned */
+  uint32_t from; /* B_MODULE: the file that named it, for source-root matching */
+} binding;
+
+static binding lookup(const ol_index *ix, uint32_t file, int func, const char *name, int depth);
+
+/* Member `name` of module `module`: its function or class, a submodule, or a re-export. */
+static binding member(const ol_index *ix, uint32_t from, const char *module, const char *name,
+                      int depth) {
+  binding b = {0};
+  int32_t f = find_module(ix, from, module);
+  if (f >= 0) {
+    b = lookup(ix, (uint32_t)f, -1, name, depth + 1);
+    if (b.kind != B_NONE)
+      return b;
+  }
+  char *sub = *module ? ol_format("%s.%s", module, name) : ol_strdup(name);
+  if (find_module(ix, from, sub) >= 0 || f < 0)
+    return (binding){.kind = B_MODULE, .module = sub, .from = from};
+  ol_free(sub);
+  return b;
+}
+
+static binding resolve_dotted(const ol_index *ix, uint32_t file, int func, const char *dotted,
+                              int depth) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", dotted);
+  char *save = NULL, *part = strtok_r(buf, ".", &save);
+  binding b = part ? lookup(ix, file, func, part, depth) : (binding){0};
+  while (b.kind != B_NONE && (part = strtok_r(NULL, ".", &save))) {
+    binding next = {0};
+    if (b.kind == B_MODULE)
+      next = member(ix, b.from, b.module, part, depth + 1);
+    else if (b.kind == B_CLASS)
+      next = (binding){.func = method_in(ix, b.cls, part, 0)},
+      next.kind = next.func >= 0 ? B_FUNC : B_NONE;
+    ol_free(b.module);
+    b = next;
+  }
+  return b;
+}
+
+static bool is_named(const char *a, const char *b) { return a && b && !strcmp(a, b); }
+
+static binding lookup(const ol_index *ix, uint32_t file, int func, const char *name, int depth) {
+  binding b = {0};
+  if (depth > MAX_DEPTH)
+    return b;
+  const ol_index_file *f = &ix->files.items[file];
+  const ol_file_facts *facts = f->facts;
+  for (int fn = func; fn >= 0; fn = facts->funcs.items[fn].outer) {
+    int32_t nested = find_function(ix, file, NULL, name, fn);
+    if (nested >= 0)
+      return (binding){.kind = B_FUNC, .func = nested};
+  }
+  int32_t top = find_function(ix, file, NULL, name, -1);
+  if (top >= 0)
+    return (binding){.kind = B_FUNC, .func = top};
+  for (size_t c = 0; c < facts->classes.len; c++)
+    if (is_named(facts->classes.items[c].name, name)) {
+      int32_t id = ol_index_class_id(ix, name, (int32_t)file);
+      if (id >= 0)
+        return (binding){.kind = B_CLASS, .cls = id};
+    }
+  for (size_t i = facts->imports.len; i-- > 0;) { /* the last binding wins */
+    const ol_import_fact *im = &facts->imports.items[i];
+    if (!is_named(im->local, name))
+      continue;
+    if (!im->module) {
+      if (strcmp(im->name, name) != 0)
+        return resolve_dotted(ix, file, -1, im->name, depth + 1);
+      continue;
+    }
+    char *mod = absolute_module(ix, file, im->module, im->level);
+    if (im->name)
+      b = member(ix, file, mod, im->name, depth + 1);
+    else
+      b = (binding){.kind = B_MODULE, .module = ol_strdup(mod), .from = file};
+    ol_free(mod);
+    return b;
+  }
+  for (size_t i = 0; i < facts->imports.len && depth < 3; i++) {
+    const ol_import_fact *im = &facts->imports.items[i];
+    if (!im->module || strcmp(im->local, "*") != 0)
+      continue;
+    char *mod = absolute_module(ix, file, im->module, im->level);
+    int32_t target = find_module(ix, file, mod);
+    ol_free(mod);
+    if (target >= 0 && (uint32_t)target != file) {
+      b = lookup(ix, (uint32_t)target, -1, name, depth + 1);
+      if (b.kind == B_FUNC || b.kind == B_CLASS)
+        return b;
+      ol_free(b.module);
+      b = (binding){0};
+    }
+  }
+  return b;
+}
+
+static bool method_kind(ol_fn_kind k) {
+  return k == OL_FN_METHOD || k == OL_FN_PROPERTY || k == OL_FN_CLASSMETHOD;
+}
+
+static int32_t resolve_call(const ol_index *ix, uint32_t file, const ol_call_fact *c) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  if (c->recv_loop >= 0)
+    return -1; /* decided once the rows' model is known */
+  const char *dot = strchr(c->callee, '.');
+  if (c->recv_param >= 0) {
+    const ol_func_fact *fn = &facts->funcs.items[c->func];
+    if (c->recv_param != 0 || !fn->cls || !method_kind(fn->kind) || !dot || strchr(dot + 1, '.'))
+      return -1; /* a parameter of unknown type: its reads are kept instead */
+    int32_t m = ol_index_method(ix, fn->cls, (int32_t)file, dot + 1);
+    return m >= 0 && (!c->attr_only || ix->funcs.items[m].fn->kind == OL_FN_PROPERTY) ? m : -1;
+  }
+  binding b = resolve_dotted(ix, file, c->func, c->callee, 0);
+  ol_free(b.module);
+  return b.kind == B_FUNC ? b.func : -1;
+}
+
+/* ---- summaries ------------------------------------------------------------- */
+
+bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call) {
+  const ol_call_fact *c = &ix->files.items[file].facts->calls.items[call];
+  int32_t t = ix->files.items[file].call_target[call];
+  if (t < 0)
+    return false;
+  ol_fn_kind k = ix->funcs.items[t].fn->kind;
+  if (k == OL_FN_CLASSMETHOD)
+    return true;
+  return (k == OL_FN_METHOD || k == OL_FN_PROPERTY) && (c->recv_param >= 0 || c->recv_loop >= 0);
+}
+
+int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t arg) {
+  const ol_call_fact *c = &ix->files.items[file].facts->calls.items[call];
+  int32_t t = ix->files.items[file].call_target[call];
+  if (t < 0 || arg >= c->n_args)
+    return -1;
+  const ol_func_fact *fn = ix->funcs.items[t].fn;
+  if (c->args[arg].kw) {
+    for (uint32_t p = 0; p < fn->n_params; p++)
+      if (!strcmp(fn->params[p], c->args[arg].kw))
+        return (int)p;
+    return -1;
+  }
+  uint32_t p = arg + (ol_index_call_bound(ix, file, call) ? 1 : 0);
+  return p < fn->n_params ? (int)p : -1;
+}
+
+int32_t ol_index_call_target(const ol_index *ix, uint32_t file, size_t call) {
+  return ix->files.items[file].call_target[call];
+}
+
+static int find_read(const ol_summary *s, uint32_t param, const char *attr) {
+  for (size_t i = 0; i < s->reads.len; i++)
+    if (s->reads.items[i].param == param && !strcmp(s->reads.items[i].attr, attr))
+      return (int)i;
+  return -1;
+}
+
+/* One round over every resolved call inside a function: what the callee
+ * does, the caller does too. Returns whether anything changed. */
+static bool propagate(ol_index *ix) {
+  bool changed = false;
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    const ol_index_file *file = &ix->files.items[f];
+    for (size_t ci = 0; ci < file->facts->calls.len; ci++) {
+      const ol_call_fact *c = &file->facts->calls.items[ci];
+      int32_t t = file->call_target[ci];
+      if (c->func < 0 || t < 0)
+        continue;
+      int32_t caller = (int32_t)(file->first_func + (uint32_t)c->func);
+      if (caller == t)
+        continue;
+      ol_summary *s = &ix->funcs.items[caller];
+      const ol_summary *callee = &ix->funcs.items[t];
+      for (int e = 0; e < OL_EFFECTS; e++)
+        if (!s->has[e] && callee->has[e]) {
+          s->has[e] = true;
+          s->via[e] = (ol_via){(int32_t)ci, t};
+          changed = true;
+        }
+      if (s->rows_func < 0 && callee->rows_func >= 0 && s->fn->ret_call.start == c->at.span.start &&
+          s->fn->ret_call.end == c->at.span.end && !ol_span_empty(s->fn->ret_call)) {
+        s->rows_func = callee->rows_func;
+        s->rows_via = (ol_via){(int32_t)ci, t};
+        changed = true;
+      }
+      bool bound = ol_index_call_bound(ix, f, ci);
+      for (size_t r = 0; r < callee->reads.len && s->reads.len < MAX_READS; r++) {
+        const ol_sum_read *cr = &callee->reads.items[r];
+        int mine = -1;
+        if (bound && cr->param == 0) {
+          mine = c->recv_param;
+        } else {
+          for (uint32_t a = 0; a < c->n_args && mine < 0; a++)
+            if (ol_index_call_param(ix, f, ci, a) == (int)cr->param)
+              mine = c->args[a].param;
+        }
+        if (mine < 0 || find_read(s, (uint32_t)mine, cr->attr) >= 0)
+          continue;
+        ol_sum_read nr = {.param = (uint32_t)mine,
+                          .attr = cr->attr,
+                          .called = cr->called,
+                          .via = {(int32_t)ci, t},
+                          .from = (int32_t)r};
+        ol_vec_push(&s->reads, nr);
+        s = &ix->funcs.items[caller];
+        callee = &ix->funcs.items[t];
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+static void fixpoint(ol_index *ix) {
+  for (int round = 0; round < 256 && propagate(ix); round++) {
+  }
+}
+
+/* The call fact of file whose span is exactly span (calls are in walk order). */
+static int32_t call_at(const ol_file_facts *facts, ol_span span) {
+  size_t lo = 0, hi = facts->calls.len;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (facts->calls.items[mid].at.span.start < span.start)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < facts->calls.len && facts->calls.items[lo].at.span.start == span.start; lo++)
+    if (facts->calls.items[lo].at.span.end == span.end)
+      return (int32_t)lo;
+  return -1;
+}
+
+const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
+                                 uint32_t *rows_file, int32_t *rows_func) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  *rows = NULL, *rows_file = file, *rows_func = -1;
+  for (int depth = 0; depth < MAX_DEPTH && loop >= 0; depth++) {
+    const ol_loop *l = &facts->loops.items[loop];
+    if (l->has_rows && l->rows_parent < 0) {
+      *rows = &l->rows;
+      return l->rows.entity && ol_index_model(ix, l->rows.entity) ? l->rows.entity : NULL;
+    }
+    if (l->has_rows) { /* a collection of an enclosing loop's rows */
+      const ol_rows *pr;
+      const char *parent =
+          ol_index_loop_entity(ix, file, l->rows_parent, &pr, rows_file, rows_func);
+      const ol_relation *via = parent ? ol_index_relation(ix, parent, l->rows_via) : NULL;
+      *rows = pr;
+      return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
+                                                                                      : NULL;
+    }
+    if (ol_span_empty(l->rows_call))
+      return NULL;
+    int32_t c = call_at(facts, l->rows_call);
+    int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+    int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
+    if (g < 0)
+      return NULL;
+    const ol_summary *src = &ix->funcs.items[g];
+    *rows = &src->fn->rows, *rows_file = src->file, *rows_func = g;
+    return ol_index_model(ix, src->fn->rows.entity) ? src->fn->rows.entity : NULL;
+  }
+  return NULL;
+}
+
+void ol_index_summarize(ol_index *ix) {
+  index_modules(ix);
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    ol_index_file *file = &ix->files.items[f];
+    file->first_func = (uint32_t)ix->funcs.len;
+    for (size_t i = 0; i < file->facts->funcs.len; i++) {
+      const ol_func_fact *fn = &file->facts->funcs.items[i];
+      ol_summary s = {.file = f, .fn = fn, .rows_func = -1};
+      s.has[OL_EFFECT_QUERY] = !ol_span_empty(fn->query.span);
+      s.has[OL_EFFECT_COUNT] = !ol_span_empty(fn->count.span);
+      s.has[OL_EFFECT_COMMIT] = !ol_span_empty(fn->commit.span);
+      for (int e = 0; e < OL_EFFECTS; e++)
+        s.via[e] = (ol_via){-1, -1};
+      if (fn->returns_rows)
+        s.rows_func = (int32_t)ix->funcs.len;
+      ol_vec_push(&ix->funcs, s);
+    }
+    for (size_t i = 0; i < file->facts->param_reads.len; i++) {
+      const ol_param_read *r = &file->facts->param_reads.items[i];
+      ol_summary *s = &ix->funcs.items[file->first_func + (uint32_t)r->func];
+      if (s->reads.len >= MAX_READS)
+        continue;
+      ol_sum_read sr = {.param = r->param,
+                        .attr = r->attr,
+                        .called = r->called,
+                        .via = {-1, -1},
+                        .at = &r->at,
+                        .from = -1};
+      ol_vec_push(&s->reads, sr);
+    }
+  }
+  index_functions(ix);
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    ol_index_file *file = &ix->files.items[f];
+    size_t n = file->facts->calls.len;
+    file->call_target = ol_malloc((n ? n : 1) * sizeof(int32_t));
+    for (size_t i = 0; i < n; i++)
+      file->call_target[i] = resolve_call(ix, f, &file->facts->calls.items[i]);
+  }
+  fixpoint(ix);
+  /* Methods called on rows: the rows' model is known now (also rows a
+   * function returned); then once more to a fixpoint. */
+  bool more = false;
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    ol_index_file *file = &ix->files.items[f];
+    for (size_t i = 0; i < file->facts->calls.len; i++) {
+      const ol_call_fact *c = &file->facts->calls.items[i];
+      const char *dot = strchr(c->callee, '.');
+      if (c->recv_loop < 0 || !dot || strchr(dot + 1, '.'))
+        continue;
+      const ol_rows *rows;
+      uint32_t rf;
+      int32_t rfn;
+      const char *entity = ol_index_loop_entity(ix, f, c->recv_loop, &rows, &rf, &rfn);
+      if (!entity)
+        continue;
+      int32_t m = ol_index_method(ix, last_component(entity), -1, dot + 1);
+      file->call_target[i] = m;
+      more |= m >= 0;
+    }
+  }
+  if (more)
+    fixpoint(ix);
+}
+
+/* ---- paths ------------------------------------------------------------------ */
+
+char *ol_index_func_name(const ol_index *ix, int32_t func) {
+  const ol_func_fact *fn = ix->funcs.items[func].fn;
+  return fn->cls ? ol_format("%s.%s", fn->cls, fn->name) : ol_strdup(fn->name);
+}
+
+static const ol_place *effect_place(const ol_func_fact *fn, ol_effect e, const char **text) {
+  switch (e) {
+  case OL_EFFECT_QUERY:
+    *text = fn->query_text;
+    return &fn->query;
+  case OL_EFFECT_COUNT:
+    *text = fn->count_text;
+    return &fn->count;
+  default:
+    *text = fn->commit_text;
+    return &fn->commit;
+  }
+}
+
+const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect e,
+                                     const char **path, const char **text) {
+  for (int hops = 0; hops < 64 && func >= 0; hops++) {
+    const ol_summary *s = &ix->funcs.items[func];
+    if (s->via[e].call < 0) {
+      *path = ix->files.items[s->file].path;
+      return effect_place(s->fn, e, text);
+    }
+    func = s->via[e].callee;
+  }
+  return NULL;
+}
+
+static const char *const effect_words[] = {"runs the query", "runs the count", "commits"};
+
+size_t ol_index_effect_path(const ol_index *ix, int32_t func, ol_effect e, ol_hop *out) {
+  size_t n = 0;
+  while (func >= 0 && n < OL_MAX_HOPS) {
+    const ol_summary *s = &ix->funcs.items[func];
+    char *name = ol_index_func_name(ix, func);
+    const char *path = ix->files.items[s->file].path;
+    if (s->via[e].call < 0) {
+      const char *text;
+      const ol_place *at = effect_place(s->fn, e, &text);
+      out[n++] = (ol_hop){path, at, ol_format("`%s` %s: `%s`", name, effect_words[e], text)};
+      ol_free(name);
+      break;
+    }
+    const ol_call_fact *c = &ix->files.items[s->file].facts->calls.items[s->via[e].call];
+    char *callee = ol_index_func_name(ix, s->via[e].callee);
+    out[n++] = (ol_hop){path, &c->at, ol_format("`%s` calls `%s`", name, callee)};
+    ol_free(callee);
+    ol_free(name);
+    func = s->via[e].callee;
+  }
+  return n;
+}
+
+void ol_hops_free(ol_hop *h, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    ol_free(h[i].message);
+}
+
+/* The hops of read r of func: each call on the way, then the read itself. */
+static size_t read_path(const ol_index *ix, int32_t func, int32_t r, ol_hop *out, size_t n) {
+  while (func >= 0 && r >= 0 && n < OL_MAX_HOPS) {
+    const ol_summary *s = &ix->funcs.items[func];
+    const ol_sum_read *rd = &s->reads.items[r];
+    char *name = ol_index_func_name(ix, func);
+    const char *path = ix->files.items[s->file].path;
+    if (rd->via.call < 0) {
+      out[n++] = (ol_hop){
+          path, rd->at, ol_format("`%s` reads `%s.%s`", name, s->fn->params[rd->param], rd->attr)};
+      ol_free(name);
+      break;
+    }
+    const ol_call_fact *c = &ix->files.items[s->file].facts->calls.items[rd->via.call];
+    char *callee = ol_index_func_name(ix, rd->via.callee);
+    out[n++] = (ol_hop){path, &c->at, ol_format("`%s` calls `%s`", name, callee)};
+    ol_free(callee);
+    ol_free(name);
+    func = rd->via.callee, r = rd->from;
+  }
+  return n;
+}
+
+typedef struct {
+  const ol_index *ix;
+  ol_lazy_visit visit;
+  void *ud;
+  int32_t seen[MAX_DEPTH];
+  int n_seen;
+} lazy_walk;
+
+static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, const char *entity,
+                       ol_hop *path, size_t n) {
+  const ol_index *ix = lw->ix;
+  for (int i = 0; i < lw->n_seen; i++)
+    if (lw->seen[i] == func)
+      return;
+  if (lw->n_seen == MAX_DEPTH)
+    return;
+  lw->seen[lw->n_seen++] = func;
+  const ol_summary *s = &ix->funcs.items[func];
+  for (size_t r = 0; r < s->reads.len; r++) {
+    const ol_sum_read *rd = &s->reads.items[r];
+    if (rd->param != param)
+      continue;
+    size_t m = read_path(ix, func, (int32_t)r, path, n);
+    const ol_relation *rel = ol_index_relation(ix, entity, rd->attr);
+    if (rel) {
+      if (rel->lazy == OL_LAZY_SELECT)
+        lw->visit(lw->ud, rel, path, m);
+    } else {
+      int32_t member = ol_index_method(ix, last_component(entity), -1, rd->attr);
+      if (member >= 0 && (rd->called || ix->funcs.items[member].fn->kind == OL_FN_PROPERTY))
+        lazy_reads(lw, member, 0, entity, path, m);
+    }
+    ol_hops_free(path + n, m - n);
+  }
+  lw->n_seen--;
+}
+
+void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
+                         ol_lazy_visit visit, void *ud) {
+  lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud};
+  ol_hop path[OL_MAX_HOPS];
+  lazy_reads(&lw, func, param, entity, path, 0);
+}
