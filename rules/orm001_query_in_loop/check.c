@@ -6,6 +6,7 @@
 
 #include "fixtext.h"
 #include "rule.h"
+#include "rule_calls.h"
 
 static const char *loop_word(ol_loop_kind k) {
   switch (k) {
@@ -236,6 +237,9 @@ static const char *get_column(const ol_rule_ctx *ctx, const ol_query_site *s, co
 }
 
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
+  ol_rule_report_calls(
+      ctx, meta, OL_EFFECT_QUERY,
+      "the query is inside the function, which would have to load every row it needs at once");
   for (size_t i = 0; i < ctx->facts->queries.len; i++) {
     const ol_query_site *s = &ctx->facts->queries.items[i];
     if (s->loop < 0 || s->is_count)

@@ -10,6 +10,7 @@
 
 #include "fixtext.h"
 #include "rule.h"
+#include "rule_calls.h"
 
 static bool lazy_on_access(ol_lazy l) { return l == OL_LAZY_SELECT; }
 
@@ -145,36 +146,55 @@ static void report_immediate(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   }
 }
 
-static char *rows_where(const ol_rule_ctx *ctx, const ol_rows *rows) {
+static char *rows_where(const ol_rule_ctx *ctx, const ol_rows *rows, const char *rows_path) {
+  if (rows_path)
+    return ol_format("the query at %s", rows_path);
   if (!ol_span_empty(rows->query))
     return ol_format("the query on line %u", ol_rule_line(ctx, rows->query.start));
   return ol_format("`%s`", rows->origin ? rows->origin : "its rows");
 }
 
-/* The rows a loop holds: its own query's, or a collection relationship of an
- * enclosing loop's rows (`for c in p.children`), loaded by that loop's query. */
+/* The rows a loop holds: its own query's, a collection relationship of an
+ * enclosing loop's rows (`for c in p.children`), loaded by that loop's
+ * query, or the rows a project function returned (`for b in pending()`). */
 typedef struct {
   const ol_rows *rows;    /* the query that loads them (the parent's, for a collection) */
   const char *entity;     /* the model of the rows */
   const ol_relation *via; /* the collection they come through, NULL for direct rows */
   const char *via_owner;  /* the parent rows' model */
+  char *elsewhere;        /* "path:line" when the query is in another file (owned), else NULL */
+  int32_t func;           /* the function that returned them, -1 */
 } loop_rows;
 
-static bool rows_of_loop(const ol_rule_ctx *ctx, const ol_loop *l, loop_rows *out) {
+static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
+  const ol_loop *l = &ctx->facts->loops.items[loop];
   memset(out, 0, sizeof *out);
+  out->func = -1;
+  if (!l->has_rows) { /* rows a function returned */
+    uint32_t file;
+    out->entity = ol_index_loop_entity(ctx->index, ctx->file, loop, &out->rows, &file, &out->func);
+    if (!out->entity || !out->rows)
+      return false;
+    if (file != ctx->file) {
+      const ol_summary *s = &ctx->index->funcs.items[out->func];
+      out->elsewhere = ol_format("%s:%u", ctx->index->files.items[file].path, s->fn->rows_at.line);
+    }
+    return true;
+  }
   if (l->rows_parent < 0) {
     out->rows = &l->rows;
     out->entity = l->rows.entity;
     return l->rows.entity && ol_index_model(ctx->index, l->rows.entity);
   }
   const ol_loop *p = &ctx->facts->loops.items[l->rows_parent];
-  if (p->rows_parent >= 0 || !p->rows.entity || !ol_index_model(ctx->index, p->rows.entity))
+  if (p->rows_parent >= 0 || !p->has_rows || !p->rows.entity ||
+      !ol_index_model(ctx->index, p->rows.entity))
     return false;
   const ol_relation *via = ol_index_relation(ctx->index, p->rows.entity, l->rows_via);
   if (!via || !via->collection || !via->target || !ol_index_model(ctx->index, via->target))
     return false;
-  *out =
-      (loop_rows){.rows = &p->rows, .entity = via->target, .via = via, .via_owner = p->rows.entity};
+  *out = (loop_rows){
+      .rows = &p->rows, .entity = via->target, .via = via, .via_owner = p->rows.entity, .func = -1};
   return true;
 }
 
@@ -187,111 +207,211 @@ static bool answered_by_identity_map(const loop_rows *lr, const ol_relation *rel
   return !strcmp(rel->target, owner);
 }
 
+typedef struct {
+  const ol_rule_ctx *ctx;
+  const ol_rule_meta *meta;
+  groups gs;
+  OL_VEC(char *) seen;
+} state;
+
+/* A call (or a method or property read on a row) in the loop that reads a
+ * lazy relationship of the rows through the functions it calls. */
+typedef struct {
+  int32_t callee;
+  const ol_hop *path;
+  size_t n;
+} through;
+
+/* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
+ * 2), read at span in loop; plus its share of the query's fix. */
+static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
+                   const ol_relation *rel2, ol_span span, const through *th) {
+  const ol_rule_ctx *ctx = st->ctx;
+  const ol_loop *l = &ctx->facts->loops.items[loop];
+  const ol_rows *rows = lr->rows;
+  const ol_relation *lrel = rel2 ? rel2 : rel;
+  /* The first read in a loop loads it; later reads in the same loop do not. */
+  char *key = ol_format("%d:%s.%s%s%s", loop, rel->owner, rel->name, rel2 ? "." : "",
+                        rel2 ? rel2->name : "");
+  for (size_t k = 0; k < st->seen.len; k++)
+    if (!strcmp(st->seen.items[k], key)) {
+      ol_free(key);
+      return;
+    }
+  ol_vec_push(&st->seen, key);
+  char *where = rows_where(ctx, rows, lr->elsewhere);
+  char *text = ol_fixtext_brief(ctx, span, 60);
+  char *why = NULL;
+  if (lr->elsewhere)
+    why = ol_strdup("the query that loads the rows is in another file: add the option there");
+  else if (ol_span_empty(rows->query))
+    why = ol_strdup("no query is in reach to add the eager option to");
+  else if (rel2 && !ol_fixtext_module_binds(ctx, rel->target))
+    why = ol_format("`%s` is not imported here, which the chained option needs", rel->target);
+  else if (lr->via && !ol_fixtext_module_binds(ctx, lr->entity))
+    why = ol_format("`%s` is not imported here, which the chained option needs", lr->entity);
+  char *callee = th ? ol_index_func_name(ctx->index, th->callee) : NULL;
+  const ol_hop *last = th && th->n ? &th->path[th->n - 1] : NULL;
+  char *through_text = !callee ? ol_strdup("")
+                       : last  ? ol_format(" through `%s` (%s at %s:%u)", callee, last->message,
+                                           last->path, last->at->line)
+                               : ol_format(" through `%s`", callee);
+  char *msg = ol_format(
+      "`%s` lazy-loads `%s.%s` (%s)%s once per row in the loop on line %u over rows of %s%s%s",
+      text, lrel->owner, lrel->name, lrel->collection ? "a collection" : "one row", through_text,
+      ol_rule_line(ctx, l->header.start), where, why ? "; no automatic fix: " : "", why ? why : "");
+  ol_free(callee);
+  ol_free(through_text);
+  ol_draft *d = ol_draft_add(ctx, st->meta, span, msg);
+  ol_free(text);
+  ol_free(where);
+  if (lr->elsewhere) {
+    const ol_summary *s = &ctx->index->funcs.items[lr->func];
+    ol_draft_relate_at(d, ctx->index->files.items[s->file].path, &s->fn->rows_at,
+                       ol_strdup("the query that loads the rows"));
+  } else if (!ol_span_empty(rows->query)) {
+    ol_draft_relate(d, rows->query, ol_strdup("the query that loads the rows"));
+  }
+  ol_draft_relate(d, l->header, ol_strdup("the loop"));
+  if (th) {
+    ol_draft_flow(d, NULL, span, NULL,
+                  ol_format("called once per row in the loop on line %u",
+                            ol_rule_line(ctx, l->header.start)));
+    for (size_t i = 0; i < th->n; i++)
+      ol_draft_flow(d, th->path[i].path, (ol_span){0}, th->path[i].at,
+                    ol_strdup(th->path[i].message));
+  }
+  if (why) {
+    ol_free(why);
+    return;
+  }
+  group *g = group_for(&st->gs, rows);
+  if (g->first_index == (size_t)-1) {
+    g->first_index = ctx->out->len - 1;
+  } else { /* one edit per query: the first finding carries it */
+    ol_draft *first = &ctx->out->items[g->first_index];
+    char *more = ol_format("%s; the fix of the finding on line %u loads it too", d->message,
+                           ol_rule_line(ctx, first->span.start));
+    ol_free(d->message);
+    d->message = more;
+  }
+  char *opt = lr->via ? ol_format("%s(%s.%s).%s(%s.%s)", loader(lr->via), rows->entity,
+                                  lr->via->name, loader(rel), lr->entity, rel->name)
+              : !rel2 ? ol_format("%s(%s.%s)", loader(rel), rows->entity, rel->name)
+                      : ol_format("%s(%s.%s).%s(%s.%s)", loader(rel), rows->entity, rel->name,
+                                  loader(rel2), rel->target, rel2->name);
+  add_option(g, opt);
+}
+
+/* Whether rel (read on the rows of lr) loads lazily and no option loads it. */
+static bool lazily_read(const loop_rows *lr, const ol_relation *rel) {
+  if (answered_by_identity_map(lr, rel))
+    return false;
+  return lazy_on_access(rel->lazy) && !(lr->via ? covered(lr->rows->eager, lr->via->name, rel->name)
+                                                : covered(lr->rows->eager, rel->name, NULL));
+}
+
+typedef struct {
+  state *st;
+  int loop;
+  const loop_rows *lr;
+  ol_span span;
+  int32_t callee;
+} visit_ctx;
+
+static void visit(void *ud, const ol_relation *rel, const ol_hop *path, size_t n) {
+  visit_ctx *v = ud;
+  if (!lazily_read(v->lr, rel))
+    return;
+  through th = {.callee = v->callee, .path = path, .n = n};
+  report(v->st, v->loop, v->lr, rel, NULL, v->span, &th);
+}
+
+static void check_read(state *st, const ol_attr_read *r) {
+  const ol_rule_ctx *ctx = st->ctx;
+  loop_rows lr;
+  if (!rows_of_loop(ctx, r->loop, &lr))
+    return;
+  const char *attr = r->attr, *sub = r->attr2;
+  ol_span span = r->span;
+  if (!strcmp(attr, "awaitable_attrs")) {
+    if (!sub)
+      goto done;
+    attr = sub, sub = NULL, span = r->span2;
+  }
+  const ol_relation *rel = ol_index_relation(ctx->index, lr.entity, attr);
+  if (!rel) { /* a method or property of the model that reads relationships of self */
+    const char *entity;
+    int32_t m = ol_rule_row_member(ctx, r, &entity);
+    if (m >= 0) {
+      visit_ctx v = {
+          .st = st, .loop = r->loop, .lr = &lr, .span = ol_rule_call_span(ctx, span), .callee = m};
+      ol_index_lazy_reads(ctx->index, m, 0, lr.entity, visit, &v);
+    }
+    goto done;
+  }
+  if (answered_by_identity_map(&lr, rel))
+    goto done;
+  const ol_relation *rel2 = NULL;
+  bool level1 = lazily_read(&lr, rel);
+  if (lr.via)
+    sub = NULL; /* one level below a collection is as deep as the fix chains */
+  if (sub && rel->target && rel->lazy != OL_LAZY_DYNAMIC && rel->lazy != OL_LAZY_WRITE_ONLY) {
+    rel2 = ol_index_relation(ctx->index, rel->target, sub);
+    if (rel2 && !(lazy_on_access(rel2->lazy) && !covered(lr.rows->eager, rel->name, sub)))
+      rel2 = NULL;
+    if (rel2 && rel->collection)
+      rel2 = NULL; /* row.coll.x is an attribute of a list */
+  }
+  if (level1)
+    report(st, r->loop, &lr, rel, NULL, span, NULL);
+  if (rel2)
+    report(st, r->loop, &lr, rel, rel2, r->span2, NULL);
+done:
+  ol_free(lr.elsewhere);
+}
+
+/* `helper(row)`: what the function reads on the parameter the row goes to. */
+static void check_call(state *st, size_t i) {
+  const ol_rule_ctx *ctx = st->ctx;
+  const ol_call_fact *c = &ctx->facts->calls.items[i];
+  int32_t t = c->loop >= 0 ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
+  if (t < 0)
+    return;
+  for (uint32_t a = 0; a < c->n_args; a++) {
+    int param = ol_index_call_param(ctx->index, ctx->file, i, a);
+    loop_rows lr;
+    if (c->args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, c->args[a].loop, &lr))
+      continue;
+    visit_ctx v = {.st = st, .loop = c->args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
+    ol_index_lazy_reads(ctx->index, t, (uint32_t)param, lr.entity, visit, &v);
+    ol_free(lr.elsewhere);
+  }
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   report_immediate(ctx, meta);
-  groups gs = {0};
-  OL_VEC(char *) seen = {0};
-  for (size_t i = 0; i < ctx->facts->reads.len; i++) {
-    const ol_attr_read *r = &ctx->facts->reads.items[i];
-    const ol_loop *l = &ctx->facts->loops.items[r->loop];
-    loop_rows lr;
-    if (!rows_of_loop(ctx, l, &lr))
-      continue;
-    const ol_rows *rows = lr.rows;
-    const char *attr = r->attr, *sub = r->attr2;
-    ol_span span = r->span;
-    bool awaitable = !strcmp(attr, "awaitable_attrs");
-    if (awaitable) {
-      if (!sub)
-        continue;
-      attr = sub, sub = NULL, span = r->span2;
-    }
-    const ol_relation *rel = ol_index_relation(ctx->index, lr.entity, attr);
-    if (!rel || answered_by_identity_map(&lr, rel))
-      continue;
-    const ol_relation *rel2 = NULL;
-    bool level1 =
-        lazy_on_access(rel->lazy) && !(lr.via ? covered(rows->eager, lr.via->name, rel->name)
-                                              : covered(rows->eager, rel->name, NULL));
-    if (lr.via)
-      sub = NULL; /* one level below a collection is as deep as the fix chains */
-    if (sub && rel->target && rel->lazy != OL_LAZY_DYNAMIC && rel->lazy != OL_LAZY_WRITE_ONLY) {
-      rel2 = ol_index_relation(ctx->index, rel->target, sub);
-      if (rel2 && !(lazy_on_access(rel2->lazy) && !covered(rows->eager, rel->name, sub)))
-        rel2 = NULL;
-      if (rel2 && rel->collection)
-        rel2 = NULL; /* row.coll.x is an attribute of a list */
-    }
-    if (!level1 && !rel2)
-      continue;
-    for (int level = 1; level <= 2; level++) {
-      if ((level == 1 && !level1) || (level == 2 && !rel2))
-        continue;
-      const ol_relation *lrel = level == 1 ? rel : rel2;
-      /* The first read in a loop loads it; later reads in the same loop do not. */
-      char *key = ol_format("%d:%s.%s%s%s", r->loop, rel->owner, rel->name, level == 2 ? "." : "",
-                            level == 2 ? rel2->name : "");
-      bool again = false;
-      for (size_t k = 0; k < seen.len && !again; k++)
-        again = !strcmp(seen.items[k], key);
-      if (again) {
-        ol_free(key);
-        continue;
-      }
-      ol_vec_push(&seen, key);
-      char *where = rows_where(ctx, rows);
-      char *text = ol_fixtext_brief(ctx, level == 1 ? span : r->span2, 60);
-      char *why = NULL;
-      if (ol_span_empty(rows->query))
-        why = ol_strdup("no query is in reach to add the eager option to");
-      else if (level == 2 && !ol_fixtext_module_binds(ctx, rel->target))
-        why = ol_format("`%s` is not imported here, which the chained option needs", rel->target);
-      else if (lr.via && !ol_fixtext_module_binds(ctx, lr.entity))
-        why = ol_format("`%s` is not imported here, which the chained option needs", lr.entity);
-      char *msg = ol_format(
-          "`%s` lazy-loads `%s.%s` (%s) once per row in the loop on line %u over rows of %s%s%s",
-          text, lrel->owner, lrel->name, lrel->collection ? "a collection" : "one row",
-          ol_rule_line(ctx, l->header.start), where, why ? "; no automatic fix: " : "",
-          why ? why : "");
-      ol_draft *d = ol_draft_add(ctx, meta, level == 1 ? span : r->span2, msg);
-      ol_free(text);
-      ol_free(where);
-      if (!ol_span_empty(rows->query))
-        ol_draft_relate(d, rows->query, ol_strdup("the query that loads the rows"));
-      ol_draft_relate(d, l->header, ol_strdup("the loop"));
-      if (why) {
-        ol_free(why);
-        continue;
-      }
-      group *g = group_for(&gs, rows);
-      if (g->first_index == (size_t)-1) {
-        g->first_index = ctx->out->len - 1;
-      } else { /* one edit per query: the first finding carries it */
-        ol_draft *first = &ctx->out->items[g->first_index];
-        char *more = ol_format("%s; the fix of the finding on line %u loads it too", d->message,
-                               ol_rule_line(ctx, first->span.start));
-        ol_free(d->message);
-        d->message = more;
-      }
-      char *opt = lr.via       ? ol_format("%s(%s.%s).%s(%s.%s)", loader(lr.via), rows->entity,
-                                           lr.via->name, loader(rel), lr.entity, rel->name)
-                  : level == 1 ? ol_format("%s(%s.%s)", loader(rel), rows->entity, rel->name)
-                               : ol_format("%s(%s.%s).%s(%s.%s)", loader(rel), rows->entity,
-                                           rel->name, loader(rel2), rel->target, rel2->name);
-      add_option(g, opt);
-    }
+  state st = {.ctx = ctx, .meta = meta};
+  /* In source order: the first read of a relationship in a loop is the one that loads it. */
+  const ol_file_facts *f = ctx->facts;
+  for (size_t r = 0, c = 0; r < f->reads.len || c < f->calls.len;) {
+    if (c == f->calls.len ||
+        (r < f->reads.len && f->reads.items[r].span.start <= f->calls.items[c].at.span.start))
+      check_read(&st, &f->reads.items[r++]);
+    else
+      check_call(&st, c++);
   }
-  for (size_t i = 0; i < gs.len; i++) {
-    group *g = &gs.items[i];
+  for (size_t i = 0; i < st.gs.len; i++) {
+    group *g = &st.gs.items[i];
     ctx->out->items[g->first_index].fix = group_fix(ctx, g);
     for (size_t j = 0; j < g->n_options; j++)
       ol_free(g->options[j]);
     ol_free(g->options);
   }
-  ol_vec_free(&gs);
-  for (size_t i = 0; i < seen.len; i++)
-    ol_free(seen.items[i]);
-  ol_vec_free(&seen);
+  ol_vec_free(&st.gs);
+  for (size_t i = 0; i < st.seen.len; i++)
+    ol_free(st.seen.items[i]);
+  ol_vec_free(&st.seen);
 }
 
 const ol_rule ol_rule_orm002 = {

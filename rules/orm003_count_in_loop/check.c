@@ -9,6 +9,7 @@
 
 #include "fixtext.h"
 #include "rule.h"
+#include "rule_calls.h"
 
 typedef struct {
   const char *child;  /* counted model */
@@ -244,6 +245,9 @@ static int by_loop(const void *a, const void *b) {
 }
 
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
+  ol_rule_report_calls(ctx, meta, OL_EFFECT_COUNT,
+                       "the count is inside the function, which would have to count for every row "
+                       "at once (GROUP BY)");
   columns cols = {0};
   for (size_t i = 0; i < ctx->facts->queries.len; i++) {
     const ol_query_site *s = &ctx->facts->queries.items[i];

@@ -6,6 +6,7 @@
 
 #include "fixtext.h"
 #include "rule.h"
+#include "rule_calls.h"
 
 static ol_fix_draft *after_loop(const ol_rule_ctx *ctx, const ol_commit_site *c, const ol_loop *l) {
   uint32_t start = ol_fixtext_line_start(ctx, c->stmt.start),
@@ -38,6 +39,8 @@ static ol_fix_draft *after_loop(const ol_rule_ctx *ctx, const ol_commit_site *c,
 }
 
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
+  ol_rule_report_calls(ctx, meta, OL_EFFECT_COMMIT,
+                       "the commit is inside the function; commit once after the loop instead");
   for (size_t i = 0; i < ctx->facts->commits.len; i++) {
     const ol_commit_site *c = &ctx->facts->commits.items[i];
     if (c->exempt)

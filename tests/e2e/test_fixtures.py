@@ -2,6 +2,8 @@
 
 - every `# expect: CODE` marker of a rule this build has is reported on that
   line, and nothing else is reported (`# todo-expect:` marks known gaps);
+  a rule's fixture is its fixture.py, or a project directory fixture_<name>/
+  (packages, imports across files) with markers in any of its files;
 - fixes applied with --fix --unsafe-fixes leave code that Python parses, that
   equals fixture.fixed.py where one exists, and on which a second run has
   nothing left to fix;
@@ -22,7 +24,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ORMLINT = os.environ.get("ORMLINT", str(ROOT / "build" / "ormlint"))
 BUILD = Path(os.environ.get("B", ROOT / "build"))
-FIXTURES = sorted(ROOT.glob("rules/*/fixture.py"))
+FIXTURES = sorted([*ROOT.glob("rules/*/fixture.py"),
+                   *(d for d in ROOT.glob("rules/*/fixture_*") if d.is_dir())])
+
+
+def fixture_id(p):
+    return p.parent.name if p.is_file() else f"{p.parent.name}.{p.name}"
 MARKER = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+?)\s*(?:#|$)")
 
 
@@ -50,47 +57,66 @@ def expected(path):
     return out
 
 
-def reported(results):
-    return Counter((r["line"], r["code"]) for r in results)
-
-
 def project(tmp_path, files):
-    """A throwaway project (pyproject.toml marks its root) holding files."""
+    """A throwaway project (pyproject.toml marks its root) holding files, or
+    the tree of a fixture directory."""
     (tmp_path / "pyproject.toml").write_text("")
     for src in files:
-        shutil.copy(src, tmp_path / src.name)
+        if src.is_dir():
+            shutil.copytree(src, tmp_path, dirs_exist_ok=True)
+        else:
+            shutil.copy(src, tmp_path / src.name)
     return tmp_path
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.parent.name)
+def sources(fixture):
+    """(path relative to the project, file) of every Python file of a fixture."""
+    if fixture.is_file():
+        return [(fixture.name, fixture)]
+    return [(f.relative_to(fixture).as_posix(), f) for f in sorted(fixture.rglob("*.py"))
+            if not f.name.endswith(".fixed.py")]
+
+
+def expected_in(fixture):
+    """(path, line, code) -> how many findings, over every file of a fixture."""
+    exp = Counter()
+    for rel, f in sources(fixture):
+        exp.update({(rel, line, code): n for (line, code), n in expected(f).items()})
+    return exp
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=fixture_id)
 def test_fixture_markers(tmp_path, fixture):
     proj = project(tmp_path, [fixture])
     results = json.loads(run("--format", "json", ".", cwd=proj).stdout)
-    exp = expected(fixture)
-    got = reported(results)
+    exp = expected_in(fixture)
+    got = Counter((r["path"], r["line"], r["code"]) for r in results)
     assert not exp - got, f"expected but not reported: {sorted((exp - got).elements())}"
     assert not got - exp, f"reported but not expected: {sorted((got - exp).elements())}"
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("fixture", FIXTURES, ids=fixture_id)
 def test_fixture_fixes_converge(tmp_path, fixture):
     proj = project(tmp_path, [fixture])
-    target = proj / fixture.name
     before = json.loads(run("--format", "json", ".", cwd=proj).stdout)
     run("--fix", "--unsafe-fixes", ".", cwd=proj)
-    fixed = target.read_text(encoding="utf-8")
-    ast.parse(fixed, filename=str(target))  # Python's own parser is the judge
-    golden = fixture.with_name("fixture.fixed.py")
-    if golden.exists():
-        assert fixed == golden.read_text(encoding="utf-8")
+    fixed = {}
+    for rel, src in sources(fixture):
+        target = proj / rel
+        fixed[rel] = target.read_text(encoding="utf-8")
+        ast.parse(fixed[rel], filename=str(target))  # Python's own parser is the judge
+        golden = src.with_name(src.stem + ".fixed.py")
+        if golden.exists():
+            assert fixed[rel] == golden.read_text(encoding="utf-8"), rel
     after = json.loads(run("--format", "json", ".", cwd=proj).stdout)
     assert not [r for r in after if r["fix"]], "a second run still has fixes"
     assert len(after) < len(before) or not [r for r in before if r["fix"]]
     run("--fix", "--unsafe-fixes", ".", cwd=proj)
-    assert target.read_text(encoding="utf-8") == fixed, "a second --fix changed the file"
+    for rel, _ in sources(fixture):
+        assert (proj / rel).read_text(encoding="utf-8") == fixed[rel], "a second --fix changed " + rel
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("fixture", FIXTURES, ids=fixture_id)
 def test_fixture_after_snippets_parse(tmp_path, fixture):
     proj = project(tmp_path, [fixture])
     for r in json.loads(run("--format", "json", ".", cwd=proj).stdout):
@@ -102,10 +128,7 @@ def test_fixture_after_snippets_parse(tmp_path, fixture):
 def test_corpus_markers():
     app = ROOT / "corpus" / "softfactory"
     results = json.loads(run("--format", "json", ".", cwd=app).stdout)
-    exp = Counter()
-    for f in sorted(app.rglob("*.py")):
-        rel = f.relative_to(app).as_posix()
-        exp.update({(rel, line, code): n for (line, code), n in expected(f).items()})
+    exp = expected_in(app)
     got = Counter((r["path"], r["line"], r["code"]) for r in results)
     assert not exp - got, f"expected but not reported: {sorted((exp - got).elements())}"
     assert not got - exp, f"reported but not expected: {sorted((got - exp).elements())}"
@@ -118,19 +141,19 @@ def sarif_of(tmp_path, fixture):
     return out
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("fixture", FIXTURES, ids=fixture_id)
 def test_sarif_golden(tmp_path, fixture):
     out = sarif_of(tmp_path, fixture)
     norm = subprocess.run(["/usr/bin/python3", str(ROOT / "tests/sarif/normalize.py"), str(out)],
                           capture_output=True, text=True, check=True).stdout
-    golden = ROOT / "tests" / "golden" / f"{fixture.parent.name}.sarif"
+    golden = ROOT / "tests" / "golden" / f"{fixture_id(fixture)}.sarif"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(norm, encoding="utf-8")
     assert golden.exists(), f"no golden file {golden}: run with UPDATE_GOLDEN=1"
     assert norm == golden.read_text(encoding="utf-8"), f"SARIF differs from {golden}"
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("fixture", FIXTURES, ids=fixture_id)
 def test_sarif_schema(tmp_path, fixture):
     out = sarif_of(tmp_path, fixture)
     p = subprocess.run(["sh", str(ROOT / "tests/sarif/validate.sh"), str(out), str(BUILD)],

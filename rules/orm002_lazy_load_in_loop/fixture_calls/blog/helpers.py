@@ -1,0 +1,19 @@
+# Functions that read relationships of their parameter, directly and one
+# call deeper; and a function that returns rows.
+from blog.models import Post
+
+
+def author_name(post):
+    return post.author.name
+
+
+def describe(p):
+    return p.title + ": " + author_name(p)
+
+
+def recent_posts():
+    return Post.query.order_by(Post.id.desc()).limit(20).all()
+
+
+def author_name_of(post_id):
+    return post_id  # a same-named parameter elsewhere means nothing here

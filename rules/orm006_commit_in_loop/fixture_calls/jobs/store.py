@@ -1,0 +1,15 @@
+from jobs import db
+
+
+def save(obj):
+    db.session.add(obj)
+    db.session.commit()
+
+
+def record(obj, log):
+    log.append(obj)
+    save(obj)
+
+
+def stage(obj):
+    db.session.add(obj)  # adds only: the caller commits once

@@ -1,0 +1,29 @@
+from jobs import db
+from jobs.models import Job
+from jobs.store import record, save, stage
+
+
+def run_all(jobs):
+    for job in jobs:
+        job.state = "running"
+        save(job)  # expect: ORM006
+
+
+def run_logged(jobs, log):
+    for job in jobs:
+        record(job, log)  # expect: ORM006
+
+
+def finish_all():
+    for job in Job.query.filter_by(state="running").all():
+        job.finish()  # expect: ORM006
+
+
+def batched(jobs):
+    for job in jobs:
+        stage(job)
+    db.session.commit()
+
+
+def one(job):
+    save(job)
