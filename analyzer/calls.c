@@ -12,6 +12,8 @@
 /* Distinct `param.attr` reads kept per function: summaries stay compact. */
 #define MAX_READS_PER_FUNCTION 256
 
+static void check_terminal(ol_walker *w, TSNode call);
+
 int ol_calls_current(const ol_walker *w) {
   return w->fstack.len ? w->fstack.items[w->fstack.len - 1] : -1;
 }
@@ -173,6 +175,7 @@ static bool resolvable_root(const ol_walker *w, int func, int ctx, TSNode root) 
 
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   int func = ol_calls_current(w);
+  check_terminal(w, call);
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (func >= 0 && ol_kind_of(w->sx, fn) == OL_K_attribute &&
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "commit") &&
@@ -191,6 +194,10 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   ol_call_fact c = {
       .callee = ol_node_text(w, fn), .func = func, .loop = ctx, .recv_loop = -1, .recv_param = -1};
   c.at.span = ol_node_span(call);
+  if (ctx >= 0) {
+    bool guarded = false;
+    c.commit_exempt = ol_exec_commit_exemption(w, ol_walk_statement(w, call), ctx, false, &guarded);
+  }
   if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
       ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
     c.recv_loop = rows_loop(w, ctx, root);
@@ -261,6 +268,82 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   }
 }
 
+/* The project call at the root of `f(...).filter(...)...` (builders only
+ * between); or, with *via_name, the name at its root bound to such a call
+ * (`q = f(...)`); null when neither. */
+static TSNode builder_root(ol_walker *w, TSNode n, bool *builders, bool *via_name) {
+  *builders = false, *via_name = false;
+  n = ol_unwrap(w, n);
+  for (int depth = 0; depth < 32 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+        !ol_exec_is_builder(w, ol_child(w->sx, fn, OL_F_attribute)))
+      return n;
+    *builders = true;
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  if (ol_kind_of(w->sx, n) == OL_K_identifier) {
+    *via_name = true;
+    return n;
+  }
+  return (TSNode){0};
+}
+
+static const ol_call_binding *binding_of(ol_walker *w, TSNode name) {
+  uint64_t h = ol_node_hash(w, name);
+  int func = ol_calls_current(w);
+  for (size_t i = w->call_bindings.len; i-- > 0;)
+    if (w->call_bindings.items[i].hash == h && w->call_bindings.items[i].func == func)
+      return &w->call_bindings.items[i];
+  return NULL;
+}
+
+/* The project call a value is built on (directly or through a name), empty. */
+static ol_span built_on(ol_walker *w, TSNode value, bool *builders, bool *via_name) {
+  TSNode root = builder_root(w, value, builders, via_name);
+  if (ts_node_is_null(root))
+    return (ol_span){0};
+  if (*via_name) {
+    const ol_call_binding *b = binding_of(w, root);
+    return b ? b->call : (ol_span){0};
+  }
+  return dotted_name(w, ol_child(w->sx, root, OL_F_function), 0) ? ol_node_span(root)
+                                                                 : (ol_span){0};
+}
+
+/* `q = f(...)`: q holds what f returns (a query, when f's summary says so). */
+void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
+  TSNode left = ol_child(w->sx, assign, OL_F_left), right = ol_child(w->sx, assign, OL_F_right);
+  if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right))
+    return;
+  bool builders, via_name;
+  ol_span call = built_on(w, right, &builders, &via_name);
+  if (ol_span_empty(call))
+    return;
+  ol_call_binding b = {.hash = ol_node_hash(w, left), .call = call, .func = ol_calls_current(w)};
+  ol_vec_push(&w->call_bindings, b);
+}
+
+/* `f(...).filter(...).first()` / `q.first()` with q = f(...): pending until
+ * the index knows whether f returns a query. */
+static void check_terminal(ol_walker *w, TSNode call) {
+  TSNode fn = ol_child(w->sx, call, OL_F_function);
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+    return;
+  TSNode m = ol_child(w->sx, fn, OL_F_attribute);
+  if (!ol_exec_is_terminal(w, m))
+    return;
+  bool builders, via_name;
+  ol_span on = built_on(w, ol_child(w->sx, fn, OL_F_object), &builders, &via_name);
+  if (ol_span_empty(on))
+    return;
+  ol_pending_terminal t = {.call = on,
+                           .site = ol_node_span(call),
+                           .count = ol_node_text_is(w, m, "count"),
+                           .via_name = via_name};
+  ol_vec_push(&w->pending_terms, t);
+}
+
 /* `return <query rows>` or `return f(...)`: what the summary's rows come from. */
 void ol_calls_check_return(ol_walker *w, TSNode ret) {
   int func = ol_calls_current(w);
@@ -270,6 +353,21 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
   if (f->returns_rows || !ol_span_empty(f->ret_call))
     return;
   TSNode value = ol_unwrap(w, ts_node_named_child(ret, 0));
+  for (uint32_t i = 0; ol_kind_of(w->sx, value) == OL_K_conditional_expression && i < 3; i += 2) {
+    ol_valinfo v = ol_classify(w, ts_node_named_child(value, i));
+    if ((v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT) && !v.count)
+      w->out->funcs.items[func].returns_query = true;
+  }
+  ol_valinfo v = ol_classify(w, value);
+  if ((v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT) && !v.count)
+    w->out->funcs.items[func].returns_query = true;
+  bool builders, via_name;
+  ol_span on = built_on(w, value, &builders, &via_name);
+  if (!ol_span_empty(on) && (builders || via_name)) {
+    w->out->funcs.items[func].ret_call = on;
+    w->out->funcs.items[func].ret_builders = true;
+    return;
+  }
   ol_rows rows;
   if (ol_rows_of(w, value, &rows) && rows.entity && !ol_span_empty(rows.query)) {
     f = &w->out->funcs.items[func];
@@ -384,8 +482,38 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
   }
 }
 
-/* What each function runs itself, from the query sites the walk recorded. */
+static int32_t call_with_span(const ol_file_facts *f, ol_span span) {
+  size_t lo = 0, hi = f->calls.len;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (f->calls.items[mid].at.span.start < span.start)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < f->calls.len && f->calls.items[lo].at.span.start == span.start; lo++)
+    if (f->calls.items[lo].at.span.end == span.end && !f->calls.items[lo].attr_only)
+      return (int32_t)lo;
+  return -1;
+}
+
+/* What each function runs itself, from the query sites the walk recorded;
+ * terminals on the results of project calls, on those calls. */
 void ol_calls_finish(ol_walker *w) {
+  for (size_t i = 0; i < w->pending_terms.len; i++) {
+    const ol_pending_terminal *t = &w->pending_terms.items[i];
+    int32_t c = call_with_span(w->out, t->call);
+    if (c < 0 || w->out->calls.items[c].term)
+      continue;
+    ol_call_fact *cf = &w->out->calls.items[c];
+    cf->term = true;
+    cf->term_count = t->count;
+    cf->term_direct = !t->via_name;
+    cf->term_at.span = t->site;
+    char *brief = ol_text_brief(w->src + t->site.start, t->site.end - t->site.start, 60);
+    cf->term_text = ol_arena_strndup(&w->out->arena, brief, strlen(brief));
+    ol_free(brief);
+  }
   for (size_t i = 0; i < w->out->queries.len; i++) {
     const ol_query_site *s = &w->out->queries.items[i];
     if (s->func < 0)
@@ -428,6 +556,8 @@ void ol_facts_place(ol_file_facts *f, const ol_source *src) {
   }
   for (size_t i = 0; i < f->param_reads.len; i++)
     place(src, &f->param_reads.items[i].at);
-  for (size_t i = 0; i < f->calls.len; i++)
+  for (size_t i = 0; i < f->calls.len; i++) {
     place(src, &f->calls.items[i].at);
+    place(src, &f->calls.items[i].term_at);
+  }
 }

@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "discover.h"
@@ -263,12 +264,23 @@ void ol_engine_write_models(const ol_engine *e, FILE *out) {
   fprintf(out, "%zu models, %zu relationships\n", models, rels);
 }
 
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 void ol_engine_reindex(ol_engine *e, size_t unit, const ol_file_facts *facts) {
+  double t0 = now_ms();
   ol_index_free(&e->index);
   memset(&e->index, 0, sizeof e->index);
   for (size_t i = 0; i < e->units.len; i++)
     ol_index_add(&e->index, e->units.items[i].rel, i == unit ? facts : &e->units.items[i].facts);
   ol_index_link(&e->index);
+  double t1 = now_ms();
+  ol_index_summarize(&e->index);
+  e->ms_index += t1 - t0;
+  e->ms_summaries += now_ms() - t1;
 }
 
 ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out) {
@@ -280,9 +292,13 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   ol_notes notes = {0};
   ol_findings findings = {0};
   bool io_error = false;
+  double t0 = now_ms();
   gather(e, paths, n, &notes, &io_error);
+  double t1 = now_ms();
   pass1(e);
+  double t2 = now_ms();
   ol_engine_reindex(e, (size_t)-1, NULL);
+  double t3 = now_ms();
   for (size_t i = 0; i < e->units.len; i++) {
     ol_unit *u = &e->units.items[i];
     unit_notes(u, &notes, &io_error);
@@ -290,6 +306,16 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
       out->files_analyzed++;
     if (u->have_src)
       ol_engine_check_unit(e, &u->src, (uint32_t)i, &u->facts, &findings, &notes);
+  }
+  if (getenv("ORMLINT_TIMINGS")) {
+    size_t funcs = e->index.funcs.len, calls = 0;
+    for (size_t i = 0; i < e->index.files.len; i++)
+      calls += e->index.files.items[i].facts->calls.len;
+    fprintf(
+        stderr,
+        "ormlint timings: discover %.1f ms, pass 1 (read, parse, facts) %.1f ms, index %.1f ms, "
+        "call summaries %.1f ms (%zu functions, %zu calls), checks %.1f ms; %zu files\n",
+        t1 - t0, t2 - t1, e->ms_index, e->ms_summaries, funcs, calls, now_ms() - t3, e->units.len);
   }
   out->findings = findings.items;
   out->n_findings = findings.len;

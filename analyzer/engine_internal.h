@@ -32,7 +32,8 @@ struct ol_engine {
   bool root_marked; /* a project marker was found: index the whole root */
   OL_VEC(ol_unit) units;
   ol_index index;
-  TSParser *parser; /* the calling thread's */
+  TSParser *parser;              /* the calling thread's */
+  double ms_index, ms_summaries; /* time spent building the index and the call summaries */
 };
 
 /* Parses src and records its facts (pass 1 for one file). */

@@ -93,6 +93,11 @@ static bool node_in_list(const ol_walker *w, TSNode n, const char *const *list) 
          in_list(list, w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
 }
 
+bool ol_exec_is_terminal(const ol_walker *w, TSNode name) {
+  return node_in_list(w, name, TERMINALS);
+}
+bool ol_exec_is_builder(const ol_walker *w, TSNode name) { return node_in_list(w, name, BUILDERS); }
+
 static bool matches(const ol_walker *w, const pcre2_code *re, TSNode n) {
   uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
   if (e - s > 200)
@@ -689,7 +694,8 @@ bool ol_exec_is_session_write(ol_walker *w, TSNode call) {
  * (retry, first success), under a batching condition (`if i % n == 0`), in
  * a per-item try whose handler rolls back, or a flush whose generated keys
  * the iteration reads afterwards. */
-static const char *commit_exemption(ol_walker *w, TSNode stmt, int loop, bool flush) {
+const char *ol_exec_commit_exemption(ol_walker *w, TSNode stmt, int loop, bool flush,
+                                     bool *guarded) {
   TSNode next = ts_node_next_named_sibling(stmt);
   ol_kind nk = ol_kind_of(w->sx, next);
   if (nk == OL_K_break_statement || nk == OL_K_return_statement)
@@ -701,7 +707,7 @@ static const char *commit_exemption(ol_walker *w, TSNode stmt, int loop, bool fl
       break;
     ol_kind k = ol_kind_of(w->sx, n);
     if (k == OL_K_if_statement || k == OL_K_try_statement || k == OL_K_with_statement)
-      w->out->commits.items[w->out->commits.len - 1].guarded = true;
+      *guarded = true;
     if (k == OL_K_if_statement) {
       TSNode cond = ol_child(w->sx, n, OL_F_condition);
       if (memchr(w->src + ts_node_start_byte(cond), '%',
@@ -747,8 +753,8 @@ void ol_exec_check_commit(ol_walker *w, TSNode call, int loop) {
       statements += ol_kind_of(w->sx, ts_node_named_child(block, i)) != OL_K_comment;
     c.alone_in_block = statements == 1;
   }
+  c.exempt = ol_exec_commit_exemption(w, stmt, loop, flush, &c.guarded);
   ol_vec_push(&w->out->commits, c);
-  w->out->commits.items[w->out->commits.len - 1].exempt = commit_exemption(w, stmt, loop, flush);
 }
 
 /* ---- len() of loaded rows ---------------------------------------------- */

@@ -272,8 +272,10 @@ typedef struct {
   char *commit_text;
   bool returns_rows; /* `return <query>`: rows of rows.entity */
   ol_rows rows;
-  ol_place rows_at; /* the query it returns */
-  ol_span ret_call; /* `return f(...)`: the call whose result it returns, empty when none */
+  ol_place rows_at;   /* the query it returns */
+  ol_span ret_call;   /* `return f(...)`: the call whose result it returns, empty when none */
+  bool ret_builders;  /* `return f(...).filter(...)`: a query built on what f returns */
+  bool returns_query; /* `return <query>` not executed: its caller runs it */
 } ol_func_fact;
 
 /* `p.attr` (or `p.attr(...)`) read on parameter p of a function: a lazy
@@ -291,12 +293,18 @@ typedef struct {
 /* A call of a name the project may define: `helper(x)`, `mod.helper(x)`,
  * `self.m()`, `row.m()`, `Cls.m()`. */
 typedef struct {
-  char *callee;   /* dotted as written */
-  int func;       /* the function it is in, -1 at module level */
-  int loop;       /* the loop it runs in on every iteration, -1 */
-  int recv_loop;  /* the receiver is the rows variable of this loop, -1 */
-  int recv_param; /* the receiver is this parameter of func, -1 */
-  bool attr_only; /* `self.prop` read, not called: a property runs */
+  char *callee;              /* dotted as written */
+  int func;                  /* the function it is in, -1 at module level */
+  int loop;                  /* the loop it runs in on every iteration, -1 */
+  int recv_loop;             /* the receiver is the rows variable of this loop, -1 */
+  int recv_param;            /* the receiver is this parameter of func, -1 */
+  bool attr_only;            /* `self.prop` read, not called: a property runs */
+  const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
+  /* `f(...).filter(...).first()` (or `q = f(...)` ... `q.first()`): a terminal on
+   * its result, which runs a query when f returns one. */
+  bool term, term_count, term_direct; /* direct: in the same expression, so in the same loop */
+  ol_place term_at;
+  char *term_text;
   ol_place at;
   uint32_t n_args;
   struct {

@@ -126,7 +126,6 @@ void ol_index_link(ol_index *ix) {
       }
     }
   }
-  ol_index_summarize(ix);
 }
 
 /* ---- relationships ----------------------------------------------------- */

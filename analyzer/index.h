@@ -47,8 +47,10 @@ typedef enum { OL_EFFECT_QUERY, OL_EFFECT_COUNT, OL_EFFECT_COMMIT, OL_EFFECTS } 
 /* One step of a call path: call number `call` of the function's file, to `callee`. */
 typedef struct {
   int32_t call;   /* -1: the function does it itself */
-  int32_t callee; /* the function called, -1 when direct */
+  int32_t callee; /* the function called, -1 when direct; OL_VIA_TERMINAL: the call's
+                     result is a query that a terminal on it runs (call's term_at) */
 } ol_via;
+#define OL_VIA_TERMINAL (-2)
 
 /* `p.attr` read by a function or by something it calls with p. */
 typedef struct {
@@ -72,7 +74,8 @@ typedef struct {
   const ol_func_fact *fn;
   bool has[OL_EFFECTS];
   ol_via via[OL_EFFECTS];
-  int32_t rows_func; /* the function whose `return <query>` gives the rows it returns, -1 */
+  int32_t rows_func;  /* the function whose `return <query>` gives the rows it returns, -1 */
+  bool returns_query; /* returns a query not yet run (its caller's terminal runs it) */
   ol_via rows_via;
   OL_VEC(ol_sum_read) reads;
 } ol_summary;
@@ -113,7 +116,7 @@ void ol_index_free(ol_index *ix);
 
 /* ---- call summaries (analyzer/summary.c) ---- */
 
-/* Resolves every call and computes the summaries to a fixpoint (the end of ol_index_link). */
+/* Resolves every call and computes the summaries to a fixpoint (after ol_index_link). */
 void ol_index_summarize(ol_index *ix);
 /* The class named name, any class (model or not), preferring one in file; -1. */
 int32_t ol_index_class_id(const ol_index *ix, const char *name, int32_t file);
@@ -124,7 +127,8 @@ int32_t ol_index_method(const ol_index *ix, const char *cls, int32_t file, const
  * function that returned them. NULL when unknown. */
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
                                  uint32_t *rows_file, int32_t *rows_func);
-/* A readable name of a function: "helper", "Booking.to_dict". Caller frees. */
+/* A readable name of a function: "app.helpers.chef_of" (the module's last two components),
+ * "Booking.to_dict", "find" (nested). Caller frees. */
 char *ol_index_func_name(const ol_index *ix, int32_t func);
 
 /* One step of a call path, for SARIF codeFlows. */

@@ -68,6 +68,29 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e
   ol_free(names);
 }
 
+/* `f(...).filter(...).first()` in a loop, where f returns a query. */
+static void report_terminal(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e,
+                            const ol_call_fact *c, int32_t builder, const char *why_no_fix) {
+  const ol_loop *l = &ctx->facts->loops.items[c->loop];
+  const ol_summary *b = &ctx->index->funcs.items[builder];
+  const char *path = ctx->index->files.items[b->file].path;
+  char *name = ol_index_func_name(ctx->index, builder);
+  char *msg =
+      ol_format("`%s` %s once per iteration of the %s on line %u, on the query `%s` "
+                "returns (%s:%u); no automatic fix: %s",
+                c->term_text, effect_what[e], loop_word(l->kind),
+                ol_rule_line(ctx, l->header.start), name, path, b->fn->def.line, why_no_fix);
+  ol_draft *d = ol_draft_add(ctx, meta, c->term_at.span, msg);
+  ol_draft_relate(d, l->header, ol_strdup("the loop"));
+  ol_draft_relate_at(d, path, &b->fn->def, ol_format("`%s` builds the query", name));
+  ol_draft_flow(d, NULL, c->at.span, NULL, ol_format("`%s` returns a query", name));
+  ol_draft_flow(d, path, (ol_span){0}, &b->fn->def, ol_format("`%s` builds it", name));
+  ol_draft_flow(d, NULL, c->term_at.span, NULL,
+                ol_format("run once per iteration of the %s on line %u", loop_word(l->kind),
+                          ol_rule_line(ctx, l->header.start)));
+  ol_free(name);
+}
+
 /* Whether `row.attr` at span is followed by a call's parentheses. */
 static bool called_at(const ol_rule_ctx *ctx, ol_span span) {
   uint32_t i = span.end;
@@ -117,10 +140,14 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
   for (size_t i = 0; i < facts->calls.len; i++) {
     const ol_call_fact *c = &facts->calls.items[i];
     int32_t t = c->loop >= 0 ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
+    if (t >= 0 && c->term && c->term_direct && ctx->index->funcs.items[t].returns_query &&
+        e == (c->term_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY))
+      report_terminal(ctx, meta, e, c, t, why_no_fix);
     if (t < 0 || !wanted(&ctx->index->funcs.items[t], e))
       continue;
-    if (e == OL_EFFECT_COMMIT && facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
-        facts->loops.items[c->loop].kind != OL_LOOP_WHILE)
+    if (e == OL_EFFECT_COMMIT &&
+        (c->commit_exempt || (facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
+                              facts->loops.items[c->loop].kind != OL_LOOP_WHILE)))
       continue;
     report(ctx, meta, e, c->loop, c->at.span, t, why_no_fix);
   }

@@ -369,8 +369,22 @@ static bool propagate(ol_index *ix) {
           s->via[e] = (ol_via){(int32_t)ci, t};
           changed = true;
         }
-      if (s->rows_func < 0 && callee->rows_func >= 0 && s->fn->ret_call.start == c->at.span.start &&
-          s->fn->ret_call.end == c->at.span.end && !ol_span_empty(s->fn->ret_call)) {
+      bool returned = !ol_span_empty(s->fn->ret_call) &&
+                      s->fn->ret_call.start == c->at.span.start &&
+                      s->fn->ret_call.end == c->at.span.end;
+      if (returned && !s->returns_query && callee->returns_query) {
+        s->returns_query = true;
+        changed = true;
+      }
+      if (c->term && callee->returns_query) { /* f(...).first(): the query f built runs here */
+        ol_effect e = c->term_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY;
+        if (!s->has[e]) {
+          s->has[e] = true;
+          s->via[e] = (ol_via){(int32_t)ci, OL_VIA_TERMINAL};
+          changed = true;
+        }
+      }
+      if (s->rows_func < 0 && callee->rows_func >= 0 && returned && !s->fn->ret_builders) {
         s->rows_func = callee->rows_func;
         s->rows_via = (ol_via){(int32_t)ci, t};
         changed = true;
@@ -464,7 +478,7 @@ void ol_index_summarize(ol_index *ix) {
     file->first_func = (uint32_t)ix->funcs.len;
     for (size_t i = 0; i < file->facts->funcs.len; i++) {
       const ol_func_fact *fn = &file->facts->funcs.items[i];
-      ol_summary s = {.file = f, .fn = fn, .rows_func = -1};
+      ol_summary s = {.file = f, .fn = fn, .rows_func = -1, .returns_query = fn->returns_query};
       s.has[OL_EFFECT_QUERY] = !ol_span_empty(fn->query.span);
       s.has[OL_EFFECT_COUNT] = !ol_span_empty(fn->count.span);
       s.has[OL_EFFECT_COMMIT] = !ol_span_empty(fn->commit.span);
@@ -525,8 +539,20 @@ void ol_index_summarize(ol_index *ix) {
 /* ---- paths ------------------------------------------------------------------ */
 
 char *ol_index_func_name(const ol_index *ix, int32_t func) {
-  const ol_func_fact *fn = ix->funcs.items[func].fn;
-  return fn->cls ? ol_format("%s.%s", fn->cls, fn->name) : ol_strdup(fn->name);
+  const ol_summary *s = &ix->funcs.items[func];
+  /* The last two components of the module: `roles.service.get`, not one `get` of many. */
+  const char *m = ix->files.items[s->file].module, *module = m, *dot = strrchr(m, '.');
+  if (dot) {
+    const char *prev = dot;
+    while (prev > m && prev[-1] != '.')
+      prev--;
+    module = prev;
+  }
+  if (s->fn->cls)
+    return ol_format("%s.%s", s->fn->cls, s->fn->name);
+  if (s->fn->outer < 0 && *module)
+    return ol_format("%s.%s", module, s->fn->name);
+  return ol_strdup(s->fn->name);
 }
 
 static const ol_place *effect_place(const ol_func_fact *fn, ol_effect e, const char **text) {
@@ -551,6 +577,12 @@ const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect
       *path = ix->files.items[s->file].path;
       return effect_place(s->fn, e, text);
     }
+    if (s->via[e].callee == OL_VIA_TERMINAL) {
+      const ol_call_fact *c = &ix->files.items[s->file].facts->calls.items[s->via[e].call];
+      *path = ix->files.items[s->file].path;
+      *text = c->term_text;
+      return &c->term_at;
+    }
     func = s->via[e].callee;
   }
   return NULL;
@@ -572,6 +604,17 @@ size_t ol_index_effect_path(const ol_index *ix, int32_t func, ol_effect e, ol_ho
       break;
     }
     const ol_call_fact *c = &ix->files.items[s->file].facts->calls.items[s->via[e].call];
+    if (s->via[e].callee == OL_VIA_TERMINAL) {
+      int32_t t = ix->files.items[s->file].call_target[s->via[e].call];
+      char *builder = t >= 0 ? ol_index_func_name(ix, t) : ol_strdup("?");
+      out[n++] = (ol_hop){path, &c->at, ol_format("`%s` builds a query", builder)};
+      if (n < OL_MAX_HOPS)
+        out[n++] = (ol_hop){path, &c->term_at,
+                            ol_format("`%s` %s: `%s`", name, effect_words[e], c->term_text)};
+      ol_free(builder);
+      ol_free(name);
+      break;
+    }
     char *callee = ol_index_func_name(ix, s->via[e].callee);
     out[n++] = (ol_hop){path, &c->at, ol_format("`%s` calls `%s`", name, callee)};
     ol_free(callee);

@@ -475,6 +475,7 @@ static void enter(ol_walker *w, entry *e) {
     break;
   case OL_K_assignment:
     ol_walk_assignment_base(w, n);
+    ol_calls_check_assignment(w, n);
     /* fallthrough */
   case OL_K_augmented_assignment:
     if (e->ctx >= 0)
@@ -792,6 +793,8 @@ done:
   resolve_sites(&w);
   ol_calls_finish(&w);
   ol_vec_free(&w.fstack);
+  ol_vec_free(&w.call_bindings);
+  ol_vec_free(&w.pending_terms);
   for (size_t i = 0; i < w.fseen.len; i++)
     ol_vec_free(&w.fseen.items[i]);
   ol_vec_free(&w.fseen);

@@ -59,6 +59,20 @@ typedef struct {
   bool is_lambda; /* code cannot be inserted into a lambda's scope */
 } ol_scope;
 
+/* `q = f(...)`: q holds what the project call f returns. */
+typedef struct {
+  uint64_t hash; /* q */
+  ol_span call;  /* the call */
+  int func;      /* the function it is in, -1 */
+} ol_call_binding;
+
+/* A terminal (`.first()`...) on what a project call returns, until the walk ends. */
+typedef struct {
+  ol_span call; /* the project call */
+  ol_span site; /* the terminal call */
+  bool count, via_name;
+} ol_pending_terminal;
+
 typedef struct {
   const ol_syntax *sx;
   const ol_config *cfg;
@@ -75,6 +89,8 @@ typedef struct {
   bool flask_session;      /* `from flask import session`: that name is the cookie session */
   OL_VEC(int) fstack;      /* functions being walked (indices into funcs), innermost last */
   OL_VEC(ol_hashes) fseen; /* per fstack entry: the `param.attr` reads recorded */
+  OL_VEC(ol_call_binding) call_bindings;     /* `q = f(...)` in the functions walked */
+  OL_VEC(ol_pending_terminal) pending_terms; /* terminals on project calls' results */
 } ol_walker;
 
 uint64_t ol_name_hash(const char *s, size_t len);
@@ -125,6 +141,15 @@ void ol_exec_check_count_literal(ol_walker *w, TSNode lit);
 void ol_exec_check_count_statement(ol_walker *w, TSNode stmt);
 /* Records session.commit()/flush() run in loop `loop` (ORM006). */
 void ol_exec_check_commit(ol_walker *w, TSNode call, int loop);
+/* Why a commit (or a call that commits) at stmt is meant to run per
+ * iteration of loop, NULL when it is not; sets *guarded when an if, try or
+ * with inside the loop holds it. */
+const char *ol_exec_commit_exemption(ol_walker *w, TSNode stmt, int loop, bool flush,
+                                     bool *guarded);
+/* Whether a method name is a query terminal (.all(), .first(), ...) / a query builder (.filter(),
+ * ...). */
+bool ol_exec_is_terminal(const ol_walker *w, TSNode name);
+bool ol_exec_is_builder(const ol_walker *w, TSNode name);
 /* Whether call writes through the session (add, delete, commit, flush, ...). */
 bool ol_exec_is_session_write(ol_walker *w, TSNode call);
 
@@ -139,5 +164,6 @@ void ol_calls_check_import(ol_walker *w, TSNode stmt);
 void ol_calls_module_statement(ol_walker *w, TSNode stmt);
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable);
 void ol_calls_finish(ol_walker *w);
+void ol_calls_check_assignment(ol_walker *w, TSNode assign);
 
 #endif

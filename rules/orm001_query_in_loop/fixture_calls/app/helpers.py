@@ -1,5 +1,6 @@
 # Helpers that query, one and two calls deep, in a branch, recursively; and
 # helpers that do not.
+from app import db
 from app.models import Chef, Review
 
 
@@ -55,3 +56,16 @@ class Lookup:
 
 
 chef_alias = chef_of
+
+
+def session_query(model):
+    return model.query if hasattr(model, "query") else db.session.query(model)
+
+
+def get(model, value):
+    query = session_query(model)
+    return query.filter(model.id == value).scalar()
+
+
+def by_name(name):
+    return session_query(Chef).filter(Chef.name == name)

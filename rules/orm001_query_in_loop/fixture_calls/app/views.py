@@ -64,3 +64,11 @@ def dynamic(bookings, fn):
     for b in bookings:
         fn(b.chef_id)  # a callback: not resolved, not guessed at
         getattr(helpers, "chef_of")(b.chef_id)
+
+
+def generic(bookings):
+    for b in bookings:
+        print(helpers.get(Booking, b.id))  # expect: ORM001
+        print(helpers.session_query(Booking).filter_by(id=b.id).first())  # expect: ORM001
+        print(helpers.by_name(b.name).count())  # expect: ORM003
+        print(helpers.session_query(Booking))

@@ -27,3 +27,18 @@ def batched(jobs):
 
 def one(job):
     save(job)
+
+
+def per_item(jobs):
+    for job in jobs:
+        try:
+            save(job)  # a per-item transaction: meant to commit each
+        except Exception:
+            db.session.rollback()
+
+
+def first_that_saves(jobs):
+    for job in jobs:
+        if job.state == "ready":
+            save(job)
+            break
