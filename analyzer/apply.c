@@ -81,13 +81,27 @@ static void free_findings(ol_findings *fs) {
   fs->len = 0;
 }
 
-/* Fixes one file in rounds; on return *fs holds the findings that remain. */
-static void fix_file(ol_engine *e, ol_unit *u, ol_findings *fs, ol_notes *notes, FILE *diff,
-                     ol_fix_stats *st) {
+/* The file a finding's fix edits: its own, or the one its fix names. */
+static const char *target_of(const ol_finding *f) {
+  return f->fix && f->fix->path ? f->fix->path : f->path;
+}
+
+/* Starts fixing unit i: refused when it is read-only or changed since it was read. */
+static ol_fixing *start_fixing(ol_engine *e, size_t i, ol_notes *notes, ol_fix_stats *st) {
+  if (e->fixing[i])
+    return e->fixing[i]->refused ? NULL : e->fixing[i];
+  ol_unit *u = &e->units.items[i];
+  ol_fixing *fx = e->fixing[i] = ol_calloc(1, sizeof *fx);
+  uint32_t errors;
+  if (!ol_engine_source(e, (uint32_t)i, &errors)) {
+    fx->refused = true;
+    return NULL;
+  }
   if (!(u->src.st.st_mode & 0222)) {
     ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0, ol_strdup("not fixed: the file is read-only"));
     st->refused++;
-    return;
+    fx->refused = true;
+    return NULL;
   }
   char *disk = NULL;
   size_t disk_len = 0;
@@ -97,96 +111,146 @@ static void fix_file(ol_engine *e, ol_unit *u, ol_findings *fs, ol_notes *notes,
     ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0,
                  ol_strdup("not fixed: the file changed since it was read"));
     st->refused++;
+    fx->refused = true;
     ol_free(disk);
-    return;
+    return NULL;
   }
   ol_free(disk);
-  uint32_t base_errors = u->facts.parse_errors;
-  uint32_t file = (uint32_t)(u - e->units.items);
-  ol_file_facts facts = {0}; /* the fixed text's, indexed in place of the unit's while in use */
-  ol_source cur = {0};
-  ol_source_init(&cur, ol_strndup(u->src.bytes, u->src.len), u->src.len);
-  size_t fixed = 0;
-  for (int round = 0; round < MAX_ROUNDS; round++) {
+  fx->base_errors = errors;
+  ol_source_init(&fx->cur, ol_strndup(u->src.bytes, u->src.len), u->src.len);
+  return fx;
+}
+
+/* One round over every file some allowed fix edits; true when one was applied. */
+static bool fix_round(ol_engine *e, ol_findings *fs, ol_notes *notes, ol_fix_stats *st) {
+  bool any = false;
+  for (size_t i = 0; i < e->units.len; i++) {
+    ol_unit *u = &e->units.items[i];
+    ol_findings mine = {0}; /* borrowed: the findings whose fix edits this file */
+    for (size_t k = 0; k < fs->len; k++)
+      if (allowed(e, &fs->items[k]) && !strcmp(target_of(&fs->items[k]), u->rel))
+        ol_vec_push(&mine, fs->items[k]);
+    ol_fixing *fx = mine.len && u->checked ? start_fixing(e, i, notes, st) : NULL;
+    if (!fx) {
+      ol_vec_free(&mine);
+      continue;
+    }
+    const ol_source *src = fx->changed ? &fx->cur : &u->src;
     uint32_t len;
     size_t n;
-    char *next = apply_round(e, &cur, fs, &len, &n);
+    char *next = apply_round(e, src, &mine, &len, &n);
+    ol_vec_free(&mine);
     if (!next)
-      break;
-    if (error_count(e, next, len) > base_errors) {
+      continue;
+    if (error_count(e, next, len) > fx->base_errors) {
       ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0,
                    ol_strdup("not fixed: the fixes together did not parse (please report this as "
                              "an ormlint bug)"));
       st->refused += n;
+      fx->refused = true;
       ol_free(next);
-      break;
+      continue;
     }
-    fixed += n;
-    ol_source_free(&cur);
-    ol_source_init(&cur, next, len);
-    ol_file_facts next_facts = {0};
-    ol_engine_facts(e->cfg, e->parser, &cur, &next_facts);
-    ol_engine_reindex(e, file, &next_facts);
-    ol_facts_free(&facts);
-    facts = next_facts;
-    free_findings(fs);
-    ol_engine_check_unit(e, &cur, file, &facts, fs, notes);
+    ol_source_free(&fx->cur);
+    ol_source_init(&fx->cur, next, len);
+    fx->cur.rel = ol_strdup(u->rel);
+    ol_facts_free(&fx->facts);
+    memset(&fx->facts, 0, sizeof fx->facts);
+    ol_engine_facts(e->cfg, e->parser, &fx->cur, &fx->facts);
+    fx->changed = true;
+    fx->fixed += n;
+    any = true;
   }
-  if (fixed) {
-    ol_engine_reindex(e, (size_t)-1, NULL);
-    ol_facts_free(&facts);
-  }
-  if (fixed) {
-    int err = 0;
-    if (diff)
-      ol_diff_write(diff, u->rel, u->src.bytes, u->src.len, cur.bytes, cur.len);
-    else
-      err = e->fs->replace(u->path, cur.bytes, cur.len, u->src.st.st_mode);
-    if (err) {
-      ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0,
-                   ol_format("not fixed: cannot write: %s", strerror(err)));
-      st->refused += fixed;
-      /* The file is as it was: report the findings as they were. */
-      free_findings(fs);
-      ol_engine_check_unit(e, &u->src, file, &u->facts, fs, notes);
-    } else {
-      st->fixed += fixed;
-      st->files++;
-    }
-  }
-  ol_source_free(&cur);
+  return any;
 }
 
-static ol_unit *unit_for(ol_engine *e, const char *rel) {
-  for (size_t i = 0; i < e->units.len; i++)
-    if (e->units.items[i].have_src && !strcmp(e->units.items[i].rel, rel))
-      return &e->units.items[i];
-  return NULL;
+static bool has_note(const ol_notes *notes, const ol_notification *n) {
+  for (size_t i = 0; i < notes->len; i++)
+    if (notes->items[i].line == n->line && !strcmp(notes->items[i].message, n->message) &&
+        ((!notes->items[i].path && !n->path) ||
+         (notes->items[i].path && n->path && !strcmp(notes->items[i].path, n->path))))
+      return true;
+  return false;
+}
+
+/* Every checked file analysed again, as fixed so far (the index first:
+ * a fix in one file changes what another file's findings see). */
+static void recheck(ol_engine *e, ol_findings *fs, ol_notes *notes) {
+  ol_engine_reindex(e);
+  free_findings(fs);
+  ol_notes fresh = {0};
+  for (size_t i = 0; i < e->units.len; i++) {
+    ol_unit *u = &e->units.items[i];
+    const ol_fixing *fx = e->fixing[i];
+    if (fx && fx->changed)
+      ol_engine_check_unit(e, &fx->cur, (uint32_t)i, &fx->facts, fs, &fresh);
+    else if (u->have_src && u->checked)
+      ol_engine_check_unit(e, &u->src, (uint32_t)i, &u->facts, fs, &fresh);
+  }
+  for (size_t i = 0; i < fresh.len; i++) {
+    if (has_note(notes, &fresh.items[i])) {
+      ol_free(fresh.items[i].path);
+      ol_free(fresh.items[i].message);
+    } else {
+      ol_vec_push(notes, fresh.items[i]);
+    }
+  }
+  ol_vec_free(&fresh);
 }
 
 void ol_engine_apply(ol_engine *e, ol_report *report, FILE *diff, ol_fix_stats *stats) {
   memset(stats, 0, sizeof *stats);
-  ol_findings kept = {0};
   ol_notes notes = {.items = report->notes, .len = report->n_notes, .cap = report->n_notes};
-  for (size_t i = 0; i < report->n_findings;) {
-    size_t j = i;
-    bool any = false;
-    while (j < report->n_findings && !strcmp(report->findings[j].path, report->findings[i].path))
-      any |= allowed(e, &report->findings[j++]);
-    ol_findings group = {0};
-    for (size_t k = i; k < j; k++)
-      ol_vec_push(&group, report->findings[k]);
-    ol_unit *u = any ? unit_for(e, report->findings[i].path) : NULL;
-    if (u)
-      fix_file(e, u, &group, &notes, diff, stats);
-    for (size_t k = 0; k < group.len; k++)
-      ol_vec_push(&kept, group.items[k]);
-    ol_vec_free(&group);
-    i = j;
+  ol_findings fs = {
+      .items = report->findings, .len = report->n_findings, .cap = report->n_findings};
+  e->fixing = ol_calloc(e->units.len ? e->units.len : 1, sizeof(ol_fixing *));
+  bool changed = false;
+  for (int round = 0; round < MAX_ROUNDS && fix_round(e, &fs, &notes, stats); round++) {
+    changed = true;
+    recheck(e, &fs, &notes);
   }
-  ol_free(report->findings);
-  report->findings = kept.items;
-  report->n_findings = kept.len;
+  /* Write every file that changed; a file that cannot be written stays as it was. */
+  bool failed = false;
+  for (size_t i = 0; i < e->units.len; i++) {
+    ol_fixing *fx = e->fixing[i];
+    if (!fx || !fx->changed)
+      continue;
+    ol_unit *u = &e->units.items[i];
+    int err = 0;
+    if (diff)
+      ol_diff_write(diff, u->rel, u->src.bytes, u->src.len, fx->cur.bytes, fx->cur.len);
+    else
+      err = e->fs->replace(u->path, fx->cur.bytes, fx->cur.len, u->src.st.st_mode);
+    if (err) {
+      ol_notes_add(&notes, OL_NOTE_ERROR, u->rel, 0,
+                   ol_format("not fixed: cannot write: %s", strerror(err)));
+      stats->refused += fx->fixed;
+      fx->changed = false; /* the file is as it was: report its findings as they were */
+      failed = true;
+    } else {
+      stats->fixed += fx->fixed;
+      stats->files++;
+    }
+  }
+  if (changed && failed)
+    recheck(e, &fs, &notes);
+  /* Back to the files as read: the index must not point at facts freed here. */
+  for (size_t i = 0; i < e->units.len; i++)
+    if (e->fixing[i])
+      e->fixing[i]->changed = false;
+  if (changed)
+    ol_engine_reindex(e);
+  for (size_t i = 0; i < e->units.len; i++) {
+    if (!e->fixing[i])
+      continue;
+    ol_source_free(&e->fixing[i]->cur);
+    ol_facts_free(&e->fixing[i]->facts);
+    ol_free(e->fixing[i]);
+  }
+  ol_free(e->fixing);
+  e->fixing = NULL;
+  report->findings = fs.items;
+  report->n_findings = fs.len;
   report->notes = notes.items;
   report->n_notes = notes.len;
   ol_report_sort(report);

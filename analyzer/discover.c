@@ -97,6 +97,8 @@ void ol_report_rebase(ol_report *r, const char *dir) {
       f->related[j].path = rebase(f->related[j].path, r->root, dir);
     for (size_t j = 0; j < f->n_flow; j++)
       f->flow[j].path = rebase(f->flow[j].path, r->root, dir);
+    if (f->fix && f->fix->path)
+      f->fix->path = rebase(f->fix->path, r->root, dir);
   }
   for (size_t i = 0; i < r->n_notes; i++)
     r->notes[i].path = rebase(r->notes[i].path, r->root, dir);

@@ -202,6 +202,31 @@ static void unit_notes(const ol_unit *u, ol_notes *notes, bool *io_error) {
   }
 }
 
+const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_errors) {
+  ol_unit *u = &e->units.items[file];
+  if (!u->checked || u->status != OL_OK)
+    return NULL;
+  const ol_fixing *fx = e->fixing ? e->fixing[file] : NULL;
+  if (fx && fx->changed) {
+    *parse_errors = fx->facts.parse_errors;
+    return &fx->cur;
+  }
+  if (!u->have_src) { /* read again: its facts promised no finding of its own */
+    ol_error err;
+    if (ol_source_read(e->fs, u->path, &u->src, &err) != OL_OK)
+      return NULL;
+    u->src.rel = ol_strdup(u->rel);
+    u->have_src = true;
+  }
+  *parse_errors = u->facts.parse_errors;
+  return &u->src;
+}
+
+static const ol_source *source_of(void *ud, uint32_t file) {
+  uint32_t errors;
+  return ol_engine_source(ud, file, &errors);
+}
+
 void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                           const ol_file_facts *facts, ol_findings *out, ol_notes *notes) {
   ol_drafts drafts = {0};
@@ -213,7 +238,9 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                      .len = src->len,
                      .facts = facts,
                      .index = &e->index,
-                     .out = &drafts};
+                     .out = &drafts,
+                     .source_of = source_of,
+                     .ud = e};
   for (size_t r = 0; ol_rules[r]; r++) {
     const ol_rule_meta *meta = &ol_rule_metas()[r];
     if (ol_config_selects(e->cfg, meta->code))
@@ -231,7 +258,7 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
     *d = tmp;
   }
   drafts.len = kept;
-  ol_fixes_from_drafts(e->parser, src, rel, facts->parse_errors, &drafts, out, notes);
+  ol_fixes_from_drafts(e, file, src, facts->parse_errors, &drafts, out, notes);
   drafts.len = all;
   ol_drafts_free(&drafts);
 }
@@ -270,12 +297,15 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-void ol_engine_reindex(ol_engine *e, size_t unit, const ol_file_facts *facts) {
+void ol_engine_reindex(ol_engine *e) {
   double t0 = now_ms();
   ol_index_free(&e->index);
   memset(&e->index, 0, sizeof e->index);
-  for (size_t i = 0; i < e->units.len; i++)
-    ol_index_add(&e->index, e->units.items[i].rel, i == unit ? facts : &e->units.items[i].facts);
+  for (size_t i = 0; i < e->units.len; i++) {
+    const ol_fixing *fx = e->fixing ? e->fixing[i] : NULL;
+    ol_index_add(&e->index, e->units.items[i].rel,
+                 fx && fx->changed ? &fx->facts : &e->units.items[i].facts);
+  }
   ol_index_link(&e->index);
   double t1 = now_ms();
   ol_index_summarize(&e->index);
@@ -297,7 +327,7 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   double t1 = now_ms();
   pass1(e);
   double t2 = now_ms();
-  ol_engine_reindex(e, (size_t)-1, NULL);
+  ol_engine_reindex(e);
   double t3 = now_ms();
   for (size_t i = 0; i < e->units.len; i++) {
     ol_unit *u = &e->units.items[i];

@@ -25,6 +25,15 @@ typedef struct {
   bool have_src;
 } ol_unit;
 
+/* A file while fixes are applied to it: its text and facts as fixed so far. */
+typedef struct {
+  ol_source cur;
+  ol_file_facts facts;
+  bool changed, refused;
+  size_t fixed; /* fixes applied */
+  uint32_t base_errors;
+} ol_fixing;
+
 struct ol_engine {
   const ol_config *cfg;
   const ol_fs *fs;
@@ -34,20 +43,24 @@ struct ol_engine {
   ol_index index;
   TSParser *parser;              /* the calling thread's */
   double ms_index, ms_summaries; /* time spent building the index and the call summaries */
+  ol_fixing **fixing;            /* per unit while ol_engine_apply runs, else NULL */
 };
 
 /* Parses src and records its facts (pass 1 for one file). */
 void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src, ol_file_facts *facts);
 /* Runs the selected rules on one file and turns their drafts into findings. */
-/* Builds the project index from every unit's facts, with facts in place of
- * unit's (a file being fixed: its calls and functions as they are now). */
-void ol_engine_reindex(ol_engine *e, size_t unit, const ol_file_facts *facts);
+/* Builds the project index from every unit's facts (for a file being
+ * fixed, its facts as fixed so far). */
+void ol_engine_reindex(ol_engine *e);
 /* file: the unit's index, which is its index in e->index.files. */
 void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                           const ol_file_facts *facts, ol_findings *out, ol_notes *notes);
 /* Turns drafts into findings: positions, snippets, fixes validated by re-parsing. */
-void ol_fixes_from_drafts(TSParser *p, const ol_source *src, const char *rel, uint32_t parse_errors,
+void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uint32_t parse_errors,
                           ol_drafts *drafts, ol_findings *out, ol_notes *notes);
+/* The current source of a checked file (as fixed so far while fixes are
+ * applied) and its syntax error count; NULL for a file not checked or unreadable. */
+const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_errors);
 /* src with edits applied (sorted by start, disjoint); caller frees. */
 char *ol_fixes_apply_edits(const char *src, uint32_t len, const ol_replacement *edits, size_t n,
                            uint32_t *out_len);

@@ -21,6 +21,7 @@ void ol_error_set(ol_error *e, const char *path, uint32_t line, const char *fmt,
 void ol_fix_free(ol_fix *fix) {
   if (!fix)
     return;
+  ol_free(fix->path);
   ol_free(fix->description);
   ol_free(fix->before);
   ol_free(fix->after);

@@ -44,6 +44,7 @@ typedef struct {
 typedef enum { OL_FIX_SAFE, OL_FIX_UNSAFE } ol_applicability;
 
 typedef struct {
+  char *path;        /* the file the edits apply to, when not the finding's (root-relative) */
   char *description; /* one sentence */
   ol_applicability applicability;
   char *before, *after;  /* the whole rewritten block, dedented; the after parses */

@@ -218,8 +218,10 @@ static ol_location location(const ol_source *src, const char *rel, ol_draft_loc 
   return l;
 }
 
-void ol_fixes_from_drafts(TSParser *p, const ol_source *src, const char *rel, uint32_t parse_errors,
+void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uint32_t parse_errors,
                           ol_drafts *drafts, ol_findings *out, ol_notes *notes) {
+  TSParser *p = e->parser;
+  const char *rel = e->index.files.items[file].path;
   for (size_t i = 0; i < drafts->len; i++) {
     ol_draft *d = &drafts->items[i];
     ol_finding f = {.rule = d->rule, .path = ol_strdup(rel)};
@@ -236,13 +238,21 @@ void ol_fixes_from_drafts(TSParser *p, const ol_source *src, const char *rel, ui
     for (size_t j = 0; j < d->n_flow; j++)
       f.flow[f.n_flow++] = location(src, rel, &d->flow[j]);
     if (d->fix) {
-      f.fix = build_fix(p, src, parse_errors, d->fix);
+      /* A fix may edit another file (the query that loaded the rows). */
+      const ol_source *fsrc = src;
+      uint32_t ferrors = parse_errors;
+      bool other = d->fix->file >= 0 && (uint32_t)d->fix->file != file;
+      if (other)
+        fsrc = ol_engine_source(e, (uint32_t)d->fix->file, &ferrors);
+      f.fix = fsrc ? build_fix(p, fsrc, ferrors, d->fix) : NULL;
+      if (f.fix && other)
+        f.fix->path = ol_strdup(e->index.files.items[d->fix->file].path);
       if (!f.fix)
         ol_notes_add(notes, OL_NOTE_WARNING, rel, f.region.line,
                      ol_format("%s fix on line %u was withheld: the rewritten code did not parse%s",
                                d->rule->code, f.region.line,
-                               parse_errors ? " (the file has syntax errors)"
-                                            : " (please report this as an ormlint bug)"));
+                               ferrors ? " (the file has syntax errors)"
+                                       : " (please report this as an ormlint bug)"));
     }
     ol_vec_push(out, f);
   }

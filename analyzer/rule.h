@@ -20,6 +20,7 @@ typedef struct {
   ol_applicability applicability;
   OL_VEC(ol_edit) edits;
   ol_span block; /* the statement(s) the fix rewrites: its Before/After */
+  int32_t file;  /* the file the edits apply to (index->files), -1: the rule's file */
 } ol_fix_draft;
 
 #define OL_MAX_RELATED 8
@@ -57,6 +58,10 @@ typedef struct {
   const ol_index *index;
   uint32_t file; /* this file's index in index->files */
   ol_drafts *out;
+  /* The source of another file of the project, for a fix that edits it;
+   * NULL when that file is not among those checked (never edited). */
+  const ol_source_t *(*source_of)(void *ud, uint32_t file);
+  void *ud;
 } ol_rule_ctx;
 
 typedef struct {
@@ -85,6 +90,9 @@ ol_fix_draft *ol_fix_draft_new(ol_applicability app, char *description, ol_span 
 void ol_fix_draft_edit(ol_fix_draft *f, uint32_t start, uint32_t end, char *text);
 void ol_fix_draft_free(ol_fix_draft *f);
 void ol_drafts_free(ol_drafts *d);
+/* A context for another file of the project (its source, facts and path),
+ * to build a fix that edits it; false when it may not be edited. */
+bool ol_rule_ctx_other(const ol_rule_ctx *ctx, uint32_t file, ol_rule_ctx *out);
 /* 1-based line of a byte offset, for messages. */
 uint32_t ol_rule_line(const ol_rule_ctx *ctx, uint32_t off);
 

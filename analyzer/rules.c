@@ -102,6 +102,7 @@ ol_fix_draft *ol_fix_draft_new(ol_applicability app, char *description, ol_span 
   f->applicability = app;
   f->description = description;
   f->block = block;
+  f->file = -1;
   return f;
 }
 
@@ -130,6 +131,24 @@ void ol_drafts_free(ol_drafts *d) {
     ol_fix_draft_free(d->items[i].fix);
   }
   ol_vec_free(d);
+}
+
+bool ol_rule_ctx_other(const ol_rule_ctx *ctx, uint32_t file, ol_rule_ctx *out) {
+  if (file == ctx->file) {
+    *out = *ctx;
+    return true;
+  }
+  const ol_source *src = ctx->source_of ? ctx->source_of(ctx->ud, file) : NULL;
+  if (!src)
+    return false;
+  *out = *ctx;
+  out->file = file;
+  out->path = ctx->index->files.items[file].path;
+  out->source = src;
+  out->src = src->bytes;
+  out->len = src->len;
+  out->facts = ctx->index->files.items[file].facts;
+  return true;
 }
 
 uint32_t ol_rule_line(const ol_rule_ctx *ctx, uint32_t off) {

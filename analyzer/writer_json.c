@@ -46,6 +46,8 @@ static cJSON *fix_object(const ol_fix *fix) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "applicability",
                           fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");
+  if (fix->path)
+    add_string(o, "path", fix->path);
   add_string(o, "description", fix->description);
   add_string(o, "before", fix->before);
   add_string(o, "after", fix->after);

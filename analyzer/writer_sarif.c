@@ -297,7 +297,8 @@ static cJSON *result_object(const ol_finding *f, const ol_write_opts *opts) {
   }
   /* A SARIF fix needs at least one replacement. */
   if (f->fix && f->fix->n_edits)
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "fixes"), fix_object(f->fix, f->path));
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "fixes"),
+                         fix_object(f->fix, f->fix->path ? f->fix->path : f->path));
   return o;
 }
 

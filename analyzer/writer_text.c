@@ -220,7 +220,8 @@ static void put_fix(const text_out *t, const ol_fix *fix, unsigned width) {
   snprintf(label, sizeof label,
            "= fix (%s):", fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");
   paints(t, STYLE_FIX, label);
-  fprintf(t->out, " %s\n", fix->description ? fix->description : "");
+  fprintf(t->out, " %s%s%s\n", fix->description ? fix->description : "", fix->path ? " in " : "",
+          fix->path ? fix->path : "");
   put_diff(t, width + 3, fix->before, fix->after);
 }
 

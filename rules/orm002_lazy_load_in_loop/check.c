@@ -53,6 +53,7 @@ static const char *loader(const ol_relation *r) {
 /* One producing query: the options its findings need, and the first finding. */
 typedef struct {
   const ol_rows *rows;
+  uint32_t file;   /* the file of the query (another one for rows a function returned) */
   ol_draft *first; /* index into drafts, re-found after growth */
   size_t first_index;
   uint32_t first_line;
@@ -62,12 +63,12 @@ typedef struct {
 
 typedef OL_VEC(group) groups;
 
-static group *group_for(groups *gs, const ol_rows *rows) {
+static group *group_for(groups *gs, const ol_rows *rows, uint32_t file) {
   for (size_t i = 0; i < gs->len; i++)
-    if (gs->items[i].rows->query.start == rows->query.start &&
+    if (gs->items[i].file == file && gs->items[i].rows->query.start == rows->query.start &&
         gs->items[i].rows->query.end == rows->query.end)
       return &gs->items[i];
-  group g = {.rows = rows, .first_index = (size_t)-1};
+  group g = {.rows = rows, .file = file, .first_index = (size_t)-1};
   ol_vec_push(gs, g);
   return &gs->items[gs->len - 1];
 }
@@ -90,8 +91,12 @@ static void add_option(group *g, char *opt) {
   g->options[g->n_options++] = opt;
 }
 
-static ol_fix_draft *group_fix(const ol_rule_ctx *ctx, const group *g) {
+static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
   const ol_rows *rows = g->rows;
+  ol_rule_ctx there; /* the file of the query, where the edit goes */
+  if (!ol_rule_ctx_other(here, g->file, &there))
+    return NULL;
+  const ol_rule_ctx *ctx = &there;
   ol_buf opts = {0};
   bool need_joined = false, need_selectin = false;
   for (size_t i = 0; i < g->n_options; i++) {
@@ -123,6 +128,8 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *ctx, const group *g) {
     names[k++] = "selectinload";
   ol_fixtext_import(ctx, f, "sqlalchemy.orm", names);
   ol_free(text);
+  if (g->file != here->file)
+    f->file = (int32_t)g->file;
   return f;
 }
 
@@ -164,15 +171,18 @@ typedef struct {
   const char *via_owner;  /* the parent rows' model */
   char *elsewhere;        /* "path:line" when the query is in another file (owned), else NULL */
   int32_t func;           /* the function that returned them, -1 */
+  uint32_t file;          /* the file of the query */
 } loop_rows;
 
 static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   const ol_loop *l = &ctx->facts->loops.items[loop];
   memset(out, 0, sizeof *out);
   out->func = -1;
+  out->file = ctx->file;
   if (!l->has_rows) { /* rows a function returned */
     uint32_t file;
     out->entity = ol_index_loop_entity(ctx->index, ctx->file, loop, &out->rows, &file, &out->func);
+    out->file = file;
     if (!out->entity || !out->rows)
       return false;
     if (file != ctx->file) {
@@ -193,8 +203,12 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   const ol_relation *via = ol_index_relation(ctx->index, p->rows.entity, l->rows_via);
   if (!via || !via->collection || !via->target || !ol_index_model(ctx->index, via->target))
     return false;
-  *out = (loop_rows){
-      .rows = &p->rows, .entity = via->target, .via = via, .via_owner = p->rows.entity, .func = -1};
+  *out = (loop_rows){.rows = &p->rows,
+                     .entity = via->target,
+                     .via = via,
+                     .via_owner = p->rows.entity,
+                     .func = -1,
+                     .file = ctx->file};
   return true;
 }
 
@@ -242,12 +256,15 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   char *where = rows_where(ctx, rows, lr->elsewhere);
   char *text = ol_fixtext_brief(ctx, span, 60);
   char *why = NULL;
-  if (lr->elsewhere)
-    why = ol_strdup("the query that loads the rows is in another file: add the option there");
+  ol_rule_ctx there;
+  if (!ol_rule_ctx_other(ctx, lr->file, &there))
+    why = ol_format("the query that loads the rows is in %s, which is not among the files checked",
+                    ctx->index->files.items[lr->file].path);
   else if (ol_span_empty(rows->query))
     why = ol_strdup("no query is in reach to add the eager option to");
-  else if (rel2 && !ol_fixtext_module_binds(ctx, rel->target))
-    why = ol_format("`%s` is not imported here, which the chained option needs", rel->target);
+  else if (rel2 && !ol_fixtext_module_binds(&there, rel->target))
+    why = ol_format("`%s` is not imported where the query is, which the chained option needs",
+                    rel->target);
   else if (lr->via && !ol_fixtext_module_binds(ctx, lr->entity))
     why = ol_format("`%s` is not imported here, which the chained option needs", lr->entity);
   char *callee = th ? ol_index_func_name(ctx->index, th->callee) : NULL;
@@ -285,7 +302,7 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     ol_free(why);
     return;
   }
-  group *g = group_for(&st->gs, rows);
+  group *g = group_for(&st->gs, rows, lr->file);
   if (g->first_index == (size_t)-1) {
     g->first_index = ctx->out->len - 1;
   } else { /* one edit per query: the first finding carries it */
