@@ -17,6 +17,13 @@ class Booking(db.Model):
     status = db.Column(db.String(20))
     parent_id = db.Column(db.Integer, db.ForeignKey("booking.id"))
 
+    @property
+    def chef_label(self):
+        return self.chef.name if self.chef else "-"
+
+    def describe(self):
+        return f"{self.id}: {self.chef_label}"
+
 
 class Setting(db.Model):
     key = db.Column(db.String(40), primary_key=True)
@@ -26,3 +33,7 @@ class Setting(db.Model):
 class Job(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     status = db.Column(db.String(20))
+
+
+def bookings_in_order():
+    return Booking.query.order_by(Booking.id).all()
