@@ -11,10 +11,11 @@
 #include <string.h>
 
 #include "index.h"
+#include "source.h"
 #include "syntax.h"
 #include "walk.h"
 
-#define MAX_FILES 4
+#define MAX_FILES 6
 
 typedef struct {
   ol_config cfg;
@@ -27,6 +28,10 @@ static void add(project *p, const char *path, const char *src) {
   TSParser *parser = ol_parser_new();
   TSTree *t = ol_parse(parser, src, (uint32_t)strlen(src));
   ol_walk_file(&p->cfg, t, src, (uint32_t)strlen(src), &p->facts[p->n]);
+  ol_source text = {0};
+  ol_source_init(&text, ol_strdup(src), (uint32_t)strlen(src));
+  ol_facts_place(&p->facts[p->n], &text);
+  ol_source_free(&text);
   ol_index_add(&p->ix, path, &p->facts[p->n++]);
   ts_tree_delete(t);
   ts_parser_delete(parser);
@@ -165,9 +170,93 @@ static void test_relationship_from_a_mixin(void **state) {
   close_project(&p);
 }
 
+/* ---- call summaries ------------------------------------------------------ */
+
+/* The function named name (module-level or a method "Cls.name") of file f; -1. */
+static int32_t func_id(const project *p, size_t f, const char *name) {
+  const char *dot = strchr(name, '.');
+  for (size_t i = 0; i < p->ix.funcs.len; i++) {
+    const ol_summary *s = &p->ix.funcs.items[i];
+    if (s->file != f)
+      continue;
+    if (dot ? (s->fn->cls && !strncmp(s->fn->cls, name, (size_t)(dot - name)) &&
+               !strcmp(s->fn->name, dot + 1))
+            : (!s->fn->cls && !strcmp(s->fn->name, name)))
+      return (int32_t)i;
+  }
+  return -1;
+}
+
+static void test_summaries_across_packages(void **state) {
+  (void)state;
+  project p;
+  open_project(&p);
+  add(&p, "app/__init__.py", "");
+  add(&p, "app/models.py",
+      "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
+      "class Chef(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+      "    def total(self):\n        return self._sum()\n"
+      "    def _sum(self):\n        return Chef.query.count()\n");
+  add(&p, "app/lib/helpers.py",
+      "from ..models import Chef, db\n"
+      "def find(i):\n    if i:\n        return Chef.query.get(i)\n"
+      "def save(x):\n    db.session.commit()\n"
+      "def ping(n):\n    return pong(n)\n"
+      "def pong(n):\n    return ping(n - 1)\n"
+      "def loop_find(n):\n    return loop_find(n - 1) if n else find(n)\n"
+      "alias = find\n");
+  add(&p, "app/other.py", "def find(i):\n    return i\n");
+  add(&p, "app/views.py",
+      "from app.lib import helpers\nfrom app.lib.helpers import alias, save\n"
+      "from .other import find\n"
+      "def a(xs):\n    return [helpers.find(x) for x in xs]\n"
+      "def b(xs):\n    return [alias(x) for x in xs]\n"
+      "def c(xs):\n    return [find(x) for x in xs]\n"
+      "def d(xs):\n    for x in xs:\n        save(x)\n");
+  ol_index_link(&p.ix);
+  ol_index_summarize(&p.ix);
+  const ol_index *ix = &p.ix;
+  /* A query only in a branch still counts; the effect and its site. */
+  int32_t find = func_id(&p, 2, "find");
+  assert_true(find >= 0 && ix->funcs.items[find].has[OL_EFFECT_QUERY]);
+  const char *path, *text;
+  const ol_place *at = ol_index_effect_site(ix, find, OL_EFFECT_QUERY, &path, &text);
+  assert_string_equal(path, "app/lib/helpers.py");
+  assert_int_equal(at->line, 4);
+  /* Recursion terminates: ping/pong never query; loop_find does, through find. */
+  assert_false(ix->funcs.items[func_id(&p, 2, "ping")].has[OL_EFFECT_QUERY]);
+  assert_true(ix->funcs.items[func_id(&p, 2, "loop_find")].has[OL_EFFECT_QUERY]);
+  /* self._sum() through the class; a count, not a query. */
+  int32_t total = func_id(&p, 1, "Chef.total");
+  assert_true(ix->funcs.items[total].has[OL_EFFECT_COUNT]);
+  assert_false(ix->funcs.items[total].has[OL_EFFECT_QUERY]);
+  /* Calls in views: module attribute, alias, a same-named function of another
+   * module (no query), a helper that commits. */
+  const ol_index_file *views = &ix->files.items[4];
+  const char *want[] = {"helpers.find", "alias", "find", "save"};
+  int32_t got[4] = {-1, -1, -1, -1};
+  for (size_t i = 0; i < views->facts->calls.len; i++)
+    for (int k = 0; k < 4; k++)
+      if (!strcmp(views->facts->calls.items[i].callee, want[k]))
+        got[k] = views->call_target[i];
+  assert_int_equal(got[0], find);
+  assert_int_equal(got[1], find);
+  assert_int_equal(got[2], func_id(&p, 3, "find"));
+  assert_false(ix->funcs.items[got[2]].has[OL_EFFECT_QUERY]);
+  assert_true(ix->funcs.items[got[3]].has[OL_EFFECT_COMMIT]);
+  /* The call path names each hop. */
+  ol_hop hops[OL_MAX_HOPS];
+  size_t n = ol_index_effect_path(ix, func_id(&p, 2, "loop_find"), OL_EFFECT_QUERY, hops);
+  assert_int_equal(n, 2);
+  assert_string_equal(hops[0].message, "`lib.helpers.loop_find` calls `lib.helpers.find`");
+  ol_hops_free(hops, n);
+  close_project(&p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_which_classes_are_models),
+      cmocka_unit_test(test_summaries_across_packages),
       cmocka_unit_test(test_relationships),
       cmocka_unit_test(test_relationship_from_a_mixin),
   };
