@@ -482,18 +482,23 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
   }
 }
 
-static int32_t call_with_span(const ol_file_facts *f, ol_span span) {
+size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start) {
   size_t lo = 0, hi = f->calls.len;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (f->calls.items[mid].at.span.start < span.start)
+    if (f->calls.items[mid].at.span.start < start)
       lo = mid + 1;
     else
       hi = mid;
   }
-  for (; lo < f->calls.len && f->calls.items[lo].at.span.start == span.start; lo++)
-    if (f->calls.items[lo].at.span.end == span.end && !f->calls.items[lo].attr_only)
-      return (int32_t)lo;
+  return lo;
+}
+
+int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span) {
+  for (size_t i = ol_facts_first_call(f, span.start);
+       i < f->calls.len && f->calls.items[i].at.span.start == span.start; i++)
+    if (f->calls.items[i].at.span.end == span.end && !f->calls.items[i].attr_only)
+      return (int32_t)i;
   return -1;
 }
 
@@ -502,7 +507,7 @@ static int32_t call_with_span(const ol_file_facts *f, ol_span span) {
 void ol_calls_finish(ol_walker *w) {
   for (size_t i = 0; i < w->pending_terms.len; i++) {
     const ol_pending_terminal *t = &w->pending_terms.items[i];
-    int32_t c = call_with_span(w->out, t->call);
+    int32_t c = ol_facts_call_at(w->out, t->call);
     if (c < 0 || w->out->calls.items[c].term)
       continue;
     ol_call_fact *cf = &w->out->calls.items[c];

@@ -346,6 +346,10 @@ typedef struct {
 } ol_file_facts;
 
 void ol_facts_free(ol_file_facts *f);
+/* The first call fact starting at or after byte start (calls are in walk order). */
+size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start);
+/* The call fact (not a `self.prop` read) whose span is exactly span, -1. */
+int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span);
 struct ol_source;
 /* Fills the line/column of every ol_place from its span (after the walk). */
 void ol_facts_place(ol_file_facts *f, const struct ol_source *src);

@@ -101,16 +101,9 @@ static bool called_at(const ol_rule_ctx *ctx, ol_span span) {
 
 ol_span ol_rule_call_span(const ol_rule_ctx *ctx, ol_span span) {
   const ol_file_facts *f = ctx->facts;
-  size_t lo = 0, hi = f->calls.len;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (f->calls.items[mid].at.span.start < span.start)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
   ol_span best = span;
-  for (; lo < f->calls.len && f->calls.items[lo].at.span.start == span.start; lo++)
+  for (size_t lo = ol_facts_first_call(f, span.start);
+       lo < f->calls.len && f->calls.items[lo].at.span.start == span.start; lo++)
     if (f->calls.items[lo].at.span.end > span.end &&
         (best.end == span.end || f->calls.items[lo].at.span.end < best.end))
       best = f->calls.items[lo].at.span;

@@ -422,22 +422,6 @@ static void fixpoint(ol_index *ix) {
   }
 }
 
-/* The call fact of file whose span is exactly span (calls are in walk order). */
-static int32_t call_at(const ol_file_facts *facts, ol_span span) {
-  size_t lo = 0, hi = facts->calls.len;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (facts->calls.items[mid].at.span.start < span.start)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  for (; lo < facts->calls.len && facts->calls.items[lo].at.span.start == span.start; lo++)
-    if (facts->calls.items[lo].at.span.end == span.end)
-      return (int32_t)lo;
-  return -1;
-}
-
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
                                  uint32_t *rows_file, int32_t *rows_func) {
   const ol_file_facts *facts = ix->files.items[file].facts;
@@ -459,7 +443,7 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
     }
     if (ol_span_empty(l->rows_call))
       return NULL;
-    int32_t c = call_at(facts, l->rows_call);
+    int32_t c = ol_facts_call_at(facts, l->rows_call);
     int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
     int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
     if (g < 0)
