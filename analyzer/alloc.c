@@ -58,6 +58,25 @@ void ol_vec_reserve_(void **items, size_t *cap, size_t need, size_t elem) {
   *cap = n;
 }
 
+void ol_vec_exact_(void **items, size_t *cap, size_t n, size_t elem) {
+  if (n <= *cap)
+    return;
+  *items = ol_realloc(*items, n * elem);
+  *cap = n;
+}
+
+void ol_vec_shrink_(void **items, size_t *cap, size_t len, size_t elem) {
+  if (len == *cap)
+    return;
+  if (!len) {
+    ol_free(*items);
+    *items = NULL;
+  } else {
+    *items = ol_realloc(*items, len * elem);
+  }
+  *cap = len;
+}
+
 void ol_buf_add(ol_buf *b, const char *s, size_t len) {
   if (b->len + len + 1 > b->cap) {
     size_t n = b->cap ? b->cap * 2 : 64;
@@ -135,4 +154,11 @@ void ol_arena_free(ol_arena *a) {
     free(a->head);
     a->head = n;
   }
+}
+
+size_t ol_arena_bytes(const ol_arena *a) {
+  size_t n = 0;
+  for (const ol_arena_block *b = a->head; b; b = b->next)
+    n += b->size;
+  return n;
 }

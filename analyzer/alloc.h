@@ -37,7 +37,15 @@ void ol_free(void *ptr);
     (v)->items = NULL;                                                                             \
     (v)->len = (v)->cap = 0;                                                                       \
   } while (0)
+/* Room for exactly n items in all (a vector whose size is known). */
+#define ol_vec_reserve_exact(v, n)                                                                 \
+  ol_vec_exact_((void **)&(v)->items, &(v)->cap, (n), sizeof(*(v)->items))
+void ol_vec_exact_(void **items, size_t *cap, size_t n, size_t elem);
+/* Gives back the slack of a vector that will not grow again. */
+#define ol_vec_shrink(v)                                                                           \
+  ol_vec_shrink_((void **)&(v)->items, &(v)->cap, (v)->len, sizeof(*(v)->items))
 void ol_vec_reserve_(void **items, size_t *cap, size_t need, size_t elem);
+void ol_vec_shrink_(void **items, size_t *cap, size_t len, size_t elem);
 
 /* A growable string buffer; s is always NUL-terminated once anything was added. */
 typedef struct {
@@ -60,5 +68,7 @@ typedef struct {
 void *ol_arena_alloc(ol_arena *a, size_t size);
 char *ol_arena_strndup(ol_arena *a, const char *s, size_t len);
 void ol_arena_free(ol_arena *a);
+/* Bytes the arena holds (its blocks). */
+size_t ol_arena_bytes(const ol_arena *a);
 
 #endif

@@ -13,6 +13,42 @@
 #define MAX_READS_PER_FUNCTION 256
 
 static void check_terminal(ol_walker *w, TSNode call);
+static void add_site(ol_walker *w, int func, ol_effect e, ol_span span);
+
+/* One arena copy per distinct name of the file: `self`, parameter, attribute
+ * and callee names repeat across functions. */
+static char *intern(ol_walker *w, TSNode n) {
+  const char *s = w->src + ts_node_start_byte(n);
+  size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
+  if (len > 64)
+    return ol_node_text(w, n);
+  if (w->n_interned * 2 >= w->interned_cap) {
+    size_t cap = w->interned_cap ? w->interned_cap * 2 : 256;
+    char **t = ol_calloc(cap, sizeof(char *));
+    for (size_t i = 0; i < w->interned_cap; i++) {
+      char *x = w->interned[i];
+      if (!x)
+        continue;
+      size_t j = ol_name_hash(x, strlen(x)) & (cap - 1);
+      while (t[j])
+        j = (j + 1) & (cap - 1);
+      t[j] = x;
+    }
+    ol_free(w->interned);
+    w->interned = t;
+    w->interned_cap = cap;
+  }
+  size_t j = ol_name_hash(s, len) & (w->interned_cap - 1);
+  for (; w->interned[j]; j = (j + 1) & (w->interned_cap - 1))
+    if (strlen(w->interned[j]) == len && !memcmp(w->interned[j], s, len))
+      return w->interned[j];
+  w->n_interned++;
+  return w->interned[j] = ol_node_text(w, n);
+}
+
+static uint64_t class_attr_key(const char *cls, const char *attr, size_t attr_len) {
+  return ol_name_hash(cls, strlen(cls)) * 1099511628211ull ^ ol_name_hash(attr, attr_len);
+}
 
 int ol_calls_current(const ol_walker *w) {
   return w->fstack.len ? w->fstack.items[w->fstack.len - 1] : -1;
@@ -102,11 +138,12 @@ static TSNode param_name(ol_walker *w, TSNode p) {
 
 void ol_calls_enter_function(ol_walker *w, TSNode def) {
   TSNode cls = owning_class(w, def);
-  ol_func_fact f = {.name = ol_node_text(w, ol_child(w->sx, def, OL_F_name)),
-                    .cls = ts_node_is_null(cls) ? NULL
-                                                : ol_node_text(w, ol_child(w->sx, cls, OL_F_name)),
+  ol_func_fact f = {.name = intern(w, ol_child(w->sx, def, OL_F_name)),
+                    .cls = ts_node_is_null(cls) ? NULL : intern(w, ol_child(w->sx, cls, OL_F_name)),
                     .outer = ol_calls_current(w),
-                    .kind = decorator_kind(w, def)};
+                    .kind = decorator_kind(w, def),
+                    .site = {-1, -1, -1},
+                    .rows = -1};
   f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
   if (f.cls && f.kind == OL_FN_FUNCTION)
     f.kind = OL_FN_METHOD;
@@ -122,7 +159,7 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
     TSNode name = param_name(w, p);
     if (ts_node_is_null(name))
       break;
-    f.params[f.n_params++] = ol_node_text(w, name);
+    f.params[f.n_params++] = intern(w, name);
   }
   ol_vec_push(&w->out->funcs, f);
   ol_vec_push(&w->fstack, (int)(w->out->funcs.len - 1));
@@ -180,47 +217,53 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   if (func >= 0 && ol_kind_of(w->sx, fn) == OL_K_attribute &&
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "commit") &&
       ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION) {
-    ol_func_fact *f = &w->out->funcs.items[func];
-    if (ol_span_empty(f->commit.span)) {
-      f->commit.span = ol_node_span(call);
-      f->commit_text = ol_node_text(w, call);
-    }
+    add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call));
   }
   if ((func < 0 && ctx < 0) || !dotted_name(w, fn, 0))
     return;
   TSNode root = dotted_root(w, fn);
   if (!resolvable_root(w, func, ctx, root))
     return;
-  ol_call_fact c = {
-      .callee = ol_node_text(w, fn), .func = func, .loop = ctx, .recv_loop = -1, .recv_param = -1};
+  ol_call_fact c = {.func = func, .loop = ctx, .recv_loop = -1, .recv_param = -1, .term = -1};
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
+    c.recv_loop = rows_loop(w, ctx, root);
+    c.recv_param = param_index(w, func, root);
+    const ol_func_fact *f = &w->out->funcs.items[func >= 0 ? func : 0];
+    if (c.recv_param > 0 || (c.recv_param == 0 && (!f->cls || f->kind == OL_FN_STATIC)))
+      return; /* a method of a parameter of unknown type: its reads are kept instead */
+  }
+  c.callee = intern(w, fn);
   c.at.span = ol_node_span(call);
   if (ctx >= 0) {
     bool guarded = false;
     c.commit_exempt = ol_exec_commit_exemption(w, ol_walk_statement(w, call), ctx, false, &guarded);
   }
-  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
-      ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
-    c.recv_loop = rows_loop(w, ctx, root);
-    c.recv_param = param_index(w, func, root);
-  }
+  /* Arguments up to the last that is a parameter or a loop's rows: what the
+   * callee reads on it is what the caller reads. */
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
-  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
-  for (uint32_t i = 0; i < n && c.n_args < OL_CALL_ARGS; i++) {
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), kept = 0;
+  c.first_arg = (uint32_t)w->out->call_args.len;
+  for (uint32_t i = 0; i < n && kept < OL_CALL_ARGS; i++) {
     TSNode a = ts_node_named_child(args, i);
     ol_kind k = ol_kind_of(w->sx, a);
-    if (k == OL_K_list_splat || k == OL_K_dictionary_splat || k == OL_K_comment)
+    if (k == OL_K_list_splat || k == OL_K_dictionary_splat)
       break;
+    if (k == OL_K_comment)
+      continue;
     char *kw = NULL;
     if (k == OL_K_keyword_argument) {
-      kw = ol_node_text(w, ol_child(w->sx, a, OL_F_name));
+      kw = intern(w, ol_child(w->sx, a, OL_F_name));
       a = ol_child(w->sx, a, OL_F_value);
     }
     a = ol_unwrap(w, a);
-    c.args[c.n_args].kw = kw;
-    c.args[c.n_args].param = param_index(w, func, a);
-    c.args[c.n_args].loop = rows_loop(w, ctx, a);
-    c.n_args++;
+    ol_call_arg arg = {.kw = kw, .param = param_index(w, func, a), .loop = rows_loop(w, ctx, a)};
+    ol_vec_push(&w->out->call_args, arg);
+    kept++;
+    if (arg.param >= 0 || arg.loop >= 0)
+      c.n_args = kept;
   }
+  w->out->call_args.len = c.first_arg + c.n_args; /* drop the uninteresting tail */
   ol_vec_push(&w->out->calls, c);
 }
 
@@ -235,10 +278,16 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
     return;
   TSNode parent = ol_walk_parent(w, attr);
   ol_kind pk = ol_kind_of(w->sx, parent);
-  if ((pk == OL_K_assignment || pk == OL_K_augmented_assignment) &&
-      ts_node_eq(ol_child(w->sx, parent, OL_F_left), attr))
-    return; /* p.attr = x writes */
   TSNode name = ol_child(w->sx, attr, OL_F_attribute);
+  if ((pk == OL_K_assignment || pk == OL_K_augmented_assignment) &&
+      ts_node_eq(ol_child(w->sx, parent, OL_F_left), attr)) {
+    const ol_func_fact *f = &w->out->funcs.items[func];
+    if (param == 0 && f->cls) /* an attribute the class assigns: not a property */
+      ol_vec_push(&w->self_assigned,
+                  class_attr_key(f->cls, w->src + ts_node_start_byte(name),
+                                 ts_node_end_byte(name) - ts_node_start_byte(name)));
+    return; /* p.attr = x writes */
+  }
   uint64_t h = ol_node_hash(w, name) * 31 + (uint64_t)param;
   ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
   if (seen->len >= MAX_READS_PER_FUNCTION)
@@ -249,7 +298,7 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   ol_vec_push(seen, h);
   ol_param_read r = {.func = func,
                      .param = (uint32_t)param,
-                     .attr = ol_node_text(w, name),
+                     .attr = intern(w, name),
                      .called = pk == OL_K_call &&
                                ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr)};
   r.at.span = ol_node_span(attr);
@@ -257,11 +306,12 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   const ol_func_fact *f = &w->out->funcs.items[func];
   if (param == 0 && !r.called && f->cls && f->kind != OL_FN_STATIC) {
     /* `self.prop`: a property of the class runs here, like a call. */
-    ol_call_fact c = {.callee = ol_node_text(w, attr),
+    ol_call_fact c = {.callee = intern(w, attr),
                       .func = func,
                       .loop = ctx,
                       .recv_loop = -1,
                       .recv_param = 0,
+                      .term = -1,
                       .attr_only = true};
     c.at.span = r.at.span;
     ol_vec_push(&w->out->calls, c);
@@ -350,7 +400,7 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
   if (func < 0 || ts_node_named_child_count(ret) == 0)
     return;
   ol_func_fact *f = &w->out->funcs.items[func];
-  if (f->returns_rows || !ol_span_empty(f->ret_call))
+  if (f->rows >= 0 || !ol_span_empty(f->ret_call))
     return;
   TSNode value = ol_unwrap(w, ts_node_named_child(ret, 0));
   for (uint32_t i = 0; ol_kind_of(w->sx, value) == OL_K_conditional_expression && i < 3; i += 2) {
@@ -370,10 +420,9 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
   }
   ol_rows rows;
   if (ol_rows_of(w, value, &rows) && rows.entity && !ol_span_empty(rows.query)) {
-    f = &w->out->funcs.items[func];
-    f->returns_rows = true;
-    f->rows = rows;
-    f->rows_at.span = rows.query;
+    ol_func_rows fr = {.rows = rows, .at = {.span = rows.query}};
+    w->out->funcs.items[func].rows = (int32_t)w->out->func_rows.len;
+    ol_vec_push(&w->out->func_rows, fr);
     return;
   }
   /* list(f(...)), sorted(f(...)): the rows of the inner call. */
@@ -502,67 +551,86 @@ int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span) {
   return -1;
 }
 
+/* Records the first site of effect e in function func. */
+static void add_site(ol_walker *w, int func, ol_effect e, ol_span span) {
+  if (w->out->funcs.items[func].site[e] >= 0)
+    return;
+  char *brief = ol_text_brief(w->src + span.start, span.end - span.start, 60);
+  ol_func_site s = {.at = {.span = span},
+                    .text = ol_arena_strndup(&w->out->arena, brief, strlen(brief))};
+  ol_free(brief);
+  w->out->funcs.items[func].site[e] = (int32_t)w->out->func_sites.len;
+  ol_vec_push(&w->out->func_sites, s);
+}
+
 /* What each function runs itself, from the query sites the walk recorded;
  * terminals on the results of project calls, on those calls. */
+/* Whether class cls of this file has a column or relationship named attr. */
+static bool class_field(const ol_file_facts *f, const char *cls, const char *attr) {
+  for (size_t i = 0; i < f->classes.len; i++) {
+    const ol_class_fact *c = &f->classes.items[i];
+    if (strcmp(c->name, cls) != 0)
+      continue;
+    for (size_t k = 0; k < c->n_columns; k++)
+      if (!strcmp(c->columns[k].name, attr))
+        return true;
+    for (size_t k = 0; k < c->n_rels; k++)
+      if (!strcmp(c->rels[k].name, attr))
+        return true;
+  }
+  return false;
+}
+
+/* `self.x` reads that cannot run a property: x is assigned in the class, or
+ * is a column or relationship of it. Dropped: they are most reads. */
+static void drop_plain_attributes(ol_walker *w) {
+  size_t kept = 0;
+  for (size_t i = 0; i < w->out->calls.len; i++) {
+    const ol_call_fact *c = &w->out->calls.items[i];
+    bool drop = false;
+    if (c->attr_only) {
+      const char *cls = w->out->funcs.items[c->func].cls;
+      const char *attr = strchr(c->callee, '.') + 1;
+      uint64_t key = class_attr_key(cls, attr, strlen(attr));
+      for (size_t k = 0; k < w->self_assigned.len && !drop; k++)
+        drop = w->self_assigned.items[k] == key;
+      drop = drop || class_field(w->out, cls, attr);
+    }
+    if (!drop)
+      w->out->calls.items[kept++] = *c;
+  }
+  w->out->calls.len = kept;
+}
+
 void ol_calls_finish(ol_walker *w) {
+  drop_plain_attributes(w);
   for (size_t i = 0; i < w->pending_terms.len; i++) {
     const ol_pending_terminal *t = &w->pending_terms.items[i];
     int32_t c = ol_facts_call_at(w->out, t->call);
-    if (c < 0 || w->out->calls.items[c].term)
+    if (c < 0 || w->out->calls.items[c].term >= 0)
       continue;
-    ol_call_fact *cf = &w->out->calls.items[c];
-    cf->term = true;
-    cf->term_count = t->count;
-    cf->term_direct = !t->via_name;
-    cf->term_at.span = t->site;
     char *brief = ol_text_brief(w->src + t->site.start, t->site.end - t->site.start, 60);
-    cf->term_text = ol_arena_strndup(&w->out->arena, brief, strlen(brief));
+    ol_call_term term = {.count = t->count,
+                         .direct = !t->via_name,
+                         .at = {.span = t->site},
+                         .text = ol_arena_strndup(&w->out->arena, brief, strlen(brief))};
     ol_free(brief);
+    w->out->calls.items[c].term = (int32_t)w->out->call_terms.len;
+    ol_vec_push(&w->out->call_terms, term);
   }
   for (size_t i = 0; i < w->out->queries.len; i++) {
     const ol_query_site *s = &w->out->queries.items[i];
     if (s->func < 0)
       continue;
-    ol_func_fact *f = &w->out->funcs.items[s->func];
-    ol_place *p = s->is_count ? &f->count : &f->query;
-    char **text = s->is_count ? &f->count_text : &f->query_text;
-    if (!ol_span_empty(p->span))
-      continue;
-    p->span = s->span;
-    char *brief = ol_text_brief(w->src + s->span.start, s->span.end - s->span.start, 60);
-    *text = ol_arena_strndup(&w->out->arena, brief, strlen(brief));
-    ol_free(brief);
+    add_site(w, s->func, s->is_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY, s->span);
   }
-  for (size_t i = 0; i < w->out->funcs.len; i++) {
-    ol_func_fact *f = &w->out->funcs.items[i];
-    if (f->commit_text && strlen(f->commit_text) > 60) {
-      char *brief = ol_text_brief(f->commit_text, strlen(f->commit_text), 60);
-      f->commit_text = ol_arena_strndup(&w->out->arena, brief, strlen(brief));
-      ol_free(brief);
-    }
-  }
-}
-
-static void place(const ol_source *src, ol_place *p) {
-  if (ol_span_empty(p->span))
-    return;
-  ol_region r = ol_source_region(src, p->span.start, p->span.end);
-  p->line = r.line, p->col = r.col, p->end_line = r.end_line, p->end_col = r.end_col;
-}
-
-void ol_facts_place(ol_file_facts *f, const ol_source *src) {
-  for (size_t i = 0; i < f->funcs.len; i++) {
-    ol_func_fact *fn = &f->funcs.items[i];
-    place(src, &fn->def);
-    place(src, &fn->query);
-    place(src, &fn->count);
-    place(src, &fn->commit);
-    place(src, &fn->rows_at);
-  }
-  for (size_t i = 0; i < f->param_reads.len; i++)
-    place(src, &f->param_reads.items[i].at);
-  for (size_t i = 0; i < f->calls.len; i++) {
-    place(src, &f->calls.items[i].at);
-    place(src, &f->calls.items[i].term_at);
-  }
+  /* The facts outlive the walk: no slack in their vectors. */
+  ol_vec_shrink(&w->out->funcs);
+  ol_vec_shrink(&w->out->func_sites);
+  ol_vec_shrink(&w->out->func_rows);
+  ol_vec_shrink(&w->out->calls);
+  ol_vec_shrink(&w->out->call_args);
+  ol_vec_shrink(&w->out->call_terms);
+  ol_vec_shrink(&w->out->param_reads);
+  ol_vec_shrink(&w->out->imports);
 }

@@ -1,6 +1,7 @@
 /* The scan: discovery, pass 1 on every core, the project index, the checks. */
 #include "engine_internal.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ ol_engine *ol_engine_new(const ol_config *cfg, const ol_fs *fs) {
 }
 
 static void unit_free(ol_unit *u) {
+  ol_free(u->err_message);
   ol_free(u->path);
   ol_free(u->rel);
   ol_facts_free(&u->facts);
@@ -31,6 +33,12 @@ static void unit_free(ol_unit *u) {
 void ol_engine_free(ol_engine *e) {
   if (!e)
     return;
+  for (size_t i = 0; e->aux && i < e->units.len; i++)
+    if (e->aux[i]) {
+      ol_source_free(e->aux[i]);
+      ol_free(e->aux[i]);
+    }
+  ol_free(e->aux);
   for (size_t i = 0; i < e->units.len; i++)
     unit_free(&e->units.items[i]);
   ol_vec_free(&e->units);
@@ -51,7 +59,6 @@ void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src,
   TSTree *tree = ol_parse(p, src->bytes, src->len);
   ol_walk_file(cfg, tree, src->bytes, src->len, facts);
   ts_tree_delete(tree);
-  ol_facts_place(facts, src);
 }
 
 /* ---- pass 1, in parallel ------------------------------------------------ */
@@ -65,9 +72,6 @@ typedef struct {
 static bool ol_facts_may_report(const ol_file_facts *f) {
   if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len)
     return true;
-  for (size_t i = 0; i < f->calls.len; i++)
-    if (f->calls.items[i].loop >= 0)
-      return true; /* a call in a loop: its callee may query */
   for (size_t i = 0; i < f->classes.len; i++)
     for (size_t j = 0; j < f->classes.items[i].n_rels; j++)
       if (f->classes.items[i].rels[j].lazy == OL_LAZY_IMMEDIATE)
@@ -75,15 +79,32 @@ static bool ol_facts_may_report(const ol_file_facts *f) {
   return false;
 }
 
+static uint64_t content_hash(const char *s, uint32_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (uint32_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+/* Pass 1 frees every source (memory stays flat over a large tree); the
+ * check reads again the few files that may get findings. With fixes to
+ * apply, those are kept: a fix must be built on the very text pass 1 saw. */
 static void pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_source src;
-  u->status = ol_source_read(e->fs, u->path, &src, &u->err);
-  if (u->status != OL_OK)
+  ol_error err;
+  u->status = ol_source_read(e->fs, u->path, &src, &err);
+  if (u->status != OL_OK) {
+    u->err_message = ol_strdup(err.message);
+    u->err_line = err.line;
     return;
+  }
   ol_engine_facts(e->cfg, p, &src, &u->facts);
   u->error_line = u->facts.parse_errors ? ol_source_line(&src, u->facts.first_error_byte) : 0;
   u->bad_utf8_line = src.first_bad_utf8;
-  if (u->checked && ol_facts_may_report(&u->facts)) {
+  u->may_report = ol_facts_may_report(&u->facts);
+  u->len = src.len;
+  u->hash = content_hash(src.bytes, src.len);
+  if (u->checked && u->may_report && e->cfg->fix_mode != OL_FIXMODE_NONE) {
     u->src = src;
     u->have_src = true;
     u->src.rel = ol_strdup(u->rel);
@@ -181,12 +202,12 @@ static void unit_notes(const ol_unit *u, ol_notes *notes, bool *io_error) {
   if (!u->checked)
     return;
   if (u->status == OL_ERR_IO) {
-    ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0, ol_strdup(u->err.message));
+    ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0, ol_strdup(u->err_message));
     *io_error = true;
     return;
   }
   if (u->status == OL_ERR_SKIP) {
-    ol_notes_add(notes, OL_NOTE_WARNING, u->rel, u->err.line, ol_strdup(u->err.message));
+    ol_notes_add(notes, OL_NOTE_WARNING, u->rel, u->err_line, ol_strdup(u->err_message));
     return;
   }
   uint32_t bad = u->bad_utf8_line;
@@ -211,15 +232,51 @@ const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_e
     *parse_errors = fx->facts.parse_errors;
     return &fx->cur;
   }
-  if (!u->have_src) { /* read again: its facts promised no finding of its own */
+  if (!u->have_src) { /* read again: the facts are of the text pass 1 read */
     ol_error err;
-    if (ol_source_read(e->fs, u->path, &u->src, &err) != OL_OK)
+    if (u->changed || ol_source_read(e->fs, u->path, &u->src, &err) != OL_OK)
       return NULL;
+    if (u->src.len != u->len || content_hash(u->src.bytes, u->src.len) != u->hash) {
+      ol_source_free(&u->src);
+      u->changed = true;
+      return NULL;
+    }
     u->src.rel = ol_strdup(u->rel);
     u->have_src = true;
   }
   *parse_errors = u->facts.parse_errors;
   return &u->src;
+}
+
+const ol_source *ol_engine_aux_source(ol_engine *e, uint32_t file) {
+  ol_unit *u = &e->units.items[file];
+  const ol_fixing *fx = e->fixing ? e->fixing[file] : NULL;
+  if (fx && fx->changed)
+    return &fx->cur;
+  if (u->have_src)
+    return &u->src;
+  if (u->status != OL_OK || u->changed)
+    return NULL;
+  if (!e->aux)
+    e->aux = ol_calloc(e->units.len, sizeof(ol_source *));
+  if (!e->aux[file]) {
+    ol_source *src = ol_calloc(1, sizeof *src);
+    ol_error err;
+    if (ol_source_read(e->fs, u->path, src, &err) != OL_OK || src->len != u->len ||
+        content_hash(src->bytes, src->len) != u->hash) {
+      if (src->bytes)
+        ol_source_free(src);
+      ol_free(src);
+      return NULL;
+    }
+    e->aux[file] = src;
+  }
+  return e->aux[file];
+}
+
+static uint32_t line_of(void *ud, uint32_t file, uint32_t off) {
+  const ol_source *src = ol_engine_aux_source(ud, file);
+  return src ? ol_source_line(src, off) : 0;
 }
 
 static const ol_source *source_of(void *ud, uint32_t file) {
@@ -240,6 +297,7 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                      .index = &e->index,
                      .out = &drafts,
                      .source_of = source_of,
+                     .line_of = line_of,
                      .ud = e};
   for (size_t r = 0; ol_rules[r]; r++) {
     const ol_rule_meta *meta = &ol_rule_metas()[r];
@@ -313,6 +371,15 @@ void ol_engine_reindex(ol_engine *e) {
   e->ms_summaries += now_ms() - t1;
 }
 
+/* Whether a call made in a loop of unit i reaches a function of the project. */
+static bool calls_in_loops_resolve(const ol_engine *e, size_t i) {
+  const ol_index_file *f = &e->index.files.items[i];
+  for (size_t c = 0; c < f->facts->calls.len; c++)
+    if (f->facts->calls.items[c].loop >= 0 && f->call_target[c] >= 0)
+      return true;
+  return false;
+}
+
 ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out) {
   static char *const here[] = {"."};
   if (!n)
@@ -326,6 +393,7 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   gather(e, paths, n, &notes, &io_error);
   double t1 = now_ms();
   pass1(e);
+  malloc_trim(0); /* the trees are gone: give their pages back before the index grows */
   double t2 = now_ms();
   ol_engine_reindex(e);
   double t3 = now_ms();
@@ -334,18 +402,38 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
     unit_notes(u, &notes, &io_error);
     if (u->checked && u->status == OL_OK)
       out->files_analyzed++;
+    if (!u->have_src && u->checked && u->status == OL_OK &&
+        (u->may_report || calls_in_loops_resolve(e, i))) {
+      uint32_t errors; /* read again: it may have findings */
+      ol_engine_source(e, (uint32_t)i, &errors);
+    }
+    if (u->changed) {
+      ol_notes_add(&notes, OL_NOTE_ERROR, u->rel, 0,
+                   ol_strdup("not analysed: the file changed while it was being analysed"));
+      io_error = true;
+    }
     if (u->have_src)
       ol_engine_check_unit(e, &u->src, (uint32_t)i, &u->facts, &findings, &notes);
+    if (u->have_src && e->cfg->fix_mode == OL_FIXMODE_NONE) {
+      ol_source_free(&u->src); /* findings own their text; a fix needs it no more */
+      u->have_src = false;
+    }
   }
   if (getenv("ORMLINT_TIMINGS")) {
-    size_t funcs = e->index.funcs.len, calls = 0;
-    for (size_t i = 0; i < e->index.files.len; i++)
-      calls += e->index.files.items[i].facts->calls.len;
+    size_t funcs = e->index.funcs.len, calls = 0, reads = 0, arena = 0;
+    for (size_t i = 0; i < e->index.files.len; i++) {
+      const ol_file_facts *f = e->index.files.items[i].facts;
+      calls += f->calls.len;
+      reads += f->param_reads.len;
+      arena += ol_arena_bytes(&f->arena);
+    }
     fprintf(
         stderr,
         "ormlint timings: discover %.1f ms, pass 1 (read, parse, facts) %.1f ms, index %.1f ms, "
-        "call summaries %.1f ms (%zu functions, %zu calls), checks %.1f ms; %zu files\n",
-        t1 - t0, t2 - t1, e->ms_index, e->ms_summaries, funcs, calls, now_ms() - t3, e->units.len);
+        "call summaries %.1f ms (%zu functions, %zu calls, %zu parameter reads), checks %.1f "
+        "ms; %zu files, %.1f MB of fact strings\n",
+        t1 - t0, t2 - t1, e->ms_index, e->ms_summaries, funcs, calls, reads, now_ms() - t3,
+        e->units.len, arena / 1048576.0);
   }
   out->findings = findings.items;
   out->n_findings = findings.len;

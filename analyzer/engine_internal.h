@@ -18,11 +18,16 @@ typedef struct {
   char *rel;    /* relative to the root */
   bool checked; /* reported on (else only indexed) */
   ol_status status;
-  ol_error err;
+  char *err_message; /* why it could not be read (status not OL_OK) */
+  uint32_t err_line;
   uint32_t error_line, bad_utf8_line; /* first syntax error / invalid UTF-8, 0 if none */
   ol_file_facts facts;
-  ol_source src; /* kept for checked files that may have findings */
+  ol_source src; /* kept for checked files that may have findings (read again when needed) */
   bool have_src;
+  bool may_report; /* pass 1 found something a rule may report */
+  bool changed;    /* read again, it was no longer what pass 1 saw */
+  uint32_t len;    /* what pass 1 read: length and hash, to tell a changed file */
+  uint64_t hash;
 } ol_unit;
 
 /* A file while fixes are applied to it: its text and facts as fixed so far. */
@@ -44,6 +49,7 @@ struct ol_engine {
   TSParser *parser;              /* the calling thread's */
   double ms_index, ms_summaries; /* time spent building the index and the call summaries */
   ol_fixing **fixing;            /* per unit while ol_engine_apply runs, else NULL */
+  ol_source **aux;               /* per unit: read again for positions in it, else NULL */
 };
 
 /* Parses src and records its facts (pass 1 for one file). */
@@ -61,6 +67,9 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uin
 /* The current source of a checked file (as fixed so far while fixes are
  * applied) and its syntax error count; NULL for a file not checked or unreadable. */
 const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_errors);
+/* The current text of any file of the project, for positions (read again
+ * and kept until the engine is freed); NULL when unreadable or changed. */
+const ol_source *ol_engine_aux_source(ol_engine *e, uint32_t file);
 /* src with edits applied (sorted by start, disjoint); caller frees. */
 char *ol_fixes_apply_edits(const char *src, uint32_t len, const ol_replacement *edits, size_t n,
                            uint32_t *out_len);

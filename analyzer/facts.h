@@ -241,10 +241,10 @@ typedef struct {
 
 /* ---- calls (DESIGN.md "Calls"): what the function summaries are built from */
 
-/* A span with its position, for flows that point into another file. */
+/* Where a fact is: a span of its file (positions are computed when a
+ * finding needs them, from the file read again). */
 typedef struct {
   ol_span span;
-  uint32_t line, col, end_line, end_col; /* 1-based; columns in UTF-16 units */
 } ol_place;
 
 typedef enum {
@@ -256,26 +256,34 @@ typedef enum {
   OL_FN_SETTER,      /* @x.setter / @x.deleter / @x.expression: never a read */
 } ol_fn_kind;
 
+/* What a function can run (the index's summaries carry them through calls). */
+typedef enum { OL_EFFECT_QUERY, OL_EFFECT_COUNT, OL_EFFECT_COMMIT, OL_EFFECTS } ol_effect;
+
+/* The first site of an effect a function runs itself. */
+typedef struct {
+  ol_place at;
+  char *text; /* brief, for messages */
+} ol_func_site;
+
+/* The rows a function returns (`return <query>`), with where its query is. */
+typedef struct {
+  ol_rows rows;
+  ol_place at;
+} ol_func_rows;
+
 typedef struct {
   char *name;
-  char *cls; /* the class whose body defines it, NULL */
-  int outer; /* the function it is nested in, -1 */
-  ol_fn_kind kind;
+  char *cls;     /* the class whose body defines it, NULL */
   char **params; /* in order, self/cls included */
+  int32_t outer; /* the function it is nested in, -1 */
   uint32_t n_params;
-  ol_place def;     /* its name */
-  ol_place query;   /* the first query it runs itself (not a count), span empty when none */
-  ol_place count;   /* the first count query it runs itself */
-  ol_place commit;  /* the first session.commit() it runs itself */
-  char *query_text; /* brief text of query, count and commit, for messages */
-  char *count_text;
-  char *commit_text;
-  bool returns_rows; /* `return <query>`: rows of rows.entity */
-  ol_rows rows;
-  ol_place rows_at;   /* the query it returns */
-  ol_span ret_call;   /* `return f(...)`: the call whose result it returns, empty when none */
-  bool ret_builders;  /* `return f(...).filter(...)`: a query built on what f returns */
-  bool returns_query; /* `return <query>` not executed: its caller runs it */
+  ol_fn_kind kind;
+  int32_t site[OL_EFFECTS]; /* its own first query, count, commit: index into func_sites, -1 */
+  int32_t rows;             /* `return <query>`: index into func_rows, -1 */
+  ol_span ret_call;         /* `return f(...)`: the call whose result it returns, empty when none */
+  bool ret_builders;        /* `return f(...).filter(...)`: a query built on what f returns */
+  bool returns_query;       /* `return <query>` not executed: its caller runs it */
+  ol_place def;             /* its name */
 } ol_func_fact;
 
 /* `p.attr` (or `p.attr(...)`) read on parameter p of a function: a lazy
@@ -290,28 +298,36 @@ typedef struct {
 
 #define OL_CALL_ARGS 6
 
-/* A call of a name the project may define: `helper(x)`, `mod.helper(x)`,
- * `self.m()`, `row.m()`, `Cls.m()`. */
+/* An argument of a call, kept when it is a parameter or a loop's rows. */
 typedef struct {
-  char *callee;              /* dotted as written */
-  int func;                  /* the function it is in, -1 at module level */
-  int loop;                  /* the loop it runs in on every iteration, -1 */
-  int recv_loop;             /* the receiver is the rows variable of this loop, -1 */
-  int recv_param;            /* the receiver is this parameter of func, -1 */
-  bool attr_only;            /* `self.prop` read, not called: a property runs */
-  const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
-  /* `f(...).filter(...).first()` (or `q = f(...)` ... `q.first()`): a terminal on
-   * its result, which runs a query when f returns one. */
-  bool term, term_count, term_direct; /* direct: in the same expression, so in the same loop */
-  ol_place term_at;
-  char *term_text;
+  char *kw;      /* keyword name, NULL for a positional argument */
+  int32_t param; /* the argument is this parameter of the calling function, -1 */
+  int32_t loop;  /* the argument is the rows variable of this loop, -1 */
+} ol_call_arg;
+
+/* `f(...).filter(...).first()` (or `q = f(...)` ... `q.first()`): a terminal
+ * on a call's result, which runs a query when f returns one. */
+typedef struct {
+  bool count;
+  bool direct; /* in the same expression as the call, so in the same loop */
   ol_place at;
-  uint32_t n_args;
-  struct {
-    char *kw;  /* keyword name, NULL for a positional argument */
-    int param; /* the argument is this parameter of func, -1 */
-    int loop;  /* the argument is the rows variable of this loop, -1 */
-  } args[OL_CALL_ARGS];
+  char *text;
+} ol_call_term;
+
+/* A call of a name the project may define: `helper(x)`, `mod.helper(x)`,
+ * `self.m()`, `row.m()`, `Cls.m()`; and `self.prop` reads (attr_only). */
+typedef struct {
+  char *callee;       /* dotted as written */
+  int32_t func;       /* the function it is in, -1 at module level */
+  int32_t loop;       /* the loop it runs in on every iteration, -1 */
+  int32_t recv_loop;  /* the receiver is the rows variable of this loop, -1 */
+  int32_t recv_param; /* the receiver is this parameter (self/cls) of func, -1 */
+  uint32_t first_arg; /* its arguments: call_args[first_arg .. first_arg + n_args), up to the */
+  uint32_t n_args;    /* last one that is a parameter or rows (none: 0) */
+  int32_t term;       /* index into call_terms, -1 */
+  bool attr_only;     /* `self.prop` read, not called: a property runs */
+  const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
+  ol_place at;
 } ol_call_fact;
 
 /* A name bound at module level to another module or its member:
@@ -327,8 +343,12 @@ typedef struct {
 typedef struct {
   ol_arena arena; /* every string in the facts */
   OL_VEC(ol_func_fact) funcs;
+  OL_VEC(ol_func_site) func_sites;
+  OL_VEC(ol_func_rows) func_rows;
   OL_VEC(ol_param_read) param_reads;
   OL_VEC(ol_call_fact) calls;
+  OL_VEC(ol_call_arg) call_args;
+  OL_VEC(ol_call_term) call_terms;
   OL_VEC(ol_import_fact) imports;
   OL_VEC(ol_count_stmt) count_stmts;
   OL_VEC(ol_commit_site) commits;
@@ -350,8 +370,18 @@ void ol_facts_free(ol_file_facts *f);
 size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start);
 /* The call fact (not a `self.prop` read) whose span is exactly span, -1. */
 int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span);
-struct ol_source;
-/* Fills the line/column of every ol_place from its span (after the walk). */
-void ol_facts_place(ol_file_facts *f, const struct ol_source *src);
+static inline const ol_func_site *ol_func_site_of(const ol_file_facts *f, const ol_func_fact *fn,
+                                                  ol_effect e) {
+  return fn->site[e] >= 0 ? &f->func_sites.items[fn->site[e]] : NULL;
+}
+static inline const ol_func_rows *ol_func_rows_of(const ol_file_facts *f, const ol_func_fact *fn) {
+  return fn->rows >= 0 ? &f->func_rows.items[fn->rows] : NULL;
+}
+static inline const ol_call_arg *ol_call_args(const ol_file_facts *f, const ol_call_fact *c) {
+  return c->n_args ? &f->call_args.items[c->first_arg] : NULL;
+}
+static inline const ol_call_term *ol_call_term_of(const ol_file_facts *f, const ol_call_fact *c) {
+  return c->term >= 0 ? &f->call_terms.items[c->term] : NULL;
+}
 
 #endif

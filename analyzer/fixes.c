@@ -200,21 +200,19 @@ static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_error
   return fix;
 }
 
-static ol_location location(const ol_source *src, const char *rel, ol_draft_loc *d) {
+/* A location in this file, or in another file of the project (its region
+ * from that file read again; a file that changed meanwhile gives line 0). */
+static ol_location location(ol_engine *e, uint32_t file, const ol_source *src, ol_draft_loc *d) {
   ol_location l = {.message = d->message};
   d->message = NULL;
-  if (!d->path) {
-    l.path = ol_strdup(rel);
-    l.region = ol_source_region(src, d->span.start, d->span.end);
-    return l;
-  }
-  l.path = ol_strdup(d->path);
-  l.region = (ol_region){.line = d->at.line,
-                         .col = d->at.col,
-                         .end_line = d->at.end_line,
-                         .end_col = d->at.end_col,
-                         .byte_offset = d->at.span.start,
-                         .byte_length = d->at.span.end - d->at.span.start};
+  uint32_t at = d->file < 0 ? file : (uint32_t)d->file;
+  const ol_source *in = at == file ? src : ol_engine_aux_source(e, at);
+  l.path = ol_strdup(e->index.files.items[at].path);
+  if (in)
+    l.region = ol_source_region(in, d->span.start, d->span.end);
+  else
+    l.region =
+        (ol_region){.byte_offset = d->span.start, .byte_length = d->span.end - d->span.start};
   return l;
 }
 
@@ -232,11 +230,11 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uin
     if (d->n_related)
       f.related = ol_calloc(d->n_related, sizeof(ol_location));
     for (size_t j = 0; j < d->n_related; j++)
-      f.related[f.n_related++] = location(src, rel, &d->related[j]);
+      f.related[f.n_related++] = location(e, file, src, &d->related[j]);
     if (d->n_flow)
       f.flow = ol_calloc(d->n_flow, sizeof(ol_location));
     for (size_t j = 0; j < d->n_flow; j++)
-      f.flow[f.n_flow++] = location(src, rel, &d->flow[j]);
+      f.flow[f.n_flow++] = location(e, file, src, &d->flow[j]);
     if (d->fix) {
       /* A fix may edit another file (the query that loaded the rows). */
       const ol_source *fsrc = src;

@@ -42,8 +42,6 @@ typedef struct {
   int32_t *call_target; /* per call fact: the function it calls, -1 when unresolved */
 } ol_index_file;
 
-typedef enum { OL_EFFECT_QUERY, OL_EFFECT_COUNT, OL_EFFECT_COMMIT, OL_EFFECTS } ol_effect;
-
 /* One step of a call path: call number `call` of the function's file, to `callee`. */
 typedef struct {
   int32_t call;   /* -1: the function does it itself */
@@ -54,12 +52,12 @@ typedef struct {
 
 /* `p.attr` read by a function or by something it calls with p. */
 typedef struct {
-  uint32_t param;
   const char *attr;
-  bool called;
   ol_via via;
-  const ol_place *at; /* the read, when direct */
-  int32_t from;       /* via a call: the callee's read it comes from */
+  uint32_t param;
+  int32_t from; /* direct: the read's index in the file's param_reads; via a call: the
+                   callee's read it comes from */
+  bool called;
 } ol_sum_read;
 
 typedef struct {
@@ -133,7 +131,7 @@ char *ol_index_func_name(const ol_index *ix, int32_t func);
 
 /* One step of a call path, for SARIF codeFlows. */
 typedef struct {
-  const char *path;   /* borrowed */
+  uint32_t file;      /* index into files */
   const ol_place *at; /* borrowed */
   char *message;      /* owned */
 } ol_hop;
@@ -142,8 +140,8 @@ typedef struct {
  * site itself. Returns the number of hops written (at most OL_MAX_HOPS). */
 size_t ol_index_effect_path(const ol_index *ix, int32_t func, ol_effect e, ol_hop *out);
 /* The file and place of the site where func (transitively) does e. */
-const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect e,
-                                     const char **path, const char **text);
+const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect e, uint32_t *file,
+                                     const char **text);
 /* The function a call of a file's facts resolves to, -1. */
 int32_t ol_index_call_target(const ol_index *ix, uint32_t file, size_t call);
 /* Whether a call's positional arguments start at the callee's second

@@ -29,9 +29,8 @@ typedef struct {
 /* A place a draft points at: span in the rule's file, or a place in another file. */
 typedef struct {
   ol_span span;
-  const char *path; /* borrowed; NULL: span is in the rule's file */
-  ol_place at;      /* the place in path */
-  char *message;    /* owned */
+  int32_t file;  /* index->files; -1: the rule's file */
+  char *message; /* owned */
 } ol_draft_loc;
 
 typedef struct {
@@ -61,6 +60,8 @@ typedef struct {
   /* The source of another file of the project, for a fix that edits it;
    * NULL when that file is not among those checked (never edited). */
   const ol_source_t *(*source_of)(void *ud, uint32_t file);
+  /* The 1-based line of a byte offset in any file of the project, 0 when unknown. */
+  uint32_t (*line_of)(void *ud, uint32_t file, uint32_t off);
   void *ud;
 } ol_rule_ctx;
 
@@ -82,10 +83,12 @@ const ol_rule_meta *ol_rule_metas(void);
 ol_draft *ol_draft_add(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_span span,
                        char *message);
 void ol_draft_relate(ol_draft *d, ol_span span, char *message);
-/* A related location in any file: path NULL means the rule's file (at.span is used). */
-void ol_draft_relate_at(ol_draft *d, const char *path, const ol_place *at, char *message);
-/* Appends a step of the call path; path NULL means the rule's file. */
-void ol_draft_flow(ol_draft *d, const char *path, ol_span span, const ol_place *at, char *message);
+/* A related location in any file of the project (index->files). */
+void ol_draft_relate_at(ol_draft *d, uint32_t file, ol_span span, char *message);
+/* Appends a step of the call path; file -1 means the rule's file. */
+void ol_draft_flow(ol_draft *d, int32_t file, ol_span span, char *message);
+/* The 1-based line of off in any file of the project. */
+uint32_t ol_rule_line_in(const ol_rule_ctx *ctx, uint32_t file, uint32_t off);
 ol_fix_draft *ol_fix_draft_new(ol_applicability app, char *description, ol_span block);
 void ol_fix_draft_edit(ol_fix_draft *f, uint32_t start, uint32_t end, char *text);
 void ol_fix_draft_free(ol_fix_draft *f);

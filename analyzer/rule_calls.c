@@ -28,8 +28,9 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e
                    ol_span span, int32_t callee, const char *why_no_fix) {
   const ol_index *ix = ctx->index;
   const ol_loop *l = &ctx->facts->loops.items[loop];
-  const char *site_path, *site_text;
-  const ol_place *site = ol_index_effect_site(ix, callee, e, &site_path, &site_text);
+  const char *site_text;
+  uint32_t site_file;
+  const ol_place *site = ol_index_effect_site(ix, callee, e, &site_file, &site_text);
   if (!site)
     return;
   ol_hop hops[OL_MAX_HOPS];
@@ -51,17 +52,18 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e
       ol_format("`%s` %s once per iteration of the %s on line %u, through %s: `%s` at "
                 "%s:%u; no automatic fix: %s",
                 text, effect_what[e], loop_word(l->kind), ol_rule_line(ctx, l->header.start), names,
-                site_text ? site_text : "?", site_path, site->line, why_no_fix);
+                site_text ? site_text : "?", ix->files.items[site_file].path,
+                ol_rule_line_in(ctx, site_file, site->span.start), why_no_fix);
   ol_draft *d = ol_draft_add(ctx, meta, span, msg);
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
   static const char *const site_words[] = {"the query it runs", "the count it runs",
                                            "the commit it runs"};
-  ol_draft_relate_at(d, site_path, site, ol_strdup(site_words[e]));
-  ol_draft_flow(d, NULL, span, NULL,
+  ol_draft_relate_at(d, site_file, site->span, ol_strdup(site_words[e]));
+  ol_draft_flow(d, -1, span,
                 ol_format("called once per iteration of the %s on line %u", loop_word(l->kind),
                           ol_rule_line(ctx, l->header.start)));
   for (size_t i = 0; i < n; i++) {
-    ol_draft_flow(d, hops[i].path, (ol_span){0}, hops[i].at, hops[i].message);
+    ol_draft_flow(d, (int32_t)hops[i].file, hops[i].at->span, hops[i].message);
     hops[i].message = NULL;
   }
   ol_free(text);
@@ -72,20 +74,21 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e
 static void report_terminal(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e,
                             const ol_call_fact *c, int32_t builder, const char *why_no_fix) {
   const ol_loop *l = &ctx->facts->loops.items[c->loop];
+  const ol_call_term *term = ol_call_term_of(ctx->facts, c);
   const ol_summary *b = &ctx->index->funcs.items[builder];
   const char *path = ctx->index->files.items[b->file].path;
   char *name = ol_index_func_name(ctx->index, builder);
   char *msg =
       ol_format("`%s` %s once per iteration of the %s on line %u, on the query `%s` "
                 "returns (%s:%u); no automatic fix: %s",
-                c->term_text, effect_what[e], loop_word(l->kind),
-                ol_rule_line(ctx, l->header.start), name, path, b->fn->def.line, why_no_fix);
-  ol_draft *d = ol_draft_add(ctx, meta, c->term_at.span, msg);
+                term->text, effect_what[e], loop_word(l->kind), ol_rule_line(ctx, l->header.start),
+                name, path, ol_rule_line_in(ctx, b->file, b->fn->def.span.start), why_no_fix);
+  ol_draft *d = ol_draft_add(ctx, meta, term->at.span, msg);
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
-  ol_draft_relate_at(d, path, &b->fn->def, ol_format("`%s` builds the query", name));
-  ol_draft_flow(d, NULL, c->at.span, NULL, ol_format("`%s` returns a query", name));
-  ol_draft_flow(d, path, (ol_span){0}, &b->fn->def, ol_format("`%s` builds it", name));
-  ol_draft_flow(d, NULL, c->term_at.span, NULL,
+  ol_draft_relate_at(d, b->file, b->fn->def.span, ol_format("`%s` builds the query", name));
+  ol_draft_flow(d, -1, c->at.span, ol_format("`%s` returns a query", name));
+  ol_draft_flow(d, (int32_t)b->file, b->fn->def.span, ol_format("`%s` builds it", name));
+  ol_draft_flow(d, -1, term->at.span,
                 ol_format("run once per iteration of the %s on line %u", loop_word(l->kind),
                           ol_rule_line(ctx, l->header.start)));
   ol_free(name);
@@ -133,8 +136,9 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
   for (size_t i = 0; i < facts->calls.len; i++) {
     const ol_call_fact *c = &facts->calls.items[i];
     int32_t t = c->loop >= 0 ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
-    if (t >= 0 && c->term && c->term_direct && ctx->index->funcs.items[t].returns_query &&
-        e == (c->term_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY))
+    const ol_call_term *term = ol_call_term_of(facts, c);
+    if (t >= 0 && term && term->direct && ctx->index->funcs.items[t].returns_query &&
+        e == (term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY))
       report_terminal(ctx, meta, e, c, t, why_no_fix);
     if (t < 0 || !wanted(&ctx->index->funcs.items[t], e))
       continue;

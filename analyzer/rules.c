@@ -73,28 +73,31 @@ void ol_draft_relate(ol_draft *d, ol_span span, char *message) {
     ol_free(message);
     return;
   }
-  d->related[d->n_related] = (ol_draft_loc){.span = span, .message = message};
+  d->related[d->n_related] = (ol_draft_loc){.span = span, .file = -1, .message = message};
   d->n_related++;
 }
 
-void ol_draft_relate_at(ol_draft *d, const char *path, const ol_place *at, char *message) {
+void ol_draft_relate_at(ol_draft *d, uint32_t file, ol_span span, char *message) {
   if (d->n_related == OL_MAX_RELATED) {
     ol_free(message);
     return;
   }
   d->related[d->n_related++] =
-      (ol_draft_loc){.span = at->span, .path = path, .at = *at, .message = message};
+      (ol_draft_loc){.span = span, .file = (int32_t)file, .message = message};
 }
 
-void ol_draft_flow(ol_draft *d, const char *path, ol_span span, const ol_place *at, char *message) {
+void ol_draft_flow(ol_draft *d, int32_t file, ol_span span, char *message) {
   if (d->n_flow == OL_MAX_FLOW) {
     ol_free(message);
     return;
   }
-  d->flow[d->n_flow++] =
-      (ol_draft_loc){.span = at ? at->span : span, .path = path, .message = message};
-  if (at)
-    d->flow[d->n_flow - 1].at = *at;
+  d->flow[d->n_flow++] = (ol_draft_loc){.span = span, .file = file, .message = message};
+}
+
+uint32_t ol_rule_line_in(const ol_rule_ctx *ctx, uint32_t file, uint32_t off) {
+  if (file == ctx->file)
+    return ol_rule_line(ctx, off);
+  return ctx->line_of ? ctx->line_of(ctx->ud, file, off) : 0;
 }
 
 ol_fix_draft *ol_fix_draft_new(ol_applicability app, char *description, ol_span block) {

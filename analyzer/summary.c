@@ -326,9 +326,10 @@ int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t
   if (t < 0 || arg >= c->n_args)
     return -1;
   const ol_func_fact *fn = ix->funcs.items[t].fn;
-  if (c->args[arg].kw) {
+  const ol_call_arg *a = &ol_call_args(ix->files.items[file].facts, c)[arg];
+  if (a->kw) {
     for (uint32_t p = 0; p < fn->n_params; p++)
-      if (!strcmp(fn->params[p], c->args[arg].kw))
+      if (!strcmp(fn->params[p], a->kw))
         return (int)p;
     return -1;
   }
@@ -376,8 +377,9 @@ static bool propagate(ol_index *ix) {
         s->returns_query = true;
         changed = true;
       }
-      if (c->term && callee->returns_query) { /* f(...).first(): the query f built runs here */
-        ol_effect e = c->term_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY;
+      const ol_call_term *term = ol_call_term_of(file->facts, c);
+      if (term && callee->returns_query) { /* f(...).first(): the query f built runs here */
+        ol_effect e = term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY;
         if (!s->has[e]) {
           s->has[e] = true;
           s->via[e] = (ol_via){(int32_t)ci, OL_VIA_TERMINAL};
@@ -398,7 +400,7 @@ static bool propagate(ol_index *ix) {
         } else {
           for (uint32_t a = 0; a < c->n_args && mine < 0; a++)
             if (ol_index_call_param(ix, f, ci, a) == (int)cr->param)
-              mine = c->args[a].param;
+              mine = ol_call_args(file->facts, c)[a].param;
         }
         if (mine < 0 || find_read(s, (uint32_t)mine, cr->attr) >= 0)
           continue;
@@ -407,6 +409,8 @@ static bool propagate(ol_index *ix) {
                           .called = cr->called,
                           .via = {(int32_t)ci, t},
                           .from = (int32_t)r};
+        if (!s->reads.cap)
+          ol_vec_reserve_exact(&s->reads, 2);
         ol_vec_push(&s->reads, nr);
         s = &ix->funcs.items[caller];
         callee = &ix->funcs.items[t];
@@ -449,26 +453,30 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
     if (g < 0)
       return NULL;
     const ol_summary *src = &ix->funcs.items[g];
-    *rows = &src->fn->rows, *rows_file = src->file, *rows_func = g;
-    return ol_index_model(ix, src->fn->rows.entity) ? src->fn->rows.entity : NULL;
+    const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
+    *rows = &fr->rows, *rows_file = src->file, *rows_func = g;
+    return ol_index_model(ix, fr->rows.entity) ? fr->rows.entity : NULL;
   }
   return NULL;
 }
 
 void ol_index_summarize(ol_index *ix) {
   index_modules(ix);
+  size_t total = 0;
+  for (uint32_t f = 0; f < ix->files.len; f++)
+    total += ix->files.items[f].facts->funcs.len;
+  ol_vec_reserve_exact(&ix->funcs, total);
   for (uint32_t f = 0; f < ix->files.len; f++) {
     ol_index_file *file = &ix->files.items[f];
     file->first_func = (uint32_t)ix->funcs.len;
     for (size_t i = 0; i < file->facts->funcs.len; i++) {
       const ol_func_fact *fn = &file->facts->funcs.items[i];
       ol_summary s = {.file = f, .fn = fn, .rows_func = -1, .returns_query = fn->returns_query};
-      s.has[OL_EFFECT_QUERY] = !ol_span_empty(fn->query.span);
-      s.has[OL_EFFECT_COUNT] = !ol_span_empty(fn->count.span);
-      s.has[OL_EFFECT_COMMIT] = !ol_span_empty(fn->commit.span);
+      for (int e = 0; e < OL_EFFECTS; e++)
+        s.has[e] = fn->site[e] >= 0;
       for (int e = 0; e < OL_EFFECTS; e++)
         s.via[e] = (ol_via){-1, -1};
-      if (fn->returns_rows)
+      if (fn->rows >= 0)
         s.rows_func = (int32_t)ix->funcs.len;
       ol_vec_push(&ix->funcs, s);
     }
@@ -477,12 +485,18 @@ void ol_index_summarize(ol_index *ix) {
       ol_summary *s = &ix->funcs.items[file->first_func + (uint32_t)r->func];
       if (s->reads.len >= MAX_READS)
         continue;
+      if (!s->reads.cap) { /* the function's reads are contiguous: room for all of them */
+        size_t n = 1;
+        while (i + n < file->facts->param_reads.len &&
+               file->facts->param_reads.items[i + n].func == r->func)
+          n++;
+        ol_vec_reserve_exact(&s->reads, n < MAX_READS ? n : MAX_READS);
+      }
       ol_sum_read sr = {.param = r->param,
                         .attr = r->attr,
                         .called = r->called,
                         .via = {-1, -1},
-                        .at = &r->at,
-                        .from = -1};
+                        .from = (int32_t)i};
       ol_vec_push(&s->reads, sr);
     }
   }
@@ -539,33 +553,27 @@ char *ol_index_func_name(const ol_index *ix, int32_t func) {
   return ol_strdup(s->fn->name);
 }
 
-static const ol_place *effect_place(const ol_func_fact *fn, ol_effect e, const char **text) {
-  switch (e) {
-  case OL_EFFECT_QUERY:
-    *text = fn->query_text;
-    return &fn->query;
-  case OL_EFFECT_COUNT:
-    *text = fn->count_text;
-    return &fn->count;
-  default:
-    *text = fn->commit_text;
-    return &fn->commit;
-  }
+static const ol_place *effect_place(const ol_index *ix, const ol_summary *s, ol_effect e,
+                                    const char **text) {
+  const ol_func_site *site = ol_func_site_of(ix->files.items[s->file].facts, s->fn, e);
+  *text = site->text;
+  return &site->at;
 }
 
-const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect e,
-                                     const char **path, const char **text) {
+const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect e, uint32_t *file,
+                                     const char **text) {
   for (int hops = 0; hops < 64 && func >= 0; hops++) {
     const ol_summary *s = &ix->funcs.items[func];
     if (s->via[e].call < 0) {
-      *path = ix->files.items[s->file].path;
-      return effect_place(s->fn, e, text);
+      *file = s->file;
+      return effect_place(ix, s, e, text);
     }
     if (s->via[e].callee == OL_VIA_TERMINAL) {
-      const ol_call_fact *c = &ix->files.items[s->file].facts->calls.items[s->via[e].call];
-      *path = ix->files.items[s->file].path;
-      *text = c->term_text;
-      return &c->term_at;
+      const ol_file_facts *facts = ix->files.items[s->file].facts;
+      const ol_call_term *term = ol_call_term_of(facts, &facts->calls.items[s->via[e].call]);
+      *file = s->file;
+      *text = term->text;
+      return &term->at;
     }
     func = s->via[e].callee;
   }
@@ -579,11 +587,11 @@ size_t ol_index_effect_path(const ol_index *ix, int32_t func, ol_effect e, ol_ho
   while (func >= 0 && n < OL_MAX_HOPS) {
     const ol_summary *s = &ix->funcs.items[func];
     char *name = ol_index_func_name(ix, func);
-    const char *path = ix->files.items[s->file].path;
+    uint32_t file = s->file;
     if (s->via[e].call < 0) {
       const char *text;
-      const ol_place *at = effect_place(s->fn, e, &text);
-      out[n++] = (ol_hop){path, at, ol_format("`%s` %s: `%s`", name, effect_words[e], text)};
+      const ol_place *at = effect_place(ix, s, e, &text);
+      out[n++] = (ol_hop){file, at, ol_format("`%s` %s: `%s`", name, effect_words[e], text)};
       ol_free(name);
       break;
     }
@@ -591,16 +599,17 @@ size_t ol_index_effect_path(const ol_index *ix, int32_t func, ol_effect e, ol_ho
     if (s->via[e].callee == OL_VIA_TERMINAL) {
       int32_t t = ix->files.items[s->file].call_target[s->via[e].call];
       char *builder = t >= 0 ? ol_index_func_name(ix, t) : ol_strdup("?");
-      out[n++] = (ol_hop){path, &c->at, ol_format("`%s` builds a query", builder)};
+      out[n++] = (ol_hop){file, &c->at, ol_format("`%s` builds a query", builder)};
+      const ol_call_term *term = ol_call_term_of(ix->files.items[s->file].facts, c);
       if (n < OL_MAX_HOPS)
-        out[n++] = (ol_hop){path, &c->term_at,
-                            ol_format("`%s` %s: `%s`", name, effect_words[e], c->term_text)};
+        out[n++] = (ol_hop){file, &term->at,
+                            ol_format("`%s` %s: `%s`", name, effect_words[e], term->text)};
       ol_free(builder);
       ol_free(name);
       break;
     }
     char *callee = ol_index_func_name(ix, s->via[e].callee);
-    out[n++] = (ol_hop){path, &c->at, ol_format("`%s` calls `%s`", name, callee)};
+    out[n++] = (ol_hop){file, &c->at, ol_format("`%s` calls `%s`", name, callee)};
     ol_free(callee);
     ol_free(name);
     func = s->via[e].callee;
@@ -619,16 +628,17 @@ static size_t read_path(const ol_index *ix, int32_t func, int32_t r, ol_hop *out
     const ol_summary *s = &ix->funcs.items[func];
     const ol_sum_read *rd = &s->reads.items[r];
     char *name = ol_index_func_name(ix, func);
-    const char *path = ix->files.items[s->file].path;
+    uint32_t file = s->file;
     if (rd->via.call < 0) {
+      const ol_place *at = &ix->files.items[s->file].facts->param_reads.items[rd->from].at;
       out[n++] = (ol_hop){
-          path, rd->at, ol_format("`%s` reads `%s.%s`", name, s->fn->params[rd->param], rd->attr)};
+          file, at, ol_format("`%s` reads `%s.%s`", name, s->fn->params[rd->param], rd->attr)};
       ol_free(name);
       break;
     }
     const ol_call_fact *c = &ix->files.items[s->file].facts->calls.items[rd->via.call];
     char *callee = ol_index_func_name(ix, rd->via.callee);
-    out[n++] = (ol_hop){path, &c->at, ol_format("`%s` calls `%s`", name, callee)};
+    out[n++] = (ol_hop){file, &c->at, ol_format("`%s` calls `%s`", name, callee)};
     ol_free(callee);
     ol_free(name);
     func = rd->via.callee, r = rd->from;

@@ -795,6 +795,8 @@ done:
   ol_vec_free(&w.fstack);
   ol_vec_free(&w.call_bindings);
   ol_vec_free(&w.pending_terms);
+  ol_vec_free(&w.self_assigned);
+  ol_free(w.interned);
   for (size_t i = 0; i < w.fseen.len; i++)
     ol_vec_free(&w.fseen.items[i]);
   ol_vec_free(&w.fseen);
@@ -826,8 +828,12 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->module_names);
   ol_vec_free(&f->queries);
   ol_vec_free(&f->funcs);
+  ol_vec_free(&f->func_sites);
+  ol_vec_free(&f->func_rows);
   ol_vec_free(&f->param_reads);
   ol_vec_free(&f->calls);
+  ol_vec_free(&f->call_args);
+  ol_vec_free(&f->call_terms);
   ol_vec_free(&f->imports);
   for (size_t i = 0; i < f->classes.len; i++) {
     ol_class_fact *c = &f->classes.items[i];

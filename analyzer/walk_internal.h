@@ -91,6 +91,9 @@ typedef struct {
   OL_VEC(ol_hashes) fseen; /* per fstack entry: the `param.attr` reads recorded */
   OL_VEC(ol_call_binding) call_bindings;     /* `q = f(...)` in the functions walked */
   OL_VEC(ol_pending_terminal) pending_terms; /* terminals on project calls' results */
+  OL_VEC(uint64_t) self_assigned;            /* (class, attribute) of `self.x = ...` */
+  char **interned; /* open addressing: the file's distinct names, arena strings */
+  size_t n_interned, interned_cap;
 } ol_walker;
 
 uint64_t ol_name_hash(const char *s, size_t len);
