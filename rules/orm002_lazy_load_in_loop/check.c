@@ -187,7 +187,9 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
       return false;
     if (file != ctx->file) {
       const ol_summary *s = &ctx->index->funcs.items[out->func];
-      out->elsewhere = ol_format("%s:%u", ctx->index->files.items[file].path, s->fn->rows_at.line);
+      const ol_func_rows *fr = ol_func_rows_of(ctx->index->files.items[file].facts, s->fn);
+      out->elsewhere = ol_format("%s:%u", ctx->index->files.items[file].path,
+                                 ol_rule_line_in(ctx, file, fr->at.span.start));
     }
     return true;
   }
@@ -271,7 +273,8 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   const ol_hop *last = th && th->n ? &th->path[th->n - 1] : NULL;
   char *through_text = !callee ? ol_strdup("")
                        : last  ? ol_format(" through `%s` (%s at %s:%u)", callee, last->message,
-                                           last->path, last->at->line)
+                                           ctx->index->files.items[last->file].path,
+                                           ol_rule_line_in(ctx, last->file, last->at->span.start))
                                : ol_format(" through `%s`", callee);
   char *msg = ol_format(
       "`%s` lazy-loads `%s.%s` (%s)%s once per row in the loop on line %u over rows of %s%s%s",
@@ -284,18 +287,19 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   ol_free(where);
   if (lr->elsewhere) {
     const ol_summary *s = &ctx->index->funcs.items[lr->func];
-    ol_draft_relate_at(d, ctx->index->files.items[s->file].path, &s->fn->rows_at,
+    ol_draft_relate_at(d, s->file,
+                       ol_func_rows_of(ctx->index->files.items[s->file].facts, s->fn)->at.span,
                        ol_strdup("the query that loads the rows"));
   } else if (!ol_span_empty(rows->query)) {
     ol_draft_relate(d, rows->query, ol_strdup("the query that loads the rows"));
   }
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
   if (th) {
-    ol_draft_flow(d, NULL, span, NULL,
+    ol_draft_flow(d, -1, span,
                   ol_format("called once per row in the loop on line %u",
                             ol_rule_line(ctx, l->header.start)));
     for (size_t i = 0; i < th->n; i++)
-      ol_draft_flow(d, th->path[i].path, (ol_span){0}, th->path[i].at,
+      ol_draft_flow(d, (int32_t)th->path[i].file, th->path[i].at->span,
                     ol_strdup(th->path[i].message));
   }
   if (why) {
@@ -395,12 +399,13 @@ static void check_call(state *st, size_t i) {
   int32_t t = c->loop >= 0 ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
   if (t < 0)
     return;
+  const ol_call_arg *args = ol_call_args(ctx->facts, c);
   for (uint32_t a = 0; a < c->n_args; a++) {
     int param = ol_index_call_param(ctx->index, ctx->file, i, a);
     loop_rows lr;
-    if (c->args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, c->args[a].loop, &lr))
+    if (args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, args[a].loop, &lr))
       continue;
-    visit_ctx v = {.st = st, .loop = c->args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
+    visit_ctx v = {.st = st, .loop = args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, t, (uint32_t)param, lr.entity, visit, &v);
     ol_free(lr.elsewhere);
   }
