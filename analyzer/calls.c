@@ -210,6 +210,23 @@ static bool resolvable_root(const ol_walker *w, int func, int ctx, TSNode root) 
   return false;
 }
 
+/* A commit in a `try` of its function whose handler rolls back: the function
+ * is a transaction of its own, meant to commit on every call (as a loop's
+ * per-item transaction is for ORM006). */
+static bool in_rollback_try(const ol_walker *w) {
+  for (size_t p = w->path.len; p-- > 0;) {
+    TSNode n = w->path.items[p];
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_function_definition)
+      return false;
+    if (k == OL_K_try_statement &&
+        memmem(w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n),
+               "rollback", 8))
+      return true;
+  }
+  return false;
+}
+
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   int func = ol_calls_current(w);
   check_terminal(w, call);
@@ -217,10 +234,13 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   if (func >= 0 && ol_kind_of(w->sx, fn) == OL_K_attribute &&
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "commit") &&
       ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION) {
-    add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call));
+    if (!in_rollback_try(w))
+      add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call));
   }
   if ((func < 0 && ctx < 0) || !dotted_name(w, fn, 0))
     return;
+  if (ol_exec_once_per_loop(w, call, ctx))
+    ctx = -1; /* `if key == "roles": f()` over a dict's keys: once in the loop */
   TSNode root = dotted_root(w, fn);
   if (!resolvable_root(w, func, ctx, root))
     return;

@@ -289,6 +289,65 @@ static void guards(ol_walker *w, ol_query_site *s) {
   }
 }
 
+/* `for key, value in d.items(): if key == "roles": f()`: the keys of a dict
+ * are distinct, so a branch on one of them runs once in the whole loop. */
+bool ol_exec_once_per_loop(ol_walker *w, TSNode node, int loop) {
+  if (loop < 0)
+    return false;
+  ol_span l = w->out->loops.items[loop].node;
+  size_t at = w->path.len;
+  while (at > 0 && !(ts_node_start_byte(w->path.items[at - 1]) == l.start &&
+                     ts_node_end_byte(w->path.items[at - 1]) == l.end))
+    at--;
+  if (!at)
+    return false;
+  TSNode stmt = w->path.items[at - 1];
+  if (ol_kind_of(w->sx, stmt) != OL_K_for_statement)
+    return false;
+  TSNode target = ol_child(w->sx, stmt, OL_F_left);
+  TSNode it = ol_unwrap(w, ol_child(w->sx, stmt, OL_F_right));
+  ol_kind tk = ol_kind_of(w->sx, target);
+  if (tk == OL_K_pattern_list || tk == OL_K_tuple_pattern)
+    target = ts_node_named_child(target, 0);
+  if (ol_kind_of(w->sx, target) != OL_K_identifier)
+    return false;
+  ol_kind ik = ol_kind_of(w->sx, it);
+  bool unique = ik == OL_K_dictionary || ik == OL_K_set || ik == OL_K_dictionary_comprehension ||
+                ik == OL_K_set_comprehension;
+  if (ik == OL_K_call) {
+    TSNode fn = ol_child(w->sx, it, OL_F_function);
+    unique = ol_kind_of(w->sx, fn) == OL_K_attribute &&
+             (ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "items") ||
+              ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "keys"));
+  }
+  if (!unique)
+    return false;
+  uint64_t key = ol_node_hash(w, target);
+  for (size_t p = at; p < w->path.len; p++) {
+    TSNode n = w->path.items[p];
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k != OL_K_if_statement && k != OL_K_elif_clause)
+      continue;
+    TSNode body = ol_child(w->sx, n, OL_F_consequence);
+    TSNode next = p + 1 < w->path.len ? w->path.items[p + 1] : node;
+    if (!ts_node_eq(body, next))
+      continue;
+    TSNode cond = ol_unwrap(w, ol_child(w->sx, n, OL_F_condition));
+    if (ol_kind_of(w->sx, cond) != OL_K_comparison_operator ||
+        ts_node_named_child_count(cond) != 2 || !ol_node_text_is(w, ts_node_child(cond, 1), "=="))
+      continue;
+    TSNode a = ts_node_named_child(cond, 0), b = ts_node_named_child(cond, 1);
+    for (int side = 0; side < 2; side++) {
+      TSNode name = side ? b : a, lit = side ? a : b;
+      ol_kind lk = ol_kind_of(w->sx, lit);
+      if (ol_kind_of(w->sx, name) == OL_K_identifier && ol_node_hash(w, name) == key &&
+          (lk == OL_K_string || lk == OL_K_integer))
+        return true;
+    }
+  }
+  return false;
+}
+
 /* `for x in xs: return query(...)` runs the query once, not per row. */
 static bool ends_loop_at_once(ol_walker *w, TSNode site, int loop) {
   if (loop < 0)
@@ -308,7 +367,7 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
   bool awaited = !ts_node_is_null(parent) && ol_kind_of(w->sx, parent) == OL_K_await;
   if (awaited)
     span_node = parent;
-  if (ends_loop_at_once(w, span_node, loop))
+  if (ends_loop_at_once(w, span_node, loop) || ol_exec_once_per_loop(w, span_node, loop))
     loop = -1;
   ol_query_site s = {.span = ol_node_span(span_node),
                      .how = how,

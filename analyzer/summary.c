@@ -599,7 +599,7 @@ size_t ol_index_effect_path(const ol_index *ix, int32_t func, ol_effect e, ol_ho
     if (s->via[e].callee == OL_VIA_TERMINAL) {
       int32_t t = ix->files.items[s->file].call_target[s->via[e].call];
       char *builder = t >= 0 ? ol_index_func_name(ix, t) : ol_strdup("?");
-      out[n++] = (ol_hop){file, &c->at, ol_format("`%s` builds a query", builder)};
+      out[n++] = (ol_hop){file, &c->at, ol_format("`%s` builds a query with `%s`", name, builder)};
       const ol_call_term *term = ol_call_term_of(ix->files.items[s->file].facts, c);
       if (n < OL_MAX_HOPS)
         out[n++] = (ol_hop){file, &term->at,

@@ -61,7 +61,7 @@ typedef enum {
   X(name)                                                                                          \
   X(value)                                                                                         \
   X(parameters) X(superclasses) X(subscript) X(alias) X(definition) X(operators) X(module_name)    \
-      X(return_type) X(type) X(key)
+      X(return_type) X(type) X(key) X(consequence)
 
 typedef enum {
   OL_F_NONE = 0,

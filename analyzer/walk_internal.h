@@ -149,6 +149,9 @@ void ol_exec_check_commit(ol_walker *w, TSNode call, int loop);
  * with inside the loop holds it. */
 const char *ol_exec_commit_exemption(ol_walker *w, TSNode stmt, int loop, bool flush,
                                      bool *guarded);
+/* Whether node runs at most once in loop: under `if key == "literal"` where
+ * key is the loop's key over a dict's items/keys or a set. */
+bool ol_exec_once_per_loop(ol_walker *w, TSNode node, int loop);
 /* Whether a method name is a query terminal (.all(), .first(), ...) / a query builder (.filter(),
  * ...). */
 bool ol_exec_is_terminal(const ol_walker *w, TSNode name);

@@ -72,3 +72,13 @@ def generic(bookings):
         print(helpers.session_query(Booking).filter_by(id=b.id).first())  # expect: ORM001
         print(helpers.by_name(b.name).count())  # expect: ORM003
         print(helpers.session_query(Booking))
+
+
+def update(item, booking):
+    for key, value in item.items():
+        if key == "chef":
+            booking.chef = chef_of(value)  # dict keys are distinct: runs once
+        elif key == "rating":
+            booking.rating = helpers.rating_of(value)  # once too
+        else:
+            print(chef_of(value))  # expect: ORM001

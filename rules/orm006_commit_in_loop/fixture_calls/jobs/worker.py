@@ -42,3 +42,10 @@ def first_that_saves(jobs):
         if job.state == "ready":
             save(job)
             break
+
+
+def each_in_its_transaction(jobs):
+    from jobs.store import save_or_skip
+
+    for job in jobs:
+        save_or_skip(job)
