@@ -22,6 +22,9 @@ RULE_DOCS  := $(sort $(wildcard rules/*/doc.md))
 OBJ        := $(patsubst %.c,$(B)/obj/%.o,$(ENGINE_SRC) $(RULE_SRC)) $(B)/obj/gen/rule_docs.o
 PY_DIR     := $(B)/grammars/python
 PY_LIB     := $(B)/grammars/libtree-sitter-python.a
+TOML_DIR   := $(B)/grammars/toml
+TOML_LIB   := $(B)/grammars/libtree-sitter-toml.a
+GRAMMAR_LIBS := $(PY_LIB) $(TOML_LIB)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
@@ -39,7 +42,7 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# ---- grammar --------------------------------------------------------------
+# ---- grammars -------------------------------------------------------------
 $(PY_DIR)/src/parser.c: grammars/pins.mk grammars/fetch.sh
 	sh grammars/fetch.sh $(PY_GRAMMAR_PKG) $(PY_GRAMMAR_VERSION) '$(PY_GRAMMAR_INTEGRITY)' $(PY_GRAMMAR_ABI) $(PY_DIR)
 	@touch $@
@@ -48,6 +51,15 @@ $(PY_LIB): $(PY_DIR)/src/parser.c
 	$(CC) $(GRAMMAR_CFLAGS) -I$(PY_DIR)/src -c $(PY_DIR)/src/parser.c -o $(PY_DIR)/parser.o
 	$(CC) $(GRAMMAR_CFLAGS) -I$(PY_DIR)/src -c $(PY_DIR)/src/scanner.c -o $(PY_DIR)/scanner.o
 	ar rcs $@ $(PY_DIR)/parser.o $(PY_DIR)/scanner.o
+
+$(TOML_DIR)/src/parser.c: grammars/pins.mk grammars/fetch.sh
+	sh grammars/fetch.sh $(TOML_GRAMMAR_PKG) $(TOML_GRAMMAR_VERSION) '$(TOML_GRAMMAR_INTEGRITY)' $(TOML_GRAMMAR_ABI) $(TOML_DIR)
+	@touch $@
+
+$(TOML_LIB): $(TOML_DIR)/src/parser.c
+	$(CC) $(GRAMMAR_CFLAGS) -I$(TOML_DIR)/src -c $(TOML_DIR)/src/parser.c -o $(TOML_DIR)/parser.o
+	$(CC) $(GRAMMAR_CFLAGS) -I$(TOML_DIR)/src -c $(TOML_DIR)/src/scanner.c -o $(TOML_DIR)/scanner.o
+	ar rcs $@ $(TOML_DIR)/parser.o $(TOML_DIR)/scanner.o
 
 # ---- ormlint --------------------------------------------------------------
 $(B)/tools/embed: analyzer/tools/embed.c
@@ -71,12 +83,12 @@ $(B)/libormlint.a: $(OBJ)
 	@echo "  AR      $@"
 	@ar rcs $@ $^
 
-$(B)/ormlint: $(B)/obj/analyzer/main.o $(B)/libormlint.a $(PY_LIB)
+$(B)/ormlint: $(B)/obj/analyzer/main.o $(B)/libormlint.a $(GRAMMAR_LIBS)
 	@echo "  LD      $@"
 	@$(CC) $^ $(LIBS) -o $@
 
 # ---- tests ----------------------------------------------------------------
-$(B)/tests/test_%: tests/unit/test_%.c $(B)/libormlint.a $(PY_LIB)
+$(B)/tests/test_%: tests/unit/test_%.c $(B)/libormlint.a $(GRAMMAR_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(OUR_CFLAGS) -Wno-unused-parameter $^ $(LIBS) -lcmocka -o $@
 
