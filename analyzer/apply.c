@@ -1,8 +1,11 @@
 /* Applying fixes to files: only to a file unchanged since it was read, in
  * bounded rounds (overlapping fixes wait for the next round, after the file
  * is analysed again), each result re-parsed, written by rename. */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "diff.h"
 #include "engine_internal.h"
@@ -251,6 +254,126 @@ void ol_engine_apply(ol_engine *e, ol_report *report, FILE *diff, ol_fix_stats *
   e->fixing = NULL;
   report->findings = fs.items;
   report->n_findings = fs.len;
+  report->notes = notes.items;
+  report->n_notes = notes.len;
+  ol_report_sort(report);
+}
+
+/* ---- --add-noqa ------------------------------------------------------------ */
+
+/* The codes of findings on one line of one file, in code order. */
+typedef struct {
+  uint32_t line;
+  char codes[128];
+} noqa_line;
+
+static void add_code(noqa_line *l, const char *code) {
+  for (const char *p = l->codes; (p = strstr(p, code)); p += strlen(code))
+    if ((p == l->codes || p[-1] == ',') && (p[strlen(code)] == ',' || !p[strlen(code)]))
+      return;
+  size_t n = strlen(l->codes);
+  snprintf(l->codes + n, sizeof l->codes - n, "%s%s", n ? "," : "", code);
+}
+
+/* The line's text with the codes added: into its `# noqa: ...` list, or as a
+ * new comment at its end. NULL when a bare `# noqa` already covers it. */
+static char *noqa_line_text(const char *s, size_t n, const char *codes) {
+  const char *hash = NULL;
+  for (size_t i = 0; i + 5 <= n && !hash; i++) /* an existing `# noqa` */
+    if (s[i] == '#') {
+      size_t j = i + 1;
+      while (j < n && s[j] == ' ')
+        j++;
+      if (j + 4 <= n && !strncasecmp(s + j, "noqa", 4))
+        hash = s + j + 4;
+    }
+  if (hash) {
+    if (hash >= s + n || *hash != ':')
+      return NULL; /* bare noqa */
+    const char *end = hash + 1;
+    while (end < s + n && (*end == ' ' || *end == ',' || isalnum((unsigned char)*end)))
+      end++;
+    while (end > hash + 1 && end[-1] == ' ')
+      end--;
+    return ol_format("%.*s,%s%.*s", (int)(end - s), s, codes, (int)(s + n - end), end);
+  }
+  size_t keep = n;
+  while (keep && (s[keep - 1] == ' ' || s[keep - 1] == '\t'))
+    keep--;
+  return ol_format("%.*s  # noqa: %s", (int)keep, s, codes);
+}
+
+void ol_engine_add_noqa(ol_engine *e, ol_report *report, ol_fix_stats *stats) {
+  memset(stats, 0, sizeof *stats);
+  ol_notes notes = {.items = report->notes, .len = report->n_notes, .cap = report->n_notes};
+  size_t kept = 0;
+  for (size_t i = 0; i < report->n_findings;) {
+    size_t j = i;
+    while (j < report->n_findings && !strcmp(report->findings[j].path, report->findings[i].path))
+      j++;
+    const char *rel = report->findings[i].path;
+    size_t u = 0;
+    while (u < e->units.len && strcmp(e->units.items[u].rel, rel) != 0)
+      u++;
+    uint32_t errors = 0;
+    const ol_source *src = u < e->units.len ? ol_engine_source(e, (uint32_t)u, &errors) : NULL;
+    OL_VEC(noqa_line) lines = {0};
+    for (size_t k = i; k < j && src; k++) {
+      noqa_line *l = lines.len ? &lines.items[lines.len - 1] : NULL;
+      if (!l || l->line != report->findings[k].region.line) {
+        noqa_line nl = {.line = report->findings[k].region.line};
+        ol_vec_push(&lines, nl);
+        l = &lines.items[lines.len - 1];
+      }
+      add_code(l, report->findings[k].rule->code);
+    }
+    bool written = false;
+    if (src && lines.len) {
+      ol_buf out = {0};
+      uint32_t at = 0;
+      for (size_t k = 0; k < lines.len; k++) {
+        uint32_t s = src->line_starts[lines.items[k].line - 1];
+        uint32_t end = s;
+        while (end < src->len && src->bytes[end] != '\n' && src->bytes[end] != '\r')
+          end++;
+        char *text = noqa_line_text(src->bytes + s, end - s, lines.items[k].codes);
+        ol_buf_add(&out, src->bytes + at, s - at);
+        if (text)
+          ol_buf_puts(&out, text);
+        else
+          ol_buf_add(&out, src->bytes + s, end - s);
+        ol_free(text);
+        at = end;
+      }
+      ol_buf_add(&out, src->bytes + at, src->len - at);
+      uint32_t len = (uint32_t)out.len;
+      char *next = ol_buf_take(&out);
+      const ol_unit *unit = &e->units.items[u];
+      int err = 0;
+      if (error_count(e, next, len) > errors)
+        ol_notes_add(&notes, OL_NOTE_ERROR, rel, 0,
+                     ol_strdup("noqa not added: a comment would break a line (a string or a "
+                               "continuation runs on); add it by hand"));
+      else if ((err = e->fs->replace(unit->path, next, len, unit->src.st.st_mode)) != 0)
+        ol_notes_add(&notes, OL_NOTE_ERROR, rel, 0,
+                     ol_format("noqa not added: cannot write: %s", strerror(err)));
+      else
+        written = true;
+      ol_free(next);
+    }
+    ol_vec_free(&lines);
+    if (written) {
+      stats->fixed += j - i;
+      stats->files++;
+      for (size_t k = i; k < j; k++)
+        ol_finding_free(&report->findings[k]);
+    } else {
+      for (size_t k = i; k < j; k++)
+        report->findings[kept++] = report->findings[k];
+    }
+    i = j;
+  }
+  report->n_findings = kept;
   report->notes = notes.items;
   report->n_notes = notes.len;
   ol_report_sort(report);

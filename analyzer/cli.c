@@ -22,6 +22,11 @@ const char ol_cli_usage[] =
     "  --fix                  apply safe fixes\n"
     "  --unsafe-fixes         with --fix or --diff, apply unsafe fixes too\n"
     "  --diff                 print the fixes as a unified diff; change nothing\n"
+    "  --add-noqa             add `# noqa: CODE` to every line with a finding (adopt on legacy "
+    "code)\n"
+    "  --baseline FILE        report only findings not in FILE (a SARIF log of an earlier run)\n"
+    "  --write-baseline FILE  write every finding to FILE as a SARIF baseline, report nothing\n"
+    "  --category NAME        SARIF run.automationDetails.id (code scanning's category)\n"
     "  --statistics           count findings per rule instead of listing them\n"
     "  --show-models          print the project's models and relationships as ormlint sees them\n"
     "  --exit-zero            exit 0 even when there are findings\n"
@@ -93,6 +98,8 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
     c->statistics = true;
   else if (!strcmp(a, "--show-models"))
     c->show_models = true;
+  else if (!strcmp(a, "--add-noqa"))
+    c->add_noqa = true;
   else if (!strcmp(a, "--exit-zero"))
     c->exit_zero = true;
   else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
@@ -103,6 +110,12 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
     c->command = OL_CMD_VERSION;
   else if ((v = value_of(argc, argv, i, "--format")))
     c->format = v;
+  else if ((v = value_of(argc, argv, i, "--baseline")))
+    c->baseline = v;
+  else if ((v = value_of(argc, argv, i, "--write-baseline")))
+    c->write_baseline = v;
+  else if ((v = value_of(argc, argv, i, "--category")))
+    c->category = v;
   else if ((v = value_of(argc, argv, i, "--output")) || (v = value_of(argc, argv, i, "-o")))
     c->output = v;
   else if ((v = value_of(argc, argv, i, "--select"))) {
@@ -173,6 +186,10 @@ ol_status ol_cli_parse(int argc, char **argv, ol_cli *c, ol_error *err) {
   if (strcmp(c->format, "text") && strcmp(c->format, "sarif") && strcmp(c->format, "json") &&
       strcmp(c->format, "github")) {
     ol_error_set(err, "", 0, "--format: expected text, sarif, json or github, got '%s'", c->format);
+    return OL_ERR_USAGE;
+  }
+  if (c->add_noqa && (c->fix || c->config.diff)) {
+    ol_error_set(err, "", 0, "--add-noqa cannot be combined with --fix or --diff");
     return OL_ERR_USAGE;
   }
   c->config.fix_mode = (c->fix || c->config.diff)

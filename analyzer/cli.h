@@ -12,10 +12,13 @@ typedef enum { OL_CMD_CHECK, OL_CMD_RULE, OL_CMD_HELP, OL_CMD_VERSION } ol_comma
 typedef struct {
   ol_command command;
   ol_config config;
-  const char *format; /* text, sarif, json, github */
-  const char *output; /* -o FILE, NULL for stdout */
-  const char *rule;   /* for `ormlint rule CODE` */
-  bool fix, unsafe_fixes, statistics, exit_zero, quiet, show_models;
+  const char *format;         /* text, sarif, json, github */
+  const char *output;         /* -o FILE, NULL for stdout */
+  const char *rule;           /* for `ormlint rule CODE` */
+  const char *baseline;       /* --baseline FILE: report only findings not in it */
+  const char *write_baseline; /* --write-baseline FILE */
+  const char *category;       /* --category: SARIF run.automationDetails.id */
+  bool fix, unsafe_fixes, statistics, exit_zero, quiet, show_models, add_noqa;
   int color;    /* -1 auto, 0 never, 1 always */
   char **paths; /* borrowed from argv */
   size_t n_paths;

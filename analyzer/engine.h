@@ -41,4 +41,10 @@ typedef struct {
  * remain. Problems become notifications in report. */
 void ol_engine_apply(ol_engine *e, ol_report *report, FILE *diff, ol_fix_stats *stats);
 
+/* Adds `# noqa: CODE[,CODE]` to the first line of every finding of report
+ * (merged into a `# noqa:` list already there), file by file, each written
+ * atomically and only when the result parses as well as before. The
+ * findings it silenced leave the report; stats counts them and the files. */
+void ol_engine_add_noqa(ol_engine *e, ol_report *report, ol_fix_stats *stats);
+
 #endif

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "baseline.h"
 #include "cli.h"
 #include "discover.h"
 #include "engine.h"
@@ -47,10 +48,47 @@ static void report_fixes(const ol_cli *cli, const ol_fix_stats *st) {
   fputc('\n', stderr);
 }
 
+static ol_write_opts write_opts(const ol_cli *cli) {
+  ol_write_opts opts = {.tool_version = OL_VERSION,
+                        .statistics = cli->statistics,
+                        .show_fixes = true,
+                        .quiet = cli->quiet,
+                        .category = cli->category,
+                        .rules = ol_rule_metas(),
+                        .n_rules = ol_rule_count()};
+  return opts;
+}
+
+/* --write-baseline: every finding, as SARIF, to the file; nothing else. */
+static int write_baseline(const ol_cli *cli, const ol_report *report) {
+  FILE *out = fopen(cli->write_baseline, "w");
+  ol_write_opts opts = write_opts(cli);
+  if (!out || ol_writer_sarif.write(out, report, &opts) != 0 || fclose(out) != 0) {
+    fprintf(stderr, "ormlint: cannot write the baseline to %s\n", cli->write_baseline);
+    return 2;
+  }
+  if (!cli->quiet)
+    fprintf(stderr, "ormlint: wrote %zu finding%s to the baseline %s\n", report->n_findings,
+            report->n_findings == 1 ? "" : "s", cli->write_baseline);
+  return report->execution_successful ? 0 : 2;
+}
+
 static int check(ol_cli *cli) {
+  ol_baseline *baseline = NULL;
+  ol_error err = {0};
+  if (cli->baseline && ol_baseline_load(cli->baseline, &baseline, &err) != OL_OK)
+    return usage_error(&err); /* before any analysis */
   ol_engine *engine = ol_engine_new(&cli->config, &ol_fs_posix);
   ol_report report;
   ol_engine_scan(engine, cli->paths, cli->n_paths, &report);
+  if (cli->write_baseline) {
+    int status = write_baseline(cli, &report);
+    ol_report_free(&report);
+    ol_engine_free(engine);
+    ol_baseline_free(baseline);
+    return status;
+  }
+  size_t known = baseline ? ol_baseline_filter(baseline, &report) : 0;
   if (cli->show_models) {
     ol_engine_write_models(engine, stdout);
     int status = report.execution_successful ? 0 : 2;
@@ -61,8 +99,20 @@ static int check(ol_cli *cli) {
   ol_fix_stats stats = {0};
   if (cli->config.fix_mode != OL_FIXMODE_NONE) {
     ol_engine_apply(engine, &report, cli->config.diff ? stdout : NULL, &stats);
+    if (baseline) /* the files were analysed again: the baseline applies again */
+      ol_baseline_filter(baseline, &report);
     report_fixes(cli, &stats);
   }
+  if (cli->add_noqa) {
+    ol_engine_add_noqa(engine, &report, &stats);
+    if (!cli->quiet)
+      fprintf(stderr, "ormlint: added noqa for %zu finding%s in %zu file%s\n", stats.fixed,
+              stats.fixed == 1 ? "" : "s", stats.files, stats.files == 1 ? "" : "s");
+  }
+  if (known && !cli->quiet && !cli->config.diff)
+    fprintf(stderr, "ormlint: %zu finding%s in the baseline not shown\n", known,
+            known == 1 ? "" : "s");
+  ol_baseline_free(baseline);
   int status = !report.execution_successful ? 2 : (report.n_findings && !cli->exit_zero) ? 1 : 0;
   if (cli->config.diff) {
     if (report.execution_successful && !cli->exit_zero)
@@ -76,12 +126,7 @@ static int check(ol_cli *cli) {
       ol_report_rebase(&report, cwd);
       ol_free(cwd);
     }
-    ol_write_opts opts = {.tool_version = OL_VERSION,
-                          .statistics = cli->statistics,
-                          .show_fixes = true,
-                          .quiet = cli->quiet,
-                          .rules = ol_rule_metas(),
-                          .n_rules = ol_rule_count()};
+    ol_write_opts opts = write_opts(cli);
     opts.color = cli->color == 1 || (cli->color == -1 && out == stdout && isatty(fileno(stdout)) &&
                                      !getenv("NO_COLOR"));
     if (!out || w->write(out, &report, &opts) != 0 || (out != stdout && fclose(out) != 0)) {

@@ -14,6 +14,7 @@ typedef struct {
   bool statistics;           /* text only: counts per rule instead of findings */
   bool show_fixes;           /* text only: print each fix's before/after */
   bool quiet;                /* text only: findings only, no summary */
+  const char *category;      /* SARIF run.automationDetails.id, NULL for none */
   const ol_rule_meta *rules; /* every rule, for SARIF driver.rules */
   size_t n_rules;
 } ol_write_opts;

@@ -341,6 +341,13 @@ static cJSON *run_object(const ol_report *report, const ol_write_opts *opts) {
   cJSON *run = cJSON_CreateObject();
   cJSON *tool = cJSON_AddObjectToObject(run, "tool");
   cJSON_AddItemToObject(tool, "driver", driver_object(opts));
+  if (opts->category) { /* code scanning keeps one analysis per category */
+    size_t n = strlen(opts->category);
+    char *id = n && opts->category[n - 1] == '/' ? ol_strdup(opts->category)
+                                                 : ol_format("%s/", opts->category);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(run, "automationDetails"), "id", id);
+    ol_free(id);
+  }
   if (report->root) {
     char *uri = file_uri(report->root, true);
     cJSON *base =
