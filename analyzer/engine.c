@@ -299,26 +299,44 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                      .source_of = source_of,
                      .line_of = line_of,
                      .ud = e};
-  for (size_t r = 0; ol_rules[r]; r++) {
-    const ol_rule_meta *meta = &ol_rule_metas()[r];
-    if (ol_config_selects(e->cfg, meta->code))
+  ol_noqas noqas = {0};
+  ol_noqa_scan(src, &noqas);
+  const char *ran[64];
+  size_t n_ran = 0, kept = 0;
+  /* Rules on the facts; then the noqa comments; then the rules that judge
+   * the comments (ORM100), whose findings a noqa may silence in turn. */
+  for (int phase = 0; phase < 2; phase++) {
+    for (size_t r = 0; ol_rules[r]; r++) {
+      const ol_rule_meta *meta = &ol_rule_metas()[r];
+      if (ol_rules[r]->after_suppression != (phase == 1) ||
+          !ol_config_selects(e->cfg, meta->code) || (ol_rules[r]->default_off && !e->cfg->n_select))
+        continue;
+      if (phase == 1) {
+        ctx.noqas = &noqas;
+        ctx.ran = ran;
+        ctx.n_ran = n_ran;
+      } else if (n_ran < sizeof ran / sizeof *ran) {
+        ran[n_ran++] = meta->code;
+      }
       ol_rules[r]->check(&ctx, meta);
+    }
+    /* Suppressed drafts move to the end; the rest become findings. */
+    for (size_t i = kept; i < drafts.len; i++) {
+      ol_draft *d = &drafts.items[i];
+      if (ol_noqa_suppresses(src, &noqas, ol_source_line(src, d->span.start),
+                             ol_source_line(src, d->span.end), d->rule->code))
+        continue;
+      ol_draft tmp = drafts.items[kept];
+      drafts.items[kept++] = *d;
+      *d = tmp;
+    }
   }
-  /* Suppressed drafts move to the end; the rest become findings. */
-  size_t kept = 0, all = drafts.len;
-  for (size_t i = 0; i < all; i++) {
-    ol_draft *d = &drafts.items[i];
-    if (ol_suppressed(src, ol_source_line(src, d->span.start), ol_source_line(src, d->span.end),
-                      d->rule->code))
-      continue;
-    ol_draft tmp = drafts.items[kept];
-    drafts.items[kept++] = *d;
-    *d = tmp;
-  }
+  size_t all = drafts.len;
   drafts.len = kept;
   ol_fixes_from_drafts(e, file, src, facts->parse_errors, &drafts, out, notes);
   drafts.len = all;
   ol_drafts_free(&drafts);
+  ol_vec_free(&noqas);
 }
 
 static const char *lazy_name(ol_lazy l) {

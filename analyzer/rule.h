@@ -47,6 +47,7 @@ typedef struct {
 typedef OL_VEC(ol_draft) ol_drafts;
 
 typedef struct ol_source ol_source_t;
+struct ol_noqas;
 
 typedef struct {
   const char *path;          /* relative to the project root */
@@ -63,12 +64,20 @@ typedef struct {
   /* The 1-based line of a byte offset in any file of the project, 0 when unknown. */
   uint32_t (*line_of)(void *ud, uint32_t file, uint32_t off);
   void *ud;
+  /* For rules that run after suppression (ol_rule.after_suppression): the
+   * file's noqa directives, with what each silenced, and the codes of the
+   * rules that ran. */
+  const struct ol_noqas *noqas;
+  const char *const *ran;
+  size_t n_ran;
 } ol_rule_ctx;
 
 typedef struct {
   ol_rule_meta meta;
   const char *folder; /* rules/<folder>/, where doc.md lives */
   void (*check)(const ol_rule_ctx *ctx, const ol_rule_meta *meta);
+  bool after_suppression; /* runs once the other rules' findings met the noqa comments */
+  bool default_off;       /* runs only when --select (or `select`) names it */
 } ol_rule;
 
 /* The registry (analyzer/rules.c): every rule, in code order. */

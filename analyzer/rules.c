@@ -7,16 +7,11 @@
 #include "source.h"
 
 extern const ol_rule ol_rule_orm001, ol_rule_orm002, ol_rule_orm003, ol_rule_orm004, ol_rule_orm005,
-    ol_rule_orm006;
+    ol_rule_orm006, ol_rule_orm100;
 
 const ol_rule *const ol_rules[] = {
-    &ol_rule_orm001,
-    &ol_rule_orm002,
-    &ol_rule_orm003,
-    &ol_rule_orm004,
-    &ol_rule_orm005,
-    &ol_rule_orm006,
-    NULL,
+    &ol_rule_orm001, &ol_rule_orm002, &ol_rule_orm003, &ol_rule_orm004,
+    &ol_rule_orm005, &ol_rule_orm006, &ol_rule_orm100, NULL,
 };
 
 typedef struct {

@@ -6,54 +6,86 @@
 #include <string.h>
 #include <strings.h>
 
-/* The text after "noqa" when the line holds a `# noqa` comment, else NULL. */
-static const char *noqa_at(const char *line, const char *end) {
-  for (const char *p = line; p < end; p++) {
+/* The `# noqa` of one line [s, e): fills d, returns false when there is none. */
+static bool noqa_at(const char *base, const char *s, const char *e, ol_noqa *d) {
+  for (const char *p = s; p < e; p++) {
     if (*p != '#')
       continue;
     const char *q = p + 1;
-    while (q < end && (*q == ' ' || *q == '\t'))
+    while (q < e && (*q == ' ' || *q == '\t'))
       q++;
-    if (end - q >= 4 && strncasecmp(q, "noqa", 4) == 0 &&
-        (q + 4 == end || !isalnum((unsigned char)q[4])))
-      return q + 4;
-  }
-  return NULL;
-}
-
-static bool lists_code(const char *p, const char *end, const char *code) {
-  while (p < end && (*p == ' ' || *p == '\t'))
-    p++;
-  if (p == end || *p != ':')
-    return true; /* bare noqa */
-  p++;
-  for (;;) {
-    while (p < end && (*p == ' ' || *p == ',' || *p == '\t'))
-      p++;
-    const char *s = p;
-    while (p < end && isalnum((unsigned char)*p))
-      p++;
-    if (p == s)
-      return false;
-    size_t n = (size_t)(p - s);
-    if (n <= strlen(code) && strncmp(code, s, n) == 0)
+    if (e - q < 4 || strncasecmp(q, "noqa", 4) != 0 || (q + 4 < e && isalnum((unsigned char)q[4])))
+      continue;
+    memset(d, 0, sizeof *d);
+    d->comment.start = (uint32_t)(p - base);
+    const char *r = q + 4;
+    while (r < e && (*r == ' ' || *r == '\t'))
+      r++;
+    if (r == e || *r != ':') {
+      d->bare = true;
+      d->comment.end = (uint32_t)(q + 4 - base);
       return true;
-  }
-}
-
-bool ol_suppressed(const ol_source *src, uint32_t first, uint32_t last, const char *code) {
-  for (uint32_t line = first; line <= last && line <= src->n_lines; line++) {
-    const char *s = src->bytes + src->line_starts[line - 1];
-    const char *e =
-        line < src->n_lines ? src->bytes + src->line_starts[line] : src->bytes + src->len;
-    const char *after = noqa_at(s, e);
-    if (after) {
-      const char *stop = after;
-      while (stop < e && *stop != '\n' && *stop != '\r' && *stop != '#')
-        stop++;
-      if (lists_code(after, stop, code))
-        return true;
     }
+    r++;
+    d->list.start = (uint32_t)(r - base);
+    for (;;) {
+      while (r < e && (*r == ' ' || *r == ',' || *r == '\t'))
+        r++;
+      const char *c = r;
+      while (r < e && isalnum((unsigned char)*r))
+        r++;
+      if (r == c)
+        break;
+      if (d->n_codes < OL_NOQA_CODES) {
+        d->codes[d->n_codes].at = (ol_span){(uint32_t)(c - base), (uint32_t)(r - base)};
+        d->n_codes++;
+      }
+      d->list.end = d->comment.end = (uint32_t)(r - base);
+    }
+    if (!d->n_codes) { /* `# noqa:` with nothing after it: bare */
+      d->bare = true;
+      d->comment.end = (uint32_t)(q + 4 - base);
+      d->list = (ol_span){0};
+    }
+    return true;
   }
   return false;
+}
+
+void ol_noqa_scan(const ol_source *src, ol_noqas *out) {
+  const char *b = src->bytes;
+  for (const char *p = b; (p = memchr(p, '#', (size_t)(b + src->len - p)));) {
+    uint32_t line = ol_source_line(src, (uint32_t)(p - b));
+    const char *s = b + src->line_starts[line - 1];
+    const char *e = line < src->n_lines ? b + src->line_starts[line] : b + src->len;
+    ol_noqa d;
+    if (noqa_at(b, p, e, &d)) {
+      d.line = line;
+      ol_vec_push(out, d);
+    }
+    (void)s;
+    p = e;
+  }
+}
+
+bool ol_noqa_suppresses(const ol_source *src, ol_noqas *noqas, uint32_t first, uint32_t last,
+                        const char *code) {
+  bool hit = false;
+  for (size_t i = 0; i < noqas->len; i++) {
+    ol_noqa *d = &noqas->items[i];
+    if (d->line < first || d->line > last)
+      continue;
+    if (d->bare) {
+      d->used_bare = hit = true;
+      continue;
+    }
+    for (uint32_t c = 0; c < d->n_codes; c++) {
+      size_t n = d->codes[c].at.end - d->codes[c].at.start;
+      if (n <= strlen(code) && !strncmp(code, src->bytes + d->codes[c].at.start, n)) {
+        d->codes[c].used = true;
+        hit = true;
+      }
+    }
+  }
+  return hit;
 }

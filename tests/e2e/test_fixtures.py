@@ -28,6 +28,19 @@ FIXTURES = sorted([*ROOT.glob("rules/*/fixture.py"),
                    *(d for d in ROOT.glob("rules/*/fixture_*") if d.is_dir())])
 
 
+ARGS = re.compile(r"^#\s*ormlint-args:\s*(.+)$", re.M)
+
+
+def args_of(fixture):
+    """Options a fixture runs with: a `# ormlint-args: --select ORM` line in
+    its fixture.py (or a fixture directory's ormlint-args file)."""
+    f = fixture if fixture.is_file() else fixture / "ormlint-args"
+    if not f.exists():
+        return []
+    m = ARGS.search(f.read_text(encoding="utf-8")) if f.suffix == ".py" else None
+    return (m.group(1) if m else f.read_text(encoding="utf-8") if f.suffix != ".py" else "").split()
+
+
 def fixture_id(p):
     return p.parent.name if p.is_file() else f"{p.parent.name}.{p.name}"
 MARKER = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+?)\s*(?:#|$)")
@@ -40,7 +53,7 @@ def run(*args, cwd=None, check_codes=(0, 1)):
 
 
 def known_rules():
-    return {c for c in (f"ORM{n:03d}" for n in range(1, 100)) if subprocess.run(
+    return {c for c in (f"ORM{n:03d}" for n in range(1, 200)) if subprocess.run(
         [ORMLINT, "rule", c], capture_output=True).returncode == 0}
 
 
@@ -88,7 +101,7 @@ def expected_in(fixture):
 @pytest.mark.parametrize("fixture", FIXTURES, ids=fixture_id)
 def test_fixture_markers(tmp_path, fixture):
     proj = project(tmp_path, [fixture])
-    results = json.loads(run("--format", "json", ".", cwd=proj).stdout)
+    results = json.loads(run("--format", "json", *args_of(fixture), ".", cwd=proj).stdout)
     exp = expected_in(fixture)
     got = Counter((r["path"], r["line"], r["code"]) for r in results)
     assert not exp - got, f"expected but not reported: {sorted((exp - got).elements())}"
@@ -98,8 +111,9 @@ def test_fixture_markers(tmp_path, fixture):
 @pytest.mark.parametrize("fixture", FIXTURES, ids=fixture_id)
 def test_fixture_fixes_converge(tmp_path, fixture):
     proj = project(tmp_path, [fixture])
-    before = json.loads(run("--format", "json", ".", cwd=proj).stdout)
-    run("--fix", "--unsafe-fixes", ".", cwd=proj)
+    extra = args_of(fixture)
+    before = json.loads(run("--format", "json", *extra, ".", cwd=proj).stdout)
+    run("--fix", "--unsafe-fixes", *extra, ".", cwd=proj)
     fixed = {}
     for rel, src in sources(fixture):
         target = proj / rel
@@ -108,10 +122,10 @@ def test_fixture_fixes_converge(tmp_path, fixture):
         golden = src.with_name(src.stem + ".fixed.py")
         if golden.exists():
             assert fixed[rel] == golden.read_text(encoding="utf-8"), rel
-    after = json.loads(run("--format", "json", ".", cwd=proj).stdout)
+    after = json.loads(run("--format", "json", *extra, ".", cwd=proj).stdout)
     assert not [r for r in after if r["fix"]], "a second run still has fixes"
     assert len(after) < len(before) or not [r for r in before if r["fix"]]
-    run("--fix", "--unsafe-fixes", ".", cwd=proj)
+    run("--fix", "--unsafe-fixes", *extra, ".", cwd=proj)
     for rel, _ in sources(fixture):
         assert (proj / rel).read_text(encoding="utf-8") == fixed[rel], "a second --fix changed " + rel
 
@@ -119,7 +133,7 @@ def test_fixture_fixes_converge(tmp_path, fixture):
 @pytest.mark.parametrize("fixture", FIXTURES, ids=fixture_id)
 def test_fixture_after_snippets_parse(tmp_path, fixture):
     proj = project(tmp_path, [fixture])
-    for r in json.loads(run("--format", "json", ".", cwd=proj).stdout):
+    for r in json.loads(run("--format", "json", *args_of(fixture), ".", cwd=proj).stdout):
         if r["fix"]:
             ast.parse(r["fix"]["after"])
             ast.parse(r["fix"]["before"])
@@ -137,7 +151,7 @@ def test_corpus_markers():
 def sarif_of(tmp_path, fixture):
     proj = project(tmp_path, [fixture])
     out = tmp_path / "out.sarif"
-    run("--format", "sarif", "-o", str(out), ".", cwd=proj)
+    run("--format", "sarif", "-o", str(out), *args_of(fixture), ".", cwd=proj)
     return out
 
 
