@@ -1,9 +1,13 @@
-/* Configuration defaults, pattern compilation, rule selection. */
+/* Configuration defaults, pattern compilation, rule selection, and the
+ * globs of per-file-ignores and exclude. */
 #include "config.h"
 
+#include <fnmatch.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "discover.h"
+#include "rule.h"
 
 void ol_config_init(ol_config *c) {
   memset(c, 0, sizeof *c);
@@ -49,6 +53,17 @@ static void free_list(char **l, size_t n) {
 void ol_config_free(ol_config *c) {
   free_list(c->select, c->n_select);
   free_list(c->ignore, c->n_ignore);
+  for (size_t i = 0; i < c->n_per_file_ignores; i++) {
+    ol_free(c->per_file_ignores[i].glob);
+    free_list(c->per_file_ignores[i].codes, c->per_file_ignores[i].n_codes);
+  }
+  ol_free(c->per_file_ignores);
+  free_list(c->exclude, c->n_exclude);
+  free_list(c->extend_exclude, c->n_extend_exclude);
+  free_list(c->model_bases, c->n_model_bases);
+  free_list(c->query_terminals, c->n_query_terminals);
+  ol_free(c->dialect);
+  ol_free(c->config_dir);
   ol_free(c->session_names);
   if (c->session_re)
     pcre2_code_free(c->session_re);
@@ -68,6 +83,85 @@ bool ol_config_selects(const ol_config *c, const char *code) {
   if (c->n_select && !matches_any(c->select, c->n_select, code))
     return false;
   return !matches_any(c->ignore, c->n_ignore, code);
+}
+
+bool ol_config_is_rule_code(const char *code) {
+  size_t len = strlen(code);
+  if (!len)
+    return false;
+  if (!strcmp(code, "ALL") || !strncmp("ORM", code, len))
+    return true;
+  for (size_t i = 0; i < ol_rule_count(); i++)
+    if (!strncmp(ol_rule_metas()[i].code, code, len))
+      return true;
+  return false;
+}
+
+static bool glob_match(const char *glob, const char *path) {
+  if (fnmatch(glob, path, 0) == 0)
+    return true;
+  return !strncmp(glob, "**/", 3) && fnmatch(glob + 3, path, 0) == 0;
+}
+
+/* path (a file or directory relative to config_dir) against one glob. */
+static bool glob_matches(const char *glob, const char *path) {
+  if (glob_match(glob, path))
+    return true;
+  if (strchr(glob, '/'))
+    return false;
+  const char *slash = strrchr(path, '/');
+  return slash && glob_match(glob, slash + 1);
+}
+
+bool ol_config_file_ignores(const ol_config *c, const char *rel_path, const char *code) {
+  for (size_t i = 0; i < c->n_per_file_ignores; i++) {
+    const ol_file_ignore *fi = &c->per_file_ignores[i];
+    if (matches_any(fi->codes, fi->n_codes, code) && glob_matches(fi->glob, rel_path))
+      return true;
+  }
+  return false;
+}
+
+bool ol_config_has_excludes(const ol_config *c) { return c->n_exclude || c->n_extend_exclude; }
+
+static bool excludes_one(const ol_config *c, const char *path) {
+  for (size_t i = 0; i < c->n_exclude; i++)
+    if (glob_matches(c->exclude[i], path))
+      return true;
+  for (size_t i = 0; i < c->n_extend_exclude; i++)
+    if (glob_matches(c->extend_exclude[i], path))
+      return true;
+  return false;
+}
+
+bool ol_config_excluded(const ol_config *c, const char *rel_path) {
+  if (!ol_config_has_excludes(c))
+    return false;
+  if (rel_path[0] == '/') /* outside config_dir: no directory above counts */
+    return excludes_one(c, rel_path);
+  char *p = ol_strdup(rel_path);
+  bool out = false;
+  for (char *slash = p; !out && slash;) {
+    slash = strchr(slash + (slash != p), '/');
+    if (slash)
+      *slash = '\0';
+    out = excludes_one(c, p); /* each directory down from config_dir, then the file */
+    if (slash)
+      *slash = '/';
+  }
+  ol_free(p);
+  return out;
+}
+
+char *ol_config_rel_path(const ol_config *c, const char *root, const char *root_rel) {
+  if (!c->config_dir || !strcmp(c->config_dir, root) || root_rel[0] == '/')
+    return ol_strdup(root_rel);
+  char *joined = ol_format("%s/%s", strcmp(root, "/") ? root : "", root_rel);
+  char *abs = ol_path_absolute(joined);
+  char *rel = ol_path_relative(c->config_dir, abs);
+  ol_free(joined);
+  ol_free(abs);
+  return rel;
 }
 
 bool ol_re_match(const pcre2_code *re, const char *text, size_t len) {

@@ -1,5 +1,7 @@
-/* What the engine is told to do: selection, patterns, fix mode. Filled by
- * the CLI (and later pyproject.toml); the engine only reads it. */
+/* What the engine is told to do: selection, patterns, fix mode, the files
+ * to leave out. Filled from pyproject.toml's [tool.ormlint]
+ * (analyzer/pyproject.c), then from the command line over it; the engine
+ * only reads it. */
 #ifndef OL_CONFIG_H
 #define OL_CONFIG_H
 
@@ -13,6 +15,14 @@
 
 typedef enum { OL_FIXMODE_NONE, OL_FIXMODE_SAFE, OL_FIXMODE_UNSAFE } ol_fix_mode;
 
+/* per-file-ignores: the codes (or prefixes, or ALL) a glob's files ignore. */
+typedef struct {
+  char *glob;
+  char **codes;
+  size_t n_codes;
+} ol_file_ignore;
+
+/* Every pointer is owned by the config and freed by ol_config_free. */
 typedef struct {
   char **select; /* codes or prefixes; NULL/empty = every rule */
   size_t n_select;
@@ -24,6 +34,25 @@ typedef struct {
   ol_fix_mode fix_mode;
   bool diff; /* print fixes as a diff, write nothing */
   int jobs;
+  /* The directory (absolute) of the pyproject.toml the settings came from:
+   * the globs below are relative to it. NULL: relative to the project root. */
+  char *config_dir;
+  ol_file_ignore *per_file_ignores;
+  size_t n_per_file_ignores;
+  /* Globs of files and directories to leave out (neither checked nor
+   * indexed), applied to paths given explicitly too. `exclude` replaces the
+   * built-in list of directory names (.git, .venv, build, node_modules ...;
+   * see analyzer/discover.c) as ruff's does: NULL keeps that list, an empty
+   * array drops it. `extend_exclude` adds to whichever applies. */
+  char **exclude;
+  size_t n_exclude;
+  char **extend_exclude;
+  size_t n_extend_exclude;
+  char **model_bases; /* extra base classes that make a class a model ("BaseModel") */
+  size_t n_model_bases;
+  char **query_terminals; /* extra method names that run a query (like .all()) */
+  size_t n_query_terminals;
+  char *dialect; /* "postgresql", "sqlite", "mysql", or NULL; for --emit-sql */
 } ol_config;
 
 #define OL_DEFAULT_SESSION_NAMES "(?:^|\\.)(?:session|[A-Za-z_]\\w*_session)$"
@@ -36,6 +65,22 @@ ol_status ol_config_compile(ol_config *c, ol_error *err);
 void ol_config_free(ol_config *c);
 /* Whether rule `code` is selected (select/ignore by code or prefix). */
 bool ol_config_selects(const ol_config *c, const char *code);
+/* Whether code is a rule code, a prefix of one, or ALL: what --select and
+ * the config's select/ignore accept. */
+bool ol_config_is_rule_code(const char *code);
+/* Whether the file at rel_path (relative to config_dir, '/'-separated)
+ * ignores rule `code` by per-file-ignores. A glob is matched with fnmatch
+ * (no flags: `*` crosses '/'; a leading `**` + '/' also matches at the top),
+ * and a glob without '/' against the file's name too, as ruff does. */
+bool ol_config_file_ignores(const ol_config *c, const char *rel_path, const char *code);
+/* Whether rel_path (relative to config_dir), or a directory above it up to
+ * config_dir, matches exclude or extend_exclude, matched like per-file-ignores. */
+bool ol_config_excluded(const ol_config *c, const char *rel_path);
+/* Whether exclude or extend_exclude hold any glob. */
+bool ol_config_has_excludes(const ol_config *c);
+/* root_rel (relative to the project root `root`) made relative to
+ * config_dir; a copy when they are the same. Caller frees. */
+char *ol_config_rel_path(const ol_config *c, const char *root, const char *root_rel);
 /* Whether text[0..len) matches re. */
 bool ol_re_match(const pcre2_code *re, const char *text, size_t len);
 

@@ -93,8 +93,19 @@ static bool node_in_list(const ol_walker *w, TSNode n, const char *const *list) 
          in_list(list, w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
 }
 
+/* One of the config's query-terminals (extra terminal method names). */
+static bool is_extra_terminal(const ol_config *c, const char *s, size_t len) {
+  for (size_t i = 0; i < c->n_query_terminals; i++)
+    if (strlen(c->query_terminals[i]) == len && memcmp(c->query_terminals[i], s, len) == 0)
+      return true;
+  return false;
+}
+
 bool ol_exec_is_terminal(const ol_walker *w, TSNode name) {
-  return node_in_list(w, name, TERMINALS);
+  return node_in_list(w, name, TERMINALS) ||
+         (!ts_node_is_null(name) &&
+          is_extra_terminal(w->cfg, w->src + ts_node_start_byte(name),
+                            ts_node_end_byte(name) - ts_node_start_byte(name)));
 }
 bool ol_exec_is_builder(const ol_walker *w, TSNode name) { return node_in_list(w, name, BUILDERS); }
 
@@ -643,8 +654,8 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
   char method[24];
   memcpy(method, w->src + ms, ml);
   method[ml] = '\0';
-  bool terminal = in_list(TERMINALS, method, ml), session_exec = in_list(SESSION_EXEC, method, ml),
-       helper = in_list(DB_HELPERS, method, ml);
+  bool terminal = in_list(TERMINALS, method, ml) || is_extra_terminal(w->cfg, method, ml),
+       session_exec = in_list(SESSION_EXEC, method, ml), helper = in_list(DB_HELPERS, method, ml);
   if (!terminal && !session_exec && !helper)
     return;
   ol_valinfo v = ol_classify(w, recv);
