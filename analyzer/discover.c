@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Directory names never walked into (ruff's default `exclude`, plus caches);
+ * a config's `exclude` replaces this list, `extend-exclude` adds to it. */
 static const char *const SKIP_DIRS[] = {".bzr",
                                         ".direnv",
                                         ".eggs",
@@ -158,10 +160,25 @@ char *ol_project_root(const ol_fs *fs, const char *path, bool *marked) {
   return abs;
 }
 
-static bool skip_dir(const ol_fs *fs, const char *path, const char *name) {
-  for (const char *const *s = SKIP_DIRS; *s; s++)
+/* Whether the config excludes path (as given, or joined from a given directory). */
+static bool excluded(const ol_discovery *d, const char *path) {
+  if (!d->cfg || !ol_config_has_excludes(d->cfg))
+    return false;
+  const char *base = d->cfg->config_dir ? d->cfg->config_dir : d->root;
+  char *abs = ol_path_absolute(path);
+  char *rel = base ? ol_path_relative(base, abs) : ol_strdup(abs);
+  bool out = strcmp(rel, ".") != 0 && ol_config_excluded(d->cfg, rel);
+  ol_free(abs);
+  ol_free(rel);
+  return out;
+}
+
+static bool skip_dir(const ol_fs *fs, const ol_discovery *d, const char *path, const char *name) {
+  for (const char *const *s = SKIP_DIRS; *s && !(d->cfg && d->cfg->exclude); s++)
     if (!strcmp(name, *s))
       return true;
+  if (excluded(d, path))
+    return true;
   char *cfg = ol_format("%s/pyvenv.cfg", path); /* a virtualenv under any name */
   struct stat st;
   bool venv = fs->stat(cfg, &st) == 0;
@@ -221,11 +238,11 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
         if (ends_with_py(e->d_name))
           note(d, OL_NOTE_WARNING, p, ol_strdup("skipped: broken symbolic link"));
       } else if (S_ISDIR(s->st_mode)) {
-        if (!skip_dir(fs, p, e->d_name)) {
+        if (!skip_dir(fs, d, p, e->d_name)) {
           ol_vec_push(&todo, p);
           p = NULL;
         }
-      } else if (ends_with_py(e->d_name)) {
+      } else if (ends_with_py(e->d_name) && !excluded(d, p)) {
         add_file(d, p, false); /* non-regular files are reported when read */
       }
       ol_free(p);
@@ -239,6 +256,8 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
 }
 
 void ol_discover(const ol_fs *fs, const char *path, ol_discovery *d) {
+  if (excluded(d, path))
+    return;
   struct stat st;
   if (fs->stat(path, &st) != 0) {
     note(d, OL_NOTE_ERROR, path, ol_format("cannot read: %s", strerror(errno)));

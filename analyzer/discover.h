@@ -1,12 +1,13 @@
 /* Finding the files to analyse: walk the given paths for .py files, skip
- * VCS, virtualenv and cache directories, never follow a symlink loop, and
- * find the project root the index is built from. */
+ * VCS, virtualenv and cache directories and the configured excludes, never
+ * follow a symlink loop, and find the project root the index is built from. */
 #ifndef OL_DISCOVER_H
 #define OL_DISCOVER_H
 
 #include <stdbool.h>
 
 #include "alloc.h"
+#include "config.h"
 #include "finding.h"
 #include "fsys.h"
 
@@ -17,12 +18,21 @@ typedef struct {
 } ol_found;
 
 typedef struct {
+  /* Set by the caller before ol_discover (both borrowed; NULL: none): the
+   * config whose exclude/extend-exclude apply, and the project root its
+   * globs are relative to when it came from no file (cfg->config_dir). */
+  const ol_config *cfg;
+  const char *root;
   OL_VEC(ol_found) files; /* sorted by abs, unique */
   OL_VEC(ol_notification) notes;
   bool io_error; /* a path was missing or unreadable */
 } ol_discovery;
 
-/* Adds the files under path (a file or a directory). */
+/* Adds the files under path (a file or a directory). A path the config
+ * excludes is skipped silently, even when given explicitly (pre-commit
+ * passes every changed file); so is everything under an excluded directory.
+ * Directories named in the built-in skip list are skipped while walking,
+ * unless the config's `exclude` replaced that list. */
 void ol_discover(const ol_fs *fs, const char *path, ol_discovery *d);
 /* Sorts and removes duplicates. */
 void ol_discovery_finish(ol_discovery *d);

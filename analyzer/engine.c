@@ -162,7 +162,7 @@ static void add_units(ol_engine *e, ol_discovery *d, bool checked) {
 
 /* Units: the checked files, then the rest of the project (index only). */
 static void gather(ol_engine *e, char *const *paths, size_t n, ol_notes *notes, bool *io_error) {
-  ol_discovery check = {0}, project = {0};
+  ol_discovery check = {.cfg = e->cfg, .root = e->root}, project = check;
   for (size_t i = 0; i < n; i++)
     ol_discover(e->fs, paths[i], &check);
   ol_discovery_finish(&check);
@@ -301,6 +301,7 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                      .ud = e};
   ol_noqas noqas = {0};
   ol_noqa_scan(src, &noqas);
+  char *cfg_rel = e->cfg->n_per_file_ignores ? ol_config_rel_path(e->cfg, e->root, rel) : NULL;
   const char *ran[64];
   size_t n_ran = 0, kept = 0;
   /* Rules on the facts; then the noqa comments; then the rules that judge
@@ -320,17 +321,19 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
       }
       ol_rules[r]->check(&ctx, meta);
     }
-    /* Suppressed drafts move to the end; the rest become findings. */
+    /* Suppressed drafts (noqa, then per-file-ignores) move to the end; the rest become findings. */
     for (size_t i = kept; i < drafts.len; i++) {
       ol_draft *d = &drafts.items[i];
       if (ol_noqa_suppresses(src, &noqas, ol_source_line(src, d->span.start),
-                             ol_source_line(src, d->span.end), d->rule->code))
+                             ol_source_line(src, d->span.end), d->rule->code) ||
+          (cfg_rel && ol_config_file_ignores(e->cfg, cfg_rel, d->rule->code)))
         continue;
       ol_draft tmp = drafts.items[kept];
       drafts.items[kept++] = *d;
       *d = tmp;
     }
   }
+  ol_free(cfg_rel);
   size_t all = drafts.len;
   drafts.len = kept;
   ol_fixes_from_drafts(e, file, src, facts->parse_errors, &drafts, out, notes);
@@ -377,6 +380,8 @@ void ol_engine_reindex(ol_engine *e) {
   double t0 = now_ms();
   ol_index_free(&e->index);
   memset(&e->index, 0, sizeof e->index);
+  for (size_t i = 0; i < e->cfg->n_model_bases; i++) /* config model-bases: roots like db.Model */
+    ol_vec_push(&e->index.declarative_bases, e->cfg->model_bases[i]);
   for (size_t i = 0; i < e->units.len; i++) {
     const ol_fixing *fx = e->fixing ? e->fixing[i] : NULL;
     ol_index_add(&e->index, e->units.items[i].rel,

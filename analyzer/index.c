@@ -76,12 +76,15 @@ static ol_model *find_class(ol_index *ix, const char *name) {
   return c < 0 ? NULL : &ix->classes.items[c];
 }
 
+/* db.Model, a declarative_base() result, or a base the config names in
+ * model-bases (the engine adds those to declarative_bases; they may be
+ * dotted, "app.base.BaseModel", and match by their last component). */
 static bool is_root_base(const ol_index *ix, const char *base) {
   const char *last = last_component(base);
   if (strcmp(base, "db.Model") == 0 || strcmp(last, "Model") == 0)
     return true;
   for (size_t i = 0; i < ix->declarative_bases.len; i++)
-    if (strcmp(ix->declarative_bases.items[i], last) == 0)
+    if (strcmp(last_component(ix->declarative_bases.items[i]), last) == 0)
       return true;
   return false;
 }
