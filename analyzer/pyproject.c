@@ -47,15 +47,12 @@ static const char *const KEY_TYPES[K_COUNT] = {
 static const char *const DIALECTS[] = {"postgresql", "sqlite", "mysql", NULL};
 
 /* The node kinds the reader tells apart, resolved once per parse. */
-#define TOML_KINDS(X)                                                                              \
-  X(table)                                                                                         \
-  X(table_array_element)                                                                           \
-  X(pair)                                                                                          \
-  X(bare_key)                                                                                      \
-  X(quoted_key)                                                                                    \
-  X(dotted_key)                                                                                    \
-  X(string) X(array) X(inline_table) X(comment) X(integer) X(float) X(boolean) X(offset_date_time) \
-      X(local_date_time) X(local_date) X(local_time)
+/* clang-format off */
+#define TOML_KINDS(X) \
+  X(table) X(table_array_element) X(pair) X(bare_key) X(quoted_key) X(dotted_key) X(string) \
+  X(array) X(inline_table) X(comment) X(integer) X(float) X(boolean) X(offset_date_time) \
+  X(local_date_time) X(local_date) X(local_time)
+/* clang-format on */
 typedef enum {
   T_OTHER,
 #define X(name) T_##name,
