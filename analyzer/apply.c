@@ -9,6 +9,7 @@
 
 #include "diff.h"
 #include "engine_internal.h"
+#include "suppress.h"
 
 #define MAX_ROUNDS 8
 
@@ -275,34 +276,6 @@ static void add_code(noqa_line *l, const char *code) {
   snprintf(l->codes + n, sizeof l->codes - n, "%s%s", n ? "," : "", code);
 }
 
-/* The line's text with the codes added: into its `# noqa: ...` list, or as a
- * new comment at its end. NULL when a bare `# noqa` already covers it. */
-static char *noqa_line_text(const char *s, size_t n, const char *codes) {
-  const char *hash = NULL;
-  for (size_t i = 0; i + 5 <= n && !hash; i++) /* an existing `# noqa` */
-    if (s[i] == '#') {
-      size_t j = i + 1;
-      while (j < n && s[j] == ' ')
-        j++;
-      if (j + 4 <= n && !strncasecmp(s + j, "noqa", 4))
-        hash = s + j + 4;
-    }
-  if (hash) {
-    if (hash >= s + n || *hash != ':')
-      return NULL; /* bare noqa */
-    const char *end = hash + 1;
-    while (end < s + n && (*end == ' ' || *end == ',' || isalnum((unsigned char)*end)))
-      end++;
-    while (end > hash + 1 && end[-1] == ' ')
-      end--;
-    return ol_format("%.*s,%s%.*s", (int)(end - s), s, codes, (int)(s + n - end), end);
-  }
-  size_t keep = n;
-  while (keep && (s[keep - 1] == ' ' || s[keep - 1] == '\t'))
-    keep--;
-  return ol_format("%.*s  # noqa: %s", (int)keep, s, codes);
-}
-
 void ol_engine_add_noqa(ol_engine *e, ol_report *report, ol_fix_stats *stats) {
   memset(stats, 0, sizeof *stats);
   ol_notes notes = {.items = report->notes, .len = report->n_notes, .cap = report->n_notes};
@@ -336,7 +309,7 @@ void ol_engine_add_noqa(ol_engine *e, ol_report *report, ol_fix_stats *stats) {
         uint32_t end = s;
         while (end < src->len && src->bytes[end] != '\n' && src->bytes[end] != '\r')
           end++;
-        char *text = noqa_line_text(src->bytes + s, end - s, lines.items[k].codes);
+        char *text = ol_noqa_add_to_line(src->bytes + s, end - s, lines.items[k].codes);
         ol_buf_add(&out, src->bytes + at, s - at);
         if (text)
           ol_buf_puts(&out, text);

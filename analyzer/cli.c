@@ -10,6 +10,7 @@
 const char ol_cli_usage[] =
     "Usage: ormlint [OPTIONS] [PATH ...]\n"
     "       ormlint rule CODE\n"
+    "       ormlint lsp [OPTIONS]     a language server on stdin/stdout (for editors)\n"
     "\n"
     "Finds slow SQLAlchemy/Flask ORM patterns (N+1 queries, lazy loads in loops,\n"
     "serial counts) in Python code, with fixes. PATH defaults to '.'.\n"
@@ -173,10 +174,16 @@ ol_status ol_cli_parse(int argc, char **argv, ol_cli *c, ol_error *err) {
     c->rule = argv[2];
     return OL_OK;
   }
+  if (argc > 1 && !strcmp(argv[1], "lsp")) {
+    c->command = OL_CMD_LSP;
+    i = 2;
+  }
   bool options_done = false;
   for (; i < argc; i++) {
     if (!options_done && !strcmp(argv[i], "--"))
       options_done = true;
+    else if (c->command == OL_CMD_LSP && !strcmp(argv[i], "--stdio"))
+      continue; /* what LSP clients pass by default: stdio is the only transport */
     else if (!options_done && argv[i][0] == '-' && argv[i][1]) {
       if (parse_option(argc, argv, &i, c, err) != OL_OK)
         return OL_ERR_USAGE;

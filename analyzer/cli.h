@@ -7,7 +7,7 @@
 #include "config.h"
 #include "status.h"
 
-typedef enum { OL_CMD_CHECK, OL_CMD_RULE, OL_CMD_HELP, OL_CMD_VERSION } ol_command;
+typedef enum { OL_CMD_CHECK, OL_CMD_RULE, OL_CMD_HELP, OL_CMD_VERSION, OL_CMD_LSP } ol_command;
 
 typedef struct {
   ol_command command;

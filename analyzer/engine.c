@@ -33,7 +33,7 @@ static void unit_free(ol_unit *u) {
 void ol_engine_free(ol_engine *e) {
   if (!e)
     return;
-  for (size_t i = 0; e->aux && i < e->units.len; i++)
+  for (size_t i = 0; e->aux && i < e->n_aux; i++)
     if (e->aux[i]) {
       ol_source_free(e->aux[i]);
       ol_free(e->aux[i]);
@@ -257,8 +257,11 @@ const ol_source *ol_engine_aux_source(ol_engine *e, uint32_t file) {
     return &u->src;
   if (u->status != OL_OK || u->changed)
     return NULL;
-  if (!e->aux)
-    e->aux = ol_calloc(e->units.len, sizeof(ol_source *));
+  if (e->n_aux < e->units.len) { /* units grow in a workspace */
+    e->aux = ol_realloc(e->aux, e->units.len * sizeof(ol_source *));
+    memset(e->aux + e->n_aux, 0, (e->units.len - e->n_aux) * sizeof(ol_source *));
+    e->n_aux = e->units.len;
+  }
   if (!e->aux[file]) {
     ol_source *src = ol_calloc(1, sizeof *src);
     ol_error err;
@@ -467,3 +470,94 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   ol_report_sort(out);
   return io_error ? OL_ERR_IO : OL_OK;
 }
+
+/* ---- a workspace for the language server --------------------------------- */
+
+ol_status ol_engine_open(ol_engine *e, const char *root) {
+  ol_free(e->root);
+  e->root = ol_path_absolute(root);
+  e->root_marked = true;
+  ol_discovery d = {0};
+  ol_discover(e->fs, e->root, &d);
+  ol_discovery_finish(&d);
+  add_units(e, &d, true); /* every file may get a fix from an open one */
+  ol_discovery_free(&d);
+  pass1(e);
+  malloc_trim(0);
+  ol_engine_reindex(e);
+  return OL_OK;
+}
+
+int ol_engine_unit_of(ol_engine *e, const char *abs_path, bool create) {
+  char *rel = ol_path_relative(e->root, abs_path);
+  for (size_t i = 0; i < e->units.len; i++)
+    if (!strcmp(e->units.items[i].rel, rel)) {
+      ol_free(rel);
+      return (int)i;
+    }
+  if (!create) {
+    ol_free(rel);
+    return -1;
+  }
+  ol_unit u = {.path = ol_strdup(abs_path), .rel = rel, .checked = true, .status = OL_ERR_IO};
+  ol_vec_push(&e->units, u);
+  return (int)e->units.len - 1;
+}
+
+TSTree *ol_engine_set_text(ol_engine *e, int unit, const char *text, uint32_t len,
+                           const TSTree *old) {
+  ol_unit *u = &e->units.items[unit];
+  if (u->have_src)
+    ol_source_free(&u->src);
+  ol_facts_free(&u->facts);
+  memset(&u->facts, 0, sizeof u->facts);
+  ol_source_init(&u->src, ol_strndup(text, len), len);
+  u->src.path = ol_strdup(u->path);
+  u->src.rel = ol_strdup(u->rel);
+  u->have_src = true;
+  u->status = OL_OK;
+  u->changed = false;
+  u->len = len;
+  u->hash = content_hash(text, len);
+  TSTree *tree = ol_parse_again(e->parser, old, text, len);
+  ol_walk_file(e->cfg, tree, u->src.bytes, len, &u->facts);
+  u->may_report = true;
+  return tree;
+}
+
+void ol_engine_reload(ol_engine *e, int unit) {
+  ol_unit *u = &e->units.items[unit];
+  if (u->have_src)
+    ol_source_free(&u->src);
+  u->have_src = false;
+  ol_facts_free(&u->facts);
+  memset(&u->facts, 0, sizeof u->facts);
+  ol_free(u->err_message);
+  u->err_message = NULL;
+  if ((size_t)unit < e->n_aux && e->aux[unit]) {
+    ol_source_free(e->aux[unit]);
+    ol_free(e->aux[unit]);
+    e->aux[unit] = NULL;
+  }
+  pass1_unit(e, e->parser, u);
+}
+
+void ol_engine_set_lazy_fixes(ol_engine *e, bool lazy) { e->lazy_fixes = lazy; }
+
+void ol_engine_check_one(ol_engine *e, int unit, ol_report *out) {
+  memset(out, 0, sizeof *out);
+  ol_findings findings = {0};
+  ol_notes notes = {0};
+  ol_unit *u = &e->units.items[unit];
+  if (u->have_src)
+    ol_engine_check_unit(e, &u->src, (uint32_t)unit, &u->facts, &findings, &notes);
+  out->findings = findings.items;
+  out->n_findings = findings.len;
+  out->notes = notes.items;
+  out->n_notes = notes.len;
+  out->execution_successful = true;
+  out->root = ol_strdup(e->root);
+  ol_report_sort(out);
+}
+
+void ol_engine_rebuild_index(ol_engine *e) { ol_engine_reindex(e); }

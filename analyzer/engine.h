@@ -25,6 +25,29 @@ void ol_engine_free(ol_engine *e);
  * report.execution_successful false; analysis goes on. */
 ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out);
 
+/* ---- a workspace, for the language server ---- */
+
+/* Indexes every Python file under root (the editor's project). */
+ol_status ol_engine_open(ol_engine *e, const char *root);
+/* The unit of an absolute path; with create, a new one for a file the
+ * index does not know yet (an unsaved buffer). -1 when unknown. */
+int ol_engine_unit_of(ol_engine *e, const char *abs_path, bool create);
+/* The editor's text of a unit: its facts come from it (parsed again from
+ * old after ts_tree_edit, or from scratch when old is NULL). Returns the new
+ * tree, which the caller keeps for the next edit. Call ol_engine_reindex
+ * (engine_internal.h) before checking. */
+struct TSTree;
+struct TSTree *ol_engine_set_text(ol_engine *e, int unit, const char *text, uint32_t len,
+                                  const struct TSTree *old);
+/* Reads a unit again from disk (a watched file changed, or its buffer closed). */
+void ol_engine_reload(ol_engine *e, int unit);
+/* Findings without fixes (for diagnostics as one types; fixes on request). */
+void ol_engine_set_lazy_fixes(ol_engine *e, bool lazy);
+/* The findings of one unit, sorted and fingerprinted. */
+void ol_engine_check_one(ol_engine *e, int unit, ol_report *out);
+/* Rebuilds the project index from every unit's facts. */
+void ol_engine_rebuild_index(ol_engine *e);
+
 /* Prints the project index (models, relationships) as text: --show-models. */
 void ol_engine_write_models(const ol_engine *e, FILE *out);
 

@@ -50,6 +50,8 @@ struct ol_engine {
   double ms_index, ms_summaries; /* time spent building the index and the call summaries */
   ol_fixing **fixing;            /* per unit while ol_engine_apply runs, else NULL */
   ol_source **aux;               /* per unit: read again for positions in it, else NULL */
+  size_t n_aux;
+  bool lazy_fixes; /* findings without their fixes (the editor asks for them one by one) */
 };
 
 /* Parses src and records its facts (pass 1 for one file). */

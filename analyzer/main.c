@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "discover.h"
 #include "engine.h"
+#include "lsp.h"
 #include "rule.h"
 #include "writer.h"
 
@@ -152,6 +153,8 @@ int main(int argc, char **argv) {
     status = (printf("ormlint %s\n", OL_VERSION), 0);
   else if (cli.command == OL_CMD_RULE)
     status = print_rule(cli.rule);
+  else if (cli.command == OL_CMD_LSP)
+    status = ol_lsp_run(&cli.config, &ol_fs_posix, stdin, stdout);
   else
     status = check(&cli);
   ol_cli_free(&cli);

@@ -89,3 +89,31 @@ bool ol_noqa_suppresses(const ol_source *src, ol_noqas *noqas, uint32_t first, u
   }
   return hit;
 }
+
+/* The line's text with the codes added: into its `# noqa: ...` list, or as a
+ * new comment at its end. NULL when a bare `# noqa` already covers it. */
+char *ol_noqa_add_to_line(const char *s, size_t n, const char *codes) {
+  const char *hash = NULL;
+  for (size_t i = 0; i + 5 <= n && !hash; i++) /* an existing `# noqa` */
+    if (s[i] == '#') {
+      size_t j = i + 1;
+      while (j < n && s[j] == ' ')
+        j++;
+      if (j + 4 <= n && !strncasecmp(s + j, "noqa", 4))
+        hash = s + j + 4;
+    }
+  if (hash) {
+    if (hash >= s + n || *hash != ':')
+      return NULL; /* bare noqa */
+    const char *end = hash + 1;
+    while (end < s + n && (*end == ' ' || *end == ',' || isalnum((unsigned char)*end)))
+      end++;
+    while (end > hash + 1 && end[-1] == ' ')
+      end--;
+    return ol_format("%.*s,%s%.*s", (int)(end - s), s, codes, (int)(s + n - end), end);
+  }
+  size_t keep = n;
+  while (keep && (s[keep - 1] == ' ' || s[keep - 1] == '\t'))
+    keep--;
+  return ol_format("%.*s  # noqa: %s", (int)keep, s, codes);
+}

@@ -39,4 +39,9 @@ void ol_noqa_scan(const ol_source *src, ol_noqas *out);
 bool ol_noqa_suppresses(const ol_source *src, ol_noqas *noqas, uint32_t first, uint32_t last,
                         const char *code);
 
+/* The line s[0..n) with codes ("ORM001,ORM002") added to its `# noqa:` list
+ * or as a new `  # noqa: CODES` at its end; NULL when a bare noqa covers it.
+ * Caller frees. */
+char *ol_noqa_add_to_line(const char *s, size_t n, const char *codes);
+
 #endif

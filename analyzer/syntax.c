@@ -71,16 +71,20 @@ TSParser *ol_parser_new(void) {
 }
 
 TSTree *ol_parse(TSParser *p, const char *bytes, uint32_t len) {
+  return ol_parse_again(p, NULL, bytes, len);
+}
+
+TSTree *ol_parse_again(TSParser *p, const TSTree *old, const char *bytes, uint32_t len) {
   const char *cr = memchr(bytes, '\r', len);
   if (!cr)
-    return ts_parser_parse_string(p, NULL, bytes, len);
+    return ts_parser_parse_string(p, old, bytes, len);
   /* Lone CRs become LFs in a same-length copy, so byte offsets stay valid. */
   char *copy = ol_malloc(len + 1);
   memcpy(copy, bytes, len);
   for (uint32_t i = (uint32_t)(cr - bytes); i < len; i++)
     if (copy[i] == '\r' && (i + 1 >= len || copy[i + 1] != '\n'))
       copy[i] = '\n';
-  TSTree *t = ts_parser_parse_string(p, NULL, copy, len);
+  TSTree *t = ts_parser_parse_string(p, old, copy, len);
   ol_free(copy);
   return t;
 }

@@ -19,8 +19,9 @@
   X(if_clause)                                                                                     \
   X(lambda)                                                                                        \
   X(function_definition)                                                                           \
-  X(class_definition) X(decorated_definition) X(call) X(attribute) X(identifier) X(subscript) X(   \
-      keyword_argument) X(argument_list) X(assignment) X(augmented_assignment) X(named_expression) \
+  X(class_definition)                                                                              \
+  X(decorated_definition) X(call) X(attribute) X(identifier) X(subscript) X(keyword_argument) X(   \
+      argument_list) X(assignment) X(augmented_assignment) X(named_expression)                     \
       X(parenthesized_expression) X(await) X(comparison_operator) X(list) X(tuple) X(pattern_list) \
           X(tuple_pattern) X(list_pattern) X(expression_statement) X(block) X(with_item) X(        \
               as_pattern) X(as_pattern_target) X(except_clause) X(import_statement)                \
@@ -60,8 +61,9 @@ typedef enum {
   X(attribute)                                                                                     \
   X(name)                                                                                          \
   X(value)                                                                                         \
-  X(parameters) X(superclasses) X(subscript) X(alias) X(definition) X(operators) X(module_name)    \
-      X(return_type) X(type) X(key) X(consequence)
+  X(parameters)                                                                                    \
+  X(superclasses) X(subscript) X(alias) X(definition) X(operators) X(module_name) X(return_type)   \
+      X(type) X(key) X(consequence)
 
 typedef enum {
   OL_F_NONE = 0,
@@ -103,6 +105,8 @@ bool ol_kind_is_comprehension(ol_kind k);
  * nothing from bytes. Returns NULL only if the parser gave up (timeout). */
 TSParser *ol_parser_new(void);
 TSTree *ol_parse(TSParser *p, const char *bytes, uint32_t len);
+/* Parses again after ts_tree_edit on old: tree-sitter reuses what the edit left alone. */
+TSTree *ol_parse_again(TSParser *p, const TSTree *old, const char *bytes, uint32_t len);
 /* Moves c to the next node in preorder: into the current node's children
  * when descend, else past them. Returns false when the walk is over. */
 bool ol_cursor_step(TSTreeCursor *c, bool descend);

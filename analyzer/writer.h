@@ -33,6 +33,11 @@ int ol_writer_put_json(FILE *out, const struct cJSON *root);
 /* "error", "warning" or "note": a notification's level as SARIF and the text writer name it. */
 const char *ol_note_level_name(ol_note_level level);
 
+/* file:///abs/path (percent-encoded), with a trailing slash when asked. Caller frees. */
+char *ol_writer_file_uri(const char *abs_path, bool trailing_slash);
+/* Where a rule's documentation is (SARIF helpUri, LSP codeDescription). Caller frees. */
+char *ol_writer_rule_help_uri(const ol_rule_meta *rule);
+
 /* Borrowed; NULL for an unknown name. */
 const ol_writer *ol_writer_find(const char *name);
 

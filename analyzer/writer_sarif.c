@@ -41,7 +41,7 @@ static void put_uri_path(ol_buf *b, const char *s) {
   }
 }
 
-static char *file_uri(const char *abs_path, bool trailing_slash) {
+char *ol_writer_file_uri(const char *abs_path, bool trailing_slash) {
   ol_buf b = {0};
   ol_buf_puts(&b, "file://");
   put_uri_path(&b, abs_path);
@@ -60,7 +60,7 @@ static cJSON *artifact_location(const char *path) {
   if (!path)
     path = "";
   if (path[0] == '/') {
-    char *uri = file_uri(path, false);
+    char *uri = ol_writer_file_uri(path, false);
     cJSON_AddStringToObject(o, "uri", uri);
     ol_free(uri);
     return o;
@@ -106,7 +106,7 @@ static cJSON *location_object(const ol_location *loc) {
 }
 
 /* rules/orm001_query_in_loop/doc.md for ORM001 query-in-loop. */
-static char *rule_help_uri(const ol_rule_meta *rule) {
+char *ol_writer_rule_help_uri(const ol_rule_meta *rule) {
   ol_buf b = {0};
   ol_buf_puts(&b, RULE_DOC_BASE);
   for (const char *p = rule->code; *p; p++)
@@ -156,7 +156,7 @@ static cJSON *rule_object(const ol_rule_meta *rule) {
   cJSON *help = cJSON_AddObjectToObject(o, "help");
   cJSON_AddStringToObject(help, "text", rule->doc_md ? rule->doc_md : "");
   cJSON_AddStringToObject(help, "markdown", rule->doc_md ? rule->doc_md : "");
-  char *uri = rule_help_uri(rule);
+  char *uri = ol_writer_rule_help_uri(rule);
   cJSON_AddStringToObject(o, "helpUri", uri);
   ol_free(uri);
   cJSON *config = cJSON_AddObjectToObject(o, "defaultConfiguration");
@@ -349,7 +349,7 @@ static cJSON *run_object(const ol_report *report, const ol_write_opts *opts) {
     ol_free(id);
   }
   if (report->root) {
-    char *uri = file_uri(report->root, true);
+    char *uri = ol_writer_file_uri(report->root, true);
     cJSON *base =
         cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "originalUriBaseIds"), SRCROOT);
     cJSON_AddStringToObject(base, "uri", uri);
