@@ -165,8 +165,81 @@ static char *with_newlines(const char *text, const char *nl) {
 }
 
 /* Builds the fix: sorted replacements, snippets; NULL when it does not parse. */
-static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_errors,
-                         ol_fix_draft *d) {
+/* A fix is proven on the top-level statements it touches: Python's
+ * top-level statements parse on their own, so the file's tree is parsed once
+ * for their boundaries, and each fix parses only its statements, before and
+ * after (a whole-file parse per fix is quadratic on a file with many). */
+typedef struct {
+  const ol_source *src;
+  uint32_t *bounds; /* starts of the top-level statements' lines, then len */
+  size_t n_bounds;
+} base_tree;
+
+static void load_bounds(TSParser *p, base_tree *bt) {
+  const ol_source *src = bt->src;
+  TSTree *t = ol_parse(p, src->bytes, src->len);
+  TSNode root = ts_tree_root_node(t);
+  uint32_t n = ts_node_child_count(root);
+  bt->bounds = ol_malloc((n + 2) * sizeof(uint32_t));
+  bt->bounds[bt->n_bounds++] = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t at = ol_source_line_start(src, ts_node_start_byte(ts_node_child(root, i)));
+    if (at > bt->bounds[bt->n_bounds - 1])
+      bt->bounds[bt->n_bounds++] = at;
+  }
+  bt->bounds[bt->n_bounds++] = src->len;
+  ts_tree_delete(t);
+}
+
+static uint32_t errors_in(TSParser *p, const char *text, uint32_t len) {
+  TSTree *t = ol_parse(p, text, len);
+  uint32_t n = ol_tree_error_count(ts_tree_root_node(t), NULL);
+  ts_tree_delete(t);
+  return n;
+}
+
+/* Whether the statements the edits touch have no more syntax errors after them. */
+static bool still_parses(TSParser *p, base_tree *bt, const ol_replacement *edits, size_t n) {
+  if (!bt->bounds)
+    load_bounds(p, bt);
+  const ol_source *src = bt->src;
+  ol_buf before = {0}, after = {0};
+  size_t e = 0;
+  for (size_t k = 0; k + 1 < bt->n_bounds; k++) {
+    uint32_t s0 = bt->bounds[k], s1 = bt->bounds[k + 1];
+    bool touched = false;
+    for (size_t i = 0; i < n && !touched; i++) {
+      uint32_t a = edits[i].deleted.byte_offset, b = a + edits[i].deleted.byte_length;
+      touched = (a >= s0 && a < s1) || (b > s0 && b <= s1) || (a <= s0 && b >= s1) ||
+                (a == s1 && s1 == src->len);
+    }
+    if (!touched)
+      continue;
+    ol_buf_add(&before, src->bytes + s0, s1 - s0);
+    uint32_t at = s0;
+    for (; e < n && edits[e].deleted.byte_offset < s1 + (s1 == src->len); e++) {
+      uint32_t a = edits[e].deleted.byte_offset, b = a + edits[e].deleted.byte_length;
+      if (a < at)
+        continue;
+      ol_buf_add(&after, src->bytes + at, a - at);
+      ol_buf_puts(&after, edits[e].inserted);
+      at = b < s1 ? b : s1;
+    }
+    ol_buf_add(&after, src->bytes + at, s1 > at ? s1 - at : 0);
+    if (before.len && before.s[before.len - 1] != '\n')
+      ol_buf_putc(&before, '\n');
+    if (after.len && after.s[after.len - 1] != '\n')
+      ol_buf_putc(&after, '\n');
+  }
+  bool ok = errors_in(p, after.s ? after.s : "", (uint32_t)after.len) <=
+            errors_in(p, before.s ? before.s : "", (uint32_t)before.len);
+  ol_buf_free(&before);
+  ol_buf_free(&after);
+  return ok;
+}
+
+static ol_fix *build_fix(TSParser *p, base_tree *bt, ol_fix_draft *d) {
+  const ol_source *src = bt->src;
   if (d->edits.len > 1)
     qsort(d->edits.items, d->edits.len, sizeof(ol_edit), by_start);
   for (size_t i = 1; i < d->edits.len; i++)
@@ -181,10 +254,7 @@ static ol_fix *build_fix(TSParser *p, const ol_source *src, uint32_t parse_error
     fix->edits[i].deleted = ol_source_region(src, d->edits.items[i].start, d->edits.items[i].end);
     fix->edits[i].inserted = with_newlines(d->edits.items[i].text, newline_of(src));
   }
-  uint32_t new_len;
-  char *whole = ol_fixes_apply_edits(src->bytes, src->len, fix->edits, fix->n_edits, &new_len);
-  bool ok = parses_cleanly(p, whole, new_len, parse_errors);
-  ol_free(whole);
+  bool ok = still_parses(p, bt, fix->edits, fix->n_edits);
   /* The block as whole lines, before and after. */
   uint32_t bstart = ol_source_line_start(src, d->block.start),
            bend = line_end_of(src, d->block.end);
@@ -220,6 +290,7 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uin
                           ol_drafts *drafts, ol_findings *out, ol_notes *notes) {
   TSParser *p = e->parser;
   const char *rel = e->index.files.items[file].path;
+  base_tree own = {.src = src};
   for (size_t i = 0; i < drafts->len; i++) {
     ol_draft *d = &drafts->items[i];
     ol_finding f = {.rule = d->rule, .path = ol_strdup(rel)};
@@ -242,10 +313,12 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uin
       bool other = d->fix->file >= 0 && (uint32_t)d->fix->file != file;
       if (other)
         fsrc = ol_engine_source(e, (uint32_t)d->fix->file, &ferrors);
-      f.fix = fsrc ? build_fix(p, fsrc, ferrors, d->fix) : NULL;
+      base_tree there = {.src = fsrc};
+      f.fix = !fsrc || e->lazy_fixes ? NULL : build_fix(p, other ? &there : &own, d->fix);
+      ol_free(there.bounds);
       if (f.fix && other)
         f.fix->path = ol_strdup(e->index.files.items[d->fix->file].path);
-      if (!f.fix)
+      if (!f.fix && !e->lazy_fixes)
         ol_notes_add(notes, OL_NOTE_WARNING, rel, f.region.line,
                      ol_format("%s fix on line %u was withheld: the rewritten code did not parse%s",
                                d->rule->code, f.region.line,
@@ -254,6 +327,7 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uin
     }
     ol_vec_push(out, f);
   }
+  ol_free(own.bounds);
 }
 
 /* ---- order and fingerprints ---------------------------------------------- */
