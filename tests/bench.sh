@@ -19,3 +19,5 @@ for j in 1 2; do
   awk -v j="$j" -v s="$secs" -v f="$files" -v b="$bytes" -v r="$rss" 'BEGIN {
     printf "BENCH ormlint -j%d: median %.2f s, %.0f files/s, %.1f MB/s, peak RSS %.1f MB\n", j, s, f / s, b / s / 1e6, r / 1024 }'
 done
+# The editor: one-character edits in a 2,000-line file under `ormlint lsp`.
+/usr/bin/python3 "$(dirname "$0")/bench_lsp.py" "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
