@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "pyproject.h"
 #include "rule.h"
 
 const char ol_cli_usage[] =
@@ -37,6 +38,10 @@ const char ol_cli_usage[] =
     "  --color WHEN           auto (default), always or never\n"
     "  --version              print the version\n"
     "  -h, --help             print this help\n"
+    "\n"
+    "Settings come from [tool.ormlint] in the nearest pyproject.toml at or above\n"
+    "the first PATH (select, ignore, per-file-ignores, exclude, extend-exclude,\n"
+    "session-names, model-bases, query-terminals, dialect); flags override them.\n"
     "\n"
     "Exit status: 0 no findings, 1 findings, 2 error.\n";
 
@@ -128,6 +133,7 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
   } else if ((v = value_of(argc, argv, i, "--session-names"))) {
     ol_free(c->config.session_names);
     c->config.session_names = ol_strdup(v);
+    c->session_names_flag = true;
   } else if ((v = value_of(argc, argv, i, "--jobs")) || (v = value_of(argc, argv, i, "-j"))) {
     char *end;
     long n = strtol(v, &end, 10);
@@ -155,6 +161,42 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
     ol_error_set(err, "", 0, "%s needs a value", a);
     return OL_ERR_USAGE;
   }
+  return OL_OK;
+}
+
+static void take_strings(char ***to, size_t *n_to, char ***from, size_t *n_from) {
+  for (size_t i = 0; i < *n_to; i++)
+    ol_free((*to)[i]);
+  ol_free(*to);
+  *to = *from, *n_to = *n_from;
+  *from = NULL, *n_from = 0;
+}
+
+/* [tool.ormlint] of the nearest pyproject.toml at or above the first path
+ * (the workspace for `lsp`), with the command-line flags over it. */
+static ol_status with_pyproject(ol_cli *c, ol_error *err) {
+  ol_config file;
+  ol_config_init(&file);
+  const char *start = c->n_paths ? c->paths[0] : ".";
+  if (ol_pyproject_load(start, &file, NULL, err) != OL_OK) {
+    ol_config_free(&file);
+    return OL_ERR_USAGE;
+  }
+  ol_config *flags = &c->config;
+  if (flags->select)
+    take_strings(&file.select, &file.n_select, &flags->select, &flags->n_select);
+  if (flags->ignore)
+    take_strings(&file.ignore, &file.n_ignore, &flags->ignore, &flags->n_ignore);
+  if (c->session_names_flag) {
+    ol_free(file.session_names);
+    file.session_names = flags->session_names;
+    flags->session_names = NULL;
+  }
+  file.fix_mode = flags->fix_mode;
+  file.diff = flags->diff;
+  file.jobs = flags->jobs;
+  ol_config_free(flags);
+  *flags = file;
   return OL_OK;
 }
 
@@ -202,6 +244,8 @@ ol_status ol_cli_parse(int argc, char **argv, ol_cli *c, ol_error *err) {
   c->config.fix_mode = (c->fix || c->config.diff)
                            ? (c->unsafe_fixes ? OL_FIXMODE_UNSAFE : OL_FIXMODE_SAFE)
                            : OL_FIXMODE_NONE;
+  if ((c->command == OL_CMD_CHECK || c->command == OL_CMD_LSP) && with_pyproject(c, err) != OL_OK)
+    return OL_ERR_USAGE;
   return ol_config_compile(&c->config, err);
 }
 

@@ -19,8 +19,9 @@ typedef struct {
   const char *write_baseline; /* --write-baseline FILE */
   const char *category;       /* --category: SARIF run.automationDetails.id */
   bool fix, unsafe_fixes, statistics, exit_zero, quiet, show_models, add_noqa;
-  int color;    /* -1 auto, 0 never, 1 always */
-  char **paths; /* borrowed from argv */
+  bool session_names_flag; /* --session-names given: it overrides the file's */
+  int color;               /* -1 auto, 0 never, 1 always */
+  char **paths;            /* borrowed from argv */
   size_t n_paths;
 } ol_cli;
 
