@@ -477,7 +477,7 @@ ol_status ol_engine_open(ol_engine *e, const char *root) {
   ol_free(e->root);
   e->root = ol_path_absolute(root);
   e->root_marked = true;
-  ol_discovery d = {0};
+  ol_discovery d = {.cfg = e->cfg, .root = e->root}; /* exclude applies in the editor too */
   ol_discover(e->fs, e->root, &d);
   ol_discovery_finish(&d);
   add_units(e, &d, true); /* every file may get a fix from an open one */
