@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -15,7 +16,7 @@ void ol_config_init(ol_config *c) {
   c->jobs = 0;
 }
 
-static pcre2_code *compile(const char *pattern, const char *what, ol_error *err) {
+pcre2_code *ol_re_compile(const char *pattern, char *why, size_t why_len) {
   int code;
   PCRE2_SIZE off;
   pcre2_code *re =
@@ -23,8 +24,16 @@ static pcre2_code *compile(const char *pattern, const char *what, ol_error *err)
   if (!re) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(code, msg, sizeof msg);
-    ol_error_set(err, "", 0, "invalid %s pattern '%s' at offset %zu: %s", what, pattern,
-                 (size_t)off, msg);
+    snprintf(why, why_len, "at offset %zu: %s", (size_t)off, (char *)msg);
+  }
+  return re;
+}
+
+static pcre2_code *compile(const char *pattern, const char *what, ol_error *err) {
+  char why[320];
+  pcre2_code *re = ol_re_compile(pattern, why, sizeof why);
+  if (!re) {
+    ol_error_set(err, "", 0, "invalid %s pattern '%s' %s", what, pattern, why);
     return NULL;
   }
   pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);

@@ -81,6 +81,8 @@ bool ol_config_has_excludes(const ol_config *c);
 /* root_rel (relative to the project root `root`) made relative to
  * config_dir; a copy when they are the same. Caller frees. */
 char *ol_config_rel_path(const ol_config *c, const char *root, const char *root_rel);
+/* Compiles a PCRE2 pattern (UTF); NULL with why ("at offset 3: ...") on a bad one. */
+pcre2_code *ol_re_compile(const char *pattern, char *why, size_t why_len);
 /* Whether text[0..len) matches re. */
 bool ol_re_match(const pcre2_code *re, const char *text, size_t len);
 

@@ -465,15 +465,10 @@ static void set_session_names(reader *r, const char *label, TSNode value) {
   char *pattern = string_value(r, label, KEY_TYPES[K_SESSION_NAMES], value);
   if (!pattern)
     return;
-  int code;
-  PCRE2_SIZE off;
-  pcre2_code *re =
-      pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
+  char why[320];
+  pcre2_code *re = ol_re_compile(pattern, why, sizeof why);
   if (!re) {
-    PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(code, msg, sizeof msg);
-    fail(r, value, "%s: invalid pattern '%s' at offset %zu: %s", label, pattern, (size_t)off,
-         (char *)msg);
+    fail(r, value, "%s: invalid pattern '%s' %s", label, pattern, why);
     ol_free(pattern);
     return;
   }
