@@ -14,7 +14,7 @@ LIBS      := -ltree-sitter -lpcre2-8 -lcjson $(SAN_FLAGS)
 
 DEB_PKGS  := build-essential pkg-config libtree-sitter-dev libpcre2-dev libcjson-dev \
              libcmocka-dev clang libclang-rt-14-dev valgrind python3-flask-sqlalchemy \
-             python3-sqlalchemy python3-psycopg2 python3-pytest postgresql pre-commit git time
+             python3-sqlalchemy python3-psycopg2 python3-pytest postgresql pre-commit git time neovim
 
 ENGINE_SRC := $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
 RULE_SRC   := $(wildcard rules/*/check.c)
@@ -28,7 +28,7 @@ GRAMMAR_LIBS := $(PY_LIB) $(TOML_LIB)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps demo test unit e2e oracle sanitize valgrind install clean bench format
+.PHONY: all deps demo test unit e2e oracle vscode sanitize valgrind install clean bench format
 all: $(B)/ormlint
 
 # ---- dependencies -------------------------------------------------------
@@ -101,9 +101,25 @@ e2e: $(B)/ormlint
 oracle: $(B)/ormlint
 	@ORMLINT=$(abspath $(B)/ormlint) B=$(abspath $(B)) sh corpus/oracle/run.sh
 
+# The VS Code extension: npm ci from the lockfile, tsc + esbuild, its tests
+# (node --test) and the .vsix, written to $(B).
+vscode: deps
+	@VSIX_DIR=$(abspath $(B)) sh vscode/build.sh
+
+# Every suite runs (vscode before e2e: the e2e's Node LSP client uses
+# vscode-jsonrpc from vscode/node_modules); a summary line per suite, and the
+# exit status fails when any suite failed.
+TEST_SUITES := unit vscode e2e oracle
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit e2e oracle
+	@start=$$(date +%s); failed=""; summary=""; \
+	for t in $(TEST_SUITES); do \
+	  s=$$(date +%s); \
+	  if $(MAKE) --no-print-directory $$t; then r=ok; else r=FAILED; failed="$$failed $$t"; fi; \
+	  summary="$$summary$$(printf '  %-8s %-6s %4ss' $$t $$r $$(( $$(date +%s) - s )))\n"; \
+	done; \
+	printf '== make test summary\n%b== total %ss\n' "$$summary" $$(( $$(date +%s) - start )); \
+	if [ -n "$$failed" ]; then echo "== FAILED:$$failed"; exit 1; fi
 
 sanitize: deps
 	@$(MAKE) --no-print-directory B=build/asan CC=clang \
