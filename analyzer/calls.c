@@ -188,24 +188,48 @@ static TSNode dotted_root(const ol_walker *w, TSNode n) {
   return n;
 }
 
+static void add_root(ol_walker *w, const char *name) {
+  uint64_t h = ol_name_hash(name, strlen(name)) | 1; /* 0 marks an empty slot */
+  if (w->n_roots * 2 >= w->roots_cap) {
+    size_t cap = w->roots_cap ? w->roots_cap * 2 : 64;
+    uint64_t *t = ol_calloc(cap, sizeof(uint64_t));
+    for (size_t i = 0; i < w->roots_cap; i++) {
+      if (!w->roots[i])
+        continue;
+      size_t j = w->roots[i] & (cap - 1);
+      while (t[j])
+        j = (j + 1) & (cap - 1);
+      t[j] = w->roots[i];
+    }
+    ol_free(w->roots);
+    w->roots = t, w->roots_cap = cap;
+  }
+  size_t j = h & (w->roots_cap - 1);
+  for (; w->roots[j]; j = (j + 1) & (w->roots_cap - 1))
+    if (w->roots[j] == h)
+      return;
+  w->roots[j] = h;
+  w->n_roots++;
+}
+
 /* Whether the walk could resolve a call rooted at name: a module-level name,
- * self/cls or a parameter, a loop's rows, or a function nested around here. */
-static bool resolvable_root(const ol_walker *w, int func, int ctx, TSNode root) {
+ * self/cls or a parameter, a loop's rows, or a function nested around here.
+ * The names are kept as a hash set, brought up to date as they are recorded. */
+static bool resolvable_root(ol_walker *w, int func, int ctx, TSNode root) {
   if (param_index(w, func, root) >= 0 || rows_loop(w, ctx, root) >= 0)
     return true;
-  uint32_t len = ts_node_end_byte(root) - ts_node_start_byte(root);
-  const char *s = w->src + ts_node_start_byte(root);
-  for (size_t i = 0; i < w->out->module_names.len; i++)
-    if (strlen(w->out->module_names.items[i]) == len &&
-        !memcmp(w->out->module_names.items[i], s, len))
-      return true;
-  for (size_t i = 0; i < w->out->imports.len; i++)
-    if (strlen(w->out->imports.items[i].local) == len &&
-        !memcmp(w->out->imports.items[i].local, s, len))
-      return true;
-  for (size_t i = 0; i < w->out->funcs.len; i++)
-    if (w->out->funcs.items[i].outer >= 0 && strlen(w->out->funcs.items[i].name) == len &&
-        !memcmp(w->out->funcs.items[i].name, s, len))
+  for (; w->roots_seen[0] < w->out->module_names.len; w->roots_seen[0]++)
+    add_root(w, w->out->module_names.items[w->roots_seen[0]]);
+  for (; w->roots_seen[1] < w->out->imports.len; w->roots_seen[1]++)
+    add_root(w, w->out->imports.items[w->roots_seen[1]].local);
+  for (; w->roots_seen[2] < w->out->funcs.len; w->roots_seen[2]++)
+    if (w->out->funcs.items[w->roots_seen[2]].outer >= 0)
+      add_root(w, w->out->funcs.items[w->roots_seen[2]].name);
+  if (!w->roots_cap)
+    return false;
+  uint64_t h = ol_node_hash(w, root) | 1;
+  for (size_t j = h & (w->roots_cap - 1); w->roots[j]; j = (j + 1) & (w->roots_cap - 1))
+    if (w->roots[j] == h)
       return true;
   return false;
 }

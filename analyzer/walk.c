@@ -797,6 +797,7 @@ done:
   ol_vec_free(&w.pending_terms);
   ol_vec_free(&w.self_assigned);
   ol_free(w.interned);
+  ol_free(w.roots);
   for (size_t i = 0; i < w.fseen.len; i++)
     ol_vec_free(&w.fseen.items[i]);
   ol_vec_free(&w.fseen);

@@ -92,7 +92,10 @@ typedef struct {
   OL_VEC(ol_call_binding) call_bindings;     /* `q = f(...)` in the functions walked */
   OL_VEC(ol_pending_terminal) pending_terms; /* terminals on project calls' results */
   OL_VEC(uint64_t) self_assigned;            /* (class, attribute) of `self.x = ...` */
-  char **interned; /* open addressing: the file's distinct names, arena strings */
+  uint64_t *roots; /* open addressing: hashes of the names a call may resolve through */
+  size_t n_roots, roots_cap;
+  size_t roots_seen[3]; /* how many module names, imports, functions are in roots */
+  char **interned;      /* open addressing: the file's distinct names, arena strings */
   size_t n_interned, interned_cap;
 } ol_walker;
 
