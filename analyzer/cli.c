@@ -127,13 +127,15 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
   else if ((v = value_of(argc, argv, i, "--select"))) {
     if (!(c->config.select = split_codes(v, &c->config.n_select, err, "--select")))
       return OL_ERR_USAGE;
+    c->select_arg = v;
   } else if ((v = value_of(argc, argv, i, "--ignore"))) {
     if (!(c->config.ignore = split_codes(v, &c->config.n_ignore, err, "--ignore")))
       return OL_ERR_USAGE;
+    c->ignore_arg = v;
   } else if ((v = value_of(argc, argv, i, "--session-names"))) {
     ol_free(c->config.session_names);
     c->config.session_names = ol_strdup(v);
-    c->session_names_flag = true;
+    c->session_arg = v;
   } else if ((v = value_of(argc, argv, i, "--jobs")) || (v = value_of(argc, argv, i, "-j"))) {
     char *end;
     long n = strtol(v, &end, 10);
@@ -164,39 +166,46 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
   return OL_OK;
 }
 
-static void take_strings(char ***to, size_t *n_to, char ***from, size_t *n_from) {
-  for (size_t i = 0; i < *n_to; i++)
-    ol_free((*to)[i]);
-  ol_free(*to);
-  *to = *from, *n_to = *n_from;
-  *from = NULL, *n_from = 0;
+ol_status ol_cli_config_at(const ol_cli *c, const char *start, ol_config *out, ol_error *err) {
+  ol_config_init(out);
+  if (ol_pyproject_load(start, out, NULL, err) != OL_OK)
+    goto fail;
+  if (c->select_arg) {
+    for (size_t i = 0; i < out->n_select; i++)
+      ol_free(out->select[i]);
+    ol_free(out->select);
+    if (!(out->select = split_codes(c->select_arg, &out->n_select, err, "--select")))
+      goto fail;
+  }
+  if (c->ignore_arg) {
+    for (size_t i = 0; i < out->n_ignore; i++)
+      ol_free(out->ignore[i]);
+    ol_free(out->ignore);
+    if (!(out->ignore = split_codes(c->ignore_arg, &out->n_ignore, err, "--ignore")))
+      goto fail;
+  }
+  if (c->session_arg) {
+    ol_free(out->session_names);
+    out->session_names = ol_strdup(c->session_arg);
+  }
+  out->fix_mode = c->config.fix_mode;
+  out->diff = c->config.diff;
+  out->jobs = c->config.jobs;
+  return OL_OK;
+fail:
+  ol_config_free(out);
+  memset(out, 0, sizeof *out);
+  return OL_ERR_USAGE;
 }
 
 /* [tool.ormlint] of the nearest pyproject.toml at or above the first path
  * (the workspace for `lsp`), with the command-line flags over it. */
 static ol_status with_pyproject(ol_cli *c, ol_error *err) {
-  ol_config file;
-  ol_config_init(&file);
-  const char *start = c->n_paths ? c->paths[0] : ".";
-  if (ol_pyproject_load(start, &file, NULL, err) != OL_OK) {
-    ol_config_free(&file);
+  ol_config merged;
+  if (ol_cli_config_at(c, c->n_paths ? c->paths[0] : ".", &merged, err) != OL_OK)
     return OL_ERR_USAGE;
-  }
-  ol_config *flags = &c->config;
-  if (flags->select)
-    take_strings(&file.select, &file.n_select, &flags->select, &flags->n_select);
-  if (flags->ignore)
-    take_strings(&file.ignore, &file.n_ignore, &flags->ignore, &flags->n_ignore);
-  if (c->session_names_flag) {
-    ol_free(file.session_names);
-    file.session_names = flags->session_names;
-    flags->session_names = NULL;
-  }
-  file.fix_mode = flags->fix_mode;
-  file.diff = flags->diff;
-  file.jobs = flags->jobs;
-  ol_config_free(flags);
-  *flags = file;
+  ol_config_free(&c->config);
+  c->config = merged;
   return OL_OK;
 }
 

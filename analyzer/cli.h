@@ -19,15 +19,18 @@ typedef struct {
   const char *write_baseline; /* --write-baseline FILE */
   const char *category;       /* --category: SARIF run.automationDetails.id */
   bool fix, unsafe_fixes, statistics, exit_zero, quiet, show_models, add_noqa;
-  bool session_names_flag; /* --session-names given: it overrides the file's */
-  int color;               /* -1 auto, 0 never, 1 always */
-  char **paths;            /* borrowed from argv */
+  const char *select_arg, *ignore_arg, *session_arg; /* the flags as given, over any file */
+  int color;                                         /* -1 auto, 0 never, 1 always */
+  char **paths;                                      /* borrowed from argv */
   size_t n_paths;
 } ol_cli;
 
 /* Fills cli from argv. OL_ERR_USAGE with err filled on a bad command line. */
 ol_status ol_cli_parse(int argc, char **argv, ol_cli *cli, ol_error *err);
 void ol_cli_free(ol_cli *cli);
+/* The settings of [tool.ormlint] at or above start with cli's flags over
+ * them (not yet compiled); OL_ERR_USAGE with err for a bad file. */
+ol_status ol_cli_config_at(const ol_cli *cli, const char *start, ol_config *out, ol_error *err);
 extern const char ol_cli_usage[];
 
 #endif

@@ -35,6 +35,10 @@ typedef struct {
 typedef struct {
   FILE *in, *out;
   ol_config *cfg;
+  ol_lsp_settings settings;
+  void *settings_ud;
+  const ol_fs *fs;
+  char *root;
   ol_engine *engine;
   OL_VEC(lsp_doc) docs;
   bool initialized, shutdown, on_save;
@@ -399,12 +403,69 @@ static void did_close(lsp *s, const cJSON *params) {
   refresh_all(s);
 }
 
+static void show_message(lsp *s, int type, const char *text) {
+  cJSON *m = cJSON_CreateObject();
+  cJSON_AddStringToObject(m, "method", "window/showMessage");
+  cJSON *p = cJSON_AddObjectToObject(m, "params");
+  cJSON_AddNumberToObject(p, "type", type);
+  cJSON_AddStringToObject(p, "message", text);
+  send(s, m);
+}
+
+/* A pyproject.toml changed: the settings again, then the whole workspace
+ * (exclude may change which files are in it), open documents kept. */
+static void reload_settings(lsp *s) {
+  ol_config fresh = {0};
+  ol_error err = {0};
+  if (!s->settings || s->settings(s->settings_ud, s->root, &fresh, &err) != OL_OK ||
+      ol_config_compile(&fresh, &err) != OL_OK) {
+    if (s->settings) {
+      char *m = ol_format("ormlint: settings kept as they were: %s", err.message);
+      show_message(s, 1, m);
+      ol_free(m);
+    }
+    ol_config_free(&fresh);
+    return;
+  }
+  /* The open documents' text, to put back into the new workspace. */
+  OL_VEC(char *) texts = {0};
+  OL_VEC(uint32_t) lens = {0};
+  for (size_t i = 0; i < s->docs.len; i++) {
+    const ol_source *src = &s->engine->units.items[s->docs.items[i].unit].src;
+    ol_vec_push(&texts, ol_strndup(src->bytes, src->len));
+    ol_vec_push(&lens, src->len);
+    if (s->docs.items[i].tree)
+      ts_tree_delete(s->docs.items[i].tree);
+    s->docs.items[i].tree = NULL;
+    ol_report_free(&s->docs.items[i].report);
+  }
+  ol_engine_free(s->engine);
+  ol_config_free(s->cfg);
+  *s->cfg = fresh;
+  s->engine = ol_engine_new(s->cfg, s->fs);
+  ol_engine_open(s->engine, s->root);
+  for (size_t i = 0; i < s->docs.len; i++) {
+    lsp_doc *d = &s->docs.items[i];
+    d->unit = ol_engine_unit_of(s->engine, d->path, true);
+    set_text(s, d, texts.items[i], lens.items[i], NULL);
+    ol_free(texts.items[i]);
+  }
+  ol_vec_free(&texts);
+  ol_vec_free(&lens);
+  refresh_all(s);
+}
+
 static void did_change_watched(lsp *s, const cJSON *params) {
   const cJSON *c, *changes = cJSON_GetObjectItemCaseSensitive(params, "changes");
   bool any = false;
   cJSON_ArrayForEach(c, changes) {
     char *path = uri_path(json_str(c, "uri"));
     size_t n = path ? strlen(path) : 0;
+    if (path && n >= 14 && !strcmp(path + n - 14, "pyproject.toml")) {
+      ol_free(path);
+      reload_settings(s);
+      return; /* every file read again */
+    }
     bool open = false;
     for (size_t i = 0; path && i < s->docs.len; i++)
       open |= !strcmp(s->docs.items[i].path, path);
@@ -569,7 +630,8 @@ static void initialize(lsp *s, const cJSON *id, const cJSON *params) {
     root = uri_path(json_str(cJSON_GetArrayItem(folders, 0), "uri"));
   const char *run = json_str(json_obj(params, "initializationOptions"), "run");
   s->on_save = run && !strcmp(run, "onSave");
-  ol_engine_open(s->engine, root ? root : ".");
+  s->root = ol_path_absolute(root ? root : ".");
+  ol_engine_open(s->engine, s->root);
   ol_free(root);
   s->initialized = true;
   cJSON *r = cJSON_CreateObject();
@@ -655,8 +717,9 @@ static bool dispatch(lsp *s, const char *body, size_t len, int *exit_code) {
   return go_on;
 }
 
-int ol_lsp_run(ol_config *cfg, const ol_fs *fs, FILE *in, FILE *out) {
-  lsp s = {.in = in, .out = out, .cfg = cfg};
+int ol_lsp_run(ol_config *cfg, ol_lsp_settings settings, void *ud, const ol_fs *fs, FILE *in,
+               FILE *out) {
+  lsp s = {.in = in, .out = out, .cfg = cfg, .settings = settings, .settings_ud = ud, .fs = fs};
   s.engine = ol_engine_new(cfg, fs);
   int exit_code = 1;
   for (;;) {
@@ -683,5 +746,6 @@ int ol_lsp_run(ol_config *cfg, const ol_fs *fs, FILE *in, FILE *out) {
   }
   ol_vec_free(&s.docs);
   ol_engine_free(s.engine);
+  ol_free(s.root);
   return exit_code;
 }

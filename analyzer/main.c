@@ -141,6 +141,10 @@ static int check(ol_cli *cli) {
   return status;
 }
 
+static ol_status lsp_settings(void *ud, const char *root, ol_config *out, ol_error *err) {
+  return ol_cli_config_at(ud, root, out, err);
+}
+
 int main(int argc, char **argv) {
   ol_cli cli;
   ol_error err = {0};
@@ -154,7 +158,7 @@ int main(int argc, char **argv) {
   else if (cli.command == OL_CMD_RULE)
     status = print_rule(cli.rule);
   else if (cli.command == OL_CMD_LSP)
-    status = ol_lsp_run(&cli.config, &ol_fs_posix, stdin, stdout);
+    status = ol_lsp_run(&cli.config, lsp_settings, &cli, &ol_fs_posix, stdin, stdout);
   else
     status = check(&cli);
   ol_cli_free(&cli);

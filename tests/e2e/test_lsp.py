@@ -182,3 +182,21 @@ def test_on_save_mode_and_stdio_flag(tmp_path):
     c.request("shutdown")
     c.notify("exit")
     assert c.close() == 0
+
+
+def test_pyproject_change_reloads_settings(server):
+    c, proj = server
+    uri, diags = open_doc(c, proj / "blog/views.py")
+    assert diags
+    (proj / "pyproject.toml").write_text('[tool.ormlint]\nignore = ["ORM002"]\n')
+    c.notify("workspace/didChangeWatchedFiles",
+             {"changes": [{"uri": file_uri(proj / "pyproject.toml"), "type": 2}]})
+    assert c.diagnostics(uri) == []
+    (proj / "pyproject.toml").write_text('[tool.ormlint]\nselct = ["ORM002"]\n')
+    c.notify("workspace/didChangeWatchedFiles",
+             {"changes": [{"uri": file_uri(proj / "pyproject.toml"), "type": 2}]})
+    msg = c.wait(lambda m: m.get("method") == "window/showMessage")
+    assert msg["params"]["type"] == 1 and "selct" in msg["params"]["message"]
+    # The settings stay as they were; the server goes on.
+    assert c.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                            "position": {"line": 0, "character": 0}})["result"] is None
