@@ -273,8 +273,8 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
     c.recv_loop = rows_loop(w, ctx, root);
     c.recv_param = param_index(w, func, root);
-    const ol_func_fact *f = &w->out->funcs.items[func >= 0 ? func : 0];
-    if (c.recv_param > 0 || (c.recv_param == 0 && (!f->cls || f->kind == OL_FN_STATIC)))
+    const ol_func_fact *f = c.recv_param >= 0 ? &w->out->funcs.items[func] : NULL;
+    if (f && (c.recv_param > 0 || !f->cls || f->kind == OL_FN_STATIC))
       return; /* a method of a parameter of unknown type: its reads are kept instead */
   }
   c.callee = intern(w, fn);
