@@ -126,8 +126,18 @@ sanitize: deps
 	  SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  all unit e2e
 
-bench: deps all
-	@sh tests/bench.sh $(B)/ormlint
+bench: deps all $(B)/bench-floor $(B)/astgrep/node_modules/.package-lock.json
+	@sh tests/bench.sh $(B)/ormlint $(B)/bench-floor $(B)/astgrep/node_modules/@ast-grep/cli-linux-x64-gnu/ast-grep
+
+# The floor (parse + full cursor walk) and ast-grep, pinned by tests/bench/package-lock.json
+# (npm ci checks every package's integrity; its install script is not run).
+$(B)/bench-floor: tests/bench/floor.c $(B)/libormlint.a $(GRAMMAR_LIBS)
+	@echo "  CC      $@"
+	@$(CC) $(OUR_CFLAGS) $< $(B)/libormlint.a $(GRAMMAR_LIBS) $(LIBS) -lpthread -o $@
+
+$(B)/astgrep/node_modules/.package-lock.json: tests/bench/package.json tests/bench/package-lock.json
+	@mkdir -p $(B)/astgrep && cp tests/bench/package.json tests/bench/package-lock.json $(B)/astgrep/
+	@cd $(B)/astgrep && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 
 demo: deps all
 	@sh tests/demo.sh $(B)/ormlint
