@@ -14,6 +14,7 @@
 
 static void check_terminal(ol_walker *w, TSNode call);
 static void add_site(ol_walker *w, int func, ol_effect e, ol_span span);
+static const ol_call_binding *binding_of(ol_walker *w, TSNode name);
 
 /* One arena copy per distinct name of the file: `self`, parameter, attribute
  * and callee names repeat across functions. */
@@ -251,6 +252,42 @@ static bool in_rollback_try(const ol_walker *w) {
   return false;
 }
 
+/* `X(...).m()` or `x.m()` after `x = X(...)`: a method of whatever X
+ * constructs, decided at link time (X a project class, or `cls` in a
+ * classmethod). Records the call and returns true. */
+static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, int ctx) {
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+    return false;
+  TSNode obj = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  ol_span ctor = {0};
+  if (ol_kind_of(w->sx, obj) == OL_K_call && dotted_name(w, ol_child(w->sx, obj, OL_F_function), 0))
+    ctor = ol_node_span(obj);
+  else if (ol_kind_of(w->sx, obj) == OL_K_identifier && param_index(w, func, obj) < 0) {
+    const ol_call_binding *b = binding_of(w, obj);
+    if (b)
+      ctor = b->call;
+  }
+  if (ol_span_empty(ctor))
+    return false;
+  ol_call_fact c = {.callee = intern(w, ol_child(w->sx, fn, OL_F_attribute)),
+                    .func = func,
+                    .loop = ol_exec_once_per_loop(w, call, ctx) ? -1 : ctx,
+                    .recv_loop = -1,
+                    .recv_param = -1,
+                    .recv_call = -1,
+                    .term = -1};
+  c.at.span = ol_node_span(call);
+  if (c.loop >= 0) {
+    bool guarded = false;
+    c.commit_exempt =
+        ol_exec_commit_exemption(w, ol_walk_statement(w, call), c.loop, false, &guarded);
+  }
+  ol_vec_push(&w->out->calls, c);
+  ol_pending_terminal p = {.call = ctor, .site = c.at.span};
+  ol_vec_push(&w->pending_recvs, p);
+  return true;
+}
+
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   int func = ol_calls_current(w);
   check_terminal(w, call);
@@ -261,14 +298,19 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     if (!in_rollback_try(w))
       add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call));
   }
-  if ((func < 0 && ctx < 0) || !dotted_name(w, fn, 0))
+  if (func < 0 && ctx < 0)
+    return;
+  if (check_constructed(w, call, fn, func, ctx))
+    return;
+  if (!dotted_name(w, fn, 0))
     return;
   if (ol_exec_once_per_loop(w, call, ctx))
     ctx = -1; /* `if key == "roles": f()` over a dict's keys: once in the loop */
   TSNode root = dotted_root(w, fn);
   if (!resolvable_root(w, func, ctx, root))
     return;
-  ol_call_fact c = {.func = func, .loop = ctx, .recv_loop = -1, .recv_param = -1, .term = -1};
+  ol_call_fact c = {
+      .func = func, .loop = ctx, .recv_loop = -1, .recv_param = -1, .recv_call = -1, .term = -1};
   if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
       ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
     c.recv_loop = rows_loop(w, ctx, root);
@@ -355,6 +397,7 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                       .loop = ctx,
                       .recv_loop = -1,
                       .recv_param = 0,
+                      .recv_call = -1,
                       .term = -1,
                       .attr_only = true};
     c.at.span = r.at.span;
@@ -648,6 +691,11 @@ static void drop_plain_attributes(ol_walker *w) {
 
 void ol_calls_finish(ol_walker *w) {
   drop_plain_attributes(w);
+  for (size_t i = 0; i < w->pending_recvs.len; i++) {
+    int32_t at = ol_facts_call_at(w->out, w->pending_recvs.items[i].site);
+    if (at >= 0)
+      w->out->calls.items[at].recv_call = ol_facts_call_at(w->out, w->pending_recvs.items[i].call);
+  }
   for (size_t i = 0; i < w->pending_terms.len; i++) {
     const ol_pending_terminal *t = &w->pending_terms.items[i];
     int32_t c = ol_facts_call_at(w->out, t->call);

@@ -322,6 +322,8 @@ typedef struct {
   int32_t loop;       /* the loop it runs in on every iteration, -1 */
   int32_t recv_loop;  /* the receiver is the rows variable of this loop, -1 */
   int32_t recv_param; /* the receiver is this parameter (self/cls) of func, -1 */
+  int32_t recv_call;  /* the receiver is what this call (a constructor) returned: `X(...).m()`,
+                         `x = X(...); x.m()`; -1 */
   uint32_t first_arg; /* its arguments: call_args[first_arg .. first_arg + n_args), up to the */
   uint32_t n_args;    /* last one that is a parameter or rows (none: 0) */
   int32_t term;       /* index into call_terms, -1 */

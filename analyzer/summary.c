@@ -290,10 +290,29 @@ static bool method_kind(ol_fn_kind k) {
   return k == OL_FN_METHOD || k == OL_FN_PROPERTY || k == OL_FN_CLASSMETHOD;
 }
 
+/* The class a constructor call builds: a project class, or `cls(...)` in a
+ * classmethod (its class, or a subclass: the method found is the class's). */
+static int32_t constructed_class(const ol_index *ix, uint32_t file, const ol_call_fact *ctor) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  if (ctor->func >= 0 && !strchr(ctor->callee, '.')) {
+    const ol_func_fact *fn = &facts->funcs.items[ctor->func];
+    if (fn->kind == OL_FN_CLASSMETHOD && fn->cls && fn->n_params &&
+        !strcmp(fn->params[0], ctor->callee))
+      return ol_index_class_id(ix, fn->cls, (int32_t)file);
+  }
+  binding b = resolve_dotted(ix, file, ctor->func, ctor->callee, 0);
+  ol_free(b.module);
+  return b.kind == B_CLASS ? b.cls : -1;
+}
+
 static int32_t resolve_call(const ol_index *ix, uint32_t file, const ol_call_fact *c) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   if (c->recv_loop >= 0)
     return -1; /* decided once the rows' model is known */
+  if (c->recv_call >= 0) {
+    int32_t cls = constructed_class(ix, file, &facts->calls.items[c->recv_call]);
+    return cls >= 0 ? method_in(ix, cls, c->callee, 0) : -1;
+  }
   const char *dot = strchr(c->callee, '.');
   if (c->recv_param >= 0) {
     const ol_func_fact *fn = &facts->funcs.items[c->func];
@@ -317,7 +336,8 @@ bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call) {
   ol_fn_kind k = ix->funcs.items[t].fn->kind;
   if (k == OL_FN_CLASSMETHOD)
     return true;
-  return (k == OL_FN_METHOD || k == OL_FN_PROPERTY) && (c->recv_param >= 0 || c->recv_loop >= 0);
+  return (k == OL_FN_METHOD || k == OL_FN_PROPERTY) &&
+         (c->recv_param >= 0 || c->recv_loop >= 0 || c->recv_call >= 0);
 }
 
 int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t arg) {

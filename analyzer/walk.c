@@ -795,6 +795,7 @@ done:
   ol_vec_free(&w.fstack);
   ol_vec_free(&w.call_bindings);
   ol_vec_free(&w.pending_terms);
+  ol_vec_free(&w.pending_recvs);
   ol_vec_free(&w.self_assigned);
   ol_free(w.interned);
   ol_free(w.roots);

@@ -91,7 +91,10 @@ typedef struct {
   OL_VEC(ol_hashes) fseen; /* per fstack entry: the `param.attr` reads recorded */
   OL_VEC(ol_call_binding) call_bindings;     /* `q = f(...)` in the functions walked */
   OL_VEC(ol_pending_terminal) pending_terms; /* terminals on project calls' results */
-  OL_VEC(uint64_t) self_assigned;            /* (class, attribute) of `self.x = ...` */
+  OL_VEC(ol_pending_terminal)
+  pending_recvs;                  /* calls on project calls' results: site = the
+                                     call, call = the receiver's call */
+  OL_VEC(uint64_t) self_assigned; /* (class, attribute) of `self.x = ...` */
   uint64_t *roots; /* open addressing: hashes of the names a call may resolve through */
   size_t n_roots, roots_cap;
   size_t roots_seen[3]; /* how many module names, imports, functions are in roots */

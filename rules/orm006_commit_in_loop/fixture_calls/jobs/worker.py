@@ -49,3 +49,24 @@ def each_in_its_transaction(jobs):
 
     for job in jobs:
         save_or_skip(job)
+
+
+def create_all(names):
+    from jobs.models import Task
+
+    for name in names:
+        Task.create(name=name)  # expect: ORM006
+
+
+def construct_then_save(names):
+    from jobs.models import Task
+
+    for name in names:
+        task = Task(name=name)
+        task.save()  # expect: ORM006
+
+
+def built_by_a_function(names, make):
+    for name in names:
+        task = make(name)
+        task.save()  # make is a parameter: what it returns is unknown
