@@ -72,13 +72,6 @@ static char *apply_round(const ol_engine *e, const ol_source *src, ol_findings *
   return out;
 }
 
-static uint32_t error_count(ol_engine *e, const char *text, uint32_t len) {
-  TSTree *t = ol_parse(e->parser, text, len);
-  uint32_t n = ol_tree_error_count(ts_tree_root_node(t), NULL);
-  ts_tree_delete(t);
-  return n;
-}
-
 static void free_findings(ol_findings *fs) {
   for (size_t i = 0; i < fs->len; i++)
     ol_finding_free(&fs->items[i]);
@@ -146,7 +139,7 @@ static bool fix_round(ol_engine *e, ol_findings *fs, ol_notes *notes, ol_fix_sta
     ol_vec_free(&mine);
     if (!next)
       continue;
-    if (error_count(e, next, len) > fx->base_errors) {
+    if (ol_parse_error_count(e->parser, next, len) > fx->base_errors) {
       ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0,
                    ol_strdup("not fixed: the fixes together did not parse (please report this as "
                              "an ormlint bug)"));
@@ -323,7 +316,7 @@ void ol_engine_add_noqa(ol_engine *e, ol_report *report, ol_fix_stats *stats) {
       char *next = ol_buf_take(&out);
       const ol_unit *unit = &e->units.items[u];
       int err = 0;
-      if (error_count(e, next, len) > errors)
+      if (ol_parse_error_count(e->parser, next, len) > errors)
         ol_notes_add(&notes, OL_NOTE_ERROR, rel, 0,
                      ol_strdup("noqa not added: a comment would break a line (a string or a "
                                "continuation runs on); add it by hand"));

@@ -559,5 +559,3 @@ void ol_engine_check_one(ol_engine *e, int unit, ol_report *out) {
   out->root = ol_strdup(e->root);
   ol_report_sort(out);
 }
-
-void ol_engine_rebuild_index(ol_engine *e) { ol_engine_reindex(e); }

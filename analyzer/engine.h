@@ -35,7 +35,7 @@ int ol_engine_unit_of(ol_engine *e, const char *abs_path, bool create);
 /* The editor's text of a unit: its facts come from it (parsed again from
  * old after ts_tree_edit, or from scratch when old is NULL). Returns the new
  * tree, which the caller keeps for the next edit. Call ol_engine_reindex
- * (engine_internal.h) before checking. */
+ * before checking. */
 struct TSTree;
 struct TSTree *ol_engine_set_text(ol_engine *e, int unit, const char *text, uint32_t len,
                                   const struct TSTree *old);
@@ -45,8 +45,9 @@ void ol_engine_reload(ol_engine *e, int unit);
 void ol_engine_set_lazy_fixes(ol_engine *e, bool lazy);
 /* The findings of one unit, sorted and fingerprinted. */
 void ol_engine_check_one(ol_engine *e, int unit, ol_report *out);
-/* Rebuilds the project index from every unit's facts. */
-void ol_engine_rebuild_index(ol_engine *e);
+/* Rebuilds the project index from every unit's facts (for a file being
+ * fixed, its facts as fixed so far). */
+void ol_engine_reindex(ol_engine *e);
 
 /* Prints the project index (models, relationships) as text: --show-models. */
 void ol_engine_write_models(const ol_engine *e, FILE *out);

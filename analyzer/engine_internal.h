@@ -56,11 +56,8 @@ struct ol_engine {
 
 /* Parses src and records its facts (pass 1 for one file). */
 void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src, ol_file_facts *facts);
-/* Runs the selected rules on one file and turns their drafts into findings. */
-/* Builds the project index from every unit's facts (for a file being
- * fixed, its facts as fixed so far). */
-void ol_engine_reindex(ol_engine *e);
-/* file: the unit's index, which is its index in e->index.files. */
+/* Runs the selected rules on one file and turns their drafts into findings;
+ * file: the unit's index, which is its index in e->index.files. */
 void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                           const ol_file_facts *facts, ol_findings *out, ol_notes *notes);
 /* Turns drafts into findings: positions, snippets, fixes validated by re-parsing. */

@@ -59,13 +59,6 @@ static char *dedent(const char *text) {
   return ol_buf_take(&b);
 }
 
-static bool parses_cleanly(TSParser *p, const char *text, uint32_t len, uint32_t allowed) {
-  TSTree *t = ol_parse(p, text, len);
-  uint32_t errors = ol_tree_error_count(ts_tree_root_node(t), NULL);
-  ts_tree_delete(t);
-  return errors <= allowed;
-}
-
 typedef struct {
   uint32_t start, end;
 } range;
@@ -191,13 +184,6 @@ static void load_bounds(TSParser *p, base_tree *bt) {
   ts_tree_delete(t);
 }
 
-static uint32_t errors_in(TSParser *p, const char *text, uint32_t len) {
-  TSTree *t = ol_parse(p, text, len);
-  uint32_t n = ol_tree_error_count(ts_tree_root_node(t), NULL);
-  ts_tree_delete(t);
-  return n;
-}
-
 /* Whether the statements the edits touch have no more syntax errors after them. */
 static bool still_parses(TSParser *p, base_tree *bt, const ol_replacement *edits, size_t n) {
   if (!bt->bounds)
@@ -231,8 +217,8 @@ static bool still_parses(TSParser *p, base_tree *bt, const ol_replacement *edits
     if (after.len && after.s[after.len - 1] != '\n')
       ol_buf_putc(&after, '\n');
   }
-  bool ok = errors_in(p, after.s ? after.s : "", (uint32_t)after.len) <=
-            errors_in(p, before.s ? before.s : "", (uint32_t)before.len);
+  bool ok = ol_parse_error_count(p, after.s ? after.s : "", (uint32_t)after.len) <=
+            ol_parse_error_count(p, before.s ? before.s : "", (uint32_t)before.len);
   ol_buf_free(&before);
   ol_buf_free(&after);
   return ok;
@@ -262,7 +248,7 @@ static ol_fix *build_fix(TSParser *p, base_tree *bt, ol_fix_draft *d) {
   fix->block_length = bend - bstart;
   snippets(src, fix, bstart, bend);
   if (ok)
-    ok = parses_cleanly(p, fix->after, (uint32_t)strlen(fix->after), 0);
+    ok = ol_parse_error_count(p, fix->after, (uint32_t)strlen(fix->after)) == 0;
   if (!ok) {
     ol_fix_free(fix);
     return NULL;

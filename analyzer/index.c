@@ -6,7 +6,7 @@
 
 #include "alloc.h"
 
-static const char *last_component(const char *dotted) {
+const char *ol_last_component(const char *dotted) {
   const char *dot = strrchr(dotted, '.');
   return dot ? dot + 1 : dotted;
 }
@@ -42,7 +42,7 @@ static uint64_t name_hash(const char *s) {
 static int32_t first_class(const ol_index *ix, const char *name) {
   if (!ix->n_slots)
     return -1;
-  const char *last = last_component(name);
+  const char *last = ol_last_component(name);
   for (size_t i = name_hash(last) & (ix->n_slots - 1);; i = (i + 1) & (ix->n_slots - 1)) {
     int32_t c = ix->slots[i];
     if (c < 0 || !strcmp(ix->classes.items[c].name, last))
@@ -80,17 +80,17 @@ static ol_model *find_class(ol_index *ix, const char *name) {
  * model-bases (the engine adds those to declarative_bases; they may be
  * dotted, "app.base.BaseModel", and match by their last component). */
 static bool is_root_base(const ol_index *ix, const char *base) {
-  const char *last = last_component(base);
+  const char *last = ol_last_component(base);
   if (strcmp(base, "db.Model") == 0 || strcmp(last, "Model") == 0)
     return true;
   for (size_t i = 0; i < ix->declarative_bases.len; i++)
-    if (strcmp(last_component(ix->declarative_bases.items[i]), last) == 0)
+    if (strcmp(ol_last_component(ix->declarative_bases.items[i]), last) == 0)
       return true;
   return false;
 }
 
 static bool is_declarative_root(const char *base) {
-  const char *last = last_component(base);
+  const char *last = ol_last_component(base);
   return strcmp(last, "DeclarativeBase") == 0 || strcmp(last, "DeclarativeBaseNoMeta") == 0;
 }
 
@@ -224,7 +224,7 @@ static const ol_relation *relation_on(const ol_index *ix, const char *cls, const
 }
 
 const ol_relation *ol_index_relation(const ol_index *ix, const char *model, const char *attr) {
-  const char *name = last_component(model);
+  const char *name = ol_last_component(model);
   for (int depth = 0; depth < 16 && name; depth++) {
     const ol_relation *r = relation_on(ix, name, attr);
     if (r)
@@ -238,11 +238,11 @@ const ol_relation *ol_index_relation(const ol_index *ix, const char *model, cons
     for (size_t b = 0; b < cls->n_bases && !next; b++) {
       const ol_relation *rb = NULL;
       for (size_t k = b; k < cls->n_bases && !rb; k++)
-        rb = relation_on(ix, last_component(cls->bases[k]), attr);
+        rb = relation_on(ix, ol_last_component(cls->bases[k]), attr);
       if (rb)
         return rb;
       if (first_class(ix, cls->bases[b]) >= 0)
-        next = last_component(cls->bases[b]);
+        next = ol_last_component(cls->bases[b]);
     }
     name = next;
   }
@@ -278,7 +278,7 @@ const char *ol_index_fk_column(const ol_index *ix, const char *child, const char
 }
 
 bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr) {
-  const char *name = last_component(model);
+  const char *name = ol_last_component(model);
   for (int depth = 0; depth < 16 && name; depth++) {
     int32_t c = first_class(ix, name);
     if (c < 0)
@@ -290,7 +290,7 @@ bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr
     for (size_t i = 0; i < cls->n_members; i++)
       if (!strcmp(cls->members[i], attr))
         return true;
-    name = cls->n_bases ? last_component(cls->bases[0]) : NULL;
+    name = cls->n_bases ? ol_last_component(cls->bases[0]) : NULL;
   }
   return false;
 }

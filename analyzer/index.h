@@ -95,6 +95,8 @@ typedef struct {
   int32_t *next_same; /* per class: the next class with the same name, -1 */
 } ol_index;
 
+/* "app.models.Chef" -> "Chef". */
+const char *ol_last_component(const char *dotted);
 /* Adds a file's classes; facts must outlive the index. */
 void ol_index_add(ol_index *ix, const char *path, const ol_file_facts *facts);
 /* Decides which classes are models (transitively through bases). */

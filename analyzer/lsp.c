@@ -289,7 +289,7 @@ static void build_fixes(lsp *s, lsp_doc *d) {
  * that other documents use), then every open document. */
 static void refresh_all(lsp *s) {
   double t0 = now_ms();
-  ol_engine_rebuild_index(s->engine);
+  ol_engine_reindex(s->engine);
   for (size_t i = 0; i < s->docs.len; i++)
     analyse(s, &s->docs.items[i]);
   s->last_analysis_ms = now_ms() - t0;
@@ -382,7 +382,7 @@ static void did_change(lsp *s, const cJSON *params) {
     refresh_all(s);
     s->last_analysis_ms += parsed; /* the edit, the incremental parse and the facts too */
   } else { /* the index follows the text (it points at its facts); findings wait for save */
-    ol_engine_rebuild_index(s->engine);
+    ol_engine_reindex(s->engine);
     ol_report_free(&d->report);
     d->fixes_built = false;
   }

@@ -10,8 +10,7 @@
 
 static const char *const effect_what[] = {"runs a query", "runs a count query", "commits"};
 
-/* The loop's header line and the words for its kind, for messages. */
-static const char *loop_word(ol_loop_kind k) {
+const char *ol_rule_loop_word(ol_loop_kind k) {
   return k == OL_LOOP_WHILE           ? "while loop"
          : k == OL_LOOP_COMPREHENSION ? "comprehension"
          : k == OL_LOOP_CALLBACK      ? "per-element callback"
@@ -48,20 +47,20 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e
   }
   char *names = ol_buf_take(&chain);
   char *text = ol_fixtext_brief(ctx, span, 60);
-  char *msg =
-      ol_format("`%s` %s once per iteration of the %s on line %u, through %s: `%s` at "
-                "%s:%u; no automatic fix: %s",
-                text, effect_what[e], loop_word(l->kind), ol_rule_line(ctx, l->header.start), names,
-                site_text ? site_text : "?", ix->files.items[site_file].path,
-                ol_rule_line_in(ctx, site_file, site->span.start), why_no_fix);
+  char *msg = ol_format("`%s` %s once per iteration of the %s on line %u, through %s: `%s` at "
+                        "%s:%u; no automatic fix: %s",
+                        text, effect_what[e], ol_rule_loop_word(l->kind),
+                        ol_rule_line(ctx, l->header.start), names, site_text ? site_text : "?",
+                        ix->files.items[site_file].path,
+                        ol_rule_line_in(ctx, site_file, site->span.start), why_no_fix);
   ol_draft *d = ol_draft_add(ctx, meta, span, msg);
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
   static const char *const site_words[] = {"the query it runs", "the count it runs",
                                            "the commit it runs"};
   ol_draft_relate_at(d, site_file, site->span, ol_strdup(site_words[e]));
   ol_draft_flow(d, -1, span,
-                ol_format("called once per iteration of the %s on line %u", loop_word(l->kind),
-                          ol_rule_line(ctx, l->header.start)));
+                ol_format("called once per iteration of the %s on line %u",
+                          ol_rule_loop_word(l->kind), ol_rule_line(ctx, l->header.start)));
   for (size_t i = 0; i < n; i++) {
     ol_draft_flow(d, (int32_t)hops[i].file, hops[i].at->span, hops[i].message);
     hops[i].message = NULL;
@@ -78,18 +77,18 @@ static void report_terminal(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol
   const ol_summary *b = &ctx->index->funcs.items[builder];
   const char *path = ctx->index->files.items[b->file].path;
   char *name = ol_index_func_name(ctx->index, builder);
-  char *msg =
-      ol_format("`%s` %s once per iteration of the %s on line %u, on the query `%s` "
-                "returns (%s:%u); no automatic fix: %s",
-                term->text, effect_what[e], loop_word(l->kind), ol_rule_line(ctx, l->header.start),
-                name, path, ol_rule_line_in(ctx, b->file, b->fn->def.span.start), why_no_fix);
+  char *msg = ol_format("`%s` %s once per iteration of the %s on line %u, on the query `%s` "
+                        "returns (%s:%u); no automatic fix: %s",
+                        term->text, effect_what[e], ol_rule_loop_word(l->kind),
+                        ol_rule_line(ctx, l->header.start), name, path,
+                        ol_rule_line_in(ctx, b->file, b->fn->def.span.start), why_no_fix);
   ol_draft *d = ol_draft_add(ctx, meta, term->at.span, msg);
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
   ol_draft_relate_at(d, b->file, b->fn->def.span, ol_format("`%s` builds the query", name));
   ol_draft_flow(d, -1, c->at.span, ol_format("`%s` returns a query", name));
   ol_draft_flow(d, (int32_t)b->file, b->fn->def.span, ol_format("`%s` builds it", name));
   ol_draft_flow(d, -1, term->at.span,
-                ol_format("run once per iteration of the %s on line %u", loop_word(l->kind),
+                ol_format("run once per iteration of the %s on line %u", ol_rule_loop_word(l->kind),
                           ol_rule_line(ctx, l->header.start)));
   ol_free(name);
 }
@@ -120,7 +119,7 @@ int32_t ol_rule_row_member(const ol_rule_ctx *ctx, const ol_attr_read *r, const 
   *entity = ol_index_loop_entity(ctx->index, ctx->file, r->loop, &rows, &rf, &rfn);
   if (!*entity || ol_index_relation(ctx->index, *entity, r->attr))
     return -1;
-  const char *last = strrchr(*entity, '.') ? strrchr(*entity, '.') + 1 : *entity;
+  const char *last = ol_last_component(*entity);
   int32_t m = ol_index_method(ctx->index, last, -1, r->attr);
   if (m < 0)
     return -1;

@@ -19,4 +19,7 @@ int32_t ol_rule_row_member(const ol_rule_ctx *ctx, const ol_attr_read *r, const 
 /* The call `x.m(...)` that starts with the attribute at span, or span itself. */
 ol_span ol_rule_call_span(const ol_rule_ctx *ctx, ol_span span);
 
+/* How messages name a loop's kind: "loop", "while loop", "comprehension"... */
+const char *ol_rule_loop_word(ol_loop_kind k);
+
 #endif

@@ -21,11 +21,6 @@ static uint64_t hash_bytes(uint64_t h, const char *s, size_t n) {
 
 static uint64_t hash_str(uint64_t h, const char *s) { return hash_bytes(h, s, strlen(s)); }
 
-static const char *last_component(const char *dotted) {
-  const char *dot = strrchr(dotted, '.');
-  return dot ? dot + 1 : dotted;
-}
-
 /* ---- modules ----------------------------------------------------------- */
 
 /* "app/services/scores.py" -> "app.services.scores"; "app/__init__.py" -> "app". */
@@ -168,7 +163,7 @@ static int32_t method_in(const ol_index *ix, int32_t c, const char *attr, int de
   if (f >= 0)
     return ix->funcs.items[f].fn->kind == OL_FN_SETTER ? -1 : f;
   for (size_t b = 0; b < m->cls->n_bases; b++) {
-    int32_t base = ol_index_class_id(ix, last_component(m->cls->bases[b]), (int32_t)m->file);
+    int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
     if (base != c && (f = method_in(ix, base, attr, depth + 1)) >= 0)
       return f;
   }
@@ -545,7 +540,7 @@ void ol_index_summarize(ol_index *ix) {
       const char *entity = ol_index_loop_entity(ix, f, c->recv_loop, &rows, &rf, &rfn);
       if (!entity)
         continue;
-      int32_t m = ol_index_method(ix, last_component(entity), -1, dot + 1);
+      int32_t m = ol_index_method(ix, ol_last_component(entity), -1, dot + 1);
       file->call_target[i] = m;
       more |= m >= 0;
     }
@@ -694,7 +689,7 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, const char *
       if (rel->lazy == OL_LAZY_SELECT)
         lw->visit(lw->ud, rel, path, m);
     } else {
-      int32_t member = ol_index_method(ix, last_component(entity), -1, rd->attr);
+      int32_t member = ol_index_method(ix, ol_last_component(entity), -1, rd->attr);
       if (member >= 0 && (rd->called || ix->funcs.items[member].fn->kind == OL_FN_PROPERTY))
         lazy_reads(lw, member, 0, entity, path, m);
     }

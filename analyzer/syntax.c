@@ -119,3 +119,10 @@ bool ol_cursor_step(TSTreeCursor *c, bool descend) {
       return false;
   return true;
 }
+
+uint32_t ol_parse_error_count(TSParser *p, const char *bytes, uint32_t len) {
+  TSTree *t = ol_parse(p, bytes, len);
+  uint32_t n = ol_tree_error_count(ts_tree_root_node(t), NULL);
+  ts_tree_delete(t);
+  return n;
+}

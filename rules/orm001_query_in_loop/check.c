@@ -8,24 +8,8 @@
 #include "rule.h"
 #include "rule_calls.h"
 
-static const char *loop_word(ol_loop_kind k) {
-  switch (k) {
-  case OL_LOOP_FOR:
-    return "loop";
-  case OL_LOOP_WHILE:
-    return "while loop";
-  case OL_LOOP_COMPREHENSION:
-    return "comprehension";
-  case OL_LOOP_CALLBACK:
-    return "per-element callback";
-  }
-  return "loop";
-}
-
 static char *hoist_name(const ol_rule_ctx *ctx, const ol_query_site *s, ol_span scope) {
-  char *snake = s->entity ? ol_fixtext_snake(strrchr(s->entity, '.') ? strrchr(s->entity, '.') + 1
-                                                                     : s->entity)
-                          : ol_strdup("query");
+  char *snake = s->entity ? ol_fixtext_snake(ol_last_component(s->entity)) : ol_strdup("query");
   char *base;
   if (!strcmp(s->method, "all") || !strncmp(s->method, "iterate", 7) ||
       !strcmp(s->method, "paginate") || !strcmp(s->method, "scalars") ||
@@ -52,7 +36,7 @@ static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s) {
   ol_fix_draft *f = ol_fix_draft_new(
       OL_FIX_UNSAFE,
       ol_format("Run the query once, before the %s on line %u, and reuse its result",
-                loop_word(l->kind), ol_rule_line(ctx, l->header.start)),
+                ol_rule_loop_word(l->kind), ol_rule_line(ctx, l->header.start)),
       (ol_span){line_start, l->stmt.end});
   ol_fix_draft_edit(f, line_start, line_start, ol_format("%s%s = %s\n", indent, name, value));
   /* A list the loop body may change: each iteration gets its own copy, as before. */
@@ -111,8 +95,7 @@ static void names_free(batch_names *n) {
 
 static void pick_names(const ol_rule_ctx *ctx, const ol_query_site *s, const ol_loop *l,
                        const char *col, batch_names *n) {
-  const char *ent =
-      strrchr(s->batch.entity, '.') ? strrchr(s->batch.entity, '.') + 1 : s->batch.entity;
+  const char *ent = ol_last_component(s->batch.entity);
   char *snake = ol_fixtext_snake(ent);
   char *many = ol_fixtext_plural(snake);
   char *dict = ol_format("%s_by_%s", s->batch.mode == OL_BATCH_ALL ? many : snake, col);
@@ -204,7 +187,7 @@ static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, c
       OL_FIX_UNSAFE,
       ol_format("Load the %s rows for every key with one IN query before the %s on line %u, then "
                 "look each up in a dict",
-                s->batch.entity, loop_word(l->kind), ol_rule_line(ctx, l->header.start)),
+                s->batch.entity, ol_rule_loop_word(l->kind), ol_rule_line(ctx, l->header.start)),
       (ol_span){line_start, l->stmt.end});
   ol_fix_draft_edit(f, line_start, line_start, batch_code(ctx, s, l, col, &n));
   if (n.list)
@@ -264,12 +247,12 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       why = s->no_hoist_why;
     }
     char *brief = ol_fixtext_brief(ctx, s->span, 60);
-    char *msg =
-        ol_format("`%s` runs a query on every iteration of the %s on line %u%s%s", brief,
-                  loop_word(l->kind), loop_line, why ? "; no automatic fix: " : "", why ? why : "");
+    char *msg = ol_format("`%s` runs a query on every iteration of the %s on line %u%s%s", brief,
+                          ol_rule_loop_word(l->kind), loop_line, why ? "; no automatic fix: " : "",
+                          why ? why : "");
     ol_free(brief);
     ol_draft *d = ol_draft_add(ctx, meta, s->span, msg);
-    ol_draft_relate(d, l->header, ol_format("the %s", loop_word(l->kind)));
+    ol_draft_relate(d, l->header, ol_format("the %s", ol_rule_loop_word(l->kind)));
     d->fix = fix;
   }
 }

@@ -219,7 +219,7 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
 static bool answered_by_identity_map(const loop_rows *lr, const ol_relation *rel) {
   if (!lr->via || rel->collection || !rel->target)
     return false;
-  const char *owner = strrchr(lr->via_owner, '.') ? strrchr(lr->via_owner, '.') + 1 : lr->via_owner;
+  const char *owner = ol_last_component(lr->via_owner);
   return !strcmp(rel->target, owner);
 }
 

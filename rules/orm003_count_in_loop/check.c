@@ -103,8 +103,7 @@ static ol_fix_draft *columns_fix(const ol_rule_ctx *ctx, const ol_loop *l, const
   ol_buf_add(&target, ctx->src + l->target.start, l->target.end - l->target.start);
   char **vars = ol_calloc(n, sizeof(char *));
   for (size_t i = 0; i < n; i++) {
-    const char *child = strrchr(cols[i].shape.child, '.') ? strrchr(cols[i].shape.child, '.') + 1
-                                                          : cols[i].shape.child;
+    const char *child = ol_last_component(cols[i].shape.child);
     char *snake = ol_fixtext_snake(child), *base = ol_format("%s_count", snake);
     vars[i] = ol_fixtext_free_name(ctx, l->scope, base);
     for (size_t j = 0; j < i; j++)

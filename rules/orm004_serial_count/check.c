@@ -84,8 +84,7 @@ static ol_fix_draft *merged_literal(const ol_rule_ctx *ctx, const ol_count_stmt 
     if (is_identifier(run[i].name))
       base = ol_strdup(run[i].name);
     else {
-      char *snake = ol_fixtext_snake(strrchr(run[i].entity, '.') ? strrchr(run[i].entity, '.') + 1
-                                                                 : run[i].entity);
+      char *snake = ol_fixtext_snake(ol_last_component(run[i].entity));
       base = ol_format("%s_count", snake);
       ol_free(snake);
     }
