@@ -978,6 +978,8 @@ static bool parse_count_call(ol_walker *w, TSNode call, ol_count_stmt *c) {
 }
 
 void ol_exec_check_count_statement(ol_walker *w, TSNode stmt) {
+  if (!ol_node_mentions(w, stmt, "count"))
+    return;
   TSNode a = ts_node_named_child(stmt, 0);
   if (ts_node_named_child_count(stmt) != 1 || ol_kind_of(w->sx, a) != OL_K_assignment)
     return;
@@ -996,6 +998,8 @@ void ol_exec_check_count_statement(ol_walker *w, TSNode stmt) {
 
 /* Counts side by side in one dict, list or tuple, or `return a.count(), b.count()`. */
 void ol_exec_check_count_literal(ol_walker *w, TSNode lit) {
+  if (!ol_node_mentions(w, lit, "count"))
+    return;
   OL_VEC(ol_count_stmt) found = {0};
   for (uint32_t i = 0; i < ts_node_named_child_count(lit); i++) {
     TSNode el = ts_node_named_child(lit, i);

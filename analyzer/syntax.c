@@ -42,8 +42,10 @@ static void build_python(void) {
   for (int f = 1; f < OL_F_COUNT; f++) {
     TSFieldId id =
         ts_language_field_id_for_name(lang, field_names[f], (uint32_t)strlen(field_names[f]));
-    if (id && id < python.n_field_ids)
+    if (id && id < python.n_field_ids) {
       python.field_of_id[id] = (uint8_t)f;
+      python.id_of_field[f] = id;
+    }
   }
 }
 
@@ -52,10 +54,91 @@ const ol_syntax *ol_syntax_python(void) {
   return &python;
 }
 
+/* The field memo: a direct-mapped table of nodes (by subtree id) and the
+ * first child of each field they have. A node with more fields than a slot
+ * holds is looked up directly. */
+enum { MEMO_SLOTS = 256, MEMO_FIELDS = 6 };
+typedef struct {
+  const void *id;
+  uint32_t start; /* with id: the same subtree at another place is another node */
+  uint8_t n;      /* fields found; MEMO_FIELDS + 1: too many, not memoized */
+  uint8_t field[MEMO_FIELDS];
+  TSNode child[MEMO_FIELDS];
+} memo_slot;
+
+typedef struct {
+  const TSTree *tree;
+  memo_slot *slots;
+  TSTreeCursor cursor;
+  bool have_cursor;
+} field_memo;
+
+static _Thread_local field_memo memo;
+
+void ol_child_memo_begin(const TSTree *tree) {
+  if (!memo.slots)
+    memo.slots = ol_calloc(MEMO_SLOTS, sizeof *memo.slots);
+  else
+    memset(memo.slots, 0, MEMO_SLOTS * sizeof *memo.slots);
+  memo.tree = tree;
+}
+
+void ol_child_memo_end(void) {
+  memo.tree = NULL;
+  ol_free(memo.slots);
+  memo.slots = NULL;
+  if (memo.have_cursor)
+    ts_tree_cursor_delete(&memo.cursor);
+  memo.have_cursor = false;
+}
+
+static const memo_slot *memo_fill(const ol_syntax *sx, TSNode n) {
+  uintptr_t h = (uintptr_t)n.id ^ ((uintptr_t)n.id >> 11) ^ ts_node_start_byte(n);
+  memo_slot *m = &memo.slots[(h >> 3) & (MEMO_SLOTS - 1)];
+  if (m->id == n.id && m->start == ts_node_start_byte(n))
+    return m;
+  m->id = n.id;
+  m->start = ts_node_start_byte(n);
+  m->n = 0;
+  if (!memo.have_cursor) {
+    memo.cursor = ts_tree_cursor_new(n);
+    memo.have_cursor = true;
+  } else {
+    ts_tree_cursor_reset(&memo.cursor, n);
+  }
+  if (!ts_tree_cursor_goto_first_child(&memo.cursor))
+    return m;
+  do {
+    ol_field f = ol_field_of(sx, ts_tree_cursor_current_field_id(&memo.cursor));
+    if (f == OL_F_NONE)
+      continue;
+    bool seen = false;
+    for (uint8_t i = 0; i < m->n && !seen; i++)
+      seen = m->field[i] == f;
+    if (seen)
+      continue;
+    if (m->n == MEMO_FIELDS) {
+      m->n = MEMO_FIELDS + 1;
+      break;
+    }
+    m->field[m->n] = (uint8_t)f;
+    m->child[m->n++] = ts_tree_cursor_current_node(&memo.cursor);
+  } while (ts_tree_cursor_goto_next_sibling(&memo.cursor));
+  return m;
+}
+
 TSNode ol_child(const ol_syntax *sx, TSNode n, ol_field f) {
-  for (TSFieldId id = 1; id < sx->n_field_ids; id++)
-    if (sx->field_of_id[id] == f)
-      return ts_node_child_by_field_id(n, id);
+  TSFieldId id = sx->id_of_field[f];
+  if (!id || !n.id)
+    return (TSNode){0};
+  if (!memo.tree || n.tree != memo.tree)
+    return ts_node_child_by_field_id(n, id);
+  const memo_slot *m = memo_fill(sx, n);
+  if (m->n > MEMO_FIELDS)
+    return ts_node_child_by_field_id(n, id);
+  for (uint8_t i = 0; i < m->n; i++)
+    if (m->field[i] == f)
+      return m->child[i];
   return (TSNode){0};
 }
 

@@ -82,6 +82,7 @@ typedef struct {
   uint32_t n_symbols;
   uint8_t *field_of_id; /* field id -> ol_field */
   uint32_t n_field_ids;
+  TSFieldId id_of_field[OL_F_COUNT]; /* ol_field -> field id, 0 when the grammar has none */
 } ol_syntax;
 
 /* The Python syntax; built on first use, never freed (process lifetime). */
@@ -101,6 +102,12 @@ static inline ol_field ol_field_of(const ol_syntax *sx, TSFieldId f) {
 
 /* The child of n in field f, or a null node. */
 TSNode ol_child(const ol_syntax *sx, TSNode n, ol_field f);
+/* Between begin and end, on this thread, ol_child remembers the fields of
+ * the nodes of tree it was asked about (one sweep of a node's children
+ * answers every field; tree-sitter's lookup scans them per field). The
+ * tree must stay alive and unedited until end. */
+void ol_child_memo_begin(const TSTree *tree);
+void ol_child_memo_end(void);
 bool ol_kind_is_comprehension(ol_kind k);
 
 /* A parser for Python, and a parse that tolerates lone CR line endings

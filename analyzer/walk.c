@@ -29,6 +29,13 @@ bool ol_node_text_is(const ol_walker *w, TSNode n, const char *s) {
          memcmp(w->src + ts_node_start_byte(n), s, len) == 0;
 }
 
+bool ol_node_mentions(const ol_walker *w, TSNode n, const char *s) {
+  if (ts_node_is_null(n))
+    return false;
+  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  return b <= w->len && memmem(w->src + a, b - a, s, strlen(s)) != NULL;
+}
+
 char *ol_node_text(ol_walker *w, TSNode n) {
   return ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(n),
                           ts_node_end_byte(n) - ts_node_start_byte(n));
@@ -522,6 +529,12 @@ static void leave(ol_walker *w, const entry *e) {
     scope_pop(w);
 }
 
+/* Whether child_entry reads the field of a child of a node of kind k. */
+static bool field_matters(ol_kind k) {
+  return k == OL_K_for_statement || k == OL_K_while_statement || k == OL_K_for_in_clause ||
+         k == OL_K_function_definition || k == OL_K_lambda;
+}
+
 /* The context a child runs in, from its parent and the field it sits in. */
 static entry child_entry(const ol_walker *w, const entry *p, TSNode child, ol_field field) {
   entry c = {.node = child,
@@ -752,19 +765,25 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
                   ol_file_facts *facts) {
   ol_walker w = {.sx = ol_syntax_python(), .cfg = cfg, .src = src, .len = len, .out = facts};
   TSNode root = ts_tree_root_node(tree);
+  ol_child_memo_begin(tree);
   facts->parse_errors = ol_tree_error_count(root, &facts->first_error_byte);
   scope_push(&w, root);
-  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
-    ol_rows_module_statement(&w, ts_node_named_child(root, i));
-    ol_calls_module_statement(&w, ts_node_named_child(root, i));
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  for (bool more = ts_tree_cursor_goto_first_child(&c); more;
+       more = ts_tree_cursor_goto_next_sibling(&c)) {
+    TSNode stmt = ts_tree_cursor_current_node(&c);
+    if (!ts_node_is_named(stmt))
+      continue;
+    ol_rows_module_statement(&w, stmt);
+    ol_calls_module_statement(&w, stmt);
   }
+  ts_tree_cursor_reset(&c, root);
   OL_VEC(entry) stack = {0};
   entry top = {
       .node = root, .kind = ol_kind_of(w.sx, root), .ctx = -1, .frame = -1, .first_outer = -1};
   ol_vec_push(&stack, top);
   ol_vec_push(&w.path, root);
   enter(&w, &stack.items[0]);
-  TSTreeCursor c = ts_tree_cursor_new(root);
   for (;;) {
     if (ts_tree_cursor_goto_first_child(&c)) {
       /* fallthrough to push the child */
@@ -778,8 +797,11 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
           goto done;
       }
     }
-    entry child = child_entry(&w, &stack.items[stack.len - 1], ts_tree_cursor_current_node(&c),
-                              ol_field_of(w.sx, ts_tree_cursor_current_field_id(&c)));
+    const entry *parent = &stack.items[stack.len - 1];
+    ol_field field = field_matters(parent->kind)
+                         ? ol_field_of(w.sx, ts_tree_cursor_current_field_id(&c))
+                         : OL_F_NONE; /* tree-sitter's lookup is not free: only when read */
+    entry child = child_entry(&w, parent, ts_tree_cursor_current_node(&c), field);
     ol_vec_push(&stack, child);
     ol_vec_push(&w.path, child.node);
     enter(&w, &stack.items[stack.len - 1]);
@@ -792,6 +814,7 @@ done:
   ol_vec_free(&w.path);
   resolve_sites(&w);
   ol_calls_finish(&w);
+  ol_child_memo_end();
   ol_vec_free(&w.fstack);
   ol_vec_free(&w.call_bindings);
   ol_vec_free(&w.pending_terms);

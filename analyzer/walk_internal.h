@@ -111,6 +111,8 @@ static inline ol_span ol_node_span(TSNode n) {
 }
 bool ol_node_text_is(const ol_walker *w, TSNode n, const char *s);
 char *ol_node_text(ol_walker *w, TSNode n); /* arena copy */
+/* Whether n's text holds s: a cheap test before looking at its syntax. */
+bool ol_node_mentions(const ol_walker *w, TSNode n, const char *s);
 
 /* n without the parentheses and awaits around it. */
 TSNode ol_unwrap(const ol_walker *w, TSNode n);
