@@ -18,11 +18,10 @@ static const ol_call_binding *binding_of(ol_walker *w, TSNode name);
 
 /* One arena copy per distinct name of the file: `self`, parameter, attribute
  * and callee names repeat across functions. */
-static char *intern(ol_walker *w, TSNode n) {
-  const char *s = w->src + ts_node_start_byte(n);
-  size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
+/* The walk's one copy of s[0..len) (names repeat: one string each). */
+static char *intern_bytes(ol_walker *w, const char *s, size_t len) {
   if (len > 64)
-    return ol_node_text(w, n);
+    return ol_arena_strndup(&w->out->arena, s, len);
   if (w->n_interned * 2 >= w->interned_cap) {
     size_t cap = w->interned_cap ? w->interned_cap * 2 : 256;
     char **t = ol_calloc(cap, sizeof(char *));
@@ -44,8 +43,15 @@ static char *intern(ol_walker *w, TSNode n) {
     if (strlen(w->interned[j]) == len && !memcmp(w->interned[j], s, len))
       return w->interned[j];
   w->n_interned++;
-  return w->interned[j] = ol_node_text(w, n);
+  return w->interned[j] = ol_arena_strndup(&w->out->arena, s, len);
 }
+
+static char *intern(ol_walker *w, TSNode n) {
+  return intern_bytes(w, w->src + ts_node_start_byte(n),
+                      ts_node_end_byte(n) - ts_node_start_byte(n));
+}
+
+char *ol_walk_intern_string(ol_walker *w, const char *s) { return intern_bytes(w, s, strlen(s)); }
 
 static uint64_t class_attr_key(const char *cls, const char *attr, size_t attr_len) {
   return ol_name_hash(cls, strlen(cls)) * 1099511628211ull ^ ol_name_hash(attr, attr_len);
@@ -216,9 +222,7 @@ static void add_root(ol_walker *w, const char *name) {
 /* Whether the walk could resolve a call rooted at name: a module-level name,
  * self/cls or a parameter, a loop's rows, or a function nested around here.
  * The names are kept as a hash set, brought up to date as they are recorded. */
-static bool resolvable_root(ol_walker *w, int func, int ctx, TSNode root) {
-  if (param_index(w, func, root) >= 0 || rows_loop(w, ctx, root) >= 0)
-    return true;
+static void sync_roots(ol_walker *w) {
   for (; w->roots_seen[0] < w->out->module_names.len; w->roots_seen[0]++)
     add_root(w, w->out->module_names.items[w->roots_seen[0]]);
   for (; w->roots_seen[1] < w->out->imports.len; w->roots_seen[1]++)
@@ -226,6 +230,20 @@ static bool resolvable_root(ol_walker *w, int func, int ctx, TSNode root) {
   for (; w->roots_seen[2] < w->out->funcs.len; w->roots_seen[2]++)
     if (w->out->funcs.items[w->roots_seen[2]].outer >= 0)
       add_root(w, w->out->funcs.items[w->roots_seen[2]].name);
+}
+
+void ol_calls_roots(ol_walker *w, uint64_t *hash) {
+  sync_roots(w);
+  uint64_t h = w->n_roots;
+  for (size_t i = 0; i < w->roots_cap; i++)
+    h += w->roots[i] * 0x9e3779b97f4a7c15ULL; /* a sum: the order they came in does not count */
+  *hash = h;
+}
+
+static bool resolvable_root(ol_walker *w, int func, int ctx, TSNode root) {
+  if (param_index(w, func, root) >= 0 || rows_loop(w, ctx, root) >= 0)
+    return true;
+  sync_roots(w);
   if (!w->roots_cap)
     return false;
   uint64_t h = ol_node_hash(w, root) | 1;
@@ -350,6 +368,8 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       c.n_args = kept;
   }
   w->out->call_args.len = c.first_arg + c.n_args; /* drop the uninteresting tail */
+  if (!c.n_args)
+    c.first_arg = 0; /* no arguments kept: one value for it */
   ol_vec_push(&w->out->calls, c);
 }
 

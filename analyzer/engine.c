@@ -26,6 +26,7 @@ static void unit_free(ol_unit *u) {
   ol_free(u->path);
   ol_free(u->rel);
   ol_facts_free(&u->facts);
+  ol_walk_memo_free(u->memo);
   if (u->have_src)
     ol_source_free(&u->src);
 }
@@ -520,7 +521,7 @@ TSTree *ol_engine_set_text(ol_engine *e, int unit, const char *text, uint32_t le
   u->len = len;
   u->hash = content_hash(text, len);
   TSTree *tree = ol_parse_again(e->parser, old, text, len);
-  ol_walk_file(e->cfg, tree, u->src.bytes, len, &u->facts);
+  ol_walk_file_memo(e->cfg, tree, u->src.bytes, len, &u->facts, &u->memo);
   u->may_report = true;
   return tree;
 }

@@ -9,6 +9,7 @@
 #include "rule.h"
 #include "source.h"
 #include "syntax.h"
+#include "walk.h"
 
 typedef OL_VEC(ol_finding) ol_findings;
 typedef OL_VEC(ol_notification) ol_notes;
@@ -28,6 +29,7 @@ typedef struct {
   bool changed;    /* read again, it was no longer what pass 1 saw */
   uint32_t len;    /* what pass 1 read: length and hash, to tell a changed file */
   uint64_t hash;
+  ol_walk_memo *memo; /* the editor's: its top-level functions' facts, for the next edit */
 } ol_unit;
 
 /* A file while fixes are applied to it: its text and facts as fixed so far. */

@@ -12,6 +12,7 @@ typedef struct {
   int frame;       /* the loop this node creates, or -1 */
   int first_outer; /* for a comprehension's first for clause: the ctx its iterable runs in */
   bool scope;      /* this node pushed a scope */
+  bool recorded;   /* a top-level function the memo records */
 } entry;
 
 uint64_t ol_name_hash(const char *s, size_t len) {
@@ -414,7 +415,7 @@ static void enter(ol_walker *w, entry *e) {
     TSNode comp = ol_walk_parent(w, n);
     TSNode right = ol_child(w->sx, n, OL_F_right);
     bool first = ts_node_eq(first_for_clause(w, comp), n);
-    if (!first)
+    if (!first && e->ctx >= 0) /* a clause outside a comprehension (an ERROR) binds nothing */
       bind_comprehension_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
     if (!first)
       e->first_outer = e->ctx;
@@ -712,8 +713,20 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
   return NULL;
 }
 
+/* Whether loop (sites: false) or site i was put back from the memo, resolved. */
+static bool replayed(const ol_walker *w, size_t i, bool loops) {
+  for (size_t k = 0; k < w->replayed.len; k++) {
+    const ol_replayed *r = &w->replayed.items[k];
+    if (loops ? i >= r->loops_from && i < r->loops_to : i >= r->sites_from && i < r->sites_to)
+      return true;
+  }
+  return false;
+}
+
 static void resolve_loops(ol_walker *w) {
   for (size_t i = 0; i < w->out->loops.len; i++) {
+    if (replayed(w, i, true))
+      continue;
     ol_loop *l = &w->out->loops.items[i];
     const ol_hashes *bound = &w->loop_bound.items[i], *targets = &w->loop_targets.items[i];
     l->iterable_changes = first_bound(&w->loop_iter_names.items[i], bound, (ol_span){0}) != NULL;
@@ -734,6 +747,8 @@ static void resolve_loops(ol_walker *w) {
 static void resolve_sites(ol_walker *w) {
   resolve_loops(w);
   for (size_t i = 0; i < w->out->queries.len; i++) {
+    if (replayed(w, i, false))
+      continue;
     ol_query_site *s = &w->out->queries.items[i];
     const ol_site_temp *t = &w->site_tmp.items[i];
     if (t->bare_iter)
@@ -763,9 +778,15 @@ static void resolve_sites(ol_walker *w) {
 
 void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t len,
                   ol_file_facts *facts) {
+  ol_walk_file_memo(cfg, tree, src, len, facts, NULL);
+}
+
+void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint32_t len,
+                       ol_file_facts *facts, ol_walk_memo **memo) {
   ol_walker w = {.sx = ol_syntax_python(), .cfg = cfg, .src = src, .len = len, .out = facts};
   TSNode root = ts_tree_root_node(tree);
   ol_child_memo_begin(tree);
+  ol_walk_memo_begin(&w, memo);
   facts->parse_errors = ol_tree_error_count(root, &facts->first_error_byte);
   scope_push(&w, root);
   TSTreeCursor c = ts_tree_cursor_new(root);
@@ -784,12 +805,16 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
   ol_vec_push(&stack, top);
   ol_vec_push(&w.path, root);
   enter(&w, &stack.items[0]);
+  bool skip = false; /* the current node's facts came from the memo: not into it */
   for (;;) {
-    if (ts_tree_cursor_goto_first_child(&c)) {
+    if (!skip && ts_tree_cursor_goto_first_child(&c)) {
       /* fallthrough to push the child */
     } else {
       for (;;) {
-        leave(&w, &stack.items[--stack.len]);
+        entry *e = &stack.items[--stack.len];
+        leave(&w, e);
+        if (e->recorded)
+          ol_walk_memo_leave(&w);
         w.path.len--;
         if (ts_tree_cursor_goto_next_sibling(&c))
           break;
@@ -802,9 +827,18 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
                          ? ol_field_of(w.sx, ts_tree_cursor_current_field_id(&c))
                          : OL_F_NONE; /* tree-sitter's lookup is not free: only when read */
     entry child = child_entry(&w, parent, ts_tree_cursor_current_node(&c), field);
+    skip = false;
+    if (stack.len == 1 && w.memo) {
+      ol_memo_step step = ol_walk_memo_enter(&w, child.node);
+      skip = step == OL_MEMO_REPLAYED;
+      child.recorded = step == OL_MEMO_RECORDING;
+    }
     ol_vec_push(&stack, child);
     ol_vec_push(&w.path, child.node);
-    enter(&w, &stack.items[stack.len - 1]);
+    if (skip)
+      stack.items[stack.len - 1].kind = OL_K_OTHER; /* nothing to leave */
+    else
+      enter(&w, &stack.items[stack.len - 1]);
   }
 done:
   ts_tree_cursor_delete(&c);
@@ -813,8 +847,10 @@ done:
   ol_vec_free(&stack);
   ol_vec_free(&w.path);
   resolve_sites(&w);
+  ol_walk_memo_finish(&w);
   ol_calls_finish(&w);
   ol_child_memo_end();
+  ol_vec_free(&w.replayed);
   ol_vec_free(&w.fstack);
   ol_vec_free(&w.call_bindings);
   ol_vec_free(&w.pending_terms);

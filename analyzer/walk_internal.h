@@ -73,6 +73,13 @@ typedef struct {
   bool count, via_name;
 } ol_pending_terminal;
 
+/* Loops and sites put back from the memo, already resolved. */
+typedef struct {
+  size_t loops_from, loops_to, sites_from, sites_to;
+} ol_replayed;
+
+struct ol_memo_run; /* walk_memo.c */
+
 typedef struct {
   const ol_syntax *sx;
   const ol_config *cfg;
@@ -100,6 +107,9 @@ typedef struct {
   size_t roots_seen[3]; /* how many module names, imports, functions are in roots */
   char **interned;      /* open addressing: the file's distinct names, arena strings */
   size_t n_interned, interned_cap;
+  ol_walk_memo **memo; /* the editor's: top-level functions' facts by text and context, or NULL */
+  struct ol_memo_run *memo_run;
+  OL_VEC(ol_replayed) replayed;
 } ol_walker;
 
 uint64_t ol_name_hash(const char *s, size_t len);
@@ -179,5 +189,19 @@ void ol_calls_module_statement(ol_walker *w, TSNode stmt);
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable);
 void ol_calls_finish(ol_walker *w);
 void ol_calls_check_assignment(ol_walker *w, TSNode assign);
+/* s as the walk's interned copy (a fact string from elsewhere). */
+char *ol_walk_intern_string(ol_walker *w, const char *s);
+/* Brings the names a call may resolve through up to date; *hash gets a
+ * hash of the set (whatever the order they came in). */
+void ol_calls_roots(ol_walker *w, uint64_t *hash);
+
+/* walk_memo.c: the editor's walk of a new version of a file. */
+void ol_walk_memo_begin(ol_walker *w, ol_walk_memo **memo);
+/* At a top-level statement: its facts put back from the memo (the walk
+ * skips it), or a function recorded until _leave, or neither. */
+typedef enum { OL_MEMO_NONE, OL_MEMO_REPLAYED, OL_MEMO_RECORDING } ol_memo_step;
+ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt);
+void ol_walk_memo_leave(ol_walker *w);
+void ol_walk_memo_finish(ol_walker *w);
 
 #endif

@@ -1,0 +1,671 @@
+/* The editor's walk: the facts of each top-level function, kept from one
+ * version of a file to the next by the function's text and the module
+ * context it was walked in, so a one-character edit walks one function.
+ *
+ * A top-level function's facts depend on its text and on what the walk had
+ * seen of the module before it (module-scope bindings, the names a call may
+ * resolve through, two import flags); the context hash covers those. Its
+ * facts are contiguous in every fact vector, and refer only to each other
+ * and to its own text: kept position-independent (indices from 0, spans
+ * from the statement's start, strings in the memo's arena), they are put
+ * back at their new place by the same field visitor. Facts a later step
+ * adds file-wide (function sites of queries, call terminals) are made again
+ * by that step; a function that adds module-level facts (a class, a
+ * declarative base) or reads text outside itself is walked every time. */
+#include <string.h>
+
+#include "walk_internal.h"
+
+enum {
+  V_FUNCS,
+  V_FUNC_SITES,
+  V_FUNC_ROWS,
+  V_PARAM_READS,
+  V_CALLS,
+  V_CALL_ARGS,
+  V_IMPORTS,
+  V_COUNTS,
+  V_COMMITS,
+  V_LENS,
+  V_READS,
+  V_LOOPS,
+  V_QUERIES,
+  V_PENDING_TERMS,
+  V_PENDING_RECVS,
+  V_N
+};
+
+typedef struct {
+  size_t at[V_N];
+} counts;
+
+/* One function's facts, position-independent. */
+typedef struct {
+  uint64_t text_hash, ctx_hash;
+  uint32_t len; /* of the statement's text */
+  bool used;    /* replayed or recorded by the walk that builds the next memo */
+  ol_arena arena;
+  OL_VEC(ol_func_fact) funcs;
+  OL_VEC(ol_func_site) func_sites;
+  OL_VEC(ol_func_rows) func_rows;
+  OL_VEC(ol_param_read) param_reads;
+  OL_VEC(ol_call_fact) calls;
+  OL_VEC(ol_call_arg) call_args;
+  OL_VEC(ol_import_fact) imports;
+  OL_VEC(ol_count_stmt) count_stmts;
+  OL_VEC(ol_commit_site) commits;
+  OL_VEC(ol_len_site) lens;
+  OL_VEC(ol_attr_read) reads;
+  OL_VEC(ol_loop) loops;
+  OL_VEC(ol_query_site) queries;
+  OL_VEC(ol_pending_terminal) pending_terms, pending_recvs;
+} chunk;
+
+/* A top-level function walked in this walk, until the walk ends. */
+typedef struct {
+  ol_span stmt;
+  uint64_t text_hash, ctx_hash;
+  counts begin, end;
+  size_t module_names, classes, bases, terms; /* module-level facts it must not add */
+  bool ok;
+} record;
+
+struct ol_walk_memo {
+  OL_VEC(chunk *) chunks;
+  size_t replayed; /* by the walk that made it */
+};
+
+struct ol_memo_run {
+  ol_walk_memo *old;
+  OL_VEC(record) recs;
+};
+
+/* ---- the field visitor ---------------------------------------------- */
+
+/* Moves facts from one place to another: indices by base[v] (the
+ * difference of where their vector's part starts), spans by delta, strings
+ * copied into arena. Spans outside [lo, hi) of the source are flagged. */
+typedef struct {
+  int64_t base[V_N];
+  int64_t delta;
+  uint32_t lo, hi;
+  bool outside;
+  ol_arena *arena;
+  ol_walker *w;     /* interns strings when moving into a file's facts, else NULL */
+  uint64_t *digest; /* or: strings go into this digest, and their pointers to NULL */
+} mover;
+
+static uint64_t mix(uint64_t h, uint64_t x) { return (h ^ x) * 0x100000001b3ULL + (h >> 29); }
+
+static uint64_t mix_str(uint64_t h, const char *s) {
+  return mix(h, s ? ol_name_hash(s, strlen(s)) : 0x9e3779b97f4a7c15ULL);
+}
+
+/* Digest mode: scalars go into the digest (padding never does). */
+#define SCALARS(m, ...)                                                                            \
+  do {                                                                                             \
+    if ((m)->digest) {                                                                             \
+      const uint64_t xs_[] = {__VA_ARGS__};                                                        \
+      for (size_t k_ = 0; k_ < sizeof xs_ / sizeof *xs_; k_++)                                     \
+        *(m)->digest = mix(*(m)->digest, xs_[k_]);                                                 \
+    }                                                                                              \
+  } while (0)
+
+static void mv_span(mover *m, ol_span *s) {
+  SCALARS(m, (uint64_t)s->start << 32 | s->end);
+  if (ol_span_empty(*s))
+    return;
+  if (s->start < m->lo || s->end > m->hi)
+    m->outside = true;
+  s->start = (uint32_t)((int64_t)s->start + m->delta);
+  s->end = (uint32_t)((int64_t)s->end + m->delta);
+}
+
+static void mv_offset(mover *m, uint32_t *o) {
+  SCALARS(m, *o);
+  if (!*o)
+    return;
+  if (*o < m->lo || *o > m->hi)
+    m->outside = true;
+  *o = (uint32_t)((int64_t)*o + m->delta);
+}
+
+static void mv_index(mover *m, int32_t *i, int v) {
+  SCALARS(m, (uint64_t)(int64_t)*i);
+  if (*i < 0)
+    return;
+  *i = (int32_t)(*i + m->base[v]);
+  m->outside |= *i < 0; /* it pointed before the part moved */
+}
+
+static void mv_int(mover *m, int *i, int v) {
+  int32_t x = *i;
+  mv_index(m, &x, v);
+  *i = x;
+}
+
+static void mv_str(mover *m, char **s) {
+  if (m->digest) {
+    *m->digest = mix(*m->digest, *s ? ol_name_hash(*s, strlen(*s)) : 1);
+    *s = NULL;
+    return;
+  }
+  if (!*s)
+    return;
+  *s = m->w ? ol_walk_intern_string(m->w, *s) : ol_arena_strndup(m->arena, *s, strlen(*s));
+}
+
+static void mv_cstr(mover *m, const char **s) {
+  char *t = (char *)*s;
+  mv_str(m, &t);
+  *s = t;
+}
+
+static void mv_rows(mover *m, ol_rows *r) {
+  mv_str(m, &r->entity);
+  mv_span(m, &r->query);
+  mv_span(m, &r->stmt);
+  mv_span(m, &r->options_args);
+  mv_span(m, &r->last);
+  mv_span(m, &r->assign);
+  mv_str(m, &r->eager);
+  mv_str(m, &r->origin);
+}
+
+static void mv_loop(mover *m, ol_loop *l) {
+  SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
+          l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
+          l->writes_session, l->has_jump, l->polls, l->iterable_changes);
+  mv_rows(m, &l->rows);
+  mv_int(m, &l->rows_parent, V_LOOPS);
+  mv_str(m, &l->rows_via);
+  mv_int(m, &l->parent, V_LOOPS);
+  mv_span(m, &l->header);
+  mv_span(m, &l->node);
+  mv_span(m, &l->stmt);
+  mv_span(m, &l->target);
+  mv_span(m, &l->iterable);
+  mv_cstr(m, &l->insert_why);
+  mv_span(m, &l->rows_call);
+  mv_span(m, &l->scope);
+}
+
+static void mv_query(mover *m, ol_query_site *s) {
+  SCALARS(m, s->hoist_copy, s->guarded, s->in_try, s->raises,
+          ol_name_hash(s->copy_fn, strlen(s->copy_fn)), s->hoist_listify, s->how,
+          ol_name_hash(s->method, strlen(s->method)), s->is_count, s->awaited, s->batch.mode,
+          s->batch.append_filter, s->batch.session_get, s->batch.uses_select, s->batch.awaited);
+  mv_span(m, &s->span);
+  mv_span(m, &s->hoist);
+  mv_int(m, &s->loop, V_LOOPS);
+  mv_int(m, &s->dep_loop, V_LOOPS);
+  mv_str(m, &s->dep_name);
+  mv_int(m, &s->hoist_loop, V_LOOPS);
+  mv_str(m, &s->no_hoist_why);
+  ol_batch *b = &s->batch;
+  mv_span(m, &b->rows);
+  mv_span(m, &b->cut);
+  mv_span(m, &b->swap);
+  mv_span(m, &b->key);
+  mv_span(m, &b->use);
+  mv_str(m, &b->entity);
+  mv_str(m, &b->column);
+  mv_span(m, &b->session);
+  mv_str(m, &s->batch_why);
+  mv_str(m, &s->entity);
+  mv_int(m, &s->func, V_FUNCS);
+}
+
+static void mv_read(mover *m, ol_attr_read *r) {
+  SCALARS(m, 1);
+  mv_int(m, &r->loop, V_LOOPS);
+  mv_span(m, &r->span);
+  mv_str(m, &r->attr);
+  mv_str(m, &r->attr2);
+  mv_span(m, &r->span2);
+  mv_span(m, &r->call2);
+}
+
+static void mv_commit(mover *m, ol_commit_site *c) {
+  SCALARS(m, c->alone_in_block, c->flush, c->guarded);
+  mv_int(m, &c->loop, V_LOOPS);
+  mv_span(m, &c->span);
+  mv_span(m, &c->stmt);
+  mv_cstr(m, &c->exempt);
+}
+
+static void mv_len(mover *m, ol_len_site *l) {
+  SCALARS(m, l->kind, l->plain);
+  mv_span(m, &l->span);
+  mv_span(m, &l->query);
+  mv_span(m, &l->session);
+  mv_str(m, &l->entity);
+  mv_span(m, &l->object);
+  mv_str(m, &l->rel);
+  mv_span(m, &l->scope);
+}
+
+static void mv_count(mover *m, ol_count_stmt *c) {
+  SCALARS(m, (uint64_t)(int64_t)c->group, c->convertible);
+  mv_span(m, &c->stmt);
+  if (c->group >= 0) /* counts.len + 1 when the group was made: an index, one up */
+    c->group = (int)(c->group + m->base[V_COUNTS]);
+  mv_offset(m, &c->next_start);
+  mv_str(m, &c->name);
+  mv_span(m, &c->call);
+  mv_span(m, &c->prefix);
+  mv_offset(m, &c->chain_end.start); /* empty, but a place */
+  mv_offset(m, &c->chain_end.end);
+  mv_str(m, &c->entity);
+  mv_span(m, &c->session);
+  mv_span(m, &c->scope);
+}
+
+static void mv_func(mover *m, ol_func_fact *f) {
+  SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query);
+  mv_str(m, &f->name);
+  mv_str(m, &f->cls);
+  if (m->digest) {
+    for (uint32_t i = 0; i < f->n_params; i++) {
+      char *p = f->params[i];
+      mv_str(m, &p);
+    }
+    f->params = NULL;
+  } else {
+    char **params = ol_arena_alloc(m->w ? &m->w->out->arena : m->arena,
+                                   (f->n_params ? f->n_params : 1) * sizeof(char *));
+    for (uint32_t i = 0; i < f->n_params; i++) {
+      params[i] = f->params[i];
+      mv_str(m, &params[i]);
+    }
+    f->params = params;
+  }
+  mv_index(m, &f->outer, V_FUNCS);
+  for (int e = 0; e < OL_EFFECTS; e++)
+    mv_index(m, &f->site[e], V_FUNC_SITES);
+  mv_index(m, &f->rows, V_FUNC_ROWS);
+  mv_span(m, &f->ret_call);
+  mv_span(m, &f->def.span);
+}
+
+static void mv_call(mover *m, ol_call_fact *c) {
+  SCALARS(m, (uint64_t)(int64_t)c->recv_param, c->first_arg, c->n_args, (uint64_t)(int64_t)c->term,
+          c->attr_only);
+  mv_str(m, &c->callee);
+  mv_index(m, &c->func, V_FUNCS);
+  mv_index(m, &c->loop, V_LOOPS);
+  mv_index(m, &c->recv_loop, V_LOOPS);
+  mv_index(m, &c->recv_call, V_CALLS);
+  if (c->n_args) /* else 0 */
+    c->first_arg = (uint32_t)(c->first_arg + m->base[V_CALL_ARGS]);
+  mv_cstr(m, &c->commit_exempt);
+  mv_span(m, &c->at.span);
+}
+
+/* Moves n items of one kind from src[0..n) to the end of dst, visiting each. */
+#define MOVE(dst, src, n, visit)                                                                   \
+  do {                                                                                             \
+    ol_vec_grow(dst, n);                                                                           \
+    for (size_t i_ = 0; i_ < (n); i_++) {                                                          \
+      (dst)->items[(dst)->len] = (src)[i_];                                                        \
+      visit;                                                                                       \
+      (dst)->len++;                                                                                \
+    }                                                                                              \
+  } while (0)
+#define LAST(dst) (&(dst)->items[(dst)->len])
+
+/* Facts from [from.at[v], to.at[v]) of f (and the walker's pending lists)
+ * into the chunk. */
+static void take(mover *m, chunk *c, ol_walker *w, const counts *from, const counts *to) {
+  const ol_file_facts *f = w->out;
+#define FROM(v, vec) (f->vec.items + from->at[v])
+#define N(v) (to->at[v] - from->at[v])
+  MOVE(&c->funcs, FROM(V_FUNCS, funcs), N(V_FUNCS), mv_func(m, LAST(&c->funcs)));
+  MOVE(&c->func_sites, FROM(V_FUNC_SITES, func_sites), N(V_FUNC_SITES), {
+    mv_span(m, &LAST(&c->func_sites)->at.span);
+    mv_str(m, &LAST(&c->func_sites)->text);
+  });
+  MOVE(&c->func_rows, FROM(V_FUNC_ROWS, func_rows), N(V_FUNC_ROWS), {
+    mv_rows(m, &LAST(&c->func_rows)->rows);
+    mv_span(m, &LAST(&c->func_rows)->at.span);
+  });
+  MOVE(&c->param_reads, FROM(V_PARAM_READS, param_reads), N(V_PARAM_READS), {
+    mv_int(m, &LAST(&c->param_reads)->func, V_FUNCS);
+    mv_str(m, &LAST(&c->param_reads)->attr);
+    mv_span(m, &LAST(&c->param_reads)->at.span);
+  });
+  MOVE(&c->calls, FROM(V_CALLS, calls), N(V_CALLS), mv_call(m, LAST(&c->calls)));
+  MOVE(&c->call_args, FROM(V_CALL_ARGS, call_args), N(V_CALL_ARGS), {
+    mv_str(m, &LAST(&c->call_args)->kw);
+    mv_index(m, &LAST(&c->call_args)->loop, V_LOOPS);
+  });
+  MOVE(&c->imports, FROM(V_IMPORTS, imports), N(V_IMPORTS), {
+    mv_str(m, &LAST(&c->imports)->local);
+    mv_str(m, &LAST(&c->imports)->module);
+    mv_str(m, &LAST(&c->imports)->name);
+  });
+  MOVE(&c->count_stmts, FROM(V_COUNTS, count_stmts), N(V_COUNTS),
+       mv_count(m, LAST(&c->count_stmts)));
+  MOVE(&c->commits, FROM(V_COMMITS, commits), N(V_COMMITS), mv_commit(m, LAST(&c->commits)));
+  MOVE(&c->lens, FROM(V_LENS, lens), N(V_LENS), mv_len(m, LAST(&c->lens)));
+  MOVE(&c->reads, FROM(V_READS, reads), N(V_READS), mv_read(m, LAST(&c->reads)));
+  MOVE(&c->loops, FROM(V_LOOPS, loops), N(V_LOOPS), mv_loop(m, LAST(&c->loops)));
+  MOVE(&c->queries, FROM(V_QUERIES, queries), N(V_QUERIES), mv_query(m, LAST(&c->queries)));
+#undef FROM
+#define FROM(v, vec) (w->vec.items + from->at[v])
+  MOVE(&c->pending_terms, FROM(V_PENDING_TERMS, pending_terms), N(V_PENDING_TERMS), {
+    mv_span(m, &LAST(&c->pending_terms)->call);
+    mv_span(m, &LAST(&c->pending_terms)->site);
+  });
+  MOVE(&c->pending_recvs, FROM(V_PENDING_RECVS, pending_recvs), N(V_PENDING_RECVS), {
+    mv_span(m, &LAST(&c->pending_recvs)->call);
+    mv_span(m, &LAST(&c->pending_recvs)->site);
+  });
+#undef FROM
+#undef N
+}
+
+/* The chunk's facts appended to the walk's, its text starting at start. */
+static void put(ol_walker *w, const chunk *c, uint32_t start) {
+  ol_file_facts *f = w->out;
+  mover m = {.delta = start, .lo = 0, .hi = c->len, .w = w};
+  m.base[V_FUNCS] = (int64_t)f->funcs.len;
+  m.base[V_FUNC_SITES] = (int64_t)f->func_sites.len;
+  m.base[V_FUNC_ROWS] = (int64_t)f->func_rows.len;
+  m.base[V_CALLS] = (int64_t)f->calls.len;
+  m.base[V_CALL_ARGS] = (int64_t)f->call_args.len;
+  m.base[V_COUNTS] = (int64_t)f->count_stmts.len;
+  m.base[V_LOOPS] = (int64_t)f->loops.len;
+  MOVE(&f->funcs, c->funcs.items, c->funcs.len, mv_func(&m, LAST(&f->funcs)));
+  MOVE(&f->func_sites, c->func_sites.items, c->func_sites.len, {
+    mv_span(&m, &LAST(&f->func_sites)->at.span);
+    mv_str(&m, &LAST(&f->func_sites)->text);
+  });
+  MOVE(&f->func_rows, c->func_rows.items, c->func_rows.len, {
+    mv_rows(&m, &LAST(&f->func_rows)->rows);
+    mv_span(&m, &LAST(&f->func_rows)->at.span);
+  });
+  MOVE(&f->param_reads, c->param_reads.items, c->param_reads.len, {
+    mv_int(&m, &LAST(&f->param_reads)->func, V_FUNCS);
+    mv_str(&m, &LAST(&f->param_reads)->attr);
+    mv_span(&m, &LAST(&f->param_reads)->at.span);
+  });
+  MOVE(&f->calls, c->calls.items, c->calls.len, mv_call(&m, LAST(&f->calls)));
+  MOVE(&f->call_args, c->call_args.items, c->call_args.len, {
+    mv_str(&m, &LAST(&f->call_args)->kw);
+    mv_index(&m, &LAST(&f->call_args)->loop, V_LOOPS);
+  });
+  MOVE(&f->imports, c->imports.items, c->imports.len, {
+    mv_str(&m, &LAST(&f->imports)->local);
+    mv_str(&m, &LAST(&f->imports)->module);
+    mv_str(&m, &LAST(&f->imports)->name);
+  });
+  MOVE(&f->count_stmts, c->count_stmts.items, c->count_stmts.len,
+       mv_count(&m, LAST(&f->count_stmts)));
+  MOVE(&f->commits, c->commits.items, c->commits.len, mv_commit(&m, LAST(&f->commits)));
+  MOVE(&f->lens, c->lens.items, c->lens.len, mv_len(&m, LAST(&f->lens)));
+  MOVE(&f->reads, c->reads.items, c->reads.len, mv_read(&m, LAST(&f->reads)));
+  size_t loops0 = f->loops.len, queries0 = f->queries.len;
+  MOVE(&f->loops, c->loops.items, c->loops.len, mv_loop(&m, LAST(&f->loops)));
+  MOVE(&f->queries, c->queries.items, c->queries.len, mv_query(&m, LAST(&f->queries)));
+  MOVE(&w->pending_terms, c->pending_terms.items, c->pending_terms.len, {
+    mv_span(&m, &LAST(&w->pending_terms)->call);
+    mv_span(&m, &LAST(&w->pending_terms)->site);
+  });
+  MOVE(&w->pending_recvs, c->pending_recvs.items, c->pending_recvs.len, {
+    mv_span(&m, &LAST(&w->pending_recvs)->call);
+    mv_span(&m, &LAST(&w->pending_recvs)->site);
+  });
+  /* The walk's own bookkeeping, one per loop and site, already resolved. */
+  for (size_t i = loops0; i < f->loops.len; i++) {
+    ol_vec_push(&w->loop_bound, ((ol_hashes){0}));
+    ol_vec_push(&w->loop_targets, ((ol_hashes){0}));
+    ol_vec_push(&w->loop_iter_names, ((ol_name_refs){0}));
+  }
+  for (size_t i = queries0; i < f->queries.len; i++)
+    ol_vec_push(&w->site_tmp, ((ol_site_temp){0}));
+  ol_replayed r = {loops0, f->loops.len, queries0, f->queries.len};
+  ol_vec_push(&w->replayed, r);
+}
+
+size_t ol_walk_memo_replayed(const ol_walk_memo *m) { return m ? m->replayed : 0; }
+
+/* ---- a digest of all facts, for tests ---------------------------------- */
+
+#define DIGEST(vec, type, visit)                                                                   \
+  do {                                                                                             \
+    h = mix(h, f->vec.len);                                                                        \
+    for (size_t i_ = 0; i_ < f->vec.len; i_++) {                                                   \
+      type x_ = f->vec.items[i_];                                                                  \
+      type *x = &x_;                                                                               \
+      visit;                                                                                       \
+    }                                                                                              \
+  } while (0)
+
+uint64_t ol_facts_digest(const ol_file_facts *f) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  mover m = {.hi = UINT32_MAX, .digest = &h};
+  DIGEST(funcs, ol_func_fact, mv_func(&m, x));
+  DIGEST(func_sites, ol_func_site, {
+    mv_str(&m, &x->text);
+    mv_span(&m, &x->at.span);
+  });
+  DIGEST(func_rows, ol_func_rows, {
+    mv_rows(&m, &x->rows);
+    mv_span(&m, &x->at.span);
+  });
+  DIGEST(param_reads, ol_param_read, {
+    mv_int(&m, &x->func, V_FUNCS);
+    mv_str(&m, &x->attr);
+    mv_span(&m, &x->at.span);
+    SCALARS(&m, x->param, x->called);
+  });
+  DIGEST(calls, ol_call_fact, mv_call(&m, x));
+  DIGEST(call_args, ol_call_arg, {
+    mv_str(&m, &x->kw);
+    mv_index(&m, &x->loop, V_LOOPS);
+    SCALARS(&m, (uint64_t)(int64_t)x->param);
+  });
+  h = mix(h, f->call_terms.len);
+  for (size_t i = 0; i < f->call_terms.len; i++) { /* field by field: it has padding */
+    const ol_call_term *x = &f->call_terms.items[i];
+    h = mix(mix(mix_str(h, x->text), (uint64_t)x->count << 1 | x->direct),
+            (uint64_t)x->at.span.start << 32 | x->at.span.end);
+  }
+  h = mix(h, f->imports.len);
+  for (size_t i = 0; i < f->imports.len; i++) { /* field by field: it has padding */
+    const ol_import_fact *x = &f->imports.items[i];
+    h = mix(mix_str(mix_str(mix_str(h, x->local), x->module), x->name), x->level);
+  }
+  DIGEST(count_stmts, ol_count_stmt, mv_count(&m, x));
+  DIGEST(commits, ol_commit_site, mv_commit(&m, x));
+  DIGEST(lens, ol_len_site, mv_len(&m, x));
+  DIGEST(reads, ol_attr_read, mv_read(&m, x));
+  DIGEST(loops, ol_loop, mv_loop(&m, x));
+  DIGEST(queries, ol_query_site, mv_query(&m, x));
+  DIGEST(module_names, char *, mv_str(&m, x));
+  DIGEST(declarative_bases, char *, mv_str(&m, x));
+  h = mix(h, f->classes.len);
+  for (size_t i = 0; i < f->classes.len; i++)
+    h = mix_str(h, f->classes.items[i].name);
+  return mix(mix(mix(h, f->import_at), f->parse_errors), f->first_error_byte);
+}
+
+static void chunk_free(chunk *c) {
+  if (!c)
+    return;
+  ol_arena_free(&c->arena);
+  ol_vec_free(&c->funcs);
+  ol_vec_free(&c->func_sites);
+  ol_vec_free(&c->func_rows);
+  ol_vec_free(&c->param_reads);
+  ol_vec_free(&c->calls);
+  ol_vec_free(&c->call_args);
+  ol_vec_free(&c->imports);
+  ol_vec_free(&c->count_stmts);
+  ol_vec_free(&c->commits);
+  ol_vec_free(&c->lens);
+  ol_vec_free(&c->reads);
+  ol_vec_free(&c->loops);
+  ol_vec_free(&c->queries);
+  ol_vec_free(&c->pending_terms);
+  ol_vec_free(&c->pending_recvs);
+  ol_free(c);
+}
+
+void ol_walk_memo_free(ol_walk_memo *m) {
+  if (!m)
+    return;
+  for (size_t i = 0; i < m->chunks.len; i++)
+    chunk_free(m->chunks.items[i]);
+  ol_vec_free(&m->chunks);
+  ol_free(m);
+}
+
+/* ---- during the walk --------------------------------------------------- */
+
+static void count_now(const ol_walker *w, counts *c) {
+  const ol_file_facts *f = w->out;
+  c->at[V_FUNCS] = f->funcs.len;
+  c->at[V_FUNC_SITES] = f->func_sites.len;
+  c->at[V_FUNC_ROWS] = f->func_rows.len;
+  c->at[V_PARAM_READS] = f->param_reads.len;
+  c->at[V_CALLS] = f->calls.len;
+  c->at[V_CALL_ARGS] = f->call_args.len;
+  c->at[V_IMPORTS] = f->imports.len;
+  c->at[V_COUNTS] = f->count_stmts.len;
+  c->at[V_COMMITS] = f->commits.len;
+  c->at[V_LENS] = f->lens.len;
+  c->at[V_READS] = f->reads.len;
+  c->at[V_LOOPS] = f->loops.len;
+  c->at[V_QUERIES] = f->queries.len;
+  c->at[V_PENDING_TERMS] = w->pending_terms.len;
+  c->at[V_PENDING_RECVS] = w->pending_recvs.len;
+}
+
+static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
+  h = mix_str(mix_str(mix_str(h, r->entity), r->eager), r->origin);
+  return mix(h, (uint64_t)ol_span_empty(r->query) | (uint64_t)ol_span_empty(r->stmt) << 1 |
+                    (uint64_t)ol_span_empty(r->options_args) << 2 |
+                    (uint64_t)ol_span_empty(r->last) << 3 |
+                    (uint64_t)ol_span_empty(r->assign) << 4);
+}
+
+/* What a top-level function's walk reads of the module before it. */
+static uint64_t context_hash(ol_walker *w) {
+  uint64_t h = mix(0xcbf29ce484222325ULL, (uint64_t)w->imports_select << 1 | w->flask_session);
+  const ol_scope *module = &w->scopes.items[0];
+  for (size_t i = 0; i < module->names.len; i++) {
+    const ol_binding *b = &module->names.items[i];
+    h = mix(mix(h, b->hash), (uint64_t)b->kind << 1 | b->has_rows);
+    h = mix_str(mix_rows(h, &b->rows), b->entity1);
+  }
+  uint64_t roots = 0;
+  ol_calls_roots(w, &roots);
+  return mix(mix(h, roots), w->scopes.len);
+}
+
+static bool is_function_statement(const ol_walker *w, TSNode n) {
+  ol_kind k = ol_kind_of(w->sx, n);
+  if (k == OL_K_decorated_definition)
+    k = ol_kind_of(w->sx, ol_child(w->sx, n, OL_F_definition));
+  return k == OL_K_function_definition;
+}
+
+static chunk *find(ol_walk_memo *m, uint64_t text_hash, uint64_t ctx_hash, uint32_t len) {
+  if (!m)
+    return NULL;
+  for (size_t i = 0; i < m->chunks.len; i++) {
+    chunk *c = m->chunks.items[i];
+    if (c && !c->used && c->text_hash == text_hash && c->ctx_hash == ctx_hash && c->len == len)
+      return c;
+  }
+  return NULL;
+}
+
+void ol_walk_memo_begin(ol_walker *w, ol_walk_memo **memo) {
+  w->memo = memo;
+  if (!memo)
+    return;
+  w->memo_run = ol_calloc(1, sizeof *w->memo_run);
+  w->memo_run->old = *memo;
+  *memo = NULL;
+}
+
+ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt) {
+  /* A statement with a syntax error may parse differently with the same text. */
+  if (!w->memo || !is_function_statement(w, stmt) || ts_node_has_error(stmt))
+    return OL_MEMO_NONE;
+  uint32_t a = ts_node_start_byte(stmt), b = ts_node_end_byte(stmt);
+  uint64_t text = ol_name_hash(w->src + a, b - a), ctx = context_hash(w);
+  chunk *c = find(w->memo_run->old, text, ctx, b - a);
+  if (c) {
+    put(w, c, a);
+    c->used = true;
+    return OL_MEMO_REPLAYED;
+  }
+  record r = {.stmt = {a, b},
+              .text_hash = text,
+              .ctx_hash = ctx,
+              .module_names = w->out->module_names.len,
+              .classes = w->out->classes.len,
+              .bases = w->out->declarative_bases.len,
+              .terms = w->out->call_terms.len};
+  count_now(w, &r.begin);
+  ol_vec_push(&w->memo_run->recs, r);
+  return OL_MEMO_RECORDING;
+}
+
+void ol_walk_memo_leave(ol_walker *w) {
+  record *r = &w->memo_run->recs.items[w->memo_run->recs.len - 1];
+  count_now(w, &r->end);
+  r->ok = r->module_names == w->out->module_names.len && r->classes == w->out->classes.len &&
+          r->bases == w->out->declarative_bases.len && r->terms == w->out->call_terms.len &&
+          context_hash(w) == r->ctx_hash;
+}
+
+/* After the walk resolved its sites and before the file-wide steps: the
+ * next memo, from the chunks replayed and the functions walked. */
+void ol_walk_memo_finish(ol_walker *w) {
+  if (!w->memo)
+    return;
+  struct ol_memo_run *run = w->memo_run;
+  ol_walk_memo *next = ol_calloc(1, sizeof *next);
+  for (size_t i = 0; i < run->recs.len; i++) {
+    const record *r = &run->recs.items[i];
+    if (!r->ok)
+      continue;
+    chunk *c = ol_calloc(1, sizeof *c);
+    c->text_hash = r->text_hash;
+    c->ctx_hash = r->ctx_hash;
+    c->len = r->stmt.end - r->stmt.start;
+    mover m = {.delta = -(int64_t)r->stmt.start, .lo = r->stmt.start, .hi = r->stmt.end};
+    m.arena = &c->arena;
+    for (int v = 0; v < V_N; v++)
+      m.base[v] = -(int64_t)r->begin.at[v];
+    take(&m, c, w, &r->begin, &r->end);
+    bool bad = m.outside;
+    for (size_t k = 0; k < c->calls.len && !bad; k++)
+      bad = c->calls.items[k].term >= 0; /* made file-wide, later */
+    if (bad) {
+      chunk_free(c);
+      continue;
+    }
+    ol_vec_push(&next->chunks, c);
+  }
+  ol_walk_memo *old = run->old;
+  for (size_t i = 0; old && i < old->chunks.len; i++) {
+    chunk *c = old->chunks.items[i];
+    if (c->used) { /* replayed: kept for the next version as it is */
+      c->used = false;
+      next->replayed++;
+      ol_vec_push(&next->chunks, c);
+      old->chunks.items[i] = NULL;
+    }
+  }
+  ol_walk_memo_free(old);
+  ol_vec_free(&run->recs);
+  ol_free(run);
+  w->memo_run = NULL;
+  *w->memo = next;
+}

@@ -1,0 +1,195 @@
+/* The editor's walk (analyzer/walk_memo.c): after any edit, the facts of a
+ * walk that puts unchanged top-level functions back from the memo are the
+ * facts of a walk from scratch — on every fixture and corpus file, under a
+ * few hundred seeded random edits each (characters typed and deleted, lines
+ * duplicated and removed, module-level names added), and the memo is
+ * actually used. */
+/* cmocka.h needs these first. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "syntax.h"
+#include "walk.h"
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  ol_buf b = {0};
+  char chunk[4096];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    ol_buf_add(&b, chunk, n);
+  fclose(f);
+  *len = b.len;
+  return ol_buf_take(&b);
+}
+
+static uint64_t digest_of(TSParser *p, const ol_config *cfg, const char *src, size_t len,
+                          ol_walk_memo **memo) {
+  TSTree *t = ol_parse(p, src, (uint32_t)len);
+  ol_file_facts facts = {0};
+  ol_walk_file_memo(cfg, t, src, (uint32_t)len, &facts, memo);
+  uint64_t d = ol_facts_digest(&facts);
+  ol_facts_free(&facts);
+  ts_tree_delete(t);
+  return d;
+}
+
+static uint64_t rng = 0x243f6a8885a308d3ULL;
+static uint32_t next_rand(void) {
+  rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+  return (uint32_t)(rng >> 11);
+}
+
+/* One random edit of text, in place (text has room for 256 more bytes). */
+static void edit(char *text, size_t *len) {
+  static const char *const typed[] = {"x",
+                                      " ",
+                                      "\n",
+                                      "#",
+                                      "(",
+                                      ")",
+                                      "1",
+                                      ":",
+                                      ".",
+                                      "q",
+                                      "\n    ",
+                                      "    for r in rows:\n        r.x\n",
+                                      "\nq = Model.query\n",
+                                      "\nimport select\n"};
+  size_t at = *len ? next_rand() % *len : 0;
+  switch (next_rand() % 4) {
+  case 0:
+  case 1: { /* type something */
+    const char *s = typed[next_rand() % (sizeof typed / sizeof *typed)];
+    size_t n = strlen(s);
+    memmove(text + at + n, text + at, *len - at + 1);
+    memcpy(text + at, s, n);
+    *len += n;
+    break;
+  }
+  case 2: /* delete a character */
+    if (*len) {
+      memmove(text + at, text + at + 1, *len - at);
+      (*len)--;
+    }
+    break;
+  default: { /* remove the line at `at` */
+    size_t a = at, b = at;
+    while (a && text[a - 1] != '\n')
+      a--;
+    while (b < *len && text[b] != '\n')
+      b++;
+    if (b < *len)
+      b++;
+    memmove(text + a, text + b, *len - b + 1);
+    *len -= b - a;
+    break;
+  }
+  }
+}
+
+static void test_memo_walk_equals_a_fresh_walk(void **state) {
+  (void)state;
+  glob_t g = {0};
+  glob("rules/*/fixture*.py", 0, NULL, &g);
+  glob("rules/*/fixture_*/*.py", GLOB_APPEND, NULL, &g);
+  glob("rules/*/fixture_*/*/*.py", GLOB_APPEND, NULL, &g);
+  glob("corpus/softfactory/*/*.py", GLOB_APPEND, NULL, &g);
+  glob("corpus/softfactory/*/*/*.py", GLOB_APPEND, NULL, &g);
+  assert_true(g.gl_pathc > 20);
+  ol_config cfg;
+  ol_config_init(&cfg);
+  ol_error err = {0};
+  assert_int_equal(ol_config_compile(&cfg, &err), OL_OK);
+  TSParser *p = ol_parser_new();
+  size_t replayed = 0, edits = 0;
+  for (size_t i = 0; i < g.gl_pathc; i++) {
+    size_t len = 0;
+    char *orig = read_file(g.gl_pathv[i], &len);
+    assert_non_null(orig);
+    enum { EDITS = 40 };
+    char *text = ol_malloc(len + EDITS * 256 + 1);
+    memcpy(text, orig, len + 1);
+    ol_walk_memo *memo = NULL;
+    assert_true(digest_of(p, &cfg, text, len, NULL) == digest_of(p, &cfg, text, len, NULL));
+    assert_true(digest_of(p, &cfg, text, len, &memo) == digest_of(p, &cfg, text, len, NULL));
+    for (int k = 0; k < EDITS; k++) {
+      edit(text, &len);
+
+      uint64_t fresh = digest_of(p, &cfg, text, len, NULL);
+      uint64_t again = digest_of(p, &cfg, text, len, &memo);
+      if (fresh != again)
+        fail_msg("%s after edit %d: the memo's facts differ from a fresh walk's", g.gl_pathv[i], k);
+      replayed += ol_walk_memo_replayed(memo);
+      edits++;
+    }
+    ol_walk_memo_free(memo);
+    ol_free(text);
+    ol_free(orig);
+  }
+  print_message("%zu files, %zu edits, %zu functions put back from the memo\n", g.gl_pathc, edits,
+                replayed);
+  assert_true(replayed > 0);
+  ts_parser_delete(p);
+  ol_config_free(&cfg);
+  globfree(&g);
+}
+
+/* Typing in one function of a long module walks that function only. */
+static void test_an_edit_walks_one_function(void **state) {
+  (void)state;
+  ol_buf b = {0};
+  ol_buf_puts(&b, "from models import Chef, Booking\nfrom app import db\n\n");
+  for (int i = 0; i < 50; i++)
+    ol_buf_printf(&b,
+                  "def view_%d(ids):\n    out = []\n    for b in Booking.query.all():\n"
+                  "        out.append(Chef.query.get(b.chef_id))\n        out.append(b.chef.name)\n"
+                  "    db.session.commit()\n    return out\n\n",
+                  i);
+  size_t len = b.len;
+  char *text = ol_buf_take(&b);
+  ol_config cfg;
+  ol_config_init(&cfg);
+  ol_error err = {0};
+  assert_int_equal(ol_config_compile(&cfg, &err), OL_OK);
+  TSParser *p = ol_parser_new();
+  ol_walk_memo *memo = NULL;
+  digest_of(p, &cfg, text, len, &memo);
+  assert_int_equal(ol_walk_memo_replayed(memo), 0);
+  char *at = strstr(text, "def view_25(ids):\n    out");
+  assert_non_null(at);
+  at[strlen("def view_25(ids):\n    ")] = 'O'; /* out -> Out, in one function */
+  uint64_t fresh = digest_of(p, &cfg, text, len, NULL);
+  assert_true(digest_of(p, &cfg, text, len, &memo) == fresh);
+  assert_int_equal(ol_walk_memo_replayed(memo), 49);
+  memmove(text + 1, text, len + 1); /* a blank line first: every function moves */
+  text[0] = '\n';
+  len++;
+  fresh = digest_of(p, &cfg, text, len, NULL);
+  assert_true(digest_of(p, &cfg, text, len, &memo) == fresh);
+  assert_int_equal(ol_walk_memo_replayed(memo), 50);
+  ol_walk_memo_free(memo);
+  ts_parser_delete(p);
+  ol_config_free(&cfg);
+  ol_free(text);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_memo_walk_equals_a_fresh_walk),
+      cmocka_unit_test(test_an_edit_walks_one_function),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
