@@ -217,6 +217,7 @@ static void add_root(ol_walker *w, const char *name) {
       return;
   w->roots[j] = h;
   w->n_roots++;
+  w->roots_sum += h * 0x9e3779b97f4a7c15ULL; /* a sum: the order they came in does not count */
 }
 
 /* Whether the walk could resolve a call rooted at name: a module-level name,
@@ -234,10 +235,7 @@ static void sync_roots(ol_walker *w) {
 
 void ol_calls_roots(ol_walker *w, uint64_t *hash) {
   sync_roots(w);
-  uint64_t h = w->n_roots;
-  for (size_t i = 0; i < w->roots_cap; i++)
-    h += w->roots[i] * 0x9e3779b97f4a7c15ULL; /* a sum: the order they came in does not count */
-  *hash = h;
+  *hash = w->roots_sum + w->n_roots;
 }
 
 static bool resolvable_root(ol_walker *w, int func, int ctx, TSNode root) {

@@ -714,18 +714,21 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
 }
 
 /* Whether loop (sites: false) or site i was put back from the memo, resolved. */
-static bool replayed(const ol_walker *w, size_t i, bool loops) {
-  for (size_t k = 0; k < w->replayed.len; k++) {
-    const ol_replayed *r = &w->replayed.items[k];
-    if (loops ? i >= r->loops_from && i < r->loops_to : i >= r->sites_from && i < r->sites_to)
-      return true;
+/* *k walks the ranges (in order) along with i, which only grows. */
+static bool replayed(const ol_walker *w, size_t i, bool loops, size_t *k) {
+  for (; *k < w->replayed.len; (*k)++) {
+    const ol_replayed *r = &w->replayed.items[*k];
+    size_t to = loops ? r->loops_to : r->sites_to;
+    if (i < to)
+      return i >= (loops ? r->loops_from : r->sites_from);
   }
   return false;
 }
 
 static void resolve_loops(ol_walker *w) {
+  size_t k = 0;
   for (size_t i = 0; i < w->out->loops.len; i++) {
-    if (replayed(w, i, true))
+    if (replayed(w, i, true, &k))
       continue;
     ol_loop *l = &w->out->loops.items[i];
     const ol_hashes *bound = &w->loop_bound.items[i], *targets = &w->loop_targets.items[i];
@@ -746,8 +749,9 @@ static void resolve_loops(ol_walker *w) {
 
 static void resolve_sites(ol_walker *w) {
   resolve_loops(w);
+  size_t k = 0;
   for (size_t i = 0; i < w->out->queries.len; i++) {
-    if (replayed(w, i, false))
+    if (replayed(w, i, false, &k))
       continue;
     ol_query_site *s = &w->out->queries.items[i];
     const ol_site_temp *t = &w->site_tmp.items[i];

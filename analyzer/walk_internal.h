@@ -105,6 +105,7 @@ typedef struct {
   uint64_t *roots; /* open addressing: hashes of the names a call may resolve through */
   size_t n_roots, roots_cap;
   size_t roots_seen[3]; /* how many module names, imports, functions are in roots */
+  uint64_t roots_sum;   /* of the hashes in roots */
   char **interned;      /* open addressing: the file's distinct names, arena strings */
   size_t n_interned, interned_cap;
   ol_walk_memo **memo; /* the editor's: top-level functions' facts by text and context, or NULL */

@@ -77,6 +77,9 @@ struct ol_walk_memo {
 
 struct ol_memo_run {
   ol_walk_memo *old;
+  size_t next;         /* the old chunk after the last one put back: likely the next match */
+  uint64_t scope_hash; /* of the module scope's first scope_names bindings (only ever added) */
+  size_t scope_names;
   OL_VEC(record) recs;
 };
 
@@ -553,16 +556,17 @@ static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
 
 /* What a top-level function's walk reads of the module before it. */
 static uint64_t context_hash(ol_walker *w) {
-  uint64_t h = mix(0xcbf29ce484222325ULL, (uint64_t)w->imports_select << 1 | w->flask_session);
+  struct ol_memo_run *run = w->memo_run;
   const ol_scope *module = &w->scopes.items[0];
-  for (size_t i = 0; i < module->names.len; i++) {
-    const ol_binding *b = &module->names.items[i];
-    h = mix(mix(h, b->hash), (uint64_t)b->kind << 1 | b->has_rows);
-    h = mix_str(mix_rows(h, &b->rows), b->entity1);
+  for (; run->scope_names < module->names.len; run->scope_names++) {
+    const ol_binding *b = &module->names.items[run->scope_names];
+    uint64_t h = mix(mix(run->scope_hash, b->hash), (uint64_t)b->kind << 1 | b->has_rows);
+    run->scope_hash = mix_str(mix_rows(h, &b->rows), b->entity1);
   }
   uint64_t roots = 0;
   ol_calls_roots(w, &roots);
-  return mix(mix(h, roots), w->scopes.len);
+  uint64_t flags = (uint64_t)w->imports_select << 1 | w->flask_session;
+  return mix(mix(mix(run->scope_hash, flags), roots), w->scopes.len);
 }
 
 static bool is_function_statement(const ol_walker *w, TSNode n) {
@@ -572,15 +576,38 @@ static bool is_function_statement(const ol_walker *w, TSNode n) {
   return k == OL_K_function_definition;
 }
 
-static chunk *find(ol_walk_memo *m, uint64_t text_hash, uint64_t ctx_hash, uint32_t len) {
+static bool matches(const chunk *c, uint64_t text_hash, uint64_t ctx_hash, uint32_t len) {
+  return c && !c->used && c->text_hash == text_hash && c->ctx_hash == ctx_hash && c->len == len;
+}
+
+/* Functions keep their order: the chunk after the last match first. */
+static chunk *find(struct ol_memo_run *run, uint64_t text_hash, uint64_t ctx_hash, uint32_t len) {
+  ol_walk_memo *m = run->old;
   if (!m)
     return NULL;
-  for (size_t i = 0; i < m->chunks.len; i++) {
-    chunk *c = m->chunks.items[i];
-    if (c && !c->used && c->text_hash == text_hash && c->ctx_hash == ctx_hash && c->len == len)
-      return c;
-  }
+  if (run->next < m->chunks.len && matches(m->chunks.items[run->next], text_hash, ctx_hash, len))
+    return m->chunks.items[run->next++];
+  for (size_t i = 0; i < m->chunks.len; i++)
+    if (matches(m->chunks.items[i], text_hash, ctx_hash, len)) {
+      run->next = i + 1;
+      return m->chunks.items[i];
+    }
   return NULL;
+}
+
+/* A 64-bit hash of a statement's text, 8 bytes a step (it is most of the file). */
+static uint64_t text_hash(const char *s, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+  for (; n >= 8; s += 8, n -= 8) {
+    uint64_t v;
+    memcpy(&v, s, 8);
+    h = (h ^ v) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  uint64_t v = 0;
+  memcpy(&v, s, n);
+  h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
+  return h ^ (h >> 29);
 }
 
 void ol_walk_memo_begin(ol_walker *w, ol_walk_memo **memo) {
@@ -597,8 +624,8 @@ ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt) {
   if (!w->memo || !is_function_statement(w, stmt) || ts_node_has_error(stmt))
     return OL_MEMO_NONE;
   uint32_t a = ts_node_start_byte(stmt), b = ts_node_end_byte(stmt);
-  uint64_t text = ol_name_hash(w->src + a, b - a), ctx = context_hash(w);
-  chunk *c = find(w->memo_run->old, text, ctx, b - a);
+  uint64_t text = text_hash(w->src + a, b - a), ctx = context_hash(w);
+  chunk *c = find(w->memo_run, text, ctx, b - a);
   if (c) {
     put(w, c, a);
     c->used = true;
