@@ -72,6 +72,7 @@ typedef struct {
   ol_span site; /* the terminal call */
   bool count, via_name;
 } ol_pending_terminal;
+typedef OL_VEC(ol_pending_terminal) ol_pendings;
 
 /* Loops and sites put back from the memo, already resolved. */
 typedef struct {
@@ -96,11 +97,10 @@ typedef struct {
   bool flask_session;      /* `from flask import session`: that name is the cookie session */
   OL_VEC(int) fstack;      /* functions being walked (indices into funcs), innermost last */
   OL_VEC(ol_hashes) fseen; /* per fstack entry: the `param.attr` reads recorded */
-  OL_VEC(ol_call_binding) call_bindings;     /* `q = f(...)` in the functions walked */
-  OL_VEC(ol_pending_terminal) pending_terms; /* terminals on project calls' results */
-  OL_VEC(ol_pending_terminal)
-  pending_recvs;                  /* calls on project calls' results: site = the
-                                     call, call = the receiver's call */
+  OL_VEC(ol_call_binding) call_bindings; /* `q = f(...)` in the functions walked */
+  ol_pendings pending_terms;             /* terminals on project calls' results */
+  ol_pendings pending_recvs;      /* calls on project calls' results: site = the call, call = the
+                                     receiver's call */
   OL_VEC(uint64_t) self_assigned; /* (class, attribute) of `self.x = ...` */
   uint64_t *roots; /* open addressing: hashes of the names a call may resolve through */
   size_t n_roots, roots_cap;

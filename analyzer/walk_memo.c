@@ -42,23 +42,10 @@ typedef struct {
 /* One function's facts, position-independent. */
 typedef struct {
   uint64_t text_hash, ctx_hash;
-  uint32_t len; /* of the statement's text */
-  bool used;    /* replayed or recorded by the walk that builds the next memo */
-  ol_arena arena;
-  OL_VEC(ol_func_fact) funcs;
-  OL_VEC(ol_func_site) func_sites;
-  OL_VEC(ol_func_rows) func_rows;
-  OL_VEC(ol_param_read) param_reads;
-  OL_VEC(ol_call_fact) calls;
-  OL_VEC(ol_call_arg) call_args;
-  OL_VEC(ol_import_fact) imports;
-  OL_VEC(ol_count_stmt) count_stmts;
-  OL_VEC(ol_commit_site) commits;
-  OL_VEC(ol_len_site) lens;
-  OL_VEC(ol_attr_read) reads;
-  OL_VEC(ol_loop) loops;
-  OL_VEC(ol_query_site) queries;
-  OL_VEC(ol_pending_terminal) pending_terms, pending_recvs;
+  uint32_t len;        /* of the statement's text */
+  bool used;           /* replayed or recorded by the walk that builds the next memo */
+  ol_file_facts facts; /* its own arena, and the vectors a function fills */
+  ol_pendings pending_terms, pending_recvs;
 } chunk;
 
 /* A top-level function walked in this walk, until the walk ends. */
@@ -317,108 +304,90 @@ static void mv_call(mover *m, ol_call_fact *c) {
   } while (0)
 #define LAST(dst) (&(dst)->items[(dst)->len])
 
-/* Facts from [from.at[v], to.at[v]) of f (and the walker's pending lists)
- * into the chunk. */
-static void take(mover *m, chunk *c, ol_walker *w, const counts *from, const counts *to) {
-  const ol_file_facts *f = w->out;
-#define FROM(v, vec) (f->vec.items + from->at[v])
-#define N(v) (to->at[v] - from->at[v])
-  MOVE(&c->funcs, FROM(V_FUNCS, funcs), N(V_FUNCS), mv_func(m, LAST(&c->funcs)));
-  MOVE(&c->func_sites, FROM(V_FUNC_SITES, func_sites), N(V_FUNC_SITES), {
-    mv_span(m, &LAST(&c->func_sites)->at.span);
-    mv_str(m, &LAST(&c->func_sites)->text);
+static void count_of(const ol_file_facts *f, const ol_pendings *terms, const ol_pendings *recvs,
+                     counts *c) {
+  c->at[V_FUNCS] = f->funcs.len;
+  c->at[V_FUNC_SITES] = f->func_sites.len;
+  c->at[V_FUNC_ROWS] = f->func_rows.len;
+  c->at[V_PARAM_READS] = f->param_reads.len;
+  c->at[V_CALLS] = f->calls.len;
+  c->at[V_CALL_ARGS] = f->call_args.len;
+  c->at[V_IMPORTS] = f->imports.len;
+  c->at[V_COUNTS] = f->count_stmts.len;
+  c->at[V_COMMITS] = f->commits.len;
+  c->at[V_LENS] = f->lens.len;
+  c->at[V_READS] = f->reads.len;
+  c->at[V_LOOPS] = f->loops.len;
+  c->at[V_QUERIES] = f->queries.len;
+  c->at[V_PENDING_TERMS] = terms->len;
+  c->at[V_PENDING_RECVS] = recvs->len;
+}
+
+/* Appends the facts [from, to) of src (and its pending lists) to dst's, each
+ * index moved by where its vector's part starts in dst less from, each span
+ * by m->delta. Both ways: a function's facts into a chunk, a chunk's into a
+ * file's. */
+static void move_part(mover *m, ol_file_facts *dst, ol_pendings *dst_terms, ol_pendings *dst_recvs,
+                      const ol_file_facts *src, const ol_pendings *src_terms,
+                      const ol_pendings *src_recvs, const counts *from, const counts *to) {
+  counts at;
+  count_of(dst, dst_terms, dst_recvs, &at);
+  for (int v = 0; v < V_N; v++)
+    m->base[v] = (int64_t)at.at[v] - (int64_t)from->at[v];
+#define MOVE_ALL(v, vec, visit)                                                                    \
+  MOVE(&dst->vec, src->vec.items + from->at[v], to->at[v] - from->at[v], visit)
+  MOVE_ALL(V_FUNCS, funcs, mv_func(m, LAST(&dst->funcs)));
+  MOVE_ALL(V_FUNC_SITES, func_sites, {
+    mv_span(m, &LAST(&dst->func_sites)->at.span);
+    mv_str(m, &LAST(&dst->func_sites)->text);
   });
-  MOVE(&c->func_rows, FROM(V_FUNC_ROWS, func_rows), N(V_FUNC_ROWS), {
-    mv_rows(m, &LAST(&c->func_rows)->rows);
-    mv_span(m, &LAST(&c->func_rows)->at.span);
+  MOVE_ALL(V_FUNC_ROWS, func_rows, {
+    mv_rows(m, &LAST(&dst->func_rows)->rows);
+    mv_span(m, &LAST(&dst->func_rows)->at.span);
   });
-  MOVE(&c->param_reads, FROM(V_PARAM_READS, param_reads), N(V_PARAM_READS), {
-    mv_int(m, &LAST(&c->param_reads)->func, V_FUNCS);
-    mv_str(m, &LAST(&c->param_reads)->attr);
-    mv_span(m, &LAST(&c->param_reads)->at.span);
+  MOVE_ALL(V_PARAM_READS, param_reads, {
+    mv_int(m, &LAST(&dst->param_reads)->func, V_FUNCS);
+    mv_str(m, &LAST(&dst->param_reads)->attr);
+    mv_span(m, &LAST(&dst->param_reads)->at.span);
   });
-  MOVE(&c->calls, FROM(V_CALLS, calls), N(V_CALLS), mv_call(m, LAST(&c->calls)));
-  MOVE(&c->call_args, FROM(V_CALL_ARGS, call_args), N(V_CALL_ARGS), {
-    mv_str(m, &LAST(&c->call_args)->kw);
-    mv_index(m, &LAST(&c->call_args)->loop, V_LOOPS);
+  MOVE_ALL(V_CALLS, calls, mv_call(m, LAST(&dst->calls)));
+  MOVE_ALL(V_CALL_ARGS, call_args, {
+    mv_str(m, &LAST(&dst->call_args)->kw);
+    mv_index(m, &LAST(&dst->call_args)->loop, V_LOOPS);
   });
-  MOVE(&c->imports, FROM(V_IMPORTS, imports), N(V_IMPORTS), {
-    mv_str(m, &LAST(&c->imports)->local);
-    mv_str(m, &LAST(&c->imports)->module);
-    mv_str(m, &LAST(&c->imports)->name);
+  MOVE_ALL(V_IMPORTS, imports, {
+    mv_str(m, &LAST(&dst->imports)->local);
+    mv_str(m, &LAST(&dst->imports)->module);
+    mv_str(m, &LAST(&dst->imports)->name);
   });
-  MOVE(&c->count_stmts, FROM(V_COUNTS, count_stmts), N(V_COUNTS),
-       mv_count(m, LAST(&c->count_stmts)));
-  MOVE(&c->commits, FROM(V_COMMITS, commits), N(V_COMMITS), mv_commit(m, LAST(&c->commits)));
-  MOVE(&c->lens, FROM(V_LENS, lens), N(V_LENS), mv_len(m, LAST(&c->lens)));
-  MOVE(&c->reads, FROM(V_READS, reads), N(V_READS), mv_read(m, LAST(&c->reads)));
-  MOVE(&c->loops, FROM(V_LOOPS, loops), N(V_LOOPS), mv_loop(m, LAST(&c->loops)));
-  MOVE(&c->queries, FROM(V_QUERIES, queries), N(V_QUERIES), mv_query(m, LAST(&c->queries)));
-#undef FROM
-#define FROM(v, vec) (w->vec.items + from->at[v])
-  MOVE(&c->pending_terms, FROM(V_PENDING_TERMS, pending_terms), N(V_PENDING_TERMS), {
-    mv_span(m, &LAST(&c->pending_terms)->call);
-    mv_span(m, &LAST(&c->pending_terms)->site);
-  });
-  MOVE(&c->pending_recvs, FROM(V_PENDING_RECVS, pending_recvs), N(V_PENDING_RECVS), {
-    mv_span(m, &LAST(&c->pending_recvs)->call);
-    mv_span(m, &LAST(&c->pending_recvs)->site);
-  });
-#undef FROM
-#undef N
+  MOVE_ALL(V_COUNTS, count_stmts, mv_count(m, LAST(&dst->count_stmts)));
+  MOVE_ALL(V_COMMITS, commits, mv_commit(m, LAST(&dst->commits)));
+  MOVE_ALL(V_LENS, lens, mv_len(m, LAST(&dst->lens)));
+  MOVE_ALL(V_READS, reads, mv_read(m, LAST(&dst->reads)));
+  MOVE_ALL(V_LOOPS, loops, mv_loop(m, LAST(&dst->loops)));
+  MOVE_ALL(V_QUERIES, queries, mv_query(m, LAST(&dst->queries)));
+#undef MOVE_ALL
+  MOVE(dst_terms, src_terms->items + from->at[V_PENDING_TERMS],
+       to->at[V_PENDING_TERMS] - from->at[V_PENDING_TERMS], {
+         mv_span(m, &LAST(dst_terms)->call);
+         mv_span(m, &LAST(dst_terms)->site);
+       });
+  MOVE(dst_recvs, src_recvs->items + from->at[V_PENDING_RECVS],
+       to->at[V_PENDING_RECVS] - from->at[V_PENDING_RECVS], {
+         mv_span(m, &LAST(dst_recvs)->call);
+         mv_span(m, &LAST(dst_recvs)->site);
+       });
 }
 
 /* The chunk's facts appended to the walk's, its text starting at start. */
 static void put(ol_walker *w, const chunk *c, uint32_t start) {
   ol_file_facts *f = w->out;
   mover m = {.delta = start, .lo = 0, .hi = c->len, .w = w};
-  m.base[V_FUNCS] = (int64_t)f->funcs.len;
-  m.base[V_FUNC_SITES] = (int64_t)f->func_sites.len;
-  m.base[V_FUNC_ROWS] = (int64_t)f->func_rows.len;
-  m.base[V_CALLS] = (int64_t)f->calls.len;
-  m.base[V_CALL_ARGS] = (int64_t)f->call_args.len;
-  m.base[V_COUNTS] = (int64_t)f->count_stmts.len;
-  m.base[V_LOOPS] = (int64_t)f->loops.len;
-  MOVE(&f->funcs, c->funcs.items, c->funcs.len, mv_func(&m, LAST(&f->funcs)));
-  MOVE(&f->func_sites, c->func_sites.items, c->func_sites.len, {
-    mv_span(&m, &LAST(&f->func_sites)->at.span);
-    mv_str(&m, &LAST(&f->func_sites)->text);
-  });
-  MOVE(&f->func_rows, c->func_rows.items, c->func_rows.len, {
-    mv_rows(&m, &LAST(&f->func_rows)->rows);
-    mv_span(&m, &LAST(&f->func_rows)->at.span);
-  });
-  MOVE(&f->param_reads, c->param_reads.items, c->param_reads.len, {
-    mv_int(&m, &LAST(&f->param_reads)->func, V_FUNCS);
-    mv_str(&m, &LAST(&f->param_reads)->attr);
-    mv_span(&m, &LAST(&f->param_reads)->at.span);
-  });
-  MOVE(&f->calls, c->calls.items, c->calls.len, mv_call(&m, LAST(&f->calls)));
-  MOVE(&f->call_args, c->call_args.items, c->call_args.len, {
-    mv_str(&m, &LAST(&f->call_args)->kw);
-    mv_index(&m, &LAST(&f->call_args)->loop, V_LOOPS);
-  });
-  MOVE(&f->imports, c->imports.items, c->imports.len, {
-    mv_str(&m, &LAST(&f->imports)->local);
-    mv_str(&m, &LAST(&f->imports)->module);
-    mv_str(&m, &LAST(&f->imports)->name);
-  });
-  MOVE(&f->count_stmts, c->count_stmts.items, c->count_stmts.len,
-       mv_count(&m, LAST(&f->count_stmts)));
-  MOVE(&f->commits, c->commits.items, c->commits.len, mv_commit(&m, LAST(&f->commits)));
-  MOVE(&f->lens, c->lens.items, c->lens.len, mv_len(&m, LAST(&f->lens)));
-  MOVE(&f->reads, c->reads.items, c->reads.len, mv_read(&m, LAST(&f->reads)));
+  counts none = {0}, all;
+  count_of(&c->facts, &c->pending_terms, &c->pending_recvs, &all);
   size_t loops0 = f->loops.len, queries0 = f->queries.len;
-  MOVE(&f->loops, c->loops.items, c->loops.len, mv_loop(&m, LAST(&f->loops)));
-  MOVE(&f->queries, c->queries.items, c->queries.len, mv_query(&m, LAST(&f->queries)));
-  MOVE(&w->pending_terms, c->pending_terms.items, c->pending_terms.len, {
-    mv_span(&m, &LAST(&w->pending_terms)->call);
-    mv_span(&m, &LAST(&w->pending_terms)->site);
-  });
-  MOVE(&w->pending_recvs, c->pending_recvs.items, c->pending_recvs.len, {
-    mv_span(&m, &LAST(&w->pending_recvs)->call);
-    mv_span(&m, &LAST(&w->pending_recvs)->site);
-  });
+  move_part(&m, f, &w->pending_terms, &w->pending_recvs, &c->facts, &c->pending_terms,
+            &c->pending_recvs, &none, &all);
   /* The walk's own bookkeeping, one per loop and site, already resolved. */
   for (size_t i = loops0; i < f->loops.len; i++) {
     ol_vec_push(&w->loop_bound, ((ol_hashes){0}));
@@ -497,20 +466,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
 static void chunk_free(chunk *c) {
   if (!c)
     return;
-  ol_arena_free(&c->arena);
-  ol_vec_free(&c->funcs);
-  ol_vec_free(&c->func_sites);
-  ol_vec_free(&c->func_rows);
-  ol_vec_free(&c->param_reads);
-  ol_vec_free(&c->calls);
-  ol_vec_free(&c->call_args);
-  ol_vec_free(&c->imports);
-  ol_vec_free(&c->count_stmts);
-  ol_vec_free(&c->commits);
-  ol_vec_free(&c->lens);
-  ol_vec_free(&c->reads);
-  ol_vec_free(&c->loops);
-  ol_vec_free(&c->queries);
+  ol_facts_free(&c->facts);
   ol_vec_free(&c->pending_terms);
   ol_vec_free(&c->pending_recvs);
   ol_free(c);
@@ -528,22 +484,7 @@ void ol_walk_memo_free(ol_walk_memo *m) {
 /* ---- during the walk --------------------------------------------------- */
 
 static void count_now(const ol_walker *w, counts *c) {
-  const ol_file_facts *f = w->out;
-  c->at[V_FUNCS] = f->funcs.len;
-  c->at[V_FUNC_SITES] = f->func_sites.len;
-  c->at[V_FUNC_ROWS] = f->func_rows.len;
-  c->at[V_PARAM_READS] = f->param_reads.len;
-  c->at[V_CALLS] = f->calls.len;
-  c->at[V_CALL_ARGS] = f->call_args.len;
-  c->at[V_IMPORTS] = f->imports.len;
-  c->at[V_COUNTS] = f->count_stmts.len;
-  c->at[V_COMMITS] = f->commits.len;
-  c->at[V_LENS] = f->lens.len;
-  c->at[V_READS] = f->reads.len;
-  c->at[V_LOOPS] = f->loops.len;
-  c->at[V_QUERIES] = f->queries.len;
-  c->at[V_PENDING_TERMS] = w->pending_terms.len;
-  c->at[V_PENDING_RECVS] = w->pending_recvs.len;
+  count_of(w->out, &w->pending_terms, &w->pending_recvs, c);
 }
 
 static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
@@ -667,13 +608,12 @@ void ol_walk_memo_finish(ol_walker *w) {
     c->ctx_hash = r->ctx_hash;
     c->len = r->stmt.end - r->stmt.start;
     mover m = {.delta = -(int64_t)r->stmt.start, .lo = r->stmt.start, .hi = r->stmt.end};
-    m.arena = &c->arena;
-    for (int v = 0; v < V_N; v++)
-      m.base[v] = -(int64_t)r->begin.at[v];
-    take(&m, c, w, &r->begin, &r->end);
+    m.arena = &c->facts.arena;
+    move_part(&m, &c->facts, &c->pending_terms, &c->pending_recvs, w->out, &w->pending_terms,
+              &w->pending_recvs, &r->begin, &r->end);
     bool bad = m.outside;
-    for (size_t k = 0; k < c->calls.len && !bad; k++)
-      bad = c->calls.items[k].term >= 0; /* made file-wide, later */
+    for (size_t k = 0; k < c->facts.calls.len && !bad; k++)
+      bad = c->facts.calls.items[k].term >= 0; /* made file-wide, later */
     if (bad) {
       chunk_free(c);
       continue;
