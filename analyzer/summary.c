@@ -94,6 +94,16 @@ static int32_t find_module(const ol_index *ix, uint32_t from, const char *name) 
   return best;
 }
 
+/* "a.b" (a fresh string) without printf: resolution joins names all the time. */
+static char *join_dotted(const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b);
+  char *s = ol_malloc(na + nb + 2);
+  memcpy(s, a, na);
+  s[na] = '.';
+  memcpy(s + na + 1, b, nb + 1);
+  return s;
+}
+
 /* The absolute name of `from <dots><module> import ...` written in file. */
 static char *absolute_module(const ol_index *ix, uint32_t file, const char *module,
                              uint32_t level) {
@@ -108,9 +118,7 @@ static char *absolute_module(const ol_index *ix, uint32_t file, const char *modu
     else
       base[0] = '\0';
   }
-  char *full = !*module ? ol_strdup(base)
-               : *base  ? ol_format("%s.%s", base, module)
-                        : ol_strdup(module);
+  char *full = !*module ? ol_strdup(base) : *base ? join_dotted(base, module) : ol_strdup(module);
   ol_free(base);
   return full;
 }
@@ -198,7 +206,7 @@ static binding member(const ol_index *ix, uint32_t from, const char *module, con
     if (b.kind != B_NONE)
       return b;
   }
-  char *sub = *module ? ol_format("%s.%s", module, name) : ol_strdup(name);
+  char *sub = *module ? join_dotted(module, name) : ol_strdup(name);
   if (find_module(ix, from, sub) >= 0 || f < 0)
     return (binding){.kind = B_MODULE, .module = sub, .from = from};
   ol_free(sub);
@@ -208,7 +216,10 @@ static binding member(const ol_index *ix, uint32_t from, const char *module, con
 static binding resolve_dotted(const ol_index *ix, uint32_t file, int func, const char *dotted,
                               int depth) {
   char buf[256];
-  snprintf(buf, sizeof buf, "%s", dotted);
+  size_t n = strlen(dotted);
+  n = n < sizeof buf - 1 ? n : sizeof buf - 1;
+  memcpy(buf, dotted, n);
+  buf[n] = '\0';
   char *save = NULL, *part = strtok_r(buf, ".", &save);
   binding b = part ? lookup(ix, file, func, part, depth) : (binding){0};
   while (b.kind != B_NONE && (part = strtok_r(NULL, ".", &save))) {
