@@ -44,6 +44,7 @@ void ol_engine_free(ol_engine *e) {
     unit_free(&e->units.items[i]);
   ol_vec_free(&e->units);
   ol_index_free(&e->index);
+  ol_resolve_cache_free(&e->resolved);
   ts_parser_delete(e->parser);
   ol_free(e->root);
   ol_free(e);
@@ -393,7 +394,15 @@ void ol_engine_reindex(ol_engine *e) {
   }
   ol_index_link(&e->index);
   double t1 = now_ms();
-  ol_index_summarize(&e->index);
+  if (e->fixing) { /* facts as fixed so far: no generations for those */
+    ol_index_summarize(&e->index);
+  } else {
+    uint64_t *gen = ol_malloc((e->units.len ? e->units.len : 1) * sizeof *gen);
+    for (size_t i = 0; i < e->units.len; i++)
+      gen[i] = e->units.items[i].gen;
+    ol_index_summarize_cached(&e->index, &e->resolved, gen);
+    ol_free(gen);
+  }
   e->ms_index += t1 - t0;
   e->ms_summaries += now_ms() - t1;
 }
@@ -520,6 +529,7 @@ TSTree *ol_engine_set_text(ol_engine *e, int unit, const char *text, uint32_t le
   u->changed = false;
   u->len = len;
   u->hash = content_hash(text, len);
+  u->gen++;
   TSTree *tree = ol_parse_again(e->parser, old, text, len);
   ol_walk_file_memo(e->cfg, tree, u->src.bytes, len, &u->facts, &u->memo);
   u->may_report = true;
@@ -528,6 +538,7 @@ TSTree *ol_engine_set_text(ol_engine *e, int unit, const char *text, uint32_t le
 
 void ol_engine_reload(ol_engine *e, int unit) {
   ol_unit *u = &e->units.items[unit];
+  u->gen++;
   if (u->have_src)
     ol_source_free(&u->src);
   u->have_src = false;

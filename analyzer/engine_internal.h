@@ -30,6 +30,7 @@ typedef struct {
   uint32_t len;    /* what pass 1 read: length and hash, to tell a changed file */
   uint64_t hash;
   ol_walk_memo *memo; /* the editor's: its top-level functions' facts, for the next edit */
+  uint64_t gen;       /* bumped whenever its facts are made again (the resolve cache) */
 } ol_unit;
 
 /* A file while fixes are applied to it: its text and facts as fixed so far. */
@@ -48,6 +49,7 @@ struct ol_engine {
   bool root_marked; /* a project marker was found: index the whole root */
   OL_VEC(ol_unit) units;
   ol_index index;
+  ol_resolve_cache resolved;     /* calls resolved by the last re-index (the editor's) */
   TSParser *parser;              /* the calling thread's */
   double ms_index, ms_summaries; /* time spent building the index and the call summaries */
   ol_fixing **fixing;            /* per unit while ol_engine_apply runs, else NULL */

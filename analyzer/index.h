@@ -118,6 +118,24 @@ void ol_index_free(ol_index *ix);
 
 /* Resolves every call and computes the summaries to a fixpoint (after ol_index_link). */
 void ol_index_summarize(ol_index *ix);
+
+/* The editor re-indexes on every edit of one file: resolving every call of
+ * every file again is most of it. The cache keeps each file's resolved
+ * calls (as file and function in it) from one summarize to the next; a
+ * file's are reused while its facts are the same (gen[f] unchanged) and no
+ * file's interface (module name, functions, classes, imports) changed. */
+typedef struct {
+  uint64_t gen;
+  size_t n;
+  int32_t *file, *func; /* per call: its target's file and function there, -1 */
+} ol_resolved_calls;
+typedef struct {
+  uint64_t interface; /* of the whole project when the calls were resolved */
+  OL_VEC(ol_resolved_calls) files;
+} ol_resolve_cache;
+/* ol_index_summarize, with the cache; gen[f]: the generation of file f's facts. */
+void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint64_t *gen);
+void ol_resolve_cache_free(ol_resolve_cache *cache);
 /* The class named name, any class (model or not), preferring one in file; -1. */
 int32_t ol_index_class_id(const ol_index *ix, const char *name, int32_t file);
 /* The method (or property) attr of class cls, searched through its bases; -1. */

@@ -486,7 +486,90 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
   return NULL;
 }
 
-void ol_index_summarize(ol_index *ix) {
+/* What other files' calls may resolve to in file f: its module, its
+ * functions (names, classes, nesting, kinds), classes and imports. */
+static uint64_t interface_of(const ol_index *ix, uint32_t f) {
+  const ol_index_file *file = &ix->files.items[f];
+  const ol_file_facts *x = file->facts;
+  uint64_t h = hash_str(hash_str(1469598103934665603ull, file->path), file->module);
+  for (size_t i = 0; i < x->funcs.len; i++) {
+    const ol_func_fact *fn = &x->funcs.items[i];
+    h = hash_str(hash_str(h, fn->name), fn->cls ? fn->cls : "");
+    h = hash_bytes(h, (const char *)&fn->outer, sizeof fn->outer);
+    h = hash_bytes(h, (const char *)&fn->kind, sizeof fn->kind);
+    if (fn->n_params)
+      h = hash_str(h, fn->params[0]);
+  }
+  for (size_t i = 0; i < x->classes.len; i++) {
+    const ol_class_fact *c = &x->classes.items[i];
+    h = hash_str(h * 31, c->name);
+    for (size_t b = 0; b < c->n_bases; b++)
+      h = hash_str(h, c->bases[b]);
+  }
+  for (size_t i = 0; i < x->imports.len; i++) {
+    const ol_import_fact *im = &x->imports.items[i];
+    h = hash_str(hash_str(hash_str(h * 31, im->local), im->module ? im->module : ""),
+                 im->name ? im->name : "");
+    h = hash_bytes(h, (const char *)&im->level, sizeof im->level);
+  }
+  return h;
+}
+
+/* Every call's target; from the cache where it still holds. */
+static void resolve_calls(ol_index *ix, ol_resolve_cache *cache, const uint64_t *gen) {
+  uint64_t interface = 0;
+  if (cache) {
+    for (uint32_t f = 0; f < ix->files.len; f++)
+      interface = interface * 1099511628211ull ^ interface_of(ix, f);
+    if (interface != cache->interface || cache->files.len != ix->files.len) {
+      ol_resolve_cache_free(cache);
+      cache->interface = interface;
+      ol_vec_grow(&cache->files, ix->files.len);
+      for (uint32_t f = 0; f < ix->files.len; f++)
+        cache->files.items[cache->files.len++] = (ol_resolved_calls){.gen = UINT64_MAX};
+    }
+  }
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    ol_index_file *file = &ix->files.items[f];
+    size_t n = file->facts->calls.len;
+    file->call_target = ol_malloc((n ? n : 1) * sizeof(int32_t));
+    ol_resolved_calls *rc = cache ? &cache->files.items[f] : NULL;
+    if (rc && rc->gen == gen[f] && rc->n == n) {
+      for (size_t i = 0; i < n; i++)
+        file->call_target[i] =
+            rc->file[i] < 0 ? -1 : (int32_t)ix->files.items[rc->file[i]].first_func + rc->func[i];
+      continue;
+    }
+    for (size_t i = 0; i < n; i++)
+      file->call_target[i] = resolve_call(ix, f, &file->facts->calls.items[i]);
+    if (!rc)
+      continue;
+    ol_free(rc->file);
+    ol_free(rc->func);
+    rc->gen = gen[f];
+    rc->n = n;
+    rc->file = ol_malloc((n ? n : 1) * sizeof(int32_t));
+    rc->func = ol_malloc((n ? n : 1) * sizeof(int32_t));
+    for (size_t i = 0; i < n; i++) {
+      int32_t t = file->call_target[i];
+      rc->file[i] = t < 0 ? -1 : (int32_t)ix->funcs.items[t].file;
+      rc->func[i] = t < 0 ? -1 : t - (int32_t)ix->files.items[rc->file[i]].first_func;
+    }
+  }
+}
+
+void ol_resolve_cache_free(ol_resolve_cache *cache) {
+  for (size_t i = 0; i < cache->files.len; i++) {
+    ol_free(cache->files.items[i].file);
+    ol_free(cache->files.items[i].func);
+  }
+  ol_vec_free(&cache->files);
+  cache->interface = 0;
+}
+
+void ol_index_summarize(ol_index *ix) { ol_index_summarize_cached(ix, NULL, NULL); }
+
+void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint64_t *gen) {
   index_modules(ix);
   size_t total = 0;
   for (uint32_t f = 0; f < ix->files.len; f++)
@@ -527,13 +610,7 @@ void ol_index_summarize(ol_index *ix) {
     }
   }
   index_functions(ix);
-  for (uint32_t f = 0; f < ix->files.len; f++) {
-    ol_index_file *file = &ix->files.items[f];
-    size_t n = file->facts->calls.len;
-    file->call_target = ol_malloc((n ? n : 1) * sizeof(int32_t));
-    for (size_t i = 0; i < n; i++)
-      file->call_target[i] = resolve_call(ix, f, &file->facts->calls.items[i]);
-  }
+  resolve_calls(ix, cache, gen);
   fixpoint(ix);
   /* Methods called on rows: the rows' model is known now (also rows a
    * function returned); then once more to a fixpoint. */

@@ -158,6 +158,11 @@ TSTree *ol_parse(TSParser *p, const char *bytes, uint32_t len) {
 }
 
 TSTree *ol_parse_again(TSParser *p, const TSTree *old, const char *bytes, uint32_t len) {
+  /* A new external scanner for every parse: the Python grammar's does not
+   * reset its f-string flag when a parse starts, so after a file ending in an
+   * unterminated f-string the next file would parse differently (and the
+   * output depend on which file a thread parsed before). */
+  ts_parser_set_language(p, ts_parser_language(p));
   const char *cr = memchr(bytes, '\r', len);
   if (!cr)
     return ts_parser_parse_string(p, old, bytes, len);

@@ -832,7 +832,7 @@ void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint
                          : OL_F_NONE; /* tree-sitter's lookup is not free: only when read */
     entry child = child_entry(&w, parent, ts_tree_cursor_current_node(&c), field);
     skip = false;
-    if (stack.len == 1 && w.memo) {
+    if (w.memo && child.ctx < 0 && ol_calls_current(&w) < 0) { /* a def outside defs and loops */
       ol_memo_step step = ol_walk_memo_enter(&w, child.node);
       skip = step == OL_MEMO_REPLAYED;
       child.recorded = step == OL_MEMO_RECORDING;

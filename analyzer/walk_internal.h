@@ -101,7 +101,7 @@ typedef struct {
   ol_pendings pending_terms;             /* terminals on project calls' results */
   ol_pendings pending_recvs;      /* calls on project calls' results: site = the call, call = the
                                      receiver's call */
-  OL_VEC(uint64_t) self_assigned; /* (class, attribute) of `self.x = ...` */
+  ol_hashes self_assigned; /* (class, attribute) of `self.x = ...` */
   uint64_t *roots; /* open addressing: hashes of the names a call may resolve through */
   size_t n_roots, roots_cap;
   size_t roots_seen[3]; /* how many module names, imports, functions are in roots */

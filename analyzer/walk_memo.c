@@ -32,6 +32,7 @@ enum {
   V_QUERIES,
   V_PENDING_TERMS,
   V_PENDING_RECVS,
+  V_SELF_ASSIGNED,
   V_N
 };
 
@@ -46,6 +47,7 @@ typedef struct {
   bool used;           /* replayed or recorded by the walk that builds the next memo */
   ol_file_facts facts; /* its own arena, and the vectors a function fills */
   ol_pendings pending_terms, pending_recvs;
+  ol_hashes self_assigned;
 } chunk;
 
 /* A top-level function walked in this walk, until the walk ends. */
@@ -64,8 +66,11 @@ struct ol_walk_memo {
 
 struct ol_memo_run {
   ol_walk_memo *old;
-  size_t next;         /* the old chunk after the last one put back: likely the next match */
-  uint64_t scope_hash; /* of the module scope's first scope_names bindings (only ever added) */
+  size_t next;          /* the old chunk after the last one put back: likely the next match */
+  uint64_t scope_hash;  /* of the module scope's first scope_names bindings (only ever added) */
+  const void *class_id; /* the class last hashed by class_context, and its hash */
+  uint64_t class_hash;
+  bool recording; /* a def is being recorded: the defs in it are its facts */
   size_t scope_names;
   OL_VEC(record) recs;
 };
@@ -304,8 +309,21 @@ static void mv_call(mover *m, ol_call_fact *c) {
   } while (0)
 #define LAST(dst) (&(dst)->items[(dst)->len])
 
-static void count_of(const ol_file_facts *f, const ol_pendings *terms, const ol_pendings *recvs,
-                     counts *c) {
+/* What a walk keeps beside the facts until it ends: the walker's, or a chunk's. */
+typedef struct {
+  ol_pendings *terms, *recvs;
+  ol_hashes *self_assigned;
+} side_lists;
+
+static side_lists walker_lists(ol_walker *w) {
+  return (side_lists){&w->pending_terms, &w->pending_recvs, &w->self_assigned};
+}
+
+static side_lists chunk_lists(chunk *c) {
+  return (side_lists){&c->pending_terms, &c->pending_recvs, &c->self_assigned};
+}
+
+static void count_of(const ol_file_facts *f, side_lists l, counts *c) {
   c->at[V_FUNCS] = f->funcs.len;
   c->at[V_FUNC_SITES] = f->func_sites.len;
   c->at[V_FUNC_ROWS] = f->func_rows.len;
@@ -319,19 +337,19 @@ static void count_of(const ol_file_facts *f, const ol_pendings *terms, const ol_
   c->at[V_READS] = f->reads.len;
   c->at[V_LOOPS] = f->loops.len;
   c->at[V_QUERIES] = f->queries.len;
-  c->at[V_PENDING_TERMS] = terms->len;
-  c->at[V_PENDING_RECVS] = recvs->len;
+  c->at[V_PENDING_TERMS] = l.terms->len;
+  c->at[V_PENDING_RECVS] = l.recvs->len;
+  c->at[V_SELF_ASSIGNED] = l.self_assigned->len;
 }
 
 /* Appends the facts [from, to) of src (and its pending lists) to dst's, each
  * index moved by where its vector's part starts in dst less from, each span
  * by m->delta. Both ways: a function's facts into a chunk, a chunk's into a
  * file's. */
-static void move_part(mover *m, ol_file_facts *dst, ol_pendings *dst_terms, ol_pendings *dst_recvs,
-                      const ol_file_facts *src, const ol_pendings *src_terms,
-                      const ol_pendings *src_recvs, const counts *from, const counts *to) {
+static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file_facts *src,
+                      side_lists sl, const counts *from, const counts *to) {
   counts at;
-  count_of(dst, dst_terms, dst_recvs, &at);
+  count_of(dst, dl, &at);
   for (int v = 0; v < V_N; v++)
     m->base[v] = (int64_t)at.at[v] - (int64_t)from->at[v];
 #define MOVE_ALL(v, vec, visit)                                                                    \
@@ -367,16 +385,18 @@ static void move_part(mover *m, ol_file_facts *dst, ol_pendings *dst_terms, ol_p
   MOVE_ALL(V_LOOPS, loops, mv_loop(m, LAST(&dst->loops)));
   MOVE_ALL(V_QUERIES, queries, mv_query(m, LAST(&dst->queries)));
 #undef MOVE_ALL
-  MOVE(dst_terms, src_terms->items + from->at[V_PENDING_TERMS],
-       to->at[V_PENDING_TERMS] - from->at[V_PENDING_TERMS], {
-         mv_span(m, &LAST(dst_terms)->call);
-         mv_span(m, &LAST(dst_terms)->site);
-       });
-  MOVE(dst_recvs, src_recvs->items + from->at[V_PENDING_RECVS],
-       to->at[V_PENDING_RECVS] - from->at[V_PENDING_RECVS], {
-         mv_span(m, &LAST(dst_recvs)->call);
-         mv_span(m, &LAST(dst_recvs)->site);
-       });
+#define SIDE(v) (to->at[v] - from->at[v])
+  MOVE(dl.terms, sl.terms->items + from->at[V_PENDING_TERMS], SIDE(V_PENDING_TERMS), {
+    mv_span(m, &LAST(dl.terms)->call);
+    mv_span(m, &LAST(dl.terms)->site);
+  });
+  MOVE(dl.recvs, sl.recvs->items + from->at[V_PENDING_RECVS], SIDE(V_PENDING_RECVS), {
+    mv_span(m, &LAST(dl.recvs)->call);
+    mv_span(m, &LAST(dl.recvs)->site);
+  });
+  MOVE(dl.self_assigned, sl.self_assigned->items + from->at[V_SELF_ASSIGNED], SIDE(V_SELF_ASSIGNED),
+       (void)0);
+#undef SIDE
 }
 
 /* The chunk's facts appended to the walk's, its text starting at start. */
@@ -384,10 +404,9 @@ static void put(ol_walker *w, const chunk *c, uint32_t start) {
   ol_file_facts *f = w->out;
   mover m = {.delta = start, .lo = 0, .hi = c->len, .w = w};
   counts none = {0}, all;
-  count_of(&c->facts, &c->pending_terms, &c->pending_recvs, &all);
+  count_of(&c->facts, chunk_lists((chunk *)c), &all);
   size_t loops0 = f->loops.len, queries0 = f->queries.len;
-  move_part(&m, f, &w->pending_terms, &w->pending_recvs, &c->facts, &c->pending_terms,
-            &c->pending_recvs, &none, &all);
+  move_part(&m, f, walker_lists(w), &c->facts, chunk_lists((chunk *)c), &none, &all);
   /* The walk's own bookkeeping, one per loop and site, already resolved. */
   for (size_t i = loops0; i < f->loops.len; i++) {
     ol_vec_push(&w->loop_bound, ((ol_hashes){0}));
@@ -469,6 +488,7 @@ static void chunk_free(chunk *c) {
   ol_facts_free(&c->facts);
   ol_vec_free(&c->pending_terms);
   ol_vec_free(&c->pending_recvs);
+  ol_vec_free(&c->self_assigned);
   ol_free(c);
 }
 
@@ -484,7 +504,7 @@ void ol_walk_memo_free(ol_walk_memo *m) {
 /* ---- during the walk --------------------------------------------------- */
 
 static void count_now(const ol_walker *w, counts *c) {
-  count_of(w->out, &w->pending_terms, &w->pending_recvs, c);
+  count_of(w->out, walker_lists((ol_walker *)w), c);
 }
 
 static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
@@ -495,7 +515,66 @@ static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
                     (uint64_t)ol_span_empty(r->assign) << 4);
 }
 
-/* What a top-level function's walk reads of the module before it. */
+/* A 64-bit hash of a statement's text, 8 bytes a step (it is most of the file). */
+static uint64_t text_hash(const char *s, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+  for (; n >= 8; s += 8, n -= 8) {
+    uint64_t v;
+    memcpy(&v, s, 8);
+    h = (h ^ v) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  uint64_t v = 0;
+  memcpy(&v, s, n);
+  h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
+  return h ^ (h >> 29);
+}
+
+static bool is_function_statement(const ol_walker *w, TSNode n);
+
+static uint64_t mix_text(uint64_t h, const ol_walker *w, uint32_t a, uint32_t b) {
+  return mix(h, b > a ? text_hash(w->src + a, b - a) : 0);
+}
+
+/* What a method's walk reads of its class: the class's own text without
+ * the bodies of its defs (their names, decorators and parameters are in). */
+static uint64_t class_hash(const ol_walker *w, TSNode cls) {
+  TSNode body = ol_child(w->sx, cls, OL_F_body);
+  uint64_t h = mix_text(0x51ed27, w, ts_node_start_byte(cls), ts_node_start_byte(body));
+  uint32_t n = ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    uint32_t end = ts_node_end_byte(st);
+    if (is_function_statement(w, st)) {
+      TSNode def = ol_kind_of(w->sx, st) == OL_K_decorated_definition
+                       ? ol_child(w->sx, st, OL_F_definition)
+                       : st;
+      end = ts_node_start_byte(ol_child(w->sx, def, OL_F_body));
+    }
+    h = mix_text(h, w, ts_node_start_byte(st), end);
+  }
+  return h;
+}
+
+/* The classes around the walk's current node (a def in a class body). */
+static uint64_t class_context(ol_walker *w) {
+  uint64_t h = 0;
+  struct ol_memo_run *run = w->memo_run;
+  for (size_t i = 0; i < w->path.len; i++) {
+    TSNode n = w->path.items[i];
+    if (ol_kind_of(w->sx, n) != OL_K_class_definition)
+      continue;
+    if (run->class_id != n.id) {
+      run->class_id = n.id;
+      run->class_hash = class_hash(w, n);
+    }
+    h = mix(h, run->class_hash);
+  }
+  return h;
+}
+
+/* What a def's walk reads of what is around it: the module before it, the
+ * classes it is in. */
 static uint64_t context_hash(ol_walker *w) {
   struct ol_memo_run *run = w->memo_run;
   const ol_scope *module = &w->scopes.items[0];
@@ -507,7 +586,7 @@ static uint64_t context_hash(ol_walker *w) {
   uint64_t roots = 0;
   ol_calls_roots(w, &roots);
   uint64_t flags = (uint64_t)w->imports_select << 1 | w->flask_session;
-  return mix(mix(mix(run->scope_hash, flags), roots), w->scopes.len);
+  return mix(mix(mix(mix(run->scope_hash, flags), roots), w->scopes.len), class_context(w));
 }
 
 static bool is_function_statement(const ol_walker *w, TSNode n) {
@@ -536,21 +615,6 @@ static chunk *find(struct ol_memo_run *run, uint64_t text_hash, uint64_t ctx_has
   return NULL;
 }
 
-/* A 64-bit hash of a statement's text, 8 bytes a step (it is most of the file). */
-static uint64_t text_hash(const char *s, size_t n) {
-  uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-  for (; n >= 8; s += 8, n -= 8) {
-    uint64_t v;
-    memcpy(&v, s, 8);
-    h = (h ^ v) * 0xff51afd7ed558ccdULL;
-    h ^= h >> 32;
-  }
-  uint64_t v = 0;
-  memcpy(&v, s, n);
-  h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
-  return h ^ (h >> 29);
-}
-
 void ol_walk_memo_begin(ol_walker *w, ol_walk_memo **memo) {
   w->memo = memo;
   if (!memo)
@@ -562,7 +626,8 @@ void ol_walk_memo_begin(ol_walker *w, ol_walk_memo **memo) {
 
 ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt) {
   /* A statement with a syntax error may parse differently with the same text. */
-  if (!w->memo || !is_function_statement(w, stmt) || ts_node_has_error(stmt))
+  if (!w->memo || w->memo_run->recording || !is_function_statement(w, stmt) ||
+      ts_node_has_error(stmt))
     return OL_MEMO_NONE;
   uint32_t a = ts_node_start_byte(stmt), b = ts_node_end_byte(stmt);
   uint64_t text = text_hash(w->src + a, b - a), ctx = context_hash(w);
@@ -581,6 +646,7 @@ ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt) {
               .terms = w->out->call_terms.len};
   count_now(w, &r.begin);
   ol_vec_push(&w->memo_run->recs, r);
+  w->memo_run->recording = true;
   return OL_MEMO_RECORDING;
 }
 
@@ -590,6 +656,7 @@ void ol_walk_memo_leave(ol_walker *w) {
   r->ok = r->module_names == w->out->module_names.len && r->classes == w->out->classes.len &&
           r->bases == w->out->declarative_bases.len && r->terms == w->out->call_terms.len &&
           context_hash(w) == r->ctx_hash;
+  w->memo_run->recording = false;
 }
 
 /* After the walk resolved its sites and before the file-wide steps: the
@@ -609,8 +676,7 @@ void ol_walk_memo_finish(ol_walker *w) {
     c->len = r->stmt.end - r->stmt.start;
     mover m = {.delta = -(int64_t)r->stmt.start, .lo = r->stmt.start, .hi = r->stmt.end};
     m.arena = &c->facts.arena;
-    move_part(&m, &c->facts, &c->pending_terms, &c->pending_recvs, w->out, &w->pending_terms,
-              &w->pending_recvs, &r->begin, &r->end);
+    move_part(&m, &c->facts, chunk_lists(c), w->out, walker_lists(w), &r->begin, &r->end);
     bool bad = m.outside;
     for (size_t k = 0; k < c->facts.calls.len && !bad; k++)
       bad = c->facts.calls.items[k].term >= 0; /* made file-wide, later */

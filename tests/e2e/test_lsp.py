@@ -245,3 +245,45 @@ def test_diagnostics_after_edits_match_the_cli(tmp_path):
     c.request("shutdown")
     c.notify("exit")
     assert c.close() == 0
+
+
+def test_editing_a_helper_updates_its_callers(tmp_path):
+    """Calls resolved once are kept while no file's functions, classes or
+    imports change: editing a helper's body re-publishes its callers with the
+    new effect; renaming it (its interface) resolves every call again."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "models.py").write_text(
+        "from app import db\n\n\nclass Chef(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n")
+    helper = "from models import Chef\n\n\ndef chef_of(i):\n    return i\n"
+    (tmp_path / "helpers.py").write_text(helper)
+    (tmp_path / "views.py").write_text(
+        "from helpers import chef_of\n\n\ndef page(ids):\n    return [chef_of(i) for i in ids]\n")
+    c = Client([ORMLINT, "lsp"], cwd=tmp_path)
+    c.seen = []
+    c.request("initialize", {"processId": None, "rootUri": file_uri(tmp_path), "capabilities": {}})
+    c.notify("initialized")
+    view_uri, diags = open_doc(c, tmp_path / "views.py")
+    assert diags == []
+    helper_uri, _ = open_doc(c, tmp_path / "helpers.py")
+
+    def change(version, start, end, text):
+        c.seen = []
+        c.notify("textDocument/didChange", {"textDocument": {"uri": helper_uri, "version": version},
+                                            "contentChanges": [{"range": {
+                                                "start": {"line": start[0], "character": start[1]},
+                                                "end": {"line": end[0], "character": end[1]}},
+                                                "text": text}]})
+        return c.diagnostics(view_uri)
+
+    # `return i` -> `return Chef.query.get(i)`: the loop's call now runs a query
+    diags = change(2, (4, 11), (4, 12), "Chef.query.get(i)")
+    assert [d["code"] for d in diags] == ["ORM001"]
+    # chef_of -> chef_for: the view's call resolves to nothing
+    diags = change(3, (3, 4), (3, 11), "chef_for")
+    assert diags == []
+    # and back
+    diags = change(4, (3, 4), (3, 12), "chef_of")
+    assert [d["code"] for d in diags] == ["ORM001"]
+    c.request("shutdown")
+    c.notify("exit")
+    assert c.close() == 0

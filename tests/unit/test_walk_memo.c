@@ -186,10 +186,72 @@ static void test_an_edit_walks_one_function(void **state) {
   ol_free(text);
 }
 
+/* Methods too: an edit in one walks it alone; a change to what the class
+ * declares (a column) walks all of them again. */
+static void test_methods_are_kept_with_their_class(void **state) {
+  (void)state;
+  ol_buf b = {0};
+  ol_buf_puts(
+      &b, "from app import db\n\nclass Chef(db.Model):\n"
+          "    id = db.Column(db.Integer, primary_key=True)\n    name = db.Column(db.String)\n\n");
+  for (int i = 0; i < 10; i++)
+    ol_buf_printf(
+        &b,
+        "    def view_%d(self, ids):\n        for b in self.bookings:\n"
+        "            self.total = Chef.query.get(b.chef_id)\n        return self.name\n\n",
+        i);
+  size_t len = b.len;
+  char *text = ol_buf_take(&b);
+  ol_config cfg;
+  ol_config_init(&cfg);
+  ol_error err = {0};
+  assert_int_equal(ol_config_compile(&cfg, &err), OL_OK);
+  TSParser *p = ol_parser_new();
+  ol_walk_memo *memo = NULL;
+  digest_of(p, &cfg, text, len, &memo);
+  char *at = strstr(text, "def view_4(self, ids):\n        for b");
+  assert_non_null(at);
+  at[strlen("def view_4(self, ids):\n        for ")] = 'c'; /* b -> c in one method */
+  assert_true(digest_of(p, &cfg, text, len, &memo) == digest_of(p, &cfg, text, len, NULL));
+  assert_int_equal(ol_walk_memo_replayed(memo), 9);
+  at = strstr(text, "db.String");
+  memcpy(at, "db.Text  ", 9); /* a column's type: the class changed */
+  assert_true(digest_of(p, &cfg, text, len, &memo) == digest_of(p, &cfg, text, len, NULL));
+  assert_int_equal(ol_walk_memo_replayed(memo), 0);
+  ol_walk_memo_free(memo);
+  ts_parser_delete(p);
+  ol_config_free(&cfg);
+  ol_free(text);
+}
+
+/* A parse is a function of the text: not of what the parser parsed before
+ * (tree-sitter-python's scanner keeps an f-string flag across parses). */
+static void test_a_parse_does_not_depend_on_the_last_one(void **state) {
+  (void)state;
+  /* An unterminated f-string at the end leaves the scanner "inside" one. */
+  const char *text = "class Chef(db.Model):\n    name = db.Column(db.String(80))\n"
+                     "class Review(db.Model):\n        return f\"booking {";
+  const char *before = text;
+  TSParser *fresh = ol_parser_new(), *used = ol_parser_new();
+  ts_tree_delete(ol_parse(used, before, (uint32_t)strlen(before)));
+  TSTree *a = ol_parse(fresh, text, (uint32_t)strlen(text));
+  TSTree *b = ol_parse(used, text, (uint32_t)strlen(text));
+  char *sa = ts_node_string(ts_tree_root_node(a)), *sb = ts_node_string(ts_tree_root_node(b));
+  assert_string_equal(sa, sb);
+  free(sa);
+  free(sb);
+  ts_tree_delete(a);
+  ts_tree_delete(b);
+  ts_parser_delete(fresh);
+  ts_parser_delete(used);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_memo_walk_equals_a_fresh_walk),
       cmocka_unit_test(test_an_edit_walks_one_function),
+      cmocka_unit_test(test_methods_are_kept_with_their_class),
+      cmocka_unit_test(test_a_parse_does_not_depend_on_the_last_one),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
