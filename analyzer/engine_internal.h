@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "facts.h"
 #include "index.h"
+#include "prefilter.h"
 #include "rule.h"
 #include "source.h"
 #include "syntax.h"
@@ -28,6 +29,11 @@ typedef struct {
   bool changed;    /* read again, it was no longer what pass 1 saw */
   uint32_t len;    /* what pass 1 read: length and hash, to tell a changed file */
   uint64_t hash;
+  bool parsed;     /* facts is what a parse of it recorded (now or, cached, in an earlier run) */
+  bool pending;    /* not parsed: no ORM token, no name that matters (yet) */
+  bool cache_skip; /* pending as the cache says: no name of the cached name set in it */
+  bool cached;     /* its entry came from the cache */
+  int64_t size, mtime_ns; /* when read or found in the cache: the cache's key */
 } ol_unit;
 
 /* A file while fixes are applied to it: its text and facts as fixed so far. */
@@ -52,6 +58,11 @@ struct ol_engine {
   ol_source **aux;               /* per unit: read again for positions in it, else NULL */
   size_t n_aux;
   bool lazy_fixes; /* findings without their fixes (the editor asks for them one by one) */
+  bool prefilter;  /* parse only what may matter (prefilter.h) */
+  ol_name_set tokens, names; /* the ORM tokens; the names that matter, as the last round saw them */
+  struct ol_cache *cache;    /* .ormlint_cache/ of the project, NULL when not used */
+  bool names_cached;         /* every name of names is in the cache's name set */
+  size_t rounds, skipped, from_cache;
 };
 
 /* Parses src and records its facts (pass 1 for one file). */

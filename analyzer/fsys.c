@@ -97,4 +97,5 @@ const ol_fs ol_fs_posix = {
     .read_all = read_all,
     .replace = replace,
     .opendir = opendir,
+    .mkdir = mkdir,
 };

@@ -19,6 +19,8 @@ typedef struct ol_fs {
    * keeping mode. Returns 0 or an errno value; path is untouched on error. */
   int (*replace)(const char *path, const char *bytes, size_t len, mode_t mode);
   DIR *(*opendir)(const char *path);
+  /* mkdir(2); NULL where nothing may be created (then no cache is written). */
+  int (*mkdir)(const char *path, mode_t mode);
 } ol_fs;
 
 /* The real file system. */
