@@ -312,7 +312,8 @@ int ol_cache_save(const ol_cache *c, const ol_cache_item *items, size_t n,
   uint64_t len = b.len - HEADER_BYTES, sum = checksum(b.s + HEADER_BYTES, len);
   memcpy(b.s + 16, &len, 8);
   memcpy(b.s + 24, &sum, 8);
-  err = c->fs->replace(c->path, b.s, b.len, 0644);
+  err = (c->fs->replace_unsynced ? c->fs->replace_unsynced : c->fs->replace)(c->path, b.s, b.len,
+                                                                             0644);
   ol_buf_free(&b);
   return err;
 }

@@ -21,11 +21,12 @@ typedef struct {
   size_t elem;
   const size_t *strs; /* offsets of the char * fields */
   size_t n_strs;
+  size_t arrays[5]; /* offsets of other pointers (written as 0, read back separately), 0 ends */
 } layout;
 
 #define LAYOUT(T, ...)                                                                             \
   static const size_t T##_strs[] = {__VA_ARGS__};                                                  \
-  static const layout T##_layout = {sizeof(T), T##_strs, sizeof T##_strs / sizeof(size_t)}
+  static const layout T##_layout = {sizeof(T), T##_strs, sizeof T##_strs / sizeof(size_t), {0}}
 #define ROWS(T, m) offsetof(T, m.entity), offsetof(T, m.eager), offsetof(T, m.origin)
 
 LAYOUT(ol_loop, ROWS(ol_loop, rows), offsetof(ol_loop, rows_via), offsetof(ol_loop, insert_why));
@@ -38,19 +39,30 @@ LAYOUT(ol_len_site, offsetof(ol_len_site, entity), offsetof(ol_len_site, rel));
 LAYOUT(ol_count_stmt, offsetof(ol_count_stmt, name), offsetof(ol_count_stmt, entity));
 LAYOUT(ol_func_site, offsetof(ol_func_site, text));
 LAYOUT(ol_func_rows, ROWS(ol_func_rows, rows));
-LAYOUT(ol_func_fact, offsetof(ol_func_fact, name), offsetof(ol_func_fact, cls));
+static const size_t ol_func_fact_strs[] = {offsetof(ol_func_fact, name),
+                                           offsetof(ol_func_fact, cls)};
+static const layout ol_func_fact_layout = {
+    sizeof(ol_func_fact), ol_func_fact_strs, 2, {offsetof(ol_func_fact, params)}};
 LAYOUT(ol_param_read, offsetof(ol_param_read, attr));
 LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw));
 LAYOUT(ol_call_term, offsetof(ol_call_term, text));
 LAYOUT(ol_call_fact, offsetof(ol_call_fact, callee), offsetof(ol_call_fact, commit_exempt));
 LAYOUT(ol_import_fact, offsetof(ol_import_fact, local), offsetof(ol_import_fact, module),
        offsetof(ol_import_fact, name));
-LAYOUT(ol_class_fact, offsetof(ol_class_fact, name), offsetof(ol_class_fact, tablename),
-       offsetof(ol_class_fact, bind_key));
+static const size_t ol_class_fact_strs[] = {offsetof(ol_class_fact, name),
+                                            offsetof(ol_class_fact, tablename),
+                                            offsetof(ol_class_fact, bind_key)};
+static const layout ol_class_fact_layout = {
+    sizeof(ol_class_fact),
+    ol_class_fact_strs,
+    3,
+    {offsetof(ol_class_fact, rels), offsetof(ol_class_fact, columns),
+     offsetof(ol_class_fact, members), offsetof(ol_class_fact, bases),
+     offsetof(ol_class_fact, pk)}};
 LAYOUT(ol_rel_fact, offsetof(ol_rel_fact, name), offsetof(ol_rel_fact, target),
        offsetof(ol_rel_fact, backref), offsetof(ol_rel_fact, back_populates));
 LAYOUT(ol_column_fact, offsetof(ol_column_fact, name), offsetof(ol_column_fact, fk_table));
-static const layout string_layout = {sizeof(char *), (const size_t[]){0}, 1};
+static const layout string_layout = {sizeof(char *), (const size_t[]){0}, 1, {0}};
 
 #define FIELD(item, off) (*(char **)((char *)(item) + (off)))
 
@@ -68,10 +80,21 @@ static void put_str(ol_buf *b, const char *s) {
   ol_buf_add(b, s, n);
 }
 
+/* An item's bytes with its pointers written as 0: a record says nothing of
+ * the addresses of the run that wrote it. */
+static void put_item(ol_buf *b, const char *item, const layout *l) {
+  size_t at = b->len;
+  ol_buf_add(b, item, l->elem);
+  for (size_t s = 0; s < l->n_strs; s++)
+    memset(b->s + at + l->strs[s], 0, sizeof(void *));
+  for (size_t s = 0; s < 5 && l->arrays[s]; s++)
+    memset(b->s + at + l->arrays[s], 0, sizeof(void *));
+}
+
 static void put_array(ol_buf *b, const void *items, size_t len, const layout *l) {
   put_u32(b, (uint32_t)len);
-  if (len)
-    ol_buf_add(b, items, len * l->elem);
+  for (size_t i = 0; i < len; i++)
+    put_item(b, (const char *)items + i * l->elem, l);
   for (size_t i = 0; i < len; i++)
     for (size_t s = 0; s < l->n_strs; s++)
       put_str(b, FIELD((const char *)items + i * l->elem, l->strs[s]));
