@@ -65,6 +65,15 @@ struct ol_engine {
   size_t rounds, skipped, from_cache;
 };
 
+/* Pass 1 (analyzer/pass1.c): every unit's facts (from the cache, or read
+ * and parsed where the prefilter lets it), and the project index. */
+void ol_engine_pass1(ol_engine *e);
+/* Reads and parses one unit, no prefilter, no cache (the editor's reload). */
+void ol_engine_pass1_unit(ol_engine *e, TSParser *p, ol_unit *u);
+/* Writes the project's cache when the run learnt what it does not hold. */
+void ol_engine_save_cache(ol_engine *e);
+/* FNV-1a of a file's bytes: tells a file changed since pass 1 read it. */
+uint64_t ol_content_hash(const char *s, uint32_t n);
 /* Parses src and records its facts (pass 1 for one file). */
 void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src, ol_file_facts *facts);
 /* Runs the selected rules on one file and turns their drafts into findings;
