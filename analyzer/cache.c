@@ -161,7 +161,9 @@ static bool parse_payload(ol_cache *c, const char *s, size_t n) {
     e.meta.hash = take_u64(&cur);
     e.meta.error_line = take_u32(&cur);
     e.meta.bad_utf8_line = take_u32(&cur);
-    e.meta.parsed = take_u32(&cur) != 0;
+    uint32_t flags = take_u32(&cur);
+    e.meta.parsed = flags & 1;
+    e.meta.orm_noqa = (flags & 2) != 0;
     e.facts_len = take_u32(&cur);
     e.facts = take(&cur, e.facts_len);
     if (!cur.bad)
@@ -266,7 +268,7 @@ static void put_item(ol_buf *b, const ol_cache *c, const ol_cache_item *it, int6
   put_u64(b, it->meta.hash);
   put_u32(b, it->meta.error_line);
   put_u32(b, it->meta.bad_utf8_line);
-  put_u32(b, it->meta.parsed);
+  put_u32(b, (it->meta.parsed ? 1u : 0u) | (it->meta.orm_noqa ? 2u : 0u));
   const entry *old = it->facts ? NULL : find(c, it->rel);
   if (it->meta.parsed && !it->facts && old && old->meta.parsed) { /* unchanged: copy the record */
     put_u32(b, old->facts_len);

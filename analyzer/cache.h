@@ -26,6 +26,7 @@ typedef struct {
   uint32_t len; /* its length and content hash */
   uint64_t hash;
   uint32_t error_line, bad_utf8_line; /* first syntax error, invalid UTF-8; 0 if none */
+  bool orm_noqa;                      /* a `# noqa` names an ORM code */
 } ol_cache_meta;
 
 /* One file for ol_cache_save (all borrowed). */

@@ -356,7 +356,7 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
     if (u->checked && u->status == OL_OK && u->pending)
       out->files_unparsed++;
     if (!u->have_src && u->checked && u->status == OL_OK &&
-        (u->may_report || calls_in_loops_resolve(e, i))) {
+        (u->may_report || calls_in_loops_resolve(e, i) || u->orm_noqa)) {
       uint32_t errors; /* read again: it may have findings */
       ol_engine_source(e, (uint32_t)i, &errors);
     }

@@ -61,6 +61,7 @@ static void take_cached(ol_unit *u, const ol_cache_meta *m) {
   u->hash = m->hash;
   u->error_line = m->error_line;
   u->bad_utf8_line = m->bad_utf8_line;
+  u->orm_noqa = m->orm_noqa;
   u->parsed = m->parsed;
   u->pending = u->cache_skip = !m->parsed;
   u->may_report = m->parsed && ol_facts_may_report(&u->facts);
@@ -91,6 +92,7 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
   u->len = src.len;
   u->hash = ol_content_hash(src.bytes, src.len);
   u->bad_utf8_line = src.first_bad_utf8;
+  u->orm_noqa = ol_prefilter_has_orm_noqa(src.bytes, src.len);
   if (e->cache && S_ISREG(src.st.st_mode)) {
     u->size = src.st.st_size; /* what was read, should the file change after the stat */
     u->mtime_ns = (int64_t)src.st.st_mtim.tv_sec * 1000000000 + src.st.st_mtim.tv_nsec;
@@ -127,6 +129,7 @@ static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
     u->len = src.len; /* the index takes it as it is now */
     u->hash = ol_content_hash(src.bytes, src.len);
     u->bad_utf8_line = src.first_bad_utf8;
+    u->orm_noqa = ol_prefilter_has_orm_noqa(src.bytes, src.len);
     u->size = S_ISREG(src.st.st_mode) ? src.st.st_size : -1;
     u->mtime_ns = (int64_t)src.st.st_mtim.tv_sec * 1000000000 + src.st.st_mtim.tv_nsec;
     token = ol_prefilter_has_token(&e->tokens, src.bytes, src.len);
@@ -146,6 +149,7 @@ void ol_engine_pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
   u->len = src.len;
   u->hash = ol_content_hash(src.bytes, src.len);
   u->bad_utf8_line = src.first_bad_utf8;
+  u->orm_noqa = ol_prefilter_has_orm_noqa(src.bytes, src.len);
   parse_unit(e, p, u, &src);
 }
 
@@ -275,7 +279,8 @@ void ol_engine_save_cache(ol_engine *e) {
                                           .len = u->len,
                                           .hash = u->hash,
                                           .error_line = u->error_line,
-                                          .bad_utf8_line = u->bad_utf8_line},
+                                          .bad_utf8_line = u->bad_utf8_line,
+                                          .orm_noqa = u->orm_noqa},
                                  .facts = u->cached ? NULL : &u->facts};
   }
   /* A few files parsed because they are checked (pre-commit's staged files)

@@ -3,42 +3,48 @@
 #include "prefilter.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "alloc.h"
 
 /* Words pass 1 keys on (analyzer/exec.c, models.c, rows.c): a query
- * (`X.query`), the Flask-SQLAlchemy object (the default db pattern), a
- * model base, a mapped attribute, a db helper. */
-static const char *const WORDS[] = {"query",
-                                    "db",
-                                    "Model",
-                                    "backref",
-                                    "mapped_column",
-                                    "Column",
-                                    "ForeignKey",
-                                    "generate_base",
-                                    "registry",
-                                    "hybrid_property",
-                                    "declared_attr",
-                                    "paginate",
-                                    "get_or_404",
-                                    "first_or_404",
-                                    "one_or_404",
-                                    "__tablename__",
-                                    "__bind_key__",
-                                    "__abstract__",
-                                    "joinedload",
-                                    "selectinload",
-                                    NULL};
+ * (`X.query`), select(), the Flask-SQLAlchemy object (the default db
+ * pattern), a model base, a mapped attribute, a db helper. */
+static const char *const WORDS[] = {"query",         "db",
+                                    "Model",         "backref",
+                                    "mapped_column", "Column",
+                                    "ForeignKey",    "generate_base",
+                                    "registry",      "hybrid_property",
+                                    "declared_attr", "paginate",
+                                    "get_or_404",    "first_or_404",
+                                    "one_or_404",    "__tablename__",
+                                    "__bind_key__",  "__abstract__",
+                                    "joinedload",    "selectinload",
+                                    "select",        NULL};
 
 /* Fragments of identifiers: every spelling of the imports (flask_sqlalchemy,
  * sqlalchemy.orm), of a session receiver the default session-names pattern
- * matches (session, db_session, AsyncSession), select()/selectinload, the
- * declarative bases, relationship(), typed Mapped[...] attributes, and the
- * noqa comments ORM100 judges. */
-static const char *const FRAGMENTS[] = {"sqlalchemy",  "sqlmodel", "SQLModel", "session",
-                                        "Session",     "select",   "noqa",     "eclarative",
+ * matches (session, db_session, AsyncSession, sessionmaker), the
+ * declarative bases, relationship(), typed Mapped[...] attributes. */
+static const char *const FRAGMENTS[] = {"sqlalchemy",  "sqlmodel", "SQLModel",
+                                        "session",     "Session",  "eclarative",
                                         "elationship", "Mapped",   NULL};
+
+/* A `# noqa` naming an ormlint code: ORM100 judges those (a bare noqa or
+ * another tool's codes silence nothing ormlint could report in a file
+ * that holds no other token). */
+bool ol_prefilter_has_orm_noqa(const char *bytes, size_t len) {
+  for (const char *p = bytes, *end = bytes + len; (p = memchr(p, '#', (size_t)(end - p))); p++) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p)), *stop = eol ? eol : end, *q = p + 1;
+    while (q + 4 <= stop && strncasecmp(q, "noqa", 4) != 0)
+      q++;
+    for (q += 4; q + 3 <= stop; q++)
+      if (!strncasecmp(q, "orm", 3))
+        return true;
+    p = stop - 1; /* the rest of the line is read: on to the next */
+  }
+  return false;
+}
 
 uint64_t ol_ident_hash(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull;
@@ -151,7 +157,7 @@ bool ol_prefilter_has_token(const ol_name_set *tokens, const char *bytes, size_t
   for (size_t i = 0; FRAGMENTS[i]; i++)
     if (memmem(bytes, len, FRAGMENTS[i], strlen(FRAGMENTS[i])))
       return true;
-  return ol_prefilter_has_name(tokens, bytes, len);
+  return ol_prefilter_has_orm_noqa(bytes, len) || ol_prefilter_has_name(tokens, bytes, len);
 }
 
 /* ---- the names that matter ---------------------------------------------- */

@@ -41,6 +41,8 @@ void ol_prefilter_tokens(const ol_config *cfg, ol_name_set *out);
 /* Whether bytes hold an ORM token: a word of tokens, or one of the
  * fragments every spelling of an ORM import or session contains. */
 bool ol_prefilter_has_token(const ol_name_set *tokens, const char *bytes, size_t len);
+/* Whether a `# noqa` comment of bytes names an ORM code (any case). */
+bool ol_prefilter_has_orm_noqa(const char *bytes, size_t len);
 /* Whether bytes hold, as a whole identifier, a name of names. */
 bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t len);
 /* Adds to out the names of ix (linked and summarised) that matter to a

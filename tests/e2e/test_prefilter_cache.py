@@ -292,3 +292,15 @@ def test_a_cache_that_cannot_be_written_costs_nothing(app, ormlint):
     p = ormlint(".")
     assert p.returncode == 1 and p.stdout == reference, p.stderr
     assert (app / ".ormlint_cache").read_text() == "not a directory\n"
+
+
+def test_unused_noqa_in_a_file_without_other_tokens(app, ormlint):
+    """ORM100 judges the noqa of a file whose only tie to the project is a
+    call in a loop to a plain function: the noqa's ORM code is a token."""
+    (app / "app" / "slugs.py").write_text(
+        "from app.text import slug\n\n\ndef slugs(xs):\n    out = []\n    for x in xs:\n"
+        "        out.append(slug(x))  # noqa: ORM001\n    return out\n")
+    p, results = ormlint.json("--no-cache", "--select", "ORM", "app/slugs.py")
+    assert [r["code"] for r in results] == ["ORM100"], p.stderr
+    q = ormlint("--no-cache", "--no-prefilter", "--select", "ORM", "--format", "json", "app/slugs.py")
+    assert q.stdout == p.stdout

@@ -122,9 +122,16 @@ static void test_identifiers_match_whole(void **state) {
   ol_config_init(&cfg);
   ol_name_set t = {0};
   ol_prefilter_tokens(&cfg, &t);
-  const char *plain = "import re\nWORD = re.compile('x')\ndef f(a):\n    return a.get(1)\n";
-  const char *orm[] = {"from sqlalchemy.orm import Session\n", "x = User.query\n",
-                       "s = db_session\n", "y = 1  # noqa: ORM001\n", "class A(db.Model): pass\n"};
+  const char *plain = "import re  # noqa: E501\nWORD = re.compile('x')  # noqa\ndef f(a):\n"
+                      "    return a.get(1)\n# selected, selection\n";
+  const char *orm[] = {"from sqlalchemy.orm import Session\n",
+                       "x = User.query\n",
+                       "s = db_session\n",
+                       "y = 1  # noqa: ORM001\n",
+                       "y = 1  # NOQA:orm1\n",
+                       "from sqlalchemy import select\n",
+                       "stmt = sa.select(User)\n",
+                       "class A(db.Model): pass\n"};
   assert_false(ol_prefilter_has_token(&t, plain, strlen(plain)));
   for (size_t i = 0; i < sizeof orm / sizeof *orm; i++)
     assert_true(ol_prefilter_has_token(&t, orm[i], strlen(orm[i])));
