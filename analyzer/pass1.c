@@ -84,18 +84,25 @@ static bool cache_hit(ol_engine *e, ol_unit *u) {
   return true;
 }
 
+/* What pass 1 keeps of the text it read: its length, hash and identity
+ * (what was read, should the file change after a stat), what rules need
+ * besides the facts. */
+static void note_read(ol_unit *u, const ol_source *src) {
+  u->len = src->len;
+  u->hash = ol_content_hash(src->bytes, src->len);
+  u->bad_utf8_line = src->first_bad_utf8;
+  u->orm_noqa = ol_prefilter_has_orm_noqa(src->bytes, src->len);
+  u->size = S_ISREG(src->st.st_mode) ? src->st.st_size : -1;
+  u->mtime_ns = (int64_t)src->st.st_mtim.tv_sec * 1000000000 + src->st.st_mtim.tv_nsec;
+}
+
 static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_cache_meta m;
   ol_source src;
   if (!read_unit(e, u, &src))
     return;
-  u->len = src.len;
-  u->hash = ol_content_hash(src.bytes, src.len);
-  u->bad_utf8_line = src.first_bad_utf8;
-  u->orm_noqa = ol_prefilter_has_orm_noqa(src.bytes, src.len);
-  if (e->cache && S_ISREG(src.st.st_mode)) {
-    u->size = src.st.st_size; /* what was read, should the file change after the stat */
-    u->mtime_ns = (int64_t)src.st.st_mtim.tv_sec * 1000000000 + src.st.st_mtim.tv_nsec;
+  note_read(u, &src);
+  if (e->cache && u->size >= 0) {
     if (ol_cache_find(e->cache, u->rel, -1, -1, true, u->len, u->hash, &m, &u->facts) &&
         (m.parsed || e->prefilter)) {
       take_cached(u, &m);
@@ -126,12 +133,7 @@ static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
       ol_source_free(&src);
       return;
     }
-    u->len = src.len; /* the index takes it as it is now */
-    u->hash = ol_content_hash(src.bytes, src.len);
-    u->bad_utf8_line = src.first_bad_utf8;
-    u->orm_noqa = ol_prefilter_has_orm_noqa(src.bytes, src.len);
-    u->size = S_ISREG(src.st.st_mode) ? src.st.st_size : -1;
-    u->mtime_ns = (int64_t)src.st.st_mtim.tv_sec * 1000000000 + src.st.st_mtim.tv_nsec;
+    note_read(u, &src); /* the index takes it as it is now */
     token = ol_prefilter_has_token(&e->tokens, src.bytes, src.len);
   }
   u->cache_skip = false; /* checked against the names of this run */
@@ -146,10 +148,7 @@ void ol_engine_pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_source src;
   if (!read_unit(e, u, &src))
     return;
-  u->len = src.len;
-  u->hash = ol_content_hash(src.bytes, src.len);
-  u->bad_utf8_line = src.first_bad_utf8;
-  u->orm_noqa = ol_prefilter_has_orm_noqa(src.bytes, src.len);
+  note_read(u, &src);
   parse_unit(e, p, u, &src);
 }
 
