@@ -35,6 +35,8 @@ const char ol_cli_usage[] =
     "  -q, --quiet            print findings only\n"
     "  --session-names REGEX  PCRE2 pattern for session receivers (dotted names)\n"
     "  -j, --jobs N           threads (default: one per core)\n"
+    "  --no-cache             neither read nor write the project's .ormlint_cache/\n"
+    "  --no-prefilter         parse every file, also those with no ORM token or project name\n"
     "  --color WHEN           auto (default), always or never\n"
     "  --version              print the version\n"
     "  -h, --help             print this help\n"
@@ -104,6 +106,10 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
     c->statistics = true;
   else if (!strcmp(a, "--show-models"))
     c->show_models = true;
+  else if (!strcmp(a, "--no-prefilter"))
+    c->config.no_prefilter = true;
+  else if (!strcmp(a, "--no-cache"))
+    c->config.no_cache = true;
   else if (!strcmp(a, "--add-noqa"))
     c->add_noqa = true;
   else if (!strcmp(a, "--exit-zero"))
@@ -191,6 +197,8 @@ ol_status ol_cli_config_at(const ol_cli *c, const char *start, ol_config *out, o
   out->fix_mode = c->config.fix_mode;
   out->diff = c->config.diff;
   out->jobs = c->config.jobs;
+  out->no_prefilter = c->config.no_prefilter;
+  out->no_cache = c->config.no_cache;
   return OL_OK;
 fail:
   ol_config_free(out);

@@ -52,7 +52,9 @@ typedef struct {
   size_t n_model_bases;
   char **query_terminals; /* extra method names that run a query (like .all()) */
   size_t n_query_terminals;
-  char *dialect; /* "postgresql", "sqlite", "mysql", or NULL; for --emit-sql */
+  char *dialect;     /* "postgresql", "sqlite", "mysql", or NULL; for --emit-sql */
+  bool no_prefilter; /* parse every file (--no-prefilter): the prefilter's reference */
+  bool no_cache;     /* neither read nor write .ormlint_cache/ (--no-cache) */
 } ol_config;
 
 #define OL_DEFAULT_SESSION_NAMES "(?:^|\\.)(?:session|[A-Za-z_]\\w*_session)$"

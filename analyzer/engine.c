@@ -1,14 +1,11 @@
 /* The scan: discovery, pass 1 on every core, the project index, the checks. */
 #include "engine_internal.h"
 
-#include <malloc.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "cache.h"
 #include "discover.h"
 #include "suppress.h"
 #include "walk.h"
@@ -47,6 +44,10 @@ void ol_engine_free(ol_engine *e) {
   ol_resolve_cache_free(&e->resolved);
   ts_parser_delete(e->parser);
   ol_free(e->root);
+  ol_name_set_free(&e->tokens);
+  ol_name_set_free(&e->names);
+  if (e->cache)
+    ol_cache_free(e->cache);
   ol_free(e);
 }
 
@@ -63,92 +64,11 @@ void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src,
   ts_tree_delete(tree);
 }
 
-/* ---- pass 1, in parallel ------------------------------------------------ */
-
-typedef struct {
-  ol_engine *e;
-  atomic_size_t next;
-} pass1_job;
-
-/* Whether any rule could report on these facts: only then is the source kept. */
-static bool ol_facts_may_report(const ol_file_facts *f) {
-  if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len)
-    return true;
-  for (size_t i = 0; i < f->classes.len; i++)
-    for (size_t j = 0; j < f->classes.items[i].n_rels; j++)
-      if (f->classes.items[i].rels[j].lazy == OL_LAZY_IMMEDIATE)
-        return true;
-  return false;
-}
-
-static uint64_t content_hash(const char *s, uint32_t n) {
+uint64_t ol_content_hash(const char *s, uint32_t n) {
   uint64_t h = 1469598103934665603ull;
   for (uint32_t i = 0; i < n; i++)
     h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
   return h;
-}
-
-/* Pass 1 frees every source (memory stays flat over a large tree); the
- * check reads again the few files that may get findings. With fixes to
- * apply, those are kept: a fix must be built on the very text pass 1 saw. */
-static void pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
-  ol_source src;
-  ol_error err;
-  u->status = ol_source_read(e->fs, u->path, &src, &err);
-  if (u->status != OL_OK) {
-    u->err_message = ol_strdup(err.message);
-    u->err_line = err.line;
-    return;
-  }
-  ol_engine_facts(e->cfg, p, &src, &u->facts);
-  u->error_line = u->facts.parse_errors ? ol_source_line(&src, u->facts.first_error_byte) : 0;
-  u->bad_utf8_line = src.first_bad_utf8;
-  u->may_report = ol_facts_may_report(&u->facts);
-  u->len = src.len;
-  u->hash = content_hash(src.bytes, src.len);
-  if (u->checked && u->may_report && e->cfg->fix_mode != OL_FIXMODE_NONE) {
-    u->src = src;
-    u->have_src = true;
-    u->src.rel = ol_strdup(u->rel);
-  } else {
-    ol_source_free(&src);
-  }
-}
-
-static void *pass1_worker(void *arg) {
-  pass1_job *job = arg;
-  TSParser *p = ol_parser_new();
-  for (;;) {
-    size_t i = atomic_fetch_add(&job->next, 1);
-    if (i >= job->e->units.len)
-      break;
-    pass1_unit(job->e, p, &job->e->units.items[i]);
-  }
-  ts_parser_delete(p);
-  return NULL;
-}
-
-static void pass1(ol_engine *e) {
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  size_t n = e->cfg->jobs > 0 ? (size_t)e->cfg->jobs : (size_t)(cores > 0 ? cores : 1);
-  if (n > e->units.len)
-    n = e->units.len ? e->units.len : 1;
-  pass1_job job = {.e = e};
-  atomic_init(&job.next, 0);
-  if (n <= 1) {
-    pass1_worker(&job);
-    return;
-  }
-  pthread_t *t = ol_calloc(n, sizeof *t);
-  size_t started = 0;
-  for (; started < n; started++)
-    if (pthread_create(&t[started], NULL, pass1_worker, &job) != 0)
-      break;
-  if (!started)
-    pass1_worker(&job);
-  for (size_t i = 0; i < started; i++)
-    pthread_join(t[i], NULL);
-  ol_free(t);
 }
 
 /* ---- scan ---------------------------------------------------------------- */
@@ -238,7 +158,7 @@ const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_e
     ol_error err;
     if (u->changed || ol_source_read(e->fs, u->path, &u->src, &err) != OL_OK)
       return NULL;
-    if (u->src.len != u->len || content_hash(u->src.bytes, u->src.len) != u->hash) {
+    if (u->src.len != u->len || ol_content_hash(u->src.bytes, u->src.len) != u->hash) {
       ol_source_free(&u->src);
       u->changed = true;
       return NULL;
@@ -268,7 +188,7 @@ const ol_source *ol_engine_aux_source(ol_engine *e, uint32_t file) {
     ol_source *src = ol_calloc(1, sizeof *src);
     ol_error err;
     if (ol_source_read(e->fs, u->path, src, &err) != OL_OK || src->len != u->len ||
-        content_hash(src->bytes, src->len) != u->hash) {
+        ol_content_hash(src->bytes, src->len) != u->hash) {
       if (src->bytes)
         ol_source_free(src);
       ol_free(src);
@@ -427,19 +347,26 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   bool io_error = false;
   double t0 = now_ms();
   gather(e, paths, n, &notes, &io_error);
+  double t0c = now_ms();
+  const char *cache_why = "off";
+  e->prefilter = !e->cfg->no_prefilter && ol_prefilter_applies(e->cfg);
+  if (!e->cfg->no_cache && e->root_marked && e->fs->mkdir)
+    e->cache = ol_cache_open(e->fs, e->root, e->cfg, &cache_why);
   double t1 = now_ms();
-  pass1(e);
-  malloc_trim(0); /* the trees are gone: give their pages back before the index grows */
+  ol_engine_pass1(e);
   double t2 = now_ms();
-  ol_engine_reindex(e);
+  if (e->cache)
+    ol_engine_save_cache(e);
   double t3 = now_ms();
   for (size_t i = 0; i < e->units.len; i++) {
     ol_unit *u = &e->units.items[i];
     unit_notes(u, &notes, &io_error);
     if (u->checked && u->status == OL_OK)
       out->files_analyzed++;
+    if (u->checked && u->status == OL_OK && u->pending)
+      out->files_unparsed++;
     if (!u->have_src && u->checked && u->status == OL_OK &&
-        (u->may_report || calls_in_loops_resolve(e, i))) {
+        (u->may_report || calls_in_loops_resolve(e, i) || u->orm_noqa)) {
       uint32_t errors; /* read again: it may have findings */
       ol_engine_source(e, (uint32_t)i, &errors);
     }
@@ -463,13 +390,18 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
       reads += f->param_reads.len;
       arena += ol_arena_bytes(&f->arena);
     }
-    fprintf(
-        stderr,
-        "ormlint timings: discover %.1f ms, pass 1 (read, parse, facts) %.1f ms, index %.1f ms, "
-        "call summaries %.1f ms (%zu functions, %zu calls, %zu parameter reads), checks %.1f "
-        "ms; %zu files, %.1f MB of fact strings\n",
-        t1 - t0, t2 - t1, e->ms_index, e->ms_summaries, funcs, calls, reads, now_ms() - t3,
-        e->units.len, arena / 1048576.0);
+    fprintf(stderr,
+            "ormlint timings: discover %.1f ms (cache read %.1f ms), pass 1 (read, parse, facts; "
+            "index) %.1f ms, index %.1f "
+            "ms, "
+            "call summaries %.1f ms (%zu functions, %zu calls, %zu parameter reads), checks %.1f "
+            "ms; %zu files, %.1f MB of fact strings\n"
+            "ormlint prefilter: %s, %zu files not parsed (no ORM token, no name that matters), %zu "
+            "rounds, %zu names; cache: %s %s, %zu files from it, written in %.1f ms\n",
+            t0c - t0, t1 - t0c, t2 - t1, e->ms_index, e->ms_summaries, funcs, calls, reads,
+            now_ms() - t3, e->units.len, arena / 1048576.0, e->prefilter ? "on" : "off", e->skipped,
+            e->rounds, e->names.len, e->cache ? "on" : "off", *cache_why ? cache_why : "",
+            e->from_cache, t3 - t2);
   }
   out->findings = findings.items;
   out->n_findings = findings.len;
@@ -492,9 +424,7 @@ ol_status ol_engine_open(ol_engine *e, const char *root) {
   ol_discovery_finish(&d);
   add_units(e, &d, true); /* every file may get a fix from an open one */
   ol_discovery_free(&d);
-  pass1(e);
-  malloc_trim(0);
-  ol_engine_reindex(e);
+  ol_engine_pass1(e);
   return OL_OK;
 }
 
@@ -528,7 +458,7 @@ TSTree *ol_engine_set_text(ol_engine *e, int unit, const char *text, uint32_t le
   u->status = OL_OK;
   u->changed = false;
   u->len = len;
-  u->hash = content_hash(text, len);
+  u->hash = ol_content_hash(text, len);
   u->gen++;
   TSTree *tree = ol_parse_again(e->parser, old, text, len);
   ol_walk_file_memo(e->cfg, tree, u->src.bytes, len, &u->facts, &u->memo);
@@ -551,7 +481,7 @@ void ol_engine_reload(ol_engine *e, int unit) {
     ol_free(e->aux[unit]);
     e->aux[unit] = NULL;
   }
-  pass1_unit(e, e->parser, u);
+  ol_engine_pass1_unit(e, e->parser, u);
 }
 
 void ol_engine_set_lazy_fixes(ol_engine *e, bool lazy) { e->lazy_fixes = lazy; }

@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "facts.h"
 #include "index.h"
+#include "prefilter.h"
 #include "rule.h"
 #include "source.h"
 #include "syntax.h"
@@ -31,6 +32,12 @@ typedef struct {
   uint64_t hash;
   ol_walk_memo *memo; /* the editor's: its top-level functions' facts, for the next edit */
   uint64_t gen;       /* bumped whenever its facts are made again (the resolve cache) */
+  bool parsed;     /* facts is what a parse of it recorded (now or, cached, in an earlier run) */
+  bool pending;    /* not parsed: no ORM token, no name that matters (yet) */
+  bool cache_skip; /* pending as the cache says: no name of the cached name set in it */
+  bool cached;     /* its entry came from the cache */
+  bool orm_noqa;   /* a `# noqa` names an ORM code: ORM100 judges it, whatever else is there */
+  int64_t size, mtime_ns; /* when read or found in the cache: the cache's key */
 } ol_unit;
 
 /* A file while fixes are applied to it: its text and facts as fixed so far. */
@@ -56,8 +63,22 @@ struct ol_engine {
   ol_source **aux;               /* per unit: read again for positions in it, else NULL */
   size_t n_aux;
   bool lazy_fixes; /* findings without their fixes (the editor asks for them one by one) */
+  bool prefilter;  /* parse only what may matter (prefilter.h) */
+  ol_name_set tokens, names; /* the ORM tokens; the names that matter, as the last round saw them */
+  struct ol_cache *cache;    /* .ormlint_cache/ of the project, NULL when not used */
+  bool names_cached;         /* every name of names is in the cache's name set */
+  size_t rounds, skipped, from_cache;
 };
 
+/* Pass 1 (analyzer/pass1.c): every unit's facts (from the cache, or read
+ * and parsed where the prefilter lets it), and the project index. */
+void ol_engine_pass1(ol_engine *e);
+/* Reads and parses one unit, no prefilter, no cache (the editor's reload). */
+void ol_engine_pass1_unit(ol_engine *e, TSParser *p, ol_unit *u);
+/* Writes the project's cache when the run learnt what it does not hold. */
+void ol_engine_save_cache(ol_engine *e);
+/* FNV-1a of a file's bytes: tells a file changed since pass 1 read it. */
+uint64_t ol_content_hash(const char *s, uint32_t n);
 /* Parses src and records its facts (pass 1 for one file). */
 void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src, ol_file_facts *facts);
 /* Runs the selected rules on one file and turns their drafts into findings;

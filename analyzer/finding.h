@@ -85,6 +85,7 @@ typedef struct {
   ol_notification *notes;
   size_t n_notes;
   size_t files_analyzed;
+  size_t files_unparsed;     /* of those, not parsed: the prefilter found nothing that matters */
   size_t findings_dropped;   /* over the per-run result limit */
   bool execution_successful; /* false when a path was missing or unreadable */
   char *root;                /* absolute project root, file:// base for %SRCROOT% */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,7 @@ static int write_fully(int fd, const char *bytes, size_t len) {
   return 0;
 }
 
-static int replace(const char *path, const char *bytes, size_t len, mode_t mode) {
+static int replace_with(const char *path, const char *bytes, size_t len, mode_t mode, bool sync) {
   char *tmp = ol_format("%s.ormlint-XXXXXX", path);
   int fd = mkstemp(tmp);
   if (fd < 0) {
@@ -79,7 +80,7 @@ static int replace(const char *path, const char *bytes, size_t len, mode_t mode)
   int e = write_fully(fd, bytes, len);
   if (!e && fchmod(fd, mode & 07777) != 0)
     e = errno;
-  if (!e && fsync(fd) != 0)
+  if (!e && sync && fsync(fd) != 0)
     e = errno;
   if (close(fd) != 0 && !e)
     e = errno;
@@ -91,10 +92,20 @@ static int replace(const char *path, const char *bytes, size_t len, mode_t mode)
   return e;
 }
 
+static int replace(const char *path, const char *bytes, size_t len, mode_t mode) {
+  return replace_with(path, bytes, len, mode, true);
+}
+
+static int replace_unsynced(const char *path, const char *bytes, size_t len, mode_t mode) {
+  return replace_with(path, bytes, len, mode, false);
+}
+
 const ol_fs ol_fs_posix = {
     .lstat = lstat,
     .stat = stat,
     .read_all = read_all,
     .replace = replace,
     .opendir = opendir,
+    .replace_unsynced = replace_unsynced,
+    .mkdir = mkdir,
 };

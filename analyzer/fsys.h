@@ -19,6 +19,11 @@ typedef struct ol_fs {
    * keeping mode. Returns 0 or an errno value; path is untouched on error. */
   int (*replace)(const char *path, const char *bytes, size_t len, mode_t mode);
   DIR *(*opendir)(const char *path);
+  /* As replace, without the fsync: for a cache, whose checksum tells a torn
+   * write. NULL: replace is used. */
+  int (*replace_unsynced)(const char *path, const char *bytes, size_t len, mode_t mode);
+  /* mkdir(2); NULL where nothing may be created (then no cache is written). */
+  int (*mkdir)(const char *path, mode_t mode);
 } ol_fs;
 
 /* The real file system. */

@@ -316,6 +316,10 @@ static void put_statistics(const text_out *t, const ol_report *report) {
     fprintf(t->out, "\t%s%s\n", c->fixable ? "[*] " : "    ", c->name);
   }
   ol_vec_free(&v);
+  if (report->files_unparsed)
+    fprintf(t->out,
+            "%zu of %zu files not parsed: no ORM token, no name the project's index knows\n",
+            report->files_unparsed, report->files_analyzed);
 }
 
 static int write_text(FILE *out, const ol_report *report, const ol_write_opts *opts) {

@@ -282,7 +282,8 @@ def test_fix_refuses_a_read_only_file(fixable, ormlint):
     assert fixable.read_bytes() == before
     assert stat.S_IMODE(fixable.stat().st_mode) == 0o444
     assert [r["ruleId"] for r in run["results"]] == ["ORM001"], "the finding remains"
-    assert sorted(os.listdir(fixable.parent)) == ["app.py", "pyproject.toml"], "no temporary file left"
+    assert sorted(os.listdir(fixable.parent)) == [".ormlint_cache", "app.py", "pyproject.toml"], \
+        "no temporary file left"
 
 
 def test_fix_keeps_the_mode(fixable, ormlint):
@@ -293,7 +294,7 @@ def test_fix_keeps_the_mode(fixable, ormlint):
     assert fixed != MODELS
     ast.parse(fixed)
     assert stat.S_IMODE(fixable.stat().st_mode) == 0o640
-    assert sorted(os.listdir(fixable.parent)) == ["app.py", "pyproject.toml"]
+    assert sorted(os.listdir(fixable.parent)) == [".ormlint_cache", "app.py", "pyproject.toml"]
 
 
 def test_diff_writes_nothing_and_applies_with_git(fixable, ormlint, project, tmp_path_factory):

@@ -1,0 +1,321 @@
+/* .ormlint_cache/facts: the header (magic, key, payload length, checksum),
+ * then the payload: the prefilter's name set, and one entry per file (path,
+ * size, mtime, length, content hash, error lines, and the facts record of
+ * analyzer/cache_facts.c for a parsed file). */
+#include "cache.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+
+#define MAGIC "OLCACHE1"
+#define HEADER_BYTES 32
+#define MAX_CACHE_BYTES (1u << 30)
+#define RACY_NS 2000000000ll /* an mtime this close to the write may not tell a later change */
+
+typedef struct {
+  const char *rel; /* into the loaded bytes, not NUL-terminated */
+  uint32_t rel_len;
+  int64_t size, mtime_ns;
+  ol_cache_meta meta;
+  const char *facts; /* the record, in the loaded bytes */
+  uint32_t facts_len;
+} entry;
+
+struct ol_cache {
+  const ol_fs *fs;
+  char *dir, *path;
+  uint64_t key;
+  char *bytes; /* the loaded file */
+  OL_VEC(entry) entries;
+  int32_t *slots; /* open addressing over rel: index into entries */
+  size_t n_slots;
+  ol_name_set names;
+};
+
+/* A checksum over 8 bytes at a time: any flipped bit or cut changes it. */
+static uint64_t checksum(const char *s, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 29;
+  }
+  for (; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 31);
+}
+
+static uint64_t mix(uint64_t h, const void *p, size_t n) {
+  const unsigned char *s = p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ s[i]) * 1099511628211ull;
+  return h;
+}
+
+static uint64_t mix_str(uint64_t h, const char *s) {
+  return s ? mix(h, s, strlen(s) + 1) : mix(h, "\xff", 1);
+}
+
+/* What makes every entry invalid when it changes: the binary (its size and
+ * mtime: a rebuild may record other facts), ormlint's version, the layout of
+ * the facts, and the settings pass 1 reads. */
+static uint64_t cache_key(const ol_fs *fs, const ol_config *cfg) {
+  uint64_t h = mix_str(1469598103934665603ull, OL_VERSION);
+  size_t sizes[] = {sizeof(ol_file_facts), sizeof(ol_loop),      sizeof(ol_query_site),
+                    sizeof(ol_class_fact), sizeof(ol_func_fact), sizeof(ol_call_fact)};
+  h = mix(h, sizes, sizeof sizes);
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  struct stat st;
+  if (n > 0) {
+    exe[n] = '\0';
+    if (fs->stat(exe, &st) == 0) {
+      int64_t id[] = {st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (int64_t)st.st_ino};
+      h = mix(h, id, sizeof id);
+    }
+  }
+  h = mix_str(h, cfg->session_names);
+  for (size_t i = 0; i < cfg->n_model_bases; i++)
+    h = mix_str(h, cfg->model_bases[i]);
+  h = mix_str(h, "|");
+  for (size_t i = 0; i < cfg->n_query_terminals; i++)
+    h = mix_str(h, cfg->query_terminals[i]);
+  return mix_str(h, cfg->dialect);
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+typedef struct {
+  const char *s;
+  size_t n, at;
+  bool bad;
+} cursor;
+
+static const char *take(cursor *c, size_t n) {
+  if (c->bad || c->n - c->at < n) {
+    c->bad = true;
+    return NULL;
+  }
+  const char *p = c->s + c->at;
+  c->at += n;
+  return p;
+}
+
+static uint64_t take_u64(cursor *c) {
+  uint64_t v = 0;
+  const char *p = take(c, 8);
+  if (p)
+    memcpy(&v, p, 8);
+  return v;
+}
+
+static uint32_t take_u32(cursor *c) {
+  uint32_t v = 0;
+  const char *p = take(c, 4);
+  if (p)
+    memcpy(&v, p, 4);
+  return v;
+}
+
+static uint64_t rel_hash(const char *s, size_t n) { return mix(1469598103934665603ull, s, n); }
+
+static void index_entries(ol_cache *c) {
+  c->n_slots = 16;
+  while (c->n_slots < c->entries.len * 2)
+    c->n_slots *= 2;
+  c->slots = ol_malloc(c->n_slots * sizeof(int32_t));
+  memset(c->slots, 0xff, c->n_slots * sizeof(int32_t));
+  for (size_t i = 0; i < c->entries.len; i++) {
+    const entry *e = &c->entries.items[i];
+    for (size_t s = rel_hash(e->rel, e->rel_len) & (c->n_slots - 1);;
+         s = (s + 1) & (c->n_slots - 1))
+      if (c->slots[s] < 0) {
+        c->slots[s] = (int32_t)i;
+        break;
+      }
+  }
+}
+
+static bool parse_payload(ol_cache *c, const char *s, size_t n) {
+  cursor cur = {.s = s, .n = n};
+  uint32_t n_names = take_u32(&cur);
+  for (uint32_t i = 0; i < n_names && !cur.bad; i++) {
+    uint64_t h = take_u64(&cur);
+    if (h)
+      ol_name_set_add(&c->names, h);
+  }
+  uint32_t n_entries = take_u32(&cur);
+  for (uint32_t i = 0; i < n_entries && !cur.bad; i++) {
+    entry e = {0};
+    e.rel_len = take_u32(&cur);
+    e.rel = take(&cur, e.rel_len);
+    e.size = (int64_t)take_u64(&cur);
+    e.mtime_ns = (int64_t)take_u64(&cur);
+    e.meta.len = take_u32(&cur);
+    e.meta.hash = take_u64(&cur);
+    e.meta.error_line = take_u32(&cur);
+    e.meta.bad_utf8_line = take_u32(&cur);
+    uint32_t flags = take_u32(&cur);
+    e.meta.parsed = flags & 1;
+    e.meta.orm_noqa = (flags & 2) != 0;
+    e.facts_len = take_u32(&cur);
+    e.facts = take(&cur, e.facts_len);
+    if (!cur.bad)
+      ol_vec_push(&c->entries, e);
+  }
+  return !cur.bad && cur.at == n;
+}
+
+static const char *load(ol_cache *c) {
+  char *bytes;
+  size_t len;
+  struct stat st;
+  int err = c->fs->read_all(c->path, MAX_CACHE_BYTES, &bytes, &len, &st);
+  if (err)
+    return err == ENOENT ? "missing" : "unreadable";
+  c->bytes = bytes;
+  if (len < HEADER_BYTES || memcmp(bytes, MAGIC, 8) != 0)
+    return "corrupt";
+  uint64_t key, n, sum;
+  memcpy(&key, bytes + 8, 8);
+  memcpy(&n, bytes + 16, 8);
+  memcpy(&sum, bytes + 24, 8);
+  if (key != c->key)
+    return "stale";
+  if (n != len - HEADER_BYTES || checksum(bytes + HEADER_BYTES, n) != sum ||
+      !parse_payload(c, bytes + HEADER_BYTES, n)) {
+    ol_vec_free(&c->entries);
+    ol_name_set_free(&c->names);
+    return "corrupt";
+  }
+  index_entries(c);
+  return "";
+}
+
+ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg, const char **why) {
+  ol_cache *c = ol_calloc(1, sizeof *c);
+  c->fs = fs;
+  c->dir = ol_format("%s/.ormlint_cache", root);
+  c->path = ol_format("%s/facts", c->dir);
+  c->key = cache_key(fs, cfg);
+  *why = load(c);
+  return c;
+}
+
+void ol_cache_free(ol_cache *c) {
+  ol_free(c->dir);
+  ol_free(c->path);
+  ol_free(c->bytes);
+  ol_vec_free(&c->entries);
+  ol_free(c->slots);
+  ol_name_set_free(&c->names);
+  ol_free(c);
+}
+
+static const entry *find(const ol_cache *c, const char *rel) {
+  if (!c->n_slots)
+    return NULL;
+  size_t n = strlen(rel);
+  for (size_t s = rel_hash(rel, n) & (c->n_slots - 1);; s = (s + 1) & (c->n_slots - 1)) {
+    int32_t i = c->slots[s];
+    if (i < 0)
+      return NULL;
+    const entry *e = &c->entries.items[i];
+    if (e->rel_len == n && !memcmp(e->rel, rel, n))
+      return e;
+  }
+}
+
+bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mtime_ns,
+                   bool hash_known, uint32_t len, uint64_t hash, ol_cache_meta *meta,
+                   ol_file_facts *facts) {
+  const entry *e = find(c, rel);
+  if (!e)
+    return false;
+  if (hash_known ? e->meta.len != len || e->meta.hash != hash
+                 : e->mtime_ns < 0 || e->size != size || e->mtime_ns != mtime_ns)
+    return false;
+  if (e->meta.parsed && !ol_facts_deserialize(e->facts, e->facts_len, facts))
+    return false;
+  *meta = e->meta;
+  return true;
+}
+
+const ol_name_set *ol_cache_names(const ol_cache *c) { return &c->names; }
+
+size_t ol_cache_count(const ol_cache *c) { return c->entries.len; }
+
+/* ---- writing ------------------------------------------------------------- */
+
+static void put_u32(ol_buf *b, uint32_t v) { ol_buf_add(b, (const char *)&v, 4); }
+static void put_u64(ol_buf *b, uint64_t v) { ol_buf_add(b, (const char *)&v, 8); }
+
+static void put_item(ol_buf *b, const ol_cache *c, const ol_cache_item *it, int64_t now) {
+  size_t n = strlen(it->rel);
+  put_u32(b, (uint32_t)n);
+  ol_buf_add(b, it->rel, n);
+  put_u64(b, (uint64_t)it->size);
+  /* A file changed again within the same clock tick keeps its size and
+   * mtime: such an entry is trusted only by its content hash. */
+  put_u64(b, (uint64_t)(it->mtime_ns > now - RACY_NS ? -1 : it->mtime_ns));
+  put_u32(b, it->meta.len);
+  put_u64(b, it->meta.hash);
+  put_u32(b, it->meta.error_line);
+  put_u32(b, it->meta.bad_utf8_line);
+  put_u32(b, (it->meta.parsed ? 1u : 0u) | (it->meta.orm_noqa ? 2u : 0u));
+  const entry *old = it->facts ? NULL : find(c, it->rel);
+  if (it->meta.parsed && !it->facts && old && old->meta.parsed) { /* unchanged: copy the record */
+    put_u32(b, old->facts_len);
+    ol_buf_add(b, old->facts, old->facts_len);
+  } else if (it->meta.parsed && it->facts) {
+    size_t at = b->len;
+    put_u32(b, 0);
+    ol_facts_serialize(it->facts, b);
+    uint32_t rec = (uint32_t)(b->len - at - 4);
+    memcpy(b->s + at, &rec, 4);
+  } else {
+    put_u32(b, 0);
+  }
+}
+
+int ol_cache_save(const ol_cache *c, const ol_cache_item *items, size_t n,
+                  const ol_name_set *names) {
+  if (!c->fs->mkdir)
+    return ENOSYS;
+  if (c->fs->mkdir(c->dir, 0777) != 0 && errno != EEXIST)
+    return errno;
+  char *ignore = ol_format("%s/.gitignore", c->dir);
+  struct stat st;
+  int err = c->fs->stat(ignore, &st) == 0 ? 0 : c->fs->replace(ignore, "*\n", 2, 0644);
+  ol_free(ignore);
+  if (err)
+    return err;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+  ol_buf b = {0};
+  ol_buf_add(&b, MAGIC, 8);
+  put_u64(&b, c->key);
+  put_u64(&b, 0);
+  put_u64(&b, 0);
+  put_u32(&b, (uint32_t)names->len);
+  for (size_t i = 0; i < names->n_slots; i++)
+    if (names->slots[i])
+      put_u64(&b, names->slots[i]);
+  put_u32(&b, (uint32_t)n);
+  for (size_t i = 0; i < n; i++)
+    put_item(&b, c, &items[i], now);
+  uint64_t len = b.len - HEADER_BYTES, sum = checksum(b.s + HEADER_BYTES, len);
+  memcpy(b.s + 16, &len, 8);
+  memcpy(b.s + 24, &sum, 8);
+  err = (c->fs->replace_unsynced ? c->fs->replace_unsynced : c->fs->replace)(c->path, b.s, b.len,
+                                                                             0644);
+  ol_buf_free(&b);
+  return err;
+}

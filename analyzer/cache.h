@@ -1,0 +1,66 @@
+/* The persistent cache, .ormlint_cache/ at the project root: what pass 1
+ * learnt of each file (its facts and syntax errors, or that the prefilter
+ * found nothing in it), keyed by path, size and modification time, the
+ * content hash deciding when those changed. One file, written whole through
+ * a temporary file renamed over it; a checksum over everything, so a
+ * truncated or damaged cache is ignored, never trusted. It is invalid as a
+ * whole when the binary, ormlint's version, the facts' layout or the
+ * settings that shape the facts change. Findings are not cached: the
+ * index, the call summaries and the checks run on every run. */
+#ifndef OL_CACHE_H
+#define OL_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "facts.h"
+#include "fsys.h"
+#include "prefilter.h"
+
+typedef struct ol_cache ol_cache;
+
+/* What the cache keeps of a file besides its facts. */
+typedef struct {
+  bool parsed;  /* else the prefilter skipped it */
+  uint32_t len; /* its length and content hash */
+  uint64_t hash;
+  uint32_t error_line, bad_utf8_line; /* first syntax error, invalid UTF-8; 0 if none */
+  bool orm_noqa;                      /* a `# noqa` names an ORM code */
+} ol_cache_meta;
+
+/* One file for ol_cache_save (all borrowed). */
+typedef struct {
+  const char *rel;
+  int64_t size, mtime_ns;
+  ol_cache_meta meta;
+  const ol_file_facts *facts; /* parsed files */
+} ol_cache_item;
+
+/* The cache of the project at root, loaded when present and valid (empty
+ * otherwise; why says what was wrong, for ORMLINT_TIMINGS: "", "missing",
+ * "stale", "corrupt"). Never NULL; free with ol_cache_free. */
+ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg, const char **why);
+void ol_cache_free(ol_cache *c);
+/* The entry of rel when it has this size and mtime, or (hash_known) this
+ * length and content hash: fills meta and, for a parsed file, *facts (which
+ * the caller frees with ol_facts_free). Safe to call from several threads. */
+bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mtime_ns,
+                   bool hash_known, uint32_t len, uint64_t hash, ol_cache_meta *meta,
+                   ol_file_facts *facts);
+/* The names the prefilter checked the skipped files of the cache against. */
+const ol_name_set *ol_cache_names(const ol_cache *c);
+/* Writes the cache: items, and names (what every skipped item was checked
+ * against). Creates the directory and its .gitignore. Returns 0 or an errno
+ * value; a cache that cannot be written is only slower next time. */
+int ol_cache_save(const ol_cache *c, const ol_cache_item *items, size_t n,
+                  const ol_name_set *names);
+/* The number of files the cache holds. */
+size_t ol_cache_count(const ol_cache *c);
+
+/* Serialises facts to a buffer and back (the cache's record format). */
+void ol_facts_serialize(const ol_file_facts *f, ol_buf *out);
+/* Reads facts from s[0..n); false (facts left empty) when s is malformed. */
+bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f);
+
+#endif

@@ -1,0 +1,271 @@
+/* The cache's record of one file's facts: each vector as its items' bytes,
+ * then every string its items point to (u32 length + 1, 0 for NULL), and
+ * the class facts' own arrays. Reading checks every length against what is
+ * left, and clears every pointer it copied before it is set, so a damaged
+ * record gives `false` and freeable facts, never a wild pointer. */
+#include <stddef.h>
+#include <string.h>
+
+#include "cache.h"
+
+/* A change to facts.h must come here too: every pointer of every struct is
+ * listed below. These sizes are what the tables were written for. */
+_Static_assert(sizeof(ol_file_facts) == 432, "facts.h changed: update cache_facts.c");
+_Static_assert(sizeof(ol_loop) == 176 && sizeof(ol_query_site) == 200,
+               "facts.h changed: update cache_facts.c");
+_Static_assert(sizeof(ol_class_fact) == 112 && sizeof(ol_func_fact) == 72 &&
+                   sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 80,
+               "facts.h changed: update cache_facts.c");
+
+typedef struct {
+  size_t elem;
+  const size_t *strs; /* offsets of the char * fields */
+  size_t n_strs;
+  size_t arrays[5]; /* offsets of other pointers (written as 0, read back separately), 0 ends */
+} layout;
+
+#define LAYOUT(T, ...)                                                                             \
+  static const size_t T##_strs[] = {__VA_ARGS__};                                                  \
+  static const layout T##_layout = {sizeof(T), T##_strs, sizeof T##_strs / sizeof(size_t), {0}}
+#define ROWS(T, m) offsetof(T, m.entity), offsetof(T, m.eager), offsetof(T, m.origin)
+
+LAYOUT(ol_loop, ROWS(ol_loop, rows), offsetof(ol_loop, rows_via), offsetof(ol_loop, insert_why));
+LAYOUT(ol_query_site, offsetof(ol_query_site, dep_name), offsetof(ol_query_site, no_hoist_why),
+       offsetof(ol_query_site, batch.entity), offsetof(ol_query_site, batch.column),
+       offsetof(ol_query_site, batch_why), offsetof(ol_query_site, entity));
+LAYOUT(ol_attr_read, offsetof(ol_attr_read, attr), offsetof(ol_attr_read, attr2));
+LAYOUT(ol_commit_site, offsetof(ol_commit_site, exempt));
+LAYOUT(ol_len_site, offsetof(ol_len_site, entity), offsetof(ol_len_site, rel));
+LAYOUT(ol_count_stmt, offsetof(ol_count_stmt, name), offsetof(ol_count_stmt, entity));
+LAYOUT(ol_func_site, offsetof(ol_func_site, text));
+LAYOUT(ol_func_rows, ROWS(ol_func_rows, rows));
+static const size_t ol_func_fact_strs[] = {offsetof(ol_func_fact, name),
+                                           offsetof(ol_func_fact, cls)};
+static const layout ol_func_fact_layout = {
+    sizeof(ol_func_fact), ol_func_fact_strs, 2, {offsetof(ol_func_fact, params)}};
+LAYOUT(ol_param_read, offsetof(ol_param_read, attr));
+LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw));
+LAYOUT(ol_call_term, offsetof(ol_call_term, text));
+LAYOUT(ol_call_fact, offsetof(ol_call_fact, callee), offsetof(ol_call_fact, commit_exempt));
+LAYOUT(ol_import_fact, offsetof(ol_import_fact, local), offsetof(ol_import_fact, module),
+       offsetof(ol_import_fact, name));
+static const size_t ol_class_fact_strs[] = {offsetof(ol_class_fact, name),
+                                            offsetof(ol_class_fact, tablename),
+                                            offsetof(ol_class_fact, bind_key)};
+static const layout ol_class_fact_layout = {
+    sizeof(ol_class_fact),
+    ol_class_fact_strs,
+    3,
+    {offsetof(ol_class_fact, rels), offsetof(ol_class_fact, columns),
+     offsetof(ol_class_fact, members), offsetof(ol_class_fact, bases),
+     offsetof(ol_class_fact, pk)}};
+LAYOUT(ol_rel_fact, offsetof(ol_rel_fact, name), offsetof(ol_rel_fact, target),
+       offsetof(ol_rel_fact, backref), offsetof(ol_rel_fact, back_populates));
+LAYOUT(ol_column_fact, offsetof(ol_column_fact, name), offsetof(ol_column_fact, fk_table));
+static const layout string_layout = {sizeof(char *), (const size_t[]){0}, 1, {0}};
+
+#define FIELD(item, off) (*(char **)((char *)(item) + (off)))
+
+/* ---- writing -------------------------------------------------------------- */
+
+static void put_u32(ol_buf *b, uint32_t v) { ol_buf_add(b, (const char *)&v, sizeof v); }
+
+static void put_str(ol_buf *b, const char *s) {
+  if (!s) {
+    put_u32(b, 0);
+    return;
+  }
+  size_t n = strlen(s);
+  put_u32(b, (uint32_t)n + 1);
+  ol_buf_add(b, s, n);
+}
+
+/* An item's bytes with its pointers written as 0: a record says nothing of
+ * the addresses of the run that wrote it. */
+static void put_item(ol_buf *b, const char *item, const layout *l) {
+  size_t at = b->len;
+  ol_buf_add(b, item, l->elem);
+  for (size_t s = 0; s < l->n_strs; s++)
+    memset(b->s + at + l->strs[s], 0, sizeof(void *));
+  for (size_t s = 0; s < 5 && l->arrays[s]; s++)
+    memset(b->s + at + l->arrays[s], 0, sizeof(void *));
+}
+
+static void put_array(ol_buf *b, const void *items, size_t len, const layout *l) {
+  put_u32(b, (uint32_t)len);
+  for (size_t i = 0; i < len; i++)
+    put_item(b, (const char *)items + i * l->elem, l);
+  for (size_t i = 0; i < len; i++)
+    for (size_t s = 0; s < l->n_strs; s++)
+      put_str(b, FIELD((const char *)items + i * l->elem, l->strs[s]));
+}
+
+static void put_strings(ol_buf *b, char *const *s, size_t n) { put_array(b, s, n, &string_layout); }
+
+static void put_class(ol_buf *b, const ol_class_fact *c) {
+  put_array(b, c->rels, c->n_rels, &ol_rel_fact_layout);
+  put_array(b, c->columns, c->n_columns, &ol_column_fact_layout);
+  put_strings(b, c->members, c->n_members);
+  put_strings(b, c->bases, c->n_bases);
+  put_strings(b, c->pk, c->n_pk);
+}
+
+void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
+  put_u32(out, f->import_at);
+  put_u32(out, f->parse_errors);
+  put_u32(out, f->first_error_byte);
+  put_array(out, f->funcs.items, f->funcs.len, &ol_func_fact_layout);
+  for (size_t i = 0; i < f->funcs.len; i++)
+    put_strings(out, f->funcs.items[i].params, f->funcs.items[i].n_params);
+  put_array(out, f->func_sites.items, f->func_sites.len, &ol_func_site_layout);
+  put_array(out, f->func_rows.items, f->func_rows.len, &ol_func_rows_layout);
+  put_array(out, f->param_reads.items, f->param_reads.len, &ol_param_read_layout);
+  put_array(out, f->calls.items, f->calls.len, &ol_call_fact_layout);
+  put_array(out, f->call_args.items, f->call_args.len, &ol_call_arg_layout);
+  put_array(out, f->call_terms.items, f->call_terms.len, &ol_call_term_layout);
+  put_array(out, f->imports.items, f->imports.len, &ol_import_fact_layout);
+  put_array(out, f->count_stmts.items, f->count_stmts.len, &ol_count_stmt_layout);
+  put_array(out, f->commits.items, f->commits.len, &ol_commit_site_layout);
+  put_array(out, f->lens.items, f->lens.len, &ol_len_site_layout);
+  put_array(out, f->reads.items, f->reads.len, &ol_attr_read_layout);
+  put_strings(out, f->module_names.items, f->module_names.len);
+  put_array(out, f->loops.items, f->loops.len, &ol_loop_layout);
+  put_array(out, f->queries.items, f->queries.len, &ol_query_site_layout);
+  put_array(out, f->classes.items, f->classes.len, &ol_class_fact_layout);
+  for (size_t i = 0; i < f->classes.len; i++)
+    put_class(out, &f->classes.items[i]);
+  put_strings(out, f->declarative_bases.items, f->declarative_bases.len);
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+typedef struct {
+  const char *s;
+  size_t n, at;
+  ol_arena *arena;
+  bool bad;
+} reader;
+
+static uint32_t get_u32(reader *r) {
+  uint32_t v = 0;
+  if (r->bad || r->n - r->at < sizeof v) {
+    r->bad = true;
+    return 0;
+  }
+  memcpy(&v, r->s + r->at, sizeof v);
+  r->at += sizeof v;
+  return v;
+}
+
+static char *get_str(reader *r) {
+  uint32_t n = get_u32(r);
+  if (!n || r->bad)
+    return NULL;
+  if (r->n - r->at < n - 1) {
+    r->bad = true;
+    return NULL;
+  }
+  char *s = ol_arena_strndup(r->arena, r->s + r->at, n - 1);
+  r->at += n - 1;
+  return s;
+}
+
+/* Items of l: *items gets a malloc'd copy whose pointers are all set (NULL
+ * where the record ran out). Returns the count, 0 when bad. */
+static size_t get_array(reader *r, void **items, const layout *l) {
+  *items = NULL;
+  uint32_t n = get_u32(r);
+  if (r->bad || !n)
+    return 0;
+  if ((r->n - r->at) / l->elem < n) {
+    r->bad = true;
+    return 0;
+  }
+  char *a = ol_malloc(n * l->elem);
+  memcpy(a, r->s + r->at, n * l->elem);
+  r->at += n * l->elem;
+  for (size_t i = 0; i < n; i++)
+    for (size_t s = 0; s < l->n_strs; s++)
+      FIELD(a + i * l->elem, l->strs[s]) = NULL;
+  for (size_t i = 0; i < n && !r->bad; i++)
+    for (size_t s = 0; s < l->n_strs; s++)
+      FIELD(a + i * l->elem, l->strs[s]) = get_str(r);
+  *items = a;
+  return n;
+}
+
+#define GET_VEC(r, v, l)                                                                           \
+  do {                                                                                             \
+    void *items_;                                                                                  \
+    (v)->len = (v)->cap = get_array(r, &items_, l);                                                \
+    (v)->items = items_;                                                                           \
+  } while (0)
+
+static size_t get_strings(reader *r, char ***out) {
+  void *items;
+  size_t n = get_array(r, &items, &string_layout);
+  *out = items;
+  return n;
+}
+
+static void get_class(reader *r, ol_class_fact *c) {
+  void *items;
+  c->n_rels = get_array(r, &items, &ol_rel_fact_layout);
+  c->rels = items;
+  c->n_columns = get_array(r, &items, &ol_column_fact_layout);
+  c->columns = items;
+  c->n_members = get_strings(r, &c->members);
+  c->n_bases = get_strings(r, &c->bases);
+  c->n_pk = get_strings(r, &c->pk);
+}
+
+bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
+  memset(f, 0, sizeof *f);
+  reader r = {.s = s, .n = n, .arena = &f->arena};
+  f->import_at = get_u32(&r);
+  f->parse_errors = get_u32(&r);
+  f->first_error_byte = get_u32(&r);
+  GET_VEC(&r, &f->funcs, &ol_func_fact_layout);
+  for (size_t i = 0; i < f->funcs.len; i++) {
+    f->funcs.items[i].params = NULL;
+    f->funcs.items[i].n_params = 0;
+  }
+  for (size_t i = 0; i < f->funcs.len && !r.bad; i++) { /* parameters live in the arena */
+    char **params;
+    size_t np = get_strings(&r, &params);
+    f->funcs.items[i].params = ol_arena_alloc(&f->arena, (np ? np : 1) * sizeof(char *));
+    if (np)
+      memcpy(f->funcs.items[i].params, params, np * sizeof(char *));
+    f->funcs.items[i].n_params = (uint32_t)np;
+    ol_free(params);
+  }
+  GET_VEC(&r, &f->func_sites, &ol_func_site_layout);
+  GET_VEC(&r, &f->func_rows, &ol_func_rows_layout);
+  GET_VEC(&r, &f->param_reads, &ol_param_read_layout);
+  GET_VEC(&r, &f->calls, &ol_call_fact_layout);
+  GET_VEC(&r, &f->call_args, &ol_call_arg_layout);
+  GET_VEC(&r, &f->call_terms, &ol_call_term_layout);
+  GET_VEC(&r, &f->imports, &ol_import_fact_layout);
+  GET_VEC(&r, &f->count_stmts, &ol_count_stmt_layout);
+  GET_VEC(&r, &f->commits, &ol_commit_site_layout);
+  GET_VEC(&r, &f->lens, &ol_len_site_layout);
+  GET_VEC(&r, &f->reads, &ol_attr_read_layout);
+  GET_VEC(&r, &f->module_names, &string_layout);
+  GET_VEC(&r, &f->loops, &ol_loop_layout);
+  GET_VEC(&r, &f->queries, &ol_query_site_layout);
+  GET_VEC(&r, &f->classes, &ol_class_fact_layout);
+  for (size_t i = 0; i < f->classes.len; i++) {
+    ol_class_fact *c = &f->classes.items[i];
+    c->rels = NULL, c->columns = NULL, c->members = c->bases = c->pk = NULL;
+    c->n_rels = c->n_columns = c->n_members = c->n_bases = c->n_pk = 0;
+  }
+  for (size_t i = 0; i < f->classes.len && !r.bad; i++)
+    get_class(&r, &f->classes.items[i]);
+  GET_VEC(&r, &f->declarative_bases, &string_layout);
+  if (r.bad || r.at != r.n) {
+    ol_facts_free(f);
+    memset(f, 0, sizeof *f);
+    return false;
+  }
+  return true;
+}

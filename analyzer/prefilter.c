@@ -1,0 +1,280 @@
+/* The literal prefilter: ORM tokens, the names the index knows to matter,
+ * and the identifier scan over a file's bytes (see prefilter.h). */
+#include "prefilter.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+
+/* Words pass 1 keys on (analyzer/exec.c, models.c, rows.c): a query
+ * (`X.query`), select(), the Flask-SQLAlchemy object (the default db
+ * pattern), a model base, a mapped attribute, a db helper. */
+static const char *const WORDS[] = {"query",         "db",
+                                    "Model",         "backref",
+                                    "mapped_column", "Column",
+                                    "ForeignKey",    "generate_base",
+                                    "registry",      "hybrid_property",
+                                    "declared_attr", "paginate",
+                                    "get_or_404",    "first_or_404",
+                                    "one_or_404",    "__tablename__",
+                                    "__bind_key__",  "__abstract__",
+                                    "joinedload",    "selectinload",
+                                    "select",        NULL};
+
+/* Fragments of identifiers: every spelling of the imports (flask_sqlalchemy,
+ * sqlalchemy.orm), of a session receiver the default session-names pattern
+ * matches (session, db_session, AsyncSession, sessionmaker), the
+ * declarative bases, relationship(), typed Mapped[...] attributes. */
+static const char *const FRAGMENTS[] = {"sqlalchemy",  "sqlmodel", "SQLModel",
+                                        "session",     "Session",  "eclarative",
+                                        "elationship", "Mapped",   NULL};
+
+/* A `# noqa` naming an ormlint code: ORM100 judges those (a bare noqa or
+ * another tool's codes silence nothing ormlint could report in a file
+ * that holds no other token). */
+bool ol_prefilter_has_orm_noqa(const char *bytes, size_t len) {
+  for (const char *p = bytes, *end = bytes + len; (p = memchr(p, '#', (size_t)(end - p))); p++) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p)), *stop = eol ? eol : end, *q = p + 1;
+    while (q + 4 <= stop && strncasecmp(q, "noqa", 4) != 0)
+      q++;
+    for (q += 4; q + 3 <= stop; q++)
+      if (!strncasecmp(q, "orm", 3))
+        return true;
+    p = stop - 1; /* the rest of the line is read: on to the next */
+  }
+  return false;
+}
+
+uint64_t ol_ident_hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h ? h : 1;
+}
+
+static void grow(ol_name_set *s) {
+  size_t n = s->n_slots ? s->n_slots * 2 : 64;
+  uint64_t *old = s->slots;
+  size_t old_n = s->n_slots;
+  s->slots = ol_calloc(n, sizeof(uint64_t));
+  s->n_slots = n;
+  s->len = 0;
+  for (size_t i = 0; i < old_n; i++)
+    if (old[i])
+      ol_name_set_add(s, old[i]);
+  ol_free(old);
+}
+
+bool ol_name_set_add(ol_name_set *s, uint64_t h) {
+  if ((s->len + 1) * 2 > s->n_slots)
+    grow(s);
+  for (size_t i = h & (s->n_slots - 1);; i = (i + 1) & (s->n_slots - 1)) {
+    if (s->slots[i] == h)
+      return false;
+    if (!s->slots[i]) {
+      s->slots[i] = h;
+      s->len++;
+      return true;
+    }
+  }
+}
+
+bool ol_name_set_has(const ol_name_set *s, uint64_t h) {
+  if (!s->n_slots)
+    return false;
+  for (size_t i = h & (s->n_slots - 1);; i = (i + 1) & (s->n_slots - 1)) {
+    if (s->slots[i] == h)
+      return true;
+    if (!s->slots[i])
+      return false;
+  }
+}
+
+bool ol_name_set_subset(const ol_name_set *a, const ol_name_set *b) {
+  for (size_t i = 0; i < a->n_slots; i++)
+    if (a->slots[i] && !ol_name_set_has(b, a->slots[i]))
+      return false;
+  return true;
+}
+
+void ol_name_set_free(ol_name_set *s) {
+  ol_free(s->slots);
+  memset(s, 0, sizeof *s);
+}
+
+static bool add_name(ol_name_set *s, const char *name) {
+  return name && *name && ol_name_set_add(s, ol_ident_hash(name, strlen(name)));
+}
+
+static bool add_last(ol_name_set *s, const char *dotted) {
+  return dotted && add_name(s, ol_last_component(dotted));
+}
+
+bool ol_prefilter_applies(const ol_config *cfg) {
+  return !cfg->session_names || !strcmp(cfg->session_names, OL_DEFAULT_SESSION_NAMES);
+}
+
+void ol_prefilter_tokens(const ol_config *cfg, ol_name_set *out) {
+  for (size_t i = 0; WORDS[i]; i++)
+    add_name(out, WORDS[i]);
+  for (size_t i = 0; i < cfg->n_model_bases; i++)
+    add_last(out, cfg->model_bases[i]);
+  for (size_t i = 0; i < cfg->n_query_terminals; i++)
+    add_name(out, cfg->query_terminals[i]);
+}
+
+static bool is_ident_start(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+static bool is_ident(unsigned char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+
+bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t len) {
+  if (!names->len)
+    return false;
+  const unsigned char *s = (const unsigned char *)bytes;
+  for (size_t i = 0; i < len;) {
+    if (!is_ident_start(s[i])) {
+      i++;
+      continue;
+    }
+    if (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') { /* the tail of a number: 1e5, 0x1f */
+      while (i < len && is_ident(s[i]))
+        i++;
+      continue;
+    }
+    uint64_t h = 1469598103934665603ull;
+    while (i < len && is_ident(s[i]))
+      h = (h ^ s[i++]) * 1099511628211ull;
+    if (ol_name_set_has(names, h ? h : 1))
+      return true;
+  }
+  return false;
+}
+
+bool ol_prefilter_has_token(const ol_name_set *tokens, const char *bytes, size_t len) {
+  for (size_t i = 0; FRAGMENTS[i]; i++)
+    if (memmem(bytes, len, FRAGMENTS[i], strlen(FRAGMENTS[i])))
+      return true;
+  return ol_prefilter_has_orm_noqa(bytes, len) || ol_prefilter_has_name(tokens, bytes, len);
+}
+
+/* ---- the names that matter ---------------------------------------------- */
+
+static bool names_class(const ol_model *m) {
+  return m->is_model || m->is_mapped_base || m->cls->n_rels || m->cls->n_columns;
+}
+
+/* What a parameter's reads are matched against: the relationships, and
+ * the methods and properties of mapped classes (and their bases) that
+ * matter. */
+typedef struct {
+  ol_name_set model_classes, members;
+} read_names;
+
+/* Models, mapped bases and classes with mapped attributes: their names,
+ * their relationships, and the bases of mapped classes (mixins contribute
+ * members; `object` contributes nothing). */
+static void add_models(const ol_index *ix, ol_name_set *out, read_names *rn) {
+  for (size_t i = 0; i < ix->classes.len; i++) {
+    const ol_model *m = &ix->classes.items[i];
+    if (!names_class(m))
+      continue;
+    add_name(out, m->name);
+    add_name(&rn->model_classes, m->name);
+    for (size_t b = 0; b < m->cls->n_bases && m->is_mapped_base; b++)
+      if (strcmp(m->cls->bases[b], "object") != 0) {
+        add_last(out, m->cls->bases[b]);
+        add_last(&rn->model_classes, m->cls->bases[b]);
+      }
+    for (size_t r = 0; r < m->cls->n_rels; r++) {
+      const ol_rel_fact *rel = &m->cls->rels[r];
+      add_name(out, rel->name);
+      add_name(out, rel->backref);
+      add_name(out, rel->back_populates);
+      add_name(&rn->members, rel->name);
+      add_name(&rn->members, rel->backref);
+      add_name(&rn->members, rel->back_populates);
+    }
+  }
+  for (size_t i = 0; i < ix->declarative_bases.len; i++)
+    add_last(out, ix->declarative_bases.items[i]);
+}
+
+static bool has_hash(const ol_name_set *s, const char *name) {
+  return name && ol_name_set_has(s, ol_ident_hash(name, strlen(name)));
+}
+
+/* A function whose summary a rule follows through calls: it runs a query,
+ * a count or a commit, returns rows or a query (itself or through what it
+ * calls), or reads on a parameter a relationship, or a method or property
+ * of a mapped class that matters. */
+static bool summary_matters(const ol_summary *s, const read_names *rn) {
+  for (int e = 0; e < OL_EFFECTS; e++)
+    if (s->has[e])
+      return true;
+  if (s->rows_func >= 0 || s->returns_query)
+    return true;
+  for (size_t r = 0; r < s->reads.len; r++)
+    if (has_hash(&rn->members, s->reads.items[r].attr))
+      return true;
+  return false;
+}
+
+/* Classes deriving from a class that matters; names bound to a name that
+ * matters (`from m import f as g`, `g = f`). */
+static bool add_bindings(const ol_file_facts *f, ol_name_set *out) {
+  bool grew = false;
+  for (size_t c = 0; c < f->classes.len; c++) {
+    const ol_class_fact *cls = &f->classes.items[c];
+    for (size_t b = 0; b < cls->n_bases; b++)
+      if (has_hash(out, ol_last_component(cls->bases[b]))) {
+        grew |= add_name(out, cls->name);
+        break;
+      }
+  }
+  for (size_t i = 0; i < f->imports.len; i++) {
+    const ol_import_fact *im = &f->imports.items[i];
+    if (im->name && has_hash(out, ol_last_component(im->name)))
+      grew |= add_name(out, im->local);
+  }
+  return grew;
+}
+
+/* One pass over every summary and binding; returns whether anything grew. */
+static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn) {
+  bool grew = false;
+  for (size_t i = 0; i < ix->funcs.len; i++) {
+    const ol_summary *s = &ix->funcs.items[i];
+    /* A nested function is called only in its own file; a method through
+     * its class or a subclass (`self.m()`, `C.m()`, `C(...).m()`), which the
+     * caller names, or on a parameter, which only a model's methods count
+     * for (the parameter reads rule). */
+    if (s->fn->outer >= 0 || !summary_matters(s, rn))
+      continue;
+    if (!s->fn->cls) {
+      grew |= add_name(out, s->fn->name);
+      continue;
+    }
+    grew |= add_last(out, s->fn->cls);
+    if (has_hash(&rn->model_classes, s->fn->cls)) {
+      grew |= add_name(out, s->fn->name);
+      grew |= add_name(&rn->members, s->fn->name);
+    }
+  }
+  for (size_t fi = 0; fi < ix->files.len; fi++)
+    grew |= add_bindings(ix->files.items[fi].facts, out);
+  return grew;
+}
+
+void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out) {
+  read_names rn = {0};
+  add_models(ix, out, &rn);
+  for (size_t i = 0; i < cfg->n_model_bases; i++)
+    add_last(out, cfg->model_bases[i]);
+  for (int round = 0; round < 64 && add_functions(ix, out, &rn); round++) {
+  }
+  ol_name_set_free(&rn.model_classes);
+  ol_name_set_free(&rn.members);
+}

@@ -1,0 +1,52 @@
+/* The literal prefilter (DESIGN.md "Pipeline", prefilter): which files are
+ * worth a parse. A file is parsed when its bytes hold an ORM token (what
+ * pass 1 needs to record anything: sqlalchemy, `.query`, a session, select,
+ * db., noqa, the configured model bases and query terminals ...), or, round
+ * after round, a name the linked index knows to matter (models, their
+ * bases, relationships, functions that query, count, commit, return rows or
+ * a query, read a relationship of a parameter — and the classes holding
+ * them). Files matching neither are never parsed: their facts could change
+ * no decision of any rule. Matching is on whole identifiers (strings and
+ * comments included: a false hit only costs a parse). */
+#ifndef OL_PREFILTER_H
+#define OL_PREFILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "index.h"
+
+/* A set of identifier hashes (64-bit FNV-1a of the identifier's bytes). */
+typedef struct {
+  uint64_t *slots; /* 0 = empty */
+  size_t n_slots, len;
+} ol_name_set;
+
+uint64_t ol_ident_hash(const char *s, size_t n);
+/* Adds a hash; returns whether it was new. */
+bool ol_name_set_add(ol_name_set *s, uint64_t h);
+bool ol_name_set_has(const ol_name_set *s, uint64_t h);
+/* Whether every name of a is in b. */
+bool ol_name_set_subset(const ol_name_set *a, const ol_name_set *b);
+void ol_name_set_free(ol_name_set *s);
+
+/* Whether the prefilter can be used with this config: a custom
+ * session-names pattern names receivers no literal list can foresee. */
+bool ol_prefilter_applies(const ol_config *cfg);
+/* The ORM tokens of cfg (fixed words plus its model bases and query
+ * terminals) as identifier hashes; caller frees with ol_name_set_free. */
+void ol_prefilter_tokens(const ol_config *cfg, ol_name_set *out);
+/* Whether bytes hold an ORM token: a word of tokens, or one of the
+ * fragments every spelling of an ORM import or session contains. */
+bool ol_prefilter_has_token(const ol_name_set *tokens, const char *bytes, size_t len);
+/* Whether a `# noqa` comment of bytes names an ORM code (any case). */
+bool ol_prefilter_has_orm_noqa(const char *bytes, size_t len);
+/* Whether bytes hold, as a whole identifier, a name of names. */
+bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t len);
+/* Adds to out the names of ix (linked and summarised) that matter to a
+ * rule (see the header), to a fixpoint. */
+void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out);
+
+#endif

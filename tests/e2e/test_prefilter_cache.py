@@ -1,0 +1,306 @@
+"""The literal prefilter and .ormlint_cache/ (issue 9, DESIGN.md "Pipeline"
+prefilter, "Budgets"): a skipped parse never costs a finding, and a cache
+never changes one.
+
+- Findings that depend on files holding no ORM token of their own: the
+  middle helper of a 3-file call chain, a subclass of a model, a loop over
+  the rows a helper returns. Each is found with the prefilter on, as with
+  --no-prefilter, and the statistics say files were skipped.
+- Differential: corpus/, the rule fixtures, a generated project and a slice
+  of Debian's Python tree (sqlalchemy itself, flask_sqlalchemy, stdlib
+  packages) give byte-identical reports with and without the prefilter.
+- The cache: cold, warm and --no-cache runs give identical reports, for one
+  checked file and for the project; an edit of an index-only file is seen;
+  a damaged cache (cut, flipped bytes, garbage, empty) is ignored and
+  replaced; a configuration change invalidates it; it carries its own
+  .gitignore; --no-cache and an unmarked root leave no directory behind.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ORMLINT, Ormlint
+
+REPO = Path(__file__).resolve().parents[2]
+
+MODELS = """\
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80))
+    posts = db.relationship("Post", back_populates="author")
+
+
+class Post(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    author = db.relationship("User", back_populates="posts")
+
+
+class Review(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    chef_id = db.Column(db.Integer)
+    stars = db.Column(db.Integer)
+"""
+
+FILES = {
+    "app/__init__.py": "",
+    "app/models.py": MODELS,
+    # The query: the only file of the chain with an ORM token.
+    "app/queries.py": (
+        "from app.models import Review\n\n\n"
+        "def reviews_of(chef_id):\n"
+        "    return Review.query.filter_by(chef_id=chef_id).all()\n"),
+    # No ORM token: the middle of the chain.
+    "app/helpers.py": (
+        "from app.queries import reviews_of\n\n\n"
+        "def rating_of(chef_id):\n"
+        "    rows = reviews_of(chef_id)\n"
+        "    return sum(r.stars for r in rows) / max(len(rows), 1)\n"),
+    # No ORM token: the loop.
+    "app/views.py": (
+        "from app import helpers\n\n\n"
+        "def chef_page(bookings):\n"
+        "    out = []\n"
+        "    for b in bookings:\n"
+        "        out.append(helpers.rating_of(b.chef_id))  # ORM001\n"
+        "    return out\n"),
+    # No ORM token: a subclass of a model, read through an annotation.
+    "app/admin.py": (
+        "from app.models import User\n\n\n"
+        "class Admin(User):\n"
+        "    pass\n"),
+    "app/admin_views.py": (
+        "from app.admin import Admin\n\n\n"
+        "def names(admins: list[Admin]):\n"
+        "    return [len(a.posts) for a in admins]  # ORM002\n"),
+    # A helper that returns rows; the loop over them has no ORM token.
+    "app/feed.py": (
+        "from app.models import Post\n\n\n"
+        "def recent_posts():\n"
+        "    return Post.query.order_by(Post.id.desc()).all()\n"),
+    "app/feed_views.py": (
+        "from app.feed import recent_posts\n\n\n"
+        "def authors():\n"
+        "    return [p.author.name for p in recent_posts()]  # ORM002\n"),
+    # Nothing to do with the ORM: never parsed.
+    "app/text.py": (
+        "import re\n\n\n"
+        "def slug(s):\n"
+        "    return '-'.join(re.findall(r'\\w+', s.lower()))\n"),
+}
+
+
+@pytest.fixture
+def app(project):
+    for rel, text in FILES.items():
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return project
+
+
+def expected_lines(project):
+    out = []
+    for rel in FILES:
+        for n, line in enumerate((project / rel).read_text().splitlines(), 1):
+            if "# ORM00" in line:
+                out.append((rel, n, line.split("# ")[-1].strip()))
+    return sorted(out)
+
+
+def found(results):
+    return sorted((r["path"], r["line"], r["code"]) for r in results)
+
+
+def timings(p):
+    return [line for line in p.stderr.splitlines() if line.startswith("ormlint ")]
+
+
+def test_findings_through_files_without_orm_tokens(app, ormlint):
+    p, results = ormlint.json("--no-cache", ".")
+    assert p.returncode == 1, p.stderr
+    assert found(results) == expected_lines(app)
+    for r in results:
+        if r["path"] == "app/views.py":
+            assert "app.helpers.rating_of" in r["message"] and "app/queries.py" in r["message"]
+    q, reference = ormlint.json("--no-cache", "--no-prefilter", ".")
+    assert q.stdout == p.stdout
+    stats = ormlint("--no-cache", "--statistics", ".").stdout
+    assert "2 of 10 files not parsed" in stats, stats
+    assert "not parsed" not in ormlint("--no-cache", "--no-prefilter", "--statistics", ".").stdout
+
+
+def test_one_checked_file_sees_the_chain(app, ormlint):
+    for rel in ("app/views.py", "app/admin_views.py", "app/feed_views.py"):
+        p, results = ormlint.json("--no-cache", rel)
+        assert found(results) == [e for e in expected_lines(app) if e[0] == rel], rel
+
+
+def test_timings_report_the_prefilter(app, ormlint):
+    env = dict(os.environ, ORMLINT_TIMINGS="1")
+    p = subprocess.run([ORMLINT, "--no-cache", "."], cwd=app, capture_output=True, text=True, env=env)
+    line = [t for t in timings(p) if t.startswith("ormlint prefilter")][0]
+    assert "prefilter: on, 2 files not parsed" in line, line
+
+
+# ---- differential ---------------------------------------------------------------------------
+
+
+def same_reports(cwd, paths, timeout=600):
+    ol = Ormlint(cwd)
+    for fmt in ("json", "sarif"):
+        on = ol("--no-cache", "--exit-zero", "--format", fmt, *paths, timeout=timeout)
+        off = ol("--no-cache", "--exit-zero", "--no-prefilter", "--format", fmt, *paths, timeout=timeout)
+        assert on.returncode == off.returncode, (fmt, on.stderr, off.stderr)
+        assert on.stdout == off.stdout, fmt
+        assert on.stdout.strip()
+
+
+def test_differential_corpus():
+    same_reports(REPO, ["corpus/softfactory"])
+
+
+def test_differential_fixtures():
+    same_reports(REPO, ["rules"])
+
+
+def test_differential_generated_project(tmp_path):
+    subprocess.run([sys.executable, str(REPO / "tests" / "bench_project.py"), str(tmp_path), "12"],
+                   check=True)
+    same_reports(tmp_path, ["."])
+
+
+DEBIAN = ["/usr/lib/python3/dist-packages/sqlalchemy", "/usr/lib/python3/dist-packages/flask_sqlalchemy",
+          "/usr/lib/python3.11/email", "/usr/lib/python3.11/asyncio", "/usr/lib/python3.11/sqlite3"]
+
+
+@pytest.mark.skipif(not all(os.path.isdir(d) for d in DEBIAN), reason="Debian's Python packages")
+def test_differential_debian_python_tree(tmp_path):
+    same_reports(tmp_path, DEBIAN)
+
+
+# ---- the cache ------------------------------------------------------------------------------
+
+
+def test_cold_warm_and_no_cache_agree(app, ormlint):
+    cache = app / ".ormlint_cache"
+    for args in (["app/views.py"], ["app/feed_views.py"], ["."]):
+        reference = ormlint("--no-cache", "--format", "sarif", *args).stdout
+        if cache.exists():
+            for f in cache.iterdir():
+                f.unlink()
+            cache.rmdir()
+        cold = ormlint("--format", "sarif", *args).stdout
+        assert (cache / "facts").is_file()
+        warm = ormlint("--format", "sarif", *args).stdout
+        assert reference == cold == warm, args
+    assert (cache / ".gitignore").read_text() == "*\n"
+    env = dict(os.environ, ORMLINT_TIMINGS="1")
+    p = subprocess.run([ORMLINT, "app/views.py"], cwd=app, capture_output=True, text=True, env=env)
+    line = [t for t in timings(p) if "cache:" in t][0]
+    assert "cache: on ," in line and "8 files from it" in line, line
+
+
+def test_an_edited_index_file_is_seen(app, ormlint):
+    assert ormlint.json("app/views.py")[1]
+    assert ormlint.json("app/views.py")[1]
+    queries = app / "app" / "queries.py"
+    queries.write_text("def reviews_of(chef_id):\n    return []\n")
+    p, results = ormlint.json("app/views.py")
+    assert results == [] and p.returncode == 0
+    assert ormlint.json("--no-cache", "app/views.py")[1] == []
+    # Made relevant again by a name, with no ORM token: the helper now queries
+    # through a function the index knows.
+    queries.write_text("from app.feed import recent_posts\n\n\ndef reviews_of(chef_id):\n"
+                       "    return recent_posts()\n")
+    p, results = ormlint.json("app/views.py")
+    assert [r["code"] for r in results] == ["ORM001"]
+    assert p.stdout == ormlint("--format", "json", "--no-cache", "app/views.py").stdout
+
+
+def damage(path, how):
+    data = path.read_bytes()
+    if how == "empty":
+        path.write_bytes(b"")
+    elif how == "garbage":
+        path.write_bytes(os.urandom(len(data)))
+    elif how.startswith("cut"):
+        path.write_bytes(data[:int(how[3:]) * len(data) // 100])
+    else:  # flip a byte at a per cent of the file
+        at = int(how[4:]) * (len(data) - 1) // 100
+        path.write_bytes(data[:at] + bytes([data[at] ^ 0x5a]) + data[at + 1:])
+
+
+@pytest.mark.parametrize("how", ["empty", "garbage", "cut0", "cut10", "cut50", "cut99",
+                                 "flip0", "flip2", "flip5", "flip30", "flip60", "flip99"])
+def test_a_damaged_cache_is_ignored(app, ormlint, how):
+    reference = ormlint("--no-cache", "--format", "sarif", ".").stdout
+    assert ormlint("--format", "sarif", ".").stdout == reference
+    facts = app / ".ormlint_cache" / "facts"
+    damage(facts, how)
+    env = dict(os.environ, ORMLINT_TIMINGS="1")
+    p = subprocess.run([ORMLINT, "--format", "sarif", "."], cwd=app, capture_output=True, text=True,
+                       env=env, timeout=30)
+    assert p.returncode == 1 and p.stdout == reference, p.stderr
+    line = [t for t in timings(p) if "cache:" in t][0]
+    assert "corrupt" in line or "stale" in line, line
+    assert "0 files from it" in line
+    p = subprocess.run([ORMLINT, "--format", "sarif", "."], cwd=app, capture_output=True, text=True,
+                       env=env, timeout=30)
+    assert p.stdout == reference
+    assert "8 files from it" in [t for t in timings(p) if "cache:" in t][0], "written again"
+
+
+def test_a_config_change_invalidates_the_cache(app, ormlint):
+    (app / "app" / "base.py").write_text(
+        "class BaseModel:\n    pass\n\n\nclass Tag(BaseModel):\n"
+        "    owner = relationship('User')\n")
+    (app / "app" / "tag_views.py").write_text(
+        "from app.base import Tag\n\n\ndef owners(tags: list[Tag]):\n"
+        "    return [t.owner for t in tags]\n")
+    assert ormlint.json("app/tag_views.py")[1] == []
+    (app / "pyproject.toml").write_text('[tool.ormlint]\nmodel-bases = ["BaseModel"]\n')
+    env = dict(os.environ, ORMLINT_TIMINGS="1")
+    p = subprocess.run([ORMLINT, "--format", "json", "app/tag_views.py"], cwd=app, capture_output=True,
+                       text=True, env=env)
+    assert "stale" in [t for t in timings(p) if "cache:" in t][0]
+    assert [r["code"] for r in json.loads(p.stdout)] == ["ORM002"]
+    assert p.stdout == ormlint("--format", "json", "--no-cache", "app/tag_views.py").stdout
+
+
+def test_no_cache_and_unmarked_roots_write_nothing(app, ormlint, tmp_path_factory):
+    ormlint("--no-cache", ".")
+    assert not (app / ".ormlint_cache").exists()
+    bare = tmp_path_factory.mktemp("bare")
+    (bare / "views.py").write_text(FILES["app/queries.py"])
+    Ormlint(bare)(".")
+    assert not (bare / ".ormlint_cache").exists()
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing(app, ormlint):
+    reference = ormlint("--no-cache", ".").stdout
+    (app / ".ormlint_cache").write_text("not a directory\n")
+    p = ormlint(".")
+    assert p.returncode == 1 and p.stdout == reference, p.stderr
+    assert (app / ".ormlint_cache").read_text() == "not a directory\n"
+
+
+def test_unused_noqa_in_a_file_without_other_tokens(app, ormlint):
+    """ORM100 judges the noqa of a file whose only tie to the project is a
+    call in a loop to a plain function: the noqa's ORM code is a token."""
+    (app / "app" / "slugs.py").write_text(
+        "from app.text import slug\n\n\ndef slugs(xs):\n    out = []\n    for x in xs:\n"
+        "        out.append(slug(x))  # noqa: ORM001\n    return out\n")
+    p, results = ormlint.json("--no-cache", "--select", "ORM", "app/slugs.py")
+    assert [r["code"] for r in results] == ["ORM100"], p.stderr
+    q = ormlint("--no-cache", "--no-prefilter", "--select", "ORM", "--format", "json", "app/slugs.py")
+    assert q.stdout == p.stdout

@@ -1,0 +1,150 @@
+/* The cache's record of a file's facts (analyzer/cache_facts.c) and the
+ * prefilter's identifier scan (analyzer/prefilter.c): facts survive a round
+ * trip with every vector and string; a record cut short or with flipped
+ * bytes is refused or read without a crash, never half-trusted; identifiers
+ * match whole, not as parts of longer names. */
+/* cmocka.h needs these first. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <string.h>
+
+#include "alloc.h"
+#include "cache.h"
+#include "prefilter.h"
+#include "syntax.h"
+#include "walk.h"
+
+static const char SRC[] =
+    "from flask_sqlalchemy import SQLAlchemy\n"
+    "from .helpers import rating_of as rate\n"
+    "db = SQLAlchemy()\n"
+    "class Chef(db.Model):\n"
+    "    __tablename__ = 'chefs'\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    "    bookings = db.relationship('Booking', backref=db.backref('chef', lazy='immediate'))\n"
+    "    @property\n"
+    "    def score(self):\n"
+    "        return Review.query.filter_by(chef_id=self.id).count()\n"
+    "class Booking(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    "    chef_id = db.Column(db.Integer, db.ForeignKey('chefs.id'), index=True)\n"
+    "def page(bookings, user):\n"
+    "    n = Booking.query.count()\n"
+    "    m = Chef.query.filter_by(id=1).count()\n"
+    "    total = len(Booking.query.all())\n"
+    "    for b in Booking.query.all():\n"
+    "        Chef.query.get(b.chef_id)\n"
+    "        b.chef.name\n"
+    "        rate(b.chef_id, user=user)\n"
+    "        db.session.commit()\n"
+    "    return [c for c in Chef.query.all() if c.bookings]\n";
+
+static void facts_of(const char *src, ol_config *cfg, ol_file_facts *f) {
+  ol_config_init(cfg);
+  ol_error err = {0};
+  assert_int_equal(ol_config_compile(cfg, &err), OL_OK);
+  TSParser *p = ol_parser_new();
+  TSTree *tree = ol_parse(p, src, (uint32_t)strlen(src));
+  memset(f, 0, sizeof *f);
+  ol_walk_file(cfg, tree, src, (uint32_t)strlen(src), f);
+  ts_tree_delete(tree);
+  ts_parser_delete(p);
+}
+
+static void test_round_trip(void **state) {
+  (void)state;
+  ol_config cfg;
+  ol_file_facts f, g;
+  facts_of(SRC, &cfg, &f);
+  assert_true(f.queries.len && f.loops.len && f.classes.len && f.funcs.len && f.calls.len &&
+              f.imports.len && f.count_stmts.len && f.commits.len && f.lens.len);
+  ol_buf a = {0}, b = {0};
+  ol_facts_serialize(&f, &a);
+  assert_true(ol_facts_deserialize(a.s, a.len, &g));
+  ol_facts_serialize(&g, &b);
+  assert_int_equal(a.len, b.len);
+  assert_memory_equal(a.s, b.s, a.len);
+  /* Strings are copies, not pointers into the record. */
+  assert_string_equal(g.classes.items[0].name, "Chef");
+  assert_ptr_not_equal(g.classes.items[0].name, f.classes.items[0].name);
+  assert_int_equal(g.classes.items[0].n_rels, f.classes.items[0].n_rels);
+  assert_string_equal(g.classes.items[0].rels[0].backref, "chef");
+  assert_string_equal(g.imports.items[1].local, "rate");
+  assert_int_equal(g.funcs.items[0].n_params, f.funcs.items[0].n_params);
+  ol_facts_free(&g);
+  ol_buf_free(&a);
+  ol_buf_free(&b);
+  ol_facts_free(&f);
+  ol_config_free(&cfg);
+}
+
+/* Every cut of the record is refused; flipped bytes never crash (the
+ * cache's checksum refuses them before this is reached). */
+static void test_damaged_records(void **state) {
+  (void)state;
+  ol_config cfg;
+  ol_file_facts f, g;
+  facts_of(SRC, &cfg, &f);
+  ol_buf a = {0};
+  ol_facts_serialize(&f, &a);
+  for (size_t cut = 0; cut < a.len; cut += cut < 64 ? 1 : 7) {
+    assert_false(ol_facts_deserialize(a.s, cut, &g));
+    assert_int_equal(g.classes.len, 0);
+  }
+  char *copy = ol_malloc(a.len);
+  for (size_t at = 0; at < a.len; at += 3) {
+    memcpy(copy, a.s, a.len);
+    copy[at] ^= (char)0xff;
+    /* Lengths and counts are bounds-checked; a flipped flag or offset inside
+     * an item is data (the checksum's to catch). Either way: freeable. */
+    if (ol_facts_deserialize(copy, a.len, &g))
+      ol_facts_free(&g);
+  }
+  ol_free(copy);
+  ol_buf_free(&a);
+  ol_facts_free(&f);
+  ol_config_free(&cfg);
+}
+
+static void test_identifiers_match_whole(void **state) {
+  (void)state;
+  ol_name_set s = {0};
+  ol_name_set_add(&s, ol_ident_hash("rating_of", 9));
+  const char *hit = "x = helpers.rating_of(1)", *miss = "x = helpers.rating_of2(1) + my_rating_of";
+  assert_true(ol_prefilter_has_name(&s, hit, strlen(hit)));
+  assert_false(ol_prefilter_has_name(&s, miss, strlen(miss)));
+  ol_config cfg;
+  ol_config_init(&cfg);
+  ol_name_set t = {0};
+  ol_prefilter_tokens(&cfg, &t);
+  const char *plain = "import re  # noqa: E501\nWORD = re.compile('x')  # noqa\ndef f(a):\n"
+                      "    return a.get(1)\n# selected, selection\n";
+  const char *orm[] = {"from sqlalchemy.orm import Session\n",
+                       "x = User.query\n",
+                       "s = db_session\n",
+                       "y = 1  # noqa: ORM001\n",
+                       "y = 1  # NOQA:orm1\n",
+                       "from sqlalchemy import select\n",
+                       "stmt = sa.select(User)\n",
+                       "class A(db.Model): pass\n"};
+  assert_false(ol_prefilter_has_token(&t, plain, strlen(plain)));
+  for (size_t i = 0; i < sizeof orm / sizeof *orm; i++)
+    assert_true(ol_prefilter_has_token(&t, orm[i], strlen(orm[i])));
+  ol_name_set_free(&s);
+  ol_name_set_free(&t);
+  ol_config_free(&cfg);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_damaged_records),
+      cmocka_unit_test(test_identifiers_match_whole),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
