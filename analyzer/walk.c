@@ -279,6 +279,18 @@ static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TS
   return id;
 }
 
+static bool is_comprehension(const ol_walker *w, TSNode n) {
+  switch (ol_kind_of(w->sx, n)) {
+  case OL_K_list_comprehension:
+  case OL_K_set_comprehension:
+  case OL_K_dictionary_comprehension:
+  case OL_K_generator_expression:
+    return true;
+  default:
+    return false;
+  }
+}
+
 static TSNode first_for_clause(const ol_walker *w, TSNode comp) {
   uint32_t n = ts_node_named_child_count(comp);
   for (uint32_t i = 0; i < n; i++) {
@@ -407,7 +419,8 @@ static void enter(ol_walker *w, entry *e) {
     TSNode comp = ol_walk_parent(w, n);
     TSNode right = ol_child(w->sx, n, OL_F_right);
     bool first = ts_node_eq(first_for_clause(w, comp), n);
-    if (!first)
+    /* A clause outside a comprehension (error recovery: `[r for p in r for a in`) has no frame. */
+    if (!first && is_comprehension(w, comp))
       bind_comprehension_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
     if (!first)
       e->first_outer = e->ctx;
