@@ -103,7 +103,7 @@ static ol_fixing *start_fixing(ol_engine *e, size_t i, ol_notes *notes, ol_fix_s
   char *disk = NULL;
   size_t disk_len = 0;
   struct stat now;
-  if (e->fs->read_all(u->path, OL_SOURCE_MAX_BYTES, &disk, &disk_len, &now) != 0 ||
+  if (e->fs->read_all(u->path, e->cfg->max_file_size, &disk, &disk_len, &now) != 0 ||
       disk_len != u->src.len || memcmp(disk, u->src.bytes, disk_len) != 0) {
     ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0,
                  ol_strdup("not fixed: the file changed since it was read"));

@@ -35,13 +35,15 @@ const char ol_cli_usage[] =
     "  -q, --quiet            print findings only\n"
     "  --session-names REGEX  PCRE2 pattern for session receivers (dotted names)\n"
     "  -j, --jobs N           threads (default: one per core)\n"
+    "  --max-file-size SIZE   skip files larger than SIZE (bytes, or 512K, 10M; default 10M)\n"
     "  --color WHEN           auto (default), always or never\n"
     "  --version              print the version\n"
     "  -h, --help             print this help\n"
     "\n"
     "Settings come from [tool.ormlint] in the nearest pyproject.toml at or above\n"
     "the first PATH (select, ignore, per-file-ignores, exclude, extend-exclude,\n"
-    "session-names, model-bases, query-terminals, dialect); flags override them.\n"
+    "session-names, model-bases, query-terminals, dialect, max-file-size); flags\n"
+    "override them.\n"
     "\n"
     "Exit status: 0 no findings, 1 findings, 2 error.\n";
 
@@ -144,6 +146,14 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
       return OL_ERR_USAGE;
     }
     c->config.jobs = (int)n;
+  } else if ((v = value_of(argc, argv, i, "--max-file-size"))) {
+    if (*v && !ol_size_parse(v, &c->max_file_size)) {
+      ol_error_set(err, "", 0,
+                   "--max-file-size: expected a size from 1 byte to 1G (bytes, or 512K, 10M), got "
+                   "'%s'",
+                   v);
+      return OL_ERR_USAGE;
+    }
   } else if ((v = value_of(argc, argv, i, "--color"))) {
     if (!strcmp(v, "auto"))
       c->color = -1;
@@ -191,6 +201,8 @@ ol_status ol_cli_config_at(const ol_cli *c, const char *start, ol_config *out, o
   out->fix_mode = c->config.fix_mode;
   out->diff = c->config.diff;
   out->jobs = c->config.jobs;
+  if (c->max_file_size)
+    out->max_file_size = c->max_file_size;
   return OL_OK;
 fail:
   ol_config_free(out);

@@ -92,7 +92,7 @@ static uint64_t content_hash(const char *s, uint32_t n) {
 static void pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_source src;
   ol_error err;
-  u->status = ol_source_read(e->fs, u->path, &src, &err);
+  u->status = ol_source_read(e->fs, u->path, e->cfg->max_file_size, &src, &err);
   if (u->status != OL_OK) {
     u->err_message = ol_strdup(err.message);
     u->err_line = err.line;
@@ -234,7 +234,7 @@ const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_e
   }
   if (!u->have_src) { /* read again: the facts are of the text pass 1 read */
     ol_error err;
-    if (u->changed || ol_source_read(e->fs, u->path, &u->src, &err) != OL_OK)
+    if (u->changed || ol_source_read(e->fs, u->path, e->cfg->max_file_size, &u->src, &err) != OL_OK)
       return NULL;
     if (u->src.len != u->len || content_hash(u->src.bytes, u->src.len) != u->hash) {
       ol_source_free(&u->src);
@@ -265,8 +265,8 @@ const ol_source *ol_engine_aux_source(ol_engine *e, uint32_t file) {
   if (!e->aux[file]) {
     ol_source *src = ol_calloc(1, sizeof *src);
     ol_error err;
-    if (ol_source_read(e->fs, u->path, src, &err) != OL_OK || src->len != u->len ||
-        content_hash(src->bytes, src->len) != u->hash) {
+    if (ol_source_read(e->fs, u->path, e->cfg->max_file_size, src, &err) != OL_OK ||
+        src->len != u->len || content_hash(src->bytes, src->len) != u->hash) {
       if (src->bytes)
         ol_source_free(src);
       ol_free(src);
