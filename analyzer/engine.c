@@ -287,6 +287,15 @@ static const ol_source *source_of(void *ud, uint32_t file) {
   return ol_engine_source(ud, file, &errors);
 }
 
+static int by_position(const void *a, const void *b) {
+  const ol_draft *x = a, *y = b;
+  if (x->span.start != y->span.start)
+    return x->span.start < y->span.start ? -1 : 1;
+  if (x->span.end != y->span.end)
+    return x->span.end < y->span.end ? -1 : 1;
+  return strcmp(x->rule->code, y->rule->code);
+}
+
 void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                           const ol_file_facts *facts, ol_findings *out, ol_notes *notes) {
   ol_drafts drafts = {0};
@@ -338,6 +347,14 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
   }
   ol_free(cfg_rel);
   size_t all = drafts.len;
+  if (kept > OL_MAX_FILE_RESULTS) {
+    qsort(drafts.items, kept, sizeof(ol_draft), by_position);
+    ol_notes_add(notes, OL_NOTE_WARNING, rel, 0,
+                 ol_format("%zu more findings in this file were left out: at most %d are "
+                           "reported per file",
+                           kept - OL_MAX_FILE_RESULTS, OL_MAX_FILE_RESULTS));
+    kept = OL_MAX_FILE_RESULTS;
+  }
   drafts.len = kept;
   ol_fixes_from_drafts(e, file, src, facts->parse_errors, &drafts, out, notes);
   drafts.len = all;

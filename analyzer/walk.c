@@ -578,15 +578,43 @@ static entry child_entry(const ol_walker *w, const entry *p, TSNode child, ol_fi
 
 /* ---- resolution -------------------------------------------------------- */
 
+/* Resolution looks names up in each loop's bound names, sorted first (one
+ * loop body may bind 50,000 names: a linear search per site is quadratic). */
+static int cmp_hash(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void sort_bound(ol_walker *w) {
+  for (size_t i = 0; i < w->loop_bound.len; i++)
+    if (w->loop_bound.items[i].len > 1)
+      qsort(w->loop_bound.items[i].items, w->loop_bound.items[i].len, sizeof(uint64_t), cmp_hash);
+}
+
+/* How many times x is in sorted. */
+static size_t sorted_count(const ol_hashes *sorted, uint64_t x) {
+  size_t lo = 0, hi = sorted->len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (sorted->items[mid] < x)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t n = 0;
+  while (lo + n < sorted->len && sorted->items[lo + n] == x)
+    n++;
+  return n;
+}
+
 static const ol_name_ref *first_bound(const ol_name_refs *names, const ol_hashes *bound,
                                       ol_span skip) {
   for (size_t i = 0; i < names->len; i++) {
     if (names->items[i].at.start >= skip.start && names->items[i].at.end <= skip.end &&
         !ol_span_empty(skip))
       continue;
-    for (size_t j = 0; j < bound->len; j++)
-      if (bound->items[j] == names->items[i].hash)
-        return &names->items[i];
+    if (sorted_count(bound, names->items[i].hash))
+      return &names->items[i];
   }
   return NULL;
 }
@@ -706,7 +734,7 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
     const ol_name_ref *r = &t->free.items[j];
     if (r->at.start < s->batch.key.start || r->at.end > s->batch.key.end)
       continue;
-    if (in_hashes(bound, r->hash) && !in_hashes(targets, r->hash))
+    if (sorted_count(bound, r->hash) && !in_hashes(targets, r->hash))
       return "its key is computed from a variable assigned inside the loop";
   }
   return NULL;
@@ -717,12 +745,8 @@ static void resolve_loops(ol_walker *w) {
     ol_loop *l = &w->out->loops.items[i];
     const ol_hashes *bound = &w->loop_bound.items[i], *targets = &w->loop_targets.items[i];
     l->iterable_changes = first_bound(&w->loop_iter_names.items[i], bound, (ol_span){0}) != NULL;
-    for (size_t t = 0; t < targets->len && !l->target_rebound; t++) {
-      size_t n = 0;
-      for (size_t b = 0; b < bound->len; b++)
-        n += bound->items[b] == targets->items[t];
-      l->target_rebound = n > 1;
-    }
+    for (size_t t = 0; t < targets->len && !l->target_rebound; t++)
+      l->target_rebound = sorted_count(bound, targets->items[t]) > 1;
     if (l->parent >= 0 && !l->insert_why &&
         w->out->loops.items[l->parent].stmt.start == l->stmt.start &&
         w->out->loops.items[l->parent].stmt.end == l->stmt.end)
@@ -732,6 +756,7 @@ static void resolve_loops(ol_walker *w) {
 }
 
 static void resolve_sites(ol_walker *w) {
+  sort_bound(w);
   resolve_loops(w);
   for (size_t i = 0; i < w->out->queries.len; i++) {
     ol_query_site *s = &w->out->queries.items[i];
