@@ -234,8 +234,12 @@ const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_e
   }
   if (!u->have_src) { /* read again: the facts are of the text pass 1 read */
     ol_error err;
-    if (u->changed || ol_source_read(e->fs, u->path, e->cfg->max_file_size, &u->src, &err) != OL_OK)
+    if (u->changed)
       return NULL;
+    if (ol_source_read(e->fs, u->path, e->cfg->max_file_size, &u->src, &err) != OL_OK) {
+      u->changed = true; /* gone or unreadable since pass 1: reported, never silently lost */
+      return NULL;
+    }
     if (u->src.len != u->len || content_hash(u->src.bytes, u->src.len) != u->hash) {
       ol_source_free(&u->src);
       u->changed = true;
@@ -451,8 +455,9 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
       ol_engine_source(e, (uint32_t)i, &errors);
     }
     if (u->changed) {
-      ol_notes_add(&notes, OL_NOTE_ERROR, u->rel, 0,
-                   ol_strdup("not analysed: the file changed while it was being analysed"));
+      ol_notes_add(
+          &notes, OL_NOTE_ERROR, u->rel, 0,
+          ol_strdup("not analysed: the file changed or vanished while it was being analysed"));
       io_error = true;
     }
     if (u->have_src)
