@@ -127,10 +127,29 @@ test: deps
 	printf '== make test summary\n%b== total %ss\n' "$$summary" $$(( $$(date +%s) - start )); \
 	if [ -n "$$failed" ]; then echo "== FAILED:$$failed"; exit 1; fi
 
+# The test-suite under ASan + UBSan + LeakSanitizer: the unit tests, every
+# end-to-end test and the oracle (fuzz-replay in make test is ASan + UBSan
+# already; the extension is TypeScript). A report exits 98, never ormlint's
+# 0/1/2, and is also written to build/asan/reports/: any file there fails.
+SAN_REPORTS := $(abspath build/asan/reports)
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:exitcode=98:log_path=$(SAN_REPORTS)/asan \
+           UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=98:log_path=$(SAN_REPORTS)/ubsan \
+           LSAN_OPTIONS=exitcode=98
 sanitize: deps
+	@rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	@$(MAKE) --no-print-directory B=build/asan CC=clang \
-	  SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  all unit e2e
+	  SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all
+	@start=$$(date +%s); failed=""; \
+	for t in unit e2e oracle; do \
+	  s=$$(date +%s); \
+	  $(SAN_ENV) $(MAKE) --no-print-directory B=build/asan CC=clang \
+	    SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    $$t || failed="$$failed $$t"; \
+	  printf '== sanitize %-7s %4ss\n' $$t $$(( $$(date +%s) - s )); \
+	done; \
+	n=$$(ls $(SAN_REPORTS) | wc -l); echo "== sanitizer reports: $$n (total $$(( $$(date +%s) - start ))s)"; \
+	if [ $$n != 0 ]; then head -60 $(SAN_REPORTS)/*; exit 1; fi; \
+	if [ -n "$$failed" ]; then echo "== FAILED:$$failed"; exit 1; fi
 
 # ---- fuzzing ---------------------------------------------------------------
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c) over the engine built with clang,
@@ -199,6 +218,11 @@ fuzz: fuzz-build
 	  grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' $(FUZZ_B)/$$h.log; \
 	done; [ $$ok = 1 ] || { echo "== crashes in $(FUZZ_B)/artifacts/"; exit 1; }
 
+# memcheck over the corpus scan and a subset of the end-to-end tests (see
+# tests/valgrind.sh for which, and why): zero errors, zero leaks.
+valgrind: deps all
+	@sh tests/valgrind.sh $(abspath $(B)/ormlint) $(B)/valgrind
+
 bench: deps all $(B)/bench-floor $(B)/astgrep/node_modules/.package-lock.json
 	@sh tests/bench.sh $(B)/ormlint $(B)/bench-floor $(B)/astgrep/node_modules/@ast-grep/cli-linux-x64-gnu/ast-grep
 
@@ -220,7 +244,7 @@ install: all
 	install -m 755 $(B)/ormlint $(DESTDIR)$(PREFIX)/bin/ormlint
 
 format:
-	clang-format -i analyzer/*.c analyzer/*.h analyzer/tools/*.c rules/*/*.c tests/unit/*.c
+	clang-format -i analyzer/*.c analyzer/*.h analyzer/tools/*.c rules/*/*.c tests/unit/*.c tests/fuzz/*.c
 
 clean:
 	rm -rf build
