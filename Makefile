@@ -20,15 +20,19 @@ ENGINE_SRC := $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
 RULE_SRC   := $(wildcard rules/*/check.c)
 RULE_DOCS  := $(sort $(wildcard rules/*/doc.md))
 OBJ        := $(patsubst %.c,$(B)/obj/%.o,$(ENGINE_SRC) $(RULE_SRC)) $(B)/obj/gen/rule_docs.o
-PY_DIR     := $(B)/grammars/python
+# Grammar sources are fetched once into build/grammars and shared by every
+# build variant ($(B) = build, build/asan, build/fuzz/lib); objects go to $(B).
+GSRC       ?= build/grammars
+PY_DIR     := $(GSRC)/python
 PY_LIB     := $(B)/grammars/libtree-sitter-python.a
-TOML_DIR   := $(B)/grammars/toml
+TOML_DIR   := $(GSRC)/toml
 TOML_LIB   := $(B)/grammars/libtree-sitter-toml.a
 GRAMMAR_LIBS := $(PY_LIB) $(TOML_LIB)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps demo test unit e2e oracle vscode sanitize valgrind install clean bench format
+.PHONY: all deps demo test unit e2e oracle vscode sanitize valgrind install clean bench format \
+        fuzz fuzz-build fuzz-replay
 all: $(B)/ormlint
 
 # ---- dependencies -------------------------------------------------------
@@ -48,18 +52,20 @@ $(PY_DIR)/src/parser.c: grammars/pins.mk grammars/fetch.sh
 	@touch $@
 
 $(PY_LIB): $(PY_DIR)/src/parser.c
-	$(CC) $(GRAMMAR_CFLAGS) -I$(PY_DIR)/src -c $(PY_DIR)/src/parser.c -o $(PY_DIR)/parser.o
-	$(CC) $(GRAMMAR_CFLAGS) -I$(PY_DIR)/src -c $(PY_DIR)/src/scanner.c -o $(PY_DIR)/scanner.o
-	ar rcs $@ $(PY_DIR)/parser.o $(PY_DIR)/scanner.o
+	@mkdir -p $(B)/grammars/python
+	$(CC) $(GRAMMAR_CFLAGS) -I$(PY_DIR)/src -c $(PY_DIR)/src/parser.c -o $(B)/grammars/python/parser.o
+	$(CC) $(GRAMMAR_CFLAGS) -I$(PY_DIR)/src -c $(PY_DIR)/src/scanner.c -o $(B)/grammars/python/scanner.o
+	ar rcs $@ $(B)/grammars/python/parser.o $(B)/grammars/python/scanner.o
 
 $(TOML_DIR)/src/parser.c: grammars/pins.mk grammars/fetch.sh
 	sh grammars/fetch.sh $(TOML_GRAMMAR_PKG) $(TOML_GRAMMAR_VERSION) '$(TOML_GRAMMAR_INTEGRITY)' $(TOML_GRAMMAR_ABI) $(TOML_DIR)
 	@touch $@
 
 $(TOML_LIB): $(TOML_DIR)/src/parser.c
-	$(CC) $(GRAMMAR_CFLAGS) -I$(TOML_DIR)/src -c $(TOML_DIR)/src/parser.c -o $(TOML_DIR)/parser.o
-	$(CC) $(GRAMMAR_CFLAGS) -I$(TOML_DIR)/src -c $(TOML_DIR)/src/scanner.c -o $(TOML_DIR)/scanner.o
-	ar rcs $@ $(TOML_DIR)/parser.o $(TOML_DIR)/scanner.o
+	@mkdir -p $(B)/grammars/toml
+	$(CC) $(GRAMMAR_CFLAGS) -I$(TOML_DIR)/src -c $(TOML_DIR)/src/parser.c -o $(B)/grammars/toml/parser.o
+	$(CC) $(GRAMMAR_CFLAGS) -I$(TOML_DIR)/src -c $(TOML_DIR)/src/scanner.c -o $(B)/grammars/toml/scanner.o
+	ar rcs $@ $(B)/grammars/toml/parser.o $(B)/grammars/toml/scanner.o
 
 # ---- ormlint --------------------------------------------------------------
 $(B)/tools/embed: analyzer/tools/embed.c
@@ -109,7 +115,7 @@ vscode: deps
 # Every suite runs (vscode before e2e: the e2e's Node LSP client uses
 # vscode-jsonrpc from vscode/node_modules); a summary line per suite, and the
 # exit status fails when any suite failed.
-TEST_SUITES := unit vscode e2e oracle
+TEST_SUITES := unit vscode e2e oracle fuzz-replay
 test: deps
 	@$(MAKE) --no-print-directory all
 	@start=$$(date +%s); failed=""; summary=""; \
@@ -121,10 +127,101 @@ test: deps
 	printf '== make test summary\n%b== total %ss\n' "$$summary" $$(( $$(date +%s) - start )); \
 	if [ -n "$$failed" ]; then echo "== FAILED:$$failed"; exit 1; fi
 
+# The test-suite under ASan + UBSan + LeakSanitizer: the unit tests, every
+# end-to-end test and the oracle (fuzz-replay in make test is ASan + UBSan
+# already; the extension is TypeScript). A report exits 98, never ormlint's
+# 0/1/2, and is also written to build/asan/reports/: any file there fails.
+SAN_REPORTS := $(abspath build/asan/reports)
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:exitcode=98:log_path=$(SAN_REPORTS)/asan \
+           UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=98:log_path=$(SAN_REPORTS)/ubsan \
+           LSAN_OPTIONS=exitcode=98
 sanitize: deps
+	@rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	@$(MAKE) --no-print-directory B=build/asan CC=clang \
-	  SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  all unit e2e
+	  SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all
+	@start=$$(date +%s); failed=""; \
+	for t in unit e2e oracle; do \
+	  s=$$(date +%s); \
+	  $(SAN_ENV) $(MAKE) --no-print-directory B=build/asan CC=clang \
+	    SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    $$t || failed="$$failed $$t"; \
+	  printf '== sanitize %-7s %4ss\n' $$t $$(( $$(date +%s) - s )); \
+	done; \
+	n=$$(ls $(SAN_REPORTS) | wc -l); echo "== sanitizer reports: $$n (total $$(( $$(date +%s) - start ))s)"; \
+	if [ $$n != 0 ]; then head -60 $(SAN_REPORTS)/*; exit 1; fi; \
+	if [ -n "$$failed" ]; then echo "== FAILED:$$failed"; exit 1; fi
+
+# ---- fuzzing ---------------------------------------------------------------
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c) over the engine built with clang,
+# ASan+UBSan and fuzzer coverage into $(FUZZ_B)/lib. Seeds: the committed
+# corpora (tests/fuzz/corpus/<harness>/: crash regressions, LSP and TOML
+# samples) and, for the analysis, every fixture and corpus file, copied at
+# build time. `fuzz-replay` (in make test) runs each harness over its seeds
+# and then a fixed number of mutations from a fixed seed: the same inputs on
+# every machine, whatever its load. `make fuzz` searches for FUZZ_SECONDS
+# each, one core, keeping what it finds in $(FUZZ_B)/corpus/ and crashes in
+# $(FUZZ_B)/artifacts/.
+FUZZERS      := analyze lsp pyproject
+FUZZ_B       := $(B)/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BINS    := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZERS))
+FUZZ_SECONDS ?= 300
+# fuzz-replay's runs per harness: the analysis runs ~80 inputs/s under ASan,
+# the LSP and TOML readers thousands.
+FUZZ_RUNS      ?= 1500
+FUZZ_RUNS_FAST ?= 5000
+FUZZ_SEED    ?= 1
+FUZZ_OPTS    := -rss_limit_mb=2048 -timeout=20 -print_final_stats=1
+
+fuzz-build: deps
+	@$(MAKE) -s --no-print-directory B=$(FUZZ_B)/lib CC=clang \
+	  SAN_FLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	  $(FUZZ_B)/lib/libormlint.a $(FUZZ_B)/lib/grammars/libtree-sitter-python.a \
+	  $(FUZZ_B)/lib/grammars/libtree-sitter-toml.a
+	@$(MAKE) -s --no-print-directory $(FUZZ_BINS) $(FUZZ_B)/seeds/analyze/.stamp
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/lib/libormlint.a
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Ianalyzer $(FUZZ_SAN) \
+	  -fsanitize=fuzzer $< $(FUZZ_B)/lib/libormlint.a $(FUZZ_B)/lib/grammars/libtree-sitter-python.a \
+	  $(FUZZ_B)/lib/grammars/libtree-sitter-toml.a -ltree-sitter -lpcre2-8 -lcjson -o $@
+
+# The analysis harness's seeds: every Python file of the fixtures and the corpus.
+$(FUZZ_B)/seeds/analyze/.stamp: $(shell find rules corpus -name '*.py')
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)
+	@for f in $^; do cp "$$f" "$(dir $@)$$(echo "$$f" | tr / _)"; done
+	@touch $@
+
+fuzz-replay: fuzz-build
+	@rm -rf $(FUZZ_B)/replay; ok=1; \
+	for h in $(FUZZERS); do \
+	  mkdir -p $(FUZZ_B)/replay/$$h; s=$$(date +%s); \
+	  case $$h in analyze) seeds="tests/fuzz/corpus/$$h $(FUZZ_B)/seeds/analyze" runs=$(FUZZ_RUNS);; \
+	    *) seeds="tests/fuzz/corpus/$$h" runs=$(FUZZ_RUNS_FAST);; esac; \
+	  if $(FUZZ_B)/fuzz_$$h $(FUZZ_OPTS) -runs=$$runs -seed=$(FUZZ_SEED) \
+	       -artifact_prefix=$(FUZZ_B)/replay/$$h- $(FUZZ_B)/replay/$$h $$seeds \
+	       > $(FUZZ_B)/replay/$$h.log 2>&1; then \
+	    printf '  fuzz_%-10s %s runs (seeds, then mutations from seed $(FUZZ_SEED)), %ss\n' $$h \
+	      "$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_B)/replay/$$h.log)" $$(( $$(date +%s) - s )); \
+	  else ok=0; echo "  fuzz_$$h FAILED:"; tail -40 $(FUZZ_B)/replay/$$h.log; fi; \
+	done; [ $$ok = 1 ]
+
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_B)/artifacts; ok=1; \
+	for h in $(FUZZERS); do \
+	  mkdir -p $(FUZZ_B)/corpus/$$h; \
+	  case $$h in analyze) seeds="tests/fuzz/corpus/$$h $(FUZZ_B)/seeds/analyze";; *) seeds="tests/fuzz/corpus/$$h";; esac; \
+	  echo "== fuzz_$$h for $(FUZZ_SECONDS)s"; \
+	  $(FUZZ_B)/fuzz_$$h $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -artifact_prefix=$(FUZZ_B)/artifacts/$$h- $(FUZZ_B)/corpus/$$h $$seeds \
+	    > $(FUZZ_B)/$$h.log 2>&1 || ok=0; \
+	  grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' $(FUZZ_B)/$$h.log; \
+	done; [ $$ok = 1 ] || { echo "== crashes in $(FUZZ_B)/artifacts/"; exit 1; }
+
+# memcheck over the corpus scan and a subset of the end-to-end tests (see
+# tests/valgrind.sh for which, and why): zero errors, zero leaks.
+valgrind: deps all
+	@sh tests/valgrind.sh $(abspath $(B)/ormlint) $(B)/valgrind
 
 bench: deps all $(B)/bench-floor $(B)/astgrep/node_modules/.package-lock.json
 	@sh tests/bench.sh $(B)/ormlint $(B)/bench-floor $(B)/astgrep/node_modules/@ast-grep/cli-linux-x64-gnu/ast-grep
@@ -147,7 +244,7 @@ install: all
 	install -m 755 $(B)/ormlint $(DESTDIR)$(PREFIX)/bin/ormlint
 
 format:
-	clang-format -i analyzer/*.c analyzer/*.h analyzer/tools/*.c rules/*/*.c tests/unit/*.c
+	clang-format -i analyzer/*.c analyzer/*.h analyzer/tools/*.c rules/*/*.c tests/unit/*.c tests/fuzz/*.c
 
 clean:
 	rm -rf build

@@ -83,6 +83,17 @@ static const char *target_of(const ol_finding *f) {
   return f->fix && f->fix->path ? f->fix->path : f->path;
 }
 
+/* Whether the file on disk is still the text u was analysed from. */
+static bool unchanged_on_disk(const ol_engine *e, const ol_unit *u) {
+  char *disk = NULL;
+  size_t disk_len = 0;
+  struct stat now;
+  bool same = e->fs->read_all(u->path, e->cfg->max_file_size, &disk, &disk_len, &now) == 0 &&
+              disk_len == u->src.len && memcmp(disk, u->src.bytes, disk_len) == 0;
+  ol_free(disk);
+  return same;
+}
+
 /* Starts fixing unit i: refused when it is read-only or changed since it was read. */
 static ol_fixing *start_fixing(ol_engine *e, size_t i, ol_notes *notes, ol_fix_stats *st) {
   if (e->fixing[i])
@@ -100,19 +111,13 @@ static ol_fixing *start_fixing(ol_engine *e, size_t i, ol_notes *notes, ol_fix_s
     fx->refused = true;
     return NULL;
   }
-  char *disk = NULL;
-  size_t disk_len = 0;
-  struct stat now;
-  if (e->fs->read_all(u->path, OL_SOURCE_MAX_BYTES, &disk, &disk_len, &now) != 0 ||
-      disk_len != u->src.len || memcmp(disk, u->src.bytes, disk_len) != 0) {
+  if (!unchanged_on_disk(e, u)) {
     ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0,
                  ol_strdup("not fixed: the file changed since it was read"));
     st->refused++;
     fx->refused = true;
-    ol_free(disk);
     return NULL;
   }
-  ol_free(disk);
   fx->base_errors = errors;
   ol_source_init(&fx->cur, ol_strndup(u->src.bytes, u->src.len), u->src.len);
   return fx;
@@ -216,11 +221,14 @@ void ol_engine_apply(ol_engine *e, ol_report *report, FILE *diff, ol_fix_stats *
     int err = 0;
     if (diff)
       ol_diff_write(diff, u->rel, u->src.bytes, u->src.len, fx->cur.bytes, fx->cur.len);
+    else if (!unchanged_on_disk(e, u)) /* again, just before writing: the rounds take time */
+      err = -1;
     else
       err = e->fs->replace(u->path, fx->cur.bytes, fx->cur.len, u->src.st.st_mode);
     if (err) {
       ol_notes_add(&notes, OL_NOTE_ERROR, u->rel, 0,
-                   ol_format("not fixed: cannot write: %s", strerror(err)));
+                   err < 0 ? ol_strdup("not fixed: the file changed since it was read")
+                           : ol_format("not fixed: cannot write: %s", strerror(err)));
       stats->refused += fx->fixed;
       fx->changed = false; /* the file is as it was: report its findings as they were */
       failed = true;

@@ -37,13 +37,15 @@ const char ol_cli_usage[] =
     "  -j, --jobs N           threads (default: one per core)\n"
     "  --no-cache             neither read nor write the project's .ormlint_cache/\n"
     "  --no-prefilter         parse every file, also those with no ORM token or project name\n"
+    "  --max-file-size SIZE   skip files larger than SIZE (bytes, or 512K, 10M; default 10M)\n"
     "  --color WHEN           auto (default), always or never\n"
     "  --version              print the version\n"
     "  -h, --help             print this help\n"
     "\n"
     "Settings come from [tool.ormlint] in the nearest pyproject.toml at or above\n"
     "the first PATH (select, ignore, per-file-ignores, exclude, extend-exclude,\n"
-    "session-names, model-bases, query-terminals, dialect); flags override them.\n"
+    "session-names, model-bases, query-terminals, dialect, max-file-size); flags\n"
+    "override them.\n"
     "\n"
     "Exit status: 0 no findings, 1 findings, 2 error.\n";
 
@@ -150,6 +152,14 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
       return OL_ERR_USAGE;
     }
     c->config.jobs = (int)n;
+  } else if ((v = value_of(argc, argv, i, "--max-file-size"))) {
+    if (*v && !ol_size_parse(v, &c->max_file_size)) {
+      ol_error_set(err, "", 0,
+                   "--max-file-size: expected a size from 1 byte to 1G (bytes, or 512K, 10M), got "
+                   "'%s'",
+                   v);
+      return OL_ERR_USAGE;
+    }
   } else if ((v = value_of(argc, argv, i, "--color"))) {
     if (!strcmp(v, "auto"))
       c->color = -1;
@@ -199,6 +209,8 @@ ol_status ol_cli_config_at(const ol_cli *c, const char *start, ol_config *out, o
   out->jobs = c->config.jobs;
   out->no_prefilter = c->config.no_prefilter;
   out->no_cache = c->config.no_cache;
+  if (c->max_file_size)
+    out->max_file_size = c->max_file_size;
   return OL_OK;
 fail:
   ol_config_free(out);

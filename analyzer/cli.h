@@ -20,6 +20,7 @@ typedef struct {
   const char *category;       /* --category: SARIF run.automationDetails.id */
   bool fix, unsafe_fixes, statistics, exit_zero, quiet, show_models, add_noqa;
   const char *select_arg, *ignore_arg, *session_arg; /* the flags as given, over any file */
+  size_t max_file_size;                              /* --max-file-size, 0 when not given */
   int color;                                         /* -1 auto, 0 never, 1 always */
   char **paths;                                      /* borrowed from argv */
   size_t n_paths;

@@ -2,11 +2,18 @@
  * globs of per-file-ignores and exclude. */
 #include "config.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
+#if defined(__has_include) && __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define ON_VALGRIND RUNNING_ON_VALGRIND
+#else
+#define ON_VALGRIND 0
+#endif
 #include "discover.h"
 #include "rule.h"
 
@@ -14,6 +21,43 @@ void ol_config_init(ol_config *c) {
   memset(c, 0, sizeof *c);
   c->session_names = ol_strdup(OL_DEFAULT_SESSION_NAMES);
   c->jobs = 0;
+  c->max_file_size = OL_DEFAULT_MAX_FILE_SIZE;
+}
+
+bool ol_size_parse(const char *s, size_t *out) {
+  size_t n = 0, digits = 0;
+  for (; *s >= '0' && *s <= '9'; s++, digits++) {
+    if (n > OL_MAX_FILE_SIZE_LIMIT)
+      return false;
+    n = n * 10 + (size_t)(*s - '0');
+  }
+  static const char *const units[] = {"K", "M", "G"};
+  int shift = 0;
+  for (int u = 0; u < 3 && *s; u++)
+    if (toupper((unsigned char)*s) == units[u][0])
+      shift = 10 * (u + 1);
+  if (shift)
+    s++;
+  if (shift && (*s == 'i' || *s == 'I'))
+    s++;
+  if (*s == 'b' || *s == 'B')
+    s++;
+  if (!digits || *s || n > (OL_MAX_FILE_SIZE_LIMIT >> shift) || !n)
+    return false;
+  *out = n << shift;
+  return true;
+}
+
+const char *ol_size_text(size_t n, char *buf, size_t len) {
+  if (n >= (1u << 20) && n % (1u << 20) == 0)
+    snprintf(buf, len, "%zu MiB", n >> 20);
+  else if (n >= (1u << 20))
+    snprintf(buf, len, "%.1f MiB", n / 1048576.0);
+  else if (n >= 1024 && n % 1024 == 0)
+    snprintf(buf, len, "%zu KiB", n >> 10);
+  else
+    snprintf(buf, len, "%zu bytes", n);
+  return buf;
 }
 
 pcre2_code *ol_re_compile(const char *pattern, char *why, size_t why_len) {
@@ -36,7 +80,8 @@ static pcre2_code *compile(const char *pattern, const char *what, ol_error *err)
     ol_error_set(err, "", 0, "invalid %s pattern '%s' %s", what, pattern, why);
     return NULL;
   }
-  pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+  if (!ON_VALGRIND) /* memcheck cannot follow JIT code: it reports its reads as uninitialised */
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
   return re;
 }
 

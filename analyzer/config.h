@@ -55,10 +55,16 @@ typedef struct {
   char *dialect;     /* "postgresql", "sqlite", "mysql", or NULL; for --emit-sql */
   bool no_prefilter; /* parse every file (--no-prefilter): the prefilter's reference */
   bool no_cache;     /* neither read nor write .ormlint_cache/ (--no-cache) */
+  /* Files larger than this many bytes are skipped with a notification
+   * (max-file-size, --max-file-size; OL_DEFAULT_MAX_FILE_SIZE). */
+  size_t max_file_size;
 } ol_config;
 
 #define OL_DEFAULT_SESSION_NAMES "(?:^|\\.)(?:session|[A-Za-z_]\\w*_session)$"
 #define OL_DEFAULT_DB_NAMES "(?:^|\\.)db$"
+#define OL_DEFAULT_MAX_FILE_SIZE ((size_t)10 << 20)
+/* The largest max-file-size accepted: positions in a file are 32-bit. */
+#define OL_MAX_FILE_SIZE_LIMIT ((size_t)1 << 30)
 
 /* Fills defaults. */
 void ol_config_init(ol_config *c);
@@ -83,6 +89,13 @@ bool ol_config_has_excludes(const ol_config *c);
 /* root_rel (relative to the project root `root`) made relative to
  * config_dir; a copy when they are the same. Caller frees. */
 char *ol_config_rel_path(const ol_config *c, const char *root, const char *root_rel);
+/* A size as max-file-size takes it: a number of bytes, or one with a binary
+ * unit ("10M", "512KiB", "1GB": K, M, G = 1024, 1024^2, 1024^3; case and a
+ * trailing B or iB do not matter), from 1 byte to OL_MAX_FILE_SIZE_LIMIT.
+ * False for anything else. */
+bool ol_size_parse(const char *s, size_t *out);
+/* "10 MiB", "512 KiB", "100 bytes": n as people read it, into buf. */
+const char *ol_size_text(size_t n, char *buf, size_t len);
 /* Compiles a PCRE2 pattern (UTF); NULL with why ("at offset 3: ...") on a bad one. */
 pcre2_code *ol_re_compile(const char *pattern, char *why, size_t why_len);
 /* Whether text[0..len) matches re. */

@@ -156,8 +156,12 @@ const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_e
   }
   if (!u->have_src) { /* read again: the facts are of the text pass 1 read */
     ol_error err;
-    if (u->changed || ol_source_read(e->fs, u->path, &u->src, &err) != OL_OK)
+    if (u->changed)
       return NULL;
+    if (ol_source_read(e->fs, u->path, e->cfg->max_file_size, &u->src, &err) != OL_OK) {
+      u->changed = true; /* gone or unreadable since pass 1: reported, never silently lost */
+      return NULL;
+    }
     if (u->src.len != u->len || ol_content_hash(u->src.bytes, u->src.len) != u->hash) {
       ol_source_free(&u->src);
       u->changed = true;
@@ -187,8 +191,8 @@ const ol_source *ol_engine_aux_source(ol_engine *e, uint32_t file) {
   if (!e->aux[file]) {
     ol_source *src = ol_calloc(1, sizeof *src);
     ol_error err;
-    if (ol_source_read(e->fs, u->path, src, &err) != OL_OK || src->len != u->len ||
-        ol_content_hash(src->bytes, src->len) != u->hash) {
+    if (ol_source_read(e->fs, u->path, e->cfg->max_file_size, src, &err) != OL_OK ||
+        src->len != u->len || ol_content_hash(src->bytes, src->len) != u->hash) {
       if (src->bytes)
         ol_source_free(src);
       ol_free(src);
@@ -207,6 +211,15 @@ static uint32_t line_of(void *ud, uint32_t file, uint32_t off) {
 static const ol_source *source_of(void *ud, uint32_t file) {
   uint32_t errors;
   return ol_engine_source(ud, file, &errors);
+}
+
+static int by_position(const void *a, const void *b) {
+  const ol_draft *x = a, *y = b;
+  if (x->span.start != y->span.start)
+    return x->span.start < y->span.start ? -1 : 1;
+  if (x->span.end != y->span.end)
+    return x->span.end < y->span.end ? -1 : 1;
+  return strcmp(x->rule->code, y->rule->code);
 }
 
 void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
@@ -260,6 +273,14 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
   }
   ol_free(cfg_rel);
   size_t all = drafts.len;
+  if (kept > OL_MAX_FILE_RESULTS) {
+    qsort(drafts.items, kept, sizeof(ol_draft), by_position);
+    ol_notes_add(notes, OL_NOTE_WARNING, rel, 0,
+                 ol_format("%zu more findings in this file were left out: at most %d are "
+                           "reported per file",
+                           kept - OL_MAX_FILE_RESULTS, OL_MAX_FILE_RESULTS));
+    kept = OL_MAX_FILE_RESULTS;
+  }
   drafts.len = kept;
   ol_fixes_from_drafts(e, file, src, facts->parse_errors, &drafts, out, notes);
   drafts.len = all;
@@ -371,8 +392,9 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
       ol_engine_source(e, (uint32_t)i, &errors);
     }
     if (u->changed) {
-      ol_notes_add(&notes, OL_NOTE_ERROR, u->rel, 0,
-                   ol_strdup("not analysed: the file changed while it was being analysed"));
+      ol_notes_add(
+          &notes, OL_NOTE_ERROR, u->rel, 0,
+          ol_strdup("not analysed: the file changed or vanished while it was being analysed"));
       io_error = true;
     }
     if (u->have_src)

@@ -12,6 +12,10 @@
 #include "status.h"
 
 #define OL_MAX_RESULTS 25000
+/* Findings kept per file (the first by position; the rest are counted in a
+ * notification naming the file): a generated file with 50,000 count queries
+ * must not crowd out every other file's findings, nor build 50,000 fixes. */
+#define OL_MAX_FILE_RESULTS 5000
 
 typedef struct ol_engine ol_engine;
 

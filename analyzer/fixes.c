@@ -346,24 +346,43 @@ static uint64_t fnv(uint64_t h, const char *s, size_t n) {
   return h;
 }
 
+typedef struct {
+  uint64_t hash;
+  size_t index; /* in the report's order */
+} line_hash;
+
+static int cmp_line_hash(const void *a, const void *b) {
+  const line_hash *x = a, *y = b;
+  if (x->hash != y->hash)
+    return x->hash < y->hash ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
 /* A hash of the rule and the line's text without whitespace, numbered when
- * the same line text repeats in a file: stable when lines move. */
+ * the same line text repeats in a file (in report order): stable when lines
+ * move. Sorted by hash, file by file: n log n for 50,000 findings in a file. */
 static void fingerprint(ol_report *r) {
+  line_hash *hs = ol_malloc((r->n_findings ? r->n_findings : 1) * sizeof *hs);
   for (size_t i = 0; i < r->n_findings; i++) {
-    ol_finding *f = &r->findings[i];
+    const ol_finding *f = &r->findings[i];
     uint64_t h = fnv(1469598103934665603ull, f->rule->code, strlen(f->rule->code));
     for (const char *c = f->line_text; *c; c++)
       if (*c != ' ' && *c != '\t' && *c != '\r')
         h = fnv(h, c, 1);
-    int occurrence = 1;
-    for (size_t j = i; j-- > 0 && !strcmp(r->findings[j].path, f->path);) {
-      unsigned long long other;
-      if (r->findings[j].rule == f->rule &&
-          sscanf(r->findings[j].fingerprint, "%16llx", &other) == 1 && other == h)
-        occurrence++;
-    }
-    f->fingerprint = ol_format("%016llx:%d", (unsigned long long)h, occurrence);
+    hs[i] = (line_hash){h, i};
   }
+  for (size_t start = 0, end; start < r->n_findings; start = end) {
+    for (end = start + 1;
+         end < r->n_findings && !strcmp(r->findings[end].path, r->findings[start].path);)
+      end++;
+    qsort(hs + start, end - start, sizeof *hs, cmp_line_hash);
+    for (size_t i = start, occurrence = 1; i < end; i++) {
+      occurrence = i > start && hs[i - 1].hash == hs[i].hash ? occurrence + 1 : 1;
+      r->findings[hs[i].index].fingerprint =
+          ol_format("%016llx:%zu", (unsigned long long)hs[i].hash, occurrence);
+    }
+  }
+  ol_free(hs);
 }
 
 void ol_report_sort(ol_report *r) {

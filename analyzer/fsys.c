@@ -12,6 +12,11 @@
 #include "alloc.h"
 
 static int read_all(const char *path, size_t limit, char **bytes, size_t *len, struct stat *st) {
+  /* Not even opened unless regular: opening a socket or /dev/tty fails
+   * (ENXIO), a device may block or have side effects. fstat below closes
+   * the race with a file replaced in between. */
+  if (stat(path, st) == 0 && !S_ISREG(st->st_mode))
+    return EINVAL;
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0)
     return errno;

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -167,9 +168,14 @@ static char *uri_path(const char *uri) {
   return ol_buf_take(&b);
 }
 
+/* A number clamped to int (a cast of 1e30 or NaN is undefined behaviour). */
 static int json_int(const cJSON *o, const char *key, int fallback) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  return cJSON_IsNumber(v) ? (int)v->valuedouble : fallback;
+  if (!cJSON_IsNumber(v) || v->valuedouble != v->valuedouble)
+    return fallback;
+  return v->valuedouble >= INT_MAX   ? INT_MAX
+         : v->valuedouble <= INT_MIN ? INT_MIN
+                                     : (int)v->valuedouble;
 }
 
 static const char *json_str(const cJSON *o, const char *key) {

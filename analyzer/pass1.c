@@ -45,7 +45,7 @@ static void parse_unit(ol_engine *e, TSParser *p, ol_unit *u, ol_source *src) {
 
 static bool read_unit(ol_engine *e, ol_unit *u, ol_source *src) {
   ol_error err;
-  u->status = ol_source_read(e->fs, u->path, src, &err);
+  u->status = ol_source_read(e->fs, u->path, e->cfg->max_file_size, src, &err);
   if (u->status != OL_OK) {
     u->err_message = ol_strdup(err.message);
     u->err_line = err.line;

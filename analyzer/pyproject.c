@@ -21,6 +21,9 @@ const TSLanguage *tree_sitter_toml(void);
 /* Past this, parsing gives up: a backstop only (the worst input measured
  * under the size limit takes 0.7 s; 7 s under valgrind). */
 #define PARSE_TIMEOUT_US (20u * 1000 * 1000)
+/* Read at most this much (only a file that mentions ormlint must be under
+ * OL_PYPROJECT_MAX_BYTES; a huge one that does not is passed over). */
+#define READ_MAX_BYTES (16u << 20)
 /* Key-path components kept: tool, ormlint, per-file-ignores, GLOB. */
 #define MAX_KEYS 4
 
@@ -34,16 +37,24 @@ typedef enum {
   K_MODEL_BASES,
   K_QUERY_TERMINALS,
   K_DIALECT,
+  K_MAX_FILE_SIZE,
   K_COUNT
 } key_id;
 
-static const char *const KEY_NAMES[K_COUNT] = {"select",      "ignore",          "per-file-ignores",
-                                               "exclude",     "extend-exclude",  "session-names",
-                                               "model-bases", "query-terminals", "dialect"};
+static const char *const KEY_NAMES[K_COUNT] = {
+    "select",        "ignore",      "per-file-ignores", "exclude", "extend-exclude",
+    "session-names", "model-bases", "query-terminals",  "dialect", "max-file-size"};
 static const char *const KEY_TYPES[K_COUNT] = {
-    "an array of rule codes",  "an array of rule codes",   "a table of glob = [rule codes]",
-    "an array of globs",       "an array of globs",        "a string (a PCRE2 pattern)",
-    "an array of class names", "an array of method names", "a string"};
+    "an array of rule codes",
+    "an array of rule codes",
+    "a table of glob = [rule codes]",
+    "an array of globs",
+    "an array of globs",
+    "a string (a PCRE2 pattern)",
+    "an array of class names",
+    "an array of method names",
+    "a string",
+    "a number of bytes or a string with a unit (\"10M\")"};
 static const char *const DIALECTS[] = {"postgresql", "sqlite", "mysql", NULL};
 
 /* The node kinds the reader tells apart, resolved once per parse. */
@@ -488,6 +499,35 @@ static void set_dialect(reader *r, const char *label, TSNode value) {
   ol_free(d);
 }
 
+/* An integer of bytes (digits, `_` between them) or a string with a unit. */
+static void set_max_file_size(reader *r, const char *label, TSNode value) {
+  const char *type = KEY_TYPES[K_MAX_FILE_SIZE];
+  char *text = NULL;
+  if (kind_of(r, value) == T_integer) {
+    uint32_t s = ts_node_start_byte(value), e = ts_node_end_byte(value);
+    text = ol_malloc(e - s + 1);
+    size_t n = 0;
+    for (uint32_t i = s; i < e; i++)
+      if (r->src[i] != '_')
+        text[n++] = r->src[i];
+    text[n] = '\0';
+  } else if (kind_of(r, value) == T_string) {
+    char *s = decode(r, value, label);
+    if (!s)
+      return;
+    text = ol_strdup(s);
+  } else {
+    fail(r, value, "%s must be %s, not %s", label, type, type_name(r, value));
+    return;
+  }
+  if (!ol_size_parse(text, &r->st.max_file_size))
+    fail(r, value,
+         "%s must be from 1 byte to 1 GiB (a number of bytes, or \"10M\", \"512K\"), not "
+         "'%.40s'",
+         label, text);
+  ol_free(text);
+}
+
 /* `key = value` in [tool.ormlint] (value not a table). */
 static void set_key(reader *r, const char *name, TSNode key, TSNode value) {
   key_id id = key_of(name);
@@ -529,6 +569,9 @@ static void set_key(reader *r, const char *name, TSNode key, TSNode value) {
     break;
   case K_DIALECT:
     set_dialect(r, label, value);
+    break;
+  case K_MAX_FILE_SIZE:
+    set_max_file_size(r, label, value);
     break;
   case K_PER_FILE_IGNORES: /* a table is entered instead (enter_table) */
   case K_COUNT:
@@ -824,6 +867,8 @@ static void commit(reader *r, ol_config *cfg, const char *dir, ol_error *err) {
               &st->n_query_terminals);
   if (r->has[K_DIALECT])
     move_string(&cfg->dialect, &st->dialect);
+  if (r->has[K_MAX_FILE_SIZE])
+    cfg->max_file_size = st->max_file_size;
   if (r->has[K_PER_FILE_IGNORES] || st->n_per_file_ignores) {
     ol_config old = {.per_file_ignores = cfg->per_file_ignores,
                      .n_per_file_ignores = cfg->n_per_file_ignores};
@@ -909,7 +954,7 @@ static ol_status try_dir(const ol_fs *fs, const char *dir, const char *cwd, ol_c
   char *shown = ol_path_relative(cwd, file);
   char *bytes = NULL;
   size_t len = 0;
-  int e = fs->read_all(file, OL_SOURCE_MAX_BYTES, &bytes, &len, &st);
+  int e = fs->read_all(file, READ_MAX_BYTES, &bytes, &len, &st);
   bool has_table = false;
   if (e) {
     ol_error_set(err, shown, 0, "%s: cannot read: %s", shown,

@@ -10,7 +10,8 @@
  * adds to it), session-names (a PCRE2 pattern, replaces the default),
  * model-bases (array of base-class names that make a class a model),
  * query-terminals (array of method names that run a query), dialect
- * ("postgresql", "sqlite" or "mysql"). */
+ * ("postgresql", "sqlite" or "mysql"), max-file-size (bytes, or a string with
+ * a unit: "10M"; larger files are skipped with a notification). */
 #ifndef OL_PYPROJECT_H
 #define OL_PYPROJECT_H
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "config.h"
 
 int ol_utf8_len(const unsigned char *s, size_t avail) {
   unsigned c = s[0];
@@ -63,17 +64,25 @@ void ol_source_init(ol_source *src, char *bytes, uint32_t len) {
   }
 }
 
-ol_status ol_source_read(const ol_fs *fs, const char *path, ol_source *src, ol_error *err) {
+ol_status ol_source_read(const ol_fs *fs, const char *path, size_t limit, ol_source *src,
+                         ol_error *err) {
   memset(src, 0, sizeof *src);
   char *bytes = NULL;
   size_t len = 0;
-  int e = fs->read_all(path, OL_SOURCE_MAX_BYTES, &bytes, &len, &src->st);
+  int e = fs->read_all(path, limit, &bytes, &len, &src->st);
   if (e == EINVAL) {
     ol_error_set(err, path, 0, "skipped: not a regular file");
     return OL_ERR_SKIP;
   }
   if (e == EFBIG) {
-    ol_error_set(err, path, 0, "skipped: larger than %u MiB", OL_SOURCE_MAX_BYTES >> 20);
+    char size[32], max[32];
+    if (src->st.st_size > 0 && (size_t)src->st.st_size > limit)
+      ol_error_set(err, path, 0, "skipped: %s, larger than max-file-size (%s)",
+                   ol_size_text((size_t)src->st.st_size, size, sizeof size),
+                   ol_size_text(limit, max, sizeof max));
+    else
+      ol_error_set(err, path, 0, "skipped: larger than max-file-size (%s)",
+                   ol_size_text(limit, max, sizeof max));
     return OL_ERR_SKIP;
   }
   if (e) {

@@ -13,8 +13,6 @@
 #include "fsys.h"
 #include "status.h"
 
-#define OL_SOURCE_MAX_BYTES (16u << 20)
-
 typedef struct ol_source {
   char *path;  /* as opened */
   char *rel;   /* relative to the project root, for output */
@@ -27,9 +25,10 @@ typedef struct ol_source {
 } ol_source;
 
 /* Reads path. OL_ERR_IO: missing/unreadable (err filled). OL_ERR_SKIP: binary,
- * too large or not a regular file (err filled). On OL_OK the caller owns *src
- * and frees it with ol_source_free. */
-ol_status ol_source_read(const ol_fs *fs, const char *path, ol_source *src, ol_error *err);
+ * larger than limit bytes or not a regular file (err filled). On OL_OK the
+ * caller owns *src and frees it with ol_source_free. */
+ol_status ol_source_read(const ol_fs *fs, const char *path, size_t limit, ol_source *src,
+                         ol_error *err);
 /* Takes ownership of bytes (allocated with ol_malloc, NUL-terminated) and indexes lines. */
 void ol_source_init(ol_source *src, char *bytes, uint32_t len);
 void ol_source_free(ol_source *src);

@@ -287,6 +287,18 @@ static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TS
   return id;
 }
 
+static bool is_comprehension(const ol_walker *w, TSNode n) {
+  switch (ol_kind_of(w->sx, n)) {
+  case OL_K_list_comprehension:
+  case OL_K_set_comprehension:
+  case OL_K_dictionary_comprehension:
+  case OL_K_generator_expression:
+    return true;
+  default:
+    return false;
+  }
+}
+
 static TSNode first_for_clause(const ol_walker *w, TSNode comp) {
   uint32_t n = ts_node_named_child_count(comp);
   for (uint32_t i = 0; i < n; i++) {
@@ -415,7 +427,8 @@ static void enter(ol_walker *w, entry *e) {
     TSNode comp = ol_walk_parent(w, n);
     TSNode right = ol_child(w->sx, n, OL_F_right);
     bool first = ts_node_eq(first_for_clause(w, comp), n);
-    if (!first && e->ctx >= 0) /* a clause outside a comprehension (an ERROR) binds nothing */
+    /* A clause outside a comprehension (error recovery: `[r for p in r for a in`) has no frame. */
+    if (!first && e->ctx >= 0 && is_comprehension(w, comp))
       bind_comprehension_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
     if (!first)
       e->first_outer = e->ctx;
@@ -579,15 +592,43 @@ static entry child_entry(const ol_walker *w, const entry *p, TSNode child, ol_fi
 
 /* ---- resolution -------------------------------------------------------- */
 
+/* Resolution looks names up in each loop's bound names, sorted first (one
+ * loop body may bind 50,000 names: a linear search per site is quadratic). */
+static int cmp_hash(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void sort_bound(ol_walker *w) {
+  for (size_t i = 0; i < w->loop_bound.len; i++)
+    if (w->loop_bound.items[i].len > 1)
+      qsort(w->loop_bound.items[i].items, w->loop_bound.items[i].len, sizeof(uint64_t), cmp_hash);
+}
+
+/* How many times x is in sorted. */
+static size_t sorted_count(const ol_hashes *sorted, uint64_t x) {
+  size_t lo = 0, hi = sorted->len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (sorted->items[mid] < x)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t n = 0;
+  while (lo + n < sorted->len && sorted->items[lo + n] == x)
+    n++;
+  return n;
+}
+
 static const ol_name_ref *first_bound(const ol_name_refs *names, const ol_hashes *bound,
                                       ol_span skip) {
   for (size_t i = 0; i < names->len; i++) {
     if (names->items[i].at.start >= skip.start && names->items[i].at.end <= skip.end &&
         !ol_span_empty(skip))
       continue;
-    for (size_t j = 0; j < bound->len; j++)
-      if (bound->items[j] == names->items[i].hash)
-        return &names->items[i];
+    if (sorted_count(bound, names->items[i].hash))
+      return &names->items[i];
   }
   return NULL;
 }
@@ -707,7 +748,7 @@ static const char *batch_problem(ol_walker *w, ol_query_site *s, const ol_site_t
     const ol_name_ref *r = &t->free.items[j];
     if (r->at.start < s->batch.key.start || r->at.end > s->batch.key.end)
       continue;
-    if (in_hashes(bound, r->hash) && !in_hashes(targets, r->hash))
+    if (sorted_count(bound, r->hash) && !in_hashes(targets, r->hash))
       return "its key is computed from a variable assigned inside the loop";
   }
   return NULL;
@@ -733,12 +774,8 @@ static void resolve_loops(ol_walker *w) {
     ol_loop *l = &w->out->loops.items[i];
     const ol_hashes *bound = &w->loop_bound.items[i], *targets = &w->loop_targets.items[i];
     l->iterable_changes = first_bound(&w->loop_iter_names.items[i], bound, (ol_span){0}) != NULL;
-    for (size_t t = 0; t < targets->len && !l->target_rebound; t++) {
-      size_t n = 0;
-      for (size_t b = 0; b < bound->len; b++)
-        n += bound->items[b] == targets->items[t];
-      l->target_rebound = n > 1;
-    }
+    for (size_t t = 0; t < targets->len && !l->target_rebound; t++)
+      l->target_rebound = sorted_count(bound, targets->items[t]) > 1;
     if (l->parent >= 0 && !l->insert_why &&
         w->out->loops.items[l->parent].stmt.start == l->stmt.start &&
         w->out->loops.items[l->parent].stmt.end == l->stmt.end)
@@ -748,6 +785,7 @@ static void resolve_loops(ol_walker *w) {
 }
 
 static void resolve_sites(ol_walker *w) {
+  sort_bound(w);
   resolve_loops(w);
   size_t k = 0;
   for (size_t i = 0; i < w->out->queries.len; i++) {

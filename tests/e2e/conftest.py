@@ -10,6 +10,8 @@ import pytest
 
 ORMLINT = os.environ.get("ORMLINT") or str(Path(__file__).resolve().parents[2] / "build" / "ormlint")
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+# Under valgrind (make valgrind) every run takes ~20 times as long.
+TIMEOUT_SCALE = float(os.environ.get("ORMLINT_TIMEOUT_SCALE", "1"))
 
 
 class Ormlint:
@@ -23,7 +25,7 @@ class Ormlint:
         cmd = [ORMLINT, *map(str, args)]
         if as_nobody:
             cmd = NOBODY + cmd
-        return subprocess.run(cmd, cwd=cwd or self.cwd, capture_output=True, timeout=timeout,
+        return subprocess.run(cmd, cwd=cwd or self.cwd, capture_output=True, timeout=timeout * TIMEOUT_SCALE,
                               encoding="utf-8", errors="surrogateescape")
 
     def json(self, *args, **kw):

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -18,7 +19,8 @@ static const char *VIEW = "from models import Chef\n"
                           "        print(Chef.query.filter_by(id=r.chef_id).first())\n";
 
 static int reads, writes, write_error;
-static const char *second_read; /* content of the second read, NULL = same */
+static const char *second_read; /* content from read number change_from on, NULL = same */
+static int change_from;
 static char *written;
 
 static int fake_stat(const char *path, struct stat *st) {
@@ -39,7 +41,7 @@ static int fake_read_all(const char *path, size_t limit, char **bytes, size_t *l
   (void)limit;
   if (strcmp(path, "/proj/view.py") != 0)
     return ENOENT;
-  const char *text = (++reads > 1 && second_read) ? second_read : VIEW;
+  const char *text = (++reads >= change_from && second_read) ? second_read : VIEW;
   *bytes = ol_strdup(text);
   *len = strlen(text);
   fake_stat(path, st);
@@ -94,6 +96,7 @@ static bool has_note(const ol_report *r, const char *text) {
 static int reset(void **state) {
   (void)state;
   reads = writes = write_error = 0;
+  change_from = 2; /* pass 1 is read 1, the check before fixing read 2 */
   second_read = NULL;
   ol_free(written);
   written = NULL;
@@ -125,25 +128,96 @@ static void test_changed_file_is_refused(void **state) {
   ol_report_free(&r);
 }
 
-static void test_full_disk_keeps_findings(void **state) {
+static void test_changed_while_fixing_is_refused(void **state) {
   (void)state;
-  write_error = ENOSPC;
+  change_from = 3; /* after the fixes were built, before they are written */
+  second_read = VIEW + 1;
   ol_report r;
   ol_fix_stats st;
   run(&r, &st);
-  assert_int_equal(writes, 1);
+  assert_int_equal(writes, 0);
   assert_int_equal(st.fixed, 0);
-  assert_true(has_note(&r, "cannot write"));
+  assert_true(has_note(&r, "changed since it was read"));
   assert_int_equal(r.n_findings, 1);
-  assert_non_null(r.findings[0].fix);
   ol_report_free(&r);
+}
+
+/* A full disk, a read-only directory or file system: the file stays as it
+ * was (replace() promises it), the finding and its fix are still reported. */
+static void test_write_errors_keep_findings(void **state) {
+  static const int errors[] = {ENOSPC, EACCES, EROFS, EDQUOT};
+  for (size_t i = 0; i < sizeof errors / sizeof *errors; i++) {
+    reset(state);
+    write_error = errors[i];
+    ol_report r;
+    ol_fix_stats st;
+    run(&r, &st);
+    assert_int_equal(writes, 1);
+    assert_int_equal(st.fixed, 0);
+    assert_int_equal(st.refused, 1);
+    char *note = ol_format("not fixed: cannot write: %s", strerror(errors[i]));
+    assert_true(has_note(&r, note));
+    ol_free(note);
+    assert_int_equal(r.n_findings, 1);
+    assert_non_null(r.findings[0].fix);
+    ol_report_free(&r);
+  }
+}
+
+/* The real replace(): a temporary file beside the target, renamed over it
+ * with the mode kept; on any error the target is as it was and no
+ * temporary file is left behind. */
+static size_t entries(const char *dir) {
+  DIR *d = opendir(dir);
+  size_t n = 0;
+  for (struct dirent *e; d && (e = readdir(d));)
+    n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+  if (d)
+    closedir(d);
+  return n;
+}
+
+static void test_posix_replace(void **state) {
+  (void)state;
+  char dir[] = "/tmp/ormlint-test-apply-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char *file = ol_format("%s/app.py", dir), *sub = ol_format("%s/pkg.py", dir);
+  FILE *f = fopen(file, "w");
+  fputs("old\n", f);
+  fclose(f);
+  chmod(file, 0640);
+  assert_int_equal(ol_fs_posix.replace(file, "new\n", 4, 0640), 0);
+  char *bytes;
+  size_t len;
+  struct stat st;
+  assert_int_equal(ol_fs_posix.read_all(file, 100, &bytes, &len, &st), 0);
+  assert_string_equal(bytes, "new\n");
+  assert_int_equal(st.st_mode & 07777, 0640);
+  ol_free(bytes);
+  assert_int_equal(entries(dir), 1);
+  /* rename() over a directory fails (EISDIR): nothing is left behind. */
+  assert_int_equal(mkdir(sub, 0755), 0);
+  assert_int_equal(ol_fs_posix.replace(sub, "x", 1, 0644), EISDIR);
+  assert_int_equal(entries(dir), 2);
+  /* A missing directory: mkstemp fails, the error comes back. */
+  char *nowhere = ol_format("%s/missing/app.py", dir);
+  assert_int_equal(ol_fs_posix.replace(nowhere, "x", 1, 0644), ENOENT);
+  assert_int_equal(entries(dir), 2);
+  rmdir(sub);
+  unlink(file);
+  rmdir(dir);
+  ol_free(file);
+  ol_free(sub);
+  ol_free(nowhere);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_good_write, reset),
       cmocka_unit_test_setup(test_changed_file_is_refused, reset),
-      cmocka_unit_test_setup(test_full_disk_keeps_findings, reset),
+      cmocka_unit_test_setup(test_changed_while_fixing_is_refused, reset),
+      cmocka_unit_test(test_write_errors_keep_findings),
+      cmocka_unit_test(test_posix_replace),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   ol_free(written);

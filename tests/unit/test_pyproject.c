@@ -318,6 +318,54 @@ static void test_wrong_types(void **state) {
                "rule codes, not a table");
 }
 
+static void test_max_file_size(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    size_t bytes;
+  } good[] = {{"max-file-size = 1_048_576\n", 1u << 20},
+              {"max-file-size = \"10M\"\n", 10u << 20},
+              {"max-file-size = \"512KiB\"\n", 512u << 10},
+              {"max-file-size = '1gb'\n", 1u << 30},
+              {"max-file-size = \"100\"\n", 100}};
+  for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+    char *text = ol_format("[tool.ormlint]\n%s", good[i].text);
+    loaded *l = parse(text);
+    assert_int_equal(l->status, OL_OK);
+    assert_int_equal(l->cfg.max_file_size, good[i].bytes);
+    done(l);
+    ol_free(text);
+  }
+  loaded *l = parse("[tool.ormlint]\nselect = []\n");
+  assert_int_equal(l->cfg.max_file_size, OL_DEFAULT_MAX_FILE_SIZE);
+  done(l);
+  assert_error("[tool.ormlint]\nmax-file-size = true\n", 2,
+               "pyproject.toml:2: [tool.ormlint] 'max-file-size' must be a number of bytes or a "
+               "string with a unit (\"10M\"), not a boolean");
+  assert_error("[tool.ormlint]\nmax-file-size = 0\n", 2,
+               "pyproject.toml:2: [tool.ormlint] 'max-file-size' must be from 1 byte to 1 GiB (a "
+               "number of bytes, or \"10M\", \"512K\"), not '0'");
+  assert_error("[tool.ormlint]\nmax-file-size = \"2G\"\n", 2,
+               "pyproject.toml:2: [tool.ormlint] 'max-file-size' must be from 1 byte to 1 GiB (a "
+               "number of bytes, or \"10M\", \"512K\"), not '2G'");
+  assert_error("[tool.ormlint]\nmax-file-size = -5\n", 2,
+               "pyproject.toml:2: [tool.ormlint] 'max-file-size' must be from 1 byte to 1 GiB (a "
+               "number of bytes, or \"10M\", \"512K\"), not '-5'");
+  assert_error("[tool.ormlint]\nmax-file-size = 99999999999999999999999999\n", 2,
+               "pyproject.toml:2: [tool.ormlint] 'max-file-size' must be from 1 byte to 1 GiB (a "
+               "number of bytes, or \"10M\", \"512K\"), not '99999999999999999999999999'");
+  assert_error("[tool.ormlint]\nmax-file-size = 1.5\n", 2,
+               "pyproject.toml:2: [tool.ormlint] 'max-file-size' must be a number of bytes or a "
+               "string with a unit (\"10M\"), not a float");
+  size_t n;
+  assert_false(ol_size_parse("", &n));
+  assert_false(ol_size_parse("M", &n));
+  assert_false(ol_size_parse("10MX", &n));
+  assert_false(ol_size_parse("1025M", &n));
+  assert_true(ol_size_parse("1024M", &n));
+  assert_int_equal(n, 1u << 30);
+}
+
 static void test_bad_values(void **state) {
   (void)state;
   assert_error("[tool.ormlint]\nselect = [\"ORM001\", \"ORM999\"]\n", 2,
@@ -757,6 +805,7 @@ int main(void) {
       cmocka_unit_test(test_unreadable),      cmocka_unit_test(test_file_ignores),
       cmocka_unit_test(test_excluded),        cmocka_unit_test(test_rel_path),
       cmocka_unit_test(test_rule_codes),      cmocka_unit_test(test_query_terminals_reach_the_walk),
+      cmocka_unit_test(test_max_file_size),
   };
   /* The file-system tests share one temporary tree. */
   return cmocka_run_group_tests_name("pyproject", tests, setup_tree, teardown_tree);

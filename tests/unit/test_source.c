@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "config.h"
 #include "source.h"
 
 /* A source over a copy of len bytes of text (which may hold NULs). */
@@ -343,7 +344,7 @@ static ol_status fake_read(int e, const char *bytes, size_t len, ol_source *src,
   fake_bytes = bytes;
   fake_len = len;
   memset(err, 0, sizeof *err);
-  return ol_source_read(&fs, "pkg/m.py", src, err);
+  return ol_source_read(&fs, "pkg/m.py", OL_DEFAULT_MAX_FILE_SIZE, src, err);
 }
 
 static void test_read_outcomes(void **state) {

@@ -1,0 +1,1 @@
+[r for p in r for a in n.t
