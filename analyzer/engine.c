@@ -72,10 +72,15 @@ typedef struct {
 static bool ol_facts_may_report(const ol_file_facts *f) {
   if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len)
     return true;
-  for (size_t i = 0; i < f->classes.len; i++)
-    for (size_t j = 0; j < f->classes.items[i].n_rels; j++)
-      if (f->classes.items[i].rels[j].lazy == OL_LAZY_IMMEDIATE)
+  for (size_t i = 0; i < f->classes.len; i++) {
+    const ol_class_fact *c = &f->classes.items[i];
+    for (size_t j = 0; j < c->n_rels; j++)
+      if (c->rels[j].lazy == OL_LAZY_IMMEDIATE)
         return true;
+    for (size_t j = 0; j < c->n_columns; j++) /* a lookup in any file may key on it */
+      if (!c->columns[j].indexed && !c->columns[j].pk)
+        return true;
+  }
   return false;
 }
 
@@ -301,7 +306,8 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                      .out = &drafts,
                      .source_of = source_of,
                      .line_of = line_of,
-                     .ud = e};
+                     .ud = e,
+                     .dialect = e->cfg->dialect ? e->cfg->dialect : "postgresql"};
   ol_noqas noqas = {0};
   ol_noqa_scan(src, &noqas);
   char *cfg_rel = e->cfg->n_per_file_ignores ? ol_config_rel_path(e->cfg, e->root, rel) : NULL;
@@ -393,6 +399,7 @@ void ol_engine_reindex(ol_engine *e) {
   ol_index_link(&e->index);
   double t1 = now_ms();
   ol_index_summarize(&e->index);
+  ol_index_resolve_lookups(&e->index);
   e->ms_index += t1 - t0;
   e->ms_summaries += now_ms() - t1;
 }

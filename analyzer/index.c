@@ -133,7 +133,7 @@ void ol_index_link(ol_index *ix) {
 
 /* ---- relationships ----------------------------------------------------- */
 
-static char *table_of(const ol_model *m) {
+char *ol_index_snake_table(const ol_model *m) {
   if (m->cls->tablename)
     return ol_strdup(m->cls->tablename);
   /* Flask-SQLAlchemy's default: the class name in snake case. */
@@ -174,7 +174,7 @@ static int direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r) 
   ol_model *target = r->target ? find_class(ix, r->target) : NULL;
   if (!target)
     return 1;
-  char *tt = table_of(target), *ot = table_of(owner);
+  char *tt = ol_index_snake_table(target), *ot = ol_index_snake_table(owner);
   int d = has_fk_to(ix, owner, tt, 0) ? 0 : has_fk_to(ix, target, ot, 0) ? 1 : 1;
   ol_free(tt);
   ol_free(ot);
@@ -264,7 +264,7 @@ const char *ol_index_fk_column(const ol_index *ix, const char *child, const char
   int32_t p = first_class(ix, parent), c = first_class(ix, child);
   if (p < 0 || c < 0)
     return NULL;
-  char *table = table_of(&ix->classes.items[p]);
+  char *table = ol_index_snake_table(&ix->classes.items[p]);
   const char *found = NULL;
   for (int depth = 0; depth < 16 && c >= 0 && !found; depth++) {
     const ol_class_fact *cls = ix->classes.items[c].cls;
@@ -326,6 +326,7 @@ void ol_index_free(ol_index *ix) {
   ol_free(ix->slots);
   ol_free(ix->next_same);
   ol_vec_free(&ix->relations);
+  ol_vec_free(&ix->key_uses);
   ol_vec_free(&ix->classes);
   ol_vec_free(&ix->declarative_bases);
 }

@@ -73,6 +73,12 @@ typedef struct {
   bool count, via_name;
 } ol_pending_terminal;
 
+/* `a = aliased(Model)`: a stands for Model in lookups. */
+typedef struct {
+  uint64_t hash;
+  char *model; /* arena */
+} ol_alias;
+
 typedef struct {
   const ol_syntax *sx;
   const ol_config *cfg;
@@ -97,8 +103,9 @@ typedef struct {
   OL_VEC(uint64_t) self_assigned; /* (class, attribute) of `self.x = ...` */
   uint64_t *roots; /* open addressing: hashes of the names a call may resolve through */
   size_t n_roots, roots_cap;
-  size_t roots_seen[3]; /* how many module names, imports, functions are in roots */
-  char **interned;      /* open addressing: the file's distinct names, arena strings */
+  size_t roots_seen[3];     /* how many module names, imports, functions are in roots */
+  OL_VEC(ol_alias) aliases; /* aliased(Model) names, in the order bound */
+  char **interned;          /* open addressing: the file's distinct names, arena strings */
   size_t n_interned, interned_cap;
 } ol_walker;
 
@@ -177,5 +184,14 @@ void ol_calls_module_statement(ol_walker *w, TSNode stmt);
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable);
 void ol_calls_finish(ol_walker *w);
 void ol_calls_check_assignment(ol_walker *w, TSNode assign);
+
+/* models.c: the leading column expression of Index("ix", a, ...),
+ * UniqueConstraint(a, ...), PrimaryKeyConstraint(a, ...); null for another call. */
+TSNode ol_models_index_leading(ol_walker *w, TSNode call);
+
+/* lookups.c: lookup keys (ORM007) and indexes declared at module level. */
+void ol_lookups_check_call(ol_walker *w, TSNode call);
+void ol_lookups_check_assignment(ol_walker *w, TSNode assign);
+void ol_lookups_module_statement(ol_walker *w, TSNode stmt);
 
 #endif
