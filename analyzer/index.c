@@ -327,6 +327,7 @@ void ol_index_free(ol_index *ix) {
   ol_free(ix->next_same);
   ol_vec_free(&ix->relations);
   ol_vec_free(&ix->key_uses);
+  ol_free(ix->uses_by_query);
   ol_vec_free(&ix->classes);
   ol_vec_free(&ix->declarative_bases);
 }

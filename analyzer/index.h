@@ -106,6 +106,7 @@ typedef struct {
   size_t n_slots;
   int32_t *next_same;          /* per class: the next class with the same name, -1 */
   OL_VEC(ol_key_use) key_uses; /* sorted by owner, column, file, span */
+  uint32_t *uses_by_query;     /* indices into key_uses, sorted by query */
 } ol_index;
 
 /* "app.models.Chef" -> "Chef". */
@@ -143,6 +144,9 @@ const ol_key_use *ol_index_key_uses(const ol_index *ix, int32_t owner, uint32_t 
  * Index/UniqueConstraint/PrimaryKeyConstraint in __table_args__ (of it or a
  * base) or declared at module level. */
 bool ol_index_column_covered(const ol_index *ix, int32_t model, const char *column);
+/* Whether use's query also looks its model up by an equality on a covered
+ * column: that index finds the rows, use only narrows them. */
+bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use);
 /* The table of a model (class id): __tablename__, the table of the model it
  * extends by single-table inheritance, or Flask-SQLAlchemy's snake_case
  * default. Caller frees. */

@@ -134,6 +134,15 @@ static int by_column(const void *pa, const void *pb) {
   return a->model < b->model ? -1 : a->model > b->model;
 }
 
+static int by_query(const void *pa, const void *pb, void *ud) {
+  const ol_index *ix = ud;
+  uint64_t a = ix->key_uses.items[*(const uint32_t *)pa].query,
+           b = ix->key_uses.items[*(const uint32_t *)pb].query;
+  if (a != b)
+    return a < b ? -1 : 1;
+  return *(const uint32_t *)pa < *(const uint32_t *)pb ? -1 : 1;
+}
+
 void ol_index_resolve_lookups(ol_index *ix) {
   for (uint32_t f = 0; f < ix->files.len; f++) {
     const ol_file_facts *facts = ix->files.items[f].facts;
@@ -141,8 +150,35 @@ void ol_index_resolve_lookups(ol_index *ix) {
       resolve_lookup(ix, f, &facts->lookups.items[i]);
     resolve_reads(ix, f);
   }
-  if (ix->key_uses.len)
-    qsort(ix->key_uses.items, ix->key_uses.len, sizeof(ol_key_use), by_column);
+  if (!ix->key_uses.len)
+    return;
+  qsort(ix->key_uses.items, ix->key_uses.len, sizeof(ol_key_use), by_column);
+  ix->uses_by_query = ol_malloc(ix->key_uses.len * sizeof(uint32_t));
+  for (uint32_t i = 0; i < ix->key_uses.len; i++)
+    ix->uses_by_query[i] = i;
+  qsort_r(ix->uses_by_query, ix->key_uses.len, sizeof(uint32_t), by_query, ix);
+}
+
+bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
+  size_t lo = 0, hi = ix->key_uses.len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->key_uses.items[ix->uses_by_query[mid]].query < use->query)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < ix->key_uses.len && ix->key_uses.items[ix->uses_by_query[lo]].query == use->query;
+       lo++) {
+    const ol_key_use *o = &ix->key_uses.items[ix->uses_by_query[lo]];
+    if (o == use || o->model != use->model ||
+        (o->kind != OL_LOOKUP_EQUAL && o->kind != OL_LOOKUP_JOIN))
+      continue;
+    if (ol_index_column_covered(ix, o->model,
+                                ix->classes.items[o->owner].cls->columns[o->column].name))
+      return true;
+  }
+  return false;
 }
 
 const ol_key_use *ol_index_key_uses(const ol_index *ix, int32_t owner, uint32_t column, size_t *n) {

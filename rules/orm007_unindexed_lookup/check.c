@@ -129,7 +129,8 @@ static void check_column(const ol_rule_ctx *ctx, const ol_rule_meta *meta, int32
   size_t m = 0;
   for (size_t i = 0; i < n; i++)
     if (ctx->index->classes.items[all[i].model].is_model &&
-        !ol_index_column_covered(ctx->index, all[i].model, col->name))
+        !ol_index_column_covered(ctx->index, all[i].model, col->name) &&
+        !ol_index_query_keyed(ctx->index, &all[i]))
       open[m++] = &all[i];
   if (m)
     report(ctx, meta, cls, col, open, m);
