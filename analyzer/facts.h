@@ -157,6 +157,7 @@ typedef struct {
   char *name;
   char *fk_table; /* the table a ForeignKey("table.col") points to, else NULL */
   bool pk, indexed;
+  bool boolean;        /* a Boolean column: two values, a poor index key alone */
   ol_span decl;        /* the declaration statement */
   ol_span index_value; /* an explicit `index=...` value (index=False), empty when none */
   uint32_t insert_at;  /* where `index=True` goes in the Column(...) call; 0: no call */

@@ -45,9 +45,45 @@ static bool find_column(const ol_index *ix, int32_t cls, const char *name, int32
   return false;
 }
 
-static int32_t model_id(const ol_index *ix, const char *entity) {
-  const ol_model *m = entity ? ol_index_model(ix, entity) : NULL;
-  return m ? (int32_t)(m - ix->classes.items) : -1;
+/* Length of the directory prefix two paths share. */
+static size_t shared_dirs(const char *a, const char *b) {
+  size_t n = 0;
+  for (size_t i = 0; a[i] && a[i] == b[i]; i++)
+    if (a[i] == '/')
+      n = i + 1;
+  return n;
+}
+
+/* The model an entity names, seen from a file: one declared there, else the
+ * one nearest in the directory tree (two apps of one repository may both
+ * have a `Post`). */
+static int32_t model_id(const ol_index *ix, const char *entity, uint32_t file) {
+  if (!entity)
+    return -1;
+  const char *path = ix->files.items[file].path;
+  int32_t best = -1;
+  size_t best_shared = 0;
+  for (int32_t c = ol_index_class_id(ix, entity, -1); c >= 0; c = ix->next_same[c]) {
+    const ol_model *m = &ix->classes.items[c];
+    if (!m->is_model)
+      continue;
+    if (m->file == file)
+      return c;
+    size_t sh = shared_dirs(m->path, path);
+    if (best < 0 || sh > best_shared)
+      best = c, best_shared = sh;
+  }
+  return best;
+}
+
+/* Tests run a query once: their lookups do not make a column hot. */
+static bool is_test_file(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  return !strncmp(base, "test_", 5) || (n > 8 && !strcmp(base + n - 8, "_test.py")) ||
+         !strcmp(base, "conftest.py") || !strncmp(path, "tests/", 6) ||
+         !strncmp(path, "test/", 5) || strstr(path, "/tests/") || strstr(path, "/test/");
 }
 
 static void add_use(ol_index *ix, int32_t model, const char *column, ol_lookup_kind kind,
@@ -81,12 +117,13 @@ static void add_relation_use(ol_index *ix, const char *entity, const char *attr,
                              ol_span span, uint32_t query) {
   const char *target;
   const char *key = relation_key(ix, entity, attr, &target);
-  if (key)
-    add_use(ix, model_id(ix, target), key, OL_LOOKUP_RELATION, attr, file, span, query);
+  int32_t model = key ? model_id(ix, target, file) : -1;
+  if (model >= 0)
+    add_use(ix, model, key, OL_LOOKUP_RELATION, attr, file, span, query);
 }
 
 static void resolve_lookup(ol_index *ix, uint32_t file, const ol_lookup *l) {
-  int32_t model = model_id(ix, l->entity);
+  int32_t model = model_id(ix, l->entity, file);
   if (model < 0)
     return;
   if (l->kind == OL_LOOKUP_RELATION)
@@ -146,6 +183,8 @@ static int by_query(const void *pa, const void *pb, void *ud) {
 void ol_index_resolve_lookups(ol_index *ix) {
   for (uint32_t f = 0; f < ix->files.len; f++) {
     const ol_file_facts *facts = ix->files.items[f].facts;
+    if (is_test_file(ix->files.items[f].path))
+      continue;
     for (size_t i = 0; i < facts->lookups.len; i++)
       resolve_lookup(ix, f, &facts->lookups.items[i]);
     resolve_reads(ix, f);
@@ -171,8 +210,11 @@ bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
   for (; lo < ix->key_uses.len && ix->key_uses.items[ix->uses_by_query[lo]].query == use->query;
        lo++) {
     const ol_key_use *o = &ix->key_uses.items[ix->uses_by_query[lo]];
+    /* An earlier sort key with an index orders the rows; this one only breaks ties. */
+    bool first_sort = use->kind == OL_LOOKUP_ORDER && o->kind == OL_LOOKUP_ORDER &&
+                      o->file == use->file && o->span.start < use->span.start;
     if (o == use || o->model != use->model ||
-        (o->kind != OL_LOOKUP_EQUAL && o->kind != OL_LOOKUP_JOIN))
+        (o->kind != OL_LOOKUP_EQUAL && o->kind != OL_LOOKUP_JOIN && !first_sort))
       continue;
     if (ol_index_column_covered(ix, o->model,
                                 ix->classes.items[o->owner].cls->columns[o->column].name))

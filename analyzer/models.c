@@ -184,11 +184,31 @@ static void index_insertion(ol_walker *w, ol_column_fact *col, TSNode call) {
   col->insert_at = col->insert_comma ? ts_node_end_byte(last) : ts_node_start_byte(args) + 1;
 }
 
-static void column(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call) {
+/* Column(Boolean), Column(db.Boolean()), `x: Mapped[bool]`: two values, a
+ * poor index key on its own. */
+static bool is_boolean(ol_walker *w, TSNode call, TSNode type) {
+  if (!ts_node_is_null(type)) {
+    uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
+    if (memmem(w->src + s, e - s, "[bool]", 6) || memmem(w->src + s, e - s, "[Optional[bool]]", 16))
+      return true;
+  }
+  if (ts_node_is_null(call))
+    return false;
+  TSNode first = ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0);
+  if (ol_kind_of(w->sx, first) == OL_K_call)
+    first = ol_child(w->sx, first, OL_F_function);
+  if (ol_kind_of(w->sx, first) == OL_K_attribute)
+    first = ol_child(w->sx, first, OL_F_attribute);
+  return ol_node_text_is(w, first, "Boolean");
+}
+
+static void column(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call,
+                   TSNode type) {
   ol_column_fact *col = GROW(c->columns, c->n_columns);
   memset(col, 0, sizeof *col);
   col->name = ol_node_text(w, left);
   col->decl = ol_node_span(stmt);
+  col->boolean = is_boolean(w, call, type);
   col->pk = kwarg_true(w, call, "primary_key");
   col->indexed = kwarg_true(w, call, "index") || kwarg_true(w, call, "unique");
   index_insertion(w, col, call);
@@ -294,9 +314,10 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
   if (callee_is(w, right, "relationship"))
     relationship(w, c, stmt, left, right, type);
   else if (callee_is(w, right, "Column") || callee_is(w, right, "mapped_column"))
-    column(w, c, stmt, left, right);
-  else if (ol_node_text_is(w, left, "__table_args__"))
-    table_args(w, c, right);
+    column(w, c, stmt, left, right, type);
+  else if (ol_node_text_is(w, left, "__table_args__") ||
+           !ts_node_is_null(ol_models_index_leading(w, right)))
+    table_args(w, c, right); /* also `ix = Index("ix", col.desc())` in the class body */
   else if (ts_node_is_null(right) && !ts_node_is_null(type) &&
            uselist_from_annotation(w, type) == 0) {
     /* `id: Mapped[int]` without a value is a column too. */
@@ -304,6 +325,7 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
     memset(col, 0, sizeof *col);
     col->name = ol_node_text(w, left);
     col->decl = ol_node_span(stmt);
+    col->boolean = is_boolean(w, (TSNode){0}, type);
   }
 }
 

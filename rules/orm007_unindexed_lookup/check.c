@@ -123,6 +123,8 @@ static void check_column(const ol_rule_ctx *ctx, const ol_rule_meta *meta, int32
   const ol_column_fact *col = &cls->cls->columns[c];
   if (col->fk_table && !strcmp(ctx->dialect, "mysql"))
     return; /* InnoDB indexes every foreign key itself */
+  if (col->boolean)
+    return; /* two values: an index on it alone rarely pays */
   size_t n;
   const ol_key_use *all = ol_index_key_uses(ctx->index, owner, c, &n);
   const ol_key_use **open = ol_calloc(n ? n : 1, sizeof *open);
