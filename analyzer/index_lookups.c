@@ -9,6 +9,40 @@
 
 #define MAX_BASES 32
 
+/* Length of the directory prefix two paths share. */
+static size_t shared_dirs(const char *a, const char *b) {
+  size_t n = 0;
+  for (size_t i = 0; a[i] && a[i] == b[i]; i++)
+    if (a[i] == '/')
+      n = i + 1;
+  return n;
+}
+
+/* The class named name as seen from file: one declared there, else the one
+ * nearest in the directory tree (two apps of one repository may both have a
+ * `Post`); models only when asked. -1 when none. */
+static int32_t nearest_class(const ol_index *ix, const char *name, uint32_t file,
+                             bool models_only) {
+  const char *path = ix->files.items[file].path;
+  int32_t best = -1;
+  size_t best_shared = 0;
+  for (int32_t c = ol_index_class_id(ix, name, -1); c >= 0; c = ix->next_same[c]) {
+    const ol_model *m = &ix->classes.items[c];
+    if (models_only && !m->is_model)
+      continue;
+    if (m->file == file)
+      return c;
+    size_t sh = shared_dirs(m->path, path);
+    if (best < 0 || sh > best_shared)
+      best = c, best_shared = sh;
+  }
+  return best;
+}
+
+static int32_t model_id(const ol_index *ix, const char *entity, uint32_t file) {
+  return entity ? nearest_class(ix, entity, file, true) : -1;
+}
+
 /* The class ids of cls and its bases (breadth first, each once). */
 static size_t lineage(const ol_index *ix, int32_t cls, int32_t *out) {
   size_t n = 0;
@@ -18,7 +52,7 @@ static size_t lineage(const ol_index *ix, int32_t cls, int32_t *out) {
   for (size_t i = 0; i < n; i++) {
     const ol_model *m = &ix->classes.items[out[i]];
     for (size_t b = 0; b < m->cls->n_bases && n < MAX_BASES; b++) {
-      int32_t p = ol_index_class_id(ix, m->cls->bases[b], (int32_t)m->file);
+      int32_t p = nearest_class(ix, m->cls->bases[b], m->file, false);
       bool seen = p < 0;
       for (size_t k = 0; k < n && !seen; k++)
         seen = out[k] == p;
@@ -43,37 +77,6 @@ static bool find_column(const ol_index *ix, int32_t cls, const char *name, int32
       }
   }
   return false;
-}
-
-/* Length of the directory prefix two paths share. */
-static size_t shared_dirs(const char *a, const char *b) {
-  size_t n = 0;
-  for (size_t i = 0; a[i] && a[i] == b[i]; i++)
-    if (a[i] == '/')
-      n = i + 1;
-  return n;
-}
-
-/* The model an entity names, seen from a file: one declared there, else the
- * one nearest in the directory tree (two apps of one repository may both
- * have a `Post`). */
-static int32_t model_id(const ol_index *ix, const char *entity, uint32_t file) {
-  if (!entity)
-    return -1;
-  const char *path = ix->files.items[file].path;
-  int32_t best = -1;
-  size_t best_shared = 0;
-  for (int32_t c = ol_index_class_id(ix, entity, -1); c >= 0; c = ix->next_same[c]) {
-    const ol_model *m = &ix->classes.items[c];
-    if (!m->is_model)
-      continue;
-    if (m->file == file)
-      return c;
-    size_t sh = shared_dirs(m->path, path);
-    if (best < 0 || sh > best_shared)
-      best = c, best_shared = sh;
-  }
-  return best;
 }
 
 /* Tests run a query once: their lookups do not make a column hot. */
@@ -213,8 +216,7 @@ bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
     /* An earlier sort key with an index orders the rows; this one only breaks ties. */
     bool first_sort = use->kind == OL_LOOKUP_ORDER && o->kind == OL_LOOKUP_ORDER &&
                       o->file == use->file && o->span.start < use->span.start;
-    if (o == use || o->model != use->model ||
-        (o->kind != OL_LOOKUP_EQUAL && o->kind != OL_LOOKUP_JOIN && !first_sort))
+    if (o == use || o->model != use->model || (o->kind != OL_LOOKUP_EQUAL && !first_sort))
       continue;
     if (ol_index_column_covered(ix, o->model,
                                 ix->classes.items[o->owner].cls->columns[o->column].name))
@@ -286,7 +288,7 @@ char *ol_index_table(const ol_index *ix, int32_t model) {
       break;
     int32_t parent = -1;
     for (size_t b = 0; b < m->cls->n_bases && parent < 0; b++) {
-      int32_t p = ol_index_class_id(ix, m->cls->bases[b], (int32_t)m->file);
+      int32_t p = nearest_class(ix, m->cls->bases[b], m->file, true);
       if (p >= 0 && p != model && ix->classes.items[p].is_model)
         parent = p;
     }

@@ -135,8 +135,11 @@ static void condition_call(ol_walker *w, TSNode call, uint32_t query, TSNode *st
     column_ref(w, obj, OL_LOOKUP_EQUAL, call, query);
   else if (ol_node_text_is(w, name, "between"))
     column_ref(w, obj, OL_LOOKUP_RANGE, call, query);
-  else if (ol_node_text_is(w, name, "any") || ol_node_text_is(w, name, "has"))
+  else if (ol_node_text_is(w, name, "any") || ol_node_text_is(w, name, "has")) {
     column_ref(w, obj, OL_LOOKUP_RELATION, call, query);
+    for (uint32_t i = 0; i < ts_node_named_child_count(args) && *top < cap; i++)
+      stack[(*top)++] = ts_node_named_child(args, i); /* the EXISTS subquery's own filters */
+  }
 }
 
 /* The conditions of filter()/where()/having()/a join's ON clause. */
