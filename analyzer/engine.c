@@ -72,15 +72,10 @@ typedef struct {
 static bool ol_facts_may_report(const ol_file_facts *f) {
   if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len)
     return true;
-  for (size_t i = 0; i < f->classes.len; i++) {
-    const ol_class_fact *c = &f->classes.items[i];
-    for (size_t j = 0; j < c->n_rels; j++)
-      if (c->rels[j].lazy == OL_LAZY_IMMEDIATE)
+  for (size_t i = 0; i < f->classes.len; i++)
+    for (size_t j = 0; j < f->classes.items[i].n_rels; j++)
+      if (f->classes.items[i].rels[j].lazy == OL_LAZY_IMMEDIATE)
         return true;
-    for (size_t j = 0; j < c->n_columns; j++) /* a lookup in any file may key on it */
-      if (!c->columns[j].indexed && !c->columns[j].pk)
-        return true;
-  }
   return false;
 }
 
@@ -404,6 +399,16 @@ void ol_engine_reindex(ol_engine *e) {
   e->ms_summaries += now_ms() - t1;
 }
 
+/* Per unit: whether a lookup anywhere in the project keys on a column it
+ * declares (ORM007 reports there). Caller frees. */
+static bool *units_with_lookup_keys(const ol_engine *e) {
+  const ol_index *ix = &e->index;
+  bool *has = ol_calloc(e->units.len ? e->units.len : 1, sizeof *has);
+  for (size_t k = 0; k < ix->key_uses.len; k++)
+    has[ix->classes.items[ix->key_uses.items[k].owner].file] = true;
+  return has;
+}
+
 /* Whether a call made in a loop of unit i reaches a function of the project. */
 static bool calls_in_loops_resolve(const ol_engine *e, size_t i) {
   const ol_index_file *f = &e->index.files.items[i];
@@ -430,13 +435,14 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   double t2 = now_ms();
   ol_engine_reindex(e);
   double t3 = now_ms();
+  bool *keyed = units_with_lookup_keys(e);
   for (size_t i = 0; i < e->units.len; i++) {
     ol_unit *u = &e->units.items[i];
     unit_notes(u, &notes, &io_error);
     if (u->checked && u->status == OL_OK)
       out->files_analyzed++;
     if (!u->have_src && u->checked && u->status == OL_OK &&
-        (u->may_report || calls_in_loops_resolve(e, i))) {
+        (u->may_report || calls_in_loops_resolve(e, i) || keyed[i])) {
       uint32_t errors; /* read again: it may have findings */
       ol_engine_source(e, (uint32_t)i, &errors);
     }
@@ -452,6 +458,7 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
       u->have_src = false;
     }
   }
+  ol_free(keyed);
   if (getenv("ORMLINT_TIMINGS")) {
     size_t funcs = e->index.funcs.len, calls = 0, reads = 0, arena = 0;
     for (size_t i = 0; i < e->index.files.len; i++) {
