@@ -156,6 +156,8 @@ typedef struct {
 typedef struct {
   char *name;
   char *fk_table; /* the table a ForeignKey("table.col") points to, else NULL */
+  char *fk_class; /* the class a ForeignKey(Model.col) points to, else NULL */
+  char *db_name;  /* the database's name of the column, Column("name", ...), else NULL */
   bool pk, indexed;
   bool boolean;        /* a Boolean column: two values, a poor index key alone */
   ol_span decl;        /* the declaration statement */

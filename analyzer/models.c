@@ -218,11 +218,16 @@ static void column(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSN
     TSNode a = ts_node_named_child(args, i);
     if (!callee_is(w, a, "ForeignKey"))
       continue;
-    char *target = string_value(w, ts_node_named_child(ol_child(w->sx, a, OL_F_arguments), 0));
+    TSNode ref = ts_node_named_child(ol_child(w->sx, a, OL_F_arguments), 0);
+    char *target = string_value(w, ref);
     if (target && strchr(target, '.'))
       *strrchr(target, '.') = '\0';
     col->fk_table = target;
+    if (!target && ol_kind_of(w->sx, ref) == OL_K_attribute) /* ForeignKey(User.id) */
+      col->fk_class = class_name_of(w, ol_child(w->sx, ref, OL_F_object));
   }
+  if (n && ol_kind_of(w->sx, ts_node_named_child(args, 0)) == OL_K_string)
+    col->db_name = string_value(w, ts_node_named_child(args, 0)); /* Column("type", String) */
   if (col->pk) {
     c->pk = ol_realloc(c->pk, (c->n_pk + 1) * sizeof(char *));
     c->pk[c->n_pk++] = col->name;

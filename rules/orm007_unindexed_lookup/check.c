@@ -26,6 +26,8 @@ static const char *use_text(ol_lookup_kind k) {
   }
 }
 
+static bool is_foreign_key(const ol_column_fact *col) { return col->fk_table || col->fk_class; }
+
 static ol_advice_kind advice_kind(ol_lookup_kind k) {
   return k == OL_LOOKUP_EQUAL   ? OL_ADVICE_EQUAL
          : k == OL_LOOKUP_RANGE ? OL_ADVICE_RANGE
@@ -54,8 +56,8 @@ static void advise(const ol_rule_ctx *ctx, ol_draft *d, const ol_column_fact *co
     if (seen)
       continue;
     ol_index_advice a = {.table = ol_index_table(ctx->index, uses[i]->model),
-                         .column = ol_strdup(col->name),
-                         .foreign_key = col->fk_table != NULL};
+                         .column = ol_strdup(col->db_name ? col->db_name : col->name),
+                         .foreign_key = is_foreign_key(col)};
     for (size_t k = i; k < n; k++) {
       if (uses[k]->model != uses[i]->model)
         continue;
@@ -106,9 +108,9 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const ol_mo
       ol_format("`%s.%s` has no index, and %zu quer%s look%s rows up by it (%zu lookup%s)%s%s",
                 cls->name, col->name, queries, queries == 1 ? "y" : "ies", queries == 1 ? "s" : "",
                 n, n == 1 ? "" : "s",
-                col->fk_table ? ": a foreign key, which neither SQLAlchemy nor the database "
-                                "indexes by itself"
-                              : "",
+                is_foreign_key(col) ? ": a foreign key, which neither SQLAlchemy nor the database "
+                                      "indexes by itself"
+                                    : "",
                 shown));
   ol_free(shown);
   for (size_t i = 0; i < n && i < SHOWN; i++)
@@ -121,7 +123,7 @@ static void check_column(const ol_rule_ctx *ctx, const ol_rule_meta *meta, int32
                          uint32_t c) {
   const ol_model *cls = &ctx->index->classes.items[owner];
   const ol_column_fact *col = &cls->cls->columns[c];
-  if (col->fk_table && !strcmp(ctx->dialect, "mysql"))
+  if (is_foreign_key(col) && !strcmp(ctx->dialect, "mysql"))
     return; /* InnoDB indexes every foreign key itself */
   if (col->boolean)
     return; /* two values: an index on it alone rarely pays */

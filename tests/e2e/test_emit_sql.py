@@ -89,6 +89,9 @@ def test_snake_case_table_and_cross_file_models(tmp_path):
     assert "CREATE INDEX IF NOT EXISTS ix_customer_country ON customer (country);" in got
     assert "CREATE INDEX IF NOT EXISTS ix_order_lines_order_id ON order_lines (order_id);" in got
     assert "CREATE INDEX IF NOT EXISTS ix_purchase_orders_placed_at ON purchase_orders (placed_at);" in got
+    # the database's name of the column; a ForeignKey(Customer.id) is a foreign key too
+    assert "CREATE INDEX IF NOT EXISTS ix_order_lines_line_kind ON order_lines (line_kind);" in got
+    assert "-- order_lines.customer_id (foreign key): shop/views.py:44" in sql
 
 
 def test_dialect_from_the_config_and_bad_values(tmp_path):

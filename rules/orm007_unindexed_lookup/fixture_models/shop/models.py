@@ -32,3 +32,6 @@ class OrderLine(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"))  # expect: ORM007
     sku: Mapped[str] = mapped_column()  # expect: ORM007
     quantity: Mapped[int] = mapped_column()  # only read, never a key
+    kind: Mapped[str] = mapped_column("line_kind")  # expect: ORM007
+    customer_id: Mapped[int] = mapped_column(ForeignKey(Customer.id))  # expect: ORM007
+    customer = relationship(Customer, backref="lines")

@@ -1,4 +1,5 @@
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from . import models
 from .base import db
@@ -33,3 +34,11 @@ def line_skus(order):
 
 def quantities(session):
     return session.execute(select(OrderLine.quantity)).scalars().all()
+
+
+def lines_of_kind(kind):
+    return OrderLine.query.filter_by(kind=kind).all()
+
+
+def customers_with_lines():
+    return Customer.query.options(selectinload(Customer.lines)).all()
