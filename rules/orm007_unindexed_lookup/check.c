@@ -142,10 +142,17 @@ static void check_column(const ol_rule_ctx *ctx, const ol_rule_meta *meta, int32
 }
 
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
-  for (size_t i = 0; i < ctx->index->classes.len; i++) {
-    const ol_model *m = &ctx->index->classes.items[i];
-    if (m->file != ctx->file)
-      continue;
+  const ol_index *ix = ctx->index;
+  size_t lo = 0, hi = ix->classes.len;
+  while (lo < hi) { /* classes are indexed file by file: the first of this file */
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->classes.items[mid].file < ctx->file)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t i = lo; i < ix->classes.len && ix->classes.items[i].file == ctx->file; i++) {
+    const ol_model *m = &ix->classes.items[i];
     for (uint32_t c = 0; c < m->cls->n_columns; c++)
       check_column(ctx, meta, (int32_t)i, c);
   }
