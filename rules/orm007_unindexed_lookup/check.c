@@ -103,15 +103,19 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const ol_mo
   char *shown = n > SHOWN
                     ? ol_format("; the first %d of %zu lookups are related locations", SHOWN, n)
                     : ol_strdup("");
+  char *first = where(ctx, uses[0]);
+  char *count =
+      n == 1 ? ol_format("at %s", first) : ol_format("%zu lookups, the first at %s", n, first);
   ol_draft *d = ol_draft_add(
       ctx, meta, col->decl,
-      ol_format("`%s.%s` has no index, and %zu quer%s look%s rows up by it (%zu lookup%s)%s%s",
-                cls->name, col->name, queries, queries == 1 ? "y" : "ies", queries == 1 ? "s" : "",
-                n, n == 1 ? "" : "s",
+      ol_format("`%s.%s` has no index, and %zu quer%s look%s rows up by it (%s)%s%s", cls->name,
+                col->name, queries, queries == 1 ? "y" : "ies", queries == 1 ? "s" : "", count,
                 is_foreign_key(col) ? ": a foreign key, which neither SQLAlchemy nor the database "
                                       "indexes by itself"
                                     : "",
                 shown));
+  ol_free(count);
+  ol_free(first);
   ol_free(shown);
   for (size_t i = 0; i < n && i < SHOWN; i++)
     ol_draft_relate_at(d, uses[i]->file, uses[i]->span, related_text(uses[i]));
