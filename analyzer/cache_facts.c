@@ -10,10 +10,10 @@
 
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
-_Static_assert(sizeof(ol_file_facts) == 432, "facts.h changed: update cache_facts.c");
+_Static_assert(sizeof(ol_file_facts) == 480, "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_loop) == 176 && sizeof(ol_query_site) == 200,
                "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_class_fact) == 112 && sizeof(ol_func_fact) == 72 &&
+_Static_assert(sizeof(ol_class_fact) == 128 && sizeof(ol_func_fact) == 72 &&
                    sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 80,
                "facts.h changed: update cache_facts.c");
 
@@ -21,7 +21,7 @@ typedef struct {
   size_t elem;
   const size_t *strs; /* offsets of the char * fields */
   size_t n_strs;
-  size_t arrays[5]; /* offsets of other pointers (written as 0, read back separately), 0 ends */
+  size_t arrays[6]; /* offsets of other pointers (written as 0, read back separately), 0 ends */
 } layout;
 
 #define LAYOUT(T, ...)                                                                             \
@@ -57,11 +57,14 @@ static const layout ol_class_fact_layout = {
     ol_class_fact_strs,
     3,
     {offsetof(ol_class_fact, rels), offsetof(ol_class_fact, columns),
-     offsetof(ol_class_fact, members), offsetof(ol_class_fact, bases),
-     offsetof(ol_class_fact, pk)}};
+     offsetof(ol_class_fact, members), offsetof(ol_class_fact, bases), offsetof(ol_class_fact, pk),
+     offsetof(ol_class_fact, leading)}};
 LAYOUT(ol_rel_fact, offsetof(ol_rel_fact, name), offsetof(ol_rel_fact, target),
        offsetof(ol_rel_fact, backref), offsetof(ol_rel_fact, back_populates));
-LAYOUT(ol_column_fact, offsetof(ol_column_fact, name), offsetof(ol_column_fact, fk_table));
+LAYOUT(ol_column_fact, offsetof(ol_column_fact, name), offsetof(ol_column_fact, fk_table),
+       offsetof(ol_column_fact, fk_class), offsetof(ol_column_fact, db_name));
+LAYOUT(ol_lookup, offsetof(ol_lookup, entity), offsetof(ol_lookup, column));
+LAYOUT(ol_index_decl, offsetof(ol_index_decl, entity), offsetof(ol_index_decl, column));
 static const layout string_layout = {sizeof(char *), (const size_t[]){0}, 1, {0}};
 
 #define FIELD(item, off) (*(char **)((char *)(item) + (off)))
@@ -87,7 +90,7 @@ static void put_item(ol_buf *b, const char *item, const layout *l) {
   ol_buf_add(b, item, l->elem);
   for (size_t s = 0; s < l->n_strs; s++)
     memset(b->s + at + l->strs[s], 0, sizeof(void *));
-  for (size_t s = 0; s < 5 && l->arrays[s]; s++)
+  for (size_t s = 0; s < 6 && l->arrays[s]; s++)
     memset(b->s + at + l->arrays[s], 0, sizeof(void *));
 }
 
@@ -108,6 +111,7 @@ static void put_class(ol_buf *b, const ol_class_fact *c) {
   put_strings(b, c->members, c->n_members);
   put_strings(b, c->bases, c->n_bases);
   put_strings(b, c->pk, c->n_pk);
+  put_strings(b, c->leading, c->n_leading);
 }
 
 void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
@@ -135,6 +139,8 @@ void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
   for (size_t i = 0; i < f->classes.len; i++)
     put_class(out, &f->classes.items[i]);
   put_strings(out, f->declarative_bases.items, f->declarative_bases.len);
+  put_array(out, f->lookups.items, f->lookups.len, &ol_lookup_layout);
+  put_array(out, f->index_decls.items, f->index_decls.len, &ol_index_decl_layout);
 }
 
 /* ---- reading -------------------------------------------------------------- */
@@ -217,6 +223,7 @@ static void get_class(reader *r, ol_class_fact *c) {
   c->n_members = get_strings(r, &c->members);
   c->n_bases = get_strings(r, &c->bases);
   c->n_pk = get_strings(r, &c->pk);
+  c->n_leading = get_strings(r, &c->leading);
 }
 
 bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
@@ -256,12 +263,14 @@ bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
   GET_VEC(&r, &f->classes, &ol_class_fact_layout);
   for (size_t i = 0; i < f->classes.len; i++) {
     ol_class_fact *c = &f->classes.items[i];
-    c->rels = NULL, c->columns = NULL, c->members = c->bases = c->pk = NULL;
-    c->n_rels = c->n_columns = c->n_members = c->n_bases = c->n_pk = 0;
+    c->rels = NULL, c->columns = NULL, c->members = c->bases = c->pk = c->leading = NULL;
+    c->n_rels = c->n_columns = c->n_members = c->n_bases = c->n_pk = c->n_leading = 0;
   }
   for (size_t i = 0; i < f->classes.len && !r.bad; i++)
     get_class(&r, &f->classes.items[i]);
   GET_VEC(&r, &f->declarative_bases, &string_layout);
+  GET_VEC(&r, &f->lookups, &ol_lookup_layout);
+  GET_VEC(&r, &f->index_decls, &ol_index_decl_layout);
   if (r.bad || r.at != r.n) {
     ol_facts_free(f);
     memset(f, 0, sizeof *f);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "emit_sql.h"
 #include "pyproject.h"
 #include "rule.h"
 
@@ -31,6 +32,9 @@ const char ol_cli_usage[] =
     "  --category NAME        SARIF run.automationDetails.id (code scanning's category)\n"
     "  --statistics           count findings per rule instead of listing them\n"
     "  --show-models          print the project's models and relationships as ormlint sees them\n"
+    "  --emit-sql FILE        write the recommended indexes (ORM007) to FILE as CREATE INDEX SQL\n"
+    "  --dialect NAME         the database for --emit-sql and ORM007: postgresql (default),\n"
+    "                         sqlite or mysql (InnoDB indexes foreign keys itself)\n"
     "  --exit-zero            exit 0 even when there are findings\n"
     "  -q, --quiet            print findings only\n"
     "  --session-names REGEX  PCRE2 pattern for session receivers (dotted names)\n"
@@ -130,7 +134,15 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
     c->write_baseline = v;
   else if ((v = value_of(argc, argv, i, "--category")))
     c->category = v;
-  else if ((v = value_of(argc, argv, i, "--output")) || (v = value_of(argc, argv, i, "-o")))
+  else if ((v = value_of(argc, argv, i, "--emit-sql")))
+    c->emit_sql = v;
+  else if ((v = value_of(argc, argv, i, "--dialect"))) {
+    if (*v && !ol_sql_dialect_known(v)) {
+      ol_error_set(err, "", 0, "--dialect: expected postgresql, sqlite or mysql, got '%s'", v);
+      return OL_ERR_USAGE;
+    }
+    c->dialect_arg = v;
+  } else if ((v = value_of(argc, argv, i, "--output")) || (v = value_of(argc, argv, i, "-o")))
     c->output = v;
   else if ((v = value_of(argc, argv, i, "--select"))) {
     if (!(c->config.select = split_codes(v, &c->config.n_select, err, "--select")))
@@ -203,6 +215,10 @@ ol_status ol_cli_config_at(const ol_cli *c, const char *start, ol_config *out, o
   if (c->session_arg) {
     ol_free(out->session_names);
     out->session_names = ol_strdup(c->session_arg);
+  }
+  if (c->dialect_arg) {
+    ol_free(out->dialect);
+    out->dialect = ol_strdup(c->dialect_arg);
   }
   out->fix_mode = c->config.fix_mode;
   out->diff = c->config.diff;

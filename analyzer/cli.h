@@ -18,11 +18,12 @@ typedef struct {
   const char *baseline;       /* --baseline FILE: report only findings not in it */
   const char *write_baseline; /* --write-baseline FILE */
   const char *category;       /* --category: SARIF run.automationDetails.id */
+  const char *emit_sql;       /* --emit-sql FILE: the index advice as a SQL script */
   bool fix, unsafe_fixes, statistics, exit_zero, quiet, show_models, add_noqa;
-  const char *select_arg, *ignore_arg, *session_arg; /* the flags as given, over any file */
-  size_t max_file_size;                              /* --max-file-size, 0 when not given */
-  int color;                                         /* -1 auto, 0 never, 1 always */
-  char **paths;                                      /* borrowed from argv */
+  const char *select_arg, *ignore_arg, *session_arg, *dialect_arg; /* the flags as given */
+  size_t max_file_size; /* --max-file-size, 0 when not given */
+  int color;            /* -1 auto, 0 never, 1 always */
+  char **paths;         /* borrowed from argv */
   size_t n_paths;
 } ol_cli;
 

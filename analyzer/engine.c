@@ -236,7 +236,8 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                      .out = &drafts,
                      .source_of = source_of,
                      .line_of = line_of,
-                     .ud = e};
+                     .ud = e,
+                     .dialect = e->cfg->dialect ? e->cfg->dialect : "postgresql"};
   ol_noqas noqas = {0};
   ol_noqa_scan(src, &noqas);
   char *cfg_rel = e->cfg->n_per_file_ignores ? ol_config_rel_path(e->cfg, e->root, rel) : NULL;
@@ -344,8 +345,19 @@ void ol_engine_reindex(ol_engine *e) {
     ol_index_summarize_cached(&e->index, &e->resolved, gen);
     ol_free(gen);
   }
+  ol_index_resolve_lookups(&e->index);
   e->ms_index += t1 - t0;
   e->ms_summaries += now_ms() - t1;
+}
+
+/* Per unit: whether a lookup anywhere in the project keys on a column it
+ * declares (ORM007 reports there). Caller frees. */
+static bool *units_with_lookup_keys(const ol_engine *e) {
+  const ol_index *ix = &e->index;
+  bool *has = ol_calloc(e->units.len ? e->units.len : 1, sizeof *has);
+  for (size_t k = 0; k < ix->key_uses.len; k++)
+    has[ix->classes.items[ix->key_uses.items[k].owner].file] = true;
+  return has;
 }
 
 /* Whether a call made in a loop of unit i reaches a function of the project. */
@@ -379,6 +391,7 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   if (e->cache)
     ol_engine_save_cache(e);
   double t3 = now_ms();
+  bool *keyed = units_with_lookup_keys(e);
   for (size_t i = 0; i < e->units.len; i++) {
     ol_unit *u = &e->units.items[i];
     unit_notes(u, &notes, &io_error);
@@ -387,7 +400,7 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
     if (u->checked && u->status == OL_OK && u->pending)
       out->files_unparsed++;
     if (!u->have_src && u->checked && u->status == OL_OK &&
-        (u->may_report || calls_in_loops_resolve(e, i) || u->orm_noqa)) {
+        (u->may_report || calls_in_loops_resolve(e, i) || u->orm_noqa || keyed[i])) {
       uint32_t errors; /* read again: it may have findings */
       ol_engine_source(e, (uint32_t)i, &errors);
     }
@@ -404,6 +417,7 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
       u->have_src = false;
     }
   }
+  ol_free(keyed);
   if (getenv("ORMLINT_TIMINGS")) {
     size_t funcs = e->index.funcs.len, calls = 0, reads = 0, arena = 0;
     for (size_t i = 0; i < e->index.files.len; i++) {

@@ -156,7 +156,14 @@ typedef struct {
 typedef struct {
   char *name;
   char *fk_table; /* the table a ForeignKey("table.col") points to, else NULL */
+  char *fk_class; /* the class a ForeignKey(Model.col) points to, else NULL */
+  char *db_name;  /* the database's name of the column, Column("name", ...), else NULL */
   bool pk, indexed;
+  bool boolean;        /* a Boolean column: two values, a poor index key alone */
+  ol_span decl;        /* the declaration statement */
+  ol_span index_value; /* an explicit `index=...` value (index=False), empty when none */
+  uint32_t insert_at;  /* where `index=True` goes in the Column(...) call; 0: no call */
+  bool insert_comma;   /* it follows an argument: insert `, index=True` */
 } ol_column_fact;
 
 /* A class as pass 1 saw it, for the project index. */
@@ -174,6 +181,9 @@ typedef struct {
   size_t n_bases;
   char **pk; /* primary-key column attribute names, in order */
   size_t n_pk;
+  char **leading; /* leading columns of Index/UniqueConstraint/PrimaryKeyConstraint in
+                     __table_args__ (attribute or column names as written) */
+  size_t n_leading;
   bool abstract;
   bool declares_declarative_base; /* `X = declarative_base()` assigns, recorded as a class-like fact
                                    */
@@ -238,6 +248,31 @@ typedef struct {
                        outerjoin) */
   ol_span scope;    /* the function it is in: where new names must be free */
 } ol_count_stmt;
+
+/* How a query uses a column as a lookup key (ORM007). */
+typedef enum {
+  OL_LOOKUP_EQUAL,    /* filter_by(col=...), == , in_(), is_() */
+  OL_LOOKUP_RANGE,    /* <, <=, >, >=, between() */
+  OL_LOOKUP_ORDER,    /* order_by(E.col), desc(E.col) */
+  OL_LOOKUP_JOIN,     /* a join condition A.x == B.y */
+  OL_LOOKUP_RELATION, /* E.rel joined, eagerly loaded, or compared: the foreign key behind it */
+} ol_lookup_kind;
+
+/* A column (or relationship) a query looks rows up by, as written. */
+typedef struct {
+  ol_lookup_kind kind;
+  char *entity;   /* the model expression ("Booking", "models.Booking"); aliases and cls resolved */
+  char *column;   /* the attribute: a column or, for RELATION, a relationship */
+  ol_span span;   /* the keyword, comparison, order_by argument or option */
+  uint32_t query; /* start byte of the query chain: lookups with the same value are one query */
+} ol_lookup;
+
+/* An index declared outside a class body: `Index("ix", Model.a, Model.b)`
+ * at module level (its leading column). */
+typedef struct {
+  char *entity;
+  char *column;
+} ol_index_decl;
 
 /* ---- calls (DESIGN.md "Calls"): what the function summaries are built from */
 
@@ -361,6 +396,8 @@ typedef struct {
   OL_VEC(ol_loop) loops;
   OL_VEC(ol_query_site) queries;
   OL_VEC(ol_class_fact) classes;
+  OL_VEC(ol_lookup) lookups;
+  OL_VEC(ol_index_decl) index_decls;
   OL_VEC(char *)
   declarative_bases; /* names bound to declarative_base()/registry().generate_base() */
   uint32_t parse_errors;

@@ -39,7 +39,19 @@ static void free_locations(ol_location *l, size_t n) {
   ol_free(l);
 }
 
+void ol_advice_free(ol_index_advice *a, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    ol_free(a[i].table);
+    ol_free(a[i].column);
+    for (size_t j = 0; j < a[i].n_uses; j++)
+      ol_free(a[i].uses[j].where);
+    ol_free(a[i].uses);
+  }
+  ol_free(a);
+}
+
 void ol_finding_free(ol_finding *f) {
+  ol_advice_free(f->advice, f->n_advice);
   ol_free(f->path);
   ol_free(f->message);
   ol_free(f->line_text);

@@ -54,6 +54,25 @@ typedef struct {
                                           wait for the next round */
 } ol_fix;
 
+/* How a query uses a column an index is recommended for. */
+typedef enum { OL_ADVICE_EQUAL, OL_ADVICE_RANGE, OL_ADVICE_ORDER, OL_ADVICE_OTHER } ol_advice_kind;
+
+typedef struct {
+  char *where;    /* "path:line" of the lookup */
+  uint64_t query; /* the same for the lookups of one query */
+  uint32_t order; /* where in that query: a composite index lists its columns in this order */
+  ol_advice_kind kind;
+} ol_advice_use;
+
+/* An index a finding recommends, as data: --emit-sql renders it without
+ * knowing which rule made it. */
+typedef struct {
+  char *table, *column;
+  bool foreign_key;
+  ol_advice_use *uses;
+  size_t n_uses;
+} ol_index_advice;
+
 typedef struct {
   const ol_rule_meta *rule;
   char *path; /* relative to the project root */
@@ -65,7 +84,9 @@ typedef struct {
   size_t n_related;
   ol_location *flow; /* call path to the real query (codeFlows), may be empty */
   size_t n_flow;
-  ol_fix *fix; /* NULL when no correct rewrite exists */
+  ol_fix *fix;             /* NULL when no correct rewrite exists */
+  ol_index_advice *advice; /* indexes it recommends (schema rules), may be empty */
+  size_t n_advice;
 } ol_finding;
 
 typedef enum { OL_NOTE_ERROR, OL_NOTE_WARNING, OL_NOTE_INFO } ol_note_level;
@@ -92,6 +113,7 @@ typedef struct {
 } ol_report;
 
 void ol_finding_free(ol_finding *f);
+void ol_advice_free(ol_index_advice *a, size_t n);
 void ol_fix_free(ol_fix *fix);
 void ol_report_free(ol_report *r);
 

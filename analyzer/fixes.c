@@ -284,6 +284,8 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uin
     f.message = d->message;
     d->message = NULL;
     f.line_text = ol_source_line_text(src, f.region.line);
+    f.advice = d->advice, f.n_advice = d->n_advice;
+    d->advice = NULL, d->n_advice = 0;
     if (d->n_related)
       f.related = ol_calloc(d->n_related, sizeof(ol_location));
     for (size_t j = 0; j < d->n_related; j++)

@@ -133,7 +133,7 @@ void ol_index_link(ol_index *ix) {
 
 /* ---- relationships ----------------------------------------------------- */
 
-static char *table_of(const ol_model *m) {
+char *ol_index_snake_table(const ol_model *m) {
   if (m->cls->tablename)
     return ol_strdup(m->cls->tablename);
   /* Flask-SQLAlchemy's default: the class name in snake case. */
@@ -150,16 +150,23 @@ static char *table_of(const ol_model *m) {
   return ol_buf_take(&b);
 }
 
-/* Whether cls (or a base) has a ForeignKey column into table. */
-static bool has_fk_to(ol_index *ix, const ol_model *m, const char *table, int depth) {
+/* Whether a column holds a foreign key into table, or into class cls (ForeignKey(Cls.id)). */
+static bool fk_into(const ol_column_fact *c, const char *table, const char *cls) {
+  return (c->fk_table && !strcmp(c->fk_table, table)) ||
+         (c->fk_class && !strcmp(c->fk_class, ol_last_component(cls)));
+}
+
+/* Whether cls (or a base) has a ForeignKey column into the table of target. */
+static bool has_fk_to(ol_index *ix, const ol_model *m, const char *table, const char *target,
+                      int depth) {
   if (!m || depth > 16)
     return false;
   for (size_t i = 0; i < m->cls->n_columns; i++)
-    if (m->cls->columns[i].fk_table && !strcmp(m->cls->columns[i].fk_table, table))
+    if (fk_into(&m->cls->columns[i], table, target))
       return true;
   for (size_t b = 0; b < m->cls->n_bases; b++) {
     ol_model *p = find_class(ix, m->cls->bases[b]);
-    if (p && p != m && has_fk_to(ix, p, table, depth + 1))
+    if (p && p != m && has_fk_to(ix, p, table, target, depth + 1))
       return true;
   }
   return false;
@@ -174,8 +181,10 @@ static int direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r) 
   ol_model *target = r->target ? find_class(ix, r->target) : NULL;
   if (!target)
     return 1;
-  char *tt = table_of(target), *ot = table_of(owner);
-  int d = has_fk_to(ix, owner, tt, 0) ? 0 : has_fk_to(ix, target, ot, 0) ? 1 : 1;
+  char *tt = ol_index_snake_table(target), *ot = ol_index_snake_table(owner);
+  int d = has_fk_to(ix, owner, tt, target->name, 0)   ? 0
+          : has_fk_to(ix, target, ot, owner->name, 0) ? 1
+                                                      : 1;
   ol_free(tt);
   ol_free(ot);
   return d;
@@ -264,12 +273,12 @@ const char *ol_index_fk_column(const ol_index *ix, const char *child, const char
   int32_t p = first_class(ix, parent), c = first_class(ix, child);
   if (p < 0 || c < 0)
     return NULL;
-  char *table = table_of(&ix->classes.items[p]);
+  char *table = ol_index_snake_table(&ix->classes.items[p]);
   const char *found = NULL;
   for (int depth = 0; depth < 16 && c >= 0 && !found; depth++) {
     const ol_class_fact *cls = ix->classes.items[c].cls;
     for (size_t i = 0; i < cls->n_columns && !found; i++)
-      if (cls->columns[i].fk_table && !strcmp(cls->columns[i].fk_table, table))
+      if (fk_into(&cls->columns[i], table, parent))
         found = cls->columns[i].name;
     c = cls->n_bases ? first_class(ix, cls->bases[0]) : -1;
   }
@@ -326,6 +335,8 @@ void ol_index_free(ol_index *ix) {
   ol_free(ix->slots);
   ol_free(ix->next_same);
   ol_vec_free(&ix->relations);
+  ol_vec_free(&ix->key_uses);
+  ol_free(ix->uses_by_query);
   ol_vec_free(&ix->classes);
   ol_vec_free(&ix->declarative_bases);
 }

@@ -78,6 +78,18 @@ typedef struct {
   OL_VEC(ol_sum_read) reads;
 } ol_summary;
 
+/* A lookup (ORM007) resolved to the column it keys on. */
+typedef struct {
+  int32_t model;   /* class id of the model queried */
+  int32_t owner;   /* class id of the class declaring the column: the model, a base or a mixin */
+  uint32_t column; /* index into classes[owner].cls->columns */
+  ol_lookup_kind kind;
+  const char *via; /* RELATION: the relationship ("applications") on model, else NULL */
+  uint32_t file;
+  ol_span span;
+  uint64_t query; /* the same for the lookups of one query: (file << 32) | chain start */
+} ol_key_use;
+
 typedef struct {
   OL_VEC(ol_index_file) files;
   OL_VEC(ol_summary) funcs; /* by function id */
@@ -92,7 +104,9 @@ typedef struct {
   OL_VEC(const char *) declarative_bases;
   int32_t *slots; /* open addressing over class names: index into classes, -1 empty */
   size_t n_slots;
-  int32_t *next_same; /* per class: the next class with the same name, -1 */
+  int32_t *next_same;          /* per class: the next class with the same name, -1 */
+  OL_VEC(ol_key_use) key_uses; /* sorted by owner, column, file, span */
+  uint32_t *uses_by_query;     /* indices into key_uses, sorted by query */
 } ol_index;
 
 /* "app.models.Chef" -> "Chef". */
@@ -113,6 +127,31 @@ const char *ol_index_fk_column(const ol_index *ix, const char *child, const char
 /* Whether model (or a base) has a column, property, hybrid or method named attr. */
 bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr);
 void ol_index_free(ol_index *ix);
+
+/* ---- lookup keys (analyzer/index_lookups.c) ---- */
+
+/* The table a class declares (__tablename__), else Flask-SQLAlchemy's
+ * snake_case default of its name. Caller frees. */
+char *ol_index_snake_table(const ol_model *m);
+
+/* Resolves every file's lookups, relationship reads in loops and len()s of
+ * relationships to columns (after ol_index_summarize). */
+void ol_index_resolve_lookups(ol_index *ix);
+/* The uses of column `column` of class `owner`, contiguous; *n set. Borrowed. */
+const ol_key_use *ol_index_key_uses(const ol_index *ix, int32_t owner, uint32_t column, size_t *n);
+/* Whether an index covers column of model (class id): a single-column or
+ * leading primary key, index=True/unique=True, or the leading column of an
+ * Index/UniqueConstraint/PrimaryKeyConstraint in __table_args__ (of it or a
+ * base) or declared at module level. */
+bool ol_index_column_covered(const ol_index *ix, int32_t model, const char *column);
+/* Whether use's query also looks its model up by an equality on a covered
+ * column (or, for a sort key, sorts by a covered column first): that index
+ * finds the rows, use only narrows or orders them. */
+bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use);
+/* The table of a model (class id): __tablename__, the table of the model it
+ * extends by single-table inheritance, or Flask-SQLAlchemy's snake_case
+ * default. Caller frees. */
+char *ol_index_table(const ol_index *ix, int32_t model);
 
 /* ---- call summaries (analyzer/summary.c) ---- */
 

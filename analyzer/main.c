@@ -9,6 +9,7 @@
 #include "baseline.h"
 #include "cli.h"
 #include "discover.h"
+#include "emit_sql.h"
 #include "engine.h"
 #include "lsp.h"
 #include "rule.h"
@@ -74,6 +75,17 @@ static int write_baseline(const ol_cli *cli, const ol_report *report) {
   return report->execution_successful ? 0 : 2;
 }
 
+/* --emit-sql: the index advice of the findings as a SQL script. */
+static int write_sql(const ol_cli *cli, const ol_report *report) {
+  FILE *out = open_output(cli->emit_sql);
+  if (!out || ol_emit_sql(out, report, cli->config.dialect) != 0 ||
+      (out != stdout && fclose(out) != 0)) {
+    fprintf(stderr, "ormlint: cannot write the SQL to %s\n", cli->emit_sql);
+    return -1;
+  }
+  return 0;
+}
+
 static int check(ol_cli *cli) {
   ol_baseline *baseline = NULL;
   ol_error err = {0};
@@ -98,6 +110,7 @@ static int check(ol_cli *cli) {
     return status;
   }
   ol_fix_stats stats = {0};
+  bool emit_failed = false;
   if (cli->config.fix_mode != OL_FIXMODE_NONE) {
     ol_engine_apply(engine, &report, cli->config.diff ? stdout : NULL, &stats);
     if (baseline) /* the files were analysed again: the baseline applies again */
@@ -110,11 +123,15 @@ static int check(ol_cli *cli) {
       fprintf(stderr, "ormlint: added noqa for %zu finding%s in %zu file%s\n", stats.fixed,
               stats.fixed == 1 ? "" : "s", stats.files, stats.files == 1 ? "" : "s");
   }
+  if (cli->emit_sql && write_sql(cli, &report) != 0)
+    emit_failed = true;
   if (known && !cli->quiet && !cli->config.diff)
     fprintf(stderr, "ormlint: %zu finding%s in the baseline not shown\n", known,
             known == 1 ? "" : "s");
   ol_baseline_free(baseline);
   int status = !report.execution_successful ? 2 : (report.n_findings && !cli->exit_zero) ? 1 : 0;
+  if (emit_failed)
+    status = 2;
   if (cli->config.diff) {
     if (report.execution_successful && !cli->exit_zero)
       status = stats.fixed ? 1 : 0;

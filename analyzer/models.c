@@ -169,26 +169,124 @@ static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode lef
   r->col = col16(w, ts_node_start_byte(stmt));
 }
 
-static void column(ol_walker *w, ol_class_fact *c, TSNode left, TSNode call) {
+/* Where `index=True` goes: after the last argument (comments skipped), or
+ * inside empty parentheses. */
+static void index_insertion(ol_walker *w, ol_column_fact *col, TSNode call) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  col->index_value = ol_node_span(kwarg(w, call, "index"));
+  if (ol_kind_of(w->sx, args) != OL_K_argument_list)
+    return;
+  TSNode last = {0};
+  for (uint32_t i = ts_node_named_child_count(args); i-- > 0 && ts_node_is_null(last);)
+    if (ol_kind_of(w->sx, ts_node_named_child(args, i)) != OL_K_comment)
+      last = ts_node_named_child(args, i);
+  col->insert_comma = !ts_node_is_null(last);
+  col->insert_at = col->insert_comma ? ts_node_end_byte(last) : ts_node_start_byte(args) + 1;
+}
+
+/* Column(Boolean), Column(db.Boolean()), `x: Mapped[bool]`: two values, a
+ * poor index key on its own. */
+static bool is_boolean(ol_walker *w, TSNode call, TSNode type) {
+  if (!ts_node_is_null(type)) {
+    uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
+    if (memmem(w->src + s, e - s, "[bool]", 6) || memmem(w->src + s, e - s, "[Optional[bool]]", 16))
+      return true;
+  }
+  if (ts_node_is_null(call))
+    return false;
+  TSNode first = ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0);
+  if (ol_kind_of(w->sx, first) == OL_K_call)
+    first = ol_child(w->sx, first, OL_F_function);
+  if (ol_kind_of(w->sx, first) == OL_K_attribute)
+    first = ol_child(w->sx, first, OL_F_attribute);
+  return ol_node_text_is(w, first, "Boolean");
+}
+
+static void column(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call,
+                   TSNode type) {
   ol_column_fact *col = GROW(c->columns, c->n_columns);
   memset(col, 0, sizeof *col);
   col->name = ol_node_text(w, left);
+  col->decl = ol_node_span(stmt);
+  col->boolean = is_boolean(w, call, type);
   col->pk = kwarg_true(w, call, "primary_key");
   col->indexed = kwarg_true(w, call, "index") || kwarg_true(w, call, "unique");
+  index_insertion(w, col, call);
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
   uint32_t n = ts_node_named_child_count(args);
   for (uint32_t i = 0; i < n; i++) {
     TSNode a = ts_node_named_child(args, i);
     if (!callee_is(w, a, "ForeignKey"))
       continue;
-    char *target = string_value(w, ts_node_named_child(ol_child(w->sx, a, OL_F_arguments), 0));
+    TSNode ref = ts_node_named_child(ol_child(w->sx, a, OL_F_arguments), 0);
+    char *target = string_value(w, ref);
     if (target && strchr(target, '.'))
       *strrchr(target, '.') = '\0';
     col->fk_table = target;
+    if (!target && ol_kind_of(w->sx, ref) == OL_K_attribute) /* ForeignKey(User.id) */
+      col->fk_class = class_name_of(w, ol_child(w->sx, ref, OL_F_object));
   }
+  if (n && ol_kind_of(w->sx, ts_node_named_child(args, 0)) == OL_K_string)
+    col->db_name = string_value(w, ts_node_named_child(args, 0)); /* Column("type", String) */
   if (col->pk) {
     c->pk = ol_realloc(c->pk, (c->n_pk + 1) * sizeof(char *));
     c->pk[c->n_pk++] = col->name;
+  }
+}
+
+/* The column an index expression names: "a", a, Model.a, table.c.a, Model.a.desc(). */
+static char *index_column(ol_walker *w, TSNode n) {
+  for (int i = 0; i < 4 && ol_kind_of(w->sx, n) == OL_K_call; i++) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function), args = ol_child(w->sx, n, OL_F_arguments);
+    if (ol_kind_of(w->sx, fn) == OL_K_attribute) /* Model.a.desc() */
+      n = ol_child(w->sx, fn, OL_F_object);
+    else if (ts_node_named_child_count(args) == 1) /* desc(Model.a) */
+      n = ts_node_named_child(args, 0);
+    else
+      return NULL;
+  }
+  char *s = string_value(w, n);
+  if (s)
+    return s;
+  if (ol_kind_of(w->sx, n) == OL_K_attribute)
+    n = ol_child(w->sx, n, OL_F_attribute);
+  return ol_kind_of(w->sx, n) == OL_K_identifier ? ol_node_text(w, n) : NULL;
+}
+
+/* The leading column of Index("ix", a, ...), UniqueConstraint(a, ...) or
+ * PrimaryKeyConstraint(a, ...); NULL for anything else. */
+TSNode ol_models_index_leading(ol_walker *w, TSNode call) {
+  bool named = callee_is(w, call, "Index");
+  if (!named && !callee_is(w, call, "UniqueConstraint") &&
+      !callee_is(w, call, "PrimaryKeyConstraint"))
+    return (TSNode){0};
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  uint32_t n = ts_node_named_child_count(args), skip = named ? 1 : 0;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    ol_kind k = ol_kind_of(w->sx, a);
+    if (k == OL_K_keyword_argument || k == OL_K_list_splat || k == OL_K_comment)
+      continue;
+    if (skip) {
+      skip--;
+      continue;
+    }
+    return a;
+  }
+  return (TSNode){0};
+}
+
+/* __table_args__ = (Index("ix", "a", "b"), UniqueConstraint("a", "c"), {...}) */
+static void table_args(ol_walker *w, ol_class_fact *c, TSNode value) {
+  value = ol_unwrap(w, value);
+  ol_kind k = ol_kind_of(w->sx, value);
+  uint32_t n = k == OL_K_tuple || k == OL_K_list ? ts_node_named_child_count(value) : 1;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode item = k == OL_K_tuple || k == OL_K_list ? ts_node_named_child(value, i) : value;
+    TSNode lead = ol_models_index_leading(w, item);
+    char *name = ts_node_is_null(lead) ? NULL : index_column(w, lead);
+    if (name)
+      *GROW(c->leading, c->n_leading) = name;
   }
 }
 
@@ -221,13 +319,18 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
   if (callee_is(w, right, "relationship"))
     relationship(w, c, stmt, left, right, type);
   else if (callee_is(w, right, "Column") || callee_is(w, right, "mapped_column"))
-    column(w, c, left, right);
+    column(w, c, stmt, left, right, type);
+  else if (ol_node_text_is(w, left, "__table_args__") ||
+           !ts_node_is_null(ol_models_index_leading(w, right)))
+    table_args(w, c, right); /* also `ix = Index("ix", col.desc())` in the class body */
   else if (ts_node_is_null(right) && !ts_node_is_null(type) &&
            uselist_from_annotation(w, type) == 0) {
     /* `id: Mapped[int]` without a value is a column too. */
     ol_column_fact *col = GROW(c->columns, c->n_columns);
     memset(col, 0, sizeof *col);
     col->name = ol_node_text(w, left);
+    col->decl = ol_node_span(stmt);
+    col->boolean = is_boolean(w, (TSNode){0}, type);
   }
 }
 

@@ -23,7 +23,7 @@ typedef struct {
   int32_t file;  /* the file the edits apply to (index->files), -1: the rule's file */
 } ol_fix_draft;
 
-#define OL_MAX_RELATED 8
+#define OL_MAX_RELATED 10
 #define OL_MAX_FLOW 12
 
 /* A place a draft points at: span in the rule's file, or a place in another file. */
@@ -41,7 +41,9 @@ typedef struct {
   size_t n_related;
   ol_draft_loc flow[OL_MAX_FLOW]; /* a call path to the real query (SARIF codeFlows) */
   size_t n_flow;
-  ol_fix_draft *fix; /* owned, NULL when none */
+  ol_fix_draft *fix;       /* owned, NULL when none */
+  ol_index_advice *advice; /* owned: indexes it recommends (--emit-sql), n_advice of them */
+  size_t n_advice;
 } ol_draft;
 
 typedef OL_VEC(ol_draft) ol_drafts;
@@ -70,6 +72,7 @@ typedef struct {
   const struct ol_noqas *noqas;
   const char *const *ran;
   size_t n_ran;
+  const char *dialect; /* the database the schema targets: "postgresql", "sqlite" or "mysql" */
 } ol_rule_ctx;
 
 typedef struct {
@@ -98,6 +101,8 @@ void ol_draft_relate_at(ol_draft *d, uint32_t file, ol_span span, char *message)
 void ol_draft_flow(ol_draft *d, int32_t file, ol_span span, char *message);
 /* The 1-based line of off in any file of the project. */
 uint32_t ol_rule_line_in(const ol_rule_ctx *ctx, uint32_t file, uint32_t off);
+/* Attaches an index recommendation (the draft owns what it holds). */
+void ol_draft_advise(ol_draft *d, ol_index_advice advice);
 ol_fix_draft *ol_fix_draft_new(ol_applicability app, char *description, ol_span block);
 void ol_fix_draft_edit(ol_fix_draft *f, uint32_t start, uint32_t end, char *text);
 void ol_fix_draft_free(ol_fix_draft *f);

@@ -7,11 +7,12 @@
 #include "source.h"
 
 extern const ol_rule ol_rule_orm001, ol_rule_orm002, ol_rule_orm003, ol_rule_orm004, ol_rule_orm005,
-    ol_rule_orm006, ol_rule_orm100;
+    ol_rule_orm006, ol_rule_orm007, ol_rule_orm100;
 
 const ol_rule *const ol_rules[] = {
-    &ol_rule_orm001, &ol_rule_orm002, &ol_rule_orm003, &ol_rule_orm004,
-    &ol_rule_orm005, &ol_rule_orm006, &ol_rule_orm100, NULL,
+    &ol_rule_orm001, &ol_rule_orm002, &ol_rule_orm003,
+    &ol_rule_orm004, &ol_rule_orm005, &ol_rule_orm006,
+    &ol_rule_orm007, &ol_rule_orm100, NULL,
 };
 
 typedef struct {
@@ -95,6 +96,11 @@ uint32_t ol_rule_line_in(const ol_rule_ctx *ctx, uint32_t file, uint32_t off) {
   return ctx->line_of ? ctx->line_of(ctx->ud, file, off) : 0;
 }
 
+void ol_draft_advise(ol_draft *d, ol_index_advice advice) {
+  d->advice = ol_realloc(d->advice, (d->n_advice + 1) * sizeof *d->advice);
+  d->advice[d->n_advice++] = advice;
+}
+
 ol_fix_draft *ol_fix_draft_new(ol_applicability app, char *description, ol_span block) {
   ol_fix_draft *f = ol_calloc(1, sizeof *f);
   f->applicability = app;
@@ -127,6 +133,7 @@ void ol_drafts_free(ol_drafts *d) {
     for (size_t j = 0; j < d->items[i].n_flow; j++)
       ol_free(d->items[i].flow[j].message);
     ol_fix_draft_free(d->items[i].fix);
+    ol_advice_free(d->items[i].advice, d->items[i].n_advice);
   }
   ol_vec_free(d);
 }

@@ -363,6 +363,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
 
 static void on_call(ol_walker *w, const entry *e) {
   ol_calls_check_call(w, e->node, e->ctx);
+  ol_lookups_check_call(w, e->node);
   ol_exec_check_call(w, e->node, e->ctx);
   if (e->ctx < 0)
     ol_exec_check_len(w, e->node);
@@ -497,6 +498,7 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_assignment:
     ol_walk_assignment_base(w, n);
     ol_calls_check_assignment(w, n);
+    ol_lookups_check_assignment(w, n);
     /* fallthrough */
   case OL_K_augmented_assignment:
     if (e->ctx >= 0)
@@ -839,6 +841,7 @@ void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint
       continue;
     ol_rows_module_statement(&w, stmt);
     ol_calls_module_statement(&w, stmt);
+    ol_lookups_module_statement(&w, stmt);
   }
   ts_tree_cursor_reset(&c, root);
   OL_VEC(entry) stack = {0};
@@ -898,6 +901,7 @@ done:
   ol_vec_free(&w.pending_terms);
   ol_vec_free(&w.pending_recvs);
   ol_vec_free(&w.self_assigned);
+  ol_vec_free(&w.aliases);
   ol_free(w.interned);
   ol_free(w.roots);
   for (size_t i = 0; i < w.fseen.len; i++)
@@ -942,11 +946,14 @@ void ol_facts_free(ol_file_facts *f) {
     ol_class_fact *c = &f->classes.items[i];
     ol_free(c->bases);
     ol_free(c->pk);
+    ol_free(c->leading);
     ol_free(c->rels);
     ol_free(c->columns);
     ol_free(c->members);
   }
   ol_vec_free(&f->classes);
+  ol_vec_free(&f->lookups);
+  ol_vec_free(&f->index_decls);
   ol_vec_free(&f->declarative_bases);
   ol_arena_free(&f->arena);
 }

@@ -81,6 +81,12 @@ typedef struct {
 
 struct ol_memo_run; /* walk_memo.c */
 
+/* `a = aliased(Model)`: a stands for Model in lookups. */
+typedef struct {
+  uint64_t hash;
+  char *model; /* arena */
+} ol_alias;
+
 typedef struct {
   const ol_syntax *sx;
   const ol_config *cfg;
@@ -99,14 +105,15 @@ typedef struct {
   OL_VEC(ol_hashes) fseen; /* per fstack entry: the `param.attr` reads recorded */
   OL_VEC(ol_call_binding) call_bindings; /* `q = f(...)` in the functions walked */
   ol_pendings pending_terms;             /* terminals on project calls' results */
-  ol_pendings pending_recvs;      /* calls on project calls' results: site = the call, call = the
-                                     receiver's call */
-  ol_hashes self_assigned; /* (class, attribute) of `self.x = ...` */
-  uint64_t *roots; /* open addressing: hashes of the names a call may resolve through */
+  ol_pendings pending_recvs; /* calls on project calls' results: site = the call, call = the
+                                receiver's call */
+  ol_hashes self_assigned;   /* (class, attribute) of `self.x = ...` */
+  uint64_t *roots;           /* open addressing: hashes of the names a call may resolve through */
   size_t n_roots, roots_cap;
-  size_t roots_seen[3]; /* how many module names, imports, functions are in roots */
-  uint64_t roots_sum;   /* of the hashes in roots */
-  char **interned;      /* open addressing: the file's distinct names, arena strings */
+  size_t roots_seen[3];     /* how many module names, imports, functions are in roots */
+  uint64_t roots_sum;       /* of the hashes in roots */
+  OL_VEC(ol_alias) aliases; /* aliased(Model) names, in the order bound */
+  char **interned;          /* open addressing: the file's distinct names, arena strings */
   size_t n_interned, interned_cap;
   ol_walk_memo **memo; /* the editor's: top-level functions' facts by text and context, or NULL */
   struct ol_memo_run *memo_run;
@@ -204,5 +211,14 @@ typedef enum { OL_MEMO_NONE, OL_MEMO_REPLAYED, OL_MEMO_RECORDING } ol_memo_step;
 ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt);
 void ol_walk_memo_leave(ol_walker *w);
 void ol_walk_memo_finish(ol_walker *w);
+
+/* models.c: the leading column expression of Index("ix", a, ...),
+ * UniqueConstraint(a, ...), PrimaryKeyConstraint(a, ...); null for another call. */
+TSNode ol_models_index_leading(ol_walker *w, TSNode call);
+
+/* lookups.c: lookup keys (ORM007) and indexes declared at module level. */
+void ol_lookups_check_call(ol_walker *w, TSNode call);
+void ol_lookups_check_assignment(ol_walker *w, TSNode assign);
+void ol_lookups_module_statement(ol_walker *w, TSNode stmt);
 
 #endif

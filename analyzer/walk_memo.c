@@ -30,6 +30,7 @@ enum {
   V_READS,
   V_LOOPS,
   V_QUERIES,
+  V_LOOKUPS,
   V_PENDING_TERMS,
   V_PENDING_RECVS,
   V_SELF_ASSIGNED,
@@ -55,7 +56,8 @@ typedef struct {
   ol_span stmt;
   uint64_t text_hash, ctx_hash;
   counts begin, end;
-  size_t module_names, classes, bases, terms; /* module-level facts it must not add */
+  size_t module_names, classes, bases, terms, index_decls,
+      aliases; /* what it must not add: module-level facts, names for other defs */
   bool ok;
 } record;
 
@@ -211,6 +213,14 @@ static void mv_query(mover *m, ol_query_site *s) {
   mv_int(m, &s->func, V_FUNCS);
 }
 
+static void mv_lookup(mover *m, ol_lookup *l) {
+  SCALARS(m, l->kind);
+  mv_str(m, &l->entity);
+  mv_str(m, &l->column);
+  mv_span(m, &l->span);
+  mv_offset(m, &l->query); /* a place: lookups of one query share it */
+}
+
 static void mv_read(mover *m, ol_attr_read *r) {
   SCALARS(m, 1);
   mv_int(m, &r->loop, V_LOOPS);
@@ -337,6 +347,7 @@ static void count_of(const ol_file_facts *f, side_lists l, counts *c) {
   c->at[V_READS] = f->reads.len;
   c->at[V_LOOPS] = f->loops.len;
   c->at[V_QUERIES] = f->queries.len;
+  c->at[V_LOOKUPS] = f->lookups.len;
   c->at[V_PENDING_TERMS] = l.terms->len;
   c->at[V_PENDING_RECVS] = l.recvs->len;
   c->at[V_SELF_ASSIGNED] = l.self_assigned->len;
@@ -384,6 +395,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
   MOVE_ALL(V_READS, reads, mv_read(m, LAST(&dst->reads)));
   MOVE_ALL(V_LOOPS, loops, mv_loop(m, LAST(&dst->loops)));
   MOVE_ALL(V_QUERIES, queries, mv_query(m, LAST(&dst->queries)));
+  MOVE_ALL(V_LOOKUPS, lookups, mv_lookup(m, LAST(&dst->lookups)));
 #undef MOVE_ALL
 #define SIDE(v) (to->at[v] - from->at[v])
   MOVE(dl.terms, sl.terms->items + from->at[V_PENDING_TERMS], SIDE(V_PENDING_TERMS), {
@@ -474,6 +486,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
   DIGEST(reads, ol_attr_read, mv_read(&m, x));
   DIGEST(loops, ol_loop, mv_loop(&m, x));
   DIGEST(queries, ol_query_site, mv_query(&m, x));
+  DIGEST(lookups, ol_lookup, mv_lookup(&m, x));
   DIGEST(module_names, char *, mv_str(&m, x));
   DIGEST(declarative_bases, char *, mv_str(&m, x));
   h = mix(h, f->classes.len);
@@ -586,6 +599,8 @@ static uint64_t context_hash(ol_walker *w) {
   uint64_t roots = 0;
   ol_calls_roots(w, &roots);
   uint64_t flags = (uint64_t)w->imports_select << 1 | w->flask_session;
+  for (size_t i = 0; i < w->aliases.len; i++) /* `a = aliased(Model)` before it */
+    flags = mix_str(mix(flags, w->aliases.items[i].hash), w->aliases.items[i].model);
   return mix(mix(mix(mix(run->scope_hash, flags), roots), w->scopes.len), class_context(w));
 }
 
@@ -643,7 +658,9 @@ ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt) {
               .module_names = w->out->module_names.len,
               .classes = w->out->classes.len,
               .bases = w->out->declarative_bases.len,
-              .terms = w->out->call_terms.len};
+              .terms = w->out->call_terms.len,
+              .index_decls = w->out->index_decls.len,
+              .aliases = w->aliases.len};
   count_now(w, &r.begin);
   ol_vec_push(&w->memo_run->recs, r);
   w->memo_run->recording = true;
@@ -655,6 +672,7 @@ void ol_walk_memo_leave(ol_walker *w) {
   count_now(w, &r->end);
   r->ok = r->module_names == w->out->module_names.len && r->classes == w->out->classes.len &&
           r->bases == w->out->declarative_bases.len && r->terms == w->out->call_terms.len &&
+          r->index_decls == w->out->index_decls.len && r->aliases == w->aliases.len &&
           context_hash(w) == r->ctx_hash;
   w->memo_run->recording = false;
 }

@@ -2,7 +2,7 @@
 the JSON response and the SQL statements it issued.
 
 Usage: runner.py --root APP_DIR --db sqlite|postgresql --tag NAME --out FILE
-                 [--services a,b,...] [--check pattern3]
+                 [--services a,b,...] [--check pattern3|explain] [--indexes SQL_FILE]
 
 One process per variant: the original and the fixed app share the package
 name `backend`, so they never meet in one interpreter. Every service gets a
@@ -10,6 +10,9 @@ freshly created and seeded database (SQLite in memory; on PostgreSQL a
 database of its own in the throwaway cluster named by ORACLE_PG_HOST/PORT),
 then one request through the Flask test client while a
 `before_cursor_execute` listener counts statements. Seeding is not counted.
+With --indexes, a SQL script (ormlint --emit-sql) is applied to each
+database after seeding; --check explain prints the query plan of the
+campaign-applications count.
 """
 import argparse
 import json
@@ -82,6 +85,24 @@ def import_app(root):
     return backend, db
 
 
+INDEXES = None  # --indexes: the SQL script applied after seeding
+
+
+def apply_sql(db, script):
+    """Runs a SQL script (CREATE INDEX statements) on the app's database."""
+    raw = db.engine.raw_connection()
+    try:
+        if db.engine.dialect.name == "sqlite":
+            raw.executescript(script)
+        else:
+            cur = raw.cursor()
+            cur.execute(script)
+            cur.close()
+        raw.commit()
+    finally:
+        raw.close()
+
+
 def make_app(backend, db, url):
     app = backend.create_app({
         "SQLALCHEMY_DATABASE_URI": url,
@@ -93,6 +114,8 @@ def make_app(backend, db, url):
         db.create_all()
         seeddata.seed(db)
         db.session.remove()
+        if INDEXES is not None:
+            apply_sql(db, INDEXES)
     return app
 
 
@@ -200,6 +223,42 @@ def check_pattern3(backend, db, kind, tag):
         database.drop()
 
 
+# ---- the query plan of the campaign-applications count -------------------------
+
+def check_explain(backend, db, kind, tag):
+    """SQLite's EXPLAIN QUERY PLAN of the count the campaign list runs per
+    campaign (as the app writes it:
+    CampaignApplication.query.filter_by(campaign_id=...).count()), and the
+    indexes of its table."""
+    from sqlalchemy import event
+
+    from backend.models import CampaignApplication
+
+    database = Database(kind, f"oracle_{tag}_explain")
+    try:
+        app = make_app(backend, db, database.url)
+        with app.app_context():
+            seen = []
+
+            def capture(conn, cursor, statement, parameters, context, executemany):
+                seen.append((statement, parameters))
+
+            event.listen(db.engine, "before_cursor_execute", capture)
+            CampaignApplication.query.filter_by(campaign_id=7).count()  # 5 applications
+            event.remove(db.engine, "before_cursor_execute", capture)
+            statement, parameters = seen[-1]
+            with db.engine.connect() as conn:
+                rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+                plan = [row[-1] for row in rows]
+                indexes = [r[1] for r in conn.exec_driver_sql(
+                    "PRAGMA index_list('campaign_applications')").all()]
+            db.session.remove()
+            db.engine.dispose()
+        return {"statement": " ".join(statement.split()), "plan": plan, "indexes": sorted(indexes)}
+    finally:
+        database.drop()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", required=True)
@@ -207,8 +266,13 @@ def main():
     parser.add_argument("--tag", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--services", default="")
-    parser.add_argument("--check", choices=["pattern3"])
+    parser.add_argument("--check", choices=["pattern3", "explain"])
+    parser.add_argument("--indexes", help="a SQL script applied to each database after seeding")
     args = parser.parse_args()
+    global INDEXES
+    if args.indexes:
+        with open(args.indexes, encoding="utf-8") as f:
+            INDEXES = f.read()
 
     out = {"root": args.root, "db": args.db, "services": {}}
     try:
@@ -219,6 +283,11 @@ def main():
     if backend is not None and args.check == "pattern3":
         try:
             out["pattern3"] = check_pattern3(backend, db, args.db, args.tag)
+        except Exception:
+            out["error"] = traceback.format_exc()
+    elif backend is not None and args.check == "explain" and args.db == "sqlite":
+        try:
+            out["explain"] = check_explain(backend, db, args.db, args.tag)
         except Exception:
             out["error"] = traceback.format_exc()
     elif backend is not None:

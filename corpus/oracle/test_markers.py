@@ -1,6 +1,7 @@
 """The catalog and the app agree: the markers in the function each service
 runs are the rules it is proven for, every marker of the app is proven by
-some service, and every reference fix changes its module and is clean."""
+some service (ORM007's, at column declarations, by test_indexes), and every
+reference fix changes its module and is clean."""
 import ast
 import os
 import re
@@ -60,6 +61,8 @@ def test_every_marker_is_proven_by_a_service():
         covered.setdefault(module, []).append(_function_lines(os.path.join(APP, module), function))
     for rel in _app_files(APP):
         for line, codes in _markers(os.path.join(APP, rel)).items():
+            if codes == {"ORM007"}:
+                continue  # at a column declaration: test_indexes applies them all to every service
             spans = covered.get(rel, [])
             assert any(a <= line <= b for a, b in spans), (
                 f"{rel}:{line} ({', '.join(sorted(codes))}) is in no function an oracle service runs")

@@ -18,8 +18,8 @@ class Chef(db.Model):
 
 class Booking(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    chef_id = db.Column(db.Integer, db.ForeignKey("chef.id"))
-    status = db.Column(db.String(20))
+    chef_id = db.Column(db.Integer, db.ForeignKey("chef.id"))  # expect: ORM007
+    status = db.Column(db.String(20))  # expect: ORM007
 
 
 class Setting(db.Model):

@@ -30,7 +30,7 @@ class TimestampMixin:
 
 class Owned(db.Model):
     __abstract__ = True
-    owner_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    owner_id = db.Column(db.Integer, db.ForeignKey("users.id"))  # expect: ORM007
     owner = db.relationship("User")
 
 
@@ -61,8 +61,8 @@ class Chef(TimestampMixin, db.Model):
 class Booking(Owned):
     __tablename__ = "bookings"
     id = db.Column(db.Integer, primary_key=True)
-    chef_id = db.Column(db.Integer, db.ForeignKey("chefs.id"))
-    status = db.Column(db.String(20))
+    chef_id = db.Column(db.Integer, db.ForeignKey("chefs.id"))  # expect: ORM007
+    status = db.Column(db.String(20))  # expect: ORM007
     chef = db.relationship("Chef", back_populates="bookings")
     items = db.relationship("Item", backref=db.backref("booking", lazy="joined"))
     payment = db.relationship("Payment", uselist=False, lazy="raise")
@@ -77,12 +77,12 @@ class Booking(Owned):
 
 class Item(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    booking_id = db.Column(db.Integer, db.ForeignKey("bookings.id"))
+    booking_id = db.Column(db.Integer, db.ForeignKey("bookings.id"))  # expect: ORM007
 
 
 class Review(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    chef_id = db.Column(db.Integer, db.ForeignKey("chefs.id"))
+    chef_id = db.Column(db.Integer, db.ForeignKey("chefs.id"))  # expect: ORM007
     chef = db.relationship("Chef", backref="old_reviews")
 
 
@@ -201,7 +201,7 @@ class Author(Base):
 class Book(Base):
     __tablename__ = "books"
     id = Column(Integer, primary_key=True)
-    author_id = Column(Integer, ForeignKey("authors.id"))
+    author_id = Column(Integer, ForeignKey("authors.id"))  # expect: ORM007
     author = relationship("Author", back_populates="books")
 
 
@@ -218,7 +218,7 @@ class Shelf(Base2):
 class Volume(Base2):
     __tablename__ = "volumes"
     id: Mapped[int] = mapped_column(primary_key=True)
-    shelf_id: Mapped[int] = mapped_column(ForeignKey("shelves.id"))
+    shelf_id: Mapped[int] = mapped_column(ForeignKey("shelves.id"))  # expect: ORM007
     shelf: Mapped[Optional["Shelf"]] = relationship(back_populates="volumes")
 
 

@@ -13,8 +13,8 @@ class Campaign(db.Model):
 
 class Application(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"))
-    status = db.Column(db.String(20))
+    campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"))  # expect: ORM007
+    status = db.Column(db.String(20))  # expect: ORM007
 
 
 def per_row_counts():
@@ -57,7 +57,7 @@ def not_reported(words, rows):
 
 class Post(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"))
+    campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"))  # expect: ORM007
 
 
 def two_counts_per_row():

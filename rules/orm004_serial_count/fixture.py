@@ -11,7 +11,7 @@ class User(db.Model):
 
 class Order(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    status = db.Column(db.String(20))
+    status = db.Column(db.String(20))  # expect: ORM007
 
 
 def dashboard():

@@ -14,8 +14,8 @@ class User(db.Model):
 
 class Payment(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    status = db.Column(db.String(20))
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"))  # expect: ORM007
+    status = db.Column(db.String(20))  # expect: ORM007
     user = db.relationship("User", back_populates="payments")
 
 

@@ -10,6 +10,7 @@
 /* clang-format on */
 #include <string.h>
 
+#include "alloc.h"
 #include "index.h"
 #include "syntax.h"
 #include "walk.h"
@@ -250,12 +251,93 @@ static void test_summaries_across_packages(void **state) {
   close_project(&p);
 }
 
+/* ---- lookup keys and the indexes that cover them (ORM007) ---------------- */
+
+static int32_t class_id(const project *p, const char *name) {
+  for (size_t i = 0; i < p->ix.classes.len; i++)
+    if (!strcmp(p->ix.classes.items[i].name, name))
+      return (int32_t)i;
+  return -1;
+}
+
+/* How many uses key on column of class owner. */
+static size_t uses_of(const project *p, const char *owner, const char *column) {
+  int32_t c = class_id(p, owner);
+  const ol_class_fact *cls = p->ix.classes.items[c].cls;
+  for (uint32_t j = 0; j < cls->n_columns; j++)
+    if (!strcmp(cls->columns[j].name, column)) {
+      size_t n;
+      ol_index_key_uses(&p->ix, c, j, &n);
+      return n;
+    }
+  return 0;
+}
+
+static void test_lookup_coverage(void **state) {
+  (void)state;
+  project p;
+  open_project(&p);
+  add(&p, "app/models.py",
+      "class Stamp:\n    at = db.Column(db.DateTime)\n"
+      "class Parent(Stamp, db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+      "    code = db.Column(db.String, unique=True)\n"
+      "    kids = db.relationship('Kid', backref='parent')\n"
+      "class Kid(db.Model):\n    __tablename__ = 'kids'\n"
+      "    __table_args__ = (Index('ix', 'a', 'b'), UniqueConstraint('c', 'parent_id'))\n"
+      "    id = db.Column(db.Integer, primary_key=True)\n"
+      "    parent_id = db.Column(db.Integer, db.ForeignKey('parent.id'))\n"
+      "    a = db.Column(db.Integer)\n    b = db.Column(db.Integer)\n    c = "
+      "db.Column(db.Integer)\n"
+      "    d = db.Column(db.Integer)\n    ix_d = Index('ix_d', d.desc())\n"
+      "    e = db.Column(db.Integer)\n"
+      "class Link(db.Model):\n    x = db.Column(db.Integer, primary_key=True)\n"
+      "    y = db.Column(db.Integer, primary_key=True)\n"
+      "class Special(Kid):\n    extra = db.Column(db.Integer)\n"
+      "Index('ix_e', Kid.e)\n");
+  add(&p, "app/views.py",
+      "from .models import *\n"
+      "def f(session):\n"
+      "    Parent.query.order_by(Parent.at).all()\n"
+      "    for p in Parent.query.all():\n        print(p.kids)\n"
+      "    Kid.query.filter_by(b=1).all()\n"
+      "    Kid.query.filter_by(a=1, b=2).all()\n"
+      "    session.query(Kid).filter(Kid.parent == p).all()\n");
+  add(&p, "tests/test_views.py", "def test():\n    Kid.query.filter_by(c=1).all()\n");
+  ol_index_link(&p.ix);
+  ol_index_summarize(&p.ix);
+  ol_index_resolve_lookups(&p.ix);
+  int32_t parent = class_id(&p, "Parent"), kid = class_id(&p, "Kid"), link = class_id(&p, "Link");
+  assert_true(ol_index_column_covered(&p.ix, parent, "id"));
+  assert_true(ol_index_column_covered(&p.ix, parent, "code"));
+  assert_false(ol_index_column_covered(&p.ix, parent, "at"));
+  assert_true(ol_index_column_covered(&p.ix, kid, "a"));  /* leads Index('ix', 'a', 'b') */
+  assert_false(ol_index_column_covered(&p.ix, kid, "b")); /* second column */
+  assert_true(ol_index_column_covered(&p.ix, kid, "c"));  /* leads the UniqueConstraint */
+  assert_false(ol_index_column_covered(&p.ix, kid, "parent_id"));
+  assert_true(ol_index_column_covered(&p.ix, kid, "d")); /* Index in the class body */
+  assert_true(ol_index_column_covered(&p.ix, kid, "e")); /* Index at module level */
+  assert_true(ol_index_column_covered(&p.ix, link, "x"));
+  assert_false(ol_index_column_covered(&p.ix, link, "y"));
+  assert_int_equal(uses_of(&p, "Stamp", "at"), 1);      /* the mixin's column, for Parent */
+  assert_int_equal(uses_of(&p, "Kid", "parent_id"), 2); /* p.kids per parent; Kid.parent == p */
+  assert_int_equal(uses_of(&p, "Kid", "b"), 2);
+  assert_int_equal(uses_of(&p, "Kid", "c"), 0); /* only in a test */
+  char *t = ol_index_table(&p.ix, parent);
+  assert_string_equal(t, "parent");
+  ol_free(t);
+  t = ol_index_table(&p.ix, class_id(&p, "Special")); /* single-table inheritance */
+  assert_string_equal(t, "kids");
+  ol_free(t);
+  close_project(&p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_which_classes_are_models),
       cmocka_unit_test(test_summaries_across_packages),
       cmocka_unit_test(test_relationships),
       cmocka_unit_test(test_relationship_from_a_mixin),
+      cmocka_unit_test(test_lookup_coverage),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1127,6 +1127,68 @@ static void test_enclosing_scope_variables(void **state) {
   done(w);
 }
 
+/* ---- lookup keys (ORM007) ------------------------------------------------- */
+
+/* Whether facts hold a lookup of kind on entity.column. */
+static bool has_lookup(const walked *w, ol_lookup_kind kind, const char *entity,
+                       const char *column) {
+  for (size_t i = 0; i < w->facts.lookups.len; i++) {
+    const ol_lookup *l = &w->facts.lookups.items[i];
+    if (l->kind == kind && !strcmp(l->entity, entity) && !strcmp(l->column, column))
+      return true;
+  }
+  return false;
+}
+
+static void test_lookup_keys(void **state) {
+  (void)state;
+  walked *w =
+      walk("from sqlalchemy import and_, desc, select\n"
+           "A = aliased(Order)\n"
+           "def f(session, q):\n"
+           "    Order.query.filter_by(state='x').join(Line).filter_by(sku='y').all()\n"
+           "    session.query(Order).filter(and_(Order.total > 1, Order.tag.in_(t))"
+           " | (Order.kind == 2)).all()\n"
+           "    session.execute(select(Order).where(A.code == c).order_by(desc(Order.at)))\n"
+           "    Order.query.join(Line, Line.order_id == Order.id).all()\n"
+           "    Order.query.join(Order.lines).filter(Order.lines.any(Line.qty >= 2)).all()\n"
+           "    Order.query.options(selectinload(Order.lines)).all()\n"
+           "    Order.query.order_by(Order.placed.desc(), Order.id).all()\n"
+           "    x.filter(Order.nope == 1)\n"
+           "    d.filter_by(nope=1)\n"
+           "class Order(db.Model):\n"
+           "    @classmethod\n"
+           "    def by(cls, v):\n"
+           "        return cls.query.filter_by(mine=v).first()\n"
+           "Index('ix', Order.placed.desc())\n");
+  assert_true(has_lookup(w, OL_LOOKUP_EQUAL, "Order", "state"));
+  assert_true(has_lookup(w, OL_LOOKUP_EQUAL, "Line", "sku")); /* filter_by after join: the joined */
+  assert_false(has_lookup(w, OL_LOOKUP_EQUAL, "Order", "sku"));
+  assert_true(has_lookup(w, OL_LOOKUP_RANGE, "Order", "total"));
+  assert_true(has_lookup(w, OL_LOOKUP_EQUAL, "Order", "tag"));
+  assert_true(has_lookup(w, OL_LOOKUP_EQUAL, "Order", "kind"));
+  assert_true(has_lookup(w, OL_LOOKUP_EQUAL, "Order", "code")); /* the alias */
+  assert_true(has_lookup(w, OL_LOOKUP_ORDER, "Order", "at"));
+  assert_true(has_lookup(w, OL_LOOKUP_JOIN, "Line", "order_id"));
+  assert_true(has_lookup(w, OL_LOOKUP_JOIN, "Order", "id"));
+  assert_true(has_lookup(w, OL_LOOKUP_RELATION, "Order", "lines"));
+  assert_true(has_lookup(w, OL_LOOKUP_RANGE, "Line", "qty")); /* inside any() */
+  assert_true(has_lookup(w, OL_LOOKUP_ORDER, "Order", "placed"));
+  assert_true(has_lookup(w, OL_LOOKUP_EQUAL, "Order", "mine"));  /* cls in a classmethod */
+  assert_false(has_lookup(w, OL_LOOKUP_EQUAL, "Order", "nope")); /* not a query */
+  /* one chain, one query */
+  uint32_t q = 0;
+  for (size_t i = 0; i < w->facts.lookups.len; i++)
+    if (!strcmp(w->facts.lookups.items[i].column, "total"))
+      q = w->facts.lookups.items[i].query;
+  for (size_t i = 0; i < w->facts.lookups.len; i++)
+    if (!strcmp(w->facts.lookups.items[i].column, "kind"))
+      assert_int_equal(w->facts.lookups.items[i].query, q);
+  assert_int_equal(w->facts.index_decls.len, 1);
+  assert_string_equal(w->facts.index_decls.items[0].column, "placed");
+  done(w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_for_body),
@@ -1172,6 +1234,7 @@ int main(void) {
       cmocka_unit_test(test_dep_loop_through_a_while),
       cmocka_unit_test(test_dep_loop_through_a_writing_loop),
       cmocka_unit_test(test_enclosing_scope_variables),
+      cmocka_unit_test(test_lookup_keys),
   };
   return cmocka_run_group_tests_name("walk", tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@ class AIEmployee(TimestampMixin, db.Model):
     __tablename__ = "ai_employees"
 
     id = db.Column(db.Integer, primary_key=True)
-    owner_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    owner_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)  # expect: ORM007
     name = db.Column(db.String(80), nullable=False)
     role = db.Column(db.String(60), nullable=False)
     status = db.Column(db.String(20), nullable=False, default="active", index=True)
@@ -26,7 +26,7 @@ class Scenario(TimestampMixin, db.Model):
     __tablename__ = "scenarios"
 
     id = db.Column(db.Integer, primary_key=True)
-    employee_id = db.Column(db.Integer, db.ForeignKey("ai_employees.id"), nullable=False, index=True)
+    employee_id = db.Column(db.Integer, db.ForeignKey("ai_employees.id"), nullable=False)  # expect: ORM007
     name = db.Column(db.String(120), nullable=False)
     trigger = db.Column(db.String(40), nullable=False, default="manual")
     status = db.Column(db.String(20), nullable=False, default="active", index=True)

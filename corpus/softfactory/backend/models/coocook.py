@@ -33,8 +33,8 @@ class Booking(TimestampMixin, db.Model):
     __tablename__ = "bookings"
 
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    chef_id = db.Column(db.Integer, db.ForeignKey("chefs.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)  # expect: ORM007
+    chef_id = db.Column(db.Integer, db.ForeignKey("chefs.id"), nullable=False)  # expect: ORM007
     booking_date = db.Column(db.Date, nullable=False, index=True)
     guests = db.Column(db.Integer, nullable=False, default=2)
     status = db.Column(db.String(20), nullable=False, default="confirmed", index=True)

@@ -7,7 +7,7 @@ class ExperienceListing(TimestampMixin, db.Model):
     __tablename__ = "experience_listings"
 
     id = db.Column(db.Integer, primary_key=True)
-    host_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    host_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     title = db.Column(db.String(200), nullable=False)
     city = db.Column(db.String(60), nullable=False, index=True)
     price_cents = db.Column(db.Integer, nullable=False)
@@ -30,7 +30,7 @@ class CrawlerLog(db.Model):
     __tablename__ = "crawler_logs"
 
     id = db.Column(db.Integer, primary_key=True)
-    listing_id = db.Column(db.Integer, db.ForeignKey("experience_listings.id"), index=True)
+    listing_id = db.Column(db.Integer, db.ForeignKey("experience_listings.id"))
     source = db.Column(db.String(40), nullable=False)
     status = db.Column(db.String(20), nullable=False, index=True)
     items_found = db.Column(db.Integer, nullable=False, default=0)

@@ -48,8 +48,8 @@ class Subscription(TimestampMixin, db.Model):
     __tablename__ = "subscriptions"
 
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    product_id = db.Column(db.Integer, db.ForeignKey("products.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    product_id = db.Column(db.Integer, db.ForeignKey("products.id"), nullable=False)
     status = db.Column(db.String(20), nullable=False, default="active", index=True)
     current_period_end = db.Column(db.Date)
 
@@ -70,8 +70,8 @@ class Payment(TimestampMixin, db.Model):
     __tablename__ = "payments"
 
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    subscription_id = db.Column(db.Integer, db.ForeignKey("subscriptions.id"), index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)  # expect: ORM007
+    subscription_id = db.Column(db.Integer, db.ForeignKey("subscriptions.id"))
     amount_cents = db.Column(db.Integer, nullable=False)
     currency = db.Column(db.String(3), nullable=False, default="KRW")
     status = db.Column(db.String(20), nullable=False, default="paid", index=True)

@@ -32,11 +32,11 @@ class Campaign(TimestampMixin, db.Model):
 
 class CampaignApplication(TimestampMixin, db.Model):
     __tablename__ = "campaign_applications"
-    __table_args__ = (db.UniqueConstraint("campaign_id", "user_id"),)
+    __table_args__ = (db.UniqueConstraint("user_id", "campaign_id"),)
 
     id = db.Column(db.Integer, primary_key=True)
-    campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"), nullable=False, index=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"), nullable=False)  # expect: ORM007
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     status = db.Column(db.String(20), nullable=False, default="pending")
     message = db.Column(db.Text, nullable=False, default="")
 

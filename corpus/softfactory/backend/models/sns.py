@@ -7,7 +7,7 @@ class SNSAccount(TimestampMixin, db.Model):
     __tablename__ = "sns_accounts"
 
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)  # expect: ORM007
     platform = db.Column(db.String(20), nullable=False)
     handle = db.Column(db.String(80), nullable=False)
     status = db.Column(db.String(20), nullable=False, default="connected", index=True)
@@ -31,7 +31,7 @@ class SNSPost(TimestampMixin, db.Model):
     __tablename__ = "sns_posts"
 
     id = db.Column(db.Integer, primary_key=True)
-    account_id = db.Column(db.Integer, db.ForeignKey("sns_accounts.id"), nullable=False, index=True)
+    account_id = db.Column(db.Integer, db.ForeignKey("sns_accounts.id"), nullable=False)  # expect: ORM007
     content = db.Column(db.Text, nullable=False)
     status = db.Column(db.String(20), nullable=False, default="draft", index=True)
     scheduled_at = db.Column(db.DateTime)

@@ -8,7 +8,7 @@ class BootcampEnrollment(TimestampMixin, db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     # No relationship to User on purpose: older code looks students up by id.
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     cohort = db.Column(db.String(20), nullable=False, index=True)
     status = db.Column(db.String(20), nullable=False, default="enrolled")
     progress_percent = db.Column(db.Integer, nullable=False, default=0)
@@ -30,8 +30,8 @@ class WebApp(TimestampMixin, db.Model):
     __tablename__ = "webapps"
 
     id = db.Column(db.Integer, primary_key=True)
-    owner_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    enrollment_id = db.Column(db.Integer, db.ForeignKey("bootcamp_enrollments.id"), index=True)
+    owner_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    enrollment_id = db.Column(db.Integer, db.ForeignKey("bootcamp_enrollments.id"))
     name = db.Column(db.String(120), nullable=False)
     subdomain = db.Column(db.String(63), nullable=False, unique=True)
     status = db.Column(db.String(20), nullable=False, default="draft", index=True)

@@ -10,8 +10,8 @@ class Chef(db.Model):
 
 class Review(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    chef_id = db.Column(db.Integer, db.ForeignKey("chef.id"))
-    booking_id = db.Column(db.Integer, db.ForeignKey("booking.id"))
+    chef_id = db.Column(db.Integer, db.ForeignKey("chef.id"))  # expect: ORM007
+    booking_id = db.Column(db.Integer, db.ForeignKey("booking.id"))  # expect: ORM007
     stars = db.Column(db.Integer)
 
 

@@ -22,7 +22,7 @@ class Tag(db.Model):
 
 class Post(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    title = db.Column(db.String(200))
+    title = db.Column(db.String(200))  # expect: ORM007
     published = db.Column(db.Boolean)
     author_id = db.Column(db.Integer, db.ForeignKey("author.id"))
     author = db.relationship("Author", backref="posts")

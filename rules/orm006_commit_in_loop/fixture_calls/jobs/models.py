@@ -3,7 +3,7 @@ from jobs import db
 
 class Job(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    state = db.Column(db.String(20))
+    state = db.Column(db.String(20))  # expect: ORM007
 
     def finish(self):
         self.state = "done"
