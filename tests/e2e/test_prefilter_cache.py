@@ -47,7 +47,7 @@ class Post(db.Model):
 
 class Review(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    chef_id = db.Column(db.Integer)
+    chef_id = db.Column(db.Integer)  # ORM007
     stars = db.Column(db.Integer)
 """
 
