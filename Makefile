@@ -122,7 +122,7 @@ test: deps
 	for t in $(TEST_SUITES); do \
 	  s=$$(date +%s); \
 	  if $(MAKE) --no-print-directory $$t; then r=ok; else r=FAILED; failed="$$failed $$t"; fi; \
-	  summary="$$summary$$(printf '  %-8s %-6s %4ss' $$t $$r $$(( $$(date +%s) - s )))\n"; \
+	  summary="$$summary$$(printf '  %-11s %-6s %4ss' $$t $$r $$(( $$(date +%s) - s )))\n"; \
 	done; \
 	printf '== make test summary\n%b== total %ss\n' "$$summary" $$(( $$(date +%s) - start )); \
 	if [ -n "$$failed" ]; then echo "== FAILED:$$failed"; exit 1; fi
@@ -215,7 +215,7 @@ fuzz: fuzz-build
 	  $(FUZZ_B)/fuzz_$$h $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=$(FUZZ_B)/artifacts/$$h- $(FUZZ_B)/corpus/$$h $$seeds \
 	    > $(FUZZ_B)/$$h.log 2>&1 || ok=0; \
-	  grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' $(FUZZ_B)/$$h.log; \
+	  grep -E 'stat::number_of_executed_units|^==[0-9]+== ?ERROR|^SUMMARY' $(FUZZ_B)/$$h.log; \
 	done; [ $$ok = 1 ] || { echo "== crashes in $(FUZZ_B)/artifacts/"; exit 1; }
 
 # memcheck over the corpus scan and a subset of the end-to-end tests (see
