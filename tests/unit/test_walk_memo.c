@@ -147,6 +147,35 @@ static void test_memo_walk_equals_a_fresh_walk(void **state) {
   globfree(&g);
 }
 
+/* A document as the editor walks it: its config, parser and memo. */
+typedef struct {
+  ol_config cfg;
+  TSParser *p;
+  ol_walk_memo *memo;
+} editor;
+
+static void editor_open(editor *e) {
+  memset(e, 0, sizeof *e);
+  ol_config_init(&e->cfg);
+  ol_error err = {0};
+  assert_int_equal(ol_config_compile(&e->cfg, &err), OL_OK);
+  e->p = ol_parser_new();
+}
+
+static void editor_close(editor *e) {
+  ol_walk_memo_free(e->memo);
+  ts_parser_delete(e->p);
+  ol_config_free(&e->cfg);
+}
+
+/* Walks text with the memo, checks its facts are a fresh walk's, and says
+ * how many defs were put back from the memo. */
+static size_t edit_walk(editor *e, const char *text, size_t len) {
+  uint64_t fresh = digest_of(e->p, &e->cfg, text, len, NULL);
+  assert_true(digest_of(e->p, &e->cfg, text, len, &e->memo) == fresh);
+  return ol_walk_memo_replayed(e->memo);
+}
+
 /* Typing in one function of a long module walks that function only. */
 static void test_an_edit_walks_one_function(void **state) {
   (void)state;
@@ -160,29 +189,18 @@ static void test_an_edit_walks_one_function(void **state) {
                   i);
   size_t len = b.len;
   char *text = ol_buf_take(&b);
-  ol_config cfg;
-  ol_config_init(&cfg);
-  ol_error err = {0};
-  assert_int_equal(ol_config_compile(&cfg, &err), OL_OK);
-  TSParser *p = ol_parser_new();
-  ol_walk_memo *memo = NULL;
-  digest_of(p, &cfg, text, len, &memo);
-  assert_int_equal(ol_walk_memo_replayed(memo), 0);
+  editor e;
+  editor_open(&e);
+  assert_int_equal(edit_walk(&e, text, len), 0);
   char *at = strstr(text, "def view_25(ids):\n    out");
   assert_non_null(at);
   at[strlen("def view_25(ids):\n    ")] = 'O'; /* out -> Out, in one function */
-  uint64_t fresh = digest_of(p, &cfg, text, len, NULL);
-  assert_true(digest_of(p, &cfg, text, len, &memo) == fresh);
-  assert_int_equal(ol_walk_memo_replayed(memo), 49);
+  assert_int_equal(edit_walk(&e, text, len), 49);
   memmove(text + 1, text, len + 1); /* a blank line first: every function moves */
   text[0] = '\n';
   len++;
-  fresh = digest_of(p, &cfg, text, len, NULL);
-  assert_true(digest_of(p, &cfg, text, len, &memo) == fresh);
-  assert_int_equal(ol_walk_memo_replayed(memo), 50);
-  ol_walk_memo_free(memo);
-  ts_parser_delete(p);
-  ol_config_free(&cfg);
+  assert_int_equal(edit_walk(&e, text, len), 50);
+  editor_close(&e);
   ol_free(text);
 }
 
@@ -202,25 +220,17 @@ static void test_methods_are_kept_with_their_class(void **state) {
         i);
   size_t len = b.len;
   char *text = ol_buf_take(&b);
-  ol_config cfg;
-  ol_config_init(&cfg);
-  ol_error err = {0};
-  assert_int_equal(ol_config_compile(&cfg, &err), OL_OK);
-  TSParser *p = ol_parser_new();
-  ol_walk_memo *memo = NULL;
-  digest_of(p, &cfg, text, len, &memo);
+  editor e;
+  editor_open(&e);
+  edit_walk(&e, text, len);
   char *at = strstr(text, "def view_4(self, ids):\n        for b");
   assert_non_null(at);
   at[strlen("def view_4(self, ids):\n        for ")] = 'c'; /* b -> c in one method */
-  assert_true(digest_of(p, &cfg, text, len, &memo) == digest_of(p, &cfg, text, len, NULL));
-  assert_int_equal(ol_walk_memo_replayed(memo), 9);
+  assert_int_equal(edit_walk(&e, text, len), 9);
   at = strstr(text, "db.String");
   memcpy(at, "db.Text  ", 9); /* a column's type: the class changed */
-  assert_true(digest_of(p, &cfg, text, len, &memo) == digest_of(p, &cfg, text, len, NULL));
-  assert_int_equal(ol_walk_memo_replayed(memo), 0);
-  ol_walk_memo_free(memo);
-  ts_parser_delete(p);
-  ol_config_free(&cfg);
+  assert_int_equal(edit_walk(&e, text, len), 0);
+  editor_close(&e);
   ol_free(text);
 }
 
