@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "hash.h"
 
 #define MAGIC "OLCACHE1"
 #define HEADER_BYTES 32
@@ -37,26 +38,9 @@ struct ol_cache {
 };
 
 /* A checksum over 8 bytes at a time: any flipped bit or cut changes it. */
-static uint64_t checksum(const char *s, size_t n) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * 0xff51afd7ed558ccdull;
-    h ^= h >> 29;
-  }
-  for (; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 0xc4ceb9fe1a85ec53ull;
-  return h ^ (h >> 31);
-}
+static uint64_t checksum(const char *s, size_t n) { return ol_hash_words(s, n); }
 
-static uint64_t mix(uint64_t h, const void *p, size_t n) {
-  const unsigned char *s = p;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ s[i]) * 1099511628211ull;
-  return h;
-}
+static uint64_t mix(uint64_t h, const void *p, size_t n) { return ol_fnv(h, p, n); }
 
 static uint64_t mix_str(uint64_t h, const char *s) {
   return s ? mix(h, s, strlen(s) + 1) : mix(h, "\xff", 1);

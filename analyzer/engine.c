@@ -7,6 +7,7 @@
 
 #include "cache.h"
 #include "discover.h"
+#include "hash.h"
 #include "suppress.h"
 #include "walk.h"
 
@@ -64,12 +65,7 @@ void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src,
   ts_tree_delete(tree);
 }
 
-uint64_t ol_content_hash(const char *s, uint32_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (uint32_t i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h;
-}
+uint64_t ol_content_hash(const char *s, uint32_t n) { return ol_fnv(OL_FNV_OFFSET, s, n); }
 
 /* ---- scan ---------------------------------------------------------------- */
 

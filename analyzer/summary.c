@@ -8,18 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hash.h"
 #include "index.h"
 
 #define MAX_READS 64
 #define MAX_DEPTH 8
 
-static uint64_t hash_bytes(uint64_t h, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h;
-}
+static uint64_t hash_bytes(uint64_t h, const char *s, size_t n) { return ol_fnv(h, s, n); }
 
-static uint64_t hash_str(uint64_t h, const char *s) { return hash_bytes(h, s, strlen(s)); }
+static uint64_t hash_str(uint64_t h, const char *s) { return ol_fnv(h, s, strlen(s)); }
 
 /* ---- modules ----------------------------------------------------------- */
 

@@ -15,12 +15,7 @@ typedef struct {
   bool recorded;   /* a top-level function the memo records */
 } entry;
 
-uint64_t ol_name_hash(const char *s, size_t len) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h;
-}
+uint64_t ol_name_hash(const char *s, size_t len) { return ol_fnv(OL_FNV_OFFSET, s, len); }
 
 bool ol_node_text_is(const ol_walker *w, TSNode n, const char *s) {
   if (ts_node_is_null(n))

@@ -3,6 +3,7 @@
 #ifndef OL_WALK_INTERNAL_H
 #define OL_WALK_INTERNAL_H
 
+#include "hash.h"
 #include "syntax.h"
 #include "walk.h"
 

@@ -528,20 +528,8 @@ static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
                     (uint64_t)ol_span_empty(r->assign) << 4);
 }
 
-/* A 64-bit hash of a statement's text, 8 bytes a step (it is most of the file). */
-static uint64_t text_hash(const char *s, size_t n) {
-  uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-  for (; n >= 8; s += 8, n -= 8) {
-    uint64_t v;
-    memcpy(&v, s, 8);
-    h = (h ^ v) * 0xff51afd7ed558ccdULL;
-    h ^= h >> 32;
-  }
-  uint64_t v = 0;
-  memcpy(&v, s, n);
-  h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
-  return h ^ (h >> 29);
-}
+/* A statement's text is most of the file: hashed a word at a time. */
+static uint64_t text_hash(const char *s, size_t n) { return ol_hash_words(s, n); }
 
 static bool is_function_statement(const ol_walker *w, TSNode n);
 
