@@ -68,6 +68,9 @@ static uint64_t cache_key(const ol_fs *fs, const ol_config *cfg) {
   for (size_t i = 0; i < cfg->n_model_bases; i++)
     h = mix_str(h, cfg->model_bases[i]);
   h = mix_str(h, "|");
+  for (size_t i = 0; i < cfg->n_memoizers; i++)
+    h = mix_str(h, cfg->memoizers[i]);
+  h = mix_str(h, "|");
   for (size_t i = 0; i < cfg->n_query_terminals; i++)
     h = mix_str(h, cfg->query_terminals[i]);
   return mix_str(h, cfg->dialect);

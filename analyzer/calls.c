@@ -86,8 +86,35 @@ static int rows_loop(const ol_walker *w, int ctx, TSNode name) {
   return -1;
 }
 
-static ol_fn_kind decorator_kind(ol_walker *w, TSNode def) {
+static const char *last_name(const char *dotted) {
+  const char *dot = strrchr(dotted, '.');
+  return dot ? dot + 1 : dotted;
+}
+
+/* Decorators that memoize across calls (DESIGN.md "Real code"): functools'
+ * cache/lru_cache, Flask-Caching's memoize/cached, cachetools' cached and
+ * cachedmethod, and the config's `memoizers`. `cached_property` caches per
+ * instance: a property read on every row still runs once per row. */
+static bool is_memoizer(ol_walker *w, TSNode e, TSNode last) {
+  static const char *const names[] = {"cache",  "lru_cache",    "memoize",       "memoized",
+                                      "cached", "cachedmethod", "cache_memoize", NULL};
+  for (const char *const *p = names; *p; p++)
+    if (ol_node_text_is(w, last, *p))
+      return true;
+  /* A project's own wrappers keep the word: memoize_function, memoized_for(...). */
+  if (ts_node_end_byte(last) - ts_node_start_byte(last) > 7 &&
+      !memcmp(w->src + ts_node_start_byte(last), "memoize", 7))
+    return true;
+  for (size_t i = 0; w->cfg && i < w->cfg->n_memoizers; i++)
+    if (ol_node_text_is(w, e, w->cfg->memoizers[i]) ||
+        ol_node_text_is(w, last, last_name(w->cfg->memoizers[i])))
+      return true;
+  return false;
+}
+
+static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized) {
   TSNode parent = ol_walk_parent(w, def);
+  *memoized = false;
   if (ol_kind_of(w->sx, parent) != OL_K_decorated_definition)
     return OL_FN_FUNCTION;
   ol_fn_kind kind = OL_FN_FUNCTION;
@@ -100,6 +127,7 @@ static ol_fn_kind decorator_kind(ol_walker *w, TSNode def) {
       e = ol_child(w->sx, e, OL_F_function);
     bool dotted = ol_kind_of(w->sx, e) == OL_K_attribute;
     TSNode last = dotted ? ol_child(w->sx, e, OL_F_attribute) : e;
+    *memoized |= is_memoizer(w, e, last);
     static const char *const props[] = {"property", "cached_property", "hybrid_property", "reify",
                                         NULL};
     static const char *const setters[] = {"setter",     "deleter",       "expression",
@@ -145,10 +173,13 @@ static TSNode param_name(ol_walker *w, TSNode p) {
 
 void ol_calls_enter_function(ol_walker *w, TSNode def) {
   TSNode cls = owning_class(w, def);
+  bool memoized;
+  ol_fn_kind kind = decorator_kind(w, def, &memoized);
   ol_func_fact f = {.name = intern(w, ol_child(w->sx, def, OL_F_name)),
                     .cls = ts_node_is_null(cls) ? NULL : intern(w, ol_child(w->sx, cls, OL_F_name)),
                     .outer = ol_calls_current(w),
-                    .kind = decorator_kind(w, def),
+                    .kind = kind,
+                    .memoized = memoized,
                     .site = {-1, -1, -1},
                     .rows = -1};
   f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
@@ -304,6 +335,64 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
   return true;
 }
 
+/* Names bound in the loop nest around ctx, searched at most this far: past
+ * it an argument is taken to vary (the conservative answer: reported). */
+#define MAX_LOOP_NAMES_SEARCHED 4096
+
+static bool bound_in_loops(const ol_walker *w, int ctx, uint64_t h, bool *unsure) {
+  int outer = ctx;
+  while (outer >= 0 && w->out->loops.items[outer].parent >= 0)
+    outer = w->out->loops.items[outer].parent;
+  if (outer < 0)
+    return false;
+  const ol_hashes *b = &w->loop_bound.items[outer];
+  if (b->len > MAX_LOOP_NAMES_SEARCHED) {
+    *unsure = true;
+    return false;
+  }
+  for (size_t i = 0; i < b->len; i++)
+    if (b->items[i] == h)
+      return true;
+  return false;
+}
+
+static bool bound_in_function(const ol_walker *w, int func, const ol_name_ref *r) {
+  if (func < 0)
+    return false;
+  const ol_func_fact *f = &w->out->funcs.items[func];
+  for (uint32_t i = 0; i < f->n_params; i++)
+    if (ol_name_hash(f->params[i], strlen(f->params[i])) == r->hash)
+      return true;
+  for (size_t k = w->scopes.len; k-- > 1;) /* scopes[0] is the module's */
+    for (size_t i = 0; i < w->scopes.items[k].names.len; i++)
+      if (w->scopes.items[k].names.items[i].hash == r->hash)
+        return true;
+  return false;
+}
+
+/* What a memoized callee's cache is keyed on (DESIGN.md "Real code"): the
+ * call's arguments and, for a method, its receiver. Whether they read a name
+ * the enclosing loops bind (the call misses the cache on every iteration) or
+ * one the function binds (each caller's call is its own cache entry). */
+static void note_arg_names(ol_walker *w, TSNode call, TSNode fn, TSNode root, ol_call_fact *c) {
+  ol_name_refs names = {0};
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  if (!ts_node_is_null(args))
+    ol_collect_names(w, args, &names);
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute && ol_kind_of(w->sx, root) == OL_K_identifier)
+    ol_vec_push(&names, ((ol_name_ref){ol_node_hash(w, root), ol_node_span(root)}));
+  for (size_t i = 0; i < names.len; i++) {
+    bool unsure = false;
+    if (c->loop >= 0 && (bound_in_loops(w, c->loop, names.items[i].hash, &unsure) || unsure))
+      c->args_loop = true;
+    if (bound_in_function(w, c->func, &names.items[i]))
+      c->args_local = true;
+  }
+  if (c->loop >= 0 && c->recv_loop >= 0)
+    c->args_loop = true;
+  ol_vec_free(&names);
+}
+
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   int func = ol_calls_current(w);
   check_terminal(w, call);
@@ -366,6 +455,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       c.n_args = kept;
   }
   w->out->call_args.len = c.first_arg + c.n_args; /* drop the uninteresting tail */
+  note_arg_names(w, call, fn, root, &c);
   if (!c.n_args)
     c.first_arg = 0; /* no arguments kept: one value for it */
   ol_vec_push(&w->out->calls, c);
@@ -417,7 +507,8 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                       .recv_param = 0,
                       .recv_call = -1,
                       .term = -1,
-                      .attr_only = true};
+                      .attr_only = true,
+                      .args_local = true};
     c.at.span = r.at.span;
     ol_vec_push(&w->out->calls, c);
   }

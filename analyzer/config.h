@@ -50,6 +50,8 @@ typedef struct {
   size_t n_extend_exclude;
   char **model_bases; /* extra base classes that make a class a model ("BaseModel") */
   size_t n_model_bases;
+  char **memoizers; /* extra memoizing decorators, dotted as written or their last name */
+  size_t n_memoizers;
   char **query_terminals; /* extra method names that run a query (like .all()) */
   size_t n_query_terminals;
   char *dialect;     /* "postgresql", "sqlite", "mysql", or NULL; for --emit-sql */

@@ -173,11 +173,51 @@ static bool excluded(const ol_discovery *d, const char *path) {
   return out;
 }
 
+/* Code that is not the product (DESIGN.md "Real code"): test suites and
+ * migrations. A query per test row or a migration's data loop is not what a
+ * maintainer tunes, and a migration's copy of a model class must not merge
+ * into the real one. Part of the built-in excludes: a config's `exclude`
+ * replaces them too. Judged on the path below the project root. */
+static const char *const NOT_PRODUCT_DIRS[] = {"tests", "test", "testing", "migrations", NULL};
+
+static bool is_test_file_name(const char *name, size_t n) {
+  return (n > 8 && !strncmp(name, "test_", 5) && !strncmp(name + n - 3, ".py", 3)) ||
+         (n > 8 && !strncmp(name + n - 8, "_test.py", 8)) ||
+         (n == 11 && !strncmp(name, "conftest.py", 11));
+}
+
+static bool not_product(const ol_discovery *d, const char *path) {
+  if (d->cfg && d->cfg->exclude)
+    return false;
+  char *abs = ol_path_absolute(path);
+  char *rel = d->root ? ol_path_relative(d->root, abs) : ol_strdup(abs);
+  bool out = false, after_alembic = false;
+  for (const char *part = rel; *part && !out;) {
+    const char *end = strchr(part, '/');
+    size_t n = end ? (size_t)(end - part) : strlen(part);
+    if (!end) {
+      out = is_test_file_name(part, n);
+      break;
+    }
+    for (const char *const *s = NOT_PRODUCT_DIRS; *s && !out; s++)
+      out = strlen(*s) == n && !strncmp(part, *s, n);
+    out |= after_alembic && n == 8 && !strncmp(part, "versions", 8);
+    after_alembic = n == 7 && !strncmp(part, "alembic", 7);
+    part = end + 1;
+  }
+  ol_free(abs);
+  ol_free(rel);
+  return out;
+}
+
 static bool skip_dir(const ol_fs *fs, const ol_discovery *d, const char *path, const char *name) {
   for (const char *const *s = SKIP_DIRS; *s && !(d->cfg && d->cfg->exclude); s++)
     if (!strcmp(name, *s))
       return true;
-  if (excluded(d, path))
+  char *probe = ol_format("%s/x", path); /* the directory as a parent of a file */
+  bool np = not_product(d, probe);
+  ol_free(probe);
+  if (np || excluded(d, path))
     return true;
   char *cfg = ol_format("%s/pyvenv.cfg", path); /* a virtualenv under any name */
   struct stat st;
@@ -232,7 +272,8 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
         continue;
       char *p = ol_format("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
       if (e->d_type == DT_REG && !excluded(d, p)) {
-        add_file(d, p, false);
+        if (!not_product(d, p))
+          add_file(d, p, false);
         ol_free(p);
         continue;
       }
@@ -256,7 +297,7 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
           ol_vec_push(&todo, p);
           p = NULL;
         }
-      } else if (ends_with_py(e->d_name) && !excluded(d, p)) {
+      } else if (ends_with_py(e->d_name) && !excluded(d, p) && !not_product(d, p)) {
         add_file(d, p, false); /* non-regular files are reported when read */
       }
       ol_free(p);
@@ -271,6 +312,11 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
 
 void ol_discover(const ol_fs *fs, const char *path, ol_discovery *d) {
   if (excluded(d, path))
+    return;
+  char *probe = ol_format("%s/x", path);
+  bool np = not_product(d, probe) || (ends_with_py(path) && not_product(d, path));
+  ol_free(probe);
+  if (np)
     return;
   struct stat st;
   if (fs->stat(path, &st) != 0) {

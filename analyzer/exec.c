@@ -611,7 +611,12 @@ static bool is_orm_get(const ol_walker *w, TSNode args) {
     if (k != OL_K_keyword_argument && k != OL_K_comment)
       positional++;
   }
-  return positional >= 2 && is_capword_name(w, ts_node_named_child(args, 0));
+  TSNode first = ts_node_named_child(args, 0);
+  /* `session.get(cls, id)` in a classmethod: a CRUD mixin's `Model.get(id)`. */
+  bool cls = ol_kind_of(w->sx, first) == OL_K_identifier && ol_node_text_is(w, first, "cls") &&
+             ol_calls_current(w) >= 0 &&
+             w->out->funcs.items[ol_calls_current(w)].kind == OL_FN_CLASSMETHOD;
+  return positional >= 2 && (cls || is_capword_name(w, first));
 }
 
 void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {

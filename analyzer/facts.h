@@ -55,9 +55,11 @@ typedef struct {
   ol_span iterable;      /* the first clause's iterable; empty for while */
   bool iterable_is_list; /* a name bound to a list in this scope: safe to iterate twice */
   bool iterable_finite;  /* a list, a query, a range...: reading it up front ends */
-  bool lazy_generator;   /* a generator expression not consumed on the spot */
-  bool target_rebound;   /* the loop variable is assigned again in the body */
-  bool writes_session;   /* the loop adds, deletes, commits, flushes or bulk-writes */
+  bool bounded; /* its size is fixed by the code, not the data (a display, range(10), an Enum, a
+                   table's columns, a config value): what runs in it is not per row */
+  bool lazy_generator; /* a generator expression not consumed on the spot */
+  bool target_rebound; /* the loop variable is assigned again in the body */
+  bool writes_session; /* the loop adds, deletes, commits, flushes or bulk-writes */
   bool has_jump; /* break, continue, return, raise or yield in its body: it may stop early or skip
                     rows */
   bool polls;    /* it sleeps: it re-reads on purpose */
@@ -318,7 +320,9 @@ typedef struct {
   ol_span ret_call;         /* `return f(...)`: the call whose result it returns, empty when none */
   bool ret_builders;        /* `return f(...).filter(...)`: a query built on what f returns */
   bool returns_query;       /* `return <query>` not executed: its caller runs it */
-  ol_place def;             /* its name */
+  bool memoized; /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
+                    arguments seen before is a cache read */
+  ol_place def;  /* its name */
 } ol_func_fact;
 
 /* `p.attr` (or `p.attr(...)`) read on parameter p of a function: a lazy
@@ -363,6 +367,8 @@ typedef struct {
   uint32_t n_args;    /* last one that is a parameter or rows (none: 0) */
   int32_t term;       /* index into call_terms, -1 */
   bool attr_only;     /* `self.prop` read, not called: a property runs */
+  bool args_loop;     /* in a loop: an argument (or the receiver) reads a name the loop binds */
+  bool args_local;    /* an argument (or the receiver) reads a name the function binds */
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
   ol_place at;
 } ol_call_fact;

@@ -72,8 +72,10 @@ typedef struct {
   const ol_func_fact *fn;
   bool has[OL_EFFECTS];
   ol_via via[OL_EFFECTS];
-  int32_t rows_func;  /* the function whose `return <query>` gives the rows it returns, -1 */
-  bool returns_query; /* returns a query not yet run (its caller's terminal runs it) */
+  bool memo[OL_EFFECTS]; /* the effect is reached only through a memoized function's call keyed on
+                            the caller's arguments: a call with the same arguments reads a cache */
+  int32_t rows_func;     /* the function whose `return <query>` gives the rows it returns, -1 */
+  bool returns_query;    /* returns a query not yet run (its caller's terminal runs it) */
   ol_via rows_via;
   OL_VEC(ol_sum_read) reads;
 } ol_summary;

@@ -23,6 +23,13 @@ static bool wanted(const ol_summary *s, ol_effect e) {
   return e != OL_EFFECT_COUNT || !s->has[OL_EFFECT_QUERY]; /* a query and a count: ORM001's */
 }
 
+/* Whether what callee does is a cache read on a call that passes it the
+ * same arguments on every iteration (a memoized function, or one whose
+ * effect goes through one keyed on its arguments). */
+static bool memoized(const ol_index *ix, int32_t callee, ol_effect e) {
+  return ix->funcs.items[callee].fn->memoized || ix->funcs.items[callee].memo[e];
+}
+
 static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e, int loop,
                    ol_span span, int32_t callee, const char *why_no_fix) {
   const ol_index *ix = ctx->index;
@@ -47,12 +54,16 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e
   }
   char *names = ol_buf_take(&chain);
   char *text = ol_fixtext_brief(ctx, span, 60);
-  char *msg = ol_format("`%s` %s once per iteration of the %s on line %u, through %s: `%s` at "
-                        "%s:%u; no automatic fix: %s",
-                        text, effect_what[e], ol_rule_loop_word(l->kind),
-                        ol_rule_line(ctx, l->header.start), names, site_text ? site_text : "?",
-                        ix->files.items[site_file].path,
-                        ol_rule_line_in(ctx, site_file, site->span.start), why_no_fix);
+  char *msg = ol_format(
+      "`%s` %s once per iteration of the %s on line %u, through %s: `%s` at "
+      "%s:%u%s; no automatic fix: %s",
+      text, effect_what[e], ol_rule_loop_word(l->kind), ol_rule_line(ctx, l->header.start), names,
+      site_text ? site_text : "?", ix->files.items[site_file].path,
+      ol_rule_line_in(ctx, site_file, site->span.start),
+      memoized(ix, callee, e) ? " (memoized, but keyed on a value that changes per iteration: each "
+                                "new value runs it on a cold cache)"
+                              : "",
+      why_no_fix);
   ol_draft *d = ol_draft_add(ctx, meta, span, msg);
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
   static const char *const site_words[] = {"the query it runs", "the count it runs",
@@ -141,6 +152,8 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
       report_terminal(ctx, meta, e, c, t, why_no_fix);
     if (t < 0 || !wanted(&ctx->index->funcs.items[t], e))
       continue;
+    if (memoized(ctx->index, t, e) && !c->args_loop)
+      continue; /* the same arguments every iteration: a cache hit after the first */
     if (e == OL_EFFECT_COMMIT &&
         (c->commit_exempt || (facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
                               facts->loops.items[c->loop].kind != OL_LOOP_WHILE)))

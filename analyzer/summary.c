@@ -387,12 +387,22 @@ static bool propagate(ol_index *ix) {
         continue;
       ol_summary *s = &ix->funcs.items[caller];
       const ol_summary *callee = &ix->funcs.items[t];
-      for (int e = 0; e < OL_EFFECTS; e++)
-        if (!s->has[e] && callee->has[e]) {
+      /* A memoized callee called with the same arguments every time (none
+       * read a name this function binds) runs its effects once per process:
+       * not this function's. Keyed on this function's names, it runs them
+       * once per distinct argument: still an effect, marked as memoized. */
+      bool memo_call = callee->fn->memoized;
+      for (int e = 0; e < OL_EFFECTS; e++) {
+        bool memo = memo_call || callee->memo[e];
+        if (!callee->has[e] || (memo && !c->args_local))
+          continue;
+        if (!s->has[e] || (s->memo[e] && !memo && s->fn->site[e] < 0)) {
           s->has[e] = true;
+          s->memo[e] = memo;
           s->via[e] = (ol_via){(int32_t)ci, t};
           changed = true;
         }
+      }
       bool returned = !ol_span_empty(s->fn->ret_call) &&
                       s->fn->ret_call.start == c->at.span.start &&
                       s->fn->ret_call.end == c->at.span.end;

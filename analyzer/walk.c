@@ -195,6 +195,140 @@ static bool iterable_is_finite(ol_walker *w, TSNode it) {
   return false;
 }
 
+/* An ALL_CAPS name: a module constant by convention (PEP 8). */
+static bool is_constant_name(const ol_walker *w, TSNode n) {
+  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  if (b - a < 2)
+    return false;
+  bool letter = false;
+  for (uint32_t i = a; i < b; i++) {
+    char ch = w->src[i];
+    if ((ch >= 'a' && ch <= 'z'))
+      return false;
+    letter |= ch >= 'A' && ch <= 'Z';
+  }
+  return letter;
+}
+
+/* A class of this file deriving from an Enum: its members are fixed. */
+static bool is_enum_class(const ol_walker *w, TSNode n) {
+  for (size_t i = 0; i < w->out->classes.len; i++) {
+    const ol_class_fact *c = &w->out->classes.items[i];
+    if (!ol_node_text_is(w, n, c->name))
+      continue;
+    for (size_t b = 0; b < c->n_bases; b++) {
+      size_t len = strlen(c->bases[b]);
+      if (len >= 4 && !strcmp(c->bases[b] + len - 4, "Enum"))
+        return true;
+    }
+  }
+  return false;
+}
+
+/* Whether a chain reads the schema, not rows: `M.__table__.columns`,
+ * `inspect(M).relationships`, `M.__mapper__.attrs`. */
+static bool reads_schema(const ol_walker *w, TSNode n) {
+  for (int depth = 0; depth < 8; depth++) {
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_attribute) {
+      TSNode a = ol_child(w->sx, n, OL_F_attribute);
+      if (ol_node_text_is(w, a, "__table__") || ol_node_text_is(w, a, "__mapper__") ||
+          ol_node_text_is(w, a, "__table_args__"))
+        return true;
+      n = ol_child(w->sx, n, OL_F_object);
+    } else if (k == OL_K_call) {
+      TSNode fn = ol_child(w->sx, n, OL_F_function);
+      TSNode last =
+          ol_kind_of(w->sx, fn) == OL_K_attribute ? ol_child(w->sx, fn, OL_F_attribute) : fn;
+      return ol_node_text_is(w, last, "inspect") || ol_node_text_is(w, last, "class_mapper");
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
+/* A value of the application's configuration: `app.config["X"]`,
+ * `current_app.config.get("X", [...])`, `settings.X` lists set by the deployer. */
+static bool reads_config(const ol_walker *w, TSNode n) {
+  ol_kind k = ol_kind_of(w->sx, n);
+  TSNode obj = {0};
+  if (k == OL_K_subscript)
+    obj = ol_child(w->sx, n, OL_F_value);
+  else if (k == OL_K_call) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+        !ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "get"))
+      return false;
+    obj = ol_child(w->sx, fn, OL_F_object);
+  } else
+    return false;
+  if (ol_kind_of(w->sx, obj) == OL_K_attribute)
+    obj = ol_child(w->sx, obj, OL_F_attribute);
+  return ol_kind_of(w->sx, obj) == OL_K_identifier &&
+         (ol_node_text_is(w, obj, "config") || ol_node_text_is(w, obj, "settings"));
+}
+
+/* Whether iterating it runs a number of times the code fixes, not the data
+ * (DESIGN.md "Real code": bounded loops). */
+static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
+  it = ol_unwrap(w, it);
+  ol_kind k = ol_kind_of(w->sx, it);
+  if (depth > 6)
+    return false;
+  if (k == OL_K_list || k == OL_K_tuple || k == OL_K_set || k == OL_K_dictionary) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(it); i++) {
+      ol_kind ek = ol_kind_of(w->sx, ts_node_named_child(it, i));
+      if (ek == OL_K_list_splat || ek == OL_K_dictionary_splat)
+        return false; /* `[*rows, x]` is as long as rows */
+    }
+    return true;
+  }
+  if (k == OL_K_string)
+    return true;
+  if (k == OL_K_identifier)
+    return is_constant_name(w, it) || is_enum_class(w, it);
+  if (k == OL_K_attribute)
+    return reads_schema(w, it) || is_constant_name(w, ol_child(w->sx, it, OL_F_attribute));
+  if (k == OL_K_subscript)
+    return reads_config(w, it);
+  if (k != OL_K_call)
+    return false;
+  if (reads_config(w, it) || reads_schema(w, it))
+    return true;
+  TSNode fn = ol_child(w->sx, it, OL_F_function);
+  TSNode args = ol_child(w->sx, it, OL_F_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute) { /* d.items(), d.keys(), d.values() */
+    TSNode m = ol_child(w->sx, fn, OL_F_attribute);
+    return (ol_node_text_is(w, m, "items") || ol_node_text_is(w, m, "keys") ||
+            ol_node_text_is(w, m, "values")) &&
+           iterable_is_bounded(w, ol_child(w->sx, fn, OL_F_object), depth + 1);
+  }
+  if (ol_node_text_is(w, fn, "range")) {
+    for (uint32_t i = 0; i < n; i++) {
+      TSNode a = ts_node_named_child(args, i);
+      ol_kind ak = ol_kind_of(w->sx, a);
+      if (ak != OL_K_integer && !(ak == OL_K_identifier && is_constant_name(w, a)) &&
+          ak != OL_K_unary_operator)
+        return false;
+    }
+    return n > 0;
+  }
+  if (ol_node_text_is(w, fn, "zip")) { /* as long as its shortest argument */
+    for (uint32_t i = 0; i < n; i++)
+      if (iterable_is_bounded(w, ts_node_named_child(args, i), depth + 1))
+        return true;
+    return false;
+  }
+  static const char *const SAME[] = {"enumerate", "sorted", "reversed", "list",
+                                     "tuple",     "set",    "iter",     NULL};
+  for (const char *const *f = SAME; *f; f++)
+    if (ol_node_text_is(w, fn, *f))
+      return n >= 1 && iterable_is_bounded(w, ts_node_named_child(args, 0), depth + 1);
+  return false;
+}
+
 /* A generator expression read to the end where it is written: list(g), sum(g)... */
 static bool consumed_on_the_spot(ol_walker *w, TSNode gen) {
   TSNode call = ol_walk_parent(w, gen);
@@ -256,6 +390,7 @@ static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TS
     l.iterable = ol_node_span(iterable);
     l.iterable_is_list = name_is_list(w, iterable);
     l.iterable_finite = l.iterable_is_list || iterable_is_finite(w, iterable);
+    l.bounded = iterable_is_bounded(w, iterable, 0);
   }
   l.lazy_generator =
       ol_kind_of(w->sx, node) == OL_K_generator_expression && !consumed_on_the_spot(w, node);
@@ -546,6 +681,15 @@ static bool field_matters(ol_kind k) {
          k == OL_K_function_definition || k == OL_K_lambda;
 }
 
+/* The context a loop's body runs in: the loop, or, for a loop whose size
+ * the code fixes, the context around it (a query in `for k in ("a", "b")`
+ * runs twice, per iteration of whatever loop encloses that loop). */
+static int bounded_frame(const ol_walker *w, const entry *p) {
+  if (p->frame >= 0 && w->out->loops.items[p->frame].bounded)
+    return p->ctx;
+  return p->frame;
+}
+
 /* The context a child runs in, from its parent and the field it sits in. */
 static entry child_entry(const ol_walker *w, const entry *p, TSNode child, ol_field field) {
   entry c = {.node = child,
@@ -556,7 +700,7 @@ static entry child_entry(const ol_walker *w, const entry *p, TSNode child, ol_fi
   switch (p->kind) {
   case OL_K_for_statement:
     if (field != OL_F_right && field != OL_F_alternative)
-      c.ctx = p->frame;
+      c.ctx = bounded_frame(w, p);
     break;
   case OL_K_while_statement:
     if (field != OL_F_alternative)
@@ -566,7 +710,7 @@ static entry child_entry(const ol_walker *w, const entry *p, TSNode child, ol_fi
   case OL_K_set_comprehension:
   case OL_K_dictionary_comprehension:
   case OL_K_generator_expression:
-    c.ctx = p->frame;
+    c.ctx = bounded_frame(w, p);
     c.first_outer = p->first_outer;
     break;
   case OL_K_for_in_clause:
@@ -820,8 +964,39 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
   ol_walk_file_memo(cfg, tree, src, len, facts, NULL);
 }
 
+/* Whether a line of src starts with name followed by `=` or `:` (an
+ * assignment, annotated or not, at module level). */
+static bool module_assigns(const char *src, uint32_t len, const char *name) {
+  size_t n = strlen(name);
+  for (uint32_t i = 0; i + n < len; i++) {
+    if ((i == 0 || src[i - 1] == '\n' || src[i - 1] == '\r') && !memcmp(src + i, name, n)) {
+      uint32_t j = i + (uint32_t)n;
+      while (j < len && (src[j] == ' ' || src[j] == '\t'))
+        j++;
+      if (j < len && (src[j] == '=' || src[j] == ':') && (j + 1 >= len || src[j + 1] != '='))
+        return true;
+    }
+    const char *nl = memchr(src + i, '\n', len - i);
+    if (!nl)
+      break;
+    i = (uint32_t)(nl - src); /* the loop's i++ steps past the newline */
+  }
+  return false;
+}
+
+/* An Alembic revision (DESIGN.md "Real code"): its module header names
+ * `revision` and `down_revision`. Its queries are one-off data migrations and
+ * its classes are snapshots of models that must not merge into the real ones. */
+bool ol_walk_is_migration(const char *src, uint32_t len) {
+  return module_assigns(src, len, "down_revision") && module_assigns(src, len, "revision");
+}
+
 void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint32_t len,
                        ol_file_facts *facts, ol_walk_memo **memo) {
+  if (ol_walk_is_migration(src, len)) {
+    facts->parse_errors = ol_tree_error_count(ts_tree_root_node(tree), &facts->first_error_byte);
+    return;
+  }
   ol_walker w = {.sx = ol_syntax_python(), .cfg = cfg, .src = src, .len = len, .out = facts};
   TSNode root = ts_tree_root_node(tree);
   ol_child_memo_begin(tree);

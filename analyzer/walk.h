@@ -17,6 +17,9 @@ void ol_walk_file(const ol_config *cfg, TSTree *tree, const char *src, uint32_t 
  * A one-character edit then walks one function; the facts are the same as
  * ol_walk_file's. */
 typedef struct ol_walk_memo ol_walk_memo;
+/* Whether src is an Alembic revision (module-level `revision` and
+ * `down_revision`): its walk keeps no facts. */
+bool ol_walk_is_migration(const char *src, uint32_t len);
 /* ol_walk_file, reusing *memo (NULL at first) and leaving the new one there. */
 void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint32_t len,
                        ol_file_facts *facts, ol_walk_memo **memo);

@@ -172,7 +172,7 @@ static void mv_rows(mover *m, ol_rows *r) {
 static void mv_loop(mover *m, ol_loop *l) {
   SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
           l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
-          l->writes_session, l->has_jump, l->polls, l->iterable_changes);
+          l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded);
   mv_rows(m, &l->rows);
   mv_int(m, &l->rows_parent, V_LOOPS);
   mv_str(m, &l->rows_via);
@@ -267,7 +267,7 @@ static void mv_count(mover *m, ol_count_stmt *c) {
 }
 
 static void mv_func(mover *m, ol_func_fact *f) {
-  SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query);
+  SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query, f->memoized);
   mv_str(m, &f->name);
   mv_str(m, &f->cls);
   if (m->digest) {
@@ -295,7 +295,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
 
 static void mv_call(mover *m, ol_call_fact *c) {
   SCALARS(m, (uint64_t)(int64_t)c->recv_param, c->first_arg, c->n_args, (uint64_t)(int64_t)c->term,
-          c->attr_only);
+          c->attr_only, c->args_loop, c->args_local);
   mv_str(m, &c->callee);
   mv_index(m, &c->func, V_FUNCS);
   mv_index(m, &c->loop, V_LOOPS);
