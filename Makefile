@@ -32,7 +32,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 .PHONY: all deps demo test unit e2e oracle vscode sanitize valgrind install clean bench format \
-        fuzz fuzz-build fuzz-replay
+        fuzz fuzz-build fuzz-replay realworld
 all: $(B)/ormlint
 
 # ---- dependencies -------------------------------------------------------
@@ -103,6 +103,11 @@ unit: $(UNIT_BIN)
 
 e2e: $(B)/ormlint
 	@ORMLINT=$(abspath $(B)/ormlint) sh tests/e2e/run.sh
+
+# Precision and recall on public applications (tests/realworld/labels.json),
+# where their mirrors were fetched; a developer target, never in test or CI.
+realworld: $(B)/ormlint
+	@ORMLINT=$(abspath $(B)/ormlint) B=$(abspath $(B)) /usr/bin/python3 tests/realworld/measure.py
 
 oracle: $(B)/ormlint
 	@ORMLINT=$(abspath $(B)/ormlint) B=$(abspath $(B)) sh corpus/oracle/run.sh

@@ -363,10 +363,13 @@ static bool bound_in_function(const ol_walker *w, int func, const ol_name_ref *r
   for (uint32_t i = 0; i < f->n_params; i++)
     if (ol_name_hash(f->params[i], strlen(f->params[i])) == r->hash)
       return true;
-  for (size_t k = w->scopes.len; k-- > 1;) /* scopes[0] is the module's */
+  for (size_t k = w->scopes.len; k-- > 1;) { /* scopes[0] is the module's */
+    if (w->scopes.items[k].names.len > MAX_LOOP_NAMES_SEARCHED)
+      return true; /* the conservative answer: a cache entry per call, still reported */
     for (size_t i = 0; i < w->scopes.items[k].names.len; i++)
       if (w->scopes.items[k].names.items[i].hash == r->hash)
         return true;
+  }
   return false;
 }
 

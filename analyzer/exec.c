@@ -765,6 +765,30 @@ bool ol_exec_is_session_write(ol_walker *w, TSNode call) {
 
 /* ---- commits in loops -------------------------------------------------- */
 
+/* Calls that do work outside the database: a loop that makes one per item
+ * (HTTP, mail, files, storage, subprocesses, sleeps, task queues, signals,
+ * progress reports) commits per item by design, so that what was done
+ * outside stays recorded when a later item fails (DESIGN.md "Real code"). */
+static const char *const EXTERNAL_WORK[] = {
+    "requests.",  "urlopen(",   "httpx.",        "urllib.", "send_mail",
+    "send_email", "sendmail(",  "mail.send",     "smtplib", " open(",
+    "os.remove(", "os.unlink(", "os.rename(",    "shutil.", "subprocess.",
+    "sleep(",     ".delay(",    ".apply_async(", ".upload", "storage.",
+    "signals.",   "notify(",    "boto",          "s3.",     NULL};
+
+/* Scanned once per loop, and only for loops that commit. */
+static bool does_external_work(ol_walker *w, int loop) {
+  uint8_t *known = &w->loop_external.items[loop];
+  if (!*known) {
+    ol_span body = w->out->loops.items[loop].node;
+    *known = 1;
+    for (const char *const *p = EXTERNAL_WORK; *p && *known == 1; p++)
+      if (memmem(w->src + body.start, body.end - body.start, *p, strlen(*p)))
+        *known = 2;
+  }
+  return *known == 2;
+}
+
 /* Why a commit in a loop is meant to run there: followed by break/return
  * (retry, first success), under a batching condition (`if i % n == 0`), in
  * a per-item try whose handler rolls back, or a flush whose generated keys
@@ -793,7 +817,11 @@ const char *ol_exec_commit_exemption(ol_walker *w, TSNode stmt, int loop, bool f
         memmem(w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n),
                "rollback", 8))
       return "per-item transaction";
+    if (k == OL_K_except_clause)
+      return "on an error path";
   }
+  if (does_external_work(w, loop))
+    return "per-item work outside the database";
   if (flush &&
       memmem(w->src + ts_node_end_byte(stmt),
              l.end > ts_node_end_byte(stmt) ? l.end - ts_node_end_byte(stmt) : 0, ".id", 3))

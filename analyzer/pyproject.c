@@ -35,6 +35,7 @@ typedef enum {
   K_EXTEND_EXCLUDE,
   K_SESSION_NAMES,
   K_MODEL_BASES,
+  K_MEMOIZERS,
   K_QUERY_TERMINALS,
   K_DIALECT,
   K_MAX_FILE_SIZE,
@@ -42,8 +43,8 @@ typedef enum {
 } key_id;
 
 static const char *const KEY_NAMES[K_COUNT] = {
-    "select",        "ignore",      "per-file-ignores", "exclude", "extend-exclude",
-    "session-names", "model-bases", "query-terminals",  "dialect", "max-file-size"};
+    "select",      "ignore",    "per-file-ignores", "exclude", "extend-exclude", "session-names",
+    "model-bases", "memoizers", "query-terminals",  "dialect", "max-file-size"};
 static const char *const KEY_TYPES[K_COUNT] = {
     "an array of rule codes",
     "an array of rule codes",
@@ -52,6 +53,7 @@ static const char *const KEY_TYPES[K_COUNT] = {
     "an array of globs",
     "a string (a PCRE2 pattern)",
     "an array of class names",
+    "an array of decorator names",
     "an array of method names",
     "a string",
     "a number of bytes or a string with a unit (\"10M\")"};
@@ -355,7 +357,8 @@ static void fail_unknown_key(reader *r, TSNode at, const char *name) {
   else
     fail(r, at,
          "[tool.ormlint] unknown key '%s' (known: select, ignore, per-file-ignores, exclude, "
-         "extend-exclude, session-names, model-bases, query-terminals, dialect)",
+         "extend-exclude, session-names, model-bases, memoizers, query-terminals, dialect, "
+         "max-file-size)",
          name);
 }
 
@@ -407,6 +410,13 @@ static bool check_class(reader *r, const char *label, TSNode at, char *s) {
   if (is_name(s, true))
     return true;
   fail(r, at, "%s: '%s' is not a class name", label, s);
+  return false;
+}
+
+static bool check_decorator(reader *r, const char *label, TSNode at, char *s) {
+  if (is_name(s, true))
+    return true;
+  fail(r, at, "%s: '%s' is not a decorator name (dotted, without @ or arguments)", label, s);
   return false;
 }
 
@@ -560,6 +570,9 @@ static void set_key(reader *r, const char *name, TSNode key, TSNode value) {
     break;
   case K_MODEL_BASES:
     st->model_bases = strings(r, label, type, value, &st->n_model_bases, check_class);
+    break;
+  case K_MEMOIZERS:
+    st->memoizers = strings(r, label, type, value, &st->n_memoizers, check_decorator);
     break;
   case K_QUERY_TERMINALS:
     st->query_terminals = strings(r, label, type, value, &st->n_query_terminals, check_method);
@@ -862,6 +875,8 @@ static void commit(reader *r, ol_config *cfg, const char *dir, ol_error *err) {
               &st->n_extend_exclude);
   if (r->has[K_MODEL_BASES])
     move_list(&cfg->model_bases, &cfg->n_model_bases, &st->model_bases, &st->n_model_bases);
+  if (r->has[K_MEMOIZERS])
+    move_list(&cfg->memoizers, &cfg->n_memoizers, &st->memoizers, &st->n_memoizers);
   if (r->has[K_QUERY_TERMINALS])
     move_list(&cfg->query_terminals, &cfg->n_query_terminals, &st->query_terminals,
               &st->n_query_terminals);

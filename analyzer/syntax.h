@@ -21,9 +21,10 @@
   X(function_definition)                                                                           \
   X(class_definition)                                                                              \
   X(decorated_definition)                                                                          \
-  X(call) X(attribute) X(identifier) X(subscript) X(keyword_argument) X(argument_list) X(          \
-      assignment) X(augmented_assignment) X(named_expression) X(parenthesized_expression) X(await) \
-      X(comparison_operator) X(list) X(tuple) X(pattern_list) X(tuple_pattern) X(list_pattern)     \
+  X(call)                                                                                          \
+  X(attribute) X(identifier) X(subscript) X(keyword_argument) X(argument_list) X(assignment)       \
+      X(augmented_assignment) X(named_expression) X(parenthesized_expression) X(await) X(          \
+          comparison_operator) X(list) X(tuple) X(pattern_list) X(tuple_pattern) X(list_pattern)   \
           X(expression_statement) X(block) X(with_item) X(as_pattern) X(as_pattern_target) X(      \
               except_clause) X(import_statement) X(import_from_statement) X(list_splat_pattern)    \
               X(string) X(comment) X(return_statement) X(dotted_name) X(aliased_import) X(ERROR)   \
@@ -41,7 +42,7 @@
                                                           X(elif_clause) X(pair)                   \
                                                               X(relative_import) X(import_prefix)  \
                                                                   X(dictionary_splat_pattern)      \
-                                                                      X(wildcard_import)
+                                                                      X(wildcard_import) X(float)
 
 typedef enum {
   OL_K_OTHER = 0,
@@ -65,8 +66,8 @@ typedef enum {
   X(value)                                                                                         \
   X(parameters)                                                                                    \
   X(superclasses)                                                                                  \
-  X(subscript) X(alias) X(definition) X(operators) X(module_name) X(return_type) X(type) X(key)    \
-      X(consequence)
+  X(subscript)                                                                                     \
+  X(alias) X(definition) X(operators) X(module_name) X(return_type) X(type) X(key) X(consequence)
 
 typedef enum {
   OL_F_NONE = 0,

@@ -269,6 +269,49 @@ static bool reads_config(const ol_walker *w, TSNode n) {
          (ol_node_text_is(w, obj, "config") || ol_node_text_is(w, obj, "settings"));
 }
 
+/* A non-empty display whose elements are constants (literals, ALL_CAPS
+ * names, `Enum.MEMBER`, displays of those): a name bound to one and iterated
+ * later is bounded. An empty display is not: it is usually filled from rows. */
+static bool holds_constants(ol_walker *w, TSNode n, int depth) {
+  n = ol_unwrap(w, n);
+  ol_kind k = ol_kind_of(w->sx, n);
+  switch (k) {
+  case OL_K_string:
+  case OL_K_integer:
+  case OL_K_float:
+  case OL_K_true:
+  case OL_K_false:
+  case OL_K_none:
+  case OL_K_unary_operator:
+    return depth > 0;
+  case OL_K_identifier:
+    return depth > 0 && is_constant_name(w, n);
+  case OL_K_attribute:
+    return depth > 0 && is_constant_name(w, ol_child(w->sx, n, OL_F_attribute));
+  case OL_K_pair:
+    return holds_constants(w, ol_child(w->sx, n, OL_F_key), depth + 1);
+  case OL_K_list:
+  case OL_K_tuple:
+  case OL_K_set:
+  case OL_K_dictionary: {
+    uint32_t count = ts_node_named_child_count(n), seen = 0;
+    if (depth > 4)
+      return false;
+    for (uint32_t i = 0; i < count; i++) {
+      TSNode e = ts_node_named_child(n, i);
+      if (ol_kind_of(w->sx, e) == OL_K_comment)
+        continue;
+      if (!holds_constants(w, e, depth + 1))
+        return false;
+      seen++;
+    }
+    return seen > 0;
+  }
+  default:
+    return false;
+  }
+}
+
 /* Whether iterating it runs a number of times the code fixes, not the data
  * (DESIGN.md "Real code": bounded loops). */
 static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
@@ -286,8 +329,10 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
   }
   if (k == OL_K_string)
     return true;
-  if (k == OL_K_identifier)
-    return is_constant_name(w, it) || is_enum_class(w, it);
+  if (k == OL_K_identifier) {
+    const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, it));
+    return b ? b->bounded : is_constant_name(w, it) || is_enum_class(w, it);
+  }
   if (k == OL_K_attribute)
     return reads_schema(w, it) || is_constant_name(w, ol_child(w->sx, it, OL_F_attribute));
   if (k == OL_K_subscript)
@@ -405,6 +450,7 @@ static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TS
   ol_vec_push(&w->loop_bound, ((ol_hashes){0}));
   ol_vec_push(&w->loop_targets, ((ol_hashes){0}));
   ol_vec_push(&w->loop_iter_names, ((ol_name_refs){0}));
+  ol_vec_push(&w->loop_external, (uint8_t)0);
   int id = (int)w->out->loops.len - 1;
   if (!ts_node_is_null(iterable))
     ol_collect_names(w, iterable, &w->loop_iter_names.items[id]);
@@ -488,6 +534,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
     b.rows.assign =
         ol_node_span(ol_walk_statement(w, n)); /* a list: other uses can keep a list of rows */
   b.entity1 = ol_rows_single_entity(w, right);
+  b.bounded = holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right));
   ol_scope_push_binding(w, b);
 }
 
@@ -1091,6 +1138,7 @@ done:
   for (size_t i = 0; i < w.loop_iter_names.len; i++)
     ol_vec_free(&w.loop_iter_names.items[i]);
   ol_vec_free(&w.loop_iter_names);
+  ol_vec_free(&w.loop_external);
   while (w.scopes.len)
     scope_pop(&w);
   ol_vec_free(&w.scopes);

@@ -52,6 +52,7 @@ typedef struct {
   ol_rows rows;
   char
       *entity1; /* one row of this model: `x = Model.query.get(...)`, `db.get_or_404(Model, ...)` */
+  bool bounded; /* a non-empty display of constants or a config value: iterating it is bounded */
 } ol_binding;
 
 typedef struct {
@@ -98,12 +99,15 @@ typedef struct {
   OL_VEC(ol_hashes) loop_bound;         /* per loop: names bound in it */
   OL_VEC(ol_hashes) loop_targets;       /* per loop: names of its (first) target */
   OL_VEC(ol_name_refs) loop_iter_names; /* per loop: names its iterable reads */
-  OL_VEC(ol_site_temp) site_tmp;        /* per query site */
-  OL_VEC(TSNode) path;                  /* the nodes from the root to the current one */
-  bool imports_select;                  /* `from sqlalchemy import select` at module level */
-  bool flask_session;      /* `from flask import session`: that name is the cookie session */
-  OL_VEC(int) fstack;      /* functions being walked (indices into funcs), innermost last */
-  OL_VEC(ol_hashes) fseen; /* per fstack entry: the `param.attr` reads recorded */
+  OL_VEC(uint8_t)
+  loop_external;                 /* per loop: 0 not asked yet, 1 no, 2 its body works outside the
+                                    database (asked when a commit is in it: scanned once) */
+  OL_VEC(ol_site_temp) site_tmp; /* per query site */
+  OL_VEC(TSNode) path;           /* the nodes from the root to the current one */
+  bool imports_select;           /* `from sqlalchemy import select` at module level */
+  bool flask_session;            /* `from flask import session`: that name is the cookie session */
+  OL_VEC(int) fstack;            /* functions being walked (indices into funcs), innermost last */
+  OL_VEC(ol_hashes) fseen;       /* per fstack entry: the `param.attr` reads recorded */
   OL_VEC(ol_call_binding) call_bindings; /* `q = f(...)` in the functions walked */
   ol_pendings pending_terms;             /* terminals on project calls' results */
   ol_pendings pending_recvs; /* calls on project calls' results: site = the call, call = the

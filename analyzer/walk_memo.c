@@ -424,6 +424,7 @@ static void put(ol_walker *w, const chunk *c, uint32_t start) {
     ol_vec_push(&w->loop_bound, ((ol_hashes){0}));
     ol_vec_push(&w->loop_targets, ((ol_hashes){0}));
     ol_vec_push(&w->loop_iter_names, ((ol_name_refs){0}));
+    ol_vec_push(&w->loop_external, (uint8_t)0);
   }
   for (size_t i = queries0; i < f->queries.len; i++)
     ol_vec_push(&w->site_tmp, ((ol_site_temp){0}));

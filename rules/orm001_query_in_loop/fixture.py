@@ -280,3 +280,84 @@ def implicit_iteration(chefs, wanted):
         yield from Booking.query.filter_by(chef_id=chef.id)  # expect: ORM001
         print(*Booking.query.filter_by(chef_id=chef.id))  # expect: ORM001
         print(wanted not in Booking.query.filter_by(status="new"))  # expect: ORM001
+
+
+# --- real code: memoized functions (DESIGN.md "Real code") -----------------
+import functools  # noqa: E402
+from enum import Enum  # noqa: E402
+
+from flask_caching import Cache  # noqa: E402
+
+cache = Cache()
+
+
+@functools.lru_cache(maxsize=None)
+def setting_value(key):
+    return Setting.query.filter_by(key=key).first()
+
+
+@cache.memoize(timeout=300)
+def chef_by_id(chef_id):
+    return Chef.query.get(chef_id)
+
+
+@cache.memoize_function(600)
+def active_chefs():
+    return Chef.query.filter_by(active=True).all()
+
+
+def chef_label(chef_id):
+    return chef_by_id(chef_id).name  # keyed on its parameter: memoized per id
+
+
+def site_title():
+    return setting_value("title")  # the same key on every call: one cache entry
+
+
+def memoized_calls(bookings):
+    for b in bookings:
+        title = setting_value("title")  # ok: the same arguments every time, a cache hit
+        everyone = active_chefs()  # ok: no arguments, a cache hit
+        t = site_title()  # ok: its memoized call never changes key
+        chef = chef_by_id(b.chef_id)  # expect: ORM001
+        label = chef_label(b.chef_id)  # expect: ORM001
+        same = chef_label(7)  # ok: the same key on every iteration
+
+
+# --- real code: loops whose size the code fixes -----------------------------
+STATUSES = ("new", "confirmed", "cancelled")
+
+
+class Status(Enum):
+    NEW = "new"
+    DONE = "done"
+
+
+def bounded_loops(chefs, form):
+    for status in ("new", "confirmed"):
+        n = Booking.query.filter_by(status=status).first()  # ok: two queries, fixed by the code
+    for status in STATUSES:
+        Booking.query.filter_by(status=status).all()  # ok: a module constant
+    for s in Status:
+        Booking.query.filter_by(status=s.value).first()  # ok: an Enum's members
+    for i in range(3):
+        Booking.query.filter_by(status=str(i)).first()  # ok: range of a literal
+    ranges = [7, 30, 365]
+    for days in ranges:
+        Booking.query.filter_by(status=str(days)).first()  # ok: a name bound to constants
+    for column in Booking.__table__.columns:
+        Booking.query.filter(column.isnot(None)).first()  # ok: the table's own columns
+    for key, label in {"a": 1, "b": 2}.items():
+        Setting.query.filter_by(key=key).first()  # ok: a dict display's items
+    for chef in chefs:
+        for status in ("new", "confirmed"):
+            Booking.query.filter_by(chef_id=chef.id, status=status).first()  # expect: ORM001
+    ids = []
+    for chef in chefs:
+        ids.append(chef.id)
+    for i in ids:
+        Booking.query.filter_by(chef_id=i).first()  # expect: ORM001
+    for i in form.getlist("ids"):
+        Booking.query.filter_by(chef_id=i).first()  # expect: ORM001
+    for i in range(len(chefs)):
+        Booking.query.filter_by(chef_id=chefs[i].id).first()  # expect: ORM001

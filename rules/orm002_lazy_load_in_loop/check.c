@@ -214,13 +214,62 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   return true;
 }
 
+static bool span_mentions(const ol_rule_ctx *ctx, ol_span s, const char *what) {
+  return s.end <= ctx->len && s.start < s.end &&
+         memmem(ctx->src + s.start, s.end - s.start, what, strlen(what)) != NULL;
+}
+
+/* Whether s holds `key` followed by a value that is a loaded object or its
+ * key (`p` for `parent=p`, `p.id` for `parent_id=p.id`): the value up to the
+ * next `,` or `)`. */
+static bool keyed_on_object(const ol_rule_ctx *ctx, ol_span s, const char *key, bool id) {
+  size_t kl = strlen(key);
+  for (uint32_t at = s.start; at < s.end && s.end <= ctx->len;) {
+    const char *hit = memmem(ctx->src + at, s.end - at, key, kl);
+    if (!hit)
+      return false;
+    uint32_t v = (uint32_t)(hit - ctx->src) + (uint32_t)kl, e = v;
+    while (e < s.end && ctx->src[e] != ',' && ctx->src[e] != ')')
+      e++;
+    bool dotted_id = e - v > 3 && !memcmp(ctx->src + e - 3, ".id", 3);
+    bool bare =
+        memchr(ctx->src + v, '(', e - v) == NULL && memchr(ctx->src + v, '.', e - v) == NULL;
+    if (id ? dotted_id : bare)
+      return true;
+    at = e;
+  }
+  return false;
+}
+
 /* `for c in p.children: c.parent` is the reverse of p.children: the
- * identity map answers it without a query. */
-static bool answered_by_identity_map(const loop_rows *lr, const ol_relation *rel) {
-  if (!lr->via || rel->collection || !rel->target)
+ * identity map answers it without a query. So is a many-to-one back to the
+ * object the rows' query was built from: `Child.query.with_parent(p)`, or a
+ * filter on the relationship's key (`filter_by(parent_id=p.id)`,
+ * `Child.parent_id == p.id`, `filter_by(parent=p)`): every row's parent is
+ * that one object, already in the session (DESIGN.md "Real code"). */
+static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr,
+                                     const ol_relation *rel) {
+  if (rel->collection || !rel->target)
     return false;
-  const char *owner = ol_last_component(lr->via_owner);
-  return !strcmp(rel->target, owner);
+  if (lr->via)
+    return !strcmp(rel->target, ol_last_component(lr->via_owner));
+  if (!lr->rows || lr->file != ctx->file || ol_span_empty(lr->rows->query))
+    return false;
+  ol_span q = lr->rows->query;
+  if (span_mentions(ctx, q, "with_parent("))
+    return true;
+  if (span_mentions(ctx, q, ".in_(")) /* rows of many parents: one query per distinct one */
+    return false;
+  static const char *const by_id[] = {"(%s_id=", " %s_id=", ".%s_id == ", NULL};
+  static const char *const by_object[] = {"(%s=", " %s=", NULL};
+  for (int pass = 0; pass < 2; pass++)
+    for (const char *const *f = pass ? by_object : by_id; *f; f++) {
+      char pat[160];
+      snprintf(pat, sizeof pat, *f, rel->name);
+      if (keyed_on_object(ctx, q, pat, pass == 0))
+        return true;
+    }
+  return false;
 }
 
 typedef struct {
@@ -325,8 +374,8 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
 }
 
 /* Whether rel (read on the rows of lr) loads lazily and no option loads it. */
-static bool lazily_read(const loop_rows *lr, const ol_relation *rel) {
-  if (answered_by_identity_map(lr, rel))
+static bool lazily_read(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
+  if (answered_by_identity_map(ctx, lr, rel))
     return false;
   return lazy_on_access(rel->lazy) && !(lr->via ? covered(lr->rows->eager, lr->via->name, rel->name)
                                                 : covered(lr->rows->eager, rel->name, NULL));
@@ -342,7 +391,7 @@ typedef struct {
 
 static void visit(void *ud, const ol_relation *rel, const ol_hop *path, size_t n) {
   visit_ctx *v = ud;
-  if (!lazily_read(v->lr, rel))
+  if (!lazily_read(v->st->ctx, v->lr, rel))
     return;
   through th = {.callee = v->callee, .path = path, .n = n};
   report(v->st, v->loop, v->lr, rel, NULL, v->span, &th);
@@ -371,10 +420,10 @@ static void check_read(state *st, const ol_attr_read *r) {
     }
     goto done;
   }
-  if (answered_by_identity_map(&lr, rel))
+  if (answered_by_identity_map(st->ctx, &lr, rel))
     goto done;
   const ol_relation *rel2 = NULL;
-  bool level1 = lazily_read(&lr, rel);
+  bool level1 = lazily_read(st->ctx, &lr, rel);
   if (lr.via)
     sub = NULL; /* one level below a collection is as deep as the fix chains */
   if (sub && rel->target && rel->lazy != OL_LAZY_DYNAMIC && rel->lazy != OL_LAZY_WRITE_ONLY) {

@@ -265,3 +265,17 @@ def sub_options_and_conditional(deep):
         print(b.chef.user)
     for b in Booking.query.options(joinedload(Booking.items) if deep else selectinload(Booking.items)):
         print(b.items)
+
+
+# --- real code: the identity map answers a many-to-one back to the parent ---
+def back_to_the_parent(chef, chef_ids):
+    for b in Booking.query.with_parent(chef):
+        print(b.chef.name)  # ok: every row's chef is `chef`, already in the session
+    for b in Booking.query.filter_by(chef_id=chef.id):
+        print(b.chef.name)  # ok: the same one chef
+    for b in Booking.query.filter(Booking.chef_id == chef.id).order_by(Booking.id):
+        print(b.chef.name)  # ok
+    for b in Booking.query.filter(Booking.chef_id.in_(chef_ids)):
+        print(b.chef.name)  # expect: ORM002
+    for b in Booking.query.filter_by(chef_id=chef.id):
+        print(b.owner.name)  # expect: ORM002

@@ -95,3 +95,35 @@ def not_a_session(files):
     for f in files:
         f.flush()
         f.commit()
+
+
+# --- real code: commits that are not per row (DESIGN.md "Real code") -------
+def commit_on_error_path(jobs):
+    for job in jobs:
+        try:
+            job.status = "running"
+        except ValueError:
+            db.session.commit()  # ok: only when an item fails
+
+
+def per_item_external_work(jobs, mailer):
+    import requests
+    import time
+
+    for job in jobs:
+        requests.post("https://hooks.example.com/done", json={"id": job.id})
+        job.status = "notified"
+        db.session.commit()  # ok: what was sent stays recorded if a later item fails
+    for job in jobs:
+        time.sleep(1)
+        job.status = "throttled"
+        db.session.commit()  # ok: a paced loop
+    for job in jobs:
+        job.status = "sent"
+        db.session.commit()  # expect: ORM006
+
+
+def bounded_commits():
+    for status in ("new", "done"):
+        db.session.add(Job(status=status))
+        db.session.commit()  # ok: two commits, fixed by the code

@@ -188,23 +188,23 @@ def test_excluded_file_passed_explicitly_is_skipped(app):
 
 
 def test_exclude_replaces_the_built_in_list(app):
-    write(app, {"build/gen_views.py": QUERY_IN_LOOP, "migrations/env.py": QUERY_IN_LOOP})
+    write(app, {"build/gen_views.py": QUERY_IN_LOOP, "scripts/env.py": QUERY_IN_LOOP})
     p, results = run(app, "[tool.ormlint]\n", ".")
     assert "build/gen_views.py" not in {r["path"] for r in results}  # built-in: build/
-    assert "migrations/env.py" in {r["path"] for r in results}
+    assert "scripts/env.py" in {r["path"] for r in results}
     p, results = run(app, """\
         [tool.ormlint]
-        exclude = ["migrations"]
+        exclude = ["scripts"]
         """, ".")
     paths = {r["path"] for r in results}
     assert "build/gen_views.py" in paths  # the built-in list is replaced, as in ruff
-    assert "migrations/env.py" not in paths
+    assert "scripts/env.py" not in paths
     p, results = run(app, """\
         [tool.ormlint]
-        extend-exclude = ["migrations"]
+        extend-exclude = ["scripts"]
         """, ".")
     paths = {r["path"] for r in results}
-    assert "build/gen_views.py" not in paths and "migrations/env.py" not in paths
+    assert "build/gen_views.py" not in paths and "scripts/env.py" not in paths
 
 
 def test_excluded_models_are_not_indexed(app):
