@@ -318,7 +318,7 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
     return false;
   ol_call_fact c = {.callee = intern(w, ol_child(w->sx, fn, OL_F_attribute)),
                     .func = func,
-                    .loop = ol_exec_once_per_loop(w, call, ctx) ? -1 : ctx,
+                    .loop = ol_exec_effective_loop(w, call, ctx),
                     .recv_loop = -1,
                     .recv_param = -1,
                     .recv_call = -1,
@@ -412,8 +412,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     return;
   if (!dotted_name(w, fn, 0))
     return;
-  if (ol_exec_once_per_loop(w, call, ctx))
-    ctx = -1; /* `if key == "roles": f()` over a dict's keys: once in the loop */
+  ctx = ol_exec_effective_loop(w, call, ctx); /* first success, `if key == "roles": f()` */
   TSNode root = dotted_root(w, fn);
   if (!resolvable_root(w, func, ctx, root))
     return;

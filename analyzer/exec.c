@@ -359,17 +359,65 @@ bool ol_exec_once_per_loop(ol_walker *w, TSNode node, int loop) {
   return false;
 }
 
-/* `for x in xs: return query(...)` runs the query once, not per row. */
-static bool ends_loop_at_once(ol_walker *w, TSNode site, int loop) {
-  if (loop < 0)
-    return false;
-  TSNode stmt = ol_walk_statement(w, site);
-  ol_kind k = ol_kind_of(w->sx, stmt);
-  if (k != OL_K_return_statement && k != OL_K_raise_statement)
-    return false;
-  TSNode block = ol_walk_parent(w, stmt), owner = ol_walk_parent(w, block);
+/* Statements after a site searched for the exit that follows it: first-
+ * success code exits within a few; a bound keeps one site's search short in
+ * a loop body of 50,000 statements (past it the site counts as repeated). */
+#define MAX_EXIT_SEARCH 16
+
+typedef enum { EXIT_NONE, EXIT_BREAK, EXIT_RETURN } loop_exit;
+
+static loop_exit exit_kind(const ol_walker *w, TSNode n) {
+  ol_kind k = ol_kind_of(w->sx, n);
+  return k == OL_K_break_statement                                 ? EXIT_BREAK
+         : k == OL_K_return_statement || k == OL_K_raise_statement ? EXIT_RETURN
+                                                                   : EXIT_NONE;
+}
+
+/* How the iteration that runs site ends when it gets there: the site's
+ * statement, or one after it in its block or in any block around it up to
+ * the loop's body, leaves the loop unconditionally (`for x in xs: q(x);
+ * break`, first success: `if q(x): ...; return x`). */
+static loop_exit exit_after(ol_walker *w, TSNode site, int loop) {
   ol_span l = w->out->loops.items[loop].node;
-  return ts_node_start_byte(owner) == l.start && ts_node_end_byte(owner) == l.end;
+  TSNode cur = ol_walk_statement(w, site);
+  for (int depth = 0; depth < 64 && !ts_node_is_null(cur); depth++) {
+    loop_exit e = exit_kind(w, cur);
+    if (e != EXIT_NONE)
+      return e;
+    TSNode block = ol_walk_parent(w, cur);
+    if (ol_kind_of(w->sx, block) != OL_K_block)
+      return EXIT_NONE;
+    TSNode sib = ts_node_next_named_sibling(cur);
+    for (int i = 0; i < MAX_EXIT_SEARCH && !ts_node_is_null(sib);
+         i++, sib = ts_node_next_named_sibling(sib))
+      if ((e = exit_kind(w, sib)) != EXIT_NONE)
+        return e;
+    TSNode owner = ol_walk_parent(w, block);
+    if (ts_node_start_byte(owner) == l.start && ts_node_end_byte(owner) == l.end)
+      return EXIT_NONE;
+    ol_kind ok = ol_kind_of(w->sx, owner);
+    if (ok == OL_K_for_statement || ok == OL_K_while_statement || ok == OL_K_function_definition ||
+        ok == OL_K_class_definition)
+      return EXIT_NONE; /* an exit there leaves that, not our loop */
+    if (ok == OL_K_else_clause || ok == OL_K_elif_clause || ok == OL_K_except_clause ||
+        ok == OL_K_finally_clause)
+      owner = ol_walk_parent(w, owner);
+    cur = owner;
+  }
+  return EXIT_NONE;
+}
+
+int ol_exec_effective_loop(ol_walker *w, TSNode site, int loop) {
+  if (loop < 0 || w->out->loops.items[loop].kind != OL_LOOP_FOR)
+    return loop;
+  switch (exit_after(w, site, loop)) {
+  case EXIT_RETURN:
+    return -1; /* a return leaves every loop of the function */
+  case EXIT_BREAK:
+    return w->out->loops.items[loop].parent;
+  default:
+    return ol_exec_once_per_loop(w, site, loop) ? w->out->loops.items[loop].parent : loop;
+  }
 }
 
 static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, const char *method,
@@ -378,8 +426,7 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
   bool awaited = !ts_node_is_null(parent) && ol_kind_of(w->sx, parent) == OL_K_await;
   if (awaited)
     span_node = parent;
-  if (ends_loop_at_once(w, span_node, loop) || ol_exec_once_per_loop(w, span_node, loop))
-    loop = -1;
+  loop = ol_exec_effective_loop(w, span_node, loop);
   ol_query_site s = {.span = ol_node_span(span_node),
                      .how = how,
                      .loop = loop,

@@ -63,6 +63,8 @@ typedef struct {
   bool has_jump; /* break, continue, return, raise or yield in its body: it may stop early or skip
                     rows */
   bool polls;    /* it sleeps: it re-reads on purpose */
+  bool exits;    /* a break or return leaves it from its own body: a while loop that does is a
+                    retry, poll or paging loop, run until its query answers */
   bool iterable_changes;  /* the loop changes what it iterates over (queue.append(...)) */
   const char *insert_why; /* why no statement can go before stmt, NULL when one can */
   ol_span rows_call; /* the iterable is this call of a project function (`for b in get_bookings()`):

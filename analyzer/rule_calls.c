@@ -17,6 +17,11 @@ const char *ol_rule_loop_word(ol_loop_kind k) {
                                       : "loop";
 }
 
+bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop) {
+  const ol_loop *l = &ctx->facts->loops.items[loop];
+  return !(l->kind == OL_LOOP_WHILE && l->exits);
+}
+
 static bool wanted(const ol_summary *s, ol_effect e) {
   if (!s->has[e])
     return false;
@@ -150,7 +155,7 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
     if (t >= 0 && term && term->direct && ctx->index->funcs.items[t].returns_query &&
         e == (term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY))
       report_terminal(ctx, meta, e, c, t, why_no_fix);
-    if (t < 0 || !wanted(&ctx->index->funcs.items[t], e))
+    if (t < 0 || !wanted(&ctx->index->funcs.items[t], e) || !ol_rule_loop_repeats(ctx, c->loop))
       continue;
     if (memoized(ctx->index, t, e) && !c->args_loop)
       continue; /* the same arguments every iteration: a cache hit after the first */

@@ -42,7 +42,7 @@
                                                           X(elif_clause) X(pair)                   \
                                                               X(relative_import) X(import_prefix)  \
                                                                   X(dictionary_splat_pattern)      \
-                                                                      X(wildcard_import) X(float)
+                                                                      X(wildcard_import) X(float) X(finally_clause)
 
 typedef enum {
   OL_K_OTHER = 0,

@@ -692,6 +692,9 @@ static void enter(ol_walker *w, entry *e) {
       bind_target(w, n, e->ctx, NULL);
     break;
   case OL_K_break_statement:
+    if (e->ctx >= 0)
+      w->out->loops.items[e->ctx].exits = true;
+    /* fallthrough */
   case OL_K_continue_statement:
     if (e->ctx >= 0)
       w->out->loops.items[e->ctx].has_jump = true;
@@ -705,8 +708,10 @@ static void enter(ol_walker *w, entry *e) {
       ol_calls_check_return(w, n);
     /* fallthrough */
   case OL_K_raise_statement:
-    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
+    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) {
       w->out->loops.items[l].has_jump = true;
+      w->out->loops.items[l].exits |= e->kind == OL_K_return_statement;
+    }
     break;
   default:
     break;

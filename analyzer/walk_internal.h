@@ -183,6 +183,11 @@ const char *ol_exec_commit_exemption(ol_walker *w, TSNode stmt, int loop, bool f
 /* Whether node runs at most once in loop: under `if key == "literal"` where
  * key is the loop's key over a dict's items/keys or a set. */
 bool ol_exec_once_per_loop(ol_walker *w, TSNode node, int loop);
+/* The loop a site runs in once per iteration, given its innermost loop: an
+ * unconditional return after it in the loop's body (first success) runs it
+ * once (-1), a break once per iteration of the enclosing loop, as does a
+ * branch taken for one key of a dict's keys. */
+int ol_exec_effective_loop(ol_walker *w, TSNode site, int loop);
 /* Whether a method name is a query terminal (.all(), .first(), ...) / a query builder (.filter(),
  * ...). */
 bool ol_exec_is_terminal(const ol_walker *w, TSNode name);

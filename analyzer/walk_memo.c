@@ -172,7 +172,7 @@ static void mv_rows(mover *m, ol_rows *r) {
 static void mv_loop(mover *m, ol_loop *l) {
   SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
           l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
-          l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded);
+          l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded, l->exits);
   mv_rows(m, &l->rows);
   mv_int(m, &l->rows_parent, V_LOOPS);
   mv_str(m, &l->rows_via);

@@ -225,7 +225,7 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       "the query is inside the function, which would have to load every row it needs at once");
   for (size_t i = 0; i < ctx->facts->queries.len; i++) {
     const ol_query_site *s = &ctx->facts->queries.items[i];
-    if (s->loop < 0 || s->is_count)
+    if (s->loop < 0 || s->is_count || !ol_rule_loop_repeats(ctx, s->loop))
       continue;
     const ol_loop *l = &ctx->facts->loops.items[s->loop];
     uint32_t loop_line = ol_rule_line(ctx, l->header.start);

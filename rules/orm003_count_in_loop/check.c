@@ -250,7 +250,7 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   columns cols = {0};
   for (size_t i = 0; i < ctx->facts->queries.len; i++) {
     const ol_query_site *s = &ctx->facts->queries.items[i];
-    if (s->loop < 0 || !s->is_count)
+    if (s->loop < 0 || !s->is_count || !ol_rule_loop_repeats(ctx, s->loop))
       continue;
     const ol_loop *l = &ctx->facts->loops.items[s->loop];
     column c = {.loop = s->loop, .use = s->batch.use};

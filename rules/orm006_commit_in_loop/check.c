@@ -43,7 +43,7 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
                        "the commit is inside the function; commit once after the loop instead");
   for (size_t i = 0; i < ctx->facts->commits.len; i++) {
     const ol_commit_site *c = &ctx->facts->commits.items[i];
-    if (c->exempt)
+    if (c->exempt || !ol_rule_loop_repeats(ctx, c->loop))
       continue;
     const ol_loop *l = &ctx->facts->loops.items[c->loop];
     const char *why =
@@ -54,11 +54,13 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
         : !l->stmt_starts_line ? "the loop's statement shares its line with other code"
                                : NULL;
     char *brief = ol_fixtext_brief(ctx, c->span, 60);
-    ol_draft *d = ol_draft_add(
-        ctx, meta, c->span,
-        ol_format("`%s` %s on every iteration of the loop on line %u: one transaction per row%s%s",
-                  brief, c->flush ? "flushes" : "commits", ol_rule_line(ctx, l->header.start),
-                  why ? "; no automatic fix: " : "", why ? why : ""));
+    ol_draft *d =
+        ol_draft_add(ctx, meta, c->span,
+                     ol_format("`%s` %s on every iteration of the loop on line %u: %s%s%s", brief,
+                               c->flush ? "flushes" : "commits", ol_rule_line(ctx, l->header.start),
+                               c->flush ? "the pending changes go to the database row by row"
+                                        : "one transaction per row",
+                               why ? "; no automatic fix: " : "", why ? why : ""));
     ol_free(brief);
     ol_draft_relate(d, l->header, ol_strdup("the loop"));
     if (!why)
