@@ -65,6 +65,9 @@ typedef struct {
   bool polls;    /* it sleeps: it re-reads on purpose */
   bool exits;    /* a break or return leaves it from its own body: a while loop that does is a
                     retry, poll or paging loop, run until its query answers */
+  bool external_work;     /* its body calls out of the process per item (HTTP, mail, files, storage,
+                             plugins, subprocesses, sleep, task queues): each item is a unit of work
+                             whose database cost is not what a maintainer tunes */
   bool iterable_changes;  /* the loop changes what it iterates over (queue.append(...)) */
   const char *insert_why; /* why no statement can go before stmt, NULL when one can */
   ol_span rows_call; /* the iterable is this call of a project function (`for b in get_bookings()`):
@@ -324,6 +327,7 @@ typedef struct {
   bool returns_query;       /* `return <query>` not executed: its caller runs it */
   bool memoized; /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
                     arguments seen before is a cache read */
+  bool external; /* its own body calls out of the process (HTTP, mail, files, plugins...) */
   ol_place def;  /* its name */
 } ol_func_fact;
 

@@ -150,9 +150,11 @@ char *ol_index_snake_table(const ol_model *m) {
   return ol_buf_take(&b);
 }
 
-/* Whether a column holds a foreign key into table, or into class cls (ForeignKey(Cls.id)). */
+/* Whether a column holds a foreign key into table, or into class cls
+ * (ForeignKey(Cls.id)). A schema-qualified target ("schema.table", from
+ * ForeignKey("schema.table.id")) names the table by its last part. */
 static bool fk_into(const ol_column_fact *c, const char *table, const char *cls) {
-  return (c->fk_table && !strcmp(c->fk_table, table)) ||
+  return (c->fk_table && !strcmp(ol_last_component(c->fk_table), ol_last_component(table))) ||
          (c->fk_class && !strcmp(c->fk_class, ol_last_component(cls)));
 }
 
@@ -172,22 +174,42 @@ static bool has_fk_to(ol_index *ix, const ol_model *m, const char *table, const 
   return false;
 }
 
-/* 1 collection, 0 scalar, from the foreign keys: the side holding the FK is many-to-one. */
+/* Where the foreign key between owner and target is: 1 on owner (owner's
+ * side is many-to-one), -1 on target, 0 not found. */
+static int fk_side(ol_index *ix, const ol_model *owner, const char *target_name) {
+  ol_model *target = target_name ? find_class(ix, target_name) : NULL;
+  if (!target)
+    return 0;
+  char *tt = ol_index_snake_table(target), *ot = ol_index_snake_table(owner);
+  int side = has_fk_to(ix, owner, tt, target->name, 0)   ? 1
+             : has_fk_to(ix, target, ot, owner->name, 0) ? -1
+                                                         : 0;
+  ol_free(tt);
+  ol_free(ot);
+  return side;
+}
+
+/* 1 collection, 0 scalar, -1 unknown: what the declaration says, else the
+ * foreign keys (the side holding the FK is many-to-one). Never guessed. */
 static int direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r) {
   if (r->secondary)
     return 1;
   if (r->uselist >= 0)
     return r->uselist;
-  ol_model *target = r->target ? find_class(ix, r->target) : NULL;
-  if (!target)
+  int side = fk_side(ix, owner, r->target);
+  return side > 0 ? 0 : side < 0 ? 1 : -1;
+}
+
+/* The reverse of a relationship, created by its backref: what the backref
+ * says, else the foreign keys, else the opposite of the forward side when
+ * that is known to be a collection (one-to-many's reverse is many-to-one). */
+static int backref_direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r, int fwd) {
+  if (r->backref_uselist >= 0)
+    return r->backref_uselist;
+  if (r->secondary)
     return 1;
-  char *tt = ol_index_snake_table(target), *ot = ol_index_snake_table(owner);
-  int d = has_fk_to(ix, owner, tt, target->name, 0)   ? 0
-          : has_fk_to(ix, target, ot, owner->name, 0) ? 1
-                                                      : 1;
-  ol_free(tt);
-  ol_free(ot);
-  return d;
+  int side = fk_side(ix, owner, r->target);
+  return side > 0 ? 1 : side < 0 ? 0 : fwd == 1 ? 0 : -1;
 }
 
 static void add_relations(ol_index *ix) {
@@ -201,6 +223,7 @@ static void add_relations(ol_index *ix) {
                          .target = r->target,
                          .lazy = r->lazy,
                          .collection = coll != 0,
+                         .direction_known = coll >= 0,
                          .path = m->path,
                          .line = r->line,
                          .col = r->col,
@@ -209,12 +232,13 @@ static void add_relations(ol_index *ix) {
       ol_vec_push(&ix->relations, rel);
       if (!r->backref || !r->target)
         continue;
-      int back = r->backref_uselist >= 0 ? r->backref_uselist : r->secondary ? 1 : !coll;
+      int back = backref_direction(ix, m, r, coll);
       ol_relation rev = {.owner = r->target,
                          .name = r->backref,
                          .target = m->name,
                          .lazy = r->backref_lazy,
                          .collection = back != 0,
+                         .direction_known = back >= 0,
                          .from_backref = true,
                          .path = m->path,
                          .line = r->line,

@@ -24,9 +24,11 @@ typedef struct {
   const char *name;
   const char *target; /* target class, NULL when unknown */
   ol_lazy lazy;
-  bool collection;   /* else scalar (many-to-one, one-to-one) */
-  bool from_backref; /* created by backref= on the other side */
-  const char *path;  /* where it is declared (the backref's declaration for a backref) */
+  bool collection;      /* else scalar (many-to-one, one-to-one) */
+  bool direction_known; /* said (uselist=, secondary=, Mapped[list[...]]) or read off a foreign
+                           key; when not, collection is true and a fix loads it either way */
+  bool from_backref;    /* created by backref= on the other side */
+  const char *path;     /* where it is declared (the backref's declaration for a backref) */
   uint32_t line, col;
   ol_span span;
   ol_span lazy_value; /* the lazy= value in the declaration, when given */

@@ -19,7 +19,7 @@ const char *ol_rule_loop_word(ol_loop_kind k) {
 
 bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop) {
   const ol_loop *l = &ctx->facts->loops.items[loop];
-  return !(l->kind == OL_LOOP_WHILE && l->exits);
+  return !(l->kind == OL_LOOP_WHILE && l->exits) && !l->external_work;
 }
 
 static bool wanted(const ol_summary *s, ol_effect e) {
@@ -35,9 +35,27 @@ static bool memoized(const ol_index *ix, int32_t callee, ol_effect e) {
   return ix->funcs.items[callee].fn->memoized || ix->funcs.items[callee].memo[e];
 }
 
+/* Whether a function on the path from callee to where it does e also calls
+ * out of the process: each call is a unit of outside work (a certificate
+ * rotated at a cloud provider, a mail sent), whose commit keeps what was done
+ * outside recorded and whose lookups are not what a maintainer tunes. Every
+ * function on that path does e, so its file is parsed with or without the
+ * prefilter. */
+static bool path_works_outside(const ol_index *ix, int32_t callee, ol_effect e) {
+  int32_t f = callee;
+  for (int i = 0; i < OL_MAX_HOPS * 4 && f >= 0; i++) {
+    if (ix->funcs.items[f].fn->external)
+      return true;
+    f = ix->funcs.items[f].via[e].callee;
+  }
+  return false;
+}
+
 static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e, int loop,
                    ol_span span, int32_t callee, const char *why_no_fix) {
   const ol_index *ix = ctx->index;
+  if (path_works_outside(ix, callee, e))
+    return;
   const ol_loop *l = &ctx->facts->loops.items[loop];
   const char *site_text;
   uint32_t site_file;

@@ -450,7 +450,6 @@ static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TS
   ol_vec_push(&w->loop_bound, ((ol_hashes){0}));
   ol_vec_push(&w->loop_targets, ((ol_hashes){0}));
   ol_vec_push(&w->loop_iter_names, ((ol_name_refs){0}));
-  ol_vec_push(&w->loop_external, (uint8_t)0);
   int id = (int)w->out->loops.len - 1;
   if (!ts_node_is_null(iterable))
     ol_collect_names(w, iterable, &w->loop_iter_names.items[id]);
@@ -544,6 +543,9 @@ static void on_call(ol_walker *w, const entry *e) {
   ol_exec_check_call(w, e->node, e->ctx);
   if (e->ctx < 0)
     ol_exec_check_len(w, e->node);
+  if (ol_calls_current(w) >= 0 && !w->out->funcs.items[ol_calls_current(w)].external &&
+      ol_exec_is_external_call(w, e->node))
+    w->out->funcs.items[ol_calls_current(w)].external = true;
   if (e->ctx < 0)
     return;
   ol_exec_check_commit(w, e->node, e->ctx);
@@ -553,6 +555,9 @@ static void on_call(ol_walker *w, const entry *e) {
   if (ol_node_text_is(w, callee, "sleep"))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].polls = true;
+  if (ol_exec_is_external_call(w, e->node))
+    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
+      w->out->loops.items[l].external_work = true;
   if (ol_exec_is_session_write(w, e->node))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].writes_session = true;
@@ -1143,7 +1148,6 @@ done:
   for (size_t i = 0; i < w.loop_iter_names.len; i++)
     ol_vec_free(&w.loop_iter_names.items[i]);
   ol_vec_free(&w.loop_iter_names);
-  ol_vec_free(&w.loop_external);
   while (w.scopes.len)
     scope_pop(&w);
   ol_vec_free(&w.scopes);

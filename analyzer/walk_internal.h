@@ -99,9 +99,6 @@ typedef struct {
   OL_VEC(ol_hashes) loop_bound;         /* per loop: names bound in it */
   OL_VEC(ol_hashes) loop_targets;       /* per loop: names of its (first) target */
   OL_VEC(ol_name_refs) loop_iter_names; /* per loop: names its iterable reads */
-  OL_VEC(uint8_t)
-  loop_external;                 /* per loop: 0 not asked yet, 1 no, 2 its body works outside the
-                                    database (asked when a commit is in it: scanned once) */
   OL_VEC(ol_site_temp) site_tmp; /* per query site */
   OL_VEC(TSNode) path;           /* the nodes from the root to the current one */
   bool imports_select;           /* `from sqlalchemy import select` at module level */
@@ -188,6 +185,9 @@ bool ol_exec_once_per_loop(ol_walker *w, TSNode node, int loop);
  * once (-1), a break once per iteration of the enclosing loop, as does a
  * branch taken for one key of a dict's keys. */
 int ol_exec_effective_loop(ol_walker *w, TSNode site, int loop);
+/* Whether a call leaves the process: HTTP, mail, files, storage, cloud
+ * clients, plugins, subprocesses, sleeps, task queues. */
+bool ol_exec_is_external_call(ol_walker *w, TSNode call);
 /* Whether a method name is a query terminal (.all(), .first(), ...) / a query builder (.filter(),
  * ...). */
 bool ol_exec_is_terminal(const ol_walker *w, TSNode name);

@@ -172,7 +172,8 @@ static void mv_rows(mover *m, ol_rows *r) {
 static void mv_loop(mover *m, ol_loop *l) {
   SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
           l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
-          l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded, l->exits);
+          l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded, l->exits,
+          l->external_work);
   mv_rows(m, &l->rows);
   mv_int(m, &l->rows_parent, V_LOOPS);
   mv_str(m, &l->rows_via);
@@ -267,7 +268,7 @@ static void mv_count(mover *m, ol_count_stmt *c) {
 }
 
 static void mv_func(mover *m, ol_func_fact *f) {
-  SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query, f->memoized);
+  SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query, f->memoized, f->external);
   mv_str(m, &f->name);
   mv_str(m, &f->cls);
   if (m->digest) {
@@ -424,7 +425,6 @@ static void put(ol_walker *w, const chunk *c, uint32_t start) {
     ol_vec_push(&w->loop_bound, ((ol_hashes){0}));
     ol_vec_push(&w->loop_targets, ((ol_hashes){0}));
     ol_vec_push(&w->loop_iter_names, ((ol_name_refs){0}));
-    ol_vec_push(&w->loop_external, (uint8_t)0);
   }
   for (size_t i = queries0; i < f->queries.len; i++)
     ol_vec_push(&w->site_tmp, ((ol_site_temp){0}));

@@ -214,15 +214,9 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   return true;
 }
 
-static bool span_mentions(const ol_rule_ctx *ctx, ol_span s, const char *what) {
-  return s.end <= ctx->len && s.start < s.end &&
-         memmem(ctx->src + s.start, s.end - s.start, what, strlen(what)) != NULL;
-}
-
-/* Whether s holds `key` followed by a value that is a loaded object or its
- * key (`p` for `parent=p`, `p.id` for `parent_id=p.id`): the value up to the
- * next `,` or `)`. */
-static bool keyed_on_object(const ol_rule_ctx *ctx, ol_span s, const char *key, bool id) {
+/* Whether s compares `key` with one value for every row: the value up to the
+ * next `,` or `)` has no `in_(` (several parents) and is not a subquery. */
+static bool keyed_on_one_value(const ol_rule_ctx *ctx, ol_span s, const char *key) {
   size_t kl = strlen(key);
   for (uint32_t at = s.start; at < s.end && s.end <= ctx->len;) {
     const char *hit = memmem(ctx->src + at, s.end - at, key, kl);
@@ -231,14 +225,41 @@ static bool keyed_on_object(const ol_rule_ctx *ctx, ol_span s, const char *key, 
     uint32_t v = (uint32_t)(hit - ctx->src) + (uint32_t)kl, e = v;
     while (e < s.end && ctx->src[e] != ',' && ctx->src[e] != ')')
       e++;
-    bool dotted_id = e - v > 3 && !memcmp(ctx->src + e - 3, ".id", 3);
-    bool bare =
-        memchr(ctx->src + v, '(', e - v) == NULL && memchr(ctx->src + v, '.', e - v) == NULL;
-    if (id ? dotted_id : bare)
+    uint32_t b = v;
+    while (b < e && (ctx->src[b] == ' ' || ctx->src[b] == '\n'))
+      b++;
+    bool column = b < e && ctx->src[b] >= 'A' && ctx->src[b] <= 'Z' &&
+                  memchr(ctx->src + b, '.', e - b); /* `Parent.id`: a join condition */
+    if (e > b && !column && !memmem(ctx->src + v, e - v, "select", 6))
       return true;
     at = e;
   }
   return false;
+}
+
+/* Whether q holds `with_parent(x)` (or `with_parent(a.x)`) with x named
+ * after rel or its target (`with_parent(event)` for `row.event`): the
+ * object the rows were selected by, which that relationship leads back to. */
+static bool with_parent_is(const ol_rule_ctx *ctx, ol_span q, const ol_relation *rel) {
+  const char *key = "with_parent(";
+  const char *hit = q.end <= ctx->len ? memmem(ctx->src + q.start, q.end - q.start, key, 12) : NULL;
+  if (!hit)
+    return false;
+  const char *a = hit + 12, *end = ctx->src + q.end, *e = a;
+  while (e < end && *e != ')' && *e != ',')
+    e++;
+  const char *last = a;
+  for (const char *p = a; p < e; p++)
+    if (*p == '.')
+      last = p + 1;
+  size_t n = (size_t)(e - last);
+  while (n && (last[n - 1] == ' ' || last[n - 1] == '\n'))
+    n--;
+  const char *target = ol_last_component(rel->target);
+  bool same_target = strlen(target) == n;
+  for (size_t i = 0; same_target && i < n; i++)
+    same_target = (last[i] | 0x20) == (target[i] | 0x20);
+  return (strlen(rel->name) == n && !memcmp(last, rel->name, n)) || same_target;
 }
 
 /* `for c in p.children: c.parent` is the reverse of p.children: the
@@ -256,19 +277,21 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
   if (!lr->rows || lr->file != ctx->file || ol_span_empty(lr->rows->query))
     return false;
   ol_span q = lr->rows->query;
-  if (span_mentions(ctx, q, "with_parent("))
+  if (with_parent_is(ctx, q, rel))
     return true;
-  if (span_mentions(ctx, q, ".in_(")) /* rows of many parents: one query per distinct one */
+  /* Every row's key equals one value: all rows share one parent, loaded
+   * once and then answered by the identity map (at most one query, not one
+   * per row). The key is the relationship's own foreign-key column. */
+  const char *fk = ol_index_fk_column(ctx->index, lr->entity, rel->target);
+  if (!fk)
     return false;
-  static const char *const by_id[] = {"(%s_id=", " %s_id=", ".%s_id == ", NULL};
-  static const char *const by_object[] = {"(%s=", " %s=", NULL};
-  for (int pass = 0; pass < 2; pass++)
-    for (const char *const *f = pass ? by_object : by_id; *f; f++) {
-      char pat[160];
-      snprintf(pat, sizeof pat, *f, rel->name);
-      if (keyed_on_object(ctx, q, pat, pass == 0))
-        return true;
-    }
+  static const char *const forms[] = {"(%s=", " %s=", ".%s == ", ".%s==", NULL};
+  for (const char *const *f = forms; *f; f++) {
+    char pat[200];
+    snprintf(pat, sizeof pat, *f, fk);
+    if (keyed_on_one_value(ctx, q, pat))
+      return true;
+  }
   return false;
 }
 
@@ -327,8 +350,12 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                                : ol_format(" through `%s`", callee);
   char *msg = ol_format(
       "`%s` lazy-loads `%s.%s` (%s)%s once per row in the loop on line %u over rows of %s%s%s",
-      text, lrel->owner, lrel->name, lrel->collection ? "a collection" : "one row", through_text,
-      ol_rule_line(ctx, l->header.start), where, why ? "; no automatic fix: " : "", why ? why : "");
+      text, lrel->owner, lrel->name,
+      !lrel->direction_known ? "a relationship"
+      : lrel->collection     ? "a collection"
+                             : "one row",
+      through_text, ol_rule_line(ctx, l->header.start), where, why ? "; no automatic fix: " : "",
+      why ? why : "");
   ol_free(callee);
   ol_free(through_text);
   ol_draft *d = ol_draft_add(ctx, st->meta, span, msg);
