@@ -10,7 +10,7 @@
 
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
-_Static_assert(sizeof(ol_file_facts) == 480, "facts.h changed: update cache_facts.c");
+_Static_assert(sizeof(ol_file_facts) == 488, "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_loop) == 184 && sizeof(ol_query_site) == 200,
                "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_class_fact) == 128 && sizeof(ol_func_fact) == 72 &&
@@ -159,6 +159,7 @@ void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
   put_u32(out, f->import_at);
   put_u32(out, f->parse_errors);
   put_u32(out, f->first_error_byte);
+  put_u32(out, f->unknown_query_calls);
   put_array(out, f->funcs.items, f->funcs.len, &ol_func_fact_layout);
   for (size_t i = 0; i < f->funcs.len; i++)
     put_strings(out, f->funcs.items[i].params, f->funcs.items[i].n_params);
@@ -273,6 +274,7 @@ bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
   f->import_at = get_u32(&r);
   f->parse_errors = get_u32(&r);
   f->first_error_byte = get_u32(&r);
+  f->unknown_query_calls = get_u32(&r);
   GET_VEC(&r, &f->funcs, &ol_func_fact_layout);
   for (size_t i = 0; i < f->funcs.len; i++) {
     f->funcs.items[i].params = NULL;

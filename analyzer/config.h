@@ -62,7 +62,11 @@ typedef struct {
   size_t max_file_size;
 } ol_config;
 
-#define OL_DEFAULT_SESSION_NAMES "(?:^|\\.)(?:session|[A-Za-z_]\\w*_session)$"
+/* `session`, `*_session`, and the scoped-session convention of SQLAlchemy's
+ * own documentation, Pyramid and CKAN: `Session`, `DBSession` (also as
+ * `meta.Session`, `model.Session`). */
+#define OL_DEFAULT_SESSION_NAMES                                                                   \
+  "(?:^|\\.)(?:session|Session|DBSession|ScopedSession|[A-Za-z_]\\w*_session)$"
 #define OL_DEFAULT_DB_NAMES "(?:^|\\.)db$"
 #define OL_DEFAULT_MAX_FILE_SIZE ((size_t)10 << 20)
 /* The largest max-file-size accepted: positions in a file are 32-bit. */

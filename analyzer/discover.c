@@ -180,10 +180,26 @@ static bool excluded(const ol_discovery *d, const char *path) {
  * replaces them too. Judged on the path below the project root. */
 static const char *const NOT_PRODUCT_DIRS[] = {"tests", "test", "testing", "migrations", NULL};
 
+/* test_x.py, x_test.py, conftest.py, and any module whose name has `test`,
+ * `tests` or `testing` as a word between underscores (create_test_data.py,
+ * testing_utils.py): code a test suite runs, whatever folder it sits in. */
 static bool is_test_file_name(const char *name, size_t n) {
-  return (n > 8 && !strncmp(name, "test_", 5) && !strncmp(name + n - 3, ".py", 3)) ||
-         (n > 8 && !strncmp(name + n - 8, "_test.py", 8)) ||
-         (n == 11 && !strncmp(name, "conftest.py", 11));
+  if (n < 3 || strncmp(name + n - 3, ".py", 3) != 0)
+    return false;
+  if (n == 11 && !strncmp(name, "conftest.py", 11))
+    return true;
+  for (size_t a = 0; a < n - 3;) {
+    size_t b = a;
+    while (b < n - 3 && name[b] != '_')
+      b++;
+    size_t len = b - a;
+    if ((len == 4 && !strncmp(name + a, "test", 4)) ||
+        (len == 5 && !strncmp(name + a, "tests", 5)) ||
+        (len == 7 && !strncmp(name + a, "testing", 7)))
+      return true;
+    a = b + 1;
+  }
+  return false;
 }
 
 static bool not_product(const ol_discovery *d, const char *path) {

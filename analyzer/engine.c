@@ -365,6 +365,26 @@ static bool calls_in_loops_resolve(const ol_engine *e, size_t i) {
   return false;
 }
 
+/* Many `x.query(Model)` calls on receivers that are no known session, and
+ * few queries recognised: the project names its sessions otherwise. Said
+ * once, with the setting that helps (DESIGN.md "Real code"). */
+static void note_unknown_sessions(const ol_engine *e, ol_notes *notes) {
+  size_t unknown = 0, known = 0;
+  for (size_t i = 0; i < e->units.len; i++) {
+    unknown += e->units.items[i].facts.unknown_query_calls;
+    known += e->units.items[i].facts.queries.len;
+  }
+  if (unknown < 10 || unknown <= 2 * known)
+    return;
+  ol_notes_add(
+      notes, OL_NOTE_WARNING, ".", 0,
+      ol_format("%zu calls of `.query(...)` are on receivers that are no session ormlint "
+                "knows, and only %zu queries were recognised: if the project's sessions "
+                "go by another name, set `session-names` in [tool.ormlint] (a PCRE2 "
+                "pattern over the receiver, e.g. \"(?:^|\\\\.)(?:session|Session|my_sess)$\")",
+                unknown, known));
+}
+
 ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out) {
   static char *const here[] = {"."};
   if (!n)
@@ -387,6 +407,7 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   if (e->cache)
     ol_engine_save_cache(e);
   double t3 = now_ms();
+  note_unknown_sessions(e, &notes);
   bool *keyed = units_with_lookup_keys(e);
   for (size_t i = 0; i < e->units.len; i++) {
     ol_unit *u = &e->units.items[i];

@@ -192,6 +192,8 @@ typedef struct {
                      __table_args__ (attribute or column names as written) */
   size_t n_leading;
   bool abstract;
+  bool imperative; /* `registry.map_imperatively(Cls, table, properties=...)` / `mapper(...)`:
+                      mapped by that call, whatever its bases; the class of that name is a model */
   bool declares_declarative_base; /* `X = declarative_base()` assigns, recorded as a class-like fact
                                    */
   uint32_t line;
@@ -414,6 +416,7 @@ typedef struct {
   declarative_bases; /* names bound to declarative_base()/registry().generate_base() */
   uint32_t parse_errors;
   uint32_t first_error_byte;
+  uint32_t unknown_query_calls; /* `x.query(Model)` on a receiver not known as a session */
 } ol_file_facts;
 
 void ol_facts_free(ol_file_facts *f);

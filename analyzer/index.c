@@ -96,6 +96,14 @@ static bool is_declarative_root(const char *base) {
 
 static void add_relations(ol_index *ix);
 
+/* Whether a map_imperatively()/mapper() call maps a class of this name. */
+static bool mapped_imperatively(const ol_index *ix, const char *name) {
+  for (int32_t c = first_class(ix, name); c >= 0; c = ix->next_same[c])
+    if (ix->classes.items[c].cls->imperative)
+      return true;
+  return false;
+}
+
 void ol_index_link(ol_index *ix) {
   build_table(ix);
   add_relations(ix);
@@ -105,6 +113,8 @@ void ol_index_link(ol_index *ix) {
     for (size_t i = 0; i < ix->classes.len; i++) {
       ol_model *m = &ix->classes.items[i];
       bool mapped = false, is_decl_base = false;
+      if (mapped_imperatively(ix, m->name))
+        mapped = true;
       for (size_t b = 0; b < m->cls->n_bases; b++) {
         const char *base = m->cls->bases[b];
         ol_model *parent = find_class(ix, base);
@@ -176,10 +186,22 @@ static bool has_fk_to(ol_index *ix, const ol_model *m, const char *table, const 
 
 /* Where the foreign key between owner and target is: 1 on owner (owner's
  * side is many-to-one), -1 on target, 0 not found. */
+/* The class of that name that declares the table: an imperative mapping's
+ * record holds the table's columns, the class itself its methods. */
+static ol_model *table_class(ol_index *ix, const char *name) {
+  ol_model *first = find_class(ix, name);
+  for (int32_t c = first_class(ix, name); c >= 0; c = ix->next_same[c])
+    if (ix->classes.items[c].cls->imperative)
+      return &ix->classes.items[c];
+  return first;
+}
+
 static int fk_side(ol_index *ix, const ol_model *owner, const char *target_name) {
-  ol_model *target = target_name ? find_class(ix, target_name) : NULL;
+  ol_model *target = target_name ? table_class(ix, target_name) : NULL;
   if (!target)
     return 0;
+  if (!owner->cls->imperative && !owner->cls->n_columns)
+    owner = table_class(ix, owner->name);
   char *tt = ol_index_snake_table(target), *ot = ol_index_snake_table(owner);
   int side = has_fk_to(ix, owner, tt, target->name, 0)   ? 1
              : has_fk_to(ix, target, ot, owner->name, 0) ? -1

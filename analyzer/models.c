@@ -356,10 +356,81 @@ void ol_walk_class(ol_walker *w, TSNode cls) {
   ol_vec_push(&w->out->classes, c);
 }
 
+/* Column("name", Type, ForeignKey("t.id"), ...) of a Table: a column fact
+ * named by its first argument. */
+static void table_column(ol_walker *w, ol_class_fact *c, TSNode call) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  TSNode name = ts_node_named_child(args, 0);
+  char *s = string_value(w, name);
+  if (!s)
+    return;
+  column(w, c, call, name, call, (TSNode){0});
+  c->columns[c->n_columns - 1].name = s;
+  c->columns[c->n_columns - 1].db_name = NULL;
+}
+
+static void read_table(ol_walker *w, ol_class_fact *c, TSNode table) {
+  table = ol_unwrap(w, table);
+  if (ol_kind_of(w->sx, table) != OL_K_identifier)
+    return;
+  uint64_t h = ol_node_hash(w, table);
+  for (size_t i = w->tables.len; i-- > 0;) {
+    if (w->tables.items[i].hash != h)
+      continue;
+    TSNode args = ol_child(w->sx, w->tables.items[i].call, OL_F_arguments);
+    c->tablename = string_value(w, ts_node_named_child(args, 0));
+    for (uint32_t a = 1; a < ts_node_named_child_count(args); a++) {
+      TSNode col = ts_node_named_child(args, a);
+      if (callee_is(w, col, "Column"))
+        table_column(w, c, col);
+    }
+    return;
+  }
+}
+
+/* `registry.map_imperatively(Cls, table, properties={"rel": relationship(...)})`
+ * and classical `mapper(Cls, table, properties=...)` at module level: a model
+ * as the index sees it, named after the class, with the table's columns and
+ * the properties' relationships (DESIGN.md "Real code"). */
+void ol_walk_imperative_mapping(ol_walker *w, TSNode call) {
+  if (!callee_is(w, call, "map_imperatively") && !callee_is(w, call, "mapper"))
+    return;
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  if (ts_node_is_null(args) || ts_node_named_child_count(args) < 2)
+    return;
+  TSNode cls = ts_node_named_child(args, 0);
+  ol_kind ck = ol_kind_of(w->sx, cls);
+  if (ck != OL_K_identifier && ck != OL_K_attribute)
+    return;
+  ol_class_fact c = {
+      .name = class_name_of(w, cls), .imperative = true, .line = ts_node_start_point(call).row + 1};
+  if (!c.name)
+    return;
+  read_table(w, &c, ts_node_named_child(args, 1));
+  TSNode props = ol_unwrap(w, kwarg(w, call, "properties"));
+  uint32_t n = ol_kind_of(w->sx, props) == OL_K_dictionary ? ts_node_named_child_count(props) : 0;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode pair = ts_node_named_child(props, i);
+    if (ol_kind_of(w->sx, pair) != OL_K_pair)
+      continue;
+    TSNode key = ol_child(w->sx, pair, OL_F_key),
+           value = ol_unwrap(w, ol_child(w->sx, pair, OL_F_value));
+    char *name = string_value(w, key);
+    if (!name || !(callee_is(w, value, "relationship") || callee_is(w, value, "relation")))
+      continue;
+    relationship(w, &c, pair, key, value, (TSNode){0});
+    c.rels[c.n_rels - 1].name = name;
+  }
+  ol_vec_push(&w->out->classes, c);
+}
+
 /* `Base = declarative_base()`, `Base = registry().generate_base()`, and
  * aliases of Flask-SQLAlchemy's base: `BaseModel: DefaultMeta = db.Model`. */
 void ol_walk_assignment_base(ol_walker *w, TSNode assign) {
   TSNode left = ol_child(w->sx, assign, OL_F_left), right = ol_child(w->sx, assign, OL_F_right);
+  if (ol_kind_of(w->sx, left) == OL_K_identifier && ol_calls_current(w) < 0 &&
+      callee_is(w, right, "Table"))
+    ol_vec_push(&w->tables, ((ol_table_binding){ol_node_hash(w, left), right}));
   bool alias = ol_kind_of(w->sx, right) == OL_K_attribute &&
                ol_node_text_is(w, ol_child(w->sx, right, OL_F_attribute), "Model");
   if (ol_kind_of(w->sx, left) != OL_K_identifier ||

@@ -537,7 +537,27 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
   ol_scope_push_binding(w, b);
 }
 
+/* `x.query(Model)` whose receiver is no session ormlint knows: counted, so
+ * that a project whose sessions go by another name hears of it once. */
+static void count_unknown_query(ol_walker *w, TSNode call) {
+  TSNode fn = ol_child(w->sx, call, OL_F_function);
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+      !ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "query"))
+    return;
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  if (ts_node_is_null(args) || !ts_node_named_child_count(args))
+    return;
+  ol_val v = ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind;
+  if (v != OL_VAL_SESSION && v != OL_VAL_DB)
+    w->out->unknown_query_calls++;
+}
+
+void ol_walk_imperative_mapping(ol_walker *w, TSNode call);
+
 static void on_call(ol_walker *w, const entry *e) {
+  count_unknown_query(w, e->node);
+  if (e->ctx < 0 && ol_calls_current(w) < 0)
+    ol_walk_imperative_mapping(w, e->node);
   ol_calls_check_call(w, e->node, e->ctx);
   ol_lookups_check_call(w, e->node);
   ol_exec_check_call(w, e->node, e->ctx);
@@ -1129,6 +1149,7 @@ done:
   ol_vec_free(&w.pending_recvs);
   ol_vec_free(&w.self_assigned);
   ol_vec_free(&w.aliases);
+  ol_vec_free(&w.tables);
   ol_free(w.interned);
   ol_free(w.roots);
   for (size_t i = 0; i < w.fseen.len; i++)

@@ -45,6 +45,13 @@ typedef struct {
   bool bare_iter;                      /* a bare chain iterated: hoist as list(...) */
 } ol_site_temp;
 
+/* `name = Table("table", metadata, Column("id", ...), ...)` at module level:
+ * what an imperative mapping of `name` reads its table name and columns from. */
+typedef struct {
+  uint64_t hash;
+  TSNode call;
+} ol_table_binding;
+
 typedef struct {
   uint64_t hash;
   ol_val kind;
@@ -99,12 +106,12 @@ typedef struct {
   OL_VEC(ol_hashes) loop_bound;         /* per loop: names bound in it */
   OL_VEC(ol_hashes) loop_targets;       /* per loop: names of its (first) target */
   OL_VEC(ol_name_refs) loop_iter_names; /* per loop: names its iterable reads */
-  OL_VEC(ol_site_temp) site_tmp; /* per query site */
-  OL_VEC(TSNode) path;           /* the nodes from the root to the current one */
-  bool imports_select;           /* `from sqlalchemy import select` at module level */
-  bool flask_session;            /* `from flask import session`: that name is the cookie session */
-  OL_VEC(int) fstack;            /* functions being walked (indices into funcs), innermost last */
-  OL_VEC(ol_hashes) fseen;       /* per fstack entry: the `param.attr` reads recorded */
+  OL_VEC(ol_site_temp) site_tmp;        /* per query site */
+  OL_VEC(TSNode) path;                  /* the nodes from the root to the current one */
+  bool imports_select;                  /* `from sqlalchemy import select` at module level */
+  bool flask_session;      /* `from flask import session`: that name is the cookie session */
+  OL_VEC(int) fstack;      /* functions being walked (indices into funcs), innermost last */
+  OL_VEC(ol_hashes) fseen; /* per fstack entry: the `param.attr` reads recorded */
   OL_VEC(ol_call_binding) call_bindings; /* `q = f(...)` in the functions walked */
   ol_pendings pending_terms;             /* terminals on project calls' results */
   ol_pendings pending_recvs; /* calls on project calls' results: site = the call, call = the
@@ -112,10 +119,11 @@ typedef struct {
   ol_hashes self_assigned;   /* (class, attribute) of `self.x = ...` */
   uint64_t *roots;           /* open addressing: hashes of the names a call may resolve through */
   size_t n_roots, roots_cap;
-  size_t roots_seen[3];     /* how many module names, imports, functions are in roots */
-  uint64_t roots_sum;       /* of the hashes in roots */
-  OL_VEC(ol_alias) aliases; /* aliased(Model) names, in the order bound */
-  char **interned;          /* open addressing: the file's distinct names, arena strings */
+  size_t roots_seen[3];            /* how many module names, imports, functions are in roots */
+  uint64_t roots_sum;              /* of the hashes in roots */
+  OL_VEC(ol_alias) aliases;        /* aliased(Model) names, in the order bound */
+  OL_VEC(ol_table_binding) tables; /* module-level `t = Table("name", metadata, Column(...))` */
+  char **interned;                 /* open addressing: the file's distinct names, arena strings */
   size_t n_interned, interned_cap;
   ol_walk_memo **memo; /* the editor's: top-level functions' facts by text and context, or NULL */
   struct ol_memo_run *memo_run;

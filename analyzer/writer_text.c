@@ -329,10 +329,13 @@ static int write_text(FILE *out, const ol_report *report, const ol_write_opts *o
   } else {
     for (size_t i = 0; i < report->n_findings; i++)
       put_finding(&t, &report->findings[i], opts->show_fixes);
-    /* --quiet keeps the findings and the errors, drops the rest. */
+    /* --quiet keeps the findings and the errors, drops the rest. Written to
+     * the terminal, notifications go to stderr, as ruff's warnings do: stdout
+     * holds the findings only, whatever a pipe downstream makes of them. */
+    const text_out tn = {out == stdout ? stderr : out, opts->color};
     for (size_t i = 0; i < report->n_notes; i++)
       if (!opts->quiet || report->notes[i].level == OL_NOTE_ERROR)
-        put_note(&t, &report->notes[i]);
+        put_note(&tn, &report->notes[i]);
     if (!opts->quiet)
       put_summary(&t, report);
   }
