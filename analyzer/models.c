@@ -310,6 +310,8 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
          type = ol_child(w->sx, a, OL_F_type);
   if (ol_kind_of(w->sx, left) != OL_K_identifier)
     return;
+  if (!ts_node_is_null(right))
+    ol_walk_note_class_attribute(w, c->name, left, right);
   if (ol_node_text_is(w, left, "__abstract__") && ol_kind_of(w->sx, right) == OL_K_true)
     c->abstract = true;
   if (ol_node_text_is(w, left, "__tablename__"))

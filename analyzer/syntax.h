@@ -22,7 +22,8 @@
   X(class_definition)                                                                              \
   X(decorated_definition)                                                                          \
   X(call)                                                                                          \
-  X(attribute) X(identifier) X(subscript) X(keyword_argument) X(argument_list) X(assignment)       \
+  X(attribute)                                                                                     \
+  X(identifier) X(subscript) X(keyword_argument) X(argument_list) X(assignment)                    \
       X(augmented_assignment) X(named_expression) X(parenthesized_expression) X(await) X(          \
           comparison_operator) X(list) X(tuple) X(pattern_list) X(tuple_pattern) X(list_pattern)   \
           X(expression_statement) X(block) X(with_item) X(as_pattern) X(as_pattern_target) X(      \
@@ -42,7 +43,9 @@
                                                           X(elif_clause) X(pair)                   \
                                                               X(relative_import) X(import_prefix)  \
                                                                   X(dictionary_splat_pattern)      \
-                                                                      X(wildcard_import) X(float) X(finally_clause)
+                                                                      X(wildcard_import) X(float)  \
+                                                                          X(finally_clause)        \
+                                                                              X(slice)
 
 typedef enum {
   OL_K_OTHER = 0,

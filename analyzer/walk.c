@@ -240,7 +240,8 @@ static bool reads_schema(const ol_walker *w, TSNode n) {
       TSNode fn = ol_child(w->sx, n, OL_F_function);
       TSNode last =
           ol_kind_of(w->sx, fn) == OL_K_attribute ? ol_child(w->sx, fn, OL_F_attribute) : fn;
-      return ol_node_text_is(w, last, "inspect") || ol_node_text_is(w, last, "class_mapper");
+      return ol_node_text_is(w, last, "inspect") || ol_node_text_is(w, last, "class_mapper") ||
+             ol_node_text_is(w, last, "__subclasses__");
     } else {
       return false;
     }
@@ -314,6 +315,80 @@ static bool holds_constants(ol_walker *w, TSNode n, int depth) {
 
 /* Whether iterating it runs a number of times the code fixes, not the data
  * (DESIGN.md "Real code": bounded loops). */
+/* A literal row count of a "top N" widget: at most ten. A page (limit(100),
+ * limit(PAGE_SIZE)) is what an N+1 multiplies, so it does not bound a loop. */
+#define MAX_BOUNDED_LIMIT 10
+
+static bool is_small_constant(const ol_walker *w, TSNode n) {
+  if (ol_kind_of(w->sx, n) != OL_K_integer)
+    return false;
+  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  if (b - a > 2)
+    return false;
+  long v = strtol(w->src + a, NULL, 10);
+  return v >= 0 && v <= MAX_BOUNDED_LIMIT;
+}
+
+/* A query chain that `.limit(<constant>)` or `.first()`/`[:<constant>]`
+ * cuts to a number of rows the code fixes: `q.order_by(...).limit(10).all()`. */
+static bool limited_query(ol_walker *w, TSNode n) {
+  for (int depth = 0; depth < 64; depth++) {
+    n = ol_unwrap(w, n);
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_subscript) {
+      TSNode sl = ol_child(w->sx, n, OL_F_subscript);
+      if (ol_kind_of(w->sx, sl) == OL_K_slice && ts_node_named_child_count(sl) == 1 &&
+          is_small_constant(w, ts_node_named_child(sl, 0)) &&
+          ts_node_start_byte(ts_node_named_child(sl, 0)) > ts_node_start_byte(sl))
+        return true; /* q[:10] */
+      n = ol_child(w->sx, n, OL_F_value);
+      continue;
+    }
+    if (k != OL_K_call)
+      return false;
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+      return false;
+    TSNode m = ol_child(w->sx, fn, OL_F_attribute), args = ol_child(w->sx, n, OL_F_arguments);
+    if (ol_node_text_is(w, m, "limit") && ts_node_named_child_count(args) == 1 &&
+        is_small_constant(w, ts_node_named_child(args, 0)))
+      return true;
+    n = ol_child(w->sx, fn, OL_F_object);
+  }
+  return false;
+}
+
+static uint64_t class_attr_hash(const char *cls, const char *attr, size_t attr_len) {
+  return ol_name_hash(cls, strlen(cls)) * 1099511628211ull ^ ol_name_hash(attr, attr_len) ^
+         0x5bd1e995;
+}
+
+/* `self.CHOICES` / `cls.synced_fields` / `User.synced_fields`: an attribute
+ * the class body of this file binds to a display of constants. */
+static bool bounded_class_attribute(ol_walker *w, TSNode attr) {
+  TSNode obj = ol_child(w->sx, attr, OL_F_object), name = ol_child(w->sx, attr, OL_F_attribute);
+  if (ol_kind_of(w->sx, obj) != OL_K_identifier || !w->bounded_attrs.len)
+    return false;
+  const char *cls = NULL;
+  int func = ol_calls_current(w);
+  if ((ol_node_text_is(w, obj, "self") || ol_node_text_is(w, obj, "cls")) && func >= 0)
+    cls = w->out->funcs.items[func].cls;
+  char *owned = cls ? NULL : ol_node_text(w, obj);
+  uint64_t h = class_attr_hash(cls ? cls : owned, w->src + ts_node_start_byte(name),
+                               ts_node_end_byte(name) - ts_node_start_byte(name));
+  for (size_t i = 0; i < w->bounded_attrs.len; i++)
+    if (w->bounded_attrs.items[i] == h)
+      return true;
+  return false;
+}
+
+void ol_walk_note_class_attribute(ol_walker *w, const char *cls, TSNode left, TSNode right) {
+  if (holds_constants(w, right, 0))
+    ol_vec_push(&w->bounded_attrs,
+                class_attr_hash(cls, w->src + ts_node_start_byte(left),
+                                ts_node_end_byte(left) - ts_node_start_byte(left)));
+}
+
 static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
   it = ol_unwrap(w, it);
   ol_kind k = ol_kind_of(w->sx, it);
@@ -334,12 +409,13 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
     return b ? b->bounded : is_constant_name(w, it) || is_enum_class(w, it);
   }
   if (k == OL_K_attribute)
-    return reads_schema(w, it) || is_constant_name(w, ol_child(w->sx, it, OL_F_attribute));
+    return reads_schema(w, it) || is_constant_name(w, ol_child(w->sx, it, OL_F_attribute)) ||
+           bounded_class_attribute(w, it);
   if (k == OL_K_subscript)
-    return reads_config(w, it);
+    return reads_config(w, it) || limited_query(w, it);
   if (k != OL_K_call)
     return false;
-  if (reads_config(w, it) || reads_schema(w, it))
+  if (reads_config(w, it) || reads_schema(w, it) || limited_query(w, it))
     return true;
   TSNode fn = ol_child(w->sx, it, OL_F_function);
   TSNode args = ol_child(w->sx, it, OL_F_arguments);
@@ -533,7 +609,8 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
     b.rows.assign =
         ol_node_span(ol_walk_statement(w, n)); /* a list: other uses can keep a list of rows */
   b.entity1 = ol_rows_single_entity(w, right);
-  b.bounded = holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right));
+  b.bounded = holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right)) ||
+              limited_query(w, right);
   ol_scope_push_binding(w, b);
 }
 
@@ -1150,6 +1227,7 @@ done:
   ol_vec_free(&w.self_assigned);
   ol_vec_free(&w.aliases);
   ol_vec_free(&w.tables);
+  ol_vec_free(&w.bounded_attrs);
   ol_free(w.interned);
   ol_free(w.roots);
   for (size_t i = 0; i < w.fseen.len; i++)

@@ -123,7 +123,8 @@ typedef struct {
   uint64_t roots_sum;              /* of the hashes in roots */
   OL_VEC(ol_alias) aliases;        /* aliased(Model) names, in the order bound */
   OL_VEC(ol_table_binding) tables; /* module-level `t = Table("name", metadata, Column(...))` */
-  char **interned;                 /* open addressing: the file's distinct names, arena strings */
+  ol_hashes bounded_attrs; /* (class, attribute) the class body binds to a display of constants */
+  char **interned;         /* open addressing: the file's distinct names, arena strings */
   size_t n_interned, interned_cap;
   ol_walk_memo **memo; /* the editor's: top-level functions' facts by text and context, or NULL */
   struct ol_memo_run *memo_run;
@@ -144,6 +145,9 @@ bool ol_node_mentions(const ol_walker *w, TSNode n, const char *s);
 
 /* n without the parentheses and awaits around it. */
 TSNode ol_unwrap(const ol_walker *w, TSNode n);
+/* Records that class cls binds left to right in its body (a display of
+ * constants makes `self.left` a bounded iterable). */
+void ol_walk_note_class_attribute(ol_walker *w, const char *cls, TSNode left, TSNode right);
 /* What kind of value expression n is (query, session, select, ...). */
 ol_valinfo ol_classify(ol_walker *w, TSNode n);
 ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash);

@@ -361,3 +361,24 @@ def bounded_loops(chefs, form):
         Booking.query.filter_by(chef_id=i).first()  # expect: ORM001
     for i in range(len(chefs)):
         Booking.query.filter_by(chef_id=chefs[i].id).first()  # expect: ORM001
+    for chef in Chef.query.order_by(Chef.name).limit(5):
+        Booking.query.filter_by(chef_id=chef.id).count()  # ok: a top-5 widget
+    for chef in Chef.query.order_by(Chef.name)[:3]:
+        Booking.query.filter_by(chef_id=chef.id).first()  # ok: three rows at most
+    for chef in Chef.query.limit(100):
+        Booking.query.filter_by(chef_id=chef.id).first()  # expect: ORM001
+    for sub in Chef.__subclasses__():
+        sub.query.first()  # ok: the classes the code defines
+
+
+class Report:
+    KINDS = ("new", "confirmed")
+    labels = {"new": "New", "done": "Done"}
+
+    def per_kind(self):
+        for kind in self.KINDS:
+            Booking.query.filter_by(status=kind).first()  # ok: a class constant
+        for kind in self.labels:
+            Booking.query.filter_by(status=kind).first()  # ok: a class-level display
+        for kind in Report.labels.keys():
+            Booking.query.filter_by(status=kind).first()  # ok
