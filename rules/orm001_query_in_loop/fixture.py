@@ -361,9 +361,9 @@ def bounded_loops(chefs, form):
         Booking.query.filter_by(chef_id=i).first()  # expect: ORM001
     for i in range(len(chefs)):
         Booking.query.filter_by(chef_id=chefs[i].id).first()  # expect: ORM001
-    for chef in Chef.query.order_by(Chef.name).limit(5):
+    for chef in Chef.query.order_by(Chef.id.desc()).limit(5):
         Booking.query.filter_by(chef_id=chef.id).count()  # ok: a top-5 widget
-    for chef in Chef.query.order_by(Chef.name)[:3]:
+    for chef in Chef.query.order_by(Chef.id)[:3]:
         Booking.query.filter_by(chef_id=chef.id).first()  # ok: three rows at most
     for chef in Chef.query.limit(100):
         Booking.query.filter_by(chef_id=chef.id).first()  # expect: ORM001
