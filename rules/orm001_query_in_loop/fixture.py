@@ -382,3 +382,45 @@ class Report:
             Booking.query.filter_by(status=kind).first()  # ok: a class-level display
         for kind in Report.labels.keys():
             Booking.query.filter_by(status=kind).first()  # ok
+
+
+# --- real code: loops that do not repeat the query --------------------------
+def first_success(chefs, names):
+    for chef in chefs:
+        booking = Booking.query.filter_by(chef_id=chef.id).first()  # ok: the loop returns after it
+        if booking:
+            print(booking.id)
+        return booking
+    for name in names:
+        chef = Setting.query.filter_by(key=name).first()  # ok: a break follows, whatever it found
+        print(chef)
+        break
+    for chef in chefs:
+        if chef.active:
+            Booking.query.filter_by(chef_id=chef.id).all()  # ok: then the function returns
+            return None
+    for chef in chefs:
+        if Booking.query.filter_by(chef_id=chef.id).first():  # expect: ORM001
+            return chef
+
+
+def retry_until_free(make_token):
+    while True:
+        token = make_token()
+        if not Setting.query.filter_by(key=token).first():  # ok: a retry loop
+            break
+    while True:
+        page = Booking.query.filter(Booking.id > 0).limit(100).all()  # ok: a paging loop
+        if not page:
+            return
+
+
+# --- real code: the scoped-session convention is a session -------------------
+Session = None  # a scoped_session() in real code
+DBSession = None
+
+
+def scoped_sessions(ids):
+    for i in ids:
+        Session.query(Chef).get(i)  # expect: ORM001
+        DBSession.query(Booking).filter_by(chef_id=i).first()  # expect: ORM001

@@ -283,3 +283,32 @@ def back_to_the_parent(chef, chef_ids):
         print(b.chef.name)  # ok: one chef for every row, loaded once
     for b in Booking.query.filter_by(chef_id=chef.id):
         print(b.owner.name)  # expect: ORM002
+
+
+# --- real code: every foreign-key spelling keeps the direction --------------
+class Category(db.Model):
+    __table_args__ = {"schema": "core"}
+    __tablename__ = "category"
+    id = db.Column(db.Integer, primary_key=True)
+
+
+class Conference(db.Model):
+    __table_args__ = {"schema": "events"}
+    id = db.Column(db.Integer, primary_key=True)
+    category_id = db.Column(db.Integer, db.ForeignKey("core.category.id"), index=True)
+    category = db.relationship("Category", backref="conferences")
+    profile = db.relationship("ConferenceProfile", uselist=False, backref="conference")
+
+
+class ConferenceProfile(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    conference_id = db.Column(db.Integer, db.ForeignKey("events.conference.id"), index=True)
+
+
+def schema_qualified(ids):
+    for c in Conference.query.filter(Conference.id.in_(ids)):
+        print(c.category.id)  # expect: ORM002
+    for cat in Category.query.all():
+        print(len(cat.conferences))  # expect: ORM002
+    for p in ConferenceProfile.query.all():
+        print(p.conference.id)  # expect: ORM002
