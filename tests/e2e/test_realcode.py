@@ -111,3 +111,33 @@ def test_memoizers_from_the_config(project, ormlint):
     (project / "pyproject.toml").write_text('[tool.ormlint]\nmemoizers = ["@remember(1)"]\n')
     p = ormlint(".")
     assert p.returncode == 2 and "pyproject.toml:2" in p.stderr and "memoizers" in p.stderr, p.stderr
+
+
+UNKNOWN_SESSIONS = """\
+    from app.models import Chef
+
+    def lookups(conn, ids):
+    """ + "".join(f"    a{i} = conn.query(Chef).get({i})\n" for i in range(12))
+
+
+def test_unknown_session_names_are_said_once(project, ormlint):
+    write(project, {"app/__init__.py": "", "app/models.py": MODELS, "app/views.py": UNKNOWN_SESSIONS})
+    p = ormlint(".")
+    assert p.returncode == 0, p.stdout
+    assert p.stderr.count("session-names") == 1, p.stderr
+    assert "12 calls of `.query(...)`" in p.stderr
+    assert "session-names" not in p.stdout  # stdout holds findings only
+    (project / "pyproject.toml").write_text('[tool.ormlint]\nsession-names = "(?:^|\\\\.)conn$"\n')
+    p, found = ormlint.json(".")
+    assert [f["code"] for f in found] == [], found  # not in a loop: no finding, and no notice
+    assert "session-names" not in p.stderr, p.stderr
+
+
+def test_text_notifications_go_to_stderr(project, ormlint):
+    write(project, {"app/__init__.py": "", "app/models.py": MODELS, "app/jobs.py": QUERY_IN_LOOP,
+                    "app/bad.py": "def f(:\n"})
+    (project / "app" / "blob.py").write_bytes(b"\x00\x01binary")
+    p = ormlint(".")
+    assert p.returncode == 1
+    assert "ORM001" in p.stdout
+    assert "app/blob.py" not in p.stdout and "app/blob.py" in p.stderr, (p.stdout, p.stderr)
