@@ -266,7 +266,8 @@ static void loader(ol_walker *w, TSNode args, uint32_t query) {
 void ol_lookups_check_call(ol_walker *w, TSNode call) {
   TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
   TSNode name = callee_name(w, call);
-  uint32_t query = ts_node_start_byte(call); /* every call of one chain starts here */
+  uint32_t query = ol_walk_query_origin(w, call); /* one id for every call of one chain, and for
+                                                     a chain built on a name across statements */
   if (ol_kind_of(w->sx, args) != OL_K_argument_list || ts_node_is_null(name))
     return;
   if (name_in(w, name, LOADERS))

@@ -313,6 +313,29 @@ static bool holds_constants(ol_walker *w, TSNode n, int depth) {
   }
 }
 
+uint32_t ol_walk_query_origin(const ol_walker *w, TSNode chain) {
+  TSNode root = ol_unwrap(w, chain);
+  for (int depth = 0; depth < 200; depth++) {
+    ol_kind k = ol_kind_of(w->sx, root);
+    if (k == OL_K_call)
+      root = ol_child(w->sx, root, OL_F_function);
+    else if (k == OL_K_attribute)
+      root = ol_child(w->sx, root, OL_F_object);
+    else if (k == OL_K_subscript)
+      root = ol_child(w->sx, root, OL_F_value);
+    else
+      break;
+    root = ol_unwrap(w, root);
+  }
+  if (ol_kind_of(w->sx, root) == OL_K_identifier) {
+    const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, root));
+    if (b && b->query_origin)
+      return b->query_origin;
+  }
+  ol_kind k = ol_kind_of(w->sx, ol_unwrap(w, chain));
+  return k == OL_K_call || k == OL_K_attribute ? ts_node_start_byte(ol_unwrap(w, chain)) + 1 : 0;
+}
+
 /* Whether iterating it runs a number of times the code fixes, not the data
  * (DESIGN.md "Real code": bounded loops). */
 /* A literal row count of a "top N" widget: at most ten. A page (limit(100),
@@ -611,6 +634,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
   b.entity1 = ol_rows_single_entity(w, right);
   b.bounded = holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right)) ||
               limited_query(w, right);
+  b.query_origin = ol_walk_query_origin(w, right);
   ol_scope_push_binding(w, b);
 }
 

@@ -60,6 +60,8 @@ typedef struct {
   char
       *entity1; /* one row of this model: `x = Model.query.get(...)`, `db.get_or_404(Model, ...)` */
   bool bounded; /* a non-empty display of constants or a config value: iterating it is bounded */
+  uint32_t query_origin; /* `q = Model.query...` (and `q = q.filter(...)` after it): where the
+                            chain the name holds started, so its lookups are one query; 0 none */
 } ol_binding;
 
 typedef struct {
@@ -145,6 +147,9 @@ bool ol_node_mentions(const ol_walker *w, TSNode n, const char *s);
 
 /* n without the parentheses and awaits around it. */
 TSNode ol_unwrap(const ol_walker *w, TSNode n);
+/* Where the query a chain builds started: the chain's own start (+1, 0
+ * means none), or, when its root is a name bound to a chain, that chain's. */
+uint32_t ol_walk_query_origin(const ol_walker *w, TSNode chain);
 /* Records that class cls binds left to right in its body (a display of
  * constants makes `self.left` a bounded iterable). */
 void ol_walk_note_class_attribute(ol_walker *w, const char *cls, TSNode left, TSNode right);
