@@ -39,8 +39,13 @@ typedef struct {
 
 /* The cache of the project at root, loaded when present and valid (empty
  * otherwise; why says what was wrong, for ORMLINT_TIMINGS: "", "missing",
- * "stale", "corrupt"). Never NULL; free with ol_cache_free. */
-ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg, const char **why);
+ * "stale", "corrupt"). NULL when root/.ormlint_cache is there but is no
+ * directory of this user's (a symbolic link, a file, another user's):
+ * *refused (static) then says which, for a notification. Free with
+ * ol_cache_free. Everything it reads and writes is relative to the
+ * directory opened here once, without following a link (fs->cache_dir). */
+ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg, const char **why,
+                        const char **refused);
 void ol_cache_free(ol_cache *c);
 /* The entry of rel when it has this size and mtime, or (hash_known) this
  * length and content hash: fills meta and, for a parsed file, *facts (which
@@ -53,8 +58,7 @@ const ol_name_set *ol_cache_names(const ol_cache *c);
 /* Writes the cache: items, and names (what every skipped item was checked
  * against). Creates the directory and its .gitignore. Returns 0 or an errno
  * value; a cache that cannot be written is only slower next time. */
-int ol_cache_save(const ol_cache *c, const ol_cache_item *items, size_t n,
-                  const ol_name_set *names);
+int ol_cache_save(ol_cache *c, const ol_cache_item *items, size_t n, const ol_name_set *names);
 /* The number of files the cache holds. */
 size_t ol_cache_count(const ol_cache *c);
 
