@@ -153,6 +153,9 @@ static bool parse_payload(ol_cache *c, const char *s, size_t n) {
     e.meta.orm_noqa = (flags & 2) != 0;
     e.facts_len = take_u32(&cur);
     e.facts = take(&cur, e.facts_len);
+    /* Lines the notifications point at: at most one past the last newline. */
+    cur.bad |= e.meta.error_line > (uint64_t)e.meta.len + 1 ||
+               e.meta.bad_utf8_line > (uint64_t)e.meta.len + 1 || flags > 3;
     if (!cur.bad)
       ol_vec_push(&c->entries, e);
   }
@@ -240,6 +243,11 @@ bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mti
     return false;
   if (e->meta.parsed && !ol_facts_deserialize(e->facts, e->facts_len, facts))
     return false;
+  if (e->meta.parsed && !ol_facts_valid(facts, e->meta.len)) { /* crafted: parse the file */
+    ol_facts_free(facts);
+    memset(facts, 0, sizeof *facts);
+    return false;
+  }
   *meta = e->meta;
   return true;
 }

@@ -66,5 +66,10 @@ size_t ol_cache_count(const ol_cache *c);
 void ol_facts_serialize(const ol_file_facts *f, ol_buf *out);
 /* Reads facts from s[0..n); false (facts left empty) when s is malformed. */
 bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f);
+/* Whether facts read back from a record are what the walker could have
+ * made of a file of len bytes (analyzer/cache_check.c): indices inside
+ * their tables, spans inside the file, enums and flags in range, the
+ * names users read unchecked present. */
+bool ol_facts_valid(const ol_file_facts *f, uint32_t len);
 
 #endif
