@@ -290,15 +290,13 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
       if (!target_ok) {
         if (ends_with_py(e->d_name))
           note(d, OL_NOTE_WARNING, p, ol_strdup("skipped: broken symbolic link"));
-      } else if (link && (S_ISDIR(s->st_mode) || ends_with_py(e->d_name)) &&
-                 link_leaves(fs, bound, p, d)) {
-        /* noted */
       } else if (S_ISDIR(s->st_mode)) {
-        if (!skip_dir(fs, d, p, e->d_name)) {
+        if (!skip_dir(fs, d, p, e->d_name) && !(link && link_leaves(fs, bound, p, d))) {
           ol_vec_push(&todo, p);
           p = NULL;
         }
-      } else if (ends_with_py(e->d_name) && !excluded(d, p)) {
+      } else if (ends_with_py(e->d_name) && !excluded(d, p) &&
+                 !(link && link_leaves(fs, bound, p, d))) {
         add_file(d, p, false); /* non-regular files are reported when read */
       }
       ol_free(p);
