@@ -360,3 +360,31 @@ def test_the_oracle_runs_from_a_directory_postgres_cannot_enter(tmp_path):
     cluster = Path((check / "host").read_text()).parent
     assert not str(cluster).startswith(str(home)), "the cluster lives outside the checkout"
     assert not cluster.exists(), "and is removed afterwards"
+
+
+# ---- what a company's review asks first ------------------------------------------
+
+
+def check_notices(pins, *libs):
+    return subprocess.run(["sh", str(REPO / "tools/check_notices.sh"), str(REPO / "THIRD_PARTY_NOTICES"),
+                           str(pins), *libs], capture_output=True, text=True)
+
+
+def test_license_and_notices_match_what_the_binary_is_built_from(tmp_path):
+    assert (REPO / "LICENSE").read_text().startswith("MIT License\n")
+    vsix = json.loads((REPO / "vscode/package.json").read_text())
+    assert vsix["license"] == "MIT"
+    pins = REPO / "grammars/pins.mk"
+    libs = ["-ltree-sitter", "-lpcre2-8", "-lcjson"]
+    assert check_notices(pins, *libs).returncode == 0
+    # A pin bumped, a library added or dropped, without its notice: refused.
+    bumped = tmp_path / "pins.mk"
+    text = pins.read_text()
+    version = [l.split(":=")[1].strip() for l in text.splitlines() if l.startswith("PY_GRAMMAR_VERSION")][0]
+    bumped.write_text(text.replace(version, version + "1"))
+    p = check_notices(bumped, *libs)
+    assert p.returncode == 1 and "no entry for embedded tree-sitter-python" in p.stderr
+    p = check_notices(pins, *libs, "-lyaml")
+    assert p.returncode == 1 and "no entry for link -lyaml" in p.stderr
+    p = check_notices(pins, "-lpcre2-8", "-lcjson")  # the runtime vendored instead
+    assert p.returncode == 1 and "link -ltree-sitter, which the build no longer uses" in p.stderr
