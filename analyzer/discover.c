@@ -296,7 +296,7 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
           p = NULL;
         }
       } else if (ends_with_py(e->d_name) && !excluded(d, p) &&
-                 !(link && link_leaves(fs, bound, p, d))) {
+                 !(link && S_ISREG(s->st_mode) && link_leaves(fs, bound, p, d))) {
         add_file(d, p, false); /* non-regular files are reported when read */
       }
       ol_free(p);
