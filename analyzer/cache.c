@@ -51,9 +51,16 @@ static uint64_t mix_str(uint64_t h, const char *s) {
 
 /* What makes every entry invalid when it changes: the binary (its size and
  * mtime: a rebuild may record other facts), ormlint's version, the layout of
- * the facts, and the settings pass 1 reads. */
-static uint64_t cache_key(const ol_fs *fs, const ol_config *cfg) {
+ * the facts, the settings pass 1 reads, and the project directory itself
+ * (its device and inode): a cache committed to a repository or copied from
+ * another checkout is stale in every clone, never a source of facts. */
+static uint64_t cache_key(const ol_fs *fs, const char *root, const ol_config *cfg) {
   uint64_t h = mix_str(1469598103934665603ull, OL_VERSION);
+  struct stat rst;
+  if (fs->stat(root, &rst) == 0) {
+    uint64_t id[] = {(uint64_t)rst.st_dev, (uint64_t)rst.st_ino};
+    h = mix(h, id, sizeof id);
+  }
   size_t sizes[] = {sizeof(ol_file_facts), sizeof(ol_loop),      sizeof(ol_query_site),
                     sizeof(ol_class_fact), sizeof(ol_func_fact), sizeof(ol_call_fact)};
   h = mix(h, sizes, sizeof sizes);
@@ -202,7 +209,7 @@ ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg,
   c->fs = fs;
   c->root = ol_strdup(root);
   c->dirfd = fd;
-  c->key = cache_key(fs, cfg);
+  c->key = cache_key(fs, root, cfg);
   *why = load(c);
   return c;
 }

@@ -3,9 +3,10 @@
  * found nothing in it), keyed by path, size and modification time, the
  * content hash deciding when those changed. One file, written whole through
  * a temporary file renamed over it; a checksum over everything, so a
- * truncated or damaged cache is ignored, never trusted. It is invalid as a
- * whole when the binary, ormlint's version, the facts' layout or the
- * settings that shape the facts change. Findings are not cached: the
+ * truncated or damaged cache is ignored, never trusted, and every record
+ * is checked before use (ol_facts_valid). It is invalid as a whole when the
+ * binary, ormlint's version, the facts' layout or the settings that shape
+ * the facts change, and outside the directory it was written in. Findings are not cached: the
  * index, the call summaries and the checks run on every run. */
 #ifndef OL_CACHE_H
 #define OL_CACHE_H

@@ -241,6 +241,23 @@ def cached_project(project, source, name="views.py"):
     return ormlint, baseline, Cache(project / ".ormlint_cache" / "facts")
 
 
+def test_a_cache_from_another_checkout_is_stale(layout):
+    """A committed (or copied) cache holds facts someone else chose: its key
+    names the directory it was written in, so a clone never reads it."""
+    project, outside = layout
+    fixable_app(project)
+    Ormlint(project)(".")
+    clone = outside.parent / "clone"
+    shutil.copytree(project, clone, symlinks=True)
+    env = dict(os.environ, ORMLINT_TIMINGS="1")
+    p = subprocess.run([ORMLINT, "."], cwd=clone, capture_output=True, text=True, env=env,
+                       timeout=30 * TIMEOUT_SCALE)
+    assert "cache: on stale, 0 files from it" in p.stderr, p.stderr
+    p = subprocess.run([ORMLINT, "."], cwd=project, capture_output=True, text=True, env=env,
+                       timeout=30 * TIMEOUT_SCALE)
+    assert "cache: on , 2 files from it" in p.stderr, p.stderr
+
+
 RELATIVE = ("from ..........helpers import helper\n\n" + VIEWS +
             "\n\ndef many(bookings):\n    for b in bookings:\n" + "        helper(b)\n" * 20)
 
