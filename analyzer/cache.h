@@ -6,8 +6,9 @@
  * truncated or damaged cache is ignored, never trusted, and every record
  * is checked before use (ol_facts_valid). It is invalid as a whole when the
  * binary, ormlint's version, the facts' layout or the settings that shape
- * the facts change, and outside the directory it was written in. Findings are not cached: the
- * index, the call summaries and the checks run on every run. */
+ * the facts change, and outside the directory it was written in. Findings
+ * are not cached: the index, the call summaries and the checks run on every
+ * run. */
 #ifndef OL_CACHE_H
 #define OL_CACHE_H
 
