@@ -97,26 +97,26 @@ static bool unchanged_on_disk(const ol_engine *e, const ol_unit *u) {
   return same;
 }
 
-/* Where a fix to u may be written: the file's real path, when that is
+/* Where an edit of u may be written: the file's real path, when that is
  * inside the project and the file has one name (a symbolic link to it is
- * kept: the file it names is replaced). NULL and *why (a notification the
- * caller frees) otherwise: a link out of the project would make the fix
- * write someone else's file, and replacing a hard-linked file would split
- * its names. */
-static char *write_target(const ol_engine *e, const ol_unit *u, char **why) {
+ * kept: the file it names is replaced). NULL and *why (a notification
+ * starting with refused, the caller frees it) otherwise: a link out of the
+ * project would make the edit write someone else's file, and replacing a
+ * hard-linked file would split its names. */
+static char *write_target(const ol_engine *e, const ol_unit *u, const char *refused, char **why) {
   *why = NULL;
   if (!e->fs->real_path)
     return ol_strdup(u->path);
   char *real = e->fs->real_path(u->path), *root = e->fs->real_path(e->root);
   struct stat st;
   if (!real || !root)
-    *why = ol_format("not fixed: cannot resolve its path: %s", strerror(errno));
+    *why = ol_format("%s: cannot resolve its path: %s", refused, strerror(errno));
   else if (!ol_path_is_within(root, real))
-    *why = ol_format("not fixed: it is %s through a symbolic link, outside the project", real);
+    *why = ol_format("%s: it is %s through a symbolic link, outside the project", refused, real);
   else if (e->fs->lstat(real, &st) != 0 || !S_ISREG(st.st_mode))
-    *why = ol_strdup("not fixed: it is not a regular file");
+    *why = ol_format("%s: it is not a regular file", refused);
   else if (st.st_nlink > 1)
-    *why = ol_format("not fixed: the file has %ju hard links, and a fix would split them",
+    *why = ol_format("%s: the file has %ju hard links, and writing it would split them", refused,
                      (uintmax_t)st.st_nlink);
   ol_free(root);
   if (*why) {
@@ -128,7 +128,7 @@ static char *write_target(const ol_engine *e, const ol_unit *u, char **why) {
 
 /* Whether a fix to u may be written (else a notification says why). */
 static bool writable(const ol_engine *e, const ol_unit *u, ol_notes *notes) {
-  char *why, *target = write_target(e, u, &why);
+  char *why, *target = write_target(e, u, "not fixed", &why);
   ol_free(target);
   if (why)
     ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0, why);
@@ -271,7 +271,7 @@ void ol_engine_apply(ol_engine *e, ol_report *report, FILE *diff, ol_fix_stats *
       ol_diff_write(diff, u->rel, u->src.bytes, u->src.len, fx->cur.bytes, fx->cur.len);
     else if (!unchanged_on_disk(e, u)) /* again, just before writing: the rounds take time */
       why = ol_strdup("not fixed: the file changed since it was read");
-    else if ((target = write_target(e, u, &why)) != NULL)
+    else if ((target = write_target(e, u, "not fixed", &why)) != NULL)
       err = e->fs->replace(target, fx->cur.bytes, fx->cur.len, u->src.st.st_mode);
     ol_free(target);
     if (err)
@@ -378,7 +378,7 @@ void ol_engine_add_noqa(ol_engine *e, ol_report *report, ol_fix_stats *stats) {
         ol_notes_add(&notes, OL_NOTE_ERROR, rel, 0,
                      ol_strdup("noqa not added: a comment would break a line (a string or a "
                                "continuation runs on); add it by hand"));
-      else if (!(target = write_target(e, unit, &why)))
+      else if (!(target = write_target(e, unit, "noqa not added", &why)))
         ol_notes_add(&notes, OL_NOTE_ERROR, rel, 0, why);
       else if ((err = e->fs->replace(target, next, len, unit->src.st.st_mode)) != 0)
         ol_notes_add(&notes, OL_NOTE_ERROR, rel, 0,

@@ -136,6 +136,11 @@ def test_a_hard_linked_file_is_not_split(layout):
     assert (project / "views.py").read_text() == VIEWS
     refused = [n for n in notes(run) if n[0] == "views.py" and n[2] == "error"]
     assert refused and "hard links" in refused[0][3], notes(run)
+    p, run = sarif(Ormlint(project), "--add-noqa", "views.py")
+    assert (project / "views.py").read_text() == VIEWS
+    assert (project / "views.py").stat().st_ino == (project / "views_again.py").stat().st_ino
+    refused = [n for n in notes(run) if n[0] == "views.py" and n[2] == "error"]
+    assert refused and refused[0][3].startswith("noqa not added: the file has 2 hard links"), notes(run)
 
 
 # ---- the cache as a weapon -----------------------------------------------------
