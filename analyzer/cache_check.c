@@ -32,6 +32,13 @@ static void span(check *c, ol_span s) { need(c, s.start <= s.end && s.end <= c->
 
 static void place(check *c, ol_place p) { span(c, p.span); }
 
+/* inner lies within outer, as the walker records them (fix builders cut
+ * outer's text at inner's ends); either may be absent. */
+static void inside(check *c, ol_span inner, ol_span outer) {
+  need(c, ol_span_empty(inner) || ol_span_empty(outer) ||
+              (outer.start <= inner.start && inner.end <= outer.end));
+}
+
 /* -1 (none) or an index below n. */
 static void index_or_none(check *c, int64_t i, size_t n) {
   need(c, i == -1 || (i >= 0 && (uint64_t)i < n));
@@ -79,6 +86,10 @@ static void loops(check *c) {
     rows(c, &l->rows);
     earlier(c, l->rows_parent, i);
     earlier(c, l->parent, i);
+    inside(c, l->header, l->node);
+    inside(c, l->node, l->stmt);
+    inside(c, l->target, l->header);
+    inside(c, l->iterable, l->node);
     ol_span spans[] = {l->header, l->node, l->stmt, l->target, l->iterable, l->rows_call, l->scope};
     for (size_t k = 0; k < sizeof spans / sizeof *spans; k++)
       span(c, spans[k]);
@@ -90,6 +101,8 @@ static void batch(check *c, const ol_batch *b) {
   ol_span spans[] = {b->rows, b->cut, b->swap, b->key, b->use, b->session};
   for (size_t k = 0; k < sizeof spans / sizeof *spans; k++)
     span(c, spans[k]);
+  inside(c, b->cut, b->rows);
+  inside(c, b->swap, b->rows);
   name(c, b->entity, false);
   name(c, b->column, false);
   flag(c, &b->append_filter);
@@ -104,6 +117,7 @@ static void queries(check *c) {
     const ol_query_site *q = &f->queries.items[i];
     span(c, q->span);
     span(c, q->hoist);
+    inside(c, q->span, q->hoist);
     const bool *flags[] = {&q->hoist_copy,    &q->guarded,  &q->in_try, &q->raises,
                            &q->hoist_listify, &q->is_count, &q->awaited};
     for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
@@ -211,6 +225,8 @@ static void sites(check *c) {
     for (size_t k = 0; k < sizeof spans / sizeof *spans; k++)
       span(c, spans[k]);
     need(c, s->group >= -1 && s->next_start <= c->len);
+    inside(c, s->call, s->stmt);
+    inside(c, s->prefix, s->call);
     name(c, s->name, false);
     name(c, s->entity, false);
     flag(c, &s->convertible);
@@ -220,6 +236,7 @@ static void sites(check *c) {
     index_or_none(c, s->loop, f->loops.len);
     span(c, s->span);
     span(c, s->stmt);
+    inside(c, s->span, s->stmt);
     flag(c, &s->alone_in_block);
     flag(c, &s->flush);
     flag(c, &s->guarded);
@@ -285,6 +302,7 @@ static void classes(check *c) {
       flag(c, &rel->secondary);
       span(c, rel->span);
       span(c, rel->lazy_value);
+      inside(c, rel->lazy_value, rel->span);
     }
     for (size_t m = 0; m < k->n_columns; m++) {
       const ol_column_fact *col = &k->columns[m];
@@ -298,6 +316,7 @@ static void classes(check *c) {
       flag(c, &col->insert_comma);
       span(c, col->decl);
       span(c, col->index_value);
+      inside(c, col->index_value, col->decl);
       need(c, col->insert_at <= c->len);
     }
     names(c, k->members, k->n_members);

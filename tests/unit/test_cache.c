@@ -155,6 +155,24 @@ static void test_crafted_facts_refused(void **state) {
   assert_true(ol_facts_valid(&f, len));
   ol_facts_free(&f);
   ol_config_free(&cfg);
+  /* A batch's cut lies in its rows: a fix cuts the rows' text there. */
+  static const char KEYED[] = "from flask_sqlalchemy import SQLAlchemy\n"
+                              "db = SQLAlchemy()\n"
+                              "def page():\n"
+                              "    for b in Chef.query.all():\n"
+                              "        Review.query.filter_by(chef_id=b.id).first()\n";
+  facts_of(KEYED, &cfg, &f);
+  len = (uint32_t)strlen(KEYED);
+  ol_batch *keyed = NULL;
+  for (size_t i = 0; i < f.queries.len; i++)
+    if (!ol_span_empty(f.queries.items[i].batch.cut))
+      keyed = &f.queries.items[i].batch;
+  assert_non_null(keyed);
+  assert_true(ol_facts_valid(&f, len));
+  keyed->cut.start = keyed->rows.start - 1;
+  assert_false(ol_facts_valid(&f, len));
+  ol_facts_free(&f);
+  ol_config_free(&cfg);
 }
 
 static void test_identifiers_match_whole(void **state) {
