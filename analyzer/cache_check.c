@@ -1,14 +1,15 @@
 /* Checking facts read from the cache before anything uses them. A cache is
- * input like any file of the repository (it can be committed, and its key
- * is the same on every machine), and its checksum proves only that it was
- * not damaged by accident. The facts' users trust what the walker
- * produces: every index points into its table (and a loop's parent, a
- * function's outer function come before it, so no chain can cycle), every
- * span lies inside the file, every enum and flag holds a value the walker
- * writes, every fixed-size text is terminated, every name the users read
- * without a NULL check is there, and no import's name or level is beyond
- * what the walker records (OL_MAX_NAME_BYTES, OL_MAX_IMPORT_LEVEL). A
- * record that breaks one of these is dropped and its file parsed again. */
+ * input like any file of the repository: whoever can write the project
+ * directory can write .ormlint_cache/facts with a valid checksum, which
+ * proves only that it was not damaged by accident. The facts' users trust
+ * what the walker produces: every index points into its table (and a
+ * loop's parent, a function's outer function come before it, so no chain
+ * can cycle), every span lies inside the file and inside the span the
+ * walker nests it in, every enum and flag holds a value the walker writes,
+ * every fixed-size text is terminated, every name the users read without a
+ * NULL check is there, and no import's name or level is beyond what the
+ * walker records (OL_MAX_NAME_BYTES, OL_MAX_IMPORT_LEVEL). A record that
+ * breaks one of these is dropped and its file parsed again. */
 #include <string.h>
 
 #include "cache.h"
