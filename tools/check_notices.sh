@@ -1,8 +1,9 @@
 #!/bin/sh
 # check_notices.sh NOTICES PINS [-lNAME ...]
 # Fails unless THIRD_PARTY_NOTICES has exactly the components the binary
-# is built from: one entry (Component + Version + Embedded) per grammar pin
-# of PINS (grammars/pins.mk: <X>_GRAMMAR_PKG / <X>_GRAMMAR_VERSION), and
+# is built from: one entry (Component + Version + Embedded) per npm pin of
+# PINS (grammars/pins.mk: every <X>_PKG with its <X>_VERSION, grammars now,
+# the tree-sitter runtime once it is vendored from npm), and
 # one `Link: -lNAME` per library the Makefile links; an entry for a pin or a
 # library no longer used fails too. `make` runs it before linking.
 set -eu
@@ -12,8 +13,8 @@ shift 2
 want=$(mktemp) have=$(mktemp)
 trap 'rm -f "$want" "$have"' EXIT
 # What the build uses: "embedded PKG VERSION" per pin, "link -lNAME" per library.
-sed -n 's/^\([A-Z_]*\)_GRAMMAR_PKG *:= *\(.*\)$/\1 \2/p' "$pins" | while read -r key pkg; do
-  version=$(sed -n "s/^${key}_GRAMMAR_VERSION *:= *\(.*\)$/\1/p" "$pins")
+sed -n 's/^\([A-Z_]*\)_PKG *:= *\(.*\)$/\1 \2/p' "$pins" | while read -r key pkg; do
+  version=$(sed -n "s/^${key}_VERSION *:= *\(.*\)$/\1/p" "$pins")
   echo "embedded $pkg $version"
 done >"$want"
 for flag in "$@"; do

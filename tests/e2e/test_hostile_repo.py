@@ -408,5 +408,8 @@ def test_license_and_notices_match_what_the_binary_is_built_from(tmp_path):
     assert p.returncode == 1 and "no entry for embedded tree-sitter-python" in p.stderr
     p = check_notices(pins, *libs, "-lyaml")
     assert p.returncode == 1 and "no entry for link -lyaml" in p.stderr
-    p = check_notices(pins, "-lpcre2-8", "-lcjson")  # the runtime vendored instead
+    vendored = tmp_path / "vendored.mk"  # the runtime from npm instead of Debian's
+    vendored.write_text(text + "TS_RUNTIME_PKG := tree-sitter\nTS_RUNTIME_VERSION := 0.25.3\n")
+    p = check_notices(vendored, "-lpcre2-8", "-lcjson")
     assert p.returncode == 1 and "link -ltree-sitter, which the build no longer uses" in p.stderr
+    assert "no entry for embedded tree-sitter 0.25.3" in p.stderr
