@@ -33,7 +33,7 @@ UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 .PHONY: all deps demo test unit e2e oracle vscode sanitize valgrind install clean bench format \
         fuzz fuzz-build fuzz-replay realworld
-all: $(B)/ormlint
+all: $(B)/ormlint $(B)/notices.ok
 
 # ---- dependencies -------------------------------------------------------
 deps:
@@ -92,6 +92,14 @@ $(B)/libormlint.a: $(OBJ)
 $(B)/ormlint: $(B)/obj/analyzer/main.o $(B)/libormlint.a $(GRAMMAR_LIBS)
 	@echo "  LD      $@"
 	@$(CC) $^ $(LIBS) -o $@
+
+# THIRD_PARTY_NOTICES must name every grammar pin and linked library, and
+# nothing else: a pin bumped or a runtime switched without its notice fails
+# the build (tools/check_notices.sh).
+$(B)/notices.ok: THIRD_PARTY_NOTICES grammars/pins.mk Makefile tools/check_notices.sh
+	@mkdir -p $(dir $@)
+	@sh tools/check_notices.sh THIRD_PARTY_NOTICES grammars/pins.mk $(filter -l%,$(LIBS))
+	@touch $@
 
 # ---- tests ----------------------------------------------------------------
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libormlint.a $(GRAMMAR_LIBS)
@@ -166,7 +174,7 @@ sanitize: deps
 # every machine, whatever its load. `make fuzz` searches for FUZZ_SECONDS
 # each, one core, keeping what it finds in $(FUZZ_B)/corpus/ and crashes in
 # $(FUZZ_B)/artifacts/.
-FUZZERS      := analyze lsp pyproject
+FUZZERS      := analyze lsp pyproject cache
 FUZZ_B       := $(B)/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BINS    := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZERS))
@@ -183,7 +191,8 @@ fuzz-build: deps
 	  SAN_FLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
 	  $(FUZZ_B)/lib/libormlint.a $(FUZZ_B)/lib/grammars/libtree-sitter-python.a \
 	  $(FUZZ_B)/lib/grammars/libtree-sitter-toml.a
-	@$(MAKE) -s --no-print-directory $(FUZZ_BINS) $(FUZZ_B)/seeds/analyze/.stamp
+	@$(MAKE) -s --no-print-directory $(FUZZ_BINS) $(FUZZ_B)/seeds/analyze/.stamp \
+	  $(FUZZ_B)/seeds/cache/.stamp
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/lib/libormlint.a
 	@echo "  FUZZ    $@"
@@ -197,11 +206,18 @@ $(FUZZ_B)/seeds/analyze/.stamp: $(shell find rules corpus -name '*.py')
 	@for f in $^; do cp "$$f" "$(dir $@)$$(echo "$$f" | tr / _)"; done
 	@touch $@
 
+# The cache reader's seeds: each of those files with the record the walker
+# makes of it (tests/fuzz/fuzz_cache.c writes them).
+$(FUZZ_B)/seeds/cache/.stamp: $(FUZZ_B)/fuzz_cache $(shell find rules corpus -name '*.py')
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)
+	@FUZZ_CACHE_SEEDS=$(dir $@) $(FUZZ_B)/fuzz_cache $(filter %.py,$^)
+	@touch $@
+
 fuzz-replay: fuzz-build
 	@rm -rf $(FUZZ_B)/replay; ok=1; \
 	for h in $(FUZZERS); do \
 	  mkdir -p $(FUZZ_B)/replay/$$h; s=$$(date +%s); \
-	  case $$h in analyze) seeds="tests/fuzz/corpus/$$h $(FUZZ_B)/seeds/analyze" runs=$(FUZZ_RUNS);; \
+	  case $$h in analyze|cache) seeds="tests/fuzz/corpus/$$h $(FUZZ_B)/seeds/$$h" runs=$(FUZZ_RUNS);; \
 	    *) seeds="tests/fuzz/corpus/$$h" runs=$(FUZZ_RUNS_FAST);; esac; \
 	  if $(FUZZ_B)/fuzz_$$h $(FUZZ_OPTS) -runs=$$runs -seed=$(FUZZ_SEED) \
 	       -artifact_prefix=$(FUZZ_B)/replay/$$h- $(FUZZ_B)/replay/$$h $$seeds \
@@ -215,7 +231,7 @@ fuzz: fuzz-build
 	@mkdir -p $(FUZZ_B)/artifacts; ok=1; \
 	for h in $(FUZZERS); do \
 	  mkdir -p $(FUZZ_B)/corpus/$$h; \
-	  case $$h in analyze) seeds="tests/fuzz/corpus/$$h $(FUZZ_B)/seeds/analyze";; *) seeds="tests/fuzz/corpus/$$h";; esac; \
+	  case $$h in analyze|cache) seeds="tests/fuzz/corpus/$$h $(FUZZ_B)/seeds/$$h";; *) seeds="tests/fuzz/corpus/$$h";; esac; \
 	  echo "== fuzz_$$h for $(FUZZ_SECONDS)s"; \
 	  $(FUZZ_B)/fuzz_$$h $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=$(FUZZ_B)/artifacts/$$h- $(FUZZ_B)/corpus/$$h $$seeds \
@@ -247,6 +263,8 @@ demo: deps all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(B)/ormlint $(DESTDIR)$(PREFIX)/bin/ormlint
+	install -d $(DESTDIR)$(PREFIX)/share/doc/ormlint
+	install -m 644 LICENSE THIRD_PARTY_NOTICES $(DESTDIR)$(PREFIX)/share/doc/ormlint/
 
 format:
 	clang-format -i analyzer/*.c analyzer/*.h analyzer/tools/*.c rules/*/*.c tests/unit/*.c tests/fuzz/*.c

@@ -2,12 +2,15 @@
  * bounded rounds (overlapping fixes wait for the next round, after the file
  * is analysed again), each result re-parsed, written by rename. */
 #include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "diff.h"
+#include "discover.h"
 #include "engine_internal.h"
 #include "suppress.h"
 
@@ -94,7 +97,46 @@ static bool unchanged_on_disk(const ol_engine *e, const ol_unit *u) {
   return same;
 }
 
-/* Starts fixing unit i: refused when it is read-only or changed since it was read. */
+/* Where an edit of u may be written: the file's real path, when that is
+ * inside the project and the file has one name (a symbolic link to it is
+ * kept: the file it names is replaced). NULL and *why (a notification
+ * starting with refused, the caller frees it) otherwise: a link out of the
+ * project would make the edit write someone else's file, and replacing a
+ * hard-linked file would split its names. */
+static char *write_target(const ol_engine *e, const ol_unit *u, const char *refused, char **why) {
+  *why = NULL;
+  if (!e->fs->real_path)
+    return ol_strdup(u->path);
+  char *real = e->fs->real_path(u->path), *root = e->fs->real_path(e->root);
+  struct stat st;
+  if (!real || !root)
+    *why = ol_format("%s: cannot resolve its path: %s", refused, strerror(errno));
+  else if (!ol_path_is_within(root, real))
+    *why = ol_format("%s: it is %s through a symbolic link, outside the project", refused, real);
+  else if (e->fs->lstat(real, &st) != 0 || !S_ISREG(st.st_mode))
+    *why = ol_format("%s: it is not a regular file", refused);
+  else if (st.st_nlink > 1)
+    *why = ol_format("%s: the file has %ju hard links, and writing it would split them", refused,
+                     (uintmax_t)st.st_nlink);
+  ol_free(root);
+  if (*why) {
+    ol_free(real);
+    return NULL;
+  }
+  return real;
+}
+
+/* Whether a fix to u may be written (else a notification says why). */
+static bool writable(const ol_engine *e, const ol_unit *u, ol_notes *notes) {
+  char *why, *target = write_target(e, u, "not fixed", &why);
+  ol_free(target);
+  if (why)
+    ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0, why);
+  return !why;
+}
+
+/* Starts fixing unit i: refused when it is read-only, outside the project
+ * or linked, or changed since it was read. */
 static ol_fixing *start_fixing(ol_engine *e, size_t i, ol_notes *notes, ol_fix_stats *st) {
   if (e->fixing[i])
     return e->fixing[i]->refused ? NULL : e->fixing[i];
@@ -114,6 +156,11 @@ static ol_fixing *start_fixing(ol_engine *e, size_t i, ol_notes *notes, ol_fix_s
   if (!unchanged_on_disk(e, u)) {
     ol_notes_add(notes, OL_NOTE_ERROR, u->rel, 0,
                  ol_strdup("not fixed: the file changed since it was read"));
+    st->refused++;
+    fx->refused = true;
+    return NULL;
+  }
+  if (!writable(e, u, notes)) {
     st->refused++;
     fx->refused = true;
     return NULL;
@@ -219,16 +266,18 @@ void ol_engine_apply(ol_engine *e, ol_report *report, FILE *diff, ol_fix_stats *
       continue;
     ol_unit *u = &e->units.items[i];
     int err = 0;
+    char *why = NULL, *target = NULL;
     if (diff)
       ol_diff_write(diff, u->rel, u->src.bytes, u->src.len, fx->cur.bytes, fx->cur.len);
     else if (!unchanged_on_disk(e, u)) /* again, just before writing: the rounds take time */
-      err = -1;
-    else
-      err = e->fs->replace(u->path, fx->cur.bytes, fx->cur.len, u->src.st.st_mode);
-    if (err) {
-      ol_notes_add(&notes, OL_NOTE_ERROR, u->rel, 0,
-                   err < 0 ? ol_strdup("not fixed: the file changed since it was read")
-                           : ol_format("not fixed: cannot write: %s", strerror(err)));
+      why = ol_strdup("not fixed: the file changed since it was read");
+    else if ((target = write_target(e, u, "not fixed", &why)) != NULL)
+      err = e->fs->replace(target, fx->cur.bytes, fx->cur.len, u->src.st.st_mode);
+    ol_free(target);
+    if (err)
+      why = ol_format("not fixed: cannot write: %s", strerror(err));
+    if (why) {
+      ol_notes_add(&notes, OL_NOTE_ERROR, u->rel, 0, why);
       stats->refused += fx->fixed;
       fx->changed = false; /* the file is as it was: report its findings as they were */
       failed = true;
@@ -324,15 +373,19 @@ void ol_engine_add_noqa(ol_engine *e, ol_report *report, ol_fix_stats *stats) {
       char *next = ol_buf_take(&out);
       const ol_unit *unit = &e->units.items[u];
       int err = 0;
+      char *why = NULL, *target = NULL;
       if (ol_parse_error_count(e->parser, next, len) > errors)
         ol_notes_add(&notes, OL_NOTE_ERROR, rel, 0,
                      ol_strdup("noqa not added: a comment would break a line (a string or a "
                                "continuation runs on); add it by hand"));
-      else if ((err = e->fs->replace(unit->path, next, len, unit->src.st.st_mode)) != 0)
+      else if (!(target = write_target(e, unit, "noqa not added", &why)))
+        ol_notes_add(&notes, OL_NOTE_ERROR, rel, 0, why);
+      else if ((err = e->fs->replace(target, next, len, unit->src.st.st_mode)) != 0)
         ol_notes_add(&notes, OL_NOTE_ERROR, rel, 0,
                      ol_format("noqa not added: cannot write: %s", strerror(err)));
       else
         written = true;
+      ol_free(target);
       ol_free(next);
     }
     ol_vec_free(&lines);

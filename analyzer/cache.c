@@ -5,6 +5,7 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "alloc.h"
 #include "hash.h"
 
+#define CACHE_DIR ".ormlint_cache"
 #define MAGIC "OLCACHE1"
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)
@@ -28,7 +30,8 @@ typedef struct {
 
 struct ol_cache {
   const ol_fs *fs;
-  char *dir, *path;
+  char *root;
+  int dirfd; /* .ormlint_cache, opened once without following a link; -1 until there is one */
   uint64_t key;
   char *bytes; /* the loaded file */
   OL_VEC(entry) entries;
@@ -48,9 +51,16 @@ static uint64_t mix_str(uint64_t h, const char *s) {
 
 /* What makes every entry invalid when it changes: the binary (its size and
  * mtime: a rebuild may record other facts), ormlint's version, the layout of
- * the facts, and the settings pass 1 reads. */
-static uint64_t cache_key(const ol_fs *fs, const ol_config *cfg) {
+ * the facts, the settings pass 1 reads, and the project directory itself
+ * (its device and inode): a cache committed to a repository or copied from
+ * another checkout is stale in every clone, never a source of facts. */
+static uint64_t cache_key(const ol_fs *fs, const char *root, const ol_config *cfg) {
   uint64_t h = mix_str(1469598103934665603ull, OL_VERSION);
+  struct stat rst;
+  if (fs->stat(root, &rst) == 0) {
+    uint64_t id[] = {(uint64_t)rst.st_dev, (uint64_t)rst.st_ino};
+    h = mix(h, id, sizeof id);
+  }
   size_t sizes[] = {sizeof(ol_file_facts), sizeof(ol_loop),      sizeof(ol_query_site),
                     sizeof(ol_class_fact), sizeof(ol_func_fact), sizeof(ol_call_fact)};
   h = mix(h, sizes, sizeof sizes);
@@ -153,6 +163,9 @@ static bool parse_payload(ol_cache *c, const char *s, size_t n) {
     e.meta.orm_noqa = (flags & 2) != 0;
     e.facts_len = take_u32(&cur);
     e.facts = take(&cur, e.facts_len);
+    /* Lines the notifications point at: at most one past the last newline. */
+    cur.bad |= e.meta.error_line > (uint64_t)e.meta.len + 1 ||
+               e.meta.bad_utf8_line > (uint64_t)e.meta.len + 1 || flags > 3;
     if (!cur.bad)
       ol_vec_push(&c->entries, e);
   }
@@ -162,8 +175,9 @@ static bool parse_payload(ol_cache *c, const char *s, size_t n) {
 static const char *load(ol_cache *c) {
   char *bytes;
   size_t len;
-  struct stat st;
-  int err = c->fs->read_all(c->path, MAX_CACHE_BYTES, &bytes, &len, &st);
+  if (c->dirfd < 0)
+    return "missing";
+  int err = c->fs->read_at(c->dirfd, "facts", MAX_CACHE_BYTES, &bytes, &len);
   if (err)
     return err == ENOENT ? "missing" : "unreadable";
   c->bytes = bytes;
@@ -185,19 +199,28 @@ static const char *load(ol_cache *c) {
   return "";
 }
 
-ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg, const char **why) {
+ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg, const char **why,
+                        const char **refused) {
+  *refused = NULL;
+  const char *dir_why = "missing";
+  int fd = fs->cache_dir ? fs->cache_dir(root, CACHE_DIR, false, &dir_why) : -1;
+  if (fd < 0 && strcmp(dir_why, "missing") != 0) {
+    *why = *refused = dir_why;
+    return NULL;
+  }
   ol_cache *c = ol_calloc(1, sizeof *c);
   c->fs = fs;
-  c->dir = ol_format("%s/.ormlint_cache", root);
-  c->path = ol_format("%s/facts", c->dir);
-  c->key = cache_key(fs, cfg);
+  c->root = ol_strdup(root);
+  c->dirfd = fd;
+  c->key = cache_key(fs, root, cfg);
   *why = load(c);
   return c;
 }
 
 void ol_cache_free(ol_cache *c) {
-  ol_free(c->dir);
-  ol_free(c->path);
+  if (c->dirfd >= 0)
+    close(c->dirfd);
+  ol_free(c->root);
   ol_free(c->bytes);
   ol_vec_free(&c->entries);
   ol_free(c->slots);
@@ -230,6 +253,11 @@ bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mti
     return false;
   if (e->meta.parsed && !ol_facts_deserialize(e->facts, e->facts_len, facts))
     return false;
+  if (e->meta.parsed && !ol_facts_valid(facts, e->meta.len)) { /* crafted: parse the file */
+    ol_facts_free(facts);
+    memset(facts, 0, sizeof *facts);
+    return false;
+  }
   *meta = e->meta;
   return true;
 }
@@ -271,16 +299,14 @@ static void put_item(ol_buf *b, const ol_cache *c, const ol_cache_item *it, int6
   }
 }
 
-int ol_cache_save(const ol_cache *c, const ol_cache_item *items, size_t n,
-                  const ol_name_set *names) {
-  if (!c->fs->mkdir)
-    return ENOSYS;
-  if (c->fs->mkdir(c->dir, 0777) != 0 && errno != EEXIST)
-    return errno;
-  char *ignore = ol_format("%s/.gitignore", c->dir);
+int ol_cache_save(ol_cache *c, const ol_cache_item *items, size_t n, const ol_name_set *names) {
+  const char *why;
+  if (c->dirfd < 0 && (c->dirfd = c->fs->cache_dir(c->root, CACHE_DIR, true, &why)) < 0)
+    return EPERM;
   struct stat st;
-  int err = c->fs->stat(ignore, &st) == 0 ? 0 : c->fs->replace(ignore, "*\n", 2, 0644);
-  ol_free(ignore);
+  int err = fstatat(c->dirfd, ".gitignore", &st, AT_SYMLINK_NOFOLLOW) == 0
+                ? 0
+                : c->fs->replace_at(c->dirfd, ".gitignore", "*\n", 2, 0644);
   if (err)
     return err;
   struct timespec ts;
@@ -301,8 +327,7 @@ int ol_cache_save(const ol_cache *c, const ol_cache_item *items, size_t n,
   uint64_t len = b.len - HEADER_BYTES, sum = checksum(b.s + HEADER_BYTES, len);
   memcpy(b.s + 16, &len, 8);
   memcpy(b.s + 24, &sum, 8);
-  err = (c->fs->replace_unsynced ? c->fs->replace_unsynced : c->fs->replace)(c->path, b.s, b.len,
-                                                                             0644);
+  err = c->fs->replace_at(c->dirfd, "facts", b.s, b.len, 0644);
   ol_buf_free(&b);
   return err;
 }

@@ -3,10 +3,12 @@
  * found nothing in it), keyed by path, size and modification time, the
  * content hash deciding when those changed. One file, written whole through
  * a temporary file renamed over it; a checksum over everything, so a
- * truncated or damaged cache is ignored, never trusted. It is invalid as a
- * whole when the binary, ormlint's version, the facts' layout or the
- * settings that shape the facts change. Findings are not cached: the
- * index, the call summaries and the checks run on every run. */
+ * truncated or damaged cache is ignored, never trusted, and every record
+ * is checked before use (ol_facts_valid). It is invalid as a whole when the
+ * binary, ormlint's version, the facts' layout or the settings that shape
+ * the facts change, and outside the directory it was written in. Findings
+ * are not cached: the index, the call summaries and the checks run on every
+ * run. */
 #ifndef OL_CACHE_H
 #define OL_CACHE_H
 
@@ -39,8 +41,13 @@ typedef struct {
 
 /* The cache of the project at root, loaded when present and valid (empty
  * otherwise; why says what was wrong, for ORMLINT_TIMINGS: "", "missing",
- * "stale", "corrupt"). Never NULL; free with ol_cache_free. */
-ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg, const char **why);
+ * "stale", "corrupt"). NULL when root/.ormlint_cache is there but is no
+ * directory of this user's (a symbolic link, a file, another user's):
+ * *refused (static) then says which, for a notification. Free with
+ * ol_cache_free. Everything it reads and writes is relative to the
+ * directory opened here once, without following a link (fs->cache_dir). */
+ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg, const char **why,
+                        const char **refused);
 void ol_cache_free(ol_cache *c);
 /* The entry of rel when it has this size and mtime, or (hash_known) this
  * length and content hash: fills meta and, for a parsed file, *facts (which
@@ -53,8 +60,7 @@ const ol_name_set *ol_cache_names(const ol_cache *c);
 /* Writes the cache: items, and names (what every skipped item was checked
  * against). Creates the directory and its .gitignore. Returns 0 or an errno
  * value; a cache that cannot be written is only slower next time. */
-int ol_cache_save(const ol_cache *c, const ol_cache_item *items, size_t n,
-                  const ol_name_set *names);
+int ol_cache_save(ol_cache *c, const ol_cache_item *items, size_t n, const ol_name_set *names);
 /* The number of files the cache holds. */
 size_t ol_cache_count(const ol_cache *c);
 
@@ -62,5 +68,10 @@ size_t ol_cache_count(const ol_cache *c);
 void ol_facts_serialize(const ol_file_facts *f, ol_buf *out);
 /* Reads facts from s[0..n); false (facts left empty) when s is malformed. */
 bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f);
+/* Whether facts read back from a record are what the walker could have
+ * made of a file of len bytes (analyzer/cache_check.c): indices inside
+ * their tables, spans inside the file, enums and flags in range, the
+ * names users read unchecked present. */
+bool ol_facts_valid(const ol_file_facts *f, uint32_t len);
 
 #endif

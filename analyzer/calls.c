@@ -639,7 +639,21 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
   }
 }
 
+/* A binding is resolved each time a call names it: one longer than any real
+ * module path (a crafted `from ....<500k dots>m import f`) would make each of
+ * the file's calls cost as much as the whole file. Such a binding cannot be
+ * imported anyway (Python stops at the top-level package), so it is not
+ * recorded. */
+static bool import_in_bounds(const char *local, const char *module, const char *name,
+                             uint32_t level) {
+  return level <= OL_MAX_IMPORT_LEVEL && strlen(local) <= OL_MAX_NAME_BYTES &&
+         (!module || strlen(module) <= OL_MAX_NAME_BYTES) &&
+         (!name || strlen(name) <= OL_MAX_NAME_BYTES);
+}
+
 static void add_import(ol_walker *w, char *local, char *module, char *name, uint32_t level) {
+  if (!import_in_bounds(local, module, name, level))
+    return;
   ol_import_fact im = {.local = local, .module = module, .name = name, .level = level};
   ol_vec_push(&w->out->imports, im);
 }

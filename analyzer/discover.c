@@ -258,7 +258,46 @@ typedef struct {
   ino_t ino;
 } dir_id;
 
+bool ol_path_is_within(const char *bound, const char *real) {
+  size_t n = strlen(bound);
+  if (!strcmp(bound, "/"))
+    return true;
+  return !strncmp(real, bound, n) && (real[n] == '/' || !real[n]);
+}
+
+/* The real path a walk from top stays in: the project root's, or top's own
+ * when top (given on the command line) is elsewhere. NULL: links are not
+ * resolved (a file system without real_path). */
+static char *walk_bound(const ol_fs *fs, const char *top, const ol_discovery *d) {
+  if (!fs->real_path)
+    return NULL;
+  char *real_top = fs->real_path(top);
+  char *real_root = d->root ? fs->real_path(d->root) : NULL;
+  if (real_root && real_top && !ol_path_is_within(real_root, real_top)) {
+    ol_free(real_root);
+    return real_top;
+  }
+  ol_free(real_top);
+  return real_root;
+}
+
+/* A symbolic link found while walking is followed only when its target is
+ * inside bound: a link to `/`, to a parent or to another tree would make the
+ * walk read (and --fix write) files that are not the project's. */
+static bool link_leaves(const ol_fs *fs, const char *bound, const char *path, ol_discovery *d) {
+  if (!bound)
+    return false;
+  char *real = fs->real_path(path);
+  bool out = real && !ol_path_is_within(bound, real);
+  if (out)
+    note(d, OL_NOTE_WARNING, path,
+         ol_format("skipped: a symbolic link to %s, outside the project", real));
+  ol_free(real);
+  return out;
+}
+
 static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
+  char *bound = walk_bound(fs, top, d);
   OL_VEC(char *) todo = {0};
   OL_VEC(dir_id) seen = {0};
   ol_vec_push(&todo, ol_strdup(top));
@@ -309,11 +348,12 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
         if (ends_with_py(e->d_name))
           note(d, OL_NOTE_WARNING, p, ol_strdup("skipped: broken symbolic link"));
       } else if (S_ISDIR(s->st_mode)) {
-        if (!skip_dir(fs, d, p, e->d_name)) {
+        if (!skip_dir(fs, d, p, e->d_name) && !(link && link_leaves(fs, bound, p, d))) {
           ol_vec_push(&todo, p);
           p = NULL;
         }
-      } else if (ends_with_py(e->d_name) && !excluded(d, p) && !not_product(d, p)) {
+      } else if (ends_with_py(e->d_name) && !excluded(d, p) && !not_product(d, p) &&
+                 !(link && S_ISREG(s->st_mode) && link_leaves(fs, bound, p, d))) {
         add_file(d, p, false); /* non-regular files are reported when read */
       }
       ol_free(p);
@@ -324,6 +364,7 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
   }
   ol_vec_free(&todo);
   ol_vec_free(&seen);
+  ol_free(bound);
 }
 
 void ol_discover(const ol_fs *fs, const char *path, ol_discovery *d) {

@@ -1,6 +1,7 @@
 /* Finding the files to analyse: walk the given paths for .py files, skip
  * VCS, virtualenv and cache directories and the configured excludes, never
- * follow a symlink loop, and find the project root the index is built from. */
+ * follow a symlink loop or a symlink whose target is outside the project
+ * (explicit paths are walked as given), and find the project root the index is built from. */
 #ifndef OL_DISCOVER_H
 #define OL_DISCOVER_H
 
@@ -48,6 +49,8 @@ char *ol_project_root(const ol_fs *fs, const char *path, bool *marked);
 /* Rewrites every root-relative path of report relative to dir (absolute)
  * instead: what a terminal or a CI log shows next to the command. */
 void ol_report_rebase(ol_report *report, const char *dir);
+/* Whether real is bound or a path under it (both absolute, normalised). */
+bool ol_path_is_within(const char *bound, const char *real);
 /* abs relative to root ('/'-separated), or abs itself when outside. Caller frees. */
 char *ol_path_relative(const char *root, const char *abs);
 

@@ -399,8 +399,13 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   double t0c = now_ms();
   const char *cache_why = "off";
   e->prefilter = !e->cfg->no_prefilter && ol_prefilter_applies(e->cfg);
-  if (!e->cfg->no_cache && e->root_marked && e->fs->mkdir)
-    e->cache = ol_cache_open(e->fs, e->root, e->cfg, &cache_why);
+  if (!e->cfg->no_cache && e->root_marked && e->fs->mkdir && e->fs->cache_dir) {
+    const char *refused;
+    e->cache = ol_cache_open(e->fs, e->root, e->cfg, &cache_why, &refused);
+    if (refused) /* a cache the repository planted, or one that is not ours: run without */
+      ol_notes_add(&notes, OL_NOTE_WARNING, ".ormlint_cache", 0,
+                   ol_format("cache not used: %s (ormlint runs without it)", refused));
+  }
   double t1 = now_ms();
   ol_engine_pass1(e);
   double t2 = now_ms();

@@ -384,6 +384,12 @@ typedef struct {
 /* A name bound at module level to another module or its member:
  * `import a.b as c` (module "a.b"), `from .m import f` (level 1, module "m",
  * name "f"), and `f = helper` (module NULL, name "helper"). */
+/* The longest binding the walker records (a dotted name, a module path)
+ * and the most leading dots of a relative import: far beyond real code,
+ * they keep each resolution's cost independent of a crafted file's size. */
+#define OL_MAX_NAME_BYTES 1024
+#define OL_MAX_IMPORT_LEVEL 64
+
 typedef struct {
   char *local;
   char *module;   /* NULL for an alias */

@@ -4,6 +4,7 @@
 #define OL_FSYS_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -19,11 +20,24 @@ typedef struct ol_fs {
    * keeping mode. Returns 0 or an errno value; path is untouched on error. */
   int (*replace)(const char *path, const char *bytes, size_t len, mode_t mode);
   DIR *(*opendir)(const char *path);
-  /* As replace, without the fsync: for a cache, whose checksum tells a torn
-   * write. NULL: replace is used. */
-  int (*replace_unsynced)(const char *path, const char *bytes, size_t len, mode_t mode);
-  /* mkdir(2); NULL where nothing may be created (then no cache is written). */
+  /* mkdir(2); NULL where nothing may be created (then no cache is used). */
   int (*mkdir)(const char *path, mode_t mode);
+  /* The path with every symbolic link resolved (caller frees with ol_free),
+   * NULL with errno set. NULL: links are not resolved, and the checks that
+   * keep discovery and fixes inside the project are not made. */
+  char *(*real_path)(const char *path);
+  /* The cache's directory name under root as a file descriptor, opened
+   * without following a link (O_NOFOLLOW), created (mode 0700) when create
+   * and missing. Returns the descriptor, or -1 with *why (static) saying why
+   * it is not used: not a directory, a symbolic link, another user's. NULL:
+   * no cache. */
+  int (*cache_dir)(const char *root, const char *name, bool create, const char **why);
+  /* As read_all, for name in the directory dirfd, not following a link. */
+  int (*read_at)(int dirfd, const char *name, size_t limit, char **bytes, size_t *len);
+  /* Writes name in dirfd whole (a temporary file renamed over it, neither
+   * following a link; no fsync: the cache's checksum tells a torn write).
+   * Returns 0 or an errno value. */
+  int (*replace_at)(int dirfd, const char *name, const char *bytes, size_t len, mode_t mode);
 } ol_fs;
 
 /* The real file system. */

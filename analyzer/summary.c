@@ -108,7 +108,7 @@ static char *absolute_module(const ol_index *ix, uint32_t file, const char *modu
     return ol_strdup(module);
   const ol_index_file *f = &ix->files.items[file];
   char *base = ol_strdup(f->module);
-  for (uint32_t drop = f->package ? level - 1 : level; drop > 0; drop--) {
+  for (uint32_t drop = f->package ? level - 1 : level; drop > 0 && *base; drop--) {
     char *dot = strrchr(base, '.');
     if (dot)
       *dot = '\0';

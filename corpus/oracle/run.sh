@@ -5,8 +5,11 @@
 #
 #   B=<abs build dir> ORMLINT=<abs path of ormlint> sh corpus/oracle/run.sh [pytest args]
 #
-# The cluster lives in $B/pg (data dir owned by `postgres`), listens on a Unix
-# socket only, and is stopped and deleted on exit. Work files (fixed copies of
+# The cluster lives in a fresh directory of its own (mktemp -d, owned by the
+# user that runs it: `postgres` when run as root), never under the checkout:
+# a checkout in a directory others cannot enter (root's home, mode 0700)
+# would keep `postgres` out. It listens on a Unix socket only and is stopped
+# and deleted on exit. Work files (fixed copies of
 # the app, per-variant results, ormlint's fix log and diff) go to $B/oracle.
 # Exit status: pytest's (non-zero on any failure), or 2 when the environment
 # is not usable.
@@ -39,30 +42,25 @@ else
   PG_OWNER=$(id -un)
 fi
 
-PG_ROOT=$B/pg
+PG_ROOT=$(mktemp -d /tmp/ormlint-pg.XXXXXX) || die "cannot create a directory for the cluster"
 PG_DATA=$PG_ROOT/data
 PG_SOCK=$PG_ROOT/sock
-# A Unix socket path may not exceed 107 bytes: fall back to a short directory.
-if [ ${#PG_SOCK} -gt 80 ]; then PG_SOCK=$(mktemp -d /tmp/ormlint-pg.XXXXXX); fi
 
 stop_cluster() {
   if [ -f "$PG_DATA/postmaster.pid" ]; then
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 30 stop >/dev/null 2>&1 ||
       as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1
   fi
-  rm -rf "$PG_DATA"
-  case $PG_SOCK in /tmp/ormlint-pg.*) rm -rf "$PG_SOCK" ;; esac
+  rm -rf "$PG_ROOT"
 }
 
-stop_cluster   # a cluster left over by an interrupted run
 trap stop_cluster EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$PG_DATA" "$PG_SOCK"
 chown "$PG_OWNER" "$PG_ROOT" "$PG_DATA" "$PG_SOCK"
 chmod 700 "$PG_DATA"
-as_pg test -w "$PG_DATA" ||
-  die "user $PG_OWNER cannot write $PG_DATA (is a parent directory of B=$B closed to it?)"
+as_pg test -w "$PG_DATA" || die "user $PG_OWNER cannot write $PG_DATA"
 
 as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C --no-sync \
   >"$PG_ROOT/initdb.log" 2>&1 || { cat "$PG_ROOT/initdb.log" >&2; die "initdb failed"; }

@@ -33,7 +33,11 @@ static DIR *no_opendir(const char *path) {
   return NULL;
 }
 
-static const ol_fs empty_fs = {no_stat, no_stat, no_read_all, no_replace, no_opendir, NULL, NULL};
+static const ol_fs empty_fs = {.lstat = no_stat,
+                               .stat = no_stat,
+                               .read_all = no_read_all,
+                               .replace = no_replace,
+                               .opendir = no_opendir};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static FILE *null;

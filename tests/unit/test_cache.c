@@ -111,6 +111,70 @@ static void test_damaged_records(void **state) {
   ol_config_free(&cfg);
 }
 
+/* Facts that pass the record's length checks but point outside their
+ * tables, the file or the walker's limits are refused by ol_facts_valid
+ * (what a crafted cache with a valid checksum holds); the walker's own
+ * facts pass. */
+static void test_crafted_facts_refused(void **state) {
+  (void)state;
+  ol_config cfg;
+  ol_file_facts f;
+  facts_of(SRC, &cfg, &f);
+  uint32_t len = (uint32_t)strlen(SRC);
+  assert_true(ol_facts_valid(&f, len));
+  assert_false(ol_facts_valid(&f, len / 2)); /* spans past the end of a shorter file */
+  ol_query_site q = f.queries.items[0];
+  f.queries.items[0].loop = (int)f.loops.len;
+  assert_false(ol_facts_valid(&f, len));
+  f.queries.items[0] = q;
+  memset(f.queries.items[0].method, 'x', sizeof q.method);
+  assert_false(ol_facts_valid(&f, len));
+  f.queries.items[0] = q;
+  unsigned char two = 2;
+  memcpy(&f.queries.items[0].guarded, &two, 1);
+  assert_false(ol_facts_valid(&f, len));
+  f.queries.items[0] = q;
+  f.imports.items[1].level = 0xffffffffu;
+  assert_false(ol_facts_valid(&f, len));
+  f.imports.items[1].level = 1;
+  ol_loop l = f.loops.items[0];
+  f.loops.items[0].parent = 0; /* its own parent: a chain that never ends */
+  assert_false(ol_facts_valid(&f, len));
+  f.loops.items[0] = l;
+  ol_call_fact c = f.calls.items[0];
+  f.calls.items[0].first_arg = UINT32_MAX, f.calls.items[0].n_args = 2;
+  assert_false(ol_facts_valid(&f, len));
+  f.calls.items[0] = c;
+  f.calls.items[0].callee = NULL;
+  assert_false(ol_facts_valid(&f, len));
+  f.calls.items[0] = c;
+  ol_func_fact fn = f.funcs.items[0];
+  f.funcs.items[0].site[OL_EFFECT_COUNT] = 1000;
+  assert_false(ol_facts_valid(&f, len));
+  f.funcs.items[0] = fn;
+  assert_true(ol_facts_valid(&f, len));
+  ol_facts_free(&f);
+  ol_config_free(&cfg);
+  /* A batch's cut lies in its rows: a fix cuts the rows' text there. */
+  static const char KEYED[] = "from flask_sqlalchemy import SQLAlchemy\n"
+                              "db = SQLAlchemy()\n"
+                              "def page():\n"
+                              "    for b in Chef.query.all():\n"
+                              "        Review.query.filter_by(chef_id=b.id).first()\n";
+  facts_of(KEYED, &cfg, &f);
+  len = (uint32_t)strlen(KEYED);
+  ol_batch *keyed = NULL;
+  for (size_t i = 0; i < f.queries.len; i++)
+    if (!ol_span_empty(f.queries.items[i].batch.cut))
+      keyed = &f.queries.items[i].batch;
+  assert_non_null(keyed);
+  assert_true(ol_facts_valid(&f, len));
+  keyed->cut.start = keyed->rows.start - 1;
+  assert_false(ol_facts_valid(&f, len));
+  ol_facts_free(&f);
+  ol_config_free(&cfg);
+}
+
 static void test_identifiers_match_whole(void **state) {
   (void)state;
   ol_name_set s = {0};
@@ -144,6 +208,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_damaged_records),
+      cmocka_unit_test(test_crafted_facts_refused),
       cmocka_unit_test(test_identifiers_match_whole),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

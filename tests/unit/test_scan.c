@@ -67,8 +67,11 @@ static DIR *fake_opendir(const char *path) {
   return NULL;
 }
 
-static const ol_fs fake_fs = {fake_stat,    fake_stat, fake_read_all, fake_replace,
-                              fake_opendir, NULL,      NULL};
+static const ol_fs fake_fs = {.lstat = fake_stat,
+                              .stat = fake_stat,
+                              .read_all = fake_read_all,
+                              .replace = fake_replace,
+                              .opendir = fake_opendir};
 
 static ol_status scan(ol_report *r) {
   ol_config cfg;
