@@ -228,6 +228,9 @@ static void sites(check *c) {
     need(c, s->group >= -1 && s->next_start <= c->len);
     inside(c, s->call, s->stmt);
     inside(c, s->prefix, s->call);
+    /* The builders between the prefix and `.count()` are copied by length. */
+    need(c, ol_span_empty(s->prefix) ||
+                (s->prefix.end <= s->chain_end.end && s->chain_end.end <= s->call.end));
     name(c, s->name, false);
     name(c, s->entity, false);
     flag(c, &s->convertible);
