@@ -600,6 +600,21 @@ static void code_action(lsp *s, const cJSON *id, const cJSON *params) {
   respond(s, id, actions);
 }
 
+/* A message as Markdown that renders as the plain text it is: it quotes the
+ * analysed code, whose `[x](url)`, `![]()` or HTML would otherwise render as
+ * links, images and markup (CommonMark escapes any ASCII punctuation). */
+static char *markdown_text(const char *message) {
+  char *safe = ol_text_printable(message, 0, NULL);
+  ol_buf b = {0};
+  for (const char *c = safe; *c; c++) {
+    if (ispunct((unsigned char)*c))
+      ol_buf_putc(&b, '\\');
+    ol_buf_putc(&b, *c);
+  }
+  ol_free(safe);
+  return ol_buf_take(&b);
+}
+
 static void hover(lsp *s, const cJSON *id, const cJSON *params) {
   lsp_doc *d = doc_of(s, params);
   if (!d) {
@@ -615,9 +630,11 @@ static void hover(lsp *s, const cJSON *id, const cJSON *params) {
     cJSON *h = cJSON_CreateObject();
     cJSON *c = cJSON_AddObjectToObject(h, "contents");
     cJSON_AddStringToObject(c, "kind", "markdown");
-    char *text = ol_format("**%s** %s\n\n---\n\n%s", f->rule->code, f->message, f->rule->doc_md);
+    char *message = markdown_text(f->message);
+    char *text = ol_format("**%s** %s\n\n---\n\n%s", f->rule->code, message, f->rule->doc_md);
     cJSON_AddStringToObject(c, "value", text);
     ol_free(text);
+    ol_free(message);
     cJSON_AddItemToObject(h, "range", range_of(&f->region));
     respond(s, id, h);
     return;

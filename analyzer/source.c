@@ -202,3 +202,31 @@ char *ol_text_brief(const char *s, size_t n, size_t max) {
     cut--;
   return cut < n ? ol_format("%.*s...", (int)cut, s) : ol_strndup(s, n);
 }
+
+/* C1 controls are U+0080..U+009F: C2 80..C2 9F in UTF-8. */
+static bool is_control(const unsigned char *s, int len, const char *keep) {
+  if (len == 1)
+    return (s[0] < 0x20 || s[0] == 0x7f) && !(s[0] && strchr(keep, s[0]));
+  return len == 2 && s[0] == 0xc2 && s[1] < 0xa0;
+}
+
+char *ol_text_printable(const char *str, size_t max, const char *keep) {
+  if (!keep)
+    keep = "\t";
+  const unsigned char *s = (const unsigned char *)(str ? str : "");
+  size_t n = strlen((const char *)s);
+  ol_buf b = {0};
+  for (size_t i = 0; i < n;) {
+    int len = ol_utf8_len(s + i, n - i);
+    if (max && i + (len ? (size_t)len : 1) > max) {
+      ol_buf_puts(&b, "...");
+      break;
+    }
+    if (!len || is_control(s + i, len, keep))
+      ol_buf_puts(&b, "\xEF\xBF\xBD");
+    else
+      ol_buf_add(&b, (const char *)s + i, (size_t)len);
+    i += len ? (size_t)len : 1;
+  }
+  return ol_buf_take(&b);
+}

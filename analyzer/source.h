@@ -48,6 +48,12 @@ uint32_t ol_source_line_start(const ol_source *src, uint32_t off);
 /* The first line of s[0..n), at most max bytes, with "..." when cut; caller frees. */
 char *ol_text_brief(const char *s, size_t n, size_t max);
 
+/* s as text safe to show anywhere: every control character (C0, DEL, C1: a
+ * terminal obeys them) but those in keep (NULL: TAB), and every byte that is
+ * not UTF-8, becomes U+FFFD; at most max bytes of s are kept, "..." marking
+ * a cut (max 0: no cap). NULL stays "". Caller frees. */
+char *ol_text_printable(const char *s, size_t max, const char *keep);
+
 /* Length of the UTF-8 sequence at s (1..4), or 0 when invalid. */
 int ol_utf8_len(const unsigned char *s, size_t avail);
 
