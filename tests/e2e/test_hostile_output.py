@@ -119,3 +119,78 @@ def test_text_and_github_output_carry_no_control_characters(project, ormlint):
     p = ormlint("--color", "always", "--format", "text", ".")
     # Colour is the writer's own escapes only: SGR sequences, nothing else.
     assert not CONTROL.search(re.sub(r"\x1b\[[0-9;]*m", "", p.stdout))
+
+
+def git(cwd, *args, stdin=None):
+    return subprocess.run(["git", "-c", "core.quotepath=true", *args], cwd=cwd, input=stdin,
+                          capture_output=True)
+
+
+@pytest.mark.parametrize("where", ["x\tb.py", "sub\ndir/v\r.py", "q\"uo\\te.py",
+                                   "x\n+++ b/other.py\n/v.py"])
+def test_diff_headers_quote_odd_paths_as_git_does(project, ormlint, where):
+    """A TAB, CR or LF in a path is quoted in the diff headers ("a/x\\tb.py"),
+    so `git apply` takes the diff and it changes that file, never another."""
+    from test_inputs import MODELS
+    f = project / where
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(MODELS)
+    (project / "other.py").write_text("x = 1\n")
+    assert git(project, "init", "-q").returncode == 0
+    p = ormlint("--diff", "--unsafe-fixes", ".")
+    assert p.returncode == 1, p.stderr
+    assert p.stdout.count("\n--- ") + p.stdout.startswith("--- ") == 1, p.stdout
+    diff = p.stdout.encode("utf-8", "surrogateescape")
+    check = git(project, "apply", "--check", "-v", stdin=diff)
+    assert check.returncode == 0, check.stderr
+    assert git(project, "apply", stdin=diff).returncode == 0
+    assert f.read_text() != MODELS and "Chef.query" in f.read_text()
+    assert (project / "other.py").read_text() == "x = 1\n"
+
+
+def fill_up(limit):
+    """For a child: writes beyond limit bytes fail (EFBIG), as on a full disk."""
+    def pre():
+        import resource
+        import signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return pre
+
+
+@pytest.mark.parametrize("option", ["--write-baseline", "-o", "--emit-sql"])
+def test_a_failed_write_leaves_the_previous_file_whole(project, ormlint, option):
+    """-o, --write-baseline and --emit-sql write a temporary file renamed over
+    the target: when the disk fills up, the previous good file stays."""
+    for i in range(40):
+        (project / f"v{i}.py").write_text(MODELS_HEAD + LOOP.replace("def f", "def f%d" % i))
+    (project / "models.py").write_text(HOSTILE_MODELS)
+    target = project / "out.file"
+    args = [option, str(target), "--format", "sarif", "--no-cache", "."]
+    p = ormlint(*args)
+    assert p.returncode in (0, 1), p.stderr
+    good = target.read_bytes()
+    assert len(good) > 600
+    (project / "w.py").write_text(MODELS_HEAD + LOOP.replace("def f", "def more"))
+    p = subprocess.run([ORMLINT, *args], cwd=project, capture_output=True, text=True, timeout=60,
+                       preexec_fn=fill_up(400))
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    assert target.read_bytes() == good, "the previous file was truncated"
+    assert not [x for x in os.listdir(project) if "ormlint-" in x], "a temporary file was left"
+
+
+@pytest.mark.parametrize("name", ["my views.py", "café.py", "100%.py", "a#b.py", "q?x.py",
+                                  "sp ace/ünï %41.py"])
+def test_baseline_matches_percent_encoded_uris(project, ormlint, name):
+    """The baseline's SARIF URIs are percent-encoded; they are decoded before
+    they are compared with the findings' paths."""
+    f = project / name
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(MODELS_HEAD + LOOP)
+    p = ormlint("--write-baseline", "base.sarif", ".")
+    assert p.returncode == 0, p.stderr
+    uri = json.loads((project / "base.sarif").read_text())["runs"][0]["results"][0][
+        "locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri != name or name.isascii() and " " not in name
+    p, results = ormlint.json("--baseline", "base.sarif", ".")
+    assert p.returncode == 0 and results == [], results
