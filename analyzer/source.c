@@ -189,6 +189,33 @@ char *ol_source_line_text(const ol_source *src, uint32_t line) {
   return ol_strndup(src->bytes + start, line_end(src, line) - start);
 }
 
+#define ELLIPSIS "\xE2\x80\xA6" /* U+2026: one UTF-16 unit, one cell */
+
+static uint32_t char_start(const ol_source *src, uint32_t at, uint32_t floor) {
+  while (at > floor && ((unsigned char)src->bytes[at] & 0xc0) == 0x80)
+    at--;
+  return at;
+}
+
+char *ol_source_line_excerpt(const ol_source *src, uint32_t off, size_t max, uint32_t *col) {
+  uint32_t line = ol_source_line(src, off);
+  uint32_t start = src->line_starts[line - 1], end = line_end(src, line);
+  *col = 1;
+  if (end - start <= max)
+    return ol_strndup(src->bytes + start, end - start);
+  uint32_t from = off > start + max / 3 ? char_start(src, off - (uint32_t)(max / 3), start) : start;
+  uint32_t to = from + max < end ? char_start(src, from + (uint32_t)max, from) : end;
+  ol_buf b = {0};
+  if (from > start) {
+    ol_buf_puts(&b, ELLIPSIS);
+    *col = ol_source_col16(src, from) - 1;
+  }
+  ol_buf_add(&b, src->bytes + from, to - from);
+  if (to < end)
+    ol_buf_puts(&b, ELLIPSIS);
+  return ol_buf_take(&b);
+}
+
 char *ol_text_brief(const char *s, size_t n, size_t max) {
   size_t cut = n;
   const char *nl = memchr(s, '\n', n);

@@ -42,6 +42,12 @@ uint32_t ol_source_offset(const ol_source *src, uint32_t line, uint32_t col16);
 ol_region ol_source_region(const ol_source *src, uint32_t start, uint32_t end);
 /* The text of a 1-based line without its line ending; caller frees. */
 char *ol_source_line_text(const ol_source *src, uint32_t line);
+/* The line holding off, without its line ending, cut to at most about max
+ * bytes around off on a long line ("…" where cut); *col gets the UTF-16
+ * column its first character has on the line (the "…" counted as one
+ * unit before it). Caller frees. */
+#define OL_EXCERPT_MAX 240 /* bytes of a long line a finding quotes */
+char *ol_source_line_excerpt(const ol_source *src, uint32_t off, size_t max, uint32_t *col);
 /* Byte offset where the line holding off starts. */
 uint32_t ol_source_line_start(const ol_source *src, uint32_t off);
 

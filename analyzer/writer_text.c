@@ -111,10 +111,11 @@ static bool in_region(const ol_region *r, uint32_t u16) {
   return u16 < r->end_col || (r->end_col <= r->col && u16 == r->col);
 }
 
-static void snippet_build(snippet *sn, const char *line, const ol_region *r) {
+/* line starts at UTF-16 column first (an excerpt of a long line). */
+static void snippet_build(snippet *sn, const char *line, uint32_t first, const ol_region *r) {
   const unsigned char *s = (const unsigned char *)line;
   size_t n = strlen(line);
-  uint32_t u16 = 1;
+  uint32_t u16 = first ? first : 1;
   for (size_t i = 0; i < n;)
     i += snippet_char(sn, s + i, n - i, &u16, in_region(r, u16));
   if (sn->marks_end == 0) { /* the region starts at or past the end of the line */
@@ -136,7 +137,7 @@ static void put_gutter(const text_out *t, unsigned width, uint32_t line) {
 
 static void put_source(const text_out *t, const ol_finding *f, unsigned width) {
   snippet sn = {0};
-  snippet_build(&sn, f->line_text, &f->region);
+  snippet_build(&sn, f->line_text, f->line_text_col, &f->region);
   put_gutter(t, width, 0);
   fputc('\n', t->out);
   put_gutter(t, width, f->region.line);

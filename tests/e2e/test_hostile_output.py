@@ -194,3 +194,87 @@ def test_baseline_matches_percent_encoded_uris(project, ormlint, name):
     assert uri != name or name.isascii() and " " not in name
     p, results = ormlint.json("--baseline", "base.sarif", ".")
     assert p.returncode == 0 and results == [], results
+
+
+# ---- memory and time ---------------------------------------------------------
+
+GIB = 1 << 30
+
+
+def sanitized():
+    """ASan reserves terabytes of address space: no ulimit -v under it, nor
+    under valgrind (ORMLINT_TIMEOUT_SCALE), whose own tables count."""
+    if os.environ.get("ASAN_OPTIONS") or os.environ.get("ORMLINT_TIMEOUT_SCALE", "1") != "1":
+        return True
+    with open(ORMLINT, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
+under_ulimit = pytest.mark.skipif(sanitized(), reason="a sanitizer or valgrind build")
+
+
+def run_limited(cwd, *args, vmem=GIB, timeout=120):
+    """(process, seconds) of a run under `ulimit -v vmem`, stdout to a file."""
+    def limit():
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (vmem, vmem))
+    with open(cwd / "out.log", "wb") as out:
+        t0 = time.monotonic()
+        p = subprocess.run([ORMLINT, "--no-cache", *args], cwd=cwd, stdout=out,
+                           stderr=subprocess.PIPE, timeout=timeout, preexec_fn=limit)
+    return p, time.monotonic() - t0
+
+
+def long_lines(n_lines, per_line, pad):
+    """n_lines loops, each with one line of per_line queries padded apart."""
+    fill = "x" * pad
+    out = [MODELS_HEAD]
+    for k in range(n_lines):
+        items = ", ".join(f"Chef.query.get({i}) if '{fill}' else 0" for i in range(per_line))
+        out.append(f"def f{k}(us):\n    for u in us:\n        a = [{items}]\n")
+    return "".join(out)
+
+
+@under_ulimit
+@pytest.mark.parametrize("fmt", ["text", "sarif"])
+def test_memory_many_findings_on_one_long_line_under_ulimit(project, fmt):
+    """100 findings on one 2 MB line: each finding quotes an excerpt of the
+    line and its fix a window of it (it held, and printed, the whole line
+    three times per finding: 200 MB of text, most of a GiB)."""
+    (project / "long.py").write_text(long_lines(1, 100, 20_000))
+    p, took = run_limited(project, "--format", fmt, ".")
+    assert p.returncode == 1, p.stderr[-2000:]
+    size = (project / "out.log").stat().st_size
+    assert size < 4 << 20, f"{size} bytes of output for a 2 MB file"
+    assert took < 60
+
+
+@under_ulimit
+def test_memory_a_ten_megabyte_file_under_ulimit(project):
+    """A 9.9 MB file (under the default max-file-size) of long lines with
+    500 findings: peak memory a small multiple of the file, not 4.8 GB."""
+    (project / "big.py").write_text(long_lines(5, 100, 19_700))
+    assert (project / "big.py").stat().st_size < 10 << 20
+    p, took = run_limited(project, "--format", "sarif", ".", timeout=180)
+    assert p.returncode == 1, p.stderr[-2000:]
+    run = json.loads((project / "out.log").read_text())["runs"][0]
+    assert len(run["results"]) == 500
+    assert any("withheld" in n[3] for n in notes(run)), "the proof budget ran out and said so"
+    assert (project / "out.log").stat().st_size < 16 << 20
+
+
+@under_ulimit
+def test_memory_nested_conditional_expressions_under_ulimit(project):
+    """3,000 nested conditional expressions, each with a query (116 KB): a
+    fix per finding used to copy and parse the whole statement (1.1 GB,
+    four minutes); proofs now have a budget of a few times the file."""
+    e = "0"
+    for i in range(3000):
+        e = f"Chef.query.get({i}) if u.ok else ({e})"
+    (project / "nested.py").write_text(MODELS_HEAD + "def f(us):\n    for u in us:\n        a = "
+                                       + e + "\n")
+    p, took = run_limited(project, "--format", "json", ".", timeout=60)
+    assert p.returncode == 1, p.stderr[-2000:]
+    findings = json.loads((project / "out.log").read_text())
+    assert len(findings) == 3000
+    assert sum(1 for f in findings if f.get("fix")) < 3000
