@@ -272,10 +272,20 @@ static ol_fix *build_fix(TSParser *p, base_tree *bt, ol_fix_draft *d) {
   return fix;
 }
 
+/* A message quotes names and code from the file (a column named by a
+ * megabyte string): at most OL_MESSAGE_MAX bytes of it are kept. Takes m. */
+static char *capped_message(char *m) {
+  if (!m || strlen(m) <= OL_MESSAGE_MAX)
+    return m;
+  char *cut = ol_text_brief(m, strlen(m), OL_MESSAGE_MAX - 3); /* with its "..." */
+  ol_free(m);
+  return cut;
+}
+
 /* A location in this file, or in another file of the project (its region
  * from that file read again; a file that changed meanwhile gives line 0). */
 static ol_location location(ol_engine *e, uint32_t file, const ol_source *src, ol_draft_loc *d) {
-  ol_location l = {.message = d->message};
+  ol_location l = {.message = capped_message(d->message)};
   d->message = NULL;
   uint32_t at = d->file < 0 ? file : (uint32_t)d->file;
   const ol_source *in = at == file ? src : ol_engine_aux_source(e, at);
@@ -342,7 +352,7 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uin
     ol_draft *d = &drafts->items[i];
     ol_finding f = {.rule = d->rule, .path = ol_strdup(rel)};
     f.region = ol_source_region(src, d->span.start, d->span.end);
-    f.message = d->message;
+    f.message = capped_message(d->message);
     d->message = NULL;
     f.line_text = ol_source_line_excerpt(src, d->span.start, OL_EXCERPT_MAX, &f.line_text_col);
     f.line_hash = whole_line_hash(d->rule->code, src, f.region.line);

@@ -46,7 +46,8 @@ char *ol_source_line_text(const ol_source *src, uint32_t line);
  * bytes around off on a long line ("…" where cut); *col gets the UTF-16
  * column its first character has on the line (the "…" counted as one
  * unit before it). Caller frees. */
-#define OL_EXCERPT_MAX 240 /* bytes of a long line a finding quotes */
+#define OL_EXCERPT_MAX 240  /* bytes of a long line a finding quotes */
+#define OL_MESSAGE_MAX 1024 /* bytes of a finding's message */
 char *ol_source_line_excerpt(const ol_source *src, uint32_t off, size_t max, uint32_t *col);
 /* Byte offset where the line holding off starts. */
 uint32_t ol_source_line_start(const ol_source *src, uint32_t off);

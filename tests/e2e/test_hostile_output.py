@@ -278,3 +278,18 @@ def test_memory_nested_conditional_expressions_under_ulimit(project):
     findings = json.loads((project / "out.log").read_text())
     assert len(findings) == 3000
     assert sum(1 for f in findings if f.get("fix")) < 3000
+
+
+def test_messages_cap_what_they_quote(project, ormlint):
+    """A column attribute with a 300 KB name: the message names it in at most
+    a kilobyte, with "..." where it was cut, in every format."""
+    name = "c" * 300_000
+    (project / "m.py").write_text(MODELS_HEAD.replace(
+        "primary_key=True)\n", f'primary_key=True)\n    {name} = db.Column(db.String)\n')
+        + f"\ndef f(e):\n    return Chef.query.filter_by({name}=e).first()\n")
+    p, findings = ormlint.json(".")
+    assert [f["code"] for f in findings] == ["ORM007"]
+    assert len(findings[0]["message"]) <= 1024 and "..." in findings[0]["message"]
+    assert len(p.stdout) < 20_000
+    for fmt in ("text", "github", "sarif"):
+        assert len(ormlint("--format", fmt, ".").stdout) < 40_000, fmt
