@@ -237,6 +237,16 @@ static bool still_parses(TSParser *p, base_tree *bt, const ol_replacement *edits
   return ok;
 }
 
+/* A message quotes names and code from the file (a column named by a
+ * megabyte string): at most OL_MESSAGE_MAX bytes of it are kept. Takes m. */
+static char *capped_message(char *m) {
+  if (!m || strlen(m) <= OL_MESSAGE_MAX)
+    return m;
+  char *cut = ol_text_brief(m, strlen(m), OL_MESSAGE_MAX - 3); /* with its "..." */
+  ol_free(m);
+  return cut;
+}
+
 static ol_fix *build_fix(TSParser *p, base_tree *bt, ol_fix_draft *d) {
   const ol_source *src = bt->src;
   if (d->edits.len > 1)
@@ -245,7 +255,7 @@ static ol_fix *build_fix(TSParser *p, base_tree *bt, ol_fix_draft *d) {
     if (d->edits.items[i].start < d->edits.items[i - 1].end)
       return NULL; /* overlapping: a rule bug */
   ol_fix *fix = ol_calloc(1, sizeof *fix);
-  fix->description = ol_strdup(d->description);
+  fix->description = capped_message(ol_strdup(d->description));
   fix->applicability = d->applicability;
   fix->n_edits = d->edits.len;
   fix->edits = ol_calloc(d->edits.len ? d->edits.len : 1, sizeof(ol_replacement));
@@ -270,16 +280,6 @@ static ol_fix *build_fix(TSParser *p, base_tree *bt, ol_fix_draft *d) {
   }
   ol_fix_cap_snippets(fix); /* once proven: the After parsed whole */
   return fix;
-}
-
-/* A message quotes names and code from the file (a column named by a
- * megabyte string): at most OL_MESSAGE_MAX bytes of it are kept. Takes m. */
-static char *capped_message(char *m) {
-  if (!m || strlen(m) <= OL_MESSAGE_MAX)
-    return m;
-  char *cut = ol_text_brief(m, strlen(m), OL_MESSAGE_MAX - 3); /* with its "..." */
-  ol_free(m);
-  return cut;
 }
 
 /* A location in this file, or in another file of the project (its region

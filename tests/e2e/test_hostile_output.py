@@ -291,5 +291,5 @@ def test_messages_cap_what_they_quote(project, ormlint):
     assert [f["code"] for f in findings] == ["ORM007"]
     assert len(findings[0]["message"]) <= 1024 and "..." in findings[0]["message"]
     assert len(p.stdout) < 20_000
-    for fmt in ("text", "github", "sarif"):
-        assert len(ormlint("--format", fmt, ".").stdout) < 40_000, fmt
+    for fmt, most in (("text", 20_000), ("github", 20_000), ("sarif", 120_000)):  # rule docs
+        assert len(ormlint("--format", fmt, ".").stdout) < most, fmt
