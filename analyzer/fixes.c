@@ -38,24 +38,25 @@ static uint32_t line_end_of(const ol_source *src, uint32_t off) {
 
 /* Removes the common leading indentation of every non-blank line. */
 static char *dedent(const char *text) {
-  size_t common = (size_t)-1;
+  size_t common = (size_t)-1, n = strlen(text);
   for (const char *line = text; *line;) {
     size_t ind = strspn(line, " \t");
-    size_t len = strcspn(line, "\n");
+    size_t len = ol_line_length(line, n - (size_t)(line - text));
     if (ind < len && ind < common)
       common = ind;
-    line += len + (line[len] == '\n');
+    line += len + ol_line_break(line + len, n - (size_t)(line + len - text));
   }
   if (common == (size_t)-1)
     common = 0;
   ol_buf b = {0};
   for (const char *line = text; *line;) {
-    size_t len = strcspn(line, "\n");
+    size_t len = ol_line_length(line, n - (size_t)(line - text));
     size_t cut = len < common ? len : common;
     ol_buf_add(&b, line + cut, len - cut);
-    if (line[len] == '\n')
-      ol_buf_putc(&b, '\n');
-    line += len + (line[len] == '\n');
+    size_t br = ol_line_break(line + len, n - (size_t)(line + len - text));
+    if (br)
+      ol_buf_putc(&b, '\n'); /* snippets are shown, and parsed, with \n */
+    line += len + br;
   }
   return ol_buf_take(&b);
 }

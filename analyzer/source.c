@@ -216,6 +216,13 @@ char *ol_source_line_excerpt(const ol_source *src, uint32_t off, size_t max, uin
   return ol_buf_take(&b);
 }
 
+size_t ol_line_length(const char *s, size_t avail) {
+  size_t n = 0;
+  while (n < avail && s[n] != '\n' && s[n] != '\r')
+    n++;
+  return n;
+}
+
 char *ol_text_brief(const char *s, size_t n, size_t max) {
   size_t cut = n;
   const char *nl = memchr(s, '\n', n);

@@ -61,6 +61,17 @@ char *ol_text_brief(const char *s, size_t n, size_t max);
  * a cut (max 0: no cap). NULL stays "". Caller frees. */
 char *ol_text_printable(const char *s, size_t max, const char *keep);
 
+/* Length of the line break at s (avail bytes): 2 for \r\n, 1 for \n or a
+ * lone \r, 0 for none. Every line split ormlint makes goes through it,
+ * so a file's lines are the parser's lines whatever its line endings. */
+static inline size_t ol_line_break(const char *s, size_t avail) {
+  if (!avail || (s[0] != '\n' && s[0] != '\r'))
+    return 0;
+  return s[0] == '\r' && avail > 1 && s[1] == '\n' ? 2 : 1;
+}
+/* Bytes of s before its first line break (or its end). */
+size_t ol_line_length(const char *s, size_t avail);
+
 /* Length of the UTF-8 sequence at s (1..4), or 0 when invalid. */
 int ol_utf8_len(const unsigned char *s, size_t avail);
 

@@ -165,11 +165,11 @@ typedef struct {
 typedef OL_VEC(line_ref) line_vec;
 
 static void split_lines(const char *text, line_vec *v) {
-  while (text && *text) {
-    size_t n = strcspn(text, "\n");
-    size_t len = n && text[n - 1] == '\r' ? n - 1 : n;
+  size_t left = text ? strlen(text) : 0;
+  while (left) {
+    size_t len = ol_line_length(text, left), br = ol_line_break(text + len, left - len);
     ol_vec_push(v, ((line_ref){text, len}));
-    text += n + (text[n] == '\n');
+    text += len + br, left -= len + br;
   }
 }
 

@@ -293,3 +293,44 @@ def test_messages_cap_what_they_quote(project, ormlint):
     assert len(p.stdout) < 20_000
     for fmt, most in (("text", 20_000), ("github", 20_000), ("sarif", 120_000)):  # rule docs
         assert len(ormlint("--format", fmt, ".").stdout) < most, fmt
+
+
+# ---- line endings ------------------------------------------------------------
+
+REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
+FIXTURES = sorted(f for f in REPO.glob("rules/*/fixture*") if not f.name.endswith(".fixed.py"))
+
+
+def with_line_endings(fixture, dest, newline):
+    import shutil
+    dest.mkdir(parents=True)
+    (dest / "pyproject.toml").write_text("")
+    if fixture.is_dir():
+        shutil.copytree(fixture, dest / fixture.name)
+    else:
+        shutil.copy(fixture, dest / fixture.name)
+    for f in dest.rglob("*.py"):
+        f.write_bytes(f.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", newline))
+    return dest
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.parent.name[:6] + "/" + f.name)
+def test_line_endings_never_change_findings_or_fixes(tmp_path, fixture):
+    """A rule fixture with CR-only or CRLF line endings: the same findings
+    and, once fixed, the same code as with LF (lines are split as the parser
+    splits them, on \\r, \\n and \\r\\n alike)."""
+    got = {}
+    for name, newline in (("lf", b"\n"), ("cr", b"\r"), ("crlf", b"\r\n")):
+        d = with_line_endings(fixture, tmp_path / name, newline)
+        ormlint = Ormlint(d)
+        p, findings = ormlint.json("--no-cache", "--select", "ALL", ".")
+        assert p.returncode in (0, 1), p.stderr
+        ormlint("--no-cache", "-q", "--select", "ALL", "--fix", "--unsafe-fixes", ".")
+        fixed = {str(f.relative_to(d)): f.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                 for f in sorted(d.rglob("*.py"))}
+        got[name] = (sorted((f["path"], f["line"], f["column"], f["code"]) for f in findings), fixed)
+    assert got["cr"][0] == got["lf"][0], set(got["cr"][0]) ^ set(got["lf"][0])
+    assert got["crlf"][0] == got["lf"][0]
+    for name in ("cr", "crlf"):
+        for path, text in got["lf"][1].items():
+            assert got[name][1][path] == text, (name, path)
