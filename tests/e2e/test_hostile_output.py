@@ -334,3 +334,25 @@ def test_line_endings_never_change_findings_or_fixes(tmp_path, fixture):
     for name in ("cr", "crlf"):
         for path, text in got["lf"][1].items():
             assert got[name][1][path] == text, (name, path)
+
+
+# ---- amplifications ------------------------------------------------------------
+
+def test_session_names_pattern_that_backtracks_is_refused(project, ormlint):
+    """A nested quantifier in session-names cost ~35 ms per receiver: every
+    match now has PCRE2 match and depth limits, and a pattern that reaches
+    them on a long name is refused when it is read (flag or pyproject)."""
+    lines = [MODELS_HEAD, "def f(xs):\n    for x in xs:\n"]
+    lines += [f"        abcdefghijklmnopqrstuvwxyz_abcdefghij_{i}.execute(x)\n" for i in range(100)]
+    (project / "v.py").write_text("".join(lines) + LOOP)
+    bad = r"^([a-z_0-9]+)*session$"
+    t0 = time.monotonic()
+    p = ormlint("--session-names", bad, ".")
+    assert p.returncode == 2 and "too costly" in p.stderr and "match limit" in p.stderr, p.stderr
+    (project / "pyproject.toml").write_text(f"[tool.ormlint]\nsession-names = '{bad}'\n")
+    p = ormlint(".")
+    assert p.returncode == 2 and "pyproject.toml:2" in p.stderr and "too costly" in p.stderr
+    assert time.monotonic() - t0 < 5
+    (project / "pyproject.toml").write_text("[tool.ormlint]\nsession-names = '^(\\w+\\.)*session$'\n")
+    p = ormlint(".")
+    assert p.returncode == 1, p.stderr
