@@ -119,6 +119,8 @@ def test_text_and_github_output_carry_no_control_characters(project, ormlint):
     p = ormlint("--color", "always", "--format", "text", ".")
     # Colour is the writer's own escapes only: SGR sequences, nothing else.
     assert not CONTROL.search(re.sub(r"\x1b\[[0-9;]*m", "", p.stdout))
+    p = ormlint("--show-models", ".")
+    assert "Chef" in p.stdout and not CONTROL.search(p.stdout.replace("\n", "")), p.stdout
 
 
 def git(cwd, *args, stdin=None):
