@@ -114,7 +114,7 @@ static void put_ident(ol_buf *b, const char *s, bool mysql) {
 
 /* Text from the analysed code in a `--` comment: one line, whatever it holds. */
 static void put_comment_text(ol_buf *b, const char *s) {
-  char *safe = ol_text_printable(s, 2 * MAX_NAME, "");
+  char *safe = ol_text_printable(s, 512, ""); /* a path, or a name of any length */
   ol_buf_puts(b, safe);
   ol_free(safe);
 }
