@@ -4,6 +4,7 @@
 #include "baseline.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,22 @@ static int by_key(const void *a, const void *b) {
 
 static char *key_of(const char *rule, const char *path, const char *fingerprint) {
   return ol_format("%s\n%s\n%s", rule, path, fingerprint);
+}
+
+/* A SARIF artifact URI is percent-encoded (`my%20views.py`); findings carry
+ * the path itself. A "%" not followed by two hex digits is kept as it is. */
+static char *uri_decoded(const char *uri) {
+  ol_buf b = {0};
+  for (const char *p = uri; *p; p++) {
+    if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+      char hex[3] = {p[1], p[2], 0};
+      ol_buf_putc(&b, (char)strtol(hex, NULL, 16));
+      p += 2;
+    } else {
+      ol_buf_putc(&b, *p);
+    }
+  }
+  return ol_buf_take(&b);
 }
 
 static const char *string_at(const cJSON *o, const char *name) {
@@ -65,7 +82,9 @@ ol_status ol_baseline_load(const char *path, ol_baseline **out, ol_error *err) {
           string_at(cJSON_GetObjectItemCaseSensitive(phys, "artifactLocation"), "uri");
       if (!rule || !fp || !uri)
         continue;
-      entry e = {.key = key_of(rule, uri, fp), .count = 1};
+      char *file = uri_decoded(uri);
+      entry e = {.key = key_of(rule, file, fp), .count = 1};
+      ol_free(file);
       ol_vec_push(&b->entries, e);
     }
   }

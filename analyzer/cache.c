@@ -38,6 +38,7 @@ struct ol_cache {
   int32_t *slots; /* open addressing over rel: index into entries */
   size_t n_slots;
   ol_name_set names;
+  size_t write_limit; /* the largest cache written: what a later run can read */
 };
 
 /* A checksum over 8 bytes at a time: any flipped bit or cut changes it. */
@@ -213,6 +214,7 @@ ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg,
   c->root = ol_strdup(root);
   c->dirfd = fd;
   c->key = cache_key(fs, root, cfg);
+  c->write_limit = MAX_CACHE_BYTES;
   *why = load(c);
   return c;
 }
@@ -263,6 +265,10 @@ bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mti
 }
 
 const ol_name_set *ol_cache_names(const ol_cache *c) { return &c->names; }
+
+void ol_cache_set_write_limit(ol_cache *c, size_t bytes) {
+  c->write_limit = bytes < MAX_CACHE_BYTES ? bytes : MAX_CACHE_BYTES;
+}
 
 size_t ol_cache_count(const ol_cache *c) { return c->entries.len; }
 
@@ -322,8 +328,13 @@ int ol_cache_save(ol_cache *c, const ol_cache_item *items, size_t n, const ol_na
     if (names->slots[i])
       put_u64(&b, names->slots[i]);
   put_u32(&b, (uint32_t)n);
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     put_item(&b, c, &items[i], now);
+    if (b.len > c->write_limit) { /* never read back: written on every run for nothing */
+      ol_buf_free(&b);
+      return EFBIG;
+    }
+  }
   uint64_t len = b.len - HEADER_BYTES, sum = checksum(b.s + HEADER_BYTES, len);
   memcpy(b.s + 16, &len, 8);
   memcpy(b.s + 24, &sum, 8);

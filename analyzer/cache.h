@@ -61,6 +61,9 @@ const ol_name_set *ol_cache_names(const ol_cache *c);
  * against). Creates the directory and its .gitignore. Returns 0 or an errno
  * value; a cache that cannot be written is only slower next time. */
 int ol_cache_save(ol_cache *c, const ol_cache_item *items, size_t n, const ol_name_set *names);
+/* A cache larger than the reader accepts (1 GiB) is not written: EFBIG, the
+ * previous file left as it was. Tests lower the limit (bytes, at most 1 GiB). */
+void ol_cache_set_write_limit(ol_cache *c, size_t bytes);
 /* The number of files the cache holds. */
 size_t ol_cache_count(const ol_cache *c);
 

@@ -10,6 +10,7 @@
 #include "alloc.h"
 #if defined(__has_include) && __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
+/* memcheck cannot follow JIT code: it reports its reads as uninitialised */
 #define ON_VALGRIND RUNNING_ON_VALGRIND
 #else
 #define ON_VALGRIND 0
@@ -60,6 +61,57 @@ const char *ol_size_text(size_t n, char *buf, size_t len) {
   return buf;
 }
 
+/* A pattern is matched against every receiver of the project: its cost per
+ * match is bounded (a nested quantifier, `(\w+)*x`, backtracks
+ * exponentially), and a pattern that reaches the bound on a name of the
+ * longest length matched (200 bytes, exec.c) is refused when it is read. */
+#define MATCH_LIMIT 100000
+#define DEPTH_LIMIT 10000
+#define PROBE_LEN 200
+
+static int re_match(const pcre2_code *re, const char *text, size_t len) {
+  pcre2_match_context *mc = pcre2_match_context_create(NULL);
+  pcre2_set_match_limit(mc, MATCH_LIMIT);
+  pcre2_set_depth_limit(mc, DEPTH_LIMIT);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+  int rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, md, mc);
+  pcre2_match_data_free(md);
+  pcre2_match_context_free(mc);
+  return rc;
+}
+
+/* Names that make a backtracking pattern explore every split: one
+ * character repeated, dotted parts repeated, every letter (a required
+ * character missing would fail the match before any backtracking), each
+ * with a tail that fails. */
+static bool too_costly(const pcre2_code *re) {
+  static const char *const units[] = {"a",
+                                      "_",
+                                      "1",
+                                      "a.",
+                                      "session.",
+                                      "abcdefghijklmnopqrstuvwxyz_0123456789",
+                                      "abcdefghijklmnopqrstuvwxyz.",
+                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"};
+  static const char *const tails[] = {"", "!", ".", "(", " "};
+  char probe[PROBE_LEN + 2];
+  for (size_t u = 0; u < sizeof units / sizeof *units; u++)
+    for (size_t t = 0; t < sizeof tails / sizeof *tails; t++) {
+      size_t ul = strlen(units[u]), n = 0;
+      while (n + ul <= PROBE_LEN - 1) {
+        memcpy(probe + n, units[u], ul);
+        n += ul;
+      }
+      probe[n] = tails[t][0];
+      n += tails[t][0] != '\0';
+      int rc = re_match(re, probe, n);
+      if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+          rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+        return true;
+    }
+  return false;
+}
+
 pcre2_code *ol_re_compile(const char *pattern, char *why, size_t why_len) {
   int code;
   PCRE2_SIZE off;
@@ -69,6 +121,17 @@ pcre2_code *ol_re_compile(const char *pattern, char *why, size_t why_len) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(code, msg, sizeof msg);
     snprintf(why, why_len, "at offset %zu: %s", (size_t)off, (char *)msg);
+    return NULL;
+  }
+  if (!ON_VALGRIND)
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* probed as it will run */
+  if (too_costly(re)) {
+    snprintf(why, why_len,
+             "is too costly: on a %d-character name it reaches PCRE2's match limit (%d steps); "
+             "a nested quantifier such as (\\w+)* backtracks exponentially",
+             PROBE_LEN, MATCH_LIMIT);
+    pcre2_code_free(re);
+    return NULL;
   }
   return re;
 }
@@ -76,12 +139,8 @@ pcre2_code *ol_re_compile(const char *pattern, char *why, size_t why_len) {
 static pcre2_code *compile(const char *pattern, const char *what, ol_error *err) {
   char why[320];
   pcre2_code *re = ol_re_compile(pattern, why, sizeof why);
-  if (!re) {
+  if (!re)
     ol_error_set(err, "", 0, "invalid %s pattern '%s' %s", what, pattern, why);
-    return NULL;
-  }
-  if (!ON_VALGRIND) /* memcheck cannot follow JIT code: it reports its reads as uninitialised */
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
   return re;
 }
 
@@ -220,8 +279,5 @@ char *ol_config_rel_path(const ol_config *c, const char *root, const char *root_
 }
 
 bool ol_re_match(const pcre2_code *re, const char *text, size_t len) {
-  pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-  int rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, md, NULL);
-  pcre2_match_data_free(md);
-  return rc >= 0;
+  return re_match(re, text, len) >= 0; /* a limit reached: no match */
 }

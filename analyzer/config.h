@@ -102,9 +102,10 @@ char *ol_config_rel_path(const ol_config *c, const char *root, const char *root_
 bool ol_size_parse(const char *s, size_t *out);
 /* "10 MiB", "512 KiB", "100 bytes": n as people read it, into buf. */
 const char *ol_size_text(size_t n, char *buf, size_t len);
-/* Compiles a PCRE2 pattern (UTF); NULL with why ("at offset 3: ...") on a bad one. */
+/* Compiles a PCRE2 pattern (UTF, JIT); NULL with why ("at offset 3: ...") on
+ * a bad one, or one whose backtracking reaches the match limit on a long name. */
 pcre2_code *ol_re_compile(const char *pattern, char *why, size_t why_len);
-/* Whether text[0..len) matches re. */
+/* Whether text[0..len) matches re, within PCRE2 match and depth limits. */
 bool ol_re_match(const pcre2_code *re, const char *text, size_t len);
 
 #endif

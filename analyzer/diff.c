@@ -2,6 +2,7 @@
  * replacement when the middle is too large), hunks with 3 lines of context. */
 #include "diff.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -111,6 +112,32 @@ static void write_hunks(FILE *out, const ops *o) {
   }
 }
 
+/* A path in a diff header as git writes it: bare, or in double quotes with
+ * C escapes when it holds a quote, a backslash or a control character (a
+ * TAB ends the name for `patch`, an LF would end the header line). */
+static void put_path(FILE *out, const char *prefix, const char *path) {
+  bool quote = false;
+  for (const unsigned char *c = (const unsigned char *)path; *c && !quote; c++)
+    quote = *c < 0x20 || *c == 0x7f || *c == '"' || *c == '\\';
+  if (!quote) {
+    fprintf(out, "%s%s", prefix, path);
+    return;
+  }
+  fprintf(out, "\"%s", prefix);
+  for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+    const char *esc = strchr("\a\b\t\n\v\f\r", *c);
+    if (*c && esc)
+      fprintf(out, "\\%c", "abtnvfr"[esc - "\a\b\t\n\v\f\r"]);
+    else if (*c == '"' || *c == '\\')
+      fprintf(out, "\\%c", *c);
+    else if (*c < 0x20 || *c == 0x7f)
+      fprintf(out, "\\%03o", *c);
+    else
+      fputc(*c, out);
+  }
+  fputc('"', out);
+}
+
 void ol_diff_write(FILE *out, const char *path, const char *a, uint32_t alen, const char *b,
                    uint32_t blen) {
   if (alen == blen && memcmp(a, b, alen) == 0)
@@ -130,7 +157,11 @@ void ol_diff_write(FILE *out, const char *path, const char *a, uint32_t alen, co
   lcs_ops(la.items + pre, la.len - pre - suf, lb.items + pre, lb.len - pre - suf, &o);
   for (size_t i = la.len - suf; i < la.len; i++)
     ol_vec_push(&o, ((op){KEEP, la.items[i]}));
-  fprintf(out, "--- a/%s\n+++ b/%s\n", path, path);
+  fputs("--- ", out);
+  put_path(out, "a/", path);
+  fputs("\n+++ ", out);
+  put_path(out, "b/", path);
+  fputc('\n', out);
   write_hunks(out, &o);
   ol_vec_free(&o);
   ol_vec_free(&la);

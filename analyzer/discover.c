@@ -296,22 +296,53 @@ static bool link_leaves(const ol_fs *fs, const char *bound, const char *path, ol
   return out;
 }
 
+/* The directories walked, by identity: a set, so a tree of 100,000
+ * directories costs 100,000 lookups, not 100,000 squared / 2 compares. */
+typedef struct {
+  dir_id *slots; /* ino 0 (never a directory's) marks a free slot */
+  size_t n_slots, len;
+} dir_set;
+
+static size_t dir_slot(const dir_set *s, dir_id id) {
+  uint64_t h = ((uint64_t)id.ino * 0x9e3779b97f4a7c15ull) ^ (uint64_t)id.dev;
+  size_t i = (size_t)(h ^ (h >> 29)) & (s->n_slots - 1);
+  while (s->slots[i].ino && (s->slots[i].ino != id.ino || s->slots[i].dev != id.dev))
+    i = (i + 1) & (s->n_slots - 1);
+  return i;
+}
+
+/* Adds id; false when it was there already (a loop, or a directory reached twice). */
+static bool dir_set_add(dir_set *s, dir_id id) {
+  if (!id.ino)
+    id.ino = (ino_t)-1; /* a file system without inode numbers: one entry */
+  if (2 * (s->len + 1) > s->n_slots) {
+    dir_set bigger = {ol_calloc(s->n_slots ? 2 * s->n_slots : 64, sizeof(dir_id)),
+                      s->n_slots ? 2 * s->n_slots : 64, s->len};
+    for (size_t i = 0; i < s->n_slots; i++)
+      if (s->slots[i].ino)
+        bigger.slots[dir_slot(&bigger, s->slots[i])] = s->slots[i];
+    ol_free(s->slots);
+    *s = bigger;
+  }
+  size_t i = dir_slot(s, id);
+  if (s->slots[i].ino)
+    return false;
+  s->slots[i] = id;
+  s->len++;
+  return true;
+}
+
 static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
   char *bound = walk_bound(fs, top, d);
   OL_VEC(char *) todo = {0};
-  OL_VEC(dir_id) seen = {0};
+  dir_set seen = {0};
   ol_vec_push(&todo, ol_strdup(top));
   while (todo.len) {
     char *dir = todo.items[--todo.len];
     struct stat st;
     bool loop = false;
-    if (fs->stat(dir, &st) == 0) {
-      for (size_t i = 0; i < seen.len; i++)
-        if (seen.items[i].dev == st.st_dev && seen.items[i].ino == st.st_ino)
-          loop = true;
-      if (!loop)
-        ol_vec_push(&seen, ((dir_id){st.st_dev, st.st_ino}));
-    }
+    if (fs->stat(dir, &st) == 0)
+      loop = !dir_set_add(&seen, (dir_id){st.st_dev, st.st_ino});
     DIR *dh = loop ? NULL : fs->opendir(dir);
     if (!dh && !loop) {
       note(d, OL_NOTE_ERROR, dir, ol_format("cannot read directory: %s", strerror(errno)));
@@ -363,7 +394,7 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
     ol_free(dir);
   }
   ol_vec_free(&todo);
-  ol_vec_free(&seen);
+  ol_free(seen.slots);
   ol_free(bound);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "source.h"
 
 #define MAX_SITES 10
 #define MAX_NAME 63 /* PostgreSQL truncates identifiers beyond this */
@@ -56,8 +57,47 @@ static void gather(const ol_report *r, bool mysql, column_recs *out) {
     qsort(out->items, out->len, sizeof *out->items, by_table_column);
 }
 
+/* Words the three dialects reserve that a table or column is often named
+ * (`user`, `order`): unquoted, they end the statement in a syntax error. */
+static const char *const reserved[] = {
+    "all",    "and",    "as",      "by",     "case",   "check",    "column",  "constraint",
+    "create", "cross",  "default", "delete", "desc",   "distinct", "drop",    "else",
+    "end",    "from",   "grant",   "group",  "having", "in",       "index",   "inner",
+    "insert", "into",   "is",      "join",   "key",    "left",     "like",    "limit",
+    "not",    "null",   "offset",  "on",     "or",     "order",    "primary", "references",
+    "right",  "select", "set",     "table",  "then",   "to",       "union",   "unique",
+    "update", "user",   "using",   "values", "when",   "where",    "with"};
+
+static bool is_reserved(const char *s) {
+  for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+    if (!strcmp(reserved[i], s))
+      return true;
+  return false;
+}
+
+/* Whether s can be written as a quoted identifier of the dialect: not
+ * empty, UTF-8, no control character (a newline in a name would end a
+ * comment or a statement in a script meant to be read line by line), and
+ * for MySQL no character beyond U+FFFF and no trailing space. */
+static bool ident_ok(const char *s, bool mysql) {
+  size_t n = strlen(s);
+  if (!n || n > 4 * MAX_NAME || (mysql && s[n - 1] == ' '))
+    return false;
+  for (size_t i = 0; i < n;) {
+    int len = ol_utf8_len((const unsigned char *)s + i, n - i);
+    unsigned char c = (unsigned char)s[i];
+    if (!len || c < 0x20 || c == 0x7f ||
+        (len == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0) || (mysql && len == 4))
+      return false;
+    i += (size_t)len;
+  }
+  return true;
+}
+
+/* An identifier: bare when it is a plain lower-case word no dialect
+ * reserves, else quoted (the quote doubled inside). Only for ident_ok names. */
 static void put_ident(ol_buf *b, const char *s, bool mysql) {
-  bool plain = *s && (islower((unsigned char)*s) || *s == '_');
+  bool plain = *s && (islower((unsigned char)*s) || *s == '_') && !is_reserved(s);
   for (const char *c = s; *c && plain; c++)
     plain = islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_';
   if (plain)
@@ -72,6 +112,13 @@ static void put_ident(ol_buf *b, const char *s, bool mysql) {
   ol_buf_putc(b, q);
 }
 
+/* Text from the analysed code in a `--` comment: one line, whatever it holds. */
+static void put_comment_text(ol_buf *b, const char *s) {
+  char *safe = ol_text_printable(s, 512, ""); /* a path, or a name of any length */
+  ol_buf_puts(b, safe);
+  ol_free(safe);
+}
+
 /* The distinct lookup sites of a column, comma-separated, at most MAX_SITES. */
 static void put_sites(ol_buf *b, const column_rec *c) {
   size_t shown = 0, total = 0;
@@ -82,8 +129,10 @@ static void put_sites(ol_buf *b, const column_rec *c) {
     if (seen)
       continue;
     total++;
-    if (shown < MAX_SITES)
-      ol_buf_printf(b, "%s%s", shown++ ? ", " : "", c->uses.items[i]->where);
+    if (shown < MAX_SITES) {
+      ol_buf_puts(b, shown++ ? ", " : "");
+      put_comment_text(b, c->uses.items[i]->where);
+    }
   }
   if (total > shown)
     ol_buf_printf(b, " and %zu more", total - shown);
@@ -91,6 +140,14 @@ static void put_sites(ol_buf *b, const column_rec *c) {
 
 static void put_index(ol_buf *b, const char *table, const column_rec *const *cols, size_t n,
                       bool mysql) {
+  bool ok = ident_ok(table, mysql);
+  for (size_t i = 0; i < n; i++)
+    ok = ok && ident_ok(cols[i]->column, mysql);
+  if (!ok) {
+    ol_buf_puts(b, "-- not written: a name above holds what no quoted identifier may hold "
+                   "(a control character, bytes that are not UTF-8, or nothing)\n");
+    return;
+  }
   ol_buf name = {0};
   ol_buf_printf(&name, "ix_%s", table);
   for (size_t i = 0; i < n; i++)
@@ -191,10 +248,16 @@ static void composites(ol_buf *b, column_rec *recs, size_t first, size_t last, b
       for (size_t i = 0; i < n; i++)
         ol_vec_push(&done, cols[i]);
       ol_vec_push(&done, (column_rec *)NULL);
-      ol_buf_printf(b, "\n-- %s: one query looks up", recs[c].table);
-      for (size_t i = 0; i < n; i++)
-        ol_buf_printf(b, "%s%s", i ? (i + 1 == n ? " and " : ", ") : " ", cols[i]->column);
-      ol_buf_printf(b, " together (%s): a composite index\n", query_site(cols[0], q));
+      ol_buf_puts(b, "\n-- ");
+      put_comment_text(b, recs[c].table);
+      ol_buf_puts(b, ": one query looks up");
+      for (size_t i = 0; i < n; i++) {
+        ol_buf_puts(b, i ? (i + 1 == n ? " and " : ", ") : " ");
+        put_comment_text(b, cols[i]->column);
+      }
+      ol_buf_puts(b, " together (");
+      put_comment_text(b, query_site(cols[0], q));
+      ol_buf_puts(b, "): a composite index\n");
       put_index(b, recs[c].table, (const column_rec *const *)cols, n, mysql);
     }
   ol_vec_free(&done);
@@ -219,8 +282,11 @@ static void singles(ol_buf *b, column_rec *recs, size_t first, size_t last, bool
   for (size_t c = first; c < last; c++)
     recs[c].in_composite = served_by_composites(recs, first, last, &recs[c]);
   for (size_t c = first; c < last; c++) {
-    ol_buf_printf(b, "\n-- %s.%s%s: ", recs[c].table, recs[c].column,
-                  recs[c].foreign_key ? " (foreign key)" : "");
+    ol_buf_puts(b, "\n-- ");
+    put_comment_text(b, recs[c].table);
+    ol_buf_putc(b, '.');
+    put_comment_text(b, recs[c].column);
+    ol_buf_printf(b, "%s: ", recs[c].foreign_key ? " (foreign key)" : "");
     put_sites(b, &recs[c]);
     if (recs[c].in_composite) {
       ol_buf_printf(b, "\n-- served by the composite index above\n");

@@ -291,25 +291,36 @@ static const char *lazy_name(ol_lazy l) {
   return names[l];
 }
 
+/* Names and paths come from the analysed files: printed for a terminal,
+ * their control characters are replaced. */
+static const char *shown(char **keep, const char *s) {
+  ol_free(*keep);
+  return *keep = ol_text_printable(s, 0, NULL);
+}
+
 void ol_engine_write_models(const ol_engine *e, FILE *out) {
+  char *a = NULL, *b = NULL, *c = NULL;
   size_t models = 0, rels = 0;
   for (size_t i = 0; i < e->index.classes.len; i++) {
     const ol_model *m = &e->index.classes.items[i];
     if (!m->is_model)
       continue;
     models++;
-    fprintf(out, "%s  (%s:%u)\n", m->name, m->path, m->cls->line);
+    fprintf(out, "%s  (%s:%u)\n", shown(&a, m->name), shown(&b, m->path), m->cls->line);
     for (size_t j = 0; j < e->index.relations.len; j++) {
       const ol_relation *r = &e->index.relations.items[j];
       /* Same-named classes in other files own their own relationships. */
       if (strcmp(r->owner, m->name) != 0 || (!r->from_backref && strcmp(r->path, m->path) != 0))
         continue;
       rels++;
-      fprintf(out, "  .%s -> %s  %s, lazy=%s%s  (%s:%u)\n", r->name, r->target ? r->target : "?",
-              r->collection ? "collection" : "scalar", lazy_name(r->lazy),
-              r->from_backref ? ", backref" : "", r->path, r->line);
+      fprintf(out, "  .%s -> %s  %s, lazy=%s%s  (%s:%u)\n", shown(&a, r->name),
+              shown(&b, r->target ? r->target : "?"), r->collection ? "collection" : "scalar",
+              lazy_name(r->lazy), r->from_backref ? ", backref" : "", shown(&c, r->path), r->line);
     }
   }
+  ol_free(a);
+  ol_free(b);
+  ol_free(c);
   fprintf(out, "%zu models, %zu relationships\n", models, rels);
 }
 

@@ -32,11 +32,11 @@ typedef struct {
   uint64_t hash;
   ol_walk_memo *memo; /* the editor's: its top-level functions' facts, for the next edit */
   uint64_t gen;       /* bumped whenever its facts are made again (the resolve cache) */
-  bool parsed;     /* facts is what a parse of it recorded (now or, cached, in an earlier run) */
-  bool pending;    /* not parsed: no ORM token, no name that matters (yet) */
-  bool cache_skip; /* pending as the cache says: no name of the cached name set in it */
-  bool cached;     /* its entry came from the cache */
-  bool orm_noqa;   /* a `# noqa` names an ORM code: ORM100 judges it, whatever else is there */
+  bool parsed;        /* facts is what a parse of it recorded (now or, cached, in an earlier run) */
+  bool pending;       /* not parsed: no ORM token, no name that matters (yet) */
+  bool cache_skip;    /* pending as the cache says: no name of the cached name set in it */
+  bool cached;        /* its entry came from the cache */
+  bool orm_noqa;      /* a `# noqa` names an ORM code: ORM100 judges it, whatever else is there */
   int64_t size, mtime_ns; /* when read or found in the cache: the cache's key */
 } ol_unit;
 
@@ -67,6 +67,7 @@ struct ol_engine {
   ol_name_set tokens, names; /* the ORM tokens; the names that matter, as the last round saw them */
   struct ol_cache *cache;    /* .ormlint_cache/ of the project, NULL when not used */
   bool names_cached;         /* every name of names is in the cache's name set */
+  bool rounds_exhausted;     /* past OL_MAX_ROUNDS: every file still pending is parsed */
   size_t rounds, skipped, from_cache;
 };
 

@@ -78,9 +78,12 @@ typedef struct {
   char *path; /* relative to the project root */
   ol_region region;
   char *message;
-  char *line_text;      /* the source line of region.line, without its newline */
-  char *fingerprint;    /* partialFingerprints.primaryLocationLineHash */
-  ol_location *related; /* loop header, producing query, ... */
+  char *line_text;        /* the source line of region.line, without its newline; on a long line
+                             an excerpt around the region, "…" where it was cut */
+  uint32_t line_text_col; /* UTF-16 column line_text starts at (1: the line's start) */
+  uint64_t line_hash;     /* of the rule and the whole line's text, for the fingerprint */
+  char *fingerprint;      /* partialFingerprints.primaryLocationLineHash */
+  ol_location *related;   /* loop header, producing query, ... */
   size_t n_related;
   ol_location *flow; /* call path to the real query (codeFlows), may be empty */
   size_t n_flow;
@@ -115,6 +118,9 @@ typedef struct {
 void ol_finding_free(ol_finding *f);
 void ol_advice_free(ol_index_advice *a, size_t n);
 void ol_fix_free(ol_fix *fix);
+/* Cuts a fix's Before/After to what a person reads: a long line to a window
+ * around where the two differ, a snippet to its first 64 KiB (analyzer/excerpt.c). */
+void ol_fix_cap_snippets(ol_fix *fix);
 void ol_report_free(ol_report *r);
 
 #endif

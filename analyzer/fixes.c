@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine_internal.h"
+#include "hash.h"
 
 static int by_start(const void *a, const void *b) {
   const ol_edit *x = a, *y = b;
@@ -37,24 +38,25 @@ static uint32_t line_end_of(const ol_source *src, uint32_t off) {
 
 /* Removes the common leading indentation of every non-blank line. */
 static char *dedent(const char *text) {
-  size_t common = (size_t)-1;
+  size_t common = (size_t)-1, n = strlen(text);
   for (const char *line = text; *line;) {
     size_t ind = strspn(line, " \t");
-    size_t len = strcspn(line, "\n");
+    size_t len = ol_line_length(line, n - (size_t)(line - text));
     if (ind < len && ind < common)
       common = ind;
-    line += len + (line[len] == '\n');
+    line += len + ol_line_break(line + len, n - (size_t)(line + len - text));
   }
   if (common == (size_t)-1)
     common = 0;
   ol_buf b = {0};
   for (const char *line = text; *line;) {
-    size_t len = strcspn(line, "\n");
+    size_t len = ol_line_length(line, n - (size_t)(line - text));
     size_t cut = len < common ? len : common;
     ol_buf_add(&b, line + cut, len - cut);
-    if (line[len] == '\n')
-      ol_buf_putc(&b, '\n');
-    line += len + (line[len] == '\n');
+    size_t br = ol_line_break(line + len, n - (size_t)(line + len - text));
+    if (br)
+      ol_buf_putc(&b, '\n'); /* snippets are shown, and parsed, with \n */
+    line += len + br;
   }
   return ol_buf_take(&b);
 }
@@ -166,7 +168,18 @@ typedef struct {
   const ol_source *src;
   uint32_t *bounds; /* starts of the top-level statements' lines, then len */
   size_t n_bounds;
+  size_t parsed; /* bytes the proofs parsed so far */
 } base_tree;
+
+/* Proving a fix parses the statements it touches; a thousand fixes in one
+ * huge statement would parse it a thousand times. Past this many times the
+ * file's size, the file's remaining fixes are withheld. */
+#define PROOF_FACTOR 8
+#define PROOF_SLACK ((size_t)4 << 20)
+
+static bool over_budget(const base_tree *bt) {
+  return bt->parsed > PROOF_FACTOR * (size_t)bt->src->len + PROOF_SLACK;
+}
 
 static void load_bounds(TSParser *p, base_tree *bt) {
   const ol_source *src = bt->src;
@@ -217,11 +230,22 @@ static bool still_parses(TSParser *p, base_tree *bt, const ol_replacement *edits
     if (after.len && after.s[after.len - 1] != '\n')
       ol_buf_putc(&after, '\n');
   }
+  bt->parsed += before.len + after.len;
   bool ok = ol_parse_error_count(p, after.s ? after.s : "", (uint32_t)after.len) <=
             ol_parse_error_count(p, before.s ? before.s : "", (uint32_t)before.len);
   ol_buf_free(&before);
   ol_buf_free(&after);
   return ok;
+}
+
+/* A message quotes names and code from the file (a column named by a
+ * megabyte string): at most OL_MESSAGE_MAX bytes of it are kept. Takes m. */
+static char *capped_message(char *m) {
+  if (!m || strlen(m) <= OL_MESSAGE_MAX)
+    return m;
+  char *cut = ol_text_brief(m, strlen(m), OL_MESSAGE_MAX - 3); /* with its "..." */
+  ol_free(m);
+  return cut;
 }
 
 static ol_fix *build_fix(TSParser *p, base_tree *bt, ol_fix_draft *d) {
@@ -232,7 +256,7 @@ static ol_fix *build_fix(TSParser *p, base_tree *bt, ol_fix_draft *d) {
     if (d->edits.items[i].start < d->edits.items[i - 1].end)
       return NULL; /* overlapping: a rule bug */
   ol_fix *fix = ol_calloc(1, sizeof *fix);
-  fix->description = ol_strdup(d->description);
+  fix->description = capped_message(ol_strdup(d->description));
   fix->applicability = d->applicability;
   fix->n_edits = d->edits.len;
   fix->edits = ol_calloc(d->edits.len ? d->edits.len : 1, sizeof(ol_replacement));
@@ -247,19 +271,22 @@ static ol_fix *build_fix(TSParser *p, base_tree *bt, ol_fix_draft *d) {
   fix->block_offset = bstart;
   fix->block_length = bend - bstart;
   snippets(src, fix, bstart, bend);
-  if (ok)
+  if (ok) {
+    bt->parsed += strlen(fix->after);
     ok = ol_parse_error_count(p, fix->after, (uint32_t)strlen(fix->after)) == 0;
+  }
   if (!ok) {
     ol_fix_free(fix);
     return NULL;
   }
+  ol_fix_cap_snippets(fix); /* once proven: the After parsed whole */
   return fix;
 }
 
 /* A location in this file, or in another file of the project (its region
  * from that file read again; a file that changed meanwhile gives line 0). */
 static ol_location location(ol_engine *e, uint32_t file, const ol_source *src, ol_draft_loc *d) {
-  ol_location l = {.message = d->message};
+  ol_location l = {.message = capped_message(d->message)};
   d->message = NULL;
   uint32_t at = d->file < 0 ? file : (uint32_t)d->file;
   const ol_source *in = at == file ? src : ol_engine_aux_source(e, at);
@@ -272,18 +299,64 @@ static ol_location location(ol_engine *e, uint32_t file, const ol_source *src, o
   return l;
 }
 
+/* A hash of the rule and the line's text without whitespace: the
+ * fingerprint's base, over the whole line (the finding keeps an excerpt). */
+static uint64_t whole_line_hash(const char *code, const ol_source *src, uint32_t line) {
+  uint64_t h = ol_fnv(OL_FNV_OFFSET, code, strlen(code));
+  uint32_t at = src->line_starts[line - 1];
+  uint32_t end = line < src->n_lines ? src->line_starts[line] : src->len;
+  for (; at < end && src->bytes[at] != '\n' && src->bytes[at] != '\r'; at++)
+    if (src->bytes[at] != ' ' && src->bytes[at] != '\t')
+      h = ol_fnv(h, src->bytes + at, 1);
+  return h;
+}
+
+/* Builds and proves d's fix into f, within the file's proof budget (own):
+ * a fix that does not parse, or the first one past the budget, is a
+ * notification. */
+static void attach_fix(ol_engine *e, uint32_t file, base_tree *own, uint32_t parse_errors,
+                       ol_draft *d, ol_finding *f, ol_notes *notes) {
+  if (over_budget(own)) {
+    if (own->parsed != (size_t)-1) /* said once per file */
+      ol_notes_add(notes, OL_NOTE_WARNING, f->path, f->region.line,
+                   ol_format("fixes from line %u on were withheld: proving them would parse more "
+                             "than %d times the file",
+                             f->region.line, PROOF_FACTOR));
+    own->parsed = (size_t)-1;
+    return;
+  }
+  /* A fix may edit another file (the query that loaded the rows). */
+  const ol_source *fsrc = own->src;
+  uint32_t ferrors = parse_errors;
+  bool other = d->fix->file >= 0 && (uint32_t)d->fix->file != file;
+  if (other)
+    fsrc = ol_engine_source(e, (uint32_t)d->fix->file, &ferrors);
+  base_tree there = {.src = fsrc};
+  f->fix = !fsrc ? NULL : build_fix(e->parser, other ? &there : own, d->fix);
+  own->parsed += there.parsed;
+  ol_free(there.bounds);
+  if (f->fix && other)
+    f->fix->path = ol_strdup(e->index.files.items[d->fix->file].path);
+  if (!f->fix)
+    ol_notes_add(notes, OL_NOTE_WARNING, f->path, f->region.line,
+                 ol_format("%s fix on line %u was withheld: the rewritten code did not parse%s",
+                           d->rule->code, f->region.line,
+                           ferrors ? " (the file has syntax errors)"
+                                   : " (please report this as an ormlint bug)"));
+}
+
 void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uint32_t parse_errors,
                           ol_drafts *drafts, ol_findings *out, ol_notes *notes) {
-  TSParser *p = e->parser;
   const char *rel = e->index.files.items[file].path;
   base_tree own = {.src = src};
   for (size_t i = 0; i < drafts->len; i++) {
     ol_draft *d = &drafts->items[i];
     ol_finding f = {.rule = d->rule, .path = ol_strdup(rel)};
     f.region = ol_source_region(src, d->span.start, d->span.end);
-    f.message = d->message;
+    f.message = capped_message(d->message);
     d->message = NULL;
-    f.line_text = ol_source_line_text(src, f.region.line);
+    f.line_text = ol_source_line_excerpt(src, d->span.start, OL_EXCERPT_MAX, &f.line_text_col);
+    f.line_hash = whole_line_hash(d->rule->code, src, f.region.line);
     f.advice = d->advice, f.n_advice = d->n_advice;
     d->advice = NULL, d->n_advice = 0;
     if (d->n_related)
@@ -294,25 +367,8 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uin
       f.flow = ol_calloc(d->n_flow, sizeof(ol_location));
     for (size_t j = 0; j < d->n_flow; j++)
       f.flow[f.n_flow++] = location(e, file, src, &d->flow[j]);
-    if (d->fix) {
-      /* A fix may edit another file (the query that loaded the rows). */
-      const ol_source *fsrc = src;
-      uint32_t ferrors = parse_errors;
-      bool other = d->fix->file >= 0 && (uint32_t)d->fix->file != file;
-      if (other)
-        fsrc = ol_engine_source(e, (uint32_t)d->fix->file, &ferrors);
-      base_tree there = {.src = fsrc};
-      f.fix = !fsrc || e->lazy_fixes ? NULL : build_fix(p, other ? &there : &own, d->fix);
-      ol_free(there.bounds);
-      if (f.fix && other)
-        f.fix->path = ol_strdup(e->index.files.items[d->fix->file].path);
-      if (!f.fix && !e->lazy_fixes)
-        ol_notes_add(notes, OL_NOTE_WARNING, rel, f.region.line,
-                     ol_format("%s fix on line %u was withheld: the rewritten code did not parse%s",
-                               d->rule->code, f.region.line,
-                               ferrors ? " (the file has syntax errors)"
-                                       : " (please report this as an ormlint bug)"));
-    }
+    if (d->fix && !e->lazy_fixes)
+      attach_fix(e, file, &own, parse_errors, d, &f, notes);
     ol_vec_push(out, f);
   }
   ol_free(own.bounds);
@@ -342,12 +398,6 @@ static int cmp_note(const void *a, const void *b) {
   return strcmp(x->message, y->message);
 }
 
-static uint64_t fnv(uint64_t h, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h;
-}
-
 typedef struct {
   uint64_t hash;
   size_t index; /* in the report's order */
@@ -365,14 +415,8 @@ static int cmp_line_hash(const void *a, const void *b) {
  * move. Sorted by hash, file by file: n log n for 50,000 findings in a file. */
 static void fingerprint(ol_report *r) {
   line_hash *hs = ol_malloc((r->n_findings ? r->n_findings : 1) * sizeof *hs);
-  for (size_t i = 0; i < r->n_findings; i++) {
-    const ol_finding *f = &r->findings[i];
-    uint64_t h = fnv(1469598103934665603ull, f->rule->code, strlen(f->rule->code));
-    for (const char *c = f->line_text; *c; c++)
-      if (*c != ' ' && *c != '\t' && *c != '\r')
-        h = fnv(h, c, 1);
-    hs[i] = (line_hash){h, i};
-  }
+  for (size_t i = 0; i < r->n_findings; i++)
+    hs[i] = (line_hash){r->findings[i].line_hash, i};
   for (size_t start = 0, end; start < r->n_findings; start = end) {
     for (end = start + 1;
          end < r->n_findings && !strcmp(r->findings[end].path, r->findings[start].path);)

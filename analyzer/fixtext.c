@@ -84,14 +84,13 @@ int ol_fixtext_count_uses(const ol_rule_ctx *ctx, ol_span scope, const char *nam
   const char *p = ctx->src + scope.start, *end = ctx->src + scope.end;
   while (p < end) {
     if (*p == '#') {
-      while (p < end && *p != '\n')
-        p++;
+      p += ol_line_length(p, (size_t)(end - p));
     } else if (*p == '"' || *p == '\'') {
       char q = *p;
       bool triple = end - p >= 3 && p[1] == q && p[2] == q;
       p += triple ? 3 : 1;
       while (p < end && !(triple ? (end - p >= 3 && p[0] == q && p[1] == q && p[2] == q)
-                                 : (*p == q || *p == '\n')))
+                                 : (*p == q || *p == '\n' || *p == '\r')))
         p += *p == '\\' ? 2 : 1;
       p += triple ? 3 : 1;
     } else if (is_ident_char(*p)) {
@@ -124,9 +123,13 @@ void ol_fixtext_import(const ol_rule_ctx *ctx, ol_fix_draft *f, const char *modu
   if (!imp.len)
     return;
   uint32_t at = ctx->facts->import_at;
-  while (at && at < ctx->len && ctx->src[at - 1] != '\n')
+  if (at && at < ctx->len && ctx->src[at - 1] != '\n' && ctx->src[at - 1] != '\r') {
+    at += (uint32_t)ol_line_length(ctx->src + at, ctx->len - at); /* to the next line */
+    at += (uint32_t)ol_line_break(ctx->src + at, ctx->len - at);
+  } else if (at && at < ctx->len && ctx->src[at - 1] == '\r' && ctx->src[at] == '\n') {
     at++;
-  bool eof = at && ctx->src[at - 1] != '\n';
+  }
+  bool eof = at && ctx->src[at - 1] != '\n' && ctx->src[at - 1] != '\r';
   ol_fix_draft_edit(f, at, at, ol_format("%sfrom %s import %s\n", eof ? "\n" : "", module, imp.s));
   ol_buf_free(&imp);
 }

@@ -31,6 +31,8 @@ typedef struct {
   TSTree *tree;
   ol_report report; /* the findings last published */
   bool fixes_built; /* report's findings carry their fixes */
+  ol_source held;   /* the text, when over max-file-size: kept for the edits, never analysed */
+  int opens;        /* didOpen under any spelling of its URI, less didClose */
 } lsp_doc;
 
 typedef struct {
@@ -116,15 +118,35 @@ static char *read_message(lsp *s, size_t *len, bool *eof) {
   return body;
 }
 
+/* cJSON copies string bytes as they are; a message quoting a file that is
+ * not UTF-8 would be invalid JSON text to a strict client. Such bytes can
+ * only be inside strings (cJSON writes nothing else above 0x7F), where
+ * they become U+FFFD, as the CLI's JSON writers do. */
+static char *valid_utf8(const char *text) {
+  ol_buf b = {0};
+  size_t n = strlen(text);
+  for (size_t i = 0; i < n;) {
+    int len = ol_utf8_len((const unsigned char *)text + i, n - i);
+    if (len)
+      ol_buf_add(&b, text + i, (size_t)len);
+    else
+      ol_buf_puts(&b, "\\ufffd");
+    i += len ? (size_t)len : 1;
+  }
+  return ol_buf_take(&b);
+}
+
 static void send(lsp *s, cJSON *msg) {
   cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
-  char *text = cJSON_PrintUnformatted(msg);
+  char *raw = cJSON_PrintUnformatted(msg);
   cJSON_Delete(msg);
-  if (!text)
+  if (!raw)
     return;
+  char *text = valid_utf8(raw);
+  cJSON_free(raw);
   fprintf(s->out, "Content-Length: %zu\r\n\r\n%s", strlen(text), text);
   fflush(s->out);
-  cJSON_free(text);
+  ol_free(text);
 }
 
 static void respond(lsp *s, const cJSON *id, cJSON *result) {
@@ -143,9 +165,20 @@ static void respond_error(lsp *s, const cJSON *id, int code, const char *message
   send(s, m);
 }
 
+static void show_message(lsp *s, int type, const char *text) {
+  cJSON *m = cJSON_CreateObject();
+  cJSON_AddStringToObject(m, "method", "window/showMessage");
+  cJSON *p = cJSON_AddObjectToObject(m, "params");
+  cJSON_AddNumberToObject(p, "type", type);
+  cJSON_AddStringToObject(p, "message", text);
+  send(s, m);
+}
+
 /* ---- URIs and positions ------------------------------------------------------- */
 
-/* file:///a%20b/c.py -> /a b/c.py; NULL for another scheme. Caller frees. */
+/* file:///a%20b/c.py -> /a b/c.py, normalised (no "." or ".." parts, no
+ * doubled slashes), so every spelling of one file's URI is one document;
+ * NULL for another scheme, another host, or a NUL. Caller frees. */
 static char *uri_path(const char *uri) {
   if (!uri || strncmp(uri, "file://", 7) != 0)
     return NULL;
@@ -156,16 +189,22 @@ static char *uri_path(const char *uri) {
     p += 9;
   }
   ol_buf b = {0};
+  bool nul = false;
   for (; *p; p++) {
     if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
       char hex[3] = {p[1], p[2], 0};
-      ol_buf_putc(&b, (char)strtol(hex, NULL, 16));
+      char c = (char)strtol(hex, NULL, 16);
+      nul |= c == '\0';
+      ol_buf_putc(&b, c);
       p += 2;
     } else {
       ol_buf_putc(&b, *p);
     }
   }
-  return ol_buf_take(&b);
+  char *raw = ol_buf_take(&b);
+  char *path = nul ? NULL : ol_path_absolute(raw);
+  ol_free(raw);
+  return path;
 }
 
 /* A number clamped to int (a cast of 1e30 or NaN is undefined behaviour). */
@@ -221,12 +260,27 @@ static char *uri_of(lsp *s, const char *rel) {
 
 /* ---- documents ------------------------------------------------------------------ */
 
-static lsp_doc *doc_of(lsp *s, const cJSON *params) {
-  const char *uri = json_str(json_obj(params, "textDocument"), "uri");
-  for (size_t i = 0; uri && i < s->docs.len; i++)
-    if (!strcmp(s->docs.items[i].uri, uri))
+/* The open document of a file, whichever spelling of its URI names it
+ * (file:///p, file://localhost/p, %-encoded letters): two documents of one
+ * file would share one unit, and closing one would free the other's tree. */
+static lsp_doc *doc_at(lsp *s, const char *path) {
+  for (size_t i = 0; path && i < s->docs.len; i++)
+    if (!strcmp(s->docs.items[i].path, path))
       return &s->docs.items[i];
   return NULL;
+}
+
+/* The document params name; diagnostics go to the spelling used last. */
+static lsp_doc *doc_of(lsp *s, const cJSON *params) {
+  const char *uri = json_str(json_obj(params, "textDocument"), "uri");
+  char *path = uri_path(uri);
+  lsp_doc *d = doc_at(s, path);
+  ol_free(path);
+  if (d && strcmp(d->uri, uri) != 0) {
+    ol_free(d->uri);
+    d->uri = ol_strdup(uri);
+  }
+  return d;
 }
 
 static cJSON *diagnostic(lsp *s, const ol_finding *f) {
@@ -310,6 +364,41 @@ static void set_text(lsp *s, lsp_doc *d, const char *text, size_t len, const TST
   d->tree = tree;
 }
 
+static bool is_held(const lsp_doc *d) { return d->held.bytes != NULL; }
+
+/* A document over max-file-size is held, as the CLI skips such a file: its
+ * text follows the edits, nothing parses or analyses it (a 50 MB buffer
+ * would cost gigabytes and seconds per keystroke), and the unit is empty.
+ * Takes bytes (ol_malloc'd, NUL-terminated). */
+static void hold(lsp *s, lsp_doc *d, char *bytes, size_t len) {
+  if (!is_held(d)) {
+    char size[32], max[32];
+    char *m = ol_format("ormlint: %s is not analysed: %s, larger than max-file-size (%s)", d->path,
+                        ol_size_text(len, size, sizeof size),
+                        ol_size_text(s->cfg->max_file_size, max, sizeof max));
+    show_message(s, 2, m);
+    ol_free(m);
+    set_text(s, d, "", 0, NULL);
+  }
+  ol_source_free(&d->held);
+  ol_source_init(&d->held, bytes, (uint32_t)len);
+}
+
+/* The document's new text: held, or parsed (incrementally when old is the
+ * edited tree). Takes bytes. */
+static void take_text(lsp *s, lsp_doc *d, char *bytes, size_t len, const TSTree *old) {
+  if (len > s->cfg->max_file_size) {
+    hold(s, d, bytes, len);
+    return;
+  }
+  if (is_held(d)) {
+    ol_source_free(&d->held);
+    old = NULL;
+  }
+  set_text(s, d, bytes, len, old);
+  ol_free(bytes);
+}
+
 static void did_open(lsp *s, const cJSON *params) {
   const cJSON *td = json_obj(params, "textDocument");
   const char *uri = json_str(td, "uri"), *text = json_str(td, "text");
@@ -327,32 +416,14 @@ static void did_open(lsp *s, const cJSON *params) {
   } else {
     ol_free(path);
   }
-  set_text(s, d, text, strlen(text), NULL);
+  d->opens++;
+  take_text(s, d, ol_strdup(text), strlen(text), NULL);
   refresh_all(s);
 }
 
-/* Applies one contentChanges entry to the unit's text: a range edit (the
- * tree learns it through ts_tree_edit) or the whole text. */
-static void apply_change(lsp *s, lsp_doc *d, const cJSON *change) {
-  const char *text = json_str(change, "text");
-  const cJSON *range = json_obj(change, "range");
-  if (!text)
-    return;
-  if (!range || !d->tree) {
-    set_text(s, d, text, strlen(text), NULL);
-    return;
-  }
-  const ol_source *src = &s->engine->units.items[d->unit].src;
-  uint32_t a = offset_of(src, json_obj(range, "start")), b = offset_of(src, json_obj(range, "end"));
-  if (b < a) {
-    uint32_t t = a;
-    a = b, b = t;
-  }
-  size_t n = strlen(text);
-  ol_buf next = {0};
-  ol_buf_add(&next, src->bytes, a);
-  ol_buf_add(&next, text, n);
-  ol_buf_add(&next, src->bytes + b, src->len - b);
+/* The tree-sitter edit replacing [a, b) of src by text (n bytes). */
+static TSInputEdit edit_of(const ol_source *src, uint32_t a, uint32_t b, const char *text,
+                           size_t n) {
   uint32_t la = ol_source_line(src, a), lb = ol_source_line(src, b);
   TSInputEdit e = {.start_byte = a,
                    .old_end_byte = b,
@@ -361,17 +432,45 @@ static void apply_change(lsp *s, lsp_doc *d, const cJSON *change) {
                    .old_end_point = {lb - 1, b - src->line_starts[lb - 1]}};
   uint32_t rows = 0, col = e.start_point.column;
   for (size_t i = 0; i < n; i++) {
-    if (text[i] == '\n')
+    if (text[i] == '\n' || (text[i] == '\r' && text[i + 1] != '\n'))
       rows++, col = 0;
-    else
+    else if (text[i] != '\r')
       col++;
   }
   e.new_end_point = (TSPoint){e.start_point.row + rows, col};
-  ts_tree_edit(d->tree, &e);
+  return e;
+}
+
+/* Applies one contentChanges entry to the document's text: a range edit (the
+ * tree learns it through ts_tree_edit) or the whole text. */
+static void apply_change(lsp *s, lsp_doc *d, const cJSON *change) {
+  const char *text = json_str(change, "text");
+  const cJSON *range = json_obj(change, "range");
+  if (!text)
+    return;
+  size_t n = strlen(text);
+  if (!range || (!d->tree && !is_held(d))) {
+    take_text(s, d, ol_strndup(text, n), n, NULL);
+    return;
+  }
+  const ol_source *src = is_held(d) ? &d->held : &s->engine->units.items[d->unit].src;
+  uint32_t a = offset_of(src, json_obj(range, "start")), b = offset_of(src, json_obj(range, "end"));
+  if (b < a) {
+    uint32_t t = a;
+    a = b, b = t;
+  }
+  if ((size_t)src->len - (b - a) + n > (size_t)INT32_MAX)
+    return; /* no document grows past 2 GiB: positions are 32-bit */
+  ol_buf next = {0};
+  ol_buf_add(&next, src->bytes, a);
+  ol_buf_add(&next, text, n);
+  ol_buf_add(&next, src->bytes + b, src->len - b);
   size_t len = next.len;
-  char *bytes = ol_buf_take(&next);
-  set_text(s, d, bytes ? bytes : "", len, d->tree);
-  ol_free(bytes);
+  if (!is_held(d) && len <= s->cfg->max_file_size) {
+    TSInputEdit e = edit_of(src, a, b, text, n);
+    ts_tree_edit(d->tree, &e);
+  }
+  take_text(s, d, ol_buf_take(&next), len, d->tree);
 }
 
 static void did_change(lsp *s, const cJSON *params) {
@@ -398,24 +497,22 @@ static void did_close(lsp *s, const cJSON *params) {
   lsp_doc *d = doc_of(s, params);
   if (!d)
     return;
-  ol_report_free(&d->report);
-  publish(s, d);                        /* no findings: the editor clears them */
+  ol_report saved = d->report;
+  d->report = (ol_report){0};
+  publish(s, d);        /* no findings under this spelling: the editor clears them */
+  if (--d->opens > 0) { /* still open under another spelling */
+    d->report = saved;
+    return;
+  }
+  ol_report_free(&saved);
   ol_engine_reload(s->engine, d->unit); /* back to the file on disk */
   if (d->tree)
     ts_tree_delete(d->tree);
+  ol_source_free(&d->held);
   ol_free(d->uri);
   ol_free(d->path);
   *d = s->docs.items[--s->docs.len];
   refresh_all(s);
-}
-
-static void show_message(lsp *s, int type, const char *text) {
-  cJSON *m = cJSON_CreateObject();
-  cJSON_AddStringToObject(m, "method", "window/showMessage");
-  cJSON *p = cJSON_AddObjectToObject(m, "params");
-  cJSON_AddNumberToObject(p, "type", type);
-  cJSON_AddStringToObject(p, "message", text);
-  send(s, m);
 }
 
 /* A pyproject.toml changed: the settings again, then the whole workspace
@@ -437,7 +534,9 @@ static void reload_settings(lsp *s) {
   OL_VEC(char *) texts = {0};
   OL_VEC(uint32_t) lens = {0};
   for (size_t i = 0; i < s->docs.len; i++) {
-    const ol_source *src = &s->engine->units.items[s->docs.items[i].unit].src;
+    const ol_source *src = is_held(&s->docs.items[i])
+                               ? &s->docs.items[i].held
+                               : &s->engine->units.items[s->docs.items[i].unit].src;
     ol_vec_push(&texts, ol_strndup(src->bytes, src->len));
     ol_vec_push(&lens, src->len);
     if (s->docs.items[i].tree)
@@ -453,8 +552,8 @@ static void reload_settings(lsp *s) {
   for (size_t i = 0; i < s->docs.len; i++) {
     lsp_doc *d = &s->docs.items[i];
     d->unit = ol_engine_unit_of(s->engine, d->path, true);
-    set_text(s, d, texts.items[i], lens.items[i], NULL);
-    ol_free(texts.items[i]);
+    ol_source_free(&d->held); /* the new settings decide again */
+    take_text(s, d, texts.items[i], lens.items[i], NULL);
   }
   ol_vec_free(&texts);
   ol_vec_free(&lens);
@@ -472,10 +571,7 @@ static void did_change_watched(lsp *s, const cJSON *params) {
       reload_settings(s);
       return; /* every file read again */
     }
-    bool open = false;
-    for (size_t i = 0; path && i < s->docs.len; i++)
-      open |= !strcmp(s->docs.items[i].path, path);
-    if (path && !open && n > 3 && !strcmp(path + n - 3, ".py")) {
+    if (path && !doc_at(s, path) && n > 3 && !strcmp(path + n - 3, ".py")) {
       int u = ol_engine_unit_of(s->engine, path, json_int(c, "type", 2) != 3);
       if (u >= 0) {
         ol_engine_reload(s->engine, u);
@@ -600,6 +696,21 @@ static void code_action(lsp *s, const cJSON *id, const cJSON *params) {
   respond(s, id, actions);
 }
 
+/* A message as Markdown that renders as the plain text it is: it quotes the
+ * analysed code, whose `[x](url)`, `![]()` or HTML would otherwise render as
+ * links, images and markup (CommonMark escapes any ASCII punctuation). */
+static char *markdown_text(const char *message) {
+  char *safe = ol_text_printable(message, 0, NULL);
+  ol_buf b = {0};
+  for (const char *c = safe; *c; c++) {
+    if (ispunct((unsigned char)*c))
+      ol_buf_putc(&b, '\\');
+    ol_buf_putc(&b, *c);
+  }
+  ol_free(safe);
+  return ol_buf_take(&b);
+}
+
 static void hover(lsp *s, const cJSON *id, const cJSON *params) {
   lsp_doc *d = doc_of(s, params);
   if (!d) {
@@ -615,9 +726,11 @@ static void hover(lsp *s, const cJSON *id, const cJSON *params) {
     cJSON *h = cJSON_CreateObject();
     cJSON *c = cJSON_AddObjectToObject(h, "contents");
     cJSON_AddStringToObject(c, "kind", "markdown");
-    char *text = ol_format("**%s** %s\n\n---\n\n%s", f->rule->code, f->message, f->rule->doc_md);
+    char *message = markdown_text(f->message);
+    char *text = ol_format("**%s** %s\n\n---\n\n%s", f->rule->code, message, f->rule->doc_md);
     cJSON_AddStringToObject(c, "value", text);
     ol_free(text);
+    ol_free(message);
     cJSON_AddItemToObject(h, "range", range_of(&f->region));
     respond(s, id, h);
     return;
@@ -747,6 +860,7 @@ int ol_lsp_run(ol_config *cfg, ol_lsp_settings settings, void *ud, const ol_fs *
     ol_report_free(&s.docs.items[i].report);
     if (s.docs.items[i].tree)
       ts_tree_delete(s.docs.items[i].tree);
+    ol_source_free(&s.docs.items[i].held);
     ol_free(s.docs.items[i].uri);
     ol_free(s.docs.items[i].path);
   }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -11,6 +12,7 @@
 #include "discover.h"
 #include "emit_sql.h"
 #include "engine.h"
+#include "fsys.h"
 #include "lsp.h"
 #include "rule.h"
 #include "writer.h"
@@ -30,13 +32,55 @@ static int print_rule(const char *code) {
   return 0;
 }
 
-static FILE *open_output(const char *path) {
+/* A file ormlint writes (-o, --write-baseline, --emit-sql) is replaced
+ * whole or not at all: the text is gathered in memory and renamed into
+ * place through a temporary file, as --fix does, so a full disk leaves the
+ * previous baseline as it was. Standard output, and a path that is not a
+ * regular file (/dev/stdout, a FIFO), are written directly. */
+typedef struct {
+  FILE *f;
+  char *path; /* where the text goes (a symbolic link's target); NULL: written directly */
+  char *text;
+  size_t len;
+} output;
+
+static bool output_open(output *o, const char *path) {
+  struct stat st;
+  *o = (output){.f = stdout};
   if (!path || !strcmp(path, "-"))
-    return stdout;
-  FILE *f = fopen(path, "w");
-  if (!f)
+    return true;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    o->f = fopen(path, "w");
+  } else {
+    /* A symbolic link is written through, as fopen would; one to nowhere fails. */
+    o->path = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : strdup(path);
+    o->f = o->path ? open_memstream(&o->text, &o->len) : NULL;
+  }
+  if (!o->f) {
     perror(path);
-  return f;
+    free(o->path);
+  }
+  return o->f != NULL;
+}
+
+/* Returns 0, or -1 when the text could not be written (the file untouched). */
+static int output_close(output *o, int written) {
+  if (o->f == stdout)
+    return written;
+  bool ok = fclose(o->f) == 0 && written == 0;
+  if (ok && o->path) {
+    struct stat st;
+    mode_t mask = umask(0);
+    umask(mask);
+    mode_t mode = stat(o->path, &st) == 0 ? st.st_mode : (0666 & ~mask);
+    int e = ol_fs_posix.replace(o->path, o->text, o->len, mode);
+    if (e)
+      fprintf(stderr, "ormlint: %s: %s\n", o->path, strerror(e));
+    ok = e == 0;
+  }
+  free(o->text); /* open_memstream's and realpath's, from malloc */
+  free(o->path);
+  return ok ? 0 : -1;
 }
 
 static void report_fixes(const ol_cli *cli, const ol_fix_stats *st) {
@@ -63,9 +107,10 @@ static ol_write_opts write_opts(const ol_cli *cli) {
 
 /* --write-baseline: every finding, as SARIF, to the file; nothing else. */
 static int write_baseline(const ol_cli *cli, const ol_report *report) {
-  FILE *out = fopen(cli->write_baseline, "w");
+  output out;
   ol_write_opts opts = write_opts(cli);
-  if (!out || ol_writer_sarif.write(out, report, &opts) != 0 || fclose(out) != 0) {
+  if (!output_open(&out, cli->write_baseline) ||
+      output_close(&out, ol_writer_sarif.write(out.f, report, &opts)) != 0) {
     fprintf(stderr, "ormlint: cannot write the baseline to %s\n", cli->write_baseline);
     return 2;
   }
@@ -77,9 +122,9 @@ static int write_baseline(const ol_cli *cli, const ol_report *report) {
 
 /* --emit-sql: the index advice of the findings as a SQL script. */
 static int write_sql(const ol_cli *cli, const ol_report *report) {
-  FILE *out = open_output(cli->emit_sql);
-  if (!out || ol_emit_sql(out, report, cli->config.dialect) != 0 ||
-      (out != stdout && fclose(out) != 0)) {
+  output out;
+  if (!output_open(&out, cli->emit_sql) ||
+      output_close(&out, ol_emit_sql(out.f, report, cli->config.dialect)) != 0) {
     fprintf(stderr, "ormlint: cannot write the SQL to %s\n", cli->emit_sql);
     return -1;
   }
@@ -136,7 +181,8 @@ static int check(ol_cli *cli) {
     if (report.execution_successful && !cli->exit_zero)
       status = stats.fixed ? 1 : 0;
   } else {
-    FILE *out = open_output(cli->output);
+    output out;
+    bool opened = output_open(&out, cli->output);
     const ol_writer *w = ol_writer_find(cli->format);
     if (!strcmp(cli->format, "text") || !strcmp(cli->format, "github")) {
       /* People and CI logs read paths from where the command ran. */
@@ -145,9 +191,9 @@ static int check(ol_cli *cli) {
       ol_free(cwd);
     }
     ol_write_opts opts = write_opts(cli);
-    opts.color = cli->color == 1 || (cli->color == -1 && out == stdout && isatty(fileno(stdout)) &&
-                                     !getenv("NO_COLOR"));
-    if (!out || w->write(out, &report, &opts) != 0 || (out != stdout && fclose(out) != 0)) {
+    opts.color = cli->color == 1 || (cli->color == -1 && out.f == stdout &&
+                                     isatty(fileno(stdout)) && !getenv("NO_COLOR"));
+    if (!opened || output_close(&out, w->write(out.f, &report, &opts)) != 0) {
       fprintf(stderr, "ormlint: cannot write the report to %s\n",
               cli->output ? cli->output : "standard output");
       status = 2;

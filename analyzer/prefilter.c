@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "alloc.h"
+#include "source.h"
 
 /* Words pass 1 keys on (analyzer/exec.c, models.c, rows.c): a query
  * (`X.query`), select(), the Flask-SQLAlchemy object (the default db
@@ -35,7 +36,7 @@ static const char *const FRAGMENTS[] = {"sqlalchemy",  "sqlmodel", "SQLModel",
  * that holds no other token). */
 bool ol_prefilter_has_orm_noqa(const char *bytes, size_t len) {
   for (const char *p = bytes, *end = bytes + len; (p = memchr(p, '#', (size_t)(end - p))); p++) {
-    const char *eol = memchr(p, '\n', (size_t)(end - p)), *stop = eol ? eol : end, *q = p + 1;
+    const char *stop = p + ol_line_length(p, (size_t)(end - p)), *q = p + 1;
     while (q + 4 <= stop && strncasecmp(q, "noqa", 4) != 0)
       q++;
     for (q += 4; q + 3 <= stop; q++)

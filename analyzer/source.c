@@ -189,6 +189,40 @@ char *ol_source_line_text(const ol_source *src, uint32_t line) {
   return ol_strndup(src->bytes + start, line_end(src, line) - start);
 }
 
+#define ELLIPSIS "\xE2\x80\xA6" /* U+2026: one UTF-16 unit, one cell */
+
+static uint32_t char_start(const ol_source *src, uint32_t at, uint32_t floor) {
+  while (at > floor && ((unsigned char)src->bytes[at] & 0xc0) == 0x80)
+    at--;
+  return at;
+}
+
+char *ol_source_line_excerpt(const ol_source *src, uint32_t off, size_t max, uint32_t *col) {
+  uint32_t line = ol_source_line(src, off);
+  uint32_t start = src->line_starts[line - 1], end = line_end(src, line);
+  *col = 1;
+  if (end - start <= max)
+    return ol_strndup(src->bytes + start, end - start);
+  uint32_t from = off > start + max / 3 ? char_start(src, off - (uint32_t)(max / 3), start) : start;
+  uint32_t to = from + max < end ? char_start(src, from + (uint32_t)max, from) : end;
+  ol_buf b = {0};
+  if (from > start) {
+    ol_buf_puts(&b, ELLIPSIS);
+    *col = ol_source_col16(src, from) - 1;
+  }
+  ol_buf_add(&b, src->bytes + from, to - from);
+  if (to < end)
+    ol_buf_puts(&b, ELLIPSIS);
+  return ol_buf_take(&b);
+}
+
+size_t ol_line_length(const char *s, size_t avail) {
+  size_t n = 0;
+  while (n < avail && s[n] != '\n' && s[n] != '\r')
+    n++;
+  return n;
+}
+
 char *ol_text_brief(const char *s, size_t n, size_t max) {
   size_t cut = n;
   const char *nl = memchr(s, '\n', n);
@@ -201,4 +235,32 @@ char *ol_text_brief(const char *s, size_t n, size_t max) {
   while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == '\t' || s[cut - 1] == '\r'))
     cut--;
   return cut < n ? ol_format("%.*s...", (int)cut, s) : ol_strndup(s, n);
+}
+
+/* C1 controls are U+0080..U+009F: C2 80..C2 9F in UTF-8. */
+static bool is_control(const unsigned char *s, int len, const char *keep) {
+  if (len == 1)
+    return (s[0] < 0x20 || s[0] == 0x7f) && !(s[0] && strchr(keep, s[0]));
+  return len == 2 && s[0] == 0xc2 && s[1] < 0xa0;
+}
+
+char *ol_text_printable(const char *str, size_t max, const char *keep) {
+  if (!keep)
+    keep = "\t";
+  const unsigned char *s = (const unsigned char *)(str ? str : "");
+  size_t n = strlen((const char *)s);
+  ol_buf b = {0};
+  for (size_t i = 0; i < n;) {
+    int len = ol_utf8_len(s + i, n - i);
+    if (max && i + (len ? (size_t)len : 1) > max) {
+      ol_buf_puts(&b, "...");
+      break;
+    }
+    if (!len || is_control(s + i, len, keep))
+      ol_buf_puts(&b, "\xEF\xBF\xBD");
+    else
+      ol_buf_add(&b, (const char *)s + i, (size_t)len);
+    i += len ? (size_t)len : 1;
+  }
+  return ol_buf_take(&b);
 }

@@ -42,11 +42,35 @@ uint32_t ol_source_offset(const ol_source *src, uint32_t line, uint32_t col16);
 ol_region ol_source_region(const ol_source *src, uint32_t start, uint32_t end);
 /* The text of a 1-based line without its line ending; caller frees. */
 char *ol_source_line_text(const ol_source *src, uint32_t line);
+/* The line holding off, without its line ending, cut to at most about max
+ * bytes around off on a long line ("…" where cut); *col gets the UTF-16
+ * column its first character has on the line (the "…" counted as one
+ * unit before it). Caller frees. */
+#define OL_EXCERPT_MAX 240  /* bytes of a long line a finding quotes */
+#define OL_MESSAGE_MAX 1024 /* bytes of a finding's message */
+char *ol_source_line_excerpt(const ol_source *src, uint32_t off, size_t max, uint32_t *col);
 /* Byte offset where the line holding off starts. */
 uint32_t ol_source_line_start(const ol_source *src, uint32_t off);
 
 /* The first line of s[0..n), at most max bytes, with "..." when cut; caller frees. */
 char *ol_text_brief(const char *s, size_t n, size_t max);
+
+/* s as text safe to show anywhere: every control character (C0, DEL, C1: a
+ * terminal obeys them) but those in keep (NULL: TAB), and every byte that is
+ * not UTF-8, becomes U+FFFD; at most max bytes of s are kept, "..." marking
+ * a cut (max 0: no cap). NULL stays "". Caller frees. */
+char *ol_text_printable(const char *s, size_t max, const char *keep);
+
+/* Length of the line break at s (avail bytes): 2 for \r\n, 1 for \n or a
+ * lone \r, 0 for none. Every line split ormlint makes goes through it,
+ * so a file's lines are the parser's lines whatever its line endings. */
+static inline size_t ol_line_break(const char *s, size_t avail) {
+  if (!avail || (s[0] != '\n' && s[0] != '\r'))
+    return 0;
+  return s[0] == '\r' && avail > 1 && s[1] == '\n' ? 2 : 1;
+}
+/* Bytes of s before its first line break (or its end). */
+size_t ol_line_length(const char *s, size_t avail);
 
 /* Length of the UTF-8 sequence at s (1..4), or 0 when invalid. */
 int ol_utf8_len(const unsigned char *s, size_t avail);

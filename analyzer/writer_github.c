@@ -4,6 +4,9 @@
  * also `:` and `,` in property values. */
 #include "writer.h"
 
+#include "alloc.h"
+#include "source.h"
+
 static const char *command_for(ol_level level) {
   switch (level) {
   case OL_LEVEL_ERROR:
@@ -26,8 +29,11 @@ static const char *command_for_note(ol_note_level level) {
   }
 }
 
-static void put_escaped(FILE *out, const char *s, bool property) {
-  for (; s && *s; s++) {
+/* After the runner's own escapes, what is left is shown as it is: any other
+ * control character (ESC, BEL) is replaced first, as invalid UTF-8 is. */
+static void put_escaped(FILE *out, const char *text, bool property) {
+  char *safe = ol_text_printable(text, 0, "\t\r\n");
+  for (const char *s = safe; *s; s++) {
     switch (*s) {
     case '%':
       fputs("%25", out);
@@ -48,6 +54,7 @@ static void put_escaped(FILE *out, const char *s, bool property) {
       putc(*s, out);
     }
   }
+  ol_free(safe);
 }
 
 static void put_finding(FILE *out, const ol_finding *f) {

@@ -39,6 +39,17 @@ static void paints(const text_out *t, const char *style, const char *s) {
   paint(t, style, s, strlen(s));
 }
 
+/* Text that comes from the analysed files (paths, messages quoting code):
+ * a control character in it would reach the terminal as a command. */
+static void put_quoted(const text_out *t, const char *style, const char *s) {
+  char *safe = ol_text_printable(s, 0, NULL);
+  if (style)
+    paints(t, style, safe);
+  else
+    fputs(safe, t->out);
+  ol_free(safe);
+}
+
 static unsigned digits(uint32_t n) {
   unsigned d = 1;
   while (n >= 10)
@@ -100,10 +111,11 @@ static bool in_region(const ol_region *r, uint32_t u16) {
   return u16 < r->end_col || (r->end_col <= r->col && u16 == r->col);
 }
 
-static void snippet_build(snippet *sn, const char *line, const ol_region *r) {
+/* line starts at UTF-16 column first (an excerpt of a long line). */
+static void snippet_build(snippet *sn, const char *line, uint32_t first, const ol_region *r) {
   const unsigned char *s = (const unsigned char *)line;
   size_t n = strlen(line);
-  uint32_t u16 = 1;
+  uint32_t u16 = first ? first : 1;
   for (size_t i = 0; i < n;)
     i += snippet_char(sn, s + i, n - i, &u16, in_region(r, u16));
   if (sn->marks_end == 0) { /* the region starts at or past the end of the line */
@@ -125,7 +137,7 @@ static void put_gutter(const text_out *t, unsigned width, uint32_t line) {
 
 static void put_source(const text_out *t, const ol_finding *f, unsigned width) {
   snippet sn = {0};
-  snippet_build(&sn, f->line_text, &f->region);
+  snippet_build(&sn, f->line_text, f->line_text_col, &f->region);
   put_gutter(t, width, 0);
   fputc('\n', t->out);
   put_gutter(t, width, f->region.line);
@@ -153,11 +165,11 @@ typedef struct {
 typedef OL_VEC(line_ref) line_vec;
 
 static void split_lines(const char *text, line_vec *v) {
-  while (text && *text) {
-    size_t n = strcspn(text, "\n");
-    size_t len = n && text[n - 1] == '\r' ? n - 1 : n;
+  size_t left = text ? strlen(text) : 0;
+  while (left) {
+    size_t len = ol_line_length(text, left), br = ol_line_break(text + len, left - len);
     ol_vec_push(v, ((line_ref){text, len}));
-    text += n + (text[n] == '\n');
+    text += len + br, left -= len + br;
   }
 }
 
@@ -168,11 +180,13 @@ static bool same_line(line_ref a, line_ref b) {
 static void put_diff_line(const text_out *t, unsigned indent, char sign, line_ref l) {
   fprintf(t->out, "%*s", (int)indent, "");
   const char *style = sign == '-' ? STYLE_DEL : STYLE_ADD;
-  if (sign == ' ' || !t->color) {
-    fprintf(t->out, "%c %.*s\n", sign, (int)l.len, l.s);
-    return;
-  }
-  fprintf(t->out, "\033[%sm%c %.*s\033[0m\n", style, sign, (int)l.len, l.s);
+  char *raw = ol_strndup(l.s, l.len), *safe = ol_text_printable(raw, 0, NULL);
+  if (sign == ' ' || !t->color)
+    fprintf(t->out, "%c %s\n", sign, safe);
+  else
+    fprintf(t->out, "\033[%sm%c %s\033[0m\n", style, sign, safe);
+  ol_free(raw);
+  ol_free(safe);
 }
 
 /* lcs[i * (m + 1) + j] = length of the longest common subsequence of a[i..]
@@ -220,8 +234,13 @@ static void put_fix(const text_out *t, const ol_fix *fix, unsigned width) {
   snprintf(label, sizeof label,
            "= fix (%s):", fix->applicability == OL_FIX_SAFE ? "safe" : "unsafe");
   paints(t, STYLE_FIX, label);
-  fprintf(t->out, " %s%s%s\n", fix->description ? fix->description : "", fix->path ? " in " : "",
-          fix->path ? fix->path : "");
+  fputc(' ', t->out);
+  put_quoted(t, NULL, fix->description);
+  if (fix->path) {
+    fputs(" in ", t->out);
+    put_quoted(t, NULL, fix->path);
+  }
+  fputc('\n', t->out);
   put_diff(t, width + 3, fix->before, fix->after);
 }
 
@@ -229,10 +248,12 @@ static void put_fix(const text_out *t, const ol_fix *fix, unsigned width) {
 
 static void put_finding(const text_out *t, const ol_finding *f, bool show_fixes) {
   const ol_region *r = &f->region;
-  paints(t, STYLE_BOLD, f->path ? f->path : "-");
+  put_quoted(t, STYLE_BOLD, f->path ? f->path : "-");
   fprintf(t->out, ":%u:%u: ", (unsigned)r->line, (unsigned)r->col);
   paints(t, STYLE_CODE, f->rule ? f->rule->code : "ORM000");
-  fprintf(t->out, " %s\n", f->message ? f->message : "");
+  fputc(' ', t->out);
+  put_quoted(t, NULL, f->message);
+  fputc('\n', t->out);
   unsigned width = digits(r->line);
   if (f->line_text)
     put_source(t, f, width);
@@ -243,11 +264,12 @@ static void put_finding(const text_out *t, const ol_finding *f, bool show_fixes)
 
 static void put_note(const text_out *t, const ol_notification *n) {
   if (n->path)
-    paints(t, STYLE_BOLD, n->path);
+    put_quoted(t, STYLE_BOLD, n->path);
   if (n->path && n->line)
     fprintf(t->out, ":%u", (unsigned)n->line);
-  fprintf(t->out, "%s%s: %s\n", n->path ? ": " : "", ol_note_level_name(n->level),
-          n->message ? n->message : "");
+  fprintf(t->out, "%s%s: ", n->path ? ": " : "", ol_note_level_name(n->level));
+  put_quoted(t, NULL, n->message);
+  fputc('\n', t->out);
 }
 
 static void put_summary(const text_out *t, const ol_report *report) {
