@@ -150,14 +150,19 @@ TSNode ol_walk_statement(const ol_walker *w, TSNode n) {
     i--;
   if (i == 0)
     i = w->path.len + 1; /* a child of the top: its parent is path[len-1] */
-  TSNode cur = n;
-  for (size_t p = i - 1; p-- > 0;) {
-    ol_kind k = ol_kind_of(w->sx, w->path.items[p]);
-    if (k == OL_K_block || k == OL_K_module)
-      return cur;
-    cur = w->path.items[p];
-  }
-  return cur;
+  size_t k = i - 1;      /* n's index on the path (len: a child of the top) */
+  int32_t b = k > 0 && k - 1 < w->path_block.len ? w->path_block.items[k - 1] : -1;
+  if (b < 0)
+    return w->path.len ? w->path.items[0] : n;
+  return (size_t)b + 1 == k ? n : w->path.items[b + 1];
+}
+
+static void path_push(ol_walker *w, TSNode n) {
+  ol_kind k = ol_kind_of(w->sx, n);
+  int32_t above = w->path_block.len ? w->path_block.items[w->path_block.len - 1] : -1;
+  ol_vec_push(&w->path, n);
+  ol_vec_push(&w->path_block,
+              k == OL_K_block || k == OL_K_module ? (int32_t)(w->path.len - 1) : above);
 }
 
 static bool starts_line(const ol_walker *w, uint32_t off) {
@@ -1196,7 +1201,7 @@ void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint
   entry top = {
       .node = root, .kind = ol_kind_of(w.sx, root), .ctx = -1, .frame = -1, .first_outer = -1};
   ol_vec_push(&stack, top);
-  ol_vec_push(&w.path, root);
+  path_push(&w, root);
   enter(&w, &stack.items[0]);
   bool skip = false; /* the current node's facts came from the memo: not into it */
   for (;;) {
@@ -1209,6 +1214,7 @@ void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint
         if (e->recorded)
           ol_walk_memo_leave(&w);
         w.path.len--;
+        w.path_block.len--;
         if (ts_tree_cursor_goto_next_sibling(&c))
           break;
         if (!ts_tree_cursor_goto_parent(&c))
@@ -1227,7 +1233,7 @@ void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint
       child.recorded = step == OL_MEMO_RECORDING;
     }
     ol_vec_push(&stack, child);
-    ol_vec_push(&w.path, child.node);
+    path_push(&w, child.node);
     if (skip)
       stack.items[stack.len - 1].kind = OL_K_OTHER; /* nothing to leave */
     else
@@ -1239,6 +1245,7 @@ done:
     leave(&w, &stack.items[--stack.len]);
   ol_vec_free(&stack);
   ol_vec_free(&w.path);
+  ol_vec_free(&w.path_block);
   resolve_sites(&w);
   ol_walk_memo_finish(&w);
   ol_calls_finish(&w);

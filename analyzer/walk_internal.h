@@ -110,7 +110,10 @@ typedef struct {
   OL_VEC(ol_name_refs) loop_iter_names; /* per loop: names its iterable reads */
   OL_VEC(ol_site_temp) site_tmp;        /* per query site */
   OL_VEC(TSNode) path;                  /* the nodes from the root to the current one */
-  bool imports_select;                  /* `from sqlalchemy import select` at module level */
+  OL_VEC(int32_t)
+  path_block;              /* per path entry: the index of the nearest block or module at or
+                              above it, -1: statements are found in one step at any depth */
+  bool imports_select;     /* `from sqlalchemy import select` at module level */
   bool flask_session;      /* `from flask import session`: that name is the cookie session */
   OL_VEC(int) fstack;      /* functions being walked (indices into funcs), innermost last */
   OL_VEC(ol_hashes) fseen; /* per fstack entry: the `param.attr` reads recorded */
