@@ -226,13 +226,20 @@ static bool not_product(const ol_discovery *d, const char *path) {
   return out;
 }
 
+static bool not_product_dir(const char *path, const char *name) {
+  for (const char *const *s = NOT_PRODUCT_DIRS; *s; s++)
+    if (!strcmp(name, *s))
+      return true;
+  size_t n = strlen(path), nl = strlen(name);
+  return !strcmp(name, "versions") && n >= nl + 8 && !strncmp(path + n - nl - 8, "alembic/", 8);
+}
+
 static bool skip_dir(const ol_fs *fs, const ol_discovery *d, const char *path, const char *name) {
   for (const char *const *s = SKIP_DIRS; *s && !(d->cfg && d->cfg->exclude); s++)
     if (!strcmp(name, *s))
       return true;
-  char *probe = ol_format("%s/x", path); /* the directory as a parent of a file */
-  bool np = not_product(d, probe);
-  ol_free(probe);
+  /* Walking down, the directories above were judged already: the name is enough. */
+  bool np = !(d->cfg && d->cfg->exclude) && not_product_dir(path, name);
   if (np || excluded(d, path))
     return true;
   char *cfg = ol_format("%s/pyvenv.cfg", path); /* a virtualenv under any name */
@@ -358,7 +365,7 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
         continue;
       char *p = ol_format("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
       if (e->d_type == DT_REG && !excluded(d, p)) {
-        if (!not_product(d, p))
+        if ((d->cfg && d->cfg->exclude) || !is_test_file_name(e->d_name, strlen(e->d_name)))
           add_file(d, p, false);
         ol_free(p);
         continue;
@@ -383,7 +390,9 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
           ol_vec_push(&todo, p);
           p = NULL;
         }
-      } else if (ends_with_py(e->d_name) && !excluded(d, p) && !not_product(d, p) &&
+      } else if (ends_with_py(e->d_name) && !excluded(d, p) &&
+                 ((d->cfg && d->cfg->exclude) ||
+                  !is_test_file_name(e->d_name, strlen(e->d_name))) &&
                  !(link && S_ISREG(s->st_mode) && link_leaves(fs, bound, p, d))) {
         add_file(d, p, false); /* non-regular files are reported when read */
       }
