@@ -1,12 +1,12 @@
-import sys, importlib, json
+import sys, importlib, json, os
 d = sys.argv[1]
 sys.path.insert(0, d)
 import models
-from models import db, Chef, Booking, Setting, Job
+from models import db, Chef, Booking, Setting, Job, Person, Staff
 from sqlalchemy import event
 from flask import Flask
 app = Flask(__name__)
-app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("SEMANTICS_DB_URL", "sqlite://")
 app.config["SECRET_KEY"] = "x"
 db.init_app(app)
 count = [0]
@@ -19,7 +19,17 @@ with app.app_context():
                         Booking(id=14, chef_id=2, status="new", parent_id=12), Booking(id=15, chef_id=3, status="paid", parent_id=14)])
     db.session.add_all([Setting(key="currency", value="EUR"), Setting(key="rank", value="5")])
     db.session.add_all([Job(id=1, status="pending"), Job(id=2, status="done")])
+    db.session.add_all([Person(id=1, name="Pat", chef_id=1), Staff(id=2, name="Sam", chef_id=1),
+                        Person(id=3, name="Pia", chef_id=2), Staff(id=4, name="Sue", chef_id=2),
+                        Person(id=5, name="Pol"), Staff(id=6, name="Sid", chef_id=3)])
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Rows were inserted with explicit ids: move each id sequence past them.
+        for t in db.metadata.sorted_tables:
+            if "id" in t.c and t.c.id.autoincrement is not False and t.c.id.primary_key:
+                db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+                                           f"coalesce((SELECT max(id) FROM {t.name}), 0) + 1, false)"))
+        db.session.commit()
     db.session.expunge_all()
     @event.listens_for(db.engine, "before_cursor_execute")
     def _c(conn, cursor, statement, params, context, executemany):
