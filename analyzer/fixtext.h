@@ -43,4 +43,10 @@ bool ol_fixtext_module_binds(const ol_rule_ctx *ctx, const char *name);
 void ol_fixtext_import(const ol_rule_ctx *ctx, ol_fix_draft *f, const char *module,
                        const char *const *names);
 
+/* Why the expression at span may not run once before a loop instead of on
+ * each iteration (a call not known to be pure, a subscript that could
+ * raise where the loop would have run zero times); NULL when it may
+ * (analyzer/fixpure.c). A static string. */
+const char *ol_fixtext_hoist_problem(const ol_rule_ctx *ctx, ol_span span);
+
 #endif

@@ -232,7 +232,9 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     const char *why = NULL;
     ol_fix_draft *fix = NULL;
     if (s->hoist_loop >= 0) {
-      fix = hoist_fix(ctx, s);
+      why = ol_fixtext_hoist_problem(ctx, s->hoist);
+      if (!why)
+        fix = hoist_fix(ctx, s);
     } else if (s->batch.mode != OL_BATCH_NONE) {
       const char *col = s->batch.mode == OL_BATCH_GET ? get_column(ctx, s, &why) : s->batch.column;
       if (col && ol_index_relation(ctx->index, s->batch.entity, col)) {
