@@ -219,6 +219,39 @@ static const char *get_column(const ol_rule_ctx *ctx, const ol_query_site *s, co
   return NULL;
 }
 
+/* A dict keyed by the rows' column finds a key only by Python equality,
+ * where the query compared in SQL: the database coerces '3' to 3, compares
+ * strings by its collation, a UUID column to a string. The batch is offered
+ * only where both sides are integers: an integer column keyed by an integer
+ * column of the loop's rows (`b.chef_id`). */
+static const char *key_type_problem(const ol_rule_ctx *ctx, const ol_query_site *s,
+                                    const char *col) {
+  ol_column_kind ck = ol_index_column_kind(ctx->index, s->batch.entity, col);
+  if (ck == OL_COL_STRING)
+    return "the column holds strings, which the database compares by its collation (perhaps "
+           "ignoring case) and a dict by exact equality";
+  if (ck != OL_COL_INTEGER)
+    return "the column's type is not known to be an integer, so a dict lookup may not find "
+           "what the database's comparison finds";
+  const ol_loop *l = &ctx->facts->loops.items[s->loop];
+  const char *key = ctx->src + s->batch.key.start;
+  uint32_t kl = s->batch.key.end - s->batch.key.start, tl = l->target.end - l->target.start;
+  const ol_rows *rows;
+  uint32_t rf;
+  int32_t rfn;
+  const char *entity = ol_index_loop_entity(ctx->index, ctx->file, s->loop, &rows, &rf, &rfn);
+  if (entity && tl && kl > tl + 1 && !memcmp(key, ctx->src + l->target.start, tl) &&
+      key[tl] == '.' && !memchr(key + tl + 1, '.', kl - tl - 1)) {
+    char *attr = ol_strndup(key + tl + 1, kl - tl - 1);
+    ol_column_kind kk = ol_index_column_kind(ctx->index, entity, attr);
+    ol_free(attr);
+    if (kk == OL_COL_INTEGER)
+      return NULL;
+  }
+  return "its keys are not known to be integers like the column (a string '3' from a request or "
+         "JSON finds the row in SQL, where the database converts it, but not in a dict)";
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   ol_rule_report_calls(
       ctx, meta, OL_EFFECT_QUERY,
@@ -241,6 +274,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
         why = "it filters on a relationship, which has no IN form";
         col = NULL;
       }
+      if (col && (why = key_type_problem(ctx, s, col)) != NULL)
+        col = NULL;
       if (col)
         fix = batch_fix(ctx, s, col);
     } else if (s->dep_loop == s->loop) {
