@@ -9,12 +9,14 @@
 #include "rule.h"
 
 /* `Model.query.filter_by(x=1).count()` ->
- * `select(func.count()).select_from(Model).filter_by(x=1).scalar_subquery()` */
+ * `select(func.count()).select_from(Model.query.filter_by(x=1).subquery()).scalar_subquery()`:
+ * built from the query itself, as Query.count() is (`SELECT count(*) FROM
+ * (<the query>)`), so every criterion survives — the discriminator of a
+ * single-table-inheritance subclass, joins, distinct, group_by, limit. */
 static char *subquery(const ol_rule_ctx *ctx, const ol_count_stmt *c) {
-  char *builders = ol_strndup(ctx->src + c->prefix.end, c->chain_end.end - c->prefix.end);
-  char *s =
-      ol_format("select(func.count()).select_from(%s)%s.scalar_subquery()", c->entity, builders);
-  ol_free(builders);
+  char *query = ol_fixtext_expr(ctx, (ol_span){c->prefix.start, c->chain_end.end});
+  char *s = ol_format("select(func.count()).select_from(%s.subquery()).scalar_subquery()", query);
+  ol_free(query);
   return s;
 }
 
@@ -134,9 +136,9 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
              same_session(ctx, &all[i], &all[j]))
         j++;
     if (j - i >= 2) {
+      /* Each count is its own query as a subquery: limits, groups and
+       * de-duplication survive, so every run converts. */
       bool convertible = true;
-      for (size_t k = i; k < j; k++)
-        convertible &= all[k].convertible;
       for (size_t k = i + 1; k < j; k++) {
         char *brief = ol_fixtext_brief(ctx, all[k].call, 60);
         ol_draft *d = ol_draft_add(

@@ -58,6 +58,17 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       continue;
     }
     char *brief = ol_fixtext_brief(ctx, s->span, 60);
+    /* A legacy Query's .all() returns each entity once however many joined
+     * rows match; count() counts the rows: withheld rather than wrong. */
+    bool legacy = s->kind != OL_LEN_SCALARS_ALL;
+    const char *why = legacy && !s->plain
+                          ? "the query joins, selects from, de-duplicates or groups, and .all() "
+                            "returns each entity once where count() counts every joined row"
+                          : NULL;
+    ol_draft *d = ol_draft_add(
+        ctx, meta, s->span,
+        ol_format("`%s` loads every row only to count them; a count query returns the number%s%s",
+                  brief, why ? "; no automatic fix: " : "", why ? why : ""));
     char *query = ol_fixtext_expr(ctx, s->query);
     char *count;
     if (s->kind == OL_LEN_SCALARS_ALL) {
@@ -68,22 +79,23 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     } else {
       count = ol_format("%s.count()", query);
     }
-    ol_draft *d = ol_draft_add(
-        ctx, meta, s->span,
-        ol_format("`%s` loads every row only to count them; a count query returns the number",
-                  brief));
-    d->fix = ol_fix_draft_new(
-        s->plain ? OL_FIX_SAFE : OL_FIX_UNSAFE,
-        ol_format("Count in the database: %s%s", count,
-                  s->plain ? ""
-                           : " (the query joins, selects from, de-duplicates or groups: "
-                             "check that count() counts what len() did)"),
-        s->span);
-    ol_fix_draft_edit(d->fix, s->span.start, s->span.end, count);
-    if (s->kind == OL_LEN_SCALARS_ALL) {
-      static const char *const names[] = {"func", "select", NULL};
-      ol_fixtext_import(ctx, d->fix, "sqlalchemy", names);
+    if (!why) {
+      /* session.scalars(...).all() de-duplicates nothing: its rows are the
+       * subquery's; still, a joined or grouped statement is for a person to read. */
+      d->fix =
+          ol_fix_draft_new(s->plain ? OL_FIX_SAFE : OL_FIX_UNSAFE,
+                           ol_format("Count in the database: %s%s", count,
+                                     s->plain ? ""
+                                              : " (the statement joins, de-duplicates or "
+                                                "groups: check that it counts what len() did)"),
+                           s->span);
+      ol_fix_draft_edit(d->fix, s->span.start, s->span.end, ol_strdup(count));
+      if (s->kind == OL_LEN_SCALARS_ALL) {
+        static const char *const names[] = {"func", "select", NULL};
+        ol_fixtext_import(ctx, d->fix, "sqlalchemy", names);
+      }
     }
+    ol_free(count);
     ol_free(brief);
     ol_free(query);
   }
