@@ -2,6 +2,7 @@
  * Fix (unsafe): hoist a query that does not depend on the loop; batch a
  * query keyed by the loop variable into one IN query before the loop, read
  * through a dict inside it. Where neither is correct, the message says why. */
+#include <ctype.h>
 #include <string.h>
 
 #include "fixtext.h"
@@ -219,6 +220,47 @@ static const char *get_column(const ol_rule_ctx *ctx, const ol_query_site *s, co
   return NULL;
 }
 
+/* Why rows read before loop l could differ from those its body reads: it
+ * calls a project function that commits, or changes a relationship
+ * collection (`user.followed.append(x)`), which autoflush sends before the
+ * next query. (Session writes in the body itself are known to the walk.) */
+static const char *loop_writes_problem(const ol_rule_ctx *ctx, const ol_loop *l) {
+  const ol_file_facts *f = ctx->facts;
+  for (size_t i = 0; i < f->calls.len; i++) {
+    const ol_call_fact *c = &f->calls.items[i];
+    if (c->at.span.start < l->node.start || c->at.span.end > l->node.end)
+      continue;
+    int32_t t = ol_index_call_target(ctx->index, ctx->file, i);
+    if (t >= 0 && ctx->index->funcs.items[t].has[OL_EFFECT_COMMIT])
+      return "the loop calls a function that writes and commits, so the query may see new rows "
+             "on each iteration";
+  }
+  static const char *const MUTATORS[] = {".append(", ".extend(",  ".remove(", ".insert(",
+                                         ".add(",    ".discard(", ".clear(",  NULL};
+  const char *src = ctx->src;
+  for (uint32_t p = l->node.start; p < l->node.end; p++) {
+    if (src[p] != '.')
+      continue;
+    const char *const *m = MUTATORS;
+    while (*m && (l->node.end - p < strlen(*m) || memcmp(src + p, *m, strlen(*m))))
+      m++;
+    if (!*m)
+      continue;
+    uint32_t e = p, b = p; /* the attribute before the mutator: `followed` of user.followed */
+    while (b > l->node.start && (isalnum((unsigned char)src[b - 1]) || src[b - 1] == '_'))
+      b--;
+    if (b == e || b == l->node.start || src[b - 1] != '.')
+      continue;
+    for (size_t r = 0; r < ctx->index->relations.len; r++) {
+      const char *name = ctx->index->relations.items[r].name;
+      if (strlen(name) == e - b && !memcmp(name, src + b, e - b))
+        return "the loop changes a relationship collection, which the session flushes before "
+               "the next query";
+    }
+  }
+  return NULL;
+}
+
 /* A dict keyed by the rows' column finds a key only by Python equality,
  * where the query compared in SQL: the database coerces '3' to 3, compares
  * strings by its collation, a UUID column to a string. The batch is offered
@@ -266,6 +308,11 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     ol_fix_draft *fix = NULL;
     if (s->hoist_loop >= 0) {
       why = ol_fixtext_hoist_problem(ctx, s->hoist);
+      for (int k = s->loop; !why && k >= 0; k = ctx->facts->loops.items[k].parent) {
+        why = loop_writes_problem(ctx, &ctx->facts->loops.items[k]);
+        if (k == s->hoist_loop)
+          break;
+      }
       if (!why)
         fix = hoist_fix(ctx, s);
     } else if (s->batch.mode != OL_BATCH_NONE) {
@@ -274,7 +321,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
         why = "it filters on a relationship, which has no IN form";
         col = NULL;
       }
-      if (col && (why = key_type_problem(ctx, s, col)) != NULL)
+      if (col && ((why = loop_writes_problem(ctx, l)) != NULL ||
+                  (why = key_type_problem(ctx, s, col)) != NULL))
         col = NULL;
       if (col)
         fix = batch_fix(ctx, s, col);
