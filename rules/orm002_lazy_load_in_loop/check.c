@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ctype.h>
+
 #include "fixtext.h"
 #include "rule.h"
 #include "rule_calls.h"
@@ -238,6 +240,35 @@ typedef struct {
   size_t n;
 } through;
 
+/* Whether an argument of the query's .options(...) is not a loader call
+ * written out (`*opts`, `opts`): what it loads is unknown, perhaps this. */
+static bool options_unknown(const ol_rule_ctx *ctx, const ol_rows *rows) {
+  if (ol_span_empty(rows->options_args))
+    return false;
+  const char *s = ctx->src;
+  int depth = 0;
+  bool call = false, any = false;
+  for (uint32_t p = rows->options_args.start; p < rows->options_args.end; p++) {
+    char c = s[p];
+    if (c == '(' || c == '[' || c == '{') {
+      if (depth++ == 1)
+        call = true;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (--depth == 0 && any && !call)
+        return true;
+    } else if (depth == 1 && c == ',') {
+      if (any && !call)
+        return true;
+      any = call = false;
+    } else if (depth == 1 && c == '*') {
+      return true;
+    } else if (depth == 1 && !isspace((unsigned char)c)) {
+      any = true;
+    }
+  }
+  return false;
+}
+
 /* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
  * 2), read at span in loop; plus its share of the query's fix. */
 static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
@@ -269,6 +300,12 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                     rel->target);
   else if (lr->via && !ol_fixtext_module_binds(ctx, lr->entity))
     why = ol_format("`%s` is not imported here, which the chained option needs", lr->entity);
+  else if (options_unknown(&there, rows))
+    why = ol_strdup("the query's options come from a variable (`*opts`), which may load it "
+                    "already");
+  else if (l->target_rebound)
+    why = ol_strdup("the loop variable is assigned again inside the loop, so the rows it reads "
+                    "may not be the query's");
   char *callee = th ? ol_index_func_name(ctx->index, th->callee) : NULL;
   const ol_hop *last = th && th->n ? &th->path[th->n - 1] : NULL;
   char *through_text = !callee ? ol_strdup("")
