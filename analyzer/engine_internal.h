@@ -32,11 +32,11 @@ typedef struct {
   uint64_t hash;
   ol_walk_memo *memo; /* the editor's: its top-level functions' facts, for the next edit */
   uint64_t gen;       /* bumped whenever its facts are made again (the resolve cache) */
-  bool parsed;     /* facts is what a parse of it recorded (now or, cached, in an earlier run) */
-  bool pending;    /* not parsed: no ORM token, no name that matters (yet) */
-  bool cache_skip; /* pending as the cache says: no name of the cached name set in it */
-  bool cached;     /* its entry came from the cache */
-  bool orm_noqa;   /* a `# noqa` names an ORM code: ORM100 judges it, whatever else is there */
+  bool parsed;        /* facts is what a parse of it recorded (now or, cached, in an earlier run) */
+  bool pending;       /* not parsed: no ORM token, no name that matters (yet) */
+  bool cache_skip;    /* pending as the cache says: no name of the cached name set in it */
+  bool cached;        /* its entry came from the cache */
+  bool orm_noqa;      /* a `# noqa` names an ORM code: ORM100 judges it, whatever else is there */
   int64_t size, mtime_ns; /* when read or found in the cache: the cache's key */
 } ol_unit;
 
@@ -62,6 +62,7 @@ struct ol_engine {
   ol_fixing **fixing;            /* per unit while ol_engine_apply runs, else NULL */
   ol_source **aux;               /* per unit: read again for positions in it, else NULL */
   size_t n_aux;
+  int sqla;        /* the SQLAlchemy fixes are written for (requirements.h), -1 until read */
   bool lazy_fixes; /* findings without their fixes (the editor asks for them one by one) */
   bool prefilter;  /* parse only what may matter (prefilter.h) */
   ol_name_set tokens, names; /* the ORM tokens; the names that matter, as the last round saw them */

@@ -131,6 +131,14 @@ void ol_fixtext_import(const ol_rule_ctx *ctx, ol_fix_draft *f, const char *modu
   ol_buf_free(&imp);
 }
 
+char *ol_fixtext_select(const ol_rule_ctx *ctx, const char *cols) {
+  return ctx->sqla == 13 ? ol_format("select([%s])", cols) : ol_format("select(%s)", cols);
+}
+
+const char *ol_fixtext_scalar_subquery(const ol_rule_ctx *ctx) {
+  return ctx->sqla == 13 ? "as_scalar" : "scalar_subquery";
+}
+
 char *ol_fixtext_splice(const ol_rule_ctx *ctx, ol_span span, const ol_splice *s, size_t n) {
   ol_buf b = {0};
   uint32_t at = span.start;

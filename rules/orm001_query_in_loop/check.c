@@ -58,10 +58,16 @@ static char *batch_rows(const ol_rule_ctx *ctx, const ol_query_site *s, const ch
   char *rows;
   if (b->session_get) {
     char *session = ol_fixtext_expr(ctx, b->session);
+    /* Session.scalars() is 2.0's (and 1.4.24's): otherwise execute().scalars(). */
+    bool scalars = ctx->sqla == 20;
     if (b->awaited)
-      rows = ol_format("(await %s.scalars(select(%s).where(%s)))", session, b->entity, in);
-    else if (b->uses_select)
-      rows = ol_format("%s.scalars(select(%s).where(%s))", session, b->entity, in);
+      rows = scalars ? ol_format("(await %s.scalars(select(%s).where(%s)))", session, b->entity, in)
+                     : ol_format("(await %s.execute(select(%s).where(%s))).scalars()", session,
+                                 b->entity, in);
+    else if (b->uses_select && ctx->sqla != 13)
+      rows = scalars
+                 ? ol_format("%s.scalars(select(%s).where(%s))", session, b->entity, in)
+                 : ol_format("%s.execute(select(%s).where(%s)).scalars()", session, b->entity, in);
     else
       rows = ol_format("%s.query(%s).filter(%s)", session, b->entity, in);
     ol_free(session);

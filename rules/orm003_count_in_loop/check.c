@@ -79,10 +79,12 @@ static uint32_t prefix_end(const ol_rule_ctx *ctx, ol_span chain) {
   return at;
 }
 
-static char *subquery(const count_shape *c) {
+static char *subquery(const ol_rule_ctx *ctx, const count_shape *c) {
   char *where = c->link ? ol_format(".where(%s)", c->link) : ol_strdup("");
-  char *s = ol_format("select(func.count()).select_from(%s)%s%s.correlate(%s).scalar_subquery()",
-                      c->child, c->builders, where, c->parent);
+  char *sel = ol_fixtext_select(ctx, "func.count()");
+  char *s = ol_format("%s.select_from(%s)%s%s.correlate(%s).%s()", sel, c->child, c->builders,
+                      where, c->parent, ol_fixtext_scalar_subquery(ctx));
+  ol_free(sel);
   ol_free(where);
   return s;
 }
@@ -111,7 +113,7 @@ static ol_fix_draft *columns_fix(const ol_rule_ctx *ctx, const ol_loop *l, const
         ol_free(vars[i]);
         vars[i] = ol_format("%s_%zu", base, i + 1);
       }
-    char *sq = subquery(&cols[i].shape);
+    char *sq = subquery(ctx, &cols[i].shape);
     ol_buf_printf(&add, "%s%s", i ? ", " : "", sq);
     ol_buf_printf(&target, ", %s", vars[i]);
     ol_free(sq);

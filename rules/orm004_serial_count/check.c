@@ -15,7 +15,10 @@
  * single-table-inheritance subclass, joins, distinct, group_by, limit. */
 static char *subquery(const ol_rule_ctx *ctx, const ol_count_stmt *c) {
   char *query = ol_fixtext_expr(ctx, (ol_span){c->prefix.start, c->chain_end.end});
-  char *s = ol_format("select(func.count()).select_from(%s.subquery()).scalar_subquery()", query);
+  char *sel = ol_fixtext_select(ctx, "func.count()");
+  char *s =
+      ol_format("%s.select_from(%s.subquery()).%s()", sel, query, ol_fixtext_scalar_subquery(ctx));
+  ol_free(sel);
   ol_free(query);
   return s;
 }
@@ -31,13 +34,16 @@ static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **
   ol_buf b = {0};
   for (size_t i = 0; i < n; i++)
     ol_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-  ol_buf_printf(&b, " = %s.execute(\n%s%sselect(\n", session, indent, unit);
+  /* 1.3: select([...]) and ResultProxy.first() (a select without FROM has one row) */
+  bool v13 = ctx->sqla == 13;
+  ol_buf_printf(&b, " = %s.execute(\n%s%sselect(%s\n", session, indent, unit, v13 ? "[" : "");
   for (size_t i = 0; i < n; i++) {
     char *sq = subquery(ctx, &run[i]);
     ol_buf_printf(&b, "%s%s%s%s,\n", indent, unit, unit, sq);
     ol_free(sq);
   }
-  ol_buf_printf(&b, "%s%s)\n%s).one()", indent, unit, indent);
+  ol_buf_printf(&b, "%s%s%s)\n%s).%s()", indent, unit, v13 ? "]" : "", indent,
+                v13 ? "first" : "one");
   ol_free(session);
   return ol_buf_take(&b);
 }

@@ -73,8 +73,9 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     char *count;
     if (s->kind == OL_LEN_SCALARS_ALL) {
       char *session = ol_fixtext_expr(ctx, s->session);
-      count =
-          ol_format("%s.scalar(select(func.count()).select_from(%s.subquery()))", session, query);
+      char *sel = ol_fixtext_select(ctx, "func.count()");
+      count = ol_format("%s.scalar(%s.select_from(%s.subquery()))", session, sel, query);
+      ol_free(sel);
       ol_free(session);
     } else {
       count = ol_format("%s.count()", query);

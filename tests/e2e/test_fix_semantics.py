@@ -63,6 +63,10 @@ def test_fix_keeps_results(tmp_path, case, db, request):
         shutil.copy(case, d / "case.py")
         shutil.copy(HERE / "models.py", d / "models.py")
         (d / "pyproject.toml").write_text("")
+        # `# requirements: SQLAlchemy>=1.3,<1.4` in a case: the project's requirements.txt
+        for line in case.read_text().splitlines():
+            if line.startswith("# requirements: "):
+                (d / "requirements.txt").write_text(line[len("# requirements: "):] + "\n")
     subprocess.run([ORMLINT, "--fix", "--unsafe-fixes", "."], cwd=tmp_path / "fixed", capture_output=True, timeout=60)
     fixed = (tmp_path / "fixed" / "case.py").read_text()
     compile(fixed, "case.py", "exec")

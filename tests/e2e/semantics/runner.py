@@ -1,6 +1,35 @@
 import sys, importlib, json, os
 d = sys.argv[1]
 sys.path.insert(0, d)
+
+def emulate_sqlalchemy_13():
+    """The project pins SQLAlchemy 1.3 (its requirements.txt says <1.4) while
+    Debian ships 1.4: take away what 1.3 does not have, so a fix written in
+    2.0 style fails here as it would there. 1.3's select() takes a list of
+    columns; it has .as_scalar() but no .scalar_subquery(), no
+    Session.scalars()."""
+    import sqlalchemy
+    from sqlalchemy.orm import Session
+    from sqlalchemy.sql import selectable
+    plain = sqlalchemy.select
+
+    def select13(*args, **kw):
+        if args and not isinstance(args[0], (list, tuple)):
+            raise TypeError("SQLAlchemy 1.3: select() takes a list of columns")
+        return plain(*args, **kw)
+    sqlalchemy.select = select13
+    sqlalchemy.sql.expression.select = select13
+    scalar_subquery = selectable.SelectBase.scalar_subquery
+    selectable.SelectBase.as_scalar = lambda self: scalar_subquery(self)  # 1.4's calls the other
+    for cls, name in ((selectable.SelectBase, "scalar_subquery"), (Session, "scalars")):
+        def missing(*a, _n=name, **k):
+            raise AttributeError(f"SQLAlchemy 1.3 has no {_n}()")
+        setattr(cls, name, missing)
+
+
+req = os.path.join(d, "requirements.txt")
+if os.path.exists(req) and "<1.4" in open(req).read():
+    emulate_sqlalchemy_13()
 import models
 from models import db, Chef, Booking, Setting, Job, Person, Staff
 from sqlalchemy import event
