@@ -161,6 +161,7 @@ typedef enum {
   OL_COL_INTEGER,
   OL_COL_STRING,
   OL_COL_OTHER,
+  OL_COL_TEXT, /* a string without a length (Text, UnicodeText): MySQL indexes a prefix */
 } ol_column_kind;
 
 typedef struct {

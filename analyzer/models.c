@@ -213,8 +213,8 @@ static bool text_has(ol_walker *w, TSNode n, const char *word) {
 static uint8_t column_kind(ol_walker *w, TSNode call, TSNode type) {
   static const char *const INTS[] = {"Integer", "BigInteger", "SmallInteger", "INTEGER",
                                      "BIGINT",  "SMALLINT",   "INT",          NULL};
-  static const char *const STRS[] = {"String", "Unicode",  "Text", "UnicodeText", "VARCHAR",
-                                     "CHAR",   "NVARCHAR", "TEXT", "CITEXT",      NULL};
+  static const char *const STRS[] = {"String", "Unicode", "VARCHAR", "CHAR", "NVARCHAR", NULL};
+  static const char *const TEXTS[] = {"Text", "UnicodeText", "TEXT", "CITEXT", NULL};
   TSNode args = ts_node_is_null(call) ? call : ol_child(w->sx, call, OL_F_arguments);
   for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
     TSNode a = ts_node_named_child(args, i);
@@ -235,6 +235,9 @@ static uint8_t column_kind(ol_walker *w, TSNode call, TSNode type) {
     for (const char *const *t = STRS; *t; t++)
       if (ol_node_text_is(w, a, *t))
         return OL_COL_STRING;
+    for (const char *const *t = TEXTS; *t; t++)
+      if (ol_node_text_is(w, a, *t))
+        return OL_COL_TEXT;
     return OL_COL_OTHER;
   }
   if (!ts_node_is_null(type) && text_has(w, type, "Mapped[")) {

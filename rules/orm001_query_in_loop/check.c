@@ -26,7 +26,7 @@ static char *hoist_name(const ol_rule_ctx *ctx, const ol_query_site *s, ol_span 
   return name;
 }
 
-static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s) {
+static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s, char **name_out) {
   const ol_loop *l = &ctx->facts->loops.items[s->hoist_loop];
   uint32_t line_start = ol_fixtext_line_start(ctx, l->stmt.start);
   char *indent = ol_fixtext_indent(ctx, l->stmt.start);
@@ -44,7 +44,7 @@ static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s) {
   ol_fix_draft_edit(f, s->hoist.start, s->hoist.end,
                     s->copy_fn[0] ? ol_format("%s(%s)", s->copy_fn, name) : ol_strdup(name));
   ol_free(indent);
-  ol_free(name);
+  *name_out = name;
   ol_free(expr);
   ol_free(value);
   return f;
@@ -185,7 +185,8 @@ static char *batch_code(const ol_rule_ctx *ctx, const ol_query_site *s, const ol
   return ol_buf_take(&b);
 }
 
-static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, const char *col) {
+static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, const char *col,
+                               char **lookup_out) {
   const ol_loop *l = &ctx->facts->loops.items[s->loop];
   batch_names n = {0};
   pick_names(ctx, s, l, col, &n);
@@ -207,7 +208,8 @@ static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, c
     lookup = ol_format("%s.get(%s, ())", n.dict, key);
   else
     lookup = ol_format("list(%s.get(%s, ()))", n.dict, key);
-  ol_fix_draft_edit(f, s->batch.use.start, s->batch.use.end, lookup);
+  ol_fix_draft_edit(f, s->batch.use.start, s->batch.use.end, ol_strdup(lookup));
+  *lookup_out = lookup;
   ol_free(key);
   names_free(&n);
   return f;
@@ -275,7 +277,7 @@ static const char *loop_writes_problem(const ol_rule_ctx *ctx, const ol_loop *l)
 static const char *key_type_problem(const ol_rule_ctx *ctx, const ol_query_site *s,
                                     const char *col) {
   ol_column_kind ck = ol_index_column_kind(ctx->index, s->batch.entity, col);
-  if (ck == OL_COL_STRING)
+  if (ck == OL_COL_STRING || ck == OL_COL_TEXT)
     return "the column holds strings, which the database compares by its collation (perhaps "
            "ignoring case) and a dict by exact equality";
   if (ck != OL_COL_INTEGER)
@@ -300,14 +302,41 @@ static const char *key_type_problem(const ol_rule_ctx *ctx, const ol_query_site 
          "JSON finds the row in SQL, where the database converts it, but not in a dict)";
 }
 
+static bool same_text(const ol_rule_ctx *ctx, ol_span a, ol_span b) {
+  return a.end - a.start == b.end - b.start &&
+         !memcmp(ctx->src + a.start, ctx->src + b.start, a.end - a.start);
+}
+
+/* The same query written again in the same loop reads the same rows: the
+ * fix of the first serves them all (one hoisted value, one IN query), and
+ * the later ones are marked covered with the first one's line. */
+static void cover_repeats(const ol_rule_ctx *ctx, size_t i, ol_fix_draft *f, const char *text,
+                          bool batch, uint32_t *covered) {
+  const ol_query_site *s = &ctx->facts->queries.items[i];
+  for (size_t j = i + 1; j < ctx->facts->queries.len; j++) {
+    const ol_query_site *o = &ctx->facts->queries.items[j];
+    if (o->loop != s->loop || o->is_count || covered[j] || !same_text(ctx, o->span, s->span) ||
+        (batch ? o->batch.mode != s->batch.mode || !same_text(ctx, o->batch.use, s->batch.use)
+               : o->hoist_loop != s->hoist_loop || !same_text(ctx, o->hoist, s->hoist)))
+      continue;
+    ol_span at = batch ? o->batch.use : o->hoist;
+    ol_fix_draft_edit(f, at.start, at.end,
+                      !batch && o->copy_fn[0] ? ol_format("%s(%s)", o->copy_fn, text)
+                                              : ol_strdup(text));
+    covered[j] = ol_rule_line(ctx, s->span.start);
+  }
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   ol_rule_report_calls(
       ctx, meta, OL_EFFECT_QUERY,
       "the query is inside the function, which would have to load every row it needs at once");
+  uint32_t *covered = ol_calloc(ctx->facts->queries.len + 1, sizeof *covered);
   for (size_t i = 0; i < ctx->facts->queries.len; i++) {
     const ol_query_site *s = &ctx->facts->queries.items[i];
     if (s->loop < 0 || s->is_count)
       continue;
+    char *text = NULL;
     const ol_loop *l = &ctx->facts->loops.items[s->loop];
     uint32_t loop_line = ol_rule_line(ctx, l->header.start);
     const char *why = NULL;
@@ -319,8 +348,10 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
         if (k == s->hoist_loop)
           break;
       }
-      if (!why)
-        fix = hoist_fix(ctx, s);
+      if (!why && !covered[i]) {
+        fix = hoist_fix(ctx, s, &text);
+        cover_repeats(ctx, i, fix, text, false, covered);
+      }
     } else if (s->batch.mode != OL_BATCH_NONE) {
       const char *col = s->batch.mode == OL_BATCH_GET ? get_column(ctx, s, &why) : s->batch.column;
       if (col && ol_index_relation(ctx->index, s->batch.entity, col)) {
@@ -330,22 +361,30 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       if (col && ((why = loop_writes_problem(ctx, l)) != NULL ||
                   (why = key_type_problem(ctx, s, col)) != NULL))
         col = NULL;
-      if (col)
-        fix = batch_fix(ctx, s, col);
+      if (col && !covered[i]) {
+        fix = batch_fix(ctx, s, col, &text);
+        cover_repeats(ctx, i, fix, text, true, covered);
+      }
     } else if (s->dep_loop == s->loop) {
       why = s->batch_why;
     } else {
       why = s->no_hoist_why;
     }
     char *brief = ol_fixtext_brief(ctx, s->span, 60);
-    char *msg = ol_format("`%s` runs a query on every iteration of the %s on line %u%s%s", brief,
+    char *also = covered[i] && !why
+                     ? ol_format("; the fix of the finding on line %u covers it too", covered[i])
+                     : ol_strdup("");
+    char *msg = ol_format("`%s` runs a query on every iteration of the %s on line %u%s%s%s", brief,
                           ol_rule_loop_word(l->kind), loop_line, why ? "; no automatic fix: " : "",
-                          why ? why : "");
+                          why ? why : "", also);
+    ol_free(also);
+    ol_free(text);
     ol_free(brief);
     ol_draft *d = ol_draft_add(ctx, meta, s->span, msg);
     ol_draft_relate(d, l->header, ol_format("the %s", ol_rule_loop_word(l->kind)));
     d->fix = fix;
   }
+  ol_free(covered);
 }
 
 const ol_rule ol_rule_orm001 = {

@@ -57,7 +57,8 @@ static void advise(const ol_rule_ctx *ctx, ol_draft *d, const ol_column_fact *co
       continue;
     ol_index_advice a = {.table = ol_index_table(ctx->index, uses[i]->model),
                          .column = ol_strdup(col->db_name ? col->db_name : col->name),
-                         .foreign_key = is_foreign_key(col)};
+                         .foreign_key = is_foreign_key(col),
+                         .text = col->type_kind == OL_COL_TEXT};
     for (size_t k = i; k < n; k++) {
       if (uses[k]->model != uses[i]->model)
         continue;
