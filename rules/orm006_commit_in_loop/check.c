@@ -12,27 +12,107 @@ static bool ident_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* Whether src[from, to) reads an attribute of an object the loop adds to
- * the session (`session.add(x)` ... `x.id`), or any `.id`: after a commit
- * those are the new rows' generated keys and server defaults, which the
- * rest of the iteration needs before the loop ends. */
+/* Whether the word src[a, b) occurs in src[from, to) as a name (not an attribute). */
+static bool uses_name(const char *s, uint32_t a, uint32_t b, uint32_t from, uint32_t to) {
+  for (uint32_t q = from; q + (b - a) <= to; q++)
+    if ((q == 0 || (!ident_char(s[q - 1]) && s[q - 1] != '.')) && !memcmp(s + q, s + a, b - a) &&
+        (q + (b - a) == to || !ident_char(s[q + (b - a)])))
+      return true;
+  return false;
+}
+
+/* Whether the name at src[q, q + n) is an argument of its own to a call
+ * (`notify(x)`, `f(a, x)`) whose callee is not a class (a model constructor). */
+static bool passed_to_call(const char *s, uint32_t lo, uint32_t q, uint32_t n) {
+  uint32_t b = q, e = q + n;
+  while (b > lo && (s[b - 1] == ' ' || s[b - 1] == '\n' || s[b - 1] == '\t'))
+    b--;
+  while (s[e] == ' ')
+    e++;
+  if (b == lo || (s[b - 1] != '(' && s[b - 1] != ',') || (s[e] != ',' && s[e] != ')'))
+    return false;
+  int depth = 0; /* find the `(` of the call it is an argument of */
+  for (uint32_t p = b; p-- > lo;) {
+    if (s[p] == ')' || s[p] == ']')
+      depth++;
+    else if ((s[p] == '(' || s[p] == '[') && depth-- == 0) {
+      uint32_t c = p;
+      while (c > lo && ident_char(s[c - 1]))
+        c--;
+      return s[p] == '(' && c < p && !(s[c] >= 'A' && s[c] <= 'Z');
+    }
+  }
+  return false;
+}
+
+/* Whether src[from, to), the rest of an iteration after a commit, hands an
+ * object the loop created to other code (a notification, a task, a
+ * signal): it may read it from another connection, or act on it outside
+ * the transaction, so only a commit per item is right. */
+static bool hands_on_new_rows(const ol_rule_ctx *ctx, const ol_loop *l, uint32_t from,
+                              uint32_t to) {
+  const char *s = ctx->src;
+  static const char *const OUTSIDE[] = {".delay(", ".apply_async(", ".send(", ".enqueue(", NULL};
+  for (const char *const *o = OUTSIDE; *o; o++)
+    if (memmem(s + from, to - from, *o, strlen(*o)))
+      return true;
+  for (uint32_t p = l->node.start; p < from; p++) {
+    if (s[p] != '\n')
+      continue;
+    uint32_t a = p + 1;
+    while (a < from && (s[a] == ' ' || s[a] == '\t'))
+      a++;
+    uint32_t b = a;
+    while (b < from && ident_char(s[b]))
+      b++;
+    uint32_t e = b;
+    while (e < from && s[e] == ' ')
+      e++;
+    if (b == a || e + 1 >= from || s[e] != '=' || s[e + 1] == '=')
+      continue;
+    for (uint32_t q = from; q + (b - a) <= to; q++)
+      if (!ident_char(s[q - 1]) && s[q - 1] != '.' && !memcmp(s + q, s + a, b - a) &&
+          !ident_char(s[q + (b - a)]) && passed_to_call(s, from, q, b - a))
+        return true;
+  }
+  return false;
+}
+
+/* Whether src[from, to) — the rest of the iteration after a commit or
+ * flush — reads `.id`, or uses an object the loop created or added (a name
+ * assigned in the body, `session.add(x)`, `.append(x)`): through its
+ * repr, a signal, a helper or a map, it may read the generated key or a
+ * server default, which exist only once the session has flushed. */
 static bool reads_new_rows(const ol_rule_ctx *ctx, const ol_loop *l, uint32_t from, uint32_t to) {
   const char *s = ctx->src;
   for (uint32_t p = from; p + 3 <= to; p++)
     if (!memcmp(s + p, ".id", 3) && (p + 3 == to || !ident_char(s[p + 3])))
       return true;
-  for (uint32_t p = l->node.start; p + 5 < l->node.end; p++) {
-    if (memcmp(s + p, ".add(", 5))
+  for (uint32_t p = l->node.start; p < from; p++) {
+    uint32_t a = 0, b = 0;
+    if (!memcmp(s + p, ".add(", 5) || !memcmp(s + p, ".append(", 8)) {
+      a = b = p + (s[p + 1] == 'a' && s[p + 2] == 'd' ? 5 : 8);
+      while (b < from && ident_char(s[b]))
+        b++;
+      if (b >= from || s[b] != ')')
+        continue;
+    } else if ((s[p] == '\n') && p + 1 < from) { /* `name = ...` at the start of a line */
+      a = p + 1;
+      while (a < from && (s[a] == ' ' || s[a] == '\t'))
+        a++;
+      b = a;
+      while (b < from && ident_char(s[b]))
+        b++;
+      uint32_t e = b;
+      while (e < from && s[e] == ' ')
+        e++;
+      if (e + 1 >= from || s[e] != '=' || s[e + 1] == '=')
+        continue;
+    } else {
       continue;
-    uint32_t a = p + 5, b = a;
-    while (b < l->node.end && ident_char(s[b]))
-      b++;
-    if (b == a || b >= l->node.end || s[b] != ')')
-      continue;
-    for (uint32_t q = from; q + (b - a) + 1 <= to; q++)
-      if ((q == 0 || (!ident_char(s[q - 1]) && s[q - 1] != '.')) && !memcmp(s + q, s + a, b - a) &&
-          s[q + (b - a)] == '.')
-        return true;
+    }
+    if (b > a && uses_name(s, a, b, from, to))
+      return true;
   }
   return false;
 }
@@ -113,6 +193,14 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
             ? "it runs only under a condition, which one commit after the loop would not keep"
         : l->insert_why        ? l->insert_why
         : !l->stmt_starts_line ? "the loop's statement shares its line with other code"
+        : c->flush && reads_new_rows(ctx, l, c->stmt.end, l->node.end)
+            ? "the iteration uses the flushed objects afterwards, and their keys and server "
+              "defaults exist only once they are flushed"
+        : !c->flush && hands_on_new_rows(ctx, l, c->stmt.end, l->node.end)
+            ? "the iteration hands the rows it committed to other code (a notification, a task, "
+              "a signal), which may act on them outside this transaction"
+        : memmem(ctx->src + l->node.start, l->node.end - l->node.start, "yield", 5)
+            ? "the loop yields: whoever consumes it works between the commits"
         : memmem(ctx->src + l->node.start, l->node.end - l->node.start, "rollback", 8)
             ? "the loop rolls back failed items one by one; with one commit after it, a "
               "rollback would undo every earlier item too"
