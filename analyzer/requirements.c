@@ -46,12 +46,15 @@ static bool version_at(const char *p, const char *end, int *major, int *minor) {
   return true;
 }
 
-/* The lowest version the specifiers in [p, end) allow, major * 10 + minor;
- * 13 when only an upper bound is given (older forms are not written); 0
- * when there is no specifier. */
-static int lowest_allowed(const char *p, const char *end) {
+/* The lowest version the specifiers in [p, end) allow, major * 10 + minor
+ * (13 when only an upper bound is given: older forms are not written; 0
+ * when there is no specifier), and *below, the lowest exclusive upper
+ * bound (0: none): `<2.0` 20, `<=1.4.9` 15, `==1.3.24` 14, `~=1.3.0` 14,
+ * `~=1.3` 20, `^1.3` 20. */
+static int lowest_allowed(const char *p, const char *end, int *below) {
   int lowest = 0;
   bool upper_only = false;
+  *below = 0;
   while (p < end) {
     while (p < end && !strchr("=<>~^!", *p) && !isdigit((unsigned char)*p))
       p++;
@@ -65,17 +68,30 @@ static int lowest_allowed(const char *p, const char *end) {
     int major, minor;
     if (!version_at(p, end, &major, &minor))
       continue;
-    while (p < end && (isalnum((unsigned char)*p) || *p == '.' || *p == '*'))
-      p++;
+    int parts = 1;
+    for (; p < end && (isalnum((unsigned char)*p) || *p == '.' || *p == '*'); p++)
+      parts += *p == '.';
     if (!strcmp(op, "!="))
       continue;
+    int v = major * 10 + minor, up = 0;
+    if (!strcmp(op, "<"))
+      up = v;
+    else if (!strcmp(op, "<="))
+      up = v + 1;
+    else if (!strcmp(op, "==") || !op[0])
+      up = v + 1;
+    else if (!strcmp(op, "~=") || op[0] == '^')
+      up = op[0] == '~' && parts >= 3 ? v + 1 : (major + 1) * 10;
+    if (up && (!*below || up < *below))
+      *below = up;
     if (op[0] == '<') {
       upper_only = true;
       continue;
     }
-    int v = major * 10 + (major == 1 ? minor : 0);
     if (major == 1 && minor < 3)
       v = 13;
+    if (major >= 2)
+      v = 20; /* the 2.x forms */
     if (!lowest || v < lowest)
       lowest = v;
   }
@@ -84,7 +100,7 @@ static int lowest_allowed(const char *p, const char *end) {
 
 int ol_requirements_text_sqlalchemy(const char *text, size_t len) {
   const char *end = text + len;
-  int lowest = 0;
+  int lowest = 0, below = 0;
   for (const char *p = text; p + 10 <= end; p++) {
     if (strncasecmp(p, "sqlalchemy", 10) || (p > text && name_char(p[-1])) ||
         (p + 10 < end && name_char(p[10])))
@@ -108,12 +124,25 @@ int ol_requirements_text_sqlalchemy(const char *text, size_t len) {
     while (stop < end && *stop != '\n' && *stop != '#' && *stop != ';' &&
            !(spec_in_quotes && *stop == quote))
       stop++;
-    int v = lowest_allowed(q, stop);
+    int b, v = lowest_allowed(q, stop, &b);
     if (v && (!lowest || v < lowest))
       lowest = v;
+    if (v && b && (!below || b < below))
+      below = b;
     p = q > p ? q - 1 : p;
   }
-  return lowest;
+  /* From 1.3 through 2.0: no select() spelling works on both. */
+  return lowest == 13 && (!below || below > 20) ? OL_SQLA_13_TO_20 : lowest;
+}
+
+/* The older of two answers; 1.3-through-2.0 counts as 1.3 and wins ties. */
+static int older(int a, int b) {
+  int ka = a == OL_SQLA_13_TO_20 ? 13 : a, kb = b == OL_SQLA_13_TO_20 ? 13 : b;
+  if (!a || !b)
+    return a ? a : b;
+  if (ka != kb)
+    return ka < kb ? a : b;
+  return a == OL_SQLA_13_TO_20 ? a : b;
 }
 
 static int scan_file(const ol_fs *fs, const char *path, int lowest) {
@@ -124,7 +153,7 @@ static int scan_file(const ol_fs *fs, const char *path, int lowest) {
     return lowest;
   int v = ol_requirements_text_sqlalchemy(bytes, len);
   ol_free(bytes);
-  return v && (!lowest || v < lowest) ? v : lowest;
+  return older(lowest, v);
 }
 
 static bool requirement_file(const char *name) {

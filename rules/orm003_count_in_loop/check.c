@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fixtext.h"
+#include "requirements.h"
 #include "rule.h"
 #include "rule_calls.h"
 
@@ -34,6 +35,9 @@ static const char *rows_problem(const ol_rule_ctx *ctx, const ol_loop *l) {
 
 static const char *rows_problem_shared(const ol_rule_ctx *ctx, const ol_loop *l, bool *shared) {
   *shared = false;
+  if (ctx->sqla == OL_SQLA_13_TO_20)
+    return "the project allows SQLAlchemy 1.3 through 2.0, and no spelling of a count subquery "
+           "works on both (set target-sqlalchemy to the version it runs)";
   if (!l->has_rows || l->rows_parent >= 0 || ol_span_empty(l->rows.last) || !l->rows.entity)
     return "the loop's rows do not come from a query in reach";
   if (!ol_index_model(ctx->index, l->rows.entity))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fixtext.h"
+#include "requirements.h"
 #include "rule.h"
 
 /* `Model.query.filter_by(x=1).count()` ->
@@ -23,6 +24,23 @@ static char *subquery(const ol_rule_ctx *ctx, const ol_count_stmt *c) {
   return s;
 }
 
+/* A project that allows SQLAlchemy 1.3 through 2.0 has no select() spelling
+ * that works on both; the legacy Query has: `a, b = session.query(
+ * session.query(func.count()).select_from(<query>.subquery()).label("a"),
+ * ...).one()`. */
+static void query_form(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **names, size_t n,
+                       const char *indent, const char *session, ol_buf *b) {
+  const char *unit = ol_fixtext_unit(indent);
+  ol_buf_printf(b, " = %s.query(\n", session);
+  for (size_t i = 0; i < n; i++) {
+    char *query = ol_fixtext_expr(ctx, (ol_span){run[i].prefix.start, run[i].chain_end.end});
+    ol_buf_printf(b, "%s%s%s.query(func.count()).select_from(%s.subquery()).label(\"%s\"),\n",
+                  indent, unit, session, query, names[i]);
+    ol_free(query);
+  }
+  ol_buf_printf(b, "%s).one()", indent);
+}
+
 /* `a, b = session.execute(select(<subquery a>, <subquery b>)).one()` */
 static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **names, size_t n,
                        const char *indent) {
@@ -34,6 +52,11 @@ static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **
   ol_buf b = {0};
   for (size_t i = 0; i < n; i++)
     ol_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+  if (ctx->sqla == OL_SQLA_13_TO_20) {
+    query_form(ctx, run, names, n, indent, session, &b);
+    ol_free(session);
+    return ol_buf_take(&b);
+  }
   /* 1.3: select([...]) and ResultProxy.first() (a select without FROM has one row) */
   bool v13 = ctx->sqla == 13;
   ol_buf_printf(&b, " = %s.execute(\n%s%sselect(%s\n", session, indent, unit, v13 ? "[" : "");
@@ -49,7 +72,12 @@ static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **
 }
 
 static void add_imports(const ol_rule_ctx *ctx, ol_fix_draft *f) {
+  static const char *const query_form_names[] = {"func", NULL};
   static const char *const names[] = {"func", "select", NULL};
+  if (ctx->sqla == OL_SQLA_13_TO_20) {
+    ol_fixtext_import(ctx, f, "sqlalchemy", query_form_names);
+    return;
+  }
   ol_fixtext_import(ctx, f, "sqlalchemy", names);
 }
 

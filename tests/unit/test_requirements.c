@@ -14,12 +14,16 @@ static int of(const char *text) { return ol_requirements_text_sqlalchemy(text, s
 
 static void test_formats(void **state) {
   (void)state;
-  assert_int_equal(of("Flask==2.0\nSQLAlchemy>=1.3.0,<1.4\n"), 13);  /* requirements.txt */
+  assert_int_equal(of("Flask==2.0\nSQLAlchemy>=1.3.0,<1.4\n"), 13); /* requirements.txt */
+  assert_int_equal(of("SQLAlchemy>=1.3.0,<2.1.0\n"), OL_SQLA_13_TO_20);
+  assert_int_equal(of("SQLAlchemy>=1.3\n"), OL_SQLA_13_TO_20);
+  assert_int_equal(of("sqlalchemy = \"^1.3\"\n"), 13);
+  assert_int_equal(of("SQLAlchemy~=1.3.0\n"), 13);
   assert_int_equal(of("SQLAlchemy==1.4.46  # pinned\n"), 14);
   assert_int_equal(of("[tool.poetry.dependencies]\nsqlalchemy = \"^2.0\"\n"), 20);
   assert_int_equal(of("dependencies = [\"flask>=1.0\", \"SQLAlchemy[asyncio]~=1.4.2\"]\n"), 14);
-  assert_int_equal(of("SQLAlchemy = {version = \">=1.3.24\", optional = true}\n"), 13);
-  assert_int_equal(of("install_requires =\n    sqlalchemy<2.0\n"), 13); /* setup.cfg: 1.3 allowed */
+  assert_int_equal(of("SQLAlchemy = {version = \">=1.3.24,<1.4\", optional = true}\n"), 13);
+  assert_int_equal(of("install_requires =\n    sqlalchemy<2.0\n"), 13); /* setup.cfg: 1.3 and 1.4 */
   assert_int_equal(of("install_requires=['SQLAlchemy>=1.4,!=1.4.0', 'alembic>=1.0']\n"), 14);
   assert_int_equal(of("sqlalchemy = \"*\"\n"), 0); /* Pipfile, any version */
 }

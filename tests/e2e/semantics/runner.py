@@ -2,34 +2,48 @@ import sys, importlib, json, os
 d = sys.argv[1]
 sys.path.insert(0, d)
 
-def emulate_sqlalchemy_13():
-    """The project pins SQLAlchemy 1.3 (its requirements.txt says <1.4) while
-    Debian ships 1.4: take away what 1.3 does not have, so a fix written in
-    2.0 style fails here as it would there. 1.3's select() takes a list of
-    columns; it has .as_scalar() but no .scalar_subquery(), no
-    Session.scalars()."""
+def emulate_sqlalchemy(oldest_13, newest_20):
+    """Debian ships SQLAlchemy 1.4; a project's requirements.txt may allow
+    1.3 (`<1.4`), or 1.3 through 2.x. Take away what the versions it allows
+    do not all have, so a fix written for another version fails here as it
+    would there: 1.3's select() takes a list and has .as_scalar(), no
+    .scalar_subquery(), no Session.scalars(); 2.0's select() takes no list
+    and has no .as_scalar()."""
     import sqlalchemy
     from sqlalchemy.orm import Session
     from sqlalchemy.sql import selectable
     plain = sqlalchemy.select
 
-    def select13(*args, **kw):
-        if args and not isinstance(args[0], (list, tuple)):
+    def select(*args, **kw):
+        listed = bool(args) and isinstance(args[0], (list, tuple))
+        if oldest_13 and not listed:
             raise TypeError("SQLAlchemy 1.3: select() takes a list of columns")
+        if newest_20 and listed:
+            raise TypeError("SQLAlchemy 2.0: select() takes no list")
         return plain(*args, **kw)
-    sqlalchemy.select = select13
-    sqlalchemy.sql.expression.select = select13
+    sqlalchemy.select = select
+    sqlalchemy.sql.expression.select = select
     scalar_subquery = selectable.SelectBase.scalar_subquery
-    selectable.SelectBase.as_scalar = lambda self: scalar_subquery(self)  # 1.4's calls the other
-    for cls, name in ((selectable.SelectBase, "scalar_subquery"), (Session, "scalars")):
-        def missing(*a, _n=name, **k):
-            raise AttributeError(f"SQLAlchemy 1.3 has no {_n}()")
-        setattr(cls, name, missing)
+
+    def missing(name, version, plain_method):
+        """Missing when the case calls it; SQLAlchemy's own code still may."""
+        def f(*a, **k):
+            if sys._getframe(1).f_code.co_filename.endswith("case.py"):
+                raise AttributeError(f"SQLAlchemy {version} has no {name}()")
+            return plain_method(*a, **k)
+        return f
+    as_scalar = lambda self: scalar_subquery(self)  # 1.4's calls the other, with a warning
+    selectable.SelectBase.as_scalar = missing("as_scalar", "2.0", as_scalar) if newest_20 else as_scalar
+    if oldest_13:
+        selectable.SelectBase.scalar_subquery = missing("scalar_subquery", "1.3", scalar_subquery)
+        Session.scalars = missing("scalars", "1.3", Session.scalars)
 
 
 req = os.path.join(d, "requirements.txt")
-if os.path.exists(req) and "<1.4" in open(req).read():
-    emulate_sqlalchemy_13()
+if os.path.exists(req):
+    spec = open(req).read()
+    oldest_13 = ">=1.3" in spec or "<1.4" in spec
+    emulate_sqlalchemy(oldest_13, oldest_13 and "<1.4" not in spec and "<2.0" not in spec)
 import models
 from models import db, Chef, Booking, Setting, Job, Person, Staff
 from sqlalchemy import event
