@@ -1,6 +1,8 @@
 /* ORM005 len-all: outside loops, len() of rows loaded only to be counted.
  * Fix: a count query — safe when count() counts the same rows (no join,
  * select_from, distinct, union or grouping), unsafe otherwise. */
+#include <string.h>
+
 #include "fixtext.h"
 #include "rule.h"
 
@@ -61,7 +63,12 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     /* A legacy Query's .all() returns each entity once however many joined
      * rows match; count() counts the rows: withheld rather than wrong. */
     bool legacy = s->kind != OL_LEN_SCALARS_ALL;
-    const char *why = legacy && !s->plain
+    /* `len(q.all())` of a query built elsewhere: its joins are not in sight. */
+    bool hidden = legacy && !memchr(ctx->src + s->query.start, '(', s->query.end - s->query.start);
+    const char *why = hidden ? "the query is built elsewhere (in a variable), so whether it joins "
+                               "or de-duplicates, which count() would count differently, is not "
+                               "in sight"
+                      : legacy && !s->plain
                           ? "the query joins, selects from, de-duplicates or groups, and .all() "
                             "returns each entity once where count() counts every joined row"
                           : NULL;
