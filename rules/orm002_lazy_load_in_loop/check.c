@@ -48,8 +48,14 @@ static bool covered(const char *eager, const char *rel, const char *sub) {
   return false;
 }
 
-static const char *loader(const ol_relation *r) {
-  return r->collection ? "selectinload" : "joinedload";
+/* joinedload only for a relationship known to be scalar — its class holds
+ * the foreign key to the target (many-to-one); a joined collection repeats
+ * the parent rows (and a 2.0 select() would need .unique()). Where the
+ * direction is not certain, selectinload, which is right for both. */
+static const char *loader(const ol_index *ix, const ol_relation *r) {
+  return !r->collection && r->target && ol_index_fk_column(ix, r->owner, r->target)
+             ? "joinedload"
+             : "selectinload";
 }
 
 /* One producing query: the options its findings need, and the first finding. */
@@ -353,11 +359,11 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     ol_free(d->message);
     d->message = more;
   }
-  char *opt = lr->via ? ol_format("%s(%s.%s).%s(%s.%s)", loader(lr->via), rows->entity,
-                                  lr->via->name, loader(rel), lr->entity, rel->name)
-              : !rel2 ? ol_format("%s(%s.%s)", loader(rel), rows->entity, rel->name)
-                      : ol_format("%s(%s.%s).%s(%s.%s)", loader(rel), rows->entity, rel->name,
-                                  loader(rel2), rel->target, rel2->name);
+  char *opt = lr->via ? ol_format("%s(%s.%s).%s(%s.%s)", loader(ctx->index, lr->via), rows->entity,
+                                  lr->via->name, loader(ctx->index, rel), lr->entity, rel->name)
+              : !rel2 ? ol_format("%s(%s.%s)", loader(ctx->index, rel), rows->entity, rel->name)
+                      : ol_format("%s(%s.%s).%s(%s.%s)", loader(ctx->index, rel), rows->entity,
+                                  rel->name, loader(ctx->index, rel2), rel->target, rel2->name);
   add_option(g, opt);
 }
 
