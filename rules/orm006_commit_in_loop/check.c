@@ -193,6 +193,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
             ? "it runs only under a condition, which one commit after the loop would not keep"
         : l->insert_why        ? l->insert_why
         : !l->stmt_starts_line ? "the loop's statement shares its line with other code"
+        : l->kind == OL_LOOP_WHILE
+            ? "a while loop that commits works in batches, each its own transaction by design"
         : c->flush && reads_new_rows(ctx, l, c->stmt.end, l->node.end)
             ? "the iteration uses the flushed objects afterwards, and their keys and server "
               "defaults exist only once they are flushed"
