@@ -31,7 +31,7 @@ GRAMMAR_LIBS := $(PY_LIB) $(TOML_LIB)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps demo test unit e2e oracle vscode sanitize valgrind install clean bench format \
+.PHONY: all deps demo test unit e2e oracle realworld-fixes vscode sanitize valgrind install clean bench format \
         fuzz fuzz-build fuzz-replay
 all: $(B)/ormlint
 
@@ -103,6 +103,11 @@ unit: $(UNIT_BIN)
 
 e2e: $(B)/ormlint
 	@ORMLINT=$(abspath $(B)/ormlint) sh tests/e2e/run.sh
+
+# Public applications' own test suites before and after --fix --unsafe-fixes
+# (tests/realworld/suites.json; only those fetched; never in make test or CI).
+realworld-fixes: $(B)/ormlint
+	@ORMLINT=$(abspath $(B)/ormlint) /usr/bin/python3 tests/realworld/fix_suites.py
 
 oracle: $(B)/ormlint
 	@ORMLINT=$(abspath $(B)/ormlint) B=$(abspath $(B)) sh corpus/oracle/run.sh
