@@ -62,3 +62,11 @@ def test_one_in_query_for_a_query_written_twice(tmp_path):
                            "        out.append(Chef.query.get(b.chef_id))\n    return out\n")
     assert text.count(".in_(") == 1, text
     assert text.count("chef_by_id.get(b.chef_id)") == 2, text
+
+
+def test_a_multi_line_len_with_comments_still_parses(tmp_path):
+    text = fixed(tmp_path, "from models import db, Chef\n\n\ndef f():\n    n = len(\n"
+                           "        Chef.query.filter_by(active=True).all()  # active ones\n    )\n"
+                           "    k = len(Chef.query  # all chefs\n            .filter_by(active=False).all())\n"
+                           "    return n, k\n")
+    assert "len(" not in text, text
