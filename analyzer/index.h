@@ -24,9 +24,10 @@ typedef struct {
   const char *name;
   const char *target; /* target class, NULL when unknown */
   ol_lazy lazy;
-  bool collection;   /* else scalar (many-to-one, one-to-one) */
-  bool from_backref; /* created by backref= on the other side */
-  const char *path;  /* where it is declared (the backref's declaration for a backref) */
+  bool collection;    /* else scalar (many-to-one, one-to-one) */
+  bool uselist_false; /* declared scalar (uselist=False): not read from foreign keys */
+  bool from_backref;  /* created by backref= on the other side */
+  const char *path;   /* where it is declared (the backref's declaration for a backref) */
   uint32_t line, col;
   ol_span span;
   ol_span lazy_value; /* the lazy= value in the declaration, when given */

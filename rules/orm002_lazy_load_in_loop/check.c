@@ -48,12 +48,14 @@ static bool covered(const char *eager, const char *rel, const char *sub) {
   return false;
 }
 
-/* joinedload only for a relationship known to be scalar — its class holds
- * the foreign key to the target (many-to-one); a joined collection repeats
- * the parent rows (and a 2.0 select() would need .unique()). Where the
- * direction is not certain, selectinload, which is right for both. */
+/* joinedload only for a relationship known to be scalar — declared
+ * uselist=False, or its class holds the foreign key to the target
+ * (many-to-one); a joined collection repeats the parent rows (and a 2.0
+ * select() would need .unique()). Where the direction is not certain,
+ * selectinload, which is right for both. */
 static const char *loader(const ol_index *ix, const ol_relation *r) {
-  return !r->collection && r->target && ol_index_fk_column(ix, r->owner, r->target)
+  return !r->collection && r->target &&
+                 (r->uselist_false || ol_index_fk_column(ix, r->owner, r->target))
              ? "joinedload"
              : "selectinload";
 }
