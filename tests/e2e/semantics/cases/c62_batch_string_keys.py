@@ -1,9 +1,11 @@
+import json
+
 from models import db, Chef, Booking
 
 
 def run():
     # keys from outside (request args, JSON, Redis) are strings; the column is an integer
-    wanted = ["1", "2", "3"]
+    wanted = json.loads('["1", "2", "3"]')
     out = []
     for key in wanted:
         chef = Chef.query.filter_by(id=key).first()

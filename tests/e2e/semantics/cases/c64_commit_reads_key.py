@@ -1,8 +1,10 @@
+import json
+
 from models import db, Chef, Booking
 
 
 def run():
-    for name in ["Dan", "Eve"]:
+    for name in json.loads('["Dan", "Eve"]'):
         chef = Chef(name=name)
         db.session.add(chef)
         db.session.commit()

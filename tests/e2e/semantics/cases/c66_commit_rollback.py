@@ -1,10 +1,12 @@
+import json
+
 from sqlalchemy.exc import IntegrityError
 
 from models import db, Setting
 
 
 def run():
-    for key in ["a", "currency", "b"]:
+    for key in json.loads('["a", "currency", "b"]'):
         try:
             db.session.add(Setting(key=key, value=key.upper()))
             db.session.flush()

@@ -1,3 +1,5 @@
+import json
+
 from models import db, Job
 
 
@@ -7,7 +9,7 @@ def label(job):
 
 def run():
     out = []
-    for status in ["queued", "running"]:
+    for status in json.loads('["queued", "running"]'):
         job = Job(status=status)
         db.session.add(job)
         db.session.flush()
