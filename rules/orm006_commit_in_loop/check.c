@@ -90,8 +90,10 @@ static bool reads_new_rows(const ol_rule_ctx *ctx, const ol_loop *l, uint32_t fr
       return true;
   for (uint32_t p = l->node.start; p < from; p++) {
     uint32_t a = 0, b = 0;
-    if (!memcmp(s + p, ".add(", 5) || !memcmp(s + p, ".append(", 8)) {
-      a = b = p + (s[p + 1] == 'a' && s[p + 2] == 'd' ? 5 : 8);
+    bool add = from - p >= 5 && !memcmp(s + p, ".add(", 5),
+         append = from - p >= 8 && !memcmp(s + p, ".append(", 8);
+    if (add || append) {
+      a = b = p + (add ? 5 : 8);
       while (b < from && ident_char(s[b]))
         b++;
       if (b >= from || s[b] != ')')
