@@ -31,7 +31,7 @@ GRAMMAR_LIBS := $(PY_LIB) $(TOML_LIB)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps demo test unit e2e oracle vscode sanitize valgrind install clean bench format \
+.PHONY: all deps demo test unit e2e oracle realworld-fixes vscode sanitize valgrind install clean bench format \
         fuzz fuzz-build fuzz-replay realworld
 all: $(B)/ormlint $(B)/notices.ok
 
@@ -116,6 +116,11 @@ e2e: $(B)/ormlint
 # where their mirrors were fetched; a developer target, never in test or CI.
 realworld: $(B)/ormlint
 	@ORMLINT=$(abspath $(B)/ormlint) B=$(abspath $(B)) /usr/bin/python3 tests/realworld/measure.py
+
+# Public applications' own test suites before and after --fix --unsafe-fixes
+# (tests/realworld/suites.json; only those fetched; never in make test or CI).
+realworld-fixes: $(B)/ormlint
+	@ORMLINT=$(abspath $(B)/ormlint) /usr/bin/python3 tests/realworld/fix_suites.py
 
 oracle: $(B)/ormlint
 	@ORMLINT=$(abspath $(B)/ormlint) B=$(abspath $(B)) sh corpus/oracle/run.sh

@@ -1,5 +1,6 @@
 /* Command-line options (see ol_cli_usage). */
 #include "cli.h"
+#include "requirements.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,8 @@ const char ol_cli_usage[] =
     "  --emit-sql FILE        write the recommended indexes (ORM007) to FILE as CREATE INDEX SQL\n"
     "  --dialect NAME         the database for --emit-sql and ORM007: postgresql (default),\n"
     "                         sqlite or mysql (InnoDB indexes foreign keys itself)\n"
+    "  --target-sqlalchemy V  write fixes for SQLAlchemy V (1.3, 1.4 or 2.0); default: the\n"
+    "                         oldest the project's requirements allow\n"
     "  --exit-zero            exit 0 even when there are findings\n"
     "  -q, --quiet            print findings only\n"
     "  --session-names REGEX  PCRE2 pattern for session receivers (dotted names)\n"
@@ -136,7 +139,12 @@ static ol_status parse_option(int argc, char **argv, int *i, ol_cli *c, ol_error
     c->category = v;
   else if ((v = value_of(argc, argv, i, "--emit-sql")))
     c->emit_sql = v;
-  else if ((v = value_of(argc, argv, i, "--dialect"))) {
+  else if ((v = value_of(argc, argv, i, "--target-sqlalchemy"))) {
+    if ((c->target_sqlalchemy = ol_sqla_version_parse(v)) < 0) {
+      ol_error_set(err, "", 0, "--target-sqlalchemy: expected 1.3, 1.4 or 2.0, got '%s'", v);
+      return OL_ERR_USAGE;
+    }
+  } else if ((v = value_of(argc, argv, i, "--dialect"))) {
     if (*v && !ol_sql_dialect_known(v)) {
       ol_error_set(err, "", 0, "--dialect: expected postgresql, sqlite or mysql, got '%s'", v);
       return OL_ERR_USAGE;
@@ -227,6 +235,8 @@ ol_status ol_cli_config_at(const ol_cli *c, const char *start, ol_config *out, o
   out->no_cache = c->config.no_cache;
   if (c->max_file_size)
     out->max_file_size = c->max_file_size;
+  if (c->target_sqlalchemy > 0)
+    out->target_sqlalchemy = c->target_sqlalchemy;
   return OL_OK;
 fail:
   ol_config_free(out);

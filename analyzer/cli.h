@@ -21,9 +21,10 @@ typedef struct {
   const char *emit_sql;       /* --emit-sql FILE: the index advice as a SQL script */
   bool fix, unsafe_fixes, statistics, exit_zero, quiet, show_models, add_noqa;
   const char *select_arg, *ignore_arg, *session_arg, *dialect_arg; /* the flags as given */
-  size_t max_file_size; /* --max-file-size, 0 when not given */
-  int color;            /* -1 auto, 0 never, 1 always */
-  char **paths;         /* borrowed from argv */
+  size_t max_file_size;  /* --max-file-size, 0 when not given */
+  int target_sqlalchemy; /* --target-sqlalchemy as 13, 14, 20; 0 when not given */
+  int color;             /* -1 auto, 0 never, 1 always */
+  char **paths;          /* borrowed from argv */
   size_t n_paths;
 } ol_cli;
 

@@ -54,7 +54,11 @@ typedef struct {
   size_t n_memoizers;
   char **query_terminals; /* extra method names that run a query (like .all()) */
   size_t n_query_terminals;
-  char *dialect;     /* "postgresql", "sqlite", "mysql", or NULL; for --emit-sql */
+  char *dialect; /* "postgresql", "sqlite", "mysql", or NULL; for --emit-sql */
+  /* The SQLAlchemy fixes are written for (target-sqlalchemy,
+   * --target-sqlalchemy): 13, 14 or 20; 0 reads the project's requirements
+   * (analyzer/requirements.h). */
+  int target_sqlalchemy;
   bool no_prefilter; /* parse every file (--no-prefilter): the prefilter's reference */
   bool no_cache;     /* neither read nor write .ormlint_cache/ (--no-cache) */
   /* Files larger than this many bytes are skipped with a notification

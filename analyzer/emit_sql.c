@@ -13,11 +13,15 @@
 
 #define MAX_SITES 10
 #define MAX_NAME 63 /* PostgreSQL truncates identifiers beyond this */
+/* MySQL indexes a TEXT column only by a prefix: 255 characters, which fit
+ * InnoDB's 3072-byte key limit in utf8mb4 with room for more columns. */
+#define MYSQL_TEXT_PREFIX 255
 
 /* One (table, column) with every lookup behind it, over all findings. */
 typedef struct {
   const char *table, *column;
   bool foreign_key;
+  bool text;
   OL_VEC(const ol_advice_use *) uses;
   bool in_composite; /* every lookup of it is served by a composite index */
 } column_rec;
@@ -50,6 +54,7 @@ static void gather(const ol_report *r, bool mysql, column_recs *out) {
         rec = &out->items[out->len - 1];
       }
       rec->foreign_key |= a->foreign_key;
+      rec->text |= a->text;
       for (size_t u = 0; u < a->n_uses; u++)
         ol_vec_push(&rec->uses, &a->uses[u]);
     }
@@ -71,6 +76,35 @@ static const char *const reserved[] = {
 static bool is_reserved(const char *s) {
   for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
     if (!strcmp(reserved[i], s))
+      return true;
+  return false;
+}
+
+/* MySQL reserves more words that make likely names (`rank`, `key`, `range`). */
+static bool mysql_reserved(const char *s) {
+  static const char *const WORDS[] = {
+      "add",          "all",        "alter",     "and",     "as",           "asc",
+      "between",      "by",         "case",      "change",  "check",        "column",
+      "condition",    "constraint", "create",    "cross",   "current_date", "current_time",
+      "current_user", "database",   "default",   "delete",  "desc",         "describe",
+      "distinct",     "div",        "drop",      "else",    "exists",       "explain",
+      "fetch",        "for",        "force",     "foreign", "from",         "function",
+      "grant",        "group",      "groups",    "having",  "if",           "ignore",
+      "in",           "index",      "inner",     "insert",  "interval",     "into",
+      "is",           "join",       "key",       "keys",    "kill",         "lead",
+      "left",         "like",       "limit",     "lines",   "load",         "lock",
+      "match",        "mod",        "natural",   "not",     "null",         "of",
+      "on",           "option",     "or",        "order",   "outer",        "partition",
+      "primary",      "range",      "rank",      "read",    "references",   "regexp",
+      "release",      "rename",     "repeat",    "replace", "require",      "restrict",
+      "return",       "revoke",     "right",     "rlike",   "row",          "rows",
+      "schema",       "select",     "separator", "set",     "show",         "signal",
+      "system",       "table",      "then",      "to",      "trigger",      "true",
+      "false",        "union",      "unique",    "unlock",  "update",       "usage",
+      "use",          "using",      "values",    "when",    "where",        "while",
+      "window",       "with",       "write",     NULL};
+  for (const char *const *w = WORDS; *w; w++)
+    if (!strcmp(s, *w))
       return true;
   return false;
 }
@@ -97,7 +131,8 @@ static bool ident_ok(const char *s, bool mysql) {
 /* An identifier: bare when it is a plain lower-case word no dialect
  * reserves, else quoted (the quote doubled inside). Only for ident_ok names. */
 static void put_ident(ol_buf *b, const char *s, bool mysql) {
-  bool plain = *s && (islower((unsigned char)*s) || *s == '_') && !is_reserved(s);
+  bool plain = *s && (islower((unsigned char)*s) || *s == '_') && !is_reserved(s) &&
+               !(mysql && mysql_reserved(s));
   for (const char *c = s; *c && plain; c++)
     plain = islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_';
   if (plain)
@@ -165,6 +200,9 @@ static void put_index(ol_buf *b, const char *table, const column_rec *const *col
   for (size_t i = 0; i < n; i++) {
     ol_buf_printf(b, "%s", i ? ", " : "");
     put_ident(b, cols[i]->column, mysql);
+    if (mysql &&
+        cols[i]->text) /* BLOB/TEXT column used in key specification without a key length */
+      ol_buf_printf(b, "(%d)", MYSQL_TEXT_PREFIX);
   }
   ol_buf_printf(b, ");\n");
   ol_free(nm);

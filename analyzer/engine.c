@@ -1,5 +1,6 @@
 /* The scan: discovery, pass 1 on every core, the project index, the checks. */
 #include "engine_internal.h"
+#include "requirements.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@ ol_engine *ol_engine_new(const ol_config *cfg, const ol_fs *fs) {
   e->cfg = cfg;
   e->fs = fs;
   e->parser = ol_parser_new();
+  e->sqla = -1;
   return e;
 }
 
@@ -76,6 +78,16 @@ static void add_units(ol_engine *e, ol_discovery *d, bool checked) {
                  .checked = checked};
     ol_vec_push(&e->units, u);
   }
+}
+
+/* The SQLAlchemy version fixes are written for: the setting, else what the
+ * project's requirements allow (read once). */
+static int target_sqlalchemy(ol_engine *e) {
+  if (e->cfg->target_sqlalchemy > 0)
+    return e->cfg->target_sqlalchemy;
+  if (e->sqla < 0)
+    e->sqla = e->root ? ol_requirements_sqlalchemy(e->fs, e->root) : 0;
+  return e->sqla;
 }
 
 /* Units: the checked files, then the rest of the project (index only). */
@@ -233,7 +245,8 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                      .source_of = source_of,
                      .line_of = line_of,
                      .ud = e,
-                     .dialect = e->cfg->dialect ? e->cfg->dialect : "postgresql"};
+                     .dialect = e->cfg->dialect ? e->cfg->dialect : "postgresql",
+                     .sqla = target_sqlalchemy(e)};
   ol_noqas noqas = {0};
   ol_noqa_scan(src, &noqas);
   char *cfg_rel = e->cfg->n_per_file_ignores ? ol_config_rel_path(e->cfg, e->root, rel) : NULL;

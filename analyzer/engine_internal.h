@@ -62,6 +62,7 @@ struct ol_engine {
   ol_fixing **fixing;            /* per unit while ol_engine_apply runs, else NULL */
   ol_source **aux;               /* per unit: read again for positions in it, else NULL */
   size_t n_aux;
+  int sqla;        /* the SQLAlchemy fixes are written for (requirements.h), -1 until read */
   bool lazy_fixes; /* findings without their fixes (the editor asks for them one by one) */
   bool prefilter;  /* parse only what may matter (prefilter.h) */
   ol_name_set tokens, names; /* the ORM tokens; the names that matter, as the last round saw them */

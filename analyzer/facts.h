@@ -160,6 +160,17 @@ typedef struct {
   ol_span lazy_value; /* the lazy= value, to rewrite `immediate` */
 } ol_rel_fact;
 
+/* The declared type of a column as far as fixes care: whether Python's
+ * equality on its values is the database's (integers: yes; strings: the
+ * collation decides; other types: only against the same type). */
+typedef enum {
+  OL_COL_UNKNOWN, /* not declared on the column (a bare ForeignKey), or not read */
+  OL_COL_INTEGER,
+  OL_COL_STRING,
+  OL_COL_OTHER,
+  OL_COL_TEXT, /* a string without a length (Text, UnicodeText): MySQL indexes a prefix */
+} ol_column_kind;
+
 typedef struct {
   char *name;
   char *fk_table; /* the table a ForeignKey("table.col") points to, else NULL */
@@ -167,6 +178,7 @@ typedef struct {
   char *db_name;  /* the database's name of the column, Column("name", ...), else NULL */
   bool pk, indexed;
   bool boolean;        /* a Boolean column: two values, a poor index key alone */
+  uint8_t type_kind;   /* an ol_column_kind: what Python values it holds, for fixes that compare */
   ol_span decl;        /* the declaration statement */
   ol_span index_value; /* an explicit `index=...` value (index=False), empty when none */
   uint32_t insert_at;  /* where `index=True` goes in the Column(...) call; 0: no call */

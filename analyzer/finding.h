@@ -69,6 +69,7 @@ typedef struct {
 typedef struct {
   char *table, *column;
   bool foreign_key;
+  bool text; /* a TEXT column: MySQL can index only a prefix of it */
   ol_advice_use *uses;
   size_t n_uses;
 } ol_index_advice;

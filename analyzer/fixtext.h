@@ -43,4 +43,16 @@ bool ol_fixtext_module_binds(const ol_rule_ctx *ctx, const char *name);
 void ol_fixtext_import(const ol_rule_ctx *ctx, ol_fix_draft *f, const char *module,
                        const char *const *names);
 
+/* SQLAlchemy's spelling for the version the fixes target (ctx->sqla):
+ * `select(cols)`, or `select([cols])` on 1.3 (a new string); the method
+ * that makes a scalar subquery (`scalar_subquery`, 1.3: `as_scalar`). */
+char *ol_fixtext_select(const ol_rule_ctx *ctx, const char *cols);
+const char *ol_fixtext_scalar_subquery(const ol_rule_ctx *ctx);
+
+/* Why the expression at span may not run once before a loop instead of on
+ * each iteration (a call not known to be pure, a subscript that could
+ * raise where the loop would have run zero times); NULL when it may
+ * (analyzer/fixpure.c). A static string. */
+const char *ol_fixtext_hoist_problem(const ol_rule_ctx *ctx, ol_span span);
+
 #endif

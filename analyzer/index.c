@@ -246,6 +246,7 @@ static void add_relations(ol_index *ix) {
                          .lazy = r->lazy,
                          .collection = coll != 0,
                          .direction_known = coll >= 0,
+                         .uselist_false = r->uselist == 0,
                          .path = m->path,
                          .line = r->line,
                          .col = r->col,
@@ -261,6 +262,7 @@ static void add_relations(ol_index *ix) {
                          .lazy = r->backref_lazy,
                          .collection = back != 0,
                          .direction_known = back >= 0,
+                         .uselist_false = r->backref_uselist == 0,
                          .from_backref = true,
                          .path = m->path,
                          .line = r->line,
@@ -330,6 +332,41 @@ const char *ol_index_fk_column(const ol_index *ix, const char *child, const char
   }
   ol_free(table);
   return found;
+}
+
+const ol_column_fact *ol_index_column(const ol_index *ix, const char *model, const char *attr) {
+  int32_t c = first_class(ix, ol_last_component(model));
+  for (int depth = 0; depth < 16 && c >= 0; depth++) {
+    const ol_class_fact *cls = ix->classes.items[c].cls;
+    for (size_t i = 0; i < cls->n_columns; i++)
+      if (!strcmp(cls->columns[i].name, attr))
+        return &cls->columns[i];
+    c = cls->n_bases ? first_class(ix, ol_last_component(cls->bases[0])) : -1;
+  }
+  return NULL;
+}
+
+ol_column_kind ol_index_column_kind(const ol_index *ix, const char *model, const char *attr) {
+  const ol_column_fact *col = ol_index_column(ix, model, attr);
+  if (!col)
+    return OL_COL_UNKNOWN;
+  if (col->type_kind != OL_COL_UNKNOWN || (!col->fk_table && !col->fk_class))
+    return (ol_column_kind)col->type_kind;
+  /* ForeignKey("chef.id") / ForeignKey(Chef.id): the referenced model's key. */
+  for (size_t i = 0; i < ix->classes.len; i++) {
+    const ol_model *m = &ix->classes.items[i];
+    if (!m->is_model || m->n_pk != 1)
+      continue;
+    char *table = col->fk_class ? NULL : ol_index_snake_table(m);
+    bool hit = col->fk_class ? !strcmp(ol_last_component(col->fk_class), m->name)
+                             : !strcmp(table, col->fk_table);
+    ol_free(table);
+    if (hit) {
+      const ol_column_fact *pk = ol_index_column(ix, m->name, m->pk[0]);
+      return pk && pk != col ? (ol_column_kind)pk->type_kind : OL_COL_UNKNOWN;
+    }
+  }
+  return OL_COL_UNKNOWN;
 }
 
 bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr) {

@@ -27,6 +27,7 @@ typedef struct {
   bool collection;      /* else scalar (many-to-one, one-to-one) */
   bool direction_known; /* said (uselist=, secondary=, Mapped[list[...]]) or read off a foreign
                            key; when not, collection is true and a fix loads it either way */
+  bool uselist_false;   /* declared scalar (uselist=False): not read from foreign keys */
   bool from_backref;    /* created by backref= on the other side */
   const char *path;     /* where it is declared (the backref's declaration for a backref) */
   uint32_t line, col;
@@ -128,6 +129,11 @@ const ol_relation *ol_index_relation(const ol_index *ix, const char *model, cons
 const char *ol_index_bind_key(const ol_index *ix, const char *model);
 /* The column of child (or a base) holding a foreign key to parent's table, or NULL. */
 const char *ol_index_fk_column(const ol_index *ix, const char *child, const char *parent);
+/* The column attr of model (declared on it or a base), or NULL. Borrowed. */
+const ol_column_fact *ol_index_column(const ol_index *ix, const char *model, const char *attr);
+/* What values column attr of model holds: its declared kind, or, for a bare
+ * ForeignKey, the kind of the primary key it references. */
+ol_column_kind ol_index_column_kind(const ol_index *ix, const char *model, const char *attr);
 /* Whether model (or a base) has a column, property, hybrid or method named attr. */
 bool ol_index_has_member(const ol_index *ix, const char *model, const char *attr);
 void ol_index_free(ol_index *ix);

@@ -207,6 +207,56 @@ static bool is_boolean(ol_walker *w, TSNode call, TSNode type) {
          (b - a >= 4 && memmem(w->src + a, b - a, "Enum", 4) != NULL);
 }
 
+static bool text_has(ol_walker *w, TSNode n, const char *word) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  return memmem(w->src + s, e - s, word, strlen(word)) != NULL;
+}
+
+/* The kind of values a column holds: from its type argument
+ * (Column(Integer), mapped_column(db.String(20))) or its annotation
+ * (Mapped[int], Mapped[Optional[str]]). A bare ForeignKey leaves it unknown. */
+static uint8_t column_kind(ol_walker *w, TSNode call, TSNode type) {
+  static const char *const INTS[] = {"Integer", "BigInteger", "SmallInteger", "INTEGER",
+                                     "BIGINT",  "SMALLINT",   "INT",          NULL};
+  static const char *const STRS[] = {"String", "Unicode", "VARCHAR", "CHAR", "NVARCHAR", NULL};
+  static const char *const TEXTS[] = {"Text", "UnicodeText", "TEXT", "CITEXT", NULL};
+  TSNode args = ts_node_is_null(call) ? call : ol_child(w->sx, call, OL_F_arguments);
+  for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    ol_kind k = ol_kind_of(w->sx, a);
+    if (k == OL_K_string || k == OL_K_comment)
+      continue; /* Column("name", Integer) */
+    if (k == OL_K_keyword_argument)
+      break;
+    if (k == OL_K_call)
+      a = ol_child(w->sx, a, OL_F_function);
+    if (ol_kind_of(w->sx, a) == OL_K_attribute)
+      a = ol_child(w->sx, a, OL_F_attribute);
+    if (ol_kind_of(w->sx, a) != OL_K_identifier || ol_node_text_is(w, a, "ForeignKey"))
+      break;
+    for (const char *const *t = INTS; *t; t++)
+      if (ol_node_text_is(w, a, *t))
+        return OL_COL_INTEGER;
+    for (const char *const *t = STRS; *t; t++)
+      if (ol_node_text_is(w, a, *t))
+        return OL_COL_STRING;
+    for (const char *const *t = TEXTS; *t; t++)
+      if (ol_node_text_is(w, a, *t))
+        return OL_COL_TEXT;
+    return OL_COL_OTHER;
+  }
+  if (!ts_node_is_null(type) && text_has(w, type, "Mapped[")) {
+    if (text_has(w, type, "[int]") || text_has(w, type, "[Optional[int]]") ||
+        text_has(w, type, "[int | None]"))
+      return OL_COL_INTEGER;
+    if (text_has(w, type, "[str]") || text_has(w, type, "[Optional[str]]") ||
+        text_has(w, type, "[str | None]"))
+      return OL_COL_STRING;
+    return OL_COL_OTHER;
+  }
+  return OL_COL_UNKNOWN;
+}
+
 static void column(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call,
                    TSNode type) {
   ol_column_fact *col = GROW(c->columns, c->n_columns);
@@ -214,6 +264,7 @@ static void column(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSN
   col->name = ol_node_text(w, left);
   col->decl = ol_node_span(stmt);
   col->boolean = is_boolean(w, call, type);
+  col->type_kind = column_kind(w, call, type);
   col->pk = kwarg_true(w, call, "primary_key");
   col->indexed = kwarg_true(w, call, "index") || kwarg_true(w, call, "unique");
   index_insertion(w, col, call);
@@ -338,6 +389,7 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
     col->name = ol_node_text(w, left);
     col->decl = ol_node_span(stmt);
     col->boolean = is_boolean(w, (TSNode){0}, type);
+    col->type_kind = column_kind(w, (TSNode){0}, type);
   }
 }
 

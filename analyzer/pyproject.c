@@ -5,6 +5,7 @@
  * a staging config and moved into the caller's only when the whole table is
  * valid: an error leaves the caller's config as it was. */
 #include "pyproject.h"
+#include "requirements.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -39,12 +40,14 @@ typedef enum {
   K_QUERY_TERMINALS,
   K_DIALECT,
   K_MAX_FILE_SIZE,
+  K_TARGET_SQLALCHEMY,
   K_COUNT
 } key_id;
 
 static const char *const KEY_NAMES[K_COUNT] = {
-    "select",      "ignore",    "per-file-ignores", "exclude", "extend-exclude", "session-names",
-    "model-bases", "memoizers", "query-terminals",  "dialect", "max-file-size"};
+    "select",          "ignore",          "per-file-ignores", "exclude",
+    "extend-exclude",  "session-names",   "model-bases",      "memoizers",
+    "query-terminals", "dialect",         "max-file-size",    "target-sqlalchemy"};
 static const char *const KEY_TYPES[K_COUNT] = {
     "an array of rule codes",
     "an array of rule codes",
@@ -56,7 +59,8 @@ static const char *const KEY_TYPES[K_COUNT] = {
     "an array of decorator names",
     "an array of method names",
     "a string",
-    "a number of bytes or a string with a unit (\"10M\")"};
+    "a number of bytes or a string with a unit (\"10M\")",
+    "a string (\"1.3\", \"1.4\" or \"2.0\")"};
 static const char *const DIALECTS[] = {"postgresql", "sqlite", "mysql", NULL};
 
 /* The node kinds the reader tells apart, resolved once per parse. */
@@ -497,6 +501,15 @@ static void set_session_names(reader *r, const char *label, TSNode value) {
   r->st.session_names = pattern;
 }
 
+static void set_target_sqlalchemy(reader *r, const char *label, TSNode value) {
+  char *v = string_value(r, label, KEY_TYPES[K_TARGET_SQLALCHEMY], value);
+  if (v && ol_sqla_version_parse(v) < 0)
+    fail(r, value, "%s must be \"1.3\", \"1.4\" or \"2.0\", not '%s'", label, v);
+  else if (v)
+    r->st.target_sqlalchemy = ol_sqla_version_parse(v);
+  ol_free(v);
+}
+
 static void set_dialect(reader *r, const char *label, TSNode value) {
   char *d = string_value(r, label, "\"postgresql\", \"sqlite\" or \"mysql\"", value);
   for (const char *const *k = DIALECTS; d && *k; k++)
@@ -585,6 +598,9 @@ static void set_key(reader *r, const char *name, TSNode key, TSNode value) {
     break;
   case K_MAX_FILE_SIZE:
     set_max_file_size(r, label, value);
+    break;
+  case K_TARGET_SQLALCHEMY:
+    set_target_sqlalchemy(r, label, value);
     break;
   case K_PER_FILE_IGNORES: /* a table is entered instead (enter_table) */
   case K_COUNT:
@@ -884,6 +900,8 @@ static void commit(reader *r, ol_config *cfg, const char *dir, ol_error *err) {
     move_string(&cfg->dialect, &st->dialect);
   if (r->has[K_MAX_FILE_SIZE])
     cfg->max_file_size = st->max_file_size;
+  if (r->has[K_TARGET_SQLALCHEMY])
+    cfg->target_sqlalchemy = st->target_sqlalchemy;
   if (r->has[K_PER_FILE_IGNORES] || st->n_per_file_ignores) {
     ol_config old = {.per_file_ignores = cfg->per_file_ignores,
                      .n_per_file_ignores = cfg->n_per_file_ignores};

@@ -73,6 +73,10 @@ typedef struct {
   const char *const *ran;
   size_t n_ran;
   const char *dialect; /* the database the schema targets: "postgresql", "sqlite" or "mysql" */
+  /* The SQLAlchemy fixes are written for: 13 (1.3: select([...]),
+   * .as_scalar(), no Session.scalars), 14, 20; 0 unknown: forms that work on
+   * 1.4 and 2.0. */
+  int sqla;
 } ol_rule_ctx;
 
 typedef struct {

@@ -2,6 +2,7 @@
  * Fix (unsafe): hoist a query that does not depend on the loop; batch a
  * query keyed by the loop variable into one IN query before the loop, read
  * through a dict inside it. Where neither is correct, the message says why. */
+#include <ctype.h>
 #include <string.h>
 
 #include "fixtext.h"
@@ -25,7 +26,7 @@ static char *hoist_name(const ol_rule_ctx *ctx, const ol_query_site *s, ol_span 
   return name;
 }
 
-static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s) {
+static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s, char **name_out) {
   const ol_loop *l = &ctx->facts->loops.items[s->hoist_loop];
   uint32_t line_start = ol_fixtext_line_start(ctx, l->stmt.start);
   char *indent = ol_fixtext_indent(ctx, l->stmt.start);
@@ -43,7 +44,7 @@ static ol_fix_draft *hoist_fix(const ol_rule_ctx *ctx, const ol_query_site *s) {
   ol_fix_draft_edit(f, s->hoist.start, s->hoist.end,
                     s->copy_fn[0] ? ol_format("%s(%s)", s->copy_fn, name) : ol_strdup(name));
   ol_free(indent);
-  ol_free(name);
+  *name_out = name;
   ol_free(expr);
   ol_free(value);
   return f;
@@ -57,10 +58,16 @@ static char *batch_rows(const ol_rule_ctx *ctx, const ol_query_site *s, const ch
   char *rows;
   if (b->session_get) {
     char *session = ol_fixtext_expr(ctx, b->session);
+    /* Session.scalars() is 2.0's (and 1.4.24's): otherwise execute().scalars(). */
+    bool scalars = ctx->sqla == 20;
     if (b->awaited)
-      rows = ol_format("(await %s.scalars(select(%s).where(%s)))", session, b->entity, in);
-    else if (b->uses_select)
-      rows = ol_format("%s.scalars(select(%s).where(%s))", session, b->entity, in);
+      rows = scalars ? ol_format("(await %s.scalars(select(%s).where(%s)))", session, b->entity, in)
+                     : ol_format("(await %s.execute(select(%s).where(%s))).scalars()", session,
+                                 b->entity, in);
+    else if (b->uses_select && ctx->sqla != 13)
+      rows = scalars
+                 ? ol_format("%s.scalars(select(%s).where(%s))", session, b->entity, in)
+                 : ol_format("%s.execute(select(%s).where(%s)).scalars()", session, b->entity, in);
     else
       rows = ol_format("%s.query(%s).filter(%s)", session, b->entity, in);
     ol_free(session);
@@ -178,7 +185,8 @@ static char *batch_code(const ol_rule_ctx *ctx, const ol_query_site *s, const ol
   return ol_buf_take(&b);
 }
 
-static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, const char *col) {
+static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, const char *col,
+                               char **lookup_out) {
   const ol_loop *l = &ctx->facts->loops.items[s->loop];
   batch_names n = {0};
   pick_names(ctx, s, l, col, &n);
@@ -200,7 +208,8 @@ static ol_fix_draft *batch_fix(const ol_rule_ctx *ctx, const ol_query_site *s, c
     lookup = ol_format("%s.get(%s, ())", n.dict, key);
   else
     lookup = ol_format("list(%s.get(%s, ()))", n.dict, key);
-  ol_fix_draft_edit(f, s->batch.use.start, s->batch.use.end, lookup);
+  ol_fix_draft_edit(f, s->batch.use.start, s->batch.use.end, ol_strdup(lookup));
+  *lookup_out = lookup;
   ol_free(key);
   names_free(&n);
   return f;
@@ -219,42 +228,163 @@ static const char *get_column(const ol_rule_ctx *ctx, const ol_query_site *s, co
   return NULL;
 }
 
+/* Why rows read before loop l could differ from those its body reads: it
+ * calls a project function that commits, or changes a relationship
+ * collection (`user.followed.append(x)`), which autoflush sends before the
+ * next query. (Session writes in the body itself are known to the walk.) */
+static const char *loop_writes_problem(const ol_rule_ctx *ctx, const ol_loop *l) {
+  const ol_file_facts *f = ctx->facts;
+  for (size_t i = 0; i < f->calls.len; i++) {
+    const ol_call_fact *c = &f->calls.items[i];
+    if (c->at.span.start < l->node.start || c->at.span.end > l->node.end)
+      continue;
+    int32_t t = ol_index_call_target(ctx->index, ctx->file, i);
+    if (t >= 0 && ctx->index->funcs.items[t].has[OL_EFFECT_COMMIT])
+      return "the loop calls a function that writes and commits, so the query may see new rows "
+             "on each iteration";
+  }
+  static const char *const MUTATORS[] = {".append(", ".extend(",  ".remove(", ".insert(",
+                                         ".add(",    ".discard(", ".clear(",  NULL};
+  const char *src = ctx->src;
+  for (uint32_t p = l->node.start; p < l->node.end; p++) {
+    if (src[p] != '.')
+      continue;
+    const char *const *m = MUTATORS;
+    while (*m && (l->node.end - p < strlen(*m) || memcmp(src + p, *m, strlen(*m))))
+      m++;
+    if (!*m)
+      continue;
+    uint32_t e = p, b = p; /* the attribute before the mutator: `followed` of user.followed */
+    while (b > l->node.start && (isalnum((unsigned char)src[b - 1]) || src[b - 1] == '_'))
+      b--;
+    if (b == e || b == l->node.start || src[b - 1] != '.')
+      continue;
+    for (size_t r = 0; r < ctx->index->relations.len; r++) {
+      const char *name = ctx->index->relations.items[r].name;
+      if (strlen(name) == e - b && !memcmp(name, src + b, e - b))
+        return "the loop changes a relationship collection, which the session flushes before "
+               "the next query";
+    }
+  }
+  return NULL;
+}
+
+/* A dict keyed by the rows' column finds a key only by Python equality,
+ * where the query compared in SQL: the database coerces '3' to 3, compares
+ * strings by its collation, a UUID column to a string. The batch is offered
+ * only where both sides are integers: an integer column keyed by an integer
+ * column of the loop's rows (`b.chef_id`). */
+static const char *key_type_problem(const ol_rule_ctx *ctx, const ol_query_site *s,
+                                    const char *col) {
+  ol_column_kind ck = ol_index_column_kind(ctx->index, s->batch.entity, col);
+  if (ck == OL_COL_STRING || ck == OL_COL_TEXT)
+    return "the column holds strings, which the database compares by its collation (perhaps "
+           "ignoring case) and a dict by exact equality";
+  if (ck != OL_COL_INTEGER)
+    return "the column's type is not known to be an integer, so a dict lookup may not find "
+           "what the database's comparison finds";
+  const ol_loop *l = &ctx->facts->loops.items[s->loop];
+  const char *key = ctx->src + s->batch.key.start;
+  uint32_t kl = s->batch.key.end - s->batch.key.start, tl = l->target.end - l->target.start;
+  const ol_rows *rows;
+  uint32_t rf;
+  int32_t rfn;
+  const char *entity = ol_index_loop_entity(ctx->index, ctx->file, s->loop, &rows, &rf, &rfn);
+  if (entity && tl && kl > tl + 1 && !memcmp(key, ctx->src + l->target.start, tl) &&
+      key[tl] == '.' && !memchr(key + tl + 1, '.', kl - tl - 1)) {
+    char *attr = ol_strndup(key + tl + 1, kl - tl - 1);
+    ol_column_kind kk = ol_index_column_kind(ctx->index, entity, attr);
+    ol_free(attr);
+    if (kk == OL_COL_INTEGER)
+      return NULL;
+  }
+  return "its keys are not known to be integers like the column (a string '3' from a request or "
+         "JSON finds the row in SQL, where the database converts it, but not in a dict)";
+}
+
+static bool same_text(const ol_rule_ctx *ctx, ol_span a, ol_span b) {
+  return a.end - a.start == b.end - b.start &&
+         !memcmp(ctx->src + a.start, ctx->src + b.start, a.end - a.start);
+}
+
+/* The same query written again in the same loop reads the same rows: the
+ * fix of the first serves them all (one hoisted value, one IN query), and
+ * the later ones are marked covered with the first one's line. */
+static void cover_repeats(const ol_rule_ctx *ctx, size_t i, ol_fix_draft *f, const char *text,
+                          bool batch, uint32_t *covered) {
+  const ol_query_site *s = &ctx->facts->queries.items[i];
+  for (size_t j = i + 1; j < ctx->facts->queries.len; j++) {
+    const ol_query_site *o = &ctx->facts->queries.items[j];
+    if (o->loop != s->loop || o->is_count || covered[j] || !same_text(ctx, o->span, s->span) ||
+        (batch ? o->batch.mode != s->batch.mode || !same_text(ctx, o->batch.use, s->batch.use)
+               : o->hoist_loop != s->hoist_loop || !same_text(ctx, o->hoist, s->hoist)))
+      continue;
+    ol_span at = batch ? o->batch.use : o->hoist;
+    ol_fix_draft_edit(f, at.start, at.end,
+                      !batch && o->copy_fn[0] ? ol_format("%s(%s)", o->copy_fn, text)
+                                              : ol_strdup(text));
+    covered[j] = ol_rule_line(ctx, s->span.start);
+  }
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   ol_rule_report_calls(
       ctx, meta, OL_EFFECT_QUERY,
       "the query is inside the function, which would have to load every row it needs at once");
+  uint32_t *covered = ol_calloc(ctx->facts->queries.len + 1, sizeof *covered);
   for (size_t i = 0; i < ctx->facts->queries.len; i++) {
     const ol_query_site *s = &ctx->facts->queries.items[i];
     if (s->loop < 0 || s->is_count || !ol_rule_loop_repeats(ctx, s->loop))
       continue;
+    char *text = NULL;
     const ol_loop *l = &ctx->facts->loops.items[s->loop];
     uint32_t loop_line = ol_rule_line(ctx, l->header.start);
     const char *why = NULL;
     ol_fix_draft *fix = NULL;
     if (s->hoist_loop >= 0) {
-      fix = hoist_fix(ctx, s);
+      why = ol_fixtext_hoist_problem(ctx, s->hoist);
+      for (int k = s->loop; !why && k >= 0; k = ctx->facts->loops.items[k].parent) {
+        why = loop_writes_problem(ctx, &ctx->facts->loops.items[k]);
+        if (k == s->hoist_loop)
+          break;
+      }
+      if (!why && !covered[i]) {
+        fix = hoist_fix(ctx, s, &text);
+        cover_repeats(ctx, i, fix, text, false, covered);
+      }
     } else if (s->batch.mode != OL_BATCH_NONE) {
       const char *col = s->batch.mode == OL_BATCH_GET ? get_column(ctx, s, &why) : s->batch.column;
       if (col && ol_index_relation(ctx->index, s->batch.entity, col)) {
         why = "it filters on a relationship, which has no IN form";
         col = NULL;
       }
-      if (col)
-        fix = batch_fix(ctx, s, col);
+      if (col && ((why = loop_writes_problem(ctx, l)) != NULL ||
+                  (why = key_type_problem(ctx, s, col)) != NULL))
+        col = NULL;
+      if (col && !covered[i]) {
+        fix = batch_fix(ctx, s, col, &text);
+        cover_repeats(ctx, i, fix, text, true, covered);
+      }
     } else if (s->dep_loop == s->loop) {
       why = s->batch_why;
     } else {
       why = s->no_hoist_why;
     }
     char *brief = ol_fixtext_brief(ctx, s->span, 60);
-    char *msg = ol_format("`%s` runs a query on every iteration of the %s on line %u%s%s", brief,
+    char *also = covered[i] && !why
+                     ? ol_format("; the fix of the finding on line %u covers it too", covered[i])
+                     : ol_strdup("");
+    char *msg = ol_format("`%s` runs a query on every iteration of the %s on line %u%s%s%s", brief,
                           ol_rule_loop_word(l->kind), loop_line, why ? "; no automatic fix: " : "",
-                          why ? why : "");
+                          why ? why : "", also);
+    ol_free(also);
+    ol_free(text);
     ol_free(brief);
     ol_draft *d = ol_draft_add(ctx, meta, s->span, msg);
     ol_draft_relate(d, l->header, ol_format("the %s", ol_rule_loop_word(l->kind)));
     d->fix = fix;
   }
+  ol_free(covered);
 }
 
 const ol_rule ol_rule_orm001 = {

@@ -31,6 +31,7 @@ class Setting(db.Model):
 
 
 def chef_names(bookings):
+    # `bookings` may hold anything: a string key finds the row in SQL, not in a dict (no batch)
     names = []
     for b in bookings:
         chef = Chef.query.filter_by(id=b.chef_id).first()  # expect: ORM001
@@ -38,18 +39,18 @@ def chef_names(bookings):
     return names
 
 
-def chef_by_get(bookings):
+def chef_by_get(bookings: list[Booking]):
     return [Chef.query.get(b.chef_id) for b in bookings]  # expect: ORM001
 
 
-def all_per_chef(chefs):
+def all_per_chef(chefs: list[Chef]):
     out = {}
     for chef in chefs:
         out[chef.id] = Booking.query.filter(Booking.chef_id == chef.id).order_by(Booking.id).all()  # expect: ORM001
     return out
 
 
-def invariant_in_loop(bookings):
+def invariant_in_loop(bookings: list[Booking]):
     total = 0
     for b in bookings:
         currency = Setting.query.filter_by(key="currency").first()  # expect: ORM001
@@ -57,7 +58,7 @@ def invariant_in_loop(bookings):
     return total
 
 
-def with_other_filters(bookings):
+def with_other_filters(bookings: list[Booking]):
     for b in bookings:
         yield Booking.query.filter_by(chef_id=b.chef_id, status="paid").all()  # expect: ORM001
 
@@ -71,20 +72,20 @@ def paginate_in_loop(pages):
         print(Booking.query.paginate(page=page, per_page=20).items)  # expect: ORM001
 
 
-def subscript_in_loop(chefs):
+def subscript_in_loop(chefs: list[Chef]):
     for chef in chefs:
         print(Booking.query.filter_by(chef_id=chef.id)[0])  # expect: ORM001
         print(Booking.query.filter_by(chef_id=chef.id)[:3])  # expect: ORM001
 
 
-def iterate_in_loop(chefs):
+def iterate_in_loop(chefs: list[Chef]):
     for chef in chefs:
         for booking in Booking.query.filter_by(chef_id=chef.id):  # expect: ORM001
             print(booking.id)
         print(list(Booking.query.filter_by(chef_id=chef.id)))  # expect: ORM001
 
 
-def query_variable(chefs):
+def query_variable(chefs: list[Chef]):
     q = Booking.query.filter_by(status="paid")
     for chef in chefs:
         print(q.all())  # expect: ORM001
@@ -97,7 +98,7 @@ async def async_for(stream, session):
         await session.get(Chef, item.chef_id)  # expect: ORM001
 
 
-async def awaited_in_for(session, bookings):
+async def awaited_in_for(session, bookings: list[Booking]):
     for b in bookings:
         chef = await session.get(Chef, b.chef_id)  # expect: ORM001
         print(chef)
@@ -106,17 +107,17 @@ async def awaited_in_for(session, bookings):
 # --- 1.x session.query and 2.0 select ---------------------------------------
 
 
-def session_query(session, bookings):
+def session_query(session, bookings: list[Booking]):
     for b in bookings:
         session.query(Chef).filter(Chef.id == b.chef_id).one()  # expect: ORM001
 
 
-def session_get(bookings):
+def session_get(bookings: list[Booking]):
     for b in bookings:
         print(db.session.get(Chef, b.chef_id))  # expect: ORM001
 
 
-def select_style(session, bookings):
+def select_style(session, bookings: list[Booking]):
     for b in bookings:
         chef = session.scalars(select(Chef).where(Chef.id == b.chef_id)).first()  # expect: ORM001
         print(chef)
@@ -147,20 +148,20 @@ def comprehensions(ids):
     return a, b, c, d
 
 
-def lambdas(ids, chefs):
+def lambdas(ids, chefs: list[Chef]):
     a = list(map(lambda i: Chef.query.get(i), ids))  # expect: ORM001
     b = sorted(chefs, key=lambda c: Booking.query.filter_by(chef_id=c.id).first().id)  # expect: ORM001
     c = list(filter(lambda i: Chef.query.get(i) is not None, ids))  # expect: ORM001
     return a, b, c
 
 
-def nested_inner_iterable(chefs):
+def nested_inner_iterable(chefs: list[Chef]):
     for chef in chefs:
         for booking in Booking.query.filter_by(chef_id=chef.id).all():  # expect: ORM001
             print(booking)
 
 
-def nested_comprehension(chefs):
+def nested_comprehension(chefs: list[Chef]):
     return [b for c in chefs for b in Booking.query.filter_by(chef_id=c.id)]  # expect: ORM001
 
 
@@ -234,7 +235,7 @@ def look_alikes(rows, mapping, session):
     return query, stmt, sub
 
 
-def counts_belong_to_orm003(chefs):
+def counts_belong_to_orm003(chefs: list[Chef]):
     for chef in chefs:
         Booking.query.filter_by(chef_id=chef.id).count()  # expect: ORM003
         db.session.query(func.count(Booking.id)).filter(Booking.chef_id == chef.id).scalar()  # expect: ORM003

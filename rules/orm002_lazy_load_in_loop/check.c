@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ctype.h>
+
 #include "fixtext.h"
 #include "rule.h"
 #include "rule_calls.h"
@@ -46,8 +48,16 @@ static bool covered(const char *eager, const char *rel, const char *sub) {
   return false;
 }
 
-static const char *loader(const ol_relation *r) {
-  return r->collection ? "selectinload" : "joinedload";
+/* joinedload only for a relationship known to be scalar — declared
+ * uselist=False, or its class holds the foreign key to the target
+ * (many-to-one); a joined collection repeats the parent rows (and a 2.0
+ * select() would need .unique()). Where the direction is not certain,
+ * selectinload, which is right for both. */
+static const char *loader(const ol_index *ix, const ol_relation *r) {
+  return !r->collection && r->target &&
+                 (r->uselist_false || ol_index_fk_column(ix, r->owner, r->target))
+             ? "joinedload"
+             : "selectinload";
 }
 
 /* One producing query: the options its findings need, and the first finding. */
@@ -310,6 +320,35 @@ typedef struct {
   size_t n;
 } through;
 
+/* Whether an argument of the query's .options(...) is not a loader call
+ * written out (`*opts`, `opts`): what it loads is unknown, perhaps this. */
+static bool options_unknown(const ol_rule_ctx *ctx, const ol_rows *rows) {
+  if (ol_span_empty(rows->options_args))
+    return false;
+  const char *s = ctx->src;
+  int depth = 0;
+  bool call = false, any = false;
+  for (uint32_t p = rows->options_args.start; p < rows->options_args.end; p++) {
+    char c = s[p];
+    if (c == '(' || c == '[' || c == '{') {
+      if (depth++ == 1)
+        call = true;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (--depth == 0 && any && !call)
+        return true;
+    } else if (depth == 1 && c == ',') {
+      if (any && !call)
+        return true;
+      any = call = false;
+    } else if (depth == 1 && c == '*') {
+      return true;
+    } else if (depth == 1 && !isspace((unsigned char)c)) {
+      any = true;
+    }
+  }
+  return false;
+}
+
 /* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
  * 2), read at span in loop; plus its share of the query's fix. */
 static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
@@ -341,6 +380,12 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                     rel->target);
   else if (lr->via && !ol_fixtext_module_binds(ctx, lr->entity))
     why = ol_format("`%s` is not imported here, which the chained option needs", lr->entity);
+  else if (options_unknown(&there, rows))
+    why = ol_strdup("the query's options come from a variable (`*opts`), which may load it "
+                    "already");
+  else if (l->target_rebound)
+    why = ol_strdup("the loop variable is assigned again inside the loop, so the rows it reads "
+                    "may not be the query's");
   char *callee = th ? ol_index_func_name(ctx->index, th->callee) : NULL;
   const ol_hop *last = th && th->n ? &th->path[th->n - 1] : NULL;
   char *through_text = !callee ? ol_strdup("")
@@ -392,11 +437,11 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     ol_free(d->message);
     d->message = more;
   }
-  char *opt = lr->via ? ol_format("%s(%s.%s).%s(%s.%s)", loader(lr->via), rows->entity,
-                                  lr->via->name, loader(rel), lr->entity, rel->name)
-              : !rel2 ? ol_format("%s(%s.%s)", loader(rel), rows->entity, rel->name)
-                      : ol_format("%s(%s.%s).%s(%s.%s)", loader(rel), rows->entity, rel->name,
-                                  loader(rel2), rel->target, rel2->name);
+  char *opt = lr->via ? ol_format("%s(%s.%s).%s(%s.%s)", loader(ctx->index, lr->via), rows->entity,
+                                  lr->via->name, loader(ctx->index, rel), lr->entity, rel->name)
+              : !rel2 ? ol_format("%s(%s.%s)", loader(ctx->index, rel), rows->entity, rel->name)
+                      : ol_format("%s(%s.%s).%s(%s.%s)", loader(ctx->index, rel), rows->entity,
+                                  rel->name, loader(ctx->index, rel2), rel->target, rel2->name);
   add_option(g, opt);
 }
 

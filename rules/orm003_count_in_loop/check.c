@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fixtext.h"
+#include "requirements.h"
 #include "rule.h"
 #include "rule_calls.h"
 
@@ -34,6 +35,9 @@ static const char *rows_problem(const ol_rule_ctx *ctx, const ol_loop *l) {
 
 static const char *rows_problem_shared(const ol_rule_ctx *ctx, const ol_loop *l, bool *shared) {
   *shared = false;
+  if (ctx->sqla == OL_SQLA_13_TO_20)
+    return "the project allows SQLAlchemy 1.3 through 2.0, and no spelling of a count subquery "
+           "works on both (set target-sqlalchemy to the version it runs)";
   if (!l->has_rows || l->rows_parent >= 0 || ol_span_empty(l->rows.last) || !l->rows.entity)
     return "the loop's rows do not come from a query in reach";
   if (!ol_index_model(ctx->index, l->rows.entity))
@@ -79,10 +83,12 @@ static uint32_t prefix_end(const ol_rule_ctx *ctx, ol_span chain) {
   return at;
 }
 
-static char *subquery(const count_shape *c) {
+static char *subquery(const ol_rule_ctx *ctx, const count_shape *c) {
   char *where = c->link ? ol_format(".where(%s)", c->link) : ol_strdup("");
-  char *s = ol_format("select(func.count()).select_from(%s)%s%s.correlate(%s).scalar_subquery()",
-                      c->child, c->builders, where, c->parent);
+  char *sel = ol_fixtext_select(ctx, "func.count()");
+  char *s = ol_format("%s.select_from(%s)%s%s.correlate(%s).%s()", sel, c->child, c->builders,
+                      where, c->parent, ol_fixtext_scalar_subquery(ctx));
+  ol_free(sel);
   ol_free(where);
   return s;
 }
@@ -111,7 +117,7 @@ static ol_fix_draft *columns_fix(const ol_rule_ctx *ctx, const ol_loop *l, const
         ol_free(vars[i]);
         vars[i] = ol_format("%s_%zu", base, i + 1);
       }
-    char *sq = subquery(&cols[i].shape);
+    char *sq = subquery(ctx, &cols[i].shape);
     ol_buf_printf(&add, "%s%s", i ? ", " : "", sq);
     ol_buf_printf(&target, ", %s", vars[i]);
     ol_free(sq);

@@ -6,16 +6,39 @@
 #include <string.h>
 
 #include "fixtext.h"
+#include "requirements.h"
 #include "rule.h"
 
 /* `Model.query.filter_by(x=1).count()` ->
- * `select(func.count()).select_from(Model).filter_by(x=1).scalar_subquery()` */
+ * `select(func.count()).select_from(Model.query.filter_by(x=1).subquery()).scalar_subquery()`:
+ * built from the query itself, as Query.count() is (`SELECT count(*) FROM
+ * (<the query>)`), so every criterion survives — the discriminator of a
+ * single-table-inheritance subclass, joins, distinct, group_by, limit. */
 static char *subquery(const ol_rule_ctx *ctx, const ol_count_stmt *c) {
-  char *builders = ol_strndup(ctx->src + c->prefix.end, c->chain_end.end - c->prefix.end);
+  char *query = ol_fixtext_expr(ctx, (ol_span){c->prefix.start, c->chain_end.end});
+  char *sel = ol_fixtext_select(ctx, "func.count()");
   char *s =
-      ol_format("select(func.count()).select_from(%s)%s.scalar_subquery()", c->entity, builders);
-  ol_free(builders);
+      ol_format("%s.select_from(%s.subquery()).%s()", sel, query, ol_fixtext_scalar_subquery(ctx));
+  ol_free(sel);
+  ol_free(query);
   return s;
+}
+
+/* A project that allows SQLAlchemy 1.3 through 2.0 has no select() spelling
+ * that works on both; the legacy Query has: `a, b = session.query(
+ * session.query(func.count()).select_from(<query>.subquery()).label("a"),
+ * ...).one()`. */
+static void query_form(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **names, size_t n,
+                       const char *indent, const char *session, ol_buf *b) {
+  const char *unit = ol_fixtext_unit(indent);
+  ol_buf_printf(b, " = %s.query(\n", session);
+  for (size_t i = 0; i < n; i++) {
+    char *query = ol_fixtext_expr(ctx, (ol_span){run[i].prefix.start, run[i].chain_end.end});
+    ol_buf_printf(b, "%s%s%s.query(func.count()).select_from(%s.subquery()).label(\"%s\"),\n",
+                  indent, unit, session, query, names[i]);
+    ol_free(query);
+  }
+  ol_buf_printf(b, "%s).one()", indent);
 }
 
 /* `a, b = session.execute(select(<subquery a>, <subquery b>)).one()` */
@@ -29,19 +52,32 @@ static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **
   ol_buf b = {0};
   for (size_t i = 0; i < n; i++)
     ol_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-  ol_buf_printf(&b, " = %s.execute(\n%s%sselect(\n", session, indent, unit);
+  if (ctx->sqla == OL_SQLA_13_TO_20) {
+    query_form(ctx, run, names, n, indent, session, &b);
+    ol_free(session);
+    return ol_buf_take(&b);
+  }
+  /* 1.3: select([...]) and ResultProxy.first() (a select without FROM has one row) */
+  bool v13 = ctx->sqla == 13;
+  ol_buf_printf(&b, " = %s.execute(\n%s%sselect(%s\n", session, indent, unit, v13 ? "[" : "");
   for (size_t i = 0; i < n; i++) {
     char *sq = subquery(ctx, &run[i]);
     ol_buf_printf(&b, "%s%s%s%s,\n", indent, unit, unit, sq);
     ol_free(sq);
   }
-  ol_buf_printf(&b, "%s%s)\n%s).one()", indent, unit, indent);
+  ol_buf_printf(&b, "%s%s%s)\n%s).%s()", indent, unit, v13 ? "]" : "", indent,
+                v13 ? "first" : "one");
   ol_free(session);
   return ol_buf_take(&b);
 }
 
 static void add_imports(const ol_rule_ctx *ctx, ol_fix_draft *f) {
+  static const char *const query_form_names[] = {"func", NULL};
   static const char *const names[] = {"func", "select", NULL};
+  if (ctx->sqla == OL_SQLA_13_TO_20) {
+    ol_fixtext_import(ctx, f, "sqlalchemy", query_form_names);
+    return;
+  }
   ol_fixtext_import(ctx, f, "sqlalchemy", names);
 }
 
@@ -134,9 +170,9 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
              same_session(ctx, &all[i], &all[j]))
         j++;
     if (j - i >= 2) {
+      /* Each count is its own query as a subquery: limits, groups and
+       * de-duplication survive, so every run converts. */
       bool convertible = true;
-      for (size_t k = i; k < j; k++)
-        convertible &= all[k].convertible;
       for (size_t k = i + 1; k < j; k++) {
         char *brief = ol_fixtext_brief(ctx, all[k].call, 60);
         ol_draft *d = ol_draft_add(

@@ -1,6 +1,8 @@
 /* ORM005 len-all: outside loops, len() of rows loaded only to be counted.
  * Fix: a count query — safe when count() counts the same rows (no join,
  * select_from, distinct, union or grouping), unsafe otherwise. */
+#include <string.h>
+
 #include "fixtext.h"
 #include "rule.h"
 
@@ -58,32 +60,50 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       continue;
     }
     char *brief = ol_fixtext_brief(ctx, s->span, 60);
+    /* A legacy Query's .all() returns each entity once however many joined
+     * rows match; count() counts the rows: withheld rather than wrong. */
+    bool legacy = s->kind != OL_LEN_SCALARS_ALL;
+    /* `len(q.all())` of a query built elsewhere: its joins are not in sight. */
+    bool hidden = legacy && !memchr(ctx->src + s->query.start, '(', s->query.end - s->query.start);
+    const char *why = hidden ? "the query is built elsewhere (in a variable), so whether it joins "
+                               "or de-duplicates, which count() would count differently, is not "
+                               "in sight"
+                      : legacy && !s->plain
+                          ? "the query joins, selects from, de-duplicates or groups, and .all() "
+                            "returns each entity once where count() counts every joined row"
+                          : NULL;
+    ol_draft *d = ol_draft_add(
+        ctx, meta, s->span,
+        ol_format("`%s` loads every row only to count them; a count query returns the number%s%s",
+                  brief, why ? "; no automatic fix: " : "", why ? why : ""));
     char *query = ol_fixtext_expr(ctx, s->query);
     char *count;
     if (s->kind == OL_LEN_SCALARS_ALL) {
       char *session = ol_fixtext_expr(ctx, s->session);
-      count =
-          ol_format("%s.scalar(select(func.count()).select_from(%s.subquery()))", session, query);
+      char *sel = ol_fixtext_select(ctx, "func.count()");
+      count = ol_format("%s.scalar(%s.select_from(%s.subquery()))", session, sel, query);
+      ol_free(sel);
       ol_free(session);
     } else {
       count = ol_format("%s.count()", query);
     }
-    ol_draft *d = ol_draft_add(
-        ctx, meta, s->span,
-        ol_format("`%s` loads every row only to count them; a count query returns the number",
-                  brief));
-    d->fix = ol_fix_draft_new(
-        s->plain ? OL_FIX_SAFE : OL_FIX_UNSAFE,
-        ol_format("Count in the database: %s%s", count,
-                  s->plain ? ""
-                           : " (the query joins, selects from, de-duplicates or groups: "
-                             "check that count() counts what len() did)"),
-        s->span);
-    ol_fix_draft_edit(d->fix, s->span.start, s->span.end, count);
-    if (s->kind == OL_LEN_SCALARS_ALL) {
-      static const char *const names[] = {"func", "select", NULL};
-      ol_fixtext_import(ctx, d->fix, "sqlalchemy", names);
+    if (!why) {
+      /* session.scalars(...).all() de-duplicates nothing: its rows are the
+       * subquery's; still, a joined or grouped statement is for a person to read. */
+      d->fix =
+          ol_fix_draft_new(s->plain ? OL_FIX_SAFE : OL_FIX_UNSAFE,
+                           ol_format("Count in the database: %s%s", count,
+                                     s->plain ? ""
+                                              : " (the statement joins, de-duplicates or "
+                                                "groups: check that it counts what len() did)"),
+                           s->span);
+      ol_fix_draft_edit(d->fix, s->span.start, s->span.end, ol_strdup(count));
+      if (s->kind == OL_LEN_SCALARS_ALL) {
+        static const char *const names[] = {"func", "select", NULL};
+        ol_fixtext_import(ctx, d->fix, "sqlalchemy", names);
+      }
     }
+    ol_free(count);
     ol_free(brief);
     ol_free(query);
   }

@@ -50,3 +50,8 @@ def not_reported(user_id, payments, text):
     items = len(list(payments))
     already = len(Payment.query.filter_by(user_id=user_id).count() * "x")
     return n, total, words, items, already
+
+
+def query_built_in_a_variable():
+    q = db.session.query(Payment).join(Payment.user)
+    return len(q.all())  # expect: ORM005

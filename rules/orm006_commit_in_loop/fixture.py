@@ -127,3 +127,35 @@ def bounded_commits():
     for status in ("new", "done"):
         db.session.add(Job(status=status))
         db.session.commit()  # ok: two commits, fixed by the code
+
+
+def flush_then_hand_on(names, notify):
+    for name in names:
+        job = Job(status=name)
+        db.session.add(job)
+        db.session.flush()  # expect: ORM006
+        notify(job)  # the helper may read its key: no fix
+
+
+def commit_then_hand_on(names, notify):
+    for name in names:
+        job = Job(status=name)
+        db.session.add(job)
+        db.session.commit()  # expect: ORM006
+        notify(job)  # another connection may read it: no fix
+
+
+def commit_then_task(names, task):
+    for name in names:
+        job = Job(status=name)
+        db.session.add(job)
+        db.session.commit()  # ok: a task queue per item: each item its own unit of work
+        task.delay(job.id)  # the worker reads it from the database
+
+
+def commit_then_child(names):
+    for name in names:
+        job = Job(status=name)
+        db.session.add(job)
+        db.session.commit()  # expect: ORM006
+        db.session.add(Job(status="child of %d" % job.id))  # flush in the loop, commit after it

@@ -57,7 +57,8 @@ static void advise(const ol_rule_ctx *ctx, ol_draft *d, const ol_column_fact *co
       continue;
     ol_index_advice a = {.table = ol_index_table(ctx->index, uses[i]->model),
                          .column = ol_strdup(col->db_name ? col->db_name : col->name),
-                         .foreign_key = is_foreign_key(col)};
+                         .foreign_key = is_foreign_key(col),
+                         .text = col->type_kind == OL_COL_TEXT};
     for (size_t k = i; k < n; k++) {
       if (uses[k]->model != uses[i]->model)
         continue;
@@ -106,21 +107,29 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const ol_mo
   char *first = where(ctx, uses[0]);
   char *count =
       n == 1 ? ol_format("at %s", first) : ol_format("%zu lookups, the first at %s", n, first);
+  /* A B-tree entry holds the whole value: PostgreSQL refuses rows whose
+   * TEXT value passes ~2.7 kB once indexed (a certificate, a document), and
+   * MySQL indexes only a prefix. index=True would break inserts. */
+  bool text = col->type_kind == OL_COL_TEXT;
   ol_draft *d = ol_draft_add(
       ctx, meta, col->decl,
-      ol_format("`%s.%s` has no index, and %zu quer%s look%s rows up by it (%s)%s%s", cls->name,
+      ol_format("`%s.%s` has no index, and %zu quer%s look%s rows up by it (%s)%s%s%s", cls->name,
                 col->name, queries, queries == 1 ? "y" : "ies", queries == 1 ? "s" : "", count,
                 is_foreign_key(col) ? ": a foreign key, which neither SQLAlchemy nor the database "
                                       "indexes by itself"
                                     : "",
-                shown));
+                shown,
+                text ? "; no automatic fix: a plain index on an unbounded TEXT column fails for "
+                       "long values (PostgreSQL refuses index rows over ~2.7 kB): index a hash "
+                       "or a prefix of it"
+                     : ""));
   ol_free(count);
   ol_free(first);
   ol_free(shown);
   for (size_t i = 0; i < n && i < SHOWN; i++)
     ol_draft_relate_at(d, uses[i]->file, uses[i]->span, related_text(uses[i]));
   advise(ctx, d, col, uses, n);
-  d->fix = index_fix(col);
+  d->fix = text ? NULL : index_fix(col);
 }
 
 static void check_column(const ol_rule_ctx *ctx, const ol_rule_meta *meta, int32_t owner,

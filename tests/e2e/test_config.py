@@ -286,6 +286,36 @@ def test_dialect_is_accepted(app):
     assert p.returncode == 1, p.stderr
 
 
+SERIAL_COUNTS = ("from models import Chef, Booking, db\n\n\ndef stats():\n"
+                 "    chefs = Chef.query.count()\n    bookings = Booking.query.count()\n"
+                 "    return chefs, bookings\n")
+
+
+@pytest.mark.parametrize("requirements, setting, flag, spelling", [
+    ("SQLAlchemy>=1.3,<1.4\n", None, None, "select([func.count()])"),
+    ("SQLAlchemy>=1.3,<1.4\n", "2.0", None, "select(func.count())"),
+    ("SQLAlchemy>=1.3,<1.4\n", "2.0", "1.3", "select([func.count()])"),
+    (None, None, None, "select(func.count())"),
+    ("sqlalchemy==2.0.1\n", None, "1.3", "select([func.count()])"),
+])
+def test_fixes_follow_the_projects_sqlalchemy(app, requirements, setting, flag, spelling):
+    """requirements.txt, then target-sqlalchemy, then --target-sqlalchemy."""
+    write(app, {"stats.py": SERIAL_COUNTS})
+    if requirements:
+        (app / "requirements.txt").write_text(requirements)
+    (app / "pyproject.toml").write_text(f"[tool.ormlint]\ntarget-sqlalchemy = '{setting}'\n" if setting else "")
+    p = Ormlint(app)("--diff", "--unsafe-fixes", "--select", "ORM004", *(["--target-sqlalchemy", flag] if flag else []),
+                     "stats.py")
+    assert spelling in p.stdout, p.stdout + p.stderr
+    assert (".as_scalar()" in p.stdout) == spelling.startswith("select([")
+
+
+def test_bad_target_sqlalchemy_flag(app):
+    p = Ormlint(app)("--target-sqlalchemy", "3.1", ".")
+    assert p.returncode == 2
+    assert "--target-sqlalchemy: expected 1.3, 1.4 or 2.0, got '3.1'" in p.stderr
+
+
 # ---- errors: exit 2, file:line:key, before any analysis ---------------------------------
 
 
@@ -305,6 +335,9 @@ def test_dialect_is_accepted(app):
     ("[tool.ormlint]\ndialect = 'oracle'\n",
      "pyproject.toml:2: [tool.ormlint] 'dialect' must be \"postgresql\", \"sqlite\" or "
      "\"mysql\", not 'oracle'"),
+    ("[tool.ormlint]\ntarget-sqlalchemy = '1.5'\n",
+     "pyproject.toml:2: [tool.ormlint] 'target-sqlalchemy' must be \"1.3\", \"1.4\" or \"2.0\", "
+     "not '1.5'"),
     ("[tool.ormlint]\nselect = ['ORM001'\nignore = []\n",
      "pyproject.toml:3: invalid TOML near 'ignore = ['"),
 ])

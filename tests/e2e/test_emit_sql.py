@@ -116,3 +116,35 @@ def test_unwritable_file_is_an_error(tmp_path):
     p = subprocess.run([ORMLINT, "-q", "--emit-sql", str(proj / "no" / "such" / "x.sql"), "."],
                        cwd=proj, capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and "cannot write the SQL" in p.stderr
+
+
+SETTINGS = '''from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Setting(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    key = db.Column(db.String(40))
+    body = db.Column(db.Text)
+    rank = db.Column(db.Integer)
+
+
+def find(k, b, r):
+    return (Setting.query.filter_by(key=k).first(), Setting.query.filter_by(body=b).first(),
+            Setting.query.filter_by(rank=r).first())
+'''
+
+
+def test_mysql_quotes_reserved_words_and_indexes_a_text_prefix(tmp_path):
+    """MySQL rejects `key` and `rank` unquoted, and a TEXT column in an index without a prefix length."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "settings.py").write_text(SETTINGS)
+    assert statements(emit(tmp_path, "--dialect", "mysql")) == [
+        "CREATE INDEX ix_setting_body ON setting (body(255));",
+        "CREATE INDEX ix_setting_key ON setting (`key`);",
+        "CREATE INDEX ix_setting_rank ON setting (`rank`);"]
+    assert statements(emit(tmp_path, "--dialect", "postgresql")) == [
+        "CREATE INDEX IF NOT EXISTS ix_setting_body ON setting (body);",
+        "CREATE INDEX IF NOT EXISTS ix_setting_key ON setting (\"key\");",
+        "CREATE INDEX IF NOT EXISTS ix_setting_rank ON setting (rank);"]

@@ -26,15 +26,20 @@ db = SQLAlchemy()
 class Chef(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     name = db.Column(db.String(80))
+
+
+class Booking(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    chef_id = db.Column(db.Integer, db.ForeignKey("chef.id"), index=True)
 """
 
-# One finding, with an unsafe fix (an IN query before the loop).
-VIEWS = """from models import Chef
+# One finding, with an unsafe fix (an IN query before the loop, integer keys on both sides).
+VIEWS = """from models import Booking, Chef
 
 
-def names(bookings):
+def names():
     out = []
-    for b in bookings:
+    for b in Booking.query.all():
         chef = Chef.query.filter_by(id=b.chef_id).first()
         out.append(chef.name if chef else None)
     return out

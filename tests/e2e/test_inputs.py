@@ -33,7 +33,12 @@ class Chef(db.Model):
     name = db.Column(db.String(80))
 
 
-def names(bookings):
+class Booking(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    chef_id = db.Column(db.Integer, db.ForeignKey("chef.id"), index=True)
+
+
+def names(bookings: list[Booking]):
     out = []
     for b in bookings:
         chef = Chef.query.filter_by(id=b.chef_id).first()

@@ -35,5 +35,18 @@ class Job(db.Model):
     status = db.Column(db.String(20))
 
 
+class Person(db.Model):
+    """Single-table inheritance: Staff rows are the Person rows of kind "staff"."""
+    id = db.Column(db.Integer, primary_key=True)
+    kind = db.Column(db.String(20))
+    name = db.Column(db.String(80))
+    chef_id = db.Column(db.Integer, db.ForeignKey("chef.id"))
+    __mapper_args__ = {"polymorphic_on": kind, "polymorphic_identity": "person"}
+
+
+class Staff(Person):
+    __mapper_args__ = {"polymorphic_identity": "staff"}
+
+
 def bookings_in_order():
     return Booking.query.order_by(Booking.id).all()
