@@ -68,6 +68,8 @@ typedef struct {
   ol_span rows_call; /* the iterable is this call of a project function (`for b in get_bookings()`):
                         its summary may say it returns rows; rows_var names the loop variable */
   ol_span scope;     /* the enclosing function (or module): where new names must be free */
+  char *context;     /* a template's loop: the context name its iterable is (`posts`, `page.items`),
+                        bound by the views that render the template (analyzer/templates.c) */
 } ol_loop;
 
 typedef enum {
@@ -383,6 +385,23 @@ typedef struct {
   uint32_t level; /* leading dots of a relative import */
 } ol_import_fact;
 
+/* One keyword of `render_template("name.html", key=value)`: what the view
+ * binds the template's context name to. */
+typedef struct {
+  char *name;    /* the context name */
+  bool has_rows; /* value holds rows of rows.entity (a query, its .all(), a pagination) */
+  ol_rows rows;
+  ol_span value;
+} ol_render_arg;
+
+/* `render_template("name.html", ...)` in a view (templates.c links it). */
+typedef struct {
+  char *template; /* the template's name as written */
+  ol_span call;
+  int32_t func;               /* the function it is in, -1 */
+  uint32_t first_arg, n_args; /* render_args[first_arg .. first_arg + n_args) */
+} ol_render_fact;
+
 typedef struct {
   ol_arena arena; /* every string in the facts */
   OL_VEC(ol_func_fact) funcs;
@@ -406,6 +425,9 @@ typedef struct {
   OL_VEC(ol_index_decl) index_decls;
   OL_VEC(char *)
   declarative_bases; /* names bound to declarative_base()/registry().generate_base() */
+  OL_VEC(ol_render_fact) renders;
+  OL_VEC(ol_render_arg) render_args;
+  bool template; /* a Jinja template's facts (analyzer/jinja.c): loops and reads, no Python */
   uint32_t parse_errors;
   uint32_t first_error_byte;
 } ol_file_facts;

@@ -186,6 +186,19 @@ int32_t ol_index_method(const ol_index *ix, const char *cls, int32_t file, const
  * function that returned them. NULL when unknown. */
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
                                  uint32_t *rows_file, int32_t *rows_func);
+/* A template's context name as a view binds it (analyzer/templates.c). */
+typedef struct {
+  uint32_t file;                /* the view's file */
+  const ol_render_fact *render; /* its render_template call */
+  const ol_render_arg *arg;     /* the keyword binding the name to rows */
+} ol_template_binding;
+/* The first view (in file order) that renders template `file` with rows
+ * of a model for context name `name`; false when none does. */
+bool ol_index_template_binding(const ol_index *ix, uint32_t file, const char *name,
+                               ol_template_binding *out);
+/* The loop of a template whose iterable is a context name, reached from
+ * loop through the loops it is nested in by its rows; -1 when none. */
+int ol_index_template_root(const ol_index *ix, uint32_t file, int loop);
 /* A readable name of a function: "app.helpers.chef_of" (the module's last two components),
  * "Booking.to_dict", "find" (nested). Caller frees. */
 char *ol_index_func_name(const ol_index *ix, int32_t func);

@@ -174,6 +174,28 @@ typedef struct {
   uint32_t file;          /* the file of the query */
 } loop_rows;
 
+/* `{% for c in p.comments %}` where p holds the rows a view rendered the template with. */
+static bool template_rows_via(const ol_rule_ctx *ctx, const ol_loop *l, loop_rows *out) {
+  const ol_rows *rows;
+  uint32_t file;
+  int32_t fn;
+  const char *parent =
+      ol_index_loop_entity(ctx->index, ctx->file, l->rows_parent, &rows, &file, &fn);
+  const ol_relation *via = parent ? ol_index_relation(ctx->index, parent, l->rows_via) : NULL;
+  if (!via || !via->collection || !via->target || !ol_index_model(ctx->index, via->target))
+    return false;
+  *out = (loop_rows){.rows = rows,
+                     .entity = via->target,
+                     .via = via,
+                     .via_owner = parent,
+                     .func = -1,
+                     .file = file};
+  if (file != ctx->file)
+    out->elsewhere = ol_format("%s:%u", ctx->index->files.items[file].path,
+                               ol_rule_line_in(ctx, file, rows->query.start));
+  return true;
+}
+
 static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   const ol_loop *l = &ctx->facts->loops.items[loop];
   memset(out, 0, sizeof *out);
@@ -186,10 +208,12 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
     if (!out->entity || !out->rows)
       return false;
     if (file != ctx->file) {
-      const ol_summary *s = &ctx->index->funcs.items[out->func];
-      const ol_func_rows *fr = ol_func_rows_of(ctx->index->files.items[file].facts, s->fn);
-      out->elsewhere = ol_format("%s:%u", ctx->index->files.items[file].path,
-                                 ol_rule_line_in(ctx, file, fr->at.span.start));
+      const ol_summary *s = out->func >= 0 ? &ctx->index->funcs.items[out->func] : NULL;
+      const ol_func_rows *fr =
+          s ? ol_func_rows_of(ctx->index->files.items[file].facts, s->fn) : NULL;
+      out->elsewhere =
+          ol_format("%s:%u", ctx->index->files.items[file].path,
+                    ol_rule_line_in(ctx, file, fr ? fr->at.span.start : out->rows->query.start));
     }
     return true;
   }
@@ -199,6 +223,8 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
     return l->rows.entity && ol_index_model(ctx->index, l->rows.entity);
   }
   const ol_loop *p = &ctx->facts->loops.items[l->rows_parent];
+  if (p->context) /* a template's loop over a collection of a view's rows */
+    return template_rows_via(ctx, l, out);
   if (p->rows_parent >= 0 || !p->has_rows || !p->rows.entity ||
       !ol_index_model(ctx->index, p->rows.entity))
     return false;
@@ -287,6 +313,21 @@ typedef struct {
   size_t n;
 } through;
 
+/* A template's finding: the path from the view that renders it to the read. */
+static void template_flow(const ol_rule_ctx *ctx, ol_draft *d, int loop, ol_span span) {
+  int root = ol_index_template_root(ctx->index, ctx->file, loop);
+  ol_template_binding tb;
+  if (root < 0 ||
+      !ol_index_template_binding(ctx->index, ctx->file, ctx->facts->loops.items[root].context, &tb))
+    return;
+  ol_draft_relate_at(d, tb.file, tb.render->call, ol_strdup("the view that renders the template"));
+  ol_draft_flow(d, (int32_t)tb.file, tb.render->call,
+                ol_format("renders %s with `%s`", tb.render->template, tb.arg->name));
+  ol_draft_flow(d, -1, ctx->facts->loops.items[root].header,
+                ol_format("loops over `%s`", tb.arg->name));
+  ol_draft_flow(d, -1, span, ol_strdup("reads the relationship once per row"));
+}
+
 /* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
  * 2), read at span in loop; plus its share of the query's fix. */
 static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
@@ -316,7 +357,7 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   else if (rel2 && !ol_fixtext_module_binds(&there, rel->target))
     why = ol_format("`%s` is not imported where the query is, which the chained option needs",
                     rel->target);
-  else if (lr->via && !ol_fixtext_module_binds(ctx, lr->entity))
+  else if (lr->via && !ol_fixtext_module_binds(&there, lr->entity))
     why = ol_format("`%s` is not imported here, which the chained option needs", lr->entity);
   char *callee = th ? ol_index_func_name(ctx->index, th->callee) : NULL;
   const ol_hop *last = th && th->n ? &th->path[th->n - 1] : NULL;
@@ -334,7 +375,9 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   ol_draft *d = ol_draft_add(ctx, st->meta, span, msg);
   ol_free(text);
   ol_free(where);
-  if (lr->elsewhere) {
+  if (lr->elsewhere && lr->func < 0) { /* rows a view rendered a template with */
+    ol_draft_relate_at(d, lr->file, rows->query, ol_strdup("the query that loads the rows"));
+  } else if (lr->elsewhere) {
     const ol_summary *s = &ctx->index->funcs.items[lr->func];
     ol_draft_relate_at(d, s->file,
                        ol_func_rows_of(ctx->index->files.items[s->file].facts, s->fn)->at.span,
@@ -343,6 +386,8 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     ol_draft_relate(d, rows->query, ol_strdup("the query that loads the rows"));
   }
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
+  if (ctx->facts->template)
+    template_flow(ctx, d, loop, span);
   if (th) {
     ol_draft_flow(d, -1, span,
                   ol_format("called once per row in the loop on line %u",
