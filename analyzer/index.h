@@ -199,6 +199,12 @@ bool ol_index_template_binding(const ol_index *ix, uint32_t file, const char *na
 /* The loop of a template whose iterable is a context name, reached from
  * loop through the loops it is nested in by its rows; -1 when none. */
 int ol_index_template_root(const ol_index *ix, uint32_t file, int loop);
+/* Whether model is a named reference table (roles, categories, statuses):
+ * at most three columns, one of them a unique or indexed name, no foreign
+ * key. Its rows are few, and the identity map serves a many-to-one to it
+ * after the first load of each: reading one per row costs no more queries
+ * as the rows grow. */
+bool ol_index_is_reference_table(const ol_index *ix, const char *model);
 /* A readable name of a function: "app.helpers.chef_of" (the module's last two components),
  * "Booking.to_dict", "find" (nested). Caller frees. */
 char *ol_index_func_name(const ol_index *ix, int32_t func);

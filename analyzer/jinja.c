@@ -568,6 +568,23 @@ static void stmt_macro(scanner *s, token kw, uint32_t a, uint32_t b) {
   ol_vec_push(&s->macros, m);
 }
 
+/* `{% include "x.html" %}` / `{% extends "base.html" %}`: the other
+ * template runs with this one's context, recorded as a render of it that
+ * passes every name (a template's render facts have no arguments). Only
+ * outside loops: an include in a loop sees the loop's variables, which are
+ * not the context's. */
+static void pass_context(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uint32_t b) {
+  lexer lx = {s->src, a, b};
+  token t = next_token(&lx);
+  if (t.kind != T_STRING || t.end - t.start < 3 || current_loop(s) >= 0 || s->in_macro >= 0)
+    return;
+  ol_render_fact r = {.template = copy(s, t.start + 1, t.end - 1),
+                      .call = {tag_a, tag_b},
+                      .func = -1,
+                      .first_arg = (uint32_t)s->out->render_args.len};
+  ol_vec_push(&s->out->renders, r);
+}
+
 static void statement(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uint32_t b) {
   lexer lx = {s->src, a, b};
   token kw = next_token(&lx);
@@ -607,8 +624,10 @@ static void statement(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, ui
   } else if (IS("if") || IS("block") || IS("filter") || IS("autoescape") || IS("trans")) {
     push_block(s, B_OTHER, s->src, kw, -1);
     scan_expr(s, lx.at, b);
-  } else if (IS("import") || IS("from") || IS("include") || IS("extends")) {
-    /* other templates: their own facts */
+  } else if (IS("include") || IS("extends")) {
+    pass_context(s, tag_a, tag_b, lx.at, b);
+  } else if (IS("import") || IS("from")) {
+    /* macros of other templates: they see no context */
   } else {
     scan_expr(s, lx.at, b); /* elif, print, do ... */
   }

@@ -6,17 +6,30 @@
 
 #include "index.h"
 
-/* Whether the template at path is the one `name` loads: path ends with
- * "/name" (a templates folder of the app or of a blueprint), or is name. */
+/* Whether the template at path is the one `name` loads: path is
+ * "<...>templates/name" (the templates folder of the app or of a
+ * blueprint), or, for a template outside any `templates` folder (one of
+ * `template-dirs`), ends with "/name". */
 static bool names_template(const char *path, const char *name) {
   size_t p = strlen(path), n = strlen(name);
   if (!n || n > p || strcmp(path + p - n, name) != 0)
     return false;
-  return p == n || path[p - n - 1] == '/';
+  if (p == n)
+    return true;
+  if (path[p - n - 1] != '/')
+    return false;
+  if (p - n >= 10 && !memcmp(path + p - n - 10, "templates/", 10))
+    return true;
+  for (const char *t = path; (t = strstr(t, "templates/")); t++)
+    if (t == path || t[-1] == '/')
+      return false; /* under a templates folder, but not at its top */
+  return true;
 }
 
-bool ol_index_template_binding(const ol_index *ix, uint32_t file, const char *name,
-                               ol_template_binding *out) {
+#define MAX_HOPS 4 /* include / extends steps from the template a view renders */
+
+static bool binding(const ol_index *ix, uint32_t file, const char *name, int hops,
+                    ol_template_binding *out) {
   const char *path = ix->files.items[file].path;
   for (uint32_t f = 0; f < ix->files.len; f++) {
     const ol_file_facts *x = ix->files.items[f].facts;
@@ -24,6 +37,11 @@ bool ol_index_template_binding(const ol_index *ix, uint32_t file, const char *na
       const ol_render_fact *rf = &x->renders.items[r];
       if (!names_template(path, rf->template))
         continue;
+      if (x->template) { /* included or extended by f: f's context is its context */
+        if (f != file && hops < MAX_HOPS && binding(ix, f, name, hops + 1, out))
+          return true;
+        continue;
+      }
       for (uint32_t a = 0; a < rf->n_args; a++) {
         const ol_render_arg *arg = &x->render_args.items[rf->first_arg + a];
         if (strcmp(arg->name, name) != 0 || !arg->has_rows || !ol_index_model(ix, arg->rows.entity))
@@ -36,6 +54,11 @@ bool ol_index_template_binding(const ol_index *ix, uint32_t file, const char *na
   return false;
 }
 
+bool ol_index_template_binding(const ol_index *ix, uint32_t file, const char *name,
+                               ol_template_binding *out) {
+  return binding(ix, file, name, 0, out);
+}
+
 int ol_index_template_root(const ol_index *ix, uint32_t file, int loop) {
   const ol_file_facts *f = ix->files.items[file].facts;
   for (int depth = 0; loop >= 0 && depth < 64; depth++) {
@@ -45,4 +68,21 @@ int ol_index_template_root(const ol_index *ix, uint32_t file, int loop) {
     loop = l->rows_parent;
   }
   return -1;
+}
+
+bool ol_index_is_reference_table(const ol_index *ix, const char *model) {
+  const ol_model *m = ol_index_model(ix, model);
+  if (!m || !m->cls || m->cls->n_columns > 3)
+    return false;
+  bool named = false;
+  for (size_t i = 0; i < m->cls->n_columns; i++) {
+    const ol_column_fact *c = &m->cls->columns[i];
+    if (c->fk_table || c->fk_class)
+      return false;
+    named |= !c->pk && c->indexed;
+  }
+  for (size_t i = 0; i < m->cls->n_rels; i++)
+    if (m->cls->rels[i].uselist == 0)
+      return false; /* it points to other rows itself */
+  return named;
 }

@@ -418,9 +418,20 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   add_option(g, opt);
 }
 
+/* In a template, a many-to-one onto a reference table (a role, a
+ * category) or onto a row of the rows' own model (a reply's parent
+ * comment, on the page already) is served by the identity map after its
+ * first load: its queries do not grow with the rows the view passes. */
+static bool few_targets(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
+  if (!ctx->facts->template || rel->collection || !rel->target)
+    return false;
+  return !strcmp(rel->target, ol_last_component(lr->entity)) ||
+         ol_index_is_reference_table(ctx->index, rel->target);
+}
+
 /* Whether rel (read on the rows of lr) loads lazily and no option loads it. */
 static bool lazily_read(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
-  if (answered_by_identity_map(ctx, lr, rel))
+  if (answered_by_identity_map(ctx, lr, rel) || few_targets(ctx, lr, rel))
     return false;
   return lazy_on_access(rel->lazy) && !(lr->via ? covered(lr->rows->eager, lr->via->name, rel->name)
                                                 : covered(lr->rows->eager, rel->name, NULL));

@@ -13,8 +13,18 @@ class Carrier(db.Model):
     name = db.Column(db.String(80))
 
 
+class Status(db.Model):
+    # A reference table: a handful of named rows, no foreign key.
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(20), unique=True)
+
+
 class Order(db.Model):
     id = db.Column(db.Integer, primary_key=True)
+    status_id = db.Column(db.Integer, db.ForeignKey("status.id"), index=True)
+    parent_id = db.Column(db.Integer, db.ForeignKey("order.id"), index=True)
+    status = db.relationship("Status")
+    parent = db.relationship("Order", remote_side=[id])
     customer_id = db.Column(db.Integer, db.ForeignKey("customer.id"), index=True)
     carrier_id = db.Column(db.Integer, db.ForeignKey("carrier.id"), index=True)
     customer = db.relationship("Customer", backref="orders")
