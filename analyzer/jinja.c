@@ -28,8 +28,8 @@ bool ol_jinja_is_template(const char *path, char *const *dirs, size_t n_dirs) {
   if (!ol_jinja_has_template_ext(path))
     return false;
   for (const char *p = path; (p = strstr(p, "templates/")); p++)
-    if (p == path || p[-1] == '/')
-      return true;
+    if (p == path || p[-1] == '/' || p[-1] == '_' || p[-1] == '-')
+      return true; /* templates/, and journalist_templates/ ... (template_folder=) */
   for (size_t i = 0; i < n_dirs; i++) {
     size_t k = strlen(dirs[i]);
     while (k && dirs[i][k - 1] == '/')
@@ -194,6 +194,7 @@ typedef struct {
   token root;
   token attrs[MAX_ATTRS];
   bool empty_call[MAX_ATTRS];
+  uint32_t call_end[MAX_ATTRS]; /* attrs[i](...) ends there, 0 when not called */
   size_t n;
   bool called;     /* root(...) */
   uint32_t end;    /* of the chain as read */
@@ -238,6 +239,8 @@ static chain read_chain(const char *src, token root, uint32_t end) {
       } else {
         lexer in = {src, t.end, end};
         c.empty_call[c.n - 1] = next_token(&in).start + 1 == close && src[close - 1] == ')';
+        if (!c.call_end[c.n - 1])
+          c.call_end[c.n - 1] = close;
       }
       lx.at = close;
       c.end = close;
@@ -273,6 +276,18 @@ static void use_chain(scanner *s, const chain *c) {
   const binding *b = lookup(s, c->root);
   if (!b)
     return;
+  if (b->kind == N_ROW && c->n && c->call_end[0]) { /* row.method(...): a call on the row */
+    ol_call_fact call = {.callee = copy(s, c->root.start, c->attrs[0].end),
+                         .func = -1,
+                         .loop = current_loop(s),
+                         .recv_loop = b->loop,
+                         .recv_param = -1,
+                         .recv_call = -1,
+                         .term = -1,
+                         .args_loop = true,
+                         .at = {{c->root.start, c->call_end[0]}}};
+    ol_vec_push(&s->out->calls, call);
+  }
   if (b->kind == N_ROW && c->n)
     push_read(s, b->loop, c->root.start, copy(s, c->attrs[0].start, c->attrs[0].end), c, 1);
   else if (b->kind == N_ALIAS) {

@@ -15,8 +15,8 @@
 
 /* Whether path (relative to the project root) names a template ormlint
  * reads: a .html/.htm/.jinja/.jinja2/.j2 file under a folder named
- * `templates`, or under one of dirs (the `template-dirs` setting, folders
- * relative to the root). */
+ * `templates` (or `<x>_templates`, `<x>-templates`), or under one of dirs (the `template-dirs`
+ * setting, folders relative to the root). */
 bool ol_jinja_is_template(const char *path, char *const *dirs, size_t n_dirs);
 /* Whether a file name has a template's extension. */
 bool ol_jinja_has_template_ext(const char *name);

@@ -21,7 +21,7 @@ static bool names_template(const char *path, const char *name) {
   if (p - n >= 10 && !memcmp(path + p - n - 10, "templates/", 10))
     return true;
   for (const char *t = path; (t = strstr(t, "templates/")); t++)
-    if (t == path || t[-1] == '/')
+    if (t == path || t[-1] == '/' || t[-1] == '_' || t[-1] == '-')
       return false; /* under a templates folder, but not at its top */
   return true;
 }
