@@ -346,8 +346,8 @@ void ol_discover(const ol_fs *fs, const char *path, ol_discovery *d) {
   }
   if (S_ISDIR(st.st_mode))
     walk_dir(fs, path, d);
-  else
-    add_file(d, path, true);
+  else if (!ol_jinja_has_template_ext(path) || is_template(d, path))
+    add_file(d, path, true); /* HTML outside the template folders is not a template */
 }
 
 static int by_abs(const void *a, const void *b) {

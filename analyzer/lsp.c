@@ -17,6 +17,7 @@
 
 #include "discover.h"
 #include "engine_internal.h"
+#include "jinja.h"
 #include "suppress.h"
 #include "writer.h"
 
@@ -338,7 +339,7 @@ static void apply_change(lsp *s, lsp_doc *d, const cJSON *change) {
   const cJSON *range = json_obj(change, "range");
   if (!text)
     return;
-  if (!range || !d->tree) {
+  if (!range) {
     set_text(s, d, text, strlen(text), NULL);
     return;
   }
@@ -367,7 +368,8 @@ static void apply_change(lsp *s, lsp_doc *d, const cJSON *change) {
       col++;
   }
   e.new_end_point = (TSPoint){e.start_point.row + rows, col};
-  ts_tree_edit(d->tree, &e);
+  if (d->tree) /* a template has none: it is scanned again whole */
+    ts_tree_edit(d->tree, &e);
   size_t len = next.len;
   char *bytes = ol_buf_take(&next);
   set_text(s, d, bytes ? bytes : "", len, d->tree);
@@ -475,7 +477,8 @@ static void did_change_watched(lsp *s, const cJSON *params) {
     bool open = false;
     for (size_t i = 0; path && i < s->docs.len; i++)
       open |= !strcmp(s->docs.items[i].path, path);
-    if (path && !open && n > 3 && !strcmp(path + n - 3, ".py")) {
+    if (path && !open &&
+        ((n > 3 && !strcmp(path + n - 3, ".py")) || ol_jinja_has_template_ext(path))) {
       int u = ol_engine_unit_of(s->engine, path, json_int(c, "type", 2) != 3);
       if (u >= 0) {
         ol_engine_reload(s->engine, u);
