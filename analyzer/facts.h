@@ -232,7 +232,7 @@ typedef struct {
                  rows */
   char *entity;   /* RELATION: the model of the object, from where it was loaded */
   ol_span object; /* RELATION: `obj` of len(obj.rel) */
-  char *rel;      /* RELATION: `rel` */
+  char *rel;      /* RELATION: `rel`; in a template: the context name counted */
   ol_span scope;  /* RELATION: the function, where other uses of obj.rel would make the load free */
 } ol_len_site;
 
@@ -390,6 +390,7 @@ typedef struct {
 typedef struct {
   char *name;    /* the context name */
   bool has_rows; /* value holds rows of rows.entity (a query, its .all(), a pagination) */
+  bool is_query; /* value is a query not run yet (`Model.query.filter(...)`) */
   ol_rows rows;
   ol_span value;
 } ol_render_arg;

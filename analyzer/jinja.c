@@ -270,12 +270,48 @@ static void push_read(scanner *s, int loop, uint32_t start, const char *attr, co
 
 static void macro_call(scanner *s, const binding *b, const chain *c, uint32_t start);
 
+/* The filter after `at` (`|name`), its name's end in *end; false when none. */
+static bool filter_after(const scanner *s, uint32_t at, uint32_t b, const char *name,
+                         uint32_t *end) {
+  lexer lx = {s->src, at, b};
+  token bar = next_token(&lx), f = next_token(&lx);
+  if (bar.kind != T_PUNCT || s->src[bar.start] != '|' || !tok_is(s->src, f, name))
+    return false;
+  *end = f.end;
+  return true;
+}
+
+/* Outside loops, `q.all()|length` or `q|list|length` of a context name:
+ * every row loaded to be counted (ORM005 decides whether the view passed a
+ * query). */
+static void count_of_rows(scanner *s, const chain *c, uint32_t b) {
+  if (current_loop(s) >= 0 || s->in_macro >= 0)
+    return;
+  uint32_t end = 0, mid;
+  ol_len_kind kind;
+  if (c->n == 1 && tok_is(s->src, c->attrs[0], "all") && c->empty_call[0] &&
+      (filter_after(s, c->end, b, "length", &end) || filter_after(s, c->end, b, "count", &end)))
+    kind = OL_LEN_QUERY_ALL;
+  else if (c->n == 0 && !c->called && filter_after(s, c->end, b, "list", &mid) &&
+           (filter_after(s, mid, b, "length", &end) || filter_after(s, mid, b, "count", &end)))
+    kind = OL_LEN_LIST_QUERY;
+  else
+    return;
+  ol_len_site l = {.kind = kind,
+                   .span = {c->root.start, end},
+                   .query = {c->root.start, c->end},
+                   .rel = copy(s, c->root.start, c->root.end)};
+  ol_vec_push(&s->out->lens, l);
+}
+
 /* One chain read at the current place: a row's attribute, a macro
  * parameter's, or a macro called. */
-static void use_chain(scanner *s, const chain *c) {
+static void use_chain(scanner *s, const chain *c, uint32_t end) {
   const binding *b = lookup(s, c->root);
-  if (!b)
+  if (!b) {
+    count_of_rows(s, c, end);
     return;
+  }
   if (b->kind == N_ROW && c->n && c->call_end[0]) { /* row.method(...): a call on the row */
     ol_call_fact call = {.callee = copy(s, c->root.start, c->attrs[0].end),
                          .func = -1,
@@ -328,7 +364,7 @@ static void scan_expr(scanner *s, uint32_t a, uint32_t b) {
     if (after_dot || test || kwarg)
       continue;
     chain c = read_chain(s->src, t, b);
-    use_chain(s, &c);
+    use_chain(s, &c, b);
   }
 }
 

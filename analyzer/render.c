@@ -57,6 +57,7 @@ void ol_render_check_call(ol_walker *w, TSNode call) {
     }
     ol_render_arg arg = {.name = ol_node_text(w, key), .value = ol_node_span(value)};
     arg.has_rows = ol_rows_of(w, value, &arg.rows) && arg.rows.entity;
+    arg.is_query = ol_classify(w, value).kind == OL_VAL_QUERY;
     if (!arg.has_rows)
       memset(&arg.rows, 0, sizeof arg.rows);
     ol_vec_push(&w->out->render_args, arg);
