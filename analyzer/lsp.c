@@ -559,7 +559,9 @@ static void code_action(lsp *s, const cJSON *id, const cJSON *params) {
     uint32_t ls = src->line_starts[f->region.line - 1], le = ls;
     while (le < src->len && src->bytes[le] != '\n' && src->bytes[le] != '\r')
       le++;
-    char *line = ol_noqa_add_to_line(src->bytes + ls, le - ls, f->rule->code);
+    char *line = (ol_jinja_has_template_ext(d->path)
+                      ? ol_noqa_add_to_template_line
+                      : ol_noqa_add_to_line)(src->bytes + ls, le - ls, f->rule->code);
     if (line) {
       cJSON *act = cJSON_CreateObject();
       char *title = ol_format("Suppress %s with # noqa", f->rule->code);

@@ -266,3 +266,11 @@ def test_precommit_hook_runs_on_a_changed_template_alone(tmp_path_factory, shop)
     out = p.stdout + p.stderr
     assert p.returncode == 1, out
     assert "app/templates/books.html:4:27: ORM002 `b.author` lazy-loads `Book.author`" in out, out
+
+
+def test_add_noqa_writes_a_template_comment(shop):
+    run("--add-noqa", ".", cwd=shop)
+    text = (shop / "app" / "templates" / "books.html").read_text()
+    assert "<li>{{ b.title }} by {{ b.author.name }}</li> {# noqa: ORM002 #}\n" in text
+    assert "# noqa" not in text.replace("{# noqa", "")
+    assert findings(shop) == []
