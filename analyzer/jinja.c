@@ -101,11 +101,12 @@ static bool is_keyword(const char *src, token t) {
 /* ---- names ----------------------------------------------------------------- */
 
 typedef enum {
-  N_ROW,    /* a loop variable: one row of loop `loop` */
-  N_ALIAS,  /* `set a = row.rel`: relationship `attr` of loop `loop`'s row */
-  N_PARAM,  /* parameter `param` of macro `macro` */
-  N_MACRO,  /* a macro of this file */
-  N_SHADOW, /* bound to something else: not the context's */
+  N_ROW,     /* a loop variable: one row of loop `loop` */
+  N_ALIAS,   /* `set a = row.rel`: relationship `attr` of loop `loop`'s row */
+  N_PARAM,   /* parameter `param` of macro `macro` */
+  N_MACRO,   /* a macro of this file */
+  N_CONTEXT, /* `set xs = posts` / `posts.items`: the rows of context name `attr` */
+  N_SHADOW,  /* bound to something else: not the context's */
 } nkind;
 
 typedef struct {
@@ -526,6 +527,8 @@ static void stmt_for(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uin
     const binding *rb = lookup(s, root);
     if (!rb && !c.called && keeps_rows(s->src, &c, it_b)) {
       l.context = copy(s, root.start, root.end);
+    } else if (rb && rb->kind == N_CONTEXT && !c.called && keeps_rows(s->src, &c, it_b)) {
+      l.context = rb->attr;
     } else if (rb && rb->kind == N_ROW && c.n == 1 && !c.empty_call[0] &&
                keeps_rows(s->src, &(chain){.end = c.end}, it_b)) {
       l.has_rows = true, l.rows_parent = rb->loop;
@@ -549,6 +552,13 @@ static void assign(scanner *s, token name, uint32_t a, uint32_t b) {
   lexer lx = {s->src, a, b};
   token root = next_token(&lx);
   const binding *rb = root.kind == T_NAME ? lookup(s, root) : NULL;
+  if (root.kind == T_NAME && !is_keyword(s->src, root) && (!rb || rb->kind == N_CONTEXT)) {
+    chain c = read_chain(s->src, root, b);
+    if (!c.called && keeps_rows(s->src, &c, b)) { /* another name for the context's rows */
+      bind(s, name, N_CONTEXT, -1, -1, -1, rb ? rb->attr : copy(s, root.start, root.end));
+      return;
+    }
+  }
   chain c = rb ? read_chain(s->src, root, b) : (chain){0};
   lexer rest = {s->src, c.end, b};
   bool whole = rb && next_token(&rest).kind == T_END && !c.called;
