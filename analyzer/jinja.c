@@ -1,102 +1,16 @@
-/* The Jinja scanner. Jinja's own lexer is regular expressions over the
- * delimiters; so is this one, written out: `{{ }}`, `{% %}` and `{# #}`
- * (with `-`/`+` whitespace control, quoted strings inside, raw blocks
- * skipped whole), then a small tokenizer over each tag's expression that
- * finds the attribute chains rooted at a name (`p.author.username`,
- * `p.comments.count()`, `post.tags[:3]`). Names are resolved through a
- * scope stack: for-loop variables (their loop's rows), `set`/`with`
- * aliases, macro parameters and macros; a name bound nowhere is the
- * render context's. One pass, no recursion, no allocation per token. */
+/* The Jinja scanner's statement half (DESIGN.md "Real code", templates):
+ * each tag read by jinja_lex.c becomes facts. `{% for %}` a loop (over a
+ * context name, or over a collection of an enclosing loop's rows), the
+ * attribute chains of expressions reads on rows; names are resolved
+ * through a scope stack: for-loop variables (their loop's rows),
+ * `set`/`with` aliases, macro parameters and macros; a name bound nowhere
+ * is the render context's. One pass, no recursion. */
 #include "jinja.h"
+#include "jinja_internal.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-bool ol_jinja_has_template_ext(const char *name) {
-  static const char *const EXT[] = {".html", ".htm", ".jinja", ".jinja2", ".j2", NULL};
-  size_t n = strlen(name);
-  for (const char *const *e = EXT; *e; e++) {
-    size_t k = strlen(*e);
-    if (n > k && !strcmp(name + n - k, *e))
-      return true;
-  }
-  return false;
-}
-
-bool ol_jinja_is_template(const char *path, char *const *dirs, size_t n_dirs) {
-  if (!ol_jinja_has_template_ext(path))
-    return false;
-  for (const char *p = path; (p = strstr(p, "templates/")); p++)
-    if (p == path || p[-1] == '/' || p[-1] == '_' || p[-1] == '-')
-      return true; /* templates/, and journalist_templates/ ... (template_folder=) */
-  for (size_t i = 0; i < n_dirs; i++) {
-    size_t k = strlen(dirs[i]);
-    while (k && dirs[i][k - 1] == '/')
-      k--;
-    if (k && !strncmp(path, dirs[i], k) && path[k] == '/')
-      return true;
-  }
-  return false;
-}
-
-/* ---- tokens ---------------------------------------------------------------- */
-
-typedef enum { T_END, T_NAME, T_STRING, T_NUMBER, T_PUNCT } tkind;
-
-typedef struct {
-  tkind kind;
-  uint32_t start, end;
-} token;
-
-typedef struct {
-  const char *src;
-  uint32_t at, end;
-} lexer;
-
-static token next_token(lexer *lx) {
-  const char *s = lx->src;
-  while (lx->at < lx->end && isspace((unsigned char)s[lx->at]))
-    lx->at++;
-  token t = {T_END, lx->at, lx->at};
-  if (lx->at >= lx->end)
-    return t;
-  char c = s[lx->at];
-  if (isalpha((unsigned char)c) || c == '_') {
-    while (lx->at < lx->end && (isalnum((unsigned char)s[lx->at]) || s[lx->at] == '_'))
-      lx->at++;
-    t.kind = T_NAME;
-  } else if (isdigit((unsigned char)c)) {
-    while (lx->at < lx->end && (isalnum((unsigned char)s[lx->at]) || s[lx->at] == '.'))
-      lx->at++;
-    t.kind = T_NUMBER;
-  } else if (c == '"' || c == '\'') {
-    lx->at++;
-    while (lx->at < lx->end && s[lx->at] != c)
-      lx->at += s[lx->at] == '\\' ? 2 : 1;
-    lx->at = lx->at < lx->end ? lx->at + 1 : lx->end;
-    t.kind = T_STRING;
-  } else {
-    lx->at++;
-    t.kind = T_PUNCT;
-  }
-  t.end = lx->at;
-  return t;
-}
-
-static bool tok_is(const char *src, token t, const char *s) {
-  size_t n = strlen(s);
-  return t.end - t.start == n && !memcmp(src + t.start, s, n);
-}
-
-static bool is_keyword(const char *src, token t) {
-  static const char *const KW[] = {"and",  "or",    "not",  "in",   "is",    "if",   "else",
-                                   "true", "false", "none", "True", "False", "None", NULL};
-  for (const char *const *k = KW; *k; k++)
-    if (tok_is(src, t, *k))
-      return true;
-  return false;
-}
 
 /* ---- names ----------------------------------------------------------------- */
 
@@ -153,7 +67,7 @@ static char *copy(scanner *s, uint32_t start, uint32_t end) {
   return ol_arena_strndup(&s->out->arena, s->src + start, end - start);
 }
 
-static const binding *lookup(const scanner *s, token t) {
+static const binding *lookup(const scanner *s, ol_jinja_token t) {
   for (size_t i = s->names.len; i-- > 0;) {
     const binding *b = &s->names.items[i];
     if (b->len == t.end - t.start && !memcmp(s->src + b->start, s->src + t.start, b->len))
@@ -162,7 +76,8 @@ static const binding *lookup(const scanner *s, token t) {
   return NULL;
 }
 
-static void bind(scanner *s, token t, nkind kind, int loop, int macro, int param, char *attr) {
+static void bind(scanner *s, ol_jinja_token t, nkind kind, int loop, int macro, int param,
+                 char *attr) {
   binding b = {.start = t.start,
                .len = t.end - t.start,
                .kind = kind,
@@ -187,96 +102,31 @@ static int current_loop(const scanner *s) {
 
 /* ---- attribute chains ---------------------------------------------------------- */
 
-#define MAX_ATTRS 3
-
-/* `root.a.b(...)`: the root, up to MAX_ATTRS attribute names, and whether
- * each is called with no arguments right after it. */
-typedef struct {
-  token root;
-  token attrs[MAX_ATTRS];
-  bool empty_call[MAX_ATTRS];
-  uint32_t call_end[MAX_ATTRS]; /* attrs[i](...) ends there, 0 when not called */
-  size_t n;
-  bool called;     /* root(...) */
-  uint32_t end;    /* of the chain as read */
-  uint32_t args_a; /* root(...): inside the parentheses */
-  uint32_t args_b;
-} chain;
-
-/* The end of a bracketed group opened at src[at] ('(' or '['), or end. */
-static uint32_t group_end(const char *src, uint32_t at, uint32_t end) {
-  int depth = 0;
-  lexer lx = {src, at, end};
-  for (token t; (t = next_token(&lx)).kind != T_END;) {
-    if (t.kind != T_PUNCT)
-      continue;
-    char c = src[t.start];
-    depth += (c == '(' || c == '[' || c == '{') - (c == ')' || c == ']' || c == '}');
-    if (!depth)
-      return t.end;
-  }
-  return end;
-}
-
-static chain read_chain(const char *src, token root, uint32_t end) {
-  chain c = {.root = root, .end = root.end};
-  lexer lx = {src, root.end, end};
-  for (;;) {
-    uint32_t save = lx.at;
-    token t = next_token(&lx);
-    if (t.kind == T_PUNCT && src[t.start] == '.') {
-      token a = next_token(&lx);
-      if (a.kind != T_NAME || c.n == MAX_ATTRS)
-        break;
-      c.attrs[c.n++] = a;
-      c.end = a.end;
-      continue;
-    }
-    if (t.kind == T_PUNCT && src[t.start] == '(') {
-      uint32_t close = group_end(src, t.start, end);
-      if (!c.n) {
-        c.called = true;
-        c.args_a = t.end, c.args_b = close > t.end ? close - 1 : t.end;
-      } else {
-        lexer in = {src, t.end, end};
-        c.empty_call[c.n - 1] = next_token(&in).start + 1 == close && src[close - 1] == ')';
-        if (!c.call_end[c.n - 1])
-          c.call_end[c.n - 1] = close;
-      }
-      lx.at = close;
-      c.end = close;
-      continue;
-    }
-    lx.at = save;
-    break;
-  }
-  return c;
-}
-
-static void push_read(scanner *s, int loop, uint32_t start, const char *attr, const chain *c,
-                      size_t second) {
+static void push_read(scanner *s, int loop, uint32_t start, const char *attr,
+                      const ol_jinja_chain *c, size_t second) {
   ol_attr_read r = {.loop = loop, .span = {start, c->attrs[second ? second - 1 : 0].end}};
   r.attr = (char *)attr;
   if (second < c->n) {
-    token a2 = c->attrs[second];
+    ol_jinja_token a2 = c->attrs[second];
     r.attr2 = copy(s, a2.start, a2.end);
     r.span2 = (ol_span){start, a2.end};
     if (c->empty_call[second]) {
-      lexer lx = {s->src, a2.end, c->end};
-      r.call2 = (ol_span){start, group_end(s->src, next_token(&lx).start, c->end)};
+      ol_jinja_lexer lx = {s->src, a2.end, c->end};
+      r.call2 =
+          (ol_span){start, ol_jinja_group_end(s->src, ol_jinja_token_next(&lx).start, c->end)};
     }
   }
   ol_vec_push(&s->out->reads, r);
 }
 
-static void macro_call(scanner *s, const binding *b, const chain *c, uint32_t start);
+static void macro_call(scanner *s, const binding *b, const ol_jinja_chain *c, uint32_t start);
 
 /* The filter after `at` (`|name`), its name's end in *end; false when none. */
 static bool filter_after(const scanner *s, uint32_t at, uint32_t b, const char *name,
                          uint32_t *end) {
-  lexer lx = {s->src, at, b};
-  token bar = next_token(&lx), f = next_token(&lx);
-  if (bar.kind != T_PUNCT || s->src[bar.start] != '|' || !tok_is(s->src, f, name))
+  ol_jinja_lexer lx = {s->src, at, b};
+  ol_jinja_token bar = ol_jinja_token_next(&lx), f = ol_jinja_token_next(&lx);
+  if (bar.kind != T_PUNCT || s->src[bar.start] != '|' || !ol_jinja_token_is(s->src, f, name))
     return false;
   *end = f.end;
   return true;
@@ -285,12 +135,12 @@ static bool filter_after(const scanner *s, uint32_t at, uint32_t b, const char *
 /* Outside loops, `q.all()|length` or `q|list|length` of a context name:
  * every row loaded to be counted (ORM005 decides whether the view passed a
  * query). */
-static void count_of_rows(scanner *s, const chain *c, uint32_t b) {
+static void count_of_rows(scanner *s, const ol_jinja_chain *c, uint32_t b) {
   if (current_loop(s) >= 0 || s->in_macro >= 0)
     return;
   uint32_t end = 0, mid;
   ol_len_kind kind;
-  if (c->n == 1 && tok_is(s->src, c->attrs[0], "all") && c->empty_call[0] &&
+  if (c->n == 1 && ol_jinja_token_is(s->src, c->attrs[0], "all") && c->empty_call[0] &&
       (filter_after(s, c->end, b, "length", &end) || filter_after(s, c->end, b, "count", &end)))
     kind = OL_LEN_QUERY_ALL;
   else if (c->n == 0 && !c->called && filter_after(s, c->end, b, "list", &mid) &&
@@ -307,7 +157,7 @@ static void count_of_rows(scanner *s, const chain *c, uint32_t b) {
 
 /* One chain read at the current place: a row's attribute, a macro
  * parameter's, or a macro called. */
-static void use_chain(scanner *s, const chain *c, uint32_t end) {
+static void use_chain(scanner *s, const ol_jinja_chain *c, uint32_t end) {
   const binding *b = lookup(s, c->root);
   if (!b) {
     count_of_rows(s, c, end);
@@ -349,38 +199,39 @@ static void use_chain(scanner *s, const chain *c, uint32_t end) {
 
 /* Every chain of an expression. */
 static void scan_expr(scanner *s, uint32_t a, uint32_t b) {
-  lexer lx = {s->src, a, b};
-  token prev = {T_END, 0, 0};
-  for (token t; (t = next_token(&lx)).kind != T_END; prev = t) {
-    if (t.kind != T_NAME || is_keyword(s->src, t))
+  ol_jinja_lexer lx = {s->src, a, b};
+  ol_jinja_token prev = {T_END, 0, 0};
+  for (ol_jinja_token t; (t = ol_jinja_token_next(&lx)).kind != T_END; prev = t) {
+    if (t.kind != T_NAME || ol_jinja_token_is_keyword(s->src, t))
       continue;
     bool after_dot =
         prev.kind == T_PUNCT && (s->src[prev.start] == '.' || s->src[prev.start] == '|');
-    bool test = prev.kind == T_NAME && (tok_is(s->src, prev, "is") || tok_is(s->src, prev, "not"));
+    bool test = prev.kind == T_NAME &&
+                (ol_jinja_token_is(s->src, prev, "is") || ol_jinja_token_is(s->src, prev, "not"));
     uint32_t save = lx.at;
-    token nx = next_token(&lx);
+    ol_jinja_token nx = ol_jinja_token_next(&lx);
     lx.at = save;
     bool kwarg =
         nx.kind == T_PUNCT && s->src[nx.start] == '=' && !(nx.end < b && s->src[nx.end] == '=');
     if (after_dot || test || kwarg)
       continue;
-    chain c = read_chain(s->src, t, b);
+    ol_jinja_chain c = ol_jinja_chain_read(s->src, t, b);
     use_chain(s, &c, b);
   }
 }
 
 /* `macro(row, x=...)` in a loop: what the macro reads of the parameter a
  * row goes to is read per row, at the call. */
-static void macro_call(scanner *s, const binding *b, const chain *c, uint32_t start) {
+static void macro_call(scanner *s, const binding *b, const ol_jinja_chain *c, uint32_t start) {
   const jmacro *m = &s->macros.items[b->macro];
   uint32_t at = c->args_a;
   for (size_t i = 0; at < c->args_b; i++) {
-    lexer lx = {s->src, at, c->args_b};
-    token first = next_token(&lx), second = next_token(&lx);
+    ol_jinja_lexer lx = {s->src, at, c->args_b};
+    ol_jinja_token first = ol_jinja_token_next(&lx), second = ol_jinja_token_next(&lx);
     uint32_t e = at;
-    lexer sc = {s->src, at, c->args_b};
+    ol_jinja_lexer sc = {s->src, at, c->args_b};
     int depth = 0;
-    for (token t; (t = next_token(&sc)).kind != T_END; e = t.end) {
+    for (ol_jinja_token t; (t = ol_jinja_token_next(&sc)).kind != T_END; e = t.end) {
       char ch = s->src[t.start];
       if (t.kind == T_PUNCT)
         depth += (ch == '(' || ch == '[' || ch == '{') - (ch == ')' || ch == ']' || ch == '}');
@@ -388,16 +239,16 @@ static void macro_call(scanner *s, const binding *b, const chain *c, uint32_t st
         break;
     }
     int param = (int)i;
-    token value = first;
+    ol_jinja_token value = first;
     if (first.kind == T_NAME && second.kind == T_PUNCT && s->src[second.start] == '=') {
       param = -1;
       for (size_t p = 0; p < m->params.len; p++)
         if (strlen(m->params.items[p]) == first.end - first.start &&
             !memcmp(m->params.items[p], s->src + first.start, first.end - first.start))
           param = (int)p;
-      value = next_token(&lx);
+      value = ol_jinja_token_next(&lx);
     }
-    token after = next_token(&lx);
+    ol_jinja_token after = ol_jinja_token_next(&lx);
     const binding *arg = value.kind == T_NAME ? lookup(s, value) : NULL;
     bool bare = after.kind == T_END || after.start >= e;
     if (arg && arg->kind == N_ROW && bare && param >= 0) {
@@ -419,7 +270,7 @@ static void macro_call(scanner *s, const binding *b, const chain *c, uint32_t st
 
 /* ---- statements ---------------------------------------------------------------- */
 
-static void push_block(scanner *s, bkind kind, const char *src, token tag, int loop) {
+static void push_block(scanner *s, bkind kind, const char *src, ol_jinja_token tag, int loop) {
   block b = {.kind = kind, .loop = loop, .mark = s->names.len};
   size_t n = tag.end - tag.start < sizeof b.tag - 1 ? tag.end - tag.start : sizeof b.tag - 1;
   memcpy(b.tag, src + tag.start, n);
@@ -447,47 +298,13 @@ static void close_block(scanner *s, const char *name, size_t n, uint32_t end) {
   }
 }
 
-/* Whether the iterable's chain, read from root, yields the rows of root:
- * nothing more, `.items` (a pagination), `.all()`, a slice, and filters
- * that keep rows. */
-static bool keeps_rows(const char *src, const chain *c, uint32_t b) {
-  for (size_t i = 0; i < c->n; i++)
-    if (!(tok_is(src, c->attrs[i], "items") ||
-          (tok_is(src, c->attrs[i], "all") && c->empty_call[i])))
-      return false;
-  static const char *const KEEP[] = {"sort",       "reverse", "list",   "unique", "selectattr",
-                                     "rejectattr", "select",  "reject", NULL};
-  lexer lx = {src, c->end, b};
-  for (token t; (t = next_token(&lx)).kind != T_END;) {
-    char ch = src[t.start];
-    if (t.kind == T_PUNCT && ch == '[') { /* a slice */
-      lx.at = group_end(src, t.start, b);
-      continue;
-    }
-    if (t.kind != T_PUNCT || ch != '|')
-      return false;
-    token f = next_token(&lx);
-    bool keep = false;
-    for (const char *const *k = KEEP; *k && !keep; k++)
-      keep = tok_is(src, f, *k);
-    if (!keep)
-      return false;
-    uint32_t save = lx.at;
-    token p = next_token(&lx);
-    if (p.kind == T_PUNCT && src[p.start] == '(')
-      lx.at = group_end(src, p.start, b);
-    else
-      lx.at = save;
-  }
-  return true;
-}
-
-static void stmt_for(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uint32_t b, token kw) {
-  lexer lx = {s->src, a, b};
-  OL_VEC(token) targets = {0};
-  token t;
+static void stmt_for(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uint32_t b,
+                     ol_jinja_token kw) {
+  ol_jinja_lexer lx = {s->src, a, b};
+  OL_VEC(ol_jinja_token) targets = {0};
+  ol_jinja_token t;
   uint32_t target_a = 0, target_b = 0;
-  while ((t = next_token(&lx)).kind != T_END && !tok_is(s->src, t, "in")) {
+  while ((t = ol_jinja_token_next(&lx)).kind != T_END && !ol_jinja_token_is(s->src, t, "in")) {
     if (!target_a)
       target_a = t.start;
     target_b = t.end;
@@ -496,11 +313,13 @@ static void stmt_for(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uin
   }
   uint32_t it_a = lx.at, it_b = b;
   int depth = 0;
-  for (lexer sc = lx; (t = next_token(&sc)).kind != T_END;) { /* `if` filter, `recursive` */
+  for (ol_jinja_lexer sc = lx;
+       (t = ol_jinja_token_next(&sc)).kind != T_END;) { /* `if` filter, `recursive` */
     char ch = s->src[t.start];
     if (t.kind == T_PUNCT)
       depth += (ch == '(' || ch == '[' || ch == '{') - (ch == ')' || ch == ']' || ch == '}');
-    if (!depth && t.kind == T_NAME && (tok_is(s->src, t, "if") || tok_is(s->src, t, "recursive"))) {
+    if (!depth && t.kind == T_NAME &&
+        (ol_jinja_token_is(s->src, t, "if") || ol_jinja_token_is(s->src, t, "recursive"))) {
       it_b = t.start;
       break;
     }
@@ -519,21 +338,23 @@ static void stmt_for(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uin
                .target = {target_a, target_b},
                .iterable = {it_a, it_b},
                .iterable_finite = true};
-  lexer il = {s->src, it_a, it_b};
-  token root = next_token(&il);
+  ol_jinja_lexer il = {s->src, it_a, it_b};
+  ol_jinja_token root = ol_jinja_token_next(&il);
   bool one_target = targets.len == 1;
-  if (one_target && root.kind == T_NAME && !is_keyword(s->src, root)) {
-    chain c = read_chain(s->src, root, it_b);
+  if (one_target && root.kind == T_NAME && !ol_jinja_token_is_keyword(s->src, root)) {
+    ol_jinja_chain c = ol_jinja_chain_read(s->src, root, it_b);
     const binding *rb = lookup(s, root);
-    if (!rb && !c.called && keeps_rows(s->src, &c, it_b)) {
+    if (!rb && !c.called && ol_jinja_chain_keeps_rows(s->src, &c, it_b)) {
       l.context = copy(s, root.start, root.end);
-    } else if (rb && rb->kind == N_CONTEXT && !c.called && keeps_rows(s->src, &c, it_b)) {
+    } else if (rb && rb->kind == N_CONTEXT && !c.called &&
+               ol_jinja_chain_keeps_rows(s->src, &c, it_b)) {
       l.context = rb->attr;
     } else if (rb && rb->kind == N_ROW && c.n == 1 && !c.empty_call[0] &&
-               keeps_rows(s->src, &(chain){.end = c.end}, it_b)) {
+               ol_jinja_chain_keeps_rows(s->src, &(ol_jinja_chain){.end = c.end}, it_b)) {
       l.has_rows = true, l.rows_parent = rb->loop;
       l.rows_via = copy(s, c.attrs[0].start, c.attrs[0].end);
-    } else if (rb && rb->kind == N_ALIAS && c.n == 0 && keeps_rows(s->src, &c, it_b)) {
+    } else if (rb && rb->kind == N_ALIAS && c.n == 0 &&
+               ol_jinja_chain_keeps_rows(s->src, &c, it_b)) {
       l.has_rows = true, l.rows_parent = rb->loop, l.rows_via = rb->attr;
     }
   }
@@ -547,21 +368,23 @@ static void stmt_for(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uin
 
 /* `set a = e` / `with a = e, b = f`: a loop variable or a row's
  * relationship under another name; anything else shadows the name. */
-static void assign(scanner *s, token name, uint32_t a, uint32_t b) {
+static void assign(scanner *s, ol_jinja_token name, uint32_t a, uint32_t b) {
   scan_expr(s, a, b);
-  lexer lx = {s->src, a, b};
-  token root = next_token(&lx);
+  ol_jinja_lexer lx = {s->src, a, b};
+  ol_jinja_token root = ol_jinja_token_next(&lx);
   const binding *rb = root.kind == T_NAME ? lookup(s, root) : NULL;
-  if (root.kind == T_NAME && !is_keyword(s->src, root) && (!rb || rb->kind == N_CONTEXT)) {
-    chain c = read_chain(s->src, root, b);
-    if (!c.called && keeps_rows(s->src, &c, b)) { /* another name for the context's rows */
+  if (root.kind == T_NAME && !ol_jinja_token_is_keyword(s->src, root) &&
+      (!rb || rb->kind == N_CONTEXT)) {
+    ol_jinja_chain c = ol_jinja_chain_read(s->src, root, b);
+    if (!c.called &&
+        ol_jinja_chain_keeps_rows(s->src, &c, b)) { /* another name for the context's rows */
       bind(s, name, N_CONTEXT, -1, -1, -1, rb ? rb->attr : copy(s, root.start, root.end));
       return;
     }
   }
-  chain c = rb ? read_chain(s->src, root, b) : (chain){0};
-  lexer rest = {s->src, c.end, b};
-  bool whole = rb && next_token(&rest).kind == T_END && !c.called;
+  ol_jinja_chain c = rb ? ol_jinja_chain_read(s->src, root, b) : (ol_jinja_chain){0};
+  ol_jinja_lexer rest = {s->src, c.end, b};
+  bool whole = rb && ol_jinja_token_next(&rest).kind == T_END && !c.called;
   if (whole && rb->kind == N_ROW && c.n == 0)
     bind(s, name, N_ROW, rb->loop, -1, -1, NULL);
   else if (whole && rb->kind == N_ROW && c.n == 1 && !c.empty_call[0])
@@ -572,16 +395,16 @@ static void assign(scanner *s, token name, uint32_t a, uint32_t b) {
 
 /* `a = e, b = f` (with, set): each assignment. */
 static void assignments(scanner *s, uint32_t a, uint32_t b) {
-  lexer lx = {s->src, a, b};
+  ol_jinja_lexer lx = {s->src, a, b};
   for (;;) {
-    token name = next_token(&lx);
-    token eq = next_token(&lx);
+    ol_jinja_token name = ol_jinja_token_next(&lx);
+    ol_jinja_token eq = ol_jinja_token_next(&lx);
     if (name.kind != T_NAME || eq.kind != T_PUNCT || s->src[eq.start] != '=')
       return;
     uint32_t va = lx.at, ve = b;
     int depth = 0;
-    lexer sc = lx;
-    for (token t; (t = next_token(&sc)).kind != T_END;) {
+    ol_jinja_lexer sc = lx;
+    for (ol_jinja_token t; (t = ol_jinja_token_next(&sc)).kind != T_END;) {
       char ch = s->src[t.start];
       if (t.kind == T_PUNCT)
         depth += (ch == '(' || ch == '[' || ch == '{') - (ch == ')' || ch == ']' || ch == '}');
@@ -597,9 +420,9 @@ static void assignments(scanner *s, uint32_t a, uint32_t b) {
   }
 }
 
-static void stmt_macro(scanner *s, token kw, uint32_t a, uint32_t b) {
-  lexer lx = {s->src, a, b};
-  token name = next_token(&lx);
+static void stmt_macro(scanner *s, ol_jinja_token kw, uint32_t a, uint32_t b) {
+  ol_jinja_lexer lx = {s->src, a, b};
+  ol_jinja_token name = ol_jinja_token_next(&lx);
   if (name.kind != T_NAME)
     return;
   jmacro m = {.name = copy(s, name.start, name.end)};
@@ -607,12 +430,12 @@ static void stmt_macro(scanner *s, token kw, uint32_t a, uint32_t b) {
   bind(s, name, N_MACRO, -1, id, -1, NULL);
   push_block(s, B_MACRO, s->src, kw, -1);
   s->in_macro = id;
-  token open = next_token(&lx);
+  ol_jinja_token open = ol_jinja_token_next(&lx);
   if (open.kind == T_PUNCT && s->src[open.start] == '(') {
-    uint32_t close = group_end(s->src, open.start, b);
+    uint32_t close = ol_jinja_group_end(s->src, open.start, b);
     int depth = 0;
     bool expect_name = true;
-    for (token t; lx.at < close && (t = next_token(&lx)).kind != T_END;) {
+    for (ol_jinja_token t; lx.at < close && (t = ol_jinja_token_next(&lx)).kind != T_END;) {
       char ch = s->src[t.start];
       if (t.kind == T_PUNCT)
         depth += (ch == '(' || ch == '[' || ch == '{') - (ch == ')' || ch == ']' || ch == '}');
@@ -635,8 +458,8 @@ static void stmt_macro(scanner *s, token kw, uint32_t a, uint32_t b) {
  * outside loops: an include in a loop sees the loop's variables, which are
  * not the context's. */
 static void pass_context(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uint32_t b) {
-  lexer lx = {s->src, a, b};
-  token t = next_token(&lx);
+  ol_jinja_lexer lx = {s->src, a, b};
+  ol_jinja_token t = ol_jinja_token_next(&lx);
   if (t.kind != T_STRING || t.end - t.start < 3 || current_loop(s) >= 0 || s->in_macro >= 0)
     return;
   ol_render_fact r = {.template = copy(s, t.start + 1, t.end - 1),
@@ -647,13 +470,13 @@ static void pass_context(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a,
 }
 
 static void statement(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uint32_t b) {
-  lexer lx = {s->src, a, b};
-  token kw = next_token(&lx);
+  ol_jinja_lexer lx = {s->src, a, b};
+  ol_jinja_token kw = ol_jinja_token_next(&lx);
   if (kw.kind != T_NAME)
     return;
   const char *k = s->src + kw.start;
   size_t n = kw.end - kw.start;
-#define IS(word) tok_is(s->src, kw, word)
+#define IS(word) ol_jinja_token_is(s->src, kw, word)
   if (IS("for")) {
     stmt_for(s, tag_a, tag_b, lx.at, b, kw);
   } else if (n > 3 && !memcmp(k, "end", 3)) {
@@ -671,7 +494,7 @@ static void statement(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, ui
     assignments(s, lx.at, b);
   } else if (IS("set")) {
     uint32_t save = lx.at;
-    token name = next_token(&lx), eq = next_token(&lx);
+    ol_jinja_token name = ol_jinja_token_next(&lx), eq = ol_jinja_token_next(&lx);
     if (name.kind == T_NAME && eq.kind == T_PUNCT && s->src[eq.start] == '=')
       assign(s, name, lx.at, b);
     else if (name.kind == T_NAME && eq.kind == T_END) { /* {% set x %}...{% endset %} */
@@ -695,39 +518,6 @@ static void statement(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, ui
 #undef IS
 }
 
-/* ---- delimiters ---------------------------------------------------------------- */
-
-/* The end of a tag opened at `open` with closer c ('}' or '%'), strings
- * skipped; the byte after the closing pair, 0 when it never closes. */
-static uint32_t tag_close(const char *src, uint32_t len, uint32_t open, char c) {
-  for (uint32_t i = open + 2; i + 1 < len; i++) {
-    char ch = src[i];
-    if (ch == '"' || ch == '\'') {
-      for (i++; i < len && src[i] != ch; i++)
-        if (src[i] == '\\')
-          i++;
-      continue;
-    }
-    if (ch == c && src[i + 1] == '}')
-      return i + 2;
-  }
-  return 0;
-}
-
-/* After `{% raw %}`: the byte after its `{% endraw %}`, len when none. */
-static uint32_t skip_raw(const char *src, uint32_t len, uint32_t at) {
-  for (const char *p = src + at; (p = memmem(p, len - (uint32_t)(p - src), "{%", 2)); p += 2) {
-    const char *q = p + 2;
-    while (q < src + len && (*q == '-' || *q == '+' || isspace((unsigned char)*q)))
-      q++;
-    if ((size_t)(src + len - q) >= 6 && !memcmp(q, "endraw", 6)) {
-      uint32_t e = tag_close(src, len, (uint32_t)(p - src), '%');
-      return e ? e : len;
-    }
-  }
-  return len;
-}
-
 static int by_start(const void *a, const void *b) {
   const ol_attr_read *x = a, *y = b;
   if (x->span.start != y->span.start)
@@ -748,7 +538,7 @@ void ol_jinja_facts(const char *src, uint32_t len, ol_file_facts *out) {
       const char *e = memmem(src + i + 2, len - i - 2, "#}", 2);
       end = e ? (uint32_t)(e - src) + 2 : 0;
     } else {
-      end = tag_close(src, len, i, kind == '{' ? '}' : '%');
+      end = ol_jinja_tag_close(src, len, i, kind == '{' ? '}' : '%');
     }
     if (!end) { /* never closed: the rest is not read */
       out->parse_errors++;
@@ -763,10 +553,10 @@ void ol_jinja_facts(const char *src, uint32_t len, ol_file_facts *out) {
     if (kind == '{')
       scan_expr(&s, a, b);
     else if (kind == '%') {
-      lexer lx = {src, a, b};
-      token kw = next_token(&lx);
-      if (tok_is(src, kw, "raw")) {
-        end = skip_raw(src, len, end);
+      ol_jinja_lexer lx = {src, a, b};
+      ol_jinja_token kw = ol_jinja_token_next(&lx);
+      if (ol_jinja_token_is(src, kw, "raw")) {
+        end = ol_jinja_skip_raw(src, len, end);
       } else {
         statement(&s, i, end, a, b);
       }

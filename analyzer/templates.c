@@ -28,14 +28,46 @@ static bool names_template(const char *path, const char *name) {
 
 #define MAX_HOPS 4 /* include / extends steps from the template a view renders */
 
+/* Folders between a and b: up from a to the directory they share, then down to b. */
+static size_t distance(const char *a, const char *b) {
+  size_t shared = 0, n = 0;
+  for (size_t i = 0; a[i] && a[i] == b[i]; i++)
+    if (a[i] == '/')
+      shared = i + 1;
+  for (const char *p = a + shared; *p; p++)
+    n += *p == '/';
+  for (const char *p = b + shared; *p; p++)
+    n += *p == '/';
+  return n;
+}
+
+/* Whether template `file` is the one `name`, rendered from `from`, loads:
+ * of the templates that name fits (an app and a blueprint may both have an
+ * index.html), the one nearest the rendering file; the first in path
+ * order among equals. */
+static bool loads(const ol_index *ix, uint32_t file, const char *name, uint32_t from) {
+  const char *path = ix->files.items[file].path, *origin = ix->files.items[from].path;
+  if (!names_template(path, name))
+    return false;
+  size_t mine = distance(path, origin);
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    const ol_file_facts *x = ix->files.items[f].facts;
+    if (f == file || !x || !x->template || !names_template(ix->files.items[f].path, name))
+      continue;
+    size_t other = distance(ix->files.items[f].path, origin);
+    if (other < mine || (other == mine && f < file))
+      return false;
+  }
+  return true;
+}
+
 static bool binding(const ol_index *ix, uint32_t file, const char *name, int hops,
                     ol_template_binding *out) {
-  const char *path = ix->files.items[file].path;
   for (uint32_t f = 0; f < ix->files.len; f++) {
     const ol_file_facts *x = ix->files.items[f].facts;
     for (size_t r = 0; x && r < x->renders.len; r++) {
       const ol_render_fact *rf = &x->renders.items[r];
-      if (!names_template(path, rf->template))
+      if (!loads(ix, file, rf->template, f))
         continue;
       if (x->template) { /* included or extended by f: f's context is its context */
         if (f != file && hops < MAX_HOPS && binding(ix, f, name, hops + 1, out))

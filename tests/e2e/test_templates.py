@@ -274,3 +274,25 @@ def test_add_noqa_writes_a_template_comment(shop):
     assert "<li>{{ b.title }} by {{ b.author.name }}</li> {# noqa: ORM002 #}\n" in text
     assert "# noqa" not in text.replace("{# noqa", "")
     assert findings(shop) == []
+
+
+def test_a_name_two_template_folders_have_binds_the_nearest(shop):
+    """An app and a blueprint each with an index.html: each view's render
+    binds the template nearest to it, not both."""
+    (shop / "app" / "templates" / "index.html").write_text(
+        "{% for b in books %}{{ b.author.name }}{% endfor %}\n")
+    admin = shop / "app" / "admin"
+    (admin / "templates").mkdir(parents=True)
+    (admin / "__init__.py").write_text("")
+    (admin / "views.py").write_text(
+        "from flask import render_template\n\nfrom app.models import Author\n\n\n"
+        "def index():\n    return render_template(\"index.html\", books=Author.query.all())\n")
+    (admin / "templates" / "index.html").write_text(
+        "{% for a in books %}{{ a.author.name }}{% endfor %}\n")  # a finding only on Book rows
+    (shop / "app" / "views.py").write_text(VIEWS + (
+        "\n\n@app.route(\"/home\")\ndef home():\n"
+        "    return render_template(\"index.html\", books=Book.query.all())\n"))
+    got = sorted((r["path"], r["line"], r["message"].split(" over rows")[0]) for r in findings(shop))
+    assert ("app/templates/index.html", 1,
+            "`b.author` lazy-loads `Book.author` (one row) once per row in the loop on line 1") in got
+    assert not [g for g in got if g[0] == "app/admin/templates/index.html"]
