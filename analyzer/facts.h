@@ -403,6 +403,34 @@ typedef struct {
   uint32_t first_arg, n_args; /* render_args[first_arg .. first_arg + n_args) */
 } ol_render_fact;
 
+/* Templates only (never cached: a template is scanned again each run). */
+
+/* `param.attr` (`.attr2`) read in the body of a template's macro: read per
+ * row where another template calls the macro with a row. */
+typedef struct {
+  char *macro;
+  uint32_t param;   /* its index */
+  char *param_name; /* for keyword arguments */
+  char *attr, *attr2;
+} ol_macro_read;
+
+/* `{% from "m.html" import a as b %}` (name "a", local "b") or
+ * `{% import "m.html" as m %}` (name NULL, local "m"). */
+typedef struct {
+  char *local;
+  char *template;
+  char *name;
+} ol_template_import;
+
+/* An imported macro called with a row: `b(p)`, `m.render(post=p)`. */
+typedef struct {
+  char *callee; /* as written: "b", "m.render" */
+  ol_span span; /* the call */
+  int32_t loop; /* the argument is the row of this loop */
+  int32_t arg;  /* its position, -1 for a keyword argument */
+  char *kw;     /* the keyword, NULL */
+} ol_macro_call;
+
 typedef struct {
   ol_arena arena; /* every string in the facts */
   OL_VEC(ol_func_fact) funcs;
@@ -429,6 +457,9 @@ typedef struct {
   OL_VEC(ol_render_fact) renders;
   OL_VEC(ol_render_arg) render_args;
   bool template; /* a Jinja template's facts (analyzer/jinja.c): loops and reads, no Python */
+  OL_VEC(ol_macro_read) macro_reads;
+  OL_VEC(ol_template_import) template_imports;
+  OL_VEC(ol_macro_call) macro_calls;
   uint32_t parse_errors;
   uint32_t first_error_byte;
 } ol_file_facts;

@@ -196,6 +196,14 @@ typedef struct {
  * of a model for context name `name`; false when none does. */
 bool ol_index_template_binding(const ol_index *ix, uint32_t file, const char *name,
                                ol_template_binding *out);
+/* The template file `name` loads when rendered, included or imported from
+ * file `from`; -1 when the project has none. */
+int32_t ol_index_template_file(const ol_index *ix, const char *name, uint32_t from);
+/* The macro a template's call names through its imports (`b` of `from
+ * "m.html" import a as b`, `m.render` of `import "m.html" as m`): its
+ * template and name (borrowed); false when not found. */
+bool ol_index_template_macro(const ol_index *ix, uint32_t file, const char *callee,
+                             uint32_t *macro_file, const char **macro);
 /* The loop of a template whose iterable is a context name, reached from
  * loop through the loops it is nested in by its rows; -1 when none. */
 int ol_index_template_root(const ol_index *ix, uint32_t file, int loop);

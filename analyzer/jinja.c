@@ -20,6 +20,7 @@ typedef enum {
   N_PARAM,   /* parameter `param` of macro `macro` */
   N_MACRO,   /* a macro of this file */
   N_CONTEXT, /* `set xs = posts` / `posts.items`: the rows of context name `attr` */
+  N_IMPORT,  /* a macro or a template of macros imported from another template */
   N_SHADOW,  /* bound to something else: not the context's */
 } nkind;
 
@@ -120,6 +121,7 @@ static void push_read(scanner *s, int loop, uint32_t start, const char *attr,
 }
 
 static void macro_call(scanner *s, const binding *b, const ol_jinja_chain *c, uint32_t start);
+static void imported_call(scanner *s, const ol_jinja_chain *c);
 
 /* The filter after `at` (`|name`), its name's end in *end; false when none. */
 static bool filter_after(const scanner *s, uint32_t at, uint32_t b, const char *name,
@@ -192,8 +194,16 @@ static void use_chain(scanner *s, const ol_jinja_chain *c, uint32_t end) {
       p.call2 = c->empty_call[1];
     }
     ol_vec_push(&s->preads, p);
+    ol_macro_read mr = {.macro = s->macros.items[b->macro].name,
+                        .param = (uint32_t)b->param,
+                        .param_name = s->macros.items[b->macro].params.items[b->param],
+                        .attr = p.attr,
+                        .attr2 = p.attr2};
+    ol_vec_push(&s->out->macro_reads, mr);
   } else if (b->kind == N_MACRO && c->called) {
     macro_call(s, b, c, c->root.start);
+  } else if (b->kind == N_IMPORT && current_loop(s) >= 0) {
+    imported_call(s, c);
   }
 }
 
@@ -220,16 +230,18 @@ static void scan_expr(scanner *s, uint32_t a, uint32_t b) {
   }
 }
 
-/* `macro(row, x=...)` in a loop: what the macro reads of the parameter a
- * row goes to is read per row, at the call. */
-static void macro_call(scanner *s, const binding *b, const ol_jinja_chain *c, uint32_t start) {
-  const jmacro *m = &s->macros.items[b->macro];
-  uint32_t at = c->args_a;
-  for (size_t i = 0; at < c->args_b; i++) {
-    ol_jinja_lexer lx = {s->src, at, c->args_b};
+/* Each argument of a call whose value is a loop's row: fn(ud, position
+ * (-1 for a keyword), keyword token, the row's binding). */
+typedef void (*row_arg_fn)(scanner *s, void *ud, int position, ol_jinja_token kw,
+                           const binding *row);
+
+static void each_row_arg(scanner *s, uint32_t a, uint32_t b, row_arg_fn fn, void *ud) {
+  uint32_t at = a;
+  for (int i = 0; at < b; i++) {
+    ol_jinja_lexer lx = {s->src, at, b};
     ol_jinja_token first = ol_jinja_token_next(&lx), second = ol_jinja_token_next(&lx);
     uint32_t e = at;
-    ol_jinja_lexer sc = {s->src, at, c->args_b};
+    ol_jinja_lexer sc = {s->src, at, b};
     int depth = 0;
     for (ol_jinja_token t; (t = ol_jinja_token_next(&sc)).kind != T_END; e = t.end) {
       char ch = s->src[t.start];
@@ -238,34 +250,87 @@ static void macro_call(scanner *s, const binding *b, const ol_jinja_chain *c, ui
       if (t.kind == T_PUNCT && ch == ',' && !depth)
         break;
     }
-    int param = (int)i;
-    ol_jinja_token value = first;
+    ol_jinja_token value = first, kw = {T_END, 0, 0};
     if (first.kind == T_NAME && second.kind == T_PUNCT && s->src[second.start] == '=') {
-      param = -1;
-      for (size_t p = 0; p < m->params.len; p++)
-        if (strlen(m->params.items[p]) == first.end - first.start &&
-            !memcmp(m->params.items[p], s->src + first.start, first.end - first.start))
-          param = (int)p;
+      kw = first;
       value = ol_jinja_token_next(&lx);
+    } else {
+      lx.at = value.end;
     }
     ol_jinja_token after = ol_jinja_token_next(&lx);
     const binding *arg = value.kind == T_NAME ? lookup(s, value) : NULL;
-    bool bare = after.kind == T_END || after.start >= e;
-    if (arg && arg->kind == N_ROW && bare && param >= 0) {
-      for (size_t r = 0; r < s->preads.len; r++) {
-        const param_read *p = &s->preads.items[r];
-        if (p->macro != b->macro || p->param != param)
-          continue;
-        ol_attr_read rd = {.loop = arg->loop,
-                           .span = {start, c->end},
-                           .attr = p->attr,
-                           .attr2 = p->attr2,
-                           .span2 = p->attr2 ? (ol_span){start, c->end} : (ol_span){0, 0}};
-        ol_vec_push(&s->out->reads, rd);
-      }
-    }
+    if (arg && arg->kind == N_ROW && (after.kind == T_END || after.start >= e))
+      fn(s, ud, kw.kind == T_END ? i : -1, kw, arg);
     at = e + 1;
   }
+}
+
+typedef struct {
+  const binding *macro;
+  const ol_jinja_chain *c;
+  uint32_t start;
+} local_call;
+
+static void local_row_arg(scanner *s, void *ud, int position, ol_jinja_token kw,
+                          const binding *row) {
+  const local_call *lc = ud;
+  const jmacro *m = &s->macros.items[lc->macro->macro];
+  int param = position;
+  for (size_t p = 0; kw.kind != T_END && p < m->params.len; p++)
+    if (strlen(m->params.items[p]) == kw.end - kw.start &&
+        !memcmp(m->params.items[p], s->src + kw.start, kw.end - kw.start))
+      param = (int)p;
+  for (size_t r = 0; param >= 0 && r < s->preads.len; r++) {
+    const param_read *p = &s->preads.items[r];
+    if (p->macro != lc->macro->macro || p->param != param)
+      continue;
+    ol_attr_read rd = {.loop = row->loop,
+                       .span = {lc->start, lc->c->end},
+                       .attr = p->attr,
+                       .attr2 = p->attr2,
+                       .span2 = p->attr2 ? (ol_span){lc->start, lc->c->end} : (ol_span){0, 0}};
+    ol_vec_push(&s->out->reads, rd);
+  }
+}
+
+/* `macro(row, x=...)` in a loop: what the macro reads of the parameter a
+ * row goes to is read per row, at the call. */
+static void macro_call(scanner *s, const binding *b, const ol_jinja_chain *c, uint32_t start) {
+  local_call lc = {.macro = b, .c = c, .start = start};
+  each_row_arg(s, c->args_a, c->args_b, local_row_arg, &lc);
+}
+
+typedef struct {
+  char *callee;
+  ol_span span;
+} far_call;
+
+static void imported_row_arg(scanner *s, void *ud, int position, ol_jinja_token kw,
+                             const binding *row) {
+  const far_call *fc = ud;
+  ol_macro_call mc = {.callee = fc->callee,
+                      .span = fc->span,
+                      .loop = row->loop,
+                      .arg = position,
+                      .kw = kw.kind == T_END ? NULL : copy(s, kw.start, kw.end)};
+  ol_vec_push(&s->out->macro_calls, mc);
+}
+
+/* `b(row)` / `m.render(row)` of a macro imported from another template:
+ * which of its parameters get a row (the rule reads the macro's facts). */
+static void imported_call(scanner *s, const ol_jinja_chain *c) {
+  uint32_t a = c->args_a, b = c->args_b, end = c->end;
+  if (!c->called) { /* m.render(...): the call on the first attribute */
+    if (c->n < 1 || !c->call_end[0])
+      return;
+    ol_jinja_lexer lx = {s->src, c->attrs[0].end, c->call_end[0]};
+    a = ol_jinja_token_next(&lx).end;
+    b = c->call_end[0] - 1;
+    end = c->call_end[0];
+  }
+  far_call fc = {.callee = copy(s, c->root.start, c->called ? c->root.end : c->attrs[0].end),
+                 .span = {c->root.start, end}};
+  each_row_arg(s, a, b, imported_row_arg, &fc);
 }
 
 /* ---- statements ---------------------------------------------------------------- */
@@ -469,6 +534,46 @@ static void pass_context(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a,
   ol_vec_push(&s->out->renders, r);
 }
 
+/* `{% import "m.html" as m %}` / `{% from "m.html" import a, b as c %}`:
+ * names of another template's macros (they see no context). */
+static void stmt_import(scanner *s, bool from, uint32_t a, uint32_t b) {
+  ol_jinja_lexer lx = {s->src, a, b};
+  ol_jinja_token file = ol_jinja_token_next(&lx), kw = ol_jinja_token_next(&lx);
+  if (file.kind != T_STRING || file.end - file.start < 3 || kw.kind != T_NAME)
+    return;
+  char *template = copy(s, file.start + 1, file.end - 1);
+  if (!from) { /* import "m.html" as m */
+    ol_jinja_token local = ol_jinja_token_next(&lx);
+    if (!ol_jinja_token_is(s->src, kw, "as") || local.kind != T_NAME)
+      return;
+    ol_template_import imp = {.local = copy(s, local.start, local.end), .template = template};
+    ol_vec_push(&s->out->template_imports, imp);
+    bind(s, local, N_IMPORT, -1, -1, -1, NULL);
+    return;
+  }
+  if (!ol_jinja_token_is(s->src, kw, "import"))
+    return;
+  for (ol_jinja_token t = ol_jinja_token_next(&lx); t.kind == T_NAME;) {
+    if (ol_jinja_token_is(s->src, t, "with") || ol_jinja_token_is(s->src, t, "without"))
+      break; /* with context */
+    ol_jinja_token local = t, next = ol_jinja_token_next(&lx);
+    if (next.kind == T_NAME && ol_jinja_token_is(s->src, next, "as")) {
+      local = ol_jinja_token_next(&lx);
+      next = ol_jinja_token_next(&lx);
+    }
+    if (local.kind != T_NAME)
+      break;
+    ol_template_import imp = {.local = copy(s, local.start, local.end),
+                              .template = template,
+                              .name = copy(s, t.start, t.end)};
+    ol_vec_push(&s->out->template_imports, imp);
+    bind(s, local, N_IMPORT, -1, -1, -1, NULL);
+    if (next.kind != T_PUNCT || s->src[next.start] != ',')
+      break;
+    t = ol_jinja_token_next(&lx);
+  }
+}
+
 static void statement(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uint32_t b) {
   ol_jinja_lexer lx = {s->src, a, b};
   ol_jinja_token kw = ol_jinja_token_next(&lx);
@@ -511,7 +616,7 @@ static void statement(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, ui
   } else if (IS("include") || IS("extends")) {
     pass_context(s, tag_a, tag_b, lx.at, b);
   } else if (IS("import") || IS("from")) {
-    /* macros of other templates: they see no context */
+    stmt_import(s, IS("from"), lx.at, b);
   } else {
     scan_expr(s, lx.at, b); /* elif, print, do ... */
   }

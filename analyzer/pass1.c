@@ -15,7 +15,8 @@
 
 /* Whether any rule could report on these facts: only then is the source kept. */
 static bool ol_facts_may_report(const ol_file_facts *f) {
-  if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len)
+  if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len ||
+      f->macro_calls.len)
     return true;
   for (size_t i = 0; i < f->classes.len; i++)
     for (size_t j = 0; j < f->classes.items[i].n_rels; j++)

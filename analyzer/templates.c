@@ -86,6 +86,33 @@ static bool binding(const ol_index *ix, uint32_t file, const char *name, int hop
   return false;
 }
 
+int32_t ol_index_template_file(const ol_index *ix, const char *name, uint32_t from) {
+  for (uint32_t f = 0; f < ix->files.len; f++)
+    if (ix->files.items[f].facts && ix->files.items[f].facts->template && loads(ix, f, name, from))
+      return (int32_t)f;
+  return -1;
+}
+
+bool ol_index_template_macro(const ol_index *ix, uint32_t file, const char *callee,
+                             uint32_t *macro_file, const char **macro) {
+  const ol_file_facts *f = ix->files.items[file].facts;
+  const char *dot = strchr(callee, '.');
+  size_t local = dot ? (size_t)(dot - callee) : strlen(callee);
+  for (size_t i = 0; i < f->template_imports.len; i++) {
+    const ol_template_import *imp = &f->template_imports.items[i];
+    if (strlen(imp->local) != local || strncmp(imp->local, callee, local) != 0 ||
+        (dot != NULL) != (imp->name == NULL))
+      continue;
+    int32_t m = ol_index_template_file(ix, imp->template, file);
+    if (m < 0)
+      return false;
+    *macro_file = (uint32_t)m;
+    *macro = dot ? dot + 1 : imp->name;
+    return true;
+  }
+  return false;
+}
+
 bool ol_index_template_binding(const ol_index *ix, uint32_t file, const char *name,
                                ol_template_binding *out) {
   return binding(ix, file, name, 0, out);

@@ -1176,5 +1176,8 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->declarative_bases);
   ol_vec_free(&f->renders);
   ol_vec_free(&f->render_args);
+  ol_vec_free(&f->macro_reads);
+  ol_vec_free(&f->template_imports);
+  ol_vec_free(&f->macro_calls);
   ol_arena_free(&f->arena);
 }

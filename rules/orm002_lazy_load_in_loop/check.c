@@ -516,6 +516,29 @@ static void check_call(state *st, size_t i) {
   }
 }
 
+/* A template's call of a macro imported from another template, with a
+ * row: what the macro reads of that parameter is read per row, at the call. */
+static void check_macro_call(state *st, const ol_macro_call *mc) {
+  const ol_index *ix = st->ctx->index;
+  uint32_t mfile;
+  const char *name;
+  if (!ol_index_template_macro(ix, st->ctx->file, mc->callee, &mfile, &name))
+    return;
+  const ol_file_facts *m = ix->files.items[mfile].facts;
+  for (size_t i = 0; i < m->macro_reads.len; i++) {
+    const ol_macro_read *r = &m->macro_reads.items[i];
+    if (strcmp(r->macro, name) != 0 ||
+        !(mc->kw ? !strcmp(mc->kw, r->param_name) : mc->arg == (int32_t)r->param))
+      continue;
+    ol_attr_read read = {.loop = mc->loop,
+                         .span = mc->span,
+                         .attr = r->attr,
+                         .attr2 = r->attr2,
+                         .span2 = r->attr2 ? mc->span : (ol_span){0, 0}};
+    check_read(st, &read);
+  }
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   report_immediate(ctx, meta);
   state st = {.ctx = ctx, .meta = meta};
@@ -528,6 +551,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     else
       check_call(&st, c++);
   }
+  for (size_t i = 0; i < f->macro_calls.len; i++)
+    check_macro_call(&st, &f->macro_calls.items[i]);
   for (size_t i = 0; i < st.gs.len; i++) {
     group *g = &st.gs.items[i];
     ctx->out->items[g->first_index].fix = group_fix(ctx, g);

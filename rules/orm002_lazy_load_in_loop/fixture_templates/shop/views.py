@@ -38,3 +38,9 @@ def customers():
 def customer(cid):
     c = Customer.query.get_or_404(cid)
     return render_template("customer.html", customer=c)
+
+
+@app.route("/orders/imported")
+def orders_imported():
+    rows = Order.query.order_by(Order.id).all()
+    return render_template("orders_imported.html", orders=rows)
