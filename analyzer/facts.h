@@ -406,7 +406,9 @@ typedef struct {
 /* Templates only (never cached: a template is scanned again each run). */
 
 /* `param.attr` (`.attr2`) read in the body of a template's macro: read per
- * row where another template calls the macro with a row. */
+ * row where another template calls the macro with a row. Macro "" is the
+ * template itself, its parameters the names it reads but does not bind:
+ * an `{% include %}` in a loop passes the loop's variables. */
 typedef struct {
   char *macro;
   uint32_t param;   /* its index */
@@ -422,9 +424,11 @@ typedef struct {
   char *name;
 } ol_template_import;
 
-/* An imported macro called with a row: `b(p)`, `m.render(post=p)`. */
+/* An imported macro called with a row: `b(p)`, `m.render(post=p)`; or a
+ * template included in a loop (include: callee is its name, kw the row's). */
 typedef struct {
-  char *callee; /* as written: "b", "m.render" */
+  char *callee; /* as written: "b", "m.render"; the included template's name */
+  bool include;
   ol_span span; /* the call */
   int32_t loop; /* the argument is the row of this loop */
   int32_t arg;  /* its position, -1 for a keyword argument */

@@ -121,6 +121,20 @@ static void push_read(scanner *s, int loop, uint32_t start, const char *attr,
 }
 
 static void macro_call(scanner *s, const binding *b, const ol_jinja_chain *c, uint32_t start);
+
+/* Outside loops and macros, `name.attr` of a name the template does not
+ * bind: what it reads of a row an `{% include %}` in a loop passes it. */
+static void free_read(scanner *s, const ol_jinja_chain *c) {
+  if (!c->n || c->called || current_loop(s) >= 0 || s->in_macro >= 0 ||
+      ol_jinja_token_is(s->src, c->root, "loop"))
+    return;
+  ol_macro_read r = {.macro = copy(s, c->root.start, c->root.start), /* the template itself */
+                     .param_name = copy(s, c->root.start, c->root.end),
+                     .attr = copy(s, c->attrs[0].start, c->attrs[0].end)};
+  if (c->n > 1)
+    r.attr2 = copy(s, c->attrs[1].start, c->attrs[1].end);
+  ol_vec_push(&s->out->macro_reads, r);
+}
 static void imported_call(scanner *s, const ol_jinja_chain *c);
 
 /* The filter after `at` (`|name`), its name's end in *end; false when none. */
@@ -163,6 +177,7 @@ static void use_chain(scanner *s, const ol_jinja_chain *c, uint32_t end) {
   const binding *b = lookup(s, c->root);
   if (!b) {
     count_of_rows(s, c, end);
+    free_read(s, c);
     return;
   }
   if (b->kind == N_ROW && c->n && c->call_end[0]) { /* row.method(...): a call on the row */
@@ -525,8 +540,25 @@ static void stmt_macro(scanner *s, ol_jinja_token kw, uint32_t a, uint32_t b) {
 static void pass_context(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uint32_t b) {
   ol_jinja_lexer lx = {s->src, a, b};
   ol_jinja_token t = ol_jinja_token_next(&lx);
-  if (t.kind != T_STRING || t.end - t.start < 3 || current_loop(s) >= 0 || s->in_macro >= 0)
+  if (t.kind != T_STRING || t.end - t.start < 3 || s->in_macro >= 0)
     return;
+  if (current_loop(s) >= 0) { /* the loop's rows go along, by the names they have here */
+    char *template = copy(s, t.start + 1, t.end - 1);
+    for (size_t i = s->names.len; i-- > 0;) {
+      const binding *nb = &s->names.items[i];
+      ol_jinja_token name = {T_NAME, nb->start, nb->start + nb->len};
+      if (nb->kind != N_ROW || lookup(s, name) != nb)
+        continue; /* not a row, or shadowed by a later binding */
+      ol_macro_call mc = {.callee = template,
+                          .include = true,
+                          .span = {tag_a, tag_b},
+                          .loop = nb->loop,
+                          .arg = -1,
+                          .kw = copy(s, nb->start, nb->start + nb->len)};
+      ol_vec_push(&s->out->macro_calls, mc);
+    }
+    return;
+  }
   ol_render_fact r = {.template = copy(s, t.start + 1, t.end - 1),
                       .call = {tag_a, tag_b},
                       .func = -1,

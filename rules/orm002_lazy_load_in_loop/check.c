@@ -516,13 +516,16 @@ static void check_call(state *st, size_t i) {
   }
 }
 
-/* A template's call of a macro imported from another template, with a
+/* A template's call of a macro imported from another template (or an include of one) with a
  * row: what the macro reads of that parameter is read per row, at the call. */
 static void check_macro_call(state *st, const ol_macro_call *mc) {
   const ol_index *ix = st->ctx->index;
   uint32_t mfile;
-  const char *name;
-  if (!ol_index_template_macro(ix, st->ctx->file, mc->callee, &mfile, &name))
+  const char *name = "";
+  int32_t inc = mc->include ? ol_index_template_file(ix, mc->callee, st->ctx->file) : -1;
+  if (inc >= 0)
+    mfile = (uint32_t)inc;
+  else if (mc->include || !ol_index_template_macro(ix, st->ctx->file, mc->callee, &mfile, &name))
     return;
   const ol_file_facts *m = ix->files.items[mfile].facts;
   for (size_t i = 0; i < m->macro_reads.len; i++) {

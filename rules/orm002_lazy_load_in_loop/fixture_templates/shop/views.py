@@ -44,3 +44,9 @@ def customer(cid):
 def orders_imported():
     rows = Order.query.order_by(Order.id).all()
     return render_template("orders_imported.html", orders=rows)
+
+
+@app.route("/orders/included")
+def orders_included():
+    rows = Order.query.order_by(Order.id).all()
+    return render_template("orders_included.html", orders=rows, labels=["a", "b"])
