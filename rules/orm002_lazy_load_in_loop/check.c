@@ -279,6 +279,10 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
     return false;
   if (lr->via)
     return !strcmp(rel->target, ol_last_component(lr->via_owner));
+  ol_rule_ctx view; /* a template's rows: the query is the view's */
+  if (ctx->facts->template && lr->rows && lr->file != ctx->file &&
+      ol_rule_ctx_other(ctx, lr->file, &view))
+    ctx = &view;
   if (!lr->rows || lr->file != ctx->file || ol_span_empty(lr->rows->query))
     return false;
   ol_span q = lr->rows->query;

@@ -50,3 +50,10 @@ def orders_imported():
 def orders_included():
     rows = Order.query.order_by(Order.id).all()
     return render_template("orders_included.html", orders=rows, labels=["a", "b"])
+
+
+@app.route("/orders/<int:oid>/lines")
+def order_lines(oid):
+    order = Order.query.get_or_404(oid)
+    lines = Line.query.filter_by(order_id=order.id).all()
+    return render_template("order_lines.html", order=order, lines=lines)
