@@ -6,6 +6,7 @@
  * `set`/`with` aliases, macro parameters and macros; a name bound nowhere
  * is the render context's. One pass, no recursion. */
 #include "jinja.h"
+#include "hash.h"
 #include "jinja_internal.h"
 
 #include <ctype.h>
@@ -61,7 +62,9 @@ typedef struct {
   OL_VEC(block) blocks;
   OL_VEC(param_read) preads;
   OL_VEC(jmacro) macros;
-  int in_macro; /* the macro whose body is being read, -1 */
+  int in_macro;   /* the macro whose body is being read, -1 */
+  uint64_t *seen; /* seen_read's hash set */
+  size_t seen_len, seen_cap;
 } scanner;
 
 static char *copy(scanner *s, uint32_t start, uint32_t end) {
@@ -122,6 +125,40 @@ static void push_read(scanner *s, int loop, uint32_t start, const char *attr,
 
 static void macro_call(scanner *s, const binding *b, const ol_jinja_chain *c, uint32_t start);
 
+/* Whether the read (kind, who, attr, attr2) was recorded before, recording
+ * it: a read repeated in a body loads nothing more. A hash set, so that a
+ * template of a million reads stays linear. */
+static bool seen_read(scanner *s, char kind, const char *who, int param, const char *attr,
+                      const char *attr2) {
+  uint64_t h = ol_fnv(OL_FNV_OFFSET, &kind, 1);
+  h = ol_fnv(h, who, strlen(who) + 1);
+  h = ol_fnv(h, &param, sizeof param);
+  h = ol_fnv(h, attr, strlen(attr) + 1);
+  h = attr2 ? ol_fnv(h, attr2, strlen(attr2) + 1) : ol_fnv(h, "", 1);
+  h |= 1; /* 0 marks an empty slot */
+  if (2 * (s->seen_len + 1) > s->seen_cap) {
+    size_t cap = s->seen_cap ? 2 * s->seen_cap : 64;
+    uint64_t *slots = ol_calloc(cap, sizeof *slots);
+    for (size_t i = 0; i < s->seen_cap; i++)
+      for (size_t j = s->seen[i] & (cap - 1); s->seen[i]; j = (j + 1) & (cap - 1))
+        if (!slots[j]) {
+          slots[j] = s->seen[i];
+          break;
+        }
+    ol_free(s->seen);
+    s->seen = slots, s->seen_cap = cap;
+  }
+  for (size_t j = h & (s->seen_cap - 1);; j = (j + 1) & (s->seen_cap - 1)) {
+    if (s->seen[j] == h)
+      return true;
+    if (!s->seen[j]) {
+      s->seen[j] = h;
+      s->seen_len++;
+      return false;
+    }
+  }
+}
+
 /* Outside loops and macros, `name.attr` of a name the template does not
  * bind: what it reads of a row an `{% include %}` in a loop passes it. */
 static void free_read(scanner *s, const ol_jinja_chain *c) {
@@ -133,6 +170,8 @@ static void free_read(scanner *s, const ol_jinja_chain *c) {
                      .attr = copy(s, c->attrs[0].start, c->attrs[0].end)};
   if (c->n > 1)
     r.attr2 = copy(s, c->attrs[1].start, c->attrs[1].end);
+  if (seen_read(s, 'f', r.param_name, 0, r.attr, r.attr2))
+    return; /* read again: one read is the one that loads */
   ol_vec_push(&s->out->macro_reads, r);
 }
 static void imported_call(scanner *s, const ol_jinja_chain *c);
@@ -208,6 +247,8 @@ static void use_chain(scanner *s, const ol_jinja_chain *c, uint32_t end) {
       p.attr2 = copy(s, c->attrs[1].start, c->attrs[1].end);
       p.call2 = c->empty_call[1];
     }
+    if (seen_read(s, 'p', s->macros.items[b->macro].name, b->param, p.attr, p.attr2))
+      return; /* read again in the body: at a call, one read is the one that loads */
     ol_vec_push(&s->preads, p);
     ol_macro_read mr = {.macro = s->macros.items[b->macro].name,
                         .param = (uint32_t)b->param,
@@ -706,6 +747,7 @@ void ol_jinja_facts(const char *src, uint32_t len, ol_file_facts *out) {
   ol_vec_free(&s.names);
   ol_vec_free(&s.blocks);
   ol_vec_free(&s.preads);
+  ol_free(s.seen);
   if (out->reads.len > 1)
     qsort(out->reads.items, out->reads.len, sizeof *out->reads.items, by_start);
 }
