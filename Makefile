@@ -179,7 +179,7 @@ sanitize: deps
 # every machine, whatever its load. `make fuzz` searches for FUZZ_SECONDS
 # each, one core, keeping what it finds in $(FUZZ_B)/corpus/ and crashes in
 # $(FUZZ_B)/artifacts/.
-FUZZERS      := analyze lsp pyproject cache
+FUZZERS      := analyze lsp pyproject cache jinja
 FUZZ_B       := $(B)/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BINS    := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZERS))

@@ -12,6 +12,7 @@
 #include "diff.h"
 #include "discover.h"
 #include "engine_internal.h"
+#include "jinja.h"
 #include "suppress.h"
 
 #define MAX_ROUNDS 8
@@ -312,6 +313,15 @@ void ol_engine_apply(ol_engine *e, ol_report *report, FILE *diff, ol_fix_stats *
 
 /* ---- --add-noqa ------------------------------------------------------------ */
 
+/* Unterminated tags in a template's text (what a noqa comment could break). */
+static uint32_t jinja_errors(const char *text, uint32_t len) {
+  ol_file_facts f = {0};
+  ol_jinja_facts(text, len, &f);
+  uint32_t n = f.parse_errors;
+  ol_facts_free(&f);
+  return n;
+}
+
 /* The codes of findings on one line of one file, in code order. */
 typedef struct {
   uint32_t line;
@@ -359,7 +369,9 @@ void ol_engine_add_noqa(ol_engine *e, ol_report *report, ol_fix_stats *stats) {
         uint32_t end = s;
         while (end < src->len && src->bytes[end] != '\n' && src->bytes[end] != '\r')
           end++;
-        char *text = ol_noqa_add_to_line(src->bytes + s, end - s, lines.items[k].codes);
+        char *text = (src->rel && ol_jinja_has_template_ext(src->rel)
+                          ? ol_noqa_add_to_template_line
+                          : ol_noqa_add_to_line)(src->bytes + s, end - s, lines.items[k].codes);
         ol_buf_add(&out, src->bytes + at, s - at);
         if (text)
           ol_buf_puts(&out, text);
@@ -374,7 +386,9 @@ void ol_engine_add_noqa(ol_engine *e, ol_report *report, ol_fix_stats *stats) {
       const ol_unit *unit = &e->units.items[u];
       int err = 0;
       char *why = NULL, *target = NULL;
-      if (ol_parse_error_count(e->parser, next, len) > errors)
+      bool jinja = src->rel && ol_jinja_has_template_ext(src->rel);
+      if (jinja ? jinja_errors(next, len) > jinja_errors(src->bytes, src->len)
+                : ol_parse_error_count(e->parser, next, len) > errors)
         ol_notes_add(&notes, OL_NOTE_ERROR, rel, 0,
                      ol_strdup("noqa not added: a comment would break a line (a string or a "
                                "continuation runs on); add it by hand"));

@@ -81,7 +81,8 @@ static void loops(check *c) {
     const bool *flags[] = {
         &l->is_async,        &l->has_rows,       &l->stmt_starts_line, &l->iterable_is_list,
         &l->iterable_finite, &l->lazy_generator, &l->target_rebound,   &l->writes_session,
-        &l->has_jump,        &l->polls,          &l->iterable_changes};
+        &l->has_jump,        &l->polls,          &l->iterable_changes, &l->bounded,
+        &l->exits,           &l->external_work};
     for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
       flag(c, flags[k]);
     rows(c, &l->rows);
@@ -152,6 +153,8 @@ static void functions(check *c) {
     span(c, fn->ret_call);
     flag(c, &fn->ret_builders);
     flag(c, &fn->returns_query);
+    flag(c, &fn->memoized);
+    flag(c, &fn->external);
     place(c, fn->def);
   }
   for (size_t i = 0; i < f->func_sites.len; i++) {
@@ -196,6 +199,8 @@ static void calls(check *c) {
       index_or_none(c, arg->param, params_of(f, k->func));
     }
     flag(c, &k->attr_only);
+    flag(c, &k->args_loop);
+    flag(c, &k->args_local);
     name(c, k->commit_exempt, false);
     place(c, k->at);
   }
@@ -293,6 +298,7 @@ static void classes(check *c) {
     name(c, k->bind_key, false);
     flag(c, &k->abstract);
     flag(c, &k->declares_declarative_base);
+    flag(c, &k->imperative);
     for (size_t r = 0; r < k->n_rels; r++) {
       const ol_rel_fact *rel = &k->rels[r];
       name(c, rel->name, true);
@@ -330,6 +336,30 @@ static void classes(check *c) {
   }
 }
 
+/* What a view passes render_template (cached with the view); a template's
+ * own facts are never cached, so a record holding any is refused. */
+static void renders(check *c) {
+  const ol_file_facts *f = c->f;
+  need(c, !f->template && !f->macro_reads.len && !f->template_imports.len && !f->macro_calls.len);
+  for (size_t i = 0; i < f->loops.len; i++)
+    need(c, !f->loops.items[i].context);
+  for (size_t i = 0; i < f->renders.len && !c->bad; i++) {
+    const ol_render_fact *r = &f->renders.items[i];
+    name(c, r->template, true);
+    span(c, r->call);
+    index_or_none(c, r->func, f->funcs.len);
+    need(c, r->first_arg <= f->render_args.len && r->n_args <= f->render_args.len - r->first_arg);
+  }
+  for (size_t i = 0; i < f->render_args.len && !c->bad; i++) {
+    const ol_render_arg *a = &f->render_args.items[i];
+    name(c, a->name, true);
+    flag(c, &a->has_rows);
+    flag(c, &a->is_query);
+    rows(c, &a->rows);
+    span(c, a->value);
+  }
+}
+
 bool ol_facts_valid(const ol_file_facts *f, uint32_t len) {
   check c = {.f = f, .len = len};
   need(&c, f->import_at <= len &&
@@ -342,6 +372,7 @@ bool ol_facts_valid(const ol_file_facts *f, uint32_t len) {
     calls(&c);
   sites(&c);
   classes(&c);
+  renders(&c);
   names(&c, f->module_names.items, f->module_names.len);
   names(&c, f->declarative_bases.items, f->declarative_bases.len);
   return !c.bad;

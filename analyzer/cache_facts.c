@@ -10,8 +10,8 @@
 
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
-_Static_assert(sizeof(ol_file_facts) == 488, "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_loop) == 184 && sizeof(ol_query_site) == 200,
+_Static_assert(sizeof(ol_file_facts) == 616, "facts.h changed: update cache_facts.c");
+_Static_assert(sizeof(ol_loop) == 192 && sizeof(ol_query_site) == 200,
                "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_class_fact) == 128 && sizeof(ol_func_fact) == 72 &&
                    sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 80,
@@ -29,7 +29,10 @@ typedef struct {
   static const layout T##_layout = {sizeof(T), T##_strs, sizeof T##_strs / sizeof(size_t), {0}}
 #define ROWS(T, m) offsetof(T, m.entity), offsetof(T, m.eager), offsetof(T, m.origin)
 
-LAYOUT(ol_loop, ROWS(ol_loop, rows), offsetof(ol_loop, rows_via), offsetof(ol_loop, insert_why));
+LAYOUT(ol_loop, ROWS(ol_loop, rows), offsetof(ol_loop, rows_via), offsetof(ol_loop, insert_why),
+       offsetof(ol_loop, context));
+LAYOUT(ol_render_fact, offsetof(ol_render_fact, template));
+LAYOUT(ol_render_arg, offsetof(ol_render_arg, name), ROWS(ol_render_arg, rows));
 LAYOUT(ol_query_site, offsetof(ol_query_site, dep_name), offsetof(ol_query_site, no_hoist_why),
        offsetof(ol_query_site, batch.entity), offsetof(ol_query_site, batch.column),
        offsetof(ol_query_site, batch_why), offsetof(ol_query_site, entity));
@@ -152,6 +155,8 @@ static void clear_padding(ol_file_facts *f) {
   }
   CLEAR_PADDING(f->lookups.items, f->lookups.len);
   CLEAR_PADDING(f->index_decls.items, f->index_decls.len);
+  CLEAR_PADDING(f->renders.items, f->renders.len);
+  CLEAR_PADDING(f->render_args.items, f->render_args.len);
 }
 
 void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
@@ -183,6 +188,8 @@ void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
   put_strings(out, f->declarative_bases.items, f->declarative_bases.len);
   put_array(out, f->lookups.items, f->lookups.len, &ol_lookup_layout);
   put_array(out, f->index_decls.items, f->index_decls.len, &ol_index_decl_layout);
+  put_array(out, f->renders.items, f->renders.len, &ol_render_fact_layout);
+  put_array(out, f->render_args.items, f->render_args.len, &ol_render_arg_layout);
 }
 
 /* ---- reading -------------------------------------------------------------- */
@@ -314,6 +321,8 @@ bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
   GET_VEC(&r, &f->declarative_bases, &string_layout);
   GET_VEC(&r, &f->lookups, &ol_lookup_layout);
   GET_VEC(&r, &f->index_decls, &ol_index_decl_layout);
+  GET_VEC(&r, &f->renders, &ol_render_fact_layout);
+  GET_VEC(&r, &f->render_args, &ol_render_arg_layout);
   if (r.bad || r.at != r.n) {
     ol_facts_free(f);
     memset(f, 0, sizeof *f);

@@ -175,6 +175,7 @@ void ol_config_free(ol_config *c) {
   free_list(c->extend_exclude, c->n_extend_exclude);
   free_list(c->model_bases, c->n_model_bases);
   free_list(c->memoizers, c->n_memoizers);
+  free_list(c->template_dirs, c->n_template_dirs);
   free_list(c->query_terminals, c->n_query_terminals);
   ol_free(c->dialect);
   ol_free(c->config_dir);

@@ -52,6 +52,9 @@ typedef struct {
   size_t n_model_bases;
   char **memoizers; /* extra memoizing decorators, dotted as written or their last name */
   size_t n_memoizers;
+  char **template_dirs; /* folders of Jinja templates besides those named `templates` (relative to
+                           the project root) */
+  size_t n_template_dirs;
   char **query_terminals; /* extra method names that run a query (like .all()) */
   size_t n_query_terminals;
   char *dialect; /* "postgresql", "sqlite", "mysql", or NULL; for --emit-sql */

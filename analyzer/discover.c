@@ -1,5 +1,6 @@
 /* Discovery of Python files and of the project root. */
 #include "discover.h"
+#include "jinja.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -254,6 +255,21 @@ static bool ends_with_py(const char *name) {
   return n > 3 && !strcmp(name + n - 3, ".py");
 }
 
+/* A Jinja template of the project's template folders (analyzer/jinja.h). */
+static bool is_template(const ol_discovery *d, const char *path) {
+  char *abs = ol_path_absolute(path);
+  char *rel = d->root ? ol_path_relative(d->root, abs) : ol_strdup(abs);
+  bool t = ol_jinja_is_template(rel, d->cfg ? d->cfg->template_dirs : NULL,
+                                d->cfg ? d->cfg->n_template_dirs : 0);
+  ol_free(abs);
+  ol_free(rel);
+  return t;
+}
+
+static bool wanted(const ol_discovery *d, const char *path, const char *name) {
+  return ends_with_py(name) || (ol_jinja_has_template_ext(name) && is_template(d, path));
+}
+
 static void add_file(ol_discovery *d, const char *path, bool explicit_file) {
   ol_found f = {
       .path = ol_strdup(path), .abs = ol_path_absolute(path), .explicit_file = explicit_file};
@@ -361,9 +377,13 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
       /* The entry's type from the directory itself spares an lstat per file
        * (a pre-commit run walks the whole project): only links and unknown
        * types are asked about. */
-      if (e->d_type == DT_REG && !ends_with_py(e->d_name))
+      if (e->d_type == DT_REG && !ends_with_py(e->d_name) && !ol_jinja_has_template_ext(e->d_name))
         continue;
       char *p = ol_format("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+      if (e->d_type == DT_REG && !wanted(d, p, e->d_name)) {
+        ol_free(p);
+        continue;
+      }
       if (e->d_type == DT_REG && !excluded(d, p)) {
         if ((d->cfg && d->cfg->exclude) || !is_test_file_name(e->d_name, strlen(e->d_name)))
           add_file(d, p, false);
@@ -390,7 +410,7 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
           ol_vec_push(&todo, p);
           p = NULL;
         }
-      } else if (ends_with_py(e->d_name) && !excluded(d, p) &&
+      } else if (wanted(d, p, e->d_name) && !excluded(d, p) &&
                  ((d->cfg && d->cfg->exclude) ||
                   !is_test_file_name(e->d_name, strlen(e->d_name))) &&
                  !(link && S_ISREG(s->st_mode) && link_leaves(fs, bound, p, d))) {
@@ -423,8 +443,8 @@ void ol_discover(const ol_fs *fs, const char *path, ol_discovery *d) {
   }
   if (S_ISDIR(st.st_mode))
     walk_dir(fs, path, d);
-  else
-    add_file(d, path, true);
+  else if (!ol_jinja_has_template_ext(path) || is_template(d, path))
+    add_file(d, path, true); /* HTML outside the template folders is not a template */
 }
 
 static int by_abs(const void *a, const void *b) {

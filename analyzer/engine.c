@@ -9,6 +9,7 @@
 #include "cache.h"
 #include "discover.h"
 #include "hash.h"
+#include "jinja.h"
 #include "suppress.h"
 #include "walk.h"
 
@@ -542,6 +543,11 @@ TSTree *ol_engine_set_text(ol_engine *e, int unit, const char *text, uint32_t le
   u->len = len;
   u->hash = ol_content_hash(text, len);
   u->gen++;
+  if (ol_jinja_has_template_ext(u->rel)) { /* a template: no Python tree to keep */
+    ol_jinja_facts(u->src.bytes, len, &u->facts);
+    u->may_report = true;
+    return NULL;
+  }
   TSTree *tree = ol_parse_again(e->parser, old, text, len);
   ol_walk_file_memo(e->cfg, tree, u->src.bytes, len, &u->facts, &u->memo);
   u->may_report = true;

@@ -73,6 +73,8 @@ typedef struct {
   ol_span rows_call; /* the iterable is this call of a project function (`for b in get_bookings()`):
                         its summary may say it returns rows; rows_var names the loop variable */
   ol_span scope;     /* the enclosing function (or module): where new names must be free */
+  char *context;     /* a template's loop: the context name its iterable is (`posts`, `page.items`),
+                        bound by the views that render the template (analyzer/templates.c) */
 } ol_loop;
 
 typedef enum {
@@ -249,7 +251,7 @@ typedef struct {
                  rows */
   char *entity;   /* RELATION: the model of the object, from where it was loaded */
   ol_span object; /* RELATION: `obj` of len(obj.rel) */
-  char *rel;      /* RELATION: `rel` */
+  char *rel;      /* RELATION: `rel`; in a template: the context name counted */
   ol_span scope;  /* RELATION: the function, where other uses of obj.rel would make the load free */
 } ol_len_site;
 
@@ -409,6 +411,56 @@ typedef struct {
   uint32_t level; /* leading dots of a relative import */
 } ol_import_fact;
 
+/* One keyword of `render_template("name.html", key=value)`: what the view
+ * binds the template's context name to. */
+typedef struct {
+  char *name;    /* the context name */
+  bool has_rows; /* value holds rows of rows.entity (a query, its .all(), a pagination) */
+  bool is_query; /* value is a query not run yet (`Model.query.filter(...)`) */
+  ol_rows rows;
+  ol_span value;
+} ol_render_arg;
+
+/* `render_template("name.html", ...)` in a view (templates.c links it). */
+typedef struct {
+  char *template; /* the template's name as written */
+  ol_span call;
+  int32_t func;               /* the function it is in, -1 */
+  uint32_t first_arg, n_args; /* render_args[first_arg .. first_arg + n_args) */
+} ol_render_fact;
+
+/* Templates only (never cached: a template is scanned again each run). */
+
+/* `param.attr` (`.attr2`) read in the body of a template's macro: read per
+ * row where another template calls the macro with a row. Macro "" is the
+ * template itself, its parameters the names it reads but does not bind:
+ * an `{% include %}` in a loop passes the loop's variables. */
+typedef struct {
+  char *macro;
+  uint32_t param;   /* its index */
+  char *param_name; /* for keyword arguments */
+  char *attr, *attr2;
+} ol_macro_read;
+
+/* `{% from "m.html" import a as b %}` (name "a", local "b") or
+ * `{% import "m.html" as m %}` (name NULL, local "m"). */
+typedef struct {
+  char *local;
+  char *template;
+  char *name;
+} ol_template_import;
+
+/* An imported macro called with a row: `b(p)`, `m.render(post=p)`; or a
+ * template included in a loop (include: callee is its name, kw the row's). */
+typedef struct {
+  char *callee; /* as written: "b", "m.render"; the included template's name */
+  bool include;
+  ol_span span; /* the call */
+  int32_t loop; /* the argument is the row of this loop */
+  int32_t arg;  /* its position, -1 for a keyword argument */
+  char *kw;     /* the keyword, NULL */
+} ol_macro_call;
+
 typedef struct {
   ol_arena arena; /* every string in the facts */
   OL_VEC(ol_func_fact) funcs;
@@ -432,6 +484,12 @@ typedef struct {
   OL_VEC(ol_index_decl) index_decls;
   OL_VEC(char *)
   declarative_bases; /* names bound to declarative_base()/registry().generate_base() */
+  OL_VEC(ol_render_fact) renders;
+  OL_VEC(ol_render_arg) render_args;
+  bool template; /* a Jinja template's facts (analyzer/jinja.c): loops and reads, no Python */
+  OL_VEC(ol_macro_read) macro_reads;
+  OL_VEC(ol_template_import) template_imports;
+  OL_VEC(ol_macro_call) macro_calls;
   uint32_t parse_errors;
   uint32_t first_error_byte;
   uint32_t unknown_query_calls; /* `x.query(Model)` on a receiver not known as a session */

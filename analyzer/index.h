@@ -194,6 +194,33 @@ int32_t ol_index_method(const ol_index *ix, const char *cls, int32_t file, const
  * function that returned them. NULL when unknown. */
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
                                  uint32_t *rows_file, int32_t *rows_func);
+/* A template's context name as a view binds it (analyzer/templates.c). */
+typedef struct {
+  uint32_t file;                /* the view's file */
+  const ol_render_fact *render; /* its render_template call */
+  const ol_render_arg *arg;     /* the keyword binding the name to rows */
+} ol_template_binding;
+/* The first view (in file order) that renders template `file` with rows
+ * of a model for context name `name`; false when none does. */
+bool ol_index_template_binding(const ol_index *ix, uint32_t file, const char *name,
+                               ol_template_binding *out);
+/* The template file `name` loads when rendered, included or imported from
+ * file `from`; -1 when the project has none. */
+int32_t ol_index_template_file(const ol_index *ix, const char *name, uint32_t from);
+/* The macro a template's call names through its imports (`b` of `from
+ * "m.html" import a as b`, `m.render` of `import "m.html" as m`): its
+ * template and name (borrowed); false when not found. */
+bool ol_index_template_macro(const ol_index *ix, uint32_t file, const char *callee,
+                             uint32_t *macro_file, const char **macro);
+/* The loop of a template whose iterable is a context name, reached from
+ * loop through the loops it is nested in by its rows; -1 when none. */
+int ol_index_template_root(const ol_index *ix, uint32_t file, int loop);
+/* Whether model is a named reference table (roles, categories, statuses):
+ * at most three columns, one of them a unique or indexed name, no foreign
+ * key. Its rows are few, and the identity map serves a many-to-one to it
+ * after the first load of each: reading one per row costs no more queries
+ * as the rows grow. */
+bool ol_index_is_reference_table(const ol_index *ix, const char *model);
 /* A readable name of a function: "app.helpers.chef_of" (the module's last two components),
  * "Booking.to_dict", "find" (nested). Caller frees. */
 char *ol_index_func_name(const ol_index *ix, int32_t func);

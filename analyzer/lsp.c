@@ -17,6 +17,7 @@
 
 #include "discover.h"
 #include "engine_internal.h"
+#include "jinja.h"
 #include "suppress.h"
 #include "writer.h"
 
@@ -449,7 +450,7 @@ static void apply_change(lsp *s, lsp_doc *d, const cJSON *change) {
   if (!text)
     return;
   size_t n = strlen(text);
-  if (!range || (!d->tree && !is_held(d))) {
+  if (!range) { /* a template has no tree: its range edits apply to the text alike */
     take_text(s, d, ol_strndup(text, n), n, NULL);
     return;
   }
@@ -466,7 +467,7 @@ static void apply_change(lsp *s, lsp_doc *d, const cJSON *change) {
   ol_buf_add(&next, text, n);
   ol_buf_add(&next, src->bytes + b, src->len - b);
   size_t len = next.len;
-  if (!is_held(d) && len <= s->cfg->max_file_size) {
+  if (!is_held(d) && len <= s->cfg->max_file_size && d->tree) {
     TSInputEdit e = edit_of(src, a, b, text, n);
     ts_tree_edit(d->tree, &e);
   }
@@ -571,7 +572,8 @@ static void did_change_watched(lsp *s, const cJSON *params) {
       reload_settings(s);
       return; /* every file read again */
     }
-    if (path && !doc_at(s, path) && n > 3 && !strcmp(path + n - 3, ".py")) {
+    if (path && !doc_at(s, path) &&
+        ((n > 3 && !strcmp(path + n - 3, ".py")) || ol_jinja_has_template_ext(path))) {
       int u = ol_engine_unit_of(s->engine, path, json_int(c, "type", 2) != 3);
       if (u >= 0) {
         ol_engine_reload(s->engine, u);
@@ -652,7 +654,9 @@ static void code_action(lsp *s, const cJSON *id, const cJSON *params) {
     uint32_t ls = src->line_starts[f->region.line - 1], le = ls;
     while (le < src->len && src->bytes[le] != '\n' && src->bytes[le] != '\r')
       le++;
-    char *line = ol_noqa_add_to_line(src->bytes + ls, le - ls, f->rule->code);
+    char *line = (ol_jinja_has_template_ext(d->path)
+                      ? ol_noqa_add_to_template_line
+                      : ol_noqa_add_to_line)(src->bytes + ls, le - ls, f->rule->code);
     if (line) {
       cJSON *act = cJSON_CreateObject();
       char *title = ol_format("Suppress %s with # noqa", f->rule->code);

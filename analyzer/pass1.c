@@ -11,10 +11,12 @@
 
 #include "cache.h"
 #include "engine_internal.h"
+#include "jinja.h"
 
 /* Whether any rule could report on these facts: only then is the source kept. */
 static bool ol_facts_may_report(const ol_file_facts *f) {
-  if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len)
+  if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len ||
+      f->macro_calls.len)
     return true;
   for (size_t i = 0; i < f->classes.len; i++)
     for (size_t j = 0; j < f->classes.items[i].n_rels; j++)
@@ -28,7 +30,10 @@ static bool ol_facts_may_report(const ol_file_facts *f) {
  * apply, those are kept: a fix must be built on the very text pass 1 saw.
  * Takes src. */
 static void parse_unit(ol_engine *e, TSParser *p, ol_unit *u, ol_source *src) {
-  ol_engine_facts(e->cfg, p, src, &u->facts);
+  if (ol_jinja_has_template_ext(u->rel))
+    ol_jinja_facts(src->bytes, src->len, &u->facts);
+  else
+    ol_engine_facts(e->cfg, p, src, &u->facts);
   u->parsed = true;
   u->gen++; /* new facts: calls resolved before are not theirs */
   u->pending = u->cached = false;
@@ -75,7 +80,7 @@ static void take_cached(ol_unit *u, const ol_cache_meta *m) {
 static bool cache_hit(ol_engine *e, ol_unit *u) {
   ol_cache_meta m;
   struct stat st;
-  if (e->fs->stat(u->path, &st) != 0)
+  if (ol_jinja_has_template_ext(u->rel) || e->fs->stat(u->path, &st) != 0)
     return false;
   u->size = st.st_size;
   u->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
@@ -104,6 +109,10 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
   if (!read_unit(e, u, &src))
     return;
   note_read(u, &src);
+  if (ol_jinja_has_template_ext(u->rel)) { /* templates: no ORM token, not cached, always read */
+    parse_unit(e, p, u, &src);
+    return;
+  }
   if (e->cache && u->size >= 0) {
     if (ol_cache_find(e->cache, u->rel, -1, -1, true, u->len, u->hash, &m, &u->facts) &&
         (m.parsed || e->prefilter)) {
@@ -273,7 +282,8 @@ void ol_engine_save_cache(ol_engine *e) {
   bool fresh = !ol_name_set_subset(&e->names, ol_cache_names(e->cache));
   for (size_t i = 0; i < e->units.len; i++) {
     const ol_unit *u = &e->units.items[i];
-    if (u->status != OL_OK || u->changed || (!u->parsed && !u->pending) || u->size < 0)
+    if (u->status != OL_OK || u->changed || (!u->parsed && !u->pending) || u->size < 0 ||
+        u->facts.template)
       continue;
     if (!u->cached && u->checked)
       fresh_checked++;

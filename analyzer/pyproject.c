@@ -41,13 +41,15 @@ typedef enum {
   K_DIALECT,
   K_MAX_FILE_SIZE,
   K_TARGET_SQLALCHEMY,
+  K_TEMPLATE_DIRS,
   K_COUNT
 } key_id;
 
 static const char *const KEY_NAMES[K_COUNT] = {
-    "select",          "ignore",          "per-file-ignores", "exclude",
-    "extend-exclude",  "session-names",   "model-bases",      "memoizers",
-    "query-terminals", "dialect",         "max-file-size",    "target-sqlalchemy"};
+    "select",          "ignore",        "per-file-ignores", "exclude",
+    "extend-exclude",  "session-names", "model-bases",      "memoizers",
+    "query-terminals", "dialect",       "max-file-size",    "target-sqlalchemy",
+    "template-dirs"};
 static const char *const KEY_TYPES[K_COUNT] = {
     "an array of rule codes",
     "an array of rule codes",
@@ -60,7 +62,8 @@ static const char *const KEY_TYPES[K_COUNT] = {
     "an array of method names",
     "a string",
     "a number of bytes or a string with a unit (\"10M\")",
-    "a string (\"1.3\", \"1.4\" or \"2.0\")"};
+    "a string (\"1.3\", \"1.4\" or \"2.0\")",
+    "an array of folders (relative to the project root)"};
 static const char *const DIALECTS[] = {"postgresql", "sqlite", "mysql", NULL};
 
 /* The node kinds the reader tells apart, resolved once per parse. */
@@ -362,7 +365,7 @@ static void fail_unknown_key(reader *r, TSNode at, const char *name) {
     fail(r, at,
          "[tool.ormlint] unknown key '%s' (known: select, ignore, per-file-ignores, exclude, "
          "extend-exclude, session-names, model-bases, memoizers, query-terminals, dialect, "
-         "max-file-size)",
+         "max-file-size, target-sqlalchemy, template-dirs)",
          name);
 }
 
@@ -586,6 +589,9 @@ static void set_key(reader *r, const char *name, TSNode key, TSNode value) {
     break;
   case K_MEMOIZERS:
     st->memoizers = strings(r, label, type, value, &st->n_memoizers, check_decorator);
+    break;
+  case K_TEMPLATE_DIRS:
+    st->template_dirs = strings(r, label, type, value, &st->n_template_dirs, check_glob);
     break;
   case K_QUERY_TERMINALS:
     st->query_terminals = strings(r, label, type, value, &st->n_query_terminals, check_method);
@@ -893,6 +899,8 @@ static void commit(reader *r, ol_config *cfg, const char *dir, ol_error *err) {
     move_list(&cfg->model_bases, &cfg->n_model_bases, &st->model_bases, &st->n_model_bases);
   if (r->has[K_MEMOIZERS])
     move_list(&cfg->memoizers, &cfg->n_memoizers, &st->memoizers, &st->n_memoizers);
+  if (r->has[K_TEMPLATE_DIRS])
+    move_list(&cfg->template_dirs, &cfg->n_template_dirs, &st->template_dirs, &st->n_template_dirs);
   if (r->has[K_QUERY_TERMINALS])
     move_list(&cfg->query_terminals, &cfg->n_query_terminals, &st->query_terminals,
               &st->n_query_terminals);

@@ -478,6 +478,13 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
       return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
                                                                                       : NULL;
     }
+    ol_template_binding tb;
+    if (l->context) { /* a template's loop: the rows a view renders it with */
+      if (!ol_index_template_binding(ix, file, l->context, &tb))
+        return NULL;
+      *rows = &tb.arg->rows, *rows_file = tb.file;
+      return tb.arg->rows.entity;
+    }
     if (ol_span_empty(l->rows_call))
       return NULL;
     int32_t c = ol_facts_call_at(facts, l->rows_call);

@@ -92,16 +92,30 @@ bool ol_noqa_suppresses(const ol_source *src, ol_noqas *noqas, uint32_t first, u
 
 /* The line's text with the codes added: into its `# noqa: ...` list, or as a
  * new comment at its end. NULL when a bare `# noqa` already covers it. */
-char *ol_noqa_add_to_line(const char *s, size_t n, const char *codes) {
-  const char *hash = NULL;
-  for (size_t i = 0; i + 5 <= n && !hash; i++) /* an existing `# noqa` */
+/* After `# noqa` in s[0..n), NULL when there is none. */
+static const char *existing_noqa(const char *s, size_t n) {
+  for (size_t i = 0; i + 5 <= n; i++)
     if (s[i] == '#') {
       size_t j = i + 1;
       while (j < n && s[j] == ' ')
         j++;
       if (j + 4 <= n && !strncasecmp(s + j, "noqa", 4))
-        hash = s + j + 4;
+        return s + j + 4;
     }
+  return NULL;
+}
+
+char *ol_noqa_add_to_template_line(const char *s, size_t n, const char *codes) {
+  if (existing_noqa(s, n)) /* `{# noqa: ORM001 #}`: into its list */
+    return ol_noqa_add_to_line(s, n, codes);
+  size_t keep = n;
+  while (keep && (s[keep - 1] == ' ' || s[keep - 1] == '\t'))
+    keep--;
+  return ol_format("%.*s {# noqa: %s #}", (int)keep, s, codes);
+}
+
+char *ol_noqa_add_to_line(const char *s, size_t n, const char *codes) {
+  const char *hash = existing_noqa(s, n); /* an existing `# noqa` */
   if (hash) {
     if (hash >= s + n || *hash != ':')
       return NULL; /* bare noqa */

@@ -43,5 +43,8 @@ bool ol_noqa_suppresses(const ol_source *src, ol_noqas *noqas, uint32_t first, u
  * or as a new `  # noqa: CODES` at its end; NULL when a bare noqa covers it.
  * Caller frees. */
 char *ol_noqa_add_to_line(const char *s, size_t n, const char *codes);
+/* The same for a line of a Jinja template: a new directive is a comment
+ * of the template, ` {# noqa: CODES #}`. Caller frees. */
+char *ol_noqa_add_to_template_line(const char *s, size_t n, const char *codes);
 
 #endif

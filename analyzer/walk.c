@@ -667,6 +667,7 @@ static void on_call(ol_walker *w, const entry *e) {
   ol_calls_check_call(w, e->node, e->ctx);
   ol_lookups_check_call(w, e->node);
   ol_exec_check_call(w, e->node, e->ctx);
+  ol_render_check_call(w, e->node);
   if (e->ctx < 0)
     ol_exec_check_len(w, e->node);
   if (ol_calls_current(w) >= 0 && !w->out->funcs.items[ol_calls_current(w)].external &&
@@ -1312,5 +1313,10 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->lookups);
   ol_vec_free(&f->index_decls);
   ol_vec_free(&f->declarative_bases);
+  ol_vec_free(&f->renders);
+  ol_vec_free(&f->render_args);
+  ol_vec_free(&f->macro_reads);
+  ol_vec_free(&f->template_imports);
+  ol_vec_free(&f->macro_calls);
   ol_arena_free(&f->arena);
 }

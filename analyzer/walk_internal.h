@@ -233,6 +233,9 @@ char *ol_walk_intern_string(ol_walker *w, const char *s);
  * hash of the set (whatever the order they came in). */
 void ol_calls_roots(ol_walker *w, uint64_t *hash);
 
+/* render.c: `render_template("name.html", key=value)`: what a view binds a template's names to. */
+void ol_render_check_call(ol_walker *w, TSNode call);
+
 /* walk_memo.c: the editor's walk of a new version of a file. */
 void ol_walk_memo_begin(ol_walker *w, ol_walk_memo **memo);
 /* At a top-level statement: its facts put back from the memo (the walk

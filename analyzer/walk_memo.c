@@ -56,7 +56,7 @@ typedef struct {
   ol_span stmt;
   uint64_t text_hash, ctx_hash;
   counts begin, end;
-  size_t module_names, classes, bases, terms, index_decls,
+  size_t module_names, classes, bases, terms, index_decls, renders,
       aliases; /* what it must not add: module-level facts, names for other defs */
   bool ok;
 } record;
@@ -649,6 +649,7 @@ ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt) {
               .bases = w->out->declarative_bases.len,
               .terms = w->out->call_terms.len,
               .index_decls = w->out->index_decls.len,
+              .renders = w->out->renders.len,
               .aliases = w->aliases.len};
   count_now(w, &r.begin);
   ol_vec_push(&w->memo_run->recs, r);
@@ -662,6 +663,7 @@ void ol_walk_memo_leave(ol_walker *w) {
   r->ok = r->module_names == w->out->module_names.len && r->classes == w->out->classes.len &&
           r->bases == w->out->declarative_bases.len && r->terms == w->out->call_terms.len &&
           r->index_decls == w->out->index_decls.len && r->aliases == w->aliases.len &&
+          r->renders == w->out->renders.len && /* views are walked every time */
           context_hash(w) == r->ctx_hash;
   w->memo_run->recording = false;
 }

@@ -22,6 +22,9 @@ _DISTINCT_CHEFS = len(set(s.MY_BOOKING_CHEFS))
 _MY_BOOKINGS = len(s.MY_BOOKING_CHEFS)
 _APPLICANTS_CAMPAIGN = 7  # the campaign with 5 applications, 5 different users
 _RUN_EMPLOYEE = 1
+_OWNERS = [(s.ME, chef) for chef in s.MY_BOOKING_CHEFS] + s.OTHER_BOOKINGS
+_ALL_BOOKING_CHEFS = len({chef for _, chef in _OWNERS})
+_ALL_BOOKING_USERS = len({user for user, _ in _OWNERS})
 _RUN_ACTIVE = s.AI_EMPLOYEES[_RUN_EMPLOYEE - 1][3].count("active")
 
 
@@ -32,7 +35,8 @@ def _changes(keys):
 
 class Service:
     def __init__(self, name, path, code, rules, before, after, method="GET", user=None,
-                 state=None, max_commits=None):
+                 state=None, max_commits=None, template=None):
+        self.template = template  # the page's template (its markers are the service's too)
         self.name = name
         self.path = path
         self.code = code
@@ -81,6 +85,16 @@ SERVICES = [
             "backend/services/ai_automation.py:run_scenarios", ["ORM006"],
             before=1 + _RUN_ACTIVE + (2 * _RUN_ACTIVE - 1), after=None, method="POST",
             user=s.ME, state="scenarios", max_commits=1),
+    # Pages: the view loads the rows, its template reads their relationships
+    # (the markers are in the template; the fix goes to the view's query).
+    # chef and user: many-to-one, one SELECT per distinct one; payment: one
+    # per booking.
+    Service("bookings_page", "/pages/bookings", "backend/pages.py:bookings_page", ["ORM002"],
+            before=1 + _ALL_BOOKING_CHEFS + _ALL_BOOKING_USERS + s.TOTAL_BOOKINGS, after=1,
+            template="backend/templates/pages/bookings.html"),
+    Service("campaigns_page", "/pages/campaigns", "backend/pages.py:campaigns_page", ["ORM002"],
+            before=1 + len(s.CAMPAIGN_APPLICATIONS), after=2,
+            template="backend/templates/pages/campaigns.html"),
     # Controls: already right; must stay right and no slower.
     Service("content_summary", "/api/platform/summary", "backend/metrics.py:get_content_summary",
             [], before=1, after=1),

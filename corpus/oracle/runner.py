@@ -173,7 +173,7 @@ def run_service(backend, db, service, kind, tag):
         result = {
             "status": response.status_code,
             "body": response.get_json(silent=True),
-            "text": None if response.is_json else response.get_data(as_text=True)[:2000],
+            "text": None if response.is_json else response.get_data(as_text=True),
             "count": len(counter.statements),
             "statements": counter.statements,
             "commits": counter.commits,

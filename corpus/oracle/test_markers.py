@@ -49,6 +49,9 @@ def test_service_rules_are_the_markers_of_its_code():
         for line, found in _markers(path).items():
             if first <= line <= last:
                 codes |= found
+        if service.template:  # a page: the N+1s are in the template it renders
+            for found in _markers(os.path.join(APP, service.template)).values():
+                codes |= found
         assert codes == set(service.rules), (
             f"{service.name}: {service.code} carries markers {sorted(codes)}, "
             f"the catalog says {sorted(service.rules)}")

@@ -184,6 +184,28 @@ typedef struct {
   uint32_t file;          /* the file of the query */
 } loop_rows;
 
+/* `{% for c in p.comments %}` where p holds the rows a view rendered the template with. */
+static bool template_rows_via(const ol_rule_ctx *ctx, const ol_loop *l, loop_rows *out) {
+  const ol_rows *rows;
+  uint32_t file;
+  int32_t fn;
+  const char *parent =
+      ol_index_loop_entity(ctx->index, ctx->file, l->rows_parent, &rows, &file, &fn);
+  const ol_relation *via = parent ? ol_index_relation(ctx->index, parent, l->rows_via) : NULL;
+  if (!via || !via->collection || !via->target || !ol_index_model(ctx->index, via->target))
+    return false;
+  *out = (loop_rows){.rows = rows,
+                     .entity = via->target,
+                     .via = via,
+                     .via_owner = parent,
+                     .func = -1,
+                     .file = file};
+  if (file != ctx->file)
+    out->elsewhere = ol_format("%s:%u", ctx->index->files.items[file].path,
+                               ol_rule_line_in(ctx, file, rows->query.start));
+  return true;
+}
+
 static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   const ol_loop *l = &ctx->facts->loops.items[loop];
   memset(out, 0, sizeof *out);
@@ -196,10 +218,12 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
     if (!out->entity || !out->rows)
       return false;
     if (file != ctx->file) {
-      const ol_summary *s = &ctx->index->funcs.items[out->func];
-      const ol_func_rows *fr = ol_func_rows_of(ctx->index->files.items[file].facts, s->fn);
-      out->elsewhere = ol_format("%s:%u", ctx->index->files.items[file].path,
-                                 ol_rule_line_in(ctx, file, fr->at.span.start));
+      const ol_summary *s = out->func >= 0 ? &ctx->index->funcs.items[out->func] : NULL;
+      const ol_func_rows *fr =
+          s ? ol_func_rows_of(ctx->index->files.items[file].facts, s->fn) : NULL;
+      out->elsewhere =
+          ol_format("%s:%u", ctx->index->files.items[file].path,
+                    ol_rule_line_in(ctx, file, fr ? fr->at.span.start : out->rows->query.start));
     }
     return true;
   }
@@ -209,6 +233,8 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
     return l->rows.entity && ol_index_model(ctx->index, l->rows.entity);
   }
   const ol_loop *p = &ctx->facts->loops.items[l->rows_parent];
+  if (p->context) /* a template's loop over a collection of a view's rows */
+    return template_rows_via(ctx, l, out);
   if (p->rows_parent >= 0 || !p->has_rows || !p->rows.entity ||
       !ol_index_model(ctx->index, p->rows.entity))
     return false;
@@ -284,6 +310,10 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
     return false;
   if (lr->via)
     return !strcmp(rel->target, ol_last_component(lr->via_owner));
+  ol_rule_ctx view; /* a template's rows: the query is the view's */
+  if (ctx->facts->template && lr->rows && lr->file != ctx->file &&
+      ol_rule_ctx_other(ctx, lr->file, &view))
+    ctx = &view;
   if (!lr->rows || lr->file != ctx->file || ol_span_empty(lr->rows->query))
     return false;
   ol_span q = lr->rows->query;
@@ -349,6 +379,21 @@ static bool options_unknown(const ol_rule_ctx *ctx, const ol_rows *rows) {
   return false;
 }
 
+/* A template's finding: the path from the view that renders it to the read. */
+static void template_flow(const ol_rule_ctx *ctx, ol_draft *d, int loop, ol_span span) {
+  int root = ol_index_template_root(ctx->index, ctx->file, loop);
+  ol_template_binding tb;
+  if (root < 0 ||
+      !ol_index_template_binding(ctx->index, ctx->file, ctx->facts->loops.items[root].context, &tb))
+    return;
+  ol_draft_relate_at(d, tb.file, tb.render->call, ol_strdup("the view that renders the template"));
+  ol_draft_flow(d, (int32_t)tb.file, tb.render->call,
+                ol_format("renders %s with `%s`", tb.render->template, tb.arg->name));
+  ol_draft_flow(d, -1, ctx->facts->loops.items[root].header,
+                ol_format("loops over `%s`", tb.arg->name));
+  ol_draft_flow(d, -1, span, ol_strdup("reads the relationship once per row"));
+}
+
 /* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
  * 2), read at span in loop; plus its share of the query's fix. */
 static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
@@ -378,7 +423,7 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   else if (rel2 && !ol_fixtext_module_binds(&there, rel->target))
     why = ol_format("`%s` is not imported where the query is, which the chained option needs",
                     rel->target);
-  else if (lr->via && !ol_fixtext_module_binds(ctx, lr->entity))
+  else if (lr->via && !ol_fixtext_module_binds(&there, lr->entity))
     why = ol_format("`%s` is not imported here, which the chained option needs", lr->entity);
   else if (options_unknown(&there, rows))
     why = ol_strdup("the query's options come from a variable (`*opts`), which may load it "
@@ -406,7 +451,9 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   ol_draft *d = ol_draft_add(ctx, st->meta, span, msg);
   ol_free(text);
   ol_free(where);
-  if (lr->elsewhere) {
+  if (lr->elsewhere && lr->func < 0) { /* rows a view rendered a template with */
+    ol_draft_relate_at(d, lr->file, rows->query, ol_strdup("the query that loads the rows"));
+  } else if (lr->elsewhere) {
     const ol_summary *s = &ctx->index->funcs.items[lr->func];
     ol_draft_relate_at(d, s->file,
                        ol_func_rows_of(ctx->index->files.items[s->file].facts, s->fn)->at.span,
@@ -415,6 +462,8 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     ol_draft_relate(d, rows->query, ol_strdup("the query that loads the rows"));
   }
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
+  if (ctx->facts->template)
+    template_flow(ctx, d, loop, span);
   if (th) {
     ol_draft_flow(d, -1, span,
                   ol_format("called once per row in the loop on line %u",
@@ -445,9 +494,20 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   add_option(g, opt);
 }
 
+/* In a template, a many-to-one onto a reference table (a role, a
+ * category) or onto a row of the rows' own model (a reply's parent
+ * comment, on the page already) is served by the identity map after its
+ * first load: its queries do not grow with the rows the view passes. */
+static bool few_targets(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
+  if (!ctx->facts->template || rel->collection || !rel->target)
+    return false;
+  return !strcmp(rel->target, ol_last_component(lr->entity)) ||
+         ol_index_is_reference_table(ctx->index, rel->target);
+}
+
 /* Whether rel (read on the rows of lr) loads lazily and no option loads it. */
 static bool lazily_read(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
-  if (answered_by_identity_map(ctx, lr, rel))
+  if (answered_by_identity_map(ctx, lr, rel) || few_targets(ctx, lr, rel))
     return false;
   return lazy_on_access(rel->lazy) && !(lr->via ? covered(lr->rows->eager, lr->via->name, rel->name)
                                                 : covered(lr->rows->eager, rel->name, NULL));
@@ -532,6 +592,32 @@ static void check_call(state *st, size_t i) {
   }
 }
 
+/* A template's call of a macro imported from another template (or an include of one) with a
+ * row: what the macro reads of that parameter is read per row, at the call. */
+static void check_macro_call(state *st, const ol_macro_call *mc) {
+  const ol_index *ix = st->ctx->index;
+  uint32_t mfile;
+  const char *name = "";
+  int32_t inc = mc->include ? ol_index_template_file(ix, mc->callee, st->ctx->file) : -1;
+  if (inc >= 0)
+    mfile = (uint32_t)inc;
+  else if (mc->include || !ol_index_template_macro(ix, st->ctx->file, mc->callee, &mfile, &name))
+    return;
+  const ol_file_facts *m = ix->files.items[mfile].facts;
+  for (size_t i = 0; i < m->macro_reads.len; i++) {
+    const ol_macro_read *r = &m->macro_reads.items[i];
+    if (strcmp(r->macro, name) != 0 ||
+        !(mc->kw ? !strcmp(mc->kw, r->param_name) : mc->arg == (int32_t)r->param))
+      continue;
+    ol_attr_read read = {.loop = mc->loop,
+                         .span = mc->span,
+                         .attr = r->attr,
+                         .attr2 = r->attr2,
+                         .span2 = r->attr2 ? mc->span : (ol_span){0, 0}};
+    check_read(st, &read);
+  }
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   report_immediate(ctx, meta);
   state st = {.ctx = ctx, .meta = meta};
@@ -544,6 +630,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     else
       check_call(&st, c++);
   }
+  for (size_t i = 0; i < f->macro_calls.len; i++)
+    check_macro_call(&st, &f->macro_calls.items[i]);
   for (size_t i = 0; i < st.gs.len; i++) {
     group *g = &st.gs.items[i];
     ctx->out->items[g->first_index].fix = group_fix(ctx, g);

@@ -243,6 +243,26 @@ static void fix_columns(const ol_rule_ctx *ctx, columns *cols) {
   }
 }
 
+/* `{{ p.dynamic_rel.count() }}` in a template's loop over a view's rows:
+ * a COUNT per row. No automatic fix: a count column changes the shape of
+ * the rows the template reads (a person moves the count into the view). */
+static void template_count(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const ol_attr_read *r,
+                           const ol_loop *l) {
+  const ol_rows *rows;
+  uint32_t rf;
+  int32_t rfn;
+  const char *entity = ol_index_loop_entity(ctx->index, ctx->file, r->loop, &rows, &rf, &rfn);
+  const ol_relation *rel = entity ? ol_index_relation(ctx->index, entity, r->attr) : NULL;
+  if (!rel || rel->lazy != OL_LAZY_DYNAMIC)
+    return;
+  size_t d = report(ctx, meta, r->call2, l,
+                    "the count is in a template: a count column on the view's query changes the "
+                    "rows it passes");
+  if (rows && !ol_span_empty(rows->query))
+    ol_draft_relate_at(&ctx->out->items[d], rf, rows->query,
+                       ol_strdup("the query that loads the rows"));
+}
+
 static int by_loop(const void *a, const void *b) {
   const column *x = a, *y = b;
   return x->loop != y->loop ? (x->loop < y->loop ? -1 : 1)
@@ -276,6 +296,10 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     if (!r->attr2 || strcmp(r->attr2, "count") != 0 || ol_span_empty(r->call2))
       continue;
     const ol_loop *l = &ctx->facts->loops.items[r->loop];
+    if (ctx->facts->template) {
+      template_count(ctx, meta, r, l);
+      continue;
+    }
     if (l->rows_parent >= 0 || !l->rows.entity)
       continue;
     const ol_relation *rel = ol_index_relation(ctx->index, l->rows.entity, r->attr);

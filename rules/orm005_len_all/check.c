@@ -6,6 +6,26 @@
 #include "fixtext.h"
 #include "rule.h"
 
+/* `{{ q.all()|length }}` / `{{ q|list|length }}` in a template, where the
+ * view passed q as a query: every row loaded to be counted. No automatic
+ * fix (fixes edit Python): the message says what to write instead. */
+static void template_len(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const ol_len_site *s) {
+  ol_template_binding tb;
+  if (!s->rel || !ol_index_template_binding(ctx->index, ctx->file, s->rel, &tb) ||
+      !tb.arg->is_query)
+    return;
+  char *text = ol_fixtext_brief(ctx, s->span, 60);
+  ol_draft *d = ol_draft_add(
+      ctx, meta, s->span,
+      ol_format("`%s` loads every row of the query `%s` is (%s:%u) only to count them; "
+                "no automatic fix: write `{{ %s.count() }}`, one COUNT in the database",
+                text, s->rel, ctx->index->files.items[tb.file].path,
+                ol_rule_line_in(ctx, tb.file, tb.arg->value.start), s->rel));
+  ol_free(text);
+  ol_draft_relate_at(d, tb.file, tb.arg->value, ol_strdup("the query the view passes"));
+  ol_draft_relate_at(d, tb.file, tb.render->call, ol_strdup("the view that renders the template"));
+}
+
 /* len(obj.rel) of a lazy collection of a loaded object: a count filtered on
  * the foreign key. Returns false when it is no finding (loaded anyway, used). */
 static bool relation_len(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const ol_len_site *s) {
@@ -55,6 +75,10 @@ static bool relation_len(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   for (size_t i = 0; i < ctx->facts->lens.len; i++) {
     const ol_len_site *s = &ctx->facts->lens.items[i];
+    if (ctx->facts->template) {
+      template_len(ctx, meta, s);
+      continue;
+    }
     if (s->kind == OL_LEN_RELATION) {
       relation_len(ctx, meta, s);
       continue;

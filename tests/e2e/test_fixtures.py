@@ -82,12 +82,17 @@ def project(tmp_path, files):
     return tmp_path
 
 
+TEMPLATE_SUFFIXES = {".html", ".htm", ".jinja", ".jinja2", ".j2"}
+
+
 def sources(fixture):
-    """(path relative to the project, file) of every Python file of a fixture."""
+    """(path relative to the project, file) of every Python file and Jinja
+    template (`{# expect: ORM002 #}` markers) of a fixture."""
     if fixture.is_file():
         return [(fixture.name, fixture)]
-    return [(f.relative_to(fixture).as_posix(), f) for f in sorted(fixture.rglob("*.py"))
-            if not f.name.endswith(".fixed.py")]
+    return [(f.relative_to(fixture).as_posix(), f) for f in sorted(fixture.rglob("*"))
+            if f.is_file() and (f.suffix == ".py" or f.suffix in TEMPLATE_SUFFIXES)
+            and not f.name.endswith(".fixed.py")]
 
 
 def expected_in(fixture):
@@ -118,6 +123,9 @@ def test_fixture_fixes_converge(tmp_path, fixture):
     for rel, src in sources(fixture):
         target = proj / rel
         fixed[rel] = target.read_text(encoding="utf-8")
+        if src.suffix in TEMPLATE_SUFFIXES:
+            assert fixed[rel] == src.read_text(encoding="utf-8"), "a fix edited a template"
+            continue
         ast.parse(fixed[rel], filename=str(target))  # Python's own parser is the judge
         golden = src.with_name(src.stem + ".fixed.py")
         if golden.exists():

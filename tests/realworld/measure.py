@@ -9,6 +9,7 @@ git mirror has been fetched (ORMLINT_MIRRORS, default /work/.mirror, one
 build/realworld/, ormlint runs on it, and each finding is matched to a label
 by path, line and rule. Repositories not fetched are skipped with a message.
 Never part of make test or CI: it needs the mirrors and reads no network.
+With --templates: only findings in Jinja templates, against template_labels.json.
 """
 import collections
 import json
@@ -40,7 +41,7 @@ def export(repo, commit):
         for name in filter(None, names.split(b"\0")):
             rel = name.decode("utf-8", "surrogateescape")
             if not (rel.endswith(".py") or rel.endswith((".toml", ".cfg", ".txt", "Pipfile"))
-                    or "/templates/" in rel):
+                    or "templates/" in rel):
                 continue
             blob = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{commit}:{rel}"],
                                   capture_output=True)
@@ -50,6 +51,9 @@ def export(repo, commit):
             dst.parent.mkdir(parents=True, exist_ok=True)
             dst.write_bytes(blob.stdout)
         (out / ".exported").write_text(commit)
+    # The export is its own project (a repository without pyproject.toml or
+    # setup.cfg would otherwise take this repository's root, around it).
+    (out / ".git").mkdir(exist_ok=True)
     return out
 
 
@@ -62,7 +66,9 @@ def run(tree):
 
 
 def main():
-    labels = json.loads((HERE / "labels.json").read_text())
+    # `--templates`: the findings in Jinja templates only, against template_labels.json.
+    templates = "--templates" in sys.argv[1:]
+    labels = json.loads((HERE / ("template_labels.json" if templates else "labels.json")).read_text())
     by_repo = collections.defaultdict(list)
     for lab in labels:
         by_repo[(lab["repository"], lab["commit"])].append(lab)
@@ -76,6 +82,8 @@ def main():
         verdict = {(l["path"], l["line"], l["rule"]): l["verdict"] for l in labs}
         found = set()
         for f in run(tree):
+            if templates and f["path"].endswith(".py"):
+                continue
             key = (f["path"], f["line"], f["code"])
             found.add(key)
             v = verdict.get(key)

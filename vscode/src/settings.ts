@@ -39,13 +39,19 @@ export const COMMANDS = Object.freeze({
 /** The code action kind of "apply every safe fix in the file". */
 export const FIX_ALL_KIND = 'source.fixAll.ormlint';
 
+/** Jinja templates: the server reads those of the project's templates folders. */
+export const TEMPLATE_GLOB = '**/*templates/**/*.{html,htm,jinja,jinja2,j2}';
+
 export const DOCUMENT_SELECTOR = Object.freeze([
   Object.freeze({ scheme: 'file', language: 'python' }),
   Object.freeze({ scheme: 'untitled', language: 'python' }),
+  Object.freeze({ scheme: 'file', language: 'jinja-html', pattern: TEMPLATE_GLOB }),
+  Object.freeze({ scheme: 'file', language: 'jinja', pattern: TEMPLATE_GLOB }),
+  Object.freeze({ scheme: 'file', language: 'html', pattern: TEMPLATE_GLOB }),
 ]);
 
 /** Files whose changes are forwarded with workspace/didChangeWatchedFiles. */
-export const WATCH_GLOBS: readonly string[] = ['**/*.py', '**/pyproject.toml'];
+export const WATCH_GLOBS: readonly string[] = ['**/*.py', '**/pyproject.toml', TEMPLATE_GLOB];
 
 /**
  * Reads the settings through `get` (in the extension:

@@ -99,8 +99,8 @@ describe('the extension in a fake VS Code', () => {
     assert.ok(fake.outputLines.some((l) => /starting \(activation\): .*fake-ormlint lsp --select ORM001/.test(l)));
   });
 
-  it('watches **/*.py and **/pyproject.toml', () => {
-    assert.deepStrictEqual(fake.watcherGlobs, ['**/*.py', '**/pyproject.toml']);
+  it('watches **/*.py, **/pyproject.toml and the templates', () => {
+    assert.deepStrictEqual(fake.watcherGlobs, ['**/*.py', '**/pyproject.toml', '**/*templates/**/*.{html,htm,jinja,jinja2,j2}']);
   });
 
   it('sends didOpen and, as you type, incremental didChange', async () => {

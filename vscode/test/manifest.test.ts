@@ -63,7 +63,7 @@ describe('package.json contributes what the code uses', () => {
   });
 
   it('watches Python files and pyproject.toml', () => {
-    assert.deepStrictEqual([...WATCH_GLOBS], ['**/*.py', '**/pyproject.toml']);
+    assert.deepStrictEqual([...WATCH_GLOBS], ['**/*.py', '**/pyproject.toml', '**/*templates/**/*.{html,htm,jinja,jinja2,j2}']);
   });
 
   it('restricts the executable settings in untrusted workspaces', () => {

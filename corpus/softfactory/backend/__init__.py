@@ -17,6 +17,9 @@ def create_app(overrides=None):
     from .api import register_blueprints
 
     register_blueprints(app)
+    from .pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
 
     @app.get("/api/health")
     def health():
