@@ -261,11 +261,11 @@ static void test_unknown_keys(void **state) {
   assert_error("[tool.ormlint]\nline-length = 88\n", 2,
                "pyproject.toml:2: [tool.ormlint] unknown key 'line-length' (known: select, "
                "ignore, per-file-ignores, exclude, extend-exclude, session-names, model-bases, "
-               "query-terminals, dialect)");
+               "memoizers, query-terminals, dialect, max-file-size)");
   assert_error("[tool.ormlint.rules]\nx = 1\n", 1,
                "pyproject.toml:1: [tool.ormlint] unknown key 'rules' (known: select, ignore, "
                "per-file-ignores, exclude, extend-exclude, session-names, model-bases, "
-               "query-terminals, dialect)");
+               "memoizers, query-terminals, dialect, max-file-size)");
   assert_error("[tool]\normlint.Select = []\n", 2,
                "pyproject.toml:2: [tool.ormlint] unknown key 'Select' (did you mean 'select'?)");
   assert_error("tool.ormlint.extend_exclude = []\n", 1,
