@@ -253,14 +253,35 @@ static void mark_imported(const ol_modgraph *g, uint32_t from, const ol_file_fac
   }
 }
 
-/* Per unit, before a round: parsed (parsed[]), imported by a parsed file
- * (linked[]). */
+/* Per unit, before a round: parsed (parsed[]), and linked[]: imported by a
+ * parsed file, or by a file so linked, transitively (a helper with no name
+ * that matters yet may pass a parsed file's rows on to a module that reads
+ * their relationships: that module is judged by every name). A pending
+ * file whose imports are not known (skipped as the cache says, not read)
+ * may link anything: then every file is linked. */
 static void snapshot_links(ol_engine *e, const ol_modgraph *g, bool *parsed, bool *linked) {
-  memset(linked, 0, e->units.len * sizeof *linked);
-  for (size_t i = 0; i < e->units.len; i++) {
-    parsed[i] = e->units.items[i].parsed;
+  size_t n = e->units.len;
+  bool unknown = false;
+  for (size_t i = 0; i < n; i++) {
+    const ol_unit *u = &e->units.items[i];
+    parsed[i] = u->parsed;
+    unknown |= u->pending && !u->scanned;
+  }
+  memset(linked, unknown, n * sizeof *linked);
+  if (unknown)
+    return;
+  for (size_t i = 0; i < n; i++)
     if (parsed[i])
       mark_imported(g, (uint32_t)i, &e->units.items[i].facts, linked);
+  for (bool grew = true; grew;) { /* the closure through files not parsed */
+    grew = false;
+    for (size_t i = 0; i < n; i++) {
+      const ol_unit *u = &e->units.items[i];
+      if (!linked[i] || parsed[i] || !u->scanned || u->refs.len == 0)
+        continue;
+      for (size_t r = 0; r < u->refs.len; r++)
+        grew |= ol_modgraph_mark(g, (uint32_t)i, &u->refs.items[r], linked) > 0;
+    }
   }
 }
 

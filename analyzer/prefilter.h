@@ -94,8 +94,9 @@ typedef struct {
 
 void ol_modgraph_build(ol_modgraph *g, const char *const *rels, size_t n);
 void ol_modgraph_free(ol_modgraph *g);
-/* Marks in marks[] the files reference r of file `from` names. */
-void ol_modgraph_mark(const ol_modgraph *g, uint32_t from, const ol_import_ref *r, bool *marks);
+/* Marks in marks[] the files reference r of file `from` names; returns how
+ * many were not marked before. */
+size_t ol_modgraph_mark(const ol_modgraph *g, uint32_t from, const ol_import_ref *r, bool *marks);
 /* Whether a reference of file `from` names a file of set[]. */
 bool ol_modgraph_reaches(const ol_modgraph *g, uint32_t from, const ol_import_refs *refs,
                          const bool *set);

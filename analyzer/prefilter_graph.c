@@ -261,13 +261,22 @@ static bool each_target(const ol_modgraph *g, uint32_t from, const ol_import_ref
   return false;
 }
 
+typedef struct {
+  bool *marks;
+  size_t fresh;
+} marking;
+
 static bool mark_one(void *ctx, uint32_t file) {
-  ((bool *)ctx)[file] = true;
+  marking *m = ctx;
+  m->fresh += !m->marks[file];
+  m->marks[file] = true;
   return false;
 }
 
-void ol_modgraph_mark(const ol_modgraph *g, uint32_t from, const ol_import_ref *r, bool *marks) {
-  each_target(g, from, r, mark_one, marks);
+size_t ol_modgraph_mark(const ol_modgraph *g, uint32_t from, const ol_import_ref *r, bool *marks) {
+  marking m = {.marks = marks};
+  each_target(g, from, r, mark_one, &m);
+  return m.fresh;
 }
 
 static bool is_set(void *ctx, uint32_t file) { return ((const bool *)ctx)[file]; }
