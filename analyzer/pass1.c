@@ -173,6 +173,17 @@ static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
   }
 }
 
+/* Reads a pending file the cache skipped for its import lines: the links
+ * of the others depend on them. */
+static void scan_pending_unit(ol_engine *e, TSParser *p, ol_unit *u) {
+  (void)p;
+  ol_source src;
+  if (!read_unit(e, u, &src))
+    return;
+  scan_unit(u, &src);
+  ol_source_free(&src);
+}
+
 /* Read and parse: the language server's reload, no prefilter. */
 void ol_engine_pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_source src;
@@ -315,6 +326,13 @@ static void prefilter_rounds(ol_engine *e) {
     if (!n)
       break;
     e->rounds++;
+    /* the imports of the files the cache skipped, as a run without it reads them */
+    size_t *unread = ol_malloc(nu * sizeof *unread), n_unread = 0;
+    for (size_t i = 0; i < e->units.len; i++)
+      if (e->units.items[i].pending && !e->units.items[i].scanned)
+        unread[n_unread++] = i;
+    run_units(e, scan_pending_unit, unread, n_unread);
+    ol_free(unread);
     snapshot_links(e, &graph, was_parsed, linked);
     run_units(e, pass1_unit_round, which, n);
     size_t parsed = 0;
