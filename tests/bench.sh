@@ -3,7 +3,8 @@
 # (--no-prefilter), side by side with the floor any tree-sitter tool pays
 # (parse + full cursor walk, tests/bench/floor.c, the same tree-sitter
 # runtime) and ast-grep running one pattern (the pinned version, the same
-# thread count); 3 runs each per thread count; prints medians, throughput,
+# thread count); 3 runs each per thread count, ormlint with --no-cache (a
+# tree of the mixed set has a project marker); prints medians, throughput,
 # CPU time, peak RSS and the ratios. The trees:
 #   - Debian's Python standard library and dist-packages;
 #   - a mixed tree, as monorepos are: ORM applications (cgwire/zou, a Flask
@@ -73,9 +74,9 @@ bench() {
   lines=$(tr '\n' '\0' < "$list" | xargs -0 cat | wc -l)
   echo "== $name: $tree ($files files, $lines lines, $((bytes / 1048576)) MiB)"
   # what ormlint reads (tests/ and migrations/ are excluded by default)
-  ORMLINT_TIMINGS=1 "$bin" -j2 --statistics --exit-zero $tree 2>&1 >/dev/null |
+  ORMLINT_TIMINGS=1 "$bin" -j2 --no-cache --statistics --exit-zero $tree 2>&1 >/dev/null |
     sed -n 's/^ormlint prefilter: /prefilter: /p; s/^ormlint timings: /timings -j2: /p' || true
-  "$bin" --statistics --exit-zero $tree | grep 'not parsed' | sed 's/^/prefilter: /' || true
+  "$bin" --no-cache --statistics --exit-zero $tree | grep 'not parsed' | sed 's/^/prefilter: /' || true
   for j in 1 2; do
     fl=
     if [ -n "$floor" ]; then
@@ -85,7 +86,7 @@ bench() {
         printf "BENCH %s floor (parse + walk, every file) -j%d: median %.2f s, CPU %.2f s, peak RSS %.1f MB\n", n, j, s, c, r / 1024 }'
     fi
     for pf in --no-prefilter ""; do
-      o=$(median "'$bin' -j$j $pf --statistics --exit-zero $tree")
+      o=$(median "'$bin' -j$j $pf --no-cache --statistics --exit-zero $tree")
       set -- $o
       secs=$1 rss=$2 cpu=$3
       eval "wall_j${j}_${pf:+np}=$secs"
