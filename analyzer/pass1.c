@@ -312,6 +312,20 @@ static void prefilter_rounds(ol_engine *e) {
   e->graph = &graph;
   e->parsed_now = was_parsed;
   e->linked = linked;
+  /* Round 0, before any index: the files with a weak token that an import
+   * connects to a file the tokens parsed (their verdict needs no name). */
+  size_t n0 = 0;
+  bool unscanned = false;
+  for (size_t i = 0; i < e->units.len; i++) {
+    const ol_unit *u = &e->units.items[i];
+    unscanned |= u->pending && !u->scanned;
+    if (u->pending && u->scanned && u->weak)
+      which[n0++] = i;
+  }
+  if (n0 && !unscanned) {
+    snapshot_links(e, &graph, was_parsed, linked);
+    run_units(e, pass1_unit_round, which, n0);
+  }
   for (;;) {
     ol_engine_reindex(e);
     /* grows: a name once found stays */
