@@ -7,12 +7,19 @@ PREFIX    ?= /usr/local
 B         ?= build
 CC        ?= cc
 SAN_FLAGS :=
+# Grammar and runtime sources are fetched once into build/grammars and
+# build/tree-sitter and shared by every build variant ($(B) = build,
+# build/asan, build/fuzz/lib); objects go to $(B).
+GSRC       ?= build/grammars
+TS_DIR     ?= build/tree-sitter
 OUR_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wshadow -Werror -D_GNU_SOURCE \
-              -DOL_VERSION='"$(VERSION)"' -Ianalyzer -I$(B)/gen $(SAN_FLAGS)
+              -DOL_VERSION='"$(VERSION)"' -Ianalyzer -I$(B)/gen -I$(TS_DIR)/lib/include $(SAN_FLAGS)
 GRAMMAR_CFLAGS := -std=c11 -O2 -g -w $(SAN_FLAGS)
-LIBS      := -ltree-sitter -lpcre2-8 -lcjson $(SAN_FLAGS)
+RUNTIME_CFLAGS := -std=c11 -O2 -g -w -D_POSIX_C_SOURCE=200112L -D_DEFAULT_SOURCE \
+                  -I$(TS_DIR)/lib/src -I$(TS_DIR)/lib/include $(SAN_FLAGS)
+LIBS      := -lpcre2-8 -lcjson $(SAN_FLAGS)
 
-DEB_PKGS  := build-essential pkg-config libtree-sitter-dev libpcre2-dev libcjson-dev \
+DEB_PKGS  := build-essential pkg-config libpcre2-dev libcjson-dev \
              libcmocka-dev clang libclang-rt-14-dev valgrind python3-flask-sqlalchemy \
              python3-sqlalchemy python3-psycopg2 python3-pytest postgresql pre-commit git time neovim
 
@@ -20,14 +27,13 @@ ENGINE_SRC := $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
 RULE_SRC   := $(wildcard rules/*/check.c)
 RULE_DOCS  := $(sort $(wildcard rules/*/doc.md))
 OBJ        := $(patsubst %.c,$(B)/obj/%.o,$(ENGINE_SRC) $(RULE_SRC)) $(B)/obj/gen/rule_docs.o
-# Grammar sources are fetched once into build/grammars and shared by every
-# build variant ($(B) = build, build/asan, build/fuzz/lib); objects go to $(B).
-GSRC       ?= build/grammars
 PY_DIR     := $(GSRC)/python
 PY_LIB     := $(B)/grammars/libtree-sitter-python.a
 TOML_DIR   := $(GSRC)/toml
 TOML_LIB   := $(B)/grammars/libtree-sitter-toml.a
-GRAMMAR_LIBS := $(PY_LIB) $(TOML_LIB)
+TS_LIB     := $(B)/tree-sitter/libtree-sitter.a
+# what every program links after libormlint.a, in this order
+GRAMMAR_LIBS := $(PY_LIB) $(TOML_LIB) $(TS_LIB)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
@@ -46,7 +52,17 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# ---- grammars -------------------------------------------------------------
+# ---- the tree-sitter runtime and the grammars -----------------------------
+$(TS_DIR)/lib/src/lib.c: grammars/pins.mk grammars/fetch-runtime.sh
+	sh grammars/fetch-runtime.sh $(TS_RUNTIME_PKG) $(TS_RUNTIME_VERSION) '$(TS_RUNTIME_INTEGRITY)' \
+	  '$(PY_GRAMMAR_ABI) $(TOML_GRAMMAR_ABI)' $(TS_DIR)
+	@touch $@
+
+$(TS_LIB): $(TS_DIR)/lib/src/lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(RUNTIME_CFLAGS) -c $(TS_DIR)/lib/src/lib.c -o $(B)/tree-sitter/lib.o
+	ar rcs $@ $(B)/tree-sitter/lib.o
+
 $(PY_DIR)/src/parser.c: grammars/pins.mk grammars/fetch.sh
 	sh grammars/fetch.sh $(PY_GRAMMAR_PKG) $(PY_GRAMMAR_VERSION) '$(PY_GRAMMAR_INTEGRITY)' $(PY_GRAMMAR_ABI) $(PY_DIR)
 	@touch $@
@@ -76,11 +92,11 @@ $(B)/gen/rule_docs.c: $(B)/tools/embed $(RULE_DOCS)
 	@mkdir -p $(dir $@)
 	$(B)/tools/embed $(RULE_DOCS) > $@
 
-$(B)/obj/gen/rule_docs.o: $(B)/gen/rule_docs.c
+$(B)/obj/gen/rule_docs.o: $(B)/gen/rule_docs.c | $(TS_DIR)/lib/src/lib.c
 	@mkdir -p $(dir $@)
 	$(CC) $(OUR_CFLAGS) -c $< -o $@
 
-$(B)/obj/%.o: %.c $(wildcard analyzer/*.h) | $(B)/gen/rule_docs.c
+$(B)/obj/%.o: %.c $(wildcard analyzer/*.h) | $(B)/gen/rule_docs.c $(TS_DIR)/lib/src/lib.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(OUR_CFLAGS) -c $< -o $@
@@ -195,15 +211,16 @@ fuzz-build: deps
 	@$(MAKE) -s --no-print-directory B=$(FUZZ_B)/lib CC=clang \
 	  SAN_FLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
 	  $(FUZZ_B)/lib/libormlint.a $(FUZZ_B)/lib/grammars/libtree-sitter-python.a \
-	  $(FUZZ_B)/lib/grammars/libtree-sitter-toml.a
+	  $(FUZZ_B)/lib/grammars/libtree-sitter-toml.a $(FUZZ_B)/lib/tree-sitter/libtree-sitter.a
 	@$(MAKE) -s --no-print-directory $(FUZZ_BINS) $(FUZZ_B)/seeds/analyze/.stamp \
 	  $(FUZZ_B)/seeds/cache/.stamp
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/lib/libormlint.a
 	@echo "  FUZZ    $@"
-	@clang -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Ianalyzer $(FUZZ_SAN) \
+	@clang -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Ianalyzer -I$(TS_DIR)/lib/include $(FUZZ_SAN) \
 	  -fsanitize=fuzzer $< $(FUZZ_B)/lib/libormlint.a $(FUZZ_B)/lib/grammars/libtree-sitter-python.a \
-	  $(FUZZ_B)/lib/grammars/libtree-sitter-toml.a -ltree-sitter -lpcre2-8 -lcjson -o $@
+	  $(FUZZ_B)/lib/grammars/libtree-sitter-toml.a $(FUZZ_B)/lib/tree-sitter/libtree-sitter.a \
+	  -lpcre2-8 -lcjson -o $@
 
 # The analysis harness's seeds: every Python file of the fixtures and the corpus.
 $(FUZZ_B)/seeds/analyze/.stamp: $(shell find rules corpus -name '*.py')

@@ -28,6 +28,7 @@ static void unit_free(ol_unit *u) {
   ol_free(u->rel);
   ol_facts_free(&u->facts);
   ol_walk_memo_free(u->memo);
+  ol_import_refs_free(&u->refs);
   if (u->have_src)
     ol_source_free(&u->src);
 }
@@ -50,6 +51,7 @@ void ol_engine_free(ol_engine *e) {
   ol_free(e->root);
   ol_name_set_free(&e->tokens);
   ol_name_set_free(&e->names);
+  ol_name_set_free(&e->classes);
   if (e->cache)
     ol_cache_free(e->cache);
   ol_free(e);

@@ -38,6 +38,13 @@ typedef struct {
   bool cached;        /* its entry came from the cache */
   bool orm_noqa;      /* a `# noqa` names an ORM code: ORM100 judges it, whatever else is there */
   int64_t size, mtime_ns; /* when read or found in the cache: the cache's key */
+  /* The prefilter's byte scan of a pending file: the modules its import
+   * lines name, and whether it holds a weak token (prefilter.h). */
+  ol_import_refs refs;
+  bool scanned, weak;
+  /* Left unparsed only because no import connects it: it holds a weak token
+   * or a name that matters, so the cache must not record it as skipped. */
+  bool unlinked_skip;
 } ol_unit;
 
 /* A file while fixes are applied to it: its text and facts as fixed so far. */
@@ -62,10 +69,15 @@ struct ol_engine {
   ol_fixing **fixing;            /* per unit while ol_engine_apply runs, else NULL */
   ol_source **aux;               /* per unit: read again for positions in it, else NULL */
   size_t n_aux;
-  int sqla;        /* the SQLAlchemy fixes are written for (requirements.h), -1 until read */
-  bool lazy_fixes; /* findings without their fixes (the editor asks for them one by one) */
-  bool prefilter;  /* parse only what may matter (prefilter.h) */
+  int sqla;           /* the SQLAlchemy fixes are written for (requirements.h), -1 until read */
+  bool lazy_fixes;    /* findings without their fixes (the editor asks for them one by one) */
+  bool prefilter;     /* parse only what may matter (prefilter.h) */
+  bool parse_checked; /* the checked files are few: parsed whatever their tokens */
   ol_name_set tokens, names; /* the ORM tokens; the names that matter, as the last round saw them */
+  ol_name_set classes;       /* of names, those a class statement links by name alone */
+  const ol_modgraph *graph;  /* during the prefilter's rounds: the project's modules */
+  const bool *linked;        /* during a round, per unit: a parsed file imports it */
+  const bool *parsed_now;    /* during a round, per unit: parsed when the round began */
   struct ol_cache *cache;    /* .ormlint_cache/ of the project, NULL when not used */
   bool names_cached;         /* every name of names is in the cache's name set */
   bool rounds_exhausted;     /* past OL_MAX_ROUNDS: every file still pending is parsed */

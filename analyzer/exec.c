@@ -2,6 +2,7 @@
  * queries, sessions or statements, which calls execute SQL, and, for each
  * executing site, the filters a batching fix could key on. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "walk_internal.h"

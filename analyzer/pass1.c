@@ -13,6 +13,10 @@
 #include "engine_internal.h"
 #include "jinja.h"
 
+/* Checked files few enough to parse whatever the prefilter says, and not
+ * worth writing the whole cache for. */
+#define FEW_CHECKED 16
+
 /* Whether any rule could report on these facts: only then is the source kept. */
 static bool ol_facts_may_report(const ol_file_facts *f) {
   if (f->queries.len || f->reads.len || f->commits.len || f->lens.len || f->count_stmts.len ||
@@ -103,6 +107,15 @@ static void note_read(ol_unit *u, const ol_source *src) {
   u->mtime_ns = (int64_t)src->st.st_mtim.tv_sec * 1000000000 + src->st.st_mtim.tv_nsec;
 }
 
+/* The byte scan of a file the tokens did not make parsed: its import lines
+ * and weak tokens, for the rounds. */
+static void scan_unit(ol_unit *u, const ol_source *src) {
+  ol_import_refs_free(&u->refs);
+  ol_prefilter_imports(src->bytes, src->len, &u->refs);
+  u->weak = ol_prefilter_has_weak_token(src->bytes, src->len);
+  u->scanned = true;
+}
+
 static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_cache_meta m;
   ol_source src;
@@ -121,7 +134,9 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
       return;
     }
   }
-  if (e->prefilter && !ol_prefilter_has_token(&e->tokens, src.bytes, src.len)) {
+  if (e->prefilter && !(u->checked && e->parse_checked) &&
+      !ol_prefilter_has_token(&e->tokens, src.bytes, src.len)) {
+    scan_unit(u, &src);
     u->pending = true;
     ol_source_free(&src);
     return;
@@ -131,7 +146,10 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
 
 /* A prefilter round for a file not parsed yet: parse it when it names what
  * the index now knows to matter. A file the cache says holds none of the
- * cache's names is not read while every name is one of those. */
+ * cache's names is not read while every name is one of those. A file no
+ * import connects to a parsed one is parsed for a class name only (the
+ * rest reaches a rule through imports): remembered, that it is not cached
+ * as holding no name. */
 static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_source src;
   if (!read_unit(e, u, &src))
@@ -146,12 +164,33 @@ static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
     }
     note_read(u, &src); /* the index takes it as it is now */
     token = ol_prefilter_has_token(&e->tokens, src.bytes, src.len);
+    u->scanned = false;
   }
+  if (!u->scanned)
+    scan_unit(u, &src);
   u->cache_skip = false; /* checked against the names of this run */
-  if (token || e->rounds_exhausted || ol_prefilter_has_name(&e->names, src.bytes, src.len))
+  size_t i = (size_t)(u - e->units.items);
+  bool linked = e->linked[i] || ol_modgraph_reaches(e->graph, (uint32_t)i, &u->refs, e->parsed_now);
+  bool named = u->weak || ol_prefilter_has_name(&e->names, src.bytes, src.len);
+  u->unlinked_skip = false;
+  if (token || e->rounds_exhausted || (linked && named) ||
+      (!linked && ol_prefilter_has_name(&e->classes, src.bytes, src.len)))
     parse_unit(e, p, u, &src);
-  else
+  else {
+    u->unlinked_skip = !linked && named;
     ol_source_free(&src);
+  }
+}
+
+/* Reads a pending file the cache skipped for its import lines: the links
+ * of the others depend on them. */
+static void scan_pending_unit(ol_engine *e, TSParser *p, ol_unit *u) {
+  (void)p;
+  ol_source src;
+  if (!read_unit(e, u, &src))
+    return;
+  scan_unit(u, &src);
+  ol_source_free(&src);
 }
 
 /* Read and parse: the language server's reload, no prefilter. */
@@ -210,6 +249,62 @@ static void run_units(ol_engine *e, unit_fn fn, const size_t *which, size_t coun
   ol_free(t);
 }
 
+/* The files a parsed file's imports name (its facts: every import
+ * statement, at any level), marked in linked[]. */
+static void mark_imported(const ol_modgraph *g, uint32_t from, const ol_file_facts *f,
+                          bool *linked) {
+  char buf[1024];
+  for (size_t i = 0; i < f->imports.len; i++) {
+    const ol_import_fact *im = &f->imports.items[i];
+    if (!im->module)
+      continue; /* an alias of a name */
+    ol_import_ref r = {.name = im->module, .level = im->level};
+    if (*im->module)
+      ol_modgraph_mark(g, from, &r, linked);
+    size_t mn = strlen(im->module), nn = im->name ? strlen(im->name) : 0;
+    if (im->name && mn + nn + 2 < sizeof buf) {
+      memcpy(buf, im->module, mn);
+      if (mn)
+        buf[mn++] = '.';
+      memcpy(buf + mn, im->name, nn + 1);
+      r.name = buf;
+      ol_modgraph_mark(g, from, &r, linked);
+    }
+  }
+}
+
+/* Per unit, before a round: parsed (parsed[]), and linked[]: imported by a
+ * parsed file, or by a file so linked, transitively (a helper with no name
+ * that matters yet may pass a parsed file's rows on to a module that reads
+ * their relationships: that module is judged by every name). A pending
+ * file whose imports are not known (skipped as the cache says, not read)
+ * may link anything: then every file is linked. */
+static void snapshot_links(ol_engine *e, const ol_modgraph *g, bool *parsed, bool *linked) {
+  size_t n = e->units.len;
+  bool unknown = false;
+  for (size_t i = 0; i < n; i++) {
+    const ol_unit *u = &e->units.items[i];
+    parsed[i] = u->parsed;
+    unknown |= u->pending && !u->scanned;
+  }
+  memset(linked, unknown, n * sizeof *linked);
+  if (unknown)
+    return;
+  for (size_t i = 0; i < n; i++)
+    if (parsed[i])
+      mark_imported(g, (uint32_t)i, &e->units.items[i].facts, linked);
+  for (bool grew = true; grew;) { /* the closure through files not parsed */
+    grew = false;
+    for (size_t i = 0; i < n; i++) {
+      const ol_unit *u = &e->units.items[i];
+      if (!linked[i] || parsed[i] || !u->scanned || u->refs.len == 0)
+        continue;
+      for (size_t r = 0; r < u->refs.len; r++)
+        grew |= ol_modgraph_mark(g, (uint32_t)i, &u->refs.items[r], linked) > 0;
+    }
+  }
+}
+
 /* The prefilter's rounds: index what is parsed so far, then parse the
  * files that name what it made matter, until a round parses nothing new.
  * The index of the last round is the project's. Each round reads every
@@ -220,9 +315,35 @@ static void run_units(ol_engine *e, unit_fn fn, const size_t *which, size_t coun
 #define OL_MAX_ROUNDS 8
 static void prefilter_rounds(ol_engine *e) {
   size_t *which = ol_malloc((e->units.len ? e->units.len : 1) * sizeof(size_t));
+  size_t nu = e->units.len ? e->units.len : 1;
+  const char **rels = ol_malloc(nu * sizeof *rels);
+  for (size_t i = 0; i < e->units.len; i++)
+    rels[i] = e->units.items[i].rel;
+  ol_modgraph graph;
+  ol_modgraph_build(&graph, rels, e->units.len);
+  ol_free(rels);
+  bool *was_parsed = ol_calloc(nu, sizeof *was_parsed), *linked = ol_calloc(nu, sizeof *linked);
+  e->graph = &graph;
+  e->parsed_now = was_parsed;
+  e->linked = linked;
+  /* Round 0, before any index: the files with a weak token that an import
+   * connects to a file the tokens parsed (their verdict needs no name). */
+  size_t n0 = 0;
+  bool unscanned = false;
+  for (size_t i = 0; i < e->units.len; i++) {
+    const ol_unit *u = &e->units.items[i];
+    unscanned |= u->pending && !u->scanned;
+    if (u->pending && u->scanned && u->weak)
+      which[n0++] = i;
+  }
+  if (n0 && !unscanned) {
+    snapshot_links(e, &graph, was_parsed, linked);
+    run_units(e, pass1_unit_round, which, n0);
+  }
   for (;;) {
     ol_engine_reindex(e);
-    ol_prefilter_names(&e->index, e->cfg, &e->names); /* grows: a name once found stays */
+    /* grows: a name once found stays */
+    ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes);
     e->names_cached = e->cache && ol_name_set_subset(&e->names, ol_cache_names(e->cache));
     size_t n = 0;
     for (size_t i = 0; i < e->units.len; i++) {
@@ -234,6 +355,14 @@ static void prefilter_rounds(ol_engine *e) {
       break;
     e->rounds_exhausted = e->rounds >= OL_MAX_ROUNDS;
     e->rounds++;
+    /* the imports of the files the cache skipped, as a run without it reads them */
+    size_t *unread = ol_malloc(nu * sizeof *unread), n_unread = 0;
+    for (size_t i = 0; i < e->units.len; i++)
+      if (e->units.items[i].pending && !e->units.items[i].scanned)
+        unread[n_unread++] = i;
+    run_units(e, scan_pending_unit, unread, n_unread);
+    ol_free(unread);
+    snapshot_links(e, &graph, was_parsed, linked);
     run_units(e, pass1_unit_round, which, n);
     size_t parsed = 0;
     for (size_t i = 0; i < n; i++)
@@ -242,6 +371,11 @@ static void prefilter_rounds(ol_engine *e) {
       break;
   }
   ol_free(which);
+  e->graph = NULL;
+  e->parsed_now = e->linked = NULL;
+  ol_free(was_parsed);
+  ol_free(linked);
+  ol_modgraph_free(&graph);
   for (size_t i = 0; i < e->units.len; i++)
     e->skipped += e->units.items[i].pending;
 }
@@ -256,6 +390,13 @@ void ol_engine_pass1(ol_engine *e) {
   }
   if (e->prefilter)
     ol_prefilter_tokens(e->cfg, &e->tokens);
+  /* A few files checked in a larger project (pre-commit's staged files):
+   * parsed at once, whatever their tokens, rather than after a round of the
+   * index. */
+  size_t n_checked = 0;
+  for (size_t i = 0; i < e->units.len; i++)
+    n_checked += e->units.items[i].checked;
+  e->parse_checked = n_checked <= FEW_CHECKED && n_checked * 8 <= e->units.len;
   /* Cache hits first, on this thread: a stat and a copy each, not worth a
    * thread; then the files to read, on every core. */
   size_t *which = ol_malloc((e->units.len ? e->units.len : 1) * sizeof(size_t)), n = 0;
@@ -273,8 +414,6 @@ void ol_engine_pass1(ol_engine *e) {
     e->from_cache += e->units.items[i].cached && e->units.items[i].parsed;
 }
 
-#define FEW_CHECKED 16
-
 /* Writes the cache when this run learnt anything it does not hold. */
 void ol_engine_save_cache(ol_engine *e) {
   ol_cache_item *items = ol_malloc((e->units.len ? e->units.len : 1) * sizeof *items);
@@ -283,7 +422,7 @@ void ol_engine_save_cache(ol_engine *e) {
   for (size_t i = 0; i < e->units.len; i++) {
     const ol_unit *u = &e->units.items[i];
     if (u->status != OL_OK || u->changed || (!u->parsed && !u->pending) || u->size < 0 ||
-        u->facts.template)
+        u->facts.template || (u->pending && u->unlinked_skip))
       continue;
     if (!u->cached && u->checked)
       fresh_checked++;

@@ -8,20 +8,14 @@
 #include "alloc.h"
 #include "source.h"
 
-/* Words pass 1 keys on (analyzer/exec.c, models.c, rows.c): a query
- * (`X.query`), select(), the Flask-SQLAlchemy object (the default db
- * pattern), a model base, a mapped attribute, a db helper. */
-static const char *const WORDS[] = {"query",         "db",
-                                    "Model",         "backref",
-                                    "mapped_column", "Column",
-                                    "ForeignKey",    "generate_base",
-                                    "registry",      "hybrid_property",
-                                    "declared_attr", "paginate",
-                                    "get_or_404",    "first_or_404",
-                                    "one_or_404",    "__tablename__",
-                                    "__bind_key__",  "__abstract__",
-                                    "joinedload",    "selectinload",
-                                    "select",        NULL};
+/* Words pass 1 keys on (analyzer/exec.c, models.c, rows.c): the
+ * Flask-SQLAlchemy object (the default db pattern), a model base, a mapped
+ * attribute, a db helper. `query` and `select` are weak tokens (below). */
+static const char *const WORDS[] = {
+    "db",           "Model",         "backref",      "mapped_column",   "Column",
+    "ForeignKey",   "generate_base", "registry",     "hybrid_property", "declared_attr",
+    "paginate",     "get_or_404",    "first_or_404", "one_or_404",      "__tablename__",
+    "__bind_key__", "__abstract__",  "joinedload",   "selectinload",    NULL};
 
 /* Fragments of identifiers: every spelling of the imports (flask_sqlalchemy,
  * sqlalchemy.orm), of a session receiver the default session-names pattern
@@ -154,13 +148,50 @@ bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t l
   return false;
 }
 
+/* `Capword.query` or `cls.query`: Flask-SQLAlchemy's query property, a
+ * query whatever the class (exec.c), so a token wherever the class is from. */
+static bool has_query_property(const char *bytes, size_t len) {
+  const unsigned char *s = (const unsigned char *)bytes;
+  for (const char *p = bytes, *end = bytes + len; (p = memmem(p, (size_t)(end - p), ".query", 6));
+       p += 6) {
+    size_t at = (size_t)(p - bytes);
+    if (at + 6 < len && is_ident(s[at + 6]))
+      continue;
+    size_t b = at;
+    while (b > 0 && is_ident(s[b - 1]))
+      b--;
+    if (b == at || (b > 0 && s[b - 1] == '.'))
+      continue;
+    if ((s[b] >= 'A' && s[b] <= 'Z') || (at - b == 3 && !memcmp(bytes + b, "cls", 3)))
+      return true;
+  }
+  return false;
+}
+
 bool ol_prefilter_has_token(const ol_name_set *tokens, const char *bytes, size_t len) {
   for (size_t i = 0; FRAGMENTS[i]; i++)
     if (memmem(bytes, len, FRAGMENTS[i], strlen(FRAGMENTS[i])))
       return true;
-  return ol_prefilter_has_orm_noqa(bytes, len) || ol_prefilter_has_name(tokens, bytes, len);
+  return ol_prefilter_has_orm_noqa(bytes, len) || has_query_property(bytes, len) ||
+         ol_prefilter_has_name(tokens, bytes, len);
 }
 
+bool ol_prefilter_has_weak_token(const char *bytes, size_t len) {
+  const unsigned char *s = (const unsigned char *)bytes;
+  for (size_t i = 0; i < len;) {
+    if (!is_ident(s[i])) {
+      i++;
+      continue;
+    }
+    size_t b = i;
+    while (i < len && is_ident(s[i]))
+      i++;
+    if ((i - b == 5 && !memcmp(bytes + b, "query", 5)) ||
+        (i - b == 6 && !memcmp(bytes + b, "select", 6)))
+      return true;
+  }
+  return false;
+}
 /* ---- the names that matter ---------------------------------------------- */
 
 static bool names_class(const ol_model *m) {
@@ -172,7 +203,13 @@ static bool names_class(const ol_model *m) {
  * matter. */
 typedef struct {
   ol_name_set model_classes, members;
+  ol_name_set *classes; /* what a class statement links by name (prefilter.h), or NULL */
 } read_names;
+
+static void add_class(read_names *rn, const char *dotted) {
+  if (rn->classes)
+    add_last(rn->classes, dotted);
+}
 
 /* Models, mapped bases and classes with mapped attributes: their names,
  * their relationships, and the bases of mapped classes (mixins contribute
@@ -184,10 +221,12 @@ static void add_models(const ol_index *ix, ol_name_set *out, read_names *rn) {
       continue;
     add_name(out, m->name);
     add_name(&rn->model_classes, m->name);
+    add_class(rn, m->name);
     for (size_t b = 0; b < m->cls->n_bases && m->is_mapped_base; b++)
       if (strcmp(m->cls->bases[b], "object") != 0) {
         add_last(out, m->cls->bases[b]);
         add_last(&rn->model_classes, m->cls->bases[b]);
+        add_class(rn, m->cls->bases[b]);
       }
     for (size_t r = 0; r < m->cls->n_rels; r++) {
       const ol_rel_fact *rel = &m->cls->rels[r];
@@ -199,8 +238,10 @@ static void add_models(const ol_index *ix, ol_name_set *out, read_names *rn) {
       add_name(&rn->members, rel->back_populates);
     }
   }
-  for (size_t i = 0; i < ix->declarative_bases.len; i++)
+  for (size_t i = 0; i < ix->declarative_bases.len; i++) {
     add_last(out, ix->declarative_bases.items[i]);
+    add_class(rn, ix->declarative_bases.items[i]);
+  }
 }
 
 static bool has_hash(const ol_name_set *s, const char *name) {
@@ -225,13 +266,14 @@ static bool summary_matters(const ol_summary *s, const read_names *rn) {
 
 /* Classes deriving from a class that matters; names bound to a name that
  * matters (`from m import f as g`, `g = f`). */
-static bool add_bindings(const ol_file_facts *f, ol_name_set *out) {
+static bool add_bindings(const ol_file_facts *f, ol_name_set *out, read_names *rn) {
   bool grew = false;
   for (size_t c = 0; c < f->classes.len; c++) {
     const ol_class_fact *cls = &f->classes.items[c];
     for (size_t b = 0; b < cls->n_bases; b++)
       if (has_hash(out, ol_last_component(cls->bases[b]))) {
         grew |= add_name(out, cls->name);
+        add_class(rn, cls->name);
         break;
       }
   }
@@ -259,21 +301,25 @@ static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn) 
       continue;
     }
     grew |= add_last(out, s->fn->cls);
+    add_class(rn, s->fn->cls);
     if (has_hash(&rn->model_classes, s->fn->cls)) {
       grew |= add_name(out, s->fn->name);
       grew |= add_name(&rn->members, s->fn->name);
     }
   }
   for (size_t fi = 0; fi < ix->files.len; fi++)
-    grew |= add_bindings(ix->files.items[fi].facts, out);
+    grew |= add_bindings(ix->files.items[fi].facts, out, rn);
   return grew;
 }
 
-void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out) {
-  read_names rn = {0};
+void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out,
+                        ol_name_set *classes) {
+  read_names rn = {.classes = classes};
   add_models(ix, out, &rn);
-  for (size_t i = 0; i < cfg->n_model_bases; i++)
+  for (size_t i = 0; i < cfg->n_model_bases; i++) {
     add_last(out, cfg->model_bases[i]);
+    add_class(&rn, cfg->model_bases[i]);
+  }
   for (int round = 0; round < 64 && add_functions(ix, out, &rn); round++) {
   }
   ol_name_set_free(&rn.model_classes);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "config.h"
 #include "index.h"
 
@@ -45,8 +46,59 @@ bool ol_prefilter_has_token(const ol_name_set *tokens, const char *bytes, size_t
 bool ol_prefilter_has_orm_noqa(const char *bytes, size_t len);
 /* Whether bytes hold, as a whole identifier, a name of names. */
 bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t len);
+/* Whether bytes hold a word only a file connected to the ORM code through
+ * the project's imports needs parsed for (`query`, `select`: urllib's
+ * `.query`, the select module and SQL builders are everywhere). */
+bool ol_prefilter_has_weak_token(const char *bytes, size_t len);
 /* Adds to out the names of ix (linked and summarised) that matter to a
- * rule (see the header), to a fixpoint. */
-void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out);
+ * rule (see the header), to a fixpoint; to classes (when not NULL) those of
+ * them a class statement links by name alone, whatever the imports: models,
+ * mapped and declarative bases, classes whose methods matter. */
+void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out,
+                        ol_name_set *classes);
+
+/* ---- the import graph (prefilter_graph.c) -------------------------------
+ * A file the project's imports do not connect to a parsed file (it imports
+ * none, none imports it) is parsed only for an ORM token or a class name of
+ * the index: function, relationship and member names reach a rule only
+ * through an import (a call, a parameter's reads) or within a file. */
+
+/* A module an import line names: `from ..a import b` gives "a" and "a.b"
+ * at level 2, `import a.b` gives "a" and "a.b". */
+typedef struct {
+  char *name;
+  uint32_t level; /* leading dots */
+} ol_import_ref;
+typedef OL_VEC(ol_import_ref) ol_import_refs;
+
+/* The modules the import statements of bytes name, found by a byte scan
+ * (an import inside a string counts too: a false edge only costs a parse). */
+void ol_prefilter_imports(const char *bytes, size_t len, ol_import_refs *out);
+void ol_import_refs_free(ol_import_refs *r);
+
+typedef struct {
+  const char *key; /* a dotted suffix of modules[file] */
+  uint32_t file;
+  int32_t next;
+} ol_modgraph_entry;
+
+/* The project's files by module name (as the index names them). */
+typedef struct {
+  size_t n;
+  char **modules;
+  bool *package;
+  int32_t *slots;
+  size_t n_slots;
+  OL_VEC(ol_modgraph_entry) entries;
+} ol_modgraph;
+
+void ol_modgraph_build(ol_modgraph *g, const char *const *rels, size_t n);
+void ol_modgraph_free(ol_modgraph *g);
+/* Marks in marks[] the files reference r of file `from` names; returns how
+ * many were not marked before. */
+size_t ol_modgraph_mark(const ol_modgraph *g, uint32_t from, const ol_import_ref *r, bool *marks);
+/* Whether a reference of file `from` names a file of set[]. */
+bool ol_modgraph_reaches(const ol_modgraph *g, uint32_t from, const ol_import_refs *refs,
+                         const bool *set);
 
 #endif

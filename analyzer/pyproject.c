@@ -835,16 +835,26 @@ static TSNode first_error(TSNode root) {
 }
 
 /* The innermost first error inside an ERROR node: tree-sitter's recovery
- * often starts the outer one at a valid token before the real problem. */
+ * often starts the outer one at a valid token before the real problem, and
+ * may nest the real one inside a node that holds it (0.25 splits a dotted
+ * key around it: that key is quoted then, from its start). */
 static TSNode innermost_error(TSNode n) {
-  for (bool deeper = true; deeper;) {
-    deeper = false;
-    uint32_t count = ts_node_child_count(n);
-    for (uint32_t i = 0; i < count && i < 64 && !deeper; i++) {
-      TSNode c = ts_node_child(n, i);
-      if (is_error(c))
-        n = c, deeper = true;
+  TSNode cur = n;
+  for (unsigned depth = 0; depth < 64; depth++) {
+    TSNode next = {0};
+    uint32_t count = ts_node_child_count(cur);
+    for (uint32_t i = 0; i < count && i < 64; i++) {
+      TSNode c = ts_node_child(cur, i);
+      if (is_error(c) || ts_node_has_error(c)) {
+        next = c;
+        break;
+      }
     }
+    if (ts_node_is_null(next))
+      break;
+    if (is_error(next)) /* nested in a node that holds it: quoted from there */
+      n = is_error(cur) ? next : cur;
+    cur = next;
   }
   return n;
 }

@@ -193,6 +193,74 @@ typedef struct {
 
 static binding lookup(const ol_index *ix, uint32_t file, int func, const char *name, int depth);
 
+/* The module-level names of a file looked up from its calls, once each
+ * while the calls are resolved (a file calls the same names many times). */
+typedef struct {
+  uint32_t file;
+  char *name;
+  binding b; /* b.module owned */
+} memo_entry;
+
+typedef struct {
+  memo_entry *slots; /* name NULL: empty */
+  size_t n_slots, len;
+} memo_table;
+
+struct ol_lookup_memo {
+  memo_table names; /* a module-level name of a file */
+};
+
+static binding module_lookup(const ol_index *ix, uint32_t file, const char *name, int depth);
+
+static size_t memo_slot(const memo_table *m, uint32_t file, const char *name) {
+  uint64_t h = hash_str(hash_bytes(1469598103934665603ull, (const char *)&file, sizeof file), name);
+  return h & (m->n_slots - 1);
+}
+
+static binding copy_binding(binding b) {
+  if (b.module)
+    b.module = ol_strdup(b.module);
+  return b;
+}
+
+static void memo_grow(memo_table *m) {
+  memo_entry *old = m->slots;
+  size_t n_old = m->n_slots;
+  m->n_slots = n_old ? n_old * 2 : 1024;
+  m->slots = ol_calloc(m->n_slots, sizeof *m->slots);
+  for (size_t i = 0; i < n_old; i++)
+    if (old[i].name) {
+      size_t s = memo_slot(m, old[i].file, old[i].name);
+      while (m->slots[s].name)
+        s = (s + 1) & (m->n_slots - 1);
+      m->slots[s] = old[i];
+    }
+  ol_free(old);
+}
+
+/* module_lookup at depth 0, remembered: the same answer for the same name. */
+static binding memo_get(const ol_index *ix, memo_table *m, uint32_t file, const char *key) {
+  if ((m->len + 1) * 2 > m->n_slots)
+    memo_grow(m);
+  size_t s = memo_slot(m, file, key);
+  for (; m->slots[s].name; s = (s + 1) & (m->n_slots - 1))
+    if (m->slots[s].file == file && !strcmp(m->slots[s].name, key))
+      return copy_binding(m->slots[s].b);
+  binding b = module_lookup(ix, file, key, 0);
+  m->slots[s] = (memo_entry){.file = file, .name = ol_strdup(key), .b = copy_binding(b)};
+  m->len++;
+  return b;
+}
+
+static void memo_free(memo_table *m) {
+  for (size_t i = 0; i < m->n_slots; i++)
+    if (m->slots[i].name) {
+      ol_free(m->slots[i].name);
+      ol_free(m->slots[i].b.module);
+    }
+  ol_free(m->slots);
+}
+
 /* Member `name` of module `module`: its function or class, a submodule, or a re-export. */
 static binding member(const ol_index *ix, uint32_t from, const char *module, const char *name,
                       int depth) {
@@ -235,16 +303,22 @@ static binding resolve_dotted(const ol_index *ix, uint32_t file, int func, const
 static bool is_named(const char *a, const char *b) { return a && b && !strcmp(a, b); }
 
 static binding lookup(const ol_index *ix, uint32_t file, int func, const char *name, int depth) {
-  binding b = {0};
   if (depth > MAX_DEPTH)
-    return b;
-  const ol_index_file *f = &ix->files.items[file];
-  const ol_file_facts *facts = f->facts;
+    return (binding){0};
+  const ol_file_facts *facts = ix->files.items[file].facts;
   for (int fn = func; fn >= 0; fn = facts->funcs.items[fn].outer) {
     int32_t nested = find_function(ix, file, NULL, name, fn);
     if (nested >= 0)
       return (binding){.kind = B_FUNC, .func = nested};
   }
+  return depth == 0 && ix->lookups ? memo_get(ix, &ix->lookups->names, file, name)
+                                   : module_lookup(ix, file, name, depth);
+}
+
+/* What name is at module level of file: a function, a class, an import. */
+static binding module_lookup(const ol_index *ix, uint32_t file, const char *name, int depth) {
+  binding b = {0};
+  const ol_file_facts *facts = ix->files.items[file].facts;
   int32_t top = find_function(ix, file, NULL, name, -1);
   if (top >= 0)
     return (binding){.kind = B_FUNC, .func = top};
@@ -624,7 +698,11 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
     }
   }
   index_functions(ix);
+  struct ol_lookup_memo memo = {0};
+  ix->lookups = &memo;
   resolve_calls(ix, cache, gen);
+  ix->lookups = NULL;
+  memo_free(&memo.names);
   fixpoint(ix);
   /* Methods called on rows: the rows' model is known now (also rows a
    * function returned); then once more to a fixpoint. */

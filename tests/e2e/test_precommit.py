@@ -194,15 +194,15 @@ def test_system_hook_on_staged_files_only(tmp_path, hook_repo, user_repo, ormlin
 
 
 def grammars_fetchable(hook_repo, env):
-    """None when npm can give every pinned grammar (from the network or its
-    cache), else why not."""
+    """None when npm can give every pinned grammar and the runtime (from the
+    network or its cache), else why not."""
     pins = dict(tuple(part.strip() for part in line.split(":=", 1))
                 for line in (hook_repo / "grammars" / "pins.mk").read_text().splitlines()
                 if ":=" in line and not line.startswith("#"))
     if not shutil.which("npm", path=env["PATH"]):
         return "npm is not installed"
     for key, pkg in pins.items():
-        if not key.endswith("_GRAMMAR_PKG"):
+        if not key.endswith("_PKG"):
             continue
         spec = f"{pkg}@{pins[key.replace('_PKG', '_VERSION')]}"
         d = Path(env["TMPDIR"]) / "npm-probe"
@@ -317,10 +317,10 @@ def run_script(clone, cwd, env, *args):
 
 
 @pytest.mark.parametrize("env_extra, hidden, named", [
-    pytest.param({"CC": "/nonexistent/cc"}, [], "build-essential libtree-sitter-dev libpcre2-dev libcjson-dev",
+    pytest.param({"CC": "/nonexistent/cc"}, [], "build-essential libpcre2-dev libcjson-dev",
                  id="no-compiler"),
-    pytest.param({"CC": "cc-without", "NO_HEADER": "tree_sitter/api.h"}, [], "libtree-sitter-dev",
-                 id="no-tree-sitter-header"),
+    pytest.param({"CC": "cc-without", "NO_HEADER": "pcre2.h"}, [], "libpcre2-dev",
+                 id="no-pcre2-header"),
     pytest.param({"CC": "cc-without", "NO_LIB": "cjson"}, [], "libcjson-dev", id="no-cjson-library"),
     pytest.param({}, ["npm", "node", "nodejs"], "npm nodejs", id="no-npm-nor-node"),
 ])
@@ -328,10 +328,12 @@ def test_script_names_missing_debian_packages_and_installs_nothing(tmp_path, fak
                                                                    hidden, named):
     clone, bindir, make_log = fake_clone
     if not hidden:
-        # the grammars are fetched already: npm is not needed
+        # the grammars and the runtime are fetched already: npm is not needed
         for g in ("python", "toml"):
             (clone / "build" / "grammars" / g / "src").mkdir(parents=True)
             (clone / "build" / "grammars" / g / "src" / "parser.c").write_text("")
+        (clone / "build" / "tree-sitter" / "lib" / "src").mkdir(parents=True)
+        (clone / "build" / "tree-sitter" / "lib" / "src" / "lib.c").write_text("")
     base = path_without(tmp_path, hidden) if hidden else os.environ.get("PATH", "/usr/bin:/bin")
     env = env_for(tmp_path, f"{bindir}{os.pathsep}{base}", MAKE_LOG=str(make_log), **env_extra)
     p = run_script(clone, user_repo, env, "app/views.py")

@@ -307,3 +307,37 @@ def test_unused_noqa_in_a_file_without_other_tokens(app, ormlint):
     assert [r["code"] for r in results] == ["ORM100"], p.stderr
     q = ormlint("--no-cache", "--no-prefilter", "--select", "ORM", "--format", "json", "app/slugs.py")
     assert q.stdout == p.stdout
+
+
+# ---- the import graph -----------------------------------------------------------------------
+
+CHAIN = {
+    "app/__init__.py": "",
+    "app/models.py": MODELS,
+    "app/views.py": ("from app.models import User\nfrom app.relay import pass_on\n\n\n"
+                     "def authors():\n    for user in User.query.all():\n        pass_on(user)\n"),
+    # no token, no name that matters until the module it imports is parsed
+    "app/relay.py": "from app.reader import read_it\n\n\ndef pass_on(thing):\n    return read_it(thing)\n",
+    "app/reader.py": "def read_it(obj):\n    return len(obj.posts)\n",
+    # a relationship's name in code no import connects to the application
+    "other/__init__.py": "",
+    "other/lib.py": "def count(x):\n    return len(x.posts)\n",
+}
+
+
+def test_a_chain_through_the_import_graph_and_code_it_does_not_reach(tmp_path):
+    (tmp_path / ".git").mkdir()
+    for rel, text in CHAIN.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    ol = Ormlint(tmp_path)
+    p, results = ol.json("--no-cache", ".")
+    assert found(results) == [("app/views.py", 7, "ORM002")], p.stdout
+    assert "app/reader.py" in results[0]["message"]
+    assert ol("--no-cache", "--no-prefilter", "--format", "json", ".").stdout == p.stdout
+    stats = ol("--no-cache", "--statistics", ".").stdout
+    assert "3 of 7 files not parsed" in stats, stats  # the two __init__.py and other/lib.py
+    for _ in range(2):  # cold, then warm cache
+        assert ol("--format", "json", ".").stdout == p.stdout
+        assert ol("--format", "json", "app/views.py").stdout == ol(
+            "--no-cache", "--format", "json", "app/views.py").stdout

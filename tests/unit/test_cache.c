@@ -194,9 +194,13 @@ static void test_identifiers_match_whole(void **state) {
                        "y = 1  # noqa: ORM001\n",
                        "y = 1  # NOQA:orm1\n",
                        "from sqlalchemy import select\n",
-                       "stmt = sa.select(User)\n",
                        "class A(db.Model): pass\n"};
   assert_false(ol_prefilter_has_token(&t, plain, strlen(plain)));
+  /* weak tokens: parsed only where an import connects the file (prefilter.h) */
+  const char *weak = "stmt = sa.select(User)\nurl = parts.query\n";
+  assert_false(ol_prefilter_has_token(&t, weak, strlen(weak)));
+  assert_true(ol_prefilter_has_weak_token(weak, strlen(weak)));
+  assert_false(ol_prefilter_has_weak_token(plain, strlen(plain)));
   for (size_t i = 0; i < sizeof orm / sizeof *orm; i++)
     assert_true(ol_prefilter_has_token(&t, orm[i], strlen(orm[i])));
   ol_name_set_free(&s);
