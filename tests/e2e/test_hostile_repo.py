@@ -402,7 +402,7 @@ def test_license_and_notices_match_what_the_binary_is_built_from(tmp_path):
     vsix = json.loads((REPO / "vscode/package.json").read_text())
     assert vsix["license"] == "MIT"
     pins = REPO / "grammars/pins.mk"
-    libs = ["-ltree-sitter", "-lpcre2-8", "-lcjson"]
+    libs = ["-lpcre2-8", "-lcjson"]  # the tree-sitter runtime is embedded from its npm pin
     assert check_notices(pins, *libs).returncode == 0
     # A pin bumped, a library added or dropped, without its notice: refused.
     bumped = tmp_path / "pins.mk"
@@ -413,8 +413,11 @@ def test_license_and_notices_match_what_the_binary_is_built_from(tmp_path):
     assert p.returncode == 1 and "no entry for embedded tree-sitter-python" in p.stderr
     p = check_notices(pins, *libs, "-lyaml")
     assert p.returncode == 1 and "no entry for link -lyaml" in p.stderr
-    vendored = tmp_path / "vendored.mk"  # the runtime from npm instead of Debian's
-    vendored.write_text(text + "TS_RUNTIME_PKG := tree-sitter\nTS_RUNTIME_VERSION := 0.25.3\n")
-    p = check_notices(vendored, "-lpcre2-8", "-lcjson")
-    assert p.returncode == 1 and "link -ltree-sitter, which the build no longer uses" in p.stderr
-    assert "no entry for embedded tree-sitter 0.25.3" in p.stderr
+    runtime = [l.split(":=")[1].strip() for l in text.splitlines() if l.startswith("TS_RUNTIME_VERSION")][0]
+    newer = tmp_path / "newer.mk"  # the runtime bumped without its notice
+    newer.write_text(text.replace(f"TS_RUNTIME_VERSION   := {runtime}", "TS_RUNTIME_VERSION   := 9.9.9"))
+    p = check_notices(newer, *libs)
+    assert p.returncode == 1 and "no entry for embedded tree-sitter 9.9.9" in p.stderr, p.stderr
+    assert f"embedded tree-sitter {runtime}, which the build no longer uses" in p.stderr
+    p = check_notices(pins, *libs, "-ltree-sitter")  # Debian's runtime linked again
+    assert p.returncode == 1 and "no entry for link -ltree-sitter" in p.stderr
