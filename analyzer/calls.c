@@ -6,6 +6,7 @@
  * index links them into summaries (analyzer/summary.c). */
 #include <string.h>
 
+#include "index.h"
 #include "source.h"
 #include "walk_internal.h"
 
@@ -53,7 +54,7 @@ static char *intern(ol_walker *w, TSNode n) {
 
 char *ol_walk_intern_string(ol_walker *w, const char *s) { return intern_bytes(w, s, strlen(s)); }
 
-static uint64_t class_attr_key(const char *cls, const char *attr, size_t attr_len) {
+uint64_t ol_class_attr_key(const char *cls, const char *attr, size_t attr_len) {
   return ol_name_hash(cls, strlen(cls)) * 1099511628211ull ^ ol_name_hash(attr, attr_len);
 }
 
@@ -86,11 +87,6 @@ static int rows_loop(const ol_walker *w, int ctx, TSNode name) {
   return -1;
 }
 
-static const char *last_name(const char *dotted) {
-  const char *dot = strrchr(dotted, '.');
-  return dot ? dot + 1 : dotted;
-}
-
 /* Decorators that memoize across calls (DESIGN.md "Real code"): functools'
  * cache/lru_cache, Flask-Caching's memoize/cached, cachetools' cached and
  * cachedmethod, and the config's `memoizers`. `cached_property` caches per
@@ -107,7 +103,7 @@ static bool is_memoizer(ol_walker *w, TSNode e, TSNode last) {
     return true;
   for (size_t i = 0; w->cfg && i < w->cfg->n_memoizers; i++)
     if (ol_node_text_is(w, e, w->cfg->memoizers[i]) ||
-        ol_node_text_is(w, last, last_name(w->cfg->memoizers[i])))
+        ol_node_text_is(w, last, ol_last_component(w->cfg->memoizers[i])))
       return true;
   return false;
 }
@@ -480,8 +476,8 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
     const ol_func_fact *f = &w->out->funcs.items[func];
     if (param == 0 && f->cls) /* an attribute the class assigns: not a property */
       ol_vec_push(&w->self_assigned,
-                  class_attr_key(f->cls, w->src + ts_node_start_byte(name),
-                                 ts_node_end_byte(name) - ts_node_start_byte(name)));
+                  ol_class_attr_key(f->cls, w->src + ts_node_start_byte(name),
+                                    ts_node_end_byte(name) - ts_node_start_byte(name)));
     return; /* p.attr = x writes */
   }
   uint64_t h = ol_node_hash(w, name) * 31 + (uint64_t)param;
@@ -803,7 +799,7 @@ static void drop_plain_attributes(ol_walker *w) {
     if (c->attr_only) {
       const char *cls = w->out->funcs.items[c->func].cls;
       const char *attr = strchr(c->callee, '.') + 1;
-      uint64_t key = class_attr_key(cls, attr, strlen(attr));
+      uint64_t key = ol_class_attr_key(cls, attr, strlen(attr));
       for (size_t k = 0; k < w->self_assigned.len && !drop; k++)
         drop = w->self_assigned.items[k] == key;
       drop = drop || class_field(w->out, cls, attr);

@@ -386,11 +386,6 @@ static bool limited_query(ol_walker *w, TSNode n) {
   return false;
 }
 
-static uint64_t class_attr_hash(const char *cls, const char *attr, size_t attr_len) {
-  return ol_name_hash(cls, strlen(cls)) * 1099511628211ull ^ ol_name_hash(attr, attr_len) ^
-         0x5bd1e995;
-}
-
 /* `self.CHOICES` / `cls.synced_fields` / `User.synced_fields`: an attribute
  * the class body of this file binds to a display of constants. */
 static bool bounded_class_attribute(ol_walker *w, TSNode attr) {
@@ -402,8 +397,8 @@ static bool bounded_class_attribute(ol_walker *w, TSNode attr) {
   if ((ol_node_text_is(w, obj, "self") || ol_node_text_is(w, obj, "cls")) && func >= 0)
     cls = w->out->funcs.items[func].cls;
   char *owned = cls ? NULL : ol_node_text(w, obj);
-  uint64_t h = class_attr_hash(cls ? cls : owned, w->src + ts_node_start_byte(name),
-                               ts_node_end_byte(name) - ts_node_start_byte(name));
+  uint64_t h = ol_class_attr_key(cls ? cls : owned, w->src + ts_node_start_byte(name),
+                                 ts_node_end_byte(name) - ts_node_start_byte(name));
   for (size_t i = 0; i < w->bounded_attrs.len; i++)
     if (w->bounded_attrs.items[i] == h)
       return true;
@@ -413,8 +408,8 @@ static bool bounded_class_attribute(ol_walker *w, TSNode attr) {
 void ol_walk_note_class_attribute(ol_walker *w, const char *cls, TSNode left, TSNode right) {
   if (holds_constants(w, right, 0))
     ol_vec_push(&w->bounded_attrs,
-                class_attr_hash(cls, w->src + ts_node_start_byte(left),
-                                ts_node_end_byte(left) - ts_node_start_byte(left)));
+                ol_class_attr_key(cls, w->src + ts_node_start_byte(left),
+                                  ts_node_end_byte(left) - ts_node_start_byte(left)));
 }
 
 static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {

@@ -153,6 +153,8 @@ TSNode ol_unwrap(const ol_walker *w, TSNode n);
 /* Where the query a chain builds started: the chain's own start (+1, 0
  * means none), or, when its root is a name bound to a chain, that chain's. */
 uint32_t ol_walk_query_origin(const ol_walker *w, TSNode chain);
+/* The key of attribute attr of class cls in the walk's (class, attribute) sets. */
+uint64_t ol_class_attr_key(const char *cls, const char *attr, size_t attr_len);
 /* Records that class cls binds left to right in its body (a display of
  * constants makes `self.left` a bounded iterable). */
 void ol_walk_note_class_attribute(ol_walker *w, const char *cls, TSNode left, TSNode right);
