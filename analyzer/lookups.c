@@ -266,12 +266,10 @@ static void loader(ol_walker *w, TSNode args, uint32_t query) {
 void ol_lookups_check_call(ol_walker *w, TSNode call) {
   TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
   TSNode name = callee_name(w, call);
-  uint32_t query = ol_walk_query_origin(w, call); /* one id for every call of one chain, and for
-                                                     a chain built on a name across statements */
   if (ol_kind_of(w->sx, args) != OL_K_argument_list || ts_node_is_null(name))
     return;
   if (name_in(w, name, LOADERS))
-    return loader(w, args, query);
+    return loader(w, args, ol_walk_query_origin(w, call));
   if (ol_kind_of(w->sx, fn) != OL_K_attribute)
     return;
   TSNode obj = ol_child(w->sx, fn, OL_F_object);
@@ -282,6 +280,9 @@ void ol_lookups_check_call(ol_walker *w, TSNode call) {
   bool is_filter_by = ol_node_text_is(w, name, "filter_by");
   if (!(is_filter || is_join || is_order || is_filter_by) || !is_statement(w, obj))
     return;
+  /* One id for every call of one chain, and for a chain built on a name
+   * across statements (`q = M.query...; q = q.filter(...)`). */
+  uint32_t query = ol_walk_query_origin(w, call);
   if (is_filter)
     conditions(w, args, 0, query);
   else if (is_join)
