@@ -53,7 +53,7 @@ deps:
 	fi
 
 # ---- the tree-sitter runtime and the grammars -----------------------------
-$(TS_DIR)/lib/src/lib.c: grammars/pins.mk grammars/fetch-runtime.sh
+$(TS_DIR)/lib/src/lib.c: grammars/pins.mk grammars/fetch-runtime.sh grammars/npm-pack.sh
 	sh grammars/fetch-runtime.sh $(TS_RUNTIME_PKG) $(TS_RUNTIME_VERSION) '$(TS_RUNTIME_INTEGRITY)' \
 	  '$(PY_GRAMMAR_ABI) $(TOML_GRAMMAR_ABI)' $(TS_DIR)
 	@touch $@
@@ -63,7 +63,7 @@ $(TS_LIB): $(TS_DIR)/lib/src/lib.c
 	$(CC) $(RUNTIME_CFLAGS) -c $(TS_DIR)/lib/src/lib.c -o $(B)/tree-sitter/lib.o
 	ar rcs $@ $(B)/tree-sitter/lib.o
 
-$(PY_DIR)/src/parser.c: grammars/pins.mk grammars/fetch.sh
+$(PY_DIR)/src/parser.c: grammars/pins.mk grammars/fetch.sh grammars/npm-pack.sh
 	sh grammars/fetch.sh $(PY_GRAMMAR_PKG) $(PY_GRAMMAR_VERSION) '$(PY_GRAMMAR_INTEGRITY)' $(PY_GRAMMAR_ABI) $(PY_DIR)
 	@touch $@
 
@@ -73,7 +73,7 @@ $(PY_LIB): $(PY_DIR)/src/parser.c
 	$(CC) $(GRAMMAR_CFLAGS) -I$(PY_DIR)/src -c $(PY_DIR)/src/scanner.c -o $(B)/grammars/python/scanner.o
 	ar rcs $@ $(B)/grammars/python/parser.o $(B)/grammars/python/scanner.o
 
-$(TOML_DIR)/src/parser.c: grammars/pins.mk grammars/fetch.sh
+$(TOML_DIR)/src/parser.c: grammars/pins.mk grammars/fetch.sh grammars/npm-pack.sh
 	sh grammars/fetch.sh $(TOML_GRAMMAR_PKG) $(TOML_GRAMMAR_VERSION) '$(TOML_GRAMMAR_INTEGRITY)' $(TOML_GRAMMAR_ABI) $(TOML_DIR)
 	@touch $@
 

@@ -10,17 +10,8 @@ set -eu
 pkg=$1 version=$2 integrity=$3 abis=$4 dest=$5
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent "$pkg@$version" >/dev/null)
-tarball=$(ls "$tmp"/*.tgz)
-algo=${integrity%%-*}
-got=$(node -e 'const c=require("crypto"),f=require("fs");
-  process.stdout.write(process.argv[1]+"-"+c.createHash(process.argv[1]).update(f.readFileSync(process.argv[2])).digest("base64"))' "$algo" "$tarball")
-if [ "$got" != "$integrity" ]; then
-  echo "grammars/fetch-runtime.sh: $pkg@$version: integrity mismatch" >&2
-  echo "  pinned: $integrity" >&2
-  echo "  got:    $got" >&2
-  exit 1
-fi
+. "$(dirname "$0")/npm-pack.sh"
+npm_pack_checked "$pkg" "$version" "$integrity" "$tmp"
 mkdir -p "$tmp/x"
 tar -xzf "$tarball" -C "$tmp/x" --strip-components=3 \
   package/vendor/tree-sitter/lib/src package/vendor/tree-sitter/lib/include

@@ -7,17 +7,8 @@ set -eu
 pkg=$1 version=$2 integrity=$3 abi=$4 dest=$5
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent "$pkg@$version" >/dev/null)
-tarball=$(ls "$tmp"/*.tgz)
-algo=${integrity%%-*}
-got=$(node -e 'const c=require("crypto"),f=require("fs");
-  process.stdout.write(process.argv[1]+"-"+c.createHash(process.argv[1]).update(f.readFileSync(process.argv[2])).digest("base64"))' "$algo" "$tarball")
-if [ "$got" != "$integrity" ]; then
-  echo "grammars/fetch.sh: $pkg@$version: integrity mismatch" >&2
-  echo "  pinned: $integrity" >&2
-  echo "  got:    $got" >&2
-  exit 1
-fi
+. "$(dirname "$0")/npm-pack.sh"
+npm_pack_checked "$pkg" "$version" "$integrity" "$tmp"
 rm -rf "$dest" && mkdir -p "$dest"
 tar -xzf "$tarball" -C "$dest" --strip-components=1 package/src package/package.json
 got_abi=$(sed -n 's/^#define LANGUAGE_VERSION \([0-9]*\).*/\1/p' "$dest/src/parser.c")
