@@ -10,6 +10,9 @@ build/realworld/, ormlint runs on it, and each finding is matched to a label
 by path, line and rule. Repositories not fetched are skipped with a message.
 Never part of make test or CI: it needs the mirrors and reads no network.
 With --templates: only findings in Jinja templates, against template_labels.json.
+With --classes (or CLASSES=1 make realworld): how many of the problems
+labelled as missed (`fn`, with the construct as their class) are found now.
+VERBOSE=1 lists the findings nobody labelled yet.
 """
 import collections
 import json
@@ -72,7 +75,7 @@ def main():
     by_repo = collections.defaultdict(list)
     for lab in labels:
         by_repo[(lab["repository"], lab["commit"])].append(lab)
-    tp, fp, unl, fn_all, fn_found = (collections.Counter() for _ in range(5))
+    tp, fp, unl, fn_all, fn_found, cls_all, cls_found = (collections.Counter() for _ in range(7))
     unlabeled = []
     for (repo, commit), labs in sorted(by_repo.items()):
         tree = export(repo, commit)
@@ -98,6 +101,9 @@ def main():
             if l["verdict"] in ("tp", "fn"):
                 fn_all[l["rule"]] += 1
                 fn_found[l["rule"]] += (l["path"], l["line"], l["rule"]) in found
+            if l["verdict"] == "fn":
+                cls_all[(l["rule"], l["class"] or "-")] += 1
+                cls_found[(l["rule"], l["class"] or "-")] += (l["path"], l["line"], l["rule"]) in found
         print(f"realworld: {repo} @ {commit[:12]}: {len(found)} findings")
     print(f"{'rule':8} {'tp':>5} {'fp':>5} {'unlab':>6} {'precision':>10} {'recall':>12}")
     for r in RULES:
@@ -105,6 +111,10 @@ def main():
         prec = f"{tp[r] / n:.2f}" if n else "-"
         rec = f"{fn_found[r]}/{fn_all[r]} {fn_found[r] / fn_all[r]:.2f}" if fn_all[r] else "-"
         print(f"{r:8} {tp[r]:5} {fp[r]:5} {unl[r]:6} {prec:>10} {rec:>12}")
+    if "--classes" in sys.argv[1:] or os.environ.get("CLASSES"):
+        print("missed problems (verdict fn) found now, by rule and construct:")
+        for k in sorted(cls_all):
+            print(f"  {k[0]:8} {k[1]:24} {cls_found[k]:3}/{cls_all[k]}")
     if unlabeled and os.environ.get("VERBOSE"):
         print("unlabeled findings:")
         print("\n".join(unlabeled))
