@@ -71,6 +71,10 @@ static void rows(check *c, const ol_rows *r) {
   span(c, r->options_args);
   span(c, r->last);
   span(c, r->assign);
+  for (int k = 0; k < 4; k++)
+    name(c, r->cols[k], false);
+  flag(c, &r->tuples);
+  flag(c, &r->options_kw);
 }
 
 static void loops(check *c) {

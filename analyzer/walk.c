@@ -632,6 +632,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
     b.rows.assign =
         ol_node_span(ol_walk_statement(w, n)); /* a list: other uses can keep a list of rows */
   b.entity1 = ol_rows_single_entity(w, right);
+  b.has_one = ol_rows_one_load(w, right, &b.one);
   b.bounded = holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right)) ||
               limited_query(w, right);
   b.query_origin = ol_walk_query_origin(w, right);
@@ -757,6 +758,11 @@ static void enter(ol_walker *w, entry *e) {
     e->scope = true;
     ol_rows_bind_parameters(w, ol_child(w->sx, n, OL_F_parameters));
     ol_calls_enter_function(w, n);
+    {
+      const ol_func_fact *f = &w->out->funcs.items[ol_calls_current(w)];
+      if (f->kind == OL_FN_METHOD || f->kind == OL_FN_PROPERTY)
+        ol_rows_bind_self(w, ol_child(w->sx, n, OL_F_parameters), f->cls);
+    }
     break;
   case OL_K_import_statement:
   case OL_K_import_from_statement:
