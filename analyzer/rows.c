@@ -123,7 +123,19 @@ static void chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eag
     TSNode fn = ol_child(w->sx, n, OL_F_function);
     if (ol_kind_of(w->sx, fn) != OL_K_attribute)
       break;
-    if (ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "options")) {
+    TSNode method = ol_child(w->sx, fn, OL_F_attribute);
+    if (ol_node_text_is(w, method, "join") || ol_node_text_is(w, method, "outerjoin")) {
+      /* join(M.rel): the rows' rel is joined but not loaded ("j:rel"); contains_eager loads it */
+      TSNode args = ol_child(w->sx, n, OL_F_arguments);
+      TSNode a = ts_node_named_child(args, 0);
+      if (ts_node_named_child_count(args) == 1 && ol_kind_of(w->sx, a) == OL_K_attribute &&
+          islower((unsigned char)w->src[ts_node_start_byte(ol_child(w->sx, a, OL_F_attribute))])) {
+        ol_buf_puts(eager, "j:");
+        option_attr(w, a, eager);
+        ol_buf_putc(eager, ' ');
+      }
+    }
+    if (ol_node_text_is(w, method, "options")) {
       TSNode args = ol_child(w->sx, n, OL_F_arguments);
       if (ol_span_empty(rows->options_args))
         rows->options_args = ol_node_span(args);
@@ -172,8 +184,8 @@ static bool first_column(ol_rows *r) {
  * session.execute() Result, or a query of several columns) of tuples. */
 static bool rows_from_query_as(ol_walker *w, TSNode chain, ol_rows *out, bool tuples) {
   ol_valinfo v = ol_classify(w, chain);
-  if ((v.kind != OL_VAL_QUERY && v.kind != OL_VAL_SELECT) || v.count)
-    return false;
+  if ((v.kind != OL_VAL_QUERY && v.kind != OL_VAL_SELECT) || (v.count && v.n_cols < 2))
+    return false; /* a count; `query(M, func.count(...))` is rows of M with their counts */
   ol_buf eager = {0};
   TSNode root = chain_root(w, chain);
   const ol_binding *base = ol_kind_of(w->sx, root) == OL_K_identifier

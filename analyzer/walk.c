@@ -746,9 +746,21 @@ static void enter(ol_walker *w, entry *e) {
     scope_push(w, n);
     w->scopes.items[w->scopes.len - 1].is_lambda = true;
     e->scope = true;
-    if (is_callback_lambda(w, n, &call))
+    if (is_callback_lambda(w, n, &call)) {
       e->frame = new_loop(w, OL_LOOP_CALLBACK, e->ctx, call, (TSNode){0},
                           ol_child(w->sx, n, OL_F_parameters), (TSNode){0});
+      /* map(f, rows) / filter(f, rows): rows is the second argument; sorted/min/max(rows, key=f)
+       * the first. The lambda's one parameter holds each row. */
+      TSNode params = ol_child(w->sx, n, OL_F_parameters);
+      TSNode args = ol_child(w->sx, call, OL_F_arguments);
+      TSNode fn = ol_child(w->sx, call, OL_F_function);
+      bool second = ol_node_text_is(w, fn, "map") || ol_node_text_is(w, fn, "filter");
+      TSNode it = ts_node_named_child(args, second ? 1 : 0);
+      if (!ts_node_is_null(params) && ts_node_named_child_count(params) == 1 &&
+          !ts_node_is_null(it) && ol_kind_of(w->sx, it) != OL_K_keyword_argument &&
+          ol_kind_of(w->sx, it) != OL_K_lambda && !(second && ts_node_named_child_count(args) != 2))
+        ol_rows_for_loop(w, e->frame, ts_node_named_child(params, 0), it);
+    }
     break;
   }
   case OL_K_function_definition:

@@ -39,7 +39,7 @@ static bool covered_path(const char *eager, const char *const *names, size_t n) 
       last = seg[0];
       seg = next;
     }
-    if (i == n && last != 'D' && last != 'L')
+    if (i == n && last != 'D' && last != 'L' && last != 'j') /* j: joined, not loaded */
       return true;
   }
   return false;
@@ -111,13 +111,14 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
     return NULL;
   const ol_rule_ctx *ctx = &there;
   ol_buf opts = {0};
-  bool need_joined = false, need_selectin = false;
+  bool need_joined = false, need_selectin = false, need_contains = false;
   for (size_t i = 0; i < g->n_options; i++) {
     if (i)
       ol_buf_puts(&opts, ", ");
     ol_buf_puts(&opts, g->options[i]);
     need_joined |= strstr(g->options[i], "joinedload(") != NULL;
     need_selectin |= strstr(g->options[i], "selectinload(") != NULL;
+    need_contains |= strstr(g->options[i], "contains_eager(") != NULL;
   }
   char *text = ol_buf_take(&opts);
   ol_fix_draft *f =
@@ -139,8 +140,10 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
   } else {
     ol_fix_draft_edit(f, rows->query.end, rows->query.end, ol_format(".options(%s)", text));
   }
-  const char *names[3] = {NULL, NULL, NULL};
+  const char *names[4] = {NULL, NULL, NULL, NULL};
   int k = 0;
+  if (need_contains)
+    names[k++] = "contains_eager";
   if (need_joined)
     names[k++] = "joinedload";
   if (need_selectin)
@@ -446,6 +449,18 @@ static bool rows_cover(const loop_rows *lr, const ol_relation *rel) {
   return covered_path(lr->rows->eager, names, lr->n_via + 1);
 }
 
+/* Whether the rows' query joins rel itself (`.join(M.rel)`): joined, not loaded. */
+static bool joins(const loop_rows *lr, const ol_relation *rel) {
+  if (lr->via || !lr->rows->eager)
+    return false;
+  size_t n = strlen(rel->name);
+  for (const char *p = lr->rows->eager; (p = strstr(p, "j:")) != NULL; p += 2)
+    if ((p == lr->rows->eager || p[-1] == ' ') && !strncmp(p + 2, rel->name, n) &&
+        (p[2 + n] == ' ' || !p[2 + n]))
+      return true;
+  return false;
+}
+
 /* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
  * 2), read at span in loop; plus its share of the query's fix. */
 static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
@@ -497,14 +512,16 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                                            ctx->index->files.items[last->file].path,
                                            ol_rule_line_in(ctx, last->file, last->at->span.start))
                                : ol_format(" through `%s`", callee);
+  bool joined = !rel2 && joins(lr, rel);
   char *msg = ol_format(
-      "`%s` lazy-loads `%s.%s` (%s)%s once per row in the loop on line %u over rows of %s%s%s",
+      "`%s` lazy-loads `%s.%s` (%s)%s once per row in the loop on line %u over rows of %s%s%s%s",
       text, lrel->owner, lrel->name,
       !lrel->direction_known ? "a relationship"
       : lrel->collection     ? "a collection"
                              : "one row",
-      through_text, ol_rule_line(ctx, l->header.start), where, why ? "; no automatic fix: " : "",
-      why ? why : "");
+      through_text, ol_rule_line(ctx, l->header.start), where,
+      joined ? "; the query joins it, but a join does not load it" : "",
+      why ? "; no automatic fix: " : "", why ? why : "");
   ol_free(callee);
   ol_free(through_text);
   ol_draft *d = ol_draft_add(ctx, st->meta, span, msg);
@@ -546,8 +563,16 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     d->message = more;
   }
   char *opt = lr->via ? via_option(ctx, lr, rel)
-              : !rel2 ? ol_format("%s(%s.%s)", loader(ctx->index, rel), lr->root, rel->name)
-                      : ol_format("%s(%s.%s).%s(%s.%s)", loader(ctx->index, rel), lr->root,
+              : !rel2 ? ol_format("%s(%s.%s)",
+                                  joined && !strcmp(loader(ctx->index, rel), "joinedload")
+                                      ? "contains_eager"
+                                      : loader(ctx->index, rel),
+                                  lr->root, rel->name)
+                      : ol_format("%s(%s.%s).%s(%s.%s)",
+                                  joins(lr, rel) && !strcmp(loader(ctx->index, rel), "joinedload")
+                                      ? "contains_eager"
+                                      : loader(ctx->index, rel),
+                                  lr->root,
                                   rel->name, loader(ctx->index, rel2), rel->target, rel2->name);
   add_option(g, opt);
 }
