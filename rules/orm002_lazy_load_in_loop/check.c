@@ -479,6 +479,12 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     }
   ol_vec_push(&st->seen, key);
   char *where = rows_where(ctx, rows, lr->elsewhere);
+  if (lr->via) { /* the rows are a collection of the rows (or row) the query loads */
+    char *of = ol_format("`%s.%s`, a collection of what %s loads", ol_last_component(lr->via_owner),
+                         lr->via->name, where);
+    ol_free(where);
+    where = of;
+  }
   const char *missing;
   char *text = ol_fixtext_brief(ctx, span, 60);
   char *why = NULL;
