@@ -188,6 +188,7 @@ typedef struct {
   char *fk_class; /* the class a ForeignKey(Model.col) points to, else NULL */
   char *db_name;  /* the database's name of the column, Column("name", ...), else NULL */
   bool pk, indexed;
+  bool deferred;       /* deferred(Column(...)), mapped_column(..., deferred=True): loaded on access */
   bool boolean;        /* a Boolean column: two values, a poor index key alone */
   uint8_t type_kind;   /* an ol_column_kind: what Python values it holds, for fixes that compare */
   ol_span decl;        /* the declaration statement */

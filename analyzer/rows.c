@@ -12,7 +12,8 @@ static char strategy_letter(const ol_walker *w, TSNode name) {
     char letter;
   } s[] = {{"joinedload", 'J'},    {"selectinload", 'S'},   {"subqueryload", 'Q'},
            {"immediateload", 'I'}, {"contains_eager", 'C'}, {"defaultload", 'D'},
-           {"lazyload", 'L'},      {"raiseload", 'R'},      {"noload", 'R'}};
+           {"lazyload", 'L'},      {"raiseload", 'R'},      {"noload", 'R'},
+           {"undefer", 'U'}};
   for (size_t i = 0; i < sizeof s / sizeof *s; i++)
     if (ol_node_text_is(w, name, s[i].name))
       return s[i].letter;

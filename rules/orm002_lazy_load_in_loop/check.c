@@ -111,7 +111,7 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
     return NULL;
   const ol_rule_ctx *ctx = &there;
   ol_buf opts = {0};
-  bool need_joined = false, need_selectin = false, need_contains = false;
+  bool need_joined = false, need_selectin = false, need_contains = false, need_undefer = false;
   for (size_t i = 0; i < g->n_options; i++) {
     if (i)
       ol_buf_puts(&opts, ", ");
@@ -119,12 +119,16 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
     need_joined |= strstr(g->options[i], "joinedload(") != NULL;
     need_selectin |= strstr(g->options[i], "selectinload(") != NULL;
     need_contains |= strstr(g->options[i], "contains_eager(") != NULL;
+    need_undefer |= !strncmp(g->options[i], "undefer(", 8);
   }
   char *text = ol_buf_take(&opts);
   ol_fix_draft *f =
       ol_fix_draft_new(OL_FIX_SAFE,
                        ol_format("Load %s with the rows: add .options(%s) to the query on line %u",
-                                 g->n_options > 1 ? "the relationships" : "the relationship", text,
+                                 g->n_options > 1                        ? "what the loop reads"
+                                 : !strncmp(g->options[0], "undefer(", 8) ? "the deferred column"
+                                                                          : "the relationship",
+                                 text,
                                  ol_rule_line(ctx, rows->query.start)),
                        rows->stmt);
   if (!ol_span_empty(rows->options_args)) {
@@ -140,8 +144,10 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
   } else {
     ol_fix_draft_edit(f, rows->query.end, rows->query.end, ol_format(".options(%s)", text));
   }
-  const char *names[4] = {NULL, NULL, NULL, NULL};
+  const char *names[5] = {NULL, NULL, NULL, NULL, NULL};
   int k = 0;
+  if (need_undefer)
+    names[k++] = "undefer";
   if (need_contains)
     names[k++] = "contains_eager";
   if (need_joined)
@@ -434,7 +440,8 @@ static char *via_option(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_re
     ol_free(seg);
     owner = lr->vias[i]->target;
   }
-  char *seg = ol_format(".%s(%s.%s)", loader(ctx->index, rel), owner, rel->name);
+  char *seg = ol_format(".%s(%s.%s)", rel->target ? loader(ctx->index, rel) : "undefer", owner,
+                        rel->name);
   ol_buf_puts(&b, seg);
   ol_free(seg);
   return ol_buf_take(&b);
@@ -464,7 +471,7 @@ static bool joins(const loop_rows *lr, const ol_relation *rel) {
 /* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
  * 2), read at span in loop; plus its share of the query's fix. */
 static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
-                   const ol_relation *rel2, ol_span span, const through *th) {
+                   const ol_relation *rel2, ol_span span, const through *th, bool column) {
   const ol_rule_ctx *ctx = st->ctx;
   const ol_loop *l = &ctx->facts->loops.items[loop];
   const ol_rows *rows = lr->rows;
@@ -522,7 +529,8 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   char *msg = ol_format(
       "`%s` lazy-loads `%s.%s` (%s)%s once per row in the loop on line %u over rows of %s%s%s%s",
       text, lrel->owner, lrel->name,
-      !lrel->direction_known ? "a relationship"
+      column                 ? "a deferred column"
+      : !lrel->direction_known ? "a relationship"
       : lrel->collection     ? "a collection"
                              : "one row",
       through_text, ol_rule_line(ctx, l->header.start), where,
@@ -568,7 +576,9 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     ol_free(d->message);
     d->message = more;
   }
-  char *opt = lr->via ? via_option(ctx, lr, rel)
+  char *opt = column && lr->via ? via_option(ctx, lr, rel)
+              : column            ? ol_format("undefer(%s.%s)", lr->root, rel->name)
+              : lr->via ? via_option(ctx, lr, rel)
               : !rel2 ? ol_format("%s(%s.%s)",
                                   joined && !strcmp(loader(ctx->index, rel), "joinedload")
                                       ? "contains_eager"
@@ -614,7 +624,7 @@ static void visit(void *ud, const ol_relation *rel, const ol_hop *path, size_t n
   if (!lazily_read(v->st->ctx, v->lr, rel))
     return;
   through th = {.callee = v->callee, .path = path, .n = n};
-  report(v->st, v->loop, v->lr, rel, NULL, v->span, &th);
+  report(v->st, v->loop, v->lr, rel, NULL, v->span, &th, false);
 }
 
 static void check_read(state *st, const ol_attr_read *r) {
@@ -630,6 +640,13 @@ static void check_read(state *st, const ol_attr_read *r) {
     attr = sub, sub = NULL, span = r->span2;
   }
   const ol_relation *rel = ol_index_relation(ctx->index, lr.entity, attr);
+  const ol_column_fact *col = rel ? NULL : ol_index_column(ctx->index, lr.entity, attr);
+  if (col && col->deferred) { /* a deferred column: one SELECT per row on first read */
+    ol_relation as_column = {.owner = ol_last_component(lr.entity), .name = col->name};
+    if (!rows_cover(&lr, &as_column))
+      report(st, r->loop, &lr, &as_column, NULL, span, NULL, true);
+    goto done;
+  }
   if (!rel) { /* a method or property of the model that reads relationships of self */
     const char *entity;
     int32_t m = ol_rule_row_member(ctx, r, &entity);
@@ -654,9 +671,9 @@ static void check_read(state *st, const ol_attr_read *r) {
       rel2 = NULL; /* row.coll.x is an attribute of a list */
   }
   if (level1)
-    report(st, r->loop, &lr, rel, NULL, span, NULL);
+    report(st, r->loop, &lr, rel, NULL, span, NULL, false);
   if (rel2)
-    report(st, r->loop, &lr, rel, rel2, r->span2, NULL);
+    report(st, r->loop, &lr, rel, rel2, r->span2, NULL, false);
 done:
   ol_free(lr.elsewhere);
 }

@@ -17,6 +17,7 @@ from sqlalchemy.orm import (
     relationship,
     selectinload,
     subqueryload,
+    undefer,
 )
 
 db = SQLAlchemy()
@@ -460,3 +461,16 @@ def joined_not_loaded():
         print(len(b.items))  # expect: ORM002
     for b in Booking.query.join(Booking.chef).options(contains_eager(Booking.chef)):
         print(b.chef.id)  # ok
+
+
+# --- deferred columns: one SELECT per row on first read -----------------------
+def deferred_columns():
+    for wdg in Widget.query.all():
+        print(wdg.body)  # expect: ORM002
+    for wdg in Widget.query.options(undefer(Widget.body)):
+        print(wdg.body)  # ok: undeferred
+    for wdg in Widget.query.all():
+        print(wdg.panel_id)  # ok: a column loaded with the rows
+    for p in Panel.query.options(selectinload(Panel.widgets)):
+        for wdg in p.widgets:
+            print(wdg.body)  # expect: ORM002
