@@ -40,6 +40,9 @@ typedef struct {
                     entity): `session.query(A, B.name)`, `session.execute(select(A))`; entity is
                     then NULL and a row is read as row.A, row[0] or unpacked */
   bool tuples;   /* each row is a tuple of cols */
+  char *dyn_owner, *dyn_rel; /* a query of relationship dyn_rel of one dyn_owner row (`post.tags
+                                .filter(...)`, a dynamic relationship): entity is NULL, the index
+                                knows the target */
   bool options_kw; /* query is `session.get(M, pk)`: options go into its options=[...] keyword
                       (options_args is that list, empty when there is none) */
 } ol_rows;

@@ -181,10 +181,43 @@ static bool first_column(ol_rows *r) {
   return true;
 }
 
+
+/* `post.tags.filter(...)` of one row post: the query of a relationship
+ * (dynamic, as the index will say), builders only. */
+static bool rows_of_relationship_query(ol_walker *w, TSNode chain, ol_rows *out) {
+  TSNode n = ol_unwrap(w, chain);
+  for (int depth = 0; depth < 64 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+        !ol_exec_is_builder(w, ol_child(w->sx, fn, OL_F_attribute)))
+      return false;
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  TSNode obj = ol_child(w->sx, n, OL_F_object);
+  if (ol_kind_of(w->sx, n) != OL_K_attribute || ol_kind_of(w->sx, obj) != OL_K_identifier)
+    return false;
+  const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, obj));
+  if (!b || !b->has_one || !b->one.entity)
+    return false;
+  *out = (ol_rows){.query = ol_node_span(chain),
+                   .last = ol_node_span(chain),
+                   .dyn_owner = b->one.entity,
+                   .dyn_rel = ol_node_text(w, ol_child(w->sx, n, OL_F_attribute))};
+  out->stmt = ol_node_span(statement_of(w, chain));
+  ol_buf eager = {0};
+  chain_options(w, chain, out, &eager);
+  char *e = ol_buf_take(&eager);
+  out->eager = ol_arena_strndup(&w->out->arena, e, strlen(e));
+  ol_free(e);
+  return true;
+}
+
 /* Rows of the query or select() chain: of its one entity, or (tuples: a
  * session.execute() Result, or a query of several columns) of tuples. */
 static bool rows_from_query_as(ol_walker *w, TSNode chain, ol_rows *out, bool tuples) {
   ol_valinfo v = ol_classify(w, chain);
+  if (v.kind == OL_VAL_NONE && !tuples)
+    return rows_of_relationship_query(w, chain, out);
   if ((v.kind != OL_VAL_QUERY && v.kind != OL_VAL_SELECT) || (v.count && v.n_cols < 2))
     return false; /* a count; `query(M, func.count(...))` is rows of M with their counts */
   ol_buf eager = {0};
@@ -255,8 +288,8 @@ bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
   }
   if (k == OL_K_attribute) { /* page.items of a pagination, or Model.query */
     TSNode attr = ol_child(w->sx, n, OL_F_attribute);
-    if (!ol_node_text_is(w, attr, "items"))
-      return rows_from_query(w, n, out);
+    if (!ol_node_text_is(w, attr, "items")) /* `for c in post.comments`: a collection, not this */
+      return ol_classify(w, n).kind != OL_VAL_NONE && rows_from_query(w, n, out);
     return ol_rows_of(w, ol_child(w->sx, n, OL_F_object), out);
   }
   if (k != OL_K_call)
@@ -292,6 +325,10 @@ bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
       return false;
     if (rv.kind == OL_VAL_QUERY)
       return rows_from_query(w, recv, out);
+    TSNode ur = ol_unwrap(w, recv);
+    if (rv.kind == OL_VAL_NONE && ol_kind_of(w->sx, ur) == OL_K_attribute &&
+        !ol_node_text_is(w, ol_child(w->sx, ur, OL_F_attribute), "items"))
+      return !scalars && rows_of_relationship_query(w, ur, out); /* post.tags.paginate() */
     /* session.scalars(...).all(), .unique().all(), session.execute(...).scalars() */
     return ol_rows_of(w, recv, out) && (!scalars || first_column(out));
   }

@@ -169,6 +169,8 @@ static void mv_rows(mover *m, ol_rows *r) {
   mv_str(m, &r->origin);
   for (int k = 0; k < 4; k++)
     mv_str(m, &r->cols[k]);
+  mv_str(m, &r->dyn_owner);
+  mv_str(m, &r->dyn_rel);
   SCALARS(m, r->tuples, r->options_kw);
 }
 
@@ -528,6 +530,7 @@ static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
   h = mix_str(mix_str(mix_str(h, r->entity), r->eager), r->origin);
   for (int k = 0; k < 4; k++)
     h = mix_str(h, r->cols[k]);
+  h = mix_str(mix_str(h, r->dyn_owner), r->dyn_rel);
   h = mix(h, (uint64_t)r->tuples << 1 | r->options_kw);
   return mix(h, (uint64_t)ol_span_empty(r->query) | (uint64_t)ol_span_empty(r->stmt) << 1 |
                     (uint64_t)ol_span_empty(r->options_args) << 2 |

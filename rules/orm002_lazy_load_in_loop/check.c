@@ -203,6 +203,7 @@ typedef struct {
   size_t n_via;
   const ol_relation *via; /* the last of them, NULL for direct rows */
   const char *via_owner;  /* the model of via's parent rows */
+  const ol_relation *dyn; /* the rows are a query of this dynamic relationship of one row */
   char *elsewhere;        /* "path:line" when the query is in another file (owned), else NULL */
   int32_t func;           /* the function that returned them, -1 */
   uint32_t file;          /* the file of the query */
@@ -249,7 +250,14 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *o
       names[n++] = l->rows_via;
     }
     out->rows = &l->rows;
-    out->root = !l->rows.tuples     ? l->rows.entity
+    if (l->rows.dyn_rel) { /* post.tags.filter(...): a query of the target, options go on it */
+      const ol_relation *d = ol_index_relation(ctx->index, l->rows.dyn_owner, l->rows.dyn_rel);
+      if (!d || d->lazy != OL_LAZY_DYNAMIC || !d->target || !ol_index_model(ctx->index, d->target))
+        return false;
+      out->dyn = d;
+    }
+    out->root = out->dyn            ? out->dyn->target
+                : !l->rows.tuples     ? l->rows.entity
                 : col > 0 && !n && col <= 4 ? l->rows.cols[col - 1]
                                             : NULL;
     if (!out->root || !ol_index_model(ctx->index, out->root))
@@ -335,6 +343,8 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
     return false;
   if (lr->via)
     return !strcmp(rel->target, ol_last_component(lr->via_owner));
+  if (lr->dyn) /* the reverse of the parent's dynamic relationship */
+    return !strcmp(rel->target, ol_last_component(lr->dyn->owner));
   ol_rule_ctx view; /* a template's rows: the query is the view's */
   if (ctx->facts->template && lr->rows && lr->file != ctx->file &&
       ol_rule_ctx_other(ctx, lr->file, &view))
@@ -422,6 +432,8 @@ static void template_flow(const ol_rule_ctx *ctx, ol_draft *d, int loop, ol_span
 /* The class a chained option names for a collection on the way (or for
  * the rows) that the query's file does not bind, NULL when it binds all. */
 static const char *chain_class_unbound(const ol_rule_ctx *there, const loop_rows *lr) {
+  if (lr->dyn && !ol_fixtext_module_binds(there, lr->root))
+    return lr->root;
   for (size_t i = 0; i < lr->n_via; i++)
     if (!ol_fixtext_module_binds(there, lr->vias[i]->target))
       return lr->vias[i]->target;

@@ -474,3 +474,21 @@ def deferred_columns():
     for p in Panel.query.options(selectinload(Panel.widgets)):
         for wdg in p.widgets:
             print(wdg.body)  # expect: ORM002
+
+
+# --- a dynamic relationship's query of one row, paginated ----------------------
+class Ticket(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    board_id = db.Column(db.Integer, db.ForeignKey("board.id"), index=True)
+    assignee_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
+    assignee = db.relationship("User")
+    board = db.relationship("Board", backref=db.backref("tickets", lazy="dynamic"))
+
+
+def dynamic_query_of_one_row(board_id, page):
+    board = db.session.get(Board, board_id)
+    for t in board.tickets.order_by(Ticket.id).paginate(page=page, per_page=20).items:
+        print(t.assignee.name)  # expect: ORM002
+        print(t.board.id)  # ok: the reverse of board.tickets: the board itself
+    for t in board.tickets.options(joinedload(Ticket.assignee)):
+        print(t.assignee)  # ok
