@@ -45,6 +45,8 @@ typedef struct {
                                 knows the target */
   bool options_kw; /* query is `session.get(M, pk)`: options go into its options=[...] keyword
                       (options_args is that list, empty when there is none) */
+  ol_span get_key; /* query is `db.get_or_404(M, pk)`, which takes no options: pk; a fix
+                      writes db.one_or_404(db.select(M).filter_by(<pk column>=pk).options(...)) */
 } ol_rows;
 
 typedef struct {

@@ -710,6 +710,17 @@ bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out) {
       return false;
     /* Flask-SQLAlchemy's get_or_404 passes no loader options to session.get. */
     *out = (ol_rows){.entity = e, .origin = ol_node_text(w, n)};
+    TSNode key = ts_node_named_child(args, 1);
+    uint32_t na = ts_node_named_child_count(args);
+    bool plain = na == 2 || (na == 3 && ol_kind_of(w->sx, ts_node_named_child(args, 2)) ==
+                                            OL_K_keyword_argument); /* description= */
+    if (plain && !ts_node_is_null(key) && ol_kind_of(w->sx, key) != OL_K_keyword_argument &&
+        ol_kind_of(w->sx, key) != OL_K_tuple) {
+      out->query = out->last = ol_node_span(n);
+      out->stmt = ol_node_span(statement_of(w, n));
+      out->get_key = ol_node_span(key);
+      out->origin = NULL;
+    }
     return true;
   }
   /* session.scalars(select(M)).first(), session.execute(select(M)).scalar_one() */

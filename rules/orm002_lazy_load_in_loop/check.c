@@ -124,14 +124,40 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
   char *text = ol_buf_take(&opts);
   ol_fix_draft *f =
       ol_fix_draft_new(OL_FIX_SAFE,
-                       ol_format("Load %s with the rows: add .options(%s) to the query on line %u",
+                       ol_format(!ol_span_empty(rows->get_key)
+                    ? "Load %s with the rows: get_or_404 takes no loader options, so select the "
+                      "row with one_or_404 and .options(%s) (line %u)"
+                    : "Load %s with the rows: add .options(%s) to the query on line %u",
                                  g->n_options > 1                        ? "what the loop reads"
                                  : !strncmp(g->options[0], "undefer(", 8) ? "the deferred column"
                                                                           : "the relationship",
                                  text,
                                  ol_rule_line(ctx, rows->query.start)),
                        rows->stmt);
-  if (!ol_span_empty(rows->options_args)) {
+  const ol_model *m = rows->entity ? ol_index_model(ctx->index, rows->entity) : NULL;
+  if (!ol_span_empty(rows->get_key) && m && m->n_pk == 1) {
+    /* db.get_or_404(M, pk, ...) -> db.one_or_404(db.select(M).filter_by(id=pk).options(...), ...) */
+    const char *call = ctx->src + rows->query.start;
+    const char *dot = NULL;
+    for (const char *p = call; p < ctx->src + rows->get_key.start; p++)
+      if (!strncmp(p, ".get_or_404", 11))
+        dot = p;
+    const char *open = dot ? strchr(dot, '(') : NULL;
+    const char *first = open ? open + 1 : NULL;
+    while (first && isspace((unsigned char)*first))
+      first++;
+    const char *comma = first ? strchr(first, ',') : NULL;
+    if (comma && comma < ctx->src + rows->get_key.start) {
+      int rl = (int)(dot - call);
+      ol_fix_draft_edit(
+          f, rows->query.start, rows->query.end,
+          ol_format("%.*s.one_or_404(%.*s.select(%.*s).filter_by(%s=%.*s).options(%s)%.*s)", rl,
+                    call, rl, call, (int)(comma - first), first, m->pk[0],
+                    (int)(rows->get_key.end - rows->get_key.start),
+                    ctx->src + rows->get_key.start, text,
+                    (int)(rows->query.end - 1 - rows->get_key.end), ctx->src + rows->get_key.end));
+    }
+  } else if (!ol_span_empty(rows->options_args)) {
     uint32_t close = rows->options_args.end - 1;
     bool empty = rows->options_args.end - rows->options_args.start <= 2;
     ol_fix_draft_edit(f, close, close, ol_format("%s%s", empty ? "" : ", ", text));
@@ -499,8 +525,11 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   ol_vec_push(&st->seen, key);
   char *where = rows_where(ctx, rows, lr->elsewhere);
   if (lr->via) { /* the rows are a collection of the rows (or row) the query loads */
-    char *of = ol_format("`%s.%s`, a collection of what %s loads", ol_last_component(lr->via_owner),
-                         lr->via->name, where);
+    char *of = ol_span_empty(rows->query) && rows->origin
+                   ? ol_format("`%s.%s`, a collection of `%s`", ol_last_component(lr->via_owner),
+                               lr->via->name, rows->origin)
+                   : ol_format("`%s.%s`, a collection of what %s loads",
+                               ol_last_component(lr->via_owner), lr->via->name, where);
     ol_free(where);
     where = of;
   }
@@ -511,6 +540,12 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   if (!ol_rule_ctx_other(ctx, lr->file, &there))
     why = ol_format("the query that loads the rows is in %s, which is not among the files checked",
                     ctx->index->files.items[lr->file].path);
+  else if (!ol_span_empty(rows->get_key) &&
+           (!ol_index_model(ctx->index, rows->entity) ||
+            ol_index_model(ctx->index, rows->entity)->n_pk != 1))
+    why = ol_format("`%s` takes no loader options, and `%s` has no single primary-key column to "
+                    "select it by",
+                    rows->origin ? rows->origin : "db.get_or_404", rows->entity);
   else if (ol_span_empty(rows->query) && lr->n_via && rows->origin)
     why = strchr(rows->origin, '(')
               ? ol_format("the `%s` row comes from `%s`, which takes no loader options",
