@@ -71,6 +71,13 @@ static void rows(check *c, const ol_rows *r) {
   span(c, r->options_args);
   span(c, r->last);
   span(c, r->assign);
+  for (int k = 0; k < 4; k++)
+    name(c, r->cols[k], false);
+  name(c, r->dyn_owner, false);
+  name(c, r->dyn_rel, r->dyn_owner != NULL);
+  flag(c, &r->tuples);
+  flag(c, &r->options_kw);
+  span(c, r->get_key);
 }
 
 static void loops(check *c) {

@@ -11,7 +11,7 @@
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
 _Static_assert(sizeof(ol_file_facts) == 616, "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_loop) == 192 && sizeof(ol_query_site) == 200,
+_Static_assert(sizeof(ol_loop) == 296 && sizeof(ol_query_site) == 200,
                "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_class_fact) == 128 && sizeof(ol_func_fact) == 72 &&
                    sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 80,
@@ -27,7 +27,10 @@ typedef struct {
 #define LAYOUT(T, ...)                                                                             \
   static const size_t T##_strs[] = {__VA_ARGS__};                                                  \
   static const layout T##_layout = {sizeof(T), T##_strs, sizeof T##_strs / sizeof(size_t), {0}}
-#define ROWS(T, m) offsetof(T, m.entity), offsetof(T, m.eager), offsetof(T, m.origin)
+#define ROWS(T, m)                                                                                 \
+  offsetof(T, m.entity), offsetof(T, m.eager), offsetof(T, m.origin), offsetof(T, m.cols[0]),      \
+      offsetof(T, m.cols[1]), offsetof(T, m.cols[2]), offsetof(T, m.cols[3]),                    \
+      offsetof(T, m.dyn_owner), offsetof(T, m.dyn_rel)
 
 LAYOUT(ol_loop, ROWS(ol_loop, rows), offsetof(ol_loop, rows_via), offsetof(ol_loop, insert_why),
        offsetof(ol_loop, context));

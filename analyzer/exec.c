@@ -159,6 +159,18 @@ static ol_valinfo entity_of_args(const ol_walker *w, TSNode args, ol_val kind) {
     return v;
   v.count = args_count(w, args);
   uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n && i < 4; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    ol_kind k = ol_kind_of(w->sx, a);
+    if (k == OL_K_keyword_argument || k == OL_K_list_splat || k == OL_K_comment) {
+      v.n_cols = 0;
+      break;
+    }
+    v.cols[i] = is_capword_name(w, a) ? a : (TSNode){0};
+    v.n_cols = (uint8_t)(i + 1);
+  }
+  if (n > 4)
+    v.n_cols = 0;
   if (n == 1) {
     TSNode a = ts_node_named_child(args, 0);
     if (is_capword_name(w, a)) {
@@ -226,20 +238,28 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
   if (ol_node_text_is(w, m, "select") && ol_node_text_is(w, obj, "sa"))
     return entity_of_args(w, args, OL_VAL_SELECT);
   ol_valinfo recv = classify_at(w, obj, depth + 1);
+  if (recv.kind == OL_VAL_DB && ol_node_text_is(w, m, "select")) /* Flask-SQLAlchemy's db.select */
+    return entity_of_args(w, args, OL_VAL_SELECT);
   if (recv.kind == OL_VAL_SESSION && ol_node_text_is(w, m, "query"))
     return entity_of_args(w, args, OL_VAL_QUERY);
   if (recv.kind == OL_VAL_QUERY && node_in_list(w, m, BUILDERS)) {
     if (ol_node_text_is(w, m, "with_entities") || ol_node_text_is(w, m, "add_columns") ||
         ol_node_text_is(w, m, "add_entity")) {
       recv.one_entity = false;
+      recv.n_cols = 0;
       recv.count |= args_count(w, args);
     }
     return recv;
   }
   if (recv.kind == OL_VAL_QUERY && ol_node_text_is(w, m, "all"))
     return (ol_valinfo){.kind = OL_VAL_LIST};
-  if (recv.kind == OL_VAL_SELECT)
+  if (recv.kind == OL_VAL_SELECT) {
+    if (ol_node_text_is(w, m, "add_columns")) /* scalars() still gives the first column */
+      recv.n_cols = 0;
+    if (ol_node_text_is(w, m, "with_only_columns"))
+      recv.n_cols = 0, recv.one_entity = false;
     return recv; /* select(...).where(...)... */
+  }
   return none;
 }
 

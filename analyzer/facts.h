@@ -36,6 +36,17 @@ typedef struct {
                    Q subquery, I immediate, C contains_eager, D defaultload, L lazyload, R
                    raise/noload) */
   char *origin; /* where the rows come from when no query is in reach */
+  char *cols[4]; /* tuples: the model of each selected column (NULL for a column that is no
+                    entity): `session.query(A, B.name)`, `session.execute(select(A))`; entity is
+                    then NULL and a row is read as row.A, row[0] or unpacked */
+  bool tuples;   /* each row is a tuple of cols */
+  char *dyn_owner, *dyn_rel; /* a query of relationship dyn_rel of one dyn_owner row (`post.tags
+                                .filter(...)`, a dynamic relationship): entity is NULL, the index
+                                knows the target */
+  bool options_kw; /* query is `session.get(M, pk)`: options go into its options=[...] keyword
+                      (options_args is that list, empty when there is none) */
+  ol_span get_key; /* query is `db.get_or_404(M, pk)`, which takes no options: pk; a fix
+                      writes db.one_or_404(db.select(M).filter_by(<pk column>=pk).options(...)) */
 } ol_rows;
 
 typedef struct {
@@ -45,7 +56,10 @@ typedef struct {
   uint64_t rows_var;
   ol_rows rows;
   int rows_parent; /* or: rows of relationship rows_via of the rows of this enclosing loop, -1 */
-  char *rows_via;  /* async for: its iterable cannot be read twice with list() */
+  char *rows_via;  /* the collection the rows come through: of rows_parent's rows, or (rows_parent
+                      -1) of the one row `rows` loaded (`post = session.get(Post, id)`, `self`) */
+  uint64_t col_vars[4]; /* tuples unpacked (`for a, b in session.query(A, B)`): the name bound to
+                           each column, 0 for none; rows_var is then 0 or the tuple's name */
   int parent;      /* index of the enclosing loop in the same function, or -1 */
   ol_span header;  /* `for x in y` / `while c` / the comprehension's first clause / the call */
   ol_span node;    /* the whole loop statement, comprehension or call */
@@ -179,6 +193,7 @@ typedef struct {
   char *fk_class; /* the class a ForeignKey(Model.col) points to, else NULL */
   char *db_name;  /* the database's name of the column, Column("name", ...), else NULL */
   bool pk, indexed;
+  bool deferred;       /* deferred(Column(...)), mapped_column(..., deferred=True): loaded on access */
   bool boolean;        /* a Boolean column: two values, a poor index key alone */
   uint8_t type_kind;   /* an ol_column_kind: what Python values it holds, for fixes that compare */
   ol_span decl;        /* the declaration statement */
@@ -221,6 +236,8 @@ typedef struct {
   char *attr2;   /* `sub` of row.rel.sub, NULL when none */
   ol_span span2; /* `row.rel.sub` */
   ol_span call2; /* `row.rel.sub()` when sub is called with no arguments */
+  int32_t col;    /* rows of tuples: 1 + the column read (`a.rel` of `for a, b in ...`,
+                     `row.A.rel`, `row[0].rel`), 0 for rows of one model */
 } ol_attr_read;
 
 /* `session.commit()` / `.flush()` run on every iteration of a loop. */

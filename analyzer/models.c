@@ -257,6 +257,11 @@ static uint8_t column_kind(ol_walker *w, TSNode call, TSNode type) {
   return OL_COL_UNKNOWN;
 }
 
+/* The first argument of deferred(...) / column_property(...). */
+static TSNode deferred_inner(ol_walker *w, TSNode call) {
+  return ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0);
+}
+
 static void column(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call,
                    TSNode type) {
   ol_column_fact *col = GROW(c->columns, c->n_columns);
@@ -376,8 +381,18 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
     c->bind_key = string_value(w, right);
   if (callee_is(w, right, "relationship"))
     relationship(w, c, stmt, left, right, type);
-  else if (callee_is(w, right, "Column") || callee_is(w, right, "mapped_column"))
+  else if (callee_is(w, right, "Column") || callee_is(w, right, "mapped_column")) {
     column(w, c, stmt, left, right, type);
+    c->columns[c->n_columns - 1].deferred = kwarg_true(w, right, "deferred");
+  } else if ((callee_is(w, right, "deferred") || callee_is(w, right, "column_property")) &&
+             (callee_is(w, deferred_inner(w, right), "Column") ||
+              callee_is(w, deferred_inner(w, right), "mapped_column"))) {
+    /* deferred(Column(...)), column_property(Column(...), deferred=True): a column loaded by a
+     * SELECT of its own when first read */
+    column(w, c, stmt, left, deferred_inner(w, right), type);
+    c->columns[c->n_columns - 1].deferred =
+        callee_is(w, right, "deferred") || kwarg_true(w, right, "deferred");
+  }
   else if (ol_node_text_is(w, left, "__table_args__") ||
            !ts_node_is_null(ol_models_index_leading(w, right)))
     table_args(w, c, right); /* also `ix = Index("ix", col.desc())` in the class body */

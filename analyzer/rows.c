@@ -12,7 +12,8 @@ static char strategy_letter(const ol_walker *w, TSNode name) {
     char letter;
   } s[] = {{"joinedload", 'J'},    {"selectinload", 'S'},   {"subqueryload", 'Q'},
            {"immediateload", 'I'}, {"contains_eager", 'C'}, {"defaultload", 'D'},
-           {"lazyload", 'L'},      {"raiseload", 'R'},      {"noload", 'R'}};
+           {"lazyload", 'L'},      {"raiseload", 'R'},      {"noload", 'R'},
+           {"undefer", 'U'}};
   for (size_t i = 0; i < sizeof s / sizeof *s; i++)
     if (ol_node_text_is(w, name, s[i].name))
       return s[i].letter;
@@ -123,7 +124,19 @@ static void chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eag
     TSNode fn = ol_child(w->sx, n, OL_F_function);
     if (ol_kind_of(w->sx, fn) != OL_K_attribute)
       break;
-    if (ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "options")) {
+    TSNode method = ol_child(w->sx, fn, OL_F_attribute);
+    if (ol_node_text_is(w, method, "join") || ol_node_text_is(w, method, "outerjoin")) {
+      /* join(M.rel): the rows' rel is joined but not loaded ("j:rel"); contains_eager loads it */
+      TSNode args = ol_child(w->sx, n, OL_F_arguments);
+      TSNode a = ts_node_named_child(args, 0);
+      if (ts_node_named_child_count(args) == 1 && ol_kind_of(w->sx, a) == OL_K_attribute &&
+          islower((unsigned char)w->src[ts_node_start_byte(ol_child(w->sx, a, OL_F_attribute))])) {
+        ol_buf_puts(eager, "j:");
+        option_attr(w, a, eager);
+        ol_buf_putc(eager, ' ');
+      }
+    }
+    if (ol_node_text_is(w, method, "options")) {
       TSNode args = ol_child(w->sx, n, OL_F_arguments);
       if (ol_span_empty(rows->options_args))
         rows->options_args = ol_node_span(args);
@@ -156,10 +169,57 @@ static TSNode statement_of(ol_walker *w, TSNode n) {
   return ol_walk_statement(w, w->path.items[w->path.len - 1]);
 }
 
-static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
-  ol_valinfo v = ol_classify(w, chain);
-  if ((v.kind != OL_VAL_QUERY && v.kind != OL_VAL_SELECT) || v.count)
+/* Rows of tuples as rows of their first column (`.scalars()`), false when it is no entity. */
+static bool first_column(ol_rows *r) {
+  if (!r->tuples)
+    return r->entity != NULL;
+  if (!r->cols[0])
     return false;
+  r->entity = r->cols[0];
+  r->tuples = false;
+  memset(r->cols, 0, sizeof r->cols);
+  return true;
+}
+
+
+/* `post.tags.filter(...)` of one row post: the query of a relationship
+ * (dynamic, as the index will say), builders only. */
+static bool rows_of_relationship_query(ol_walker *w, TSNode chain, ol_rows *out) {
+  TSNode n = ol_unwrap(w, chain);
+  for (int depth = 0; depth < 64 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+        !ol_exec_is_builder(w, ol_child(w->sx, fn, OL_F_attribute)))
+      return false;
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  TSNode obj = ol_child(w->sx, n, OL_F_object);
+  if (ol_kind_of(w->sx, n) != OL_K_attribute || ol_kind_of(w->sx, obj) != OL_K_identifier)
+    return false;
+  const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, obj));
+  if (!b || !b->has_one || !b->one.entity)
+    return false;
+  *out = (ol_rows){.query = ol_node_span(chain),
+                   .last = ol_node_span(chain),
+                   .dyn_owner = b->one.entity,
+                   .dyn_rel = ol_node_text(w, ol_child(w->sx, n, OL_F_attribute))};
+  out->stmt = ol_node_span(statement_of(w, chain));
+  ol_buf eager = {0};
+  chain_options(w, chain, out, &eager);
+  char *e = ol_buf_take(&eager);
+  out->eager = ol_arena_strndup(&w->out->arena, e, strlen(e));
+  ol_free(e);
+  return true;
+}
+
+/* Rows of the query or select() chain: of its one entity, or (tuples: a
+ * session.execute() Result, or a query of several columns) of tuples. */
+static bool rows_from_query_as(ol_walker *w, TSNode chain, ol_rows *out, bool tuples) {
+  ol_valinfo v = ol_classify(w, chain);
+  if (v.kind == OL_VAL_NONE && !tuples)
+    return rows_of_relationship_query(w, chain, out);
+  if ((v.kind != OL_VAL_QUERY && v.kind != OL_VAL_SELECT) || (v.count && v.n_cols < 2))
+    return false; /* a count; `query(M, func.count(...))` is rows of M with their counts */
   ol_buf eager = {0};
   TSNode root = chain_root(w, chain);
   const ol_binding *base = ol_kind_of(w->sx, root) == OL_K_identifier
@@ -178,14 +238,31 @@ static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
       out->options_args = here.options_args;
     else
       out->options_args = base->rows.options_args;
+    if (tuples && !out->tuples && out->entity) { /* execute(q): rows of one entity as 1-tuples */
+      out->cols[0] = out->entity;
+      out->entity = NULL;
+      out->tuples = true;
+    }
   } else {
-    if (!v.one_entity) {
+    bool several = v.n_cols > 1 || (tuples && v.n_cols == 1);
+    if (!several && !v.one_entity) {
       ol_buf_free(&eager);
       return false;
     }
-    *out = (ol_rows){.entity = ol_node_text(w, v.entity),
-                     .query = ol_node_span(chain),
-                     .last = ol_node_span(chain)};
+    *out = (ol_rows){.query = ol_node_span(chain), .last = ol_node_span(chain)};
+    if (several) {
+      bool any = false;
+      for (int i = 0; i < v.n_cols; i++)
+        if (v.cols[i].id)
+          out->cols[i] = ol_node_text(w, v.cols[i]), any = true;
+      out->tuples = true;
+      if (!any) {
+        ol_buf_free(&eager);
+        return false;
+      }
+    } else {
+      out->entity = ol_node_text(w, v.entity);
+    }
     out->stmt = ol_node_span(statement_of(w, chain));
     chain_options(w, chain, out, &eager);
   }
@@ -193,6 +270,10 @@ static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
   out->eager = ol_arena_strndup(&w->out->arena, e, strlen(e));
   ol_free(e);
   return true;
+}
+
+static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
+  return rows_from_query_as(w, chain, out, false);
 }
 
 bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
@@ -207,8 +288,8 @@ bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
   }
   if (k == OL_K_attribute) { /* page.items of a pagination, or Model.query */
     TSNode attr = ol_child(w->sx, n, OL_F_attribute);
-    if (!ol_node_text_is(w, attr, "items"))
-      return rows_from_query(w, n, out);
+    if (!ol_node_text_is(w, attr, "items")) /* `for c in post.comments`: a collection, not this */
+      return ol_classify(w, n).kind != OL_VAL_NONE && rows_from_query(w, n, out);
     return ol_rows_of(w, ol_child(w->sx, n, OL_F_object), out);
   }
   if (k != OL_K_call)
@@ -225,16 +306,31 @@ bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
   if (ol_kind_of(w->sx, fn) != OL_K_attribute)
     return false;
   TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
-  static const char *const readers[] = {"all", "unique", "paginate", "scalars", NULL};
+  static const char *const readers[] = {"all",     "unique",         "paginate", "scalars",
+                                        "execute", "stream_scalars", "stream",   "fetchall",
+                                        "tuples",  NULL};
   for (const char *const *r = readers; *r; r++) {
     if (!ol_node_text_is(w, m, *r))
       continue;
     ol_valinfo rv = ol_classify(w, recv);
-    if (rv.kind == OL_VAL_SESSION && !strcmp(*r, "scalars"))
-      return !ts_node_is_null(first) && rows_from_query(w, first, out);
+    bool scalars = !strcmp(*r, "scalars") || !strcmp(*r, "stream_scalars");
+    bool execute = !strcmp(*r, "execute") || !strcmp(*r, "stream");
+    if (rv.kind == OL_VAL_SESSION && (scalars || execute)) /* session.scalars(select(M)) */
+      return !ts_node_is_null(first) && ol_kind_of(w->sx, first) != OL_K_keyword_argument &&
+             rows_from_query_as(w, first, out, execute) && (execute || first_column(out));
+    if (rv.kind == OL_VAL_DB && !strcmp(*r, "paginate")) /* db.paginate(select(M)) */
+      return !ts_node_is_null(first) && ol_kind_of(w->sx, first) != OL_K_keyword_argument &&
+             rows_from_query(w, first, out) && first_column(out);
+    if (execute)
+      return false;
     if (rv.kind == OL_VAL_QUERY)
       return rows_from_query(w, recv, out);
-    return ol_rows_of(w, recv, out); /* session.scalars(...).all(), .unique().all() */
+    TSNode ur = ol_unwrap(w, recv);
+    if (rv.kind == OL_VAL_NONE && ol_kind_of(w->sx, ur) == OL_K_attribute &&
+        !ol_node_text_is(w, ol_child(w->sx, ur, OL_F_attribute), "items"))
+      return !scalars && rows_of_relationship_query(w, ur, out); /* post.tags.paginate() */
+    /* session.scalars(...).all(), .unique().all(), session.execute(...).scalars() */
+    return ol_rows_of(w, recv, out) && (!scalars || first_column(out));
   }
   return rows_from_query(w, n, out);
 }
@@ -277,8 +373,36 @@ void ol_rows_bind_parameters(ol_walker *w, TSNode params) {
   }
 }
 
+/* Binds the names of a target pattern to the columns of rows of tuples
+ * (`for a, b in session.query(A, B)`, `for (a,) in session.execute(...)`);
+ * a bare name holds the tuple itself (`row.A`, `row[0]`). */
+static bool bind_columns(ol_walker *w, ol_loop *l, TSNode holder, const ol_rows *rows) {
+  ol_kind k = ol_kind_of(w->sx, holder);
+  if (k == OL_K_identifier) {
+    l->rows_var = ol_node_hash(w, holder);
+    return true;
+  }
+  if (k != OL_K_pattern_list && k != OL_K_tuple_pattern && k != OL_K_list_pattern)
+    return false;
+  uint32_t n = ts_node_named_child_count(holder);
+  bool any = false;
+  for (uint32_t i = 0; i < n && i < 4; i++) {
+    TSNode t = ts_node_named_child(holder, i);
+    if (ol_kind_of(w->sx, t) != OL_K_identifier) {
+      if (ol_kind_of(w->sx, t) == OL_K_list_splat_pattern)
+        return false; /* `a, *rest`: positions after it are not known */
+      continue;
+    }
+    if (rows->cols[i]) {
+      l->col_vars[i] = ol_node_hash(w, t);
+      any = true;
+    }
+  }
+  return any && n <= 4;
+}
+
 /* The loop variable that holds rows: `x` of `for x in rows`, `x` of
- * `for i, x in enumerate(rows)`, the first of `for x, n in query(M, ...)`. */
+ * `for i, x in enumerate(rows)`, the names of `for a, b in query(A, B)`. */
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   ol_loop *l = &w->out->loops.items[loop];
   iterable = ol_unwrap(w, iterable);
@@ -292,47 +416,122 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
     holder = ts_node_named_child(target, 1);
     iterable = ts_node_named_child(ol_child(w->sx, iterable, OL_F_arguments), 0);
   }
-  if (ol_kind_of(w->sx, holder) != OL_K_identifier || ts_node_is_null(iterable))
+  while (ol_kind_of(w->sx, holder) == OL_K_parenthesized_expression)
+    holder = ts_node_named_child(holder, 0);
+  if (ts_node_is_null(iterable) || ts_node_is_null(holder))
     return;
   ol_rows rows;
-  if (!ol_rows_of(w, iterable, &rows)) {
-    /* `for c in p.children` over the rows p of an enclosing loop: rows of the
-     * relationship's target, loaded (or not) by p's query; the index decides. */
-    TSNode obj = ol_child(w->sx, iterable, OL_F_object);
-    if (ol_kind_of(w->sx, iterable) != OL_K_attribute ||
-        ol_kind_of(w->sx, obj) != OL_K_identifier) {
-      ol_calls_loop_iterable(w, loop, holder, iterable);
-      return;
-    }
-    uint64_t h = ol_node_hash(w, obj);
-    for (int p = l->parent; p >= 0; p = w->out->loops.items[p].parent) {
-      if (!w->out->loops.items[p].has_rows || w->out->loops.items[p].rows_var != h)
-        continue;
-      l = &w->out->loops.items[loop];
-      l->rows_parent = p;
-      l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
-      l->has_rows = true;
+  if (ol_rows_of(w, iterable, &rows)) {
+    if (rows.tuples) {
+      if (!bind_columns(w, l, holder, &rows))
+        return;
+    } else if (ol_kind_of(w->sx, holder) == OL_K_identifier) {
       l->rows_var = ol_node_hash(w, holder);
+    } else {
       return;
     }
+    l->has_rows = true;
+    l->rows = rows;
     return;
   }
+  if (ol_kind_of(w->sx, holder) != OL_K_identifier)
+    return;
+  /* `for c in p.children` over the rows p of an enclosing loop: rows of the
+   * relationship's target, loaded (or not) by p's query; the index decides. */
+  TSNode obj = ol_child(w->sx, iterable, OL_F_object);
+  if (ol_kind_of(w->sx, iterable) != OL_K_attribute || ol_kind_of(w->sx, obj) != OL_K_identifier) {
+    ol_calls_loop_iterable(w, loop, holder, iterable);
+    return;
+  }
+  uint64_t h = ol_node_hash(w, obj);
+  for (int p = l->parent; p >= 0; p = w->out->loops.items[p].parent) {
+    if (!w->out->loops.items[p].has_rows || w->out->loops.items[p].rows_var != h ||
+        w->out->loops.items[p].rows.tuples)
+      continue;
+    l = &w->out->loops.items[loop];
+    l->rows_parent = p;
+    l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
+    l->has_rows = true;
+    l->rows_var = ol_node_hash(w, holder);
+    return;
+  }
+  /* `for c in post.comments` where post is one row: loaded by what loaded post. */
+  const ol_binding *b = ol_scope_binding(w, h);
+  if (!b || !b->has_one)
+    return;
+  l->rows = b->one;
+  l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
   l->has_rows = true;
   l->rows_var = ol_node_hash(w, holder);
-  l->rows = rows;
+}
+
+/* The loop (ctx or around it) whose rows name h holds, and the column: 0
+ * for rows of one model, 1 + k for column k of tuples; -1 for the tuple
+ * itself (`row` of `for row in session.query(A, B)`). */
+static int rows_loop_of(const ol_walker *w, int ctx, uint64_t h, int *col) {
+  for (int l = ctx; l >= 0; l = w->out->loops.items[l].parent) {
+    const ol_loop *lp = &w->out->loops.items[l];
+    if ((lp->has_rows || !ol_span_empty(lp->rows_call)) && lp->rows_var == h) {
+      *col = lp->rows.tuples ? -1 : 0;
+      return l;
+    }
+    for (int k = 0; lp->has_rows && lp->rows.tuples && k < 4; k++)
+      if (lp->col_vars[k] == h) {
+        *col = k + 1;
+        return l;
+      }
+  }
+  return -1;
+}
+
+/* The column of a tuple `obj` reads: `row.A` (A the last part of a column's
+ * model), `row[0]`; -1 for another expression. */
+static int tuple_column(ol_walker *w, int ctx, TSNode obj, int *loop) {
+  ol_kind k = ol_kind_of(w->sx, obj);
+  TSNode base = k == OL_K_attribute ? ol_child(w->sx, obj, OL_F_object)
+                : k == OL_K_subscript ? ol_child(w->sx, obj, OL_F_value)
+                                      : (TSNode){0};
+  if (ol_kind_of(w->sx, base) != OL_K_identifier)
+    return -1;
+  int col;
+  *loop = rows_loop_of(w, ctx, ol_node_hash(w, base), &col);
+  if (*loop < 0 || col != -1)
+    return -1;
+  const ol_rows *rows = &w->out->loops.items[*loop].rows;
+  if (k == OL_K_subscript) {
+    TSNode idx = ol_child(w->sx, obj, OL_F_subscript);
+    if (ol_kind_of(w->sx, idx) != OL_K_integer || ts_node_end_byte(idx) - ts_node_start_byte(idx) != 1)
+      return -1;
+    int i = w->src[ts_node_start_byte(idx)] - '0';
+    return i >= 0 && i < 4 && rows->cols[i] ? i : -1;
+  }
+  TSNode a = ol_child(w->sx, obj, OL_F_attribute);
+  for (int i = 0; i < 4; i++) {
+    if (!rows->cols[i])
+      continue;
+    const char *c = rows->cols[i], *dot = strrchr(c, '.');
+    if (ol_node_text_is(w, a, dot ? dot + 1 : c))
+      return i;
+  }
+  return -1;
 }
 
 /* `row.rel` where row is the rows variable of a loop this node runs in. */
 void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   TSNode obj = ol_child(w->sx, attr, OL_F_object);
-  if (ctx < 0 || ol_kind_of(w->sx, obj) != OL_K_identifier)
+  if (ctx < 0)
     return;
-  uint64_t h = ol_node_hash(w, obj);
-  int loop = -1;
-  for (int l = ctx; l >= 0 && loop < 0; l = w->out->loops.items[l].parent)
-    if ((w->out->loops.items[l].has_rows || !ol_span_empty(w->out->loops.items[l].rows_call)) &&
-        w->out->loops.items[l].rows_var == h)
-      loop = l;
+  int loop = -1, col = 0;
+  if (ol_kind_of(w->sx, obj) == OL_K_identifier) {
+    loop = rows_loop_of(w, ctx, ol_node_hash(w, obj), &col);
+    if (col < 0)
+      return; /* the tuple itself: its columns are read through row.A / row[0] */
+  } else {
+    int c = tuple_column(w, ctx, ol_unwrap(w, obj), &loop);
+    if (c < 0)
+      return;
+    col = c + 1;
+  }
   if (loop < 0)
     return;
   TSNode parent = ol_walk_parent(w, attr);
@@ -342,7 +541,8 @@ void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx) {
     return; /* row.rel = x writes */
   ol_attr_read r = {.loop = loop,
                     .span = ol_node_span(attr),
-                    .attr = ol_node_text(w, ol_child(w->sx, attr, OL_F_attribute))};
+                    .attr = ol_node_text(w, ol_child(w->sx, attr, OL_F_attribute)),
+                    .col = col};
   if (pk == OL_K_attribute && ts_node_eq(ol_child(w->sx, parent, OL_F_object), attr)) {
     r.attr2 = ol_node_text(w, ol_child(w->sx, parent, OL_F_attribute));
     r.span2 = ol_node_span(parent);
@@ -431,4 +631,114 @@ char *ol_rows_single_entity(ol_walker *w, TSNode n) {
       return ol_node_text(w, first);
   }
   return NULL;
+}
+
+/* `options=[...]` of a session.get call: the list, null when absent; *other
+ * when the keyword holds something else (a variable: unknown options). */
+static TSNode options_keyword(ol_walker *w, TSNode args, bool *other) {
+  *other = false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    ol_kind k = ol_kind_of(w->sx, a);
+    if (k == OL_K_dictionary_splat) {
+      *other = true;
+      return (TSNode){0};
+    }
+    if (k != OL_K_keyword_argument || !ol_node_text_is(w, ol_child(w->sx, a, OL_F_name), "options"))
+      continue;
+    TSNode v = ol_child(w->sx, a, OL_F_value);
+    if (ol_kind_of(w->sx, v) == OL_K_list)
+      return v;
+    *other = true;
+    return (TSNode){0};
+  }
+  return (TSNode){0};
+}
+
+bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out) {
+  n = ol_unwrap(w, n);
+  if (ol_kind_of(w->sx, n) != OL_K_call)
+    return false;
+  TSNode fn = ol_child(w->sx, n, OL_F_function), args = ol_child(w->sx, n, OL_F_arguments);
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+    return false;
+  TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
+  static const char *const ONE[] = {"get",          "first",      "one",        "one_or_none",
+                                    "first_or_404", "get_or_404", "one_or_404", "scalar_one",
+                                    "scalar_one_or_none", "get_one", "scalar",  NULL};
+  bool one = false, scalar = false;
+  for (const char *const *o = ONE; *o; o++)
+    if (ol_node_text_is(w, m, *o))
+      one = true, scalar = !strncmp(*o, "scalar", 6);
+  if (!one)
+    return false;
+  ol_valinfo v = ol_classify(w, recv);
+  TSNode first = ts_node_named_child(args, 0);
+  bool positional = !ts_node_is_null(first) && ol_kind_of(w->sx, first) != OL_K_keyword_argument;
+  if (v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT)
+    return !scalar && rows_from_query(w, recv, out) && !out->tuples;
+  if (v.kind == OL_VAL_SESSION && (ol_node_text_is(w, m, "get") || ol_node_text_is(w, m, "get_one"))) {
+    char *e = ol_rows_single_entity(w, n);
+    if (!e)
+      return false;
+    bool other;
+    TSNode list = options_keyword(w, args, &other);
+    *out = (ol_rows){.entity = e, .options_kw = true};
+    if (other) {
+      out->origin = ol_node_text(w, n);
+      return true;
+    }
+    out->query = out->last = ol_node_span(n);
+    out->stmt = ol_node_span(statement_of(w, n));
+    out->options_args = ol_node_span(list);
+    ol_buf eager = {0};
+    for (uint32_t i = 0; !ts_node_is_null(list) && i < ts_node_named_child_count(list); i++)
+      option_path(w, ts_node_named_child(list, i), &eager);
+    char *t = ol_buf_take(&eager);
+    out->eager = ol_arena_strndup(&w->out->arena, t, strlen(t));
+    ol_free(t);
+    return true;
+  }
+  if (v.kind == OL_VAL_SESSION && positional && ol_node_text_is(w, m, "scalar"))
+    return rows_from_query(w, first, out) && first_column(out); /* session.scalar(select(M)) */
+  if (v.kind == OL_VAL_DB && positional &&
+      (ol_node_text_is(w, m, "first_or_404") || ol_node_text_is(w, m, "one_or_404")))
+    return rows_from_query(w, first, out) && first_column(out); /* db.one_or_404(select(M)) */
+  if (v.kind == OL_VAL_DB && ol_node_text_is(w, m, "get_or_404")) {
+    char *e = ol_rows_single_entity(w, n);
+    if (!e)
+      return false;
+    /* Flask-SQLAlchemy's get_or_404 passes no loader options to session.get. */
+    *out = (ol_rows){.entity = e, .origin = ol_node_text(w, n)};
+    TSNode key = ts_node_named_child(args, 1);
+    uint32_t na = ts_node_named_child_count(args);
+    bool plain = na == 2 || (na == 3 && ol_kind_of(w->sx, ts_node_named_child(args, 2)) ==
+                                            OL_K_keyword_argument); /* description= */
+    if (plain && !ts_node_is_null(key) && ol_kind_of(w->sx, key) != OL_K_keyword_argument &&
+        ol_kind_of(w->sx, key) != OL_K_tuple) {
+      out->query = out->last = ol_node_span(n);
+      out->stmt = ol_node_span(statement_of(w, n));
+      out->get_key = ol_node_span(key);
+      out->origin = NULL;
+    }
+    return true;
+  }
+  /* session.scalars(select(M)).first(), session.execute(select(M)).scalar_one() */
+  if (v.kind == OL_VAL_NONE && ol_kind_of(w->sx, ol_unwrap(w, recv)) == OL_K_call &&
+      ol_rows_of(w, recv, out)) {
+    if (out->tuples && !scalar)
+      return false; /* .first() of a Result is a Row */
+    return first_column(out);
+  }
+  return false;
+}
+
+void ol_rows_bind_self(ol_walker *w, TSNode params, const char *cls) {
+  TSNode p = ts_node_named_child(params, 0);
+  if (ol_kind_of(w->sx, p) != OL_K_identifier || !cls)
+    return;
+  ol_binding b = {.hash = ol_node_hash(w, p), .has_one = true};
+  b.one.entity = ol_walk_intern_string(w, cls);
+  b.one.origin = ol_node_text(w, p);
+  ol_scope_push_binding(w, b);
 }

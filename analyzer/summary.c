@@ -539,6 +539,14 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
   *rows = NULL, *rows_file = file, *rows_func = -1;
   for (int depth = 0; depth < MAX_DEPTH && loop >= 0; depth++) {
     const ol_loop *l = &facts->loops.items[loop];
+    if (l->has_rows && l->rows_parent < 0 && l->rows_via) { /* a collection of one row */
+      const ol_relation *via = l->rows.entity && ol_index_model(ix, l->rows.entity)
+                                   ? ol_index_relation(ix, l->rows.entity, l->rows_via)
+                                   : NULL;
+      *rows = &l->rows;
+      return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
+                                                                                      : NULL;
+    }
     if (l->has_rows && l->rows_parent < 0) {
       *rows = &l->rows;
       return l->rows.entity && ol_index_model(ix, l->rows.entity) ? l->rows.entity : NULL;

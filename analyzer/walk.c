@@ -632,6 +632,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
     b.rows.assign =
         ol_node_span(ol_walk_statement(w, n)); /* a list: other uses can keep a list of rows */
   b.entity1 = ol_rows_single_entity(w, right);
+  b.has_one = ol_rows_one_load(w, right, &b.one);
   b.bounded = holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right)) ||
               limited_query(w, right);
   b.query_origin = ol_walk_query_origin(w, right);
@@ -745,9 +746,21 @@ static void enter(ol_walker *w, entry *e) {
     scope_push(w, n);
     w->scopes.items[w->scopes.len - 1].is_lambda = true;
     e->scope = true;
-    if (is_callback_lambda(w, n, &call))
+    if (is_callback_lambda(w, n, &call)) {
       e->frame = new_loop(w, OL_LOOP_CALLBACK, e->ctx, call, (TSNode){0},
                           ol_child(w->sx, n, OL_F_parameters), (TSNode){0});
+      /* map(f, rows) / filter(f, rows): rows is the second argument; sorted/min/max(rows, key=f)
+       * the first. The lambda's one parameter holds each row. */
+      TSNode params = ol_child(w->sx, n, OL_F_parameters);
+      TSNode args = ol_child(w->sx, call, OL_F_arguments);
+      TSNode fn = ol_child(w->sx, call, OL_F_function);
+      bool second = ol_node_text_is(w, fn, "map") || ol_node_text_is(w, fn, "filter");
+      TSNode it = ts_node_named_child(args, second ? 1 : 0);
+      if (!ts_node_is_null(params) && ts_node_named_child_count(params) == 1 &&
+          !ts_node_is_null(it) && ol_kind_of(w->sx, it) != OL_K_keyword_argument &&
+          ol_kind_of(w->sx, it) != OL_K_lambda && !(second && ts_node_named_child_count(args) != 2))
+        ol_rows_for_loop(w, e->frame, ts_node_named_child(params, 0), it);
+    }
     break;
   }
   case OL_K_function_definition:
@@ -757,6 +770,11 @@ static void enter(ol_walker *w, entry *e) {
     e->scope = true;
     ol_rows_bind_parameters(w, ol_child(w->sx, n, OL_F_parameters));
     ol_calls_enter_function(w, n);
+    {
+      const ol_func_fact *f = &w->out->funcs.items[ol_calls_current(w)];
+      if (f->kind == OL_FN_METHOD || f->kind == OL_FN_PROPERTY)
+        ol_rows_bind_self(w, ol_child(w->sx, n, OL_F_parameters), f->cls);
+    }
     break;
   case OL_K_import_statement:
   case OL_K_import_from_statement:

@@ -30,6 +30,8 @@ typedef struct {
   bool count;      /* selects func.count(...) */
   bool one_entity; /* selects exactly one entity (rows are model instances) */
   TSNode entity;   /* the entity expression (Model), null when unknown */
+  uint8_t n_cols;  /* the columns it selects when known (at most 4), else 0 */
+  TSNode cols[4];  /* each column that is an entity (Model), null for other columns */
 } ol_valinfo;
 
 /* A filter a batching fix could key on: `col=key` in filter_by, or
@@ -59,6 +61,9 @@ typedef struct {
   ol_rows rows;
   char
       *entity1; /* one row of this model: `x = Model.query.get(...)`, `db.get_or_404(Model, ...)` */
+  bool has_one; /* one row, and what loaded it (one.query: where loader options for its
+                   collections go; empty for `self` or a load that takes none) */
+  ol_rows one;
   bool bounded; /* a non-empty display of constants or a config value: iterating it is bounded */
   uint32_t query_origin; /* `q = Model.query...` (and `q = q.filter(...)` after it): where the
                             chain the name holds started, so its lookups are one query; 0 none */
@@ -178,6 +183,11 @@ void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_rows_module_statement(ol_walker *w, TSNode stmt);
 /* The model of the one row an expression loads (get, first, one, *_or_404), or NULL. */
 char *ol_rows_single_entity(ol_walker *w, TSNode n);
+/* What loaded the one row an expression gives (`session.get(M, pk)`, `q.first()`,
+ * `M.query.get_or_404(pk)`): where loader options for its collections go. */
+bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out);
+/* `self` of a method of class cls: one row, loaded by whatever called the method. */
+void ol_rows_bind_self(ol_walker *w, TSNode params, const char *cls);
 
 /* Collects identifiers read in n (not attribute names or keywords). */
 void ol_collect_names(ol_walker *w, TSNode n, ol_name_refs *out);

@@ -167,13 +167,19 @@ static void mv_rows(mover *m, ol_rows *r) {
   mv_span(m, &r->assign);
   mv_str(m, &r->eager);
   mv_str(m, &r->origin);
+  for (int k = 0; k < 4; k++)
+    mv_str(m, &r->cols[k]);
+  mv_span(m, &r->get_key);
+  mv_str(m, &r->dyn_owner);
+  mv_str(m, &r->dyn_rel);
+  SCALARS(m, r->tuples, r->options_kw);
 }
 
 static void mv_loop(mover *m, ol_loop *l) {
   SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
           l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
           l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded, l->exits,
-          l->external_work);
+          l->external_work, l->col_vars[0], l->col_vars[1], l->col_vars[2], l->col_vars[3]);
   mv_rows(m, &l->rows);
   mv_int(m, &l->rows_parent, V_LOOPS);
   mv_str(m, &l->rows_via);
@@ -223,7 +229,7 @@ static void mv_lookup(mover *m, ol_lookup *l) {
 }
 
 static void mv_read(mover *m, ol_attr_read *r) {
-  SCALARS(m, 1);
+  SCALARS(m, 1, (uint64_t)r->col);
   mv_int(m, &r->loop, V_LOOPS);
   mv_span(m, &r->span);
   mv_str(m, &r->attr);
@@ -523,6 +529,10 @@ static void count_now(const ol_walker *w, counts *c) {
 
 static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
   h = mix_str(mix_str(mix_str(h, r->entity), r->eager), r->origin);
+  for (int k = 0; k < 4; k++)
+    h = mix_str(h, r->cols[k]);
+  h = mix_str(mix_str(h, r->dyn_owner), r->dyn_rel);
+  h = mix(h, (uint64_t)r->tuples << 1 | r->options_kw | (uint64_t)ol_span_empty(r->get_key) << 2);
   return mix(h, (uint64_t)ol_span_empty(r->query) | (uint64_t)ol_span_empty(r->stmt) << 1 |
                     (uint64_t)ol_span_empty(r->options_args) << 2 |
                     (uint64_t)ol_span_empty(r->last) << 3 |
@@ -584,6 +594,8 @@ static uint64_t context_hash(ol_walker *w) {
     const ol_binding *b = &module->names.items[run->scope_names];
     uint64_t h = mix(mix(run->scope_hash, b->hash), (uint64_t)b->kind << 1 | b->has_rows);
     run->scope_hash = mix_str(mix_rows(h, &b->rows), b->entity1);
+    if (b->has_one)
+      run->scope_hash = mix_rows(run->scope_hash, &b->one);
   }
   uint64_t roots = 0;
   ol_calls_roots(w, &roots);

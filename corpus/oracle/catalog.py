@@ -66,6 +66,11 @@ SERVICES = [
     Service("campaign_applicants", f"/api/review/campaigns/{_APPLICANTS_CAMPAIGN}/applicants",
             "backend/services/review.py:get_campaign_applicants", ["ORM002"],
             before=1 + s.CAMPAIGN_APPLICATIONS[_APPLICANTS_CAMPAIGN - 1], after=1),
+    # A collection of one row got by its key: the campaign, its applications
+    # (one lazy load), then the user of each (all different).
+    Service("campaign_reviewers", f"/api/review/campaigns/{_APPLICANTS_CAMPAIGN}/reviewers",
+            "backend/services/review.py:get_campaign_reviewers", ["ORM002"],
+            before=2 + s.CAMPAIGN_APPLICATIONS[_APPLICANTS_CAMPAIGN - 1], after=2),
     Service("enrollments", "/api/webapp/enrollments",
             "backend/services/webapp_builder.py:list_enrollments", ["ORM001"],
             before=1 + len(s.ENROLLMENT_USERS), after=2),

@@ -16,36 +16,39 @@
 
 static bool lazy_on_access(ol_lazy l) { return l == OL_LAZY_SELECT; }
 
-/* Whether a loader path list covers rel (level 1) or rel.sub (level 2). */
-static bool covered(const char *eager, const char *rel, const char *sub) {
-  if (!eager)
+/* Whether a loader path list covers the path names[0]/.../names[n-1]: a
+ * loader option for its last step, whatever the steps before it are
+ * (`defaultload(A.b).joinedload(B.c)` loads c). */
+static bool covered_path(const char *eager, const char *const *names, size_t n) {
+  if (!eager || !n)
     return false;
   for (const char *p = eager; *p;) {
     size_t len = strcspn(p, " ");
     char path[256];
     snprintf(path, sizeof path, "%.*s", (int)(len < 255 ? len : 255), p);
     p += len + (p[len] == ' ');
-    char *seg2 = strchr(path, '/');
-    if (seg2)
-      *seg2++ = '\0';
-    char s1 = path[0];
-    const char *a1 = path + 2;
-    if (strcmp(a1, rel) != 0 && strcmp(a1, "*") != 0)
-      continue;
-    if (!sub) {
-      if (s1 != 'D' && s1 != 'L')
-        return true;
-      continue;
+    char *seg = path;
+    size_t i = 0;
+    char last = 0;
+    for (; i < n && seg && *seg; i++) {
+      char *next = strchr(seg, '/');
+      if (next)
+        *next++ = '\0';
+      if (strlen(seg) < 2 || (strcmp(seg + 2, names[i]) != 0 && strcmp(seg + 2, "*") != 0))
+        break;
+      last = seg[0];
+      seg = next;
     }
-    if (!seg2)
-      continue;
-    char *end = strchr(seg2, '/');
-    if (end)
-      *end = '\0';
-    if ((!strcmp(seg2 + 2, sub) || !strcmp(seg2 + 2, "*")) && seg2[0] != 'D' && seg2[0] != 'L')
+    if (i == n && last != 'D' && last != 'L' && last != 'j') /* j: joined, not loaded */
       return true;
   }
   return false;
+}
+
+/* Whether a loader path list covers rel (level 1) or rel.sub (level 2). */
+static bool covered(const char *eager, const char *rel, const char *sub) {
+  const char *names[2] = {rel, sub};
+  return covered_path(eager, names, sub ? 2 : 1);
 }
 
 /* joinedload only for a relationship known to be scalar — declared
@@ -108,30 +111,71 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
     return NULL;
   const ol_rule_ctx *ctx = &there;
   ol_buf opts = {0};
-  bool need_joined = false, need_selectin = false;
+  bool need_joined = false, need_selectin = false, need_contains = false, need_undefer = false;
   for (size_t i = 0; i < g->n_options; i++) {
     if (i)
       ol_buf_puts(&opts, ", ");
     ol_buf_puts(&opts, g->options[i]);
     need_joined |= strstr(g->options[i], "joinedload(") != NULL;
     need_selectin |= strstr(g->options[i], "selectinload(") != NULL;
+    need_contains |= strstr(g->options[i], "contains_eager(") != NULL;
+    need_undefer |= !strncmp(g->options[i], "undefer(", 8);
   }
   char *text = ol_buf_take(&opts);
   ol_fix_draft *f =
       ol_fix_draft_new(OL_FIX_SAFE,
-                       ol_format("Load %s with the rows: add .options(%s) to the query on line %u",
-                                 g->n_options > 1 ? "the relationships" : "the relationship", text,
+                       ol_format(!ol_span_empty(rows->get_key)
+                    ? "Load %s with the rows: get_or_404 takes no loader options, so select the "
+                      "row with one_or_404 and .options(%s) (line %u)"
+                    : "Load %s with the rows: add .options(%s) to the query on line %u",
+                                 g->n_options > 1                        ? "what the loop reads"
+                                 : !strncmp(g->options[0], "undefer(", 8) ? "the deferred column"
+                                                                          : "the relationship",
+                                 text,
                                  ol_rule_line(ctx, rows->query.start)),
                        rows->stmt);
-  if (!ol_span_empty(rows->options_args)) {
+  const ol_model *m = rows->entity ? ol_index_model(ctx->index, rows->entity) : NULL;
+  if (!ol_span_empty(rows->get_key) && m && m->n_pk == 1) {
+    /* db.get_or_404(M, pk, ...) -> db.one_or_404(db.select(M).filter_by(id=pk).options(...), ...) */
+    const char *call = ctx->src + rows->query.start;
+    const char *dot = NULL;
+    for (const char *p = call; p < ctx->src + rows->get_key.start; p++)
+      if (!strncmp(p, ".get_or_404", 11))
+        dot = p;
+    const char *open = dot ? strchr(dot, '(') : NULL;
+    const char *first = open ? open + 1 : NULL;
+    while (first && isspace((unsigned char)*first))
+      first++;
+    const char *comma = first ? strchr(first, ',') : NULL;
+    if (comma && comma < ctx->src + rows->get_key.start) {
+      int rl = (int)(dot - call);
+      ol_fix_draft_edit(
+          f, rows->query.start, rows->query.end,
+          ol_format("%.*s.one_or_404(%.*s.select(%.*s).filter_by(%s=%.*s).options(%s)%.*s)", rl,
+                    call, rl, call, (int)(comma - first), first, m->pk[0],
+                    (int)(rows->get_key.end - rows->get_key.start),
+                    ctx->src + rows->get_key.start, text,
+                    (int)(rows->query.end - 1 - rows->get_key.end), ctx->src + rows->get_key.end));
+    }
+  } else if (!ol_span_empty(rows->options_args)) {
     uint32_t close = rows->options_args.end - 1;
     bool empty = rows->options_args.end - rows->options_args.start <= 2;
     ol_fix_draft_edit(f, close, close, ol_format("%s%s", empty ? "" : ", ", text));
+  } else if (rows->options_kw) { /* session.get(M, pk) -> session.get(M, pk, options=[...]) */
+    uint32_t close = rows->query.end - 1, p = close;
+    while (p > rows->query.start && isspace((unsigned char)ctx->src[p - 1]))
+      p--;
+    bool comma = p > rows->query.start && ctx->src[p - 1] == ',';
+    ol_fix_draft_edit(f, close, close, ol_format("%soptions=[%s]", comma ? " " : ", ", text));
   } else {
     ol_fix_draft_edit(f, rows->query.end, rows->query.end, ol_format(".options(%s)", text));
   }
-  const char *names[3] = {NULL, NULL, NULL};
+  const char *names[5] = {NULL, NULL, NULL, NULL, NULL};
   int k = 0;
+  if (need_undefer)
+    names[k++] = "undefer";
+  if (need_contains)
+    names[k++] = "contains_eager";
   if (need_joined)
     names[k++] = "joinedload";
   if (need_selectin)
@@ -171,82 +215,97 @@ static char *rows_where(const ol_rule_ctx *ctx, const ol_rows *rows, const char 
   return ol_format("`%s`", rows->origin ? rows->origin : "its rows");
 }
 
+#define MAX_VIA 4
+
 /* The rows a loop holds: its own query's, a collection relationship of an
- * enclosing loop's rows (`for c in p.children`), loaded by that loop's
- * query, or the rows a project function returned (`for b in pending()`). */
+ * enclosing loop's rows (`for c in p.children`) or of one row
+ * (`for c in post.comments`), loaded by what loaded those, or the rows a
+ * project function returned (`for b in pending()`), or a view's rows. */
 typedef struct {
   const ol_rows *rows;    /* the query that loads them (the parent's, for a collection) */
   const char *entity;     /* the model of the rows */
-  const ol_relation *via; /* the collection they come through, NULL for direct rows */
-  const char *via_owner;  /* the parent rows' model */
+  const char *root;       /* the model the query loads, as it names it: where options start */
+  const ol_relation *vias[MAX_VIA]; /* the collections they come through, from the root */
+  size_t n_via;
+  const ol_relation *via; /* the last of them, NULL for direct rows */
+  const char *via_owner;  /* the model of via's parent rows */
+  const ol_relation *dyn; /* the rows are a query of this dynamic relationship of one row */
   char *elsewhere;        /* "path:line" when the query is in another file (owned), else NULL */
   int32_t func;           /* the function that returned them, -1 */
   uint32_t file;          /* the file of the query */
 } loop_rows;
 
-/* `{% for c in p.comments %}` where p holds the rows a view rendered the template with. */
-static bool template_rows_via(const ol_rule_ctx *ctx, const ol_loop *l, loop_rows *out) {
-  const ol_rows *rows;
+/* The root of a loop's rows when they are not its own query's: a project
+ * function's, or a view's for a template. */
+static bool rows_of_elsewhere(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   uint32_t file;
-  int32_t fn;
-  const char *parent =
-      ol_index_loop_entity(ctx->index, ctx->file, l->rows_parent, &rows, &file, &fn);
-  const ol_relation *via = parent ? ol_index_relation(ctx->index, parent, l->rows_via) : NULL;
-  if (!via || !via->collection || !via->target || !ol_index_model(ctx->index, via->target))
+  out->root = ol_index_loop_entity(ctx->index, ctx->file, loop, &out->rows, &file, &out->func);
+  out->file = file;
+  if (!out->root || !out->rows)
     return false;
-  *out = (loop_rows){.rows = rows,
-                     .entity = via->target,
-                     .via = via,
-                     .via_owner = parent,
-                     .func = -1,
-                     .file = file};
-  if (file != ctx->file)
-    out->elsewhere = ol_format("%s:%u", ctx->index->files.items[file].path,
-                               ol_rule_line_in(ctx, file, rows->query.start));
+  if (file != ctx->file) {
+    const ol_summary *s = out->func >= 0 ? &ctx->index->funcs.items[out->func] : NULL;
+    const ol_func_rows *fr = s ? ol_func_rows_of(ctx->index->files.items[file].facts, s->fn) : NULL;
+    out->elsewhere =
+        ol_format("%s:%u", ctx->index->files.items[file].path,
+                  ol_rule_line_in(ctx, file, fr ? fr->at.span.start : out->rows->query.start));
+  }
   return true;
 }
 
-static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
-  const ol_loop *l = &ctx->facts->loops.items[loop];
+/* col: 0 for rows of one model, 1 + k for column k of tuples. */
+static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *out) {
   memset(out, 0, sizeof *out);
   out->func = -1;
   out->file = ctx->file;
-  if (!l->has_rows) { /* rows a function returned */
-    uint32_t file;
-    out->entity = ol_index_loop_entity(ctx->index, ctx->file, loop, &out->rows, &file, &out->func);
-    out->file = file;
-    if (!out->entity || !out->rows)
+  const char *names[MAX_VIA];
+  size_t n = 0;
+  int cur = loop;
+  const ol_loop *l = &ctx->facts->loops.items[cur];
+  while (l->has_rows && l->rows_parent >= 0) {
+    if (n == MAX_VIA || !l->rows_via)
       return false;
-    if (file != ctx->file) {
-      const ol_summary *s = out->func >= 0 ? &ctx->index->funcs.items[out->func] : NULL;
-      const ol_func_rows *fr =
-          s ? ol_func_rows_of(ctx->index->files.items[file].facts, s->fn) : NULL;
-      out->elsewhere =
-          ol_format("%s:%u", ctx->index->files.items[file].path,
-                    ol_rule_line_in(ctx, file, fr ? fr->at.span.start : out->rows->query.start));
+    names[n++] = l->rows_via;
+    cur = l->rows_parent;
+    l = &ctx->facts->loops.items[cur];
+  }
+  if (l->has_rows) {
+    if (l->rows_via) {
+      if (n == MAX_VIA)
+        return false;
+      names[n++] = l->rows_via;
     }
-    return true;
-  }
-  if (l->rows_parent < 0) {
     out->rows = &l->rows;
-    out->entity = l->rows.entity;
-    return l->rows.entity && ol_index_model(ctx->index, l->rows.entity);
+    if (l->rows.dyn_rel) { /* post.tags.filter(...): a query of the target, options go on it */
+      const ol_relation *d = ol_index_relation(ctx->index, l->rows.dyn_owner, l->rows.dyn_rel);
+      if (!d || d->lazy != OL_LAZY_DYNAMIC || !d->target || !ol_index_model(ctx->index, d->target))
+        return false;
+      out->dyn = d;
+    }
+    out->root = out->dyn            ? out->dyn->target
+                : !l->rows.tuples     ? l->rows.entity
+                : col > 0 && !n && col <= 4 ? l->rows.cols[col - 1]
+                                            : NULL;
+    if (!out->root || !ol_index_model(ctx->index, out->root))
+      return false;
+  } else if (!rows_of_elsewhere(ctx, cur, out)) {
+    return false;
   }
-  const ol_loop *p = &ctx->facts->loops.items[l->rows_parent];
-  if (p->context) /* a template's loop over a collection of a view's rows */
-    return template_rows_via(ctx, l, out);
-  if (p->rows_parent >= 0 || !p->has_rows || !p->rows.entity ||
-      !ol_index_model(ctx->index, p->rows.entity))
-    return false;
-  const ol_relation *via = ol_index_relation(ctx->index, p->rows.entity, l->rows_via);
-  if (!via || !via->collection || !via->target || !ol_index_model(ctx->index, via->target))
-    return false;
-  *out = (loop_rows){.rows = &p->rows,
-                     .entity = via->target,
-                     .via = via,
-                     .via_owner = p->rows.entity,
-                     .func = -1,
-                     .file = ctx->file};
+  const char *entity = out->root;
+  for (size_t i = n; i-- > 0;) {
+    const ol_relation *via = ol_index_relation(ctx->index, entity, names[i]);
+    if (!via || !via->collection || !via->target || !ol_index_model(ctx->index, via->target) ||
+        via->lazy == OL_LAZY_DYNAMIC || via->lazy == OL_LAZY_WRITE_ONLY) {
+      ol_free(out->elsewhere);
+      out->elsewhere = NULL;
+      return false;
+    }
+    out->vias[out->n_via++] = via;
+    out->via_owner = entity;
+    out->via = via;
+    entity = via->target;
+  }
+  out->entity = entity;
   return true;
 }
 
@@ -310,6 +369,8 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
     return false;
   if (lr->via)
     return !strcmp(rel->target, ol_last_component(lr->via_owner));
+  if (lr->dyn) /* the reverse of the parent's dynamic relationship */
+    return !strcmp(rel->target, ol_last_component(lr->dyn->owner));
   ol_rule_ctx view; /* a template's rows: the query is the view's */
   if (ctx->facts->template && lr->rows && lr->file != ctx->file &&
       ol_rule_ctx_other(ctx, lr->file, &view))
@@ -394,10 +455,61 @@ static void template_flow(const ol_rule_ctx *ctx, ol_draft *d, int loop, ol_span
   ol_draft_flow(d, -1, span, ol_strdup("reads the relationship once per row"));
 }
 
+/* The class a chained option names for a collection on the way (or for
+ * the rows) that the query's file does not bind, NULL when it binds all. */
+static const char *chain_class_unbound(const ol_rule_ctx *there, const loop_rows *lr) {
+  if (lr->dyn && !ol_fixtext_module_binds(there, lr->root))
+    return lr->root;
+  for (size_t i = 0; i < lr->n_via; i++)
+    if (!ol_fixtext_module_binds(there, lr->vias[i]->target))
+      return lr->vias[i]->target;
+  return NULL;
+}
+
+/* `selectinload(Post.comments).joinedload(Comment.author)`: the loader of
+ * every collection on the way from the query's rows, then rel's. */
+static char *via_option(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
+  ol_buf b = {0};
+  const char *owner = lr->root;
+  for (size_t i = 0; i < lr->n_via; i++) {
+    char *seg = ol_format("%s%s(%s.%s)", i ? "." : "", loader(ctx->index, lr->vias[i]), owner,
+                          lr->vias[i]->name);
+    ol_buf_puts(&b, seg);
+    ol_free(seg);
+    owner = lr->vias[i]->target;
+  }
+  char *seg = ol_format(".%s(%s.%s)", rel->target ? loader(ctx->index, rel) : "undefer", owner,
+                        rel->name);
+  ol_buf_puts(&b, seg);
+  ol_free(seg);
+  return ol_buf_take(&b);
+}
+
+/* Whether the query's loader paths cover rel read on the rows of lr. */
+static bool rows_cover(const loop_rows *lr, const ol_relation *rel) {
+  const char *names[MAX_VIA + 1];
+  for (size_t i = 0; i < lr->n_via; i++)
+    names[i] = lr->vias[i]->name;
+  names[lr->n_via] = rel->name;
+  return covered_path(lr->rows->eager, names, lr->n_via + 1);
+}
+
+/* Whether the rows' query joins rel itself (`.join(M.rel)`): joined, not loaded. */
+static bool joins(const loop_rows *lr, const ol_relation *rel) {
+  if (lr->via || !lr->rows->eager)
+    return false;
+  size_t n = strlen(rel->name);
+  for (const char *p = lr->rows->eager; (p = strstr(p, "j:")) != NULL; p += 2)
+    if ((p == lr->rows->eager || p[-1] == ' ') && !strncmp(p + 2, rel->name, n) &&
+        (p[2 + n] == ' ' || !p[2 + n]))
+      return true;
+  return false;
+}
+
 /* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
  * 2), read at span in loop; plus its share of the query's fix. */
 static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
-                   const ol_relation *rel2, ol_span span, const through *th) {
+                   const ol_relation *rel2, ol_span span, const through *th, bool column) {
   const ol_rule_ctx *ctx = st->ctx;
   const ol_loop *l = &ctx->facts->loops.items[loop];
   const ol_rows *rows = lr->rows;
@@ -412,19 +524,41 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     }
   ol_vec_push(&st->seen, key);
   char *where = rows_where(ctx, rows, lr->elsewhere);
+  if (lr->via) { /* the rows are a collection of the rows (or row) the query loads */
+    char *of = ol_span_empty(rows->query) && rows->origin
+                   ? ol_format("`%s.%s`, a collection of `%s`", ol_last_component(lr->via_owner),
+                               lr->via->name, rows->origin)
+                   : ol_format("`%s.%s`, a collection of what %s loads",
+                               ol_last_component(lr->via_owner), lr->via->name, where);
+    ol_free(where);
+    where = of;
+  }
+  const char *missing;
   char *text = ol_fixtext_brief(ctx, span, 60);
   char *why = NULL;
   ol_rule_ctx there;
   if (!ol_rule_ctx_other(ctx, lr->file, &there))
     why = ol_format("the query that loads the rows is in %s, which is not among the files checked",
                     ctx->index->files.items[lr->file].path);
+  else if (!ol_span_empty(rows->get_key) &&
+           (!ol_index_model(ctx->index, rows->entity) ||
+            ol_index_model(ctx->index, rows->entity)->n_pk != 1))
+    why = ol_format("`%s` takes no loader options, and `%s` has no single primary-key column to "
+                    "select it by",
+                    rows->origin ? rows->origin : "db.get_or_404", rows->entity);
+  else if (ol_span_empty(rows->query) && lr->n_via && rows->origin)
+    why = strchr(rows->origin, '(')
+              ? ol_format("the `%s` row comes from `%s`, which takes no loader options",
+                          lr->vias[0]->owner, rows->origin)
+              : ol_format("the `%s` row is `%s`, loaded wherever the method is called",
+                          lr->vias[0]->owner, rows->origin);
   else if (ol_span_empty(rows->query))
     why = ol_strdup("no query is in reach to add the eager option to");
   else if (rel2 && !ol_fixtext_module_binds(&there, rel->target))
     why = ol_format("`%s` is not imported where the query is, which the chained option needs",
                     rel->target);
-  else if (lr->via && !ol_fixtext_module_binds(&there, lr->entity))
-    why = ol_format("`%s` is not imported here, which the chained option needs", lr->entity);
+  else if ((missing = chain_class_unbound(&there, lr)))
+    why = ol_format("`%s` is not imported here, which the chained option needs", missing);
   else if (options_unknown(&there, rows))
     why = ol_strdup("the query's options come from a variable (`*opts`), which may load it "
                     "already");
@@ -438,14 +572,17 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                                            ctx->index->files.items[last->file].path,
                                            ol_rule_line_in(ctx, last->file, last->at->span.start))
                                : ol_format(" through `%s`", callee);
+  bool joined = !rel2 && joins(lr, rel);
   char *msg = ol_format(
-      "`%s` lazy-loads `%s.%s` (%s)%s once per row in the loop on line %u over rows of %s%s%s",
+      "`%s` lazy-loads `%s.%s` (%s)%s once per row in the loop on line %u over rows of %s%s%s%s",
       text, lrel->owner, lrel->name,
-      !lrel->direction_known ? "a relationship"
+      column                 ? "a deferred column"
+      : !lrel->direction_known ? "a relationship"
       : lrel->collection     ? "a collection"
                              : "one row",
-      through_text, ol_rule_line(ctx, l->header.start), where, why ? "; no automatic fix: " : "",
-      why ? why : "");
+      through_text, ol_rule_line(ctx, l->header.start), where,
+      joined ? "; the query joins it, but a join does not load it" : "",
+      why ? "; no automatic fix: " : "", why ? why : "");
   ol_free(callee);
   ol_free(through_text);
   ol_draft *d = ol_draft_add(ctx, st->meta, span, msg);
@@ -486,10 +623,19 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     ol_free(d->message);
     d->message = more;
   }
-  char *opt = lr->via ? ol_format("%s(%s.%s).%s(%s.%s)", loader(ctx->index, lr->via), rows->entity,
-                                  lr->via->name, loader(ctx->index, rel), lr->entity, rel->name)
-              : !rel2 ? ol_format("%s(%s.%s)", loader(ctx->index, rel), rows->entity, rel->name)
-                      : ol_format("%s(%s.%s).%s(%s.%s)", loader(ctx->index, rel), rows->entity,
+  char *opt = column && lr->via ? via_option(ctx, lr, rel)
+              : column            ? ol_format("undefer(%s.%s)", lr->root, rel->name)
+              : lr->via ? via_option(ctx, lr, rel)
+              : !rel2 ? ol_format("%s(%s.%s)",
+                                  joined && !strcmp(loader(ctx->index, rel), "joinedload")
+                                      ? "contains_eager"
+                                      : loader(ctx->index, rel),
+                                  lr->root, rel->name)
+                      : ol_format("%s(%s.%s).%s(%s.%s)",
+                                  joins(lr, rel) && !strcmp(loader(ctx->index, rel), "joinedload")
+                                      ? "contains_eager"
+                                      : loader(ctx->index, rel),
+                                  lr->root,
                                   rel->name, loader(ctx->index, rel2), rel->target, rel2->name);
   add_option(g, opt);
 }
@@ -509,8 +655,7 @@ static bool few_targets(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_re
 static bool lazily_read(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
   if (answered_by_identity_map(ctx, lr, rel) || few_targets(ctx, lr, rel))
     return false;
-  return lazy_on_access(rel->lazy) && !(lr->via ? covered(lr->rows->eager, lr->via->name, rel->name)
-                                                : covered(lr->rows->eager, rel->name, NULL));
+  return lazy_on_access(rel->lazy) && !rows_cover(lr, rel);
 }
 
 typedef struct {
@@ -526,13 +671,13 @@ static void visit(void *ud, const ol_relation *rel, const ol_hop *path, size_t n
   if (!lazily_read(v->st->ctx, v->lr, rel))
     return;
   through th = {.callee = v->callee, .path = path, .n = n};
-  report(v->st, v->loop, v->lr, rel, NULL, v->span, &th);
+  report(v->st, v->loop, v->lr, rel, NULL, v->span, &th, false);
 }
 
 static void check_read(state *st, const ol_attr_read *r) {
   const ol_rule_ctx *ctx = st->ctx;
   loop_rows lr;
-  if (!rows_of_loop(ctx, r->loop, &lr))
+  if (!rows_of_loop(ctx, r->loop, r->col, &lr))
     return;
   const char *attr = r->attr, *sub = r->attr2;
   ol_span span = r->span;
@@ -542,6 +687,13 @@ static void check_read(state *st, const ol_attr_read *r) {
     attr = sub, sub = NULL, span = r->span2;
   }
   const ol_relation *rel = ol_index_relation(ctx->index, lr.entity, attr);
+  const ol_column_fact *col = rel ? NULL : ol_index_column(ctx->index, lr.entity, attr);
+  if (col && col->deferred) { /* a deferred column: one SELECT per row on first read */
+    ol_relation as_column = {.owner = ol_last_component(lr.entity), .name = col->name};
+    if (!rows_cover(&lr, &as_column))
+      report(st, r->loop, &lr, &as_column, NULL, span, NULL, true);
+    goto done;
+  }
   if (!rel) { /* a method or property of the model that reads relationships of self */
     const char *entity;
     int32_t m = ol_rule_row_member(ctx, r, &entity);
@@ -566,9 +718,9 @@ static void check_read(state *st, const ol_attr_read *r) {
       rel2 = NULL; /* row.coll.x is an attribute of a list */
   }
   if (level1)
-    report(st, r->loop, &lr, rel, NULL, span, NULL);
+    report(st, r->loop, &lr, rel, NULL, span, NULL, false);
   if (rel2)
-    report(st, r->loop, &lr, rel, rel2, r->span2, NULL);
+    report(st, r->loop, &lr, rel, rel2, r->span2, NULL, false);
 done:
   ol_free(lr.elsewhere);
 }
@@ -584,7 +736,7 @@ static void check_call(state *st, size_t i) {
   for (uint32_t a = 0; a < c->n_args; a++) {
     int param = ol_index_call_param(ctx->index, ctx->file, i, a);
     loop_rows lr;
-    if (args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, args[a].loop, &lr))
+    if (args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, args[a].loop, 0, &lr))
       continue;
     visit_ctx v = {.st = st, .loop = args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, t, (uint32_t)param, lr.entity, visit, &v);

@@ -3,19 +3,21 @@
 from typing import List, Optional
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Column, ForeignKey, Integer, String, select
+from sqlalchemy import Column, ForeignKey, Integer, String, func, select
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     contains_eager,
     declarative_base,
+    deferred,
     defaultload,
     joinedload,
     mapped_column,
     relationship,
     selectinload,
     subqueryload,
+    undefer,
 )
 
 db = SQLAlchemy()
@@ -312,3 +314,181 @@ def schema_qualified(ids):
         print(len(cat.conferences))  # expect: ORM002
     for p in ConferenceProfile.query.all():
         print(p.conference.id)  # expect: ORM002
+
+
+# --- rows of a collection of one row (a get, a first(), self) ---------------
+def collection_of_a_got_row(session, chef_id):
+    chef = session.get(Chef, chef_id)
+    for b in chef.bookings:
+        print(b.owner.name)  # expect: ORM002
+        print(b.chef.name)  # ok: the reverse of chef.bookings, the identity map answers it
+        print(b.status)  # ok: a column
+    for b in chef.bookings[:3]:
+        print(b.owner)  # ok: a slice is not rows ormlint follows
+
+
+def collection_loaded_with_the_row(session, chef_id):
+    chef = session.get(Chef, chef_id, options=[selectinload(Chef.bookings).joinedload(Booking.owner)])
+    for b in chef.bookings:
+        print(b.owner)  # ok: loaded with the chef
+
+
+def collection_of_a_legacy_get(chef_id):
+    chef = Chef.query.get(chef_id)
+    for b in chef.bookings:
+        print(b.invoices)  # expect: ORM002
+
+
+def collection_of_a_first(chef_id):
+    chef = Chef.query.filter_by(id=chef_id).first()
+    for b in chef.bookings:
+        for item in b.items:  # expect: ORM002
+            print(item.booking)  # ok: the reverse of b.items
+
+
+def collection_of_get_or_404(chef_id):
+    chef = db.get_or_404(Chef, chef_id)
+    for b in chef.bookings:
+        print(b.owner)  # expect: ORM002
+    for r in chef.reviews:
+        print(r.chef)  # ok: a dynamic relationship is a query (ORM001's), and r.chef is the chef
+
+
+class Board(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    panels = db.relationship("Panel", back_populates="board")
+
+    def widget_owners(self):
+        out = []
+        for p in self.panels:
+            for wdg in p.widgets:  # expect: ORM002
+                out.append(wdg.owner)  # expect: ORM002
+                out.append(wdg.panel)  # ok: the reverse of p.widgets
+        return out
+
+
+class Panel(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    board_id = db.Column(db.Integer, db.ForeignKey("board.id"), index=True)
+    board = db.relationship("Board", back_populates="panels")
+    widgets = db.relationship("Widget", back_populates="panel")
+
+
+class Widget(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    panel_id = db.Column(db.Integer, db.ForeignKey("panel.id"), index=True)
+    owner_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
+    panel = db.relationship("Panel", back_populates="widgets")
+    owner = db.relationship("User")
+    body = deferred(db.Column(db.Text))
+
+
+def nested_collections():
+    for board in Board.query.options(selectinload(Board.panels).selectinload(Panel.widgets)):
+        for p in board.panels:
+            for wdg in p.widgets:
+                print(wdg.owner)  # expect: ORM002
+    for board in Board.query.options(
+        selectinload(Board.panels).selectinload(Panel.widgets).joinedload(Widget.owner)
+    ):
+        for p in board.panels:
+            for wdg in p.widgets:
+                print(wdg.owner)  # ok: the chain loads it
+
+
+# --- pagination ---------------------------------------------------------------
+def pagination_forms(page):
+    p = db.paginate(select(Booking).order_by(Booking.id), page=page)
+    for b in p.items:
+        print(b.owner)  # expect: ORM002
+    p = db.paginate(db.select(Booking).options(joinedload(Booking.owner)), page=page)
+    for b in p.items:
+        print(b.owner)  # ok
+
+
+# --- rows of several entities -----------------------------------------------
+def tuples(session):
+    for row in session.query(Booking, User.name):
+        print(row.Booking.owner)  # expect: ORM002
+        print(row.name)  # ok: a column
+    for row in session.query(Booking, User.name):
+        print(row[0].chef)  # expect: ORM002
+        print(row[1])
+    for b, u in session.query(Booking, User).join(User, Booking.owner_id == User.id):
+        print(b.chef, u.name)  # expect: ORM002
+    for b, n in session.query(Booking, func.count(Item.id)).group_by(Booking.id):
+        print(b.items, n)  # expect: ORM002
+    for (v,) in session.execute(select(Volume)):
+        print(v.shelf)  # expect: ORM002
+    for (v,) in session.execute(select(Volume).options(joinedload(Volume.shelf))):
+        print(v.shelf)  # ok
+    for row in session.execute(select(Volume)):
+        print(row.Volume.shelf)  # expect: ORM002
+    for b, u in session.query(Booking, User).options(joinedload(Booking.chef)):
+        print(b.chef, u.name)  # ok
+
+
+# --- 2.0 and async forms --------------------------------------------------------
+async def async_forms(session):
+    for v in session.execute(select(Volume)).scalars():
+        print(v.shelf)  # expect: ORM002
+    async for v in await session.stream_scalars(select(Volume)):
+        print(v.shelf)  # expect: ORM002
+    result = await session.execute(select(Volume))
+    for v in result.scalars().all():
+        print(v.shelf)  # expect: ORM002
+    for v in (await session.scalars(select(Volume).options(selectinload(Volume.shelf)))).all():
+        print(v.shelf)  # ok
+
+
+# --- implicit loops ---------------------------------------------------------------
+def implicit_loops():
+    chefs = Chef.query.all()
+    a = list(map(lambda c: c.user, chefs))  # expect: ORM002
+    b = list(filter(lambda c: c.bookings, chefs))  # expect: ORM002
+    c = sorted(chefs, key=lambda c: len(c.old_reviews))  # expect: ORM002
+    d = sum(len(c.bookings) for c in chefs)  # expect: ORM002
+    e = list(map(lambda c: c.id, chefs))  # ok: a column
+    f = list(map(lambda k: k.upper(), ["a", "b"]))  # ok: not rows
+    return a, b, c, d, e, f
+
+
+# --- a join does not load the relationship -------------------------------------
+def joined_not_loaded():
+    for b in Booking.query.join(Booking.chef).filter(Chef.id > 3):
+        print(b.chef.id)  # expect: ORM002
+    for b in Booking.query.outerjoin(Booking.items):
+        print(len(b.items))  # expect: ORM002
+    for b in Booking.query.join(Booking.chef).options(contains_eager(Booking.chef)):
+        print(b.chef.id)  # ok
+
+
+# --- deferred columns: one SELECT per row on first read -----------------------
+def deferred_columns():
+    for wdg in Widget.query.all():
+        print(wdg.body)  # expect: ORM002
+    for wdg in Widget.query.options(undefer(Widget.body)):
+        print(wdg.body)  # ok: undeferred
+    for wdg in Widget.query.all():
+        print(wdg.panel_id)  # ok: a column loaded with the rows
+    for p in Panel.query.options(selectinload(Panel.widgets)):
+        for wdg in p.widgets:
+            print(wdg.body)  # expect: ORM002
+
+
+# --- a dynamic relationship's query of one row, paginated ----------------------
+class Ticket(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    board_id = db.Column(db.Integer, db.ForeignKey("board.id"), index=True)
+    assignee_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
+    assignee = db.relationship("User")
+    board = db.relationship("Board", backref=db.backref("tickets", lazy="dynamic"))
+
+
+def dynamic_query_of_one_row(board_id, page):
+    board = db.session.get(Board, board_id)
+    for t in board.tickets.order_by(Ticket.id).paginate(page=page, per_page=20).items:
+        print(t.assignee.name)  # expect: ORM002
+        print(t.board.id)  # ok: the reverse of board.tickets: the board itself
+    for t in board.tickets.options(joinedload(Ticket.assignee)):
+        print(t.assignee)  # ok

@@ -38,7 +38,8 @@ static const char *rows_problem_shared(const ol_rule_ctx *ctx, const ol_loop *l,
   if (ctx->sqla == OL_SQLA_13_TO_20)
     return "the project allows SQLAlchemy 1.3 through 2.0, and no spelling of a count subquery "
            "works on both (set target-sqlalchemy to the version it runs)";
-  if (!l->has_rows || l->rows_parent >= 0 || ol_span_empty(l->rows.last) || !l->rows.entity)
+  if (!l->has_rows || l->rows_parent >= 0 || l->rows_via || ol_span_empty(l->rows.last) ||
+      !l->rows.entity)
     return "the loop's rows do not come from a query in reach";
   if (!ol_index_model(ctx->index, l->rows.entity))
     return "the loop's rows are not of a model of this project";
@@ -300,7 +301,7 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       template_count(ctx, meta, r, l);
       continue;
     }
-    if (l->rows_parent >= 0 || !l->rows.entity)
+    if (l->rows_parent >= 0 || l->rows_via || !l->rows.entity || r->col)
       continue;
     const ol_relation *rel = ol_index_relation(ctx->index, l->rows.entity, r->attr);
     if (!rel || rel->lazy != OL_LAZY_DYNAMIC || !rel->target)

@@ -22,3 +22,8 @@ def campaign(campaign_id):
 @bp.get("/campaigns/<int:campaign_id>/applicants")
 def applicants(campaign_id):
     return jsonify(applicants=review.get_campaign_applicants(campaign_id))
+
+
+@bp.get("/campaigns/<int:campaign_id>/reviewers")
+def reviewers(campaign_id):
+    return jsonify(reviewers=review.get_campaign_reviewers(campaign_id))
