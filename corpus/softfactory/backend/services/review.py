@@ -60,12 +60,12 @@ def get_campaign_reviewers(campaign_id):
         abort(404)
     result = []
     for application in campaign.applications:
-        applicant = application.user  # expect: ORM002
+        reviewer = application.user  # expect: ORM002
         result.append(
             {
                 "id": application.id,
                 "status": application.status,
-                "username": applicant.username,
+                "username": reviewer.username,
                 # the reverse of campaign.applications: the identity map answers it
                 "campaign": application.campaign.title,
             }

@@ -71,12 +71,12 @@ def get_campaign_reviewers(campaign_id):
         abort(404)
     result = []
     for application in campaign.applications:
-        applicant = application.user
+        reviewer = application.user
         result.append(
             {
                 "id": application.id,
                 "status": application.status,
-                "username": applicant.username,
+                "username": reviewer.username,
                 "campaign": application.campaign.title,
             }
         )
