@@ -69,7 +69,7 @@ SERVICES = [
     # A collection of one row got by its key: the campaign, its applications
     # (one lazy load), then the user of each (all different).
     Service("campaign_reviewers", f"/api/review/campaigns/{_APPLICANTS_CAMPAIGN}/reviewers",
-            "backend/services/review.py:get_campaign_reviewers", ["ORM002"],
+            "backend/services/reviewers.py:get_campaign_reviewers", ["ORM002"],
             before=2 + s.CAMPAIGN_APPLICATIONS[_APPLICANTS_CAMPAIGN - 1], after=2),
     Service("enrollments", "/api/webapp/enrollments",
             "backend/services/webapp_builder.py:list_enrollments", ["ORM001"],

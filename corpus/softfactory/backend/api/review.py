@@ -1,6 +1,6 @@
 from flask import Blueprint, jsonify, request
 
-from ..services import review
+from ..services import review, reviewers
 
 bp = Blueprint("review", __name__, url_prefix="/api/review")
 
@@ -25,5 +25,5 @@ def applicants(campaign_id):
 
 
 @bp.get("/campaigns/<int:campaign_id>/reviewers")
-def reviewers(campaign_id):
-    return jsonify(reviewers=review.get_campaign_reviewers(campaign_id))
+def campaign_reviewers(campaign_id):
+    return jsonify(reviewers=reviewers.get_campaign_reviewers(campaign_id))

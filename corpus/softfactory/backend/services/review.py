@@ -1,6 +1,4 @@
 """Review Campaigns: campaign listing, detail and applicants."""
-from flask import abort
-
 from ..extensions import db
 from ..models import Campaign, CampaignApplication
 
@@ -49,25 +47,4 @@ def get_campaign_applicants(campaign_id):
         item["username"] = applicant.username
         item["display_name"] = applicant.display_name
         result.append(item)
-    return result
-
-
-def get_campaign_reviewers(campaign_id):
-    """A campaign's applications, each with the applying user's name: the
-    campaign is got by its key, its applications are a collection of it."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
-    result = []
-    for application in campaign.applications:
-        applicant = application.user  # expect: ORM002
-        result.append(
-            {
-                "id": application.id,
-                "status": application.status,
-                "username": applicant.username,
-                # the reverse of campaign.applications: the identity map answers it
-                "campaign": application.campaign.title,
-            }
-        )
     return result

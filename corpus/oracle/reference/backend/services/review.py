@@ -1,7 +1,6 @@
 """Review Campaigns: campaign listing, detail and applicants."""
-from flask import abort
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Campaign, CampaignApplication
@@ -57,27 +56,4 @@ def get_campaign_applicants(campaign_id):
         item["username"] = applicant.username
         item["display_name"] = applicant.display_name
         result.append(item)
-    return result
-
-
-def get_campaign_reviewers(campaign_id):
-    """A campaign's applications, each with the applying user's name."""
-    campaign = db.session.get(
-        Campaign,
-        campaign_id,
-        options=[selectinload(Campaign.applications).joinedload(CampaignApplication.user)],
-    )
-    if campaign is None:
-        abort(404)
-    result = []
-    for application in campaign.applications:
-        applicant = application.user
-        result.append(
-            {
-                "id": application.id,
-                "status": application.status,
-                "username": applicant.username,
-                "campaign": application.campaign.title,
-            }
-        )
     return result
