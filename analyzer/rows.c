@@ -116,8 +116,7 @@ static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) {
   option_path_from(w, opt, "", out, 0);
 }
 
-/* Collects the eager paths and the last .options() of a query chain. */
-static void chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager) {
+void ol_rows_chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager) {
   TSNode n = ol_unwrap(w, chain);
   for (int depth = 0; depth < 200 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
     TSNode fn = ol_child(w->sx, n, OL_F_function);
@@ -173,7 +172,7 @@ static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
     if (base->rows.eager)
       ol_buf_puts(&eager, base->rows.eager);
     ol_rows here = {0};
-    chain_options(w, chain, &here, &eager);
+    ol_rows_chain_options(w, chain, &here, &eager);
     if (!ol_span_empty(here.options_args) && ol_span_empty(out->query))
       out->options_args = here.options_args;
     else
@@ -187,7 +186,7 @@ static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
                      .query = ol_node_span(chain),
                      .last = ol_node_span(chain)};
     out->stmt = ol_node_span(statement_of(w, chain));
-    chain_options(w, chain, out, &eager);
+    ol_rows_chain_options(w, chain, out, &eager);
   }
   char *e = ol_buf_take(&eager);
   out->eager = ol_arena_strndup(&w->out->arena, e, strlen(e));

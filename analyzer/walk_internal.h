@@ -172,6 +172,9 @@ void ol_scope_push_binding(ol_walker *w, ol_binding b);
 
 /* rows.c */
 bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out);
+/* Collects the eager paths (into eager) and the last .options() (into rows)
+ * of a query chain. */
+void ol_rows_chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager);
 void ol_rows_bind_parameters(ol_walker *w, TSNode params);
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable);
 void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx);

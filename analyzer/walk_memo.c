@@ -173,7 +173,7 @@ static void mv_loop(mover *m, ol_loop *l) {
   SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
           l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
           l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded, l->exits,
-          l->external_work);
+          l->external_work, (uint64_t)(int64_t)l->rows_param);
   mv_rows(m, &l->rows);
   mv_int(m, &l->rows_parent, V_LOOPS);
   mv_str(m, &l->rows_via);
@@ -384,6 +384,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
   MOVE_ALL(V_CALL_ARGS, call_args, {
     mv_str(m, &LAST(&dst->call_args)->kw);
     mv_index(m, &LAST(&dst->call_args)->loop, V_LOOPS);
+    mv_rows(m, &LAST(&dst->call_args)->rows);
   });
   MOVE_ALL(V_IMPORTS, imports, {
     mv_str(m, &LAST(&dst->imports)->local);
@@ -462,13 +463,14 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_int(&m, &x->func, V_FUNCS);
     mv_str(&m, &x->attr);
     mv_span(&m, &x->at.span);
-    SCALARS(&m, x->param, x->called);
+    SCALARS(&m, x->param, x->called, x->rows);
   });
   DIGEST(calls, ol_call_fact, mv_call(&m, x));
   DIGEST(call_args, ol_call_arg, {
     mv_str(&m, &x->kw);
     mv_index(&m, &x->loop, V_LOOPS);
-    SCALARS(&m, (uint64_t)(int64_t)x->param);
+    mv_rows(&m, &x->rows);
+    SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows);
   });
   h = mix(h, f->call_terms.len);
   for (size_t i = 0; i < f->call_terms.len; i++) { /* field by field: it has padding */

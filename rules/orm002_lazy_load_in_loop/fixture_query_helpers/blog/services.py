@@ -1,0 +1,30 @@
+# A service whose helper returns the query the other methods build on.
+from sqlalchemy.orm import joinedload
+
+from blog.models import Post
+
+
+class PostService:
+    def _base_query(self):
+        return Post.query.filter(Post.title.isnot(None))
+
+    def _loaded_query(self):
+        return Post.query.options(joinedload(Post.author))
+
+    def author_names(self):
+        return [p.author.name for p in self._base_query().order_by(Post.id).all()]  # expect: ORM002
+
+    def titles_by_id(self, ids):
+        out = []
+        for i in ids:
+            out.append(self._base_query().filter_by(id=i).first())  # expect: ORM001
+        return out
+
+    def loaded_names(self):
+        return [p.author.name for p in self._loaded_query().all()]  # ok: the helper loads it
+
+    def loaded_here(self):
+        return [p.author.name for p in self._base_query().options(joinedload(Post.author))]  # ok
+
+    def titles(self):
+        return [p.title for p in self._base_query().all()]  # ok: a column

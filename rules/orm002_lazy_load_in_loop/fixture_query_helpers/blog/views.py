@@ -1,0 +1,36 @@
+# Classmethods that return `cls.query...`: their results are queries of the
+# class they are called on, loops over them are loops over its rows.
+from sqlalchemy.orm import selectinload
+
+from blog.models import Author, Post
+
+
+def by_author(author_ids):
+    found = []
+    for author_id in author_ids:
+        found.extend(Post.find(author_id=author_id).all())  # expect: ORM001
+    return found
+
+
+def feed():
+    out = []
+    for p in Post.find(title="news").all():
+        out.append(p.author.name)  # expect: ORM002
+    for p in Post.newest().filter(Post.title != ""):
+        out.append(len(p.comments))  # expect: ORM002
+    for p in Post.published():
+        out.append(p.author.name)  # expect: ORM002
+    return out
+
+
+def guards():
+    out = []
+    for p in Post.with_authors().all():
+        out.append(p.author.name)  # ok: the classmethod loads it
+    for p in Post.newest().options(selectinload(Post.comments)):
+        out.append(len(p.comments))  # ok: loaded at the loop
+    for p in Post.every():
+        out.append(p.author.name)  # ok: loaded in the mixin, which serves every model
+    for a in Author.find(name="x").all():
+        out.append(a.name)  # ok: a column
+    return out
