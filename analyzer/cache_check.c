@@ -215,6 +215,7 @@ static void calls(check *c) {
   for (size_t i = 0; i < f->call_terms.len; i++) {
     flag(c, &f->call_terms.items[i].count);
     flag(c, &f->call_terms.items[i].direct);
+    index_or_none(c, f->call_terms.items[i].loop, f->loops.len);
     place(c, f->call_terms.items[i].at);
     name(c, f->call_terms.items[i].text, true);
   }

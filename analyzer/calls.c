@@ -13,7 +13,7 @@
 /* Distinct `param.attr` reads kept per function: summaries stay compact. */
 #define MAX_READS_PER_FUNCTION 256
 
-static void check_terminal(ol_walker *w, TSNode call);
+static void check_terminal(ol_walker *w, TSNode call, int ctx);
 static void add_site(ol_walker *w, int func, ol_effect e, ol_span span);
 static const ol_call_binding *binding_of(ol_walker *w, TSNode name);
 
@@ -334,7 +334,7 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
         ol_exec_commit_exemption(w, ol_walk_statement(w, call), c.loop, false, &guarded);
   }
   ol_vec_push(&w->out->calls, c);
-  ol_pending_terminal p = {.call = ctor, .site = c.at.span};
+  ol_pending_terminal p = {.call = ctor, .site = c.at.span, .loop = -1};
   ol_vec_push(&w->pending_recvs, p);
   return true;
 }
@@ -402,7 +402,7 @@ static void note_arg_names(ol_walker *w, TSNode call, TSNode fn, TSNode root, ol
 
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   int func = ol_calls_current(w);
-  check_terminal(w, call);
+  check_terminal(w, call, ctx);
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (func >= 0 && ol_kind_of(w->sx, fn) == OL_K_attribute &&
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "commit") &&
@@ -591,7 +591,7 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
 
 /* `f(...).filter(...).first()` / `q.first()` with q = f(...): pending until
  * the index knows whether f returns a query. */
-static void check_terminal(ol_walker *w, TSNode call) {
+static void check_terminal(ol_walker *w, TSNode call, int ctx) {
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (ol_kind_of(w->sx, fn) != OL_K_attribute)
     return;
@@ -605,7 +605,8 @@ static void check_terminal(ol_walker *w, TSNode call) {
   ol_pending_terminal t = {.call = on,
                            .site = ol_node_span(call),
                            .count = ol_node_text_is(w, m, "count"),
-                           .via_name = via_name};
+                           .via_name = via_name,
+                           .loop = ctx >= 0 ? ol_exec_effective_loop(w, call, ctx) : -1};
   ol_vec_push(&w->pending_terms, t);
 }
 
@@ -920,6 +921,7 @@ void ol_calls_finish(ol_walker *w) {
     char *brief = ol_text_brief(w->src + t->site.start, t->site.end - t->site.start, 60);
     ol_call_term term = {.count = t->count,
                          .direct = !t->via_name,
+                         .loop = t->loop,
                          .at = {.span = t->site},
                          .text = ol_arena_strndup(&w->out->arena, brief, strlen(brief))};
     ol_free(brief);

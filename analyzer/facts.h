@@ -381,7 +381,9 @@ typedef struct {
  * on a call's result, which runs a query when f returns one. */
 typedef struct {
   bool count;
-  bool direct; /* in the same expression as the call, so in the same loop */
+  bool direct;  /* in the same expression as the call, so in the same loop */
+  int32_t loop; /* the loop the terminal runs in on every iteration (`q = f()` before the loop,
+                   `q.filter(...).first()` in it), -1 */
   ol_place at;
   char *text;
 } ol_call_term;

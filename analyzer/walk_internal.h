@@ -82,6 +82,7 @@ typedef struct {
   ol_span call; /* the project call */
   ol_span site; /* the terminal call */
   bool count, via_name;
+  int loop; /* the loop the terminal runs in on every iteration, -1 */
 } ol_pending_terminal;
 typedef OL_VEC(ol_pending_terminal) ol_pendings;
 

@@ -403,6 +403,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
   MOVE(dl.terms, sl.terms->items + from->at[V_PENDING_TERMS], SIDE(V_PENDING_TERMS), {
     mv_span(m, &LAST(dl.terms)->call);
     mv_span(m, &LAST(dl.terms)->site);
+    mv_int(m, &LAST(dl.terms)->loop, V_LOOPS);
   });
   MOVE(dl.recvs, sl.recvs->items + from->at[V_PENDING_RECVS], SIDE(V_PENDING_RECVS), {
     mv_span(m, &LAST(dl.recvs)->call);
@@ -477,6 +478,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     const ol_call_term *x = &f->call_terms.items[i];
     h = mix(mix(mix_str(h, x->text), (uint64_t)x->count << 1 | x->direct),
             (uint64_t)x->at.span.start << 32 | x->at.span.end);
+    h = mix(h, (uint64_t)(int64_t)x->loop);
   }
   h = mix(h, f->imports.len);
   for (size_t i = 0; i < f->imports.len; i++) { /* field by field: it has padding */

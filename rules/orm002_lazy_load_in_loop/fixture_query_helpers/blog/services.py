@@ -28,3 +28,11 @@ class PostService:
 
     def titles(self):
         return [p.title for p in self._base_query().all()]  # ok: a column
+
+    def titles_by_name(self, names):
+        q = self._base_query()
+        return [q.filter_by(title=n).first() for n in names]  # expect: ORM001
+
+    def one_title(self, name):
+        q = self._base_query()
+        return q.filter_by(title=name).first()  # ok: not in a loop
