@@ -599,8 +599,10 @@ static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l
     *rows = &l->rows, *rows_file = file, *rows_func = g;
     return entity;
   }
-  if (built || fr->rows.entity != entity)
-    return NULL; /* builders on what is not a query; or loaded in a mixin: no fix there */
+  if (built)
+    return NULL; /* builders on what is not a query */
+  /* Rows a classmethod loaded with `cls.query`: its rows.entity stays "cls" (a
+   * fix there names cls, right only where the class is that model). */
   *rows = &fr->rows, *rows_file = src->file, *rows_func = g;
   return entity;
 }

@@ -402,6 +402,16 @@ static void template_flow(const ol_rule_ctx *ctx, ol_draft *d, int loop, ol_span
   ol_draft_flow(d, -1, span, ol_strdup("reads the relationship once per row"));
 }
 
+/* Whether the rows come from `cls.query` in a classmethod of a class that is
+ * not their model (a CRUD mixin): an option naming cls there is wrong for
+ * the other models that inherit it. */
+static bool cls_shared(const ol_index *ix, const loop_rows *lr) {
+  if (lr->func < 0 || !lr->rows->entity || strcmp(lr->rows->entity, "cls") != 0)
+    return false;
+  const char *cls = ix->funcs.items[lr->func].fn->cls;
+  return !cls || strcmp(cls, ol_last_component(lr->entity)) != 0;
+}
+
 /* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
  * 2), read at span in loop (-1: in the loop of the function called at span
  * with the rows); plus its share of the query's fix. */
@@ -429,6 +439,11 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                     ctx->index->files.items[lr->file].path);
   else if (ol_span_empty(rows->query))
     why = ol_strdup("no query is in reach to add the eager option to");
+  else if (cls_shared(ctx->index, lr))
+    why = ol_format("the rows are loaded by `cls.query` in `%s.%s`, a classmethod other models "
+                    "share, where no one model's option can go",
+                    ctx->index->funcs.items[lr->func].fn->cls,
+                    ctx->index->funcs.items[lr->func].fn->name);
   else if (rel2 && !ol_fixtext_module_binds(&there, rel->target))
     why = ol_format("`%s` is not imported where the query is, which the chained option needs",
                     rel->target);

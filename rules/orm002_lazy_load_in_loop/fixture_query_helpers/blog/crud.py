@@ -14,7 +14,7 @@ class CRUDMixin:
 
     @classmethod
     def every(cls):
-        return cls.query.all()  # runs the query here: shared by every model
+        return cls.query.all()  # runs the query here, for every model that inherits it
 
     @classmethod
     def by_id(cls, pk):

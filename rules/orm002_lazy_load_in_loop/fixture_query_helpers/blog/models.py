@@ -21,6 +21,10 @@ class Post(CRUDMixin, db.Model):
         return cls.query.filter(cls.title.isnot(None))
 
     @classmethod
+    def recent(cls):
+        return cls.query.order_by(cls.id.desc()).all()
+
+    @classmethod
     def with_authors(cls):
         return cls.query.options(joinedload(cls.author))
 
