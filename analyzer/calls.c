@@ -585,7 +585,11 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
   ol_span call = built_on(w, right, &builders, &via_name);
   if (ol_span_empty(call))
     return;
-  ol_call_binding b = {.hash = ol_node_hash(w, left), .call = call, .func = ol_calls_current(w)};
+  ol_call_binding b = {.hash = ol_node_hash(w, left),
+                       .call = call,
+                       .func = ol_calls_current(w),
+                       .plain = !builders && !via_name,
+                       .stmt = ol_node_span(ol_walk_statement(w, assign))};
   ol_vec_push(&w->call_bindings, b);
 }
 
@@ -806,9 +810,15 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
   ol_loop *l = &w->out->loops.items[loop];
   if (ol_kind_of(w->sx, iterable) == OL_K_identifier) {
     int p = param_index(w, ol_calls_current(w), iterable);
+    const ol_call_binding *b = p < 0 ? binding_of(w, iterable) : NULL;
     if (p >= 0 && !param_rebound(w, iterable)) {
       l->rows_param = p;
       l->rows_var = ol_node_hash(w, holder);
+    } else if (b && b->plain) { /* `rows = f(...)` then `for x in rows`: the rows f returns */
+      l->rows_call = b->call;
+      l->rows_var = ol_node_hash(w, holder);
+      l->rows = (ol_rows){.query = b->call, .last = b->call, .stmt = b->stmt};
+      l->rows.eager = intern_bytes(w, "", 0);
     }
     return;
   }
@@ -821,8 +831,10 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
     chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   bool builders, via_name;
   ol_span on = built_on(w, chain, &builders, &via_name);
-  if (ol_span_empty(on) || via_name)
-    return;
+  const ol_call_binding *b =
+      via_name ? binding_of(w, builder_root(w, chain, &builders, &via_name)) : NULL;
+  if (ol_span_empty(on) || (via_name && !(b && b->plain)))
+    return; /* `q = f().options(...)`: what q holds is loaded otherwise */
   ol_rows r = {.query = ol_node_span(chain),
                .last = ol_node_span(chain),
                .stmt = ol_node_span(ol_walk_statement(w, chain))};

@@ -75,6 +75,8 @@ typedef struct {
   uint64_t hash; /* q */
   ol_span call;  /* the call */
   int func;      /* the function it is in, -1 */
+  bool plain;    /* q = f(...) itself, no builders (no options) between */
+  ol_span stmt;  /* the assignment statement */
 } ol_call_binding;
 
 /* A terminal (`.first()`...) on what a project call returns, until the walk ends. */

@@ -38,3 +38,22 @@ def guards():
     for a in Author.find(name="x").all():
         out.append(a.name)  # ok: a column
     return out
+
+
+def through_names(title):
+    posts = Post.find(title=title)
+    for p in posts:
+        print(p.author.name)  # expect: ORM002
+    q = Post.newest()
+    for p in q.filter(Post.title != title).all():
+        print(len(p.comments))  # expect: ORM002
+
+
+def through_names_loaded(title):
+    posts = Post.find(title=title).options(selectinload(Post.comments))
+    for p in posts:
+        print(len(p.comments))  # ok: loaded where the name is bound
+    q = Post.newest()
+    q = q.options(selectinload(Post.comments))
+    for p in q.all():
+        print(len(p.comments))  # ok: loaded before the loop
