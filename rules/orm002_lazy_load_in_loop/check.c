@@ -184,6 +184,8 @@ typedef struct {
   uint32_t file;          /* the file of the query */
   const char *eager2;     /* the options of the query a function returned, when rows is the chain
                              built on it at the loop (`f().filter(...).all()`), else NULL */
+  const ol_rows *rows2;   /* that returned query, NULL */
+  uint32_t file2;         /* its file */
 } loop_rows;
 
 /* `{% for c in p.comments %}` where p holds the rows a view rendered the template with. */
@@ -208,6 +210,8 @@ static bool template_rows_via(const ol_rule_ctx *ctx, const ol_loop *l, loop_row
   return true;
 }
 
+static bool options_unknown(const ol_rule_ctx *ctx, const ol_rows *rows);
+
 static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   const ol_loop *l = &ctx->facts->loops.items[loop];
   memset(out, 0, sizeof *out);
@@ -221,9 +225,12 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
       return false;
     if (out->rows == &l->rows) { /* the chain at the loop, on the query a function returned */
       const ol_summary *s = &ctx->index->funcs.items[out->func];
-      out->eager2 = ol_func_rows_of(ctx->index->files.items[s->file].facts, s->fn)->rows.eager;
+      out->rows2 = &ol_func_rows_of(ctx->index->files.items[s->file].facts, s->fn)->rows;
+      out->eager2 = out->rows2->eager;
+      out->file2 = s->file;
       out->func = -1;
-      return true;
+      ol_rule_ctx there; /* its options from a variable (`*opts`) may load anything: not known */
+      return !(ol_rule_ctx_other(ctx, s->file, &there) && options_unknown(&there, out->rows2));
     }
     if (file != ctx->file) {
       const ol_summary *s = out->func >= 0 ? &ctx->index->funcs.items[out->func] : NULL;
@@ -322,6 +329,9 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
   if (ctx->facts->template && lr->rows && lr->file != ctx->file &&
       ol_rule_ctx_other(ctx, lr->file, &view))
     ctx = &view;
+  if (lr->rows2 && lr->file2 == ctx->file && !ol_span_empty(lr->rows2->query) &&
+      with_parent_is(ctx, lr->rows2->query, rel))
+    return true; /* the query a function returned, the chain at the loop built on it */
   if (!lr->rows || lr->file != ctx->file || ol_span_empty(lr->rows->query))
     return false;
   ol_span q = lr->rows->query;
