@@ -1,12 +1,18 @@
 # A service whose helper returns the query the other methods build on.
 from sqlalchemy.orm import joinedload
 
-from blog.models import Post
+from blog.models import Comment, Post
 
 
 class PostService:
     def _base_query(self):
         return Post.query.filter(Post.title.isnot(None))
+
+    def _comments_of(self, post):
+        return Comment.query.with_parent(post)
+
+    def _with(self, *opts):
+        return Post.query.options(*opts)
 
     def _loaded_query(self):
         return Post.query.options(joinedload(Post.author))
@@ -36,3 +42,9 @@ class PostService:
     def one_title(self, name):
         q = self._base_query()
         return q.filter_by(title=name).first()  # ok: not in a loop
+
+    def comment_posts(self, post):
+        return [c.post.title for c in self._comments_of(post).all()]  # ok: all of one post
+
+    def with_options(self, opts):
+        return [p.author.name for p in self._with(*opts).all()]  # ok: options not known
