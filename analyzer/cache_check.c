@@ -94,6 +94,7 @@ static void loops(check *c) {
       flag(c, flags[k]);
     rows(c, &l->rows);
     earlier(c, l->rows_parent, i);
+    need(c, l->rows_param >= -1);
     earlier(c, l->parent, i);
     inside(c, l->header, l->node);
     inside(c, l->node, l->stmt);
@@ -178,6 +179,7 @@ static void functions(check *c) {
     need(c, !c->bad && r->func >= 0 && r->param < f->funcs.items[r->func].n_params);
     name(c, r->attr, true);
     flag(c, &r->called);
+    flag(c, &r->rows);
     place(c, r->at);
   }
 }
@@ -214,10 +216,13 @@ static void calls(check *c) {
   for (size_t i = 0; i < f->call_args.len; i++) {
     name(c, f->call_args.items[i].kw, false);
     index_or_none(c, f->call_args.items[i].loop, f->loops.len);
+    flag(c, &f->call_args.items[i].has_rows);
+    rows(c, &f->call_args.items[i].rows);
   }
   for (size_t i = 0; i < f->call_terms.len; i++) {
     flag(c, &f->call_terms.items[i].count);
     flag(c, &f->call_terms.items[i].direct);
+    index_or_none(c, f->call_terms.items[i].loop, f->loops.len);
     place(c, f->call_terms.items[i].at);
     name(c, f->call_terms.items[i].text, true);
   }

@@ -13,7 +13,7 @@
 /* Distinct `param.attr` reads kept per function: summaries stay compact. */
 #define MAX_READS_PER_FUNCTION 256
 
-static void check_terminal(ol_walker *w, TSNode call);
+static void check_terminal(ol_walker *w, TSNode call, int ctx);
 static void add_site(ol_walker *w, int func, ol_effect e, ol_span span);
 static const ol_call_binding *binding_of(ol_walker *w, TSNode name);
 
@@ -81,10 +81,18 @@ static int rows_loop(const ol_walker *w, int ctx, TSNode name) {
   uint64_t h = ol_node_hash(w, name);
   for (int l = ctx; l >= 0; l = w->out->loops.items[l].parent) {
     const ol_loop *loop = &w->out->loops.items[l];
-    if ((loop->has_rows || !ol_span_empty(loop->rows_call)) && loop->rows_var == h)
+    if ((loop->has_rows || !ol_span_empty(loop->rows_call) || loop->rows_param >= 0) &&
+        loop->rows_var == h)
       return l;
   }
   return -1;
+}
+
+/* The parameter whose elements the loop variable `name` holds (a loop over
+ * a parameter, ctx or around it), -1. */
+static int param_rows_of(const ol_walker *w, int ctx, TSNode name) {
+  int l = rows_loop(w, ctx, name);
+  return l >= 0 ? w->out->loops.items[l].rows_param : -1;
 }
 
 /* Decorators that memoize across calls (DESIGN.md "Real code"): functools'
@@ -326,7 +334,7 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
         ol_exec_commit_exemption(w, ol_walk_statement(w, call), c.loop, false, &guarded);
   }
   ol_vec_push(&w->out->calls, c);
-  ol_pending_terminal p = {.call = ctor, .site = c.at.span};
+  ol_pending_terminal p = {.call = ctor, .site = c.at.span, .loop = -1};
   ol_vec_push(&w->pending_recvs, p);
   return true;
 }
@@ -394,7 +402,7 @@ static void note_arg_names(ol_walker *w, TSNode call, TSNode fn, TSNode root, ol
 
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   int func = ol_calls_current(w);
-  check_terminal(w, call);
+  check_terminal(w, call, ctx);
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (func >= 0 && ol_kind_of(w->sx, fn) == OL_K_attribute &&
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "commit") &&
@@ -421,6 +429,8 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     const ol_func_fact *f = c.recv_param >= 0 ? &w->out->funcs.items[func] : NULL;
     if (f && (c.recv_param > 0 || !f->cls || f->kind == OL_FN_STATIC))
       return; /* a method of a parameter of unknown type: its reads are kept instead */
+    if (c.recv_loop >= 0 && w->out->loops.items[c.recv_loop].rows_param >= 0)
+      return; /* a method of an element of a parameter: kept as a read of its rows */
   }
   c.callee = intern(w, fn);
   c.at.span = ol_node_span(call);
@@ -447,9 +457,14 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     }
     a = ol_unwrap(w, a);
     ol_call_arg arg = {.kw = kw, .param = param_index(w, func, a), .loop = rows_loop(w, ctx, a)};
+    /* Rows of a query passed whole: what the callee reads on each is read per row. */
+    arg.has_rows = arg.param < 0 && arg.loop < 0 && ol_rows_of(w, a, &arg.rows) &&
+                   arg.rows.entity && !ol_span_empty(arg.rows.query);
+    if (!arg.has_rows)
+      arg.rows = (ol_rows){0};
     ol_vec_push(&w->out->call_args, arg);
     kept++;
-    if (arg.param >= 0 || arg.loop >= 0)
+    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows)
       c.n_args = kept;
   }
   w->out->call_args.len = c.first_arg + c.n_args; /* drop the uninteresting tail */
@@ -466,6 +481,11 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
     return;
   TSNode obj = ol_child(w->sx, attr, OL_F_object);
   int param = param_index(w, func, obj);
+  bool rows = false;
+  if (param < 0) { /* `e.attr` on each element e of a loop over parameter p */
+    param = param_rows_of(w, ctx, obj);
+    rows = param >= 0;
+  }
   if (param < 0)
     return;
   TSNode parent = ol_walk_parent(w, attr);
@@ -480,7 +500,7 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                                     ts_node_end_byte(name) - ts_node_start_byte(name)));
     return; /* p.attr = x writes */
   }
-  uint64_t h = ol_node_hash(w, name) * 31 + (uint64_t)param;
+  uint64_t h = (ol_node_hash(w, name) * 31 + (uint64_t)param) * 2 + rows;
   ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
   if (seen->len >= MAX_READS_PER_FUNCTION)
     return;
@@ -490,13 +510,14 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   ol_vec_push(seen, h);
   ol_param_read r = {.func = func,
                      .param = (uint32_t)param,
+                     .rows = rows,
                      .attr = intern(w, name),
                      .called = pk == OL_K_call &&
                                ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr)};
   r.at.span = ol_node_span(attr);
   ol_vec_push(&w->out->param_reads, r);
   const ol_func_fact *f = &w->out->funcs.items[func];
-  if (param == 0 && !r.called && f->cls && f->kind != OL_FN_STATIC) {
+  if (param == 0 && !rows && !r.called && f->cls && f->kind != OL_FN_STATIC) {
     /* `self.prop`: a property of the class runs here, like a call. */
     ol_call_fact c = {.callee = intern(w, attr),
                       .func = func,
@@ -564,13 +585,17 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
   ol_span call = built_on(w, right, &builders, &via_name);
   if (ol_span_empty(call))
     return;
-  ol_call_binding b = {.hash = ol_node_hash(w, left), .call = call, .func = ol_calls_current(w)};
+  ol_call_binding b = {.hash = ol_node_hash(w, left),
+                       .call = call,
+                       .func = ol_calls_current(w),
+                       .plain = !builders && !via_name,
+                       .stmt = ol_node_span(ol_walk_statement(w, assign))};
   ol_vec_push(&w->call_bindings, b);
 }
 
 /* `f(...).filter(...).first()` / `q.first()` with q = f(...): pending until
  * the index knows whether f returns a query. */
-static void check_terminal(ol_walker *w, TSNode call) {
+static void check_terminal(ol_walker *w, TSNode call, int ctx) {
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (ol_kind_of(w->sx, fn) != OL_K_attribute)
     return;
@@ -584,8 +609,44 @@ static void check_terminal(ol_walker *w, TSNode call) {
   ol_pending_terminal t = {.call = on,
                            .site = ol_node_span(call),
                            .count = ol_node_text_is(w, m, "count"),
-                           .via_name = via_name};
+                           .via_name = via_name,
+                           .loop = ctx >= 0 ? ol_exec_effective_loop(w, call, ctx) : -1};
   ol_vec_push(&w->pending_terms, t);
+}
+
+/* `return cls.query.filter(...)` (or its `.all()`) in a classmethod: rows of
+ * the class it is called on, named "cls" until a call names the class. */
+static bool cls_query_rows(ol_walker *w, const ol_func_fact *f, TSNode value, ol_rows *out) {
+  if (f->kind != OL_FN_CLASSMETHOD || ol_kind_of(w->sx, value) != OL_K_call)
+    return false;
+  TSNode chain = value, fn = ol_child(w->sx, value, OL_F_function);
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all"))
+    chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  ol_valinfo v = ol_classify(w, chain);
+  if (v.kind != OL_VAL_QUERY || v.count)
+    return false;
+  TSNode root = chain; /* down the builders to `cls.query` */
+  for (int depth = 0; depth < 64 && ol_kind_of(w->sx, root) == OL_K_call; depth++) {
+    TSNode rf = ol_child(w->sx, root, OL_F_function);
+    if (ol_kind_of(w->sx, rf) != OL_K_attribute ||
+        ol_node_text_is(w, ol_child(w->sx, rf, OL_F_attribute), "with_entities") ||
+        ol_node_text_is(w, ol_child(w->sx, rf, OL_F_attribute), "add_columns"))
+      return false;
+    root = ol_unwrap(w, ol_child(w->sx, rf, OL_F_object));
+  }
+  if (ol_kind_of(w->sx, root) != OL_K_attribute ||
+      !ol_node_text_is(w, ol_child(w->sx, root, OL_F_object), "cls"))
+    return false;
+  *out = (ol_rows){.entity = intern_bytes(w, "cls", 3),
+                   .query = ol_node_span(chain),
+                   .last = ol_node_span(chain),
+                   .stmt = ol_node_span(ol_walk_statement(w, chain))};
+  ol_buf eager = {0};
+  ol_rows_chain_options(w, chain, out, &eager);
+  out->eager = ol_arena_strndup(&w->out->arena, eager.s ? eager.s : "", eager.len);
+  ol_buf_free(&eager);
+  return true;
 }
 
 /* `return <query rows>` or `return f(...)`: what the summary's rows come from. */
@@ -613,7 +674,8 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
     return;
   }
   ol_rows rows;
-  if (ol_rows_of(w, value, &rows) && rows.entity && !ol_span_empty(rows.query)) {
+  if ((ol_rows_of(w, value, &rows) && rows.entity && !ol_span_empty(rows.query)) ||
+      cls_query_rows(w, f, value, &rows)) {
     ol_func_rows fr = {.rows = rows, .at = {.span = rows.query}};
     w->out->funcs.items[func].rows = (int32_t)w->out->func_rows.len;
     ol_vec_push(&w->out->func_rows, fr);
@@ -716,9 +778,24 @@ void ol_calls_module_statement(ol_walker *w, TSNode stmt) {
   add_import(w, ol_node_text(w, left), NULL, ol_node_text(w, right), 0);
 }
 
-/* The loop header `for b in f(...)` (or enumerate/list/sorted of it) whose
- * rows a summary may know: records the call on the loop. */
+/* Whether parameter `name` is assigned in the function before here: its
+ * elements are then not (only) what the callers passed. */
+static bool param_rebound(const ol_walker *w, TSNode name) {
+  uint64_t h = ol_node_hash(w, name);
+  for (size_t k = w->scopes.len; k-- > 1;) /* scopes[0] is the module's */
+    for (size_t i = 0; i < w->scopes.items[k].names.len; i++)
+      if (w->scopes.items[k].names.items[i].hash == h)
+        return true;
+  return false;
+}
+
+/* The loop header `for b in f(...)` (or enumerate/list/sorted of it), `for b
+ * in f(...).filter(...).all()`, whose rows a summary may know: records the
+ * call on the loop, and the chain built on it where an eager option would go.
+ * `for e in entries` over a parameter: records the parameter. */
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable) {
+  if (ol_kind_of(w->sx, holder) != OL_K_identifier)
+    return;
   for (int depth = 0; depth < 4 && ol_kind_of(w->sx, iterable) == OL_K_call; depth++) {
     TSNode fn = ol_child(w->sx, iterable, OL_F_function);
     TSNode first = ts_node_named_child(ol_child(w->sx, iterable, OL_F_arguments), 0);
@@ -726,17 +803,48 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
     bool wrapper = false;
     for (const char *const *p = pass; *p; p++)
       wrapper |= ol_node_text_is(w, fn, *p);
-    if (wrapper && !ts_node_is_null(first)) {
-      iterable = ol_unwrap(w, first);
-      continue;
+    if (!wrapper || ts_node_is_null(first))
+      break;
+    iterable = ol_unwrap(w, first);
+  }
+  ol_loop *l = &w->out->loops.items[loop];
+  if (ol_kind_of(w->sx, iterable) == OL_K_identifier) {
+    int p = param_index(w, ol_calls_current(w), iterable);
+    const ol_call_binding *b = p < 0 ? binding_of(w, iterable) : NULL;
+    if (p >= 0 && !param_rebound(w, iterable)) {
+      l->rows_param = p;
+      l->rows_var = ol_node_hash(w, holder);
+    } else if (b && b->plain) { /* `rows = f(...)` then `for x in rows`: the rows f returns */
+      l->rows_call = b->call;
+      l->rows_var = ol_node_hash(w, holder);
+      l->rows = (ol_rows){.query = b->call, .last = b->call, .stmt = b->stmt};
+      l->rows.eager = intern_bytes(w, "", 0);
     }
-    if (!dotted_name(w, fn, 0) || ol_kind_of(w->sx, holder) != OL_K_identifier)
-      return;
-    ol_loop *l = &w->out->loops.items[loop];
-    l->rows_call = ol_node_span(iterable);
-    l->rows_var = ol_node_hash(w, holder);
     return;
   }
+  if (ol_kind_of(w->sx, iterable) != OL_K_call)
+    return;
+  TSNode chain = iterable, fn = ol_child(w->sx, iterable, OL_F_function);
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
+      ts_node_named_child_count(ol_child(w->sx, iterable, OL_F_arguments)) == 0)
+    chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  bool builders, via_name;
+  ol_span on = built_on(w, chain, &builders, &via_name);
+  const ol_call_binding *b =
+      via_name ? binding_of(w, builder_root(w, chain, &builders, &via_name)) : NULL;
+  if (ol_span_empty(on) || (via_name && !(b && b->plain)))
+    return; /* `q = f().options(...)`: what q holds is loaded otherwise */
+  ol_rows r = {.query = ol_node_span(chain),
+               .last = ol_node_span(chain),
+               .stmt = ol_node_span(ol_walk_statement(w, chain))};
+  ol_buf eager = {0};
+  ol_rows_chain_options(w, chain, &r, &eager);
+  r.eager = ol_arena_strndup(&w->out->arena, eager.s ? eager.s : "", eager.len);
+  ol_buf_free(&eager);
+  l->rows_call = on;
+  l->rows_var = ol_node_hash(w, holder);
+  l->rows = r;
 }
 
 size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start) {
@@ -825,6 +933,7 @@ void ol_calls_finish(ol_walker *w) {
     char *brief = ol_text_brief(w->src + t->site.start, t->site.end - t->site.start, 60);
     ol_call_term term = {.count = t->count,
                          .direct = !t->via_name,
+                         .loop = t->loop,
                          .at = {.span = t->site},
                          .text = ol_arena_strndup(&w->out->arena, brief, strlen(brief))};
     ol_free(brief);

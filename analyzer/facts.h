@@ -84,11 +84,17 @@ typedef struct {
                              whose database cost is not what a maintainer tunes */
   bool iterable_changes;  /* the loop changes what it iterates over (queue.append(...)) */
   const char *insert_why; /* why no statement can go before stmt, NULL when one can */
-  ol_span rows_call; /* the iterable is this call of a project function (`for b in get_bookings()`):
-                        its summary may say it returns rows; rows_var names the loop variable */
-  ol_span scope;     /* the enclosing function (or module): where new names must be free */
-  char *context;     /* a template's loop: the context name its iterable is (`posts`, `page.items`),
-                        bound by the views that render the template (analyzer/templates.c) */
+  ol_span rows_call;  /* the iterable is this call of a project function (`for b in get_bookings()`,
+                         `for b in self._base().filter(...).all()`): its summary may say it returns
+                         rows, or a query; rows_var names the loop variable, and rows.query is the
+                         chain at the loop built on the call (where an eager option goes when the
+                         call returns a query), rows.entity NULL (the summary knows it) */
+  int32_t rows_param; /* the iterable is this parameter of the function (its elements are rows when
+                         a caller passes rows: DESIGN.md "Calls"); rows_var names the loop variable;
+                         -1 */
+  ol_span scope;      /* the enclosing function (or module): where new names must be free */
+  char *context; /* a template's loop: the context name its iterable is (`posts`, `page.items`),
+                    bound by the views that render the template (analyzer/templates.c) */
 } ol_loop;
 
 typedef enum {
@@ -371,23 +377,30 @@ typedef struct {
   uint32_t param;
   char *attr;
   bool called;
+  bool rows; /* read on each element of p (a loop over the parameter), not on p */
   ol_place at;
 } ol_param_read;
 
 #define OL_CALL_ARGS 6
 
-/* An argument of a call, kept when it is a parameter or a loop's rows. */
+/* An argument of a call, kept when it is a parameter, a loop's rows or rows of a query. */
 typedef struct {
   char *kw;      /* keyword name, NULL for a positional argument */
   int32_t param; /* the argument is this parameter of the calling function, -1 */
-  int32_t loop;  /* the argument is the rows variable of this loop, -1 */
+  int32_t loop;  /* the argument is the rows variable of this loop (or the element of a loop over
+                    a parameter), -1 */
+  bool has_rows; /* the argument holds rows of a query (`helper(posts)` after `posts =
+                    Post.query.all()`, `helper(Post.query.all())`): rows */
+  ol_rows rows;
 } ol_call_arg;
 
 /* `f(...).filter(...).first()` (or `q = f(...)` ... `q.first()`): a terminal
  * on a call's result, which runs a query when f returns one. */
 typedef struct {
   bool count;
-  bool direct; /* in the same expression as the call, so in the same loop */
+  bool direct;  /* in the same expression as the call, so in the same loop */
+  int32_t loop; /* the loop the terminal runs in on every iteration (`q = f()` before the loop,
+                   `q.filter(...).first()` in it), -1 */
   ol_place at;
   char *text;
 } ol_call_term;

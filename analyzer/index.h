@@ -61,6 +61,7 @@ typedef struct {
   int32_t from; /* direct: the read's index in the file's param_reads; via a call: the
                    callee's read it comes from */
   bool called;
+  bool rows; /* read on each element of the parameter (it is iterated), not on it */
 } ol_sum_read;
 
 typedef struct {
@@ -248,11 +249,12 @@ bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call);
 int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t arg);
 
 /* A lazy relationship of a model that func reads on its parameter param
- * when called with rows of entity: through the parameter itself, through
- * further calls, and through the model's methods and properties. */
+ * when called with a row of entity (rows false) or with rows of entity it
+ * iterates (rows true): through the parameter itself, through further
+ * calls, and through the model's methods and properties. */
 typedef void (*ol_lazy_visit)(void *ud, const ol_relation *rel, const ol_hop *path, size_t n);
-void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
-                         ol_lazy_visit visit, void *ud);
+void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, bool rows,
+                         const char *entity, ol_lazy_visit visit, void *ud);
 void ol_hops_free(ol_hop *h, size_t n);
 
 #endif

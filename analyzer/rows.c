@@ -117,8 +117,7 @@ static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) {
   option_path_from(w, opt, "", out, 0);
 }
 
-/* Collects the eager paths and the last .options() of a query chain. */
-static void chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager) {
+void ol_rows_chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager) {
   TSNode n = ol_unwrap(w, chain);
   for (int depth = 0; depth < 200 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
     TSNode fn = ol_child(w->sx, n, OL_F_function);
@@ -205,7 +204,7 @@ static bool rows_of_relationship_query(ol_walker *w, TSNode chain, ol_rows *out)
                    .dyn_rel = ol_node_text(w, ol_child(w->sx, n, OL_F_attribute))};
   out->stmt = ol_node_span(statement_of(w, chain));
   ol_buf eager = {0};
-  chain_options(w, chain, out, &eager);
+  ol_rows_chain_options(w, chain, out, &eager);
   char *e = ol_buf_take(&eager);
   out->eager = ol_arena_strndup(&w->out->arena, e, strlen(e));
   ol_free(e);
@@ -233,7 +232,7 @@ static bool rows_from_query_as(ol_walker *w, TSNode chain, ol_rows *out, bool tu
     if (base->rows.eager)
       ol_buf_puts(&eager, base->rows.eager);
     ol_rows here = {0};
-    chain_options(w, chain, &here, &eager);
+    ol_rows_chain_options(w, chain, &here, &eager);
     if (!ol_span_empty(here.options_args) && ol_span_empty(out->query))
       out->options_args = here.options_args;
     else
@@ -264,7 +263,7 @@ static bool rows_from_query_as(ol_walker *w, TSNode chain, ol_rows *out, bool tu
       out->entity = ol_node_text(w, v.entity);
     }
     out->stmt = ol_node_span(statement_of(w, chain));
-    chain_options(w, chain, out, &eager);
+    ol_rows_chain_options(w, chain, out, &eager);
   }
   char *e = ol_buf_take(&eager);
   out->eager = ol_arena_strndup(&w->out->arena, e, strlen(e));

@@ -103,10 +103,12 @@ static void report(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e
   ol_free(names);
 }
 
-/* `f(...).filter(...).first()` in a loop, where f returns a query. */
+/* `f(...).filter(...).first()` in a loop, where f returns a query; or
+ * `q.filter(...).first()` in a loop after `q = f(...)`. */
 static void report_terminal(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_effect e,
-                            const ol_call_fact *c, int32_t builder, const char *why_no_fix) {
-  const ol_loop *l = &ctx->facts->loops.items[c->loop];
+                            const ol_call_fact *c, int loop, int32_t builder,
+                            const char *why_no_fix) {
+  const ol_loop *l = &ctx->facts->loops.items[loop];
   const ol_call_term *term = ol_call_term_of(ctx->facts, c);
   const ol_summary *b = &ctx->index->funcs.items[builder];
   const char *path = ctx->index->files.items[b->file].path;
@@ -168,11 +170,19 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
   const ol_file_facts *facts = ctx->facts;
   for (size_t i = 0; i < facts->calls.len; i++) {
     const ol_call_fact *c = &facts->calls.items[i];
-    int32_t t = c->loop >= 0 ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
     const ol_call_term *term = ol_call_term_of(facts, c);
-    if (t >= 0 && term && term->direct && ctx->index->funcs.items[t].returns_query &&
+    /* The loop the terminal on what the call returns runs in: the call's own, or, on a name bound
+     * to the call's result (`q = f()` before the loop), the terminal's. */
+    int term_loop = !term ? -1 : term->direct ? c->loop : term->loop;
+    if (term_loop >= 0 && !term->direct && !ol_rule_loop_repeats(ctx, term_loop))
+      term_loop = -1;
+    int32_t t =
+        c->loop >= 0 || term_loop >= 0 ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
+    if (t >= 0 && term_loop >= 0 && ctx->index->funcs.items[t].returns_query &&
         e == (term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY))
-      report_terminal(ctx, meta, e, c, t, why_no_fix);
+      report_terminal(ctx, meta, e, c, term_loop, t, why_no_fix);
+    if (c->loop < 0)
+      continue;
     if (t < 0 || !wanted(&ctx->index->funcs.items[t], e) || !ol_rule_loop_repeats(ctx, c->loop))
       continue;
     if (memoized(ctx->index, t, e) && !c->args_loop)

@@ -438,10 +438,36 @@ int32_t ol_index_call_target(const ol_index *ix, uint32_t file, size_t call) {
   return ix->files.items[file].call_target[call];
 }
 
-static int find_read(const ol_summary *s, uint32_t param, const char *attr) {
+static int find_read(const ol_summary *s, uint32_t param, bool rows, const char *attr) {
   for (size_t i = 0; i < s->reads.len; i++)
-    if (s->reads.items[i].param == param && !strcmp(s->reads.items[i].attr, attr))
+    if (s->reads.items[i].param == param && s->reads.items[i].rows == rows &&
+        !strcmp(s->reads.items[i].attr, attr))
       return (int)i;
+  return -1;
+}
+
+/* The parameter of the caller that callee read cr reaches through call ci
+ * (*rows: on its elements), -1: the receiver, a parameter passed on, or the
+ * element of a loop over a parameter passed per element. */
+static int caller_param(const ol_index *ix, uint32_t f, size_t ci, bool bound,
+                        const ol_sum_read *cr, bool *rows) {
+  const ol_file_facts *facts = ix->files.items[f].facts;
+  const ol_call_fact *c = &facts->calls.items[ci];
+  *rows = cr->rows;
+  if (bound && cr->param == 0)
+    return c->recv_param;
+  for (uint32_t a = 0; a < c->n_args; a++) {
+    if (ol_index_call_param(ix, f, ci, a) != (int)cr->param)
+      continue;
+    const ol_call_arg *arg = &ol_call_args(facts, c)[a];
+    if (arg->param >= 0)
+      return arg->param;
+    if (arg->loop >= 0 && !cr->rows && facts->loops.items[arg->loop].rows_param >= 0) {
+      *rows = true;
+      return facts->loops.items[arg->loop].rows_param;
+    }
+    return -1;
+  }
   return -1;
 }
 
@@ -501,19 +527,14 @@ static bool propagate(ol_index *ix) {
       bool bound = ol_index_call_bound(ix, f, ci);
       for (size_t r = 0; r < callee->reads.len && s->reads.len < MAX_READS; r++) {
         const ol_sum_read *cr = &callee->reads.items[r];
-        int mine = -1;
-        if (bound && cr->param == 0) {
-          mine = c->recv_param;
-        } else {
-          for (uint32_t a = 0; a < c->n_args && mine < 0; a++)
-            if (ol_index_call_param(ix, f, ci, a) == (int)cr->param)
-              mine = ol_call_args(file->facts, c)[a].param;
-        }
-        if (mine < 0 || find_read(s, (uint32_t)mine, cr->attr) >= 0)
+        bool rows;
+        int mine = caller_param(ix, f, ci, bound, cr, &rows);
+        if (mine < 0 || find_read(s, (uint32_t)mine, rows, cr->attr) >= 0)
           continue;
         ol_sum_read nr = {.param = (uint32_t)mine,
                           .attr = cr->attr,
                           .called = cr->called,
+                          .rows = rows,
                           .via = {(int32_t)ci, t},
                           .from = (int32_t)r};
         if (!s->reads.cap)
@@ -531,6 +552,59 @@ static bool propagate(ol_index *ix) {
 static void fixpoint(ol_index *ix) {
   for (int round = 0; round < 256 && propagate(ix); round++) {
   }
+}
+
+/* The model of `cls.query` a classmethod returns, called as `Model.m(...)`:
+ * the class it is called on (a mixin's subclass). NULL when not a model. */
+static const char *receiver_model(const ol_index *ix, const ol_call_fact *c) {
+  const char *dot = strrchr(c->callee, '.');
+  if (!dot || dot - c->callee >= 128)
+    return NULL;
+  char cls[128];
+  memcpy(cls, c->callee, (size_t)(dot - c->callee));
+  cls[dot - c->callee] = '\0';
+  if (strchr(cls, '.') || !strcmp(cls, "cls") || !strcmp(cls, "self"))
+    return NULL;
+  const ol_model *m = ol_index_model(ix, cls);
+  return m ? m->name : NULL;
+}
+
+/* The rows of a loop over what a project call returns: rows it loaded (the
+ * query is in the function that returned them), or a query it built and the
+ * loop runs (`for x in f().filter(...).all()`: the query to load more with is
+ * the chain at the loop, rows_func the function whose returned query gives
+ * the model and its options). */
+static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
+                             const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  int32_t c = ol_facts_call_at(facts, l->rows_call);
+  int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+  int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
+  if (g < 0)
+    return NULL;
+  const ol_summary *src = &ix->funcs.items[g];
+  const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
+  const char *entity = fr->rows.entity;
+  if (!strcmp(entity, "cls"))
+    entity = src->fn->kind == OL_FN_CLASSMETHOD && g == t
+                 ? receiver_model(ix, &facts->calls.items[c])
+                 : NULL;
+  else if (!ol_index_model(ix, entity))
+    entity = NULL;
+  if (!entity)
+    return NULL;
+  bool built = !ol_span_empty(l->rows.query) &&
+               (l->rows.query.start != l->rows_call.start || l->rows.query.end != l->rows_call.end);
+  if (ix->funcs.items[t].returns_query && !ol_span_empty(l->rows.query)) {
+    *rows = &l->rows, *rows_file = file, *rows_func = g;
+    return entity;
+  }
+  if (built)
+    return NULL; /* builders on what is not a query */
+  /* Rows a classmethod loaded with `cls.query`: its rows.entity stays "cls" (a
+   * fix there names cls, right only where the class is that model). */
+  *rows = &fr->rows, *rows_file = src->file, *rows_func = g;
+  return entity;
 }
 
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
@@ -569,15 +643,7 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
     }
     if (ol_span_empty(l->rows_call))
       return NULL;
-    int32_t c = ol_facts_call_at(facts, l->rows_call);
-    int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
-    int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
-    if (g < 0)
-      return NULL;
-    const ol_summary *src = &ix->funcs.items[g];
-    const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
-    *rows = &fr->rows, *rows_file = src->file, *rows_func = g;
-    return ol_index_model(ix, fr->rows.entity) ? fr->rows.entity : NULL;
+    return call_rows(ix, file, l, rows, rows_file, rows_func);
   }
   return NULL;
 }
@@ -700,6 +766,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
       ol_sum_read sr = {.param = r->param,
                         .attr = r->attr,
                         .called = r->called,
+                        .rows = r->rows,
                         .via = {-1, -1},
                         .from = (int32_t)i};
       ol_vec_push(&s->reads, sr);
@@ -835,7 +902,10 @@ static size_t read_path(const ol_index *ix, int32_t func, int32_t r, ol_hop *out
     if (rd->via.call < 0) {
       const ol_place *at = &ix->files.items[s->file].facts->param_reads.items[rd->from].at;
       out[n++] = (ol_hop){
-          file, at, ol_format("`%s` reads `%s.%s`", name, s->fn->params[rd->param], rd->attr)};
+          file, at,
+          rd->rows ? ol_format("`%s` reads `%s` of each element of `%s`", name, rd->attr,
+                               s->fn->params[rd->param])
+                   : ol_format("`%s` reads `%s.%s`", name, s->fn->params[rd->param], rd->attr)};
       ol_free(name);
       break;
     }
@@ -857,7 +927,7 @@ typedef struct {
   int n_seen;
 } lazy_walk;
 
-static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, const char *entity,
+static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, const char *entity,
                        ol_hop *path, size_t n) {
   const ol_index *ix = lw->ix;
   for (int i = 0; i < lw->n_seen; i++)
@@ -869,7 +939,7 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, const char *
   const ol_summary *s = &ix->funcs.items[func];
   for (size_t r = 0; r < s->reads.len; r++) {
     const ol_sum_read *rd = &s->reads.items[r];
-    if (rd->param != param)
+    if (rd->param != param || rd->rows != rows)
       continue;
     size_t m = read_path(ix, func, (int32_t)r, path, n);
     const ol_relation *rel = ol_index_relation(ix, entity, rd->attr);
@@ -879,16 +949,16 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, const char *
     } else {
       int32_t member = ol_index_method(ix, ol_last_component(entity), -1, rd->attr);
       if (member >= 0 && (rd->called || ix->funcs.items[member].fn->kind == OL_FN_PROPERTY))
-        lazy_reads(lw, member, 0, entity, path, m);
+        lazy_reads(lw, member, 0, false, entity, path, m);
     }
     ol_hops_free(path + n, m - n);
   }
   lw->n_seen--;
 }
 
-void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
-                         ol_lazy_visit visit, void *ud) {
+void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, bool rows,
+                         const char *entity, ol_lazy_visit visit, void *ud) {
   lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud};
   ol_hop path[OL_MAX_HOPS];
-  lazy_reads(&lw, func, param, entity, path, 0);
+  lazy_reads(&lw, func, param, rows, entity, path, 0);
 }

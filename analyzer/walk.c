@@ -523,7 +523,8 @@ static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TS
                .parent = parent,
                .node = ol_node_span(node),
                .stmt = ol_node_span(stmt),
-               .rows_parent = -1};
+               .rows_parent = -1,
+               .rows_param = -1};
   l.header = (ol_span){ts_node_start_byte(node), ts_node_is_null(header_end)
                                                      ? ts_node_end_byte(node)
                                                      : ts_node_end_byte(header_end)};

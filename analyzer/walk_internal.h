@@ -80,6 +80,8 @@ typedef struct {
   uint64_t hash; /* q */
   ol_span call;  /* the call */
   int func;      /* the function it is in, -1 */
+  bool plain;    /* q = f(...) itself, no builders (no options) between */
+  ol_span stmt;  /* the assignment statement */
 } ol_call_binding;
 
 /* A terminal (`.first()`...) on what a project call returns, until the walk ends. */
@@ -87,6 +89,7 @@ typedef struct {
   ol_span call; /* the project call */
   ol_span site; /* the terminal call */
   bool count, via_name;
+  int loop; /* the loop the terminal runs in on every iteration, -1 */
 } ol_pending_terminal;
 typedef OL_VEC(ol_pending_terminal) ol_pendings;
 
@@ -177,6 +180,9 @@ void ol_scope_push_binding(ol_walker *w, ol_binding b);
 
 /* rows.c */
 bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out);
+/* Collects the eager paths (into eager) and the last .options() (into rows)
+ * of a query chain. */
+void ol_rows_chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager);
 void ol_rows_bind_parameters(ol_walker *w, TSNode params);
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable);
 void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx);

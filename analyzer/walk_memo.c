@@ -179,7 +179,8 @@ static void mv_loop(mover *m, ol_loop *l) {
   SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
           l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
           l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded, l->exits,
-          l->external_work, l->col_vars[0], l->col_vars[1], l->col_vars[2], l->col_vars[3]);
+          l->external_work, l->col_vars[0], l->col_vars[1], l->col_vars[2], l->col_vars[3],
+          (uint64_t)(int64_t)l->rows_param);
   mv_rows(m, &l->rows);
   mv_int(m, &l->rows_parent, V_LOOPS);
   mv_str(m, &l->rows_via);
@@ -390,6 +391,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
   MOVE_ALL(V_CALL_ARGS, call_args, {
     mv_str(m, &LAST(&dst->call_args)->kw);
     mv_index(m, &LAST(&dst->call_args)->loop, V_LOOPS);
+    mv_rows(m, &LAST(&dst->call_args)->rows);
   });
   MOVE_ALL(V_IMPORTS, imports, {
     mv_str(m, &LAST(&dst->imports)->local);
@@ -408,6 +410,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
   MOVE(dl.terms, sl.terms->items + from->at[V_PENDING_TERMS], SIDE(V_PENDING_TERMS), {
     mv_span(m, &LAST(dl.terms)->call);
     mv_span(m, &LAST(dl.terms)->site);
+    mv_int(m, &LAST(dl.terms)->loop, V_LOOPS);
   });
   MOVE(dl.recvs, sl.recvs->items + from->at[V_PENDING_RECVS], SIDE(V_PENDING_RECVS), {
     mv_span(m, &LAST(dl.recvs)->call);
@@ -468,19 +471,21 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_int(&m, &x->func, V_FUNCS);
     mv_str(&m, &x->attr);
     mv_span(&m, &x->at.span);
-    SCALARS(&m, x->param, x->called);
+    SCALARS(&m, x->param, x->called, x->rows);
   });
   DIGEST(calls, ol_call_fact, mv_call(&m, x));
   DIGEST(call_args, ol_call_arg, {
     mv_str(&m, &x->kw);
     mv_index(&m, &x->loop, V_LOOPS);
-    SCALARS(&m, (uint64_t)(int64_t)x->param);
+    mv_rows(&m, &x->rows);
+    SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows);
   });
   h = mix(h, f->call_terms.len);
   for (size_t i = 0; i < f->call_terms.len; i++) { /* field by field: it has padding */
     const ol_call_term *x = &f->call_terms.items[i];
     h = mix(mix(mix_str(h, x->text), (uint64_t)x->count << 1 | x->direct),
             (uint64_t)x->at.span.start << 32 | x->at.span.end);
+    h = mix(h, (uint64_t)(int64_t)x->loop);
   }
   h = mix(h, f->imports.len);
   for (size_t i = 0; i < f->imports.len; i++) { /* field by field: it has padding */

@@ -233,16 +233,32 @@ typedef struct {
   char *elsewhere;        /* "path:line" when the query is in another file (owned), else NULL */
   int32_t func;           /* the function that returned them, -1 */
   uint32_t file;          /* the file of the query */
+  const char *eager2;     /* the options of the query a function returned, when rows is the chain
+                             built on it at the loop (`f().filter(...).all()`), else NULL */
+  const ol_rows *rows2;   /* that returned query, NULL */
+  uint32_t file2;         /* its file */
 } loop_rows;
 
 /* The root of a loop's rows when they are not its own query's: a project
  * function's, or a view's for a template. */
+static bool options_unknown(const ol_rule_ctx *ctx, const ol_rows *rows);
+
 static bool rows_of_elsewhere(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   uint32_t file;
   out->root = ol_index_loop_entity(ctx->index, ctx->file, loop, &out->rows, &file, &out->func);
   out->file = file;
   if (!out->root || !out->rows)
     return false;
+  if (out->rows == &ctx->facts->loops.items[loop].rows) {
+    /* the chain at the loop, on the query a function returned */
+    const ol_summary *s = &ctx->index->funcs.items[out->func];
+    out->rows2 = &ol_func_rows_of(ctx->index->files.items[s->file].facts, s->fn)->rows;
+    out->eager2 = out->rows2->eager;
+    out->file2 = s->file;
+    out->func = -1;
+    ol_rule_ctx there; /* its options from a variable (`*opts`) may load anything: not known */
+    return !(ol_rule_ctx_other(ctx, s->file, &there) && options_unknown(&there, out->rows2));
+  }
   if (file != ctx->file) {
     const ol_summary *s = out->func >= 0 ? &ctx->index->funcs.items[out->func] : NULL;
     const ol_func_rows *fr = s ? ol_func_rows_of(ctx->index->files.items[file].facts, s->fn) : NULL;
@@ -375,6 +391,9 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
   if (ctx->facts->template && lr->rows && lr->file != ctx->file &&
       ol_rule_ctx_other(ctx, lr->file, &view))
     ctx = &view;
+  if (lr->rows2 && lr->file2 == ctx->file && !ol_span_empty(lr->rows2->query) &&
+      with_parent_is(ctx, lr->rows2->query, rel))
+    return true; /* the query a function returned, the chain at the loop built on it */
   if (!lr->rows || lr->file != ctx->file || ol_span_empty(lr->rows->query))
     return false;
   ol_span q = lr->rows->query;
@@ -491,7 +510,8 @@ static bool rows_cover(const loop_rows *lr, const ol_relation *rel) {
   for (size_t i = 0; i < lr->n_via; i++)
     names[i] = lr->vias[i]->name;
   names[lr->n_via] = rel->name;
-  return covered_path(lr->rows->eager, names, lr->n_via + 1);
+  return covered_path(lr->rows->eager, names, lr->n_via + 1) ||
+         covered_path(lr->eager2, names, lr->n_via + 1);
 }
 
 /* Whether the rows' query joins rel itself (`.join(M.rel)`): joined, not loaded. */
@@ -506,17 +526,28 @@ static bool joins(const loop_rows *lr, const ol_relation *rel) {
   return false;
 }
 
+/* Whether the rows come from `cls.query` in a classmethod of a class that is
+ * not their model (a CRUD mixin): an option naming cls there is wrong for
+ * the other models that inherit it. */
+static bool cls_shared(const ol_index *ix, const loop_rows *lr) {
+  if (lr->func < 0 || !lr->rows->entity || strcmp(lr->rows->entity, "cls") != 0)
+    return false;
+  const char *cls = ix->funcs.items[lr->func].fn->cls;
+  return !cls || strcmp(cls, ol_last_component(lr->root)) != 0;
+}
+
 /* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
- * 2), read at span in loop; plus its share of the query's fix. */
+ * 2), read at span in loop (-1: in the loop of the function called at span
+ * with the rows); plus its share of the query's fix. */
 static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
                    const ol_relation *rel2, ol_span span, const through *th, bool column) {
   const ol_rule_ctx *ctx = st->ctx;
-  const ol_loop *l = &ctx->facts->loops.items[loop];
+  const ol_loop *l = loop >= 0 ? &ctx->facts->loops.items[loop] : NULL;
   const ol_rows *rows = lr->rows;
   const ol_relation *lrel = rel2 ? rel2 : rel;
   /* The first read in a loop loads it; later reads in the same loop do not. */
-  char *key = ol_format("%d:%s.%s%s%s", loop, rel->owner, rel->name, rel2 ? "." : "",
-                        rel2 ? rel2->name : "");
+  char *key = ol_format("%d:%u:%s.%s%s%s", loop, loop >= 0 ? 0 : span.start, rel->owner, rel->name,
+                        rel2 ? "." : "", rel2 ? rel2->name : "");
   for (size_t k = 0; k < st->seen.len; k++)
     if (!strcmp(st->seen.items[k], key)) {
       ol_free(key);
@@ -554,15 +585,23 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                           lr->vias[0]->owner, rows->origin);
   else if (ol_span_empty(rows->query))
     why = ol_strdup("no query is in reach to add the eager option to");
+  else if (cls_shared(ctx->index, lr))
+    why = ol_format("the rows are loaded by `cls.query` in `%s.%s`, a classmethod other models "
+                    "share, where no one model's option can go",
+                    ctx->index->funcs.items[lr->func].fn->cls,
+                    ctx->index->funcs.items[lr->func].fn->name);
   else if (rel2 && !ol_fixtext_module_binds(&there, rel->target))
     why = ol_format("`%s` is not imported where the query is, which the chained option needs",
                     rel->target);
   else if ((missing = chain_class_unbound(&there, lr)))
     why = ol_format("`%s` is not imported here, which the chained option needs", missing);
+  else if (!rows->entity && !ol_fixtext_module_binds(&there, lr->root))
+    why = ol_format("`%s` is not imported where the query is built, which the option needs",
+                    lr->root);
   else if (options_unknown(&there, rows))
     why = ol_strdup("the query's options come from a variable (`*opts`), which may load it "
                     "already");
-  else if (l->target_rebound)
+  else if (l && l->target_rebound)
     why = ol_strdup("the loop variable is assigned again inside the loop, so the rows it reads "
                     "may not be the query's");
   char *callee = th ? ol_index_func_name(ctx->index, th->callee) : NULL;
@@ -573,16 +612,18 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                                            ol_rule_line_in(ctx, last->file, last->at->span.start))
                                : ol_format(" through `%s`", callee);
   bool joined = !rel2 && joins(lr, rel);
+  char *per = l ? ol_format("in the loop on line %u", ol_rule_line(ctx, l->header.start))
+                : ol_strdup("it iterates,");
   char *msg = ol_format(
-      "`%s` lazy-loads `%s.%s` (%s)%s once per row in the loop on line %u over rows of %s%s%s%s",
-      text, lrel->owner, lrel->name,
-      column                 ? "a deferred column"
+      "`%s` lazy-loads `%s.%s` (%s)%s once per row %s over rows of %s%s%s%s", text, lrel->owner,
+      lrel->name,
+      column                   ? "a deferred column"
       : !lrel->direction_known ? "a relationship"
-      : lrel->collection     ? "a collection"
-                             : "one row",
-      through_text, ol_rule_line(ctx, l->header.start), where,
-      joined ? "; the query joins it, but a join does not load it" : "",
+      : lrel->collection       ? "a collection"
+                               : "one row",
+      through_text, per, where, joined ? "; the query joins it, but a join does not load it" : "",
       why ? "; no automatic fix: " : "", why ? why : "");
+  ol_free(per);
   ol_free(callee);
   ol_free(through_text);
   ol_draft *d = ol_draft_add(ctx, st->meta, span, msg);
@@ -598,13 +639,15 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   } else if (!ol_span_empty(rows->query)) {
     ol_draft_relate(d, rows->query, ol_strdup("the query that loads the rows"));
   }
-  ol_draft_relate(d, l->header, ol_strdup("the loop"));
-  if (ctx->facts->template)
+  if (l)
+    ol_draft_relate(d, l->header, ol_strdup("the loop"));
+  if (l && ctx->facts->template)
     template_flow(ctx, d, loop, span);
   if (th) {
     ol_draft_flow(d, -1, span,
-                  ol_format("called once per row in the loop on line %u",
-                            ol_rule_line(ctx, l->header.start)));
+                  l ? ol_format("called once per row in the loop on line %u",
+                                ol_rule_line(ctx, l->header.start))
+                    : ol_strdup("called with the rows, which it iterates"));
     for (size_t i = 0; i < th->n; i++)
       ol_draft_flow(d, (int32_t)th->path[i].file, th->path[i].at->span,
                     ol_strdup(th->path[i].message));
@@ -700,7 +743,7 @@ static void check_read(state *st, const ol_attr_read *r) {
     if (m >= 0) {
       visit_ctx v = {
           .st = st, .loop = r->loop, .lr = &lr, .span = ol_rule_call_span(ctx, span), .callee = m};
-      ol_index_lazy_reads(ctx->index, m, 0, lr.entity, visit, &v);
+      ol_index_lazy_reads(ctx->index, m, 0, false, lr.entity, visit, &v);
     }
     goto done;
   }
@@ -712,7 +755,8 @@ static void check_read(state *st, const ol_attr_read *r) {
     sub = NULL; /* one level below a collection is as deep as the fix chains */
   if (sub && rel->target && rel->lazy != OL_LAZY_DYNAMIC && rel->lazy != OL_LAZY_WRITE_ONLY) {
     rel2 = ol_index_relation(ctx->index, rel->target, sub);
-    if (rel2 && !(lazy_on_access(rel2->lazy) && !covered(lr.rows->eager, rel->name, sub)))
+    if (rel2 && !(lazy_on_access(rel2->lazy) && !covered(lr.rows->eager, rel->name, sub) &&
+                  !covered(lr.eager2, rel->name, sub)))
       rel2 = NULL;
     if (rel2 && rel->collection)
       rel2 = NULL; /* row.coll.x is an attribute of a list */
@@ -739,8 +783,30 @@ static void check_call(state *st, size_t i) {
     if (args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, args[a].loop, 0, &lr))
       continue;
     visit_ctx v = {.st = st, .loop = args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
-    ol_index_lazy_reads(ctx->index, t, (uint32_t)param, lr.entity, visit, &v);
+    ol_index_lazy_reads(ctx->index, t, (uint32_t)param, false, lr.entity, visit, &v);
     ol_free(lr.elsewhere);
+  }
+}
+
+/* `helper(posts)` with rows of a query, where helper iterates its parameter
+ * and reads relationships of each element (itself, through further calls,
+ * or through the model's methods): each read is a SELECT per row. */
+static void check_rows_args(state *st, size_t i) {
+  const ol_rule_ctx *ctx = st->ctx;
+  const ol_call_fact *c = &ctx->facts->calls.items[i];
+  int32_t t = c->n_args ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
+  if (t < 0)
+    return;
+  const ol_call_arg *args = ol_call_args(ctx->facts, c);
+  for (uint32_t a = 0; a < c->n_args; a++) {
+    int param = ol_index_call_param(ctx->index, ctx->file, i, a);
+    if (!args[a].has_rows || param < 0 || !ol_index_model(ctx->index, args[a].rows.entity))
+      continue;
+    loop_rows lr = {
+        .rows = &args[a].rows, .root = args[a].rows.entity, .entity = args[a].rows.entity,
+        .func = -1, .file = ctx->file};
+    visit_ctx v = {.st = st, .loop = -1, .lr = &lr, .span = c->at.span, .callee = t};
+    ol_index_lazy_reads(ctx->index, t, (uint32_t)param, true, lr.entity, visit, &v);
   }
 }
 
@@ -779,8 +845,10 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     if (c == f->calls.len ||
         (r < f->reads.len && f->reads.items[r].span.start <= f->calls.items[c].at.span.start))
       check_read(&st, &f->reads.items[r++]);
-    else
+    else {
+      check_rows_args(&st, c);
       check_call(&st, c++);
+    }
   }
   for (size_t i = 0; i < f->macro_calls.len; i++)
     check_macro_call(&st, &f->macro_calls.items[i]);

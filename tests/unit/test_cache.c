@@ -83,6 +83,54 @@ static void test_round_trip(void **state) {
   ol_config_free(&cfg);
 }
 
+/* Rows across calls: a loop over a parameter, the reads on its elements,
+ * rows of a query passed as an argument, and the chain a loop builds on
+ * what a project call returns come back from the record as they went in. */
+static void test_round_trip_row_calls(void **state) {
+  (void)state;
+  static const char ROWS[] = "from flask_sqlalchemy import SQLAlchemy\n"
+                             "from .q import base\n"
+                             "db = SQLAlchemy()\n"
+                             "def names(rows):\n"
+                             "    return [r.chef.name for r in rows]\n"
+                             "def listing():\n"
+                             "    for b in base().filter(Booking.id > 1).all():\n"
+                             "        print(b)\n"
+                             "    return names(Booking.query.all())\n";
+  ol_config cfg;
+  ol_file_facts f, g;
+  facts_of(ROWS, &cfg, &f);
+  ol_buf a = {0}, b = {0};
+  ol_facts_serialize(&f, &a);
+  assert_true(ol_facts_deserialize(a.s, a.len, &g));
+  ol_facts_serialize(&g, &b);
+  assert_int_equal(a.len, b.len);
+  assert_memory_equal(a.s, b.s, a.len);
+  assert_true(ol_facts_valid(&g, (uint32_t)strlen(ROWS)));
+  int param_loops = 0, built = 0;
+  for (size_t i = 0; i < g.loops.len; i++) {
+    param_loops += g.loops.items[i].rows_param == 0;
+    built +=
+        !ol_span_empty(g.loops.items[i].rows_call) && !ol_span_empty(g.loops.items[i].rows.query);
+  }
+  assert_int_equal(param_loops, 1);
+  assert_int_equal(built, 1);
+  bool element_read = false, rows_arg = false;
+  for (size_t i = 0; i < g.param_reads.len; i++)
+    element_read |= g.param_reads.items[i].rows && !strcmp(g.param_reads.items[i].attr, "chef");
+  for (size_t i = 0; i < g.call_args.len; i++)
+    rows_arg |= g.call_args.items[i].has_rows &&
+                !strcmp(g.call_args.items[i].rows.entity, "Booking") &&
+                g.call_args.items[i].rows.entity != f.call_args.items[i].rows.entity;
+  assert_true(element_read);
+  assert_true(rows_arg);
+  ol_facts_free(&g);
+  ol_buf_free(&a);
+  ol_buf_free(&b);
+  ol_facts_free(&f);
+  ol_config_free(&cfg);
+}
+
 /* Every cut of the record is refused; flipped bytes never crash (the
  * cache's checksum refuses them before this is reached). */
 static void test_damaged_records(void **state) {
@@ -211,6 +259,7 @@ static void test_identifiers_match_whole(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_round_trip_row_calls),
       cmocka_unit_test(test_damaged_records),
       cmocka_unit_test(test_crafted_facts_refused),
       cmocka_unit_test(test_identifiers_match_whole),

@@ -1,0 +1,44 @@
+# Helpers that take rows: each loops over its parameter and reads a
+# relationship of every element, itself, through a model method, or through
+# a further call. What they cost depends on the rows their callers pass.
+from sqlalchemy.orm import joinedload
+
+from shop.models import Order
+
+
+def customer_names(orders):
+    return [o.customer.name for o in orders]
+
+
+def serialize_list(items):
+    return [item.to_dict() for item in items]
+
+
+def describe(order):
+    return f"{order.id}: {order.customer.name}"
+
+
+def order_rows(orders):
+    rows = []
+    for i, o in enumerate(orders):
+        rows.append((i, describe(o)))
+    return rows
+
+
+def export(orders):
+    return {"orders": serialize_list(orders)}
+
+
+def summaries(orders):
+    return [o.summary() for o in orders]
+
+
+def totals(orders):
+    return sum(o.total for o in orders)
+
+
+def reloaded_names(orders):
+    orders = Order.query.options(joinedload(Order.customer)).filter(
+        Order.id.in_([o.id for o in orders])
+    )
+    return [o.customer.name for o in orders]

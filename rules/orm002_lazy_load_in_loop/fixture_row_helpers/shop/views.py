@@ -1,0 +1,50 @@
+# Rows of a query passed to a helper that reads a relationship of each row:
+# one SELECT per row, reported at the call, fixed on the query.
+from sqlalchemy.orm import joinedload, selectinload
+
+from shop import serializers
+from shop.models import Order
+from shop.serializers import customer_names, export, order_rows, serialize_list
+
+
+def open_orders():
+    orders = Order.query.filter_by(status="open").all()
+    return customer_names(orders)  # expect: ORM002
+
+
+def api_orders():
+    return serialize_list(Order.query.order_by(Order.id).limit(50).all())  # expect: ORM002, ORM002
+
+
+def big_orders():
+    q = Order.query.filter(Order.total > 100)
+    return order_rows(q)  # expect: ORM002
+
+
+def exported():
+    return export(Order.query.all())  # expect: ORM002, ORM002
+
+
+def module_call():
+    return serializers.customer_names(Order.query.filter_by(status="paid").all())  # expect: ORM002
+
+
+def loaded():
+    rows = Order.query.options(joinedload(Order.customer), selectinload(Order.lines)).all()
+    return serialize_list(rows)  # ok: both relationships are loaded with the rows
+
+
+def from_caller(orders):
+    return customer_names(orders)  # ok: where these rows come from is not known here
+
+
+def plain_columns():
+    return serializers.summaries(Order.query.all()), serializers.totals(Order.query.all())  # ok
+
+
+def not_rows():
+    return customer_names([{"customer": None}])  # ok: not rows of a model
+
+
+def loads_itself():
+    return serializers.reloaded_names(Order.query.all())  # ok: the helper loads them again
