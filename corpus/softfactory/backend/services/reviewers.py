@@ -2,7 +2,7 @@
 from flask import abort
 
 from ..extensions import db
-from ..models import Campaign
+from ..models import Campaign, CampaignApplication
 
 
 def get_campaign_reviewers(campaign_id):
