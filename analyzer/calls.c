@@ -597,6 +597,10 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
   if (f->rows >= 0 || !ol_span_empty(f->ret_call))
     return;
   TSNode value = ol_unwrap(w, ts_node_named_child(ret, 0));
+  if (ol_counts_is_count(w, value)) {
+    f->returns_count = true;
+    return;
+  }
   for (uint32_t i = 0; ol_kind_of(w->sx, value) == OL_K_conditional_expression && i < 3; i += 2) {
     ol_valinfo v = ol_classify(w, ts_node_named_child(value, i));
     if ((v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT) && !v.count)

@@ -79,6 +79,8 @@ typedef struct {
                             the caller's arguments: a call with the same arguments reads a cache */
   int32_t rows_func;     /* the function whose `return <query>` gives the rows it returns, -1 */
   bool returns_query;    /* returns a query not yet run (its caller's terminal runs it) */
+  bool returns_count;    /* returns one COUNT's value (`return q.count()`, or what a function
+                            that does returns) */
   ol_via rows_via;
   OL_VEC(ol_sum_read) reads;
 } ol_summary;

@@ -484,6 +484,10 @@ static bool propagate(ol_index *ix) {
         s->returns_query = true;
         changed = true;
       }
+      if (returned && !s->fn->ret_builders && !s->returns_count && callee->returns_count) {
+        s->returns_count = true;
+        changed = true;
+      }
       const ol_call_term *term = ol_call_term_of(file->facts, c);
       if (term && callee->returns_query) { /* f(...).first(): the query f built runs here */
         ol_effect e = term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY;
@@ -668,7 +672,11 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
     file->first_func = (uint32_t)ix->funcs.len;
     for (size_t i = 0; i < file->facts->funcs.len; i++) {
       const ol_func_fact *fn = &file->facts->funcs.items[i];
-      ol_summary s = {.file = f, .fn = fn, .rows_func = -1, .returns_query = fn->returns_query};
+      ol_summary s = {.file = f,
+                      .fn = fn,
+                      .rows_func = -1,
+                      .returns_query = fn->returns_query,
+                      .returns_count = fn->returns_count};
       for (int e = 0; e < OL_EFFECTS; e++)
         s.has[e] = fn->site[e] >= 0;
       for (int e = 0; e < OL_EFFECTS; e++)
