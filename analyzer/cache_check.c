@@ -172,6 +172,7 @@ static void functions(check *c) {
     need(c, !c->bad && r->func >= 0 && r->param < f->funcs.items[r->func].n_params);
     name(c, r->attr, true);
     flag(c, &r->called);
+    flag(c, &r->counted);
     place(c, r->at);
   }
 }
@@ -276,6 +277,9 @@ static void sites(check *c) {
     span(c, r->span);
     span(c, r->span2);
     span(c, r->call2);
+    span(c, r->count2);
+    span(c, r->builders2);
+    inside(c, r->builders2, r->count2);
     name(c, r->attr, true);
     name(c, r->attr2, false);
   }

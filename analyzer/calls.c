@@ -480,7 +480,9 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                                     ts_node_end_byte(name) - ts_node_start_byte(name)));
     return; /* p.attr = x writes */
   }
-  uint64_t h = ol_node_hash(w, name) * 31 + (uint64_t)param;
+  ol_span count, builders;
+  bool counted = pk == OL_K_attribute && ol_rows_count_after(w, attr, &count, &builders);
+  uint64_t h = (ol_node_hash(w, name) * 31 + (uint64_t)param) * 2 + counted;
   ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
   if (seen->len >= MAX_READS_PER_FUNCTION)
     return;
@@ -492,7 +494,8 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                      .param = (uint32_t)param,
                      .attr = intern(w, name),
                      .called = pk == OL_K_call &&
-                               ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr)};
+                               ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr),
+                     .counted = counted};
   r.at.span = ol_node_span(attr);
   ol_vec_push(&w->out->param_reads, r);
   const ol_func_fact *f = &w->out->funcs.items[func];

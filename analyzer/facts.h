@@ -221,6 +221,8 @@ typedef struct {
   char *attr2;   /* `sub` of row.rel.sub, NULL when none */
   ol_span span2; /* `row.rel.sub` */
   ol_span call2; /* `row.rel.sub()` when sub is called with no arguments */
+  ol_span count2;    /* `row.rel.filter(...).count()`: the count after builders, empty when none */
+  ol_span builders2; /* `.filter(...)` ...: the builders between `row.rel` and `.count()` */
 } ol_attr_read;
 
 /* `session.commit()` / `.flush()` run on every iteration of a loop. */
@@ -379,6 +381,7 @@ typedef struct {
   uint32_t param;
   char *attr;
   bool called;
+  bool counted; /* `p.attr[.filter(...)].count()`: a COUNT when attr is a dynamic relationship */
   ol_place at;
 } ol_param_read;
 

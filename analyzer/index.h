@@ -61,6 +61,7 @@ typedef struct {
   int32_t from; /* direct: the read's index in the file's param_reads; via a call: the
                    callee's read it comes from */
   bool called;
+  bool counted; /* counted through a builder chain: `p.attr.filter(...).count()` */
 } ol_sum_read;
 
 typedef struct {
@@ -255,6 +256,10 @@ int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t
 typedef void (*ol_lazy_visit)(void *ud, const ol_relation *rel, const ol_hop *path, size_t n);
 void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
                          ol_lazy_visit visit, void *ud);
+/* The same walk for the dynamic relationships of entity that func counts on
+ * its parameter param (`p.rel.filter(...).count()`): a COUNT each (ORM003). */
+void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
+                            ol_lazy_visit visit, void *ud);
 void ol_hops_free(ol_hop *h, size_t n);
 
 #endif

@@ -438,9 +438,10 @@ int32_t ol_index_call_target(const ol_index *ix, uint32_t file, size_t call) {
   return ix->files.items[file].call_target[call];
 }
 
-static int find_read(const ol_summary *s, uint32_t param, const char *attr) {
+static int find_read(const ol_summary *s, uint32_t param, const char *attr, bool counted) {
   for (size_t i = 0; i < s->reads.len; i++)
-    if (s->reads.items[i].param == param && !strcmp(s->reads.items[i].attr, attr))
+    if (s->reads.items[i].param == param && s->reads.items[i].counted == counted &&
+        !strcmp(s->reads.items[i].attr, attr))
       return (int)i;
   return -1;
 }
@@ -513,11 +514,12 @@ static bool propagate(ol_index *ix) {
             if (ol_index_call_param(ix, f, ci, a) == (int)cr->param)
               mine = ol_call_args(file->facts, c)[a].param;
         }
-        if (mine < 0 || find_read(s, (uint32_t)mine, cr->attr) >= 0)
+        if (mine < 0 || find_read(s, (uint32_t)mine, cr->attr, cr->counted) >= 0)
           continue;
         ol_sum_read nr = {.param = (uint32_t)mine,
                           .attr = cr->attr,
                           .called = cr->called,
+                          .counted = cr->counted,
                           .via = {(int32_t)ci, t},
                           .from = (int32_t)r};
         if (!s->reads.cap)
@@ -700,6 +702,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
       ol_sum_read sr = {.param = r->param,
                         .attr = r->attr,
                         .called = r->called,
+                        .counted = r->counted,
                         .via = {-1, -1},
                         .from = (int32_t)i};
       ol_vec_push(&s->reads, sr);
@@ -855,6 +858,7 @@ typedef struct {
   void *ud;
   int32_t seen[MAX_DEPTH];
   int n_seen;
+  bool counts; /* visit counted dynamic relationships, not lazy ones */
 } lazy_walk;
 
 static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, const char *entity,
@@ -874,7 +878,7 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, const char *
     size_t m = read_path(ix, func, (int32_t)r, path, n);
     const ol_relation *rel = ol_index_relation(ix, entity, rd->attr);
     if (rel) {
-      if (rel->lazy == OL_LAZY_SELECT)
+      if (lw->counts ? rel->lazy == OL_LAZY_DYNAMIC && rd->counted : rel->lazy == OL_LAZY_SELECT)
         lw->visit(lw->ud, rel, path, m);
     } else {
       int32_t member = ol_index_method(ix, ol_last_component(entity), -1, rd->attr);
@@ -889,6 +893,13 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, const char *
 void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
                          ol_lazy_visit visit, void *ud) {
   lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud};
+  ol_hop path[OL_MAX_HOPS];
+  lazy_reads(&lw, func, param, entity, path, 0);
+}
+
+void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
+                            ol_lazy_visit visit, void *ud) {
+  lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud, .counts = true};
   ol_hop path[OL_MAX_HOPS];
   lazy_reads(&lw, func, param, entity, path, 0);
 }

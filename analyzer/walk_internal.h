@@ -185,6 +185,9 @@ void ol_rows_bind_parameters(ol_walker *w, TSNode params);
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable);
 void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_rows_module_statement(ol_walker *w, TSNode stmt);
+/* `x.rel.filter(...).count()` (attr is `x.rel`): the count call and the
+ * builders before it (empty when one of them is not a filter or an order). */
+bool ol_rows_count_after(ol_walker *w, TSNode attr, ol_span *count, ol_span *builders);
 /* The model of the one row an expression loads (get, first, one, *_or_404), or NULL. */
 char *ol_rows_single_entity(ol_walker *w, TSNode n);
 

@@ -230,6 +230,8 @@ static void mv_read(mover *m, ol_attr_read *r) {
   mv_str(m, &r->attr2);
   mv_span(m, &r->span2);
   mv_span(m, &r->call2);
+  mv_span(m, &r->count2);
+  mv_span(m, &r->builders2);
 }
 
 static void mv_commit(mover *m, ol_commit_site *c) {
@@ -467,7 +469,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_int(&m, &x->func, V_FUNCS);
     mv_str(&m, &x->attr);
     mv_span(&m, &x->at.span);
-    SCALARS(&m, x->param, x->called);
+    SCALARS(&m, x->param, x->called, x->counted);
   });
   DIGEST(calls, ol_call_fact, mv_call(&m, x));
   DIGEST(call_args, ol_call_arg, {
