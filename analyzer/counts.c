@@ -113,6 +113,26 @@ static void select_form(ol_walker *w, TSNode stmt, ol_count_stmt *c) {
   c->convertible = keep && one;
 }
 
+/* `f(...).filter(...).count()`: the builders down to a call of a name the
+ * project may define (the summaries say whether it returns a query). */
+static bool on_call(ol_walker *w, TSNode recv, ol_count_stmt *c) {
+  TSNode n = recv;
+  for (int depth = 0; depth < 64 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode obj, m = method_of(w, n, &obj);
+    if (ts_node_is_null(m) || !ol_exec_is_builder(w, m)) {
+      TSNode fn = ol_child(w->sx, n, OL_F_function);
+      ol_kind k = ol_kind_of(w->sx, fn);
+      if (k != OL_K_identifier && k != OL_K_attribute)
+        return false;
+      c->form = OL_COUNT_ON_CALL;
+      c->select = ol_node_span(n);
+      return true;
+    }
+    n = obj;
+  }
+  return false;
+}
+
 /* Whether call is a count query; fills c's form and shape. */
 static bool count_shape(ol_walker *w, TSNode call, ol_count_stmt *c) {
   TSNode recv, m = method_of(w, call, &recv);
@@ -121,6 +141,8 @@ static bool count_shape(ol_walker *w, TSNode call, ol_count_stmt *c) {
   uint32_t args = n_args(w, call);
   if (ol_node_text_is(w, m, "count") && args == 0) { /* <query>.count() */
     ol_valinfo v = ol_classify(w, recv);
+    if (v.kind == OL_VAL_NONE)
+      return on_call(w, recv, c);
     if (v.kind != OL_VAL_QUERY || v.count)
       return false;
     c->form = OL_COUNT_QUERY;
@@ -333,15 +355,54 @@ static void condition_deps(ol_walker *w, TSNode node, uint32_t scope, ol_count_s
   }
 }
 
+/* Whether n holds a for or while loop (work per row, which may write). */
+static bool has_loop(const ol_walker *w, TSNode n) {
+  TSTreeCursor c = ts_tree_cursor_new(n);
+  bool found = false;
+  for (bool more = ts_tree_cursor_goto_first_child(&c); more && !found;) {
+    ol_kind k = ol_kind_of(w->sx, ts_tree_cursor_current_node(&c));
+    found = k == OL_K_for_statement || k == OL_K_while_statement;
+    if (k != OL_K_function_definition && k != OL_K_class_definition &&
+        ts_tree_cursor_goto_first_child(&c))
+      continue;
+    while (!(more = ts_tree_cursor_goto_next_sibling(&c)))
+      if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), n))
+        break;
+  }
+  ts_tree_cursor_delete(&c);
+  return found;
+}
+
+/* `if q.count(): for ...`: the end of the if statement whose condition
+ * holds the call and whose arms run loops (work the count decides, which may
+ * change what later counts see); 0 otherwise. */
+static uint32_t decides_end(ol_walker *w) {
+  for (size_t i = w->path.len; i-- > 1;) {
+    TSNode n = w->path.items[i - 1];
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_function_definition || k == OL_K_block)
+      return 0;
+    if ((k == OL_K_if_statement || k == OL_K_while_statement) &&
+        ts_node_eq(w->path.items[i], ol_child(w->sx, n, OL_F_condition)))
+      return has_loop(w, n) ? ts_node_end_byte(n) : 0;
+  }
+  return 0;
+}
+
+bool ol_counts_note_write(ol_walker *w, TSNode call) {
+  if (!ol_exec_is_session_write(w, call))
+    return false;
+  w->count_write = ts_node_start_byte(call); /* a count after it may see other rows */
+  w->count_write_scope = w->scopes.items[w->scopes.len - 1].span.start;
+  return true;
+}
+
 void ol_counts_check_call(ol_walker *w, TSNode call) {
   ol_scope *scope = &w->scopes.items[w->scopes.len - 1];
   if (scope->is_lambda)
     return; /* deferred: runs where the lambda is called */
-  if (ol_exec_is_session_write(w, call)) { /* a count after it may see other rows */
-    w->count_write = ts_node_start_byte(call);
-    w->count_write_scope = scope->span.start;
+  if (ol_counts_note_write(w, call))
     return;
-  }
   ol_count_stmt c = {.dep = -1, .dep_call = -1};
   if (!count_shape(w, call, &c)) {
     const ol_call_fact *last = w->out->calls.len ? &w->out->calls.items[w->out->calls.len - 1] : NULL;
@@ -377,7 +438,36 @@ void ol_counts_check_call(ol_walker *w, TSNode call) {
   c.next_start = ts_node_is_null(next) ? 0 : ts_node_start_byte(next);
   note_deps(w, c.form == OL_COUNT_CALL ? call : node, scope->span.start, &c.dep, &c.dep_call);
   condition_deps(w, node, scope->span.start, &c);
+  c.decides_end = decides_end(w);
   ol_vec_push(&w->out->count_stmts, c);
+}
+
+/* The counts in the conditions of the ifs around node, and those their
+ * names read: what decides whether an assignment there runs. */
+static void controlled_by(ol_walker *w, TSNode node, uint32_t scope, int32_t *count, int32_t *call) {
+  for (size_t i = w->path.len; i-- > 0;) {
+    TSNode n = w->path.items[i];
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_function_definition)
+      break;
+    if (k != OL_K_if_statement && k != OL_K_elif_clause)
+      continue;
+    TSNode cond = ol_child(w->sx, n, OL_F_condition);
+    if (ts_node_is_null(cond) || (ts_node_start_byte(node) >= ts_node_start_byte(cond) &&
+                                  ts_node_end_byte(node) <= ts_node_end_byte(cond)))
+      continue;
+    for (size_t j = w->out->count_stmts.len; j-- > 0;) {
+      const ol_count_stmt *c = &w->out->count_stmts.items[j];
+      if (c->call.start < ts_node_start_byte(cond))
+        break;
+      if (c->call.end > ts_node_end_byte(cond))
+        continue;
+      int32_t *slot = c->form >= OL_COUNT_CALL ? call : count;
+      if ((int32_t)j > *slot)
+        *slot = (int32_t)j;
+    }
+    note_deps(w, cond, scope, count, call);
+  }
 }
 
 /* `x = <...count...>`: x holds a count's result (or a project call's, which
@@ -394,12 +484,13 @@ void ol_counts_check_assignment(ol_walker *w, TSNode assign) {
       break;
     if (c->call.end > ts_node_end_byte(right))
       continue;
-    if (c->form == OL_COUNT_CALL && call < 0)
+    if (c->form >= OL_COUNT_CALL && call < 0)
       call = (int32_t)i;
-    if (c->form != OL_COUNT_CALL && count < 0)
+    if (c->form < OL_COUNT_CALL && count < 0)
       count = (int32_t)i;
   }
   note_deps(w, right, scope, &count, &call);
+  controlled_by(w, assign, scope, &count, &call);
   if (count < 0 && call < 0)
     return;
   ol_name_refs names = {0};
@@ -411,8 +502,13 @@ void ol_counts_check_assignment(ol_walker *w, TSNode assign) {
       if (ol_kind_of(w->sx, n) == OL_K_identifier)
         ol_vec_push(&names, ((ol_name_ref){ol_node_hash(w, n), ol_node_span(n)}));
     }
-  else if (ol_kind_of(w->sx, left) == OL_K_subscript) { /* stats["a"] = n: stats holds it */
-    TSNode v = ol_child(w->sx, left, OL_F_value);
+  else if (ol_kind_of(w->sx, left) == OL_K_subscript ||
+           ol_kind_of(w->sx, left) == OL_K_attribute) { /* d["a"] = n, o.a = n: d, o hold it */
+    TSNode v = left;
+    for (int depth = 0; depth < 16 && (ol_kind_of(w->sx, v) == OL_K_subscript ||
+                                       ol_kind_of(w->sx, v) == OL_K_attribute);
+         depth++)
+      v = ol_child(w->sx, v, ol_kind_of(w->sx, v) == OL_K_subscript ? OL_F_value : OL_F_object);
     if (ol_kind_of(w->sx, v) == OL_K_identifier)
       ol_vec_push(&names, ((ol_name_ref){ol_node_hash(w, v), ol_node_span(v)}));
   }

@@ -263,6 +263,8 @@ typedef enum {
   OL_COUNT_SELECT, /* a query or select() of func.count() read as one value: `.scalar()`,
                       `session.scalar(...)`, `session.execute(...).scalar()` */
   OL_COUNT_CALL,   /* a call of a project function: a count when its summary returns one */
+  OL_COUNT_ON_CALL, /* `f(...).filter(...).count()`: a count when f returns a query (select: the
+                       call of f) */
 } ol_count_form;
 
 typedef struct {
@@ -293,6 +295,8 @@ typedef struct {
   int32_t dep;         /* the latest earlier count (index) whose result its query or the
                           conditions around it read, -1 */
   int32_t dep_call;    /* the same for the latest OL_COUNT_CALL entry, -1 */
+  uint32_t decides_end;  /* `if <count>:` whose arms run loops: the end of that if (what the count
+                            decides may change what later counts see), 0 */
   uint32_t write_before; /* the last session write (add, delete, commit...) before it outside
                             loops in its function, 0 when none: counts on either side of it
                             see different rows */

@@ -682,7 +682,7 @@ static void on_call(ol_walker *w, const entry *e) {
   if (ol_exec_is_external_call(w, e->node))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].external_work = true;
-  if (ol_exec_is_session_write(w, e->node))
+  if (ol_counts_note_write(w, e->node))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].writes_session = true;
   /* x.append(...) and friends change x: a query reading x depends on the loop. */

@@ -229,6 +229,8 @@ bool ol_exec_is_session_write(ol_walker *w, TSNode call);
  * loops, with its path and dependencies (ORM004); names assigned from one. */
 void ol_counts_check_call(ol_walker *w, TSNode call);
 void ol_counts_check_assignment(ol_walker *w, TSNode assign);
+/* Notes a session write (in a loop too): counts on either side see other rows. */
+bool ol_counts_note_write(ol_walker *w, TSNode call);
 /* Whether n is a count query (a value of one COUNT). */
 bool ol_counts_is_count(ol_walker *w, TSNode n);
 

@@ -269,6 +269,7 @@ static void mv_count(mover *m, ol_count_stmt *c) {
   mv_str(m, &c->arms); /* offsets from scope.start: they move with it */
   mv_offset(m, &c->path_end);
   mv_offset(m, &c->write_before);
+  mv_offset(m, &c->decides_end);
   mv_index(m, &c->dep, V_COUNTS);
   mv_index(m, &c->dep_call, V_COUNTS);
 }

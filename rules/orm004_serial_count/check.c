@@ -209,11 +209,37 @@ static bool exclusive(const char *a, const char *b) {
  * summary returns one. */
 static bool is_count(const ol_rule_ctx *ctx, size_t i) {
   const ol_count_stmt *c = &ctx->facts->count_stmts.items[i];
+  if (c->form == OL_COUNT_ON_CALL) { /* f(...).count(): f returns a query */
+    int32_t call = ol_facts_call_at(ctx->facts, c->select);
+    int32_t t = call >= 0 ? ol_index_call_target(ctx->index, ctx->file, (size_t)call) : -1;
+    return t >= 0 && ctx->index->funcs.items[t].returns_query;
+  }
   if (c->form != OL_COUNT_CALL)
     return true;
   int32_t call = ol_facts_call_at(ctx->facts, c->call);
   int32_t t = call >= 0 ? ol_index_call_target(ctx->index, ctx->file, (size_t)call) : -1;
   return t >= 0 && ctx->index->funcs.items[t].returns_count;
+}
+
+/* Whether a call between the two counts (in their function) commits, or
+ * does database work per row in a loop (it may write: a sync that marks
+ * each row as done): the later count may see other rows. */
+static bool works_between(const ol_rule_ctx *ctx, const ol_count_stmt *a, const ol_count_stmt *b) {
+  const ol_file_facts *f = ctx->facts;
+  for (size_t i = ol_facts_first_call(f, a->call.end);
+       i < f->calls.len && f->calls.items[i].at.span.start < b->call.start; i++) {
+    const ol_call_fact *c = &f->calls.items[i];
+    if (c->at.span.start < a->scope.start || c->at.span.end > a->scope.end)
+      continue;
+    int32_t t = ol_index_call_target(ctx->index, ctx->file, i);
+    if (t < 0)
+      continue;
+    const ol_summary *s = &ctx->index->funcs.items[t];
+    if (s->has[OL_EFFECT_COMMIT] ||
+        (c->loop >= 0 && (s->has[OL_EFFECT_QUERY] || s->has[OL_EFFECT_COUNT])))
+      return true;
+  }
+  return false;
 }
 
 /* Whether count j (after the group's first, at index first) can run in one
@@ -233,6 +259,7 @@ static bool joins(const ol_rule_ctx *ctx, const size_t *group, size_t n, size_t 
   for (size_t k = 0; k < n; k++) {
     const ol_count_stmt *m = &all[group[k]];
     if (exclusive(m->arms, c->arms) || (m->path_end && c->call.start >= m->path_end) ||
+        (m->decides_end && c->call.start >= m->decides_end) || works_between(ctx, m, c) ||
         !same_database(ctx, m, c))
       return false;
   }
@@ -249,6 +276,8 @@ static const char *fix_problem(const ol_rule_ctx *ctx, const ol_count_stmt *cons
     const ol_count_stmt *c = run[k];
     if (c->form == OL_COUNT_CALL)
       return "a count runs inside a function it calls";
+    if (c->form == OL_COUNT_ON_CALL)
+      return "a count is of a query another function builds";
     if (!c->convertible)
       return "a count limits, groups or de-duplicates its rows, or is built in a variable";
     if (c->guarded)
