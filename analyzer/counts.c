@@ -76,8 +76,8 @@ static bool selects_one_count(ol_walker *w, TSNode root, TSNode *entity) {
   TSNode name = ol_kind_of(w->sx, fn) == OL_K_attribute ? ol_child(w->sx, fn, OL_F_attribute) : fn;
   if (!ol_node_text_is(w, name, "count"))
     return false;
-  TSNode inner = n_args(w, a) == 1 ? ts_node_named_child(ol_child(w->sx, a, OL_F_arguments), 0)
-                                   : (TSNode){0};
+  TSNode inner =
+      n_args(w, a) == 1 ? ts_node_named_child(ol_child(w->sx, a, OL_F_arguments), 0) : (TSNode){0};
   if (!ts_node_is_null(inner) && ol_kind_of(w->sx, inner) == OL_K_attribute)
     *entity = ol_child(w->sx, inner, OL_F_object);
   return true;
@@ -156,14 +156,14 @@ static bool count_shape(ol_walker *w, TSNode call, ol_count_stmt *c) {
     c->convertible = keep && v.one_entity && !ol_span_empty(c->prefix);
     return true;
   }
-  bool scalar = (ol_node_text_is(w, m, "scalar") || ol_node_text_is(w, m, "scalar_one")) &&
-                args == 0;
+  bool scalar =
+      (ol_node_text_is(w, m, "scalar") || ol_node_text_is(w, m, "scalar_one")) && args == 0;
   if (scalar && ol_classify(w, recv).kind == OL_VAL_QUERY && ol_classify(w, recv).count) {
     select_form(w, recv, c); /* session.query(func.count(M.id)).filter(...).scalar() */
     return true;
   }
-  TSNode inner_recv, im = ol_kind_of(w->sx, recv) == OL_K_call ? method_of(w, recv, &inner_recv)
-                                                               : (TSNode){0};
+  TSNode inner_recv,
+      im = ol_kind_of(w->sx, recv) == OL_K_call ? method_of(w, recv, &inner_recv) : (TSNode){0};
   if (scalar && ol_node_text_is(w, im, "execute") && n_args(w, recv) == 1 &&
       ol_classify(w, inner_recv).kind == OL_VAL_SESSION) { /* session.execute(<count>).scalar() */
     TSNode stmt = ts_node_named_child(ol_child(w->sx, recv, OL_F_arguments), 0);
@@ -209,14 +209,16 @@ static char *plain_string(ol_walker *w, TSNode s) {
  * is exactly `name = <count>`. */
 static char *name_of(ol_walker *w, TSNode node, TSNode stmt, bool *assigned) {
   TSNode p = ol_walk_parent(w, node);
-  while (ol_kind_of(w->sx, p) == OL_K_parenthesized_expression || ol_kind_of(w->sx, p) == OL_K_await)
+  while (ol_kind_of(w->sx, p) == OL_K_parenthesized_expression ||
+         ol_kind_of(w->sx, p) == OL_K_await)
     p = ol_walk_parent(w, p);
   switch (ol_kind_of(w->sx, p)) {
   case OL_K_assignment: {
     TSNode left = ol_child(w->sx, p, OL_F_left);
     if (ol_kind_of(w->sx, left) == OL_K_identifier) {
       *assigned = ol_kind_of(w->sx, stmt) == OL_K_expression_statement &&
-                  ts_node_named_child_count(stmt) == 1 && ts_node_eq(ts_node_named_child(stmt, 0), p);
+                  ts_node_named_child_count(stmt) == 1 &&
+                  ts_node_eq(ts_node_named_child(stmt, 0), p);
       return ol_node_text(w, left);
     }
     if (ol_kind_of(w->sx, left) == OL_K_subscript)
@@ -405,8 +407,10 @@ void ol_counts_check_call(ol_walker *w, TSNode call) {
     return;
   ol_count_stmt c = {.dep = -1, .dep_call = -1};
   if (!count_shape(w, call, &c)) {
-    const ol_call_fact *last = w->out->calls.len ? &w->out->calls.items[w->out->calls.len - 1] : NULL;
-    if (!last || last->loop >= 0 || last->attr_only || last->at.span.start != ts_node_start_byte(call) ||
+    const ol_call_fact *last =
+        w->out->calls.len ? &w->out->calls.items[w->out->calls.len - 1] : NULL;
+    if (!last || last->loop >= 0 || last->attr_only ||
+        last->at.span.start != ts_node_start_byte(call) ||
         last->at.span.end != ts_node_end_byte(call))
       return;
     c.form = OL_COUNT_CALL; /* a count when the callee's summary says it returns one */
@@ -444,7 +448,8 @@ void ol_counts_check_call(ol_walker *w, TSNode call) {
 
 /* The counts in the conditions of the ifs around node, and those their
  * names read: what decides whether an assignment there runs. */
-static void controlled_by(ol_walker *w, TSNode node, uint32_t scope, int32_t *count, int32_t *call) {
+static void controlled_by(ol_walker *w, TSNode node, uint32_t scope, int32_t *count,
+                          int32_t *call) {
   for (size_t i = w->path.len; i-- > 0;) {
     TSNode n = w->path.items[i];
     ol_kind k = ol_kind_of(w->sx, n);
@@ -496,7 +501,8 @@ void ol_counts_check_assignment(ol_walker *w, TSNode assign) {
   ol_name_refs names = {0};
   if (ol_kind_of(w->sx, left) == OL_K_identifier)
     ol_vec_push(&names, ((ol_name_ref){ol_node_hash(w, left), ol_node_span(left)}));
-  else if (ol_kind_of(w->sx, left) == OL_K_pattern_list || ol_kind_of(w->sx, left) == OL_K_tuple_pattern)
+  else if (ol_kind_of(w->sx, left) == OL_K_pattern_list ||
+           ol_kind_of(w->sx, left) == OL_K_tuple_pattern)
     for (uint32_t i = 0; i < ts_node_named_child_count(left); i++) {
       TSNode n = ts_node_named_child(left, i);
       if (ol_kind_of(w->sx, n) == OL_K_identifier)

@@ -101,8 +101,8 @@ typedef struct {
 /* A name holding a count's result (ORM004: a count that reads it depends on it). */
 typedef struct {
   uint64_t hash;
-  uint32_t scope;       /* start of the function it is bound in */
-  int32_t count, call;  /* the latest count / project call it comes from, -1 */
+  uint32_t scope;      /* start of the function it is bound in */
+  int32_t count, call; /* the latest count / project call it comes from, -1 */
 } ol_count_taint;
 
 typedef struct {
@@ -141,7 +141,7 @@ typedef struct {
   ol_walk_memo **memo; /* the editor's: top-level functions' facts by text and context, or NULL */
   struct ol_memo_run *memo_run;
   OL_VEC(ol_replayed) replayed;
-  OL_VEC(ol_count_taint) count_taints; /* names assigned from counts, in the functions walked */
+  OL_VEC(ol_count_taint) count_taints;     /* names assigned from counts, in the functions walked */
   uint32_t count_write, count_write_scope; /* the last session write outside loops, its function */
 } ol_walker;
 

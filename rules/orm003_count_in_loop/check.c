@@ -288,7 +288,8 @@ static void counted(void *ud, const ol_relation *rel, const ol_hop *path, size_t
     return; /* one finding per call */
   v->done = true;
   const ol_loop *l = &ctx->facts->loops.items[v->loop];
-  char *text = ol_fixtext_brief(ctx, v->span, 60), *name = ol_index_func_name(ctx->index, v->callee);
+  char *text = ol_fixtext_brief(ctx, v->span, 60),
+       *name = ol_index_func_name(ctx->index, v->callee);
   ol_draft *d = ol_draft_add(
       ctx, v->meta, v->span,
       ol_format("`%s` runs a count query once per iteration of the %s on line %u, through `%s`: "
@@ -339,10 +340,10 @@ static void counted_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       const ol_rows *rows;
       uint32_t rf;
       int32_t rfn;
-      const char *entity = args[a].loop >= 0 && param >= 0
-                               ? ol_index_loop_entity(ctx->index, ctx->file, args[a].loop, &rows,
-                                                      &rf, &rfn)
-                               : NULL;
+      const char *entity =
+          args[a].loop >= 0 && param >= 0
+              ? ol_index_loop_entity(ctx->index, ctx->file, args[a].loop, &rows, &rf, &rfn)
+              : NULL;
       if (entity)
         ol_index_counted_reads(ctx->index, t, (uint32_t)param, entity, counted, &v);
     }
@@ -401,9 +402,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     if (!why && !ol_fixtext_module_binds(ctx, rel->target))
       why = owned =
           ol_format("`%s` is not imported here, which the count subquery needs", rel->target);
-    column c = {.loop = r->loop,
-                .use = use,
-                .shape = {.child = rel->target, .parent = l->rows.entity}};
+    column c = {
+        .loop = r->loop, .use = use, .shape = {.child = rel->target, .parent = l->rows.entity}};
     c.draft = report(ctx, meta, use, l, why);
     ol_free(owned);
     if (!why) {

@@ -39,8 +39,8 @@ static char *subquery(const ol_rule_ctx *ctx, const ol_count_stmt *c) {
  * that works on both; the legacy Query has: `a, b = session.query(
  * session.query(func.count()).select_from(<query>.subquery()).label("a"),
  * ...).one()`. */
-static void query_form(const ol_rule_ctx *ctx, const ol_count_stmt *const *run, char **names, size_t n,
-                       const char *indent, const char *session, ol_buf *b) {
+static void query_form(const ol_rule_ctx *ctx, const ol_count_stmt *const *run, char **names,
+                       size_t n, const char *indent, const char *session, ol_buf *b) {
   const char *unit = ol_fixtext_unit(indent);
   ol_buf_printf(b, " = %s.query(\n", session);
   for (size_t i = 0; i < n; i++) {
@@ -59,8 +59,8 @@ static void query_form(const ol_rule_ctx *ctx, const ol_count_stmt *const *run, 
 }
 
 /* `a, b = session.execute(select(<subquery a>, <subquery b>)).one()` */
-static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *const *run, char **names, size_t n,
-                       const char *indent) {
+static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *const *run, char **names,
+                       size_t n, const char *indent) {
   const char *unit = ol_fixtext_unit(indent);
   char *session = !ol_span_empty(run[0]->session) ? ol_fixtext_expr(ctx, run[0]->session)
                   : ol_fixtext_module_binds(ctx, "db")
