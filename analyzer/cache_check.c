@@ -161,6 +161,7 @@ static void functions(check *c) {
     span(c, fn->ret_call);
     flag(c, &fn->ret_builders);
     flag(c, &fn->returns_query);
+    flag(c, &fn->returns_count);
     flag(c, &fn->memoized);
     flag(c, &fn->external);
     place(c, fn->def);
@@ -180,6 +181,7 @@ static void functions(check *c) {
     name(c, r->attr, true);
     flag(c, &r->called);
     flag(c, &r->rows);
+    flag(c, &r->counted);
     place(c, r->at);
   }
 }
@@ -239,18 +241,26 @@ static void sites(check *c) {
   const ol_file_facts *f = c->f;
   for (size_t i = 0; i < f->count_stmts.len; i++) {
     const ol_count_stmt *s = &f->count_stmts.items[i];
-    ol_span spans[] = {s->stmt, s->call, s->prefix, s->chain_end, s->session, s->scope};
+    ol_span spans[] = {s->stmt, s->call, s->prefix, s->chain_end, s->select, s->session, s->scope};
     for (size_t k = 0; k < sizeof spans / sizeof *spans; k++)
       span(c, spans[k]);
-    need(c, s->group >= -1 && s->next_start <= c->len);
+    need(c, s->next_start <= c->len && s->path_end <= c->len && s->write_before <= c->len &&
+                s->decides_end <= c->len && s->form <= OL_COUNT_ON_CALL);
+    earlier(c, s->dep, i);
+    earlier(c, s->dep_call, i);
     inside(c, s->call, s->stmt);
     inside(c, s->prefix, s->call);
+    inside(c, s->select, s->call);
     /* The builders between the prefix and `.count()` are copied by length. */
     need(c, ol_span_empty(s->prefix) ||
                 (s->prefix.end <= s->chain_end.end && s->chain_end.end <= s->call.end));
     name(c, s->name, false);
     name(c, s->entity, false);
+    name(c, s->arms, false);
     flag(c, &s->convertible);
+    flag(c, &s->assigned);
+    flag(c, &s->simple);
+    flag(c, &s->guarded);
   }
   for (size_t i = 0; i < f->commits.len; i++) {
     const ol_commit_site *s = &f->commits.items[i];
@@ -279,6 +289,9 @@ static void sites(check *c) {
     span(c, r->span);
     span(c, r->span2);
     span(c, r->call2);
+    span(c, r->count2);
+    span(c, r->builders2);
+    inside(c, r->builders2, r->count2);
     name(c, r->attr, true);
     name(c, r->attr2, false);
   }

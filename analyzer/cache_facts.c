@@ -13,7 +13,7 @@
 _Static_assert(sizeof(ol_file_facts) == 616, "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_loop) == 304 && sizeof(ol_call_arg) == 160 && sizeof(ol_query_site) == 200,
                "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_class_fact) == 128 && sizeof(ol_func_fact) == 72 &&
+_Static_assert(sizeof(ol_class_fact) == 128 && sizeof(ol_func_fact) == 80 &&
                    sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 80,
                "facts.h changed: update cache_facts.c");
 
@@ -42,7 +42,8 @@ LAYOUT(ol_query_site, offsetof(ol_query_site, dep_name), offsetof(ol_query_site,
 LAYOUT(ol_attr_read, offsetof(ol_attr_read, attr), offsetof(ol_attr_read, attr2));
 LAYOUT(ol_commit_site, offsetof(ol_commit_site, exempt));
 LAYOUT(ol_len_site, offsetof(ol_len_site, entity), offsetof(ol_len_site, rel));
-LAYOUT(ol_count_stmt, offsetof(ol_count_stmt, name), offsetof(ol_count_stmt, entity));
+LAYOUT(ol_count_stmt, offsetof(ol_count_stmt, name), offsetof(ol_count_stmt, entity),
+       offsetof(ol_count_stmt, arms));
 LAYOUT(ol_func_site, offsetof(ol_func_site, text));
 LAYOUT(ol_func_rows, ROWS(ol_func_rows, rows));
 static const size_t ol_func_fact_strs[] = {offsetof(ol_func_fact, name),

@@ -500,7 +500,9 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                                     ts_node_end_byte(name) - ts_node_start_byte(name)));
     return; /* p.attr = x writes */
   }
-  uint64_t h = (ol_node_hash(w, name) * 31 + (uint64_t)param) * 2 + rows;
+  ol_span count, builders;
+  bool counted = pk == OL_K_attribute && ol_rows_count_after(w, attr, &count, &builders);
+  uint64_t h = ((ol_node_hash(w, name) * 31 + (uint64_t)param) * 2 + rows) * 2 + counted;
   ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
   if (seen->len >= MAX_READS_PER_FUNCTION)
     return;
@@ -513,7 +515,8 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                      .rows = rows,
                      .attr = intern(w, name),
                      .called = pk == OL_K_call &&
-                               ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr)};
+                               ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr),
+                     .counted = counted};
   r.at.span = ol_node_span(attr);
   ol_vec_push(&w->out->param_reads, r);
   const ol_func_fact *f = &w->out->funcs.items[func];
@@ -658,6 +661,10 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
   if (f->rows >= 0 || !ol_span_empty(f->ret_call))
     return;
   TSNode value = ol_unwrap(w, ts_node_named_child(ret, 0));
+  if (ol_counts_is_count(w, value)) {
+    f->returns_count = true;
+    return;
+  }
   for (uint32_t i = 0; ol_kind_of(w->sx, value) == OL_K_conditional_expression && i < 3; i += 2) {
     ol_valinfo v = ol_classify(w, ts_node_named_child(value, i));
     if ((v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT) && !v.count)

@@ -244,6 +244,8 @@ typedef struct {
   ol_span call2; /* `row.rel.sub()` when sub is called with no arguments */
   int32_t col;    /* rows of tuples: 1 + the column read (`a.rel` of `for a, b in ...`,
                      `row.A.rel`, `row[0].rel`), 0 for rows of one model */
+  ol_span count2;    /* `row.rel.filter(...).count()`: the count after builders, empty when none */
+  ol_span builders2; /* `.filter(...)` ...: the builders between `row.rel` and `.count()` */
 } ol_attr_read;
 
 /* `session.commit()` / `.flush()` run on every iteration of a loop. */
@@ -278,21 +280,49 @@ typedef struct {
   ol_span scope;  /* RELATION: the function, where other uses of obj.rel would make the load free */
 } ol_len_site;
 
-/* `name = <query>.count()` as a statement of its own, outside loops (ORM004). */
+/* A count query run outside loops (ORM004), in the order the walk meets them. */
+typedef enum {
+  OL_COUNT_QUERY,   /* `<query>.count()` */
+  OL_COUNT_SELECT,  /* a query or select() of func.count() read as one value: `.scalar()`,
+                       `session.scalar(...)`, `session.execute(...).scalar()` */
+  OL_COUNT_CALL,    /* a call of a project function: a count when its summary returns one */
+  OL_COUNT_ON_CALL, /* `f(...).filter(...).count()`: a count when f returns a query (select: the
+                       call of f) */
+} ol_count_form;
+
 typedef struct {
-  ol_span stmt; /* the statement (for a literal group: the statement holding the literal) */
-  int group;    /* -1: a statement of its own; else counts side by side in one literal share it */
-  uint32_t next_start; /* where the next statement of its block starts, 0 when none */
-  char *name;          /* the variable assigned (a literal's dict key, or NULL) */
-  ol_span call;        /* the count call */
-  ol_span prefix;      /* `Model.query` or `session.query(Model)`: replaced by
-                          select(func.count()).select_from(Model) */
-  ol_span chain_end;   /* end of the builders (before `.count()`) */
-  char *entity;
-  ol_span session;  /* the session of session.query(...), empty for Model.query */
-  bool convertible; /* only builders a count select keeps (filter, filter_by, where, join,
-                       outerjoin) */
-  ol_span scope;    /* the function it is in: where new names must be free */
+  ol_span stmt;          /* the statement holding it */
+  uint32_t next_start;   /* where the next statement of its block starts, 0 when none */
+  char *name;            /* what names its value: the variable assigned, a dict key, a keyword
+                            argument, a subscript's string key; NULL */
+  ol_span call;          /* the count expression (with its await) */
+  ol_span prefix;        /* QUERY: `Model.query` or `session.query(Model)` */
+  ol_span chain_end;     /* QUERY: end of the builders (before `.count()`) */
+  ol_span select;        /* SELECT: the query or select() of one func.count(...) */
+  char *entity;          /* the model counted, NULL when unknown */
+  ol_span session;       /* the session it runs on, empty for Model.query */
+  bool convertible;      /* a scalar subquery computes the same value (one count column; builders
+                            that keep one row: filter, filter_by, where, join, outerjoin, order_by,
+                            select_from) */
+  bool assigned;         /* the statement is exactly `name = <count>` */
+  bool simple;           /* the statement is an expression statement or a return: it runs the
+                            count each time it runs */
+  bool guarded;          /* within its statement, a conditional expression or `and`/`or` runs it
+                            only sometimes */
+  uint8_t form;          /* an ol_count_form */
+  ol_span scope;         /* the function it is in (or the module): where new names must be free */
+  char *arms;            /* the branch arms around it in its function, "branch:arm ..." as byte
+                            offsets from scope.start; NULL when none */
+  uint32_t path_end;     /* nothing of the function from here on runs after it (a return or raise
+                            ends its block); 0 when none */
+  int32_t dep;           /* the latest earlier count (index) whose result its query or the
+                            conditions around it read, -1 */
+  int32_t dep_call;      /* the same for the latest OL_COUNT_CALL entry, -1 */
+  uint32_t decides_end;  /* `if <count>:` whose arms run loops: the end of that if (what the count
+                            decides may change what later counts see), 0 */
+  uint32_t write_before; /* the last session write (add, delete, commit...) before it outside
+                            loops in its function, 0 when none: counts on either side of it
+                            see different rows */
 } ol_count_stmt;
 
 /* How a query uses a column as a lookup key (ORM007). */
@@ -364,6 +394,7 @@ typedef struct {
   ol_span ret_call;         /* `return f(...)`: the call whose result it returns, empty when none */
   bool ret_builders;        /* `return f(...).filter(...)`: a query built on what f returns */
   bool returns_query;       /* `return <query>` not executed: its caller runs it */
+  bool returns_count;       /* `return <count query>`: its value is one COUNT's */
   bool memoized; /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
                     arguments seen before is a cache read */
   bool external; /* its own body calls out of the process (HTTP, mail, files, plugins...) */
@@ -378,6 +409,7 @@ typedef struct {
   char *attr;
   bool called;
   bool rows; /* read on each element of p (a loop over the parameter), not on p */
+  bool counted; /* `p.attr[.filter(...)].count()`: a COUNT when attr is a dynamic relationship */
   ol_place at;
 } ol_param_read;
 

@@ -62,6 +62,7 @@ typedef struct {
                    callee's read it comes from */
   bool called;
   bool rows; /* read on each element of the parameter (it is iterated), not on it */
+  bool counted; /* counted through a builder chain: `p.attr.filter(...).count()` */
 } ol_sum_read;
 
 typedef struct {
@@ -80,6 +81,8 @@ typedef struct {
                             the caller's arguments: a call with the same arguments reads a cache */
   int32_t rows_func;     /* the function whose `return <query>` gives the rows it returns, -1 */
   bool returns_query;    /* returns a query not yet run (its caller's terminal runs it) */
+  bool returns_count;    /* returns one COUNT's value (`return q.count()`, or what a function
+                            that does returns) */
   ol_via rows_via;
   OL_VEC(ol_sum_read) reads;
 } ol_summary;
@@ -255,6 +258,10 @@ int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t
 typedef void (*ol_lazy_visit)(void *ud, const ol_relation *rel, const ol_hop *path, size_t n);
 void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, bool rows,
                          const char *entity, ol_lazy_visit visit, void *ud);
+/* The same walk for the dynamic relationships of entity that func counts on
+ * its parameter param (`p.rel.filter(...).count()`): a COUNT each (ORM003). */
+void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
+                            ol_lazy_visit visit, void *ud);
 void ol_hops_free(ol_hop *h, size_t n);
 
 #endif

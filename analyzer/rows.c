@@ -515,6 +515,37 @@ static int tuple_column(ol_walker *w, int ctx, TSNode obj, int *loop) {
   return -1;
 }
 
+bool ol_rows_count_after(ol_walker *w, TSNode attr, ol_span *count, ol_span *builders) {
+  static const char *const KEEP[] = {"filter", "filter_by", "where", "order_by", NULL};
+  TSNode cur = attr;
+  bool keep = true;
+  for (int depth = 0; depth < 16; depth++) {
+    TSNode dot = ol_walk_parent(w, cur);
+    if (ol_kind_of(w->sx, dot) != OL_K_attribute ||
+        !ts_node_eq(ol_child(w->sx, dot, OL_F_object), cur))
+      return false;
+    TSNode call = ol_walk_parent(w, dot), name = ol_child(w->sx, dot, OL_F_attribute);
+    if (ol_kind_of(w->sx, call) != OL_K_call)
+      return false;
+    uint32_t args = ts_node_named_child_count(ol_child(w->sx, call, OL_F_arguments));
+    if (ol_node_text_is(w, name, "count") && args == 0) {
+      *count = ol_node_span(call);
+      *builders = (ol_span){0}; /* builders a correlated count subquery keeps as they are: */
+      if (keep && depth > 0)
+        *builders = (ol_span){ts_node_end_byte(attr), ts_node_end_byte(cur)};
+      return true;
+    }
+    if (!ol_exec_is_builder(w, name))
+      return false;
+    bool kept = false;
+    for (const char *const *k = KEEP; *k && !kept; k++)
+      kept = ol_node_text_is(w, name, *k);
+    keep &= kept;
+    cur = call;
+  }
+  return false;
+}
+
 /* `row.rel` where row is the rows variable of a loop this node runs in. */
 void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   TSNode obj = ol_child(w->sx, attr, OL_F_object);
@@ -549,6 +580,8 @@ void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx) {
     if (ol_kind_of(w->sx, call) == OL_K_call &&
         ts_node_named_child_count(ol_child(w->sx, call, OL_F_arguments)) == 0)
       r.call2 = ol_node_span(call);
+    else
+      ol_rows_count_after(w, attr, &r.count2, &r.builders2); /* row.rel.filter(...).count() */
   }
   ol_vec_push(&w->out->reads, r);
 }

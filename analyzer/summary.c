@@ -438,9 +438,11 @@ int32_t ol_index_call_target(const ol_index *ix, uint32_t file, size_t call) {
   return ix->files.items[file].call_target[call];
 }
 
-static int find_read(const ol_summary *s, uint32_t param, bool rows, const char *attr) {
+static int find_read(const ol_summary *s, uint32_t param, bool rows, const char *attr,
+                     bool counted) {
   for (size_t i = 0; i < s->reads.len; i++)
     if (s->reads.items[i].param == param && s->reads.items[i].rows == rows &&
+        s->reads.items[i].counted == counted &&
         !strcmp(s->reads.items[i].attr, attr))
       return (int)i;
   return -1;
@@ -510,6 +512,10 @@ static bool propagate(ol_index *ix) {
         s->returns_query = true;
         changed = true;
       }
+      if (returned && !s->fn->ret_builders && !s->returns_count && callee->returns_count) {
+        s->returns_count = true;
+        changed = true;
+      }
       const ol_call_term *term = ol_call_term_of(file->facts, c);
       if (term && callee->returns_query) { /* f(...).first(): the query f built runs here */
         ol_effect e = term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY;
@@ -529,12 +535,13 @@ static bool propagate(ol_index *ix) {
         const ol_sum_read *cr = &callee->reads.items[r];
         bool rows;
         int mine = caller_param(ix, f, ci, bound, cr, &rows);
-        if (mine < 0 || find_read(s, (uint32_t)mine, rows, cr->attr) >= 0)
+        if (mine < 0 || find_read(s, (uint32_t)mine, rows, cr->attr, cr->counted) >= 0)
           continue;
         ol_sum_read nr = {.param = (uint32_t)mine,
                           .attr = cr->attr,
                           .called = cr->called,
                           .rows = rows,
+                          .counted = cr->counted,
                           .via = {(int32_t)ci, t},
                           .from = (int32_t)r};
         if (!s->reads.cap)
@@ -742,7 +749,11 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
     file->first_func = (uint32_t)ix->funcs.len;
     for (size_t i = 0; i < file->facts->funcs.len; i++) {
       const ol_func_fact *fn = &file->facts->funcs.items[i];
-      ol_summary s = {.file = f, .fn = fn, .rows_func = -1, .returns_query = fn->returns_query};
+      ol_summary s = {.file = f,
+                      .fn = fn,
+                      .rows_func = -1,
+                      .returns_query = fn->returns_query,
+                      .returns_count = fn->returns_count};
       for (int e = 0; e < OL_EFFECTS; e++)
         s.has[e] = fn->site[e] >= 0;
       for (int e = 0; e < OL_EFFECTS; e++)
@@ -767,6 +778,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
                         .attr = r->attr,
                         .called = r->called,
                         .rows = r->rows,
+                        .counted = r->counted,
                         .via = {-1, -1},
                         .from = (int32_t)i};
       ol_vec_push(&s->reads, sr);
@@ -925,6 +937,7 @@ typedef struct {
   void *ud;
   int32_t seen[MAX_DEPTH];
   int n_seen;
+  bool counts; /* visit counted dynamic relationships, not lazy ones */
 } lazy_walk;
 
 static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, const char *entity,
@@ -944,7 +957,7 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, c
     size_t m = read_path(ix, func, (int32_t)r, path, n);
     const ol_relation *rel = ol_index_relation(ix, entity, rd->attr);
     if (rel) {
-      if (rel->lazy == OL_LAZY_SELECT)
+      if (lw->counts ? rel->lazy == OL_LAZY_DYNAMIC && rd->counted : rel->lazy == OL_LAZY_SELECT)
         lw->visit(lw->ud, rel, path, m);
     } else {
       int32_t member = ol_index_method(ix, ol_last_component(entity), -1, rd->attr);
@@ -961,4 +974,11 @@ void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, bool 
   lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud};
   ol_hop path[OL_MAX_HOPS];
   lazy_reads(&lw, func, param, rows, entity, path, 0);
+}
+
+void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
+                            ol_lazy_visit visit, void *ud) {
+  lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud, .counts = true};
+  ol_hop path[OL_MAX_HOPS];
+  lazy_reads(&lw, func, param, false, entity, path, 0);
 }

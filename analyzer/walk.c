@@ -665,8 +665,10 @@ static void on_call(ol_walker *w, const entry *e) {
   ol_lookups_check_call(w, e->node);
   ol_exec_check_call(w, e->node, e->ctx);
   ol_render_check_call(w, e->node);
-  if (e->ctx < 0)
+  if (e->ctx < 0) {
     ol_exec_check_len(w, e->node);
+    ol_counts_check_call(w, e->node);
+  }
   if (ol_calls_current(w) >= 0 && !w->out->funcs.items[ol_calls_current(w)].external &&
       ol_exec_is_external_call(w, e->node))
     w->out->funcs.items[ol_calls_current(w)].external = true;
@@ -682,7 +684,7 @@ static void on_call(ol_walker *w, const entry *e) {
   if (ol_exec_is_external_call(w, e->node))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].external_work = true;
-  if (ol_exec_is_session_write(w, e->node))
+  if (ol_counts_note_write(w, e->node))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].writes_session = true;
   /* x.append(...) and friends change x: a query reading x depends on the loop. */
@@ -807,17 +809,6 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_list_splat: /* [*query] / f(*query) */
     ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx);
     break;
-  case OL_K_expression_statement:
-    if (e->ctx < 0)
-      ol_exec_check_count_statement(w, n);
-    break;
-  case OL_K_dictionary:
-  case OL_K_list:
-  case OL_K_tuple:
-  case OL_K_expression_list:
-    if (e->ctx < 0)
-      ol_exec_check_count_literal(w, n);
-    break;
   case OL_K_assignment:
     ol_walk_assignment_base(w, n);
     ol_calls_check_assignment(w, n);
@@ -867,6 +858,8 @@ static void enter(ol_walker *w, entry *e) {
 static void leave(ol_walker *w, const entry *e) {
   if (e->kind == OL_K_assignment)
     on_assignment_leave(w, e->node);
+  if (e->kind == OL_K_assignment || e->kind == OL_K_augmented_assignment)
+    ol_counts_check_assignment(w, e->node);
   if (e->kind == OL_K_function_definition)
     ol_calls_leave_function(w);
   if (e->scope)
@@ -1266,6 +1259,7 @@ done:
   ol_calls_finish(&w);
   ol_child_memo_end();
   ol_vec_free(&w.replayed);
+  ol_vec_free(&w.count_taints);
   ol_vec_free(&w.fstack);
   ol_vec_free(&w.call_bindings);
   ol_vec_free(&w.pending_terms);

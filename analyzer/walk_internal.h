@@ -106,6 +106,13 @@ typedef struct {
   char *model; /* arena */
 } ol_alias;
 
+/* A name holding a count's result (ORM004: a count that reads it depends on it). */
+typedef struct {
+  uint64_t hash;
+  uint32_t scope;      /* start of the function it is bound in */
+  int32_t count, call; /* the latest count / project call it comes from, -1 */
+} ol_count_taint;
+
 typedef struct {
   const ol_syntax *sx;
   const ol_config *cfg;
@@ -142,6 +149,8 @@ typedef struct {
   ol_walk_memo **memo; /* the editor's: top-level functions' facts by text and context, or NULL */
   struct ol_memo_run *memo_run;
   OL_VEC(ol_replayed) replayed;
+  OL_VEC(ol_count_taint) count_taints;     /* names assigned from counts, in the functions walked */
+  uint32_t count_write, count_write_scope; /* the last session write outside loops, its function */
 } ol_walker;
 
 uint64_t ol_name_hash(const char *s, size_t len);
@@ -187,6 +196,9 @@ void ol_rows_bind_parameters(ol_walker *w, TSNode params);
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable);
 void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_rows_module_statement(ol_walker *w, TSNode stmt);
+/* `x.rel.filter(...).count()` (attr is `x.rel`): the count call and the
+ * builders before it (empty when one of them is not a filter or an order). */
+bool ol_rows_count_after(ol_walker *w, TSNode attr, ol_span *count, ol_span *builders);
 /* The model of the one row an expression loads (get, first, one, *_or_404), or NULL. */
 char *ol_rows_single_entity(ol_walker *w, TSNode n);
 /* What loaded the one row an expression gives (`session.get(M, pk)`, `q.first()`,
@@ -204,10 +216,6 @@ void ol_exec_check_subscript(ol_walker *w, TSNode sub, int loop);
 void ol_exec_check_iterable(ol_walker *w, TSNode iterable, int loop);
 /* Records len(q.all()) / len(list(q)) / len(session.scalars(s).all()) (ORM005). */
 void ol_exec_check_len(ol_walker *w, TSNode call);
-/* Records counts side by side in a dict/list/tuple literal (ORM004). */
-void ol_exec_check_count_literal(ol_walker *w, TSNode lit);
-/* Records `name = query.count()` statements outside loops (ORM004). */
-void ol_exec_check_count_statement(ol_walker *w, TSNode stmt);
 /* Records session.commit()/flush() run in loop `loop` (ORM006). */
 void ol_exec_check_commit(ol_walker *w, TSNode call, int loop);
 /* Why a commit (or a call that commits) at stmt is meant to run per
@@ -232,6 +240,15 @@ bool ol_exec_is_terminal(const ol_walker *w, TSNode name);
 bool ol_exec_is_builder(const ol_walker *w, TSNode name);
 /* Whether call writes through the session (add, delete, commit, flush, ...). */
 bool ol_exec_is_session_write(ol_walker *w, TSNode call);
+
+/* counts.c: a count query (or a project call that may return one) outside
+ * loops, with its path and dependencies (ORM004); names assigned from one. */
+void ol_counts_check_call(ol_walker *w, TSNode call);
+void ol_counts_check_assignment(ol_walker *w, TSNode assign);
+/* Notes a session write (in a loop too): counts on either side see other rows. */
+bool ol_counts_note_write(ol_walker *w, TSNode call);
+/* Whether n is a count query (a value of one COUNT). */
+bool ol_counts_is_count(ol_walker *w, TSNode n);
 
 /* calls.c: facts for the call summaries. */
 int ol_calls_current(const ol_walker *w);

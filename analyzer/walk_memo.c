@@ -237,6 +237,8 @@ static void mv_read(mover *m, ol_attr_read *r) {
   mv_str(m, &r->attr2);
   mv_span(m, &r->span2);
   mv_span(m, &r->call2);
+  mv_span(m, &r->count2);
+  mv_span(m, &r->builders2);
 }
 
 static void mv_commit(mover *m, ol_commit_site *c) {
@@ -259,23 +261,29 @@ static void mv_len(mover *m, ol_len_site *l) {
 }
 
 static void mv_count(mover *m, ol_count_stmt *c) {
-  SCALARS(m, (uint64_t)(int64_t)c->group, c->convertible);
+  SCALARS(m, c->convertible, c->assigned, c->simple, c->guarded, c->form);
   mv_span(m, &c->stmt);
-  if (c->group >= 0) /* counts.len + 1 when the group was made: an index, one up */
-    c->group = (int)(c->group + m->base[V_COUNTS]);
   mv_offset(m, &c->next_start);
   mv_str(m, &c->name);
   mv_span(m, &c->call);
   mv_span(m, &c->prefix);
   mv_offset(m, &c->chain_end.start); /* empty, but a place */
   mv_offset(m, &c->chain_end.end);
+  mv_span(m, &c->select);
   mv_str(m, &c->entity);
   mv_span(m, &c->session);
   mv_span(m, &c->scope);
+  mv_str(m, &c->arms); /* offsets from scope.start: they move with it */
+  mv_offset(m, &c->path_end);
+  mv_offset(m, &c->write_before);
+  mv_offset(m, &c->decides_end);
+  mv_index(m, &c->dep, V_COUNTS);
+  mv_index(m, &c->dep_call, V_COUNTS);
 }
 
 static void mv_func(mover *m, ol_func_fact *f) {
-  SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query, f->memoized, f->external);
+  SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query, f->returns_count, f->memoized,
+          f->external);
   mv_str(m, &f->name);
   mv_str(m, &f->cls);
   if (m->digest) {
@@ -471,7 +479,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_int(&m, &x->func, V_FUNCS);
     mv_str(&m, &x->attr);
     mv_span(&m, &x->at.span);
-    SCALARS(&m, x->param, x->called, x->rows);
+    SCALARS(&m, x->param, x->called, x->rows, x->counted);
   });
   DIGEST(calls, ol_call_fact, mv_call(&m, x));
   DIGEST(call_args, ol_call_arg, {

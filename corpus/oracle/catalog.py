@@ -55,6 +55,9 @@ SERVICES = [
             ["ORM003"], before=1 + len(s.CAMPAIGN_APPLICATIONS), after=1),
     Service("dashboard", "/api/platform/stats", "backend/metrics.py:get_dashboard_stats",
             ["ORM004"], before=6, after=1, user=s.ME),
+    # A dashboard of counts side by side in one dict literal, each with its filter.
+    Service("coocook_overview", "/api/platform/overview", "backend/metrics.py:get_coocook_overview",
+            ["ORM004"], before=4, after=1),
     Service("sns_accounts", "/api/sns-auto/accounts", "backend/services/sns_auto.py:get_my_accounts",
             ["ORM003"], before=1 + len(s.MY_ACCOUNT_POSTS), after=1, user=s.ME),
     # chef: a many-to-one, answered from the identity map once that chef is

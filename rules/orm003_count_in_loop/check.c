@@ -270,10 +270,92 @@ static int by_loop(const void *a, const void *b) {
                             : (x->use.start < y->use.start ? -1 : x->use.start > y->use.start);
 }
 
+/* `row.m()` / `helper(row)` in a loop, where m counts a dynamic relationship
+ * of the row (`self.rel.filter(...).count()`), itself or through what it
+ * calls: a COUNT per row, reported at the call with the path as a code flow. */
+typedef struct {
+  const ol_rule_ctx *ctx;
+  const ol_rule_meta *meta;
+  int loop;
+  ol_span span;
+  int32_t callee;
+  bool done;
+} counted_visit;
+
+static void counted(void *ud, const ol_relation *rel, const ol_hop *path, size_t n) {
+  counted_visit *v = ud;
+  const ol_rule_ctx *ctx = v->ctx;
+  if (v->done)
+    return; /* one finding per call */
+  v->done = true;
+  const ol_loop *l = &ctx->facts->loops.items[v->loop];
+  char *text = ol_fixtext_brief(ctx, v->span, 60),
+       *name = ol_index_func_name(ctx->index, v->callee);
+  ol_draft *d = ol_draft_add(
+      ctx, v->meta, v->span,
+      ol_format("`%s` runs a count query once per iteration of the %s on line %u, through `%s`: "
+                "it counts `%s.%s` (a dynamic relationship) of each row; no automatic fix: the "
+                "count is inside the function, which would have to count for every row at once "
+                "(GROUP BY)",
+                text, ol_rule_loop_word(l->kind), ol_rule_line(ctx, l->header.start), name,
+                rel->owner, rel->name));
+  ol_draft_relate(d, l->header, ol_strdup("the loop"));
+  ol_draft_flow(d, -1, v->span,
+                ol_format("called once per iteration of the %s on line %u",
+                          ol_rule_loop_word(l->kind), ol_rule_line(ctx, l->header.start)));
+  for (size_t i = 0; i < n; i++)
+    ol_draft_flow(d, (int32_t)path[i].file, path[i].at->span, ol_strdup(path[i].message));
+  ol_free(text);
+  ol_free(name);
+}
+
+/* Whether another rule already reports a call of callee in a loop: a query
+ * (ORM001) or a count query of its own (ORM003 through rule_calls). */
+static bool reported_elsewhere(const ol_rule_ctx *ctx, int32_t callee) {
+  const ol_summary *s = &ctx->index->funcs.items[callee];
+  return s->has[OL_EFFECT_QUERY] || s->has[OL_EFFECT_COUNT];
+}
+
+static void counted_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
+  const ol_file_facts *f = ctx->facts;
+  if (f->template)
+    return;
+  for (size_t i = 0; i < f->reads.len; i++) { /* row.m(), row.prop */
+    const ol_attr_read *r = &f->reads.items[i];
+    const char *entity;
+    int32_t m = ol_rule_row_member(ctx, r, &entity);
+    if (m < 0 || reported_elsewhere(ctx, m) || !ol_rule_loop_repeats(ctx, r->loop))
+      continue;
+    counted_visit v = {ctx, meta, r->loop, ol_rule_call_span(ctx, r->span), m, false};
+    ol_index_counted_reads(ctx->index, m, 0, entity, counted, &v);
+  }
+  for (size_t i = 0; i < f->calls.len; i++) { /* helper(row) */
+    const ol_call_fact *c = &f->calls.items[i];
+    int32_t t = c->loop >= 0 ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
+    if (t < 0 || reported_elsewhere(ctx, t) || !ol_rule_loop_repeats(ctx, c->loop))
+      continue;
+    const ol_call_arg *args = ol_call_args(f, c);
+    counted_visit v = {ctx, meta, c->loop, c->at.span, t, false};
+    for (uint32_t a = 0; a < c->n_args && !v.done; a++) {
+      int param = ol_index_call_param(ctx->index, ctx->file, i, a);
+      const ol_rows *rows;
+      uint32_t rf;
+      int32_t rfn;
+      const char *entity =
+          args[a].loop >= 0 && param >= 0
+              ? ol_index_loop_entity(ctx->index, ctx->file, args[a].loop, &rows, &rf, &rfn)
+              : NULL;
+      if (entity)
+        ol_index_counted_reads(ctx->index, t, (uint32_t)param, entity, counted, &v);
+    }
+  }
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   ol_rule_report_calls(ctx, meta, OL_EFFECT_COUNT,
                        "the count is inside the function, which would have to count for every row "
                        "at once (GROUP BY)");
+  counted_calls(ctx, meta);
   columns cols = {0};
   for (size_t i = 0; i < ctx->facts->queries.len; i++) {
     const ol_query_site *s = &ctx->facts->queries.items[i];
@@ -294,11 +376,14 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   }
   for (size_t i = 0; i < ctx->facts->reads.len; i++) { /* row.dynamic_rel.count() */
     const ol_attr_read *r = &ctx->facts->reads.items[i];
-    if (!r->attr2 || strcmp(r->attr2, "count") != 0 || ol_span_empty(r->call2))
+    bool narrowed = !ol_span_empty(r->count2); /* row.rel.filter(...).count() */
+    if (!narrowed && (!r->attr2 || strcmp(r->attr2, "count") != 0 || ol_span_empty(r->call2)))
       continue;
+    ol_span use = narrowed ? r->count2 : r->call2;
     const ol_loop *l = &ctx->facts->loops.items[r->loop];
     if (ctx->facts->template) {
-      template_count(ctx, meta, r, l);
+      if (!narrowed)
+        template_count(ctx, meta, r, l);
       continue;
     }
     if (l->rows_parent >= 0 || l->rows_via || !l->rows.entity || r->col)
@@ -312,16 +397,18 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     const char *fk = ol_index_fk_column(ctx->index, rel->target, l->rows.entity);
     if (!why && (!parent || parent->n_pk != 1 || !fk))
       why = "the foreign key between the two models is not declared";
+    if (!why && narrowed && ol_span_empty(r->builders2))
+      why = "the count narrows the relationship with more than filters, which a count column "
+            "cannot keep";
     if (!why && !ol_fixtext_module_binds(ctx, rel->target))
       why = owned =
           ol_format("`%s` is not imported here, which the count subquery needs", rel->target);
-    column c = {.loop = r->loop,
-                .use = r->call2,
-                .shape = {.child = rel->target, .parent = l->rows.entity}};
-    c.draft = report(ctx, meta, r->call2, l, why);
+    column c = {
+        .loop = r->loop, .use = use, .shape = {.child = rel->target, .parent = l->rows.entity}};
+    c.draft = report(ctx, meta, use, l, why);
     ol_free(owned);
     if (!why) {
-      c.shape.builders = ol_strdup("");
+      c.shape.builders = narrowed ? ol_fixtext_expr(ctx, r->builders2) : ol_strdup("");
       c.shape.link = ol_format("%s.%s == %s.%s", rel->target, fk, l->rows.entity, parent->pk[0]);
       ol_vec_push(&cols, c);
     }

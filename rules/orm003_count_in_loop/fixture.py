@@ -36,6 +36,18 @@ def filter_form():
         print(Application.query.filter(Application.campaign_id == campaign.id).count())  # expect: ORM003
 
 
+def dynamic_filtered():
+    for campaign in Campaign.query.all():
+        print(campaign.applications.filter(Application.status == "ok").count())  # expect: ORM003
+        print(campaign.applications.filter_by(status="ok").count())  # expect: ORM003
+
+
+def dynamic_filtered_once(campaign, rows):
+    for r in rows:
+        print(r.applications.filter_by(status="ok").count())  # ok: rows of no known model
+    return campaign.applications.filter_by(status="ok").count()  # ok: outside a loop
+
+
 def no_fix_forms(ids):
     rows = Campaign.query.all()
     for campaign in rows:

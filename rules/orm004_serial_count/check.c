@@ -1,8 +1,13 @@
-/* ORM004 serial-count: two or more count queries run one after another.
- * Fix (unsafe): one query returning every count as a scalar subquery, each
- * with its own filters, unpacked into the same names — never one query of
- * several func.count() columns over several tables (a cross product). */
+/* ORM004 serial-count: two or more independent count queries that run on
+ * one path of a function — side by side in one statement, in statements one
+ * after another, or apart with other code between them; through functions
+ * that return a count. One group is one finding per count after the first.
+ * Fix (unsafe), where the counts are in one statement or adjacent ones: one
+ * query returning every count as a scalar subquery, each with its own
+ * filters — never one query of several func.count() columns over several
+ * tables (a cross product). */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fixtext.h"
@@ -15,6 +20,12 @@
  * (<the query>)`), so every criterion survives — the discriminator of a
  * single-table-inheritance subclass, joins, distinct, group_by, limit. */
 static char *subquery(const ol_rule_ctx *ctx, const ol_count_stmt *c) {
+  if (c->form == OL_COUNT_SELECT) { /* already one count column: its own scalar subquery */
+    char *sel = ol_fixtext_expr(ctx, c->select);
+    char *s = ol_format("%s.%s()", sel, ol_fixtext_scalar_subquery(ctx));
+    ol_free(sel);
+    return s;
+  }
   char *query = ol_fixtext_expr(ctx, (ol_span){c->prefix.start, c->chain_end.end});
   char *sel = ol_fixtext_select(ctx, "func.count()");
   char *s =
@@ -28,12 +39,18 @@ static char *subquery(const ol_rule_ctx *ctx, const ol_count_stmt *c) {
  * that works on both; the legacy Query has: `a, b = session.query(
  * session.query(func.count()).select_from(<query>.subquery()).label("a"),
  * ...).one()`. */
-static void query_form(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **names, size_t n,
-                       const char *indent, const char *session, ol_buf *b) {
+static void query_form(const ol_rule_ctx *ctx, const ol_count_stmt *const *run, char **names,
+                       size_t n, const char *indent, const char *session, ol_buf *b) {
   const char *unit = ol_fixtext_unit(indent);
   ol_buf_printf(b, " = %s.query(\n", session);
   for (size_t i = 0; i < n; i++) {
-    char *query = ol_fixtext_expr(ctx, (ol_span){run[i].prefix.start, run[i].chain_end.end});
+    if (run[i]->form == OL_COUNT_SELECT) {
+      char *sel = ol_fixtext_expr(ctx, run[i]->select);
+      ol_buf_printf(b, "%s%s%s.label(\"%s\"),\n", indent, unit, sel, names[i]);
+      ol_free(sel);
+      continue;
+    }
+    char *query = ol_fixtext_expr(ctx, (ol_span){run[i]->prefix.start, run[i]->chain_end.end});
     ol_buf_printf(b, "%s%s%s.query(func.count()).select_from(%s.subquery()).label(\"%s\"),\n",
                   indent, unit, session, query, names[i]);
     ol_free(query);
@@ -42,13 +59,13 @@ static void query_form(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **
 }
 
 /* `a, b = session.execute(select(<subquery a>, <subquery b>)).one()` */
-static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **names, size_t n,
-                       const char *indent) {
+static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *const *run, char **names,
+                       size_t n, const char *indent) {
   const char *unit = ol_fixtext_unit(indent);
-  char *session = !ol_span_empty(run[0].session) ? ol_fixtext_expr(ctx, run[0].session)
+  char *session = !ol_span_empty(run[0]->session) ? ol_fixtext_expr(ctx, run[0]->session)
                   : ol_fixtext_module_binds(ctx, "db")
                       ? ol_strdup("db.session")
-                      : ol_format("%s.query.session", run[0].entity);
+                      : ol_format("%s.query.session", run[0]->entity);
   ol_buf b = {0};
   for (size_t i = 0; i < n; i++)
     ol_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
@@ -61,7 +78,7 @@ static char *one_query(const ol_rule_ctx *ctx, const ol_count_stmt *run, char **
   bool v13 = ctx->sqla == 13;
   ol_buf_printf(&b, " = %s.execute(\n%s%sselect(%s\n", session, indent, unit, v13 ? "[" : "");
   for (size_t i = 0; i < n; i++) {
-    char *sq = subquery(ctx, &run[i]);
+    char *sq = subquery(ctx, run[i]);
     ol_buf_printf(&b, "%s%s%s%s,\n", indent, unit, unit, sq);
     ol_free(sq);
   }
@@ -82,12 +99,12 @@ static void add_imports(const ol_rule_ctx *ctx, ol_fix_draft *f) {
 }
 
 /* A run of `name = q.count()` statements becomes one statement. */
-static ol_fix_draft *merged(const ol_rule_ctx *ctx, const ol_count_stmt *run, size_t n) {
-  char *indent = ol_fixtext_indent(ctx, run[0].stmt.start);
+static ol_fix_draft *merged(const ol_rule_ctx *ctx, const ol_count_stmt *const *run, size_t n) {
+  char *indent = ol_fixtext_indent(ctx, run[0]->stmt.start);
   char **names = ol_calloc(n, sizeof(char *));
   for (size_t i = 0; i < n; i++)
-    names[i] = run[i].name;
-  ol_span block = {run[0].stmt.start, run[n - 1].stmt.end};
+    names[i] = run[i]->name;
+  ol_span block = {run[0]->stmt.start, run[n - 1]->stmt.end};
   ol_fix_draft *f = ol_fix_draft_new(
       OL_FIX_UNSAFE, ol_format("Run the %zu counts as one query of scalar subqueries", n), block);
   ol_fix_draft_edit(f, block.start, block.end, one_query(ctx, run, names, n, indent));
@@ -106,21 +123,25 @@ static bool is_identifier(const char *s) {
   return true;
 }
 
-/* Counts side by side in a literal: one query before the statement, each
- * count read from its own variable (named after its dict key when it has one). */
-static ol_fix_draft *merged_literal(const ol_rule_ctx *ctx, const ol_count_stmt *run, size_t n,
-                                    ol_span scope) {
-  char *indent = ol_fixtext_indent(ctx, run[0].stmt.start);
+/* Counts in one statement or in adjacent ones (a literal, keyword
+ * arguments, subscript assignments): one query before the first statement,
+ * each count read from its own variable (named after its dict key, keyword
+ * or variable when it has one). */
+static ol_fix_draft *merged_literal(const ol_rule_ctx *ctx, const ol_count_stmt *const *run,
+                                    size_t n, ol_span scope) {
+  char *indent = ol_fixtext_indent(ctx, run[0]->stmt.start);
   char **names = ol_calloc(n, sizeof(char *));
-  ol_span block = run[0].stmt;
+  ol_span block = {run[0]->stmt.start, run[n - 1]->stmt.end};
   ol_fix_draft *f = ol_fix_draft_new(
       OL_FIX_UNSAFE, ol_format("Run the %zu counts as one query of scalar subqueries", n), block);
   for (size_t i = 0; i < n; i++) {
     char *base;
-    if (is_identifier(run[i].name))
-      base = ol_strdup(run[i].name);
+    if (is_identifier(run[i]->name))
+      base = ol_strdup(run[i]->name);
+    else if (!run[i]->entity)
+      base = ol_strdup("count");
     else {
-      char *snake = ol_fixtext_snake(ol_last_component(run[i].entity));
+      char *snake = ol_fixtext_snake(ol_last_component(run[i]->entity));
       base = ol_format("%s_count", snake);
       ol_free(snake);
     }
@@ -131,7 +152,7 @@ static ol_fix_draft *merged_literal(const ol_rule_ctx *ctx, const ol_count_stmt 
         names[i] = ol_format("%s_%zu", base, i + 1);
       }
     ol_free(base);
-    ol_fix_draft_edit(f, run[i].call.start, run[i].call.end, ol_strdup(names[i]));
+    ol_fix_draft_edit(f, run[i]->call.start, run[i]->call.end, ol_strdup(names[i]));
   }
   uint32_t at = ol_fixtext_line_start(ctx, block.start);
   char *query = one_query(ctx, run, names, n, indent);
@@ -145,54 +166,190 @@ static ol_fix_draft *merged_literal(const ol_rule_ctx *ctx, const ol_count_stmt 
   return f;
 }
 
-/* Same session and same database: models with another __bind_key__ live
- * elsewhere and cannot share one query. */
-static bool same_session(const ol_rule_ctx *ctx, const ol_count_stmt *a, const ol_count_stmt *b) {
-  size_t la = a->session.end - a->session.start, lb = b->session.end - b->session.start;
-  if (la != lb || memcmp(ctx->src + a->session.start, ctx->src + b->session.start, la))
-    return false;
-  const char *ka = ol_index_bind_key(ctx->index, a->entity),
-             *kb = ol_index_bind_key(ctx->index, b->entity);
+/* One database: models with another __bind_key__ live elsewhere and cannot
+ * share one query. */
+static bool same_database(const ol_rule_ctx *ctx, const ol_count_stmt *a, const ol_count_stmt *b) {
+  const char *ka = a->entity ? ol_index_bind_key(ctx->index, a->entity) : NULL,
+             *kb = b->entity ? ol_index_bind_key(ctx->index, b->entity) : NULL;
   return (!ka && !kb) || (ka && kb && !strcmp(ka, kb));
 }
 
-static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
-  const ol_count_stmt *all = ctx->facts->count_stmts.items;
-  size_t total = ctx->facts->count_stmts.len;
-  for (size_t i = 0; i < total;) {
-    size_t j =
-        i + 1; /* a run: each statement directly follows the one before, or one literal's counts */
-    if (all[i].group >= 0)
-      while (j < total && all[j].group == all[i].group && same_session(ctx, &all[i], &all[j]))
-        j++;
-    else
-      while (j < total && all[j].group < 0 && all[j - 1].next_start == all[j].stmt.start &&
-             same_session(ctx, &all[i], &all[j]))
-        j++;
-    if (j - i >= 2) {
-      /* Each count is its own query as a subquery: limits, groups and
-       * de-duplication survive, so every run converts. */
-      bool convertible = true;
-      for (size_t k = i + 1; k < j; k++) {
-        char *brief = ol_fixtext_brief(ctx, all[k].call, 60);
-        ol_draft *d = ol_draft_add(
-            ctx, meta, all[k].call,
-            ol_format(
-                "`%s` is count %zu of %zu run one after another from line %u: one query can return "
-                "them all%s",
-                brief, k - i + 1, j - i, ol_rule_line(ctx, all[i].call.start),
-                convertible
-                    ? ""
-                    : "; no automatic fix: a count limits, groups or de-duplicates its rows"));
-        ol_free(brief);
-        ol_draft_relate(d, all[i].call, ol_strdup("the first count"));
-        if (k == i + 1 && convertible)
-          d->fix = all[i].group >= 0 ? merged_literal(ctx, all + i, j - i, all[i].scope)
-                                     : merged(ctx, all + i, j - i);
-      }
+static bool same_text(const ol_rule_ctx *ctx, ol_span a, ol_span b) {
+  size_t la = a.end - a.start, lb = b.end - b.start;
+  return la == lb && !memcmp(ctx->src + a.start, ctx->src + b.start, la);
+}
+
+/* Two different arms of one branch (if/elif/else, try/except, match, a
+ * conditional expression): never both on one path. */
+static bool exclusive(const char *a, const char *b) {
+  for (const char *p = a; p && *p;) {
+    unsigned long br, arm;
+    int used = 0;
+    if (sscanf(p, "%lu:%lu%n", &br, &arm, &used) != 2)
+      break;
+    for (const char *q = b; q && *q;) {
+      unsigned long br2, arm2;
+      int used2 = 0;
+      if (sscanf(q, "%lu:%lu%n", &br2, &arm2, &used2) != 2)
+        break;
+      if (br2 == br && arm2 != arm)
+        return true;
+      q += used2;
+      while (*q == ' ')
+        q++;
     }
-    i = j;
+    p += used;
+    while (*p == ' ')
+      p++;
   }
+  return false;
+}
+
+/* Whether entry i is a count: a count query, or a call of a function whose
+ * summary returns one. */
+static bool is_count(const ol_rule_ctx *ctx, size_t i) {
+  const ol_count_stmt *c = &ctx->facts->count_stmts.items[i];
+  if (c->form == OL_COUNT_ON_CALL) { /* f(...).count(): f returns a query */
+    int32_t call = ol_facts_call_at(ctx->facts, c->select);
+    int32_t t = call >= 0 ? ol_index_call_target(ctx->index, ctx->file, (size_t)call) : -1;
+    return t >= 0 && ctx->index->funcs.items[t].returns_query;
+  }
+  if (c->form != OL_COUNT_CALL)
+    return true;
+  int32_t call = ol_facts_call_at(ctx->facts, c->call);
+  int32_t t = call >= 0 ? ol_index_call_target(ctx->index, ctx->file, (size_t)call) : -1;
+  return t >= 0 && ctx->index->funcs.items[t].returns_count;
+}
+
+/* Whether a call between the two counts (in their function) commits, or
+ * does database work per row in a loop (it may write: a sync that marks
+ * each row as done): the later count may see other rows. */
+static bool works_between(const ol_rule_ctx *ctx, const ol_count_stmt *a, const ol_count_stmt *b) {
+  const ol_file_facts *f = ctx->facts;
+  for (size_t i = ol_facts_first_call(f, a->call.end);
+       i < f->calls.len && f->calls.items[i].at.span.start < b->call.start; i++) {
+    const ol_call_fact *c = &f->calls.items[i];
+    if (c->at.span.start < a->scope.start || c->at.span.end > a->scope.end)
+      continue;
+    int32_t t = ol_index_call_target(ctx->index, ctx->file, i);
+    if (t < 0)
+      continue;
+    const ol_summary *s = &ctx->index->funcs.items[t];
+    if (s->has[OL_EFFECT_COMMIT] ||
+        (c->loop >= 0 && (s->has[OL_EFFECT_QUERY] || s->has[OL_EFFECT_COUNT])))
+      return true;
+  }
+  return false;
+}
+
+/* Whether count j (after the group's first, at index first) can run in one
+ * query with every member: one function, one path, one database, and no
+ * count's result in its query or in the conditions that decide it runs. */
+static bool joins(const ol_rule_ctx *ctx, const size_t *group, size_t n, size_t j,
+                  const bool *count) {
+  const ol_count_stmt *all = ctx->facts->count_stmts.items, *c = &all[j];
+  size_t first = group[0];
+  if (c->scope.start != all[first].scope.start || c->scope.end != all[first].scope.end)
+    return false;
+  if (c->write_before > all[first].call.start)
+    return false; /* the session wrote between them: the later count sees other rows */
+  if ((c->dep >= 0 && (size_t)c->dep >= first) ||
+      (c->dep_call >= 0 && (size_t)c->dep_call >= first && count[c->dep_call]))
+    return false;
+  for (size_t k = 0; k < n; k++) {
+    const ol_count_stmt *m = &all[group[k]];
+    if (exclusive(m->arms, c->arms) || (m->path_end && c->call.start >= m->path_end) ||
+        (m->decides_end && c->call.start >= m->decides_end) || works_between(ctx, m, c) ||
+        !same_database(ctx, m, c))
+      return false;
+  }
+  return true;
+}
+
+/* Why the group has no automatic fix, or NULL; *literal: the fix replaces
+ * each count in place (not `a, b = ...` for `a = ...` statements). */
+static const char *fix_problem(const ol_rule_ctx *ctx, const ol_count_stmt *const *run, size_t n,
+                               bool *literal) {
+  *literal = false;
+  bool assigned = true;
+  for (size_t k = 0; k < n; k++) {
+    const ol_count_stmt *c = run[k];
+    if (c->form == OL_COUNT_CALL)
+      return "a count runs inside a function it calls";
+    if (c->form == OL_COUNT_ON_CALL)
+      return "a count is of a query another function builds";
+    if (!c->convertible)
+      return "a count limits, groups or de-duplicates its rows, or is built in a variable";
+    if (c->guarded)
+      return "a count runs only on some evaluations of its statement";
+    if (!c->simple)
+      return "a count is in the header of a compound statement";
+    if (!same_text(ctx, c->session, run[0]->session))
+      return "the counts run on different sessions";
+    if ((c->arms || run[0]->arms) && (!c->arms || !run[0]->arms || strcmp(c->arms, run[0]->arms)))
+      return "other code runs between the counts";
+    if (k && c->stmt.start != run[k - 1]->stmt.start && run[k - 1]->next_start != c->stmt.start)
+      return "other code runs between the counts";
+    assigned &= c->assigned && (!k || c->stmt.start != run[k - 1]->stmt.start);
+  }
+  *literal = !assigned;
+  return NULL;
+}
+
+static void report_group(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const size_t *group,
+                         size_t n) {
+  const ol_count_stmt *all = ctx->facts->count_stmts.items;
+  const ol_count_stmt **run = ol_calloc(n, sizeof *run);
+  ol_buf lines = {0};
+  for (size_t k = 0; k < n; k++) {
+    run[k] = &all[group[k]];
+    uint32_t line = ol_rule_line(ctx, run[k]->call.start);
+    if (!k || line != ol_rule_line(ctx, run[k - 1]->call.start))
+      ol_buf_printf(&lines, "%s%u", k ? ", " : "", line);
+  }
+  bool literal;
+  const char *why = fix_problem(ctx, run, n, &literal);
+  for (size_t k = 1; k < n; k++) {
+    char *brief = ol_fixtext_brief(ctx, run[k]->call, 60);
+    ol_draft *d = ol_draft_add(
+        ctx, meta, run[k]->call,
+        ol_format("`%s` is count %zu of %zu that run one after another on one path from line %u "
+                  "(lines %s): one query can return them all%s%s",
+                  brief, k + 1, n, ol_rule_line(ctx, run[0]->call.start), lines.s,
+                  why ? "; no automatic fix: " : "", why ? why : ""));
+    ol_free(brief);
+    ol_draft_relate(d, run[0]->call, ol_strdup("the first count"));
+    if (k == 1 && !why)
+      d->fix = literal ? merged_literal(ctx, run, n, run[0]->scope) : merged(ctx, run, n);
+  }
+  ol_buf_free(&lines);
+  ol_free(run);
+}
+
+static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
+  size_t total = ctx->facts->count_stmts.len;
+  if (total < 2)
+    return;
+  bool *count = ol_calloc(total, sizeof(bool)), *taken = ol_calloc(total, sizeof(bool));
+  size_t *group = ol_calloc(total, sizeof(size_t));
+  for (size_t i = 0; i < total; i++)
+    count[i] = is_count(ctx, i);
+  for (size_t i = 0; i < total; i++) {
+    if (!count[i] || taken[i])
+      continue;
+    size_t n = 0;
+    group[n++] = i;
+    for (size_t j = i + 1; j < total; j++)
+      if (count[j] && !taken[j] && joins(ctx, group, n, j, count)) {
+        taken[j] = true;
+        group[n++] = j;
+      }
+    if (n >= 2)
+      report_group(ctx, meta, group, n);
+  }
+  ol_free(group);
+  ol_free(taken);
+  ol_free(count);
 }
 
 const ol_rule ol_rule_orm004 = {

@@ -1,17 +1,38 @@
 # ORM004 serial-count. An expect marker sits on each count after the first.
+import logging
+
+from flask import current_app, jsonify, render_template
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import func, select
 
 db = SQLAlchemy()
+log = logging.getLogger(__name__)
 
 
 class User(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     active = db.Column(db.Boolean)
 
+    @classmethod
+    def count(cls, **filters):
+        return cls.query.filter_by(**filters).count()
+
 
 class Order(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     status = db.Column(db.String(20))  # expect: ORM007
+
+
+def count_users():
+    return User.query.count()
+
+
+def count_active():
+    return User.query.filter_by(active=True).count()
+
+
+def total_users():
+    return count_users()
 
 
 def dashboard():
@@ -45,6 +66,106 @@ def not_convertible():
     return a, b
 
 
+def subscripts():
+    stats = {}
+    stats["users"] = User.query.count()
+    stats["orders"] = Order.query.count()  # expect: ORM004
+    return stats
+
+
+def keywords():
+    return render_template(
+        "stats.html",
+        users=User.query.count(),
+        orders=Order.query.filter_by(status="paid").count(),  # expect: ORM004
+    )
+
+
+def json_counts():
+    return jsonify(users=User.query.count(), orders=Order.query.count())  # expect: ORM004
+
+
+def func_count_forms(session):
+    a = session.query(func.count(User.id)).scalar()
+    b = session.query(func.count(Order.id)).filter(Order.status == "new").scalar()  # expect: ORM004
+    c = session.scalar(select(func.count()).select_from(User).where(User.active))  # expect: ORM004
+    d = session.execute(select(func.count(Order.id))).scalar()  # expect: ORM004
+    e = session.execute(select(func.count(Order.id))).scalar_one()  # expect: ORM004
+    return a, b, c, d, e
+
+
+def helpers():
+    total = total_users()
+    active = count_active()  # expect: ORM004
+    new = User.count(active=False)  # expect: ORM004
+    return total, active, new
+
+
+def not_count_helpers():
+    total = count_users()
+    title = dashboard_title()  # ok: returns no count
+    return total, title
+
+
+def dashboard_title():
+    return "Dashboard"
+
+
+def separated():
+    users = User.query.count()
+    per_page = current_app.config["PER_PAGE"]
+    log.info("counted users")
+    title = "Dashboard"
+    orders = Order.query.count()  # expect: ORM004
+    if per_page > 10:
+        paid = Order.query.filter_by(status="paid").count()  # expect: ORM004
+    else:
+        paid = 0
+    return users, orders, paid, title
+
+
+def early_return(flag):
+    if flag:
+        return User.query.count()
+    return Order.query.count()  # ok: the first count returned before this one runs
+
+
+def exclusive_branches(kind):
+    if kind == "users":
+        n = User.query.count()
+    elif kind == "orders":
+        n = Order.query.count()  # ok: another branch
+    else:
+        n = Order.query.filter_by(status="paid").count()  # ok: another branch
+    return n
+
+
+def exclusive_expression(kind):
+    return User.query.count() if kind else Order.query.count()  # ok: one or the other
+
+
+def dependent():
+    users = User.query.count()
+    limit = users * 2
+    orders = Order.query.filter(Order.id < limit).count()  # ok: reads the first count
+    return orders
+
+
+def dependent_condition():
+    users = User.query.count()
+    if users:
+        return Order.query.count()  # ok: runs only when the first count says so
+    return 0
+
+
+def one_count():
+    return User.query.count()
+
+
+def another_one_count():
+    return Order.query.count()  # ok: another function
+
+
 class Audit(db.Model):
     __bind_key__ = "audit"
     id = db.Column(db.Integer, primary_key=True)
@@ -52,18 +173,27 @@ class Audit(db.Model):
 
 def other_database():
     users = User.query.count()
-    audits = Audit.query.count()  # another database: not one query
+    audits = Audit.query.count()  # ok: another database, not one query
     return users, audits
 
 
-def not_reported(rows):
-    only = User.query.count()
+def not_queries(rows, text):
     words = rows.count("x")
-    if only:
-        a = User.query.count()
-    else:
-        a = Order.query.count()
+    letters = text.count("a")  # ok: str.count and list.count
+    return words, letters
+
+
+def around_a_loop(rows):
+    first = User.query.count()
     for r in rows:
         print(r)
-    b = Order.query.count()
-    return only, words, a, b
+    orders = Order.query.count()  # expect: ORM004
+    return first, orders
+
+
+def around_a_write():
+    before = User.query.count()
+    db.session.add(User(active=True))
+    db.session.commit()
+    after = User.query.count()  # ok: the session wrote in between, it sees other rows
+    return before, after

@@ -23,6 +23,16 @@ def get_dashboard_stats():
     }
 
 
+def get_coocook_overview():
+    """Headline numbers of the cooking area, as one dict of counts."""
+    return {
+        "chefs": Chef.query.count(),
+        "confirmed_bookings": Booking.query.filter_by(status="confirmed").count(),  # expect: ORM004
+        "open_bookings": Booking.query.filter(Booking.status != "cancelled").count(),  # expect: ORM004
+        "published_posts": SNSPost.query.filter(SNSPost.status == "published").count(),  # expect: ORM004
+    }
+
+
 def get_content_summary():
     """Catalogue sizes, written the right way: one query of scalar subqueries."""
     stmt = select(

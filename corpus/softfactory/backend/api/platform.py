@@ -1,7 +1,7 @@
 from flask import Blueprint, g, jsonify, request
 
 from ..auth import login_required
-from ..metrics import get_content_summary, get_dashboard_stats
+from ..metrics import get_content_summary, get_coocook_overview, get_dashboard_stats
 from ..services.platform import get_profile, list_subscriptions
 
 bp = Blueprint("platform", __name__, url_prefix="/api/platform")
@@ -11,6 +11,11 @@ bp = Blueprint("platform", __name__, url_prefix="/api/platform")
 @login_required
 def stats():
     return jsonify(get_dashboard_stats())
+
+
+@bp.get("/overview")
+def overview():
+    return jsonify(get_coocook_overview())
 
 
 @bp.get("/summary")

@@ -4,6 +4,7 @@ from shop import db
 class Product(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     name = db.Column(db.String(80))
+    orders = db.relationship("Order", lazy="dynamic", overlaps="product")
 
     @property
     def order_count(self):
@@ -12,7 +13,14 @@ class Product(db.Model):
     def stock_report(self):
         return {"name": self.name, "orders": self.order_count}
 
+    def to_json(self):
+        return {"name": self.name, "paid": self.orders.filter_by(paid=True).count()}
+
+    def to_brief(self):
+        return {"name": self.name}
+
 
 class Order(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     product_id = db.Column(db.Integer, db.ForeignKey("product.id"))  # expect: ORM007
+    paid = db.Column(db.Boolean)
