@@ -29,6 +29,8 @@ typedef struct {
                            key; when not, collection is true and a fix loads it either way */
   bool uselist_false;   /* declared scalar (uselist=False): not read from foreign keys */
   bool from_backref;    /* created by backref= on the other side */
+  bool inherited;       /* a mixin's per-model relationship, made for the model inheriting it
+                           (path: the mixin's file) */
   const char *path;     /* where it is declared (the backref's declaration for a backref) */
   uint32_t line, col;
   ol_span span;
