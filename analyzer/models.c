@@ -395,7 +395,8 @@ static void member(ol_walker *w, ol_class_fact *c, TSNode def) {
   *m = ol_node_text(w, ol_child(w->sx, def, OL_F_name));
 }
 
-/* @declared_attr, @declared_attr.directive / .cascading, @sa.orm.declared_attr. */
+/* @declared_attr, @declared_attr.directive / .cascading, @sa.orm.declared_attr,
+ * and a name imported as `..._declared_attr`. */
 static bool is_declared_attr(ol_walker *w, TSNode decorated) {
   for (uint32_t i = 0; i < ts_node_named_child_count(decorated); i++) {
     TSNode d = ts_node_named_child(decorated, i);
@@ -408,7 +409,9 @@ static bool is_declared_attr(ol_walker *w, TSNode decorated) {
       e = ol_child(w->sx, e, OL_F_object);
     if (ol_kind_of(w->sx, e) == OL_K_attribute)
       e = ol_child(w->sx, e, OL_F_attribute);
-    if (ol_node_text_is(w, e, "declared_attr"))
+    uint32_t a = ts_node_start_byte(e), b = ts_node_end_byte(e);
+    if (ol_kind_of(w->sx, e) == OL_K_identifier && b - a >= 13 &&
+        !memcmp(w->src + b - 13, "declared_attr", 13))
       return true;
   }
   return false;
