@@ -309,6 +309,8 @@ static void classes(check *c) {
       name(c, rel->lazy_attr, false);
       name(c, rel->backref_attr, false);
       name(c, rel->backref_lazy_attr, false);
+      name(c, rel->proxy_of, false);
+      name(c, rel->proxy_attr, false);
       enum_below(c, &rel->lazy, OL_LAZY_WRITE_ONLY + 1);
       enum_below(c, &rel->backref_lazy, OL_LAZY_WRITE_ONLY + 1);
       need(c, rel->uselist >= -2 && rel->uselist <= 1);

@@ -14,7 +14,7 @@ _Static_assert(sizeof(ol_file_facts) == 616, "facts.h changed: update cache_fact
 _Static_assert(sizeof(ol_loop) == 192 && sizeof(ol_query_site) == 200,
                "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 72 &&
-                   sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 112,
+                   sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 128,
                "facts.h changed: update cache_facts.c");
 
 typedef struct {
@@ -65,7 +65,8 @@ static const layout ol_class_fact_layout = {
 LAYOUT(ol_rel_fact, offsetof(ol_rel_fact, name), offsetof(ol_rel_fact, target),
        offsetof(ol_rel_fact, backref), offsetof(ol_rel_fact, back_populates),
        offsetof(ol_rel_fact, target_attr), offsetof(ol_rel_fact, lazy_attr),
-       offsetof(ol_rel_fact, backref_attr), offsetof(ol_rel_fact, backref_lazy_attr));
+       offsetof(ol_rel_fact, backref_attr), offsetof(ol_rel_fact, backref_lazy_attr),
+       offsetof(ol_rel_fact, proxy_of), offsetof(ol_rel_fact, proxy_attr));
 LAYOUT(ol_column_fact, offsetof(ol_column_fact, name), offsetof(ol_column_fact, fk_table),
        offsetof(ol_column_fact, fk_class), offsetof(ol_column_fact, db_name));
 LAYOUT(ol_lookup, offsetof(ol_lookup, entity), offsetof(ol_lookup, column));

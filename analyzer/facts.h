@@ -166,6 +166,9 @@ typedef struct {
    * attribute's name, resolved per subclass by the index; NULL when written
    * as a literal (or not computed from `cls`). */
   char *target_attr, *lazy_attr, *backref_attr, *backref_lazy_attr;
+  /* `name = association_proxy("collection", "attr")`: not a relationship of
+   * its own; reading it loads `collection` (and `attr` of each element). */
+  char *proxy_of, *proxy_attr;
 } ol_rel_fact;
 
 /* The declared type of a column as far as fixes care: whether Python's

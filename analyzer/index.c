@@ -351,6 +351,37 @@ static void inherit_relations(ol_index *ix, const ol_model *m, const ol_model *f
   }
 }
 
+/* Each association proxy as what reading it loads: its collection's
+ * loading (lazy or not, scalar or collection), under the proxy's name. A
+ * proxy over a relationship the index does not know, or one that is not
+ * loaded on access (dynamic, write_only), is left out. */
+static void add_proxies(ol_index *ix) {
+  for (size_t i = 0; i < ix->classes.len; i++) {
+    const ol_model *m = &ix->classes.items[i];
+    for (size_t j = 0; j < m->cls->n_rels; j++) {
+      const ol_rel_fact *r = &m->cls->rels[j];
+      const ol_relation *of = r->proxy_of ? ol_index_relation(ix, m->name, r->proxy_of) : NULL;
+      if (!of || of->proxy_of || of->lazy == OL_LAZY_DYNAMIC || of->lazy == OL_LAZY_WRITE_ONLY)
+        continue;
+      ol_relation p = *of;
+      const ol_relation *attr = of->target ? ol_index_relation(ix, of->target, r->proxy_attr) : NULL;
+      p.owner = m->name;
+      p.name = r->name;
+      p.target = NULL;
+      p.from_backref = false;
+      p.inherited = true; /* shown with its owner, wherever its collection is declared */
+      p.proxy_of = of->name;
+      p.proxy_target = of->target;
+      p.proxy_attr = attr && !attr->proxy_of && !attr->collection && attr->direction_known &&
+                             attr->lazy == OL_LAZY_SELECT
+                         ? attr->name
+                         : NULL;
+      p.lazy_value = (ol_span){0}; /* the proxy's declaration has no lazy= to rewrite */
+      ol_vec_push(&ix->relations, p);
+    }
+  }
+}
+
 /* Marks the mixins and abstract bases model m inherits from. */
 static void mark_inherited(ol_index *ix, const ol_model *from, bool *inherited, int depth) {
   for (size_t b = 0; b < from->cls->n_bases && depth <= 16; b++) {
@@ -374,6 +405,8 @@ static void add_relations(ol_index *ix) {
   for (size_t i = 0; i < ix->classes.len; i++) {
     ol_model *m = &ix->classes.items[i];
     for (size_t j = 0; j < m->cls->n_rels; j++) {
+      if (m->cls->rels[j].proxy_of)
+        continue; /* after every relationship: add_proxies */
       ol_rel_fact o = resolved(ix, m, &m->cls->rels[j]);
       if (!m->is_model && inherited[i] && per_model(&m->cls->rels[j]))
         o.backref = NULL;
@@ -384,6 +417,7 @@ static void add_relations(ol_index *ix) {
   for (size_t i = 0; i < ix->classes.len; i++)
     if (ix->classes.items[i].is_model)
       inherit_relations(ix, &ix->classes.items[i], &ix->classes.items[i], 0);
+  add_proxies(ix);
 }
 
 static const ol_relation *relation_on(const ol_index *ix, const char *cls, const char *attr) {

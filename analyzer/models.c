@@ -213,6 +213,28 @@ static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode lef
   r->col = col16(w, ts_node_start_byte(stmt));
 }
 
+/* `domains = association_proxy("certificate_associations", "domain")`:
+ * both names as strings, else nothing is recorded. */
+static void association_proxy(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left,
+                              TSNode call) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  char *of = string_value(w, ts_node_named_child(args, 0));
+  char *attr = string_value(w, ts_node_named_child(args, 1));
+  if (!of || !attr || is_fstring(w, ts_node_named_child(args, 0)) ||
+      is_fstring(w, ts_node_named_child(args, 1)))
+    return;
+  ol_rel_fact *r = GROW(c->rels, c->n_rels);
+  memset(r, 0, sizeof *r);
+  r->name = ol_node_text(w, left);
+  r->proxy_of = of;
+  r->proxy_attr = attr;
+  r->lazy = OL_LAZY_NEVER;
+  r->uselist = r->backref_uselist = -1;
+  r->span = ol_node_span(stmt);
+  r->line = ts_node_start_point(stmt).row + 1;
+  r->col = col16(w, ts_node_start_byte(stmt));
+}
+
 /* Where `index=True` goes: after the last argument (comments skipped), or
  * inside empty parentheses. */
 static void index_insertion(ol_walker *w, ol_column_fact *col, TSNode call) {
@@ -450,9 +472,19 @@ static TSNode declared_value(ol_walker *w, TSNode def) {
   return ol_unwrap(w, ts_node_named_child(last, 0));
 }
 
+static bool has_foreign_key(ol_walker *w, TSNode call) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+    if (callee_is(w, ts_node_named_child(args, i), "ForeignKey"))
+      return true;
+  return false;
+}
+
 /* `@declared_attr def rel(cls): return relationship(...)` on a mixin or an
- * abstract base: a relationship (or column) of every class that inherits
- * it, as if assigned in the class body. False when it returns anything else. */
+ * abstract base: a relationship of every class that inherits it, as if
+ * assigned in the class body; so is a column with a ForeignKey (where
+ * directions are read from; other columns are left to the rules that know
+ * tables). False when it returns anything else. */
 static bool declared_attr(ol_walker *w, ol_class_fact *c, TSNode decorated, TSNode def) {
   if (!is_declared_attr(w, decorated))
     return false;
@@ -460,8 +492,9 @@ static bool declared_attr(ol_walker *w, ol_class_fact *c, TSNode decorated, TSNo
          type = ol_child(w->sx, def, OL_F_return_type);
   if (callee_is(w, value, "relationship") || callee_is(w, value, "relation"))
     relationship(w, c, decorated, name, value, type);
-  else if (callee_is(w, value, "Column") || callee_is(w, value, "mapped_column"))
-    column(w, c, decorated, name, value, type);
+  else if ((callee_is(w, value, "Column") || callee_is(w, value, "mapped_column")) &&
+           has_foreign_key(w, value))
+    column(w, c, decorated, name, value, type); /* what directions are read from */
   else
     return false;
   return true;
@@ -512,6 +545,8 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
     c->bind_key = string_value(w, right);
   if (callee_is(w, right, "relationship"))
     relationship(w, c, stmt, left, right, type);
+  else if (callee_is(w, right, "association_proxy"))
+    association_proxy(w, c, stmt, left, right);
   else if (callee_is(w, right, "Column") || callee_is(w, right, "mapped_column"))
     column(w, c, stmt, left, right, type);
   else if (ol_node_text_is(w, left, "__table_args__") ||

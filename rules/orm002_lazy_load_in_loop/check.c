@@ -60,6 +60,16 @@ static const char *loader(const ol_index *ix, const ol_relation *r) {
              : "selectinload";
 }
 
+/* The relationship an option names: an association proxy's collection. */
+static const char *loaded(const ol_relation *r) { return r->proxy_of ? r->proxy_of : r->name; }
+
+/* What follows it: `.joinedload(Assoc.attr)` when a proxy's attribute is
+ * a lazy many-to-one of each element. Caller frees. */
+static char *proxy_tail(const ol_relation *r) {
+  return r->proxy_attr ? ol_format(".joinedload(%s.%s)", r->proxy_target, r->proxy_attr)
+                       : ol_strdup("");
+}
+
 /* One producing query: the options its findings need, and the first finding. */
 typedef struct {
   const ol_rows *rows;
@@ -423,6 +433,9 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   else if (rel2 && !ol_fixtext_module_binds(&there, rel->target))
     why = ol_format("`%s` is not imported where the query is, which the chained option needs",
                     rel->target);
+  else if (lrel->proxy_attr && !ol_fixtext_module_binds(&there, lrel->proxy_target))
+    why = ol_format("`%s` is not imported where the query is, which the chained option needs",
+                    lrel->proxy_target);
   else if (lr->via && !ol_fixtext_module_binds(&there, lr->entity))
     why = ol_format("`%s` is not imported here, which the chained option needs", lr->entity);
   else if (options_unknown(&there, rows))
@@ -438,14 +451,19 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                                            ctx->index->files.items[last->file].path,
                                            ol_rule_line_in(ctx, last->file, last->at->span.start))
                                : ol_format(" through `%s`", callee);
+  char *kind = lrel->proxy_attr ? ol_format("an association proxy: it loads `%s`, then `.%s` of each",
+                                            lrel->proxy_of, lrel->proxy_attr)
+               : lrel->proxy_of ? ol_format("an association proxy: it loads `%s`", lrel->proxy_of)
+               : ol_strdup(!lrel->direction_known ? "a relationship"
+                           : lrel->collection     ? "a collection"
+                                                  : "one row");
   char *msg = ol_format(
       "`%s` lazy-loads `%s.%s` (%s)%s once per row in the loop on line %u over rows of %s%s%s",
       text, lrel->owner, lrel->name,
-      !lrel->direction_known ? "a relationship"
-      : lrel->collection     ? "a collection"
-                             : "one row",
+      kind,
       through_text, ol_rule_line(ctx, l->header.start), where, why ? "; no automatic fix: " : "",
       why ? why : "");
+  ol_free(kind);
   ol_free(callee);
   ol_free(through_text);
   ol_draft *d = ol_draft_add(ctx, st->meta, span, msg);
@@ -486,11 +504,14 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     ol_free(d->message);
     d->message = more;
   }
-  char *opt = lr->via ? ol_format("%s(%s.%s).%s(%s.%s)", loader(ctx->index, lr->via), rows->entity,
-                                  lr->via->name, loader(ctx->index, rel), lr->entity, rel->name)
-              : !rel2 ? ol_format("%s(%s.%s)", loader(ctx->index, rel), rows->entity, rel->name)
-                      : ol_format("%s(%s.%s).%s(%s.%s)", loader(ctx->index, rel), rows->entity,
-                                  rel->name, loader(ctx->index, rel2), rel->target, rel2->name);
+  char *tail = proxy_tail(rel);
+  char *opt =
+      lr->via ? ol_format("%s(%s.%s).%s(%s.%s)%s", loader(ctx->index, lr->via), rows->entity,
+                          lr->via->name, loader(ctx->index, rel), lr->entity, loaded(rel), tail)
+      : !rel2 ? ol_format("%s(%s.%s)%s", loader(ctx->index, rel), rows->entity, loaded(rel), tail)
+              : ol_format("%s(%s.%s).%s(%s.%s)", loader(ctx->index, rel), rows->entity, rel->name,
+                          loader(ctx->index, rel2), rel->target, rel2->name);
+  ol_free(tail);
   add_option(g, opt);
 }
 
@@ -509,8 +530,9 @@ static bool few_targets(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_re
 static bool lazily_read(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
   if (answered_by_identity_map(ctx, lr, rel) || few_targets(ctx, lr, rel))
     return false;
-  return lazy_on_access(rel->lazy) && !(lr->via ? covered(lr->rows->eager, lr->via->name, rel->name)
-                                                : covered(lr->rows->eager, rel->name, NULL));
+  return lazy_on_access(rel->lazy) &&
+         !(lr->via ? covered(lr->rows->eager, lr->via->name, loaded(rel))
+                   : covered(lr->rows->eager, loaded(rel), NULL));
 }
 
 typedef struct {

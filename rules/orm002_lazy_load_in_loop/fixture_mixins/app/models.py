@@ -1,3 +1,5 @@
+from sqlalchemy.ext.associationproxy import association_proxy
+
 from app.db import db
 from app.mixins import ComputedMixin, OwnedMixin, PersonLinkMixin, TaggedMixin
 
@@ -29,6 +31,10 @@ class Event(PersonLinkMixin, OwnedMixin, TaggedMixin, ComputedMixin, db.Model):
     review_lazy = "dynamic"
     has_extras = True
     id = db.Column(db.Integer, primary_key=True)
+    domain_links = db.relationship("EventDomain", lazy=True)
+    domains = association_proxy("domain_links", "domain")
+    link_names = association_proxy("person_links", "name")
+    tag_ids = association_proxy("tags", "id")
 
 
 class Contribution(PersonLinkMixin, TaggedMixin, db.Model):
@@ -50,3 +56,17 @@ class ContributionPersonLink(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     contribution_id = db.Column(db.Integer, db.ForeignKey("contributions.id"))
     name = db.Column(db.String(80))
+
+
+class Domain(db.Model):
+    __tablename__ = "domains"
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80))
+
+
+class EventDomain(db.Model):
+    __tablename__ = "event_domains"
+    id = db.Column(db.Integer, primary_key=True)
+    event_id = db.Column(db.Integer, db.ForeignKey("events.id"))
+    domain_id = db.Column(db.Integer, db.ForeignKey("domains.id"))
+    domain = db.relationship("Domain")

@@ -1,6 +1,6 @@
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.models import Contribution, Event, EventPersonLink
+from app.models import Contribution, Event, EventDomain, EventPersonLink
 
 
 def speakers():
@@ -36,3 +36,17 @@ def computed():
         print(event.links)  # expect: ORM002  # unknown target: selectinload fits either direction
         print(event.reviews.count())  # ok: lazy=cls.review_lazy is "dynamic" on Event: a query (ORM003), not a load
         print(event.extras)  # ok: declared only when the class has extras, which the index cannot tell
+
+
+def proxies():
+    for event in Event.query.all():
+        print([d.name for d in event.domains])  # expect: ORM002
+    for event in Event.query.filter_by(id=2):
+        print(event.link_names)  # expect: ORM002
+    for event in Event.query.filter_by(id=3):
+        print(event.tag_ids)  # ok: the proxy's collection is lazy="selectin"
+
+
+def eager_proxies():
+    for event in Event.query.options(selectinload(Event.domain_links).joinedload(EventDomain.domain)):
+        print(list(event.domains))  # ok: its collection is loaded with the rows
