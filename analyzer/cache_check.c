@@ -330,10 +330,16 @@ static void classes(check *c) {
       name(c, rel->target, false);
       name(c, rel->backref, false);
       name(c, rel->back_populates, false);
+      name(c, rel->target_attr, false);
+      name(c, rel->lazy_attr, false);
+      name(c, rel->backref_attr, false);
+      name(c, rel->backref_lazy_attr, false);
+      name(c, rel->proxy_of, false);
+      name(c, rel->proxy_attr, false);
       enum_below(c, &rel->lazy, OL_LAZY_WRITE_ONLY + 1);
       enum_below(c, &rel->backref_lazy, OL_LAZY_WRITE_ONLY + 1);
-      need(c, rel->uselist >= -1 && rel->uselist <= 1);
-      need(c, rel->backref_uselist >= -1 && rel->backref_uselist <= 1);
+      need(c, rel->uselist >= -2 && rel->uselist <= 1);
+      need(c, rel->backref_uselist >= -2 && rel->backref_uselist <= 1);
       flag(c, &rel->secondary);
       span(c, rel->span);
       span(c, rel->lazy_value);
@@ -358,6 +364,8 @@ static void classes(check *c) {
     names(c, k->bases, k->n_bases);
     names(c, k->pk, k->n_pk);
     names(c, k->leading, k->n_leading);
+    names(c, k->attrs, k->n_attrs);
+    need(c, k->n_attrs % 2 == 0);
   }
 }
 

@@ -13,15 +13,15 @@
 _Static_assert(sizeof(ol_file_facts) == 616, "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_loop) == 304 && sizeof(ol_call_arg) == 160 && sizeof(ol_query_site) == 200,
                "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_class_fact) == 128 && sizeof(ol_func_fact) == 80 &&
-                   sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 80,
+_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 80 &&
+                   sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 128,
                "facts.h changed: update cache_facts.c");
 
 typedef struct {
   size_t elem;
   const size_t *strs; /* offsets of the char * fields */
   size_t n_strs;
-  size_t arrays[6]; /* offsets of other pointers (written as 0, read back separately), 0 ends */
+  size_t arrays[7]; /* offsets of other pointers (written as 0, read back separately), 0 ends */
 } layout;
 
 #define LAYOUT(T, ...)                                                                             \
@@ -29,7 +29,7 @@ typedef struct {
   static const layout T##_layout = {sizeof(T), T##_strs, sizeof T##_strs / sizeof(size_t), {0}}
 #define ROWS(T, m)                                                                                 \
   offsetof(T, m.entity), offsetof(T, m.eager), offsetof(T, m.origin), offsetof(T, m.cols[0]),      \
-      offsetof(T, m.cols[1]), offsetof(T, m.cols[2]), offsetof(T, m.cols[3]),                    \
+      offsetof(T, m.cols[1]), offsetof(T, m.cols[2]), offsetof(T, m.cols[3]),                      \
       offsetof(T, m.dyn_owner), offsetof(T, m.dyn_rel)
 
 LAYOUT(ol_loop, ROWS(ol_loop, rows), offsetof(ol_loop, rows_via), offsetof(ol_loop, insert_why),
@@ -65,9 +65,12 @@ static const layout ol_class_fact_layout = {
     3,
     {offsetof(ol_class_fact, rels), offsetof(ol_class_fact, columns),
      offsetof(ol_class_fact, members), offsetof(ol_class_fact, bases), offsetof(ol_class_fact, pk),
-     offsetof(ol_class_fact, leading)}};
+     offsetof(ol_class_fact, leading), offsetof(ol_class_fact, attrs)}};
 LAYOUT(ol_rel_fact, offsetof(ol_rel_fact, name), offsetof(ol_rel_fact, target),
-       offsetof(ol_rel_fact, backref), offsetof(ol_rel_fact, back_populates));
+       offsetof(ol_rel_fact, backref), offsetof(ol_rel_fact, back_populates),
+       offsetof(ol_rel_fact, target_attr), offsetof(ol_rel_fact, lazy_attr),
+       offsetof(ol_rel_fact, backref_attr), offsetof(ol_rel_fact, backref_lazy_attr),
+       offsetof(ol_rel_fact, proxy_of), offsetof(ol_rel_fact, proxy_attr));
 LAYOUT(ol_column_fact, offsetof(ol_column_fact, name), offsetof(ol_column_fact, fk_table),
        offsetof(ol_column_fact, fk_class), offsetof(ol_column_fact, db_name));
 LAYOUT(ol_lookup, offsetof(ol_lookup, entity), offsetof(ol_lookup, column));
@@ -97,7 +100,7 @@ static void put_item(ol_buf *b, const char *item, const layout *l) {
   ol_buf_add(b, item, l->elem);
   for (size_t s = 0; s < l->n_strs; s++)
     memset(b->s + at + l->strs[s], 0, sizeof(void *));
-  for (size_t s = 0; s < 6 && l->arrays[s]; s++)
+  for (size_t s = 0; s < 7 && l->arrays[s]; s++)
     memset(b->s + at + l->arrays[s], 0, sizeof(void *));
 }
 
@@ -119,6 +122,7 @@ static void put_class(ol_buf *b, const ol_class_fact *c) {
   put_strings(b, c->bases, c->n_bases);
   put_strings(b, c->pk, c->n_pk);
   put_strings(b, c->leading, c->n_leading);
+  put_strings(b, c->attrs, c->n_attrs);
 }
 
 /* Items are written as their bytes: their padding must not carry whatever
@@ -277,6 +281,7 @@ static void get_class(reader *r, ol_class_fact *c) {
   c->n_bases = get_strings(r, &c->bases);
   c->n_pk = get_strings(r, &c->pk);
   c->n_leading = get_strings(r, &c->leading);
+  c->n_attrs = get_strings(r, &c->attrs);
 }
 
 bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
@@ -317,8 +322,8 @@ bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
   GET_VEC(&r, &f->classes, &ol_class_fact_layout);
   for (size_t i = 0; i < f->classes.len; i++) {
     ol_class_fact *c = &f->classes.items[i];
-    c->rels = NULL, c->columns = NULL, c->members = c->bases = c->pk = c->leading = NULL;
-    c->n_rels = c->n_columns = c->n_members = c->n_bases = c->n_pk = c->n_leading = 0;
+    c->rels = NULL, c->columns = NULL, c->members = c->bases = c->pk = c->leading = c->attrs = NULL;
+    c->n_rels = c->n_columns = c->n_members = c->n_bases = c->n_pk = c->n_leading = c->n_attrs = 0;
   }
   for (size_t i = 0; i < f->classes.len && !r.bad; i++)
     get_class(&r, &f->classes.items[i]);

@@ -326,7 +326,8 @@ void ol_engine_write_models(const ol_engine *e, FILE *out) {
     for (size_t j = 0; j < e->index.relations.len; j++) {
       const ol_relation *r = &e->index.relations.items[j];
       /* Same-named classes in other files own their own relationships. */
-      if (strcmp(r->owner, m->name) != 0 || (!r->from_backref && strcmp(r->path, m->path) != 0))
+      if (strcmp(r->owner, m->name) != 0 || (!r->from_backref && !r->inherited &&
+                                           strcmp(r->path, m->path) != 0))
         continue;
       rels++;
       fprintf(out, "  .%s -> %s  %s, lazy=%s%s  (%s:%u)\n", shown(&a, r->name),

@@ -171,15 +171,24 @@ typedef struct {
   char *name;   /* the attribute */
   char *target; /* the target class's name, quotes and module path stripped */
   ol_lazy lazy;
-  int uselist;    /* 1 collection, 0 scalar, -1 not said (decided from foreign keys) */
+  int uselist;    /* 1 collection, 0 scalar, -1 not said (decided from foreign keys), -2 computed
+                     (`uselist=cls.x`): unknown */
   bool secondary; /* many-to-many */
   char *backref;  /* creates target.<backref> */
   ol_lazy backref_lazy;
-  int backref_uselist;
+  int backref_uselist; /* as uselist */
   char *back_populates;
   ol_span span;       /* the declaration statement */
   uint32_t line, col; /* of span.start, col in UTF-16 units */
   ol_span lazy_value; /* the lazy= value, to rewrite `immediate` */
+  /* A mixin's `@declared_attr` relationship may compute its target, lazy=,
+   * backref name or backref lazy= from class attributes (`cls.X`): the
+   * attribute's name, resolved per subclass by the index; NULL when written
+   * as a literal (or not computed from `cls`). */
+  char *target_attr, *lazy_attr, *backref_attr, *backref_lazy_attr;
+  /* `name = association_proxy("collection", "attr")`: not a relationship of
+   * its own; reading it loads `collection` (and `attr` of each element). */
+  char *proxy_of, *proxy_attr;
 } ol_rel_fact;
 
 /* The declared type of a column as far as fixes care: whether Python's
@@ -226,6 +235,10 @@ typedef struct {
   char **leading; /* leading columns of Index/UniqueConstraint/PrimaryKeyConstraint in
                      __table_args__ (attribute or column names as written) */
   size_t n_leading;
+  char **attrs; /* class attributes bound to a plain string or name, as pairs: attrs[2k] the
+                   attribute, attrs[2k+1] the string's contents or the name ("None" for None);
+                   what a mixin's declared_attr reads as cls.<attribute> */
+  size_t n_attrs; /* entries: twice the pairs */
   bool abstract;
   bool imperative; /* `registry.map_imperatively(Cls, table, properties=...)` / `mapper(...)`:
                       mapped by that call, whatever its bases; the class of that name is a model */

@@ -106,7 +106,6 @@ static bool mapped_imperatively(const ol_index *ix, const char *name) {
 
 void ol_index_link(ol_index *ix) {
   build_table(ix);
-  add_relations(ix);
   /* Iterate to a fixpoint: bases may be declared after their subclasses. */
   for (bool changed = true; changed;) {
     changed = false;
@@ -138,7 +137,7 @@ void ol_index_link(ol_index *ix) {
         changed = true;
       }
     }
-  }
+  }  add_relations(ix);
 }
 
 /* ---- relationships ----------------------------------------------------- */
@@ -216,8 +215,8 @@ static int fk_side(ol_index *ix, const ol_model *owner, const char *target_name)
 static int direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r) {
   if (r->secondary)
     return 1;
-  if (r->uselist >= 0)
-    return r->uselist;
+  if (r->uselist != -1)
+    return r->uselist; /* -2, computed: unknown */
   int side = fk_side(ix, owner, r->target);
   return side > 0 ? 0 : side < 0 ? 1 : -1;
 }
@@ -226,7 +225,7 @@ static int direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r) 
  * says, else the foreign keys, else the opposite of the forward side when
  * that is known to be a collection (one-to-many's reverse is many-to-one). */
 static int backref_direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r, int fwd) {
-  if (r->backref_uselist >= 0)
+  if (r->backref_uselist != -1)
     return r->backref_uselist;
   if (r->secondary)
     return 1;
@@ -234,43 +233,191 @@ static int backref_direction(ol_index *ix, const ol_model *owner, const ol_rel_f
   return side > 0 ? 1 : side < 0 ? 0 : fwd == 1 ? 0 : -1;
 }
 
+static const ol_relation *relation_on(const ol_index *ix, const char *cls, const char *attr);
+
+/* One relationship of m (and its backref's reverse on the target), declared
+ * in the file of class decl (m, or the mixin it inherits it from). */
+static void add_relation(ol_index *ix, const ol_model *m, const ol_model *decl,
+                         const ol_rel_fact *r) {
+  int coll = direction(ix, m, r);
+  ol_relation rel = {.owner = m->name,
+                     .name = r->name,
+                     .target = r->target,
+                     .lazy = r->lazy,
+                     .collection = coll != 0,
+                     .direction_known = coll >= 0,
+                     .uselist_false = r->uselist == 0,
+                     .path = decl->path,
+                     .line = r->line,
+                     .col = r->col,
+                     .span = r->span,
+                     .lazy_value = r->lazy_value};
+  ol_vec_push(&ix->relations, rel);
+  if (!r->backref || !r->target)
+    return;
+  int back = backref_direction(ix, m, r, coll);
+  ol_relation rev = {.owner = r->target,
+                     .name = r->backref,
+                     .target = m->name,
+                     .lazy = r->backref_lazy,
+                     .collection = back != 0,
+                     .direction_known = back >= 0,
+                     .uselist_false = r->backref_uselist == 0,
+                     .from_backref = true,
+                     .path = rel.path,
+                     .line = r->line,
+                     .col = r->col,
+                     .span = r->span};
+  ol_vec_push(&ix->relations, rev);
+}
+
+/* The value class m (or a base, first base first) binds attribute attr to
+ * in its body; NULL when none does or it is None. */
+static const char *class_attr(ol_index *ix, const ol_model *m, const char *attr, int depth) {
+  if (!m || depth > 16)
+    return NULL;
+  for (size_t i = 0; i + 1 < m->cls->n_attrs; i += 2)
+    if (!strcmp(m->cls->attrs[i], attr))
+      return strcmp(m->cls->attrs[i + 1], "None") ? m->cls->attrs[i + 1] : NULL;
+  for (size_t b = 0; b < m->cls->n_bases; b++) {
+    ol_model *p = find_class(ix, m->cls->bases[b]);
+    const char *v = p && p != m ? class_attr(ix, p, attr, depth + 1) : NULL;
+    if (v)
+      return v;
+  }
+  return NULL;
+}
+
+static ol_lazy lazy_named(const char *v) {
+  static const struct {
+    const char *name;
+    ol_lazy lazy;
+  } names[] = {{"True", OL_LAZY_SELECT},         {"select", OL_LAZY_SELECT},
+               {"False", OL_LAZY_JOINED},        {"joined", OL_LAZY_JOINED},
+               {"selectin", OL_LAZY_SELECTIN},   {"subquery", OL_LAZY_SUBQUERY},
+               {"immediate", OL_LAZY_IMMEDIATE}, {"dynamic", OL_LAZY_DYNAMIC},
+               {"write_only", OL_LAZY_WRITE_ONLY}};
+  for (size_t i = 0; v && i < sizeof names / sizeof *names; i++)
+    if (!strcmp(v, names[i].name))
+      return names[i].lazy;
+  return OL_LAZY_NEVER; /* unknown: never taken for a lazy load */
+}
+
+/* r as declared on class m, its `cls.X` parts read from m's class
+ * attributes. A part m does not bind to a plain string or name stays
+ * unknown: no target, no backref, a lazy= of unknown strategy. */
+static ol_rel_fact resolved(ol_index *ix, const ol_model *m, const ol_rel_fact *r) {
+  ol_rel_fact o = *r;
+  if (r->target_attr) {
+    const char *t = class_attr(ix, m, r->target_attr, 0);
+    o.target = t ? (char *)ol_last_component(t) : NULL;
+  }
+  if (r->lazy_attr)
+    o.lazy = lazy_named(class_attr(ix, m, r->lazy_attr, 0));
+  if (r->backref_attr)
+    o.backref = (char *)class_attr(ix, m, r->backref_attr, 0);
+  if (r->backref_lazy_attr)
+    o.backref_lazy = lazy_named(class_attr(ix, m, r->backref_lazy_attr, 0));
+  return o;
+}
+
+/* Whether a mixin's relationship is made anew for each model inheriting
+ * it: a part computed from the class, or a backref (its reverse points to
+ * the model, not the mixin). */
+static bool per_model(const ol_rel_fact *r) {
+  return r->target_attr || r->lazy_attr || r->backref_attr || r->backref_lazy_attr || r->backref;
+}
+
+/* Model m inherits the relationships of its mixins and abstract bases
+ * (not those of a base model, which holds its own): the per-model ones are
+ * recorded on m, resolved through m's class attributes. */
+static void inherit_relations(ol_index *ix, const ol_model *m, const ol_model *from, int depth) {
+  if (depth > 16)
+    return;
+  for (size_t b = 0; b < from->cls->n_bases; b++) {
+    const ol_model *p = find_class(ix, from->cls->bases[b]);
+    if (!p || p == from || p == m || p->is_model)
+      continue;
+    for (size_t j = 0; j < p->cls->n_rels; j++) {
+      const ol_rel_fact *r = &p->cls->rels[j];
+      if (!per_model(r) || relation_on(ix, m->name, r->name))
+        continue;
+      ol_rel_fact o = resolved(ix, m, r);
+      size_t first = ix->relations.len;
+      add_relation(ix, m, p, &o);
+      ix->relations.items[first].inherited = true;
+    }
+    inherit_relations(ix, m, p, depth + 1);
+  }
+}
+
+/* Each association proxy as what reading it loads: its collection's
+ * loading (lazy or not, scalar or collection), under the proxy's name. A
+ * proxy over a relationship the index does not know, or one that is not
+ * loaded on access (dynamic, write_only), is left out. */
+static void add_proxies(ol_index *ix) {
+  for (size_t i = 0; i < ix->classes.len; i++) {
+    const ol_model *m = &ix->classes.items[i];
+    for (size_t j = 0; j < m->cls->n_rels; j++) {
+      const ol_rel_fact *r = &m->cls->rels[j];
+      const ol_relation *of = r->proxy_of ? ol_index_relation(ix, m->name, r->proxy_of) : NULL;
+      if (!of || of->proxy_of || of->lazy == OL_LAZY_DYNAMIC || of->lazy == OL_LAZY_WRITE_ONLY)
+        continue;
+      ol_relation p = *of;
+      const ol_relation *attr = of->target ? ol_index_relation(ix, of->target, r->proxy_attr) : NULL;
+      p.owner = m->name;
+      p.name = r->name;
+      p.target = NULL;
+      p.from_backref = false;
+      p.inherited = true; /* shown with its owner, wherever its collection is declared */
+      p.proxy_of = of->name;
+      p.proxy_target = of->target;
+      p.proxy_attr = attr && !attr->proxy_of && !attr->collection && attr->direction_known &&
+                             attr->lazy == OL_LAZY_SELECT
+                         ? attr->name
+                         : NULL;
+      p.lazy_value = (ol_span){0}; /* the proxy's declaration has no lazy= to rewrite */
+      ol_vec_push(&ix->relations, p);
+    }
+  }
+}
+
+/* Marks the mixins and abstract bases model m inherits from. */
+static void mark_inherited(ol_index *ix, const ol_model *from, bool *inherited, int depth) {
+  for (size_t b = 0; b < from->cls->n_bases && depth <= 16; b++) {
+    ol_model *p = find_class(ix, from->cls->bases[b]);
+    if (!p || p == from || p->is_model)
+      continue;
+    inherited[p - ix->classes.items] = true;
+    mark_inherited(ix, p, inherited, depth + 1);
+  }
+}
+
+/* After the models are known: each class's own relationships (those a
+ * model inherits per model without their backref: each model has its
+ * own), then each model's inherited per-model ones. */
 static void add_relations(ol_index *ix) {
+  bool *inherited = ol_malloc((ix->classes.len ? ix->classes.len : 1) * sizeof(bool));
+  memset(inherited, 0, (ix->classes.len ? ix->classes.len : 1) * sizeof(bool));
+  for (size_t i = 0; i < ix->classes.len; i++)
+    if (ix->classes.items[i].is_model)
+      mark_inherited(ix, &ix->classes.items[i], inherited, 0);
   for (size_t i = 0; i < ix->classes.len; i++) {
     ol_model *m = &ix->classes.items[i];
     for (size_t j = 0; j < m->cls->n_rels; j++) {
-      const ol_rel_fact *r = &m->cls->rels[j];
-      int coll = direction(ix, m, r);
-      ol_relation rel = {.owner = m->name,
-                         .name = r->name,
-                         .target = r->target,
-                         .lazy = r->lazy,
-                         .collection = coll != 0,
-                         .direction_known = coll >= 0,
-                         .uselist_false = r->uselist == 0,
-                         .path = m->path,
-                         .line = r->line,
-                         .col = r->col,
-                         .span = r->span,
-                         .lazy_value = r->lazy_value};
-      ol_vec_push(&ix->relations, rel);
-      if (!r->backref || !r->target)
-        continue;
-      int back = backref_direction(ix, m, r, coll);
-      ol_relation rev = {.owner = r->target,
-                         .name = r->backref,
-                         .target = m->name,
-                         .lazy = r->backref_lazy,
-                         .collection = back != 0,
-                         .direction_known = back >= 0,
-                         .uselist_false = r->backref_uselist == 0,
-                         .from_backref = true,
-                         .path = m->path,
-                         .line = r->line,
-                         .col = r->col,
-                         .span = r->span};
-      ol_vec_push(&ix->relations, rev);
+      if (m->cls->rels[j].proxy_of)
+        continue; /* after every relationship: add_proxies */
+      ol_rel_fact o = resolved(ix, m, &m->cls->rels[j]);
+      if (!m->is_model && inherited[i] && per_model(&m->cls->rels[j]))
+        o.backref = NULL;
+      add_relation(ix, m, m, &o);
     }
   }
+  ol_free(inherited);
+  for (size_t i = 0; i < ix->classes.len; i++)
+    if (ix->classes.items[i].is_model)
+      inherit_relations(ix, &ix->classes.items[i], &ix->classes.items[i], 0);
+  add_proxies(ix);
 }
 
 static const ol_relation *relation_on(const ol_index *ix, const char *cls, const char *attr) {

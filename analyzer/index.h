@@ -29,6 +29,14 @@ typedef struct {
                            key; when not, collection is true and a fix loads it either way */
   bool uselist_false;   /* declared scalar (uselist=False): not read from foreign keys */
   bool from_backref;    /* created by backref= on the other side */
+  bool inherited;       /* a mixin's per-model relationship, made for the model inheriting it
+                           (path: the mixin's file) */
+  /* An association proxy (`domains = association_proxy("certificate_associations", "domain")`):
+   * reading it loads relationship proxy_of, whose loading this records (target NULL: the
+   * proxy's values are the elements' attr, not rows of a known model). proxy_target is
+   * proxy_of's target; proxy_attr the attr when it is a lazy many-to-one of proxy_target (one
+   * more load per element), else NULL. */
+  const char *proxy_of, *proxy_target, *proxy_attr;
   const char *path;     /* where it is declared (the backref's declaration for a backref) */
   uint32_t line, col;
   ol_span span;

@@ -90,9 +90,12 @@ static ol_lazy lazy_of(ol_walker *w, TSNode v, ol_lazy dflt) {
   return dflt;
 }
 
+/* 1 True, 0 False, -1 not said, -2 computed (`uselist=(cls.unique_links != True)`):
+ * said, but not known here. */
 static int uselist_of(ol_walker *w, TSNode call) {
-  ol_kind k = ol_kind_of(w->sx, kwarg(w, call, "uselist"));
-  return k == OL_K_true ? 1 : k == OL_K_false ? 0 : -1;
+  TSNode v = kwarg(w, call, "uselist");
+  ol_kind k = ol_kind_of(w->sx, v);
+  return k == OL_K_true ? 1 : k == OL_K_false ? 0 : ts_node_is_null(v) ? -1 : -2;
 }
 
 /* Mapped[list["X"]] -> collection; Mapped["X"] / Mapped[Optional[X]] -> scalar. */
@@ -126,6 +129,47 @@ static uint32_t col16(ol_walker *w, uint32_t off) {
   return col;
 }
 
+/* `cls.name` (a declared_attr reading a class attribute of the class being
+ * mapped): name, arena copy; NULL for anything else. */
+static char *cls_attribute(ol_walker *w, TSNode n) {
+  if (ol_kind_of(w->sx, n) != OL_K_attribute ||
+      !ol_node_text_is(w, ol_child(w->sx, n, OL_F_object), "cls"))
+    return NULL;
+  return ol_node_text(w, ol_child(w->sx, n, OL_F_attribute));
+}
+
+/* An f-string (`f"{cls.__name__}Link"`): a name computed at import time. */
+static bool is_fstring(ol_walker *w, TSNode n) {
+  if (ol_kind_of(w->sx, n) != OL_K_string)
+    return false;
+  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  for (; a < b && w->src[a] != '"' && w->src[a] != '\''; a++)
+    if (w->src[a] == 'f' || w->src[a] == 'F')
+      return true;
+  return false;
+}
+
+/* What a mixin's declared_attr computes from the class being mapped: the
+ * target, lazy=, the backref's name and lazy= read as `cls.X` (the index
+ * resolves them per subclass); an f-string or any other computed target
+ * leaves the target unknown (never taken for a class name). */
+static void computed_parts(ol_walker *w, ol_rel_fact *r, TSNode first, TSNode lazy, TSNode br) {
+  r->target_attr = cls_attribute(w, first);
+  if (r->target_attr || is_fstring(w, first))
+    r->target = NULL;
+  r->lazy_attr = cls_attribute(w, lazy);
+  if (callee_is(w, br, "backref")) {
+    r->backref_attr = cls_attribute(w, ts_node_named_child(ol_child(w->sx, br, OL_F_arguments), 0));
+    r->backref_lazy_attr = cls_attribute(w, kwarg(w, br, "lazy"));
+  } else {
+    r->backref_attr = cls_attribute(w, br);
+  }
+  if (is_fstring(w, br) ||
+      (callee_is(w, br, "backref") &&
+       is_fstring(w, ts_node_named_child(ol_child(w->sx, br, OL_F_arguments), 0))))
+    r->backref = NULL;
+}
+
 static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call,
                          TSNode type) {
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
@@ -150,7 +194,7 @@ static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode lef
   r->lazy = lazy_of(w, lazy, OL_LAZY_SELECT);
   r->lazy_value = ol_node_span(lazy);
   r->uselist = uselist_of(w, call);
-  if (r->uselist < 0)
+  if (r->uselist == -1)
     r->uselist = uselist_from_annotation(w, type);
   r->secondary = !ts_node_is_null(kwarg(w, call, "secondary"));
   char *bp = string_value(w, kwarg(w, call, "back_populates"));
@@ -164,6 +208,29 @@ static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode lef
     r->backref_lazy = lazy_of(w, kwarg(w, br, "lazy"), OL_LAZY_SELECT);
     r->backref_uselist = uselist_of(w, br);
   }
+  computed_parts(w, r, first, lazy, br);
+  r->span = ol_node_span(stmt);
+  r->line = ts_node_start_point(stmt).row + 1;
+  r->col = col16(w, ts_node_start_byte(stmt));
+}
+
+/* `domains = association_proxy("certificate_associations", "domain")`:
+ * both names as strings, else nothing is recorded. */
+static void association_proxy(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left,
+                              TSNode call) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  char *of = string_value(w, ts_node_named_child(args, 0));
+  char *attr = string_value(w, ts_node_named_child(args, 1));
+  if (!of || !attr || is_fstring(w, ts_node_named_child(args, 0)) ||
+      is_fstring(w, ts_node_named_child(args, 1)))
+    return;
+  ol_rel_fact *r = GROW(c->rels, c->n_rels);
+  memset(r, 0, sizeof *r);
+  r->name = ol_node_text(w, left);
+  r->proxy_of = of;
+  r->proxy_attr = attr;
+  r->lazy = OL_LAZY_NEVER;
+  r->uselist = r->backref_uselist = -1;
   r->span = ol_node_span(stmt);
   r->line = ts_node_start_point(stmt).row + 1;
   r->col = col16(w, ts_node_start_byte(stmt));
@@ -356,12 +423,113 @@ static void member(ol_walker *w, ol_class_fact *c, TSNode def) {
   *m = ol_node_text(w, ol_child(w->sx, def, OL_F_name));
 }
 
+/* @declared_attr, @declared_attr.directive / .cascading, @sa.orm.declared_attr,
+ * and a name imported as `..._declared_attr`. */
+static bool is_declared_attr(ol_walker *w, TSNode decorated) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(decorated); i++) {
+    TSNode d = ts_node_named_child(decorated, i);
+    if (ol_kind_of(w->sx, d) != OL_K_decorator)
+      continue;
+    TSNode e = ts_node_named_child(d, 0);
+    if (ol_kind_of(w->sx, e) == OL_K_attribute &&
+        (ol_node_text_is(w, ol_child(w->sx, e, OL_F_attribute), "directive") ||
+         ol_node_text_is(w, ol_child(w->sx, e, OL_F_attribute), "cascading")))
+      e = ol_child(w->sx, e, OL_F_object);
+    if (ol_kind_of(w->sx, e) == OL_K_attribute)
+      e = ol_child(w->sx, e, OL_F_attribute);
+    uint32_t a = ts_node_start_byte(e), b = ts_node_end_byte(e);
+    if (ol_kind_of(w->sx, e) == OL_K_identifier && b - a >= 13 &&
+        !memcmp(w->src + b - 13, "declared_attr", 13))
+      return true;
+  }
+  return false;
+}
+
+/* The last statement of a block, comments skipped; null when none. */
+static TSNode last_statement(ol_walker *w, TSNode block) {
+  for (uint32_t i = ts_node_named_child_count(block); i-- > 0;) {
+    TSNode s = ts_node_named_child(block, i);
+    if (ol_kind_of(w->sx, s) != OL_K_comment)
+      return s;
+  }
+  return (TSNode){0};
+}
+
+/* What a declared_attr returns: `return X` after nothing but a docstring
+ * and imports. Not `if <cond>: return X` (the attribute exists only on the
+ * subclasses the condition admits, which the index cannot tell: indico's
+ * LinkMixin), nor a body that computes names the call uses (a correlated
+ * subquery in primaryjoin= may not allow every loader). */
+static TSNode declared_value(ol_walker *w, TSNode def) {
+  TSNode body = ol_child(w->sx, def, OL_F_body);
+  TSNode last = last_statement(w, body);
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode st = ts_node_named_child(body, i);
+    ol_kind k = ol_kind_of(w->sx, st);
+    if (ts_node_eq(st, last) || k == OL_K_comment || k == OL_K_import_statement ||
+        k == OL_K_import_from_statement ||
+        (k == OL_K_expression_statement &&
+         ol_kind_of(w->sx, ts_node_named_child(st, 0)) == OL_K_string))
+      continue;
+    return (TSNode){0};
+  }
+  if (ol_kind_of(w->sx, last) != OL_K_return_statement || !ts_node_named_child_count(last))
+    return (TSNode){0};
+  return ol_unwrap(w, ts_node_named_child(last, 0));
+}
+
+static bool has_foreign_key(ol_walker *w, TSNode call) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+    if (callee_is(w, ts_node_named_child(args, i), "ForeignKey"))
+      return true;
+  return false;
+}
+
+/* `@declared_attr def rel(cls): return relationship(...)` on a mixin or an
+ * abstract base: a relationship of every class that inherits it, as if
+ * assigned in the class body; so is a column with a ForeignKey (where
+ * directions are read from; other columns are left to the rules that know
+ * tables). False when it returns anything else. */
+static bool declared_attr(ol_walker *w, ol_class_fact *c, TSNode decorated, TSNode def) {
+  if (!is_declared_attr(w, decorated))
+    return false;
+  TSNode value = declared_value(w, def), name = ol_child(w->sx, def, OL_F_name),
+         type = ol_child(w->sx, def, OL_F_return_type);
+  if (callee_is(w, value, "relationship") || callee_is(w, value, "relation"))
+    relationship(w, c, decorated, name, value, type);
+  else if ((callee_is(w, value, "Column") || callee_is(w, value, "mapped_column")) &&
+           has_foreign_key(w, value))
+    column(w, c, decorated, name, value, type); /* what directions are read from */
+  else
+    return false;
+  return true;
+}
+
+/* `person_link_relation_name = 'ContributionPersonLink'`: a class attribute
+ * a mixin's declared_attr may read as cls.<name>. */
+static void class_attribute(ol_walker *w, ol_class_fact *c, TSNode left, TSNode right) {
+  ol_kind k = ol_kind_of(w->sx, right);
+  char *value = k == OL_K_string && !is_fstring(w, right) ? string_value(w, right)
+                : k == OL_K_identifier || k == OL_K_true || k == OL_K_false || k == OL_K_none
+                    ? ol_node_text(w, right)
+                    : NULL;
+  if (!value)
+    return;
+  *GROW(c->attrs, c->n_attrs) = ol_node_text(w, left);
+  *GROW(c->attrs, c->n_attrs) = value;
+}
+
 static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
   ol_kind k = ol_kind_of(w->sx, stmt);
   if (k == OL_K_function_definition)
     return member(w, c, stmt);
-  if (k == OL_K_decorated_definition)
-    return member(w, c, ol_child(w->sx, stmt, OL_F_definition));
+  if (k == OL_K_decorated_definition) {
+    TSNode def = ol_child(w->sx, stmt, OL_F_definition);
+    if (ol_kind_of(w->sx, def) == OL_K_function_definition && declared_attr(w, c, stmt, def))
+      return;
+    return member(w, c, def);
+  }
   if (k != OL_K_expression_statement)
     return;
   TSNode a = ts_node_named_child(stmt, 0);
@@ -371,8 +539,10 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
          type = ol_child(w->sx, a, OL_F_type);
   if (ol_kind_of(w->sx, left) != OL_K_identifier)
     return;
-  if (!ts_node_is_null(right))
+  if (!ts_node_is_null(right)) {
     ol_walk_note_class_attribute(w, c->name, left, right);
+    class_attribute(w, c, left, right);
+  }
   if (ol_node_text_is(w, left, "__abstract__") && ol_kind_of(w->sx, right) == OL_K_true)
     c->abstract = true;
   if (ol_node_text_is(w, left, "__tablename__"))
@@ -381,6 +551,8 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
     c->bind_key = string_value(w, right);
   if (callee_is(w, right, "relationship"))
     relationship(w, c, stmt, left, right, type);
+  else if (callee_is(w, right, "association_proxy"))
+    association_proxy(w, c, stmt, left, right);
   else if (callee_is(w, right, "Column") || callee_is(w, right, "mapped_column")) {
     column(w, c, stmt, left, right, type);
     c->columns[c->n_columns - 1].deferred = kwarg_true(w, right, "deferred");
@@ -392,9 +564,8 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
     column(w, c, stmt, left, deferred_inner(w, right), type);
     c->columns[c->n_columns - 1].deferred =
         callee_is(w, right, "deferred") || kwarg_true(w, right, "deferred");
-  }
-  else if (ol_node_text_is(w, left, "__table_args__") ||
-           !ts_node_is_null(ol_models_index_leading(w, right)))
+  } else if (ol_node_text_is(w, left, "__table_args__") ||
+             !ts_node_is_null(ol_models_index_leading(w, right)))
     table_args(w, c, right); /* also `ix = Index("ix", col.desc())` in the class body */
   else if (ts_node_is_null(right) && !ts_node_is_null(type) &&
            uselist_from_annotation(w, type) == 0) {

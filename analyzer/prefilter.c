@@ -238,6 +238,12 @@ static void add_models(const ol_index *ix, ol_name_set *out, read_names *rn) {
       add_name(&rn->members, rel->back_populates);
     }
   }
+  /* Backrefs a mixin's declared_attr names through a class attribute
+   * (`backref(cls.person_link_backref_name)`): known only once linked. */
+  for (size_t i = 0; i < ix->relations.len; i++) {
+    add_name(out, ix->relations.items[i].name);
+    add_name(&rn->members, ix->relations.items[i].name);
+  }
   for (size_t i = 0; i < ix->declarative_bases.len; i++) {
     add_last(out, ix->declarative_bases.items[i]);
     add_class(rn, ix->declarative_bases.items[i]);

@@ -442,8 +442,7 @@ static int find_read(const ol_summary *s, uint32_t param, bool rows, const char 
                      bool counted) {
   for (size_t i = 0; i < s->reads.len; i++)
     if (s->reads.items[i].param == param && s->reads.items[i].rows == rows &&
-        s->reads.items[i].counted == counted &&
-        !strcmp(s->reads.items[i].attr, attr))
+        s->reads.items[i].counted == counted && !strcmp(s->reads.items[i].attr, attr))
       return (int)i;
   return -1;
 }

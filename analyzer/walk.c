@@ -1313,6 +1313,7 @@ void ol_facts_free(ol_file_facts *f) {
     ol_free(c->bases);
     ol_free(c->pk);
     ol_free(c->leading);
+    ol_free(c->attrs);
     ol_free(c->rels);
     ol_free(c->columns);
     ol_free(c->members);

@@ -63,6 +63,16 @@ static const char *loader(const ol_index *ix, const ol_relation *r) {
              : "selectinload";
 }
 
+/* The relationship an option names: an association proxy's collection. */
+static const char *loaded(const ol_relation *r) { return r->proxy_of ? r->proxy_of : r->name; }
+
+/* What follows it: `.joinedload(Assoc.attr)` when a proxy's attribute is
+ * a lazy many-to-one of each element. Caller frees. */
+static char *proxy_tail(const ol_relation *r) {
+  return r->proxy_attr ? ol_format(".joinedload(%s.%s)", r->proxy_target, r->proxy_attr)
+                       : ol_strdup("");
+}
+
 /* One producing query: the options its findings need, and the first finding. */
 typedef struct {
   const ol_rows *rows;
@@ -122,21 +132,21 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
     need_undefer |= !strncmp(g->options[i], "undefer(", 8);
   }
   char *text = ol_buf_take(&opts);
-  ol_fix_draft *f =
-      ol_fix_draft_new(OL_FIX_SAFE,
-                       ol_format(!ol_span_empty(rows->get_key)
+  ol_fix_draft *f = ol_fix_draft_new(
+      OL_FIX_SAFE,
+      ol_format(!ol_span_empty(rows->get_key)
                     ? "Load %s with the rows: get_or_404 takes no loader options, so select the "
                       "row with one_or_404 and .options(%s) (line %u)"
                     : "Load %s with the rows: add .options(%s) to the query on line %u",
-                                 g->n_options > 1                        ? "what the loop reads"
-                                 : !strncmp(g->options[0], "undefer(", 8) ? "the deferred column"
-                                                                          : "the relationship",
-                                 text,
-                                 ol_rule_line(ctx, rows->query.start)),
-                       rows->stmt);
+                g->n_options > 1                         ? "what the loop reads"
+                : !strncmp(g->options[0], "undefer(", 8) ? "the deferred column"
+                                                         : "the relationship",
+                text, ol_rule_line(ctx, rows->query.start)),
+      rows->stmt);
   const ol_model *m = rows->entity ? ol_index_model(ctx->index, rows->entity) : NULL;
   if (!ol_span_empty(rows->get_key) && m && m->n_pk == 1) {
-    /* db.get_or_404(M, pk, ...) -> db.one_or_404(db.select(M).filter_by(id=pk).options(...), ...) */
+    /* db.get_or_404(M, pk, ...) -> db.one_or_404(db.select(M).filter_by(id=pk).options(...), ...)
+     */
     const char *call = ctx->src + rows->query.start;
     const char *dot = NULL;
     for (const char *p = call; p < ctx->src + rows->get_key.start; p++)
@@ -153,9 +163,9 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
           f, rows->query.start, rows->query.end,
           ol_format("%.*s.one_or_404(%.*s.select(%.*s).filter_by(%s=%.*s).options(%s)%.*s)", rl,
                     call, rl, call, (int)(comma - first), first, m->pk[0],
-                    (int)(rows->get_key.end - rows->get_key.start),
-                    ctx->src + rows->get_key.start, text,
-                    (int)(rows->query.end - 1 - rows->get_key.end), ctx->src + rows->get_key.end));
+                    (int)(rows->get_key.end - rows->get_key.start), ctx->src + rows->get_key.start,
+                    text, (int)(rows->query.end - 1 - rows->get_key.end),
+                    ctx->src + rows->get_key.end));
     }
   } else if (!ol_span_empty(rows->options_args)) {
     uint32_t close = rows->options_args.end - 1;
@@ -222,9 +232,9 @@ static char *rows_where(const ol_rule_ctx *ctx, const ol_rows *rows, const char 
  * (`for c in post.comments`), loaded by what loaded those, or the rows a
  * project function returned (`for b in pending()`), or a view's rows. */
 typedef struct {
-  const ol_rows *rows;    /* the query that loads them (the parent's, for a collection) */
-  const char *entity;     /* the model of the rows */
-  const char *root;       /* the model the query loads, as it names it: where options start */
+  const ol_rows *rows; /* the query that loads them (the parent's, for a collection) */
+  const char *entity;  /* the model of the rows */
+  const char *root;    /* the model the query loads, as it names it: where options start */
   const ol_relation *vias[MAX_VIA]; /* the collections they come through, from the root */
   size_t n_via;
   const ol_relation *via; /* the last of them, NULL for direct rows */
@@ -298,8 +308,8 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *o
         return false;
       out->dyn = d;
     }
-    out->root = out->dyn            ? out->dyn->target
-                : !l->rows.tuples     ? l->rows.entity
+    out->root = out->dyn                    ? out->dyn->target
+                : !l->rows.tuples           ? l->rows.entity
                 : col > 0 && !n && col <= 4 ? l->rows.cols[col - 1]
                                             : NULL;
     if (!out->root || !ol_index_model(ctx->index, out->root))
@@ -487,7 +497,8 @@ static const char *chain_class_unbound(const ol_rule_ctx *there, const loop_rows
 
 /* `selectinload(Post.comments).joinedload(Comment.author)`: the loader of
  * every collection on the way from the query's rows, then rel's. */
-static char *via_option(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
+static char *via_option(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel,
+                        bool column) {
   ol_buf b = {0};
   const char *owner = lr->root;
   for (size_t i = 0; i < lr->n_via; i++) {
@@ -497,8 +508,10 @@ static char *via_option(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_re
     ol_free(seg);
     owner = lr->vias[i]->target;
   }
-  char *seg = ol_format(".%s(%s.%s)", rel->target ? loader(ctx->index, rel) : "undefer", owner,
-                        rel->name);
+  char *tail = proxy_tail(rel);
+  char *seg = ol_format(".%s(%s.%s)%s", column ? "undefer" : loader(ctx->index, rel), owner,
+                        loaded(rel), tail);
+  ol_free(tail);
   ol_buf_puts(&b, seg);
   ol_free(seg);
   return ol_buf_take(&b);
@@ -509,7 +522,7 @@ static bool rows_cover(const loop_rows *lr, const ol_relation *rel) {
   const char *names[MAX_VIA + 1];
   for (size_t i = 0; i < lr->n_via; i++)
     names[i] = lr->vias[i]->name;
-  names[lr->n_via] = rel->name;
+  names[lr->n_via] = loaded(rel);
   return covered_path(lr->rows->eager, names, lr->n_via + 1) ||
          covered_path(lr->eager2, names, lr->n_via + 1);
 }
@@ -571,9 +584,8 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   if (!ol_rule_ctx_other(ctx, lr->file, &there))
     why = ol_format("the query that loads the rows is in %s, which is not among the files checked",
                     ctx->index->files.items[lr->file].path);
-  else if (!ol_span_empty(rows->get_key) &&
-           (!ol_index_model(ctx->index, rows->entity) ||
-            ol_index_model(ctx->index, rows->entity)->n_pk != 1))
+  else if (!ol_span_empty(rows->get_key) && (!ol_index_model(ctx->index, rows->entity) ||
+                                             ol_index_model(ctx->index, rows->entity)->n_pk != 1))
     why = ol_format("`%s` takes no loader options, and `%s` has no single primary-key column to "
                     "select it by",
                     rows->origin ? rows->origin : "db.get_or_404", rows->entity);
@@ -593,6 +605,9 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   else if (rel2 && !ol_fixtext_module_binds(&there, rel->target))
     why = ol_format("`%s` is not imported where the query is, which the chained option needs",
                     rel->target);
+  else if (lrel->proxy_attr && !ol_fixtext_module_binds(&there, lrel->proxy_target))
+    why = ol_format("`%s` is not imported where the query is, which the chained option needs",
+                    lrel->proxy_target);
   else if ((missing = chain_class_unbound(&there, lr)))
     why = ol_format("`%s` is not imported here, which the chained option needs", missing);
   else if (!rows->entity && !ol_fixtext_module_binds(&there, lr->root))
@@ -614,15 +629,19 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   bool joined = !rel2 && joins(lr, rel);
   char *per = l ? ol_format("in the loop on line %u", ol_rule_line(ctx, l->header.start))
                 : ol_strdup("it iterates,");
-  char *msg = ol_format(
-      "`%s` lazy-loads `%s.%s` (%s)%s once per row %s over rows of %s%s%s%s", text, lrel->owner,
-      lrel->name,
-      column                   ? "a deferred column"
-      : !lrel->direction_known ? "a relationship"
-      : lrel->collection       ? "a collection"
-                               : "one row",
-      through_text, per, where, joined ? "; the query joins it, but a join does not load it" : "",
-      why ? "; no automatic fix: " : "", why ? why : "");
+  char *kind = lrel->proxy_attr
+                   ? ol_format("an association proxy: it loads `%s`, then `.%s` of each",
+                               lrel->proxy_of, lrel->proxy_attr)
+               : lrel->proxy_of ? ol_format("an association proxy: it loads `%s`", lrel->proxy_of)
+                                : ol_strdup(column                   ? "a deferred column"
+                                            : !lrel->direction_known ? "a relationship"
+                                            : lrel->collection       ? "a collection"
+                                                                     : "one row");
+  char *msg = ol_format("`%s` lazy-loads `%s.%s` (%s)%s once per row %s over rows of %s%s%s%s",
+                        text, lrel->owner, lrel->name, kind, through_text, per, where,
+                        joined ? "; the query joins it, but a join does not load it" : "",
+                        why ? "; no automatic fix: " : "", why ? why : "");
+  ol_free(kind);
   ol_free(per);
   ol_free(callee);
   ol_free(through_text);
@@ -666,20 +685,22 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     ol_free(d->message);
     d->message = more;
   }
-  char *opt = column && lr->via ? via_option(ctx, lr, rel)
-              : column            ? ol_format("undefer(%s.%s)", lr->root, rel->name)
-              : lr->via ? via_option(ctx, lr, rel)
-              : !rel2 ? ol_format("%s(%s.%s)",
-                                  joined && !strcmp(loader(ctx->index, rel), "joinedload")
-                                      ? "contains_eager"
-                                      : loader(ctx->index, rel),
-                                  lr->root, rel->name)
-                      : ol_format("%s(%s.%s).%s(%s.%s)",
-                                  joins(lr, rel) && !strcmp(loader(ctx->index, rel), "joinedload")
-                                      ? "contains_eager"
-                                      : loader(ctx->index, rel),
-                                  lr->root,
-                                  rel->name, loader(ctx->index, rel2), rel->target, rel2->name);
+  char *tail = proxy_tail(rel);
+  char *opt =
+      column && lr->via ? via_option(ctx, lr, rel, column)
+      : column          ? ol_format("undefer(%s.%s)", lr->root, rel->name)
+      : lr->via         ? via_option(ctx, lr, rel, column)
+      : !rel2           ? ol_format("%s(%s.%s)%s",
+                          joined && !strcmp(loader(ctx->index, rel), "joinedload")
+                                        ? "contains_eager"
+                                        : loader(ctx->index, rel),
+                                    lr->root, loaded(rel), tail)
+                        : ol_format("%s(%s.%s).%s(%s.%s)",
+                          joins(lr, rel) && !strcmp(loader(ctx->index, rel), "joinedload")
+                                        ? "contains_eager"
+                                        : loader(ctx->index, rel),
+                                    lr->root, rel->name, loader(ctx->index, rel2), rel->target, rel2->name);
+  ol_free(tail);
   add_option(g, opt);
 }
 
@@ -802,9 +823,11 @@ static void check_rows_args(state *st, size_t i) {
     int param = ol_index_call_param(ctx->index, ctx->file, i, a);
     if (!args[a].has_rows || param < 0 || !ol_index_model(ctx->index, args[a].rows.entity))
       continue;
-    loop_rows lr = {
-        .rows = &args[a].rows, .root = args[a].rows.entity, .entity = args[a].rows.entity,
-        .func = -1, .file = ctx->file};
+    loop_rows lr = {.rows = &args[a].rows,
+                    .root = args[a].rows.entity,
+                    .entity = args[a].rows.entity,
+                    .func = -1,
+                    .file = ctx->file};
     visit_ctx v = {.st = st, .loop = -1, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, t, (uint32_t)param, true, lr.entity, visit, &v);
   }
