@@ -477,6 +477,11 @@ static bool propagate(ol_index *ix) {
           changed = true;
         }
       }
+      if (callee->external && !s->external &&
+          !ol_callee_is_telemetry(c->callee, strlen(c->callee))) {
+        s->external = true;
+        changed = true;
+      }
       bool returned = !ol_span_empty(s->fn->ret_call) &&
                       s->fn->ret_call.start == c->at.span.start &&
                       s->fn->ret_call.end == c->at.span.end;
@@ -668,7 +673,11 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
     file->first_func = (uint32_t)ix->funcs.len;
     for (size_t i = 0; i < file->facts->funcs.len; i++) {
       const ol_func_fact *fn = &file->facts->funcs.items[i];
-      ol_summary s = {.file = f, .fn = fn, .rows_func = -1, .returns_query = fn->returns_query};
+      ol_summary s = {.file = f,
+                      .fn = fn,
+                      .rows_func = -1,
+                      .returns_query = fn->returns_query,
+                      .external = fn->external};
       for (int e = 0; e < OL_EFFECTS; e++)
         s.has[e] = fn->site[e] >= 0;
       for (int e = 0; e < OL_EFFECTS; e++)
