@@ -754,9 +754,9 @@ size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start) {
 }
 
 bool ol_callee_is_telemetry(const char *dotted, size_t n) {
-  static const char *const TELEMETRY[] = {"metrics", "metric",  "statsd", "stats", "logger",
-                                          "logging", "log",     "sentry", "sentry_sdk",
-                                          "tracer",  "tracing", "prometheus", NULL};
+  static const char *const TELEMETRY[] = {"metrics", "metric",     "statsd", "stats",      "logger",
+                                          "logging", "log",        "sentry", "sentry_sdk", "tracer",
+                                          "tracing", "prometheus", NULL};
   const char *end = dotted + n;
   for (const char *p = dotted; p < end;) { /* each component, and its last `_` word */
     const char *dot = memchr(p, '.', (size_t)(end - p));

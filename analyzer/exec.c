@@ -904,7 +904,7 @@ bool ol_exec_is_external_call(ol_walker *w, TSNode call) {
     return true;
   if (node_last_word_in(w, obj, EXTERNAL_RECEIVERS, false) || bound_outside(w, obj) ||
       (ol_kind_of(w->sx, obj) == OL_K_call && ol_exec_yields_external(w, obj)))
-    return true; /* plugin.upload(x), `p = plugins.get(k)` ... p.upload(x), plugins.get(k).upload(x) */
+    return true; /* plugin.upload(x); p = plugins.get(k) ... p.upload(x) */
   /* A method that says it sends, uploads or notifies, on any receiver. */
   static const char *const SENDS[] = {"send_mail",         "send_email",    "sendmail",    "upload",
                                       "upload_file",       "download_file", "apply_async", "delay",

@@ -393,7 +393,7 @@ typedef struct {
   bool attr_only;     /* `self.prop` read, not called: a property runs */
   bool args_loop;     /* in a loop: an argument (or the receiver) reads a name the loop binds */
   bool args_local;    /* an argument (or the receiver) reads a name the function binds */
-  bool in_branch;     /* in a loop: it runs only on some iterations (under an if, else, except...) */
+  bool in_branch;     /* in a loop: runs on some iterations only (a one-sided if, an except) */
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
   ol_place at;
 } ol_call_fact;

@@ -201,10 +201,9 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
       continue;
     if (memoized(ctx->index, t, e) && !c->args_loop)
       continue; /* the same arguments every iteration: a cache hit after the first */
-    if (e == OL_EFFECT_COMMIT &&
-        (c->commit_exempt || ol_rule_loop_works_outside(ctx, c->loop) ||
-         (facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
-          facts->loops.items[c->loop].kind != OL_LOOP_WHILE)))
+    if (e == OL_EFFECT_COMMIT && (c->commit_exempt || ol_rule_loop_works_outside(ctx, c->loop) ||
+                                  (facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
+                                   facts->loops.items[c->loop].kind != OL_LOOP_WHILE)))
       continue;
     report(ctx, meta, e, c->loop, c->at.span, t, why_no_fix);
   }

@@ -60,7 +60,7 @@ typedef struct {
   char
       *entity1; /* one row of this model: `x = Model.query.get(...)`, `db.get_or_404(Model, ...)` */
   bool bounded; /* a non-empty display of constants or a config value: iterating it is bounded */
-  bool external; /* an object outside the process (ol_exec_yields_external) */
+  bool external;         /* an object outside the process (ol_exec_yields_external) */
   uint32_t query_origin; /* `q = Model.query...` (and `q = q.filter(...)` after it): where the
                             chain the name holds started, so its lookups are one query; 0 none */
 } ol_binding;
