@@ -212,6 +212,7 @@ static void calls(check *c) {
     flag(c, &k->attr_only);
     flag(c, &k->args_loop);
     flag(c, &k->args_local);
+    flag(c, &k->in_branch);
     name(c, k->commit_exempt, false);
     place(c, k->at);
   }
@@ -297,7 +298,7 @@ static void sites(check *c) {
   }
   for (size_t i = 0; i < f->lookups.len; i++) {
     const ol_lookup *l = &f->lookups.items[i];
-    enum_below(c, &l->kind, OL_LOOKUP_RELATION + 1);
+    enum_below(c, &l->kind, OL_LOOKUP_PARENT + 1);
     name(c, l->entity, true);
     name(c, l->column, true);
     span(c, l->span);

@@ -332,6 +332,7 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
     bool guarded = false;
     c.commit_exempt =
         ol_exec_commit_exemption(w, ol_walk_statement(w, call), c.loop, false, &guarded);
+    c.in_branch = ol_exec_in_branch(w, call, c.loop);
   }
   ol_vec_push(&w->out->calls, c);
   ol_pending_terminal p = {.call = ctor, .site = c.at.span, .loop = -1};
@@ -437,6 +438,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   if (ctx >= 0) {
     bool guarded = false;
     c.commit_exempt = ol_exec_commit_exemption(w, ol_walk_statement(w, call), ctx, false, &guarded);
+    c.in_branch = ol_exec_in_branch(w, call, ctx);
   }
   /* Arguments up to the last that is a parameter or a loop's rows: what the
    * callee reads on it is what the caller reads. */
@@ -864,6 +866,31 @@ size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start) {
       hi = mid;
   }
   return lo;
+}
+
+bool ol_callee_is_telemetry(const char *dotted, size_t n) {
+  static const char *const TELEMETRY[] = {"metrics", "metric",     "statsd", "stats",      "logger",
+                                          "logging", "log",        "sentry", "sentry_sdk", "tracer",
+                                          "tracing", "prometheus", NULL};
+  const char *end = dotted + n;
+  for (const char *p = dotted; p < end;) { /* each component, and its last `_` word */
+    const char *dot = memchr(p, '.', (size_t)(end - p));
+    const char *stop = dot ? dot : end;
+    const char *u = p;
+    for (const char *q = p; q < stop; q++)
+      if (*q == '_')
+        u = q + 1;
+    for (const char *const *t = TELEMETRY; *t; t++) {
+      size_t tn = strlen(*t);
+      if (((size_t)(stop - p) == tn && !memcmp(p, *t, tn)) ||
+          ((size_t)(stop - u) == tn && !memcmp(u, *t, tn)))
+        return true;
+    }
+    if (!dot)
+      break;
+    p = dot + 1;
+  }
+  return false;
 }
 
 int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span) {

@@ -857,10 +857,11 @@ static const char *const EXTERNAL_METHODS[] = {"urlopen",    "sleep",
                                                "check_call", "check_output",
                                                "Popen",      "run",
                                                NULL};
+/* Objects named for something outside the process: `plugin.upload(...)`,
+ * `s3_client.put_object(...)`, `self.storage.save(...)`. */
 static const char *const EXTERNAL_RECEIVERS[] = {"plugin", "storage", "client", "api",
                                                  "mail",   "mailer",  "ldap",   "s3",
                                                  "drive",  "bucket",  "smtp",   NULL};
-
 static bool name_in(const char *s, size_t n, const char *const *list) {
   for (const char *const *p = list; *p; p++)
     if (strlen(*p) == n && !memcmp(s, *p, n))
@@ -877,20 +878,41 @@ static bool last_word_in(const char *s, size_t n, const char *const *list) {
   return u && name_in(u + 1, n - (size_t)(u + 1 - s), list);
 }
 
+static bool node_last_word_in(ol_walker *w, TSNode n, const char *const *list, bool plural) {
+  if (ol_kind_of(w->sx, n) == OL_K_attribute)
+    n = ol_child(w->sx, n, OL_F_attribute);
+  if (ol_kind_of(w->sx, n) != OL_K_identifier)
+    return false;
+  const char *s = w->src + ts_node_start_byte(n);
+  size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
+  if (plural && len > 1 && s[len - 1] == 's')
+    len--;
+  return last_word_in(s, len, list);
+}
+
+/* The name x in `x.m(...)` was bound to an outside object (see
+ * ol_exec_yields_external). */
+static bool bound_outside(ol_walker *w, TSNode recv) {
+  if (ol_kind_of(w->sx, recv) != OL_K_identifier)
+    return false;
+  const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, recv));
+  return b && b->external;
+}
+
 bool ol_exec_is_external_call(ol_walker *w, TSNode call) {
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (ol_node_text_is(w, fn, "open")) /* the builtin */
     return true;
-  if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+      ol_callee_is_telemetry(w->src + ts_node_start_byte(fn),
+                             ts_node_end_byte(fn) - ts_node_start_byte(fn)))
     return false;
   TSNode m = ol_child(w->sx, fn, OL_F_attribute), obj = ol_child(w->sx, fn, OL_F_object);
   const char *ms = w->src + ts_node_start_byte(m);
   size_t mn = ts_node_end_byte(m) - ts_node_start_byte(m);
-  TSNode root = obj, recv = obj;
+  TSNode root = obj;
   while (ol_kind_of(w->sx, root) == OL_K_attribute)
     root = ol_child(w->sx, root, OL_F_object);
-  if (ol_kind_of(w->sx, recv) == OL_K_attribute)
-    recv = ol_child(w->sx, recv, OL_F_attribute);
   if (ol_kind_of(w->sx, root) == OL_K_identifier &&
       name_in(w->src + ts_node_start_byte(root), ts_node_end_byte(root) - ts_node_start_byte(root),
               EXTERNAL_MODULES))
@@ -900,15 +922,63 @@ bool ol_exec_is_external_call(ol_walker *w, TSNode call) {
   bool method = name_in(ms, mn, EXTERNAL_METHODS);
   if (method && os_call)
     return true;
-  if (ol_kind_of(w->sx, recv) == OL_K_identifier &&
-      last_word_in(w->src + ts_node_start_byte(recv),
-                   ts_node_end_byte(recv) - ts_node_start_byte(recv), EXTERNAL_RECEIVERS))
-    return true;
+  if (node_last_word_in(w, obj, EXTERNAL_RECEIVERS, false) || bound_outside(w, obj) ||
+      (ol_kind_of(w->sx, obj) == OL_K_call && ol_exec_yields_external(w, obj)))
+    return true; /* plugin.upload(x); p = plugins.get(k) ... p.upload(x) */
   /* A method that says it sends, uploads or notifies, on any receiver. */
   static const char *const SENDS[] = {"send_mail",         "send_email",    "sendmail",    "upload",
                                       "upload_file",       "download_file", "apply_async", "delay",
                                       "send_notification", "urlopen",       NULL};
   return name_in(ms, mn, SENDS);
+}
+
+bool ol_exec_yields_external(ol_walker *w, TSNode value) {
+  TSNode v = ol_unwrap(w, value);
+  ol_kind k = ol_kind_of(w->sx, v);
+  if (k == OL_K_subscript) /* plugins[name] */
+    return node_last_word_in(w, ol_child(w->sx, v, OL_F_value), EXTERNAL_RECEIVERS, true);
+  if (k != OL_K_call)
+    return false;
+  if (ol_exec_is_external_call(w, v)) /* boto3.client("s3"), open(path), smtplib.SMTP(host) */
+    return true;
+  TSNode fn = ol_child(w->sx, v, OL_F_function);
+  if (node_last_word_in(w, fn, EXTERNAL_RECEIVERS, true)) /* get_plugin(name), self.get_storage() */
+    return true;
+  return ol_kind_of(w->sx, fn) == OL_K_attribute && /* plugins.get(name), clients.pop(key) */
+         node_last_word_in(w, ol_child(w->sx, fn, OL_F_object), EXTERNAL_RECEIVERS, true);
+}
+
+/* `if ...: ... else: ...` (through any elifs): every item takes one arm. */
+static bool ends_in_else(ol_walker *w, TSNode if_stmt) {
+  uint32_t n = ts_node_named_child_count(if_stmt);
+  return n && ol_kind_of(w->sx, ts_node_named_child(if_stmt, n - 1)) == OL_K_else_clause;
+}
+
+bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop) {
+  ol_span l = w->out->loops.items[loop].node;
+  uint32_t at = ts_node_start_byte(n);
+  for (size_t i = w->path.len; i-- > 0;) {
+    TSNode p = w->path.items[i];
+    if (ts_node_start_byte(p) == l.start && ts_node_end_byte(p) == l.end)
+      return false;
+    switch (ol_kind_of(w->sx, p)) {
+    case OL_K_if_statement:
+      if (at >= ts_node_end_byte(ol_child(w->sx, p, OL_F_condition)) && !ends_in_else(w, p))
+        return true;
+      break;
+    case OL_K_boolean_operator:
+      if (at >= ts_node_end_byte(ol_child(w->sx, p, OL_F_left)))
+        return true;
+      break;
+    case OL_K_except_clause:
+    case OL_K_conditional_expression:
+    case OL_K_match_statement:
+      return true;
+    default:
+      break;
+    }
+  }
+  return false;
 }
 
 /* Why a commit in a loop is meant to run there: followed by break/return

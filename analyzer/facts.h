@@ -345,6 +345,8 @@ typedef enum {
   OL_LOOKUP_ORDER,    /* order_by(E.col), desc(E.col) */
   OL_LOOKUP_JOIN,     /* a join condition A.x == B.y */
   OL_LOOKUP_RELATION, /* E.rel joined, eagerly loaded, or compared: the foreign key behind it */
+  OL_LOOKUP_PARENT,   /* E.query.with_parent(obj): E's foreign key to obj's class (which one the
+                         walk cannot tell; column is "with_parent") */
 } ol_lookup_kind;
 
 /* A column (or relationship) a query looks rows up by, as written. */
@@ -466,6 +468,7 @@ typedef struct {
   bool attr_only;     /* `self.prop` read, not called: a property runs */
   bool args_loop;     /* in a loop: an argument (or the receiver) reads a name the loop binds */
   bool args_local;    /* an argument (or the receiver) reads a name the function binds */
+  bool in_branch;     /* in a loop: runs on some iterations only (a one-sided if, an except) */
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
   ol_place at;
 } ol_call_fact;
@@ -575,6 +578,10 @@ void ol_facts_free(ol_file_facts *f);
 size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start);
 /* The call fact (not a `self.prop` read) whose span is exactly span, -1. */
 int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span);
+/* Whether a dotted callee (`metrics.send`, `self.logger.info`, `statsd.incr`)
+ * reports on the program (logs, metrics, traces) rather than working outside
+ * it: what it sends is not work a commit keeps recorded. n: bytes of dotted. */
+bool ol_callee_is_telemetry(const char *dotted, size_t n);
 static inline const ol_func_site *ol_func_site_of(const ol_file_facts *f, const ol_func_fact *fn,
                                                   ol_effect e) {
   return fn->site[e] >= 0 ? &f->func_sites.items[fn->site[e]] : NULL;

@@ -88,6 +88,8 @@ typedef struct {
   bool memo[OL_EFFECTS]; /* the effect is reached only through a memoized function's call keyed on
                             the caller's arguments: a call with the same arguments reads a cache */
   int32_t rows_func;     /* the function whose `return <query>` gives the rows it returns, -1 */
+  bool external;         /* it calls out of the process (HTTP, mail, files, plugins...), itself or
+                            through a function it calls: a call of it is a unit of outside work */
   bool returns_query;    /* returns a query not yet run (its caller's terminal runs it) */
   bool returns_count;    /* returns one COUNT's value (`return q.count()`, or what a function
                             that does returns) */

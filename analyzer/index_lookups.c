@@ -125,10 +125,36 @@ static void add_relation_use(ol_index *ix, const char *entity, const char *attr,
     add_use(ix, model, key, OL_LOOKUP_RELATION, attr, file, span, query);
 }
 
+/* with_parent(obj) keys E's rows on E's foreign key to obj's class, which the
+ * walk cannot name: a key use (of the first foreign key) only when every
+ * foreign key of E is covered by an index, so whichever it is, the other
+ * lookups of the query read the rows of one parent (ol_index_query_keyed).
+ * Not a lookup ORM007 reports: it cannot say which column would need one. */
+static void add_parent_use(ol_index *ix, int32_t model, uint32_t file, ol_span span,
+                           uint32_t query) {
+  int32_t ids[MAX_BASES];
+  size_t n = lineage(ix, model, ids);
+  const char *first = NULL;
+  for (size_t i = 0; i < n; i++) {
+    const ol_class_fact *c = ix->classes.items[ids[i]].cls;
+    for (size_t j = 0; j < c->n_columns; j++) {
+      if (!c->columns[j].fk_table && !c->columns[j].fk_class)
+        continue;
+      if (!ol_index_column_covered(ix, model, c->columns[j].name))
+        return;
+      first = first ? first : c->columns[j].name;
+    }
+  }
+  if (first)
+    add_use(ix, model, first, OL_LOOKUP_PARENT, NULL, file, span, query);
+}
+
 static void resolve_lookup(ol_index *ix, uint32_t file, const ol_lookup *l) {
   int32_t model = model_id(ix, l->entity, file);
   if (model < 0)
     return;
+  if (l->kind == OL_LOOKUP_PARENT)
+    return add_parent_use(ix, model, file, l->span, l->query);
   if (l->kind == OL_LOOKUP_RELATION)
     return add_relation_use(ix, l->entity, l->column, file, l->span, l->query);
   int32_t owner;
@@ -216,7 +242,8 @@ bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
     /* An earlier sort key with an index orders the rows; this one only breaks ties. */
     bool first_sort = use->kind == OL_LOOKUP_ORDER && o->kind == OL_LOOKUP_ORDER &&
                       o->file == use->file && o->span.start < use->span.start;
-    if (o == use || o->model != use->model || (o->kind != OL_LOOKUP_EQUAL && !first_sort))
+    bool key = o->kind == OL_LOOKUP_EQUAL || o->kind == OL_LOOKUP_PARENT;
+    if (o == use || o->model != use->model || (!key && !first_sort))
       continue;
     if (ol_index_column_covered(ix, o->model,
                                 ix->classes.items[o->owner].cls->columns[o->column].name))

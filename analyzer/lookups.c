@@ -226,6 +226,13 @@ static void filter_by(ol_walker *w, TSNode obj, TSNode args, uint32_t query) {
   }
 }
 
+/* `E.query.with_parent(obj)`: E's rows of one parent, keyed on a foreign key. */
+static void with_parent(ol_walker *w, TSNode obj, TSNode name, TSNode call, uint32_t query) {
+  char *entity = filter_by_entity(w, obj);
+  if (entity)
+    add(w, OL_LOOKUP_PARENT, entity, name, call, query);
+}
+
 /* join(E.rel), join(Target, E.rel), join(Target, A.x == B.y). */
 static void join(ol_walker *w, TSNode args, uint32_t query) {
   uint32_t n = ts_node_named_child_count(args);
@@ -278,7 +285,8 @@ void ol_lookups_check_call(ol_walker *w, TSNode call) {
   bool is_join = ol_node_text_is(w, name, "join") || ol_node_text_is(w, name, "outerjoin");
   bool is_order = ol_node_text_is(w, name, "order_by");
   bool is_filter_by = ol_node_text_is(w, name, "filter_by");
-  if (!(is_filter || is_join || is_order || is_filter_by) || !is_statement(w, obj))
+  bool is_parent = ol_node_text_is(w, name, "with_parent");
+  if (!(is_filter || is_join || is_order || is_filter_by || is_parent) || !is_statement(w, obj))
     return;
   /* One id for every call of one chain, and for a chain built on a name
    * across statements (`q = M.query...; q = q.filter(...)`). */
@@ -289,6 +297,8 @@ void ol_lookups_check_call(ol_walker *w, TSNode call) {
     join(w, args, query);
   else if (is_order)
     order_by(w, args, query);
+  else if (is_parent)
+    with_parent(w, obj, name, call, query);
   else
     filter_by(w, obj, args, query);
 }

@@ -22,6 +22,30 @@ bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop) {
   return !(l->kind == OL_LOOP_WHILE && l->exits) && !l->external_work;
 }
 
+static bool loop_within(const ol_file_facts *f, int inner, int loop) {
+  for (int l = inner; l >= 0; l = f->loops.items[l].parent)
+    if (l == loop)
+      return true;
+  return false;
+}
+
+bool ol_rule_loop_works_outside(const ol_rule_ctx *ctx, int loop) {
+  const ol_file_facts *f = ctx->facts;
+  const ol_loop *l = &f->loops.items[loop];
+  if (l->external_work)
+    return true;
+  for (size_t i = ol_facts_first_call(f, l->node.start);
+       i < f->calls.len && f->calls.items[i].at.span.start < l->node.end; i++) {
+    const ol_call_fact *c = &f->calls.items[i];
+    int32_t t = c->loop >= 0 && !c->in_branch && loop_within(f, c->loop, loop)
+                    ? ol_index_call_target(ctx->index, ctx->file, i)
+                    : -1;
+    if (t >= 0 && ctx->index->funcs.items[t].external)
+      return true;
+  }
+  return false;
+}
+
 static bool wanted(const ol_summary *s, ol_effect e) {
   if (!s->has[e])
     return false;
@@ -187,9 +211,9 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
       continue;
     if (memoized(ctx->index, t, e) && !c->args_loop)
       continue; /* the same arguments every iteration: a cache hit after the first */
-    if (e == OL_EFFECT_COMMIT &&
-        (c->commit_exempt || (facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
-                              facts->loops.items[c->loop].kind != OL_LOOP_WHILE)))
+    if (e == OL_EFFECT_COMMIT && (c->commit_exempt || ol_rule_loop_works_outside(ctx, c->loop) ||
+                                  (facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
+                                   facts->loops.items[c->loop].kind != OL_LOOP_WHILE)))
       continue;
     report(ctx, meta, e, c->loop, c->at.span, t, why_no_fix);
   }

@@ -25,5 +25,10 @@ const char *ol_rule_loop_word(ol_loop_kind k);
  * not in a while loop that a break or return ends (retry, poll and paging
  * loops run until their query answers; DESIGN.md "Real code"). */
 bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop);
+/* Whether each iteration of loop also works outside the process: its body
+ * calls out (ol_loop.external_work) or calls, in it or a loop inside it, a
+ * project function whose summary does (DESIGN.md "Real code"). Each item is
+ * then a unit of outside work: its commit keeps what was done recorded. */
+bool ol_rule_loop_works_outside(const ol_rule_ctx *ctx, int loop);
 
 #endif

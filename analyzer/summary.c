@@ -504,6 +504,11 @@ static bool propagate(ol_index *ix) {
           changed = true;
         }
       }
+      if (callee->external && !s->external &&
+          !ol_callee_is_telemetry(c->callee, strlen(c->callee))) {
+        s->external = true;
+        changed = true;
+      }
       bool returned = !ol_span_empty(s->fn->ret_call) &&
                       s->fn->ret_call.start == c->at.span.start &&
                       s->fn->ret_call.end == c->at.span.end;
@@ -752,7 +757,8 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
                       .fn = fn,
                       .rows_func = -1,
                       .returns_query = fn->returns_query,
-                      .returns_count = fn->returns_count};
+                      .returns_count = fn->returns_count,
+                      .external = fn->external};
       for (int e = 0; e < OL_EFFECTS; e++)
         s.has[e] = fn->site[e] >= 0;
       for (int e = 0; e < OL_EFFECTS; e++)

@@ -637,6 +637,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
   b.bounded = holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right)) ||
               limited_query(w, right);
   b.query_origin = ol_walk_query_origin(w, right);
+  b.external = ol_exec_yields_external(w, right);
   ol_scope_push_binding(w, b);
 }
 
@@ -681,9 +682,12 @@ static void on_call(ol_walker *w, const entry *e) {
   if (ol_node_text_is(w, callee, "sleep"))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].polls = true;
+  /* Outside work on every iteration: a call under a condition of the loop
+   * makes only some items units of outside work. */
   if (ol_exec_is_external_call(w, e->node))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
-      w->out->loops.items[l].external_work = true;
+      if (!ol_exec_in_branch(w, e->node, l))
+        w->out->loops.items[l].external_work = true;
   if (ol_counts_note_write(w, e->node))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].writes_session = true;

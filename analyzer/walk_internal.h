@@ -65,6 +65,7 @@ typedef struct {
                    collections go; empty for `self` or a load that takes none) */
   ol_rows one;
   bool bounded; /* a non-empty display of constants or a config value: iterating it is bounded */
+  bool external;         /* an object outside the process (ol_exec_yields_external) */
   uint32_t query_origin; /* `q = Model.query...` (and `q = q.filter(...)` after it): where the
                             chain the name holds started, so its lookups are one query; 0 none */
 } ol_binding;
@@ -234,6 +235,16 @@ int ol_exec_effective_loop(ol_walker *w, TSNode site, int loop);
 /* Whether a call leaves the process: HTTP, mail, files, storage, cloud
  * clients, plugins, subprocesses, sleeps, task queues. */
 bool ol_exec_is_external_call(ol_walker *w, TSNode call);
+/* Whether value (an assignment's right side) is an object outside the process:
+ * an outside call's result (`boto3.client("s3")`, `open(path)`) or one taken
+ * from what is named for such objects (`plugins.get(name)`, `get_storage(b)`,
+ * `clients[key]`). Every method called on the name it is bound to is outside
+ * work. */
+bool ol_exec_yields_external(ol_walker *w, TSNode value);
+/* Whether n (on the walk's path) runs only on some iterations of loop: in a
+ * branch of an `if`, `elif`, `else`, `except`, `match`, `x if c else y`, or
+ * the right side of `and`/`or`, between n and the loop. */
+bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop);
 /* Whether a method name is a query terminal (.all(), .first(), ...) / a query builder (.filter(),
  * ...). */
 bool ol_exec_is_terminal(const ol_walker *w, TSNode name);

@@ -311,7 +311,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
 
 static void mv_call(mover *m, ol_call_fact *c) {
   SCALARS(m, (uint64_t)(int64_t)c->recv_param, c->first_arg, c->n_args, (uint64_t)(int64_t)c->term,
-          c->attr_only, c->args_loop, c->args_local);
+          c->attr_only, c->args_loop, c->args_local, c->in_branch);
   mv_str(m, &c->callee);
   mv_index(m, &c->func, V_FUNCS);
   mv_index(m, &c->loop, V_LOOPS);
@@ -605,7 +605,8 @@ static uint64_t context_hash(ol_walker *w) {
   const ol_scope *module = &w->scopes.items[0];
   for (; run->scope_names < module->names.len; run->scope_names++) {
     const ol_binding *b = &module->names.items[run->scope_names];
-    uint64_t h = mix(mix(run->scope_hash, b->hash), (uint64_t)b->kind << 1 | b->has_rows);
+    uint64_t h = mix(mix(run->scope_hash, b->hash),
+                     (uint64_t)b->kind << 2 | (uint64_t)b->external << 1 | b->has_rows);
     run->scope_hash = mix_str(mix_rows(h, &b->rows), b->entity1);
     if (b->has_one)
       run->scope_hash = mix_rows(run->scope_hash, &b->one);

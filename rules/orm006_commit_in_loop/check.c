@@ -187,7 +187,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
                        "the commit is inside the function; commit once after the loop instead");
   for (size_t i = 0; i < ctx->facts->commits.len; i++) {
     const ol_commit_site *c = &ctx->facts->commits.items[i];
-    if (c->exempt || !ol_rule_loop_repeats(ctx, c->loop))
+    if (c->exempt || !ol_rule_loop_repeats(ctx, c->loop) ||
+        ol_rule_loop_works_outside(ctx, c->loop))
       continue;
     const ol_loop *l = &ctx->facts->loops.items[c->loop];
     const char *why =

@@ -123,6 +123,33 @@ def per_item_external_work(jobs, mailer):
         db.session.commit()  # expect: ORM006
 
 
+def outside_objects(jobs, plugins, get_client, metrics):
+    for job in jobs:
+        issuer = plugins.get(job.kind)  # taken from a registry of plugins
+        issuer.issue(job.id)
+        db.session.commit()  # ok: each item is issued outside first
+    for job in jobs:
+        client = get_client(job.kind)
+        job.remote = client.fetch(job.id)
+        db.session.commit()  # ok: a client call per item
+    for job in jobs:
+        metrics.send("jobs.sent", 1)  # telemetry is no outside work
+        db.session.commit()  # expect: ORM006
+    for job in jobs:
+        plugins.get(job.kind).issue(job.id)
+        db.session.commit()  # ok: issued outside per item
+    for job in jobs:
+        if job.urgent:
+            plugins.get(job.kind).issue(job.id)  # only some items call out
+        db.session.commit()  # expect: ORM006
+    for job in jobs:
+        if job.urgent:
+            plugins.get(job.kind).issue(job.id)
+        else:
+            plugins.get("batch").queue(job.id)
+        db.session.commit()  # ok: every item calls out, through one arm or the other
+
+
 def bounded_commits():
     for status in ("new", "done"):
         db.session.add(Job(status=status))

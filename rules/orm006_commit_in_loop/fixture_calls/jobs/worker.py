@@ -70,3 +70,70 @@ def built_by_a_function(names, make):
     for name in names:
         task = make(name)
         task.save()  # make is a parameter: what it returns is unknown
+
+
+# --- per-item outside work seen through calls (DESIGN.md "Real code") -------
+def publish_each(jobs):
+    from jobs.outside import publish_later
+
+    for job in jobs:
+        job.state = "published"
+        db.session.commit()  # ok: publish_later posts per item, in another file
+        publish_later(job)
+
+
+def archive_each(jobs, storages):
+    from jobs.outside import archive
+
+    for job in jobs:
+        archive(job, storages)
+        save(job)  # ok: archive() writes to a storage object per item
+
+
+def plugin_each(jobs, plugins):
+    for job in jobs:
+        uploader = plugins.get(job.state)
+        uploader.send_file(job.id)
+        save(job)  # ok: a plugin from the registry sends per item
+
+
+def finish_each(jobs):
+    from jobs.outside import finish_and_publish
+
+    for job in jobs:
+        finish_and_publish(job)  # ok: the function commits and posts per item
+
+
+def counted_each(jobs, metrics):
+    from jobs.outside import count_done
+
+    for job in jobs:
+        count_done(job, metrics)
+        save(job)  # expect: ORM006
+
+
+def statsd_each(jobs):
+    from jobs.outside import count_then_save
+
+    for job in jobs:
+        count_then_save(job)  # expect: ORM006
+
+
+def published_sometimes(jobs):
+    from jobs.outside import publish
+
+    for job in jobs:
+        if job.state == "urgent":
+            publish(job)
+        save(job)  # expect: ORM006
+
+
+def published_either_way(jobs):
+    from jobs.outside import publish, publish_later
+
+    for job in jobs:
+        if job.state == "urgent":
+            publish(job)
+        else:
+            publish_later(job)
+        save(job)  # ok: every item posts, through one arm or the other
