@@ -442,7 +442,12 @@ void ol_engine_save_cache(ol_engine *e) {
   /* A few files parsed because they are checked (pre-commit's staged files)
    * are not worth writing the whole cache for: the next run parses them
    * again in less time. */
-  if (fresh || fresh_checked > FEW_CHECKED || n != ol_cache_count(e->cache))
+  bool facts = fresh || fresh_checked > FEW_CHECKED || n != ol_cache_count(e->cache);
+  if (facts)
     ol_cache_save(e->cache, items, n, &e->names);
   ol_free(items);
+  /* The resolved calls: when the facts were written, or more than a few
+   * files' calls were resolved again. */
+  if (facts || !e->calls_cached || e->resolved.resolved > FEW_CHECKED)
+    ol_cache_save_calls(e->cache, &e->resolved);
 }

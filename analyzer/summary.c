@@ -6,9 +6,11 @@
  * query, a count or a commit, returns rows of a model, reads attributes of
  * its parameters. A call that cannot be resolved is not guessed at. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
+
 #include "index.h"
 
 #define MAX_READS 64
@@ -120,6 +122,19 @@ static char *absolute_module(const ol_index *ix, uint32_t file, const char *modu
   return full;
 }
 
+/* ---- what a file's resolution reads ---------------------------------------- */
+
+/* The files whose interface the resolution of one file's calls read. */
+struct ol_deps {
+  OL_VEC(uint32_t) files;
+};
+
+static void note_dep(const ol_index *ix, uint32_t file) {
+  struct ol_deps *d = ix->deps;
+  if (d && (!d->files.len || d->files.items[d->files.len - 1] != file))
+    ol_vec_push(&d->files, file);
+}
+
 /* ---- functions and classes ----------------------------------------------- */
 
 static uint64_t fn_key(uint32_t file, const char *cls, const char *name) {
@@ -148,6 +163,7 @@ static void index_functions(ol_index *ix) {
  * `outer` (-1: at module or class level). -1. */
 static int32_t find_function(const ol_index *ix, uint32_t file, const char *cls, const char *name,
                              int outer) {
+  note_dep(ix, file);
   if (!ix->n_fn_slots)
     return -1;
   size_t slot = fn_key(file, cls, name) & (ix->n_fn_slots - 1);
@@ -164,6 +180,7 @@ static int32_t method_in(const ol_index *ix, int32_t c, const char *attr, int de
   if (c < 0 || depth > MAX_DEPTH)
     return -1;
   const ol_model *m = &ix->classes.items[c];
+  note_dep(ix, m->file); /* its bases */
   int32_t f = find_function(ix, m->file, m->name, attr, -1);
   if (f >= 0)
     return ix->funcs.items[f].fn->kind == OL_FN_SETTER ? -1 : f;
@@ -318,6 +335,7 @@ static binding lookup(const ol_index *ix, uint32_t file, int func, const char *n
 /* What name is at module level of file: a function, a class, an import. */
 static binding module_lookup(const ol_index *ix, uint32_t file, const char *name, int depth) {
   binding b = {0};
+  note_dep(ix, file); /* its classes and imports */
   const ol_file_facts *facts = ix->files.items[file].facts;
   int32_t top = find_function(ix, file, NULL, name, -1);
   if (top >= 0)
@@ -603,39 +621,94 @@ static uint64_t interface_of(const ol_index *ix, uint32_t f) {
   return h;
 }
 
+/* Which class a name means (ol_index_class_id): every class's name and file. */
+static uint64_t classes_key(const ol_index *ix) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < ix->classes.len; i++) {
+    h = hash_str(h * 31, ix->classes.items[i].name);
+    h = hash_bytes(h, (const char *)&ix->classes.items[i].file, sizeof(uint32_t));
+  }
+  return h;
+}
+
+/* The module names: the project's paths, in order. */
+static uint64_t files_key(const ol_index *ix) {
+  uint64_t h = hash_bytes(1469598103934665603ull, (const char *)&ix->files.len, sizeof(size_t));
+  for (size_t i = 0; i < ix->files.len; i++)
+    h = hash_str(h * 31, ix->files.items[i].path);
+  return h;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void resolved_free(ol_resolved_calls *rc) {
+  ol_free(rc->file);
+  ol_free(rc->func);
+  ol_free(rc->deps);
+  *rc = (ol_resolved_calls){.gen = UINT64_MAX};
+}
+
+/* Whether file f's entry holds: same facts, and every file its resolution
+ * read (itself included) shows the same interface as then. */
+static bool reusable(const ol_index *ix, const ol_resolve_cache *cache, uint32_t f,
+                     const uint64_t *gen, const uint64_t *old_iface, const uint64_t *iface) {
+  const ol_resolved_calls *rc = &cache->files.items[f];
+  if (rc->gen != gen[f] || old_iface[f] != iface[f] || !ol_resolved_calls_valid(rc, ix, f))
+    return false;
+  for (uint32_t d = 0; d < rc->n_deps; d++)
+    if (old_iface[rc->deps[d]] != iface[rc->deps[d]])
+      return false;
+  return true;
+}
+
 /* Every call's target; from the cache where it still holds. */
 static void resolve_calls(ol_index *ix, ol_resolve_cache *cache, const uint64_t *gen) {
-  uint64_t interface = 0;
+  size_t nf = ix->files.len ? ix->files.len : 1;
+  uint64_t *iface = NULL, *old_iface = NULL;
   if (cache) {
+    iface = ol_malloc(nf * sizeof *iface);
+    old_iface = ol_malloc(nf * sizeof *old_iface);
     for (uint32_t f = 0; f < ix->files.len; f++)
-      interface = interface * 1099511628211ull ^ interface_of(ix, f);
-    if (interface != cache->interface || cache->files.len != ix->files.len) {
+      iface[f] = interface_of(ix, f);
+    uint64_t fk = files_key(ix), ck = classes_key(ix);
+    if (fk != cache->files_key || ck != cache->classes_key || cache->files.len != ix->files.len) {
       ol_resolve_cache_free(cache);
-      cache->interface = interface;
+      cache->files_key = fk;
+      cache->classes_key = ck;
       ol_vec_grow(&cache->files, ix->files.len);
       for (uint32_t f = 0; f < ix->files.len; f++)
         cache->files.items[cache->files.len++] = (ol_resolved_calls){.gen = UINT64_MAX};
     }
+    for (uint32_t f = 0; f < ix->files.len; f++)
+      old_iface[f] = cache->files.items[f].iface;
+    cache->resolved = 0;
   }
+  struct ol_deps deps = {0};
   for (uint32_t f = 0; f < ix->files.len; f++) {
     ol_index_file *file = &ix->files.items[f];
     size_t n = file->facts->calls.len;
     file->call_target = ol_malloc((n ? n : 1) * sizeof(int32_t));
     ol_resolved_calls *rc = cache ? &cache->files.items[f] : NULL;
-    if (rc && rc->gen == gen[f] && rc->n == n) {
+    if (rc && reusable(ix, cache, f, gen, old_iface, iface)) {
       for (size_t i = 0; i < n; i++)
         file->call_target[i] =
             rc->file[i] < 0 ? -1 : (int32_t)ix->files.items[rc->file[i]].first_func + rc->func[i];
       continue;
     }
+    deps.files.len = 0;
+    ix->deps = rc ? &deps : NULL;
     for (size_t i = 0; i < n; i++)
       file->call_target[i] = resolve_call(ix, f, &file->facts->calls.items[i]);
+    ix->deps = NULL;
     if (!rc)
       continue;
-    ol_free(rc->file);
-    ol_free(rc->func);
+    cache->resolved++;
+    resolved_free(rc);
     rc->gen = gen[f];
-    rc->n = n;
+    rc->n = (uint32_t)n;
     rc->file = ol_malloc((n ? n : 1) * sizeof(int32_t));
     rc->func = ol_malloc((n ? n : 1) * sizeof(int32_t));
     for (size_t i = 0; i < n; i++) {
@@ -643,16 +716,29 @@ static void resolve_calls(ol_index *ix, ol_resolve_cache *cache, const uint64_t 
       rc->file[i] = t < 0 ? -1 : (int32_t)ix->funcs.items[t].file;
       rc->func[i] = t < 0 ? -1 : t - (int32_t)ix->files.items[rc->file[i]].first_func;
     }
+    if (deps.files.len)
+      qsort(deps.files.items, deps.files.len, sizeof(uint32_t), cmp_u32);
+    size_t k = 0;
+    for (size_t i = 0; i < deps.files.len; i++)
+      if ((!k || deps.files.items[i] != deps.files.items[k - 1]) && deps.files.items[i] != f)
+        deps.files.items[k++] = deps.files.items[i];
+    rc->n_deps = (uint32_t)k;
+    rc->deps = ol_malloc((k ? k : 1) * sizeof(uint32_t));
+    memcpy(rc->deps, deps.files.items, k * sizeof(uint32_t));
   }
+  ol_vec_free(&deps.files);
+  if (cache)
+    for (uint32_t f = 0; f < ix->files.len; f++)
+      cache->files.items[f].iface = iface[f];
+  ol_free(iface);
+  ol_free(old_iface);
 }
 
 void ol_resolve_cache_free(ol_resolve_cache *cache) {
-  for (size_t i = 0; i < cache->files.len; i++) {
-    ol_free(cache->files.items[i].file);
-    ol_free(cache->files.items[i].func);
-  }
+  for (size_t i = 0; i < cache->files.len; i++)
+    resolved_free(&cache->files.items[i]);
   ol_vec_free(&cache->files);
-  cache->interface = 0;
+  cache->files_key = cache->classes_key = 0;
 }
 
 void ol_index_summarize(ol_index *ix) { ol_index_summarize_cached(ix, NULL, NULL); }
