@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cache.h"
 #include "discover.h"
@@ -359,6 +360,8 @@ void ol_engine_reindex(ol_engine *e) {
   double t0 = now_ms();
   ol_index_free(&e->index);
   memset(&e->index, 0, sizeof e->index);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  e->index.jobs = e->cfg->jobs > 0 ? e->cfg->jobs : (int)(cores > 0 ? cores : 1);
   for (size_t i = 0; i < e->cfg->n_model_bases; i++) /* config model-bases: roots like db.Model */
     ol_vec_push(&e->index.declarative_bases, e->cfg->model_bases[i]);
   for (size_t i = 0; i < e->units.len; i++) {

@@ -104,8 +104,7 @@ typedef struct {
   OL_VEC(ol_mod_entry) mod_entries;
   int32_t *mod_slots; /* open addressing over module-name suffixes: chain heads */
   size_t n_mod_slots;
-  struct ol_lookup_memo *lookups; /* while calls are resolved: names looked up per file */
-  struct ol_deps *deps;           /* while a file's calls are resolved: the files read */
+  int jobs; /* threads that resolve the calls (files at a time); 0 or 1: the caller's */
   OL_VEC(ol_model) classes;
   OL_VEC(ol_relation) relations;
   OL_VEC(const char *) declarative_bases;

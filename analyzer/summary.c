@@ -5,6 +5,8 @@
  * holds — and, to a fixpoint, what each function does transitively: runs a
  * query, a count or a commit, returns rows of a model, reads attributes of
  * its parameters. A call that cannot be resolved is not guessed at. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,8 +131,14 @@ struct ol_deps {
   OL_VEC(uint32_t) files;
 };
 
+/* While a thread resolves a file's calls: the files read (NULL: not
+ * recorded), and the module-level names looked up (per thread). */
+static _Thread_local struct ol_deps *tl_deps;
+static _Thread_local struct ol_lookup_memo *tl_memo;
+
 static void note_dep(const ol_index *ix, uint32_t file) {
-  struct ol_deps *d = ix->deps;
+  (void)ix;
+  struct ol_deps *d = tl_deps;
   if (d && (!d->files.len || d->files.items[d->files.len - 1] != file))
     ol_vec_push(&d->files, file);
 }
@@ -328,7 +336,7 @@ static binding lookup(const ol_index *ix, uint32_t file, int func, const char *n
     if (nested >= 0)
       return (binding){.kind = B_FUNC, .func = nested};
   }
-  return depth == 0 && ix->lookups ? memo_get(ix, &ix->lookups->names, file, name)
+  return depth == 0 && tl_memo ? memo_get(ix, &tl_memo->names, file, name)
                                    : module_lookup(ix, file, name, depth);
 }
 
@@ -664,6 +672,67 @@ static bool reusable(const ol_index *ix, const ol_resolve_cache *cache, uint32_t
   return true;
 }
 
+typedef struct {
+  ol_index *ix;
+  ol_resolve_cache *cache;
+  const uint64_t *gen;
+  const uint32_t *todo; /* the files to resolve */
+  size_t n;
+  atomic_size_t next;
+} resolve_job;
+
+/* Resolves one file's calls and, with a cache, records them and what
+ * their resolution read. */
+static void resolve_file(resolve_job *job, uint32_t f, struct ol_deps *deps) {
+  ol_index *ix = job->ix;
+  ol_index_file *file = &ix->files.items[f];
+  size_t n = file->facts->calls.len;
+  ol_resolved_calls *rc = job->cache ? &job->cache->files.items[f] : NULL;
+  deps->files.len = 0;
+  tl_deps = rc ? deps : NULL;
+  for (size_t i = 0; i < n; i++)
+    file->call_target[i] = resolve_call(ix, f, &file->facts->calls.items[i]);
+  tl_deps = NULL;
+  if (!rc)
+    return;
+  resolved_free(rc);
+  rc->gen = job->gen[f];
+  rc->n = (uint32_t)n;
+  rc->file = ol_malloc((n ? n : 1) * sizeof(int32_t));
+  rc->func = ol_malloc((n ? n : 1) * sizeof(int32_t));
+  for (size_t i = 0; i < n; i++) {
+    int32_t t = file->call_target[i];
+    rc->file[i] = t < 0 ? -1 : (int32_t)ix->funcs.items[t].file;
+    rc->func[i] = t < 0 ? -1 : t - (int32_t)ix->files.items[rc->file[i]].first_func;
+  }
+  if (deps->files.len)
+    qsort(deps->files.items, deps->files.len, sizeof(uint32_t), cmp_u32);
+  size_t k = 0;
+  for (size_t i = 0; i < deps->files.len; i++)
+    if ((!k || deps->files.items[i] != deps->files.items[k - 1]) && deps->files.items[i] != f)
+      deps->files.items[k++] = deps->files.items[i];
+  rc->n_deps = (uint32_t)k;
+  rc->deps = ol_malloc((k ? k : 1) * sizeof(uint32_t));
+  memcpy(rc->deps, deps->files.items, k * sizeof(uint32_t));
+}
+
+static void *resolve_worker(void *arg) {
+  resolve_job *job = arg;
+  struct ol_deps deps = {0};
+  struct ol_lookup_memo memo = {0};
+  tl_memo = &memo;
+  for (;;) {
+    size_t i = atomic_fetch_add(&job->next, 1);
+    if (i >= job->n)
+      break;
+    resolve_file(job, job->todo[i], &deps);
+  }
+  tl_memo = NULL;
+  memo_free(&memo.names);
+  ol_vec_free(&deps.files);
+  return NULL;
+}
+
 /* Every call's target; from the cache where it still holds. */
 static void resolve_calls(ol_index *ix, ol_resolve_cache *cache, const uint64_t *gen) {
   size_t nf = ix->files.len ? ix->files.len : 1;
@@ -686,7 +755,9 @@ static void resolve_calls(ol_index *ix, ol_resolve_cache *cache, const uint64_t 
       old_iface[f] = cache->files.items[f].iface;
     cache->resolved = 0;
   }
-  struct ol_deps deps = {0};
+  /* The files reused, here; the others resolved on every thread. */
+  uint32_t *todo = ol_malloc(nf * sizeof *todo);
+  size_t n_todo = 0;
   for (uint32_t f = 0; f < ix->files.len; f++) {
     ol_index_file *file = &ix->files.items[f];
     size_t n = file->facts->calls.len;
@@ -698,35 +769,25 @@ static void resolve_calls(ol_index *ix, ol_resolve_cache *cache, const uint64_t 
             rc->file[i] < 0 ? -1 : (int32_t)ix->files.items[rc->file[i]].first_func + rc->func[i];
       continue;
     }
-    deps.files.len = 0;
-    ix->deps = rc ? &deps : NULL;
-    for (size_t i = 0; i < n; i++)
-      file->call_target[i] = resolve_call(ix, f, &file->facts->calls.items[i]);
-    ix->deps = NULL;
-    if (!rc)
-      continue;
-    cache->resolved++;
-    resolved_free(rc);
-    rc->gen = gen[f];
-    rc->n = (uint32_t)n;
-    rc->file = ol_malloc((n ? n : 1) * sizeof(int32_t));
-    rc->func = ol_malloc((n ? n : 1) * sizeof(int32_t));
-    for (size_t i = 0; i < n; i++) {
-      int32_t t = file->call_target[i];
-      rc->file[i] = t < 0 ? -1 : (int32_t)ix->funcs.items[t].file;
-      rc->func[i] = t < 0 ? -1 : t - (int32_t)ix->files.items[rc->file[i]].first_func;
-    }
-    if (deps.files.len)
-      qsort(deps.files.items, deps.files.len, sizeof(uint32_t), cmp_u32);
-    size_t k = 0;
-    for (size_t i = 0; i < deps.files.len; i++)
-      if ((!k || deps.files.items[i] != deps.files.items[k - 1]) && deps.files.items[i] != f)
-        deps.files.items[k++] = deps.files.items[i];
-    rc->n_deps = (uint32_t)k;
-    rc->deps = ol_malloc((k ? k : 1) * sizeof(uint32_t));
-    memcpy(rc->deps, deps.files.items, k * sizeof(uint32_t));
+    todo[n_todo++] = f;
   }
-  ol_vec_free(&deps.files);
+  resolve_job job = {.ix = ix, .cache = cache, .gen = gen, .todo = todo, .n = n_todo};
+  atomic_init(&job.next, 0);
+  size_t threads = ix->jobs > 1 ? (size_t)ix->jobs : 1;
+  if (threads > n_todo / 8) /* a few files: not worth a thread */
+    threads = 1;
+  pthread_t *t = ol_calloc(threads, sizeof *t);
+  size_t started = 0;
+  for (; started + 1 < threads; started++)
+    if (pthread_create(&t[started], NULL, resolve_worker, &job) != 0)
+      break;
+  resolve_worker(&job);
+  for (size_t i = 0; i < started; i++)
+    pthread_join(t[i], NULL);
+  ol_free(t);
+  ol_free(todo);
+  if (cache)
+    cache->resolved = n_todo;
   if (cache)
     for (uint32_t f = 0; f < ix->files.len; f++)
       cache->files.items[f].iface = iface[f];
@@ -784,11 +845,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
     }
   }
   index_functions(ix);
-  struct ol_lookup_memo memo = {0};
-  ix->lookups = &memo;
   resolve_calls(ix, cache, gen);
-  ix->lookups = NULL;
-  memo_free(&memo.names);
   fixpoint(ix);
   /* Methods called on rows: the rows' model is known now (also rows a
    * function returned); then once more to a fixpoint. */
