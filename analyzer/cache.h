@@ -70,6 +70,9 @@ void ol_cache_set_write_limit(ol_cache *c, size_t bytes);
 /* The number of files the cache holds. */
 size_t ol_cache_count(const ol_cache *c);
 
+/* The checksum of the cache's files (after their 32-byte header). */
+uint64_t ol_cache_checksum(const char *s, size_t n);
+
 /* The resolved calls of the last run (.ormlint_cache/calls) into *out
  * (emptied first); false, *out empty, when missing, stale or damaged. Each
  * entry is checked against the index before use (ol_resolved_calls_valid). */

@@ -471,9 +471,23 @@ static int find_read(const ol_summary *s, uint32_t param, const char *attr) {
   return -1;
 }
 
+/* What a round may skip: a call whose callee has not changed since the
+ * call was last taken (the callee's version is the one the call saw) adds
+ * nothing to its caller. Taking a call makes the caller hold what the
+ * callee holds, and a summary only grows (an effect, once had, is kept; a
+ * memoized effect only ever becomes an unmemoized one; rows, reads and
+ * returned queries are only added): taking it again with the same callee
+ * changes nothing, whatever else the caller got meanwhile. So the rounds
+ * make the same changes in the same order as taking every call would. */
+typedef struct {
+  uint32_t *version; /* per function: bumped whenever its summary changes */
+  uint32_t *seen;    /* per call (first_call[f] + ci): its callee's version when last taken */
+  size_t *first_call;
+} round_state;
+
 /* One round over every resolved call inside a function: what the callee
  * does, the caller does too. Returns whether anything changed. */
-static bool propagate(ol_index *ix) {
+static bool propagate(ol_index *ix, round_state *rs) {
   bool changed = false;
   for (uint32_t f = 0; f < ix->files.len; f++) {
     const ol_index_file *file = &ix->files.items[f];
@@ -485,6 +499,12 @@ static bool propagate(ol_index *ix) {
       int32_t caller = (int32_t)(file->first_func + (uint32_t)c->func);
       if (caller == t)
         continue;
+      uint32_t *seen = &rs->seen[rs->first_call[f] + ci];
+      if (*seen == rs->version[t])
+        continue;
+      *seen = rs->version[t];
+      bool was_changed = changed;
+      changed = false;
       ol_summary *s = &ix->funcs.items[caller];
       const ol_summary *callee = &ix->funcs.items[t];
       /* A memoized callee called with the same arguments every time (none
@@ -549,14 +569,31 @@ static bool propagate(ol_index *ix) {
         callee = &ix->funcs.items[t];
         changed = true;
       }
+      if (changed)
+        rs->version[caller]++;
+      changed |= was_changed;
     }
   }
   return changed;
 }
 
 static void fixpoint(ol_index *ix) {
-  for (int round = 0; round < 256 && propagate(ix); round++) {
+  round_state rs;
+  size_t nf = ix->funcs.len ? ix->funcs.len : 1, calls = 0;
+  rs.first_call = ol_malloc((ix->files.len ? ix->files.len : 1) * sizeof(size_t));
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    rs.first_call[f] = calls;
+    calls += ix->files.items[f].facts->calls.len;
   }
+  rs.version = ol_malloc(nf * sizeof(uint32_t));
+  for (size_t i = 0; i < nf; i++)
+    rs.version[i] = 1;
+  rs.seen = ol_calloc(calls ? calls : 1, sizeof(uint32_t)); /* 0: never taken */
+  for (int round = 0; round < 256 && propagate(ix, &rs); round++) {
+  }
+  ol_free(rs.first_call);
+  ol_free(rs.version);
+  ol_free(rs.seen);
 }
 
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
@@ -740,8 +777,6 @@ static void resolve_calls(ol_index *ix, ol_resolve_cache *cache, const uint64_t 
   if (cache) {
     iface = ol_malloc(nf * sizeof *iface);
     old_iface = ol_malloc(nf * sizeof *old_iface);
-    for (uint32_t f = 0; f < ix->files.len; f++)
-      iface[f] = interface_of(ix, f);
     uint64_t fk = files_key(ix), ck = classes_key(ix);
     if (fk != cache->files_key || ck != cache->classes_key || cache->files.len != ix->files.len) {
       ol_resolve_cache_free(cache);
@@ -751,8 +786,13 @@ static void resolve_calls(ol_index *ix, ol_resolve_cache *cache, const uint64_t 
       for (uint32_t f = 0; f < ix->files.len; f++)
         cache->files.items[cache->files.len++] = (ol_resolved_calls){.gen = UINT64_MAX};
     }
-    for (uint32_t f = 0; f < ix->files.len; f++)
-      old_iface[f] = cache->files.items[f].iface;
+    /* The same facts at the same path have the same interface: hashed
+     * again only for the files whose facts changed. */
+    for (uint32_t f = 0; f < ix->files.len; f++) {
+      const ol_resolved_calls *rc = &cache->files.items[f];
+      old_iface[f] = rc->iface;
+      iface[f] = rc->gen == gen[f] ? rc->iface : interface_of(ix, f);
+    }
     cache->resolved = 0;
   }
   /* The files reused, here; the others resolved on every thread. */

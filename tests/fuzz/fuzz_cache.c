@@ -87,7 +87,7 @@ static void build_cache(const char *src, uint32_t n, const char *rec, uint32_t r
   stat(path, &st);
   ol_free(path);
   cache.len = 0;
-  ol_buf_add(&cache, "OLCACHE1", 8);
+  ol_buf_add(&cache, "OLCACHE2", 8);
   put_u64(&cache, key);
   put_u64(&cache, 0);
   put_u64(&cache, 0);
@@ -104,7 +104,7 @@ static void build_cache(const char *src, uint32_t n, const char *rec, uint32_t r
   put_u32(&cache, 1); /* parsed */
   put_u32(&cache, rec_len);
   ol_buf_add(&cache, rec, rec_len);
-  uint64_t len = cache.len - 32, sum = ol_hash_words(cache.s + 32, len);
+  uint64_t len = cache.len - 32, sum = ol_cache_checksum(cache.s + 32, len);
   memcpy(cache.s + 16, &len, 8);
   memcpy(cache.s + 24, &sum, 8);
 }
@@ -231,7 +231,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t at = 32 + ((size_t)data[size - 1 - i] * 257u + i * 131u) % payload;
     calls.s[at] ^= (char)(data[size - 2 - i] | 1);
   }
-  uint64_t len = payload, sum = ol_hash_words(calls.s + 32, len);
+  uint64_t len = payload, sum = ol_cache_checksum(calls.s + 32, len);
   memcpy(calls.s + 16, &len, 8);
   memcpy(calls.s + 24, &sum, 8);
   scan();
