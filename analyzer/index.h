@@ -184,7 +184,14 @@ void ol_index_summarize(ol_index *ix);
  *     names) and its class directory (every class's name and file: which
  *     class a name means).
  * Anything else resolves the file again; a change of the project's files or
- * of its classes resolves every file again. */
+ * of its classes resolves every file again. A field of a fact that the
+ * resolution of a call reads in another file than the call's (ol_func_fact,
+ * ol_class_fact, ol_import_fact: summary.c's lookup, module_lookup,
+ * find_function, method_in) must be hashed in interface_of (summary.c); a
+ * field of ol_resolved_calls or ol_resolve_cache is written and read in
+ * cache.c (ol_calls_serialize, ol_calls_deserialize; its assertions and
+ * test_cache's round trip fail until it is) and checked in cache_check.c
+ * (ol_resolved_calls_valid). */
 typedef struct {
   uint64_t gen;          /* of the facts resolved; UINT64_MAX: none */
   uint64_t iface;        /* the file's interface when they were resolved */
