@@ -750,7 +750,8 @@ static void resolve_file(resolve_job *job, uint32_t f, struct ol_deps *deps) {
       deps->files.items[k++] = deps->files.items[i];
   rc->n_deps = (uint32_t)k;
   rc->deps = ol_malloc((k ? k : 1) * sizeof(uint32_t));
-  memcpy(rc->deps, deps->files.items, k * sizeof(uint32_t));
+  if (k)
+    memcpy(rc->deps, deps->files.items, k * sizeof(uint32_t));
 }
 
 static void *resolve_worker(void *arg) {
