@@ -6,9 +6,11 @@
  * truncated or damaged cache is ignored, never trusted, and every record
  * is checked before use (ol_facts_valid). It is invalid as a whole when the
  * binary, ormlint's version, the facts' layout or the settings that shape
- * the facts change, and outside the directory it was written in. Findings
- * are not cached: the index, the call summaries and the checks run on every
- * run. */
+ * the facts change, and outside the directory it was written in. Beside
+ * it, .ormlint_cache/calls keeps every file's resolved calls (index.h,
+ * ol_resolve_cache: reused while what their resolution read is the same),
+ * under the same key and checksum. Findings are not cached: the index, the
+ * summaries' fixpoint and the checks run on every run. */
 #ifndef OL_CACHE_H
 #define OL_CACHE_H
 
@@ -18,6 +20,7 @@
 #include "config.h"
 #include "facts.h"
 #include "fsys.h"
+#include "index.h"
 #include "prefilter.h"
 
 typedef struct ol_cache ol_cache;
@@ -66,6 +69,19 @@ int ol_cache_save(ol_cache *c, const ol_cache_item *items, size_t n, const ol_na
 void ol_cache_set_write_limit(ol_cache *c, size_t bytes);
 /* The number of files the cache holds. */
 size_t ol_cache_count(const ol_cache *c);
+
+/* The checksum of the cache's files (after their 32-byte header). */
+uint64_t ol_cache_checksum(const char *s, size_t n);
+
+/* The resolved calls of the last run (.ormlint_cache/calls) into *out
+ * (emptied first); false, *out empty, when missing, stale or damaged. Each
+ * entry is checked against the index before use (ol_resolved_calls_valid). */
+bool ol_cache_load_calls(ol_cache *c, ol_resolve_cache *out);
+/* Writes .ormlint_cache/calls; 0 or an errno value. */
+int ol_cache_save_calls(ol_cache *c, const ol_resolve_cache *rc);
+/* The record of .ormlint_cache/calls (after its header), and back. */
+void ol_calls_serialize(const ol_resolve_cache *rc, ol_buf *out);
+bool ol_calls_deserialize(const char *s, size_t n, ol_resolve_cache *out);
 
 /* Serialises facts to a buffer and back (the cache's record format). */
 void ol_facts_serialize(const ol_file_facts *f, ol_buf *out);

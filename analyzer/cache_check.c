@@ -411,3 +411,21 @@ bool ol_facts_valid(const ol_file_facts *f, uint32_t len) {
   names(&c, f->declarative_bases.items, f->declarative_bases.len);
   return !c.bad;
 }
+
+/* ---- resolved calls (.ormlint_cache/calls) --------------------------------- */
+
+bool ol_resolved_calls_valid(const ol_resolved_calls *rc, const ol_index *ix, uint32_t f) {
+  if (f >= ix->files.len || rc->n != ix->files.items[f].facts->calls.len)
+    return false;
+  for (uint32_t i = 0; i < rc->n; i++) {
+    if (rc->file[i] == -1 && rc->func[i] == -1)
+      continue;
+    if (rc->file[i] < 0 || (size_t)rc->file[i] >= ix->files.len || rc->func[i] < 0 ||
+        (size_t)rc->func[i] >= ix->files.items[rc->file[i]].facts->funcs.len)
+      return false;
+  }
+  for (uint32_t d = 0; d < rc->n_deps; d++) /* ascending, none twice, never f itself */
+    if (rc->deps[d] >= ix->files.len || rc->deps[d] == f || (d && rc->deps[d] <= rc->deps[d - 1]))
+      return false;
+  return true;
+}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cache.h"
 #include "discover.h"
@@ -347,10 +348,21 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* What a unit's facts are, across runs: a scan's facts are those of its
+ * content (the cache's key covers the binary and the settings), or none. */
+uint64_t ol_unit_facts_key(const ol_unit *u) {
+  if (u->status != OL_OK || !u->parsed)
+    return 0;
+  uint64_t k = ol_fnv(u->hash, &u->len, sizeof u->len);
+  return k == UINT64_MAX || k == 0 ? 1 : k;
+}
+
 void ol_engine_reindex(ol_engine *e) {
   double t0 = now_ms();
   ol_index_free(&e->index);
   memset(&e->index, 0, sizeof e->index);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  e->index.jobs = e->cfg->jobs > 0 ? e->cfg->jobs : (int)(cores > 0 ? cores : 1);
   for (size_t i = 0; i < e->cfg->n_model_bases; i++) /* config model-bases: roots like db.Model */
     ol_vec_push(&e->index.declarative_bases, e->cfg->model_bases[i]);
   for (size_t i = 0; i < e->units.len; i++) {
@@ -365,7 +377,7 @@ void ol_engine_reindex(ol_engine *e) {
   } else {
     uint64_t *gen = ol_malloc((e->units.len ? e->units.len : 1) * sizeof *gen);
     for (size_t i = 0; i < e->units.len; i++)
-      gen[i] = e->units.items[i].gen;
+      gen[i] = e->cache ? ol_unit_facts_key(&e->units.items[i]) : e->units.items[i].gen;
     ol_index_summarize_cached(&e->index, &e->resolved, gen);
     ol_free(gen);
   }
@@ -430,6 +442,8 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   if (!e->cfg->no_cache && e->root_marked && e->fs->mkdir && e->fs->cache_dir) {
     const char *refused;
     e->cache = ol_cache_open(e->fs, e->root, e->cfg, &cache_why, &refused);
+    if (e->cache)
+      e->calls_cached = ol_cache_load_calls(e->cache, &e->resolved);
     if (refused) /* a cache the repository planted, or one that is not ours: run without */
       ol_notes_add(&notes, OL_NOTE_WARNING, ".ormlint_cache", 0,
                    ol_format("cache not used: %s (ormlint runs without it)", refused));
@@ -483,11 +497,13 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
             "call summaries %.1f ms (%zu functions, %zu calls, %zu parameter reads), checks %.1f "
             "ms; %zu files, %.1f MB of fact strings\n"
             "ormlint prefilter: %s, %zu files not parsed (no ORM token, no name that matters), %zu "
-            "rounds, %zu names; cache: %s %s, %zu files from it, written in %.1f ms\n",
+            "rounds, %zu names; cache: %s %s, %zu files from it, written in %.1f ms; calls of "
+            "%zu of %zu files resolved (%s)\n",
             t0c - t0, t1 - t0c, t2 - t1, e->ms_index, e->ms_summaries, funcs, calls, reads,
             now_ms() - t3, e->units.len, arena / 1048576.0, e->prefilter ? "on" : "off", e->skipped,
             e->rounds, e->names.len, e->cache ? "on" : "off", *cache_why ? cache_why : "",
-            e->from_cache, t3 - t2);
+            e->from_cache, t3 - t2, e->resolved.resolved, e->units.len,
+            e->calls_cached ? "the rest from the cache" : "no cache of them");
   }
   out->findings = findings.items;
   out->n_findings = findings.len;

@@ -81,6 +81,7 @@ struct ol_engine {
   struct ol_cache *cache;    /* .ormlint_cache/ of the project, NULL when not used */
   bool names_cached;         /* every name of names is in the cache's name set */
   bool rounds_exhausted;     /* past OL_MAX_ROUNDS: every file still pending is parsed */
+  bool calls_cached;         /* resolved came from .ormlint_cache/calls */
   size_t rounds, skipped, from_cache;
 };
 
@@ -91,6 +92,8 @@ void ol_engine_pass1(ol_engine *e);
 void ol_engine_pass1_unit(ol_engine *e, TSParser *p, ol_unit *u);
 /* Writes the project's cache when the run learnt what it does not hold. */
 void ol_engine_save_cache(ol_engine *e);
+/* The key of a unit's facts in the resolve cache of a scan with a cache. */
+uint64_t ol_unit_facts_key(const ol_unit *u);
 /* FNV-1a of a file's bytes: tells a file changed since pass 1 read it. */
 uint64_t ol_content_hash(const char *s, uint32_t n);
 /* Parses src and records its facts (pass 1 for one file). */

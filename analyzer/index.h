@@ -118,7 +118,7 @@ typedef struct {
   OL_VEC(ol_mod_entry) mod_entries;
   int32_t *mod_slots; /* open addressing over module-name suffixes: chain heads */
   size_t n_mod_slots;
-  struct ol_lookup_memo *lookups; /* while calls are resolved: names looked up per file */
+  int jobs; /* threads that resolve the calls (files at a time); 0 or 1: the caller's */
   OL_VEC(ol_model) classes;
   OL_VEC(ol_relation) relations;
   OL_VEC(const char *) declarative_bases;
@@ -183,22 +183,48 @@ char *ol_index_table(const ol_index *ix, int32_t model);
 /* Resolves every call and computes the summaries to a fixpoint (after ol_index_link). */
 void ol_index_summarize(ol_index *ix);
 
-/* The editor re-indexes on every edit of one file: resolving every call of
- * every file again is most of it. The cache keeps each file's resolved
- * calls (as file and function in it) from one summarize to the next; a
- * file's are reused while its facts are the same (gen[f] unchanged) and no
- * file's interface (module name, functions, classes, imports) changed. */
+/* Resolving every call of every file is most of an index build. The
+ * resolve cache keeps each file's resolved calls (as file and function in
+ * it) from one summarize to the next: the editor's from edit to edit, a
+ * scan's in .ormlint_cache/calls from run to run. A file's calls are
+ * reused while
+ *   - its facts are the same (gen[f] unchanged: the editor's generation of
+ *     them, a scan's key of their content),
+ *   - the interface (interface_of: module, functions, classes, imports) of
+ *     every file its resolution read (deps: the file itself, the modules
+ *     its names led to, the classes whose methods were looked up) is the
+ *     same,
+ *   - and so are the project's files (their paths, in order: the module
+ *     names) and its class directory (every class's name and file: which
+ *     class a name means).
+ * Anything else resolves the file again; a change of the project's files or
+ * of its classes resolves every file again. A field of a fact that the
+ * resolution of a call reads in another file than the call's (ol_func_fact,
+ * ol_class_fact, ol_import_fact: summary.c's lookup, module_lookup,
+ * find_function, method_in) must be hashed in interface_of (summary.c); a
+ * field of ol_resolved_calls or ol_resolve_cache is written and read in
+ * cache.c (ol_calls_serialize, ol_calls_deserialize; its assertions and
+ * test_cache's round trip fail until it is) and checked in cache_check.c
+ * (ol_resolved_calls_valid). */
 typedef struct {
-  uint64_t gen;
-  size_t n;
-  int32_t *file, *func; /* per call: its target's file and function there, -1 */
+  uint64_t gen;          /* of the facts resolved; UINT64_MAX: none */
+  uint64_t iface;        /* the file's interface when they were resolved */
+  uint32_t n, n_deps;    /* calls; dependencies */
+  int32_t *file, *func;  /* per call: its target's file and function there, -1 */
+  uint32_t *deps;        /* the other files whose interface the resolution read, ascending */
 } ol_resolved_calls;
 typedef struct {
-  uint64_t interface; /* of the whole project when the calls were resolved */
+  uint64_t files_key;   /* the project's paths, in order */
+  uint64_t classes_key; /* its classes' names and files */
   OL_VEC(ol_resolved_calls) files;
+  size_t resolved; /* files resolved (not reused) by the last summarize; not cached */
 } ol_resolve_cache;
 /* ol_index_summarize, with the cache; gen[f]: the generation of file f's facts. */
 void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint64_t *gen);
+/* Whether an entry read back from .ormlint_cache/calls may be used for file
+ * f of ix (analyzer/cache_check.c): as many calls as f's facts, every
+ * target a function of a file of ix, every dependency a file of ix. */
+bool ol_resolved_calls_valid(const ol_resolved_calls *rc, const ol_index *ix, uint32_t f);
 void ol_resolve_cache_free(ol_resolve_cache *cache);
 /* The class named name, any class (model or not), preferring one in file; -1. */
 int32_t ol_index_class_id(const ol_index *ix, const char *name, int32_t file);

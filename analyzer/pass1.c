@@ -95,6 +95,12 @@ static bool cache_hit(ol_engine *e, ol_unit *u) {
   return true;
 }
 
+/* The cache's entry of a unit, when it holds (else the unit is read). */
+static void pass1_unit_cached(ol_engine *e, TSParser *p, ol_unit *u) {
+  (void)p;
+  cache_hit(e, u);
+}
+
 /* What pass 1 keeps of the text it read: its length, hash and identity
  * (what was read, should the file change after a stat), what rules need
  * besides the facts. */
@@ -397,11 +403,13 @@ void ol_engine_pass1(ol_engine *e) {
   for (size_t i = 0; i < e->units.len; i++)
     n_checked += e->units.items[i].checked;
   e->parse_checked = n_checked <= FEW_CHECKED && n_checked * 8 <= e->units.len;
-  /* Cache hits first, on this thread: a stat and a copy each, not worth a
-   * thread; then the files to read, on every core. */
+  /* Cache hits first (a stat, a record read back and checked: most of a
+   * warm run's pass 1), then the files to read, both on every core. */
   size_t *which = ol_malloc((e->units.len ? e->units.len : 1) * sizeof(size_t)), n = 0;
+  if (e->cache)
+    run_units(e, pass1_unit_cached, NULL, e->units.len);
   for (size_t i = 0; i < e->units.len; i++)
-    if (!e->cache || !cache_hit(e, &e->units.items[i]))
+    if (!e->units.items[i].cached)
       which[n++] = i;
   run_units(e, pass1_unit_first, which, n);
   ol_free(which);
@@ -442,7 +450,12 @@ void ol_engine_save_cache(ol_engine *e) {
   /* A few files parsed because they are checked (pre-commit's staged files)
    * are not worth writing the whole cache for: the next run parses them
    * again in less time. */
-  if (fresh || fresh_checked > FEW_CHECKED || n != ol_cache_count(e->cache))
+  bool facts = fresh || fresh_checked > FEW_CHECKED || n != ol_cache_count(e->cache);
+  if (facts)
     ol_cache_save(e->cache, items, n, &e->names);
   ol_free(items);
+  /* The resolved calls: when the facts were written, or more than a few
+   * files' calls were resolved again. */
+  if (facts || !e->calls_cached || e->resolved.resolved > FEW_CHECKED)
+    ol_cache_save_calls(e->cache, &e->resolved);
 }

@@ -5,10 +5,14 @@
  * holds — and, to a fixpoint, what each function does transitively: runs a
  * query, a count or a commit, returns rows of a model, reads attributes of
  * its parameters. A call that cannot be resolved is not guessed at. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
+
 #include "index.h"
 
 #define MAX_READS 64
@@ -120,6 +124,25 @@ static char *absolute_module(const ol_index *ix, uint32_t file, const char *modu
   return full;
 }
 
+/* ---- what a file's resolution reads ---------------------------------------- */
+
+/* The files whose interface the resolution of one file's calls read. */
+struct ol_deps {
+  OL_VEC(uint32_t) files;
+};
+
+/* While a thread resolves a file's calls: the files read (NULL: not
+ * recorded), and the module-level names looked up (per thread). */
+static _Thread_local struct ol_deps *tl_deps;
+static _Thread_local struct ol_lookup_memo *tl_memo;
+
+static void note_dep(const ol_index *ix, uint32_t file) {
+  (void)ix;
+  struct ol_deps *d = tl_deps;
+  if (d && (!d->files.len || d->files.items[d->files.len - 1] != file))
+    ol_vec_push(&d->files, file);
+}
+
 /* ---- functions and classes ----------------------------------------------- */
 
 static uint64_t fn_key(uint32_t file, const char *cls, const char *name) {
@@ -148,6 +171,7 @@ static void index_functions(ol_index *ix) {
  * `outer` (-1: at module or class level). -1. */
 static int32_t find_function(const ol_index *ix, uint32_t file, const char *cls, const char *name,
                              int outer) {
+  note_dep(ix, file);
   if (!ix->n_fn_slots)
     return -1;
   size_t slot = fn_key(file, cls, name) & (ix->n_fn_slots - 1);
@@ -164,6 +188,7 @@ static int32_t method_in(const ol_index *ix, int32_t c, const char *attr, int de
   if (c < 0 || depth > MAX_DEPTH)
     return -1;
   const ol_model *m = &ix->classes.items[c];
+  note_dep(ix, m->file); /* its bases */
   int32_t f = find_function(ix, m->file, m->name, attr, -1);
   if (f >= 0)
     return ix->funcs.items[f].fn->kind == OL_FN_SETTER ? -1 : f;
@@ -311,13 +336,14 @@ static binding lookup(const ol_index *ix, uint32_t file, int func, const char *n
     if (nested >= 0)
       return (binding){.kind = B_FUNC, .func = nested};
   }
-  return depth == 0 && ix->lookups ? memo_get(ix, &ix->lookups->names, file, name)
-                                   : module_lookup(ix, file, name, depth);
+  return depth == 0 && tl_memo ? memo_get(ix, &tl_memo->names, file, name)
+                               : module_lookup(ix, file, name, depth);
 }
 
 /* What name is at module level of file: a function, a class, an import. */
 static binding module_lookup(const ol_index *ix, uint32_t file, const char *name, int depth) {
   binding b = {0};
+  note_dep(ix, file); /* its classes and imports */
   const ol_file_facts *facts = ix->files.items[file].facts;
   int32_t top = find_function(ix, file, NULL, name, -1);
   if (top >= 0)
@@ -472,9 +498,23 @@ static int caller_param(const ol_index *ix, uint32_t f, size_t ci, bool bound,
   return -1;
 }
 
+/* What a round may skip: a call whose callee has not changed since the
+ * call was last taken (the callee's version is the one the call saw) adds
+ * nothing to its caller. Taking a call makes the caller hold what the
+ * callee holds, and a summary only grows (an effect, once had, is kept; a
+ * memoized effect only ever becomes an unmemoized one; rows, reads and
+ * returned queries are only added): taking it again with the same callee
+ * changes nothing, whatever else the caller got meanwhile. So the rounds
+ * make the same changes in the same order as taking every call would. */
+typedef struct {
+  uint32_t *version; /* per function: bumped whenever its summary changes */
+  uint32_t *seen;    /* per call (first_call[f] + ci): its callee's version when last taken */
+  size_t *first_call;
+} round_state;
+
 /* One round over every resolved call inside a function: what the callee
  * does, the caller does too. Returns whether anything changed. */
-static bool propagate(ol_index *ix) {
+static bool propagate(ol_index *ix, round_state *rs) {
   bool changed = false;
   for (uint32_t f = 0; f < ix->files.len; f++) {
     const ol_index_file *file = &ix->files.items[f];
@@ -486,6 +526,12 @@ static bool propagate(ol_index *ix) {
       int32_t caller = (int32_t)(file->first_func + (uint32_t)c->func);
       if (caller == t)
         continue;
+      uint32_t *seen = &rs->seen[rs->first_call[f] + ci];
+      if (*seen == rs->version[t])
+        continue;
+      *seen = rs->version[t];
+      bool was_changed = changed;
+      changed = false;
       ol_summary *s = &ix->funcs.items[caller];
       const ol_summary *callee = &ix->funcs.items[t];
       /* A memoized callee called with the same arguments every time (none
@@ -555,14 +601,31 @@ static bool propagate(ol_index *ix) {
         callee = &ix->funcs.items[t];
         changed = true;
       }
+      if (changed)
+        rs->version[caller]++;
+      changed |= was_changed;
     }
   }
   return changed;
 }
 
 static void fixpoint(ol_index *ix) {
-  for (int round = 0; round < 256 && propagate(ix); round++) {
+  round_state rs;
+  size_t nf = ix->funcs.len ? ix->funcs.len : 1, calls = 0;
+  rs.first_call = ol_malloc((ix->files.len ? ix->files.len : 1) * sizeof(size_t));
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    rs.first_call[f] = calls;
+    calls += ix->files.items[f].facts->calls.len;
   }
+  rs.version = ol_malloc(nf * sizeof(uint32_t));
+  for (size_t i = 0; i < nf; i++)
+    rs.version[i] = 1;
+  rs.seen = ol_calloc(calls ? calls : 1, sizeof(uint32_t)); /* 0: never taken */
+  for (int round = 0; round < 256 && propagate(ix, &rs); round++) {
+  }
+  ol_free(rs.first_call);
+  ol_free(rs.version);
+  ol_free(rs.seen);
 }
 
 /* The model of `cls.query` a classmethod returns, called as `Model.m(...)`:
@@ -688,56 +751,181 @@ static uint64_t interface_of(const ol_index *ix, uint32_t f) {
   return h;
 }
 
+/* Which class a name means (ol_index_class_id): every class's name and file. */
+static uint64_t classes_key(const ol_index *ix) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < ix->classes.len; i++) {
+    h = hash_str(h * 31, ix->classes.items[i].name);
+    h = hash_bytes(h, (const char *)&ix->classes.items[i].file, sizeof(uint32_t));
+  }
+  return h;
+}
+
+/* The module names: the project's paths, in order. */
+static uint64_t files_key(const ol_index *ix) {
+  uint64_t h = hash_bytes(1469598103934665603ull, (const char *)&ix->files.len, sizeof(size_t));
+  for (size_t i = 0; i < ix->files.len; i++)
+    h = hash_str(h * 31, ix->files.items[i].path);
+  return h;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void resolved_free(ol_resolved_calls *rc) {
+  ol_free(rc->file);
+  ol_free(rc->func);
+  ol_free(rc->deps);
+  *rc = (ol_resolved_calls){.gen = UINT64_MAX};
+}
+
+/* Whether file f's entry holds: same facts, and every file its resolution
+ * read (itself included) shows the same interface as then. */
+static bool reusable(const ol_index *ix, const ol_resolve_cache *cache, uint32_t f,
+                     const uint64_t *gen, const uint64_t *old_iface, const uint64_t *iface) {
+  const ol_resolved_calls *rc = &cache->files.items[f];
+  if (rc->gen != gen[f] || old_iface[f] != iface[f] || !ol_resolved_calls_valid(rc, ix, f))
+    return false;
+  for (uint32_t d = 0; d < rc->n_deps; d++)
+    if (old_iface[rc->deps[d]] != iface[rc->deps[d]])
+      return false;
+  return true;
+}
+
+typedef struct {
+  ol_index *ix;
+  ol_resolve_cache *cache;
+  const uint64_t *gen;
+  const uint32_t *todo; /* the files to resolve */
+  size_t n;
+  atomic_size_t next;
+} resolve_job;
+
+/* Resolves one file's calls and, with a cache, records them and what
+ * their resolution read. */
+static void resolve_file(resolve_job *job, uint32_t f, struct ol_deps *deps) {
+  ol_index *ix = job->ix;
+  ol_index_file *file = &ix->files.items[f];
+  size_t n = file->facts->calls.len;
+  ol_resolved_calls *rc = job->cache ? &job->cache->files.items[f] : NULL;
+  deps->files.len = 0;
+  tl_deps = rc ? deps : NULL;
+  for (size_t i = 0; i < n; i++)
+    file->call_target[i] = resolve_call(ix, f, &file->facts->calls.items[i]);
+  tl_deps = NULL;
+  if (!rc)
+    return;
+  resolved_free(rc);
+  rc->gen = job->gen[f];
+  rc->n = (uint32_t)n;
+  rc->file = ol_malloc((n ? n : 1) * sizeof(int32_t));
+  rc->func = ol_malloc((n ? n : 1) * sizeof(int32_t));
+  for (size_t i = 0; i < n; i++) {
+    int32_t t = file->call_target[i];
+    rc->file[i] = t < 0 ? -1 : (int32_t)ix->funcs.items[t].file;
+    rc->func[i] = t < 0 ? -1 : t - (int32_t)ix->files.items[rc->file[i]].first_func;
+  }
+  if (deps->files.len)
+    qsort(deps->files.items, deps->files.len, sizeof(uint32_t), cmp_u32);
+  size_t k = 0;
+  for (size_t i = 0; i < deps->files.len; i++)
+    if ((!k || deps->files.items[i] != deps->files.items[k - 1]) && deps->files.items[i] != f)
+      deps->files.items[k++] = deps->files.items[i];
+  rc->n_deps = (uint32_t)k;
+  rc->deps = ol_malloc((k ? k : 1) * sizeof(uint32_t));
+  if (k)
+    memcpy(rc->deps, deps->files.items, k * sizeof(uint32_t));
+}
+
+static void *resolve_worker(void *arg) {
+  resolve_job *job = arg;
+  struct ol_deps deps = {0};
+  struct ol_lookup_memo memo = {0};
+  tl_memo = &memo;
+  for (;;) {
+    size_t i = atomic_fetch_add(&job->next, 1);
+    if (i >= job->n)
+      break;
+    resolve_file(job, job->todo[i], &deps);
+  }
+  tl_memo = NULL;
+  memo_free(&memo.names);
+  ol_vec_free(&deps.files);
+  return NULL;
+}
+
 /* Every call's target; from the cache where it still holds. */
 static void resolve_calls(ol_index *ix, ol_resolve_cache *cache, const uint64_t *gen) {
-  uint64_t interface = 0;
+  size_t nf = ix->files.len ? ix->files.len : 1;
+  uint64_t *iface = NULL, *old_iface = NULL;
   if (cache) {
-    for (uint32_t f = 0; f < ix->files.len; f++)
-      interface = interface * 1099511628211ull ^ interface_of(ix, f);
-    if (interface != cache->interface || cache->files.len != ix->files.len) {
+    iface = ol_malloc(nf * sizeof *iface);
+    old_iface = ol_malloc(nf * sizeof *old_iface);
+    uint64_t fk = files_key(ix), ck = classes_key(ix);
+    if (fk != cache->files_key || ck != cache->classes_key || cache->files.len != ix->files.len) {
       ol_resolve_cache_free(cache);
-      cache->interface = interface;
+      cache->files_key = fk;
+      cache->classes_key = ck;
       ol_vec_grow(&cache->files, ix->files.len);
       for (uint32_t f = 0; f < ix->files.len; f++)
         cache->files.items[cache->files.len++] = (ol_resolved_calls){.gen = UINT64_MAX};
     }
+    /* The same facts at the same path have the same interface: hashed
+     * again only for the files whose facts changed. */
+    for (uint32_t f = 0; f < ix->files.len; f++) {
+      const ol_resolved_calls *rc = &cache->files.items[f];
+      old_iface[f] = rc->iface;
+      iface[f] = rc->gen == gen[f] ? rc->iface : interface_of(ix, f);
+    }
+    cache->resolved = 0;
   }
+  /* The files reused, here; the others resolved on every thread. */
+  uint32_t *todo = ol_malloc(nf * sizeof *todo);
+  size_t n_todo = 0;
   for (uint32_t f = 0; f < ix->files.len; f++) {
     ol_index_file *file = &ix->files.items[f];
     size_t n = file->facts->calls.len;
     file->call_target = ol_malloc((n ? n : 1) * sizeof(int32_t));
     ol_resolved_calls *rc = cache ? &cache->files.items[f] : NULL;
-    if (rc && rc->gen == gen[f] && rc->n == n) {
+    if (rc && reusable(ix, cache, f, gen, old_iface, iface)) {
       for (size_t i = 0; i < n; i++)
         file->call_target[i] =
             rc->file[i] < 0 ? -1 : (int32_t)ix->files.items[rc->file[i]].first_func + rc->func[i];
       continue;
     }
-    for (size_t i = 0; i < n; i++)
-      file->call_target[i] = resolve_call(ix, f, &file->facts->calls.items[i]);
-    if (!rc)
-      continue;
-    ol_free(rc->file);
-    ol_free(rc->func);
-    rc->gen = gen[f];
-    rc->n = n;
-    rc->file = ol_malloc((n ? n : 1) * sizeof(int32_t));
-    rc->func = ol_malloc((n ? n : 1) * sizeof(int32_t));
-    for (size_t i = 0; i < n; i++) {
-      int32_t t = file->call_target[i];
-      rc->file[i] = t < 0 ? -1 : (int32_t)ix->funcs.items[t].file;
-      rc->func[i] = t < 0 ? -1 : t - (int32_t)ix->files.items[rc->file[i]].first_func;
-    }
+    todo[n_todo++] = f;
   }
+  resolve_job job = {.ix = ix, .cache = cache, .gen = gen, .todo = todo, .n = n_todo};
+  atomic_init(&job.next, 0);
+  size_t threads = ix->jobs > 1 ? (size_t)ix->jobs : 1;
+  if (threads > n_todo / 8) /* a few files: not worth a thread */
+    threads = 1;
+  pthread_t *t = ol_calloc(threads, sizeof *t);
+  size_t started = 0;
+  for (; started + 1 < threads; started++)
+    if (pthread_create(&t[started], NULL, resolve_worker, &job) != 0)
+      break;
+  resolve_worker(&job);
+  for (size_t i = 0; i < started; i++)
+    pthread_join(t[i], NULL);
+  ol_free(t);
+  ol_free(todo);
+  if (cache)
+    cache->resolved = n_todo;
+  if (cache)
+    for (uint32_t f = 0; f < ix->files.len; f++)
+      cache->files.items[f].iface = iface[f];
+  ol_free(iface);
+  ol_free(old_iface);
 }
 
 void ol_resolve_cache_free(ol_resolve_cache *cache) {
-  for (size_t i = 0; i < cache->files.len; i++) {
-    ol_free(cache->files.items[i].file);
-    ol_free(cache->files.items[i].func);
-  }
+  for (size_t i = 0; i < cache->files.len; i++)
+    resolved_free(&cache->files.items[i]);
   ol_vec_free(&cache->files);
-  cache->interface = 0;
+  cache->files_key = cache->classes_key = 0;
 }
 
 void ol_index_summarize(ol_index *ix) { ol_index_summarize_cached(ix, NULL, NULL); }
@@ -790,11 +978,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
     }
   }
   index_functions(ix);
-  struct ol_lookup_memo memo = {0};
-  ix->lookups = &memo;
   resolve_calls(ix, cache, gen);
-  ix->lookups = NULL;
-  memo_free(&memo.names);
   fixpoint(ix);
   /* Methods called on rows: the rows' model is known now (also rows a
    * function returned); then once more to a fixpoint. */

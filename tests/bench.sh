@@ -13,7 +13,9 @@
 #     ORMLINT_MIRRORS (default /work/.mirror/<owner>+<name>/repo) into
 #     build/bench/mixed; skipped with a message when one is not there.
 #     Nothing is downloaded here.
-# Then the pre-commit latency (one file of a generated 1,200-file project and
+# Per phase, pass 1, the call summaries and the checks at -j1 and -j2
+# (tests/bench_phases.py). Then the pre-commit latency (one file of a
+# generated 1,200-file project and
 # of cgwire/zou when its mirror is there, cold and warm cache) and the
 # editor's re-analysis latency. Figures, not assertions: machines are noisy.
 set -eu
@@ -113,6 +115,7 @@ bench() {
         printf "BENCH %s ast-grep %s (one pattern) -j%d: median %.2f s, CPU %.2f s, peak RSS %.1f MB; ormlint (prefilter)/ast-grep %.2f wall\n", n, "0.51.1", j, s, c, r / 1024, o / s }'
     fi
   done
+  /usr/bin/python3 "$here/bench_phases.py" "$absbin" "$name" $tree
   eval "a=\$wall_j1_ b=\$wall_j2_ c=\$wall_j1_np d=\$wall_j2_np"
   awk -v n="$name" -v a="$a" -v b="$b" -v c="$c" -v d="$d" 'BEGIN {
     printf "BENCH %s scaling -j1 -> -j2: %.2f x with the prefilter, %.2f x with --no-prefilter\n", n, a / b, c / d }'

@@ -195,7 +195,7 @@ def test_a_cache_that_is_a_file_or_another_users_is_not_used(layout):
     assert list((project / ".ormlint_cache").iterdir()) == []
 
 
-def checksum(b):
+def hash_words(b):
     """ol_hash_words (analyzer/hash.h)."""
     m = (1 << 64) - 1
     h = 0x9E3779B97F4A7C15 ^ len(b)
@@ -210,6 +210,25 @@ def checksum(b):
     return h ^ (h >> 29)
 
 
+def checksum(b):
+    """ol_cache_checksum (analyzer/cache.c): four lanes of 8 bytes, the tail
+    by ol_hash_words."""
+    m = (1 << 64) - 1
+    h = [0x9E3779B97F4A7C15 ^ len(b), 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0x2545F4914F6CDD1D]
+    i = 0
+    while len(b) - i >= 32:
+        for lane in range(4):
+            (w,) = struct.unpack_from("<Q", b, i + 8 * lane)
+            h[lane] = ((h[lane] ^ w) * 0xFF51AFD7ED558CCD) & m
+            h[lane] ^= h[lane] >> 32
+        i += 32
+    t = hash_words(b[i:])
+    for lane in range(4):
+        t = ((t ^ h[lane]) * 0xC4CEB9FE1A85EC53) & m
+        t ^= t >> 29
+    return t
+
+
 class Cache:
     """.ormlint_cache/facts (analyzer/cache.c): a header (magic, key, payload
     length, checksum), the name set, then entries; each parsed entry ends
@@ -218,7 +237,7 @@ class Cache:
     def __init__(self, path):
         self.path = path
         self.data = bytearray(path.read_bytes())
-        assert self.data[:8] == b"OLCACHE1"
+        assert self.data[:8] == b"OLCACHE2"
         self.records = {}  # rel -> (offset, length) of its facts record
         at = 32
         (n_names,) = struct.unpack_from("<I", self.data, at)

@@ -6,7 +6,11 @@
  * serves it from memory in place of .ormlint_cache/facts; then the whole
  * scan runs on it (pass 1 takes the facts from the cache, the index, every
  * rule, the fixes as a diff, the writers). A record the checks refuse makes
- * the file be parsed instead; none may crash or hang the scan.
+ * the file be parsed instead; none may crash or hang the scan. Then the
+ * resolved calls that scan wrote (.ormlint_cache/calls) are served back
+ * with bytes of their record changed as the input says (header and
+ * checksum made valid again) and the scan runs once more: an entry
+ * ol_resolved_calls_valid refuses is resolved again, none may crash.
  *
  * Seeds: run with FUZZ_CACHE_SEEDS=<dir> and Python files as arguments, it
  * writes one input per file (the file and the record the walker makes of
@@ -33,6 +37,8 @@
 static char dir[64]; /* the project: pyproject.toml and input.py */
 static uint64_t key; /* the cache key of this binary and config */
 static ol_buf cache; /* the cache served to this run */
+static ol_buf calls; /* .ormlint_cache/calls served to this run; what the last run wrote */
+static ol_buf calls_written;
 static ol_fs fs;     /* the real file system, the cache from memory */
 static ol_config cfg;
 
@@ -43,10 +49,11 @@ static int fake_cache_dir(const char *root, const char *name, bool create, const
 
 static int fake_read_at(int dirfd, const char *name, size_t limit, char **bytes, size_t *len) {
   (void)dirfd, (void)limit;
-  if (strcmp(name, "facts") != 0 || !cache.len)
+  const ol_buf *b = !strcmp(name, "facts") ? &cache : !strcmp(name, "calls") ? &calls : NULL;
+  if (!b || !b->len)
     return ENOENT;
-  *bytes = ol_strndup(cache.s, cache.len);
-  *len = cache.len;
+  *bytes = ol_strndup(b->s, b->len);
+  *len = b->len;
   return 0;
 }
 
@@ -56,6 +63,10 @@ static int fake_replace_at(int dirfd, const char *name, const char *bytes, size_
   (void)dirfd, (void)mode;
   if (!strcmp(name, "facts") && len >= 16 && !key)
     memcpy(&key, bytes + 8, 8);
+  if (!strcmp(name, "calls")) {
+    calls_written.len = 0;
+    ol_buf_add(&calls_written, bytes, len);
+  }
   return 0;
 }
 
@@ -76,7 +87,7 @@ static void build_cache(const char *src, uint32_t n, const char *rec, uint32_t r
   stat(path, &st);
   ol_free(path);
   cache.len = 0;
-  ol_buf_add(&cache, "OLCACHE1", 8);
+  ol_buf_add(&cache, "OLCACHE2", 8);
   put_u64(&cache, key);
   put_u64(&cache, 0);
   put_u64(&cache, 0);
@@ -93,7 +104,7 @@ static void build_cache(const char *src, uint32_t n, const char *rec, uint32_t r
   put_u32(&cache, 1); /* parsed */
   put_u32(&cache, rec_len);
   ol_buf_add(&cache, rec, rec_len);
-  uint64_t len = cache.len - 32, sum = ol_hash_words(cache.s + 32, len);
+  uint64_t len = cache.len - 32, sum = ol_cache_checksum(cache.s + 32, len);
   memcpy(cache.s + 16, &len, 8);
   memcpy(cache.s + 24, &sum, 8);
 }
@@ -207,6 +218,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *src = (const char *)data + 4, *rec = src + n;
   write_file("input.py", src, n);
   build_cache(src, n, rec, (uint32_t)(size - 4 - n));
+  calls.len = calls_written.len = 0;
+  scan();
+  if (calls_written.len <= 32)
+    return 0;
+  /* The calls it wrote, changed: up to 16 bytes of the input each give a
+   * position and a value. */
+  calls.len = 0;
+  ol_buf_add(&calls, calls_written.s, calls_written.len);
+  size_t payload = calls.len - 32;
+  for (size_t i = 0; i + 1 < size && i < 32; i += 2) {
+    size_t at = 32 + ((size_t)data[size - 1 - i] * 257u + i * 131u) % payload;
+    calls.s[at] ^= (char)(data[size - 2 - i] | 1);
+  }
+  uint64_t len = payload, sum = ol_cache_checksum(calls.s + 32, len);
+  memcpy(calls.s + 16, &len, 8);
+  memcpy(calls.s + 24, &sum, 8);
   scan();
   return 0;
 }

@@ -256,10 +256,71 @@ static void test_identifiers_match_whole(void **state) {
   ol_config_free(&cfg);
 }
 
+/* .ormlint_cache/calls: every field of every entry comes back. The entries
+ * are filled with a byte pattern first and compared as bytes (their
+ * pointers aside), so a field added to ol_resolved_calls that
+ * ol_calls_serialize does not write fails here, as does one of
+ * ol_resolve_cache (its `resolved`, a statistic, is not written). */
+static void test_calls_round_trip(void **state) {
+  (void)state;
+  ol_resolve_cache rc;
+  memset(&rc, 0xa5, sizeof rc);
+  memset(&rc.files, 0, sizeof rc.files);
+  rc.resolved = 0;
+  for (uint32_t f = 0; f < 4; f++) {
+    ol_resolved_calls r;
+    memset(&r, 0x5a + f, sizeof r);
+    r.n = f;
+    r.n_deps = f % 3;
+    r.file = ol_malloc(4 * sizeof(int32_t));
+    r.func = ol_malloc(4 * sizeof(int32_t));
+    r.deps = ol_malloc(4 * sizeof(uint32_t));
+    for (uint32_t i = 0; i < 4; i++)
+      r.file[i] = (int32_t)(f * 10 + i) - 1, r.func[i] = (int32_t)(f * 7 + i), r.deps[i] = i + 1;
+    ol_vec_push(&rc.files, r);
+  }
+  ol_buf b = {0};
+  ol_calls_serialize(&rc, &b);
+  ol_resolve_cache back;
+  assert_true(ol_calls_deserialize(b.s, b.len, &back));
+  ol_resolve_cache x = rc, y = back;
+  memset(&x.files, 0, sizeof x.files);
+  memset(&y.files, 0, sizeof y.files);
+  assert_memory_equal(&x, &y, sizeof x);
+  assert_int_equal(back.files.len, rc.files.len);
+  for (size_t f = 0; f < rc.files.len; f++) {
+    ol_resolved_calls a = rc.files.items[f], c = back.files.items[f];
+    assert_memory_equal(a.file, c.file, a.n * sizeof(int32_t));
+    assert_memory_equal(a.func, c.func, a.n * sizeof(int32_t));
+    assert_memory_equal(a.deps, c.deps, a.n_deps * sizeof(uint32_t));
+    a.file = a.func = c.file = c.func = NULL;
+    a.deps = c.deps = NULL;
+    assert_memory_equal(&a, &c, sizeof a);
+  }
+  /* Cut anywhere, or a count changed: refused, never read past the record. */
+  for (size_t cut = 0; cut < b.len; cut++) {
+    ol_resolve_cache z;
+    assert_false(ol_calls_deserialize(b.s, cut, &z));
+    assert_int_equal(z.files.len, 0);
+  }
+  for (size_t at = 0; at < b.len; at++) {
+    char *d = ol_strndup(b.s, b.len);
+    d[at] ^= 0x41;
+    ol_resolve_cache z;
+    if (ol_calls_deserialize(d, b.len, &z))
+      ol_resolve_cache_free(&z);
+    ol_free(d);
+  }
+  ol_buf_free(&b);
+  ol_resolve_cache_free(&rc);
+  ol_resolve_cache_free(&back);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_round_trip_row_calls),
+      cmocka_unit_test(test_calls_round_trip),
       cmocka_unit_test(test_damaged_records),
       cmocka_unit_test(test_crafted_facts_refused),
       cmocka_unit_test(test_identifiers_match_whole),
