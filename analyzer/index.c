@@ -137,7 +137,8 @@ void ol_index_link(ol_index *ix) {
         changed = true;
       }
     }
-  }  add_relations(ix);
+  }
+  add_relations(ix);
 }
 
 /* ---- relationships ----------------------------------------------------- */
@@ -181,6 +182,16 @@ static bool has_fk_to(ol_index *ix, const ol_model *m, const char *table, const 
       return true;
   }
   return false;
+}
+
+int32_t ol_index_imperative_twin(const ol_index *ix, int32_t cls) {
+  const ol_class_fact *k = ix->classes.items[cls].cls;
+  if (k->imperative)
+    return -1;
+  for (int32_t c = first_class(ix, k->name); c >= 0; c = ix->next_same[c])
+    if (c != cls && ix->classes.items[c].cls->imperative)
+      return c;
+  return -1;
 }
 
 /* Where the foreign key between owner and target is: 1 on owner (owner's
@@ -292,10 +303,10 @@ static ol_lazy lazy_named(const char *v) {
   static const struct {
     const char *name;
     ol_lazy lazy;
-  } names[] = {{"True", OL_LAZY_SELECT},         {"select", OL_LAZY_SELECT},
-               {"False", OL_LAZY_JOINED},        {"joined", OL_LAZY_JOINED},
-               {"selectin", OL_LAZY_SELECTIN},   {"subquery", OL_LAZY_SUBQUERY},
-               {"immediate", OL_LAZY_IMMEDIATE}, {"dynamic", OL_LAZY_DYNAMIC},
+  } names[] = {{"True", OL_LAZY_SELECT},          {"select", OL_LAZY_SELECT},
+               {"False", OL_LAZY_JOINED},         {"joined", OL_LAZY_JOINED},
+               {"selectin", OL_LAZY_SELECTIN},    {"subquery", OL_LAZY_SUBQUERY},
+               {"immediate", OL_LAZY_IMMEDIATE},  {"dynamic", OL_LAZY_DYNAMIC},
                {"write_only", OL_LAZY_WRITE_ONLY}};
   for (size_t i = 0; v && i < sizeof names / sizeof *names; i++)
     if (!strcmp(v, names[i].name))
@@ -364,7 +375,8 @@ static void add_proxies(ol_index *ix) {
       if (!of || of->proxy_of || of->lazy == OL_LAZY_DYNAMIC || of->lazy == OL_LAZY_WRITE_ONLY)
         continue;
       ol_relation p = *of;
-      const ol_relation *attr = of->target ? ol_index_relation(ix, of->target, r->proxy_attr) : NULL;
+      const ol_relation *attr =
+          of->target ? ol_index_relation(ix, of->target, r->proxy_attr) : NULL;
       p.owner = m->name;
       p.name = r->name;
       p.target = NULL;

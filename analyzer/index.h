@@ -137,6 +137,11 @@ void ol_index_add(ol_index *ix, const char *path, const ol_file_facts *facts);
 void ol_index_link(ol_index *ix);
 /* The model named name (its last dotted component), or NULL. Borrowed. */
 const ol_model *ol_index_model(const ol_index *ix, const char *name);
+/* The record of cls's imperative mapping (`map_imperatively(Cls, table)`,
+ * `mapper(Cls, table)`), which holds the table's columns, when cls is the
+ * class statement of such a class (its `x: Mapped[T]` lines are typing
+ * only); -1 otherwise. */
+int32_t ol_index_imperative_twin(const ol_index *ix, int32_t cls);
 /* The relationship attr of model (declared on it, a base or mixin, or by a
  * backref), or NULL. Borrowed. */
 const ol_relation *ol_index_relation(const ol_index *ix, const char *model, const char *attr);

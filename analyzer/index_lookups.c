@@ -68,6 +68,11 @@ static bool find_column(const ol_index *ix, int32_t cls, const char *name, int32
                         uint32_t *col) {
   int32_t ids[MAX_BASES];
   size_t n = lineage(ix, cls, ids);
+  int32_t twin = cls >= 0 ? ol_index_imperative_twin(ix, cls) : -1;
+  if (twin >= 0) { /* an imperatively mapped class: the columns are its table's */
+    ids[0] = twin;
+    n = 1;
+  }
   for (size_t i = 0; i < n; i++) {
     const ol_class_fact *c = ix->classes.items[ids[i]].cls;
     for (size_t j = 0; j < c->n_columns; j++)
@@ -287,7 +292,8 @@ static bool declared_at_module_level(const ol_index *ix, const int32_t *ids, siz
 }
 
 bool ol_index_column_covered(const ol_index *ix, int32_t model, const char *column) {
-  const ol_model *m = &ix->classes.items[model];
+  int32_t twin = ol_index_imperative_twin(ix, model); /* the table's primary key */
+  const ol_model *m = &ix->classes.items[twin >= 0 ? twin : model];
   if (m->n_pk && !strcmp(m->pk[0], column))
     return true;
   int32_t owner;

@@ -520,6 +520,8 @@ static void class_attribute(ol_walker *w, ol_class_fact *c, TSNode left, TSNode 
   *GROW(c->attrs, c->n_attrs) = value;
 }
 
+static void read_table(ol_walker *w, ol_class_fact *c, TSNode table);
+
 static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
   ol_kind k = ol_kind_of(w->sx, stmt);
   if (k == OL_K_function_definition)
@@ -547,6 +549,8 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
     c->abstract = true;
   if (ol_node_text_is(w, left, "__tablename__"))
     c->tablename = string_value(w, right);
+  if (ol_node_text_is(w, left, "__table__")) /* a declarative class over a Table */
+    read_table(w, c, right);
   if (ol_node_text_is(w, left, "__bind_key__"))
     c->bind_key = string_value(w, right);
   if (callee_is(w, right, "relationship"))
@@ -569,7 +573,10 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
     table_args(w, c, right); /* also `ix = Index("ix", col.desc())` in the class body */
   else if (ts_node_is_null(right) && !ts_node_is_null(type) &&
            uselist_from_annotation(w, type) == 0) {
-    /* `id: Mapped[int]` without a value is a column too. */
+    /* `id: Mapped[int]` without a value is a column too, unless `__table__` declared it. */
+    for (uint32_t i = 0; i < c->n_columns; i++)
+      if (ol_node_text_is(w, left, c->columns[i].name))
+        return;
     ol_column_fact *col = GROW(c->columns, c->n_columns);
     memset(col, 0, sizeof *col);
     col->name = ol_node_text(w, left);
@@ -610,27 +617,41 @@ static void table_column(ol_walker *w, ol_class_fact *c, TSNode call) {
   if (!s)
     return;
   column(w, c, call, name, call, (TSNode){0});
-  c->columns[c->n_columns - 1].name = s;
-  c->columns[c->n_columns - 1].db_name = NULL;
+  ol_column_fact *col = &c->columns[c->n_columns - 1];
+  col->name = s;
+  col->db_name = NULL;
+  if (col->pk) /* the key is the column's name, not its quoted literal */
+    c->pk[c->n_pk - 1] = s;
+  for (uint32_t i = 0; i + 1 < c->n_columns; i++)
+    if (!strcmp(c->columns[i].name, s)) { /* `id: Mapped[str]` above `__table__`: typing only */
+      c->columns[i] = *col;
+      c->n_columns--;
+      break;
+    }
 }
 
+/* The columns of a `Table("name", metadata, Column("id", ...), ...)` call. */
+static void read_table_call(ol_walker *w, ol_class_fact *c, TSNode call) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  c->tablename = string_value(w, ts_node_named_child(args, 0));
+  for (uint32_t a = 1; a < ts_node_named_child_count(args); a++) {
+    TSNode col = ts_node_named_child(args, a);
+    if (callee_is(w, col, "Column"))
+      table_column(w, c, col);
+  }
+}
+
+/* A table by its module-level name, or a Table(...) call in place. */
 static void read_table(ol_walker *w, ol_class_fact *c, TSNode table) {
   table = ol_unwrap(w, table);
+  if (callee_is(w, table, "Table"))
+    return read_table_call(w, c, table);
   if (ol_kind_of(w->sx, table) != OL_K_identifier)
     return;
   uint64_t h = ol_node_hash(w, table);
-  for (size_t i = w->tables.len; i-- > 0;) {
-    if (w->tables.items[i].hash != h)
-      continue;
-    TSNode args = ol_child(w->sx, w->tables.items[i].call, OL_F_arguments);
-    c->tablename = string_value(w, ts_node_named_child(args, 0));
-    for (uint32_t a = 1; a < ts_node_named_child_count(args); a++) {
-      TSNode col = ts_node_named_child(args, a);
-      if (callee_is(w, col, "Column"))
-        table_column(w, c, col);
-    }
-    return;
-  }
+  for (size_t i = w->tables.len; i-- > 0;)
+    if (w->tables.items[i].hash == h)
+      return read_table_call(w, c, w->tables.items[i].call);
 }
 
 /* `registry.map_imperatively(Cls, table, properties={"rel": relationship(...)})`

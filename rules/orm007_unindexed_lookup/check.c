@@ -166,6 +166,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   }
   for (size_t i = lo; i < ix->classes.len && ix->classes.items[i].file == ctx->file; i++) {
     const ol_model *m = &ix->classes.items[i];
+    if (ol_index_imperative_twin(ix, (int32_t)i) >= 0)
+      continue; /* typing lines of an imperatively mapped class: its table says the indexes */
     for (uint32_t c = 0; c < m->cls->n_columns; c++)
       check_column(ctx, meta, (int32_t)i, c);
   }
