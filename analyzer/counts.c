@@ -134,6 +134,16 @@ static bool on_call(ol_walker *w, TSNode recv, ol_count_stmt *c) {
 }
 
 /* Whether call is a count query; fills c's form and shape. */
+/* A count select run by session (`session.execute(<count>)`, `session.scalar(<count>)`). */
+static bool session_count(ol_walker *w, TSNode stmt, TSNode session, ol_count_stmt *c) {
+  ol_valinfo sv = ol_classify(w, stmt);
+  if (sv.kind != OL_VAL_SELECT || !sv.count)
+    return false;
+  select_form(w, stmt, c);
+  c->session = ol_node_span(session);
+  return true;
+}
+
 static bool count_shape(ol_walker *w, TSNode call, ol_count_stmt *c) {
   TSNode recv, m = method_of(w, call, &recv);
   if (ts_node_is_null(m))
@@ -166,23 +176,12 @@ static bool count_shape(ol_walker *w, TSNode call, ol_count_stmt *c) {
       im = ol_kind_of(w->sx, recv) == OL_K_call ? method_of(w, recv, &inner_recv) : (TSNode){0};
   if (scalar && ol_node_text_is(w, im, "execute") && n_args(w, recv) == 1 &&
       ol_classify(w, inner_recv).kind == OL_VAL_SESSION) { /* session.execute(<count>).scalar() */
-    TSNode stmt = ts_node_named_child(ol_child(w->sx, recv, OL_F_arguments), 0);
-    ol_valinfo sv = ol_classify(w, stmt);
-    if (sv.kind != OL_VAL_SELECT || !sv.count)
-      return false;
-    select_form(w, stmt, c);
-    c->session = ol_node_span(inner_recv);
-    return true;
+    return session_count(w, ts_node_named_child(ol_child(w->sx, recv, OL_F_arguments), 0),
+                         inner_recv, c);
   }
   if (ol_node_text_is(w, m, "scalar") && args == 1 &&
       ol_classify(w, recv).kind == OL_VAL_SESSION) { /* session.scalar(<count>) */
-    TSNode stmt = ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0);
-    ol_valinfo sv = ol_classify(w, stmt);
-    if (sv.kind != OL_VAL_SELECT || !sv.count)
-      return false;
-    select_form(w, stmt, c);
-    c->session = ol_node_span(recv);
-    return true;
+    return session_count(w, ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0), recv, c);
   }
   return false;
 }

@@ -39,6 +39,32 @@ class Ormlint:
         return p, json.loads(p.stdout)["runs"][0]
 
 
+
+# A small Flask-SQLAlchemy app the cache tests edit file by file.
+CACHE_MODELS = """\
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80))
+    posts = db.relationship("Post", back_populates="author")
+
+
+class Post(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    author = db.relationship("User", back_populates="posts")
+
+
+class Review(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    chef_id = db.Column(db.Integer)  # ORM007
+    stars = db.Column(db.Integer)
+"""
+
 def notes(run):
     """The SARIF run's toolExecutionNotifications as (uri, startLine or None, level, text)."""
     out = []

@@ -23,33 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ORMLINT, Ormlint
+from conftest import CACHE_MODELS, ORMLINT, Ormlint
 
 REPO = Path(__file__).resolve().parents[2]
 
-MODELS = """\
-from flask_sqlalchemy import SQLAlchemy
-
-db = SQLAlchemy()
-
-
-class User(db.Model):
-    id = db.Column(db.Integer, primary_key=True)
-    name = db.Column(db.String(80))
-    posts = db.relationship("Post", back_populates="author")
-
-
-class Post(db.Model):
-    id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("user.id"))
-    author = db.relationship("User", back_populates="posts")
-
-
-class Review(db.Model):
-    id = db.Column(db.Integer, primary_key=True)
-    chef_id = db.Column(db.Integer)  # ORM007
-    stars = db.Column(db.Integer)
-"""
+MODELS = CACHE_MODELS
 
 FILES = {
     "app/__init__.py": "",

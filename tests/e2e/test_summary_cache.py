@@ -20,31 +20,9 @@ import subprocess
 
 import pytest
 
-from conftest import ORMLINT, Ormlint
+from conftest import CACHE_MODELS, ORMLINT, Ormlint
 
-MODELS = """\
-from flask_sqlalchemy import SQLAlchemy
-
-db = SQLAlchemy()
-
-
-class User(db.Model):
-    id = db.Column(db.Integer, primary_key=True)
-    name = db.Column(db.String(80))
-    posts = db.relationship("Post", back_populates="author")
-
-
-class Post(db.Model):
-    id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("user.id"))
-    author = db.relationship("User", back_populates="posts")
-
-
-class Review(db.Model):
-    id = db.Column(db.Integer, primary_key=True)
-    chef_id = db.Column(db.Integer)
-    stars = db.Column(db.Integer)
-"""
+MODELS = CACHE_MODELS
 
 QUERIES = ("from app.models import Review\n\n\n"
            "def reviews_of(chef_id):\n"
