@@ -542,16 +542,12 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
  * between); or, with *via_name, the name at its root bound to such a call
  * (`q = f(...)`); null when neither. */
 static TSNode builder_root(ol_walker *w, TSNode n, bool *builders, bool *via_name) {
-  *builders = false, *via_name = false;
-  n = ol_unwrap(w, n);
-  for (int depth = 0; depth < 32 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
-    TSNode fn = ol_child(w->sx, n, OL_F_function);
-    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
-        !ol_exec_is_builder(w, ol_child(w->sx, fn, OL_F_attribute)))
-      return n;
-    *builders = true;
-    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
-  }
+  *via_name = false;
+  int taken;
+  n = ol_exec_below_builders(w, n, 32, &taken);
+  *builders = taken > 0;
+  if (ol_kind_of(w->sx, n) == OL_K_call && taken < 32)
+    return n; /* the call the builders are on */
   if (ol_kind_of(w->sx, n) == OL_K_identifier) {
     *via_name = true;
     return n;

@@ -110,6 +110,19 @@ bool ol_exec_is_terminal(const ol_walker *w, TSNode name) {
 }
 bool ol_exec_is_builder(const ol_walker *w, TSNode name) { return node_in_list(w, name, BUILDERS); }
 
+TSNode ol_exec_below_builders(ol_walker *w, TSNode n, int max_depth, int *builders) {
+  *builders = 0;
+  n = ol_unwrap(w, n);
+  for (; *builders < max_depth && ol_kind_of(w->sx, n) == OL_K_call; ++*builders) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+        !ol_exec_is_builder(w, ol_child(w->sx, fn, OL_F_attribute)))
+      break;
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  return n;
+}
+
 static bool matches(const ol_walker *w, const pcre2_code *re, TSNode n) {
   uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
   if (e - s > 200)

@@ -180,18 +180,11 @@ static bool first_column(ol_rows *r) {
   return true;
 }
 
-
 /* `post.tags.filter(...)` of one row post: the query of a relationship
  * (dynamic, as the index will say), builders only. */
 static bool rows_of_relationship_query(ol_walker *w, TSNode chain, ol_rows *out) {
-  TSNode n = ol_unwrap(w, chain);
-  for (int depth = 0; depth < 64 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
-    TSNode fn = ol_child(w->sx, n, OL_F_function);
-    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
-        !ol_exec_is_builder(w, ol_child(w->sx, fn, OL_F_attribute)))
-      return false;
-    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
-  }
+  int builders;
+  TSNode n = ol_exec_below_builders(w, chain, 64, &builders);
   TSNode obj = ol_child(w->sx, n, OL_F_object);
   if (ol_kind_of(w->sx, n) != OL_K_attribute || ol_kind_of(w->sx, obj) != OL_K_identifier)
     return false;
@@ -305,9 +298,9 @@ bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
   if (ol_kind_of(w->sx, fn) != OL_K_attribute)
     return false;
   TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
-  static const char *const readers[] = {"all",     "unique",         "paginate", "scalars",
-                                        "execute", "stream_scalars", "stream",   "fetchall",
-                                        "tuples",  NULL};
+  static const char *const readers[] = {
+      "all",    "unique",   "paginate", "scalars", "execute", "stream_scalars",
+      "stream", "fetchall", "tuples",   NULL};
   for (const char *const *r = readers; *r; r++) {
     if (!ol_node_text_is(w, m, *r))
       continue;
@@ -487,7 +480,7 @@ static int rows_loop_of(const ol_walker *w, int ctx, uint64_t h, int *col) {
  * model), `row[0]`; -1 for another expression. */
 static int tuple_column(ol_walker *w, int ctx, TSNode obj, int *loop) {
   ol_kind k = ol_kind_of(w->sx, obj);
-  TSNode base = k == OL_K_attribute ? ol_child(w->sx, obj, OL_F_object)
+  TSNode base = k == OL_K_attribute   ? ol_child(w->sx, obj, OL_F_object)
                 : k == OL_K_subscript ? ol_child(w->sx, obj, OL_F_value)
                                       : (TSNode){0};
   if (ol_kind_of(w->sx, base) != OL_K_identifier)
@@ -499,7 +492,8 @@ static int tuple_column(ol_walker *w, int ctx, TSNode obj, int *loop) {
   const ol_rows *rows = &w->out->loops.items[*loop].rows;
   if (k == OL_K_subscript) {
     TSNode idx = ol_child(w->sx, obj, OL_F_subscript);
-    if (ol_kind_of(w->sx, idx) != OL_K_integer || ts_node_end_byte(idx) - ts_node_start_byte(idx) != 1)
+    if (ol_kind_of(w->sx, idx) != OL_K_integer ||
+        ts_node_end_byte(idx) - ts_node_start_byte(idx) != 1)
       return -1;
     int i = w->src[ts_node_start_byte(idx)] - '0';
     return i >= 0 && i < 4 && rows->cols[i] ? i : -1;
@@ -695,9 +689,10 @@ bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out) {
   if (ol_kind_of(w->sx, fn) != OL_K_attribute)
     return false;
   TSNode recv = ol_child(w->sx, fn, OL_F_object), m = ol_child(w->sx, fn, OL_F_attribute);
-  static const char *const ONE[] = {"get",          "first",      "one",        "one_or_none",
-                                    "first_or_404", "get_or_404", "one_or_404", "scalar_one",
-                                    "scalar_one_or_none", "get_one", "scalar",  NULL};
+  static const char *const ONE[] = {"get",         "first",        "one",
+                                    "one_or_none", "first_or_404", "get_or_404",
+                                    "one_or_404",  "scalar_one",   "scalar_one_or_none",
+                                    "get_one",     "scalar",       NULL};
   bool one = false, scalar = false;
   for (const char *const *o = ONE; *o; o++)
     if (ol_node_text_is(w, m, *o))
@@ -709,7 +704,8 @@ bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out) {
   bool positional = !ts_node_is_null(first) && ol_kind_of(w->sx, first) != OL_K_keyword_argument;
   if (v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT)
     return !scalar && rows_from_query(w, recv, out) && !out->tuples;
-  if (v.kind == OL_VAL_SESSION && (ol_node_text_is(w, m, "get") || ol_node_text_is(w, m, "get_one"))) {
+  if (v.kind == OL_VAL_SESSION &&
+      (ol_node_text_is(w, m, "get") || ol_node_text_is(w, m, "get_one"))) {
     char *e = ol_rows_single_entity(w, n);
     if (!e)
       return false;

@@ -249,6 +249,11 @@ bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop);
  * ...). */
 bool ol_exec_is_terminal(const ol_walker *w, TSNode name);
 bool ol_exec_is_builder(const ol_walker *w, TSNode name);
+/* What `x.filter(...).order_by(...)` is built on: n with up to max_depth
+ * builder calls taken off its outer end (the first node that is not a builder
+ * call, or the last builder call when the chain is longer); *builders counts
+ * the calls taken off. */
+TSNode ol_exec_below_builders(ol_walker *w, TSNode n, int max_depth, int *builders);
 /* Whether call writes through the session (add, delete, commit, flush, ...). */
 bool ol_exec_is_session_write(ol_walker *w, TSNode call);
 

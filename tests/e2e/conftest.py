@@ -65,6 +65,21 @@ class Review(db.Model):
     stars = db.Column(db.Integer)
 """
 
+
+def damage(path, how):
+    """Damages a cache file: empty, garbage, cutN (keep N per cent) or
+    flipN (flip a byte at N per cent of the file)."""
+    data = path.read_bytes()
+    if how == "empty":
+        path.write_bytes(b"")
+    elif how == "garbage":
+        path.write_bytes(os.urandom(len(data)))
+    elif how.startswith("cut"):
+        path.write_bytes(data[:int(how[3:]) * len(data) // 100])
+    else:
+        at = int(how[4:]) * (len(data) - 1) // 100
+        path.write_bytes(data[:at] + bytes([data[at] ^ 0x5a]) + data[at + 1:])
+
 def notes(run):
     """The SARIF run's toolExecutionNotifications as (uri, startLine or None, level, text)."""
     out = []

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CACHE_MODELS, ORMLINT, Ormlint
+from conftest import CACHE_MODELS, ORMLINT, Ormlint, damage
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -204,18 +204,6 @@ def test_an_edited_index_file_is_seen(app, ormlint):
     assert [r["code"] for r in results] == ["ORM001"]
     assert p.stdout == ormlint("--format", "json", "--no-cache", "app/views.py").stdout
 
-
-def damage(path, how):
-    data = path.read_bytes()
-    if how == "empty":
-        path.write_bytes(b"")
-    elif how == "garbage":
-        path.write_bytes(os.urandom(len(data)))
-    elif how.startswith("cut"):
-        path.write_bytes(data[:int(how[3:]) * len(data) // 100])
-    else:  # flip a byte at a per cent of the file
-        at = int(how[4:]) * (len(data) - 1) // 100
-        path.write_bytes(data[:at] + bytes([data[at] ^ 0x5a]) + data[at + 1:])
 
 
 @pytest.mark.parametrize("how", ["empty", "garbage", "cut0", "cut10", "cut50", "cut99",

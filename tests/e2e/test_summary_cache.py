@@ -20,7 +20,7 @@ import subprocess
 
 import pytest
 
-from conftest import CACHE_MODELS, ORMLINT, Ormlint
+from conftest import CACHE_MODELS, ORMLINT, Ormlint, damage
 
 MODELS = CACHE_MODELS
 
@@ -162,18 +162,6 @@ def test_only_what_an_edit_reaches_is_resolved_again(app, ormlint):
     assert "calls of 2 of 8 files resolved" in line, line  # helpers.py and views.py
     assert p.stdout == ormlint("--no-cache", "--format", "sarif", "app/views.py").stdout
 
-
-def damage(path, how):
-    data = path.read_bytes()
-    if how == "empty":
-        path.write_bytes(b"")
-    elif how == "garbage":
-        path.write_bytes(os.urandom(len(data)))
-    elif how.startswith("cut"):
-        path.write_bytes(data[:int(how[3:]) * len(data) // 100])
-    else:
-        at = int(how[4:]) * (len(data) - 1) // 100
-        path.write_bytes(data[:at] + bytes([data[at] ^ 0x5a]) + data[at + 1:])
 
 
 @pytest.mark.parametrize("how", ["empty", "garbage", "cut0", "cut50", "cut99", "flip0", "flip10",
