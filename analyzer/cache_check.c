@@ -220,6 +220,7 @@ static void calls(check *c) {
     name(c, f->call_args.items[i].kw, false);
     index_or_none(c, f->call_args.items[i].loop, f->loops.len);
     flag(c, &f->call_args.items[i].has_rows);
+    need(c, f->call_args.items[i].col >= 0 && f->call_args.items[i].col <= 4);
     rows(c, &f->call_args.items[i].rows);
   }
   for (size_t i = 0; i < f->call_terms.len; i++) {

@@ -459,6 +459,9 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     }
     a = ol_unwrap(w, a);
     ol_call_arg arg = {.kw = kw, .param = param_index(w, func, a), .loop = rows_loop(w, ctx, a)};
+    int col;
+    if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
+      arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */
     /* Rows of a query passed whole: what the callee reads on each is read per row. */
     arg.has_rows = arg.param < 0 && arg.loop < 0 && ol_rows_of(w, a, &arg.rows) &&
                    arg.rows.entity && !ol_span_empty(arg.rows.query);
@@ -573,8 +576,11 @@ static ol_span built_on(ol_walker *w, TSNode value, bool *builders, bool *via_na
     const ol_call_binding *b = binding_of(w, root);
     return b ? b->call : (ol_span){0};
   }
-  return dotted_name(w, ol_child(w->sx, root, OL_F_function), 0) ? ol_node_span(root)
-                                                                 : (ol_span){0};
+  if (!dotted_name(w, ol_child(w->sx, root, OL_F_function), 0))
+    return (ol_span){0};
+  /* `db.session.query(M)`, `select(M)`: a query the walk knows, not a project call. */
+  ol_val k = ol_classify(w, root).kind;
+  return k == OL_VAL_QUERY || k == OL_VAL_SELECT ? (ol_span){0} : ol_node_span(root);
 }
 
 /* `q = f(...)`: q holds what f returns (a query, when f's summary says so). */

@@ -438,6 +438,8 @@ typedef struct {
                     a parameter), -1 */
   bool has_rows; /* the argument holds rows of a query (`helper(posts)` after `posts =
                     Post.query.all()`, `helper(Post.query.all())`): rows */
+  int8_t col;    /* with loop: 1 + the column of the loop's tuples the argument is (`row.A`,
+                    `row[0]`, `a` of `for a, b in session.query(A, B)`), 0 for its rows variable */
   ol_rows rows;
 } ol_call_arg;
 

@@ -509,6 +509,24 @@ static int tuple_column(ol_walker *w, int ctx, TSNode obj, int *loop) {
   return -1;
 }
 
+int ol_rows_tuple_column_of(ol_walker *w, int ctx, TSNode e, int *col) {
+  int loop = -1, c;
+  if (ctx < 0)
+    return -1;
+  if (ol_kind_of(w->sx, e) == OL_K_identifier) {
+    loop = rows_loop_of(w, ctx, ol_node_hash(w, e), &c);
+    if (loop < 0 || c <= 0)
+      return -1;
+    *col = c;
+    return loop;
+  }
+  c = tuple_column(w, ctx, e, &loop);
+  if (c < 0)
+    return -1;
+  *col = c + 1;
+  return loop;
+}
+
 bool ol_rows_count_after(ol_walker *w, TSNode attr, ol_span *count, ol_span *builders) {
   static const char *const KEEP[] = {"filter", "filter_by", "where", "order_by", NULL};
   TSNode cur = attr;

@@ -199,6 +199,9 @@ void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_rows_module_statement(ol_walker *w, TSNode stmt);
 /* `x.rel.filter(...).count()` (attr is `x.rel`): the count call and the
  * builders before it (empty when one of them is not a filter or an order). */
+/* The loop whose tuples' column e is (`row.A`, `row[0]`, `a` of `for a, b in
+ * session.query(A, B)`), with *col 1 + that column; -1 when e is none. */
+int ol_rows_tuple_column_of(ol_walker *w, int ctx, TSNode e, int *col);
 bool ol_rows_count_after(ol_walker *w, TSNode attr, ol_span *count, ol_span *builders);
 /* The model of the one row an expression loads (get, first, one, *_or_404), or NULL. */
 char *ol_rows_single_entity(ol_walker *w, TSNode n);

@@ -486,7 +486,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_str(&m, &x->kw);
     mv_index(&m, &x->loop, V_LOOPS);
     mv_rows(&m, &x->rows);
-    SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows);
+    SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows, (uint64_t)(int64_t)x->col);
   });
   h = mix(h, f->call_terms.len);
   for (size_t i = 0; i < f->call_terms.len; i++) { /* field by field: it has padding */

@@ -801,7 +801,7 @@ static void check_call(state *st, size_t i) {
   for (uint32_t a = 0; a < c->n_args; a++) {
     int param = ol_index_call_param(ctx->index, ctx->file, i, a);
     loop_rows lr;
-    if (args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, args[a].loop, 0, &lr))
+    if (args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, args[a].loop, args[a].col, &lr))
       continue;
     visit_ctx v = {.st = st, .loop = args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, t, (uint32_t)param, false, lr.entity, visit, &v);

@@ -1,7 +1,16 @@
 # A service whose helper returns the query the other methods build on.
 from sqlalchemy.orm import joinedload
 
+from blog import db
 from blog.models import Comment, Post
+
+
+def published_posts():
+    return db.session.query(Post).filter(Post.title.isnot(None))
+
+
+def loaded_posts():
+    return db.session.query(Post).options(joinedload(Post.author)).filter(Post.id > 0)
 
 
 class PostService:

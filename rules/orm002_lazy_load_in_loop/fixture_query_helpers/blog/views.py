@@ -3,6 +3,7 @@
 from sqlalchemy.orm import selectinload
 
 from blog.models import Author, Post
+from blog.services import loaded_posts, published_posts
 
 
 def by_author(author_ids):
@@ -57,3 +58,13 @@ def through_names_loaded(title):
     q = q.options(selectinload(Post.comments))
     for p in q.all():
         print(len(p.comments))  # ok: loaded before the loop
+
+
+def session_helpers():
+    posts = published_posts()
+    for p in posts:
+        print(p.author.name)  # expect: ORM002
+    for p in published_posts().order_by(Post.id):
+        print(p.title)  # ok: a column
+    for p in loaded_posts():
+        print(p.author.name)  # ok: the helper's session query loads it

@@ -18,6 +18,10 @@ def describe(order):
     return f"{order.id}: {order.customer.name}"
 
 
+def total_of(order):
+    return {"id": order.id, "total": order.total}
+
+
 def order_rows(orders):
     rows = []
     for i, o in enumerate(orders):

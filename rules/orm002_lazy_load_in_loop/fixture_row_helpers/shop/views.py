@@ -2,8 +2,8 @@
 # one SELECT per row, reported at the call, fixed on the query.
 from sqlalchemy.orm import joinedload, selectinload
 
-from shop import serializers
-from shop.models import Order
+from shop import db, serializers
+from shop.models import Line, Order
 from shop.serializers import customer_names, export, order_rows, serialize_list
 
 
@@ -48,3 +48,19 @@ def not_rows():
 
 def loads_itself():
     return serializers.reloaded_names(Order.query.all())  # ok: the helper loads them again
+
+
+def with_quantities():
+    # Rows of tuples: one entity of each passed to a helper, per row.
+    out = []
+    for row in db.session.query(Order, Line.quantity).filter(Line.order_id == Order.id):
+        out.append(serializers.describe(row.Order))  # expect: ORM002
+    for order, quantity in db.session.query(Order, Line.quantity).filter(Line.quantity > 1):
+        out.append((serializers.describe(order), quantity))  # expect: ORM002
+    for row in db.session.query(Order, Line.quantity).options(joinedload(Order.customer)):
+        out.append(serializers.describe(row[0]))  # ok: loaded with the rows
+    for row in db.session.query(Order, Line.quantity):
+        out.append(serializers.total_of(row.Order))  # ok: columns only
+    for row in db.session.query(Order, Line.quantity):
+        out.append(serializers.describe(row.quantity))  # ok: not an entity
+    return out
