@@ -158,6 +158,7 @@ static void functions(check *c) {
     for (int e = 0; e < OL_EFFECTS; e++)
       index_or_none(c, fn->site[e], f->func_sites.len);
     index_or_none(c, fn->rows, f->func_rows.len);
+    need(c, fn->ret_param >= -2 && fn->ret_param < (int32_t)fn->n_params);
     span(c, fn->ret_call);
     flag(c, &fn->ret_builders);
     flag(c, &fn->returns_query);

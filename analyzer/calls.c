@@ -185,7 +185,8 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
                     .kind = kind,
                     .memoized = memoized,
                     .site = {-1, -1, -1},
-                    .rows = -1};
+                    .rows = -1,
+                    .ret_param = -1};
   f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
   if (f.cls && f.kind == OL_FN_FUNCTION)
     f.kind = OL_FN_METHOD;
@@ -656,11 +657,34 @@ static bool cls_query_rows(ol_walker *w, const ol_func_fact *f, TSNode value, ol
   return true;
 }
 
+static bool param_rebound(const ol_walker *w, TSNode name);
+
+/* `return q`, `return q.filter(...)`, `yield from q.order_by(c)` with q a
+ * parameter not bound again before: the function hands back what its caller
+ * passes as q (a query, rows). Any other value returned or yielded: -2. */
+void ol_calls_check_passed(ol_walker *w, TSNode value) {
+  int func = ol_calls_current(w);
+  if (func < 0)
+    return;
+  ol_func_fact *f = &w->out->funcs.items[func];
+  if (f->ret_param == -2)
+    return;
+  int taken;
+  TSNode root = ol_exec_below_builders(w, ol_unwrap(w, value), 32, &taken);
+  int p = taken < 32 && !ts_node_is_null(root) ? param_index(w, func, root) : -1;
+  if (p < 0 || (p == 0 && f->cls && f->kind != OL_FN_STATIC) || param_rebound(w, root) ||
+      (f->ret_param >= 0 && f->ret_param != p))
+    f->ret_param = -2;
+  else
+    f->ret_param = p;
+}
+
 /* `return <query rows>` or `return f(...)`: what the summary's rows come from. */
 void ol_calls_check_return(ol_walker *w, TSNode ret) {
   int func = ol_calls_current(w);
   if (func < 0 || ts_node_named_child_count(ret) == 0)
     return;
+  ol_calls_check_passed(w, ts_node_named_child(ret, 0));
   ol_func_fact *f = &w->out->funcs.items[func];
   if (f->rows >= 0 || !ol_span_empty(f->ret_call))
     return;

@@ -406,6 +406,10 @@ typedef struct {
   ol_fn_kind kind;
   int32_t site[OL_EFFECTS]; /* its own first query, count, commit: index into func_sites, -1 */
   int32_t rows;             /* `return <query>`: index into func_rows, -1 */
+  int32_t ret_param;        /* it returns (or yields from) this parameter, builders on it allowed
+                               (`return q.filter(...)`, `yield from q.order_by(c)`): its result is
+                               the rows its caller passes there; -1 none, -2 it returns other
+                               values too */
   ol_span ret_call;         /* `return f(...)`: the call whose result it returns, empty when none */
   bool ret_builders;        /* `return f(...).filter(...)`: a query built on what f returns */
   bool returns_query;       /* `return <query>` not executed: its caller runs it */

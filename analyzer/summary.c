@@ -648,12 +648,37 @@ static const char *receiver_model(const ol_index *ix, const ol_call_fact *c) {
  * loop runs (`for x in f().filter(...).all()`: the query to load more with is
  * the chain at the loop, rows_func the function whose returned query gives
  * the model and its options). */
+/* `for c in windowed(q, ...)` where windowed returns or yields from its
+ * parameter (builders on it allowed): the rows of the query or rows the
+ * call passes there, loaded where the caller built them. */
+static const char *passed_rows(const ol_index *ix, uint32_t file, const ol_loop *l, int32_t c,
+                               int32_t t, const ol_rows **rows) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  int32_t k = ix->funcs.items[t].fn->ret_param;
+  bool built = !ol_span_empty(l->rows.query) &&
+               (l->rows.query.start != l->rows_call.start || l->rows.query.end != l->rows_call.end);
+  if (k < 0 || built)
+    return NULL;
+  const ol_call_fact *cf = &facts->calls.items[c];
+  const ol_call_arg *args = ol_call_args(facts, cf);
+  for (uint32_t a = 0; a < cf->n_args; a++)
+    if (ol_index_call_param(ix, file, (size_t)c, a) == k) {
+      if (!args[a].has_rows || !ol_index_model(ix, args[a].rows.entity))
+        return NULL;
+      *rows = &args[a].rows;
+      return args[a].rows.entity;
+    }
+  return NULL;
+}
+
 static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                              const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   int32_t c = ol_facts_call_at(facts, l->rows_call);
   int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
   int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
+  if (t >= 0 && g < 0)
+    return passed_rows(ix, file, l, c, t, rows);
   if (g < 0)
     return NULL;
   const ol_summary *src = &ix->funcs.items[g];

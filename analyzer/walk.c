@@ -843,6 +843,8 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_yield:
     if (ts_node_child_count(n) == 3)
       ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
+    if (ts_node_named_child_count(n))
+      ol_calls_check_passed(w, ts_node_child_count(n) == 3 ? ts_node_named_child(n, 0) : n);
     /* fallthrough */
   case OL_K_return_statement:
     if (e->kind == OL_K_return_statement)

@@ -283,7 +283,7 @@ static void mv_count(mover *m, ol_count_stmt *c) {
 
 static void mv_func(mover *m, ol_func_fact *f) {
   SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query, f->returns_count, f->memoized,
-          f->external);
+          f->external, (uint64_t)(int64_t)f->ret_param);
   mv_str(m, &f->name);
   mv_str(m, &f->cls);
   if (m->digest) {

@@ -46,3 +46,15 @@ def reloaded_names(orders):
         Order.id.in_([o.id for o in orders])
     )
     return [o.customer.name for o in orders]
+
+
+def windowed(q, size):
+    # Hands back the rows of the query it is given, a window at a time.
+    for start in range(0, 10 * size, size):
+        yield from q.filter(Order.id >= start, Order.id < start + size).order_by(Order.id)
+
+
+def first_or_all(q, only_first):
+    if only_first:
+        return [q.first()]
+    return q

@@ -4,7 +4,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from shop import db, serializers
 from shop.models import Line, Order
-from shop.serializers import customer_names, export, order_rows, serialize_list
+from shop.serializers import customer_names, export, first_or_all, order_rows, serialize_list, windowed
 
 
 def open_orders():
@@ -64,3 +64,18 @@ def with_quantities():
     for row in db.session.query(Order, Line.quantity):
         out.append(serializers.describe(row.quantity))  # ok: not an entity
     return out
+
+
+def windows():
+    # A helper that returns or yields from the query it is given: its rows are the query's.
+    q = Order.query.filter(Order.status == "open")
+    for order in windowed(q, 100):
+        print(order.customer.name)  # expect: ORM002
+    for order in windowed(Order.query.filter(Order.total > 0), 100):
+        print(serializers.describe(order))  # expect: ORM002
+    for order in windowed(Order.query.options(joinedload(Order.customer)), 100):
+        print(order.customer.name)  # ok: loaded with the rows
+    for order in windowed(q, 100):
+        print(order.total)  # ok: a column
+    for order in first_or_all(q, False):
+        print(order.customer.name)  # ok: the helper returns other rows too
