@@ -55,7 +55,7 @@ def with_quantities():
     out = []
     for row in db.session.query(Order, Line.quantity).filter(Line.order_id == Order.id):
         out.append(serializers.describe(row.Order))  # expect: ORM002
-    for order, quantity in db.session.query(Order, Line.quantity).filter(Line.quantity > 1):
+    for order, quantity in db.session.query(Order, Line.quantity).filter(Line.order_id == Order.id):
         out.append((serializers.describe(order), quantity))  # expect: ORM002
     for row in db.session.query(Order, Line.quantity).options(joinedload(Order.customer)):
         out.append(serializers.describe(row[0]))  # ok: loaded with the rows
