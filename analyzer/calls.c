@@ -659,6 +659,20 @@ static bool cls_query_rows(ol_walker *w, const ol_func_fact *f, TSNode value, ol
 
 static bool param_rebound(const ol_walker *w, TSNode name);
 
+/* Whether the builders between root and value load other things than the
+ * query they are given (`.options(...)`) or select other columns: what the
+ * caller's rows read is then not what its query loads. */
+static bool changes_loading(const ol_walker *w, TSNode root, TSNode value) {
+  static const char *const keys[] = {
+      ".options(", ".with_entities(", ".add_columns(",       ".add_entity(",
+      ".values(",  ".from_self(",     ".execution_options(", NULL};
+  uint32_t s = ts_node_end_byte(root), e = ts_node_end_byte(value);
+  for (const char *const *k = keys; *k && e > s; k++)
+    if (memmem(w->src + s, e - s, *k, strlen(*k)))
+      return true;
+  return false;
+}
+
 /* `return q`, `return q.filter(...)`, `yield from q.order_by(c)` with q a
  * parameter not bound again before: the function hands back what its caller
  * passes as q (a query, rows). Any other value returned or yielded: -2. */
@@ -670,10 +684,11 @@ void ol_calls_check_passed(ol_walker *w, TSNode value) {
   if (f->ret_param == -2)
     return;
   int taken;
-  TSNode root = ol_exec_below_builders(w, ol_unwrap(w, value), 32, &taken);
+  value = ol_unwrap(w, value);
+  TSNode root = ol_exec_below_builders(w, value, 32, &taken);
   int p = taken < 32 && !ts_node_is_null(root) ? param_index(w, func, root) : -1;
   if (p < 0 || (p == 0 && f->cls && f->kind != OL_FN_STATIC) || param_rebound(w, root) ||
-      (f->ret_param >= 0 && f->ret_param != p))
+      (f->ret_param >= 0 && f->ret_param != p) || changes_loading(w, root, value))
     f->ret_param = -2;
   else
     f->ret_param = p;

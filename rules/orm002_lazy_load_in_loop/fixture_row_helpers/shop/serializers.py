@@ -54,6 +54,10 @@ def windowed(q, size):
         yield from q.filter(Order.id >= start, Order.id < start + size).order_by(Order.id)
 
 
+def with_customers(q):
+    return q.options(joinedload(Order.customer)).order_by(Order.id)
+
+
 def first_or_all(q, only_first):
     if only_first:
         return [q.first()]

@@ -4,7 +4,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from shop import db, serializers
 from shop.models import Line, Order
-from shop.serializers import customer_names, export, first_or_all, order_rows, serialize_list, windowed
+from shop.serializers import (
+    customer_names,
+    export,
+    first_or_all,
+    order_rows,
+    serialize_list,
+    windowed,
+    with_customers,
+)
 
 
 def open_orders():
@@ -79,3 +87,5 @@ def windows():
         print(order.total)  # ok: a column
     for order in first_or_all(q, False):
         print(order.customer.name)  # ok: the helper returns other rows too
+    for order in with_customers(q):
+        print(order.customer.name)  # ok: the helper adds the loader itself
