@@ -651,13 +651,10 @@ static const char *receiver_model(const ol_index *ix, const ol_call_fact *c) {
 /* `for c in windowed(q, ...)` where windowed returns or yields from its
  * parameter (builders on it allowed): the rows of the query or rows the
  * call passes there, loaded where the caller built them. */
-static const char *passed_rows(const ol_index *ix, uint32_t file, const ol_loop *l, int32_t c,
-                               int32_t t, const ol_rows **rows) {
+static const char *arg_rows(const ol_index *ix, uint32_t file, int32_t c, int32_t k,
+                            const ol_rows **rows) {
   const ol_file_facts *facts = ix->files.items[file].facts;
-  int32_t k = ix->funcs.items[t].fn->ret_param;
-  bool built = !ol_span_empty(l->rows.query) &&
-               (l->rows.query.start != l->rows_call.start || l->rows.query.end != l->rows_call.end);
-  if (k < 0 || built)
+  if (k < 0 || c < 0)
     return NULL;
   const ol_call_fact *cf = &facts->calls.items[c];
   const ol_call_arg *args = ol_call_args(facts, cf);
@@ -671,6 +668,29 @@ static const char *passed_rows(const ol_index *ix, uint32_t file, const ol_loop 
   return NULL;
 }
 
+/* Also through one function that returns such a call (`return windowed(q, ...)`):
+ * the rows are then q's, in that function's file. */
+static const char *passed_rows(const ol_index *ix, uint32_t file, const ol_loop *l, int32_t c,
+                               int32_t t, const ol_rows **rows, uint32_t *rows_file) {
+  bool built = !ol_span_empty(l->rows.query) &&
+               (l->rows.query.start != l->rows_call.start || l->rows.query.end != l->rows_call.end);
+  const ol_func_fact *fn = ix->funcs.items[t].fn;
+  if (built)
+    return NULL;
+  if (fn->ret_param >= 0)
+    return arg_rows(ix, file, c, fn->ret_param, rows);
+  if (ol_span_empty(fn->ret_call) || fn->ret_builders)
+    return NULL;
+  uint32_t tf = ix->funcs.items[t].file;
+  int32_t c2 = ol_facts_call_at(ix->files.items[tf].facts, fn->ret_call);
+  int32_t t2 = c2 >= 0 ? ix->files.items[tf].call_target[c2] : -1;
+  const char *entity =
+      t2 >= 0 ? arg_rows(ix, tf, c2, ix->funcs.items[t2].fn->ret_param, rows) : NULL;
+  if (entity)
+    *rows_file = tf;
+  return entity;
+}
+
 static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                              const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func) {
   const ol_file_facts *facts = ix->files.items[file].facts;
@@ -678,7 +698,7 @@ static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l
   int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
   int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
   if (t >= 0 && g < 0)
-    return passed_rows(ix, file, l, c, t, rows);
+    return passed_rows(ix, file, l, c, t, rows, rows_file);
   if (g < 0)
     return NULL;
   const ol_summary *src = &ix->funcs.items[g];

@@ -1,7 +1,7 @@
 # Helpers that take rows: each loops over its parameter and reads a
 # relationship of every element, itself, through a model method, or through
 # a further call. What they cost depends on the rows their callers pass.
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from shop.models import Order
 
@@ -52,6 +52,15 @@ def windowed(q, size):
     # Hands back the rows of the query it is given, a window at a time.
     for start in range(0, 10 * size, size):
         yield from q.filter(Order.id >= start, Order.id < start + size).order_by(Order.id)
+
+
+def open_in_windows(size):
+    q = Order.query.filter(Order.status == "open")
+    return windowed(q, size)
+
+
+def loaded_in_windows(size):
+    return windowed(Order.query.options(selectinload(Order.lines)), size)
 
 
 def with_customers(q):

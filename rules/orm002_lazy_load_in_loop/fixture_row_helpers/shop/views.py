@@ -89,3 +89,7 @@ def windows():
         print(order.customer.name)  # ok: the helper returns other rows too
     for order in with_customers(q):
         print(order.customer.name)  # ok: the helper adds the loader itself
+    for order in serializers.open_in_windows(100):
+        print(len(order.lines))  # expect: ORM002
+    for order in serializers.loaded_in_windows(100):
+        print(len(order.lines))  # ok: loaded where the helper builds the query
