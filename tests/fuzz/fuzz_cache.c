@@ -195,6 +195,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   fs = ol_fs_posix;
   fs.cache_dir = fake_cache_dir;
   fs.read_at = fake_read_at;
+  fs.map_at = NULL; /* the fake's bytes, read */
   fs.replace_at = fake_replace_at;
   snprintf(dir, sizeof dir, "/tmp/ormlint-fuzz-cache.XXXXXX");
   if (!mkdtemp(dir))
