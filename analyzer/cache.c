@@ -15,7 +15,7 @@
 #include "hash.h"
 
 #define CACHE_DIR ".ormlint_cache"
-#define MAGIC "OLCACHE2" /* 2: the four-lane checksum */
+#define MAGIC "OLCACHE3" /* 2: the four-lane checksum; 3: strings end with their NUL */
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)
 #define RACY_NS 2000000000ll /* an mtime this close to the write may not tell a later change */
@@ -288,15 +288,15 @@ static const entry *find(const ol_cache *c, const char *rel) {
 }
 
 bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mtime_ns,
-                   bool hash_known, uint32_t len, uint64_t hash, ol_cache_meta *meta,
-                   ol_file_facts *facts) {
+                   bool hash_known, uint32_t len, uint64_t hash, bool checked,
+                   ol_cache_meta *meta, ol_file_facts *facts) {
   const entry *e = find(c, rel);
   if (!e)
     return false;
   if (hash_known ? e->meta.len != len || e->meta.hash != hash
                  : e->mtime_ns < 0 || e->size != size || e->mtime_ns != mtime_ns)
     return false;
-  if (e->meta.parsed && !ol_facts_deserialize(e->facts, e->facts_len, facts))
+  if (e->meta.parsed && !ol_facts_deserialize_for(e->facts, e->facts_len, facts, checked))
     return false;
   if (e->meta.parsed && !ol_facts_valid(facts, e->meta.len)) { /* crafted: parse the file */
     ol_facts_free(facts);

@@ -87,7 +87,7 @@ static void build_cache(const char *src, uint32_t n, const char *rec, uint32_t r
   stat(path, &st);
   ol_free(path);
   cache.len = 0;
-  ol_buf_add(&cache, "OLCACHE2", 8);
+  ol_buf_add(&cache, "OLCACHE3", 8);
   put_u64(&cache, key);
   put_u64(&cache, 0);
   put_u64(&cache, 0);
