@@ -288,8 +288,8 @@ static const entry *find(const ol_cache *c, const char *rel) {
 }
 
 bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mtime_ns,
-                   bool hash_known, uint32_t len, uint64_t hash, bool checked,
-                   ol_cache_meta *meta, ol_file_facts *facts) {
+                   bool hash_known, uint32_t len, uint64_t hash, bool checked, ol_cache_meta *meta,
+                   ol_file_facts *facts) {
   const entry *e = find(c, rel);
   if (!e)
     return false;

@@ -57,8 +57,8 @@ void ol_cache_free(ol_cache *c);
  * the caller frees with ol_facts_free; all of them when checked, else as
  * ol_facts_deserialize_for leaves them). Safe to call from several threads. */
 bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mtime_ns,
-                   bool hash_known, uint32_t len, uint64_t hash, bool checked,
-                   ol_cache_meta *meta, ol_file_facts *facts);
+                   bool hash_known, uint32_t len, uint64_t hash, bool checked, ol_cache_meta *meta,
+                   ol_file_facts *facts);
 /* The names the prefilter checked the skipped files of the cache against. */
 const ol_name_set *ol_cache_names(const ol_cache *c);
 /* Writes the cache: items, and names (what every skipped item was checked

@@ -134,8 +134,7 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
     return;
   }
   if (e->cache && u->size >= 0) {
-    if (ol_cache_find(e->cache, u->rel, -1, -1, true, u->len, u->hash, u->checked, &m,
-                      &u->facts) &&
+    if (ol_cache_find(e->cache, u->rel, -1, -1, true, u->len, u->hash, u->checked, &m, &u->facts) &&
         (m.parsed || e->prefilter)) {
       take_cached(u, &m);
       ol_source_free(&src);
