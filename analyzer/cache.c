@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,7 +15,7 @@
 #include "hash.h"
 
 #define CACHE_DIR ".ormlint_cache"
-#define MAGIC "OLCACHE2" /* 2: the four-lane checksum */
+#define MAGIC "OLCACHE3" /* 2: the four-lane checksum; 3: strings end with their NUL */
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)
 #define RACY_NS 2000000000ll /* an mtime this close to the write may not tell a later change */
@@ -33,7 +34,9 @@ struct ol_cache {
   char *root;
   int dirfd; /* .ormlint_cache, opened once without following a link; -1 until there is one */
   uint64_t key;
-  char *bytes; /* the loaded file */
+  const char *bytes; /* the loaded file: mapped (map_len bytes), else read */
+  size_t map_len;
+  bool mapped;
   OL_VEC(entry) entries;
   int32_t *slots; /* open addressing over rel: index into entries */
   size_t n_slots;
@@ -192,15 +195,36 @@ static bool parse_payload(ol_cache *c, const char *s, size_t n) {
   return !cur.bad && cur.at == n;
 }
 
+/* A cache file, mapped when the file system can (see ol_fs.map_at), else
+ * read; released by release(). */
+static int open_file(const ol_cache *c, const char *name, const char **bytes, size_t *len,
+                     bool *mapped) {
+  *mapped = c->fs->map_at != NULL;
+  if (*mapped)
+    return c->fs->map_at(c->dirfd, name, MAX_CACHE_BYTES, bytes, len);
+  char *read;
+  int err = c->fs->read_at(c->dirfd, name, MAX_CACHE_BYTES, &read, len);
+  *bytes = err ? NULL : read;
+  return err;
+}
+
+static void release(const char *bytes, size_t len, bool mapped) {
+  if (mapped && bytes)
+    munmap((void *)bytes, len);
+  else if (!mapped)
+    ol_free((char *)bytes);
+}
+
 static const char *load(ol_cache *c) {
-  char *bytes;
+  const char *bytes;
   size_t len;
   if (c->dirfd < 0)
     return "missing";
-  int err = c->fs->read_at(c->dirfd, "facts", MAX_CACHE_BYTES, &bytes, &len);
+  int err = open_file(c, "facts", &bytes, &len, &c->mapped);
   if (err)
     return err == ENOENT ? "missing" : "unreadable";
   c->bytes = bytes;
+  c->map_len = len;
   if (len < HEADER_BYTES || memcmp(bytes, MAGIC, 8) != 0)
     return "corrupt";
   uint64_t key, n, sum;
@@ -242,7 +266,7 @@ void ol_cache_free(ol_cache *c) {
   if (c->dirfd >= 0)
     close(c->dirfd);
   ol_free(c->root);
-  ol_free(c->bytes);
+  release(c->bytes, c->map_len, c->mapped);
   ol_vec_free(&c->entries);
   ol_free(c->slots);
   ol_name_set_free(&c->names);
@@ -264,7 +288,7 @@ static const entry *find(const ol_cache *c, const char *rel) {
 }
 
 bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mtime_ns,
-                   bool hash_known, uint32_t len, uint64_t hash, ol_cache_meta *meta,
+                   bool hash_known, uint32_t len, uint64_t hash, bool checked, ol_cache_meta *meta,
                    ol_file_facts *facts) {
   const entry *e = find(c, rel);
   if (!e)
@@ -272,7 +296,7 @@ bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mti
   if (hash_known ? e->meta.len != len || e->meta.hash != hash
                  : e->mtime_ns < 0 || e->size != size || e->mtime_ns != mtime_ns)
     return false;
-  if (e->meta.parsed && !ol_facts_deserialize(e->facts, e->facts_len, facts))
+  if (e->meta.parsed && !ol_facts_deserialize_for(e->facts, e->facts_len, facts, checked))
     return false;
   if (e->meta.parsed && !ol_facts_valid(facts, e->meta.len)) { /* crafted: parse the file */
     ol_facts_free(facts);
@@ -433,10 +457,11 @@ bool ol_calls_deserialize(const char *s, size_t n, ol_resolve_cache *out) {
 }
 
 bool ol_cache_load_calls(ol_cache *c, ol_resolve_cache *out) {
-  char *bytes;
+  const char *bytes;
   size_t len;
+  bool mapped;
   memset(out, 0, sizeof *out);
-  if (c->dirfd < 0 || c->fs->read_at(c->dirfd, "calls", MAX_CACHE_BYTES, &bytes, &len))
+  if (c->dirfd < 0 || open_file(c, "calls", &bytes, &len, &mapped))
     return false;
   bool ok = false;
   uint64_t key, n, sum;
@@ -447,7 +472,7 @@ bool ol_cache_load_calls(ol_cache *c, ol_resolve_cache *out) {
     ok = key == c->key && n == len - HEADER_BYTES && checksum(bytes + HEADER_BYTES, n) == sum &&
          ol_calls_deserialize(bytes + HEADER_BYTES, n, out);
   }
-  ol_free(bytes);
+  release(bytes, len, mapped);
   return ok;
 }
 

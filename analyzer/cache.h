@@ -54,9 +54,10 @@ ol_cache *ol_cache_open(const ol_fs *fs, const char *root, const ol_config *cfg,
 void ol_cache_free(ol_cache *c);
 /* The entry of rel when it has this size and mtime, or (hash_known) this
  * length and content hash: fills meta and, for a parsed file, *facts (which
- * the caller frees with ol_facts_free). Safe to call from several threads. */
+ * the caller frees with ol_facts_free; all of them when checked, else as
+ * ol_facts_deserialize_for leaves them). Safe to call from several threads. */
 bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mtime_ns,
-                   bool hash_known, uint32_t len, uint64_t hash, ol_cache_meta *meta,
+                   bool hash_known, uint32_t len, uint64_t hash, bool checked, ol_cache_meta *meta,
                    ol_file_facts *facts);
 /* The names the prefilter checked the skipped files of the cache against. */
 const ol_name_set *ol_cache_names(const ol_cache *c);
@@ -85,8 +86,15 @@ bool ol_calls_deserialize(const char *s, size_t n, ol_resolve_cache *out);
 
 /* Serialises facts to a buffer and back (the cache's record format). */
 void ol_facts_serialize(const ol_file_facts *f, ol_buf *out);
-/* Reads facts from s[0..n); false (facts left empty) when s is malformed. */
+/* Reads facts from s[0..n); false (facts left empty) when s is malformed.
+ * Their strings point into s, which must outlive them (the cache's bytes
+ * live until ol_cache_free, after the units that hold its facts). */
 bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f);
+/* As ol_facts_deserialize; unless checked (the file's own checks will run
+ * on them), the tables only those checks read are left empty: count_stmts
+ * (ORM004's, on ctx->facts). A table read across files (by the index, the
+ * summaries, a rule looking at a callee) must never be listed here. */
+bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool checked);
 /* Whether facts read back from a record are what the walker could have
  * made of a file of len bytes (analyzer/cache_check.c): indices inside
  * their tables, spans inside the file, enums and flags in range, the

@@ -1,8 +1,10 @@
 /* The cache's record of one file's facts: each vector as its items' bytes,
- * then every string its items point to (u32 length + 1, 0 for NULL), and
- * the class facts' own arrays. Reading checks every length against what is
- * left, and clears every pointer it copied before it is set, so a damaged
- * record gives `false` and freeable facts, never a wild pointer. */
+ * then every string its items point to (u32 length + 1, 0 for NULL; the
+ * bytes and their NUL), and the class facts' own arrays. Reading checks
+ * every length against what is left, and clears every pointer it copied
+ * before it is set, so a damaged record gives `false` and freeable facts,
+ * never a wild pointer. The strings read back are not copied: they point
+ * into the record (a warm run maps the cache and reads megabytes of them). */
 #include <stddef.h>
 #include <string.h>
 
@@ -90,7 +92,7 @@ static void put_str(ol_buf *b, const char *s) {
   }
   size_t n = strlen(s);
   put_u32(b, (uint32_t)n + 1);
-  ol_buf_add(b, s, n);
+  ol_buf_add(b, s, n + 1);
 }
 
 /* An item's bytes with its pointers written as 0: a record says nothing of
@@ -220,16 +222,17 @@ static uint32_t get_u32(reader *r) {
   return v;
 }
 
+/* A string of the record, in place (its NUL checked). */
 static char *get_str(reader *r) {
   uint32_t n = get_u32(r);
   if (!n || r->bad)
     return NULL;
-  if (r->n - r->at < n - 1) {
+  if (r->n - r->at < n || r->s[r->at + n - 1] != '\0') {
     r->bad = true;
     return NULL;
   }
-  char *s = ol_arena_strndup(r->arena, r->s + r->at, n - 1);
-  r->at += n - 1;
+  char *s = (char *)(r->s + r->at); /* never written: the facts' strings are read only */
+  r->at += n;
   return s;
 }
 
@@ -255,6 +258,26 @@ static size_t get_array(reader *r, void **items, const layout *l) {
       FIELD(a + i * l->elem, l->strs[s]) = get_str(r);
   *items = a;
   return n;
+}
+
+/* Past the items of l and their strings, checked as get_array checks them,
+ * nothing copied. */
+static void skip_array(reader *r, const layout *l) {
+  uint32_t n = get_u32(r);
+  if (r->bad || !n)
+    return;
+  if ((r->n - r->at) / l->elem < n) {
+    r->bad = true;
+    return;
+  }
+  r->at += n * l->elem;
+  for (size_t i = 0; i < (size_t)n * l->n_strs && !r->bad; i++) {
+    uint32_t len = get_u32(r);
+    if (len && (r->n - r->at < len || r->s[r->at + len - 1] != '\0'))
+      r->bad = true;
+    else
+      r->at += len;
+  }
 }
 
 #define GET_VEC(r, v, l)                                                                           \
@@ -285,6 +308,10 @@ static void get_class(reader *r, ol_class_fact *c) {
 }
 
 bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
+  return ol_facts_deserialize_for(s, n, f, true);
+}
+
+bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool checked) {
   memset(f, 0, sizeof *f);
   reader r = {.s = s, .n = n, .arena = &f->arena};
   f->import_at = get_u32(&r);
@@ -312,7 +339,10 @@ bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
   GET_VEC(&r, &f->call_args, &ol_call_arg_layout);
   GET_VEC(&r, &f->call_terms, &ol_call_term_layout);
   GET_VEC(&r, &f->imports, &ol_import_fact_layout);
-  GET_VEC(&r, &f->count_stmts, &ol_count_stmt_layout);
+  if (checked)
+    GET_VEC(&r, &f->count_stmts, &ol_count_stmt_layout);
+  else /* read by the checks of their own file only: a warm run's largest table */
+    skip_array(&r, &ol_count_stmt_layout);
   GET_VEC(&r, &f->commits, &ol_commit_site_layout);
   GET_VEC(&r, &f->lens, &ol_len_site_layout);
   GET_VEC(&r, &f->reads, &ol_attr_read_layout);

@@ -555,7 +555,7 @@ typedef struct {
   OL_VEC(ol_call_arg) call_args;
   OL_VEC(ol_call_term) call_terms;
   OL_VEC(ol_import_fact) imports;
-  OL_VEC(ol_count_stmt) count_stmts;
+  OL_VEC(ol_count_stmt) count_stmts; /* own checks only: not read back for an unchecked file */
   OL_VEC(ol_commit_site) commits;
   OL_VEC(ol_len_site) lens;
   OL_VEC(ol_attr_read) reads;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +74,36 @@ static int read_at(int dirfd, const char *name, size_t limit, char **bytes, size
     return errno;
   struct stat st;
   return read_fd(fd, limit, bytes, len, &st);
+}
+
+static int map_at(int dirfd, const char *name, size_t limit, const char **bytes, size_t *len) {
+  int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+  if (fd < 0)
+    return errno;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int e = S_ISREG(st.st_mode) ? errno : EINVAL;
+    close(fd);
+    return e;
+  }
+  if ((size_t)st.st_size > limit) {
+    close(fd);
+    return EFBIG;
+  }
+  *bytes = NULL;
+  *len = (size_t)st.st_size;
+  if (*len) {
+    /* every page is read (the checksum): mapped at once, not a fault each */
+    void *p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) {
+      int e = errno;
+      close(fd);
+      return e;
+    }
+    *bytes = p;
+  }
+  close(fd);
+  return 0;
 }
 
 static int write_fully(int fd, const char *bytes, size_t len) {
@@ -197,5 +228,6 @@ const ol_fs ol_fs_posix = {
     .real_path = real_path,
     .cache_dir = cache_dir,
     .read_at = read_at,
+    .map_at = map_at,
     .replace_at = replace_at,
 };

@@ -34,6 +34,12 @@ typedef struct ol_fs {
   int (*cache_dir)(const char *root, const char *name, bool create, const char **why);
   /* As read_all, for name in the directory dirfd, not following a link. */
   int (*read_at)(int dirfd, const char *name, size_t limit, char **bytes, size_t *len);
+  /* As read_at, the file mapped read-only instead of copied (a warm run
+   * reads megabytes of cache and uses them once): *bytes is released with
+   * munmap(*bytes, *len), and NULL when the file is empty. NULL: read_at
+   * is used (a fake file system). The cache is written only by renaming a
+   * new file over it, so a mapping never sees its file change. */
+  int (*map_at)(int dirfd, const char *name, size_t limit, const char **bytes, size_t *len);
   /* Writes name in dirfd whole (a temporary file renamed over it, neither
    * following a link; no fsync: the cache's checksum tells a torn write).
    * Returns 0 or an errno value. */

@@ -88,7 +88,8 @@ static bool cache_hit(ol_engine *e, ol_unit *u) {
     return false;
   u->size = st.st_size;
   u->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-  if (!ol_cache_find(e->cache, u->rel, u->size, u->mtime_ns, false, 0, 0, &m, &u->facts) ||
+  if (!ol_cache_find(e->cache, u->rel, u->size, u->mtime_ns, false, 0, 0, u->checked, &m,
+                     &u->facts) ||
       (!m.parsed && !e->prefilter))
     return false;
   take_cached(u, &m);
@@ -133,7 +134,7 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
     return;
   }
   if (e->cache && u->size >= 0) {
-    if (ol_cache_find(e->cache, u->rel, -1, -1, true, u->len, u->hash, &m, &u->facts) &&
+    if (ol_cache_find(e->cache, u->rel, -1, -1, true, u->len, u->hash, u->checked, &m, &u->facts) &&
         (m.parsed || e->prefilter)) {
       take_cached(u, &m);
       ol_source_free(&src);
@@ -413,7 +414,8 @@ void ol_engine_pass1(ol_engine *e) {
       which[n++] = i;
   run_units(e, pass1_unit_first, which, n);
   ol_free(which);
-  malloc_trim(0);
+  if (n > FEW_CHECKED) /* a warm run read a few files: its pages would only come back */
+    malloc_trim(0);
   if (e->prefilter)
     prefilter_rounds(e);
   else

@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -186,6 +187,31 @@ def test_cold_warm_and_no_cache_agree(app, ormlint):
     p = subprocess.run([ORMLINT, "app/views.py"], cwd=app, capture_output=True, text=True, env=env)
     line = [t for t in timings(p) if "cache:" in t][0]
     assert "cache: on ," in line and "8 files from it" in line, line
+
+
+def test_a_file_cached_unchecked_is_read_whole_when_checked(app, ormlint):
+    """A run reads back, for the files it does not check, only the tables
+    read across files (cache.h, ol_facts_deserialize_for): a later run that
+    checks such a file, unchanged, reads its record whole, and its own
+    checks' tables (ORM004's count statements) are there."""
+    (app / "app" / "stats.py").write_text(
+        "from app.models import Review\n\n\n"
+        "def stats(chef_id):\n"
+        "    total = Review.query.count()\n"
+        "    mine = Review.query.filter_by(chef_id=chef_id).count()  # ORM004\n"
+        "    return total, mine\n")
+    old = time.time() - 3600  # committed an hour ago: entries found by size and mtime
+    for f in app.rglob("*.py"):
+        os.utime(f, (old, old))
+    reference = ormlint("--no-cache", "--format", "sarif", "app/stats.py").stdout
+    ormlint("app/views.py")
+    ormlint("app/views.py")  # warm: stats.py read back unchecked
+    env = dict(os.environ, ORMLINT_TIMINGS="1")
+    p = subprocess.run([ORMLINT, "--format", "sarif", "app/stats.py"], cwd=app, capture_output=True,
+                       text=True, env=env)
+    assert "9 files from it" in [t for t in timings(p) if "cache:" in t][0], p.stderr
+    assert p.stdout == reference
+    assert [r["ruleId"] for r in json.loads(p.stdout)["runs"][0]["results"]] == ["ORM004"]
 
 
 def test_an_edited_index_file_is_seen(app, ormlint):

@@ -87,7 +87,7 @@ static void build_cache(const char *src, uint32_t n, const char *rec, uint32_t r
   stat(path, &st);
   ol_free(path);
   cache.len = 0;
-  ol_buf_add(&cache, "OLCACHE2", 8);
+  ol_buf_add(&cache, "OLCACHE3", 8);
   put_u64(&cache, key);
   put_u64(&cache, 0);
   put_u64(&cache, 0);
@@ -195,6 +195,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   fs = ol_fs_posix;
   fs.cache_dir = fake_cache_dir;
   fs.read_at = fake_read_at;
+  fs.map_at = NULL; /* the fake's bytes, read */
   fs.replace_at = fake_replace_at;
   snprintf(dir, sizeof dir, "/tmp/ormlint-fuzz-cache.XXXXXX");
   if (!mkdtemp(dir))
