@@ -172,6 +172,14 @@ static bool count_shape(ol_walker *w, TSNode call, ol_count_stmt *c) {
     select_form(w, recv, c); /* session.query(func.count(M.id)).filter(...).scalar() */
     return true;
   }
+  bool row = (ol_node_text_is(w, m, "one") || ol_node_text_is(w, m, "first") ||
+              ol_node_text_is(w, m, "one_or_none")) &&
+             args == 0;
+  if (row && ol_classify(w, recv).kind == OL_VAL_QUERY && ol_classify(w, recv).aggregate) {
+    select_form(w, recv, c); /* session.query(func.count(), func.sum(T.d)).filter(...).one() */
+    c->convertible = false;  /* a row of totals: not one scalar subquery */
+    return true;
+  }
   TSNode inner_recv,
       im = ol_kind_of(w->sx, recv) == OL_K_call ? method_of(w, recv, &inner_recv) : (TSNode){0};
   if (scalar && ol_node_text_is(w, im, "execute") && n_args(w, recv) == 1 &&
@@ -522,4 +530,29 @@ void ol_counts_check_assignment(ol_walker *w, TSNode assign) {
     ol_vec_push(&w->count_taints, t);
   }
   ol_vec_free(&names);
+}
+
+/* `return <value>` whose value holds what a count of this function computed
+ * (`return {"users": q1.count(), "posts": q2.count()}`, `return page` after
+ * `page = Pagination(p, n, q.count())`): a call of the function runs that
+ * count for its caller, as `return q.count()` does. Called once the
+ * statement's counts are recorded. */
+void ol_counts_check_return(ol_walker *w, TSNode ret) {
+  int func = ol_calls_current(w);
+  if (func < 0 || w->out->funcs.items[func].returns_count || ts_node_named_child_count(ret) == 0)
+    return;
+  ol_scope *scope = &w->scopes.items[w->scopes.len - 1];
+  int32_t count = -1, call = -1;
+  for (size_t i = w->out->count_stmts.len; i-- > 0 && count < 0;) {
+    const ol_count_stmt *c = &w->out->count_stmts.items[i];
+    if (c->call.start < ts_node_start_byte(ret))
+      break;
+    if (c->form < OL_COUNT_CALL && c->call.end <= ts_node_end_byte(ret) &&
+        c->scope.start == scope->span.start)
+      count = (int32_t)i;
+  }
+  if (count < 0)
+    note_deps(w, ret, scope->span.start, &count, &call);
+  if (count >= 0 && w->out->count_stmts.items[count].form < OL_COUNT_CALL)
+    w->out->funcs.items[func].returns_count = true;
 }

@@ -28,6 +28,8 @@ typedef enum {
 typedef struct {
   ol_val kind;
   bool count;      /* selects func.count(...) */
+  bool aggregate;  /* selects aggregates only (`func.count()`, `func.sum(...)`), a count among
+                      them, not grouped: one row of totals */
   bool one_entity; /* selects exactly one entity (rows are model instances) */
   TSNode entity;   /* the entity expression (Model), null when unknown */
   uint8_t n_cols;  /* the columns it selects when known (at most 4), else 0 */
@@ -68,6 +70,8 @@ typedef struct {
   bool external;         /* an object outside the process (ol_exec_yields_external) */
   uint32_t query_origin; /* `q = Model.query...` (and `q = q.filter(...)` after it): where the
                             chain the name holds started, so its lookups are one query; 0 none */
+  bool count, aggregate; /* a query or select that counts (ol_valinfo's): `q = session.query(
+                            func.count(M.id))`, then `q.filter(...).scalar()` */
 } ol_binding;
 
 typedef struct {
@@ -261,6 +265,8 @@ bool ol_exec_is_session_write(ol_walker *w, TSNode call);
  * loops, with its path and dependencies (ORM004); names assigned from one. */
 void ol_counts_check_call(ol_walker *w, TSNode call);
 void ol_counts_check_assignment(ol_walker *w, TSNode assign);
+/* After a return statement's children: it returns what a count computed. */
+void ol_counts_check_return(ol_walker *w, TSNode ret);
 /* Notes a session write (in a loop too): counts on either side see other rows. */
 bool ol_counts_note_write(ol_walker *w, TSNode call);
 /* Whether n is a count query (a value of one COUNT). */
