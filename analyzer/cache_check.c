@@ -355,6 +355,8 @@ static void classes(check *c) {
       flag(c, &col->pk);
       flag(c, &col->indexed);
       flag(c, &col->boolean);
+      flag(c, &col->deferred);
+      flag(c, &col->counts);
       flag(c, &col->insert_comma);
       span(c, col->decl);
       span(c, col->index_value);

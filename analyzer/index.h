@@ -300,7 +300,9 @@ typedef void (*ol_lazy_visit)(void *ud, const ol_relation *rel, const ol_hop *pa
 void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, bool rows,
                          const char *entity, ol_lazy_visit visit, void *ud);
 /* The same walk for the dynamic relationships of entity that func counts on
- * its parameter param (`p.rel.filter(...).count()`): a COUNT each (ORM003). */
+ * its parameter param (`p.rel.filter(...).count()`): a COUNT each (ORM003);
+ * also its deferred COUNT column properties read (`p.n_count`), visited as a
+ * relationship with no target. */
 void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
                             ol_lazy_visit visit, void *ud);
 void ol_hops_free(ol_hop *h, size_t n);

@@ -1129,6 +1129,12 @@ typedef struct {
   bool counts; /* visit counted dynamic relationships, not lazy ones */
 } lazy_walk;
 
+/* Whether attr of entity is a deferred column_property of a COUNT. */
+static bool count_column(const ol_index *ix, const char *entity, const char *attr) {
+  const ol_column_fact *col = ol_index_column(ix, entity, attr);
+  return col && col->counts && col->deferred;
+}
+
 static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, const char *entity,
                        ol_hop *path, size_t n) {
   const ol_index *ix = lw->ix;
@@ -1148,6 +1154,11 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, c
     if (rel) {
       if (lw->counts ? rel->lazy == OL_LAZY_DYNAMIC && rd->counted : rel->lazy == OL_LAZY_SELECT)
         lw->visit(lw->ud, rel, path, m);
+    } else if (lw->counts && !rd->called && count_column(ix, entity, rd->attr)) {
+      /* a deferred COUNT column, visited as a relationship with no target */
+      ol_relation as_count = {
+          .owner = ol_last_component(entity), .name = rd->attr, .lazy = OL_LAZY_DYNAMIC};
+      lw->visit(lw->ud, &as_count, path, m);
     } else {
       int32_t member = ol_index_method(ix, ol_last_component(entity), -1, rd->attr);
       if (member >= 0 && (rd->called || ix->funcs.items[member].fn->kind == OL_FN_PROPERTY))

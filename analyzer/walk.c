@@ -617,6 +617,7 @@ static void bind_comprehension_target(ol_walker *w, TSNode target, int comp, ol_
 
 static void on_assignment_leave(ol_walker *w, TSNode n) {
   TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
+  ol_models_check_attribute_assignment(w, n);
   if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right))
     return;
   ol_valinfo v = ol_classify(w, right);

@@ -156,6 +156,7 @@ typedef struct {
   OL_VEC(ol_replayed) replayed;
   OL_VEC(ol_count_taint) count_taints;     /* names assigned from counts, in the functions walked */
   uint32_t count_write, count_write_scope; /* the last session write outside loops, its function */
+  size_t class_edits; /* columns added to a class from outside its body (`Model.attr = ...`) */
 } ol_walker;
 
 uint64_t ol_name_hash(const char *s, size_t len);
@@ -305,6 +306,9 @@ void ol_walk_memo_finish(ol_walker *w);
 /* models.c: the leading column expression of Index("ix", a, ...),
  * UniqueConstraint(a, ...), PrimaryKeyConstraint(a, ...); null for another call. */
 TSNode ol_models_index_leading(ol_walker *w, TSNode call);
+/* `Model.attr = column_property(<count select>, deferred=True)` outside the
+ * class body, Model a class of this file: its counting column. */
+void ol_models_check_attribute_assignment(ol_walker *w, TSNode assign);
 
 /* lookups.c: lookup keys (ORM007) and indexes declared at module level. */
 void ol_lookups_check_call(ol_walker *w, TSNode call);
