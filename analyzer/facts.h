@@ -303,6 +303,8 @@ typedef enum {
   OL_COUNT_CALL,    /* a call of a project function: a count when its summary returns one */
   OL_COUNT_ON_CALL, /* `f(...).filter(...).count()`: a count when f returns a query (select: the
                        call of f) */
+  OL_COUNT_ON_REL,  /* `obj.rel.filter(...).count()`, obj's model unknown here: a count when every
+                       relationship named rel in the project is dynamic (select: `obj.rel`) */
 } ol_count_form;
 
 typedef struct {

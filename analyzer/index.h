@@ -145,6 +145,10 @@ int32_t ol_index_imperative_twin(const ol_index *ix, int32_t cls);
 /* The relationship attr of model (declared on it, a base or mixin, or by a
  * backref), or NULL. Borrowed. */
 const ol_relation *ol_index_relation(const ol_index *ix, const char *model, const char *attr);
+/* Whether the project declares a relationship named attr (or a backref of
+ * that name) and every one so named is dynamic: `obj.attr.count()` counts,
+ * whatever model obj is. */
+bool ol_index_rel_name_dynamic(const ol_index *ix, const char *attr, size_t n);
 /* The __bind_key__ of model (or a base), NULL for the default database. */
 const char *ol_index_bind_key(const ol_index *ix, const char *model);
 /* The column of child (or a base) holding a foreign key to parent's table, or NULL. */

@@ -637,6 +637,8 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
               limited_query(w, right);
   b.query_origin = ol_walk_query_origin(w, right);
   b.external = ol_exec_yields_external(w, right);
+  if (v.kind == OL_VAL_NONE)
+    b.on_rel = ol_counts_rel_below_builders(w, right);
   ol_scope_push_binding(w, b);
 }
 

@@ -72,6 +72,8 @@ typedef struct {
                             chain the name holds started, so its lookups are one query; 0 none */
   bool count, aggregate; /* a query or select that counts (ol_valinfo's): `q = session.query(
                             func.count(M.id))`, then `q.filter(...).scalar()` */
+  ol_span on_rel; /* `q = obj.rel.filter(...)`, obj's model unknown: `obj.rel` (a dynamic
+                     relationship if the index says so), else empty */
 } ol_binding;
 
 typedef struct {
@@ -272,6 +274,9 @@ void ol_counts_check_return(ol_walker *w, TSNode ret);
 bool ol_counts_note_write(ol_walker *w, TSNode call);
 /* Whether n is a count query (a value of one COUNT). */
 bool ol_counts_is_count(ol_walker *w, TSNode n);
+/* `obj.rel` under the builders of n (`obj.rel.filter(...)`, obj a name), or
+ * a name bound to one; empty span when n is no such chain. */
+ol_span ol_counts_rel_below_builders(ol_walker *w, TSNode n);
 
 /* calls.c: facts for the call summaries. */
 int ol_calls_current(const ol_walker *w);
