@@ -285,6 +285,9 @@ typedef struct {
 /* The path from func to where it does e: each call on the way, then the
  * site itself. Returns the number of hops written (at most OL_MAX_HOPS). */
 size_t ol_index_effect_path(const ol_index *ix, int32_t func, ol_effect e, ol_hop *out);
+/* The same, writing at most max hops. */
+size_t ol_index_effect_path_n(const ol_index *ix, int32_t func, ol_effect e, ol_hop *out,
+                              size_t max);
 /* The file and place of the site where func (transitively) does e. */
 const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect e, uint32_t *file,
                                      const char **text);
@@ -305,8 +308,10 @@ void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, bool 
                          const char *entity, ol_lazy_visit visit, void *ud);
 /* The same walk for the dynamic relationships of entity that func counts on
  * its parameter param (`p.rel.filter(...).count()`): a COUNT each (ORM003);
- * also its deferred COUNT column properties read (`p.n_count`), visited as a
- * relationship with no target. */
+ * also, visited as a relationship with no target, its deferred COUNT column
+ * properties read (`p.n_count`; lazy DYNAMIC) and its methods or properties
+ * called that run a count themselves (`p.to_json()`; lazy SELECT, the path
+ * going on to the count). */
 void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
                             ol_lazy_visit visit, void *ud);
 void ol_hops_free(ol_hop *h, size_t n);

@@ -316,23 +316,30 @@ static void counted(void *ud, const ol_relation *rel, const ol_hop *path, size_t
   const ol_rows *rows;
   uint32_t rf;
   int32_t rfn;
-  if (!rel->target && ol_index_loop_entity(ctx->index, ctx->file, v->loop, &rows, &rf, &rfn) &&
+  bool counting_column = !rel->target && rel->lazy == OL_LAZY_DYNAMIC; /* see ol_index_counted_reads */
+  if (counting_column && ol_index_loop_entity(ctx->index, ctx->file, v->loop, &rows, &rf, &rfn) &&
       rows_undefer(ctx, rows, rf, rel->name))
     return; /* the rows' query loads the counting column with them */
   v->done = true;
   const ol_loop *l = &ctx->facts->loops.items[v->loop];
   char *text = ol_fixtext_brief(ctx, v->span, 60),
        *name = ol_index_func_name(ctx->index, v->callee);
+  char *what = rel->target ? ol_format("counts `%s.%s` (a dynamic relationship) of each row",
+                                       rel->owner, rel->name)
+               : counting_column
+                   ? ol_format("reads `%s.%s` (a deferred COUNT column property) of each row",
+                               rel->owner, rel->name)
+                   : ol_format("calls `%s.%s` of each row, which runs a count query", rel->owner,
+                               rel->name);
   ol_draft *d = ol_draft_add(
       ctx, v->meta, v->span,
       ol_format("`%s` runs a count query once per iteration of the %s on line %u, through `%s`: "
-                "it %s `%s.%s` (%s) of each row; no automatic fix: %s",
-                text, ol_rule_loop_word(l->kind), ol_rule_line(ctx, l->header.start), name,
-                rel->target ? "counts" : "reads", rel->owner, rel->name,
-                rel->target ? "a dynamic relationship" : "a deferred COUNT column property",
-                rel->target ? "the count is inside the function, which would have to count for "
-                              "every row at once (GROUP BY)"
-                            : "`undefer` it on the query that loads the rows"));
+                "it %s; no automatic fix: %s",
+                text, ol_rule_loop_word(l->kind), ol_rule_line(ctx, l->header.start), name, what,
+                counting_column ? "`undefer` it on the query that loads the rows"
+                                : "the count is inside the function, which would have to count "
+                                  "for every row at once (GROUP BY)"));
+  ol_free(what);
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
   ol_draft_flow(d, -1, v->span,
                 ol_format("called once per iteration of the %s on line %u",
@@ -343,11 +350,11 @@ static void counted(void *ud, const ol_relation *rel, const ol_hop *path, size_t
   ol_free(name);
 }
 
-/* Whether another rule already reports a call of callee in a loop: a query
- * (ORM001) or a count query of its own (ORM003 through rule_calls). */
+/* Whether the call of callee in a loop is reported already, as a count
+ * query of its own (ORM003 through rule_calls; its other queries are
+ * ORM001's, a cost of their own). */
 static bool reported_elsewhere(const ol_rule_ctx *ctx, int32_t callee) {
-  const ol_summary *s = &ctx->index->funcs.items[callee];
-  return s->has[OL_EFFECT_QUERY] || s->has[OL_EFFECT_COUNT];
+  return ctx->index->funcs.items[callee].has[OL_EFFECT_COUNT];
 }
 
 static void counted_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {

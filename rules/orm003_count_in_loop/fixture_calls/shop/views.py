@@ -32,3 +32,17 @@ def catalogue_json():
 def catalogue_brief(product):
     briefs = [p.to_brief() for p in Product.query.all()]  # ok: reads columns only
     return briefs, product.to_json()  # ok: once, outside a loop
+
+
+def audited():
+    # audit queries, and counts a dynamic relationship of each product it is passed
+    return [stats.audit(p) for p in Product.query.all()]  # expect: ORM001, ORM003
+
+
+def serialized():
+    # serialize calls a method of each product that counts
+    return [stats.serialize(p) for p in Product.query.all()]  # expect: ORM003
+
+
+def serialized_brief():
+    return [stats.serialize_brief(p) for p in Product.query.all()]  # ok: to_brief counts nothing
