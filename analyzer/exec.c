@@ -240,8 +240,7 @@ static ol_valinfo classify_at(ol_walker *w, TSNode n, int depth) {
       return none;
     {
       const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, n));
-      return b ? (ol_valinfo){.kind = b->kind, .count = b->count, .aggregate = b->aggregate}
-               : none;
+      return b ? (ol_valinfo){.kind = b->kind, .count = b->count, .aggregate = b->aggregate} : none;
     }
   case OL_K_attribute: {
     TSNode obj = ol_child(w->sx, n, OL_F_object), attr = ol_child(w->sx, n, OL_F_attribute);
@@ -292,8 +291,8 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
       recv.one_entity = false;
       recv.n_cols = 0;
       recv.count |= args_count(w, args);
-      recv.aggregate = ol_node_text_is(w, m, "with_entities") && args_count(w, args) &&
-                       args_aggregate(w, args);
+      recv.aggregate =
+          ol_node_text_is(w, m, "with_entities") && args_count(w, args) && args_aggregate(w, args);
     }
     if (ol_node_text_is(w, m, "group_by"))
       recv.aggregate = false; /* a row per group */

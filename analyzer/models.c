@@ -348,7 +348,8 @@ static bool count_property(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode l
 }
 
 void ol_models_check_attribute_assignment(ol_walker *w, TSNode assign) {
-  TSNode left = ol_child(w->sx, assign, OL_F_left), right = ol_unwrap(w, ol_child(w->sx, assign, OL_F_right));
+  TSNode left = ol_child(w->sx, assign, OL_F_left),
+         right = ol_unwrap(w, ol_child(w->sx, assign, OL_F_right));
   if (ol_kind_of(w->sx, left) != OL_K_attribute || ts_node_is_null(right) ||
       ol_kind_of(w->sx, right) != OL_K_call)
     return;

@@ -1169,7 +1169,8 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, c
       bool runs = member >= 0 && (rd->called || ix->funcs.items[member].fn->kind == OL_FN_PROPERTY);
       if (runs && lw->counts && ix->funcs.items[member].has[OL_EFFECT_COUNT]) {
         /* a method or property of the row that runs a count itself: the path goes on to it */
-        size_t k = m + ol_index_effect_path_n(ix, member, OL_EFFECT_COUNT, path + m, OL_MAX_HOPS - m);
+        size_t k =
+            m + ol_index_effect_path_n(ix, member, OL_EFFECT_COUNT, path + m, OL_MAX_HOPS - m);
         ol_relation as_method = {
             .owner = ol_last_component(entity), .name = rd->attr, .lazy = OL_LAZY_SELECT};
         lw->visit(lw->ud, &as_method, path, k);

@@ -614,7 +614,6 @@ static void bind_comprehension_target(ol_walker *w, TSNode target, int comp, ol_
 
 /* ---- entering and leaving nodes ---------------------------------------- */
 
-
 static void on_assignment_leave(ol_walker *w, TSNode n) {
   TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
   ol_models_check_attribute_assignment(w, n);

@@ -691,8 +691,7 @@ void ol_walk_memo_leave(ol_walker *w) {
           r->bases == w->out->declarative_bases.len && r->terms == w->out->call_terms.len &&
           r->index_decls == w->out->index_decls.len && r->aliases == w->aliases.len &&
           r->renders == w->out->renders.len && /* views are walked every time */
-          r->class_edits == w->class_edits &&
-          context_hash(w) == r->ctx_hash;
+          r->class_edits == w->class_edits && context_hash(w) == r->ctx_hash;
   w->memo_run->recording = false;
 }
 

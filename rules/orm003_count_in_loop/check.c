@@ -290,7 +290,9 @@ static bool rows_undefer(const ol_rule_ctx *ctx, const ol_rows *rows, uint32_t r
   if (undeferred(rows->eager, attr))
     return true;
   ol_rule_ctx there;
-  const ol_rule_ctx *at = rf == ctx->file ? ctx : ol_rule_ctx_other(ctx, rf, &there) ? &there : NULL;
+  const ol_rule_ctx *at = rf == ctx->file                      ? ctx
+                          : ol_rule_ctx_other(ctx, rf, &there) ? &there
+                                                               : NULL;
   return at && !ol_span_empty(rows->options_args) &&
          memchr(at->src + rows->options_args.start, '*',
                 rows->options_args.end - rows->options_args.start);
@@ -316,7 +318,8 @@ static void counted(void *ud, const ol_relation *rel, const ol_hop *path, size_t
   const ol_rows *rows;
   uint32_t rf;
   int32_t rfn;
-  bool counting_column = !rel->target && rel->lazy == OL_LAZY_DYNAMIC; /* see ol_index_counted_reads */
+  bool counting_column =
+      !rel->target && rel->lazy == OL_LAZY_DYNAMIC; /* see ol_index_counted_reads */
   if (counting_column && ol_index_loop_entity(ctx->index, ctx->file, v->loop, &rows, &rf, &rfn) &&
       rows_undefer(ctx, rows, rf, rel->name))
     return; /* the rows' query loads the counting column with them */
@@ -324,13 +327,13 @@ static void counted(void *ud, const ol_relation *rel, const ol_hop *path, size_t
   const ol_loop *l = &ctx->facts->loops.items[v->loop];
   char *text = ol_fixtext_brief(ctx, v->span, 60),
        *name = ol_index_func_name(ctx->index, v->callee);
-  char *what = rel->target ? ol_format("counts `%s.%s` (a dynamic relationship) of each row",
-                                       rel->owner, rel->name)
-               : counting_column
-                   ? ol_format("reads `%s.%s` (a deferred COUNT column property) of each row",
-                               rel->owner, rel->name)
-                   : ol_format("calls `%s.%s` of each row, which runs a count query", rel->owner,
-                               rel->name);
+  char *what =
+      rel->target
+          ? ol_format("counts `%s.%s` (a dynamic relationship) of each row", rel->owner, rel->name)
+      : counting_column
+          ? ol_format("reads `%s.%s` (a deferred COUNT column property) of each row", rel->owner,
+                      rel->name)
+          : ol_format("calls `%s.%s` of each row, which runs a count query", rel->owner, rel->name);
   ol_draft *d = ol_draft_add(
       ctx, v->meta, v->span,
       ol_format("`%s` runs a count query once per iteration of the %s on line %u, through `%s`: "
