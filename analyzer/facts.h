@@ -209,8 +209,9 @@ typedef struct {
   char *db_name;  /* the database's name of the column, Column("name", ...), else NULL */
   bool pk, indexed;
   bool deferred;       /* deferred(Column(...)), mapped_column(..., deferred=True): loaded on access */
-  bool counts;   /* column_property(<a select of func.count()>), in the class body or as
-                    `Model.attr = ...` in its file: no table column; if deferred, a COUNT per read */
+  bool counts;         /* column_property(<a select of func.count()>), in the class body or as
+                          `Model.attr = ...` in its file: no table column; deferred, a COUNT per
+                          first read on each row */
   bool boolean;        /* a Boolean column: two values, a poor index key alone */
   uint8_t type_kind;   /* an ol_column_kind: what Python values it holds, for fixes that compare */
   ol_span decl;        /* the declaration statement */
