@@ -248,7 +248,7 @@ static void sites(check *c) {
     for (size_t k = 0; k < sizeof spans / sizeof *spans; k++)
       span(c, spans[k]);
     need(c, s->next_start <= c->len && s->path_end <= c->len && s->write_before <= c->len &&
-                s->decides_end <= c->len && s->form <= OL_COUNT_ON_CALL);
+                s->decides_end <= c->len && s->form <= OL_COUNT_ON_REL);
     earlier(c, s->dep, i);
     earlier(c, s->dep_call, i);
     inside(c, s->call, s->stmt);
@@ -357,6 +357,8 @@ static void classes(check *c) {
       flag(c, &col->pk);
       flag(c, &col->indexed);
       flag(c, &col->boolean);
+      flag(c, &col->deferred);
+      flag(c, &col->counts);
       flag(c, &col->insert_comma);
       span(c, col->decl);
       span(c, col->index_value);

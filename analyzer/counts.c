@@ -113,10 +113,49 @@ static void select_form(ol_walker *w, TSNode stmt, ol_count_stmt *c) {
   c->convertible = keep && one;
 }
 
+/* `obj.rel` (obj a name) under a count's builders, or a name bound to such a
+ * chain: a relationship of a row whose model the walk does not know; the
+ * index says whether rel is one. */
+static bool on_rel(ol_walker *w, TSNode n, ol_count_stmt *c) {
+  ol_span rel = {0};
+  if (ol_kind_of(w->sx, n) == OL_K_attribute &&
+      ol_kind_of(w->sx, ol_child(w->sx, n, OL_F_object)) == OL_K_identifier)
+    rel = ol_node_span(n);
+  else if (ol_kind_of(w->sx, n) == OL_K_identifier) { /* bound in this function only */
+    const ol_scope *s = &w->scopes.items[w->scopes.len - 1];
+    uint64_t h = ol_node_hash(w, n);
+    for (size_t i = s->names.len; i-- > 0;)
+      if (s->names.items[i].hash == h) {
+        rel = s->names.items[i].on_rel;
+        break;
+      }
+  }
+  if (ol_span_empty(rel))
+    return false;
+  c->form = OL_COUNT_ON_REL;
+  c->select = rel;
+  return true;
+}
+
+ol_span ol_counts_rel_below_builders(ol_walker *w, TSNode n) {
+  n = ol_unwrap(w, n);
+  for (int depth = 0; depth < 64 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode obj, m = method_of(w, n, &obj);
+    if (ts_node_is_null(m) || !ol_exec_is_builder(w, m))
+      return (ol_span){0};
+    n = obj;
+  }
+  ol_count_stmt c = {0};
+  return on_rel(w, n, &c) ? c.select : (ol_span){0};
+}
+
 /* `f(...).filter(...).count()`: the builders down to a call of a name the
- * project may define (the summaries say whether it returns a query). */
+ * project may define (the summaries say whether it returns a query); or
+ * down to `obj.rel`. */
 static bool on_call(ol_walker *w, TSNode recv, ol_count_stmt *c) {
-  TSNode n = recv;
+  TSNode n = ol_unwrap(w, recv);
+  if (ol_kind_of(w->sx, n) == OL_K_attribute || ol_kind_of(w->sx, n) == OL_K_identifier)
+    return on_rel(w, n, c);
   for (int depth = 0; depth < 64 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
     TSNode obj, m = method_of(w, n, &obj);
     if (ts_node_is_null(m) || !ol_exec_is_builder(w, m)) {
@@ -130,7 +169,7 @@ static bool on_call(ol_walker *w, TSNode recv, ol_count_stmt *c) {
     }
     n = obj;
   }
-  return false;
+  return on_rel(w, n, c);
 }
 
 /* Whether call is a count query; fills c's form and shape. */
@@ -170,6 +209,14 @@ static bool count_shape(ol_walker *w, TSNode call, ol_count_stmt *c) {
       (ol_node_text_is(w, m, "scalar") || ol_node_text_is(w, m, "scalar_one")) && args == 0;
   if (scalar && ol_classify(w, recv).kind == OL_VAL_QUERY && ol_classify(w, recv).count) {
     select_form(w, recv, c); /* session.query(func.count(M.id)).filter(...).scalar() */
+    return true;
+  }
+  bool row = (ol_node_text_is(w, m, "one") || ol_node_text_is(w, m, "first") ||
+              ol_node_text_is(w, m, "one_or_none")) &&
+             args == 0;
+  if (row && ol_classify(w, recv).kind == OL_VAL_QUERY && ol_classify(w, recv).aggregate) {
+    select_form(w, recv, c); /* session.query(func.count(), func.sum(T.d)).filter(...).one() */
+    c->convertible = false;  /* a row of totals: not one scalar subquery */
     return true;
   }
   TSNode inner_recv,
@@ -522,4 +569,29 @@ void ol_counts_check_assignment(ol_walker *w, TSNode assign) {
     ol_vec_push(&w->count_taints, t);
   }
   ol_vec_free(&names);
+}
+
+/* `return <value>` whose value holds what a count of this function computed
+ * (`return {"users": q1.count(), "posts": q2.count()}`, `return page` after
+ * `page = Pagination(p, n, q.count())`): a call of the function runs that
+ * count for its caller, as `return q.count()` does. Called once the
+ * statement's counts are recorded. */
+void ol_counts_check_return(ol_walker *w, TSNode ret) {
+  int func = ol_calls_current(w);
+  if (func < 0 || w->out->funcs.items[func].returns_count || ts_node_named_child_count(ret) == 0)
+    return;
+  ol_scope *scope = &w->scopes.items[w->scopes.len - 1];
+  int32_t count = -1, call = -1;
+  for (size_t i = w->out->count_stmts.len; i-- > 0 && count < 0;) {
+    const ol_count_stmt *c = &w->out->count_stmts.items[i];
+    if (c->call.start < ts_node_start_byte(ret))
+      break;
+    if (c->form < OL_COUNT_CALL && c->call.end <= ts_node_end_byte(ret) &&
+        c->scope.start == scope->span.start)
+      count = (int32_t)i;
+  }
+  if (count < 0)
+    note_deps(w, ret, scope->span.start, &count, &call);
+  if (count >= 0 && w->out->count_stmts.items[count].form < OL_COUNT_CALL)
+    w->out->funcs.items[func].returns_count = true;
 }

@@ -166,11 +166,38 @@ static bool args_count(const ol_walker *w, TSNode args) {
   return memmem(w->src + s, e - s, "count(", 6) != NULL;
 }
 
+/* `func.sum(...)`, `db.func.count()`: an aggregate (any function of `func`). */
+static bool is_func_call(const ol_walker *w, TSNode a) {
+  a = ol_unwrap(w, a);
+  for (int i = 0; i < 4 && ol_kind_of(w->sx, a) == OL_K_call; i++) { /* func.sum(x).label("n") */
+    TSNode fn = ol_child(w->sx, a, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+      return false;
+    TSNode obj = ol_child(w->sx, fn, OL_F_object);
+    if (ol_node_text_is(w, obj, "func") ||
+        (ol_kind_of(w->sx, obj) == OL_K_attribute &&
+         ol_node_text_is(w, ol_child(w->sx, obj, OL_F_attribute), "func")))
+      return true;
+    a = obj;
+  }
+  return false;
+}
+
+/* Every column an aggregate: `session.query(func.count(), func.sum(T.d))`. */
+static bool args_aggregate(const ol_walker *w, TSNode args) {
+  uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < n; i++)
+    if (!is_func_call(w, ts_node_named_child(args, i)))
+      return false;
+  return n > 0;
+}
+
 static ol_valinfo entity_of_args(const ol_walker *w, TSNode args, ol_val kind) {
   ol_valinfo v = {.kind = kind};
   if (ts_node_is_null(args))
     return v;
   v.count = args_count(w, args);
+  v.aggregate = v.count && args_aggregate(w, args);
   uint32_t n = ts_node_named_child_count(args);
   for (uint32_t i = 0; i < n && i < 4; i++) {
     TSNode a = ts_node_named_child(args, i);
@@ -211,7 +238,10 @@ static ol_valinfo classify_at(ol_walker *w, TSNode n, int depth) {
       return (ol_valinfo){.kind = OL_VAL_DB};
     if (ol_node_text_is(w, n, "select") || ol_node_text_is(w, n, "Session"))
       return none;
-    return (ol_valinfo){.kind = ol_scope_lookup(w, ol_node_hash(w, n))};
+    {
+      const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, n));
+      return b ? (ol_valinfo){.kind = b->kind, .count = b->count, .aggregate = b->aggregate} : none;
+    }
   case OL_K_attribute: {
     TSNode obj = ol_child(w->sx, n, OL_F_object), attr = ol_child(w->sx, n, OL_F_attribute);
     if (ol_node_text_is(w, attr, "query") && is_capword_name(w, obj))
@@ -261,7 +291,11 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
       recv.one_entity = false;
       recv.n_cols = 0;
       recv.count |= args_count(w, args);
+      recv.aggregate =
+          ol_node_text_is(w, m, "with_entities") && args_count(w, args) && args_aggregate(w, args);
     }
+    if (ol_node_text_is(w, m, "group_by"))
+      recv.aggregate = false; /* a row per group */
     return recv;
   }
   if (recv.kind == OL_VAL_QUERY && ol_node_text_is(w, m, "all"))

@@ -209,6 +209,9 @@ typedef struct {
   char *db_name;  /* the database's name of the column, Column("name", ...), else NULL */
   bool pk, indexed;
   bool deferred;       /* deferred(Column(...)), mapped_column(..., deferred=True): loaded on access */
+  bool counts;         /* column_property(<a select of func.count()>), in the class body or as
+                          `Model.attr = ...` in its file: no table column; deferred, a COUNT per
+                          first read on each row */
   bool boolean;        /* a Boolean column: two values, a poor index key alone */
   uint8_t type_kind;   /* an ol_column_kind: what Python values it holds, for fixes that compare */
   ol_span decl;        /* the declaration statement */
@@ -301,6 +304,8 @@ typedef enum {
   OL_COUNT_CALL,    /* a call of a project function: a count when its summary returns one */
   OL_COUNT_ON_CALL, /* `f(...).filter(...).count()`: a count when f returns a query (select: the
                        call of f) */
+  OL_COUNT_ON_REL,  /* `obj.rel.filter(...).count()`, obj's model unknown here: a count when every
+                       relationship named rel in the project is dynamic (select: `obj.rel`) */
 } ol_count_form;
 
 typedef struct {

@@ -439,6 +439,19 @@ static const ol_relation *relation_on(const ol_index *ix, const char *cls, const
   return NULL;
 }
 
+bool ol_index_rel_name_dynamic(const ol_index *ix, const char *attr, size_t n) {
+  size_t found = 0;
+  for (size_t i = 0; i < ix->relations.len; i++) {
+    const ol_relation *r = &ix->relations.items[i];
+    if (strlen(r->name) != n || memcmp(r->name, attr, n) != 0)
+      continue;
+    if (r->lazy != OL_LAZY_DYNAMIC)
+      return false;
+    found++;
+  }
+  return found > 0;
+}
+
 const ol_relation *ol_index_relation(const ol_index *ix, const char *model, const char *attr) {
   const char *name = ol_last_component(model);
   for (int depth = 0; depth < 16 && name; depth++) {

@@ -145,6 +145,10 @@ int32_t ol_index_imperative_twin(const ol_index *ix, int32_t cls);
 /* The relationship attr of model (declared on it, a base or mixin, or by a
  * backref), or NULL. Borrowed. */
 const ol_relation *ol_index_relation(const ol_index *ix, const char *model, const char *attr);
+/* Whether the project declares a relationship named attr (or a backref of
+ * that name) and every one so named is dynamic: `obj.attr.count()` counts,
+ * whatever model obj is. */
+bool ol_index_rel_name_dynamic(const ol_index *ix, const char *attr, size_t n);
 /* The __bind_key__ of model (or a base), NULL for the default database. */
 const char *ol_index_bind_key(const ol_index *ix, const char *model);
 /* The column of child (or a base) holding a foreign key to parent's table, or NULL. */
@@ -281,6 +285,9 @@ typedef struct {
 /* The path from func to where it does e: each call on the way, then the
  * site itself. Returns the number of hops written (at most OL_MAX_HOPS). */
 size_t ol_index_effect_path(const ol_index *ix, int32_t func, ol_effect e, ol_hop *out);
+/* The same, writing at most max hops. */
+size_t ol_index_effect_path_n(const ol_index *ix, int32_t func, ol_effect e, ol_hop *out,
+                              size_t max);
 /* The file and place of the site where func (transitively) does e. */
 const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect e, uint32_t *file,
                                      const char **text);
@@ -300,7 +307,11 @@ typedef void (*ol_lazy_visit)(void *ud, const ol_relation *rel, const ol_hop *pa
 void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, bool rows,
                          const char *entity, ol_lazy_visit visit, void *ud);
 /* The same walk for the dynamic relationships of entity that func counts on
- * its parameter param (`p.rel.filter(...).count()`): a COUNT each (ORM003). */
+ * its parameter param (`p.rel.filter(...).count()`): a COUNT each (ORM003);
+ * also, visited as a relationship with no target, its deferred COUNT column
+ * properties read (`p.n_count`; lazy DYNAMIC) and its methods or properties
+ * called that run a count themselves (`p.to_json()`; lazy SELECT, the path
+ * going on to the count). */
 void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
                             ol_lazy_visit visit, void *ud);
 void ol_hops_free(ol_hop *h, size_t n);

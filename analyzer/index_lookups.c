@@ -76,7 +76,7 @@ static bool find_column(const ol_index *ix, int32_t cls, const char *name, int32
   for (size_t i = 0; i < n; i++) {
     const ol_class_fact *c = ix->classes.items[ids[i]].cls;
     for (size_t j = 0; j < c->n_columns; j++)
-      if (!strcmp(c->columns[j].name, name)) {
+      if (!c->columns[j].counts && !strcmp(c->columns[j].name, name)) { /* a COUNT is no key */
         *owner = ids[i], *col = (uint32_t)j;
         return true;
       }

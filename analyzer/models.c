@@ -329,6 +329,44 @@ static TSNode deferred_inner(ol_walker *w, TSNode call) {
   return ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0);
 }
 
+/* `column_property(<select of func.count()>, ...)` / `deferred(<it>)`: a
+ * counting column of the class, loaded by its own COUNT when deferred. */
+static bool count_property(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode right) {
+  if (!callee_is(w, right, "deferred") && !callee_is(w, right, "column_property"))
+    return false;
+  ol_valinfo v = ol_classify(w, deferred_inner(w, right));
+  if ((v.kind != OL_VAL_SELECT && v.kind != OL_VAL_QUERY) || !v.count)
+    return false;
+  ol_column_fact *col = GROW(c->columns, c->n_columns);
+  memset(col, 0, sizeof *col);
+  col->name = ol_node_text(w, left);
+  col->decl = ol_node_span(stmt);
+  col->type_kind = OL_COL_INTEGER;
+  col->counts = true;
+  col->deferred = callee_is(w, right, "deferred") || kwarg_true(w, right, "deferred");
+  return true;
+}
+
+void ol_models_check_attribute_assignment(ol_walker *w, TSNode assign) {
+  TSNode left = ol_child(w->sx, assign, OL_F_left),
+         right = ol_unwrap(w, ol_child(w->sx, assign, OL_F_right));
+  if (ol_kind_of(w->sx, left) != OL_K_attribute || ts_node_is_null(right) ||
+      ol_kind_of(w->sx, right) != OL_K_call)
+    return;
+  TSNode obj = ol_child(w->sx, left, OL_F_object);
+  if (ol_kind_of(w->sx, obj) != OL_K_identifier)
+    return;
+  for (size_t i = w->out->classes.len; i-- > 0;) {
+    ol_class_fact *c = &w->out->classes.items[i];
+    if (c->declares_declarative_base || !ol_node_text_is(w, obj, c->name))
+      continue;
+    if (count_property(w, c, ol_walk_statement(w, assign), ol_child(w->sx, left, OL_F_attribute),
+                       right))
+      w->class_edits++; /* a fact of the class, made outside it: the memo walks this again */
+    return;
+  }
+}
+
 static void column(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call,
                    TSNode type) {
   ol_column_fact *col = GROW(c->columns, c->n_columns);
@@ -568,6 +606,7 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
     column(w, c, stmt, left, deferred_inner(w, right), type);
     c->columns[c->n_columns - 1].deferred =
         callee_is(w, right, "deferred") || kwarg_true(w, right, "deferred");
+  } else if (count_property(w, c, stmt, left, right)) {
   } else if (ol_node_text_is(w, left, "__table_args__") ||
              !ts_node_is_null(ol_models_index_leading(w, right)))
     table_args(w, c, right); /* also `ix = Index("ix", col.desc())` in the class body */

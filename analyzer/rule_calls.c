@@ -46,11 +46,10 @@ bool ol_rule_loop_works_outside(const ol_rule_ctx *ctx, int loop) {
   return false;
 }
 
-static bool wanted(const ol_summary *s, ol_effect e) {
-  if (!s->has[e])
-    return false;
-  return e != OL_EFFECT_COUNT || !s->has[OL_EFFECT_QUERY]; /* a query and a count: ORM001's */
-}
+/* A call whose callee both queries and counts runs two costs per iteration:
+ * ORM001 reports the queries and ORM003 the counts (the call is not a count
+ * query itself, which would be ORM003's alone). */
+static bool wanted(const ol_summary *s, ol_effect e) { return s->has[e]; }
 
 /* Whether what callee does is a cache read on a call that passes it the
  * same arguments on every iteration (a memoized function, or one whose

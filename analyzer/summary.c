@@ -1099,8 +1099,13 @@ const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect
 static const char *const effect_words[] = {"runs the query", "runs the count", "commits"};
 
 size_t ol_index_effect_path(const ol_index *ix, int32_t func, ol_effect e, ol_hop *out) {
+  return ol_index_effect_path_n(ix, func, e, out, OL_MAX_HOPS);
+}
+
+size_t ol_index_effect_path_n(const ol_index *ix, int32_t func, ol_effect e, ol_hop *out,
+                              size_t max) {
   size_t n = 0;
-  while (func >= 0 && n < OL_MAX_HOPS) {
+  while (func >= 0 && n < max) {
     const ol_summary *s = &ix->funcs.items[func];
     char *name = ol_index_func_name(ix, func);
     uint32_t file = s->file;
@@ -1174,6 +1179,12 @@ typedef struct {
   bool counts; /* visit counted dynamic relationships, not lazy ones */
 } lazy_walk;
 
+/* Whether attr of entity is a deferred column_property of a COUNT. */
+static bool count_column(const ol_index *ix, const char *entity, const char *attr) {
+  const ol_column_fact *col = ol_index_column(ix, entity, attr);
+  return col && col->counts && col->deferred;
+}
+
 static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, const char *entity,
                        ol_hop *path, size_t n) {
   const ol_index *ix = lw->ix;
@@ -1193,10 +1204,25 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, c
     if (rel) {
       if (lw->counts ? rel->lazy == OL_LAZY_DYNAMIC && rd->counted : rel->lazy == OL_LAZY_SELECT)
         lw->visit(lw->ud, rel, path, m);
+    } else if (lw->counts && !rd->called && count_column(ix, entity, rd->attr)) {
+      /* a deferred COUNT column, visited as a relationship with no target */
+      ol_relation as_count = {
+          .owner = ol_last_component(entity), .name = rd->attr, .lazy = OL_LAZY_DYNAMIC};
+      lw->visit(lw->ud, &as_count, path, m);
     } else {
       int32_t member = ol_index_method(ix, ol_last_component(entity), -1, rd->attr);
-      if (member >= 0 && (rd->called || ix->funcs.items[member].fn->kind == OL_FN_PROPERTY))
+      bool runs = member >= 0 && (rd->called || ix->funcs.items[member].fn->kind == OL_FN_PROPERTY);
+      if (runs && lw->counts && ix->funcs.items[member].has[OL_EFFECT_COUNT]) {
+        /* a method or property of the row that runs a count itself: the path goes on to it */
+        size_t k =
+            m + ol_index_effect_path_n(ix, member, OL_EFFECT_COUNT, path + m, OL_MAX_HOPS - m);
+        ol_relation as_method = {
+            .owner = ol_last_component(entity), .name = rd->attr, .lazy = OL_LAZY_SELECT};
+        lw->visit(lw->ud, &as_method, path, k);
+        ol_hops_free(path + m, k - m);
+      } else if (runs) {
         lazy_reads(lw, member, 0, false, entity, path, m);
+      }
     }
     ol_hops_free(path + n, m - n);
   }

@@ -614,16 +614,14 @@ static void bind_comprehension_target(ol_walker *w, TSNode target, int comp, ol_
 
 /* ---- entering and leaving nodes ---------------------------------------- */
 
-static ol_val value_kind(ol_walker *w, TSNode rhs) {
-  ol_valinfo v = ol_classify(w, rhs);
-  return v.kind;
-}
-
 static void on_assignment_leave(ol_walker *w, TSNode n) {
   TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
+  ol_models_check_attribute_assignment(w, n);
   if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right))
     return;
-  ol_binding b = {.hash = ol_node_hash(w, left), .kind = value_kind(w, right)};
+  ol_valinfo v = ol_classify(w, right);
+  ol_binding b = {
+      .hash = ol_node_hash(w, left), .kind = v.kind, .count = v.count, .aggregate = v.aggregate};
   b.has_rows = ol_rows_of(w, right, &b.rows);
   b.rows.assign = (ol_span){0};
   TSNode r = ol_unwrap(w, right), fn = ol_child(w->sx, r, OL_F_function);
@@ -638,6 +636,8 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
               limited_query(w, right);
   b.query_origin = ol_walk_query_origin(w, right);
   b.external = ol_exec_yields_external(w, right);
+  if (v.kind == OL_VAL_NONE)
+    b.on_rel = ol_counts_rel_below_builders(w, right);
   ol_scope_push_binding(w, b);
 }
 
@@ -866,6 +866,8 @@ static void leave(ol_walker *w, const entry *e) {
     on_assignment_leave(w, e->node);
   if (e->kind == OL_K_assignment || e->kind == OL_K_augmented_assignment)
     ol_counts_check_assignment(w, e->node);
+  if (e->kind == OL_K_return_statement && e->ctx < 0)
+    ol_counts_check_return(w, e->node);
   if (e->kind == OL_K_function_definition)
     ol_calls_leave_function(w);
   if (e->scope)

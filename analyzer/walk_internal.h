@@ -28,6 +28,8 @@ typedef enum {
 typedef struct {
   ol_val kind;
   bool count;      /* selects func.count(...) */
+  bool aggregate;  /* selects aggregates only (`func.count()`, `func.sum(...)`), a count among
+                      them, not grouped: one row of totals */
   bool one_entity; /* selects exactly one entity (rows are model instances) */
   TSNode entity;   /* the entity expression (Model), null when unknown */
   uint8_t n_cols;  /* the columns it selects when known (at most 4), else 0 */
@@ -68,6 +70,10 @@ typedef struct {
   bool external;         /* an object outside the process (ol_exec_yields_external) */
   uint32_t query_origin; /* `q = Model.query...` (and `q = q.filter(...)` after it): where the
                             chain the name holds started, so its lookups are one query; 0 none */
+  bool count, aggregate; /* a query or select that counts (ol_valinfo's): `q = session.query(
+                            func.count(M.id))`, then `q.filter(...).scalar()` */
+  ol_span on_rel; /* `q = obj.rel.filter(...)`, obj's model unknown: `obj.rel` (a dynamic
+                     relationship if the index says so), else empty */
 } ol_binding;
 
 typedef struct {
@@ -152,6 +158,7 @@ typedef struct {
   OL_VEC(ol_replayed) replayed;
   OL_VEC(ol_count_taint) count_taints;     /* names assigned from counts, in the functions walked */
   uint32_t count_write, count_write_scope; /* the last session write outside loops, its function */
+  size_t class_edits; /* columns added to a class from outside its body (`Model.attr = ...`) */
 } ol_walker;
 
 uint64_t ol_name_hash(const char *s, size_t len);
@@ -264,10 +271,15 @@ bool ol_exec_is_session_write(ol_walker *w, TSNode call);
  * loops, with its path and dependencies (ORM004); names assigned from one. */
 void ol_counts_check_call(ol_walker *w, TSNode call);
 void ol_counts_check_assignment(ol_walker *w, TSNode assign);
+/* After a return statement's children: it returns what a count computed. */
+void ol_counts_check_return(ol_walker *w, TSNode ret);
 /* Notes a session write (in a loop too): counts on either side see other rows. */
 bool ol_counts_note_write(ol_walker *w, TSNode call);
 /* Whether n is a count query (a value of one COUNT). */
 bool ol_counts_is_count(ol_walker *w, TSNode n);
+/* `obj.rel` under the builders of n (`obj.rel.filter(...)`, obj a name), or
+ * a name bound to one; empty span when n is no such chain. */
+ol_span ol_counts_rel_below_builders(ol_walker *w, TSNode n);
 
 /* calls.c: facts for the call summaries. */
 int ol_calls_current(const ol_walker *w);
@@ -303,6 +315,9 @@ void ol_walk_memo_finish(ol_walker *w);
 /* models.c: the leading column expression of Index("ix", a, ...),
  * UniqueConstraint(a, ...), PrimaryKeyConstraint(a, ...); null for another call. */
 TSNode ol_models_index_leading(ol_walker *w, TSNode call);
+/* `Model.attr = column_property(<count select>, deferred=True)` outside the
+ * class body, Model a class of this file: its counting column. */
+void ol_models_check_attribute_assignment(ol_walker *w, TSNode assign);
 
 /* lookups.c: lookup keys (ORM007) and indexes declared at module level. */
 void ol_lookups_check_call(ol_walker *w, TSNode call);

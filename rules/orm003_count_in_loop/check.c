@@ -270,6 +270,34 @@ static int by_loop(const void *a, const void *b) {
                             : (x->use.start < y->use.start ? -1 : x->use.start > y->use.start);
 }
 
+/* Whether a loader path list undefers attr (`undefer(M.attr)`, at any depth
+ * of a chain: a collection's rows read through it). */
+static bool undeferred(const char *eager, const char *attr) {
+  size_t n = strlen(attr);
+  for (const char *p = eager; p && (p = strstr(p, "U:")) != NULL; p += 2)
+    if ((p == eager || p[-1] == ' ' || p[-1] == '/') && !strncmp(p + 2, attr, n) &&
+        (!p[2 + n] || p[2 + n] == ' ' || p[2 + n] == '/'))
+      return true;
+  return false;
+}
+
+/* Whether the query that loaded rows (in file rf) undefers attr, or may:
+ * its options come from a variable (`.options(*opts)`). */
+static bool rows_undefer(const ol_rule_ctx *ctx, const ol_rows *rows, uint32_t rf,
+                         const char *attr) {
+  if (!rows)
+    return false;
+  if (undeferred(rows->eager, attr))
+    return true;
+  ol_rule_ctx there;
+  const ol_rule_ctx *at = rf == ctx->file                      ? ctx
+                          : ol_rule_ctx_other(ctx, rf, &there) ? &there
+                                                               : NULL;
+  return at && !ol_span_empty(rows->options_args) &&
+         memchr(at->src + rows->options_args.start, '*',
+                rows->options_args.end - rows->options_args.start);
+}
+
 /* `row.m()` / `helper(row)` in a loop, where m counts a dynamic relationship
  * of the row (`self.rel.filter(...).count()`), itself or through what it
  * calls: a COUNT per row, reported at the call with the path as a code flow. */
@@ -287,18 +315,34 @@ static void counted(void *ud, const ol_relation *rel, const ol_hop *path, size_t
   const ol_rule_ctx *ctx = v->ctx;
   if (v->done)
     return; /* one finding per call */
+  const ol_rows *rows;
+  uint32_t rf;
+  int32_t rfn;
+  bool counting_column =
+      !rel->target && rel->lazy == OL_LAZY_DYNAMIC; /* see ol_index_counted_reads */
+  if (counting_column && ol_index_loop_entity(ctx->index, ctx->file, v->loop, &rows, &rf, &rfn) &&
+      rows_undefer(ctx, rows, rf, rel->name))
+    return; /* the rows' query loads the counting column with them */
   v->done = true;
   const ol_loop *l = &ctx->facts->loops.items[v->loop];
   char *text = ol_fixtext_brief(ctx, v->span, 60),
        *name = ol_index_func_name(ctx->index, v->callee);
+  char *what =
+      rel->target
+          ? ol_format("counts `%s.%s` (a dynamic relationship) of each row", rel->owner, rel->name)
+      : counting_column
+          ? ol_format("reads `%s.%s` (a deferred COUNT column property) of each row", rel->owner,
+                      rel->name)
+          : ol_format("calls `%s.%s` of each row, which runs a count query", rel->owner, rel->name);
   ol_draft *d = ol_draft_add(
       ctx, v->meta, v->span,
       ol_format("`%s` runs a count query once per iteration of the %s on line %u, through `%s`: "
-                "it counts `%s.%s` (a dynamic relationship) of each row; no automatic fix: the "
-                "count is inside the function, which would have to count for every row at once "
-                "(GROUP BY)",
-                text, ol_rule_loop_word(l->kind), ol_rule_line(ctx, l->header.start), name,
-                rel->owner, rel->name));
+                "it %s; no automatic fix: %s",
+                text, ol_rule_loop_word(l->kind), ol_rule_line(ctx, l->header.start), name, what,
+                counting_column ? "`undefer` it on the query that loads the rows"
+                                : "the count is inside the function, which would have to count "
+                                  "for every row at once (GROUP BY)"));
+  ol_free(what);
   ol_draft_relate(d, l->header, ol_strdup("the loop"));
   ol_draft_flow(d, -1, v->span,
                 ol_format("called once per iteration of the %s on line %u",
@@ -309,11 +353,11 @@ static void counted(void *ud, const ol_relation *rel, const ol_hop *path, size_t
   ol_free(name);
 }
 
-/* Whether another rule already reports a call of callee in a loop: a query
- * (ORM001) or a count query of its own (ORM003 through rule_calls). */
+/* Whether the call of callee in a loop is reported already, as a count
+ * query of its own (ORM003 through rule_calls; its other queries are
+ * ORM001's, a cost of their own). */
 static bool reported_elsewhere(const ol_rule_ctx *ctx, int32_t callee) {
-  const ol_summary *s = &ctx->index->funcs.items[callee];
-  return s->has[OL_EFFECT_QUERY] || s->has[OL_EFFECT_COUNT];
+  return ctx->index->funcs.items[callee].has[OL_EFFECT_COUNT];
 }
 
 static void counted_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
@@ -351,7 +395,34 @@ static void counted_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   }
 }
 
+/* `row.n` in a loop, n a deferred column_property of a COUNT (`n =
+ * column_property(select(func.count())..., deferred=True)`): its first read
+ * on each row runs that COUNT, unless the rows' query undefers it. */
+static void deferred_counts(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
+  const ol_file_facts *f = ctx->facts;
+  for (size_t i = 0; i < f->reads.len && !f->template; i++) {
+    const ol_attr_read *r = &f->reads.items[i];
+    const ol_rows *rows;
+    uint32_t rf;
+    int32_t rfn;
+    const char *entity =
+        r->col ? NULL : ol_index_loop_entity(ctx->index, ctx->file, r->loop, &rows, &rf, &rfn);
+    const ol_column_fact *col = entity ? ol_index_column(ctx->index, entity, r->attr) : NULL;
+    if (!col || !col->counts || !col->deferred || !ol_rule_loop_repeats(ctx, r->loop) ||
+        rows_undefer(ctx, rows, rf, r->attr))
+      continue;
+    const char *owner = ol_last_component(entity);
+    char *why = ol_format("`%s.%s` is a deferred COUNT column property, loaded by its own query on "
+                          "each row; `.options(undefer(%s.%s))` on the query that loads the rows "
+                          "counts with them",
+                          owner, r->attr, owner, r->attr);
+    report(ctx, meta, r->span, &f->loops.items[r->loop], why);
+    ol_free(why);
+  }
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
+  deferred_counts(ctx, meta);
   ol_rule_report_calls(ctx, meta, OL_EFFECT_COUNT,
                        "the count is inside the function, which would have to count for every row "
                        "at once (GROUP BY)");

@@ -214,6 +214,12 @@ static bool is_count(const ol_rule_ctx *ctx, size_t i) {
     int32_t t = call >= 0 ? ol_index_call_target(ctx->index, ctx->file, (size_t)call) : -1;
     return t >= 0 && ctx->index->funcs.items[t].returns_query;
   }
+  if (c->form == OL_COUNT_ON_REL) { /* obj.rel...count(): rel is a dynamic relationship's name */
+    const char *text = ctx->src + c->select.start, *end = ctx->src + c->select.end, *dot = end;
+    while (dot > text && dot[-1] != '.')
+      dot--;
+    return dot > text && ol_index_rel_name_dynamic(ctx->index, dot, (size_t)(end - dot));
+  }
   if (c->form != OL_COUNT_CALL)
     return true;
   int32_t call = ol_facts_call_at(ctx->facts, c->call);
@@ -278,6 +284,8 @@ static const char *fix_problem(const ol_rule_ctx *ctx, const ol_count_stmt *cons
       return "a count runs inside a function it calls";
     if (c->form == OL_COUNT_ON_CALL)
       return "a count is of a query another function builds";
+    if (c->form == OL_COUNT_ON_REL)
+      return "a count is of a relationship of an object whose model is not known here";
     if (!c->convertible)
       return "a count limits, groups or de-duplicates its rows, or is built in a variable";
     if (c->guarded)

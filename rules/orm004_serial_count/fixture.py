@@ -91,6 +91,23 @@ def func_count_forms(session):
     c = session.scalar(select(func.count()).select_from(User).where(User.active))  # expect: ORM004
     d = session.execute(select(func.count(Order.id))).scalar()  # expect: ORM004
     e = session.execute(select(func.count(Order.id))).scalar_one()  # expect: ORM004
+
+
+def count_in_variable(session, status):
+    q = session.query(func.count(Order.id))
+    if status:
+        q = q.filter(Order.status == status)
+    n = q.scalar()
+    users = User.query.count()  # expect: ORM004
+    return n, users
+
+
+def totals_row(session):
+    orders = Order.query.count()
+    totals = session.query(func.count(Order.id), func.sum(Order.id)).filter(Order.id > 0).one()  # expect: ORM004
+    per_user = session.query(Order.user_id, func.count(Order.id)).group_by(Order.user_id).first()  # ok: one group
+    rows = session.query(User, func.count(Order.id)).join(Order).first()  # ok: an entity row
+    return orders, totals, per_user, rows
     return a, b, c, d, e
 
 

@@ -16,6 +16,9 @@ class Product(db.Model):
     def to_json(self):
         return {"name": self.name, "paid": self.orders.filter_by(paid=True).count()}
 
+    def pending_total(self):
+        return Order.query.filter_by(product_id=self.id, paid=False).count()
+
     def to_brief(self):
         return {"name": self.name}
 

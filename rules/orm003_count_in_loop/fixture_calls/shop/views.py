@@ -11,8 +11,13 @@ def dashboard(products):
 
 
 def detailed(products):
-    # a query and a count: reported once, as the query (ORM001)
-    return [orders_and_latest(p.id) for p in products]  # expect: ORM001
+    # a query and a count per product: ORM001 reports the query, ORM003 the count
+    return [orders_and_latest(p.id) for p in products]  # expect: ORM001, ORM003
+
+
+def latest_only(products):
+    # a query per product, no count: ORM001 alone
+    return [stats.latest_for(p.id) for p in products]  # expect: ORM001
 
 
 def single(product):
@@ -27,3 +32,17 @@ def catalogue_json():
 def catalogue_brief(product):
     briefs = [p.to_brief() for p in Product.query.all()]  # ok: reads columns only
     return briefs, product.to_json()  # ok: once, outside a loop
+
+
+def audited():
+    # audit queries, and counts a dynamic relationship of each product it is passed
+    return [stats.audit(p) for p in Product.query.all()]  # expect: ORM001, ORM003
+
+
+def serialized():
+    # serialize calls a method of each product that counts
+    return [stats.serialize(p) for p in Product.query.all()]  # expect: ORM003
+
+
+def serialized_brief():
+    return [stats.serialize_brief(p) for p in Product.query.all()]  # ok: to_brief counts nothing

@@ -10,6 +10,7 @@ class CrudMixin:
 class User(CrudMixin, db.Model):
     id = db.Column(db.Integer, primary_key=True)
     active = db.Column(db.Boolean, index=True)
+    follows = db.relationship("Follow", lazy="dynamic")
 
     def followers_count(self):
         return Follow.query.filter_by(followed_id=self.id).count()
