@@ -425,3 +425,46 @@ def scoped_sessions(ids):
     for i in ids:
         Session.query(Chef).get(i)  # expect: ORM001
         DBSession.query(Booking).filter_by(chef_id=i).first()  # expect: ORM001
+
+
+# --- real code: sizes the code or the operator fixes -------------------------
+import sys  # noqa: E402
+
+import click  # noqa: E402
+
+
+@click.command()
+@click.option("-u", "--user-names", "user_names", multiple=True)
+@click.argument("labels", nargs=-1)
+@click.option("--ids")
+def create_role(user_names, labels, ids):
+    for name in user_names:
+        Setting.query.filter_by(key=name).first()  # ok: the names the operator typed
+    for label in labels:
+        Setting.query.filter_by(key=label).first()  # ok: command-line arguments
+    for i in ids.split(","):
+        Booking.query.filter_by(chef_id=i).first()  # expect: ORM001
+    for arg in sys.argv[1:]:
+        Setting.query.filter_by(key=arg).first()  # ok: the words of the command line
+
+
+def not_a_command(user_names):
+    for name in user_names:
+        Setting.query.filter_by(key=name).first()  # expect: ORM001
+
+
+def top_chefs(session, limit: int = 10, page_size: int = 100):
+    stmt = select(Chef.id).order_by(Chef.id.desc()).limit(limit)
+    rows = session.execute(stmt).fetchall()
+    top = [session.get(Chef, chef_id) for (chef_id,) in rows]  # ok: a top-10 widget
+    for (chef_id,) in session.execute(select(Chef.id).limit(5)):
+        session.get(Chef, chef_id)  # ok: five rows at most
+    page = session.execute(select(Chef.id).limit(page_size)).fetchall()
+    for (chef_id,) in page:
+        session.get(Chef, chef_id)  # expect: ORM001
+    return top
+
+
+def schema_check(session, model):
+    for name, column in model.__dict__.items():
+        session.query(column).first()  # ok: the attributes its class defines
