@@ -496,6 +496,8 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   if ((pk == OL_K_assignment || pk == OL_K_augmented_assignment) &&
       ts_node_eq(ol_child(w->sx, parent, OL_F_left), attr)) {
     const ol_func_fact *f = &w->out->funcs.items[func];
+    if (param == 0 && f->cls && pk == OL_K_assignment && !strcmp(f->name, "__init__"))
+      ol_walk_note_self_attribute(w, f->cls, name, ol_child(w->sx, parent, OL_F_right));
     if (param == 0 && f->cls) /* an attribute the class assigns: not a property */
       ol_vec_push(&w->self_assigned,
                   ol_class_attr_key(f->cls, w->src + ts_node_start_byte(name),

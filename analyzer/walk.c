@@ -451,6 +451,16 @@ static bool bounded_class_attribute(ol_walker *w, TSNode attr) {
   return false;
 }
 
+void ol_walk_note_self_attribute(ol_walker *w, const char *cls, TSNode name, TSNode right) {
+  uint64_t h = ol_class_attr_key(cls, w->src + ts_node_start_byte(name),
+                                 ts_node_end_byte(name) - ts_node_start_byte(name));
+  for (size_t i = 0; i < w->self_assigned.len; i++)
+    if (w->self_assigned.items[i] == h)
+      return; /* assigned before: perhaps from rows */
+  if (holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right)))
+    ol_vec_push(&w->bounded_attrs, h);
+}
+
 void ol_walk_note_class_attribute(ol_walker *w, const char *cls, TSNode left, TSNode right) {
   if (holds_constants(w, right, 0))
     ol_vec_push(&w->bounded_attrs,
@@ -523,6 +533,9 @@ static bool is_cli_values(ol_walker *w, TSNode name) {
   return false;
 }
 
+static bool is_comprehension(const ol_walker *w, TSNode n);
+static TSNode first_for_clause(const ol_walker *w, TSNode comp);
+
 static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
   it = ol_unwrap(w, it);
   ol_kind k = ol_kind_of(w->sx, it);
@@ -530,11 +543,19 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
     return false;
   if (k == OL_K_list || k == OL_K_tuple || k == OL_K_set || k == OL_K_dictionary) {
     for (uint32_t i = 0; i < ts_node_named_child_count(it); i++) {
-      ol_kind ek = ol_kind_of(w->sx, ts_node_named_child(it, i));
-      if (ek == OL_K_list_splat || ek == OL_K_dictionary_splat)
-        return false; /* `[*rows, x]` is as long as rows */
+      TSNode e = ts_node_named_child(it, i);
+      ol_kind ek = ol_kind_of(w->sx, e);
+      /* `[*rows, x]` is as long as rows; `[*A.__subclasses__(), x]` as the code */
+      if ((ek == OL_K_list_splat || ek == OL_K_dictionary_splat) &&
+          !iterable_is_bounded(w, ts_node_named_child(e, 0), depth + 1))
+        return false;
     }
     return true;
+  }
+  if (is_comprehension(w, it)) { /* `[x for x in KINDS if ...]`: at most as long */
+    TSNode clause = first_for_clause(w, it);
+    return !ts_node_is_null(clause) &&
+           iterable_is_bounded(w, ol_child(w->sx, clause, OL_F_right), depth + 1);
   }
   if (k == OL_K_string)
     return true;
@@ -562,7 +583,8 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
   if (ol_kind_of(w->sx, fn) == OL_K_attribute) { /* d.items(), d.keys(), d.values() */
     TSNode m = ol_child(w->sx, fn, OL_F_attribute);
     return (ol_node_text_is(w, m, "items") || ol_node_text_is(w, m, "keys") ||
-            ol_node_text_is(w, m, "values")) &&
+            ol_node_text_is(w, m, "values") || ol_node_text_is(w, m, "difference") ||
+            ol_node_text_is(w, m, "intersection")) && /* set(KINDS).difference(seen) */
            iterable_is_bounded(w, ol_child(w->sx, fn, OL_F_object), depth + 1);
   }
   if (ol_node_text_is(w, fn, "range")) {
@@ -751,7 +773,10 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
   b.entity1 = ol_rows_single_entity(w, right);
   b.has_one = ol_rows_one_load(w, right, &b.one);
   b.bounded = holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right)) ||
-              limited_query(w, right);
+              limited_query(w, right) ||
+              ((is_comprehension(w, ol_unwrap(w, right)) ||
+                ol_kind_of(w->sx, ol_unwrap(w, right)) == OL_K_call) &&
+               iterable_is_bounded(w, right, 0));
   b.query_origin = ol_walk_query_origin(w, right);
   b.external = ol_exec_yields_external(w, right);
   ol_scope_push_binding(w, b);

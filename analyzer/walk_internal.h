@@ -176,6 +176,9 @@ uint64_t ol_class_attr_key(const char *cls, const char *attr, size_t attr_len);
 /* Records that class cls binds left to right in its body (a display of
  * constants makes `self.left` a bounded iterable). */
 void ol_walk_note_class_attribute(ol_walker *w, const char *cls, TSNode left, TSNode right);
+/* `self.name = right` in cls's __init__: a display of constants (and the
+ * first assignment of it) makes self.name bounded as a class attribute is. */
+void ol_walk_note_self_attribute(ol_walker *w, const char *cls, TSNode name, TSNode right);
 /* What kind of value expression n is (query, session, select, ...). */
 ol_valinfo ol_classify(ol_walker *w, TSNode n);
 ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash);

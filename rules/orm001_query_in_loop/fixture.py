@@ -468,3 +468,36 @@ def top_chefs(session, limit: int = 10, page_size: int = 100):
 def schema_check(session, model):
     for name, column in model.__dict__.items():
         session.query(column).first()  # ok: the attributes its class defines
+
+
+class Exporter:
+    def __init__(self, app, rows):
+        self.kinds = ("new", "done")
+        self.mapping = app.config.get("STATUS_MAPPING", {})
+        self.rows = rows
+        self.ids = []
+
+    def export(self, chefs):
+        for kind in [k for k in self.kinds if k != "done"]:
+            Setting.query.filter_by(key=kind).first()  # ok: a filtered constant tuple
+        for kind in self.mapping.items():
+            Setting.query.filter_by(key=kind).first()  # ok: the configured mapping
+        for kind in list(set(self.kinds).difference(chefs)):
+            Setting.query.filter_by(key=kind).first()  # ok: at most the constant tuple
+        for row in self.rows:
+            Setting.query.filter_by(key=row).first()  # expect: ORM001
+        for i in self.ids:
+            Setting.query.filter_by(key=i).first()  # expect: ORM001
+        for chef in chefs:
+            for kind in self.kinds:
+                Booking.query.filter_by(chef_id=chef.id, status=kind).first()  # expect: ORM001
+        for sub in [*Chef.__subclasses__(), Booking]:
+            sub.query.first()  # ok: classes the code defines
+        for row in [*chefs, None]:
+            Booking.query.filter_by(chef_id=row.id).first()  # expect: ORM001
+        wanted = [c for c in self.kinds if c]
+        for kind in wanted:
+            Setting.query.filter_by(key=kind).first()  # ok: bound to a filtered constant tuple
+        picked = [c for c in chefs if c.active]
+        for chef in picked:
+            Booking.query.filter_by(chef_id=chef.id).first()  # expect: ORM001
