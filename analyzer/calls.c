@@ -333,6 +333,7 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
     c.commit_exempt =
         ol_exec_commit_exemption(w, ol_walk_statement(w, call), c.loop, false, &guarded);
     c.in_branch = ol_exec_in_branch(w, call, c.loop);
+    c.in_except = ol_exec_in_except(w, call, c.loop);
   }
   ol_vec_push(&w->out->calls, c);
   ol_pending_terminal p = {.call = ctor, .site = c.at.span, .loop = -1};
@@ -439,6 +440,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     bool guarded = false;
     c.commit_exempt = ol_exec_commit_exemption(w, ol_walk_statement(w, call), ctx, false, &guarded);
     c.in_branch = ol_exec_in_branch(w, call, ctx);
+    c.in_except = ol_exec_in_except(w, call, ctx);
   }
   /* Arguments up to the last that is a parameter or a loop's rows: what the
    * callee reads on it is what the caller reads. */
@@ -496,8 +498,6 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   if ((pk == OL_K_assignment || pk == OL_K_augmented_assignment) &&
       ts_node_eq(ol_child(w->sx, parent, OL_F_left), attr)) {
     const ol_func_fact *f = &w->out->funcs.items[func];
-    if (param == 0 && f->cls && pk == OL_K_assignment && !strcmp(f->name, "__init__"))
-      ol_walk_note_self_attribute(w, f->cls, name, ol_child(w->sx, parent, OL_F_right));
     if (param == 0 && f->cls) /* an attribute the class assigns: not a property */
       ol_vec_push(&w->self_assigned,
                   ol_class_attr_key(f->cls, w->src + ts_node_start_byte(name),

@@ -209,6 +209,8 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
       continue;
     if (t < 0 || !wanted(&ctx->index->funcs.items[t], e) || !ol_rule_loop_repeats(ctx, c->loop))
       continue;
+    if (e == OL_EFFECT_QUERY && c->in_except)
+      continue; /* an error path: run on the iterations that failed */
     if (memoized(ctx->index, t, e) && !c->args_loop)
       continue; /* the same arguments every iteration: a cache hit after the first */
     if (e == OL_EFFECT_COMMIT && (c->commit_exempt || ol_rule_loop_works_outside(ctx, c->loop) ||

@@ -451,14 +451,31 @@ static bool bounded_class_attribute(ol_walker *w, TSNode attr) {
   return false;
 }
 
-void ol_walk_note_self_attribute(ol_walker *w, const char *cls, TSNode name, TSNode right) {
-  uint64_t h = ol_class_attr_key(cls, w->src + ts_node_start_byte(name),
-                                 ts_node_end_byte(name) - ts_node_start_byte(name));
-  for (size_t i = 0; i < w->self_assigned.len; i++)
-    if (w->self_assigned.items[i] == h)
-      return; /* assigned before: perhaps from rows */
-  if (holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right)))
-    ol_vec_push(&w->bounded_attrs, h);
+void ol_walk_note_init_attributes(ol_walker *w, const char *cls, TSNode def) {
+  TSNode body = ol_child(w->sx, def, OL_F_body);
+  uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+  ol_hashes seen = {0};
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    TSNode a = ol_kind_of(w->sx, st) == OL_K_expression_statement ? ts_node_named_child(st, 0)
+                                                                  : (TSNode){0};
+    if (ts_node_is_null(a) || ol_kind_of(w->sx, a) != OL_K_assignment)
+      continue;
+    TSNode left = ol_child(w->sx, a, OL_F_left), right = ol_child(w->sx, a, OL_F_right);
+    if (ol_kind_of(w->sx, left) != OL_K_attribute || ts_node_is_null(right) ||
+        !ol_node_text_is(w, ol_child(w->sx, left, OL_F_object), "self"))
+      continue;
+    TSNode name = ol_child(w->sx, left, OL_F_attribute);
+    uint64_t h = ol_class_attr_key(cls, w->src + ts_node_start_byte(name),
+                                   ts_node_end_byte(name) - ts_node_start_byte(name));
+    bool again = false;
+    for (size_t k = 0; k < seen.len; k++)
+      again |= seen.items[k] == h;
+    ol_vec_push(&seen, h);
+    if (!again && (holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right))))
+      ol_vec_push(&w->bounded_attrs, h);
+  }
+  ol_vec_free(&seen);
 }
 
 void ol_walk_note_class_attribute(ol_walker *w, const char *cls, TSNode left, TSNode right) {

@@ -501,3 +501,28 @@ class Exporter:
         picked = [c for c in chefs if c.active]
         for chef in picked:
             Booking.query.filter_by(chef_id=chef.id).first()  # expect: ORM001
+
+
+# --- real code: error paths --------------------------------------------------
+class NotFoundError(Exception):
+    pass
+
+
+def sync_each(chefs, cache, remote):
+    for chef in chefs:
+        try:
+            remote.push(chef)
+        except ConnectionError:
+            Setting.query.filter_by(key="retry").first()  # ok: only when the push failed
+            setting_value(chef.name)  # ok: an error path
+        except Exception:
+            Booking.query.filter_by(chef_id=chef.id).first()  # ok: an error path
+        try:
+            booking = cache[chef.id]
+        except KeyError:
+            booking = Booking.query.filter_by(chef_id=chef.id).first()  # expect: ORM001
+        try:
+            booking = remote.find(chef.id)
+        except NotFoundError:
+            chef_label(chef.id)  # expect: ORM001
+        print(booking)
