@@ -526,3 +526,17 @@ def sync_each(chefs, cache, remote):
         except NotFoundError:
             chef_label(chef.id)  # expect: ORM001
         print(booking)
+
+
+def free_name(base, chefs):
+    attempts = 100
+    for _i in range(attempts):
+        name = "%s-%d" % (base, _i)
+        if not Setting.query.filter_by(key=name).first():  # ok: a retry loop, until a free name
+            return name
+    for _ in range(attempts):
+        Setting.query.filter_by(key=base).first()  # expect: ORM001
+    for i in range(len(chefs)):
+        if Booking.query.filter_by(chef_id=chefs[i].id).first():  # expect: ORM001
+            return chefs[i]
+    return base
