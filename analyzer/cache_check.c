@@ -128,8 +128,8 @@ static void queries(check *c) {
     span(c, q->span);
     span(c, q->hoist);
     inside(c, q->span, q->hoist);
-    const bool *flags[] = {&q->hoist_copy,    &q->guarded,  &q->in_try, &q->raises,
-                           &q->hoist_listify, &q->is_count, &q->awaited};
+    const bool *flags[] = {&q->hoist_copy, &q->guarded,       &q->in_try,   &q->in_except,
+                           &q->raises,     &q->hoist_listify, &q->is_count, &q->awaited};
     for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
       flag(c, flags[k]);
     text(c, q->copy_fn, sizeof q->copy_fn);
@@ -214,6 +214,7 @@ static void calls(check *c) {
     flag(c, &k->args_loop);
     flag(c, &k->args_local);
     flag(c, &k->in_branch);
+    flag(c, &k->in_except);
     name(c, k->commit_exempt, false);
     place(c, k->at);
   }

@@ -334,6 +334,7 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
     c.commit_exempt =
         ol_exec_commit_exemption(w, ol_walk_statement(w, call), c.loop, false, &guarded);
     c.in_branch = ol_exec_in_branch(w, call, c.loop);
+    c.in_except = ol_exec_in_except(w, call, c.loop);
   }
   ol_vec_push(&w->out->calls, c);
   ol_pending_terminal p = {.call = ctor, .site = c.at.span, .loop = -1};
@@ -440,6 +441,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     bool guarded = false;
     c.commit_exempt = ol_exec_commit_exemption(w, ol_walk_statement(w, call), ctx, false, &guarded);
     c.in_branch = ol_exec_in_branch(w, call, ctx);
+    c.in_except = ol_exec_in_except(w, call, ctx);
   }
   /* Arguments up to the last that is a parameter or a loop's rows: what the
    * callee reads on it is what the caller reads. */

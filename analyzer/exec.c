@@ -352,6 +352,10 @@ static void guards(ol_walker *w, ol_query_site *s) {
     if (ts_node_start_byte(n) == loop.start && ts_node_end_byte(n) == loop.end)
       return;
     switch (ol_kind_of(w->sx, n)) {
+    case OL_K_except_clause:
+      s->in_except |= !ol_exec_catches_miss(w, n);
+      s->guarded = true;
+      break;
     case OL_K_try_statement:
       s->in_try = true; /* fallthrough */
     case OL_K_if_statement:
@@ -359,7 +363,6 @@ static void guards(ol_walker *w, ol_query_site *s) {
     case OL_K_boolean_operator:
     case OL_K_match_statement:
     case OL_K_if_clause:
-    case OL_K_except_clause:
       s->guarded = true;
       break;
     default:
@@ -999,6 +1002,33 @@ bool ol_exec_yields_external(ol_walker *w, TSNode value) {
 static bool ends_in_else(ol_walker *w, TSNode if_stmt) {
   uint32_t n = ts_node_named_child_count(if_stmt);
   return n && ol_kind_of(w->sx, ts_node_named_child(if_stmt, n - 1)) == OL_K_else_clause;
+}
+
+bool ol_exec_catches_miss(ol_walker *w, TSNode clause) {
+  TSNode type = ts_node_named_child(clause, 0);
+  if (ts_node_is_null(type) || ol_kind_of(w->sx, type) == OL_K_block)
+    return false; /* a bare except */
+  static const char *const MISS[] = {"NotFound",     "KeyError",      "LookupError", "IndexError",
+                                     "DoesNotExist", "NoResultFound", "Missing",     NULL};
+  const char *t = w->src + ts_node_start_byte(type);
+  size_t n = ts_node_end_byte(type) - ts_node_start_byte(type);
+  for (const char *const *m = MISS; *m; m++)
+    if (memmem(t, n, *m, strlen(*m)))
+      return true;
+  return false;
+}
+
+bool ol_exec_in_except(ol_walker *w, TSNode n, int loop) {
+  ol_span l = w->out->loops.items[loop].node;
+  (void)n;
+  for (size_t i = w->path.len; i-- > 0;) {
+    TSNode p = w->path.items[i];
+    if (ts_node_start_byte(p) == l.start && ts_node_end_byte(p) == l.end)
+      return false;
+    if (ol_kind_of(w->sx, p) == OL_K_except_clause && !ol_exec_catches_miss(w, p))
+      return true;
+  }
+  return false;
 }
 
 bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop) {

@@ -137,6 +137,8 @@ typedef struct {
       hoist_copy; /* the hoisted value is a list or an iterator: each iteration reads list(value) */
   bool guarded;   /* under an if/try/conditional inside its loop: runs only for some rows */
   bool in_try;    /* in a try body inside its loop */
+  bool in_except; /* in an except clause inside its loop that catches an error, not a miss
+                     (ol_exec_catches_miss): runs on the iterations that failed */
   bool raises;    /* .one() / *_or_404: raises or aborts where it runs */
   char copy_fn[8]; /* "list"/"set"/"dict": each iteration reads a fresh copy of the hoisted value */
   bool hoist_listify; /* hoist list(...) of it: it is a one-shot iterator (enumerate, map, ...) */
@@ -480,6 +482,8 @@ typedef struct {
   bool args_loop;     /* in a loop: an argument (or the receiver) reads a name the loop binds */
   bool args_local;    /* an argument (or the receiver) reads a name the function binds */
   bool in_branch;     /* in a loop: runs on some iterations only (a one-sided if, an except) */
+  bool in_except;     /* in a loop: in an except clause inside it that catches an error, not a
+                         miss: runs on the iterations that failed */
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
   ol_place at;
 } ol_call_fact;

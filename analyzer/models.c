@@ -562,6 +562,9 @@ static void read_table(ol_walker *w, ol_class_fact *c, TSNode table);
 
 static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
   ol_kind k = ol_kind_of(w->sx, stmt);
+  if (k == OL_K_function_definition &&
+      ol_node_text_is(w, ol_child(w->sx, stmt, OL_F_name), "__init__"))
+    ol_walk_note_init_attributes(w, c->name, stmt);
   if (k == OL_K_function_definition)
     return member(w, c, stmt);
   if (k == OL_K_decorated_definition) {

@@ -17,9 +17,17 @@ const char *ol_rule_loop_word(ol_loop_kind k) {
                                       : "loop";
 }
 
+/* `for _ in range(attempts)` / `for _i in range(n)`: a count of attempts,
+ * whose variable the body never names (a leading underscore says so). */
+static bool counts_attempts(const ol_rule_ctx *ctx, const ol_loop *l) {
+  const char *t = ctx->src + l->target.start, *it = ctx->src + l->iterable.start;
+  return l->kind == OL_LOOP_FOR && !ol_span_empty(l->target) && *t == '_' &&
+         l->iterable.end - l->iterable.start > 6 && !memcmp(it, "range(", 6);
+}
+
 bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop) {
   const ol_loop *l = &ctx->facts->loops.items[loop];
-  return !(l->kind == OL_LOOP_WHILE && l->exits) && !l->external_work;
+  return !((l->kind == OL_LOOP_WHILE || counts_attempts(ctx, l)) && l->exits) && !l->external_work;
 }
 
 static bool loop_within(const ol_file_facts *f, int inner, int loop) {
@@ -208,6 +216,8 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
       continue;
     if (t < 0 || !wanted(&ctx->index->funcs.items[t], e) || !ol_rule_loop_repeats(ctx, c->loop))
       continue;
+    if (e == OL_EFFECT_QUERY && c->in_except)
+      continue; /* an error path: run on the iterations that failed */
     if (memoized(ctx->index, t, e) && !c->args_loop)
       continue; /* the same arguments every iteration: a cache hit after the first */
     if (e == OL_EFFECT_COMMIT && (c->commit_exempt || ol_rule_loop_works_outside(ctx, c->loop) ||

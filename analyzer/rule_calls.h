@@ -22,8 +22,9 @@ ol_span ol_rule_call_span(const ol_rule_ctx *ctx, ol_span span);
 /* How messages name a loop's kind: "loop", "while loop", "comprehension"... */
 const char *ol_rule_loop_word(ol_loop_kind k);
 /* Whether what runs on every iteration of loop runs once per row of data:
- * not in a while loop that a break or return ends (retry, poll and paging
- * loops run until their query answers; DESIGN.md "Real code"). */
+ * not in a while loop, or a `for _ in range(attempts)` loop, that a break or
+ * return ends (retry, poll and paging loops run until their query answers;
+ * DESIGN.md "Real code"). */
 bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop);
 /* Whether each iteration of loop also works outside the process: its body
  * calls out (ol_loop.external_work) or calls, in it or a loop inside it, a

@@ -231,14 +231,15 @@ static bool is_enum_class(const ol_walker *w, TSNode n) {
 }
 
 /* Whether a chain reads the schema, not rows: `M.__table__.columns`,
- * `inspect(M).relationships`, `M.__mapper__.attrs`. */
+ * `inspect(M).relationships`, `M.__mapper__.attrs`, `M.__dict__` (the
+ * attributes its class defines). */
 static bool reads_schema(const ol_walker *w, TSNode n) {
   for (int depth = 0; depth < 8; depth++) {
     ol_kind k = ol_kind_of(w->sx, n);
     if (k == OL_K_attribute) {
       TSNode a = ol_child(w->sx, n, OL_F_attribute);
       if (ol_node_text_is(w, a, "__table__") || ol_node_text_is(w, a, "__mapper__") ||
-          ol_node_text_is(w, a, "__table_args__"))
+          ol_node_text_is(w, a, "__table_args__") || ol_node_text_is(w, a, "__dict__"))
         return true;
       n = ol_child(w->sx, n, OL_F_object);
     } else if (k == OL_K_call) {
@@ -347,7 +348,43 @@ uint32_t ol_walk_query_origin(const ol_walker *w, TSNode chain) {
  * limit(PAGE_SIZE)) is what an N+1 multiplies, so it does not bound a loop. */
 #define MAX_BOUNDED_LIMIT 10
 
+/* The function definition the walk is in (not a lambda's), or a null node. */
+static TSNode current_def(const ol_walker *w) {
+  for (size_t i = w->path.len; i-- > 0;) {
+    ol_kind k = ol_kind_of(w->sx, w->path.items[i]);
+    if (k == OL_K_function_definition)
+      return w->path.items[i];
+    if (k == OL_K_lambda || k == OL_K_class_definition)
+      break;
+  }
+  return (TSNode){0};
+}
+
+static bool is_small_constant(const ol_walker *w, TSNode n);
+
+/* `limit` in `def top(cls, limit: int = 10)`: a parameter whose default is a
+ * small constant (a "top N" widget's size; the caller may pass another). */
+static bool small_default_param(const ol_walker *w, TSNode name) {
+  TSNode def = current_def(w);
+  TSNode params = ts_node_is_null(def) ? def : ol_child(w->sx, def, OL_F_parameters);
+  for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
+    TSNode p = ts_node_named_child(params, i);
+    ol_kind k = ol_kind_of(w->sx, p);
+    if (k != OL_K_default_parameter && k != OL_K_typed_default_parameter)
+      continue;
+    TSNode pn = ol_child(w->sx, p, OL_F_name);
+    uint32_t a = ts_node_start_byte(pn), b = ts_node_end_byte(pn);
+    uint32_t c = ts_node_start_byte(name), d = ts_node_end_byte(name);
+    if (b - a == d - c && !memcmp(w->src + a, w->src + c, b - a))
+      return is_small_constant(w, ol_child(w->sx, p, OL_F_value));
+  }
+  return false;
+}
+
 static bool is_small_constant(const ol_walker *w, TSNode n) {
+  if (ol_kind_of(w->sx, n) == OL_K_identifier)
+    return !ol_scope_binding((ol_walker *)w, ol_node_hash((ol_walker *)w, n)) &&
+           small_default_param(w, n);
   if (ol_kind_of(w->sx, n) != OL_K_integer)
     return false;
   uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
@@ -381,6 +418,15 @@ static bool limited_query(ol_walker *w, TSNode n) {
     if (ol_node_text_is(w, m, "limit") && ts_node_named_child_count(args) == 1 &&
         is_small_constant(w, ts_node_named_child(args, 0)))
       return true;
+    /* session.execute(stmt) of a limited statement, written inline or bound to a name. */
+    if ((ol_node_text_is(w, m, "execute") || ol_node_text_is(w, m, "scalars")) &&
+        ts_node_named_child_count(args) >= 1) {
+      TSNode stmt = ol_unwrap(w, ts_node_named_child(args, 0));
+      const ol_binding *b = ol_kind_of(w->sx, stmt) == OL_K_identifier
+                                ? ol_scope_binding(w, ol_node_hash(w, stmt))
+                                : NULL;
+      return b ? b->bounded : limited_query(w, stmt);
+    }
     n = ol_child(w->sx, fn, OL_F_object);
   }
   return false;
@@ -405,12 +451,107 @@ static bool bounded_class_attribute(ol_walker *w, TSNode attr) {
   return false;
 }
 
+void ol_walk_note_init_attributes(ol_walker *w, const char *cls, TSNode def) {
+  TSNode body = ol_child(w->sx, def, OL_F_body);
+  uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+  ol_hashes seen = {0};
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    TSNode a = ol_kind_of(w->sx, st) == OL_K_expression_statement ? ts_node_named_child(st, 0)
+                                                                  : (TSNode){0};
+    if (ts_node_is_null(a) || ol_kind_of(w->sx, a) != OL_K_assignment)
+      continue;
+    TSNode left = ol_child(w->sx, a, OL_F_left), right = ol_child(w->sx, a, OL_F_right);
+    if (ol_kind_of(w->sx, left) != OL_K_attribute || ts_node_is_null(right) ||
+        !ol_node_text_is(w, ol_child(w->sx, left, OL_F_object), "self"))
+      continue;
+    TSNode name = ol_child(w->sx, left, OL_F_attribute);
+    uint64_t h = ol_class_attr_key(cls, w->src + ts_node_start_byte(name),
+                                   ts_node_end_byte(name) - ts_node_start_byte(name));
+    bool again = false;
+    for (size_t k = 0; k < seen.len; k++)
+      again |= seen.items[k] == h;
+    ol_vec_push(&seen, h);
+    if (!again && (holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right))))
+      ol_vec_push(&w->bounded_attrs, h);
+  }
+  ol_vec_free(&seen);
+}
+
 void ol_walk_note_class_attribute(ol_walker *w, const char *cls, TSNode left, TSNode right) {
   if (holds_constants(w, right, 0))
     ol_vec_push(&w->bounded_attrs,
                 ol_class_attr_key(cls, w->src + ts_node_start_byte(left),
                                   ts_node_end_byte(left) - ts_node_start_byte(left)));
 }
+
+/* Whether the string literal s names the command-line parameter called
+ * name: click derives `users` from "users", "--users" or "-u", "--users". */
+static bool names_cli_param(const ol_walker *w, TSNode s, TSNode name) {
+  const char *t = w->src + ts_node_start_byte(s), *end = w->src + ts_node_end_byte(s);
+  while (t < end && *t != '"' && *t != '\'')
+    t++;
+  const char *q = end;
+  while (q > t && q[-1] != '"' && q[-1] != '\'')
+    q--;
+  if (t >= end || q <= t + 1)
+    return false;
+  t++, q--;
+  while (t < q && *t == '-')
+    t++;
+  const char *n = w->src + ts_node_start_byte(name);
+  size_t len = ts_node_end_byte(name) - ts_node_start_byte(name);
+  if ((size_t)(q - t) != len)
+    return false;
+  for (size_t i = 0; i < len; i++)
+    if (n[i] != (t[i] == '-' ? '_' : t[i]))
+      return false;
+  return true;
+}
+
+/* Whether a decorator call declares the parameter name as repeatable:
+ * `@click.option("-u", "--users", multiple=True)`, `@click.argument("names",
+ * nargs=-1)` (and the same on a group or a Flask CLI's option). */
+static bool declares_repeated(ol_walker *w, TSNode call, TSNode name) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  bool repeated = false, named = false;
+  for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    ol_kind k = ol_kind_of(w->sx, a);
+    if (k == OL_K_string)
+      named |= names_cli_param(w, a, name);
+    else if (k == OL_K_keyword_argument) {
+      TSNode kw = ol_child(w->sx, a, OL_F_name), v = ol_child(w->sx, a, OL_F_value);
+      repeated |= (ol_node_text_is(w, kw, "multiple") && ol_kind_of(w->sx, v) == OL_K_true) ||
+                  (ol_node_text_is(w, kw, "nargs") && ol_node_text_is(w, v, "-1"));
+    }
+  }
+  return repeated && named;
+}
+
+/* `for u in users` in a command-line command whose decorators declare users
+ * repeatable: the values an operator typed, not rows (DESIGN.md "Real
+ * code": bounded loops). */
+static bool is_cli_values(ol_walker *w, TSNode name) {
+  size_t i = w->path.len;
+  while (i > 0 && ol_kind_of(w->sx, w->path.items[i - 1]) != OL_K_function_definition &&
+         ol_kind_of(w->sx, w->path.items[i - 1]) != OL_K_lambda)
+    i--;
+  if (i < 2 || ol_kind_of(w->sx, w->path.items[i - 1]) != OL_K_function_definition ||
+      ol_kind_of(w->sx, w->path.items[i - 2]) != OL_K_decorated_definition)
+    return false;
+  TSNode dd = w->path.items[i - 2];
+  for (uint32_t d = 0; d < ts_node_named_child_count(dd); d++) {
+    TSNode dec = ts_node_named_child(dd, d);
+    TSNode e = ol_kind_of(w->sx, dec) == OL_K_decorator ? ts_node_named_child(dec, 0) : (TSNode){0};
+    if (!ts_node_is_null(e) && ol_kind_of(w->sx, e) == OL_K_call && declares_repeated(w, e, name))
+      return true;
+  }
+  return false;
+}
+
+static bool is_comprehension(const ol_walker *w, TSNode n);
+static TSNode first_for_clause(const ol_walker *w, TSNode comp);
 
 static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
   it = ol_unwrap(w, it);
@@ -419,23 +560,36 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
     return false;
   if (k == OL_K_list || k == OL_K_tuple || k == OL_K_set || k == OL_K_dictionary) {
     for (uint32_t i = 0; i < ts_node_named_child_count(it); i++) {
-      ol_kind ek = ol_kind_of(w->sx, ts_node_named_child(it, i));
-      if (ek == OL_K_list_splat || ek == OL_K_dictionary_splat)
-        return false; /* `[*rows, x]` is as long as rows */
+      TSNode e = ts_node_named_child(it, i);
+      ol_kind ek = ol_kind_of(w->sx, e);
+      /* `[*rows, x]` is as long as rows; `[*A.__subclasses__(), x]` as the code */
+      if ((ek == OL_K_list_splat || ek == OL_K_dictionary_splat) &&
+          !iterable_is_bounded(w, ts_node_named_child(e, 0), depth + 1))
+        return false;
     }
     return true;
+  }
+  if (is_comprehension(w, it)) { /* `[x for x in KINDS if ...]`: at most as long */
+    TSNode clause = first_for_clause(w, it);
+    return !ts_node_is_null(clause) &&
+           iterable_is_bounded(w, ol_child(w->sx, clause, OL_F_right), depth + 1);
   }
   if (k == OL_K_string)
     return true;
   if (k == OL_K_identifier) {
     const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, it));
-    return b ? b->bounded : is_constant_name(w, it) || is_enum_class(w, it);
+    return b ? b->bounded : is_constant_name(w, it) || is_enum_class(w, it) || is_cli_values(w, it);
   }
-  if (k == OL_K_attribute)
-    return reads_schema(w, it) || is_constant_name(w, ol_child(w->sx, it, OL_F_attribute)) ||
+  if (k == OL_K_attribute) /* sys.argv: the words an operator typed */
+    return reads_schema(w, it) || ol_node_text_is(w, it, "sys.argv") ||
+           is_constant_name(w, ol_child(w->sx, it, OL_F_attribute)) ||
            bounded_class_attribute(w, it);
-  if (k == OL_K_subscript)
-    return reads_config(w, it) || limited_query(w, it);
+  if (k == OL_K_subscript) { /* a slice of a bounded sequence: `sys.argv[1:]`, `NAMES[:3]` */
+    TSNode sl = ol_child(w->sx, it, OL_F_subscript);
+    return reads_config(w, it) || limited_query(w, it) ||
+           (ol_kind_of(w->sx, sl) == OL_K_slice &&
+            iterable_is_bounded(w, ol_child(w->sx, it, OL_F_value), depth + 1));
+  }
   if (k != OL_K_call)
     return false;
   if (reads_config(w, it) || reads_schema(w, it) || limited_query(w, it))
@@ -446,7 +600,8 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
   if (ol_kind_of(w->sx, fn) == OL_K_attribute) { /* d.items(), d.keys(), d.values() */
     TSNode m = ol_child(w->sx, fn, OL_F_attribute);
     return (ol_node_text_is(w, m, "items") || ol_node_text_is(w, m, "keys") ||
-            ol_node_text_is(w, m, "values")) &&
+            ol_node_text_is(w, m, "values") || ol_node_text_is(w, m, "difference") ||
+            ol_node_text_is(w, m, "intersection")) && /* set(KINDS).difference(seen) */
            iterable_is_bounded(w, ol_child(w->sx, fn, OL_F_object), depth + 1);
   }
   if (ol_node_text_is(w, fn, "range")) {
@@ -633,7 +788,10 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
   b.entity1 = ol_rows_single_entity(w, right);
   b.has_one = ol_rows_one_load(w, right, &b.one);
   b.bounded = holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right)) ||
-              limited_query(w, right);
+              limited_query(w, right) ||
+              ((is_comprehension(w, ol_unwrap(w, right)) ||
+                ol_kind_of(w->sx, ol_unwrap(w, right)) == OL_K_call) &&
+               iterable_is_bounded(w, right, 0));
   b.query_origin = ol_walk_query_origin(w, right);
   b.external = ol_exec_yields_external(w, right);
   if (v.kind == OL_VAL_NONE)

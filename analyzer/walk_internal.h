@@ -183,6 +183,11 @@ uint64_t ol_class_attr_key(const char *cls, const char *attr, size_t attr_len);
 /* Records that class cls binds left to right in its body (a display of
  * constants makes `self.left` a bounded iterable). */
 void ol_walk_note_class_attribute(ol_walker *w, const char *cls, TSNode left, TSNode right);
+/* cls's `def __init__`: each `self.name = <display of constants or a
+ * configuration value>` among its statements (its only assignment there)
+ * makes self.name bounded as a class attribute is. Read when the class is
+ * entered, from its text (the memo of its methods hashes __init__'s body). */
+void ol_walk_note_init_attributes(ol_walker *w, const char *cls, TSNode def);
 /* What kind of value expression n is (query, session, select, ...). */
 ol_valinfo ol_classify(ol_walker *w, TSNode n);
 ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash);
@@ -255,6 +260,13 @@ bool ol_exec_yields_external(ol_walker *w, TSNode value);
  * branch of an `if`, `elif`, `else`, `except`, `match`, `x if c else y`, or
  * the right side of `and`/`or`, between n and the loop. */
 bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop);
+/* Whether an except clause catches a miss (`KeyError`, `LookupError`,
+ * `NoResultFound`, `*NotFound*`, `DoesNotExist`...): its body is the fallback
+ * of a lookup, run for every row the lookup misses, not an error path. */
+bool ol_exec_catches_miss(ol_walker *w, TSNode clause);
+/* Whether n (on the walk's path) is in an except clause inside loop that
+ * catches an error, not a miss: it runs on the iterations that failed. */
+bool ol_exec_in_except(ol_walker *w, TSNode n, int loop);
 /* Whether a method name is a query terminal (.all(), .first(), ...) / a query builder (.filter(),
  * ...). */
 bool ol_exec_is_terminal(const ol_walker *w, TSNode name);

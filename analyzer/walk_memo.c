@@ -196,7 +196,7 @@ static void mv_loop(mover *m, ol_loop *l) {
 }
 
 static void mv_query(mover *m, ol_query_site *s) {
-  SCALARS(m, s->hoist_copy, s->guarded, s->in_try, s->raises,
+  SCALARS(m, s->hoist_copy, s->guarded, s->in_try, s->in_except, s->raises,
           ol_name_hash(s->copy_fn, strlen(s->copy_fn)), s->hoist_listify, s->how,
           ol_name_hash(s->method, strlen(s->method)), s->is_count, s->awaited, s->batch.mode,
           s->batch.append_filter, s->batch.session_get, s->batch.uses_select, s->batch.awaited);
@@ -311,7 +311,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
 
 static void mv_call(mover *m, ol_call_fact *c) {
   SCALARS(m, (uint64_t)(int64_t)c->recv_param, c->first_arg, c->n_args, (uint64_t)(int64_t)c->term,
-          c->attr_only, c->args_loop, c->args_local, c->in_branch);
+          c->attr_only, c->args_loop, c->args_local, c->in_branch, c->in_except);
   mv_str(m, &c->callee);
   mv_index(m, &c->func, V_FUNCS);
   mv_index(m, &c->loop, V_LOOPS);
@@ -562,7 +562,8 @@ static uint64_t mix_text(uint64_t h, const ol_walker *w, uint32_t a, uint32_t b)
 }
 
 /* What a method's walk reads of its class: the class's own text without
- * the bodies of its defs (their names, decorators and parameters are in). */
+ * the bodies of its defs (their names, decorators and parameters are in),
+ * but with __init__'s (the constants it binds to self bound loops). */
 static uint64_t class_hash(const ol_walker *w, TSNode cls) {
   TSNode body = ol_child(w->sx, cls, OL_F_body);
   uint64_t h = mix_text(0x51ed27, w, ts_node_start_byte(cls), ts_node_start_byte(body));
@@ -574,7 +575,8 @@ static uint64_t class_hash(const ol_walker *w, TSNode cls) {
       TSNode def = ol_kind_of(w->sx, st) == OL_K_decorated_definition
                        ? ol_child(w->sx, st, OL_F_definition)
                        : st;
-      end = ts_node_start_byte(ol_child(w->sx, def, OL_F_body));
+      if (!ol_node_text_is(w, ol_child(w->sx, def, OL_F_name), "__init__"))
+        end = ts_node_start_byte(ol_child(w->sx, def, OL_F_body));
     }
     h = mix_text(h, w, ts_node_start_byte(st), end);
   }
@@ -605,8 +607,9 @@ static uint64_t context_hash(ol_walker *w) {
   const ol_scope *module = &w->scopes.items[0];
   for (; run->scope_names < module->names.len; run->scope_names++) {
     const ol_binding *b = &module->names.items[run->scope_names];
-    uint64_t h = mix(mix(run->scope_hash, b->hash),
-                     (uint64_t)b->kind << 2 | (uint64_t)b->external << 1 | b->has_rows);
+    uint64_t h =
+        mix(mix(run->scope_hash, b->hash), (uint64_t)b->bounded << 3 | (uint64_t)b->kind << 4 |
+                                               (uint64_t)b->external << 1 | b->has_rows);
     run->scope_hash = mix_str(mix_rows(h, &b->rows), b->entity1);
     if (b->has_one)
       run->scope_hash = mix_rows(run->scope_hash, &b->one);

@@ -336,6 +336,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     const ol_query_site *s = &ctx->facts->queries.items[i];
     if (s->loop < 0 || s->is_count || !ol_rule_loop_repeats(ctx, s->loop))
       continue;
+    if (s->in_except)
+      continue; /* an error path: run on the iterations that failed */
     char *text = NULL;
     const ol_loop *l = &ctx->facts->loops.items[s->loop];
     uint32_t loop_line = ol_rule_line(ctx, l->header.start);

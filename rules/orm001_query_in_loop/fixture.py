@@ -425,3 +425,118 @@ def scoped_sessions(ids):
     for i in ids:
         Session.query(Chef).get(i)  # expect: ORM001
         DBSession.query(Booking).filter_by(chef_id=i).first()  # expect: ORM001
+
+
+# --- real code: sizes the code or the operator fixes -------------------------
+import sys  # noqa: E402
+
+import click  # noqa: E402
+
+
+@click.command()
+@click.option("-u", "--user-names", "user_names", multiple=True)
+@click.argument("labels", nargs=-1)
+@click.option("--ids")
+def create_role(user_names, labels, ids):
+    for name in user_names:
+        Setting.query.filter_by(key=name).first()  # ok: the names the operator typed
+    for label in labels:
+        Setting.query.filter_by(key=label).first()  # ok: command-line arguments
+    for i in ids.split(","):
+        Booking.query.filter_by(chef_id=i).first()  # expect: ORM001
+    for arg in sys.argv[1:]:
+        Setting.query.filter_by(key=arg).first()  # ok: the words of the command line
+
+
+def not_a_command(user_names):
+    for name in user_names:
+        Setting.query.filter_by(key=name).first()  # expect: ORM001
+
+
+def top_chefs(session, limit: int = 10, page_size: int = 100):
+    stmt = select(Chef.id).order_by(Chef.id.desc()).limit(limit)
+    rows = session.execute(stmt).fetchall()
+    top = [session.get(Chef, chef_id) for (chef_id,) in rows]  # ok: a top-10 widget
+    for (chef_id,) in session.execute(select(Chef.id).limit(5)):
+        session.get(Chef, chef_id)  # ok: five rows at most
+    page = session.execute(select(Chef.id).limit(page_size)).fetchall()
+    for (chef_id,) in page:
+        session.get(Chef, chef_id)  # expect: ORM001
+    return top
+
+
+def schema_check(session, model):
+    for name, column in model.__dict__.items():
+        session.query(column).first()  # ok: the attributes its class defines
+
+
+class Exporter:
+    def __init__(self, app, rows):
+        self.kinds = ("new", "done")
+        self.mapping = app.config.get("STATUS_MAPPING", {})
+        self.rows = rows
+        self.ids = []
+
+    def export(self, chefs):
+        for kind in [k for k in self.kinds if k != "done"]:
+            Setting.query.filter_by(key=kind).first()  # ok: a filtered constant tuple
+        for kind in self.mapping.items():
+            Setting.query.filter_by(key=kind).first()  # ok: the configured mapping
+        for kind in list(set(self.kinds).difference(chefs)):
+            Setting.query.filter_by(key=kind).first()  # ok: at most the constant tuple
+        for row in self.rows:
+            Setting.query.filter_by(key=row).first()  # expect: ORM001
+        for i in self.ids:
+            Setting.query.filter_by(key=i).first()  # expect: ORM001
+        for chef in chefs:
+            for kind in self.kinds:
+                Booking.query.filter_by(chef_id=chef.id, status=kind).first()  # expect: ORM001
+        for sub in [*Chef.__subclasses__(), Booking]:
+            sub.query.first()  # ok: classes the code defines
+        for row in [*chefs, None]:
+            Booking.query.filter_by(chef_id=row.id).first()  # expect: ORM001
+        wanted = [c for c in self.kinds if c]
+        for kind in wanted:
+            Setting.query.filter_by(key=kind).first()  # ok: bound to a filtered constant tuple
+        picked = [c for c in chefs if c.active]
+        for chef in picked:
+            Booking.query.filter_by(chef_id=chef.id).first()  # expect: ORM001
+
+
+# --- real code: error paths --------------------------------------------------
+class NotFoundError(Exception):
+    pass
+
+
+def sync_each(chefs, cache, remote):
+    for chef in chefs:
+        try:
+            remote.push(chef)
+        except ConnectionError:
+            Setting.query.filter_by(key="retry").first()  # ok: only when the push failed
+            setting_value(chef.name)  # ok: an error path
+        except Exception:
+            Booking.query.filter_by(chef_id=chef.id).first()  # ok: an error path
+        try:
+            booking = cache[chef.id]
+        except KeyError:
+            booking = Booking.query.filter_by(chef_id=chef.id).first()  # expect: ORM001
+        try:
+            booking = remote.find(chef.id)
+        except NotFoundError:
+            chef_label(chef.id)  # expect: ORM001
+        print(booking)
+
+
+def free_name(base, chefs):
+    attempts = 100
+    for _i in range(attempts):
+        name = "%s-%d" % (base, _i)
+        if not Setting.query.filter_by(key=name).first():  # ok: a retry loop, until a free name
+            return name
+    for _ in range(attempts):
+        Setting.query.filter_by(key=base).first()  # expect: ORM001
+    for i in range(len(chefs)):
+        if Booking.query.filter_by(chef_id=chefs[i].id).first():  # expect: ORM001
+            return chefs[i]
+    return base
