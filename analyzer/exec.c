@@ -941,7 +941,8 @@ bool ol_exec_is_external_call(ol_walker *w, TSNode call) {
   /* A method that says it sends, uploads or notifies, on any receiver. */
   static const char *const SENDS[] = {"send_mail",         "send_email",    "sendmail",    "upload",
                                       "upload_file",       "download_file", "apply_async", "delay",
-                                      "send_notification", "urlopen",       NULL};
+                                      "send_notification", "urlopen",       "publish",
+                                      "enqueue",           NULL};
   return name_in(ms, mn, SENDS);
 }
 

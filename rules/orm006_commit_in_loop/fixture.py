@@ -148,6 +148,16 @@ def outside_objects(jobs, plugins, get_client, metrics):
         else:
             plugins.get("batch").queue(job.id)
         db.session.commit()  # ok: every item calls out, through one arm or the other
+    for job in jobs:
+        job.status = "deleted"
+        publisher_store.publish("job:delete", {"id": job.id})  # a message to a broker
+        db.session.commit()  # ok: the event went out per item
+    for job in jobs:
+        job_queue.enqueue(job.run)
+        db.session.commit()  # ok: a task queued per item
+    for job in jobs:
+        job.published = True  # a flag named so is no outside work
+        db.session.commit()  # expect: ORM006
 
 
 def bounded_commits():
