@@ -250,8 +250,10 @@ bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
     bool key = o->kind == OL_LOOKUP_EQUAL || o->kind == OL_LOOKUP_PARENT;
     if (o == use || o->model != use->model || (!key && !first_sort))
       continue;
-    if (ol_index_column_covered(ix, o->model,
-                                ix->classes.items[o->owner].cls->columns[o->column].name))
+    const ol_column_fact *oc = &ix->classes.items[o->owner].cls->columns[o->column];
+    if (oc->boolean && o->kind == OL_LOOKUP_EQUAL)
+      continue; /* an indexed flag leaves half the table: this key still deserves its index */
+    if (ol_index_column_covered(ix, o->model, oc->name))
       return true;
   }
   return false;
