@@ -244,11 +244,14 @@ bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
   for (; lo < ix->key_uses.len && ix->key_uses.items[ix->uses_by_query[lo]].query == use->query;
        lo++) {
     const ol_key_use *o = &ix->key_uses.items[ix->uses_by_query[lo]];
-    /* An earlier sort key with an index orders the rows; this one only breaks ties. */
+    /* An earlier sort key orders the rows; this one only breaks ties. */
     bool first_sort = use->kind == OL_LOOKUP_ORDER && o->kind == OL_LOOKUP_ORDER &&
                       o->file == use->file && o->span.start < use->span.start;
     bool key = o->kind == OL_LOOKUP_EQUAL || o->kind == OL_LOOKUP_PARENT;
-    if (o == use || o->model != use->model || (!key && !first_sort))
+    if (first_sort && o != use)
+      return true; /* a later sort key only breaks ties: an index of its own cannot serve the
+                      ORDER BY, whatever orders the rows first */
+    if (o == use || o->model != use->model || !key)
       continue;
     const ol_column_fact *oc = &ix->classes.items[o->owner].cls->columns[o->column];
     if (oc->boolean && o->kind == OL_LOOKUP_EQUAL)

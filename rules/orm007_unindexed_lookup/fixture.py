@@ -65,6 +65,8 @@ class Ticket(db.Model):
     owner_id = db.Column(db.Integer, db.ForeignKey("users.id"))  # ok: its query is keyed by number
     number = db.Column(db.String(20), index=True)
     is_open = db.Column(db.Boolean, index=True)  # indexed, but half the table is open
+    opened_at = db.Column(db.DateTime)  # expect: ORM007
+    rank = db.Column(db.Integer)  # ok: a later sort key only breaks ties
 
 
 def application_counts():
@@ -127,3 +129,7 @@ def open_in(queue_id):
 
 def owned(owner_id, number):
     return Ticket.query.filter_by(owner_id=owner_id, number=number).first()
+
+
+def queue_page():
+    return Ticket.query.order_by(Ticket.opened_at.desc(), Ticket.rank).limit(50).all()
