@@ -301,6 +301,9 @@ bool ol_index_column_covered(const ol_index *ix, int32_t model, const char *colu
   const ol_model *m = &ix->classes.items[twin >= 0 ? twin : model];
   if (m->n_pk && !strcmp(m->pk[0], column))
     return true;
+  for (size_t j = 0; twin >= 0 && j < m->cls->n_leading; j++) /* Index(...) in the Table(...) */
+    if (!strcmp(m->cls->leading[j], column))
+      return true;
   int32_t owner;
   uint32_t col;
   if (find_column(ix, model, column, &owner, &col) &&

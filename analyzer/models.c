@@ -638,6 +638,8 @@ static void read_table_call(ol_walker *w, ol_class_fact *c, TSNode call) {
     TSNode col = ts_node_named_child(args, a);
     if (callee_is(w, col, "Column"))
       table_column(w, c, col);
+    else /* Index("ix", "a", "b"), UniqueConstraint("a"), PrimaryKeyConstraint("a", "b") */
+      table_args(w, c, col);
   }
 }
 
