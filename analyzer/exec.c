@@ -939,10 +939,10 @@ bool ol_exec_is_external_call(ol_walker *w, TSNode call) {
       (ol_kind_of(w->sx, obj) == OL_K_call && ol_exec_yields_external(w, obj)))
     return true; /* plugin.upload(x); p = plugins.get(k) ... p.upload(x) */
   /* A method that says it sends, uploads or notifies, on any receiver. */
-  static const char *const SENDS[] = {"send_mail",         "send_email",    "sendmail",    "upload",
-                                      "upload_file",       "download_file", "apply_async", "delay",
-                                      "send_notification", "urlopen",       "publish",
-                                      "enqueue",           NULL};
+  static const char *const SENDS[] = {
+      "send_mail",   "send_email", "sendmail",          "upload",  "upload_file", "download_file",
+      "apply_async", "delay",      "send_notification", "urlopen", "publish",     "enqueue",
+      NULL};
   return name_in(ms, mn, SENDS);
 }
 

@@ -313,6 +313,8 @@ bool ol_index_column_covered(const ol_index *ix, int32_t model, const char *colu
   size_t n = lineage(ix, model, ids);
   for (size_t i = 0; i < n; i++) {
     const ol_class_fact *c = ix->classes.items[ids[i]].cls;
+    if (c->opaque_indexes)
+      return true; /* its indexes are computed: unknown, so nothing is said */
     for (size_t j = 0; j < c->n_leading; j++)
       if (!strcmp(c->leading[j], column))
         return true;

@@ -58,17 +58,6 @@ class Membership(db.Model):
     member_id = db.Column(db.Integer, primary_key=True)  # expect: ORM007
 
 
-class Ticket(db.Model):
-    __tablename__ = "tickets"
-    id = db.Column(db.Integer, primary_key=True)
-    queue_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"))  # expect: ORM007
-    owner_id = db.Column(db.Integer, db.ForeignKey("users.id"))  # ok: its query is keyed by number
-    number = db.Column(db.String(20), index=True)
-    is_open = db.Column(db.Boolean, index=True)  # indexed, but half the table is open
-    opened_at = db.Column(db.DateTime)  # expect: ORM007
-    rank = db.Column(db.Integer)  # ok: a later sort key only breaks ties
-
-
 def application_counts():
     """The seed's campaign list: a count per campaign, filtered by its foreign key."""
     counts = {}
@@ -120,16 +109,3 @@ def touch(campaign):
     campaign.notes = "seen"
     campaign.updated_at = datetime.utcnow()
     db.session.commit()
-
-
-def open_in(queue_id):
-    # the indexed flag leaves half the tickets: the foreign key still needs its index
-    return Ticket.query.filter_by(queue_id=queue_id, is_open=True).all()
-
-
-def owned(owner_id, number):
-    return Ticket.query.filter_by(owner_id=owner_id, number=number).first()
-
-
-def queue_page():
-    return Ticket.query.order_by(Ticket.opened_at.desc(), Ticket.rank).limit(50).all()
