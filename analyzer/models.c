@@ -262,7 +262,10 @@ static bool is_boolean(ol_walker *w, TSNode call, TSNode type) {
   }
   if (ts_node_is_null(call))
     return false;
-  TSNode first = ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0);
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  TSNode first = ts_node_named_child(args, 0);
+  if (ol_kind_of(w->sx, first) == OL_K_string) /* Column("name", Boolean) in a Table */
+    first = ts_node_named_child(args, 1);
   if (ol_kind_of(w->sx, first) == OL_K_call)
     first = ol_child(w->sx, first, OL_F_function);
   if (ol_kind_of(w->sx, first) == OL_K_attribute)

@@ -4,7 +4,7 @@ typing only: the indexes are the table's, and a finding is on its Column."""
 import datetime
 from typing import Optional
 
-from sqlalchemy import (Column, DateTime, ForeignKey, Index, Integer, MetaData, Table, UnicodeText,
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, Table, UnicodeText,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, registry
 
@@ -20,6 +20,7 @@ package_table = Table(
     Column("owner_id", Integer, ForeignKey("owner.id"), index=True),
     Column("group_id", UnicodeText),  # ok: leads the table's Index, named by strings
     Column("kind", UnicodeText),  # expect: ORM007
+    Column("private", Boolean, default=False),  # ok: two values, named by a string too
     Index("idx_package_group_kind", "group_id", "kind"),
 )
 
@@ -62,5 +63,6 @@ def lookups(session: Session, key, when, who):
     f = session.query(Activity).filter(Activity.user_id == who).all()
     g = session.query(Package).filter(Package.group_id == key).all()
     h = session.query(Package).filter(Package.kind == key).all()
+    j = session.query(Package).filter(Package.private == False).all()  # noqa: E712
     i = session.query(Activity).filter(Activity.actor == who).all()
-    return a, b, c, d, e, f, g, h, i
+    return a, b, c, d, e, f, g, h, i, j
