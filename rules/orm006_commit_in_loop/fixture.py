@@ -212,3 +212,23 @@ def commit_then_child(names):
         db.session.add(job)
         db.session.commit()  # expect: ORM006
         db.session.add(Job(status="child of %d" % job.id))  # flush in the loop, commit after it
+
+
+def first_new_author(names):
+    author = None
+    for name in names:
+        if not author:
+            author = Job(status=name)
+            db.session.add(author)
+            db.session.commit()  # ok: the flag it sets keeps this branch to one run per loop
+    latest = None
+    for name in names:
+        if latest is None:
+            latest = Job(status=name)
+            db.session.commit()  # ok: once, the first time
+    last = None
+    for name in names:
+        if not last:
+            last = Job(status=name)
+            db.session.commit()  # expect: ORM006
+        last = None  # reset on every item: the branch runs again
