@@ -995,6 +995,9 @@ bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop) {
   return false;
 }
 
+#define MAX_ONCE_TESTS 4
+#define MAX_ONCE_LOOP (64u * 1024u) /* bytes of loop a test reads */
+
 /* `if not seen:` / `if seen is None:`: the name the condition tests, or a null node. */
 static TSNode tested_absent(ol_walker *w, TSNode if_stmt) {
   TSNode c = ol_unwrap(w, ol_child(w->sx, if_stmt, OL_F_condition)), id = {0};
@@ -1037,8 +1040,8 @@ static bool name_char(char c) {
  * first item sets, so what the branch does is no per-row cost. */
 static bool runs_once(ol_walker *w, TSNode if_stmt, TSNode loop) {
   TSNode id = tested_absent(w, if_stmt);
-  if (ts_node_is_null(id))
-    return false;
+  if (ts_node_is_null(id) || ts_node_end_byte(loop) - ts_node_start_byte(loop) > MAX_ONCE_LOOP)
+    return false; /* past that size, the plain answer: reported */
   uint32_t a = ts_node_start_byte(id), len = ts_node_end_byte(id) - a;
   TSNode block = ol_child(w->sx, if_stmt, OL_F_consequence);
   bool set_here = false;
@@ -1082,6 +1085,9 @@ const char *ol_exec_commit_exemption(ol_walker *w, TSNode stmt, int loop, bool f
     return "followed by break/return";
   ol_span l = w->out->loops.items[loop].node;
   TSNode loop_node = {0};
+  /* Each test reads the loop once: the nearest few ifs keep the cost linear in what the
+   * walk reads, however deep a crafted nest goes. */
+  int tests_left = MAX_ONCE_TESTS;
   for (size_t i = w->path.len; i-- > 0 && ts_node_is_null(loop_node);)
     if (ts_node_start_byte(w->path.items[i]) == l.start &&
         ts_node_end_byte(w->path.items[i]) == l.end)
@@ -1093,7 +1099,8 @@ const char *ol_exec_commit_exemption(ol_walker *w, TSNode stmt, int loop, bool f
     ol_kind k = ol_kind_of(w->sx, n);
     if (k == OL_K_if_statement || k == OL_K_try_statement || k == OL_K_with_statement)
       *guarded = true;
-    if (k == OL_K_if_statement && !ts_node_is_null(loop_node) && runs_once(w, n, loop_node))
+    if (k == OL_K_if_statement && !ts_node_is_null(loop_node) && tests_left-- > 0 &&
+        runs_once(w, n, loop_node))
       return "runs at most once per loop";
     if (k == OL_K_if_statement) {
       TSNode cond = ol_child(w->sx, n, OL_F_condition);
