@@ -328,6 +328,7 @@ static void classes(check *c) {
     flag(c, &k->abstract);
     flag(c, &k->declares_declarative_base);
     flag(c, &k->imperative);
+    flag(c, &k->opaque_indexes);
     for (size_t r = 0; r < k->n_rels; r++) {
       const ol_rel_fact *rel = &k->rels[r];
       name(c, rel->name, true);

@@ -976,9 +976,10 @@ bool ol_exec_is_external_call(ol_walker *w, TSNode call) {
       (ol_kind_of(w->sx, obj) == OL_K_call && ol_exec_yields_external(w, obj)))
     return true; /* plugin.upload(x); p = plugins.get(k) ... p.upload(x) */
   /* A method that says it sends, uploads or notifies, on any receiver. */
-  static const char *const SENDS[] = {"send_mail",         "send_email",    "sendmail",    "upload",
-                                      "upload_file",       "download_file", "apply_async", "delay",
-                                      "send_notification", "urlopen",       NULL};
+  static const char *const SENDS[] = {
+      "send_mail",   "send_email", "sendmail",          "upload",  "upload_file", "download_file",
+      "apply_async", "delay",      "send_notification", "urlopen", "publish",     "enqueue",
+      NULL};
   return name_in(ms, mn, SENDS);
 }
 
@@ -1058,6 +1059,84 @@ bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop) {
   return false;
 }
 
+#define MAX_ONCE_TESTS 4
+#define MAX_ONCE_LOOP (64u * 1024u) /* bytes of loop a test reads */
+
+/* `if not seen:` / `if seen is None:`: the name the condition tests, or a null node. */
+static TSNode tested_absent(ol_walker *w, TSNode if_stmt) {
+  TSNode c = ol_unwrap(w, ol_child(w->sx, if_stmt, OL_F_condition)), id = {0};
+  if (ol_kind_of(w->sx, c) == OL_K_not_operator && ts_node_named_child_count(c) == 1)
+    id = ol_unwrap(w, ts_node_named_child(c, 0));
+  else if (ol_kind_of(w->sx, c) == OL_K_comparison_operator && ts_node_named_child_count(c) == 2 &&
+           ol_kind_of(w->sx, ts_node_named_child(c, 1)) == OL_K_none &&
+           memmem(w->src + ts_node_start_byte(c), ts_node_end_byte(c) - ts_node_start_byte(c),
+                  " is None", 8) &&
+           !memmem(w->src + ts_node_start_byte(c), ts_node_end_byte(c) - ts_node_start_byte(c),
+                   " not ", 5))
+    id = ts_node_named_child(c, 0);
+  return ol_kind_of(w->sx, id) == OL_K_identifier ? id : (TSNode){0};
+}
+
+/* Whether n sits in the block of an `if` (inside loop) that tests that the
+ * name at src[a, a + len) is not set yet. */
+static bool under_absent_test(ol_walker *w, TSNode n, TSNode loop, uint32_t a, uint32_t len) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, loop);
+       p = ts_node_parent(p)) {
+    if (ol_kind_of(w->sx, p) != OL_K_if_statement)
+      continue;
+    TSNode id = tested_absent(w, p), block = ol_child(w->sx, p, OL_F_consequence);
+    if (!ts_node_is_null(id) && ts_node_end_byte(id) - ts_node_start_byte(id) == len &&
+        !memcmp(w->src + ts_node_start_byte(id), w->src + a, len) &&
+        ts_node_start_byte(n) >= ts_node_start_byte(block) &&
+        ts_node_end_byte(n) <= ts_node_end_byte(block))
+      return true;
+  }
+  return false;
+}
+
+static bool name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* A branch that runs at most once per loop: `if not author:` whose block
+ * sets `author` to a value (not None, False, 0 or an empty literal), and
+ * the loop sets `author` nowhere else but under such a test — a flag the
+ * first item sets, so what the branch does is no per-row cost. */
+static bool runs_once(ol_walker *w, TSNode if_stmt, TSNode loop) {
+  TSNode id = tested_absent(w, if_stmt);
+  if (ts_node_is_null(id) || ts_node_end_byte(loop) - ts_node_start_byte(loop) > MAX_ONCE_LOOP)
+    return false; /* past that size, the plain answer: reported */
+  uint32_t a = ts_node_start_byte(id), len = ts_node_end_byte(id) - a;
+  TSNode block = ol_child(w->sx, if_stmt, OL_F_consequence);
+  bool set_here = false;
+  for (uint32_t p = ts_node_start_byte(loop); p + len < ts_node_end_byte(loop); p++) {
+    if (memcmp(w->src + p, w->src + a, len) || name_char(w->src[p + len]) ||
+        (p > 0 && (name_char(w->src[p - 1]) || w->src[p - 1] == '.')))
+      continue;
+    TSNode at = ts_node_descendant_for_byte_range(loop, p, p + len), par = ts_node_parent(at);
+    ol_kind pk = ol_kind_of(w->sx, par);
+    bool target = (pk == OL_K_assignment || pk == OL_K_augmented_assignment) &&
+                  ts_node_eq(ol_child(w->sx, par, OL_F_left), at);
+    if (!target && pk != OL_K_named_expression && pk != OL_K_pattern_list &&
+        pk != OL_K_tuple_pattern && pk != OL_K_for_statement)
+      continue; /* a read */
+    if (!target || pk == OL_K_augmented_assignment || !under_absent_test(w, par, loop, a, len))
+      return false;
+    TSNode v = ol_unwrap(w, ol_child(w->sx, par, OL_F_right));
+    ol_kind vk = ol_kind_of(w->sx, v);
+    uint32_t vn = ts_node_end_byte(v) - ts_node_start_byte(v);
+    if (vk == OL_K_none || vk == OL_K_false ||
+        (vk == OL_K_integer && vn == 1 && w->src[ts_node_start_byte(v)] == '0') ||
+        ((vk == OL_K_list || vk == OL_K_dictionary || vk == OL_K_tuple || vk == OL_K_set) &&
+         !ts_node_named_child_count(v)) ||
+        (vk == OL_K_string && vn <= 3))
+      return false; /* set back to nothing: the branch may run again */
+    set_here |= ts_node_start_byte(par) >= ts_node_start_byte(block) &&
+                ts_node_end_byte(par) <= ts_node_end_byte(block);
+  }
+  return set_here;
+}
+
 /* Why a commit in a loop is meant to run there: followed by break/return
  * (retry, first success), under a batching condition (`if i % n == 0`), in
  * a per-item try whose handler rolls back, or a flush whose generated keys
@@ -1069,6 +1148,14 @@ const char *ol_exec_commit_exemption(ol_walker *w, TSNode stmt, int loop, bool f
   if (nk == OL_K_break_statement || nk == OL_K_return_statement)
     return "followed by break/return";
   ol_span l = w->out->loops.items[loop].node;
+  TSNode loop_node = {0};
+  /* Each test reads the loop once: the nearest few ifs keep the cost linear in what the
+   * walk reads, however deep a crafted nest goes. */
+  int tests_left = MAX_ONCE_TESTS;
+  for (size_t i = w->path.len; i-- > 0 && ts_node_is_null(loop_node);)
+    if (ts_node_start_byte(w->path.items[i]) == l.start &&
+        ts_node_end_byte(w->path.items[i]) == l.end)
+      loop_node = w->path.items[i];
   for (size_t i = w->path.len; i-- > 0;) {
     TSNode n = w->path.items[i];
     if (ts_node_start_byte(n) == l.start && ts_node_end_byte(n) == l.end)
@@ -1076,6 +1163,9 @@ const char *ol_exec_commit_exemption(ol_walker *w, TSNode stmt, int loop, bool f
     ol_kind k = ol_kind_of(w->sx, n);
     if (k == OL_K_if_statement || k == OL_K_try_statement || k == OL_K_with_statement)
       *guarded = true;
+    if (k == OL_K_if_statement && !ts_node_is_null(loop_node) && tests_left-- > 0 &&
+        runs_once(w, n, loop_node))
+      return "runs at most once per loop";
     if (k == OL_K_if_statement) {
       TSNode cond = ol_child(w->sx, n, OL_F_condition);
       if (memchr(w->src + ts_node_start_byte(cond), '%',

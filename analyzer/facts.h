@@ -245,6 +245,8 @@ typedef struct {
                    what a mixin's declared_attr reads as cls.<attribute> */
   size_t n_attrs; /* entries: twice the pairs */
   bool abstract;
+  bool opaque_indexes; /* __table_args__ is computed (a helper's call, a name, an expression, a
+                          @declared_attr function): which columns it indexes is not known */
   bool imperative; /* `registry.map_imperatively(Cls, table, properties=...)` / `mapper(...)`:
                       mapped by that call, whatever its bases; the class of that name is a model */
   bool declares_declarative_base; /* `X = declarative_base()` assigns, recorded as a class-like fact

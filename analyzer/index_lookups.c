@@ -244,14 +244,19 @@ bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
   for (; lo < ix->key_uses.len && ix->key_uses.items[ix->uses_by_query[lo]].query == use->query;
        lo++) {
     const ol_key_use *o = &ix->key_uses.items[ix->uses_by_query[lo]];
-    /* An earlier sort key with an index orders the rows; this one only breaks ties. */
+    /* An earlier sort key orders the rows; this one only breaks ties. */
     bool first_sort = use->kind == OL_LOOKUP_ORDER && o->kind == OL_LOOKUP_ORDER &&
                       o->file == use->file && o->span.start < use->span.start;
     bool key = o->kind == OL_LOOKUP_EQUAL || o->kind == OL_LOOKUP_PARENT;
-    if (o == use || o->model != use->model || (!key && !first_sort))
+    if (first_sort && o != use)
+      return true; /* a later sort key only breaks ties: an index of its own cannot serve the
+                      ORDER BY, whatever orders the rows first */
+    if (o == use || o->model != use->model || !key)
       continue;
-    if (ol_index_column_covered(ix, o->model,
-                                ix->classes.items[o->owner].cls->columns[o->column].name))
+    const ol_column_fact *oc = &ix->classes.items[o->owner].cls->columns[o->column];
+    if (oc->boolean && o->kind == OL_LOOKUP_EQUAL)
+      continue; /* an indexed flag leaves half the table: this key still deserves its index */
+    if (ol_index_column_covered(ix, o->model, oc->name))
       return true;
   }
   return false;
@@ -296,6 +301,9 @@ bool ol_index_column_covered(const ol_index *ix, int32_t model, const char *colu
   const ol_model *m = &ix->classes.items[twin >= 0 ? twin : model];
   if (m->n_pk && !strcmp(m->pk[0], column))
     return true;
+  for (size_t j = 0; twin >= 0 && j < m->cls->n_leading; j++) /* Index(...) in the Table(...) */
+    if (!strcmp(m->cls->leading[j], column))
+      return true;
   int32_t owner;
   uint32_t col;
   if (find_column(ix, model, column, &owner, &col) &&
@@ -305,6 +313,8 @@ bool ol_index_column_covered(const ol_index *ix, int32_t model, const char *colu
   size_t n = lineage(ix, model, ids);
   for (size_t i = 0; i < n; i++) {
     const ol_class_fact *c = ix->classes.items[ids[i]].cls;
+    if (c->opaque_indexes)
+      return true; /* its indexes are computed: unknown, so nothing is said */
     for (size_t j = 0; j < c->n_leading; j++)
       if (!strcmp(c->leading[j], column))
         return true;

@@ -262,7 +262,10 @@ static bool is_boolean(ol_walker *w, TSNode call, TSNode type) {
   }
   if (ts_node_is_null(call))
     return false;
-  TSNode first = ts_node_named_child(ol_child(w->sx, call, OL_F_arguments), 0);
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  TSNode first = ts_node_named_child(args, 0);
+  if (ol_kind_of(w->sx, first) == OL_K_string) /* Column("name", Boolean) in a Table */
+    first = ts_node_named_child(args, 1);
   if (ol_kind_of(w->sx, first) == OL_K_call)
     first = ol_child(w->sx, first, OL_F_function);
   if (ol_kind_of(w->sx, first) == OL_K_attribute)
@@ -560,11 +563,43 @@ static void class_attribute(ol_walker *w, ol_class_fact *c, TSNode left, TSNode 
 
 static void read_table(ol_walker *w, ol_class_fact *c, TSNode table);
 
+/* Whether a `__table_args__` value is written out: a tuple or list of
+ * constraint and index calls and a dict of options, or one of those alone.
+ * Anything else (`auto_table_args(cls)`, `BASE_ARGS + (...)`, `(*args,)`)
+ * is computed, and the indexes it declares are not known. */
+static bool table_args_literal(ol_walker *w, TSNode value) {
+  static const char *const CONSTRAINTS[] = {"Index",
+                                            "UniqueConstraint",
+                                            "CheckConstraint",
+                                            "PrimaryKeyConstraint",
+                                            "ForeignKeyConstraint",
+                                            NULL};
+  value = ol_unwrap(w, value);
+  ol_kind k = ol_kind_of(w->sx, value);
+  uint32_t n = k == OL_K_tuple || k == OL_K_list ? ts_node_named_child_count(value) : 1;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode item = k == OL_K_tuple || k == OL_K_list ? ts_node_named_child(value, i) : value;
+    ol_kind ik = ol_kind_of(w->sx, item);
+    if (ik == OL_K_comment || ik == OL_K_dictionary)
+      continue;
+    bool known = false;
+    for (const char *const *cn = CONSTRAINTS; *cn && !known; cn++)
+      known = callee_is(w, item, *cn);
+    if (!known)
+      return false;
+  }
+  return true;
+}
+
 static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
   ol_kind k = ol_kind_of(w->sx, stmt);
   if (k == OL_K_function_definition &&
       ol_node_text_is(w, ol_child(w->sx, stmt, OL_F_name), "__init__"))
     ol_walk_note_init_attributes(w, c->name, stmt);
+  TSNode fdef = k == OL_K_decorated_definition ? ol_child(w->sx, stmt, OL_F_definition) : stmt;
+  if ((k == OL_K_function_definition || k == OL_K_decorated_definition) &&
+      ol_node_text_is(w, ol_child(w->sx, fdef, OL_F_name), "__table_args__"))
+    c->opaque_indexes = true; /* @declared_attr def __table_args__(cls): computed per class */
   if (k == OL_K_function_definition)
     return member(w, c, stmt);
   if (k == OL_K_decorated_definition) {
@@ -611,10 +646,12 @@ static void class_statement(ol_walker *w, ol_class_fact *c, TSNode stmt) {
         callee_is(w, right, "deferred") || kwarg_true(w, right, "deferred");
   } else if (count_property(w, c, stmt, left, right)) {
   } else if (ol_node_text_is(w, left, "__table_args__") ||
-             !ts_node_is_null(ol_models_index_leading(w, right)))
+             !ts_node_is_null(ol_models_index_leading(w, right))) {
     table_args(w, c, right); /* also `ix = Index("ix", col.desc())` in the class body */
-  else if (ts_node_is_null(right) && !ts_node_is_null(type) &&
-           uselist_from_annotation(w, type) == 0) {
+    if (ol_node_text_is(w, left, "__table_args__") && !table_args_literal(w, right))
+      c->opaque_indexes = true;
+  } else if (ts_node_is_null(right) && !ts_node_is_null(type) &&
+             uselist_from_annotation(w, type) == 0) {
     /* `id: Mapped[int]` without a value is a column too, unless `__table__` declared it. */
     for (uint32_t i = 0; i < c->n_columns; i++)
       if (ol_node_text_is(w, left, c->columns[i].name))
@@ -680,6 +717,8 @@ static void read_table_call(ol_walker *w, ol_class_fact *c, TSNode call) {
     TSNode col = ts_node_named_child(args, a);
     if (callee_is(w, col, "Column"))
       table_column(w, c, col);
+    else /* Index("ix", "a", "b"), UniqueConstraint("a"), PrimaryKeyConstraint("a", "b") */
+      table_args(w, c, col);
   }
 }
 

@@ -191,6 +191,11 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
         ol_rule_loop_works_outside(ctx, c->loop))
       continue;
     const ol_loop *l = &ctx->facts->loops.items[c->loop];
+    /* A flush whose new rows the iteration then hands to other code (a log
+     * line, a signal, a helper): that code needs their keys now, so the
+     * flush is per item by design, and it ends no transaction. */
+    if (c->flush && !ol_span_empty(c->stmt) && hands_on_new_rows(ctx, l, c->stmt.end, l->node.end))
+      continue;
     const char *why =
         ol_span_empty(c->stmt) ? "the call is part of a larger statement"
         : c->guarded

@@ -148,6 +148,16 @@ def outside_objects(jobs, plugins, get_client, metrics):
         else:
             plugins.get("batch").queue(job.id)
         db.session.commit()  # ok: every item calls out, through one arm or the other
+    for job in jobs:
+        job.status = "deleted"
+        publisher_store.publish("job:delete", {"id": job.id})  # a message to a broker
+        db.session.commit()  # ok: the event went out per item
+    for job in jobs:
+        job_queue.enqueue(job.run)
+        db.session.commit()  # ok: a task queued per item
+    for job in jobs:
+        job.published = True  # a flag named so is no outside work
+        db.session.commit()  # expect: ORM006
 
 
 def bounded_commits():
@@ -160,8 +170,24 @@ def flush_then_hand_on(names, notify):
     for name in names:
         job = Job(status=name)
         db.session.add(job)
+        db.session.flush()  # ok: the helper reads the new row, so it is flushed per item
+        notify(job)
+
+
+def flush_then_log(names):
+    for name in names:
+        job = Job(status=name)
+        db.session.add(job)
+        db.session.flush()  # ok: the log line reads the new row
+        logger.info("created %s", job)
+
+
+def flush_then_map(names, seen):
+    for name in names:
+        job = Job(status=name)
+        db.session.add(job)
         db.session.flush()  # expect: ORM006
-        notify(job)  # the helper may read its key: no fix
+        seen[name] = job  # kept for later: one flush after the loop would do
 
 
 def commit_then_hand_on(names, notify):
@@ -186,3 +212,23 @@ def commit_then_child(names):
         db.session.add(job)
         db.session.commit()  # expect: ORM006
         db.session.add(Job(status="child of %d" % job.id))  # flush in the loop, commit after it
+
+
+def first_new_author(names):
+    author = None
+    for name in names:
+        if not author:
+            author = Job(status=name)
+            db.session.add(author)
+            db.session.commit()  # ok: the flag it sets keeps this branch to one run per loop
+    latest = None
+    for name in names:
+        if latest is None:
+            latest = Job(status=name)
+            db.session.commit()  # ok: once, the first time
+    last = None
+    for name in names:
+        if not last:
+            last = Job(status=name)
+            db.session.commit()  # expect: ORM006
+        last = None  # reset on every item: the branch runs again

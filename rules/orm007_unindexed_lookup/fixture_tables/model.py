@@ -4,7 +4,8 @@ typing only: the indexes are the table's, and a finding is on its Column."""
 import datetime
 from typing import Optional
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, UnicodeText, DateTime
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, Table, UnicodeText,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, registry
 
 metadata = MetaData()
@@ -17,6 +18,10 @@ package_table = Table(
     Column("name", UnicodeText, unique=True),  # ok: unique
     Column("state", UnicodeText),  # expect: ORM007
     Column("owner_id", Integer, ForeignKey("owner.id"), index=True),
+    Column("group_id", UnicodeText),  # ok: leads the table's Index, named by strings
+    Column("kind", UnicodeText),  # expect: ORM007
+    Column("private", Boolean, default=False),  # ok: two values, named by a string too
+    Index("idx_package_group_kind", "group_id", "kind"),
 )
 
 
@@ -40,6 +45,8 @@ class Activity(Base):
         Column("id", UnicodeText, primary_key=True),  # ok: the primary key
         Column("timestamp", DateTime),  # expect: ORM007
         Column("user_id", UnicodeText, index=True),
+        Column("actor", UnicodeText),  # ok: leads the UniqueConstraint
+        UniqueConstraint("actor", "timestamp"),
     )
 
     id: Mapped[str]  # ok: declared by __table__
@@ -54,4 +61,8 @@ def lookups(session: Session, key, when, who):
     d = session.query(Activity).filter(Activity.id == key).first()
     e = session.query(Activity).filter(Activity.timestamp > when).all()
     f = session.query(Activity).filter(Activity.user_id == who).all()
-    return a, b, c, d, e, f
+    g = session.query(Package).filter(Package.group_id == key).all()
+    h = session.query(Package).filter(Package.kind == key).all()
+    j = session.query(Package).filter(Package.private == False).all()  # noqa: E712
+    i = session.query(Activity).filter(Activity.actor == who).all()
+    return a, b, c, d, e, f, g, h, i, j
