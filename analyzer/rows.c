@@ -343,9 +343,18 @@ void ol_rows_bind_parameters(ol_walker *w, TSNode params) {
     uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
     const char *t = w->src + s;
     const char *open = memchr(t, '[', e - s);
-    if (!open)
-      continue;
-    const char *a = open + 1, *b = w->src + e;
+    /* `p: M`, `p: "model.M"`, `p: Optional[M]`, `p: M | None`: one row, loaded elsewhere */
+    bool one = !open || (open - t == 8 && !memcmp(t, "Optional", 8));
+    const char *bar = memchr(t, '|', e - s);
+    if (one && bar) {
+      const char *rest = bar + 1;
+      while (rest < w->src + e && *rest == ' ')
+        rest++;
+      if (w->src + e - rest != 4 || memcmp(rest, "None", 4))
+        continue; /* a union of several types */
+      e = (uint32_t)(bar - w->src);
+    }
+    const char *a = open ? open + 1 : t, *b = w->src + e;
     while (a < b && (*a == '"' || *a == '\'' || *a == ' '))
       a++;
     const char *z = a;
@@ -357,10 +366,22 @@ void ol_rows_bind_parameters(ol_walker *w, TSNode params) {
         dot = c + 1;
     if (z == dot || !isupper((unsigned char)*dot))
       continue;
-    ol_binding bind = {.hash = ol_node_hash(w, name), .kind = OL_VAL_LIST, .has_rows = true};
-    bind.rows.entity = ol_arena_strndup(&w->out->arena, dot, (size_t)(z - dot));
-    bind.rows.origin = ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(p),
-                                        ts_node_end_byte(p) - ts_node_start_byte(p));
+    while (z < b && (*z == ' ' || *z == '"' || *z == '\'' || *z == ']'))
+      z++;
+    if (one && z != b)
+      continue; /* `p: M[...]`, `p: Type[M]`-like forms are not one row of M */
+    z = dot;
+    while (z < b && (isalnum((unsigned char)*z) || *z == '_'))
+      z++;
+    ol_binding bind = {.hash = ol_node_hash(w, name)};
+    ol_rows *r = one ? &bind.one : &bind.rows;
+    if (one)
+      bind.has_one = true;
+    else
+      bind.kind = OL_VAL_LIST, bind.has_rows = true;
+    r->entity = ol_arena_strndup(&w->out->arena, dot, (size_t)(z - dot));
+    r->origin = ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(p),
+                                 ts_node_end_byte(p) - ts_node_start_byte(p));
     ol_scope_push_binding(w, bind);
   }
 }

@@ -4,11 +4,10 @@
  * (safe): the eager option on that query — joinedload for a scalar,
  * selectinload for a collection — merged into one edit per query, plus the
  * import. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <ctype.h>
 
 #include "fixtext.h"
 #include "rule.h"
@@ -383,6 +382,42 @@ static bool with_parent_is(const ol_rule_ctx *ctx, ol_span q, const ol_relation 
   return (strlen(rel->name) == n && !memcmp(last, rel->name, n)) || same_target;
 }
 
+/* Whether s filters `key` (`.parent_id.in_(`) on the keys of objects the
+ * code holds: `in_(p.id for p in parents)`, `in_([p.id for p in ps])`,
+ * `in_(map(attrgetter('id'), ps))`. Those objects are in the session, so
+ * each row's many-to-one back to one of them is an identity-map hit. */
+static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char *key) {
+  size_t kl = strlen(key);
+  for (uint32_t at = s.start; at < s.end && s.end <= ctx->len;) {
+    const char *hit = memmem(ctx->src + at, s.end - at, key, kl);
+    if (!hit)
+      return false;
+    const char *a = hit + kl, *end = ctx->src + s.end, *b = hit;
+    at = (uint32_t)(a - ctx->src);
+    while (b > ctx->src + s.start &&
+           (isalnum((unsigned char)b[-1]) || b[-1] == '_' || b[-1] == '.'))
+      b--;
+    while (b > ctx->src + s.start && b[-1] == ' ')
+      b--;
+    if (b > ctx->src + s.start &&
+        (b[-1] == '~' || (b - ctx->src >= 5 && !memcmp(b - 5, "not_(", 5))))
+      continue; /* `~M.key.in_(...)`: the rows are those of the other keys */
+    while (a < end && strchr(" \n[{(", *a))
+      a++;
+    static const char *const maps[] = {"map(attrgetter('id'),", "map(attrgetter(\"id\"),", NULL};
+    for (const char *const *m = maps; *m; m++)
+      if ((size_t)(end - a) > strlen(*m) && !memcmp(a, *m, strlen(*m)))
+        return true;
+    const char *e = a; /* the element expression, up to ` for ` of a comprehension */
+    while (e < end && *e != ')' && *e != ',' && *e != '\n' &&
+           !(e + 5 <= end && !memcmp(e, " for ", 5)))
+      e++;
+    if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3))
+      return true;
+  }
+  return false;
+}
+
 /* `for c in p.children: c.parent` is the reverse of p.children: the
  * identity map answers it without a query. So is a many-to-one back to the
  * object the rows' query was built from: `Child.query.with_parent(p)`, or a
@@ -422,7 +457,9 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
     if (keyed_on_one_value(ctx, q, pat))
       return true;
   }
-  return false;
+  char in[200];
+  snprintf(in, sizeof in, ".%s.in_(", fk);
+  return keyed_on_held_objects(ctx, q, in);
 }
 
 typedef struct {

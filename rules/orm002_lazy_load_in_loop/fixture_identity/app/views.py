@@ -1,0 +1,51 @@
+from typing import Optional
+
+from .models import Answer, Event, Question, Setting
+
+
+def answered(question: Question):
+    # The reverse of question.answers: every answer's question is that one.
+    return [a.id for a in question.answers if a.question.id]  # ok: the identity map answers it
+
+
+def answer_users(question: "Question"):
+    # One row given as an annotated parameter: its collection is loaded per
+    # answer's user (no query in reach, so no fix).
+    return [a.user.name for a in question.answers]  # expect: ORM002
+
+
+def answer_users_optional(question: Optional["Question"]):
+    for a in question.answers:
+        print(a.user.name)  # expect: ORM002
+
+
+def answer_users_union(question: Question | None):
+    for a in question.answers:
+        print(a.user.name)  # expect: ORM002
+
+
+def answer_users_other(question: "Question | Answer"):
+    for a in question.answers:
+        print(a.user.name)  # ok: a union of two models, the parameter's model is not known
+
+
+def settings_of(events):
+    # Keys of objects the code holds: each setting's event is one of them.
+    query = Setting.query.filter(Setting.event_id.in_(e.id for e in events))
+    return {s.event: s.value for s in query}  # ok: the events are in the session already
+
+
+def settings_of_list(events):
+    query = Setting.query.filter(Setting.event_id.in_([e.id for e in events]))
+    return [s.event.id for s in query.all()]  # ok: the events are in the session already
+
+
+def settings_not_of(events):
+    query = Setting.query.filter(~Setting.event_id.in_(e.id for e in events))
+    return [s.event.id for s in query.all()]  # expect: ORM002
+
+
+def settings_of_ids(ids):
+    query = Setting.query.filter(Setting.event_id.in_(ids))
+    return [s.event.id for s in query.all()]  # expect: ORM002
+
