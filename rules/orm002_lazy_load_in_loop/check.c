@@ -480,7 +480,7 @@ typedef struct {
 /* Whether an argument of the query's .options(...) is not a loader call
  * written out (`*opts`, `opts`): what it loads is unknown, perhaps this. */
 static bool options_unknown(const ol_rule_ctx *ctx, const ol_rows *rows) {
-  if (ol_span_empty(rows->options_args))
+  if (ol_span_empty(rows->options_args) || rows->options_read)
     return false;
   const char *s = ctx->src;
   int depth = 0;
