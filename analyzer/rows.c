@@ -610,6 +610,22 @@ static bool bind_columns(ol_walker *w, ol_loop *l, TSNode holder, const ol_rows 
   return any && n <= 4;
 }
 
+/* `sorted(p.children, key=...)`, `list(p.children)`, `reversed(...)`: the
+ * collection they copy in another order (its elements are the same rows);
+ * n itself otherwise. */
+static TSNode collection_argument(ol_walker *w, TSNode n) {
+  static const char *const copies[] = {"sorted", "list", "reversed", "tuple", "set", NULL};
+  TSNode fn = ol_child(w->sx, n, OL_F_function);
+  if (ol_kind_of(w->sx, n) != OL_K_call || ol_kind_of(w->sx, fn) != OL_K_identifier)
+    return n;
+  TSNode first = ts_node_named_child(ol_child(w->sx, n, OL_F_arguments), 0);
+  for (const char *const *c = copies; *c; c++)
+    if (ol_node_text_is(w, fn, *c) && !ts_node_is_null(first) &&
+        ol_kind_of(w->sx, first) == OL_K_attribute)
+      return ol_unwrap(w, first);
+  return n;
+}
+
 /* The loop variable that holds rows: `x` of `for x in rows`, `x` of
  * `for i, x in enumerate(rows)`, the names of `for a, b in query(A, B)`. */
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
@@ -645,6 +661,7 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   }
   if (ol_kind_of(w->sx, holder) != OL_K_identifier)
     return;
+  iterable = collection_argument(w, iterable);
   /* `for c in p.children` over the rows p of an enclosing loop: rows of the
    * relationship's target, loaded (or not) by p's query; the index decides. */
   TSNode obj = ol_child(w->sx, iterable, OL_F_object);

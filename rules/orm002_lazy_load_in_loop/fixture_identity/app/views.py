@@ -49,3 +49,11 @@ def settings_of_ids(ids):
     query = Setting.query.filter(Setting.event_id.in_(ids))
     return [s.event.id for s in query.all()]  # expect: ORM002
 
+
+
+def sorted_answers(question: Question):
+    # sorted()/list()/reversed() of a collection: the same rows, in another order.
+    for a in sorted(question.answers, key=lambda x: x.id):
+        print(a.user.name)  # expect: ORM002
+    for a in reversed(question.answers):
+        print(a.question.id)  # ok: the reverse of question.answers
