@@ -1,6 +1,6 @@
 from typing import Optional
 
-from .models import Answer, Event, Question, Setting
+from .models import Answer, Event, Question, Setting, db
 
 
 def answered(question: Question):
@@ -57,3 +57,16 @@ def sorted_answers(question: Question):
         print(a.user.name)  # expect: ORM002
     for a in reversed(question.answers):
         print(a.question.id)  # ok: the reverse of question.answers
+
+
+def settings_by_criteria(event):
+    # Conditions kept in a list and splatted into filter(): ANDed like its own.
+    criteria = [Setting.event_id == event.id, Setting.name != ""]
+    rows = Setting.query.filter(Setting.value.isnot(None), *criteria).all()
+    return [s.event.id for s in rows]  # ok: every row's event is that one event
+
+
+def settings_by_either(a, b):
+    criteria = [Setting.event_id == a.id, Setting.event_id == b.id]
+    rows = Setting.query.filter(db.or_(*criteria)).all()
+    return [s.event.id for s in rows]  # expect: ORM002
