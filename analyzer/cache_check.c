@@ -77,6 +77,7 @@ static void rows(check *c, const ol_rows *r) {
   name(c, r->dyn_rel, r->dyn_owner != NULL);
   flag(c, &r->tuples);
   flag(c, &r->options_kw);
+  flag(c, &r->options_read);
   span(c, r->get_key);
 }
 

@@ -43,10 +43,13 @@ typedef struct {
   char *dyn_owner, *dyn_rel; /* a query of relationship dyn_rel of one dyn_owner row (`post.tags
                                 .filter(...)`, a dynamic relationship): entity is NULL, the index
                                 knows the target */
-  bool options_kw; /* query is `session.get(M, pk)`: options go into its options=[...] keyword
-                      (options_args is that list, empty when there is none) */
-  ol_span get_key; /* query is `db.get_or_404(M, pk)`, which takes no options: pk; a fix
-                      writes db.one_or_404(db.select(M).filter_by(<pk column>=pk).options(...)) */
+  bool options_kw;   /* query is `session.get(M, pk)`: options go into its options=[...] keyword
+                        (options_args is that list, empty when there is none) */
+  bool options_read; /* every argument of the last .options() that is not a loader call is a
+                        local option variable (`s = joinedload(A.b)`, `*opts` of a list of
+                        loaders) whose loads eager holds: the options are known */
+  ol_span get_key;   /* query is `db.get_or_404(M, pk)`, which takes no options: pk; a fix
+                        writes db.one_or_404(db.select(M).filter_by(<pk column>=pk).options(...)) */
 } ol_rows;
 
 typedef struct {
@@ -60,10 +63,10 @@ typedef struct {
                       -1) of the one row `rows` loaded (`post = session.get(Post, id)`, `self`) */
   uint64_t col_vars[4]; /* tuples unpacked (`for a, b in session.query(A, B)`): the name bound to
                            each column, 0 for none; rows_var is then 0 or the tuple's name */
-  int parent;      /* index of the enclosing loop in the same function, or -1 */
-  ol_span header;  /* `for x in y` / `while c` / the comprehension's first clause / the call */
-  ol_span node;    /* the whole loop statement, comprehension or call */
-  ol_span stmt;    /* the statement holding the loop: code a fix adds goes before it */
+  int parent;           /* index of the enclosing loop in the same function, or -1 */
+  ol_span header;       /* `for x in y` / `while c` / the comprehension's first clause / the call */
+  ol_span node;         /* the whole loop statement, comprehension or call */
+  ol_span stmt;         /* the statement holding the loop: code a fix adds goes before it */
   bool stmt_starts_line; /* only indentation precedes stmt on its line */
   ol_span target;        /* loop variable(s); empty for while and callbacks */
   ol_span iterable;      /* the first clause's iterable; empty for while */
@@ -240,9 +243,9 @@ typedef struct {
   char **leading; /* leading columns of Index/UniqueConstraint/PrimaryKeyConstraint in
                      __table_args__ (attribute or column names as written) */
   size_t n_leading;
-  char **attrs; /* class attributes bound to a plain string or name, as pairs: attrs[2k] the
-                   attribute, attrs[2k+1] the string's contents or the name ("None" for None);
-                   what a mixin's declared_attr reads as cls.<attribute> */
+  char **attrs;   /* class attributes bound to a plain string or name, as pairs: attrs[2k] the
+                     attribute, attrs[2k+1] the string's contents or the name ("None" for None);
+                     what a mixin's declared_attr reads as cls.<attribute> */
   size_t n_attrs; /* entries: twice the pairs */
   bool abstract;
   bool opaque_indexes; /* __table_args__ is computed (a helper's call, a name, an expression, a
@@ -259,11 +262,11 @@ typedef struct {
   int loop;
   ol_span span; /* `row.rel` */
   char *attr;
-  char *attr2;   /* `sub` of row.rel.sub, NULL when none */
-  ol_span span2; /* `row.rel.sub` */
-  ol_span call2; /* `row.rel.sub()` when sub is called with no arguments */
-  int32_t col;    /* rows of tuples: 1 + the column read (`a.rel` of `for a, b in ...`,
-                     `row.A.rel`, `row[0].rel`), 0 for rows of one model */
+  char *attr2;       /* `sub` of row.rel.sub, NULL when none */
+  ol_span span2;     /* `row.rel.sub` */
+  ol_span call2;     /* `row.rel.sub()` when sub is called with no arguments */
+  int32_t col;       /* rows of tuples: 1 + the column read (`a.rel` of `for a, b in ...`,
+                        `row.A.rel`, `row[0].rel`), 0 for rows of one model */
   ol_span count2;    /* `row.rel.filter(...).count()`: the count after builders, empty when none */
   ol_span builders2; /* `.filter(...)` ...: the builders between `row.rel` and `.count()` */
 } ol_attr_read;
@@ -436,7 +439,7 @@ typedef struct {
   uint32_t param;
   char *attr;
   bool called;
-  bool rows; /* read on each element of p (a loop over the parameter), not on p */
+  bool rows;    /* read on each element of p (a loop over the parameter), not on p */
   bool counted; /* `p.attr[.filter(...)].count()`: a COUNT when attr is a dynamic relationship */
   ol_place at;
 } ol_param_read;

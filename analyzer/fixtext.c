@@ -203,6 +203,18 @@ static bool import_at(const ol_rule_ctx *ctx, uint32_t p, uint32_t limit, const 
   return true;
 }
 
+/* Whether the line before the one starting at `at` is empty (any line ending). */
+static bool blank_line_before(const char *s, uint32_t at) {
+  uint32_t p = at;
+  if (p >= 2 && s[p - 1] == '\n' && s[p - 2] == '\r')
+    p -= 2;
+  else if (p >= 1 && (s[p - 1] == '\n' || s[p - 1] == '\r'))
+    p--;
+  else
+    return false;
+  return p > 0 && (s[p - 1] == '\n' || s[p - 1] == '\r');
+}
+
 /* `, a, b` after the names of an existing `from module import ...`, or a
  * new line in the third-party group (after its last import; before the
  * project's own imports when there is none, as isort orders them). */
@@ -266,8 +278,7 @@ void ol_fixtext_import(const ol_rule_ctx *ctx, ol_fix_draft *f, const char *modu
   }
   bool eof = at && ctx->src[at - 1] != '\n' && ctx->src[at - 1] != '\r';
   /* A group of its own before the project's imports, when groups are set apart by blank lines. */
-  bool own_group =
-      !after_third && before_local && before_local >= 2 && ctx->src[before_local - 2] == '\n';
+  bool own_group = !after_third && before_local && blank_line_before(ctx->src, before_local);
   (void)last_end;
   ol_fix_draft_edit(
       f, at, at,

@@ -206,13 +206,29 @@ static ol_model *table_class(ol_index *ix, const char *name) {
   return first;
 }
 
+/* The table m is mapped to: its own, else, for a subclass that declares
+ * neither a table nor a primary key (single-table inheritance), the table
+ * of the model it derives from. */
+static char *mapped_table(const ol_index *ix, const ol_model *m, int depth) {
+  bool own_pk = false;
+  for (size_t i = 0; i < m->cls->n_columns; i++)
+    own_pk |= m->cls->columns[i].pk;
+  for (size_t b = 0; !m->cls->tablename && !own_pk && depth < 16 && b < m->cls->n_bases; b++) {
+    int32_t c = first_class(ix, m->cls->bases[b]);
+    const ol_model *p = c >= 0 ? &ix->classes.items[c] : NULL;
+    if (p && p != m && p->is_model)
+      return mapped_table(ix, p, depth + 1);
+  }
+  return ol_index_snake_table(m);
+}
+
 static int fk_side(ol_index *ix, const ol_model *owner, const char *target_name) {
   ol_model *target = target_name ? table_class(ix, target_name) : NULL;
   if (!target)
     return 0;
   if (!owner->cls->imperative && !owner->cls->n_columns)
     owner = table_class(ix, owner->name);
-  char *tt = ol_index_snake_table(target), *ot = ol_index_snake_table(owner);
+  char *tt = mapped_table(ix, target, 0), *ot = mapped_table(ix, owner, 0);
   int side = has_fk_to(ix, owner, tt, target->name, 0)   ? 1
              : has_fk_to(ix, target, ot, owner->name, 0) ? -1
                                                          : 0;
@@ -489,19 +505,31 @@ const char *ol_index_bind_key(const ol_index *ix, const char *model) {
   return NULL;
 }
 
+/* The column of class c (or of a base or mixin, first base first) holding
+ * a foreign key into table / class parent; NULL when none does. */
+static const char *fk_column_into(const ol_index *ix, int32_t c, const char *table,
+                                  const char *parent, int depth) {
+  if (c < 0 || depth > 16)
+    return NULL;
+  const ol_class_fact *cls = ix->classes.items[c].cls;
+  for (size_t i = 0; i < cls->n_columns; i++)
+    if (fk_into(&cls->columns[i], table, parent))
+      return cls->columns[i].name;
+  for (size_t b = 0; b < cls->n_bases; b++) {
+    int32_t p = first_class(ix, cls->bases[b]);
+    const char *found = p != c ? fk_column_into(ix, p, table, parent, depth + 1) : NULL;
+    if (found)
+      return found;
+  }
+  return NULL;
+}
+
 const char *ol_index_fk_column(const ol_index *ix, const char *child, const char *parent) {
   int32_t p = first_class(ix, parent), c = first_class(ix, child);
   if (p < 0 || c < 0)
     return NULL;
-  char *table = ol_index_snake_table(&ix->classes.items[p]);
-  const char *found = NULL;
-  for (int depth = 0; depth < 16 && c >= 0 && !found; depth++) {
-    const ol_class_fact *cls = ix->classes.items[c].cls;
-    for (size_t i = 0; i < cls->n_columns && !found; i++)
-      if (fk_into(&cls->columns[i], table, parent))
-        found = cls->columns[i].name;
-    c = cls->n_bases ? first_class(ix, cls->bases[0]) : -1;
-  }
+  char *table = mapped_table(ix, &ix->classes.items[p], 0);
+  const char *found = fk_column_into(ix, c, table, parent, 0);
   ol_free(table);
   return found;
 }

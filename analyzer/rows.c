@@ -117,6 +117,190 @@ static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) {
   option_path_from(w, opt, "", out, 0);
 }
 
+/* The body of the function the walk is in; null at module or class level. */
+static TSNode function_body(const ol_walker *w) {
+  for (size_t i = w->path.len; i-- > 0;) {
+    ol_kind k = ol_kind_of(w->sx, w->path.items[i]);
+    if (k == OL_K_function_definition)
+      return ol_child(w->sx, w->path.items[i], OL_F_body);
+    if (k == OL_K_lambda || k == OL_K_class_definition)
+      break;
+  }
+  return (TSNode){0};
+}
+
+/* The name a chain of calls and attributes starts from (`s` of
+ * `s.joinedload(B.c).noload(...)`), null when it starts elsewhere. */
+static TSNode chain_name(const ol_walker *w, TSNode n) {
+  for (int depth = 0; depth < 64; depth++) {
+    n = ol_unwrap(w, n);
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_identifier)
+      return n;
+    if (k == OL_K_call)
+      n = ol_child(w->sx, n, OL_F_function);
+    else if (k == OL_K_attribute)
+      n = ol_child(w->sx, n, OL_F_object);
+    else
+      break;
+  }
+  return (TSNode){0};
+}
+
+#define MAX_OPTION_VARS 16
+
+typedef struct {
+  uint64_t hash;
+  char *path;  /* the loader path the name ends at, "" for a list of loaders; owned */
+  TSNode name; /* where it is bound */
+} option_var;
+
+/* Whether the text of n holds the identifier name as a whole word. */
+static bool mentions_word(const ol_walker *w, TSNode n, TSNode name) {
+  const char *s = w->src + ts_node_start_byte(n), *end = w->src + ts_node_end_byte(n);
+  const char *id = w->src + ts_node_start_byte(name);
+  size_t len = ts_node_end_byte(name) - ts_node_start_byte(name);
+  for (const char *p = s; len && p + len <= end; p++) {
+    p = memmem(p, (size_t)(end - p), id, len);
+    if (!p)
+      return false;
+    bool before = p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '.');
+    bool after = p + len < end && (isalnum((unsigned char)p[len]) || p[len] == '_');
+    if (!before && !after)
+      return true;
+  }
+  return false;
+}
+
+static option_var *option_var_of(option_var *vars, int n, uint64_t h) {
+  for (int i = 0; i < n; i++)
+    if (vars[i].hash == h)
+      return &vars[i];
+  return NULL;
+}
+
+/* A loader chain's paths written after prefix into out; its own path (the
+ * last one written, without the separator) returned, NULL when it loads
+ * nothing. Caller frees. */
+static char *loader_paths(const ol_walker *w, TSNode chain, const char *prefix, ol_buf *out) {
+  ol_buf one = {0};
+  option_path_from(w, chain, prefix, &one, 0);
+  if (!one.len) {
+    ol_buf_free(&one);
+    return NULL;
+  }
+  ol_buf_add(out, one.s, one.len);
+  one.s[one.len - 1] = '\0'; /* the trailing space */
+  char *last = strrchr(one.s, ' ');
+  char *path = ol_strdup(last ? last + 1 : one.s);
+  ol_buf_free(&one);
+  return path;
+}
+
+/* One statement of the function body before the use, for option variable
+ * h: `h = <loader chain>` / `h = [<loader>, ...]` binds it, `h.joinedload(...)`
+ * and `t = h.selectinload(...)` (then `t.joinedload(...)`) extend it in place
+ * (SQLAlchemy's loader objects chain by mutation), `h.append(<loader>)` adds
+ * one. False when the statement uses a tracked name some other way. */
+static bool option_statement(const ol_walker *w, TSNode stmt, uint64_t h, option_var *vars, int *n,
+                             ol_buf *paths) {
+  TSNode e = ts_node_named_child(stmt, 0);
+  ol_kind k = ol_kind_of(w->sx, stmt) == OL_K_expression_statement ? ol_kind_of(w->sx, e) : 0;
+  TSNode left = k == OL_K_assignment ? ol_child(w->sx, e, OL_F_left) : (TSNode){0};
+  TSNode value = k == OL_K_assignment ? ol_unwrap(w, ol_child(w->sx, e, OL_F_right)) : e;
+  if (k == OL_K_assignment && ol_kind_of(w->sx, left) == OL_K_identifier &&
+      ol_node_hash(w, left) == h) { /* (re)bound: what it held before is gone */
+    for (int i = 0; i < *n; i++)
+      ol_free(vars[i].path);
+    *n = 0;
+    paths->len = 0;
+    char *path = NULL;
+    if (ol_kind_of(w->sx, value) == OL_K_list) {
+      for (uint32_t i = 0; i < ts_node_named_child_count(value); i++) {
+        char *one = loader_paths(w, ts_node_named_child(value, i), "", paths);
+        if (!one)
+          return false;
+        ol_free(one);
+      }
+      path = ol_strdup("");
+    } else if (!(path = loader_paths(w, value, "", paths))) {
+      return false;
+    }
+    vars[(*n)++] = (option_var){.hash = h, .path = path, .name = left};
+    return true;
+  }
+  TSNode root = k == OL_K_assignment || k == OL_K_call ? chain_name(w, value) : (TSNode){0};
+  option_var *from = ts_node_is_null(root) ? NULL : option_var_of(vars, *n, ol_node_hash(w, root));
+  if (!from) { /* unrelated, unless it mentions a tracked name */
+    for (int i = 0; i < *n; i++)
+      if (mentions_word(w, stmt, vars[i].name))
+        return false;
+    return true;
+  }
+  TSNode fn = ol_child(w->sx, value, OL_F_function);
+  if (!from->path[0]) { /* a list: only `opts.append(<loader>)` / `opts.extend([...])` */
+    TSNode m = ol_child(w->sx, fn, OL_F_attribute);
+    TSNode arg = ts_node_named_child(ol_child(w->sx, value, OL_F_arguments), 0);
+    if (k != OL_K_call || !ts_node_eq(ol_unwrap(w, ol_child(w->sx, fn, OL_F_object)), root))
+      return false;
+    if (ol_node_text_is(w, m, "append")) {
+      char *one = loader_paths(w, arg, "", paths);
+      ol_free(one);
+      return one != NULL;
+    }
+    if (!ol_node_text_is(w, m, "extend") || ol_kind_of(w->sx, arg) != OL_K_list)
+      return false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(arg); i++) {
+      char *one = loader_paths(w, ts_node_named_child(arg, i), "", paths);
+      if (!one)
+        return false;
+      ol_free(one);
+    }
+    return true;
+  }
+  char *prefix = ol_format("%s/", from->path);
+  char *path = loader_paths(w, value, prefix, paths);
+  ol_free(prefix);
+  if (!path) /* `s.load_only(...)`, `s.undefer(...)`: loads no relationship */
+    path = ol_strdup(from->path);
+  if (k == OL_K_assignment && ol_kind_of(w->sx, left) == OL_K_identifier && *n < MAX_OPTION_VARS &&
+      !option_var_of(vars, *n, ol_node_hash(w, left)))
+    vars[(*n)++] = (option_var){.hash = ol_node_hash(w, left), .path = path, .name = left};
+  else
+    ol_free(path);
+  return true;
+}
+
+/* What a local option variable passed to .options() loads, from the
+ * statements of the function body before the use (see option_statement);
+ * false (unknown) when it is no such variable or a statement uses it in a
+ * way not read here (inside a block, passed to a call). */
+static bool option_variable(const ol_walker *w, TSNode name, ol_buf *eager) {
+  TSNode body = function_body(w);
+  if (ts_node_is_null(body))
+    return false;
+  uint64_t h = ol_node_hash(w, name);
+  option_var vars[MAX_OPTION_VARS];
+  int n = 0;
+  ol_buf paths = {0};
+  bool ok = true;
+  for (uint32_t i = 0; ok && i < ts_node_named_child_count(body); i++) {
+    TSNode stmt = ts_node_named_child(body, i);
+    if (ts_node_end_byte(stmt) > ts_node_start_byte(name))
+      break;
+    if (ol_kind_of(w->sx, stmt) == OL_K_comment)
+      continue;
+    ok = option_statement(w, stmt, h, vars, &n, &paths);
+  }
+  ok = ok && n > 0;
+  if (ok)
+    ol_buf_add(eager, paths.s, paths.len);
+  for (int i = 0; i < n; i++)
+    ol_free(vars[i].path);
+  ol_buf_free(&paths);
+  return ok;
+}
+
 void ol_rows_chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager) {
   TSNode n = ol_unwrap(w, chain);
   for (int depth = 0; depth < 200 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
@@ -137,10 +321,22 @@ void ol_rows_chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *ea
     }
     if (ol_node_text_is(w, method, "options")) {
       TSNode args = ol_child(w->sx, n, OL_F_arguments);
-      if (ol_span_empty(rows->options_args))
+      bool last = ol_span_empty(rows->options_args), read = true, names = false;
+      if (last)
         rows->options_args = ol_node_span(args);
-      for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
-        option_path(w, ts_node_named_child(args, i), eager);
+      for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+        TSNode a = ol_unwrap(w, ts_node_named_child(args, i));
+        if (ol_kind_of(w->sx, a) == OL_K_list_splat)
+          a = ol_unwrap(w, ts_node_named_child(a, 0));
+        if (ol_kind_of(w->sx, a) == OL_K_identifier) {
+          names = true;
+          read &= option_variable(w, a, eager);
+        } else {
+          option_path(w, a, eager);
+        }
+      }
+      if (last)
+        rows->options_read = names && read;
     }
     n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   }
@@ -227,9 +423,9 @@ static bool rows_from_query_as(ol_walker *w, TSNode chain, ol_rows *out, bool tu
     ol_rows here = {0};
     ol_rows_chain_options(w, chain, &here, &eager);
     if (!ol_span_empty(here.options_args) && ol_span_empty(out->query))
-      out->options_args = here.options_args;
+      out->options_args = here.options_args, out->options_read = here.options_read;
     else
-      out->options_args = base->rows.options_args;
+      out->options_args = base->rows.options_args, out->options_read = base->rows.options_read;
     if (tuples && !out->tuples && out->entity) { /* execute(q): rows of one entity as 1-tuples */
       out->cols[0] = out->entity;
       out->entity = NULL;
@@ -343,9 +539,18 @@ void ol_rows_bind_parameters(ol_walker *w, TSNode params) {
     uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
     const char *t = w->src + s;
     const char *open = memchr(t, '[', e - s);
-    if (!open)
-      continue;
-    const char *a = open + 1, *b = w->src + e;
+    /* `p: M`, `p: "model.M"`, `p: Optional[M]`, `p: M | None`: one row, loaded elsewhere */
+    bool one = !open || (open - t == 8 && !memcmp(t, "Optional", 8));
+    const char *bar = memchr(t, '|', e - s);
+    if (one && bar) {
+      const char *rest = bar + 1;
+      while (rest < w->src + e && *rest == ' ')
+        rest++;
+      if (w->src + e - rest != 4 || memcmp(rest, "None", 4))
+        continue; /* a union of several types */
+      e = (uint32_t)(bar - w->src);
+    }
+    const char *a = open ? open + 1 : t, *b = w->src + e;
     while (a < b && (*a == '"' || *a == '\'' || *a == ' '))
       a++;
     const char *z = a;
@@ -357,10 +562,22 @@ void ol_rows_bind_parameters(ol_walker *w, TSNode params) {
         dot = c + 1;
     if (z == dot || !isupper((unsigned char)*dot))
       continue;
-    ol_binding bind = {.hash = ol_node_hash(w, name), .kind = OL_VAL_LIST, .has_rows = true};
-    bind.rows.entity = ol_arena_strndup(&w->out->arena, dot, (size_t)(z - dot));
-    bind.rows.origin = ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(p),
-                                        ts_node_end_byte(p) - ts_node_start_byte(p));
+    while (z < b && (*z == ' ' || *z == '"' || *z == '\'' || *z == ']'))
+      z++;
+    if (one && z != b)
+      continue; /* `p: M[...]`, `p: Type[M]`-like forms are not one row of M */
+    z = dot;
+    while (z < b && (isalnum((unsigned char)*z) || *z == '_'))
+      z++;
+    ol_binding bind = {.hash = ol_node_hash(w, name)};
+    ol_rows *r = one ? &bind.one : &bind.rows;
+    if (one)
+      bind.has_one = true;
+    else
+      bind.kind = OL_VAL_LIST, bind.has_rows = true;
+    r->entity = ol_arena_strndup(&w->out->arena, dot, (size_t)(z - dot));
+    r->origin = ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(p),
+                                 ts_node_end_byte(p) - ts_node_start_byte(p));
     ol_scope_push_binding(w, bind);
   }
 }
@@ -391,6 +608,22 @@ static bool bind_columns(ol_walker *w, ol_loop *l, TSNode holder, const ol_rows 
     }
   }
   return any && n <= 4;
+}
+
+/* `sorted(p.children, key=...)`, `list(p.children)`, `reversed(...)`: the
+ * collection they copy in another order (its elements are the same rows);
+ * n itself otherwise. */
+static TSNode collection_argument(ol_walker *w, TSNode n) {
+  static const char *const copies[] = {"sorted", "list", "reversed", "tuple", "set", NULL};
+  TSNode fn = ol_child(w->sx, n, OL_F_function);
+  if (ol_kind_of(w->sx, n) != OL_K_call || ol_kind_of(w->sx, fn) != OL_K_identifier)
+    return n;
+  TSNode first = ts_node_named_child(ol_child(w->sx, n, OL_F_arguments), 0);
+  for (const char *const *c = copies; *c; c++)
+    if (ol_node_text_is(w, fn, *c) && !ts_node_is_null(first) &&
+        ol_kind_of(w->sx, first) == OL_K_attribute)
+      return ol_unwrap(w, first);
+  return n;
 }
 
 /* The loop variable that holds rows: `x` of `for x in rows`, `x` of
@@ -428,6 +661,7 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   }
   if (ol_kind_of(w->sx, holder) != OL_K_identifier)
     return;
+  iterable = collection_argument(w, iterable);
   /* `for c in p.children` over the rows p of an enclosing loop: rows of the
    * relationship's target, loaded (or not) by p's query; the index decides. */
   TSNode obj = ol_child(w->sx, iterable, OL_F_object);

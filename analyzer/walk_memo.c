@@ -172,7 +172,7 @@ static void mv_rows(mover *m, ol_rows *r) {
   mv_span(m, &r->get_key);
   mv_str(m, &r->dyn_owner);
   mv_str(m, &r->dyn_rel);
-  SCALARS(m, r->tuples, r->options_kw);
+  SCALARS(m, r->tuples, r->options_kw, r->options_read);
 }
 
 static void mv_loop(mover *m, ol_loop *l) {
@@ -545,7 +545,8 @@ static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
   for (int k = 0; k < 4; k++)
     h = mix_str(h, r->cols[k]);
   h = mix_str(mix_str(h, r->dyn_owner), r->dyn_rel);
-  h = mix(h, (uint64_t)r->tuples << 1 | r->options_kw | (uint64_t)ol_span_empty(r->get_key) << 2);
+  h = mix(h, (uint64_t)r->tuples << 1 | r->options_kw | (uint64_t)ol_span_empty(r->get_key) << 2 |
+                 (uint64_t)r->options_read << 3);
   return mix(h, (uint64_t)ol_span_empty(r->query) | (uint64_t)ol_span_empty(r->stmt) << 1 |
                     (uint64_t)ol_span_empty(r->options_args) << 2 |
                     (uint64_t)ol_span_empty(r->last) << 3 |

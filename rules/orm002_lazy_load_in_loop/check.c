@@ -4,11 +4,10 @@
  * (safe): the eager option on that query — joinedload for a scalar,
  * selectinload for a collection — merged into one edit per query, plus the
  * import. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <ctype.h>
 
 #include "fixtext.h"
 #include "rule.h"
@@ -383,6 +382,101 @@ static bool with_parent_is(const ol_rule_ctx *ctx, ol_span q, const ol_relation 
   return (strlen(rel->name) == n && !memcmp(last, rel->name, n)) || same_target;
 }
 
+/* Whether s filters `key` (`.parent_id.in_(`) on the keys of objects the
+ * code holds: `in_(p.id for p in parents)`, `in_([p.id for p in ps])`,
+ * `in_(map(attrgetter('id'), ps))`. Those objects are in the session, so
+ * each row's many-to-one back to one of them is an identity-map hit. */
+static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char *key) {
+  size_t kl = strlen(key);
+  for (uint32_t at = s.start; at < s.end && s.end <= ctx->len;) {
+    const char *hit = memmem(ctx->src + at, s.end - at, key, kl);
+    if (!hit)
+      return false;
+    const char *a = hit + kl, *end = ctx->src + s.end, *b = hit;
+    at = (uint32_t)(a - ctx->src);
+    while (b > ctx->src + s.start &&
+           (isalnum((unsigned char)b[-1]) || b[-1] == '_' || b[-1] == '.'))
+      b--;
+    while (b > ctx->src + s.start && b[-1] == ' ')
+      b--;
+    if (b > ctx->src + s.start &&
+        (b[-1] == '~' || (b - ctx->src >= 5 && !memcmp(b - 5, "not_(", 5))))
+      continue; /* `~M.key.in_(...)`: the rows are those of the other keys */
+    while (a < end && strchr(" \n[{(", *a))
+      a++;
+    static const char *const maps[] = {"map(attrgetter('id'),", "map(attrgetter(\"id\"),", NULL};
+    for (const char *const *m = maps; *m; m++)
+      if ((size_t)(end - a) > strlen(*m) && !memcmp(a, *m, strlen(*m)))
+        return true;
+    const char *e = a; /* the element expression, up to ` for ` of a comprehension */
+    while (e < end && *e != ')' && *e != ',' && *e != '\n' &&
+           !(e + 5 <= end && !memcmp(e, " for ", 5)))
+      e++;
+    if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3))
+      return true;
+  }
+  return false;
+}
+
+/* `.filter(*criteria)` in q, criteria a list display bound earlier in the
+ * same function (`criteria = [M.parent_id == p.id, ...]`): the list, whose
+ * conditions the filter ANDs like its own arguments; empty otherwise (no
+ * such list, or a `def` between it and the query). */
+static ol_span splatted_criteria(const ol_rule_ctx *ctx, ol_span q) {
+  if (q.end > ctx->len)
+    return (ol_span){0};
+  const char *qs = ctx->src + q.start, *qe = ctx->src + q.end;
+  for (const char *star = qs; star < qe; star++) {
+    if (*star != '*' || star + 1 >= qe || !(isalpha((unsigned char)star[1]) || star[1] == '_'))
+      continue;
+    const char *b = star;
+    while (b > qs && strchr(" \t\r\n", b[-1]))
+      b--;
+    if (b == qs || (b[-1] != ',' && b[-1] != '('))
+      continue;               /* a product, or `**kw` */
+    const char *open = b - 1; /* the call the argument is in */
+    for (int depth = 0; open > qs; open--) {
+      depth += *open == ')' || *open == ']' || *open == '}';
+      depth -= *open == '(' || *open == '[' || *open == '{';
+      if (depth < 0)
+        break;
+    }
+    bool filter = (open - qs >= 7 && !memcmp(open - 7, ".filter", 7)) ||
+                  (open - qs >= 6 && !memcmp(open - 6, ".where", 6));
+    if (*open != '(' || !filter)
+      continue; /* `or_(*criteria)` is not every condition */
+    const char *n = star + 1, *a = n;
+    while (a < qe && (isalnum((unsigned char)*a) || *a == '_'))
+      a++;
+    size_t len = (size_t)(a - n);
+    if (len > 60)
+      continue;
+    char bind[80];
+    snprintf(bind, sizeof bind, "%.*s = [", (int)len, n);
+    const char *found = NULL; /* the last binding before the query, no `def` in between */
+    for (const char *p = ctx->src; p < qs;) {
+      const char *hit = memmem(p, (size_t)(qs - p), bind, strlen(bind));
+      if (!hit)
+        break;
+      if (hit == ctx->src || hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\t')
+        found = hit;
+      p = hit + 1;
+    }
+    if (!found || memmem(found, (size_t)(qs - found), "def ", 4))
+      continue;
+    const char *lo = found + strlen(bind) - 1, *close = lo;
+    for (int depth = 0; close < ctx->src + ctx->len; close++) {
+      depth += *close == '[' || *close == '(' || *close == '{';
+      depth -= *close == ']' || *close == ')' || *close == '}';
+      if (!depth)
+        break;
+    }
+    if (close < ctx->src + ctx->len)
+      return (ol_span){(uint32_t)(lo - ctx->src), (uint32_t)(close - ctx->src) + 1};
+  }
+  return (ol_span){0};
+}
+
 /* `for c in p.children: c.parent` is the reverse of p.children: the
  * identity map answers it without a query. So is a many-to-one back to the
  * object the rows' query was built from: `Child.query.with_parent(p)`, or a
@@ -415,14 +509,19 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
   const char *fk = ol_index_fk_column(ctx->index, lr->entity, rel->target);
   if (!fk)
     return false;
+  ol_span criteria = splatted_criteria(ctx, q);
   static const char *const forms[] = {"(%s=", " %s=", ".%s == ", ".%s==", NULL};
   for (const char *const *f = forms; *f; f++) {
     char pat[200];
     snprintf(pat, sizeof pat, *f, fk);
-    if (keyed_on_one_value(ctx, q, pat))
+    if (keyed_on_one_value(ctx, q, pat) ||
+        (!ol_span_empty(criteria) && keyed_on_one_value(ctx, criteria, pat)))
       return true;
   }
-  return false;
+  char in[200];
+  snprintf(in, sizeof in, ".%s.in_(", fk);
+  return keyed_on_held_objects(ctx, q, in) ||
+         (!ol_span_empty(criteria) && keyed_on_held_objects(ctx, criteria, in));
 }
 
 typedef struct {
@@ -443,7 +542,7 @@ typedef struct {
 /* Whether an argument of the query's .options(...) is not a loader call
  * written out (`*opts`, `opts`): what it loads is unknown, perhaps this. */
 static bool options_unknown(const ol_rule_ctx *ctx, const ol_rows *rows) {
-  if (ol_span_empty(rows->options_args))
+  if (ol_span_empty(rows->options_args) || rows->options_read)
     return false;
   const char *s = ctx->src;
   int depth = 0;

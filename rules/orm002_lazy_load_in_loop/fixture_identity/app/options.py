@@ -1,0 +1,49 @@
+# Loader options held in local variables: what they load is read from the
+# statements that build them, before the query uses them.
+from sqlalchemy.orm import joinedload, selectinload
+
+from .models import Answer, Event, Question
+
+
+def strategy_variable():
+    strategy = joinedload(Answer.question)
+    strategy.joinedload(Question.answers)
+    rows = Answer.query.options(strategy).all()
+    return [a.question.id for a in rows]  # ok: strategy loads it
+
+
+def strategy_derived():
+    owner = joinedload(Event.owner)
+    owner.load_only("id")
+    rows = Event.query.options(owner).all()
+    for e in rows:
+        print(e.owner.name)  # ok: owner loads it, load_only adds no load
+
+
+def strategy_other():
+    strategy = joinedload(Answer.question)
+    rows = Answer.query.options(strategy).all()
+    return [a.user.name for a in rows]  # expect: ORM002
+
+
+def options_list():
+    opts = [joinedload(Answer.question)]
+    opts.append(joinedload(Answer.user))
+    return [a.user.name for a in Answer.query.options(*opts)]  # ok: opts loads it
+
+
+def options_list_other():
+    opts = [joinedload(Answer.question)]
+    return [a.user.name for a in Answer.query.options(*opts)]  # expect: ORM002
+
+
+def options_from_call(make):
+    opts = make()
+    return [a.user.name for a in Answer.query.options(*opts)]  # expect: ORM002
+
+
+def options_changed_in_branch(flag):
+    opts = [selectinload(Answer.question)]
+    if flag:
+        opts.append(joinedload(Answer.user))
+    return [a.user.name for a in Answer.query.options(*opts)]  # expect: ORM002
