@@ -294,7 +294,23 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *o
     cur = l->rows_parent;
     l = &ctx->facts->loops.items[cur];
   }
-  if (l->has_rows) {
+  if (l->has_rows && l->self_attr &&
+      (l->self_one || !l->rows.entity || !ol_index_model(ctx->index, l->rows.entity))) {
+    /* `for a in self.items`, `for t in self.event.tracks`: what the class assigns */
+    uint32_t file;
+    out->root = ol_index_self_rows(ctx->index, ctx->file, l, &out->rows, &file);
+    if (!out->root)
+      return false;
+    if (l->self_one) {
+      if (n == MAX_VIA)
+        return false;
+      names[n++] = l->rows_via;
+    }
+    out->file = file;
+    if (file != ctx->file)
+      out->elsewhere = ol_format("%s:%u", ctx->index->files.items[file].path,
+                                 ol_rule_line_in(ctx, file, out->rows->query.start));
+  } else if (l->has_rows) {
     if (l->rows_via) {
       if (n == MAX_VIA)
         return false;
