@@ -1,5 +1,5 @@
 from app.db import db
-from app.models import Event
+from app.models import Event, Track
 
 
 class RHEventBase:
@@ -12,3 +12,8 @@ class RHEventBase:
 class RHPlain:
     def _process_args(self):
         self.papers = []
+
+
+class RHTrackListBase:
+    def _process_args(self):
+        self.track_list = Track.query.filter_by(event_id=1).all()

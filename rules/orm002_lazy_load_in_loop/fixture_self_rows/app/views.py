@@ -1,6 +1,7 @@
 from sqlalchemy.orm import joinedload
 
-from app.base import RHEventBase, RHPlain
+from app.base import RHEventBase, RHPlain, RHTrackListBase
+from app.db import db
 from app.models import Abstract, Track
 
 
@@ -68,3 +69,25 @@ class RHOther(RHPlain):
     def _process(self):
         for paper in self.papers:
             print(paper.submitter.name)  # ok: RHPapers is no base nor subclass; RHPlain's is a list
+
+
+def notify(abstract):
+    print(abstract.submitter.name)
+
+
+class RHNotify(RHAbstractList):
+    def _process(self):
+        for abstract in self.abstracts:
+            notify(abstract)  # ok: a row of self.<attr> handed to a helper is left alone
+
+
+class RHCommitted(RHAbstractList):
+    def _process(self):
+        for abstract in self.abstracts:
+            print(abstract.submitter.name)  # ok: each commit expires the rows, an eager load would not hold
+            db.session.commit()
+
+
+class RHTrackList(RHTrackListBase):
+    def _process(self):
+        return {t.id: t.convener.name for t in self.track_list}  # expect: ORM002
