@@ -104,6 +104,16 @@ static void loops(check *c) {
     ol_span spans[] = {l->header, l->node, l->stmt, l->target, l->iterable, l->rows_call, l->scope};
     for (size_t k = 0; k < sizeof spans / sizeof *spans; k++)
       span(c, spans[k]);
+    name(c, l->self_cls, l->self_attr != NULL);
+    name(c, l->self_attr, l->self_cls != NULL);
+    flag(c, &l->self_one);
+  }
+  for (size_t i = 0; i < f->self_facts.len && !c->bad; i++) {
+    const ol_self_fact *s = &f->self_facts.items[i];
+    name(c, s->cls, true);
+    name(c, s->attr, true);
+    enum_below(c, &s->kind, OL_SELF_ONE + 1);
+    rows(c, &s->rows);
   }
 }
 

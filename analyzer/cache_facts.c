@@ -12,8 +12,8 @@
 
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
-_Static_assert(sizeof(ol_file_facts) == 616, "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_loop) == 304 && sizeof(ol_call_arg) == 160 && sizeof(ol_query_site) == 200,
+_Static_assert(sizeof(ol_file_facts) == 640, "facts.h changed: update cache_facts.c");
+_Static_assert(sizeof(ol_loop) == 328 && sizeof(ol_call_arg) == 160 && sizeof(ol_query_site) == 200,
                "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 80 &&
                    sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 128,
@@ -35,7 +35,9 @@ typedef struct {
       offsetof(T, m.dyn_owner), offsetof(T, m.dyn_rel)
 
 LAYOUT(ol_loop, ROWS(ol_loop, rows), offsetof(ol_loop, rows_via), offsetof(ol_loop, insert_why),
-       offsetof(ol_loop, context));
+       offsetof(ol_loop, context), offsetof(ol_loop, self_cls), offsetof(ol_loop, self_attr));
+LAYOUT(ol_self_fact, offsetof(ol_self_fact, cls), offsetof(ol_self_fact, attr),
+       ROWS(ol_self_fact, rows));
 LAYOUT(ol_render_fact, offsetof(ol_render_fact, template));
 LAYOUT(ol_render_arg, offsetof(ol_render_arg, name), ROWS(ol_render_arg, rows));
 LAYOUT(ol_query_site, offsetof(ol_query_site, dep_name), offsetof(ol_query_site, no_hoist_why),
@@ -167,6 +169,7 @@ static void clear_padding(ol_file_facts *f) {
   CLEAR_PADDING(f->index_decls.items, f->index_decls.len);
   CLEAR_PADDING(f->renders.items, f->renders.len);
   CLEAR_PADDING(f->render_args.items, f->render_args.len);
+  CLEAR_PADDING(f->self_facts.items, f->self_facts.len);
 }
 
 void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
@@ -200,6 +203,7 @@ void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
   put_array(out, f->index_decls.items, f->index_decls.len, &ol_index_decl_layout);
   put_array(out, f->renders.items, f->renders.len, &ol_render_fact_layout);
   put_array(out, f->render_args.items, f->render_args.len, &ol_render_arg_layout);
+  put_array(out, f->self_facts.items, f->self_facts.len, &ol_self_fact_layout);
 }
 
 /* ---- reading -------------------------------------------------------------- */
@@ -362,6 +366,7 @@ bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool ch
   GET_VEC(&r, &f->index_decls, &ol_index_decl_layout);
   GET_VEC(&r, &f->renders, &ol_render_fact_layout);
   GET_VEC(&r, &f->render_args, &ol_render_arg_layout);
+  GET_VEC(&r, &f->self_facts, &ol_self_fact_layout);
   if (r.bad || r.at != r.n) {
     ol_facts_free(f);
     memset(f, 0, sizeof *f);

@@ -98,6 +98,11 @@ typedef struct {
   ol_span scope;      /* the enclosing function (or module): where new names must be free */
   char *context; /* a template's loop: the context name its iterable is (`posts`, `page.items`),
                     bound by the views that render the template (analyzer/templates.c) */
+  char *self_cls, *self_attr; /* the iterable is `self.<self_attr>` (self_one false) or a collection
+                                 rows_via of the one row `self.<self_attr>` holds (self_one true), in
+                                 a method of class self_cls: what the class's methods (its bases'
+                                 and subclasses') assign to it says (ol_self_fact); NULL */
+  bool self_one;
 } ol_loop;
 
 typedef enum {
@@ -519,6 +524,18 @@ typedef struct {
   ol_span value;
 } ol_render_arg;
 
+/* `self.attr = value` in a method of class cls: rows of a query (`self.items =
+ * Item.query.filter(...).all()`), one row (`self.event = session.get(Event, id)`)
+ * or anything else; a loop over `self.attr` in the class, a base or a
+ * subclass reads them (DESIGN.md "Rows of a model"). */
+typedef enum { OL_SELF_OTHER, OL_SELF_ROWS, OL_SELF_ONE } ol_self_kind;
+
+typedef struct {
+  char *cls, *attr;
+  ol_self_kind kind;
+  ol_rows rows; /* for ROWS and ONE: the query, where loader options go */
+} ol_self_fact;
+
 /* `render_template("name.html", ...)` in a view (templates.c links it). */
 typedef struct {
   char *template; /* the template's name as written */
@@ -584,6 +601,7 @@ typedef struct {
   declarative_bases; /* names bound to declarative_base()/registry().generate_base() */
   OL_VEC(ol_render_fact) renders;
   OL_VEC(ol_render_arg) render_args;
+  OL_VEC(ol_self_fact) self_facts;
   bool template; /* a Jinja template's facts (analyzer/jinja.c): loops and reads, no Python */
   OL_VEC(ol_macro_read) macro_reads;
   OL_VEC(ol_template_import) template_imports;

@@ -239,6 +239,13 @@ void ol_resolve_cache_free(ol_resolve_cache *cache);
 int32_t ol_index_class_id(const ol_index *ix, const char *name, int32_t file);
 /* The method (or property) attr of class cls, searched through its bases; -1. */
 int32_t ol_index_method(const ol_index *ix, const char *cls, int32_t file, const char *attr);
+/* What loop l of file iterates when it is `self.x` or a collection of the
+ * one row `self.x` holds (l->self_attr): the model of those rows (of that
+ * row), with *rows the assigning query and *rows_file its file, when the
+ * class of the loop, its bases and its subclasses assign self.x once, rows
+ * (l->self_one: one row) of a model. NULL otherwise. */
+const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
+                               const ol_rows **rows, uint32_t *rows_file);
 /* The model whose rows loop `loop` of file holds, and the rows' query when
  * the project knows it: in the same file (rows_file == file), or in the
  * function that returned them. NULL when unknown. */

@@ -665,6 +665,22 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   /* `for c in p.children` over the rows p of an enclosing loop: rows of the
    * relationship's target, loaded (or not) by p's query; the index decides. */
   TSNode obj = ol_child(w->sx, iterable, OL_F_object);
+  /* `for t in self.event.tracks`: a collection of the one row self.event
+   * holds, if what the class assigns to it says so (ol_self_fact). */
+  const char *cls = ol_kind_of(w->sx, iterable) == OL_K_attribute &&
+                            ol_kind_of(w->sx, obj) == OL_K_attribute
+                        ? ol_walk_self_class(w, ol_child(w->sx, obj, OL_F_object))
+                        : NULL;
+  if (cls) {
+    l->has_rows = true;
+    l->rows = (ol_rows){0};
+    l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
+    l->rows_var = ol_node_hash(w, holder);
+    l->self_cls = (char *)cls;
+    l->self_attr = ol_node_text(w, ol_child(w->sx, obj, OL_F_attribute));
+    l->self_one = true;
+    return;
+  }
   if (ol_kind_of(w->sx, iterable) != OL_K_attribute || ol_kind_of(w->sx, obj) != OL_K_identifier) {
     ol_calls_loop_iterable(w, loop, holder, iterable);
     return;
@@ -689,6 +705,9 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
   l->has_rows = true;
   l->rows_var = ol_node_hash(w, holder);
+  const char *self = ol_walk_self_class(w, obj);
+  if (self) /* `for a in self.items`: no relationship unless the class is a model */
+    l->self_cls = (char *)self, l->self_attr = l->rows_via;
 }
 
 /* The loop (ctx or around it) whose rows name h holds, and the column: 0

@@ -726,12 +726,67 @@ static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l
   return entity;
 }
 
+/* Whether class c is class a or derives from it. */
+static bool derives_from(const ol_index *ix, int32_t c, int32_t a, int depth) {
+  if (c < 0 || a < 0 || depth > MAX_DEPTH)
+    return false;
+  if (c == a)
+    return true;
+  const ol_model *m = &ix->classes.items[c];
+  for (size_t b = 0; b < m->cls->n_bases; b++) {
+    int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
+    if (base != c && derives_from(ix, base, a, depth + 1))
+      return true;
+  }
+  return false;
+}
+
+const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
+                               const ol_rows **rows, uint32_t *rows_file) {
+  *rows = NULL, *rows_file = file;
+  if (!l->self_attr || !l->self_cls)
+    return NULL;
+  int32_t cls = ol_index_class_id(ix, l->self_cls, (int32_t)file);
+  if (cls < 0)
+    return NULL;
+  const ol_self_fact *found = NULL;
+  uint32_t found_file = 0;
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    const ol_file_facts *x = ix->files.items[f].facts;
+    for (size_t i = 0; i < x->self_facts.len; i++) {
+      const ol_self_fact *s = &x->self_facts.items[i];
+      if (strcmp(s->attr, l->self_attr))
+        continue;
+      int32_t c = ol_index_class_id(ix, s->cls, (int32_t)f);
+      if (c < 0 || !(derives_from(ix, cls, c, 0) || derives_from(ix, c, cls, 0)))
+        continue;
+      if (found || s->kind != (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) || !s->rows.entity ||
+          !ol_index_model(ix, s->rows.entity))
+        return NULL; /* assigned twice, or something else: not known */
+      found = s, found_file = f;
+    }
+  }
+  if (!found)
+    return NULL;
+  *rows = &found->rows, *rows_file = found_file;
+  return found->rows.entity;
+}
+
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
                                  uint32_t *rows_file, int32_t *rows_func) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   *rows = NULL, *rows_file = file, *rows_func = -1;
   for (int depth = 0; depth < MAX_DEPTH && loop >= 0; depth++) {
     const ol_loop *l = &facts->loops.items[loop];
+    if (l->has_rows && l->self_attr &&
+        (l->self_one || !l->rows.entity || !ol_index_model(ix, l->rows.entity))) {
+      const char *e = ol_index_self_rows(ix, file, l, rows, rows_file);
+      const ol_relation *via = e && l->self_one ? ol_index_relation(ix, e, l->rows_via) : NULL;
+      if (!e || !l->self_one)
+        return e;
+      return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
+                                                                                      : NULL;
+    }
     if (l->has_rows && l->rows_parent < 0 && l->rows_via) { /* a collection of one row */
       const ol_relation *via = l->rows.entity && ol_index_model(ix, l->rows.entity)
                                    ? ol_index_relation(ix, l->rows.entity, l->rows_via)

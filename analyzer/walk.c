@@ -1019,7 +1019,87 @@ static void enter(ol_walker *w, entry *e) {
   }
 }
 
+/* The class whose instance obj names in a method (`self`, bound by
+ * ol_rows_bind_self, closures included), NULL for another name. */
+const char *ol_walk_self_class(ol_walker *w, TSNode obj) {
+  if (ol_kind_of(w->sx, obj) != OL_K_identifier)
+    return NULL;
+  const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, obj));
+  if (!b || !b->has_one || !b->one.entity || !b->one.origin || !ol_span_empty(b->one.query) ||
+      !ol_node_text_is(w, obj, b->one.origin))
+    return NULL;
+  return b->one.entity;
+}
+
+/* Whether every argument of the rows' last .options(...) is a loader call
+ * (or a local option variable whose loads are known): `.options(*opts)`
+ * may load anything, so rows held by an attribute through it are unknown. */
+static bool options_known(const ol_walker *w, const ol_rows *rows) {
+  if (ol_span_empty(rows->options_args) || rows->options_read)
+    return true;
+  int depth = 0;
+  bool call = false, any = false;
+  for (uint32_t p = rows->options_args.start; p < rows->options_args.end; p++) {
+    char c = w->src[p];
+    if (c == '(' || c == '[' || c == '{') {
+      if (depth++ == 1)
+        call = true;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (--depth == 0 && any && !call)
+        return false;
+    } else if (depth == 1 && c == ',') {
+      if (any && !call)
+        return false;
+      any = call = false;
+    } else if (depth == 1 && c == '*') {
+      return false;
+    } else if (depth == 1 && c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+      any = true;
+    }
+  }
+  return true;
+}
+
+static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {
+  const char *cls = ol_kind_of(w->sx, target) == OL_K_attribute
+                        ? ol_walk_self_class(w, ol_child(w->sx, target, OL_F_object))
+                        : NULL;
+  if (!cls)
+    return;
+  ol_self_fact f = {.cls = (char *)cls,
+                    .attr = ol_node_text(w, ol_child(w->sx, target, OL_F_attribute))};
+  ol_rows rows = {0}, one = {0};
+  if (!ts_node_is_null(value) && ol_rows_of(w, value, &rows) && !rows.tuples && !rows.dyn_rel) {
+    if (options_known(w, &rows))
+      f.kind = OL_SELF_ROWS, f.rows = rows;
+  } else if (!ts_node_is_null(value) && ol_rows_one_load(w, value, &one) && options_known(w, &one)) {
+    f.kind = OL_SELF_ONE, f.rows = one;
+  }
+  f.rows.assign = (ol_span){0};
+  ol_vec_push(&w->out->self_facts, f);
+}
+
+/* `self.x = value` (or `self.x += ...`, `self.x, y = ...`) in a method:
+ * what the class's attribute x holds (ol_self_fact); every such write is
+ * recorded, OTHER when it is no rows, so a loop over self.x is known only
+ * where all of them agree. */
+static void record_self_assignment(ol_walker *w, TSNode n, bool augmented) {
+  TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
+  ol_kind k = ol_kind_of(w->sx, left);
+  if (k == OL_K_attribute) {
+    push_self_fact(w, left, augmented ? (TSNode){0} : right);
+    return;
+  }
+  if (k != OL_K_pattern_list && k != OL_K_tuple_pattern && k != OL_K_list_pattern &&
+      k != OL_K_tuple && k != OL_K_list)
+    return;
+  for (uint32_t i = 0; i < ts_node_named_child_count(left); i++)
+    push_self_fact(w, ts_node_named_child(left, i), (TSNode){0});
+}
+
 static void leave(ol_walker *w, const entry *e) {
+  if (e->kind == OL_K_assignment || e->kind == OL_K_augmented_assignment)
+    record_self_assignment(w, e->node, e->kind == OL_K_augmented_assignment);
   if (e->kind == OL_K_assignment)
     on_assignment_leave(w, e->node);
   if (e->kind == OL_K_assignment || e->kind == OL_K_augmented_assignment)
@@ -1490,6 +1570,7 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->declarative_bases);
   ol_vec_free(&f->renders);
   ol_vec_free(&f->render_args);
+  ol_vec_free(&f->self_facts);
   ol_vec_free(&f->macro_reads);
   ol_vec_free(&f->template_imports);
   ol_vec_free(&f->macro_calls);

@@ -198,6 +198,8 @@ TSNode ol_walk_parent(const ol_walker *w, TSNode n);
 /* The statement holding n (n on the path, or a child of the current node). */
 TSNode ol_walk_statement(const ol_walker *w, TSNode n);
 const ol_binding *ol_scope_binding(const ol_walker *w, uint64_t hash);
+/* The class whose instance obj names in a method (`self`), NULL otherwise. */
+const char *ol_walk_self_class(ol_walker *w, TSNode obj);
 void ol_scope_push_binding(ol_walker *w, ol_binding b);
 
 /* rows.c */

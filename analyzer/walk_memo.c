@@ -193,6 +193,9 @@ static void mv_loop(mover *m, ol_loop *l) {
   mv_cstr(m, &l->insert_why);
   mv_span(m, &l->rows_call);
   mv_span(m, &l->scope);
+  mv_str(m, &l->self_cls);
+  mv_str(m, &l->self_attr);
+  SCALARS(m, l->self_one);
 }
 
 static void mv_query(mover *m, ol_query_site *s) {

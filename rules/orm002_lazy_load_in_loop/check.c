@@ -240,6 +240,7 @@ typedef struct {
   const char *via_owner;  /* the model of via's parent rows */
   const ol_relation *dyn; /* the rows are a query of this dynamic relationship of one row */
   char *elsewhere;        /* "path:line" when the query is in another file (owned), else NULL */
+  bool self_rows;         /* rows (or a collection of the one row) held by `self.<attr>` */
   int32_t func;           /* the function that returned them, -1 */
   uint32_t file;          /* the file of the query */
   const char *eager2;     /* the options of the query a function returned, when rows is the chain
@@ -278,6 +279,18 @@ static bool rows_of_elsewhere(const ol_rule_ctx *ctx, int loop, loop_rows *out) 
   return true;
 }
 
+/* Whether loop commits on every iteration (not a flush, not under a
+ * condition): the commit expires every object of the session, the rows
+ * included, so from the second row on what an eager load brought is gone. */
+static bool commits_each_row(const ol_rule_ctx *ctx, int loop) {
+  for (size_t i = 0; loop >= 0 && i < ctx->facts->commits.len; i++) {
+    const ol_commit_site *c = &ctx->facts->commits.items[i];
+    if (c->loop == loop && !c->flush && !c->guarded)
+      return true;
+  }
+  return false;
+}
+
 /* col: 0 for rows of one model, 1 + k for column k of tuples. */
 static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *out) {
   memset(out, 0, sizeof *out);
@@ -294,7 +307,27 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *o
     cur = l->rows_parent;
     l = &ctx->facts->loops.items[cur];
   }
-  if (l->has_rows) {
+  if (l->has_rows && l->self_attr &&
+      (l->self_one || !l->rows.entity || !ol_index_model(ctx->index, l->rows.entity))) {
+    /* `for a in self.items`, `for t in self.event.tracks`: what the class
+     * assigns; not where the loop commits per row (its fix would not hold) */
+    if (commits_each_row(ctx, loop))
+      return false;
+    uint32_t file;
+    out->root = ol_index_self_rows(ctx->index, ctx->file, l, &out->rows, &file);
+    if (!out->root)
+      return false;
+    if (l->self_one) {
+      if (n == MAX_VIA)
+        return false;
+      names[n++] = l->rows_via;
+    }
+    out->file = file;
+    out->self_rows = true;
+    if (file != ctx->file)
+      out->elsewhere = ol_format("%s:%u", ctx->index->files.items[file].path,
+                                 ol_rule_line_in(ctx, file, out->rows->query.start));
+  } else if (l->has_rows) {
     if (l->rows_via) {
       if (n == MAX_VIA)
         return false;
@@ -903,6 +936,14 @@ static void check_call(state *st, size_t i) {
     loop_rows lr;
     if (args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, args[a].loop, args[a].col, &lr))
       continue;
+    if (lr.self_rows) {
+      /* A row of self.<attr> handed to a helper: on real request handlers
+       * these helpers delete, move or notify, and read the row's parent
+       * back (one object, held) or run after a per-row commit, which this
+       * path does not tell apart from a per-row load yet: silent. */
+      ol_free(lr.elsewhere);
+      continue;
+    }
     visit_ctx v = {.st = st, .loop = args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, t, (uint32_t)param, false, lr.entity, visit, &v);
     ol_free(lr.elsewhere);
