@@ -357,6 +357,8 @@ static void classes(check *c) {
       need(c, rel->uselist >= -2 && rel->uselist <= 1);
       need(c, rel->backref_uselist >= -2 && rel->backref_uselist <= 1);
       flag(c, &rel->secondary);
+      need(c, rel->remote >= 0 && rel->remote <= OL_REMOTE_UNKNOWN);
+      need(c, rel->backref_remote >= 0 && rel->backref_remote <= OL_REMOTE_UNKNOWN);
       span(c, rel->span);
       span(c, rel->lazy_value);
       inside(c, rel->lazy_value, rel->span);

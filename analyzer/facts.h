@@ -177,6 +177,13 @@ typedef enum {
   OL_LAZY_WRITE_ONLY,
 } ol_lazy;
 
+typedef enum {
+  OL_REMOTE_UNSAID,   /* no remote side written */
+  OL_REMOTE_PK,       /* the remote side is the class's primary key: many-to-one */
+  OL_REMOTE_OTHER,    /* only other columns of the class (the foreign key): one-to-many */
+  OL_REMOTE_UNKNOWN,  /* written, but not a column declared above it in the class body */
+} ol_remote;
+
 typedef struct {
   char *name;   /* the attribute */
   char *target; /* the target class's name, quotes and module path stripped */
@@ -184,6 +191,9 @@ typedef struct {
   int uselist;    /* 1 collection, 0 scalar, -1 not said (decided from foreign keys), -2 computed
                      (`uselist=cls.x`): unknown */
   bool secondary; /* many-to-many */
+  /* A self-referential relationship's remote side (`remote_side=`, `remote(...)` in its
+   * primaryjoin), as an ol_remote; backref_remote: the same said in backref(...). */
+  int8_t remote, backref_remote;
   char *backref;  /* creates target.<backref> */
   ol_lazy backref_lazy;
   int backref_uselist; /* as uselist */

@@ -237,6 +237,31 @@ static int fk_side(ol_index *ix, const ol_model *owner, const char *target_name)
   return side;
 }
 
+/* Whether a relationship of owner to target_name maps a table to itself
+ * (an adjacency list: Category.children, Category.parent). */
+static bool self_referential(ol_index *ix, const ol_model *owner, const char *target_name) {
+  ol_model *target = target_name ? table_class(ix, target_name) : NULL;
+  if (!target)
+    return false;
+  if (!owner->cls->imperative && !owner->cls->n_columns)
+    owner = table_class(ix, owner->name);
+  if (!owner)
+    return false;
+  char *tt = mapped_table(ix, target, 0), *ot = mapped_table(ix, owner, 0);
+  bool same = tt && ot && !strcmp(tt, ot);
+  ol_free(tt);
+  ol_free(ot);
+  return same;
+}
+
+/* A self-referential relationship holds the foreign key on both sides: its
+ * remote side says the direction, as SQLAlchemy reads it. The primary key
+ * remote is many-to-one; another column remote, or nothing said, is
+ * one-to-many (SQLAlchemy's default for an adjacency list). */
+static int self_direction(int8_t remote) {
+  return remote == OL_REMOTE_PK ? 0 : remote == OL_REMOTE_UNKNOWN ? -1 : 1;
+}
+
 /* 1 collection, 0 scalar, -1 unknown: what the declaration says, else the
  * foreign keys (the side holding the FK is many-to-one). Never guessed. */
 static int direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r) {
@@ -244,6 +269,8 @@ static int direction(ol_index *ix, const ol_model *owner, const ol_rel_fact *r) 
     return 1;
   if (r->uselist != -1)
     return r->uselist; /* -2, computed: unknown */
+  if (self_referential(ix, owner, r->target))
+    return self_direction(r->remote);
   int side = fk_side(ix, owner, r->target);
   return side > 0 ? 0 : side < 0 ? 1 : -1;
 }
@@ -256,6 +283,10 @@ static int backref_direction(ol_index *ix, const ol_model *owner, const ol_rel_f
     return r->backref_uselist;
   if (r->secondary)
     return 1;
+  if (self_referential(ix, owner, r->target)) /* its own remote side, else the forward's reverse */
+    return r->backref_remote != OL_REMOTE_UNSAID ? self_direction(r->backref_remote)
+           : fwd >= 0                            ? !fwd
+                                                 : -1;
   int side = fk_side(ix, owner, r->target);
   return side > 0 ? 1 : side < 0 ? 0 : fwd == 1 ? 0 : -1;
 }

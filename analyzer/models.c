@@ -170,6 +170,64 @@ static void computed_parts(ol_walker *w, ol_rel_fact *r, TSNode first, TSNode la
     r->backref = NULL;
 }
 
+/* What the names in src[a, b) that end a dotted path (`id`, `Category.id`,
+ * `[id]`, `"Category.parent_id"`) are among the columns the class body
+ * declared so far: the remote side of a self-referential relationship. */
+static ol_remote remote_names(const ol_class_fact *c, const char *src, uint32_t a, uint32_t b) {
+  bool pk = false, other = false, unknown = false;
+  for (uint32_t i = a; i < b;) {
+    if (!(isalpha((unsigned char)src[i]) || src[i] == '_')) {
+      i++;
+      continue;
+    }
+    uint32_t s = i;
+    while (i < b && (isalnum((unsigned char)src[i]) || src[i] == '_'))
+      i++;
+    if (i < b && src[i] == '.')
+      continue; /* a class or module before the column */
+    size_t n = i - s;
+    if ((n == 6 && !memcmp(src + s, "lambda", 6)) || (n == 2 && !memcmp(src + s, "db", 2)))
+      continue;
+    bool found = false;
+    for (size_t k = 0; k < c->n_columns && !found; k++)
+      if (strlen(c->columns[k].name) == n && !memcmp(c->columns[k].name, src + s, n)) {
+        found = true;
+        pk |= c->columns[k].pk;
+        other |= !c->columns[k].pk;
+      }
+    unknown |= !found;
+  }
+  if (unknown || (pk && other))
+    return OL_REMOTE_UNKNOWN;
+  return pk ? OL_REMOTE_PK : other ? OL_REMOTE_OTHER : OL_REMOTE_UNKNOWN;
+}
+
+/* The remote side a relationship(...) or backref(...) call writes:
+ * `remote_side=...`, or the `remote(...)` annotations of its primaryjoin
+ * (an expression or its string). */
+static int8_t remote_of(ol_walker *w, const ol_class_fact *c, TSNode call) {
+  TSNode side = kwarg(w, call, "remote_side");
+  if (!ts_node_is_null(side))
+    return (int8_t)remote_names(c, w->src, ts_node_start_byte(side), ts_node_end_byte(side));
+  TSNode join = kwarg(w, call, "primaryjoin");
+  if (ts_node_is_null(join))
+    return OL_REMOTE_UNSAID;
+  uint32_t a = ts_node_start_byte(join), b = ts_node_end_byte(join);
+  int8_t said = OL_REMOTE_UNSAID;
+  for (const char *p = w->src + a; (p = memmem(p, (size_t)(w->src + b - p), "remote(", 7));) {
+    uint32_t open = (uint32_t)(p - w->src) + 7, close = open;
+    while (close < b && w->src[close] != ')')
+      close++;
+    bool word = p > w->src + a && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+    p += 7;
+    if (word)
+      continue; /* another function whose name ends so (`not_remote(`) */
+    int8_t r = (int8_t)remote_names(c, w->src, open, close);
+    said = said == OL_REMOTE_UNSAID || said == r ? r : OL_REMOTE_UNKNOWN;
+  }
+  return said;
+}
+
 static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode left, TSNode call,
                          TSNode type) {
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
@@ -197,6 +255,7 @@ static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode lef
   if (r->uselist == -1)
     r->uselist = uselist_from_annotation(w, type);
   r->secondary = !ts_node_is_null(kwarg(w, call, "secondary"));
+  r->remote = remote_of(w, c, call);
   char *bp = string_value(w, kwarg(w, call, "back_populates"));
   r->back_populates = bp;
   TSNode br = kwarg(w, call, "backref");
@@ -207,6 +266,7 @@ static void relationship(ol_walker *w, ol_class_fact *c, TSNode stmt, TSNode lef
     r->backref = string_value(w, ts_node_named_child(ol_child(w->sx, br, OL_F_arguments), 0));
     r->backref_lazy = lazy_of(w, kwarg(w, br, "lazy"), OL_LAZY_SELECT);
     r->backref_uselist = uselist_of(w, br);
+    r->backref_remote = remote_of(w, c, br);
   }
   computed_parts(w, r, first, lazy, br);
   r->span = ol_node_span(stmt);
