@@ -426,6 +426,9 @@ typedef struct {
   bool ret_builders;        /* `return f(...).filter(...)`: a query built on what f returns */
   bool returns_query;       /* `return <query>` not executed: its caller runs it */
   bool returns_count;       /* `return <count query>`: its value is one COUNT's */
+  int8_t fixed_ret; /* 1: every return returns a non-empty display of constants (`return ["a",
+                       "b"]`), so a loop over its result is bounded like one over the display;
+                       -1: some return or yield gives another value; 0: no return seen yet */
   bool memoized; /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
                     arguments seen before is a cache read */
   bool external; /* its own body calls out of the process (HTTP, mail, files, plugins...) */

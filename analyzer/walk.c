@@ -319,6 +319,18 @@ static bool holds_constants(ol_walker *w, TSNode n, int depth) {
   }
 }
 
+/* A return (or, with ret null, a yield) of the current function: whether
+ * every value it returns is a display of constants (ol_func_fact.fixed_ret).
+ * A bare `return` gives None, which no loop can iterate: not fixed. */
+static void note_fixed_return(ol_walker *w, TSNode ret) {
+  int func = ol_calls_current(w);
+  if (func < 0 || w->out->funcs.items[func].fixed_ret < 0)
+    return;
+  bool fixed = !ts_node_is_null(ret) && ts_node_named_child_count(ret) == 1 &&
+               holds_constants(w, ts_node_named_child(ret, 0), 0);
+  w->out->funcs.items[func].fixed_ret = fixed ? 1 : -1;
+}
+
 uint32_t ol_walk_query_origin(const ol_walker *w, TSNode chain) {
   TSNode root = ol_unwrap(w, chain);
   for (int depth = 0; depth < 200; depth++) {
@@ -999,14 +1011,17 @@ static void enter(ol_walker *w, entry *e) {
       w->out->loops.items[e->ctx].has_jump = true;
     break;
   case OL_K_yield:
+    note_fixed_return(w, e->kind == OL_K_return_statement ? n : (TSNode){0});
     if (ts_node_child_count(n) == 3)
       ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
     if (ts_node_named_child_count(n))
       ol_calls_check_passed(w, ts_node_child_count(n) == 3 ? ts_node_named_child(n, 0) : n);
     /* fallthrough */
   case OL_K_return_statement:
-    if (e->kind == OL_K_return_statement)
+    if (e->kind == OL_K_return_statement) {
+      note_fixed_return(w, n);
       ol_calls_check_return(w, n);
+    }
     /* fallthrough */
   case OL_K_raise_statement:
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) {

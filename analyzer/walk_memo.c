@@ -283,7 +283,8 @@ static void mv_count(mover *m, ol_count_stmt *c) {
 
 static void mv_func(mover *m, ol_func_fact *f) {
   SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query, f->returns_count, f->memoized,
-          f->external, (uint64_t)(int64_t)f->ret_param);
+          f->external, (uint64_t)(int64_t)f->ret_param,
+          (uint64_t)(int64_t)f->fixed_ret);
   mv_str(m, &f->name);
   mv_str(m, &f->cls);
   if (m->digest) {

@@ -540,3 +540,40 @@ def free_name(base, chefs):
         if Booking.query.filter_by(chef_id=chefs[i].id).first():  # expect: ORM001
             return chefs[i]
     return base
+
+
+# --- loops over what a function returns: fixed displays are bounded ---------
+def setting_keys():
+    return ["site_title", "site_logo", "site_about"]
+
+
+def setting_keys_or_rows(all_rows):
+    if all_rows:
+        return Setting.query.all()
+    return ("site_title", "site_logo")
+
+
+def setting_keys_generated():
+    yield "site_title"
+    yield "site_logo"
+
+
+def reset_settings():
+    for key in setting_keys():
+        Setting.query.filter_by(key=key).delete()  # ok: three keys written in the code
+
+
+def reset_settings_mixed():
+    for s in setting_keys_or_rows(True):
+        Setting.query.filter_by(key=s).first()  # expect: ORM001
+
+
+def reset_settings_generated():
+    for key in setting_keys_generated():
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+
+
+def reset_settings_per_chef():
+    for chef in Chef.query.all():
+        for key in setting_keys():
+            Setting.query.filter_by(key=key + chef.name).first()  # expect: ORM001
