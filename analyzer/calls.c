@@ -1019,8 +1019,8 @@ void ol_calls_finish(ol_walker *w) {
   }
   for (size_t i = 0; i < w->out->queries.len; i++) {
     const ol_query_site *s = &w->out->queries.items[i];
-    if (s->func < 0)
-      continue;
+    if (s->func < 0 || s->lazy_init)
+      continue; /* a hand-made memo runs once, not per call of its function */
     add_site(w, s->func, s->is_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY, s->span);
   }
   /* The facts outlive the walk: no slack in their vectors. */

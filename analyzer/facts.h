@@ -149,6 +149,9 @@ typedef struct {
   char method[24]; /* "first", "scalars", "iterate", "subscript" ... */
   bool is_count;   /* a count query: ORM003's, not ORM001's */
   bool awaited;
+  bool lazy_init; /* in the block of `if self.x is None:` / `if not self.x:` (or of a name the
+                     function declares global) that sets that same target: it runs once per
+                     instance or process, not per call of its function (not in its summary) */
   int loop;           /* innermost loop it runs in on every iteration, or -1 */
   int dep_loop;       /* innermost enclosing loop it depends on, or -1 */
   char *dep_name;     /* the name that makes it depend on dep_loop */

@@ -199,7 +199,8 @@ static void mv_query(mover *m, ol_query_site *s) {
   SCALARS(m, s->hoist_copy, s->guarded, s->in_try, s->in_except, s->raises,
           ol_name_hash(s->copy_fn, strlen(s->copy_fn)), s->hoist_listify, s->how,
           ol_name_hash(s->method, strlen(s->method)), s->is_count, s->awaited, s->batch.mode,
-          s->batch.append_filter, s->batch.session_get, s->batch.uses_select, s->batch.awaited);
+          s->batch.append_filter, s->batch.session_get, s->batch.uses_select, s->batch.awaited,
+          s->lazy_init);
   mv_span(m, &s->span);
   mv_span(m, &s->hoist);
   mv_int(m, &s->loop, V_LOOPS);

@@ -577,3 +577,63 @@ def reset_settings_per_chef():
     for chef in Chef.query.all():
         for key in setting_keys():
             Setting.query.filter_by(key=key + chef.name).first()  # expect: ORM001
+
+
+# --- hand-made memos: a lookup loaded once per instance or process ---------
+class SettingImporter:
+    def __init__(self):
+        self.keys = None
+        self.other = None
+        self.names = None
+
+    def key_of(self, value):
+        if self.keys is None:
+            self.keys = {s.key: s.value for s in Setting.query.all()}
+        return self.keys.get(value)
+
+    def key_of_other(self, value):
+        if self.keys is None:
+            self.other = {s.key: s.value for s in Setting.query.all()}
+        return self.other.get(value)
+
+    def key_of_unset(self, value):
+        if self.names is None:
+            Setting.query.all()
+        return value
+
+    def key_of_emptied(self, value):
+        if not self.names:
+            self.names = {}
+            for s in Setting.query.all():
+                self.names[s.key] = s.value
+        return self.names.get(value)
+
+    def run(self, values):
+        for v in values:
+            self.key_of(v)  # ok: the lookup loads once per importer
+            self.key_of_other(v)  # expect: ORM001
+            self.key_of_unset(v)  # expect: ORM001
+            self.key_of_emptied(v)  # expect: ORM001
+
+
+_SETTINGS = None
+
+
+def process_setting(key):
+    global _SETTINGS
+    if _SETTINGS is None:
+        _SETTINGS = dict(db.session.query(Setting.key, Setting.value).all())
+    return _SETTINGS.get(key)
+
+
+def local_setting(key):
+    cache = None
+    if cache is None:
+        cache = dict(db.session.query(Setting.key, Setting.value).all())
+    return cache.get(key)
+
+
+def read_values(keys):
+    for key in keys:
+        process_setting(key)  # ok: loaded once per process
+        local_setting(key)  # expect: ORM001
