@@ -491,8 +491,6 @@ int ol_exec_effective_loop(ol_walker *w, TSNode site, int loop) {
   }
 }
 
-static bool in_lazy_init(ol_walker *w, TSNode n);
-
 static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, const char *method,
                                int loop) {
   TSNode parent = ol_walk_parent(w, span_node);
@@ -500,6 +498,9 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
   if (awaited)
     span_node = parent;
   loop = ol_exec_effective_loop(w, span_node, loop);
+  int lazy = ol_exec_in_lazy_init(w, span_node);
+  if (lazy == 2)
+    loop = -1; /* once per instance or process, not per iteration */
   ol_query_site s = {.span = ol_node_span(span_node),
                      .how = how,
                      .loop = loop,
@@ -515,7 +516,7 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
     strcpy(s.copy_fn, "list");
   s.raises = s.raises || strstr(method, "one") != NULL || strstr(method, "_or_404") != NULL;
   guards(w, &s);
-  s.lazy_init = in_lazy_init(w, span_node);
+  s.lazy_init = lazy != 0;
   ol_vec_push(&w->out->queries, s);
   ol_site_temp t = {0};
   ol_collect_names(w, span_node, &t.free);
@@ -1139,19 +1140,26 @@ static bool block_sets(ol_walker *w, TSNode block, TSNode target, bool is_none) 
 
 /* A hand-made memo: n is in the block of `if self.x is None:` / `if not
  * self.x:` (or of a name its function declares global) that sets that same
- * target, so it runs once per instance or process (ol_query_site.lazy_init). */
-static bool in_lazy_init(ol_walker *w, TSNode n) {
+ * target, so it runs once per instance or process (ol_query_site.lazy_init).
+ * 0: not; 1: it is, in a loop inside that block (per iteration of that
+ * loop, once); 2: it is, and no loop of the block repeats it. */
+int ol_exec_in_lazy_init(ol_walker *w, TSNode n) {
   TSNode def = {0};
   for (size_t i = w->path.len; i-- > 0 && ts_node_is_null(def);)
     if (ol_kind_of(w->sx, w->path.items[i]) == OL_K_function_definition)
       def = w->path.items[i];
   if (ts_node_is_null(def))
-    return false;
+    return 0;
+  bool looped = false;
   for (TSNode p = ts_node_parent(n), c = n; !ts_node_is_null(p) && !ts_node_eq(p, def);
        c = p, p = ts_node_parent(p)) {
     ol_kind k = ol_kind_of(w->sx, p);
     if (k == OL_K_function_definition || k == OL_K_lambda || k == OL_K_class_definition)
-      return false;
+      return 0;
+    if (((k == OL_K_for_statement || k == OL_K_while_statement) &&
+         ts_node_eq(c, ol_child(w->sx, p, OL_F_body))) ||
+        ol_kind_is_comprehension(k))
+      looped = true;
     if (k != OL_K_if_statement || !ts_node_eq(c, ol_child(w->sx, p, OL_F_consequence)))
       continue;
     bool is_none = false;
@@ -1160,9 +1168,9 @@ static bool in_lazy_init(ol_walker *w, TSNode n) {
         (ol_kind_of(w->sx, x) == OL_K_identifier && !declared_global(w, def, x)))
       continue;
     if (block_sets(w, c, x, is_none))
-      return true;
+      return looped ? 1 : 2;
   }
-  return false;
+  return 0;
 }
 
 /* Whether n sits in the block of an `if` (inside loop) that tests that the

@@ -493,6 +493,8 @@ typedef struct {
   bool args_loop;     /* in a loop: an argument (or the receiver) reads a name the loop binds */
   bool args_local;    /* an argument (or the receiver) reads a name the function binds */
   bool in_branch;     /* in a loop: runs on some iterations only (a one-sided if, an except) */
+  bool lazy_init;     /* in a hand-made memo's block (ol_query_site.lazy_init): runs once per
+                         instance or process, so what it does is not its function's per call */
   bool in_except;     /* in a loop: in an except clause inside it that catches an error, not a
                          miss: runs on the iterations that failed */
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */

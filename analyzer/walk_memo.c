@@ -313,7 +313,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
 
 static void mv_call(mover *m, ol_call_fact *c) {
   SCALARS(m, (uint64_t)(int64_t)c->recv_param, c->first_arg, c->n_args, (uint64_t)(int64_t)c->term,
-          c->attr_only, c->args_loop, c->args_local, c->in_branch, c->in_except);
+          c->attr_only, c->args_loop, c->args_local, c->in_branch, c->in_except, c->lazy_init);
   mv_str(m, &c->callee);
   mv_index(m, &c->func, V_FUNCS);
   mv_index(m, &c->loop, V_LOOPS);

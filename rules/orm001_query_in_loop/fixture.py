@@ -637,3 +637,31 @@ def read_values(keys):
     for key in keys:
         process_setting(key)  # ok: loaded once per process
         local_setting(key)  # expect: ORM001
+
+
+class SettingCache:
+    def __init__(self):
+        self.rows = None
+        self.seen = None
+
+    def load(self):
+        return Setting.query.all()
+
+    def rows_of(self):
+        if self.rows is None:
+            self.rows = self.load()
+        return self.rows
+
+    def rows_reloaded(self):
+        if self.seen is None:
+            self.load()
+        return self.seen
+
+    def each(self, values):
+        for v in values:
+            self.rows_of()  # ok: loads once per cache
+            self.rows_reloaded()  # expect: ORM001
+            if self.seen is None:
+                self.seen = Setting.query.all()  # ok: the first iteration only
+            if self.rows is None:
+                Setting.query.filter_by(key=v).all()  # expect: ORM001
