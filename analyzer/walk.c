@@ -276,6 +276,22 @@ static bool reads_config(const ol_walker *w, TSNode n) {
          (ol_node_text_is(w, obj, "config") || ol_node_text_is(w, obj, "settings"));
 }
 
+/* `State.accepted.value` / `.name`: what a member of a class written in
+ * the code (an Enum, CamelCase by convention) holds, a constant. */
+static bool is_member_value(const ol_walker *w, TSNode n) {
+  TSNode a = ol_child(w->sx, n, OL_F_attribute), m = ol_child(w->sx, n, OL_F_object);
+  if ((!ol_node_text_is(w, a, "value") && !ol_node_text_is(w, a, "name")) ||
+      ol_kind_of(w->sx, m) != OL_K_attribute)
+    return false;
+  TSNode cls = ol_child(w->sx, m, OL_F_object);
+  if (ol_kind_of(w->sx, cls) != OL_K_identifier)
+    return false;
+  const char *t = w->src + ts_node_start_byte(cls);
+  uint32_t len = ts_node_end_byte(cls) - ts_node_start_byte(cls);
+  return len > 1 && t[0] >= 'A' && t[0] <= 'Z' && !is_constant_name(w, cls) &&
+         !memchr(t, '_', len);
+}
+
 /* A non-empty display whose elements are constants (literals, ALL_CAPS
  * names, `Enum.MEMBER`, displays of those): a name bound to one and iterated
  * later is bounded. An empty display is not: it is usually filled from rows. */
@@ -294,7 +310,8 @@ static bool holds_constants(ol_walker *w, TSNode n, int depth) {
   case OL_K_identifier:
     return depth > 0 && is_constant_name(w, n);
   case OL_K_attribute:
-    return depth > 0 && is_constant_name(w, ol_child(w->sx, n, OL_F_attribute));
+    return depth > 0 && (is_constant_name(w, ol_child(w->sx, n, OL_F_attribute)) ||
+                         is_member_value(w, n));
   case OL_K_pair:
     return holds_constants(w, ol_child(w->sx, n, OL_F_key), depth + 1);
   case OL_K_list:
