@@ -174,6 +174,7 @@ static void functions(check *c) {
     flag(c, &fn->ret_builders);
     flag(c, &fn->returns_query);
     flag(c, &fn->returns_count);
+    need(c, fn->fixed_ret >= -1 && fn->fixed_ret <= 1);
     flag(c, &fn->memoized);
     flag(c, &fn->external);
     place(c, fn->def);

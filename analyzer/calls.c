@@ -329,6 +329,10 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
                     .recv_call = -1,
                     .term = -1};
   c.at.span = ol_node_span(call);
+  int lazy = ol_exec_in_lazy_init(w, call);
+  c.lazy_init = lazy != 0;
+  if (lazy == 2)
+    c.loop = -1; /* once per instance or process, not per iteration */
   if (c.loop >= 0) {
     bool guarded = false;
     c.commit_exempt =
@@ -437,7 +441,11 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   }
   c.callee = intern(w, fn);
   c.at.span = ol_node_span(call);
-  if (ctx >= 0) {
+  int lazy = ol_exec_in_lazy_init(w, call);
+  c.lazy_init = lazy != 0;
+  if (lazy == 2)
+    c.loop = -1; /* once per instance or process, not per iteration */
+  if (c.loop >= 0) {
     bool guarded = false;
     c.commit_exempt = ol_exec_commit_exemption(w, ol_walk_statement(w, call), ctx, false, &guarded);
     c.in_branch = ol_exec_in_branch(w, call, ctx);
@@ -1019,8 +1027,8 @@ void ol_calls_finish(ol_walker *w) {
   }
   for (size_t i = 0; i < w->out->queries.len; i++) {
     const ol_query_site *s = &w->out->queries.items[i];
-    if (s->func < 0)
-      continue;
+    if (s->func < 0 || s->lazy_init)
+      continue; /* a hand-made memo runs once, not per call of its function */
     add_site(w, s->func, s->is_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY, s->span);
   }
   /* The facts outlive the walk: no slack in their vectors. */

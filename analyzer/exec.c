@@ -498,6 +498,9 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
   if (awaited)
     span_node = parent;
   loop = ol_exec_effective_loop(w, span_node, loop);
+  int lazy = ol_exec_in_lazy_init(w, span_node);
+  if (lazy == 2)
+    loop = -1; /* once per instance or process, not per iteration */
   ol_query_site s = {.span = ol_node_span(span_node),
                      .how = how,
                      .loop = loop,
@@ -513,6 +516,7 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
     strcpy(s.copy_fn, "list");
   s.raises = s.raises || strstr(method, "one") != NULL || strstr(method, "_or_404") != NULL;
   guards(w, &s);
+  s.lazy_init = lazy != 0;
   ol_vec_push(&w->out->queries, s);
   ol_site_temp t = {0};
   ol_collect_names(w, span_node, &t.free);
@@ -1062,8 +1066,9 @@ bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop) {
 #define MAX_ONCE_TESTS 4
 #define MAX_ONCE_LOOP (64u * 1024u) /* bytes of loop a test reads */
 
-/* `if not seen:` / `if seen is None:`: the name the condition tests, or a null node. */
-static TSNode tested_absent(ol_walker *w, TSNode if_stmt) {
+/* `if not seen:` / `if seen is None:`: the name the condition tests, or a
+ * null node; with attrs, `self.x` too. *is_none: the `is None` form. */
+static TSNode tested_absent_of(ol_walker *w, TSNode if_stmt, bool attrs, bool *is_none) {
   TSNode c = ol_unwrap(w, ol_child(w->sx, if_stmt, OL_F_condition)), id = {0};
   if (ol_kind_of(w->sx, c) == OL_K_not_operator && ts_node_named_child_count(c) == 1)
     id = ol_unwrap(w, ts_node_named_child(c, 0));
@@ -1074,7 +1079,98 @@ static TSNode tested_absent(ol_walker *w, TSNode if_stmt) {
            !memmem(w->src + ts_node_start_byte(c), ts_node_end_byte(c) - ts_node_start_byte(c),
                    " not ", 5))
     id = ts_node_named_child(c, 0);
+  if (is_none)
+    *is_none = ol_kind_of(w->sx, c) == OL_K_comparison_operator;
+  if (attrs && ol_kind_of(w->sx, id) == OL_K_attribute) {
+    TSNode obj = ol_child(w->sx, id, OL_F_object);
+    return ol_kind_of(w->sx, obj) == OL_K_identifier && ol_node_text_is(w, obj, "self") ? id
+                                                                                       : (TSNode){0};
+  }
   return ol_kind_of(w->sx, id) == OL_K_identifier ? id : (TSNode){0};
+}
+
+static TSNode tested_absent(ol_walker *w, TSNode if_stmt) {
+  return tested_absent_of(w, if_stmt, false, NULL);
+}
+
+static bool same_node_text(ol_walker *w, TSNode a, TSNode b) {
+  uint32_t n = ts_node_end_byte(a) - ts_node_start_byte(a);
+  return n == ts_node_end_byte(b) - ts_node_start_byte(b) &&
+         !memcmp(w->src + ts_node_start_byte(a), w->src + ts_node_start_byte(b), n);
+}
+
+/* Whether function def declares name global. */
+static bool declared_global(ol_walker *w, TSNode def, TSNode name) {
+  TSNode body = ol_child(w->sx, def, OL_F_body);
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode st = ts_node_named_child(body, i);
+    if (ol_kind_of(w->sx, st) != OL_K_global_statement)
+      continue;
+    for (uint32_t k = 0; k < ts_node_named_child_count(st); k++)
+      if (same_node_text(w, ts_node_named_child(st, k), name))
+        return true;
+  }
+  return false;
+}
+
+/* Whether a statement of block sets target to a value the test reads as
+ * set: not None, and for `if not x:` not an empty or false literal. */
+static bool block_sets(ol_walker *w, TSNode block, TSNode target, bool is_none) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
+    TSNode st = ts_node_named_child(block, i);
+    TSNode a = ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st)
+                   ? ts_node_named_child(st, 0)
+                   : (TSNode){0};
+    if (ol_kind_of(w->sx, a) != OL_K_assignment ||
+        !same_node_text(w, ol_child(w->sx, a, OL_F_left), target))
+      continue;
+    TSNode v = ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
+    ol_kind vk = ol_kind_of(w->sx, v);
+    if (ts_node_is_null(v) || vk == OL_K_none)
+      continue;
+    if (!is_none && (vk == OL_K_false || vk == OL_K_integer || vk == OL_K_string ||
+                     ((vk == OL_K_list || vk == OL_K_dictionary || vk == OL_K_tuple ||
+                       vk == OL_K_set) &&
+                      !ts_node_named_child_count(v))))
+      continue; /* may read as unset again */
+    return true;
+  }
+  return false;
+}
+
+/* A hand-made memo: n is in the block of `if self.x is None:` / `if not
+ * self.x:` (or of a name its function declares global) that sets that same
+ * target, so it runs once per instance or process (ol_query_site.lazy_init).
+ * 0: not; 1: it is, in a loop inside that block (per iteration of that
+ * loop, once); 2: it is, and no loop of the block repeats it. */
+int ol_exec_in_lazy_init(ol_walker *w, TSNode n) {
+  TSNode def = {0};
+  for (size_t i = w->path.len; i-- > 0 && ts_node_is_null(def);)
+    if (ol_kind_of(w->sx, w->path.items[i]) == OL_K_function_definition)
+      def = w->path.items[i];
+  if (ts_node_is_null(def))
+    return 0;
+  bool looped = false;
+  for (TSNode p = ts_node_parent(n), c = n; !ts_node_is_null(p) && !ts_node_eq(p, def);
+       c = p, p = ts_node_parent(p)) {
+    ol_kind k = ol_kind_of(w->sx, p);
+    if (k == OL_K_function_definition || k == OL_K_lambda || k == OL_K_class_definition)
+      return 0;
+    if (((k == OL_K_for_statement || k == OL_K_while_statement) &&
+         ts_node_eq(c, ol_child(w->sx, p, OL_F_body))) ||
+        ol_kind_is_comprehension(k))
+      looped = true;
+    if (k != OL_K_if_statement || !ts_node_eq(c, ol_child(w->sx, p, OL_F_consequence)))
+      continue;
+    bool is_none = false;
+    TSNode x = tested_absent_of(w, p, true, &is_none);
+    if (ts_node_is_null(x) ||
+        (ol_kind_of(w->sx, x) == OL_K_identifier && !declared_global(w, def, x)))
+      continue;
+    if (block_sets(w, c, x, is_none))
+      return looped ? 1 : 2;
+  }
+  return 0;
 }
 
 /* Whether n sits in the block of an `if` (inside loop) that tests that the

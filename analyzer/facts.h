@@ -154,6 +154,9 @@ typedef struct {
   char method[24]; /* "first", "scalars", "iterate", "subscript" ... */
   bool is_count;   /* a count query: ORM003's, not ORM001's */
   bool awaited;
+  bool lazy_init; /* in the block of `if self.x is None:` / `if not self.x:` (or of a name the
+                     function declares global) that sets that same target: it runs once per
+                     instance or process, not per call of its function (not in its summary) */
   int loop;           /* innermost loop it runs in on every iteration, or -1 */
   int dep_loop;       /* innermost enclosing loop it depends on, or -1 */
   char *dep_name;     /* the name that makes it depend on dep_loop */
@@ -441,6 +444,9 @@ typedef struct {
   bool ret_builders;        /* `return f(...).filter(...)`: a query built on what f returns */
   bool returns_query;       /* `return <query>` not executed: its caller runs it */
   bool returns_count;       /* `return <count query>`: its value is one COUNT's */
+  int8_t fixed_ret; /* 1: every return returns a non-empty display of constants (`return ["a",
+                       "b"]`), so a loop over its result is bounded like one over the display;
+                       -1: some return or yield gives another value; 0: no return seen yet */
   bool memoized; /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
                     arguments seen before is a cache read */
   bool external; /* its own body calls out of the process (HTTP, mail, files, plugins...) */
@@ -502,6 +508,8 @@ typedef struct {
   bool args_loop;     /* in a loop: an argument (or the receiver) reads a name the loop binds */
   bool args_local;    /* an argument (or the receiver) reads a name the function binds */
   bool in_branch;     /* in a loop: runs on some iterations only (a one-sided if, an except) */
+  bool lazy_init;     /* in a hand-made memo's block (ol_query_site.lazy_init): runs once per
+                         instance or process, so what it does is not its function's per call */
   bool in_except;     /* in a loop: in an except clause inside it that catches an error, not a
                          miss: runs on the iterations that failed */
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */

@@ -25,9 +25,24 @@ static bool counts_attempts(const ol_rule_ctx *ctx, const ol_loop *l) {
          l->iterable.end - l->iterable.start > 6 && !memcmp(it, "range(", 6);
 }
 
+/* `for k in _config_keys()`: the iterable is a call of a project function
+ * every return of which is a display of constants, so the loop is bounded
+ * like one over the display (DESIGN.md "Real code": bounded loops). Known
+ * only once calls resolve, after pass 1 gave the loop's body its context: a
+ * loop nested in another keeps its findings, which name the inner loop but
+ * still run per iteration of the outer one. */
+static bool over_fixed_call(const ol_rule_ctx *ctx, const ol_loop *l) {
+  if (l->parent >= 0 || l->kind == OL_LOOP_WHILE || ol_span_empty(l->iterable))
+    return false;
+  int32_t c = ol_facts_call_at(ctx->facts, l->iterable);
+  int32_t t = c >= 0 ? ol_index_call_target(ctx->index, ctx->file, (size_t)c) : -1;
+  return t >= 0 && ctx->index->funcs.items[t].fn->fixed_ret > 0;
+}
+
 bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop) {
   const ol_loop *l = &ctx->facts->loops.items[loop];
-  return !((l->kind == OL_LOOP_WHILE || counts_attempts(ctx, l)) && l->exits) && !l->external_work;
+  return !((l->kind == OL_LOOP_WHILE || counts_attempts(ctx, l)) && l->exits) &&
+         !l->external_work && !over_fixed_call(ctx, l);
 }
 
 static bool loop_within(const ol_file_facts *f, int inner, int loop) {

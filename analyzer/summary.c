@@ -541,7 +541,8 @@ static bool propagate(ol_index *ix, round_state *rs) {
       bool memo_call = callee->fn->memoized;
       for (int e = 0; e < OL_EFFECTS; e++) {
         bool memo = memo_call || callee->memo[e];
-        if (!callee->has[e] || (memo && !c->args_local))
+        /* a hand-made memo's call runs once, not per call of this function */
+        if (!callee->has[e] || (memo && !c->args_local) || c->lazy_init)
           continue;
         if (!s->has[e] || (s->memo[e] && !memo && s->fn->site[e] < 0)) {
           s->has[e] = true;
@@ -567,7 +568,7 @@ static bool propagate(ol_index *ix, round_state *rs) {
         changed = true;
       }
       const ol_call_term *term = ol_call_term_of(file->facts, c);
-      if (term && callee->returns_query) { /* f(...).first(): the query f built runs here */
+      if (term && callee->returns_query && !c->lazy_init) { /* f(...).first(): f's query runs here */
         ol_effect e = term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY;
         if (!s->has[e]) {
           s->has[e] = true;

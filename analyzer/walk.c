@@ -276,6 +276,22 @@ static bool reads_config(const ol_walker *w, TSNode n) {
          (ol_node_text_is(w, obj, "config") || ol_node_text_is(w, obj, "settings"));
 }
 
+/* `State.accepted.value` / `.name`: what a member of a class written in
+ * the code (an Enum, CamelCase by convention) holds, a constant. */
+static bool is_member_value(const ol_walker *w, TSNode n) {
+  TSNode a = ol_child(w->sx, n, OL_F_attribute), m = ol_child(w->sx, n, OL_F_object);
+  if ((!ol_node_text_is(w, a, "value") && !ol_node_text_is(w, a, "name")) ||
+      ol_kind_of(w->sx, m) != OL_K_attribute)
+    return false;
+  TSNode cls = ol_child(w->sx, m, OL_F_object);
+  if (ol_kind_of(w->sx, cls) != OL_K_identifier)
+    return false;
+  const char *t = w->src + ts_node_start_byte(cls);
+  uint32_t len = ts_node_end_byte(cls) - ts_node_start_byte(cls);
+  return len > 1 && t[0] >= 'A' && t[0] <= 'Z' && !is_constant_name(w, cls) &&
+         !memchr(t, '_', len);
+}
+
 /* A non-empty display whose elements are constants (literals, ALL_CAPS
  * names, `Enum.MEMBER`, displays of those): a name bound to one and iterated
  * later is bounded. An empty display is not: it is usually filled from rows. */
@@ -294,7 +310,8 @@ static bool holds_constants(ol_walker *w, TSNode n, int depth) {
   case OL_K_identifier:
     return depth > 0 && is_constant_name(w, n);
   case OL_K_attribute:
-    return depth > 0 && is_constant_name(w, ol_child(w->sx, n, OL_F_attribute));
+    return depth > 0 && (is_constant_name(w, ol_child(w->sx, n, OL_F_attribute)) ||
+                         is_member_value(w, n));
   case OL_K_pair:
     return holds_constants(w, ol_child(w->sx, n, OL_F_key), depth + 1);
   case OL_K_list:
@@ -317,6 +334,18 @@ static bool holds_constants(ol_walker *w, TSNode n, int depth) {
   default:
     return false;
   }
+}
+
+/* A return (or, with ret null, a yield) of the current function: whether
+ * every value it returns is a display of constants (ol_func_fact.fixed_ret).
+ * A bare `return` gives None, which no loop can iterate: not fixed. */
+static void note_fixed_return(ol_walker *w, TSNode ret) {
+  int func = ol_calls_current(w);
+  if (func < 0 || w->out->funcs.items[func].fixed_ret < 0)
+    return;
+  bool fixed = !ts_node_is_null(ret) && ts_node_named_child_count(ret) == 1 &&
+               holds_constants(w, ts_node_named_child(ret, 0), 0);
+  w->out->funcs.items[func].fixed_ret = fixed ? 1 : -1;
 }
 
 uint32_t ol_walk_query_origin(const ol_walker *w, TSNode chain) {
@@ -999,14 +1028,17 @@ static void enter(ol_walker *w, entry *e) {
       w->out->loops.items[e->ctx].has_jump = true;
     break;
   case OL_K_yield:
+    note_fixed_return(w, e->kind == OL_K_return_statement ? n : (TSNode){0});
     if (ts_node_child_count(n) == 3)
       ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
     if (ts_node_named_child_count(n))
       ol_calls_check_passed(w, ts_node_child_count(n) == 3 ? ts_node_named_child(n, 0) : n);
     /* fallthrough */
   case OL_K_return_statement:
-    if (e->kind == OL_K_return_statement)
+    if (e->kind == OL_K_return_statement) {
+      note_fixed_return(w, n);
       ol_calls_check_return(w, n);
+    }
     /* fallthrough */
   case OL_K_raise_statement:
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) {

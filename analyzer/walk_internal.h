@@ -249,6 +249,8 @@ bool ol_exec_once_per_loop(ol_walker *w, TSNode node, int loop);
  * once (-1), a break once per iteration of the enclosing loop, as does a
  * branch taken for one key of a dict's keys. */
 int ol_exec_effective_loop(ol_walker *w, TSNode site, int loop);
+/* Whether site is in a hand-made memo's block (exec.c): 0 no, 1 in a loop inside it, 2 yes. */
+int ol_exec_in_lazy_init(ol_walker *w, TSNode site);
 /* Whether a call leaves the process: HTTP, mail, files, storage, cloud
  * clients, plugins, subprocesses, sleeps, task queues. */
 bool ol_exec_is_external_call(ol_walker *w, TSNode call);

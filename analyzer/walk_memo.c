@@ -202,7 +202,8 @@ static void mv_query(mover *m, ol_query_site *s) {
   SCALARS(m, s->hoist_copy, s->guarded, s->in_try, s->in_except, s->raises,
           ol_name_hash(s->copy_fn, strlen(s->copy_fn)), s->hoist_listify, s->how,
           ol_name_hash(s->method, strlen(s->method)), s->is_count, s->awaited, s->batch.mode,
-          s->batch.append_filter, s->batch.session_get, s->batch.uses_select, s->batch.awaited);
+          s->batch.append_filter, s->batch.session_get, s->batch.uses_select, s->batch.awaited,
+          s->lazy_init);
   mv_span(m, &s->span);
   mv_span(m, &s->hoist);
   mv_int(m, &s->loop, V_LOOPS);
@@ -286,7 +287,8 @@ static void mv_count(mover *m, ol_count_stmt *c) {
 
 static void mv_func(mover *m, ol_func_fact *f) {
   SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query, f->returns_count, f->memoized,
-          f->external, (uint64_t)(int64_t)f->ret_param);
+          f->external, (uint64_t)(int64_t)f->ret_param,
+          (uint64_t)(int64_t)f->fixed_ret);
   mv_str(m, &f->name);
   mv_str(m, &f->cls);
   if (m->digest) {
@@ -314,7 +316,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
 
 static void mv_call(mover *m, ol_call_fact *c) {
   SCALARS(m, (uint64_t)(int64_t)c->recv_param, c->first_arg, c->n_args, (uint64_t)(int64_t)c->term,
-          c->attr_only, c->args_loop, c->args_local, c->in_branch, c->in_except);
+          c->attr_only, c->args_loop, c->args_local, c->in_branch, c->in_except, c->lazy_init);
   mv_str(m, &c->callee);
   mv_index(m, &c->func, V_FUNCS);
   mv_index(m, &c->loop, V_LOOPS);

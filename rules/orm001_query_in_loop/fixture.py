@@ -540,3 +540,128 @@ def free_name(base, chefs):
         if Booking.query.filter_by(chef_id=chefs[i].id).first():  # expect: ORM001
             return chefs[i]
     return base
+
+
+# --- loops over what a function returns: fixed displays are bounded ---------
+def setting_keys():
+    return ["site_title", "site_logo", "site_about"]
+
+
+def setting_keys_or_rows(all_rows):
+    if all_rows:
+        return Setting.query.all()
+    return ("site_title", "site_logo")
+
+
+def setting_keys_generated():
+    yield "site_title"
+    yield "site_logo"
+
+
+def reset_settings():
+    for key in setting_keys():
+        Setting.query.filter_by(key=key).delete()  # ok: three keys written in the code
+
+
+def reset_settings_mixed():
+    for s in setting_keys_or_rows(True):
+        Setting.query.filter_by(key=s).first()  # expect: ORM001
+
+
+def reset_settings_generated():
+    for key in setting_keys_generated():
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+
+
+def reset_settings_per_chef():
+    for chef in Chef.query.all():
+        for key in setting_keys():
+            Setting.query.filter_by(key=key + chef.name).first()  # expect: ORM001
+
+
+# --- hand-made memos: a lookup loaded once per instance or process ---------
+class SettingImporter:
+    def __init__(self):
+        self.keys = None
+        self.other = None
+        self.names = None
+
+    def key_of(self, value):
+        if self.keys is None:
+            self.keys = {s.key: s.value for s in Setting.query.all()}
+        return self.keys.get(value)
+
+    def key_of_other(self, value):
+        if self.keys is None:
+            self.other = {s.key: s.value for s in Setting.query.all()}
+        return self.other.get(value)
+
+    def key_of_unset(self, value):
+        if self.names is None:
+            Setting.query.all()
+        return value
+
+    def key_of_emptied(self, value):
+        if not self.names:
+            self.names = {}
+            for s in Setting.query.all():
+                self.names[s.key] = s.value
+        return self.names.get(value)
+
+    def run(self, values):
+        for v in values:
+            self.key_of(v)  # ok: the lookup loads once per importer
+            self.key_of_other(v)  # expect: ORM001
+            self.key_of_unset(v)  # expect: ORM001
+            self.key_of_emptied(v)  # expect: ORM001
+
+
+_SETTINGS = None
+
+
+def process_setting(key):
+    global _SETTINGS
+    if _SETTINGS is None:
+        _SETTINGS = dict(db.session.query(Setting.key, Setting.value).all())
+    return _SETTINGS.get(key)
+
+
+def local_setting(key):
+    cache = None
+    if cache is None:
+        cache = dict(db.session.query(Setting.key, Setting.value).all())
+    return cache.get(key)
+
+
+def read_values(keys):
+    for key in keys:
+        process_setting(key)  # ok: loaded once per process
+        local_setting(key)  # expect: ORM001
+
+
+class SettingCache:
+    def __init__(self):
+        self.rows = None
+        self.seen = None
+
+    def load(self):
+        return Setting.query.all()
+
+    def rows_of(self):
+        if self.rows is None:
+            self.rows = self.load()
+        return self.rows
+
+    def rows_reloaded(self):
+        if self.seen is None:
+            self.load()
+        return self.seen
+
+    def each(self, values):
+        for v in values:
+            self.rows_of()  # ok: loads once per cache
+            self.rows_reloaded()  # expect: ORM001
+            if self.seen is None:
+                self.seen = Setting.query.all()  # ok: the first iteration only
+            if self.rows is None:
+                Setting.query.filter_by(key=v).all()  # expect: ORM001

@@ -232,3 +232,44 @@ def first_new_author(names):
             last = Job(status=name)
             db.session.commit()  # expect: ORM006
         last = None  # reset on every item: the branch runs again
+
+
+def job_states():
+    return ("queued", "running", "done")
+
+
+def job_states_or_rows(rows):
+    if rows:
+        return Job.query.all()
+    return ("queued",)
+
+
+def reset_states():
+    for state in job_states():
+        db.session.add(Job(status=state))
+        db.session.commit()  # ok: three states written in the code
+
+
+def reset_states_mixed():
+    for state in job_states_or_rows(False):
+        db.session.add(Job(status=state))
+        db.session.commit()  # expect: ORM006
+
+
+import enum  # noqa: E402
+
+
+class JobState(enum.Enum):
+    queued = "queued"
+    done = "done"
+
+
+def add_state_jobs(current):
+    titles = {JobState.queued.value: "Queued", JobState.done.value: "Done"}
+    for state, title in titles.items():
+        db.session.add(Job(status=title))
+        db.session.commit()  # ok: two states written in the code
+    seen = {current.state.value: "Current", current.next.value: "Next"}
+    for state, title in seen.items():
+        db.session.add(Job(status=title))
+        db.session.commit()  # expect: ORM006
