@@ -182,8 +182,8 @@ typedef enum {
 
 typedef enum {
   OL_REMOTE_UNSAID,   /* no remote side written */
-  OL_REMOTE_PK,       /* the remote side is the class's primary key: many-to-one */
-  OL_REMOTE_OTHER,    /* only other columns of the class (the foreign key): one-to-many */
+  OL_REMOTE_KEY,      /* no foreign-key column is remote (the key it points to is): many-to-one */
+  OL_REMOTE_FK,       /* a foreign-key column is remote: one-to-many */
   OL_REMOTE_UNKNOWN,  /* written, but not a column declared above it in the class body */
 } ol_remote;
 

@@ -255,11 +255,11 @@ static bool self_referential(ol_index *ix, const ol_model *owner, const char *ta
 }
 
 /* A self-referential relationship holds the foreign key on both sides: its
- * remote side says the direction, as SQLAlchemy reads it. The primary key
- * remote is many-to-one; another column remote, or nothing said, is
- * one-to-many (SQLAlchemy's default for an adjacency list). */
+ * remote side says the direction, as SQLAlchemy reads it. The foreign key
+ * remote is one-to-many, as is nothing said (SQLAlchemy's default for an
+ * adjacency list); only the key it points to remote is many-to-one. */
 static int self_direction(int8_t remote) {
-  return remote == OL_REMOTE_PK ? 0 : remote == OL_REMOTE_UNKNOWN ? -1 : 1;
+  return remote == OL_REMOTE_KEY ? 0 : remote == OL_REMOTE_UNKNOWN ? -1 : 1;
 }
 
 /* 1 collection, 0 scalar, -1 unknown: what the declaration says, else the

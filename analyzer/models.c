@@ -171,10 +171,13 @@ static void computed_parts(ol_walker *w, ol_rel_fact *r, TSNode first, TSNode la
 }
 
 /* What the names in src[a, b) that end a dotted path (`id`, `Category.id`,
- * `[id]`, `"Category.parent_id"`) are among the columns the class body
- * declared so far: the remote side of a self-referential relationship. */
+ * `[id]`, `"Category.parent_id"`) say among the columns the class body
+ * declared so far: the remote side of a self-referential relationship.
+ * SQLAlchemy reads the direction from the foreign key: remote, the
+ * relationship is one-to-many; only the key it points to remote (the
+ * primary key or a unique column), many-to-one. */
 static ol_remote remote_names(const ol_class_fact *c, const char *src, uint32_t a, uint32_t b) {
-  bool pk = false, other = false, unknown = false;
+  bool fk = false, unknown = false, any = false;
   for (uint32_t i = a; i < b;) {
     if (!(isalpha((unsigned char)src[i]) || src[i] == '_')) {
       i++;
@@ -192,14 +195,14 @@ static ol_remote remote_names(const ol_class_fact *c, const char *src, uint32_t 
     for (size_t k = 0; k < c->n_columns && !found; k++)
       if (strlen(c->columns[k].name) == n && !memcmp(c->columns[k].name, src + s, n)) {
         found = true;
-        pk |= c->columns[k].pk;
-        other |= !c->columns[k].pk;
+        fk |= c->columns[k].fk_table || c->columns[k].fk_class;
       }
     unknown |= !found;
+    any = true;
   }
-  if (unknown || (pk && other))
-    return OL_REMOTE_UNKNOWN;
-  return pk ? OL_REMOTE_PK : other ? OL_REMOTE_OTHER : OL_REMOTE_UNKNOWN;
+  if (fk)
+    return OL_REMOTE_FK;
+  return unknown || !any ? OL_REMOTE_UNKNOWN : OL_REMOTE_KEY;
 }
 
 /* The remote side a relationship(...) or backref(...) call writes:
@@ -223,7 +226,9 @@ static int8_t remote_of(ol_walker *w, const ol_class_fact *c, TSNode call) {
     if (word)
       continue; /* another function whose name ends so (`not_remote(`) */
     int8_t r = (int8_t)remote_names(c, w->src, open, close);
-    said = said == OL_REMOTE_UNSAID || said == r ? r : OL_REMOTE_UNKNOWN;
+    said = said == OL_REMOTE_FK || r == OL_REMOTE_FK       ? OL_REMOTE_FK /* a remote foreign key */
+           : said == OL_REMOTE_UNSAID || said == r ? r
+                                                   : OL_REMOTE_UNKNOWN;
   }
   return said;
 }

@@ -48,3 +48,13 @@ class Tag(db.Model):
     # A remote side that is not a column declared above: the direction is
     # not known, and the fix loads it with selectinload (right either way).
     parent = relationship("Tag", remote_side=lambda: Tag.key)
+
+
+class Page(db.Model):
+    __tablename__ = "pages"
+    id = db.Column(db.Integer, primary_key=True)
+    uuid = db.Column(db.String(36), unique=True)
+    parent_uuid = db.Column(db.String(36), db.ForeignKey("pages.uuid"), index=True)
+    # The remote side is the unique key the foreign key points to, not the
+    # primary key: still many-to-one.
+    parent = relationship("Page", remote_side=[uuid])

@@ -1,4 +1,4 @@
-from .models import Category, Folder, Node, Tag
+from .models import Category, Folder, Node, Page, Tag
 
 
 def category_parents():
@@ -27,6 +27,10 @@ def folder_tree():
 def tag_parents():
     for t in Tag.query.all():
         print(t.parent.id)  # expect: ORM002
+
+
+def page_parents():
+    return [p.parent.uuid for p in Page.query.all()]  # expect: ORM002
 
 
 def category_parents_loaded():
