@@ -1011,10 +1011,13 @@ static bool ends_in_else(ol_walker *w, TSNode if_stmt) {
 
 bool ol_exec_catches_miss(ol_walker *w, TSNode clause) {
   TSNode type = ts_node_named_child(clause, 0);
+  for (uint32_t i = 1; !ts_node_is_null(type) && ol_kind_of(w->sx, type) == OL_K_comment; i++)
+    type = ts_node_named_child(clause, i); /* `except:  # noqa` */
   if (ts_node_is_null(type) || ol_kind_of(w->sx, type) == OL_K_block)
-    return false; /* a bare except */
-  static const char *const MISS[] = {"NotFound",     "KeyError",      "LookupError", "IndexError",
-                                     "DoesNotExist", "NoResultFound", "Missing",     NULL};
+    return true; /* a bare except catches a miss too */
+  static const char *const MISS[] = {"NotFound",      "KeyError",      "LookupError",
+                                     "IndexError",    "DoesNotExist",  "NoResultFound",
+                                     "Missing",       "Exception",     NULL};
   const char *t = w->src + ts_node_start_byte(type);
   size_t n = ts_node_end_byte(type) - ts_node_start_byte(type);
   for (const char *const *m = MISS; *m; m++)

@@ -599,9 +599,18 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
     return true;
   }
   if (is_comprehension(w, it)) { /* `[x for x in KINDS if ...]`: at most as long */
-    TSNode clause = first_for_clause(w, it);
-    return !ts_node_is_null(clause) &&
-           iterable_is_bounded(w, ol_child(w->sx, clause, OL_F_right), depth + 1);
+    /* Every `for` clause multiplies the length: `[r for k in KINDS for r in
+     * query(k)]` is as long as the queries' rows. */
+    bool any = false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(it); i++) {
+      TSNode clause = ts_node_named_child(it, i);
+      if (ol_kind_of(w->sx, clause) != OL_K_for_in_clause)
+        continue;
+      if (!iterable_is_bounded(w, ol_child(w->sx, clause, OL_F_right), depth + 1))
+        return false;
+      any = true;
+    }
+    return any;
   }
   if (k == OL_K_string)
     return true;

@@ -370,6 +370,10 @@ def bounded_loops(chefs, form):
         Booking.query.filter_by(chef_id=chef.id).first()  # expect: ORM001
     for sub in Chef.__subclasses__():
         sub.query.first()  # ok: the classes the code defines
+    for status in [s for s in STATUSES if s]:
+        Booking.query.filter_by(status=status).first()  # ok: a comprehension over a constant
+    for booking in [b for s in STATUSES for b in Booking.query.filter_by(status=s)]:
+        Chef.query.get(booking.chef_id)  # expect: ORM001
 
 
 class Report:
@@ -516,7 +520,13 @@ def sync_each(chefs, cache, remote):
             Setting.query.filter_by(key="retry").first()  # ok: only when the push failed
             setting_value(chef.name)  # ok: an error path
         except Exception:
-            Booking.query.filter_by(chef_id=chef.id).first()  # ok: an error path
+            # A broad handler catches a miss as well (a KeyError, a lookup
+            # that found nothing): it may run on every item.
+            Booking.query.filter_by(chef_id=chef.id).first()  # expect: ORM001
+        try:
+            booking = cache[chef.id]
+        except:  # noqa: E722
+            booking = Booking.query.filter_by(chef_id=chef.id).first()  # expect: ORM001
         try:
             booking = cache[chef.id]
         except KeyError:
