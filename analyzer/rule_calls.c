@@ -17,12 +17,40 @@ const char *ol_rule_loop_word(ol_loop_kind k) {
                                       : "loop";
 }
 
-/* `for _ in range(attempts)` / `for _i in range(n)`: a count of attempts,
- * whose variable the body never names (a leading underscore says so). */
+static bool word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* `for _ in range(attempts)` / `for _i in range(n)`: a count of attempts
+ * (a leading underscore says so; `"name-%d" % _i` may number them). It
+ * walks data when the count is a length (`range(len(ids))`) or the body
+ * indexes with it (`ids[_i]`). Past MAX_ATTEMPT_LOOP bytes, the plain
+ * answer. */
+#define MAX_ATTEMPT_LOOP 65536
 static bool counts_attempts(const ol_rule_ctx *ctx, const ol_loop *l) {
   const char *t = ctx->src + l->target.start, *it = ctx->src + l->iterable.start;
-  return l->kind == OL_LOOP_FOR && !ol_span_empty(l->target) && *t == '_' &&
-         l->iterable.end - l->iterable.start > 6 && !memcmp(it, "range(", 6);
+  uint32_t tn = l->target.end - l->target.start;
+  if (l->kind != OL_LOOP_FOR || ol_span_empty(l->target) || *t != '_' ||
+      l->iterable.end - l->iterable.start <= 6 || memcmp(it, "range(", 6) ||
+      memmem(it, l->iterable.end - l->iterable.start, "len(", 4) ||
+      l->node.end - l->iterable.end > MAX_ATTEMPT_LOOP)
+    return false;
+  for (uint32_t i = 0; i < tn; i++)
+    if (!word_char(t[i]))
+      return false; /* `for _, x in ...`: not a plain count */
+  for (uint32_t p = l->iterable.end; p + tn <= l->node.end; p++) {
+    if (memcmp(ctx->src + p, t, tn) || word_char(ctx->src[p - 1]) ||
+        (p + tn < l->node.end && word_char(ctx->src[p + tn])))
+      continue;
+    uint32_t b = p, e = p + tn;
+    while (b > l->iterable.end && (ctx->src[b - 1] == ' ' || ctx->src[b - 1] == '\t'))
+      b--;
+    while (e < l->node.end && (ctx->src[e] == ' ' || ctx->src[e] == '\t'))
+      e++;
+    if (ctx->src[b - 1] == '[' || (e < l->node.end && ctx->src[e] == ']'))
+      return false; /* `ids[_i]`: the count indexes data */
+  }
+  return true;
 }
 
 /* `for k in _config_keys()`: the iterable is a call of a project function

@@ -546,6 +546,12 @@ def free_name(base, chefs):
             return name
     for _ in range(attempts):
         Setting.query.filter_by(key=base).first()  # expect: ORM001
+    for _i in range(attempts):
+        if Booking.query.filter_by(chef_id=chefs[_i].id).first():  # expect: ORM001
+            return base
+    for _i in range(len(chefs)):
+        if not Setting.query.filter_by(key=base).first():  # expect: ORM001
+            return base
     for i in range(len(chefs)):
         if Booking.query.filter_by(chef_id=chefs[i].id).first():  # expect: ORM001
             return chefs[i]
