@@ -198,10 +198,9 @@ static char *loader_paths(const ol_walker *w, TSNode chain, const char *prefix, 
 }
 
 /* One statement of the function body before the use, for option variable
- * h: `h = <loader chain>` / `h = [<loader>, ...]` binds it, `h.joinedload(...)`
- * and `t = h.selectinload(...)` (then `t.joinedload(...)`) extend it in place
- * (SQLAlchemy's loader objects chain by mutation), `h.append(<loader>)` adds
- * one. False when the statement uses a tracked name some other way. */
+ * h: `h = <loader chain>` / `h = [<loader>, ...]` binds it, `h.append(<loader>)`
+ * / `h.extend([...])` add to a list, `h.joinedload(...)` adds nothing known.
+ * False (unknown) when the statement uses a tracked name some other way. */
 static bool option_statement(const ol_walker *w, TSNode stmt, uint64_t h, option_var *vars, int *n,
                              ol_buf *paths) {
   TSNode e = ts_node_named_child(stmt, 0);
@@ -258,17 +257,12 @@ static bool option_statement(const ol_walker *w, TSNode stmt, uint64_t h, option
     }
     return true;
   }
-  char *prefix = ol_format("%s/", from->path);
-  char *path = loader_paths(w, value, prefix, paths);
-  ol_free(prefix);
-  if (!path) /* `s.load_only(...)`, `s.undefer(...)`: loads no relationship */
-    path = ol_strdup(from->path);
-  if (k == OL_K_assignment && ol_kind_of(w->sx, left) == OL_K_identifier && *n < MAX_OPTION_VARS &&
-      !option_var_of(vars, *n, ol_node_hash(w, left)))
-    vars[(*n)++] = (option_var){.hash = ol_node_hash(w, left), .path = path, .name = left};
-  else
-    ol_free(path);
-  return true;
+  /* `h.joinedload(...)`: SQLAlchemy 1.x's unbound loaders share their path
+   * list with what they derive (the statement extends h), 2.0's are copied
+   * (it does not). What h was bound to loads in either: the statement adds
+   * nothing that is known. `t = h.selectinload(...)` derives a loader this
+   * does not follow: unknown. */
+  return k == OL_K_call;
 }
 
 /* What a local option variable passed to .options() loads, from the

@@ -12,6 +12,24 @@ def strategy_variable():
     return [a.question.id for a in rows]  # ok: strategy loads it
 
 
+def strategy_extended():
+    # SQLAlchemy 2.0 copies a loader: the statement leaves strategy as it
+    # was (1.x extended it in place), so the nested load is not known.
+    strategy = joinedload(Answer.question)
+    strategy.joinedload(Question.answers)
+    rows = Answer.query.options(strategy).all()
+    return [len(a.question.answers) for a in rows]  # expect: ORM002
+
+
+def strategy_derived_name():
+    strategy = joinedload(Answer.question)
+    nested = strategy.selectinload(Question.answers)
+    rows = Answer.query.options(strategy, nested).all()
+    # A loader derived from another is not followed: what the options load
+    # is unknown, so both reads are reported, without a fix.
+    return [len(a.question.answers) for a in rows]  # expect: ORM002, ORM002
+
+
 def strategy_derived():
     owner = joinedload(Event.owner)
     owner.load_only("id")
