@@ -169,19 +169,29 @@ static bool fk_into(const ol_column_fact *c, const char *table, const char *cls)
 }
 
 /* Whether cls (or a base) has a ForeignKey column into the table of target. */
-static bool has_fk_to(ol_index *ix, const ol_model *m, const char *table, const char *target,
-                      int depth) {
-  if (!m || depth > 16)
+/* Whether m or a base (each visited once: seen holds a byte per class, so
+ * a diamond of bases costs its size) has a foreign key into table. */
+static bool fk_walk(ol_index *ix, const ol_model *m, const char *table, const char *target,
+                    int depth, uint8_t *seen) {
+  if (!m || depth > 16 || seen[m - ix->classes.items])
     return false;
+  seen[m - ix->classes.items] = 1;
   for (size_t i = 0; i < m->cls->n_columns; i++)
     if (fk_into(&m->cls->columns[i], table, target))
       return true;
-  for (size_t b = 0; b < m->cls->n_bases; b++) {
-    ol_model *p = find_class(ix, m->cls->bases[b]);
-    if (p && p != m && has_fk_to(ix, p, table, target, depth + 1))
+  for (size_t b = 0; b < m->cls->n_bases; b++)
+    if (fk_walk(ix, find_class(ix, m->cls->bases[b]), table, target, depth + 1, seen))
       return true;
-  }
   return false;
+}
+
+static bool has_fk_to(ol_index *ix, const ol_model *m, const char *table, const char *target) {
+  if (!m)
+    return false;
+  uint8_t *seen = ol_calloc(ix->classes.len, 1);
+  bool r = fk_walk(ix, m, table, target, 0, seen);
+  ol_free(seen);
+  return r;
 }
 
 int32_t ol_index_imperative_twin(const ol_index *ix, int32_t cls) {
@@ -229,8 +239,8 @@ static int fk_side(ol_index *ix, const ol_model *owner, const char *target_name)
   if (!owner->cls->imperative && !owner->cls->n_columns)
     owner = table_class(ix, owner->name);
   char *tt = mapped_table(ix, target, 0), *ot = mapped_table(ix, owner, 0);
-  int side = has_fk_to(ix, owner, tt, target->name, 0)   ? 1
-             : has_fk_to(ix, target, ot, owner->name, 0) ? -1
+  int side = has_fk_to(ix, owner, tt, target->name)   ? 1
+             : has_fk_to(ix, target, ot, owner->name) ? -1
                                                          : 0;
   ol_free(tt);
   ol_free(ot);
@@ -389,13 +399,15 @@ static bool per_model(const ol_rel_fact *r) {
 /* Model m inherits the relationships of its mixins and abstract bases
  * (not those of a base model, which holds its own): the per-model ones are
  * recorded on m, resolved through m's class attributes. */
-static void inherit_relations(ol_index *ix, const ol_model *m, const ol_model *from, int depth) {
+static void inherit_relations(ol_index *ix, const ol_model *m, const ol_model *from, int depth,
+                              uint32_t *seen, uint32_t stamp) {
   if (depth > 16)
     return;
   for (size_t b = 0; b < from->cls->n_bases; b++) {
     const ol_model *p = find_class(ix, from->cls->bases[b]);
-    if (!p || p == from || p == m || p->is_model)
-      continue;
+    if (!p || p == from || p == m || p->is_model || seen[p - ix->classes.items] == stamp)
+      continue; /* a base met before on m's walk: a diamond costs its size */
+    seen[p - ix->classes.items] = stamp;
     for (size_t j = 0; j < p->cls->n_rels; j++) {
       const ol_rel_fact *r = &p->cls->rels[j];
       if (!per_model(r) || relation_on(ix, m->name, r->name))
@@ -405,7 +417,7 @@ static void inherit_relations(ol_index *ix, const ol_model *m, const ol_model *f
       add_relation(ix, m, p, &o);
       ix->relations.items[first].inherited = true;
     }
-    inherit_relations(ix, m, p, depth + 1);
+    inherit_relations(ix, m, p, depth + 1, seen, stamp);
   }
 }
 
@@ -445,8 +457,8 @@ static void add_proxies(ol_index *ix) {
 static void mark_inherited(ol_index *ix, const ol_model *from, bool *inherited, int depth) {
   for (size_t b = 0; b < from->cls->n_bases && depth <= 16; b++) {
     ol_model *p = find_class(ix, from->cls->bases[b]);
-    if (!p || p == from || p->is_model)
-      continue;
+    if (!p || p == from || p->is_model || inherited[p - ix->classes.items])
+      continue; /* marked already, with its bases: a diamond costs its size */
     inherited[p - ix->classes.items] = true;
     mark_inherited(ix, p, inherited, depth + 1);
   }
@@ -473,9 +485,12 @@ static void add_relations(ol_index *ix) {
     }
   }
   ol_free(inherited);
+  /* seen[c] == i + 1: class c met on the walk of model i */
+  uint32_t *seen = ol_calloc(ix->classes.len ? ix->classes.len : 1, sizeof *seen);
   for (size_t i = 0; i < ix->classes.len; i++)
     if (ix->classes.items[i].is_model)
-      inherit_relations(ix, &ix->classes.items[i], &ix->classes.items[i], 0);
+      inherit_relations(ix, &ix->classes.items[i], &ix->classes.items[i], 0, seen, (uint32_t)i + 1);
+  ol_free(seen);
   add_proxies(ix);
 }
 
@@ -538,17 +553,21 @@ const char *ol_index_bind_key(const ol_index *ix, const char *model) {
 
 /* The column of class c (or of a base or mixin, first base first) holding
  * a foreign key into table / class parent; NULL when none does. */
+/* The column of class c or of a base (each visited once: seen holds a
+ * byte per class, so a diamond of bases costs its size) with a foreign key
+ * into table. */
 static const char *fk_column_into(const ol_index *ix, int32_t c, const char *table,
-                                  const char *parent, int depth) {
-  if (c < 0 || depth > 16)
+                                  const char *parent, int depth, uint8_t *seen) {
+  if (c < 0 || depth > 16 || seen[c])
     return NULL;
+  seen[c] = 1;
   const ol_class_fact *cls = ix->classes.items[c].cls;
   for (size_t i = 0; i < cls->n_columns; i++)
     if (fk_into(&cls->columns[i], table, parent))
       return cls->columns[i].name;
   for (size_t b = 0; b < cls->n_bases; b++) {
-    int32_t p = first_class(ix, cls->bases[b]);
-    const char *found = p != c ? fk_column_into(ix, p, table, parent, depth + 1) : NULL;
+    const char *found =
+        fk_column_into(ix, first_class(ix, cls->bases[b]), table, parent, depth + 1, seen);
     if (found)
       return found;
   }
@@ -560,7 +579,9 @@ const char *ol_index_fk_column(const ol_index *ix, const char *child, const char
   if (p < 0 || c < 0)
     return NULL;
   char *table = mapped_table(ix, &ix->classes.items[p], 0);
-  const char *found = fk_column_into(ix, c, table, parent, 0);
+  uint8_t *seen = ol_calloc(ix->classes.len, 1);
+  const char *found = fk_column_into(ix, c, table, parent, 0, seen);
+  ol_free(seen);
   ol_free(table);
   return found;
 }

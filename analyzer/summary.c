@@ -184,8 +184,27 @@ static int32_t find_function(const ol_index *ix, uint32_t file, const char *cls,
   return -1;
 }
 
-static int32_t method_in(const ol_index *ix, int32_t c, const char *attr, int depth) {
-  if (c < 0 || depth > MAX_DEPTH)
+/* The classes a walk up the bases has met: each is walked once, so a
+ * diamond of bases costs its size; a hierarchy of more distinct classes
+ * than it holds is not followed further. */
+typedef struct {
+  int32_t ids[64];
+  int n;
+} met_classes;
+
+static bool meet(met_classes *met, int32_t c) {
+  for (int i = 0; i < met->n; i++)
+    if (met->ids[i] == c)
+      return false;
+  if (met->n == (int)(sizeof met->ids / sizeof met->ids[0]))
+    return false;
+  met->ids[met->n++] = c;
+  return true;
+}
+
+static int32_t method_walk(const ol_index *ix, int32_t c, const char *attr, int depth,
+                           met_classes *met) {
+  if (c < 0 || depth > MAX_DEPTH || !meet(met, c))
     return -1;
   const ol_model *m = &ix->classes.items[c];
   note_dep(ix, m->file); /* its bases */
@@ -194,14 +213,19 @@ static int32_t method_in(const ol_index *ix, int32_t c, const char *attr, int de
     return ix->funcs.items[f].fn->kind == OL_FN_SETTER ? -1 : f;
   for (size_t b = 0; b < m->cls->n_bases; b++) {
     int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
-    if (base != c && (f = method_in(ix, base, attr, depth + 1)) >= 0)
+    if (base != c && (f = method_walk(ix, base, attr, depth + 1, met)) >= 0)
       return f;
   }
   return -1;
 }
 
+static int32_t method_in(const ol_index *ix, int32_t c, const char *attr) {
+  met_classes met = {.n = 0};
+  return method_walk(ix, c, attr, 0, &met);
+}
+
 int32_t ol_index_method(const ol_index *ix, const char *cls, int32_t file, const char *attr) {
-  return method_in(ix, ol_index_class_id(ix, cls, file), attr, 0);
+  return method_in(ix, ol_index_class_id(ix, cls, file), attr);
 }
 
 /* ---- name resolution ----------------------------------------------------- */
@@ -317,7 +341,7 @@ static binding resolve_dotted(const ol_index *ix, uint32_t file, int func, const
     if (b.kind == B_MODULE)
       next = member(ix, b.from, b.module, part, depth + 1);
     else if (b.kind == B_CLASS)
-      next = (binding){.func = method_in(ix, b.cls, part, 0)},
+      next = (binding){.func = method_in(ix, b.cls, part)},
       next.kind = next.func >= 0 ? B_FUNC : B_NONE;
     ol_free(b.module);
     b = next;
@@ -414,7 +438,7 @@ static int32_t resolve_call(const ol_index *ix, uint32_t file, const ol_call_fac
     return -1; /* decided once the rows' model is known */
   if (c->recv_call >= 0) {
     int32_t cls = constructed_class(ix, file, &facts->calls.items[c->recv_call]);
-    return cls >= 0 ? method_in(ix, cls, c->callee, 0) : -1;
+    return cls >= 0 ? method_in(ix, cls, c->callee) : -1;
   }
   const char *dot = strchr(c->callee, '.');
   if (c->recv_param >= 0) {
@@ -728,18 +752,30 @@ static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l
 }
 
 /* Whether class c is class a or derives from it. */
-static bool derives_from(const ol_index *ix, int32_t c, int32_t a, int depth) {
-  if (c < 0 || a < 0 || depth > MAX_DEPTH)
+/* Whether class c is a or derives from it. Each class is visited once
+ * (seen: one byte per class), so diamonds of bases cost their size. */
+static bool derives_walk(const ol_index *ix, int32_t c, int32_t a, int depth, uint8_t *seen) {
+  if (c < 0 || a < 0 || depth > MAX_DEPTH || seen[c])
     return false;
   if (c == a)
     return true;
+  seen[c] = 1;
   const ol_model *m = &ix->classes.items[c];
   for (size_t b = 0; b < m->cls->n_bases; b++) {
     int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
-    if (base != c && derives_from(ix, base, a, depth + 1))
+    if (derives_walk(ix, base, a, depth + 1, seen))
       return true;
   }
   return false;
+}
+
+static bool derives_from(const ol_index *ix, int32_t c, int32_t a) {
+  if (c < 0 || a < 0)
+    return false;
+  uint8_t *seen = ol_calloc(ix->classes.len ? ix->classes.len : 1, 1);
+  bool r = derives_walk(ix, c, a, 0, seen);
+  ol_free(seen);
+  return r;
 }
 
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
@@ -759,7 +795,7 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
       if (strcmp(s->attr, l->self_attr))
         continue;
       int32_t c = ol_index_class_id(ix, s->cls, (int32_t)f);
-      if (c < 0 || !(derives_from(ix, cls, c, 0) || derives_from(ix, c, cls, 0)))
+      if (c < 0 || !(derives_from(ix, cls, c) || derives_from(ix, c, cls)))
         continue;
       if (found || s->kind != (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) || !s->rows.entity ||
           !ol_index_model(ix, s->rows.entity))

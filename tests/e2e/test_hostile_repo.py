@@ -440,3 +440,31 @@ def test_license_and_notices_match_what_the_binary_is_built_from(tmp_path):
     assert f"embedded tree-sitter {runtime}, which the build no longer uses" in p.stderr
     p = check_notices(pins, *libs, "-ltree-sitter")  # Debian's runtime linked again
     assert p.returncode == 1 and "no entry for link -ltree-sitter" in p.stderr
+
+
+def test_diamonds_of_bases_cost_their_size(project, ormlint):
+    """Sixteen levels of ten mixins, each deriving from all ten above: a
+    walk up the bases that visits a base once per path to it takes 10^15
+    steps; each class is walked once, so the run ends as the file is read
+    (the subprocess timeout is the guard, not a measured time)."""
+    width, depth = 10, 16
+    lines = ["from flask_sqlalchemy import SQLAlchemy", "db = SQLAlchemy()", "",
+             "class L0_0(db.Model):", "    __abstract__ = True",
+             "    id = db.Column(db.Integer, primary_key=True)", ""]
+    for d in range(1, depth):
+        for i in range(width):
+            bases = ", ".join(f"L{d - 1}_{j}" for j in range(width)) if d > 1 else "L0_0"
+            lines += [f"class L{d}_{i}({bases}):", "    __abstract__ = True",
+                      "    def helper(self):", "        return 1", ""]
+    leaf_bases = ", ".join(f"L{depth - 1}_{j}" for j in range(width))
+    lines += ["class Owner(db.Model):", "    id = db.Column(db.Integer, primary_key=True)", "",
+              f"class Leaf({leaf_bases}):", "    __tablename__ = 'leaf'",
+              "    owner_id = db.Column(db.Integer, db.ForeignKey('owner.id'))",
+              "    owner = db.relationship('Owner', backref='leaves')", "",
+              "def show():", "    for x in Leaf.query.all():",
+              "        print(x.owner.id, x.helper(), x.missing())"]
+    (project / "models.py").write_text("\n".join(lines) + "\n")
+    p = ormlint("--no-cache", "--format", "json", ".", timeout=120)
+    assert p.returncode == 1, p.stderr[-1000:]
+    found = [(f["line"], f["code"]) for f in json.loads(p.stdout)]
+    assert (len(lines), "ORM002") in found, found
