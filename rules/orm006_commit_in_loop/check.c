@@ -39,10 +39,30 @@ static bool passed_to_call(const char *s, uint32_t lo, uint32_t q, uint32_t n) {
       uint32_t c = p;
       while (c > lo && ident_char(s[c - 1]))
         c--;
+      /* a container's method keeps the row for later: `rows.append(x)` */
+      static const char *const KEEP[] = {"append", "extend", "add",    "insert", "setdefault",
+                                         "update", "remove", "discard", "pop",   NULL};
+      for (const char *const *k = KEEP; *k && c > lo && s[c - 1] == '.'; k++)
+        if (p - c == strlen(*k) && !memcmp(s + c, *k, p - c))
+          return false;
       return s[p] == '(' && c < p && !(s[c] >= 'A' && s[c] <= 'Z');
     }
   }
   return false;
+}
+
+/* Whether src[e, to), after a name's `=`, builds a new object: a call of a
+ * class (`Job(...)`, `models.Job(...)`), the rows a flush gives keys to. */
+static bool constructs(const char *s, uint32_t e, uint32_t to) {
+  while (e < to && s[e] == ' ')
+    e++;
+  uint32_t last = e;
+  while (e < to && (ident_char(s[e]) || s[e] == '.')) {
+    if (s[e] == '.')
+      last = e + 1;
+    e++;
+  }
+  return e < to && s[e] == '(' && last < e && s[last] >= 'A' && s[last] <= 'Z';
 }
 
 /* Whether src[from, to), the rest of an iteration after a commit, hands an
@@ -68,8 +88,8 @@ static bool hands_on_new_rows(const ol_rule_ctx *ctx, const ol_loop *l, uint32_t
     uint32_t e = b;
     while (e < from && s[e] == ' ')
       e++;
-    if (b == a || e + 1 >= from || s[e] != '=' || s[e + 1] == '=')
-      continue;
+    if (b == a || e + 1 >= from || s[e] != '=' || s[e + 1] == '=' || !constructs(s, e + 1, from))
+      continue; /* not a row the iteration created */
     for (uint32_t q = from; q + (b - a) <= to; q++)
       if (!ident_char(s[q - 1]) && s[q - 1] != '.' && !memcmp(s + q, s + a, b - a) &&
           !ident_char(s[q + (b - a)]) && passed_to_call(s, from, q, b - a))
