@@ -419,6 +419,30 @@ static bool with_parent_is(const ol_rule_ctx *ctx, ol_span q, const ol_relation 
  * code holds: `in_(p.id for p in parents)`, `in_([p.id for p in ps])`,
  * `in_(map(attrgetter('id'), ps))`. Those objects are in the session, so
  * each row's many-to-one back to one of them is an identity-map hit. */
+/* Whether what starts at p is a name or an attribute chain (`posts`,
+ * `self.posts`) and nothing more: objects the code holds, so their rows stay
+ * in the session's identity map (it keeps only weak references; a query or
+ * a call iterated in place lets them go). */
+static bool held_name(const char *p, const char *end) {
+  while (p < end && *p == ' ')
+    p++;
+  const char *b = p;
+  while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
+    p++;
+  static const char *const VIEWS[] = {".values()", ".items()", ".keys()", NULL};
+  for (const char *const *v = VIEWS; *v; v++) { /* `by_id.values()`: a dict holds them */
+    size_t n = strlen(*v) - 2;
+    if (p - b > (ptrdiff_t)n && !memcmp(p - n, *v, n) && end - p >= 2 && !memcmp(p, "()", 2)) {
+      p += 2;
+      break;
+    }
+  }
+  while (p < end && *p == ' ')
+    p++;
+  return p > b && p < end &&
+         (*p == ')' || *p == ',' || *p == ']' || *p == '}' || (end - p > 3 && !memcmp(p, "if ", 3)));
+}
+
 static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char *key) {
   size_t kl = strlen(key);
   for (uint32_t at = s.start; at < s.end && s.end <= ctx->len;) {
@@ -440,13 +464,17 @@ static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char 
     static const char *const maps[] = {"map(attrgetter('id'),", "map(attrgetter(\"id\"),", NULL};
     for (const char *const *m = maps; *m; m++)
       if ((size_t)(end - a) > strlen(*m) && !memcmp(a, *m, strlen(*m)))
-        return true;
+        return held_name(a + strlen(*m), end);
     const char *e = a; /* the element expression, up to ` for ` of a comprehension */
     while (e < end && *e != ')' && *e != ',' && *e != '\n' &&
            !(e + 5 <= end && !memcmp(e, " for ", 5)))
       e++;
-    if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3))
-      return true;
+    if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3)) {
+      const char *in = e + 5; /* ` for x in <held>` */
+      while (in + 4 <= end && memcmp(in, " in ", 4) && *in != ')' && *in != '\n')
+        in++;
+      return in + 4 <= end && !memcmp(in, " in ", 4) && held_name(in + 4, end);
+    }
   }
   return false;
 }

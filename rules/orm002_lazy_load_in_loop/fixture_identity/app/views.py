@@ -45,6 +45,20 @@ def settings_not_of(events):
     return [s.event.id for s in query.all()]  # expect: ORM002
 
 
+def settings_of_query(owner):
+    # The events are iterated from a query in place: nothing holds them, and
+    # the identity map keeps only weak references.
+    query = Setting.query.filter(
+        Setting.event_id.in_(e.id for e in Event.query.filter_by(owner_id=owner.id))
+    )
+    return [s.event.id for s in query.all()]  # expect: ORM002
+
+
+def settings_of_map(by_id):
+    query = Setting.query.filter(Setting.event_id.in_(e.id for e in by_id.values()))
+    return [s.event.id for s in query.all()]  # ok: the dict holds the events
+
+
 def settings_of_ids(ids):
     query = Setting.query.filter(Setting.event_id.in_(ids))
     return [s.event.id for s in query.all()]  # expect: ORM002
