@@ -204,7 +204,7 @@ static void mv_query(mover *m, ol_query_site *s) {
           ol_name_hash(s->copy_fn, strlen(s->copy_fn)), s->hoist_listify, s->how,
           ol_name_hash(s->method, strlen(s->method)), s->is_count, s->awaited, s->batch.mode,
           s->batch.append_filter, s->batch.session_get, s->batch.uses_select, s->batch.awaited,
-          s->lazy_init);
+          s->lazy_init, s->lazy_self);
   mv_span(m, &s->span);
   mv_span(m, &s->hoist);
   mv_int(m, &s->loop, V_LOOPS);
@@ -317,7 +317,8 @@ static void mv_func(mover *m, ol_func_fact *f) {
 
 static void mv_call(mover *m, ol_call_fact *c) {
   SCALARS(m, (uint64_t)(int64_t)c->recv_param, c->first_arg, c->n_args, (uint64_t)(int64_t)c->term,
-          c->attr_only, c->args_loop, c->args_local, c->in_branch, c->in_except, c->lazy_init);
+          c->attr_only, c->args_loop, c->args_local, c->in_branch, c->in_except, c->lazy_init,
+          c->lazy_self);
   mv_str(m, &c->callee);
   mv_index(m, &c->func, V_FUNCS);
   mv_index(m, &c->loop, V_LOOPS);
@@ -485,6 +486,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
   DIGEST(funcs, ol_func_fact, mv_func(&m, x));
   DIGEST(func_sites, ol_func_site, {
     mv_str(&m, &x->text);
+    SCALARS(&m, x->self_memo);
     mv_span(&m, &x->at.span);
   });
   DIGEST(func_rows, ol_func_rows, {
