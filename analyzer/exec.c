@@ -1207,8 +1207,23 @@ int ol_exec_in_lazy_init(ol_walker *w, TSNode n, bool *on_self) {
     return 0;
   bool looped = false;
   TSNode memo_if = {0};
-  for (TSNode p = ts_node_parent(n), c = n; !ts_node_is_null(p) && !ts_node_eq(p, def);
-       c = p, p = ts_node_parent(p)) {
+  /* Up from n: by parent links until the walk's path, then along it (a parent link is a walk
+   * down from the root, across every sibling before: thousands in a long block). */
+  size_t at = w->path.len;
+  for (size_t i = w->path.len; i-- > 0 && at == w->path.len;)
+    if (w->path.items[i].id == n.id)
+      at = i;
+  TSNode c = n, p = at < w->path.len ? (at ? w->path.items[at - 1] : (TSNode){0}) : (TSNode){0};
+  if (at < w->path.len)
+    at = at ? at - 1 : 0;
+  else if (w->path.len &&
+           ts_node_start_byte(w->path.items[w->path.len - 1]) <= ts_node_start_byte(n) &&
+           ts_node_end_byte(w->path.items[w->path.len - 1]) >= ts_node_end_byte(n))
+    p = w->path.items[at = w->path.len - 1]; /* n is the node being walked (ol_walk_parent) */
+  else
+    p = ts_node_parent(n), at = w->path.len; /* off the path: parent links all the way */
+  for (; !ts_node_is_null(p) && !ts_node_eq(p, def);
+       c = p, p = at < w->path.len ? (at ? w->path.items[--at] : (TSNode){0}) : ts_node_parent(p)) {
     ol_kind k = ol_kind_of(w->sx, p);
     if (k == OL_K_function_definition || k == OL_K_lambda || k == OL_K_class_definition)
       return 0;
