@@ -680,6 +680,12 @@ class Post(db.Model):
     def chef_name(self):
         return self.get_chef().name
 
+    @property
+    def cached_chef(self):
+        if self._cached is None:
+            self._cached = Chef.query.get(self.chef_id)
+        return self._cached
+
     def titles(self, values):
         for v in values:
             self.get_chef()  # ok: the same post's memo, loaded once
@@ -701,3 +707,18 @@ def post_chefs():
     for p in Post.query.all():
         p.get_chef().name  # expect: ORM001
         p.chef_name()  # expect: ORM001
+        p.cached_chef  # expect: ORM001
+
+
+_CHEFS = None
+
+
+def chefs_reset(names):
+    global _CHEFS
+    for n in names:
+        _CHEFS = None
+        if _CHEFS is None:
+            _CHEFS = Chef.query.all()  # expect: ORM001
+    for n in names:
+        if _CHEFS is None:
+            _CHEFS = Chef.query.all()  # ok: the first iteration only
