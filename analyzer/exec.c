@@ -1097,23 +1097,26 @@ static bool same_node_text(ol_walker *w, TSNode a, TSNode b) {
          !memcmp(w->src + ts_node_start_byte(a), w->src + ts_node_start_byte(b), n);
 }
 
-/* Whether function def declares name global. */
+/* Whether function def declares name global (its statements once, by a cursor). */
 static bool declared_global(ol_walker *w, TSNode def, TSNode name) {
-  TSNode body = ol_child(w->sx, def, OL_F_body);
-  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-    TSNode st = ts_node_named_child(body, i);
-    if (ol_kind_of(w->sx, st) != OL_K_global_statement)
-      continue;
-    for (uint32_t k = 0; k < ts_node_named_child_count(st); k++)
-      if (same_node_text(w, ts_node_named_child(st, k), name))
-        return true;
+  TSTreeCursor cur = ts_tree_cursor_new(ol_child(w->sx, def, OL_F_body));
+  bool found = false;
+  if (ts_tree_cursor_goto_first_child(&cur)) {
+    do {
+      TSNode st = ts_tree_cursor_current_node(&cur);
+      if (ol_kind_of(w->sx, st) != OL_K_global_statement)
+        continue;
+      for (uint32_t k = 0; k < ts_node_named_child_count(st) && !found; k++)
+        found = same_node_text(w, ts_node_named_child(st, k), name);
+    } while (!found && ts_tree_cursor_goto_next_sibling(&cur));
   }
-  return false;
+  ts_tree_cursor_delete(&cur);
+  return found;
 }
 
 /* ---- answers kept per `if` node (ol_if_answer) -------------------------- */
 
-enum { IF_BLOCK_SETS, IF_ONCE_NAME, IF_ONCE_ATTR };
+enum { IF_BLOCK_SETS, IF_ONCE_NAME, IF_ONCE_ATTR, IF_GLOBAL };
 
 static size_t if_answer_at(const ol_walker *w, uint32_t if_start, uint32_t other, uint8_t kind) {
   uint64_t h = ((uint64_t)if_start * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)other << 3 | kind);
@@ -1240,10 +1243,16 @@ int ol_exec_in_lazy_init(ol_walker *w, TSNode n, bool *on_self) {
       continue;
     int kept = if_answer_get(w, p, UINT32_MAX, IF_BLOCK_SETS);
     bool is_none = false;
-    TSNode x = tested_absent_of(w, p, true, &is_none);
-    if (!kept || ts_node_is_null(x) ||
-        (ol_kind_of(w->sx, x) == OL_K_identifier && !declared_global(w, def, x)))
+    TSNode x = kept ? tested_absent_of(w, p, true, &is_none) : (TSNode){0};
+    if (ts_node_is_null(x))
       continue;
+    if (ol_kind_of(w->sx, x) == OL_K_identifier) { /* a global's memo: its function says so */
+      int global = if_answer_get(w, p, UINT32_MAX, IF_GLOBAL);
+      if (global < 0)
+        global = if_answer_put(w, p, UINT32_MAX, IF_GLOBAL, declared_global(w, def, x));
+      if (!global)
+        continue;
+    }
     if (kept < 0 && !if_answer_put(w, p, UINT32_MAX, IF_BLOCK_SETS, block_sets(w, c, x, is_none)))
       continue;
     memo_if = p;
