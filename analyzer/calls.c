@@ -14,7 +14,7 @@
 #define MAX_READS_PER_FUNCTION 256
 
 static void check_terminal(ol_walker *w, TSNode call, int ctx);
-static void add_site(ol_walker *w, int func, ol_effect e, ol_span span);
+static void add_site(ol_walker *w, int func, ol_effect e, ol_span span, bool self_memo);
 static const ol_call_binding *binding_of(ol_walker *w, TSNode name);
 
 /* One arena copy per distinct name of the file: `self`, parameter, attribute
@@ -329,8 +329,10 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
                     .recv_call = -1,
                     .term = -1};
   c.at.span = ol_node_span(call);
-  int lazy = ol_exec_in_lazy_init(w, call);
+  bool lazy_self = false;
+  int lazy = ol_exec_in_lazy_init(w, call, &lazy_self);
   c.lazy_init = lazy != 0;
+  c.lazy_self = lazy_self;
   if (lazy == 2)
     c.loop = -1; /* once per instance or process, not per iteration */
   if (c.loop >= 0) {
@@ -415,7 +417,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "commit") &&
       ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION) {
     if (!in_rollback_try(w))
-      add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call));
+      add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call), false);
   }
   if (func < 0 && ctx < 0)
     return;
@@ -441,8 +443,10 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   }
   c.callee = intern(w, fn);
   c.at.span = ol_node_span(call);
-  int lazy = ol_exec_in_lazy_init(w, call);
+  bool lazy_self = false;
+  int lazy = ol_exec_in_lazy_init(w, call, &lazy_self);
   c.lazy_init = lazy != 0;
+  c.lazy_self = lazy_self;
   if (lazy == 2)
     c.loop = -1; /* once per instance or process, not per iteration */
   if (c.loop >= 0) {
@@ -953,12 +957,16 @@ int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span) {
 }
 
 /* Records the first site of effect e in function func. */
-static void add_site(ol_walker *w, int func, ol_effect e, ol_span span) {
-  if (w->out->funcs.items[func].site[e] >= 0)
+/* The function's first site of e; a site in a memo on self (self_memo) gives
+ * way to a later one outside it, which every call runs. */
+static void add_site(ol_walker *w, int func, ol_effect e, ol_span span, bool self_memo) {
+  int32_t at = w->out->funcs.items[func].site[e];
+  if (at >= 0 && (self_memo || !w->out->func_sites.items[at].self_memo))
     return;
   char *brief = ol_text_brief(w->src + span.start, span.end - span.start, 60);
   ol_func_site s = {.at = {.span = span},
-                    .text = ol_arena_strndup(&w->out->arena, brief, strlen(brief))};
+                    .text = ol_arena_strndup(&w->out->arena, brief, strlen(brief)),
+                    .self_memo = self_memo};
   ol_free(brief);
   w->out->funcs.items[func].site[e] = (int32_t)w->out->func_sites.len;
   ol_vec_push(&w->out->func_sites, s);
@@ -1027,9 +1035,9 @@ void ol_calls_finish(ol_walker *w) {
   }
   for (size_t i = 0; i < w->out->queries.len; i++) {
     const ol_query_site *s = &w->out->queries.items[i];
-    if (s->func < 0 || s->lazy_init)
-      continue; /* a hand-made memo runs once, not per call of its function */
-    add_site(w, s->func, s->is_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY, s->span);
+    if (s->func < 0 || (s->lazy_init && !s->lazy_self))
+      continue; /* a memo on a global runs once per process, not per call of its function */
+    add_site(w, s->func, s->is_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY, s->span, s->lazy_self);
   }
   /* The facts outlive the walk: no slack in their vectors. */
   ol_vec_shrink(&w->out->funcs);

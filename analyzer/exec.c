@@ -498,7 +498,8 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
   if (awaited)
     span_node = parent;
   loop = ol_exec_effective_loop(w, span_node, loop);
-  int lazy = ol_exec_in_lazy_init(w, span_node);
+  bool lazy_self = false;
+  int lazy = ol_exec_in_lazy_init(w, span_node, &lazy_self);
   if (lazy == 2)
     loop = -1; /* once per instance or process, not per iteration */
   ol_query_site s = {.span = ol_node_span(span_node),
@@ -517,6 +518,7 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
   s.raises = s.raises || strstr(method, "one") != NULL || strstr(method, "_or_404") != NULL;
   guards(w, &s);
   s.lazy_init = lazy != 0;
+  s.lazy_self = lazy_self;
   ol_vec_push(&w->out->queries, s);
   ol_site_temp t = {0};
   ol_collect_names(w, span_node, &t.free);
@@ -1092,61 +1094,117 @@ static TSNode tested_absent_of(ol_walker *w, TSNode if_stmt, bool attrs, bool *i
   return ol_kind_of(w->sx, id) == OL_K_identifier ? id : (TSNode){0};
 }
 
-static TSNode tested_absent(ol_walker *w, TSNode if_stmt) {
-  return tested_absent_of(w, if_stmt, false, NULL);
-}
-
 static bool same_node_text(ol_walker *w, TSNode a, TSNode b) {
   uint32_t n = ts_node_end_byte(a) - ts_node_start_byte(a);
   return n == ts_node_end_byte(b) - ts_node_start_byte(b) &&
          !memcmp(w->src + ts_node_start_byte(a), w->src + ts_node_start_byte(b), n);
 }
 
-/* Whether function def declares name global. */
+/* Whether function def declares name global (its statements once, by a cursor). */
 static bool declared_global(ol_walker *w, TSNode def, TSNode name) {
-  TSNode body = ol_child(w->sx, def, OL_F_body);
-  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-    TSNode st = ts_node_named_child(body, i);
-    if (ol_kind_of(w->sx, st) != OL_K_global_statement)
-      continue;
-    for (uint32_t k = 0; k < ts_node_named_child_count(st); k++)
-      if (same_node_text(w, ts_node_named_child(st, k), name))
-        return true;
+  TSTreeCursor cur = ts_tree_cursor_new(ol_child(w->sx, def, OL_F_body));
+  bool found = false;
+  if (ts_tree_cursor_goto_first_child(&cur)) {
+    do {
+      TSNode st = ts_tree_cursor_current_node(&cur);
+      if (ol_kind_of(w->sx, st) != OL_K_global_statement)
+        continue;
+      for (uint32_t k = 0; k < ts_node_named_child_count(st) && !found; k++)
+        found = same_node_text(w, ts_node_named_child(st, k), name);
+    } while (!found && ts_tree_cursor_goto_next_sibling(&cur));
   }
-  return false;
+  ts_tree_cursor_delete(&cur);
+  return found;
+}
+
+/* ---- answers kept per `if` node (ol_if_answer) -------------------------- */
+
+enum { IF_BLOCK_SETS, IF_ONCE_NAME, IF_ONCE_ATTR, IF_GLOBAL };
+
+static size_t if_answer_at(const ol_walker *w, uint32_t if_start, uint32_t other, uint8_t kind) {
+  uint64_t h = ((uint64_t)if_start * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)other << 3 | kind);
+  h ^= h >> 29;
+  size_t j = (size_t)(h * 0xbf58476d1ce4e5b9ULL >> 7) & (w->if_answers_cap - 1);
+  for (;; j = (j + 1) & (w->if_answers_cap - 1)) {
+    const ol_if_answer *e = &w->if_answers[j];
+    if (e->answer < 0 || (e->if_start == if_start && e->other == other && e->kind == kind))
+      return j;
+  }
+}
+
+/* The answer kept for (if_stmt, other, kind), -1 when none yet. */
+static int if_answer_get(const ol_walker *w, TSNode if_stmt, uint32_t other, uint8_t kind) {
+  if (!w->if_answers_cap)
+    return -1;
+  return w->if_answers[if_answer_at(w, ts_node_start_byte(if_stmt), other, kind)].answer;
+}
+
+static bool if_answer_put(ol_walker *w, TSNode if_stmt, uint32_t other, uint8_t kind,
+                          bool answer) {
+  if (w->n_if_answers * 2 >= w->if_answers_cap) {
+    ol_if_answer *old = w->if_answers;
+    size_t n = w->if_answers_cap;
+    w->if_answers_cap = n ? n * 2 : 64;
+    w->if_answers = ol_malloc(w->if_answers_cap * sizeof *w->if_answers);
+    for (size_t i = 0; i < w->if_answers_cap; i++)
+      w->if_answers[i].answer = -1;
+    for (size_t i = 0; i < n; i++)
+      if (old[i].answer >= 0)
+        w->if_answers[if_answer_at(w, old[i].if_start, old[i].other, old[i].kind)] = old[i];
+    ol_free(old);
+  }
+  size_t j = if_answer_at(w, ts_node_start_byte(if_stmt), other, kind);
+  if (w->if_answers[j].answer < 0)
+    w->n_if_answers++;
+  w->if_answers[j] = (ol_if_answer){ts_node_start_byte(if_stmt), other, kind, answer};
+  return answer;
 }
 
 /* Whether a statement of block sets target to a value the test reads as
- * set: not None, and for `if not x:` not an empty or false literal. */
+ * set: not None, and for `if not x:` not an empty or false literal. Each
+ * statement once (a cursor: no walk from the first child per statement). */
 static bool block_sets(ol_walker *w, TSNode block, TSNode target, bool is_none) {
-  for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
-    TSNode st = ts_node_named_child(block, i);
-    TSNode a = ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st)
-                   ? ts_node_named_child(st, 0)
-                   : (TSNode){0};
-    if (ol_kind_of(w->sx, a) != OL_K_assignment ||
-        !same_node_text(w, ol_child(w->sx, a, OL_F_left), target))
-      continue;
-    TSNode v = ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
-    ol_kind vk = ol_kind_of(w->sx, v);
-    if (ts_node_is_null(v) || vk == OL_K_none)
-      continue;
-    if (!is_none && (vk == OL_K_false || vk == OL_K_integer || vk == OL_K_string ||
-                     ((vk == OL_K_list || vk == OL_K_dictionary || vk == OL_K_tuple ||
-                       vk == OL_K_set) &&
-                      !ts_node_named_child_count(v))))
-      continue; /* may read as unset again */
-    return true;
+  TSTreeCursor cur = ts_tree_cursor_new(block);
+  bool found = false;
+  if (ts_tree_cursor_goto_first_child(&cur)) {
+    do {
+      TSNode st = ts_tree_cursor_current_node(&cur);
+      if (!ts_node_is_named(st))
+        continue;
+      TSNode a = ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st)
+                     ? ts_node_named_child(st, 0)
+                     : (TSNode){0};
+      if (ol_kind_of(w->sx, a) != OL_K_assignment ||
+          !same_node_text(w, ol_child(w->sx, a, OL_F_left), target))
+        continue;
+      TSNode v = ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
+      ol_kind vk = ol_kind_of(w->sx, v);
+      if (ts_node_is_null(v) || vk == OL_K_none)
+        continue;
+      if (!is_none && (vk == OL_K_false || vk == OL_K_integer || vk == OL_K_string ||
+                       ((vk == OL_K_list || vk == OL_K_dictionary || vk == OL_K_tuple ||
+                         vk == OL_K_set) &&
+                        !ts_node_named_child_count(v))))
+        continue; /* may read as unset again */
+      found = true;
+    } while (!found && ts_tree_cursor_goto_next_sibling(&cur));
   }
-  return false;
+  ts_tree_cursor_delete(&cur);
+  return found;
 }
+
+static bool runs_once(ol_walker *w, TSNode if_stmt, TSNode loop, bool attrs);
 
 /* A hand-made memo: n is in the block of `if self.x is None:` / `if not
  * self.x:` (or of a name its function declares global) that sets that same
- * target, so it runs once per instance or process (ol_query_site.lazy_init).
- * 0: not; 1: it is, in a loop inside that block (per iteration of that
- * loop, once); 2: it is, and no loop of the block repeats it. */
-int ol_exec_in_lazy_init(ol_walker *w, TSNode n) {
+ * target, so it runs once per instance or process (ol_query_site.lazy_init;
+ * *on_self: per instance, the test reads `self.x`). When that if is itself in
+ * a loop of the function, the loop must set the target nowhere else but
+ * under such a test (runs_once): `self.x = None` in it makes the block run
+ * again. 0: not; 1: it is, in a loop inside that block (per iteration of
+ * that loop, once); 2: it is, and no loop of the block repeats it. */
+int ol_exec_in_lazy_init(ol_walker *w, TSNode n, bool *on_self) {
+  *on_self = false;
   TSNode def = {0};
   for (size_t i = w->path.len; i-- > 0 && ts_node_is_null(def);)
     if (ol_kind_of(w->sx, w->path.items[i]) == OL_K_function_definition)
@@ -1154,36 +1212,71 @@ int ol_exec_in_lazy_init(ol_walker *w, TSNode n) {
   if (ts_node_is_null(def))
     return 0;
   bool looped = false;
-  for (TSNode p = ts_node_parent(n), c = n; !ts_node_is_null(p) && !ts_node_eq(p, def);
-       c = p, p = ts_node_parent(p)) {
+  TSNode memo_if = {0};
+  /* Up from n: by parent links until the walk's path, then along it (a parent link is a walk
+   * down from the root, across every sibling before: thousands in a long block). */
+  size_t at = w->path.len;
+  for (size_t i = w->path.len; i-- > 0 && at == w->path.len;)
+    if (w->path.items[i].id == n.id)
+      at = i;
+  TSNode c = n, p = at < w->path.len ? (at ? w->path.items[at - 1] : (TSNode){0}) : (TSNode){0};
+  if (at < w->path.len)
+    at = at ? at - 1 : 0;
+  else if (w->path.len &&
+           ts_node_start_byte(w->path.items[w->path.len - 1]) <= ts_node_start_byte(n) &&
+           ts_node_end_byte(w->path.items[w->path.len - 1]) >= ts_node_end_byte(n))
+    p = w->path.items[at = w->path.len - 1]; /* n is the node being walked (ol_walk_parent) */
+  else
+    p = ts_node_parent(n), at = w->path.len; /* off the path: parent links all the way */
+  for (; !ts_node_is_null(p) && !ts_node_eq(p, def);
+       c = p, p = at < w->path.len ? (at ? w->path.items[--at] : (TSNode){0}) : ts_node_parent(p)) {
     ol_kind k = ol_kind_of(w->sx, p);
     if (k == OL_K_function_definition || k == OL_K_lambda || k == OL_K_class_definition)
       return 0;
-    if (((k == OL_K_for_statement || k == OL_K_while_statement) &&
-         ts_node_eq(c, ol_child(w->sx, p, OL_F_body))) ||
-        ol_kind_is_comprehension(k))
+    bool loop_body = ((k == OL_K_for_statement || k == OL_K_while_statement) &&
+                      ts_node_eq(c, ol_child(w->sx, p, OL_F_body)));
+    if (!ts_node_is_null(memo_if)) { /* above the memo's if: the outermost loop around it */
+      if (loop_body && !runs_once(w, memo_if, p, *on_self))
+        return 0;
+      continue;
+    }
+    if (loop_body || ol_kind_is_comprehension(k))
       looped = true;
     if (k != OL_K_if_statement || !ts_node_eq(c, ol_child(w->sx, p, OL_F_consequence)))
       continue;
+    int kept = if_answer_get(w, p, UINT32_MAX, IF_BLOCK_SETS);
     bool is_none = false;
-    TSNode x = tested_absent_of(w, p, true, &is_none);
-    if (ts_node_is_null(x) ||
-        (ol_kind_of(w->sx, x) == OL_K_identifier && !declared_global(w, def, x)))
+    TSNode x = kept ? tested_absent_of(w, p, true, &is_none) : (TSNode){0};
+    if (ts_node_is_null(x))
       continue;
-    if (block_sets(w, c, x, is_none))
-      return looped ? 1 : 2;
+    if (ol_kind_of(w->sx, x) == OL_K_identifier) { /* a global's memo: its function says so */
+      int global = if_answer_get(w, p, UINT32_MAX, IF_GLOBAL);
+      if (global < 0)
+        global = if_answer_put(w, p, UINT32_MAX, IF_GLOBAL, declared_global(w, def, x));
+      if (!global)
+        continue;
+    }
+    if (kept < 0 && !if_answer_put(w, p, UINT32_MAX, IF_BLOCK_SETS, block_sets(w, c, x, is_none)))
+      continue;
+    memo_if = p;
+    *on_self = ol_kind_of(w->sx, x) == OL_K_attribute;
   }
-  return 0;
+  if (ts_node_is_null(memo_if)) {
+    *on_self = false;
+    return 0;
+  }
+  return looped ? 1 : 2;
 }
 
 /* Whether n sits in the block of an `if` (inside loop) that tests that the
- * name at src[a, a + len) is not set yet. */
-static bool under_absent_test(ol_walker *w, TSNode n, TSNode loop, uint32_t a, uint32_t len) {
+ * name (with attrs, or `self.x`) at src[a, a + len) is not set yet. */
+static bool under_absent_test(ol_walker *w, TSNode n, TSNode loop, uint32_t a, uint32_t len,
+                              bool attrs) {
   for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, loop);
        p = ts_node_parent(p)) {
     if (ol_kind_of(w->sx, p) != OL_K_if_statement)
       continue;
-    TSNode id = tested_absent(w, p), block = ol_child(w->sx, p, OL_F_consequence);
+    TSNode id = tested_absent_of(w, p, attrs, NULL), block = ol_child(w->sx, p, OL_F_consequence);
     if (!ts_node_is_null(id) && ts_node_end_byte(id) - ts_node_start_byte(id) == len &&
         !memcmp(w->src + ts_node_start_byte(id), w->src + a, len) &&
         ts_node_start_byte(n) >= ts_node_start_byte(block) &&
@@ -1197,20 +1290,25 @@ static bool name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* A branch that runs at most once per loop: `if not author:` whose block
- * sets `author` to a value (not None, False, 0 or an empty literal), and
- * the loop sets `author` nowhere else but under such a test — a flag the
- * first item sets, so what the branch does is no per-row cost. */
-static bool runs_once(ol_walker *w, TSNode if_stmt, TSNode loop) {
-  TSNode id = tested_absent(w, if_stmt);
+/* A branch that runs at most once per loop: `if not author:` (with attrs,
+ * `if self.author is None:` too) whose block sets `author` to a value (not
+ * None, False, 0 or an empty literal), and the loop sets `author` nowhere
+ * else but under such a test — a flag the first item sets, so what the
+ * branch does is no per-row cost. Worked out once per (if, loop): the loop's
+ * text is read once for each, from one occurrence of the name to the next. */
+static bool runs_once_scan(ol_walker *w, TSNode if_stmt, TSNode loop, bool attrs) {
+  TSNode id = tested_absent_of(w, if_stmt, attrs, NULL);
   if (ts_node_is_null(id) || ts_node_end_byte(loop) - ts_node_start_byte(loop) > MAX_ONCE_LOOP)
     return false; /* past that size, the plain answer: reported */
-  uint32_t a = ts_node_start_byte(id), len = ts_node_end_byte(id) - a;
+  uint32_t a = ts_node_start_byte(id), len = ts_node_end_byte(id) - a, hi = ts_node_end_byte(loop);
   TSNode block = ol_child(w->sx, if_stmt, OL_F_consequence);
   bool set_here = false;
-  for (uint32_t p = ts_node_start_byte(loop); p + len < ts_node_end_byte(loop); p++) {
-    if (memcmp(w->src + p, w->src + a, len) || name_char(w->src[p + len]) ||
-        (p > 0 && (name_char(w->src[p - 1]) || w->src[p - 1] == '.')))
+  for (uint32_t p = ts_node_start_byte(loop); p + len < hi; p++) {
+    const char *q = memmem(w->src + p, hi - 1 - p, w->src + a, len); /* ends before hi - 1 */
+    if (!q)
+      break;
+    p = (uint32_t)(q - w->src);
+    if (name_char(w->src[p + len]) || (p > 0 && (name_char(w->src[p - 1]) || w->src[p - 1] == '.')))
       continue;
     TSNode at = ts_node_descendant_for_byte_range(loop, p, p + len), par = ts_node_parent(at);
     ol_kind pk = ol_kind_of(w->sx, par);
@@ -1219,7 +1317,8 @@ static bool runs_once(ol_walker *w, TSNode if_stmt, TSNode loop) {
     if (!target && pk != OL_K_named_expression && pk != OL_K_pattern_list &&
         pk != OL_K_tuple_pattern && pk != OL_K_for_statement)
       continue; /* a read */
-    if (!target || pk == OL_K_augmented_assignment || !under_absent_test(w, par, loop, a, len))
+    if (!target || pk == OL_K_augmented_assignment ||
+        !under_absent_test(w, par, loop, a, len, attrs))
       return false;
     TSNode v = ol_unwrap(w, ol_child(w->sx, par, OL_F_right));
     ol_kind vk = ol_kind_of(w->sx, v);
@@ -1234,6 +1333,15 @@ static bool runs_once(ol_walker *w, TSNode if_stmt, TSNode loop) {
                 ts_node_end_byte(par) <= ts_node_end_byte(block);
   }
   return set_here;
+}
+
+static bool runs_once(ol_walker *w, TSNode if_stmt, TSNode loop, bool attrs) {
+  uint8_t kind = attrs ? IF_ONCE_ATTR : IF_ONCE_NAME;
+  int kept = if_answer_get(w, if_stmt, ts_node_start_byte(loop), kind);
+  if (kept >= 0)
+    return kept;
+  return if_answer_put(w, if_stmt, ts_node_start_byte(loop), kind,
+                       runs_once_scan(w, if_stmt, loop, attrs));
 }
 
 /* Why a commit in a loop is meant to run there: followed by break/return
@@ -1263,7 +1371,7 @@ const char *ol_exec_commit_exemption(ol_walker *w, TSNode stmt, int loop, bool f
     if (k == OL_K_if_statement || k == OL_K_try_statement || k == OL_K_with_statement)
       *guarded = true;
     if (k == OL_K_if_statement && !ts_node_is_null(loop_node) && tests_left-- > 0 &&
-        runs_once(w, n, loop_node))
+        runs_once(w, n, loop_node, false))
       return "runs at most once per loop";
     if (k == OL_K_if_statement) {
       TSNode cond = ol_child(w->sx, n, OL_F_condition);

@@ -157,6 +157,8 @@ typedef struct {
   bool lazy_init; /* in the block of `if self.x is None:` / `if not self.x:` (or of a name the
                      function declares global) that sets that same target: it runs once per
                      instance or process, not per call of its function (not in its summary) */
+  bool lazy_self; /* lazy_init on `self.x`: once per instance; in its function's summary, marked
+                     (ol_func_site.self_memo): a call on another instance runs it again */
   int loop;           /* innermost loop it runs in on every iteration, or -1 */
   int dep_loop;       /* innermost enclosing loop it depends on, or -1 */
   char *dep_name;     /* the name that makes it depend on dep_loop */
@@ -418,7 +420,9 @@ typedef enum { OL_EFFECT_QUERY, OL_EFFECT_COUNT, OL_EFFECT_COMMIT, OL_EFFECTS } 
 /* The first site of an effect a function runs itself. */
 typedef struct {
   ol_place at;
-  char *text; /* brief, for messages */
+  char *text;     /* brief, for messages */
+  bool self_memo; /* in a memo on self (ol_query_site.lazy_self): once per instance; a call of the
+                     function on self (the same instance) does not run it again */
 } ol_func_site;
 
 /* The rows a function returns (`return <query>`), with where its query is. */
@@ -510,6 +514,7 @@ typedef struct {
   bool in_branch;     /* in a loop: runs on some iterations only (a one-sided if, an except) */
   bool lazy_init;     /* in a hand-made memo's block (ol_query_site.lazy_init): runs once per
                          instance or process, so what it does is not its function's per call */
+  bool lazy_self;     /* lazy_init on `self.x`: once per instance (ol_query_site.lazy_self) */
   bool in_except;     /* in a loop: in an except clause inside it that catches an error, not a
                          miss: runs on the iterations that failed */
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */

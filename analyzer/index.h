@@ -87,6 +87,11 @@ typedef struct {
   ol_via via[OL_EFFECTS];
   bool memo[OL_EFFECTS]; /* the effect is reached only through a memoized function's call keyed on
                             the caller's arguments: a call with the same arguments reads a cache */
+  bool self_memo[OL_EFFECTS]; /* the effect runs only in a memo on self (`if self.x is None:
+                                 self.x = ...`, ol_func_site.self_memo), itself or through calls
+                                 on self: once per instance. A call on self from a method of the
+                                 same instance does not run it again (ol_index_call_on_self); a
+                                 call on any other object (a loop's row) does */
   int32_t rows_func;     /* the function whose `return <query>` gives the rows it returns, -1 */
   bool external;         /* it calls out of the process (HTTP, mail, files, plugins...), itself or
                             through a function it calls: a call of it is a unit of outside work */
@@ -303,6 +308,9 @@ int32_t ol_index_call_target(const ol_index *ix, uint32_t file, size_t call);
 /* Whether a call's positional arguments start at the callee's second
  * parameter (a method called on an instance, a classmethod). */
 bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call);
+/* Whether the call's receiver is its caller's own `self` (`self.m()` in a method): the same
+ * instance, whose memos on self (ol_summary.self_memo) are already loaded. */
+bool ol_index_call_on_self(const ol_index *ix, uint32_t file, size_t call);
 /* The callee parameter argument `arg` of a call binds, -1. */
 int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t arg);
 

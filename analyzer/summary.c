@@ -467,6 +467,15 @@ bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call) {
          (c->recv_param >= 0 || c->recv_loop >= 0 || c->recv_call >= 0);
 }
 
+bool ol_index_call_on_self(const ol_index *ix, uint32_t file, size_t call) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  const ol_call_fact *c = &facts->calls.items[call];
+  if (c->recv_param != 0 || c->func < 0 || !ol_index_call_bound(ix, file, call))
+    return false;
+  ol_fn_kind k = facts->funcs.items[c->func].kind;
+  return k == OL_FN_METHOD || k == OL_FN_PROPERTY || k == OL_FN_SETTER;
+}
+
 int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t arg) {
   const ol_call_fact *c = &ix->files.items[file].facts->calls.items[call];
   int32_t t = ix->files.items[file].call_target[call];
@@ -563,14 +572,23 @@ static bool propagate(ol_index *ix, round_state *rs) {
        * not this function's. Keyed on this function's names, it runs them
        * once per distinct argument: still an effect, marked as memoized. */
       bool memo_call = callee->fn->memoized;
+      /* What a memo on self runs, a call on self runs once per instance too; a call on another
+       * object runs it once per call. A call in this function's own memo on self runs once per
+       * instance; in a memo on a global, once per process: not this function's. */
+      bool on_self = ol_index_call_on_self(ix, f, ci);
       for (int e = 0; e < OL_EFFECTS; e++) {
         bool memo = memo_call || callee->memo[e];
-        /* a hand-made memo's call runs once, not per call of this function */
-        if (!callee->has[e] || (memo && !c->args_local) || c->lazy_init)
+        bool self_memo = (callee->self_memo[e] && on_self) || c->lazy_self;
+        if (!callee->has[e] || (memo && !c->args_local) || (c->lazy_init && !c->lazy_self))
           continue;
-        if (!s->has[e] || (s->memo[e] && !memo && s->fn->site[e] < 0)) {
+        /* Replaced only by a strictly weaker mark (fewer of memo, self_memo): a summary's
+         * marks only ever go away, so the rounds end. */
+        bool weaker = (!memo || s->memo[e]) && (!self_memo || s->self_memo[e]) &&
+                      (memo != s->memo[e] || self_memo != s->self_memo[e]);
+        if (!s->has[e] || (weaker && (s->fn->site[e] < 0 || s->self_memo[e]))) {
           s->has[e] = true;
           s->memo[e] = memo;
+          s->self_memo[e] = self_memo;
           s->via[e] = (ol_via){(int32_t)ci, t};
           changed = true;
         }
@@ -592,10 +610,12 @@ static bool propagate(ol_index *ix, round_state *rs) {
         changed = true;
       }
       const ol_call_term *term = ol_call_term_of(file->facts, c);
-      if (term && callee->returns_query && !c->lazy_init) { /* f(...).first(): f's query runs here */
+      if (term && callee->returns_query && (!c->lazy_init || c->lazy_self)) {
+        /* f(...).first(): f's query runs here (in a memo on self: once per instance) */
         ol_effect e = term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY;
-        if (!s->has[e]) {
+        if (!s->has[e] || (s->self_memo[e] && !c->lazy_self && !s->memo[e])) {
           s->has[e] = true;
+          s->self_memo[e] = c->lazy_self;
           s->via[e] = (ol_via){(int32_t)ci, OL_VIA_TERMINAL};
           changed = true;
         }
@@ -1084,8 +1104,10 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
                       .returns_query = fn->returns_query,
                       .returns_count = fn->returns_count,
                       .external = fn->external};
-      for (int e = 0; e < OL_EFFECTS; e++)
+      for (int e = 0; e < OL_EFFECTS; e++) {
         s.has[e] = fn->site[e] >= 0;
+        s.self_memo[e] = s.has[e] && file->facts->func_sites.items[fn->site[e]].self_memo;
+      }
       for (int e = 0; e < OL_EFFECTS; e++)
         s.via[e] = (ol_via){-1, -1};
       if (fn->rows >= 0)

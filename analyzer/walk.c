@@ -1547,6 +1547,7 @@ done:
   ol_child_memo_end();
   ol_vec_free(&w.replayed);
   ol_vec_free(&w.count_taints);
+  ol_free(w.if_answers);
   ol_vec_free(&w.fstack);
   ol_vec_free(&w.call_bindings);
   ol_vec_free(&w.pending_terms);

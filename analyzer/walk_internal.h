@@ -120,6 +120,15 @@ typedef struct {
   int32_t count, call; /* the latest count / project call it comes from, -1 */
 } ol_count_taint;
 
+/* An answer about one `if` node, kept for the rest of the file's walk
+ * (ol_exec_in_lazy_init, runs_once): each is worked out once, however many
+ * sites sit under that if. */
+typedef struct {
+  uint32_t if_start, other; /* the if's start byte; the loop's start byte, or UINT32_MAX */
+  uint8_t kind;             /* which question */
+  int8_t answer;            /* -1: the slot is free */
+} ol_if_answer;
+
 typedef struct {
   const ol_syntax *sx;
   const ol_config *cfg;
@@ -159,6 +168,8 @@ typedef struct {
   OL_VEC(ol_count_taint) count_taints;     /* names assigned from counts, in the functions walked */
   uint32_t count_write, count_write_scope; /* the last session write outside loops, its function */
   size_t class_edits; /* columns added to a class from outside its body (`Model.attr = ...`) */
+  ol_if_answer *if_answers; /* open addressing (ol_if_answer), NULL until the first */
+  size_t n_if_answers, if_answers_cap;
 } ol_walker;
 
 uint64_t ol_name_hash(const char *s, size_t len);
@@ -250,7 +261,7 @@ bool ol_exec_once_per_loop(ol_walker *w, TSNode node, int loop);
  * branch taken for one key of a dict's keys. */
 int ol_exec_effective_loop(ol_walker *w, TSNode site, int loop);
 /* Whether site is in a hand-made memo's block (exec.c): 0 no, 1 in a loop inside it, 2 yes. */
-int ol_exec_in_lazy_init(ol_walker *w, TSNode site);
+int ol_exec_in_lazy_init(ol_walker *w, TSNode site, bool *on_self);
 /* Whether a call leaves the process: HTTP, mail, files, storage, cloud
  * clients, plugins, subprocesses, sleeps, task queues. */
 bool ol_exec_is_external_call(ol_walker *w, TSNode call);

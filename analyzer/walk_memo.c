@@ -31,6 +31,7 @@ enum {
   V_LOOPS,
   V_QUERIES,
   V_LOOKUPS,
+  V_SELF_FACTS,
   V_PENDING_TERMS,
   V_PENDING_RECVS,
   V_SELF_ASSIGNED,
@@ -203,7 +204,7 @@ static void mv_query(mover *m, ol_query_site *s) {
           ol_name_hash(s->copy_fn, strlen(s->copy_fn)), s->hoist_listify, s->how,
           ol_name_hash(s->method, strlen(s->method)), s->is_count, s->awaited, s->batch.mode,
           s->batch.append_filter, s->batch.session_get, s->batch.uses_select, s->batch.awaited,
-          s->lazy_init);
+          s->lazy_init, s->lazy_self);
   mv_span(m, &s->span);
   mv_span(m, &s->hoist);
   mv_int(m, &s->loop, V_LOOPS);
@@ -316,7 +317,8 @@ static void mv_func(mover *m, ol_func_fact *f) {
 
 static void mv_call(mover *m, ol_call_fact *c) {
   SCALARS(m, (uint64_t)(int64_t)c->recv_param, c->first_arg, c->n_args, (uint64_t)(int64_t)c->term,
-          c->attr_only, c->args_loop, c->args_local, c->in_branch, c->in_except, c->lazy_init);
+          c->attr_only, c->args_loop, c->args_local, c->in_branch, c->in_except, c->lazy_init,
+          c->lazy_self);
   mv_str(m, &c->callee);
   mv_index(m, &c->func, V_FUNCS);
   mv_index(m, &c->loop, V_LOOPS);
@@ -326,6 +328,14 @@ static void mv_call(mover *m, ol_call_fact *c) {
     c->first_arg = (uint32_t)(c->first_arg + m->base[V_CALL_ARGS]);
   mv_cstr(m, &c->commit_exempt);
   mv_span(m, &c->at.span);
+}
+
+/* `self.x = value` (ol_self_fact): ORM002's rows of a class's attribute. */
+static void mv_self_fact(mover *m, ol_self_fact *s) {
+  SCALARS(m, s->kind);
+  mv_str(m, &s->cls);
+  mv_str(m, &s->attr);
+  mv_rows(m, &s->rows);
 }
 
 /* Moves n items of one kind from src[0..n) to the end of dst, visiting each. */
@@ -369,6 +379,7 @@ static void count_of(const ol_file_facts *f, side_lists l, counts *c) {
   c->at[V_LOOPS] = f->loops.len;
   c->at[V_QUERIES] = f->queries.len;
   c->at[V_LOOKUPS] = f->lookups.len;
+  c->at[V_SELF_FACTS] = f->self_facts.len;
   c->at[V_PENDING_TERMS] = l.terms->len;
   c->at[V_PENDING_RECVS] = l.recvs->len;
   c->at[V_SELF_ASSIGNED] = l.self_assigned->len;
@@ -418,6 +429,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
   MOVE_ALL(V_LOOPS, loops, mv_loop(m, LAST(&dst->loops)));
   MOVE_ALL(V_QUERIES, queries, mv_query(m, LAST(&dst->queries)));
   MOVE_ALL(V_LOOKUPS, lookups, mv_lookup(m, LAST(&dst->lookups)));
+  MOVE_ALL(V_SELF_FACTS, self_facts, mv_self_fact(m, LAST(&dst->self_facts)));
 #undef MOVE_ALL
 #define SIDE(v) (to->at[v] - from->at[v])
   MOVE(dl.terms, sl.terms->items + from->at[V_PENDING_TERMS], SIDE(V_PENDING_TERMS), {
@@ -474,6 +486,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
   DIGEST(funcs, ol_func_fact, mv_func(&m, x));
   DIGEST(func_sites, ol_func_site, {
     mv_str(&m, &x->text);
+    SCALARS(&m, x->self_memo);
     mv_span(&m, &x->at.span);
   });
   DIGEST(func_rows, ol_func_rows, {
@@ -512,6 +525,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
   DIGEST(loops, ol_loop, mv_loop(&m, x));
   DIGEST(queries, ol_query_site, mv_query(&m, x));
   DIGEST(lookups, ol_lookup, mv_lookup(&m, x));
+  DIGEST(self_facts, ol_self_fact, mv_self_fact(&m, x));
   DIGEST(module_names, char *, mv_str(&m, x));
   DIGEST(declarative_bases, char *, mv_str(&m, x));
   h = mix(h, f->classes.len);

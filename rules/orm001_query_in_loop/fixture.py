@@ -681,3 +681,60 @@ class SettingCache:
                 self.seen = Setting.query.all()  # ok: the first iteration only
             if self.rows is None:
                 Setting.query.filter_by(key=v).all()  # expect: ORM001
+
+
+# A memo on self loads once per instance: a loop over rows makes an instance per row.
+class Post(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    chef_id = db.Column(db.Integer)
+
+    def get_chef(self):
+        if self._chef is None:
+            self._chef = Chef.query.get(self.chef_id)
+        return self._chef
+
+    def chef_name(self):
+        return self.get_chef().name
+
+    @property
+    def cached_chef(self):
+        if self._cached is None:
+            self._cached = Chef.query.get(self.chef_id)
+        return self._cached
+
+    def titles(self, values):
+        for v in values:
+            self.get_chef()  # ok: the same post's memo, loaded once
+            self.chef_name()  # ok: through self, the same memo
+
+    def reloaded(self, values):
+        for v in values:
+            self._named = None
+            if self._named is None:
+                self._named = Setting.query.filter_by(key=v).first()  # expect: ORM001
+
+    def loaded_once(self, values):
+        for v in values:
+            if self._first is None:
+                self._first = Chef.query.first()  # ok: the first iteration only
+
+
+def post_chefs():
+    for p in Post.query.all():
+        p.get_chef().name  # expect: ORM001
+        p.chef_name()  # expect: ORM001
+        p.cached_chef  # expect: ORM001
+
+
+_CHEFS = None
+
+
+def chefs_reset(names):
+    global _CHEFS
+    for n in names:
+        _CHEFS = None
+        if _CHEFS is None:
+            _CHEFS = Chef.query.all()  # expect: ORM001
+    for n in names:
+        if _CHEFS is None:
+            _CHEFS = Chef.query.all()  # ok: the first iteration only

@@ -119,6 +119,23 @@ def test_fifty_thousand_count_queries(project, ormlint):
                            "reported per file")]
 
 
+def test_thousands_of_sites_under_one_memo(project, ormlint):
+    """Each `if` is read once however many sites sit under it: a memo's block
+    with thousands of queries (its flag set last), and a loop of hundreds of
+    run-once flags (`if not s: commit; s = 1`). Nothing here runs per row."""
+    model = ("from app import db\n\n\nclass Post(db.Model):\n"
+             "    id = db.Column(db.Integer, primary_key=True)\n\n")
+    body = "".join(f"            self.y{i} = Post.query.get({i})\n" for i in range(6000))
+    (project / "memo.py").write_text(model + "class Feed:\n    def load(self):\n"
+                                     "        if self.x is None:\n" + body + "            self.x = 1\n")
+    flags = "".join(f"        if not s{i}:\n            db.session.commit()\n            s{i} = 1\n"
+                    for i in range(850))
+    (project / "once.py").write_text(model + "def f(users):\n    for u in users:\n" + flags)
+    (project / "views.py").write_text(LOOP)
+    code, run, _ = run_sarif(ormlint, ".", timeout=180)
+    assert code == 1 and uris(run) == ["views.py"] and notes(run) == []
+
+
 def test_special_files_are_skipped_never_read(project, ormlint):
     """Sockets and devices (FIFOs: test_inputs.py) are never opened for a
     blocking read: /dev/zero would never end, a socket would block."""
