@@ -514,17 +514,48 @@ static ol_span splatted_criteria(const ol_rule_ctx *ctx, ol_span q) {
       continue;
     char bind[80];
     snprintf(bind, sizeof bind, "%.*s = [", (int)len, n);
-    const char *found = NULL; /* the last binding before the query, no `def` in between */
-    for (const char *p = ctx->src; p < qs;) {
+    /* The one binding of the name in the function before the query, a
+     * statement of its own (not in a comment), no deeper in blocks than
+     * the query: bound on every path the query runs on. */
+    const char *found = NULL, *from = ctx->src;
+    for (const char *d = ctx->src; (d = memmem(d, (size_t)(qs - d), "def ", 4)); d++)
+      from = d;
+    int bindings = 0;
+    size_t written = 0; /* other writes: `name = ...`, `name += ...` */
+    char other[80];
+    snprintf(other, sizeof other, "%.*s =", (int)len, n);
+    for (const char *p = from; p < qs;) {
+      const char *hit = memmem(p, (size_t)(qs - p), other, strlen(other));
+      if (!hit)
+        break;
+      if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\t')
+        written++;
+      p = hit + 1;
+    }
+    for (const char *p = from; p < qs;) {
       const char *hit = memmem(p, (size_t)(qs - p), bind, strlen(bind));
       if (!hit)
         break;
-      if (hit == ctx->src || hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\t')
+      if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\t') {
+        bindings++;
         found = hit;
+      }
       p = hit + 1;
     }
-    if (!found || memmem(found, (size_t)(qs - found), "def ", 4))
+    if (!found || bindings != 1 || written != 1 || memmem(found, (size_t)(qs - found), "def ", 4))
       continue;
+    const char *line = found, *qline = qs;
+    while (line > ctx->src && line[-1] != '\n')
+      line--;
+    while (qline > ctx->src && qline[-1] != '\n')
+      qline--;
+    size_t indent = 0, qindent = 0;
+    while (line + indent < found && (line[indent] == ' ' || line[indent] == '\t'))
+      indent++;
+    while (qline[qindent] == ' ' || qline[qindent] == '\t')
+      qindent++;
+    if (line + indent != found || indent > qindent)
+      continue; /* in a comment or after other code on its line, or in a block the query is not */
     const char *lo = found + strlen(bind) - 1, *close = lo;
     for (int depth = 0; close < ctx->src + ctx->len; close++) {
       depth += *close == '[' || *close == '(' || *close == '{';

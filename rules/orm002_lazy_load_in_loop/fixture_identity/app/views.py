@@ -80,6 +80,22 @@ def settings_by_criteria(event):
     return [s.event.id for s in rows]  # ok: every row's event is that one event
 
 
+def settings_by_criteria_if(event, name):
+    criteria = [Setting.name == name]
+    if event:
+        criteria = [Setting.event_id == event.id]
+    rows = Setting.query.filter(*criteria).all()
+    return [s.event.id for s in rows]  # expect: ORM002
+
+
+def settings_by_criteria_in_block(event, flag):
+    if flag:
+        criteria = [Setting.event_id == event.id]
+    # criteria = [Setting.event_id == event.id]
+    rows = Setting.query.filter(*criteria).all()
+    return [s.event.id for s in rows]  # expect: ORM002
+
+
 def settings_by_either(a, b):
     criteria = [Setting.event_id == a.id, Setting.event_id == b.id]
     rows = Setting.query.filter(db.or_(*criteria)).all()
