@@ -466,12 +466,12 @@ static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char 
       if ((size_t)(end - a) > strlen(*m) && !memcmp(a, *m, strlen(*m)))
         return held_name(a + strlen(*m), end);
     const char *e = a; /* the element expression, up to ` for ` of a comprehension */
-    while (e < end && *e != ')' && *e != ',' && *e != '\n' &&
+    while (e < end && *e != ')' && *e != ',' && *e != '\n' && *e != '\r' &&
            !(e + 5 <= end && !memcmp(e, " for ", 5)))
       e++;
     if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3)) {
       const char *in = e + 5; /* ` for x in <held>` */
-      while (in + 4 <= end && memcmp(in, " in ", 4) && *in != ')' && *in != '\n')
+      while (in + 4 <= end && memcmp(in, " in ", 4) && *in != ')' && *in != '\n' && *in != '\r')
         in++;
       return in + 4 <= end && !memcmp(in, " in ", 4) && held_name(in + 4, end);
     }
@@ -528,7 +528,7 @@ static ol_span splatted_criteria(const ol_rule_ctx *ctx, ol_span q) {
       const char *hit = memmem(p, (size_t)(qs - p), other, strlen(other));
       if (!hit)
         break;
-      if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\t')
+      if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\r' || hit[-1] == '\t')
         written++;
       p = hit + 1;
     }
@@ -536,7 +536,7 @@ static ol_span splatted_criteria(const ol_rule_ctx *ctx, ol_span q) {
       const char *hit = memmem(p, (size_t)(qs - p), bind, strlen(bind));
       if (!hit)
         break;
-      if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\t') {
+      if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\r' || hit[-1] == '\t') {
         bindings++;
         found = hit;
       }
@@ -545,9 +545,9 @@ static ol_span splatted_criteria(const ol_rule_ctx *ctx, ol_span q) {
     if (!found || bindings != 1 || written != 1 || memmem(found, (size_t)(qs - found), "def ", 4))
       continue;
     const char *line = found, *qline = qs;
-    while (line > ctx->src && line[-1] != '\n')
+    while (line > ctx->src && line[-1] != '\n' && line[-1] != '\r')
       line--;
-    while (qline > ctx->src && qline[-1] != '\n')
+    while (qline > ctx->src && qline[-1] != '\n' && qline[-1] != '\r')
       qline--;
     size_t indent = 0, qindent = 0;
     while (line + indent < found && (line[indent] == ' ' || line[indent] == '\t'))
