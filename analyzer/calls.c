@@ -304,6 +304,18 @@ static bool in_rollback_try(const ol_walker *w) {
   return false;
 }
 
+/* A call in a hand-made memo's block (`if self.x is None: self.x = ...`):
+ * marked so, and no longer per iteration of a loop around the test when it
+ * runs once there (ol_exec_in_lazy_init says 2). */
+static void note_lazy_init(ol_walker *w, TSNode call, ol_call_fact *c) {
+  bool lazy_self = false;
+  int lazy = ol_exec_in_lazy_init(w, call, &lazy_self);
+  c->lazy_init = lazy != 0;
+  c->lazy_self = lazy_self;
+  if (lazy == 2)
+    c->loop = -1; /* once per instance or process, not per iteration */
+}
+
 /* `X(...).m()` or `x.m()` after `x = X(...)`: a method of whatever X
  * constructs, decided at link time (X a project class, or `cls` in a
  * classmethod). Records the call and returns true. */
@@ -329,12 +341,7 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
                     .recv_call = -1,
                     .term = -1};
   c.at.span = ol_node_span(call);
-  bool lazy_self = false;
-  int lazy = ol_exec_in_lazy_init(w, call, &lazy_self);
-  c.lazy_init = lazy != 0;
-  c.lazy_self = lazy_self;
-  if (lazy == 2)
-    c.loop = -1; /* once per instance or process, not per iteration */
+  note_lazy_init(w, call, &c);
   if (c.loop >= 0) {
     bool guarded = false;
     c.commit_exempt =
@@ -443,12 +450,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   }
   c.callee = intern(w, fn);
   c.at.span = ol_node_span(call);
-  bool lazy_self = false;
-  int lazy = ol_exec_in_lazy_init(w, call, &lazy_self);
-  c.lazy_init = lazy != 0;
-  c.lazy_self = lazy_self;
-  if (lazy == 2)
-    c.loop = -1; /* once per instance or process, not per iteration */
+  note_lazy_init(w, call, &c);
   if (c.loop >= 0) {
     bool guarded = false;
     c.commit_exempt = ol_exec_commit_exemption(w, ol_walk_statement(w, call), ctx, false, &guarded);
