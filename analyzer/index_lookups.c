@@ -251,13 +251,20 @@ bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
     if (first_sort && o != use)
       return true; /* a later sort key only breaks ties: an index of its own cannot serve the
                       ORDER BY, whatever orders the rows first */
-    if (o == use || o->model != use->model || !key)
+    if (o == use || !key)
       continue;
     const ol_column_fact *oc = &ix->classes.items[o->owner].cls->columns[o->column];
     if (oc->boolean && o->kind == OL_LOOKUP_EQUAL)
       continue; /* an indexed flag leaves half the table: this key still deserves its index */
+    bool sort = use->kind == OL_LOOKUP_ORDER;
+    if (o->model != use->model && !sort)
+      continue;
+    if (sort && o->model == use->model && !(o->owner == use->owner && o->column == use->column) &&
+        (oc->fk_table || oc->fk_class))
+      return true; /* the rows of one parent are sorted: an index serving both leads with the
+                      foreign key, which is reported itself when it has none */
     if (ol_index_column_covered(ix, o->model, oc->name))
-      return true;
+      return true; /* an index finds the rows (for a sort key: of any table the query joins) */
   }
   return false;
 }

@@ -184,6 +184,17 @@ static void order_by(ol_walker *w, TSNode args, uint32_t query) {
   }
 }
 
+/* The entity a query's first column expression belongs to: `E` of
+ * query(E) and of query(E.id), select(E.id) (filter_by filters the
+ * column's entity), NULL when it names none. */
+static char *first_entity(ol_walker *w, TSNode n) {
+  char *e = entity_of(w, n);
+  n = ol_unwrap(w, n);
+  if (e || ol_kind_of(w->sx, n) != OL_K_attribute)
+    return e;
+  return entity_of(w, ol_child(w->sx, n, OL_F_object));
+}
+
 /* The builder calls below `n` down to the chain's base: the entity a
  * filter_by() applies to is the last one joined, else the primary one. */
 static char *filter_by_entity(ol_walker *w, TSNode n) {
@@ -207,7 +218,8 @@ static char *filter_by_entity(ol_walker *w, TSNode n) {
       return entity_of(w, ts_node_named_child(args, 0));
     if (ol_node_text_is(w, name, "query") || ol_node_text_is(w, name, "select") ||
         ol_node_text_is(w, name, "update") || ol_node_text_is(w, name, "delete"))
-      return ts_node_named_child_count(args) ? entity_of(w, ts_node_named_child(args, 0)) : NULL;
+      return ts_node_named_child_count(args) ? first_entity(w, ts_node_named_child(args, 0))
+                                             : NULL;
     if (ol_kind_of(w->sx, fn) != OL_K_attribute || !ol_exec_is_builder(w, name))
       return NULL;
     n = ol_child(w->sx, fn, OL_F_object);

@@ -18,6 +18,44 @@ class Ticket(db.Model):
     is_open = db.Column(db.Boolean, index=True)  # indexed, but half the table is open
     opened_at = db.Column(db.DateTime)  # expect: ORM007
     rank = db.Column(db.Integer)  # ok: a later sort key only breaks ties
+    closed_at = db.Column(db.DateTime)  # ok: sorts one queue's tickets (its foreign key leads)
+    severity = db.Column(db.String(10))  # expect: ORM007
+    due_at = db.Column(db.DateTime)  # expect: ORM007
+    weight = db.Column(db.Integer)  # ok: sorts the tickets of one indexed queue name
+    score = db.Column(db.Integer)  # expect: ORM007
+    title = db.Column(db.String(80))  # ok: sorts the rows of one number (a column query)
+    label = db.Column(db.String(20))  # expect: ORM007
+
+
+class Queue(db.Model):
+    __tablename__ = "queues"
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(40), unique=True)
+
+
+def closed_in(queue_id):
+    # the index that serves this sort leads with queue_id, reported on its own
+    return Ticket.query.filter_by(queue_id=queue_id).order_by(Ticket.closed_at).all()
+
+
+def by_severity(severity):
+    # not a foreign key: which of severity and due_at narrows best is not known
+    return Ticket.query.filter_by(severity=severity).order_by(Ticket.due_at).all()
+
+
+def in_named_queue(name, score):
+    # the joined queue's unique name finds the rows: sorting them needs no index of its own
+    page = Ticket.query.join(Queue).filter(Queue.name == name).order_by(Ticket.weight).all()
+    # but a range on the ticket beside it is still a lookup of its own
+    best = Ticket.query.join(Queue).filter(Queue.name == name, Ticket.score > score).all()
+    return page, best
+
+
+def ids_by_number(number, label):
+    # filter_by on a column query filters the column's model; two chains on `db` are two queries
+    a = db.session.query(Ticket.id).filter_by(number=number).order_by(Ticket.title).all()
+    b = db.session.query(Ticket.id).filter_by(label=label).all()
+    return a, b
 
 
 def schema_args(*indexes):
