@@ -21,7 +21,8 @@ class Ticket(db.Model):
     closed_at = db.Column(db.DateTime)  # ok: sorts one queue's tickets (its foreign key leads)
     severity = db.Column(db.String(10))  # expect: ORM007
     due_at = db.Column(db.DateTime)  # expect: ORM007
-    weight = db.Column(db.Integer)  # ok: sorts the tickets of one indexed queue name
+    weight = db.Column(db.Integer)  # ok: sorts the tickets of one queue (its primary key)
+    stamp = db.Column(db.DateTime)  # expect: ORM007
     score = db.Column(db.Integer)  # expect: ORM007
     title = db.Column(db.String(80))  # ok: sorts the rows of one number (a column query)
     label = db.Column(db.String(20))  # expect: ORM007
@@ -43,12 +44,14 @@ def by_severity(severity):
     return Ticket.query.filter_by(severity=severity).order_by(Ticket.due_at).all()
 
 
-def in_named_queue(name, score):
-    # the joined queue's unique name finds the rows: sorting them needs no index of its own
-    page = Ticket.query.join(Queue).filter(Queue.name == name).order_by(Ticket.weight).all()
-    # but a range on the ticket beside it is still a lookup of its own
-    best = Ticket.query.join(Queue).filter(Queue.name == name, Ticket.score > score).all()
-    return page, best
+def in_queue(queue_id, names, score):
+    # the joined queue's primary key finds the rows: sorting them needs no index of its own
+    page = Ticket.query.join(Queue).filter(Queue.id == queue_id).order_by(Ticket.weight).all()
+    # a unique name of the joined model may name most queues: stamp still sorts the table
+    many = Ticket.query.join(Queue).filter(Queue.name.in_(names)).order_by(Ticket.stamp).all()
+    # and a range on the ticket beside a key of another model is a lookup of its own
+    best = Ticket.query.join(Queue).filter(Queue.id == queue_id, Ticket.score > score).all()
+    return page, many, best
 
 
 def ids_by_number(number, label):
