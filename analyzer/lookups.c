@@ -103,6 +103,13 @@ static ol_lookup_kind comparison_kind(const ol_walker *w, TSNode op, bool *ok) {
   return OL_LOOKUP_EQUAL;
 }
 
+/* `self.x` in a method: the instance's value, not a column (`cls.x` is one). */
+static bool instance_value(ol_walker *w, TSNode n) {
+  n = ol_unwrap(w, n);
+  return ol_kind_of(w->sx, n) == OL_K_attribute &&
+         ol_node_text_is(w, ol_child(w->sx, n, OL_F_object), "self");
+}
+
 static void comparison(ol_walker *w, TSNode cmp, uint32_t query) {
   if (ts_node_named_child_count(cmp) != 2)
     return;
@@ -111,10 +118,14 @@ static void comparison(ol_walker *w, TSNode cmp, uint32_t query) {
   if (!ok)
     return;
   TSNode a = ts_node_named_child(cmp, 0), b = ts_node_named_child(cmp, 1);
-  if (kind == OL_LOOKUP_EQUAL && is_column_ref(w, a) && is_column_ref(w, b))
+  bool value_a = instance_value(w, a), value_b = instance_value(w, b);
+  if (kind == OL_LOOKUP_EQUAL && !value_a && !value_b && is_column_ref(w, a) &&
+      is_column_ref(w, b))
     kind = OL_LOOKUP_JOIN;
-  column_ref(w, a, kind, cmp, query);
-  column_ref(w, b, kind, cmp, query);
+  if (!value_a)
+    column_ref(w, a, kind, cmp, query);
+  if (!value_b)
+    column_ref(w, b, kind, cmp, query);
 }
 
 /* E.col.in_(...), E.col.between(...), E.rel.any(...), and_(...), or_(...):

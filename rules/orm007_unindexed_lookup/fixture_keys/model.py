@@ -26,12 +26,22 @@ class Ticket(db.Model):
     score = db.Column(db.Integer)  # expect: ORM007
     title = db.Column(db.String(80))  # ok: sorts the rows of one number (a column query)
     label = db.Column(db.String(20))  # expect: ORM007
+    kind = db.Column(db.String(20))  # ok: keyed by number, compared to an instance's value
+    topic = db.Column(db.String(20))  # expect: ORM007
 
 
 class Queue(db.Model):
     __tablename__ = "queues"
     id = db.Column(db.Integer, primary_key=True)
     name = db.Column(db.String(40), unique=True)
+    code = db.Column(db.String(20))
+
+    def same_kind(self, kind):
+        # self.code is this queue's value: number == self.code is a key, not a join
+        return Ticket.query.filter(Ticket.number == self.code, Ticket.kind == kind).all()
+
+    def on_topic(self):
+        return Ticket.query.filter(Ticket.topic == self.name).all()  # a filter on topic
 
 
 def closed_in(queue_id):
