@@ -184,8 +184,10 @@ const ol_key_use *ol_index_key_uses(const ol_index *ix, int32_t owner, uint32_t 
  * base) or declared at module level. */
 bool ol_index_column_covered(const ol_index *ix, int32_t model, const char *column);
 /* Whether use's query also looks its model up by an equality on a covered
- * column (or, for a sort key, sorts by a covered column first): that index
- * finds the rows, use only narrows or orders them. */
+ * column (or, for a sort key, sorts by another column first, filters its
+ * model by equality on a foreign key, or filters a model it joins by
+ * equality on an indexed foreign or primary key): that index finds the
+ * rows, use only narrows or orders them. */
 bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use);
 /* The table of a model (class id): __tablename__, the table of the model it
  * extends by single-table inheritance, or Flask-SQLAlchemy's snake_case

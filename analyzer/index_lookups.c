@@ -232,6 +232,13 @@ void ol_index_resolve_lookups(ol_index *ix) {
   qsort_r(ix->uses_by_query, ix->key_uses.len, sizeof(uint32_t), by_query, ix);
 }
 
+/* Whether column leads the primary key of model (or of its table). */
+static bool primary_key(const ol_index *ix, int32_t model, const char *column) {
+  int32_t twin = ol_index_imperative_twin(ix, model);
+  const ol_model *m = &ix->classes.items[twin >= 0 ? twin : model];
+  return m->n_pk && !strcmp(m->pk[0], column);
+}
+
 bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
   size_t lo = 0, hi = ix->key_uses.len;
   while (lo < hi) {
@@ -251,11 +258,24 @@ bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
     if (first_sort && o != use)
       return true; /* a later sort key only breaks ties: an index of its own cannot serve the
                       ORDER BY, whatever orders the rows first */
-    if (o == use || o->model != use->model || !key)
+    if (o == use || !key)
       continue;
     const ol_column_fact *oc = &ix->classes.items[o->owner].cls->columns[o->column];
     if (oc->boolean && o->kind == OL_LOOKUP_EQUAL)
       continue; /* an indexed flag leaves half the table: this key still deserves its index */
+    bool sort = use->kind == OL_LOOKUP_ORDER, fk = oc->fk_table || oc->fk_class;
+    if (o->model != use->model) {
+      /* A sort key of rows joined to one parent or one row of another model
+       * (its foreign key or primary key, indexed): those are the rows sorted.
+       * Any other column of that model (a status name) may match most of it. */
+      if (sort && (fk || primary_key(ix, o->model, oc->name)) &&
+          ol_index_column_covered(ix, o->model, oc->name))
+        return true;
+      continue;
+    }
+    if (sort && !(o->owner == use->owner && o->column == use->column) && fk)
+      return true; /* the rows of one parent are sorted: an index serving both leads with the
+                      foreign key, which is reported itself when it has none */
     if (ol_index_column_covered(ix, o->model, oc->name))
       return true;
   }

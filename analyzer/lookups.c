@@ -103,6 +103,13 @@ static ol_lookup_kind comparison_kind(const ol_walker *w, TSNode op, bool *ok) {
   return OL_LOOKUP_EQUAL;
 }
 
+/* `self.x` in a method: the instance's value, not a column (`cls.x` is one). */
+static bool instance_value(ol_walker *w, TSNode n) {
+  n = ol_unwrap(w, n);
+  return ol_kind_of(w->sx, n) == OL_K_attribute &&
+         ol_node_text_is(w, ol_child(w->sx, n, OL_F_object), "self");
+}
+
 static void comparison(ol_walker *w, TSNode cmp, uint32_t query) {
   if (ts_node_named_child_count(cmp) != 2)
     return;
@@ -111,10 +118,14 @@ static void comparison(ol_walker *w, TSNode cmp, uint32_t query) {
   if (!ok)
     return;
   TSNode a = ts_node_named_child(cmp, 0), b = ts_node_named_child(cmp, 1);
-  if (kind == OL_LOOKUP_EQUAL && is_column_ref(w, a) && is_column_ref(w, b))
+  bool value_a = instance_value(w, a), value_b = instance_value(w, b);
+  if (kind == OL_LOOKUP_EQUAL && !value_a && !value_b && is_column_ref(w, a) &&
+      is_column_ref(w, b))
     kind = OL_LOOKUP_JOIN;
-  column_ref(w, a, kind, cmp, query);
-  column_ref(w, b, kind, cmp, query);
+  if (!value_a)
+    column_ref(w, a, kind, cmp, query);
+  if (!value_b)
+    column_ref(w, b, kind, cmp, query);
 }
 
 /* E.col.in_(...), E.col.between(...), E.rel.any(...), and_(...), or_(...):
@@ -184,6 +195,17 @@ static void order_by(ol_walker *w, TSNode args, uint32_t query) {
   }
 }
 
+/* The entity a query's first column expression belongs to: `E` of
+ * query(E) and of query(E.id), select(E.id) (filter_by filters the
+ * column's entity), NULL when it names none. */
+static char *first_entity(ol_walker *w, TSNode n) {
+  char *e = entity_of(w, n);
+  n = ol_unwrap(w, n);
+  if (e || ol_kind_of(w->sx, n) != OL_K_attribute)
+    return e;
+  return entity_of(w, ol_child(w->sx, n, OL_F_object));
+}
+
 /* The builder calls below `n` down to the chain's base: the entity a
  * filter_by() applies to is the last one joined, else the primary one. */
 static char *filter_by_entity(ol_walker *w, TSNode n) {
@@ -207,7 +229,8 @@ static char *filter_by_entity(ol_walker *w, TSNode n) {
       return entity_of(w, ts_node_named_child(args, 0));
     if (ol_node_text_is(w, name, "query") || ol_node_text_is(w, name, "select") ||
         ol_node_text_is(w, name, "update") || ol_node_text_is(w, name, "delete"))
-      return ts_node_named_child_count(args) ? entity_of(w, ts_node_named_child(args, 0)) : NULL;
+      return ts_node_named_child_count(args) ? first_entity(w, ts_node_named_child(args, 0))
+                                             : NULL;
     if (ol_kind_of(w->sx, fn) != OL_K_attribute || !ol_exec_is_builder(w, name))
       return NULL;
     n = ol_child(w->sx, fn, OL_F_object);

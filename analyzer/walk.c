@@ -830,7 +830,10 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
               ((is_comprehension(w, ol_unwrap(w, right)) ||
                 ol_kind_of(w->sx, ol_unwrap(w, right)) == OL_K_call) &&
                iterable_is_bounded(w, right, 0));
-  b.query_origin = ol_walk_query_origin(w, right);
+  /* Only a query names one: `db = SQLAlchemy()` or `session = Session()` is
+   * the root of every chain in its scope, not one query built across them. */
+  if (v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT)
+    b.query_origin = ol_walk_query_origin(w, right);
   b.external = ol_exec_yields_external(w, right);
   if (v.kind == OL_VAL_NONE)
     b.on_rel = ol_counts_rel_below_builders(w, right);
