@@ -42,8 +42,11 @@ static bool literal_token(const ol_walker *w, TSNode n, ol_buf *out) {
     return true;
   }
   case OL_K_string: {
-    if (len < 2 || (s[0] != '"' && s[0] != '\'') || ts_node_named_child_count(n) > 2)
-      return false; /* prefixed (f, b, r...), or interpolated */
+    if (len < 2 || (s[0] != '"' && s[0] != '\''))
+      return false; /* prefixed (f, b, r...) */
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+      if (!strcmp(ts_node_type(ts_node_named_child(n, i)), "interpolation"))
+        return false;
     uint32_t q = len >= 6 && s[1] == s[0] && s[2] == s[0] ? 3 : 1;
     if (len < 2 * q)
       return false;
