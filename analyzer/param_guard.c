@@ -188,6 +188,48 @@ static ol_param_guard branch_guard(ol_walker *w, int func, TSNode p, TSNode c) {
   }
 }
 
+/* Statements of a block scanned for an early exit before the one walked. */
+#define MAX_EXITS_SCANNED 256
+
+/* Whether a block always leaves where it ends: its last statement returns,
+ * raises, breaks or continues (what follows its if then runs only when the
+ * if's test is false). */
+static bool block_exits(ol_walker *w, TSNode block) {
+  uint32_t n = ts_node_named_child_count(block);
+  for (uint32_t i = n; i-- > 0;) {
+    TSNode last = ts_node_named_child(block, i);
+    ol_kind k = ol_kind_of(w->sx, last);
+    if (k == OL_K_comment)
+      continue;
+    return k == OL_K_return_statement || k == OL_K_raise_statement || k == OL_K_break_statement ||
+           k == OL_K_continue_statement;
+  }
+  return false;
+}
+
+/* `if not p: return` (no elif or else) before c in block: c runs only when
+ * the test is false. The nearest such if that tests a parameter. */
+static ol_param_guard exit_guard(ol_walker *w, int func, TSNode block, TSNode c) {
+  ol_param_guard found = {0};
+  TSTreeCursor cur = ts_tree_cursor_new(block);
+  uint32_t at = ts_node_start_byte(c), steps = 0;
+  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok && steps < MAX_EXITS_SCANNED;
+       ok = ts_tree_cursor_goto_next_sibling(&cur), steps++) {
+    TSNode s = ts_tree_cursor_current_node(&cur);
+    if (ts_node_start_byte(s) >= at)
+      break;
+    if (ol_kind_of(w->sx, s) != OL_K_if_statement ||
+        !ts_node_is_null(ol_child(w->sx, s, OL_F_alternative)) ||
+        !block_exits(w, ol_child(w->sx, s, OL_F_consequence)))
+      continue;
+    ol_param_guard g = cond_guard(w, func, ol_child(w->sx, s, OL_F_condition), false, 0);
+    if (g.test != OL_PG_NONE)
+      found = g; /* the nearest wins */
+  }
+  ts_tree_cursor_delete(&cur);
+  return found;
+}
+
 ol_param_guard ol_guard_of(ol_walker *w, TSNode n) {
   ol_param_guard none = {0};
   int func = ol_calls_current(w);
@@ -212,6 +254,8 @@ ol_param_guard ol_guard_of(ol_walker *w, TSNode n) {
     if (k == OL_K_function_definition || k == OL_K_lambda || k == OL_K_class_definition)
       break;
     ol_param_guard g = branch_guard(w, func, p, c);
+    if (g.test == OL_PG_NONE && k == OL_K_block)
+      g = exit_guard(w, func, p, c);
     if (g.test != OL_PG_NONE)
       return g;
     c = p;

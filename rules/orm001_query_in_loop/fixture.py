@@ -768,6 +768,19 @@ def chef_owner(owner=None):
     return None
 
 
+def chef_early(chef_id, load=False):
+    if not load:
+        return None
+    # only reached when load is truthy
+    return Chef.query.get(chef_id)
+
+
+def chef_early_unsure(chef_id, load=False):
+    if not load:
+        print("not loading")
+    return Chef.query.get(chef_id)
+
+
 def chef_bookings_passing_on(chef_id, include=False):
     return chef_bookings(chef_id, include)
 
@@ -781,6 +794,9 @@ def chef_cards(ids, flag, name):
         cards.append(chef_mode("short"))  # ok: not "full"
         cards.append(chef_owner())  # ok: owner defaults to None
         cards.append(chef_bookings_passing_on(i))  # ok: include defaults to False
+        cards.append(chef_early(i))  # ok: load defaults to False, and the function returns first
+        cards.append(chef_early(i, load=True))  # expect: ORM001
+        cards.append(chef_early_unsure(i))  # expect: ORM001
         cards.append(chef_notify(i, silent=flag))  # expect: ORM001
         cards.append(chef_notify(i, silent=0 > 1))  # expect: ORM001
         cards.append(chef_bookings(i, True))  # expect: ORM001
