@@ -15,7 +15,7 @@
 _Static_assert(sizeof(ol_file_facts) == 640, "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_loop) == 328 && sizeof(ol_call_arg) == 160 && sizeof(ol_query_site) == 216,
                "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 144 &&
+_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 192 &&
                    sizeof(ol_call_fact) == 88 && sizeof(ol_rel_fact) == 128,
                "facts.h changed: update cache_facts.c");
 
@@ -53,10 +53,13 @@ LAYOUT(ol_func_site, offsetof(ol_func_site, text));
 LAYOUT(ol_func_rows, ROWS(ol_func_rows, rows));
 static const size_t ol_func_fact_strs[] = {
     offsetof(ol_func_fact, name),         offsetof(ol_func_fact, cls),
-    offsetof(ol_func_fact, guard[0].lit), offsetof(ol_func_fact, guard[1].lit),
-    offsetof(ol_func_fact, guard[2].lit), offsetof(ol_func_fact, defaults)};
+    offsetof(ol_func_fact, guard_lit[0]), offsetof(ol_func_fact, guard_lit[1]),
+    offsetof(ol_func_fact, guard_lit[2]), offsetof(ol_func_fact, guard_lit[3]),
+    offsetof(ol_func_fact, guard_lit[4]), offsetof(ol_func_fact, guard_lit[5]),
+    offsetof(ol_func_fact, defaults)};
+_Static_assert(OL_GUARD_ANY == 2 && OL_EFFECTS == 3, "guard sets changed: update the list above");
 static const layout ol_func_fact_layout = {
-    sizeof(ol_func_fact), ol_func_fact_strs, 6, {offsetof(ol_func_fact, params)}};
+    sizeof(ol_func_fact), ol_func_fact_strs, 9, {offsetof(ol_func_fact, params)}};
 LAYOUT(ol_param_read, offsetof(ol_param_read, attr));
 LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw), ROWS(ol_call_arg, rows));
 LAYOUT(ol_call_term, offsetof(ol_call_term, text));

@@ -976,20 +976,16 @@ int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span) {
 /* Records the first site of effect e in function func. */
 /* The function's first site of e; a site in a memo on self (self_memo) gives
  * way to a later one outside it, which every call runs. */
-static bool same_guard(ol_param_guard a, ol_param_guard b) {
-  return a.test == b.test && a.param == b.param &&
-         (a.lit == b.lit || (a.lit && b.lit && !strcmp(a.lit, b.lit)));
-}
-
 static void add_site(ol_walker *w, int func, ol_effect e, ol_span span, bool self_memo,
                      ol_param_guard guard) {
   int32_t at = w->out->funcs.items[func].site[e];
-  /* Every own site counts: the function runs e under a test only when all of them do. */
-  ol_param_guard *g = &w->out->funcs.items[func].guard[e];
+  /* Every own site counts: the function runs e only under the tests they all run under. */
+  ol_guard_set set = ol_func_guards(&w->out->funcs.items[func], e);
   if (at < 0)
-    *g = guard;
-  else if (!same_guard(*g, guard))
-    *g = (ol_param_guard){0};
+    set = (ol_guard_set){.any = {guard}};
+  else
+    ol_guard_set_add(&set, &guard);
+  ol_func_set_guards(&w->out->funcs.items[func], e, &set);
   if (at >= 0 && (self_memo || !w->out->func_sites.items[at].self_memo))
     return;
   char *brief = ol_text_brief(w->src + span.start, span.end - span.start, 60);

@@ -154,10 +154,22 @@ typedef enum {
 } ol_pguard_test;
 
 typedef struct {
-  uint8_t test;  /* an ol_pguard_test */
-  uint8_t param; /* the parameter's index */
-  char *lit;     /* EQ/NE: the literal as a value token (ol_guard_value_*), NULL otherwise */
+  char *lit;      /* EQ/NE: the literal as a value token (ol_call_fact.args), NULL otherwise */
+  uint32_t test;  /* an ol_pguard_test */
+  uint32_t param; /* the parameter's index */
 } ol_param_guard;
+
+/* The tests a function's sites of one effect run under, any one of which lets
+ * it run; any[0].test OL_PG_NONE: some site runs on every call (also when
+ * more tests than fit would be needed). */
+#define OL_GUARD_ANY 2
+typedef struct {
+  ol_param_guard any[OL_GUARD_ANY];
+} ol_guard_set;
+
+bool ol_guard_same(const ol_param_guard *a, const ol_param_guard *b);
+/* One more way to run, under g (OL_PG_NONE: always). Returns whether set changed. */
+bool ol_guard_set_add(ol_guard_set *set, const ol_param_guard *g);
 
 typedef struct {
   ol_span span;  /* the executing expression */
@@ -477,9 +489,12 @@ typedef struct {
                        arguments seen before is a cache read */
   bool external;    /* its own body calls out of the process (HTTP, mail, files, plugins...) */
   ol_place def;     /* its name */
-  ol_param_guard guard[OL_EFFECTS]; /* with site[e]: the test every own site of e runs under
-                                       (OL_PG_NONE when some site runs unguarded, or sites
-                                       differ) */
+  /* With site[e]: the tests its own sites of e run under (an ol_guard_set, ol_func_guards),
+   * kept as arrays of scalars: GCC 12's __builtin_clear_padding (cache_facts.c) clears bytes of
+   * an array of structs inside a struct. */
+  char *guard_lit[OL_EFFECTS * OL_GUARD_ANY];
+  uint32_t guard_test[OL_EFFECTS * OL_GUARD_ANY];
+  uint32_t guard_param[OL_EFFECTS * OL_GUARD_ANY];
   char *defaults;   /* the literal default of each parameter as value tokens, one per parameter,
                        each ended by '\x1f' ("" no default, "?" one that is no literal) */
   uint32_t rebound; /* parameters (bit i: params[i], i < 32) the body binds again: a test of
@@ -685,6 +700,21 @@ static inline const ol_func_rows *ol_func_rows_of(const ol_file_facts *f, const 
 }
 static inline const ol_call_arg *ol_call_args(const ol_file_facts *f, const ol_call_fact *c) {
   return c->n_args ? &f->call_args.items[c->first_arg] : NULL;
+}
+static inline ol_guard_set ol_func_guards(const ol_func_fact *fn, ol_effect e) {
+  ol_guard_set s;
+  for (int k = 0; k < OL_GUARD_ANY; k++)
+    s.any[k] = (ol_param_guard){.lit = fn->guard_lit[e * OL_GUARD_ANY + k],
+                                .test = fn->guard_test[e * OL_GUARD_ANY + k],
+                                .param = fn->guard_param[e * OL_GUARD_ANY + k]};
+  return s;
+}
+static inline void ol_func_set_guards(ol_func_fact *fn, ol_effect e, const ol_guard_set *s) {
+  for (int k = 0; k < OL_GUARD_ANY; k++) {
+    fn->guard_lit[e * OL_GUARD_ANY + k] = s->any[k].lit;
+    fn->guard_test[e * OL_GUARD_ANY + k] = s->any[k].test;
+    fn->guard_param[e * OL_GUARD_ANY + k] = s->any[k].param;
+  }
 }
 static inline const ol_call_term *ol_call_term_of(const ol_file_facts *f, const ol_call_fact *c) {
   return c->term >= 0 ? &f->call_terms.items[c->term] : NULL;

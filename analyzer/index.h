@@ -100,10 +100,9 @@ typedef struct {
                          that does returns) */
   ol_via rows_via;
   OL_VEC(ol_sum_read) reads;
-  ol_param_guard guard[OL_EFFECTS]; /* with has[e]: a test of one of its parameters every way to
-                                       e runs under, itself or through calls (OL_PG_NONE: some
-                                       way runs unguarded); a call whose arguments make it false
-                                       does not run e (ol_index_call_runs) */
+  ol_guard_set guard[OL_EFFECTS]; /* with has[e]: the tests of its parameters the ways to e
+                                     run under, itself or through calls; a call whose arguments
+                                     make every one false does not run e (ol_index_call_runs) */
 } ol_summary;
 
 /* A lookup (ORM007) resolved to the column it keys on. */

@@ -114,7 +114,7 @@ static ol_param_guard compare_guard(ol_walker *w, int func, TSNode cmp) {
     g.test = !strcmp(op, "==") ? OL_PG_EQ : OL_PG_NE;
     g.lit = ol_walk_intern_string(w, tok.s);
   }
-  g.param = (uint8_t)p;
+  g.param = (uint32_t)p;
   ol_buf_free(&tok);
   return g;
 }
@@ -132,7 +132,7 @@ static ol_param_guard cond_guard(ol_walker *w, int func, TSNode cond, bool posit
   case OL_K_identifier: {
     int p = tested_param(w, func, cond);
     if (p >= 0)
-      g = (ol_param_guard){.test = positive ? OL_PG_TRUE : OL_PG_FALSE, .param = (uint8_t)p};
+      g = (ol_param_guard){.test = positive ? OL_PG_TRUE : OL_PG_FALSE, .param = (uint32_t)p};
     return g;
   }
   case OL_K_comparison_operator:
@@ -332,6 +332,28 @@ char *ol_guard_defaults(ol_walker *w, TSNode params, uint32_t n_params) {
   char *s = ol_arena_strndup(&w->out->arena, b.s ? b.s : "", b.len);
   ol_buf_free(&b);
   return s;
+}
+
+/* ---- sets of tests ------------------------------------------------------------ */
+
+bool ol_guard_same(const ol_param_guard *a, const ol_param_guard *b) {
+  return a->test == b->test && a->param == b->param &&
+         (a->lit == b->lit || (a->lit && b->lit && !strcmp(a->lit, b->lit)));
+}
+
+bool ol_guard_set_add(ol_guard_set *set, const ol_param_guard *g) {
+  if (set->any[0].test == OL_PG_NONE)
+    return false; /* runs on every call already */
+  for (int k = 0; k < OL_GUARD_ANY && g->test != OL_PG_NONE; k++) {
+    if (set->any[k].test == OL_PG_NONE) {
+      set->any[k] = *g;
+      return true;
+    }
+    if (ol_guard_same(&set->any[k], g))
+      return false;
+  }
+  *set = (ol_guard_set){0}; /* unguarded, or more tests than are kept */
+  return true;
 }
 
 /* ---- parameters bound again ------------------------------------------------ */

@@ -603,58 +603,85 @@ static int guard_holds(const ol_param_guard *g, const char *v, size_t n) {
   }
 }
 
-/* Whether call ci (of file f, to t) makes the test g of t's parameter false. */
-static bool call_makes_false(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
-                             const ol_param_guard *g) {
-  if (g->test == OL_PG_NONE || !param_kept(ix->funcs.items[t].fn, g->param))
-    return false;
+/* What call ci (of file f, to t) makes of test g of t's parameter: 1 true, 0
+ * false, -1 unknown; *passed: the caller's parameter it passes there, -1. */
+static int call_decides(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
+                        const ol_param_guard *g, int *passed) {
+  *passed = -1;
+  if (!param_kept(ix->funcs.items[t].fn, g->param))
+    return -1;
   size_t n;
   const char *v = arg_value(ix, f, ci, t, g->param, &n);
-  return v && n && guard_holds(g, v, n) == 0;
+  if (!v || !n)
+    return -1;
+  if (*v == 'p' && n >= 2) {
+    int q = 0;
+    for (size_t i = 1; i < n && q < 1000; i++)
+      q = q * 10 + (v[i] - '0');
+    *passed = q;
+    return -1;
+  }
+  return guard_holds(g, v, n);
 }
 
-/* The test of the caller's parameter what callee guard g of t runs under
- * through call ci: the call's own test, or g itself when the call passes the
- * caller's parameter on (`tag_dictize(tag, context, include_datasets)`). */
-static ol_param_guard caller_guard(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
-                                   const ol_param_guard *g) {
+/* Whether call ci (of file f, to t) makes every test of set false. */
+static bool call_makes_false(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
+                             const ol_guard_set *set) {
+  if (set->any[0].test == OL_PG_NONE)
+    return false;
+  for (int k = 0; k < OL_GUARD_ANY && set->any[k].test != OL_PG_NONE; k++) {
+    int passed;
+    if (call_decides(ix, f, ci, t, &set->any[k], &passed) != 0)
+      return false;
+  }
+  return true;
+}
+
+/* The tests of the caller's parameters what callee tests set of t run under
+ * through call ci: the call's own test, or, one by one, the callee's tests of
+ * the caller's parameters it passes on (`tag_dictize(tag, context,
+ * include_datasets)`) — those the call makes false dropped; any other test
+ * makes the way unguarded. */
+static ol_guard_set caller_guards(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
+                                  const ol_guard_set *set) {
   const ol_file_facts *facts = ix->files.items[f].facts;
   const ol_call_fact *c = &facts->calls.items[ci];
   const ol_func_fact *caller = &facts->funcs.items[c->func];
-  ol_param_guard none = {0};
-  if (c->guard.test != OL_PG_NONE)
-    return param_kept(caller, c->guard.param) ? c->guard : none;
-  if (g->test == OL_PG_NONE || !param_kept(ix->funcs.items[t].fn, g->param))
+  ol_guard_set none = {0}, out = {0};
+  if (c->guard.test != OL_PG_NONE && param_kept(caller, c->guard.param))
+    return (ol_guard_set){.any = {c->guard}};
+  if (set->any[0].test == OL_PG_NONE)
     return none;
-  size_t n;
-  const char *v = arg_value(ix, f, ci, t, g->param, &n);
-  if (!v || n < 2 || *v != 'p')
-    return none;
-  uint32_t q = 0;
-  for (size_t i = 1; i < n; i++)
-    q = q * 10 + (uint32_t)(v[i] - '0');
-  if (!param_kept(caller, q))
-    return none;
-  ol_param_guard m = *g;
-  m.param = (uint8_t)q;
-  return m;
+  int n = 0;
+  for (int k = 0; k < OL_GUARD_ANY && set->any[k].test != OL_PG_NONE; k++) {
+    int passed;
+    int r = call_decides(ix, f, ci, t, &set->any[k], &passed);
+    if (r == 0)
+      continue;
+    if (r > 0 || passed < 0 || !param_kept(caller, (uint32_t)passed))
+      return none;
+    ol_param_guard m = set->any[k];
+    m.param = (uint32_t)passed;
+    if (!n++)
+      out.any[0] = m;
+    else
+      ol_guard_set_add(&out, &m);
+  }
+  return n ? out : none;
 }
 
-static bool same_guard(const ol_param_guard *a, const ol_param_guard *b) {
-  return a->test == b->test && a->param == b->param &&
-         (a->lit == b->lit || (a->lit && b->lit && !strcmp(a->lit, b->lit)));
-}
-
-/* s gets one more way to e, under g: its guard stays only when both agree. */
-static bool merge_guard(ol_summary *s, ol_effect e, bool had, const ol_param_guard *g) {
+/* s gets one more way to e, under the tests of contrib. */
+static bool merge_guard(ol_summary *s, ol_effect e, bool had, const ol_guard_set *contrib) {
   if (!had) {
-    s->guard[e] = *g;
+    s->guard[e] = *contrib;
     return true;
   }
-  if (s->guard[e].test == OL_PG_NONE || same_guard(&s->guard[e], g))
-    return false;
-  s->guard[e] = (ol_param_guard){0};
-  return true;
+  bool changed = false;
+  if (contrib->any[0].test == OL_PG_NONE)
+    return ol_guard_set_add(&s->guard[e], &contrib->any[0]);
+  for (int k = 0; k < OL_GUARD_ANY && contrib->any[k].test != OL_PG_NONE; k++)
+    changed |= ol_guard_set_add(&s->guard[e], &contrib->any[k]);
+  return changed;
 }
 
 bool ol_index_call_runs(const ol_index *ix, uint32_t file, size_t call, ol_effect e) {
@@ -748,7 +775,7 @@ static bool propagate(ol_index *ix, round_state *rs) {
         if (!callee->has[e] || (memo && !c->args_local) || (c->lazy_init && !c->lazy_self) ||
             call_makes_false(ix, f, ci, t, &callee->guard[e]))
           continue;
-        ol_param_guard g = caller_guard(ix, f, ci, t, &callee->guard[e]);
+        ol_guard_set g = caller_guards(ix, f, ci, t, &callee->guard[e]);
         bool had = s->has[e];
         /* Replaced only by a strictly weaker mark (fewer of memo, self_memo): a summary's
          * marks only ever go away, so the rounds end. */
@@ -783,10 +810,10 @@ static bool propagate(ol_index *ix, round_state *rs) {
       if (term && callee->returns_query && (!c->lazy_init || c->lazy_self)) {
         /* f(...).first(): f's query runs here (in a memo on self: once per instance) */
         ol_effect e = term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY;
-        ol_param_guard g = {0};
+        ol_guard_set g = {0};
         if (term->direct && c->guard.test != OL_PG_NONE &&
             param_kept(&file->facts->funcs.items[c->func], c->guard.param))
-          g = c->guard;
+          g.any[0] = c->guard;
         changed |= merge_guard(s, e, s->has[e], &g);
         if (!s->has[e] || (s->self_memo[e] && !c->lazy_self && !s->memo[e])) {
           s->has[e] = true;
@@ -1282,8 +1309,12 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
       for (int e = 0; e < OL_EFFECTS; e++) {
         s.has[e] = fn->site[e] >= 0;
         s.self_memo[e] = s.has[e] && file->facts->func_sites.items[fn->site[e]].self_memo;
-        if (s.has[e] && param_kept(fn, fn->guard[e].param))
-          s.guard[e] = fn->guard[e];
+        ol_guard_set own = ol_func_guards(fn, (ol_effect)e);
+        for (int k = 0; s.has[e] && k < OL_GUARD_ANY; k++)
+          if (own.any[k].test != OL_PG_NONE && !param_kept(fn, own.any[k].param))
+            break; /* a test of a parameter bound again: unguarded */
+          else if (k == OL_GUARD_ANY - 1)
+            s.guard[e] = own;
       }
       for (int e = 0; e < OL_EFFECTS; e++)
         s.via[e] = (ol_via){-1, -1};

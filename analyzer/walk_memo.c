@@ -320,7 +320,10 @@ static void mv_func(mover *m, ol_func_fact *f) {
   mv_span(m, &f->def.span);
   SCALARS(m, f->rebound);
   for (int e = 0; e < OL_EFFECTS; e++)
-    mv_guard(m, &f->guard[e]);
+    for (int k = 0; k < OL_GUARD_ANY; k++) {
+      SCALARS(m, f->guard_test[e * OL_GUARD_ANY + k], f->guard_param[e * OL_GUARD_ANY + k]);
+      mv_str(m, &f->guard_lit[e * OL_GUARD_ANY + k]);
+    }
   mv_str(m, &f->defaults);
 }
 

@@ -781,6 +781,19 @@ def chef_early_unsure(chef_id, load=False):
     return Chef.query.get(chef_id)
 
 
+def chef_two_ways(chef_id, with_bookings=False, silent=False):
+    card = {}
+    if with_bookings:
+        card["bookings"] = Booking.query.filter_by(chef_id=chef_id).all()
+    if not silent:
+        card["chef"] = Chef.query.get(chef_id)
+    return card
+
+
+def chef_two_ways_passing_on(chef_id, include=False, quiet=False):
+    return chef_two_ways(chef_id, with_bookings=include, silent=quiet)
+
+
 def chef_bookings_passing_on(chef_id, include=False):
     return chef_bookings(chef_id, include)
 
@@ -797,6 +810,11 @@ def chef_cards(ids, flag, name):
         cards.append(chef_early(i))  # ok: load defaults to False, and the function returns first
         cards.append(chef_early(i, load=True))  # expect: ORM001
         cards.append(chef_early_unsure(i))  # expect: ORM001
+        cards.append(chef_two_ways(i, silent=True))  # ok: both branches with a query are dead
+        cards.append(chef_two_ways_passing_on(i, quiet=True))  # ok: the same, passed on
+        cards.append(chef_two_ways(i))  # expect: ORM001
+        cards.append(chef_two_ways(i, True, True))  # expect: ORM001
+        cards.append(chef_two_ways_passing_on(i, include=flag, quiet=True))  # expect: ORM001
         cards.append(chef_notify(i, silent=flag))  # expect: ORM001
         cards.append(chef_notify(i, silent=0 > 1))  # expect: ORM001
         cards.append(chef_bookings(i, True))  # expect: ORM001
