@@ -13,10 +13,10 @@
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
 _Static_assert(sizeof(ol_file_facts) == 640, "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_loop) == 328 && sizeof(ol_call_arg) == 160 && sizeof(ol_query_site) == 200,
+_Static_assert(sizeof(ol_loop) == 328 && sizeof(ol_call_arg) == 160 && sizeof(ol_query_site) == 216,
                "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 80 &&
-                   sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 128,
+_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 192 &&
+                   sizeof(ol_call_fact) == 88 && sizeof(ol_rel_fact) == 128,
                "facts.h changed: update cache_facts.c");
 
 typedef struct {
@@ -42,7 +42,8 @@ LAYOUT(ol_render_fact, offsetof(ol_render_fact, template));
 LAYOUT(ol_render_arg, offsetof(ol_render_arg, name), ROWS(ol_render_arg, rows));
 LAYOUT(ol_query_site, offsetof(ol_query_site, dep_name), offsetof(ol_query_site, no_hoist_why),
        offsetof(ol_query_site, batch.entity), offsetof(ol_query_site, batch.column),
-       offsetof(ol_query_site, batch_why), offsetof(ol_query_site, entity));
+       offsetof(ol_query_site, batch_why), offsetof(ol_query_site, entity),
+       offsetof(ol_query_site, guard.lit));
 LAYOUT(ol_attr_read, offsetof(ol_attr_read, attr), offsetof(ol_attr_read, attr2));
 LAYOUT(ol_commit_site, offsetof(ol_commit_site, exempt));
 LAYOUT(ol_len_site, offsetof(ol_len_site, entity), offsetof(ol_len_site, rel));
@@ -50,14 +51,20 @@ LAYOUT(ol_count_stmt, offsetof(ol_count_stmt, name), offsetof(ol_count_stmt, ent
        offsetof(ol_count_stmt, arms));
 LAYOUT(ol_func_site, offsetof(ol_func_site, text));
 LAYOUT(ol_func_rows, ROWS(ol_func_rows, rows));
-static const size_t ol_func_fact_strs[] = {offsetof(ol_func_fact, name),
-                                           offsetof(ol_func_fact, cls)};
+static const size_t ol_func_fact_strs[] = {
+    offsetof(ol_func_fact, name),         offsetof(ol_func_fact, cls),
+    offsetof(ol_func_fact, guard_lit[0]), offsetof(ol_func_fact, guard_lit[1]),
+    offsetof(ol_func_fact, guard_lit[2]), offsetof(ol_func_fact, guard_lit[3]),
+    offsetof(ol_func_fact, guard_lit[4]), offsetof(ol_func_fact, guard_lit[5]),
+    offsetof(ol_func_fact, defaults)};
+_Static_assert(OL_GUARD_ANY == 2 && OL_EFFECTS == 3, "guard sets changed: update the list above");
 static const layout ol_func_fact_layout = {
-    sizeof(ol_func_fact), ol_func_fact_strs, 2, {offsetof(ol_func_fact, params)}};
+    sizeof(ol_func_fact), ol_func_fact_strs, 9, {offsetof(ol_func_fact, params)}};
 LAYOUT(ol_param_read, offsetof(ol_param_read, attr));
 LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw), ROWS(ol_call_arg, rows));
 LAYOUT(ol_call_term, offsetof(ol_call_term, text));
-LAYOUT(ol_call_fact, offsetof(ol_call_fact, callee), offsetof(ol_call_fact, commit_exempt));
+LAYOUT(ol_call_fact, offsetof(ol_call_fact, callee), offsetof(ol_call_fact, commit_exempt),
+       offsetof(ol_call_fact, guard.lit), offsetof(ol_call_fact, args));
 LAYOUT(ol_import_fact, offsetof(ol_import_fact, local), offsetof(ol_import_fact, module),
        offsetof(ol_import_fact, name));
 static const size_t ol_class_fact_strs[] = {offsetof(ol_class_fact, name),

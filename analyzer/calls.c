@@ -14,7 +14,8 @@
 #define MAX_READS_PER_FUNCTION 256
 
 static void check_terminal(ol_walker *w, TSNode call, int ctx);
-static void add_site(ol_walker *w, int func, ol_effect e, ol_span span, bool self_memo);
+static void add_site(ol_walker *w, int func, ol_effect e, ol_span span, bool self_memo,
+                     ol_param_guard guard);
 static const ol_call_binding *binding_of(ol_walker *w, TSNode name);
 
 /* One arena copy per distinct name of the file: `self`, parameter, attribute
@@ -62,7 +63,7 @@ int ol_calls_current(const ol_walker *w) {
   return w->fstack.len ? w->fstack.items[w->fstack.len - 1] : -1;
 }
 
-static int param_index(const ol_walker *w, int func, TSNode name) {
+int ol_calls_param_index(const ol_walker *w, int func, TSNode name) {
   if (func < 0 || ol_kind_of(w->sx, name) != OL_K_identifier)
     return -1;
   const ol_func_fact *f = &w->out->funcs.items[func];
@@ -204,13 +205,17 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
       break;
     f.params[f.n_params++] = intern(w, name);
   }
+  f.defaults = ol_guard_defaults(w, params, f.n_params);
   ol_vec_push(&w->out->funcs, f);
   ol_vec_push(&w->fstack, (int)(w->out->funcs.len - 1));
   ol_hashes seen = {0};
   ol_vec_push(&w->fseen, seen);
 }
 
-void ol_calls_leave_function(ol_walker *w) {
+void ol_calls_leave_function(ol_walker *w, TSNode def) {
+  int func = ol_calls_current(w);
+  if (func >= 0)
+    w->out->funcs.items[func].rebound = ol_guard_rebound(w, def, func);
   w->fstack.len--;
   w->fseen.len--;
   ol_vec_free(&w->fseen.items[w->fseen.len]);
@@ -275,7 +280,7 @@ void ol_calls_roots(ol_walker *w, uint64_t *hash) {
 }
 
 static bool resolvable_root(ol_walker *w, int func, int ctx, TSNode root) {
-  if (param_index(w, func, root) >= 0 || rows_loop(w, ctx, root) >= 0)
+  if (ol_calls_param_index(w, func, root) >= 0 || rows_loop(w, ctx, root) >= 0)
     return true;
   sync_roots(w);
   if (!w->roots_cap)
@@ -316,6 +321,13 @@ static void note_lazy_init(ol_walker *w, TSNode call, ol_call_fact *c) {
     c->loop = -1; /* once per instance or process, not per iteration */
 }
 
+/* What a call passes and the test of a parameter it runs under: what decides, per call of
+ * the function it is in, whether it runs (DESIGN.md "Calls"). */
+static void note_guard(ol_walker *w, TSNode call, ol_call_fact *c) {
+  c->guard = ol_guard_of(w, call);
+  c->args = ol_guard_call_args(w, call);
+}
+
 /* `X(...).m()` or `x.m()` after `x = X(...)`: a method of whatever X
  * constructs, decided at link time (X a project class, or `cls` in a
  * classmethod). Records the call and returns true. */
@@ -326,7 +338,7 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
   ol_span ctor = {0};
   if (ol_kind_of(w->sx, obj) == OL_K_call && dotted_name(w, ol_child(w->sx, obj, OL_F_function), 0))
     ctor = ol_node_span(obj);
-  else if (ol_kind_of(w->sx, obj) == OL_K_identifier && param_index(w, func, obj) < 0) {
+  else if (ol_kind_of(w->sx, obj) == OL_K_identifier && ol_calls_param_index(w, func, obj) < 0) {
     const ol_call_binding *b = binding_of(w, obj);
     if (b)
       ctor = b->call;
@@ -342,6 +354,7 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
                     .term = -1};
   c.at.span = ol_node_span(call);
   note_lazy_init(w, call, &c);
+  note_guard(w, call, &c);
   if (c.loop >= 0) {
     bool guarded = false;
     c.commit_exempt =
@@ -424,7 +437,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "commit") &&
       ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION) {
     if (!in_rollback_try(w))
-      add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call), false);
+      add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call), false, ol_guard_of(w, call));
   }
   if (func < 0 && ctx < 0)
     return;
@@ -441,7 +454,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
       ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
     c.recv_loop = rows_loop(w, ctx, root);
-    c.recv_param = param_index(w, func, root);
+    c.recv_param = ol_calls_param_index(w, func, root);
     const ol_func_fact *f = c.recv_param >= 0 ? &w->out->funcs.items[func] : NULL;
     if (f && (c.recv_param > 0 || !f->cls || f->kind == OL_FN_STATIC))
       return; /* a method of a parameter of unknown type: its reads are kept instead */
@@ -451,6 +464,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   c.callee = intern(w, fn);
   c.at.span = ol_node_span(call);
   note_lazy_init(w, call, &c);
+  note_guard(w, call, &c);
   if (c.loop >= 0) {
     bool guarded = false;
     c.commit_exempt = ol_exec_commit_exemption(w, ol_walk_statement(w, call), ctx, false, &guarded);
@@ -475,7 +489,8 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       a = ol_child(w->sx, a, OL_F_value);
     }
     a = ol_unwrap(w, a);
-    ol_call_arg arg = {.kw = kw, .param = param_index(w, func, a), .loop = rows_loop(w, ctx, a)};
+    ol_call_arg arg = {
+        .kw = kw, .param = ol_calls_param_index(w, func, a), .loop = rows_loop(w, ctx, a)};
     int col;
     if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
       arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */
@@ -502,7 +517,7 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   if (func < 0)
     return;
   TSNode obj = ol_child(w->sx, attr, OL_F_object);
-  int param = param_index(w, func, obj);
+  int param = ol_calls_param_index(w, func, obj);
   bool rows = false;
   if (param < 0) { /* `e.attr` on each element e of a loop over parameter p */
     param = param_rows_of(w, ctx, obj);
@@ -702,7 +717,7 @@ void ol_calls_check_passed(ol_walker *w, TSNode value) {
   int taken;
   value = ol_unwrap(w, value);
   TSNode root = ol_exec_below_builders(w, value, 32, &taken);
-  int p = taken < 32 && !ts_node_is_null(root) ? param_index(w, func, root) : -1;
+  int p = taken < 32 && !ts_node_is_null(root) ? ol_calls_param_index(w, func, root) : -1;
   if (p < 0 || (p == 0 && f->cls && f->kind != OL_FN_STATIC) || param_rebound(w, root) ||
       (f->ret_param >= 0 && f->ret_param != p) || changes_loading(w, root, value))
     f->ret_param = -2;
@@ -875,7 +890,7 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
   }
   ol_loop *l = &w->out->loops.items[loop];
   if (ol_kind_of(w->sx, iterable) == OL_K_identifier) {
-    int p = param_index(w, ol_calls_current(w), iterable);
+    int p = ol_calls_param_index(w, ol_calls_current(w), iterable);
     const ol_call_binding *b = p < 0 ? binding_of(w, iterable) : NULL;
     if (p >= 0 && !param_rebound(w, iterable)) {
       l->rows_param = p;
@@ -961,8 +976,16 @@ int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span) {
 /* Records the first site of effect e in function func. */
 /* The function's first site of e; a site in a memo on self (self_memo) gives
  * way to a later one outside it, which every call runs. */
-static void add_site(ol_walker *w, int func, ol_effect e, ol_span span, bool self_memo) {
+static void add_site(ol_walker *w, int func, ol_effect e, ol_span span, bool self_memo,
+                     ol_param_guard guard) {
   int32_t at = w->out->funcs.items[func].site[e];
+  /* Every own site counts: the function runs e only under the tests they all run under. */
+  ol_guard_set set = ol_func_guards(&w->out->funcs.items[func], e);
+  if (at < 0)
+    set = (ol_guard_set){.any = {guard}};
+  else
+    ol_guard_set_add(&set, &guard);
+  ol_func_set_guards(&w->out->funcs.items[func], e, &set);
   if (at >= 0 && (self_memo || !w->out->func_sites.items[at].self_memo))
     return;
   char *brief = ol_text_brief(w->src + span.start, span.end - span.start, 60);
@@ -1039,7 +1062,8 @@ void ol_calls_finish(ol_walker *w) {
     const ol_query_site *s = &w->out->queries.items[i];
     if (s->func < 0 || (s->lazy_init && !s->lazy_self))
       continue; /* a memo on a global runs once per process, not per call of its function */
-    add_site(w, s->func, s->is_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY, s->span, s->lazy_self);
+    add_site(w, s->func, s->is_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY, s->span, s->lazy_self,
+             s->guard);
   }
   /* The facts outlive the walk: no slack in their vectors. */
   ol_vec_shrink(&w->out->funcs);

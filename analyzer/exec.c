@@ -517,6 +517,7 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
     strcpy(s.copy_fn, "list");
   s.raises = s.raises || strstr(method, "one") != NULL || strstr(method, "_or_404") != NULL;
   guards(w, &s);
+  s.guard = ol_guard_of(w, span_node);
   s.lazy_init = lazy != 0;
   s.lazy_self = lazy_self;
   ol_vec_push(&w->out->queries, s);
@@ -1017,9 +1018,9 @@ bool ol_exec_catches_miss(ol_walker *w, TSNode clause) {
     type = ts_node_named_child(clause, i); /* `except:  # noqa` */
   if (ts_node_is_null(type) || ol_kind_of(w->sx, type) == OL_K_block)
     return true; /* a bare except catches a miss too */
-  static const char *const MISS[] = {"NotFound",      "KeyError",      "LookupError",
-                                     "IndexError",    "DoesNotExist",  "NoResultFound",
-                                     "Missing",       "Exception",     NULL};
+  static const char *const MISS[] = {"NotFound",   "KeyError",     "LookupError",
+                                     "IndexError", "DoesNotExist", "NoResultFound",
+                                     "Missing",    "Exception",    NULL};
   const char *t = w->src + ts_node_start_byte(type);
   size_t n = ts_node_end_byte(type) - ts_node_start_byte(type);
   for (const char *const *m = MISS; *m; m++)
@@ -1088,8 +1089,9 @@ static TSNode tested_absent_of(ol_walker *w, TSNode if_stmt, bool attrs, bool *i
     *is_none = ol_kind_of(w->sx, c) == OL_K_comparison_operator;
   if (attrs && ol_kind_of(w->sx, id) == OL_K_attribute) {
     TSNode obj = ol_child(w->sx, id, OL_F_object);
-    return ol_kind_of(w->sx, obj) == OL_K_identifier && ol_node_text_is(w, obj, "self") ? id
-                                                                                       : (TSNode){0};
+    return ol_kind_of(w->sx, obj) == OL_K_identifier && ol_node_text_is(w, obj, "self")
+               ? id
+               : (TSNode){0};
   }
   return ol_kind_of(w->sx, id) == OL_K_identifier ? id : (TSNode){0};
 }
@@ -1139,8 +1141,7 @@ static int if_answer_get(const ol_walker *w, TSNode if_stmt, uint32_t other, uin
   return w->if_answers[if_answer_at(w, ts_node_start_byte(if_stmt), other, kind)].answer;
 }
 
-static bool if_answer_put(ol_walker *w, TSNode if_stmt, uint32_t other, uint8_t kind,
-                          bool answer) {
+static bool if_answer_put(ol_walker *w, TSNode if_stmt, uint32_t other, uint8_t kind, bool answer) {
   if (w->n_if_answers * 2 >= w->if_answers_cap) {
     ol_if_answer *old = w->if_answers;
     size_t n = w->if_answers_cap;
@@ -1181,10 +1182,10 @@ static bool block_sets(ol_walker *w, TSNode block, TSNode target, bool is_none) 
       ol_kind vk = ol_kind_of(w->sx, v);
       if (ts_node_is_null(v) || vk == OL_K_none)
         continue;
-      if (!is_none && (vk == OL_K_false || vk == OL_K_integer || vk == OL_K_string ||
-                       ((vk == OL_K_list || vk == OL_K_dictionary || vk == OL_K_tuple ||
-                         vk == OL_K_set) &&
-                        !ts_node_named_child_count(v))))
+      if (!is_none &&
+          (vk == OL_K_false || vk == OL_K_integer || vk == OL_K_string ||
+           ((vk == OL_K_list || vk == OL_K_dictionary || vk == OL_K_tuple || vk == OL_K_set) &&
+            !ts_node_named_child_count(v))))
         continue; /* may read as unset again */
       found = true;
     } while (!found && ts_tree_cursor_goto_next_sibling(&cur));

@@ -99,8 +99,8 @@ typedef struct {
   char *context; /* a template's loop: the context name its iterable is (`posts`, `page.items`),
                     bound by the views that render the template (analyzer/templates.c) */
   char *self_cls, *self_attr; /* the iterable is `self.<self_attr>` (self_one false) or a collection
-                                 rows_via of the one row `self.<self_attr>` holds (self_one true), in
-                                 a method of class self_cls: what the class's methods (its bases'
+                                 rows_via of the one row `self.<self_attr>` holds (self_one true),
+                                 in a method of class self_cls: what the class's methods (its bases'
                                  and subclasses') assign to it says (ol_self_fact); NULL */
   bool self_one;
 } ol_loop;
@@ -138,6 +138,39 @@ typedef struct {
   bool awaited;       /* an AsyncSession call: the IN query is awaited too */
 } ol_batch;
 
+/* A test of one parameter of the function a site is in, which the site runs
+ * only when it holds (DESIGN.md "Calls": a branch the call's arguments make
+ * dead): `if p:`, `if not p:`, `if p is None:`, `if p == "x":`, the `else:`
+ * of those, one side of `p and ...`. A call that passes p a literal (or
+ * leaves p its literal default) decides it; anything else keeps the site. */
+typedef enum {
+  OL_PG_NONE,     /* no such test: runs on every call */
+  OL_PG_TRUE,     /* p is truthy */
+  OL_PG_FALSE,    /* p is falsy */
+  OL_PG_IS_NONE,  /* p is None */
+  OL_PG_NOT_NONE, /* p is not None */
+  OL_PG_EQ,       /* p == lit */
+  OL_PG_NE,       /* p != lit */
+} ol_pguard_test;
+
+typedef struct {
+  char *lit;      /* EQ/NE: the literal as a value token (ol_call_fact.args), NULL otherwise */
+  uint32_t test;  /* an ol_pguard_test */
+  uint32_t param; /* the parameter's index */
+} ol_param_guard;
+
+/* The tests a function's sites of one effect run under, any one of which lets
+ * it run; any[0].test OL_PG_NONE: some site runs on every call (also when
+ * more tests than fit would be needed). */
+#define OL_GUARD_ANY 2
+typedef struct {
+  ol_param_guard any[OL_GUARD_ANY];
+} ol_guard_set;
+
+bool ol_guard_same(const ol_param_guard *a, const ol_param_guard *b);
+/* One more way to run, under g (OL_PG_NONE: always). Returns whether set changed. */
+bool ol_guard_set_add(ol_guard_set *set, const ol_param_guard *g);
+
 typedef struct {
   ol_span span;  /* the executing expression */
   ol_span hoist; /* what a hoist moves: span, or span with the reads of its Result (`.first()`) */
@@ -154,11 +187,11 @@ typedef struct {
   char method[24]; /* "first", "scalars", "iterate", "subscript" ... */
   bool is_count;   /* a count query: ORM003's, not ORM001's */
   bool awaited;
-  bool lazy_init; /* in the block of `if self.x is None:` / `if not self.x:` (or of a name the
-                     function declares global) that sets that same target: it runs once per
-                     instance or process, not per call of its function (not in its summary) */
-  bool lazy_self; /* lazy_init on `self.x`: once per instance; in its function's summary, marked
-                     (ol_func_site.self_memo): a call on another instance runs it again */
+  bool lazy_init;     /* in the block of `if self.x is None:` / `if not self.x:` (or of a name the
+                         function declares global) that sets that same target: it runs once per
+                         instance or process, not per call of its function (not in its summary) */
+  bool lazy_self;     /* lazy_init on `self.x`: once per instance; in its function's summary, marked
+                         (ol_func_site.self_memo): a call on another instance runs it again */
   int loop;           /* innermost loop it runs in on every iteration, or -1 */
   int dep_loop;       /* innermost enclosing loop it depends on, or -1 */
   char *dep_name;     /* the name that makes it depend on dep_loop */
@@ -166,8 +199,9 @@ typedef struct {
   char *no_hoist_why; /* why it stays in a loop it does not depend on */
   ol_batch batch;     /* how it batches over loop `loop` (mode NONE: see batch_why) */
   char *batch_why;
-  char *entity; /* model name when known ("Chef"), else NULL */
-  int func;     /* the function it runs in (index into funcs), -1 at module level */
+  char *entity;         /* model name when known ("Chef"), else NULL */
+  int func;             /* the function it runs in (index into funcs), -1 at module level */
+  ol_param_guard guard; /* a test of a parameter of func it runs under */
 } ol_query_site;
 
 /* How a relationship loads (DESIGN.md "Models"). */
@@ -183,10 +217,10 @@ typedef enum {
 } ol_lazy;
 
 typedef enum {
-  OL_REMOTE_UNSAID,   /* no remote side written */
-  OL_REMOTE_KEY,      /* no foreign-key column is remote (the key it points to is): many-to-one */
-  OL_REMOTE_FK,       /* a foreign-key column is remote: one-to-many */
-  OL_REMOTE_UNKNOWN,  /* written, but not a column declared above it in the class body */
+  OL_REMOTE_UNSAID,  /* no remote side written */
+  OL_REMOTE_KEY,     /* no foreign-key column is remote (the key it points to is): many-to-one */
+  OL_REMOTE_FK,      /* a foreign-key column is remote: one-to-many */
+  OL_REMOTE_UNKNOWN, /* written, but not a column declared above it in the class body */
 } ol_remote;
 
 typedef struct {
@@ -199,7 +233,7 @@ typedef struct {
   /* A self-referential relationship's remote side (`remote_side=`, `remote(...)` in its
    * primaryjoin), as an ol_remote; backref_remote: the same said in backref(...). */
   int8_t remote, backref_remote;
-  char *backref;  /* creates target.<backref> */
+  char *backref; /* creates target.<backref> */
   ol_lazy backref_lazy;
   int backref_uselist; /* as uselist */
   char *back_populates;
@@ -233,11 +267,11 @@ typedef struct {
   char *fk_class; /* the class a ForeignKey(Model.col) points to, else NULL */
   char *db_name;  /* the database's name of the column, Column("name", ...), else NULL */
   bool pk, indexed;
-  bool deferred;       /* deferred(Column(...)), mapped_column(..., deferred=True): loaded on access */
-  bool counts;         /* column_property(<a select of func.count()>), in the class body or as
-                          `Model.attr = ...` in its file: no table column; deferred, a COUNT per
-                          first read on each row */
-  bool boolean;        /* a Boolean column: two values, a poor index key alone */
+  bool deferred; /* deferred(Column(...)), mapped_column(..., deferred=True): loaded on access */
+  bool counts;   /* column_property(<a select of func.count()>), in the class body or as
+                    `Model.attr = ...` in its file: no table column; deferred, a COUNT per
+                    first read on each row */
+  bool boolean;  /* a Boolean column: two values, a poor index key alone */
   uint8_t type_kind;   /* an ol_column_kind: what Python values it holds, for fixes that compare */
   ol_span decl;        /* the declaration statement */
   ol_span index_value; /* an explicit `index=...` value (index=False), empty when none */
@@ -270,8 +304,8 @@ typedef struct {
   bool abstract;
   bool opaque_indexes; /* __table_args__ is computed (a helper's call, a name, an expression, a
                           @declared_attr function): which columns it indexes is not known */
-  bool imperative; /* `registry.map_imperatively(Cls, table, properties=...)` / `mapper(...)`:
-                      mapped by that call, whatever its bases; the class of that name is a model */
+  bool imperative;     /* `registry.map_imperatively(Cls, table, properties=...)` / `mapper(...)`:
+                          mapped by that call, whatever its bases; the class of that name is a model */
   bool declares_declarative_base; /* `X = declarative_base()` assigns, recorded as a class-like fact
                                    */
   uint32_t line;
@@ -451,10 +485,20 @@ typedef struct {
   int8_t fixed_ret; /* 1: every return returns a non-empty display of constants (`return ["a",
                        "b"]`), so a loop over its result is bounded like one over the display;
                        -1: some return or yield gives another value; 0: no return seen yet */
-  bool memoized; /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
-                    arguments seen before is a cache read */
-  bool external; /* its own body calls out of the process (HTTP, mail, files, plugins...) */
-  ol_place def;  /* its name */
+  bool memoized;    /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
+                       arguments seen before is a cache read */
+  bool external;    /* its own body calls out of the process (HTTP, mail, files, plugins...) */
+  ol_place def;     /* its name */
+  /* With site[e]: the tests its own sites of e run under (an ol_guard_set, ol_func_guards),
+   * kept as arrays of scalars: GCC 12's __builtin_clear_padding (cache_facts.c) clears bytes of
+   * an array of structs inside a struct. */
+  char *guard_lit[OL_EFFECTS * OL_GUARD_ANY];
+  uint32_t guard_test[OL_EFFECTS * OL_GUARD_ANY];
+  uint32_t guard_param[OL_EFFECTS * OL_GUARD_ANY];
+  char *defaults;   /* the literal default of each parameter as value tokens, one per parameter,
+                       each ended by '\x1f' ("" no default, "?" one that is no literal) */
+  uint32_t rebound; /* parameters (bit i: params[i], i < 32) the body binds again: a test of
+                       one does not read what the caller passed */
 } ol_func_fact;
 
 /* `p.attr` (or `p.attr(...)`) read on parameter p of a function: a lazy
@@ -519,6 +563,10 @@ typedef struct {
                          miss: runs on the iterations that failed */
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
   ol_place at;
+  ol_param_guard guard; /* a test of a parameter of func it runs under */
+  char *args; /* every argument as written, each `[kw=]value token` ended by '\x1f': literals
+                 ("T" True, "F" False, "N" None, "i<digits>", "s<text>"), "p<n>" parameter n of
+                 func, "?" anything else; NULL when a splat or too many arguments hide some */
 } ol_call_fact;
 
 /* A name bound at module level to another module or its member:
@@ -652,6 +700,21 @@ static inline const ol_func_rows *ol_func_rows_of(const ol_file_facts *f, const 
 }
 static inline const ol_call_arg *ol_call_args(const ol_file_facts *f, const ol_call_fact *c) {
   return c->n_args ? &f->call_args.items[c->first_arg] : NULL;
+}
+static inline ol_guard_set ol_func_guards(const ol_func_fact *fn, ol_effect e) {
+  ol_guard_set s;
+  for (int k = 0; k < OL_GUARD_ANY; k++)
+    s.any[k] = (ol_param_guard){.lit = fn->guard_lit[e * OL_GUARD_ANY + k],
+                                .test = fn->guard_test[e * OL_GUARD_ANY + k],
+                                .param = fn->guard_param[e * OL_GUARD_ANY + k]};
+  return s;
+}
+static inline void ol_func_set_guards(ol_func_fact *fn, ol_effect e, const ol_guard_set *s) {
+  for (int k = 0; k < OL_GUARD_ANY; k++) {
+    fn->guard_lit[e * OL_GUARD_ANY + k] = s->any[k].lit;
+    fn->guard_test[e * OL_GUARD_ANY + k] = s->any[k].test;
+    fn->guard_param[e * OL_GUARD_ANY + k] = s->any[k].param;
+  }
 }
 static inline const ol_call_term *ol_call_term_of(const ol_file_facts *f, const ol_call_fact *c) {
   return c->term >= 0 ? &f->call_terms.items[c->term] : NULL;

@@ -37,7 +37,7 @@ typedef struct {
    * proxy_of's target; proxy_attr the attr when it is a lazy many-to-one of proxy_target (one
    * more load per element), else NULL. */
   const char *proxy_of, *proxy_target, *proxy_attr;
-  const char *path;     /* where it is declared (the backref's declaration for a backref) */
+  const char *path; /* where it is declared (the backref's declaration for a backref) */
   uint32_t line, col;
   ol_span span;
   ol_span lazy_value; /* the lazy= value in the declaration, when given */
@@ -69,7 +69,7 @@ typedef struct {
   int32_t from; /* direct: the read's index in the file's param_reads; via a call: the
                    callee's read it comes from */
   bool called;
-  bool rows; /* read on each element of the parameter (it is iterated), not on it */
+  bool rows;    /* read on each element of the parameter (it is iterated), not on it */
   bool counted; /* counted through a builder chain: `p.attr.filter(...).count()` */
 } ol_sum_read;
 
@@ -92,14 +92,17 @@ typedef struct {
                                  on self: once per instance. A call on self from a method of the
                                  same instance does not run it again (ol_index_call_on_self); a
                                  call on any other object (a loop's row) does */
-  int32_t rows_func;     /* the function whose `return <query>` gives the rows it returns, -1 */
-  bool external;         /* it calls out of the process (HTTP, mail, files, plugins...), itself or
-                            through a function it calls: a call of it is a unit of outside work */
-  bool returns_query;    /* returns a query not yet run (its caller's terminal runs it) */
-  bool returns_count;    /* returns one COUNT's value (`return q.count()`, or what a function
-                            that does returns) */
+  int32_t rows_func;  /* the function whose `return <query>` gives the rows it returns, -1 */
+  bool external;      /* it calls out of the process (HTTP, mail, files, plugins...), itself or
+                         through a function it calls: a call of it is a unit of outside work */
+  bool returns_query; /* returns a query not yet run (its caller's terminal runs it) */
+  bool returns_count; /* returns one COUNT's value (`return q.count()`, or what a function
+                         that does returns) */
   ol_via rows_via;
   OL_VEC(ol_sum_read) reads;
+  ol_guard_set guard[OL_EFFECTS]; /* with has[e]: the tests of its parameters the ways to e
+                                     run under, itself or through calls; a call whose arguments
+                                     make every one false does not run e (ol_index_call_runs) */
 } ol_summary;
 
 /* A lookup (ORM007) resolved to the column it keys on. */
@@ -223,11 +226,11 @@ void ol_index_summarize(ol_index *ix);
  * test_cache's round trip fail until it is) and checked in cache_check.c
  * (ol_resolved_calls_valid). */
 typedef struct {
-  uint64_t gen;          /* of the facts resolved; UINT64_MAX: none */
-  uint64_t iface;        /* the file's interface when they were resolved */
-  uint32_t n, n_deps;    /* calls; dependencies */
-  int32_t *file, *func;  /* per call: its target's file and function there, -1 */
-  uint32_t *deps;        /* the other files whose interface the resolution read, ascending */
+  uint64_t gen;         /* of the facts resolved; UINT64_MAX: none */
+  uint64_t iface;       /* the file's interface when they were resolved */
+  uint32_t n, n_deps;   /* calls; dependencies */
+  int32_t *file, *func; /* per call: its target's file and function there, -1 */
+  uint32_t *deps;       /* the other files whose interface the resolution read, ascending */
 } ol_resolved_calls;
 typedef struct {
   uint64_t files_key;   /* the project's paths, in order */
@@ -307,6 +310,9 @@ const ol_place *ol_index_effect_site(const ol_index *ix, int32_t func, ol_effect
                                      const char **text);
 /* The function a call of a file's facts resolves to, -1. */
 int32_t ol_index_call_target(const ol_index *ix, uint32_t file, size_t call);
+/* Whether call of file runs effect e through its target: the target's summary has e, and
+ * the call's arguments (literals, defaults) do not make the test e runs under false. */
+bool ol_index_call_runs(const ol_index *ix, uint32_t file, size_t call, ol_effect e);
 /* Whether a call's positional arguments start at the callee's second
  * parameter (a method called on an instance, a classmethod). */
 bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call);

@@ -257,7 +257,8 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
       report_terminal(ctx, meta, e, c, term_loop, t, why_no_fix);
     if (c->loop < 0)
       continue;
-    if (t < 0 || !wanted(&ctx->index->funcs.items[t], e) || !ol_rule_loop_repeats(ctx, c->loop))
+    if (t < 0 || !ol_index_call_runs(ctx->index, ctx->file, i, e) ||
+        !ol_rule_loop_repeats(ctx, c->loop))
       continue;
     if (e == OL_EFFECT_QUERY && c->in_except)
       continue; /* an error path: run on the iterations that failed */

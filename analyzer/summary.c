@@ -497,6 +497,199 @@ int32_t ol_index_call_target(const ol_index *ix, uint32_t file, size_t call) {
   return ix->files.items[file].call_target[call];
 }
 
+/* ---- branches the arguments make dead ------------------------------------------ */
+
+/* Whether parameter p of fn holds what its caller passed wherever fn tests it. */
+static bool param_kept(const ol_func_fact *fn, uint32_t p) {
+  return p < 32 && !(fn->rebound >> p & 1);
+}
+
+/* The k-th '\x1f'-ended token of s, its length in *n; NULL past the end. */
+static const char *nth_token(const char *s, uint32_t k, size_t *n) {
+  for (; s && *s; k--) {
+    const char *end = strchr(s, '\x1f');
+    if (!end)
+      return NULL;
+    if (!k) {
+      *n = (size_t)(end - s);
+      return s;
+    }
+    s = end + 1;
+  }
+  return NULL;
+}
+
+/* The value token call ci passes to parameter p of its target t (the default
+ * when it passes none), length in *n; NULL when not known. */
+static const char *arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t t, uint32_t p,
+                             size_t *n) {
+  const ol_call_fact *c = &ix->files.items[f].facts->calls.items[ci];
+  const ol_func_fact *fn = ix->funcs.items[t].fn;
+  uint32_t bound = ol_index_call_bound(ix, f, ci) ? 1 : 0;
+  if (!c->args || p >= fn->n_params || p < bound)
+    return NULL;
+  size_t len;
+  uint32_t pos = 0;
+  for (uint32_t k = 0; nth_token(c->args, k, &len); k++) {
+    const char *tok = nth_token(c->args, k, &len), *eq = memchr(tok, '=', len);
+    if (!eq)
+      return NULL;
+    size_t kw = (size_t)(eq - tok);
+    bool match =
+        kw ? strlen(fn->params[p]) == kw && !memcmp(fn->params[p], tok, kw) : pos++ + bound == p;
+    if (match) {
+      *n = len - kw - 1;
+      return eq + 1;
+    }
+  }
+  const char *d = fn->defaults ? nth_token(fn->defaults, p, &len) : NULL;
+  if (!d || !len)
+    return NULL; /* not passed and no default: the call fails, or passes it otherwise */
+  *n = len;
+  return d;
+}
+
+/* Truthiness of a value token: 1, 0, -1 unknown. */
+static int truthy(const char *v, size_t n) {
+  switch (*v) {
+  case 'T':
+  case 'S':
+    return 1;
+  case 'F':
+  case 'N':
+    return 0;
+  case 'i':
+    return !(n == 2 && v[1] == '0');
+  case 's':
+    return n > 1;
+  default:
+    return -1;
+  }
+}
+
+static bool is_literal(char c) { return c && strchr("TFNisS", c); }
+
+/* Python's == of two literal tokens: 1, 0, -1 unknown. */
+static int equal(const char *a, size_t na, const char *b, size_t nb) {
+  if (!is_literal(*a) || !is_literal(*b) || *a == 'S' || *b == 'S')
+    return -1;
+  bool na_num = strchr("TFi", *a) != NULL, nb_num = strchr("TFi", *b) != NULL;
+  if (*a == *b || (na_num && nb_num)) {
+    if (*a != *b)
+      return -1; /* True == 1: not decided here */
+    return na == nb && !memcmp(a, b, na);
+  }
+  return 0; /* None, a string and a number never equal each other */
+}
+
+/* Whether guard g holds for value v: 1, 0, -1 unknown. */
+static int guard_holds(const ol_param_guard *g, const char *v, size_t n) {
+  int r;
+  switch (g->test) {
+  case OL_PG_TRUE:
+  case OL_PG_FALSE:
+    r = truthy(v, n);
+    return r < 0 || g->test == OL_PG_TRUE ? r : !r;
+  case OL_PG_IS_NONE:
+  case OL_PG_NOT_NONE:
+    r = *v == 'N' ? 1 : is_literal(*v) ? 0 : -1;
+    return r < 0 || g->test == OL_PG_IS_NONE ? r : !r;
+  case OL_PG_EQ:
+  case OL_PG_NE:
+    r = g->lit ? equal(g->lit, strlen(g->lit), v, n) : -1;
+    return r < 0 || g->test == OL_PG_EQ ? r : !r;
+  default:
+    return -1;
+  }
+}
+
+/* What call ci (of file f, to t) makes of test g of t's parameter: 1 true, 0
+ * false, -1 unknown; *passed: the caller's parameter it passes there, -1. */
+static int call_decides(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
+                        const ol_param_guard *g, int *passed) {
+  *passed = -1;
+  if (!param_kept(ix->funcs.items[t].fn, g->param))
+    return -1;
+  size_t n;
+  const char *v = arg_value(ix, f, ci, t, g->param, &n);
+  if (!v || !n)
+    return -1;
+  if (*v == 'p' && n >= 2) {
+    int q = 0;
+    for (size_t i = 1; i < n && q < 1000; i++)
+      q = q * 10 + (v[i] - '0');
+    *passed = q;
+    return -1;
+  }
+  return guard_holds(g, v, n);
+}
+
+/* Whether call ci (of file f, to t) makes every test of set false. */
+static bool call_makes_false(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
+                             const ol_guard_set *set) {
+  if (set->any[0].test == OL_PG_NONE)
+    return false;
+  for (int k = 0; k < OL_GUARD_ANY && set->any[k].test != OL_PG_NONE; k++) {
+    int passed;
+    if (call_decides(ix, f, ci, t, &set->any[k], &passed) != 0)
+      return false;
+  }
+  return true;
+}
+
+/* The tests of the caller's parameters what callee tests set of t run under
+ * through call ci: the call's own test, or, one by one, the callee's tests of
+ * the caller's parameters it passes on (`tag_dictize(tag, context,
+ * include_datasets)`) — those the call makes false dropped; any other test
+ * makes the way unguarded. */
+static ol_guard_set caller_guards(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
+                                  const ol_guard_set *set) {
+  const ol_file_facts *facts = ix->files.items[f].facts;
+  const ol_call_fact *c = &facts->calls.items[ci];
+  const ol_func_fact *caller = &facts->funcs.items[c->func];
+  ol_guard_set none = {0}, out = {0};
+  if (c->guard.test != OL_PG_NONE && param_kept(caller, c->guard.param))
+    return (ol_guard_set){.any = {c->guard}};
+  if (set->any[0].test == OL_PG_NONE)
+    return none;
+  int n = 0;
+  for (int k = 0; k < OL_GUARD_ANY && set->any[k].test != OL_PG_NONE; k++) {
+    int passed;
+    int r = call_decides(ix, f, ci, t, &set->any[k], &passed);
+    if (r == 0)
+      continue;
+    if (r > 0 || passed < 0 || !param_kept(caller, (uint32_t)passed))
+      return none;
+    ol_param_guard m = set->any[k];
+    m.param = (uint32_t)passed;
+    if (!n++)
+      out.any[0] = m;
+    else
+      ol_guard_set_add(&out, &m);
+  }
+  return n ? out : none;
+}
+
+/* s gets one more way to e, under the tests of contrib. */
+static bool merge_guard(ol_summary *s, ol_effect e, bool had, const ol_guard_set *contrib) {
+  if (!had) {
+    s->guard[e] = *contrib;
+    return true;
+  }
+  bool changed = false;
+  if (contrib->any[0].test == OL_PG_NONE)
+    return ol_guard_set_add(&s->guard[e], &contrib->any[0]);
+  for (int k = 0; k < OL_GUARD_ANY && contrib->any[k].test != OL_PG_NONE; k++)
+    changed |= ol_guard_set_add(&s->guard[e], &contrib->any[k]);
+  return changed;
+}
+
+bool ol_index_call_runs(const ol_index *ix, uint32_t file, size_t call, ol_effect e) {
+  int32_t t = ix->files.items[file].call_target[call];
+  return t >= 0 && ix->funcs.items[t].has[e] &&
+         !call_makes_false(ix, file, call, t, &ix->funcs.items[t].guard[e]);
+}
+
 static int find_read(const ol_summary *s, uint32_t param, bool rows, const char *attr,
                      bool counted) {
   for (size_t i = 0; i < s->reads.len; i++)
@@ -579,8 +772,11 @@ static bool propagate(ol_index *ix, round_state *rs) {
       for (int e = 0; e < OL_EFFECTS; e++) {
         bool memo = memo_call || callee->memo[e];
         bool self_memo = (callee->self_memo[e] && on_self) || c->lazy_self;
-        if (!callee->has[e] || (memo && !c->args_local) || (c->lazy_init && !c->lazy_self))
+        if (!callee->has[e] || (memo && !c->args_local) || (c->lazy_init && !c->lazy_self) ||
+            call_makes_false(ix, f, ci, t, &callee->guard[e]))
           continue;
+        ol_guard_set g = caller_guards(ix, f, ci, t, &callee->guard[e]);
+        bool had = s->has[e];
         /* Replaced only by a strictly weaker mark (fewer of memo, self_memo): a summary's
          * marks only ever go away, so the rounds end. */
         bool weaker = (!memo || s->memo[e]) && (!self_memo || s->self_memo[e]) &&
@@ -592,6 +788,7 @@ static bool propagate(ol_index *ix, round_state *rs) {
           s->via[e] = (ol_via){(int32_t)ci, t};
           changed = true;
         }
+        changed |= merge_guard(s, (ol_effect)e, had, &g);
       }
       if (callee->external && !s->external &&
           !ol_callee_is_telemetry(c->callee, strlen(c->callee))) {
@@ -613,6 +810,11 @@ static bool propagate(ol_index *ix, round_state *rs) {
       if (term && callee->returns_query && (!c->lazy_init || c->lazy_self)) {
         /* f(...).first(): f's query runs here (in a memo on self: once per instance) */
         ol_effect e = term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY;
+        ol_guard_set g = {0};
+        if (term->direct && c->guard.test != OL_PG_NONE &&
+            param_kept(&file->facts->funcs.items[c->func], c->guard.param))
+          g.any[0] = c->guard;
+        changed |= merge_guard(s, e, s->has[e], &g);
         if (!s->has[e] || (s->self_memo[e] && !c->lazy_self && !s->memo[e])) {
           s->has[e] = true;
           s->self_memo[e] = c->lazy_self;
@@ -1107,6 +1309,12 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
       for (int e = 0; e < OL_EFFECTS; e++) {
         s.has[e] = fn->site[e] >= 0;
         s.self_memo[e] = s.has[e] && file->facts->func_sites.items[fn->site[e]].self_memo;
+        ol_guard_set own = ol_func_guards(fn, (ol_effect)e);
+        for (int k = 0; s.has[e] && k < OL_GUARD_ANY; k++)
+          if (own.any[k].test != OL_PG_NONE && !param_kept(fn, own.any[k].param))
+            break; /* a test of a parameter bound again: unguarded */
+          else if (k == OL_GUARD_ANY - 1)
+            s.guard[e] = own;
       }
       for (int e = 0; e < OL_EFFECTS; e++)
         s.via[e] = (ol_via){-1, -1};

@@ -1151,7 +1151,7 @@ static void leave(ol_walker *w, const entry *e) {
   if (e->kind == OL_K_return_statement && e->ctx < 0)
     ol_counts_check_return(w, e->node);
   if (e->kind == OL_K_function_definition)
-    ol_calls_leave_function(w);
+    ol_calls_leave_function(w, e->node);
   if (e->scope)
     scope_pop(w);
 }

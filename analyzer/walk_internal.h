@@ -66,14 +66,14 @@ typedef struct {
   bool has_one; /* one row, and what loaded it (one.query: where loader options for its
                    collections go; empty for `self` or a load that takes none) */
   ol_rows one;
-  bool bounded; /* a non-empty display of constants or a config value: iterating it is bounded */
-  bool external;         /* an object outside the process (ol_exec_yields_external) */
+  bool bounded;  /* a non-empty display of constants or a config value: iterating it is bounded */
+  bool external; /* an object outside the process (ol_exec_yields_external) */
   uint32_t query_origin; /* `q = Model.query...` (and `q = q.filter(...)` after it): where the
                             chain the name holds started, so its lookups are one query; 0 none */
   bool count, aggregate; /* a query or select that counts (ol_valinfo's): `q = session.query(
                             func.count(M.id))`, then `q.filter(...).scalar()` */
-  ol_span on_rel; /* `q = obj.rel.filter(...)`, obj's model unknown: `obj.rel` (a dynamic
-                     relationship if the index says so), else empty */
+  ol_span on_rel;        /* `q = obj.rel.filter(...)`, obj's model unknown: `obj.rel` (a dynamic
+                            relationship if the index says so), else empty */
 } ol_binding;
 
 typedef struct {
@@ -311,7 +311,20 @@ ol_span ol_counts_rel_below_builders(ol_walker *w, TSNode n);
 /* calls.c: facts for the call summaries. */
 int ol_calls_current(const ol_walker *w);
 void ol_calls_enter_function(ol_walker *w, TSNode def);
-void ol_calls_leave_function(ol_walker *w);
+void ol_calls_leave_function(ol_walker *w, TSNode def);
+/* The index of parameter `name` of function func, -1. */
+int ol_calls_param_index(const ol_walker *w, int func, TSNode name);
+/* Branches a call's arguments make dead (param_guard.c): the innermost test of
+ * a parameter of the current function that n (on the walk's path, or the
+ * current node's child) runs under; OL_PG_NONE when none. */
+ol_param_guard ol_guard_of(ol_walker *w, TSNode n);
+/* The arguments of call as value tokens (facts.h ol_call_fact.args), in the
+ * file's arena; NULL when a splat hides some. */
+char *ol_guard_call_args(ol_walker *w, TSNode call);
+/* The literal defaults of the first n_params parameters (ol_func_fact.defaults). */
+char *ol_guard_defaults(ol_walker *w, TSNode params, uint32_t n_params);
+/* The parameters of func (bit i: params[i]) that def's body binds again. */
+uint32_t ol_guard_rebound(ol_walker *w, TSNode def, int func);
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx);
 void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_calls_check_return(ol_walker *w, TSNode ret);

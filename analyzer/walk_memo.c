@@ -176,6 +176,11 @@ static void mv_rows(mover *m, ol_rows *r) {
   SCALARS(m, r->tuples, r->options_kw, r->options_read);
 }
 
+static void mv_guard(mover *m, ol_param_guard *g) {
+  SCALARS(m, g->test, g->param);
+  mv_str(m, &g->lit);
+}
+
 static void mv_loop(mover *m, ol_loop *l) {
   SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
           l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
@@ -224,6 +229,7 @@ static void mv_query(mover *m, ol_query_site *s) {
   mv_str(m, &s->batch_why);
   mv_str(m, &s->entity);
   mv_int(m, &s->func, V_FUNCS);
+  mv_guard(m, &s->guard);
 }
 
 static void mv_lookup(mover *m, ol_lookup *l) {
@@ -288,8 +294,7 @@ static void mv_count(mover *m, ol_count_stmt *c) {
 
 static void mv_func(mover *m, ol_func_fact *f) {
   SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query, f->returns_count, f->memoized,
-          f->external, (uint64_t)(int64_t)f->ret_param,
-          (uint64_t)(int64_t)f->fixed_ret);
+          f->external, (uint64_t)(int64_t)f->ret_param, (uint64_t)(int64_t)f->fixed_ret);
   mv_str(m, &f->name);
   mv_str(m, &f->cls);
   if (m->digest) {
@@ -313,6 +318,13 @@ static void mv_func(mover *m, ol_func_fact *f) {
   mv_index(m, &f->rows, V_FUNC_ROWS);
   mv_span(m, &f->ret_call);
   mv_span(m, &f->def.span);
+  SCALARS(m, f->rebound);
+  for (int e = 0; e < OL_EFFECTS; e++)
+    for (int k = 0; k < OL_GUARD_ANY; k++) {
+      SCALARS(m, f->guard_test[e * OL_GUARD_ANY + k], f->guard_param[e * OL_GUARD_ANY + k]);
+      mv_str(m, &f->guard_lit[e * OL_GUARD_ANY + k]);
+    }
+  mv_str(m, &f->defaults);
 }
 
 static void mv_call(mover *m, ol_call_fact *c) {
@@ -328,6 +340,8 @@ static void mv_call(mover *m, ol_call_fact *c) {
     c->first_arg = (uint32_t)(c->first_arg + m->base[V_CALL_ARGS]);
   mv_cstr(m, &c->commit_exempt);
   mv_span(m, &c->at.span);
+  mv_guard(m, &c->guard);
+  mv_str(m, &c->args);
 }
 
 /* `self.x = value` (ol_self_fact): ORM002's rows of a class's attribute. */

@@ -738,3 +738,101 @@ def chefs_reset(names):
     for n in names:
         if _CHEFS is None:
             _CHEFS = Chef.query.all()  # ok: the first iteration only
+
+
+
+# --- branches a call's arguments make dead -------------------------------
+
+
+def chef_bookings(chef_id, with_bookings=False):
+    if with_bookings:
+        return Booking.query.filter_by(chef_id=chef_id).all()
+    return []
+
+
+def chef_notify(chef_id, reason=None, silent=False):
+    if not silent:
+        return Chef.query.get(chef_id)
+    return None
+
+
+def chef_mode(mode="short"):
+    if mode == "full":
+        return Setting.query.get("full")
+    return None
+
+
+def chef_owner(owner=None):
+    if owner is not None:
+        return Chef.query.filter_by(id=owner).first()
+    return None
+
+
+def chef_early(chef_id, load=False):
+    if not load:
+        return None
+    # only reached when load is truthy
+    return Chef.query.get(chef_id)
+
+
+def chef_early_unsure(chef_id, load=False):
+    if not load:
+        print("not loading")
+    return Chef.query.get(chef_id)
+
+
+def chef_two_ways(chef_id, with_bookings=False, silent=False):
+    card = {}
+    if with_bookings:
+        card["bookings"] = Booking.query.filter_by(chef_id=chef_id).all()
+    if not silent:
+        card["chef"] = Chef.query.get(chef_id)
+    return card
+
+
+def chef_two_ways_passing_on(chef_id, include=False, quiet=False):
+    return chef_two_ways(chef_id, with_bookings=include, silent=quiet)
+
+
+def chef_bookings_passing_on(chef_id, include=False):
+    return chef_bookings(chef_id, include)
+
+
+def chef_cards(ids, flag, name):
+    cards = []
+    for i in ids:
+        cards.append(chef_bookings(i))  # ok: with_bookings defaults to False
+        cards.append(chef_notify(i, silent=True))  # ok: the query is under `if not silent`
+        cards.append(chef_notify(i, "x", True))  # ok: the same, positionally
+        cards.append(chef_mode("short"))  # ok: not "full"
+        cards.append(chef_owner())  # ok: owner defaults to None
+        cards.append(chef_bookings_passing_on(i))  # ok: include defaults to False
+        cards.append(chef_early(i))  # ok: load defaults to False, and the function returns first
+        cards.append(chef_early(i, load=True))  # expect: ORM001
+        cards.append(chef_early_unsure(i))  # expect: ORM001
+        cards.append(chef_two_ways(i, silent=True))  # ok: both branches with a query are dead
+        cards.append(chef_two_ways_passing_on(i, quiet=True))  # ok: the same, passed on
+        cards.append(chef_two_ways(i))  # expect: ORM001
+        cards.append(chef_two_ways(i, True, True))  # expect: ORM001
+        cards.append(chef_two_ways_passing_on(i, include=flag, quiet=True))  # expect: ORM001
+        cards.append(chef_notify(i, silent=flag))  # expect: ORM001
+        cards.append(chef_notify(i, silent=0 > 1))  # expect: ORM001
+        cards.append(chef_bookings(i, True))  # expect: ORM001
+        cards.append(chef_mode(mode="full"))  # expect: ORM001
+        cards.append(chef_owner(name))  # expect: ORM001
+        cards.append(chef_notify(i))  # expect: ORM001
+        cards.append(chef_bookings_passing_on(i, include=True))  # expect: ORM001
+        cards.append(chef_bookings_passing_on(i, flag))  # expect: ORM001
+        cards.append(chef_notify(i, *ids))  # expect: ORM001
+    return cards
+
+
+def chef_rebinding(chef_id, silent=False):
+    silent = not silent
+    if not silent:
+        return Chef.query.get(chef_id)
+    return None
+
+
+def chef_rebinding_loop(ids):
+    return [chef_rebinding(i, silent=True) for i in ids]  # expect: ORM001

@@ -283,3 +283,22 @@ def add_state_jobs(current):
     for state, title in seen.items():
         db.session.add(Job(status=title))
         db.session.commit()  # expect: ORM006
+
+
+# --- a helper's commit a call's arguments turn off -----------------------
+def save_job(job, commit=True):
+    db.session.add(job)
+    if commit:
+        db.session.commit()
+
+
+def save_jobs(jobs, now):
+    for job in jobs:
+        save_job(job, commit=False)  # ok: the commit is under `if commit`
+    for job in jobs:
+        save_job(job, False)  # ok: the same, positionally
+    for job in jobs:
+        save_job(job)  # expect: ORM006
+    for job in jobs:
+        save_job(job, commit=now)  # expect: ORM006
+    db.session.commit()

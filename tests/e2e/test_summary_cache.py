@@ -187,3 +187,29 @@ def test_a_calls_file_of_another_layout_is_not_trusted(app, ormlint, tmp_path_fa
     shutil.copy(app / ".ormlint_cache" / "calls", other / ".ormlint_cache" / "calls")
     p, line = timings(other, ".")
     assert p.stdout == Ormlint(other)("--no-cache", "--format", "sarif", ".").stdout
+
+
+GUARDED = ("from app.models import Review\n\n\n"
+           "def reviews_of(chef_id, load=False, mode=None, quiet=False):\n"
+           "    if not load:\n"
+           "        return []\n"
+           "    if mode == \"all\":\n"
+           "        return Review.query.all()\n"
+           "    if not quiet:\n"
+           "        return Review.query.filter_by(chef_id=chef_id).all()\n"
+           "    return []\n")
+
+
+def test_a_branch_the_arguments_make_dead_is_kept_through_the_cache(app, ormlint):
+    """The tests a callee's queries run under (a literal compared, a
+    parameter's default) are facts of the cache too: warm == cold, and the
+    call that makes them false stays silent in both."""
+    edit(app, "app/queries.py", GUARDED)
+    edit(app, "app/helpers.py", HELPERS.replace("reviews_of(chef_id)",
+                                                "reviews_of(chef_id, load=True, quiet=True)"))
+    report = warm_is_cold(app, ormlint, "guarded")
+    assert codes(report, "app/views.py") == []  # mode None, quiet True: both queries dead
+    edit(app, "app/helpers.py", HELPERS.replace("reviews_of(chef_id)",
+                                                "reviews_of(chef_id, True, \"all\", True)"))
+    report = warm_is_cold(app, ormlint, "guarded, mode all")
+    assert codes(report, "app/views.py") == [(8, "ORM001")]
