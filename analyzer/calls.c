@@ -393,6 +393,52 @@ static bool bound_in_function(const ol_walker *w, int func, const ol_name_ref *r
   return false;
 }
 
+/* An argument that takes one of a few values whatever names it reads: a
+ * literal (not an f-string), a comparison, `not x`, `bool(x)`/`isinstance(..)`,
+ * and `and`/`or` of such (of booleans, a boolean). As a memo's key it makes at
+ * most a few cache entries, not one per iteration. */
+static bool is_few_valued(ol_walker *w, TSNode a, int depth) {
+  a = ol_unwrap(w, a);
+  switch (ol_kind_of(w->sx, a)) {
+  case OL_K_true:
+  case OL_K_false:
+  case OL_K_none:
+  case OL_K_integer:
+  case OL_K_float:
+  case OL_K_comparison_operator:
+  case OL_K_not_operator:
+    return true;
+  case OL_K_string:
+    for (uint32_t i = 0; i < ts_node_named_child_count(a); i++)
+      if (!strcmp(ts_node_type(ts_node_named_child(a, i)), "interpolation"))
+        return false;
+    return true;
+  case OL_K_unary_operator:
+    return depth < 8 && ts_node_named_child_count(a) == 1 &&
+           is_few_valued(w, ts_node_named_child(a, 0), depth + 1);
+  case OL_K_boolean_operator:
+    return depth < 8 && is_few_valued(w, ol_child(w->sx, a, OL_F_left), depth + 1) &&
+           is_few_valued(w, ol_child(w->sx, a, OL_F_right), depth + 1);
+  case OL_K_call: {
+    TSNode fn = ol_child(w->sx, a, OL_F_function);
+    return ol_node_text_is(w, fn, "bool") || ol_node_text_is(w, fn, "isinstance") ||
+           ol_node_text_is(w, fn, "callable") || ol_node_text_is(w, fn, "hasattr");
+  }
+  default:
+    return false;
+  }
+}
+
+/* The names the call's arguments read, but those of few-valued arguments. */
+static void collect_key_names(ol_walker *w, TSNode args, ol_name_refs *names) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    TSNode v = ol_kind_of(w->sx, a) == OL_K_keyword_argument ? ol_child(w->sx, a, OL_F_value) : a;
+    if (ol_kind_of(w->sx, a) != OL_K_comment && !is_few_valued(w, v, 0))
+      ol_collect_names(w, v, names);
+  }
+}
+
 /* What a memoized callee's cache is keyed on (DESIGN.md "Real code"): the
  * call's arguments and, for a method, its receiver. Whether they read a name
  * the enclosing loops bind (the call misses the cache on every iteration) or
@@ -401,7 +447,7 @@ static void note_arg_names(ol_walker *w, TSNode call, TSNode fn, TSNode root, ol
   ol_name_refs names = {0};
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
   if (!ts_node_is_null(args))
-    ol_collect_names(w, args, &names);
+    collect_key_names(w, args, &names);
   if (ol_kind_of(w->sx, fn) == OL_K_attribute && ol_kind_of(w->sx, root) == OL_K_identifier)
     ol_vec_push(&names, ((ol_name_ref){ol_node_hash(w, root), ol_node_span(root)}));
   for (size_t i = 0; i < names.len; i++) {

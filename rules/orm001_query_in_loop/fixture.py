@@ -323,6 +323,25 @@ def memoized_calls(bookings):
         chef = chef_by_id(b.chef_id)  # expect: ORM001
         label = chef_label(b.chef_id)  # expect: ORM001
         same = chef_label(7)  # ok: the same key on every iteration
+        kind = default_setting(b.status == "new")  # ok: keyed on a comparison, two entries
+        flag = default_setting(for_new=not b.status)  # ok: keyed on a boolean
+        keyed = default_setting(b.status)  # expect: ORM001
+        named = setting_value(f"title-{b.id}")  # expect: ORM001
+        made = setting_of_kind(b)  # ok: its memo is keyed on a comparison of its argument
+        made_by = setting_of_status(b)  # expect: ORM001
+
+
+@cache.memoize(timeout=60)
+def default_setting(for_new=False):
+    return Setting.query.filter_by(key="default", value=str(for_new)).first()
+
+
+def setting_of_kind(booking):
+    return default_setting(for_new=booking.status == "new")  # a bool: two cache entries
+
+
+def setting_of_status(booking):
+    return default_setting(for_new=booking.status)  # one cache entry per status
 
 
 # --- real code: loops whose size the code fixes -----------------------------
