@@ -13,9 +13,9 @@
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
 _Static_assert(sizeof(ol_file_facts) == 640, "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_loop) == 328 && sizeof(ol_call_arg) == 160 && sizeof(ol_query_site) == 200,
+_Static_assert(sizeof(ol_loop) == 328 && sizeof(ol_call_arg) == 176 && sizeof(ol_query_site) == 208,
                "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 80 &&
+_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 88 &&
                    sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 128,
                "facts.h changed: update cache_facts.c");
 
@@ -55,7 +55,8 @@ static const size_t ol_func_fact_strs[] = {offsetof(ol_func_fact, name),
 static const layout ol_func_fact_layout = {
     sizeof(ol_func_fact), ol_func_fact_strs, 2, {offsetof(ol_func_fact, params)}};
 LAYOUT(ol_param_read, offsetof(ol_param_read, attr));
-LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw), ROWS(ol_call_arg, rows));
+LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw), ROWS(ol_call_arg, rows),
+       offsetof(ol_call_arg, key_attr));
 LAYOUT(ol_call_term, offsetof(ol_call_term, text));
 LAYOUT(ol_call_fact, offsetof(ol_call_fact, callee), offsetof(ol_call_fact, commit_exempt));
 LAYOUT(ol_import_fact, offsetof(ol_import_fact, local), offsetof(ol_import_fact, module),

@@ -186,7 +186,9 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
                     .memoized = memoized,
                     .site = {-1, -1, -1},
                     .rows = -1,
-                    .ret_param = -1};
+                    .ret_param = -1,
+                    .pk_param = -1,
+                    .pk_query = -1};
   f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
   if (f.cls && f.kind == OL_FN_FUNCTION)
     f.kind = OL_FN_METHOD;
@@ -393,6 +395,18 @@ static bool bound_in_function(const ol_walker *w, int func, const ol_name_ref *r
   return false;
 }
 
+/* `row.attr` on the rows variable of a loop over a query's rows (ctx or one
+ * around it): a column of an object the session holds for the iteration. */
+static void note_row_key(ol_walker *w, int ctx, TSNode a, ol_call_arg *arg) {
+  if (ol_kind_of(w->sx, a) != OL_K_attribute)
+    return;
+  int l = rows_loop(w, ctx, ol_child(w->sx, a, OL_F_object));
+  if (l < 0 || !w->out->loops.items[l].has_rows || !w->out->loops.items[l].rows.entity)
+    return;
+  arg->key_loop = l;
+  arg->key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
+}
+
 /* An argument that takes one of a few values whatever names it reads: a
  * literal (not an f-string), a comparison, `not x`, `bool(x)`/`isinstance(..)`,
  * and `and`/`or` of such (of booleans, a boolean). As a memo's key it makes at
@@ -521,10 +535,15 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       a = ol_child(w->sx, a, OL_F_value);
     }
     a = ol_unwrap(w, a);
-    ol_call_arg arg = {.kw = kw, .param = param_index(w, func, a), .loop = rows_loop(w, ctx, a)};
+    ol_call_arg arg = {.kw = kw,
+                       .param = param_index(w, func, a),
+                       .loop = rows_loop(w, ctx, a),
+                       .key_loop = -1};
     int col;
     if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
       arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */
+    if (arg.param < 0 && arg.loop < 0)
+      note_row_key(w, ctx, a, &arg);
     /* Rows of a query passed whole: what the callee reads on each is read per row. */
     arg.has_rows = arg.param < 0 && arg.loop < 0 && ol_rows_of(w, a, &arg.rows) &&
                    arg.rows.entity && !ol_span_empty(arg.rows.query);
@@ -532,7 +551,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       arg.rows = (ol_rows){0};
     ol_vec_push(&w->out->call_args, arg);
     kept++;
-    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows)
+    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0)
       c.n_args = kept;
   }
   w->out->call_args.len = c.first_arg + c.n_args; /* drop the uninteresting tail */
@@ -1004,6 +1023,28 @@ int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span) {
   return -1;
 }
 
+/* Whether every query a function runs itself is a get by primary key of one
+ * parameter on one model (ol_func_fact.pk_param): its caller knows whether
+ * the session already holds that object. */
+static void note_pk_get(ol_walker *w, int32_t q) {
+  const ol_query_site *s = &w->out->queries.items[q];
+  ol_func_fact *f = &w->out->funcs.items[s->func];
+  if (f->pk_param == -2)
+    return;
+  int p = -1;
+  uint32_t len = s->pk_key.end - s->pk_key.start;
+  for (uint32_t i = 0; !ol_span_empty(s->pk_key) && !s->lazy_self && i < f->n_params && p < 0; i++)
+    if (strlen(f->params[i]) == len && !memcmp(f->params[i], w->src + s->pk_key.start, len))
+      p = (int)i;
+  if (p < 0 || (f->pk_param >= 0 && (f->pk_param != p ||
+                                     strcmp(w->out->queries.items[f->pk_query].entity, s->entity)))) {
+    f->pk_param = -2;
+    return;
+  }
+  f->pk_param = (int8_t)p;
+  f->pk_query = q;
+}
+
 /* Records the first site of effect e in function func. */
 /* The function's first site of e; a site in a memo on self (self_memo) gives
  * way to a later one outside it, which every call runs. */
@@ -1086,6 +1127,8 @@ void ol_calls_finish(ol_walker *w) {
     if (s->func < 0 || (s->lazy_init && !s->lazy_self))
       continue; /* a memo on a global runs once per process, not per call of its function */
     add_site(w, s->func, s->is_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY, s->span, s->lazy_self);
+    if (!s->is_count)
+      note_pk_get(w, (int32_t)i);
   }
   /* The facts outlive the walk: no slack in their vectors. */
   ol_vec_shrink(&w->out->funcs);

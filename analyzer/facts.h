@@ -168,6 +168,8 @@ typedef struct {
   char *batch_why;
   char *entity; /* model name when known ("Chef"), else NULL */
   int func;     /* the function it runs in (index into funcs), -1 at module level */
+  ol_span pk_key; /* a get by primary key (`session.get(M, k)`, `M.query.get(k)`) whose key is a
+                     plain name: that name; empty otherwise */
 } ol_query_site;
 
 /* How a relationship loads (DESIGN.md "Models"). */
@@ -454,7 +456,10 @@ typedef struct {
   bool memoized; /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
                     arguments seen before is a cache read */
   bool external; /* its own body calls out of the process (HTTP, mail, files, plugins...) */
-  ol_place def;  /* its name */
+  int8_t pk_param; /* every query it runs itself is a get by primary key of this parameter on one
+                      model (the entity of queries[pk_query]): -1 it runs none, -2 some other */
+  int32_t pk_query;
+  ol_place def; /* its name */
 } ol_func_fact;
 
 /* `p.attr` (or `p.attr(...)`) read on parameter p of a function: a lazy
@@ -482,6 +487,8 @@ typedef struct {
   int8_t col;    /* with loop: 1 + the column of the loop's tuples the argument is (`row.A`,
                     `row[0]`, `a` of `for a, b in session.query(A, B)`), 0 for its rows variable */
   ol_rows rows;
+  int32_t key_loop; /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
+  char *key_attr;
 } ol_call_arg;
 
 /* `f(...).filter(...).first()` (or `q = f(...)` ... `q.first()`): a terminal

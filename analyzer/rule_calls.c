@@ -263,6 +263,8 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
       continue; /* an error path: run on the iterations that failed */
     if (memoized(ctx->index, t, e) && !c->args_loop)
       continue; /* the same arguments every iteration: a cache hit after the first */
+    if (e == OL_EFFECT_QUERY && ol_index_call_gets_held(ctx->index, ctx->file, i, t))
+      continue; /* a get by the key of the loop's row: the identity map answers it */
     if (ctx->index->funcs.items[t].self_memo[e] && ol_index_call_on_self(ctx->index, ctx->file, i))
       continue; /* a memo on self: loaded once for this instance, not per iteration */
     if (e == OL_EFFECT_COMMIT && (c->commit_exempt || ol_rule_loop_works_outside(ctx, c->loop) ||

@@ -757,3 +757,63 @@ def chefs_reset(names):
     for n in names:
         if _CHEFS is None:
             _CHEFS = Chef.query.all()  # ok: the first iteration only
+
+
+# --- identity map: a get by the primary key of a row the loop holds --------
+class CrudMixin:
+    @classmethod
+    def get(cls, id):
+        return db.session.get(cls, id)
+
+
+class Kitchen(CrudMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80))
+    chef_id = db.Column(db.Integer)
+
+
+class Slot(CrudMixin, db.Model):
+    day = db.Column(db.Integer, primary_key=True)
+    hour = db.Column(db.Integer, primary_key=True)
+
+
+def rename_kitchen(kitchen_id, name):
+    kitchen = Kitchen.get(kitchen_id)
+    kitchen.name = name
+
+
+def kitchen_by_filter(kitchen_id):
+    return Kitchen.query.filter_by(id=kitchen_id).first()
+
+
+def kitchen_and_chef(kitchen_id):
+    kitchen = Kitchen.get(kitchen_id)
+    return Chef.query.get(kitchen.chef_id)
+
+
+def chef_of(chef_id):
+    return Chef.query.get(chef_id)
+
+
+def fresh_kitchen(kitchen_id):
+    return db.session.get(Kitchen, kitchen_id, populate_existing=True)
+
+
+def slot_of(day):
+    return Slot.get(day)
+
+
+def identity_map_gets():
+    for kitchen in Kitchen.query.all():
+        rename_kitchen(kitchen.id, "x")  # ok: the loop's row, already in the session
+        Kitchen.get(kitchen.id)  # ok: the same object, from the identity map
+        kitchen_by_filter(kitchen.id)  # expect: ORM001
+        kitchen_and_chef(kitchen.id)  # expect: ORM001
+        chef_of(kitchen.chef_id)  # expect: ORM001
+        chef_of(kitchen.id)  # expect: ORM001
+        rename_kitchen(kitchen.chef_id, "x")  # expect: ORM001
+        fresh_kitchen(kitchen.id)  # expect: ORM001
+    for chef in Chef.query.all():
+        rename_kitchen(chef.id, "x")  # expect: ORM001
+    for slot in Slot.query.all():
+        slot_of(slot.day)  # expect: ORM001
