@@ -178,6 +178,7 @@ static void functions(check *c) {
     need(c, fn->fixed_ret >= -1 && fn->fixed_ret <= 1);
     flag(c, &fn->memoized);
     flag(c, &fn->external);
+    flag(c, &fn->expires);
     need(c, fn->pk_param >= -2 && fn->pk_param < (int32_t)fn->n_params);
     need(c, fn->pk_param < 0 || (fn->pk_query >= 0 && (size_t)fn->pk_query < f->queries.len));
     place(c, fn->def);

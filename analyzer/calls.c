@@ -485,6 +485,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION) {
     if (!in_rollback_try(w))
       add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call), false);
+    w->out->funcs.items[func].expires = true;
   }
   if (func < 0 && ctx < 0)
     return;

@@ -456,6 +456,7 @@ typedef struct {
   bool memoized; /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
                     arguments seen before is a cache read */
   bool external; /* its own body calls out of the process (HTTP, mail, files, plugins...) */
+  bool expires;    /* it commits, in a transaction of its own too: every object is expired */
   int8_t pk_param; /* every query it runs itself is a get by primary key of this parameter on one
                       model (the entity of queries[pk_query]): -1 it runs none, -2 some other */
   int32_t pk_query;

@@ -106,6 +106,7 @@ typedef struct {
    * (a loop's row) reads the identity map, no SQL. */
   int32_t pk_param;
   const char *pk_model;
+  bool expires; /* it commits (ol_func_fact.expires), itself or through a call */
 } ol_summary;
 
 /* A lookup (ORM007) resolved to the column it keys on. */
@@ -318,8 +319,8 @@ bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call);
  * instance, whose memos on self (ol_summary.self_memo) are already loaded. */
 bool ol_index_call_on_self(const ol_index *ix, uint32_t file, size_t call);
 /* Whether every query callee runs is a get by primary key of an object the session holds for the
- * call's iteration (a loop's row, passed as `row.<pk>`): an identity-map read, no SQL. */
-bool ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee);
+ * call's iteration (a loop's row, passed as `row.<pk>`): the loop whose row it is, -1. */
+int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee);
 /* The callee parameter argument `arg` of a call binds, -1. */
 int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t arg);
 

@@ -632,6 +632,10 @@ static bool propagate(ol_index *ix, round_state *rs) {
           changed = true;
         }
       }
+      if (callee->expires && !s->expires && (!c->lazy_init || c->lazy_self)) {
+        s->expires = true;
+        changed = true;
+      }
       if (callee->external && !s->external &&
           !ol_callee_is_telemetry(c->callee, strlen(c->callee))) {
         s->external = true;
@@ -1144,7 +1148,8 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
                       .rows_func = -1,
                       .returns_query = fn->returns_query,
                       .returns_count = fn->returns_count,
-                      .external = fn->external};
+                      .external = fn->external,
+                      .expires = fn->expires};
       for (int e = 0; e < OL_EFFECTS; e++) {
         s.has[e] = fn->site[e] >= 0;
         s.self_memo[e] = s.has[e] && file->facts->func_sites.items[fn->site[e]].self_memo;
@@ -1404,27 +1409,27 @@ void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, co
  * a callee that only gets by primary key (ol_summary.pk_param): the key is
  * `row.<pk>` of a loop's row of exactly that model (not a subclass or base:
  * the identity key is the base's, and a filter by another column emits SQL)
- * with a single-column primary key. */
-bool ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee) {
+ * with a single-column primary key. Returns that loop, -1. */
+int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   const ol_call_fact *c = &facts->calls.items[call];
   const ol_summary *t = &ix->funcs.items[callee];
   const char *model = t->pk_model;
   if (t->pk_param < 0)
-    return false;
+    return -1;
   if (!strcmp(model, "cls") && t->fn->kind == OL_FN_CLASSMETHOD)
     model = receiver_model(ix, c);
   const ol_model *m = model ? ol_index_model(ix, model) : NULL;
   if (!m || !m->is_model || m->n_pk != 1)
-    return false;
+    return -1;
   for (uint32_t a = 0; a < c->n_args; a++) {
     if (ol_index_call_param(ix, file, call, a) != t->pk_param)
       continue;
     const ol_call_arg *arg = &ol_call_args(facts, c)[a];
     if (arg->key_loop < 0 || strcmp(arg->key_attr, m->pk[0]))
-      return false;
+      return -1;
     const char *rows = facts->loops.items[arg->key_loop].rows.entity;
-    return rows && !strcmp(rows, m->name);
+    return rows && !strcmp(rows, m->name) ? arg->key_loop : -1;
   }
-  return false;
+  return -1;
 }

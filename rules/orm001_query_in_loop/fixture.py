@@ -817,3 +817,6 @@ def identity_map_gets():
         rename_kitchen(chef.id, "x")  # expect: ORM001
     for slot in Slot.query.all():
         slot_of(slot.day)  # expect: ORM001
+    for kitchen in Kitchen.query.all():
+        rename_kitchen(kitchen.id, "y")  # expect: ORM001
+        db.session.commit()  # a commit expires the rows: the next get refreshes its row
