@@ -819,4 +819,5 @@ def identity_map_gets():
         slot_of(slot.day)  # expect: ORM001
     for kitchen in Kitchen.query.all():
         rename_kitchen(kitchen.id, "y")  # expect: ORM001
-        db.session.commit()  # a commit expires the rows: the next get refreshes its row
+        # the commit expires the rows: the next get refreshes its row with a SELECT
+        db.session.commit()  # expect: ORM006
