@@ -821,3 +821,33 @@ def identity_map_gets():
         rename_kitchen(kitchen.id, "y")  # expect: ORM001
         # the commit expires the rows: the next get refreshes its row with a SELECT
         db.session.commit()  # expect: ORM006
+
+
+# A memoized function with no arguments, reached through a chain: a cache hit
+# after the first call, whatever the chain passes along.
+@cache.memoize_function(120)
+def event_names():
+    return [s.key for s in Setting.query.all()]
+
+
+def emit(name, data):
+    if name not in event_names():
+        print("unknown event", name)
+    print(name, data)
+
+
+def save_setting(setting, value):
+    setting.value = value
+    emit("setting:update", {"key": setting.key})
+
+
+def save_and_check(setting, value):
+    save_setting(setting, value)
+    return chef_by_id(setting.value)
+
+
+def emit_in_loops(settings):
+    for s in settings:
+        save_setting(s, "x")  # ok: its only query is the memoized event_names()
+        emit("tick", {"key": s.key})  # ok: the same
+        save_and_check(s, "y")  # expect: ORM001
