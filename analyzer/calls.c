@@ -4,6 +4,7 @@
  * parameters, the calls it makes (and the calls made per loop iteration),
  * and the imports and aliases that resolve those calls across files. The
  * index links them into summaries (analyzer/summary.c). */
+#include <ctype.h>
 #include <string.h>
 
 #include "index.h"
@@ -407,6 +408,20 @@ static void note_row_key(ol_walker *w, int ctx, TSNode a, ol_call_arg *arg) {
   arg->key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
 }
 
+/* `Model.col == x`: a SQL expression, not a bool (each one a new cache key). */
+static bool compares_column(ol_walker *w, TSNode cmp) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(cmp); i++) {
+    TSNode o = ol_unwrap(w, ts_node_named_child(cmp, i));
+    bool attr = false;
+    for (; ol_kind_of(w->sx, o) == OL_K_attribute; attr = true)
+      o = ol_child(w->sx, o, OL_F_object);
+    if (attr && ol_kind_of(w->sx, o) == OL_K_identifier &&
+        isupper((unsigned char)w->src[ts_node_start_byte(o)]))
+      return true;
+  }
+  return false;
+}
+
 /* An argument that takes one of a few values whatever names it reads: a
  * literal (not an f-string), a comparison, `not x`, `bool(x)`/`isinstance(..)`,
  * and `and`/`or` of such (of booleans, a boolean). As a memo's key it makes at
@@ -419,9 +434,10 @@ static bool is_few_valued(ol_walker *w, TSNode a, int depth) {
   case OL_K_none:
   case OL_K_integer:
   case OL_K_float:
-  case OL_K_comparison_operator:
   case OL_K_not_operator:
     return true;
+  case OL_K_comparison_operator:
+    return !compares_column(w, a);
   case OL_K_string:
     for (uint32_t i = 0; i < ts_node_named_child_count(a); i++)
       if (!strcmp(ts_node_type(ts_node_named_child(a, i)), "interpolation"))

@@ -325,6 +325,7 @@ def memoized_calls(bookings):
         same = chef_label(7)  # ok: the same key on every iteration
         kind = default_setting(b.status == "new")  # ok: keyed on a comparison, two entries
         flag = default_setting(for_new=not b.status)  # ok: keyed on a boolean
+        expr = default_setting(Booking.status == b.status)  # expect: ORM001
         keyed = default_setting(b.status)  # expect: ORM001
         named = setting_value(f"title-{b.id}")  # expect: ORM001
         made = setting_of_kind(b)  # ok: its memo is keyed on a comparison of its argument
