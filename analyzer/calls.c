@@ -552,10 +552,8 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       a = ol_child(w->sx, a, OL_F_value);
     }
     a = ol_unwrap(w, a);
-    ol_call_arg arg = {.kw = kw,
-                       .param = param_index(w, func, a),
-                       .loop = rows_loop(w, ctx, a),
-                       .key_loop = -1};
+    ol_call_arg arg = {
+        .kw = kw, .param = param_index(w, func, a), .loop = rows_loop(w, ctx, a), .key_loop = -1};
     int col;
     if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
       arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */
@@ -1053,8 +1051,9 @@ static void note_pk_get(ol_walker *w, int32_t q) {
   for (uint32_t i = 0; !ol_span_empty(s->pk_key) && !s->lazy_self && i < f->n_params && p < 0; i++)
     if (strlen(f->params[i]) == len && !memcmp(f->params[i], w->src + s->pk_key.start, len))
       p = (int)i;
-  if (p < 0 || (f->pk_param >= 0 && (f->pk_param != p ||
-                                     strcmp(w->out->queries.items[f->pk_query].entity, s->entity)))) {
+  if (p < 0 ||
+      (f->pk_param >= 0 &&
+       (f->pk_param != p || strcmp(w->out->queries.items[f->pk_query].entity, s->entity)))) {
     f->pk_param = -2;
     return;
   }

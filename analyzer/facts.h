@@ -168,8 +168,10 @@ typedef struct {
   char *batch_why;
   char *entity; /* model name when known ("Chef"), else NULL */
   int func;     /* the function it runs in (index into funcs), -1 at module level */
-  ol_span pk_key; /* a get by primary key (`session.get(M, k)`, `M.query.get(k)`) whose key is a
-                     plain name: that name; empty otherwise */
+
+  /* A get by primary key (`session.get(M, k)`, `M.query.get(k)`) whose key is a plain name: that
+   * name; empty otherwise. */
+  ol_span pk_key;
 } ol_query_site;
 
 /* How a relationship loads (DESIGN.md "Models"). */
@@ -456,11 +458,13 @@ typedef struct {
   bool memoized; /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
                     arguments seen before is a cache read */
   bool external; /* its own body calls out of the process (HTTP, mail, files, plugins...) */
-  bool expires;    /* it commits, in a transaction of its own too: every object is expired */
-  int8_t pk_param; /* every query it runs itself is a get by primary key of this parameter on one
-                      model (the entity of queries[pk_query]): -1 it runs none, -2 some other */
+  ol_place def;  /* its name */
+
+  bool expires; /* it commits, in a transaction of its own too: every object is expired */
+  /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the
+   * entity of queries[pk_query]): -1 it runs none, -2 some other. */
+  int8_t pk_param;
   int32_t pk_query;
-  ol_place def; /* its name */
 } ol_func_fact;
 
 /* `p.attr` (or `p.attr(...)`) read on parameter p of a function: a lazy

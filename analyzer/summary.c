@@ -537,7 +537,8 @@ static const char *receiver_model(const ol_index *ix, const ol_call_fact *c);
  * by the key of one parameter on one model, or any other query. The value
  * only moves towards -2, so the rounds end. Returns whether it changed. */
 static bool join_pk(ol_summary *s, int k, const char *model) {
-  if (s->pk_param == -2 || (s->pk_param == k && model && s->pk_model && !strcmp(model, s->pk_model)))
+  if (s->pk_param == -2 ||
+      (s->pk_param == k && model && s->pk_model && !strcmp(model, s->pk_model)))
     return false;
   bool first = s->pk_param == -1 && k >= 0 && model;
   s->pk_param = first ? k : -2;
