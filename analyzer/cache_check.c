@@ -150,6 +150,7 @@ static void queries(check *c) {
     index_or_none(c, q->dep_loop, f->loops.len);
     index_or_none(c, q->hoist_loop, f->loops.len);
     index_or_none(c, q->func, f->funcs.len);
+    span(c, q->pk_key);
     name(c, q->dep_name, false);
     name(c, q->entity, false);
     batch(c, &q->batch);
@@ -177,6 +178,9 @@ static void functions(check *c) {
     need(c, fn->fixed_ret >= -1 && fn->fixed_ret <= 1);
     flag(c, &fn->memoized);
     flag(c, &fn->external);
+    flag(c, &fn->expires);
+    need(c, fn->pk_param >= -2 && fn->pk_param < (int32_t)fn->n_params);
+    need(c, fn->pk_param < 0 || (fn->pk_query >= 0 && (size_t)fn->pk_query < f->queries.len));
     place(c, fn->def);
   }
   for (size_t i = 0; i < f->func_sites.len; i++) {
@@ -233,6 +237,8 @@ static void calls(check *c) {
   for (size_t i = 0; i < f->call_args.len; i++) {
     name(c, f->call_args.items[i].kw, false);
     index_or_none(c, f->call_args.items[i].loop, f->loops.len);
+    index_or_none(c, f->call_args.items[i].key_loop, f->loops.len);
+    name(c, f->call_args.items[i].key_attr, false);
     flag(c, &f->call_args.items[i].has_rows);
     need(c, f->call_args.items[i].col >= 0 && f->call_args.items[i].col <= 4);
     rows(c, &f->call_args.items[i].rows);

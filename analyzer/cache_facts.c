@@ -13,9 +13,9 @@
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
 _Static_assert(sizeof(ol_file_facts) == 640, "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_loop) == 328 && sizeof(ol_call_arg) == 160 && sizeof(ol_query_site) == 216,
+_Static_assert(sizeof(ol_loop) == 328 && sizeof(ol_call_arg) == 176 && sizeof(ol_query_site) == 224,
                "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 192 &&
+_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 200 &&
                    sizeof(ol_call_fact) == 88 && sizeof(ol_rel_fact) == 128,
                "facts.h changed: update cache_facts.c");
 
@@ -61,7 +61,8 @@ _Static_assert(OL_GUARD_ANY == 2 && OL_EFFECTS == 3, "guard sets changed: update
 static const layout ol_func_fact_layout = {
     sizeof(ol_func_fact), ol_func_fact_strs, 9, {offsetof(ol_func_fact, params)}};
 LAYOUT(ol_param_read, offsetof(ol_param_read, attr));
-LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw), ROWS(ol_call_arg, rows));
+LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw), ROWS(ol_call_arg, rows),
+       offsetof(ol_call_arg, key_attr));
 LAYOUT(ol_call_term, offsetof(ol_call_term, text));
 LAYOUT(ol_call_fact, offsetof(ol_call_fact, callee), offsetof(ol_call_fact, commit_exempt),
        offsetof(ol_call_fact, guard.lit), offsetof(ol_call_fact, args));

@@ -4,6 +4,7 @@
  * parameters, the calls it makes (and the calls made per loop iteration),
  * and the imports and aliases that resolve those calls across files. The
  * index links them into summaries (analyzer/summary.c). */
+#include <ctype.h>
 #include <string.h>
 
 #include "index.h"
@@ -187,7 +188,9 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
                     .memoized = memoized,
                     .site = {-1, -1, -1},
                     .rows = -1,
-                    .ret_param = -1};
+                    .ret_param = -1,
+                    .pk_param = -1,
+                    .pk_query = -1};
   f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
   if (f.cls && f.kind == OL_FN_FUNCTION)
     f.kind = OL_FN_METHOD;
@@ -406,6 +409,79 @@ static bool bound_in_function(const ol_walker *w, int func, const ol_name_ref *r
   return false;
 }
 
+/* `row.attr` on the rows variable of a loop over a query's rows (ctx or one
+ * around it): a column of an object the session holds for the iteration. */
+static void note_row_key(ol_walker *w, int ctx, TSNode a, ol_call_arg *arg) {
+  if (ol_kind_of(w->sx, a) != OL_K_attribute)
+    return;
+  int l = rows_loop(w, ctx, ol_child(w->sx, a, OL_F_object));
+  if (l < 0 || !w->out->loops.items[l].has_rows || !w->out->loops.items[l].rows.entity)
+    return;
+  arg->key_loop = l;
+  arg->key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
+}
+
+/* `Model.col == x`: a SQL expression, not a bool (each one a new cache key). */
+static bool compares_column(ol_walker *w, TSNode cmp) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(cmp); i++) {
+    TSNode o = ol_unwrap(w, ts_node_named_child(cmp, i));
+    bool attr = false;
+    for (; ol_kind_of(w->sx, o) == OL_K_attribute; attr = true)
+      o = ol_child(w->sx, o, OL_F_object);
+    if (attr && ol_kind_of(w->sx, o) == OL_K_identifier &&
+        isupper((unsigned char)w->src[ts_node_start_byte(o)]))
+      return true;
+  }
+  return false;
+}
+
+/* An argument that takes one of a few values whatever names it reads: a
+ * literal (not an f-string), a comparison, `not x`, `bool(x)`/`isinstance(..)`,
+ * and `and`/`or` of such (of booleans, a boolean). As a memo's key it makes at
+ * most a few cache entries, not one per iteration. */
+static bool is_few_valued(ol_walker *w, TSNode a, int depth) {
+  a = ol_unwrap(w, a);
+  switch (ol_kind_of(w->sx, a)) {
+  case OL_K_true:
+  case OL_K_false:
+  case OL_K_none:
+  case OL_K_integer:
+  case OL_K_float:
+  case OL_K_not_operator:
+    return true;
+  case OL_K_comparison_operator:
+    return !compares_column(w, a);
+  case OL_K_string:
+    for (uint32_t i = 0; i < ts_node_named_child_count(a); i++)
+      if (!strcmp(ts_node_type(ts_node_named_child(a, i)), "interpolation"))
+        return false;
+    return true;
+  case OL_K_unary_operator:
+    return depth < 8 && ts_node_named_child_count(a) == 1 &&
+           is_few_valued(w, ts_node_named_child(a, 0), depth + 1);
+  case OL_K_boolean_operator:
+    return depth < 8 && is_few_valued(w, ol_child(w->sx, a, OL_F_left), depth + 1) &&
+           is_few_valued(w, ol_child(w->sx, a, OL_F_right), depth + 1);
+  case OL_K_call: {
+    TSNode fn = ol_child(w->sx, a, OL_F_function);
+    return ol_node_text_is(w, fn, "bool") || ol_node_text_is(w, fn, "isinstance") ||
+           ol_node_text_is(w, fn, "callable") || ol_node_text_is(w, fn, "hasattr");
+  }
+  default:
+    return false;
+  }
+}
+
+/* The names the call's arguments read, but those of few-valued arguments. */
+static void collect_key_names(ol_walker *w, TSNode args, ol_name_refs *names) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    TSNode v = ol_kind_of(w->sx, a) == OL_K_keyword_argument ? ol_child(w->sx, a, OL_F_value) : a;
+    if (ol_kind_of(w->sx, a) != OL_K_comment && !is_few_valued(w, v, 0))
+      ol_collect_names(w, v, names);
+  }
+}
+
 /* What a memoized callee's cache is keyed on (DESIGN.md "Real code"): the
  * call's arguments and, for a method, its receiver. Whether they read a name
  * the enclosing loops bind (the call misses the cache on every iteration) or
@@ -414,7 +490,7 @@ static void note_arg_names(ol_walker *w, TSNode call, TSNode fn, TSNode root, ol
   ol_name_refs names = {0};
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
   if (!ts_node_is_null(args))
-    ol_collect_names(w, args, &names);
+    collect_key_names(w, args, &names);
   if (ol_kind_of(w->sx, fn) == OL_K_attribute && ol_kind_of(w->sx, root) == OL_K_identifier)
     ol_vec_push(&names, ((ol_name_ref){ol_node_hash(w, root), ol_node_span(root)}));
   for (size_t i = 0; i < names.len; i++) {
@@ -438,6 +514,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION) {
     if (!in_rollback_try(w))
       add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call), false, ol_guard_of(w, call));
+    w->out->funcs.items[func].expires = true;
   }
   if (func < 0 && ctx < 0)
     return;
@@ -490,10 +567,13 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     }
     a = ol_unwrap(w, a);
     ol_call_arg arg = {
-        .kw = kw, .param = ol_calls_param_index(w, func, a), .loop = rows_loop(w, ctx, a)};
+        .kw = kw, .param = ol_calls_param_index(w, func, a), .loop = rows_loop(w, ctx, a),
+        .key_loop = -1};
     int col;
     if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
       arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */
+    if (arg.param < 0 && arg.loop < 0)
+      note_row_key(w, ctx, a, &arg);
     /* Rows of a query passed whole: what the callee reads on each is read per row. */
     arg.has_rows = arg.param < 0 && arg.loop < 0 && ol_rows_of(w, a, &arg.rows) &&
                    arg.rows.entity && !ol_span_empty(arg.rows.query);
@@ -501,7 +581,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       arg.rows = (ol_rows){0};
     ol_vec_push(&w->out->call_args, arg);
     kept++;
-    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows)
+    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0)
       c.n_args = kept;
   }
   w->out->call_args.len = c.first_arg + c.n_args; /* drop the uninteresting tail */
@@ -973,6 +1053,29 @@ int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span) {
   return -1;
 }
 
+/* Whether every query a function runs itself is a get by primary key of one
+ * parameter on one model (ol_func_fact.pk_param): its caller knows whether
+ * the session already holds that object. */
+static void note_pk_get(ol_walker *w, int32_t q) {
+  const ol_query_site *s = &w->out->queries.items[q];
+  ol_func_fact *f = &w->out->funcs.items[s->func];
+  if (f->pk_param == -2)
+    return;
+  int p = -1;
+  uint32_t len = s->pk_key.end - s->pk_key.start;
+  for (uint32_t i = 0; !ol_span_empty(s->pk_key) && !s->lazy_self && i < f->n_params && p < 0; i++)
+    if (strlen(f->params[i]) == len && !memcmp(f->params[i], w->src + s->pk_key.start, len))
+      p = (int)i;
+  if (p < 0 ||
+      (f->pk_param >= 0 &&
+       (f->pk_param != p || strcmp(w->out->queries.items[f->pk_query].entity, s->entity)))) {
+    f->pk_param = -2;
+    return;
+  }
+  f->pk_param = (int8_t)p;
+  f->pk_query = q;
+}
+
 /* Records the first site of effect e in function func. */
 /* The function's first site of e; a site in a memo on self (self_memo) gives
  * way to a later one outside it, which every call runs. */
@@ -1064,6 +1167,8 @@ void ol_calls_finish(ol_walker *w) {
       continue; /* a memo on a global runs once per process, not per call of its function */
     add_site(w, s->func, s->is_count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY, s->span, s->lazy_self,
              s->guard);
+    if (!s->is_count)
+      note_pk_get(w, (int32_t)i);
   }
   /* The facts outlive the walk: no slack in their vectors. */
   ol_vec_shrink(&w->out->funcs);

@@ -744,6 +744,44 @@ static bool is_orm_get(const ol_walker *w, TSNode args) {
   return positional >= 2 && (cls || is_capword_name(w, first));
 }
 
+/* The key of a get by primary key, when it is a plain name and the only
+ * argument besides the model (a keyword such as populate_existing= or
+ * with_for_update= makes it emit SQL whatever the session holds). */
+static ol_span pk_key_of(const ol_walker *w, TSNode args, uint32_t want) {
+  uint32_t n = ts_node_named_child_count(args), positional = 0;
+  TSNode key = {0};
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    ol_kind k = ol_kind_of(w->sx, a);
+    if (k == OL_K_comment)
+      continue;
+    if (k != OL_K_identifier && positional + 1 == want)
+      return (ol_span){0};
+    if (k == OL_K_keyword_argument || k == OL_K_list_splat || k == OL_K_dictionary_splat)
+      return (ol_span){0};
+    if (++positional == want)
+      key = a;
+  }
+  return positional == want ? ol_node_span(key) : (ol_span){0};
+}
+
+/* `M.query.get(k)`, `cls.query.get(k)`, `session.query(M).get(k)`: no builder
+ * between the model and the get. */
+static bool is_plain_model_query(ol_walker *w, TSNode recv) {
+  recv = ol_unwrap(w, recv);
+  if (ol_kind_of(w->sx, recv) == OL_K_attribute)
+    return ol_node_text_is(w, ol_child(w->sx, recv, OL_F_attribute), "query") &&
+           ol_kind_of(w->sx, ol_child(w->sx, recv, OL_F_object)) == OL_K_identifier;
+  if (ol_kind_of(w->sx, recv) != OL_K_call)
+    return false;
+  TSNode fn = ol_child(w->sx, recv, OL_F_function), args = ol_child(w->sx, recv, OL_F_arguments);
+  return ol_kind_of(w->sx, fn) == OL_K_attribute &&
+         ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "query") &&
+         ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION &&
+         !ts_node_is_null(args) && ts_node_named_child_count(args) == 1 &&
+         ol_kind_of(w->sx, ts_node_named_child(args, 0)) == OL_K_identifier;
+}
+
 void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
   TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
   ol_kind fk = ol_kind_of(w->sx, fn);
@@ -800,6 +838,8 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
       s->is_count = true; /* len(q.all()): rows loaded to be counted */
     if (v.entity.id)
       s->entity = ol_node_text(w, v.entity);
+    if (!strcmp(method, "get") && s->entity && is_plain_model_query(w, recv))
+      s->pk_key = pk_key_of(w, args, 1);
     if (ol_kind_of(w->sx, ol_unwrap(w, recv)) == OL_K_identifier)
       s->batch_why =
           "its query is built in a variable, so the keyed filter is not visible at the call";
@@ -815,6 +855,8 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
       s->entity = ol_node_text(w, sv.entity);
     else if (strcmp(method, "get") == 0 && !ts_node_is_null(first))
       s->entity = ol_node_text(w, first);
+    if (strcmp(method, "get") == 0 && s->entity && ol_kind_of(w->sx, first) == OL_K_identifier)
+      s->pk_key = pk_key_of(w, args, 2);
     s->batch_why =
         ol_kind_of(w->sx, ol_unwrap(w, first)) == OL_K_identifier
             ? "its statement is built in a variable, so the keyed filter is not visible at the call"

@@ -202,6 +202,10 @@ typedef struct {
   char *entity;         /* model name when known ("Chef"), else NULL */
   int func;             /* the function it runs in (index into funcs), -1 at module level */
   ol_param_guard guard; /* a test of a parameter of func it runs under */
+
+  /* A get by primary key (`session.get(M, k)`, `M.query.get(k)`) whose key is a plain name: that
+   * name; empty otherwise. */
+  ol_span pk_key;
 } ol_query_site;
 
 /* How a relationship loads (DESIGN.md "Models"). */
@@ -499,6 +503,11 @@ typedef struct {
                        each ended by '\x1f' ("" no default, "?" one that is no literal) */
   uint32_t rebound; /* parameters (bit i: params[i], i < 32) the body binds again: a test of
                        one does not read what the caller passed */
+  bool expires; /* it commits, in a transaction of its own too: every object is expired */
+  /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the
+   * entity of queries[pk_query]): -1 it runs none, -2 some other. */
+  int8_t pk_param;
+  int32_t pk_query;
 } ol_func_fact;
 
 /* `p.attr` (or `p.attr(...)`) read on parameter p of a function: a lazy
@@ -526,6 +535,8 @@ typedef struct {
   int8_t col;    /* with loop: 1 + the column of the loop's tuples the argument is (`row.A`,
                     `row[0]`, `a` of `for a, b in session.query(A, B)`), 0 for its rows variable */
   ol_rows rows;
+  int32_t key_loop; /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
+  char *key_attr;
 } ol_call_arg;
 
 /* `f(...).filter(...).first()` (or `q = f(...)` ... `q.first()`): a terminal

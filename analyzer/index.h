@@ -103,6 +103,13 @@ typedef struct {
   ol_guard_set guard[OL_EFFECTS]; /* with has[e]: the tests of its parameters the ways to e
                                      run under, itself or through calls; a call whose arguments
                                      make every one false does not run e (ol_index_call_runs) */
+  /* Every query it runs (itself and through calls) is a get by primary key of parameter pk_param
+   * on model pk_model ("cls": the class a classmethod is called on): -1 it runs none, -2 some
+   * other query. A caller that passes the key of an object the session holds for the iteration
+   * (a loop's row) reads the identity map, no SQL. */
+  int32_t pk_param;
+  const char *pk_model;
+  bool expires; /* it commits (ol_func_fact.expires), itself or through a call */
 } ol_summary;
 
 /* A lookup (ORM007) resolved to the column it keys on. */
@@ -319,6 +326,9 @@ bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call);
 /* Whether the call's receiver is its caller's own `self` (`self.m()` in a method): the same
  * instance, whose memos on self (ol_summary.self_memo) are already loaded. */
 bool ol_index_call_on_self(const ol_index *ix, uint32_t file, size_t call);
+/* Whether every query callee runs is a get by primary key of an object the session holds for the
+ * call's iteration (a loop's row, passed as `row.<pk>`): the loop whose row it is, -1. */
+int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee);
 /* The callee parameter argument `arg` of a call binds, -1. */
 int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t arg);
 

@@ -80,6 +80,32 @@ static bool loop_within(const ol_file_facts *f, int inner, int loop) {
   return false;
 }
 
+/* Whether the loop commits (itself or through a call): a commit expires
+ * every object of the session, and a get of an expired one refreshes it
+ * with a SELECT. */
+static bool loop_commits(const ol_rule_ctx *ctx, int loop) {
+  const ol_file_facts *f = ctx->facts;
+  const ol_loop *l = &f->loops.items[loop];
+  for (size_t i = 0; i < f->commits.len; i++)
+    if (f->commits.items[i].span.start >= l->node.start &&
+        f->commits.items[i].span.end <= l->node.end && !f->commits.items[i].flush)
+      return true;
+  for (size_t i = ol_facts_first_call(f, l->node.start);
+       i < f->calls.len && f->calls.items[i].at.span.start < l->node.end; i++) {
+    int32_t t = ol_index_call_target(ctx->index, ctx->file, i);
+    if (t >= 0 && ctx->index->funcs.items[t].expires)
+      return true;
+  }
+  return false;
+}
+
+/* A call that gets by primary key only the row its loop holds, in a loop
+ * that does not commit: an identity-map read, no SQL. */
+static bool gets_held(const ol_rule_ctx *ctx, size_t call, int32_t callee) {
+  int l = ol_index_call_gets_held(ctx->index, ctx->file, call, callee);
+  return l >= 0 && !loop_commits(ctx, l);
+}
+
 bool ol_rule_loop_works_outside(const ol_rule_ctx *ctx, int loop) {
   const ol_file_facts *f = ctx->facts;
   const ol_loop *l = &f->loops.items[loop];
@@ -264,6 +290,8 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
       continue; /* an error path: run on the iterations that failed */
     if (memoized(ctx->index, t, e) && !c->args_loop)
       continue; /* the same arguments every iteration: a cache hit after the first */
+    if (e == OL_EFFECT_QUERY && gets_held(ctx, i, t))
+      continue; /* a get by the key of the loop's row: the identity map answers it */
     if (ctx->index->funcs.items[t].self_memo[e] && ol_index_call_on_self(ctx->index, ctx->file, i))
       continue; /* a memo on self: loaded once for this instance, not per iteration */
     if (e == OL_EFFECT_COMMIT && (c->commit_exempt || ol_rule_loop_works_outside(ctx, c->loop) ||

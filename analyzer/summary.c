@@ -724,6 +724,41 @@ static int caller_param(const ol_index *ix, uint32_t f, size_t ci, bool bound,
   return -1;
 }
 
+static const char *receiver_model(const ol_index *ix, const ol_call_fact *c);
+
+/* Joins what a call (or a site) adds to a function's pk_param: none, a get
+ * by the key of one parameter on one model, or any other query. The value
+ * only moves towards -2, so the rounds end. Returns whether it changed. */
+static bool join_pk(ol_summary *s, int k, const char *model) {
+  if (s->pk_param == -2 ||
+      (s->pk_param == k && model && s->pk_model && !strcmp(model, s->pk_model)))
+    return false;
+  bool first = s->pk_param == -1 && k >= 0 && model;
+  s->pk_param = first ? k : -2;
+  s->pk_model = first ? model : NULL;
+  return true;
+}
+
+/* The caller's parameter a call passes as the key of the callee's get by
+ * primary key (ol_summary.pk_param), with the model it gets; -2 when the
+ * callee runs another query or the key is no parameter of the caller. */
+static int pk_through(const ol_index *ix, uint32_t f, size_t ci, const ol_summary *callee,
+                      const char **model) {
+  const ol_file_facts *facts = ix->files.items[f].facts;
+  const ol_call_fact *c = &facts->calls.items[ci];
+  *model = callee->pk_model;
+  if (callee->pk_param < 0)
+    return -2;
+  if (!strcmp(callee->pk_model, "cls") && callee->fn->kind == OL_FN_CLASSMETHOD)
+    *model = receiver_model(ix, c);
+  if (!*model)
+    return -2;
+  for (uint32_t a = 0; a < c->n_args; a++)
+    if (ol_index_call_param(ix, f, ci, a) == callee->pk_param)
+      return ol_call_args(facts, c)[a].param >= 0 ? ol_call_args(facts, c)[a].param : -2;
+  return -2;
+}
+
 /* What a round may skip: a call whose callee has not changed since the
  * call was last taken (the callee's version is the one the call saw) adds
  * nothing to its caller. Taking a call makes the caller hold what the
@@ -777,6 +812,11 @@ static bool propagate(ol_index *ix, round_state *rs) {
           continue;
         ol_guard_set g = caller_guards(ix, f, ci, t, &callee->guard[e]);
         bool had = s->has[e];
+        if (e == OL_EFFECT_QUERY) {
+          const char *model;
+          int k = pk_through(ix, f, ci, callee, &model);
+          changed |= join_pk(s, k, model);
+        }
         /* Replaced only by a strictly weaker mark (fewer of memo, self_memo): a summary's
          * marks only ever go away, so the rounds end. */
         bool weaker = (!memo || s->memo[e]) && (!self_memo || s->self_memo[e]) &&
@@ -789,6 +829,10 @@ static bool propagate(ol_index *ix, round_state *rs) {
           changed = true;
         }
         changed |= merge_guard(s, (ol_effect)e, had, &g);
+      }
+      if (callee->expires && !s->expires && (!c->lazy_init || c->lazy_self)) {
+        s->expires = true;
+        changed = true;
       }
       if (callee->external && !s->external &&
           !ol_callee_is_telemetry(c->callee, strlen(c->callee))) {
@@ -807,6 +851,8 @@ static bool propagate(ol_index *ix, round_state *rs) {
         changed = true;
       }
       const ol_call_term *term = ol_call_term_of(file->facts, c);
+      if (term && callee->returns_query && (!c->lazy_init || c->lazy_self))
+        changed |= join_pk(s, -2, NULL);
       if (term && callee->returns_query && (!c->lazy_init || c->lazy_self)) {
         /* f(...).first(): f's query runs here (in a memo on self: once per instance) */
         ol_effect e = term->count ? OL_EFFECT_COUNT : OL_EFFECT_QUERY;
@@ -1305,7 +1351,8 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
                       .rows_func = -1,
                       .returns_query = fn->returns_query,
                       .returns_count = fn->returns_count,
-                      .external = fn->external};
+                      .external = fn->external,
+                      .expires = fn->expires};
       for (int e = 0; e < OL_EFFECTS; e++) {
         s.has[e] = fn->site[e] >= 0;
         s.self_memo[e] = s.has[e] && file->facts->func_sites.items[fn->site[e]].self_memo;
@@ -1318,6 +1365,8 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
       }
       for (int e = 0; e < OL_EFFECTS; e++)
         s.via[e] = (ol_via){-1, -1};
+      s.pk_param = fn->site[OL_EFFECT_QUERY] < 0 ? -1 : fn->pk_param >= 0 ? fn->pk_param : -2;
+      s.pk_model = s.pk_param >= 0 ? file->facts->queries.items[fn->pk_query].entity : NULL;
       if (fn->rows >= 0)
         s.rows_func = (int32_t)ix->funcs.len;
       ol_vec_push(&ix->funcs, s);
@@ -1563,4 +1612,33 @@ void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, co
   lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud, .counts = true};
   ol_hop path[OL_MAX_HOPS];
   lazy_reads(&lw, func, param, false, entity, path, 0);
+}
+
+/* The session holds, for the iteration, the object whose key a call passes to
+ * a callee that only gets by primary key (ol_summary.pk_param): the key is
+ * `row.<pk>` of a loop's row of exactly that model (not a subclass or base:
+ * the identity key is the base's, and a filter by another column emits SQL)
+ * with a single-column primary key. Returns that loop, -1. */
+int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  const ol_call_fact *c = &facts->calls.items[call];
+  const ol_summary *t = &ix->funcs.items[callee];
+  const char *model = t->pk_model;
+  if (t->pk_param < 0)
+    return -1;
+  if (!strcmp(model, "cls") && t->fn->kind == OL_FN_CLASSMETHOD)
+    model = receiver_model(ix, c);
+  const ol_model *m = model ? ol_index_model(ix, model) : NULL;
+  if (!m || !m->is_model || m->n_pk != 1)
+    return -1;
+  for (uint32_t a = 0; a < c->n_args; a++) {
+    if (ol_index_call_param(ix, file, call, a) != t->pk_param)
+      continue;
+    const ol_call_arg *arg = &ol_call_args(facts, c)[a];
+    if (arg->key_loop < 0 || strcmp(arg->key_attr, m->pk[0]))
+      return -1;
+    const char *rows = facts->loops.items[arg->key_loop].rows.entity;
+    return rows && !strcmp(rows, m->name) ? arg->key_loop : -1;
+  }
+  return -1;
 }

@@ -323,6 +323,26 @@ def memoized_calls(bookings):
         chef = chef_by_id(b.chef_id)  # expect: ORM001
         label = chef_label(b.chef_id)  # expect: ORM001
         same = chef_label(7)  # ok: the same key on every iteration
+        kind = default_setting(b.status == "new")  # ok: keyed on a comparison, two entries
+        flag = default_setting(for_new=not b.status)  # ok: keyed on a boolean
+        expr = default_setting(Booking.status == b.status)  # expect: ORM001
+        keyed = default_setting(b.status)  # expect: ORM001
+        named = setting_value(f"title-{b.id}")  # expect: ORM001
+        made = setting_of_kind(b)  # ok: its memo is keyed on a comparison of its argument
+        made_by = setting_of_status(b)  # expect: ORM001
+
+
+@cache.memoize(timeout=60)
+def default_setting(for_new=False):
+    return Setting.query.filter_by(key="default", value=str(for_new)).first()
+
+
+def setting_of_kind(booking):
+    return default_setting(for_new=booking.status == "new")  # a bool: two cache entries
+
+
+def setting_of_status(booking):
+    return default_setting(for_new=booking.status)  # one cache entry per status
 
 
 # --- real code: loops whose size the code fixes -----------------------------
@@ -836,3 +856,95 @@ def chef_rebinding(chef_id, silent=False):
 
 def chef_rebinding_loop(ids):
     return [chef_rebinding(i, silent=True) for i in ids]  # expect: ORM001
+# --- identity map: a get by the primary key of a row the loop holds --------
+class CrudMixin:
+    @classmethod
+    def get(cls, id):
+        return db.session.get(cls, id)
+
+
+class Kitchen(CrudMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80))
+    chef_id = db.Column(db.Integer)
+
+
+class Slot(CrudMixin, db.Model):
+    day = db.Column(db.Integer, primary_key=True)
+    hour = db.Column(db.Integer, primary_key=True)
+
+
+def rename_kitchen(kitchen_id, name):
+    kitchen = Kitchen.get(kitchen_id)
+    kitchen.name = name
+
+
+def kitchen_by_filter(kitchen_id):
+    return Kitchen.query.filter_by(id=kitchen_id).first()
+
+
+def kitchen_and_chef(kitchen_id):
+    kitchen = Kitchen.get(kitchen_id)
+    return Chef.query.get(kitchen.chef_id)
+
+
+def chef_of(chef_id):
+    return Chef.query.get(chef_id)
+
+
+def fresh_kitchen(kitchen_id):
+    return db.session.get(Kitchen, kitchen_id, populate_existing=True)
+
+
+def slot_of(day):
+    return Slot.get(day)
+
+
+def identity_map_gets():
+    for kitchen in Kitchen.query.all():
+        rename_kitchen(kitchen.id, "x")  # ok: the loop's row, already in the session
+        Kitchen.get(kitchen.id)  # ok: the same object, from the identity map
+        kitchen_by_filter(kitchen.id)  # expect: ORM001
+        kitchen_and_chef(kitchen.id)  # expect: ORM001
+        chef_of(kitchen.chef_id)  # expect: ORM001
+        chef_of(kitchen.id)  # expect: ORM001
+        rename_kitchen(kitchen.chef_id, "x")  # expect: ORM001
+        fresh_kitchen(kitchen.id)  # expect: ORM001
+    for chef in Chef.query.all():
+        rename_kitchen(chef.id, "x")  # expect: ORM001
+    for slot in Slot.query.all():
+        slot_of(slot.day)  # expect: ORM001
+    for kitchen in Kitchen.query.all():
+        rename_kitchen(kitchen.id, "y")  # expect: ORM001
+        # the commit expires the rows: the next get refreshes its row with a SELECT
+        db.session.commit()  # expect: ORM006
+
+
+# A memoized function with no arguments, reached through a chain: a cache hit
+# after the first call, whatever the chain passes along.
+@cache.memoize_function(120)
+def event_names():
+    return [s.key for s in Setting.query.all()]
+
+
+def emit(name, data):
+    if name not in event_names():
+        print("unknown event", name)
+    print(name, data)
+
+
+def save_setting(setting, value):
+    setting.value = value
+    emit("setting:update", {"key": setting.key})
+
+
+def save_and_check(setting, value):
+    save_setting(setting, value)
+    return chef_by_id(setting.value)
+
+
+def emit_in_loops(settings):
+    for s in settings:
+        save_setting(s, "x")  # ok: its only query is the memoized event_names()
+        emit("tick", {"key": s.key})  # ok: the same
+        save_and_check(s, "y")  # expect: ORM001
