@@ -295,7 +295,7 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
           ol_node_text_is(w, m, "with_entities") && args_count(w, args) && args_aggregate(w, args);
     }
     if (ol_node_text_is(w, m, "group_by"))
-      recv.aggregate = false; /* a row per group */
+      recv.aggregate = recv.count = false; /* a row per group: rows, not one count */
     return recv;
   }
   if (recv.kind == OL_VAL_QUERY && ol_node_text_is(w, m, "all"))
@@ -305,6 +305,8 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
       recv.n_cols = 0;
     if (ol_node_text_is(w, m, "with_only_columns"))
       recv.n_cols = 0, recv.one_entity = false;
+    if (ol_node_text_is(w, m, "group_by"))
+      recv.aggregate = recv.count = false; /* a row per group: rows, not one count */
     return recv; /* select(...).where(...)... */
   }
   return none;
@@ -807,9 +809,9 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
     shape_terminal(w, s, call, recv, v, m);
   } else if (session_exec && v.kind == OL_VAL_SESSION) {
     ol_query_site *s = add_site(w, call, OL_EXEC_SESSION, method, loop);
-    s->is_count = args_count(w, args);
     TSNode first = ts_node_named_child(args, 0);
     ol_valinfo sv = ts_node_is_null(first) ? (ol_valinfo){0} : ol_classify(w, first);
+    s->is_count = args_count(w, args) && (sv.kind != OL_VAL_SELECT || sv.count); /* not grouped */
     if (sv.entity.id)
       s->entity = ol_node_text(w, sv.entity);
     else if (strcmp(method, "get") == 0 && !ts_node_is_null(first))
