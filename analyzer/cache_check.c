@@ -229,6 +229,7 @@ static void calls(check *c) {
     flag(c, &k->in_except);
     name(c, k->commit_exempt, false);
     place(c, k->at);
+    span(c, k->miss);
   }
   for (size_t i = 0; i < f->call_args.len; i++) {
     name(c, f->call_args.items[i].kw, false);
@@ -288,6 +289,7 @@ static void sites(check *c) {
     flag(c, &s->flush);
     flag(c, &s->guarded);
     name(c, s->exempt, false);
+    span(c, s->miss);
   }
   for (size_t i = 0; i < f->lens.len; i++) {
     const ol_len_site *s = &f->lens.items[i];

@@ -341,6 +341,7 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
                     .recv_call = -1,
                     .term = -1};
   c.at.span = ol_node_span(call);
+  c.miss = ol_exec_miss_lookup(w, call, c.loop);
   note_lazy_init(w, call, &c);
   if (c.loop >= 0) {
     bool guarded = false;
@@ -450,6 +451,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   }
   c.callee = intern(w, fn);
   c.at.span = ol_node_span(call);
+  c.miss = ol_exec_miss_lookup(w, call, c.loop);
   note_lazy_init(w, call, &c);
   if (c.loop >= 0) {
     bool guarded = false;

@@ -1346,6 +1346,92 @@ static bool runs_once(ol_walker *w, TSNode if_stmt, TSNode loop, bool attrs) {
                        runs_once_scan(w, if_stmt, loop, attrs));
 }
 
+/* Whether the name x occurs as a word in node n's text. */
+static bool mentions(ol_walker *w, TSNode n, TSNode x) {
+  uint32_t a = ts_node_start_byte(x), len = ts_node_end_byte(x) - a, lo = ts_node_start_byte(n),
+           hi = ts_node_end_byte(n);
+  for (uint32_t p = lo; p + len <= hi; p++) {
+    const char *q = memmem(w->src + p, hi - p, w->src + a, len);
+    if (!q)
+      return false;
+    p = (uint32_t)(q - w->src);
+    if ((p == lo || !name_char(w->src[p - 1])) && (p + len == hi || !name_char(w->src[p + len])))
+      return true;
+  }
+  return false;
+}
+
+#define MAX_MISS_SIBLINGS 8 /* statements read back from the if for the lookup */
+
+/* A get-or-create: n is in the block of `if not x:` / `if x is None:` (also
+ * `if not x and ...:`) that sets x to a value, where a statement at most a
+ * few before the if, in its block, binds `x = <call>` and none between
+ * mentions x. The branch runs only when that lookup found nothing, and the
+ * block makes the next lookup of the same key find the row: once per new
+ * key. The lookup call's span (the rules check that it queries,
+ * ol_index_lookup_queries), empty when n is in no such branch of its
+ * function, or of the loop when loop >= 0. */
+ol_span ol_exec_miss_lookup(ol_walker *w, TSNode n, int loop) {
+  ol_span none = {0}, l = loop >= 0 ? w->out->loops.items[loop].node : none;
+  for (size_t i = w->path.len; i-- > 0;) {
+    TSNode p = w->path.items[i], c = i + 1 < w->path.len ? w->path.items[i + 1] : n;
+    ol_kind k = ol_kind_of(w->sx, p);
+    if (ts_node_eq(p, n))
+      continue;
+    if ((loop >= 0 && ts_node_start_byte(p) == l.start && ts_node_end_byte(p) == l.end) ||
+        k == OL_K_function_definition || k == OL_K_lambda || k == OL_K_class_definition)
+      return none;
+    if (k != OL_K_if_statement || !ts_node_eq(c, ol_child(w->sx, p, OL_F_consequence)))
+      continue;
+    TSNode cond = ol_unwrap(w, ol_child(w->sx, p, OL_F_condition)), x = {0};
+    if (ol_kind_of(w->sx, cond) == OL_K_boolean_operator) {
+      TSNode left = ol_child(w->sx, cond, OL_F_left), right = ol_child(w->sx, cond, OL_F_right);
+      uint32_t a = ts_node_end_byte(left), b = ts_node_start_byte(right);
+      if (b < a || !memmem(w->src + a, b - a, "and", 3))
+        continue;
+      cond = ol_unwrap(w, left);
+    }
+    bool is_none = false;
+    ol_kind ck = ol_kind_of(w->sx, cond);
+    if (ck == OL_K_not_operator && ts_node_named_child_count(cond) == 1)
+      x = ol_unwrap(w, ts_node_named_child(cond, 0));
+    else if (ck == OL_K_comparison_operator && ts_node_named_child_count(cond) == 2 &&
+             ol_kind_of(w->sx, ts_node_named_child(cond, 1)) == OL_K_none &&
+             memmem(w->src + ts_node_start_byte(cond),
+                    ts_node_end_byte(cond) - ts_node_start_byte(cond), " is None", 8) &&
+             !memmem(w->src + ts_node_start_byte(cond),
+                     ts_node_end_byte(cond) - ts_node_start_byte(cond), " not ", 5)) {
+      x = ol_unwrap(w, ts_node_named_child(cond, 0));
+      is_none = true;
+    }
+    if (ol_kind_of(w->sx, x) != OL_K_identifier || !block_sets(w, c, x, is_none))
+      continue;
+    TSNode st = ts_node_prev_named_sibling(p);
+    for (int left = MAX_MISS_SIBLINGS; left-- > 0 && !ts_node_is_null(st);
+         st = ts_node_prev_named_sibling(st)) {
+      if (ol_kind_of(w->sx, st) == OL_K_comment)
+        continue;
+      TSNode a = ol_kind_of(w->sx, st) == OL_K_expression_statement &&
+                         ts_node_named_child_count(st) == 1
+                     ? ts_node_named_child(st, 0)
+                     : (TSNode){0};
+      TSNode target = ol_kind_of(w->sx, a) == OL_K_assignment ? ol_child(w->sx, a, OL_F_left)
+                                                               : (TSNode){0};
+      if (ol_kind_of(w->sx, target) == OL_K_identifier &&
+          ts_node_end_byte(target) - ts_node_start_byte(target) ==
+              ts_node_end_byte(x) - ts_node_start_byte(x) &&
+          !memcmp(w->src + ts_node_start_byte(target), w->src + ts_node_start_byte(x),
+                  ts_node_end_byte(x) - ts_node_start_byte(x))) {
+        TSNode r = ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
+        return ol_kind_of(w->sx, r) == OL_K_call ? ol_node_span(r) : none;
+      }
+      if (mentions(w, st, x))
+        break;
+    }
+  }
+  return none;
+}
+
 /* Why a commit in a loop is meant to run there: followed by break/return
  * (retry, first success), under a batching condition (`if i % n == 0`), in
  * a per-item try whose handler rolls back, or a flush whose generated keys
@@ -1423,6 +1509,7 @@ void ol_exec_check_commit(ol_walker *w, TSNode call, int loop) {
     c.alone_in_block = statements == 1;
   }
   c.exempt = ol_exec_commit_exemption(w, stmt, loop, flush, &c.guarded);
+  c.miss = ol_exec_miss_lookup(w, call, loop);
   ol_vec_push(&w->out->commits, c);
 }
 

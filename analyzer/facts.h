@@ -300,6 +300,8 @@ typedef struct {
   bool flush;
   bool guarded;       /* under an if/try inside the loop: runs for some rows only */
   const char *exempt; /* why this commit is meant to run per iteration, NULL when it is not */
+  ol_span miss;       /* get-or-create: it runs only when this lookup call, just before, found
+                         nothing (ol_exec_miss_lookup); empty when not */
 } ol_commit_site;
 
 /* `len(...)` of rows loaded only to be counted, outside loops (ORM005). */
@@ -519,6 +521,8 @@ typedef struct {
                          miss: runs on the iterations that failed */
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
   ol_place at;
+  ol_span miss; /* get-or-create: it runs only when this lookup call, just before, found nothing
+                   (ol_exec_miss_lookup); empty when not */
 } ol_call_fact;
 
 /* A name bound at module level to another module or its member:

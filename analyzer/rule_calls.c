@@ -266,6 +266,8 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
     if (ctx->index->funcs.items[t].self_memo[e] && ol_index_call_on_self(ctx->index, ctx->file, i))
       continue; /* a memo on self: loaded once for this instance, not per iteration */
     if (e == OL_EFFECT_COMMIT && (c->commit_exempt || ol_rule_loop_works_outside(ctx, c->loop) ||
+                                  ctx->index->funcs.items[t].commit_on_miss ||
+                                  ol_index_lookup_queries(ctx->index, ctx->file, c->miss) ||
                                   (facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
                                    facts->loops.items[c->loop].kind != OL_LOOP_WHILE)))
       continue;

@@ -252,6 +252,7 @@ static void mv_commit(mover *m, ol_commit_site *c) {
   mv_span(m, &c->span);
   mv_span(m, &c->stmt);
   mv_cstr(m, &c->exempt);
+  mv_span(m, &c->miss);
 }
 
 static void mv_len(mover *m, ol_len_site *l) {
@@ -328,6 +329,7 @@ static void mv_call(mover *m, ol_call_fact *c) {
     c->first_arg = (uint32_t)(c->first_arg + m->base[V_CALL_ARGS]);
   mv_cstr(m, &c->commit_exempt);
   mv_span(m, &c->at.span);
+  mv_span(m, &c->miss);
 }
 
 /* `self.x = value` (ol_self_fact): ORM002's rows of a class's attribute. */

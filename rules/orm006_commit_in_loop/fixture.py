@@ -7,7 +7,7 @@ db = SQLAlchemy()
 
 class Job(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    status = db.Column(db.String(20))
+    status = db.Column(db.String(20))  # expect: ORM007
 
 
 def mark_all(jobs):
@@ -283,3 +283,48 @@ def add_state_jobs(current):
     for state, title in seen.items():
         db.session.add(Job(status=title))
         db.session.commit()  # expect: ORM006
+
+
+def get_or_create_each(names, known):
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        if job is None:
+            job = Job(status=name)
+            db.session.add(job)
+            db.session.commit()  # ok: get-or-create, a commit only for a name not stored yet
+    for name in names:
+        job = db.session.get(Job, name)  # expect: ORM001
+        if not job and name:
+            job = Job(status=name)
+            db.session.add(job)
+            db.session.flush()  # ok: get-or-create (`not job and ...` still needs the miss)
+    for name in names:
+        job = known.get(name)
+        if not job:
+            job = Job(status=name)
+            db.session.add(job)
+            db.session.commit()  # expect: ORM006  # a dict's miss, not a lookup in the database
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        if not job:
+            db.session.add(Job(status=name))
+            db.session.commit()  # expect: ORM006  # the block does not bind job: not the shape
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        job = job or known.get(name)
+        if not job:
+            job = Job(status=name)
+            db.session.add(job)
+            db.session.commit()  # expect: ORM006  # job is rebound between the lookup and the test
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        if not job or name:
+            job = Job(status=name)
+            db.session.add(job)
+            db.session.commit()  # expect: ORM006  # `or`: the branch runs on hits too
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        if not job:
+            job = Job(status=name)
+            db.session.add(job)
+        db.session.commit()  # expect: ORM006  # after the branch: every name
