@@ -1043,31 +1043,41 @@ bool ol_exec_in_except(ol_walker *w, TSNode n, int loop) {
   return false;
 }
 
-bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop) {
+/* The part of the innermost construct inside loop that runs n for some
+ * iterations only (ol_exec_in_branch): the block, clause or operand of it n
+ * is in, where n runs whenever that part does. Empty when n runs on every
+ * iteration. */
+ol_span ol_exec_branch_of(ol_walker *w, TSNode n, int loop) {
   ol_span l = w->out->loops.items[loop].node;
   uint32_t at = ts_node_start_byte(n);
   for (size_t i = w->path.len; i-- > 0;) {
     TSNode p = w->path.items[i];
     if (ts_node_start_byte(p) == l.start && ts_node_end_byte(p) == l.end)
-      return false;
+      return (ol_span){0};
+    bool branch = false;
     switch (ol_kind_of(w->sx, p)) {
     case OL_K_if_statement:
-      if (at >= ts_node_end_byte(ol_child(w->sx, p, OL_F_condition)) && !ends_in_else(w, p))
-        return true;
+      branch = at >= ts_node_end_byte(ol_child(w->sx, p, OL_F_condition)) && !ends_in_else(w, p);
       break;
     case OL_K_boolean_operator:
-      if (at >= ts_node_end_byte(ol_child(w->sx, p, OL_F_left)))
-        return true;
+      branch = at >= ts_node_end_byte(ol_child(w->sx, p, OL_F_left));
       break;
     case OL_K_except_clause:
     case OL_K_conditional_expression:
     case OL_K_match_statement:
-      return true;
+      branch = true;
+      break;
     default:
       break;
     }
+    if (branch)
+      return ol_node_span(i + 1 < w->path.len && !ts_node_eq(p, n) ? w->path.items[i + 1] : n);
   }
-  return false;
+  return (ol_span){0};
+}
+
+bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop) {
+  return !ol_span_empty(ol_exec_branch_of(w, n, loop));
 }
 
 #define MAX_ONCE_TESTS 4
@@ -1510,6 +1520,7 @@ void ol_exec_check_commit(ol_walker *w, TSNode call, int loop) {
   }
   c.exempt = ol_exec_commit_exemption(w, stmt, loop, flush, &c.guarded);
   c.miss = ol_exec_miss_lookup(w, call, loop);
+  c.branch = ol_exec_branch_of(w, call, loop);
   ol_vec_push(&w->out->commits, c);
 }
 

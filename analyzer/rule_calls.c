@@ -97,6 +97,30 @@ bool ol_rule_loop_works_outside(const ol_rule_ctx *ctx, int loop) {
   return false;
 }
 
+static bool span_within(ol_span inner, ol_span outer) {
+  return !ol_span_empty(outer) && outer.start <= inner.start && inner.end <= outer.end;
+}
+
+bool ol_rule_branch_works_outside(const ol_rule_ctx *ctx, int loop, ol_span branch, ol_span site) {
+  if (ol_rule_loop_works_outside(ctx, loop))
+    return true;
+  const ol_file_facts *f = ctx->facts;
+  const ol_loop *l = &f->loops.items[loop];
+  if (ol_span_empty(branch) || span_within(branch, l->outside_branch))
+    return !ol_span_empty(branch);
+  for (size_t i = ol_facts_first_call(f, l->node.start);
+       i < f->calls.len && f->calls.items[i].at.span.start < l->node.end; i++) {
+    const ol_call_fact *c = &f->calls.items[i];
+    bool self = c->at.span.start == site.start && c->at.span.end == site.end;
+    int32_t t = c->loop == loop && !self && span_within(branch, c->branch)
+                    ? ol_index_call_target(ctx->index, ctx->file, i)
+                    : -1;
+    if (t >= 0 && ctx->index->funcs.items[t].external)
+      return true;
+  }
+  return false;
+}
+
 /* A call whose callee both queries and counts runs two costs per iteration:
  * ORM001 reports the queries and ORM003 the counts (the call is not a count
  * query itself, which would be ORM003's alone). */
@@ -265,7 +289,7 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
       continue; /* the same arguments every iteration: a cache hit after the first */
     if (ctx->index->funcs.items[t].self_memo[e] && ol_index_call_on_self(ctx->index, ctx->file, i))
       continue; /* a memo on self: loaded once for this instance, not per iteration */
-    if (e == OL_EFFECT_COMMIT && (c->commit_exempt || ol_rule_loop_works_outside(ctx, c->loop) ||
+    if (e == OL_EFFECT_COMMIT && (c->commit_exempt || ol_rule_branch_works_outside(ctx, c->loop, c->branch, c->at.span) ||
                                   ctx->index->funcs.items[t].commit_on_miss ||
                                   ol_index_lookup_queries(ctx->index, ctx->file, c->miss) ||
                                   (facts->loops.items[c->loop].kind != OL_LOOP_FOR &&

@@ -194,6 +194,7 @@ static void mv_loop(mover *m, ol_loop *l) {
   mv_cstr(m, &l->insert_why);
   mv_span(m, &l->rows_call);
   mv_span(m, &l->scope);
+  mv_span(m, &l->outside_branch);
   mv_str(m, &l->self_cls);
   mv_str(m, &l->self_attr);
   SCALARS(m, l->self_one);
@@ -253,6 +254,7 @@ static void mv_commit(mover *m, ol_commit_site *c) {
   mv_span(m, &c->stmt);
   mv_cstr(m, &c->exempt);
   mv_span(m, &c->miss);
+  mv_span(m, &c->branch);
 }
 
 static void mv_len(mover *m, ol_len_site *l) {
@@ -330,6 +332,7 @@ static void mv_call(mover *m, ol_call_fact *c) {
   mv_cstr(m, &c->commit_exempt);
   mv_span(m, &c->at.span);
   mv_span(m, &c->miss);
+  mv_span(m, &c->branch);
 }
 
 /* `self.x = value` (ol_self_fact): ORM002's rows of a class's attribute. */

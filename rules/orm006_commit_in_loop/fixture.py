@@ -328,3 +328,20 @@ def get_or_create_each(names, known):
             job = Job(status=name)
             db.session.add(job)
         db.session.commit()  # expect: ORM006  # after the branch: every name
+
+
+def outside_work_in_the_commits_branch(jobs, ports, check):
+    import requests
+
+    for job in jobs:
+        if job.status != "skip":
+            for port in ports:
+                job.seen = requests.get("https://probe.example.com", params={"port": port})
+            if check:
+                db.session.commit()  # ok: every item that gets here was probed
+        if job.status == "late":
+            db.session.commit()  # expect: ORM006  # this branch probes nothing
+        if job.status == "old":
+            db.session.commit()  # expect: ORM006  # it probes only inside the commit's branch
+            if check:
+                requests.get("https://probe.example.com")
