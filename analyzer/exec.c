@@ -1371,14 +1371,39 @@ static bool mentions(ol_walker *w, TSNode n, TSNode x) {
   return false;
 }
 
+/* Whether a statement of block binds x to a new row: `x = Model(...)` (a
+ * class, by its capital), or `x = <the call n is in>` (`x = create(...)`,
+ * which commits). Not `x = default`: the next lookup would miss again. */
+static bool binds_new_row(ol_walker *w, TSNode block, TSNode x, TSNode n) {
+  uint32_t len = ts_node_end_byte(x) - ts_node_start_byte(x);
+  for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
+    TSNode st = ts_node_named_child(block, i);
+    TSNode a = ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st) == 1
+                   ? ts_node_named_child(st, 0)
+                   : (TSNode){0};
+    TSNode t = ol_kind_of(w->sx, a) == OL_K_assignment ? ol_child(w->sx, a, OL_F_left) : (TSNode){0};
+    if (ol_kind_of(w->sx, t) != OL_K_identifier || ts_node_end_byte(t) - ts_node_start_byte(t) != len ||
+        memcmp(w->src + ts_node_start_byte(t), w->src + ts_node_start_byte(x), len))
+      continue;
+    TSNode r = ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
+    if (ol_kind_of(w->sx, r) != OL_K_call)
+      continue;
+    if (ts_node_start_byte(r) <= ts_node_start_byte(n) && ts_node_end_byte(n) <= ts_node_end_byte(r))
+      return true;
+    if (is_capword_name(w, ol_child(w->sx, r, OL_F_function)))
+      return true;
+  }
+  return false;
+}
+
 #define MAX_MISS_SIBLINGS 8 /* statements read back from the if for the lookup */
 
 /* A get-or-create: n is in the block of `if not x:` / `if x is None:` (also
- * `if not x and ...:`) that sets x to a value, where a statement at most a
- * few before the if, in its block, binds `x = <call>` and none between
- * mentions x. The branch runs only when that lookup found nothing, and the
- * block makes the next lookup of the same key find the row: once per new
- * key. The lookup call's span (the rules check that it queries,
+ * `if not x and ...:`) that binds x to a new row (binds_new_row), where a
+ * statement at most a few before the if, in its block, binds `x = <call>`
+ * and none between mentions x. The branch runs only when that lookup found
+ * nothing, and the block makes the next lookup of the same key find the
+ * row: once per new key. The lookup call's span (the rules check that it queries,
  * ol_index_lookup_queries), empty when n is in no such branch of its
  * function, or of the loop when loop >= 0. */
 ol_span ol_exec_miss_lookup(ol_walker *w, TSNode n, int loop) {
@@ -1414,7 +1439,8 @@ ol_span ol_exec_miss_lookup(ol_walker *w, TSNode n, int loop) {
       x = ol_unwrap(w, ts_node_named_child(cond, 0));
       is_none = true;
     }
-    if (ol_kind_of(w->sx, x) != OL_K_identifier || !block_sets(w, c, x, is_none))
+    if (ol_kind_of(w->sx, x) != OL_K_identifier || !block_sets(w, c, x, is_none) ||
+        !binds_new_row(w, c, x, n))
       continue;
     TSNode st = ts_node_prev_named_sibling(p);
     for (int left = MAX_MISS_SIBLINGS; left-- > 0 && !ts_node_is_null(st);

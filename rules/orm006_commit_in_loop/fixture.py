@@ -311,6 +311,11 @@ def get_or_create_each(names, known):
             db.session.commit()  # expect: ORM006  # the block does not bind job: not the shape
     for name in names:
         job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        if not job:
+            job = known.get("default")
+            db.session.commit()  # expect: ORM006  # no new row: the next lookup misses again
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
         job = job or known.get(name)
         if not job:
             job = Job(status=name)
