@@ -1378,17 +1378,21 @@ static bool binds_new_row(ol_walker *w, TSNode block, TSNode x, TSNode n) {
   uint32_t len = ts_node_end_byte(x) - ts_node_start_byte(x);
   for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
     TSNode st = ts_node_named_child(block, i);
-    TSNode a = ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st) == 1
-                   ? ts_node_named_child(st, 0)
-                   : (TSNode){0};
-    TSNode t = ol_kind_of(w->sx, a) == OL_K_assignment ? ol_child(w->sx, a, OL_F_left) : (TSNode){0};
-    if (ol_kind_of(w->sx, t) != OL_K_identifier || ts_node_end_byte(t) - ts_node_start_byte(t) != len ||
+    TSNode a =
+        ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st) == 1
+            ? ts_node_named_child(st, 0)
+            : (TSNode){0};
+    TSNode t =
+        ol_kind_of(w->sx, a) == OL_K_assignment ? ol_child(w->sx, a, OL_F_left) : (TSNode){0};
+    if (ol_kind_of(w->sx, t) != OL_K_identifier ||
+        ts_node_end_byte(t) - ts_node_start_byte(t) != len ||
         memcmp(w->src + ts_node_start_byte(t), w->src + ts_node_start_byte(x), len))
       continue;
     TSNode r = ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
     if (ol_kind_of(w->sx, r) != OL_K_call)
       continue;
-    if (ts_node_start_byte(r) <= ts_node_start_byte(n) && ts_node_end_byte(n) <= ts_node_end_byte(r))
+    if (ts_node_start_byte(r) <= ts_node_start_byte(n) &&
+        ts_node_end_byte(n) <= ts_node_end_byte(r))
       return true;
     if (is_capword_name(w, ol_child(w->sx, r, OL_F_function)))
       return true;
@@ -1447,12 +1451,12 @@ ol_span ol_exec_miss_lookup(ol_walker *w, TSNode n, int loop) {
          st = ts_node_prev_named_sibling(st)) {
       if (ol_kind_of(w->sx, st) == OL_K_comment)
         continue;
-      TSNode a = ol_kind_of(w->sx, st) == OL_K_expression_statement &&
-                         ts_node_named_child_count(st) == 1
-                     ? ts_node_named_child(st, 0)
-                     : (TSNode){0};
-      TSNode target = ol_kind_of(w->sx, a) == OL_K_assignment ? ol_child(w->sx, a, OL_F_left)
-                                                               : (TSNode){0};
+      TSNode a =
+          ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st) == 1
+              ? ts_node_named_child(st, 0)
+              : (TSNode){0};
+      TSNode target =
+          ol_kind_of(w->sx, a) == OL_K_assignment ? ol_child(w->sx, a, OL_F_left) : (TSNode){0};
       if (ol_kind_of(w->sx, target) == OL_K_identifier &&
           ts_node_end_byte(target) - ts_node_start_byte(target) ==
               ts_node_end_byte(x) - ts_node_start_byte(x) &&

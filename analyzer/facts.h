@@ -524,8 +524,8 @@ typedef struct {
                          miss: runs on the iterations that failed */
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
   ol_place at;
-  ol_span miss; /* get-or-create: it runs only when this lookup call, just before, found nothing
-                   (ol_exec_miss_lookup); empty when not */
+  ol_span miss;   /* get-or-create: it runs only when this lookup call, just before, found nothing
+                     (ol_exec_miss_lookup); empty when not */
   ol_span branch; /* in a loop: the part of a branch it runs in (ol_exec_branch_of), empty when
                      it runs on every iteration (in_branch says so too) */
 } ol_call_fact;

@@ -520,8 +520,8 @@ bool ol_index_lookup_queries(const ol_index *ix, uint32_t file, ol_span span) {
  * conservative answer); past the rounds, every mark goes. */
 static void mark_commit_on_miss(ol_index *ix) {
   for (size_t i = 0; i < ix->funcs.len; i++)
-    ix->funcs.items[i].commit_on_miss =
-        ix->funcs.items[i].has[OL_EFFECT_COMMIT] && ix->funcs.items[i].fn->site[OL_EFFECT_COMMIT] < 0;
+    ix->funcs.items[i].commit_on_miss = ix->funcs.items[i].has[OL_EFFECT_COMMIT] &&
+                                        ix->funcs.items[i].fn->site[OL_EFFECT_COMMIT] < 0;
   bool changed = true;
   for (int round = 0; changed && round < MAX_MISS_ROUNDS; round++) {
     changed = false;
