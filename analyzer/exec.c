@@ -1371,45 +1371,89 @@ static bool mentions(ol_walker *w, TSNode n, TSNode x) {
   return false;
 }
 
+/* The value of statement st when it is `x = <value>` (x the name at x), or
+ * a null node. */
+static TSNode value_bound(ol_walker *w, TSNode st, TSNode x) {
+  TSNode a =
+      ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st) == 1
+          ? ts_node_named_child(st, 0)
+          : (TSNode){0};
+  TSNode t = ol_kind_of(w->sx, a) == OL_K_assignment ? ol_child(w->sx, a, OL_F_left) : (TSNode){0};
+  uint32_t len = ts_node_end_byte(x) - ts_node_start_byte(x);
+  if (ol_kind_of(w->sx, t) != OL_K_identifier ||
+      ts_node_end_byte(t) - ts_node_start_byte(t) != len ||
+      memcmp(w->src + ts_node_start_byte(t), w->src + ts_node_start_byte(x), len))
+    return (TSNode){0};
+  return ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
+}
+
 /* Whether a statement of block binds x to a new row: `x = Model(...)` (a
  * class, by its capital), or `x = <the call n is in>` (`x = create(...)`,
  * which commits). Not `x = default`: the next lookup would miss again. */
 static bool binds_new_row(ol_walker *w, TSNode block, TSNode x, TSNode n) {
-  uint32_t len = ts_node_end_byte(x) - ts_node_start_byte(x);
   for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
-    TSNode st = ts_node_named_child(block, i);
-    TSNode a =
-        ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st) == 1
-            ? ts_node_named_child(st, 0)
-            : (TSNode){0};
-    TSNode t =
-        ol_kind_of(w->sx, a) == OL_K_assignment ? ol_child(w->sx, a, OL_F_left) : (TSNode){0};
-    if (ol_kind_of(w->sx, t) != OL_K_identifier ||
-        ts_node_end_byte(t) - ts_node_start_byte(t) != len ||
-        memcmp(w->src + ts_node_start_byte(t), w->src + ts_node_start_byte(x), len))
-      continue;
-    TSNode r = ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
-    if (ol_kind_of(w->sx, r) != OL_K_call)
-      continue;
-    if (ts_node_start_byte(r) <= ts_node_start_byte(n) &&
-        ts_node_end_byte(n) <= ts_node_end_byte(r))
-      return true;
-    if (is_capword_name(w, ol_child(w->sx, r, OL_F_function)))
+    TSNode r = value_bound(w, ts_node_named_child(block, i), x);
+    if (ol_kind_of(w->sx, r) == OL_K_call &&
+        ((ts_node_start_byte(r) <= ts_node_start_byte(n) &&
+          ts_node_end_byte(n) <= ts_node_end_byte(r)) ||
+         is_capword_name(w, ol_child(w->sx, r, OL_F_function))))
       return true;
   }
   return false;
 }
 
+/* The name an if tests is missing: `if not x:`, `if x is None:`, also as
+ * the left side of `and`; a null node when none. */
+static TSNode tested_missing(ol_walker *w, TSNode if_stmt, bool *is_none) {
+  TSNode cond = ol_unwrap(w, ol_child(w->sx, if_stmt, OL_F_condition));
+  *is_none = false;
+  if (ol_kind_of(w->sx, cond) == OL_K_boolean_operator) {
+    TSNode left = ol_child(w->sx, cond, OL_F_left), right = ol_child(w->sx, cond, OL_F_right);
+    uint32_t a = ts_node_end_byte(left), b = ts_node_start_byte(right);
+    if (b < a || !memmem(w->src + a, b - a, "and", 3))
+      return (TSNode){0};
+    cond = ol_unwrap(w, left);
+  }
+  ol_kind ck = ol_kind_of(w->sx, cond);
+  const char *t = w->src + ts_node_start_byte(cond);
+  uint32_t tn = ts_node_end_byte(cond) - ts_node_start_byte(cond);
+  if (ck == OL_K_not_operator && ts_node_named_child_count(cond) == 1)
+    return ol_unwrap(w, ts_node_named_child(cond, 0));
+  if (ck != OL_K_comparison_operator || ts_node_named_child_count(cond) != 2 ||
+      ol_kind_of(w->sx, ts_node_named_child(cond, 1)) != OL_K_none ||
+      !memmem(t, tn, " is None", 8) || memmem(t, tn, " not ", 5))
+    return (TSNode){0};
+  *is_none = true;
+  return ol_unwrap(w, ts_node_named_child(cond, 0));
+}
+
 #define MAX_MISS_SIBLINGS 8 /* statements read back from the if for the lookup */
+
+/* The call that binds x a few statements before if_stmt, in its block, with
+ * none between that mentions x: `x = lookup(key)`; a null node when none. */
+static TSNode lookup_before(ol_walker *w, TSNode if_stmt, TSNode x) {
+  TSNode st = ts_node_prev_named_sibling(if_stmt);
+  for (int left = MAX_MISS_SIBLINGS; left-- > 0 && !ts_node_is_null(st);
+       st = ts_node_prev_named_sibling(st)) {
+    if (ol_kind_of(w->sx, st) == OL_K_comment)
+      continue;
+    TSNode r = value_bound(w, st, x);
+    if (!ts_node_is_null(r))
+      return ol_kind_of(w->sx, r) == OL_K_call ? r : (TSNode){0};
+    if (mentions(w, st, x))
+      break;
+  }
+  return (TSNode){0};
+}
 
 /* A get-or-create: n is in the block of `if not x:` / `if x is None:` (also
  * `if not x and ...:`) that binds x to a new row (binds_new_row), where a
  * statement at most a few before the if, in its block, binds `x = <call>`
  * and none between mentions x. The branch runs only when that lookup found
  * nothing, and the block makes the next lookup of the same key find the
- * row: once per new key. The lookup call's span (the rules check that it queries,
- * ol_index_lookup_queries), empty when n is in no such branch of its
- * function, or of the loop when loop >= 0. */
+ * row: once per new key. The lookup call's span (the rules check that it
+ * queries, ol_index_lookup_queries), empty when n is in no such branch of
+ * its function, or of the loop when loop >= 0. */
 ol_span ol_exec_miss_lookup(ol_walker *w, TSNode n, int loop) {
   ol_span none = {0}, l = loop >= 0 ? w->out->loops.items[loop].node : none;
   for (size_t i = w->path.len; i-- > 0;) {
@@ -1422,52 +1466,14 @@ ol_span ol_exec_miss_lookup(ol_walker *w, TSNode n, int loop) {
       return none;
     if (k != OL_K_if_statement || !ts_node_eq(c, ol_child(w->sx, p, OL_F_consequence)))
       continue;
-    TSNode cond = ol_unwrap(w, ol_child(w->sx, p, OL_F_condition)), x = {0};
-    if (ol_kind_of(w->sx, cond) == OL_K_boolean_operator) {
-      TSNode left = ol_child(w->sx, cond, OL_F_left), right = ol_child(w->sx, cond, OL_F_right);
-      uint32_t a = ts_node_end_byte(left), b = ts_node_start_byte(right);
-      if (b < a || !memmem(w->src + a, b - a, "and", 3))
-        continue;
-      cond = ol_unwrap(w, left);
-    }
-    bool is_none = false;
-    ol_kind ck = ol_kind_of(w->sx, cond);
-    if (ck == OL_K_not_operator && ts_node_named_child_count(cond) == 1)
-      x = ol_unwrap(w, ts_node_named_child(cond, 0));
-    else if (ck == OL_K_comparison_operator && ts_node_named_child_count(cond) == 2 &&
-             ol_kind_of(w->sx, ts_node_named_child(cond, 1)) == OL_K_none &&
-             memmem(w->src + ts_node_start_byte(cond),
-                    ts_node_end_byte(cond) - ts_node_start_byte(cond), " is None", 8) &&
-             !memmem(w->src + ts_node_start_byte(cond),
-                     ts_node_end_byte(cond) - ts_node_start_byte(cond), " not ", 5)) {
-      x = ol_unwrap(w, ts_node_named_child(cond, 0));
-      is_none = true;
-    }
+    bool is_none;
+    TSNode x = tested_missing(w, p, &is_none);
     if (ol_kind_of(w->sx, x) != OL_K_identifier || !block_sets(w, c, x, is_none) ||
         !binds_new_row(w, c, x, n))
       continue;
-    TSNode st = ts_node_prev_named_sibling(p);
-    for (int left = MAX_MISS_SIBLINGS; left-- > 0 && !ts_node_is_null(st);
-         st = ts_node_prev_named_sibling(st)) {
-      if (ol_kind_of(w->sx, st) == OL_K_comment)
-        continue;
-      TSNode a =
-          ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st) == 1
-              ? ts_node_named_child(st, 0)
-              : (TSNode){0};
-      TSNode target =
-          ol_kind_of(w->sx, a) == OL_K_assignment ? ol_child(w->sx, a, OL_F_left) : (TSNode){0};
-      if (ol_kind_of(w->sx, target) == OL_K_identifier &&
-          ts_node_end_byte(target) - ts_node_start_byte(target) ==
-              ts_node_end_byte(x) - ts_node_start_byte(x) &&
-          !memcmp(w->src + ts_node_start_byte(target), w->src + ts_node_start_byte(x),
-                  ts_node_end_byte(x) - ts_node_start_byte(x))) {
-        TSNode r = ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
-        return ol_kind_of(w->sx, r) == OL_K_call ? ol_node_span(r) : none;
-      }
-      if (mentions(w, st, x))
-        break;
-    }
+    TSNode r = lookup_before(w, p, x);
+    if (!ts_node_is_null(r))
+      return ol_node_span(r);
   }
   return none;
 }
