@@ -94,6 +94,7 @@ static void loops(check *c) {
     for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
       flag(c, flags[k]);
     rows(c, &l->rows);
+    span(c, l->outside_branch);
     earlier(c, l->rows_parent, i);
     need(c, l->rows_param >= -1);
     earlier(c, l->parent, i);
@@ -233,6 +234,8 @@ static void calls(check *c) {
     flag(c, &k->in_except);
     name(c, k->commit_exempt, false);
     place(c, k->at);
+    span(c, k->miss);
+    span(c, k->branch);
   }
   for (size_t i = 0; i < f->call_args.len; i++) {
     name(c, f->call_args.items[i].kw, false);
@@ -294,6 +297,8 @@ static void sites(check *c) {
     flag(c, &s->flush);
     flag(c, &s->guarded);
     name(c, s->exempt, false);
+    span(c, s->miss);
+    span(c, s->branch);
   }
   for (size_t i = 0; i < f->lens.len; i++) {
     const ol_len_site *s = &f->lens.items[i];

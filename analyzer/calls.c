@@ -356,13 +356,15 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
                     .recv_call = -1,
                     .term = -1};
   c.at.span = ol_node_span(call);
+  c.miss = ol_exec_miss_lookup(w, call, c.loop);
   note_lazy_init(w, call, &c);
   note_guard(w, call, &c);
   if (c.loop >= 0) {
     bool guarded = false;
     c.commit_exempt =
         ol_exec_commit_exemption(w, ol_walk_statement(w, call), c.loop, false, &guarded);
-    c.in_branch = ol_exec_in_branch(w, call, c.loop);
+    c.branch = ol_exec_branch_of(w, call, c.loop);
+    c.in_branch = !ol_span_empty(c.branch);
     c.in_except = ol_exec_in_except(w, call, c.loop);
   }
   ol_vec_push(&w->out->calls, c);
@@ -540,12 +542,14 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   }
   c.callee = intern(w, fn);
   c.at.span = ol_node_span(call);
+  c.miss = ol_exec_miss_lookup(w, call, c.loop);
   note_lazy_init(w, call, &c);
   note_guard(w, call, &c);
   if (c.loop >= 0) {
     bool guarded = false;
     c.commit_exempt = ol_exec_commit_exemption(w, ol_walk_statement(w, call), ctx, false, &guarded);
-    c.in_branch = ol_exec_in_branch(w, call, ctx);
+    c.branch = ol_exec_branch_of(w, call, ctx);
+    c.in_branch = !ol_span_empty(c.branch);
     c.in_except = ol_exec_in_except(w, call, ctx);
   }
   /* Arguments up to the last that is a parameter or a loop's rows: what the

@@ -295,7 +295,7 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
           ol_node_text_is(w, m, "with_entities") && args_count(w, args) && args_aggregate(w, args);
     }
     if (ol_node_text_is(w, m, "group_by"))
-      recv.aggregate = false; /* a row per group */
+      recv.aggregate = recv.count = false; /* a row per group: rows, not one count */
     return recv;
   }
   if (recv.kind == OL_VAL_QUERY && ol_node_text_is(w, m, "all"))
@@ -305,6 +305,8 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
       recv.n_cols = 0;
     if (ol_node_text_is(w, m, "with_only_columns"))
       recv.n_cols = 0, recv.one_entity = false;
+    if (ol_node_text_is(w, m, "group_by"))
+      recv.aggregate = recv.count = false; /* a row per group: rows, not one count */
     return recv; /* select(...).where(...)... */
   }
   return none;
@@ -848,9 +850,9 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
     shape_terminal(w, s, call, recv, v, m);
   } else if (session_exec && v.kind == OL_VAL_SESSION) {
     ol_query_site *s = add_site(w, call, OL_EXEC_SESSION, method, loop);
-    s->is_count = args_count(w, args);
     TSNode first = ts_node_named_child(args, 0);
     ol_valinfo sv = ts_node_is_null(first) ? (ol_valinfo){0} : ol_classify(w, first);
+    s->is_count = args_count(w, args) && (sv.kind != OL_VAL_SELECT || sv.count); /* not grouped */
     if (sv.entity.id)
       s->entity = ol_node_text(w, sv.entity);
     else if (strcmp(method, "get") == 0 && !ts_node_is_null(first))
@@ -1084,31 +1086,41 @@ bool ol_exec_in_except(ol_walker *w, TSNode n, int loop) {
   return false;
 }
 
-bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop) {
+/* The part of the innermost construct inside loop that runs n for some
+ * iterations only (ol_exec_in_branch): the block, clause or operand of it n
+ * is in, where n runs whenever that part does. Empty when n runs on every
+ * iteration. */
+ol_span ol_exec_branch_of(ol_walker *w, TSNode n, int loop) {
   ol_span l = w->out->loops.items[loop].node;
   uint32_t at = ts_node_start_byte(n);
   for (size_t i = w->path.len; i-- > 0;) {
     TSNode p = w->path.items[i];
     if (ts_node_start_byte(p) == l.start && ts_node_end_byte(p) == l.end)
-      return false;
+      return (ol_span){0};
+    bool branch = false;
     switch (ol_kind_of(w->sx, p)) {
     case OL_K_if_statement:
-      if (at >= ts_node_end_byte(ol_child(w->sx, p, OL_F_condition)) && !ends_in_else(w, p))
-        return true;
+      branch = at >= ts_node_end_byte(ol_child(w->sx, p, OL_F_condition)) && !ends_in_else(w, p);
       break;
     case OL_K_boolean_operator:
-      if (at >= ts_node_end_byte(ol_child(w->sx, p, OL_F_left)))
-        return true;
+      branch = at >= ts_node_end_byte(ol_child(w->sx, p, OL_F_left));
       break;
     case OL_K_except_clause:
     case OL_K_conditional_expression:
     case OL_K_match_statement:
-      return true;
+      branch = true;
+      break;
     default:
       break;
     }
+    if (branch)
+      return ol_node_span(i + 1 < w->path.len && !ts_node_eq(p, n) ? w->path.items[i + 1] : n);
   }
-  return false;
+  return (ol_span){0};
+}
+
+bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop) {
+  return !ol_span_empty(ol_exec_branch_of(w, n, loop));
 }
 
 #define MAX_ONCE_TESTS 4
@@ -1387,6 +1399,128 @@ static bool runs_once(ol_walker *w, TSNode if_stmt, TSNode loop, bool attrs) {
                        runs_once_scan(w, if_stmt, loop, attrs));
 }
 
+/* Whether the name x occurs as a word in node n's text. */
+static bool mentions(ol_walker *w, TSNode n, TSNode x) {
+  uint32_t a = ts_node_start_byte(x), len = ts_node_end_byte(x) - a, lo = ts_node_start_byte(n),
+           hi = ts_node_end_byte(n);
+  for (uint32_t p = lo; p + len <= hi; p++) {
+    const char *q = memmem(w->src + p, hi - p, w->src + a, len);
+    if (!q)
+      return false;
+    p = (uint32_t)(q - w->src);
+    if ((p == lo || !name_char(w->src[p - 1])) && (p + len == hi || !name_char(w->src[p + len])))
+      return true;
+  }
+  return false;
+}
+
+/* The value of statement st when it is `x = <value>` (x the name at x), or
+ * a null node. */
+static TSNode value_bound(ol_walker *w, TSNode st, TSNode x) {
+  TSNode a =
+      ol_kind_of(w->sx, st) == OL_K_expression_statement && ts_node_named_child_count(st) == 1
+          ? ts_node_named_child(st, 0)
+          : (TSNode){0};
+  TSNode t = ol_kind_of(w->sx, a) == OL_K_assignment ? ol_child(w->sx, a, OL_F_left) : (TSNode){0};
+  uint32_t len = ts_node_end_byte(x) - ts_node_start_byte(x);
+  if (ol_kind_of(w->sx, t) != OL_K_identifier ||
+      ts_node_end_byte(t) - ts_node_start_byte(t) != len ||
+      memcmp(w->src + ts_node_start_byte(t), w->src + ts_node_start_byte(x), len))
+    return (TSNode){0};
+  return ol_unwrap(w, ol_child(w->sx, a, OL_F_right));
+}
+
+/* Whether a statement of block binds x to a new row: `x = Model(...)` (a
+ * class, by its capital), or `x = <the call n is in>` (`x = create(...)`,
+ * which commits). Not `x = default`: the next lookup would miss again. */
+static bool binds_new_row(ol_walker *w, TSNode block, TSNode x, TSNode n) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
+    TSNode r = value_bound(w, ts_node_named_child(block, i), x);
+    if (ol_kind_of(w->sx, r) == OL_K_call &&
+        ((ts_node_start_byte(r) <= ts_node_start_byte(n) &&
+          ts_node_end_byte(n) <= ts_node_end_byte(r)) ||
+         is_capword_name(w, ol_child(w->sx, r, OL_F_function))))
+      return true;
+  }
+  return false;
+}
+
+/* The name an if tests is missing: `if not x:`, `if x is None:`, also as
+ * the left side of `and`; a null node when none. */
+static TSNode tested_missing(ol_walker *w, TSNode if_stmt, bool *is_none) {
+  TSNode cond = ol_unwrap(w, ol_child(w->sx, if_stmt, OL_F_condition));
+  *is_none = false;
+  if (ol_kind_of(w->sx, cond) == OL_K_boolean_operator) {
+    TSNode left = ol_child(w->sx, cond, OL_F_left), right = ol_child(w->sx, cond, OL_F_right);
+    uint32_t a = ts_node_end_byte(left), b = ts_node_start_byte(right);
+    if (b < a || !memmem(w->src + a, b - a, "and", 3))
+      return (TSNode){0};
+    cond = ol_unwrap(w, left);
+  }
+  ol_kind ck = ol_kind_of(w->sx, cond);
+  const char *t = w->src + ts_node_start_byte(cond);
+  uint32_t tn = ts_node_end_byte(cond) - ts_node_start_byte(cond);
+  if (ck == OL_K_not_operator && ts_node_named_child_count(cond) == 1)
+    return ol_unwrap(w, ts_node_named_child(cond, 0));
+  if (ck != OL_K_comparison_operator || ts_node_named_child_count(cond) != 2 ||
+      ol_kind_of(w->sx, ts_node_named_child(cond, 1)) != OL_K_none ||
+      !memmem(t, tn, " is None", 8) || memmem(t, tn, " not ", 5))
+    return (TSNode){0};
+  *is_none = true;
+  return ol_unwrap(w, ts_node_named_child(cond, 0));
+}
+
+#define MAX_MISS_SIBLINGS 8 /* statements read back from the if for the lookup */
+
+/* The call that binds x a few statements before if_stmt, in its block, with
+ * none between that mentions x: `x = lookup(key)`; a null node when none. */
+static TSNode lookup_before(ol_walker *w, TSNode if_stmt, TSNode x) {
+  TSNode st = ts_node_prev_named_sibling(if_stmt);
+  for (int left = MAX_MISS_SIBLINGS; left-- > 0 && !ts_node_is_null(st);
+       st = ts_node_prev_named_sibling(st)) {
+    if (ol_kind_of(w->sx, st) == OL_K_comment)
+      continue;
+    TSNode r = value_bound(w, st, x);
+    if (!ts_node_is_null(r))
+      return ol_kind_of(w->sx, r) == OL_K_call ? r : (TSNode){0};
+    if (mentions(w, st, x))
+      break;
+  }
+  return (TSNode){0};
+}
+
+/* A get-or-create: n is in the block of `if not x:` / `if x is None:` (also
+ * `if not x and ...:`) that binds x to a new row (binds_new_row), where a
+ * statement at most a few before the if, in its block, binds `x = <call>`
+ * and none between mentions x. The branch runs only when that lookup found
+ * nothing, and the block makes the next lookup of the same key find the
+ * row: once per new key. The lookup call's span (the rules check that it
+ * queries, ol_index_lookup_queries), empty when n is in no such branch of
+ * its function, or of the loop when loop >= 0. */
+ol_span ol_exec_miss_lookup(ol_walker *w, TSNode n, int loop) {
+  ol_span none = {0}, l = loop >= 0 ? w->out->loops.items[loop].node : none;
+  for (size_t i = w->path.len; i-- > 0;) {
+    TSNode p = w->path.items[i], c = i + 1 < w->path.len ? w->path.items[i + 1] : n;
+    ol_kind k = ol_kind_of(w->sx, p);
+    if (ts_node_eq(p, n))
+      continue;
+    if ((loop >= 0 && ts_node_start_byte(p) == l.start && ts_node_end_byte(p) == l.end) ||
+        k == OL_K_function_definition || k == OL_K_lambda || k == OL_K_class_definition)
+      return none;
+    if (k != OL_K_if_statement || !ts_node_eq(c, ol_child(w->sx, p, OL_F_consequence)))
+      continue;
+    bool is_none;
+    TSNode x = tested_missing(w, p, &is_none);
+    if (ol_kind_of(w->sx, x) != OL_K_identifier || !block_sets(w, c, x, is_none) ||
+        !binds_new_row(w, c, x, n))
+      continue;
+    TSNode r = lookup_before(w, p, x);
+    if (!ts_node_is_null(r))
+      return ol_node_span(r);
+  }
+  return none;
+}
+
 /* Why a commit in a loop is meant to run there: followed by break/return
  * (retry, first success), under a batching condition (`if i % n == 0`), in
  * a per-item try whose handler rolls back, or a flush whose generated keys
@@ -1464,6 +1598,8 @@ void ol_exec_check_commit(ol_walker *w, TSNode call, int loop) {
     c.alone_in_block = statements == 1;
   }
   c.exempt = ol_exec_commit_exemption(w, stmt, loop, flush, &c.guarded);
+  c.miss = ol_exec_miss_lookup(w, call, loop);
+  c.branch = ol_exec_branch_of(w, call, loop);
   ol_vec_push(&w->out->commits, c);
 }
 

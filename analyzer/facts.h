@@ -96,6 +96,8 @@ typedef struct {
                          a caller passes rows: DESIGN.md "Calls"); rows_var names the loop variable;
                          -1 */
   ol_span scope;      /* the enclosing function (or module): where new names must be free */
+  ol_span outside_branch; /* the first part of a branch (ol_exec_branch_of) in which its body
+                             calls out of the process whenever that part runs; empty when none */
   char *context; /* a template's loop: the context name its iterable is (`posts`, `page.items`),
                     bound by the views that render the template (analyzer/templates.c) */
   char *self_cls, *self_attr; /* the iterable is `self.<self_attr>` (self_one false) or a collection
@@ -338,6 +340,9 @@ typedef struct {
   bool flush;
   bool guarded;       /* under an if/try inside the loop: runs for some rows only */
   const char *exempt; /* why this commit is meant to run per iteration, NULL when it is not */
+  ol_span branch;     /* the part of a branch inside its loop it runs in (ol_exec_branch_of) */
+  ol_span miss;       /* get-or-create: it runs only when this lookup call, just before, found
+                         nothing (ol_exec_miss_lookup); empty when not */
 } ol_commit_site;
 
 /* `len(...)` of rows loaded only to be counted, outside loops (ORM005). */
@@ -578,6 +583,10 @@ typedef struct {
   char *args; /* every argument as written, each `[kw=]value token` ended by '\x1f': literals
                  ("T" True, "F" False, "N" None, "i<digits>", "s<text>"), "p<n>" parameter n of
                  func, "?" anything else; NULL when a splat or too many arguments hide some */
+  ol_span miss;   /* get-or-create: it runs only when this lookup call, just before, found nothing
+                     (ol_exec_miss_lookup); empty when not */
+  ol_span branch; /* in a loop: the part of a branch it runs in (ol_exec_branch_of), empty when
+                     it runs on every iteration (in_branch says so too) */
 } ol_call_fact;
 
 /* A name bound at module level to another module or its member:

@@ -93,6 +93,10 @@ typedef struct {
                                  same instance does not run it again (ol_index_call_on_self); a
                                  call on any other object (a loop's row) does */
   int32_t rows_func;  /* the function whose `return <query>` gives the rows it returns, -1 */
+  bool commit_on_miss; /* it commits (has[OL_EFFECT_COMMIT]) only in get-or-create branches: each
+                          way it commits is a call under `if not x:` right after a lookup
+                          `x = <query>` (ol_call_fact.miss), or a call of a function that commits
+                          only so. Once per new key, not per call (ORM006) */
   bool external;      /* it calls out of the process (HTTP, mail, files, plugins...), itself or
                          through a function it calls: a call of it is a unit of outside work */
   bool returns_query; /* returns a query not yet run (its caller's terminal runs it) */
@@ -320,6 +324,10 @@ int32_t ol_index_call_target(const ol_index *ix, uint32_t file, size_t call);
 /* Whether call of file runs effect e through its target: the target's summary has e, and
  * the call's arguments (literals, defaults) do not make the test e runs under false. */
 bool ol_index_call_runs(const ol_index *ix, uint32_t file, size_t call, ol_effect e);
+/* Whether the call at span in file runs a query: a query site that starts
+ * there (`Model.query.filter_by(...).first()`), or a call of a project
+ * function that queries, itself or through calls. False for an empty span. */
+bool ol_index_lookup_queries(const ol_index *ix, uint32_t file, ol_span span);
 /* Whether a call's positional arguments start at the callee's second
  * parameter (a method called on an instance, a classmethod). */
 bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call);

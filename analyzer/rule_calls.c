@@ -123,6 +123,36 @@ bool ol_rule_loop_works_outside(const ol_rule_ctx *ctx, int loop) {
   return false;
 }
 
+/* Calls of a loop read for each commit in one of its branches: past them,
+ * the plain answer (reported), so a crafted loop costs no more. */
+#define MAX_BRANCH_CALLS 4096
+
+static bool span_within(ol_span inner, ol_span outer) {
+  return !ol_span_empty(outer) && outer.start <= inner.start && inner.end <= outer.end;
+}
+
+bool ol_rule_branch_works_outside(const ol_rule_ctx *ctx, int loop, ol_span branch, ol_span site) {
+  if (ol_rule_loop_works_outside(ctx, loop))
+    return true;
+  const ol_file_facts *f = ctx->facts;
+  const ol_loop *l = &f->loops.items[loop];
+  if (ol_span_empty(branch) || span_within(branch, l->outside_branch))
+    return !ol_span_empty(branch);
+  size_t first = ol_facts_first_call(f, l->node.start);
+  for (size_t i = first; i < f->calls.len && i - first < MAX_BRANCH_CALLS &&
+                         f->calls.items[i].at.span.start < l->node.end;
+       i++) {
+    const ol_call_fact *c = &f->calls.items[i];
+    bool self = c->at.span.start == site.start && c->at.span.end == site.end;
+    int32_t t = c->loop == loop && !self && span_within(branch, c->branch)
+                    ? ol_index_call_target(ctx->index, ctx->file, i)
+                    : -1;
+    if (t >= 0 && ctx->index->funcs.items[t].external)
+      return true;
+  }
+  return false;
+}
+
 /* A call whose callee both queries and counts runs two costs per iteration:
  * ORM001 reports the queries and ORM003 the counts (the call is not a count
  * query itself, which would be ORM003's alone). */
@@ -294,9 +324,12 @@ void ol_rule_report_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta, ol_e
       continue; /* a get by the key of the loop's row: the identity map answers it */
     if (ctx->index->funcs.items[t].self_memo[e] && ol_index_call_on_self(ctx->index, ctx->file, i))
       continue; /* a memo on self: loaded once for this instance, not per iteration */
-    if (e == OL_EFFECT_COMMIT && (c->commit_exempt || ol_rule_loop_works_outside(ctx, c->loop) ||
-                                  (facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
-                                   facts->loops.items[c->loop].kind != OL_LOOP_WHILE)))
+    if (e == OL_EFFECT_COMMIT &&
+        (c->commit_exempt || ol_rule_branch_works_outside(ctx, c->loop, c->branch, c->at.span) ||
+         ctx->index->funcs.items[t].commit_on_miss ||
+         ol_index_lookup_queries(ctx->index, ctx->file, c->miss) ||
+         (facts->loops.items[c->loop].kind != OL_LOOP_FOR &&
+          facts->loops.items[c->loop].kind != OL_LOOP_WHILE)))
       continue;
     report(ctx, meta, e, c->loop, c->at.span, t, why_no_fix);
   }

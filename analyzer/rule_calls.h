@@ -31,5 +31,11 @@ bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop);
  * project function whose summary does (DESIGN.md "Real code"). Each item is
  * then a unit of outside work: its commit keeps what was done recorded. */
 bool ol_rule_loop_works_outside(const ol_rule_ctx *ctx, int loop);
+/* The same for the call at site, which runs in part `branch` of a branch
+ * inside the loop (ol_exec_branch_of; empty: on every iteration): the loop
+ * works outside, or that part, or a part around it, calls out whenever it
+ * runs — the loop's body itself, or a loop inside it (ol_loop.outside_branch),
+ * or a call other than site of a project function that does. */
+bool ol_rule_branch_works_outside(const ol_rule_ctx *ctx, int loop, ol_span branch, ol_span site);
 
 #endif

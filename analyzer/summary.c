@@ -690,6 +690,55 @@ bool ol_index_call_runs(const ol_index *ix, uint32_t file, size_t call, ol_effec
          !call_makes_false(ix, file, call, t, &ix->funcs.items[t].guard[e]);
 }
 
+bool ol_index_lookup_queries(const ol_index *ix, uint32_t file, ol_span span) {
+  if (ol_span_empty(span))
+    return false;
+  const ol_file_facts *f = ix->files.items[file].facts;
+  int32_t c = ol_facts_call_at(f, span);
+  int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+  if (t >= 0 && ix->funcs.items[t].has[OL_EFFECT_QUERY])
+    return true;
+  for (size_t i = 0; i < f->queries.len; i++) /* the lookup's chain starts with the query */
+    if (f->queries.items[i].span.start == span.start && f->queries.items[i].span.end <= span.end)
+      return true;
+  return false;
+}
+
+#define MAX_MISS_ROUNDS 64
+
+/* ol_summary.commit_on_miss, once the effects are known: marked on every
+ * function that commits only through calls, then taken away from one with a
+ * call that commits outside a get-or-create branch, until nothing changes
+ * (marks only go away). A function's own commit counts as outside one (the
+ * conservative answer); past the rounds, every mark goes. */
+static void mark_commit_on_miss(ol_index *ix) {
+  for (size_t i = 0; i < ix->funcs.len; i++)
+    ix->funcs.items[i].commit_on_miss = ix->funcs.items[i].has[OL_EFFECT_COMMIT] &&
+                                        ix->funcs.items[i].fn->site[OL_EFFECT_COMMIT] < 0;
+  bool changed = true;
+  for (int round = 0; changed && round < MAX_MISS_ROUNDS; round++) {
+    changed = false;
+    for (uint32_t f = 0; f < ix->files.len; f++) {
+      const ol_index_file *file = &ix->files.items[f];
+      for (size_t ci = 0; ci < file->facts->calls.len; ci++) {
+        const ol_call_fact *c = &file->facts->calls.items[ci];
+        int32_t t = file->call_target[ci];
+        if (c->func < 0 || t < 0 || !ix->funcs.items[t].has[OL_EFFECT_COMMIT])
+          continue;
+        ol_summary *s = &ix->funcs.items[file->first_func + (uint32_t)c->func];
+        if (!s->commit_on_miss || ix->funcs.items[t].commit_on_miss ||
+            ol_index_lookup_queries(ix, f, c->miss))
+          continue;
+        s->commit_on_miss = false;
+        changed = true;
+      }
+    }
+  }
+  if (changed)
+    for (size_t i = 0; i < ix->funcs.len; i++)
+      ix->funcs.items[i].commit_on_miss = false;
+}
+
 static int find_read(const ol_summary *s, uint32_t param, bool rows, const char *attr,
                      bool counted) {
   for (size_t i = 0; i < s->reads.len; i++)
@@ -1419,6 +1468,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
   }
   if (more)
     fixpoint(ix);
+  mark_commit_on_miss(ix);
 }
 
 /* ---- paths ------------------------------------------------------------------ */

@@ -884,9 +884,14 @@ static void on_call(ol_walker *w, const entry *e) {
   /* Outside work on every iteration: a call under a condition of the loop
    * makes only some items units of outside work. */
   if (ol_exec_is_external_call(w, e->node))
-    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
-      if (!ol_exec_in_branch(w, e->node, l))
-        w->out->loops.items[l].external_work = true;
+    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent) {
+      ol_span b = ol_exec_branch_of(w, e->node, l);
+      ol_loop *lp = &w->out->loops.items[l];
+      if (ol_span_empty(b))
+        lp->external_work = true;
+      else if (ol_span_empty(lp->outside_branch))
+        lp->outside_branch = b; /* the first such branch: a commit in it works outside too */
+    }
   if (ol_counts_note_write(w, e->node))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].writes_session = true;

@@ -275,6 +275,8 @@ bool ol_exec_yields_external(ol_walker *w, TSNode value);
  * branch of an `if`, `elif`, `else`, `except`, `match`, `x if c else y`, or
  * the right side of `and`/`or`, between n and the loop. */
 bool ol_exec_in_branch(ol_walker *w, TSNode n, int loop);
+ol_span ol_exec_branch_of(ol_walker *w, TSNode n, int loop);
+ol_span ol_exec_miss_lookup(ol_walker *w, TSNode n, int loop);
 /* Whether an except clause catches a miss (`KeyError`, `LookupError`,
  * `NoResultFound`, `*NotFound*`, `DoesNotExist`...): its body is the fallback
  * of a lookup, run for every row the lookup misses, not an error path. */

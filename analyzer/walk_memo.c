@@ -199,6 +199,7 @@ static void mv_loop(mover *m, ol_loop *l) {
   mv_cstr(m, &l->insert_why);
   mv_span(m, &l->rows_call);
   mv_span(m, &l->scope);
+  mv_span(m, &l->outside_branch);
   mv_str(m, &l->self_cls);
   mv_str(m, &l->self_attr);
   SCALARS(m, l->self_one);
@@ -258,6 +259,8 @@ static void mv_commit(mover *m, ol_commit_site *c) {
   mv_span(m, &c->span);
   mv_span(m, &c->stmt);
   mv_cstr(m, &c->exempt);
+  mv_span(m, &c->miss);
+  mv_span(m, &c->branch);
 }
 
 static void mv_len(mover *m, ol_len_site *l) {
@@ -342,6 +345,8 @@ static void mv_call(mover *m, ol_call_fact *c) {
   mv_span(m, &c->at.span);
   mv_guard(m, &c->guard);
   mv_str(m, &c->args);
+  mv_span(m, &c->miss);
+  mv_span(m, &c->branch);
 }
 
 /* `self.x = value` (ol_self_fact): ORM002's rows of a class's attribute. */

@@ -77,3 +77,21 @@ def two_counts_per_row():
         apps = Application.query.filter_by(campaign_id=campaign.id).count()  # expect: ORM003
         posts = Post.query.filter_by(campaign_id=campaign.id).count()  # expect: ORM003
         print(apps, posts)
+
+
+def grouped_counts(ids):
+    for i in ids:
+        per_status = db.session.query(Application.status, func.count(Application.id)).filter(Application.campaign_id == i).group_by(Application.status).all()  # expect: ORM001  # ok: no ORM003, a row per group is rows, not one count
+        stmt = select(Application.status, func.count()).where(Application.campaign_id == i).group_by(Application.status)  # ok: built, not run
+        rows = db.session.execute(select(Application.status, func.count()).where(Application.campaign_id == i).group_by(Application.status)).all()  # expect: ORM001  # ok: no ORM003, grouped
+        print(per_status, stmt, rows)
+        print(db.session.query(func.count(Application.id)).filter(Application.campaign_id == i).scalar())  # expect: ORM003
+
+
+def count_per_status(i):
+    return db.session.query(Application.status, func.count(Application.id)).filter(Application.campaign_id == i).group_by(Application.status).all()
+
+
+def grouped_through_a_call(ids):
+    for i in ids:
+        print(count_per_status(i))  # expect: ORM001  # ok: no ORM003, the helper's count is grouped

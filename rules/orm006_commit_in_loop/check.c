@@ -208,8 +208,9 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   for (size_t i = 0; i < ctx->facts->commits.len; i++) {
     const ol_commit_site *c = &ctx->facts->commits.items[i];
     if (c->exempt || !ol_rule_loop_repeats(ctx, c->loop) ||
-        ol_rule_loop_works_outside(ctx, c->loop))
-      continue;
+        ol_rule_branch_works_outside(ctx, c->loop, c->branch, c->span) ||
+        ol_index_lookup_queries(ctx->index, ctx->file, c->miss))
+      continue; /* the last: get-or-create, a commit per new key */
     const ol_loop *l = &ctx->facts->loops.items[c->loop];
     /* A flush whose new rows the iteration then hands to other code (a log
      * line, a signal, a helper): that code needs their keys now, so the

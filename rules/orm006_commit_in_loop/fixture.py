@@ -7,7 +7,7 @@ db = SQLAlchemy()
 
 class Job(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    status = db.Column(db.String(20))
+    status = db.Column(db.String(20))  # expect: ORM007
 
 
 def mark_all(jobs):
@@ -302,3 +302,68 @@ def save_jobs(jobs, now):
     for job in jobs:
         save_job(job, commit=now)  # expect: ORM006
     db.session.commit()
+def get_or_create_each(names, known):
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        if job is None:
+            job = Job(status=name)
+            db.session.add(job)
+            db.session.commit()  # ok: get-or-create, a commit only for a name not stored yet
+    for name in names:
+        job = db.session.get(Job, name)  # expect: ORM001
+        if not job and name:
+            job = Job(status=name)
+            db.session.add(job)
+            db.session.flush()  # ok: get-or-create (`not job and ...` still needs the miss)
+    for name in names:
+        job = known.get(name)
+        if not job:
+            job = Job(status=name)
+            db.session.add(job)
+            db.session.commit()  # expect: ORM006  # a dict's miss, not a lookup in the database
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        if not job:
+            db.session.add(Job(status=name))
+            db.session.commit()  # expect: ORM006  # the block does not bind job: not the shape
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        if not job:
+            job = known.get("default")
+            db.session.commit()  # expect: ORM006  # no new row: the next lookup misses again
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        job = job or known.get(name)
+        if not job:
+            job = Job(status=name)
+            db.session.add(job)
+            db.session.commit()  # expect: ORM006  # job is rebound between the lookup and the test
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        if not job or name:
+            job = Job(status=name)
+            db.session.add(job)
+            db.session.commit()  # expect: ORM006  # `or`: the branch runs on hits too
+    for name in names:
+        job = Job.query.filter_by(status=name).first()  # expect: ORM001
+        if not job:
+            job = Job(status=name)
+            db.session.add(job)
+        db.session.commit()  # expect: ORM006  # after the branch: every name
+
+
+def outside_work_in_the_commits_branch(jobs, ports, check):
+    import requests
+
+    for job in jobs:
+        if job.status != "skip":
+            for port in ports:
+                job.seen = requests.get("https://probe.example.com", params={"port": port})
+            if check:
+                db.session.commit()  # ok: every item that gets here was probed
+        if job.status == "late":
+            db.session.commit()  # expect: ORM006  # this branch probes nothing
+        if job.status == "old":
+            db.session.commit()  # expect: ORM006  # it probes only inside the commit's branch
+            if check:
+                requests.get("https://probe.example.com")

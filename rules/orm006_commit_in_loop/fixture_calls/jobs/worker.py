@@ -1,6 +1,7 @@
 from jobs import db
 from jobs.models import Job
-from jobs.store import record, save, stage
+from jobs.store import (create_unless_known, get_or_create_inline, get_or_create_job, get_or_save_job, record, save,
+                        stage)
 
 
 def run_all(jobs):
@@ -137,3 +138,39 @@ def published_either_way(jobs):
         else:
             publish_later(job)
         save(job)  # ok: every item posts, through one arm or the other
+
+
+def get_or_create_all(states, known):
+    for state in states:
+        get_or_create_job(state)  # expect: ORM001  # ok: no ORM006, it commits only for a state not stored yet
+        get_or_save_job(state)  # expect: ORM001, ORM006
+        create_unless_known(state, known)  # expect: ORM006
+        get_or_create_inline(state)  # expect: ORM001, ORM006
+
+
+def published_with_its_save(jobs, force):
+    from jobs.outside import publish
+
+    for job in jobs:
+        if job.state == "urgent":
+            publish(job)
+            if force:
+                save(job)  # ok: it saves only where it posted (the branch around it posts)
+            save(job)  # ok: the same branch posts
+        if job.state == "new":
+            save(job)  # expect: ORM006  # this branch posts nothing
+        if job.state == "late":
+            save(job)  # expect: ORM006  # it posts only in a part inside this branch
+            if force:
+                publish(job)
+        if job.state == "old":
+            finish_and_publish_if(job, force)  # expect: ORM006  # its own outside work is judged on its path
+
+
+def finish_and_publish_if(job, force):
+    from jobs.outside import publish
+
+    job.state = "done"
+    save(job)
+    if force:
+        publish(job)
