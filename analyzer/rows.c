@@ -179,10 +179,41 @@ static option_var *option_var_of(option_var *vars, int n, uint64_t h) {
   return NULL;
 }
 
+/* Whether chain is a loader derived from a name the function body binds
+ * before it (`nested = strategy.selectinload(B.c)`): its path starts where
+ * that name's ends, which is not read here (`orm.joinedload(A.b)` starts
+ * from a module, bound by no statement of the body). */
+static bool derived_from_local(const ol_walker *w, TSNode chain) {
+  TSNode root = chain_name(w, chain), body = function_body(w);
+  TSNode c = ol_unwrap(w, chain);
+  while (ol_kind_of(w->sx, c) == OL_K_call) {
+    TSNode fn = ol_child(w->sx, c, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+      return false; /* joinedload(...)..., Load(M)...: from the root */
+    c = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  if (ts_node_is_null(root) || ts_node_is_null(body) || !ts_node_eq(c, root))
+    return false;
+  uint64_t h = ol_node_hash(w, root);
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode stmt = ts_node_named_child(body, i);
+    if (ts_node_start_byte(stmt) >= ts_node_start_byte(chain))
+      break;
+    TSNode e = ts_node_named_child(stmt, 0);
+    if (ol_kind_of(w->sx, stmt) == OL_K_expression_statement &&
+        ol_kind_of(w->sx, e) == OL_K_assignment &&
+        ol_node_hash(w, ol_child(w->sx, e, OL_F_left)) == h)
+      return true;
+  }
+  return false;
+}
+
 /* A loader chain's paths written after prefix into out; its own path (the
  * last one written, without the separator) returned, NULL when it loads
- * nothing. Caller frees. */
+ * nothing or what it loads is not read (derived_from_local). Caller frees. */
 static char *loader_paths(const ol_walker *w, TSNode chain, const char *prefix, ol_buf *out) {
+  if (derived_from_local(w, chain))
+    return NULL;
   ol_buf one = {0};
   option_path_from(w, chain, prefix, &one, 0);
   if (!one.len) {
@@ -260,9 +291,10 @@ static bool option_statement(const ol_walker *w, TSNode stmt, uint64_t h, option
   /* `h.joinedload(...)`: SQLAlchemy 1.x's unbound loaders share their path
    * list with what they derive (the statement extends h), 2.0's are copied
    * (it does not). What h was bound to loads in either: the statement adds
-   * nothing that is known. `t = h.selectinload(...)` derives a loader this
-   * does not follow: unknown. */
-  return k == OL_K_call;
+   * nothing that is known. `t = h.selectinload(...)` derives a loader t (not
+   * followed: t's own uses stay unknown) and, the same way, leaves h loading
+   * what it was bound to. */
+  return k == OL_K_call || (k == OL_K_assignment && ol_kind_of(w->sx, value) == OL_K_call);
 }
 
 /* What a local option variable passed to .options() loads, from the
