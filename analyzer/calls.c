@@ -186,6 +186,7 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
                     .memoized = memoized,
                     .site = {-1, -1, -1},
                     .rows = -1,
+                    .one = -1,
                     .ret_param = -1};
   f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
   if (f.cls && f.kind == OL_FN_FUNCTION)
@@ -710,9 +711,46 @@ void ol_calls_check_passed(ol_walker *w, TSNode value) {
     f->ret_param = p;
 }
 
+/* A value the current function returns (null: a bare `return`) or yields:
+ * whether it is None or the one row a query of its own loads, with no loader
+ * option (ol_func_fact.one): `return cls.query.get(oid)`, `obj =
+ * M.query.get(i)` then `return obj`. Anything else, a yield, or a second
+ * such row makes it -2. */
+void ol_calls_note_one(ol_walker *w, TSNode value, bool yields) {
+  int func = ol_calls_current(w);
+  if (func < 0 || w->out->funcs.items[func].one == -2)
+    return;
+  ol_func_fact *f = &w->out->funcs.items[func];
+  if (!yields && (ts_node_is_null(value) || ol_kind_of(w->sx, ol_unwrap(w, value)) == OL_K_none))
+    return;
+  ol_rows one = {0};
+  bool got = false;
+  if (!yields) {
+    TSNode v = ol_unwrap(w, value);
+    const ol_binding *b = ol_kind_of(w->sx, v) == OL_K_identifier
+                              ? ol_scope_binding(w, ol_node_hash(w, v))
+                              : NULL;
+    if (b)
+      got = b->has_one, one = b->one;
+    else
+      got = ol_kind_of(w->sx, v) == OL_K_call && ol_rows_one_load(w, v, &one);
+  }
+  if (!got || f->one >= 0 || !one.entity || ol_span_empty(one.query) || one.tuples ||
+      one.dyn_rel || !ol_span_empty(one.options_args) || (one.eager && *one.eager)) {
+    f->one = -2;
+    return;
+  }
+  ol_func_rows fr = {.rows = one, .at = {.span = one.query}};
+  f->one = (int32_t)w->out->func_rows.len;
+  ol_vec_push(&w->out->func_rows, fr);
+}
+
 /* `return <query rows>` or `return f(...)`: what the summary's rows come from. */
 void ol_calls_check_return(ol_walker *w, TSNode ret) {
   int func = ol_calls_current(w);
+  if (func >= 0)
+    ol_calls_note_one(w, ts_node_named_child_count(ret) ? ts_node_named_child(ret, 0) : (TSNode){0},
+                      false);
   if (func < 0 || ts_node_named_child_count(ret) == 0)
     return;
   ol_calls_check_passed(w, ts_node_named_child(ret, 0));

@@ -6,6 +6,13 @@
 
 #include "facts.h"
 
+/* A declarative base (`db.Model`, `Base`) whose models inherit the methods of
+ * cls, named in file (ol_file_facts.base_classes). */
+typedef struct {
+  const char *base, *cls;
+  uint32_t file;
+} ol_base_class;
+
 typedef struct {
   const char *name; /* borrowed from the facts */
   const char *path; /* borrowed: the file's relative path */
@@ -127,6 +134,7 @@ typedef struct {
   OL_VEC(ol_model) classes;
   OL_VEC(ol_relation) relations;
   OL_VEC(const char *) declarative_bases;
+  OL_VEC(ol_base_class) base_classes; /* every file's ol_file_facts.base_classes */
   int32_t *slots; /* open addressing over class names: index into classes, -1 empty */
   size_t n_slots;
   int32_t *next_same;          /* per class: the next class with the same name, -1 */

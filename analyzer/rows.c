@@ -967,8 +967,24 @@ bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out) {
   ol_valinfo v = ol_classify(w, recv);
   TSNode first = ts_node_named_child(args, 0);
   bool positional = !ts_node_is_null(first) && ol_kind_of(w->sx, first) != OL_K_keyword_argument;
+  if ((v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT) && !scalar &&
+      rows_from_query(w, recv, out))
+    return !out->tuples;
+  int func = ol_calls_current(w);
+  TSNode r = ol_unwrap(w, recv);
+  if (!scalar && func >= 0 && w->out->funcs.items[func].kind == OL_FN_CLASSMETHOD &&
+      ol_kind_of(w->sx, r) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, r, OL_F_object), "cls") &&
+      ol_node_text_is(w, ol_child(w->sx, r, OL_F_attribute), "query")) {
+    /* `cls.query.get(oid)` in a classmethod: one row of whichever model it is called on */
+    *out = (ol_rows){.entity = ol_arena_strndup(&w->out->arena, "cls", 3),
+                     .query = ol_node_span(n),
+                     .last = ol_node_span(n),
+                     .stmt = ol_node_span(statement_of(w, n))};
+    return true;
+  }
   if (v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT)
-    return !scalar && rows_from_query(w, recv, out) && !out->tuples;
+    return false;
   if (v.kind == OL_VAL_SESSION &&
       (ol_node_text_is(w, m, "get") || ol_node_text_is(w, m, "get_one"))) {
     char *e = ol_rows_single_entity(w, n);

@@ -202,6 +202,24 @@ static bool meet(met_classes *met, int32_t c) {
   return true;
 }
 
+/* The class whose methods every model on declarative base `name` inherits
+ * (`db.Model` of `SQLAlchemy(model_class=declarative_base(cls=C))`): C, when
+ * the project names exactly one such class for that base, else -1. */
+static int32_t base_class(const ol_index *ix, const char *name) {
+  int32_t found = -1;
+  for (size_t i = 0; i < ix->base_classes.len; i++) {
+    const ol_base_class *bc = &ix->base_classes.items[i];
+    if (strcmp(bc->base, name) != 0)
+      continue;
+    note_dep(ix, bc->file);
+    int32_t c = ol_index_class_id(ix, ol_last_component(bc->cls), (int32_t)bc->file);
+    if (c < 0 || (found >= 0 && found != c))
+      return -1;
+    found = c;
+  }
+  return found;
+}
+
 static int32_t method_walk(const ol_index *ix, int32_t c, const char *attr, int depth,
                            met_classes *met) {
   if (c < 0 || depth > MAX_DEPTH || !meet(met, c))
@@ -213,6 +231,8 @@ static int32_t method_walk(const ol_index *ix, int32_t c, const char *attr, int 
     return ix->funcs.items[f].fn->kind == OL_FN_SETTER ? -1 : f;
   for (size_t b = 0; b < m->cls->n_bases; b++) {
     int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
+    if (base < 0)
+      base = base_class(ix, m->cls->bases[b]);
     if (base != c && (f = method_walk(ix, base, attr, depth + 1, met)) >= 0)
       return f;
   }
@@ -798,6 +818,24 @@ static bool derives_from(const ol_index *ix, int32_t c, int32_t a) {
   return r;
 }
 
+/* The model of the one row the call at span in file returns (ol_func_fact.one:
+ * `Event.get(id)`, a classmethod returning `cls.query.get(oid)` or None), NULL
+ * when it is not known to be one. */
+static const char *returned_one(const ol_index *ix, uint32_t file, ol_span call) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  int32_t c = ol_facts_call_at(facts, call);
+  int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+  if (t < 0)
+    return NULL;
+  const ol_summary *s = &ix->funcs.items[t];
+  const ol_func_rows *fr = ol_func_one_of(ix->files.items[s->file].facts, s->fn);
+  if (!fr)
+    return NULL;
+  if (!strcmp(fr->rows.entity, "cls"))
+    return s->fn->kind == OL_FN_CLASSMETHOD ? receiver_model(ix, &facts->calls.items[c]) : NULL;
+  return ol_index_model(ix, fr->rows.entity) ? fr->rows.entity : NULL;
+}
+
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                                const ol_rows **rows, uint32_t *rows_file) {
   *rows = NULL, *rows_file = file;
@@ -807,6 +845,7 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
   if (cls < 0)
     return NULL;
   const ol_self_fact *found = NULL;
+  const char *entity = NULL;
   uint32_t found_file = 0;
   for (uint32_t f = 0; f < ix->files.len; f++) {
     const ol_file_facts *x = ix->files.items[f].facts;
@@ -817,16 +856,20 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
       int32_t c = ol_index_class_id(ix, s->cls, (int32_t)f);
       if (c < 0 || !(derives_from(ix, cls, c) || derives_from(ix, c, cls)))
         continue;
-      if (found || s->kind != (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) || !s->rows.entity ||
-          !ol_index_model(ix, s->rows.entity))
+      const char *e = s->kind == (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
+                              ol_index_model(ix, s->rows.entity)
+                          ? s->rows.entity
+                      : s->kind == OL_SELF_CALL && l->self_one ? returned_one(ix, f, s->call)
+                                                               : NULL;
+      if (found || !e)
         return NULL; /* assigned twice, or something else: not known */
-      found = s, found_file = f;
+      found = s, found_file = f, entity = e;
     }
   }
   if (!found)
     return NULL;
   *rows = &found->rows, *rows_file = found_file;
-  return found->rows.entity;
+  return entity;
 }
 
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,

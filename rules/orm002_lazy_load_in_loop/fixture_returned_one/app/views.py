@@ -1,0 +1,80 @@
+from flask import request
+
+from app.models import Contribution, Event, Shelf
+
+
+class RHEventBase:
+    def _process_args(self):
+        self.event = Event.get(request.view_args['event_id'])
+
+
+class RHSpeakers(RHEventBase):
+    def _process(self):
+        names = []
+        for contrib in self.event.contributions:
+            names.append(contrib.user.name)  # expect: ORM002
+        return names
+
+
+class RHLoadedBase:
+    def _process_args(self):
+        self.event = Event.get_loaded(request.view_args['event_id'])
+
+
+class RHLoaded(RHLoadedBase):
+    def _process(self):
+        for contrib in self.event.contributions:
+            print(contrib.user)  # ok: the classmethod's query has loader options
+
+
+class RHManyBase:
+    def _process_args(self):
+        self.event = Event.get_many(request.view_args['event_id'])
+
+
+class RHMany(RHManyBase):
+    def _process(self):
+        for contrib in self.event.contributions:
+            print(contrib.user)  # ok: get_many may return a list
+
+
+class RHEachBase:
+    def _process_args(self):
+        self.event = next(Event.each(request.view_args['event_id']))
+
+
+class RHEach(RHEachBase):
+    def _process(self):
+        for contrib in self.event.contributions:
+            print(contrib.user)  # ok: a generator's value is not known to be one row
+
+
+class RHOtherBase:
+    def _process_args(self):
+        self.event = Contribution.get(request.view_args['contrib_id']).event
+
+
+class RHOther(RHOtherBase):
+    def _process(self):
+        for contrib in self.event.contributions:
+            print(contrib.user)  # ok: an attribute of the returned row, not the row
+
+
+class ShelfPage:
+    def __init__(self, shelf_id):
+        self.shelf = Shelf.by_id(shelf_id)
+
+    def titles(self):
+        return [book.author for book in self.shelf.books]  # expect: ORM002
+
+
+class ShelfCopy:
+    def __init__(self, shelf_id, other):
+        self.shelf = Shelf.by_id(shelf_id)
+
+    def reset(self, other):
+        self.shelf = other
+
+    def titles(self):
+        return [book.author for book in self.shelf.books]  # ok: self.shelf is assigned twice
+
