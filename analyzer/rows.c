@@ -620,6 +620,32 @@ static TSNode collection_argument(ol_walker *w, TSNode n) {
   return n;
 }
 
+/* `[a for a in rows if a.ports]` (a set or generator too): the rows it
+ * iterates, some left out; n itself for any other expression. */
+static TSNode filtered_rows(ol_walker *w, TSNode n) {
+  for (int depth = 0; depth < 4; depth++) {
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k != OL_K_list_comprehension && k != OL_K_set_comprehension &&
+        k != OL_K_generator_expression)
+      return n;
+    TSNode body = ol_child(w->sx, n, OL_F_body), clause = {0};
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+      TSNode c = ts_node_named_child(n, i);
+      ol_kind ck = ol_kind_of(w->sx, c);
+      if (ck == OL_K_for_in_clause && ts_node_is_null(clause))
+        clause = c;
+      else if (ck != OL_K_if_clause && !ts_node_eq(c, body))
+        return n; /* a second for clause, async: other elements */
+    }
+    TSNode var = ts_node_is_null(clause) ? clause : ol_child(w->sx, clause, OL_F_left);
+    if (ts_node_is_null(var) || ol_kind_of(w->sx, var) != OL_K_identifier ||
+        ol_kind_of(w->sx, body) != OL_K_identifier || ol_node_hash(w, var) != ol_node_hash(w, body))
+      return n;
+    n = ol_unwrap(w, ol_child(w->sx, clause, OL_F_right));
+  }
+  return n;
+}
+
 /* The loop variable that holds rows: `x` of `for x in rows`, `x` of
  * `for i, x in enumerate(rows)`, the names of `for a, b in query(A, B)`. */
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
@@ -639,6 +665,7 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
     holder = ts_node_named_child(holder, 0);
   if (ts_node_is_null(iterable) || ts_node_is_null(holder))
     return;
+  iterable = filtered_rows(w, ol_unwrap(w, iterable));
   ol_rows rows;
   if (ol_rows_of(w, iterable, &rows)) {
     if (rows.tuples) {
@@ -681,8 +708,8 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   }
   uint64_t h = ol_node_hash(w, obj);
   for (int p = l->parent; p >= 0; p = w->out->loops.items[p].parent) {
-    if (!w->out->loops.items[p].has_rows || w->out->loops.items[p].rows_var != h ||
-        w->out->loops.items[p].rows.tuples)
+    const ol_loop *pl = &w->out->loops.items[p]; /* its rows, or a project call's (the index's) */
+    if (!(pl->has_rows || !ol_span_empty(pl->rows_call)) || pl->rows_var != h || pl->rows.tuples)
       continue;
     l = &w->out->loops.items[loop];
     l->rows_parent = p;
