@@ -615,6 +615,8 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
                        .func = ol_calls_current(w),
                        .plain = !builders && !via_name,
                        .stmt = ol_node_span(ol_walk_statement(w, assign))};
+  if (builders && !via_name)
+    b.chain = ol_unwrap(w, right);
   ol_vec_push(&w->call_bindings, b);
 }
 
@@ -897,6 +899,34 @@ static bool param_rebound(const ol_walker *w, TSNode name) {
  * in f(...).filter(...).all()`, whose rows a summary may know: records the
  * call on the loop, and the chain built on it where an eager option would go.
  * `for e in entries` over a parameter: records the parameter. */
+/* A loop over the chain of builders on a project call bound to a name
+ * (`q = f(...).options(...)` then `for x in q`): the rows of that chain, as
+ * when the loop iterates it itself; not when the chain changes what is
+ * loaded (`.with_entities(...)`). */
+static void rows_of_chain(ol_walker *w, ol_loop *l, TSNode holder, TSNode chain, ol_span call) {
+  TSNode fn = ol_child(w->sx, chain, OL_F_function);
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
+      ts_node_named_child_count(ol_child(w->sx, chain, OL_F_arguments)) == 0)
+    chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  static const char *const keys[] = {".with_entities(", ".add_columns(", ".add_entity(",
+                                     ".values(", ".from_self(", NULL};
+  uint32_t s = call.end, e = ts_node_end_byte(chain);
+  for (const char *const *k = keys; *k; k++)
+    if (e > s && memmem(w->src + s, e - s, *k, strlen(*k)))
+      return;
+  ol_rows r = {.query = ol_node_span(chain),
+               .last = ol_node_span(chain),
+               .stmt = ol_node_span(ol_walk_statement(w, chain))};
+  ol_buf eager = {0};
+  ol_rows_chain_options(w, chain, &r, &eager);
+  r.eager = ol_arena_strndup(&w->out->arena, eager.s ? eager.s : "", eager.len);
+  ol_buf_free(&eager);
+  l->rows_call = call;
+  l->rows_var = ol_node_hash(w, holder);
+  l->rows = r;
+}
+
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable) {
   if (ol_kind_of(w->sx, holder) != OL_K_identifier)
     return;
@@ -923,6 +953,8 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
       l->rows_var = ol_node_hash(w, holder);
       l->rows = (ol_rows){.query = b->call, .last = b->call, .stmt = b->stmt};
       l->rows.eager = intern_bytes(w, "", 0);
+    } else if (b && !ts_node_is_null(b->chain)) { /* `q = f(...).options(...)`, `for x in q` */
+      rows_of_chain(w, l, holder, b->chain, b->call);
     }
     return;
   }

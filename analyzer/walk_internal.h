@@ -89,6 +89,8 @@ typedef struct {
   int func;      /* the function it is in, -1 */
   bool plain;    /* q = f(...) itself, no builders (no options) between */
   ol_span stmt;  /* the assignment statement */
+  TSNode chain;  /* `q = f(...).options(...)`: the chain of builders on the call; null when plain
+                    or built on another name */
 } ol_call_binding;
 
 /* A terminal (`.first()`...) on what a project call returns, until the walk ends. */
