@@ -172,6 +172,7 @@ static void functions(check *c) {
     index_or_none(c, fn->rows, f->func_rows.len);
     need(c, fn->one >= -2);
     index_or_none(c, fn->one < 0 ? -1 : fn->one, f->func_rows.len);
+    span(c, fn->one_call);
     need(c, fn->ret_param >= -2 && fn->ret_param < (int32_t)fn->n_params);
     span(c, fn->ret_call);
     flag(c, &fn->ret_builders);

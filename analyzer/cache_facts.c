@@ -15,7 +15,7 @@
 _Static_assert(sizeof(ol_file_facts) == 664, "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_loop) == 328 && sizeof(ol_call_arg) == 160 && sizeof(ol_query_site) == 200,
                "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 88 &&
+_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 96 &&
                    sizeof(ol_call_fact) == 64 && sizeof(ol_rel_fact) == 128,
                "facts.h changed: update cache_facts.c");
 

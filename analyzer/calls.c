@@ -713,6 +713,16 @@ void ol_calls_check_passed(ol_walker *w, TSNode value) {
     f->ret_param = p;
 }
 
+/* The call itself when it calls a name (`get(x)`, `cls.get(x)`), empty otherwise. */
+static ol_span project_call_at(ol_walker *w, TSNode call) {
+  bool builders, via_name;
+  TSNode root = builder_root(w, call, &builders, &via_name);
+  return !ts_node_is_null(root) && !builders && !via_name &&
+                 dotted_name(w, ol_child(w->sx, call, OL_F_function), 0)
+             ? ol_node_span(call)
+             : (ol_span){0};
+}
+
 /* A value the current function returns (null: a bare `return`) or yields:
  * whether it is None or the one row a query of its own loads, with no loader
  * option (ol_func_fact.one): `return cls.query.get(oid)`, `obj =
@@ -727,17 +737,28 @@ void ol_calls_note_one(ol_walker *w, TSNode value, bool yields) {
     return;
   ol_rows one = {0};
   bool got = false;
+  ol_span call = {0};
   if (!yields) {
     TSNode v = ol_unwrap(w, value);
-    const ol_binding *b = ol_kind_of(w->sx, v) == OL_K_identifier
-                              ? ol_scope_binding(w, ol_node_hash(w, v))
-                              : NULL;
-    if (b)
-      got = b->has_one, one = b->one;
-    else
-      got = ol_kind_of(w->sx, v) == OL_K_call && ol_rows_one_load(w, v, &one);
+    bool name = ol_kind_of(w->sx, v) == OL_K_identifier;
+    const ol_binding *b = name ? ol_scope_binding(w, ol_node_hash(w, v)) : NULL;
+    const ol_call_binding *cb = name ? binding_of(w, v) : NULL;
+    if (b && b->has_one)
+      got = true, one = b->one;
+    else if (cb && cb->plain && b && !b->has_rows)
+      call = cb->call; /* `obj = cls.get(oid)`, then `return obj` */
+    else if (!name && ol_kind_of(w->sx, v) == OL_K_call && !(got = ol_rows_one_load(w, v, &one)))
+      call = project_call_at(w, v);
   }
-  if (!got || f->one >= 0 || !one.entity || ol_span_empty(one.query) || one.tuples ||
+  if (!ol_span_empty(call)) { /* what a project call returns: the index decides */
+    bool same = f->one_call.start == call.start && f->one_call.end == call.end;
+    if (f->one >= 0 || (!ol_span_empty(f->one_call) && !same))
+      f->one = -2;
+    else
+      f->one_call = call;
+    return;
+  }
+  if (!got || f->one >= 0 || !ol_span_empty(f->one_call) || !one.entity || ol_span_empty(one.query) || one.tuples ||
       one.dyn_rel || !ol_span_empty(one.options_args) || (one.eager && *one.eager)) {
     f->one = -2;
     return;

@@ -443,6 +443,8 @@ typedef struct {
   int32_t one; /* every value it returns is None or the one row a query of its own loads
                   (`return cls.query.get(oid)`, `obj = M.query.get(i)` ... `return obj`): index
                   into func_rows, -1 none seen, -2 it returns or yields anything else */
+  ol_span one_call; /* or: every value it returns is None or what this call of a project function
+                       returns (`obj = cls.get(oid)` ... `return obj`); one is then -1 */
   int32_t ret_param;        /* it returns (or yields from) this parameter, builders on it allowed
                                (`return q.filter(...)`, `yield from q.order_by(c)`): its result is
                                the rows its caller passes there; -1 none, -2 it returns other

@@ -819,21 +819,35 @@ static bool derives_from(const ol_index *ix, int32_t c, int32_t a) {
 }
 
 /* The model of the one row the call at span in file returns (ol_func_fact.one:
- * `Event.get(id)`, a classmethod returning `cls.query.get(oid)` or None), NULL
- * when it is not known to be one. */
-static const char *returned_one(const ol_index *ix, uint32_t file, ol_span call) {
+ * `Event.get(id)`, a classmethod returning `cls.query.get(oid)` or None; also
+ * through functions that return such a call, `get_or_404` returning what
+ * `cls.get(oid)` does), NULL when it is not known to be one. cls_model: the
+ * model `cls` is where the call is (a classmethod called on it), or NULL. */
+static const char *returned_one_at(const ol_index *ix, uint32_t file, ol_span call,
+                                   const char *cls_model, int depth) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   int32_t c = ol_facts_call_at(facts, call);
   int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
-  if (t < 0)
+  if (t < 0 || depth > 4)
     return NULL;
+  const ol_call_fact *cf = &facts->calls.items[c];
   const ol_summary *s = &ix->funcs.items[t];
+  /* the model `cls` stands for in the callee: the class it is called on */
+  const char *recv = s->fn->kind != OL_FN_CLASSMETHOD ? NULL
+                     : !strncmp(cf->callee, "cls.", 4) ? cls_model
+                                                       : receiver_model(ix, cf);
   const ol_func_rows *fr = ol_func_one_of(ix->files.items[s->file].facts, s->fn);
   if (!fr)
-    return NULL;
+    return s->fn->one == -1 && !ol_span_empty(s->fn->one_call)
+               ? returned_one_at(ix, s->file, s->fn->one_call, recv, depth + 1)
+               : NULL;
   if (!strcmp(fr->rows.entity, "cls"))
-    return s->fn->kind == OL_FN_CLASSMETHOD ? receiver_model(ix, &facts->calls.items[c]) : NULL;
+    return recv;
   return ol_index_model(ix, fr->rows.entity) ? fr->rows.entity : NULL;
+}
+
+static const char *returned_one(const ol_index *ix, uint32_t file, ol_span call) {
+  return returned_one_at(ix, file, call, NULL, 0);
 }
 
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,

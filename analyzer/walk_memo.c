@@ -312,6 +312,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
     mv_index(m, &f->site[e], V_FUNC_SITES);
   mv_index(m, &f->rows, V_FUNC_ROWS);
   mv_index(m, &f->one, V_FUNC_ROWS);
+  mv_span(m, &f->one_call);
   mv_span(m, &f->ret_call);
   mv_span(m, &f->def.span);
 }

@@ -15,6 +15,19 @@ class IndicoModel:
         return obj
 
     @classmethod
+    def get_or_404(cls, oid):
+        """What get returns, or a 404."""
+        obj = cls.get(oid)
+        if obj is None:
+            raise LookupError(oid)
+        return obj
+
+    @classmethod
+    def get_or_new(cls, oid):
+        """What get returns, or a new object."""
+        return cls.get(oid) or cls()
+
+    @classmethod
     def get_loaded(cls, oid):
         """One row with its collections: loaded by the options."""
         return cls.query.options(selectinload('*')).get(oid)

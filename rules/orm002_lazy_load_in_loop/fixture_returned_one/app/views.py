@@ -78,3 +78,23 @@ class ShelfCopy:
     def titles(self):
         return [book.author for book in self.shelf.books]  # ok: self.shelf is assigned twice
 
+
+
+class RHTrackBase:
+    def _process_args(self):
+        self.event = Event.get_or_404(request.view_args['event_id'])
+
+
+class RHTracks(RHTrackBase):
+    def _process(self):
+        return [c.user for c in self.event.contributions]  # expect: ORM002
+
+
+class RHMaybeBase:
+    def _process_args(self):
+        self.event = Event.get_or_new(request.view_args['event_id'])
+
+
+class RHMaybe(RHMaybeBase):
+    def _process(self):
+        return [c.user for c in self.event.contributions]  # ok: get_or_new may return a new object
