@@ -850,6 +850,25 @@ static const char *returned_one(const ol_index *ix, uint32_t file, ol_span call)
   return returned_one_at(ix, file, call, NULL, 0);
 }
 
+/* The model of the rows the call at span in file returns, loaded by a query
+ * of a model (not `cls`) in the function that returns them, with no builder
+ * on the call: that query (and its file) in *rows; NULL when not known. */
+static const char *returned_rows(const ol_index *ix, uint32_t file, ol_span call,
+                                 const ol_rows **rows, uint32_t *rows_file) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  int32_t c = ol_facts_call_at(facts, call);
+  int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+  int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
+  if (g < 0 || ix->funcs.items[t].returns_query)
+    return NULL;
+  const ol_summary *src = &ix->funcs.items[g];
+  const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
+  if (!fr || !fr->rows.entity || !ol_index_model(ix, fr->rows.entity))
+    return NULL;
+  *rows = &fr->rows, *rows_file = src->file;
+  return fr->rows.entity;
+}
+
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                                const ol_rows **rows, uint32_t *rows_file) {
   *rows = NULL, *rows_file = file;
@@ -859,6 +878,7 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
   if (cls < 0)
     return NULL;
   const ol_self_fact *found = NULL;
+  const ol_rows *found_rows = NULL;
   const char *entity = NULL;
   uint32_t found_file = 0;
   for (uint32_t f = 0; f < ix->files.len; f++) {
@@ -870,19 +890,22 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
       int32_t c = ol_index_class_id(ix, s->cls, (int32_t)f);
       if (c < 0 || !(derives_from(ix, cls, c) || derives_from(ix, c, cls)))
         continue;
+      const ol_rows *r = &s->rows;
+      uint32_t rf = f;
       const char *e = s->kind == (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
                               ol_index_model(ix, s->rows.entity)
                           ? s->rows.entity
-                      : s->kind == OL_SELF_CALL && l->self_one ? returned_one(ix, f, s->call)
-                                                               : NULL;
+                      : s->kind != OL_SELF_CALL ? NULL
+                      : l->self_one             ? returned_one(ix, f, s->call)
+                                                : returned_rows(ix, f, s->call, &r, &rf);
       if (found || !e)
         return NULL; /* assigned twice, or something else: not known */
-      found = s, found_file = f, entity = e;
+      found = s, found_file = rf, entity = e, found_rows = r;
     }
   }
   if (!found)
     return NULL;
-  *rows = &found->rows, *rows_file = found_file;
+  *rows = found_rows, *rows_file = found_file;
   return entity;
 }
 

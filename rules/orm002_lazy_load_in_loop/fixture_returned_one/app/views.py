@@ -1,6 +1,7 @@
 from flask import request
+from sqlalchemy.orm import joinedload
 
-from app.models import Contribution, Event, Shelf
+from app.models import Book, Contribution, Event, Shelf
 
 
 class RHEventBase:
@@ -98,3 +99,21 @@ class RHMaybeBase:
 class RHMaybe(RHMaybeBase):
     def _process(self):
         return [c.user for c in self.event.contributions]  # ok: get_or_new may return a new object
+
+
+class ShelfList:
+    def _load(self):
+        return Book.query.filter(Book.title.isnot(None)).all()
+
+    def _load_with_authors(self):
+        return Book.query.options(joinedload(Book.author)).all()
+
+    def prepare(self):
+        self.books = self._load()
+        self.loaded = self._load_with_authors()
+
+    def authors(self):
+        return [b.author for b in self.books]  # expect: ORM002
+
+    def loaded_authors(self):
+        return [b.author for b in self.loaded]  # ok: the helper's query loads them
