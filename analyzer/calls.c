@@ -585,6 +585,12 @@ static const ol_call_binding *binding_of(ol_walker *w, TSNode name) {
   return NULL;
 }
 
+/* `x = f(...)` with no builders: the call name is bound to, empty otherwise. */
+ol_span ol_calls_bound_call(ol_walker *w, TSNode name) {
+  const ol_call_binding *b = binding_of(w, name);
+  return b && b->plain ? b->call : (ol_span){0};
+}
+
 /* The project call a value is built on (directly or through a name), empty. */
 static ol_span built_on(ol_walker *w, TSNode value, bool *builders, bool *via_name) {
   TSNode root = builder_root(w, value, builders, via_name);

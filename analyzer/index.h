@@ -252,6 +252,10 @@ void ol_resolve_cache_free(ol_resolve_cache *cache);
 int32_t ol_index_class_id(const ol_index *ix, const char *name, int32_t file);
 /* The method (or property) attr of class cls, searched through its bases; -1. */
 int32_t ol_index_method(const ol_index *ix, const char *cls, int32_t file, const char *attr);
+/* The model of the one row the project call at span in file returns
+ * (`Event.get(id)`: ol_func_fact.one, through calls it returns), NULL when
+ * it is not known to be one row. */
+const char *ol_index_returned_one(const ol_index *ix, uint32_t file, ol_span call);
 /* What loop l of file iterates when it is `self.x` or a collection of the
  * one row `self.x` holds (l->self_attr): the model of those rows (of that
  * row), with *rows the assigning query and *rows_file its file, when the

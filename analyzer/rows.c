@@ -720,8 +720,19 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   }
   /* `for c in post.comments` where post is one row: loaded by what loaded post. */
   const ol_binding *b = ol_scope_binding(w, h);
-  if (!b || !b->has_one)
+  if (!b || !b->has_one) {
+    /* `event = Event.get(id)`: one row if the index says the call returns one */
+    ol_span call = ol_calls_bound_call(w, obj);
+    if (ol_span_empty(call) || (b && b->has_rows))
+      return;
+    l->rows = (ol_rows){.origin = ol_arena_strndup(&w->out->arena, w->src + call.start,
+                                                   call.end - call.start)};
+    l->rows_call = call;
+    l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
+    l->has_rows = true;
+    l->rows_var = ol_node_hash(w, holder);
     return;
+  }
   l->rows = b->one;
   l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
   l->has_rows = true;

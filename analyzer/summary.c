@@ -850,6 +850,10 @@ static const char *returned_one(const ol_index *ix, uint32_t file, ol_span call)
   return returned_one_at(ix, file, call, NULL, 0);
 }
 
+const char *ol_index_returned_one(const ol_index *ix, uint32_t file, ol_span call) {
+  return returned_one(ix, file, call);
+}
+
 /* The model of the rows the call at span in file returns, loaded by a query
  * of a model (not `cls`) in the function that returns them, with no builder
  * on the call: that query (and its file) in *rows; NULL when not known. */
@@ -925,9 +929,11 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
                                                                                       : NULL;
     }
     if (l->has_rows && l->rows_parent < 0 && l->rows_via) { /* a collection of one row */
-      const ol_relation *via = l->rows.entity && ol_index_model(ix, l->rows.entity)
-                                   ? ol_index_relation(ix, l->rows.entity, l->rows_via)
-                                   : NULL;
+      const char *one = l->rows.entity || ol_span_empty(l->rows_call)
+                            ? l->rows.entity
+                            : returned_one(ix, file, l->rows_call); /* `e = Event.get(id)` */
+      const ol_relation *via =
+          one && ol_index_model(ix, one) ? ol_index_relation(ix, one, l->rows_via) : NULL;
       *rows = &l->rows;
       return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
                                                                                       : NULL;

@@ -322,6 +322,7 @@ void ol_calls_check_passed(ol_walker *w, TSNode value);
 void ol_calls_check_import(ol_walker *w, TSNode stmt);
 void ol_calls_module_statement(ol_walker *w, TSNode stmt);
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable);
+ol_span ol_calls_bound_call(ol_walker *w, TSNode name);
 void ol_calls_finish(ol_walker *w);
 void ol_calls_check_assignment(ol_walker *w, TSNode assign);
 /* s as the walk's interned copy (a fact string from elsewhere). */
