@@ -113,8 +113,9 @@ static void loops(check *c) {
     const ol_self_fact *s = &f->self_facts.items[i];
     name(c, s->cls, true);
     name(c, s->attr, true);
-    enum_below(c, &s->kind, OL_SELF_ONE + 1);
+    enum_below(c, &s->kind, OL_SELF_CALL + 1);
     rows(c, &s->rows);
+    span(c, s->call);
   }
 }
 
@@ -171,6 +172,9 @@ static void functions(check *c) {
     for (int e = 0; e < OL_EFFECTS; e++)
       index_or_none(c, fn->site[e], f->func_sites.len);
     index_or_none(c, fn->rows, f->func_rows.len);
+    need(c, fn->one >= -2);
+    index_or_none(c, fn->one < 0 ? -1 : fn->one, f->func_rows.len);
+    span(c, fn->one_call);
     need(c, fn->ret_param >= -2 && fn->ret_param < (int32_t)fn->n_params);
     span(c, fn->ret_call);
     flag(c, &fn->ret_builders);
@@ -440,6 +444,8 @@ bool ol_facts_valid(const ol_file_facts *f, uint32_t len) {
   renders(&c);
   names(&c, f->module_names.items, f->module_names.len);
   names(&c, f->declarative_bases.items, f->declarative_bases.len);
+  names(&c, f->base_classes.items, f->base_classes.len);
+  need(&c, f->base_classes.len % 2 == 0);
   return !c.bad;
 }
 

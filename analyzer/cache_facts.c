@@ -12,10 +12,10 @@
 
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
-_Static_assert(sizeof(ol_file_facts) == 640, "facts.h changed: update cache_facts.c");
+_Static_assert(sizeof(ol_file_facts) == 664, "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_loop) == 336 && sizeof(ol_call_arg) == 176 && sizeof(ol_query_site) == 224,
                "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 200 &&
+_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 216 &&
                    sizeof(ol_call_fact) == 104 && sizeof(ol_rel_fact) == 128,
                "facts.h changed: update cache_facts.c");
 
@@ -207,6 +207,7 @@ void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
   for (size_t i = 0; i < f->classes.len; i++)
     put_class(out, &f->classes.items[i]);
   put_strings(out, f->declarative_bases.items, f->declarative_bases.len);
+  put_strings(out, f->base_classes.items, f->base_classes.len);
   put_array(out, f->lookups.items, f->lookups.len, &ol_lookup_layout);
   put_array(out, f->index_decls.items, f->index_decls.len, &ol_index_decl_layout);
   put_array(out, f->renders.items, f->renders.len, &ol_render_fact_layout);
@@ -370,6 +371,7 @@ bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool ch
   for (size_t i = 0; i < f->classes.len && !r.bad; i++)
     get_class(&r, &f->classes.items[i]);
   GET_VEC(&r, &f->declarative_bases, &string_layout);
+  GET_VEC(&r, &f->base_classes, &string_layout);
   GET_VEC(&r, &f->lookups, &ol_lookup_layout);
   GET_VEC(&r, &f->index_decls, &ol_index_decl_layout);
   GET_VEC(&r, &f->renders, &ol_render_fact_layout);

@@ -188,6 +188,7 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
                     .memoized = memoized,
                     .site = {-1, -1, -1},
                     .rows = -1,
+                    .one = -1,
                     .ret_param = -1,
                     .pk_param = -1,
                     .pk_query = -1};
@@ -683,6 +684,12 @@ static const ol_call_binding *binding_of(ol_walker *w, TSNode name) {
   return NULL;
 }
 
+/* `x = f(...)` with no builders: the call name is bound to, empty otherwise. */
+ol_span ol_calls_bound_call(ol_walker *w, TSNode name) {
+  const ol_call_binding *b = binding_of(w, name);
+  return b && b->plain ? b->call : (ol_span){0};
+}
+
 /* The project call a value is built on (directly or through a name), empty. */
 static ol_span built_on(ol_walker *w, TSNode value, bool *builders, bool *via_name) {
   TSNode root = builder_root(w, value, builders, via_name);
@@ -713,6 +720,8 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
                        .func = ol_calls_current(w),
                        .plain = !builders && !via_name,
                        .stmt = ol_node_span(ol_walk_statement(w, assign))};
+  if (builders && !via_name)
+    b.chain = ol_unwrap(w, right);
   ol_vec_push(&w->call_bindings, b);
 }
 
@@ -809,9 +818,67 @@ void ol_calls_check_passed(ol_walker *w, TSNode value) {
     f->ret_param = p;
 }
 
+/* The call itself when it calls a name (`get(x)`, `cls.get(x)`), empty otherwise. */
+static ol_span project_call_at(ol_walker *w, TSNode call) {
+  bool builders, via_name;
+  TSNode root = builder_root(w, call, &builders, &via_name);
+  return !ts_node_is_null(root) && !builders && !via_name &&
+                 dotted_name(w, ol_child(w->sx, call, OL_F_function), 0)
+             ? ol_node_span(call)
+             : (ol_span){0};
+}
+
+/* A value the current function returns (null: a bare `return`) or yields:
+ * whether it is None or the one row a query of its own loads, with no loader
+ * option (ol_func_fact.one): `return cls.query.get(oid)`, `obj =
+ * M.query.get(i)` then `return obj`. Anything else, a yield, or a second
+ * such row makes it -2. */
+void ol_calls_note_one(ol_walker *w, TSNode value, bool yields) {
+  int func = ol_calls_current(w);
+  if (func < 0 || w->out->funcs.items[func].one == -2)
+    return;
+  ol_func_fact *f = &w->out->funcs.items[func];
+  if (!yields && (ts_node_is_null(value) || ol_kind_of(w->sx, ol_unwrap(w, value)) == OL_K_none))
+    return;
+  ol_rows one = {0};
+  bool got = false;
+  ol_span call = {0};
+  if (!yields) {
+    TSNode v = ol_unwrap(w, value);
+    bool name = ol_kind_of(w->sx, v) == OL_K_identifier;
+    const ol_binding *b = name ? ol_scope_binding(w, ol_node_hash(w, v)) : NULL;
+    const ol_call_binding *cb = name ? binding_of(w, v) : NULL;
+    if (b && b->has_one)
+      got = true, one = b->one;
+    else if (cb && cb->plain && b && !b->has_rows)
+      call = cb->call; /* `obj = cls.get(oid)`, then `return obj` */
+    else if (!name && ol_kind_of(w->sx, v) == OL_K_call && !(got = ol_rows_one_load(w, v, &one)))
+      call = project_call_at(w, v);
+  }
+  if (!ol_span_empty(call)) { /* what a project call returns: the index decides */
+    bool same = f->one_call.start == call.start && f->one_call.end == call.end;
+    if (f->one >= 0 || (!ol_span_empty(f->one_call) && !same))
+      f->one = -2;
+    else
+      f->one_call = call;
+    return;
+  }
+  if (!got || f->one >= 0 || !ol_span_empty(f->one_call) || !one.entity || ol_span_empty(one.query) || one.tuples ||
+      one.dyn_rel || !ol_span_empty(one.options_args) || (one.eager && *one.eager)) {
+    f->one = -2;
+    return;
+  }
+  ol_func_rows fr = {.rows = one, .at = {.span = one.query}};
+  f->one = (int32_t)w->out->func_rows.len;
+  ol_vec_push(&w->out->func_rows, fr);
+}
+
 /* `return <query rows>` or `return f(...)`: what the summary's rows come from. */
 void ol_calls_check_return(ol_walker *w, TSNode ret) {
   int func = ol_calls_current(w);
+  if (func >= 0)
+    ol_calls_note_one(w, ts_node_named_child_count(ret) ? ts_node_named_child(ret, 0) : (TSNode){0},
+                      false);
   if (func < 0 || ts_node_named_child_count(ret) == 0)
     return;
   ol_calls_check_passed(w, ts_node_named_child(ret, 0));
@@ -958,6 +1025,34 @@ static bool param_rebound(const ol_walker *w, TSNode name) {
  * in f(...).filter(...).all()`, whose rows a summary may know: records the
  * call on the loop, and the chain built on it where an eager option would go.
  * `for e in entries` over a parameter: records the parameter. */
+/* A loop over the chain of builders on a project call bound to a name
+ * (`q = f(...).options(...)` then `for x in q`): the rows of that chain, as
+ * when the loop iterates it itself; not when the chain changes what is
+ * loaded (`.with_entities(...)`). */
+static void rows_of_chain(ol_walker *w, ol_loop *l, TSNode holder, TSNode chain, ol_span call) {
+  TSNode fn = ol_child(w->sx, chain, OL_F_function);
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
+      ts_node_named_child_count(ol_child(w->sx, chain, OL_F_arguments)) == 0)
+    chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  static const char *const keys[] = {".with_entities(", ".add_columns(", ".add_entity(",
+                                     ".values(", ".from_self(", NULL};
+  uint32_t s = call.end, e = ts_node_end_byte(chain);
+  for (const char *const *k = keys; *k; k++)
+    if (e > s && memmem(w->src + s, e - s, *k, strlen(*k)))
+      return;
+  ol_rows r = {.query = ol_node_span(chain),
+               .last = ol_node_span(chain),
+               .stmt = ol_node_span(ol_walk_statement(w, chain))};
+  ol_buf eager = {0};
+  ol_rows_chain_options(w, chain, &r, &eager);
+  r.eager = ol_arena_strndup(&w->out->arena, eager.s ? eager.s : "", eager.len);
+  ol_buf_free(&eager);
+  l->rows_call = call;
+  l->rows_var = ol_node_hash(w, holder);
+  l->rows = r;
+}
+
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable) {
   if (ol_kind_of(w->sx, holder) != OL_K_identifier)
     return;
@@ -984,6 +1079,8 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
       l->rows_var = ol_node_hash(w, holder);
       l->rows = (ol_rows){.query = b->call, .last = b->call, .stmt = b->stmt};
       l->rows.eager = intern_bytes(w, "", 0);
+    } else if (b && !ts_node_is_null(b->chain)) { /* `q = f(...).options(...)`, `for x in q` */
+      rows_of_chain(w, l, holder, b->chain, b->call);
     }
     return;
   }

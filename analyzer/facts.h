@@ -483,6 +483,11 @@ typedef struct {
   ol_fn_kind kind;
   int32_t site[OL_EFFECTS]; /* its own first query, count, commit: index into func_sites, -1 */
   int32_t rows;             /* `return <query>`: index into func_rows, -1 */
+  int32_t one; /* every value it returns is None or the one row a query of its own loads
+                  (`return cls.query.get(oid)`, `obj = M.query.get(i)` ... `return obj`): index
+                  into func_rows, -1 none seen, -2 it returns or yields anything else */
+  ol_span one_call; /* or: every value it returns is None or what this call of a project function
+                       returns (`obj = cls.get(oid)` ... `return obj`); one is then -1 */
   int32_t ret_param;        /* it returns (or yields from) this parameter, builders on it allowed
                                (`return q.filter(...)`, `yield from q.order_by(c)`): its result is
                                the rows its caller passes there; -1 none, -2 it returns other
@@ -619,12 +624,14 @@ typedef struct {
  * Item.query.filter(...).all()`), one row (`self.event = session.get(Event, id)`)
  * or anything else; a loop over `self.attr` in the class, a base or a
  * subclass reads them (DESIGN.md "Rows of a model"). */
-typedef enum { OL_SELF_OTHER, OL_SELF_ROWS, OL_SELF_ONE } ol_self_kind;
+typedef enum { OL_SELF_OTHER, OL_SELF_ROWS, OL_SELF_ONE, OL_SELF_CALL } ol_self_kind;
 
 typedef struct {
   char *cls, *attr;
   ol_self_kind kind;
-  ol_rows rows; /* for ROWS and ONE: the query, where loader options go */
+  ol_rows rows; /* for ROWS and ONE: the query, where loader options go; for CALL origin only */
+  ol_span call; /* CALL: what a call of a project function returns (`self.event = Event.get(id)`);
+                   the index says whether that is one row (ol_func_fact.one) */
 } ol_self_fact;
 
 /* `render_template("name.html", ...)` in a view (templates.c links it). */
@@ -690,6 +697,9 @@ typedef struct {
   OL_VEC(ol_index_decl) index_decls;
   OL_VEC(char *)
   declarative_bases; /* names bound to declarative_base()/registry().generate_base() */
+  OL_VEC(char *) base_classes; /* pairs: a declarative base as models name it (`db.Model`, `Base`),
+                                  then the class its `cls=` (or Flask-SQLAlchemy's `model_class=`)
+                                  names: every model on that base inherits its methods */
   OL_VEC(ol_render_fact) renders;
   OL_VEC(ol_render_arg) render_args;
   OL_VEC(ol_self_fact) self_facts;
@@ -717,6 +727,9 @@ static inline const ol_func_site *ol_func_site_of(const ol_file_facts *f, const 
 }
 static inline const ol_func_rows *ol_func_rows_of(const ol_file_facts *f, const ol_func_fact *fn) {
   return fn->rows >= 0 ? &f->func_rows.items[fn->rows] : NULL;
+}
+static inline const ol_func_rows *ol_func_one_of(const ol_file_facts *f, const ol_func_fact *fn) {
+  return fn->one >= 0 ? &f->func_rows.items[fn->one] : NULL;
 }
 static inline const ol_call_arg *ol_call_args(const ol_file_facts *f, const ol_call_fact *c) {
   return c->n_args ? &f->call_args.items[c->first_arg] : NULL;

@@ -29,6 +29,11 @@ void ol_index_add(ol_index *ix, const char *path, const ol_file_facts *facts) {
   }
   for (size_t i = 0; i < facts->declarative_bases.len; i++)
     ol_vec_push(&ix->declarative_bases, facts->declarative_bases.items[i]);
+  for (size_t i = 0; i + 1 < facts->base_classes.len; i += 2)
+    ol_vec_push(&ix->base_classes,
+                ((ol_base_class){.base = facts->base_classes.items[i],
+                                 .cls = facts->base_classes.items[i + 1],
+                                 .file = (uint32_t)(ix->files.len - 1)}));
 }
 
 static uint64_t name_hash(const char *s) {
@@ -674,4 +679,5 @@ void ol_index_free(ol_index *ix) {
   ol_free(ix->uses_by_query);
   ol_vec_free(&ix->classes);
   ol_vec_free(&ix->declarative_bases);
+  ol_vec_free(&ix->base_classes);
 }

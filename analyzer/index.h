@@ -6,6 +6,13 @@
 
 #include "facts.h"
 
+/* A declarative base (`db.Model`, `Base`) whose models inherit the methods of
+ * cls, named in file (ol_file_facts.base_classes). */
+typedef struct {
+  const char *base, *cls;
+  uint32_t file;
+} ol_base_class;
+
 typedef struct {
   const char *name; /* borrowed from the facts */
   const char *path; /* borrowed: the file's relative path */
@@ -141,6 +148,7 @@ typedef struct {
   OL_VEC(ol_model) classes;
   OL_VEC(ol_relation) relations;
   OL_VEC(const char *) declarative_bases;
+  OL_VEC(ol_base_class) base_classes; /* every file's ol_file_facts.base_classes */
   int32_t *slots; /* open addressing over class names: index into classes, -1 empty */
   size_t n_slots;
   int32_t *next_same;          /* per class: the next class with the same name, -1 */
@@ -260,6 +268,10 @@ void ol_resolve_cache_free(ol_resolve_cache *cache);
 int32_t ol_index_class_id(const ol_index *ix, const char *name, int32_t file);
 /* The method (or property) attr of class cls, searched through its bases; -1. */
 int32_t ol_index_method(const ol_index *ix, const char *cls, int32_t file, const char *attr);
+/* The model of the one row the project call at span in file returns
+ * (`Event.get(id)`: ol_func_fact.one, through calls it returns), NULL when
+ * it is not known to be one row. */
+const char *ol_index_returned_one(const ol_index *ix, uint32_t file, ol_span call);
 /* What loop l of file iterates when it is `self.x` or a collection of the
  * one row `self.x` holds (l->self_attr): the model of those rows (of that
  * row), with *rows the assigning query and *rows_file its file, when the

@@ -836,6 +836,42 @@ void ol_walk_imperative_mapping(ol_walker *w, TSNode call) {
   ol_vec_push(&w->out->classes, c);
 }
 
+/* The class a base's methods come from: `cls=C` of `declarative_base(...)`,
+ * NULL when none or not a plain (dotted) name. */
+static TSNode base_class_of(ol_walker *w, TSNode call) {
+  TSNode c = callee_is(w, call, "declarative_base") ? ol_unwrap(w, kwarg(w, call, "cls"))
+                                                     : (TSNode){0};
+  ol_kind k = ts_node_is_null(c) ? OL_K_none : ol_kind_of(w->sx, c);
+  return k == OL_K_identifier || k == OL_K_attribute ? c : (TSNode){0};
+}
+
+/* `Base = declarative_base(cls=C)`, `db = SQLAlchemy(model_class=C)` and
+ * `db = SQLAlchemy(model_class=declarative_base(cls=C))` at module level:
+ * the models on that base inherit C's methods (ol_file_facts.base_classes). */
+static void note_base_class(ol_walker *w, TSNode left, TSNode right) {
+  if (ol_kind_of(w->sx, left) != OL_K_identifier || ol_calls_current(w) >= 0 ||
+      ol_kind_of(w->sx, right) != OL_K_call)
+    return;
+  TSNode c = base_class_of(w, right);
+  char *base = NULL;
+  if (!ts_node_is_null(c)) {
+    base = ol_node_text(w, left);
+  } else {
+    TSNode mc = ol_unwrap(w, kwarg(w, right, "model_class"));
+    ol_kind k = ts_node_is_null(mc) ? OL_K_none : ol_kind_of(w->sx, mc);
+    c = k == OL_K_identifier || k == OL_K_attribute ? mc
+        : k == OL_K_call                            ? base_class_of(w, mc)
+                                                    : (TSNode){0};
+    if (ts_node_is_null(c))
+      return;
+    char *model = ol_format("%s.Model", ol_node_text(w, left));
+    base = ol_arena_strndup(&w->out->arena, model, strlen(model));
+    ol_free(model);
+  }
+  ol_vec_push(&w->out->base_classes, base);
+  ol_vec_push(&w->out->base_classes, ol_node_text(w, c));
+}
+
 /* `Base = declarative_base()`, `Base = registry().generate_base()`, and
  * aliases of Flask-SQLAlchemy's base: `BaseModel: DefaultMeta = db.Model`. */
 void ol_walk_assignment_base(ol_walker *w, TSNode assign) {
@@ -843,6 +879,8 @@ void ol_walk_assignment_base(ol_walker *w, TSNode assign) {
   if (ol_kind_of(w->sx, left) == OL_K_identifier && ol_calls_current(w) < 0 &&
       callee_is(w, right, "Table"))
     ol_vec_push(&w->tables, ((ol_table_binding){ol_node_hash(w, left), right}));
+  if (!ts_node_is_null(right))
+    note_base_class(w, left, ol_unwrap(w, right));
   bool alias = ol_kind_of(w->sx, right) == OL_K_attribute &&
                ol_node_text_is(w, ol_child(w->sx, right, OL_F_attribute), "Model");
   if (ol_kind_of(w->sx, left) != OL_K_identifier ||

@@ -652,6 +652,32 @@ static TSNode collection_argument(ol_walker *w, TSNode n) {
   return n;
 }
 
+/* `[a for a in rows if a.ports]` (a set or generator too): the rows it
+ * iterates, some left out; n itself for any other expression. */
+static TSNode filtered_rows(ol_walker *w, TSNode n) {
+  for (int depth = 0; depth < 4; depth++) {
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k != OL_K_list_comprehension && k != OL_K_set_comprehension &&
+        k != OL_K_generator_expression)
+      return n;
+    TSNode body = ol_child(w->sx, n, OL_F_body), clause = {0};
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+      TSNode c = ts_node_named_child(n, i);
+      ol_kind ck = ol_kind_of(w->sx, c);
+      if (ck == OL_K_for_in_clause && ts_node_is_null(clause))
+        clause = c;
+      else if (ck != OL_K_if_clause && !ts_node_eq(c, body))
+        return n; /* a second for clause, async: other elements */
+    }
+    TSNode var = ts_node_is_null(clause) ? clause : ol_child(w->sx, clause, OL_F_left);
+    if (ts_node_is_null(var) || ol_kind_of(w->sx, var) != OL_K_identifier ||
+        ol_kind_of(w->sx, body) != OL_K_identifier || ol_node_hash(w, var) != ol_node_hash(w, body))
+      return n;
+    n = ol_unwrap(w, ol_child(w->sx, clause, OL_F_right));
+  }
+  return n;
+}
+
 /* The loop variable that holds rows: `x` of `for x in rows`, `x` of
  * `for i, x in enumerate(rows)`, the names of `for a, b in query(A, B)`. */
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
@@ -671,6 +697,7 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
     holder = ts_node_named_child(holder, 0);
   if (ts_node_is_null(iterable) || ts_node_is_null(holder))
     return;
+  iterable = filtered_rows(w, ol_unwrap(w, iterable));
   ol_rows rows;
   if (ol_rows_of(w, iterable, &rows)) {
     if (rows.tuples) {
@@ -713,8 +740,8 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   }
   uint64_t h = ol_node_hash(w, obj);
   for (int p = l->parent; p >= 0; p = w->out->loops.items[p].parent) {
-    if (!w->out->loops.items[p].has_rows || w->out->loops.items[p].rows_var != h ||
-        w->out->loops.items[p].rows.tuples)
+    const ol_loop *pl = &w->out->loops.items[p]; /* its rows, or a project call's (the index's) */
+    if (!(pl->has_rows || !ol_span_empty(pl->rows_call)) || pl->rows_var != h || pl->rows.tuples)
       continue;
     l = &w->out->loops.items[loop];
     l->rows_parent = p;
@@ -725,8 +752,19 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   }
   /* `for c in post.comments` where post is one row: loaded by what loaded post. */
   const ol_binding *b = ol_scope_binding(w, h);
-  if (!b || !b->has_one)
+  if (!b || !b->has_one) {
+    /* `event = Event.get(id)`: one row if the index says the call returns one */
+    ol_span call = ol_calls_bound_call(w, obj);
+    if (ol_span_empty(call) || (b && b->has_rows))
+      return;
+    l->rows = (ol_rows){.origin = ol_arena_strndup(&w->out->arena, w->src + call.start,
+                                                   call.end - call.start)};
+    l->rows_call = call;
+    l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
+    l->has_rows = true;
+    l->rows_var = ol_node_hash(w, holder);
     return;
+  }
   l->rows = b->one;
   l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
   l->has_rows = true;
@@ -999,8 +1037,24 @@ bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out) {
   ol_valinfo v = ol_classify(w, recv);
   TSNode first = ts_node_named_child(args, 0);
   bool positional = !ts_node_is_null(first) && ol_kind_of(w->sx, first) != OL_K_keyword_argument;
+  if ((v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT) && !scalar &&
+      rows_from_query(w, recv, out))
+    return !out->tuples;
+  int func = ol_calls_current(w);
+  TSNode r = ol_unwrap(w, recv);
+  if (!scalar && func >= 0 && w->out->funcs.items[func].kind == OL_FN_CLASSMETHOD &&
+      ol_kind_of(w->sx, r) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, r, OL_F_object), "cls") &&
+      ol_node_text_is(w, ol_child(w->sx, r, OL_F_attribute), "query")) {
+    /* `cls.query.get(oid)` in a classmethod: one row of whichever model it is called on */
+    *out = (ol_rows){.entity = ol_arena_strndup(&w->out->arena, "cls", 3),
+                     .query = ol_node_span(n),
+                     .last = ol_node_span(n),
+                     .stmt = ol_node_span(statement_of(w, n))};
+    return true;
+  }
   if (v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT)
-    return !scalar && rows_from_query(w, recv, out) && !out->tuples;
+    return false;
   if (v.kind == OL_VAL_SESSION &&
       (ol_node_text_is(w, m, "get") || ol_node_text_is(w, m, "get_one"))) {
     char *e = ol_rows_single_entity(w, n);

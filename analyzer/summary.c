@@ -202,6 +202,24 @@ static bool meet(met_classes *met, int32_t c) {
   return true;
 }
 
+/* The class whose methods every model on declarative base `name` inherits
+ * (`db.Model` of `SQLAlchemy(model_class=declarative_base(cls=C))`): C, when
+ * the project names exactly one such class for that base, else -1. */
+static int32_t base_class(const ol_index *ix, const char *name) {
+  int32_t found = -1;
+  for (size_t i = 0; i < ix->base_classes.len; i++) {
+    const ol_base_class *bc = &ix->base_classes.items[i];
+    if (strcmp(bc->base, name) != 0)
+      continue;
+    note_dep(ix, bc->file);
+    int32_t c = ol_index_class_id(ix, ol_last_component(bc->cls), (int32_t)bc->file);
+    if (c < 0 || (found >= 0 && found != c))
+      return -1;
+    found = c;
+  }
+  return found;
+}
+
 static int32_t method_walk(const ol_index *ix, int32_t c, const char *attr, int depth,
                            met_classes *met) {
   if (c < 0 || depth > MAX_DEPTH || !meet(met, c))
@@ -213,6 +231,8 @@ static int32_t method_walk(const ol_index *ix, int32_t c, const char *attr, int 
     return ix->funcs.items[f].fn->kind == OL_FN_SETTER ? -1 : f;
   for (size_t b = 0; b < m->cls->n_bases; b++) {
     int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
+    if (base < 0)
+      base = base_class(ix, m->cls->bases[b]);
     if (base != c && (f = method_walk(ix, base, attr, depth + 1, met)) >= 0)
       return f;
   }
@@ -1095,6 +1115,61 @@ static bool derives_from(const ol_index *ix, int32_t c, int32_t a) {
   return r;
 }
 
+/* The model of the one row the call at span in file returns (ol_func_fact.one:
+ * `Event.get(id)`, a classmethod returning `cls.query.get(oid)` or None; also
+ * through functions that return such a call, `get_or_404` returning what
+ * `cls.get(oid)` does), NULL when it is not known to be one. cls_model: the
+ * model `cls` is where the call is (a classmethod called on it), or NULL. */
+static const char *returned_one_at(const ol_index *ix, uint32_t file, ol_span call,
+                                   const char *cls_model, int depth) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  int32_t c = ol_facts_call_at(facts, call);
+  int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+  if (t < 0 || depth > 4)
+    return NULL;
+  const ol_call_fact *cf = &facts->calls.items[c];
+  const ol_summary *s = &ix->funcs.items[t];
+  /* the model `cls` stands for in the callee: the class it is called on */
+  const char *recv = s->fn->kind != OL_FN_CLASSMETHOD ? NULL
+                     : !strncmp(cf->callee, "cls.", 4) ? cls_model
+                                                       : receiver_model(ix, cf);
+  const ol_func_rows *fr = ol_func_one_of(ix->files.items[s->file].facts, s->fn);
+  if (!fr)
+    return s->fn->one == -1 && !ol_span_empty(s->fn->one_call)
+               ? returned_one_at(ix, s->file, s->fn->one_call, recv, depth + 1)
+               : NULL;
+  if (!strcmp(fr->rows.entity, "cls"))
+    return recv;
+  return ol_index_model(ix, fr->rows.entity) ? fr->rows.entity : NULL;
+}
+
+static const char *returned_one(const ol_index *ix, uint32_t file, ol_span call) {
+  return returned_one_at(ix, file, call, NULL, 0);
+}
+
+const char *ol_index_returned_one(const ol_index *ix, uint32_t file, ol_span call) {
+  return returned_one(ix, file, call);
+}
+
+/* The model of the rows the call at span in file returns, loaded by a query
+ * of a model (not `cls`) in the function that returns them, with no builder
+ * on the call: that query (and its file) in *rows; NULL when not known. */
+static const char *returned_rows(const ol_index *ix, uint32_t file, ol_span call,
+                                 const ol_rows **rows, uint32_t *rows_file) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  int32_t c = ol_facts_call_at(facts, call);
+  int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+  int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
+  if (g < 0 || ix->funcs.items[t].returns_query)
+    return NULL;
+  const ol_summary *src = &ix->funcs.items[g];
+  const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
+  if (!fr || !fr->rows.entity || !ol_index_model(ix, fr->rows.entity))
+    return NULL;
+  *rows = &fr->rows, *rows_file = src->file;
+  return fr->rows.entity;
+}
+
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                                const ol_rows **rows, uint32_t *rows_file) {
   *rows = NULL, *rows_file = file;
@@ -1104,6 +1179,8 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
   if (cls < 0)
     return NULL;
   const ol_self_fact *found = NULL;
+  const ol_rows *found_rows = NULL;
+  const char *entity = NULL;
   uint32_t found_file = 0;
   for (uint32_t f = 0; f < ix->files.len; f++) {
     const ol_file_facts *x = ix->files.items[f].facts;
@@ -1114,16 +1191,23 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
       int32_t c = ol_index_class_id(ix, s->cls, (int32_t)f);
       if (c < 0 || !(derives_from(ix, cls, c) || derives_from(ix, c, cls)))
         continue;
-      if (found || s->kind != (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) || !s->rows.entity ||
-          !ol_index_model(ix, s->rows.entity))
+      const ol_rows *r = &s->rows;
+      uint32_t rf = f;
+      const char *e = s->kind == (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
+                              ol_index_model(ix, s->rows.entity)
+                          ? s->rows.entity
+                      : s->kind != OL_SELF_CALL ? NULL
+                      : l->self_one             ? returned_one(ix, f, s->call)
+                                                : returned_rows(ix, f, s->call, &r, &rf);
+      if (found || !e)
         return NULL; /* assigned twice, or something else: not known */
-      found = s, found_file = f;
+      found = s, found_file = rf, entity = e, found_rows = r;
     }
   }
   if (!found)
     return NULL;
-  *rows = &found->rows, *rows_file = found_file;
-  return found->rows.entity;
+  *rows = found_rows, *rows_file = found_file;
+  return entity;
 }
 
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
@@ -1142,9 +1226,11 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
                                                                                       : NULL;
     }
     if (l->has_rows && l->rows_parent < 0 && l->rows_via) { /* a collection of one row */
-      const ol_relation *via = l->rows.entity && ol_index_model(ix, l->rows.entity)
-                                   ? ol_index_relation(ix, l->rows.entity, l->rows_via)
-                                   : NULL;
+      const char *one = l->rows.entity || ol_span_empty(l->rows_call)
+                            ? l->rows.entity
+                            : returned_one(ix, file, l->rows_call); /* `e = Event.get(id)` */
+      const ol_relation *via =
+          one && ol_index_model(ix, one) ? ol_index_relation(ix, one, l->rows_via) : NULL;
       *rows = &l->rows;
       return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
                                                                                       : NULL;

@@ -1046,6 +1046,7 @@ static void enter(ol_walker *w, entry *e) {
     break;
   case OL_K_yield:
     note_fixed_return(w, e->kind == OL_K_return_statement ? n : (TSNode){0});
+    ol_calls_note_one(w, (TSNode){0}, true);
     if (ts_node_child_count(n) == 3)
       ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
     if (ts_node_named_child_count(n))
@@ -1123,6 +1124,10 @@ static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {
       f.kind = OL_SELF_ROWS, f.rows = rows;
   } else if (!ts_node_is_null(value) && ol_rows_one_load(w, value, &one) && options_known(w, &one)) {
     f.kind = OL_SELF_ONE, f.rows = one;
+  } else if (!ts_node_is_null(value) && ol_kind_of(w->sx, ol_unwrap(w, value)) == OL_K_call) {
+    /* `self.event = Event.get(id)`: the index reads what the callee returns */
+    f.kind = OL_SELF_CALL, f.call = ol_node_span(ol_unwrap(w, value));
+    f.rows = (ol_rows){.origin = ol_node_text(w, ol_unwrap(w, value))};
   }
   f.rows.assign = (ol_span){0};
   ol_vec_push(&w->out->self_facts, f);
@@ -1618,6 +1623,7 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->lookups);
   ol_vec_free(&f->index_decls);
   ol_vec_free(&f->declarative_bases);
+  ol_vec_free(&f->base_classes);
   ol_vec_free(&f->renders);
   ol_vec_free(&f->render_args);
   ol_vec_free(&f->self_facts);

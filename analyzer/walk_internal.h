@@ -89,6 +89,8 @@ typedef struct {
   int func;      /* the function it is in, -1 */
   bool plain;    /* q = f(...) itself, no builders (no options) between */
   ol_span stmt;  /* the assignment statement */
+  TSNode chain;  /* `q = f(...).options(...)`: the chain of builders on the call; null when plain
+                    or built on another name */
 } ol_call_binding;
 
 /* A terminal (`.first()`...) on what a project call returns, until the walk ends. */
@@ -330,10 +332,12 @@ uint32_t ol_guard_rebound(ol_walker *w, TSNode def, int func);
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx);
 void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_calls_check_return(ol_walker *w, TSNode ret);
+void ol_calls_note_one(ol_walker *w, TSNode value, bool yields);
 void ol_calls_check_passed(ol_walker *w, TSNode value);
 void ol_calls_check_import(ol_walker *w, TSNode stmt);
 void ol_calls_module_statement(ol_walker *w, TSNode stmt);
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable);
+ol_span ol_calls_bound_call(ol_walker *w, TSNode name);
 void ol_calls_finish(ol_walker *w);
 void ol_calls_check_assignment(ol_walker *w, TSNode assign);
 /* s as the walk's interned copy (a fact string from elsewhere). */

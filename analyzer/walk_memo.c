@@ -319,6 +319,8 @@ static void mv_func(mover *m, ol_func_fact *f) {
   for (int e = 0; e < OL_EFFECTS; e++)
     mv_index(m, &f->site[e], V_FUNC_SITES);
   mv_index(m, &f->rows, V_FUNC_ROWS);
+  mv_index(m, &f->one, V_FUNC_ROWS);
+  mv_span(m, &f->one_call);
   mv_span(m, &f->ret_call);
   mv_span(m, &f->def.span);
   SCALARS(m, f->rebound);
@@ -355,6 +357,7 @@ static void mv_self_fact(mover *m, ol_self_fact *s) {
   mv_str(m, &s->cls);
   mv_str(m, &s->attr);
   mv_rows(m, &s->rows);
+  mv_span(m, &s->call);
 }
 
 /* Moves n items of one kind from src[0..n) to the end of dst, visiting each. */
@@ -547,6 +550,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
   DIGEST(self_facts, ol_self_fact, mv_self_fact(&m, x));
   DIGEST(module_names, char *, mv_str(&m, x));
   DIGEST(declarative_bases, char *, mv_str(&m, x));
+  DIGEST(base_classes, char *, mv_str(&m, x));
   h = mix(h, f->classes.len);
   for (size_t i = 0; i < f->classes.len; i++)
     h = mix_str(h, f->classes.items[i].name);
@@ -714,7 +718,7 @@ ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt) {
               .ctx_hash = ctx,
               .module_names = w->out->module_names.len,
               .classes = w->out->classes.len,
-              .bases = w->out->declarative_bases.len,
+              .bases = w->out->declarative_bases.len + w->out->base_classes.len,
               .terms = w->out->call_terms.len,
               .index_decls = w->out->index_decls.len,
               .renders = w->out->renders.len,
@@ -730,7 +734,7 @@ void ol_walk_memo_leave(ol_walker *w) {
   record *r = &w->memo_run->recs.items[w->memo_run->recs.len - 1];
   count_now(w, &r->end);
   r->ok = r->module_names == w->out->module_names.len && r->classes == w->out->classes.len &&
-          r->bases == w->out->declarative_bases.len && r->terms == w->out->call_terms.len &&
+          r->bases == w->out->declarative_bases.len + w->out->base_classes.len && r->terms == w->out->call_terms.len &&
           r->index_decls == w->out->index_decls.len && r->aliases == w->aliases.len &&
           r->renders == w->out->renders.len && /* views are walked every time */
           r->class_edits == w->class_edits && context_hash(w) == r->ctx_hash;

@@ -344,6 +344,8 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *o
                 : !l->rows.tuples           ? l->rows.entity
                 : col > 0 && !n && col <= 4 ? l->rows.cols[col - 1]
                                             : NULL;
+    if (!out->root && !out->dyn && !l->rows.tuples && l->rows_via && !ol_span_empty(l->rows_call))
+      out->root = ol_index_returned_one(ctx->index, ctx->file, l->rows_call); /* `e = M.get(i)` */
     if (!out->root || !ol_index_model(ctx->index, out->root))
       return false;
   } else if (!rows_of_elsewhere(ctx, cur, out)) {

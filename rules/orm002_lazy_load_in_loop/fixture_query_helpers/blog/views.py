@@ -68,3 +68,17 @@ def session_helpers():
         print(p.title)  # ok: a column
     for p in loaded_posts():
         print(p.author.name)  # ok: the helper's session query loads it
+
+
+def through_names_built(title):
+    posts = Post.find(title=title).options(selectinload(Post.comments)).order_by(Post.id)
+    for p in posts:
+        print(p.author.name)  # expect: ORM002
+    for p in posts:
+        print(len(p.comments))  # ok: the chain bound to the name loads them
+    ids = published_posts().with_entities(Post.id)
+    for p in ids:
+        print(p.author)  # ok: rows of one column, not posts
+    loaded = loaded_posts().order_by(Post.id)
+    for p in loaded:
+        print(p.author.name)  # ok: the helper's query loads it
