@@ -212,6 +212,8 @@ typedef struct {
   const char *s;
   size_t n, at;
   ol_arena *arena;
+  char *region; /* where the tables go (their record's size, 8-aligned), NULL: the heap */
+  size_t region_at;
   bool bad;
 } reader;
 
@@ -251,7 +253,13 @@ static size_t get_array(reader *r, void **items, const layout *l) {
     r->bad = true;
     return 0;
   }
-  char *a = ol_malloc(n * l->elem);
+  char *a;
+  if (r->region) { /* never past the record's size: each item's bytes are in it */
+    a = r->region + r->region_at;
+    r->region_at += n * l->elem;
+  } else {
+    a = ol_malloc(n * l->elem);
+  }
   memcpy(a, r->s + r->at, n * l->elem);
   r->at += n * l->elem;
   for (size_t i = 0; i < n; i++)
@@ -312,12 +320,28 @@ static void get_class(reader *r, ol_class_fact *c) {
 }
 
 bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
-  return ol_facts_deserialize_for(s, n, f, true);
+  return ol_facts_deserialize_in(s, n, f, true, NULL);
 }
 
 bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool checked) {
+  return ol_facts_deserialize_in(s, n, f, checked, NULL);
+}
+
+/* Every table item holds a pointer (8-aligned, its size a multiple of 8)
+ * and is read from as many bytes of the record, after the table's count:
+ * the tables of a record of n bytes fit in n bytes of region, laid end to
+ * end, each 8-aligned (region_at never passes at). */
+_Static_assert(sizeof(ol_loop) % 8 == 0 && sizeof(ol_call_arg) % 8 == 0 &&
+                   sizeof(ol_query_site) % 8 == 0 && sizeof(ol_class_fact) % 8 == 0 &&
+                   sizeof(ol_func_fact) % 8 == 0 && sizeof(ol_call_fact) % 8 == 0 &&
+                   sizeof(ol_rel_fact) % 8 == 0 && sizeof(char *) == 8,
+               "a table item is no multiple of 8 bytes: the region's bound in cache.c fails");
+
+bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool checked,
+                             char *region) {
   memset(f, 0, sizeof *f);
-  reader r = {.s = s, .n = n, .arena = &f->arena};
+  reader r = {.s = s, .n = n, .arena = &f->arena, .region = region};
+  f->borrowed = region != NULL;
   f->import_at = get_u32(&r);
   f->parse_errors = get_u32(&r);
   f->first_error_byte = get_u32(&r);
@@ -334,7 +358,8 @@ bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool ch
     if (np)
       memcpy(f->funcs.items[i].params, params, np * sizeof(char *));
     f->funcs.items[i].n_params = (uint32_t)np;
-    ol_free(params);
+    if (!r.region)
+      ol_free(params);
   }
   GET_VEC(&r, &f->func_sites, &ol_func_site_layout);
   GET_VEC(&r, &f->func_rows, &ol_func_rows_layout);
