@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "hash.h"
+#include "stats.h"
 
 #define CACHE_DIR ".ormlint_cache"
 #define MAGIC "OLCACHE3" /* 2: the four-lane checksum; 3: strings end with their NUL */
@@ -339,11 +340,14 @@ bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mti
       region = c->region + at;
   }
   if (e->meta.parsed &&
-      !ol_facts_deserialize_in(e->facts, e->facts_len, facts, checked, region))
+      !ol_facts_deserialize_in(e->facts, e->facts_len, facts, checked, region)) {
+    ol_stat_add(OL_STAT_CACHE_REFUSED, 1);
     return false;
+  }
   if (e->meta.parsed && !ol_facts_valid(facts, e->meta.len)) { /* crafted: parse the file */
     ol_facts_free(facts);
     memset(facts, 0, sizeof *facts);
+    ol_stat_add(OL_STAT_CACHE_REFUSED, 1);
     return false;
   }
   *meta = e->meta;

@@ -1,6 +1,7 @@
 /* Discovery of Python files and of the project root. */
 #include "discover.h"
 #include "jinja.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -328,9 +329,10 @@ typedef struct {
 
 static size_t dir_slot(const dir_set *s, dir_id id) {
   uint64_t h = ((uint64_t)id.ino * 0x9e3779b97f4a7c15ull) ^ (uint64_t)id.dev;
-  size_t i = (size_t)(h ^ (h >> 29)) & (s->n_slots - 1);
+  size_t i = (size_t)(h ^ (h >> 29)) & (s->n_slots - 1), probes = 1;
   while (s->slots[i].ino && (s->slots[i].ino != id.ino || s->slots[i].dev != id.dev))
-    i = (i + 1) & (s->n_slots - 1);
+    i = (i + 1) & (s->n_slots - 1), probes++;
+  ol_stat_add(OL_STAT_DIR_PROBES, probes);
   return i;
 }
 
@@ -367,6 +369,8 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
     if (fs->stat(dir, &st) == 0)
       loop = !dir_set_add(&seen, (dir_id){st.st_dev, st.st_ino});
     DIR *dh = loop ? NULL : fs->opendir(dir);
+    if (dh)
+      ol_stat_add(OL_STAT_DIRS_WALKED, 1);
     if (!dh && !loop) {
       note(d, OL_NOTE_ERROR, dir, ol_format("cannot read directory: %s", strerror(errno)));
       d->io_error = true;
