@@ -351,15 +351,20 @@ bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool che
     f->funcs.items[i].params = NULL;
     f->funcs.items[i].n_params = 0;
   }
-  for (size_t i = 0; i < f->funcs.len && !r.bad; i++) { /* parameters live in the arena */
+  /* Parameters live in the arena (as the walk leaves them), or in the region. */
+  static char *no_params[1];
+  for (size_t i = 0; i < f->funcs.len && !r.bad; i++) {
     char **params;
     size_t np = get_strings(&r, &params);
+    f->funcs.items[i].n_params = (uint32_t)np;
+    if (r.region) {
+      f->funcs.items[i].params = np ? params : no_params;
+      continue;
+    }
     f->funcs.items[i].params = ol_arena_alloc(&f->arena, (np ? np : 1) * sizeof(char *));
     if (np)
       memcpy(f->funcs.items[i].params, params, np * sizeof(char *));
-    f->funcs.items[i].n_params = (uint32_t)np;
-    if (!r.region)
-      ol_free(params);
+    ol_free(params);
   }
   GET_VEC(&r, &f->func_sites, &ol_func_site_layout);
   GET_VEC(&r, &f->func_rows, &ol_func_rows_layout);
