@@ -262,10 +262,8 @@ static size_t get_array(reader *r, void **items, const layout *l) {
   }
   memcpy(a, r->s + r->at, n * l->elem);
   r->at += n * l->elem;
+  /* Every pointer set: get_str gives NULL once the record went bad. */
   for (size_t i = 0; i < n; i++)
-    for (size_t s = 0; s < l->n_strs; s++)
-      FIELD(a + i * l->elem, l->strs[s]) = NULL;
-  for (size_t i = 0; i < n && !r->bad; i++)
     for (size_t s = 0; s < l->n_strs; s++)
       FIELD(a + i * l->elem, l->strs[s]) = get_str(r);
   *items = a;
