@@ -45,7 +45,27 @@ static void note(ol_discovery *d, ol_note_level level, const char *path, char *m
   ol_vec_push(&d->notes, n);
 }
 
+/* Whether path is absolute and already what ol_path_absolute makes of it:
+ * no empty, "." or ".." part, no trailing slash (discovery's paths, from an
+ * absolute root: normalised once per file, without copying it twice). */
+static bool normal_absolute(const char *path) {
+  if (path[0] != '/' || !path[1])
+    return false;
+  for (const char *p = path; *p; p++) {
+    if (*p != '/')
+      continue;
+    const char *q = p + 1;
+    if (*q == '/' || !*q)
+      return false; /* an empty part, a trailing slash */
+    if (q[0] == '.' && (q[1] == '/' || !q[1] || (q[1] == '.' && (q[2] == '/' || !q[2]))))
+      return false;
+  }
+  return true;
+}
+
 char *ol_path_absolute(const char *path) {
+  if (normal_absolute(path))
+    return ol_strdup(path);
   ol_buf b = {0};
   if (path[0] != '/') {
     char cwd[4096];
@@ -357,6 +377,18 @@ static bool dir_set_add(dir_set *s, dir_id id) {
   return true;
 }
 
+/* dir/name (one slash between them); caller frees. */
+static char *join_path(const char *dir, const char *name) {
+  size_t dn = strlen(dir), nn = strlen(name);
+  bool slash = dn && dir[dn - 1] == '/';
+  char *p = ol_malloc(dn + !slash + nn + 1);
+  memcpy(p, dir, dn);
+  if (!slash)
+    p[dn++] = '/';
+  memcpy(p + dn, name, nn + 1);
+  return p;
+}
+
 static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
   char *bound = walk_bound(fs, top, d);
   OL_VEC(char *) todo = {0};
@@ -383,7 +415,7 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
        * types are asked about. */
       if (e->d_type == DT_REG && !ends_with_py(e->d_name) && !ol_jinja_has_template_ext(e->d_name))
         continue;
-      char *p = ol_format("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+      char *p = join_path(dir, e->d_name);
       if (e->d_type == DT_REG && !wanted(d, p, e->d_name)) {
         ol_free(p);
         continue;
