@@ -333,14 +333,21 @@ bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mti
                  : e->mtime_ns < 0 || e->size != size || e->mtime_ns != mtime_ns)
     return false;
   char *region = NULL;
+  size_t at = 0, need = 0, used = 0;
+  atomic_size_t *region_used = &((ol_cache *)c)->region_used;
   if (e->meta.parsed && c->region) { /* a record's size of it, or the heap when used up */
-    size_t need = ((size_t)e->facts_len + 7) & ~(size_t)7;
-    size_t at = atomic_fetch_add(&((ol_cache *)c)->region_used, need);
+    need = ((size_t)e->facts_len + 7) & ~(size_t)7;
+    at = atomic_fetch_add(region_used, need);
     if (at <= c->region_len && c->region_len - at >= need)
       region = c->region + at;
   }
-  if (e->meta.parsed &&
-      !ol_facts_deserialize_in(e->facts, e->facts_len, facts, checked, region)) {
+  bool ok = !e->meta.parsed ||
+            ol_facts_deserialize_in(e->facts, e->facts_len, facts, checked, region, &used);
+  if (region) { /* what the tables did not take, back when no one reserved after it */
+    size_t expect = at + need;
+    atomic_compare_exchange_strong(region_used, &expect, at + (ok ? used : 0));
+  }
+  if (!ok) {
     ol_stat_add(OL_STAT_CACHE_REFUSED, 1);
     return false;
   }

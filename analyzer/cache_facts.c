@@ -318,11 +318,11 @@ static void get_class(reader *r, ol_class_fact *c) {
 }
 
 bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
-  return ol_facts_deserialize_in(s, n, f, true, NULL);
+  return ol_facts_deserialize_in(s, n, f, true, NULL, NULL);
 }
 
 bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool checked) {
-  return ol_facts_deserialize_in(s, n, f, checked, NULL);
+  return ol_facts_deserialize_in(s, n, f, checked, NULL, NULL);
 }
 
 /* Every table item holds a pointer (8-aligned, its size a multiple of 8)
@@ -336,7 +336,7 @@ _Static_assert(sizeof(ol_loop) % 8 == 0 && sizeof(ol_call_arg) % 8 == 0 &&
                "a table item is no multiple of 8 bytes: the region's bound in cache.c fails");
 
 bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool checked,
-                             char *region) {
+                             char *region, size_t *used) {
   memset(f, 0, sizeof *f);
   reader r = {.s = s, .n = n, .arena = &f->arena, .region = region};
   f->borrowed = region != NULL;
@@ -395,6 +395,8 @@ bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool che
   GET_VEC(&r, &f->renders, &ol_render_fact_layout);
   GET_VEC(&r, &f->render_args, &ol_render_arg_layout);
   GET_VEC(&r, &f->self_facts, &ol_self_fact_layout);
+  if (used)
+    *used = r.region_at;
   if (r.bad || r.at != r.n) {
     ol_facts_free(f);
     memset(f, 0, sizeof *f);

@@ -160,8 +160,10 @@ static void test_round_trip_in_region(void **state) {
   char *region = ol_malloc(room + 8);
   memset(region, 0xa5, room + 8);
   for (int checked = 0; checked < 2; checked++) {
-    assert_true(ol_facts_deserialize_in(a.s, a.len, &g, checked, region));
+    size_t used = 0;
+    assert_true(ol_facts_deserialize_in(a.s, a.len, &g, checked, region, &used));
     assert_true(g.borrowed);
+    assert_true(used > 0 && used <= room && used % 8 == 0);
     assert_true((char *)g.calls.items >= region && (char *)g.calls.items < region + room);
     assert_true((char *)g.funcs.items[0].params >= region || g.funcs.items[0].n_params == 0);
     if (checked) {
@@ -175,7 +177,7 @@ static void test_round_trip_in_region(void **state) {
       assert_int_equal((unsigned char)region[i], 0xa5); /* never past the record's size */
   }
   for (size_t cut = 0; cut < a.len; cut += cut < 64 ? 1 : 7) {
-    assert_false(ol_facts_deserialize_in(a.s, cut, &g, true, region));
+    assert_false(ol_facts_deserialize_in(a.s, cut, &g, true, region, NULL));
     ol_facts_free(&g);
   }
   ol_free(region);
