@@ -95,6 +95,14 @@ bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f);
  * (ORM004's, on ctx->facts). A table read across files (by the index, the
  * summaries, a rule looking at a callee) must never be listed here. */
 bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool checked);
+/* As ol_facts_deserialize_for, the tables laid in region (at least n bytes,
+ * 8-aligned; NULL: the heap), which must outlive the facts: then
+ * f->borrowed is set and ol_facts_free leaves the tables; *used (unless
+ * NULL) gets the bytes of region they took (a multiple of 8). A warm run
+ * reads megabytes of tables: in one region of large pages, the fresh memory
+ * costs a few page faults rather than one per 4 KiB. */
+bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool checked,
+                             char *region, size_t *used);
 /* Whether facts read back from a record are what the walker could have
  * made of a file of len bytes (analyzer/cache_check.c): indices inside
  * their tables, spans inside the file, enums and flags in range, the

@@ -221,6 +221,8 @@ typedef struct {
   const char *s;
   size_t n, at;
   ol_arena *arena;
+  char *region; /* where the tables go (their record's size, 8-aligned), NULL: the heap */
+  size_t region_at;
   bool bad;
 } reader;
 
@@ -260,13 +262,17 @@ static size_t get_array(reader *r, void **items, const layout *l) {
     r->bad = true;
     return 0;
   }
-  char *a = ol_malloc(n * l->elem);
+  char *a;
+  if (r->region) { /* never past the record's size: each item's bytes are in it */
+    a = r->region + r->region_at;
+    r->region_at += n * l->elem;
+  } else {
+    a = ol_malloc(n * l->elem);
+  }
   memcpy(a, r->s + r->at, n * l->elem);
   r->at += n * l->elem;
+  /* Every pointer set: get_str gives NULL once the record went bad. */
   for (size_t i = 0; i < n; i++)
-    for (size_t s = 0; s < l->n_strs; s++)
-      FIELD(a + i * l->elem, l->strs[s]) = NULL;
-  for (size_t i = 0; i < n && !r->bad; i++)
     for (size_t s = 0; s < l->n_strs; s++)
       FIELD(a + i * l->elem, l->strs[s]) = get_str(r);
   *items = a;
@@ -321,12 +327,28 @@ static void get_class(reader *r, ol_class_fact *c) {
 }
 
 bool ol_facts_deserialize(const char *s, size_t n, ol_file_facts *f) {
-  return ol_facts_deserialize_for(s, n, f, true);
+  return ol_facts_deserialize_in(s, n, f, true, NULL, NULL);
 }
 
 bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool checked) {
+  return ol_facts_deserialize_in(s, n, f, checked, NULL, NULL);
+}
+
+/* Every table item holds a pointer (8-aligned, its size a multiple of 8)
+ * and is read from as many bytes of the record, after the table's count:
+ * the tables of a record of n bytes fit in n bytes of region, laid end to
+ * end, each 8-aligned (region_at never passes at). */
+_Static_assert(sizeof(ol_loop) % 8 == 0 && sizeof(ol_call_arg) % 8 == 0 &&
+                   sizeof(ol_query_site) % 8 == 0 && sizeof(ol_class_fact) % 8 == 0 &&
+                   sizeof(ol_func_fact) % 8 == 0 && sizeof(ol_call_fact) % 8 == 0 &&
+                   sizeof(ol_rel_fact) % 8 == 0 && sizeof(char *) == 8,
+               "a table item is no multiple of 8 bytes: the region's bound in cache.c fails");
+
+bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool checked,
+                             char *region, size_t *used) {
   memset(f, 0, sizeof *f);
-  reader r = {.s = s, .n = n, .arena = &f->arena};
+  reader r = {.s = s, .n = n, .arena = &f->arena, .region = region};
+  f->borrowed = region != NULL;
   f->import_at = get_u32(&r);
   f->parse_errors = get_u32(&r);
   f->first_error_byte = get_u32(&r);
@@ -336,13 +358,19 @@ bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool ch
     f->funcs.items[i].params = NULL;
     f->funcs.items[i].n_params = 0;
   }
-  for (size_t i = 0; i < f->funcs.len && !r.bad; i++) { /* parameters live in the arena */
+  /* Parameters live in the arena (as the walk leaves them), or in the region. */
+  static char *no_params[1];
+  for (size_t i = 0; i < f->funcs.len && !r.bad; i++) {
     char **params;
     size_t np = get_strings(&r, &params);
+    f->funcs.items[i].n_params = (uint32_t)np;
+    if (r.region) {
+      f->funcs.items[i].params = np ? params : no_params;
+      continue;
+    }
     f->funcs.items[i].params = ol_arena_alloc(&f->arena, (np ? np : 1) * sizeof(char *));
     if (np)
       memcpy(f->funcs.items[i].params, params, np * sizeof(char *));
-    f->funcs.items[i].n_params = (uint32_t)np;
     ol_free(params);
   }
   GET_VEC(&r, &f->func_sites, &ol_func_site_layout);
@@ -377,6 +405,8 @@ bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool ch
   GET_VEC(&r, &f->renders, &ol_render_fact_layout);
   GET_VEC(&r, &f->render_args, &ol_render_arg_layout);
   GET_VEC(&r, &f->self_facts, &ol_self_fact_layout);
+  if (used)
+    *used = r.region_at;
   if (r.bad || r.at != r.n) {
     ol_facts_free(f);
     memset(f, 0, sizeof *f);

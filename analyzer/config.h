@@ -112,6 +112,10 @@ const char *ol_size_text(size_t n, char *buf, size_t len);
 /* Compiles a PCRE2 pattern (UTF, JIT); NULL with why ("at offset 3: ...") on
  * a bad one, or one whose backtracking reaches the match limit on a long name. */
 pcre2_code *ol_re_compile(const char *pattern, char *why, size_t why_len);
+/* Whether re reaches PCRE2's match or depth limit on one of the probe names
+ * (200 bytes): ol_re_compile refuses such a pattern (the built-in ones are
+ * not probed: they pass, as a unit test checks). */
+bool ol_re_too_costly(const pcre2_code *re);
 /* Whether text[0..len) matches re, within PCRE2 match and depth limits. */
 bool ol_re_match(const pcre2_code *re, const char *text, size_t len);
 

@@ -1,6 +1,7 @@
 /* Discovery of Python files and of the project root. */
 #include "discover.h"
 #include "jinja.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -44,7 +45,27 @@ static void note(ol_discovery *d, ol_note_level level, const char *path, char *m
   ol_vec_push(&d->notes, n);
 }
 
+/* Whether path is absolute and already what ol_path_absolute makes of it:
+ * no empty, "." or ".." part, no trailing slash (discovery's paths, from an
+ * absolute root: normalised once per file, without copying it twice). */
+static bool normal_absolute(const char *path) {
+  if (path[0] != '/' || !path[1])
+    return false;
+  for (const char *p = path; *p; p++) {
+    if (*p != '/')
+      continue;
+    const char *q = p + 1;
+    if (*q == '/' || !*q)
+      return false; /* an empty part, a trailing slash */
+    if (q[0] == '.' && (q[1] == '/' || !q[1] || (q[1] == '.' && (q[2] == '/' || !q[2]))))
+      return false;
+  }
+  return true;
+}
+
 char *ol_path_absolute(const char *path) {
+  if (normal_absolute(path))
+    return ol_strdup(path);
   ol_buf b = {0};
   if (path[0] != '/') {
     char cwd[4096];
@@ -328,9 +349,10 @@ typedef struct {
 
 static size_t dir_slot(const dir_set *s, dir_id id) {
   uint64_t h = ((uint64_t)id.ino * 0x9e3779b97f4a7c15ull) ^ (uint64_t)id.dev;
-  size_t i = (size_t)(h ^ (h >> 29)) & (s->n_slots - 1);
+  size_t i = (size_t)(h ^ (h >> 29)) & (s->n_slots - 1), probes = 1;
   while (s->slots[i].ino && (s->slots[i].ino != id.ino || s->slots[i].dev != id.dev))
-    i = (i + 1) & (s->n_slots - 1);
+    i = (i + 1) & (s->n_slots - 1), probes++;
+  ol_stat_add(OL_STAT_DIR_PROBES, probes);
   return i;
 }
 
@@ -355,6 +377,18 @@ static bool dir_set_add(dir_set *s, dir_id id) {
   return true;
 }
 
+/* dir/name (one slash between them); caller frees. */
+static char *join_path(const char *dir, const char *name) {
+  size_t dn = strlen(dir), nn = strlen(name);
+  bool slash = dn && dir[dn - 1] == '/';
+  char *p = ol_malloc(dn + !slash + nn + 1);
+  memcpy(p, dir, dn);
+  if (!slash)
+    p[dn++] = '/';
+  memcpy(p + dn, name, nn + 1);
+  return p;
+}
+
 static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
   char *bound = walk_bound(fs, top, d);
   OL_VEC(char *) todo = {0};
@@ -367,6 +401,8 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
     if (fs->stat(dir, &st) == 0)
       loop = !dir_set_add(&seen, (dir_id){st.st_dev, st.st_ino});
     DIR *dh = loop ? NULL : fs->opendir(dir);
+    if (dh)
+      ol_stat_add(OL_STAT_DIRS_WALKED, 1);
     if (!dh && !loop) {
       note(d, OL_NOTE_ERROR, dir, ol_format("cannot read directory: %s", strerror(errno)));
       d->io_error = true;
@@ -379,7 +415,7 @@ static void walk_dir(const ol_fs *fs, const char *top, ol_discovery *d) {
        * types are asked about. */
       if (e->d_type == DT_REG && !ends_with_py(e->d_name) && !ol_jinja_has_template_ext(e->d_name))
         continue;
-      char *p = ol_format("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+      char *p = join_path(dir, e->d_name);
       if (e->d_type == DT_REG && !wanted(d, p, e->d_name)) {
         ol_free(p);
         continue;

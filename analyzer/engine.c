@@ -10,6 +10,7 @@
 #include "cache.h"
 #include "discover.h"
 #include "hash.h"
+#include "stats.h"
 #include "jinja.h"
 #include "suppress.h"
 #include "walk.h"
@@ -359,6 +360,7 @@ uint64_t ol_unit_facts_key(const ol_unit *u) {
 
 void ol_engine_reindex(ol_engine *e) {
   double t0 = now_ms();
+  ol_stat_add(OL_STAT_INDEX_BUILDS, 1);
   ol_index_free(&e->index);
   memset(&e->index, 0, sizeof e->index);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -505,6 +507,8 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
             e->from_cache, t3 - t2, e->resolved.resolved, e->units.len,
             e->calls_cached ? "the rest from the cache" : "no cache of them");
   }
+  if (getenv("ORMLINT_STATS"))
+    ol_stats_print(stderr);
   out->findings = findings.items;
   out->n_findings = findings.len;
   out->notes = notes.items;

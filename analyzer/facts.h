@@ -704,6 +704,7 @@ typedef struct {
   OL_VEC(ol_render_arg) render_args;
   OL_VEC(ol_self_fact) self_facts;
   bool template; /* a Jinja template's facts (analyzer/jinja.c): loops and reads, no Python */
+  bool borrowed; /* its tables live in the cache's region (cache.h): ol_facts_free leaves them */
   OL_VEC(ol_macro_read) macro_reads;
   OL_VEC(ol_template_import) template_imports;
   OL_VEC(ol_macro_call) macro_calls;

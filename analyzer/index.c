@@ -109,6 +109,33 @@ static bool mapped_imperatively(const ol_index *ix, const char *name) {
   return false;
 }
 
+static uint64_t relation_hash(const char *owner, const char *name) {
+  return (name_hash(owner) * 31) ^ name_hash(name);
+}
+
+/* The relations by (owner, name), each pair's first (relation_on's answer). */
+static void build_relation_table(ol_index *ix) {
+  ix->n_rel_slots = 16;
+  while (ix->n_rel_slots < ix->relations.len * 2)
+    ix->n_rel_slots *= 2;
+  ix->rel_slots = ol_malloc(ix->n_rel_slots * sizeof(int32_t));
+  memset(ix->rel_slots, 0xff, ix->n_rel_slots * sizeof(int32_t));
+  for (size_t r = 0; r < ix->relations.len; r++) {
+    const ol_relation *x = &ix->relations.items[r];
+    for (size_t i = relation_hash(x->owner, x->name) & (ix->n_rel_slots - 1);;
+         i = (i + 1) & (ix->n_rel_slots - 1)) {
+      int32_t o = ix->rel_slots[i];
+      if (o < 0) {
+        ix->rel_slots[i] = (int32_t)r;
+        break;
+      }
+      if (!strcmp(ix->relations.items[o].owner, x->owner) &&
+          !strcmp(ix->relations.items[o].name, x->name))
+        break; /* an earlier one answers */
+    }
+  }
+}
+
 void ol_index_link(ol_index *ix) {
   build_table(ix);
   /* Iterate to a fixpoint: bases may be declared after their subclasses. */
@@ -144,6 +171,7 @@ void ol_index_link(ol_index *ix) {
     }
   }
   add_relations(ix);
+  build_relation_table(ix);
 }
 
 /* ---- relationships ----------------------------------------------------- */
@@ -500,6 +528,16 @@ static void add_relations(ol_index *ix) {
 }
 
 static const ol_relation *relation_on(const ol_index *ix, const char *cls, const char *attr) {
+  if (ix->rel_slots) {
+    for (size_t i = relation_hash(cls, attr) & (ix->n_rel_slots - 1);;
+         i = (i + 1) & (ix->n_rel_slots - 1)) {
+      int32_t o = ix->rel_slots[i];
+      if (o < 0)
+        return NULL;
+      if (!strcmp(ix->relations.items[o].owner, cls) && !strcmp(ix->relations.items[o].name, attr))
+        return &ix->relations.items[o];
+    }
+  }
   for (size_t i = 0; i < ix->relations.len; i++)
     if (!strcmp(ix->relations.items[i].owner, cls) && !strcmp(ix->relations.items[i].name, attr))
       return &ix->relations.items[i];
@@ -670,6 +708,9 @@ void ol_index_free(ol_index *ix) {
   ol_vec_free(&ix->funcs);
   ol_free(ix->fn_slots);
   ol_free(ix->fn_next);
+  ol_free(ix->lineage_at);
+  ol_free(ix->lineage_ids);
+  ol_free(ix->rel_slots);
   ol_vec_free(&ix->mod_entries);
   ol_free(ix->mod_slots);
   ol_free(ix->slots);

@@ -154,6 +154,15 @@ typedef struct {
   int32_t *next_same;          /* per class: the next class with the same name, -1 */
   OL_VEC(ol_key_use) key_uses; /* sorted by owner, column, file, span */
   uint32_t *uses_by_query;     /* indices into key_uses, sorted by query */
+  /* Per class, its lineage (itself and its bases, index_lookups.c): ids
+   * lineage_ids[lineage_at[c] .. lineage_at[c + 1]); NULL until
+   * ol_index_resolve_lookups made them. */
+  uint32_t *lineage_at;
+  int32_t *lineage_ids;
+  /* Open addressing over (owner, name) of relations: the first relation of
+   * each pair, -1 empty; NULL while ol_index_link is adding them. */
+  int32_t *rel_slots;
+  size_t n_rel_slots;
 } ol_index;
 
 /* "app.models.Chef" -> "Chef". */

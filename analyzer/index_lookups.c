@@ -44,7 +44,7 @@ static int32_t model_id(const ol_index *ix, const char *entity, uint32_t file) {
 }
 
 /* The class ids of cls and its bases (breadth first, each once). */
-static size_t lineage(const ol_index *ix, int32_t cls, int32_t *out) {
+static size_t lineage_of(const ol_index *ix, int32_t cls, int32_t *out) {
   size_t n = 0;
   if (cls < 0)
     return 0;
@@ -61,6 +61,31 @@ static size_t lineage(const ol_index *ix, int32_t cls, int32_t *out) {
     }
   }
   return n;
+}
+
+/* lineage_of, made once per class for the index (the lookups ask again
+ * and again for the same few models). */
+static size_t lineage(const ol_index *ix, int32_t cls, int32_t *out) {
+  if (cls < 0 || !ix->lineage_at)
+    return lineage_of(ix, cls, out);
+  uint32_t at = ix->lineage_at[cls], n = ix->lineage_at[cls + 1] - at;
+  memcpy(out, ix->lineage_ids + at, n * sizeof *out);
+  return n;
+}
+
+static void make_lineages(ol_index *ix) {
+  size_t n = ix->classes.len;
+  ix->lineage_at = ol_malloc((n + 1) * sizeof *ix->lineage_at);
+  OL_VEC(int32_t) ids = {0};
+  int32_t one[MAX_BASES];
+  for (size_t c = 0; c < n; c++) {
+    ix->lineage_at[c] = (uint32_t)ids.len;
+    size_t k = lineage_of(ix, (int32_t)c, one);
+    for (size_t i = 0; i < k; i++)
+      ol_vec_push(&ids, one[i]);
+  }
+  ix->lineage_at[n] = (uint32_t)ids.len;
+  ix->lineage_ids = ids.items; /* NULL when no class has one: never read then */
 }
 
 /* The class (model, base or mixin) declaring column name of cls, and its index there. */
@@ -215,6 +240,8 @@ static int by_query(const void *pa, const void *pb, void *ud) {
 }
 
 void ol_index_resolve_lookups(ol_index *ix) {
+  if (!ix->lineage_at)
+    make_lineages(ix);
   for (uint32_t f = 0; f < ix->files.len; f++) {
     const ol_file_facts *facts = ix->files.items[f].facts;
     if (is_test_file(ix->files.items[f].path))

@@ -12,6 +12,7 @@
 #include "cache.h"
 #include "engine_internal.h"
 #include "jinja.h"
+#include "stats.h"
 
 /* Checked files few enough to parse whatever the prefilter says, and not
  * worth writing the whole cache for. */
@@ -34,6 +35,7 @@ static bool ol_facts_may_report(const ol_file_facts *f) {
  * apply, those are kept: a fix must be built on the very text pass 1 saw.
  * Takes src. */
 static void parse_unit(ol_engine *e, TSParser *p, ol_unit *u, ol_source *src) {
+  ol_stat_add(OL_STAT_FILES_PARSED, 1);
   if (ol_jinja_has_template_ext(u->rel))
     ol_jinja_facts(src->bytes, src->len, &u->facts);
   else
@@ -54,6 +56,7 @@ static void parse_unit(ol_engine *e, TSParser *p, ol_unit *u, ol_source *src) {
 
 static bool read_unit(ol_engine *e, ol_unit *u, ol_source *src) {
   ol_error err;
+  ol_stat_add(OL_STAT_FILES_READ, 1);
   u->status = ol_source_read(e->fs, u->path, e->cfg->max_file_size, src, &err);
   if (u->status != OL_OK) {
     u->err_message = ol_strdup(err.message);

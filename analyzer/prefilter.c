@@ -291,8 +291,10 @@ static bool add_bindings(const ol_file_facts *f, ol_name_set *out, read_names *r
   return grew;
 }
 
-/* One pass over every summary and binding; returns whether anything grew. */
-static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn) {
+/* One pass over every summary and binding; returns whether anything grew.
+ * done[i]: function i added all it adds (model_classes does not change
+ * here, out only grows: a later pass would add nothing more for it). */
+static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn, bool *done) {
   bool grew = false;
   for (size_t i = 0; i < ix->funcs.len; i++) {
     const ol_summary *s = &ix->funcs.items[i];
@@ -300,8 +302,9 @@ static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn) 
      * its class or a subclass (`self.m()`, `C.m()`, `C(...).m()`), which the
      * caller names, or on a parameter, which only a model's methods count
      * for (the parameter reads rule). */
-    if (s->fn->outer >= 0 || !summary_matters(s, rn))
+    if (done[i] || s->fn->outer >= 0 || !summary_matters(s, rn))
       continue;
+    done[i] = true;
     if (!s->fn->cls) {
       grew |= add_name(out, s->fn->name);
       continue;
@@ -326,8 +329,10 @@ void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *o
     add_last(out, cfg->model_bases[i]);
     add_class(&rn, cfg->model_bases[i]);
   }
-  for (int round = 0; round < 64 && add_functions(ix, out, &rn); round++) {
+  bool *done = ol_calloc(ix->funcs.len ? ix->funcs.len : 1, sizeof *done);
+  for (int round = 0; round < 64 && add_functions(ix, out, &rn, done); round++) {
   }
+  ol_free(done);
   ol_name_set_free(&rn.model_classes);
   ol_name_set_free(&rn.members);
 }

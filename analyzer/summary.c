@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "hash.h"
-
 #include "index.h"
+#include "stats.h"
 
 #define MAX_READS 64
 #define MAX_DEPTH 8
@@ -108,8 +108,10 @@ static char *join_dotted(const char *a, const char *b) {
 /* The absolute name of `from <dots><module> import ...` written in file. */
 static char *absolute_module(const ol_index *ix, uint32_t file, const char *module,
                              uint32_t level) {
-  if (!level)
+  if (!level) {
+    ol_stat_add(OL_STAT_BINDING_BYTES, strlen(module));
     return ol_strdup(module);
+  }
   const ol_index_file *f = &ix->files.items[file];
   char *base = ol_strdup(f->module);
   for (uint32_t drop = f->package ? level - 1 : level; drop > 0 && *base; drop--) {
@@ -121,6 +123,7 @@ static char *absolute_module(const ol_index *ix, uint32_t file, const char *modu
   }
   char *full = !*module ? ol_strdup(base) : *base ? join_dotted(base, module) : ol_strdup(module);
   ol_free(base);
+  ol_stat_add(OL_STAT_BINDING_BYTES, strlen(full));
   return full;
 }
 

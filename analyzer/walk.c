@@ -1594,6 +1594,10 @@ done:
 }
 
 void ol_facts_free(ol_file_facts *f) {
+  if (f->borrowed) { /* the cache owns the tables (read back into its region) */
+    ol_arena_free(&f->arena);
+    return;
+  }
   ol_vec_free(&f->loops);
   ol_vec_free(&f->reads);
   ol_vec_free(&f->commits);

@@ -21,12 +21,13 @@ class Ormlint:
     def __init__(self, cwd):
         self.cwd = Path(cwd)
 
-    def __call__(self, *args, cwd=None, timeout=30, as_nobody=False):
+    def __call__(self, *args, cwd=None, timeout=30, as_nobody=False, stats=False):
         cmd = [ORMLINT, *map(str, args)]
         if as_nobody:
             cmd = NOBODY + cmd
+        env = dict(os.environ, ORMLINT_STATS="1") if stats else None
         return subprocess.run(cmd, cwd=cwd or self.cwd, capture_output=True, timeout=timeout * TIMEOUT_SCALE,
-                              encoding="utf-8", errors="surrogateescape")
+                              encoding="utf-8", errors="surrogateescape", env=env)
 
     def json(self, *args, **kw):
         """(process, findings) of a `--format json` run."""
@@ -38,6 +39,17 @@ class Ormlint:
         p = self(*args, "--format", "sarif", **kw)
         return p, json.loads(p.stdout)["runs"][0]
 
+
+
+def stats(stderr):
+    """The counts of work of a run with ORMLINT_STATS=1 (analyzer/stats.h),
+    {name: count}: what a test of linear cost compares instead of times,
+    which a shared machine makes flaky."""
+    for line in stderr.splitlines():
+        if line.startswith("ormlint stats: "):
+            return {k.rsplit(" ", 1)[0]: int(k.rsplit(" ", 1)[1])
+                    for k in line[len("ormlint stats: "):].split(", ")}
+    raise AssertionError(f"no `ormlint stats:` line in {stderr[-2000:]!r}")
 
 
 # A small Flask-SQLAlchemy app the cache tests edit file by file.

@@ -146,6 +146,46 @@ static void test_round_trip_row_calls(void **state) {
   ol_config_free(&cfg);
 }
 
+/* Read back into a region (as a warm run does, cache.h): the tables fit in
+ * the record's size, nothing is freed from the region, the facts are those
+ * of the heap read, and every cut of the record is refused, freeable. */
+static void test_round_trip_in_region(void **state) {
+  (void)state;
+  ol_config cfg;
+  ol_file_facts f, g;
+  facts_of(SRC, &cfg, &f);
+  ol_buf a = {0}, b = {0};
+  ol_facts_serialize(&f, &a);
+  size_t room = (a.len + 7) & ~(size_t)7;
+  char *region = ol_malloc(room + 8);
+  memset(region, 0xa5, room + 8);
+  for (int checked = 0; checked < 2; checked++) {
+    size_t used = 0;
+    assert_true(ol_facts_deserialize_in(a.s, a.len, &g, checked, region, &used));
+    assert_true(g.borrowed);
+    assert_true(used > 0 && used <= room && used % 8 == 0);
+    assert_true((char *)g.calls.items >= region && (char *)g.calls.items < region + room);
+    assert_true((char *)g.funcs.items[0].params >= region || g.funcs.items[0].n_params == 0);
+    if (checked) {
+      ol_facts_serialize(&g, &b);
+      assert_int_equal(a.len, b.len);
+      assert_memory_equal(a.s, b.s, a.len);
+      ol_buf_free(&b);
+    }
+    ol_facts_free(&g); /* leaves the tables to the region */
+    for (size_t i = room; i < room + 8; i++)
+      assert_int_equal((unsigned char)region[i], 0xa5); /* never past the record's size */
+  }
+  for (size_t cut = 0; cut < a.len; cut += cut < 64 ? 1 : 7) {
+    assert_false(ol_facts_deserialize_in(a.s, cut, &g, true, region, NULL));
+    ol_facts_free(&g);
+  }
+  ol_free(region);
+  ol_buf_free(&a);
+  ol_facts_free(&f);
+  ol_config_free(&cfg);
+}
+
 /* Every cut of the record is refused; flipped bytes never crash (the
  * cache's checksum refuses them before this is reached). */
 static void test_damaged_records(void **state) {
@@ -335,6 +375,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_round_trip_row_calls),
+      cmocka_unit_test(test_round_trip_in_region),
       cmocka_unit_test(test_calls_round_trip),
       cmocka_unit_test(test_damaged_records),
       cmocka_unit_test(test_crafted_facts_refused),

@@ -103,6 +103,22 @@ static const char *FULL = "[project]\n"
                           "\"tests/*\" = [\"ORM001\", \"ORM006\"]\n"
                           "'__init__.py' = [\"ALL\"]\n";
 
+/* ol_re_compile does not probe the built-in patterns: they must pass. */
+static void test_builtin_patterns_pass_the_probe(void **state) {
+  (void)state;
+  const char *builtins[] = {OL_DEFAULT_SESSION_NAMES, OL_DEFAULT_DB_NAMES};
+  for (size_t i = 0; i < 2; i++) {
+    char why[320];
+    pcre2_code *re = ol_re_compile(builtins[i], why, sizeof why);
+    assert_non_null(re);
+    assert_false(ol_re_too_costly(re));
+    pcre2_code_free(re);
+  }
+  char why[320];
+  pcre2_code *bad = ol_re_compile("^([a-z_0-9]+)*session$", why, sizeof why);
+  assert_null(bad);
+}
+
 static void test_every_key(void **state) {
   (void)state;
   loaded *l = parse(FULL);
@@ -806,6 +822,7 @@ int main(void) {
       cmocka_unit_test(test_excluded),        cmocka_unit_test(test_rel_path),
       cmocka_unit_test(test_rule_codes),      cmocka_unit_test(test_query_terminals_reach_the_walk),
       cmocka_unit_test(test_max_file_size),
+      cmocka_unit_test(test_builtin_patterns_pass_the_probe),
   };
   /* The file-system tests share one temporary tree. */
   return cmocka_run_group_tests_name("pyproject", tests, setup_tree, teardown_tree);
