@@ -90,7 +90,7 @@ static void loops(check *c) {
         &l->is_async,        &l->has_rows,       &l->stmt_starts_line, &l->iterable_is_list,
         &l->iterable_finite, &l->lazy_generator, &l->target_rebound,   &l->writes_session,
         &l->has_jump,        &l->polls,          &l->iterable_changes, &l->bounded,
-        &l->exits,           &l->external_work};
+        &l->exits,           &l->external_work, &l->expires};
     for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
       flag(c, flags[k]);
     rows(c, &l->rows);
@@ -134,6 +134,16 @@ static void batch(check *c, const ol_batch *b) {
   flag(c, &b->awaited);
 }
 
+/* A test of a parameter of the function func a site runs under (none at module level). */
+static void param_guard(check *c, const ol_param_guard *g, uint32_t n_params) {
+  need(c, g->test <= OL_PG_NE);
+  need(c, g->test == OL_PG_NONE || g->param < n_params);
+  need(c, (g->test != OL_PG_EQ && g->test != OL_PG_NE) || g->lit);
+}
+
+/* The parameters of the function a call is in (none at module level). */
+static uint32_t params_of(const ol_file_facts *f, int32_t func);
+
 static void queries(check *c) {
   const ol_file_facts *f = c->f;
   for (size_t i = 0; i < f->queries.len && !c->bad; i++) {
@@ -153,6 +163,8 @@ static void queries(check *c) {
     index_or_none(c, q->hoist_loop, f->loops.len);
     index_or_none(c, q->func, f->funcs.len);
     span(c, q->pk_key);
+    if (!c->bad)
+      param_guard(c, &q->guard, params_of(f, q->func));
     name(c, q->dep_name, false);
     name(c, q->entity, false);
     batch(c, &q->batch);
@@ -186,6 +198,13 @@ static void functions(check *c) {
     flag(c, &fn->expires);
     need(c, fn->pk_param >= -2 && fn->pk_param < (int32_t)fn->n_params);
     need(c, fn->pk_param < 0 || (fn->pk_query >= 0 && (size_t)fn->pk_query < f->queries.len));
+    need(c, c->bad || fn->pk_param < 0 || f->queries.items[fn->pk_query].entity);
+    flag(c, &fn->wrapped);
+    for (int e = 0; e < OL_EFFECTS * OL_GUARD_ANY && !c->bad; e++)
+      param_guard(c,
+                  &(ol_param_guard){.lit = fn->guard_lit[e], .test = fn->guard_test[e],
+                                    .param = fn->guard_param[e]},
+                  fn->n_params);
     place(c, fn->def);
   }
   for (size_t i = 0; i < f->func_sites.len; i++) {
@@ -240,12 +259,15 @@ static void calls(check *c) {
     place(c, k->at);
     span(c, k->miss);
     span(c, k->branch);
+    if (!c->bad)
+      param_guard(c, &k->guard, params_of(f, k->func));
   }
   for (size_t i = 0; i < f->call_args.len; i++) {
     name(c, f->call_args.items[i].kw, false);
     index_or_none(c, f->call_args.items[i].loop, f->loops.len);
     index_or_none(c, f->call_args.items[i].key_loop, f->loops.len);
     name(c, f->call_args.items[i].key_attr, false);
+    need(c, f->call_args.items[i].key_loop < 0 || f->call_args.items[i].key_attr);
     flag(c, &f->call_args.items[i].has_rows);
     need(c, f->call_args.items[i].col >= 0 && f->call_args.items[i].col <= 4);
     rows(c, &f->call_args.items[i].rows);

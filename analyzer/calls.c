@@ -118,9 +118,10 @@ static bool is_memoizer(ol_walker *w, TSNode e, TSNode last) {
   return false;
 }
 
-static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized) {
+static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool *wrapped) {
   TSNode parent = ol_walk_parent(w, def);
   *memoized = false;
+  *wrapped = false;
   if (ol_kind_of(w->sx, parent) != OL_K_decorated_definition)
     return OL_FN_FUNCTION;
   ol_fn_kind kind = OL_FN_FUNCTION;
@@ -133,7 +134,18 @@ static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized) {
       e = ol_child(w->sx, e, OL_F_function);
     bool dotted = ol_kind_of(w->sx, e) == OL_K_attribute;
     TSNode last = dotted ? ol_child(w->sx, e, OL_F_attribute) : e;
-    *memoized |= is_memoizer(w, e, last);
+    bool memo = is_memoizer(w, e, last);
+    *memoized |= memo;
+    static const char *const plain[] = {"property",    "cached_property", "hybrid_property",
+                                        "reify",       "setter",          "deleter",
+                                        "expression",  "comparator",      "declared_attr",
+                                        "staticmethod", "classmethod",    "abstractmethod",
+                                        "override",    "overload",        "wraps",
+                                        NULL};
+    bool known = memo;
+    for (const char *const *p = plain; *p && !known; p++)
+      known = ol_node_text_is(w, last, *p);
+    *wrapped |= !known;
     static const char *const props[] = {"property", "cached_property", "hybrid_property", "reify",
                                         NULL};
     static const char *const setters[] = {"setter",     "deleter",       "expression",
@@ -179,13 +191,14 @@ static TSNode param_name(ol_walker *w, TSNode p) {
 
 void ol_calls_enter_function(ol_walker *w, TSNode def) {
   TSNode cls = owning_class(w, def);
-  bool memoized;
-  ol_fn_kind kind = decorator_kind(w, def, &memoized);
+  bool memoized, wrapped;
+  ol_fn_kind kind = decorator_kind(w, def, &memoized, &wrapped);
   ol_func_fact f = {.name = intern(w, ol_child(w->sx, def, OL_F_name)),
                     .cls = ts_node_is_null(cls) ? NULL : intern(w, ol_child(w->sx, cls, OL_F_name)),
                     .outer = ol_calls_current(w),
                     .kind = kind,
                     .memoized = memoized,
+                    .wrapped = wrapped,
                     .site = {-1, -1, -1},
                     .rows = -1,
                     .one = -1,
@@ -508,17 +521,30 @@ static void note_arg_names(ol_walker *w, TSNode call, TSNode fn, TSNode root, ol
   ol_vec_free(&names);
 }
 
+bool ol_calls_expires_session(ol_walker *w, TSNode call) {
+  static const char *const EXPIRE[] = {"commit", "rollback",    "expire", "expire_all", "refresh",
+                                       "close",  "remove",      "expunge", "expunge_all", NULL};
+  TSNode fn = ol_child(w->sx, call, OL_F_function);
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute)
+    return false;
+  TSNode m = ol_child(w->sx, fn, OL_F_attribute);
+  for (const char *const *e = EXPIRE; *e; e++)
+    if (ol_node_text_is(w, m, *e))
+      return ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION;
+  return false;
+}
+
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   int func = ol_calls_current(w);
   check_terminal(w, call, ctx);
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (func >= 0 && ol_kind_of(w->sx, fn) == OL_K_attribute &&
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "commit") &&
-      ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION) {
-    if (!in_rollback_try(w))
-      add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call), false, ol_guard_of(w, call));
+      ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind == OL_VAL_SESSION &&
+      !in_rollback_try(w))
+    add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call), false, ol_guard_of(w, call));
+  if (func >= 0 && ol_calls_expires_session(w, call))
     w->out->funcs.items[func].expires = true;
-  }
   if (func < 0 && ctx < 0)
     return;
   if (check_constructed(w, call, fn, func, ctx))

@@ -86,6 +86,9 @@ typedef struct {
                              plugins, subprocesses, sleep, task queues): each item is a unit of work
                              whose database cost is not what a maintainer tunes */
   bool iterable_changes;  /* the loop changes what it iterates over (queue.append(...)) */
+  bool expires;           /* its body expires or detaches the session's objects (rollback, expire,
+                             expire_all, refresh, close, remove, expunge): a get by key then
+                             runs a SELECT again (a commit is in commits) */
   const char *insert_why; /* why no statement can go before stmt, NULL when one can */
   ol_span rows_call;  /* the iterable is this call of a project function (`for b in get_bookings()`,
                          `for b in self._base().filter(...).all()`): its summary may say it returns
@@ -513,7 +516,10 @@ typedef struct {
                        each ended by '\x1f' ("" no default, "?" one that is no literal) */
   uint32_t rebound; /* parameters (bit i: params[i], i < 32) the body binds again: a test of
                        one does not read what the caller passed */
-  bool expires; /* it commits, in a transaction of its own too: every object is expired */
+  bool expires; /* it commits (in a transaction of its own too), rolls back, expires, refreshes,
+                   closes or expunges: every object (or one) is expired or detached */
+  bool wrapped; /* a decorator other than the known ones (property, staticmethod, classmethod,
+                   setters, abstractmethod, a memoizer...) may call it with arguments of its own */
   /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the
    * entity of queries[pk_query]): -1 it runs none, -2 some other. */
   int8_t pk_param;

@@ -86,6 +86,8 @@ static bool loop_within(const ol_file_facts *f, int inner, int loop) {
 static bool loop_commits(const ol_rule_ctx *ctx, int loop) {
   const ol_file_facts *f = ctx->facts;
   const ol_loop *l = &f->loops.items[loop];
+  if (l->expires)
+    return true;
   for (size_t i = 0; i < f->commits.len; i++)
     if (f->commits.items[i].span.start >= l->node.start &&
         f->commits.items[i].span.end <= l->node.end && !f->commits.items[i].flush)

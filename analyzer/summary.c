@@ -558,14 +558,16 @@ static const char *arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t 
     if (!eq)
       return NULL;
     size_t kw = (size_t)(eq - tok);
-    bool match =
-        kw ? strlen(fn->params[p]) == kw && !memcmp(fn->params[p], tok, kw) : pos++ + bound == p;
+    /* Behind a decorator that may pass arguments of its own (`fn(db.session, *args)`), a
+     * position says nothing of which parameter gets the value; a keyword still does. */
+    bool match = kw ? strlen(fn->params[p]) == kw && !memcmp(fn->params[p], tok, kw)
+                    : !fn->wrapped && pos++ + bound == p;
     if (match) {
       *n = len - kw - 1;
       return eq + 1;
     }
   }
-  const char *d = fn->defaults ? nth_token(fn->defaults, p, &len) : NULL;
+  const char *d = fn->defaults && !fn->wrapped ? nth_token(fn->defaults, p, &len) : NULL;
   if (!d || !len)
     return NULL; /* not passed and no default: the call fails, or passes it otherwise */
   *n = len;

@@ -881,6 +881,9 @@ static void on_call(ol_walker *w, const entry *e) {
   if (ol_node_text_is(w, callee, "sleep"))
     for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
       w->out->loops.items[l].polls = true;
+  if (ol_calls_expires_session(w, e->node))
+    for (int l = e->ctx; l >= 0; l = w->out->loops.items[l].parent)
+      w->out->loops.items[l].expires = true;
   /* Outside work on every iteration: a call under a condition of the loop
    * makes only some items units of outside work. */
   if (ol_exec_is_external_call(w, e->node))

@@ -329,6 +329,10 @@ char *ol_guard_call_args(ol_walker *w, TSNode call);
 char *ol_guard_defaults(ol_walker *w, TSNode params, uint32_t n_params);
 /* The parameters of func (bit i: params[i]) that def's body binds again. */
 uint32_t ol_guard_rebound(ol_walker *w, TSNode def, int func);
+/* Whether call expires or detaches every object of a session (`session.commit()`,
+ * rollback, expire, expire_all, refresh, close, remove, expunge): a get by key
+ * after it runs a SELECT again. */
+bool ol_calls_expires_session(ol_walker *w, TSNode call);
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx);
 void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_calls_check_return(ol_walker *w, TSNode ret);

@@ -185,7 +185,7 @@ static void mv_loop(mover *m, ol_loop *l) {
   SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
           l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
           l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded, l->exits,
-          l->external_work, l->col_vars[0], l->col_vars[1], l->col_vars[2], l->col_vars[3],
+          l->external_work, l->expires, l->col_vars[0], l->col_vars[1], l->col_vars[2], l->col_vars[3],
           (uint64_t)(int64_t)l->rows_param);
   mv_rows(m, &l->rows);
   mv_int(m, &l->rows_parent, V_LOOPS);
@@ -231,6 +231,7 @@ static void mv_query(mover *m, ol_query_site *s) {
   mv_str(m, &s->entity);
   mv_int(m, &s->func, V_FUNCS);
   mv_guard(m, &s->guard);
+  mv_span(m, &s->pk_key);
 }
 
 static void mv_lookup(mover *m, ol_lookup *l) {
@@ -330,6 +331,8 @@ static void mv_func(mover *m, ol_func_fact *f) {
       mv_str(m, &f->guard_lit[e * OL_GUARD_ANY + k]);
     }
   mv_str(m, &f->defaults);
+  SCALARS(m, f->expires, f->wrapped, (uint64_t)(int64_t)f->pk_param);
+  mv_index(m, &f->pk_query, V_QUERIES);
 }
 
 static void mv_call(mover *m, ol_call_fact *c) {
@@ -438,6 +441,8 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
     mv_str(m, &LAST(&dst->call_args)->kw);
     mv_index(m, &LAST(&dst->call_args)->loop, V_LOOPS);
     mv_rows(m, &LAST(&dst->call_args)->rows);
+    mv_index(m, &LAST(&dst->call_args)->key_loop, V_LOOPS);
+    mv_str(m, &LAST(&dst->call_args)->key_attr);
   });
   MOVE_ALL(V_IMPORTS, imports, {
     mv_str(m, &LAST(&dst->imports)->local);
@@ -526,6 +531,8 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_str(&m, &x->kw);
     mv_index(&m, &x->loop, V_LOOPS);
     mv_rows(&m, &x->rows);
+    mv_index(&m, &x->key_loop, V_LOOPS);
+    mv_str(&m, &x->key_attr);
     SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows, (uint64_t)(int64_t)x->col);
   });
   h = mix(h, f->call_terms.len);

@@ -918,6 +918,50 @@ def identity_map_gets():
         rename_kitchen(kitchen.id, "y")  # expect: ORM001
         # the commit expires the rows: the next get refreshes its row with a SELECT
         db.session.commit()  # expect: ORM006
+    for kitchen in Kitchen.query.all():
+        db.session.rollback()  # a rollback expires every object too
+        rename_kitchen(kitchen.id, "z")  # expect: ORM001
+    for kitchen in Kitchen.query.all():
+        db.session.expunge(kitchen)  # the row leaves the session: the get loads it again
+        rename_kitchen(kitchen.id, "z")  # expect: ORM001
+    for kitchen in Kitchen.query.all():
+        db.session.expire_all()
+        rename_kitchen(kitchen.id, "z")  # expect: ORM001
+    for kitchen in Kitchen.query.all():
+        db.session.refresh(kitchen)
+        rename_kitchen(kitchen.id, "z")  # expect: ORM001
+
+
+def close_then_rename(kitchen_id):
+    db.session.close()
+    rename_kitchen(kitchen_id, "w")
+
+
+def identity_map_lost_through_calls():
+    for kitchen in Kitchen.query.all():
+        close_then_rename(kitchen.id)  # expect: ORM001
+
+
+def with_session(fn):
+    @functools.wraps(fn)
+    def inner(*args, **kwargs):
+        return fn(db.session, *args, **kwargs)
+
+    return inner
+
+
+@with_session
+def save_kitchen(session, kitchen, commit=False):
+    session.add(kitchen)
+    if commit:
+        session.commit()
+
+
+def save_kitchens_behind_a_decorator(names):
+    for n in names:
+        # the decorator passes the session first: True is `commit`, not `kitchen`
+        save_kitchen(Kitchen(name=n), True)  # expect: ORM006
+        save_kitchen(Kitchen(name=n), commit=False)  # ok: a keyword names its parameter
 
 
 # A memoized function with no arguments, reached through a chain: a cache hit
