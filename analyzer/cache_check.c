@@ -90,7 +90,7 @@ static void loops(check *c) {
         &l->is_async,        &l->has_rows,       &l->stmt_starts_line, &l->iterable_is_list,
         &l->iterable_finite, &l->lazy_generator, &l->target_rebound,   &l->writes_session,
         &l->has_jump,        &l->polls,          &l->iterable_changes, &l->bounded,
-        &l->exits,           &l->external_work, &l->expires};
+        &l->exits,           &l->external_work,  &l->expires};
     for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
       flag(c, flags[k]);
     rows(c, &l->rows);
@@ -202,7 +202,8 @@ static void functions(check *c) {
     flag(c, &fn->wrapped);
     for (int e = 0; e < OL_EFFECTS * OL_GUARD_ANY && !c->bad; e++)
       param_guard(c,
-                  &(ol_param_guard){.lit = fn->guard_lit[e], .test = fn->guard_test[e],
+                  &(ol_param_guard){.lit = fn->guard_lit[e],
+                                    .test = fn->guard_test[e],
                                     .param = fn->guard_param[e]},
                   fn->n_params);
     place(c, fn->def);

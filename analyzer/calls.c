@@ -136,12 +136,11 @@ static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool 
     TSNode last = dotted ? ol_child(w->sx, e, OL_F_attribute) : e;
     bool memo = is_memoizer(w, e, last);
     *memoized |= memo;
-    static const char *const plain[] = {"property",    "cached_property", "hybrid_property",
-                                        "reify",       "setter",          "deleter",
-                                        "expression",  "comparator",      "declared_attr",
-                                        "staticmethod", "classmethod",    "abstractmethod",
-                                        "override",    "overload",        "wraps",
-                                        NULL};
+    static const char *const plain[] = {
+        "property",      "cached_property", "hybrid_property", "reify",
+        "setter",        "deleter",         "expression",      "comparator",
+        "declared_attr", "staticmethod",    "classmethod",     "abstractmethod",
+        "override",      "overload",        "wraps",           NULL};
     bool known = memo;
     for (const char *const *p = plain; *p && !known; p++)
       known = ol_node_text_is(w, last, *p);
@@ -522,8 +521,8 @@ static void note_arg_names(ol_walker *w, TSNode call, TSNode fn, TSNode root, ol
 }
 
 bool ol_calls_expires_session(ol_walker *w, TSNode call) {
-  static const char *const EXPIRE[] = {"commit", "rollback",    "expire", "expire_all", "refresh",
-                                       "close",  "remove",      "expunge", "expunge_all", NULL};
+  static const char *const EXPIRE[] = {"commit", "rollback", "expire",  "expire_all",  "refresh",
+                                       "close",  "remove",   "expunge", "expunge_all", NULL};
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (ol_kind_of(w->sx, fn) != OL_K_attribute)
     return false;
@@ -597,9 +596,10 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
       a = ol_child(w->sx, a, OL_F_value);
     }
     a = ol_unwrap(w, a);
-    ol_call_arg arg = {
-        .kw = kw, .param = ol_calls_param_index(w, func, a), .loop = rows_loop(w, ctx, a),
-        .key_loop = -1};
+    ol_call_arg arg = {.kw = kw,
+                       .param = ol_calls_param_index(w, func, a),
+                       .loop = rows_loop(w, ctx, a),
+                       .key_loop = -1};
     int col;
     if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
       arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */
@@ -889,8 +889,9 @@ void ol_calls_note_one(ol_walker *w, TSNode value, bool yields) {
       f->one_call = call;
     return;
   }
-  if (!got || f->one >= 0 || !ol_span_empty(f->one_call) || !one.entity || ol_span_empty(one.query) || one.tuples ||
-      one.dyn_rel || !ol_span_empty(one.options_args) || (one.eager && *one.eager)) {
+  if (!got || f->one >= 0 || !ol_span_empty(f->one_call) || !one.entity ||
+      ol_span_empty(one.query) || one.tuples || one.dyn_rel || !ol_span_empty(one.options_args) ||
+      (one.eager && *one.eager)) {
     f->one = -2;
     return;
   }
@@ -1047,26 +1048,9 @@ static bool param_rebound(const ol_walker *w, TSNode name) {
   return false;
 }
 
-/* The loop header `for b in f(...)` (or enumerate/list/sorted of it), `for b
- * in f(...).filter(...).all()`, whose rows a summary may know: records the
- * call on the loop, and the chain built on it where an eager option would go.
- * `for e in entries` over a parameter: records the parameter. */
-/* A loop over the chain of builders on a project call bound to a name
- * (`q = f(...).options(...)` then `for x in q`): the rows of that chain, as
- * when the loop iterates it itself; not when the chain changes what is
- * loaded (`.with_entities(...)`). */
-static void rows_of_chain(ol_walker *w, ol_loop *l, TSNode holder, TSNode chain, ol_span call) {
-  TSNode fn = ol_child(w->sx, chain, OL_F_function);
-  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
-      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
-      ts_node_named_child_count(ol_child(w->sx, chain, OL_F_arguments)) == 0)
-    chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
-  static const char *const keys[] = {".with_entities(", ".add_columns(", ".add_entity(",
-                                     ".values(", ".from_self(", NULL};
-  uint32_t s = call.end, e = ts_node_end_byte(chain);
-  for (const char *const *k = keys; *k; k++)
-    if (e > s && memmem(w->src + s, e - s, *k, strlen(*k)))
-      return;
+/* Loop l holds the rows of chain (built on the project call at call), with
+ * the chain's options: what the loop's holder iterates. */
+static void loop_holds_chain(ol_walker *w, ol_loop *l, TSNode holder, TSNode chain, ol_span call) {
   ol_rows r = {.query = ol_node_span(chain),
                .last = ol_node_span(chain),
                .stmt = ol_node_span(ol_walk_statement(w, chain))};
@@ -1079,6 +1063,29 @@ static void rows_of_chain(ol_walker *w, ol_loop *l, TSNode holder, TSNode chain,
   l->rows = r;
 }
 
+/* A loop over the chain of builders on a project call bound to a name
+ * (`q = f(...).options(...)` then `for x in q`): the rows of that chain, as
+ * when the loop iterates it itself; not when the chain changes what is
+ * loaded (`.with_entities(...)`). */
+static void rows_of_chain(ol_walker *w, ol_loop *l, TSNode holder, TSNode chain, ol_span call) {
+  TSNode fn = ol_child(w->sx, chain, OL_F_function);
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
+      ts_node_named_child_count(ol_child(w->sx, chain, OL_F_arguments)) == 0)
+    chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  static const char *const keys[] = {".with_entities(", ".add_columns(", ".add_entity(",
+                                     ".values(",        ".from_self(",   NULL};
+  uint32_t s = call.end, e = ts_node_end_byte(chain);
+  for (const char *const *k = keys; *k; k++)
+    if (e > s && memmem(w->src + s, e - s, *k, strlen(*k)))
+      return;
+  loop_holds_chain(w, l, holder, chain, call);
+}
+
+/* The loop header `for b in f(...)` (or enumerate/list/sorted of it), `for b
+ * in f(...).filter(...).all()`, whose rows a summary may know: records the
+ * call on the loop, and the chain built on it where an eager option would go.
+ * `for e in entries` over a parameter: records the parameter. */
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable) {
   if (ol_kind_of(w->sx, holder) != OL_K_identifier)
     return;
@@ -1123,16 +1130,7 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
       via_name ? binding_of(w, builder_root(w, chain, &builders, &via_name)) : NULL;
   if (ol_span_empty(on) || (via_name && !(b && b->plain)))
     return; /* `q = f().options(...)`: what q holds is loaded otherwise */
-  ol_rows r = {.query = ol_node_span(chain),
-               .last = ol_node_span(chain),
-               .stmt = ol_node_span(ol_walk_statement(w, chain))};
-  ol_buf eager = {0};
-  ol_rows_chain_options(w, chain, &r, &eager);
-  r.eager = ol_arena_strndup(&w->out->arena, eager.s ? eager.s : "", eager.len);
-  ol_buf_free(&eager);
-  l->rows_call = on;
-  l->rows_var = ol_node_hash(w, holder);
-  l->rows = r;
+  loop_holds_chain(w, l, holder, chain, on);
 }
 
 size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start) {

@@ -307,7 +307,7 @@ static ol_valinfo classify_call(ol_walker *w, TSNode call, int depth) {
       recv.n_cols = 0, recv.one_entity = false;
     if (ol_node_text_is(w, m, "group_by"))
       recv.aggregate = recv.count = false; /* a row per group: rows, not one count */
-    return recv; /* select(...).where(...)... */
+    return recv;                           /* select(...).where(...)... */
   }
   return none;
 }

@@ -486,26 +486,26 @@ typedef struct {
   ol_fn_kind kind;
   int32_t site[OL_EFFECTS]; /* its own first query, count, commit: index into func_sites, -1 */
   int32_t rows;             /* `return <query>`: index into func_rows, -1 */
-  int32_t one; /* every value it returns is None or the one row a query of its own loads
-                  (`return cls.query.get(oid)`, `obj = M.query.get(i)` ... `return obj`): index
-                  into func_rows, -1 none seen, -2 it returns or yields anything else */
-  ol_span one_call; /* or: every value it returns is None or what this call of a project function
-                       returns (`obj = cls.get(oid)` ... `return obj`); one is then -1 */
-  int32_t ret_param;        /* it returns (or yields from) this parameter, builders on it allowed
-                               (`return q.filter(...)`, `yield from q.order_by(c)`): its result is
-                               the rows its caller passes there; -1 none, -2 it returns other
-                               values too */
-  ol_span ret_call;         /* `return f(...)`: the call whose result it returns, empty when none */
-  bool ret_builders;        /* `return f(...).filter(...)`: a query built on what f returns */
-  bool returns_query;       /* `return <query>` not executed: its caller runs it */
-  bool returns_count;       /* `return <count query>`: its value is one COUNT's */
-  int8_t fixed_ret; /* 1: every return returns a non-empty display of constants (`return ["a",
-                       "b"]`), so a loop over its result is bounded like one over the display;
-                       -1: some return or yield gives another value; 0: no return seen yet */
-  bool memoized;    /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
-                       arguments seen before is a cache read */
-  bool external;    /* its own body calls out of the process (HTTP, mail, files, plugins...) */
-  ol_place def;     /* its name */
+  int32_t one;        /* every value it returns is None or the one row a query of its own loads
+                         (`return cls.query.get(oid)`, `obj = M.query.get(i)` ... `return obj`): index
+                         into func_rows, -1 none seen, -2 it returns or yields anything else */
+  ol_span one_call;   /* or: every value it returns is None or what this call of a project function
+                         returns (`obj = cls.get(oid)` ... `return obj`); one is then -1 */
+  int32_t ret_param;  /* it returns (or yields from) this parameter, builders on it allowed
+                         (`return q.filter(...)`, `yield from q.order_by(c)`): its result is
+                         the rows its caller passes there; -1 none, -2 it returns other
+                         values too */
+  ol_span ret_call;   /* `return f(...)`: the call whose result it returns, empty when none */
+  bool ret_builders;  /* `return f(...).filter(...)`: a query built on what f returns */
+  bool returns_query; /* `return <query>` not executed: its caller runs it */
+  bool returns_count; /* `return <count query>`: its value is one COUNT's */
+  int8_t fixed_ret;   /* 1: every return returns a non-empty display of constants (`return ["a",
+                         "b"]`), so a loop over its result is bounded like one over the display;
+                         -1: some return or yield gives another value; 0: no return seen yet */
+  bool memoized;      /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
+                         arguments seen before is a cache read */
+  bool external;      /* its own body calls out of the process (HTTP, mail, files, plugins...) */
+  ol_place def;       /* its name */
   /* With site[e]: the tests its own sites of e run under (an ol_guard_set, ol_func_guards),
    * kept as arrays of scalars: GCC 12's __builtin_clear_padding (cache_facts.c) clears bytes of
    * an array of structs inside a struct. */
@@ -516,10 +516,10 @@ typedef struct {
                        each ended by '\x1f' ("" no default, "?" one that is no literal) */
   uint32_t rebound; /* parameters (bit i: params[i], i < 32) the body binds again: a test of
                        one does not read what the caller passed */
-  bool expires; /* it commits (in a transaction of its own too), rolls back, expires, refreshes,
-                   closes or expunges: every object (or one) is expired or detached */
-  bool wrapped; /* a decorator other than the known ones (property, staticmethod, classmethod,
-                   setters, abstractmethod, a memoizer...) may call it with arguments of its own */
+  bool expires;     /* it commits (in a transaction of its own too), rolls back, expires, refreshes,
+                       closes or expunges: every object (or one) is expired or detached */
+  bool wrapped;     /* a decorator other than the known ones (property, staticmethod, classmethod,
+                       setters, abstractmethod, a memoizer...) may call it with arguments of its own */
   /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the
    * entity of queries[pk_query]): -1 it runs none, -2 some other. */
   int8_t pk_param;
@@ -591,9 +591,9 @@ typedef struct {
   const char *commit_exempt; /* in a loop: why a commit it makes would be meant per iteration */
   ol_place at;
   ol_param_guard guard; /* a test of a parameter of func it runs under */
-  char *args; /* every argument as written, each `[kw=]value token` ended by '\x1f': literals
-                 ("T" True, "F" False, "N" None, "i<digits>", "s<text>"), "p<n>" parameter n of
-                 func, "?" anything else; NULL when a splat or too many arguments hide some */
+  char *args;     /* every argument as written, each `[kw=]value token` ended by '\x1f': literals
+                     ("T" True, "F" False, "N" None, "i<digits>", "s<text>"), "p<n>" parameter n of
+                     func, "?" anything else; NULL when a splat or too many arguments hide some */
   ol_span miss;   /* get-or-create: it runs only when this lookup call, just before, found nothing
                      (ol_exec_miss_lookup); empty when not */
   ol_span branch; /* in a loop: the part of a branch it runs in (ol_exec_branch_of), empty when
@@ -703,9 +703,10 @@ typedef struct {
   OL_VEC(ol_index_decl) index_decls;
   OL_VEC(char *)
   declarative_bases; /* names bound to declarative_base()/registry().generate_base() */
-  OL_VEC(char *) base_classes; /* pairs: a declarative base as models name it (`db.Model`, `Base`),
-                                  then the class its `cls=` (or Flask-SQLAlchemy's `model_class=`)
-                                  names: every model on that base inherits its methods */
+  OL_VEC(char *)
+  base_classes; /* pairs: a declarative base as models name it (`db.Model`, `Base`),
+                   then the class its `cls=` (or Flask-SQLAlchemy's `model_class=`)
+                   names: every model on that base inherits its methods */
   OL_VEC(ol_render_fact) renders;
   OL_VEC(ol_render_arg) render_args;
   OL_VEC(ol_self_fact) self_facts;

@@ -720,10 +720,10 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   TSNode obj = ol_child(w->sx, iterable, OL_F_object);
   /* `for t in self.event.tracks`: a collection of the one row self.event
    * holds, if what the class assigns to it says so (ol_self_fact). */
-  const char *cls = ol_kind_of(w->sx, iterable) == OL_K_attribute &&
-                            ol_kind_of(w->sx, obj) == OL_K_attribute
-                        ? ol_walk_self_class(w, ol_child(w->sx, obj, OL_F_object))
-                        : NULL;
+  const char *cls =
+      ol_kind_of(w->sx, iterable) == OL_K_attribute && ol_kind_of(w->sx, obj) == OL_K_attribute
+          ? ol_walk_self_class(w, ol_child(w->sx, obj, OL_F_object))
+          : NULL;
   if (cls) {
     l->has_rows = true;
     l->rows = (ol_rows){0};
@@ -757,8 +757,8 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
     ol_span call = ol_calls_bound_call(w, obj);
     if (ol_span_empty(call) || (b && b->has_rows))
       return;
-    l->rows = (ol_rows){.origin = ol_arena_strndup(&w->out->arena, w->src + call.start,
-                                                   call.end - call.start)};
+    l->rows = (ol_rows){
+        .origin = ol_arena_strndup(&w->out->arena, w->src + call.start, call.end - call.start)};
     l->rows_call = call;
     l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
     l->has_rows = true;

@@ -1135,7 +1135,7 @@ static const char *returned_one_at(const ol_index *ix, uint32_t file, ol_span ca
   const ol_call_fact *cf = &facts->calls.items[c];
   const ol_summary *s = &ix->funcs.items[t];
   /* the model `cls` stands for in the callee: the class it is called on */
-  const char *recv = s->fn->kind != OL_FN_CLASSMETHOD ? NULL
+  const char *recv = s->fn->kind != OL_FN_CLASSMETHOD  ? NULL
                      : !strncmp(cf->callee, "cls.", 4) ? cls_model
                                                        : receiver_model(ix, cf);
   const ol_func_rows *fr = ol_func_one_of(ix->files.items[s->file].facts, s->fn);

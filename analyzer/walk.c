@@ -288,8 +288,7 @@ static bool is_member_value(const ol_walker *w, TSNode n) {
     return false;
   const char *t = w->src + ts_node_start_byte(cls);
   uint32_t len = ts_node_end_byte(cls) - ts_node_start_byte(cls);
-  return len > 1 && t[0] >= 'A' && t[0] <= 'Z' && !is_constant_name(w, cls) &&
-         !memchr(t, '_', len);
+  return len > 1 && t[0] >= 'A' && t[0] <= 'Z' && !is_constant_name(w, cls) && !memchr(t, '_', len);
 }
 
 /* A non-empty display whose elements are constants (literals, ALL_CAPS
@@ -310,8 +309,8 @@ static bool holds_constants(ol_walker *w, TSNode n, int depth) {
   case OL_K_identifier:
     return depth > 0 && is_constant_name(w, n);
   case OL_K_attribute:
-    return depth > 0 && (is_constant_name(w, ol_child(w->sx, n, OL_F_attribute)) ||
-                         is_member_value(w, n));
+    return depth > 0 &&
+           (is_constant_name(w, ol_child(w->sx, n, OL_F_attribute)) || is_member_value(w, n));
   case OL_K_pair:
     return holds_constants(w, ol_child(w->sx, n, OL_F_key), depth + 1);
   case OL_K_list:
@@ -1125,7 +1124,8 @@ static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {
   if (!ts_node_is_null(value) && ol_rows_of(w, value, &rows) && !rows.tuples && !rows.dyn_rel) {
     if (options_known(w, &rows))
       f.kind = OL_SELF_ROWS, f.rows = rows;
-  } else if (!ts_node_is_null(value) && ol_rows_one_load(w, value, &one) && options_known(w, &one)) {
+  } else if (!ts_node_is_null(value) && ol_rows_one_load(w, value, &one) &&
+             options_known(w, &one)) {
     f.kind = OL_SELF_ONE, f.rows = one;
   } else if (!ts_node_is_null(value) && ol_kind_of(w->sx, ol_unwrap(w, value)) == OL_K_call) {
     /* `self.event = Event.get(id)`: the index reads what the callee returns */

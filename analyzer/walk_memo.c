@@ -185,8 +185,8 @@ static void mv_loop(mover *m, ol_loop *l) {
   SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
           l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
           l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded, l->exits,
-          l->external_work, l->expires, l->col_vars[0], l->col_vars[1], l->col_vars[2], l->col_vars[3],
-          (uint64_t)(int64_t)l->rows_param);
+          l->external_work, l->expires, l->col_vars[0], l->col_vars[1], l->col_vars[2],
+          l->col_vars[3], (uint64_t)(int64_t)l->rows_param);
   mv_rows(m, &l->rows);
   mv_int(m, &l->rows_parent, V_LOOPS);
   mv_str(m, &l->rows_via);
@@ -741,8 +741,9 @@ void ol_walk_memo_leave(ol_walker *w) {
   record *r = &w->memo_run->recs.items[w->memo_run->recs.len - 1];
   count_now(w, &r->end);
   r->ok = r->module_names == w->out->module_names.len && r->classes == w->out->classes.len &&
-          r->bases == w->out->declarative_bases.len + w->out->base_classes.len && r->terms == w->out->call_terms.len &&
-          r->index_decls == w->out->index_decls.len && r->aliases == w->aliases.len &&
+          r->bases == w->out->declarative_bases.len + w->out->base_classes.len &&
+          r->terms == w->out->call_terms.len && r->index_decls == w->out->index_decls.len &&
+          r->aliases == w->aliases.len &&
           r->renders == w->out->renders.len && /* views are walked every time */
           r->class_edits == w->class_edits && context_hash(w) == r->ctx_hash;
   w->memo_run->recording = false;
