@@ -177,6 +177,9 @@ static TSNode param_name(ol_walker *w, TSNode p) {
   }
 }
 
+static void note_value_hash(ol_walker *w, uint64_t h);
+static bool handed_to_decorator(ol_walker *w, TSNode def);
+
 void ol_calls_enter_function(ol_walker *w, TSNode def) {
   TSNode cls = owning_class(w, def);
   bool memoized;
@@ -210,10 +213,82 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
     f.params[f.n_params++] = intern(w, name);
   }
   f.defaults = ol_guard_defaults(w, params, f.n_params);
+  if (handed_to_decorator(w, def))
+    note_value_hash(w, ol_node_hash(w, ol_child(w->sx, def, OL_F_name)));
   ol_vec_push(&w->out->funcs, f);
   ol_vec_push(&w->fstack, (int)(w->out->funcs.len - 1));
   ol_hashes seen = {0};
   ol_vec_push(&w->fseen, seen);
+}
+
+static void note_value_hash(ol_walker *w, uint64_t h) {
+  size_t n = w->out->value_refs.len, from = n > 32 ? n - 32 : 0;
+  if (from < w->value_refs_mark) /* the memo keeps each top-level statement's part whole */
+    from = w->value_refs_mark;
+  for (size_t i = from; i < n; i++)
+    if (w->out->value_refs.items[i] == h)
+      return;
+  ol_vec_push(&w->out->value_refs, h);
+}
+
+/* Whether identifier n names something read as a value: not a callee, not
+ * the name a def, class, parameter, keyword, import or global statement
+ * declares. The object of an attribute counts (`f.__name__`). */
+static bool read_as_value(ol_walker *w, TSNode n) {
+  TSNode p = ol_walk_parent(w, n), used = n;
+  ol_kind pk = ol_kind_of(w->sx, p);
+  if (pk == OL_K_attribute) {
+    if (!ts_node_eq(ol_child(w->sx, p, OL_F_attribute), n))
+      return true;
+    used = p;
+    p = ol_walk_parent(w, p);
+    pk = ol_kind_of(w->sx, p);
+  }
+  switch (pk) {
+  case OL_K_call:
+    return !ts_node_eq(ol_child(w->sx, p, OL_F_function), used);
+  case OL_K_function_definition:
+  case OL_K_class_definition:
+  case OL_K_keyword_argument:
+  case OL_K_default_parameter:
+  case OL_K_typed_default_parameter:
+    return !ts_node_eq(ol_child(w->sx, p, OL_F_name), used);
+  case OL_K_typed_parameter:
+    return !ts_node_eq(ts_node_named_child(p, 0), used);
+  case OL_K_parameters:
+  case OL_K_lambda_parameters:
+  case OL_K_import_statement:
+  case OL_K_import_from_statement:
+  case OL_K_dotted_name:
+  case OL_K_aliased_import:
+  case OL_K_global_statement:
+  case OL_K_nonlocal_statement:
+    return false;
+  default:
+    return true;
+  }
+}
+
+void ol_calls_note_value(ol_walker *w, TSNode n) {
+  if (read_as_value(w, n))
+    note_value_hash(w, ol_node_hash(w, n));
+}
+
+/* A decorator other than staticmethod/classmethod receives the function as
+ * a value: a route, a command, a task is called with what the framework passes. */
+static bool handed_to_decorator(ol_walker *w, TSNode def) {
+  TSNode parent = ol_walk_parent(w, def);
+  if (ol_kind_of(w->sx, parent) != OL_K_decorated_definition)
+    return false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(parent); i++) {
+    TSNode d = ts_node_named_child(parent, i);
+    if (ol_kind_of(w->sx, d) != OL_K_decorator)
+      continue;
+    TSNode e = ts_node_named_child(d, 0);
+    if (!ol_node_text_is(w, e, "staticmethod") && !ol_node_text_is(w, e, "classmethod"))
+      return true;
+  }
+  return false;
 }
 
 void ol_calls_leave_function(ol_walker *w, TSNode def) {

@@ -666,6 +666,8 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
   return false;
 }
 
+bool ol_walk_iterable_is_bounded(ol_walker *w, TSNode it) { return iterable_is_bounded(w, it, 0); }
+
 /* A generator expression read to the end where it is written: list(g), sum(g)... */
 static bool consumed_on_the_spot(ol_walker *w, TSNode gen) {
   TSNode call = ol_walk_parent(w, gen);
@@ -915,7 +917,12 @@ void ol_walk_assignment_base(ol_walker *w, TSNode assign);
 
 static void enter(ol_walker *w, entry *e) {
   TSNode n = e->node;
+  if (w->path.len == 2) /* a top-level statement: the memo's unit */
+    w->value_refs_mark = w->out->value_refs.len;
   switch (e->kind) {
+  case OL_K_identifier:
+    ol_calls_note_value(w, n);
+    break;
   case OL_K_for_statement: {
     TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
     ol_exec_check_iterable(w, right, e->ctx);
@@ -1604,6 +1611,7 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->count_stmts);
   ol_vec_free(&f->lens);
   ol_vec_free(&f->module_names);
+  ol_vec_free(&f->value_refs);
   ol_vec_free(&f->queries);
   ol_vec_free(&f->funcs);
   ol_vec_free(&f->func_sites);
