@@ -270,7 +270,11 @@ static bool read_as_value(ol_walker *w, TSNode n) {
 }
 
 void ol_calls_note_value(ol_walker *w, TSNode n) {
-  if (read_as_value(w, n))
+  TSNode p = ol_walk_parent(w, n);
+  bool member = ol_kind_of(w->sx, p) == OL_K_attribute &&
+                ts_node_eq(ol_child(w->sx, p, OL_F_attribute), n);
+  /* a parameter hides the module's function of its name (`if clean:`) */
+  if (read_as_value(w, n) && (member || ol_calls_param_index(w, ol_calls_current(w), n) < 0))
     note_value_hash(w, ol_node_hash(w, n));
 }
 

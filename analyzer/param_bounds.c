@@ -33,6 +33,22 @@ static int32_t loop_func(const ol_file_facts *f, const ol_loop *l) {
 
 static uint64_t name_hash(const char *s) { return ol_fnv(OL_FNV_OFFSET, s, strlen(s)); }
 
+/* Whether callee (dotted) is a name or a member of an imported name: what
+ * may call a module's function when the index cannot say which (`plugin.clean()`
+ * on an object cannot). */
+static bool may_name_function(const ol_file_facts *facts, const char *callee) {
+  const char *dot = strchr(callee, '.');
+  if (!dot)
+    return true;
+  size_t n = (size_t)(dot - callee);
+  for (size_t i = 0; i < facts->imports.len; i++) {
+    const char *local = facts->imports.items[i].local;
+    if (local && strlen(local) == n && !memcmp(local, callee, n))
+      return true;
+  }
+  return false;
+}
+
 /* The names of functions some code may call unseen: read as values, or the
  * last part of a call the index did not resolve. */
 static void unseen_names(const ol_index *ix, ol_name_set *out) {
@@ -40,12 +56,16 @@ static void unseen_names(const ol_index *ix, ol_name_set *out) {
     const ol_file_facts *facts = ix->files.items[f].facts;
     for (size_t i = 0; i < facts->value_refs.len; i++)
       ol_name_set_add(out, facts->value_refs.items[i] ? facts->value_refs.items[i] : 1);
-    for (size_t i = 0; i < facts->calls.len; i++)
-      if (ix->files.items[f].call_target[i] < 0 && facts->calls.items[i].callee) {
-        const char *last = strrchr(facts->calls.items[i].callee, '.');
-        uint64_t h = name_hash(last ? last + 1 : facts->calls.items[i].callee);
-        ol_name_set_add(out, h ? h : 1);
-      }
+    for (size_t i = 0; i < facts->calls.len; i++) {
+      const ol_call_fact *c = &facts->calls.items[i];
+      const char *callee = c->callee;
+      if (ix->files.items[f].call_target[i] >= 0 || !callee || c->recv_loop >= 0 ||
+          c->recv_param >= 0 || c->recv_call >= 0 || !may_name_function(facts, callee))
+        continue; /* resolved, or a method of an object (a row, self, what a call made) */
+      const char *last = strrchr(callee, '.');
+      uint64_t h = name_hash(last ? last + 1 : callee);
+      ol_name_set_add(out, h ? h : 1);
+    }
   }
 }
 
