@@ -98,8 +98,8 @@ static void needed_params(const ol_index *ix, uint32_t *need) {
     const ol_index_file *file = &ix->files.items[f];
     for (size_t i = 0; i < file->facts->loops.len; i++) {
       const ol_loop *l = &file->facts->loops.items[i];
-      if (l->rows_param < 0 || l->rows_param >= 31 || l->parent >= 0)
-        continue;
+      if (l->rows_param < 0 || l->rows_param >= 31 || l->parent >= 0 || l->is_async)
+        continue; /* `async for`: its callers pass streams, never a display */
       int32_t fi = loop_func(file->facts, l);
       const ol_func_fact *fn = fi >= 0 ? &file->facts->funcs.items[fi] : NULL;
       if (fn && calls_all_seen(fn, &unseen) && (uint32_t)l->rows_param < fn->n_params &&
@@ -195,7 +195,7 @@ void ol_index_bound_params(ol_index *ix) {
 bool ol_index_loop_param_bounded(const ol_index *ix, uint32_t file, int loop) {
   const ol_index_file *fl = &ix->files.items[file];
   const ol_loop *l = &fl->facts->loops.items[loop];
-  if (l->rows_param < 0 || l->rows_param >= 31 || l->parent >= 0)
+  if (l->rows_param < 0 || l->rows_param >= 31 || l->parent >= 0 || l->is_async)
     return false;
   int32_t fi = loop_func(fl->facts, l);
   return fi >= 0 && ix->funcs.items[fl->first_func + (uint32_t)fi].bounded_params >>
