@@ -917,7 +917,9 @@ void ol_walk_assignment_base(ol_walker *w, TSNode assign);
 
 static void enter(ol_walker *w, entry *e) {
   TSNode n = e->node;
-  if (w->path.len == 2) /* a top-level statement: the memo's unit */
+  /* value_refs repeats are dropped within a stretch the memo keeps whole */
+  if (w->path.len == 2 || e->kind == OL_K_function_definition ||
+      e->kind == OL_K_decorated_definition)
     w->value_refs_mark = w->out->value_refs.len;
   switch (e->kind) {
   case OL_K_identifier:
@@ -1526,6 +1528,8 @@ void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint
       for (;;) {
         entry *e = &stack.items[--stack.len];
         leave(&w, e);
+        if (e->kind == OL_K_function_definition || e->kind == OL_K_decorated_definition)
+          w.value_refs_mark = facts->value_refs.len;
         if (e->recorded)
           ol_walk_memo_leave(&w);
         w.path.len--;
@@ -1549,9 +1553,10 @@ void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint
     }
     ol_vec_push(&stack, child);
     path_push(&w, child.node);
-    if (skip)
+    if (skip) {
       stack.items[stack.len - 1].kind = OL_K_OTHER; /* nothing to leave */
-    else
+      w.value_refs_mark = facts->value_refs.len;
+    } else
       enter(&w, &stack.items[stack.len - 1]);
   }
 done:
