@@ -269,8 +269,22 @@ static bool read_as_value(ol_walker *w, TSNode n) {
   }
 }
 
+/* `getattr(mod, "name")`: the function named by the string is read as a value. */
+static void note_getattr_name(ol_walker *w, TSNode call) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  TSNode name = ts_node_is_null(args) ? args : ts_node_named_child(args, 1);
+  if (ts_node_is_null(name) || ol_kind_of(w->sx, name) != OL_K_string)
+    return;
+  uint32_t a = ts_node_start_byte(name), b = ts_node_end_byte(name);
+  if (b - a >= 2 && (w->src[a] == '"' || w->src[a] == '\''))
+    note_value_hash(w, ol_name_hash(w->src + a + 1, b - a - 2));
+}
+
 void ol_calls_note_value(ol_walker *w, TSNode n) {
   TSNode p = ol_walk_parent(w, n);
+  if (ol_kind_of(w->sx, p) == OL_K_call && ts_node_eq(ol_child(w->sx, p, OL_F_function), n) &&
+      ol_node_text_is(w, n, "getattr"))
+    note_getattr_name(w, p);
   bool member = ol_kind_of(w->sx, p) == OL_K_attribute &&
                 ts_node_eq(ol_child(w->sx, p, OL_F_attribute), n);
   /* a parameter hides the module's function of its name (`if clean:`) */

@@ -557,6 +557,16 @@ def caller_of_forward(request_keys):
     forward_unknown(request_keys.split(","))
 
 
+def settings_by_name(keys):
+    for key in keys:
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+
+
+def settings_dispatch(module, rows):
+    settings_by_name(["a"])
+    getattr(module, "settings_by_name")(rows)  # named by a string: callers unseen
+
+
 def top_chefs(session, limit: int = 10, page_size: int = 100):
     stmt = select(Chef.id).order_by(Chef.id.desc()).limit(limit)
     rows = session.execute(stmt).fetchall()
