@@ -12,7 +12,7 @@
 
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
-_Static_assert(sizeof(ol_file_facts) == 664, "facts.h changed: update cache_facts.c");
+_Static_assert(sizeof(ol_file_facts) == 688, "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_loop) == 336 && sizeof(ol_call_arg) == 176 && sizeof(ol_query_site) == 224,
                "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 216 &&
@@ -88,6 +88,7 @@ LAYOUT(ol_column_fact, offsetof(ol_column_fact, name), offsetof(ol_column_fact, 
 LAYOUT(ol_lookup, offsetof(ol_lookup, entity), offsetof(ol_lookup, column));
 LAYOUT(ol_index_decl, offsetof(ol_index_decl, entity), offsetof(ol_index_decl, column));
 static const layout string_layout = {sizeof(char *), (const size_t[]){0}, 1, {0}};
+static const layout hash_layout = {sizeof(uint64_t), (const size_t[]){0}, 0, {0}};
 
 #define FIELD(item, off) (*(char **)((char *)(item) + (off)))
 
@@ -213,6 +214,7 @@ void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
   put_array(out, f->renders.items, f->renders.len, &ol_render_fact_layout);
   put_array(out, f->render_args.items, f->render_args.len, &ol_render_arg_layout);
   put_array(out, f->self_facts.items, f->self_facts.len, &ol_self_fact_layout);
+  put_array(out, f->value_refs.items, f->value_refs.len, &hash_layout);
 }
 
 /* ---- reading -------------------------------------------------------------- */
@@ -405,6 +407,7 @@ bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool che
   GET_VEC(&r, &f->renders, &ol_render_fact_layout);
   GET_VEC(&r, &f->render_args, &ol_render_arg_layout);
   GET_VEC(&r, &f->self_facts, &ol_self_fact_layout);
+  GET_VEC(&r, &f->value_refs, &hash_layout);
   if (used)
     *used = r.region_at;
   if (r.bad || r.at != r.n) {

@@ -188,6 +188,9 @@ static TSNode param_name(ol_walker *w, TSNode p) {
   }
 }
 
+static void note_value_hash(ol_walker *w, uint64_t h);
+static bool handed_to_decorator(ol_walker *w, TSNode def);
+
 void ol_calls_enter_function(ol_walker *w, TSNode def) {
   TSNode cls = owning_class(w, def);
   bool memoized, wrapped;
@@ -222,10 +225,100 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
     f.params[f.n_params++] = intern(w, name);
   }
   f.defaults = ol_guard_defaults(w, params, f.n_params);
+  if (handed_to_decorator(w, def))
+    note_value_hash(w, ol_node_hash(w, ol_child(w->sx, def, OL_F_name)));
   ol_vec_push(&w->out->funcs, f);
   ol_vec_push(&w->fstack, (int)(w->out->funcs.len - 1));
   ol_hashes seen = {0};
   ol_vec_push(&w->fseen, seen);
+}
+
+static void note_value_hash(ol_walker *w, uint64_t h) {
+  size_t n = w->out->value_refs.len, from = n > 32 ? n - 32 : 0;
+  if (from < w->value_refs_mark) /* the memo keeps each top-level statement's part whole */
+    from = w->value_refs_mark;
+  for (size_t i = from; i < n; i++)
+    if (w->out->value_refs.items[i] == h)
+      return;
+  ol_vec_push(&w->out->value_refs, h);
+}
+
+/* Whether identifier n names something read as a value: not a callee, not
+ * the name a def, class, parameter, keyword, import or global statement
+ * declares. The object of an attribute counts (`f.__name__`). */
+static bool read_as_value(ol_walker *w, TSNode n) {
+  TSNode p = ol_walk_parent(w, n), used = n;
+  ol_kind pk = ol_kind_of(w->sx, p);
+  if (pk == OL_K_attribute) {
+    if (!ts_node_eq(ol_child(w->sx, p, OL_F_attribute), n))
+      return true;
+    used = p;
+    p = ol_walk_parent(w, p);
+    pk = ol_kind_of(w->sx, p);
+  }
+  switch (pk) {
+  case OL_K_call:
+    return !ts_node_eq(ol_child(w->sx, p, OL_F_function), used);
+  case OL_K_function_definition:
+  case OL_K_class_definition:
+  case OL_K_keyword_argument:
+  case OL_K_default_parameter:
+  case OL_K_typed_default_parameter:
+    return !ts_node_eq(ol_child(w->sx, p, OL_F_name), used);
+  case OL_K_typed_parameter:
+    return !ts_node_eq(ts_node_named_child(p, 0), used);
+  case OL_K_parameters:
+  case OL_K_lambda_parameters:
+  case OL_K_import_statement:
+  case OL_K_import_from_statement:
+  case OL_K_dotted_name:
+  case OL_K_aliased_import:
+  case OL_K_global_statement:
+  case OL_K_nonlocal_statement:
+    return false;
+  default:
+    return true;
+  }
+}
+
+/* `getattr(mod, "name")`: the function named by the string is read as a value. */
+static void note_getattr_name(ol_walker *w, TSNode call) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  TSNode name = ts_node_is_null(args) ? args : ts_node_named_child(args, 1);
+  if (ts_node_is_null(name) || ol_kind_of(w->sx, name) != OL_K_string)
+    return;
+  uint32_t a = ts_node_start_byte(name), b = ts_node_end_byte(name);
+  if (b - a >= 2 && (w->src[a] == '"' || w->src[a] == '\''))
+    note_value_hash(w, ol_name_hash(w->src + a + 1, b - a - 2));
+}
+
+void ol_calls_note_value(ol_walker *w, TSNode n) {
+  TSNode p = ol_walk_parent(w, n);
+  if (ol_kind_of(w->sx, p) == OL_K_call && ts_node_eq(ol_child(w->sx, p, OL_F_function), n) &&
+      ol_node_text_is(w, n, "getattr"))
+    note_getattr_name(w, p);
+  bool member = ol_kind_of(w->sx, p) == OL_K_attribute &&
+                ts_node_eq(ol_child(w->sx, p, OL_F_attribute), n);
+  /* a parameter hides the module's function of its name (`if clean:`) */
+  if (read_as_value(w, n) && (member || ol_calls_param_index(w, ol_calls_current(w), n) < 0))
+    note_value_hash(w, ol_node_hash(w, n));
+}
+
+/* A decorator other than staticmethod/classmethod receives the function as
+ * a value: a route, a command, a task is called with what the framework passes. */
+static bool handed_to_decorator(ol_walker *w, TSNode def) {
+  TSNode parent = ol_walk_parent(w, def);
+  if (ol_kind_of(w->sx, parent) != OL_K_decorated_definition)
+    return false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(parent); i++) {
+    TSNode d = ts_node_named_child(parent, i);
+    if (ol_kind_of(w->sx, d) != OL_K_decorator)
+      continue;
+    TSNode e = ts_node_named_child(d, 0);
+    if (!ol_node_text_is(w, e, "staticmethod") && !ol_node_text_is(w, e, "classmethod"))
+      return true;
+  }
+  return false;
 }
 
 void ol_calls_leave_function(ol_walker *w, TSNode def) {

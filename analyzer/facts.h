@@ -513,7 +513,7 @@ typedef struct {
   uint32_t guard_test[OL_EFFECTS * OL_GUARD_ANY];
   uint32_t guard_param[OL_EFFECTS * OL_GUARD_ANY];
   char *defaults;   /* the literal default of each parameter as value tokens, one per parameter,
-                       each ended by '\x1f' ("" no default, "?" one that is no literal) */
+                       each ended by '\x1f' ("" no default, "B" a bounded display, "?" any other) */
   uint32_t rebound; /* parameters (bit i: params[i], i < 32) the body binds again: a test of
                        one does not read what the caller passed */
   bool expires;     /* it commits (in a transaction of its own too), rolls back, expires, refreshes,
@@ -592,8 +592,10 @@ typedef struct {
   ol_place at;
   ol_param_guard guard; /* a test of a parameter of func it runs under */
   char *args;     /* every argument as written, each `[kw=]value token` ended by '\x1f': literals
-                     ("T" True, "F" False, "N" None, "i<digits>", "s<text>"), "p<n>" parameter n of
-                     func, "?" anything else; NULL when a splat or too many arguments hide some */
+                     ("T" True, "F" False, "N" None, "i<digits>", "s<text>"), "B" an iterable whose
+                     size the code fixes (a display, CLI values: ol_walk_iterable_is_bounded), "p<n>"
+                     parameter n of func, "?" anything else; NULL when a splat or too many arguments
+                     hide some */
   ol_span miss;   /* get-or-create: it runs only when this lookup call, just before, found nothing
                      (ol_exec_miss_lookup); empty when not */
   ol_span branch; /* in a loop: the part of a branch it runs in (ol_exec_branch_of), empty when
@@ -710,6 +712,11 @@ typedef struct {
   OL_VEC(ol_render_fact) renders;
   OL_VEC(ol_render_arg) render_args;
   OL_VEC(ol_self_fact) self_facts;
+  /* ol_name_hash of every name read as a value, not called (`map(f, xs)`, `view_func=f`,
+   * `{"a": f}`, `mod.f` not called), and of every function a decorator other than
+   * staticmethod/classmethod receives: the functions the index cannot see every call of
+   * (param_bounds.c). Repeats within a few entries dropped. */
+  OL_VEC(uint64_t) value_refs;
   bool template; /* a Jinja template's facts (analyzer/jinja.c): loops and reads, no Python */
   bool borrowed; /* its tables live in the cache's region (cache.h): ol_facts_free leaves them */
   OL_VEC(ol_macro_read) macro_reads;

@@ -121,6 +121,8 @@ typedef struct {
   int32_t pk_param;
   const char *pk_model;
   bool expires; /* it commits (ol_func_fact.expires), itself or through a call */
+  uint32_t bounded_params; /* bit p: every call of it in the project passes parameter p a value
+                              whose size the code fixes (param_bounds.c) */
 } ol_summary;
 
 /* A lookup (ORM007) resolved to the column it keys on. */
@@ -358,6 +360,16 @@ bool ol_index_call_on_self(const ol_index *ix, uint32_t file, size_t call);
 /* Whether every query callee runs is a get by primary key of an object the session holds for the
  * call's iteration (a loop's row, passed as `row.<pk>`): the loop whose row it is, -1. */
 int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee);
+/* The value token (facts.h ol_call_fact.args) call of file passes to parameter p of its
+ * target t, the default when it passes none; its length in *n; NULL when not known. */
+const char *ol_index_arg_value(const ol_index *ix, uint32_t file, size_t call, int32_t t,
+                               uint32_t p, size_t *n);
+/* Sets ol_summary.bounded_params of every function (after the calls are resolved). */
+void ol_index_bound_params(ol_index *ix);
+/* Whether loop of file iterates a parameter (ol_loop.rows_param) of its function that every
+ * call in the project passes a value whose size the code fixes: a literal display, CLI values
+ * (DESIGN.md "Real code": bounded loops). */
+bool ol_index_loop_param_bounded(const ol_index *ix, uint32_t file, int loop);
 /* The callee parameter argument `arg` of a call binds, -1. */
 int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t arg);
 

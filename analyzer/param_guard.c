@@ -269,6 +269,10 @@ static void value_token(ol_walker *w, int func, TSNode n, ol_buf *out) {
   n = ol_unwrap(w, n);
   if (literal_token(w, n, out))
     return;
+  if (ol_walk_iterable_is_bounded(w, n)) { /* a display, CLI values...: "B" */
+    ol_buf_puts(out, "B");
+    return;
+  }
   int p = func >= 0 ? ol_calls_param_index(w, func, n) : -1;
   if (p >= 0 && p < 256) {
     char num[16];
@@ -324,7 +328,7 @@ char *ol_guard_defaults(ol_walker *w, TSNode params, uint32_t n_params) {
     if (k == OL_K_default_parameter || k == OL_K_typed_default_parameter) {
       TSNode v = ol_unwrap(w, ol_child(w->sx, p, OL_F_value));
       if (!literal_token(w, v, &b))
-        ol_buf_puts(&b, "?");
+        ol_buf_puts(&b, ol_walk_iterable_is_bounded(w, v) ? "B" : "?");
     }
     ol_buf_add(&b, "\x1f", 1);
     taken++;

@@ -70,7 +70,8 @@ static bool over_fixed_call(const ol_rule_ctx *ctx, const ol_loop *l) {
 bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop) {
   const ol_loop *l = &ctx->facts->loops.items[loop];
   return !((l->kind == OL_LOOP_WHILE || counts_attempts(ctx, l)) && l->exits) &&
-         !l->external_work && !over_fixed_call(ctx, l);
+         !l->external_work && !over_fixed_call(ctx, l) &&
+         !ol_index_loop_param_bounded(ctx->index, ctx->file, loop);
 }
 
 static bool loop_within(const ol_file_facts *f, int inner, int loop) {

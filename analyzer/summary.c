@@ -542,8 +542,15 @@ static const char *nth_token(const char *s, uint32_t k, size_t *n) {
   return NULL;
 }
 
+static const char *arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t t, uint32_t p,
+                             size_t *n);
 /* The value token call ci passes to parameter p of its target t (the default
  * when it passes none), length in *n; NULL when not known. */
+const char *ol_index_arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t t, uint32_t p,
+                               size_t *n) {
+  return arg_value(ix, f, ci, t, p, n);
+}
+
 static const char *arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t t, uint32_t p,
                              size_t *n) {
   const ol_call_fact *c = &ix->files.items[f].facts->calls.items[ci];
@@ -1560,6 +1567,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
   if (more)
     fixpoint(ix);
   mark_commit_on_miss(ix);
+  ol_index_bound_params(ix);
 }
 
 /* ---- paths ------------------------------------------------------------------ */

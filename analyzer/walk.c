@@ -665,6 +665,8 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
   return false;
 }
 
+bool ol_walk_iterable_is_bounded(ol_walker *w, TSNode it) { return iterable_is_bounded(w, it, 0); }
+
 /* A generator expression read to the end where it is written: list(g), sum(g)... */
 static bool consumed_on_the_spot(ol_walker *w, TSNode gen) {
   TSNode call = ol_walk_parent(w, gen);
@@ -917,7 +919,14 @@ void ol_walk_assignment_base(ol_walker *w, TSNode assign);
 
 static void enter(ol_walker *w, entry *e) {
   TSNode n = e->node;
+  /* value_refs repeats are dropped within a stretch the memo keeps whole */
+  if (w->path.len == 2 || e->kind == OL_K_function_definition ||
+      e->kind == OL_K_decorated_definition)
+    w->value_refs_mark = w->out->value_refs.len;
   switch (e->kind) {
+  case OL_K_identifier:
+    ol_calls_note_value(w, n);
+    break;
   case OL_K_for_statement: {
     TSNode left = ol_child(w->sx, n, OL_F_left), right = ol_child(w->sx, n, OL_F_right);
     ol_exec_check_iterable(w, right, e->ctx);
@@ -1522,6 +1531,8 @@ void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint
       for (;;) {
         entry *e = &stack.items[--stack.len];
         leave(&w, e);
+        if (e->kind == OL_K_function_definition || e->kind == OL_K_decorated_definition)
+          w.value_refs_mark = facts->value_refs.len;
         if (e->recorded)
           ol_walk_memo_leave(&w);
         w.path.len--;
@@ -1545,9 +1556,10 @@ void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint
     }
     ol_vec_push(&stack, child);
     path_push(&w, child.node);
-    if (skip)
+    if (skip) {
       stack.items[stack.len - 1].kind = OL_K_OTHER; /* nothing to leave */
-    else
+      w.value_refs_mark = facts->value_refs.len;
+    } else
       enter(&w, &stack.items[stack.len - 1]);
   }
 done:
@@ -1607,6 +1619,7 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->count_stmts);
   ol_vec_free(&f->lens);
   ol_vec_free(&f->module_names);
+  ol_vec_free(&f->value_refs);
   ol_vec_free(&f->queries);
   ol_vec_free(&f->funcs);
   ol_vec_free(&f->func_sites);

@@ -169,6 +169,7 @@ typedef struct {
   OL_VEC(ol_replayed) replayed;
   OL_VEC(ol_count_taint) count_taints;     /* names assigned from counts, in the functions walked */
   uint32_t count_write, count_write_scope; /* the last session write outside loops, its function */
+  size_t value_refs_mark; /* where the current top-level statement's value_refs start */
   size_t class_edits; /* columns added to a class from outside its body (`Model.attr = ...`) */
   ol_if_answer *if_answers; /* open addressing (ol_if_answer), NULL until the first */
   size_t n_if_answers, if_answers_cap;
@@ -316,6 +317,11 @@ ol_span ol_counts_rel_below_builders(ol_walker *w, TSNode n);
 int ol_calls_current(const ol_walker *w);
 void ol_calls_enter_function(ol_walker *w, TSNode def);
 void ol_calls_leave_function(ol_walker *w, TSNode def);
+/* Records identifier n in value_refs when it is read as a value (facts.h). */
+void ol_calls_note_value(ol_walker *w, TSNode n);
+/* Whether a loop over it would run a number of times the code fixes (DESIGN.md "Real code":
+ * bounded loops): a display, a constant, CLI values, a config read... */
+bool ol_walk_iterable_is_bounded(ol_walker *w, TSNode it);
 /* The index of parameter `name` of function func, -1. */
 int ol_calls_param_index(const ol_walker *w, int func, TSNode name);
 /* Branches a call's arguments make dead (param_guard.c): the innermost test of

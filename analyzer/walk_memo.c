@@ -32,6 +32,7 @@ enum {
   V_QUERIES,
   V_LOOKUPS,
   V_SELF_FACTS,
+  V_VALUE_REFS,
   V_PENDING_TERMS,
   V_PENDING_RECVS,
   V_SELF_ASSIGNED,
@@ -405,6 +406,7 @@ static void count_of(const ol_file_facts *f, side_lists l, counts *c) {
   c->at[V_QUERIES] = f->queries.len;
   c->at[V_LOOKUPS] = f->lookups.len;
   c->at[V_SELF_FACTS] = f->self_facts.len;
+  c->at[V_VALUE_REFS] = f->value_refs.len;
   c->at[V_PENDING_TERMS] = l.terms->len;
   c->at[V_PENDING_RECVS] = l.recvs->len;
   c->at[V_SELF_ASSIGNED] = l.self_assigned->len;
@@ -457,6 +459,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
   MOVE_ALL(V_QUERIES, queries, mv_query(m, LAST(&dst->queries)));
   MOVE_ALL(V_LOOKUPS, lookups, mv_lookup(m, LAST(&dst->lookups)));
   MOVE_ALL(V_SELF_FACTS, self_facts, mv_self_fact(m, LAST(&dst->self_facts)));
+  MOVE_ALL(V_VALUE_REFS, value_refs, (void)0);
 #undef MOVE_ALL
 #define SIDE(v) (to->at[v] - from->at[v])
   MOVE(dl.terms, sl.terms->items + from->at[V_PENDING_TERMS], SIDE(V_PENDING_TERMS), {
@@ -555,6 +558,9 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
   DIGEST(queries, ol_query_site, mv_query(&m, x));
   DIGEST(lookups, ol_lookup, mv_lookup(&m, x));
   DIGEST(self_facts, ol_self_fact, mv_self_fact(&m, x));
+  h = mix(h, f->value_refs.len);
+  for (size_t i = 0; i < f->value_refs.len; i++)
+    h = mix(h, f->value_refs.items[i]);
   DIGEST(module_names, char *, mv_str(&m, x));
   DIGEST(declarative_bases, char *, mv_str(&m, x));
   DIGEST(base_classes, char *, mv_str(&m, x));

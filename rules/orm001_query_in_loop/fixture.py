@@ -477,6 +477,96 @@ def not_a_command(user_names):
         Setting.query.filter_by(key=name).first()  # expect: ORM001
 
 
+# A loop over a parameter every call in the project fills with a value whose
+# size the code fixes: command-line values, a display, a literal, a bounded
+# default, or such a parameter of its caller passed on.
+def settings_by_key(keys):
+    for key in keys:
+        Setting.query.filter_by(key=key).first()  # ok: every caller passes a few keys
+
+
+def sync_settings(keys):
+    return settings_by_key(keys)
+
+
+@click.command()
+@click.option("-k", "--key", "keys", multiple=True)
+def sync_settings_command(keys):
+    sync_settings(keys)
+
+
+def sync_defaults(keys=("theme", "lang")):
+    settings_by_key(["theme", "lang"])
+    settings_by_key("all")
+    sync_settings(keys=("theme",))
+    for key in keys:
+        Setting.query.filter_by(key=key).first()  # ok: its default, and no caller passes another
+
+
+def sync_default_settings():
+    sync_defaults()
+
+
+def chefs_by_id(ids):
+    for i in ids:
+        Chef.query.get(i)  # expect: ORM001
+
+
+def active_chef_ids():
+    chefs_by_id([7, 8])
+    chefs_by_id([c.id for c in Chef.query.filter_by(active=True)])  # one call passes rows
+
+
+def bookings_by_chef(chef_ids):
+    for i in chef_ids:
+        Booking.query.filter_by(chef_id=i).first()  # expect: ORM001
+
+
+BOOKING_READERS = {"by_chef": bookings_by_chef}  # read as a value: callers unseen
+
+
+def read_bookings():
+    bookings_by_chef([1, 2])
+
+
+def uncalled_lookup(keys):
+    for key in keys:
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+
+
+@click.command()
+def report_command():
+    chef_settings(["a"])
+
+
+def chef_settings(keys):
+    for key in keys:
+        Setting.query.filter_by(key=key).first()  # ok: the one call passes a display
+
+
+def forward_unknown(keys):
+    settings_for(keys)
+
+
+def settings_for(keys):
+    for key in keys:
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+
+
+def caller_of_forward(request_keys):
+    forward_unknown(request_keys.split(","))
+
+
+def settings_by_name(keys):
+    for key in keys:
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+
+
+def settings_dispatch(module, rows):
+    settings_by_name(["a"])
+    getattr(module, "settings_by_name")(rows)  # named by a string: callers unseen
+
+
 def top_chefs(session, limit: int = 10, page_size: int = 100):
     stmt = select(Chef.id).order_by(Chef.id.desc()).limit(limit)
     rows = session.execute(stmt).fetchall()

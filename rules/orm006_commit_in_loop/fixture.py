@@ -166,6 +166,27 @@ def bounded_commits():
         db.session.commit()  # ok: two commits, fixed by the code
 
 
+def add_statuses(statuses):
+    for status in statuses:
+        db.session.add(Job(status=status))
+        db.session.commit()  # ok: its only caller passes two statuses
+
+
+def add_default_statuses():
+    add_statuses(["new", "done"])
+
+
+def mark_jobs(jobs):
+    for job in jobs:
+        job.status = "done"
+        db.session.commit()  # expect: ORM006
+
+
+def mark_some_jobs():
+    mark_jobs(["a"])
+    mark_jobs(Job.query.all())  # rows: a commit per row
+
+
 def flush_then_hand_on(names, notify):
     for name in names:
         job = Job(status=name)
