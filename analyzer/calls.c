@@ -624,7 +624,10 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   }
   ol_span count, builders;
   bool counted = pk == OL_K_attribute && ol_rows_count_after(w, attr, &count, &builders);
+  /* One read per test it runs under: the summary joins them (an unguarded one wins). */
+  ol_param_guard guard = ol_guard_of(w, attr);
   uint64_t h = ((ol_node_hash(w, name) * 31 + (uint64_t)param) * 2 + rows) * 2 + counted;
+  h = ((h * 31 + guard.test) * 257 + guard.param) * 31 + (uint64_t)(uintptr_t)guard.lit;
   ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
   if (seen->len >= MAX_READS_PER_FUNCTION)
     return;
@@ -638,7 +641,8 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                      .attr = intern(w, name),
                      .called = pk == OL_K_call &&
                                ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr),
-                     .counted = counted};
+                     .counted = counted,
+                     .guard = guard};
   r.at.span = ol_node_span(attr);
   ol_vec_push(&w->out->param_reads, r);
   const ol_func_fact *f = &w->out->funcs.items[func];
@@ -652,7 +656,8 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                       .recv_call = -1,
                       .term = -1,
                       .attr_only = true,
-                      .args_local = true};
+                      .args_local = true,
+                      .guard = guard};
     c.at.span = r.at.span;
     ol_vec_push(&w->out->calls, c);
   }

@@ -432,6 +432,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
     mv_int(m, &LAST(&dst->param_reads)->func, V_FUNCS);
     mv_str(m, &LAST(&dst->param_reads)->attr);
     mv_span(m, &LAST(&dst->param_reads)->at.span);
+    mv_guard(m, &LAST(&dst->param_reads)->guard);
   });
   MOVE_ALL(V_CALLS, calls, mv_call(m, LAST(&dst->calls)));
   MOVE_ALL(V_CALL_ARGS, call_args, {
@@ -520,6 +521,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_str(&m, &x->attr);
     mv_span(&m, &x->at.span);
     SCALARS(&m, x->param, x->called, x->rows, x->counted);
+    mv_guard(&m, &x->guard);
   });
   DIGEST(calls, ol_call_fact, mv_call(&m, x));
   DIGEST(call_args, ol_call_arg, {
