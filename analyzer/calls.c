@@ -118,9 +118,14 @@ static bool is_memoizer(ol_walker *w, TSNode e, TSNode last) {
   return false;
 }
 
-static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized) {
+/* The kind of def by its decorators; *memoized: one memoizes it; *keeps_args: every one hands
+ * the caller's arguments through as they are (property, staticmethod, classmethod, a memoizer,
+ * abstractmethod, override): another wrapper may pass parameters the call leaves off, so the
+ * defaults of def say nothing of a call (ol_func_fact.defaults). */
+static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool *keeps_args) {
   TSNode parent = ol_walk_parent(w, def);
   *memoized = false;
+  *keeps_args = true;
   if (ol_kind_of(w->sx, parent) != OL_K_decorated_definition)
     return OL_FN_FUNCTION;
   ol_fn_kind kind = OL_FN_FUNCTION;
@@ -133,21 +138,25 @@ static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized) {
       e = ol_child(w->sx, e, OL_F_function);
     bool dotted = ol_kind_of(w->sx, e) == OL_K_attribute;
     TSNode last = dotted ? ol_child(w->sx, e, OL_F_attribute) : e;
-    *memoized |= is_memoizer(w, e, last);
+    bool memo = is_memoizer(w, e, last);
+    *memoized |= memo;
     static const char *const props[] = {"property", "cached_property", "hybrid_property", "reify",
                                         NULL};
     static const char *const setters[] = {"setter",     "deleter",       "expression",
                                           "comparator", "declared_attr", NULL};
+    bool plain = memo || ol_node_text_is(w, last, "abstractmethod") ||
+                 ol_node_text_is(w, last, "override");
     for (const char *const *p = props; *p; p++)
       if (ol_node_text_is(w, last, *p))
-        kind = OL_FN_PROPERTY;
+        kind = OL_FN_PROPERTY, plain = true;
     for (const char *const *p = setters; *p; p++)
       if (ol_node_text_is(w, last, *p))
         return OL_FN_SETTER;
     if (ol_node_text_is(w, last, "staticmethod"))
-      kind = OL_FN_STATIC;
+      kind = OL_FN_STATIC, plain = true;
     if (ol_node_text_is(w, last, "classmethod"))
-      kind = OL_FN_CLASSMETHOD;
+      kind = OL_FN_CLASSMETHOD, plain = true;
+    *keeps_args &= plain;
   }
   return kind;
 }
@@ -179,8 +188,8 @@ static TSNode param_name(ol_walker *w, TSNode p) {
 
 void ol_calls_enter_function(ol_walker *w, TSNode def) {
   TSNode cls = owning_class(w, def);
-  bool memoized;
-  ol_fn_kind kind = decorator_kind(w, def, &memoized);
+  bool memoized, keeps_args;
+  ol_fn_kind kind = decorator_kind(w, def, &memoized, &keeps_args);
   ol_func_fact f = {.name = intern(w, ol_child(w->sx, def, OL_F_name)),
                     .cls = ts_node_is_null(cls) ? NULL : intern(w, ol_child(w->sx, cls, OL_F_name)),
                     .outer = ol_calls_current(w),
@@ -209,7 +218,7 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
       break;
     f.params[f.n_params++] = intern(w, name);
   }
-  f.defaults = ol_guard_defaults(w, params, f.n_params);
+  f.defaults = keeps_args ? ol_guard_defaults(w, params, f.n_params) : NULL;
   ol_vec_push(&w->out->funcs, f);
   ol_vec_push(&w->fstack, (int)(w->out->funcs.len - 1));
   ol_hashes seen = {0};

@@ -510,7 +510,8 @@ typedef struct {
   uint32_t guard_test[OL_EFFECTS * OL_GUARD_ANY];
   uint32_t guard_param[OL_EFFECTS * OL_GUARD_ANY];
   char *defaults;   /* the literal default of each parameter as value tokens, one per parameter,
-                       each ended by '\x1f' ("" no default, "?" one that is no literal) */
+                       each ended by '\x1f' ("" no default, "?" one that is no literal); NULL
+                       behind a decorator that may pass parameters a call leaves off */
   uint32_t rebound; /* parameters (bit i: params[i], i < 32) the body binds again: a test of
                        one does not read what the caller passed */
   bool expires; /* it commits, in a transaction of its own too: every object is expired */
