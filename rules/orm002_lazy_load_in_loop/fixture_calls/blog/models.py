@@ -1,12 +1,7 @@
 # Methods and properties that read lazy relationships of self: called on
 # each row of a loop, each is one SELECT per row unless the query that
 # loaded the rows loads the relationship with them.
-from blog import db
-
-
-def with_defaults(f):
-    """A wrapper that may pass parameters its callers leave off."""
-    return lambda *a, **k: f(*a, full=True, **k)
+from blog import db, with_defaults
 
 tags = db.Table(
     "post_tags",

@@ -1,7 +1,6 @@
 from sqlalchemy.orm import joinedload
 
-from blog.helpers import author_name, describe, describe_maybe, describe_short, recent_posts
-from blog.helpers import describe_on, describe_when
+from blog.helpers import author_name, describe, describe_maybe, describe_on, describe_short, describe_when, recent_posts
 from blog.models import Post
 
 
