@@ -707,6 +707,11 @@ ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt) {
   if (!w->memo || w->memo_run->recording || !is_function_statement(w, stmt) ||
       ts_node_has_error(stmt))
     return OL_MEMO_NONE;
+  /* The def of a decorated statement with an error: its walk reads the decorators (its kind,
+   * a memoizer, whether its defaults hold), which are not in its text. */
+  if (ol_kind_of(w->sx, stmt) == OL_K_function_definition &&
+      ol_kind_of(w->sx, ol_walk_parent(w, stmt)) == OL_K_decorated_definition)
+    return OL_MEMO_NONE;
   uint32_t a = ts_node_start_byte(stmt), b = ts_node_end_byte(stmt);
   uint64_t text = text_hash(w->src + a, b - a), ctx = context_hash(w);
   chunk *c = find(w->memo_run, text, ctx, b - a);

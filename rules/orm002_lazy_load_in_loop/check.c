@@ -958,8 +958,10 @@ static void check_read(state *st, const ol_attr_read *r) {
     if (m >= 0) {
       visit_ctx v = {
           .st = st, .loop = r->loop, .lr = &lr, .span = ol_rule_call_span(ctx, span), .callee = m};
-      ol_index_lazy_reads(ctx->index, ctx->file, ol_index_call_of_attr(ctx->facts, span), m, 0,
-                          false, lr.entity, visit, &v);
+      bool prop = ctx->index->funcs.items[m].fn->kind == OL_FN_PROPERTY; /* read, not called */
+      ol_index_lazy_reads(ctx->index, ctx->file,
+                          prop ? -1 : ol_index_call_of_attr(ctx->facts, span), m, 0, false,
+                          lr.entity, visit, &v);
     }
     goto done;
   }
