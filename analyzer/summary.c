@@ -950,7 +950,7 @@ static bool propagate(ol_index *ix, round_state *rs) {
         changed = true;
       }
       bool bound = ol_index_call_bound(ix, f, ci);
-      for (size_t r = 0; r < callee->reads.len && s->reads.len < MAX_READS; r++) {
+      for (size_t r = 0; r < callee->reads.len; r++) {
         const ol_sum_read *cr = &callee->reads.items[r];
         bool rows;
         int mine = caller_param(ix, f, ci, bound, cr, &rows);
@@ -966,6 +966,8 @@ static bool propagate(ol_index *ix, round_state *rs) {
             changed |= ol_guard_set_add(mine_g, &g.any[k]);
           continue;
         }
+        if (s->reads.len >= MAX_READS)
+          continue; /* full: the ways to the reads it has are still joined */
         ol_sum_read nr = {.guard = g,
                           .param = (uint32_t)mine,
                           .attr = cr->attr,
@@ -1527,8 +1529,6 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
     for (size_t i = 0; i < file->facts->param_reads.len; i++) {
       const ol_param_read *r = &file->facts->param_reads.items[i];
       ol_summary *s = &ix->funcs.items[file->first_func + (uint32_t)r->func];
-      if (s->reads.len >= MAX_READS)
-        continue;
       if (!s->reads.cap) { /* the function's reads are contiguous: room for all of them */
         size_t n = 1;
         while (i + n < file->facts->param_reads.len &&
@@ -1544,6 +1544,8 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
         ol_guard_set_add(&s->reads.items[had].guard, &own);
         continue;
       }
+      if (s->reads.len >= MAX_READS)
+        continue;
       ol_sum_read sr = {.param = r->param,
                         .attr = r->attr,
                         .called = r->called,
