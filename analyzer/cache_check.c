@@ -62,6 +62,11 @@ static void short_name(check *c, const char *s, bool required) {
   need(c, !s || strlen(s) <= OL_MAX_NAME_BYTES);
 }
 
+/* A test of a parameter of a function of n_params: a known test, of one of them. */
+static void guard(check *c, const ol_param_guard *g, uint32_t n_params) {
+  need(c, g->test <= OL_PG_NE && (g->test == OL_PG_NONE || g->param < n_params));
+}
+
 static void text(check *c, const char *a, size_t n) { need(c, memchr(a, '\0', n) != NULL); }
 
 static void rows(check *c, const ol_rows *r) {
@@ -224,6 +229,8 @@ static void functions(check *c) {
     flag(c, &r->called);
     flag(c, &r->rows);
     flag(c, &r->counted);
+    if (!c->bad)
+      guard(c, &r->guard, f->funcs.items[r->func].n_params);
     place(c, r->at);
   }
 }

@@ -118,6 +118,11 @@ static bool is_memoizer(ol_walker *w, TSNode e, TSNode last) {
   return false;
 }
 
+/* The kind of def by its decorators; *memoized: one memoizes it; *wrapped: one
+ * is not known to hand the caller's arguments through as they are (property,
+ * staticmethod, classmethod, a memoizer, abstractmethod, override, overload,
+ * functools.wraps): it may pass parameters of its own, so neither a call's
+ * positions nor def's defaults say which parameter gets what (ol_func_fact.wrapped). */
 static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool *wrapped) {
   TSNode parent = ol_walk_parent(w, def);
   *memoized = false;
@@ -136,29 +141,24 @@ static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool 
     TSNode last = dotted ? ol_child(w->sx, e, OL_F_attribute) : e;
     bool memo = is_memoizer(w, e, last);
     *memoized |= memo;
-    static const char *const plain[] = {
-        "property",      "cached_property", "hybrid_property", "reify",
-        "setter",        "deleter",         "expression",      "comparator",
-        "declared_attr", "staticmethod",    "classmethod",     "abstractmethod",
-        "override",      "overload",        "wraps",           NULL};
-    bool known = memo;
-    for (const char *const *p = plain; *p && !known; p++)
-      known = ol_node_text_is(w, last, *p);
-    *wrapped |= !known;
     static const char *const props[] = {"property", "cached_property", "hybrid_property", "reify",
                                         NULL};
     static const char *const setters[] = {"setter",     "deleter",       "expression",
                                           "comparator", "declared_attr", NULL};
+    bool plain = memo || ol_node_text_is(w, last, "abstractmethod") ||
+                 ol_node_text_is(w, last, "override") || ol_node_text_is(w, last, "overload") ||
+                 ol_node_text_is(w, last, "wraps");
     for (const char *const *p = props; *p; p++)
       if (ol_node_text_is(w, last, *p))
-        kind = OL_FN_PROPERTY;
+        kind = OL_FN_PROPERTY, plain = true;
     for (const char *const *p = setters; *p; p++)
       if (ol_node_text_is(w, last, *p))
         return OL_FN_SETTER;
     if (ol_node_text_is(w, last, "staticmethod"))
-      kind = OL_FN_STATIC;
+      kind = OL_FN_STATIC, plain = true;
     if (ol_node_text_is(w, last, "classmethod"))
-      kind = OL_FN_CLASSMETHOD;
+      kind = OL_FN_CLASSMETHOD, plain = true;
+    *wrapped |= !plain;
   }
   return kind;
 }
@@ -297,8 +297,8 @@ void ol_calls_note_value(ol_walker *w, TSNode n) {
   if (ol_kind_of(w->sx, p) == OL_K_call && ts_node_eq(ol_child(w->sx, p, OL_F_function), n) &&
       ol_node_text_is(w, n, "getattr"))
     note_getattr_name(w, p);
-  bool member = ol_kind_of(w->sx, p) == OL_K_attribute &&
-                ts_node_eq(ol_child(w->sx, p, OL_F_attribute), n);
+  bool member =
+      ol_kind_of(w->sx, p) == OL_K_attribute && ts_node_eq(ol_child(w->sx, p, OL_F_attribute), n);
   /* a parameter hides the module's function of its name (`if clean:`) */
   if (read_as_value(w, n) && (member || ol_calls_param_index(w, ol_calls_current(w), n) < 0))
     note_value_hash(w, ol_node_hash(w, n));
@@ -743,7 +743,10 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   }
   ol_span count, builders;
   bool counted = pk == OL_K_attribute && ol_rows_count_after(w, attr, &count, &builders);
+  /* One read per test it runs under: the summary joins them (an unguarded one wins). */
+  ol_param_guard guard = ol_guard_of(w, attr);
   uint64_t h = ((ol_node_hash(w, name) * 31 + (uint64_t)param) * 2 + rows) * 2 + counted;
+  h = ((h * 31 + guard.test) * 257 + guard.param) * 31 + (uint64_t)(uintptr_t)guard.lit;
   ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
   if (seen->len >= MAX_READS_PER_FUNCTION)
     return;
@@ -757,7 +760,8 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                      .attr = intern(w, name),
                      .called = pk == OL_K_call &&
                                ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr),
-                     .counted = counted};
+                     .counted = counted,
+                     .guard = guard};
   r.at.span = ol_node_span(attr);
   ol_vec_push(&w->out->param_reads, r);
   const ol_func_fact *f = &w->out->funcs.items[func];
@@ -771,7 +775,8 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                       .recv_call = -1,
                       .term = -1,
                       .attr_only = true,
-                      .args_local = true};
+                      .args_local = true,
+                      .guard = guard};
     c.at.span = r.at.span;
     ol_vec_push(&w->out->calls, c);
   }

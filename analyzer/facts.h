@@ -535,6 +535,7 @@ typedef struct {
   bool called;
   bool rows;    /* read on each element of p (a loop over the parameter), not on p */
   bool counted; /* `p.attr[.filter(...)].count()`: a COUNT when attr is a dynamic relationship */
+  ol_param_guard guard; /* a test of a parameter of func it runs under (as a query site's) */
   ol_place at;
 } ol_param_read;
 

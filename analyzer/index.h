@@ -78,6 +78,8 @@ typedef struct {
   bool called;
   bool rows;    /* read on each element of the parameter (it is iterated), not on it */
   bool counted; /* counted through a builder chain: `p.attr.filter(...).count()` */
+  ol_guard_set guard; /* the tests of the function's parameters its ways to the read run under
+                         (as ol_summary.guard): a call that makes every one false does not read */
 } ol_sum_read;
 
 typedef struct {
@@ -378,16 +380,21 @@ int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t
  * iterates (rows true): through the parameter itself, through further
  * calls, and through the model's methods and properties. */
 typedef void (*ol_lazy_visit)(void *ud, const ol_relation *rel, const ol_hop *path, size_t n);
-void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, bool rows,
-                         const char *entity, ol_lazy_visit visit, void *ud);
+/* call: the call of file (-1 none known) that calls func there; a read under tests of func's
+ * parameters its arguments or func's defaults make false is not visited (ol_sum_read.guard). */
+void ol_index_lazy_reads(const ol_index *ix, uint32_t file, int32_t call, int32_t func,
+                         uint32_t param, bool rows, const char *entity, ol_lazy_visit visit,
+                         void *ud);
 /* The same walk for the dynamic relationships of entity that func counts on
  * its parameter param (`p.rel.filter(...).count()`): a COUNT each (ORM003);
  * also, visited as a relationship with no target, its deferred COUNT column
  * properties read (`p.n_count`; lazy DYNAMIC) and its methods or properties
  * called that run a count themselves (`p.to_json()`; lazy SELECT, the path
  * going on to the count). */
-void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
-                            ol_lazy_visit visit, void *ud);
+void ol_index_counted_reads(const ol_index *ix, uint32_t file, int32_t call, int32_t func,
+                            uint32_t param, const char *entity, ol_lazy_visit visit, void *ud);
+/* The call of f whose function is the attribute at span (`row.m(...)` of read `row.m`), -1. */
+int32_t ol_index_call_of_attr(const ol_file_facts *f, ol_span span);
 void ol_hops_free(ol_hop *h, size_t n);
 
 #endif

@@ -478,9 +478,8 @@ static int32_t resolve_call(const ol_index *ix, uint32_t file, const ol_call_fac
 
 /* ---- summaries ------------------------------------------------------------- */
 
-bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call) {
-  const ol_call_fact *c = &ix->files.items[file].facts->calls.items[call];
-  int32_t t = ix->files.items[file].call_target[call];
+/* Whether c, calling t, passes its receiver as t's first parameter. */
+static bool bound_to(const ol_index *ix, const ol_call_fact *c, int32_t t) {
   if (t < 0)
     return false;
   ol_fn_kind k = ix->funcs.items[t].fn->kind;
@@ -488,6 +487,11 @@ bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call) {
     return true;
   return (k == OL_FN_METHOD || k == OL_FN_PROPERTY) &&
          (c->recv_param >= 0 || c->recv_loop >= 0 || c->recv_call >= 0);
+}
+
+bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call) {
+  return bound_to(ix, &ix->files.items[file].facts->calls.items[call],
+                  ix->files.items[file].call_target[call]);
 }
 
 bool ol_index_call_on_self(const ol_index *ix, uint32_t file, size_t call) {
@@ -555,7 +559,7 @@ static const char *arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t 
                              size_t *n) {
   const ol_call_fact *c = &ix->files.items[f].facts->calls.items[ci];
   const ol_func_fact *fn = ix->funcs.items[t].fn;
-  uint32_t bound = ol_index_call_bound(ix, f, ci) ? 1 : 0;
+  uint32_t bound = bound_to(ix, c, t) ? 1 : 0; /* t: also a method of a loop's row */
   if (!c->args || p >= fn->n_params || p < bound)
     return NULL;
   size_t len;
@@ -955,13 +959,26 @@ static bool propagate(ol_index *ix, round_state *rs) {
         changed = true;
       }
       bool bound = ol_index_call_bound(ix, f, ci);
-      for (size_t r = 0; r < callee->reads.len && s->reads.len < MAX_READS; r++) {
+      for (size_t r = 0; r < callee->reads.len; r++) {
         const ol_sum_read *cr = &callee->reads.items[r];
         bool rows;
         int mine = caller_param(ix, f, ci, bound, cr, &rows);
-        if (mine < 0 || find_read(s, (uint32_t)mine, rows, cr->attr, cr->counted) >= 0)
+        if (mine < 0 || call_makes_false(ix, f, ci, t, &cr->guard))
           continue;
-        ol_sum_read nr = {.param = (uint32_t)mine,
+        ol_guard_set g = caller_guards(ix, f, ci, t, &cr->guard);
+        int had = find_read(s, (uint32_t)mine, rows, cr->attr, cr->counted);
+        if (had >= 0) { /* one more way to it */
+          ol_guard_set *mine_g = &s->reads.items[had].guard;
+          if (g.any[0].test == OL_PG_NONE)
+            changed |= ol_guard_set_add(mine_g, &g.any[0]);
+          for (int k = 0; k < OL_GUARD_ANY && g.any[k].test != OL_PG_NONE; k++)
+            changed |= ol_guard_set_add(mine_g, &g.any[k]);
+          continue;
+        }
+        if (s->reads.len >= MAX_READS)
+          continue; /* full: the ways to the reads it has are still joined */
+        ol_sum_read nr = {.guard = g,
+                          .param = (uint32_t)mine,
                           .attr = cr->attr,
                           .called = cr->called,
                           .rows = rows,
@@ -1521,8 +1538,6 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
     for (size_t i = 0; i < file->facts->param_reads.len; i++) {
       const ol_param_read *r = &file->facts->param_reads.items[i];
       ol_summary *s = &ix->funcs.items[file->first_func + (uint32_t)r->func];
-      if (s->reads.len >= MAX_READS)
-        continue;
       if (!s->reads.cap) { /* the function's reads are contiguous: room for all of them */
         size_t n = 1;
         while (i + n < file->facts->param_reads.len &&
@@ -1530,13 +1545,24 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
           n++;
         ol_vec_reserve_exact(&s->reads, n < MAX_READS ? n : MAX_READS);
       }
+      ol_param_guard own = {0};
+      if (r->guard.test != OL_PG_NONE && param_kept(s->fn, r->guard.param))
+        own = r->guard; /* else a test of a parameter bound again: unguarded */
+      int had = find_read(s, r->param, r->rows, r->attr, r->counted);
+      if (had >= 0) { /* the same read under another test */
+        ol_guard_set_add(&s->reads.items[had].guard, &own);
+        continue;
+      }
+      if (s->reads.len >= MAX_READS)
+        continue;
       ol_sum_read sr = {.param = r->param,
                         .attr = r->attr,
                         .called = r->called,
                         .rows = r->rows,
                         .counted = r->counted,
                         .via = {-1, -1},
-                        .from = (int32_t)i};
+                        .from = (int32_t)i,
+                        .guard = {.any = {own}}};
       ol_vec_push(&s->reads, sr);
     }
   }
@@ -1705,8 +1731,35 @@ static bool count_column(const ol_index *ix, const char *entity, const char *att
   return col && col->counts && col->deferred;
 }
 
-static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, const char *entity,
-                       ol_hop *path, size_t n) {
+/* The call of file's facts that calls what the attribute at span names (`p.m(...)`), -1. */
+static int32_t call_of_attr(const ol_file_facts *f, ol_span span) {
+  int32_t best = -1;
+  for (size_t i = ol_facts_first_call(f, span.start);
+       i < f->calls.len && f->calls.items[i].at.span.start == span.start; i++)
+    if (f->calls.items[i].at.span.end > span.end && !f->calls.items[i].attr_only &&
+        (best < 0 || f->calls.items[i].at.span.end < f->calls.items[best].at.span.end))
+      best = (int32_t)i;
+  return best;
+}
+
+/* The call that reads rd of func, at its end (`p.m(...)` where the read is direct): its file's
+ * call number, -1. */
+static int32_t read_call(const ol_index *ix, int32_t func, const ol_sum_read *rd, uint32_t *file) {
+  for (int steps = 0; rd->via.call >= 0 && steps < MAX_DEPTH; steps++) {
+    func = rd->via.callee;
+    rd = &ix->funcs.items[func].reads.items[rd->from];
+  }
+  if (rd->via.call >= 0 || !rd->called)
+    return -1;
+  *file = ix->funcs.items[func].file;
+  const ol_file_facts *f = ix->files.items[*file].facts;
+  return call_of_attr(f, f->param_reads.items[rd->from].at.span);
+}
+
+/* call (of file; -1 none known) is the call of func: its arguments decide the tests of func's
+ * parameters each read runs under. */
+static void lazy_reads(lazy_walk *lw, uint32_t file, int32_t call, int32_t func, uint32_t param,
+                       bool rows, const char *entity, ol_hop *path, size_t n) {
   const ol_index *ix = lw->ix;
   for (int i = 0; i < lw->n_seen; i++)
     if (lw->seen[i] == func)
@@ -1717,7 +1770,8 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, c
   const ol_summary *s = &ix->funcs.items[func];
   for (size_t r = 0; r < s->reads.len; r++) {
     const ol_sum_read *rd = &s->reads.items[r];
-    if (rd->param != param || rd->rows != rows)
+    if (rd->param != param || rd->rows != rows ||
+        (call >= 0 && call_makes_false(ix, file, (size_t)call, func, &rd->guard)))
       continue;
     size_t m = read_path(ix, func, (int32_t)r, path, n);
     const ol_relation *rel = ol_index_relation(ix, entity, rd->attr);
@@ -1741,7 +1795,9 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, c
         lw->visit(lw->ud, &as_method, path, k);
         ol_hops_free(path + m, k - m);
       } else if (runs) {
-        lazy_reads(lw, member, 0, false, entity, path, m);
+        uint32_t cf = 0;
+        int32_t cc = rd->called ? read_call(ix, func, rd, &cf) : -1;
+        lazy_reads(lw, cf, cc, member, 0, false, entity, path, m);
       }
     }
     ol_hops_free(path + n, m - n);
@@ -1749,18 +1805,23 @@ static void lazy_reads(lazy_walk *lw, int32_t func, uint32_t param, bool rows, c
   lw->n_seen--;
 }
 
-void ol_index_lazy_reads(const ol_index *ix, int32_t func, uint32_t param, bool rows,
-                         const char *entity, ol_lazy_visit visit, void *ud) {
+void ol_index_lazy_reads(const ol_index *ix, uint32_t file, int32_t call, int32_t func,
+                         uint32_t param, bool rows, const char *entity, ol_lazy_visit visit,
+                         void *ud) {
   lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud};
   ol_hop path[OL_MAX_HOPS];
-  lazy_reads(&lw, func, param, rows, entity, path, 0);
+  lazy_reads(&lw, file, call, func, param, rows, entity, path, 0);
 }
 
-void ol_index_counted_reads(const ol_index *ix, int32_t func, uint32_t param, const char *entity,
-                            ol_lazy_visit visit, void *ud) {
+void ol_index_counted_reads(const ol_index *ix, uint32_t file, int32_t call, int32_t func,
+                            uint32_t param, const char *entity, ol_lazy_visit visit, void *ud) {
   lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud, .counts = true};
   ol_hop path[OL_MAX_HOPS];
-  lazy_reads(&lw, func, param, false, entity, path, 0);
+  lazy_reads(&lw, file, call, func, param, false, entity, path, 0);
+}
+
+int32_t ol_index_call_of_attr(const ol_file_facts *f, ol_span span) {
+  return call_of_attr(f, span);
 }
 
 /* The session holds, for the iteration, the object whose key a call passes to

@@ -437,6 +437,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
     mv_int(m, &LAST(&dst->param_reads)->func, V_FUNCS);
     mv_str(m, &LAST(&dst->param_reads)->attr);
     mv_span(m, &LAST(&dst->param_reads)->at.span);
+    mv_guard(m, &LAST(&dst->param_reads)->guard);
   });
   MOVE_ALL(V_CALLS, calls, mv_call(m, LAST(&dst->calls)));
   MOVE_ALL(V_CALL_ARGS, call_args, {
@@ -528,6 +529,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_str(&m, &x->attr);
     mv_span(&m, &x->at.span);
     SCALARS(&m, x->param, x->called, x->rows, x->counted);
+    mv_guard(&m, &x->guard);
   });
   DIGEST(calls, ol_call_fact, mv_call(&m, x));
   DIGEST(call_args, ol_call_arg, {
@@ -717,6 +719,11 @@ ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt) {
   /* A statement with a syntax error may parse differently with the same text. */
   if (!w->memo || w->memo_run->recording || !is_function_statement(w, stmt) ||
       ts_node_has_error(stmt))
+    return OL_MEMO_NONE;
+  /* The def of a decorated statement with an error: its walk reads the decorators (its kind,
+   * a memoizer, whether its defaults hold), which are not in its text. */
+  if (ol_kind_of(w->sx, stmt) == OL_K_function_definition &&
+      ol_kind_of(w->sx, ol_walk_parent(w, stmt)) == OL_K_decorated_definition)
     return OL_MEMO_NONE;
   uint32_t a = ts_node_start_byte(stmt), b = ts_node_end_byte(stmt);
   uint64_t text = text_hash(w->src + a, b - a), ctx = context_hash(w);

@@ -958,7 +958,10 @@ static void check_read(state *st, const ol_attr_read *r) {
     if (m >= 0) {
       visit_ctx v = {
           .st = st, .loop = r->loop, .lr = &lr, .span = ol_rule_call_span(ctx, span), .callee = m};
-      ol_index_lazy_reads(ctx->index, m, 0, false, lr.entity, visit, &v);
+      bool prop = ctx->index->funcs.items[m].fn->kind == OL_FN_PROPERTY; /* read, not called */
+      ol_index_lazy_reads(ctx->index, ctx->file,
+                          prop ? -1 : ol_index_call_of_attr(ctx->facts, span), m, 0, false,
+                          lr.entity, visit, &v);
     }
     goto done;
   }
@@ -1006,7 +1009,8 @@ static void check_call(state *st, size_t i) {
       continue;
     }
     visit_ctx v = {.st = st, .loop = args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
-    ol_index_lazy_reads(ctx->index, t, (uint32_t)param, false, lr.entity, visit, &v);
+    ol_index_lazy_reads(ctx->index, ctx->file, (int32_t)i, t, (uint32_t)param, false, lr.entity,
+                        visit, &v);
     ol_free(lr.elsewhere);
   }
 }
@@ -1031,7 +1035,8 @@ static void check_rows_args(state *st, size_t i) {
                     .func = -1,
                     .file = ctx->file};
     visit_ctx v = {.st = st, .loop = -1, .lr = &lr, .span = c->at.span, .callee = t};
-    ol_index_lazy_reads(ctx->index, t, (uint32_t)param, true, lr.entity, visit, &v);
+    ol_index_lazy_reads(ctx->index, ctx->file, (int32_t)i, t, (uint32_t)param, true, lr.entity,
+                        visit, &v);
   }
 }
 

@@ -371,7 +371,9 @@ static void counted_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
     if (m < 0 || reported_elsewhere(ctx, m) || !ol_rule_loop_repeats(ctx, r->loop))
       continue;
     counted_visit v = {ctx, meta, r->loop, ol_rule_call_span(ctx, r->span), m, false};
-    ol_index_counted_reads(ctx->index, m, 0, entity, counted, &v);
+    bool prop = ctx->index->funcs.items[m].fn->kind == OL_FN_PROPERTY; /* read, not called */
+    ol_index_counted_reads(ctx->index, ctx->file, prop ? -1 : ol_index_call_of_attr(f, r->span), m,
+                           0, entity, counted, &v);
   }
   for (size_t i = 0; i < f->calls.len; i++) { /* helper(row) */
     const ol_call_fact *c = &f->calls.items[i];
@@ -390,7 +392,8 @@ static void counted_calls(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
               ? ol_index_loop_entity(ctx->index, ctx->file, args[a].loop, &rows, &rf, &rfn)
               : NULL;
       if (entity)
-        ol_index_counted_reads(ctx->index, t, (uint32_t)param, entity, counted, &v);
+        ol_index_counted_reads(ctx->index, ctx->file, (int32_t)i, t, (uint32_t)param, entity,
+                               counted, &v);
     }
   }
 }

@@ -22,6 +22,11 @@ class Product(db.Model):
     def to_brief(self):
         return {"name": self.name}
 
+    def to_dict(self, with_counts=False):
+        if not with_counts:
+            return {"name": self.name}
+        return {"name": self.name, "paid": self.orders.filter_by(paid=True).count()}
+
 
 class Order(db.Model):
     id = db.Column(db.Integer, primary_key=True)

@@ -33,3 +33,7 @@ def catalogue():
 
 def reports():
     return [p.stock_report() for p in Product.query.all()]  # expect: ORM003
+
+
+def paid_orders(product, counted=True):
+    return product.orders.filter_by(paid=True).count() if counted else None

@@ -46,3 +46,13 @@ def serialized():
 
 def serialized_brief():
     return [stats.serialize_brief(p) for p in Product.query.all()]  # ok: to_brief counts nothing
+
+
+def guarded_counts(flag):
+    products = Product.query.all()
+    a = [p.to_dict() for p in products]  # ok: counts only with with_counts
+    b = [p.to_dict(True) for p in products]  # expect: ORM003
+    c = [p.to_dict(with_counts=flag) for p in products]  # expect: ORM003
+    d = [stats.paid_orders(p, counted=False) for p in products]  # ok: a falsy literal
+    e = [stats.paid_orders(p) for p in products]  # expect: ORM003
+    return a, b, c, d, e
