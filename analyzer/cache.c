@@ -326,7 +326,7 @@ static const entry *find(const ol_cache *c, const char *rel) {
 
 bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mtime_ns,
                    bool hash_known, uint32_t len, uint64_t hash, bool checked, ol_cache_meta *meta,
-                   ol_file_facts *facts) {
+                   ol_file_facts *facts, bool *refused) {
   const entry *e = find(c, rel);
   if (!e)
     return false;
@@ -348,14 +348,15 @@ bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mti
     size_t expect = at + need;
     atomic_compare_exchange_strong(region_used, &expect, at + (ok ? used : 0));
   }
-  if (!ok) {
-    ol_stat_add(OL_STAT_CACHE_REFUSED, 1);
-    return false;
-  }
-  if (e->meta.parsed && !ol_facts_valid(facts, e->meta.len)) { /* crafted: parse the file */
+  if (ok && e->meta.parsed && !ol_facts_valid(facts, e->meta.len)) { /* crafted: parse the file */
     ol_facts_free(facts);
     memset(facts, 0, sizeof *facts);
+    ok = false;
+  }
+  if (!ok) {
     ol_stat_add(OL_STAT_CACHE_REFUSED, 1);
+    if (refused)
+      *refused = true;
     return false;
   }
   *meta = e->meta;

@@ -55,10 +55,12 @@ void ol_cache_free(ol_cache *c);
 /* The entry of rel when it has this size and mtime, or (hash_known) this
  * length and content hash: fills meta and, for a parsed file, *facts (which
  * the caller frees with ol_facts_free; all of them when checked, else as
- * ol_facts_deserialize_for leaves them). Safe to call from several threads. */
+ * ol_facts_deserialize_for leaves them). *refused (when not NULL) says the
+ * entry matched but its record failed the checks: a lookup of it by the
+ * other key would fail them again. Safe to call from several threads. */
 bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mtime_ns,
                    bool hash_known, uint32_t len, uint64_t hash, bool checked, ol_cache_meta *meta,
-                   ol_file_facts *facts);
+                   ol_file_facts *facts, bool *refused);
 /* The names the prefilter checked the skipped files of the cache against. */
 const ol_name_set *ol_cache_names(const ol_cache *c);
 /* Writes the cache: items, and names (what every skipped item was checked

@@ -36,6 +36,7 @@ typedef struct {
   bool pending;       /* not parsed: no ORM token, no name that matters (yet) */
   bool cache_skip;    /* pending as the cache says: no name of the cached name set in it */
   bool cached;        /* its entry came from the cache */
+  bool cache_refused; /* its cache record failed the checks: parsed, not looked up again */
   bool orm_noqa;      /* a `# noqa` names an ORM code: ORM100 judges it, whatever else is there */
   int64_t size, mtime_ns; /* when read or found in the cache: the cache's key */
   /* The prefilter's byte scan of a pending file: the modules its import

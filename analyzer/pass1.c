@@ -92,7 +92,7 @@ static bool cache_hit(ol_engine *e, ol_unit *u) {
   u->size = st.st_size;
   u->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
   if (!ol_cache_find(e->cache, u->rel, u->size, u->mtime_ns, false, 0, 0, u->checked, &m,
-                     &u->facts) ||
+                     &u->facts, &u->cache_refused) ||
       (!m.parsed && !e->prefilter))
     return false;
   take_cached(u, &m);
@@ -136,8 +136,9 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
     parse_unit(e, p, u, &src);
     return;
   }
-  if (e->cache && u->size >= 0) {
-    if (ol_cache_find(e->cache, u->rel, -1, -1, true, u->len, u->hash, u->checked, &m, &u->facts) &&
+  if (e->cache && u->size >= 0 && !u->cache_refused) {
+    if (ol_cache_find(e->cache, u->rel, -1, -1, true, u->len, u->hash, u->checked, &m, &u->facts,
+                      &u->cache_refused) &&
         (m.parsed || e->prefilter)) {
       take_cached(u, &m);
       ol_source_free(&src);
