@@ -656,8 +656,9 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     const ol_func_fact *f = c.recv_param >= 0 ? &w->out->funcs.items[func] : NULL;
     if (f && (c.recv_param > 0 || !f->cls || f->kind == OL_FN_STATIC))
       return; /* a method of a parameter of unknown type: its reads are kept instead */
-    if (c.recv_loop >= 0 && w->out->loops.items[c.recv_loop].rows_param >= 0)
-      return; /* a method of an element of a parameter: kept as a read of its rows */
+    /* A method of an element of a parameter is kept as a read of its rows; the call is kept
+     * too, unresolved (the rows' model is the caller's): its arguments decide the tests of
+     * the method's parameters (`model.serialize(relations=relations)`). */
   }
   c.callee = intern(w, fn);
   c.at.span = ol_node_span(call);

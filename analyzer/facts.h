@@ -518,6 +518,9 @@ typedef struct {
                        one does not read what the caller passed */
   bool expires;     /* it commits (in a transaction of its own too), rolls back, expires, refreshes,
                        closes or expunges: every object (or one) is expired or detached */
+  bool enumerates_attrs; /* its body lists the mapped attributes of a class or row
+                           (`inspect(x).attrs`, `all_orm_descriptors`, `__mapper__.relationships`,
+                           `dir(x)`): a generic read through it names every relationship */
   bool wrapped;     /* a decorator other than the known ones (property, staticmethod, classmethod,
                        setters, abstractmethod, a memoizer...) may call it with arguments of its own */
   /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the
@@ -527,7 +530,10 @@ typedef struct {
 } ol_func_fact;
 
 /* `p.attr` (or `p.attr(...)`) read on parameter p of a function: a lazy
- * relationship, property or method of whatever model the caller passes. */
+ * relationship, property or method of whatever model the caller passes.
+ * attr OL_READ_EVERY: every relationship, read generically (`getattr(p, name)`
+ * for each name the mapper lists: generic_reads.c). */
+#define OL_READ_EVERY "*"
 typedef struct {
   int func;
   uint32_t param;

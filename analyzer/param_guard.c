@@ -230,6 +230,11 @@ static ol_param_guard exit_guard(ol_walker *w, int func, TSNode block, TSNode c)
   return found;
 }
 
+ol_param_guard ol_guard_of_condition(ol_walker *w, TSNode cond, bool positive) {
+  int func = ol_calls_current(w);
+  return func < 0 ? (ol_param_guard){0} : cond_guard(w, func, cond, positive, 0);
+}
+
 ol_param_guard ol_guard_of(ol_walker *w, TSNode n) {
   ol_param_guard none = {0};
   int func = ol_calls_current(w);

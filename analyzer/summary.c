@@ -1000,6 +1000,43 @@ static bool propagate(ol_index *ix, round_state *rs) {
   return changed;
 }
 
+/* Whether function id fn lists the mapper's attributes itself or through a
+ * method it calls on self or cls (generic_reads.c). */
+static bool lists_attributes(const ol_index *ix, int32_t fn) {
+  const ol_summary *s = &ix->funcs.items[fn];
+  if (s->fn->enumerates_attrs)
+    return true;
+  const ol_index_file *file = &ix->files.items[s->file];
+  int32_t local = fn - (int32_t)file->first_func;
+  for (size_t ci = 0; ci < file->facts->calls.len; ci++) {
+    const ol_call_fact *c = &file->facts->calls.items[ci];
+    int32_t t = file->call_target[ci];
+    if (c->func == local && c->recv_param == 0 && t >= 0 && ix->funcs.items[t].fn->enumerates_attrs)
+      return true;
+  }
+  return false;
+}
+
+/* A generic read (OL_READ_EVERY) stays only where the names it reads are the
+ * mapper's: otherwise which attributes it reads is not known. */
+static void confirm_every_reads(ol_index *ix) {
+  for (size_t fn = 0; fn < ix->funcs.len; fn++) {
+    ol_summary *s = &ix->funcs.items[fn];
+    size_t kept = 0;
+    bool lists = false, asked = false;
+    for (size_t r = 0; r < s->reads.len; r++) {
+      if (!strcmp(s->reads.items[r].attr, OL_READ_EVERY)) {
+        if (!asked)
+          lists = lists_attributes(ix, (int32_t)fn), asked = true;
+        if (!lists)
+          continue;
+      }
+      s->reads.items[kept++] = s->reads.items[r];
+    }
+    s->reads.len = kept;
+  }
+}
+
 static void fixpoint(ol_index *ix) {
   round_state rs;
   size_t nf = ix->funcs.len ? ix->funcs.len : 1, calls = 0;
@@ -1568,6 +1605,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
   }
   index_functions(ix);
   resolve_calls(ix, cache, gen);
+  confirm_every_reads(ix);
   fixpoint(ix);
   /* Methods called on rows: the rows' model is known now (also rows a
    * function returned); then once more to a fixpoint. */
@@ -1700,9 +1738,13 @@ static size_t read_path(const ol_index *ix, int32_t func, int32_t r, ol_hop *out
       const ol_place *at = &ix->files.items[s->file].facts->param_reads.items[rd->from].at;
       out[n++] = (ol_hop){
           file, at,
-          rd->rows ? ol_format("`%s` reads `%s` of each element of `%s`", name, rd->attr,
-                               s->fn->params[rd->param])
-                   : ol_format("`%s` reads `%s.%s`", name, s->fn->params[rd->param], rd->attr)};
+          !strcmp(rd->attr, OL_READ_EVERY)
+              ? ol_format("`%s` reads every attribute of `%s` the mapper lists (getattr), each "
+                          "relationship included",
+                          name, s->fn->params[rd->param])
+          : rd->rows ? ol_format("`%s` reads `%s` of each element of `%s`", name, rd->attr,
+                                 s->fn->params[rd->param])
+                     : ol_format("`%s` reads `%s.%s`", name, s->fn->params[rd->param], rd->attr)};
       ol_free(name);
       break;
     }
@@ -1716,14 +1758,67 @@ static size_t read_path(const ol_index *ix, int32_t func, int32_t r, ol_hop *out
   return n;
 }
 
+/* One call on the way from the call a rule asked about to a read: call (of
+ * file; -1 none known) calls func. */
+typedef struct {
+  uint32_t file;
+  int32_t call, func;
+} lazy_frame;
+
+#define MAX_FRAMES (MAX_DEPTH * (MAX_DEPTH + 1))
+
 typedef struct {
   const ol_index *ix;
   ol_lazy_visit visit;
+  ol_every_visit every; /* a generic read of every relationship; NULL: not visited */
   void *ud;
   int32_t seen[MAX_DEPTH];
   int n_seen;
   bool counts; /* visit counted dynamic relationships, not lazy ones */
+  lazy_frame frames[MAX_FRAMES];
+  int n_frames;
 } lazy_walk;
+
+/* What the calls on the way make of test g of the last frame's function: 1,
+ * 0, -1 unknown. A test of a parameter the call passes on from its own
+ * caller (`model.serialize(relations=relations)`) is decided one call up. */
+static int chain_decides(const lazy_walk *lw, ol_param_guard g) {
+  for (int level = lw->n_frames - 1; level >= 0; level--) {
+    const lazy_frame *fr = &lw->frames[level];
+    if (fr->call < 0)
+      return -1;
+    int passed;
+    int r = call_decides(lw->ix, fr->file, (size_t)fr->call, fr->func, &g, &passed);
+    if (r >= 0 || passed < 0)
+      return r;
+    g.param = (uint32_t)passed;
+  }
+  return -1;
+}
+
+static bool chain_makes_false(const lazy_walk *lw, const ol_guard_set *set) {
+  if (set->any[0].test == OL_PG_NONE)
+    return false;
+  for (int k = 0; k < OL_GUARD_ANY && set->any[k].test != OL_PG_NONE; k++)
+    if (chain_decides(lw, set->any[k]) != 0)
+      return false;
+  return true;
+}
+
+/* Pushes the calls read rd of func goes through (its via chain), the last one
+ * the function that reads directly. Returns how many it pushed. */
+static int push_via(lazy_walk *lw, int32_t func, const ol_sum_read *rd) {
+  int pushed = 0;
+  for (int steps = 0; rd->via.call >= 0 && steps < MAX_DEPTH && lw->n_frames < MAX_FRAMES;
+       steps++) {
+    lw->frames[lw->n_frames++] =
+        (lazy_frame){lw->ix->funcs.items[func].file, rd->via.call, rd->via.callee};
+    pushed++;
+    func = rd->via.callee;
+    rd = &lw->ix->funcs.items[func].reads.items[rd->from];
+  }
+  return pushed;
+}
 
 /* Whether attr of entity is a deferred column_property of a COUNT. */
 static bool count_column(const ol_index *ix, const char *entity, const char *attr) {
@@ -1756,26 +1851,30 @@ static int32_t read_call(const ol_index *ix, int32_t func, const ol_sum_read *rd
   return call_of_attr(f, f->param_reads.items[rd->from].at.span);
 }
 
-/* call (of file; -1 none known) is the call of func: its arguments decide the tests of func's
- * parameters each read runs under. */
+/* call (of file; -1 none known) is the call of func: its arguments (and those of the calls
+ * above it, for a parameter passed on) decide the tests of func's parameters each read runs
+ * under. */
 static void lazy_reads(lazy_walk *lw, uint32_t file, int32_t call, int32_t func, uint32_t param,
                        bool rows, const char *entity, ol_hop *path, size_t n) {
   const ol_index *ix = lw->ix;
   for (int i = 0; i < lw->n_seen; i++)
     if (lw->seen[i] == func)
       return;
-  if (lw->n_seen == MAX_DEPTH)
+  if (lw->n_seen == MAX_DEPTH || lw->n_frames == MAX_FRAMES)
     return;
   lw->seen[lw->n_seen++] = func;
+  lw->frames[lw->n_frames++] = (lazy_frame){file, call, func};
   const ol_summary *s = &ix->funcs.items[func];
   for (size_t r = 0; r < s->reads.len; r++) {
     const ol_sum_read *rd = &s->reads.items[r];
-    if (rd->param != param || rd->rows != rows ||
-        (call >= 0 && call_makes_false(ix, file, (size_t)call, func, &rd->guard)))
+    if (rd->param != param || rd->rows != rows || chain_makes_false(lw, &rd->guard))
       continue;
     size_t m = read_path(ix, func, (int32_t)r, path, n);
-    const ol_relation *rel = ol_index_relation(ix, entity, rd->attr);
-    if (rel) {
+    const ol_relation *rel = NULL;
+    if (!strcmp(rd->attr, OL_READ_EVERY)) {
+      if (lw->every && !lw->counts)
+        lw->every(lw->ud, entity, path, m);
+    } else if ((rel = ol_index_relation(ix, entity, rd->attr))) {
       if (lw->counts ? rel->lazy == OL_LAZY_DYNAMIC && rd->counted : rel->lazy == OL_LAZY_SELECT)
         lw->visit(lw->ud, rel, path, m);
     } else if (lw->counts && !rd->called && count_column(ix, entity, rd->attr)) {
@@ -1797,18 +1896,21 @@ static void lazy_reads(lazy_walk *lw, uint32_t file, int32_t call, int32_t func,
       } else if (runs) {
         uint32_t cf = 0;
         int32_t cc = rd->called ? read_call(ix, func, rd, &cf) : -1;
+        int pushed = push_via(lw, func, rd);
         lazy_reads(lw, cf, cc, member, 0, false, entity, path, m);
+        lw->n_frames -= pushed;
       }
     }
     ol_hops_free(path + n, m - n);
   }
+  lw->n_frames--;
   lw->n_seen--;
 }
 
 void ol_index_lazy_reads(const ol_index *ix, uint32_t file, int32_t call, int32_t func,
                          uint32_t param, bool rows, const char *entity, ol_lazy_visit visit,
-                         void *ud) {
-  lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud};
+                         ol_every_visit every, void *ud) {
+  lazy_walk lw = {.ix = ix, .visit = visit, .every = every, .ud = ud};
   ol_hop path[OL_MAX_HOPS];
   lazy_reads(&lw, file, call, func, param, rows, entity, path, 0);
 }

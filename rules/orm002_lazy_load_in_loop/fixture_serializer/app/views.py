@@ -1,0 +1,54 @@
+from sqlalchemy.orm import selectinload
+
+from .models import Comment, Person, Task
+from .serializer import Plain, serialize_models
+
+
+def tasks_with_relations():
+    tasks = Task.query.all()
+    return [t.serialize(relations=True) for t in tasks]  # expect: ORM002
+
+
+def tasks_plain():
+    tasks = Task.query.all()
+    return [t.serialize() for t in tasks]  # ok: relations=False lists no collection
+
+
+def tasks_false():
+    tasks = Task.query.all()
+    return [t.serialize(relations=False) for t in tasks]  # ok: the guard is false
+
+
+def tasks_through_helper():
+    return serialize_models(Task.query.all(), relations=True)  # expect: ORM002
+
+
+def tasks_helper_plain():
+    return serialize_models(Task.query.all())  # ok: the default makes relations false
+
+
+def tasks_loaded():
+    tasks = Task.query.options(
+        selectinload(Task.comments), selectinload(Task.project)
+    ).all()
+    return [t.serialize(relations=True) for t in tasks]  # ok: every lazy one is loaded
+
+
+def people():
+    return [p.serialize(relations=True) for p in Person.query.all()]  # ok: joined, selectin
+
+
+def comments(flag):
+    out = []
+    for c in Comment.query.all():
+        out.append(c.serialize(relations=flag))  # expect: ORM002
+    return out
+
+
+def chosen_names():
+    return [t.serialize_names(["id"]) for t in Task.query.all()]  # ok: names the caller chose
+
+
+def not_a_model(items):
+    p = Plain()
+    return [p.dump(i) for i in items]  # ok: no rows of a model
