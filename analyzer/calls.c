@@ -748,6 +748,10 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   ol_param_guard guard = ol_guard_of(w, attr);
   uint64_t h = ((ol_node_hash(w, name) * 31 + (uint64_t)param) * 2 + rows) * 2 + counted;
   h = ((h * 31 + guard.test) * 257 + guard.param) * 31 + (uint64_t)(uintptr_t)guard.lit;
+  bool called = pk == OL_K_call && ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr);
+  char *args = called ? ol_guard_call_args(w, parent) : NULL; /* `p.m(relations=True)` */
+  if (args)
+    h = ol_fnv(h, args, strlen(args));
   ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
   if (seen->len >= MAX_READS_PER_FUNCTION)
     return;
@@ -764,6 +768,7 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                      .counted = counted,
                      .guard = guard};
   r.at.span = ol_node_span(attr);
+  r.args = args;
   ol_vec_push(&w->out->param_reads, r);
   const ol_func_fact *f = &w->out->funcs.items[func];
   if (param == 0 && !rows && !r.called && f->cls && f->kind != OL_FN_STATIC) {

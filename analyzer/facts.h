@@ -542,6 +542,8 @@ typedef struct {
   bool rows;    /* read on each element of p (a loop over the parameter), not on p */
   bool counted; /* `p.attr[.filter(...)].count()`: a COUNT when attr is a dynamic relationship */
   ol_param_guard guard; /* a test of a parameter of func it runs under (as a query site's) */
+  char *args; /* called: its arguments as value tokens (ol_call_fact.args), what decides the
+                 tests of the method's parameters; NULL */
   ol_place at;
 } ol_param_read;
 
@@ -601,8 +603,9 @@ typedef struct {
   char *args;     /* every argument as written, each `[kw=]value token` ended by '\x1f': literals
                      ("T" True, "F" False, "N" None, "i<digits>", "s<text>"), "B" an iterable whose
                      size the code fixes (a display, CLI values: ol_walk_iterable_is_bounded), "p<n>"
-                     parameter n of func, "?" anything else; NULL when a splat or too many arguments
-                     hide some */
+                     parameter n of func, "?" anything else; a bare "*" / "**" token for a splat
+                     (it may pass any parameter not named, and "*" any position after it); NULL
+                     when too many arguments hide some */
   ol_span miss;   /* get-or-create: it runs only when this lookup call, just before, found nothing
                      (ol_exec_miss_lookup); empty when not */
   ol_span branch; /* in a loop: the part of a branch it runs in (ol_exec_branch_of), empty when

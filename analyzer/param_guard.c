@@ -303,8 +303,9 @@ char *ol_guard_call_args(ol_walker *w, TSNode call) {
     if (k == OL_K_comment)
       continue;
     if (k == OL_K_list_splat || k == OL_K_dictionary_splat) {
-      known = false;
-      break;
+      /* "*" / "**": what it passes is not known, what is named around it still is */
+      ol_buf_puts(&b, k == OL_K_list_splat ? "*\x1f" : "**\x1f");
+      continue;
     }
     if (k == OL_K_keyword_argument) {
       TSNode name = ol_child(w->sx, a, OL_F_name);

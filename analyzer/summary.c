@@ -555,34 +555,46 @@ const char *ol_index_arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_
   return arg_value(ix, f, ci, t, p, n);
 }
 
-static const char *arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t t, uint32_t p,
-                             size_t *n) {
-  const ol_call_fact *c = &ix->files.items[f].facts->calls.items[ci];
-  const ol_func_fact *fn = ix->funcs.items[t].fn;
-  uint32_t bound = bound_to(ix, c, t) ? 1 : 0; /* t: also a method of a loop's row */
-  if (!c->args || p >= fn->n_params || p < bound)
+/* The value token args (ol_call_fact.args of a call of fn; bound: the call binds fn's first
+ * parameter itself, a method called on an object) pass to parameter p, or p's default. */
+static const char *args_value(const char *args, uint32_t bound, const ol_func_fact *fn, uint32_t p,
+                              size_t *n) {
+  if (!args || p >= fn->n_params || p < bound)
     return NULL;
   size_t len;
   uint32_t pos = 0;
-  for (uint32_t k = 0; nth_token(c->args, k, &len); k++) {
-    const char *tok = nth_token(c->args, k, &len), *eq = memchr(tok, '=', len);
-    if (!eq)
-      return NULL;
+  bool splat = false, lost = false; /* a splat may pass p; past `*args` positions are lost */
+  for (uint32_t k = 0; nth_token(args, k, &len); k++) {
+    const char *tok = nth_token(args, k, &len), *eq = memchr(tok, '=', len);
+    if (!eq) { /* "*" or "**" */
+      splat = true;
+      lost |= len == 1;
+      continue;
+    }
     size_t kw = (size_t)(eq - tok);
     /* Behind a decorator that may pass arguments of its own (`fn(db.session, *args)`), a
      * position says nothing of which parameter gets the value; a keyword still does. */
     bool match = kw ? strlen(fn->params[p]) == kw && !memcmp(fn->params[p], tok, kw)
-                    : !fn->wrapped && pos++ + bound == p;
+                    : !fn->wrapped && !lost && pos++ + bound == p;
     if (match) {
       *n = len - kw - 1;
       return eq + 1;
     }
   }
+  if (splat)
+    return NULL; /* p not named: a splat may pass it */
   const char *d = fn->defaults && !fn->wrapped ? nth_token(fn->defaults, p, &len) : NULL;
   if (!d || !len)
     return NULL; /* not passed and no default: the call fails, or passes it otherwise */
   *n = len;
   return d;
+}
+
+static const char *arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t t, uint32_t p,
+                             size_t *n) {
+  const ol_call_fact *c = &ix->files.items[f].facts->calls.items[ci];
+  /* t: also a method of a loop's row */
+  return args_value(c->args, bound_to(ix, c, t) ? 1 : 0, ix->funcs.items[t].fn, p, n);
 }
 
 /* Truthiness of a value token: 1, 0, -1 unknown. */
@@ -641,6 +653,8 @@ static int guard_holds(const ol_param_guard *g, const char *v, size_t n) {
 
 /* What call ci (of file f, to t) makes of test g of t's parameter: 1 true, 0
  * false, -1 unknown; *passed: the caller's parameter it passes there, -1. */
+static int value_decides(const ol_param_guard *g, const char *v, size_t n, int *passed);
+
 static int call_decides(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
                         const ol_param_guard *g, int *passed) {
   *passed = -1;
@@ -648,6 +662,13 @@ static int call_decides(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
     return -1;
   size_t n;
   const char *v = arg_value(ix, f, ci, t, g->param, &n);
+  return value_decides(g, v, n, passed);
+}
+
+/* What value token v (NULL: not known) makes of test g: 1, 0, -1 unknown; *passed: the
+ * caller's parameter it is, -1. */
+static int value_decides(const ol_param_guard *g, const char *v, size_t n, int *passed) {
+  *passed = -1;
   if (!v || !n)
     return -1;
   if (*v == 'p' && n >= 2) {
@@ -1586,6 +1607,12 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
       if (r->guard.test != OL_PG_NONE && param_kept(s->fn, r->guard.param))
         own = r->guard; /* else a test of a parameter bound again: unguarded */
       int had = find_read(s, r->param, r->rows, r->attr, r->counted);
+      const char *had_args = had >= 0 ? file->facts->param_reads.items[s->reads.items[had].from].args
+                                      : NULL;
+      if (had >= 0 && (!had_args) != (!r->args))
+        had = -1; /* a method called with other arguments: another read */
+      if (had >= 0 && had_args && strcmp(had_args, r->args) != 0)
+        had = -1;
       if (had >= 0) { /* the same read under another test */
         ol_guard_set_add(&s->reads.items[had].guard, &own);
         continue;
@@ -1761,9 +1788,17 @@ static size_t read_path(const ol_index *ix, int32_t func, int32_t r, ol_hop *out
 /* One call on the way from the call a rule asked about to a read: call (of
  * file; -1 none known) calls func. */
 typedef struct {
-  uint32_t file;
-  int32_t call, func;
+  const char *args; /* the call's arguments as value tokens, NULL: not known */
+  uint32_t bound;   /* the call binds func's first parameter itself (`obj.m(...)`) */
+  int32_t func;
 } lazy_frame;
+
+static lazy_frame frame_of(const ol_index *ix, uint32_t file, int32_t call, int32_t func) {
+  if (call < 0)
+    return (lazy_frame){NULL, 0, func};
+  const ol_call_fact *c = &ix->files.items[file].facts->calls.items[call];
+  return (lazy_frame){c->args, bound_to(ix, c, func) ? 1 : 0, func};
+}
 
 #define MAX_FRAMES (MAX_DEPTH * (MAX_DEPTH + 1))
 
@@ -1785,10 +1820,13 @@ typedef struct {
 static int chain_decides(const lazy_walk *lw, ol_param_guard g) {
   for (int level = lw->n_frames - 1; level >= 0; level--) {
     const lazy_frame *fr = &lw->frames[level];
-    if (fr->call < 0)
+    const ol_func_fact *fn = lw->ix->funcs.items[fr->func].fn;
+    if (!fr->args || !param_kept(fn, g.param))
       return -1;
+    size_t n;
+    const char *v = args_value(fr->args, fr->bound, fn, g.param, &n);
     int passed;
-    int r = call_decides(lw->ix, fr->file, (size_t)fr->call, fr->func, &g, &passed);
+    int r = value_decides(&g, v, n, &passed);
     if (r >= 0 || passed < 0)
       return r;
     g.param = (uint32_t)passed;
@@ -1812,7 +1850,7 @@ static int push_via(lazy_walk *lw, int32_t func, const ol_sum_read *rd) {
   for (int steps = 0; rd->via.call >= 0 && steps < MAX_DEPTH && lw->n_frames < MAX_FRAMES;
        steps++) {
     lw->frames[lw->n_frames++] =
-        (lazy_frame){lw->ix->funcs.items[func].file, rd->via.call, rd->via.callee};
+        frame_of(lw->ix, lw->ix->funcs.items[func].file, rd->via.call, rd->via.callee);
     pushed++;
     func = rd->via.callee;
     rd = &lw->ix->funcs.items[func].reads.items[rd->from];
@@ -1851,19 +1889,33 @@ static int32_t read_call(const ol_index *ix, int32_t func, const ol_sum_read *rd
   return call_of_attr(f, f->param_reads.items[rd->from].at.span);
 }
 
+/* The parameter read of its file that read rd of func comes from, at the end of its calls;
+ * NULL past the depth followed. */
+static const ol_param_read *direct_read(const ol_index *ix, int32_t func, const ol_sum_read *rd) {
+  for (int steps = 0; rd->via.call >= 0 && steps < MAX_DEPTH; steps++) {
+    func = rd->via.callee;
+    rd = &ix->funcs.items[func].reads.items[rd->from];
+  }
+  if (rd->via.call >= 0)
+    return NULL;
+  const ol_summary *s = &ix->funcs.items[func];
+  return &ix->files.items[s->file].facts->param_reads.items[rd->from];
+}
+
 /* call (of file; -1 none known) is the call of func: its arguments (and those of the calls
  * above it, for a parameter passed on) decide the tests of func's parameters each read runs
  * under. */
-static void lazy_reads(lazy_walk *lw, uint32_t file, int32_t call, int32_t func, uint32_t param,
-                       bool rows, const char *entity, ol_hop *path, size_t n) {
+static void lazy_reads(lazy_walk *lw, lazy_frame fr, uint32_t param, bool rows,
+                       const char *entity, ol_hop *path, size_t n) {
   const ol_index *ix = lw->ix;
+  int32_t func = fr.func;
   for (int i = 0; i < lw->n_seen; i++)
     if (lw->seen[i] == func)
       return;
   if (lw->n_seen == MAX_DEPTH || lw->n_frames == MAX_FRAMES)
     return;
   lw->seen[lw->n_seen++] = func;
-  lw->frames[lw->n_frames++] = (lazy_frame){file, call, func};
+  lw->frames[lw->n_frames++] = fr;
   const ol_summary *s = &ix->funcs.items[func];
   for (size_t r = 0; r < s->reads.len; r++) {
     const ol_sum_read *rd = &s->reads.items[r];
@@ -1896,8 +1948,12 @@ static void lazy_reads(lazy_walk *lw, uint32_t file, int32_t call, int32_t func,
       } else if (runs) {
         uint32_t cf = 0;
         int32_t cc = rd->called ? read_call(ix, func, rd, &cf) : -1;
+        lazy_frame at = frame_of(ix, cf, cc, member);
+        const ol_param_read *pr = !at.args && rd->called ? direct_read(ix, func, rd) : NULL;
+        if (pr) /* `p.m(...)` on a parameter: the read kept its arguments */
+          at = (lazy_frame){pr->args, 1, member};
         int pushed = push_via(lw, func, rd);
-        lazy_reads(lw, cf, cc, member, 0, false, entity, path, m);
+        lazy_reads(lw, at, 0, false, entity, path, m);
         lw->n_frames -= pushed;
       }
     }
@@ -1912,14 +1968,14 @@ void ol_index_lazy_reads(const ol_index *ix, uint32_t file, int32_t call, int32_
                          ol_every_visit every, void *ud) {
   lazy_walk lw = {.ix = ix, .visit = visit, .every = every, .ud = ud};
   ol_hop path[OL_MAX_HOPS];
-  lazy_reads(&lw, file, call, func, param, rows, entity, path, 0);
+  lazy_reads(&lw, frame_of(ix, file, call, func), param, rows, entity, path, 0);
 }
 
 void ol_index_counted_reads(const ol_index *ix, uint32_t file, int32_t call, int32_t func,
                             uint32_t param, const char *entity, ol_lazy_visit visit, void *ud) {
   lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud, .counts = true};
   ol_hop path[OL_MAX_HOPS];
-  lazy_reads(&lw, file, call, func, param, false, entity, path, 0);
+  lazy_reads(&lw, frame_of(ix, file, call, func), param, false, entity, path, 0);
 }
 
 int32_t ol_index_call_of_attr(const ol_file_facts *f, ol_span span) {
