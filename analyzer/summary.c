@@ -455,6 +455,24 @@ static int32_t constructed_class(const ol_index *ix, uint32_t file, const ol_cal
   return b.kind == B_CLASS ? b.cls : -1;
 }
 
+/* Method attr of the bases of class c (not c's own), as super() finds it. */
+static int32_t super_method(const ol_index *ix, int32_t c, const char *attr) {
+  if (c < 0)
+    return -1;
+  const ol_model *m = &ix->classes.items[c];
+  met_classes met = {.n = 0};
+  meet(&met, c);
+  for (size_t b = 0; b < m->cls->n_bases; b++) {
+    int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
+    if (base < 0)
+      base = base_class(ix, m->cls->bases[b]);
+    int32_t f = base != c ? method_walk(ix, base, attr, 1, &met) : -1;
+    if (f >= 0)
+      return f;
+  }
+  return -1;
+}
+
 static int32_t resolve_call(const ol_index *ix, uint32_t file, const ol_call_fact *c) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   if (c->recv_loop >= 0)
@@ -468,6 +486,8 @@ static int32_t resolve_call(const ol_index *ix, uint32_t file, const ol_call_fac
     const ol_func_fact *fn = &facts->funcs.items[c->func];
     if (c->recv_param != 0 || !fn->cls || !method_kind(fn->kind) || !dot || strchr(dot + 1, '.'))
       return -1; /* a parameter of unknown type: its reads are kept instead */
+    if (!strncmp(c->callee, "super.", 6)) /* the first base that has it */
+      return super_method(ix, ol_index_class_id(ix, fn->cls, (int32_t)file), dot + 1);
     int32_t m = ol_index_method(ix, fn->cls, (int32_t)file, dot + 1);
     return m >= 0 && (!c->attr_only || ix->funcs.items[m].fn->kind == OL_FN_PROPERTY) ? m : -1;
   }
@@ -1814,17 +1834,74 @@ typedef struct {
   int n_frames;
 } lazy_walk;
 
+/* The value token keyword name has in args (length in *n), NULL; *fwd: args pass on the
+ * caller's keywords ("**>"); *other: another `**` splat may pass it. */
+static const char *keyword_value(const char *args, const char *name, size_t *n, bool *fwd,
+                                 bool *other) {
+  size_t len, nl = strlen(name);
+  *fwd = *other = false;
+  for (uint32_t k = 0; nth_token(args, k, &len); k++) {
+    const char *tok = nth_token(args, k, &len), *eq = memchr(tok, '=', len);
+    if (!eq) {
+      *fwd |= len == 3 && !memcmp(tok, "**>", 3);
+      *other |= len == 2;
+      continue;
+    }
+    if ((size_t)(eq - tok) == nl && !memcmp(tok, name, nl)) {
+      *n = len - nl - 1;
+      return eq + 1;
+    }
+  }
+  return NULL;
+}
+
+/* Whether the only splat of args passes on the caller's keywords ("**>"). */
+static bool forwards_only(const char *args) {
+  size_t len;
+  bool fwd = false;
+  for (uint32_t k = 0; nth_token(args, k, &len); k++) {
+    const char *tok = nth_token(args, k, &len);
+    if (memchr(tok, '=', len))
+      continue;
+    if (len != 3)
+      return false;
+    fwd = true;
+  }
+  return fwd;
+}
+
 /* What the calls on the way make of test g of the last frame's function: 1,
  * 0, -1 unknown. A test of a parameter the call passes on from its own
  * caller (`model.serialize(relations=relations)`) is decided one call up. */
 static int chain_decides(const lazy_walk *lw, ol_param_guard g) {
+  const ol_func_fact *kw_fn = NULL; /* the test is of keyword kw_fn->params[kw_p], passed on */
+  uint32_t kw_p = 0;
   for (int level = lw->n_frames - 1; level >= 0; level--) {
     const lazy_frame *fr = &lw->frames[level];
     const ol_func_fact *fn = lw->ix->funcs.items[fr->func].fn;
-    if (!fr->args || !param_kept(fn, g.param))
-      return -1;
-    size_t n;
-    const char *v = args_value(fr->args, fr->bound, fn, g.param, &n);
+    size_t n = 0;
+    const char *v;
+    if (kw_fn) { /* `g(**kwargs)` in `def f(**kwargs)`: what f's caller names */
+      bool fwd, other;
+      v = fr->args ? keyword_value(fr->args, kw_fn->params[kw_p], &n, &fwd, &other) : NULL;
+      if (!fr->args || (!v && other))
+        return -1;
+      if (!v && fwd)
+        continue; /* passed on once more */
+      if (!v) { /* not passed: the default of the function that tests it */
+        v = kw_fn->defaults && !kw_fn->wrapped ? nth_token(kw_fn->defaults, kw_p, &n) : NULL;
+        return v && n ? guard_holds(&g, v, n) : -1;
+      }
+      kw_fn = NULL;
+    } else {
+      if (!fr->args || !param_kept(fn, g.param))
+        return -1;
+      v = args_value(fr->args, fr->bound, fn, g.param, &n);
+      if (!v && g.param >= fr->bound && g.param < fn->n_params && forwards_only(fr->args)) {
+        kw_fn = fn, kw_p = g.param;
+        continue;
+      }
+    }
     int passed;
     int r = value_decides(&g, v, n, &passed);
     if (r >= 0 || passed < 0)
@@ -1843,6 +1920,19 @@ static bool chain_makes_false(const lazy_walk *lw, const ol_guard_set *set) {
   return true;
 }
 
+/* The parameter read of its file that read rd of func comes from, at the end of its calls;
+ * NULL past the depth followed. */
+static const ol_param_read *direct_read(const ol_index *ix, int32_t func, const ol_sum_read *rd) {
+  for (int steps = 0; rd->via.call >= 0 && steps < MAX_DEPTH; steps++) {
+    func = rd->via.callee;
+    rd = &ix->funcs.items[func].reads.items[rd->from];
+  }
+  if (rd->via.call >= 0)
+    return NULL;
+  const ol_summary *s = &ix->funcs.items[func];
+  return &ix->files.items[s->file].facts->param_reads.items[rd->from];
+}
+
 /* Pushes the calls read rd of func goes through (its via chain), the last one
  * the function that reads directly. Returns how many it pushed. */
 static int push_via(lazy_walk *lw, int32_t func, const ol_sum_read *rd) {
@@ -1856,6 +1946,25 @@ static int push_via(lazy_walk *lw, int32_t func, const ol_sum_read *rd) {
     rd = &lw->ix->funcs.items[func].reads.items[rd->from];
   }
   return pushed;
+}
+
+/* Whether the calls from the call asked about down to the function that reads rd of func
+ * generically (OL_READ_EVERY) make the test it runs under there false: through calls that pass
+ * the caller's keywords on (`super().serialize(**kwargs)`), which the summary's guard cannot
+ * follow. Decided on the first way to it; unknown: false. */
+static bool every_off(lazy_walk *lw, int32_t func, const ol_sum_read *rd) {
+  const ol_param_read *pr = direct_read(lw->ix, func, rd);
+  if (!pr || pr->guard.test == OL_PG_NONE)
+    return false;
+  int before = lw->n_frames;
+  int pushed = push_via(lw, func, rd);
+  const ol_sum_read *end = rd;
+  for (int i = 0; i < pushed; i++)
+    end = &lw->ix->funcs.items[end->via.callee].reads.items[end->from];
+  ol_guard_set g = {.any = {pr->guard}};
+  bool off = end->via.call < 0 && chain_makes_false(lw, &g); /* the whole way is on the stack */
+  lw->n_frames = before;
+  return off;
 }
 
 /* Whether attr of entity is a deferred column_property of a COUNT. */
@@ -1889,19 +1998,6 @@ static int32_t read_call(const ol_index *ix, int32_t func, const ol_sum_read *rd
   return call_of_attr(f, f->param_reads.items[rd->from].at.span);
 }
 
-/* The parameter read of its file that read rd of func comes from, at the end of its calls;
- * NULL past the depth followed. */
-static const ol_param_read *direct_read(const ol_index *ix, int32_t func, const ol_sum_read *rd) {
-  for (int steps = 0; rd->via.call >= 0 && steps < MAX_DEPTH; steps++) {
-    func = rd->via.callee;
-    rd = &ix->funcs.items[func].reads.items[rd->from];
-  }
-  if (rd->via.call >= 0)
-    return NULL;
-  const ol_summary *s = &ix->funcs.items[func];
-  return &ix->files.items[s->file].facts->param_reads.items[rd->from];
-}
-
 /* call (of file; -1 none known) is the call of func: its arguments (and those of the calls
  * above it, for a parameter passed on) decide the tests of func's parameters each read runs
  * under. */
@@ -1924,7 +2020,7 @@ static void lazy_reads(lazy_walk *lw, lazy_frame fr, uint32_t param, bool rows,
     size_t m = read_path(ix, func, (int32_t)r, path, n);
     const ol_relation *rel = NULL;
     if (!strcmp(rd->attr, OL_READ_EVERY)) {
-      if (lw->every && !lw->counts)
+      if (lw->every && !lw->counts && !every_off(lw, func, rd))
         lw->every(lw->ud, entity, path, m);
     } else if ((rel = ol_index_relation(ix, entity, rd->attr))) {
       if (lw->counts ? rel->lazy == OL_LAZY_DYNAMIC && rd->counted : rel->lazy == OL_LAZY_SELECT)

@@ -31,3 +31,19 @@ class Person(db.Model, SerializerMixin):
 
 class Department(db.Model, SerializerMixin):
     id = db.Column(db.Integer, primary_key=True)
+
+
+class Shot(db.Model, SerializerMixin):
+    id = db.Column(db.Integer, primary_key=True)
+    notes = db.relationship("Note")
+
+    def serialize(self, obj_type=None, relations=False):
+        return super(Shot, self).serialize(obj_type=obj_type, relations=relations)
+
+    def serialize_safe(self, **kwargs):
+        return super().serialize(obj_type="Shot", **kwargs)
+
+
+class Note(db.Model, SerializerMixin):
+    id = db.Column(db.Integer, primary_key=True)
+    shot_id = db.Column(db.Integer, db.ForeignKey("shot.id"), index=True)

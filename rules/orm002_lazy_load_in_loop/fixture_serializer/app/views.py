@@ -52,3 +52,21 @@ def chosen_names():
 def not_a_model(items):
     p = Plain()
     return [p.dump(i) for i in items]  # ok: no rows of a model
+
+
+def shots():
+    from .models import Shot
+
+    return [s.serialize(relations=True) for s in Shot.query.all()]  # expect: ORM002
+
+
+def shots_safe():
+    from .models import Shot
+
+    return [s.serialize_safe(relations=True) for s in Shot.query.all()]  # expect: ORM002
+
+
+def shots_safe_plain():
+    from .models import Shot
+
+    return [s.serialize_safe() for s in Shot.query.all()]  # ok: no keyword, relations=False
