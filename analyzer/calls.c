@@ -725,6 +725,8 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
                        .param = ol_calls_param_index(w, func, a),
                        .loop = rows_loop(w, ctx, a),
                        .key_loop = -1};
+    if (arg.param < 0 && arg.loop < 0) /* `helper(query.all())`: the rows of query parameter */
+      arg.param = ol_generic_param_rows(w, func, a);
     int col;
     if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
       arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */

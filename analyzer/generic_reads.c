@@ -182,6 +182,36 @@ static bool names_the_mapper(ol_walker *w, TSNode def, TSNode n, uint32_t before
   }
 }
 
+/* `p.all()`, `p.filter(...).all()`, `list(p)`: the rows of query parameter p, run. */
+static int run_param(ol_walker *w, int func, TSNode n) {
+  n = ol_unwrap(w, n);
+  if (ol_kind_of(w->sx, n) != OL_K_call)
+    return -1;
+  TSNode fn = ol_child(w->sx, n, OL_F_function);
+  TSNode args = ol_child(w->sx, n, OL_F_arguments);
+  uint32_t n_args = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  if (ol_node_text_is(w, fn, "list") && n_args == 1)
+    return ol_calls_param_index(w, func, ol_unwrap(w, ts_node_named_child(args, 0)));
+  if (ol_kind_of(w->sx, fn) != OL_K_attribute || n_args ||
+      !ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all"))
+    return -1;
+  int builders;
+  TSNode root = ol_exec_below_builders(w, ol_child(w->sx, fn, OL_F_object), 16, &builders);
+  return ol_calls_param_index(w, func, root);
+}
+
+int ol_generic_param_rows(ol_walker *w, int func, TSNode n) {
+  if (func < 0)
+    return -1;
+  int p = run_param(w, func, n);
+  n = ol_unwrap(w, n);
+  if (p >= 0 || ol_kind_of(w->sx, n) != OL_K_identifier || ol_calls_param_index(w, func, n) >= 0)
+    return p;
+  TSNode def = current_def(w); /* `entries = query.all()` ... `helper(entries)` */
+  TSNode v = ts_node_is_null(def) ? def : assigned_value(w, def, n, ts_node_start_byte(n));
+  return ts_node_is_null(v) ? -1 : run_param(w, func, v);
+}
+
 void ol_generic_check_call(ol_walker *w, TSNode call) {
   int func = ol_calls_current(w);
   if (func < 0)

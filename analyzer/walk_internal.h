@@ -335,6 +335,9 @@ ol_param_guard ol_guard_of_condition(ol_walker *w, TSNode cond, bool positive);
  * without naming one (`getattr(self, name)` over the mapper's attributes). */
 void ol_generic_check_attribute(ol_walker *w, TSNode attr);
 void ol_generic_check_call(ol_walker *w, TSNode call);
+/* The parameter of func whose query n runs and holds the rows of (`p.all()`,
+ * `p.filter(...).all()`, `list(p)`, a name bound to one of these); -1. */
+int ol_generic_param_rows(ol_walker *w, int func, TSNode n);
 /* The arguments of call as value tokens (facts.h ol_call_fact.args), in the
  * file's arena; NULL when a splat hides some. */
 char *ol_guard_call_args(ol_walker *w, TSNode call);

@@ -70,3 +70,21 @@ def shots_safe_plain():
     from .models import Shot
 
     return [s.serialize_safe() for s in Shot.query.all()]  # ok: no keyword, relations=False
+
+
+def get_paginated(query, page, relations=False):
+    if page < 1:
+        entries = query.all()
+        return serialize_models(entries, relations=relations)
+    query = query.limit(10)
+    return serialize_models(query.all(), relations=relations)
+
+
+def paged_tasks():
+    query = Task.query.filter(Task.id > 3)
+    return get_paginated(query, 1, relations=True)  # expect: ORM002
+
+
+def paged_tasks_plain():
+    query = Task.query.filter(Task.id > 3)
+    return get_paginated(query, 1)  # ok: relations=False by default
