@@ -1251,6 +1251,9 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
       l->rows.eager = intern_bytes(w, "", 0);
     } else if (b && !ts_node_is_null(b->chain)) { /* `q = f(...).options(...)`, `for x in q` */
       rows_of_chain(w, l, holder, b->chain, b->call);
+    } else if (p < 0 && !b && (p = ol_generic_param_rows(w, ol_calls_current(w), iterable)) >= 0) {
+      l->rows_param = p; /* `rows = query.all()` then `for x in rows`: the parameter's rows */
+      l->rows_var = ol_node_hash(w, holder);
     }
     return;
   }

@@ -88,3 +88,19 @@ def paged_tasks():
 def paged_tasks_plain():
     query = Task.query.filter(Task.id > 3)
     return get_paginated(query, 1)  # ok: relations=False by default
+
+
+def push(path, query, batch_size=200, relations=False):
+    offset = 0
+    while True:
+        instances = query.offset(offset).limit(batch_size).all()
+        if not instances:
+            break
+        for instance in instances:
+            print(instance.serialize(relations=relations))
+        offset += batch_size
+
+
+def push_all():
+    push("/a", Task.query.filter_by(id=1), batch_size=3, relations=True)  # expect: ORM002
+    push("/b", Task.query.filter_by(id=1), batch_size=3)  # ok: relations=False by default
