@@ -46,6 +46,29 @@ static bool is_dir_call(ol_walker *w, TSNode call) {
          ts_node_named_child_count(args) == 1;
 }
 
+/* Whether n holds an attribute that lists the mapper's attributes, or a `dir(x)`. */
+static bool lists_within(ol_walker *w, TSNode n) {
+  TSTreeCursor cur = ts_tree_cursor_new(n);
+  bool found = false;
+  uint32_t steps = 0;
+  for (bool down = true; !found && steps < MAX_SCANNED; steps++) {
+    TSNode c = ts_tree_cursor_current_node(&cur);
+    ol_kind k = down ? ol_kind_of(w->sx, c) : OL_K_OTHER;
+    found = (k == OL_K_attribute && lists_attributes(w, c)) || (k == OL_K_call && is_dir_call(w, c));
+    if (down && ts_tree_cursor_goto_first_child(&cur))
+      continue;
+    if (ts_tree_cursor_goto_next_sibling(&cur)) {
+      down = true;
+      continue;
+    }
+    if (!ts_tree_cursor_goto_parent(&cur))
+      break;
+    down = false;
+  }
+  ts_tree_cursor_delete(&cur);
+  return found;
+}
+
 void ol_generic_check_attribute(ol_walker *w, TSNode attr) {
   int func = ol_calls_current(w);
   if (func >= 0 && lists_attributes(w, attr))
@@ -147,11 +170,8 @@ static bool names_the_mapper(ol_walker *w, TSNode def, TSNode n, uint32_t before
   n = ol_unwrap(w, n);
   if (ts_node_is_null(n) || depth > MAX_HOPS)
     return false;
-  static const char *const marks[] = {"all_orm_descriptors", "iterate_properties", "__mapper__",
-                                      "inspect(", "class_mapper(", "object_mapper(", "dir(", NULL};
-  for (const char *const *m = marks; *m; m++)
-    if (ol_node_mentions(w, n, *m))
-      return true; /* the attribute or call walked inside n marks the function */
+  if (lists_within(w, n))
+    return true; /* the walk of n marks the function too (ol_func_fact.enumerates_attrs) */
   switch (ol_kind_of(w->sx, n)) {
   case OL_K_conditional_expression: {
     ol_param_guard g = ol_guard_of_condition(w, ts_node_named_child(n, 1), true);

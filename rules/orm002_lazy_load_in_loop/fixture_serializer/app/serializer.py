@@ -21,6 +21,16 @@ class SerializerMixin(object):
         obj_dict["type"] = obj_type or type(self).__name__
         return obj_dict
 
+    def columns_only(self):
+        # the table's columns: no relationship among them
+        return {name: getattr(self, name) for name in self.__table__.columns.keys()}
+
+    def from_files(self, path):
+        import os
+
+        # names from the file system (listdir is not dir): nothing is known
+        return {f: getattr(self, f) for f in os.listdir(path)}
+
     def serialize_names(self, names):
         # names the caller chose: not the mapper's, nothing is known
         return {name: getattr(self, name) for name in names}
