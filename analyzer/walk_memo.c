@@ -325,7 +325,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
   mv_span(m, &f->one_call);
   mv_span(m, &f->ret_call);
   mv_span(m, &f->def.span);
-  SCALARS(m, f->rebound);
+  SCALARS(m, f->rebound, f->enumerates_attrs);
   for (int e = 0; e < OL_EFFECTS; e++)
     for (int k = 0; k < OL_GUARD_ANY; k++) {
       SCALARS(m, f->guard_test[e * OL_GUARD_ANY + k], f->guard_param[e * OL_GUARD_ANY + k]);
