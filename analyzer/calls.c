@@ -673,7 +673,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   if (on_super)
     c.recv_param = 0; /* self, bound */
   else if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
-      ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
+           ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
     c.recv_loop = rows_loop(w, ctx, root);
     c.recv_param = ol_calls_param_index(w, func, root);
     const ol_func_fact *f = c.recv_param >= 0 ? &w->out->funcs.items[func] : NULL;

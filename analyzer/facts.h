@@ -521,8 +521,8 @@ typedef struct {
   bool enumerates_attrs; /* its body lists the mapped attributes of a class or row
                            (`inspect(x).attrs`, `all_orm_descriptors`, `__mapper__.relationships`,
                            `dir(x)`): a generic read through it names every relationship */
-  bool wrapped;     /* a decorator other than the known ones (property, staticmethod, classmethod,
-                       setters, abstractmethod, a memoizer...) may call it with arguments of its own */
+  bool wrapped; /* a decorator other than the known ones (property, staticmethod, classmethod,
+                   setters, abstractmethod, a memoizer...) may call it with arguments of its own */
   /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the
    * entity of queries[pk_query]): -1 it runs none, -2 some other. */
   int8_t pk_param;

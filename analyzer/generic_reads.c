@@ -12,7 +12,7 @@
 
 #include "walk_internal.h"
 
-#define MAX_HOPS 4        /* name -> name -> value: how far the names are followed back */
+#define MAX_HOPS 4       /* name -> name -> value: how far the names are followed back */
 #define MAX_SCANNED 4096 /* nodes of a function scanned for the assignment of a name */
 
 /* Whether attr lists the mapped attributes of a class or object. */
@@ -54,7 +54,8 @@ static bool lists_within(ol_walker *w, TSNode n) {
   for (bool down = true; !found && steps < MAX_SCANNED; steps++) {
     TSNode c = ts_tree_cursor_current_node(&cur);
     ol_kind k = down ? ol_kind_of(w->sx, c) : OL_K_OTHER;
-    found = (k == OL_K_attribute && lists_attributes(w, c)) || (k == OL_K_call && is_dir_call(w, c));
+    found =
+        (k == OL_K_attribute && lists_attributes(w, c)) || (k == OL_K_call && is_dir_call(w, c));
     if (down && ts_tree_cursor_goto_first_child(&cur))
       continue;
     if (ts_tree_cursor_goto_next_sibling(&cur)) {
@@ -81,7 +82,8 @@ static bool binds(ol_walker *w, TSNode target, uint64_t id) {
   ol_kind k = ol_kind_of(w->sx, target);
   if (k == OL_K_identifier)
     return ol_node_hash(w, target) == id;
-  if (k != OL_K_pattern_list && k != OL_K_tuple_pattern && k != OL_K_tuple && k != OL_K_list_pattern)
+  if (k != OL_K_pattern_list && k != OL_K_tuple_pattern && k != OL_K_tuple &&
+      k != OL_K_list_pattern)
     return false;
   for (uint32_t i = 0; i < ts_node_named_child_count(target); i++) {
     TSNode c = ts_node_named_child(target, i);

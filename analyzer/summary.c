@@ -1627,8 +1627,8 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
       if (r->guard.test != OL_PG_NONE && param_kept(s->fn, r->guard.param))
         own = r->guard; /* else a test of a parameter bound again: unguarded */
       int had = find_read(s, r->param, r->rows, r->attr, r->counted);
-      const char *had_args = had >= 0 ? file->facts->param_reads.items[s->reads.items[had].from].args
-                                      : NULL;
+      const char *had_args =
+          had >= 0 ? file->facts->param_reads.items[s->reads.items[had].from].args : NULL;
       if (had >= 0 && (!had_args) != (!r->args))
         had = -1; /* a method called with other arguments: another read */
       if (had >= 0 && had_args && strcmp(had_args, r->args) != 0)
@@ -1888,7 +1888,7 @@ static int chain_decides(const lazy_walk *lw, ol_param_guard g) {
         return -1;
       if (!v && fwd)
         continue; /* passed on once more */
-      if (!v) { /* not passed: the default of the function that tests it */
+      if (!v) {   /* not passed: the default of the function that tests it */
         v = kw_fn->defaults && !kw_fn->wrapped ? nth_token(kw_fn->defaults, kw_p, &n) : NULL;
         return v && n ? guard_holds(&g, v, n) : -1;
       }
@@ -2001,8 +2001,8 @@ static int32_t read_call(const ol_index *ix, int32_t func, const ol_sum_read *rd
 /* call (of file; -1 none known) is the call of func: its arguments (and those of the calls
  * above it, for a parameter passed on) decide the tests of func's parameters each read runs
  * under. */
-static void lazy_reads(lazy_walk *lw, lazy_frame fr, uint32_t param, bool rows,
-                       const char *entity, ol_hop *path, size_t n) {
+static void lazy_reads(lazy_walk *lw, lazy_frame fr, uint32_t param, bool rows, const char *entity,
+                       ol_hop *path, size_t n) {
   const ol_index *ix = lw->ix;
   int32_t func = fr.func;
   for (int i = 0; i < lw->n_seen; i++)

@@ -762,8 +762,11 @@ static bool first_read(state *st, int loop, ol_span span, const ol_relation *rel
 static char *names_of(const ol_relation *const *rels, size_t n) {
   ol_buf b = {0};
   for (size_t i = 0; i < n; i++) {
-    char *one = ol_format("%s`%s.%s`", !i ? "" : i + 1 == n ? " and " : ", ", rels[i]->owner,
-                          rels[i]->name);
+    char *one = ol_format("%s`%s.%s`",
+                          !i           ? ""
+                          : i + 1 == n ? " and "
+                                       : ", ",
+                          rels[i]->owner, rels[i]->name);
     ol_buf_puts(&b, one);
     ol_free(one);
   }
@@ -872,8 +875,8 @@ static void report_rels(state *st, int loop, const loop_rows *lr, const ol_relat
                         "the mapper lists)%s once per row %s over rows of %s%s%s",
                         text, names, n_rels > 1 ? "each a relationship" : "a relationship",
                         through_text, per, where, why ? "; no automatic fix: " : "", why ? why : "")
-            : ol_format("`%s` lazy-loads `%s.%s` (%s)%s once per row %s over rows of %s%s%s%s", text,
-                        lrel->owner, lrel->name, kind, through_text, per, where,
+            : ol_format("`%s` lazy-loads `%s.%s` (%s)%s once per row %s over rows of %s%s%s%s",
+                        text, lrel->owner, lrel->name, kind, through_text, per, where,
                         joined ? "; the query joins it, but a join does not load it" : "",
                         why ? "; no automatic fix: " : "", why ? why : "");
   ol_free(names);
