@@ -60,7 +60,8 @@ static const size_t ol_func_fact_strs[] = {
 _Static_assert(OL_GUARD_ANY == 2 && OL_EFFECTS == 3, "guard sets changed: update the list above");
 static const layout ol_func_fact_layout = {
     sizeof(ol_func_fact), ol_func_fact_strs, 9, {offsetof(ol_func_fact, params)}};
-LAYOUT(ol_param_read, offsetof(ol_param_read, attr), offsetof(ol_param_read, guard.lit));
+LAYOUT(ol_param_read, offsetof(ol_param_read, attr), offsetof(ol_param_read, guard.lit),
+       offsetof(ol_param_read, args));
 LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw), ROWS(ol_call_arg, rows),
        offsetof(ol_call_arg, key_attr));
 LAYOUT(ol_call_term, offsetof(ol_call_term, text));

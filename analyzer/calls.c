@@ -626,6 +626,26 @@ bool ol_calls_expires_session(ol_walker *w, TSNode call) {
   return false;
 }
 
+static bool method_kind_walk(ol_fn_kind k) {
+  return k == OL_FN_METHOD || k == OL_FN_CLASSMETHOD || k == OL_FN_PROPERTY;
+}
+
+/* `super().m(...)` or `super(Cls, self).m(...)` in a method of a class. */
+static bool is_super_call(ol_walker *w, int func, TSNode fn) {
+  if (func < 0 || ol_kind_of(w->sx, fn) != OL_K_attribute)
+    return false;
+  const ol_func_fact *f = &w->out->funcs.items[func];
+  if (!f->cls || !method_kind_walk(f->kind))
+    return false;
+  TSNode obj = ol_child(w->sx, fn, OL_F_object);
+  if (ol_kind_of(w->sx, obj) != OL_K_call ||
+      !ol_node_text_is(w, ol_child(w->sx, obj, OL_F_function), "super"))
+    return false;
+  TSNode args = ol_child(w->sx, obj, OL_F_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  return n == 0 || (n == 2 && ol_node_text_is(w, ts_node_named_child(args, 0), f->cls));
+}
+
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   int func = ol_calls_current(w);
   check_terminal(w, call, ctx);
@@ -639,27 +659,39 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     w->out->funcs.items[func].expires = true;
   if (func < 0 && ctx < 0)
     return;
-  if (check_constructed(w, call, fn, func, ctx))
+  bool on_super = is_super_call(w, func, fn);
+  if (!on_super && check_constructed(w, call, fn, func, ctx))
     return;
-  if (!dotted_name(w, fn, 0))
+  if (!on_super && !dotted_name(w, fn, 0))
     return;
   ctx = ol_exec_effective_loop(w, call, ctx); /* first success, `if key == "roles": f()` */
   TSNode root = dotted_root(w, fn);
-  if (!resolvable_root(w, func, ctx, root))
+  if (!on_super && !resolvable_root(w, func, ctx, root))
     return;
   ol_call_fact c = {
       .func = func, .loop = ctx, .recv_loop = -1, .recv_param = -1, .recv_call = -1, .term = -1};
-  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
-      ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
+  if (on_super)
+    c.recv_param = 0; /* self, bound */
+  else if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
+           ts_node_eq(ol_child(w->sx, fn, OL_F_object), root)) {
     c.recv_loop = rows_loop(w, ctx, root);
     c.recv_param = ol_calls_param_index(w, func, root);
     const ol_func_fact *f = c.recv_param >= 0 ? &w->out->funcs.items[func] : NULL;
     if (f && (c.recv_param > 0 || !f->cls || f->kind == OL_FN_STATIC))
       return; /* a method of a parameter of unknown type: its reads are kept instead */
-    if (c.recv_loop >= 0 && w->out->loops.items[c.recv_loop].rows_param >= 0)
-      return; /* a method of an element of a parameter: kept as a read of its rows */
+    /* A method of an element of a parameter is kept as a read of its rows; the call is kept
+     * too, unresolved (the rows' model is the caller's): its arguments decide the tests of
+     * the method's parameters (`model.serialize(relations=relations)`). */
   }
-  c.callee = intern(w, fn);
+  if (on_super) { /* "super.m": the link looks for m in the bases of the method's class */
+    TSNode m = ol_child(w->sx, fn, OL_F_attribute);
+    char *name = ol_format("super.%.*s", (int)(ts_node_end_byte(m) - ts_node_start_byte(m)),
+                           w->src + ts_node_start_byte(m));
+    c.callee = ol_walk_intern_string(w, name);
+    ol_free(name);
+  } else {
+    c.callee = intern(w, fn);
+  }
   c.at.span = ol_node_span(call);
   c.miss = ol_exec_miss_lookup(w, call, c.loop);
   note_lazy_init(w, call, &c);
@@ -693,6 +725,8 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
                        .param = ol_calls_param_index(w, func, a),
                        .loop = rows_loop(w, ctx, a),
                        .key_loop = -1};
+    if (arg.param < 0 && arg.loop < 0) /* `helper(query.all())`: the rows of query parameter */
+      arg.param = ol_generic_param_rows(w, func, a);
     int col;
     if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
       arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */
@@ -747,6 +781,10 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   ol_param_guard guard = ol_guard_of(w, attr);
   uint64_t h = ((ol_node_hash(w, name) * 31 + (uint64_t)param) * 2 + rows) * 2 + counted;
   h = ((h * 31 + guard.test) * 257 + guard.param) * 31 + (uint64_t)(uintptr_t)guard.lit;
+  bool called = pk == OL_K_call && ts_node_eq(ol_child(w->sx, parent, OL_F_function), attr);
+  char *args = called ? ol_guard_call_args(w, parent) : NULL; /* `p.m(relations=True)` */
+  if (args)
+    h = ol_fnv(h, args, strlen(args));
   ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
   if (seen->len >= MAX_READS_PER_FUNCTION)
     return;
@@ -763,6 +801,7 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
                      .counted = counted,
                      .guard = guard};
   r.at.span = ol_node_span(attr);
+  r.args = args;
   ol_vec_push(&w->out->param_reads, r);
   const ol_func_fact *f = &w->out->funcs.items[func];
   if (param == 0 && !rows && !r.called && f->cls && f->kind != OL_FN_STATIC) {
@@ -1212,6 +1251,9 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
       l->rows.eager = intern_bytes(w, "", 0);
     } else if (b && !ts_node_is_null(b->chain)) { /* `q = f(...).options(...)`, `for x in q` */
       rows_of_chain(w, l, holder, b->chain, b->call);
+    } else if (p < 0 && !b && (p = ol_generic_param_rows(w, ol_calls_current(w), iterable)) >= 0) {
+      l->rows_param = p; /* `rows = query.all()` then `for x in rows`: the parameter's rows */
+      l->rows_var = ol_node_hash(w, holder);
     }
     return;
   }

@@ -518,8 +518,11 @@ typedef struct {
                        one does not read what the caller passed */
   bool expires;     /* it commits (in a transaction of its own too), rolls back, expires, refreshes,
                        closes or expunges: every object (or one) is expired or detached */
-  bool wrapped;     /* a decorator other than the known ones (property, staticmethod, classmethod,
-                       setters, abstractmethod, a memoizer...) may call it with arguments of its own */
+  bool enumerates_attrs; /* its body lists the mapped attributes of a class or row
+                           (`inspect(x).attrs`, `all_orm_descriptors`, `__mapper__.relationships`,
+                           `dir(x)`): a generic read through it names every relationship */
+  bool wrapped; /* a decorator other than the known ones (property, staticmethod, classmethod,
+                   setters, abstractmethod, a memoizer...) may call it with arguments of its own */
   /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the
    * entity of queries[pk_query]): -1 it runs none, -2 some other. */
   int8_t pk_param;
@@ -527,7 +530,10 @@ typedef struct {
 } ol_func_fact;
 
 /* `p.attr` (or `p.attr(...)`) read on parameter p of a function: a lazy
- * relationship, property or method of whatever model the caller passes. */
+ * relationship, property or method of whatever model the caller passes.
+ * attr OL_READ_EVERY: every relationship, read generically (`getattr(p, name)`
+ * for each name the mapper lists: generic_reads.c). */
+#define OL_READ_EVERY "*"
 typedef struct {
   int func;
   uint32_t param;
@@ -536,6 +542,8 @@ typedef struct {
   bool rows;    /* read on each element of p (a loop over the parameter), not on p */
   bool counted; /* `p.attr[.filter(...)].count()`: a COUNT when attr is a dynamic relationship */
   ol_param_guard guard; /* a test of a parameter of func it runs under (as a query site's) */
+  char *args; /* called: its arguments as value tokens (ol_call_fact.args), what decides the
+                 tests of the method's parameters; NULL */
   ol_place at;
 } ol_param_read;
 
@@ -595,8 +603,9 @@ typedef struct {
   char *args;     /* every argument as written, each `[kw=]value token` ended by '\x1f': literals
                      ("T" True, "F" False, "N" None, "i<digits>", "s<text>"), "B" an iterable whose
                      size the code fixes (a display, CLI values: ol_walk_iterable_is_bounded), "p<n>"
-                     parameter n of func, "?" anything else; NULL when a splat or too many arguments
-                     hide some */
+                     parameter n of func, "?" anything else; a bare "*" / "**" token for a splat
+                     (it may pass any parameter not named, and "*" any position after it); NULL
+                     when too many arguments hide some */
   ol_span miss;   /* get-or-create: it runs only when this lookup call, just before, found nothing
                      (ol_exec_miss_lookup); empty when not */
   ol_span branch; /* in a loop: the part of a branch it runs in (ol_exec_branch_of), empty when

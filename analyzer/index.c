@@ -583,6 +583,19 @@ const ol_relation *ol_index_relation(const ol_index *ix, const char *model, cons
   return NULL;
 }
 
+void ol_index_each_relation(const ol_index *ix, const char *entity,
+                            void (*each)(void *ud, const ol_relation *rel), void *ud) {
+  if (!entity || !ol_index_model(ix, entity))
+    return;
+  /* A relation is entity's when the lookup of its name from entity answers
+   * it: the one nearest in the lineage, once per name. */
+  for (size_t r = 0; r < ix->relations.len; r++) {
+    const ol_relation *x = &ix->relations.items[r];
+    if (!x->proxy_of && ol_index_relation(ix, entity, x->name) == x)
+      each(ud, x);
+  }
+}
+
 const char *ol_index_bind_key(const ol_index *ix, const char *model) {
   int32_t c = first_class(ix, model);
   for (int depth = 0; depth < 16 && c >= 0; depth++) {

@@ -230,6 +230,11 @@ static ol_param_guard exit_guard(ol_walker *w, int func, TSNode block, TSNode c)
   return found;
 }
 
+ol_param_guard ol_guard_of_condition(ol_walker *w, TSNode cond, bool positive) {
+  int func = ol_calls_current(w);
+  return func < 0 ? (ol_param_guard){0} : cond_guard(w, func, cond, positive, 0);
+}
+
 ol_param_guard ol_guard_of(ol_walker *w, TSNode n) {
   ol_param_guard none = {0};
   int func = ol_calls_current(w);
@@ -283,6 +288,29 @@ static void value_token(ol_walker *w, int func, TSNode n, ol_buf *out) {
   ol_buf_puts(out, "?");
 }
 
+/* Whether splat `**name` passes on the `**name` parameter of the function being walked. */
+static bool forwards_keywords(ol_walker *w, TSNode splat) {
+  TSNode name = ol_unwrap(w, ts_node_named_child(splat, 0));
+  if (ol_kind_of(w->sx, name) != OL_K_identifier)
+    return false;
+  for (size_t i = w->path.len; i-- > 0;) {
+    TSNode def = w->path.items[i];
+    ol_kind k = ol_kind_of(w->sx, def);
+    if (k == OL_K_lambda || k == OL_K_class_definition)
+      return false;
+    if (k != OL_K_function_definition)
+      continue;
+    TSNode params = ol_child(w->sx, def, OL_F_parameters);
+    for (uint32_t p = 0; !ts_node_is_null(params) && p < ts_node_named_child_count(params); p++) {
+      TSNode q = ts_node_named_child(params, p);
+      if (ol_kind_of(w->sx, q) == OL_K_dictionary_splat_pattern)
+        return ol_node_hash(w, ts_node_named_child(q, 0)) == ol_node_hash(w, name);
+    }
+    return false;
+  }
+  return false;
+}
+
 char *ol_guard_call_args(ol_walker *w, TSNode call) {
   TSNode args = ol_child(w->sx, call, OL_F_arguments);
   if (ts_node_is_null(args))
@@ -298,8 +326,12 @@ char *ol_guard_call_args(ol_walker *w, TSNode call) {
     if (k == OL_K_comment)
       continue;
     if (k == OL_K_list_splat || k == OL_K_dictionary_splat) {
-      known = false;
-      break;
+      /* "*" / "**": what it passes is not known, what is named around it still is; "**>":
+       * the keywords the function itself was called with (`f(**kwargs)` in `def g(**kwargs)`) */
+      ol_buf_puts(&b, k == OL_K_list_splat      ? "*\x1f"
+                      : forwards_keywords(w, a) ? "**>\x1f"
+                                                : "**\x1f");
+      continue;
     }
     if (k == OL_K_keyword_argument) {
       TSNode name = ol_child(w->sx, a, OL_F_name);

@@ -455,6 +455,24 @@ static int32_t constructed_class(const ol_index *ix, uint32_t file, const ol_cal
   return b.kind == B_CLASS ? b.cls : -1;
 }
 
+/* Method attr of the bases of class c (not c's own), as super() finds it. */
+static int32_t super_method(const ol_index *ix, int32_t c, const char *attr) {
+  if (c < 0)
+    return -1;
+  const ol_model *m = &ix->classes.items[c];
+  met_classes met = {.n = 0};
+  meet(&met, c);
+  for (size_t b = 0; b < m->cls->n_bases; b++) {
+    int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
+    if (base < 0)
+      base = base_class(ix, m->cls->bases[b]);
+    int32_t f = base != c ? method_walk(ix, base, attr, 1, &met) : -1;
+    if (f >= 0)
+      return f;
+  }
+  return -1;
+}
+
 static int32_t resolve_call(const ol_index *ix, uint32_t file, const ol_call_fact *c) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   if (c->recv_loop >= 0)
@@ -468,6 +486,8 @@ static int32_t resolve_call(const ol_index *ix, uint32_t file, const ol_call_fac
     const ol_func_fact *fn = &facts->funcs.items[c->func];
     if (c->recv_param != 0 || !fn->cls || !method_kind(fn->kind) || !dot || strchr(dot + 1, '.'))
       return -1; /* a parameter of unknown type: its reads are kept instead */
+    if (!strncmp(c->callee, "super.", 6)) /* the first base that has it */
+      return super_method(ix, ol_index_class_id(ix, fn->cls, (int32_t)file), dot + 1);
     int32_t m = ol_index_method(ix, fn->cls, (int32_t)file, dot + 1);
     return m >= 0 && (!c->attr_only || ix->funcs.items[m].fn->kind == OL_FN_PROPERTY) ? m : -1;
   }
@@ -555,34 +575,46 @@ const char *ol_index_arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_
   return arg_value(ix, f, ci, t, p, n);
 }
 
-static const char *arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t t, uint32_t p,
-                             size_t *n) {
-  const ol_call_fact *c = &ix->files.items[f].facts->calls.items[ci];
-  const ol_func_fact *fn = ix->funcs.items[t].fn;
-  uint32_t bound = bound_to(ix, c, t) ? 1 : 0; /* t: also a method of a loop's row */
-  if (!c->args || p >= fn->n_params || p < bound)
+/* The value token args (ol_call_fact.args of a call of fn; bound: the call binds fn's first
+ * parameter itself, a method called on an object) pass to parameter p, or p's default. */
+static const char *args_value(const char *args, uint32_t bound, const ol_func_fact *fn, uint32_t p,
+                              size_t *n) {
+  if (!args || p >= fn->n_params || p < bound)
     return NULL;
   size_t len;
   uint32_t pos = 0;
-  for (uint32_t k = 0; nth_token(c->args, k, &len); k++) {
-    const char *tok = nth_token(c->args, k, &len), *eq = memchr(tok, '=', len);
-    if (!eq)
-      return NULL;
+  bool splat = false, lost = false; /* a splat may pass p; past `*args` positions are lost */
+  for (uint32_t k = 0; nth_token(args, k, &len); k++) {
+    const char *tok = nth_token(args, k, &len), *eq = memchr(tok, '=', len);
+    if (!eq) { /* "*" or "**" */
+      splat = true;
+      lost |= len == 1;
+      continue;
+    }
     size_t kw = (size_t)(eq - tok);
     /* Behind a decorator that may pass arguments of its own (`fn(db.session, *args)`), a
      * position says nothing of which parameter gets the value; a keyword still does. */
     bool match = kw ? strlen(fn->params[p]) == kw && !memcmp(fn->params[p], tok, kw)
-                    : !fn->wrapped && pos++ + bound == p;
+                    : !fn->wrapped && !lost && pos++ + bound == p;
     if (match) {
       *n = len - kw - 1;
       return eq + 1;
     }
   }
+  if (splat)
+    return NULL; /* p not named: a splat may pass it */
   const char *d = fn->defaults && !fn->wrapped ? nth_token(fn->defaults, p, &len) : NULL;
   if (!d || !len)
     return NULL; /* not passed and no default: the call fails, or passes it otherwise */
   *n = len;
   return d;
+}
+
+static const char *arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t t, uint32_t p,
+                             size_t *n) {
+  const ol_call_fact *c = &ix->files.items[f].facts->calls.items[ci];
+  /* t: also a method of a loop's row */
+  return args_value(c->args, bound_to(ix, c, t) ? 1 : 0, ix->funcs.items[t].fn, p, n);
 }
 
 /* Truthiness of a value token: 1, 0, -1 unknown. */
@@ -641,6 +673,8 @@ static int guard_holds(const ol_param_guard *g, const char *v, size_t n) {
 
 /* What call ci (of file f, to t) makes of test g of t's parameter: 1 true, 0
  * false, -1 unknown; *passed: the caller's parameter it passes there, -1. */
+static int value_decides(const ol_param_guard *g, const char *v, size_t n, int *passed);
+
 static int call_decides(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
                         const ol_param_guard *g, int *passed) {
   *passed = -1;
@@ -648,6 +682,13 @@ static int call_decides(const ol_index *ix, uint32_t f, size_t ci, int32_t t,
     return -1;
   size_t n;
   const char *v = arg_value(ix, f, ci, t, g->param, &n);
+  return value_decides(g, v, n, passed);
+}
+
+/* What value token v (NULL: not known) makes of test g: 1, 0, -1 unknown; *passed: the
+ * caller's parameter it is, -1. */
+static int value_decides(const ol_param_guard *g, const char *v, size_t n, int *passed) {
+  *passed = -1;
   if (!v || !n)
     return -1;
   if (*v == 'p' && n >= 2) {
@@ -998,6 +1039,43 @@ static bool propagate(ol_index *ix, round_state *rs) {
     }
   }
   return changed;
+}
+
+/* Whether function id fn lists the mapper's attributes itself or through a
+ * method it calls on self or cls (generic_reads.c). */
+static bool lists_attributes(const ol_index *ix, int32_t fn) {
+  const ol_summary *s = &ix->funcs.items[fn];
+  if (s->fn->enumerates_attrs)
+    return true;
+  const ol_index_file *file = &ix->files.items[s->file];
+  int32_t local = fn - (int32_t)file->first_func;
+  for (size_t ci = 0; ci < file->facts->calls.len; ci++) {
+    const ol_call_fact *c = &file->facts->calls.items[ci];
+    int32_t t = file->call_target[ci];
+    if (c->func == local && c->recv_param == 0 && t >= 0 && ix->funcs.items[t].fn->enumerates_attrs)
+      return true;
+  }
+  return false;
+}
+
+/* A generic read (OL_READ_EVERY) stays only where the names it reads are the
+ * mapper's: otherwise which attributes it reads is not known. */
+static void confirm_every_reads(ol_index *ix) {
+  for (size_t fn = 0; fn < ix->funcs.len; fn++) {
+    ol_summary *s = &ix->funcs.items[fn];
+    size_t kept = 0;
+    bool lists = false, asked = false;
+    for (size_t r = 0; r < s->reads.len; r++) {
+      if (!strcmp(s->reads.items[r].attr, OL_READ_EVERY)) {
+        if (!asked)
+          lists = lists_attributes(ix, (int32_t)fn), asked = true;
+        if (!lists)
+          continue;
+      }
+      s->reads.items[kept++] = s->reads.items[r];
+    }
+    s->reads.len = kept;
+  }
 }
 
 static void fixpoint(ol_index *ix) {
@@ -1549,6 +1627,12 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
       if (r->guard.test != OL_PG_NONE && param_kept(s->fn, r->guard.param))
         own = r->guard; /* else a test of a parameter bound again: unguarded */
       int had = find_read(s, r->param, r->rows, r->attr, r->counted);
+      const char *had_args =
+          had >= 0 ? file->facts->param_reads.items[s->reads.items[had].from].args : NULL;
+      if (had >= 0 && (!had_args) != (!r->args))
+        had = -1; /* a method called with other arguments: another read */
+      if (had >= 0 && had_args && strcmp(had_args, r->args) != 0)
+        had = -1;
       if (had >= 0) { /* the same read under another test */
         ol_guard_set_add(&s->reads.items[had].guard, &own);
         continue;
@@ -1568,6 +1652,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
   }
   index_functions(ix);
   resolve_calls(ix, cache, gen);
+  confirm_every_reads(ix);
   fixpoint(ix);
   /* Methods called on rows: the rows' model is known now (also rows a
    * function returned); then once more to a fixpoint. */
@@ -1700,9 +1785,13 @@ static size_t read_path(const ol_index *ix, int32_t func, int32_t r, ol_hop *out
       const ol_place *at = &ix->files.items[s->file].facts->param_reads.items[rd->from].at;
       out[n++] = (ol_hop){
           file, at,
-          rd->rows ? ol_format("`%s` reads `%s` of each element of `%s`", name, rd->attr,
-                               s->fn->params[rd->param])
-                   : ol_format("`%s` reads `%s.%s`", name, s->fn->params[rd->param], rd->attr)};
+          !strcmp(rd->attr, OL_READ_EVERY)
+              ? ol_format("`%s` reads every attribute of `%s` the mapper lists (getattr), each "
+                          "relationship included",
+                          name, s->fn->params[rd->param])
+          : rd->rows ? ol_format("`%s` reads `%s` of each element of `%s`", name, rd->attr,
+                                 s->fn->params[rd->param])
+                     : ol_format("`%s` reads `%s.%s`", name, s->fn->params[rd->param], rd->attr)};
       ol_free(name);
       break;
     }
@@ -1716,14 +1805,167 @@ static size_t read_path(const ol_index *ix, int32_t func, int32_t r, ol_hop *out
   return n;
 }
 
+/* One call on the way from the call a rule asked about to a read: call (of
+ * file; -1 none known) calls func. */
+typedef struct {
+  const char *args; /* the call's arguments as value tokens, NULL: not known */
+  uint32_t bound;   /* the call binds func's first parameter itself (`obj.m(...)`) */
+  int32_t func;
+} lazy_frame;
+
+static lazy_frame frame_of(const ol_index *ix, uint32_t file, int32_t call, int32_t func) {
+  if (call < 0)
+    return (lazy_frame){NULL, 0, func};
+  const ol_call_fact *c = &ix->files.items[file].facts->calls.items[call];
+  return (lazy_frame){c->args, bound_to(ix, c, func) ? 1 : 0, func};
+}
+
+#define MAX_FRAMES (MAX_DEPTH * (MAX_DEPTH + 1))
+
 typedef struct {
   const ol_index *ix;
   ol_lazy_visit visit;
+  ol_every_visit every; /* a generic read of every relationship; NULL: not visited */
   void *ud;
   int32_t seen[MAX_DEPTH];
   int n_seen;
   bool counts; /* visit counted dynamic relationships, not lazy ones */
+  lazy_frame frames[MAX_FRAMES];
+  int n_frames;
 } lazy_walk;
+
+/* The value token keyword name has in args (length in *n), NULL; *fwd: args pass on the
+ * caller's keywords ("**>"); *other: another `**` splat may pass it. */
+static const char *keyword_value(const char *args, const char *name, size_t *n, bool *fwd,
+                                 bool *other) {
+  size_t len, nl = strlen(name);
+  *fwd = *other = false;
+  for (uint32_t k = 0; nth_token(args, k, &len); k++) {
+    const char *tok = nth_token(args, k, &len), *eq = memchr(tok, '=', len);
+    if (!eq) {
+      *fwd |= len == 3 && !memcmp(tok, "**>", 3);
+      *other |= len == 2;
+      continue;
+    }
+    if ((size_t)(eq - tok) == nl && !memcmp(tok, name, nl)) {
+      *n = len - nl - 1;
+      return eq + 1;
+    }
+  }
+  return NULL;
+}
+
+/* Whether the only splat of args passes on the caller's keywords ("**>"). */
+static bool forwards_only(const char *args) {
+  size_t len;
+  bool fwd = false;
+  for (uint32_t k = 0; nth_token(args, k, &len); k++) {
+    const char *tok = nth_token(args, k, &len);
+    if (memchr(tok, '=', len))
+      continue;
+    if (len != 3)
+      return false;
+    fwd = true;
+  }
+  return fwd;
+}
+
+/* What the calls on the way make of test g of the last frame's function: 1,
+ * 0, -1 unknown. A test of a parameter the call passes on from its own
+ * caller (`model.serialize(relations=relations)`) is decided one call up. */
+static int chain_decides(const lazy_walk *lw, ol_param_guard g) {
+  const ol_func_fact *kw_fn = NULL; /* the test is of keyword kw_fn->params[kw_p], passed on */
+  uint32_t kw_p = 0;
+  for (int level = lw->n_frames - 1; level >= 0; level--) {
+    const lazy_frame *fr = &lw->frames[level];
+    const ol_func_fact *fn = lw->ix->funcs.items[fr->func].fn;
+    size_t n = 0;
+    const char *v;
+    if (kw_fn) { /* `g(**kwargs)` in `def f(**kwargs)`: what f's caller names */
+      bool fwd, other;
+      v = fr->args ? keyword_value(fr->args, kw_fn->params[kw_p], &n, &fwd, &other) : NULL;
+      if (!fr->args || (!v && other))
+        return -1;
+      if (!v && fwd)
+        continue; /* passed on once more */
+      if (!v) {   /* not passed: the default of the function that tests it */
+        v = kw_fn->defaults && !kw_fn->wrapped ? nth_token(kw_fn->defaults, kw_p, &n) : NULL;
+        return v && n ? guard_holds(&g, v, n) : -1;
+      }
+      kw_fn = NULL;
+    } else {
+      if (!fr->args || !param_kept(fn, g.param))
+        return -1;
+      v = args_value(fr->args, fr->bound, fn, g.param, &n);
+      if (!v && g.param >= fr->bound && g.param < fn->n_params && forwards_only(fr->args)) {
+        kw_fn = fn, kw_p = g.param;
+        continue;
+      }
+    }
+    int passed;
+    int r = value_decides(&g, v, n, &passed);
+    if (r >= 0 || passed < 0)
+      return r;
+    g.param = (uint32_t)passed;
+  }
+  return -1;
+}
+
+static bool chain_makes_false(const lazy_walk *lw, const ol_guard_set *set) {
+  if (set->any[0].test == OL_PG_NONE)
+    return false;
+  for (int k = 0; k < OL_GUARD_ANY && set->any[k].test != OL_PG_NONE; k++)
+    if (chain_decides(lw, set->any[k]) != 0)
+      return false;
+  return true;
+}
+
+/* The parameter read of its file that read rd of func comes from, at the end of its calls;
+ * NULL past the depth followed. */
+static const ol_param_read *direct_read(const ol_index *ix, int32_t func, const ol_sum_read *rd) {
+  for (int steps = 0; rd->via.call >= 0 && steps < MAX_DEPTH; steps++) {
+    func = rd->via.callee;
+    rd = &ix->funcs.items[func].reads.items[rd->from];
+  }
+  if (rd->via.call >= 0)
+    return NULL;
+  const ol_summary *s = &ix->funcs.items[func];
+  return &ix->files.items[s->file].facts->param_reads.items[rd->from];
+}
+
+/* Pushes the calls read rd of func goes through (its via chain), the last one
+ * the function that reads directly. Returns how many it pushed. */
+static int push_via(lazy_walk *lw, int32_t func, const ol_sum_read *rd) {
+  int pushed = 0;
+  for (int steps = 0; rd->via.call >= 0 && steps < MAX_DEPTH && lw->n_frames < MAX_FRAMES;
+       steps++) {
+    lw->frames[lw->n_frames++] =
+        frame_of(lw->ix, lw->ix->funcs.items[func].file, rd->via.call, rd->via.callee);
+    pushed++;
+    func = rd->via.callee;
+    rd = &lw->ix->funcs.items[func].reads.items[rd->from];
+  }
+  return pushed;
+}
+
+/* Whether the calls from the call asked about down to the function that reads rd of func
+ * generically (OL_READ_EVERY) make the test it runs under there false: through calls that pass
+ * the caller's keywords on (`super().serialize(**kwargs)`), which the summary's guard cannot
+ * follow. Decided on the first way to it; unknown: false. */
+static bool every_off(lazy_walk *lw, int32_t func, const ol_sum_read *rd) {
+  const ol_param_read *pr = direct_read(lw->ix, func, rd);
+  if (!pr || pr->guard.test == OL_PG_NONE)
+    return false;
+  int before = lw->n_frames;
+  int pushed = push_via(lw, func, rd);
+  const ol_sum_read *end = rd;
+  for (int i = 0; i < pushed; i++)
+    end = &lw->ix->funcs.items[end->via.callee].reads.items[end->from];
+  ol_guard_set g = {.any = {pr->guard}};
+  bool off = end->via.call < 0 && chain_makes_false(lw, &g); /* the whole way is on the stack */
+  lw->n_frames = before;
+  return off;
+}
 
 /* Whether attr of entity is a deferred column_property of a COUNT. */
 static bool count_column(const ol_index *ix, const char *entity, const char *attr) {
@@ -1756,26 +1998,31 @@ static int32_t read_call(const ol_index *ix, int32_t func, const ol_sum_read *rd
   return call_of_attr(f, f->param_reads.items[rd->from].at.span);
 }
 
-/* call (of file; -1 none known) is the call of func: its arguments decide the tests of func's
- * parameters each read runs under. */
-static void lazy_reads(lazy_walk *lw, uint32_t file, int32_t call, int32_t func, uint32_t param,
-                       bool rows, const char *entity, ol_hop *path, size_t n) {
+/* call (of file; -1 none known) is the call of func: its arguments (and those of the calls
+ * above it, for a parameter passed on) decide the tests of func's parameters each read runs
+ * under. */
+static void lazy_reads(lazy_walk *lw, lazy_frame fr, uint32_t param, bool rows, const char *entity,
+                       ol_hop *path, size_t n) {
   const ol_index *ix = lw->ix;
+  int32_t func = fr.func;
   for (int i = 0; i < lw->n_seen; i++)
     if (lw->seen[i] == func)
       return;
-  if (lw->n_seen == MAX_DEPTH)
+  if (lw->n_seen == MAX_DEPTH || lw->n_frames == MAX_FRAMES)
     return;
   lw->seen[lw->n_seen++] = func;
+  lw->frames[lw->n_frames++] = fr;
   const ol_summary *s = &ix->funcs.items[func];
   for (size_t r = 0; r < s->reads.len; r++) {
     const ol_sum_read *rd = &s->reads.items[r];
-    if (rd->param != param || rd->rows != rows ||
-        (call >= 0 && call_makes_false(ix, file, (size_t)call, func, &rd->guard)))
+    if (rd->param != param || rd->rows != rows || chain_makes_false(lw, &rd->guard))
       continue;
     size_t m = read_path(ix, func, (int32_t)r, path, n);
-    const ol_relation *rel = ol_index_relation(ix, entity, rd->attr);
-    if (rel) {
+    const ol_relation *rel = NULL;
+    if (!strcmp(rd->attr, OL_READ_EVERY)) {
+      if (lw->every && !lw->counts && !every_off(lw, func, rd))
+        lw->every(lw->ud, entity, path, m);
+    } else if ((rel = ol_index_relation(ix, entity, rd->attr))) {
       if (lw->counts ? rel->lazy == OL_LAZY_DYNAMIC && rd->counted : rel->lazy == OL_LAZY_SELECT)
         lw->visit(lw->ud, rel, path, m);
     } else if (lw->counts && !rd->called && count_column(ix, entity, rd->attr)) {
@@ -1797,27 +2044,34 @@ static void lazy_reads(lazy_walk *lw, uint32_t file, int32_t call, int32_t func,
       } else if (runs) {
         uint32_t cf = 0;
         int32_t cc = rd->called ? read_call(ix, func, rd, &cf) : -1;
-        lazy_reads(lw, cf, cc, member, 0, false, entity, path, m);
+        lazy_frame at = frame_of(ix, cf, cc, member);
+        const ol_param_read *pr = !at.args && rd->called ? direct_read(ix, func, rd) : NULL;
+        if (pr) /* `p.m(...)` on a parameter: the read kept its arguments */
+          at = (lazy_frame){pr->args, 1, member};
+        int pushed = push_via(lw, func, rd);
+        lazy_reads(lw, at, 0, false, entity, path, m);
+        lw->n_frames -= pushed;
       }
     }
     ol_hops_free(path + n, m - n);
   }
+  lw->n_frames--;
   lw->n_seen--;
 }
 
 void ol_index_lazy_reads(const ol_index *ix, uint32_t file, int32_t call, int32_t func,
                          uint32_t param, bool rows, const char *entity, ol_lazy_visit visit,
-                         void *ud) {
-  lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud};
+                         ol_every_visit every, void *ud) {
+  lazy_walk lw = {.ix = ix, .visit = visit, .every = every, .ud = ud};
   ol_hop path[OL_MAX_HOPS];
-  lazy_reads(&lw, file, call, func, param, rows, entity, path, 0);
+  lazy_reads(&lw, frame_of(ix, file, call, func), param, rows, entity, path, 0);
 }
 
 void ol_index_counted_reads(const ol_index *ix, uint32_t file, int32_t call, int32_t func,
                             uint32_t param, const char *entity, ol_lazy_visit visit, void *ud) {
   lazy_walk lw = {.ix = ix, .visit = visit, .ud = ud, .counts = true};
   ol_hop path[OL_MAX_HOPS];
-  lazy_reads(&lw, file, call, func, param, false, entity, path, 0);
+  lazy_reads(&lw, frame_of(ix, file, call, func), param, false, entity, path, 0);
 }
 
 int32_t ol_index_call_of_attr(const ol_file_facts *f, ol_span span) {

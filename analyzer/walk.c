@@ -863,6 +863,7 @@ static void on_call(ol_walker *w, const entry *e) {
   if (e->ctx < 0 && ol_calls_current(w) < 0)
     ol_walk_imperative_mapping(w, e->node);
   ol_calls_check_call(w, e->node, e->ctx);
+  ol_generic_check_call(w, e->node);
   ol_lookups_check_call(w, e->node);
   ol_exec_check_call(w, e->node, e->ctx);
   ol_render_check_call(w, e->node);
@@ -1016,6 +1017,7 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_attribute:
     ol_rows_check_attribute(w, n, e->ctx);
     ol_calls_check_attribute(w, n, e->ctx);
+    ol_generic_check_attribute(w, n);
     break;
   case OL_K_comparison_operator: /* `x in query` iterates it */
     for (uint32_t i = 1; i < ts_node_child_count(n); i++) {

@@ -328,6 +328,16 @@ int ol_calls_param_index(const ol_walker *w, int func, TSNode name);
  * a parameter of the current function that n (on the walk's path, or the
  * current node's child) runs under; OL_PG_NONE when none. */
 ol_param_guard ol_guard_of(ol_walker *w, TSNode n);
+/* The test of a parameter of the current function cond is when it evaluates
+ * to positive; OL_PG_NONE when it is none. */
+ol_param_guard ol_guard_of_condition(ol_walker *w, TSNode cond, bool positive);
+/* generic_reads.c: functions that read every relationship of a parameter
+ * without naming one (`getattr(self, name)` over the mapper's attributes). */
+void ol_generic_check_attribute(ol_walker *w, TSNode attr);
+void ol_generic_check_call(ol_walker *w, TSNode call);
+/* The parameter of func whose query n runs and holds the rows of (`p.all()`,
+ * `p.filter(...).all()`, `list(p)`, a name bound to one of these); -1. */
+int ol_generic_param_rows(ol_walker *w, int func, TSNode n);
 /* The arguments of call as value tokens (facts.h ol_call_fact.args), in the
  * file's arena; NULL when a splat hides some. */
 char *ol_guard_call_args(ol_walker *w, TSNode call);

@@ -325,7 +325,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
   mv_span(m, &f->one_call);
   mv_span(m, &f->ret_call);
   mv_span(m, &f->def.span);
-  SCALARS(m, f->rebound);
+  SCALARS(m, f->rebound, f->enumerates_attrs);
   for (int e = 0; e < OL_EFFECTS; e++)
     for (int k = 0; k < OL_GUARD_ANY; k++) {
       SCALARS(m, f->guard_test[e * OL_GUARD_ANY + k], f->guard_param[e * OL_GUARD_ANY + k]);
@@ -436,6 +436,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
   MOVE_ALL(V_PARAM_READS, param_reads, {
     mv_int(m, &LAST(&dst->param_reads)->func, V_FUNCS);
     mv_str(m, &LAST(&dst->param_reads)->attr);
+    mv_str(m, &LAST(&dst->param_reads)->args);
     mv_span(m, &LAST(&dst->param_reads)->at.span);
     mv_guard(m, &LAST(&dst->param_reads)->guard);
   });
@@ -527,6 +528,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
   DIGEST(param_reads, ol_param_read, {
     mv_int(&m, &x->func, V_FUNCS);
     mv_str(&m, &x->attr);
+    mv_str(&m, &x->args);
     mv_span(&m, &x->at.span);
     SCALARS(&m, x->param, x->called, x->rows, x->counted);
     mv_guard(&m, &x->guard);

@@ -631,6 +631,7 @@ typedef struct {
   int32_t callee;
   const ol_hop *path;
   size_t n;
+  bool every; /* a generic read of every relationship (OL_READ_EVERY) */
 } through;
 
 /* Whether an argument of the query's .options(...) is not a loader call
@@ -742,24 +743,62 @@ static bool cls_shared(const ol_index *ix, const loop_rows *lr) {
   return !cls || strcmp(cls, ol_last_component(lr->root)) != 0;
 }
 
-/* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
- * 2), read at span in loop (-1: in the loop of the function called at span
- * with the rows); plus its share of the query's fix. */
-static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
-                   const ol_relation *rel2, ol_span span, const through *th, bool column) {
-  const ol_rule_ctx *ctx = st->ctx;
-  const ol_loop *l = loop >= 0 ? &ctx->facts->loops.items[loop] : NULL;
-  const ol_rows *rows = lr->rows;
-  const ol_relation *lrel = rel2 ? rel2 : rel;
-  /* The first read in a loop loads it; later reads in the same loop do not. */
+/* Whether this is the first read of rel (rel.rel2) in loop (-1: at span): the
+ * first read loads it, later reads in the same loop do not. Marks it read. */
+static bool first_read(state *st, int loop, ol_span span, const ol_relation *rel,
+                       const ol_relation *rel2) {
   char *key = ol_format("%d:%u:%s.%s%s%s", loop, loop >= 0 ? 0 : span.start, rel->owner, rel->name,
                         rel2 ? "." : "", rel2 ? rel2->name : "");
   for (size_t k = 0; k < st->seen.len; k++)
     if (!strcmp(st->seen.items[k], key)) {
       ol_free(key);
-      return;
+      return false;
     }
   ol_vec_push(&st->seen, key);
+  return true;
+}
+
+/* `M.a`, `M.b` and `M.c`: the relationships a generic read loads. Caller frees. */
+static char *names_of(const ol_relation *const *rels, size_t n) {
+  ol_buf b = {0};
+  for (size_t i = 0; i < n; i++) {
+    char *one = ol_format("%s`%s.%s`",
+                          !i           ? ""
+                          : i + 1 == n ? " and "
+                                       : ", ",
+                          rels[i]->owner, rels[i]->name);
+    ol_buf_puts(&b, one);
+    ol_free(one);
+  }
+  return ol_buf_take(&b);
+}
+
+static void report_rels(state *st, int loop, const loop_rows *lr, const ol_relation *const *rels,
+                        size_t n_rels, const ol_relation *rel2, ol_span span, const through *th,
+                        bool column);
+static char *rel_option(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel,
+                        const ol_relation *rel2, bool column);
+
+/* One finding: relationship lrel of the rows (level 1), or rel.lrel (level
+ * 2), read at span in loop (-1: in the loop of the function called at span
+ * with the rows); plus its share of the query's fix. */
+static void report(state *st, int loop, const loop_rows *lr, const ol_relation *rel,
+                   const ol_relation *rel2, ol_span span, const through *th, bool column) {
+  if (first_read(st, loop, span, rel, rel2))
+    report_rels(st, loop, lr, &rel, 1, rel2, span, th, column);
+}
+
+/* The finding of rels (first reads, n_rels >= 1; several: a generic read of every relationship,
+ * th->every, with no rel2) and their share of the query's fix. */
+static void report_rels(state *st, int loop, const loop_rows *lr, const ol_relation *const *rels,
+                        size_t n_rels, const ol_relation *rel2, ol_span span, const through *th,
+                        bool column) {
+  const ol_rule_ctx *ctx = st->ctx;
+  const ol_loop *l = loop >= 0 ? &ctx->facts->loops.items[loop] : NULL;
+  const ol_rows *rows = lr->rows;
+  const ol_relation *rel = rels[0];
+  const ol_relation *lrel = rel2 ? rel2 : rel;
+  bool every = th && th->every;
   char *where = rows_where(ctx, rows, lr->elsewhere);
   if (lr->via) { /* the rows are a collection of the rows (or row) the query loads */
     char *of = ol_span_empty(rows->query) && rows->origin
@@ -830,10 +869,17 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                                             : !lrel->direction_known ? "a relationship"
                                             : lrel->collection       ? "a collection"
                                                                      : "one row");
-  char *msg = ol_format("`%s` lazy-loads `%s.%s` (%s)%s once per row %s over rows of %s%s%s%s",
+  char *names = every ? names_of(rels, n_rels) : NULL;
+  char *msg =
+      every ? ol_format("`%s` lazy-loads %s (%s: read generically, every relationship of the row "
+                        "the mapper lists)%s once per row %s over rows of %s%s%s",
+                        text, names, n_rels > 1 ? "each a relationship" : "a relationship",
+                        through_text, per, where, why ? "; no automatic fix: " : "", why ? why : "")
+            : ol_format("`%s` lazy-loads `%s.%s` (%s)%s once per row %s over rows of %s%s%s%s",
                         text, lrel->owner, lrel->name, kind, through_text, per, where,
                         joined ? "; the query joins it, but a join does not load it" : "",
                         why ? "; no automatic fix: " : "", why ? why : "");
+  ol_free(names);
   ol_free(kind);
   ol_free(per);
   ol_free(callee);
@@ -878,6 +924,15 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
     ol_free(d->message);
     d->message = more;
   }
+  for (size_t i = 0; i < n_rels; i++)
+    add_option(g, rel_option(ctx, lr, rels[i], rel2, column));
+}
+
+/* The loader option that loads rel (rel.rel2; column: the deferred column rel) with the rows of
+ * lr. Caller frees. */
+static char *rel_option(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel,
+                        const ol_relation *rel2, bool column) {
+  bool joined = !rel2 && joins(lr, rel);
   char *tail = proxy_tail(rel);
   char *opt =
       column && lr->via ? via_option(ctx, lr, rel, column)
@@ -894,7 +949,7 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
                                         : loader(ctx->index, rel),
                                     lr->root, rel->name, loader(ctx->index, rel2), rel->target, rel2->name);
   ol_free(tail);
-  add_option(g, opt);
+  return opt;
 }
 
 /* In a template, a many-to-one onto a reference table (a role, a
@@ -931,6 +986,33 @@ static void visit(void *ud, const ol_relation *rel, const ol_hop *path, size_t n
   report(v->st, v->loop, v->lr, rel, NULL, v->span, &th, false);
 }
 
+#define MAX_EVERY 32 /* relationships one generic read names */
+
+typedef struct {
+  visit_ctx *v;
+  const ol_relation *rels[MAX_EVERY];
+  size_t n;
+} every_list;
+
+static void collect_lazy(void *ud, const ol_relation *rel) {
+  every_list *el = ud;
+  if (el->n < MAX_EVERY && lazily_read(el->v->st->ctx, el->v->lr, rel) &&
+      first_read(el->v->st, el->v->loop, el->v->span, rel, NULL))
+    el->rels[el->n++] = rel;
+}
+
+/* A generic read of every relationship of the row (`row.serialize(relations=True)` over the
+ * mapper's attributes): one finding naming each lazy one no option loads. */
+static void visit_every(void *ud, const char *entity, const ol_hop *path, size_t n) {
+  visit_ctx *v = ud;
+  every_list el = {.v = v};
+  ol_index_each_relation(v->st->ctx->index, entity, collect_lazy, &el);
+  if (!el.n)
+    return;
+  through th = {.callee = v->callee, .path = path, .n = n, .every = true};
+  report_rels(v->st, v->loop, v->lr, el.rels, el.n, NULL, v->span, &th, false);
+}
+
 static void check_read(state *st, const ol_attr_read *r) {
   const ol_rule_ctx *ctx = st->ctx;
   loop_rows lr;
@@ -961,7 +1043,7 @@ static void check_read(state *st, const ol_attr_read *r) {
       bool prop = ctx->index->funcs.items[m].fn->kind == OL_FN_PROPERTY; /* read, not called */
       ol_index_lazy_reads(ctx->index, ctx->file,
                           prop ? -1 : ol_index_call_of_attr(ctx->facts, span), m, 0, false,
-                          lr.entity, visit, &v);
+                          lr.entity, visit, visit_every, &v);
     }
     goto done;
   }
@@ -1010,7 +1092,7 @@ static void check_call(state *st, size_t i) {
     }
     visit_ctx v = {.st = st, .loop = args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, ctx->file, (int32_t)i, t, (uint32_t)param, false, lr.entity,
-                        visit, &v);
+                        visit, visit_every, &v);
     ol_free(lr.elsewhere);
   }
 }
@@ -1036,7 +1118,7 @@ static void check_rows_args(state *st, size_t i) {
                     .file = ctx->file};
     visit_ctx v = {.st = st, .loop = -1, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, ctx->file, (int32_t)i, t, (uint32_t)param, true, lr.entity,
-                        visit, &v);
+                        visit, visit_every, &v);
   }
 }
 
