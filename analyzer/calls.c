@@ -692,20 +692,44 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     ol_call_arg arg = {.kw = kw,
                        .param = ol_calls_param_index(w, func, a),
                        .loop = rows_loop(w, ctx, a),
-                       .key_loop = -1};
+                       .key_loop = -1,
+                       .attr_param = -1};
     int col;
     if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
       arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */
     if (arg.param < 0 && arg.loop < 0)
       note_row_key(w, ctx, a, &arg);
+    if (arg.param < 0 && arg.loop < 0 && arg.key_loop < 0 && ol_kind_of(w->sx, a) == OL_K_attribute) {
+      /* `helper(p.children)` on a parameter, `helper(self.event)` on the instance */
+      TSNode obj = ol_child(w->sx, a, OL_F_object);
+      arg.attr_param = ol_calls_unbound_param(w, obj);
+      if (arg.attr_param < 0 && ol_walk_self_class(w, obj))
+        arg.attr_param = 0;
+      if (arg.attr_param >= 0)
+        arg.key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
+    }
     /* Rows of a query passed whole: what the callee reads on each is read per row. */
     arg.has_rows = arg.param < 0 && arg.loop < 0 && ol_rows_of(w, a, &arg.rows) &&
                    arg.rows.entity && !ol_span_empty(arg.rows.query);
     if (!arg.has_rows)
       arg.rows = (ol_rows){0};
+    if (!arg.has_rows && arg.param < 0 && arg.loop < 0 && arg.key_loop < 0 && arg.attr_param < 0) {
+      const ol_binding *b = ol_kind_of(w->sx, a) == OL_K_identifier
+                                ? ol_scope_binding(w, ol_node_hash(w, a))
+                                : NULL;
+      if (b && b->has_one && b->one.entity && !ol_span_empty(b->one.query))
+        arg.one = true, arg.rows = b->one;
+      else if (!b && ol_rows_one_load(w, a, &arg.rows) && arg.rows.entity)
+        arg.one = true;
+      else
+        arg.rows = (ol_rows){0};
+    }
+    if (arg.has_rows || arg.one)
+      arg.rows.options_opaque = !ol_walk_options_known(w, &arg.rows);
     ol_vec_push(&w->out->call_args, arg);
     kept++;
-    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0)
+    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0 || arg.attr_param >= 0 ||
+        arg.one)
       c.n_args = kept;
   }
   w->out->call_args.len = c.first_arg + c.n_args; /* drop the uninteresting tail */
@@ -1144,6 +1168,17 @@ static bool param_rebound(const ol_walker *w, TSNode name) {
       if (w->scopes.items[k].names.items[i].hash == h)
         return true;
   return false;
+}
+
+int ol_calls_unbound_param(const ol_walker *w, TSNode name) {
+  int func = ol_calls_current(w);
+  int p = ol_calls_param_index(w, func, name);
+  if (p < 0 || param_rebound(w, name))
+    return -1;
+  const ol_func_fact *f = &w->out->funcs.items[func];
+  if (p == 0 && f->cls && f->kind != OL_FN_STATIC)
+    return -1; /* self, cls: the instance, not what a caller passes */
+  return p;
 }
 
 /* Loop l holds the rows of chain (built on the project call at call), with

@@ -40,6 +40,9 @@ typedef struct {
                     entity): `session.query(A, B.name)`, `session.execute(select(A))`; entity is
                     then NULL and a row is read as row.A, row[0] or unpacked */
   bool tuples;   /* each row is a tuple of cols */
+  bool options_opaque; /* an argument of its last .options() is neither a loader call nor a local
+                          option variable whose loads are known (`*opts`): what it loads is not
+                          known (set where the walker stores the rows of a loop or an argument) */
   char *dyn_owner, *dyn_rel; /* a query of relationship dyn_rel of one dyn_owner row (`post.tags
                                 .filter(...)`, a dynamic relationship): entity is NULL, the index
                                 knows the target */
@@ -108,6 +111,9 @@ typedef struct {
                                  in a method of class self_cls: what the class's methods (its bases'
                                  and subclasses') assign to it says (ol_self_fact); NULL */
   bool self_one;
+  int8_t via_param; /* the iterable is `p.<rows_via>` for parameter p (below 31) of the function,
+                       not bound again before the loop: a collection of the row every caller
+                       passes there (param_types.c), -1 */
 } ol_loop;
 
 typedef enum {
@@ -551,8 +557,12 @@ typedef struct {
                     Post.query.all()`, `helper(Post.query.all())`): rows */
   int8_t col;    /* with loop: 1 + the column of the loop's tuples the argument is (`row.A`,
                     `row[0]`, `a` of `for a, b in session.query(A, B)`), 0 for its rows variable */
+  bool one;      /* not has_rows: the argument is one row rows loaded (`Form.query.get(i)`, a name
+                    bound to one: `form = db.session.get(Form, i)`) */
   ol_rows rows;
   int32_t key_loop; /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
+  int32_t attr_param; /* or `<p>.<key_attr>` on parameter p of the calling function (0: `self.<key_attr>`
+                         in a method, what the class assigns to it), -1 */
   char *key_attr;
 } ol_call_arg;
 

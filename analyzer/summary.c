@@ -1594,6 +1594,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
     fixpoint(ix);
   mark_commit_on_miss(ix);
   ol_index_bound_params(ix);
+  ol_index_type_params(ix);
 }
 
 /* ---- paths ------------------------------------------------------------------ */

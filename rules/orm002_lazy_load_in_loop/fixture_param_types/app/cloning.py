@@ -1,0 +1,122 @@
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.models import Form, Registration, Section
+
+
+class Cloner:
+    def run(self, event_id):
+        query = Form.query.filter_by(event_id=event_id).options(selectinload(Form.sections))
+        for form in query:
+            self._clone_registrations(form)  # expect: ORM002
+            self._clone_sections(form.sections)
+
+    def _clone_registrations(self, old_form):
+        # every call passes a row of Form: its registrations, then each one's user
+        for r in old_form.registrations:
+            print(r.user)  # expect: ORM002
+
+    def _clone_sections(self, sections):
+        # every call passes Form.sections of a Form row: rows of Section
+        for s in sections:
+            print(s.children)  # expect: ORM002
+            print(s.pinned)  # ok: eager (selectin) relationship
+
+
+def positions(form):
+    # two callers, both pass one Form row
+    for section in sorted(form.sections, key=lambda s: s.id):
+        for child in section.children:  # expect: ORM002
+            print(child.title)
+
+
+def recompute(form_id):
+    positions(Form.query.get(form_id))
+
+
+def recompute_all():
+    for form in Form.query.options(selectinload(Form.sections)):
+        positions(form)
+
+
+def loaded(form):
+    # its one caller loads the sections and their children
+    for section in form.sections:
+        print(section.children)  # ok: the caller's query loads them
+
+
+def show_loaded():
+    for form in Form.query.options(selectinload(Form.sections).selectinload(Section.children)):
+        loaded(form)
+
+
+def mixed(thing):
+    # one caller passes a Form, the other a Section: no one model
+    for r in thing.registrations:
+        print(r.user)  # ok: the callers disagree
+
+
+def use_mixed(i):
+    mixed(Form.query.get(i))
+    mixed(Section.query.get(i))
+
+
+def anything(form):
+    # one caller passes something that is no row of a model
+    for r in form.registrations:
+        print(r.user)  # ok: not always a row
+
+
+def use_anything(payload, i):
+    anything(Form.query.get(i))
+    anything(payload["form"])
+
+
+def handed(form):
+    # used as a value: called where the index cannot see
+    for r in form.registrations:
+        print(r.user)  # ok: its callers are not all known
+
+
+def use_handed(callbacks, i):
+    handed(Form.query.get(i))
+    callbacks.append(handed)
+
+
+def fetched(i):
+    # its one caller binds the row first
+    form = Form.query.get(i)
+    listed(form)
+
+
+def listed(form):
+    for r in form.registrations:
+        print(r.user)  # expect: ORM002
+
+
+def uncalled(form):
+    for r in form.registrations:
+        print(r.user)  # ok: no caller
+
+
+def regs(registrations):
+    # every caller passes a query's rows whole: reported at the call instead
+    for r in registrations:
+        print(r.user)
+
+
+def use_regs():
+    regs(Registration.query.all())  # expect: ORM002
+
+
+class Base:
+    def _collect(self, form):
+        for r in form.registrations:
+            print(r.user)  # ok: a subclass overrides it
+
+    def go(self, i):
+        self._collect(Form.query.get(i))
+
+
+class Child(Base):
+    def _collect(self, form):
+        return None
