@@ -120,7 +120,10 @@ static void loops(check *c) {
     const ol_self_fact *s = &f->self_facts.items[i];
     name(c, s->cls, true);
     name(c, s->attr, true);
-    enum_below(c, &s->kind, OL_SELF_CALL + 1);
+    enum_below(c, &s->kind, OL_SELF_PARAM + 1);
+    index_or_none(c, s->func, f->funcs.len);
+    need(c, (s->kind == OL_SELF_PARAM) == (s->func >= 0) && s->param >= -1 && s->param < 31 &&
+                (s->func < 0 || (uint32_t)s->param < f->funcs.items[s->func].n_params));
     rows(c, &s->rows);
     span(c, s->call);
   }

@@ -626,6 +626,16 @@ bool ol_calls_expires_session(ol_walker *w, TSNode call) {
   return false;
 }
 
+/* A call the facts keep no record of (`x.m(...)` on an object of unknown class, a call at module
+ * level): its name joins value_refs salted (OL_UNSEEN_CALL), as a method the index cannot see
+ * every call of. */
+static void note_unseen_call(ol_walker *w, TSNode fn) {
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute)
+    fn = ol_child(w->sx, fn, OL_F_attribute);
+  if (ol_kind_of(w->sx, fn) == OL_K_identifier)
+    note_value_hash(w, ol_node_hash(w, fn) ^ OL_UNSEEN_CALL);
+}
+
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   int func = ol_calls_current(w);
   check_terminal(w, call, ctx);
@@ -637,16 +647,22 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call), false, ol_guard_of(w, call));
   if (func >= 0 && ol_calls_expires_session(w, call))
     w->out->funcs.items[func].expires = true;
-  if (func < 0 && ctx < 0)
+  if (func < 0 && ctx < 0) {
+    note_unseen_call(w, fn);
     return;
+  }
   if (check_constructed(w, call, fn, func, ctx))
     return;
-  if (!dotted_name(w, fn, 0))
+  if (!dotted_name(w, fn, 0)) {
+    note_unseen_call(w, fn);
     return;
+  }
   ctx = ol_exec_effective_loop(w, call, ctx); /* first success, `if key == "roles": f()` */
   TSNode root = dotted_root(w, fn);
-  if (!resolvable_root(w, func, ctx, root))
+  if (!resolvable_root(w, func, ctx, root)) {
+    note_unseen_call(w, fn);
     return;
+  }
   ol_call_fact c = {
       .func = func, .loop = ctx, .recv_loop = -1, .recv_param = -1, .recv_call = -1, .term = -1};
   if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
@@ -654,10 +670,14 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     c.recv_loop = rows_loop(w, ctx, root);
     c.recv_param = ol_calls_param_index(w, func, root);
     const ol_func_fact *f = c.recv_param >= 0 ? &w->out->funcs.items[func] : NULL;
-    if (f && (c.recv_param > 0 || !f->cls || f->kind == OL_FN_STATIC))
+    if (f && (c.recv_param > 0 || !f->cls || f->kind == OL_FN_STATIC)) {
+      note_unseen_call(w, fn);
       return; /* a method of a parameter of unknown type: its reads are kept instead */
-    if (c.recv_loop >= 0 && w->out->loops.items[c.recv_loop].rows_param >= 0)
+    }
+    if (c.recv_loop >= 0 && w->out->loops.items[c.recv_loop].rows_param >= 0) {
+      note_unseen_call(w, fn);
       return; /* a method of an element of a parameter: kept as a read of its rows */
+    }
   }
   c.callee = intern(w, fn);
   c.at.span = ol_node_span(call);

@@ -643,7 +643,7 @@ typedef struct {
  * Item.query.filter(...).all()`), one row (`self.event = session.get(Event, id)`)
  * or anything else; a loop over `self.attr` in the class, a base or a
  * subclass reads them (DESIGN.md "Rows of a model"). */
-typedef enum { OL_SELF_OTHER, OL_SELF_ROWS, OL_SELF_ONE, OL_SELF_CALL } ol_self_kind;
+typedef enum { OL_SELF_OTHER, OL_SELF_ROWS, OL_SELF_ONE, OL_SELF_CALL, OL_SELF_PARAM } ol_self_kind;
 
 typedef struct {
   char *cls, *attr;
@@ -651,6 +651,9 @@ typedef struct {
   ol_rows rows; /* for ROWS and ONE: the query, where loader options go; for CALL origin only */
   ol_span call; /* CALL: what a call of a project function returns (`self.event = Event.get(id)`);
                    the index says whether that is one row (ol_func_fact.one) */
+  int32_t func, param; /* PARAM: `self.event = event`, parameter param of function func (the
+                          method it is in), not bound again before: what every call passes it
+                          (param_types.c); -1 otherwise */
 } ol_self_fact;
 
 /* `render_template("name.html", ...)` in a view (templates.c links it). */
@@ -728,6 +731,10 @@ typedef struct {
    * staticmethod/classmethod receives: the functions the index cannot see every call of
    * (param_bounds.c). Repeats within a few entries dropped. */
   OL_VEC(uint64_t) value_refs;
+/* A name in value_refs xor this: a call of it the facts keep no record of (`x.m()` on an object
+ * of unknown class, a call at module level): a method of that name, or a function called at
+ * module level, has calls the index does not see (param_types.c). */
+#define OL_UNSEEN_CALL 0x9e3779b97f4a7c15ull
   bool template; /* a Jinja template's facts (analyzer/jinja.c): loops and reads, no Python */
   bool borrowed; /* its tables live in the cache's region (cache.h): ol_facts_free leaves them */
   OL_VEC(ol_macro_read) macro_reads;

@@ -387,6 +387,8 @@ void ol_index_bound_params(ol_index *ix);
 bool ol_index_loop_param_bounded(const ol_index *ix, uint32_t file, int loop);
 /* The function whose body is loop l's scope, -1. */
 int32_t ol_index_loop_func(const ol_file_facts *f, const ol_loop *l);
+/* What every call of func passes its parameter p, NULL when not known (param_types.c). */
+const ol_param_type *ol_index_param_type(const ol_index *ix, int32_t func, uint32_t p);
 /* Sets ol_summary.ptypes (after the calls are resolved). */
 void ol_index_type_params(ol_index *ix);
 /* What every caller passes the parameter loop iterates (`for x in p`: rows of a model) or

@@ -67,7 +67,9 @@ static void unseen_names(const ol_index *ix, ol_name_set *out) {
 /* Whether the index sees every call of fn and each passes its arguments as
  * they are written. */
 static bool typable(const ol_func_fact *fn, const ol_name_set *unseen) {
-  if (fn->wrapped || fn->outer >= 0 || ol_name_set_has(unseen, name_hash(fn->name)))
+  uint64_t salted = name_hash(fn->name) ^ OL_UNSEEN_CALL;
+  if (fn->wrapped || fn->outer >= 0 || ol_name_set_has(unseen, name_hash(fn->name)) ||
+      ol_name_set_has(unseen, salted ? salted : 1))
     return false;
   return fn->kind == OL_FN_FUNCTION || fn->kind == OL_FN_METHOD || fn->kind == OL_FN_STATIC ||
          fn->kind == OL_FN_CLASSMETHOD;
@@ -100,11 +102,14 @@ typedef struct {
   bool from_query; /* rows of a query passed whole */
 } pvalue;
 
-static const ol_param_type *param_type(const ol_index *ix, int32_t func, uint32_t p) {
+const ol_param_type *ol_index_param_type(const ol_index *ix, int32_t func, uint32_t p) {
   const ol_summary *s = func >= 0 ? &ix->funcs.items[func] : NULL;
-  return s && s->ptypes && p < s->n_ptypes && s->ptypes[p].state == PT_KNOWN ? &s->ptypes[p]
-                                                                             : NULL;
+  return s && s->ptypes && p < s->n_ptypes && s->ptypes[p].state == PT_KNOWN &&
+                 !(s->fn->rebound >> p & 1)
+             ? &s->ptypes[p]
+             : NULL;
 }
+#define param_type ol_index_param_type
 
 int32_t ol_index_loop_func(const ol_file_facts *f, const ol_loop *l);
 
@@ -257,6 +262,15 @@ static void needed_params(const ol_index *ix, const ol_name_set *unseen, uint32_
       const ol_func_fact *fn = fi >= 0 ? &file->facts->funcs.items[fi] : NULL;
       if (fn && typable(fn, unseen) && (uint32_t)p < fn->n_params && !(fn->rebound >> p & 1))
         need[file->first_func + (uint32_t)fi] |= 1u << p;
+    }
+  }
+  for (uint32_t f = 0; f < ix->files.len; f++) { /* `self.event = event` */
+    const ol_index_file *file = &ix->files.items[f];
+    for (size_t i = 0; i < file->facts->self_facts.len; i++) {
+      const ol_self_fact *sf = &file->facts->self_facts.items[i];
+      const ol_func_fact *fn = sf->kind == OL_SELF_PARAM ? &file->facts->funcs.items[sf->func] : NULL;
+      if (fn && typable(fn, unseen) && !(fn->rebound >> sf->param & 1))
+        need[file->first_func + (uint32_t)sf->func] |= 1u << sf->param;
     }
   }
   for (int r = 0, more = 1; more && r < ROUNDS; r++) {

@@ -1129,7 +1129,10 @@ static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {
   if (!cls)
     return;
   ol_self_fact f = {.cls = (char *)cls,
-                    .attr = ol_node_text(w, ol_child(w->sx, target, OL_F_attribute))};
+                    .attr = ol_node_text(w, ol_child(w->sx, target, OL_F_attribute)),
+                    .func = -1,
+                    .param = -1};
+  int p = ts_node_is_null(value) ? -1 : ol_calls_unbound_param(w, ol_unwrap(w, value));
   ol_rows rows = {0}, one = {0};
   if (!ts_node_is_null(value) && ol_rows_of(w, value, &rows) && !rows.tuples && !rows.dyn_rel) {
     if (ol_walk_options_known(w, &rows))
@@ -1137,6 +1140,8 @@ static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {
   } else if (!ts_node_is_null(value) && ol_rows_one_load(w, value, &one) &&
              ol_walk_options_known(w, &one)) {
     f.kind = OL_SELF_ONE, f.rows = one;
+  } else if (p >= 0 && p < 31) { /* `self.event = event`: what the callers pass */
+    f.kind = OL_SELF_PARAM, f.func = ol_calls_current(w), f.param = p;
   } else if (!ts_node_is_null(value) && ol_kind_of(w->sx, ol_unwrap(w, value)) == OL_K_call) {
     /* `self.event = Event.get(id)`: the index reads what the callee returns */
     f.kind = OL_SELF_CALL, f.call = ol_node_span(ol_unwrap(w, value));

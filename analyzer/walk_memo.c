@@ -357,7 +357,8 @@ static void mv_call(mover *m, ol_call_fact *c) {
 
 /* `self.x = value` (ol_self_fact): ORM002's rows of a class's attribute. */
 static void mv_self_fact(mover *m, ol_self_fact *s) {
-  SCALARS(m, s->kind);
+  SCALARS(m, s->kind, (uint64_t)(int64_t)s->param);
+  mv_int(m, &s->func, V_FUNCS);
   mv_str(m, &s->cls);
   mv_str(m, &s->attr);
   mv_rows(m, &s->rows);

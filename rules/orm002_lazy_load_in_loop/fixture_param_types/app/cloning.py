@@ -120,3 +120,40 @@ class Base:
 class Child(Base):
     def _collect(self, form):
         return None
+
+
+def tally(form):
+    for r in form.registrations:
+        print(r.user)  # ok: a call the index cannot resolve may pass anything
+
+
+def use_tally(i, plugin):
+    tally(Form.query.get(i))
+    plugin.tally(i)
+
+
+class Report:
+    def load(self, i):
+        self.bind(Form.query.get(i))
+
+    def bind(self, form):
+        self.form = form
+
+    def show(self):
+        # self.form is only ever assigned what bind's one caller passes: a Form row
+        for r in self.form.registrations:
+            print(r.user)  # expect: ORM002
+
+
+class Mailer:
+    def __init__(self, form):
+        self.form = form
+
+    def send(self):
+        # constructor calls are not resolved to __init__: its callers are unknown
+        for r in self.form.registrations:
+            print(r.user)  # ok: what the constructor gets is not known
+
+
+def mail(i):
+    Mailer(Form.query.get(i)).send()
