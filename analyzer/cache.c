@@ -17,9 +17,10 @@
 #include "stats.h"
 
 #define CACHE_DIR ".ormlint_cache"
-#define MAGIC "OLCACHE6" /* 2: the four-lane checksum; 3: strings end with their NUL; 4: parameter
-                           guards, defaults and call arguments; 5: guards of parameter reads;
-                           6: loops over a parameter's collection, `p.attr` arguments */
+#define MAGIC                                                                                      \
+  "OLCACHE6" /* 2: the four-lane checksum; 3: strings end with their NUL; 4: parameter             \
+               guards, defaults and call arguments; 5: guards of parameter reads;                  \
+               6: loops over a parameter's collection, `p.attr` arguments */
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)
 #define RACY_NS 2000000000ll /* an mtime this close to the write may not tell a later change */

@@ -198,7 +198,6 @@ bool ol_index_loop_param_bounded(const ol_index *ix, uint32_t file, int loop) {
   if (l->rows_param < 0 || l->rows_param >= 31 || l->parent >= 0 || l->is_async)
     return false;
   int32_t fi = ol_index_loop_func(fl->facts, l);
-  return fi >= 0 && ix->funcs.items[fl->first_func + (uint32_t)fi].bounded_params >>
-                            l->rows_param &
-                        1;
+  return fi >= 0 &&
+         ix->funcs.items[fl->first_func + (uint32_t)fi].bounded_params >> l->rows_param & 1;
 }

@@ -19,8 +19,6 @@
  * what a call runs), a nested function, a parameter the body binds again, a
  * call that passes something else or hides its arguments (a splat), and
  * options that come from a variable (`*opts`) leave it unknown. */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
@@ -161,10 +159,10 @@ static bool loop_value(const ol_index *ix, uint32_t file, int loop, int col, pva
       names[n++] = l->rows_via;
   } else if (l->via_param >= 0 || l->rows_param >= 0) {
     const ol_param_type *pt =
-        param_type(ix, ol_index_loop_func(facts, l) >= 0
-                           ? (int32_t)ix->files.items[file].first_func +
-                                 ol_index_loop_func(facts, l)
-                           : -1,
+        param_type(ix,
+                   ol_index_loop_func(facts, l) >= 0
+                       ? (int32_t)ix->files.items[file].first_func + ol_index_loop_func(facts, l)
+                       : -1,
                    (uint32_t)(l->via_param >= 0 ? l->via_param : l->rows_param));
     if (!pt || col || pt->many != (l->rows_param >= 0))
       return false;
@@ -214,9 +212,10 @@ static bool arg_value(const ol_index *ix, uint32_t file, size_t ci, uint32_t a, 
     return true;
   }
   if (q >= 0) {
-    const ol_param_type *pt = q < 32 && caller >= 0 && !(ix->funcs.items[caller].fn->rebound >> q & 1)
-                                  ? param_type(ix, caller, (uint32_t)q)
-                                  : NULL;
+    const ol_param_type *pt =
+        q < 32 && caller >= 0 && !(ix->funcs.items[caller].fn->rebound >> q & 1)
+            ? param_type(ix, caller, (uint32_t)q)
+            : NULL;
     if (!pt)
       return false;
     *out = (pvalue){pt->entity, ol_strdup(pt->rows.eager ? pt->rows.eager : ""), pt->many,
@@ -236,14 +235,14 @@ static bool arg_value(const ol_index *ix, uint32_t file, size_t ci, uint32_t a, 
   }
   if (arg->one && !arg->rows.tuples && !arg->rows.dyn_rel && !arg->rows.options_opaque &&
       ol_index_model(ix, arg->rows.entity)) {
-    *out = (pvalue){arg->rows.entity, ol_strdup(arg->rows.eager ? arg->rows.eager : ""), false,
-                    false};
+    *out =
+        (pvalue){arg->rows.entity, ol_strdup(arg->rows.eager ? arg->rows.eager : ""), false, false};
     return true;
   }
   if (arg->has_rows && !arg->rows.tuples && !arg->rows.dyn_rel && !arg->rows.options_opaque &&
       ol_index_model(ix, arg->rows.entity)) {
-    *out = (pvalue){arg->rows.entity, ol_strdup(arg->rows.eager ? arg->rows.eager : ""), true,
-                    true};
+    *out =
+        (pvalue){arg->rows.entity, ol_strdup(arg->rows.eager ? arg->rows.eager : ""), true, true};
     return true;
   }
   return false;
@@ -268,7 +267,8 @@ static void needed_params(const ol_index *ix, const ol_name_set *unseen, uint32_
     const ol_index_file *file = &ix->files.items[f];
     for (size_t i = 0; i < file->facts->self_facts.len; i++) {
       const ol_self_fact *sf = &file->facts->self_facts.items[i];
-      const ol_func_fact *fn = sf->kind == OL_SELF_PARAM ? &file->facts->funcs.items[sf->func] : NULL;
+      const ol_func_fact *fn =
+          sf->kind == OL_SELF_PARAM ? &file->facts->funcs.items[sf->func] : NULL;
       if (fn && typable(fn, unseen) && !(fn->rebound >> sf->param & 1))
         need[file->first_func + (uint32_t)sf->func] |= 1u << sf->param;
     }
@@ -384,11 +384,11 @@ static bool round_once(ol_index *ix, const uint32_t *need) {
       ol_param_type *now = &next[t][p], *was = &s->ptypes[p];
       if (now->state != PT_KNOWN)
         now->state = PT_UNKNOWN;
-      bool same = now->state == was->state &&
-                  (now->state != PT_KNOWN ||
-                   (!strcmp(now->entity, was->entity) && now->many == was->many &&
-                    now->from_query == was->from_query &&
-                    !strcmp(now->rows.eager, was->rows.eager)));
+      bool same =
+          now->state == was->state &&
+          (now->state != PT_KNOWN ||
+           (!strcmp(now->entity, was->entity) && now->many == was->many &&
+            now->from_query == was->from_query && !strcmp(now->rows.eager, was->rows.eager)));
       changed |= !same;
       ol_free(was->rows.eager);
       *was = *now;
@@ -418,18 +418,6 @@ void ol_index_type_params(ol_index *ix) {
     any = need[t] != 0;
   for (int r = 0; any && r < ROUNDS && round_once(ix, need); r++)
     ;
-  if (getenv("OL_PT_DEBUG")) /* DEBUG */
-    for (size_t t = 0; t < ix->funcs.len; t++)
-      for (uint32_t p = 0; p < 31; p++)
-        if (need[t] >> p & 1)
-          fprintf(stderr, "PT %s.%s(%s) state=%d %s many=%d q=%d eager=%s\n",
-                  ix->funcs.items[t].fn->cls ? ix->funcs.items[t].fn->cls : "",
-                  ix->funcs.items[t].fn->name, ix->funcs.items[t].fn->params[p],
-                  ix->funcs.items[t].ptypes ? ix->funcs.items[t].ptypes[p].state : 9,
-                  ix->funcs.items[t].ptypes && ix->funcs.items[t].ptypes[p].entity ? ix->funcs.items[t].ptypes[p].entity : "-",
-                  ix->funcs.items[t].ptypes ? ix->funcs.items[t].ptypes[p].many : 0,
-                  ix->funcs.items[t].ptypes ? ix->funcs.items[t].ptypes[p].from_query : 0,
-                  ix->funcs.items[t].ptypes && ix->funcs.items[t].ptypes[p].rows.eager ? ix->funcs.items[t].ptypes[p].rows.eager : "-");
   ol_free(need);
   ol_name_set_free(&unseen);
 }

@@ -1229,7 +1229,7 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
               : NULL;
       if (pt && pt->many == !l->self_one) /* `self.event = event`: what every caller passes */
         r = &pt->rows;
-      const char *e = pt                    ? (pt->many == !l->self_one ? pt->entity : NULL)
+      const char *e = pt ? (pt->many == !l->self_one ? pt->entity : NULL)
                       : s->kind == (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
                               ol_index_model(ix, s->rows.entity)
                           ? s->rows.entity

@@ -462,7 +462,8 @@ static bool held_name(const char *p, const char *end) {
   while (p < end && *p == ' ')
     p++;
   return p > b && p < end &&
-         (*p == ')' || *p == ',' || *p == ']' || *p == '}' || (end - p > 3 && !memcmp(p, "if ", 3)));
+         (*p == ')' || *p == ',' || *p == ']' || *p == '}' ||
+          (end - p > 3 && !memcmp(p, "if ", 3)));
 }
 
 static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char *key) {
@@ -780,13 +781,12 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
       return;
     }
   ol_vec_push(&st->seen, key);
-  char *where = lr->callers >= 0 && !lr->via
-                    ? ol_format("parameter `%s`", rows->origin)
-                    : rows_where(ctx, rows, lr->elsewhere);
+  char *where = lr->callers >= 0 && !lr->via ? ol_format("parameter `%s`", rows->origin)
+                                             : rows_where(ctx, rows, lr->elsewhere);
   if (lr->via && lr->callers >= 0) {
     ol_free(where);
-    where = ol_format("`%s.%s`, a collection of parameter `%s`",
-                      ol_last_component(lr->via_owner), lr->via->name, rows->origin);
+    where = ol_format("`%s.%s`, a collection of parameter `%s`", ol_last_component(lr->via_owner),
+                      lr->via->name, rows->origin);
   } else if (lr->via) { /* the rows are a collection of the rows (or row) the query loads */
     char *of = ol_span_empty(rows->query) && rows->origin
                    ? ol_format("`%s.%s`, a collection of `%s`", ol_last_component(lr->via_owner),
