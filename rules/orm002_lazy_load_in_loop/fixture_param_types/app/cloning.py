@@ -157,3 +157,16 @@ class Mailer:
 
 def mail(i):
     Mailer(Form.query.get(i)).send()
+
+
+class Digest:
+    def load(self, i):
+        self.attach(Form.query.get(i))
+
+    def attach(self, form):
+        self.form = form
+
+    def show(self):
+        # glue.py, which imports no ORM, calls attach with something else
+        for r in self.form.registrations:
+            print(r.user)  # ok: not every call passes a Form row
