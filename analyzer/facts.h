@@ -36,13 +36,14 @@ typedef struct {
                    Q subquery, I immediate, C contains_eager, D defaultload, L lazyload, R
                    raise/noload) */
   char *origin; /* where the rows come from when no query is in reach */
-  char *cols[4];       /* tuples: the model of each selected column (NULL for a column that is no
-                          entity): `session.query(A, B.name)`, `session.execute(select(A))`; entity is
-                          then NULL and a row is read as row.A, row[0] or unpacked */
-  bool tuples;         /* each row is a tuple of cols */
-  bool options_opaque; /* an argument of its last .options() is neither a loader call nor a local
-                          option variable whose loads are known (`*opts`): what it loads is not
-                          known (set where the walker stores the rows of a loop or an argument) */
+  char *cols[4]; /* tuples: the model of each selected column (NULL for a column that is no
+                    entity): `session.query(A, B.name)`, `session.execute(select(A))`; entity is
+                    then NULL and a row is read as row.A, row[0] or unpacked */
+  bool tuples;   /* each row is a tuple of cols */
+  /* An argument of its last .options() is neither a loader call nor a local option variable
+   * whose loads are known (`*opts`): what it loads is not known (set where the walker stores the
+   * rows of a loop or an argument). */
+  bool options_opaque;
   char *dyn_owner, *dyn_rel; /* a query of relationship dyn_rel of one dyn_owner row (`post.tags
                                 .filter(...)`, a dynamic relationship): entity is NULL, the index
                                 knows the target */
@@ -560,9 +561,10 @@ typedef struct {
   bool one;      /* not has_rows: the argument is one row rows loaded (`Form.query.get(i)`, a name
                     bound to one: `form = db.session.get(Form, i)`) */
   ol_rows rows;
-  int32_t key_loop;   /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
-  int32_t attr_param; /* or `<p>.<key_attr>` on parameter p of the calling function (0:
-                         `self.<key_attr>` in a method, what the class assigns to it), -1 */
+  int32_t key_loop; /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
+  /* Or `<p>.<key_attr>` on parameter p of the calling function (0: `self.<key_attr>` in a
+   * method, what the class assigns to it), -1. */
+  int32_t attr_param;
   char *key_attr;
 } ol_call_arg;
 
