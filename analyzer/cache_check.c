@@ -83,6 +83,7 @@ static void rows(check *c, const ol_rows *r) {
   flag(c, &r->tuples);
   flag(c, &r->options_kw);
   flag(c, &r->options_read);
+  flag(c, &r->options_opaque);
   span(c, r->get_key);
 }
 
@@ -113,12 +114,16 @@ static void loops(check *c) {
     name(c, l->self_cls, l->self_attr != NULL);
     name(c, l->self_attr, l->self_cls != NULL);
     flag(c, &l->self_one);
+    need(c, l->via_param >= -1 && l->via_param < 31 && (l->via_param < 0 || l->rows_via));
   }
   for (size_t i = 0; i < f->self_facts.len && !c->bad; i++) {
     const ol_self_fact *s = &f->self_facts.items[i];
     name(c, s->cls, true);
     name(c, s->attr, true);
-    enum_below(c, &s->kind, OL_SELF_CALL + 1);
+    enum_below(c, &s->kind, OL_SELF_PARAM + 1);
+    index_or_none(c, s->func, f->funcs.len);
+    need(c, (s->kind == OL_SELF_PARAM) == (s->func >= 0) && s->param >= -1 && s->param < 31 &&
+                (s->func < 0 || (uint32_t)s->param < f->funcs.items[s->func].n_params));
     rows(c, &s->rows);
     span(c, s->call);
   }
@@ -257,6 +262,8 @@ static void calls(check *c) {
     for (uint32_t a = 0; a < k->n_args && !c->bad; a++) {
       const ol_call_arg *arg = &f->call_args.items[k->first_arg + a];
       index_or_none(c, arg->param, params_of(f, k->func));
+      index_or_none(c, arg->attr_param, params_of(f, k->func));
+      need(c, arg->attr_param < 0 || arg->key_attr);
     }
     flag(c, &k->attr_only);
     flag(c, &k->args_loop);
@@ -277,6 +284,7 @@ static void calls(check *c) {
     name(c, f->call_args.items[i].key_attr, false);
     need(c, f->call_args.items[i].key_loop < 0 || f->call_args.items[i].key_attr);
     flag(c, &f->call_args.items[i].has_rows);
+    flag(c, &f->call_args.items[i].one);
     need(c, f->call_args.items[i].col >= 0 && f->call_args.items[i].col <= 4);
     rows(c, &f->call_args.items[i].rows);
   }

@@ -437,6 +437,8 @@ static void note_guard(ol_walker *w, TSNode call, ol_call_fact *c) {
   c->args = ol_guard_call_args(w, call);
 }
 
+static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fact *c);
+
 /* `X(...).m()` or `x.m()` after `x = X(...)`: a method of whatever X
  * constructs, decided at link time (X a project class, or `cls` in a
  * classmethod). Records the call and returns true. */
@@ -473,6 +475,9 @@ static bool check_constructed(ol_walker *w, TSNode call, TSNode fn, int func, in
     c.in_branch = !ol_span_empty(c.branch);
     c.in_except = ol_exec_in_except(w, call, c.loop);
   }
+  record_args(w, call, func, c.loop, &c);
+  if (!c.n_args)
+    c.first_arg = 0;
   ol_vec_push(&w->out->calls, c);
   ol_pending_terminal p = {.call = ctor, .site = c.at.span, .loop = -1};
   ol_vec_push(&w->pending_recvs, p);
@@ -626,6 +631,83 @@ bool ol_calls_expires_session(ol_walker *w, TSNode call) {
   return false;
 }
 
+/* The arguments of call up to the last that is a parameter, a loop's rows, rows of a query, one
+ * row or an attribute of one: what the callee reads on it is what the caller reads. */
+static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fact *c) {
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), kept = 0;
+  c->first_arg = (uint32_t)w->out->call_args.len;
+  for (uint32_t i = 0; i < n && kept < OL_CALL_ARGS; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    ol_kind k = ol_kind_of(w->sx, a);
+    if (k == OL_K_list_splat || k == OL_K_dictionary_splat)
+      break;
+    if (k == OL_K_comment)
+      continue;
+    char *kw = NULL;
+    if (k == OL_K_keyword_argument) {
+      kw = intern(w, ol_child(w->sx, a, OL_F_name));
+      a = ol_child(w->sx, a, OL_F_value);
+    }
+    a = ol_unwrap(w, a);
+    ol_call_arg arg = {.kw = kw,
+                       .param = ol_calls_param_index(w, func, a),
+                       .loop = rows_loop(w, ctx, a),
+                       .key_loop = -1,
+                       .attr_param = -1};
+    if (arg.param < 0 && arg.loop < 0) /* `helper(query.all())`: the rows of query parameter */
+      arg.param = ol_generic_param_rows(w, func, a);
+    int col;
+    if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
+      arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */
+    if (arg.param < 0 && arg.loop < 0)
+      note_row_key(w, ctx, a, &arg);
+    if (arg.param < 0 && arg.loop < 0 && arg.key_loop < 0 &&
+        ol_kind_of(w->sx, a) == OL_K_attribute) {
+      /* `helper(p.children)` on a parameter, `helper(self.event)` on the instance */
+      TSNode obj = ol_child(w->sx, a, OL_F_object);
+      arg.attr_param = ol_calls_unbound_param(w, obj);
+      if (arg.attr_param < 0 && ol_walk_self_class(w, obj))
+        arg.attr_param = 0;
+      if (arg.attr_param >= 0)
+        arg.key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
+    }
+    /* Rows of a query passed whole: what the callee reads on each is read per row. */
+    arg.has_rows = arg.param < 0 && arg.loop < 0 && ol_rows_of(w, a, &arg.rows) &&
+                   arg.rows.entity && !ol_span_empty(arg.rows.query);
+    if (!arg.has_rows)
+      arg.rows = (ol_rows){0};
+    if (!arg.has_rows && arg.param < 0 && arg.loop < 0 && arg.key_loop < 0 && arg.attr_param < 0) {
+      const ol_binding *b =
+          ol_kind_of(w->sx, a) == OL_K_identifier ? ol_scope_binding(w, ol_node_hash(w, a)) : NULL;
+      if (b && b->has_one && b->one.entity && !ol_span_empty(b->one.query))
+        arg.one = true, arg.rows = b->one;
+      else if (!b && ol_rows_one_load(w, a, &arg.rows) && arg.rows.entity)
+        arg.one = true;
+      else
+        arg.rows = (ol_rows){0};
+    }
+    if (arg.has_rows || arg.one)
+      arg.rows.options_opaque = !ol_walk_options_known(w, &arg.rows);
+    ol_vec_push(&w->out->call_args, arg);
+    kept++;
+    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0 ||
+        arg.attr_param >= 0 || arg.one)
+      c->n_args = kept;
+  }
+  w->out->call_args.len = c->first_arg + c->n_args; /* drop the uninteresting tail */
+}
+
+/* A call the facts keep no record of (`x.m(...)` on an object of unknown class, a call at module
+ * level): its name joins value_refs salted (OL_UNSEEN_CALL), as a method the index cannot see
+ * every call of. */
+static void note_unseen_call(ol_walker *w, TSNode fn) {
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute)
+    fn = ol_child(w->sx, fn, OL_F_attribute);
+  if (ol_kind_of(w->sx, fn) == OL_K_identifier)
+    note_value_hash(w, ol_node_hash(w, fn) ^ OL_UNSEEN_CALL);
+}
+
 static bool method_kind_walk(ol_fn_kind k) {
   return k == OL_FN_METHOD || k == OL_FN_CLASSMETHOD || k == OL_FN_PROPERTY;
 }
@@ -657,17 +739,23 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     add_site(w, func, OL_EFFECT_COMMIT, ol_node_span(call), false, ol_guard_of(w, call));
   if (func >= 0 && ol_calls_expires_session(w, call))
     w->out->funcs.items[func].expires = true;
-  if (func < 0 && ctx < 0)
+  if (func < 0 && ctx < 0) {
+    note_unseen_call(w, fn);
     return;
+  }
   bool on_super = is_super_call(w, func, fn);
   if (!on_super && check_constructed(w, call, fn, func, ctx))
     return;
-  if (!on_super && !dotted_name(w, fn, 0))
+  if (!on_super && !dotted_name(w, fn, 0)) {
+    note_unseen_call(w, fn);
     return;
+  }
   ctx = ol_exec_effective_loop(w, call, ctx); /* first success, `if key == "roles": f()` */
   TSNode root = dotted_root(w, fn);
-  if (!on_super && !resolvable_root(w, func, ctx, root))
+  if (!on_super && !resolvable_root(w, func, ctx, root)) {
+    note_unseen_call(w, fn);
     return;
+  }
   ol_call_fact c = {
       .func = func, .loop = ctx, .recv_loop = -1, .recv_param = -1, .recv_call = -1, .term = -1};
   if (on_super)
@@ -677,11 +765,16 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     c.recv_loop = rows_loop(w, ctx, root);
     c.recv_param = ol_calls_param_index(w, func, root);
     const ol_func_fact *f = c.recv_param >= 0 ? &w->out->funcs.items[func] : NULL;
-    if (f && (c.recv_param > 0 || !f->cls || f->kind == OL_FN_STATIC))
+    if (f && (c.recv_param > 0 || !f->cls || f->kind == OL_FN_STATIC)) {
+      note_unseen_call(w, fn);
       return; /* a method of a parameter of unknown type: its reads are kept instead */
+    }
     /* A method of an element of a parameter is kept as a read of its rows; the call is kept
      * too, unresolved (the rows' model is the caller's): its arguments decide the tests of
-     * the method's parameters (`model.serialize(relations=relations)`). */
+     * the method's parameters (`model.serialize(relations=relations)`). The index sees no
+     * caller of it there, so its parameters are not typed from its callers. */
+    if (c.recv_loop >= 0 && w->out->loops.items[c.recv_loop].rows_param >= 0)
+      note_unseen_call(w, fn);
   }
   if (on_super) { /* "super.m": the link looks for m in the bases of the method's class */
     TSNode m = ol_child(w->sx, fn, OL_F_attribute);
@@ -703,46 +796,7 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
     c.in_branch = !ol_span_empty(c.branch);
     c.in_except = ol_exec_in_except(w, call, ctx);
   }
-  /* Arguments up to the last that is a parameter or a loop's rows: what the
-   * callee reads on it is what the caller reads. */
-  TSNode args = ol_child(w->sx, call, OL_F_arguments);
-  uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), kept = 0;
-  c.first_arg = (uint32_t)w->out->call_args.len;
-  for (uint32_t i = 0; i < n && kept < OL_CALL_ARGS; i++) {
-    TSNode a = ts_node_named_child(args, i);
-    ol_kind k = ol_kind_of(w->sx, a);
-    if (k == OL_K_list_splat || k == OL_K_dictionary_splat)
-      break;
-    if (k == OL_K_comment)
-      continue;
-    char *kw = NULL;
-    if (k == OL_K_keyword_argument) {
-      kw = intern(w, ol_child(w->sx, a, OL_F_name));
-      a = ol_child(w->sx, a, OL_F_value);
-    }
-    a = ol_unwrap(w, a);
-    ol_call_arg arg = {.kw = kw,
-                       .param = ol_calls_param_index(w, func, a),
-                       .loop = rows_loop(w, ctx, a),
-                       .key_loop = -1};
-    if (arg.param < 0 && arg.loop < 0) /* `helper(query.all())`: the rows of query parameter */
-      arg.param = ol_generic_param_rows(w, func, a);
-    int col;
-    if (arg.param < 0 && arg.loop < 0 && (arg.loop = ol_rows_tuple_column_of(w, ctx, a, &col)) >= 0)
-      arg.col = (int8_t)col; /* one entity of each tuple: `helper(row.Book)` */
-    if (arg.param < 0 && arg.loop < 0)
-      note_row_key(w, ctx, a, &arg);
-    /* Rows of a query passed whole: what the callee reads on each is read per row. */
-    arg.has_rows = arg.param < 0 && arg.loop < 0 && ol_rows_of(w, a, &arg.rows) &&
-                   arg.rows.entity && !ol_span_empty(arg.rows.query);
-    if (!arg.has_rows)
-      arg.rows = (ol_rows){0};
-    ol_vec_push(&w->out->call_args, arg);
-    kept++;
-    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0)
-      c.n_args = kept;
-  }
-  w->out->call_args.len = c.first_arg + c.n_args; /* drop the uninteresting tail */
+  record_args(w, call, func, ctx, &c);
   note_arg_names(w, call, fn, root, &c);
   if (!c.n_args)
     c.first_arg = 0; /* no arguments kept: one value for it */
@@ -1183,6 +1237,17 @@ static bool param_rebound(const ol_walker *w, TSNode name) {
       if (w->scopes.items[k].names.items[i].hash == h)
         return true;
   return false;
+}
+
+int ol_calls_unbound_param(const ol_walker *w, TSNode name) {
+  int func = ol_calls_current(w);
+  int p = ol_calls_param_index(w, func, name);
+  if (p < 0 || param_rebound(w, name))
+    return -1;
+  const ol_func_fact *f = &w->out->funcs.items[func];
+  if (p == 0 && f->cls && f->kind != OL_FN_STATIC)
+    return -1; /* self, cls: the instance, not what a caller passes */
+  return p;
 }
 
 /* Loop l holds the rows of chain (built on the project call at call), with

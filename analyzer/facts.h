@@ -40,6 +40,10 @@ typedef struct {
                     entity): `session.query(A, B.name)`, `session.execute(select(A))`; entity is
                     then NULL and a row is read as row.A, row[0] or unpacked */
   bool tuples;   /* each row is a tuple of cols */
+  /* An argument of its last .options() is neither a loader call nor a local option variable
+   * whose loads are known (`*opts`): what it loads is not known (set where the walker stores the
+   * rows of a loop or an argument). */
+  bool options_opaque;
   char *dyn_owner, *dyn_rel; /* a query of relationship dyn_rel of one dyn_owner row (`post.tags
                                 .filter(...)`, a dynamic relationship): entity is NULL, the index
                                 knows the target */
@@ -108,6 +112,9 @@ typedef struct {
                                  in a method of class self_cls: what the class's methods (its bases'
                                  and subclasses') assign to it says (ol_self_fact); NULL */
   bool self_one;
+  int8_t via_param; /* the iterable is `p.<rows_via>` for parameter p (below 31) of the function,
+                       not bound again before the loop: a collection of the row every caller
+                       passes there (param_types.c), -1 */
 } ol_loop;
 
 typedef enum {
@@ -559,8 +566,13 @@ typedef struct {
                     Post.query.all()`, `helper(Post.query.all())`): rows */
   int8_t col;    /* with loop: 1 + the column of the loop's tuples the argument is (`row.A`,
                     `row[0]`, `a` of `for a, b in session.query(A, B)`), 0 for its rows variable */
+  bool one;      /* not has_rows: the argument is one row rows loaded (`Form.query.get(i)`, a name
+                    bound to one: `form = db.session.get(Form, i)`) */
   ol_rows rows;
   int32_t key_loop; /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
+  /* Or `<p>.<key_attr>` on parameter p of the calling function (0: `self.<key_attr>` in a
+   * method, what the class assigns to it), -1. */
+  int32_t attr_param;
   char *key_attr;
 } ol_call_arg;
 
@@ -642,7 +654,7 @@ typedef struct {
  * Item.query.filter(...).all()`), one row (`self.event = session.get(Event, id)`)
  * or anything else; a loop over `self.attr` in the class, a base or a
  * subclass reads them (DESIGN.md "Rows of a model"). */
-typedef enum { OL_SELF_OTHER, OL_SELF_ROWS, OL_SELF_ONE, OL_SELF_CALL } ol_self_kind;
+typedef enum { OL_SELF_OTHER, OL_SELF_ROWS, OL_SELF_ONE, OL_SELF_CALL, OL_SELF_PARAM } ol_self_kind;
 
 typedef struct {
   char *cls, *attr;
@@ -650,6 +662,9 @@ typedef struct {
   ol_rows rows; /* for ROWS and ONE: the query, where loader options go; for CALL origin only */
   ol_span call; /* CALL: what a call of a project function returns (`self.event = Event.get(id)`);
                    the index says whether that is one row (ol_func_fact.one) */
+  int32_t func, param; /* PARAM: `self.event = event`, parameter param of function func (the
+                          method it is in), not bound again before: what every call passes it
+                          (param_types.c); -1 otherwise */
 } ol_self_fact;
 
 /* `render_template("name.html", ...)` in a view (templates.c links it). */
@@ -727,6 +742,10 @@ typedef struct {
    * staticmethod/classmethod receives: the functions the index cannot see every call of
    * (param_bounds.c). Repeats within a few entries dropped. */
   OL_VEC(uint64_t) value_refs;
+/* A name in value_refs xor this: a call of it the facts keep no record of (`x.m()` on an object
+ * of unknown class, a call at module level): a method of that name, or a function called at
+ * module level, has calls the index does not see (param_types.c). */
+#define OL_UNSEEN_CALL 0x9e3779b97f4a7c15ull
   bool template; /* a Jinja template's facts (analyzer/jinja.c): loops and reads, no Python */
   bool borrowed; /* its tables live in the cache's region (cache.h): ol_facts_free leaves them */
   OL_VEC(ol_macro_read) macro_reads;

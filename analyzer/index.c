@@ -716,8 +716,12 @@ void ol_index_free(ol_index *ix) {
     ol_free(ix->files.items[i].call_target);
   }
   ol_vec_free(&ix->files);
-  for (size_t i = 0; i < ix->funcs.len; i++)
+  for (size_t i = 0; i < ix->funcs.len; i++) {
     ol_vec_free(&ix->funcs.items[i].reads);
+    for (uint32_t p = 0; p < ix->funcs.items[i].n_ptypes; p++)
+      ol_free(ix->funcs.items[i].ptypes[p].rows.eager);
+    ol_free(ix->funcs.items[i].ptypes);
+  }
   ol_vec_free(&ix->funcs);
   ol_free(ix->fn_slots);
   ol_free(ix->fn_next);

@@ -88,6 +88,16 @@ typedef struct {
   int32_t next; /* the next entry with the same slot, -1 */
 } ol_mod_entry;
 
+/* What every call in the project passes a parameter (param_types.c). */
+typedef struct {
+  uint8_t state;      /* 0 not computed, 1 known, 2 not known */
+  bool many;          /* rows of entity (a collection, a query's rows), else one row of it */
+  bool from_query;    /* some call passes rows of a query whole: ORM002 reports at that call */
+  const char *entity; /* the model */
+  ol_rows rows;       /* entity, origin (the parameter's name) and eager: what any caller's query
+                         loads of it (owned); no query */
+} ol_param_type;
+
 /* What a function does, transitively (DESIGN.md "Calls"). */
 typedef struct {
   uint32_t file;
@@ -125,6 +135,9 @@ typedef struct {
   bool expires; /* it commits (ol_func_fact.expires), itself or through a call */
   uint32_t bounded_params; /* bit p: every call of it in the project passes parameter p a value
                               whose size the code fixes (param_bounds.c) */
+  ol_param_type *ptypes;   /* per parameter below 31 a loop of it needs: the model every call
+                              passes there (param_types.c); NULL */
+  uint32_t n_ptypes;
 } ol_summary;
 
 /* A lookup (ORM007) resolved to the column it keys on. */
@@ -372,6 +385,15 @@ void ol_index_bound_params(ol_index *ix);
  * call in the project passes a value whose size the code fixes: a literal display, CLI values
  * (DESIGN.md "Real code": bounded loops). */
 bool ol_index_loop_param_bounded(const ol_index *ix, uint32_t file, int loop);
+/* The function whose body is loop l's scope, -1. */
+int32_t ol_index_loop_func(const ol_file_facts *f, const ol_loop *l);
+/* What every call of func passes its parameter p, NULL when not known (param_types.c). */
+const ol_param_type *ol_index_param_type(const ol_index *ix, int32_t func, uint32_t p);
+/* Sets ol_summary.ptypes (after the calls are resolved). */
+void ol_index_type_params(ol_index *ix);
+/* What every caller passes the parameter loop iterates (`for x in p`: rows of a model) or
+ * reads a collection of (`for x in p.coll`: one row of a model); NULL when not known. */
+const ol_param_type *ol_index_loop_param_type(const ol_index *ix, uint32_t file, int loop);
 /* The callee parameter argument `arg` of a call binds, -1. */
 int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t arg);
 

@@ -454,6 +454,7 @@ static void stmt_for(scanner *s, uint32_t tag_a, uint32_t tag_b, uint32_t a, uin
                .parent = current_loop(s),
                .rows_parent = -1,
                .rows_param = -1,
+               .via_param = -1,
                .header = {tag_a, tag_b},
                .node = {tag_a, tag_b},
                .stmt = {tag_a, tag_b},

@@ -20,7 +20,7 @@
 #define ROUNDS 8
 
 /* The function whose body is the loop's scope (its name right after `def`). */
-static int32_t loop_func(const ol_file_facts *f, const ol_loop *l) {
+int32_t ol_index_loop_func(const ol_file_facts *f, const ol_loop *l) {
   int32_t best = -1;
   for (size_t i = 0; i < f->funcs.len; i++) {
     ol_span d = f->funcs.items[i].def.span;
@@ -100,7 +100,7 @@ static void needed_params(const ol_index *ix, uint32_t *need) {
       const ol_loop *l = &file->facts->loops.items[i];
       if (l->rows_param < 0 || l->rows_param >= 31 || l->parent >= 0 || l->is_async)
         continue; /* `async for`: its callers pass streams, never a display */
-      int32_t fi = loop_func(file->facts, l);
+      int32_t fi = ol_index_loop_func(file->facts, l);
       const ol_func_fact *fn = fi >= 0 ? &file->facts->funcs.items[fi] : NULL;
       if (fn && calls_all_seen(fn, &unseen) && (uint32_t)l->rows_param < fn->n_params &&
           !(fn->rebound >> l->rows_param & 1))
@@ -197,8 +197,7 @@ bool ol_index_loop_param_bounded(const ol_index *ix, uint32_t file, int loop) {
   const ol_loop *l = &fl->facts->loops.items[loop];
   if (l->rows_param < 0 || l->rows_param >= 31 || l->parent >= 0 || l->is_async)
     return false;
-  int32_t fi = loop_func(fl->facts, l);
-  return fi >= 0 && ix->funcs.items[fl->first_func + (uint32_t)fi].bounded_params >>
-                            l->rows_param &
-                        1;
+  int32_t fi = ol_index_loop_func(fl->facts, l);
+  return fi >= 0 &&
+         ix->funcs.items[fl->first_func + (uint32_t)fi].bounded_params >> l->rows_param & 1;
 }

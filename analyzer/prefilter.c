@@ -302,6 +302,13 @@ static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn, 
      * its class or a subclass (`self.m()`, `C.m()`, `C(...).m()`), which the
      * caller names, or on a parameter, which only a model's methods count
      * for (the parameter reads rule). */
+    if (s->ptypes && s->fn->outer < 0) {
+      /* its parameters take what every call passes (param_types.c): a file that calls it by
+       * name on any object (`x.m(...)`) holds a call that may pass something else */
+      grew |= add_name(out, s->fn->name);
+      if (s->fn->cls)
+        grew |= add_last(out, s->fn->cls);
+    }
     if (done[i] || s->fn->outer >= 0 || !summary_matters(s, rn))
       continue;
     done[i] = true;

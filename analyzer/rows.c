@@ -710,6 +710,7 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
     }
     l->has_rows = true;
     l->rows = rows;
+    l->rows.options_opaque = !ol_walk_options_known(w, &rows);
     return;
   }
   if (ol_kind_of(w->sx, holder) != OL_K_identifier)
@@ -741,7 +742,9 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   uint64_t h = ol_node_hash(w, obj);
   for (int p = l->parent; p >= 0; p = w->out->loops.items[p].parent) {
     const ol_loop *pl = &w->out->loops.items[p]; /* its rows, or a project call's (the index's) */
-    if (!(pl->has_rows || !ol_span_empty(pl->rows_call)) || pl->rows_var != h || pl->rows.tuples)
+    if (!(pl->has_rows || !ol_span_empty(pl->rows_call) || pl->rows_param >= 0 ||
+          pl->via_param >= 0) ||
+        pl->rows_var != h || pl->rows.tuples)
       continue;
     l = &w->out->loops.items[loop];
     l->rows_parent = p;
@@ -752,6 +755,15 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
   }
   /* `for c in post.comments` where post is one row: loaded by what loaded post. */
   const ol_binding *b = ol_scope_binding(w, h);
+  int p = ol_calls_unbound_param(w, obj);
+  if (p >= 0 && p < 31 && (!b || (!b->has_one && !b->has_rows))) {
+    /* `for r in form.registrations`, form a parameter: a collection of the row every caller
+     * passes there, if they agree on its model (param_types.c) */
+    l->via_param = (int8_t)p;
+    l->rows_via = ol_node_text(w, ol_child(w->sx, iterable, OL_F_attribute));
+    l->rows_var = ol_node_hash(w, holder);
+    return;
+  }
   if (!b || !b->has_one) {
     /* `event = Event.get(id)`: one row if the index says the call returns one */
     ol_span call = ol_calls_bound_call(w, obj);
@@ -780,7 +792,9 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
 static int rows_loop_of(const ol_walker *w, int ctx, uint64_t h, int *col) {
   for (int l = ctx; l >= 0; l = w->out->loops.items[l].parent) {
     const ol_loop *lp = &w->out->loops.items[l];
-    if ((lp->has_rows || !ol_span_empty(lp->rows_call)) && lp->rows_var == h) {
+    if ((lp->has_rows || !ol_span_empty(lp->rows_call) || lp->rows_param >= 0 ||
+         lp->via_param >= 0) &&
+        lp->rows_var == h) {
       *col = lp->rows.tuples ? -1 : 0;
       return l;
     }

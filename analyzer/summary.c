@@ -1300,7 +1300,15 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
         continue;
       const ol_rows *r = &s->rows;
       uint32_t rf = f;
-      const char *e = s->kind == (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
+      const ol_param_type *pt =
+          s->kind == OL_SELF_PARAM
+              ? ol_index_param_type(ix, (int32_t)ix->files.items[f].first_func + s->func,
+                                    (uint32_t)s->param)
+              : NULL;
+      if (pt && pt->many == !l->self_one) /* `self.event = event`: what every caller passes */
+        r = &pt->rows;
+      const char *e = pt ? (pt->many == !l->self_one ? pt->entity : NULL)
+                      : s->kind == (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
                               ol_index_model(ix, s->rows.entity)
                           ? s->rows.entity
                       : s->kind != OL_SELF_CALL ? NULL
@@ -1679,6 +1687,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
     fixpoint(ix);
   mark_commit_on_miss(ix);
   ol_index_bound_params(ix);
+  ol_index_type_params(ix);
 }
 
 /* ---- paths ------------------------------------------------------------------ */

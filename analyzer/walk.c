@@ -718,7 +718,8 @@ static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TS
                .node = ol_node_span(node),
                .stmt = ol_node_span(stmt),
                .rows_parent = -1,
-               .rows_param = -1};
+               .rows_param = -1,
+               .via_param = -1};
   l.header = (ol_span){ts_node_start_byte(node), ts_node_is_null(header_end)
                                                      ? ts_node_end_byte(node)
                                                      : ts_node_end_byte(header_end)};
@@ -1097,7 +1098,7 @@ const char *ol_walk_self_class(ol_walker *w, TSNode obj) {
 /* Whether every argument of the rows' last .options(...) is a loader call
  * (or a local option variable whose loads are known): `.options(*opts)`
  * may load anything, so rows held by an attribute through it are unknown. */
-static bool options_known(const ol_walker *w, const ol_rows *rows) {
+bool ol_walk_options_known(const ol_walker *w, const ol_rows *rows) {
   if (ol_span_empty(rows->options_args) || rows->options_read)
     return true;
   int depth = 0;
@@ -1130,14 +1131,19 @@ static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {
   if (!cls)
     return;
   ol_self_fact f = {.cls = (char *)cls,
-                    .attr = ol_node_text(w, ol_child(w->sx, target, OL_F_attribute))};
+                    .attr = ol_node_text(w, ol_child(w->sx, target, OL_F_attribute)),
+                    .func = -1,
+                    .param = -1};
+  int p = ts_node_is_null(value) ? -1 : ol_calls_unbound_param(w, ol_unwrap(w, value));
   ol_rows rows = {0}, one = {0};
   if (!ts_node_is_null(value) && ol_rows_of(w, value, &rows) && !rows.tuples && !rows.dyn_rel) {
-    if (options_known(w, &rows))
+    if (ol_walk_options_known(w, &rows))
       f.kind = OL_SELF_ROWS, f.rows = rows;
   } else if (!ts_node_is_null(value) && ol_rows_one_load(w, value, &one) &&
-             options_known(w, &one)) {
+             ol_walk_options_known(w, &one)) {
     f.kind = OL_SELF_ONE, f.rows = one;
+  } else if (p >= 0 && p < 31) { /* `self.event = event`: what the callers pass */
+    f.kind = OL_SELF_PARAM, f.func = ol_calls_current(w), f.param = p;
   } else if (!ts_node_is_null(value) && ol_kind_of(w->sx, ol_unwrap(w, value)) == OL_K_call) {
     /* `self.event = Event.get(id)`: the index reads what the callee returns */
     f.kind = OL_SELF_CALL, f.call = ol_node_span(ol_unwrap(w, value));

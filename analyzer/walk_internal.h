@@ -214,6 +214,9 @@ TSNode ol_walk_statement(const ol_walker *w, TSNode n);
 const ol_binding *ol_scope_binding(const ol_walker *w, uint64_t hash);
 /* The class whose instance obj names in a method (`self`), NULL otherwise. */
 const char *ol_walk_self_class(ol_walker *w, TSNode obj);
+/* Whether every argument of the rows' last .options(...) is a loader call or a local option
+ * variable whose loads are known (`.options(*opts)` may load anything). */
+bool ol_walk_options_known(const ol_walker *w, const ol_rows *rows);
 void ol_scope_push_binding(ol_walker *w, ol_binding b);
 
 /* rows.c */
@@ -324,6 +327,8 @@ void ol_calls_note_value(ol_walker *w, TSNode n);
 bool ol_walk_iterable_is_bounded(ol_walker *w, TSNode it);
 /* The index of parameter `name` of function func, -1. */
 int ol_calls_param_index(const ol_walker *w, int func, TSNode name);
+/* The parameter (not self/cls) of the current function name is, not bound again so far; -1. */
+int ol_calls_unbound_param(const ol_walker *w, TSNode name);
 /* Branches a call's arguments make dead (param_guard.c): the innermost test of
  * a parameter of the current function that n (on the walk's path, or the
  * current node's child) runs under; OL_PG_NONE when none. */

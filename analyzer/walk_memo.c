@@ -174,7 +174,7 @@ static void mv_rows(mover *m, ol_rows *r) {
   mv_span(m, &r->get_key);
   mv_str(m, &r->dyn_owner);
   mv_str(m, &r->dyn_rel);
-  SCALARS(m, r->tuples, r->options_kw, r->options_read);
+  SCALARS(m, r->tuples, r->options_kw, r->options_read, r->options_opaque);
 }
 
 static void mv_guard(mover *m, ol_param_guard *g) {
@@ -203,7 +203,7 @@ static void mv_loop(mover *m, ol_loop *l) {
   mv_span(m, &l->outside_branch);
   mv_str(m, &l->self_cls);
   mv_str(m, &l->self_attr);
-  SCALARS(m, l->self_one);
+  SCALARS(m, l->self_one, (uint64_t)(int64_t)l->via_param);
 }
 
 static void mv_query(mover *m, ol_query_site *s) {
@@ -357,7 +357,8 @@ static void mv_call(mover *m, ol_call_fact *c) {
 
 /* `self.x = value` (ol_self_fact): ORM002's rows of a class's attribute. */
 static void mv_self_fact(mover *m, ol_self_fact *s) {
-  SCALARS(m, s->kind);
+  SCALARS(m, s->kind, (uint64_t)(int64_t)s->param);
+  mv_int(m, &s->func, V_FUNCS);
   mv_str(m, &s->cls);
   mv_str(m, &s->attr);
   mv_rows(m, &s->rows);
@@ -540,7 +541,8 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_rows(&m, &x->rows);
     mv_index(&m, &x->key_loop, V_LOOPS);
     mv_str(&m, &x->key_attr);
-    SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows, (uint64_t)(int64_t)x->col);
+    SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows, (uint64_t)(int64_t)x->col,
+            (uint64_t)(int64_t)x->attr_param, x->one);
   });
   h = mix(h, f->call_terms.len);
   for (size_t i = 0; i < f->call_terms.len; i++) { /* field by field: it has padding */
@@ -605,7 +607,7 @@ static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
     h = mix_str(h, r->cols[k]);
   h = mix_str(mix_str(h, r->dyn_owner), r->dyn_rel);
   h = mix(h, (uint64_t)r->tuples << 1 | r->options_kw | (uint64_t)ol_span_empty(r->get_key) << 2 |
-                 (uint64_t)r->options_read << 3);
+                 (uint64_t)r->options_read << 3 | (uint64_t)r->options_opaque << 4);
   return mix(h, (uint64_t)ol_span_empty(r->query) | (uint64_t)ol_span_empty(r->stmt) << 1 |
                     (uint64_t)ol_span_empty(r->options_args) << 2 |
                     (uint64_t)ol_span_empty(r->last) << 3 |

@@ -241,6 +241,9 @@ typedef struct {
   const ol_relation *dyn; /* the rows are a query of this dynamic relationship of one row */
   char *elsewhere;        /* "path:line" when the query is in another file (owned), else NULL */
   bool self_rows;         /* rows (or a collection of the one row) held by `self.<attr>` */
+  int32_t callers;        /* the rows (or the row) are what every call of this function passes
+                             its parameter (param_types.c): loaded at each caller, -1 */
+  bool callers_many;      /* with callers: rows of root, else one row of it */
   int32_t func;           /* the function that returned them, -1 */
   uint32_t file;          /* the file of the query */
   const char *eager2;     /* the options of the query a function returned, when rows is the chain
@@ -295,6 +298,7 @@ static bool commits_each_row(const ol_rule_ctx *ctx, int loop) {
 static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *out) {
   memset(out, 0, sizeof *out);
   out->func = -1;
+  out->callers = -1;
   out->file = ctx->file;
   const char *names[MAX_VIA];
   size_t n = 0;
@@ -348,6 +352,22 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *o
       out->root = ol_index_returned_one(ctx->index, ctx->file, l->rows_call); /* `e = M.get(i)` */
     if (!out->root || !ol_index_model(ctx->index, out->root))
       return false;
+  } else if (l->via_param >= 0 || l->rows_param >= 0) {
+    /* `for b in blocks`, `for r in form.registrations` on a parameter every caller fills
+     * alike; rows of a query passed whole are reported at each call (check_rows_args) */
+    const ol_param_type *pt = ol_index_loop_param_type(ctx->index, ctx->file, cur);
+    if (!pt || (pt->many && pt->from_query) || commits_each_row(ctx, loop))
+      return false;
+    if (l->via_param >= 0) {
+      if (n == MAX_VIA)
+        return false;
+      names[n++] = l->rows_via;
+    }
+    out->rows = &pt->rows;
+    out->root = pt->entity;
+    out->callers_many = pt->many;
+    out->callers =
+        (int32_t)ctx->index->files.items[ctx->file].first_func + ol_index_loop_func(ctx->facts, l);
   } else if (!rows_of_elsewhere(ctx, cur, out)) {
     return false;
   }
@@ -799,8 +819,13 @@ static void report_rels(state *st, int loop, const loop_rows *lr, const ol_relat
   const ol_relation *rel = rels[0];
   const ol_relation *lrel = rel2 ? rel2 : rel;
   bool every = th && th->every;
-  char *where = rows_where(ctx, rows, lr->elsewhere);
-  if (lr->via) { /* the rows are a collection of the rows (or row) the query loads */
+  char *where = lr->callers >= 0 && !lr->via ? ol_format("parameter `%s`", rows->origin)
+                                             : rows_where(ctx, rows, lr->elsewhere);
+  if (lr->via && lr->callers >= 0) {
+    ol_free(where);
+    where = ol_format("`%s.%s`, a collection of parameter `%s`", ol_last_component(lr->via_owner),
+                      lr->via->name, rows->origin);
+  } else if (lr->via) { /* the rows are a collection of the rows (or row) the query loads */
     char *of = ol_span_empty(rows->query) && rows->origin
                    ? ol_format("`%s.%s`, a collection of `%s`", ol_last_component(lr->via_owner),
                                lr->via->name, rows->origin)
@@ -821,7 +846,14 @@ static void report_rels(state *st, int loop, const loop_rows *lr, const ol_relat
     why = ol_format("`%s` takes no loader options, and `%s` has no single primary-key column to "
                     "select it by",
                     rows->origin ? rows->origin : "db.get_or_404", rows->entity);
-  else if (ol_span_empty(rows->query) && lr->n_via && rows->origin)
+  else if (lr->callers >= 0) {
+    char *fname = ol_index_func_name(ctx->index, lr->callers);
+    why = ol_format("every call of `%s` passes `%s` %s `%s` loaded by its own caller's query, "
+                    "not one query an option could go on",
+                    fname, rows->origin, lr->callers_many ? "rows of" : "a row of",
+                    ol_last_component(lr->root));
+    ol_free(fname);
+  } else if (ol_span_empty(rows->query) && lr->n_via && rows->origin)
     why = strchr(rows->origin, '(')
               ? ol_format("the `%s` row comes from `%s`, which takes no loader options",
                           lr->vias[0]->owner, rows->origin)
@@ -1115,6 +1147,7 @@ static void check_rows_args(state *st, size_t i) {
                     .root = args[a].rows.entity,
                     .entity = args[a].rows.entity,
                     .func = -1,
+                    .callers = -1,
                     .file = ctx->file};
     visit_ctx v = {.st = st, .loop = -1, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, ctx->file, (int32_t)i, t, (uint32_t)param, true, lr.entity,

@@ -1,0 +1,39 @@
+from sqlalchemy.orm import relationship
+
+from app.db import db
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80))
+
+
+class Form(db.Model):
+    __tablename__ = "forms"
+    id = db.Column(db.Integer, primary_key=True)
+    registrations = db.relationship("Registration", backref="form")
+    sections = db.relationship("Section", backref="form")
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    id = db.Column(db.Integer, primary_key=True)
+    form_id = db.Column(db.Integer, db.ForeignKey("forms.id"))
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    user = db.relationship("User")
+
+
+class Section(db.Model):
+    __tablename__ = "sections"
+    id = db.Column(db.Integer, primary_key=True)
+    form_id = db.Column(db.Integer, db.ForeignKey("forms.id"))
+    children = db.relationship("Field", backref="section")
+    pinned = db.relationship("Field", lazy="selectin", viewonly=True)
+
+
+class Field(db.Model):
+    __tablename__ = "fields"
+    id = db.Column(db.Integer, primary_key=True)
+    section_id = db.Column(db.Integer, db.ForeignKey("sections.id"))
+    title = db.Column(db.String(80))
