@@ -17,8 +17,10 @@
 #include "stats.h"
 
 #define CACHE_DIR ".ormlint_cache"
-#define MAGIC "OLCACHE5" /* 2: the four-lane checksum; 3: strings end with their NUL; 4: parameter
-                           guards, defaults and call arguments; 5: guards of parameter reads */
+#define MAGIC "OLCACHE6" /* 2: the four-lane checksum; 3: strings end with their NUL; 4: parameter
+                           guards, defaults and call arguments; 5: guards of parameter reads;
+                           6: options splatted from a class attribute, class attributes bound to
+                           any value */
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)
 #define RACY_NS 2000000000ll /* an mtime this close to the write may not tell a later change */

@@ -50,6 +50,10 @@ typedef struct {
                         loaders) whose loads eager holds: the options are known */
   ol_span get_key;   /* query is `db.get_or_404(M, pk)`, which takes no options: pk; a fix
                         writes db.one_or_404(db.select(M).filter_by(<pk column>=pk).options(...)) */
+  char *options_self; /* the last .options() splats `*self.<options_self>` (a class attribute
+                         subclasses set, `_query_options = ()`), its other arguments loader calls
+                         or read option variables: what it loads is what the class at hand binds
+                         (ol_index_class_options), unknown elsewhere; NULL */
 } ol_rows;
 
 typedef struct {

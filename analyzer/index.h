@@ -290,6 +290,10 @@ const char *ol_index_returned_one(const ol_index *ix, uint32_t file, ol_span cal
  * row), with *rows the assigning query and *rows_file its file, when the
  * class of the loop, its bases and its subclasses assign self.x once, rows
  * (l->self_one: one row) of a model. NULL otherwise. */
+/* Whether `.options(*self.<attr>)` in a method run on an instance of class
+ * cls (an index into classes) loads nothing: cls (or a base) binds attr to
+ * an empty tuple or list (or None), and no subclass binds it again. */
+bool ol_index_class_options_empty(const ol_index *ix, int32_t cls, const char *attr);
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                                const ol_rows **rows, uint32_t *rows_file);
 /* The model whose rows loop `loop` of file holds, and the rows' query when

@@ -1199,6 +1199,39 @@ static const char *returned_rows(const ol_index *ix, uint32_t file, ol_span call
   return fr->rows.entity;
 }
 
+/* What class c binds attribute attr to in its own body, NULL when it does not. */
+static const char *own_attr(const ol_index *ix, int32_t c, const char *attr) {
+  const ol_class_fact *cf = ix->classes.items[c].cls;
+  for (size_t i = 0; i + 1 < cf->n_attrs; i += 2)
+    if (!strcmp(cf->attrs[i], attr))
+      return cf->attrs[i + 1];
+  return NULL;
+}
+
+/* What class c (or a base, first base first) binds attr to, NULL when none does. */
+static const char *inherited_attr(const ol_index *ix, int32_t c, const char *attr, int depth) {
+  if (c < 0 || depth > MAX_DEPTH)
+    return NULL;
+  const char *v = own_attr(ix, c, attr);
+  const ol_class_fact *cf = ix->classes.items[c].cls;
+  for (size_t b = 0; !v && b < cf->n_bases; b++) {
+    int32_t base =
+        ol_index_class_id(ix, ol_last_component(cf->bases[b]), (int32_t)ix->classes.items[c].file);
+    v = base != c ? inherited_attr(ix, base, attr, depth + 1) : NULL;
+  }
+  return v;
+}
+
+bool ol_index_class_options_empty(const ol_index *ix, int32_t cls, const char *attr) {
+  const char *v = cls >= 0 ? inherited_attr(ix, cls, attr, 0) : NULL;
+  if (!v || (strcmp(v, "()") && strcmp(v, "None")))
+    return false; /* loader options (perhaps the one read), or not known */
+  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++)
+    if (c != cls && own_attr(ix, c, attr) && derives_from(ix, c, cls))
+      return false; /* a subclass sets its own: an instance may be one of it */
+  return true;
+}
+
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                                const ol_rows **rows, uint32_t *rows_file) {
   *rows = NULL, *rows_file = file;
@@ -1234,6 +1267,10 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
     }
   }
   if (!found)
+    return NULL;
+  /* `.options(*self.opts)`: the options the loop's class (and every subclass) binds */
+  if (found_rows->options_self &&
+      (found->kind == OL_SELF_CALL || !ol_index_class_options_empty(ix, cls, found_rows->options_self)))
     return NULL;
   *rows = found_rows, *rows_file = found_file;
   return entity;

@@ -1096,8 +1096,8 @@ const char *ol_walk_self_class(ol_walker *w, TSNode obj) {
  * (or a local option variable whose loads are known): `.options(*opts)`
  * may load anything, so rows held by an attribute through it are unknown. */
 static bool options_known(const ol_walker *w, const ol_rows *rows) {
-  if (ol_span_empty(rows->options_args) || rows->options_read)
-    return true;
+  if (ol_span_empty(rows->options_args) || rows->options_read || rows->options_self)
+    return true; /* options_self: the index reads what the class at hand binds */
   int depth = 0;
   bool call = false, any = false;
   for (uint32_t p = rows->options_args.start; p < rows->options_args.end; p++) {

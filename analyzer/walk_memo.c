@@ -174,6 +174,7 @@ static void mv_rows(mover *m, ol_rows *r) {
   mv_span(m, &r->get_key);
   mv_str(m, &r->dyn_owner);
   mv_str(m, &r->dyn_rel);
+  mv_str(m, &r->options_self);
   SCALARS(m, r->tuples, r->options_kw, r->options_read);
 }
 
@@ -601,7 +602,7 @@ static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
   h = mix_str(mix_str(mix_str(h, r->entity), r->eager), r->origin);
   for (int k = 0; k < 4; k++)
     h = mix_str(h, r->cols[k]);
-  h = mix_str(mix_str(h, r->dyn_owner), r->dyn_rel);
+  h = mix_str(mix_str(mix_str(h, r->dyn_owner), r->dyn_rel), r->options_self);
   h = mix(h, (uint64_t)r->tuples << 1 | r->options_kw | (uint64_t)ol_span_empty(r->get_key) << 2 |
                  (uint64_t)r->options_read << 3);
   return mix(h, (uint64_t)ol_span_empty(r->query) | (uint64_t)ol_span_empty(r->stmt) << 1 |
