@@ -118,7 +118,7 @@ static void loops(check *c) {
     const ol_self_fact *s = &f->self_facts.items[i];
     name(c, s->cls, true);
     name(c, s->attr, true);
-    enum_below(c, &s->kind, OL_SELF_CALL + 1);
+    enum_below(c, &s->kind, OL_SELF_QUERY + 1);
     rows(c, &s->rows);
     span(c, s->call);
   }

@@ -799,13 +799,49 @@ static TSNode builder_root(ol_walker *w, TSNode n, bool *builders, bool *via_nam
   return (TSNode){0};
 }
 
-static const ol_call_binding *binding_of(ol_walker *w, TSNode name) {
+static const ol_call_binding *latest_binding(ol_walker *w, TSNode name) {
   uint64_t h = ol_node_hash(w, name);
   int func = ol_calls_current(w);
   for (size_t i = w->call_bindings.len; i-- > 0;)
     if (w->call_bindings.items[i].hash == h && w->call_bindings.items[i].func == func)
       return &w->call_bindings.items[i];
   return NULL;
+}
+
+static const ol_call_binding *binding_of(ol_walker *w, TSNode name) {
+  const ol_call_binding *b = latest_binding(w, name);
+  return b && !b->prop ? b : NULL;
+}
+
+/* The `self.<attr>` read chain is built on (see the header), *opts when an
+ * .options(...) is on the way; empty when none. */
+static ol_span prop_source(ol_walker *w, TSNode chain, bool *opts) {
+  TSNode n = ol_unwrap(w, chain);
+  for (int depth = 0; depth < 32 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+        !ol_exec_is_builder(w, ol_child(w->sx, fn, OL_F_attribute)))
+      return (ol_span){0};
+    *opts |= ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "options");
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  if (ol_kind_of(w->sx, n) == OL_K_identifier) {
+    const ol_call_binding *b = latest_binding(w, n);
+    if (!b || !b->prop)
+      return (ol_span){0};
+    *opts |= b->opts;
+    return b->call;
+  }
+  if (ol_kind_of(w->sx, n) != OL_K_attribute ||
+      !ol_walk_self_class(w, ol_child(w->sx, n, OL_F_object)))
+    return (ol_span){0};
+  return ol_node_span(n);
+}
+
+ol_span ol_calls_prop_source(ol_walker *w, TSNode chain) {
+  bool opts = false;
+  ol_span s = prop_source(w, chain, &opts);
+  return opts ? (ol_span){0} : s;
 }
 
 /* `x = f(...)` with no builders: the call name is bound to, empty otherwise. */
@@ -835,10 +871,28 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
   TSNode left = ol_child(w->sx, assign, OL_F_left), right = ol_child(w->sx, assign, OL_F_right);
   if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right))
     return;
-  bool builders, via_name;
-  ol_span call = built_on(w, right, &builders, &via_name);
-  if (ol_span_empty(call))
+  bool builders, via_name, opts = false;
+  ol_span prop = prop_source(w, right, &opts);
+  if (!ol_span_empty(prop)) { /* `q = self._query`, `q = q.filter(...)` */
+    ol_call_binding b = {.hash = ol_node_hash(w, left),
+                         .call = prop,
+                         .func = ol_calls_current(w),
+                         .prop = true,
+                         .opts = opts,
+                         .stmt = ol_node_span(ol_walk_statement(w, assign))};
+    ol_vec_push(&w->call_bindings, b);
     return;
+  }
+  ol_span call = built_on(w, right, &builders, &via_name);
+  if (ol_span_empty(call)) {
+    const ol_call_binding *lb = latest_binding(w, left);
+    if (lb && lb->prop) /* q = self._query, then bound to something else */
+      ol_vec_push(&w->call_bindings, ((ol_call_binding){.hash = ol_node_hash(w, left),
+                                                        .func = ol_calls_current(w),
+                                                        .prop = true,
+                                                        .opts = true}));
+    return;
+  }
   ol_call_binding b = {.hash = ol_node_hash(w, left),
                        .call = call,
                        .func = ol_calls_current(w),

@@ -637,7 +637,15 @@ typedef struct {
  * Item.query.filter(...).all()`), one row (`self.event = session.get(Event, id)`)
  * or anything else; a loop over `self.attr` in the class, a base or a
  * subclass reads them (DESIGN.md "Rows of a model"). */
-typedef enum { OL_SELF_OTHER, OL_SELF_ROWS, OL_SELF_ONE, OL_SELF_CALL } ol_self_kind;
+typedef enum {
+  OL_SELF_OTHER,
+  OL_SELF_ROWS,
+  OL_SELF_ONE,
+  OL_SELF_CALL,
+  OL_SELF_QUERY, /* the rows of the query a property of self returns (`q = self._query`,
+                    `q = q.filter(...)`, `self.items = q.all()`): call is that `self._query` read;
+                    builders but no options on the way */
+} ol_self_kind;
 
 typedef struct {
   char *cls, *attr;

@@ -466,6 +466,12 @@ static bool rows_from_query_as(ol_walker *w, TSNode chain, ol_rows *out, bool tu
     else
       out->options_args = base->rows.options_args, out->options_read = base->rows.options_read,
       out->options_self = base->rows.options_self;
+    if (here.options_self) /* q = q.options(*self.opts): what the class binds, too */
+      out->options_self = here.options_self;
+    else if (!ol_span_empty(here.options_args) && !here.options_read && !out->options_self &&
+             memchr(w->src + here.options_args.start, '*',
+                    here.options_args.end - here.options_args.start))
+      out->options_args = here.options_args, out->options_read = false; /* *opts: not known */
     if (tuples && !out->tuples && out->entity) { /* execute(q): rows of one entity as 1-tuples */
       out->cols[0] = out->entity;
       out->entity = NULL;

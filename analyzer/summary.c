@@ -1232,6 +1232,32 @@ bool ol_index_class_options_empty(const ol_index *ix, int32_t cls, const char *a
   return true;
 }
 
+/* The model of the query property `self.<prop>` returns, read at span in
+ * file (OL_SELF_QUERY), on an instance of class cls: the property the class
+ * of that read finds, which cls and every subclass of it find too (an
+ * override may load otherwise), returning a query of its own of a model
+ * (its options in *rows); NULL otherwise. */
+static const char *returned_query(const ol_index *ix, uint32_t file, ol_span span, int32_t cls,
+                                  const ol_rows **rows, uint32_t *rows_file) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  int32_t t = -1;
+  for (size_t i = ol_facts_first_call(facts, span.start);
+       i < facts->calls.len && facts->calls.items[i].at.span.start == span.start; i++)
+    if (facts->calls.items[i].at.span.end == span.end && facts->calls.items[i].attr_only)
+      t = ix->files.items[file].call_target[i];
+  if (t < 0 || !ix->funcs.items[t].returns_query || ix->funcs.items[t].rows_func != t)
+    return NULL;
+  const ol_summary *src = &ix->funcs.items[t];
+  const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
+  if (!fr || !fr->rows.entity || !ol_index_model(ix, fr->rows.entity))
+    return NULL;
+  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++)
+    if ((c == cls || derives_from(ix, c, cls)) && method_in(ix, c, src->fn->name) != t)
+      return NULL;
+  *rows = &fr->rows, *rows_file = src->file;
+  return fr->rows.entity;
+}
+
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                                const ol_rows **rows, uint32_t *rows_file) {
   *rows = NULL, *rows_file = file;
@@ -1258,6 +1284,8 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
       const char *e = s->kind == (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
                               ol_index_model(ix, s->rows.entity)
                           ? s->rows.entity
+                      : s->kind == OL_SELF_QUERY
+                          ? (l->self_one ? NULL : returned_query(ix, f, s->call, cls, &r, &rf))
                       : s->kind != OL_SELF_CALL ? NULL
                       : l->self_one             ? returned_one(ix, f, s->call)
                                                 : returned_rows(ix, f, s->call, &r, &rf);
@@ -1270,7 +1298,8 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
     return NULL;
   /* `.options(*self.opts)`: the options the loop's class (and every subclass) binds */
   if (found_rows->options_self &&
-      (found->kind == OL_SELF_CALL || !ol_index_class_options_empty(ix, cls, found_rows->options_self)))
+      (found->kind == OL_SELF_CALL ||
+       !ol_index_class_options_empty(ix, cls, found_rows->options_self)))
     return NULL;
   *rows = found_rows, *rows_file = found_file;
   return entity;

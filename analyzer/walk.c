@@ -1121,6 +1121,17 @@ static bool options_known(const ol_walker *w, const ol_rows *rows) {
   return true;
 }
 
+/* `q.all()` (or q) where q is a query a property of self returns, with
+ * builders: that `self.<prop>` read; empty otherwise. */
+static ol_span prop_query(ol_walker *w, TSNode value) {
+  TSNode n = ol_unwrap(w, value), fn = ol_child(w->sx, n, OL_F_function);
+  if (ol_kind_of(w->sx, n) == OL_K_call && ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
+      ts_node_named_child_count(ol_child(w->sx, n, OL_F_arguments)) == 0)
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  return ol_calls_prop_source(w, n);
+}
+
 static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {
   const char *cls = ol_kind_of(w->sx, target) == OL_K_attribute
                         ? ol_walk_self_class(w, ol_child(w->sx, target, OL_F_object))
@@ -1136,6 +1147,9 @@ static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {
   } else if (!ts_node_is_null(value) && ol_rows_one_load(w, value, &one) &&
              options_known(w, &one)) {
     f.kind = OL_SELF_ONE, f.rows = one;
+  } else if (!ts_node_is_null(value) && !ol_span_empty(prop_query(w, value))) {
+    f.kind = OL_SELF_QUERY, f.call = prop_query(w, value);
+    f.rows = (ol_rows){.origin = ol_node_text(w, ol_unwrap(w, value))};
   } else if (!ts_node_is_null(value) && ol_kind_of(w->sx, ol_unwrap(w, value)) == OL_K_call) {
     /* `self.event = Event.get(id)`: the index reads what the callee returns */
     f.kind = OL_SELF_CALL, f.call = ol_node_span(ol_unwrap(w, value));

@@ -46,3 +46,87 @@ class RHComputed(RHComputedBase):
     def _process(self):
         for abstract in self.selected:
             print(abstract.submitter.name)  # ok: another splat may load anything
+
+
+class RHPropBase:
+    """The selected rows come from a property's query, filtered in _process_args."""
+
+    _opts = ()
+
+    @property
+    def _item_query(self):
+        query = Abstract.query.filter_by(event_id=1)
+        if self._opts:
+            query = query.options(*self._opts)
+        return query
+
+    def _process_args(self, ids):
+        query = self._item_query
+        if ids:
+            query = query.filter(Abstract.id.in_(ids))
+        self.picked = query.all()
+
+
+class RHPropDelete(RHPropBase):
+    def _process(self):
+        for abstract in self.picked:
+            print(abstract.submitter.name)  # expect: ORM002
+
+
+class RHPropExport(RHPropBase):
+    _opts = (joinedload(Abstract.submitter),)
+
+    def _process(self):
+        for abstract in self.picked:
+            print(abstract.submitter.name)  # ok: its options load the submitter
+
+
+class RHPropLoadedBase:
+    @property
+    def _item_query(self):
+        return Abstract.query.filter_by(event_id=1)
+
+    def _process_args(self):
+        query = self._item_query.options(joinedload(Abstract.submitter))
+        self.loaded = query.all()
+
+    def _process(self):
+        for abstract in self.loaded:
+            print(abstract.submitter.name)  # ok: options added where the rows are loaded
+
+
+class RHPropOverriddenBase:
+    @property
+    def _item_query(self):
+        return Abstract.query.filter_by(event_id=1)
+
+    def _process_args(self):
+        self.rows = self._item_query.all()
+
+    def _process(self):
+        for abstract in self.rows:
+            print(abstract.submitter.name)  # ok: a subclass's property may load it
+
+
+class RHPropOverridden(RHPropOverriddenBase):
+    @property
+    def _item_query(self):
+        return Abstract.query.options(joinedload(Abstract.submitter))
+
+
+class RHPropPlain(RHPropOverriddenBase):
+    pass
+
+
+class RHPropSimpleBase:
+    @property
+    def _item_query(self):
+        return Abstract.query.filter_by(event_id=2)
+
+    def _process_args(self):
+        self.items = self._item_query
+
+
+class RHPropSimple(RHPropSimpleBase):
+    def _process(self):
+        return [a.submitter.name for a in self.items]  # expect: ORM002
