@@ -844,6 +844,26 @@ ol_span ol_calls_prop_source(ol_walker *w, TSNode chain) {
   return opts ? (ol_span){0} : s;
 }
 
+ol_span ol_calls_query_source(ol_walker *w, TSNode chain) {
+  ol_span s = ol_calls_prop_source(w, chain);
+  if (!ol_span_empty(s))
+    return s;
+  TSNode n = ol_unwrap(w, chain);
+  for (int depth = 0; depth < 32 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+        !ol_exec_is_builder(w, ol_child(w->sx, fn, OL_F_attribute)))
+      break;
+    if (ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "options"))
+      return (ol_span){0}; /* may load anything */
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  if (ol_kind_of(w->sx, n) != OL_K_call || !dotted_name(w, ol_child(w->sx, n, OL_F_function), 0))
+    return (ol_span){0};
+  ol_val k = ol_classify(w, n).kind;
+  return k == OL_VAL_QUERY || k == OL_VAL_SELECT ? (ol_span){0} : ol_node_span(n);
+}
+
 /* `x = f(...)` with no builders: the call name is bound to, empty otherwise. */
 ol_span ol_calls_bound_call(ol_walker *w, TSNode name) {
   const ol_call_binding *b = binding_of(w, name);

@@ -1241,19 +1241,23 @@ static const char *returned_query(const ol_index *ix, uint32_t file, ol_span spa
                                   const ol_rows **rows, uint32_t *rows_file) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   int32_t t = -1;
+  bool on_self = false;
   for (size_t i = ol_facts_first_call(facts, span.start);
        i < facts->calls.len && facts->calls.items[i].at.span.start == span.start; i++)
-    if (facts->calls.items[i].at.span.end == span.end && facts->calls.items[i].attr_only)
+    if (facts->calls.items[i].at.span.end == span.end) {
       t = ix->files.items[file].call_target[i];
+      on_self = facts->calls.items[i].recv_param == 0;
+    }
   if (t < 0 || !ix->funcs.items[t].returns_query || ix->funcs.items[t].rows_func != t)
     return NULL;
   const ol_summary *src = &ix->funcs.items[t];
   const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
-  if (!fr || !fr->rows.entity || !ol_index_model(ix, fr->rows.entity))
-    return NULL;
-  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++)
+  if (!fr || !fr->rows.entity || !ol_index_model(ix, fr->rows.entity) ||
+      (fr->rows.options_self && !on_self))
+    return NULL; /* `*self.opts` of another instance */
+  for (int32_t c = 0; src->fn->cls && c < (int32_t)ix->classes.len; c++)
     if ((c == cls || derives_from(ix, c, cls)) && method_in(ix, c, src->fn->name) != t)
-      return NULL;
+      return NULL; /* a method found otherwise where the instance may be of c */
   *rows = &fr->rows, *rows_file = src->file;
   return fr->rows.entity;
 }

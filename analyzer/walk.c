@@ -1121,15 +1121,20 @@ static bool options_known(const ol_walker *w, const ol_rows *rows) {
   return true;
 }
 
-/* `q.all()` (or q) where q is a query a property of self returns, with
- * builders: that `self.<prop>` read; empty otherwise. */
+/* `q.all()` (or q) where q is a query a property of self (or a project
+ * call) returns, with builders: that read or call; empty otherwise. */
 static ol_span prop_query(ol_walker *w, TSNode value) {
   TSNode n = ol_unwrap(w, value), fn = ol_child(w->sx, n, OL_F_function);
   if (ol_kind_of(w->sx, n) == OL_K_call && ol_kind_of(w->sx, fn) == OL_K_attribute &&
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
       ts_node_named_child_count(ol_child(w->sx, n, OL_F_arguments)) == 0)
     n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
-  return ol_calls_prop_source(w, n);
+  ol_span s = ol_calls_query_source(w, n);
+  if (s.start == ts_node_start_byte(ol_unwrap(w, value)) &&
+      s.end == ts_node_end_byte(ol_unwrap(w, value)) &&
+      ol_kind_of(w->sx, ol_unwrap(w, value)) == OL_K_call)
+    return (ol_span){0}; /* `self.x = f(...)`: what f returns (OL_SELF_CALL) */
+  return s;
 }
 
 static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {

@@ -357,6 +357,10 @@ ol_span ol_calls_bound_call(ol_walker *w, TSNode name);
  * directly or through names bound so (`q = self._query`, `q =
  * q.filter(...)`); empty when none. */
 ol_span ol_calls_prop_source(ol_walker *w, TSNode chain);
+/* The same, or the project call chain is built on directly with builders
+ * other than .options() (`self._query(ids).filter(...)`, `pending()`): the
+ * read or call whose returned query chain runs; empty when none. */
+ol_span ol_calls_query_source(ol_walker *w, TSNode chain);
 void ol_calls_finish(ol_walker *w);
 void ol_calls_check_assignment(ol_walker *w, TSNode assign);
 /* s as the walk's interned copy (a fact string from elsewhere). */

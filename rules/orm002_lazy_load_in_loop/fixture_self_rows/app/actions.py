@@ -130,3 +130,27 @@ class RHPropSimpleBase:
 class RHPropSimple(RHPropSimpleBase):
     def _process(self):
         return [a.submitter.name for a in self.items]  # expect: ORM002
+
+
+def pending_query():
+    return Abstract.query.filter_by(event_id=3)
+
+
+class RHMethodBase:
+    def _query(self, ids):
+        return Abstract.query.filter(Abstract.id.in_(ids))
+
+    def _process_args(self, ids):
+        self.chosen = self._query(ids).order_by(Abstract.id).all()
+        self.pending = pending_query().filter_by(submitter_id=None).all()
+        self.eager = self._query(ids).options(joinedload(Abstract.submitter)).all()
+
+
+class RHMethod(RHMethodBase):
+    def _process(self):
+        for abstract in self.chosen:
+            print(abstract.submitter.name)  # expect: ORM002
+        for abstract in self.pending:
+            print(abstract.submitter.name)  # expect: ORM002
+        for abstract in self.eager:
+            print(abstract.submitter.name)  # ok: options added where the rows are loaded
