@@ -1082,6 +1082,30 @@ static const char *passed_rows(const ol_index *ix, uint32_t file, const ol_loop 
   return entity;
 }
 
+static bool derives_from(const ol_index *ix, int32_t c, int32_t a);
+static const char *own_attr(const ol_index *ix, int32_t c, const char *attr);
+static const char *inherited_attr(const ol_index *ix, int32_t c, const char *attr, int depth);
+
+/* The model a query of function g names as `self.<attr>` (`session.query(
+ * self.role_model)`): what g's class (or a base) binds attr to, a model that
+ * no subclass binds otherwise; the entity itself when it is no `self.`
+ * attribute; NULL when not known. */
+static const char *self_model(const ol_index *ix, const ol_summary *g, const char *entity) {
+  if (strncmp(entity, "self.", 5) != 0)
+    return entity;
+  int32_t cls = g->fn->cls ? ol_index_class_id(ix, g->fn->cls, (int32_t)g->file) : -1;
+  const char *v = cls >= 0 ? inherited_attr(ix, cls, entity + 5, 0) : NULL;
+  const ol_model *m = v ? ol_index_model(ix, ol_last_component(v)) : NULL;
+  if (!m)
+    return NULL;
+  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++) {
+    const char *o = c != cls ? own_attr(ix, c, entity + 5) : NULL;
+    if (o && strcmp(o, v) && derives_from(ix, c, cls))
+      return NULL; /* a subclass names another model */
+  }
+  return m->name;
+}
+
 static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                              const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func) {
   const ol_file_facts *facts = ix->files.items[file].facts;
@@ -1094,7 +1118,9 @@ static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l
     return NULL;
   const ol_summary *src = &ix->funcs.items[g];
   const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
-  const char *entity = fr->rows.entity;
+  const char *entity = self_model(ix, src, fr->rows.entity);
+  if (!entity)
+    return NULL;
   if (!strcmp(entity, "cls"))
     entity = src->fn->kind == OL_FN_CLASSMETHOD && g == t
                  ? receiver_model(ix, &facts->calls.items[c])
@@ -1193,10 +1219,11 @@ static const char *returned_rows(const ol_index *ix, uint32_t file, ol_span call
     return NULL;
   const ol_summary *src = &ix->funcs.items[g];
   const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
-  if (!fr || !fr->rows.entity || !ol_index_model(ix, fr->rows.entity))
+  const char *entity = fr && fr->rows.entity ? self_model(ix, src, fr->rows.entity) : NULL;
+  if (!entity || !ol_index_model(ix, entity))
     return NULL;
   *rows = &fr->rows, *rows_file = src->file;
-  return fr->rows.entity;
+  return entity;
 }
 
 /* What class c binds attribute attr to in its own body, NULL when it does not. */
@@ -1252,14 +1279,15 @@ static const char *returned_query(const ol_index *ix, uint32_t file, ol_span spa
     return NULL;
   const ol_summary *src = &ix->funcs.items[t];
   const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
-  if (!fr || !fr->rows.entity || !ol_index_model(ix, fr->rows.entity) ||
-      (fr->rows.options_self && !on_self))
-    return NULL; /* `*self.opts` of another instance */
+  const char *entity = fr && fr->rows.entity ? self_model(ix, src, fr->rows.entity) : NULL;
+  if (!entity || !ol_index_model(ix, entity) ||
+      ((fr->rows.options_self || entity != fr->rows.entity) && !on_self))
+    return NULL; /* `*self.opts`, `self.role_model` of another instance */
   for (int32_t c = 0; src->fn->cls && c < (int32_t)ix->classes.len; c++)
     if ((c == cls || derives_from(ix, c, cls)) && method_in(ix, c, src->fn->name) != t)
       return NULL; /* a method found otherwise where the instance may be of c */
   *rows = &fr->rows, *rows_file = src->file;
-  return fr->rows.entity;
+  return entity;
 }
 
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,

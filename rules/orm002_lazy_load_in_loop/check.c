@@ -806,6 +806,9 @@ static void report(state *st, int loop, const loop_rows *lr, const ol_relation *
   else if (!rows->entity && !ol_fixtext_module_binds(&there, lr->root))
     why = ol_format("`%s` is not imported where the query is built, which the option needs",
                     lr->root);
+  else if (rows->entity && !strncmp(rows->entity, "self.", 5))
+    why = ol_format("the query's model is `%s`, a class attribute each subclass may set",
+                    rows->entity);
   else if (rows->options_self)
     why = ol_format("the query's options come from `self.%s`, which each subclass may set: "
                     "set it where the rows are read",
