@@ -191,6 +191,30 @@ static TSNode param_name(ol_walker *w, TSNode p) {
 static void note_value_hash(ol_walker *w, uint64_t h);
 static bool handed_to_decorator(ol_walker *w, TSNode def);
 
+/* Whether def's body is a docstring (and comments) then only `raise NotImplementedError`. */
+static bool is_stub(ol_walker *w, TSNode def) {
+  TSNode body = ol_child(w->sx, def, OL_F_body);
+  uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+  bool raised = false;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    ol_kind k = ol_kind_of(w->sx, st);
+    if (k == OL_K_comment ||
+        (k == OL_K_expression_statement && !raised && i == 0 &&
+         ol_kind_of(w->sx, ts_node_named_child(st, 0)) == OL_K_string))
+      continue;
+    if (k != OL_K_raise_statement || raised)
+      return false;
+    TSNode e = ts_node_named_child(st, 0);
+    if (ol_kind_of(w->sx, e) == OL_K_call)
+      e = ol_child(w->sx, e, OL_F_function);
+    if (!ol_node_text_is(w, e, "NotImplementedError"))
+      return false;
+    raised = true;
+  }
+  return raised;
+}
+
 void ol_calls_enter_function(ol_walker *w, TSNode def) {
   TSNode cls = owning_class(w, def);
   bool memoized, wrapped;
@@ -210,6 +234,7 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
   f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
   if (f.cls && f.kind == OL_FN_FUNCTION)
     f.kind = OL_FN_METHOD;
+  f.stub = f.cls && is_stub(w, def);
   TSNode params = ol_child(w->sx, def, OL_F_parameters);
   uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
   f.params = ol_arena_alloc(&w->out->arena, (n ? n : 1) * sizeof(char *));

@@ -524,6 +524,8 @@ typedef struct {
                        closes or expunges: every object (or one) is expired or detached */
   bool wrapped;     /* a decorator other than the known ones (property, staticmethod, classmethod,
                        setters, abstractmethod, a memoizer...) may call it with arguments of its own */
+  bool stub;        /* a method whose body is only `raise NotImplementedError` (after a docstring):
+                       what a call of it on self runs is a subclass's override */
   /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the
    * entity of queries[pk_query]): -1 it runs none, -2 some other. */
   int8_t pk_param;

@@ -455,6 +455,35 @@ static int32_t constructed_class(const ol_index *ix, uint32_t file, const ol_cal
   return b.kind == B_CLASS ? b.cls : -1;
 }
 
+static bool derives_from(const ol_index *ix, int32_t c, int32_t a);
+
+/* A stub method m (ol_func_fact.stub) called on an instance of class cls:
+ * the one override the project subclasses of cls find instead; m when none
+ * does, or when they find different ones (which one runs is not known). */
+static int32_t override_of(const ol_index *ix, int32_t cls, int32_t m) {
+  int32_t found = m;
+  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++) {
+    if (c == cls || !derives_from(ix, c, cls))
+      continue;
+    int32_t o = method_in(ix, c, ix->funcs.items[m].fn->name);
+    if (o < 0 || o == m || o == found)
+      continue;
+    if (found != m)
+      return m; /* overrides differ: which runs is not known, the stub runs nothing */
+    found = o;
+  }
+  return found;
+}
+
+int32_t ol_index_dispatch(const ol_index *ix, uint32_t file, size_t call, int32_t t) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  const ol_call_fact *c = &facts->calls.items[call];
+  if (t < 0 || !ix->funcs.items[t].fn->stub || c->recv_param != 0 || c->attr_only || c->func < 0 ||
+      !facts->funcs.items[c->func].cls)
+    return t;
+  return override_of(ix, ol_index_class_id(ix, facts->funcs.items[c->func].cls, (int32_t)file), t);
+}
+
 static int32_t resolve_call(const ol_index *ix, uint32_t file, const ol_call_fact *c) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   if (c->recv_loop >= 0)
@@ -1110,7 +1139,8 @@ static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l
                              const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   int32_t c = ol_facts_call_at(facts, l->rows_call);
-  int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+  int32_t t = c >= 0 ? ol_index_dispatch(ix, file, (size_t)c, ix->files.items[file].call_target[c])
+                     : -1;
   int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
   if (t >= 0 && g < 0)
     return passed_rows(ix, file, l, c, t, rows, rows_file);

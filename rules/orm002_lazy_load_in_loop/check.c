@@ -999,6 +999,7 @@ static void check_call(state *st, size_t i) {
   const ol_rule_ctx *ctx = st->ctx;
   const ol_call_fact *c = &ctx->facts->calls.items[i];
   int32_t t = c->loop >= 0 ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
+  t = ol_index_dispatch(ctx->index, ctx->file, i, t);
   if (t < 0)
     return;
   const ol_call_arg *args = ol_call_args(ctx->facts, c);

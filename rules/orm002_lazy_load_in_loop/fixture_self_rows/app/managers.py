@@ -12,7 +12,14 @@ class BaseManager:
 
     def converge(self):
         for abstract in self.all_abstracts():
-            print(abstract.submitter.name)  # todo-expect: ORM002 (the base's method is a stub a subclass overrides)
+            print(abstract.submitter.name)  # expect: ORM002
+
+    def notify(self, abstract):
+        raise NotImplementedError
+
+    def notify_all(self):
+        for abstract in self.all_abstracts():
+            self.notify(abstract)  # expect: ORM002
 
 
 class Manager(BaseManager):
@@ -32,8 +39,31 @@ class Manager(BaseManager):
             print(track.convener.name)  # ok: SortedManager (a subclass) names another model
 
 
+    def notify(self, abstract):
+        print(abstract.submitter.name)
+
+
 class SortedManager(Manager):
     track_model = Abstract
+
+
+class TwoBase:
+    def rows(self):
+        raise NotImplementedError
+
+    def report(self):
+        for abstract in self.rows():
+            print(abstract.submitter.name)  # ok: two subclasses return different rows
+
+
+class TwoA(TwoBase):
+    def rows(self):
+        return Abstract.query.all()
+
+
+class TwoB(TwoBase):
+    def rows(self):
+        return Abstract.query.options(db.joinedload(Abstract.submitter)).all()
 
 
 def helper(manager, other):
