@@ -728,9 +728,12 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
                    arg.rows.entity && !ol_span_empty(arg.rows.query);
     if (!arg.has_rows)
       arg.rows = (ol_rows){0};
+    if (arg.param < 0 && arg.loop < 0 && !arg.has_rows && ol_kind_of(w->sx, a) == OL_K_attribute &&
+        ol_walk_self_class(w, ol_child(w->sx, a, OL_F_object)))
+      arg.self_attr = intern(w, ol_child(w->sx, a, OL_F_attribute)); /* helper(self.items) */
     ol_vec_push(&w->out->call_args, arg);
     kept++;
-    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0)
+    if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0 || arg.self_attr)
       c.n_args = kept;
   }
   w->out->call_args.len = c.first_arg + c.n_args; /* drop the uninteresting tail */

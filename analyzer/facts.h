@@ -560,6 +560,8 @@ typedef struct {
   ol_rows rows;
   int32_t key_loop; /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
   char *key_attr;
+  char *self_attr; /* the argument is `self.<self_attr>` in a method: the rows the class assigns
+                      to it (ol_index_self_attr_rows), NULL */
 } ol_call_arg;
 
 /* `f(...).filter(...).first()` (or `q = f(...)` ... `q.first()`): a terminal

@@ -1320,12 +1320,15 @@ static const char *returned_query(const ol_index *ix, uint32_t file, ol_span spa
   return entity;
 }
 
-const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
-                               const ol_rows **rows, uint32_t *rows_file) {
+/* ol_index_self_rows of `self.<self_attr>` (self_one: the one row it holds) in a method of class
+ * self_cls of file. */
+static const char *self_rows(const ol_index *ix, uint32_t file, const char *self_cls,
+                             const char *self_attr, bool self_one, const ol_rows **rows,
+                             uint32_t *rows_file) {
   *rows = NULL, *rows_file = file;
-  if (!l->self_attr || !l->self_cls)
+  if (!self_attr || !self_cls)
     return NULL;
-  int32_t cls = ol_index_class_id(ix, l->self_cls, (int32_t)file);
+  int32_t cls = ol_index_class_id(ix, self_cls, (int32_t)file);
   if (cls < 0)
     return NULL;
   const ol_self_fact *found = NULL;
@@ -1336,20 +1339,20 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
     const ol_file_facts *x = ix->files.items[f].facts;
     for (size_t i = 0; i < x->self_facts.len; i++) {
       const ol_self_fact *s = &x->self_facts.items[i];
-      if (strcmp(s->attr, l->self_attr))
+      if (strcmp(s->attr, self_attr))
         continue;
       int32_t c = ol_index_class_id(ix, s->cls, (int32_t)f);
       if (c < 0 || !(derives_from(ix, cls, c) || derives_from(ix, c, cls)))
         continue;
       const ol_rows *r = &s->rows;
       uint32_t rf = f;
-      const char *e = s->kind == (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
+      const char *e = s->kind == (self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
                               ol_index_model(ix, s->rows.entity)
                           ? s->rows.entity
                       : s->kind == OL_SELF_QUERY
-                          ? (l->self_one ? NULL : returned_query(ix, f, s->call, cls, &r, &rf))
+                          ? (self_one ? NULL : returned_query(ix, f, s->call, cls, &r, &rf))
                       : s->kind != OL_SELF_CALL ? NULL
-                      : l->self_one             ? returned_one(ix, f, s->call)
+                      : self_one             ? returned_one(ix, f, s->call)
                                                 : returned_rows(ix, f, s->call, &r, &rf);
       if (found || !e)
         return NULL; /* assigned twice, or something else: not known */
@@ -1365,6 +1368,18 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
     return NULL;
   *rows = found_rows, *rows_file = found_file;
   return entity;
+}
+
+const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
+                               const ol_rows **rows, uint32_t *rows_file) {
+  return self_rows(ix, file, l->self_cls, l->self_attr, l->self_one, rows, rows_file);
+}
+
+const char *ol_index_self_attr_rows(const ol_index *ix, uint32_t file, int32_t func,
+                                    const char *attr, const ol_rows **rows, uint32_t *rows_file) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  const char *cls = func >= 0 ? facts->funcs.items[func].cls : NULL;
+  return self_rows(ix, file, cls, attr, false, rows, rows_file);
 }
 
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,

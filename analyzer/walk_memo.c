@@ -447,6 +447,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
     mv_rows(m, &LAST(&dst->call_args)->rows);
     mv_index(m, &LAST(&dst->call_args)->key_loop, V_LOOPS);
     mv_str(m, &LAST(&dst->call_args)->key_attr);
+    mv_str(m, &LAST(&dst->call_args)->self_attr);
   });
   MOVE_ALL(V_IMPORTS, imports, {
     mv_str(m, &LAST(&dst->imports)->local);
@@ -539,6 +540,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_rows(&m, &x->rows);
     mv_index(&m, &x->key_loop, V_LOOPS);
     mv_str(&m, &x->key_attr);
+    mv_str(&m, &x->self_attr);
     SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows, (uint64_t)(int64_t)x->col);
   });
   h = mix(h, f->call_terms.len);

@@ -1035,16 +1035,29 @@ static void check_rows_args(state *st, size_t i) {
   const ol_call_arg *args = ol_call_args(ctx->facts, c);
   for (uint32_t a = 0; a < c->n_args; a++) {
     int param = ol_index_call_param(ctx->index, ctx->file, i, a);
-    if (!args[a].has_rows || param < 0 || !ol_index_model(ctx->index, args[a].rows.entity))
+    if (param < 0)
       continue;
     loop_rows lr = {.rows = &args[a].rows,
                     .root = args[a].rows.entity,
                     .entity = args[a].rows.entity,
                     .func = -1,
                     .file = ctx->file};
+    if (args[a].self_attr) { /* helper(self.items): the rows the class assigns to items */
+      lr.root = lr.entity = ol_index_self_attr_rows(ctx->index, ctx->file, c->func,
+                                                    args[a].self_attr, &lr.rows, &lr.file);
+      lr.self_rows = true;
+      if (!lr.root)
+        continue;
+      if (lr.file != ctx->file)
+        lr.elsewhere = ol_format("%s:%u", ctx->index->files.items[lr.file].path,
+                                 ol_rule_line_in(ctx, lr.file, lr.rows->query.start));
+    } else if (!args[a].has_rows || !ol_index_model(ctx->index, args[a].rows.entity)) {
+      continue;
+    }
     visit_ctx v = {.st = st, .loop = -1, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, ctx->file, (int32_t)i, t, (uint32_t)param, true, lr.entity,
                         visit, &v);
+    ol_free(lr.elsewhere);
   }
 }
 

@@ -154,3 +154,23 @@ class RHMethod(RHMethodBase):
             print(abstract.submitter.name)  # expect: ORM002
         for abstract in self.eager:
             print(abstract.submitter.name)  # ok: options added where the rows are loaded
+
+
+def print_submitters(abstracts):
+    for abstract in abstracts:
+        print(abstract.submitter.name)
+
+
+def count(abstracts):
+    return len(abstracts)
+
+
+class RHHandOver(RHDelete):
+    def _process(self):
+        print_submitters(self.selected)  # expect: ORM002
+        print(count(self.selected))  # ok: the helper reads no relationship of them
+
+
+class RHHandOverLoaded(RHExport):
+    def _process(self):
+        print_submitters(self.selected)  # ok: RHExport's options load the submitter
