@@ -1008,14 +1008,6 @@ static void check_call(state *st, size_t i) {
     loop_rows lr;
     if (args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, args[a].loop, args[a].col, &lr))
       continue;
-    if (lr.self_rows) {
-      /* A row of self.<attr> handed to a helper: on real request handlers
-       * these helpers delete, move or notify, and read the row's parent
-       * back (one object, held) or run after a per-row commit, which this
-       * path does not tell apart from a per-row load yet: silent. */
-      ol_free(lr.elsewhere);
-      continue;
-    }
     visit_ctx v = {.st = st, .loop = args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, ctx->file, (int32_t)i, t, (uint32_t)param, false, lr.entity,
                         visit, &v);
