@@ -863,6 +863,17 @@ static ol_span prop_source(ol_walker *w, TSNode chain, bool *opts) {
   if (ol_kind_of(w->sx, n) != OL_K_attribute ||
       !ol_walk_self_class(w, ol_child(w->sx, n, OL_F_object)))
     return (ol_span){0};
+  /* The function records one read of each `self.prop`: the span of that fact. */
+  uint32_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
+  int func = ol_calls_current(w);
+  for (size_t i = w->out->calls.len; i-- > 0;) {
+    const ol_call_fact *c = &w->out->calls.items[i];
+    if (c->func != func)
+      break;
+    if (c->attr_only && strlen(c->callee) == len &&
+        !memcmp(c->callee, w->src + ts_node_start_byte(n), len))
+      return c->at.span;
+  }
   return ol_node_span(n);
 }
 
@@ -1324,7 +1335,13 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
       ts_node_named_child_count(ol_child(w->sx, iterable, OL_F_arguments)) == 0)
     chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
-  bool builders, via_name;
+  bool builders, via_name, opts = false;
+  ol_span prop = prop_source(w, chain, &opts);
+  if (!ol_span_empty(prop)) {
+    if (!opts) /* `for x in self._query.filter(...).all()`, `q = self._query` ... `q.all()` */
+      loop_holds_chain(w, l, holder, chain, prop);
+    return;
+  }
   ol_span on = built_on(w, chain, &builders, &via_name);
   const ol_call_binding *b =
       via_name ? binding_of(w, builder_root(w, chain, &builders, &via_name)) : NULL;

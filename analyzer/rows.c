@@ -730,6 +730,13 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
     }
     l->has_rows = true;
     l->rows = rows;
+    if (rows.dyn_rel) { /* `self._query.all()`: a dynamic relationship of a model, or a property */
+      TSNode chain = ol_unwrap(w, iterable), fn = ol_child(w->sx, chain, OL_F_function);
+      if (ol_kind_of(w->sx, chain) == OL_K_call && ol_kind_of(w->sx, fn) == OL_K_attribute &&
+          ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all"))
+        chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+      l->rows_call = ol_calls_prop_source(w, chain);
+    }
     return;
   }
   if (ol_kind_of(w->sx, holder) != OL_K_identifier)

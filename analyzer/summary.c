@@ -1112,6 +1112,17 @@ static const char *passed_rows(const ol_index *ix, uint32_t file, const ol_loop 
 }
 
 static bool derives_from(const ol_index *ix, int32_t c, int32_t a);
+
+/* The `self.prop` read fact (ol_call_fact.attr_only) at span, -1. A read is
+ * recorded when its attribute is met, before the calls around it end, so the
+ * facts are not in the order of their starts there: every one is looked at. */
+static int32_t prop_read_at(const ol_file_facts *facts, ol_span span) {
+  for (size_t i = 0; i < facts->calls.len; i++)
+    if (facts->calls.items[i].attr_only && facts->calls.items[i].at.span.start == span.start &&
+        facts->calls.items[i].at.span.end == span.end)
+      return (int32_t)i;
+  return -1;
+}
 static const char *own_attr(const ol_index *ix, int32_t c, const char *attr);
 static const char *inherited_attr(const ol_index *ix, int32_t c, const char *attr, int depth);
 
@@ -1139,6 +1150,8 @@ static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l
                              const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   int32_t c = ol_facts_call_at(facts, l->rows_call);
+  if (c < 0) /* `self._query.filter(...)`: the property read */
+    c = prop_read_at(facts, l->rows_call);
   int32_t t = c >= 0 ? ol_index_dispatch(ix, file, (size_t)c, ix->files.items[file].call_target[c])
                      : -1;
   int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
@@ -1294,17 +1307,24 @@ bool ol_index_class_options_empty(const ol_index *ix, int32_t cls, const char *a
  * of that read finds, which cls and every subclass of it find too (an
  * override may load otherwise), returning a query of its own of a model
  * (its options in *rows); NULL otherwise. */
+static const char *query_of(const ol_index *ix, int32_t t, int32_t cls, bool on_self,
+                            const ol_rows **rows, uint32_t *rows_file);
+
 static const char *returned_query(const ol_index *ix, uint32_t file, ol_span span, int32_t cls,
                                   const ol_rows **rows, uint32_t *rows_file) {
   const ol_file_facts *facts = ix->files.items[file].facts;
-  int32_t t = -1;
-  bool on_self = false;
-  for (size_t i = ol_facts_first_call(facts, span.start);
-       i < facts->calls.len && facts->calls.items[i].at.span.start == span.start; i++)
-    if (facts->calls.items[i].at.span.end == span.end) {
-      t = ix->files.items[file].call_target[i];
-      on_self = facts->calls.items[i].recv_param == 0;
-    }
+  int32_t c = ol_facts_call_at(facts, span);
+  if (c < 0)
+    c = prop_read_at(facts, span);
+  int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+  bool on_self = c >= 0 && facts->calls.items[c].recv_param == 0;
+  return query_of(ix, t, cls, on_self, rows, rows_file);
+}
+
+/* The model of the query function t returns itself, called on an instance
+ * of class cls (on_self: on self), as returned_query says; NULL otherwise. */
+static const char *query_of(const ol_index *ix, int32_t t, int32_t cls, bool on_self,
+                            const ol_rows **rows, uint32_t *rows_file) {
   if (t < 0 || !ix->funcs.items[t].returns_query || ix->funcs.items[t].rows_func != t)
     return NULL;
   const ol_summary *src = &ix->funcs.items[t];
@@ -1359,8 +1379,17 @@ static const char *self_rows(const ol_index *ix, uint32_t file, const char *self
       found = s, found_file = rf, entity = e, found_rows = r;
     }
   }
-  if (!found)
-    return NULL;
+  if (!found) { /* `for x in self._query`: a property of the class that returns a query */
+    int32_t p = self_one ? -1 : method_in(ix, cls, self_attr);
+    entity = p >= 0 && ix->funcs.items[p].fn->kind == OL_FN_PROPERTY
+                 ? query_of(ix, p, cls, true, &found_rows, &found_file)
+                 : NULL;
+    if (!entity || (found_rows->options_self &&
+                    !ol_index_class_options_empty(ix, cls, found_rows->options_self)))
+      return NULL;
+    *rows = found_rows, *rows_file = found_file;
+    return entity;
+  }
   /* `.options(*self.opts)`: the options the loop's class (and every subclass) binds */
   if (found_rows->options_self &&
       (found->kind == OL_SELF_CALL ||
@@ -1407,6 +1436,9 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
       return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
                                                                                       : NULL;
     }
+    if (l->has_rows && l->rows_parent < 0 && l->rows.dyn_rel && !ol_span_empty(l->rows_call) &&
+        !ol_index_relation(ix, l->rows.dyn_owner, l->rows.dyn_rel))
+      return call_rows(ix, file, l, rows, rows_file, rows_func); /* `self._query.all()` */
     if (l->has_rows && l->rows_parent < 0) {
       *rows = &l->rows;
       return l->rows.entity && ol_index_model(ix, l->rows.entity) ? l->rows.entity : NULL;

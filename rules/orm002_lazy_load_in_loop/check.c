@@ -336,6 +336,8 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *o
     out->rows = &l->rows;
     if (l->rows.dyn_rel) { /* post.tags.filter(...): a query of the target, options go on it */
       const ol_relation *d = ol_index_relation(ctx->index, l->rows.dyn_owner, l->rows.dyn_rel);
+      if ((!d || d->lazy != OL_LAZY_DYNAMIC) && !ol_span_empty(l->rows_call) && !n)
+        return rows_of_elsewhere(ctx, cur, out) && (out->entity = out->root); /* a property */
       if (!d || d->lazy != OL_LAZY_DYNAMIC || !d->target || !ol_index_model(ctx->index, d->target))
         return false;
       out->dyn = d;

@@ -174,3 +174,22 @@ class RHHandOver(RHDelete):
 class RHHandOverLoaded(RHExport):
     def _process(self):
         print_submitters(self.selected)  # ok: RHExport's options load the submitter
+
+
+class RHPropLoops(RHPropSimpleBase):
+    @property
+    def _loaded_query(self):
+        return Abstract.query.options(joinedload(Abstract.submitter))
+
+    def _process(self):
+        for abstract in self._item_query:
+            print(abstract.submitter.name)  # expect: ORM002
+        for abstract in self._item_query.filter_by(id=1).all():
+            print(abstract.submitter.name)  # expect: ORM002
+        query = self._item_query
+        for abstract in query.all():
+            print(abstract.submitter.name)  # expect: ORM002
+        for abstract in self._loaded_query:
+            print(abstract.submitter.name)  # ok: the property's query loads it
+        for abstract in self._item_query.options(joinedload(Abstract.submitter)):
+            print(abstract.submitter.name)  # ok: loaded where the rows are read
