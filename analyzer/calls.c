@@ -199,9 +199,8 @@ static bool is_stub(ol_walker *w, TSNode def) {
   for (uint32_t i = 0; i < n; i++) {
     TSNode st = ts_node_named_child(body, i);
     ol_kind k = ol_kind_of(w->sx, st);
-    if (k == OL_K_comment ||
-        (k == OL_K_expression_statement && !raised && i == 0 &&
-         ol_kind_of(w->sx, ts_node_named_child(st, 0)) == OL_K_string))
+    if (k == OL_K_comment || (k == OL_K_expression_statement && !raised && i == 0 &&
+                              ol_kind_of(w->sx, ts_node_named_child(st, 0)) == OL_K_string))
       continue;
     if (k != OL_K_raise_statement || raised)
       return false;

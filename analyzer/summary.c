@@ -1152,8 +1152,8 @@ static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l
   int32_t c = ol_facts_call_at(facts, l->rows_call);
   if (c < 0) /* `self._query.filter(...)`: the property read */
     c = prop_read_at(facts, l->rows_call);
-  int32_t t = c >= 0 ? ol_index_dispatch(ix, file, (size_t)c, ix->files.items[file].call_target[c])
-                     : -1;
+  int32_t t =
+      c >= 0 ? ol_index_dispatch(ix, file, (size_t)c, ix->files.items[file].call_target[c]) : -1;
   int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
   if (t >= 0 && g < 0)
     return passed_rows(ix, file, l, c, t, rows, rows_file);
@@ -1372,7 +1372,7 @@ static const char *self_rows(const ol_index *ix, uint32_t file, const char *self
                       : s->kind == OL_SELF_QUERY
                           ? (self_one ? NULL : returned_query(ix, f, s->call, cls, &r, &rf))
                       : s->kind != OL_SELF_CALL ? NULL
-                      : self_one             ? returned_one(ix, f, s->call)
+                      : self_one                ? returned_one(ix, f, s->call)
                                                 : returned_rows(ix, f, s->call, &r, &rf);
       if (found || !e)
         return NULL; /* assigned twice, or something else: not known */
