@@ -1340,17 +1340,13 @@ static const char *query_of(const ol_index *ix, int32_t t, int32_t cls, bool on_
   return entity;
 }
 
-/* ol_index_self_rows of `self.<self_attr>` (self_one: the one row it holds) in a method of class
- * self_cls of file. */
-static const char *self_rows(const ol_index *ix, uint32_t file, const char *self_cls,
-                             const char *self_attr, bool self_one, const ol_rows **rows,
-                             uint32_t *rows_file) {
-  *rows = NULL, *rows_file = file;
-  if (!self_attr || !self_cls)
-    return NULL;
-  int32_t cls = ol_index_class_id(ix, self_cls, (int32_t)file);
-  if (cls < 0)
-    return NULL;
+/* What `self.<self_attr>` holds on an instance of class cls (self_one: the
+ * one row it holds), from what cls, its bases and its subclasses assign;
+ * *none when nothing does (nor is it a property of cls). */
+static const char *self_rows_of(const ol_index *ix, int32_t cls, const char *self_attr,
+                                bool self_one, const ol_rows **rows, uint32_t *rows_file,
+                                bool *none) {
+  *none = false;
   const ol_self_fact *found = NULL;
   const ol_rows *found_rows = NULL;
   const char *entity = NULL;
@@ -1384,6 +1380,7 @@ static const char *self_rows(const ol_index *ix, uint32_t file, const char *self
     entity = p >= 0 && ix->funcs.items[p].fn->kind == OL_FN_PROPERTY
                  ? query_of(ix, p, cls, true, &found_rows, &found_file)
                  : NULL;
+    *none = p < 0;
     if (!entity || (found_rows->options_self &&
                     !ol_index_class_options_empty(ix, cls, found_rows->options_self)))
       return NULL;
@@ -1396,6 +1393,38 @@ static const char *self_rows(const ol_index *ix, uint32_t file, const char *self
        !ol_index_class_options_empty(ix, cls, found_rows->options_self)))
     return NULL;
   *rows = found_rows, *rows_file = found_file;
+  return entity;
+}
+
+/* ol_index_self_rows of `self.<self_attr>` in a method of class self_cls of
+ * file. A mixin that neither assigns it nor derives from a class that does
+ * (`self.abstracts` read in an export mixin): what it holds in every project
+ * class deriving from the mixin that knows, when they agree. */
+static const char *self_rows(const ol_index *ix, uint32_t file, const char *self_cls,
+                             const char *self_attr, bool self_one, const ol_rows **rows,
+                             uint32_t *rows_file) {
+  *rows = NULL, *rows_file = file;
+  int32_t cls = self_attr && self_cls ? ol_index_class_id(ix, self_cls, (int32_t)file) : -1;
+  if (cls < 0)
+    return NULL;
+  bool none;
+  const char *entity = self_rows_of(ix, cls, self_attr, self_one, rows, rows_file, &none);
+  if (entity || !none)
+    return entity;
+  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++) {
+    if (c == cls || !derives_from(ix, c, cls))
+      continue;
+    const ol_rows *r;
+    uint32_t rf;
+    const char *e = self_rows_of(ix, c, self_attr, self_one, &r, &rf, &none);
+    if (none)
+      continue; /* another mixin on the way, or a class that never sets it */
+    if (!e || (entity && (r != *rows || strcmp(e, entity))))
+      return *rows = NULL, NULL; /* not known, or the classes disagree */
+    entity = e, *rows = r, *rows_file = rf;
+  }
+  if (!entity)
+    *rows = NULL;
   return entity;
 }
 

@@ -193,3 +193,36 @@ class RHPropLoops(RHPropSimpleBase):
             print(abstract.submitter.name)  # ok: the property's query loads it
         for abstract in self._item_query.options(joinedload(Abstract.submitter)):
             print(abstract.submitter.name)  # ok: loaded where the rows are read
+
+
+class ExportMixin:
+    """Reads self.selected, which the action classes it is mixed into assign."""
+
+    def _export(self):
+        return [a.submitter.name for a in self.selected]  # expect: ORM002
+
+
+class RHExportPlain(ExportMixin, RHDelete):
+    pass
+
+
+class RHExportPlainToo(ExportMixin, RHActionsBase):
+    pass
+
+
+class LoadedExportMixin:
+    def _export(self):
+        return [a.submitter.name for a in self.selected]  # ok: RHExportLoaded's options load it
+
+
+class RHExportBare(LoadedExportMixin, RHActionsBase):
+    pass
+
+
+class RHExportLoaded(LoadedExportMixin, RHExport):
+    pass
+
+
+class NoOneMixin:
+    def _export(self):
+        return [a.submitter.name for a in self.nobody]  # ok: no class assigns it
