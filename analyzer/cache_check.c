@@ -120,7 +120,7 @@ static void loops(check *c) {
     const ol_self_fact *s = &f->self_facts.items[i];
     name(c, s->cls, true);
     name(c, s->attr, true);
-    enum_below(c, &s->kind, OL_SELF_PARAM + 1);
+    enum_below(c, &s->kind, OL_SELF_QUERY + 1);
     index_or_none(c, s->func, f->funcs.len);
     need(c, (s->kind == OL_SELF_PARAM) == (s->func >= 0) && s->param >= -1 && s->param < 31 &&
                 (s->func < 0 || (uint32_t)s->param < f->funcs.items[s->func].n_params));
@@ -210,6 +210,7 @@ static void functions(check *c) {
     need(c, fn->pk_param < 0 || (fn->pk_query >= 0 && (size_t)fn->pk_query < f->queries.len));
     need(c, c->bad || fn->pk_param < 0 || f->queries.items[fn->pk_query].entity);
     flag(c, &fn->wrapped);
+    flag(c, &fn->stub);
     for (int e = 0; e < OL_EFFECTS * OL_GUARD_ANY && !c->bad; e++)
       param_guard(c,
                   &(ol_param_guard){.lit = fn->guard_lit[e],

@@ -13,7 +13,7 @@
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
 _Static_assert(sizeof(ol_file_facts) == 688, "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_loop) == 336 && sizeof(ol_call_arg) == 176 && sizeof(ol_query_site) == 224,
+_Static_assert(sizeof(ol_loop) == 344 && sizeof(ol_call_arg) == 192 && sizeof(ol_query_site) == 224,
                "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 216 &&
                    sizeof(ol_call_fact) == 104 && sizeof(ol_rel_fact) == 128,
@@ -32,7 +32,7 @@ typedef struct {
 #define ROWS(T, m)                                                                                 \
   offsetof(T, m.entity), offsetof(T, m.eager), offsetof(T, m.origin), offsetof(T, m.cols[0]),      \
       offsetof(T, m.cols[1]), offsetof(T, m.cols[2]), offsetof(T, m.cols[3]),                      \
-      offsetof(T, m.dyn_owner), offsetof(T, m.dyn_rel)
+      offsetof(T, m.dyn_owner), offsetof(T, m.dyn_rel), offsetof(T, m.options_self)
 
 LAYOUT(ol_loop, ROWS(ol_loop, rows), offsetof(ol_loop, rows_via), offsetof(ol_loop, insert_why),
        offsetof(ol_loop, context), offsetof(ol_loop, self_cls), offsetof(ol_loop, self_attr));
@@ -63,7 +63,7 @@ static const layout ol_func_fact_layout = {
 LAYOUT(ol_param_read, offsetof(ol_param_read, attr), offsetof(ol_param_read, guard.lit),
        offsetof(ol_param_read, args));
 LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw), ROWS(ol_call_arg, rows),
-       offsetof(ol_call_arg, key_attr));
+       offsetof(ol_call_arg, key_attr), offsetof(ol_call_arg, self_attr));
 LAYOUT(ol_call_term, offsetof(ol_call_term, text));
 LAYOUT(ol_call_fact, offsetof(ol_call_fact, callee), offsetof(ol_call_fact, commit_exempt),
        offsetof(ol_call_fact, guard.lit), offsetof(ol_call_fact, args));

@@ -191,6 +191,29 @@ static TSNode param_name(ol_walker *w, TSNode p) {
 static void note_value_hash(ol_walker *w, uint64_t h);
 static bool handed_to_decorator(ol_walker *w, TSNode def);
 
+/* Whether def's body is a docstring (and comments) then only `raise NotImplementedError`. */
+static bool is_stub(ol_walker *w, TSNode def) {
+  TSNode body = ol_child(w->sx, def, OL_F_body);
+  uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+  bool raised = false;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    ol_kind k = ol_kind_of(w->sx, st);
+    if (k == OL_K_comment || (k == OL_K_expression_statement && !raised && i == 0 &&
+                              ol_kind_of(w->sx, ts_node_named_child(st, 0)) == OL_K_string))
+      continue;
+    if (k != OL_K_raise_statement || raised)
+      return false;
+    TSNode e = ts_node_named_child(st, 0);
+    if (ol_kind_of(w->sx, e) == OL_K_call)
+      e = ol_child(w->sx, e, OL_F_function);
+    if (!ol_node_text_is(w, e, "NotImplementedError"))
+      return false;
+    raised = true;
+  }
+  return raised;
+}
+
 void ol_calls_enter_function(ol_walker *w, TSNode def) {
   TSNode cls = owning_class(w, def);
   bool memoized, wrapped;
@@ -210,6 +233,7 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
   f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
   if (f.cls && f.kind == OL_FN_FUNCTION)
     f.kind = OL_FN_METHOD;
+  f.stub = f.cls && is_stub(w, def);
   TSNode params = ol_child(w->sx, def, OL_F_parameters);
   uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
   f.params = ol_arena_alloc(&w->out->arena, (n ? n : 1) * sizeof(char *));
@@ -689,10 +713,13 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
     }
     if (arg.has_rows || arg.one)
       arg.rows.options_opaque = !ol_walk_options_known(w, &arg.rows);
+    if (arg.param < 0 && arg.loop < 0 && !arg.has_rows && ol_kind_of(w->sx, a) == OL_K_attribute &&
+        ol_walk_self_class(w, ol_child(w->sx, a, OL_F_object)))
+      arg.self_attr = intern(w, ol_child(w->sx, a, OL_F_attribute)); /* helper(self.items) */
     ol_vec_push(&w->out->call_args, arg);
     kept++;
     if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0 ||
-        arg.attr_param >= 0 || arg.one)
+        arg.attr_param >= 0 || arg.one || arg.self_attr)
       c->n_args = kept;
   }
   w->out->call_args.len = c->first_arg + c->n_args; /* drop the uninteresting tail */
@@ -892,13 +919,80 @@ static TSNode builder_root(ol_walker *w, TSNode n, bool *builders, bool *via_nam
   return (TSNode){0};
 }
 
-static const ol_call_binding *binding_of(ol_walker *w, TSNode name) {
+static const ol_call_binding *latest_binding(ol_walker *w, TSNode name) {
   uint64_t h = ol_node_hash(w, name);
   int func = ol_calls_current(w);
   for (size_t i = w->call_bindings.len; i-- > 0;)
     if (w->call_bindings.items[i].hash == h && w->call_bindings.items[i].func == func)
       return &w->call_bindings.items[i];
   return NULL;
+}
+
+static const ol_call_binding *binding_of(ol_walker *w, TSNode name) {
+  const ol_call_binding *b = latest_binding(w, name);
+  return b && !b->prop ? b : NULL;
+}
+
+/* The `self.<attr>` read chain is built on (see the header), *opts when an
+ * .options(...) is on the way; empty when none. */
+static ol_span prop_source(ol_walker *w, TSNode chain, bool *opts) {
+  TSNode n = ol_unwrap(w, chain);
+  for (int depth = 0; depth < 32 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+        !ol_exec_is_builder(w, ol_child(w->sx, fn, OL_F_attribute)))
+      return (ol_span){0};
+    *opts |= ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "options");
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  if (ol_kind_of(w->sx, n) == OL_K_identifier) {
+    const ol_call_binding *b = latest_binding(w, n);
+    if (!b || !b->prop)
+      return (ol_span){0};
+    *opts |= b->opts;
+    return b->call;
+  }
+  if (ol_kind_of(w->sx, n) != OL_K_attribute ||
+      !ol_walk_self_class(w, ol_child(w->sx, n, OL_F_object)))
+    return (ol_span){0};
+  /* The function records one read of each `self.prop`: the span of that fact. */
+  uint32_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
+  int func = ol_calls_current(w);
+  for (size_t i = w->out->calls.len; i-- > 0;) {
+    const ol_call_fact *c = &w->out->calls.items[i];
+    if (c->func != func)
+      break;
+    if (c->attr_only && strlen(c->callee) == len &&
+        !memcmp(c->callee, w->src + ts_node_start_byte(n), len))
+      return c->at.span;
+  }
+  return ol_node_span(n);
+}
+
+ol_span ol_calls_prop_source(ol_walker *w, TSNode chain) {
+  bool opts = false;
+  ol_span s = prop_source(w, chain, &opts);
+  return opts ? (ol_span){0} : s;
+}
+
+ol_span ol_calls_query_source(ol_walker *w, TSNode chain) {
+  ol_span s = ol_calls_prop_source(w, chain);
+  if (!ol_span_empty(s))
+    return s;
+  TSNode n = ol_unwrap(w, chain);
+  for (int depth = 0; depth < 32 && ol_kind_of(w->sx, n) == OL_K_call; depth++) {
+    TSNode fn = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
+        !ol_exec_is_builder(w, ol_child(w->sx, fn, OL_F_attribute)))
+      break;
+    if (ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "options"))
+      return (ol_span){0}; /* may load anything */
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  if (ol_kind_of(w->sx, n) != OL_K_call || !dotted_name(w, ol_child(w->sx, n, OL_F_function), 0))
+    return (ol_span){0};
+  ol_val k = ol_classify(w, n).kind;
+  return k == OL_VAL_QUERY || k == OL_VAL_SELECT ? (ol_span){0} : ol_node_span(n);
 }
 
 /* `x = f(...)` with no builders: the call name is bound to, empty otherwise. */
@@ -928,10 +1022,28 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
   TSNode left = ol_child(w->sx, assign, OL_F_left), right = ol_child(w->sx, assign, OL_F_right);
   if (ol_kind_of(w->sx, left) != OL_K_identifier || ts_node_is_null(right))
     return;
-  bool builders, via_name;
-  ol_span call = built_on(w, right, &builders, &via_name);
-  if (ol_span_empty(call))
+  bool builders, via_name, opts = false;
+  ol_span prop = prop_source(w, right, &opts);
+  if (!ol_span_empty(prop)) { /* `q = self._query`, `q = q.filter(...)` */
+    ol_call_binding b = {.hash = ol_node_hash(w, left),
+                         .call = prop,
+                         .func = ol_calls_current(w),
+                         .prop = true,
+                         .opts = opts,
+                         .stmt = ol_node_span(ol_walk_statement(w, assign))};
+    ol_vec_push(&w->call_bindings, b);
     return;
+  }
+  ol_span call = built_on(w, right, &builders, &via_name);
+  if (ol_span_empty(call)) {
+    const ol_call_binding *lb = latest_binding(w, left);
+    if (lb && lb->prop) /* q = self._query, then bound to something else */
+      ol_vec_push(&w->call_bindings, ((ol_call_binding){.hash = ol_node_hash(w, left),
+                                                        .func = ol_calls_current(w),
+                                                        .prop = true,
+                                                        .opts = true}));
+    return;
+  }
   ol_call_binding b = {.hash = ol_node_hash(w, left),
                        .call = call,
                        .func = ol_calls_current(w),
@@ -1329,7 +1441,13 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
       ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
       ts_node_named_child_count(ol_child(w->sx, iterable, OL_F_arguments)) == 0)
     chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
-  bool builders, via_name;
+  bool builders, via_name, opts = false;
+  ol_span prop = prop_source(w, chain, &opts);
+  if (!ol_span_empty(prop)) {
+    if (!opts) /* `for x in self._query.filter(...).all()`, `q = self._query` ... `q.all()` */
+      loop_holds_chain(w, l, holder, chain, prop);
+    return;
+  }
   ol_span on = built_on(w, chain, &builders, &via_name);
   const ol_call_binding *b =
       via_name ? binding_of(w, builder_root(w, chain, &builders, &via_name)) : NULL;

@@ -158,6 +158,16 @@ static bool is_capword_name(const ol_walker *w, TSNode n) {
   return isupper(c);
 }
 
+/* `self.role_model` in a method: a class attribute that may name a model
+ * (`role_model = Role`); the index resolves it for the method's class. */
+static bool is_self_model_attr(const ol_walker *w, TSNode n) {
+  if (ol_kind_of(w->sx, n) != OL_K_attribute)
+    return false;
+  TSNode obj = ol_child(w->sx, n, OL_F_object), attr = ol_child(w->sx, n, OL_F_attribute);
+  return ol_kind_of(w->sx, obj) == OL_K_identifier && ol_node_text_is(w, obj, "self") &&
+         !ts_node_is_null(attr);
+}
+
 /* Whether an argument list selects func.count(...) / count(...). */
 static bool args_count(const ol_walker *w, TSNode args) {
   if (ts_node_is_null(args))
@@ -213,7 +223,7 @@ static ol_valinfo entity_of_args(const ol_walker *w, TSNode args, ol_val kind) {
     v.n_cols = 0;
   if (n == 1) {
     TSNode a = ts_node_named_child(args, 0);
-    if (is_capword_name(w, a)) {
+    if (is_capword_name(w, a) || is_self_model_attr(w, a)) {
       v.one_entity = true;
       v.entity = a;
     }

@@ -54,6 +54,10 @@ typedef struct {
                         loaders) whose loads eager holds: the options are known */
   ol_span get_key;   /* query is `db.get_or_404(M, pk)`, which takes no options: pk; a fix
                         writes db.one_or_404(db.select(M).filter_by(<pk column>=pk).options(...)) */
+  char *options_self; /* the last .options() splats `*self.<options_self>` (a class attribute
+                         subclasses set, `_query_options = ()`), its other arguments loader calls
+                         or read option variables: what it loads is what the class at hand binds
+                         (ol_index_class_options), unknown elsewhere; NULL */
 } ol_rows;
 
 typedef struct {
@@ -530,6 +534,8 @@ typedef struct {
                            `dir(x)`): a generic read through it names every relationship */
   bool wrapped; /* a decorator other than the known ones (property, staticmethod, classmethod,
                    setters, abstractmethod, a memoizer...) may call it with arguments of its own */
+  bool stub;        /* a method whose body is only `raise NotImplementedError` (after a docstring):
+                       what a call of it on self runs is a subclass's override */
   /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the
    * entity of queries[pk_query]): -1 it runs none, -2 some other. */
   int8_t pk_param;
@@ -574,6 +580,8 @@ typedef struct {
    * method, what the class assigns to it), -1. */
   int32_t attr_param;
   char *key_attr;
+  char *self_attr; /* the argument is `self.<self_attr>` in a method: the rows the class assigns
+                      to it (ol_index_self_attr_rows), NULL */
 } ol_call_arg;
 
 /* `f(...).filter(...).first()` (or `q = f(...)` ... `q.first()`): a terminal
@@ -654,7 +662,16 @@ typedef struct {
  * Item.query.filter(...).all()`), one row (`self.event = session.get(Event, id)`)
  * or anything else; a loop over `self.attr` in the class, a base or a
  * subclass reads them (DESIGN.md "Rows of a model"). */
-typedef enum { OL_SELF_OTHER, OL_SELF_ROWS, OL_SELF_ONE, OL_SELF_CALL, OL_SELF_PARAM } ol_self_kind;
+typedef enum {
+  OL_SELF_OTHER,
+  OL_SELF_ROWS,
+  OL_SELF_ONE,
+  OL_SELF_CALL,
+  OL_SELF_PARAM,
+  OL_SELF_QUERY, /* the rows of the query a property of self returns (`q = self._query`,
+                    `q = q.filter(...)`, `self.items = q.all()`): call is that `self._query` read;
+                    builders but no options on the way */
+} ol_self_kind;
 
 typedef struct {
   char *cls, *attr;

@@ -303,6 +303,19 @@ const char *ol_index_returned_one(const ol_index *ix, uint32_t file, ol_span cal
  * row), with *rows the assigning query and *rows_file its file, when the
  * class of the loop, its bases and its subclasses assign self.x once, rows
  * (l->self_one: one row) of a model. NULL otherwise. */
+/* The rows `self.<attr>` holds in function func of file (a method of its class), as
+ * ol_index_self_rows says of a loop over it; NULL when not known. */
+const char *ol_index_self_attr_rows(const ol_index *ix, uint32_t file, int32_t func,
+                                    const char *attr, const ol_rows **rows, uint32_t *rows_file);
+/* What call number `call` of file (resolved to function t) runs: t, or when
+ * t is a stub method (ol_func_fact.stub) called on self, the one override
+ * the project subclasses of the caller's class find (ORM002's rows and
+ * reads through `self.get_all()` of an abstract base). */
+int32_t ol_index_dispatch(const ol_index *ix, uint32_t file, size_t call, int32_t t);
+/* Whether `.options(*self.<attr>)` in a method run on an instance of class
+ * cls (an index into classes) loads nothing: cls (or a base) binds attr to
+ * an empty tuple or list (or None), and no subclass binds it again. */
+bool ol_index_class_options_empty(const ol_index *ix, int32_t cls, const char *attr);
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                                const ol_rows **rows, uint32_t *rows_file);
 /* The model whose rows loop `loop` of file holds, and the rows' query when

@@ -613,13 +613,17 @@ static bool declared_attr(ol_walker *w, ol_class_fact *c, TSNode decorated, TSNo
 }
 
 /* `person_link_relation_name = 'ContributionPersonLink'`: a class attribute
- * a mixin's declared_attr may read as cls.<name>. */
+ * a mixin's declared_attr may read as cls.<name>. An empty tuple or list is
+ * "()" (`_query_options = ()`: no loader options), any other value "?": the
+ * class binds it, to something not known here. */
 static void class_attribute(ol_walker *w, ol_class_fact *c, TSNode left, TSNode right) {
   ol_kind k = ol_kind_of(w->sx, right);
+  bool empty = (k == OL_K_tuple || k == OL_K_list) && ts_node_named_child_count(right) == 0;
   char *value = k == OL_K_string && !is_fstring(w, right) ? string_value(w, right)
                 : k == OL_K_identifier || k == OL_K_true || k == OL_K_false || k == OL_K_none
                     ? ol_node_text(w, right)
-                    : NULL;
+                : empty ? ol_walk_intern_string(w, "()")
+                        : ol_walk_intern_string(w, "?");
   if (!value)
     return;
   *GROW(c->attrs, c->n_attrs) = ol_node_text(w, left);

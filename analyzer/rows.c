@@ -348,12 +348,22 @@ void ol_rows_chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *ea
     if (ol_node_text_is(w, method, "options")) {
       TSNode args = ol_child(w->sx, n, OL_F_arguments);
       bool last = ol_span_empty(rows->options_args), read = true, names = false;
+      char *self_attr = NULL;
+      bool other = false;
       if (last)
         rows->options_args = ol_node_span(args);
       for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
         TSNode a = ol_unwrap(w, ts_node_named_child(args, i));
-        if (ol_kind_of(w->sx, a) == OL_K_list_splat)
+        bool splat = ol_kind_of(w->sx, a) == OL_K_list_splat;
+        if (splat)
           a = ol_unwrap(w, ts_node_named_child(a, 0));
+        if (splat && !self_attr && ol_kind_of(w->sx, a) == OL_K_attribute &&
+            ol_walk_self_class(w, ol_child(w->sx, a, OL_F_object))) {
+          self_attr = ol_node_text(w, ol_child(w->sx, a, OL_F_attribute)); /* *self.opts */
+          continue;
+        }
+        if (ol_kind_of(w->sx, a) != OL_K_identifier && ol_kind_of(w->sx, a) != OL_K_call)
+          other = true; /* `*opts.x`, `*self.a, *self.b`: not known */
         if (ol_kind_of(w->sx, a) == OL_K_identifier) {
           names = true;
           read &= option_variable(w, a, eager);
@@ -361,8 +371,10 @@ void ol_rows_chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *ea
           option_path(w, a, eager);
         }
       }
-      if (last)
-        rows->options_read = names && read;
+      if (last) {
+        rows->options_read = names && read && !self_attr;
+        rows->options_self = read && !other ? self_attr : NULL;
+      }
     }
     n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
   }
@@ -449,9 +461,17 @@ static bool rows_from_query_as(ol_walker *w, TSNode chain, ol_rows *out, bool tu
     ol_rows here = {0};
     ol_rows_chain_options(w, chain, &here, &eager);
     if (!ol_span_empty(here.options_args) && ol_span_empty(out->query))
-      out->options_args = here.options_args, out->options_read = here.options_read;
+      out->options_args = here.options_args, out->options_read = here.options_read,
+      out->options_self = here.options_self;
     else
-      out->options_args = base->rows.options_args, out->options_read = base->rows.options_read;
+      out->options_args = base->rows.options_args, out->options_read = base->rows.options_read,
+      out->options_self = base->rows.options_self;
+    if (here.options_self) /* q = q.options(*self.opts): what the class binds, too */
+      out->options_self = here.options_self;
+    else if (!ol_span_empty(here.options_args) && !here.options_read && !out->options_self &&
+             memchr(w->src + here.options_args.start, '*',
+                    here.options_args.end - here.options_args.start))
+      out->options_args = here.options_args, out->options_read = false; /* *opts: not known */
     if (tuples && !out->tuples && out->entity) { /* execute(q): rows of one entity as 1-tuples */
       out->cols[0] = out->entity;
       out->entity = NULL;
@@ -711,6 +731,13 @@ void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable) {
     l->has_rows = true;
     l->rows = rows;
     l->rows.options_opaque = !ol_walk_options_known(w, &rows);
+    if (rows.dyn_rel) { /* `self._query.all()`: a dynamic relationship of a model, or a property */
+      TSNode chain = ol_unwrap(w, iterable), fn = ol_child(w->sx, chain, OL_F_function);
+      if (ol_kind_of(w->sx, chain) == OL_K_call && ol_kind_of(w->sx, fn) == OL_K_attribute &&
+          ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all"))
+        chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+      l->rows_call = ol_calls_prop_source(w, chain);
+    }
     return;
   }
   if (ol_kind_of(w->sx, holder) != OL_K_identifier)

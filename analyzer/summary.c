@@ -473,6 +473,35 @@ static int32_t super_method(const ol_index *ix, int32_t c, const char *attr) {
   return -1;
 }
 
+static bool derives_from(const ol_index *ix, int32_t c, int32_t a);
+
+/* A stub method m (ol_func_fact.stub) called on an instance of class cls:
+ * the one override the project subclasses of cls find instead; m when none
+ * does, or when they find different ones (which one runs is not known). */
+static int32_t override_of(const ol_index *ix, int32_t cls, int32_t m) {
+  int32_t found = m;
+  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++) {
+    if (c == cls || !derives_from(ix, c, cls))
+      continue;
+    int32_t o = method_in(ix, c, ix->funcs.items[m].fn->name);
+    if (o < 0 || o == m || o == found)
+      continue;
+    if (found != m)
+      return m; /* overrides differ: which runs is not known, the stub runs nothing */
+    found = o;
+  }
+  return found;
+}
+
+int32_t ol_index_dispatch(const ol_index *ix, uint32_t file, size_t call, int32_t t) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  const ol_call_fact *c = &facts->calls.items[call];
+  if (t < 0 || !ix->funcs.items[t].fn->stub || c->recv_param != 0 || c->attr_only || c->func < 0 ||
+      !facts->funcs.items[c->func].cls)
+    return t;
+  return override_of(ix, ol_index_class_id(ix, facts->funcs.items[c->func].cls, (int32_t)file), t);
+}
+
 static int32_t resolve_call(const ol_index *ix, uint32_t file, const ol_call_fact *c) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   if (c->recv_loop >= 0)
@@ -1160,11 +1189,49 @@ static const char *passed_rows(const ol_index *ix, uint32_t file, const ol_loop 
   return entity;
 }
 
+static bool derives_from(const ol_index *ix, int32_t c, int32_t a);
+
+/* The `self.prop` read fact (ol_call_fact.attr_only) at span, -1. A read is
+ * recorded when its attribute is met, before the calls around it end, so the
+ * facts are not in the order of their starts there: every one is looked at. */
+static int32_t prop_read_at(const ol_file_facts *facts, ol_span span) {
+  for (size_t i = 0; i < facts->calls.len; i++)
+    if (facts->calls.items[i].attr_only && facts->calls.items[i].at.span.start == span.start &&
+        facts->calls.items[i].at.span.end == span.end)
+      return (int32_t)i;
+  return -1;
+}
+static const char *own_attr(const ol_index *ix, int32_t c, const char *attr);
+static const char *inherited_attr(const ol_index *ix, int32_t c, const char *attr, int depth);
+
+/* The model a query of function g names as `self.<attr>` (`session.query(
+ * self.role_model)`): what g's class (or a base) binds attr to, a model that
+ * no subclass binds otherwise; the entity itself when it is no `self.`
+ * attribute; NULL when not known. */
+static const char *self_model(const ol_index *ix, const ol_summary *g, const char *entity) {
+  if (strncmp(entity, "self.", 5) != 0)
+    return entity;
+  int32_t cls = g->fn->cls ? ol_index_class_id(ix, g->fn->cls, (int32_t)g->file) : -1;
+  const char *v = cls >= 0 ? inherited_attr(ix, cls, entity + 5, 0) : NULL;
+  const ol_model *m = v ? ol_index_model(ix, ol_last_component(v)) : NULL;
+  if (!m)
+    return NULL;
+  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++) {
+    const char *o = c != cls ? own_attr(ix, c, entity + 5) : NULL;
+    if (o && strcmp(o, v) && derives_from(ix, c, cls))
+      return NULL; /* a subclass names another model */
+  }
+  return m->name;
+}
+
 static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                              const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   int32_t c = ol_facts_call_at(facts, l->rows_call);
-  int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+  if (c < 0) /* `self._query.filter(...)`: the property read */
+    c = prop_read_at(facts, l->rows_call);
+  int32_t t =
+      c >= 0 ? ol_index_dispatch(ix, file, (size_t)c, ix->files.items[file].call_target[c]) : -1;
   int32_t g = t >= 0 ? ix->funcs.items[t].rows_func : -1;
   if (t >= 0 && g < 0)
     return passed_rows(ix, file, l, c, t, rows, rows_file);
@@ -1172,7 +1239,9 @@ static const char *call_rows(const ol_index *ix, uint32_t file, const ol_loop *l
     return NULL;
   const ol_summary *src = &ix->funcs.items[g];
   const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
-  const char *entity = fr->rows.entity;
+  const char *entity = self_model(ix, src, fr->rows.entity);
+  if (!entity)
+    return NULL;
   if (!strcmp(entity, "cls"))
     entity = src->fn->kind == OL_FN_CLASSMETHOD && g == t
                  ? receiver_model(ix, &facts->calls.items[c])
@@ -1271,20 +1340,91 @@ static const char *returned_rows(const ol_index *ix, uint32_t file, ol_span call
     return NULL;
   const ol_summary *src = &ix->funcs.items[g];
   const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
-  if (!fr || !fr->rows.entity || !ol_index_model(ix, fr->rows.entity))
+  const char *entity = fr && fr->rows.entity ? self_model(ix, src, fr->rows.entity) : NULL;
+  if (!entity || !ol_index_model(ix, entity))
     return NULL;
   *rows = &fr->rows, *rows_file = src->file;
-  return fr->rows.entity;
+  return entity;
 }
 
-const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
-                               const ol_rows **rows, uint32_t *rows_file) {
-  *rows = NULL, *rows_file = file;
-  if (!l->self_attr || !l->self_cls)
+/* What class c binds attribute attr to in its own body, NULL when it does not. */
+static const char *own_attr(const ol_index *ix, int32_t c, const char *attr) {
+  const ol_class_fact *cf = ix->classes.items[c].cls;
+  for (size_t i = 0; i + 1 < cf->n_attrs; i += 2)
+    if (!strcmp(cf->attrs[i], attr))
+      return cf->attrs[i + 1];
+  return NULL;
+}
+
+/* What class c (or a base, first base first) binds attr to, NULL when none does. */
+static const char *inherited_attr(const ol_index *ix, int32_t c, const char *attr, int depth) {
+  if (c < 0 || depth > MAX_DEPTH)
     return NULL;
-  int32_t cls = ol_index_class_id(ix, l->self_cls, (int32_t)file);
-  if (cls < 0)
+  const char *v = own_attr(ix, c, attr);
+  const ol_class_fact *cf = ix->classes.items[c].cls;
+  for (size_t b = 0; !v && b < cf->n_bases; b++) {
+    int32_t base =
+        ol_index_class_id(ix, ol_last_component(cf->bases[b]), (int32_t)ix->classes.items[c].file);
+    v = base != c ? inherited_attr(ix, base, attr, depth + 1) : NULL;
+  }
+  return v;
+}
+
+bool ol_index_class_options_empty(const ol_index *ix, int32_t cls, const char *attr) {
+  const char *v = cls >= 0 ? inherited_attr(ix, cls, attr, 0) : NULL;
+  if (!v || (strcmp(v, "()") && strcmp(v, "None")))
+    return false; /* loader options (perhaps the one read), or not known */
+  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++)
+    if (c != cls && own_attr(ix, c, attr) && derives_from(ix, c, cls))
+      return false; /* a subclass sets its own: an instance may be one of it */
+  return true;
+}
+
+/* The model of the query property `self.<prop>` returns, read at span in
+ * file (OL_SELF_QUERY), on an instance of class cls: the property the class
+ * of that read finds, which cls and every subclass of it find too (an
+ * override may load otherwise), returning a query of its own of a model
+ * (its options in *rows); NULL otherwise. */
+static const char *query_of(const ol_index *ix, int32_t t, int32_t cls, bool on_self,
+                            const ol_rows **rows, uint32_t *rows_file);
+
+static const char *returned_query(const ol_index *ix, uint32_t file, ol_span span, int32_t cls,
+                                  const ol_rows **rows, uint32_t *rows_file) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  int32_t c = ol_facts_call_at(facts, span);
+  if (c < 0)
+    c = prop_read_at(facts, span);
+  int32_t t = c >= 0 ? ix->files.items[file].call_target[c] : -1;
+  bool on_self = c >= 0 && facts->calls.items[c].recv_param == 0;
+  return query_of(ix, t, cls, on_self, rows, rows_file);
+}
+
+/* The model of the query function t returns itself, called on an instance
+ * of class cls (on_self: on self), as returned_query says; NULL otherwise. */
+static const char *query_of(const ol_index *ix, int32_t t, int32_t cls, bool on_self,
+                            const ol_rows **rows, uint32_t *rows_file) {
+  if (t < 0 || !ix->funcs.items[t].returns_query || ix->funcs.items[t].rows_func != t)
     return NULL;
+  const ol_summary *src = &ix->funcs.items[t];
+  const ol_func_rows *fr = ol_func_rows_of(ix->files.items[src->file].facts, src->fn);
+  const char *entity = fr && fr->rows.entity ? self_model(ix, src, fr->rows.entity) : NULL;
+  if (!entity || !ol_index_model(ix, entity) ||
+      ((fr->rows.options_self || entity != fr->rows.entity) && !on_self))
+    return NULL; /* `*self.opts`, `self.role_model` of another instance */
+  for (int32_t c = 0; src->fn->cls && c < (int32_t)ix->classes.len; c++)
+    if ((c == cls || derives_from(ix, c, cls)) && method_in(ix, c, src->fn->name) != t)
+      return NULL; /* a method found otherwise where the instance may be of c */
+  *rows = &fr->rows, *rows_file = src->file;
+  return entity;
+}
+
+/* What `self.<self_attr>` holds on an instance of class cls (self_one: the
+ * one row it holds), from what cls, its bases and its subclasses assign;
+ * *none when nothing does (nor is it a property of cls). */
+static const char *self_rows_of(const ol_index *ix, int32_t cls, const char *self_attr,
+                                bool self_one, const ol_rows **rows, uint32_t *rows_file,
+                                bool *none) {
+  *none = false;
   const ol_self_fact *found = NULL;
   const ol_rows *found_rows = NULL;
   const char *entity = NULL;
@@ -1293,7 +1433,7 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
     const ol_file_facts *x = ix->files.items[f].facts;
     for (size_t i = 0; i < x->self_facts.len; i++) {
       const ol_self_fact *s = &x->self_facts.items[i];
-      if (strcmp(s->attr, l->self_attr))
+      if (strcmp(s->attr, self_attr))
         continue;
       int32_t c = ol_index_class_id(ix, s->cls, (int32_t)f);
       if (c < 0 || !(derives_from(ix, cls, c) || derives_from(ix, c, cls)))
@@ -1305,24 +1445,85 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
               ? ol_index_param_type(ix, (int32_t)ix->files.items[f].first_func + s->func,
                                     (uint32_t)s->param)
               : NULL;
-      if (pt && pt->many == !l->self_one) /* `self.event = event`: what every caller passes */
+      if (pt && pt->many == !self_one) /* `self.event = event`: what every caller passes */
         r = &pt->rows;
-      const char *e = pt ? (pt->many == !l->self_one ? pt->entity : NULL)
-                      : s->kind == (l->self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
+      const char *e = pt ? (pt->many == !self_one ? pt->entity : NULL)
+                      : s->kind == (self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
                               ol_index_model(ix, s->rows.entity)
                           ? s->rows.entity
+                      : s->kind == OL_SELF_QUERY
+                          ? (self_one ? NULL : returned_query(ix, f, s->call, cls, &r, &rf))
                       : s->kind != OL_SELF_CALL ? NULL
-                      : l->self_one             ? returned_one(ix, f, s->call)
+                      : self_one                ? returned_one(ix, f, s->call)
                                                 : returned_rows(ix, f, s->call, &r, &rf);
       if (found || !e)
         return NULL; /* assigned twice, or something else: not known */
       found = s, found_file = rf, entity = e, found_rows = r;
     }
   }
-  if (!found)
+  if (!found) { /* `for x in self._query`: a property of the class that returns a query */
+    int32_t p = self_one ? -1 : method_in(ix, cls, self_attr);
+    entity = p >= 0 && ix->funcs.items[p].fn->kind == OL_FN_PROPERTY
+                 ? query_of(ix, p, cls, true, &found_rows, &found_file)
+                 : NULL;
+    *none = p < 0;
+    if (!entity || (found_rows->options_self &&
+                    !ol_index_class_options_empty(ix, cls, found_rows->options_self)))
+      return NULL;
+    *rows = found_rows, *rows_file = found_file;
+    return entity;
+  }
+  /* `.options(*self.opts)`: the options the loop's class (and every subclass) binds */
+  if (found_rows->options_self &&
+      (found->kind == OL_SELF_CALL ||
+       !ol_index_class_options_empty(ix, cls, found_rows->options_self)))
     return NULL;
   *rows = found_rows, *rows_file = found_file;
   return entity;
+}
+
+/* ol_index_self_rows of `self.<self_attr>` in a method of class self_cls of
+ * file. A mixin that neither assigns it nor derives from a class that does
+ * (`self.abstracts` read in an export mixin): what it holds in every project
+ * class deriving from the mixin that knows, when they agree. */
+static const char *self_rows(const ol_index *ix, uint32_t file, const char *self_cls,
+                             const char *self_attr, bool self_one, const ol_rows **rows,
+                             uint32_t *rows_file) {
+  *rows = NULL, *rows_file = file;
+  int32_t cls = self_attr && self_cls ? ol_index_class_id(ix, self_cls, (int32_t)file) : -1;
+  if (cls < 0)
+    return NULL;
+  bool none;
+  const char *entity = self_rows_of(ix, cls, self_attr, self_one, rows, rows_file, &none);
+  if (entity || !none)
+    return entity;
+  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++) {
+    if (c == cls || !derives_from(ix, c, cls))
+      continue;
+    const ol_rows *r;
+    uint32_t rf;
+    const char *e = self_rows_of(ix, c, self_attr, self_one, &r, &rf, &none);
+    if (none)
+      continue; /* another mixin on the way, or a class that never sets it */
+    if (!e || (entity && (r != *rows || strcmp(e, entity))))
+      return *rows = NULL, NULL; /* not known, or the classes disagree */
+    entity = e, *rows = r, *rows_file = rf;
+  }
+  if (!entity)
+    *rows = NULL;
+  return entity;
+}
+
+const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
+                               const ol_rows **rows, uint32_t *rows_file) {
+  return self_rows(ix, file, l->self_cls, l->self_attr, l->self_one, rows, rows_file);
+}
+
+const char *ol_index_self_attr_rows(const ol_index *ix, uint32_t file, int32_t func,
+                                    const char *attr, const ol_rows **rows, uint32_t *rows_file) {
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  const char *cls = func >= 0 ? facts->funcs.items[func].cls : NULL;
+  return self_rows(ix, file, cls, attr, false, rows, rows_file);
 }
 
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
@@ -1350,6 +1551,9 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
       return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
                                                                                       : NULL;
     }
+    if (l->has_rows && l->rows_parent < 0 && l->rows.dyn_rel && !ol_span_empty(l->rows_call) &&
+        !ol_index_relation(ix, l->rows.dyn_owner, l->rows.dyn_rel))
+      return call_rows(ix, file, l, rows, rows_file, rows_func); /* `self._query.all()` */
     if (l->has_rows && l->rows_parent < 0) {
       *rows = &l->rows;
       return l->rows.entity && ol_index_model(ix, l->rows.entity) ? l->rows.entity : NULL;

@@ -1124,6 +1124,28 @@ bool ol_walk_options_known(const ol_walker *w, const ol_rows *rows) {
   return true;
 }
 
+/* The same for rows a class attribute of self holds: `.options(*self.X)` is
+ * what the class at hand binds to X, which the index reads (options_self). */
+static bool options_known(const ol_walker *w, const ol_rows *rows) {
+  return rows->options_self || ol_walk_options_known(w, rows);
+}
+
+/* `q.all()` (or q) where q is a query a property of self (or a project
+ * call) returns, with builders: that read or call; empty otherwise. */
+static ol_span prop_query(ol_walker *w, TSNode value) {
+  TSNode n = ol_unwrap(w, value), fn = ol_child(w->sx, n, OL_F_function);
+  if (ol_kind_of(w->sx, n) == OL_K_call && ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
+      ts_node_named_child_count(ol_child(w->sx, n, OL_F_arguments)) == 0)
+    n = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  ol_span s = ol_calls_query_source(w, n);
+  if (s.start == ts_node_start_byte(ol_unwrap(w, value)) &&
+      s.end == ts_node_end_byte(ol_unwrap(w, value)) &&
+      ol_kind_of(w->sx, ol_unwrap(w, value)) == OL_K_call)
+    return (ol_span){0}; /* `self.x = f(...)`: what f returns (OL_SELF_CALL) */
+  return s;
+}
+
 static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {
   const char *cls = ol_kind_of(w->sx, target) == OL_K_attribute
                         ? ol_walk_self_class(w, ol_child(w->sx, target, OL_F_object))
@@ -1137,13 +1159,16 @@ static void push_self_fact(ol_walker *w, TSNode target, TSNode value) {
   int p = ts_node_is_null(value) ? -1 : ol_calls_unbound_param(w, ol_unwrap(w, value));
   ol_rows rows = {0}, one = {0};
   if (!ts_node_is_null(value) && ol_rows_of(w, value, &rows) && !rows.tuples && !rows.dyn_rel) {
-    if (ol_walk_options_known(w, &rows))
+    if (options_known(w, &rows))
       f.kind = OL_SELF_ROWS, f.rows = rows;
   } else if (!ts_node_is_null(value) && ol_rows_one_load(w, value, &one) &&
-             ol_walk_options_known(w, &one)) {
+             options_known(w, &one)) {
     f.kind = OL_SELF_ONE, f.rows = one;
   } else if (p >= 0 && p < 31) { /* `self.event = event`: what the callers pass */
     f.kind = OL_SELF_PARAM, f.func = ol_calls_current(w), f.param = p;
+  } else if (!ts_node_is_null(value) && !ol_span_empty(prop_query(w, value))) {
+    f.kind = OL_SELF_QUERY, f.call = prop_query(w, value);
+    f.rows = (ol_rows){.origin = ol_node_text(w, ol_unwrap(w, value))};
   } else if (!ts_node_is_null(value) && ol_kind_of(w->sx, ol_unwrap(w, value)) == OL_K_call) {
     /* `self.event = Event.get(id)`: the index reads what the callee returns */
     f.kind = OL_SELF_CALL, f.call = ol_node_span(ol_unwrap(w, value));

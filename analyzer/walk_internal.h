@@ -91,6 +91,10 @@ typedef struct {
   ol_span stmt;  /* the assignment statement */
   TSNode chain;  /* `q = f(...).options(...)`: the chain of builders on the call; null when plain
                     or built on another name */
+  bool prop;     /* q = `self.<prop>` (builders on it, or on a name bound so): call is that read,
+                    which a property of the class may answer with a query (ol_calls_prop_source);
+                    what the other bindings say of q is then unknown */
+  bool opts;     /* prop: an .options(...) on the way, which may load anything */
 } ol_call_binding;
 
 /* A terminal (`.first()`...) on what a project call returns, until the walk ends. */
@@ -363,6 +367,15 @@ void ol_calls_check_import(ol_walker *w, TSNode stmt);
 void ol_calls_module_statement(ol_walker *w, TSNode stmt);
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable);
 ol_span ol_calls_bound_call(ol_walker *w, TSNode name);
+/* The `self.<attr>` read (a property of the class, perhaps returning a
+ * query) that chain is built on through builders other than .options(),
+ * directly or through names bound so (`q = self._query`, `q =
+ * q.filter(...)`); empty when none. */
+ol_span ol_calls_prop_source(ol_walker *w, TSNode chain);
+/* The same, or the project call chain is built on directly with builders
+ * other than .options() (`self._query(ids).filter(...)`, `pending()`): the
+ * read or call whose returned query chain runs; empty when none. */
+ol_span ol_calls_query_source(ol_walker *w, TSNode chain);
 void ol_calls_finish(ol_walker *w);
 void ol_calls_check_assignment(ol_walker *w, TSNode assign);
 /* s as the walk's interned copy (a fact string from elsewhere). */

@@ -174,6 +174,7 @@ static void mv_rows(mover *m, ol_rows *r) {
   mv_span(m, &r->get_key);
   mv_str(m, &r->dyn_owner);
   mv_str(m, &r->dyn_rel);
+  mv_str(m, &r->options_self);
   SCALARS(m, r->tuples, r->options_kw, r->options_read, r->options_opaque);
 }
 
@@ -332,7 +333,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
       mv_str(m, &f->guard_lit[e * OL_GUARD_ANY + k]);
     }
   mv_str(m, &f->defaults);
-  SCALARS(m, f->expires, f->wrapped, (uint64_t)(int64_t)f->pk_param);
+  SCALARS(m, f->expires, f->wrapped, f->stub, (uint64_t)(int64_t)f->pk_param);
   mv_index(m, &f->pk_query, V_QUERIES);
 }
 
@@ -448,6 +449,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
     mv_rows(m, &LAST(&dst->call_args)->rows);
     mv_index(m, &LAST(&dst->call_args)->key_loop, V_LOOPS);
     mv_str(m, &LAST(&dst->call_args)->key_attr);
+    mv_str(m, &LAST(&dst->call_args)->self_attr);
   });
   MOVE_ALL(V_IMPORTS, imports, {
     mv_str(m, &LAST(&dst->imports)->local);
@@ -541,6 +543,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_rows(&m, &x->rows);
     mv_index(&m, &x->key_loop, V_LOOPS);
     mv_str(&m, &x->key_attr);
+    mv_str(&m, &x->self_attr);
     SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows, (uint64_t)(int64_t)x->col,
             (uint64_t)(int64_t)x->attr_param, x->one);
   });
@@ -605,7 +608,7 @@ static uint64_t mix_rows(uint64_t h, const ol_rows *r) {
   h = mix_str(mix_str(mix_str(h, r->entity), r->eager), r->origin);
   for (int k = 0; k < 4; k++)
     h = mix_str(h, r->cols[k]);
-  h = mix_str(mix_str(h, r->dyn_owner), r->dyn_rel);
+  h = mix_str(mix_str(mix_str(h, r->dyn_owner), r->dyn_rel), r->options_self);
   h = mix(h, (uint64_t)r->tuples << 1 | r->options_kw | (uint64_t)ol_span_empty(r->get_key) << 2 |
                  (uint64_t)r->options_read << 3 | (uint64_t)r->options_opaque << 4);
   return mix(h, (uint64_t)ol_span_empty(r->query) | (uint64_t)ol_span_empty(r->stmt) << 1 |

@@ -340,6 +340,8 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *o
     out->rows = &l->rows;
     if (l->rows.dyn_rel) { /* post.tags.filter(...): a query of the target, options go on it */
       const ol_relation *d = ol_index_relation(ctx->index, l->rows.dyn_owner, l->rows.dyn_rel);
+      if ((!d || d->lazy != OL_LAZY_DYNAMIC) && !ol_span_empty(l->rows_call) && !n)
+        return rows_of_elsewhere(ctx, cur, out) && (out->entity = out->root); /* a property */
       if (!d || d->lazy != OL_LAZY_DYNAMIC || !d->target || !ol_index_model(ctx->index, d->target))
         return false;
       out->dyn = d;
@@ -877,6 +879,13 @@ static void report_rels(state *st, int loop, const loop_rows *lr, const ol_relat
   else if (!rows->entity && !ol_fixtext_module_binds(&there, lr->root))
     why = ol_format("`%s` is not imported where the query is built, which the option needs",
                     lr->root);
+  else if (rows->entity && !strncmp(rows->entity, "self.", 5))
+    why = ol_format("the query's model is `%s`, a class attribute each subclass may set",
+                    rows->entity);
+  else if (rows->options_self)
+    why = ol_format("the query's options come from `self.%s`, which each subclass may set: "
+                    "set it where the rows are read",
+                    rows->options_self);
   else if (options_unknown(&there, rows))
     why = ol_strdup("the query's options come from a variable (`*opts`), which may load it "
                     "already");
@@ -1106,6 +1115,7 @@ static void check_call(state *st, size_t i) {
   const ol_rule_ctx *ctx = st->ctx;
   const ol_call_fact *c = &ctx->facts->calls.items[i];
   int32_t t = c->loop >= 0 ? ol_index_call_target(ctx->index, ctx->file, i) : -1;
+  t = ol_index_dispatch(ctx->index, ctx->file, i, t);
   if (t < 0)
     return;
   const ol_call_arg *args = ol_call_args(ctx->facts, c);
@@ -1114,14 +1124,6 @@ static void check_call(state *st, size_t i) {
     loop_rows lr;
     if (args[a].loop < 0 || param < 0 || !rows_of_loop(ctx, args[a].loop, args[a].col, &lr))
       continue;
-    if (lr.self_rows) {
-      /* A row of self.<attr> handed to a helper: on real request handlers
-       * these helpers delete, move or notify, and read the row's parent
-       * back (one object, held) or run after a per-row commit, which this
-       * path does not tell apart from a per-row load yet: silent. */
-      ol_free(lr.elsewhere);
-      continue;
-    }
     visit_ctx v = {.st = st, .loop = args[a].loop, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, ctx->file, (int32_t)i, t, (uint32_t)param, false, lr.entity,
                         visit, visit_every, &v);
@@ -1141,7 +1143,7 @@ static void check_rows_args(state *st, size_t i) {
   const ol_call_arg *args = ol_call_args(ctx->facts, c);
   for (uint32_t a = 0; a < c->n_args; a++) {
     int param = ol_index_call_param(ctx->index, ctx->file, i, a);
-    if (!args[a].has_rows || param < 0 || !ol_index_model(ctx->index, args[a].rows.entity))
+    if (param < 0)
       continue;
     loop_rows lr = {.rows = &args[a].rows,
                     .root = args[a].rows.entity,
@@ -1149,9 +1151,22 @@ static void check_rows_args(state *st, size_t i) {
                     .func = -1,
                     .callers = -1,
                     .file = ctx->file};
+    if (args[a].self_attr) { /* helper(self.items): the rows the class assigns to items */
+      lr.root = lr.entity = ol_index_self_attr_rows(ctx->index, ctx->file, c->func,
+                                                    args[a].self_attr, &lr.rows, &lr.file);
+      lr.self_rows = true;
+      if (!lr.root)
+        continue;
+      if (lr.file != ctx->file)
+        lr.elsewhere = ol_format("%s:%u", ctx->index->files.items[lr.file].path,
+                                 ol_rule_line_in(ctx, lr.file, lr.rows->query.start));
+    } else if (!args[a].has_rows || !ol_index_model(ctx->index, args[a].rows.entity)) {
+      continue;
+    }
     visit_ctx v = {.st = st, .loop = -1, .lr = &lr, .span = c->at.span, .callee = t};
     ol_index_lazy_reads(ctx->index, ctx->file, (int32_t)i, t, (uint32_t)param, true, lr.entity,
                         visit, visit_every, &v);
+    ol_free(lr.elsewhere);
   }
 }
 

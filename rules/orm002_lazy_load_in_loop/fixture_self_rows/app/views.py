@@ -78,7 +78,7 @@ def notify(abstract):
 class RHNotify(RHAbstractList):
     def _process(self):
         for abstract in self.abstracts:
-            notify(abstract)  # ok: a row of self.<attr> handed to a helper is left alone
+            notify(abstract)  # expect: ORM002
 
 
 class RHCommitted(RHAbstractList):
