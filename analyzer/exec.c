@@ -855,14 +855,20 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
       s->is_count = true; /* len(q.all()): rows loaded to be counted */
     if (v.entity.id)
       s->entity = ol_node_text(w, v.entity);
-    if (!strcmp(method, "get") && s->entity && is_plain_model_query(w, recv))
-      note_pk_key(w, s, args, 1, s->loop);
     if (ol_kind_of(w->sx, ol_unwrap(w, recv)) == OL_K_identifier)
       s->batch_why =
           "its query is built in a variable, so the keyed filter is not visible at the call";
     else
       s->batch_why = (char *)shape_why(method, v);
     shape_terminal(w, s, call, recv, v, m);
+    TSNode cls = ol_child(w->sx, ol_unwrap(w, recv), OL_F_object);
+    if (!strcmp(method, "get") && !s->entity && is_plain_model_query(w, recv) &&
+        ol_kind_of(w->sx, ol_unwrap(w, recv)) == OL_K_attribute && ol_node_text_is(w, cls, "cls") &&
+        ol_calls_current(w) >= 0 &&
+        w->out->funcs.items[ol_calls_current(w)].kind == OL_FN_CLASSMETHOD)
+      s->entity = ol_node_text(w, cls); /* `cls.query.get(k)`: a CRUD mixin's `Model.get(k)` */
+    if (!strcmp(method, "get") && s->entity && is_plain_model_query(w, recv))
+      note_pk_key(w, s, args, 1, s->loop);
   } else if (session_exec && v.kind == OL_VAL_SESSION) {
     ol_query_site *s = add_site(w, call, OL_EXEC_SESSION, method, loop);
     TSNode first = ts_node_named_child(args, 0);

@@ -1097,6 +1097,32 @@ def identity_map_invariant_key(kitchen_id, rows):
         close_then_rename(row.id)  # expect: ORM001
 
 
+class QueryCrudMixin:
+    @classmethod
+    def get(cls, oid, is_deleted=None):
+        obj = cls.query.get(oid)
+        if obj is None or is_deleted is None:
+            return obj
+        return obj if obj.is_deleted == is_deleted else None
+
+
+class Room(QueryCrudMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    is_deleted = db.Column(db.Boolean)
+
+
+def rooms_by_invariant_key(room_id, candidates):
+    for candidate in candidates:
+        for occurrence in candidate.occurrences:
+            if occurrence.blocked:
+                occurrence.check(room=Room.get(room_id))  # ok: one room for the whole nest
+                occurrence.check(room=Room.get(occurrence.room_id))  # expect: ORM001
+    for room in Room.query.all():
+        Room.get(room.id)  # ok: the loop's own row
+        Room.get(room.id, is_deleted=False)  # ok: the same row, its column read
+        Room.get(room.other_id)  # expect: ORM001
+
+
 def with_session(fn):
     @functools.wraps(fn)
     def inner(*args, **kwargs):
