@@ -173,6 +173,9 @@ static void queries(check *c) {
     index_or_none(c, q->hoist_loop, f->loops.len);
     index_or_none(c, q->func, f->funcs.len);
     span(c, q->pk_key);
+    index_or_none(c, q->pk_loop, f->loops.len);
+    name(c, q->pk_attr, false);
+    need(c, q->pk_loop < 0 || q->pk_attr);
     if (!c->bad)
       param_guard(c, &q->guard, params_of(f, q->func));
     name(c, q->dep_name, false);
@@ -286,6 +289,7 @@ static void calls(check *c) {
     need(c, f->call_args.items[i].key_loop < 0 || f->call_args.items[i].key_attr);
     flag(c, &f->call_args.items[i].has_rows);
     flag(c, &f->call_args.items[i].one);
+    flag(c, &f->call_args.items[i].fixed);
     need(c, f->call_args.items[i].col >= 0 && f->call_args.items[i].col <= 4);
     rows(c, &f->call_args.items[i].rows);
   }

@@ -13,7 +13,7 @@
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
 _Static_assert(sizeof(ol_file_facts) == 688, "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_loop) == 344 && sizeof(ol_call_arg) == 192 && sizeof(ol_query_site) == 224,
+_Static_assert(sizeof(ol_loop) == 344 && sizeof(ol_call_arg) == 192 && sizeof(ol_query_site) == 240,
                "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 216 &&
                    sizeof(ol_call_fact) == 104 && sizeof(ol_rel_fact) == 128,
@@ -43,7 +43,7 @@ LAYOUT(ol_render_arg, offsetof(ol_render_arg, name), ROWS(ol_render_arg, rows));
 LAYOUT(ol_query_site, offsetof(ol_query_site, dep_name), offsetof(ol_query_site, no_hoist_why),
        offsetof(ol_query_site, batch.entity), offsetof(ol_query_site, batch.column),
        offsetof(ol_query_site, batch_why), offsetof(ol_query_site, entity),
-       offsetof(ol_query_site, guard.lit));
+       offsetof(ol_query_site, guard.lit), offsetof(ol_query_site, pk_attr));
 LAYOUT(ol_attr_read, offsetof(ol_attr_read, attr), offsetof(ol_attr_read, attr2));
 LAYOUT(ol_commit_site, offsetof(ol_commit_site, exempt));
 LAYOUT(ol_len_site, offsetof(ol_len_site, entity), offsetof(ol_len_site, rel));

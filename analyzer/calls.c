@@ -558,6 +558,15 @@ static void note_row_key(ol_walker *w, int ctx, TSNode a, ol_call_arg *arg) {
   arg->key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
 }
 
+/* `row.attr` on the rows variable of a loop ctx or around it: that loop (attr: the attribute),
+ * -1. What a get by primary key of it reads (ORM001's identity-map rule). */
+int ol_calls_row_key(ol_walker *w, int ctx, TSNode a, char **attr) {
+  ol_call_arg arg = {.key_loop = -1};
+  note_row_key(w, ctx, a, &arg);
+  *attr = arg.key_attr;
+  return arg.key_loop;
+}
+
 /* `Model.col == x`: a SQL expression, not a bool (each one a new cache key). */
 static bool compares_column(ol_walker *w, TSNode cmp) {
   for (uint32_t i = 0; i < ts_node_named_child_count(cmp); i++) {
@@ -634,6 +643,9 @@ static void note_arg_names(ol_walker *w, TSNode call, TSNode fn, TSNode root, ol
     bool unsure = false;
     if (c->loop >= 0 && (bound_in_loops(w, c->loop, names.items[i].hash, &unsure) || unsure))
       c->args_loop = true;
+    else if (c->loop >= 0) /* bound later in the loop, for the next iteration: resolve_calls */
+      ol_vec_push(&w->call_key_names, ((ol_call_key_name){
+                                          w->out->calls.len, SIZE_MAX, names.items[i].hash}));
     if (bound_in_function(w, c->func, &names.items[i]))
       c->args_local = true;
   }
@@ -679,6 +691,14 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
                        .loop = rows_loop(w, ctx, a),
                        .key_loop = -1,
                        .attr_param = -1};
+    bool unsure = false;
+    if (c->loop >= 0 && ol_kind_of(w->sx, a) == OL_K_identifier &&
+        !bound_in_loops(w, c->loop, ol_node_hash(w, a), &unsure) && !unsure) {
+      arg.fixed = true; /* unless bound later in the loop: resolve_calls */
+      ol_vec_push(&w->call_key_names, ((ol_call_key_name){
+                                          w->out->calls.len, w->out->call_args.len,
+                                          ol_node_hash(w, a)}));
+    }
     if (arg.param < 0 && arg.loop < 0) /* `helper(query.all())`: the rows of query parameter */
       arg.param = ol_generic_param_rows(w, func, a);
     int col;
@@ -719,7 +739,7 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
     ol_vec_push(&w->out->call_args, arg);
     kept++;
     if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0 ||
-        arg.attr_param >= 0 || arg.one || arg.self_attr)
+        arg.attr_param >= 0 || arg.one || arg.self_attr || arg.fixed)
       c->n_args = kept;
   }
   w->out->call_args.len = c->first_arg + c->n_args; /* drop the uninteresting tail */

@@ -519,6 +519,7 @@ static ol_query_site *add_site(ol_walker *w, TSNode span_node, ol_exec_how how, 
                      .loop = loop,
                      .dep_loop = -1,
                      .hoist_loop = -1,
+                     .pk_loop = -1,
                      .awaited = awaited,
                      .func = ol_calls_current(w)};
   s.hoist = s.span;
@@ -756,10 +757,11 @@ static bool is_orm_get(const ol_walker *w, TSNode args) {
   return positional >= 2 && (cls || is_capword_name(w, first));
 }
 
-/* The key of a get by primary key, when it is a plain name and the only
- * argument besides the model (a keyword such as populate_existing= or
- * with_for_update= makes it emit SQL whatever the session holds). */
-static ol_span pk_key_of(const ol_walker *w, TSNode args, uint32_t want) {
+/* The key of a get by primary key, when it is the only argument besides the
+ * model (a keyword such as populate_existing= or with_for_update= makes it
+ * emit SQL whatever the session holds): a plain name (pk_key) or `row.<attr>`
+ * on a loop's rows variable (pk_loop, pk_attr). */
+static void note_pk_key(ol_walker *w, ol_query_site *s, TSNode args, uint32_t want, int loop) {
   uint32_t n = ts_node_named_child_count(args), positional = 0;
   TSNode key = {0};
   for (uint32_t i = 0; i < n; i++) {
@@ -767,14 +769,17 @@ static ol_span pk_key_of(const ol_walker *w, TSNode args, uint32_t want) {
     ol_kind k = ol_kind_of(w->sx, a);
     if (k == OL_K_comment)
       continue;
-    if (k != OL_K_identifier && positional + 1 == want)
-      return (ol_span){0};
     if (k == OL_K_keyword_argument || k == OL_K_list_splat || k == OL_K_dictionary_splat)
-      return (ol_span){0};
+      return;
     if (++positional == want)
       key = a;
   }
-  return positional == want ? ol_node_span(key) : (ol_span){0};
+  if (positional != want)
+    return;
+  if (ol_kind_of(w->sx, key) == OL_K_identifier)
+    s->pk_key = ol_node_span(key);
+  else if (loop >= 0)
+    s->pk_loop = ol_calls_row_key(w, loop, key, &s->pk_attr);
 }
 
 /* `M.query.get(k)`, `cls.query.get(k)`, `session.query(M).get(k)`: no builder
@@ -850,14 +855,20 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
       s->is_count = true; /* len(q.all()): rows loaded to be counted */
     if (v.entity.id)
       s->entity = ol_node_text(w, v.entity);
-    if (!strcmp(method, "get") && s->entity && is_plain_model_query(w, recv))
-      s->pk_key = pk_key_of(w, args, 1);
     if (ol_kind_of(w->sx, ol_unwrap(w, recv)) == OL_K_identifier)
       s->batch_why =
           "its query is built in a variable, so the keyed filter is not visible at the call";
     else
       s->batch_why = (char *)shape_why(method, v);
     shape_terminal(w, s, call, recv, v, m);
+    TSNode cls = ol_child(w->sx, ol_unwrap(w, recv), OL_F_object);
+    if (!strcmp(method, "get") && !s->entity && is_plain_model_query(w, recv) &&
+        ol_kind_of(w->sx, ol_unwrap(w, recv)) == OL_K_attribute && ol_node_text_is(w, cls, "cls") &&
+        ol_calls_current(w) >= 0 &&
+        w->out->funcs.items[ol_calls_current(w)].kind == OL_FN_CLASSMETHOD)
+      s->entity = ol_node_text(w, cls); /* `cls.query.get(k)`: a CRUD mixin's `Model.get(k)` */
+    if (!strcmp(method, "get") && s->entity && is_plain_model_query(w, recv))
+      note_pk_key(w, s, args, 1, s->loop);
   } else if (session_exec && v.kind == OL_VAL_SESSION) {
     ol_query_site *s = add_site(w, call, OL_EXEC_SESSION, method, loop);
     TSNode first = ts_node_named_child(args, 0);
@@ -868,7 +879,7 @@ void ol_exec_check_call(ol_walker *w, TSNode call, int loop) {
     else if (strcmp(method, "get") == 0 && !ts_node_is_null(first))
       s->entity = ol_node_text(w, first);
     if (strcmp(method, "get") == 0 && s->entity && ol_kind_of(w->sx, first) == OL_K_identifier)
-      s->pk_key = pk_key_of(w, args, 2);
+      note_pk_key(w, s, args, 2, s->loop);
     s->batch_why =
         ol_kind_of(w->sx, ol_unwrap(w, first)) == OL_K_identifier
             ? "its statement is built in a variable, so the keyed filter is not visible at the call"

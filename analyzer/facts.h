@@ -222,6 +222,10 @@ typedef struct {
   /* A get by primary key (`session.get(M, k)`, `M.query.get(k)`) whose key is a plain name: that
    * name; empty otherwise. */
   ol_span pk_key;
+  /* Or its key is `<row>.<pk_attr>` on the rows variable of loop pk_loop (a row the session holds
+   * for the iteration when the model is exactly the rows' own): pk_loop, -1. */
+  int32_t pk_loop;
+  char *pk_attr;
 } ol_query_site;
 
 /* How a relationship loads (DESIGN.md "Models"). */
@@ -574,6 +578,8 @@ typedef struct {
                     `row[0]`, `a` of `for a, b in session.query(A, B)`), 0 for its rows variable */
   bool one;      /* not has_rows: the argument is one row rows loaded (`Form.query.get(i)`, a name
                     bound to one: `form = db.session.get(Form, i)`) */
+  bool fixed;    /* the call is in a loop and the argument is a plain name no loop of its nest
+                    binds (the memo's notion, ol_call_fact.args_loop): one value for the nest */
   ol_rows rows;
   int32_t key_loop; /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
   /* Or `<p>.<key_attr>` on parameter p of the calling function (0: `self.<key_attr>` in a

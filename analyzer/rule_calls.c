@@ -84,7 +84,7 @@ static bool loop_within(const ol_file_facts *f, int inner, int loop) {
 /* Whether the loop commits (itself or through a call): a commit expires
  * every object of the session, and a get of an expired one refreshes it
  * with a SELECT. */
-static bool loop_commits(const ol_rule_ctx *ctx, int loop) {
+bool ol_rule_loop_expires(const ol_rule_ctx *ctx, int loop) {
   const ol_file_facts *f = ctx->facts;
   const ol_loop *l = &f->loops.items[loop];
   if (l->expires)
@@ -106,7 +106,7 @@ static bool loop_commits(const ol_rule_ctx *ctx, int loop) {
  * that does not commit: an identity-map read, no SQL. */
 static bool gets_held(const ol_rule_ctx *ctx, size_t call, int32_t callee) {
   int l = ol_index_call_gets_held(ctx->index, ctx->file, call, callee);
-  return l >= 0 && !loop_commits(ctx, l);
+  return l >= 0 && !ol_rule_loop_expires(ctx, l);
 }
 
 bool ol_rule_loop_works_outside(const ol_rule_ctx *ctx, int loop) {

@@ -30,6 +30,9 @@ bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop);
  * calls out (ol_loop.external_work) or calls, in it or a loop inside it, a
  * project function whose summary does (DESIGN.md "Real code"). Each item is
  * then a unit of outside work: its commit keeps what was done recorded. */
+/* Whether the loop commits, rolls back or expires the session (itself or through a call): every
+ * object the session holds is read again by SQL after it. */
+bool ol_rule_loop_expires(const ol_rule_ctx *ctx, int loop);
 bool ol_rule_loop_works_outside(const ol_rule_ctx *ctx, int loop);
 /* The same for the call at site, which runs in part `branch` of a branch
  * inside the loop (ol_exec_branch_of; empty: on every iteration): the loop

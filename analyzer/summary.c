@@ -2295,14 +2295,23 @@ int32_t ol_index_call_of_attr(const ol_file_facts *f, ol_span span) {
  * a callee that only gets by primary key (ol_summary.pk_param): the key is
  * `row.<pk>` of a loop's row of exactly that model (not a subclass or base:
  * the identity key is the base's, and a filter by another column emits SQL)
- * with a single-column primary key. Returns that loop, -1. */
+ * with a single-column primary key, or a plain name no loop of the nest binds
+ * (ol_call_arg.fixed, the memo's notion: one key for the whole nest, got
+ * once). Returns that loop (the outermost of the nest for the latter), -1. */
 int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   const ol_call_fact *c = &facts->calls.items[call];
   const ol_summary *t = &ix->funcs.items[callee];
   const char *model = t->pk_model;
-  if (t->pk_param < 0)
+  if (t->pk_param < 0 || c->loop < 0)
     return -1;
+  for (uint32_t a = 0; a < c->n_args; a++)
+    if (ol_index_call_param(ix, file, call, a) == t->pk_param && ol_call_args(facts, c)[a].fixed) {
+      int l = c->loop;
+      while (facts->loops.items[l].parent >= 0)
+        l = facts->loops.items[l].parent;
+      return l;
+    }
   if (!strcmp(model, "cls") && t->fn->kind == OL_FN_CLASSMETHOD)
     model = receiver_model(ix, c);
   const ol_model *m = model ? ol_index_model(ix, model) : NULL;

@@ -1461,9 +1461,29 @@ static void resolve_loops(ol_walker *w) {
   }
 }
 
+/* A call's key read a name some loop of its nest binds only after the call (the next iteration
+ * reads the new value): its arguments vary with the loop after all (ol_call_fact.args_loop). */
+static void resolve_calls(ol_walker *w) {
+  for (size_t i = 0; i < w->call_key_names.len; i++) {
+    ol_call_fact *c = &w->out->calls.items[w->call_key_names.items[i].call];
+    int outer = c->loop;
+    while (outer >= 0 && w->out->loops.items[outer].parent >= 0)
+      outer = w->out->loops.items[outer].parent;
+    size_t a = w->call_key_names.items[i].arg;
+    if (outer < 0 || !sorted_count(&w->loop_bound.items[outer], w->call_key_names.items[i].hash))
+      continue;
+    if (a == SIZE_MAX)
+      c->args_loop = true;
+    else if (a >= c->first_arg && a < c->first_arg + c->n_args)
+      w->out->call_args.items[a].fixed = false;
+  }
+  ol_vec_free(&w->call_key_names);
+}
+
 static void resolve_sites(ol_walker *w) {
   sort_bound(w);
   resolve_loops(w);
+  resolve_calls(w);
   size_t k = 0;
   for (size_t i = 0; i < w->out->queries.len; i++) {
     if (replayed(w, i, false, &k))

@@ -106,6 +106,12 @@ typedef struct {
 } ol_pending_terminal;
 typedef OL_VEC(ol_pending_terminal) ol_pendings;
 
+/* A name a call's key reads (walker's call_key_names). */
+typedef struct {
+  size_t call, arg;
+  uint64_t hash;
+} ol_call_key_name;
+
 /* Loops and sites put back from the memo, already resolved. */
 typedef struct {
   size_t loops_from, loops_to, sites_from, sites_to;
@@ -146,6 +152,10 @@ typedef struct {
   OL_VEC(ol_hashes) loop_targets;       /* per loop: names of its (first) target */
   OL_VEC(ol_name_refs) loop_iter_names; /* per loop: names its iterable reads */
   OL_VEC(ol_site_temp) site_tmp;        /* per query site */
+  /* Names a call in a loop keys on that no loop of its nest had bound when the walk met it (call:
+   * its index; arg: the argument's in call_args, SIZE_MAX for the call's args_loop): resolve_calls
+   * looks again, once every loop's names are known. */
+  OL_VEC(ol_call_key_name) call_key_names;
   OL_VEC(TSNode) path;                  /* the nodes from the root to the current one */
   OL_VEC(int32_t)
   path_block;              /* per path entry: the index of the nearest block or module at or
@@ -358,6 +368,7 @@ uint32_t ol_guard_rebound(ol_walker *w, TSNode def, int func);
  * rollback, expire, expire_all, refresh, close, remove, expunge): a get by key
  * after it runs a SELECT again. */
 bool ol_calls_expires_session(ol_walker *w, TSNode call);
+int ol_calls_row_key(ol_walker *w, int ctx, TSNode a, char **attr);
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx);
 void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_calls_check_return(ol_walker *w, TSNode ret);

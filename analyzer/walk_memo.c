@@ -234,6 +234,8 @@ static void mv_query(mover *m, ol_query_site *s) {
   mv_int(m, &s->func, V_FUNCS);
   mv_guard(m, &s->guard);
   mv_span(m, &s->pk_key);
+  mv_index(m, &s->pk_loop, V_LOOPS);
+  mv_str(m, &s->pk_attr);
 }
 
 static void mv_lookup(mover *m, ol_lookup *l) {
@@ -545,7 +547,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_str(&m, &x->key_attr);
     mv_str(&m, &x->self_attr);
     SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows, (uint64_t)(int64_t)x->col,
-            (uint64_t)(int64_t)x->attr_param, x->one);
+            (uint64_t)(int64_t)x->attr_param, x->one, x->fixed);
   });
   h = mix(h, f->call_terms.len);
   for (size_t i = 0; i < f->call_terms.len; i++) { /* field by field: it has padding */

@@ -327,6 +327,27 @@ static void cover_repeats(const ol_rule_ctx *ctx, size_t i, ol_fix_draft *f, con
   }
 }
 
+/* A get by primary key the session's identity map answers after the first
+ * iteration: its key is a plain name no loop of the nest binds (dep_loop),
+ * or `row.<pk>` of the loop's own row of exactly that model with a
+ * single-column key (as ol_index_call_gets_held for a call), in a loop that
+ * does not expire the session. */
+static bool get_held(const ol_rule_ctx *ctx, const ol_query_site *s) {
+  const ol_file_facts *f = ctx->facts;
+  int l = -1;
+  if (!ol_span_empty(s->pk_key) && s->dep_loop < 0) {
+    for (l = s->loop; f->loops.items[l].parent >= 0;)
+      l = f->loops.items[l].parent;
+  } else if (s->pk_loop >= 0 && s->pk_attr && s->entity) {
+    const ol_model *m = ol_index_model(ctx->index, s->entity);
+    const char *rows = f->loops.items[s->pk_loop].rows.entity;
+    if (m && m->is_model && m->n_pk == 1 && !strcmp(s->pk_attr, m->pk[0]) && rows &&
+        !strcmp(rows, m->name))
+      l = s->pk_loop;
+  }
+  return l >= 0 && !ol_rule_loop_expires(ctx, l);
+}
+
 static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
   ol_rule_report_calls(
       ctx, meta, OL_EFFECT_QUERY,
@@ -338,6 +359,8 @@ static void check(const ol_rule_ctx *ctx, const ol_rule_meta *meta) {
       continue;
     if (s->in_except)
       continue; /* an error path: run on the iterations that failed */
+    if (get_held(ctx, s))
+      continue; /* the identity map answers it: no SQL after the first iteration */
     char *text = NULL;
     const ol_loop *l = &ctx->facts->loops.items[s->loop];
     uint32_t loop_line = ol_rule_line(ctx, l->header.start);

@@ -1032,6 +1032,97 @@ def identity_map_lost_through_calls():
         close_then_rename(kitchen.id)  # expect: ORM001
 
 
+class BigKitchen(Kitchen):
+    stars = db.Column(db.Integer)
+
+
+def identity_map_direct_gets():
+    for kitchen in Kitchen.query.all():
+        db.session.get(Kitchen, kitchen.id)  # ok: the loop's own row, from the identity map
+        Kitchen.query.get(kitchen.id)  # ok: the same
+        db.session.get(Kitchen, kitchen.chef_id)  # expect: ORM001
+        Chef.query.get(kitchen.id)  # expect: ORM001
+        db.session.get(BigKitchen, kitchen.id)  # expect: ORM001
+        db.session.get(Kitchen, kitchen.id, with_for_update=True)  # expect: ORM001
+        db.session.get(Kitchen, kitchen.id, populate_existing=True)  # expect: ORM001
+        Kitchen.query.filter_by(id=kitchen.id).first()  # expect: ORM001
+    for kitchen in BigKitchen.query.all():
+        db.session.get(Kitchen, kitchen.id)  # expect: ORM001
+    for slot in Slot.query.all():
+        db.session.get(Slot, slot.day)  # expect: ORM001
+    for kitchen in Kitchen.query.all():
+        Kitchen.query.get(kitchen.id)  # expect: ORM001
+        db.session.commit()  # expect: ORM006
+    for kitchen in Kitchen.query.all():
+        close_then_rename(kitchen.chef_id)  # expect: ORM001
+        db.session.get(Kitchen, kitchen.id)  # expect: ORM001
+
+
+# --- identity map: one key for the whole loop, got once --------------------
+def identity_map_invariant_key(kitchen_id, rows):
+    for row in rows:
+        Kitchen.get(kitchen_id)  # ok: the same key every iteration
+        rename_kitchen(kitchen_id, row)  # ok: the same
+        db.session.get(Kitchen, kitchen_id)  # ok: the same
+        Kitchen.query.get(kitchen_id)  # ok: the same
+        for other in row.others:
+            Kitchen.query.get(kitchen_id)  # ok: no loop of the nest binds it
+        db.session.get(Kitchen, kitchen_id, with_for_update=True)  # expect: ORM001
+        fresh_kitchen(kitchen_id)  # expect: ORM001
+        Kitchen.query.filter_by(id=kitchen_id).first()  # expect: ORM001
+        kitchen_by_filter(kitchen_id)  # expect: ORM001
+        Kitchen.get(next_kitchen_id())  # expect: ORM001
+    for row in rows:
+        key = row.kitchen_id
+        Kitchen.get(key)  # expect: ORM001
+        db.session.get(Kitchen, key)  # expect: ORM001
+    for row in rows:
+        Kitchen.get(later)  # expect: ORM001
+        Kitchen.query.get(later)  # expect: ORM001
+        later = row.kitchen_id
+    for row in rows:
+        for later in row.others:
+            Kitchen.query.get(kitchen_id)  # ok: not bound in the loop
+            rename_kitchen(later, row)  # expect: ORM001
+    for row in rows:
+        Kitchen.query.get(kitchen_id)  # expect: ORM001
+        rename_kitchen(kitchen_id, row)  # expect: ORM001
+        db.session.rollback()
+    for row in rows:
+        for other in row.others:
+            Kitchen.query.get(kitchen_id)  # expect: ORM001
+        db.session.expire_all()
+    for row in rows:
+        Kitchen.get(kitchen_id)  # expect: ORM001
+        close_then_rename(row.id)  # expect: ORM001
+
+
+class QueryCrudMixin:
+    @classmethod
+    def get(cls, oid, is_deleted=None):
+        obj = cls.query.get(oid)
+        if obj is None or is_deleted is None:
+            return obj
+        return obj if obj.is_deleted == is_deleted else None
+
+
+class Room(QueryCrudMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    is_deleted = db.Column(db.Boolean)
+
+
+def rooms_by_invariant_key(room_id, candidates):
+    for candidate in candidates:
+        for occurrence in candidate.occurrences:
+            if occurrence.blocked:
+                occurrence.check(room=Room.get(room_id))  # ok: one room for the whole nest
+                occurrence.check(room=Room.get(occurrence.room_id))  # expect: ORM001
+    for room in Room.query.all():
+        Room.get(room.id)  # ok: the loop's own row
+        Room.get(room.id, is_deleted=False)  # ok: the same row, its column read
+        Room.get(room.other_id)  # expect: ORM001
+
+
 def with_session(fn):
     @functools.wraps(fn)
     def inner(*args, **kwargs):
