@@ -21,7 +21,7 @@
  * call arguments; 5: guards of parameter reads; 6: generic reads (OL_READ_EVERY), loops over a
  * parameter's collection, `p.attr` arguments, options splatted from a class attribute, class
  * attributes bound to any value */
-#define MAGIC "OLCACHE6"
+#define MAGIC "OLCACHE7"
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)
 #define RACY_NS 2000000000ll /* an mtime this close to the write may not tell a later change */
