@@ -115,11 +115,11 @@ typedef struct {
                                  rows_via of the one row `self.<self_attr>` holds (self_one true),
                                  in a method of class self_cls: what the class's methods (its bases'
                                  and subclasses') assign to it says (ol_self_fact); NULL */
-  char *fixed_cls, *fixed_attr; /* the iterable's size is fixed by the code only if attribute
-                                   fixed_attr of class fixed_cls (`self.fields`, `User.fields`),
-                                   which the class body binds to a display of constants, keeps it:
-                                   bounded is false, and the rules decide once the project is
-                                   known (attr_writes, subclasses: ol_index_loop_fixed_attr); NULL */
+  /* The iterable's size is fixed by the code only if attribute fixed_attr of class fixed_cls
+   * (`self.fields`, `User.fields`), which the class body binds to a display of constants, keeps
+   * it: bounded is false, and the rules decide once the project is known (attr_writes,
+   * subclasses: ol_index_loop_fixed_attr); NULL */
+  char *fixed_cls, *fixed_attr;
   bool self_one;
   int8_t via_param; /* the iterable is `p.<rows_via>` for parameter p (below 31) of the function,
                        not bound again before the loop: a collection of the row every caller

@@ -1381,8 +1381,8 @@ bool ol_index_class_options_empty(const ol_index *ix, int32_t cls, const char *a
 }
 
 /* A loop over a class attribute the class body binds to a display of
- * constants, or its __init__ to one or to configuration (ol_loop.fixed_cls): bounded when no code of the project writes
- * an attribute of that name (facts.h attr_writes, whatever the object: the
+ * constants, or its __init__ to one or to configuration (ol_loop.fixed_cls): bounded when no code
+ * of the project writes an attribute of that name (facts.h attr_writes, whatever the object: the
  * index cannot always say which class an object is of) and no subclass
  * binds it in its own body (an instance, or `cls`, may be one of it). A loop
  * nested in another keeps its findings, like over_fixed_call's. */

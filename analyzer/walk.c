@@ -475,7 +475,8 @@ static void note_target_writes(ol_walker *w, TSNode left, TSNode right, int dept
   left = ol_unwrap(w, left);
   ol_kind k = ol_kind_of(w->sx, left);
   if (k == OL_K_attribute) {
-    if (ts_node_is_null(right) || !(holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right))))
+    if (ts_node_is_null(right) ||
+        !(holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right))))
       note_attr_write(w, left);
   } else if (k == OL_K_subscript) {
     TSNode v = ol_unwrap(w, ol_child(w->sx, left, OL_F_value));
@@ -492,7 +493,7 @@ static void note_target_writes(ol_walker *w, TSNode left, TSNode right, int dept
 static void note_call_writes(ol_walker *w, TSNode call) {
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (ol_kind_of(w->sx, fn) == OL_K_attribute) {
-    static const char *const GROW[] = {"append", "extend", "add",        "update", "insert",
+    static const char *const GROW[] = {"append",      "extend",     "add",      "update",  "insert",
                                        "__setitem__", "setdefault", "__iadd__", "__ior__", NULL};
     TSNode obj = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
     if (ol_kind_of(w->sx, obj) != OL_K_attribute)

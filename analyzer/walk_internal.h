@@ -168,7 +168,7 @@ typedef struct {
   OL_VEC(ol_alias) aliases;        /* aliased(Model) names, in the order bound */
   OL_VEC(ol_table_binding) tables; /* module-level `t = Table("name", metadata, Column(...))` */
   ol_hashes bounded_attrs; /* (class, attribute) the class body binds to a display of constants */
-  int fixed_n;          /* class attributes of bounded_attrs the iterable at hand reads */
+  int fixed_n;             /* class attributes of bounded_attrs the iterable at hand reads */
   char *fixed_cls, *fixed_attr; /* the first of them (ol_loop.fixed_cls), NULL when several */
   uint64_t fixed_hash;
   char **interned;         /* open addressing: the file's distinct names, arena strings */

@@ -680,10 +680,9 @@ static uint64_t context_hash(ol_walker *w) {
   const ol_scope *module = &w->scopes.items[0];
   for (; run->scope_names < module->names.len; run->scope_names++) {
     const ol_binding *b = &module->names.items[run->scope_names];
-    uint64_t h =
-        mix(mix(mix(run->scope_hash, b->hash), b->fixed_hash),
-            (uint64_t)b->bounded << 3 | (uint64_t)b->kind << 4 | (uint64_t)b->external << 1 |
-                b->has_rows);
+    uint64_t h = mix(mix(mix(run->scope_hash, b->hash), b->fixed_hash),
+                     (uint64_t)b->bounded << 3 | (uint64_t)b->kind << 4 |
+                         (uint64_t)b->external << 1 | b->has_rows);
     run->scope_hash = mix_str(mix_rows(h, &b->rows), b->entity1);
     if (b->has_one)
       run->scope_hash = mix_rows(run->scope_hash, &b->one);
