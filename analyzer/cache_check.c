@@ -114,6 +114,8 @@ static void loops(check *c) {
     name(c, l->self_cls, l->self_attr != NULL);
     name(c, l->self_attr, l->self_cls != NULL);
     flag(c, &l->self_one);
+    name(c, l->fixed_cls, l->fixed_attr != NULL);
+    name(c, l->fixed_attr, l->fixed_cls != NULL);
     need(c, l->via_param >= -1 && l->via_param < 31 && (l->via_param < 0 || l->rows_via));
   }
   for (size_t i = 0; i < f->self_facts.len && !c->bad; i++) {

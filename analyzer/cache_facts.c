@@ -12,8 +12,8 @@
 
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
-_Static_assert(sizeof(ol_file_facts) == 688, "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_loop) == 344 && sizeof(ol_call_arg) == 192 && sizeof(ol_query_site) == 240,
+_Static_assert(sizeof(ol_file_facts) == 712, "facts.h changed: update cache_facts.c");
+_Static_assert(sizeof(ol_loop) == 360 && sizeof(ol_call_arg) == 192 && sizeof(ol_query_site) == 240,
                "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 216 &&
                    sizeof(ol_call_fact) == 104 && sizeof(ol_rel_fact) == 128,
@@ -35,7 +35,8 @@ typedef struct {
       offsetof(T, m.dyn_owner), offsetof(T, m.dyn_rel), offsetof(T, m.options_self)
 
 LAYOUT(ol_loop, ROWS(ol_loop, rows), offsetof(ol_loop, rows_via), offsetof(ol_loop, insert_why),
-       offsetof(ol_loop, context), offsetof(ol_loop, self_cls), offsetof(ol_loop, self_attr));
+       offsetof(ol_loop, context), offsetof(ol_loop, self_cls), offsetof(ol_loop, self_attr),
+       offsetof(ol_loop, fixed_cls), offsetof(ol_loop, fixed_attr));
 LAYOUT(ol_self_fact, offsetof(ol_self_fact, cls), offsetof(ol_self_fact, attr),
        ROWS(ol_self_fact, rows));
 LAYOUT(ol_render_fact, offsetof(ol_render_fact, template));
@@ -216,6 +217,7 @@ void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
   put_array(out, f->render_args.items, f->render_args.len, &ol_render_arg_layout);
   put_array(out, f->self_facts.items, f->self_facts.len, &ol_self_fact_layout);
   put_array(out, f->value_refs.items, f->value_refs.len, &hash_layout);
+  put_array(out, f->attr_writes.items, f->attr_writes.len, &hash_layout);
 }
 
 /* ---- reading -------------------------------------------------------------- */
@@ -409,6 +411,7 @@ bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool che
   GET_VEC(&r, &f->render_args, &ol_render_arg_layout);
   GET_VEC(&r, &f->self_facts, &ol_self_fact_layout);
   GET_VEC(&r, &f->value_refs, &hash_layout);
+  GET_VEC(&r, &f->attr_writes, &hash_layout);
   if (used)
     *used = r.region_at;
   if (r.bad || r.at != r.n) {

@@ -115,6 +115,11 @@ typedef struct {
                                  rows_via of the one row `self.<self_attr>` holds (self_one true),
                                  in a method of class self_cls: what the class's methods (its bases'
                                  and subclasses') assign to it says (ol_self_fact); NULL */
+  /* The iterable's size is fixed by the code only if attribute fixed_attr of class fixed_cls
+   * (`self.fields`, `User.fields`), which the class body binds to a display of constants, keeps
+   * it: bounded is false, and the rules decide once the project is known (attr_writes,
+   * subclasses: ol_index_loop_fixed_attr); NULL */
+  char *fixed_cls, *fixed_attr;
   bool self_one;
   int8_t via_param; /* the iterable is `p.<rows_via>` for parameter p (below 31) of the function,
                        not bound again before the loop: a collection of the row every caller
@@ -765,6 +770,10 @@ typedef struct {
    * staticmethod/classmethod receives: the functions the index cannot see every call of
    * (param_bounds.c). Repeats within a few entries dropped. */
   OL_VEC(uint64_t) value_refs;
+  /* ol_name_hash of every attribute name written outside a class body: `x.attr = v` (v not a
+   * display of constants), `x.attr += v`, `x.attr[k] = v`, `x.attr.append(v)` and the other
+   * methods that grow a container, `setattr(x, "attr", v)`; repeats within a few dropped. */
+  OL_VEC(uint64_t) attr_writes;
 /* A name in value_refs xor this: a call of it the facts keep no record of (`x.m()` on an object
  * of unknown class, a call at module level): a method of that name, or a function called at
  * module level, has calls the index does not see (param_types.c). */

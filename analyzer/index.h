@@ -316,6 +316,9 @@ int32_t ol_index_dispatch(const ol_index *ix, uint32_t file, size_t call, int32_
  * cls (an index into classes) loads nothing: cls (or a base) binds attr to
  * an empty tuple or list (or None), and no subclass binds it again. */
 bool ol_index_class_options_empty(const ol_index *ix, int32_t cls, const char *attr);
+/* Whether the loop's iterable is a class attribute the code fixes (ol_loop.fixed_cls) no code
+ * of the project changes. */
+bool ol_index_loop_fixed_attr(const ol_index *ix, uint32_t file, const ol_loop *l);
 const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop *l,
                                const ol_rows **rows, uint32_t *rows_file);
 /* The model whose rows loop `loop` of file holds, and the rows' query when

@@ -71,6 +71,7 @@ bool ol_rule_loop_repeats(const ol_rule_ctx *ctx, int loop) {
   const ol_loop *l = &ctx->facts->loops.items[loop];
   return !((l->kind == OL_LOOP_WHILE || counts_attempts(ctx, l)) && l->exits) &&
          !l->external_work && !over_fixed_call(ctx, l) &&
+         !ol_index_loop_fixed_attr(ctx->index, ctx->file, l) &&
          !ol_index_loop_param_bounded(ctx->index, ctx->file, loop);
 }
 

@@ -1380,6 +1380,31 @@ bool ol_index_class_options_empty(const ol_index *ix, int32_t cls, const char *a
   return true;
 }
 
+/* A loop over a class attribute the class body binds to a display of
+ * constants, or its __init__ to one or to configuration (ol_loop.fixed_cls): bounded when no code
+ * of the project writes an attribute of that name (facts.h attr_writes, whatever the object: the
+ * index cannot always say which class an object is of) and no subclass
+ * binds it in its own body (an instance, or `cls`, may be one of it). A loop
+ * nested in another keeps its findings, like over_fixed_call's. */
+bool ol_index_loop_fixed_attr(const ol_index *ix, uint32_t file, const ol_loop *l) {
+  if (!l->fixed_cls || !l->fixed_attr || l->parent >= 0 || l->kind == OL_LOOP_WHILE)
+    return false;
+  uint64_t h = ol_fnv(OL_FNV_OFFSET, l->fixed_attr, strlen(l->fixed_attr));
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    const ol_file_facts *facts = ix->files.items[f].facts;
+    for (size_t i = 0; i < facts->attr_writes.len; i++)
+      if (facts->attr_writes.items[i] == h)
+        return false;
+  }
+  int32_t cls = ol_index_class_id(ix, ol_last_component(l->fixed_cls), (int32_t)file);
+  if (cls < 0) /* pass 1 saw its body (or __init__) bind it */
+    return false;
+  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++)
+    if (c != cls && own_attr(ix, c, l->fixed_attr) && derives_from(ix, c, cls))
+      return false;
+  return true;
+}
+
 /* The model of the query property `self.<prop>` returns, read at span in
  * file (OL_SELF_QUERY), on an instance of class cls: the property the class
  * of that read finds, which cls and every subclass of it find too (an

@@ -462,6 +462,76 @@ static bool limited_query(ol_walker *w, TSNode n) {
 
 /* `self.CHOICES` / `cls.synced_fields` / `User.synced_fields`: an attribute
  * the class body of this file binds to a display of constants. */
+static void note_attr_write(ol_walker *w, TSNode attr) {
+  TSNode name = ol_child(w->sx, attr, OL_F_attribute);
+  if (!ts_node_is_null(name))
+    ol_vec_push(&w->out->attr_writes, ol_node_hash(w, name));
+}
+
+/* Target left of an assignment (value right, NULL for `+=`): an attribute
+ * rebound to other than a display of constants or configuration, or a container in an
+ * attribute stored into (`x.attr[k] = v`): facts.h attr_writes. */
+static void note_target_writes(ol_walker *w, TSNode left, TSNode right, int depth) {
+  left = ol_unwrap(w, left);
+  ol_kind k = ol_kind_of(w->sx, left);
+  if (k == OL_K_attribute) {
+    if (ts_node_is_null(right) ||
+        !(holds_constants(w, right, 0) || reads_config(w, ol_unwrap(w, right))))
+      note_attr_write(w, left);
+  } else if (k == OL_K_subscript) {
+    TSNode v = ol_unwrap(w, ol_child(w->sx, left, OL_F_value));
+    if (ol_kind_of(w->sx, v) == OL_K_attribute)
+      note_attr_write(w, v);
+  } else if (depth < 4) { /* `self.a, self.b = ...`, `[x.a, y] = ...` */
+    for (uint32_t i = 0; i < ts_node_named_child_count(left); i++)
+      note_target_writes(w, ts_node_named_child(left, i), (TSNode){0}, depth + 1);
+  }
+}
+
+/* `x.attr.append(v)` and the other methods that grow a container in place,
+ * `setattr(x, "attr", v)`: facts.h attr_writes. */
+static void note_call_writes(ol_walker *w, TSNode call) {
+  TSNode fn = ol_child(w->sx, call, OL_F_function);
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute) {
+    static const char *const GROW[] = {"append",      "extend",     "add",      "update",  "insert",
+                                       "__setitem__", "setdefault", "__iadd__", "__ior__", NULL};
+    TSNode obj = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+    if (ol_kind_of(w->sx, obj) != OL_K_attribute)
+      return;
+    for (const char *const *g = GROW; *g; g++)
+      if (ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), *g)) {
+        note_attr_write(w, obj);
+        return;
+      }
+    return;
+  }
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  if (!ol_node_text_is(w, fn, "setattr") || ts_node_is_null(args) ||
+      ts_node_named_child_count(args) < 2)
+    return;
+  TSNode s = ts_node_named_child(args, 1);
+  const char *t = w->src + ts_node_start_byte(s), *end = w->src + ts_node_end_byte(s);
+  if (ol_kind_of(w->sx, s) != OL_K_string || end - t < 2)
+    return; /* a name the code computes (`setattr(obj, key, value)` copying a form onto a row):
+               not followed, as attribute names read from data are not the code's own */
+  while (t < end && *t != '"' && *t != '\'')
+    t++;
+  ol_vec_push(&w->out->attr_writes, ol_name_hash(t + 1, (size_t)(end - t - 2)));
+}
+
+/* The iterable at hand is bounded only if class attribute attr of cls (key
+ * h) is: known once the project is (ol_loop.fixed_cls); two of them are not
+ * followed (fixed_cls NULL). */
+static void note_fixed(ol_walker *w, char *cls, char *attr, uint64_t h) {
+  if (w->fixed_n++ == 0)
+    w->fixed_cls = cls, w->fixed_attr = attr;
+  else if (h != w->fixed_hash)
+    w->fixed_cls = NULL;
+  w->fixed_hash = h;
+}
+
+/* `self.fields`, `cls.fields`, `User.fields`: an attribute the class binds
+ * to a display of constants (note_fixed). */
 static bool bounded_class_attribute(ol_walker *w, TSNode attr) {
   TSNode obj = ol_child(w->sx, attr, OL_F_object), name = ol_child(w->sx, attr, OL_F_attribute);
   if (ol_kind_of(w->sx, obj) != OL_K_identifier || !w->bounded_attrs.len)
@@ -473,10 +543,15 @@ static bool bounded_class_attribute(ol_walker *w, TSNode attr) {
   char *owned = cls ? NULL : ol_node_text(w, obj);
   uint64_t h = ol_class_attr_key(cls ? cls : owned, w->src + ts_node_start_byte(name),
                                  ts_node_end_byte(name) - ts_node_start_byte(name));
-  for (size_t i = 0; i < w->bounded_attrs.len; i++)
-    if (w->bounded_attrs.items[i] == h)
-      return true;
-  return false;
+  bool found = false;
+  for (size_t i = 0; i < w->bounded_attrs.len && !found; i++)
+    found = w->bounded_attrs.items[i] == h;
+  if (found)
+    note_fixed(w, cls ? ol_arena_strndup(&w->out->arena, cls, strlen(cls)) : owned,
+               ol_arena_strndup(&w->out->arena, w->src + ts_node_start_byte(name),
+                                ts_node_end_byte(name) - ts_node_start_byte(name)),
+               h);
+  return found;
 }
 
 void ol_walk_note_init_attributes(ol_walker *w, const char *cls, TSNode def) {
@@ -579,6 +654,8 @@ static bool is_cli_values(ol_walker *w, TSNode name) {
 }
 
 static bool is_comprehension(const ol_walker *w, TSNode n);
+static bool surely_bounded(ol_walker *w, TSNode it);
+static bool fixed_bounded(ol_walker *w, TSNode it, ol_binding *b);
 static TSNode first_for_clause(const ol_walker *w, TSNode comp);
 
 static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
@@ -615,6 +692,8 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
     return true;
   if (k == OL_K_identifier) {
     const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, it));
+    if (b && b->bounded && b->fixed_hash)
+      note_fixed(w, b->fixed_cls, b->fixed_attr, b->fixed_hash);
     return b ? b->bounded : is_constant_name(w, it) || is_enum_class(w, it) || is_cli_values(w, it);
   }
   if (k == OL_K_attribute) /* sys.argv: the words an operator typed */
@@ -665,7 +744,27 @@ static bool iterable_is_bounded(ol_walker *w, TSNode it, int depth) {
   return false;
 }
 
-bool ol_walk_iterable_is_bounded(ol_walker *w, TSNode it) { return iterable_is_bounded(w, it, 0); }
+/* Bounded whatever the rest of the project does: a class attribute is not
+ * (ol_loop.fixed_cls). */
+static bool surely_bounded(ol_walker *w, TSNode it) {
+  w->fixed_n = 0;
+  return iterable_is_bounded(w, it, 0) && !w->fixed_n;
+}
+
+bool ol_walk_iterable_is_bounded(ol_walker *w, TSNode it) { return surely_bounded(w, it); }
+
+/* Binding b of iterable it: bounded, perhaps only if one class attribute is
+ * (b->fixed_cls). */
+static bool fixed_bounded(ol_walker *w, TSNode it, ol_binding *b) {
+  w->fixed_n = 0, w->fixed_cls = NULL;
+  if (!iterable_is_bounded(w, it, 0))
+    return false;
+  if (w->fixed_n && !w->fixed_cls)
+    return false;
+  if (w->fixed_n)
+    b->fixed_cls = w->fixed_cls, b->fixed_attr = w->fixed_attr, b->fixed_hash = w->fixed_hash;
+  return true;
+}
 
 /* A generator expression read to the end where it is written: list(g), sum(g)... */
 static bool consumed_on_the_spot(ol_walker *w, TSNode gen) {
@@ -730,7 +829,13 @@ static int new_loop(ol_walker *w, ol_loop_kind kind, int parent, TSNode node, TS
     l.iterable = ol_node_span(iterable);
     l.iterable_is_list = name_is_list(w, iterable);
     l.iterable_finite = l.iterable_is_list || iterable_is_finite(w, iterable);
+    w->fixed_n = 0, w->fixed_cls = NULL;
     l.bounded = iterable_is_bounded(w, iterable, 0);
+    if (l.bounded && w->fixed_n) {
+      l.bounded = false;
+      if (w->fixed_cls)
+        l.fixed_cls = w->fixed_cls, l.fixed_attr = w->fixed_attr;
+    }
   }
   l.lazy_generator =
       ol_kind_of(w->sx, node) == OL_K_generator_expression && !consumed_on_the_spot(w, node);
@@ -831,7 +936,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
               limited_query(w, right) ||
               ((is_comprehension(w, ol_unwrap(w, right)) ||
                 ol_kind_of(w->sx, ol_unwrap(w, right)) == OL_K_call) &&
-               iterable_is_bounded(w, right, 0));
+               fixed_bounded(w, right, &b));
   /* Only a query names one: `db = SQLAlchemy()` or `session = Session()` is
    * the root of every chain in its scope, not one query built across them. */
   if (v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT)
@@ -1010,6 +1115,7 @@ static void enter(ol_walker *w, entry *e) {
       bind_in_loops(w, e->ctx, ol_node_hash(w, ol_child(w->sx, n, OL_F_name)));
     break;
   case OL_K_call:
+    note_call_writes(w, n);
     on_call(w, e);
     break;
   case OL_K_subscript:
@@ -1037,6 +1143,9 @@ static void enter(ol_walker *w, entry *e) {
     ol_lookups_check_assignment(w, n);
     /* fallthrough */
   case OL_K_augmented_assignment:
+    note_target_writes(w, ol_child(w->sx, n, OL_F_left),
+                       e->kind == OL_K_assignment ? ol_child(w->sx, n, OL_F_right) : (TSNode){0},
+                       0);
     if (e->ctx >= 0)
       bind_target(w, ol_child(w->sx, n, OL_F_left), e->ctx, NULL);
     break;
@@ -1673,6 +1782,7 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->lens);
   ol_vec_free(&f->module_names);
   ol_vec_free(&f->value_refs);
+  ol_vec_free(&f->attr_writes);
   ol_vec_free(&f->queries);
   ol_vec_free(&f->funcs);
   ol_vec_free(&f->func_sites);

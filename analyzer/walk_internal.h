@@ -67,6 +67,8 @@ typedef struct {
                    collections go; empty for `self` or a load that takes none) */
   ol_rows one;
   bool bounded;  /* a non-empty display of constants or a config value: iterating it is bounded */
+  char *fixed_cls, *fixed_attr; /* bounded only if this class attribute is (ol_loop.fixed_cls) */
+  uint64_t fixed_hash;          /* its key (ol_class_attr_key), 0 */
   bool external; /* an object outside the process (ol_exec_yields_external) */
   uint32_t query_origin; /* `q = Model.query...` (and `q = q.filter(...)` after it): where the
                             chain the name holds started, so its lookups are one query; 0 none */
@@ -176,6 +178,9 @@ typedef struct {
   OL_VEC(ol_alias) aliases;        /* aliased(Model) names, in the order bound */
   OL_VEC(ol_table_binding) tables; /* module-level `t = Table("name", metadata, Column(...))` */
   ol_hashes bounded_attrs; /* (class, attribute) the class body binds to a display of constants */
+  int fixed_n;             /* class attributes of bounded_attrs the iterable at hand reads */
+  char *fixed_cls, *fixed_attr; /* the first of them (ol_loop.fixed_cls), NULL when several */
+  uint64_t fixed_hash;
   char **interned;         /* open addressing: the file's distinct names, arena strings */
   size_t n_interned, interned_cap;
   ol_walk_memo **memo; /* the editor's: top-level functions' facts by text and context, or NULL */

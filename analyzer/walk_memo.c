@@ -33,6 +33,7 @@ enum {
   V_LOOKUPS,
   V_SELF_FACTS,
   V_VALUE_REFS,
+  V_ATTR_WRITES,
   V_PENDING_TERMS,
   V_PENDING_RECVS,
   V_SELF_ASSIGNED,
@@ -204,6 +205,8 @@ static void mv_loop(mover *m, ol_loop *l) {
   mv_span(m, &l->outside_branch);
   mv_str(m, &l->self_cls);
   mv_str(m, &l->self_attr);
+  mv_str(m, &l->fixed_cls);
+  mv_str(m, &l->fixed_attr);
   SCALARS(m, l->self_one, (uint64_t)(int64_t)l->via_param);
 }
 
@@ -411,6 +414,7 @@ static void count_of(const ol_file_facts *f, side_lists l, counts *c) {
   c->at[V_LOOKUPS] = f->lookups.len;
   c->at[V_SELF_FACTS] = f->self_facts.len;
   c->at[V_VALUE_REFS] = f->value_refs.len;
+  c->at[V_ATTR_WRITES] = f->attr_writes.len;
   c->at[V_PENDING_TERMS] = l.terms->len;
   c->at[V_PENDING_RECVS] = l.recvs->len;
   c->at[V_SELF_ASSIGNED] = l.self_assigned->len;
@@ -467,6 +471,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
   MOVE_ALL(V_LOOKUPS, lookups, mv_lookup(m, LAST(&dst->lookups)));
   MOVE_ALL(V_SELF_FACTS, self_facts, mv_self_fact(m, LAST(&dst->self_facts)));
   MOVE_ALL(V_VALUE_REFS, value_refs, (void)0);
+  MOVE_ALL(V_ATTR_WRITES, attr_writes, (void)0);
 #undef MOVE_ALL
 #define SIDE(v) (to->at[v] - from->at[v])
   MOVE(dl.terms, sl.terms->items + from->at[V_PENDING_TERMS], SIDE(V_PENDING_TERMS), {
@@ -572,6 +577,9 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
   h = mix(h, f->value_refs.len);
   for (size_t i = 0; i < f->value_refs.len; i++)
     h = mix(h, f->value_refs.items[i]);
+  h = mix(h, f->attr_writes.len);
+  for (size_t i = 0; i < f->attr_writes.len; i++)
+    h = mix(h, f->attr_writes.items[i]);
   DIGEST(module_names, char *, mv_str(&m, x));
   DIGEST(declarative_bases, char *, mv_str(&m, x));
   DIGEST(base_classes, char *, mv_str(&m, x));
@@ -674,9 +682,9 @@ static uint64_t context_hash(ol_walker *w) {
   const ol_scope *module = &w->scopes.items[0];
   for (; run->scope_names < module->names.len; run->scope_names++) {
     const ol_binding *b = &module->names.items[run->scope_names];
-    uint64_t h =
-        mix(mix(run->scope_hash, b->hash), (uint64_t)b->bounded << 3 | (uint64_t)b->kind << 4 |
-                                               (uint64_t)b->external << 1 | b->has_rows);
+    uint64_t h = mix(mix(mix(run->scope_hash, b->hash), b->fixed_hash),
+                     (uint64_t)b->bounded << 3 | (uint64_t)b->kind << 4 |
+                         (uint64_t)b->external << 1 | b->has_rows);
     run->scope_hash = mix_str(mix_rows(h, &b->rows), b->entity1);
     if (b->has_one)
       run->scope_hash = mix_rows(run->scope_hash, &b->one);

@@ -1173,3 +1173,39 @@ def emit_in_loops(settings):
         save_setting(s, "x")  # ok: its only query is the memoized event_names()
         emit("tick", {"key": s.key})  # ok: the same
         save_and_check(s, "y")  # expect: ORM001
+
+
+# --- real code: class attributes the code fixes ------------------------------
+
+
+class Syncer:
+    sync_fields = ("name", "email")  # never written again: two iterations
+    grown_fields = ["name"]  # appended to below: as long as the code makes it
+    menu_kinds = ("a", "b")  # a subclass binds its own below
+
+    def sync(self):
+        for f in self.sync_fields:
+            Setting.query.filter_by(key=f).first()  # ok: a class attribute bound to a tuple
+        for f in Syncer.sync_fields:
+            Setting.query.filter_by(key=f).first()  # ok: the same, read on the class
+        wanted = [f for f in self.sync_fields if f]
+        for f in wanted:
+            Setting.query.filter_by(key=f).first()  # ok: filtered from the tuple
+        for f in self.grown_fields:
+            Setting.query.filter_by(key=f).first()  # expect: ORM001
+        for k in self.menu_kinds:
+            Setting.query.filter_by(key=k).first()  # expect: ORM001
+
+    @classmethod
+    def sync_all(cls, extra):
+        for f in cls.sync_fields:
+            Setting.query.filter_by(key=f).first()  # ok: the tuple, on the class
+        for f in (*cls.sync_fields, *extra):
+            Setting.query.filter_by(key=f).first()  # expect: ORM001
+
+    def grow(self, name):
+        self.grown_fields.append(name)
+
+
+class RowSyncer(Syncer):
+    menu_kinds = Setting.query.all()

@@ -388,3 +388,19 @@ def outside_work_in_the_commits_branch(jobs, ports, check):
             db.session.commit()  # expect: ORM006  # it probes only inside the commit's branch
             if check:
                 requests.get("https://probe.example.com")
+
+
+class JobSeeder:
+    seed_names = ("nightly", "weekly")  # never written again: two iterations
+    queued_names = ["nightly"]  # extended below: as long as the code makes it
+
+    def seed(self):
+        for name in self.seed_names:
+            db.session.add(Job(status=name))
+            db.session.commit()  # ok: a class attribute bound to a tuple
+        for name in self.queued_names:
+            db.session.add(Job(status=name))
+            db.session.commit()  # expect: ORM006
+
+    def queue(self, names):
+        self.queued_names.extend(names)
