@@ -20,8 +20,8 @@
 /* 2: the four-lane checksum; 3: strings end with their NUL; 4: parameter guards, defaults and
  * call arguments; 5: guards of parameter reads; 6: generic reads (OL_READ_EVERY), loops over a
  * parameter's collection, `p.attr` arguments, options splatted from a class attribute, class
- * attributes bound to any value */
-#define MAGIC "OLCACHE6"
+ * attributes bound to any value; 7: a function's decorators by name, transparent decorators */
+#define MAGIC "OLCACHE7"
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)
 #define RACY_NS 2000000000ll /* an mtime this close to the write may not tell a later change */
