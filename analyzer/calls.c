@@ -164,11 +164,13 @@ static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool 
     if (ol_node_text_is(w, last, "classmethod"))
       kind = OL_FN_CLASSMETHOD, plain = true;
     *wrapped |= !plain;
-    if (!plain && (called || !dotted_name(w, e, 0)))
-      *opaque = true; /* a factory's call or an expression: the index cannot name it */
-    else if (!plain) {
+    if (!plain && !dotted_name(w, e, 0))
+      *opaque = true; /* an expression: the index cannot name it */
+    else if (!plain) { /* "name", or "name(" for what a call of name returns */
       ol_buf_add(decos, w->src + ts_node_start_byte(last),
                  ts_node_end_byte(last) - ts_node_start_byte(last));
+      if (called)
+        ol_buf_putc(decos, '(');
       ol_buf_putc(decos, '\x1f');
     }
   }
@@ -338,6 +340,28 @@ static bool is_stub(ol_walker *w, TSNode def) {
   return raised;
 }
 
+/* Whether def is a decorator factory whose body is (a docstring,) a transparent decorator's def
+ * and `return <that def>`: `@factory(...)` applies a transparent decorator. */
+static bool is_transparent_factory(ol_walker *w, TSNode def) {
+  TSNode body = ol_child(w->sx, def, OL_F_body), inner = {0};
+  uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    ol_kind k = ol_kind_of(w->sx, st);
+    if (k == OL_K_comment || (k == OL_K_expression_statement && i == 0 &&
+                              ol_kind_of(w->sx, ts_node_named_child(st, 0)) == OL_K_string))
+      continue;
+    if (k == OL_K_function_definition && ts_node_is_null(inner))
+      inner = st;
+    else if (k == OL_K_return_statement && !ts_node_is_null(inner) && i == n - 1)
+      return text_eq(w, ts_node_named_child(st, 0), ol_child(w->sx, inner, OL_F_name)) &&
+             is_transparent_decorator(w, inner);
+    else
+      return false;
+  }
+  return false;
+}
+
 void ol_calls_enter_function(ol_walker *w, TSNode def) {
   TSNode cls = owning_class(w, def);
   bool memoized, wrapped, opaque;
@@ -379,7 +403,10 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
   else if (handed_to_decorator(w, def))
     note_value_hash(w, ol_node_hash(w, ol_child(w->sx, def, OL_F_name)));
   ol_buf_free(&decos);
-  f.transparent = !f.cls && f.outer < 0 && is_transparent_decorator(w, def);
+  f.transparent = f.cls || f.outer >= 0                ? 0
+                  : is_transparent_decorator(w, def) ? 1
+                  : is_transparent_factory(w, def)   ? 2
+                                                     : 0;
   ol_vec_push(&w->out->funcs, f);
   ol_vec_push(&w->fstack, (int)(w->out->funcs.len - 1));
   ol_hashes seen = {0};

@@ -1792,16 +1792,19 @@ void ol_resolve_cache_free(ol_resolve_cache *cache) {
 void ol_index_summarize(ol_index *ix) { ol_index_summarize_cached(ix, NULL, NULL); }
 
 /* Whether every decorator of fn (ol_func_fact.decos) is a transparent decorator of the
- * project: each name is defined, only as such (transparent holds the names of those; other the
- * names of every other function). */
+ * project (`@name(...)`: a factory of one): each name is defined, only as such (transparent and
+ * factories hold the names of those; other the names of every other function and class). */
 static bool decorators_transparent(const ol_func_fact *fn, const ol_name_set *transparent,
-                                   const ol_name_set *other) {
+                                   const ol_name_set *factories, const ol_name_set *other) {
   if (!fn->decos)
     return false;
   for (const char *p = fn->decos; *p;) {
     size_t len = strcspn(p, "\x1f");
-    uint64_t h = ol_fnv(1469598103934665603ull, p, len);
-    if (!ol_name_set_has(transparent, h ? h : 1) || ol_name_set_has(other, h ? h : 1))
+    bool called = len && p[len - 1] == '(';
+    uint64_t h = ol_fnv(1469598103934665603ull, p, len - called);
+    if (!ol_name_set_has(called ? factories : transparent, h ? h : 1) ||
+        ol_name_set_has(called ? transparent : factories, h ? h : 1) ||
+        ol_name_set_has(other, h ? h : 1))
       return false;
     p += len + (p[len] == '\x1f');
   }
@@ -1811,11 +1814,14 @@ static bool decorators_transparent(const ol_func_fact *fn, const ol_name_set *tr
 /* A function behind decorators of the project that pass the caller's arguments on as they are
  * is called as written: its positions and defaults hold (ol_summary.wrapped). */
 static void resolve_decorators(ol_index *ix) {
-  ol_name_set transparent = {0}, other = {0};
+  ol_name_set transparent = {0}, factories = {0}, other = {0};
   for (size_t t = 0; t < ix->funcs.len; t++) {
     const ol_func_fact *fn = ix->funcs.items[t].fn;
     uint64_t h = ol_fnv(1469598103934665603ull, fn->name, strlen(fn->name));
-    ol_name_set_add(fn->transparent ? &transparent : &other, h ? h : 1);
+    ol_name_set_add(fn->transparent == 1   ? &transparent
+                    : fn->transparent == 2 ? &factories
+                                           : &other,
+                    h ? h : 1);
   }
   for (size_t i = 0; i < ix->classes.len; i++) { /* a class used as a decorator */
     const char *name = ix->classes.items[i].name;
@@ -1825,10 +1831,11 @@ static void resolve_decorators(ol_index *ix) {
   }
   for (size_t t = 0; t < ix->funcs.len; t++) {
     ol_summary *s = &ix->funcs.items[t];
-    if (s->wrapped && decorators_transparent(s->fn, &transparent, &other))
+    if (s->wrapped && decorators_transparent(s->fn, &transparent, &factories, &other))
       s->wrapped = false;
   }
   ol_name_set_free(&transparent);
+  ol_name_set_free(&factories);
   ol_name_set_free(&other);
 }
 

@@ -56,3 +56,46 @@ def clone_all(event_id):
     clone_form(form)
     clone_other(form)
     clone_third(form)
+
+
+def logged(label):
+    # a factory of a transparent decorator
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            print(label)
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def registered(label):
+    # a factory that also keeps the function: it may call it otherwise
+    def decorator(fn):
+        REGISTRY[label] = fn
+        return fn
+
+    return decorator
+
+
+REGISTRY = {}
+
+
+@logged("clone")
+def clone_logged(form):
+    for r in form.registrations:
+        print(r.user)  # expect: ORM002
+
+
+@registered("clone")
+def clone_registered(form):
+    for r in form.registrations:
+        print(r.user)  # ok: the registry may call it with anything
+
+
+def clone_more(event_id):
+    form = Form.query.filter_by(event_id=event_id).first()
+    clone_logged(form)
+    clone_registered(form)
