@@ -165,7 +165,7 @@ static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool 
       kind = OL_FN_CLASSMETHOD, plain = true;
     *wrapped |= !plain;
     if (!plain && !dotted_name(w, e, 0))
-      *opaque = true; /* an expression: the index cannot name it */
+      *opaque = true;  /* an expression: the index cannot name it */
     else if (!plain) { /* "name", or "name(" for what a call of name returns */
       ol_buf_add(decos, w->src + ts_node_start_byte(last),
                  ts_node_end_byte(last) - ts_node_start_byte(last));
@@ -403,7 +403,7 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
   else if (handed_to_decorator(w, def))
     note_value_hash(w, ol_node_hash(w, ol_child(w->sx, def, OL_F_name)));
   ol_buf_free(&decos);
-  f.transparent = f.cls || f.outer >= 0                ? 0
+  f.transparent = f.cls || f.outer >= 0              ? 0
                   : is_transparent_decorator(w, def) ? 1
                   : is_transparent_factory(w, def)   ? 2
                                                      : 0;

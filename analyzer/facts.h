@@ -534,9 +534,9 @@ typedef struct {
                            `dir(x)`): a generic read through it names every relationship */
   bool wrapped; /* a decorator other than the known ones (property, staticmethod, classmethod,
                    setters, abstractmethod, a memoizer...) may call it with arguments of its own */
-  char *decos;      /* with wrapped: the names of its decorators (each ended by '\x1f'; "name(" for
-                       `@name(...)`) when each is a plain name the index may find in the project
-                       as a transparent decorator; NULL otherwise */
+  char *decos;  /* with wrapped: the names of its decorators (each ended by '\x1f'; "name(" for
+                   `@name(...)`) when each is a plain name the index may find in the project
+                   as a transparent decorator; NULL otherwise */
   uint8_t transparent; /* 1: a decorator that calls what it wraps with the caller's arguments as
                           they are (`def deco(f): @wraps(f) def w(*a, **k): ... f(*a, **k) ...;
                           return w`); 2: a factory that returns one (`def deco(x): def d(f): ...;

@@ -71,8 +71,8 @@ static void unseen_names(const ol_index *ix, ol_name_set *out) {
 static bool typable(const ol_index *ix, uint32_t id, const ol_name_set *unseen) {
   const ol_func_fact *fn = ix->funcs.items[id].fn;
   uint64_t salted = name_hash(fn->name) ^ OL_UNSEEN_CALL;
-  if (ix->funcs.items[id].wrapped || fn->outer >= 0 || ol_name_set_has(unseen, name_hash(fn->name)) ||
-      ol_name_set_has(unseen, salted ? salted : 1))
+  if (ix->funcs.items[id].wrapped || fn->outer >= 0 ||
+      ol_name_set_has(unseen, name_hash(fn->name)) || ol_name_set_has(unseen, salted ? salted : 1))
     return false;
   return fn->kind == OL_FN_FUNCTION || fn->kind == OL_FN_METHOD || fn->kind == OL_FN_STATIC ||
          fn->kind == OL_FN_CLASSMETHOD;
@@ -264,7 +264,8 @@ static void needed_params(const ol_index *ix, const ol_name_set *unseen, uint32_
       int p = l->via_param >= 0 ? l->via_param : l->rows_param;
       int32_t fi = p >= 0 && p < 31 && !l->is_async ? ol_index_loop_func(file->facts, l) : -1;
       const ol_func_fact *fn = fi >= 0 ? &file->facts->funcs.items[fi] : NULL;
-      if (fn && typable(ix, file->first_func + (uint32_t)fi, unseen) && (uint32_t)p < fn->n_params && !(fn->rebound >> p & 1))
+      if (fn && typable(ix, file->first_func + (uint32_t)fi, unseen) &&
+          (uint32_t)p < fn->n_params && !(fn->rebound >> p & 1))
         need[file->first_func + (uint32_t)fi] |= 1u << p;
     }
   }
