@@ -99,3 +99,13 @@ def clone_more(event_id):
     form = Form.query.filter_by(event_id=event_id).first()
     clone_logged(form)
     clone_registered(form)
+
+
+
+def audited(fn):
+    # transparent, but app/audit.py defines another `audited` that keeps the function
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    return wrapper
