@@ -21,7 +21,8 @@
  * call arguments; 5: guards of parameter reads; 6: generic reads (OL_READ_EVERY), loops over a
  * parameter's collection, `p.attr` arguments, options splatted from a class attribute, class
  * attributes bound to any value; 7: gets by an invariant key or the loop's own row, loops bounded
- * by a class attribute and the attributes each file writes */
+ * by a class attribute and the attributes each file writes, a function's decorators by name,
+ * transparent decorators */
 #define MAGIC "OLCACHE7"
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)

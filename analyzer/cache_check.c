@@ -215,6 +215,8 @@ static void functions(check *c) {
     need(c, fn->pk_param < 0 || (fn->pk_query >= 0 && (size_t)fn->pk_query < f->queries.len));
     need(c, c->bad || fn->pk_param < 0 || f->queries.items[fn->pk_query].entity);
     flag(c, &fn->wrapped);
+    need(c, fn->transparent <= 2);
+    name(c, fn->decos, false);
     flag(c, &fn->stub);
     for (int e = 0; e < OL_EFFECTS * OL_GUARD_ANY && !c->bad; e++)
       param_guard(c,

@@ -123,10 +123,14 @@ static bool is_memoizer(ol_walker *w, TSNode e, TSNode last) {
  * staticmethod, classmethod, a memoizer, abstractmethod, override, overload,
  * functools.wraps): it may pass parameters of its own, so neither a call's
  * positions nor def's defaults say which parameter gets what (ol_func_fact.wrapped). */
-static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool *wrapped) {
+static bool dotted_name(const ol_walker *w, TSNode n, int depth);
+
+static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool *wrapped,
+                                 ol_buf *decos, bool *opaque) {
   TSNode parent = ol_walk_parent(w, def);
   *memoized = false;
   *wrapped = false;
+  *opaque = false;
   if (ol_kind_of(w->sx, parent) != OL_K_decorated_definition)
     return OL_FN_FUNCTION;
   ol_fn_kind kind = OL_FN_FUNCTION;
@@ -135,7 +139,8 @@ static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool 
     if (ol_kind_of(w->sx, d) != OL_K_decorator)
       continue;
     TSNode e = ts_node_named_child(d, 0);
-    if (ol_kind_of(w->sx, e) == OL_K_call)
+    bool called = ol_kind_of(w->sx, e) == OL_K_call;
+    if (called)
       e = ol_child(w->sx, e, OL_F_function);
     bool dotted = ol_kind_of(w->sx, e) == OL_K_attribute;
     TSNode last = dotted ? ol_child(w->sx, e, OL_F_attribute) : e;
@@ -159,6 +164,15 @@ static ol_fn_kind decorator_kind(ol_walker *w, TSNode def, bool *memoized, bool 
     if (ol_node_text_is(w, last, "classmethod"))
       kind = OL_FN_CLASSMETHOD, plain = true;
     *wrapped |= !plain;
+    if (!plain && !dotted_name(w, e, 0))
+      *opaque = true;  /* an expression: the index cannot name it */
+    else if (!plain) { /* "name", or "name(" for what a call of name returns */
+      ol_buf_add(decos, w->src + ts_node_start_byte(last),
+                 ts_node_end_byte(last) - ts_node_start_byte(last));
+      if (called)
+        ol_buf_putc(decos, '(');
+      ol_buf_putc(decos, '\x1f');
+    }
   }
   return kind;
 }
@@ -191,6 +205,118 @@ static TSNode param_name(ol_walker *w, TSNode p) {
 static void note_value_hash(ol_walker *w, uint64_t h);
 static bool handed_to_decorator(ol_walker *w, TSNode def);
 
+/* How many identifiers under n read name (of len bytes). */
+static uint32_t name_uses(ol_walker *w, TSNode n, const char *name, uint32_t len, int depth) {
+  if (depth > 64)
+    return 1000; /* too deep to read: counts as used elsewhere */
+  if (ol_kind_of(w->sx, n) == OL_K_identifier)
+    return ts_node_end_byte(n) - ts_node_start_byte(n) == len &&
+           !memcmp(w->src + ts_node_start_byte(n), name, len);
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < ts_node_child_count(n); i++)
+    k += name_uses(w, ts_node_child(n, i), name, len, depth + 1);
+  return k;
+}
+
+static bool text_eq(ol_walker *w, TSNode a, TSNode b) {
+  uint32_t n = ts_node_end_byte(a) - ts_node_start_byte(a);
+  return n == ts_node_end_byte(b) - ts_node_start_byte(b) &&
+         !memcmp(w->src + ts_node_start_byte(a), w->src + ts_node_start_byte(b), n);
+}
+
+/* The call under n (depth-first) whose callee is the identifier f, or null. */
+static TSNode call_of(ol_walker *w, TSNode n, TSNode f, int depth) {
+  if (depth > 64)
+    return (TSNode){0};
+  if (ol_kind_of(w->sx, n) == OL_K_call) {
+    TSNode c = ol_child(w->sx, n, OL_F_function);
+    if (ol_kind_of(w->sx, c) == OL_K_identifier && text_eq(w, c, f))
+      return n;
+  }
+  for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+    TSNode c = call_of(w, ts_node_named_child(n, i), f, depth + 1);
+    if (!ts_node_is_null(c))
+      return c;
+  }
+  return (TSNode){0};
+}
+
+/* Whether def is a decorator that hands the caller's arguments to what it wraps as they are:
+ * `def deco(f):` whose body is (a docstring,) `def wrapper(*args, **kwargs): ...` (under
+ * `@wraps(f)` at most) and `return wrapper`, the wrapper naming f, args and kwargs once each,
+ * in `f(*args, **kwargs)` (ol_func_fact.transparent). */
+static bool is_transparent_decorator(ol_walker *w, TSNode def) {
+  TSNode params = ol_child(w->sx, def, OL_F_parameters), body = ol_child(w->sx, def, OL_F_body);
+  if (ts_node_is_null(params) || ts_node_is_null(body) || ts_node_named_child_count(params) != 1)
+    return false;
+  TSNode f = ts_node_named_child(params, 0), inner = {0}, ret = {0};
+  if (ol_kind_of(w->sx, f) != OL_K_identifier)
+    return false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode st = ts_node_named_child(body, i);
+    ol_kind k = ol_kind_of(w->sx, st);
+    if (k == OL_K_comment || (k == OL_K_expression_statement && i == 0 &&
+                              ol_kind_of(w->sx, ts_node_named_child(st, 0)) == OL_K_string))
+      continue;
+    if ((k == OL_K_function_definition || k == OL_K_decorated_definition) &&
+        ts_node_is_null(inner) && ts_node_is_null(ret))
+      inner = st;
+    else if (k == OL_K_return_statement && !ts_node_is_null(inner) && ts_node_is_null(ret))
+      ret = st;
+    else
+      return false;
+  }
+  if (ts_node_is_null(ret))
+    return false;
+  if (ol_kind_of(w->sx, inner) == OL_K_decorated_definition) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(inner); i++) {
+      TSNode d = ts_node_named_child(inner, i);
+      if (ol_kind_of(w->sx, d) != OL_K_decorator)
+        continue;
+      TSNode e = ts_node_named_child(d, 0), fn, args;
+      if (ol_kind_of(w->sx, e) != OL_K_call)
+        return false;
+      fn = ol_child(w->sx, e, OL_F_function);
+      args = ol_child(w->sx, e, OL_F_arguments);
+      if (ol_kind_of(w->sx, fn) == OL_K_attribute)
+        fn = ol_child(w->sx, fn, OL_F_attribute);
+      if (!ol_node_text_is(w, fn, "wraps") || ts_node_named_child_count(args) != 1 ||
+          !text_eq(w, ts_node_named_child(args, 0), f))
+        return false;
+    }
+    inner = ol_child(w->sx, inner, OL_F_definition);
+  }
+  TSNode name = ol_child(w->sx, inner, OL_F_name), rv = ts_node_named_child(ret, 0);
+  if (ts_node_is_null(rv) || !text_eq(w, rv, name))
+    return false;
+  TSNode ip = ol_child(w->sx, inner, OL_F_parameters), ib = ol_child(w->sx, inner, OL_F_body);
+  if (ts_node_is_null(ip) || ts_node_is_null(ib) || ts_node_named_child_count(ip) != 2)
+    return false;
+  TSNode a = ts_node_named_child(ip, 0), kw = ts_node_named_child(ip, 1);
+  if (ol_kind_of(w->sx, a) != OL_K_list_splat_pattern ||
+      ol_kind_of(w->sx, kw) != OL_K_dictionary_splat_pattern)
+    return false;
+  a = ts_node_named_child(a, 0);
+  kw = ts_node_named_child(kw, 0);
+  uint32_t fa = ts_node_start_byte(f), fl = ts_node_end_byte(f) - fa;
+  uint32_t aa = ts_node_start_byte(a), al = ts_node_end_byte(a) - aa;
+  uint32_t ka = ts_node_start_byte(kw), kl = ts_node_end_byte(kw) - ka;
+  if (name_uses(w, ib, w->src + fa, fl, 0) != 1 || name_uses(w, ib, w->src + aa, al, 0) != 1 ||
+      name_uses(w, ib, w->src + ka, kl, 0) != 1)
+    return false;
+  /* the one use of each is the call f(*args, **kwargs) */
+  TSNode call = call_of(w, ib, f, 0);
+  if (ts_node_is_null(call))
+    return false;
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  if (ts_node_is_null(args) || ts_node_named_child_count(args) != 2)
+    return false;
+  TSNode s0 = ts_node_named_child(args, 0), s1 = ts_node_named_child(args, 1);
+  return ol_kind_of(w->sx, s0) == OL_K_list_splat &&
+         ol_kind_of(w->sx, s1) == OL_K_dictionary_splat &&
+         text_eq(w, ts_node_named_child(s0, 0), a) && text_eq(w, ts_node_named_child(s1, 0), kw);
+}
+
 /* Whether def's body is a docstring (and comments) then only `raise NotImplementedError`. */
 static bool is_stub(ol_walker *w, TSNode def) {
   TSNode body = ol_child(w->sx, def, OL_F_body);
@@ -214,10 +340,33 @@ static bool is_stub(ol_walker *w, TSNode def) {
   return raised;
 }
 
+/* Whether def is a decorator factory whose body is (a docstring,) a transparent decorator's def
+ * and `return <that def>`: `@factory(...)` applies a transparent decorator. */
+static bool is_transparent_factory(ol_walker *w, TSNode def) {
+  TSNode body = ol_child(w->sx, def, OL_F_body), inner = {0};
+  uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    ol_kind k = ol_kind_of(w->sx, st);
+    if (k == OL_K_comment || (k == OL_K_expression_statement && i == 0 &&
+                              ol_kind_of(w->sx, ts_node_named_child(st, 0)) == OL_K_string))
+      continue;
+    if (k == OL_K_function_definition && ts_node_is_null(inner))
+      inner = st;
+    else if (k == OL_K_return_statement && !ts_node_is_null(inner) && i == n - 1)
+      return text_eq(w, ts_node_named_child(st, 0), ol_child(w->sx, inner, OL_F_name)) &&
+             is_transparent_decorator(w, inner);
+    else
+      return false;
+  }
+  return false;
+}
+
 void ol_calls_enter_function(ol_walker *w, TSNode def) {
   TSNode cls = owning_class(w, def);
-  bool memoized, wrapped;
-  ol_fn_kind kind = decorator_kind(w, def, &memoized, &wrapped);
+  bool memoized, wrapped, opaque;
+  ol_buf decos = {0};
+  ol_fn_kind kind = decorator_kind(w, def, &memoized, &wrapped, &decos, &opaque);
   ol_func_fact f = {.name = intern(w, ol_child(w->sx, def, OL_F_name)),
                     .cls = ts_node_is_null(cls) ? NULL : intern(w, ol_child(w->sx, cls, OL_F_name)),
                     .outer = ol_calls_current(w),
@@ -249,8 +398,15 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
     f.params[f.n_params++] = intern(w, name);
   }
   f.defaults = ol_guard_defaults(w, params, f.n_params);
-  if (handed_to_decorator(w, def))
+  if (wrapped && !opaque && decos.len) /* the index says whether each passes the calls on */
+    f.decos = intern_bytes(w, decos.s, decos.len);
+  else if (handed_to_decorator(w, def))
     note_value_hash(w, ol_node_hash(w, ol_child(w->sx, def, OL_F_name)));
+  ol_buf_free(&decos);
+  f.transparent = f.cls || f.outer >= 0              ? 0
+                  : is_transparent_decorator(w, def) ? 1
+                  : is_transparent_factory(w, def)   ? 2
+                                                     : 0;
   ol_vec_push(&w->out->funcs, f);
   ol_vec_push(&w->fstack, (int)(w->out->funcs.len - 1));
   ol_hashes seen = {0};

@@ -543,6 +543,13 @@ typedef struct {
                            `dir(x)`): a generic read through it names every relationship */
   bool wrapped; /* a decorator other than the known ones (property, staticmethod, classmethod,
                    setters, abstractmethod, a memoizer...) may call it with arguments of its own */
+  char *decos;  /* with wrapped: the names of its decorators (each ended by '\x1f'; "name(" for
+                   `@name(...)`) when each is a plain name the index may find in the project
+                   as a transparent decorator; NULL otherwise */
+  uint8_t transparent; /* 1: a decorator that calls what it wraps with the caller's arguments as
+                          they are (`def deco(f): @wraps(f) def w(*a, **k): ... f(*a, **k) ...;
+                          return w`); 2: a factory that returns one (`def deco(x): def d(f): ...;
+                          return d`); 0 neither */
   bool stub;        /* a method whose body is only `raise NotImplementedError` (after a docstring):
                        what a call of it on self runs is a subclass's override */
   /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the

@@ -135,6 +135,8 @@ typedef struct {
   bool expires; /* it commits (ol_func_fact.expires), itself or through a call */
   uint32_t bounded_params; /* bit p: every call of it in the project passes parameter p a value
                               whose size the code fixes (param_bounds.c) */
+  bool wrapped; /* ol_func_fact.wrapped, unless every decorator is a transparent one of the
+                   project (summary.c resolve_decorators): positions and defaults hold */
   ol_param_type *ptypes;   /* per parameter below 31 a loop of it needs: the model every call
                               passes there (param_types.c); NULL */
   uint32_t n_ptypes;

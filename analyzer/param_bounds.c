@@ -67,6 +67,11 @@ static void unseen_names(const ol_index *ix, ol_name_set *out) {
       ol_name_set_add(out, h ? h : 1);
     }
   }
+  for (size_t t = 0; t < ix->funcs.len; t++) /* behind a decorator that may call it otherwise */
+    if (ix->funcs.items[t].fn->decos && ix->funcs.items[t].wrapped) {
+      uint64_t h = name_hash(ix->funcs.items[t].fn->name);
+      ol_name_set_add(out, h ? h : 1);
+    }
 }
 
 /* Whether the index sees every call of fn: a plain function, not a method

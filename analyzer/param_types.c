@@ -53,6 +53,10 @@ static void unseen_names(const ol_index *ix, ol_name_set *out) {
       ol_name_set_add(out, name_hash(last ? last + 1 : callee));
     }
   }
+  /* a function behind a decorator that may call it otherwise (ol_func_fact.decos) */
+  for (size_t t = 0; t < ix->funcs.len; t++)
+    if (ix->funcs.items[t].fn->decos && ix->funcs.items[t].wrapped)
+      ol_name_set_add(out, name_hash(ix->funcs.items[t].fn->name));
   /* a method defined by two classes (or twice by one: a setter) may be overridden */
   for (size_t t = 0; t < ix->funcs.len; t++) {
     const ol_func_fact *fn = ix->funcs.items[t].fn;
@@ -64,10 +68,11 @@ static void unseen_names(const ol_index *ix, ol_name_set *out) {
 
 /* Whether the index sees every call of fn and each passes its arguments as
  * they are written. */
-static bool typable(const ol_func_fact *fn, const ol_name_set *unseen) {
+static bool typable(const ol_index *ix, uint32_t id, const ol_name_set *unseen) {
+  const ol_func_fact *fn = ix->funcs.items[id].fn;
   uint64_t salted = name_hash(fn->name) ^ OL_UNSEEN_CALL;
-  if (fn->wrapped || fn->outer >= 0 || ol_name_set_has(unseen, name_hash(fn->name)) ||
-      ol_name_set_has(unseen, salted ? salted : 1))
+  if (ix->funcs.items[id].wrapped || fn->outer >= 0 ||
+      ol_name_set_has(unseen, name_hash(fn->name)) || ol_name_set_has(unseen, salted ? salted : 1))
     return false;
   return fn->kind == OL_FN_FUNCTION || fn->kind == OL_FN_METHOD || fn->kind == OL_FN_STATIC ||
          fn->kind == OL_FN_CLASSMETHOD;
@@ -259,7 +264,8 @@ static void needed_params(const ol_index *ix, const ol_name_set *unseen, uint32_
       int p = l->via_param >= 0 ? l->via_param : l->rows_param;
       int32_t fi = p >= 0 && p < 31 && !l->is_async ? ol_index_loop_func(file->facts, l) : -1;
       const ol_func_fact *fn = fi >= 0 ? &file->facts->funcs.items[fi] : NULL;
-      if (fn && typable(fn, unseen) && (uint32_t)p < fn->n_params && !(fn->rebound >> p & 1))
+      if (fn && typable(ix, file->first_func + (uint32_t)fi, unseen) &&
+          (uint32_t)p < fn->n_params && !(fn->rebound >> p & 1))
         need[file->first_func + (uint32_t)fi] |= 1u << p;
     }
   }
@@ -269,7 +275,8 @@ static void needed_params(const ol_index *ix, const ol_name_set *unseen, uint32_
       const ol_self_fact *sf = &file->facts->self_facts.items[i];
       const ol_func_fact *fn =
           sf->kind == OL_SELF_PARAM ? &file->facts->funcs.items[sf->func] : NULL;
-      if (fn && typable(fn, unseen) && !(fn->rebound >> sf->param & 1))
+      if (fn && typable(ix, file->first_func + (uint32_t)sf->func, unseen) &&
+          !(fn->rebound >> sf->param & 1))
         need[file->first_func + (uint32_t)sf->func] |= 1u << sf->param;
     }
   }
@@ -281,7 +288,7 @@ static void needed_params(const ol_index *ix, const ol_name_set *unseen, uint32_
         const ol_call_fact *c = &file->facts->calls.items[ci];
         int32_t t = file->call_target[ci];
         if (t < 0 || !need[t] || c->func < 0 ||
-            !typable(&file->facts->funcs.items[c->func], unseen))
+            !typable(ix, file->first_func + (uint32_t)c->func, unseen))
           continue;
         const ol_call_arg *args = ol_call_args(file->facts, c);
         for (uint32_t a = 0; a < c->n_args; a++) {

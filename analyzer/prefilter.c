@@ -336,6 +336,16 @@ void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *o
     add_last(out, cfg->model_bases[i]);
     add_class(&rn, cfg->model_bases[i]);
   }
+  /* the decorators a function is behind (ol_func_fact.decos): whether each is a transparent one
+   * of the project takes every def of its name */
+  for (size_t t = 0; t < ix->funcs.len; t++)
+    for (const char *p = ix->funcs.items[t].fn->decos; p && *p;) {
+      size_t len = strcspn(p, "\x1f(");
+      if (len)
+        ol_name_set_add(out, ol_ident_hash(p, len));
+      p += strcspn(p, "\x1f");
+      p += *p == '\x1f';
+    }
   bool *done = ol_calloc(ix->funcs.len ? ix->funcs.len : 1, sizeof *done);
   for (int round = 0; round < 64 && add_functions(ix, out, &rn, done); round++) {
   }

@@ -13,6 +13,7 @@
 
 #include "hash.h"
 #include "index.h"
+#include "prefilter.h"
 #include "stats.h"
 
 #define MAX_READS 64
@@ -606,8 +607,9 @@ const char *ol_index_arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_
 
 /* The value token args (ol_call_fact.args of a call of fn; bound: the call binds fn's first
  * parameter itself, a method called on an object) pass to parameter p, or p's default. */
-static const char *args_value(const char *args, uint32_t bound, const ol_func_fact *fn, uint32_t p,
+static const char *args_value(const char *args, uint32_t bound, const ol_summary *sum, uint32_t p,
                               size_t *n) {
+  const ol_func_fact *fn = sum->fn;
   if (!args || p >= fn->n_params || p < bound)
     return NULL;
   size_t len;
@@ -624,7 +626,7 @@ static const char *args_value(const char *args, uint32_t bound, const ol_func_fa
     /* Behind a decorator that may pass arguments of its own (`fn(db.session, *args)`), a
      * position says nothing of which parameter gets the value; a keyword still does. */
     bool match = kw ? strlen(fn->params[p]) == kw && !memcmp(fn->params[p], tok, kw)
-                    : !fn->wrapped && !lost && pos++ + bound == p;
+                    : !sum->wrapped && !lost && pos++ + bound == p;
     if (match) {
       *n = len - kw - 1;
       return eq + 1;
@@ -632,7 +634,7 @@ static const char *args_value(const char *args, uint32_t bound, const ol_func_fa
   }
   if (splat)
     return NULL; /* p not named: a splat may pass it */
-  const char *d = fn->defaults && !fn->wrapped ? nth_token(fn->defaults, p, &len) : NULL;
+  const char *d = fn->defaults && !sum->wrapped ? nth_token(fn->defaults, p, &len) : NULL;
   if (!d || !len)
     return NULL; /* not passed and no default: the call fails, or passes it otherwise */
   *n = len;
@@ -643,7 +645,7 @@ static const char *arg_value(const ol_index *ix, uint32_t f, size_t ci, int32_t 
                              size_t *n) {
   const ol_call_fact *c = &ix->files.items[f].facts->calls.items[ci];
   /* t: also a method of a loop's row */
-  return args_value(c->args, bound_to(ix, c, t) ? 1 : 0, ix->funcs.items[t].fn, p, n);
+  return args_value(c->args, bound_to(ix, c, t) ? 1 : 0, &ix->funcs.items[t], p, n);
 }
 
 /* Truthiness of a value token: 1, 0, -1 unknown. */
@@ -1814,6 +1816,54 @@ void ol_resolve_cache_free(ol_resolve_cache *cache) {
 
 void ol_index_summarize(ol_index *ix) { ol_index_summarize_cached(ix, NULL, NULL); }
 
+/* Whether every decorator of fn (ol_func_fact.decos) is a transparent decorator of the
+ * project (`@name(...)`: a factory of one): each name is defined, only as such (transparent and
+ * factories hold the names of those; other the names of every other function and class). */
+static bool decorators_transparent(const ol_func_fact *fn, const ol_name_set *transparent,
+                                   const ol_name_set *factories, const ol_name_set *other) {
+  if (!fn->decos)
+    return false;
+  for (const char *p = fn->decos; *p;) {
+    size_t len = strcspn(p, "\x1f");
+    bool called = len && p[len - 1] == '(';
+    uint64_t h = ol_fnv(1469598103934665603ull, p, len - called);
+    if (!ol_name_set_has(called ? factories : transparent, h ? h : 1) ||
+        ol_name_set_has(called ? transparent : factories, h ? h : 1) ||
+        ol_name_set_has(other, h ? h : 1))
+      return false;
+    p += len + (p[len] == '\x1f');
+  }
+  return true;
+}
+
+/* A function behind decorators of the project that pass the caller's arguments on as they are
+ * is called as written: its positions and defaults hold (ol_summary.wrapped). */
+static void resolve_decorators(ol_index *ix) {
+  ol_name_set transparent = {0}, factories = {0}, other = {0};
+  for (size_t t = 0; t < ix->funcs.len; t++) {
+    const ol_func_fact *fn = ix->funcs.items[t].fn;
+    uint64_t h = ol_fnv(1469598103934665603ull, fn->name, strlen(fn->name));
+    ol_name_set_add(fn->transparent == 1   ? &transparent
+                    : fn->transparent == 2 ? &factories
+                                           : &other,
+                    h ? h : 1);
+  }
+  for (size_t i = 0; i < ix->classes.len; i++) { /* a class used as a decorator */
+    const char *name = ix->classes.items[i].name;
+    uint64_t h = name ? ol_fnv(1469598103934665603ull, name, strlen(name)) : 0;
+    if (name)
+      ol_name_set_add(&other, h ? h : 1);
+  }
+  for (size_t t = 0; t < ix->funcs.len; t++) {
+    ol_summary *s = &ix->funcs.items[t];
+    if (s->wrapped && decorators_transparent(s->fn, &transparent, &factories, &other))
+      s->wrapped = false;
+  }
+  ol_name_set_free(&transparent);
+  ol_name_set_free(&factories);
+  ol_name_set_free(&other);
+}
+
 void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint64_t *gen) {
   index_modules(ix);
   size_t total = 0;
@@ -1830,6 +1880,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
                       .rows_func = -1,
                       .returns_query = fn->returns_query,
                       .returns_count = fn->returns_count,
+                      .wrapped = fn->wrapped,
                       .external = fn->external,
                       .expires = fn->expires};
       for (int e = 0; e < OL_EFFECTS; e++) {
@@ -1887,6 +1938,7 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
       ol_vec_push(&s->reads, sr);
     }
   }
+  resolve_decorators(ix);
   index_functions(ix);
   resolve_calls(ix, cache, gen);
   confirm_every_reads(ix);
@@ -2113,6 +2165,7 @@ static bool forwards_only(const char *args) {
  * caller (`model.serialize(relations=relations)`) is decided one call up. */
 static int chain_decides(const lazy_walk *lw, ol_param_guard g) {
   const ol_func_fact *kw_fn = NULL; /* the test is of keyword kw_fn->params[kw_p], passed on */
+  bool kw_wrapped = false;
   uint32_t kw_p = 0;
   for (int level = lw->n_frames - 1; level >= 0; level--) {
     const lazy_frame *fr = &lw->frames[level];
@@ -2127,16 +2180,16 @@ static int chain_decides(const lazy_walk *lw, ol_param_guard g) {
       if (!v && fwd)
         continue; /* passed on once more */
       if (!v) {   /* not passed: the default of the function that tests it */
-        v = kw_fn->defaults && !kw_fn->wrapped ? nth_token(kw_fn->defaults, kw_p, &n) : NULL;
+        v = kw_fn->defaults && !kw_wrapped ? nth_token(kw_fn->defaults, kw_p, &n) : NULL;
         return v && n ? guard_holds(&g, v, n) : -1;
       }
       kw_fn = NULL;
     } else {
       if (!fr->args || !param_kept(fn, g.param))
         return -1;
-      v = args_value(fr->args, fr->bound, fn, g.param, &n);
+      v = args_value(fr->args, fr->bound, &lw->ix->funcs.items[fr->func], g.param, &n);
       if (!v && g.param >= fr->bound && g.param < fn->n_params && forwards_only(fr->args)) {
-        kw_fn = fn, kw_p = g.param;
+        kw_fn = fn, kw_p = g.param, kw_wrapped = lw->ix->funcs.items[fr->func].wrapped;
         continue;
       }
     }

@@ -338,7 +338,8 @@ static void mv_func(mover *m, ol_func_fact *f) {
       mv_str(m, &f->guard_lit[e * OL_GUARD_ANY + k]);
     }
   mv_str(m, &f->defaults);
-  SCALARS(m, f->expires, f->wrapped, f->stub, (uint64_t)(int64_t)f->pk_param);
+  mv_str(m, &f->decos);
+  SCALARS(m, f->expires, f->wrapped, f->transparent, f->stub, (uint64_t)(int64_t)f->pk_param);
   mv_index(m, &f->pk_query, V_QUERIES);
 }
 
