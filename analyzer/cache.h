@@ -103,8 +103,8 @@ bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool ch
  * NULL) gets the bytes of region they took (a multiple of 8). A warm run
  * reads megabytes of tables: in one region of large pages, the fresh memory
  * costs a few page faults rather than one per 4 KiB. */
-bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool checked,
-                             char *region, size_t *used);
+bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool checked, char *region,
+                             size_t *used);
 /* Whether facts read back from a record are what the walker could have
  * made of a file of len bytes (analyzer/cache_check.c): indices inside
  * their tables, spans inside the file, enums and flags in range, the

@@ -349,8 +349,8 @@ _Static_assert(sizeof(ol_loop) % 8 == 0 && sizeof(ol_call_arg) % 8 == 0 &&
                    sizeof(ol_rel_fact) % 8 == 0 && sizeof(char *) == 8,
                "a table item is no multiple of 8 bytes: the region's bound in cache.c fails");
 
-bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool checked,
-                             char *region, size_t *used) {
+bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool checked, char *region,
+                             size_t *used) {
   memset(f, 0, sizeof *f);
   reader r = {.s = s, .n = n, .arena = &f->arena, .region = region};
   f->borrowed = region != NULL;

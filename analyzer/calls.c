@@ -800,8 +800,8 @@ static void note_arg_names(ol_walker *w, TSNode call, TSNode fn, TSNode root, ol
     if (c->loop >= 0 && (bound_in_loops(w, c->loop, names.items[i].hash, &unsure) || unsure))
       c->args_loop = true;
     else if (c->loop >= 0) /* bound later in the loop, for the next iteration: resolve_calls */
-      ol_vec_push(&w->call_key_names, ((ol_call_key_name){
-                                          w->out->calls.len, SIZE_MAX, names.items[i].hash}));
+      ol_vec_push(&w->call_key_names,
+                  ((ol_call_key_name){w->out->calls.len, SIZE_MAX, names.items[i].hash}));
     if (bound_in_function(w, c->func, &names.items[i]))
       c->args_local = true;
   }
@@ -851,9 +851,8 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
     if (c->loop >= 0 && ol_kind_of(w->sx, a) == OL_K_identifier &&
         !bound_in_loops(w, c->loop, ol_node_hash(w, a), &unsure) && !unsure) {
       arg.fixed = true; /* unless bound later in the loop: resolve_calls */
-      ol_vec_push(&w->call_key_names, ((ol_call_key_name){
-                                          w->out->calls.len, w->out->call_args.len,
-                                          ol_node_hash(w, a)}));
+      ol_vec_push(&w->call_key_names, ((ol_call_key_name){w->out->calls.len, w->out->call_args.len,
+                                                          ol_node_hash(w, a)}));
     }
     if (arg.param < 0 && arg.loop < 0) /* `helper(query.all())`: the rows of query parameter */
       arg.param = ol_generic_param_rows(w, func, a);

@@ -127,7 +127,8 @@ pcre2_code *ol_re_compile(const char *pattern, char *why, size_t why_len) {
     pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* probed as it will run */
   /* The built-in patterns pass the probe (tests/unit/test_pyproject.c):
    * every run compiles them, and the probe is 40 matches of each. */
-  bool builtin = !strcmp(pattern, OL_DEFAULT_SESSION_NAMES) || !strcmp(pattern, OL_DEFAULT_DB_NAMES);
+  bool builtin =
+      !strcmp(pattern, OL_DEFAULT_SESSION_NAMES) || !strcmp(pattern, OL_DEFAULT_DB_NAMES);
   if (!builtin && ol_re_too_costly(re)) {
     snprintf(why, why_len,
              "is too costly: on a %d-character name it reaches PCRE2's match limit (%d steps); "

@@ -10,8 +10,8 @@
 #include "cache.h"
 #include "discover.h"
 #include "hash.h"
-#include "stats.h"
 #include "jinja.h"
+#include "stats.h"
 #include "suppress.h"
 #include "walk.h"
 
@@ -328,8 +328,8 @@ void ol_engine_write_models(const ol_engine *e, FILE *out) {
     for (size_t j = 0; j < e->index.relations.len; j++) {
       const ol_relation *r = &e->index.relations.items[j];
       /* Same-named classes in other files own their own relationships. */
-      if (strcmp(r->owner, m->name) != 0 || (!r->from_backref && !r->inherited &&
-                                           strcmp(r->path, m->path) != 0))
+      if (strcmp(r->owner, m->name) != 0 ||
+          (!r->from_backref && !r->inherited && strcmp(r->path, m->path) != 0))
         continue;
       rels++;
       fprintf(out, "  .%s -> %s  %s, lazy=%s%s  (%s:%u)\n", shown(&a, r->name),

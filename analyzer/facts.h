@@ -47,13 +47,13 @@ typedef struct {
   char *dyn_owner, *dyn_rel; /* a query of relationship dyn_rel of one dyn_owner row (`post.tags
                                 .filter(...)`, a dynamic relationship): entity is NULL, the index
                                 knows the target */
-  bool options_kw;   /* query is `session.get(M, pk)`: options go into its options=[...] keyword
-                        (options_args is that list, empty when there is none) */
-  bool options_read; /* every argument of the last .options() that is not a loader call is a
-                        local option variable (`s = joinedload(A.b)`, `*opts` of a list of
-                        loaders) whose loads eager holds: the options are known */
-  ol_span get_key;   /* query is `db.get_or_404(M, pk)`, which takes no options: pk; a fix
-                        writes db.one_or_404(db.select(M).filter_by(<pk column>=pk).options(...)) */
+  bool options_kw;    /* query is `session.get(M, pk)`: options go into its options=[...] keyword
+                         (options_args is that list, empty when there is none) */
+  bool options_read;  /* every argument of the last .options() that is not a loader call is a
+                         local option variable (`s = joinedload(A.b)`, `*opts` of a list of
+                         loaders) whose loads eager holds: the options are known */
+  ol_span get_key;    /* query is `db.get_or_404(M, pk)`, which takes no options: pk; a fix
+                         writes db.one_or_404(db.select(M).filter_by(<pk column>=pk).options(...)) */
   char *options_self; /* the last .options() splats `*self.<options_self>` (a class attribute
                          subclasses set, `_query_options = ()`), its other arguments loader calls
                          or read option variables: what it loads is what the class at hand binds
@@ -550,8 +550,8 @@ typedef struct {
                           they are (`def deco(f): @wraps(f) def w(*a, **k): ... f(*a, **k) ...;
                           return w`); 2: a factory that returns one (`def deco(x): def d(f): ...;
                           return d`); 0 neither */
-  bool stub;        /* a method whose body is only `raise NotImplementedError` (after a docstring):
-                       what a call of it on self runs is a subclass's override */
+  bool stub; /* a method whose body is only `raise NotImplementedError` (after a docstring):
+                what a call of it on self runs is a subclass's override */
   /* Every query it runs itself is a get by primary key of parameter pk_param on one model (the
    * entity of queries[pk_query]): -1 it runs none, -2 some other. */
   int8_t pk_param;

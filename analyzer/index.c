@@ -30,10 +30,9 @@ void ol_index_add(ol_index *ix, const char *path, const ol_file_facts *facts) {
   for (size_t i = 0; i < facts->declarative_bases.len; i++)
     ol_vec_push(&ix->declarative_bases, facts->declarative_bases.items[i]);
   for (size_t i = 0; i + 1 < facts->base_classes.len; i += 2)
-    ol_vec_push(&ix->base_classes,
-                ((ol_base_class){.base = facts->base_classes.items[i],
-                                 .cls = facts->base_classes.items[i + 1],
-                                 .file = (uint32_t)(ix->files.len - 1)}));
+    ol_vec_push(&ix->base_classes, ((ol_base_class){.base = facts->base_classes.items[i],
+                                                    .cls = facts->base_classes.items[i + 1],
+                                                    .file = (uint32_t)(ix->files.len - 1)}));
 }
 
 static uint64_t name_hash(const char *s) {
@@ -274,7 +273,7 @@ static int fk_side(ol_index *ix, const ol_model *owner, const char *target_name)
   char *tt = mapped_table(ix, target, 0), *ot = mapped_table(ix, owner, 0);
   int side = has_fk_to(ix, owner, tt, target->name)   ? 1
              : has_fk_to(ix, target, ot, owner->name) ? -1
-                                                         : 0;
+                                                      : 0;
   ol_free(tt);
   ol_free(ot);
   return side;

@@ -76,8 +76,8 @@ typedef struct {
   int32_t from; /* direct: the read's index in the file's param_reads; via a call: the
                    callee's read it comes from */
   bool called;
-  bool rows;    /* read on each element of the parameter (it is iterated), not on it */
-  bool counted; /* counted through a builder chain: `p.attr.filter(...).count()` */
+  bool rows;          /* read on each element of the parameter (it is iterated), not on it */
+  bool counted;       /* counted through a builder chain: `p.attr.filter(...).count()` */
   ol_guard_set guard; /* the tests of the function's parameters its ways to the read run under
                          (as ol_summary.guard): a call that makes every one false does not read */
 } ol_sum_read;
@@ -111,16 +111,16 @@ typedef struct {
                                  on self: once per instance. A call on self from a method of the
                                  same instance does not run it again (ol_index_call_on_self); a
                                  call on any other object (a loop's row) does */
-  int32_t rows_func;  /* the function whose `return <query>` gives the rows it returns, -1 */
+  int32_t rows_func;   /* the function whose `return <query>` gives the rows it returns, -1 */
   bool commit_on_miss; /* it commits (has[OL_EFFECT_COMMIT]) only in get-or-create branches: each
                           way it commits is a call under `if not x:` right after a lookup
                           `x = <query>` (ol_call_fact.miss), or a call of a function that commits
                           only so. Once per new key, not per call (ORM006) */
-  bool external;      /* it calls out of the process (HTTP, mail, files, plugins...), itself or
-                         through a function it calls: a call of it is a unit of outside work */
-  bool returns_query; /* returns a query not yet run (its caller's terminal runs it) */
-  bool returns_count; /* returns one COUNT's value (`return q.count()`, or what a function
-                         that does returns) */
+  bool external;       /* it calls out of the process (HTTP, mail, files, plugins...), itself or
+                          through a function it calls: a call of it is a unit of outside work */
+  bool returns_query;  /* returns a query not yet run (its caller's terminal runs it) */
+  bool returns_count;  /* returns one COUNT's value (`return q.count()`, or what a function
+                          that does returns) */
   ol_via rows_via;
   OL_VEC(ol_sum_read) reads;
   ol_guard_set guard[OL_EFFECTS]; /* with has[e]: the tests of its parameters the ways to e
@@ -132,13 +132,13 @@ typedef struct {
    * (a loop's row) reads the identity map, no SQL. */
   int32_t pk_param;
   const char *pk_model;
-  bool expires; /* it commits (ol_func_fact.expires), itself or through a call */
+  bool expires;            /* it commits (ol_func_fact.expires), itself or through a call */
   uint32_t bounded_params; /* bit p: every call of it in the project passes parameter p a value
                               whose size the code fixes (param_bounds.c) */
-  bool wrapped; /* ol_func_fact.wrapped, unless every decorator is a transparent one of the
-                   project (summary.c resolve_decorators): positions and defaults hold */
-  ol_param_type *ptypes;   /* per parameter below 31 a loop of it needs: the model every call
-                              passes there (param_types.c); NULL */
+  bool wrapped;          /* ol_func_fact.wrapped, unless every decorator is a transparent one of the
+                            project (summary.c resolve_decorators): positions and defaults hold */
+  ol_param_type *ptypes; /* per parameter below 31 a loop of it needs: the model every call
+                            passes there (param_types.c); NULL */
   uint32_t n_ptypes;
 } ol_summary;
 

@@ -119,8 +119,7 @@ static void comparison(ol_walker *w, TSNode cmp, uint32_t query) {
     return;
   TSNode a = ts_node_named_child(cmp, 0), b = ts_node_named_child(cmp, 1);
   bool value_a = instance_value(w, a), value_b = instance_value(w, b);
-  if (kind == OL_LOOKUP_EQUAL && !value_a && !value_b && is_column_ref(w, a) &&
-      is_column_ref(w, b))
+  if (kind == OL_LOOKUP_EQUAL && !value_a && !value_b && is_column_ref(w, a) && is_column_ref(w, b))
     kind = OL_LOOKUP_JOIN;
   if (!value_a)
     column_ref(w, a, kind, cmp, query);
@@ -229,8 +228,7 @@ static char *filter_by_entity(ol_walker *w, TSNode n) {
       return entity_of(w, ts_node_named_child(args, 0));
     if (ol_node_text_is(w, name, "query") || ol_node_text_is(w, name, "select") ||
         ol_node_text_is(w, name, "update") || ol_node_text_is(w, name, "delete"))
-      return ts_node_named_child_count(args) ? first_entity(w, ts_node_named_child(args, 0))
-                                             : NULL;
+      return ts_node_named_child_count(args) ? first_entity(w, ts_node_named_child(args, 0)) : NULL;
     if (ol_kind_of(w->sx, fn) != OL_K_attribute || !ol_exec_is_builder(w, name))
       return NULL;
     n = ol_child(w->sx, fn, OL_F_object);

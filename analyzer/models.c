@@ -226,9 +226,9 @@ static int8_t remote_of(ol_walker *w, const ol_class_fact *c, TSNode call) {
     if (word)
       continue; /* another function whose name ends so (`not_remote(`) */
     int8_t r = (int8_t)remote_names(c, w->src, open, close);
-    said = said == OL_REMOTE_FK || r == OL_REMOTE_FK       ? OL_REMOTE_FK /* a remote foreign key */
-           : said == OL_REMOTE_UNSAID || said == r ? r
-                                                   : OL_REMOTE_UNKNOWN;
+    said = said == OL_REMOTE_FK || r == OL_REMOTE_FK ? OL_REMOTE_FK /* a remote foreign key */
+           : said == OL_REMOTE_UNSAID || said == r   ? r
+                                                     : OL_REMOTE_UNKNOWN;
   }
   return said;
 }
@@ -843,8 +843,8 @@ void ol_walk_imperative_mapping(ol_walker *w, TSNode call) {
 /* The class a base's methods come from: `cls=C` of `declarative_base(...)`,
  * NULL when none or not a plain (dotted) name. */
 static TSNode base_class_of(ol_walker *w, TSNode call) {
-  TSNode c = callee_is(w, call, "declarative_base") ? ol_unwrap(w, kwarg(w, call, "cls"))
-                                                     : (TSNode){0};
+  TSNode c =
+      callee_is(w, call, "declarative_base") ? ol_unwrap(w, kwarg(w, call, "cls")) : (TSNode){0};
   ol_kind k = ts_node_is_null(c) ? OL_K_none : ol_kind_of(w->sx, c);
   return k == OL_K_identifier || k == OL_K_attribute ? c : (TSNode){0};
 }

@@ -91,8 +91,8 @@ static bool cache_hit(ol_engine *e, ol_unit *u) {
     return false;
   u->size = st.st_size;
   u->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-  if (!ol_cache_find(e->cache, u->rel, u->size, u->mtime_ns, false, 0, 0, u->checked, &m,
-                     &u->facts, &u->cache_refused) ||
+  if (!ol_cache_find(e->cache, u->rel, u->size, u->mtime_ns, false, 0, 0, u->checked, &m, &u->facts,
+                     &u->cache_refused) ||
       (!m.parsed && !e->prefilter))
     return false;
   take_cached(u, &m);

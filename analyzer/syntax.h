@@ -23,29 +23,27 @@
   X(decorated_definition)                                                                          \
   X(call)                                                                                          \
   X(attribute)                                                                                     \
-  X(identifier) X(subscript) X(keyword_argument) X(argument_list) X(assignment)                    \
-      X(augmented_assignment) X(named_expression) X(parenthesized_expression) X(await) X(          \
-          comparison_operator) X(list) X(tuple) X(pattern_list) X(tuple_pattern) X(list_pattern)   \
-          X(expression_statement) X(block) X(with_item) X(as_pattern) X(as_pattern_target) X(      \
-              except_clause) X(import_statement) X(import_from_statement) X(list_splat_pattern)    \
-              X(string) X(comment) X(return_statement) X(dotted_name) X(aliased_import) X(ERROR)   \
-                  X(lambda_parameters) X(default_parameter) X(typed_parameter) X(                  \
-                      typed_default_parameter) X(parameters) X(decorator) X(async) X(if_statement) \
-                      X(boolean_operator) X(not_operator) X(list_splat) X(dictionary_splat)        \
-                          X(keyword_separator) X(true) X(false) X(none) X(integer) X(set)          \
-                              X(dictionary) X(binary_operator) X(unary_operator)                   \
-                                  X(conditional_expression) X(with_statement) X(try_statement)     \
-                                      X(global_statement) X(nonlocal_statement) X(type)            \
-                                          X(expression_list) X(print_statement) X(exec_statement)  \
-                                              X(delete_statement) X(break_statement)               \
-                                                  X(continue_statement) X(raise_statement)         \
-                                                      X(yield) X(match_statement) X(else_clause)   \
-                                                          X(elif_clause) X(pair)                   \
-                                                              X(relative_import) X(import_prefix)  \
-                                                                  X(dictionary_splat_pattern)      \
-                                                                      X(wildcard_import) X(float)  \
-                                                                          X(finally_clause)        \
-                                                                              X(slice)
+  X(identifier)                                                                                    \
+  X(subscript) X(keyword_argument) X(argument_list) X(assignment) X(augmented_assignment)          \
+      X(named_expression) X(parenthesized_expression) X(await) X(comparison_operator) X(list) X(   \
+          tuple) X(pattern_list) X(tuple_pattern) X(list_pattern) X(expression_statement) X(block) \
+          X(with_item) X(as_pattern) X(as_pattern_target) X(except_clause) X(import_statement)     \
+              X(import_from_statement) X(list_splat_pattern) X(string) X(comment) X(               \
+                  return_statement) X(dotted_name) X(aliased_import) X(ERROR) X(lambda_parameters) \
+                  X(default_parameter) X(typed_parameter) X(typed_default_parameter) X(parameters) \
+                      X(decorator) X(async) X(if_statement) X(boolean_operator) X(not_operator)    \
+                          X(list_splat) X(dictionary_splat) X(keyword_separator) X(true) X(false)  \
+                              X(none) X(integer) X(set) X(dictionary) X(binary_operator)           \
+                                  X(unary_operator) X(conditional_expression) X(with_statement) X( \
+                                      try_statement) X(global_statement) X(nonlocal_statement)     \
+                                      X(type) X(expression_list) X(print_statement)                \
+                                          X(exec_statement) X(delete_statement) X(break_statement) \
+                                              X(continue_statement) X(raise_statement) X(yield)    \
+                                                  X(match_statement) X(else_clause) X(elif_clause) \
+                                                      X(pair) X(relative_import) X(import_prefix)  \
+                                                          X(dictionary_splat_pattern)              \
+                                                              X(wildcard_import) X(float)          \
+                                                                  X(finally_clause) X(slice)
 
 typedef enum {
   OL_K_OTHER = 0,

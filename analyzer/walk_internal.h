@@ -66,10 +66,10 @@ typedef struct {
   bool has_one; /* one row, and what loaded it (one.query: where loader options for its
                    collections go; empty for `self` or a load that takes none) */
   ol_rows one;
-  bool bounded;  /* a non-empty display of constants or a config value: iterating it is bounded */
+  bool bounded; /* a non-empty display of constants or a config value: iterating it is bounded */
   char *fixed_cls, *fixed_attr; /* bounded only if this class attribute is (ol_loop.fixed_cls) */
   uint64_t fixed_hash;          /* its key (ol_class_attr_key), 0 */
-  bool external; /* an object outside the process (ol_exec_yields_external) */
+  bool external;                /* an object outside the process (ol_exec_yields_external) */
   uint32_t query_origin; /* `q = Model.query...` (and `q = q.filter(...)` after it): where the
                             chain the name holds started, so its lookups are one query; 0 none */
   bool count, aggregate; /* a query or select that counts (ol_valinfo's): `q = session.query(
@@ -158,7 +158,7 @@ typedef struct {
    * its index; arg: the argument's in call_args, SIZE_MAX for the call's args_loop): resolve_calls
    * looks again, once every loop's names are known. */
   OL_VEC(ol_call_key_name) call_key_names;
-  OL_VEC(TSNode) path;                  /* the nodes from the root to the current one */
+  OL_VEC(TSNode) path; /* the nodes from the root to the current one */
   OL_VEC(int32_t)
   path_block;              /* per path entry: the index of the nearest block or module at or
                               above it, -1: statements are found in one step at any depth */
@@ -181,7 +181,7 @@ typedef struct {
   int fixed_n;             /* class attributes of bounded_attrs the iterable at hand reads */
   char *fixed_cls, *fixed_attr; /* the first of them (ol_loop.fixed_cls), NULL when several */
   uint64_t fixed_hash;
-  char **interned;         /* open addressing: the file's distinct names, arena strings */
+  char **interned; /* open addressing: the file's distinct names, arena strings */
   size_t n_interned, interned_cap;
   ol_walk_memo **memo; /* the editor's: top-level functions' facts by text and context, or NULL */
   struct ol_memo_run *memo_run;
@@ -189,7 +189,7 @@ typedef struct {
   OL_VEC(ol_count_taint) count_taints;     /* names assigned from counts, in the functions walked */
   uint32_t count_write, count_write_scope; /* the last session write outside loops, its function */
   size_t value_refs_mark; /* where the current top-level statement's value_refs start */
-  size_t class_edits; /* columns added to a class from outside its body (`Model.attr = ...`) */
+  size_t class_edits;     /* columns added to a class from outside its body (`Model.attr = ...`) */
   ol_if_answer *if_answers; /* open addressing (ol_if_answer), NULL until the first */
   size_t n_if_answers, if_answers_cap;
 } ol_walker;

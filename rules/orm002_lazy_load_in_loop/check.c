@@ -464,7 +464,8 @@ static bool held_name(const char *p, const char *end) {
   while (p < end && *p == ' ')
     p++;
   return p > b && p < end &&
-         (*p == ')' || *p == ',' || *p == ']' || *p == '}' || (end - p > 3 && !memcmp(p, "if ", 3)));
+         (*p == ')' || *p == ',' || *p == ']' || *p == '}' ||
+          (end - p > 3 && !memcmp(p, "if ", 3)));
 }
 
 static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char *key) {

@@ -40,8 +40,8 @@ static bool passed_to_call(const char *s, uint32_t lo, uint32_t q, uint32_t n) {
       while (c > lo && ident_char(s[c - 1]))
         c--;
       /* a container's method keeps the row for later: `rows.append(x)` */
-      static const char *const KEEP[] = {"append", "extend", "add",    "insert", "setdefault",
-                                         "update", "remove", "discard", "pop",   NULL};
+      static const char *const KEEP[] = {"append", "extend", "add",     "insert", "setdefault",
+                                         "update", "remove", "discard", "pop",    NULL};
       for (const char *const *k = KEEP; *k && c > lo && s[c - 1] == '.'; k++)
         if (p - c == strlen(*k) && !memcmp(s + c, *k, p - c))
           return false;

@@ -39,7 +39,7 @@ static uint64_t key; /* the cache key of this binary and config */
 static ol_buf cache; /* the cache served to this run */
 static ol_buf calls; /* .ormlint_cache/calls served to this run; what the last run wrote */
 static ol_buf calls_written;
-static ol_fs fs;     /* the real file system, the cache from memory */
+static ol_fs fs; /* the real file system, the cache from memory */
 static ol_config cfg;
 
 static int fake_cache_dir(const char *root, const char *name, bool create, const char **why) {

@@ -274,14 +274,16 @@ static void test_unknown_keys(void **state) {
   (void)state;
   assert_error("[project]\nname = 'x'\n\n[tool.ormlint]\nselect = [\"ORM001\"]\nselct = []\n", 6,
                "pyproject.toml:6: [tool.ormlint] unknown key 'selct' (did you mean 'select'?)");
-  assert_error("[tool.ormlint]\nline-length = 88\n", 2,
-               "pyproject.toml:2: [tool.ormlint] unknown key 'line-length' (known: select, "
-               "ignore, per-file-ignores, exclude, extend-exclude, session-names, model-bases, "
-               "memoizers, query-terminals, dialect, max-file-size, target-sqlalchemy, template-dirs)");
-  assert_error("[tool.ormlint.rules]\nx = 1\n", 1,
-               "pyproject.toml:1: [tool.ormlint] unknown key 'rules' (known: select, ignore, "
-               "per-file-ignores, exclude, extend-exclude, session-names, model-bases, "
-               "memoizers, query-terminals, dialect, max-file-size, target-sqlalchemy, template-dirs)");
+  assert_error(
+      "[tool.ormlint]\nline-length = 88\n", 2,
+      "pyproject.toml:2: [tool.ormlint] unknown key 'line-length' (known: select, "
+      "ignore, per-file-ignores, exclude, extend-exclude, session-names, model-bases, "
+      "memoizers, query-terminals, dialect, max-file-size, target-sqlalchemy, template-dirs)");
+  assert_error(
+      "[tool.ormlint.rules]\nx = 1\n", 1,
+      "pyproject.toml:1: [tool.ormlint] unknown key 'rules' (known: select, ignore, "
+      "per-file-ignores, exclude, extend-exclude, session-names, model-bases, "
+      "memoizers, query-terminals, dialect, max-file-size, target-sqlalchemy, template-dirs)");
   assert_error("[tool]\normlint.Select = []\n", 2,
                "pyproject.toml:2: [tool.ormlint] unknown key 'Select' (did you mean 'select'?)");
   assert_error("tool.ormlint.extend_exclude = []\n", 1,
@@ -809,18 +811,30 @@ static void test_query_terminals_reach_the_walk(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_every_key),       cmocka_unit_test(test_other_spellings),
-      cmocka_unit_test(test_strings),         cmocka_unit_test(test_empty_arrays_are_given),
-      cmocka_unit_test(test_keys_replace),    cmocka_unit_test(test_no_table),
-      cmocka_unit_test(test_unknown_keys),    cmocka_unit_test(test_wrong_types),
-      cmocka_unit_test(test_bad_values),      cmocka_unit_test(test_duplicates),
-      cmocka_unit_test(test_syntax_errors),   cmocka_unit_test(test_encoding_errors),
-      cmocka_unit_test(test_five_megabytes),  cmocka_unit_test(test_deep_nesting),
-      cmocka_unit_test(test_long_dotted_key), cmocka_unit_test(test_malformed),
-      cmocka_unit_test(test_walks_up),        cmocka_unit_test(test_error_names_file_from_cwd),
-      cmocka_unit_test(test_unreadable),      cmocka_unit_test(test_file_ignores),
-      cmocka_unit_test(test_excluded),        cmocka_unit_test(test_rel_path),
-      cmocka_unit_test(test_rule_codes),      cmocka_unit_test(test_query_terminals_reach_the_walk),
+      cmocka_unit_test(test_every_key),
+      cmocka_unit_test(test_other_spellings),
+      cmocka_unit_test(test_strings),
+      cmocka_unit_test(test_empty_arrays_are_given),
+      cmocka_unit_test(test_keys_replace),
+      cmocka_unit_test(test_no_table),
+      cmocka_unit_test(test_unknown_keys),
+      cmocka_unit_test(test_wrong_types),
+      cmocka_unit_test(test_bad_values),
+      cmocka_unit_test(test_duplicates),
+      cmocka_unit_test(test_syntax_errors),
+      cmocka_unit_test(test_encoding_errors),
+      cmocka_unit_test(test_five_megabytes),
+      cmocka_unit_test(test_deep_nesting),
+      cmocka_unit_test(test_long_dotted_key),
+      cmocka_unit_test(test_malformed),
+      cmocka_unit_test(test_walks_up),
+      cmocka_unit_test(test_error_names_file_from_cwd),
+      cmocka_unit_test(test_unreadable),
+      cmocka_unit_test(test_file_ignores),
+      cmocka_unit_test(test_excluded),
+      cmocka_unit_test(test_rel_path),
+      cmocka_unit_test(test_rule_codes),
+      cmocka_unit_test(test_query_terminals_reach_the_walk),
       cmocka_unit_test(test_max_file_size),
       cmocka_unit_test(test_builtin_patterns_pass_the_probe),
   };
