@@ -117,18 +117,6 @@ static TSNode loop_iterable(ol_walker *w, TSNode name) {
   return (TSNode){0};
 }
 
-/* The function definition around the current node, null at module level. */
-static TSNode current_def(ol_walker *w) {
-  for (size_t i = w->path.len; i-- > 0;) {
-    ol_kind k = ol_kind_of(w->sx, w->path.items[i]);
-    if (k == OL_K_function_definition)
-      return w->path.items[i];
-    if (k == OL_K_lambda || k == OL_K_class_definition)
-      break;
-  }
-  return (TSNode){0};
-}
-
 /* The value of the last assignment to name in def before byte `before`; null. */
 static TSNode assigned_value(ol_walker *w, TSNode def, TSNode name, uint32_t before) {
   uint64_t id = ol_node_hash(w, name);
@@ -229,7 +217,7 @@ int ol_generic_param_rows(ol_walker *w, int func, TSNode n) {
   n = ol_unwrap(w, n);
   if (p >= 0 || ol_kind_of(w->sx, n) != OL_K_identifier || ol_calls_param_index(w, func, n) >= 0)
     return p;
-  TSNode def = current_def(w); /* `entries = query.all()` ... `helper(entries)` */
+  TSNode def = ol_walk_current_def(w); /* `entries = query.all()` ... `helper(entries)` */
   TSNode v = ts_node_is_null(def) ? def : assigned_value(w, def, n, ts_node_start_byte(n));
   return ts_node_is_null(v) ? -1 : run_param(w, func, v);
 }
@@ -260,7 +248,7 @@ void ol_generic_check_call(ol_walker *w, TSNode call) {
   int param = ol_calls_param_index(w, func, obj);
   if (param < 0 || ol_kind_of(w->sx, name) != OL_K_identifier)
     return;
-  TSNode def = current_def(w), it = loop_iterable(w, name);
+  TSNode def = ol_walk_current_def(w), it = loop_iterable(w, name);
   ol_param_guard picked = {0};
   if (ts_node_is_null(def) || ts_node_is_null(it) ||
       !names_the_mapper(w, def, it, ts_node_start_byte(it), &picked, 0))

@@ -293,20 +293,14 @@ static bool forwards_keywords(ol_walker *w, TSNode splat) {
   TSNode name = ol_unwrap(w, ts_node_named_child(splat, 0));
   if (ol_kind_of(w->sx, name) != OL_K_identifier)
     return false;
-  for (size_t i = w->path.len; i-- > 0;) {
-    TSNode def = w->path.items[i];
-    ol_kind k = ol_kind_of(w->sx, def);
-    if (k == OL_K_lambda || k == OL_K_class_definition)
-      return false;
-    if (k != OL_K_function_definition)
-      continue;
-    TSNode params = ol_child(w->sx, def, OL_F_parameters);
-    for (uint32_t p = 0; !ts_node_is_null(params) && p < ts_node_named_child_count(params); p++) {
-      TSNode q = ts_node_named_child(params, p);
-      if (ol_kind_of(w->sx, q) == OL_K_dictionary_splat_pattern)
-        return ol_node_hash(w, ts_node_named_child(q, 0)) == ol_node_hash(w, name);
-    }
+  TSNode def = ol_walk_current_def(w);
+  if (ts_node_is_null(def))
     return false;
+  TSNode params = ol_child(w->sx, def, OL_F_parameters);
+  for (uint32_t p = 0; !ts_node_is_null(params) && p < ts_node_named_child_count(params); p++) {
+    TSNode q = ts_node_named_child(params, p);
+    if (ol_kind_of(w->sx, q) == OL_K_dictionary_splat_pattern)
+      return ol_node_hash(w, ts_node_named_child(q, 0)) == ol_node_hash(w, name);
   }
   return false;
 }

@@ -119,14 +119,8 @@ static void option_path(const ol_walker *w, TSNode opt, ol_buf *out) {
 
 /* The body of the function the walk is in; null at module or class level. */
 static TSNode function_body(const ol_walker *w) {
-  for (size_t i = w->path.len; i-- > 0;) {
-    ol_kind k = ol_kind_of(w->sx, w->path.items[i]);
-    if (k == OL_K_function_definition)
-      return ol_child(w->sx, w->path.items[i], OL_F_body);
-    if (k == OL_K_lambda || k == OL_K_class_definition)
-      break;
-  }
-  return (TSNode){0};
+  TSNode def = ol_walk_current_def(w);
+  return ts_node_is_null(def) ? def : ol_child(w->sx, def, OL_F_body);
 }
 
 /* The name a chain of calls and attributes starts from (`s` of

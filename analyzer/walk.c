@@ -376,8 +376,7 @@ uint32_t ol_walk_query_origin(const ol_walker *w, TSNode chain) {
  * limit(PAGE_SIZE)) is what an N+1 multiplies, so it does not bound a loop. */
 #define MAX_BOUNDED_LIMIT 10
 
-/* The function definition the walk is in (not a lambda's), or a null node. */
-static TSNode current_def(const ol_walker *w) {
+TSNode ol_walk_current_def(const ol_walker *w) {
   for (size_t i = w->path.len; i-- > 0;) {
     ol_kind k = ol_kind_of(w->sx, w->path.items[i]);
     if (k == OL_K_function_definition)
@@ -393,7 +392,7 @@ static bool is_small_constant(const ol_walker *w, TSNode n);
 /* `limit` in `def top(cls, limit: int = 10)`: a parameter whose default is a
  * small constant (a "top N" widget's size; the caller may pass another). */
 static bool small_default_param(const ol_walker *w, TSNode name) {
-  TSNode def = current_def(w);
+  TSNode def = ol_walk_current_def(w);
   TSNode params = ts_node_is_null(def) ? def : ol_child(w->sx, def, OL_F_parameters);
   for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
     TSNode p = ts_node_named_child(params, i);

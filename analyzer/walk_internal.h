@@ -230,6 +230,9 @@ ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash);
 TSNode ol_walk_parent(const ol_walker *w, TSNode n);
 /* The statement holding n (n on the path, or a child of the current node). */
 TSNode ol_walk_statement(const ol_walker *w, TSNode n);
+/* The function definition the walk is in (not a lambda's, nor one around
+ * the class it is in), or a null node. */
+TSNode ol_walk_current_def(const ol_walker *w);
 const ol_binding *ol_scope_binding(const ol_walker *w, uint64_t hash);
 /* The class whose instance obj names in a method (`self`), NULL otherwise. */
 const char *ol_walk_self_class(ol_walker *w, TSNode obj);
