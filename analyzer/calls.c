@@ -1378,12 +1378,32 @@ void ol_calls_note_one(ol_walker *w, TSNode value, bool yields) {
   ol_vec_push(&w->out->func_rows, fr);
 }
 
+/* A value a property returns (null: a bare return, or a yield): whether it is
+ * the elements of `self.<name>`, as every other return of it (ol_func_fact.ret_coll). */
+void ol_calls_note_coll(ol_walker *w, TSNode value) {
+  int func = ol_calls_current(w);
+  if (func < 0)
+    return;
+  ol_func_fact *f = &w->out->funcs.items[func];
+  if (f->ret_coll && !*f->ret_coll)
+    return;
+  TSNode name = ts_node_is_null(value) || f->kind != OL_FN_PROPERTY || !f->cls
+                    ? (TSNode){0}
+                    : ol_rows_self_collection(w, value);
+  if (ts_node_is_null(name) || (f->ret_coll && !ol_node_text_is(w, name, f->ret_coll)))
+    f->ret_coll = intern_bytes(w, "", 0);
+  else
+    f->ret_coll = intern_bytes(w, w->src + ts_node_start_byte(name),
+                               ts_node_end_byte(name) - ts_node_start_byte(name));
+}
+
 /* `return <query rows>` or `return f(...)`: what the summary's rows come from. */
 void ol_calls_check_return(ol_walker *w, TSNode ret) {
   int func = ol_calls_current(w);
   if (func >= 0)
     ol_calls_note_one(w, ts_node_named_child_count(ret) ? ts_node_named_child(ret, 0) : (TSNode){0},
                       false);
+  ol_calls_note_coll(w, ts_node_named_child_count(ret) ? ts_node_named_child(ret, 0) : (TSNode){0});
   if (func < 0 || ts_node_named_child_count(ret) == 0)
     return;
   ol_calls_check_passed(w, ts_node_named_child(ret, 0));

@@ -120,7 +120,7 @@ int32_t ol_index_loop_func(const ol_file_facts *f, const ol_loop *l);
  * collection's rows or the scalar's row, what loaded v taken below attr.
  * loop: iterated, so a collection whatever its direction; else it must be known. */
 static bool through(const ol_index *ix, pvalue *v, const char *attr, bool loop) {
-  const ol_relation *rel = v->many ? NULL : ol_index_relation(ix, v->entity, attr);
+  const ol_relation *rel = v->many ? NULL : ol_index_collection(ix, v->entity, attr);
   if (!rel || !rel->target || !ol_index_model(ix, rel->target) || rel->lazy == OL_LAZY_DYNAMIC ||
       rel->lazy == OL_LAZY_WRITE_ONLY || rel->proxy_of || (!loop && !rel->direction_known))
     return false;

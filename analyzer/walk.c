@@ -1169,6 +1169,7 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_yield:
     note_fixed_return(w, e->kind == OL_K_return_statement ? n : (TSNode){0});
     ol_calls_note_one(w, (TSNode){0}, true);
+    ol_calls_note_coll(w, (TSNode){0});
     if (ts_node_child_count(n) == 3)
       ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
     if (ts_node_named_child_count(n))

@@ -17,11 +17,17 @@ static bool lazy_on_access(ol_lazy l) { return l == OL_LAZY_SELECT; }
 
 /* Whether a loader path list covers the path names[0]/.../names[n-1]: a
  * loader option for its last step, whatever the steps before it are
- * (`defaultload(A.b).joinedload(B.c)` loads c). */
-static bool covered_path(const char *eager, const char *const *names, size_t n) {
+ * (`defaultload(A.b).joinedload(B.c)` loads c). A path marked `~` is what a
+ * statement derived from an option variable (`strategy.joinedload(B.c)`):
+ * loaded by SQLAlchemy 1.x, not 2.0; it counts where the project's
+ * SQLAlchemy is known to be 1.x (ctx->sqla). */
+static bool covered_path(const ol_rule_ctx *ctx, const char *eager, const char *const *names,
+                         size_t n) {
   if (!eager || !n)
     return false;
   for (const char *p = eager; *p;) {
+    if (*p == '~' && ctx->sqla > 0 && ctx->sqla < 20)
+      p++;
     size_t len = strcspn(p, " ");
     char path[256];
     snprintf(path, sizeof path, "%.*s", (int)(len < 255 ? len : 255), p);
@@ -45,9 +51,9 @@ static bool covered_path(const char *eager, const char *const *names, size_t n) 
 }
 
 /* Whether a loader path list covers rel (level 1) or rel.sub (level 2). */
-static bool covered(const char *eager, const char *rel, const char *sub) {
+static bool covered(const ol_rule_ctx *ctx, const char *eager, const char *rel, const char *sub) {
   const char *names[2] = {rel, sub};
-  return covered_path(eager, names, sub ? 2 : 1);
+  return covered_path(ctx, eager, names, sub ? 2 : 1);
 }
 
 /* joinedload only for a relationship known to be scalar — declared
@@ -375,7 +381,7 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *o
   }
   const char *entity = out->root;
   for (size_t i = n; i-- > 0;) {
-    const ol_relation *via = ol_index_relation(ctx->index, entity, names[i]);
+    const ol_relation *via = ol_index_collection(ctx->index, entity, names[i]);
     if (!via || !via->collection || !via->target || !ol_index_model(ctx->index, via->target) ||
         via->lazy == OL_LAZY_DYNAMIC || via->lazy == OL_LAZY_WRITE_ONLY) {
       ol_free(out->elsewhere);
@@ -735,13 +741,13 @@ static char *via_option(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_re
 }
 
 /* Whether the query's loader paths cover rel read on the rows of lr. */
-static bool rows_cover(const loop_rows *lr, const ol_relation *rel) {
+static bool rows_cover(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
   const char *names[MAX_VIA + 1];
   for (size_t i = 0; i < lr->n_via; i++)
     names[i] = lr->vias[i]->name;
   names[lr->n_via] = loaded(rel);
-  return covered_path(lr->rows->eager, names, lr->n_via + 1) ||
-         covered_path(lr->eager2, names, lr->n_via + 1);
+  return covered_path(ctx, lr->rows->eager, names, lr->n_via + 1) ||
+         covered_path(ctx, lr->eager2, names, lr->n_via + 1);
 }
 
 /* Whether the rows' query joins rel itself (`.join(M.rel)`): joined, not loaded. */
@@ -1009,7 +1015,7 @@ static bool few_targets(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_re
 static bool lazily_read(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
   if (answered_by_identity_map(ctx, lr, rel) || few_targets(ctx, lr, rel))
     return false;
-  return lazy_on_access(rel->lazy) && !rows_cover(lr, rel);
+  return lazy_on_access(rel->lazy) && !rows_cover(ctx, lr, rel);
 }
 
 typedef struct {
@@ -1072,7 +1078,7 @@ static void check_read(state *st, const ol_attr_read *r) {
   if (col && col->deferred && !col->counts) { /* a deferred column: one SELECT per row on first read
                                                   (a counting one is ORM003's) */
     ol_relation as_column = {.owner = ol_last_component(lr.entity), .name = col->name};
-    if (!rows_cover(&lr, &as_column))
+    if (!rows_cover(ctx, &lr, &as_column))
       report(st, r->loop, &lr, &as_column, NULL, span, NULL, true);
     goto done;
   }
@@ -1097,8 +1103,8 @@ static void check_read(state *st, const ol_attr_read *r) {
     sub = NULL; /* one level below a collection is as deep as the fix chains */
   if (sub && rel->target && rel->lazy != OL_LAZY_DYNAMIC && rel->lazy != OL_LAZY_WRITE_ONLY) {
     rel2 = ol_index_relation(ctx->index, rel->target, sub);
-    if (rel2 && !(lazy_on_access(rel2->lazy) && !covered(lr.rows->eager, rel->name, sub) &&
-                  !covered(lr.eager2, rel->name, sub)))
+    if (rel2 && !(lazy_on_access(rel2->lazy) && !covered(ctx, lr.rows->eager, rel->name, sub) &&
+                  !covered(ctx, lr.eager2, rel->name, sub)))
       rel2 = NULL;
     if (rel2 && rel->collection)
       rel2 = NULL; /* row.coll.x is an attribute of a list */
