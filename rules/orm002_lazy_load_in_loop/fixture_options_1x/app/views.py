@@ -1,6 +1,6 @@
 # SQLAlchemy 1.x: a loader derived from an option variable extends it in
 # place (`strategy.joinedload(...)` adds to what `strategy` loads).
-from sqlalchemy.orm import defaultload
+from sqlalchemy.orm import defaultload, selectinload
 
 from app.models import Form, Item
 
@@ -31,3 +31,18 @@ def extended_elsewhere(form_id):
         print(section.data)  # ok: loaded in 1.x
         for child in section.children:  # expect: ORM002
             print(child.id)
+
+
+def renumber(items):
+    # its one caller passes Form.items of a row whose query extends its
+    # option variable in place: children are loaded, data is not
+    for item in items:
+        print(item.children)  # ok: loaded by the caller's query (1.x)
+        print(item.data)  # expect: ORM002
+
+
+def renumber_forms(event_id):
+    strategy = selectinload(Form.items)
+    strategy.joinedload(Item.children)
+    for form in Form.query.filter_by(event_id=event_id).options(strategy):
+        renumber(form.items)
