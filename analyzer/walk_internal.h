@@ -385,6 +385,7 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_calls_check_return(ol_walker *w, TSNode ret);
 void ol_calls_note_one(ol_walker *w, TSNode value, bool yields);
 void ol_calls_note_coll(ol_walker *w, TSNode value);
+void ol_calls_check_callback(ol_walker *w, TSNode fn, int loop);
 void ol_calls_check_passed(ol_walker *w, TSNode value);
 void ol_calls_check_import(ol_walker *w, TSNode stmt);
 void ol_calls_module_statement(ol_walker *w, TSNode stmt);

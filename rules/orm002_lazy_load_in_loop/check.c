@@ -474,6 +474,29 @@ static bool held_name(const char *p, const char *end) {
           (end - p > 3 && !memcmp(p, "if ", 3)));
 }
 
+/* Whether what starts at a (up to end) is the keys of objects the code holds:
+ * `map(attrgetter('id'), held`, `p.id for p in held`. */
+static bool held_keys(const char *a, const char *end) {
+  static const char *const maps[] = {"map(attrgetter('id'),", "map(attrgetter(\"id\"),", NULL};
+  for (const char *const *m = maps; *m; m++)
+    if ((size_t)(end - a) > strlen(*m) && !memcmp(a, *m, strlen(*m)))
+      return held_name(a + strlen(*m), end);
+  const char *e = a; /* the element expression, up to ` for ` of a comprehension */
+  while (e < end && *e != ')' && *e != ',' && *e != '\n' && *e != '\r' &&
+         !(e + 5 <= end && !memcmp(e, " for ", 5)))
+    e++;
+  if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3)) {
+    const char *in = e + 5; /* ` for x in <held>` */
+    while (in + 4 <= end && memcmp(in, " in ", 4) && *in != ')' && *in != '\n' && *in != '\r')
+      in++;
+    return in + 4 <= end && !memcmp(in, " in ", 4) && held_name(in + 4, end);
+  }
+  return false;
+}
+
+static ol_span display_binding(const ol_rule_ctx *ctx, const char *qs, const char *n, size_t len,
+                               char open);
+
 static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char *key) {
   size_t kl = strlen(key);
   for (uint32_t at = s.start; at < s.end && s.end <= ctx->len;) {
@@ -492,22 +515,84 @@ static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char 
       continue; /* `~M.key.in_(...)`: the rows are those of the other keys */
     while (a < end && strchr(" \n[{(", *a))
       a++;
-    static const char *const maps[] = {"map(attrgetter('id'),", "map(attrgetter(\"id\"),", NULL};
-    for (const char *const *m = maps; *m; m++)
-      if ((size_t)(end - a) > strlen(*m) && !memcmp(a, *m, strlen(*m)))
-        return held_name(a + strlen(*m), end);
-    const char *e = a; /* the element expression, up to ` for ` of a comprehension */
-    while (e < end && *e != ')' && *e != ',' && *e != '\n' && *e != '\r' &&
-           !(e + 5 <= end && !memcmp(e, " for ", 5)))
-      e++;
-    if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3)) {
-      const char *in = e + 5; /* ` for x in <held>` */
-      while (in + 4 <= end && memcmp(in, " in ", 4) && *in != ')' && *in != '\n' && *in != '\r')
-        in++;
-      return in + 4 <= end && !memcmp(in, " in ", 4) && held_name(in + 4, end);
+    const char *z = a; /* `in_(ids)`: a name bound to such keys before, in the function */
+    while (z < end && (isalnum((unsigned char)*z) || *z == '_'))
+      z++;
+    if (z > a && z < end && *z == ')' && !isdigit((unsigned char)*a)) {
+      ol_span d = display_binding(ctx, hit, a, (size_t)(z - a), '[');
+      if (ol_span_empty(d))
+        d = display_binding(ctx, hit, a, (size_t)(z - a), '{');
+      if (ol_span_empty(d))
+        return false;
+      return held_keys(ctx->src + d.start + 1, ctx->src + d.end);
     }
+    return held_keys(a, end);
   }
   return false;
+}
+
+/* The display (opened by `open`: `[` or `{`) of the one binding `name = [...]` of the function
+ * before qs, a statement of its own (not in a comment), no deeper in blocks than qs: bound on
+ * every path qs runs on, and written nowhere else; empty otherwise. */
+static ol_span display_binding(const ol_rule_ctx *ctx, const char *qs, const char *n, size_t len,
+                               char open) {
+  if (len > 60)
+    return (ol_span){0};
+  char bind[80];
+  snprintf(bind, sizeof bind, "%.*s = %c", (int)len, n, open);
+  /* The one binding of the name in the function before the query, a
+   * statement of its own (not in a comment), no deeper in blocks than
+   * the query: bound on every path the query runs on. */
+  const char *found = NULL, *from = ctx->src;
+  for (const char *d = ctx->src; (d = memmem(d, (size_t)(qs - d), "def ", 4)); d++)
+    from = d;
+  int bindings = 0;
+  size_t written = 0; /* other writes: `name = ...`, `name += ...` */
+  char other[80];
+  snprintf(other, sizeof other, "%.*s =", (int)len, n);
+  for (const char *p = from; p < qs;) {
+    const char *hit = memmem(p, (size_t)(qs - p), other, strlen(other));
+    if (!hit)
+      break;
+    if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\r' || hit[-1] == '\t')
+      written++;
+    p = hit + 1;
+  }
+  for (const char *p = from; p < qs;) {
+    const char *hit = memmem(p, (size_t)(qs - p), bind, strlen(bind));
+    if (!hit)
+      break;
+    if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\r' || hit[-1] == '\t') {
+      bindings++;
+      found = hit;
+    }
+    p = hit + 1;
+  }
+  if (!found || bindings != 1 || written != 1 || memmem(found, (size_t)(qs - found), "def ", 4))
+    return (ol_span){0};
+  const char *line = found, *qline = qs;
+  while (line > ctx->src && line[-1] != '\n' && line[-1] != '\r')
+    line--;
+  while (qline > ctx->src && qline[-1] != '\n' && qline[-1] != '\r')
+    qline--;
+  size_t indent = 0, qindent = 0;
+  while (line + indent < found && (line[indent] == ' ' || line[indent] == '\t'))
+    indent++;
+  while (qline[qindent] == ' ' || qline[qindent] == '\t')
+    qindent++;
+  if (line + indent != found || indent > qindent)
+    return (ol_span){
+        0}; /* in a comment or after other code on its line, or in a block the query is not */
+  const char *lo = found + strlen(bind) - 1, *close = lo;
+  for (int depth = 0; close < ctx->src + ctx->len; close++) {
+    depth += *close == '[' || *close == '(' || *close == '{';
+    depth -= *close == ']' || *close == ')' || *close == '}';
+    if (!depth)
+      break;
+  }
+  if (close < ctx->src + ctx->len)
+    return (ol_span){(uint32_t)(lo - ctx->src), (uint32_t)(close - ctx->src) + 1};
+  return (ol_span){0};
 }
 
 /* `.filter(*criteria)` in q, criteria a list display bound earlier in the
@@ -540,62 +625,9 @@ static ol_span splatted_criteria(const ol_rule_ctx *ctx, ol_span q) {
     const char *n = star + 1, *a = n;
     while (a < qe && (isalnum((unsigned char)*a) || *a == '_'))
       a++;
-    size_t len = (size_t)(a - n);
-    if (len > 60)
-      continue;
-    char bind[80];
-    snprintf(bind, sizeof bind, "%.*s = [", (int)len, n);
-    /* The one binding of the name in the function before the query, a
-     * statement of its own (not in a comment), no deeper in blocks than
-     * the query: bound on every path the query runs on. */
-    const char *found = NULL, *from = ctx->src;
-    for (const char *d = ctx->src; (d = memmem(d, (size_t)(qs - d), "def ", 4)); d++)
-      from = d;
-    int bindings = 0;
-    size_t written = 0; /* other writes: `name = ...`, `name += ...` */
-    char other[80];
-    snprintf(other, sizeof other, "%.*s =", (int)len, n);
-    for (const char *p = from; p < qs;) {
-      const char *hit = memmem(p, (size_t)(qs - p), other, strlen(other));
-      if (!hit)
-        break;
-      if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\r' || hit[-1] == '\t')
-        written++;
-      p = hit + 1;
-    }
-    for (const char *p = from; p < qs;) {
-      const char *hit = memmem(p, (size_t)(qs - p), bind, strlen(bind));
-      if (!hit)
-        break;
-      if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\r' || hit[-1] == '\t') {
-        bindings++;
-        found = hit;
-      }
-      p = hit + 1;
-    }
-    if (!found || bindings != 1 || written != 1 || memmem(found, (size_t)(qs - found), "def ", 4))
-      continue;
-    const char *line = found, *qline = qs;
-    while (line > ctx->src && line[-1] != '\n' && line[-1] != '\r')
-      line--;
-    while (qline > ctx->src && qline[-1] != '\n' && qline[-1] != '\r')
-      qline--;
-    size_t indent = 0, qindent = 0;
-    while (line + indent < found && (line[indent] == ' ' || line[indent] == '\t'))
-      indent++;
-    while (qline[qindent] == ' ' || qline[qindent] == '\t')
-      qindent++;
-    if (line + indent != found || indent > qindent)
-      continue; /* in a comment or after other code on its line, or in a block the query is not */
-    const char *lo = found + strlen(bind) - 1, *close = lo;
-    for (int depth = 0; close < ctx->src + ctx->len; close++) {
-      depth += *close == '[' || *close == '(' || *close == '{';
-      depth -= *close == ']' || *close == ')' || *close == '}';
-      if (!depth)
-        break;
-    }
-    if (close < ctx->src + ctx->len)
-      return (ol_span){(uint32_t)(lo - ctx->src), (uint32_t)(close - ctx->src) + 1};
+    ol_span list = display_binding(ctx, qs, n, (size_t)(a - n), '[');
+    if (!ol_span_empty(list))
+      return list;
   }
   return (ol_span){0};
 }
