@@ -217,6 +217,7 @@ static void functions(check *c) {
     flag(c, &fn->wrapped);
     need(c, fn->transparent <= 2);
     name(c, fn->decos, false);
+    name(c, fn->ret_coll, false);
     flag(c, &fn->stub);
     for (int e = 0; e < OL_EFFECTS * OL_GUARD_ANY && !c->bad; e++)
       param_guard(c,

@@ -15,7 +15,7 @@
 _Static_assert(sizeof(ol_file_facts) == 712, "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_loop) == 360 && sizeof(ol_call_arg) == 192 && sizeof(ol_query_site) == 240,
                "facts.h changed: update cache_facts.c");
-_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 224 &&
+_Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 232 &&
                    sizeof(ol_call_fact) == 104 && sizeof(ol_rel_fact) == 128,
                "facts.h changed: update cache_facts.c");
 
@@ -57,10 +57,11 @@ static const size_t ol_func_fact_strs[] = {
     offsetof(ol_func_fact, guard_lit[0]), offsetof(ol_func_fact, guard_lit[1]),
     offsetof(ol_func_fact, guard_lit[2]), offsetof(ol_func_fact, guard_lit[3]),
     offsetof(ol_func_fact, guard_lit[4]), offsetof(ol_func_fact, guard_lit[5]),
-    offsetof(ol_func_fact, defaults),     offsetof(ol_func_fact, decos)};
+    offsetof(ol_func_fact, defaults),     offsetof(ol_func_fact, decos),
+    offsetof(ol_func_fact, ret_coll)};
 _Static_assert(OL_GUARD_ANY == 2 && OL_EFFECTS == 3, "guard sets changed: update the list above");
 static const layout ol_func_fact_layout = {
-    sizeof(ol_func_fact), ol_func_fact_strs, 10, {offsetof(ol_func_fact, params)}};
+    sizeof(ol_func_fact), ol_func_fact_strs, 11, {offsetof(ol_func_fact, params)}};
 LAYOUT(ol_param_read, offsetof(ol_param_read, attr), offsetof(ol_param_read, guard.lit),
        offsetof(ol_param_read, args));
 LAYOUT(ol_call_arg, offsetof(ol_call_arg, kw), ROWS(ol_call_arg, rows),

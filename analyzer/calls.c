@@ -1005,6 +1005,41 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx) {
   ol_vec_push(&w->out->calls, c);
 }
 
+/* A function passed by name to map/filter/sorted/min/max (`filter(check, rows)`,
+ * `sorted(rows, key=self._rank)`): called once per element of callback loop `loop`, whose row
+ * is its one argument, as `check(row)` in a loop would be. fn is the name passed, where the call
+ * is reported. */
+void ol_calls_check_callback(ol_walker *w, TSNode fn, int loop) {
+  int func = ol_calls_current(w);
+  if (!dotted_name(w, fn, 0))
+    return;
+  TSNode root = dotted_root(w, fn);
+  if (!resolvable_root(w, func, loop, root))
+    return;
+  ol_call_fact c = {
+      .func = func, .loop = loop, .recv_loop = -1, .recv_param = -1, .recv_call = -1, .term = -1};
+  if (ol_kind_of(w->sx, fn) == OL_K_attribute) {
+    if (!ts_node_eq(ol_child(w->sx, fn, OL_F_object), root))
+      return;
+    c.recv_param = ol_calls_param_index(w, func, root);
+    const ol_func_fact *f = c.recv_param >= 0 ? &w->out->funcs.items[func] : NULL;
+    if (!f || c.recv_param > 0 || !f->cls || f->kind == OL_FN_STATIC)
+      return; /* only `self.m`: a method of the instance */
+  }
+  c.callee = intern(w, fn);
+  c.at.span = ol_node_span(fn);
+  bool guarded = false;
+  c.commit_exempt = ol_exec_commit_exemption(w, ol_walk_statement(w, fn), loop, false, &guarded);
+  c.branch = ol_exec_branch_of(w, fn, loop);
+  c.in_branch = !ol_span_empty(c.branch);
+  c.in_except = ol_exec_in_except(w, fn, loop);
+  c.first_arg = (uint32_t)w->out->call_args.len;
+  ol_call_arg arg = {.param = -1, .loop = loop, .key_loop = -1, .attr_param = -1};
+  ol_vec_push(&w->out->call_args, arg);
+  c.n_args = 1;
+  ol_vec_push(&w->out->calls, c);
+}
+
 /* `p.attr` on a parameter p of the function being walked. */
 void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   int func = ol_calls_current(w);
@@ -1378,12 +1413,32 @@ void ol_calls_note_one(ol_walker *w, TSNode value, bool yields) {
   ol_vec_push(&w->out->func_rows, fr);
 }
 
+/* A value a property returns (null: a bare return, or a yield): whether it is
+ * the elements of `self.<name>`, as every other return of it (ol_func_fact.ret_coll). */
+void ol_calls_note_coll(ol_walker *w, TSNode value) {
+  int func = ol_calls_current(w);
+  if (func < 0)
+    return;
+  ol_func_fact *f = &w->out->funcs.items[func];
+  if (f->ret_coll && !*f->ret_coll)
+    return;
+  TSNode name = ts_node_is_null(value) || f->kind != OL_FN_PROPERTY || !f->cls
+                    ? (TSNode){0}
+                    : ol_rows_self_collection(w, value);
+  if (ts_node_is_null(name) || (f->ret_coll && !ol_node_text_is(w, name, f->ret_coll)))
+    f->ret_coll = intern_bytes(w, "", 0);
+  else
+    f->ret_coll = intern_bytes(w, w->src + ts_node_start_byte(name),
+                               ts_node_end_byte(name) - ts_node_start_byte(name));
+}
+
 /* `return <query rows>` or `return f(...)`: what the summary's rows come from. */
 void ol_calls_check_return(ol_walker *w, TSNode ret) {
   int func = ol_calls_current(w);
   if (func >= 0)
     ol_calls_note_one(w, ts_node_named_child_count(ret) ? ts_node_named_child(ret, 0) : (TSNode){0},
                       false);
+  ol_calls_note_coll(w, ts_node_named_child_count(ret) ? ts_node_named_child(ret, 0) : (TSNode){0});
   if (func < 0 || ts_node_named_child_count(ret) == 0)
     return;
   ol_calls_check_passed(w, ts_node_named_child(ret, 0));

@@ -200,6 +200,11 @@ int32_t ol_index_imperative_twin(const ol_index *ix, int32_t cls);
 /* The relationship attr of model (declared on it, a base or mixin, or by a
  * backref), or NULL. Borrowed. */
 const ol_relation *ol_index_relation(const ol_index *ix, const char *model, const char *attr);
+/* The relationship whose rows `row.attr` holds for a row of model: attr itself, or the one a
+ * property of the model stands for when it returns that relationship's rows copied, reordered or
+ * filtered (ol_func_fact.ret_coll; `sections` returning `[x for x in self.items if x.is_section]`
+ * is `items`); NULL otherwise, or when a subclass of the model answers otherwise. Borrowed. */
+const ol_relation *ol_index_collection(const ol_index *ix, const char *model, const char *attr);
 /* Whether the project declares a relationship named attr (or a backref of
  * that name) and every one so named is dynamic: `obj.attr.count()` counts,
  * whatever model obj is. */

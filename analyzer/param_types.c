@@ -79,10 +79,13 @@ static bool typable(const ol_index *ix, uint32_t id, const ol_name_set *unseen) 
 }
 
 /* The loader paths of eager below relationship name (`J:blocks/S:person_links` below `blocks`
- * is `S:person_links`), appended to out, space-separated. */
+ * is `S:person_links`), appended to out, space-separated; a path marked `~` (loaded by
+ * SQLAlchemy 1.x only, rows.c option_statement) keeps its mark. */
 static void rebase(ol_buf *out, const char *eager, const char *name) {
   size_t nl = strlen(name);
   for (const char *p = eager; p && *p;) {
+    bool v1 = *p == '~';
+    p += v1;
     size_t len = strcspn(p, " ");
     const char *slash = memchr(p, '/', len);
     size_t seg = slash ? (size_t)(slash - p) : len;
@@ -91,6 +94,8 @@ static void rebase(ol_buf *out, const char *eager, const char *name) {
     if (match && slash) {
       if (out->len)
         ol_buf_putc(out, ' ');
+      if (v1)
+        ol_buf_putc(out, '~');
       ol_buf_add(out, slash + 1, len - seg - 1);
     }
     p += len + (p[len] == ' ');
@@ -120,7 +125,7 @@ int32_t ol_index_loop_func(const ol_file_facts *f, const ol_loop *l);
  * collection's rows or the scalar's row, what loaded v taken below attr.
  * loop: iterated, so a collection whatever its direction; else it must be known. */
 static bool through(const ol_index *ix, pvalue *v, const char *attr, bool loop) {
-  const ol_relation *rel = v->many ? NULL : ol_index_relation(ix, v->entity, attr);
+  const ol_relation *rel = v->many ? NULL : ol_index_collection(ix, v->entity, attr);
   if (!rel || !rel->target || !ol_index_model(ix, rel->target) || rel->lazy == OL_LAZY_DYNAMIC ||
       rel->lazy == OL_LAZY_WRITE_ONLY || rel->proxy_of || (!loop && !rel->direction_known))
     return false;

@@ -284,11 +284,30 @@ static bool option_statement(const ol_walker *w, TSNode stmt, uint64_t h, option
   }
   /* `h.joinedload(...)`: SQLAlchemy 1.x's unbound loaders share their path
    * list with what they derive (the statement extends h), 2.0's are copied
-   * (it does not). What h was bound to loads in either: the statement adds
-   * nothing that is known. `t = h.selectinload(...)` derives a loader t (not
-   * followed: t's own uses stay unknown) and, the same way, leaves h loading
-   * what it was bound to. */
-  return k == OL_K_call || (k == OL_K_assignment && ol_kind_of(w->sx, value) == OL_K_call);
+   * (it does not): what the statement derives is written marked `~`, loaded
+   * where the project's SQLAlchemy is 1.x. `t = h.selectinload(...)` derives a
+   * loader t, followed like h (`t.joinedload(...)` extends h in 1.x). */
+  if (k != OL_K_call && !(k == OL_K_assignment && ol_kind_of(w->sx, value) == OL_K_call))
+    return false;
+  ol_buf prefix = {0}; /* `~`: loaded by 1.x only (what the rules read of it: covered_path) */
+  if (from->path[0] != '~')
+    ol_buf_putc(&prefix, '~');
+  ol_buf_puts(&prefix, from->path);
+  ol_buf_putc(&prefix, '/');
+  size_t at = paths->len;
+  option_path_from(w, value, prefix.s, paths, 0);
+  ol_buf_free(&prefix);
+  if (paths->len > at && k == OL_K_assignment && ol_kind_of(w->sx, left) == OL_K_identifier &&
+      *n < MAX_OPTION_VARS && !option_var_of(vars, *n, ol_node_hash(w, left))) {
+    size_t end = paths->len - 1; /* the trailing space */
+    size_t start = end;
+    while (start > at && paths->s[start - 1] != ' ')
+      start--;
+    vars[(*n)++] = (option_var){.hash = ol_node_hash(w, left),
+                                .path = ol_strndup(paths->s + start, end - start),
+                                .name = left};
+  }
+  return true;
 }
 
 /* What a local option variable passed to .options() loads, from the
@@ -690,6 +709,23 @@ static TSNode filtered_rows(ol_walker *w, TSNode n) {
     n = ol_unwrap(w, ol_child(w->sx, clause, OL_F_right));
   }
   return n;
+}
+
+/* `self.<name>`, or what keeps its elements in another order or some of
+ * them (`sorted(self.items, key=k)`, `[x for x in self.items if x.on]`,
+ * `list(...)` of either): the name node; a null node otherwise. */
+TSNode ol_rows_self_collection(ol_walker *w, TSNode value) {
+  TSNode n = ol_unwrap(w, value);
+  for (int depth = 0; depth < 4; depth++) {
+    TSNode inner = ol_unwrap(w, collection_argument(w, filtered_rows(w, n)));
+    if (ts_node_eq(inner, n))
+      break;
+    n = inner;
+  }
+  if (ol_kind_of(w->sx, n) != OL_K_attribute ||
+      !ol_walk_self_class(w, ol_child(w->sx, n, OL_F_object)))
+    return (TSNode){0};
+  return ol_child(w->sx, n, OL_F_attribute);
 }
 
 /* The loop variable that holds rows: `x` of `for x in rows`, `x` of

@@ -1553,6 +1553,25 @@ const char *ol_index_self_attr_rows(const ol_index *ix, uint32_t file, int32_t f
   return self_rows(ix, file, cls, attr, false, rows, rows_file);
 }
 
+const ol_relation *ol_index_collection(const ol_index *ix, const char *model, const char *attr) {
+  for (int depth = 0; depth < MAX_DEPTH && model && attr; depth++) {
+    const ol_relation *r = ol_index_relation(ix, model, attr);
+    const ol_model *m = r ? NULL : ol_index_model(ix, model);
+    if (r || !m)
+      return r;
+    int32_t c = (int32_t)(m - ix->classes.items);
+    int32_t t = method_in(ix, c, attr);
+    const ol_func_fact *fn = t >= 0 ? ix->funcs.items[t].fn : NULL;
+    if (!fn || fn->kind != OL_FN_PROPERTY || !fn->ret_coll || !*fn->ret_coll)
+      return NULL;
+    for (int32_t s = 0; s < (int32_t)ix->classes.len; s++)
+      if (s != c && derives_from(ix, s, c) && method_in(ix, s, attr) != t)
+        return NULL; /* a subclass answers otherwise: a row may be one of it */
+    attr = fn->ret_coll;
+  }
+  return NULL;
+}
+
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
                                  uint32_t *rows_file, int32_t *rows_func) {
   const ol_file_facts *facts = ix->files.items[file].facts;
@@ -1562,7 +1581,7 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
     if (l->has_rows && l->self_attr &&
         (l->self_one || !l->rows.entity || !ol_index_model(ix, l->rows.entity))) {
       const char *e = ol_index_self_rows(ix, file, l, rows, rows_file);
-      const ol_relation *via = e && l->self_one ? ol_index_relation(ix, e, l->rows_via) : NULL;
+      const ol_relation *via = e && l->self_one ? ol_index_collection(ix, e, l->rows_via) : NULL;
       if (!e || !l->self_one)
         return e;
       return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
@@ -1573,7 +1592,7 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
                             ? l->rows.entity
                             : returned_one(ix, file, l->rows_call); /* `e = Event.get(id)` */
       const ol_relation *via =
-          one && ol_index_model(ix, one) ? ol_index_relation(ix, one, l->rows_via) : NULL;
+          one && ol_index_model(ix, one) ? ol_index_collection(ix, one, l->rows_via) : NULL;
       *rows = &l->rows;
       return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
                                                                                       : NULL;
@@ -1589,7 +1608,7 @@ const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, co
       const ol_rows *pr;
       const char *parent =
           ol_index_loop_entity(ix, file, l->rows_parent, &pr, rows_file, rows_func);
-      const ol_relation *via = parent ? ol_index_relation(ix, parent, l->rows_via) : NULL;
+      const ol_relation *via = parent ? ol_index_collection(ix, parent, l->rows_via) : NULL;
       *rows = pr;
       return via && via->collection && via->target && ol_index_model(ix, via->target) ? via->target
                                                                                       : NULL;

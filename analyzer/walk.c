@@ -963,8 +963,42 @@ static void count_unknown_query(ol_walker *w, TSNode call) {
 
 void ol_walk_imperative_mapping(ol_walker *w, TSNode call);
 
+/* map(f, rows) / filter(f, rows) / sorted(rows, key=f) / min / max with f a function named
+ * (not a lambda): a callback loop over rows in which f is called on each row. */
+static void named_callback(ol_walker *w, const entry *e) {
+  TSNode call = e->node, fn = ol_child(w->sx, call, OL_F_function);
+  TSNode args = ol_child(w->sx, call, OL_F_arguments);
+  if (ol_kind_of(w->sx, fn) != OL_K_identifier || ts_node_is_null(args))
+    return;
+  bool second = ol_node_text_is(w, fn, "map") || ol_node_text_is(w, fn, "filter");
+  bool key = ol_node_text_is(w, fn, "sorted") || ol_node_text_is(w, fn, "min") ||
+             ol_node_text_is(w, fn, "max");
+  if (!second && !key)
+    return;
+  TSNode f = {0}, it = ts_node_named_child(args, second ? 1 : 0);
+  uint32_t n = ts_node_named_child_count(args);
+  if (second && n == 2)
+    f = ts_node_named_child(args, 0);
+  for (uint32_t i = 1; key && i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (ol_kind_of(w->sx, a) == OL_K_keyword_argument &&
+        ol_node_text_is(w, ol_child(w->sx, a, OL_F_name), "key"))
+      f = ol_child(w->sx, a, OL_F_value);
+  }
+  ol_kind fk = ol_kind_of(w->sx, f);
+  if (ts_node_is_null(f) || (fk != OL_K_identifier && fk != OL_K_attribute) ||
+      ts_node_is_null(it) || ol_kind_of(w->sx, it) == OL_K_keyword_argument ||
+      ol_kind_of(w->sx, it) == OL_K_list_splat)
+    return;
+  TSNode name = fk == OL_K_attribute ? ol_child(w->sx, f, OL_F_attribute) : f;
+  int loop = new_loop(w, OL_LOOP_CALLBACK, e->ctx, call, (TSNode){0}, (TSNode){0}, (TSNode){0});
+  ol_rows_for_loop(w, loop, name, it); /* the row is no name of the code: f's own name stands in */
+  ol_calls_check_callback(w, f, loop);
+}
+
 static void on_call(ol_walker *w, const entry *e) {
   count_unknown_query(w, e->node);
+  named_callback(w, e);
   if (e->ctx < 0 && ol_calls_current(w) < 0)
     ol_walk_imperative_mapping(w, e->node);
   ol_calls_check_call(w, e->node, e->ctx);
@@ -1169,6 +1203,7 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_yield:
     note_fixed_return(w, e->kind == OL_K_return_statement ? n : (TSNode){0});
     ol_calls_note_one(w, (TSNode){0}, true);
+    ol_calls_note_coll(w, (TSNode){0});
     if (ts_node_child_count(n) == 3)
       ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
     if (ts_node_named_child_count(n))

@@ -248,6 +248,9 @@ bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out);
 void ol_rows_chain_options(ol_walker *w, TSNode chain, ol_rows *rows, ol_buf *eager);
 void ol_rows_bind_parameters(ol_walker *w, TSNode params);
 void ol_rows_for_loop(ol_walker *w, int loop, TSNode target, TSNode iterable);
+/* `self.<name>` or a copy, reordering or filter of its elements: the name node; null otherwise
+ * (borrowed from the tree). */
+TSNode ol_rows_self_collection(ol_walker *w, TSNode value);
 void ol_rows_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_rows_module_statement(ol_walker *w, TSNode stmt);
 /* `x.rel.filter(...).count()` (attr is `x.rel`): the count call and the
@@ -381,6 +384,8 @@ void ol_calls_check_call(ol_walker *w, TSNode call, int ctx);
 void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx);
 void ol_calls_check_return(ol_walker *w, TSNode ret);
 void ol_calls_note_one(ol_walker *w, TSNode value, bool yields);
+void ol_calls_note_coll(ol_walker *w, TSNode value);
+void ol_calls_check_callback(ol_walker *w, TSNode fn, int loop);
 void ol_calls_check_passed(ol_walker *w, TSNode value);
 void ol_calls_check_import(ol_walker *w, TSNode stmt);
 void ol_calls_module_statement(ol_walker *w, TSNode stmt);

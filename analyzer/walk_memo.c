@@ -339,6 +339,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
     }
   mv_str(m, &f->defaults);
   mv_str(m, &f->decos);
+  mv_str(m, &f->ret_coll);
   SCALARS(m, f->expires, f->wrapped, f->transparent, f->stub, (uint64_t)(int64_t)f->pk_param);
   mv_index(m, &f->pk_query, V_QUERIES);
 }

@@ -155,6 +155,22 @@ def lambdas(ids, chefs: list[Chef]):
     return a, b, c
 
 
+def first_booking(chef):
+    return Booking.query.filter_by(chef_id=chef.id).first()
+
+
+def chef_shout(chef):
+    return chef.name.upper()
+
+
+def named_callbacks(chefs: list[Chef]):
+    # a function passed by name runs once per element, as a lambda does
+    a = list(map(first_booking, chefs))  # expect: ORM001
+    b = sorted(chefs, key=first_booking)  # expect: ORM001
+    c = list(map(chef_shout, chefs))  # ok: runs no query
+    return a, b, c
+
+
 def nested_inner_iterable(chefs: list[Chef]):
     for chef in chefs:
         for booking in Booking.query.filter_by(chef_id=chef.id).all():  # expect: ORM001

@@ -17,11 +17,17 @@ static bool lazy_on_access(ol_lazy l) { return l == OL_LAZY_SELECT; }
 
 /* Whether a loader path list covers the path names[0]/.../names[n-1]: a
  * loader option for its last step, whatever the steps before it are
- * (`defaultload(A.b).joinedload(B.c)` loads c). */
-static bool covered_path(const char *eager, const char *const *names, size_t n) {
+ * (`defaultload(A.b).joinedload(B.c)` loads c). A path marked `~` is what a
+ * statement derived from an option variable (`strategy.joinedload(B.c)`):
+ * loaded by SQLAlchemy 1.x, not 2.0; it counts where the project's
+ * SQLAlchemy is known to be 1.x (ctx->sqla). */
+static bool covered_path(const ol_rule_ctx *ctx, const char *eager, const char *const *names,
+                         size_t n) {
   if (!eager || !n)
     return false;
   for (const char *p = eager; *p;) {
+    if (*p == '~' && ctx->sqla > 0 && ctx->sqla < 20)
+      p++;
     size_t len = strcspn(p, " ");
     char path[256];
     snprintf(path, sizeof path, "%.*s", (int)(len < 255 ? len : 255), p);
@@ -45,9 +51,9 @@ static bool covered_path(const char *eager, const char *const *names, size_t n) 
 }
 
 /* Whether a loader path list covers rel (level 1) or rel.sub (level 2). */
-static bool covered(const char *eager, const char *rel, const char *sub) {
+static bool covered(const ol_rule_ctx *ctx, const char *eager, const char *rel, const char *sub) {
   const char *names[2] = {rel, sub};
-  return covered_path(eager, names, sub ? 2 : 1);
+  return covered_path(ctx, eager, names, sub ? 2 : 1);
 }
 
 /* joinedload only for a relationship known to be scalar — declared
@@ -375,7 +381,7 @@ static bool rows_of_loop(const ol_rule_ctx *ctx, int loop, int col, loop_rows *o
   }
   const char *entity = out->root;
   for (size_t i = n; i-- > 0;) {
-    const ol_relation *via = ol_index_relation(ctx->index, entity, names[i]);
+    const ol_relation *via = ol_index_collection(ctx->index, entity, names[i]);
     if (!via || !via->collection || !via->target || !ol_index_model(ctx->index, via->target) ||
         via->lazy == OL_LAZY_DYNAMIC || via->lazy == OL_LAZY_WRITE_ONLY) {
       ol_free(out->elsewhere);
@@ -468,6 +474,29 @@ static bool held_name(const char *p, const char *end) {
           (end - p > 3 && !memcmp(p, "if ", 3)));
 }
 
+/* Whether what starts at a (up to end) is the keys of objects the code holds:
+ * `map(attrgetter('id'), held`, `p.id for p in held`. */
+static bool held_keys(const char *a, const char *end) {
+  static const char *const maps[] = {"map(attrgetter('id'),", "map(attrgetter(\"id\"),", NULL};
+  for (const char *const *m = maps; *m; m++)
+    if ((size_t)(end - a) > strlen(*m) && !memcmp(a, *m, strlen(*m)))
+      return held_name(a + strlen(*m), end);
+  const char *e = a; /* the element expression, up to ` for ` of a comprehension */
+  while (e < end && *e != ')' && *e != ',' && *e != '\n' && *e != '\r' &&
+         !(e + 5 <= end && !memcmp(e, " for ", 5)))
+    e++;
+  if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3)) {
+    const char *in = e + 5; /* ` for x in <held>` */
+    while (in + 4 <= end && memcmp(in, " in ", 4) && *in != ')' && *in != '\n' && *in != '\r')
+      in++;
+    return in + 4 <= end && !memcmp(in, " in ", 4) && held_name(in + 4, end);
+  }
+  return false;
+}
+
+static ol_span display_binding(const ol_rule_ctx *ctx, const char *qs, const char *n, size_t len,
+                               char open);
+
 static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char *key) {
   size_t kl = strlen(key);
   for (uint32_t at = s.start; at < s.end && s.end <= ctx->len;) {
@@ -486,22 +515,84 @@ static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char 
       continue; /* `~M.key.in_(...)`: the rows are those of the other keys */
     while (a < end && strchr(" \n[{(", *a))
       a++;
-    static const char *const maps[] = {"map(attrgetter('id'),", "map(attrgetter(\"id\"),", NULL};
-    for (const char *const *m = maps; *m; m++)
-      if ((size_t)(end - a) > strlen(*m) && !memcmp(a, *m, strlen(*m)))
-        return held_name(a + strlen(*m), end);
-    const char *e = a; /* the element expression, up to ` for ` of a comprehension */
-    while (e < end && *e != ')' && *e != ',' && *e != '\n' && *e != '\r' &&
-           !(e + 5 <= end && !memcmp(e, " for ", 5)))
-      e++;
-    if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3)) {
-      const char *in = e + 5; /* ` for x in <held>` */
-      while (in + 4 <= end && memcmp(in, " in ", 4) && *in != ')' && *in != '\n' && *in != '\r')
-        in++;
-      return in + 4 <= end && !memcmp(in, " in ", 4) && held_name(in + 4, end);
+    const char *z = a; /* `in_(ids)`: a name bound to such keys before, in the function */
+    while (z < end && (isalnum((unsigned char)*z) || *z == '_'))
+      z++;
+    if (z > a && z < end && *z == ')' && !isdigit((unsigned char)*a)) {
+      ol_span d = display_binding(ctx, hit, a, (size_t)(z - a), '[');
+      if (ol_span_empty(d))
+        d = display_binding(ctx, hit, a, (size_t)(z - a), '{');
+      if (ol_span_empty(d))
+        return false;
+      return held_keys(ctx->src + d.start + 1, ctx->src + d.end);
     }
+    return held_keys(a, end);
   }
   return false;
+}
+
+/* The display (opened by `open`: `[` or `{`) of the one binding `name = [...]` of the function
+ * before qs, a statement of its own (not in a comment), no deeper in blocks than qs: bound on
+ * every path qs runs on, and written nowhere else; empty otherwise. */
+static ol_span display_binding(const ol_rule_ctx *ctx, const char *qs, const char *n, size_t len,
+                               char open) {
+  if (len > 60)
+    return (ol_span){0};
+  char bind[80];
+  snprintf(bind, sizeof bind, "%.*s = %c", (int)len, n, open);
+  /* The one binding of the name in the function before the query, a
+   * statement of its own (not in a comment), no deeper in blocks than
+   * the query: bound on every path the query runs on. */
+  const char *found = NULL, *from = ctx->src;
+  for (const char *d = ctx->src; (d = memmem(d, (size_t)(qs - d), "def ", 4)); d++)
+    from = d;
+  int bindings = 0;
+  size_t written = 0; /* other writes: `name = ...`, `name += ...` */
+  char other[80];
+  snprintf(other, sizeof other, "%.*s =", (int)len, n);
+  for (const char *p = from; p < qs;) {
+    const char *hit = memmem(p, (size_t)(qs - p), other, strlen(other));
+    if (!hit)
+      break;
+    if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\r' || hit[-1] == '\t')
+      written++;
+    p = hit + 1;
+  }
+  for (const char *p = from; p < qs;) {
+    const char *hit = memmem(p, (size_t)(qs - p), bind, strlen(bind));
+    if (!hit)
+      break;
+    if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\r' || hit[-1] == '\t') {
+      bindings++;
+      found = hit;
+    }
+    p = hit + 1;
+  }
+  if (!found || bindings != 1 || written != 1 || memmem(found, (size_t)(qs - found), "def ", 4))
+    return (ol_span){0};
+  const char *line = found, *qline = qs;
+  while (line > ctx->src && line[-1] != '\n' && line[-1] != '\r')
+    line--;
+  while (qline > ctx->src && qline[-1] != '\n' && qline[-1] != '\r')
+    qline--;
+  size_t indent = 0, qindent = 0;
+  while (line + indent < found && (line[indent] == ' ' || line[indent] == '\t'))
+    indent++;
+  while (qline[qindent] == ' ' || qline[qindent] == '\t')
+    qindent++;
+  if (line + indent != found || indent > qindent)
+    return (ol_span){
+        0}; /* in a comment or after other code on its line, or in a block the query is not */
+  const char *lo = found + strlen(bind) - 1, *close = lo;
+  for (int depth = 0; close < ctx->src + ctx->len; close++) {
+    depth += *close == '[' || *close == '(' || *close == '{';
+    depth -= *close == ']' || *close == ')' || *close == '}';
+    if (!depth)
+      break;
+  }
+  if (close < ctx->src + ctx->len)
+    return (ol_span){(uint32_t)(lo - ctx->src), (uint32_t)(close - ctx->src) + 1};
+  return (ol_span){0};
 }
 
 /* `.filter(*criteria)` in q, criteria a list display bound earlier in the
@@ -534,62 +625,9 @@ static ol_span splatted_criteria(const ol_rule_ctx *ctx, ol_span q) {
     const char *n = star + 1, *a = n;
     while (a < qe && (isalnum((unsigned char)*a) || *a == '_'))
       a++;
-    size_t len = (size_t)(a - n);
-    if (len > 60)
-      continue;
-    char bind[80];
-    snprintf(bind, sizeof bind, "%.*s = [", (int)len, n);
-    /* The one binding of the name in the function before the query, a
-     * statement of its own (not in a comment), no deeper in blocks than
-     * the query: bound on every path the query runs on. */
-    const char *found = NULL, *from = ctx->src;
-    for (const char *d = ctx->src; (d = memmem(d, (size_t)(qs - d), "def ", 4)); d++)
-      from = d;
-    int bindings = 0;
-    size_t written = 0; /* other writes: `name = ...`, `name += ...` */
-    char other[80];
-    snprintf(other, sizeof other, "%.*s =", (int)len, n);
-    for (const char *p = from; p < qs;) {
-      const char *hit = memmem(p, (size_t)(qs - p), other, strlen(other));
-      if (!hit)
-        break;
-      if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\r' || hit[-1] == '\t')
-        written++;
-      p = hit + 1;
-    }
-    for (const char *p = from; p < qs;) {
-      const char *hit = memmem(p, (size_t)(qs - p), bind, strlen(bind));
-      if (!hit)
-        break;
-      if (hit[-1] == ' ' || hit[-1] == '\n' || hit[-1] == '\r' || hit[-1] == '\t') {
-        bindings++;
-        found = hit;
-      }
-      p = hit + 1;
-    }
-    if (!found || bindings != 1 || written != 1 || memmem(found, (size_t)(qs - found), "def ", 4))
-      continue;
-    const char *line = found, *qline = qs;
-    while (line > ctx->src && line[-1] != '\n' && line[-1] != '\r')
-      line--;
-    while (qline > ctx->src && qline[-1] != '\n' && qline[-1] != '\r')
-      qline--;
-    size_t indent = 0, qindent = 0;
-    while (line + indent < found && (line[indent] == ' ' || line[indent] == '\t'))
-      indent++;
-    while (qline[qindent] == ' ' || qline[qindent] == '\t')
-      qindent++;
-    if (line + indent != found || indent > qindent)
-      continue; /* in a comment or after other code on its line, or in a block the query is not */
-    const char *lo = found + strlen(bind) - 1, *close = lo;
-    for (int depth = 0; close < ctx->src + ctx->len; close++) {
-      depth += *close == '[' || *close == '(' || *close == '{';
-      depth -= *close == ']' || *close == ')' || *close == '}';
-      if (!depth)
-        break;
-    }
-    if (close < ctx->src + ctx->len)
-      return (ol_span){(uint32_t)(lo - ctx->src), (uint32_t)(close - ctx->src) + 1};
+    ol_span list = display_binding(ctx, qs, n, (size_t)(a - n), '[');
+    if (!ol_span_empty(list))
+      return list;
   }
   return (ol_span){0};
 }
@@ -735,13 +773,13 @@ static char *via_option(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_re
 }
 
 /* Whether the query's loader paths cover rel read on the rows of lr. */
-static bool rows_cover(const loop_rows *lr, const ol_relation *rel) {
+static bool rows_cover(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
   const char *names[MAX_VIA + 1];
   for (size_t i = 0; i < lr->n_via; i++)
     names[i] = lr->vias[i]->name;
   names[lr->n_via] = loaded(rel);
-  return covered_path(lr->rows->eager, names, lr->n_via + 1) ||
-         covered_path(lr->eager2, names, lr->n_via + 1);
+  return covered_path(ctx, lr->rows->eager, names, lr->n_via + 1) ||
+         covered_path(ctx, lr->eager2, names, lr->n_via + 1);
 }
 
 /* Whether the rows' query joins rel itself (`.join(M.rel)`): joined, not loaded. */
@@ -1009,7 +1047,7 @@ static bool few_targets(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_re
 static bool lazily_read(const ol_rule_ctx *ctx, const loop_rows *lr, const ol_relation *rel) {
   if (answered_by_identity_map(ctx, lr, rel) || few_targets(ctx, lr, rel))
     return false;
-  return lazy_on_access(rel->lazy) && !rows_cover(lr, rel);
+  return lazy_on_access(rel->lazy) && !rows_cover(ctx, lr, rel);
 }
 
 typedef struct {
@@ -1072,7 +1110,7 @@ static void check_read(state *st, const ol_attr_read *r) {
   if (col && col->deferred && !col->counts) { /* a deferred column: one SELECT per row on first read
                                                   (a counting one is ORM003's) */
     ol_relation as_column = {.owner = ol_last_component(lr.entity), .name = col->name};
-    if (!rows_cover(&lr, &as_column))
+    if (!rows_cover(ctx, &lr, &as_column))
       report(st, r->loop, &lr, &as_column, NULL, span, NULL, true);
     goto done;
   }
@@ -1097,8 +1135,8 @@ static void check_read(state *st, const ol_attr_read *r) {
     sub = NULL; /* one level below a collection is as deep as the fix chains */
   if (sub && rel->target && rel->lazy != OL_LAZY_DYNAMIC && rel->lazy != OL_LAZY_WRITE_ONLY) {
     rel2 = ol_index_relation(ctx->index, rel->target, sub);
-    if (rel2 && !(lazy_on_access(rel2->lazy) && !covered(lr.rows->eager, rel->name, sub) &&
-                  !covered(lr.eager2, rel->name, sub)))
+    if (rel2 && !(lazy_on_access(rel2->lazy) && !covered(ctx, lr.rows->eager, rel->name, sub) &&
+                  !covered(ctx, lr.eager2, rel->name, sub)))
       rel2 = NULL;
     if (rel2 && rel->collection)
       rel2 = NULL; /* row.coll.x is an attribute of a list */

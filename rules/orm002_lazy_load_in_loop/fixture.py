@@ -453,6 +453,27 @@ def implicit_loops():
     return a, b, c, d, e, f
 
 
+def chef_user(c):
+    return c.user
+
+
+def chef_id(c):
+    return c.id
+
+
+def named_callbacks():
+    # a function passed by name is called on each element, as a lambda is
+    chefs = Chef.query.all()
+    a = list(map(chef_user, chefs))  # expect: ORM002
+    b = list(filter(chef_user, Chef.query.filter(Chef.id > 3)))  # expect: ORM002
+    c = sorted(chefs, key=chef_user)  # expect: ORM002
+    d = list(map(chef_user, Chef.query.options(joinedload(Chef.user))))  # ok: loaded
+    e = list(map(chef_id, chefs))  # ok: a column
+    f = list(map(str.upper, ["a", "b"]))  # ok: not rows
+    g = max(chefs, key=len)  # ok: not a project function
+    return a, b, c, d, e, f, g
+
+
 # --- a join does not load the relationship -------------------------------------
 def joined_not_loaded():
     for b in Booking.query.join(Booking.chef).filter(Chef.id > 3):

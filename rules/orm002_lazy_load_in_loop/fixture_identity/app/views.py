@@ -64,6 +64,32 @@ def settings_of_ids(ids):
     return [s.event.id for s in query.all()]  # expect: ORM002
 
 
+def settings_of_held_ids(events):
+    # a name bound to the keys of objects the code holds
+    event_ids = [e.id for e in events]
+    query = Setting.query.filter(Setting.event_id.in_(event_ids))
+    return [s.event.id for s in query.all()]  # ok: the events are in the session already
+
+
+def settings_of_held_id_set(events):
+    event_ids = {e.id for e in events}
+    query = Setting.query.filter(Setting.event_id.in_(event_ids))
+    return [s.event.id for s in query.all()]  # ok: the events are in the session already
+
+
+def settings_of_rebound_ids(events, more):
+    event_ids = [e.id for e in events]
+    event_ids = event_ids + more
+    query = Setting.query.filter(Setting.event_id.in_(event_ids))
+    return [s.event.id for s in query.all()]  # expect: ORM002
+
+
+def settings_of_queried_ids(owner):
+    event_ids = [e.id for e in Event.query.filter_by(owner_id=owner.id)]
+    query = Setting.query.filter(Setting.event_id.in_(event_ids))
+    return [s.event.id for s in query.all()]  # expect: ORM002
+
+
 
 def sorted_answers(question: Question):
     # sorted()/list()/reversed() of a collection: the same rows, in another order.

@@ -15,6 +15,28 @@ class Form(db.Model):
     registrations = db.relationship("Registration", backref="form")
     sections = db.relationship("Section", backref="form")
 
+    @property
+    def visible_sections(self):
+        # the rows of self.sections, some left out: a collection of Section rows
+        return [s for s in self.sections if s.id]
+
+    @property
+    def ordered_sections(self):
+        return sorted(self.visible_sections, key=lambda s: s.id)
+
+    @property
+    def some_sections(self):
+        # not always rows of sections
+        if self.id:
+            return self.sections
+        return []
+
+
+class SpecialForm(Form):
+    @property
+    def ordered_sections(self):
+        return []
+
 
 class Registration(db.Model):
     __tablename__ = "registrations"
