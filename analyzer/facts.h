@@ -563,6 +563,10 @@ typedef struct {
  * attr OL_READ_EVERY: every relationship, read generically (`getattr(p, name)`
  * for each name the mapper lists: generic_reads.c). */
 #define OL_READ_EVERY "*"
+/* attr OL_READ_SCALARS: every scalar relationship (many-to-one, one-to-one), read generically
+ * over the mapper's attributes less (some of) the collections (`a for a in attrs if not
+ * is_collection(a)`: generic_reads.c). */
+#define OL_READ_SCALARS "="
 typedef struct {
   int func;
   uint32_t param;

@@ -421,8 +421,10 @@ int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t
  * calls, and through the model's methods and properties. */
 typedef void (*ol_lazy_visit)(void *ud, const ol_relation *rel, const ol_hop *path, size_t n);
 /* A generic read of every relationship of the row (OL_READ_EVERY: `getattr` over the mapper's
- * attributes), of a row of entity; path as for ol_lazy_visit. */
-typedef void (*ol_every_visit)(void *ud, const char *entity, const ol_hop *path, size_t n);
+ * attributes), or of every scalar one (scalars, OL_READ_SCALARS), of a row of entity; path as
+ * for ol_lazy_visit. */
+typedef void (*ol_every_visit)(void *ud, const char *entity, bool scalars, const ol_hop *path,
+                               size_t n);
 /* call: the call of file (-1 none known) that calls func there; a read under tests of func's
  * parameters its arguments or func's defaults make false is not visited (ol_sum_read.guard). */
 void ol_index_lazy_reads(const ol_index *ix, uint32_t file, int32_t call, int32_t func,

@@ -654,7 +654,8 @@ typedef struct {
   int32_t callee;
   const ol_hop *path;
   size_t n;
-  bool every; /* a generic read of every relationship (OL_READ_EVERY) */
+  bool every;   /* a generic read of every relationship (OL_READ_EVERY) */
+  bool scalars; /* with every: of every scalar relationship (OL_READ_SCALARS) */
 } through;
 
 /* Whether an argument of the query's .options(...) is not a loader call
@@ -913,10 +914,11 @@ static void report_rels(state *st, int loop, const loop_rows *lr, const ol_relat
                                                                      : "one row");
   char *names = every ? names_of(rels, n_rels) : NULL;
   char *msg =
-      every ? ol_format("`%s` lazy-loads %s (%s: read generically, every relationship of the row "
-                        "the mapper lists)%s once per row %s over rows of %s%s%s",
+      every ? ol_format("`%s` lazy-loads %s (%s: read generically, every %srelationship of the "
+                        "row the mapper lists)%s once per row %s over rows of %s%s%s",
                         text, names, n_rels > 1 ? "each a relationship" : "a relationship",
-                        through_text, per, where, why ? "; no automatic fix: " : "", why ? why : "")
+                        th->scalars ? "scalar " : "", through_text, per, where,
+                        why ? "; no automatic fix: " : "", why ? why : "")
             : ol_format("`%s` lazy-loads `%s.%s` (%s)%s once per row %s over rows of %s%s%s%s",
                         text, lrel->owner, lrel->name, kind, through_text, per, where,
                         joined ? "; the query joins it, but a join does not load it" : "",
@@ -1032,12 +1034,15 @@ static void visit(void *ud, const ol_relation *rel, const ol_hop *path, size_t n
 
 typedef struct {
   visit_ctx *v;
+  bool scalars; /* only the scalar ones (a direction known, no association proxy) */
   const ol_relation *rels[MAX_EVERY];
   size_t n;
 } every_list;
 
 static void collect_lazy(void *ud, const ol_relation *rel) {
   every_list *el = ud;
+  if (el->scalars && (rel->collection || !rel->direction_known || rel->proxy_of))
+    return;
   if (el->n < MAX_EVERY && lazily_read(el->v->st->ctx, el->v->lr, rel) &&
       first_read(el->v->st, el->v->loop, el->v->span, rel, NULL))
     el->rels[el->n++] = rel;
@@ -1045,13 +1050,13 @@ static void collect_lazy(void *ud, const ol_relation *rel) {
 
 /* A generic read of every relationship of the row (`row.serialize(relations=True)` over the
  * mapper's attributes): one finding naming each lazy one no option loads. */
-static void visit_every(void *ud, const char *entity, const ol_hop *path, size_t n) {
+static void visit_every(void *ud, const char *entity, bool scalars, const ol_hop *path, size_t n) {
   visit_ctx *v = ud;
-  every_list el = {.v = v};
+  every_list el = {.v = v, .scalars = scalars};
   ol_index_each_relation(v->st->ctx->index, entity, collect_lazy, &el);
   if (!el.n)
     return;
-  through th = {.callee = v->callee, .path = path, .n = n, .every = true};
+  through th = {.callee = v->callee, .path = path, .n = n, .every = true, .scalars = scalars};
   report_rels(v->st, v->loop, v->lr, el.rels, el.n, NULL, v->span, &th, false);
 }
 
