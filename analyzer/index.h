@@ -326,6 +326,11 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
 /* The model whose rows loop `loop` of file holds, and the rows' query when
  * the project knows it: in the same file (rows_file == file), or in the
  * function that returned them. NULL when unknown. */
+/* The model of the rows a call argument holds through a project call (ol_call_arg.rows_call),
+ * as ol_index_loop_entity resolves a loop's; *rows where they are loaded (&arg->rows: the chain
+ * at the call, built on the query function *rows_func returns). NULL: not known. */
+const char *ol_index_arg_rows(const ol_index *ix, uint32_t file, const ol_call_arg *arg,
+                              const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func);
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
                                  uint32_t *rows_file, int32_t *rows_func);
 /* A template's context name as a view binds it (analyzer/templates.c). */

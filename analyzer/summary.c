@@ -1554,6 +1554,19 @@ const char *ol_index_self_attr_rows(const ol_index *ix, uint32_t file, int32_t f
   return self_rows(ix, file, cls, attr, false, rows, rows_file);
 }
 
+const char *ol_index_arg_rows(const ol_index *ix, uint32_t file, const ol_call_arg *arg,
+                              const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func) {
+  *rows = NULL, *rows_file = file, *rows_func = -1;
+  if (ol_span_empty(arg->rows_call))
+    return NULL;
+  /* what a loop over the argument would iterate: the same resolution */
+  ol_loop as_loop = {.rows_call = arg->rows_call, .rows = arg->rows, .rows_param = -1};
+  const char *e = call_rows(ix, file, &as_loop, rows, rows_file, rows_func);
+  if (e && *rows == &as_loop.rows)
+    *rows = &arg->rows; /* not the local copy */
+  return e;
+}
+
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
                                  uint32_t *rows_file, int32_t *rows_func) {
   const ol_file_facts *facts = ix->files.items[file].facts;

@@ -457,6 +457,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
     mv_index(m, &LAST(&dst->call_args)->key_loop, V_LOOPS);
     mv_str(m, &LAST(&dst->call_args)->key_attr);
     mv_str(m, &LAST(&dst->call_args)->self_attr);
+    mv_span(m, &LAST(&dst->call_args)->rows_call);
   });
   MOVE_ALL(V_IMPORTS, imports, {
     mv_str(m, &LAST(&dst->imports)->local);
@@ -552,6 +553,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_index(&m, &x->key_loop, V_LOOPS);
     mv_str(&m, &x->key_attr);
     mv_str(&m, &x->self_attr);
+    mv_span(&m, &x->rows_call);
     SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows, (uint64_t)(int64_t)x->col,
             (uint64_t)(int64_t)x->attr_param, x->one, x->fixed);
   });

@@ -256,13 +256,22 @@ typedef struct {
  * function's, or a view's for a template. */
 static bool options_unknown(const ol_rule_ctx *ctx, const ol_rows *rows);
 
+static bool returned_rows(const ol_rule_ctx *ctx, const ol_rows *at, uint32_t file, loop_rows *out);
+
 static bool rows_of_elsewhere(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   uint32_t file;
   out->root = ol_index_loop_entity(ctx->index, ctx->file, loop, &out->rows, &file, &out->func);
+  return returned_rows(ctx, &ctx->facts->loops.items[loop].rows, file, out);
+}
+
+/* out's rows (root, rows, func resolved) come from a project function: at, the chain built on
+ * its call where the rows are used, or the query it returns (in file). */
+static bool returned_rows(const ol_rule_ctx *ctx, const ol_rows *at, uint32_t file,
+                          loop_rows *out) {
   out->file = file;
   if (!out->root || !out->rows)
     return false;
-  if (out->rows == &ctx->facts->loops.items[loop].rows) {
+  if (out->rows == at) {
     /* the chain at the loop, on the query a function returned */
     const ol_summary *s = &ctx->index->funcs.items[out->func];
     out->rows2 = &ol_func_rows_of(ctx->index->files.items[s->file].facts, s->fn)->rows;
@@ -468,6 +477,60 @@ static bool held_name(const char *p, const char *end) {
           (end - p > 3 && !memcmp(p, "if ", 3)));
 }
 
+/* The value of the nearest assignment `name = <value>` (a line of its own) before at in the
+ * function around it, NULL when there is none. */
+static const char *bound_value(const ol_rule_ctx *ctx, const char *at, const char *name, size_t n) {
+  const char *src = ctx->src;
+  for (const char *line = at; line > src;) {
+    const char *prev = line - 1; /* the start of the line before line */
+    while (prev > src && prev[-1] != '\n')
+      prev--;
+    const char *p = prev;
+    while (p < line && (*p == ' ' || *p == '\t'))
+      p++;
+    if ((size_t)(line - p) > 4 && (!memcmp(p, "def ", 4) || !memcmp(p, "class ", 6)))
+      return NULL; /* the function's start: bound in another scope, if at all */
+    if ((size_t)(line - p) > n + 3 && !memcmp(p, name, n) && !memcmp(p + n, " = ", 3))
+      return p + n + 3;
+    line = prev;
+  }
+  return NULL;
+}
+
+/* Whether the keys at a (up to end) are those of objects the code holds: `p.id for p in ps`,
+ * `map(attrgetter('id'), ps)`, or a name bound in the function to one of those
+ * (`ids = [p.id for p in ps]` ... `.in_(ids)`). */
+static bool held_keys(const ol_rule_ctx *ctx, const char *a, const char *end, int depth) {
+  while (a < end && strchr(" \n[{(", *a))
+    a++;
+  static const char *const maps[] = {"map(attrgetter('id'),", "map(attrgetter(\"id\"),", NULL};
+  for (const char *const *m = maps; *m; m++)
+    if ((size_t)(end - a) > strlen(*m) && !memcmp(a, *m, strlen(*m)))
+      return held_name(a + strlen(*m), end);
+  const char *e = a; /* the element expression, up to ` for ` of a comprehension */
+  while (e < end && *e != ')' && *e != ',' && *e != '\n' && *e != '\r' &&
+         !(e + 5 <= end && !memcmp(e, " for ", 5)))
+    e++;
+  if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3)) {
+    const char *in = e + 5; /* ` for x in <held>` */
+    while (in + 4 <= end && memcmp(in, " in ", 4) && *in != ')' && *in != '\n' && *in != '\r')
+      in++;
+    return in + 4 <= end && !memcmp(in, " in ", 4) && held_name(in + 4, end);
+  }
+  const char *id = a;
+  while (id < e && (isalnum((unsigned char)*id) || *id == '_'))
+    id++;
+  if (depth > 0 || id == a || id != e || isdigit((unsigned char)*a))
+    return false;
+  const char *v = bound_value(ctx, a, a, (size_t)(id - a));
+  if (!v)
+    return false;
+  const char *ve = v; /* to the end of its line */
+  while (ve < ctx->src + ctx->len && *ve != '\n')
+    ve++;
+  return held_keys(ctx, v, ve, depth + 1);
+}
+
 static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char *key) {
   size_t kl = strlen(key);
   for (uint32_t at = s.start; at < s.end && s.end <= ctx->len;) {
@@ -484,22 +547,8 @@ static bool keyed_on_held_objects(const ol_rule_ctx *ctx, ol_span s, const char 
     if (b > ctx->src + s.start &&
         (b[-1] == '~' || (b - ctx->src >= 5 && !memcmp(b - 5, "not_(", 5))))
       continue; /* `~M.key.in_(...)`: the rows are those of the other keys */
-    while (a < end && strchr(" \n[{(", *a))
-      a++;
-    static const char *const maps[] = {"map(attrgetter('id'),", "map(attrgetter(\"id\"),", NULL};
-    for (const char *const *m = maps; *m; m++)
-      if ((size_t)(end - a) > strlen(*m) && !memcmp(a, *m, strlen(*m)))
-        return held_name(a + strlen(*m), end);
-    const char *e = a; /* the element expression, up to ` for ` of a comprehension */
-    while (e < end && *e != ')' && *e != ',' && *e != '\n' && *e != '\r' &&
-           !(e + 5 <= end && !memcmp(e, " for ", 5)))
-      e++;
-    if (e + 5 <= end && !memcmp(e, " for ", 5) && e - a > 3 && !memcmp(e - 3, ".id", 3)) {
-      const char *in = e + 5; /* ` for x in <held>` */
-      while (in + 4 <= end && memcmp(in, " in ", 4) && *in != ')' && *in != '\n' && *in != '\r')
-        in++;
-      return in + 4 <= end && !memcmp(in, " in ", 4) && held_name(in + 4, end);
-    }
+    if (held_keys(ctx, a, end, 0))
+      return true;
   }
   return false;
 }
@@ -608,9 +657,8 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
     return !strcmp(rel->target, ol_last_component(lr->via_owner));
   if (lr->dyn) /* the reverse of the parent's dynamic relationship */
     return !strcmp(rel->target, ol_last_component(lr->dyn->owner));
-  ol_rule_ctx view; /* a template's rows: the query is the view's */
-  if (ctx->facts->template && lr->rows && lr->file != ctx->file &&
-      ol_rule_ctx_other(ctx, lr->file, &view))
+  ol_rule_ctx view; /* rows loaded in another file (a template's: the view's): read there */
+  if (lr->rows && lr->file != ctx->file && ol_rule_ctx_other(ctx, lr->file, &view))
     ctx = &view;
   if (lr->rows2 && lr->file2 == ctx->file && !ol_span_empty(lr->rows2->query) &&
       with_parent_is(ctx, lr->rows2->query, rel))
@@ -1166,6 +1214,15 @@ static void check_rows_args(state *st, size_t i) {
       if (lr.file != ctx->file)
         lr.elsewhere = ol_format("%s:%u", ctx->index->files.items[lr.file].path,
                                  ol_rule_line_in(ctx, lr.file, lr.rows->query.start));
+    } else if (!ol_span_empty(args[a].rows_call)) { /* helper(q), q = f(...).filter(...) */
+      uint32_t file;
+      lr.root = ol_index_arg_rows(ctx->index, ctx->file, &args[a], &lr.rows, &file, &lr.func);
+      bool known = returned_rows(ctx, &args[a].rows, file, &lr);
+      lr.entity = lr.root;
+      if (!known || !lr.root) {
+        ol_free(lr.elsewhere);
+        continue;
+      }
     } else if (!args[a].has_rows || !ol_index_model(ctx->index, args[a].rows.entity)) {
       continue;
     }

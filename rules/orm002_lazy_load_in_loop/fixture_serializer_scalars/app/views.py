@@ -40,3 +40,24 @@ def comments_none():
 
 def comments_all():
     return [c.serialize(relations=True) for c in Comment.query.all()]  # expect: ORM002
+
+
+def attachments_built(comment_id):
+    from .queries import attachments_query
+
+    q = attachments_query().filter(Comment.id == comment_id)
+    return serialize_models(q)  # expect: ORM002
+
+
+def attachments_built_loaded(comment_id):
+    from .queries import attachments_loaded_query
+
+    q = attachments_loaded_query().filter(Comment.id == comment_id)
+    return serialize_models(q)  # ok: the function's query joins and loads the comment
+
+
+def attachments_of_held(comments):
+    from .queries import attachments_of
+
+    files = attachments_of(comments)
+    return serialize_models(files)  # ok: each comment is one of those held, in the identity map
