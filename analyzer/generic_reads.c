@@ -203,8 +203,10 @@ static TSNode current_class(ol_walker *w) {
   return (TSNode){0};
 }
 
-/* The method named by name's text in the body of class cls; null. */
+/* The method named by name's text in the body of class cls; null. What the walk makes of it
+ * is made from another def's text: the memo walks the current def again each time. */
 static TSNode class_method(ol_walker *w, TSNode cls, TSNode name) {
+  w->outside_reads++;
   TSNode body = ts_node_is_null(cls) ? cls : ol_child(w->sx, cls, OL_F_body);
   for (uint32_t i = 0; !ts_node_is_null(body) && i < ts_node_named_child_count(body); i++) {
     TSNode d = ts_node_named_child(body, i);
