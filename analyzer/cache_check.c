@@ -297,6 +297,7 @@ static void calls(check *c) {
     flag(c, &f->call_args.items[i].fixed);
     need(c, f->call_args.items[i].col >= 0 && f->call_args.items[i].col <= 4);
     rows(c, &f->call_args.items[i].rows);
+    span(c, f->call_args.items[i].rows_call);
   }
   for (size_t i = 0; i < f->call_terms.len; i++) {
     flag(c, &f->call_terms.items[i].count);

@@ -18,6 +18,7 @@ static void check_terminal(ol_walker *w, TSNode call, int ctx);
 static void add_site(ol_walker *w, int func, ol_effect e, ol_span span, bool self_memo,
                      ol_param_guard guard);
 static const ol_call_binding *binding_of(ol_walker *w, TSNode name);
+static void arg_call_rows(ol_walker *w, TSNode a, ol_call_arg *arg);
 
 /* One arena copy per distinct name of the file: `self`, parameter, attribute
  * and callee names repeat across functions. */
@@ -885,8 +886,10 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
         arg.one = true;
       else
         arg.rows = (ol_rows){0};
+      if (!arg.one)
+        arg_call_rows(w, a, &arg);
     }
-    if (arg.has_rows || arg.one)
+    if (arg.has_rows || arg.one || !ol_span_empty(arg.rows_call))
       arg.rows.options_opaque = !ol_walk_options_known(w, &arg.rows);
     if (arg.param < 0 && arg.loop < 0 && !arg.has_rows && ol_kind_of(w->sx, a) == OL_K_attribute &&
         ol_walk_self_class(w, ol_child(w->sx, a, OL_F_object)))
@@ -894,7 +897,8 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
     ol_vec_push(&w->out->call_args, arg);
     kept++;
     if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0 ||
-        arg.attr_param >= 0 || arg.one || arg.self_attr || arg.fixed)
+        arg.attr_param >= 0 || arg.one || arg.self_attr || arg.fixed ||
+        !ol_span_empty(arg.rows_call))
       c->n_args = kept;
   }
   w->out->call_args.len = c->first_arg + c->n_args; /* drop the uninteresting tail */
@@ -1630,9 +1634,7 @@ static void rows_of_chain(ol_walker *w, ol_loop *l, TSNode holder, TSNode chain,
  * in f(...).filter(...).all()`, whose rows a summary may know: records the
  * call on the loop, and the chain built on it where an eager option would go.
  * `for e in entries` over a parameter: records the parameter. */
-void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable) {
-  if (ol_kind_of(w->sx, holder) != OL_K_identifier)
-    return;
+static void iterable_rows(ol_walker *w, ol_loop *l, TSNode holder, TSNode iterable) {
   for (int depth = 0; depth < 4 && ol_kind_of(w->sx, iterable) == OL_K_call; depth++) {
     TSNode fn = ol_child(w->sx, iterable, OL_F_function);
     TSNode first = ts_node_named_child(ol_child(w->sx, iterable, OL_F_arguments), 0);
@@ -1644,7 +1646,6 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
       break;
     iterable = ol_unwrap(w, first);
   }
-  ol_loop *l = &w->out->loops.items[loop];
   if (ol_kind_of(w->sx, iterable) == OL_K_identifier) {
     int p = ol_calls_param_index(w, ol_calls_current(w), iterable);
     const ol_call_binding *b = p < 0 ? binding_of(w, iterable) : NULL;
@@ -1684,6 +1685,23 @@ void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterab
   if (ol_span_empty(on) || (via_name && !(b && b->plain)))
     return; /* `q = f().options(...)`: what q holds is loaded otherwise */
   loop_holds_chain(w, l, holder, chain, on);
+}
+
+void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable) {
+  if (ol_kind_of(w->sx, holder) == OL_K_identifier)
+    iterable_rows(w, &w->out->loops.items[loop], holder, iterable);
+}
+
+/* An argument that holds what a project call returns, as a loop's iterable would
+ * (`helper(q)` after `q = f(...).filter(...)`, `helper(f(...).all())`): that call in
+ * arg->rows_call, the chain built on it in arg->rows. */
+static void arg_call_rows(ol_walker *w, TSNode a, ol_call_arg *arg) {
+  ol_loop tmp = {.rows_param = -1};
+  iterable_rows(w, &tmp, a, a);
+  if (ol_span_empty(tmp.rows_call) || tmp.rows_param >= 0)
+    return;
+  arg->rows_call = tmp.rows_call;
+  arg->rows = tmp.rows;
 }
 
 size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start) {

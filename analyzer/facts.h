@@ -568,6 +568,10 @@ typedef struct {
  * attr OL_READ_EVERY: every relationship, read generically (`getattr(p, name)`
  * for each name the mapper lists: generic_reads.c). */
 #define OL_READ_EVERY "*"
+/* attr OL_READ_SCALARS: every scalar relationship (many-to-one, one-to-one), read generically
+ * over the mapper's attributes less (some of) the collections (`a for a in attrs if not
+ * is_collection(a)`: generic_reads.c). */
+#define OL_READ_SCALARS "="
 typedef struct {
   int func;
   uint32_t param;
@@ -603,8 +607,11 @@ typedef struct {
    * method, what the class assigns to it), -1. */
   int32_t attr_param;
   char *key_attr;
-  char *self_attr; /* the argument is `self.<self_attr>` in a method: the rows the class assigns
-                      to it (ol_index_self_attr_rows), NULL */
+  char *self_attr;   /* the argument is `self.<self_attr>` in a method: the rows the class assigns
+                        to it (ol_index_self_attr_rows), NULL */
+  ol_span rows_call; /* or it holds what this call of a project function returns (`helper(q)` after
+                        `q = f(...).filter(...)`): rows is the chain built on it, as a loop's
+                        (ol_loop.rows_call); empty */
 } ol_call_arg;
 
 /* `f(...).filter(...).first()` (or `q = f(...)` ... `q.first()`): a terminal

@@ -331,6 +331,11 @@ const char *ol_index_self_rows(const ol_index *ix, uint32_t file, const ol_loop 
 /* The model whose rows loop `loop` of file holds, and the rows' query when
  * the project knows it: in the same file (rows_file == file), or in the
  * function that returned them. NULL when unknown. */
+/* The model of the rows a call argument holds through a project call (ol_call_arg.rows_call),
+ * as ol_index_loop_entity resolves a loop's; *rows where they are loaded (&arg->rows: the chain
+ * at the call, built on the query function *rows_func returns). NULL: not known. */
+const char *ol_index_arg_rows(const ol_index *ix, uint32_t file, const ol_call_arg *arg,
+                              const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func);
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
                                  uint32_t *rows_file, int32_t *rows_func);
 /* A template's context name as a view binds it (analyzer/templates.c). */
@@ -426,8 +431,10 @@ int ol_index_call_param(const ol_index *ix, uint32_t file, size_t call, uint32_t
  * calls, and through the model's methods and properties. */
 typedef void (*ol_lazy_visit)(void *ud, const ol_relation *rel, const ol_hop *path, size_t n);
 /* A generic read of every relationship of the row (OL_READ_EVERY: `getattr` over the mapper's
- * attributes), of a row of entity; path as for ol_lazy_visit. */
-typedef void (*ol_every_visit)(void *ud, const char *entity, const ol_hop *path, size_t n);
+ * attributes), or of every scalar one (scalars, OL_READ_SCALARS), of a row of entity; path as
+ * for ol_lazy_visit. */
+typedef void (*ol_every_visit)(void *ud, const char *entity, bool scalars, const ol_hop *path,
+                               size_t n);
 /* call: the call of file (-1 none known) that calls func there; a read under tests of func's
  * parameters its arguments or func's defaults make false is not visited (ol_sum_read.guard). */
 void ol_index_lazy_reads(const ol_index *ix, uint32_t file, int32_t call, int32_t func,

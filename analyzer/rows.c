@@ -1113,11 +1113,17 @@ bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out) {
     return !out->tuples;
   int func = ol_calls_current(w);
   TSNode r = ol_unwrap(w, recv);
-  if (!scalar && func >= 0 && w->out->funcs.items[func].kind == OL_FN_CLASSMETHOD &&
-      ol_kind_of(w->sx, r) == OL_K_attribute &&
-      ol_node_text_is(w, ol_child(w->sx, r, OL_F_object), "cls") &&
-      ol_node_text_is(w, ol_child(w->sx, r, OL_F_attribute), "query")) {
-    /* `cls.query.get(oid)` in a classmethod: one row of whichever model it is called on */
+  bool classmethod = func >= 0 && w->out->funcs.items[func].kind == OL_FN_CLASSMETHOD;
+  bool cls_query = ol_kind_of(w->sx, r) == OL_K_attribute &&
+                   ol_node_text_is(w, ol_child(w->sx, r, OL_F_object), "cls") &&
+                   ol_node_text_is(w, ol_child(w->sx, r, OL_F_attribute), "query");
+  /* `session.get(cls, oid)` with no loader options */
+  bool cls_get = v.kind == OL_VAL_SESSION && positional && ol_node_text_is(w, m, "get") &&
+                 ol_node_text_is(w, first, "cls") && ts_node_named_child_count(args) == 2 &&
+                 ol_kind_of(w->sx, ts_node_named_child(args, 1)) != OL_K_keyword_argument;
+  if (!scalar && classmethod && (cls_query || cls_get)) {
+    /* `cls.query.get(oid)`, `session.get(cls, oid)` in a classmethod: one row of whichever
+     * model it is called on */
     *out = (ol_rows){.entity = ol_arena_strndup(&w->out->arena, "cls", 3),
                      .query = ol_node_span(n),
                      .last = ol_node_span(n),

@@ -1097,7 +1097,8 @@ static void confirm_every_reads(ol_index *ix) {
     size_t kept = 0;
     bool lists = false, asked = false;
     for (size_t r = 0; r < s->reads.len; r++) {
-      if (!strcmp(s->reads.items[r].attr, OL_READ_EVERY)) {
+      if (!strcmp(s->reads.items[r].attr, OL_READ_EVERY) ||
+          !strcmp(s->reads.items[r].attr, OL_READ_SCALARS)) {
         if (!asked)
           lists = lists_attributes(ix, (int32_t)fn), asked = true;
         if (!lists)
@@ -1570,6 +1571,19 @@ const ol_relation *ol_index_collection(const ol_index *ix, const char *model, co
     attr = fn->ret_coll;
   }
   return NULL;
+}
+
+const char *ol_index_arg_rows(const ol_index *ix, uint32_t file, const ol_call_arg *arg,
+                              const ol_rows **rows, uint32_t *rows_file, int32_t *rows_func) {
+  *rows = NULL, *rows_file = file, *rows_func = -1;
+  if (ol_span_empty(arg->rows_call))
+    return NULL;
+  /* what a loop over the argument would iterate: the same resolution */
+  ol_loop as_loop = {.rows_call = arg->rows_call, .rows = arg->rows, .rows_param = -1};
+  const char *e = call_rows(ix, file, &as_loop, rows, rows_file, rows_func);
+  if (e && *rows == &as_loop.rows)
+    *rows = &arg->rows; /* not the local copy */
+  return e;
 }
 
 const char *ol_index_loop_entity(const ol_index *ix, uint32_t file, int loop, const ol_rows **rows,
@@ -2098,6 +2112,10 @@ static size_t read_path(const ol_index *ix, int32_t func, int32_t r, ol_hop *out
               ? ol_format("`%s` reads every attribute of `%s` the mapper lists (getattr), each "
                           "relationship included",
                           name, s->fn->params[rd->param])
+          : !strcmp(rd->attr, OL_READ_SCALARS)
+              ? ol_format("`%s` reads every attribute of `%s` the mapper lists but collections "
+                          "(getattr), each scalar relationship included",
+                          name, s->fn->params[rd->param])
           : rd->rows ? ol_format("`%s` reads `%s` of each element of `%s`", name, rd->attr,
                                  s->fn->params[rd->param])
                      : ol_format("`%s` reads `%s.%s`", name, s->fn->params[rd->param], rd->attr)};
@@ -2323,15 +2341,20 @@ static void lazy_reads(lazy_walk *lw, lazy_frame fr, uint32_t param, bool rows, 
   lw->seen[lw->n_seen++] = func;
   lw->frames[lw->n_frames++] = fr;
   const ol_summary *s = &ix->funcs.items[func];
-  for (size_t r = 0; r < s->reads.len; r++) {
+  /* the scalar generic reads after the others: what a read of every relationship finds first
+   * names them all in one finding */
+  for (size_t pass = 0; pass < 2 * s->reads.len; pass++) {
+    size_t r = pass % s->reads.len;
     const ol_sum_read *rd = &s->reads.items[r];
-    if (rd->param != param || rd->rows != rows || chain_makes_false(lw, &rd->guard))
+    bool scalars = !strcmp(rd->attr, OL_READ_SCALARS);
+    if ((pass < s->reads.len) == scalars || rd->param != param || rd->rows != rows ||
+        chain_makes_false(lw, &rd->guard))
       continue;
     size_t m = read_path(ix, func, (int32_t)r, path, n);
     const ol_relation *rel = NULL;
-    if (!strcmp(rd->attr, OL_READ_EVERY)) {
+    if (scalars || !strcmp(rd->attr, OL_READ_EVERY)) {
       if (lw->every && !lw->counts && !every_off(lw, func, rd))
-        lw->every(lw->ud, entity, path, m);
+        lw->every(lw->ud, entity, scalars, path, m);
     } else if ((rel = ol_index_relation(ix, entity, rd->attr))) {
       if (lw->counts ? rel->lazy == OL_LAZY_DYNAMIC && rd->counted : rel->lazy == OL_LAZY_SELECT)
         lw->visit(lw->ud, rel, path, m);

@@ -190,6 +190,8 @@ typedef struct {
   uint32_t count_write, count_write_scope; /* the last session write outside loops, its function */
   size_t value_refs_mark; /* where the current top-level statement's value_refs start */
   size_t class_edits;     /* columns added to a class from outside its body (`Model.attr = ...`) */
+  size_t outside_reads;   /* facts made from the text of another def (a method of the class a
+                             generic read looks into: generic_reads.c) */
   ol_if_answer *if_answers; /* open addressing (ol_if_answer), NULL until the first */
   size_t n_if_answers, if_answers_cap;
 } ol_walker;

@@ -59,8 +59,9 @@ typedef struct {
   ol_span stmt;
   uint64_t text_hash, ctx_hash;
   counts begin, end;
-  size_t module_names, classes, bases, terms, index_decls, renders, aliases,
-      class_edits; /* what it must not add: module-level facts, names for other defs */
+  size_t module_names, classes, bases, terms, index_decls, renders, aliases, class_edits,
+      outside_reads; /* what it must not add: module-level facts, names for other defs, facts
+                        made from another def's text */
   bool ok;
 } record;
 
@@ -458,6 +459,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
     mv_index(m, &LAST(&dst->call_args)->key_loop, V_LOOPS);
     mv_str(m, &LAST(&dst->call_args)->key_attr);
     mv_str(m, &LAST(&dst->call_args)->self_attr);
+    mv_span(m, &LAST(&dst->call_args)->rows_call);
   });
   MOVE_ALL(V_IMPORTS, imports, {
     mv_str(m, &LAST(&dst->imports)->local);
@@ -553,6 +555,7 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_index(&m, &x->key_loop, V_LOOPS);
     mv_str(&m, &x->key_attr);
     mv_str(&m, &x->self_attr);
+    mv_span(&m, &x->rows_call);
     SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows, (uint64_t)(int64_t)x->col,
             (uint64_t)(int64_t)x->attr_param, x->one, x->fixed);
   });
@@ -762,7 +765,8 @@ ol_memo_step ol_walk_memo_enter(ol_walker *w, TSNode stmt) {
               .index_decls = w->out->index_decls.len,
               .renders = w->out->renders.len,
               .aliases = w->aliases.len,
-              .class_edits = w->class_edits};
+              .class_edits = w->class_edits,
+              .outside_reads = w->outside_reads};
   count_now(w, &r.begin);
   ol_vec_push(&w->memo_run->recs, r);
   w->memo_run->recording = true;
@@ -777,7 +781,8 @@ void ol_walk_memo_leave(ol_walker *w) {
           r->terms == w->out->call_terms.len && r->index_decls == w->out->index_decls.len &&
           r->aliases == w->aliases.len &&
           r->renders == w->out->renders.len && /* views are walked every time */
-          r->class_edits == w->class_edits && context_hash(w) == r->ctx_hash;
+          r->class_edits == w->class_edits && r->outside_reads == w->outside_reads &&
+          context_hash(w) == r->ctx_hash;
   w->memo_run->recording = false;
 }
 

@@ -262,13 +262,22 @@ typedef struct {
  * function's, or a view's for a template. */
 static bool options_unknown(const ol_rule_ctx *ctx, const ol_rows *rows);
 
+static bool returned_rows(const ol_rule_ctx *ctx, const ol_rows *at, uint32_t file, loop_rows *out);
+
 static bool rows_of_elsewhere(const ol_rule_ctx *ctx, int loop, loop_rows *out) {
   uint32_t file;
   out->root = ol_index_loop_entity(ctx->index, ctx->file, loop, &out->rows, &file, &out->func);
+  return returned_rows(ctx, &ctx->facts->loops.items[loop].rows, file, out);
+}
+
+/* out's rows (root, rows, func resolved) come from a project function: at, the chain built on
+ * its call where the rows are used, or the query it returns (in file). */
+static bool returned_rows(const ol_rule_ctx *ctx, const ol_rows *at, uint32_t file,
+                          loop_rows *out) {
   out->file = file;
   if (!out->root || !out->rows)
     return false;
-  if (out->rows == &ctx->facts->loops.items[loop].rows) {
+  if (out->rows == at) {
     /* the chain at the loop, on the query a function returned */
     const ol_summary *s = &ctx->index->funcs.items[out->func];
     out->rows2 = &ol_func_rows_of(ctx->index->files.items[s->file].facts, s->fn)->rows;
@@ -646,9 +655,8 @@ static bool answered_by_identity_map(const ol_rule_ctx *ctx, const loop_rows *lr
     return !strcmp(rel->target, ol_last_component(lr->via_owner));
   if (lr->dyn) /* the reverse of the parent's dynamic relationship */
     return !strcmp(rel->target, ol_last_component(lr->dyn->owner));
-  ol_rule_ctx view; /* a template's rows: the query is the view's */
-  if (ctx->facts->template && lr->rows && lr->file != ctx->file &&
-      ol_rule_ctx_other(ctx, lr->file, &view))
+  ol_rule_ctx view; /* rows loaded in another file (a template's: the view's): read there */
+  if (lr->rows && lr->file != ctx->file && ol_rule_ctx_other(ctx, lr->file, &view))
     ctx = &view;
   if (lr->rows2 && lr->file2 == ctx->file && !ol_span_empty(lr->rows2->query) &&
       with_parent_is(ctx, lr->rows2->query, rel))
@@ -692,7 +700,8 @@ typedef struct {
   int32_t callee;
   const ol_hop *path;
   size_t n;
-  bool every; /* a generic read of every relationship (OL_READ_EVERY) */
+  bool every;   /* a generic read of every relationship (OL_READ_EVERY) */
+  bool scalars; /* with every: of every scalar relationship (OL_READ_SCALARS) */
 } through;
 
 /* Whether an argument of the query's .options(...) is not a loader call
@@ -951,10 +960,11 @@ static void report_rels(state *st, int loop, const loop_rows *lr, const ol_relat
                                                                      : "one row");
   char *names = every ? names_of(rels, n_rels) : NULL;
   char *msg =
-      every ? ol_format("`%s` lazy-loads %s (%s: read generically, every relationship of the row "
-                        "the mapper lists)%s once per row %s over rows of %s%s%s",
+      every ? ol_format("`%s` lazy-loads %s (%s: read generically, every %srelationship of the "
+                        "row the mapper lists)%s once per row %s over rows of %s%s%s",
                         text, names, n_rels > 1 ? "each a relationship" : "a relationship",
-                        through_text, per, where, why ? "; no automatic fix: " : "", why ? why : "")
+                        th->scalars ? "scalar " : "", through_text, per, where,
+                        why ? "; no automatic fix: " : "", why ? why : "")
             : ol_format("`%s` lazy-loads `%s.%s` (%s)%s once per row %s over rows of %s%s%s%s",
                         text, lrel->owner, lrel->name, kind, through_text, per, where,
                         joined ? "; the query joins it, but a join does not load it" : "",
@@ -1070,12 +1080,15 @@ static void visit(void *ud, const ol_relation *rel, const ol_hop *path, size_t n
 
 typedef struct {
   visit_ctx *v;
+  bool scalars; /* only the scalar ones (a direction known, no association proxy) */
   const ol_relation *rels[MAX_EVERY];
   size_t n;
 } every_list;
 
 static void collect_lazy(void *ud, const ol_relation *rel) {
   every_list *el = ud;
+  if (el->scalars && (rel->collection || !rel->direction_known || rel->proxy_of))
+    return;
   if (el->n < MAX_EVERY && lazily_read(el->v->st->ctx, el->v->lr, rel) &&
       first_read(el->v->st, el->v->loop, el->v->span, rel, NULL))
     el->rels[el->n++] = rel;
@@ -1083,13 +1096,13 @@ static void collect_lazy(void *ud, const ol_relation *rel) {
 
 /* A generic read of every relationship of the row (`row.serialize(relations=True)` over the
  * mapper's attributes): one finding naming each lazy one no option loads. */
-static void visit_every(void *ud, const char *entity, const ol_hop *path, size_t n) {
+static void visit_every(void *ud, const char *entity, bool scalars, const ol_hop *path, size_t n) {
   visit_ctx *v = ud;
-  every_list el = {.v = v};
+  every_list el = {.v = v, .scalars = scalars};
   ol_index_each_relation(v->st->ctx->index, entity, collect_lazy, &el);
   if (!el.n)
     return;
-  through th = {.callee = v->callee, .path = path, .n = n, .every = true};
+  through th = {.callee = v->callee, .path = path, .n = n, .every = true, .scalars = scalars};
   report_rels(v->st, v->loop, v->lr, el.rels, el.n, NULL, v->span, &th, false);
 }
 
@@ -1199,6 +1212,15 @@ static void check_rows_args(state *st, size_t i) {
       if (lr.file != ctx->file)
         lr.elsewhere = ol_format("%s:%u", ctx->index->files.items[lr.file].path,
                                  ol_rule_line_in(ctx, lr.file, lr.rows->query.start));
+    } else if (!ol_span_empty(args[a].rows_call)) { /* helper(q), q = f(...).filter(...) */
+      uint32_t file;
+      lr.root = ol_index_arg_rows(ctx->index, ctx->file, &args[a], &lr.rows, &file, &lr.func);
+      bool known = returned_rows(ctx, &args[a].rows, file, &lr);
+      lr.entity = lr.root;
+      if (!known || !lr.root) {
+        ol_free(lr.elsewhere);
+        continue;
+      }
     } else if (!args[a].has_rows || !ol_index_model(ctx->index, args[a].rows.entity)) {
       continue;
     }

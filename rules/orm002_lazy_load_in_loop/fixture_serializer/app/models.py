@@ -47,3 +47,25 @@ class Shot(db.Model, SerializerMixin):
 class Note(db.Model, SerializerMixin):
     id = db.Column(db.Integer, primary_key=True)
     shot_id = db.Column(db.Integer, db.ForeignKey("shot.id"), index=True)
+
+
+class Crew(db.Model, SerializerMixin):
+    id = db.Column(db.Integer, primary_key=True)
+    members = db.relationship("Member", secondary="crew_members", lazy="selectin")
+
+    @classmethod
+    def get(cls, id):
+        return db.session.get(cls, id)
+
+    @classmethod
+    def get_loaded(cls, id, options):
+        return db.session.get(cls, id, options=options)
+
+
+class Member(db.Model, SerializerMixin):
+    id = db.Column(db.Integer, primary_key=True)
+    roles = db.relationship("Role", secondary="member_roles")
+
+
+class Role(db.Model, SerializerMixin):
+    id = db.Column(db.Integer, primary_key=True)

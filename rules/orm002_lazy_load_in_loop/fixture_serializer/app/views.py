@@ -112,3 +112,30 @@ def push(path, query, batch_size=200, relations=False):
 def push_all():
     push("/a", Task.query.filter_by(id=1), batch_size=3, relations=True)  # expect: ORM002
     push("/b", Task.query.filter_by(id=1), batch_size=3)  # ok: relations=False by default
+
+
+def get_crew_raw(crew_id):
+    from .models import Crew
+
+    crew = Crew.get(crew_id)
+    if crew is None:
+        raise KeyError(crew_id)
+    return crew
+
+
+def crew_members(crew_id, manager):
+    crew = get_crew_raw(crew_id)
+    out = []
+    for member in crew.members:
+        if manager:
+            out.append(member.serialize(relations=True))  # expect: ORM002
+        else:
+            out.append(member.serialize())  # ok: relations=False reads no collection
+    return out
+
+
+def crew_members_loaded(crew_id, options):
+    from .models import Crew
+
+    crew = Crew.get_loaded(crew_id, options)
+    return [m.serialize(relations=True) for m in crew.members]  # ok: what the options load is not known
