@@ -1301,9 +1301,36 @@ static bool changes_loading(const ol_walker *w, TSNode root, TSNode value) {
   return false;
 }
 
+/* Parameter p with builders on it that change no loading (`query.filter(...)`), directly or
+ * through a name bound so before (`query = query.filter(...)` in a branch, then `query`): what
+ * the caller passes as p; 1 + p, 0 for any other value. self and cls are no caller's value. */
+int ol_calls_passes_param(ol_walker *w, TSNode value) {
+  int func = ol_calls_current(w);
+  if (func < 0)
+    return 0;
+  const ol_func_fact *f = &w->out->funcs.items[func];
+  int taken;
+  value = ol_unwrap(w, value);
+  TSNode root = ol_exec_below_builders(w, value, 32, &taken);
+  if (taken >= 32 || ts_node_is_null(root) || ol_kind_of(w->sx, root) != OL_K_identifier ||
+      changes_loading(w, root, value))
+    return 0;
+  int p;
+  if (param_rebound(w, root)) { /* bound in the body: only a name that passes a parameter */
+    const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, root));
+    p = b ? b->passes_param - 1 : -1;
+  } else {
+    p = ol_calls_param_index(w, func, root);
+  }
+  if (p < 0 || (p == 0 && f->cls && f->kind != OL_FN_STATIC))
+    return 0;
+  return p + 1;
+}
+
 /* `return q`, `return q.filter(...)`, `yield from q.order_by(c)` with q a
- * parameter not bound again before: the function hands back what its caller
- * passes as q (a query, rows). Any other value returned or yielded: -2. */
+ * parameter (or a name that passes one: ol_calls_passes_param): the function
+ * hands back what its caller passes as q (a query, rows). Any other value
+ * returned or yielded: -2. */
 void ol_calls_check_passed(ol_walker *w, TSNode value) {
   int func = ol_calls_current(w);
   if (func < 0)
@@ -1311,12 +1338,8 @@ void ol_calls_check_passed(ol_walker *w, TSNode value) {
   ol_func_fact *f = &w->out->funcs.items[func];
   if (f->ret_param == -2)
     return;
-  int taken;
-  value = ol_unwrap(w, value);
-  TSNode root = ol_exec_below_builders(w, value, 32, &taken);
-  int p = taken < 32 && !ts_node_is_null(root) ? ol_calls_param_index(w, func, root) : -1;
-  if (p < 0 || (p == 0 && f->cls && f->kind != OL_FN_STATIC) || param_rebound(w, root) ||
-      (f->ret_param >= 0 && f->ret_param != p) || changes_loading(w, root, value))
+  int p = ol_calls_passes_param(w, value) - 1;
+  if (p < 0 || (f->ret_param >= 0 && f->ret_param != p))
     f->ret_param = -2;
   else
     f->ret_param = p;

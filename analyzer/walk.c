@@ -943,6 +943,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
   b.external = ol_exec_yields_external(w, right);
   if (v.kind == OL_VAL_NONE)
     b.on_rel = ol_counts_rel_below_builders(w, right);
+  b.passes_param = (int8_t)ol_calls_passes_param(w, right);
   ol_scope_push_binding(w, b);
 }
 

@@ -71,3 +71,36 @@ def first_or_all(q, only_first):
     if only_first:
         return [q.first()]
     return q
+
+
+def by_status(q, status=None):
+    # Filters the query it is given in a branch and hands it back: the caller's rows.
+    if status:
+        q = q.filter(Order.status == status)
+    q = q.order_by(Order.id)
+    return q
+
+
+def preloaded(q):
+    q = q.options(joinedload(Order.customer))
+    return q
+
+
+def replaced(q, status):
+    if status:
+        q = Order.query.options(joinedload(Order.customer))
+    return q
+
+
+def big_ones(total):
+    # Some of the rows of its query, filtered in Python.
+    rows = [o for o in Order.query.filter(Order.total > total) if o.status != "void"]
+    return rows
+
+
+def big_ones_loaded(total):
+    return [o for o in Order.query.options(joinedload(Order.customer)) if o.total > total]
+
+
+def big_customers(total):
+    return [o.customer for o in Order.query.options(joinedload(Order.customer)) if o.total > total]

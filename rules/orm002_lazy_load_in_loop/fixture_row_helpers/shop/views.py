@@ -93,3 +93,28 @@ def windows():
         print(len(order.lines))  # expect: ORM002
     for order in serializers.loaded_in_windows(100):
         print(len(order.lines))  # ok: loaded where the helper builds the query
+
+
+def passed_through(status):
+    # A helper that rebinds the query it is given with filters, then returns it.
+    for order in serializers.by_status(Order.query, status):
+        print(order.customer.name)  # expect: ORM002
+    for order in serializers.by_status(Order.query.options(joinedload(Order.customer)), status):
+        print(order.customer.name)  # ok: loaded where the caller built the query
+    for order in serializers.preloaded(Order.query):
+        print(order.customer.name)  # ok: the helper adds the loader itself
+    for order in serializers.replaced(Order.query, status):
+        print(order.customer.name)  # ok: the helper may return another query
+    for order in serializers.by_status(Order.query, status):
+        print(order.total)  # ok: a column
+
+
+def filtered_in_python(total):
+    for order in serializers.big_ones(total):
+        print(order.customer.name)  # expect: ORM002
+    for order in serializers.big_ones_loaded(total):
+        print(order.customer.name)  # ok: loaded with the rows
+    for customer in serializers.big_customers(total):
+        print(customer.orders)  # ok: not rows of the helper's query
+    for order in serializers.big_ones(total):
+        print(order.total)  # ok: a column
