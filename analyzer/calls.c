@@ -377,6 +377,7 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
                     .rows = -1,
                     .one = -1,
                     .ret_param = -1,
+                    .ret_model = -1,
                     .pk_param = -1,
                     .pk_query = -1};
   f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
@@ -823,6 +824,54 @@ bool ol_calls_expires_session(ol_walker *w, TSNode call) {
   return false;
 }
 
+/* Whether a is a class name as written (`Certificate`, `models.Book`): a dotted name whose last
+ * part starts with a capital letter. The index decides whether it names a model. */
+static bool class_name(ol_walker *w, TSNode a) {
+  TSNode last = a;
+  if (ol_kind_of(w->sx, a) == OL_K_attribute) {
+    if (!dotted_name(w, a, 0))
+      return false;
+    last = ol_child(w->sx, a, OL_F_attribute);
+  }
+  if (ol_kind_of(w->sx, last) != OL_K_identifier)
+    return false;
+  char c0 = w->src[ts_node_start_byte(last)];
+  return c0 >= 'A' && c0 <= 'Z' && !ol_scope_binding(w, ol_node_hash(w, a));
+}
+
+/* An argument that is none of the rest: a class name (a query of it when the callee returns one of
+ * the model its caller passes: ol_func_fact.ret_model), or a name last bound to what an earlier
+ * project call returned (`query = filter_by_owner(query, o)`): the index follows that call. */
+static void note_value_source(ol_walker *w, TSNode call, TSNode a, ol_call_arg *arg) {
+  if (class_name(w, a)) {
+    arg->model_arg = true;
+    arg->rows = (ol_rows){.entity = ol_node_text(w, a),
+                          .query = ol_node_span(call),
+                          .last = ol_node_span(call),
+                          .stmt = ol_node_span(ol_walk_statement(w, call)),
+                          .eager = intern_bytes(w, "", 0)};
+    return;
+  }
+  if (ol_kind_of(w->sx, a) != OL_K_identifier)
+    return;
+  /* `query = f(query, ...)`: the binding this assignment makes is recorded already */
+  const ol_call_binding *cb = NULL;
+  uint64_t h = ol_node_hash(w, a);
+  int func = ol_calls_current(w);
+  for (size_t i = w->call_bindings.len; i-- > 0;) {
+    const ol_call_binding *x = &w->call_bindings.items[i];
+    if (x->hash == h && x->func == func &&
+        !(x->stmt.start <= ts_node_start_byte(call) && ts_node_start_byte(call) < x->stmt.end)) {
+      cb = x->prop ? NULL : x;
+      break;
+    }
+  }
+  const ol_binding *b = ol_scope_binding(w, h);
+  /* the name's latest binding is that very assignment, of the call's result as it is */
+  if (cb && cb->plain && b && !b->has_rows && b->at == cb->stmt.start)
+    arg->via_call = ol_facts_call_at(w->out, cb->call);
+}
+
 /* The arguments of call up to the last that is a parameter, a loop's rows, rows of a query, one
  * row or an attribute of one: what the callee reads on it is what the caller reads. */
 static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fact *c) {
@@ -846,7 +895,8 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
                        .param = ol_calls_param_index(w, func, a),
                        .loop = rows_loop(w, ctx, a),
                        .key_loop = -1,
-                       .attr_param = -1};
+                       .attr_param = -1,
+                       .via_call = -1};
     bool unsure = false;
     if (c->loop >= 0 && ol_kind_of(w->sx, a) == OL_K_identifier &&
         !bound_in_loops(w, c->loop, ol_node_hash(w, a), &unsure) && !unsure) {
@@ -891,10 +941,14 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
     if (arg.param < 0 && arg.loop < 0 && !arg.has_rows && ol_kind_of(w->sx, a) == OL_K_attribute &&
         ol_walk_self_class(w, ol_child(w->sx, a, OL_F_object)))
       arg.self_attr = intern(w, ol_child(w->sx, a, OL_F_attribute)); /* helper(self.items) */
+    if (arg.param < 0 && arg.loop < 0 && !arg.has_rows && !arg.one && arg.key_loop < 0 &&
+        arg.attr_param < 0 && !arg.self_attr)
+      note_value_source(w, call, a, &arg);
     ol_vec_push(&w->out->call_args, arg);
     kept++;
     if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0 ||
-        arg.attr_param >= 0 || arg.one || arg.self_attr || arg.fixed)
+        arg.attr_param >= 0 || arg.one || arg.self_attr || arg.fixed || arg.model_arg ||
+        arg.via_call >= 0)
       c->n_args = kept;
   }
   w->out->call_args.len = c->first_arg + c->n_args; /* drop the uninteresting tail */
@@ -1401,9 +1455,68 @@ void ol_calls_note_one(ol_walker *w, TSNode value, bool yields) {
   ol_vec_push(&w->out->func_rows, fr);
 }
 
+/* A name whose latest binding is `name = f(...)`, the call's result as it is. */
+static bool plain_call_value(ol_walker *w, TSNode value) {
+  value = ol_unwrap(w, value);
+  if (ol_kind_of(w->sx, value) != OL_K_identifier)
+    return false;
+  const ol_call_binding *cb = binding_of(w, value);
+  const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, value));
+  return cb && cb->plain && b && !b->has_rows && b->at == cb->stmt.start;
+}
+
+/* The parameter whose model value is a query of: `model.query`, `db.session.query(model)`, with
+ * builders that change no loading on them; -1 for any other value. */
+static int model_query_param(ol_walker *w, TSNode value) {
+  int taken;
+  value = ol_unwrap(w, value);
+  TSNode root = ol_exec_below_builders(w, value, 32, &taken);
+  if (taken >= 32 || ts_node_is_null(root) || changes_loading(w, root, value))
+    return -1;
+  root = ol_unwrap(w, root);
+  TSNode p = {0};
+  if (ol_kind_of(w->sx, root) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, root, OL_F_attribute), "query")) {
+    p = ol_child(w->sx, root, OL_F_object);
+  } else if (ol_kind_of(w->sx, root) == OL_K_call) {
+    TSNode fn = ol_child(w->sx, root, OL_F_function), args = ol_child(w->sx, root, OL_F_arguments);
+    ol_val k = ol_kind_of(w->sx, fn) == OL_K_attribute
+                   ? ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind
+                   : OL_VAL_NONE;
+    if ((k == OL_VAL_SESSION || k == OL_VAL_DB) &&
+        ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "query") &&
+        !ts_node_is_null(args) && ts_node_named_child_count(args) == 1)
+      p = ts_node_named_child(args, 0);
+  }
+  if (ts_node_is_null(p) || ol_kind_of(w->sx, p) != OL_K_identifier)
+    return -1;
+  return ol_calls_unbound_param(w, p);
+}
+
+void ol_calls_note_model(ol_walker *w, TSNode value, bool yields) {
+  int func = ol_calls_current(w);
+  if (func < 0)
+    return;
+  ol_func_fact *f = &w->out->funcs.items[func];
+  int m = -2;
+  if (!yields && !ts_node_is_null(value)) {
+    TSNode v = ol_unwrap(w, value);
+    if (ol_kind_of(w->sx, v) == OL_K_conditional_expression) { /* both arms the same model */
+      int a = model_query_param(w, ts_node_named_child(v, 0));
+      m = a >= 0 && a == model_query_param(w, ts_node_named_child(v, 2)) ? a : -2;
+    } else {
+      int a = model_query_param(w, v);
+      m = a >= 0 ? a : -2;
+    }
+  }
+  f->ret_model = f->ret_model == -1 || f->ret_model == m ? m : -2;
+}
+
 /* `return <query rows>` or `return f(...)`: what the summary's rows come from. */
 void ol_calls_check_return(ol_walker *w, TSNode ret) {
   int func = ol_calls_current(w);
+  ol_calls_note_model(w, ts_node_named_child_count(ret) ? ts_node_named_child(ret, 0) : (TSNode){0},
+                      false);
   if (func >= 0)
     ol_calls_note_one(w, ts_node_named_child_count(ret) ? ts_node_named_child(ret, 0) : (TSNode){0},
                       false);
@@ -1430,7 +1543,8 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
   ol_span on = built_on(w, value, &builders, &via_name);
   if (!ol_span_empty(on) && (builders || via_name)) {
     w->out->funcs.items[func].ret_call = on;
-    w->out->funcs.items[func].ret_builders = true;
+    /* `q = f(...)` then `return q`: what f returns, as it is */
+    w->out->funcs.items[func].ret_builders = builders || !plain_call_value(w, value);
     return;
   }
   ol_rows rows;

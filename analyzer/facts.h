@@ -515,7 +515,12 @@ typedef struct {
                          (`return q.filter(...)`, `yield from q.order_by(c)`): its result is
                          the rows its caller passes there; -1 none, -2 it returns other
                          values too */
-  ol_span ret_call;   /* `return f(...)`: the call whose result it returns, empty when none */
+  int32_t ret_model; /* every value it returns is a query of the model its caller passes as this
+                        parameter (`return model.query`, `return db.session.query(model)`, either
+                        arm of a conditional, builders that change no loading allowed): -1 none
+                        seen, -2 it returns or yields anything else */
+  ol_span ret_call;   /* `return f(...)` (or `q = f(...)` then `return q`): the call whose result it
+                         returns, empty when none */
   bool ret_builders;  /* `return f(...).filter(...)`: a query built on what f returns */
   bool returns_query; /* `return <query>` not executed: its caller runs it */
   bool returns_count; /* `return <count query>`: its value is one COUNT's */
@@ -592,6 +597,12 @@ typedef struct {
                     bound to one: `form = db.session.get(Form, i)`) */
   bool fixed;    /* the call is in a loop and the argument is a plain name no loop of its nest
                     binds (the memo's notion, ol_call_fact.args_loop): one value for the nest */
+  bool model_arg; /* the argument is a class name (`Certificate`, `models.Book`): rows.entity is
+                     it as written, rows.query the call, where options go when the callee returns
+                     a query of it (ol_func_fact.ret_model) and the index knows it as a model */
+  int32_t via_call; /* the argument is a name last bound to what this earlier call of the same
+                       function returns (`query = filter_by_owner(query, o)`, then
+                       `filter_by_issuer(query, i)`), its value no rows the walk knows; -1 */
   ol_rows rows;
   int32_t key_loop; /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
   /* Or `<p>.<key_attr>` on parameter p of the calling function (0: `self.<key_attr>` in a

@@ -944,6 +944,7 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
   if (v.kind == OL_VAL_NONE)
     b.on_rel = ol_counts_rel_below_builders(w, right);
   b.passes_param = (int8_t)ol_calls_passes_param(w, right);
+  b.at = ts_node_start_byte(n);
   ol_scope_push_binding(w, b);
 }
 
@@ -1170,6 +1171,7 @@ static void enter(ol_walker *w, entry *e) {
   case OL_K_yield:
     note_fixed_return(w, e->kind == OL_K_return_statement ? n : (TSNode){0});
     ol_calls_note_one(w, (TSNode){0}, true);
+    ol_calls_note_model(w, (TSNode){0}, true);
     if (ts_node_child_count(n) == 3)
       ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
     if (ts_node_named_child_count(n))

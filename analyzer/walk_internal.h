@@ -76,6 +76,7 @@ typedef struct {
                             func.count(M.id))`, then `q.filter(...).scalar()` */
   ol_span on_rel;        /* `q = obj.rel.filter(...)`, obj's model unknown: `obj.rel` (a dynamic
                             relationship if the index says so), else empty */
+  uint32_t at;           /* start of the assignment that bound it, 0 for other bindings */
   int8_t passes_param;   /* 1 + p: `query = query.filter(...)`, `q = query` on parameter p (or on a
                             name that passes it), builders that change no loading on the way: the
                             name holds what the caller passes as p; 0 otherwise */
@@ -387,6 +388,9 @@ void ol_calls_note_one(ol_walker *w, TSNode value, bool yields);
 void ol_calls_check_passed(ol_walker *w, TSNode value);
 /* 1 + the parameter value hands back (ol_binding.passes_param), 0 when none. */
 int ol_calls_passes_param(ol_walker *w, TSNode value);
+/* A return (null: a bare one) or a yield (yields) of the current function: whether what it hands
+ * back is a query of a model its caller passes (ol_func_fact.ret_model). */
+void ol_calls_note_model(ol_walker *w, TSNode value, bool yields);
 void ol_calls_check_import(ol_walker *w, TSNode stmt);
 void ol_calls_module_statement(ol_walker *w, TSNode stmt);
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable);
