@@ -205,6 +205,7 @@ static void functions(check *c) {
     need(c, fn->ret_param >= -2 && fn->ret_param < (int32_t)fn->n_params);
     need(c, fn->ret_model >= -2 && fn->ret_model < (int32_t)fn->n_params);
     span(c, fn->ret_call);
+    span(c, fn->ret_rows_call);
     flag(c, &fn->ret_builders);
     flag(c, &fn->returns_query);
     flag(c, &fn->returns_count);

@@ -1455,6 +1455,19 @@ void ol_calls_note_one(ol_walker *w, TSNode value, bool yields) {
   ol_vec_push(&w->out->func_rows, fr);
 }
 
+/* `f(...).filter(...)` before `.all()`: the project call f(...) whose query it runs, builders that
+ * change no loading on the way; empty otherwise. */
+static ol_span rows_of_call(ol_walker *w, TSNode q) {
+  int taken;
+  q = ol_unwrap(w, q);
+  TSNode root = ol_exec_below_builders(w, q, 32, &taken);
+  if (taken >= 32 || ts_node_is_null(root) || ol_kind_of(w->sx, root) != OL_K_call ||
+      changes_loading(w, root, q) || !dotted_name(w, ol_child(w->sx, root, OL_F_function), 0))
+    return (ol_span){0};
+  ol_val k = ol_classify(w, root).kind; /* `db.session.query(M)`: a query the walk knows */
+  return k == OL_VAL_QUERY || k == OL_VAL_SELECT ? (ol_span){0} : ol_node_span(root);
+}
+
 /* A name whose latest binding is `name = f(...)`, the call's result as it is. */
 static bool plain_call_value(ol_walker *w, TSNode value) {
   value = ol_unwrap(w, value);
@@ -1564,6 +1577,11 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
         !ts_node_is_null(first)) {
       value = ol_unwrap(w, first);
       continue;
+    }
+    if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
+        ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all")) {
+      w->out->funcs.items[func].ret_rows_call = rows_of_call(w, ol_child(w->sx, fn, OL_F_object));
+      return;
     }
     if (dotted_name(w, fn, 0))
       w->out->funcs.items[func].ret_call = ol_node_span(value);

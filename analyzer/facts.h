@@ -521,6 +521,9 @@ typedef struct {
                         seen, -2 it returns or yields anything else */
   ol_span ret_call;   /* `return f(...)` (or `q = f(...)` then `return q`): the call whose result it
                          returns, empty when none */
+  ol_span ret_rows_call; /* `return f(...).filter(...).all()` (in list(...), sorted(...) too): the
+                            rows of the query f returns, builders that change no loading on the way;
+                            empty when none */
   bool ret_builders;  /* `return f(...).filter(...)`: a query built on what f returns */
   bool returns_query; /* `return <query>` not executed: its caller runs it */
   bool returns_count; /* `return <count query>`: its value is one COUNT's */

@@ -1025,7 +1025,12 @@ static bool propagate(ol_index *ix, round_state *rs) {
           changed = true;
         }
       }
-      if (s->rows_func < 0 && callee->rows_func >= 0 && returned && !s->fn->ret_builders) {
+      /* `return f(...).filter(...).all()`: the rows of f's query */
+      bool rows_returned = !ol_span_empty(s->fn->ret_rows_call) &&
+                           s->fn->ret_rows_call.start == c->at.span.start &&
+                           s->fn->ret_rows_call.end == c->at.span.end;
+      if (s->rows_func < 0 && callee->rows_func >= 0 &&
+          ((returned && !s->fn->ret_builders) || rows_returned)) {
         s->rows_func = callee->rows_func;
         s->rows_via = (ol_via){(int32_t)ci, t};
         changed = true;

@@ -331,6 +331,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
   mv_index(m, &f->one, V_FUNC_ROWS);
   mv_span(m, &f->one_call);
   mv_span(m, &f->ret_call);
+  mv_span(m, &f->ret_rows_call);
   mv_span(m, &f->def.span);
   SCALARS(m, f->rebound, f->enumerates_attrs);
   for (int e = 0; e < OL_EFFECTS; e++)

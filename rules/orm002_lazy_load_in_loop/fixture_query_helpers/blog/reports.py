@@ -1,5 +1,7 @@
 # Report queries built in steps: a generic query of a model, then filter
 # helpers that each hand back the query they are given.
+from sqlalchemy.orm import selectinload
+
 from blog import database
 from blog.models import Author, Post
 
@@ -52,3 +54,26 @@ def authors_instead():
 def not_a_model():
     query = database.session_query(NotAModel)
     return filter_by_title(query)
+
+
+def _titled_query(title):
+    return Post.query.filter(Post.title == title)
+
+
+def posts_titled(title):
+    # The rows of another helper's query, filtered further and loaded here.
+    if title is None:
+        return []
+    return _titled_query(title).filter(Post.id > 0).all()
+
+
+def sorted_posts_titled(title):
+    return sorted(_titled_query(title).all(), key=lambda p: p.id)
+
+
+def posts_titled_loaded(title):
+    return _titled_query(title).options(selectinload(Post.comments)).all()
+
+
+def post_ids_titled(title):
+    return _titled_query(title).with_entities(Post.id).all()

@@ -30,3 +30,19 @@ def report_guards(title, model):
     for p in reports.not_a_model().all():
         out.append(p.author)  # ok: not a model
     return out
+
+
+def titled(title):
+    out = []
+    posts = reports.posts_titled(title)
+    for p in posts:
+        out.append(len(p.comments))  # expect: ORM002
+    for p in reports.sorted_posts_titled(title):
+        out.append(p.author.name)  # expect: ORM002
+    for p in reports.posts_titled_loaded(title):
+        out.append(len(p.comments))  # ok: loaded where the rows are read
+    for p in reports.post_ids_titled(title):
+        out.append(p.comments)  # ok: rows of one column, not posts
+    for p in reports.posts_titled(title):
+        out.append(p.title)  # ok: a column
+    return out
