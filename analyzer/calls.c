@@ -1958,3 +1958,144 @@ void ol_calls_finish(ol_walker *w) {
   ol_vec_shrink(&w->out->param_reads);
   ol_vec_shrink(&w->out->imports);
 }
+
+/* Whether an identifier spelled like name occurs in src[span) as a whole word. */
+static bool span_binds(const ol_walker *w, ol_span span, TSNode name) {
+  uint32_t n = ts_node_end_byte(name) - ts_node_start_byte(name);
+  const char *s = w->src + ts_node_start_byte(name);
+  for (uint32_t i = span.start; i + n <= span.end; i++) {
+    if (memcmp(w->src + i, s, n))
+      continue;
+    char before = i > span.start ? w->src[i - 1] : ' ',
+         after = i + n < span.end ? w->src[i + n] : ' ';
+    if (!isalnum((unsigned char)before) && before != '_' && !isalnum((unsigned char)after) &&
+        after != '_')
+      return true;
+  }
+  return false;
+}
+
+/* The display a loop iterates when its iterable is `d`, `d.items()` or `d.values()` for a name d
+ * bound to a display, or a display itself; null otherwise. */
+static TSNode iterated_display(ol_walker *w, TSNode it) {
+  it = ol_unwrap(w, it);
+  ol_kind k = ol_kind_of(w->sx, it);
+  if (k == OL_K_dictionary || k == OL_K_list || k == OL_K_tuple)
+    return it;
+  if (k == OL_K_call) {
+    TSNode fn = ol_child(w->sx, it, OL_F_function), args = ol_child(w->sx, it, OL_F_arguments);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute || ts_node_is_null(args) ||
+        ts_node_named_child_count(args) ||
+        !(ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "items") ||
+          ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "values")))
+      return (TSNode){0};
+    it = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  const ol_binding *b =
+      ol_kind_of(w->sx, it) == OL_K_identifier ? ol_scope_binding(w, ol_node_hash(w, it)) : NULL;
+  return b ? b->display : (TSNode){0};
+}
+
+/* Each read `x.attr` of the one parameter x of lambda, as a read of parameter param (of each of
+ * its elements: rows) of the function being walked, under guard. */
+static void lambda_reads(ol_walker *w, TSNode lambda, int func, int param, bool rows,
+                         ol_param_guard guard) {
+  TSNode params = ol_child(w->sx, lambda, OL_F_parameters),
+         body = ol_child(w->sx, lambda, OL_F_body);
+  if (ts_node_is_null(params) || ts_node_named_child_count(params) != 1 || ts_node_is_null(body))
+    return;
+  TSNode x = ts_node_named_child(params, 0);
+  if (ol_kind_of(w->sx, x) != OL_K_identifier)
+    return;
+  uint64_t hx = ol_node_hash(w, x);
+  TSNode stack[64], parents[64]; /* not on the walk's path: each node's parent kept here */
+  int top = 0;
+  stack[top] = body, parents[top++] = lambda;
+  ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
+  while (top > 0) {
+    --top;
+    TSNode n = stack[top], parent = parents[top];
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_lambda)
+      continue; /* its own parameter may shadow x */
+    if (k == OL_K_attribute) {
+      TSNode obj = ol_child(w->sx, n, OL_F_object), name = ol_child(w->sx, n, OL_F_attribute);
+      if (ol_kind_of(w->sx, obj) == OL_K_identifier && ol_node_hash(w, obj) == hx) {
+        bool called = ol_kind_of(w->sx, parent) == OL_K_call &&
+                      ts_node_eq(ol_child(w->sx, parent, OL_F_function), n);
+        uint64_t h = ((ol_node_hash(w, name) * 31 + (uint64_t)param) * 2 + rows) * 2;
+        h = ((h * 31 + guard.test) * 257 + guard.param) * 31 + (uint64_t)(uintptr_t)guard.lit;
+        h = h * 2 + called;
+        bool had = seen->len >= MAX_READS_PER_FUNCTION;
+        for (size_t i = 0; i < seen->len && !had; i++)
+          had = seen->items[i] == h;
+        if (!had) {
+          ol_vec_push(seen, h);
+          ol_param_read r = {.func = func,
+                             .param = (uint32_t)param,
+                             .rows = rows,
+                             .attr = intern(w, name),
+                             .called = called,
+                             .guard = guard};
+          r.at.span = ol_node_span(n);
+          ol_vec_push(&w->out->param_reads, r);
+        }
+      }
+    }
+    for (uint32_t i = ts_node_named_child_count(n); i-- > 0 && top < 64;)
+      stack[top] = ts_node_named_child(n, i), parents[top++] = n;
+  }
+}
+
+void ol_calls_check_display_call(ol_walker *w, TSNode call, int ctx) {
+  int func = ol_calls_current(w);
+  TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
+  if (func < 0 || ctx < 0 || ol_kind_of(w->sx, fn) != OL_K_identifier || ts_node_is_null(args) ||
+      ts_node_named_child_count(args) != 1)
+    return;
+  TSNode arg = ol_unwrap(w, ts_node_named_child(args, 0));
+  int param = ol_calls_unbound_param(w, arg);
+  bool rows = false;
+  if (param < 0) { /* `fn(e)` on each element e of a loop over parameter p */
+    param = param_rows_of(w, ctx, arg);
+    rows = param >= 0;
+  }
+  if (param < 0)
+    return;
+  TSNode display = {0};
+  /* the innermost loop around the call that binds fn (its body or a comprehension's element) */
+  uint32_t at = ts_node_start_byte(call);
+  for (size_t l = w->out->loops.len; l-- > 0 && ts_node_is_null(display);) {
+    const ol_loop *loop = &w->out->loops.items[l];
+    if (loop->node.start > at || at >= loop->node.end || ol_span_empty(loop->iterable) ||
+        (loop->kind != OL_LOOP_FOR && loop->kind != OL_LOOP_COMPREHENSION) ||
+        !span_binds(w, loop->target, fn))
+      continue;
+    TSNode it = ts_node_descendant_for_byte_range(ts_tree_root_node(call.tree),
+                                                  loop->iterable.start, loop->iterable.end);
+    display = iterated_display(w, it);
+    if (ts_node_is_null(display))
+      return; /* fn comes from something else */
+  }
+  if (ts_node_is_null(display))
+    return;
+  ol_param_guard guard = ol_guard_of(w, call);
+  bool dict = ol_kind_of(w->sx, display) == OL_K_dictionary;
+  for (uint32_t i = 0; i < ts_node_named_child_count(display); i++) {
+    TSNode v = ts_node_named_child(display, i);
+    if (dict)
+      v = ol_kind_of(w->sx, v) == OL_K_pair ? ol_child(w->sx, v, OL_F_value) : (TSNode){0};
+    v = ol_unwrap(w, v);
+    if (ol_kind_of(w->sx, v) == OL_K_lambda) {
+      lambda_reads(w, v, func, param, rows, guard);
+      continue;
+    }
+    if (ol_kind_of(w->sx, v) != OL_K_tuple && ol_kind_of(w->sx, v) != OL_K_list)
+      continue; /* `("Title", lambda x: ...)`: the lambda of each entry */
+    for (uint32_t j = 0; j < ts_node_named_child_count(v); j++) {
+      TSNode e = ol_unwrap(w, ts_node_named_child(v, j));
+      if (ol_kind_of(w->sx, e) == OL_K_lambda)
+        lambda_reads(w, e, func, param, rows, guard);
+    }
+  }
+}

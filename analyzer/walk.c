@@ -945,6 +945,9 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
     b.on_rel = ol_counts_rel_below_builders(w, right);
   b.passes_param = (int8_t)ol_calls_passes_param(w, right);
   b.at = ts_node_start_byte(n);
+  ol_kind rk = ol_kind_of(w->sx, ol_unwrap(w, right));
+  if (rk == OL_K_dictionary || rk == OL_K_list || rk == OL_K_tuple)
+    b.display = ol_unwrap(w, right);
   ol_scope_push_binding(w, b);
 }
 
@@ -970,6 +973,7 @@ static void on_call(ol_walker *w, const entry *e) {
   if (e->ctx < 0 && ol_calls_current(w) < 0)
     ol_walk_imperative_mapping(w, e->node);
   ol_calls_check_call(w, e->node, e->ctx);
+  ol_calls_check_display_call(w, e->node, e->ctx);
   ol_generic_check_call(w, e->node);
   ol_lookups_check_call(w, e->node);
   ol_exec_check_call(w, e->node, e->ctx);

@@ -77,6 +77,8 @@ typedef struct {
   ol_span on_rel;        /* `q = obj.rel.filter(...)`, obj's model unknown: `obj.rel` (a dynamic
                             relationship if the index says so), else empty */
   uint32_t at;           /* start of the assignment that bound it, 0 for other bindings */
+  TSNode display;        /* the dict, list or tuple display it was bound to, null otherwise: the
+                            functions a loop over it may call (ol_calls_check_display_call) */
   int8_t passes_param;   /* 1 + p: `query = query.filter(...)`, `q = query` on parameter p (or on a
                             name that passes it), builders that change no loading on the way: the
                             name holds what the caller passes as p; 0 otherwise */
@@ -383,6 +385,10 @@ bool ol_calls_expires_session(ol_walker *w, TSNode call);
 int ol_calls_row_key(ol_walker *w, int ctx, TSNode a, char **attr);
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx);
 void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx);
+/* `fn(row)` where fn is a loop variable over a local display of lambdas (`for name, (title, fn) in
+ * columns.items()`, columns = {"a": ("A", lambda x: x.rel), ...}): each lambda runs on row, its
+ * reads of its parameter are reads of row. */
+void ol_calls_check_display_call(ol_walker *w, TSNode call, int ctx);
 void ol_calls_check_return(ol_walker *w, TSNode ret);
 void ol_calls_note_one(ol_walker *w, TSNode value, bool yields);
 void ol_calls_check_passed(ol_walker *w, TSNode value);

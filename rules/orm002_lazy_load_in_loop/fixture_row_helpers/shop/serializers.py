@@ -104,3 +104,28 @@ def big_ones_loaded(total):
 
 def big_customers(total):
     return [o.customer for o in Order.query.options(joinedload(Order.customer)) if o.total > total]
+
+
+def export_columns(orders, fields):
+    # Column lambdas: a display of functions, each applied to every row.
+    columns = {
+        "id": ("Id", lambda o: o.id),
+        "customer": ("Customer", lambda o: o.customer.name if o.customer else ""),
+    }
+    rows = []
+    for order in orders:
+        row = {}
+        for name, (title, fn) in columns.items():
+            if name in fields:
+                row[title] = fn(order)
+        rows.append(row)
+    return rows
+
+
+def export_plain_columns(orders):
+    columns = [lambda o: o.id, lambda o: o.total]
+    return [[fn(order) for fn in columns] for order in orders]
+
+
+def export_with(orders, columns):
+    return [[fn(order) for fn in columns] for order in orders]

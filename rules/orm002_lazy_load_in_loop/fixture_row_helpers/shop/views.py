@@ -118,3 +118,14 @@ def filtered_in_python(total):
         print(customer.orders)  # ok: not rows of the helper's query
     for order in serializers.big_ones(total):
         print(order.total)  # ok: a column
+
+
+def exported_columns(fields):
+    rows = Order.query.filter(Order.total > 0).all()
+    out = [serializers.export_columns(rows, fields)]  # expect: ORM002
+    loaded = Order.query.options(joinedload(Order.customer)).all()
+    out.append(serializers.export_columns(loaded, fields))  # ok: loaded with the rows
+    out.append(serializers.export_plain_columns(Order.query.all()))  # ok: columns only
+    out.append(serializers.export_columns([], fields))  # ok: not rows of a query
+    out.append(serializers.export_with(Order.query.all(), [len]))  # ok: the functions are not known
+    return out
