@@ -22,9 +22,10 @@
  * parameter's collection, `p.attr` arguments, options splatted from a class attribute, class
  * attributes bound to any value; 7: gets by an invariant key or the loop's own row, loops bounded
  * by a class attribute and the attributes each file writes, a function's decorators by name,
- * transparent decorators; 8: call arguments that hold what a project call returns, properties
- * that hand back one of their collections */
-#define MAGIC "OLCACHE8"
+ * transparent decorators; 8, 9: call arguments that hold what a project call returns, properties
+ * that hand back one of their collections, helpers returning a query of the model passed in
+ * or the rows of another helper's query */
+#define MAGIC "OLCACHE9"
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)
 #define RACY_NS 2000000000ll /* an mtime this close to the write may not tell a later change */

@@ -203,7 +203,9 @@ static void functions(check *c) {
     index_or_none(c, fn->one < 0 ? -1 : fn->one, f->func_rows.len);
     span(c, fn->one_call);
     need(c, fn->ret_param >= -2 && fn->ret_param < (int32_t)fn->n_params);
+    need(c, fn->ret_model >= -2 && fn->ret_model < (int32_t)fn->n_params);
     span(c, fn->ret_call);
+    span(c, fn->ret_rows_call);
     flag(c, &fn->ret_builders);
     flag(c, &fn->returns_query);
     flag(c, &fn->returns_count);
@@ -295,6 +297,9 @@ static void calls(check *c) {
     flag(c, &f->call_args.items[i].has_rows);
     flag(c, &f->call_args.items[i].one);
     flag(c, &f->call_args.items[i].fixed);
+    flag(c, &f->call_args.items[i].model_arg);
+    index_or_none(c, f->call_args.items[i].via_call, f->calls.len);
+    need(c, !f->call_args.items[i].model_arg || f->call_args.items[i].rows.entity);
     need(c, f->call_args.items[i].col >= 0 && f->call_args.items[i].col <= 4);
     rows(c, &f->call_args.items[i].rows);
     span(c, f->call_args.items[i].rows_call);

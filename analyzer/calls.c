@@ -378,6 +378,7 @@ void ol_calls_enter_function(ol_walker *w, TSNode def) {
                     .rows = -1,
                     .one = -1,
                     .ret_param = -1,
+                    .ret_model = -1,
                     .pk_param = -1,
                     .pk_query = -1};
   f.def.span = ol_node_span(ol_child(w->sx, def, OL_F_name));
@@ -824,6 +825,54 @@ bool ol_calls_expires_session(ol_walker *w, TSNode call) {
   return false;
 }
 
+/* Whether a is a class name as written (`Certificate`, `models.Book`): a dotted name whose last
+ * part starts with a capital letter. The index decides whether it names a model. */
+static bool class_name(ol_walker *w, TSNode a) {
+  TSNode last = a;
+  if (ol_kind_of(w->sx, a) == OL_K_attribute) {
+    if (!dotted_name(w, a, 0))
+      return false;
+    last = ol_child(w->sx, a, OL_F_attribute);
+  }
+  if (ol_kind_of(w->sx, last) != OL_K_identifier)
+    return false;
+  char c0 = w->src[ts_node_start_byte(last)];
+  return c0 >= 'A' && c0 <= 'Z' && !ol_scope_binding(w, ol_node_hash(w, a));
+}
+
+/* An argument that is none of the rest: a class name (a query of it when the callee returns one of
+ * the model its caller passes: ol_func_fact.ret_model), or a name last bound to what an earlier
+ * project call returned (`query = filter_by_owner(query, o)`): the index follows that call. */
+static void note_value_source(ol_walker *w, TSNode call, TSNode a, ol_call_arg *arg) {
+  if (class_name(w, a)) {
+    arg->model_arg = true;
+    arg->rows = (ol_rows){.entity = ol_node_text(w, a),
+                          .query = ol_node_span(call),
+                          .last = ol_node_span(call),
+                          .stmt = ol_node_span(ol_walk_statement(w, call)),
+                          .eager = intern_bytes(w, "", 0)};
+    return;
+  }
+  if (ol_kind_of(w->sx, a) != OL_K_identifier)
+    return;
+  /* `query = f(query, ...)`: the binding this assignment makes is recorded already */
+  const ol_call_binding *cb = NULL;
+  uint64_t h = ol_node_hash(w, a);
+  int func = ol_calls_current(w);
+  for (size_t i = w->call_bindings.len; i-- > 0;) {
+    const ol_call_binding *x = &w->call_bindings.items[i];
+    if (x->hash == h && x->func == func &&
+        !(x->stmt.start <= ts_node_start_byte(call) && ts_node_start_byte(call) < x->stmt.end)) {
+      cb = x->prop ? NULL : x;
+      break;
+    }
+  }
+  const ol_binding *b = ol_scope_binding(w, h);
+  /* the name's latest binding is that very assignment, of the call's result as it is */
+  if (cb && cb->plain && b && !b->has_rows && b->at == cb->stmt.start)
+    arg->via_call = ol_facts_call_at(w->out, cb->call);
+}
+
 /* The arguments of call up to the last that is a parameter, a loop's rows, rows of a query, one
  * row or an attribute of one: what the callee reads on it is what the caller reads. */
 static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fact *c) {
@@ -847,7 +896,8 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
                        .param = ol_calls_param_index(w, func, a),
                        .loop = rows_loop(w, ctx, a),
                        .key_loop = -1,
-                       .attr_param = -1};
+                       .attr_param = -1,
+                       .via_call = -1};
     bool unsure = false;
     if (c->loop >= 0 && ol_kind_of(w->sx, a) == OL_K_identifier &&
         !bound_in_loops(w, c->loop, ol_node_hash(w, a), &unsure) && !unsure) {
@@ -894,11 +944,14 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
     if (arg.param < 0 && arg.loop < 0 && !arg.has_rows && ol_kind_of(w->sx, a) == OL_K_attribute &&
         ol_walk_self_class(w, ol_child(w->sx, a, OL_F_object)))
       arg.self_attr = intern(w, ol_child(w->sx, a, OL_F_attribute)); /* helper(self.items) */
+    if (arg.param < 0 && arg.loop < 0 && !arg.has_rows && !arg.one && arg.key_loop < 0 &&
+        arg.attr_param < 0 && !arg.self_attr)
+      note_value_source(w, call, a, &arg);
     ol_vec_push(&w->out->call_args, arg);
     kept++;
     if (arg.param >= 0 || arg.loop >= 0 || arg.has_rows || arg.key_loop >= 0 ||
-        arg.attr_param >= 0 || arg.one || arg.self_attr || arg.fixed ||
-        !ol_span_empty(arg.rows_call))
+        arg.attr_param >= 0 || arg.one || arg.self_attr || arg.fixed || arg.model_arg ||
+        arg.via_call >= 0 || !ol_span_empty(arg.rows_call))
       c->n_args = kept;
   }
   w->out->call_args.len = c->first_arg + c->n_args; /* drop the uninteresting tail */
@@ -1340,9 +1393,36 @@ static bool changes_loading(const ol_walker *w, TSNode root, TSNode value) {
   return false;
 }
 
+/* Parameter p with builders on it that change no loading (`query.filter(...)`), directly or
+ * through a name bound so before (`query = query.filter(...)` in a branch, then `query`): what
+ * the caller passes as p; 1 + p, 0 for any other value. self and cls are no caller's value. */
+int ol_calls_passes_param(ol_walker *w, TSNode value) {
+  int func = ol_calls_current(w);
+  if (func < 0)
+    return 0;
+  const ol_func_fact *f = &w->out->funcs.items[func];
+  int taken;
+  value = ol_unwrap(w, value);
+  TSNode root = ol_exec_below_builders(w, value, 32, &taken);
+  if (taken >= 32 || ts_node_is_null(root) || ol_kind_of(w->sx, root) != OL_K_identifier ||
+      changes_loading(w, root, value))
+    return 0;
+  int p;
+  if (param_rebound(w, root)) { /* bound in the body: only a name that passes a parameter */
+    const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, root));
+    p = b ? b->passes_param - 1 : -1;
+  } else {
+    p = ol_calls_param_index(w, func, root);
+  }
+  if (p < 0 || (p == 0 && f->cls && f->kind != OL_FN_STATIC))
+    return 0;
+  return p + 1;
+}
+
 /* `return q`, `return q.filter(...)`, `yield from q.order_by(c)` with q a
- * parameter not bound again before: the function hands back what its caller
- * passes as q (a query, rows). Any other value returned or yielded: -2. */
+ * parameter (or a name that passes one: ol_calls_passes_param): the function
+ * hands back what its caller passes as q (a query, rows). Any other value
+ * returned or yielded: -2. */
 void ol_calls_check_passed(ol_walker *w, TSNode value) {
   int func = ol_calls_current(w);
   if (func < 0)
@@ -1350,12 +1430,8 @@ void ol_calls_check_passed(ol_walker *w, TSNode value) {
   ol_func_fact *f = &w->out->funcs.items[func];
   if (f->ret_param == -2)
     return;
-  int taken;
-  value = ol_unwrap(w, value);
-  TSNode root = ol_exec_below_builders(w, value, 32, &taken);
-  int p = taken < 32 && !ts_node_is_null(root) ? ol_calls_param_index(w, func, root) : -1;
-  if (p < 0 || (p == 0 && f->cls && f->kind != OL_FN_STATIC) || param_rebound(w, root) ||
-      (f->ret_param >= 0 && f->ret_param != p) || changes_loading(w, root, value))
+  int p = ol_calls_passes_param(w, value) - 1;
+  if (p < 0 || (f->ret_param >= 0 && f->ret_param != p))
     f->ret_param = -2;
   else
     f->ret_param = p;
@@ -1417,6 +1493,76 @@ void ol_calls_note_one(ol_walker *w, TSNode value, bool yields) {
   ol_vec_push(&w->out->func_rows, fr);
 }
 
+/* `f(...).filter(...)` before `.all()`: the project call f(...) whose query it runs, builders that
+ * change no loading on the way; empty otherwise. */
+static ol_span rows_of_call(ol_walker *w, TSNode q) {
+  int taken;
+  q = ol_unwrap(w, q);
+  TSNode root = ol_exec_below_builders(w, q, 32, &taken);
+  if (taken >= 32 || ts_node_is_null(root) || ol_kind_of(w->sx, root) != OL_K_call ||
+      changes_loading(w, root, q) || !dotted_name(w, ol_child(w->sx, root, OL_F_function), 0))
+    return (ol_span){0};
+  ol_val k = ol_classify(w, root).kind; /* `db.session.query(M)`: a query the walk knows */
+  return k == OL_VAL_QUERY || k == OL_VAL_SELECT ? (ol_span){0} : ol_node_span(root);
+}
+
+/* A name whose latest binding is `name = f(...)`, the call's result as it is. */
+static bool plain_call_value(ol_walker *w, TSNode value) {
+  value = ol_unwrap(w, value);
+  if (ol_kind_of(w->sx, value) != OL_K_identifier)
+    return false;
+  const ol_call_binding *cb = binding_of(w, value);
+  const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, value));
+  return cb && cb->plain && b && !b->has_rows && b->at == cb->stmt.start;
+}
+
+/* The parameter whose model value is a query of: `model.query`, `db.session.query(model)`, with
+ * builders that change no loading on them; -1 for any other value. */
+static int model_query_param(ol_walker *w, TSNode value) {
+  int taken;
+  value = ol_unwrap(w, value);
+  TSNode root = ol_exec_below_builders(w, value, 32, &taken);
+  if (taken >= 32 || ts_node_is_null(root) || changes_loading(w, root, value))
+    return -1;
+  root = ol_unwrap(w, root);
+  TSNode p = {0};
+  if (ol_kind_of(w->sx, root) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, root, OL_F_attribute), "query")) {
+    p = ol_child(w->sx, root, OL_F_object);
+  } else if (ol_kind_of(w->sx, root) == OL_K_call) {
+    TSNode fn = ol_child(w->sx, root, OL_F_function), args = ol_child(w->sx, root, OL_F_arguments);
+    ol_val k = ol_kind_of(w->sx, fn) == OL_K_attribute
+                   ? ol_classify(w, ol_child(w->sx, fn, OL_F_object)).kind
+                   : OL_VAL_NONE;
+    if ((k == OL_VAL_SESSION || k == OL_VAL_DB) &&
+        ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "query") &&
+        !ts_node_is_null(args) && ts_node_named_child_count(args) == 1)
+      p = ts_node_named_child(args, 0);
+  }
+  if (ts_node_is_null(p) || ol_kind_of(w->sx, p) != OL_K_identifier)
+    return -1;
+  return ol_calls_unbound_param(w, p);
+}
+
+void ol_calls_note_model(ol_walker *w, TSNode value, bool yields) {
+  int func = ol_calls_current(w);
+  if (func < 0)
+    return;
+  ol_func_fact *f = &w->out->funcs.items[func];
+  int m = -2;
+  if (!yields && !ts_node_is_null(value)) {
+    TSNode v = ol_unwrap(w, value);
+    if (ol_kind_of(w->sx, v) == OL_K_conditional_expression) { /* both arms the same model */
+      int a = model_query_param(w, ts_node_named_child(v, 0));
+      m = a >= 0 && a == model_query_param(w, ts_node_named_child(v, 2)) ? a : -2;
+    } else {
+      int a = model_query_param(w, v);
+      m = a >= 0 ? a : -2;
+    }
+  }
+  f->ret_model = f->ret_model == -1 || f->ret_model == m ? m : -2;
+}
+
 /* A value a property returns (null: a bare return, or a yield): whether it is
  * the elements of `self.<name>`, as every other return of it (ol_func_fact.ret_coll). */
 void ol_calls_note_coll(ol_walker *w, TSNode value) {
@@ -1439,6 +1585,8 @@ void ol_calls_note_coll(ol_walker *w, TSNode value) {
 /* `return <query rows>` or `return f(...)`: what the summary's rows come from. */
 void ol_calls_check_return(ol_walker *w, TSNode ret) {
   int func = ol_calls_current(w);
+  ol_calls_note_model(w, ts_node_named_child_count(ret) ? ts_node_named_child(ret, 0) : (TSNode){0},
+                      false);
   if (func >= 0)
     ol_calls_note_one(w, ts_node_named_child_count(ret) ? ts_node_named_child(ret, 0) : (TSNode){0},
                       false);
@@ -1466,7 +1614,8 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
   ol_span on = built_on(w, value, &builders, &via_name);
   if (!ol_span_empty(on) && (builders || via_name)) {
     w->out->funcs.items[func].ret_call = on;
-    w->out->funcs.items[func].ret_builders = true;
+    /* `q = f(...)` then `return q`: what f returns, as it is */
+    w->out->funcs.items[func].ret_builders = builders || !plain_call_value(w, value);
     return;
   }
   ol_rows rows;
@@ -1486,6 +1635,11 @@ void ol_calls_check_return(ol_walker *w, TSNode ret) {
         !ts_node_is_null(first)) {
       value = ol_unwrap(w, first);
       continue;
+    }
+    if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
+        ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all")) {
+      w->out->funcs.items[func].ret_rows_call = rows_of_call(w, ol_child(w->sx, fn, OL_F_object));
+      return;
     }
     if (dotted_name(w, fn, 0))
       w->out->funcs.items[func].ret_call = ol_node_span(value);
@@ -1875,4 +2029,145 @@ void ol_calls_finish(ol_walker *w) {
   ol_vec_shrink(&w->out->call_terms);
   ol_vec_shrink(&w->out->param_reads);
   ol_vec_shrink(&w->out->imports);
+}
+
+/* Whether an identifier spelled like name occurs in src[span) as a whole word. */
+static bool span_binds(const ol_walker *w, ol_span span, TSNode name) {
+  uint32_t n = ts_node_end_byte(name) - ts_node_start_byte(name);
+  const char *s = w->src + ts_node_start_byte(name);
+  for (uint32_t i = span.start; i + n <= span.end; i++) {
+    if (memcmp(w->src + i, s, n))
+      continue;
+    char before = i > span.start ? w->src[i - 1] : ' ',
+         after = i + n < span.end ? w->src[i + n] : ' ';
+    if (!isalnum((unsigned char)before) && before != '_' && !isalnum((unsigned char)after) &&
+        after != '_')
+      return true;
+  }
+  return false;
+}
+
+/* The display a loop iterates when its iterable is `d`, `d.items()` or `d.values()` for a name d
+ * bound to a display, or a display itself; null otherwise. */
+static TSNode iterated_display(ol_walker *w, TSNode it) {
+  it = ol_unwrap(w, it);
+  ol_kind k = ol_kind_of(w->sx, it);
+  if (k == OL_K_dictionary || k == OL_K_list || k == OL_K_tuple)
+    return it;
+  if (k == OL_K_call) {
+    TSNode fn = ol_child(w->sx, it, OL_F_function), args = ol_child(w->sx, it, OL_F_arguments);
+    if (ol_kind_of(w->sx, fn) != OL_K_attribute || ts_node_is_null(args) ||
+        ts_node_named_child_count(args) ||
+        !(ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "items") ||
+          ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "values")))
+      return (TSNode){0};
+    it = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  }
+  const ol_binding *b =
+      ol_kind_of(w->sx, it) == OL_K_identifier ? ol_scope_binding(w, ol_node_hash(w, it)) : NULL;
+  return b ? b->display : (TSNode){0};
+}
+
+/* Each read `x.attr` of the one parameter x of lambda, as a read of parameter param (of each of
+ * its elements: rows) of the function being walked, under guard. */
+static void lambda_reads(ol_walker *w, TSNode lambda, int func, int param, bool rows,
+                         ol_param_guard guard) {
+  TSNode params = ol_child(w->sx, lambda, OL_F_parameters),
+         body = ol_child(w->sx, lambda, OL_F_body);
+  if (ts_node_is_null(params) || ts_node_named_child_count(params) != 1 || ts_node_is_null(body))
+    return;
+  TSNode x = ts_node_named_child(params, 0);
+  if (ol_kind_of(w->sx, x) != OL_K_identifier)
+    return;
+  uint64_t hx = ol_node_hash(w, x);
+  TSNode stack[64], parents[64]; /* not on the walk's path: each node's parent kept here */
+  int top = 0;
+  stack[top] = body, parents[top++] = lambda;
+  ol_hashes *seen = &w->fseen.items[w->fseen.len - 1];
+  while (top > 0) {
+    --top;
+    TSNode n = stack[top], parent = parents[top];
+    ol_kind k = ol_kind_of(w->sx, n);
+    if (k == OL_K_lambda)
+      continue; /* its own parameter may shadow x */
+    if (k == OL_K_attribute) {
+      TSNode obj = ol_child(w->sx, n, OL_F_object), name = ol_child(w->sx, n, OL_F_attribute);
+      if (ol_kind_of(w->sx, obj) == OL_K_identifier && ol_node_hash(w, obj) == hx) {
+        bool called = ol_kind_of(w->sx, parent) == OL_K_call &&
+                      ts_node_eq(ol_child(w->sx, parent, OL_F_function), n);
+        uint64_t h = ((ol_node_hash(w, name) * 31 + (uint64_t)param) * 2 + rows) * 2;
+        h = ((h * 31 + guard.test) * 257 + guard.param) * 31 + (uint64_t)(uintptr_t)guard.lit;
+        h = h * 2 + called;
+        bool had = seen->len >= MAX_READS_PER_FUNCTION;
+        for (size_t i = 0; i < seen->len && !had; i++)
+          had = seen->items[i] == h;
+        if (!had) {
+          ol_vec_push(seen, h);
+          ol_param_read r = {.func = func,
+                             .param = (uint32_t)param,
+                             .rows = rows,
+                             .attr = intern(w, name),
+                             .called = called,
+                             .guard = guard};
+          r.at.span = ol_node_span(n);
+          ol_vec_push(&w->out->param_reads, r);
+        }
+      }
+    }
+    for (uint32_t i = ts_node_named_child_count(n); i-- > 0 && top < 64;)
+      stack[top] = ts_node_named_child(n, i), parents[top++] = n;
+  }
+}
+
+void ol_calls_check_display_call(ol_walker *w, TSNode call, int ctx) {
+  int func = ol_calls_current(w);
+  TSNode fn = ol_child(w->sx, call, OL_F_function), args = ol_child(w->sx, call, OL_F_arguments);
+  if (func < 0 || ctx < 0 || ol_kind_of(w->sx, fn) != OL_K_identifier || ts_node_is_null(args) ||
+      ts_node_named_child_count(args) != 1)
+    return;
+  TSNode arg = ol_unwrap(w, ts_node_named_child(args, 0));
+  int param = ol_calls_unbound_param(w, arg);
+  bool rows = false;
+  if (param < 0) { /* `fn(e)` on each element e of a loop over parameter p */
+    param = param_rows_of(w, ctx, arg);
+    rows = param >= 0;
+  }
+  if (param < 0)
+    return;
+  TSNode display = {0};
+  /* the innermost loop around the call that binds fn (its body or a comprehension's element) */
+  uint32_t at = ts_node_start_byte(call);
+  for (size_t l = w->out->loops.len; l-- > 0 && ts_node_is_null(display);) {
+    const ol_loop *loop = &w->out->loops.items[l];
+    if (loop->node.start > at || at >= loop->node.end || ol_span_empty(loop->iterable) ||
+        (loop->kind != OL_LOOP_FOR && loop->kind != OL_LOOP_COMPREHENSION) ||
+        !span_binds(w, loop->target, fn))
+      continue;
+    TSNode it = ts_node_descendant_for_byte_range(ts_tree_root_node(call.tree),
+                                                  loop->iterable.start, loop->iterable.end);
+    display = iterated_display(w, it);
+    if (ts_node_is_null(display))
+      return; /* fn comes from something else */
+  }
+  if (ts_node_is_null(display))
+    return;
+  ol_param_guard guard = ol_guard_of(w, call);
+  bool dict = ol_kind_of(w->sx, display) == OL_K_dictionary;
+  for (uint32_t i = 0; i < ts_node_named_child_count(display); i++) {
+    TSNode v = ts_node_named_child(display, i);
+    if (dict)
+      v = ol_kind_of(w->sx, v) == OL_K_pair ? ol_child(w->sx, v, OL_F_value) : (TSNode){0};
+    v = ol_unwrap(w, v);
+    if (ol_kind_of(w->sx, v) == OL_K_lambda) {
+      lambda_reads(w, v, func, param, rows, guard);
+      continue;
+    }
+    if (ol_kind_of(w->sx, v) != OL_K_tuple && ol_kind_of(w->sx, v) != OL_K_list)
+      continue; /* `("Title", lambda x: ...)`: the lambda of each entry */
+    for (uint32_t j = 0; j < ts_node_named_child_count(v); j++) {
+      TSNode e = ol_unwrap(w, ts_node_named_child(v, j));
+      if (ol_kind_of(w->sx, e) == OL_K_lambda)
+        lambda_reads(w, e, func, param, rows, guard);
+    }
+  }
 }

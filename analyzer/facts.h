@@ -506,31 +506,39 @@ typedef struct {
   ol_fn_kind kind;
   int32_t site[OL_EFFECTS]; /* its own first query, count, commit: index into func_sites, -1 */
   int32_t rows;             /* `return <query>`: index into func_rows, -1 */
-  int32_t one;        /* every value it returns is None or the one row a query of its own loads
-                         (`return cls.query.get(oid)`, `obj = M.query.get(i)` ... `return obj`): index
-                         into func_rows, -1 none seen, -2 it returns or yields anything else */
-  ol_span one_call;   /* or: every value it returns is None or what this call of a project function
-                         returns (`obj = cls.get(oid)` ... `return obj`); one is then -1 */
-  int32_t ret_param;  /* it returns (or yields from) this parameter, builders on it allowed
-                         (`return q.filter(...)`, `yield from q.order_by(c)`): its result is
-                         the rows its caller passes there; -1 none, -2 it returns other
-                         values too */
-  ol_span ret_call;   /* `return f(...)`: the call whose result it returns, empty when none */
-  bool ret_builders;  /* `return f(...).filter(...)`: a query built on what f returns */
-  bool returns_query; /* `return <query>` not executed: its caller runs it */
-  bool returns_count; /* `return <count query>`: its value is one COUNT's */
+  int32_t one;       /* every value it returns is None or the one row a query of its own loads
+                        (`return cls.query.get(oid)`, `obj = M.query.get(i)` ... `return obj`): index
+                        into func_rows, -1 none seen, -2 it returns or yields anything else */
+  ol_span one_call;  /* or: every value it returns is None or what this call of a project function
+                        returns (`obj = cls.get(oid)` ... `return obj`); one is then -1 */
+  int32_t ret_param; /* it returns (or yields from) this parameter, builders on it allowed
+                        (`return q.filter(...)`, `yield from q.order_by(c)`): its result is
+                        the rows its caller passes there; -1 none, -2 it returns other
+                        values too */
+  int32_t ret_model; /* every value it returns is a query of the model its caller passes as this
+                        parameter (`return model.query`, `return db.session.query(model)`, either
+                        arm of a conditional, builders that change no loading allowed): -1 none
+                        seen, -2 it returns or yields anything else */
+  ol_span ret_call;  /* `return f(...)` (or `q = f(...)` then `return q`): the call whose result it
+                        returns, empty when none */
+  ol_span ret_rows_call; /* `return f(...).filter(...).all()` (in list(...), sorted(...) too): the
+                            rows of the query f returns, builders that change no loading on the way;
+                            empty when none */
+  bool ret_builders;     /* `return f(...).filter(...)`: a query built on what f returns */
+  bool returns_query;    /* `return <query>` not executed: its caller runs it */
+  bool returns_count;    /* `return <count query>`: its value is one COUNT's */
   char *ret_coll;     /* a property of a class whose every return is `self.<ret_coll>`, copied,
                          reordered or filtered (`return [x for x in self.items if x.on]`,
                          `sorted(self.items, key=k)`): its elements are rows of that attribute
                          (ol_index_collection); "" when it returns or yields anything else, NULL
                          when no return is seen */
-  int8_t fixed_ret;   /* 1: every return returns a non-empty display of constants (`return ["a",
-                         "b"]`), so a loop over its result is bounded like one over the display;
-                         -1: some return or yield gives another value; 0: no return seen yet */
-  bool memoized;      /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
-                         arguments seen before is a cache read */
-  bool external;      /* its own body calls out of the process (HTTP, mail, files, plugins...) */
-  ol_place def;       /* its name */
+  int8_t fixed_ret;      /* 1: every return returns a non-empty display of constants (`return ["a",
+                            "b"]`), so a loop over its result is bounded like one over the display;
+                            -1: some return or yield gives another value; 0: no return seen yet */
+  bool memoized; /* a memoizing decorator (functools.cache, @cache.memoize, ...): a call with
+                    arguments seen before is a cache read */
+  bool external; /* its own body calls out of the process (HTTP, mail, files, plugins...) */
+  ol_place def;  /* its name */
   /* With site[e]: the tests its own sites of e run under (an ol_guard_set, ol_func_guards),
    * kept as arrays of scalars: GCC 12's __builtin_clear_padding (cache_facts.c) clears bytes of
    * an array of structs inside a struct. */
@@ -589,18 +597,24 @@ typedef struct {
 
 /* An argument of a call, kept when it is a parameter, a loop's rows or rows of a query. */
 typedef struct {
-  char *kw;      /* keyword name, NULL for a positional argument */
-  int32_t param; /* the argument is this parameter of the calling function, -1 */
-  int32_t loop;  /* the argument is the rows variable of this loop (or the element of a loop over
-                    a parameter), -1 */
-  bool has_rows; /* the argument holds rows of a query (`helper(posts)` after `posts =
-                    Post.query.all()`, `helper(Post.query.all())`): rows */
-  int8_t col;    /* with loop: 1 + the column of the loop's tuples the argument is (`row.A`,
-                    `row[0]`, `a` of `for a, b in session.query(A, B)`), 0 for its rows variable */
-  bool one;      /* not has_rows: the argument is one row rows loaded (`Form.query.get(i)`, a name
-                    bound to one: `form = db.session.get(Form, i)`) */
-  bool fixed;    /* the call is in a loop and the argument is a plain name no loop of its nest
-                    binds (the memo's notion, ol_call_fact.args_loop): one value for the nest */
+  char *kw;       /* keyword name, NULL for a positional argument */
+  int32_t param;  /* the argument is this parameter of the calling function, -1 */
+  int32_t loop;   /* the argument is the rows variable of this loop (or the element of a loop over
+                     a parameter), -1 */
+  bool has_rows;  /* the argument holds rows of a query (`helper(posts)` after `posts =
+                     Post.query.all()`, `helper(Post.query.all())`): rows */
+  int8_t col;     /* with loop: 1 + the column of the loop's tuples the argument is (`row.A`,
+                     `row[0]`, `a` of `for a, b in session.query(A, B)`), 0 for its rows variable */
+  bool one;       /* not has_rows: the argument is one row rows loaded (`Form.query.get(i)`, a name
+                     bound to one: `form = db.session.get(Form, i)`) */
+  bool fixed;     /* the call is in a loop and the argument is a plain name no loop of its nest
+                     binds (the memo's notion, ol_call_fact.args_loop): one value for the nest */
+  bool model_arg; /* the argument is a class name (`Certificate`, `models.Book`): rows.entity is
+                     it as written, rows.query the call, where options go when the callee returns
+                     a query of it (ol_func_fact.ret_model) and the index knows it as a model */
+  int32_t via_call; /* the argument is a name last bound to what this earlier call of the same
+                       function returns (`query = filter_by_owner(query, o)`, then
+                       `filter_by_issuer(query, i)`), its value no rows the walk knows; -1 */
   ol_rows rows;
   int32_t key_loop; /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
   /* Or `<p>.<key_attr>` on parameter p of the calling function (0: `self.<key_attr>` in a

@@ -523,8 +523,12 @@ static bool rows_from_query(ol_walker *w, TSNode chain, ol_rows *out) {
   return rows_from_query_as(w, chain, out, false);
 }
 
+static TSNode filtered_rows(ol_walker *w, TSNode n);
+
 bool ol_rows_of(ol_walker *w, TSNode n, ol_rows *out) {
-  n = ol_unwrap(w, n);
+  /* `[a for a in rows if a.ports]`: some of the same rows, loaded by the same query (a name
+   * bound to it, a function returning it, an argument holding it). */
+  n = filtered_rows(w, ol_unwrap(w, n));
   ol_kind k = ol_kind_of(w->sx, n);
   if (k == OL_K_identifier) {
     const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, n));

@@ -1025,7 +1025,12 @@ static bool propagate(ol_index *ix, round_state *rs) {
           changed = true;
         }
       }
-      if (s->rows_func < 0 && callee->rows_func >= 0 && returned && !s->fn->ret_builders) {
+      /* `return f(...).filter(...).all()`: the rows of f's query */
+      bool rows_returned = !ol_span_empty(s->fn->ret_rows_call) &&
+                           s->fn->ret_rows_call.start == c->at.span.start &&
+                           s->fn->ret_rows_call.end == c->at.span.end;
+      if (s->rows_func < 0 && callee->rows_func >= 0 &&
+          ((returned && !s->fn->ret_builders) || rows_returned)) {
         s->rows_func = callee->rows_func;
         s->rows_via = (ol_via){(int32_t)ci, t};
         changed = true;
@@ -1151,9 +1156,16 @@ static const char *receiver_model(const ol_index *ix, const ol_call_fact *c) {
  * the model and its options). */
 /* `for c in windowed(q, ...)` where windowed returns or yields from its
  * parameter (builders on it allowed): the rows of the query or rows the
- * call passes there, loaded where the caller built them. */
-static const char *arg_rows(const ol_index *ix, uint32_t file, int32_t c, int32_t k,
-                            const ol_rows **rows) {
+ * call passes there, loaded where the caller built them; through a name
+ * bound to what an earlier such call returned (`query = filter_by_owner(
+ * query, o)`, then `filter_by_issuer(query, i)`), the rows that call hands
+ * back. rows_file: the file of the call that holds them. */
+#define MAX_PASSED 8
+static const char *call_result_rows(const ol_index *ix, uint32_t file, int32_t c, int depth,
+                                    const ol_rows **rows, uint32_t *rows_file);
+
+static const char *arg_rows(const ol_index *ix, uint32_t file, int32_t c, int32_t k, int depth,
+                            const ol_rows **rows, uint32_t *rows_file) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   if (k < 0 || c < 0)
     return NULL;
@@ -1161,16 +1173,46 @@ static const char *arg_rows(const ol_index *ix, uint32_t file, int32_t c, int32_
   const ol_call_arg *args = ol_call_args(facts, cf);
   for (uint32_t a = 0; a < cf->n_args; a++)
     if (ol_index_call_param(ix, file, (size_t)c, a) == k) {
+      if (args[a].via_call >= 0 && !args[a].has_rows && depth < MAX_PASSED)
+        return call_result_rows(ix, file, args[a].via_call, depth + 1, rows, rows_file);
       if (!args[a].has_rows || !ol_index_model(ix, args[a].rows.entity))
         return NULL;
       *rows = &args[a].rows;
+      *rows_file = file;
       return args[a].rows.entity;
     }
   return NULL;
 }
 
-/* Also through one function that returns such a call (`return windowed(q, ...)`):
- * the rows are then q's, in that function's file. */
+/* What call c hands back when its callee returns what a parameter holds (ret_param), or a query
+ * of the model a parameter names (ret_model, `session_query(Certificate)`): the rows, and where
+ * a loader option goes (for a model, the call itself, which returns the query). */
+static const char *call_result_rows(const ol_index *ix, uint32_t file, int32_t c, int depth,
+                                    const ol_rows **rows, uint32_t *rows_file) {
+  int32_t t = ol_index_dispatch(ix, file, (size_t)c, ix->files.items[file].call_target[c]);
+  if (t < 0)
+    return NULL;
+  const ol_func_fact *fn = ix->funcs.items[t].fn;
+  if (fn->ret_param >= 0)
+    return arg_rows(ix, file, c, fn->ret_param, depth, rows, rows_file);
+  if (fn->ret_model < 0)
+    return NULL;
+  const ol_file_facts *facts = ix->files.items[file].facts;
+  const ol_call_fact *cf = &facts->calls.items[c];
+  const ol_call_arg *args = ol_call_args(facts, cf);
+  for (uint32_t a = 0; a < cf->n_args; a++)
+    if (ol_index_call_param(ix, file, (size_t)c, a) == fn->ret_model) {
+      if (!args[a].model_arg || !ol_index_model(ix, args[a].rows.entity))
+        return NULL;
+      *rows = &args[a].rows;
+      *rows_file = file;
+      return args[a].rows.entity;
+    }
+  return NULL;
+}
+
+/* Also through one function that returns such a call (`return windowed(q, ...)`,
+ * `q = windowed(q, ...)` then `return q`): the rows are then q's, in that function's file. */
 static const char *passed_rows(const ol_index *ix, uint32_t file, const ol_loop *l, int32_t c,
                                int32_t t, const ol_rows **rows, uint32_t *rows_file) {
   bool built = !ol_span_empty(l->rows.query) &&
@@ -1178,18 +1220,13 @@ static const char *passed_rows(const ol_index *ix, uint32_t file, const ol_loop 
   const ol_func_fact *fn = ix->funcs.items[t].fn;
   if (built)
     return NULL;
-  if (fn->ret_param >= 0)
-    return arg_rows(ix, file, c, fn->ret_param, rows);
+  if (fn->ret_param >= 0 || fn->ret_model >= 0)
+    return call_result_rows(ix, file, c, 0, rows, rows_file);
   if (ol_span_empty(fn->ret_call) || fn->ret_builders)
     return NULL;
   uint32_t tf = ix->funcs.items[t].file;
   int32_t c2 = ol_facts_call_at(ix->files.items[tf].facts, fn->ret_call);
-  int32_t t2 = c2 >= 0 ? ix->files.items[tf].call_target[c2] : -1;
-  const char *entity =
-      t2 >= 0 ? arg_rows(ix, tf, c2, ix->funcs.items[t2].fn->ret_param, rows) : NULL;
-  if (entity)
-    *rows_file = tf;
-  return entity;
+  return c2 >= 0 ? call_result_rows(ix, tf, c2, 0, rows, rows_file) : NULL;
 }
 
 static bool derives_from(const ol_index *ix, int32_t c, int32_t a);

@@ -943,6 +943,11 @@ static void on_assignment_leave(ol_walker *w, TSNode n) {
   b.external = ol_exec_yields_external(w, right);
   if (v.kind == OL_VAL_NONE)
     b.on_rel = ol_counts_rel_below_builders(w, right);
+  b.passes_param = (int8_t)ol_calls_passes_param(w, right);
+  b.at = ts_node_start_byte(n);
+  ol_kind rk = ol_kind_of(w->sx, ol_unwrap(w, right));
+  if (rk == OL_K_dictionary || rk == OL_K_list || rk == OL_K_tuple)
+    b.display = ol_unwrap(w, right);
   ol_scope_push_binding(w, b);
 }
 
@@ -1002,6 +1007,7 @@ static void on_call(ol_walker *w, const entry *e) {
   if (e->ctx < 0 && ol_calls_current(w) < 0)
     ol_walk_imperative_mapping(w, e->node);
   ol_calls_check_call(w, e->node, e->ctx);
+  ol_calls_check_display_call(w, e->node, e->ctx);
   ol_generic_check_call(w, e->node);
   ol_lookups_check_call(w, e->node);
   ol_exec_check_call(w, e->node, e->ctx);
@@ -1204,6 +1210,7 @@ static void enter(ol_walker *w, entry *e) {
     note_fixed_return(w, e->kind == OL_K_return_statement ? n : (TSNode){0});
     ol_calls_note_one(w, (TSNode){0}, true);
     ol_calls_note_coll(w, (TSNode){0});
+    ol_calls_note_model(w, (TSNode){0}, true);
     if (ts_node_child_count(n) == 3)
       ol_exec_check_iterable(w, ts_node_named_child(n, 0), e->ctx); /* yield from query */
     if (ts_node_named_child_count(n))

@@ -76,6 +76,12 @@ typedef struct {
                             func.count(M.id))`, then `q.filter(...).scalar()` */
   ol_span on_rel;        /* `q = obj.rel.filter(...)`, obj's model unknown: `obj.rel` (a dynamic
                             relationship if the index says so), else empty */
+  uint32_t at;           /* start of the assignment that bound it, 0 for other bindings */
+  TSNode display;        /* the dict, list or tuple display it was bound to, null otherwise: the
+                            functions a loop over it may call (ol_calls_check_display_call) */
+  int8_t passes_param;   /* 1 + p: `query = query.filter(...)`, `q = query` on parameter p (or on a
+                            name that passes it), builders that change no loading on the way: the
+                            name holds what the caller passes as p; 0 otherwise */
 } ol_binding;
 
 typedef struct {
@@ -384,11 +390,20 @@ bool ol_calls_expires_session(ol_walker *w, TSNode call);
 int ol_calls_row_key(ol_walker *w, int ctx, TSNode a, char **attr);
 void ol_calls_check_call(ol_walker *w, TSNode call, int ctx);
 void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx);
+/* `fn(row)` where fn is a loop variable over a local display of lambdas (`for name, (title, fn) in
+ * columns.items()`, columns = {"a": ("A", lambda x: x.rel), ...}): each lambda runs on row, its
+ * reads of its parameter are reads of row. */
+void ol_calls_check_display_call(ol_walker *w, TSNode call, int ctx);
 void ol_calls_check_return(ol_walker *w, TSNode ret);
 void ol_calls_note_one(ol_walker *w, TSNode value, bool yields);
 void ol_calls_note_coll(ol_walker *w, TSNode value);
 void ol_calls_check_callback(ol_walker *w, TSNode fn, int loop);
 void ol_calls_check_passed(ol_walker *w, TSNode value);
+/* 1 + the parameter value hands back (ol_binding.passes_param), 0 when none. */
+int ol_calls_passes_param(ol_walker *w, TSNode value);
+/* A return (null: a bare one) or a yield (yields) of the current function: whether what it hands
+ * back is a query of a model its caller passes (ol_func_fact.ret_model). */
+void ol_calls_note_model(ol_walker *w, TSNode value, bool yields);
 void ol_calls_check_import(ol_walker *w, TSNode stmt);
 void ol_calls_module_statement(ol_walker *w, TSNode stmt);
 void ol_calls_loop_iterable(ol_walker *w, int loop, TSNode holder, TSNode iterable);

@@ -306,7 +306,8 @@ static void mv_count(mover *m, ol_count_stmt *c) {
 
 static void mv_func(mover *m, ol_func_fact *f) {
   SCALARS(m, f->n_params, f->kind, f->ret_builders, f->returns_query, f->returns_count, f->memoized,
-          f->external, (uint64_t)(int64_t)f->ret_param, (uint64_t)(int64_t)f->fixed_ret);
+          f->external, (uint64_t)(int64_t)f->ret_param, (uint64_t)(int64_t)f->fixed_ret,
+          (uint64_t)(int64_t)f->ret_model);
   mv_str(m, &f->name);
   mv_str(m, &f->cls);
   if (m->digest) {
@@ -331,6 +332,7 @@ static void mv_func(mover *m, ol_func_fact *f) {
   mv_index(m, &f->one, V_FUNC_ROWS);
   mv_span(m, &f->one_call);
   mv_span(m, &f->ret_call);
+  mv_span(m, &f->ret_rows_call);
   mv_span(m, &f->def.span);
   SCALARS(m, f->rebound, f->enumerates_attrs);
   for (int e = 0; e < OL_EFFECTS; e++)
@@ -457,6 +459,7 @@ static void move_part(mover *m, ol_file_facts *dst, side_lists dl, const ol_file
     mv_index(m, &LAST(&dst->call_args)->loop, V_LOOPS);
     mv_rows(m, &LAST(&dst->call_args)->rows);
     mv_index(m, &LAST(&dst->call_args)->key_loop, V_LOOPS);
+    mv_index(m, &LAST(&dst->call_args)->via_call, V_CALLS);
     mv_str(m, &LAST(&dst->call_args)->key_attr);
     mv_str(m, &LAST(&dst->call_args)->self_attr);
     mv_span(m, &LAST(&dst->call_args)->rows_call);
@@ -553,11 +556,12 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
     mv_index(&m, &x->loop, V_LOOPS);
     mv_rows(&m, &x->rows);
     mv_index(&m, &x->key_loop, V_LOOPS);
+    mv_index(&m, &x->via_call, V_CALLS);
     mv_str(&m, &x->key_attr);
     mv_str(&m, &x->self_attr);
     mv_span(&m, &x->rows_call);
     SCALARS(&m, (uint64_t)(int64_t)x->param, x->has_rows, (uint64_t)(int64_t)x->col,
-            (uint64_t)(int64_t)x->attr_param, x->one, x->fixed);
+            (uint64_t)(int64_t)x->attr_param, x->one, x->fixed, x->model_arg);
   });
   h = mix(h, f->call_terms.len);
   for (size_t i = 0; i < f->call_terms.len; i++) { /* field by field: it has padding */

@@ -71,3 +71,61 @@ def first_or_all(q, only_first):
     if only_first:
         return [q.first()]
     return q
+
+
+def by_status(q, status=None):
+    # Filters the query it is given in a branch and hands it back: the caller's rows.
+    if status:
+        q = q.filter(Order.status == status)
+    q = q.order_by(Order.id)
+    return q
+
+
+def preloaded(q):
+    q = q.options(joinedload(Order.customer))
+    return q
+
+
+def replaced(q, status):
+    if status:
+        q = Order.query.options(joinedload(Order.customer))
+    return q
+
+
+def big_ones(total):
+    # Some of the rows of its query, filtered in Python.
+    rows = [o for o in Order.query.filter(Order.total > total) if o.status != "void"]
+    return rows
+
+
+def big_ones_loaded(total):
+    return [o for o in Order.query.options(joinedload(Order.customer)) if o.total > total]
+
+
+def big_customers(total):
+    return [o.customer for o in Order.query.options(joinedload(Order.customer)) if o.total > total]
+
+
+def export_columns(orders, fields):
+    # Column lambdas: a display of functions, each applied to every row.
+    columns = {
+        "id": ("Id", lambda o: o.id),
+        "customer": ("Customer", lambda o: o.customer.name if o.customer else ""),
+    }
+    rows = []
+    for order in orders:
+        row = {}
+        for name, (title, fn) in columns.items():
+            if name in fields:
+                row[title] = fn(order)
+        rows.append(row)
+    return rows
+
+
+def export_plain_columns(orders):
+    columns = [lambda o: o.id, lambda o: o.total]
+    return [[fn(order) for fn in columns] for order in orders]
+
+
+def export_with(orders, columns):
+    return [[fn(order) for fn in columns] for order in orders]

@@ -93,3 +93,39 @@ def windows():
         print(len(order.lines))  # expect: ORM002
     for order in serializers.loaded_in_windows(100):
         print(len(order.lines))  # ok: loaded where the helper builds the query
+
+
+def passed_through(status):
+    # A helper that rebinds the query it is given with filters, then returns it.
+    for order in serializers.by_status(Order.query, status):
+        print(order.customer.name)  # expect: ORM002
+    for order in serializers.by_status(Order.query.options(joinedload(Order.customer)), status):
+        print(order.customer.name)  # ok: loaded where the caller built the query
+    for order in serializers.preloaded(Order.query):
+        print(order.customer.name)  # ok: the helper adds the loader itself
+    for order in serializers.replaced(Order.query, status):
+        print(order.customer.name)  # ok: the helper may return another query
+    for order in serializers.by_status(Order.query, status):
+        print(order.total)  # ok: a column
+
+
+def filtered_in_python(total):
+    for order in serializers.big_ones(total):
+        print(order.customer.name)  # expect: ORM002
+    for order in serializers.big_ones_loaded(total):
+        print(order.customer.name)  # ok: loaded with the rows
+    for customer in serializers.big_customers(total):
+        print(customer.orders)  # ok: not rows of the helper's query
+    for order in serializers.big_ones(total):
+        print(order.total)  # ok: a column
+
+
+def exported_columns(fields):
+    rows = Order.query.filter(Order.total > 0).all()
+    out = [serializers.export_columns(rows, fields)]  # expect: ORM002
+    loaded = Order.query.options(joinedload(Order.customer)).all()
+    out.append(serializers.export_columns(loaded, fields))  # ok: loaded with the rows
+    out.append(serializers.export_plain_columns(Order.query.all()))  # ok: columns only
+    out.append(serializers.export_columns([], fields))  # ok: not rows of a query
+    out.append(serializers.export_with(Order.query.all(), [len]))  # ok: the functions are not known
+    return out
