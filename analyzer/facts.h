@@ -591,7 +591,8 @@ typedef struct {
   bool one;      /* not has_rows: the argument is one row rows loaded (`Form.query.get(i)`, a name
                     bound to one: `form = db.session.get(Form, i)`) */
   bool fixed;    /* the call is in a loop and the argument is a plain name no loop of its nest
-                    binds (the memo's notion, ol_call_fact.args_loop): one value for the nest */
+                    binds (the memo's notion, ol_call_fact.args_loop): one value for the nest; or
+                    `<name>.<key_attr>` on such a name (param, loop and key_loop < 0) */
   ol_rows rows;
   int32_t key_loop; /* the argument is `<row>.<key_attr>` on the rows variable of this loop, -1 */
   /* Or `<p>.<key_attr>` on parameter p of the calling function (0: `self.<key_attr>` in a

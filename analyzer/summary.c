@@ -2375,7 +2375,20 @@ int32_t ol_index_call_of_attr(const ol_file_facts *f, ol_span span) {
  * the identity key is the base's, and a filter by another column emits SQL)
  * with a single-column primary key, or a plain name no loop of the nest binds
  * (ol_call_arg.fixed, the memo's notion: one key for the whole nest, got
- * once). Returns that loop (the outermost of the nest for the latter), -1. */
+ * once), or `<name>.<attr>` on one when no code of the file writes an
+ * attribute of that name. Returns that loop (the outermost of the nest for the latter), -1. */
+/* Whether code of the file writes an attribute of that name (facts.h attr_writes); false for
+ * NULL (a plain name, no attribute). */
+static bool attr_written(const ol_file_facts *facts, const char *attr) {
+  if (!attr)
+    return false;
+  uint64_t h = ol_fnv(OL_FNV_OFFSET, attr, strlen(attr));
+  for (size_t i = 0; i < facts->attr_writes.len; i++)
+    if (facts->attr_writes.items[i] == h)
+      return true;
+  return false;
+}
+
 int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   const ol_call_fact *c = &facts->calls.items[call];
@@ -2384,7 +2397,8 @@ int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int3
   if (t->pk_param < 0 || c->loop < 0)
     return -1;
   for (uint32_t a = 0; a < c->n_args; a++)
-    if (ol_index_call_param(ix, file, call, a) == t->pk_param && ol_call_args(facts, c)[a].fixed) {
+    if (ol_index_call_param(ix, file, call, a) == t->pk_param && ol_call_args(facts, c)[a].fixed &&
+        !attr_written(facts, ol_call_args(facts, c)[a].key_attr)) {
       int l = c->loop;
       while (facts->loops.items[l].parent >= 0)
         l = facts->loops.items[l].parent;

@@ -1097,6 +1097,23 @@ def identity_map_invariant_key(kitchen_id, rows):
         close_then_rename(row.id)  # expect: ORM001
 
 
+def identity_map_invariant_attribute_key(kitchen, holder, rows):
+    for row in rows:
+        Kitchen.get(kitchen.id)  # ok: an attribute of a name the loop does not bind, one key
+        rename_kitchen(kitchen.id, row)  # ok: the same
+        Kitchen.get(row.kitchen.id)  # expect: ORM001
+        Kitchen.get(kitchen.owner.kitchen_id)  # expect: ORM001
+    for row in rows:
+        kitchen = row.kitchen
+        Kitchen.get(kitchen.id)  # expect: ORM001
+    for row in rows:
+        holder.current_id = row.kitchen_id
+        Kitchen.get(holder.current_id)  # expect: ORM001
+    for row in rows:
+        rename_kitchen(kitchen.id, row)  # expect: ORM001
+        db.session.commit()  # expect: ORM006
+
+
 class QueryCrudMixin:
     @classmethod
     def get(cls, oid, is_deleted=None):
