@@ -224,8 +224,8 @@ typedef struct {
   int func;             /* the function it runs in (index into funcs), -1 at module level */
   ol_param_guard guard; /* a test of a parameter of func it runs under */
 
-  /* A get by primary key (`session.get(M, k)`, `M.query.get(k)`) whose key is a plain name: that
-   * name; empty otherwise. */
+  /* A get by primary key (`session.get(M, k)`, `M.query.get(k)`) whose key is a plain name or
+   * `name.attr` (not a loop's row key): that key; empty otherwise. */
   ol_span pk_key;
   /* Or its key is `<row>.<pk_attr>` on the rows variable of loop pk_loop (a row the session holds
    * for the iteration when the model is exactly the rows' own): pk_loop, -1. */

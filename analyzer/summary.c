@@ -2377,16 +2377,16 @@ int32_t ol_index_call_of_attr(const ol_file_facts *f, ol_span span) {
  * (ol_call_arg.fixed, the memo's notion: one key for the whole nest, got
  * once), or `<name>.<attr>` on one when no code of the file writes an
  * attribute of that name. Returns that loop (the outermost of the nest for the latter), -1. */
-/* Whether code of the file writes an attribute of that name (facts.h attr_writes); false for
- * NULL (a plain name, no attribute). */
-static bool attr_written(const ol_file_facts *facts, const char *attr) {
-  if (!attr)
-    return false;
-  uint64_t h = ol_fnv(OL_FNV_OFFSET, attr, strlen(attr));
+bool ol_index_attr_written(const ol_file_facts *facts, const char *attr, size_t n) {
+  uint64_t h = ol_fnv(OL_FNV_OFFSET, attr, n);
   for (size_t i = 0; i < facts->attr_writes.len; i++)
     if (facts->attr_writes.items[i] == h)
       return true;
   return false;
+}
+
+static bool attr_written(const ol_file_facts *facts, const char *attr) {
+  return attr && ol_index_attr_written(facts, attr, strlen(attr));
 }
 
 int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee) {

@@ -1101,14 +1101,19 @@ def identity_map_invariant_attribute_key(kitchen, holder, rows):
     for row in rows:
         Kitchen.get(kitchen.id)  # ok: an attribute of a name the loop does not bind, one key
         rename_kitchen(kitchen.id, row)  # ok: the same
+        Kitchen.query.get(kitchen.id)  # ok: the same, got here
+        db.session.get(Kitchen, kitchen.id)  # ok: the same
         Kitchen.get(row.kitchen.id)  # expect: ORM001
         Kitchen.get(kitchen.owner.kitchen_id)  # expect: ORM001
+        db.session.get(Kitchen, row.kitchen.id)  # expect: ORM001
     for row in rows:
         kitchen = row.kitchen
         Kitchen.get(kitchen.id)  # expect: ORM001
+        Kitchen.query.get(kitchen.id)  # expect: ORM001
     for row in rows:
         holder.current_id = row.kitchen_id
         Kitchen.get(holder.current_id)  # expect: ORM001
+        db.session.get(Kitchen, holder.current_id)  # expect: ORM001
     for row in rows:
         rename_kitchen(kitchen.id, row)  # expect: ORM001
         db.session.commit()  # expect: ORM006
