@@ -872,7 +872,7 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
         arg.key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
     }
     /* `helper(entity.id)` on a name no loop of the nest binds: one key for the nest too, unless
-     * code of the file writes that attribute (ol_index_call_gets_held). */
+     * code of the project writes that attribute (ol_index_call_gets_held). */
     if (c->loop >= 0 && arg.param < 0 && arg.loop < 0 && arg.key_loop < 0 &&
         ol_kind_of(w->sx, a) == OL_K_attribute) {
       TSNode obj = ol_unwrap(w, ol_child(w->sx, a, OL_F_object));

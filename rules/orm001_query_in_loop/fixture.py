@@ -1119,6 +1119,22 @@ def identity_map_invariant_attribute_key(kitchen, holder, rows):
         db.session.commit()  # expect: ORM006
 
 
+class KitchenRound:
+    def visit_all(self, rows):
+        for row in rows:
+            Kitchen.get(self.home_kitchen_id)  # ok: one key for the loop
+            db.session.get(Kitchen, self.home_kitchen_id)  # ok: the same
+
+    def walk(self, rows):
+        for row in rows:
+            self.advance(row)
+            Kitchen.get(self.current_kitchen_id)  # expect: ORM001
+            db.session.get(Kitchen, self.current_kitchen_id)  # expect: ORM001
+
+    def advance(self, row):
+        self.current_kitchen_id = row.kitchen_id
+
+
 class QueryCrudMixin:
     @classmethod
     def get(cls, oid, is_deleted=None):
