@@ -94,6 +94,8 @@ typedef struct {
                              plugins, subprocesses, sleep, task queues): each item is a unit of work
                              whose database cost is not what a maintainer tunes */
   bool iterable_changes;  /* the loop changes what it iterates over (queue.append(...)) */
+  bool iterable_rebound;  /* the iterable is a name bound more than once in its scope (perhaps in
+                             a branch): the latest binding is not surely what it holds */
   bool expires;           /* its body expires or detaches the session's objects (rollback, expire,
                              expire_all, refresh, close, remove, expunge): a get by key then
                              runs a SELECT again (a commit is in commits) */

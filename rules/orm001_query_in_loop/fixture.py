@@ -3,6 +3,7 @@
 # reported query starts; every other line must stay silent.
 import asyncio
 
+from flask import current_app
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -703,6 +704,35 @@ def reset_settings_per_chef():
     for chef in Chef.query.all():
         for key in setting_keys():
             Setting.query.filter_by(key=key + chef.name).first()  # expect: ORM001
+
+
+def configured_keys(name):
+    if not name:
+        return None  # no loop iterates None: says nothing of the loops that run
+    value = current_app.config.get("SETTING_KEYS_" + name)
+    return value
+
+
+def configured_keys_or_rows(name):
+    value = current_app.config.get("SETTING_KEYS_" + name)
+    if not value:
+        value = Setting.query.all()
+    return value
+
+
+def reset_configured_settings():
+    for key in configured_keys("admin"):
+        Setting.query.filter_by(key=key).first()  # ok: what the deployer configured
+    keys = configured_keys("admin")
+    for key in keys:
+        Setting.query.filter_by(key=key).first()  # ok: the name holds that call's value
+    for key in configured_keys_or_rows("admin"):
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+    more = configured_keys("admin")
+    if not more:
+        more = Setting.query.all()
+    for key in more:
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
 
 
 # --- hand-made memos: a lookup loaded once per instance or process ---------
