@@ -880,9 +880,9 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
           !bound_in_loops(w, c->loop, ol_node_hash(w, obj), &unsure) && !unsure) {
         arg.fixed = true;
         arg.key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
-        ol_vec_push(&w->call_key_names, ((ol_call_key_name){w->out->calls.len,
-                                                            w->out->call_args.len,
-                                                            ol_node_hash(w, obj)}));
+        ol_vec_push(
+            &w->call_key_names,
+            ((ol_call_key_name){w->out->calls.len, w->out->call_args.len, ol_node_hash(w, obj)}));
       }
     }
     /* Rows of a query passed whole: what the callee reads on each is read per row. */
