@@ -24,7 +24,7 @@
  * by a class attribute and the attributes each file writes, a function's decorators by name,
  * transparent decorators; 8, 9: call arguments that hold what a project call returns, properties
  * that hand back one of their collections, helpers returning a query of the model passed in
- * or the rows of another helper's query */
+ * or the rows of another helper's query, loops over a name bound once */
 #define MAGIC "OLCACHE9"
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)

@@ -96,7 +96,7 @@ static void loops(check *c) {
         &l->is_async,        &l->has_rows,       &l->stmt_starts_line, &l->iterable_is_list,
         &l->iterable_finite, &l->lazy_generator, &l->target_rebound,   &l->writes_session,
         &l->has_jump,        &l->polls,          &l->iterable_changes, &l->bounded,
-        &l->exits,           &l->external_work,  &l->expires};
+        &l->exits,           &l->external_work,  &l->expires,          &l->iterable_rebound};
     for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
       flag(c, flags[k]);
     rows(c, &l->rows);

@@ -922,6 +922,20 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
       if (arg.attr_param >= 0)
         arg.key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
     }
+    /* `helper(entity.id)` on a name no loop of the nest binds: one key for the nest too, unless
+     * code of the project writes that attribute (ol_index_call_gets_held). */
+    if (c->loop >= 0 && arg.param < 0 && arg.loop < 0 && arg.key_loop < 0 &&
+        ol_kind_of(w->sx, a) == OL_K_attribute) {
+      TSNode obj = ol_unwrap(w, ol_child(w->sx, a, OL_F_object));
+      if (ol_kind_of(w->sx, obj) == OL_K_identifier &&
+          !bound_in_loops(w, c->loop, ol_node_hash(w, obj), &unsure) && !unsure) {
+        arg.fixed = true;
+        arg.key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
+        ol_vec_push(
+            &w->call_key_names,
+            ((ol_call_key_name){w->out->calls.len, w->out->call_args.len, ol_node_hash(w, obj)}));
+      }
+    }
     /* Rows of a query passed whole: what the callee reads on each is read per row. */
     arg.has_rows = arg.param < 0 && arg.loop < 0 && ol_rows_of(w, a, &arg.rows) &&
                    arg.rows.entity && !ol_span_empty(arg.rows.query);

@@ -759,8 +759,8 @@ static bool is_orm_get(const ol_walker *w, TSNode args) {
 
 /* The key of a get by primary key, when it is the only argument besides the
  * model (a keyword such as populate_existing= or with_for_update= makes it
- * emit SQL whatever the session holds): a plain name (pk_key) or `row.<attr>`
- * on a loop's rows variable (pk_loop, pk_attr). */
+ * emit SQL whatever the session holds): a plain name or `name.<attr>` (pk_key),
+ * or `row.<attr>` on a loop's rows variable (pk_loop, pk_attr). */
 static void note_pk_key(ol_walker *w, ol_query_site *s, TSNode args, uint32_t want, int loop) {
   uint32_t n = ts_node_named_child_count(args), positional = 0;
   TSNode key = {0};
@@ -780,6 +780,9 @@ static void note_pk_key(ol_walker *w, ol_query_site *s, TSNode args, uint32_t wa
     s->pk_key = ol_node_span(key);
   else if (loop >= 0)
     s->pk_loop = ol_calls_row_key(w, loop, key, &s->pk_attr);
+  if (s->pk_loop < 0 && ol_kind_of(w->sx, key) == OL_K_attribute &&
+      ol_kind_of(w->sx, ol_unwrap(w, ol_child(w->sx, key, OL_F_object))) == OL_K_identifier)
+    s->pk_key = ol_node_span(key); /* `obj.id`: one key while nothing rebinds obj or writes id */
 }
 
 /* `M.query.get(k)`, `cls.query.get(k)`, `session.query(M).get(k)`: no builder

@@ -94,6 +94,8 @@ typedef struct {
                              plugins, subprocesses, sleep, task queues): each item is a unit of work
                              whose database cost is not what a maintainer tunes */
   bool iterable_changes;  /* the loop changes what it iterates over (queue.append(...)) */
+  bool iterable_rebound;  /* the iterable is a name bound more than once in its scope (perhaps in
+                             a branch): the latest binding is not surely what it holds */
   bool expires;           /* its body expires or detaches the session's objects (rollback, expire,
                              expire_all, refresh, close, remove, expunge): a get by key then
                              runs a SELECT again (a commit is in commits) */
@@ -224,8 +226,8 @@ typedef struct {
   int func;             /* the function it runs in (index into funcs), -1 at module level */
   ol_param_guard guard; /* a test of a parameter of func it runs under */
 
-  /* A get by primary key (`session.get(M, k)`, `M.query.get(k)`) whose key is a plain name: that
-   * name; empty otherwise. */
+  /* A get by primary key (`session.get(M, k)`, `M.query.get(k)`) whose key is a plain name or
+   * `name.attr` (not a loop's row key): that key; empty otherwise. */
   ol_span pk_key;
   /* Or its key is `<row>.<pk_attr>` on the rows variable of loop pk_loop (a row the session holds
    * for the iteration when the model is exactly the rows' own): pk_loop, -1. */
@@ -608,7 +610,8 @@ typedef struct {
   bool one;       /* not has_rows: the argument is one row rows loaded (`Form.query.get(i)`, a name
                      bound to one: `form = db.session.get(Form, i)`) */
   bool fixed;     /* the call is in a loop and the argument is a plain name no loop of its nest
-                     binds (the memo's notion, ol_call_fact.args_loop): one value for the nest */
+                     binds (the memo's notion, ol_call_fact.args_loop): one value for the nest; or
+                     `<name>.<key_attr>` on such a name (param, loop and key_loop < 0) */
   bool model_arg; /* the argument is a class name (`Certificate`, `models.Book`): rows.entity is
                      it as written, rows.query the call, where options go when the callee returns
                      a query of it (ol_func_fact.ret_model) and the index knows it as a model */

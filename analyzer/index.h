@@ -400,8 +400,16 @@ bool ol_index_call_bound(const ol_index *ix, uint32_t file, size_t call);
 /* Whether the call's receiver is its caller's own `self` (`self.m()` in a method): the same
  * instance, whose memos on self (ol_summary.self_memo) are already loaded. */
 bool ol_index_call_on_self(const ol_index *ix, uint32_t file, size_t call);
+/* Whether code of file (of the whole project when on_self: `self.<attr>`, which any method the
+ * code calls may set) writes an attribute named attr[0..n), whatever the object (facts.h
+ * attr_writes: `x.attr = v`, `x.attr += v`, `x.attr[k] = v`, a container method growing it,
+ * setattr). */
+bool ol_index_attr_written(const ol_index *ix, uint32_t file, bool on_self, const char *attr,
+                           size_t n);
 /* Whether every query callee runs is a get by primary key of an object the session holds for the
- * call's iteration (a loop's row, passed as `row.<pk>`): the loop whose row it is, -1. */
+ * call's iteration (a loop's row, passed as `row.<pk>`), or one key for the
+ * whole nest (a name no loop of it binds, or `name.<attr>` on one when nothing writes such an
+ * attribute: ol_index_attr_written): the loop whose row it is, -1. */
 int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee);
 /* The value token (facts.h ol_call_fact.args) call of file passes to parameter p of its
  * target t, the default when it passes none; its length in *n; NULL when not known. */

@@ -54,8 +54,9 @@ static bool counts_attempts(const ol_rule_ctx *ctx, const ol_loop *l) {
 }
 
 /* `for k in _config_keys()`: the iterable is a call of a project function
- * every return of which is a display of constants, so the loop is bounded
- * like one over the display (DESIGN.md "Real code": bounded loops). Known
+ * every return of which is a display of constants or configuration (or a
+ * name bound once, to that call), so the loop is bounded like one over the
+ * display (DESIGN.md "Real code": bounded loops). Known
  * only once calls resolve, after pass 1 gave the loop's body its context: a
  * loop nested in another keeps its findings, which name the inner loop but
  * still run per iteration of the outer one. */
@@ -63,6 +64,10 @@ static bool over_fixed_call(const ol_rule_ctx *ctx, const ol_loop *l) {
   if (l->parent >= 0 || l->kind == OL_LOOP_WHILE || ol_span_empty(l->iterable))
     return false;
   int32_t c = ol_facts_call_at(ctx->facts, l->iterable);
+  /* `names = _config_keys()` then `for k in names`: the call the name is bound to, itself */
+  if (c < 0 && !ol_span_empty(l->rows_call) && !l->rows_via && !l->iterable_rebound &&
+      l->rows.query.start == l->rows_call.start && l->rows.query.end == l->rows_call.end)
+    c = ol_facts_call_at(ctx->facts, l->rows_call);
   int32_t t = c >= 0 ? ol_index_call_target(ctx->index, ctx->file, (size_t)c) : -1;
   return t >= 0 && ctx->index->funcs.items[t].fn->fixed_ret > 0;
 }

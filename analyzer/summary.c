@@ -2454,7 +2454,21 @@ int32_t ol_index_call_of_attr(const ol_file_facts *f, ol_span span) {
  * the identity key is the base's, and a filter by another column emits SQL)
  * with a single-column primary key, or a plain name no loop of the nest binds
  * (ol_call_arg.fixed, the memo's notion: one key for the whole nest, got
- * once). Returns that loop (the outermost of the nest for the latter), -1. */
+ * once), or `<name>.<attr>` on one when no code of the file writes an
+ * attribute of that name (of the project for `self.<attr>`: a method the loop
+ * calls may set it). Returns that loop (the outermost of the nest for the latter), -1. */
+bool ol_index_attr_written(const ol_index *ix, uint32_t file, bool on_self, const char *attr,
+                           size_t n) {
+  uint64_t h = ol_fnv(OL_FNV_OFFSET, attr, n);
+  for (uint32_t f = on_self ? 0 : file; f < (on_self ? ix->files.len : file + 1); f++) {
+    const ol_file_facts *facts = ix->files.items[f].facts;
+    for (size_t i = 0; i < facts->attr_writes.len; i++)
+      if (facts->attr_writes.items[i] == h)
+        return true;
+  }
+  return false;
+}
+
 int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int32_t callee) {
   const ol_file_facts *facts = ix->files.items[file].facts;
   const ol_call_fact *c = &facts->calls.items[call];
@@ -2462,13 +2476,17 @@ int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int3
   const char *model = t->pk_model;
   if (t->pk_param < 0 || c->loop < 0)
     return -1;
-  for (uint32_t a = 0; a < c->n_args; a++)
-    if (ol_index_call_param(ix, file, call, a) == t->pk_param && ol_call_args(facts, c)[a].fixed) {
+  for (uint32_t a = 0; a < c->n_args; a++) {
+    const ol_call_arg *arg = &ol_call_args(facts, c)[a];
+    if (ol_index_call_param(ix, file, call, a) == t->pk_param && arg->fixed &&
+        !(arg->key_attr && ol_index_attr_written(ix, file, arg->attr_param == 0, arg->key_attr,
+                                                 strlen(arg->key_attr)))) {
       int l = c->loop;
       while (facts->loops.items[l].parent >= 0)
         l = facts->loops.items[l].parent;
       return l;
     }
+  }
   if (!strcmp(model, "cls") && t->fn->kind == OL_FN_CLASSMETHOD)
     model = receiver_model(ix, c);
   const ol_model *m = model ? ol_index_model(ix, model) : NULL;

@@ -335,15 +335,48 @@ static bool holds_constants(ol_walker *w, TSNode n, int depth) {
   }
 }
 
+/* How many bindings of the name the innermost scope that binds it holds (a rebinding in a branch
+ * is one more). */
+static size_t bindings_of(const ol_walker *w, uint64_t h) {
+  for (size_t i = w->scopes.len; i-- > 0;) {
+    size_t n = 0;
+    for (size_t j = 0; j < w->scopes.items[i].names.len; j++)
+      n += w->scopes.items[i].names.items[j].hash == h;
+    if (n)
+      return n;
+  }
+  return 0;
+}
+
 /* A return (or, with ret null, a yield) of the current function: whether
- * every value it returns is a display of constants (ol_func_fact.fixed_ret).
- * A bare `return` gives None, which no loop can iterate: not fixed. */
+ * every value it returns is a display of constants or the application's
+ * configuration (a name bound to one too: `value = config.get(k)`), so a
+ * loop over what it returns is bounded (ol_func_fact.fixed_ret). A bare
+ * `return`, or one of None, a bool or a number, gives what no loop can
+ * iterate: a loop over the call runs only when another return gave its
+ * value, so it changes nothing. */
 static void note_fixed_return(ol_walker *w, TSNode ret) {
   int func = ol_calls_current(w);
   if (func < 0 || w->out->funcs.items[func].fixed_ret < 0)
     return;
-  bool fixed = !ts_node_is_null(ret) && ts_node_named_child_count(ret) == 1 &&
-               holds_constants(w, ts_node_named_child(ret, 0), 0);
+  TSNode v = {0};
+  uint32_t values = 0;
+  for (uint32_t i = 0; !ts_node_is_null(ret) && i < ts_node_named_child_count(ret); i++)
+    if (ol_kind_of(w->sx, ts_node_named_child(ret, i)) != OL_K_comment && !values++)
+      v = ol_unwrap(w, ts_node_named_child(ret, i));
+  if (ts_node_is_null(ret) || values > 1) {
+    w->out->funcs.items[func].fixed_ret = -1;
+    return;
+  }
+  ol_kind k = values ? ol_kind_of(w->sx, v) : OL_K_none;
+  if (k == OL_K_none || k == OL_K_true || k == OL_K_false || k == OL_K_integer || k == OL_K_float)
+    return;
+  /* A name bound once (a second binding, perhaps in a branch, may hold anything) */
+  const ol_binding *b = NULL;
+  if (k == OL_K_identifier && bindings_of(w, ol_node_hash(w, v)) == 1)
+    b = ol_scope_binding(w, ol_node_hash(w, v));
+  bool fixed = holds_constants(w, v, 0) || reads_config(w, v) ||
+               (b && b->bounded && !b->fixed_hash && !b->has_rows);
   w->out->funcs.items[func].fixed_ret = fixed ? 1 : -1;
 }
 
@@ -1078,6 +1111,9 @@ static void enter(ol_walker *w, entry *e) {
     ol_exec_check_iterable(w, right, e->ctx);
     e->frame = new_loop(w, OL_LOOP_FOR, e->ctx, n, right, left, right);
     w->out->loops.items[e->frame].is_async = ol_kind_of(w->sx, ts_node_child(n, 0)) == OL_K_async;
+    w->out->loops.items[e->frame].iterable_rebound =
+        ol_kind_of(w->sx, ol_unwrap(w, right)) == OL_K_identifier &&
+        bindings_of(w, ol_node_hash(w, ol_unwrap(w, right))) > 1;
     ol_rows_for_loop(w, e->frame, left, right);
     break;
   }

@@ -189,8 +189,8 @@ static void mv_loop(mover *m, ol_loop *l) {
   SCALARS(m, l->kind, l->is_async, l->has_rows, l->rows_var, l->stmt_starts_line,
           l->iterable_is_list, l->iterable_finite, l->lazy_generator, l->target_rebound,
           l->writes_session, l->has_jump, l->polls, l->iterable_changes, l->bounded, l->exits,
-          l->external_work, l->expires, l->col_vars[0], l->col_vars[1], l->col_vars[2],
-          l->col_vars[3], (uint64_t)(int64_t)l->rows_param);
+          l->external_work, l->expires, l->iterable_rebound, l->col_vars[0], l->col_vars[1],
+          l->col_vars[2], l->col_vars[3], (uint64_t)(int64_t)l->rows_param);
   mv_rows(m, &l->rows);
   mv_int(m, &l->rows_parent, V_LOOPS);
   mv_str(m, &l->rows_via);

@@ -332,10 +332,25 @@ static void cover_repeats(const ol_rule_ctx *ctx, size_t i, ol_fix_draft *f, con
  * or `row.<pk>` of the loop's own row of exactly that model with a
  * single-column key (as ol_index_call_gets_held for a call), in a loop that
  * does not expire the session. */
+/* `obj.attr` as a key: whether code writes an attribute of that name (ol_index_attr_written; a
+ * plain name: no). */
+static bool key_attr_written(const ol_rule_ctx *ctx, ol_span key) {
+  uint32_t dot = key.end;
+  while (dot > key.start && ctx->src[dot - 1] != '.')
+    dot--;
+  if (dot == key.start)
+    return false;
+  bool on_self = dot - key.start >= 5 && !memcmp(ctx->src + key.start, "self", 4) &&
+                 (ctx->src[key.start + 4] == '.' || ctx->src[key.start + 4] == ' ');
+  while (dot < key.end && (ctx->src[dot] == ' ' || ctx->src[dot] == '\t' || ctx->src[dot] == '\n'))
+    dot++;
+  return ol_index_attr_written(ctx->index, ctx->file, on_self, ctx->src + dot, key.end - dot);
+}
+
 static bool get_held(const ol_rule_ctx *ctx, const ol_query_site *s) {
   const ol_file_facts *f = ctx->facts;
   int l = -1;
-  if (!ol_span_empty(s->pk_key) && s->dep_loop < 0) {
+  if (!ol_span_empty(s->pk_key) && s->dep_loop < 0 && !key_attr_written(ctx, s->pk_key)) {
     for (l = s->loop; f->loops.items[l].parent >= 0;)
       l = f->loops.items[l].parent;
   } else if (s->pk_loop >= 0 && s->pk_attr && s->entity) {

@@ -3,6 +3,7 @@
 # reported query starts; every other line must stay silent.
 import asyncio
 
+from flask import current_app
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -721,6 +722,35 @@ def reset_settings_per_chef():
             Setting.query.filter_by(key=key + chef.name).first()  # expect: ORM001
 
 
+def configured_keys(name):
+    if not name:
+        return None  # no loop iterates None: says nothing of the loops that run
+    value = current_app.config.get("SETTING_KEYS_" + name)
+    return value
+
+
+def configured_keys_or_rows(name):
+    value = current_app.config.get("SETTING_KEYS_" + name)
+    if not value:
+        value = Setting.query.all()
+    return value
+
+
+def reset_configured_settings():
+    for key in configured_keys("admin"):
+        Setting.query.filter_by(key=key).first()  # ok: what the deployer configured
+    keys = configured_keys("admin")
+    for key in keys:
+        Setting.query.filter_by(key=key).first()  # ok: the name holds that call's value
+    for key in configured_keys_or_rows("admin"):
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+    more = configured_keys("admin")
+    if not more:
+        more = Setting.query.all()
+    for key in more:
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+
+
 # --- hand-made memos: a lookup loaded once per instance or process ---------
 class SettingImporter:
     def __init__(self):
@@ -1111,6 +1141,44 @@ def identity_map_invariant_key(kitchen_id, rows):
     for row in rows:
         Kitchen.get(kitchen_id)  # expect: ORM001
         close_then_rename(row.id)  # expect: ORM001
+
+
+def identity_map_invariant_attribute_key(kitchen, holder, rows):
+    for row in rows:
+        Kitchen.get(kitchen.id)  # ok: an attribute of a name the loop does not bind, one key
+        rename_kitchen(kitchen.id, row)  # ok: the same
+        Kitchen.query.get(kitchen.id)  # ok: the same, got here
+        db.session.get(Kitchen, kitchen.id)  # ok: the same
+        Kitchen.get(row.kitchen.id)  # expect: ORM001
+        Kitchen.get(kitchen.owner.kitchen_id)  # expect: ORM001
+        db.session.get(Kitchen, row.kitchen.id)  # expect: ORM001
+    for row in rows:
+        kitchen = row.kitchen
+        Kitchen.get(kitchen.id)  # expect: ORM001
+        Kitchen.query.get(kitchen.id)  # expect: ORM001
+    for row in rows:
+        holder.current_id = row.kitchen_id
+        Kitchen.get(holder.current_id)  # expect: ORM001
+        db.session.get(Kitchen, holder.current_id)  # expect: ORM001
+    for row in rows:
+        rename_kitchen(kitchen.id, row)  # expect: ORM001
+        db.session.commit()  # expect: ORM006
+
+
+class KitchenRound:
+    def visit_all(self, rows):
+        for row in rows:
+            Kitchen.get(self.home_kitchen_id)  # ok: one key for the loop
+            db.session.get(Kitchen, self.home_kitchen_id)  # ok: the same
+
+    def walk(self, rows):
+        for row in rows:
+            self.advance(row)
+            Kitchen.get(self.current_kitchen_id)  # expect: ORM001
+            db.session.get(Kitchen, self.current_kitchen_id)  # expect: ORM001
+
+    def advance(self, row):
+        self.current_kitchen_id = row.kitchen_id
 
 
 class QueryCrudMixin:

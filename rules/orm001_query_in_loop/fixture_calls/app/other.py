@@ -8,3 +8,8 @@ def chef_of(chef_id):
 
 def rating_of(chef_id):
     return 0
+
+
+class ChefCursor:
+    def step(self, row):
+        self.cursor_chef_id = row.chef_id
