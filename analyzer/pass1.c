@@ -358,6 +358,7 @@ void ol_engine_pass1_early(ol_engine *e) {
     n += e->units.items[i].checked && !ol_jinja_has_template_ext(e->units.items[i].rel);
   if (!n || n > FEW_CHECKED)
     return;
+  ol_heap_one_arena(); /* a few megabytes at most: on the main heap's large pages */
   e->early = ol_calloc(n, sizeof *e->early);
   for (size_t i = 0; i < e->units.len; i++)
     if (e->units.items[i].checked && !ol_jinja_has_template_ext(e->units.items[i].rel))
