@@ -1,11 +1,11 @@
 /* Allocation wrappers, growable arrays and string buffers, arenas. */
 #include "alloc.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <malloc.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -172,9 +172,9 @@ void ol_heap_large_pages(size_t room) {
 #if defined(MADV_HUGEPAGE) && defined(M_TOP_PAD) && defined(__GLIBC__)
   if (room > (size_t)1 << 30)
     room = (size_t)1 << 30;
-  mallopt(M_TOP_PAD, (int)room);       /* the heap's first growth reserves room */
+  mallopt(M_TOP_PAD, (int)room);        /* the heap's first growth reserves room */
   mallopt(M_TRIM_THRESHOLD, (int)room); /* not given back block by block (malloc_trim does) */
-  mallopt(M_MMAP_THRESHOLD, 4 << 20);  /* the vectors of the index: in the heap */
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);   /* the vectors of the index: in the heap */
   void *p = malloc(1);
   if (!p)
     return;

@@ -391,8 +391,8 @@ void ol_engine_reindex_beside(ol_engine *e, void (*beside)(ol_engine *)) {
     ol_free(gen);
   }
   pthread_t t;
-  bool apart = beside && e->index.jobs > 1 &&
-               pthread_create(&t, NULL, lookups_worker, &e->index) == 0;
+  bool apart =
+      beside && e->index.jobs > 1 && pthread_create(&t, NULL, lookups_worker, &e->index) == 0;
   if (!apart)
     ol_index_resolve_lookups(&e->index);
   if (beside)
