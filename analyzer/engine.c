@@ -106,6 +106,8 @@ static void gather(ol_engine *e, char *const *paths, size_t n, ol_notes *notes, 
   bool whole = !e->root_marked || (n == 1 && !strcmp(first_abs, e->root));
   ol_free(first_abs);
   if (!whole) {
+    if (e->early_ok) /* the staged files' parse, while the project is walked */
+      ol_engine_pass1_early(e, false);
     ol_discover(e->fs, e->root, &project);
     ol_discovery_finish(&project);
     for (size_t i = 0; i < project.files.len; i++) {
@@ -452,13 +454,14 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   ol_findings findings = {0};
   bool io_error = false;
   double t0 = now_ms();
+  e->prefilter = !e->cfg->no_prefilter && ol_prefilter_applies(e->cfg);
+  e->early_ok = !e->cfg->no_cache && e->root_marked && e->fs->mkdir && e->fs->cache_dir;
   gather(e, paths, n, &notes, &io_error);
   double t0c = now_ms();
   const char *cache_why = "off";
-  e->prefilter = !e->cfg->no_prefilter && ol_prefilter_applies(e->cfg);
-  if (!e->cfg->no_cache && e->root_marked && e->fs->mkdir && e->fs->cache_dir) {
+  if (e->early_ok) {
     const char *refused;
-    ol_engine_pass1_early(e); /* the edited files' parse, while the cache is read */
+    ol_engine_pass1_early(e, true); /* the edited files' parse, while the cache is read */
     e->cache = ol_cache_open(e->fs, e->root, e->cfg, &cache_why, &refused);
     if (e->cache)
       e->calls_cached = ol_cache_load_calls(e->cache, &e->resolved);

@@ -92,6 +92,7 @@ struct ol_engine {
   size_t n_early;
   pthread_t early_thread;
   bool early_running;
+  bool early_ok; /* a scan with a cache: the early units may start */
 };
 
 /* Pass 1 (analyzer/pass1.c): every unit's facts (from the cache, or read
@@ -100,8 +101,11 @@ void ol_engine_pass1(ol_engine *e);
 /* Before the cache is opened: when a few checked files are parsed whatever
  * the cache says of the rest (pre-commit's staged files), reads and parses
  * them on a thread of their own meanwhile; ol_engine_pass1 takes what that
- * made for each one the cache does not hold unchanged, and drops the rest. */
-void ol_engine_pass1_early(ol_engine *e);
+ * made for each one the cache does not hold unchanged, and drops the rest.
+ * Before the rest of the project is discovered (project_known false), on
+ * their count alone: facts of the text pass 1 reads are what its parse
+ * would make, whether it parses them or not. */
+void ol_engine_pass1_early(ol_engine *e, bool project_known);
 /* Reads and parses one unit, no prefilter, no cache (the editor's reload). */
 void ol_engine_pass1_unit(ol_engine *e, TSParser *p, ol_unit *u);
 /* As ol_engine_reindex, then beside(e) while the lookups' keys are

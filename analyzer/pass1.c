@@ -34,6 +34,7 @@ static bool ol_facts_may_report(const ol_file_facts *f) {
  * facts it recorded of that text. */
 typedef struct ol_early {
   size_t unit;
+  char *path; /* its own copy: the units grow while the thread reads */
   ol_status status;
   ol_error err;
   ol_source src; /* status OL_OK and not taken */
@@ -328,8 +329,7 @@ static void *early_worker(void *arg) {
   TSParser *p = ol_parser_new();
   for (size_t k = 0; k < e->n_early; k++) {
     ol_early *x = &e->early[k];
-    const ol_unit *u = &e->units.items[x->unit];
-    x->status = ol_source_read(e->fs, u->path, e->cfg->max_file_size, &x->src, &x->err);
+    x->status = ol_source_read(e->fs, x->path, e->cfg->max_file_size, &x->src, &x->err);
     if (x->status != OL_OK)
       continue;
     x->have_src = true;
@@ -348,10 +348,10 @@ static bool few_checked(const ol_engine *e) {
   return n_checked <= FEW_CHECKED && n_checked * 8 <= e->units.len;
 }
 
-void ol_engine_pass1_early(ol_engine *e) {
+void ol_engine_pass1_early(ol_engine *e, bool project_known) {
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   int jobs = e->cfg->jobs > 0 ? e->cfg->jobs : (int)(cores > 0 ? cores : 1);
-  if (jobs < 2 || e->n_early || (e->prefilter && !few_checked(e)))
+  if (jobs < 2 || e->n_early || (project_known && e->prefilter && !few_checked(e)))
     return; /* one core, or the checked files wait for the prefilter's verdict */
   size_t n = 0;
   for (size_t i = 0; i < e->units.len; i++)
@@ -362,8 +362,10 @@ void ol_engine_pass1_early(ol_engine *e) {
   e->early = ol_calloc(n, sizeof *e->early);
   for (size_t i = 0; i < e->units.len; i++)
     if (e->units.items[i].checked && !ol_jinja_has_template_ext(e->units.items[i].rel))
-      e->early[e->n_early++].unit = i;
+      e->early[e->n_early++] = (ol_early){.unit = i, .path = ol_strdup(e->units.items[i].path)};
   if (pthread_create(&e->early_thread, NULL, early_worker, e) != 0) {
+    for (size_t k = 0; k < e->n_early; k++)
+      ol_free(e->early[k].path);
     ol_free(e->early);
     e->early = NULL;
     e->n_early = 0;
@@ -387,6 +389,7 @@ static void early_free(ol_engine *e) {
       ol_source_free(&x->src);
     if (x->have_facts)
       ol_facts_free(&x->facts);
+    ol_free(x->path);
   }
   ol_free(e->early);
   e->early = NULL;
