@@ -1,10 +1,13 @@
 /* Allocation wrappers, growable arrays and string buffers, arenas. */
 #include "alloc.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static void *check(void *p, size_t size) {
   if (!p && size) {
@@ -161,4 +164,32 @@ size_t ol_arena_bytes(const ol_arena *a) {
   for (const ol_arena_block *b = a->head; b; b = b->next)
     n += b->size;
   return n;
+}
+
+#define LARGE_PAGE ((uintptr_t)2 << 20)
+
+void ol_heap_large_pages(size_t room) {
+#if defined(MADV_HUGEPAGE) && defined(M_TOP_PAD) && defined(__GLIBC__)
+  if (room > (size_t)1 << 30)
+    room = (size_t)1 << 30;
+  mallopt(M_TOP_PAD, (int)room);        /* the heap's first growth reserves room */
+  mallopt(M_TRIM_THRESHOLD, (int)room); /* not given back block by block (malloc_trim does) */
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);   /* the vectors of the index: in the heap */
+  void *p = malloc(1);
+  if (!p)
+    return;
+  uintptr_t lo = ((uintptr_t)p + LARGE_PAGE - 1) & ~(LARGE_PAGE - 1);
+  uintptr_t hi = (uintptr_t)sbrk(0) & ~(LARGE_PAGE - 1);
+  if (hi > lo)
+    madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+  free(p);
+#else
+  (void)room;
+#endif
+}
+
+void ol_heap_one_arena(void) {
+#if defined(M_ARENA_MAX) && defined(__GLIBC__)
+  mallopt(M_ARENA_MAX, 1);
+#endif
 }

@@ -17,6 +17,16 @@ char *ol_strndup(const char *s, size_t len);
 /* printf into a new string the caller frees. */
 char *ol_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ol_free(void *ptr);
+/* The process's heap on 2 MiB pages where the kernel gives them (a hint,
+ * MADV_HUGEPAGE): its first `room` bytes, and blocks up to 4 MiB taken from
+ * it. A warm run touches a few megabytes of fresh memory, and a fault per
+ * 4 KiB page (tens of microseconds each on a virtual machine) was most of
+ * its time. Call once, first thing, before any thread. */
+void ol_heap_large_pages(size_t room);
+/* From now on the threads allocate in the heap of the main thread (glibc's
+ * one arena: its large pages), not in arenas of their own. Before any
+ * thread is started. */
+void ol_heap_one_arena(void);
 
 /* Growable array: struct { T *items; size_t len, cap; }. */
 #define OL_VEC(T)                                                                                  \

@@ -106,6 +106,8 @@ static void gather(ol_engine *e, char *const *paths, size_t n, ol_notes *notes, 
   bool whole = !e->root_marked || (n == 1 && !strcmp(first_abs, e->root));
   ol_free(first_abs);
   if (!whole) {
+    if (e->early_ok) /* the staged files' parse, while the project is walked */
+      ol_engine_pass1_early(e, false);
     ol_discover(e->fs, e->root, &project);
     ol_discovery_finish(&project);
     for (size_t i = 0; i < project.files.len; i++) {
@@ -358,7 +360,14 @@ uint64_t ol_unit_facts_key(const ol_unit *u) {
   return k == UINT64_MAX || k == 0 ? 1 : k;
 }
 
-void ol_engine_reindex(ol_engine *e) {
+static void *lookups_worker(void *arg) {
+  ol_index_resolve_lookups(arg);
+  return NULL;
+}
+
+void ol_engine_reindex(ol_engine *e) { ol_engine_reindex_beside(e, NULL); }
+
+void ol_engine_reindex_beside(ol_engine *e, void (*beside)(ol_engine *)) {
   double t0 = now_ms();
   ol_stat_add(OL_STAT_INDEX_BUILDS, 1);
   ol_index_free(&e->index);
@@ -383,7 +392,15 @@ void ol_engine_reindex(ol_engine *e) {
     ol_index_summarize_cached(&e->index, &e->resolved, gen);
     ol_free(gen);
   }
-  ol_index_resolve_lookups(&e->index);
+  pthread_t t;
+  bool apart =
+      beside && e->index.jobs > 1 && pthread_create(&t, NULL, lookups_worker, &e->index) == 0;
+  if (!apart)
+    ol_index_resolve_lookups(&e->index);
+  if (beside)
+    beside(e);
+  if (apart)
+    pthread_join(t, NULL);
   e->ms_index += t1 - t0;
   e->ms_summaries += now_ms() - t1;
 }
@@ -437,12 +454,14 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
   ol_findings findings = {0};
   bool io_error = false;
   double t0 = now_ms();
+  e->prefilter = !e->cfg->no_prefilter && ol_prefilter_applies(e->cfg);
+  e->early_ok = !e->cfg->no_cache && e->root_marked && e->fs->mkdir && e->fs->cache_dir;
   gather(e, paths, n, &notes, &io_error);
   double t0c = now_ms();
   const char *cache_why = "off";
-  e->prefilter = !e->cfg->no_prefilter && ol_prefilter_applies(e->cfg);
-  if (!e->cfg->no_cache && e->root_marked && e->fs->mkdir && e->fs->cache_dir) {
+  if (e->early_ok) {
     const char *refused;
+    ol_engine_pass1_early(e, true); /* the edited files' parse, while the cache is read */
     e->cache = ol_cache_open(e->fs, e->root, e->cfg, &cache_why, &refused);
     if (e->cache)
       e->calls_cached = ol_cache_load_calls(e->cache, &e->resolved);

@@ -3,6 +3,8 @@
 #ifndef OL_ENGINE_INTERNAL_H
 #define OL_ENGINE_INTERNAL_H
 
+#include <pthread.h>
+
 #include "engine.h"
 #include "facts.h"
 #include "index.h"
@@ -84,13 +86,33 @@ struct ol_engine {
   bool rounds_exhausted;     /* past OL_MAX_ROUNDS: every file still pending is parsed */
   bool calls_cached;         /* resolved came from .ormlint_cache/calls */
   size_t rounds, skipped, from_cache;
+  /* The few checked files read and parsed on a thread of their own while
+   * the cache is opened and read (pass1.c, ol_engine_pass1_early). */
+  struct ol_early *early;
+  size_t n_early;
+  pthread_t early_thread;
+  bool early_running;
+  bool early_ok; /* a scan with a cache: the early units may start */
 };
 
 /* Pass 1 (analyzer/pass1.c): every unit's facts (from the cache, or read
  * and parsed where the prefilter lets it), and the project index. */
 void ol_engine_pass1(ol_engine *e);
+/* Before the cache is opened: when a few checked files are parsed whatever
+ * the cache says of the rest (pre-commit's staged files), reads and parses
+ * them on a thread of their own meanwhile; ol_engine_pass1 takes what that
+ * made for each one the cache does not hold unchanged, and drops the rest.
+ * Before the rest of the project is discovered (project_known false), on
+ * their count alone: facts of the text pass 1 reads are what its parse
+ * would make, whether it parses them or not. */
+void ol_engine_pass1_early(ol_engine *e, bool project_known);
 /* Reads and parses one unit, no prefilter, no cache (the editor's reload). */
 void ol_engine_pass1_unit(ol_engine *e, TSParser *p, ol_unit *u);
+/* As ol_engine_reindex, then beside(e) while the lookups' keys are
+ * resolved (ol_index_resolve_lookups), on two threads when the jobs allow:
+ * beside may read the index but none of key_uses, uses_by_query and the
+ * lineages, which that step makes. */
+void ol_engine_reindex_beside(ol_engine *e, void (*beside)(ol_engine *));
 /* Writes the project's cache when the run learnt what it does not hold. */
 void ol_engine_save_cache(ol_engine *e);
 /* The key of a unit's facts in the resolve cache of a scan with a cache. */

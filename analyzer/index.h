@@ -415,6 +415,9 @@ int ol_index_call_gets_held(const ol_index *ix, uint32_t file, size_t call, int3
  * target t, the default when it passes none; its length in *n; NULL when not known. */
 const char *ol_index_arg_value(const ol_index *ix, uint32_t file, size_t call, int32_t t,
                                uint32_t p, size_t *n);
+/* a(ix) and b(ix), on two threads when ix->jobs allows: for two steps of
+ * which neither writes what the other reads. */
+void ol_index_both(ol_index *ix, void (*a)(ol_index *), void (*b)(ol_index *));
 /* Sets ol_summary.bounded_params of every function (after the calls are resolved). */
 void ol_index_bound_params(ol_index *ix);
 /* Whether loop of file iterates a parameter (ol_loop.rows_param) of its function that every

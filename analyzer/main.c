@@ -212,6 +212,7 @@ int main(int argc, char **argv) {
   ol_cli cli;
   ol_error err = {0};
   int status;
+  ol_heap_large_pages((size_t)64 << 20);
   if (ol_cli_parse(argc, argv, &cli, &err) != OL_OK)
     status = usage_error(&err);
   else if (cli.command == OL_CMD_HELP)

@@ -30,16 +30,42 @@ static bool ol_facts_may_report(const ol_file_facts *f) {
   return false;
 }
 
+/* An early unit (ol_engine_pass1_early): what its thread read, and the
+ * facts it recorded of that text. */
+typedef struct ol_early {
+  size_t unit;
+  char *path; /* its own copy: the units grow while the thread reads */
+  ol_status status;
+  ol_error err;
+  ol_source src; /* status OL_OK and not taken */
+  ol_file_facts facts;
+  bool have_src, have_facts;
+} ol_early;
+
+/* The early read of u, once its thread is joined; NULL when none. */
+static ol_early *early_of(ol_engine *e, const ol_unit *u) {
+  size_t i = (size_t)(u - e->units.items);
+  for (size_t k = 0; k < e->n_early && !e->early_running; k++)
+    if (e->early[k].unit == i)
+      return &e->early[k];
+  return NULL;
+}
+
 /* Pass 1 frees every source (memory stays flat over a large tree); the
  * check reads again the few files that may get findings. With fixes to
  * apply, those are kept: a fix must be built on the very text pass 1 saw.
- * Takes src. */
-static void parse_unit(ol_engine *e, TSParser *p, ol_unit *u, ol_source *src) {
+ * Takes src; and x's facts, when given (made of src on the early thread). */
+static void parse_unit_with(ol_engine *e, TSParser *p, ol_unit *u, ol_source *src, ol_early *x) {
   ol_stat_add(OL_STAT_FILES_PARSED, 1);
-  if (ol_jinja_has_template_ext(u->rel))
+  if (x && x->have_facts) {
+    u->facts = x->facts;
+    memset(&x->facts, 0, sizeof x->facts);
+    x->have_facts = false;
+  } else if (ol_jinja_has_template_ext(u->rel)) {
     ol_jinja_facts(src->bytes, src->len, &u->facts);
-  else
+  } else {
     ol_engine_facts(e->cfg, p, src, &u->facts);
+  }
   u->parsed = true;
   u->gen++; /* new facts: calls resolved before are not theirs */
   u->pending = u->cached = false;
@@ -54,10 +80,23 @@ static void parse_unit(ol_engine *e, TSParser *p, ol_unit *u, ol_source *src) {
   }
 }
 
-static bool read_unit(ol_engine *e, ol_unit *u, ol_source *src) {
+static void parse_unit(ol_engine *e, TSParser *p, ol_unit *u, ol_source *src) {
+  parse_unit_with(e, p, u, src, NULL);
+}
+
+/* Reads u; its early read when x is given (taken: x keeps no source). */
+static bool read_unit_from(ol_engine *e, ol_unit *u, ol_source *src, ol_early *x) {
   ol_error err;
   ol_stat_add(OL_STAT_FILES_READ, 1);
-  u->status = ol_source_read(e->fs, u->path, e->cfg->max_file_size, src, &err);
+  if (x) {
+    u->status = x->status;
+    err = x->err;
+    if (x->have_src)
+      *src = x->src;
+    x->have_src = false;
+  } else {
+    u->status = ol_source_read(e->fs, u->path, e->cfg->max_file_size, src, &err);
+  }
   if (u->status != OL_OK) {
     u->err_message = ol_strdup(err.message);
     u->err_line = err.line;
@@ -65,6 +104,10 @@ static bool read_unit(ol_engine *e, ol_unit *u, ol_source *src) {
     return false;
   }
   return true;
+}
+
+static bool read_unit(ol_engine *e, ol_unit *u, ol_source *src) {
+  return read_unit_from(e, u, src, NULL);
 }
 
 static void take_cached(ol_unit *u, const ol_cache_meta *m) {
@@ -129,7 +172,8 @@ static void scan_unit(ol_unit *u, const ol_source *src) {
 static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_cache_meta m;
   ol_source src;
-  if (!read_unit(e, u, &src))
+  ol_early *x = early_of(e, u);
+  if (!read_unit_from(e, u, &src, x))
     return;
   note_read(u, &src);
   if (ol_jinja_has_template_ext(u->rel)) { /* templates: no ORM token, not cached, always read */
@@ -152,7 +196,7 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
     ol_source_free(&src);
     return;
   }
-  parse_unit(e, p, u, &src);
+  parse_unit_with(e, p, u, &src, x);
 }
 
 /* A prefilter round for a file not parsed yet: parse it when it names what
@@ -213,6 +257,16 @@ void ol_engine_pass1_unit(ol_engine *e, TSParser *p, ol_unit *u) {
   parse_unit(e, p, u, &src);
 }
 
+/* As ol_engine_pass1_unit, with the early read and facts of u when there are. */
+static void pass1_unit_plain(ol_engine *e, TSParser *p, ol_unit *u) {
+  ol_source src;
+  ol_early *x = early_of(e, u);
+  if (!read_unit_from(e, u, &src, x))
+    return;
+  note_read(u, &src);
+  parse_unit_with(e, p, u, &src, x);
+}
+
 typedef void (*unit_fn)(ol_engine *e, TSParser *p, ol_unit *u);
 
 typedef struct {
@@ -240,6 +294,8 @@ static void *pass1_worker(void *arg) {
 static void run_units(ol_engine *e, unit_fn fn, const size_t *which, size_t count) {
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   size_t n = e->cfg->jobs > 0 ? (size_t)e->cfg->jobs : (size_t)(cores > 0 ? cores : 1);
+  if (e->early_running && n > 1)
+    n--; /* a core parses the early units */
   if (n > count)
     n = count ? count : 1;
   pass1_job job = {.e = e, .fn = fn, .which = which, .n = count};
@@ -258,6 +314,86 @@ static void run_units(ol_engine *e, unit_fn fn, const size_t *which, size_t coun
   for (size_t i = 0; i < started; i++)
     pthread_join(t[i], NULL);
   ol_free(t);
+}
+
+/* ---- the early units ------------------------------------------------------
+ * A pre-commit run checks one edited file of a project the cache holds:
+ * its parse and walk are most of the run, and need nothing of the cache.
+ * They run on a thread of their own while the cache is opened, checked and
+ * read back; pass 1 then takes them where it would read and parse the file
+ * (the same text, read once), and drops them when the cache holds the file
+ * unchanged. The counts of ORMLINT_STATS are those of what pass 1 takes. */
+
+static void *early_worker(void *arg) {
+  ol_engine *e = arg;
+  TSParser *p = ol_parser_new();
+  for (size_t k = 0; k < e->n_early; k++) {
+    ol_early *x = &e->early[k];
+    x->status = ol_source_read(e->fs, x->path, e->cfg->max_file_size, &x->src, &x->err);
+    if (x->status != OL_OK)
+      continue;
+    x->have_src = true;
+    ol_engine_facts(e->cfg, p, &x->src, &x->facts);
+    x->have_facts = true;
+  }
+  ts_parser_delete(p);
+  return NULL;
+}
+
+/* Whether the checked units are few enough to parse whatever their tokens. */
+static bool few_checked(const ol_engine *e) {
+  size_t n_checked = 0;
+  for (size_t i = 0; i < e->units.len; i++)
+    n_checked += e->units.items[i].checked;
+  return n_checked <= FEW_CHECKED && n_checked * 8 <= e->units.len;
+}
+
+void ol_engine_pass1_early(ol_engine *e, bool project_known) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  int jobs = e->cfg->jobs > 0 ? e->cfg->jobs : (int)(cores > 0 ? cores : 1);
+  if (jobs < 2 || e->n_early || (project_known && e->prefilter && !few_checked(e)))
+    return; /* one core, or the checked files wait for the prefilter's verdict */
+  size_t n = 0;
+  for (size_t i = 0; i < e->units.len; i++)
+    n += e->units.items[i].checked && !ol_jinja_has_template_ext(e->units.items[i].rel);
+  if (!n || n > FEW_CHECKED)
+    return;
+  ol_heap_one_arena(); /* a few megabytes at most: on the main heap's large pages */
+  e->early = ol_calloc(n, sizeof *e->early);
+  for (size_t i = 0; i < e->units.len; i++)
+    if (e->units.items[i].checked && !ol_jinja_has_template_ext(e->units.items[i].rel))
+      e->early[e->n_early++] = (ol_early){.unit = i, .path = ol_strdup(e->units.items[i].path)};
+  if (pthread_create(&e->early_thread, NULL, early_worker, e) != 0) {
+    for (size_t k = 0; k < e->n_early; k++)
+      ol_free(e->early[k].path);
+    ol_free(e->early);
+    e->early = NULL;
+    e->n_early = 0;
+    return;
+  }
+  e->early_running = true;
+}
+
+static void early_join(ol_engine *e) {
+  if (e->early_running)
+    pthread_join(e->early_thread, NULL);
+  e->early_running = false;
+}
+
+/* What pass 1 did not take of the early units. */
+static void early_free(ol_engine *e) {
+  early_join(e);
+  for (size_t k = 0; k < e->n_early; k++) {
+    ol_early *x = &e->early[k];
+    if (x->have_src)
+      ol_source_free(&x->src);
+    if (x->have_facts)
+      ol_facts_free(&x->facts);
+    ol_free(x->path);
+  }
+  ol_free(e->early);
+  e->early = NULL;
+  e->n_early = 0;
 }
 
 /* The files a parsed file's imports name (its facts: every import
@@ -324,6 +460,12 @@ static void snapshot_links(ol_engine *e, const ol_modgraph *g, bool *parsed, boo
  * takes 0.3 s), so after OL_MAX_ROUNDS the files still pending are parsed,
  * as --no-prefilter would (the findings are the same either way). */
 #define OL_MAX_ROUNDS 8
+
+/* The names that matter now; grows: a name once found stays. */
+static void round_names(ol_engine *e) {
+  ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes);
+}
+
 static void prefilter_rounds(ol_engine *e) {
   size_t *which = ol_malloc((e->units.len ? e->units.len : 1) * sizeof(size_t));
   size_t nu = e->units.len ? e->units.len : 1;
@@ -352,9 +494,8 @@ static void prefilter_rounds(ol_engine *e) {
     run_units(e, pass1_unit_round, which, n0);
   }
   for (;;) {
-    ol_engine_reindex(e);
-    /* grows: a name once found stays */
-    ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes);
+    /* the names read classes, relations and summaries; never the lookups' keys */
+    ol_engine_reindex_beside(e, round_names);
     e->names_cached = e->cache && ol_name_set_subset(&e->names, ol_cache_names(e->cache));
     size_t n = 0;
     for (size_t i = 0; i < e->units.len; i++) {
@@ -394,7 +535,9 @@ static void prefilter_rounds(ol_engine *e) {
 /* Pass 1, and the index: with the prefilter, its rounds build the index. */
 void ol_engine_pass1(ol_engine *e) {
   if (!e->prefilter && !e->cache) {
-    run_units(e, ol_engine_pass1_unit, NULL, e->units.len);
+    early_join(e);
+    run_units(e, pass1_unit_plain, NULL, e->units.len);
+    early_free(e);
     malloc_trim(0); /* the trees are gone: give their pages back before the index grows */
     ol_engine_reindex(e);
     return;
@@ -404,10 +547,7 @@ void ol_engine_pass1(ol_engine *e) {
   /* A few files checked in a larger project (pre-commit's staged files):
    * parsed at once, whatever their tokens, rather than after a round of the
    * index. */
-  size_t n_checked = 0;
-  for (size_t i = 0; i < e->units.len; i++)
-    n_checked += e->units.items[i].checked;
-  e->parse_checked = n_checked <= FEW_CHECKED && n_checked * 8 <= e->units.len;
+  e->parse_checked = few_checked(e);
   /* Cache hits first (a stat, a record read back and checked: most of a
    * warm run's pass 1), then the files to read, both on every core. */
   size_t *which = ol_malloc((e->units.len ? e->units.len : 1) * sizeof(size_t)), n = 0;
@@ -416,7 +556,9 @@ void ol_engine_pass1(ol_engine *e) {
   for (size_t i = 0; i < e->units.len; i++)
     if (!e->units.items[i].cached)
       which[n++] = i;
+  early_join(e);
   run_units(e, pass1_unit_first, which, n);
+  early_free(e);
   ol_free(which);
   if (n > FEW_CHECKED) /* a warm run read a few files: its pages would only come back */
     malloc_trim(0);

@@ -2037,8 +2037,31 @@ void ol_index_summarize_cached(ol_index *ix, ol_resolve_cache *cache, const uint
   if (more)
     fixpoint(ix);
   mark_commit_on_miss(ix);
-  ol_index_bound_params(ix);
-  ol_index_type_params(ix);
+  /* Disjoint: bound_params writes ol_summary.bounded_params and reads no
+   * parameter type; type_params writes ptypes and reads no bound. */
+  ol_index_both(ix, ol_index_bound_params, ol_index_type_params);
+}
+
+typedef struct {
+  ol_index *ix;
+  void (*fn)(ol_index *);
+} both_job;
+
+static void *both_worker(void *arg) {
+  both_job *j = arg;
+  j->fn(j->ix);
+  return NULL;
+}
+
+void ol_index_both(ol_index *ix, void (*a)(ol_index *), void (*b)(ol_index *)) {
+  pthread_t t;
+  both_job j = {ix, b};
+  bool apart = ix->jobs > 1 && pthread_create(&t, NULL, both_worker, &j) == 0;
+  a(ix);
+  if (apart)
+    pthread_join(t, NULL);
+  else
+    b(ix);
 }
 
 /* ---- paths ------------------------------------------------------------------ */

@@ -20,7 +20,7 @@ import subprocess
 
 import pytest
 
-from conftest import CACHE_MODELS, ORMLINT, Ormlint, damage
+from conftest import CACHE_MODELS, ORMLINT, Ormlint, damage, stats
 
 MODELS = CACHE_MODELS
 
@@ -213,3 +213,41 @@ def test_a_branch_the_arguments_make_dead_is_kept_through_the_cache(app, ormlint
                                                 "reviews_of(chef_id, True, \"all\", True)"))
     report = warm_is_cold(app, ormlint, "guarded, mode all")
     assert codes(report, "app/views.py") == [(8, "ORM001")]
+
+
+def test_pre_commit_edits_of_a_callee_warm_equals_cold(app, ormlint):
+    """Pre-commit's run: a few staged files in a larger project, which a
+    warm run parses on a thread of its own while the cache is read. The
+    staged callee's edits change what its caller's findings are (a query
+    that comes and goes, a guard, a syntax error, a rename away): each warm
+    run gives the bytes of --no-cache, with one thread and two, parses only
+    the staged files the cache does not hold unchanged, and writes fixes
+    (--diff) on the text it parsed."""
+    for i in range(16):  # two staged files of 24: few, parsed whatever their tokens
+        edit(app, f"app/util_{i}.py", f"def util_{i}(x):\n    return x + {i}\n")
+    staged = ["app/queries.py", "app/helpers.py", "app/views.py"]
+    ormlint("--exit-zero", ".")
+    versions = [
+        ("query goes", "def reviews_of(chef_id):\n    return []\n"),
+        ("query back", QUERIES),
+        ("guarded", GUARDED),
+        ("syntax error", QUERIES + "\ndef broken(:\n    pass\n"),
+        ("renamed away", QUERIES.replace("def reviews_of", "def reviews")),
+        ("back", QUERIES),
+    ]
+    seen = set()
+    for label, text in versions:
+        edit(app, "app/queries.py", text)
+        for args in (["app/queries.py", "app/helpers.py"], ["app/helpers.py", "app/queries.py"],
+                     ["app/views.py", "app/queries.py"]):
+            cold = ormlint("--no-cache", "--exit-zero", "--format", "sarif", *args)
+            for jobs in ("-j1", "-j2"):
+                warm = ormlint("--exit-zero", "--format", "sarif", jobs, *args, stats=True)
+                assert warm.stdout == cold.stdout, (label, args, jobs, warm.stderr)
+                # the edited file is parsed once, the run before left the other one cached
+                assert stats(warm.stderr)["files parsed"] <= 1, (label, args, jobs, warm.stderr)
+            seen.add(cold.stdout)
+        diff_cold = ormlint("--no-cache", "--exit-zero", "--diff", *staged)
+        diff_warm = ormlint("--exit-zero", "--diff", *staged)
+        assert diff_warm.stdout == diff_cold.stdout, (label, diff_warm.stderr)
+    assert len(seen) >= 3  # the edits changed the reports
