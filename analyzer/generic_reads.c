@@ -51,21 +51,12 @@ static bool lists_within(ol_walker *w, TSNode n) {
   TSTreeCursor cur = ts_tree_cursor_new(n);
   bool found = false;
   uint32_t steps = 0;
-  for (bool down = true; !found && steps < MAX_SCANNED; steps++) {
+  do {
     TSNode c = ts_tree_cursor_current_node(&cur);
-    ol_kind k = down ? ol_kind_of(w->sx, c) : OL_K_OTHER;
+    ol_kind k = ol_kind_of(w->sx, c);
     found =
         (k == OL_K_attribute && lists_attributes(w, c)) || (k == OL_K_call && is_dir_call(w, c));
-    if (down && ts_tree_cursor_goto_first_child(&cur))
-      continue;
-    if (ts_tree_cursor_goto_next_sibling(&cur)) {
-      down = true;
-      continue;
-    }
-    if (!ts_tree_cursor_goto_parent(&cur))
-      break;
-    down = false;
-  }
+  } while (!found && ++steps < MAX_SCANNED && ol_cursor_step(&cur, true));
   ts_tree_cursor_delete(&cur);
   return found;
 }
@@ -274,20 +265,11 @@ static bool keeps_scalars(ol_walker *w, TSNode cls, TSNode n) {
   TSTreeCursor cur = ts_tree_cursor_new(n);
   bool ok = true;
   uint32_t steps = 0;
-  for (bool down = true; ok && steps < MAX_SCANNED; steps++) {
+  do {
     TSNode c = ts_tree_cursor_current_node(&cur);
-    if (down && ol_kind_of(w->sx, c) == OL_K_if_clause)
+    if (ol_kind_of(w->sx, c) == OL_K_if_clause)
       ok = keeps_non_collections(w, cls, ts_node_named_child(c, 0));
-    if (down && ts_tree_cursor_goto_first_child(&cur))
-      continue;
-    if (ts_tree_cursor_goto_next_sibling(&cur)) {
-      down = true;
-      continue;
-    }
-    if (!ts_tree_cursor_goto_parent(&cur))
-      break;
-    down = false;
-  }
+  } while (ok && ++steps < MAX_SCANNED && ol_cursor_step(&cur, true));
   ts_tree_cursor_delete(&cur);
   return ok && steps < MAX_SCANNED;
 }
