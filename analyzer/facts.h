@@ -529,11 +529,11 @@ typedef struct {
   bool ret_builders;     /* `return f(...).filter(...)`: a query built on what f returns */
   bool returns_query;    /* `return <query>` not executed: its caller runs it */
   bool returns_count;    /* `return <count query>`: its value is one COUNT's */
-  char *ret_coll;     /* a property of a class whose every return is `self.<ret_coll>`, copied,
-                         reordered or filtered (`return [x for x in self.items if x.on]`,
-                         `sorted(self.items, key=k)`): its elements are rows of that attribute
-                         (ol_index_collection); "" when it returns or yields anything else, NULL
-                         when no return is seen */
+  char *ret_coll;        /* a property of a class whose every return is `self.<ret_coll>`, copied,
+                            reordered or filtered (`return [x for x in self.items if x.on]`,
+                            `sorted(self.items, key=k)`): its elements are rows of that attribute
+                            (ol_index_collection); "" when it returns or yields anything else, NULL
+                            when no return is seen */
   int8_t fixed_ret;      /* 1: every return returns a non-empty display of constants (`return ["a",
                             "b"]`), so a loop over its result is bounded like one over the display;
                             -1: some return or yield gives another value; 0: no return seen yet */

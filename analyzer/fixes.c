@@ -168,7 +168,10 @@ typedef struct {
   const ol_source *src;
   uint32_t *bounds; /* starts of the top-level statements' lines, then len */
   size_t n_bounds;
-  size_t parsed; /* bytes the proofs parsed so far */
+  int32_t *errors; /* per statement (bounds[k] to bounds[k + 1]): its syntax errors, -1 not
+                      parsed yet (each is parsed once, whatever the number of fixes in it) */
+  bool broken;     /* the last fix refused edits a statement that does not parse as it is */
+  size_t parsed;   /* bytes the proofs parsed so far */
 } base_tree;
 
 /* Proving a fix parses the statements it touches; a thousand fixes in one
@@ -194,15 +197,30 @@ static void load_bounds(TSParser *p, base_tree *bt) {
       bt->bounds[bt->n_bounds++] = at;
   }
   bt->bounds[bt->n_bounds++] = src->len;
+  bt->errors = ol_malloc(bt->n_bounds * sizeof(int32_t));
+  for (size_t k = 0; k < bt->n_bounds; k++)
+    bt->errors[k] = -1;
   ts_tree_delete(t);
 }
 
-/* Whether the statements the edits touch have no more syntax errors after them. */
+/* The syntax errors of statement k, parsed on its own once. */
+static int32_t statement_errors(TSParser *p, base_tree *bt, size_t k) {
+  if (bt->errors[k] < 0) {
+    uint32_t s0 = bt->bounds[k], s1 = bt->bounds[k + 1];
+    bt->parsed += s1 - s0;
+    bt->errors[k] = (int32_t)ol_parse_error_count(p, bt->src->bytes + s0, s1 - s0);
+  }
+  return bt->errors[k];
+}
+
+/* Whether the statements the edits touch parse without a syntax error, before and after them.
+ * A fix in a statement that does not parse is not proven by anything: it is withheld (and the
+ * statement is parsed once for all of its fixes, not once per fix). */
 static bool still_parses(TSParser *p, base_tree *bt, const ol_replacement *edits, size_t n) {
   if (!bt->bounds)
     load_bounds(p, bt);
   const ol_source *src = bt->src;
-  ol_buf before = {0}, after = {0};
+  ol_buf after = {0};
   size_t e = 0;
   for (size_t k = 0; k + 1 < bt->n_bounds; k++) {
     uint32_t s0 = bt->bounds[k], s1 = bt->bounds[k + 1];
@@ -214,7 +232,11 @@ static bool still_parses(TSParser *p, base_tree *bt, const ol_replacement *edits
     }
     if (!touched)
       continue;
-    ol_buf_add(&before, src->bytes + s0, s1 - s0);
+    if (statement_errors(p, bt, k) > 0) {
+      bt->broken = true;
+      ol_buf_free(&after);
+      return false;
+    }
     uint32_t at = s0;
     for (; e < n && edits[e].deleted.byte_offset < s1 + (s1 == src->len); e++) {
       uint32_t a = edits[e].deleted.byte_offset, b = a + edits[e].deleted.byte_length;
@@ -225,15 +247,11 @@ static bool still_parses(TSParser *p, base_tree *bt, const ol_replacement *edits
       at = b < s1 ? b : s1;
     }
     ol_buf_add(&after, src->bytes + at, s1 > at ? s1 - at : 0);
-    if (before.len && before.s[before.len - 1] != '\n')
-      ol_buf_putc(&before, '\n');
     if (after.len && after.s[after.len - 1] != '\n')
       ol_buf_putc(&after, '\n');
   }
-  bt->parsed += before.len + after.len;
-  bool ok = ol_parse_error_count(p, after.s ? after.s : "", (uint32_t)after.len) <=
-            ol_parse_error_count(p, before.s ? before.s : "", (uint32_t)before.len);
-  ol_buf_free(&before);
+  bt->parsed += after.len;
+  bool ok = ol_parse_error_count(p, after.s ? after.s : "", (uint32_t)after.len) == 0;
   ol_buf_free(&after);
   return ok;
 }
@@ -332,12 +350,19 @@ static void attach_fix(ol_engine *e, uint32_t file, base_tree *own, uint32_t par
   if (other)
     fsrc = ol_engine_source(e, (uint32_t)d->fix->file, &ferrors);
   base_tree there = {.src = fsrc};
+  own->broken = false;
   f->fix = !fsrc ? NULL : build_fix(e->parser, other ? &there : own, d->fix);
+  bool broken = other ? there.broken : own->broken;
   own->parsed += there.parsed;
   ol_free(there.bounds);
+  ol_free(there.errors);
   if (f->fix && other)
     f->fix->path = ol_strdup(e->index.files.items[d->fix->file].path);
-  if (!f->fix)
+  if (!f->fix && broken)
+    ol_notes_add(notes, OL_NOTE_WARNING, f->path, f->region.line,
+                 ol_format("%s fix on line %u was withheld: the code it edits does not parse",
+                           d->rule->code, f->region.line));
+  else if (!f->fix)
     ol_notes_add(notes, OL_NOTE_WARNING, f->path, f->region.line,
                  ol_format("%s fix on line %u was withheld: the rewritten code did not parse%s",
                            d->rule->code, f->region.line,
@@ -372,6 +397,7 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uin
     ol_vec_push(out, f);
   }
   ol_free(own.bounds);
+  ol_free(own.errors);
 }
 
 /* ---- order and fingerprints ---------------------------------------------- */

@@ -24,10 +24,11 @@
   X(call)                                                                                          \
   X(attribute)                                                                                     \
   X(identifier)                                                                                    \
-  X(subscript) X(keyword_argument) X(argument_list) X(assignment) X(augmented_assignment)          \
-      X(named_expression) X(parenthesized_expression) X(await) X(comparison_operator) X(list) X(   \
-          tuple) X(pattern_list) X(tuple_pattern) X(list_pattern) X(expression_statement) X(block) \
-          X(with_item) X(as_pattern) X(as_pattern_target) X(except_clause) X(import_statement)     \
+  X(subscript)                                                                                     \
+  X(keyword_argument) X(argument_list) X(assignment) X(augmented_assignment) X(named_expression)   \
+      X(parenthesized_expression) X(await) X(comparison_operator) X(list) X(tuple) X(pattern_list) \
+          X(tuple_pattern) X(list_pattern) X(expression_statement) X(block) X(with_item) X(        \
+              as_pattern) X(as_pattern_target) X(except_clause) X(import_statement)                \
               X(import_from_statement) X(list_splat_pattern) X(string) X(comment) X(               \
                   return_statement) X(dotted_name) X(aliased_import) X(ERROR) X(lambda_parameters) \
                   X(default_parameter) X(typed_parameter) X(typed_default_parameter) X(parameters) \
