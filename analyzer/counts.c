@@ -445,6 +445,8 @@ bool ol_counts_note_write(ol_walker *w, TSNode call) {
   return true;
 }
 
+static void record(ol_walker *w, TSNode call, ol_scope *scope, ol_count_stmt *cp);
+
 void ol_counts_check_call(ol_walker *w, TSNode call) {
   ol_scope *scope = &w->scopes.items[w->scopes.len - 1];
   if (scope->is_lambda)
@@ -461,6 +463,29 @@ void ol_counts_check_call(ol_walker *w, TSNode call) {
       return;
     c.form = OL_COUNT_CALL; /* a count when the callee's summary says it returns one */
   }
+  record(w, call, scope, &c);
+}
+
+/* `self.attr` read as a value in a method of class cls, outside loops: a
+ * COUNT when the index says attr is a deferred count column property of
+ * cls (its first read on the object loads it by its own query). */
+void ol_counts_check_self_attr(ol_walker *w, TSNode attr, const char *cls) {
+  ol_scope *scope = &w->scopes.items[w->scopes.len - 1];
+  if (scope->is_lambda)
+    return;
+  TSNode parent = ol_walk_parent(w, attr);
+  ol_kind pk = ol_kind_of(w->sx, parent);
+  if (pk == OL_K_attribute || pk == OL_K_subscript || pk == OL_K_call ||
+      pk == OL_K_delete_statement)
+    return; /* `self.a.b`, `self.a[i]`, `self.a(...)`: not the value of a column */
+  ol_count_stmt c = {.dep = -1, .dep_call = -1, .form = OL_COUNT_ON_ATTR};
+  c.select = ol_node_span(attr);
+  c.entity = ol_arena_strndup(&w->out->arena, cls, strlen(cls));
+  record(w, attr, scope, &c);
+}
+
+static void record(ol_walker *w, TSNode call, ol_scope *scope, ol_count_stmt *cp) {
+  ol_count_stmt c = *cp;
   TSNode node = call;
   for (TSNode p = ol_walk_parent(w, node); ol_kind_of(w->sx, p) == OL_K_await;
        p = ol_walk_parent(w, p)) {
@@ -486,9 +511,11 @@ void ol_counts_check_call(ol_walker *w, TSNode call) {
   while (!ts_node_is_null(next) && ol_kind_of(w->sx, next) == OL_K_comment)
     next = ts_node_next_named_sibling(next);
   c.next_start = ts_node_is_null(next) ? 0 : ts_node_start_byte(next);
-  note_deps(w, c.form == OL_COUNT_CALL ? call : node, scope->span.start, &c.dep, &c.dep_call);
-  condition_deps(w, node, scope->span.start, &c);
-  c.decides_end = decides_end(w);
+  if (c.form != OL_COUNT_ON_ATTR) { /* what loaded the object undefers every column at once */
+    note_deps(w, c.form == OL_COUNT_CALL ? call : node, scope->span.start, &c.dep, &c.dep_call);
+    condition_deps(w, node, scope->span.start, &c);
+    c.decides_end = decides_end(w);
+  }
   ol_vec_push(&w->out->count_stmts, c);
 }
 
@@ -511,7 +538,7 @@ static void controlled_by(ol_walker *w, TSNode node, uint32_t scope, int32_t *co
       const ol_count_stmt *c = &w->out->count_stmts.items[j];
       if (c->call.start < ts_node_start_byte(cond))
         break;
-      if (c->call.end > ts_node_end_byte(cond))
+      if (c->call.end > ts_node_end_byte(cond) || c->form == OL_COUNT_ON_ATTR)
         continue;
       int32_t *slot = c->form >= OL_COUNT_CALL ? call : count;
       if ((int32_t)j > *slot)
@@ -533,8 +560,8 @@ void ol_counts_check_assignment(ol_walker *w, TSNode assign) {
     const ol_count_stmt *c = &w->out->count_stmts.items[i];
     if (c->call.start < ts_node_start_byte(right))
       break;
-    if (c->call.end > ts_node_end_byte(right))
-      continue;
+    if (c->call.end > ts_node_end_byte(right) || c->form == OL_COUNT_ON_ATTR)
+      continue; /* a column's value: what it depends on is the object's load, not a query */
     if (c->form >= OL_COUNT_CALL && call < 0)
       call = (int32_t)i;
     if (c->form < OL_COUNT_CALL && count < 0)

@@ -401,6 +401,8 @@ typedef enum {
                        call of f) */
   OL_COUNT_ON_REL,  /* `obj.rel.filter(...).count()`, obj's model unknown here: a count when every
                        relationship named rel in the project is dynamic (select: `obj.rel`) */
+  OL_COUNT_ON_ATTR, /* `self.attr` read in a method of class entity: a count when attr is a
+                       deferred COUNT column property of it (select: `self.attr`) */
 } ol_count_form;
 
 typedef struct {
@@ -529,11 +531,11 @@ typedef struct {
   bool ret_builders;     /* `return f(...).filter(...)`: a query built on what f returns */
   bool returns_query;    /* `return <query>` not executed: its caller runs it */
   bool returns_count;    /* `return <count query>`: its value is one COUNT's */
-  char *ret_coll;     /* a property of a class whose every return is `self.<ret_coll>`, copied,
-                         reordered or filtered (`return [x for x in self.items if x.on]`,
-                         `sorted(self.items, key=k)`): its elements are rows of that attribute
-                         (ol_index_collection); "" when it returns or yields anything else, NULL
-                         when no return is seen */
+  char *ret_coll;        /* a property of a class whose every return is `self.<ret_coll>`, copied,
+                            reordered or filtered (`return [x for x in self.items if x.on]`,
+                            `sorted(self.items, key=k)`): its elements are rows of that attribute
+                            (ol_index_collection); "" when it returns or yields anything else, NULL
+                            when no return is seen */
   int8_t fixed_ret;      /* 1: every return returns a non-empty display of constants (`return ["a",
                             "b"]`), so a loop over its result is bounded like one over the display;
                             -1: some return or yield gives another value; 0: no return seen yet */

@@ -205,6 +205,15 @@ static bool exclusive(const char *a, const char *b) {
   return false;
 }
 
+/* The attribute of a `self.attr` span (borrowed from the source), its length in *len. */
+static const char *attr_of(const ol_rule_ctx *ctx, ol_span s, size_t *len) {
+  const char *text = ctx->src + s.start, *end = ctx->src + s.end, *dot = end;
+  while (dot > text && dot[-1] != '.')
+    dot--;
+  *len = (size_t)(end - dot);
+  return dot;
+}
+
 /* Whether entry i is a count: a count query, or a call of a function whose
  * summary returns one. */
 static bool is_count(const ol_rule_ctx *ctx, size_t i) {
@@ -219,6 +228,14 @@ static bool is_count(const ol_rule_ctx *ctx, size_t i) {
     while (dot > text && dot[-1] != '.')
       dot--;
     return dot > text && ol_index_rel_name_dynamic(ctx->index, dot, (size_t)(end - dot));
+  }
+  if (c->form == OL_COUNT_ON_ATTR) { /* self.attr: a deferred COUNT column of its class */
+    size_t len;
+    const char *dot = attr_of(ctx, c->select, &len);
+    char *attr = ol_strndup(dot, len);
+    const ol_column_fact *col = c->entity ? ol_index_column(ctx->index, c->entity, attr) : NULL;
+    ol_free(attr);
+    return col && col->counts && col->deferred;
   }
   if (c->form != OL_COUNT_CALL)
     return true;
@@ -255,6 +272,11 @@ static bool joins(const ol_rule_ctx *ctx, const size_t *group, size_t n, size_t 
                   const bool *count) {
   const ol_count_stmt *all = ctx->facts->count_stmts.items, *c = &all[j];
   size_t first = group[0];
+  if ((c->form == OL_COUNT_ON_ATTR) != (all[first].form == OL_COUNT_ON_ATTR))
+    return false; /* deferred columns are undeferred where the object loads, not merged here */
+  for (size_t k = 0; k < n && c->form == OL_COUNT_ON_ATTR; k++)
+    if (same_text(ctx, all[group[k]].select, c->select))
+      return false; /* read once more: loaded already */
   if (c->scope.start != all[first].scope.start || c->scope.end != all[first].scope.end)
     return false;
   if (c->write_before > all[first].call.start)
@@ -304,6 +326,34 @@ static const char *fix_problem(const ol_rule_ctx *ctx, const ol_count_stmt *cons
   return NULL;
 }
 
+/* Deferred COUNT column properties of self read on one path: each first
+ * read loads its column by a query of its own. The query that loaded self
+ * is the caller's, out of reach: the finding names the undefer options and
+ * carries no fix. */
+static void report_deferred(const ol_rule_ctx *ctx, const ol_rule_meta *meta,
+                            const ol_count_stmt *const *run, size_t n, const char *lines) {
+  const char *owner = ol_last_component(run[0]->entity);
+  ol_buf opts = {0};
+  for (size_t k = 0; k < n; k++) {
+    size_t len;
+    const char *a = attr_of(ctx, run[k]->select, &len);
+    ol_buf_printf(&opts, "%sundefer(%s.%.*s)", k ? ", " : "", owner, (int)len, a);
+  }
+  for (size_t k = 1; k < n; k++) {
+    char *brief = ol_fixtext_brief(ctx, run[k]->select, 60);
+    ol_draft *d = ol_draft_add(
+        ctx, meta, run[k]->select,
+        ol_format("`%s` is deferred COUNT column property %zu of %zu of `%s` read one after "
+                  "another on one path from line %u (lines %s): each first read runs its own "
+                  "COUNT query; `.options(%s)` on the query that loads the object counts them "
+                  "with it; no automatic fix: the object is `self`, loaded by the caller",
+                  brief, k + 1, n, owner, ol_rule_line(ctx, run[0]->select.start), lines, opts.s));
+    ol_free(brief);
+    ol_draft_relate(d, run[0]->select, ol_strdup("the first deferred count"));
+  }
+  ol_buf_free(&opts);
+}
+
 static void report_group(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const size_t *group,
                          size_t n) {
   const ol_count_stmt *all = ctx->facts->count_stmts.items;
@@ -314,6 +364,12 @@ static void report_group(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const
     uint32_t line = ol_rule_line(ctx, run[k]->call.start);
     if (!k || line != ol_rule_line(ctx, run[k - 1]->call.start))
       ol_buf_printf(&lines, "%s%u", k ? ", " : "", line);
+  }
+  if (run[0]->form == OL_COUNT_ON_ATTR) {
+    report_deferred(ctx, meta, run, n, lines.s);
+    ol_buf_free(&lines);
+    ol_free(run);
+    return;
   }
   bool literal;
   const char *why = fix_problem(ctx, run, n, &literal);
