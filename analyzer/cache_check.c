@@ -331,6 +331,7 @@ static void sites(check *c) {
                 s->decides_end <= c->len && s->form <= OL_COUNT_ON_ATTR);
     earlier(c, s->dep, i);
     earlier(c, s->dep_call, i);
+    index_or_none(c, s->load, f->func_rows.len);
     inside(c, s->call, s->stmt);
     inside(c, s->prefix, s->call);
     inside(c, s->select, s->call);

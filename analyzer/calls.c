@@ -1166,10 +1166,6 @@ void ol_calls_check_attribute(ol_walker *w, TSNode attr, int ctx) {
   r.args = args;
   ol_vec_push(&w->out->param_reads, r);
   const ol_func_fact *f = &w->out->funcs.items[func];
-  if (param == 0 && !rows && !r.called && f->cls && f->kind != OL_FN_STATIC &&
-      f->kind != OL_FN_CLASSMETHOD && ctx < 0)
-    ol_counts_check_self_attr(w, attr, f->cls); /* a deferred count column of the class, maybe */
-  f = &w->out->funcs.items[func];
   if (param == 0 && !rows && !r.called && f->cls && f->kind != OL_FN_STATIC) {
     /* `self.prop`: a property of the class runs here, like a call. */
     ol_call_fact c = {.callee = intern(w, attr),

@@ -453,7 +453,7 @@ void ol_counts_check_call(ol_walker *w, TSNode call) {
     return; /* deferred: runs where the lambda is called */
   if (ol_counts_note_write(w, call))
     return;
-  ol_count_stmt c = {.dep = -1, .dep_call = -1};
+  ol_count_stmt c = {.dep = -1, .dep_call = -1, .load = -1};
   if (!count_shape(w, call, &c)) {
     const ol_call_fact *last =
         w->out->calls.len ? &w->out->calls.items[w->out->calls.len - 1] : NULL;
@@ -466,21 +466,55 @@ void ol_counts_check_call(ol_walker *w, TSNode call) {
   record(w, call, scope, &c);
 }
 
-/* `self.attr` read as a value in a method of class cls, outside loops: a
- * COUNT when the index says attr is a deferred count column property of
- * cls (its first read on the object loads it by its own query). */
-void ol_counts_check_self_attr(ol_walker *w, TSNode attr, const char *cls) {
+/* Whether the function's entries since the last 64 hold a read of the same
+ * `obj.attr` on the same load: loaded once, read again. */
+static bool read_before(ol_walker *w, TSNode attr, uint32_t scope, const ol_rows *load) {
+  uint32_t a = ts_node_start_byte(attr), len = ts_node_end_byte(attr) - a;
+  for (size_t i = w->out->count_stmts.len, n = 0; i-- > 0 && n < 64; n++) {
+    const ol_count_stmt *c = &w->out->count_stmts.items[i];
+    if (c->scope.start != scope)
+      return false;
+    if (c->form == OL_COUNT_ON_ATTR && c->select.end - c->select.start == len &&
+        !memcmp(w->src + c->select.start, w->src + a, len) &&
+        (c->load < 0
+             ? !load
+             : load && w->out->func_rows.items[c->load].rows.stmt.start == load->stmt.start))
+      return true;
+  }
+  return false;
+}
+
+/* `obj.attr` read as a value outside loops, obj one row of a model (`self`
+ * in a method, a name bound to a one-row load): a COUNT when the index says
+ * attr is a deferred count column property of the model its load does not
+ * undefer (its first read on the object loads it by its own query). */
+void ol_counts_check_attribute(ol_walker *w, TSNode attr) {
   ol_scope *scope = &w->scopes.items[w->scopes.len - 1];
-  if (scope->is_lambda)
+  TSNode obj = ol_child(w->sx, attr, OL_F_object);
+  if (scope->is_lambda || ol_kind_of(w->sx, obj) != OL_K_identifier)
+    return;
+  const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, obj));
+  if (!b || !b->has_one || b->has_rows || !b->one.entity || !strcmp(b->one.entity, "cls"))
     return;
   TSNode parent = ol_walk_parent(w, attr);
   ol_kind pk = ol_kind_of(w->sx, parent);
   if (pk == OL_K_attribute || pk == OL_K_subscript || pk == OL_K_call ||
-      pk == OL_K_delete_statement)
-    return; /* `self.a.b`, `self.a[i]`, `self.a(...)`: not the value of a column */
-  ol_count_stmt c = {.dep = -1, .dep_call = -1, .form = OL_COUNT_ON_ATTR};
+      pk == OL_K_delete_statement ||
+      ((pk == OL_K_assignment || pk == OL_K_augmented_assignment) &&
+       ts_node_eq(ol_child(w->sx, parent, OL_F_left), attr)))
+    return; /* `o.a.b`, `o.a[i]`, `o.a(...)`, `o.a = x`: not the value of a column */
+  const ol_rows *load = ol_span_empty(b->one.query) ? NULL : &b->one;
+  if (read_before(w, attr, scope->span.start, load))
+    return;
+  ol_count_stmt c = {.dep = -1, .dep_call = -1, .load = -1, .form = OL_COUNT_ON_ATTR};
   c.select = ol_node_span(attr);
-  c.entity = ol_arena_strndup(&w->out->arena, cls, strlen(cls));
+  c.entity = b->one.entity;
+  if (load) {
+    c.load = (int32_t)w->out->func_rows.len;
+    ol_func_rows fr = {.rows = *load};
+    fr.at.span = load->stmt;
+    ol_vec_push(&w->out->func_rows, fr);
+  }
   record(w, attr, scope, &c);
 }
 
