@@ -328,9 +328,10 @@ static void sites(check *c) {
     for (size_t k = 0; k < sizeof spans / sizeof *spans; k++)
       span(c, spans[k]);
     need(c, s->next_start <= c->len && s->path_end <= c->len && s->write_before <= c->len &&
-                s->decides_end <= c->len && s->form <= OL_COUNT_ON_REL);
+                s->decides_end <= c->len && s->form <= OL_COUNT_ON_ATTR);
     earlier(c, s->dep, i);
     earlier(c, s->dep_call, i);
+    index_or_none(c, s->load, f->func_rows.len);
     inside(c, s->call, s->stmt);
     inside(c, s->prefix, s->call);
     inside(c, s->select, s->call);

@@ -445,13 +445,15 @@ bool ol_counts_note_write(ol_walker *w, TSNode call) {
   return true;
 }
 
+static void record(ol_walker *w, TSNode call, ol_scope *scope, ol_count_stmt *cp);
+
 void ol_counts_check_call(ol_walker *w, TSNode call) {
   ol_scope *scope = &w->scopes.items[w->scopes.len - 1];
   if (scope->is_lambda)
     return; /* deferred: runs where the lambda is called */
   if (ol_counts_note_write(w, call))
     return;
-  ol_count_stmt c = {.dep = -1, .dep_call = -1};
+  ol_count_stmt c = {.dep = -1, .dep_call = -1, .load = -1};
   if (!count_shape(w, call, &c)) {
     const ol_call_fact *last =
         w->out->calls.len ? &w->out->calls.items[w->out->calls.len - 1] : NULL;
@@ -461,6 +463,63 @@ void ol_counts_check_call(ol_walker *w, TSNode call) {
       return;
     c.form = OL_COUNT_CALL; /* a count when the callee's summary says it returns one */
   }
+  record(w, call, scope, &c);
+}
+
+/* Whether the function's entries since the last 64 hold a read of the same
+ * `obj.attr` on the same load: loaded once, read again. */
+static bool read_before(ol_walker *w, TSNode attr, uint32_t scope, const ol_rows *load) {
+  uint32_t a = ts_node_start_byte(attr), len = ts_node_end_byte(attr) - a;
+  for (size_t i = w->out->count_stmts.len, n = 0; i-- > 0 && n < 64; n++) {
+    const ol_count_stmt *c = &w->out->count_stmts.items[i];
+    if (c->scope.start != scope)
+      return false;
+    if (c->form == OL_COUNT_ON_ATTR && c->select.end - c->select.start == len &&
+        !memcmp(w->src + c->select.start, w->src + a, len) &&
+        (c->load < 0
+             ? !load
+             : load && w->out->func_rows.items[c->load].rows.stmt.start == load->stmt.start))
+      return true;
+  }
+  return false;
+}
+
+/* `obj.attr` read as a value outside loops, obj one row of a model (`self`
+ * in a method, a name bound to a one-row load): a COUNT when the index says
+ * attr is a deferred count column property of the model its load does not
+ * undefer (its first read on the object loads it by its own query). */
+void ol_counts_check_attribute(ol_walker *w, TSNode attr) {
+  ol_scope *scope = &w->scopes.items[w->scopes.len - 1];
+  TSNode obj = ol_child(w->sx, attr, OL_F_object);
+  if (scope->is_lambda || ol_kind_of(w->sx, obj) != OL_K_identifier)
+    return;
+  const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, obj));
+  if (!b || !b->has_one || b->has_rows || !b->one.entity || !strcmp(b->one.entity, "cls"))
+    return;
+  TSNode parent = ol_walk_parent(w, attr);
+  ol_kind pk = ol_kind_of(w->sx, parent);
+  if (pk == OL_K_attribute || pk == OL_K_subscript || pk == OL_K_call ||
+      pk == OL_K_delete_statement ||
+      ((pk == OL_K_assignment || pk == OL_K_augmented_assignment) &&
+       ts_node_eq(ol_child(w->sx, parent, OL_F_left), attr)))
+    return; /* `o.a.b`, `o.a[i]`, `o.a(...)`, `o.a = x`: not the value of a column */
+  const ol_rows *load = ol_span_empty(b->one.query) ? NULL : &b->one;
+  if (read_before(w, attr, scope->span.start, load))
+    return;
+  ol_count_stmt c = {.dep = -1, .dep_call = -1, .load = -1, .form = OL_COUNT_ON_ATTR};
+  c.select = ol_node_span(attr);
+  c.entity = b->one.entity;
+  if (load) {
+    c.load = (int32_t)w->out->func_rows.len;
+    ol_func_rows fr = {.rows = *load};
+    fr.at.span = load->stmt;
+    ol_vec_push(&w->out->func_rows, fr);
+  }
+  record(w, attr, scope, &c);
+}
+
+static void record(ol_walker *w, TSNode call, ol_scope *scope, ol_count_stmt *cp) {
+  ol_count_stmt c = *cp;
   TSNode node = call;
   for (TSNode p = ol_walk_parent(w, node); ol_kind_of(w->sx, p) == OL_K_await;
        p = ol_walk_parent(w, p)) {
@@ -486,9 +545,11 @@ void ol_counts_check_call(ol_walker *w, TSNode call) {
   while (!ts_node_is_null(next) && ol_kind_of(w->sx, next) == OL_K_comment)
     next = ts_node_next_named_sibling(next);
   c.next_start = ts_node_is_null(next) ? 0 : ts_node_start_byte(next);
-  note_deps(w, c.form == OL_COUNT_CALL ? call : node, scope->span.start, &c.dep, &c.dep_call);
-  condition_deps(w, node, scope->span.start, &c);
-  c.decides_end = decides_end(w);
+  if (c.form != OL_COUNT_ON_ATTR) { /* what loaded the object undefers every column at once */
+    note_deps(w, c.form == OL_COUNT_CALL ? call : node, scope->span.start, &c.dep, &c.dep_call);
+    condition_deps(w, node, scope->span.start, &c);
+    c.decides_end = decides_end(w);
+  }
   ol_vec_push(&w->out->count_stmts, c);
 }
 
@@ -511,7 +572,7 @@ static void controlled_by(ol_walker *w, TSNode node, uint32_t scope, int32_t *co
       const ol_count_stmt *c = &w->out->count_stmts.items[j];
       if (c->call.start < ts_node_start_byte(cond))
         break;
-      if (c->call.end > ts_node_end_byte(cond))
+      if (c->call.end > ts_node_end_byte(cond) || c->form == OL_COUNT_ON_ATTR)
         continue;
       int32_t *slot = c->form >= OL_COUNT_CALL ? call : count;
       if ((int32_t)j > *slot)
@@ -533,8 +594,8 @@ void ol_counts_check_assignment(ol_walker *w, TSNode assign) {
     const ol_count_stmt *c = &w->out->count_stmts.items[i];
     if (c->call.start < ts_node_start_byte(right))
       break;
-    if (c->call.end > ts_node_end_byte(right))
-      continue;
+    if (c->call.end > ts_node_end_byte(right) || c->form == OL_COUNT_ON_ATTR)
+      continue; /* a column's value: what it depends on is the object's load, not a query */
     if (c->form >= OL_COUNT_CALL && call < 0)
       call = (int32_t)i;
     if (c->form < OL_COUNT_CALL && count < 0)

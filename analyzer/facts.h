@@ -401,6 +401,9 @@ typedef enum {
                        call of f) */
   OL_COUNT_ON_REL,  /* `obj.rel.filter(...).count()`, obj's model unknown here: a count when every
                        relationship named rel in the project is dynamic (select: `obj.rel`) */
+  OL_COUNT_ON_ATTR, /* `obj.attr` read of one row obj of model entity (`self` in a method of it,
+                       `obj = M.query.get(...)`): a count when attr is a deferred COUNT column
+                       property of it the load does not undefer (select: `obj.attr`) */
 } ol_count_form;
 
 typedef struct {
@@ -431,6 +434,8 @@ typedef struct {
   int32_t dep;           /* the latest earlier count (index) whose result its query or the
                             conditions around it read, -1 */
   int32_t dep_call;      /* the same for the latest OL_COUNT_CALL entry, -1 */
+  int32_t load;          /* ON_ATTR: what loaded obj in this function (index into func_rows), -1
+                            when not in reach (`self`, a parameter) */
   uint32_t decides_end;  /* `if <count>:` whose arms run loops: the end of that if (what the count
                             decides may change what later counts see), 0 */
   uint32_t write_before; /* the last session write (add, delete, commit...) before it outside

@@ -1200,6 +1200,8 @@ static void enter(ol_walker *w, entry *e) {
     ol_rows_check_attribute(w, n, e->ctx);
     ol_calls_check_attribute(w, n, e->ctx);
     ol_generic_check_attribute(w, n);
+    if (e->ctx < 0)
+      ol_counts_check_attribute(w, n);
     break;
   case OL_K_comparison_operator: /* `x in query` iterates it */
     for (uint32_t i = 1; i < ts_node_child_count(n); i++) {

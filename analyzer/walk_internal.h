@@ -338,6 +338,9 @@ bool ol_exec_is_session_write(ol_walker *w, TSNode call);
 /* counts.c: a count query (or a project call that may return one) outside
  * loops, with its path and dependencies (ORM004); names assigned from one. */
 void ol_counts_check_call(ol_walker *w, TSNode call);
+/* `obj.attr` read as a value outside loops, obj one row of a model (`self`, `obj =
+ * M.query.get(...)`): a count if attr is a deferred count column property. */
+void ol_counts_check_attribute(ol_walker *w, TSNode attr);
 void ol_counts_check_assignment(ol_walker *w, TSNode assign);
 /* After a return statement's children: it returns what a count computed. */
 void ol_counts_check_return(ol_walker *w, TSNode ret);

@@ -302,6 +302,7 @@ static void mv_count(mover *m, ol_count_stmt *c) {
   mv_offset(m, &c->decides_end);
   mv_index(m, &c->dep, V_COUNTS);
   mv_index(m, &c->dep_call, V_COUNTS);
+  mv_index(m, &c->load, V_FUNC_ROWS);
 }
 
 static void mv_func(mover *m, ol_func_fact *f) {

@@ -179,6 +179,29 @@ static bool same_text(const ol_rule_ctx *ctx, ol_span a, ol_span b) {
   return la == lb && !memcmp(ctx->src + a.start, ctx->src + b.start, la);
 }
 
+/* The attribute of a `self.attr` span (borrowed from the source), its length in *len. */
+static const char *attr_of(const ol_rule_ctx *ctx, ol_span s, size_t *len) {
+  const char *text = ctx->src + s.start, *end = ctx->src + s.end, *dot = end;
+  while (dot > text && dot[-1] != '.')
+    dot--;
+  *len = (size_t)(end - dot);
+  return dot;
+}
+
+/* Whether two `obj.attr` reads are of one object: one name, one model, one load. */
+static bool same_object(const ol_rule_ctx *ctx, const ol_count_stmt *a, const ol_count_stmt *b) {
+  size_t la, lb;
+  attr_of(ctx, a->select, &la);
+  attr_of(ctx, b->select, &lb);
+  ol_span oa = {a->select.start, (uint32_t)(a->select.end - la)},
+          ob = {b->select.start, (uint32_t)(b->select.end - lb)};
+  if (!same_text(ctx, oa, ob) || !a->entity || !b->entity || strcmp(a->entity, b->entity) ||
+      (a->load < 0) != (b->load < 0))
+    return false;
+  return a->load < 0 || ctx->facts->func_rows.items[a->load].rows.stmt.start ==
+                            ctx->facts->func_rows.items[b->load].rows.stmt.start;
+}
+
 /* Two different arms of one branch (if/elif/else, try/except, match, a
  * conditional expression): never both on one path. */
 static bool exclusive(const char *a, const char *b) {
@@ -205,6 +228,28 @@ static bool exclusive(const char *a, const char *b) {
   return false;
 }
 
+/* Whether a loader path list undefers attr (`undefer(M.attr)`, "U:attr"). */
+static bool undeferred(const char *eager, const char *attr) {
+  size_t n = strlen(attr);
+  for (const char *p = eager; p && (p = strstr(p, "U:")) != NULL; p += 2)
+    if ((p == eager || p[-1] == ' ') && !strncmp(p + 2, attr, n) && (!p[2 + n] || p[2 + n] == ' '))
+      return true;
+  return false;
+}
+
+/* Whether the load of an object loads attr with it, or may: it undefers it,
+ * or its options are not all known (`*opts`, undefer_group, a variable). */
+static bool loads(const ol_rule_ctx *ctx, const ol_rows *load, const char *attr) {
+  if (undeferred(load->eager, attr) || load->options_opaque || load->options_self)
+    return true;
+  ol_span a = load->options_args;
+  size_t n = a.end - a.start;
+  for (size_t i = 0; i + 5 <= n; i++)
+    if (ctx->src[a.start + i] == '*' || !memcmp(ctx->src + a.start + i, "group", 5))
+      return true;
+  return n && memchr(ctx->src + a.start, '*', n);
+}
+
 /* Whether entry i is a count: a count query, or a call of a function whose
  * summary returns one. */
 static bool is_count(const ol_rule_ctx *ctx, size_t i) {
@@ -219,6 +264,16 @@ static bool is_count(const ol_rule_ctx *ctx, size_t i) {
     while (dot > text && dot[-1] != '.')
       dot--;
     return dot > text && ol_index_rel_name_dynamic(ctx->index, dot, (size_t)(end - dot));
+  }
+  if (c->form == OL_COUNT_ON_ATTR) { /* obj.attr: a deferred COUNT column of its model */
+    size_t len;
+    const char *dot = attr_of(ctx, c->select, &len);
+    char *attr = ol_strndup(dot, len);
+    const ol_column_fact *col = c->entity ? ol_index_column(ctx->index, c->entity, attr) : NULL;
+    const ol_rows *load = c->load >= 0 ? &ctx->facts->func_rows.items[c->load].rows : NULL;
+    bool counts = col && col->counts && col->deferred && !(load && loads(ctx, load, attr));
+    ol_free(attr);
+    return counts;
   }
   if (c->form != OL_COUNT_CALL)
     return true;
@@ -255,6 +310,13 @@ static bool joins(const ol_rule_ctx *ctx, const size_t *group, size_t n, size_t 
                   const bool *count) {
   const ol_count_stmt *all = ctx->facts->count_stmts.items, *c = &all[j];
   size_t first = group[0];
+  if ((c->form == OL_COUNT_ON_ATTR) != (all[first].form == OL_COUNT_ON_ATTR))
+    return false; /* deferred columns are undeferred where the object loads, not merged here */
+  if (c->form == OL_COUNT_ON_ATTR && !same_object(ctx, &all[first], c))
+    return false;
+  for (size_t k = 0; k < n && c->form == OL_COUNT_ON_ATTR; k++)
+    if (same_text(ctx, all[group[k]].select, c->select))
+      return false; /* read once more: loaded already */
   if (c->scope.start != all[first].scope.start || c->scope.end != all[first].scope.end)
     return false;
   if (c->write_before > all[first].call.start)
@@ -304,6 +366,83 @@ static const char *fix_problem(const ol_rule_ctx *ctx, const ol_count_stmt *cons
   return NULL;
 }
 
+/* Why no fix undefers the columns on the load, or NULL. */
+static const char *undefer_problem(const ol_rule_ctx *ctx, const ol_count_stmt *first,
+                                   const ol_rows *load, const char *owner) {
+  if (!load)
+    return "the object is loaded outside this function (`self`, a parameter)";
+  if (!ol_span_empty(load->get_key))
+    return "get_or_404 takes no loader options";
+  if (load->query.start < first->scope.start || load->query.end > first->scope.end)
+    return "the object is loaded outside this function";
+  if (!ol_fixtext_module_binds(ctx, owner))
+    return "the model is not bound by name in this file";
+  return NULL;
+}
+
+/* `.options(undefer(M.a), undefer(M.b))` on the query that loads the object,
+ * as ORM002 adds a loader option: into its .options(...), its options=[...]
+ * keyword (session.get), or a new .options(...) after the query. */
+static ol_fix_draft *undefer_fix(const ol_rule_ctx *ctx, const ol_rows *load, const char *opts) {
+  ol_fix_draft *f = ol_fix_draft_new(
+      OL_FIX_UNSAFE,
+      ol_format("Load the deferred counts with the object: add .options(%s) to the query on "
+                "line %u",
+                opts, ol_rule_line(ctx, load->query.start)),
+      load->stmt);
+  if (!ol_span_empty(load->options_args)) {
+    uint32_t close = load->options_args.end - 1;
+    bool empty = load->options_args.end - load->options_args.start <= 2;
+    ol_fix_draft_edit(f, close, close, ol_format("%s%s", empty ? "" : ", ", opts));
+  } else if (load->options_kw) { /* session.get(M, pk) -> session.get(M, pk, options=[...]) */
+    uint32_t close = load->query.end - 1, p = close;
+    while (p > load->query.start && isspace((unsigned char)ctx->src[p - 1]))
+      p--;
+    bool comma = p > load->query.start && ctx->src[p - 1] == ',';
+    ol_fix_draft_edit(f, close, close, ol_format("%soptions=[%s]", comma ? " " : ", ", opts));
+  } else {
+    ol_fix_draft_edit(f, load->query.end, load->query.end, ol_format(".options(%s)", opts));
+  }
+  static const char *const names[] = {"undefer", NULL};
+  ol_fixtext_import(ctx, f, "sqlalchemy.orm", names);
+  return f;
+}
+
+/* Deferred COUNT column properties of one object read on one path: each
+ * first read loads its column by a query of its own. Undeferring them on
+ * the query that loaded the object counts them with it; where that query is
+ * the caller's (`self`), the finding names the options and has no fix. */
+static void report_deferred(const ol_rule_ctx *ctx, const ol_rule_meta *meta,
+                            const ol_count_stmt *const *run, size_t n, const char *lines) {
+  const char *owner = ol_last_component(run[0]->entity);
+  const ol_rows *load = run[0]->load >= 0 ? &ctx->facts->func_rows.items[run[0]->load].rows : NULL;
+  ol_buf opts = {0};
+  for (size_t k = 0; k < n; k++) {
+    size_t len;
+    const char *a = attr_of(ctx, run[k]->select, &len);
+    ol_buf_printf(&opts, "%sundefer(%s.%.*s)", k ? ", " : "", owner, (int)len, a);
+  }
+  const char *why = undefer_problem(ctx, run[0], load, owner);
+  for (size_t k = 1; k < n; k++) {
+    char *brief = ol_fixtext_brief(ctx, run[k]->select, 60);
+    ol_draft *d = ol_draft_add(
+        ctx, meta, run[k]->select,
+        ol_format("`%s` is deferred COUNT column property %zu of %zu of `%s` read one after "
+                  "another on one path from line %u (lines %s): each first read runs its own "
+                  "COUNT query; `.options(%s)` on the query that loads the object counts them "
+                  "with it%s%s",
+                  brief, k + 1, n, owner, ol_rule_line(ctx, run[0]->select.start), lines, opts.s,
+                  why ? "; no automatic fix: " : "", why ? why : ""));
+    ol_free(brief);
+    ol_draft_relate(d, run[0]->select, ol_strdup("the first deferred count"));
+    if (load && !ol_span_empty(load->query))
+      ol_draft_relate(d, load->query, ol_strdup("the query that loads the object"));
+    if (k == 1 && !why)
+      d->fix = undefer_fix(ctx, load, opts.s);
+  }
+  ol_buf_free(&opts);
+}
+
 static void report_group(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const size_t *group,
                          size_t n) {
   const ol_count_stmt *all = ctx->facts->count_stmts.items;
@@ -314,6 +453,12 @@ static void report_group(const ol_rule_ctx *ctx, const ol_rule_meta *meta, const
     uint32_t line = ol_rule_line(ctx, run[k]->call.start);
     if (!k || line != ol_rule_line(ctx, run[k - 1]->call.start))
       ol_buf_printf(&lines, "%s%u", k ? ", " : "", line);
+  }
+  if (run[0]->form == OL_COUNT_ON_ATTR) {
+    report_deferred(ctx, meta, run, n, lines.s);
+    ol_buf_free(&lines);
+    ol_free(run);
+    return;
   }
   bool literal;
   const char *why = fix_problem(ctx, run, n, &literal);

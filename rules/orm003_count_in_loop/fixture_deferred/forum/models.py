@@ -10,7 +10,7 @@ class Forum(db.Model):
 
     @property
     def is_empty(self):
-        return not self.topic_count and not self.post_count
+        return not self.topic_count and not self.post_count  # expect: ORM004
 
     @property
     def label(self):
