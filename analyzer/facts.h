@@ -529,11 +529,11 @@ typedef struct {
   bool ret_builders;     /* `return f(...).filter(...)`: a query built on what f returns */
   bool returns_query;    /* `return <query>` not executed: its caller runs it */
   bool returns_count;    /* `return <count query>`: its value is one COUNT's */
-  char *ret_coll;     /* a property of a class whose every return is `self.<ret_coll>`, copied,
-                         reordered or filtered (`return [x for x in self.items if x.on]`,
-                         `sorted(self.items, key=k)`): its elements are rows of that attribute
-                         (ol_index_collection); "" when it returns or yields anything else, NULL
-                         when no return is seen */
+  char *ret_coll;        /* a property of a class whose every return is `self.<ret_coll>`, copied,
+                            reordered or filtered (`return [x for x in self.items if x.on]`,
+                            `sorted(self.items, key=k)`): its elements are rows of that attribute
+                            (ol_index_collection); "" when it returns or yields anything else, NULL
+                            when no return is seen */
   int8_t fixed_ret;      /* 1: every return returns a non-empty display of constants (`return ["a",
                             "b"]`), so a loop over its result is bounded like one over the display;
                             -1: some return or yield gives another value; 0: no return seen yet */
@@ -829,6 +829,11 @@ void ol_facts_free(ol_file_facts *f);
 size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start);
 /* The call fact (not a `self.prop` read) whose span is exactly span, -1. */
 int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span);
+/* Whether the code in src[within) calls a method of the object name[0..n) holds (`it.step()`)
+ * or passes it whole to a call (`advance(it)`): that code may change what the object's
+ * attributes hold, in whatever file it is (unparsed by the prefilter too), so `it.current_id` is
+ * no key fixed for a loop whose body that is. */
+bool ol_text_calls_method_of(const char *src, ol_span within, const char *name, size_t n);
 /* Whether a dotted callee (`metrics.send`, `self.logger.info`, `statsd.incr`)
  * reports on the program (logs, metrics, traces) rather than working outside
  * it: what it sends is not work a commit keeps recorded. n: bytes of dotted. */

@@ -1648,7 +1648,8 @@ static void resolve_loops(ol_walker *w) {
 }
 
 /* A call's key read a name some loop of its nest binds only after the call (the next iteration
- * reads the new value): its arguments vary with the loop after all (ol_call_fact.args_loop). */
+ * reads the new value), or is `<name>.<attr>` on an object whose method the nest calls: its
+ * arguments vary with the loop after all (ol_call_fact.args_loop). */
 static void resolve_calls(ol_walker *w) {
   for (size_t i = 0; i < w->call_key_names.len; i++) {
     ol_call_fact *c = &w->out->calls.items[w->call_key_names.items[i].call];
@@ -1656,7 +1657,15 @@ static void resolve_calls(ol_walker *w) {
     while (outer >= 0 && w->out->loops.items[outer].parent >= 0)
       outer = w->out->loops.items[outer].parent;
     size_t a = w->call_key_names.items[i].arg;
-    if (outer < 0 || !sorted_count(&w->loop_bound.items[outer], w->call_key_names.items[i].hash))
+    uint64_t h = w->call_key_names.items[i].hash;
+    /* `helper(it.current_id)` with `it.step()` in the nest: the method may move the key (of
+     * self, the project's writes answer: ol_index_call_gets_held) */
+    ol_span name = w->call_key_names.items[i].name;
+    bool moved = a != SIZE_MAX && outer >= 0 && !ol_span_empty(name) &&
+                 !(name.end - name.start == 4 && !memcmp(w->src + name.start, "self", 4)) &&
+                 ol_text_calls_method_of(w->src, w->out->loops.items[outer].node,
+                                         w->src + name.start, name.end - name.start);
+    if (outer < 0 || (!moved && !sorted_count(&w->loop_bound.items[outer], h)))
       continue;
     if (a == SIZE_MAX)
       c->args_loop = true;
