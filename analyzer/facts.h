@@ -95,7 +95,8 @@ typedef struct {
                              whose database cost is not what a maintainer tunes */
   bool iterable_changes;  /* the loop changes what it iterates over (queue.append(...)) */
   bool iterable_rebound;  /* the iterable is a name bound more than once in its scope (perhaps in
-                             a branch): the latest binding is not surely what it holds */
+                             a branch), or named again between its binding and the loop
+                             (`names.extend(rows)`): the binding is not surely what it holds */
   bool expires;           /* its body expires or detaches the session's objects (rollback, expire,
                              expire_all, refresh, close, remove, expunge): a get by key then
                              runs a SELECT again (a commit is in commits) */
