@@ -417,6 +417,12 @@ static bool iterable_rebound(const ol_walker *w, TSNode it, TSNode loop) {
   const ol_binding *b = ol_scope_binding(w, h);
   if (!b || !b->at)
     return false;
+  TSNode def = ts_node_parent(loop);
+  while (!ts_node_is_null(def) && ol_kind_of(w->sx, def) != OL_K_function_definition)
+    def = ts_node_parent(def);
+  if (!ts_node_is_null(def) && b->at < ts_node_start_byte(def))
+    return true; /* bound outside the function: any code may change it (and the memo reads the
+                    function's text alone) */
   const char *name = w->src + ts_node_start_byte(it);
   size_t n = ts_node_end_byte(it) - ts_node_start_byte(it);
   for (uint32_t i = b->at, end = ts_node_start_byte(loop); i + n <= end; i++)
