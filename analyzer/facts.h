@@ -835,6 +835,11 @@ int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span);
  * attributes hold, in whatever file it is (unparsed by the prefilter too), so `it.current_id` is
  * no key fixed for a loop whose body that is. */
 bool ol_text_calls_method_of(const char *src, ol_span within, const char *name, size_t n);
+/* Whether the name at src[i, i + n) (code from lo on) may be changed in place there: a method
+ * called on it other than a read (`names.extend(rows)`), an augmented assignment (`names +=
+ * rows`), or handed whole to a call other than a builtin that only reads it (`grow(names)`, not
+ * `len(names)`). end: where the code looked at ends. */
+bool ol_text_changes_name_at(const char *src, uint32_t lo, uint32_t i, size_t n, uint32_t end);
 /* Whether a dotted callee (`metrics.send`, `self.logger.info`, `statsd.incr`)
  * reports on the program (logs, metrics, traces) rather than working outside
  * it: what it sends is not work a commit keeps recorded. n: bytes of dotted. */

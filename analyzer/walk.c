@@ -358,10 +358,7 @@ static bool word_in(const char *s, size_t n, const char *const *words) {
   return false;
 }
 
-/* Whether the name at src[i, i + n) may be changed in place there: a method called on it other
- * than a read (`names.extend(rows)`), an augmented assignment (`names += rows`), or handed whole
- * to a call other than a builtin that only reads it (`grow(names)`, not `len(names)`). */
-static bool changes_name_at(const char *src, uint32_t lo, uint32_t i, size_t n, uint32_t end) {
+bool ol_text_changes_name_at(const char *src, uint32_t lo, uint32_t i, size_t n, uint32_t end) {
   static const char *const READS[] = {"copy", "count",  "index", "get",
                                       "keys", "values", "items", NULL};
   static const char *const READERS[] = {"isinstance", "len",  "print",     "list", "tuple", "set",
@@ -406,8 +403,8 @@ static bool changes_name_at(const char *src, uint32_t lo, uint32_t i, size_t n, 
 }
 
 /* Whether a for loop's iterable is a name bound more than once in its scope, or changed in place
- * between the assignment that bound it and the loop (changes_name_at): what that binding gave is
- * not surely what the loop iterates (ol_loop). */
+ * between the assignment that bound it and the loop (ol_text_changes_name_at): what that binding
+ * gave is not surely what the loop iterates (ol_loop). */
 static bool iterable_rebound(const ol_walker *w, TSNode it, TSNode loop) {
   if (ol_kind_of(w->sx, it) != OL_K_identifier)
     return false;
@@ -428,7 +425,8 @@ static bool iterable_rebound(const ol_walker *w, TSNode it, TSNode loop) {
   for (uint32_t i = b->at, end = ts_node_start_byte(loop); i + n <= end; i++)
     if (!memcmp(w->src + i, name, n) &&
         (i == 0 || !(ident_char(w->src[i - 1]) || w->src[i - 1] == '.')) &&
-        (i + n == end || !ident_char(w->src[i + n])) && changes_name_at(w->src, b->at, i, n, end))
+        (i + n == end || !ident_char(w->src[i + n])) &&
+        ol_text_changes_name_at(w->src, b->at, i, n, end))
       return true;
   return false;
 }
