@@ -803,7 +803,7 @@ static void note_arg_names(ol_walker *w, TSNode call, TSNode fn, TSNode root, ol
       c->args_loop = true;
     else if (c->loop >= 0) /* bound later in the loop, for the next iteration: resolve_calls */
       ol_vec_push(&w->call_key_names,
-                  ((ol_call_key_name){w->out->calls.len, SIZE_MAX, names.items[i].hash}));
+                  ((ol_call_key_name){w->out->calls.len, SIZE_MAX, names.items[i].hash, {0, 0}}));
     if (bound_in_function(w, c->func, &names.items[i]))
       c->args_local = true;
   }
@@ -902,8 +902,9 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
     if (c->loop >= 0 && ol_kind_of(w->sx, a) == OL_K_identifier &&
         !bound_in_loops(w, c->loop, ol_node_hash(w, a), &unsure) && !unsure) {
       arg.fixed = true; /* unless bound later in the loop: resolve_calls */
-      ol_vec_push(&w->call_key_names, ((ol_call_key_name){w->out->calls.len, w->out->call_args.len,
-                                                          ol_node_hash(w, a)}));
+      ol_vec_push(&w->call_key_names,
+                  ((ol_call_key_name){
+                      w->out->calls.len, w->out->call_args.len, ol_node_hash(w, a), {0, 0}}));
     }
     if (arg.param < 0 && arg.loop < 0) /* `helper(query.all())`: the rows of query parameter */
       arg.param = ol_generic_param_rows(w, func, a);
@@ -931,9 +932,9 @@ static void record_args(ol_walker *w, TSNode call, int func, int ctx, ol_call_fa
           !bound_in_loops(w, c->loop, ol_node_hash(w, obj), &unsure) && !unsure) {
         arg.fixed = true;
         arg.key_attr = intern(w, ol_child(w->sx, a, OL_F_attribute));
-        ol_vec_push(
-            &w->call_key_names,
-            ((ol_call_key_name){w->out->calls.len, w->out->call_args.len, ol_node_hash(w, obj)}));
+        ol_vec_push(&w->call_key_names,
+                    ((ol_call_key_name){w->out->calls.len, w->out->call_args.len,
+                                        ol_node_hash(w, obj), ol_node_span(obj)}));
       }
     }
     /* Rows of a query passed whole: what the callee reads on each is read per row. */
@@ -1915,6 +1916,41 @@ int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span) {
     if (f->calls.items[i].at.span.end == span.end && !f->calls.items[i].attr_only)
       return (int32_t)i;
   return -1;
+}
+
+static bool ident_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+bool ol_text_calls_method_of(const char *src, ol_span within, const char *name, size_t n) {
+  if (!n)
+    return false;
+  for (uint32_t i = within.start; i + n < within.end; i++) {
+    if (memcmp(src + i, name, n) ||
+        (i > within.start && (ident_char(src[i - 1]) || src[i - 1] == '.')))
+      continue;
+    uint32_t j = i + (uint32_t)n;
+    while (j < within.end && (src[j] == ' ' || src[j] == '\t'))
+      j++;
+    if (j < within.end && (src[j] == ',' || src[j] == ')')) {
+      uint32_t k = i; /* `helper(it)`, `f(a, it)`: handed whole to code that may move it */
+      while (k > within.start && (src[k - 1] == ' ' || src[k - 1] == '\t' || src[k - 1] == '\n'))
+        k--;
+      if (k > within.start && (src[k - 1] == '(' || src[k - 1] == ','))
+        return true;
+    }
+    if (j >= within.end || src[j] != '.')
+      continue;
+    j++;
+    while (j < within.end && (src[j] == ' ' || src[j] == '\t'))
+      j++;
+    uint32_t m = j;
+    while (j < within.end && ident_char(src[j]))
+      j++;
+    while (j < within.end && (src[j] == ' ' || src[j] == '\t'))
+      j++;
+    if (j > m && j < within.end && src[j] == '(')
+      return true;
+  }
+  return false;
 }
 
 /* Whether every query a function runs itself is a get by primary key of one

@@ -95,7 +95,8 @@ typedef struct {
                              whose database cost is not what a maintainer tunes */
   bool iterable_changes;  /* the loop changes what it iterates over (queue.append(...)) */
   bool iterable_rebound;  /* the iterable is a name bound more than once in its scope (perhaps in
-                             a branch): the latest binding is not surely what it holds */
+                             a branch), or named again between its binding and the loop
+                             (`names.extend(rows)`): the binding is not surely what it holds */
   bool expires;           /* its body expires or detaches the session's objects (rollback, expire,
                              expire_all, refresh, close, remove, expunge): a get by key then
                              runs a SELECT again (a commit is in commits) */
@@ -834,6 +835,16 @@ void ol_facts_free(ol_file_facts *f);
 size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start);
 /* The call fact (not a `self.prop` read) whose span is exactly span, -1. */
 int32_t ol_facts_call_at(const ol_file_facts *f, ol_span span);
+/* Whether the code in src[within) calls a method of the object name[0..n) holds (`it.step()`)
+ * or passes it whole to a call (`advance(it)`): that code may change what the object's
+ * attributes hold, in whatever file it is (unparsed by the prefilter too), so `it.current_id` is
+ * no key fixed for a loop whose body that is. */
+bool ol_text_calls_method_of(const char *src, ol_span within, const char *name, size_t n);
+/* Whether the name at src[i, i + n) (code from lo on) may be changed in place there: a method
+ * called on it other than a read (`names.extend(rows)`), an augmented assignment (`names +=
+ * rows`), or handed whole to a call other than a builtin that only reads it (`grow(names)`, not
+ * `len(names)`). end: where the code looked at ends. */
+bool ol_text_changes_name_at(const char *src, uint32_t lo, uint32_t i, size_t n, uint32_t end);
 /* Whether a dotted callee (`metrics.send`, `self.logger.info`, `statsd.incr`)
  * reports on the program (logs, metrics, traces) rather than working outside
  * it: what it sends is not work a commit keeps recorded. n: bytes of dotted. */

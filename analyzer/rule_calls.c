@@ -66,7 +66,8 @@ static bool over_fixed_call(const ol_rule_ctx *ctx, const ol_loop *l) {
   int32_t c = ol_facts_call_at(ctx->facts, l->iterable);
   /* `names = _config_keys()` then `for k in names`: the call the name is bound to, itself */
   if (c < 0 && !ol_span_empty(l->rows_call) && !l->rows_via && !l->iterable_rebound &&
-      l->rows.query.start == l->rows_call.start && l->rows.query.end == l->rows_call.end)
+      !l->iterable_changes && l->rows.query.start == l->rows_call.start &&
+      l->rows.query.end == l->rows_call.end)
     c = ol_facts_call_at(ctx->facts, l->rows_call);
   int32_t t = c >= 0 ? ol_index_call_target(ctx->index, ctx->file, (size_t)c) : -1;
   return t >= 0 && ctx->index->funcs.items[t].fn->fixed_ret > 0;

@@ -1,6 +1,7 @@
 /* Pass 1 traversal: the loop context of DESIGN.md ("Loop context"), names
  * bound in each loop, query variables per scope, and the resolution of every
  * query site against its loops once the whole file has been seen. */
+#include <ctype.h>
 #include <string.h>
 
 #include "walk_internal.h"
@@ -346,6 +347,88 @@ static size_t bindings_of(const ol_walker *w, uint64_t h) {
       return n;
   }
   return 0;
+}
+
+static bool ident_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+static bool word_in(const char *s, size_t n, const char *const *words) {
+  for (; *words; words++)
+    if (strlen(*words) == n && !memcmp(*words, s, n))
+      return true;
+  return false;
+}
+
+bool ol_text_changes_name_at(const char *src, uint32_t lo, uint32_t i, size_t n, uint32_t end) {
+  static const char *const READS[] = {"copy", "count",  "index", "get",
+                                      "keys", "values", "items", NULL};
+  static const char *const READERS[] = {"isinstance", "len",  "print",     "list", "tuple", "set",
+                                        "sorted",     "str",  "repr",      "bool", "any",   "all",
+                                        "enumerate",  "iter", "frozenset", NULL};
+  uint32_t j = i + (uint32_t)n;
+  while (j < end && (src[j] == ' ' || src[j] == '\t'))
+    j++;
+  if (j < end && src[j] == '.') {
+    uint32_t m = ++j;
+    while (j < end && ident_char(src[j]))
+      j++;
+    uint32_t me = j;
+    while (j < end && (src[j] == ' ' || src[j] == '\t'))
+      j++;
+    return j < end && src[j] == '(' && !word_in(src + m, me - m, READS);
+  }
+  uint32_t k = j;
+  while (k < end && k < j + 2 && strchr("+-*/|&^%@<>", src[k]))
+    k++;
+  if (k > j && k < end && src[k] == '=' && (k + 1 >= end || src[k + 1] != '='))
+    return true; /* `names += rows` */
+  if (j >= end || (src[j] != ',' && src[j] != ')'))
+    return false;
+  int depth = 0; /* handed whole to a call: the callee before the unclosed `(` */
+  for (uint32_t p = i; p-- > lo;) {
+    if (src[p] == ')' || src[p] == ']' || src[p] == '}')
+      depth++;
+    else if ((src[p] == '(' || src[p] == '[' || src[p] == '{') && depth-- == 0) {
+      if (src[p] != '(')
+        return false; /* a display holds it: read */
+      uint32_t ce = p;
+      while (ce > lo && (src[ce - 1] == ' ' || src[ce - 1] == '\t'))
+        ce--;
+      uint32_t cs = ce;
+      while (cs > lo && ident_char(src[cs - 1]))
+        cs--;
+      return !(cs < ce && (cs == lo || src[cs - 1] != '.') && word_in(src + cs, ce - cs, READERS));
+    }
+  }
+  return false;
+}
+
+/* Whether a for loop's iterable is a name bound more than once in its scope, or changed in place
+ * between the assignment that bound it and the loop (ol_text_changes_name_at): what that binding
+ * gave is not surely what the loop iterates (ol_loop). */
+static bool iterable_rebound(const ol_walker *w, TSNode it, TSNode loop) {
+  if (ol_kind_of(w->sx, it) != OL_K_identifier)
+    return false;
+  uint64_t h = ol_node_hash(w, it);
+  if (bindings_of(w, h) > 1)
+    return true;
+  const ol_binding *b = ol_scope_binding(w, h);
+  if (!b || !b->at)
+    return false;
+  TSNode def = ts_node_parent(loop);
+  while (!ts_node_is_null(def) && ol_kind_of(w->sx, def) != OL_K_function_definition)
+    def = ts_node_parent(def);
+  if (!ts_node_is_null(def) && b->at < ts_node_start_byte(def))
+    return true; /* bound outside the function: any code may change it (and the memo reads the
+                    function's text alone) */
+  const char *name = w->src + ts_node_start_byte(it);
+  size_t n = ts_node_end_byte(it) - ts_node_start_byte(it);
+  for (uint32_t i = b->at, end = ts_node_start_byte(loop); i + n <= end; i++)
+    if (!memcmp(w->src + i, name, n) &&
+        (i == 0 || !(ident_char(w->src[i - 1]) || w->src[i - 1] == '.')) &&
+        (i + n == end || !ident_char(w->src[i + n])) &&
+        ol_text_changes_name_at(w->src, b->at, i, n, end))
+      return true;
+  return false;
 }
 
 /* A return (or, with ret null, a yield) of the current function: whether
@@ -1111,9 +1194,7 @@ static void enter(ol_walker *w, entry *e) {
     ol_exec_check_iterable(w, right, e->ctx);
     e->frame = new_loop(w, OL_LOOP_FOR, e->ctx, n, right, left, right);
     w->out->loops.items[e->frame].is_async = ol_kind_of(w->sx, ts_node_child(n, 0)) == OL_K_async;
-    w->out->loops.items[e->frame].iterable_rebound =
-        ol_kind_of(w->sx, ol_unwrap(w, right)) == OL_K_identifier &&
-        bindings_of(w, ol_node_hash(w, ol_unwrap(w, right))) > 1;
+    w->out->loops.items[e->frame].iterable_rebound = iterable_rebound(w, ol_unwrap(w, right), n);
     ol_rows_for_loop(w, e->frame, left, right);
     break;
   }
@@ -1650,7 +1731,8 @@ static void resolve_loops(ol_walker *w) {
 }
 
 /* A call's key read a name some loop of its nest binds only after the call (the next iteration
- * reads the new value): its arguments vary with the loop after all (ol_call_fact.args_loop). */
+ * reads the new value), or is `<name>.<attr>` on an object whose method the nest calls: its
+ * arguments vary with the loop after all (ol_call_fact.args_loop). */
 static void resolve_calls(ol_walker *w) {
   for (size_t i = 0; i < w->call_key_names.len; i++) {
     ol_call_fact *c = &w->out->calls.items[w->call_key_names.items[i].call];
@@ -1658,7 +1740,15 @@ static void resolve_calls(ol_walker *w) {
     while (outer >= 0 && w->out->loops.items[outer].parent >= 0)
       outer = w->out->loops.items[outer].parent;
     size_t a = w->call_key_names.items[i].arg;
-    if (outer < 0 || !sorted_count(&w->loop_bound.items[outer], w->call_key_names.items[i].hash))
+    uint64_t h = w->call_key_names.items[i].hash;
+    /* `helper(it.current_id)` with `it.step()` in the nest: the method may move the key (of
+     * self, the project's writes answer: ol_index_call_gets_held) */
+    ol_span name = w->call_key_names.items[i].name;
+    bool moved = a != SIZE_MAX && outer >= 0 && !ol_span_empty(name) &&
+                 !(name.end - name.start == 4 && !memcmp(w->src + name.start, "self", 4)) &&
+                 ol_text_calls_method_of(w->src, w->out->loops.items[outer].node,
+                                         w->src + name.start, name.end - name.start);
+    if (outer < 0 || (!moved && !sorted_count(&w->loop_bound.items[outer], h)))
       continue;
     if (a == SIZE_MAX)
       c->args_loop = true;

@@ -118,6 +118,7 @@ typedef OL_VEC(ol_pending_terminal) ol_pendings;
 typedef struct {
   size_t call, arg;
   uint64_t hash;
+  ol_span name; /* `<name>.<attr>` as a key (arg's key_attr): the name, else empty */
 } ol_call_key_name;
 
 /* Loops and sites put back from the memo, already resolved. */

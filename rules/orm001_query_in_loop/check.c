@@ -334,14 +334,23 @@ static void cover_repeats(const ol_rule_ctx *ctx, size_t i, ol_fix_draft *f, con
  * does not expire the session. */
 /* `obj.attr` as a key: whether code writes an attribute of that name (ol_index_attr_written; a
  * plain name: no). */
-static bool key_attr_written(const ol_rule_ctx *ctx, ol_span key) {
+static bool key_attr_written(const ol_rule_ctx *ctx, ol_span key, int outer) {
   uint32_t dot = key.end;
   while (dot > key.start && ctx->src[dot - 1] != '.')
     dot--;
   if (dot == key.start)
     return false;
+  uint32_t name_end = dot - 1; /* `it.step()` in the nest may move `it.current_id` */
+  while (name_end > key.start && ctx->src[name_end - 1] &&
+         strchr(" \t\n\\", ctx->src[name_end - 1]))
+    name_end--;
   bool on_self = dot - key.start >= 5 && !memcmp(ctx->src + key.start, "self", 4) &&
                  (ctx->src[key.start + 4] == '.' || ctx->src[key.start + 4] == ' ');
+  /* `self.<attr>`: the project's writes answer (a method of the class is where it moves) */
+  if (!on_self && outer >= 0 &&
+      ol_text_calls_method_of(ctx->src, ctx->facts->loops.items[outer].node, ctx->src + key.start,
+                              name_end - key.start))
+    return true;
   while (dot < key.end && (ctx->src[dot] == ' ' || ctx->src[dot] == '\t' || ctx->src[dot] == '\n'))
     dot++;
   return ol_index_attr_written(ctx->index, ctx->file, on_self, ctx->src + dot, key.end - dot);
@@ -350,9 +359,11 @@ static bool key_attr_written(const ol_rule_ctx *ctx, ol_span key) {
 static bool get_held(const ol_rule_ctx *ctx, const ol_query_site *s) {
   const ol_file_facts *f = ctx->facts;
   int l = -1;
-  if (!ol_span_empty(s->pk_key) && s->dep_loop < 0 && !key_attr_written(ctx, s->pk_key)) {
-    for (l = s->loop; f->loops.items[l].parent >= 0;)
-      l = f->loops.items[l].parent;
+  int outer = s->loop;
+  while (outer >= 0 && f->loops.items[outer].parent >= 0)
+    outer = f->loops.items[outer].parent;
+  if (!ol_span_empty(s->pk_key) && s->dep_loop < 0 && !key_attr_written(ctx, s->pk_key, outer)) {
+    l = outer;
   } else if (s->pk_loop >= 0 && s->pk_attr && s->entity) {
     const ol_model *m = ol_index_model(ctx->index, s->entity);
     const char *rows = f->loops.items[s->pk_loop].rows.entity;

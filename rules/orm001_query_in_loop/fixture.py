@@ -751,6 +751,36 @@ def reset_configured_settings():
         Setting.query.filter_by(key=key).first()  # expect: ORM001
 
 
+def grown_configured_settings():
+    # a name bound to configuration, then grown from rows before (or while) the loop runs
+    keys = configured_keys("admin")
+    keys.extend(s.key for s in Setting.query.all())
+    for key in keys:
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+    grown = configured_keys("admin")
+    grown += [s.key for s in Setting.query.all()]
+    for key in grown:
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+    queue = configured_keys("admin")
+    for key in queue:
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+        queue.extend(s.key for s in Setting.query.filter_by(parent=key))  # expect: ORM001
+    handed = configured_keys("admin")
+    add_setting_keys(handed)
+    for key in handed:
+        Setting.query.filter_by(key=key).first()  # expect: ORM001
+    kept = configured_keys("admin")
+    assert isinstance(kept, list)
+    count = len(kept)
+    for key in kept:
+        Setting.query.filter_by(key=key).first()  # ok: only read before the loop
+    return count
+
+
+def add_setting_keys(keys):
+    keys.extend(["a", "b"])
+
+
 # --- hand-made memos: a lookup loaded once per instance or process ---------
 class SettingImporter:
     def __init__(self):

@@ -579,6 +579,16 @@ static ol_span display_binding(const ol_rule_ctx *ctx, const char *qs, const cha
   }
   if (!found || bindings != 1 || written != 1 || memmem(found, (size_t)(qs - found), "def ", 4))
     return (ol_span){0};
+  /* changed in place before the query (`ids.extend(more)`, `ids += more`, `grow(ids)`): it may
+   * hold keys of objects the code does not hold */
+  uint32_t at = (uint32_t)(found - ctx->src), end = (uint32_t)(qs - ctx->src);
+  for (uint32_t i = at + (uint32_t)len; i + len <= end; i++)
+    if (!memcmp(ctx->src + i, n, len) &&
+        !(isalnum((unsigned char)ctx->src[i - 1]) || ctx->src[i - 1] == '_' ||
+          ctx->src[i - 1] == '.') &&
+        !(isalnum((unsigned char)ctx->src[i + len]) || ctx->src[i + len] == '_') &&
+        ol_text_changes_name_at(ctx->src, at, i, len, end))
+      return (ol_span){0};
   const char *line = found, *qline = qs;
   while (line > ctx->src && line[-1] != '\n' && line[-1] != '\r')
     line--;

@@ -90,6 +90,28 @@ def settings_of_queried_ids(owner):
     return [s.event.id for s in query.all()]  # expect: ORM002
 
 
+def settings_of_grown_ids(events, more):
+    # the held keys grown in place with keys of objects nobody loaded
+    event_ids = [e.id for e in events]
+    event_ids.extend(more)
+    query = Setting.query.filter(Setting.event_id.in_(event_ids))
+    return [s.event.id for s in query.all()]  # expect: ORM002
+
+
+def settings_of_added_ids(events, more):
+    event_ids = [e.id for e in events]
+    event_ids += more
+    query = Setting.query.filter(Setting.event_id.in_(event_ids))
+    return [s.event.id for s in query.all()]  # expect: ORM002
+
+
+def settings_of_some_held_ids(events):
+    event_ids = [e.id for e in events if e.id > 3]
+    print(len(event_ids), sorted(event_ids))
+    query = Setting.query.filter(Setting.event_id.in_(event_ids))
+    return [s.event.id for s in query.all()]  # ok: a subset of held keys, only read before
+
+
 
 def sorted_answers(question: Question):
     # sorted()/list()/reversed() of a collection: the same rows, in another order.
