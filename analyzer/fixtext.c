@@ -307,3 +307,20 @@ char *ol_fixtext_splice(const ol_rule_ctx *ctx, ol_span span, const ol_splice *s
   ol_buf_add(&b, ctx->src + at, span.end - at);
   return ol_buf_take(&b);
 }
+
+void ol_fixtext_add_options(const ol_rule_ctx *ctx, ol_fix_draft *f, const ol_rows *rows,
+                            const char *opts) {
+  if (!ol_span_empty(rows->options_args)) {
+    uint32_t close = rows->options_args.end - 1;
+    bool empty = rows->options_args.end - rows->options_args.start <= 2;
+    ol_fix_draft_edit(f, close, close, ol_format("%s%s", empty ? "" : ", ", opts));
+  } else if (rows->options_kw) { /* session.get(M, pk) -> session.get(M, pk, options=[...]) */
+    uint32_t close = rows->query.end - 1, p = close;
+    while (p > rows->query.start && isspace((unsigned char)ctx->src[p - 1]))
+      p--;
+    bool comma = p > rows->query.start && ctx->src[p - 1] == ',';
+    ol_fix_draft_edit(f, close, close, ol_format("%soptions=[%s]", comma ? " " : ", ", opts));
+  } else {
+    ol_fix_draft_edit(f, rows->query.end, rows->query.end, ol_format(".options(%s)", opts));
+  }
+}

@@ -43,6 +43,12 @@ bool ol_fixtext_module_binds(const ol_rule_ctx *ctx, const char *name);
 void ol_fixtext_import(const ol_rule_ctx *ctx, ol_fix_draft *f, const char *module,
                        const char *const *names);
 
+/* Adds loader options (`opts`, e.g. "selectinload(M.a)") to the query that loads rows: into
+ * its last .options(...), into the options=[...] keyword of `session.get(M, pk)` (a new one
+ * when it has none), or as a new .options(...) after the query. */
+void ol_fixtext_add_options(const ol_rule_ctx *ctx, ol_fix_draft *f, const ol_rows *rows,
+                            const char *opts);
+
 /* SQLAlchemy's spelling for the version the fixes target (ctx->sqla):
  * `select(cols)`, or `select([cols])` on 1.3 (a new string); the method
  * that makes a scalar subquery (`scalar_subquery`, 1.3: `as_scalar`). */

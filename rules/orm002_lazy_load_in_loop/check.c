@@ -172,18 +172,8 @@ static ol_fix_draft *group_fix(const ol_rule_ctx *here, const group *g) {
                     text, (int)(rows->query.end - 1 - rows->get_key.end),
                     ctx->src + rows->get_key.end));
     }
-  } else if (!ol_span_empty(rows->options_args)) {
-    uint32_t close = rows->options_args.end - 1;
-    bool empty = rows->options_args.end - rows->options_args.start <= 2;
-    ol_fix_draft_edit(f, close, close, ol_format("%s%s", empty ? "" : ", ", text));
-  } else if (rows->options_kw) { /* session.get(M, pk) -> session.get(M, pk, options=[...]) */
-    uint32_t close = rows->query.end - 1, p = close;
-    while (p > rows->query.start && isspace((unsigned char)ctx->src[p - 1]))
-      p--;
-    bool comma = p > rows->query.start && ctx->src[p - 1] == ',';
-    ol_fix_draft_edit(f, close, close, ol_format("%soptions=[%s]", comma ? " " : ", ", text));
   } else {
-    ol_fix_draft_edit(f, rows->query.end, rows->query.end, ol_format(".options(%s)", text));
+    ol_fixtext_add_options(ctx, f, rows, text);
   }
   const char *names[5] = {NULL, NULL, NULL, NULL, NULL};
   int k = 0;

@@ -390,19 +390,7 @@ static ol_fix_draft *undefer_fix(const ol_rule_ctx *ctx, const ol_rows *load, co
                 "line %u",
                 opts, ol_rule_line(ctx, load->query.start)),
       load->stmt);
-  if (!ol_span_empty(load->options_args)) {
-    uint32_t close = load->options_args.end - 1;
-    bool empty = load->options_args.end - load->options_args.start <= 2;
-    ol_fix_draft_edit(f, close, close, ol_format("%s%s", empty ? "" : ", ", opts));
-  } else if (load->options_kw) { /* session.get(M, pk) -> session.get(M, pk, options=[...]) */
-    uint32_t close = load->query.end - 1, p = close;
-    while (p > load->query.start && isspace((unsigned char)ctx->src[p - 1]))
-      p--;
-    bool comma = p > load->query.start && ctx->src[p - 1] == ',';
-    ol_fix_draft_edit(f, close, close, ol_format("%soptions=[%s]", comma ? " " : ", ", opts));
-  } else {
-    ol_fix_draft_edit(f, load->query.end, load->query.end, ol_format(".options(%s)", opts));
-  }
+  ol_fixtext_add_options(ctx, f, load, opts);
   static const char *const names[] = {"undefer", NULL};
   ol_fixtext_import(ctx, f, "sqlalchemy.orm", names);
   return f;
