@@ -2022,6 +2022,8 @@ static bool class_field(const ol_file_facts *f, const char *cls, const char *att
  * is a column or relationship of it. Dropped: they are most reads. */
 static void drop_plain_attributes(ol_walker *w) {
   size_t kept = 0;
+  /* where each call moves: the arguments' via_call name calls by index */
+  int32_t *moved = ol_malloc((w->out->calls.len ? w->out->calls.len : 1) * sizeof *moved);
   for (size_t i = 0; i < w->out->calls.len; i++) {
     const ol_call_fact *c = &w->out->calls.items[i];
     bool drop = false;
@@ -2033,10 +2035,17 @@ static void drop_plain_attributes(ol_walker *w) {
         drop = w->self_assigned.items[k] == key;
       drop = drop || class_field(w->out, cls, attr);
     }
+    moved[i] = drop ? -1 : (int32_t)kept;
     if (!drop)
       w->out->calls.items[kept++] = *c;
   }
+  for (size_t i = 0; i < w->out->call_args.len; i++) {
+    int32_t *v = &w->out->call_args.items[i].via_call;
+    if (*v >= 0)
+      *v = (size_t)*v < w->out->calls.len ? moved[*v] : -1;
+  }
   w->out->calls.len = kept;
+  ol_free(moved);
 }
 
 void ol_calls_finish(ol_walker *w) {
