@@ -303,7 +303,7 @@ typedef struct {
   bool counts;   /* column_property(<a select of func.count()>), in the class body or as
                     `Model.attr = ...` in its file: no table column; deferred, a COUNT per
                     first read on each row */
-  bool boolean;  /* a Boolean column: two values, a poor index key alone */
+  bool boolean;  /* a Boolean, Enum or ChoiceType column: a few values, a poor index key alone */
   uint8_t type_kind;   /* an ol_column_kind: what Python values it holds, for fixes that compare */
   ol_span decl;        /* the declaration statement */
   ol_span index_value; /* an explicit `index=...` value (index=False), empty when none */
@@ -458,6 +458,10 @@ typedef enum {
 /* A column (or relationship) a query looks rows up by, as written. */
 typedef struct {
   ol_lookup_kind kind;
+  /* EQUAL (==, in_, is_, filter_by): compared to a value the code names (a
+   * literal, a constant, an Enum member, a display of those), one of the
+   * column's few named values. */
+  bool named;
   char *entity;   /* the model expression ("Booking", "models.Booking"); aliases and cls resolved */
   char *column;   /* the attribute: a column or, for RELATION, a relationship */
   ol_span span;   /* the keyword, comparison, order_by argument or option */

@@ -148,6 +148,7 @@ typedef struct {
   int32_t owner;   /* class id of the class declaring the column: the model, a base or a mixin */
   uint32_t column; /* index into classes[owner].cls->columns */
   ol_lookup_kind kind;
+  bool named;      /* compared to a value the code names (ol_lookup.named) */
   const char *via; /* RELATION: the relationship ("applications") on model, else NULL */
   uint32_t file;
   ol_span span;
@@ -244,6 +245,9 @@ bool ol_index_column_covered(const ol_index *ix, int32_t model, const char *colu
  * equality on an indexed foreign or primary key): that index finds the
  * rows, use only narrows or orders them. */
 bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use);
+/* The uses of one query (ol_key_use.query), as indices into ix->key_uses; *n
+ * set. Borrowed. */
+const uint32_t *ol_index_query_uses(const ol_index *ix, uint64_t query, size_t *n);
 /* The table of a model (class id): __tablename__, the table of the model it
  * extends by single-table inheritance, or Flask-SQLAlchemy's snake_case
  * default. Caller frees. */

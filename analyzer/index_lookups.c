@@ -120,9 +120,10 @@ static bool is_test_file(const char *path) {
 }
 
 static void add_use(ol_index *ix, int32_t model, const char *column, ol_lookup_kind kind,
-                    const char *via, uint32_t file, ol_span span, uint32_t query) {
+                    bool named, const char *via, uint32_t file, ol_span span, uint32_t query) {
   ol_key_use u = {.model = model,
                   .kind = kind,
+                  .named = named,
                   .via = via,
                   .file = file,
                   .span = span,
@@ -152,7 +153,7 @@ static void add_relation_use(ol_index *ix, const char *entity, const char *attr,
   const char *key = relation_key(ix, entity, attr, &target);
   int32_t model = key ? model_id(ix, target, file) : -1;
   if (model >= 0)
-    add_use(ix, model, key, OL_LOOKUP_RELATION, attr, file, span, query);
+    add_use(ix, model, key, OL_LOOKUP_RELATION, false, attr, file, span, query);
 }
 
 /* with_parent(obj) keys E's rows on E's foreign key to obj's class, which the
@@ -176,7 +177,7 @@ static void add_parent_use(ol_index *ix, int32_t model, uint32_t file, ol_span s
     }
   }
   if (first)
-    add_use(ix, model, first, OL_LOOKUP_PARENT, NULL, file, span, query);
+    add_use(ix, model, first, OL_LOOKUP_PARENT, false, NULL, file, span, query);
 }
 
 static void resolve_lookup(ol_index *ix, uint32_t file, const ol_lookup *l) {
@@ -190,12 +191,12 @@ static void resolve_lookup(ol_index *ix, uint32_t file, const ol_lookup *l) {
   int32_t owner;
   uint32_t col;
   if (find_column(ix, model, l->column, &owner, &col))
-    return add_use(ix, model, l->column, l->kind, NULL, file, l->span, l->query);
+    return add_use(ix, model, l->column, l->kind, l->named, NULL, file, l->span, l->query);
   /* `Child.parent == p`, filter_by(parent=p): the many-to-one's own foreign key. */
   const ol_relation *r = ol_index_relation(ix, l->entity, l->column);
   if (r && !r->collection && r->target)
-    add_use(ix, model, ol_index_fk_column(ix, l->entity, r->target), l->kind, NULL, file, l->span,
-            l->query);
+    add_use(ix, model, ol_index_fk_column(ix, l->entity, r->target), l->kind, l->named, NULL, file,
+            l->span, l->query);
 }
 
 /* Relationships read on each row of a loop, and len(obj.rel): loaded or counted per parent. */
@@ -266,18 +267,27 @@ static bool primary_key(const ol_index *ix, int32_t model, const char *column) {
   return m->n_pk && !strcmp(m->pk[0], column);
 }
 
-bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
+const uint32_t *ol_index_query_uses(const ol_index *ix, uint64_t query, size_t *n) {
   size_t lo = 0, hi = ix->key_uses.len;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (ix->key_uses.items[ix->uses_by_query[mid]].query < use->query)
+    if (ix->key_uses.items[ix->uses_by_query[mid]].query < query)
       lo = mid + 1;
     else
       hi = mid;
   }
-  for (; lo < ix->key_uses.len && ix->key_uses.items[ix->uses_by_query[lo]].query == use->query;
-       lo++) {
-    const ol_key_use *o = &ix->key_uses.items[ix->uses_by_query[lo]];
+  size_t end = lo;
+  while (end < ix->key_uses.len && ix->key_uses.items[ix->uses_by_query[end]].query == query)
+    end++;
+  *n = end - lo;
+  return *n ? &ix->uses_by_query[lo] : NULL;
+}
+
+bool ol_index_query_keyed(const ol_index *ix, const ol_key_use *use) {
+  size_t n;
+  const uint32_t *in_query = ol_index_query_uses(ix, use->query, &n);
+  for (size_t q = 0; q < n; q++) {
+    const ol_key_use *o = &ix->key_uses.items[in_query[q]];
     /* An earlier sort key orders the rows; this one only breaks ties. */
     bool first_sort = use->kind == OL_LOOKUP_ORDER && o->kind == OL_LOOKUP_ORDER &&
                       o->file == use->file && o->span.start < use->span.start;

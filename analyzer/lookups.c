@@ -65,8 +65,9 @@ static char *entity_of(ol_walker *w, TSNode n) {
 }
 
 static void add(ol_walker *w, ol_lookup_kind kind, char *entity, TSNode column, TSNode at,
-                uint32_t query) {
+                uint32_t query, bool named) {
   ol_lookup l = {.kind = kind,
+                 .named = named,
                  .entity = entity,
                  .column = ol_node_text(w, column),
                  .span = ol_node_span(at),
@@ -74,16 +75,22 @@ static void add(ol_walker *w, ol_lookup_kind kind, char *entity, TSNode column, 
   ol_vec_push(&w->out->lookups, l);
 }
 
-/* `E.col` with E a model: records it and returns true. */
-static bool column_ref(ol_walker *w, TSNode n, ol_lookup_kind kind, TSNode at, uint32_t query) {
+/* `E.col` with E a model: records it and returns true. named: the value it is
+ * compared to is one the code names (ol_walk_names_value). */
+static bool column_ref_to(ol_walker *w, TSNode n, ol_lookup_kind kind, TSNode at, uint32_t query,
+                          bool named) {
   n = ol_unwrap(w, n);
   if (ol_kind_of(w->sx, n) != OL_K_attribute)
     return false;
   char *entity = entity_of(w, ol_child(w->sx, n, OL_F_object));
   if (!entity)
     return false;
-  add(w, kind, entity, ol_child(w->sx, n, OL_F_attribute), at, query);
+  add(w, kind, entity, ol_child(w->sx, n, OL_F_attribute), at, query, named);
   return true;
+}
+
+static bool column_ref(ol_walker *w, TSNode n, ol_lookup_kind kind, TSNode at, uint32_t query) {
+  return column_ref_to(w, n, kind, at, query, false);
 }
 
 static bool is_column_ref(ol_walker *w, TSNode n) {
@@ -119,12 +126,17 @@ static void comparison(ol_walker *w, TSNode cmp, uint32_t query) {
     return;
   TSNode a = ts_node_named_child(cmp, 0), b = ts_node_named_child(cmp, 1);
   bool value_a = instance_value(w, a), value_b = instance_value(w, b);
-  if (kind == OL_LOOKUP_EQUAL && !value_a && !value_b && is_column_ref(w, a) && is_column_ref(w, b))
+  /* `status == "paid"`, `stage == Stage.final` pick one of a few named
+   * values; `total >= 1000` is a threshold, as selective as the data makes it. */
+  bool named_a = kind == OL_LOOKUP_EQUAL && ol_walk_names_value(w, a),
+       named_b = kind == OL_LOOKUP_EQUAL && ol_walk_names_value(w, b);
+  if (kind == OL_LOOKUP_EQUAL && !value_a && !value_b && !named_a && !named_b &&
+      is_column_ref(w, a) && is_column_ref(w, b))
     kind = OL_LOOKUP_JOIN;
-  if (!value_a)
-    column_ref(w, a, kind, cmp, query);
-  if (!value_b)
-    column_ref(w, b, kind, cmp, query);
+  if (!value_a && !named_a)
+    column_ref_to(w, a, kind, cmp, query, named_b);
+  if (!value_b && !named_b)
+    column_ref_to(w, b, kind, cmp, query, named_a);
 }
 
 /* E.col.in_(...), E.col.between(...), E.rel.any(...), and_(...), or_(...):
@@ -141,8 +153,12 @@ static void condition_call(ol_walker *w, TSNode call, uint32_t query, TSNode *st
   if (ol_kind_of(w->sx, fn) != OL_K_attribute)
     return;
   TSNode obj = ol_child(w->sx, fn, OL_F_object);
+  uint32_t n_args = ts_node_named_child_count(args);
+  bool named = n_args > 0;
+  for (uint32_t i = 0; i < n_args && named; i++)
+    named = ol_walk_names_value(w, ts_node_named_child(args, i));
   if (ol_node_text_is(w, name, "in_") || ol_node_text_is(w, name, "is_"))
-    column_ref(w, obj, OL_LOOKUP_EQUAL, call, query);
+    column_ref_to(w, obj, OL_LOOKUP_EQUAL, call, query, named);
   else if (ol_node_text_is(w, name, "between"))
     column_ref(w, obj, OL_LOOKUP_RANGE, call, query);
   else if (ol_node_text_is(w, name, "any") || ol_node_text_is(w, name, "has")) {
@@ -243,7 +259,8 @@ static void filter_by(ol_walker *w, TSNode obj, TSNode args, uint32_t query) {
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     TSNode kw = ts_node_named_child(args, i);
     if (ol_kind_of(w->sx, kw) == OL_K_keyword_argument)
-      add(w, OL_LOOKUP_EQUAL, entity, ol_child(w->sx, kw, OL_F_name), kw, query);
+      add(w, OL_LOOKUP_EQUAL, entity, ol_child(w->sx, kw, OL_F_name), kw, query,
+          ol_walk_names_value(w, ol_child(w->sx, kw, OL_F_value)));
   }
 }
 
@@ -251,7 +268,7 @@ static void filter_by(ol_walker *w, TSNode obj, TSNode args, uint32_t query) {
 static void with_parent(ol_walker *w, TSNode obj, TSNode name, TSNode call, uint32_t query) {
   char *entity = filter_by_entity(w, obj);
   if (entity)
-    add(w, OL_LOOKUP_PARENT, entity, name, call, query);
+    add(w, OL_LOOKUP_PARENT, entity, name, call, query, false);
 }
 
 /* join(E.rel), join(Target, E.rel), join(Target, A.x == B.y). */

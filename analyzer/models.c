@@ -318,7 +318,8 @@ static void index_insertion(ol_walker *w, ol_column_fact *col, TSNode call) {
 
 /* Column(Boolean), Column(db.Boolean()), `x: Mapped[bool]`: two values, a
  * poor index key on its own; so is an Enum column (Enum(...), a project's
- * own *Enum type such as PyIntEnum(Status)): a handful of values. */
+ * own *Enum type such as PyIntEnum(Status), sqlalchemy_utils' ChoiceType): a handful of
+ * values. */
 static bool is_boolean(ol_walker *w, TSNode call, TSNode type) {
   if (!ts_node_is_null(type)) {
     uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
@@ -338,7 +339,7 @@ static bool is_boolean(ol_walker *w, TSNode call, TSNode type) {
   if (ts_node_is_null(first))
     return false;
   uint32_t a = ts_node_start_byte(first), b = ts_node_end_byte(first);
-  return ol_node_text_is(w, first, "Boolean") ||
+  return ol_node_text_is(w, first, "Boolean") || ol_node_text_is(w, first, "ChoiceType") ||
          (b - a >= 4 && memmem(w->src + a, b - a, "Enum", 4) != NULL);
 }
 

@@ -336,6 +336,30 @@ static bool holds_constants(ol_walker *w, TSNode n, int depth) {
   }
 }
 
+/* A value the code names: a literal (not an f-string with fields), an
+ * ALL_CAPS constant, `Enum.MEMBER` (`.value`/`.name` of one, or a member of
+ * an Enum class of this file), or a display of those. A query that compares
+ * a column to such a value picks one of the column's few named values. */
+bool ol_walk_names_value(ol_walker *w, TSNode n) {
+  n = ol_unwrap(w, n);
+  ol_kind k = ol_kind_of(w->sx, n);
+  if (k == OL_K_string) { /* the prefix before the quote: f"..." is built */
+    for (uint32_t i = ts_node_start_byte(n); i < ts_node_end_byte(n); i++) {
+      char c = w->src[i];
+      if (c == '"' || c == '\'')
+        return true;
+      if (c == 'f' || c == 'F')
+        return false;
+    }
+    return false;
+  }
+  if (k == OL_K_attribute &&
+      ol_kind_of(w->sx, ol_child(w->sx, n, OL_F_object)) == OL_K_identifier &&
+      is_enum_class(w, ol_child(w->sx, n, OL_F_object)))
+    return true;
+  return holds_constants(w, n, 1);
+}
+
 /* How many bindings of the name the innermost scope that binds it holds (a rebinding in a branch
  * is one more). */
 static size_t bindings_of(const ol_walker *w, uint64_t h) {

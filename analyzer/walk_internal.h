@@ -220,6 +220,9 @@ TSNode ol_unwrap(const ol_walker *w, TSNode n);
 /* Where the query a chain builds started: the chain's own start (+1, 0
  * means none), or, when its root is a name bound to a chain, that chain's. */
 uint32_t ol_walk_query_origin(const ol_walker *w, TSNode chain);
+/* Whether the code names n's value: a literal, an ALL_CAPS constant, an Enum
+ * member, or a display of those (walk.c). */
+bool ol_walk_names_value(ol_walker *w, TSNode n);
 /* The key of attribute attr of class cls in the walk's (class, attribute) sets. */
 uint64_t ol_class_attr_key(const char *cls, const char *attr, size_t attr_len);
 /* Records that class cls binds left to right in its body (a display of

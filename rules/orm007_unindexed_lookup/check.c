@@ -145,7 +145,7 @@ static void check_column(const ol_rule_ctx *ctx, const ol_rule_meta *meta, int32
   const ol_key_use **open = ol_calloc(n ? n : 1, sizeof *open);
   size_t m = 0;
   for (size_t i = 0; i < n; i++)
-    if (ctx->index->classes.items[all[i].model].is_model &&
+    if (ctx->index->classes.items[all[i].model].is_model && !all[i].named &&
         !ol_index_column_covered(ctx->index, all[i].model, col->name) &&
         !ol_index_query_keyed(ctx->index, &all[i]))
       open[m++] = &all[i];

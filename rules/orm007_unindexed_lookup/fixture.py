@@ -1,11 +1,21 @@
 """ORM007 unindexed-lookup: columns queries look rows up by, with no index."""
+import enum
 from datetime import datetime
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Index, UniqueConstraint, and_, desc, select
 from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy_utils import ChoiceType
 
 db = SQLAlchemy()
+
+STATE_DONE = "done"
+KINDS = [("grant", "Grant"), ("loan", "Loan")]
+
+
+class Stage(enum.Enum):
+    draft = "draft"
+    final = "final"
 
 
 class TimestampMixin:
@@ -17,8 +27,14 @@ class Campaign(TimestampMixin, db.Model):
     __tablename__ = "campaigns"
     id = db.Column(db.Integer, primary_key=True)  # ok: the primary key
     slug = db.Column(db.String(80), unique=True)  # ok: unique
-    status = db.Column(db.String(20))  # expect: ORM007
+    status = db.Column(db.String(20))  # ok: compared only to "active", a value the code names
     category = db.Column(db.String(40), index=True)  # ok: index=True
+    state = db.Column(db.String(20))  # ok: only ever one of the values the code names
+    stage = db.Column(db.String(20))  # ok: compared to Enum members
+    kind = db.Column(ChoiceType(KINDS))  # ok: a column of declared choices, a handful of values
+    region = db.Column(db.String(20))  # expect: ORM007
+    code = db.Column(db.String(20))  # expect: ORM007
+    budget = db.Column(db.Integer)  # expect: ORM007
     archived = db.Column(db.Boolean, default=False)  # ok: two values, a poor index alone
     notes = db.Column(db.Text)  # ok: only written
     applications = db.relationship("Application", back_populates="campaign")
@@ -103,6 +119,25 @@ def visible(archived):
 def reviewed_by(reviewer_id):
     reviewed = aliased(Application)
     return db.session.query(reviewed).filter(reviewed.reviewer_id == reviewer_id).all()
+
+
+def named_values(kind):
+    # the values these queries pick are written in the code: a status, a state, a stage
+    a = Campaign.query.filter_by(state=STATE_DONE).all()
+    b = Campaign.query.filter(Campaign.state.in_(("open", "closed"))).all()
+    c = Campaign.query.filter(Campaign.stage == Stage.final).all()
+    d = Campaign.query.filter(Campaign.stage.is_(None)).all()
+    e = Campaign.query.filter(Campaign.kind == kind).all()
+    return a, b, c, d, e
+
+
+def built_values(region, prefix):
+    # a value from the caller, an f-string, a threshold: lookups by whatever the data holds
+    a = Campaign.query.filter_by(region="eu").all()  # named, but region is also looked up below
+    b = Campaign.query.filter(Campaign.region == region).all()
+    c = Campaign.query.filter(Campaign.code == f"{prefix}-1").all()
+    d = Campaign.query.filter(Campaign.budget >= 1000).all()
+    return a, b, c, d
 
 
 def touch(campaign):
