@@ -2,6 +2,7 @@
  * a declarative_base() result, a DeclarativeBase subclass, or a model. */
 #include "index.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -135,8 +136,52 @@ static void build_relation_table(ol_index *ix) {
   }
 }
 
+static int by_self_hash(const void *pa, const void *pb) {
+  const ol_self_ref *a = pa, *b = pb;
+  if (a->hash != b->hash)
+    return a->hash < b->hash ? -1 : 1;
+  if (a->file != b->file)
+    return a->file < b->file ? -1 : 1;
+  return a->fact < b->fact ? -1 : a->fact > b->fact;
+}
+
+/* ix->self_refs: every self fact by its attribute's hash, in file order within one. */
+static void build_self_refs(ol_index *ix) {
+  ol_free(ix->self_refs);
+  size_t n = 0;
+  for (size_t f = 0; f < ix->files.len; f++)
+    n += ix->files.items[f].facts->self_facts.len;
+  ix->self_refs = ol_malloc((n ? n : 1) * sizeof *ix->self_refs);
+  ix->n_self_refs = 0;
+  for (uint32_t f = 0; f < ix->files.len; f++) {
+    const ol_file_facts *x = ix->files.items[f].facts;
+    for (uint32_t i = 0; i < x->self_facts.len; i++)
+      ix->self_refs[ix->n_self_refs++] =
+          (ol_self_ref){.hash = name_hash(x->self_facts.items[i].attr), .file = f, .fact = i};
+  }
+  qsort(ix->self_refs, ix->n_self_refs, sizeof *ix->self_refs, by_self_hash);
+}
+
+const ol_self_ref *ol_index_self_facts(const ol_index *ix, const char *attr, size_t *n) {
+  uint64_t h = name_hash(attr);
+  size_t lo = 0, hi = ix->n_self_refs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->self_refs[mid].hash < h)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t end = lo;
+  while (end < ix->n_self_refs && ix->self_refs[end].hash == h)
+    end++;
+  *n = end - lo;
+  return *n ? &ix->self_refs[lo] : NULL;
+}
+
 void ol_index_link(ol_index *ix) {
   build_table(ix);
+  build_self_refs(ix);
   /* Iterate to a fixpoint: bases may be declared after their subclasses. */
   for (bool changed = true; changed;) {
     changed = false;
@@ -167,6 +212,14 @@ void ol_index_link(ol_index *ix) {
         m->is_model = model;
         changed = true;
       }
+    }
+  }
+  for (size_t i = 0; i < ix->classes.len; i++) {
+    const ol_model *m = &ix->classes.items[i];
+    for (size_t b = 0; b < m->cls->n_bases; b++) {
+      int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
+      if (base >= 0 && base != (int32_t)i)
+        ix->classes.items[base].has_subclass = true;
     }
   }
   add_relations(ix);
@@ -727,6 +780,7 @@ void ol_index_free(ol_index *ix) {
   ol_free(ix->lineage_at);
   ol_free(ix->lineage_ids);
   ol_free(ix->rel_slots);
+  ol_free(ix->self_refs);
   ol_vec_free(&ix->mod_entries);
   ol_free(ix->mod_slots);
   ol_free(ix->slots);

@@ -20,6 +20,7 @@ typedef struct {
   const ol_class_fact *cls;
   bool is_model;       /* mapped: not abstract, not a mixin, not the declarative base */
   bool is_mapped_base; /* contributes to models (a model, an abstract model, a declarative base) */
+  bool has_subclass;   /* a class of the project names it as a base (ol_index_link) */
   const char *const *pk; /* own or inherited primary-key columns */
   size_t n_pk;
 } ol_model;
@@ -142,6 +143,13 @@ typedef struct {
   uint32_t n_ptypes;
 } ol_summary;
 
+/* An ol_self_fact of the project: file, its index in the file's self_facts,
+ * and the hash of its attribute. */
+typedef struct {
+  uint64_t hash;
+  uint32_t file, fact;
+} ol_self_ref;
+
 /* A lookup (ORM007) resolved to the column it keys on. */
 typedef struct {
   int32_t model;   /* class id of the model queried */
@@ -183,7 +191,14 @@ typedef struct {
    * each pair, -1 empty; NULL while ol_index_link is adding them. */
   int32_t *rel_slots;
   size_t n_rel_slots;
+  /* Every file's ol_self_fact, sorted by the hash of its attribute (ol_index_link):
+   * `self.<attr>` asks only those of its name. */
+  ol_self_ref *self_refs;
+  size_t n_self_refs;
 } ol_index;
+
+/* The self facts of attribute attr: *n set, NULL when none. Borrowed. */
+const ol_self_ref *ol_index_self_facts(const ol_index *ix, const char *attr, size_t *n);
 
 /* "app.models.Chef" -> "Chef". */
 const char *ol_last_component(const char *dotted);

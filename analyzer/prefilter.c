@@ -291,6 +291,57 @@ static bool add_bindings(const ol_file_facts *f, ol_name_set *out, read_names *r
   return grew;
 }
 
+/* Whether a parameter of function i has a model every call seen passes
+ * (ol_index_param_type). Not merely a function whose parameters were looked
+ * at: a stdlib's `get`, `run` or `close` would make every file that calls
+ * one on anything matter. */
+static bool typed_from_callers(const ol_index *ix, int32_t i) {
+  const ol_summary *s = &ix->funcs.items[i];
+  for (uint32_t p = 0; s->ptypes && p < s->n_ptypes; p++)
+    if (ol_index_param_type(ix, i, p))
+      return true;
+  return false;
+}
+
+/* Decorators of Python and its standard library: never a def of the
+ * project, and in most files. */
+static const char *const LIBRARY_DECORATORS[] = {"property",
+                                                 "staticmethod",
+                                                 "classmethod",
+                                                 "cached_property",
+                                                 "abstractmethod",
+                                                 "wraps",
+                                                 "contextmanager",
+                                                 "asynccontextmanager",
+                                                 "overload",
+                                                 "override",
+                                                 "final",
+                                                 "dataclass",
+                                                 "total_ordering",
+                                                 "lru_cache",
+                                                 "cache",
+                                                 "singledispatch",
+                                                 "singledispatchmethod",
+                                                 NULL};
+
+/* The decorators function s is behind (ol_func_fact.decos) matter with it:
+ * whether each is a transparent one of the project (its calls reach s with
+ * the caller's arguments) takes every def of its name. */
+static bool add_decorators(ol_name_set *out, const ol_summary *s) {
+  bool grew = false;
+  for (const char *p = s->fn->decos; p && *p;) {
+    size_t len = strcspn(p, "\x1f(");
+    bool library = false;
+    for (size_t k = 0; LIBRARY_DECORATORS[k] && !library; k++)
+      library = strlen(LIBRARY_DECORATORS[k]) == len && !memcmp(LIBRARY_DECORATORS[k], p, len);
+    if (len && !library)
+      grew |= ol_name_set_add(out, ol_ident_hash(p, len));
+    p += strcspn(p, "\x1f");
+    p += *p == '\x1f';
+  }
+  return grew;
+}
+
 /* One pass over every summary and binding; returns whether anything grew.
  * done[i]: function i added all it adds (model_classes does not change
  * here, out only grows: a later pass would add nothing more for it). */
@@ -302,16 +353,18 @@ static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn, 
      * its class or a subclass (`self.m()`, `C.m()`, `C(...).m()`), which the
      * caller names, or on a parameter, which only a model's methods count
      * for (the parameter reads rule). */
-    if (s->ptypes && s->fn->outer < 0) {
-      /* its parameters take what every call passes (param_types.c): a file that calls it by
+    if (s->fn->outer < 0 && typed_from_callers(ix, (int32_t)i)) {
+      /* a parameter takes what every call passes (param_types.c): a file that calls it by
        * name on any object (`x.m(...)`) holds a call that may pass something else */
       grew |= add_name(out, s->fn->name);
       if (s->fn->cls)
         grew |= add_last(out, s->fn->cls);
+      grew |= add_decorators(out, s);
     }
     if (done[i] || s->fn->outer >= 0 || !summary_matters(s, rn))
       continue;
     done[i] = true;
+    grew |= add_decorators(out, s);
     if (!s->fn->cls) {
       grew |= add_name(out, s->fn->name);
       continue;
@@ -336,16 +389,6 @@ void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *o
     add_last(out, cfg->model_bases[i]);
     add_class(&rn, cfg->model_bases[i]);
   }
-  /* the decorators a function is behind (ol_func_fact.decos): whether each is a transparent one
-   * of the project takes every def of its name */
-  for (size_t t = 0; t < ix->funcs.len; t++)
-    for (const char *p = ix->funcs.items[t].fn->decos; p && *p;) {
-      size_t len = strcspn(p, "\x1f(");
-      if (len)
-        ol_name_set_add(out, ol_ident_hash(p, len));
-      p += strcspn(p, "\x1f");
-      p += *p == '\x1f';
-    }
   bool *done = ol_calloc(ix->funcs.len ? ix->funcs.len : 1, sizeof *done);
   for (int round = 0; round < 64 && add_functions(ix, out, &rn, done); round++) {
   }

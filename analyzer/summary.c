@@ -1494,10 +1494,12 @@ static const char *self_rows_of(const ol_index *ix, int32_t cls, const char *sel
   const ol_rows *found_rows = NULL;
   const char *entity = NULL;
   uint32_t found_file = 0;
-  for (uint32_t f = 0; f < ix->files.len; f++) {
-    const ol_file_facts *x = ix->files.items[f].facts;
-    for (size_t i = 0; i < x->self_facts.len; i++) {
-      const ol_self_fact *s = &x->self_facts.items[i];
+  size_t n_refs;
+  const ol_self_ref *refs = ol_index_self_facts(ix, self_attr, &n_refs);
+  for (size_t k = 0; k < n_refs; k++) {
+    uint32_t f = refs[k].file;
+    const ol_self_fact *s = &ix->files.items[f].facts->self_facts.items[refs[k].fact];
+    {
       if (strcmp(s->attr, self_attr))
         continue;
       int32_t c = ol_index_class_id(ix, s->cls, (int32_t)f);
@@ -1560,7 +1562,7 @@ static const char *self_rows(const ol_index *ix, uint32_t file, const char *self
     return NULL;
   bool none;
   const char *entity = self_rows_of(ix, cls, self_attr, self_one, rows, rows_file, &none);
-  if (entity || !none)
+  if (entity || !none || !ix->classes.items[cls].has_subclass)
     return entity;
   for (int32_t c = 0; c < (int32_t)ix->classes.len; c++) {
     if (c == cls || !derives_from(ix, c, cls))
