@@ -142,6 +142,25 @@ static TSNode assigned_value(ol_walker *w, TSNode def, TSNode name, uint32_t bef
   return found;
 }
 
+/* The value of the assignment `name = value` that starts at byte at in def
+ * (ol_binding.at), found by descending to it; null when it is not one. */
+static TSNode assignment_at(ol_walker *w, TSNode def, uint32_t at, TSNode name) {
+  if (!at || at < ts_node_start_byte(def) || at >= ts_node_end_byte(def))
+    return (TSNode){0};
+  TSNode n = ts_node_descendant_for_byte_range(def, at, at);
+  for (int depth = 0; depth < 8 && !ts_node_is_null(n) && ts_node_start_byte(n) == at; depth++) {
+    if (ol_kind_of(w->sx, n) == OL_K_assignment) {
+      TSNode left = ol_child(w->sx, n, OL_F_left);
+      return ol_kind_of(w->sx, left) == OL_K_identifier &&
+                     ol_node_hash(w, left) == ol_node_hash(w, name)
+                 ? ol_child(w->sx, n, OL_F_right)
+                 : (TSNode){0};
+    }
+    n = ts_node_parent(n);
+  }
+  return (TSNode){0};
+}
+
 /* Scalar reads: `plain = [a for a in attrs if not cls._is_join(a)]`, `_is_join` returning
  * `hasattr(d, "impl") and isinstance(d.impl, CollectionAttributeImpl)`: the names kept are all
  * but (some of) the collections, so every scalar relationship among them (OL_READ_SCALARS). */
@@ -369,8 +388,15 @@ int ol_generic_param_rows(ol_walker *w, int func, TSNode n) {
   n = ol_unwrap(w, n);
   if (p >= 0 || ol_kind_of(w->sx, n) != OL_K_identifier || ol_calls_param_index(w, func, n) >= 0)
     return p;
-  TSNode def = ol_walk_current_def(w); /* `entries = query.all()` ... `helper(entries)` */
-  TSNode v = ts_node_is_null(def) ? def : assigned_value(w, def, n, ts_node_start_byte(n));
+  /* `entries = query.all()` ... `helper(entries)`: a name the function never binds holds no
+   * such run (the scan below would read the whole function for every argument) */
+  const ol_binding *b = ol_scope_binding(w, ol_node_hash(w, n));
+  TSNode def = ol_walk_current_def(w);
+  if (!b || ts_node_is_null(def))
+    return -1;
+  TSNode v = assignment_at(w, def, b->at, n);
+  if (ts_node_is_null(v))
+    v = assigned_value(w, def, n, ts_node_start_byte(n));
   return ts_node_is_null(v) ? -1 : run_param(w, func, v);
 }
 

@@ -1322,12 +1322,42 @@ static bool derives_walk(const ol_index *ix, int32_t c, int32_t a, int depth, ui
   return false;
 }
 
+/* The classes visited when a lineage is small, as most are: no table over every class. */
+#define SMALL_LINEAGE 32
+
 static bool derives_from(const ol_index *ix, int32_t c, int32_t a) {
   if (c < 0 || a < 0)
     return false;
-  uint8_t *seen = ol_calloc(ix->classes.len ? ix->classes.len : 1, 1);
-  bool r = derives_walk(ix, c, a, 0, seen);
-  ol_free(seen);
+  int32_t todo[SMALL_LINEAGE], seen[SMALL_LINEAGE];
+  size_t n_todo = 0, n_seen = 0;
+  todo[n_todo++] = c;
+  while (n_todo > 0) {
+    int32_t x = todo[--n_todo];
+    if (x == a)
+      return true;
+    bool known = false;
+    for (size_t i = 0; i < n_seen && !known; i++)
+      known = seen[i] == x;
+    if (known)
+      continue;
+    if (n_seen == SMALL_LINEAGE)
+      goto large; /* a lineage this wide: the walk below, with a byte per class */
+    seen[n_seen++] = x;
+    const ol_model *m = &ix->classes.items[x];
+    for (size_t b = 0; b < m->cls->n_bases; b++) {
+      int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
+      if (base < 0)
+        continue;
+      if (n_todo == SMALL_LINEAGE)
+        goto large;
+      todo[n_todo++] = base;
+    }
+  }
+  return false;
+large:;
+  uint8_t *seen_all = ol_calloc(ix->classes.len ? ix->classes.len : 1, 1);
+  bool r = derives_walk(ix, c, a, 0, seen_all);
+  ol_free(seen_all);
   return r;
 }
 
