@@ -179,6 +179,50 @@ const ol_self_ref *ol_index_self_facts(const ol_index *ix, const char *attr, siz
   return *n ? &ix->self_refs[lo] : NULL;
 }
 
+/* ix->sub_at, ix->sub_ids and every class's has_subclass, from each class's bases. */
+static void build_subclasses(ol_index *ix) {
+  size_t n = ix->classes.len, edges = 0;
+  ol_free(ix->base_at);
+  ol_free(ix->base_ids);
+  uint32_t *first = ix->base_at = ol_calloc(n + 1, sizeof *first);
+  for (size_t i = 0; i < n; i++) {
+    first[i] = (uint32_t)edges;
+    edges += ix->classes.items[i].cls->n_bases;
+  }
+  first[n] = (uint32_t)edges;
+  int32_t *base_of = ix->base_ids = ol_malloc((edges ? edges : 1) * sizeof *base_of);
+  ol_free(ix->sub_at);
+  ol_free(ix->sub_ids);
+  ix->sub_at = ol_calloc(n + 1, sizeof *ix->sub_at);
+  for (size_t i = 0; i < n; i++) {
+    const ol_model *m = &ix->classes.items[i];
+    for (size_t b = 0; b < m->cls->n_bases; b++) {
+      int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
+      base_of[first[i] + b] = base >= 0 && base != (int32_t)i ? base : -1;
+      if (base_of[first[i] + b] >= 0) {
+        ix->classes.items[base].has_subclass = true;
+        ix->sub_at[base + 1]++;
+      }
+    }
+  }
+  for (size_t c = 0; c < n; c++)
+    ix->sub_at[c + 1] += ix->sub_at[c];
+  ix->sub_ids = ol_malloc((ix->sub_at[n] ? ix->sub_at[n] : 1) * sizeof *ix->sub_ids);
+  uint32_t *fill = ol_malloc((n ? n : 1) * sizeof *fill);
+  for (size_t c = 0; c < n; c++)
+    fill[c] = ix->sub_at[c];
+  for (size_t i = 0; i < n; i++) /* in class order: each list ascending */
+    for (size_t e = first[i]; e < first[i + 1]; e++)
+      if (base_of[e] >= 0)
+        ix->sub_ids[fill[base_of[e]]++] = (int32_t)i;
+  ol_free(fill);
+}
+
+const int32_t *ol_index_subclasses(const ol_index *ix, int32_t c, size_t *n) {
+  *n = ix->sub_at && c >= 0 ? ix->sub_at[c + 1] - ix->sub_at[c] : 0;
+  return *n ? &ix->sub_ids[ix->sub_at[c]] : NULL;
+}
+
 void ol_index_link(ol_index *ix) {
   build_table(ix);
   build_self_refs(ix);
@@ -214,14 +258,7 @@ void ol_index_link(ol_index *ix) {
       }
     }
   }
-  for (size_t i = 0; i < ix->classes.len; i++) {
-    const ol_model *m = &ix->classes.items[i];
-    for (size_t b = 0; b < m->cls->n_bases; b++) {
-      int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
-      if (base >= 0 && base != (int32_t)i)
-        ix->classes.items[base].has_subclass = true;
-    }
-  }
+  build_subclasses(ix);
   add_relations(ix);
   build_relation_table(ix);
 }
@@ -781,6 +818,10 @@ void ol_index_free(ol_index *ix) {
   ol_free(ix->lineage_ids);
   ol_free(ix->rel_slots);
   ol_free(ix->self_refs);
+  ol_free(ix->sub_at);
+  ol_free(ix->sub_ids);
+  ol_free(ix->base_at);
+  ol_free(ix->base_ids);
   ol_vec_free(&ix->mod_entries);
   ol_free(ix->mod_slots);
   ol_free(ix->slots);

@@ -195,10 +195,21 @@ typedef struct {
    * `self.<attr>` asks only those of its name. */
   ol_self_ref *self_refs;
   size_t n_self_refs;
+  /* The classes that name class c as a base: sub_ids[sub_at[c] .. sub_at[c + 1]) (ol_index_link).
+   */
+  uint32_t *sub_at;
+  int32_t *sub_ids;
+  /* The class each base of class c names: base_ids[base_at[c] + b] for its base b, -1 when none
+   * (ol_index_class_id of the base's last component, from c's file; ol_index_link). */
+  uint32_t *base_at;
+  int32_t *base_ids;
 } ol_index;
 
 /* The self facts of attribute attr: *n set, NULL when none. Borrowed. */
 const ol_self_ref *ol_index_self_facts(const ol_index *ix, const char *attr, size_t *n);
+
+/* The classes that name class c as a base, directly: *n set. Borrowed. */
+const int32_t *ol_index_subclasses(const ol_index *ix, int32_t c, size_t *n);
 
 /* "app.models.Chef" -> "Chef". */
 const char *ol_last_component(const char *dotted);

@@ -1313,12 +1313,9 @@ static bool derives_walk(const ol_index *ix, int32_t c, int32_t a, int depth, ui
   if (c == a)
     return true;
   seen[c] = 1;
-  const ol_model *m = &ix->classes.items[c];
-  for (size_t b = 0; b < m->cls->n_bases; b++) {
-    int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
-    if (derives_walk(ix, base, a, depth + 1, seen))
+  for (uint32_t e = ix->base_at[c]; e < ix->base_at[c + 1]; e++)
+    if (derives_walk(ix, ix->base_ids[e], a, depth + 1, seen))
       return true;
-  }
   return false;
 }
 
@@ -1343,9 +1340,8 @@ static bool derives_from(const ol_index *ix, int32_t c, int32_t a) {
     if (n_seen == SMALL_LINEAGE)
       goto large; /* a lineage this wide: the walk below, with a byte per class */
     seen[n_seen++] = x;
-    const ol_model *m = &ix->classes.items[x];
-    for (size_t b = 0; b < m->cls->n_bases; b++) {
-      int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
+    for (uint32_t e = ix->base_at[x]; e < ix->base_at[x + 1]; e++) {
+      int32_t base = ix->base_ids[e];
       if (base < 0)
         continue;
       if (n_todo == SMALL_LINEAGE)
@@ -1579,6 +1575,11 @@ static const char *self_rows_of(const ol_index *ix, int32_t cls, const char *sel
   return entity;
 }
 
+static int by_id(const void *a, const void *b) {
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
 /* ol_index_self_rows of `self.<self_attr>` in a method of class self_cls of
  * file. A mixin that neither assigns it nor derives from a class that does
  * (`self.abstracts` read in an export mixin): what it holds in every project
@@ -1594,18 +1595,42 @@ static const char *self_rows(const ol_index *ix, uint32_t file, const char *self
   const char *entity = self_rows_of(ix, cls, self_attr, self_one, rows, rows_file, &none);
   if (entity || !none || !ix->classes.items[cls].has_subclass)
     return entity;
-  for (int32_t c = 0; c < (int32_t)ix->classes.len; c++) {
-    if (c == cls || !derives_from(ix, c, cls))
+  /* the classes deriving from cls, MAX_DEPTH levels down, in class order */
+  uint8_t *seen = ol_calloc(ix->classes.len, 1);
+  OL_VEC(int32_t) below = {0};
+  ol_vec_push(&below, cls);
+  seen[cls] = 1;
+  for (size_t level_start = 0, level = 0; level < MAX_DEPTH && level_start < below.len; level++) {
+    size_t level_end = below.len;
+    for (size_t i = level_start; i < level_end; i++) {
+      size_t n;
+      const int32_t *subs = ol_index_subclasses(ix, below.items[i], &n);
+      for (size_t k = 0; k < n; k++)
+        if (!seen[subs[k]]) {
+          seen[subs[k]] = 1;
+          ol_vec_push(&below, subs[k]);
+        }
+    }
+    level_start = level_end;
+  }
+  ol_free(seen);
+  qsort(below.items, below.len, sizeof *below.items, by_id);
+  for (size_t i = 0; i < below.len; i++) {
+    int32_t c = below.items[i];
+    if (c == cls)
       continue;
     const ol_rows *r;
     uint32_t rf;
     const char *e = self_rows_of(ix, c, self_attr, self_one, &r, &rf, &none);
     if (none)
       continue; /* another mixin on the way, or a class that never sets it */
-    if (!e || (entity && (r != *rows || strcmp(e, entity))))
+    if (!e || (entity && (r != *rows || strcmp(e, entity)))) {
+      ol_vec_free(&below);
       return *rows = NULL, NULL; /* not known, or the classes disagree */
+    }
     entity = e, *rows = r, *rows_file = rf;
   }
+  ol_vec_free(&below);
   if (!entity)
     *rows = NULL;
   return entity;
