@@ -179,7 +179,7 @@ const ol_self_ref *ol_index_self_facts(const ol_index *ix, const char *attr, siz
   return *n ? &ix->self_refs[lo] : NULL;
 }
 
-/* ix->sub_at, ix->sub_ids and every class's has_subclass, from each class's bases. */
+/* ix->base_at, ix->base_ids, ix->sub_at and ix->sub_ids, from each class's bases. */
 static void build_subclasses(ol_index *ix) {
   size_t n = ix->classes.len, edges = 0;
   ol_free(ix->base_at);
@@ -199,10 +199,8 @@ static void build_subclasses(ol_index *ix) {
     for (size_t b = 0; b < m->cls->n_bases; b++) {
       int32_t base = ol_index_class_id(ix, ol_last_component(m->cls->bases[b]), (int32_t)m->file);
       base_of[first[i] + b] = base >= 0 && base != (int32_t)i ? base : -1;
-      if (base_of[first[i] + b] >= 0) {
-        ix->classes.items[base].has_subclass = true;
+      if (base_of[first[i] + b] >= 0)
         ix->sub_at[base + 1]++;
-      }
     }
   }
   for (size_t c = 0; c < n; c++)

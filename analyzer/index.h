@@ -20,7 +20,6 @@ typedef struct {
   const ol_class_fact *cls;
   bool is_model;       /* mapped: not abstract, not a mixin, not the declarative base */
   bool is_mapped_base; /* contributes to models (a model, an abstract model, a declarative base) */
-  bool has_subclass;   /* a class of the project names it as a base (ol_index_link) */
   const char *const *pk; /* own or inherited primary-key columns */
   size_t n_pk;
 } ol_model;

@@ -1525,34 +1525,32 @@ static const char *self_rows_of(const ol_index *ix, int32_t cls, const char *sel
   for (size_t k = 0; k < n_refs; k++) {
     uint32_t f = refs[k].file;
     const ol_self_fact *s = &ix->files.items[f].facts->self_facts.items[refs[k].fact];
-    {
-      if (strcmp(s->attr, self_attr))
-        continue;
-      int32_t c = ol_index_class_id(ix, s->cls, (int32_t)f);
-      if (c < 0 || !(derives_from(ix, cls, c) || derives_from(ix, c, cls)))
-        continue;
-      const ol_rows *r = &s->rows;
-      uint32_t rf = f;
-      const ol_param_type *pt =
-          s->kind == OL_SELF_PARAM
-              ? ol_index_param_type(ix, (int32_t)ix->files.items[f].first_func + s->func,
-                                    (uint32_t)s->param)
-              : NULL;
-      if (pt && pt->many == !self_one) /* `self.event = event`: what every caller passes */
-        r = &pt->rows;
-      const char *e = pt ? (pt->many == !self_one ? pt->entity : NULL)
-                      : s->kind == (self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
-                              ol_index_model(ix, s->rows.entity)
-                          ? s->rows.entity
-                      : s->kind == OL_SELF_QUERY
-                          ? (self_one ? NULL : returned_query(ix, f, s->call, cls, &r, &rf))
-                      : s->kind != OL_SELF_CALL ? NULL
-                      : self_one                ? returned_one(ix, f, s->call)
-                                                : returned_rows(ix, f, s->call, &r, &rf);
-      if (found || !e)
-        return NULL; /* assigned twice, or something else: not known */
-      found = s, found_file = rf, entity = e, found_rows = r;
-    }
+    if (strcmp(s->attr, self_attr))
+      continue;
+    int32_t c = ol_index_class_id(ix, s->cls, (int32_t)f);
+    if (c < 0 || !(derives_from(ix, cls, c) || derives_from(ix, c, cls)))
+      continue;
+    const ol_rows *r = &s->rows;
+    uint32_t rf = f;
+    const ol_param_type *pt =
+        s->kind == OL_SELF_PARAM
+            ? ol_index_param_type(ix, (int32_t)ix->files.items[f].first_func + s->func,
+                                  (uint32_t)s->param)
+            : NULL;
+    if (pt && pt->many == !self_one) /* `self.event = event`: what every caller passes */
+      r = &pt->rows;
+    const char *e = pt ? (pt->many == !self_one ? pt->entity : NULL)
+                    : s->kind == (self_one ? OL_SELF_ONE : OL_SELF_ROWS) && s->rows.entity &&
+                            ol_index_model(ix, s->rows.entity)
+                        ? s->rows.entity
+                    : s->kind == OL_SELF_QUERY
+                        ? (self_one ? NULL : returned_query(ix, f, s->call, cls, &r, &rf))
+                    : s->kind != OL_SELF_CALL ? NULL
+                    : self_one                ? returned_one(ix, f, s->call)
+                                              : returned_rows(ix, f, s->call, &r, &rf);
+    if (found || !e)
+      return NULL; /* assigned twice, or something else: not known */
+    found = s, found_file = rf, entity = e, found_rows = r;
   }
   if (!found) { /* `for x in self._query`: a property of the class that returns a query */
     int32_t p = self_one ? -1 : method_in(ix, cls, self_attr);
@@ -1593,8 +1591,9 @@ static const char *self_rows(const ol_index *ix, uint32_t file, const char *self
     return NULL;
   bool none;
   const char *entity = self_rows_of(ix, cls, self_attr, self_one, rows, rows_file, &none);
-  if (entity || !none || !ix->classes.items[cls].has_subclass)
-    return entity;
+  size_t n_subs;
+  if (entity || !none || !ol_index_subclasses(ix, cls, &n_subs))
+    return entity; /* a class nobody derives from: no subclass knows more */
   /* the classes deriving from cls, MAX_DEPTH levels down, in class order */
   uint8_t *seen = ol_calloc(ix->classes.len, 1);
   OL_VEC(int32_t) below = {0};
