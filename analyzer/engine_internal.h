@@ -79,8 +79,10 @@ struct ol_engine {
   ol_name_set tokens, names; /* the ORM tokens; the names that matter, as the last round saw them */
   ol_name_set classes;       /* of names, those a class statement links by name alone */
   const ol_modgraph *graph;  /* during the prefilter's rounds: the project's modules */
-  const bool *linked;        /* during a round, per unit: a parsed file imports it */
-  const bool *parsed_now;    /* during a round, per unit: parsed when the round began */
+  const bool *linked;        /* during a round, per unit: a source (pass1.c) imports it */
+  const bool *parsed_now;    /* during a round, per unit: a source when the round began */
+  bool *seeds;               /* during the rounds, per unit: what ol_prefilter_names says */
+  bool seeds_known;          /* seeds are those of the last names */
   struct ol_cache *cache;    /* .ormlint_cache/ of the project, NULL when not used */
   bool names_cached;         /* every name of names is in the cache's name set */
   bool rounds_exhausted;     /* past OL_MAX_ROUNDS: every file still pending is parsed */

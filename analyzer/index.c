@@ -14,6 +14,49 @@ const char *ol_last_component(const char *dotted) {
 
 char *ol_index_module_of(const char *path, bool *package);
 
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **ol_module_packages(char *const *modules, const bool *package, size_t n, size_t *n_out) {
+  char **p = ol_malloc((n ? n : 1) * sizeof *p);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (package[i] && *modules[i])
+      p[k++] = modules[i];
+  qsort(p, k, sizeof *p, cmp_str);
+  *n_out = k;
+  return p;
+}
+
+uint32_t ol_module_key_under(char *const *packages, size_t n_packages, const char *m, size_t k) {
+  if (k < 2 || m[k - 1] != '.')
+    return 0;
+  size_t lo = 0, hi = n_packages, len = k - 1;
+  while (lo < hi) { /* the first package not before m[0..len): it, when it is one */
+    size_t mid = (lo + hi) / 2;
+    if (strncmp(packages[mid], m, len) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n_packages && !strncmp(packages[lo], m, len) && packages[lo][len] == '\0'
+             ? (uint32_t)len
+             : 0;
+}
+
+bool ol_module_key_visible(const char *m, uint32_t under, const char *from_module,
+                           bool from_package) {
+  if (!under)
+    return true;
+  size_t dir = strlen(from_module);
+  if (!from_package) {
+    const char *dot = strrchr(from_module, '.');
+    dir = dot ? (size_t)(dot - from_module) : 0;
+  }
+  return dir == under && !strncmp(from_module, m, under);
+}
+
 void ol_index_add(ol_index *ix, const char *path, const ol_file_facts *facts) {
   ol_index_file file = {.path = path, .facts = facts};
   file.module = ol_index_module_of(path, &file.package);
@@ -234,7 +277,10 @@ void ol_index_link(ol_index *ix) {
         mapped = true;
       for (size_t b = 0; b < m->cls->n_bases; b++) {
         const char *base = m->cls->bases[b];
-        ol_model *parent = find_class(ix, base);
+        /* the class of that name in m's own file first: sympy's `class GenericIdentity(Identity)`
+         * derives from its file's Identity, not from another project's model of that name */
+        int32_t pid = ol_index_class_id(ix, ol_last_component(base), (int32_t)m->file);
+        ol_model *parent = pid >= 0 ? &ix->classes.items[pid] : NULL;
         if (is_declarative_root(base))
           is_decl_base = true;
         if (is_root_base(ix, base) || (parent && parent != m && parent->is_mapped_base))

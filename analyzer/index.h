@@ -85,7 +85,8 @@ typedef struct {
 typedef struct {
   const char *key; /* a dotted suffix of files[file].module */
   uint32_t file;
-  int32_t next; /* the next entry with the same slot, -1 */
+  uint32_t under; /* ol_module_key_under */
+  int32_t next;   /* the next entry with the same slot, -1 */
 } ol_mod_entry;
 
 /* What every call in the project passes a parameter (param_types.c). */
@@ -394,6 +395,26 @@ int ol_index_template_root(const ol_index *ix, uint32_t file, int loop);
  * after the first load of each: reading one per row costs no more queries
  * as the rows grow. */
 bool ol_index_is_reference_table(const ol_index *ix, const char *model);
+/* The dotted suffixes of the project's module names are the names an import
+ * may give a file (src/app/x.py is app.x). A suffix whose directory above
+ * it holds __init__.py (sympy/core/random.py's `random`: sympy/core is a
+ * package) is a name of the file only for a module of that directory (a
+ * script run there has it as sys.path[0], and Python 2's implicit
+ * relative imports read it so); an import of `random` anywhere else is
+ * the standard library's. ol_module_key_under: for the key starting at
+ * byte k of module m, 0 when any file may import by it, else the length of
+ * the package's name (k - 1); packages: the modules of the project's
+ * __init__.py files, sorted by strcmp (ol_module_packages). */
+char **ol_module_packages(char *const *modules, const bool *package, size_t n, size_t *n_out);
+uint32_t ol_module_key_under(char *const *packages, size_t n_packages, const char *m, size_t k);
+/* Whether file `from` (module from_module, an __init__.py when from_package) imports by a key of
+ * module m whose under is `under`. */
+bool ol_module_key_visible(const char *m, uint32_t under, const char *from_module,
+                           bool from_package);
+
+/* The project file the module of import im of file names (`from ..a import b`: a), -1 when it
+ * is not one of the project's (a library) or im binds a name only (`g = f`). */
+int32_t ol_index_import_file(const ol_index *ix, uint32_t file, const ol_import_fact *im);
 /* A readable name of a function: "app.helpers.chef_of" (the module's last two components),
  * "Booking.to_dict", "find" (nested). Caller frees. */
 char *ol_index_func_name(const ol_index *ix, int32_t func);

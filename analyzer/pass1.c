@@ -202,9 +202,9 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
 /* A prefilter round for a file not parsed yet: parse it when it names what
  * the index now knows to matter. A file the cache says holds none of the
  * cache's names is not read while every name is one of those. A file no
- * import connects to a parsed one is parsed for a class name only (the
- * rest reaches a rule through imports): remembered, that it is not cached
- * as holding no name. */
+ * import connects to a source is parsed only for a class statement that
+ * derives from a class name (the rest reaches a rule through imports):
+ * remembered, that it is not cached as holding no name. */
 static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_source src;
   if (!read_unit(e, u, &src))
@@ -229,7 +229,7 @@ static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
   bool named = u->weak || ol_prefilter_has_name(&e->names, src.bytes, src.len);
   u->unlinked_skip = false;
   if (token || e->rounds_exhausted || (linked && named) ||
-      (!linked && ol_prefilter_has_name(&e->classes, src.bytes, src.len)))
+      (!linked && ol_prefilter_has_class_base(&e->classes, src.bytes, src.len)))
     parse_unit(e, p, u, &src);
   else {
     u->unlinked_skip = !linked && named;
@@ -398,16 +398,17 @@ static void early_free(ol_engine *e) {
 
 /* The files a parsed file's imports name (its facts: every import
  * statement, at any level), marked in linked[]. */
-static void mark_imported(const ol_modgraph *g, uint32_t from, const ol_file_facts *f,
-                          bool *linked) {
+static size_t mark_imported(const ol_modgraph *g, uint32_t from, const ol_file_facts *f,
+                            bool *linked) {
   char buf[1024];
+  size_t n = 0;
   for (size_t i = 0; i < f->imports.len; i++) {
     const ol_import_fact *im = &f->imports.items[i];
     if (!im->module)
       continue; /* an alias of a name */
     ol_import_ref r = {.name = im->module, .level = im->level};
     if (*im->module)
-      ol_modgraph_mark(g, from, &r, linked);
+      n += ol_modgraph_mark(g, from, &r, linked);
     size_t mn = strlen(im->module), nn = im->name ? strlen(im->name) : 0;
     if (im->name && mn + nn + 2 < sizeof buf) {
       memcpy(buf, im->module, mn);
@@ -415,39 +416,48 @@ static void mark_imported(const ol_modgraph *g, uint32_t from, const ol_file_fac
         buf[mn++] = '.';
       memcpy(buf + mn, im->name, nn + 1);
       r.name = buf;
-      ol_modgraph_mark(g, from, &r, linked);
+      n += ol_modgraph_mark(g, from, &r, linked);
     }
   }
+  return n;
 }
 
-/* Per unit, before a round: parsed (parsed[]), and linked[]: imported by a
- * parsed file, or by a file so linked, transitively (a helper with no name
- * that matters yet may pass a parsed file's rows on to a module that reads
- * their relationships: that module is judged by every name). A pending
- * file whose imports are not known (skipped as the cache says, not read)
- * may link anything: then every file is linked. */
-static void snapshot_links(ol_engine *e, const ol_modgraph *g, bool *parsed, bool *linked) {
+/* Per unit, before a round: sources[], the parsed files the links start
+ * at — those that hold ORM code or what a name that matters is of
+ * (ol_prefilter_names' seeds; before the first names, every parsed file) —
+ * and linked[]: imported by a source, or by a file so linked, transitively
+ * (a helper with no name that matters yet may pass a source's rows on to
+ * a module that reads their relationships: that module is judged by every
+ * name). A file parsed for a token that holds nothing of the ORM (a
+ * `session` in a comment, a `select` of its own) is not a source: the code
+ * base around it is no likelier to matter. A pending file whose imports are
+ * not known (skipped as the cache says, not read) may link anything: then
+ * every file is linked. */
+static void snapshot_links(ol_engine *e, const ol_modgraph *g, bool *sources, bool *linked) {
   size_t n = e->units.len;
   bool unknown = false;
   for (size_t i = 0; i < n; i++) {
     const ol_unit *u = &e->units.items[i];
-    parsed[i] = u->parsed;
+    sources[i] = u->parsed && (!e->seeds_known || e->seeds[i]);
     unknown |= u->pending && !u->scanned;
   }
   memset(linked, unknown, n * sizeof *linked);
   if (unknown)
     return;
   for (size_t i = 0; i < n; i++)
-    if (parsed[i])
+    if (sources[i])
       mark_imported(g, (uint32_t)i, &e->units.items[i].facts, linked);
-  for (bool grew = true; grew;) { /* the closure through files not parsed */
+  for (bool grew = true; grew;) { /* the closure through the files that are not sources */
     grew = false;
     for (size_t i = 0; i < n; i++) {
       const ol_unit *u = &e->units.items[i];
-      if (!linked[i] || parsed[i] || !u->scanned || u->refs.len == 0)
+      if (!linked[i] || sources[i])
         continue;
-      for (size_t r = 0; r < u->refs.len; r++)
-        grew |= ol_modgraph_mark(g, (uint32_t)i, &u->refs.items[r], linked) > 0;
+      if (u->parsed)
+        grew |= mark_imported(g, (uint32_t)i, &u->facts, linked) > 0;
+      else
+        for (size_t r = 0; u->scanned && r < u->refs.len; r++)
+          grew |= ol_modgraph_mark(g, (uint32_t)i, &u->refs.items[r], linked) > 0;
     }
   }
 }
@@ -463,7 +473,9 @@ static void snapshot_links(ol_engine *e, const ol_modgraph *g, bool *parsed, boo
 
 /* The names that matter now; grows: a name once found stays. */
 static void round_names(ol_engine *e) {
-  ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes);
+  bool whole = e->seeds && e->index.files.len == e->units.len;
+  ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes, whole ? e->seeds : NULL);
+  e->seeds_known = whole;
 }
 
 static void prefilter_rounds(ol_engine *e) {
@@ -477,6 +489,8 @@ static void prefilter_rounds(ol_engine *e) {
   ol_free(rels);
   bool *was_parsed = ol_calloc(nu, sizeof *was_parsed), *linked = ol_calloc(nu, sizeof *linked);
   e->graph = &graph;
+  e->seeds = ol_calloc(nu, sizeof *e->seeds);
+  e->seeds_known = false;
   e->parsed_now = was_parsed;
   e->linked = linked;
   /* Round 0, before any index: the files with a weak token that an import
@@ -525,6 +539,9 @@ static void prefilter_rounds(ol_engine *e) {
   ol_free(which);
   e->graph = NULL;
   e->parsed_now = e->linked = NULL;
+  ol_free(e->seeds);
+  e->seeds = NULL;
+  e->seeds_known = false;
   ol_free(was_parsed);
   ol_free(linked);
   ol_modgraph_free(&graph);

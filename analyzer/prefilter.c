@@ -148,6 +148,39 @@ bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t l
   return false;
 }
 
+bool ol_prefilter_has_class_base(const ol_name_set *names, const char *bytes, size_t len) {
+  if (!names->len)
+    return false;
+  const unsigned char *s = (const unsigned char *)bytes;
+  for (size_t i = 0; i + 6 < len; i++) {
+    /* `class` at the start of a line (after its indentation), then a name and `(` */
+    if (memcmp(bytes + i, "class", 5) ||
+        (i > 0 && s[i - 1] != '\n' && s[i - 1] != ' ' && s[i - 1] != '\t'))
+      continue;
+    size_t b = i;
+    while (b > 0 && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+      b--;
+    if ((b > 0 && s[b - 1] != '\n') || (s[i + 5] != ' ' && s[i + 5] != '\t'))
+      continue;
+    size_t p = i + 5;
+    while (p < len && (s[p] == ' ' || s[p] == '\t'))
+      p++;
+    while (p < len && is_ident(s[p]))
+      p++;
+    while (p < len && (s[p] == ' ' || s[p] == '\t'))
+      p++;
+    if (p >= len || s[p] != '(')
+      continue;
+    size_t end = ++p;
+    for (int depth = 1; end < len && depth > 0; end++)
+      depth += s[end] == '(' ? 1 : s[end] == ')' ? -1 : 0;
+    if (ol_prefilter_has_name(names, bytes + p, end - p))
+      return true;
+    i = end - 1;
+  }
+  return false;
+}
+
 /* `Capword.query` or `cls.query`: Flask-SQLAlchemy's query property, a
  * query whatever the class (exec.c), so a token wherever the class is from. */
 static bool has_query_property(const char *bytes, size_t len) {
@@ -206,9 +239,8 @@ typedef struct {
   ol_name_set *classes; /* what a class statement links by name (prefilter.h), or NULL */
 } read_names;
 
-static void add_class(read_names *rn, const char *dotted) {
-  if (rn->classes)
-    add_last(rn->classes, dotted);
+static bool add_class(read_names *rn, const char *dotted) {
+  return rn->classes && add_last(rn->classes, dotted);
 }
 
 /* Models, mapped bases and classes with mapped attributes: their names,
@@ -270,18 +302,32 @@ static bool summary_matters(const ol_summary *s, const read_names *rn) {
   return false;
 }
 
+/* A function that does what a rule reports itself or through its calls:
+ * a query, a count, a commit, rows or a query returned. (One that only
+ * reads a parameter's relationships matters to the caller that passes it
+ * rows: that caller is the seed.) */
+static bool summary_acts(const ol_summary *s) {
+  for (int e = 0; e < OL_EFFECTS; e++)
+    if (s->has[e])
+      return true;
+  return s->rows_func >= 0 || s->returns_query;
+}
+
 /* Classes deriving from a class that matters; names bound to a name that
  * matters (`from m import f as g`, `g = f`). */
 static bool add_bindings(const ol_file_facts *f, ol_name_set *out, read_names *rn) {
   bool grew = false;
   for (size_t c = 0; c < f->classes.len; c++) {
     const ol_class_fact *cls = &f->classes.items[c];
-    for (size_t b = 0; b < cls->n_bases; b++)
-      if (has_hash(out, ol_last_component(cls->bases[b]))) {
-        grew |= add_name(out, cls->name);
-        add_class(rn, cls->name);
-        break;
-      }
+    bool named = false, linked = false;
+    for (size_t b = 0; b < cls->n_bases; b++) {
+      named |= has_hash(out, ol_last_component(cls->bases[b]));
+      linked |= rn->classes && has_hash(rn->classes, ol_last_component(cls->bases[b]));
+    }
+    if (named)
+      grew |= add_name(out, cls->name);
+    if (linked) /* a subclass of a class a class statement links by name */
+      grew |= add_class(rn, cls->name);
   }
   for (size_t i = 0; i < f->imports.len; i++) {
     const ol_import_fact *im = &f->imports.items[i];
@@ -370,7 +416,11 @@ static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn, 
       continue;
     }
     grew |= add_last(out, s->fn->cls);
-    add_class(rn, s->fn->cls);
+    /* A class statement links by name to a class whose method acts (runs a query, a count or a
+     * commit, returns rows or a query): one whose methods only read a parameter's attributes
+     * (`p.name`, `p.items`: any class's) matters to a caller that passes rows, which imports it */
+    if (summary_acts(s))
+      grew |= add_class(rn, s->fn->cls);
     if (has_hash(&rn->model_classes, s->fn->cls)) {
       grew |= add_name(out, s->fn->name);
       grew |= add_name(&rn->members, s->fn->name);
@@ -381,8 +431,77 @@ static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn, 
   return grew;
 }
 
+/* Whether a file's own facts hold ORM code: a query, a commit, a count, a
+ * lookup, a mapped class, a declarative base. */
+static bool facts_hold_orm(const ol_file_facts *f) {
+  if (f->queries.len || f->commits.len || f->lens.len || f->lookups.len || f->index_decls.len ||
+      f->func_rows.len || f->declarative_bases.len || f->base_classes.len)
+    return true;
+  for (size_t c = 0; c < f->classes.len; c++)
+    if (f->classes.items[c].n_columns || f->classes.items[c].n_rels)
+      return true;
+  return false;
+}
+
+/* Per file of ix: whether it holds ORM code or defines or binds what acts
+ * (prefilter.h): its models and mapped classes, its functions that act and
+ * the classes holding them, and, to a fixpoint, the files that import one
+ * of those from such a file (`from .users import get_user` in a package's
+ * __init__), or all of such a file (`from .users import *`), and the
+ * classes deriving from one (their bases as the index resolved them). */
+static void mark_seeds(const ol_index *ix, bool *seeds) {
+  ol_name_set acts = {0};
+  for (size_t i = 0; i < ix->files.len; i++)
+    seeds[i] = facts_hold_orm(ix->files.items[i].facts);
+  for (size_t i = 0; i < ix->classes.len; i++)
+    if (names_class(&ix->classes.items[i])) {
+      seeds[ix->classes.items[i].file] = true;
+      add_name(&acts, ix->classes.items[i].name);
+    }
+  for (size_t i = 0; i < ix->funcs.len; i++) {
+    const ol_summary *s = &ix->funcs.items[i];
+    if (s->fn->outer >= 0 || !summary_acts(s))
+      continue;
+    seeds[s->file] = true;
+    if (s->fn->cls)
+      add_last(&acts, s->fn->cls);
+    else
+      add_name(&acts, s->fn->name);
+  }
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (size_t fi = 0; fi < ix->files.len; fi++) {
+      const ol_file_facts *f = ix->files.items[fi].facts;
+      for (size_t i = 0; i < f->imports.len && !seeds[fi]; i++) {
+        const ol_import_fact *im = &f->imports.items[i];
+        int32_t from = im->name ? ol_index_import_file(ix, (uint32_t)fi, im) : -1;
+        if (from < 0 || !seeds[from])
+          continue;
+        if (!strcmp(im->local, "*")) /* every name of it, bound here */
+          grew = seeds[fi] = true;
+        else if (has_hash(&acts, ol_last_component(im->name))) {
+          add_name(&acts, im->local);
+          grew = seeds[fi] = true;
+        }
+      }
+    }
+    for (size_t c = 0; c < ix->classes.len; c++) { /* deriving from a class that acts */
+      const ol_model *m = &ix->classes.items[c];
+      for (size_t b = 0; ix->base_at && b < m->cls->n_bases; b++) {
+        int32_t base = ix->base_ids[ix->base_at[c] + b];
+        if (base >= 0 && seeds[ix->classes.items[base].file] &&
+            has_hash(&acts, ix->classes.items[base].name) && add_name(&acts, m->name)) {
+          grew = seeds[m->file] = true;
+          break;
+        }
+      }
+    }
+  }
+  ol_name_set_free(&acts);
+}
+
 void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out,
-                        ol_name_set *classes) {
+                        ol_name_set *classes, bool *seeds) {
   read_names rn = {.classes = classes};
   add_models(ix, out, &rn);
   for (size_t i = 0; i < cfg->n_model_bases; i++) {
@@ -392,6 +511,8 @@ void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *o
   bool *done = ol_calloc(ix->funcs.len ? ix->funcs.len : 1, sizeof *done);
   for (int round = 0; round < 64 && add_functions(ix, out, &rn, done); round++) {
   }
+  if (seeds)
+    mark_seeds(ix, seeds);
   ol_free(done);
   ol_name_set_free(&rn.model_classes);
   ol_name_set_free(&rn.members);

@@ -46,6 +46,9 @@ bool ol_prefilter_has_token(const ol_name_set *tokens, const char *bytes, size_t
 bool ol_prefilter_has_orm_noqa(const char *bytes, size_t len);
 /* Whether bytes hold, as a whole identifier, a name of names. */
 bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t len);
+/* Whether a class statement of bytes (`class X(...):` at the start of a
+ * line) names one of names between its parentheses: a base, a metaclass. */
+bool ol_prefilter_has_class_base(const ol_name_set *names, const char *bytes, size_t len);
 /* Whether bytes hold a word only a file connected to the ORM code through
  * the project's imports needs parsed for (`query`, `select`: urllib's
  * `.query`, the select module and SQL builders are everywhere). */
@@ -53,15 +56,25 @@ bool ol_prefilter_has_weak_token(const char *bytes, size_t len);
 /* Adds to out the names of ix (linked and summarised) that matter to a
  * rule (see the header), to a fixpoint; to classes (when not NULL) those of
  * them a class statement links by name alone, whatever the imports: models,
- * mapped and declarative bases, classes whose methods matter. */
+ * mapped and declarative bases, classes whose methods matter. seeds (when
+ * not NULL; one per file of ix): whether the file holds ORM code itself
+ * (a query, a commit, rows, a mapped class) or defines or binds a name
+ * that matters. Only an import of such a file connects another to the ORM
+ * code: a file that names no model and runs no query (a `session` in a
+ * comment, a `select` of its own) makes the files it imports no likelier
+ * to matter. */
 void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out,
-                        ol_name_set *classes);
+                        ol_name_set *classes, bool *seeds);
 
 /* ---- the import graph (prefilter_graph.c) -------------------------------
- * A file the project's imports do not connect to a parsed file (it imports
- * none, none imports it) is parsed only for an ORM token or a class name of
- * the index: function, relationship and member names reach a rule only
- * through an import (a call, a parameter's reads) or within a file. */
+ * A file the project's imports do not connect to a source (pass1.c: a file
+ * that holds ORM code or what a name that matters is of; it imports none,
+ * none imports it) is parsed only for an ORM token or a class statement
+ * deriving from a class name of the index (bases link by name): function,
+ * relationship and member names reach a rule only through an import (a
+ * call, a parameter's reads) or within a file. A module name is a dotted
+ * suffix of a file's path only where no package is above it
+ * (ol_module_key_under). */
 
 /* A module an import line names: `from ..a import b` gives "a" and "a.b"
  * at level 2, `import a.b` gives "a" and "a.b". */
@@ -79,6 +92,7 @@ void ol_import_refs_free(ol_import_refs *r);
 typedef struct {
   const char *key; /* a dotted suffix of modules[file] */
   uint32_t file;
+  uint32_t under; /* ol_module_key_under */
   int32_t next;
 } ol_modgraph_entry;
 

@@ -194,11 +194,17 @@ void ol_modgraph_build(ol_modgraph *g, const char *const *rels, size_t n) {
   g->slots = ol_malloc(g->n_slots * sizeof(int32_t));
   memset(g->slots, 0xff, g->n_slots * sizeof(int32_t));
   ol_vec_reserve_exact(&g->entries, keys);
+  size_t n_packages;
+  char **packages = ol_module_packages(g->modules, g->package, n, &n_packages);
   for (size_t f = 0; f < n; f++)
     for (const char *key = g->modules[f]; key;) {
       if (*key) {
         size_t slot = ol_fnv(OL_FNV_OFFSET, key, strlen(key)) & (g->n_slots - 1);
-        ol_modgraph_entry e = {.key = key, .file = (uint32_t)f, .next = g->slots[slot]};
+        ol_modgraph_entry e = {.key = key,
+                               .file = (uint32_t)f,
+                               .under = ol_module_key_under(packages, n_packages, g->modules[f],
+                                                            (size_t)(key - g->modules[f])),
+                               .next = g->slots[slot]};
         g->slots[slot] = (int32_t)g->entries.len;
         ol_vec_push(&g->entries, e);
       }
@@ -206,6 +212,7 @@ void ol_modgraph_build(ol_modgraph *g, const char *const *rels, size_t n) {
       if (key)
         key++;
     }
+  ol_free(packages);
 }
 
 void ol_modgraph_free(ol_modgraph *g) {
@@ -255,9 +262,14 @@ static bool each_target(const ol_modgraph *g, uint32_t from, const ol_import_ref
   if (!g->n_slots || !absolute(g, from, r, name, sizeof name))
     return false;
   size_t slot = ol_fnv(OL_FNV_OFFSET, name, strlen(name)) & (g->n_slots - 1);
-  for (int32_t e = g->slots[slot]; e >= 0; e = g->entries.items[e].next)
-    if (!strcmp(g->entries.items[e].key, name) && fn(ctx, g->entries.items[e].file))
+  for (int32_t e = g->slots[slot]; e >= 0; e = g->entries.items[e].next) {
+    const ol_modgraph_entry *me = &g->entries.items[e];
+    if (!strcmp(me->key, name) &&
+        ol_module_key_visible(g->modules[me->file], me->under, g->modules[from],
+                              g->package[from]) &&
+        fn(ctx, me->file))
       return true;
+  }
   return false;
 }
 

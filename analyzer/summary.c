@@ -52,12 +52,23 @@ static void index_modules(ol_index *ix) {
     ix->n_mod_slots *= 2;
   ix->mod_slots = ol_malloc(ix->n_mod_slots * sizeof(int32_t));
   memset(ix->mod_slots, 0xff, ix->n_mod_slots * sizeof(int32_t));
+  char **mods = ol_malloc((ix->files.len ? ix->files.len : 1) * sizeof *mods);
+  bool *pkg = ol_malloc((ix->files.len ? ix->files.len : 1) * sizeof *pkg);
+  for (size_t f = 0; f < ix->files.len; f++)
+    mods[f] = ix->files.items[f].module, pkg[f] = ix->files.items[f].package;
+  size_t n_packages;
+  char **packages = ol_module_packages(mods, pkg, ix->files.len, &n_packages);
+  ol_free(mods);
+  ol_free(pkg);
   for (size_t f = 0; f < ix->files.len; f++) {
     const char *m = ix->files.items[f].module;
     for (const char *key = m; key;) {
       if (*key) {
         size_t slot = hash_str(1469598103934665603ull, key) & (ix->n_mod_slots - 1);
-        ol_mod_entry e = {.key = key, .file = (uint32_t)f, .next = ix->mod_slots[slot]};
+        ol_mod_entry e = {.key = key,
+                          .file = (uint32_t)f,
+                          .under = ol_module_key_under(packages, n_packages, m, (size_t)(key - m)),
+                          .next = ix->mod_slots[slot]};
         ix->mod_slots[slot] = (int32_t)ix->mod_entries.len;
         ol_vec_push(&ix->mod_entries, e);
       }
@@ -66,6 +77,7 @@ static void index_modules(ol_index *ix) {
         key++;
     }
   }
+  ol_free(packages);
 }
 
 static size_t common_prefix(const char *a, const char *b) {
@@ -85,9 +97,11 @@ static int32_t find_module(const ol_index *ix, uint32_t from, const char *name) 
   size_t best_score = 0;
   for (int32_t e = ix->mod_slots[slot]; e >= 0; e = ix->mod_entries.items[e].next) {
     const ol_mod_entry *me = &ix->mod_entries.items[e];
-    if (strcmp(me->key, name) != 0)
-      continue;
     const ol_index_file *f = &ix->files.items[me->file];
+    if (strcmp(me->key, name) != 0 ||
+        !ol_module_key_visible(f->module, me->under, ix->files.items[from].module,
+                               ix->files.items[from].package))
+      continue;
     size_t score =
         (me->key == f->module ? 1u << 20 : 0) + common_prefix(f->path, ix->files.items[from].path);
     if (best < 0 || score > best_score)
@@ -2118,6 +2132,15 @@ void ol_index_both(ol_index *ix, void (*a)(ol_index *), void (*b)(ol_index *)) {
     pthread_join(t, NULL);
   else
     b(ix);
+}
+
+int32_t ol_index_import_file(const ol_index *ix, uint32_t file, const ol_import_fact *im) {
+  if (!im->module)
+    return -1;
+  char *mod = absolute_module(ix, file, im->module, im->level);
+  int32_t f = find_module(ix, file, mod);
+  ol_free(mod);
+  return f;
 }
 
 /* ---- paths ------------------------------------------------------------------ */

@@ -333,3 +333,56 @@ def test_a_chain_through_the_import_graph_and_code_it_does_not_reach(tmp_path):
         assert ol("--format", "json", ".").stdout == p.stdout
         assert ol("--format", "json", "app/views.py").stdout == ol(
             "--no-cache", "--format", "json", "app/views.py").stdout
+
+
+# ---- code beside the application (issue 20: a monorepo's non-ORM code) ----------------------
+
+BESIDE = {
+    "app/__init__.py": "",
+    "app/models.py": MODELS + (
+        "\n\nclass Identity(db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+        "    user_id = db.Column(db.Integer, db.ForeignKey('user.id'))\n"
+        "    user = db.relationship('User')\n"),
+    # `random` is the standard library's here, not lib/core/random.py (lib/core is a package)
+    "app/views.py": ("import random\n\nfrom app.models import Identity\n\n\n"
+                     "def pick():\n    rows = Identity.query.all()\n"
+                     "    return random.choice(rows)\n\n\n"
+                     "def users():\n    return [i.user.name for i in Identity.query.all()]  # ORM002\n"),
+    "lib/__init__.py": "from lib.core import *\n",
+    "lib/core/__init__.py": "from lib.core.random import choice\n",
+    # a relationship's name read on a parameter: a name that matters, in code no import connects
+    "lib/core/random.py": "def choice(seq):\n    return [s.user for s in seq][0]\n",
+    # an ORM token in a comment: parsed, yet it holds no ORM code, so what it imports is not linked
+    "lib/notes.py": ("# the session of a notebook, nothing of a database\n"
+                     "from lib.core.random import choice\nfrom lib.matrices import GenericIdentity\n\n\n"
+                     "def first(xs):\n    return choice(xs)\n"),
+    # a class of the model's name, and one deriving from it: neither is a model
+    "lib/matrices.py": ("class Identity:\n    def __init__(self, n):\n        self.n = n\n\n\n"
+                        "class GenericIdentity(Identity):\n    pass\n"),
+    "lib/shapes.py": ("from lib.matrices import Identity\n\n\n"
+                      "def sizes(items):\n    return [i.user for i in items]\n"),
+}
+
+
+def test_code_beside_the_application_is_not_parsed(tmp_path):
+    """A file parsed for a token that holds no ORM code links nothing; a
+    module name below a package is not the standard library's; a class
+    named like a model matters only in a class statement; a class deriving
+    from its own file's class of a model's name is no model. The reports
+    are those of --no-prefilter."""
+    (tmp_path / ".git").mkdir()
+    for rel, text in BESIDE.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    ol = Ormlint(tmp_path)
+    p, results = ol.json("--no-cache", ".")
+    assert found(results) == [("app/views.py", 12, "ORM002")], p.stdout
+    assert ol("--no-cache", "--no-prefilter", "--format", "json", ".").stdout == p.stdout
+    stats = ol("--no-cache", "--statistics", ".").stdout
+    # lib/__init__.py, lib/core/__init__.py, lib/core/random.py, lib/shapes.py and the empty
+    # app/__init__.py; lib/matrices.py is parsed: its class statement names a model's name
+    assert "5 of 9 files not parsed" in stats, stats
+    for args in ([], ["--no-prefilter"]):
+        models = ol("--no-cache", "--show-models", *args, ".").stdout
+        assert "GenericIdentity" not in models and "Identity" in models, models

@@ -331,8 +331,35 @@ static void test_lookup_coverage(void **state) {
   close_project(&p);
 }
 
+/* A module's dotted suffixes are its names only where no package is above them (index.h). */
+static void test_module_names_below_a_package(void **state) {
+  (void)state;
+  char *mods[] = {"sympy", "sympy.core", "sympy.core.random", "src.app", "src.app.x", "ab", "a"};
+  bool pkg[] = {true, true, false, true, false, true, false};
+  size_t n;
+  char **packages = ol_module_packages(mods, pkg, 7, &n);
+  assert_int_equal(n, 4);
+  const char *m = "sympy.core.random";
+  assert_int_equal(ol_module_key_under(packages, n, m, 0), 0);   /* the whole name */
+  assert_int_equal(ol_module_key_under(packages, n, m, 6), 5);   /* core.random: below sympy */
+  assert_int_equal(ol_module_key_under(packages, n, m, 11), 10); /* random: below sympy.core */
+  /* src/ holds no __init__.py: app.x is a name of src/app/x.py; x is not (src/app is one) */
+  assert_int_equal(ol_module_key_under(packages, n, "src.app.x", 4), 0);
+  assert_int_equal(ol_module_key_under(packages, n, "src.app.x", 8), 7);
+  assert_int_equal(ol_module_key_under(packages, n, "a.y", 2), 0); /* `a` is a module, not "ab" */
+  /* `random` of sympy/core/random.py: only from sympy/core's own modules */
+  assert_true(ol_module_key_visible(m, 10, "sympy.core.basic", false));
+  assert_true(ol_module_key_visible(m, 10, "sympy.core", true));
+  assert_false(ol_module_key_visible(m, 10, "app.views", false));
+  assert_false(ol_module_key_visible(m, 10, "sympy.core.sub.mod", false));
+  assert_false(ol_module_key_visible(m, 10, "sympy", true));
+  assert_true(ol_module_key_visible(m, 0, "app.views", false));
+  ol_free(packages);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_module_names_below_a_package),
       cmocka_unit_test(test_which_classes_are_models),
       cmocka_unit_test(test_summaries_across_packages),
       cmocka_unit_test(test_relationships),
