@@ -72,7 +72,9 @@ void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src,
   ts_tree_delete(tree);
 }
 
-uint64_t ol_content_hash(const char *s, uint32_t n) { return ol_fnv(OL_FNV_OFFSET, s, n); }
+/* A word at a time: every file of the project is hashed when read, and
+ * again in each prefilter round it waits. */
+uint64_t ol_content_hash(const char *s, uint32_t n) { return ol_hash_words(s, n); }
 
 /* ---- scan ---------------------------------------------------------------- */
 

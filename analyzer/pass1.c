@@ -424,7 +424,8 @@ static size_t mark_imported(const ol_modgraph *g, uint32_t from, const ol_file_f
 
 /* Per unit, before a round: sources[], the parsed files the links start
  * at — those that hold ORM code or what a name that matters is of
- * (ol_prefilter_names' seeds; before the first names, every parsed file) —
+ * (ol_prefilter_names' seeds; before the first names, those whose facts
+ * hold ORM code) —
  * and linked[]: imported by a source, or by a file so linked, transitively
  * (a helper with no name that matters yet may pass a source's rows on to
  * a module that reads their relationships: that module is judged by every
@@ -438,7 +439,8 @@ static void snapshot_links(ol_engine *e, const ol_modgraph *g, bool *sources, bo
   bool unknown = false;
   for (size_t i = 0; i < n; i++) {
     const ol_unit *u = &e->units.items[i];
-    sources[i] = u->parsed && (!e->seeds_known || e->seeds[i]);
+    sources[i] =
+        u->parsed && (e->seeds_known ? e->seeds[i] : ol_prefilter_facts_hold_orm(&u->facts));
     unknown |= u->pending && !u->scanned;
   }
   memset(linked, unknown, n * sizeof *linked);

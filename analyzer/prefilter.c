@@ -201,29 +201,85 @@ static bool has_query_property(const char *bytes, size_t len) {
   return false;
 }
 
-bool ol_prefilter_has_token(const ol_name_set *tokens, const char *bytes, size_t len) {
-  for (size_t i = 0; FRAGMENTS[i]; i++)
-    if (memmem(bytes, len, FRAGMENTS[i], strlen(FRAGMENTS[i])))
+/* Whether the string starting at q (its first quote) has an f prefix: its
+ * `{...}` are code. */
+static bool f_string(const char *bytes, size_t q) {
+  for (size_t b = q; b > 0 && q - b < 3; b--) {
+    char c = bytes[b - 1];
+    if (c == 'f' || c == 'F')
       return true;
-  return ol_prefilter_has_orm_noqa(bytes, len) || has_query_property(bytes, len) ||
-         ol_prefilter_has_name(tokens, bytes, len);
+    if (c != 'r' && c != 'R' && c != 'b' && c != 'B')
+      return false;
+  }
+  return false;
 }
 
-bool ol_prefilter_has_weak_token(const char *bytes, size_t len) {
-  const unsigned char *s = (const unsigned char *)bytes;
+/* bytes with its comments and its triple-quoted strings other than
+ * f-strings (docstrings, prose, SQL) blanked out: what an ORM token may
+ * be in. A line's quoted strings stay (an annotation "Session", a
+ * relationship("Child")). Caller frees. */
+static char *code_view(const char *bytes, size_t len) {
+  char *v = ol_malloc(len + 1);
+  memcpy(v, bytes, len);
+  v[len] = '\0';
   for (size_t i = 0; i < len;) {
-    if (!is_ident(s[i])) {
+    char c = v[i];
+    if (c == '#') {
+      while (i < len && v[i] != '\n')
+        v[i++] = ' ';
+    } else if (c == '"' || c == '\'') {
+      bool triple = i + 2 < len && v[i + 1] == c && v[i + 2] == c;
+      bool blank = triple && !f_string(v, i);
+      size_t j = i + (triple ? 3 : 1);
+      while (j < len) {
+        if (v[j] == '\\') {
+          j += 2;
+          continue;
+        }
+        if (!triple && v[j] == '\n')
+          break;
+        if (v[j] == c && (!triple || (j + 2 < len && v[j + 1] == c && v[j + 2] == c))) {
+          j += triple ? 3 : 1;
+          break;
+        }
+        j++;
+      }
+      j = j < len ? j : len;
+      if (blank)
+        memset(v + i, ' ', j - i);
+      i = j;
+    } else {
       i++;
-      continue;
     }
-    size_t b = i;
-    while (i < len && is_ident(s[i]))
-      i++;
-    if ((i - b == 5 && !memcmp(bytes + b, "query", 5)) ||
-        (i - b == 6 && !memcmp(bytes + b, "select", 6)))
+  }
+  return v;
+}
+
+bool ol_prefilter_has_token(const ol_name_set *tokens, const char *bytes, size_t len) {
+  if (ol_prefilter_has_orm_noqa(bytes, len))
+    return true;
+  char *code = code_view(bytes, len);
+  bool found = has_query_property(code, len) || ol_prefilter_has_name(tokens, code, len);
+  for (size_t i = 0; !found && FRAGMENTS[i]; i++)
+    found = memmem(code, len, FRAGMENTS[i], strlen(FRAGMENTS[i])) != NULL;
+  ol_free(code);
+  return found;
+}
+
+/* Whether word (n bytes) is in bytes as a whole identifier. */
+static bool has_word(const char *bytes, size_t len, const char *word, size_t n) {
+  const unsigned char *s = (const unsigned char *)bytes;
+  for (const char *p = bytes, *end = bytes + len; (p = memmem(p, (size_t)(end - p), word, n));
+       p += n) {
+    size_t at = (size_t)(p - bytes);
+    if ((at == 0 || !is_ident(s[at - 1])) && (at + n >= len || !is_ident(s[at + n])))
       return true;
   }
   return false;
+}
+
+bool ol_prefilter_has_weak_token(const char *bytes, size_t len) {
+  return has_word(bytes, len, "query", 5) || has_word(bytes, len, "select", 6);
 }
 /* ---- the names that matter ---------------------------------------------- */
 
@@ -431,9 +487,7 @@ static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn, 
   return grew;
 }
 
-/* Whether a file's own facts hold ORM code: a query, a commit, a count, a
- * lookup, a mapped class, a declarative base. */
-static bool facts_hold_orm(const ol_file_facts *f) {
+bool ol_prefilter_facts_hold_orm(const ol_file_facts *f) {
   if (f->queries.len || f->commits.len || f->lens.len || f->lookups.len || f->index_decls.len ||
       f->func_rows.len || f->declarative_bases.len || f->base_classes.len)
     return true;
@@ -452,7 +506,7 @@ static bool facts_hold_orm(const ol_file_facts *f) {
 static void mark_seeds(const ol_index *ix, bool *seeds) {
   ol_name_set acts = {0};
   for (size_t i = 0; i < ix->files.len; i++)
-    seeds[i] = facts_hold_orm(ix->files.items[i].facts);
+    seeds[i] = ol_prefilter_facts_hold_orm(ix->files.items[i].facts);
   for (size_t i = 0; i < ix->classes.len; i++)
     if (names_class(&ix->classes.items[i])) {
       seeds[ix->classes.items[i].file] = true;

@@ -66,6 +66,11 @@ bool ol_prefilter_has_weak_token(const char *bytes, size_t len);
 void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out,
                         ol_name_set *classes, bool *seeds);
 
+/* Whether a file's own facts hold ORM code: a query, a commit, a count, a
+ * lookup, a mapped class, a declarative base (a seed of
+ * ol_prefilter_names, known before any index). */
+bool ol_prefilter_facts_hold_orm(const ol_file_facts *f);
+
 /* ---- the import graph (prefilter_graph.c) -------------------------------
  * A file the project's imports do not connect to a source (pass1.c: a file
  * that holds ORM code or what a name that matters is of; it imports none,

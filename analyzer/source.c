@@ -34,6 +34,22 @@ int ol_utf8_len(const unsigned char *s, size_t avail) {
   return n;
 }
 
+/* Whether b holds neither a carriage return nor a byte >= 0x80 (8 at a time). */
+static bool plain_text(const unsigned char *b, uint32_t len) {
+  uint32_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    memcpy(&w, b + i, 8);
+    uint64_t cr = w ^ 0x0d0d0d0d0d0d0d0dull;
+    if ((((cr - 0x0101010101010101ull) & ~cr) | w) & 0x8080808080808080ull)
+      return false;
+  }
+  for (; i < len; i++)
+    if (b[i] >= 0x80 || b[i] == '\r')
+      return false;
+  return true;
+}
+
 void ol_source_init(ol_source *src, char *bytes, uint32_t len) {
   src->bytes = bytes;
   src->len = len;
@@ -43,6 +59,15 @@ void ol_source_init(ol_source *src, char *bytes, uint32_t len) {
   src->line_starts[src->n_lines++] = 0;
   src->first_bad_utf8 = 0;
   const unsigned char *b = (const unsigned char *)bytes;
+  if (plain_text(b, len)) { /* the common case: line starts by memchr */
+    for (const char *p = bytes, *end = bytes + len; (p = memchr(p, '\n', (size_t)(end - p)));) {
+      p++;
+      if (src->n_lines == cap)
+        src->line_starts = ol_realloc(src->line_starts, (cap *= 2) * sizeof(uint32_t));
+      src->line_starts[src->n_lines++] = (uint32_t)(p - bytes);
+    }
+    return;
+  }
   for (uint32_t i = 0; i < len;) {
     unsigned c = b[i];
     int step = 1;

@@ -290,14 +290,20 @@ static void test_identifiers_match_whole(void **state) {
   ol_name_set t = {0};
   ol_prefilter_tokens(&cfg, &t);
   const char *plain = "import re  # noqa: E501\nWORD = re.compile('x')  # noqa\ndef f(a):\n"
-                      "    return a.get(1)\n# selected, selection\n";
+                      "    \"\"\"The relationship of a and its session's Model.\"\"\"\n"
+                      "    return a.get(1)  # a db, a session\n# selected, selection\n"
+                      "DOC = r'''\nColumn \\''' db\n'''\n";
   const char *orm[] = {"from sqlalchemy.orm import Session\n",
                        "x = User.query\n",
                        "s = db_session\n",
                        "y = 1  # noqa: ORM001\n",
                        "y = 1  # NOQA:orm1\n",
                        "from sqlalchemy import select\n",
-                       "class A(db.Model): pass\n"};
+                       "class A(db.Model): pass\n",
+                       "def f(s: 'Session'): pass\n",
+                       "x = f\"\"\"{db.session.query(A)}\"\"\"\n",
+                       "x = '#'; s = db_session\n",
+                       "\"\"\"Docs.\"\"\"\nfrom sqlalchemy import orm\n"};
   assert_false(ol_prefilter_has_token(&t, plain, strlen(plain)));
   /* weak tokens: parsed only where an import connects the file (prefilter.h) */
   const char *weak = "stmt = sa.select(User)\nurl = parts.query\n";
