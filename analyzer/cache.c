@@ -26,7 +26,7 @@
  * that hand back one of their collections, helpers returning a query of the model passed in
  * or the rows of another helper's query, loops over a name bound once; 10: `self.attr` reads that
  * may be deferred count columns (ORM004) */
-#define MAGIC "OLCACH11"
+#define MAGIC "OLCACH12"
 #define HEADER_BYTES 32
 #define MAX_CACHE_BYTES (1u << 30)
 #define RACY_NS 2000000000ll /* an mtime this close to the write may not tell a later change */

@@ -501,6 +501,9 @@ bool ol_facts_valid(const ol_file_facts *f, uint32_t len) {
   names(&c, f->declarative_bases.items, f->declarative_bases.len);
   names(&c, f->base_classes.items, f->base_classes.len);
   need(&c, f->base_classes.len % 2 == 0);
+  for (size_t i = 0; i < f->stmt_starts.len; i++) /* ascending, within the text */
+    need(&c, f->stmt_starts.items[i] <= len &&
+                 (!i || f->stmt_starts.items[i] > f->stmt_starts.items[i - 1]));
   return !c.bad;
 }
 

@@ -12,7 +12,7 @@
 
 /* A change to facts.h must come here too: every pointer of every struct is
  * listed below. These sizes are what the tables were written for. */
-_Static_assert(sizeof(ol_file_facts) == 712, "facts.h changed: update cache_facts.c");
+_Static_assert(sizeof(ol_file_facts) == 736, "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_loop) == 360 && sizeof(ol_call_arg) == 208 && sizeof(ol_query_site) == 240,
                "facts.h changed: update cache_facts.c");
 _Static_assert(sizeof(ol_class_fact) == 144 && sizeof(ol_func_fact) == 248 &&
@@ -92,6 +92,7 @@ LAYOUT(ol_lookup, offsetof(ol_lookup, entity), offsetof(ol_lookup, column));
 LAYOUT(ol_index_decl, offsetof(ol_index_decl, entity), offsetof(ol_index_decl, column));
 static const layout string_layout = {sizeof(char *), (const size_t[]){0}, 1, {0}};
 static const layout hash_layout = {sizeof(uint64_t), (const size_t[]){0}, 0, {0}};
+static const layout u32_layout = {sizeof(uint32_t), (const size_t[]){0}, 0, {0}};
 
 #define FIELD(item, off) (*(char **)((char *)(item) + (off)))
 
@@ -219,6 +220,7 @@ void ol_facts_serialize(const ol_file_facts *f, ol_buf *out) {
   put_array(out, f->self_facts.items, f->self_facts.len, &ol_self_fact_layout);
   put_array(out, f->value_refs.items, f->value_refs.len, &hash_layout);
   put_array(out, f->attr_writes.items, f->attr_writes.len, &hash_layout);
+  put_array(out, f->stmt_starts.items, f->stmt_starts.len, &u32_layout);
 }
 
 /* ---- reading -------------------------------------------------------------- */
@@ -413,6 +415,7 @@ bool ol_facts_deserialize_in(const char *s, size_t n, ol_file_facts *f, bool che
   GET_VEC(&r, &f->self_facts, &ol_self_fact_layout);
   GET_VEC(&r, &f->value_refs, &hash_layout);
   GET_VEC(&r, &f->attr_writes, &hash_layout);
+  GET_VEC(&r, &f->stmt_starts, &u32_layout);
   if (used)
     *used = r.region_at;
   if (r.bad || r.at != r.n) {

@@ -54,6 +54,7 @@ void ol_engine_free(ol_engine *e) {
   ol_name_set_free(&e->tokens);
   ol_name_set_free(&e->names);
   ol_name_set_free(&e->classes);
+  ol_name_set_free(&e->called);
   if (e->cache)
     ol_cache_free(e->cache);
   ol_free(e);
@@ -191,6 +192,11 @@ const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_e
   return &u->src;
 }
 
+const ol_file_facts *ol_engine_facts_of(const ol_engine *e, uint32_t file) {
+  const ol_fixing *fx = e->fixing ? e->fixing[file] : NULL;
+  return fx && fx->changed ? &fx->facts : &e->units.items[file].facts;
+}
+
 const ol_source *ol_engine_aux_source(ol_engine *e, uint32_t file) {
   ol_unit *u = &e->units.items[file];
   const ol_fixing *fx = e->fixing ? e->fixing[file] : NULL;
@@ -301,7 +307,7 @@ void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
     kept = OL_MAX_FILE_RESULTS;
   }
   drafts.len = kept;
-  ol_fixes_from_drafts(e, file, src, facts->parse_errors, &drafts, out, notes);
+  ol_fixes_from_drafts(e, file, src, facts, &drafts, out, notes);
   drafts.len = all;
   ol_drafts_free(&drafts);
   ol_vec_free(&noqas);

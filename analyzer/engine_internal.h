@@ -78,6 +78,7 @@ struct ol_engine {
   bool parse_checked; /* the checked files are few: parsed whatever their tokens */
   ol_name_set tokens, names; /* the ORM tokens; the names that matter, as the last round saw them */
   ol_name_set classes;       /* of names, those a class statement links by name alone */
+  ol_name_set called;        /* of names, those any call or read links by name alone */
   const ol_modgraph *graph;  /* during the prefilter's rounds: the project's modules */
   const bool *linked;        /* during a round, per unit: a source (pass1.c) imports it */
   const bool *parsed_now;    /* during a round, per unit: a source when the round began */
@@ -128,11 +129,14 @@ void ol_engine_facts(const ol_config *cfg, TSParser *p, const ol_source *src, ol
 void ol_engine_check_unit(ol_engine *e, const ol_source *src, uint32_t file,
                           const ol_file_facts *facts, ol_findings *out, ol_notes *notes);
 /* Turns drafts into findings: positions, snippets, fixes validated by re-parsing. */
-void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uint32_t parse_errors,
-                          ol_drafts *drafts, ol_findings *out, ol_notes *notes);
+void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src,
+                          const ol_file_facts *facts, ol_drafts *drafts, ol_findings *out,
+                          ol_notes *notes);
 /* The current source of a checked file (as fixed so far while fixes are
  * applied) and its syntax error count; NULL for a file not checked or unreadable. */
 const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_errors);
+/* The facts of the text ol_engine_source gives. */
+const ol_file_facts *ol_engine_facts_of(const ol_engine *e, uint32_t file);
 /* The current text of any file of the project, for positions (read again
  * and kept until the engine is freed); NULL when unreadable or changed. */
 const ol_source *ol_engine_aux_source(ol_engine *e, uint32_t file);

@@ -797,6 +797,9 @@ typedef struct {
   OL_VEC(ol_attr_read) reads;
   OL_VEC(char *) module_names; /* names bound at module level (imports, classes, defs) */
   uint32_t import_at;          /* where a new import line goes: after the last top-level import */
+  /* The start of the line of each top-level statement (a comment counts), ascending, none twice:
+   * a fix is proven on the statements it touches, each parsed on its own (fixes.c). */
+  OL_VEC(uint32_t) stmt_starts;
   OL_VEC(ol_loop) loops;
   OL_VEC(ol_query_site) queries;
   OL_VEC(ol_class_fact) classes;

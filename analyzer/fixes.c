@@ -166,7 +166,8 @@ static char *with_newlines(const char *text, const char *nl) {
  * after (a whole-file parse per fix is quadratic on a file with many). */
 typedef struct {
   const ol_source *src;
-  uint32_t *bounds; /* starts of the top-level statements' lines, then len */
+  const ol_file_facts *facts; /* of src: its statements' starts (ol_file_facts.stmt_starts) */
+  uint32_t *bounds;           /* starts of the top-level statements' lines, then len */
   size_t n_bounds;
   int32_t *errors; /* per statement (bounds[k] to bounds[k + 1]): its syntax errors, -1 not
                       parsed yet (each is parsed once, whatever the number of fixes in it) */
@@ -184,8 +185,34 @@ static bool over_budget(const base_tree *bt) {
   return bt->parsed > PROOF_FACTOR * (size_t)bt->src->len + PROOF_SLACK;
 }
 
+/* Whether the facts' statement starts are those of src: ascending line starts within it. */
+static bool starts_fit(const ol_file_facts *f, const ol_source *src) {
+  if (!f || !f->stmt_starts.len)
+    return false;
+  for (size_t i = 0; i < f->stmt_starts.len; i++) {
+    uint32_t at = f->stmt_starts.items[i];
+    if (at >= src->len || (i && at <= f->stmt_starts.items[i - 1]) ||
+        ol_source_line_start(src, at) != at)
+      return false;
+  }
+  return true;
+}
+
 static void load_bounds(TSParser *p, base_tree *bt) {
   const ol_source *src = bt->src;
+  if (starts_fit(bt->facts, src)) { /* pass 1 saw them: no parse of the whole file */
+    const ol_file_facts *f = bt->facts;
+    bt->bounds = ol_malloc((f->stmt_starts.len + 2) * sizeof(uint32_t));
+    bt->bounds[bt->n_bounds++] = 0;
+    for (size_t i = 0; i < f->stmt_starts.len; i++)
+      if (f->stmt_starts.items[i] > 0)
+        bt->bounds[bt->n_bounds++] = f->stmt_starts.items[i];
+    bt->bounds[bt->n_bounds++] = src->len;
+    bt->errors = ol_malloc(bt->n_bounds * sizeof(int32_t));
+    for (size_t k = 0; k < bt->n_bounds; k++)
+      bt->errors[k] = -1;
+    return;
+  }
   TSTree *t = ol_parse(p, src->bytes, src->len);
   TSNode root = ts_tree_root_node(t);
   uint32_t n = ts_node_child_count(root);
@@ -332,8 +359,8 @@ static uint64_t whole_line_hash(const char *code, const ol_source *src, uint32_t
 /* Builds and proves d's fix into f, within the file's proof budget (own):
  * a fix that does not parse, or the first one past the budget, is a
  * notification. */
-static void attach_fix(ol_engine *e, uint32_t file, base_tree *own, uint32_t parse_errors,
-                       ol_draft *d, ol_finding *f, ol_notes *notes) {
+static void attach_fix(ol_engine *e, uint32_t file, base_tree *own, ol_draft *d, ol_finding *f,
+                       ol_notes *notes) {
   if (over_budget(own)) {
     if (own->parsed != (size_t)-1) /* said once per file */
       ol_notes_add(notes, OL_NOTE_WARNING, f->path, f->region.line,
@@ -345,11 +372,12 @@ static void attach_fix(ol_engine *e, uint32_t file, base_tree *own, uint32_t par
   }
   /* A fix may edit another file (the query that loaded the rows). */
   const ol_source *fsrc = own->src;
-  uint32_t ferrors = parse_errors;
+  uint32_t ferrors = own->facts->parse_errors;
   bool other = d->fix->file >= 0 && (uint32_t)d->fix->file != file;
   if (other)
     fsrc = ol_engine_source(e, (uint32_t)d->fix->file, &ferrors);
-  base_tree there = {.src = fsrc};
+  base_tree there = {.src = fsrc,
+                     .facts = other ? ol_engine_facts_of(e, (uint32_t)d->fix->file) : NULL};
   own->broken = false;
   f->fix = !fsrc ? NULL : build_fix(e->parser, other ? &there : own, d->fix);
   bool broken = other ? there.broken : own->broken;
@@ -370,10 +398,11 @@ static void attach_fix(ol_engine *e, uint32_t file, base_tree *own, uint32_t par
                                    : " (please report this as an ormlint bug)"));
 }
 
-void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uint32_t parse_errors,
-                          ol_drafts *drafts, ol_findings *out, ol_notes *notes) {
+void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src,
+                          const ol_file_facts *facts, ol_drafts *drafts, ol_findings *out,
+                          ol_notes *notes) {
   const char *rel = e->index.files.items[file].path;
-  base_tree own = {.src = src};
+  base_tree own = {.src = src, .facts = facts};
   for (size_t i = 0; i < drafts->len; i++) {
     ol_draft *d = &drafts->items[i];
     ol_finding f = {.rule = d->rule, .path = ol_strdup(rel)};
@@ -393,7 +422,7 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src, uin
     for (size_t j = 0; j < d->n_flow; j++)
       f.flow[f.n_flow++] = location(e, file, src, &d->flow[j]);
     if (d->fix && !e->lazy_fixes)
-      attach_fix(e, file, &own, parse_errors, d, &f, notes);
+      attach_fix(e, file, &own, d, &f, notes);
     ol_vec_push(out, f);
   }
   ol_free(own.bounds);

@@ -203,7 +203,8 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
  * the index now knows to matter. A file the cache says holds none of the
  * cache's names is not read while every name is one of those. A file no
  * import connects to a source is parsed only for a class statement that
- * derives from a class name (the rest reaches a rule through imports):
+ * derives from a class name, or a name any call links (prefilter.h; the
+ * rest reaches a rule through imports):
  * remembered, that it is not cached as holding no name. */
 static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_source src;
@@ -229,7 +230,8 @@ static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
   bool named = u->weak || ol_prefilter_has_name(&e->names, src.bytes, src.len);
   u->unlinked_skip = false;
   if (token || e->rounds_exhausted || (linked && named) ||
-      (!linked && ol_prefilter_has_class_base(&e->classes, src.bytes, src.len)))
+      (!linked && (ol_prefilter_has_class_base(&e->classes, src.bytes, src.len) ||
+                   ol_prefilter_has_name(&e->called, src.bytes, src.len))))
     parse_unit(e, p, u, &src);
   else {
     u->unlinked_skip = !linked && named;
@@ -476,7 +478,8 @@ static void snapshot_links(ol_engine *e, const ol_modgraph *g, bool *sources, bo
 /* The names that matter now; grows: a name once found stays. */
 static void round_names(ol_engine *e) {
   bool whole = e->seeds && e->index.files.len == e->units.len;
-  ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes, whole ? e->seeds : NULL);
+  ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes, &e->called,
+                     whole ? e->seeds : NULL);
   e->seeds_known = whole;
 }
 

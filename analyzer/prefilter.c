@@ -224,8 +224,8 @@ static char *code_view(const char *bytes, size_t len) {
   v[len] = '\0';
   for (size_t i = 0; i < len;) {
     char c = v[i];
-    if (c == '#') {
-      while (i < len && v[i] != '\n')
+    if (c == '#') { /* to the line's end: \n, \r\n or \r alone */
+      while (i < len && v[i] != '\n' && v[i] != '\r')
         v[i++] = ' ';
     } else if (c == '"' || c == '\'') {
       bool triple = i + 2 < len && v[i + 1] == c && v[i + 2] == c;
@@ -236,7 +236,7 @@ static char *code_view(const char *bytes, size_t len) {
           j += 2;
           continue;
         }
-        if (!triple && v[j] == '\n')
+        if (!triple && (v[j] == '\n' || v[j] == '\r'))
           break;
         if (v[j] == c && (!triple || (j + 2 < len && v[j + 1] == c && v[j + 2] == c))) {
           j += triple ? 3 : 1;
@@ -293,6 +293,7 @@ static bool names_class(const ol_model *m) {
 typedef struct {
   ol_name_set model_classes, members;
   ol_name_set *classes; /* what a class statement links by name (prefilter.h), or NULL */
+  ol_name_set *called;  /* what a call or a read links by name (prefilter.h), or NULL */
 } read_names;
 
 static bool add_class(read_names *rn, const char *dotted) {
@@ -462,6 +463,10 @@ static bool add_functions(const ol_index *ix, ol_name_set *out, read_names *rn, 
       if (s->fn->cls)
         grew |= add_last(out, s->fn->cls);
       grew |= add_decorators(out, s);
+      /* and in any file: the index counts a call `x.m(...)` on any object, or a read of `m`
+       * as a value, whatever the file imports (param_types.c, OL_UNSEEN_CALL) */
+      if (rn->called)
+        add_name(rn->called, s->fn->name);
     }
     if (done[i] || s->fn->outer >= 0 || !summary_matters(s, rn))
       continue;
@@ -555,8 +560,8 @@ static void mark_seeds(const ol_index *ix, bool *seeds) {
 }
 
 void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out,
-                        ol_name_set *classes, bool *seeds) {
-  read_names rn = {.classes = classes};
+                        ol_name_set *classes, ol_name_set *called, bool *seeds) {
+  read_names rn = {.classes = classes, .called = called};
   add_models(ix, out, &rn);
   for (size_t i = 0; i < cfg->n_model_bases; i++) {
     add_last(out, cfg->model_bases[i]);

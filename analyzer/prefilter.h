@@ -56,7 +56,11 @@ bool ol_prefilter_has_weak_token(const char *bytes, size_t len);
 /* Adds to out the names of ix (linked and summarised) that matter to a
  * rule (see the header), to a fixpoint; to classes (when not NULL) those of
  * them a class statement links by name alone, whatever the imports: models,
- * mapped and declarative bases, classes whose methods matter. seeds (when
+ * mapped and declarative bases, classes whose methods matter; to called
+ * (when not NULL) those any file's call or read links by name alone: the
+ * functions a parameter of which takes what every call in the project
+ * passes (param_types.c counts a call `x.m(...)` on an object of unknown
+ * class, in any file). seeds (when
  * not NULL; one per file of ix): whether the file holds ORM code itself
  * (a query, a commit, rows, a mapped class) or defines or binds a name
  * that matters. Only an import of such a file connects another to the ORM
@@ -64,7 +68,7 @@ bool ol_prefilter_has_weak_token(const char *bytes, size_t len);
  * comment, a `select` of its own) makes the files it imports no likelier
  * to matter. */
 void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out,
-                        ol_name_set *classes, bool *seeds);
+                        ol_name_set *classes, ol_name_set *called, bool *seeds);
 
 /* Whether a file's own facts hold ORM code: a query, a commit, a count, a
  * lookup, a mapped class, a declarative base (a seed of
@@ -74,8 +78,9 @@ bool ol_prefilter_facts_hold_orm(const ol_file_facts *f);
 /* ---- the import graph (prefilter_graph.c) -------------------------------
  * A file the project's imports do not connect to a source (pass1.c: a file
  * that holds ORM code or what a name that matters is of; it imports none,
- * none imports it) is parsed only for an ORM token or a class statement
- * deriving from a class name of the index (bases link by name): function,
+ * none imports it) is parsed only for an ORM token, a class statement
+ * deriving from a class name of the index (bases link by name) or a name of
+ * ol_prefilter_names' called: other function,
  * relationship and member names reach a rule only through an import (a
  * call, a parameter's reads) or within a file. A module name is a dotted
  * suffix of a file's path only where no package is above it

@@ -1865,6 +1865,12 @@ void ol_walk_file_memo(const ol_config *cfg, TSTree *tree, const char *src, uint
   for (bool more = ts_tree_cursor_goto_first_child(&c); more;
        more = ts_tree_cursor_goto_next_sibling(&c)) {
     TSNode stmt = ts_tree_cursor_current_node(&c);
+    uint32_t at = ts_node_start_byte(stmt);
+    while (at > 0 && at <= len && src[at - 1] != '\n' && src[at - 1] != '\r')
+      at--;
+    if (at <= len &&
+        (!facts->stmt_starts.len || at > facts->stmt_starts.items[facts->stmt_starts.len - 1]))
+      ol_vec_push(&facts->stmt_starts, at);
     if (!ts_node_is_named(stmt))
       continue;
     ol_rows_module_statement(&w, stmt);
@@ -1976,6 +1982,7 @@ void ol_facts_free(ol_file_facts *f) {
   ol_vec_free(&f->module_names);
   ol_vec_free(&f->value_refs);
   ol_vec_free(&f->attr_writes);
+  ol_vec_free(&f->stmt_starts);
   ol_vec_free(&f->queries);
   ol_vec_free(&f->funcs);
   ol_vec_free(&f->func_sites);

@@ -590,6 +590,9 @@ uint64_t ol_facts_digest(const ol_file_facts *f) {
   h = mix(h, f->attr_writes.len);
   for (size_t i = 0; i < f->attr_writes.len; i++)
     h = mix(h, f->attr_writes.items[i]);
+  h = mix(h, f->stmt_starts.len);
+  for (size_t i = 0; i < f->stmt_starts.len; i++)
+    h = mix(h, f->stmt_starts.items[i]);
   DIGEST(module_names, char *, mv_str(&m, x));
   DIGEST(declarative_bases, char *, mv_str(&m, x));
   DIGEST(base_classes, char *, mv_str(&m, x));

@@ -238,7 +238,7 @@ class Cache:
     def __init__(self, path):
         self.path = path
         self.data = bytearray(path.read_bytes())
-        assert self.data[:8] == b"OLCACH11"  # the header analyzer/cache.c writes (MAGIC)
+        assert self.data[:8] == b"OLCACH12"  # the header analyzer/cache.c writes (MAGIC)
         self.records = {}  # rel -> (offset, length) of its facts record
         at = 32
         (n_names,) = struct.unpack_from("<I", self.data, at)
