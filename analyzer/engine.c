@@ -2,6 +2,7 @@
 #include "engine_internal.h"
 #include "requirements.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +22,7 @@ ol_engine *ol_engine_new(const ol_config *cfg, const ol_fs *fs) {
   e->fs = fs;
   e->parser = ol_parser_new();
   e->sqla = -1;
+  pthread_mutex_init(&e->sources_lock, NULL);
   return e;
 }
 
@@ -49,6 +51,7 @@ void ol_engine_free(ol_engine *e) {
   ol_vec_free(&e->units);
   ol_index_free(&e->index);
   ol_resolve_cache_free(&e->resolved);
+  pthread_mutex_destroy(&e->sources_lock);
   ts_parser_delete(e->parser);
   ol_free(e->root);
   ol_name_set_free(&e->tokens);
@@ -163,7 +166,18 @@ static void unit_notes(const ol_unit *u, ol_notes *notes, bool *io_error) {
   }
 }
 
+static const ol_source *source_unlocked(ol_engine *e, uint32_t file, uint32_t *parse_errors);
+
 const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_errors) {
+  if (!e->checks_apart)
+    return source_unlocked(e, file, parse_errors);
+  pthread_mutex_lock(&e->sources_lock);
+  const ol_source *s = source_unlocked(e, file, parse_errors);
+  pthread_mutex_unlock(&e->sources_lock);
+  return s;
+}
+
+static const ol_source *source_unlocked(ol_engine *e, uint32_t file, uint32_t *parse_errors) {
   ol_unit *u = &e->units.items[file];
   if (!u->checked || u->status != OL_OK)
     return NULL;
@@ -197,7 +211,18 @@ const ol_file_facts *ol_engine_facts_of(const ol_engine *e, uint32_t file) {
   return fx && fx->changed ? &fx->facts : &e->units.items[file].facts;
 }
 
+static const ol_source *aux_unlocked(ol_engine *e, uint32_t file);
+
 const ol_source *ol_engine_aux_source(ol_engine *e, uint32_t file) {
+  if (!e->checks_apart)
+    return aux_unlocked(e, file);
+  pthread_mutex_lock(&e->sources_lock);
+  const ol_source *s = aux_unlocked(e, file);
+  pthread_mutex_unlock(&e->sources_lock);
+  return s;
+}
+
+static const ol_source *aux_unlocked(ol_engine *e, uint32_t file) {
   ol_unit *u = &e->units.items[file];
   const ol_fixing *fx = e->fixing ? e->fixing[file] : NULL;
   if (fx && fx->changed)
@@ -452,6 +477,124 @@ static void note_unknown_sessions(const ol_engine *e, ol_notes *notes) {
                 unknown, known));
 }
 
+/* ---- the checks, on every core ------------------------------------------
+ * The units are checked CHECK_CHUNK at a time: their sources read (one
+ * thread), then checked on jobs threads, each with its own parser and its
+ * own findings and notes, then merged in unit order (what one thread would
+ * have made, in that order) and their sources freed. Rules read other files
+ * through ol_engine_source and ol_engine_aux_source, under sources_lock. */
+#define CHECK_CHUNK 64
+
+typedef struct {
+  ol_findings findings;
+  ol_notes notes;
+  bool todo;
+} unit_out;
+
+typedef struct {
+  ol_engine *e;
+  unit_out *out;
+  size_t first, n;
+  _Atomic size_t next;
+} check_job;
+
+static _Thread_local TSParser *tl_parser;
+
+TSParser *ol_engine_parser(ol_engine *e) { return tl_parser ? tl_parser : e->parser; }
+
+static void check_one(ol_engine *e, size_t i, unit_out *o) {
+  ol_unit *u = &e->units.items[i];
+  ol_engine_check_unit(e, &u->src, (uint32_t)i, &u->facts, &o->findings, &o->notes);
+}
+
+static void *check_worker(void *arg) {
+  check_job *j = arg;
+  bool own = !tl_parser;
+  if (own)
+    tl_parser = ol_parser_new();
+  for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->n;)
+    if (j->out[k].todo)
+      check_one(j->e, j->first + k, &j->out[k]);
+  if (own) {
+    ts_parser_delete(tl_parser);
+    tl_parser = NULL;
+  }
+  return NULL;
+}
+
+static size_t check_jobs(const ol_engine *e) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return e->cfg->jobs > 0 ? (size_t)e->cfg->jobs : (size_t)(cores > 0 ? cores : 1);
+}
+
+static void check_units(ol_engine *e, ol_findings *findings, ol_notes *notes, ol_report *out,
+                        bool *io_error) {
+  bool *keyed = units_with_lookup_keys(e);
+  size_t jobs = check_jobs(e);
+  (void)target_sqlalchemy(e); /* read once, before the threads */
+  unit_out *o = ol_calloc(CHECK_CHUNK, sizeof *o);
+  for (size_t first = 0; first < e->units.len; first += CHECK_CHUNK) {
+    size_t n = e->units.len - first < CHECK_CHUNK ? e->units.len - first : CHECK_CHUNK, todo = 0;
+    for (size_t k = 0; k < n; k++) {
+      size_t i = first + k;
+      ol_unit *u = &e->units.items[i];
+      unit_notes(u, &o[k].notes, io_error);
+      if (u->checked && u->status == OL_OK)
+        out->files_analyzed++;
+      if (u->checked && u->status == OL_OK && u->pending)
+        out->files_unparsed++;
+      if (!u->have_src && u->checked && u->status == OL_OK &&
+          (u->may_report || calls_in_loops_resolve(e, i) || u->orm_noqa || keyed[i])) {
+        uint32_t errors; /* read again: it may have findings */
+        ol_engine_source(e, (uint32_t)i, &errors);
+      }
+      o[k].todo = u->have_src;
+      todo += o[k].todo;
+    }
+    check_job job = {.e = e, .out = o, .first = first, .n = n};
+    atomic_init(&job.next, 0);
+    size_t threads = jobs < todo ? jobs : todo, started = 0;
+    pthread_t t[64];
+    if (threads > 64)
+      threads = 64;
+    if (threads > 1) {
+      e->checks_apart = true;
+      for (; started + 1 < threads; started++)
+        if (pthread_create(&t[started], NULL, check_worker, &job) != 0)
+          break;
+    }
+    check_worker(&job); /* this thread takes its share (with e->parser when alone) */
+    for (size_t k = 0; k < started; k++)
+      pthread_join(t[k], NULL);
+    e->checks_apart = false;
+    for (size_t k = 0; k < n; k++) {
+      size_t i = first + k;
+      ol_unit *u = &e->units.items[i];
+      if (!o[k].todo && u->have_src) /* read meanwhile for another file's finding */
+        check_one(e, i, &o[k]);
+      if (u->changed) {
+        ol_notes_add(
+            &o[k].notes, OL_NOTE_ERROR, u->rel, 0,
+            ol_strdup("not analysed: the file changed or vanished while it was being analysed"));
+        *io_error = true;
+      }
+      for (size_t f = 0; f < o[k].findings.len; f++)
+        ol_vec_push(findings, o[k].findings.items[f]);
+      for (size_t f = 0; f < o[k].notes.len; f++)
+        ol_vec_push(notes, o[k].notes.items[f]);
+      ol_vec_free(&o[k].findings);
+      ol_vec_free(&o[k].notes);
+      o[k].todo = false;
+      if (u->have_src && e->cfg->fix_mode == OL_FIXMODE_NONE) {
+        ol_source_free(&u->src); /* findings own their text; a fix needs it no more */
+        u->have_src = false;
+      }
+    }
+  }
+  ol_free(o);
+  ol_free(keyed);
+}
+
 ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *out) {
   static char *const here[] = {"."};
   if (!n)
@@ -484,33 +627,7 @@ ol_status ol_engine_scan(ol_engine *e, char *const *paths, size_t n, ol_report *
     ol_engine_save_cache(e);
   double t3 = now_ms();
   note_unknown_sessions(e, &notes);
-  bool *keyed = units_with_lookup_keys(e);
-  for (size_t i = 0; i < e->units.len; i++) {
-    ol_unit *u = &e->units.items[i];
-    unit_notes(u, &notes, &io_error);
-    if (u->checked && u->status == OL_OK)
-      out->files_analyzed++;
-    if (u->checked && u->status == OL_OK && u->pending)
-      out->files_unparsed++;
-    if (!u->have_src && u->checked && u->status == OL_OK &&
-        (u->may_report || calls_in_loops_resolve(e, i) || u->orm_noqa || keyed[i])) {
-      uint32_t errors; /* read again: it may have findings */
-      ol_engine_source(e, (uint32_t)i, &errors);
-    }
-    if (u->changed) {
-      ol_notes_add(
-          &notes, OL_NOTE_ERROR, u->rel, 0,
-          ol_strdup("not analysed: the file changed or vanished while it was being analysed"));
-      io_error = true;
-    }
-    if (u->have_src)
-      ol_engine_check_unit(e, &u->src, (uint32_t)i, &u->facts, &findings, &notes);
-    if (u->have_src && e->cfg->fix_mode == OL_FIXMODE_NONE) {
-      ol_source_free(&u->src); /* findings own their text; a fix needs it no more */
-      u->have_src = false;
-    }
-  }
-  ol_free(keyed);
+  check_units(e, &findings, &notes, out, &io_error);
   if (getenv("ORMLINT_TIMINGS")) {
     size_t funcs = e->index.funcs.len, calls = 0, reads = 0, arena = 0;
     for (size_t i = 0; i < e->index.files.len; i++) {

@@ -96,6 +96,10 @@ struct ol_engine {
   pthread_t early_thread;
   bool early_running;
   bool early_ok; /* a scan with a cache: the early units may start */
+  /* While the checks run on several threads: held by ol_engine_source and
+   * ol_engine_aux_source, which read files for any of them. */
+  pthread_mutex_t sources_lock;
+  bool checks_apart;
 };
 
 /* Pass 1 (analyzer/pass1.c): every unit's facts (from the cache, or read
@@ -135,6 +139,8 @@ void ol_fixes_from_drafts(ol_engine *e, uint32_t file, const ol_source *src,
 /* The current source of a checked file (as fixed so far while fixes are
  * applied) and its syntax error count; NULL for a file not checked or unreadable. */
 const ol_source *ol_engine_source(ol_engine *e, uint32_t file, uint32_t *parse_errors);
+/* The parser of the calling thread: its own while the checks run on several. */
+TSParser *ol_engine_parser(ol_engine *e);
 /* The facts of the text ol_engine_source gives. */
 const ol_file_facts *ol_engine_facts_of(const ol_engine *e, uint32_t file);
 /* The current text of any file of the project, for positions (read again

@@ -379,7 +379,7 @@ static void attach_fix(ol_engine *e, uint32_t file, base_tree *own, ol_draft *d,
   base_tree there = {.src = fsrc,
                      .facts = other ? ol_engine_facts_of(e, (uint32_t)d->fix->file) : NULL};
   own->broken = false;
-  f->fix = !fsrc ? NULL : build_fix(e->parser, other ? &there : own, d->fix);
+  f->fix = !fsrc ? NULL : build_fix(ol_engine_parser(e), other ? &there : own, d->fix);
   bool broken = other ? there.broken : own->broken;
   own->parsed += there.parsed;
   ol_free(there.bounds);
