@@ -533,15 +533,16 @@ static void mark_seeds(const ol_index *ix, bool *seeds) {
       const ol_file_facts *f = ix->files.items[fi].facts;
       for (size_t i = 0; i < f->imports.len && !seeds[fi]; i++) {
         const ol_import_fact *im = &f->imports.items[i];
-        int32_t from = im->name ? ol_index_import_file(ix, (uint32_t)fi, im) : -1;
+        /* `from m import *` binds every name of m; else the name must act (resolved after) */
+        bool star = im->name && !strcmp(im->local, "*");
+        if (!im->name || (!star && !has_hash(&acts, ol_last_component(im->name))))
+          continue;
+        int32_t from = ol_index_import_file(ix, (uint32_t)fi, im);
         if (from < 0 || !seeds[from])
           continue;
-        if (!strcmp(im->local, "*")) /* every name of it, bound here */
-          grew = seeds[fi] = true;
-        else if (has_hash(&acts, ol_last_component(im->name))) {
+        if (!star)
           add_name(&acts, im->local);
-          grew = seeds[fi] = true;
-        }
+        grew = seeds[fi] = true;
       }
     }
     for (size_t c = 0; c < ix->classes.len; c++) { /* deriving from a class that acts */
