@@ -165,6 +165,13 @@ DEBIAN = ["/usr/lib/python3/dist-packages/sqlalchemy", "/usr/lib/python3/dist-pa
 @pytest.mark.skipif(not all(os.path.isdir(d) for d in DEBIAN), reason="Debian's Python packages")
 def test_differential_debian_python_tree(tmp_path):
     same_reports(tmp_path, DEBIAN)
+    # What the prefilter leaves unparsed, counted (never timed): sqlalchemy's own modules are
+    # ORM code, the standard library's are not. 112 of 277 when written (56 before the links
+    # started only at files that hold ORM code, and tokens in comments and docstrings stopped
+    # counting).
+    stats = Ormlint(tmp_path)("--no-cache", "--statistics", "--exit-zero", *DEBIAN).stdout
+    unparsed = int(stats.strip().splitlines()[-1].split(" of ")[0])
+    assert unparsed >= 100, stats
 
 
 # ---- the cache ------------------------------------------------------------------------------
