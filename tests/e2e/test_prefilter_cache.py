@@ -324,16 +324,22 @@ CHAIN = {
 }
 
 
-def test_a_chain_through_the_import_graph_and_code_it_does_not_reach(tmp_path):
-    (tmp_path / ".git").mkdir()
-    for rel, text in CHAIN.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
-    ol = Ormlint(tmp_path)
+def unprefiltered_run(root, files):
+    """files written under root (a project): ormlint, its JSON run, which is --no-prefilter's."""
+    (root / ".git").mkdir()
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    ol = Ormlint(root)
     p, results = ol.json("--no-cache", ".")
+    assert ol("--no-cache", "--no-prefilter", "--format", "json", ".").stdout == p.stdout
+    return ol, p, results
+
+
+def test_a_chain_through_the_import_graph_and_code_it_does_not_reach(tmp_path):
+    ol, p, results = unprefiltered_run(tmp_path, CHAIN)
     assert found(results) == [("app/views.py", 7, "ORM002")], p.stdout
     assert "app/reader.py" in results[0]["message"]
-    assert ol("--no-cache", "--no-prefilter", "--format", "json", ".").stdout == p.stdout
     stats = ol("--no-cache", "--statistics", ".").stdout
     assert "3 of 7 files not parsed" in stats, stats  # the two __init__.py and other/lib.py
     for _ in range(2):  # cold, then warm cache
@@ -382,14 +388,8 @@ def test_code_beside_the_application_is_not_parsed(tmp_path):
     named like a model matters only in a class statement; a class deriving
     from its own file's class of a model's name is no model. The reports
     are those of --no-prefilter."""
-    (tmp_path / ".git").mkdir()
-    for rel, text in BESIDE.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
-    ol = Ormlint(tmp_path)
-    p, results = ol.json("--no-cache", ".")
+    ol, p, results = unprefiltered_run(tmp_path, BESIDE)
     assert found(results) == [("app/views.py", 12, "ORM002")], p.stdout
-    assert ol("--no-cache", "--no-prefilter", "--format", "json", ".").stdout == p.stdout
     stats = ol("--no-cache", "--statistics", ".").stdout
     # lib/__init__.py, lib/core/__init__.py, lib/core/random.py, lib/shapes.py, lib/prose.py and
     # the empty app/__init__.py; lib/matrices.py is parsed: its class statement names a model's name
