@@ -354,7 +354,8 @@ bool ol_cache_find(const ol_cache *c, const char *rel, int64_t size, int64_t mti
             ol_facts_deserialize_in(e->facts, e->facts_len, facts, checked, region, &used);
   if (region) { /* what the tables did not take, back when no one reserved after it */
     size_t expect = at + need;
-    atomic_compare_exchange_strong(region_used, &expect, at + (ok ? used : 0));
+    /* 8-aligned, for the next record's tables (used <= facts_len: within need) */
+    atomic_compare_exchange_strong(region_used, &expect, at + (ok ? (used + 7) & ~(size_t)7 : 0));
   }
   if (ok && e->meta.parsed && !ol_facts_valid(facts, e->meta.len)) { /* crafted: parse the file */
     ol_facts_free(facts);

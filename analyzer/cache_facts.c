@@ -272,6 +272,7 @@ static size_t get_array(reader *r, void **items, const layout *l) {
   }
   char *a;
   if (r->region) { /* never past the record's size: each item's bytes are in it */
+    r->region_at = (r->region_at + 7) & ~(size_t)7; /* after a table of u32 (its count's room) */
     a = r->region + r->region_at;
     r->region_at += n * l->elem;
   } else {
@@ -342,10 +343,12 @@ bool ol_facts_deserialize_for(const char *s, size_t n, ol_file_facts *f, bool ch
   return ol_facts_deserialize_in(s, n, f, checked, NULL, NULL);
 }
 
-/* Every table item holds a pointer (8-aligned, its size a multiple of 8)
- * and is read from as many bytes of the record, after the table's count:
- * the tables of a record of n bytes fit in n bytes of region, laid end to
- * end, each 8-aligned (region_at never passes at). */
+/* Every table item but a u32 (stmt_starts) holds a pointer (8-aligned, its
+ * size a multiple of 8) and is read from as many bytes of the record, after
+ * the table's u32 count: the tables of a record of n bytes fit in n bytes of
+ * region, laid end to end, each 8-aligned (the padding after a table of u32
+ * is at most 4 bytes, the room of the next table's count; region_at never
+ * passes at). */
 _Static_assert(sizeof(ol_loop) % 8 == 0 && sizeof(ol_call_arg) % 8 == 0 &&
                    sizeof(ol_query_site) % 8 == 0 && sizeof(ol_class_fact) % 8 == 0 &&
                    sizeof(ol_func_fact) % 8 == 0 && sizeof(ol_call_fact) % 8 == 0 &&

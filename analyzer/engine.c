@@ -507,18 +507,19 @@ static void check_one(ol_engine *e, size_t i, unit_out *o) {
   ol_engine_check_unit(e, &u->src, (uint32_t)i, &u->facts, &o->findings, &o->notes);
 }
 
-static void *check_worker(void *arg) {
-  check_job *j = arg;
-  bool own = !tl_parser;
-  if (own)
-    tl_parser = ol_parser_new();
+/* The units of the job not taken yet, one by one. */
+static void check_share(check_job *j) {
   for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->n;)
     if (j->out[k].todo)
       check_one(j->e, j->first + k, &j->out[k]);
-  if (own) {
-    ts_parser_delete(tl_parser);
-    tl_parser = NULL;
-  }
+}
+
+/* A thread of its own: its parser (the scanning thread's share uses e->parser). */
+static void *check_worker(void *arg) {
+  tl_parser = ol_parser_new();
+  check_share(arg);
+  ts_parser_delete(tl_parser);
+  tl_parser = NULL;
   return NULL;
 }
 
@@ -563,7 +564,7 @@ static void check_units(ol_engine *e, ol_findings *findings, ol_notes *notes, ol
         if (pthread_create(&t[started], NULL, check_worker, &job) != 0)
           break;
     }
-    check_worker(&job); /* this thread takes its share (with e->parser when alone) */
+    check_share(&job); /* this thread takes its share, with e->parser */
     for (size_t k = 0; k < started; k++)
       pthread_join(t[k], NULL);
     e->checks_apart = false;
