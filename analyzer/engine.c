@@ -523,16 +523,11 @@ static void *check_worker(void *arg) {
   return NULL;
 }
 
-static size_t check_jobs(const ol_engine *e) {
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  return e->cfg->jobs > 0 ? (size_t)e->cfg->jobs : (size_t)(cores > 0 ? cores : 1);
-}
-
 static void check_units(ol_engine *e, ol_findings *findings, ol_notes *notes, ol_report *out,
                         bool *io_error) {
   bool *keyed = units_with_lookup_keys(e);
-  size_t jobs = check_jobs(e);
-  (void)target_sqlalchemy(e); /* read once, before the threads */
+  size_t jobs = (size_t)e->index.jobs; /* -j, else the cores (ol_engine_reindex_beside) */
+  (void)target_sqlalchemy(e);          /* read once, before the threads */
   unit_out *o = ol_calloc(CHECK_CHUNK, sizeof *o);
   for (size_t first = 0; first < e->units.len; first += CHECK_CHUNK) {
     size_t n = e->units.len - first < CHECK_CHUNK ? e->units.len - first : CHECK_CHUNK, todo = 0;

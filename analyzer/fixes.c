@@ -198,28 +198,19 @@ static bool starts_fit(const ol_file_facts *f, const ol_source *src) {
   return true;
 }
 
+/* The statements' bounds: from pass 1 (ol_file_facts.stmt_starts) when they
+ * are those of src, else from a parse of the whole file. */
 static void load_bounds(TSParser *p, base_tree *bt) {
   const ol_source *src = bt->src;
-  if (starts_fit(bt->facts, src)) { /* pass 1 saw them: no parse of the whole file */
-    const ol_file_facts *f = bt->facts;
-    bt->bounds = ol_malloc((f->stmt_starts.len + 2) * sizeof(uint32_t));
-    bt->bounds[bt->n_bounds++] = 0;
-    for (size_t i = 0; i < f->stmt_starts.len; i++)
-      if (f->stmt_starts.items[i] > 0)
-        bt->bounds[bt->n_bounds++] = f->stmt_starts.items[i];
-    bt->bounds[bt->n_bounds++] = src->len;
-    bt->errors = ol_malloc(bt->n_bounds * sizeof(int32_t));
-    for (size_t k = 0; k < bt->n_bounds; k++)
-      bt->errors[k] = -1;
-    return;
-  }
-  TSTree *t = ol_parse(p, src->bytes, src->len);
-  TSNode root = ts_tree_root_node(t);
-  uint32_t n = ts_node_child_count(root);
+  const ol_file_facts *f = starts_fit(bt->facts, src) ? bt->facts : NULL;
+  TSTree *t = f ? NULL : ol_parse(p, src->bytes, src->len);
+  TSNode root = t ? ts_tree_root_node(t) : (TSNode){0};
+  uint32_t n = f ? (uint32_t)f->stmt_starts.len : ts_node_child_count(root);
   bt->bounds = ol_malloc((n + 2) * sizeof(uint32_t));
   bt->bounds[bt->n_bounds++] = 0;
   for (uint32_t i = 0; i < n; i++) {
-    uint32_t at = ol_source_line_start(src, ts_node_start_byte(ts_node_child(root, i)));
+    uint32_t at = f ? f->stmt_starts.items[i]
+                    : ol_source_line_start(src, ts_node_start_byte(ts_node_child(root, i)));
     if (at > bt->bounds[bt->n_bounds - 1])
       bt->bounds[bt->n_bounds++] = at;
   }
@@ -227,7 +218,8 @@ static void load_bounds(TSParser *p, base_tree *bt) {
   bt->errors = ol_malloc(bt->n_bounds * sizeof(int32_t));
   for (size_t k = 0; k < bt->n_bounds; k++)
     bt->errors[k] = -1;
-  ts_tree_delete(t);
+  if (t)
+    ts_tree_delete(t);
 }
 
 /* The syntax errors of statement k, parsed on its own once. */

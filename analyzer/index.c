@@ -267,6 +267,7 @@ const int32_t *ol_index_subclasses(const ol_index *ix, int32_t c, size_t *n) {
 void ol_index_link(ol_index *ix) {
   build_table(ix);
   build_self_refs(ix);
+  build_subclasses(ix);
   /* Iterate to a fixpoint: bases may be declared after their subclasses. */
   for (bool changed = true; changed;) {
     changed = false;
@@ -277,15 +278,16 @@ void ol_index_link(ol_index *ix) {
         mapped = true;
       for (size_t b = 0; b < m->cls->n_bases; b++) {
         const char *base = m->cls->bases[b];
-        /* the class of that name in m's own file first: sympy's `class GenericIdentity(Identity)`
-         * derives from its file's Identity, not from another project's model of that name */
-        int32_t pid = ol_index_class_id(ix, ol_last_component(base), (int32_t)m->file);
+        /* as build_subclasses resolved it, the class of that name in m's own file first:
+         * sympy's `class GenericIdentity(Identity)` derives from its file's Identity, not from
+         * another project's model of that name; never m itself */
+        int32_t pid = ix->base_ids[ix->base_at[i] + b];
         ol_model *parent = pid >= 0 ? &ix->classes.items[pid] : NULL;
         if (is_declarative_root(base))
           is_decl_base = true;
-        if (is_root_base(ix, base) || (parent && parent != m && parent->is_mapped_base))
+        if (is_root_base(ix, base) || (parent && parent->is_mapped_base))
           mapped = true;
-        if (parent && parent != m && !m->n_pk && parent->n_pk) {
+        if (parent && !m->n_pk && parent->n_pk) {
           m->pk = parent->pk;
           m->n_pk = parent->n_pk;
           changed = true;
@@ -302,7 +304,6 @@ void ol_index_link(ol_index *ix) {
       }
     }
   }
-  build_subclasses(ix);
   add_relations(ix);
   build_relation_table(ix);
 }

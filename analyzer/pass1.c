@@ -204,8 +204,8 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
  * cache's names is not read while every name is one of those. A file no
  * import connects to a source is parsed only for a class statement that
  * derives from a class name, or a name any call links (prefilter.h; the
- * rest reaches a rule through imports):
- * remembered, that it is not cached as holding no name. */
+ * rest reaches a rule through imports): remembered, that it is not cached
+ * as holding no name. */
 static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
   ol_source src;
   if (!read_unit(e, u, &src))
@@ -476,11 +476,9 @@ static void snapshot_links(ol_engine *e, const ol_modgraph *g, bool *sources, bo
 #define OL_MAX_ROUNDS 8
 
 /* The names that matter now; grows: a name once found stays. */
-static void round_names(ol_engine *e) {
-  bool whole = e->seeds && e->index.files.len == e->units.len;
-  ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes, &e->called,
-                     whole ? e->seeds : NULL);
-  e->seeds_known = whole;
+static void round_names(ol_engine *e) { /* the index holds every unit: its files are theirs */
+  ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes, &e->called, e->seeds);
+  e->seeds_known = true;
 }
 
 static void prefilter_rounds(ol_engine *e) {
