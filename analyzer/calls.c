@@ -1384,7 +1384,7 @@ static bool cls_query_rows(ol_walker *w, const ol_func_fact *f, TSNode value, ol
   *out = (ol_rows){.entity = intern_bytes(w, "cls", 3),
                    .query = ol_node_span(chain),
                    .last = ol_node_span(chain),
-                   .stmt = ol_node_span(ol_walk_statement(w, chain))};
+                   .stmt = ol_walk_rows_statement(w, chain)};
   ol_buf eager = {0};
   ol_rows_chain_options(w, chain, out, &eager);
   out->eager = ol_arena_strndup(&w->out->arena, eager.s ? eager.s : "", eager.len);
@@ -1770,7 +1770,7 @@ int ol_calls_unbound_param(const ol_walker *w, TSNode name) {
 static void loop_holds_chain(ol_walker *w, ol_loop *l, TSNode holder, TSNode chain, ol_span call) {
   ol_rows r = {.query = ol_node_span(chain),
                .last = ol_node_span(chain),
-               .stmt = ol_node_span(ol_walk_statement(w, chain))};
+               .stmt = ol_walk_rows_statement(w, chain)};
   ol_buf eager = {0};
   ol_rows_chain_options(w, chain, &r, &eager);
   r.eager = ol_arena_strndup(&w->out->arena, eager.s ? eager.s : "", eager.len);

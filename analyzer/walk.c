@@ -149,6 +149,19 @@ TSNode ol_walk_statement(const ol_walker *w, TSNode n) {
   size_t i = w->path.len;
   while (i > 0 && w->path.items[i - 1].id != n.id)
     i--;
+  if (i == 0 && w->path.len) {
+    TSNode top = w->path.items[w->path.len - 1];
+    if (ts_node_start_byte(n) < ts_node_start_byte(top) ||
+        ts_node_end_byte(n) > ts_node_end_byte(top)) {
+      /* not under the walk's position (the value of a name bound statements
+       * earlier): n's own statement, a child of a block or of the module */
+      TSNode p = ts_node_parent(n); /* a few levels: the query is in its statement */
+      for (int up = 0; up < 32 && !ts_node_is_null(p); up++, n = p, p = ts_node_parent(p))
+        if (ol_kind_of(w->sx, p) == OL_K_block || ol_kind_of(w->sx, p) == OL_K_module)
+          return n;
+      return w->path.items[0];
+    }
+  }
   if (i == 0)
     i = w->path.len + 1; /* a child of the top: its parent is path[len-1] */
   size_t k = i - 1;      /* n's index on the path (len: a child of the top) */
@@ -156,6 +169,24 @@ TSNode ol_walk_statement(const ol_walker *w, TSNode n) {
   if (b < 0)
     return w->path.len ? w->path.items[0] : n;
   return (size_t)b + 1 == k ? n : w->path.items[b + 1];
+}
+
+/* Where the rows of a query (n) are read: the walk's statement when n is
+ * under its position. Else n is the value of a name bound statements
+ * earlier: its own statement, through the walk's when both are in one
+ * block (a fix's snippets show the query and where its rows are read). */
+ol_span ol_walk_rows_statement(const ol_walker *w, TSNode n) {
+  TSNode at = w->path.items[w->path.len - 1];
+  TSNode here = ol_walk_statement(w, at);
+  if (ts_node_start_byte(n) >= ts_node_start_byte(at) &&
+      ts_node_end_byte(n) <= ts_node_end_byte(at))
+    return ol_node_span(here);
+  TSNode own = ol_walk_statement(w, n);
+  ol_span s = ol_node_span(own);
+  if (ts_node_start_byte(own) < ts_node_start_byte(here) &&
+      ts_node_eq(ts_node_parent(own), ts_node_parent(here)))
+    s.end = ts_node_end_byte(here);
+  return s;
 }
 
 static void path_push(ol_walker *w, TSNode n) {

@@ -240,8 +240,10 @@ ol_val ol_scope_lookup(const ol_walker *w, uint64_t hash);
  * child of the current node: O(1) from the walk's path, where tree-sitter's
  * ts_node_parent walks down from the root (quadratic on deep files). */
 TSNode ol_walk_parent(const ol_walker *w, TSNode n);
-/* The statement holding n (n on the path, or a child of the current node). */
+/* The statement holding n (n on the path, a child of the current node, or a
+ * node outside the current one: climbed to by ts_node_parent). */
 TSNode ol_walk_statement(const ol_walker *w, TSNode n);
+ol_span ol_walk_rows_statement(const ol_walker *w, TSNode n);
 /* The function definition the walk is in (not a lambda's, nor one around
  * the class it is in), or a null node. */
 TSNode ol_walk_current_def(const ol_walker *w);

@@ -106,7 +106,9 @@ def expected_in(fixture):
 @pytest.mark.parametrize("fixture", FIXTURES, ids=fixture_id)
 def test_fixture_markers(tmp_path, fixture):
     proj = project(tmp_path, [fixture])
-    results = json.loads(run("--format", "json", *args_of(fixture), ".", cwd=proj).stdout)
+    p = run("--format", "json", *args_of(fixture), ".", cwd=proj)
+    assert "ormlint bug" not in p.stderr, p.stderr  # a fix withheld for a reason of ours
+    results = json.loads(p.stdout)
     exp = expected_in(fixture)
     got = Counter((r["path"], r["line"], r["code"]) for r in results)
     assert not exp - got, f"expected but not reported: {sorted((exp - got).elements())}"

@@ -29,6 +29,19 @@ def big_orders():
     return order_rows(q)  # expect: ORM002
 
 
+def _paid():
+    return Order.query.filter_by(status="paid")
+
+
+def big_orders_over_lines(minimum):
+    # the query, built on a helper's, is bound statements before the call
+    # and spans lines: the fix and its After snippet hold the whole statement
+    q = _paid().filter(
+        Order.total > minimum
+    )
+    return order_rows(q)  # expect: ORM002
+
+
 def exported():
     return export(Order.query.all())  # expect: ORM002, ORM002
 
