@@ -83,6 +83,7 @@ struct ol_engine {
   const bool *linked;        /* during a round, per unit: a source (pass1.c) imports it */
   const bool *parsed_now;    /* during a round, per unit: a source when the round began */
   bool *seeds;               /* during the rounds, per unit: what ol_prefilter_names says */
+  struct ol_round_memo *memo; /* during the rounds, per unit: its name scans so far (pass1.c) */
   bool seeds_known;          /* seeds are those of the last names */
   struct ol_cache *cache;    /* .ormlint_cache/ of the project, NULL when not used */
   bool names_cached;         /* every name of names is in the cache's name set */

@@ -199,14 +199,65 @@ static void pass1_unit_first(ol_engine *e, TSParser *p, ol_unit *u) {
   parse_unit_with(e, p, u, &src, x);
 }
 
+/* A pending file's name scans across the rounds: the first read keeps a
+ * digest of its identifiers, and names only grow, so a later round reads
+ * it again only when a name added since may be in it (or to parse it). */
+typedef struct ol_round_memo {
+  ol_name_digest d;
+  bool have;                      /* d is the file as this run read it */
+  bool named, called;             /* it holds a name of names, of called */
+  size_t names_seen, called_seen; /* the names those answers cover: log[0..seen) */
+} ol_round_memo;
+
+/* Whether a name of set added since *seen may be in the memo's file
+ * (false: none is); *seen moves past those that are not. */
+static bool may_hold_new(const ol_round_memo *m, const ol_name_set *set, size_t *seen) {
+  for (; *seen < set->len; ++*seen)
+    if (ol_name_digest_may_have(&m->d, set->log[*seen]))
+      return true;
+  return false;
+}
+
+/* The memo's answers for the names of this round, from the bytes. */
+static void memo_read(ol_engine *e, ol_round_memo *m, const ol_source *src) {
+  if (!m->have) {
+    ol_prefilter_digest(src->bytes, src->len, &m->d, &e->names, &m->named, &e->called,
+                        &m->called);
+    m->have = true;
+  } else {
+    m->named = m->named || ol_prefilter_has_name(&e->names, src->bytes, src->len);
+    m->called = m->called || ol_prefilter_has_name(&e->called, src->bytes, src->len);
+  }
+  m->names_seen = e->names.len;
+  m->called_seen = e->called.len;
+}
+
 /* A prefilter round for a file not parsed yet: parse it when it names what
  * the index now knows to matter. A file the cache says holds none of the
  * cache's names is not read while every name is one of those. A file no
  * import connects to a source is parsed only for a class statement that
  * derives from a class name, or a name any call links (prefilter.h; the
  * rest reaches a rule through imports): remembered, that it is not cached
- * as holding no name. */
+ * as holding no name. A file read in an earlier round is read again only
+ * when its memo cannot answer: a name added since may be in it, or it is
+ * parsed. */
 static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
+  size_t i = (size_t)(u - e->units.items);
+  ol_round_memo *m = e->memo ? &e->memo[i] : NULL;
+  bool linked = false;
+  if (m && m->have && u->scanned && !e->rounds_exhausted) {
+    linked = e->linked[i] || ol_modgraph_reaches(e->graph, (uint32_t)i, &u->refs, e->parsed_now);
+    bool named = u->weak || m->named; /* else exactly, from the bytes, on a may */
+    bool reread = (!named && may_hold_new(m, &e->names, &m->names_seen)) ||
+                  (!linked && !m->called && may_hold_new(m, &e->called, &m->called_seen));
+    bool parse = (linked && named) ||
+                 (!linked && (ol_name_digest_has_class_base(&m->d, &e->classes) || m->called));
+    if (!reread && !parse) {
+      u->cache_skip = false; /* checked against the names of this run */
+      u->unlinked_skip = !linked && named;
+      return;
+    }
+  }
   ol_source src;
   if (!read_unit(e, u, &src))
     return;
@@ -221,22 +272,29 @@ static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
     note_read(u, &src); /* the index takes it as it is now */
     token = ol_prefilter_has_token(&e->tokens, src.bytes, src.len);
     u->scanned = false;
+    if (m)
+      m->have = false;
   }
   if (!u->scanned)
     scan_unit(u, &src);
   u->cache_skip = false; /* checked against the names of this run */
-  size_t i = (size_t)(u - e->units.items);
-  bool linked = e->linked[i] || ol_modgraph_reaches(e->graph, (uint32_t)i, &u->refs, e->parsed_now);
-  bool named = u->weak || ol_prefilter_has_name(&e->names, src.bytes, src.len);
+  linked = e->linked[i] || ol_modgraph_reaches(e->graph, (uint32_t)i, &u->refs, e->parsed_now);
+  ol_round_memo own = {0};
+  if (!m)
+    m = &own;
+  memo_read(e, m, &src);
+  bool named = u->weak || m->named;
   u->unlinked_skip = false;
   if (token || e->rounds_exhausted || (linked && named) ||
-      (!linked && (ol_prefilter_has_class_base(&e->classes, src.bytes, src.len) ||
-                   ol_prefilter_has_name(&e->called, src.bytes, src.len))))
+      (!linked && (ol_name_digest_has_class_base(&m->d, &e->classes) || m->called))) {
+    ol_name_digest_free(&m->d);
+    m->have = false;
     parse_unit(e, p, u, &src);
-  else {
+  } else {
     u->unlinked_skip = !linked && named;
     ol_source_free(&src);
   }
+  ol_name_digest_free(&own.d);
 }
 
 /* Reads a pending file the cache skipped for its import lines: the links
@@ -493,6 +551,7 @@ static void prefilter_rounds(ol_engine *e) {
   bool *was_parsed = ol_calloc(nu, sizeof *was_parsed), *linked = ol_calloc(nu, sizeof *linked);
   e->graph = &graph;
   e->seeds = ol_calloc(nu, sizeof *e->seeds);
+  e->memo = ol_calloc(nu, sizeof *e->memo);
   e->seeds_known = false;
   e->parsed_now = was_parsed;
   e->linked = linked;
@@ -544,6 +603,10 @@ static void prefilter_rounds(ol_engine *e) {
   e->parsed_now = e->linked = NULL;
   ol_free(e->seeds);
   e->seeds = NULL;
+  for (size_t i = 0; i < e->units.len; i++)
+    ol_name_digest_free(&e->memo[i].d);
+  ol_free(e->memo);
+  e->memo = NULL;
   e->seeds_known = false;
   ol_free(was_parsed);
   ol_free(linked);

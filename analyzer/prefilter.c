@@ -48,31 +48,40 @@ uint64_t ol_ident_hash(const char *s, size_t n) {
   return h ? h : 1;
 }
 
+static bool insert(ol_name_set *s, uint64_t h) {
+  for (size_t i = h & (s->n_slots - 1);; i = (i + 1) & (s->n_slots - 1)) {
+    if (s->slots[i] == h)
+      return false;
+    if (!s->slots[i]) {
+      s->slots[i] = h;
+      return true;
+    }
+  }
+}
+
 static void grow(ol_name_set *s) {
   size_t n = s->n_slots ? s->n_slots * 2 : 64;
   uint64_t *old = s->slots;
   size_t old_n = s->n_slots;
   s->slots = ol_calloc(n, sizeof(uint64_t));
   s->n_slots = n;
-  s->len = 0;
   for (size_t i = 0; i < old_n; i++)
     if (old[i])
-      ol_name_set_add(s, old[i]);
+      insert(s, old[i]);
   ol_free(old);
 }
 
 bool ol_name_set_add(ol_name_set *s, uint64_t h) {
   if ((s->len + 1) * 2 > s->n_slots)
     grow(s);
-  for (size_t i = h & (s->n_slots - 1);; i = (i + 1) & (s->n_slots - 1)) {
-    if (s->slots[i] == h)
-      return false;
-    if (!s->slots[i]) {
-      s->slots[i] = h;
-      s->len++;
-      return true;
-    }
+  if (!insert(s, h))
+    return false;
+  if (s->len == s->log_cap) {
+    s->log_cap = s->log_cap ? s->log_cap * 2 : 64;
+    s->log = ol_realloc(s->log, s->log_cap * sizeof *s->log);
   }
+  s->log[s->len++] = h;
+  return true;
 }
 
 bool ol_name_set_has(const ol_name_set *s, uint64_t h) {
@@ -95,6 +104,7 @@ bool ol_name_set_subset(const ol_name_set *a, const ol_name_set *b) {
 
 void ol_name_set_free(ol_name_set *s) {
   ol_free(s->slots);
+  ol_free(s->log);
   memset(s, 0, sizeof *s);
 }
 
@@ -125,9 +135,9 @@ static bool is_ident_start(unsigned char c) {
 
 static bool is_ident(unsigned char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
 
-bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t len) {
-  if (!names->len)
-    return false;
+/* The identifiers of bytes as ol_prefilter_has_name reads them: each one's
+ * hash to f(h, arg), until f returns true (then true). */
+static inline bool each_ident(const char *bytes, size_t len, bool (*f)(uint64_t, void *), void *arg) {
   const unsigned char *s = (const unsigned char *)bytes;
   for (size_t i = 0; i < len;) {
     if (!is_ident_start(s[i])) {
@@ -142,18 +152,24 @@ bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t l
     uint64_t h = 1469598103934665603ull;
     while (i < len && is_ident(s[i]))
       h = (h ^ s[i++]) * 1099511628211ull;
-    if (ol_name_set_has(names, h ? h : 1))
+    if (f(h ? h : 1, arg))
       return true;
   }
   return false;
 }
 
-bool ol_prefilter_has_class_base(const ol_name_set *names, const char *bytes, size_t len) {
-  if (!names->len)
-    return false;
+static bool in_set(uint64_t h, void *names) { return ol_name_set_has(names, h); }
+
+bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t len) {
+  return names->len && each_ident(bytes, len, in_set, (void *)names);
+}
+
+/* The next class statement of bytes[*at..len) (`class X(...)` at the start
+ * of a line, after its indentation): the bytes between its parentheses, in
+ * [*from, *to); *at moves past them. False when there is none. */
+static bool next_class_bases(const char *bytes, size_t len, size_t *at, size_t *from, size_t *to) {
   const unsigned char *s = (const unsigned char *)bytes;
-  for (size_t i = 0; i + 6 < len; i++) {
-    /* `class` at the start of a line (after its indentation), then a name and `(` */
+  for (size_t i = *at; i + 6 < len; i++) {
     if (memcmp(bytes + i, "class", 5) ||
         (i > 0 && s[i - 1] != '\n' && s[i - 1] != ' ' && s[i - 1] != '\t'))
       continue;
@@ -174,11 +190,83 @@ bool ol_prefilter_has_class_base(const ol_name_set *names, const char *bytes, si
     size_t end = ++p;
     for (int depth = 1; end < len && depth > 0; end++)
       depth += s[end] == '(' ? 1 : s[end] == ')' ? -1 : 0;
-    if (ol_prefilter_has_name(names, bytes + p, end - p))
-      return true;
-    i = end - 1;
+    *from = p, *to = end, *at = end;
+    return true;
   }
   return false;
+}
+
+bool ol_prefilter_has_class_base(const ol_name_set *names, const char *bytes, size_t len) {
+  if (!names->len)
+    return false;
+  for (size_t at = 0, from, to; next_class_bases(bytes, len, &at, &from, &to);)
+    if (ol_prefilter_has_name(names, bytes + from, to - from))
+      return true;
+  return false;
+}
+
+/* Two probes of a Bloom filter from one 64-bit hash: its high and middle bits
+ * (the name sets index by the low ones). */
+static uint32_t probe1(uint64_t h, uint32_t mask) { return (uint32_t)(h >> 40) & mask; }
+static uint32_t probe2(uint64_t h, uint32_t mask) { return (uint32_t)(h >> 20) & mask; }
+
+typedef struct {
+  ol_name_digest *d;
+  const ol_name_set *a, *b;
+  bool in_a, in_b;
+} digest_scan;
+
+static bool add_ident(uint64_t h, void *arg) {
+  digest_scan *x = arg;
+  uint32_t p = probe1(h, x->d->mask), q = probe2(h, x->d->mask);
+  x->d->bits[p >> 6] |= 1ull << (p & 63);
+  x->d->bits[q >> 6] |= 1ull << (q & 63);
+  x->in_a = x->in_a || ol_name_set_has(x->a, h);
+  x->in_b = x->in_b || ol_name_set_has(x->b, h);
+  return false;
+}
+
+static bool add_base(uint64_t h, void *arg) {
+  ol_name_digest *d = arg;
+  if (!(d->n_bases & (d->n_bases + 1)) || !d->bases) /* at 0, 1, 3, 7, ...: double */
+    d->bases = ol_realloc(d->bases, (d->n_bases + 1) * 2 * sizeof *d->bases);
+  d->bases[d->n_bases++] = h;
+  return false;
+}
+
+void ol_prefilter_digest(const char *bytes, size_t len, ol_name_digest *d, const ol_name_set *a,
+                         bool *in_a, const ol_name_set *b, bool *in_b) {
+  ol_name_digest_free(d);
+  /* about a bit per two bytes: a file of n bytes holds far fewer than n / 8
+   * distinct identifiers, so two probes rarely hit by chance */
+  uint32_t bits = 512;
+  while (bits < len / 2 && bits < (1u << 24))
+    bits *= 2;
+  d->mask = bits - 1;
+  d->bits = ol_calloc(bits / 64, sizeof *d->bits);
+  digest_scan x = {.d = d, .a = a, .b = b};
+  each_ident(bytes, len, add_ident, &x);
+  for (size_t at = 0, from, to; next_class_bases(bytes, len, &at, &from, &to);)
+    each_ident(bytes + from, to - from, add_base, d);
+  *in_a = x.in_a, *in_b = x.in_b;
+}
+
+bool ol_name_digest_may_have(const ol_name_digest *d, uint64_t h) {
+  uint32_t p = probe1(h, d->mask), q = probe2(h, d->mask);
+  return (d->bits[p >> 6] >> (p & 63) & 1) && (d->bits[q >> 6] >> (q & 63) & 1);
+}
+
+bool ol_name_digest_has_class_base(const ol_name_digest *d, const ol_name_set *names) {
+  for (size_t i = 0; i < d->n_bases; i++)
+    if (ol_name_set_has(names, d->bases[i]))
+      return true;
+  return false;
+}
+
+void ol_name_digest_free(ol_name_digest *d) {
+  ol_free(d->bits);
+  ol_free(d->bases);
+  memset(d, 0, sizeof *d);
 }
 
 /* `Capword.query` or `cls.query`: Flask-SQLAlchemy's query property, a

@@ -23,6 +23,8 @@
 typedef struct {
   uint64_t *slots; /* 0 = empty */
   size_t n_slots, len;
+  uint64_t *log; /* every hash added, in order: log[k..len) are those added since len was k */
+  size_t log_cap;
 } ol_name_set;
 
 uint64_t ol_ident_hash(const char *s, size_t n);
@@ -49,6 +51,28 @@ bool ol_prefilter_has_name(const ol_name_set *names, const char *bytes, size_t l
 /* Whether a class statement of bytes (`class X(...):` at the start of a
  * line) names one of names between its parentheses: a base, a metaclass. */
 bool ol_prefilter_has_class_base(const ol_name_set *names, const char *bytes, size_t len);
+
+/* What the name scans of a file need of it, kept from one scan of its bytes
+ * for the prefilter's later rounds (names only grow): a Bloom filter of its
+ * identifiers (as ol_prefilter_has_name reads them; a miss is exact, a hit
+ * is checked against the bytes) and the identifiers between its class
+ * statements' parentheses (as ol_prefilter_has_class_base reads them). */
+typedef struct {
+  uint64_t *bits;
+  uint32_t mask; /* bit count - 1, a power of two */
+  uint64_t *bases;
+  size_t n_bases;
+} ol_name_digest;
+/* Fills d from bytes; returns whether bytes hold a name of a or of b (either
+ * may be empty): what ol_prefilter_has_name would say of each, in *in_a and
+ * *in_b. */
+void ol_prefilter_digest(const char *bytes, size_t len, ol_name_digest *d, const ol_name_set *a,
+                         bool *in_a, const ol_name_set *b, bool *in_b);
+/* Whether the file of d may hold identifier h (false: it does not). */
+bool ol_name_digest_may_have(const ol_name_digest *d, uint64_t h);
+/* Whether a class statement of d's file names one of names (exact). */
+bool ol_name_digest_has_class_base(const ol_name_digest *d, const ol_name_set *names);
+void ol_name_digest_free(ol_name_digest *d);
 /* Whether bytes hold a word only a file connected to the ORM code through
  * the project's imports needs parsed for (`query`, `select`: urllib's
  * `.query`, the select module and SQL builders are everywhere). */

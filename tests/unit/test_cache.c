@@ -317,6 +317,58 @@ static void test_identifiers_match_whole(void **state) {
   ol_config_free(&cfg);
 }
 
+/* A pending file's digest answers as the byte scans do: every identifier
+ * ol_prefilter_has_name reads is a may (a miss is exact), the names found
+ * while it is built are those has_name finds, and its class bases are
+ * those ol_prefilter_has_class_base reads. The log of a name set lists
+ * what was added, in order, once. */
+static void test_digest_answers_as_the_scans(void **state) {
+  (void)state;
+  const char *src = "import helpers\nclass Report(BaseReport, metaclass=Meta):\n"
+                    "    def f(self):  # totals_of in a comment\n"
+                    "        return helpers.rating_of(self) + 0x1fdead\n"
+                    "  class Inner (Mixin) : pass\nx = 'klass(NotABase)'\n";
+  size_t len = strlen(src);
+  ol_name_set a = {0}, b = {0}, classes = {0};
+  ol_name_set_add(&a, ol_ident_hash("rating_of", 9));
+  ol_name_set_add(&b, ol_ident_hash("nowhere", 7));
+  assert_false(ol_name_set_add(&a, ol_ident_hash("rating_of", 9)));
+  assert_int_equal(a.len, 1);
+  assert_true(a.log[0] == ol_ident_hash("rating_of", 9));
+  ol_name_digest d = {0};
+  bool in_a = false, in_b = true;
+  ol_prefilter_digest(src, len, &d, &a, &in_a, &b, &in_b);
+  assert_true(in_a == ol_prefilter_has_name(&a, src, len) && in_a);
+  assert_true(in_b == ol_prefilter_has_name(&b, src, len) && !in_b);
+  const char *words[] = {"import", "helpers",  "Report",  "BaseReport", "metaclass",
+                         "Meta",   "totals_of", "comment", "rating_of",  "Inner",
+                         "Mixin",  "klass",    "NotABase", "self",       "pass"};
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    assert_true(ol_name_digest_may_have(&d, ol_ident_hash(words[i], strlen(words[i]))));
+  /* `dead` is the tail of a number, as has_name reads it: no identifier */
+  size_t misses = 0;
+  const char *absent[] = {"dead", "rating", "Report2", "totals", "Base", "x1", "yy", "zz"};
+  for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+    misses += !ol_name_digest_may_have(&d, ol_ident_hash(absent[i], strlen(absent[i])));
+  assert_true(misses >= 6); /* a may by chance is allowed, not a habit */
+  const char *bases[] = {"BaseReport", "Meta", "metaclass", "Mixin"};
+  for (size_t i = 0; i < sizeof bases / sizeof *bases; i++) {
+    ol_name_set one = {0};
+    ol_name_set_add(&one, ol_ident_hash(bases[i], strlen(bases[i])));
+    assert_true(ol_name_digest_has_class_base(&d, &one));
+    assert_true(ol_prefilter_has_class_base(&one, src, len));
+    ol_name_set_free(&one);
+  }
+  ol_name_set_add(&classes, ol_ident_hash("NotABase", 8)); /* in a string, not a class statement */
+  ol_name_set_add(&classes, ol_ident_hash("Report", 6));   /* the class's own name */
+  assert_false(ol_name_digest_has_class_base(&d, &classes));
+  assert_false(ol_prefilter_has_class_base(&classes, src, len));
+  ol_name_digest_free(&d);
+  ol_name_set_free(&a);
+  ol_name_set_free(&b);
+  ol_name_set_free(&classes);
+}
+
 /* .ormlint_cache/calls: every field of every entry comes back. The entries
  * are filled with a byte pattern first and compared as bytes (their
  * pointers aside), so a field added to ol_resolved_calls that
@@ -386,6 +438,7 @@ int main(void) {
       cmocka_unit_test(test_damaged_records),
       cmocka_unit_test(test_crafted_facts_refused),
       cmocka_unit_test(test_identifiers_match_whole),
+      cmocka_unit_test(test_digest_answers_as_the_scans),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
