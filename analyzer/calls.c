@@ -2079,15 +2079,6 @@ void ol_calls_finish(ol_walker *w) {
     if (!s->is_count)
       note_pk_get(w, (int32_t)i);
   }
-  /* The facts outlive the walk: no slack in their vectors. */
-  ol_vec_shrink(&w->out->funcs);
-  ol_vec_shrink(&w->out->func_sites);
-  ol_vec_shrink(&w->out->func_rows);
-  ol_vec_shrink(&w->out->calls);
-  ol_vec_shrink(&w->out->call_args);
-  ol_vec_shrink(&w->out->call_terms);
-  ol_vec_shrink(&w->out->param_reads);
-  ol_vec_shrink(&w->out->imports);
 }
 
 /* Whether an identifier spelled like name occurs in src[span) as a whole word. */

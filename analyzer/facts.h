@@ -838,6 +838,8 @@ typedef struct {
 } ol_file_facts;
 
 void ol_facts_free(ol_file_facts *f);
+/* Gives back the slack of f's vectors (the walk's end does, once). */
+void ol_facts_shrink(ol_file_facts *f);
 /* The first call fact starting at or after byte start (calls are in walk order). */
 size_t ol_facts_first_call(const ol_file_facts *f, uint32_t start);
 /* The call fact (not a `self.prop` read) whose span is exactly span, -1. */

@@ -1998,6 +1998,42 @@ done:
   while (w.scopes.len)
     scope_pop(&w);
   ol_vec_free(&w.scopes);
+  ol_facts_shrink(facts);
+}
+
+/* The facts outlive the walk, for every file of the project at once: no
+ * slack in their vectors (a vector grown by doubling holds up to twice
+ * what it needs). */
+void ol_facts_shrink(ol_file_facts *f) {
+  ol_vec_shrink(&f->loops);
+  ol_vec_shrink(&f->reads);
+  ol_vec_shrink(&f->commits);
+  ol_vec_shrink(&f->count_stmts);
+  ol_vec_shrink(&f->lens);
+  ol_vec_shrink(&f->module_names);
+  ol_vec_shrink(&f->value_refs);
+  ol_vec_shrink(&f->attr_writes);
+  ol_vec_shrink(&f->stmt_starts);
+  ol_vec_shrink(&f->queries);
+  ol_vec_shrink(&f->funcs);
+  ol_vec_shrink(&f->func_sites);
+  ol_vec_shrink(&f->func_rows);
+  ol_vec_shrink(&f->param_reads);
+  ol_vec_shrink(&f->calls);
+  ol_vec_shrink(&f->call_args);
+  ol_vec_shrink(&f->call_terms);
+  ol_vec_shrink(&f->imports);
+  ol_vec_shrink(&f->classes);
+  ol_vec_shrink(&f->lookups);
+  ol_vec_shrink(&f->index_decls);
+  ol_vec_shrink(&f->declarative_bases);
+  ol_vec_shrink(&f->base_classes);
+  ol_vec_shrink(&f->renders);
+  ol_vec_shrink(&f->render_args);
+  ol_vec_shrink(&f->self_facts);
+  ol_vec_shrink(&f->macro_reads);
+  ol_vec_shrink(&f->template_imports);
+  ol_vec_shrink(&f->macro_calls);
 }
 
 void ol_facts_free(ol_file_facts *f) {
