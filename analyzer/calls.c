@@ -1316,7 +1316,15 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
     ol_vec_push(&w->call_bindings, b);
     return;
   }
-  ol_span call = built_on(w, right, &builders, &via_name);
+  /* `rows = f(...).filter(...).all()`: the rows of that chain (rows_of_chain) */
+  TSNode value = ol_unwrap(w, right), fn = ol_child(w->sx, value, OL_F_function);
+  bool all = ol_kind_of(w->sx, value) == OL_K_call && ol_kind_of(w->sx, fn) == OL_K_attribute &&
+             ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
+             ts_node_named_child_count(ol_child(w->sx, value, OL_F_arguments)) == 0;
+  TSNode chain = all ? ol_unwrap(w, ol_child(w->sx, fn, OL_F_object)) : right;
+  ol_span call = built_on(w, chain, &builders, &via_name);
+  if (all && !ol_span_empty(call))
+    builders = true; /* `f(...).all()`, `q.all()`: a chain of none on what f returns */
   if (ol_span_empty(call)) {
     const ol_call_binding *lb = latest_binding(w, left);
     if (lb && lb->prop) /* q = self._query, then bound to something else */
@@ -1333,6 +1341,12 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
                        .stmt = ol_node_span(ol_walk_statement(w, assign))};
   if (builders && !via_name)
     b.chain = ol_unwrap(w, right);
+  else if (builders) { /* `rows = q.filter(...).all()` after `q = f(...)`: the chain on what f returns */
+    bool more = false, named = false;
+    const ol_call_binding *rb = binding_of(w, builder_root(w, chain, &more, &named));
+    if (rb && rb->plain)
+      b.chain = ol_unwrap(w, right);
+  }
   ol_vec_push(&w->call_bindings, b);
 }
 

@@ -1232,8 +1232,21 @@ static const char *passed_rows(const ol_index *ix, uint32_t file, const ol_loop 
   bool built = !ol_span_empty(l->rows.query) &&
                (l->rows.query.start != l->rows_call.start || l->rows.query.end != l->rows_call.end);
   const ol_func_fact *fn = ix->funcs.items[t].fn;
-  if (built)
-    return NULL;
+  if (built) {
+    /* `f(q).filter(...).all()`, f handing back what it is passed (builders that change no
+     * loading on the way) or a query of the model passed: a query of that model, loaded as the
+     * chain at the loop says, when what was passed loads nothing itself (else not known here) */
+    const ol_rows *passed;
+    uint32_t pf;
+    const char *e = fn->ret_param >= 0 || fn->ret_model >= 0
+                        ? call_result_rows(ix, file, c, 0, &passed, &pf)
+                        : NULL;
+    if (!e || (passed->eager && *passed->eager) || passed->options_opaque || passed->tuples ||
+        passed->dyn_rel || !ol_span_empty(passed->options_args))
+      return NULL;
+    *rows = &l->rows, *rows_file = file;
+    return e;
+  }
   if (fn->ret_param >= 0 || fn->ret_model >= 0)
     return call_result_rows(ix, file, c, 0, rows, rows_file);
   if (ol_span_empty(fn->ret_call) || fn->ret_builders)

@@ -267,7 +267,7 @@ static bool returned_rows(const ol_rule_ctx *ctx, const ol_rows *at, uint32_t fi
   out->file = file;
   if (!out->root || !out->rows)
     return false;
-  if (out->rows == at) {
+  if (out->rows == at && out->func >= 0) {
     /* the chain at the loop, on the query a function returned */
     const ol_summary *s = &ctx->index->funcs.items[out->func];
     out->rows2 = &ol_func_rows_of(ctx->index->files.items[s->file].facts, s->fn)->rows;

@@ -129,3 +129,8 @@ def export_plain_columns(orders):
 
 def export_with(orders, columns):
     return [[fn(order) for fn in columns] for order in orders]
+
+
+def names_of_query(query):
+    rows = query.all()
+    return [o.customer.name for o in rows]

@@ -122,6 +122,35 @@ def passed_through(status):
         print(order.total)  # ok: a column
 
 
+def built_on_passed(status, minimum):
+    # A chain built on what such a helper hands back: a query of the model passed, loaded as
+    # the chain says; the fix goes on the chain.
+    for order in serializers.by_status(Order.query, status).filter(Order.total > minimum).all():
+        print(order.customer.name)  # expect: ORM002
+    q = serializers.by_status(Order.query, status)
+    for order in q.filter(Order.total > minimum):
+        print(order.customer.name)  # expect: ORM002
+    rows = q.filter(Order.total > minimum).all()
+    names = customer_names(rows)  # expect: ORM002
+    more = serializers.by_status(Order.query, status).filter(Order.total > minimum).all()
+    names += customer_names(more)  # expect: ORM002
+    loaded = serializers.by_status(Order.query.options(joinedload(Order.customer)), status)
+    for order in loaded.filter(Order.total > minimum):
+        print(order.customer.name)  # ok: loaded where the caller built the query
+    for order in q.filter(Order.total > minimum).options(joinedload(Order.customer)):
+        print(order.customer.name)  # ok: the chain loads it
+    for order in serializers.preloaded(Order.query).filter(Order.total > minimum):
+        print(order.customer.name)  # ok: the helper adds the loader itself
+    for order in serializers.replaced(Order.query, status).filter(Order.total > minimum):
+        print(order.customer.name)  # ok: the helper may return another query
+    return names
+
+
+def query_passed():
+    # A helper that runs the query it is given and reads each row's relationship.
+    return serializers.names_of_query(Order.query.filter(Order.total > 5))  # expect: ORM002
+
+
 def filtered_in_python(total):
     for order in serializers.big_ones(total):
         print(order.customer.name)  # expect: ORM002
