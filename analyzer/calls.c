@@ -1299,6 +1299,19 @@ static ol_span built_on(ol_walker *w, TSNode value, bool *builders, bool *via_na
   return k == OL_VAL_QUERY || k == OL_VAL_SELECT ? (ol_span){0} : ol_node_span(root);
 }
 
+/* Whether the builders of chain leave loading as it was: no .options(...), nothing that changes
+ * the entities (the text of the whole chain, its arguments included, is read). */
+static bool loads_alike(ol_walker *w, TSNode chain) {
+  static const char *const keys[] = {".options(",     ".with_entities(", ".add_columns(",
+                                     ".add_entity(",  ".values(",        ".from_self(",
+                                     ".select_from(", NULL};
+  uint32_t s = ts_node_start_byte(chain), e = ts_node_end_byte(chain);
+  for (const char *const *k = keys; *k; k++)
+    if (memmem(w->src + s, e - s, *k, strlen(*k)))
+      return false;
+  return true;
+}
+
 /* `q = f(...)`: q holds what f returns (a query, when f's summary says so). */
 void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
   TSNode left = ol_child(w->sx, assign, OL_F_left), right = ol_child(w->sx, assign, OL_F_right);
@@ -1339,13 +1352,17 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
                        .func = ol_calls_current(w),
                        .plain = !builders && !via_name,
                        .stmt = ol_node_span(ol_walk_statement(w, assign))};
-  if (builders && !via_name)
+  if (builders && !via_name) {
     b.chain = ol_unwrap(w, right);
-  else if (builders) { /* `rows = q.filter(...).all()` after `q = f(...)`: the chain on what f returns */
+    b.alike = loads_alike(w, b.chain);
+  } else if (builders) { /* `rows = q.filter(...).all()` after `q = f(...)`: a chain on what f
+                            returns, when what q holds loads as f's result does */
     bool more = false, named = false;
     const ol_call_binding *rb = binding_of(w, builder_root(w, chain, &more, &named));
-    if (rb && rb->plain)
+    if (rb && (rb->plain || (!ts_node_is_null(rb->chain) && rb->alike))) {
       b.chain = ol_unwrap(w, right);
+      b.alike = loads_alike(w, b.chain);
+    }
   }
   ol_vec_push(&w->call_bindings, b);
 }
@@ -1865,7 +1882,8 @@ static void iterable_rows(ol_walker *w, ol_loop *l, TSNode holder, TSNode iterab
   ol_span on = built_on(w, chain, &builders, &via_name);
   const ol_call_binding *b =
       via_name ? binding_of(w, builder_root(w, chain, &builders, &via_name)) : NULL;
-  if (ol_span_empty(on) || (via_name && !(b && b->plain)))
+  if (ol_span_empty(on) || (via_name && !(b && (b->plain || (!ts_node_is_null(b->chain) &&
+                                                                b->alike)))))
     return; /* `q = f().options(...)`: what q holds is loaded otherwise */
   loop_holds_chain(w, l, holder, chain, on);
 }

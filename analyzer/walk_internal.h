@@ -103,6 +103,8 @@ typedef struct {
                     which a property of the class may answer with a query (ol_calls_prop_source);
                     what the other bindings say of q is then unknown */
   bool opts;     /* prop: an .options(...) on the way, which may load anything */
+  bool alike;    /* chain: it loads as the call's result does (no .options(...), nothing that
+                    changes what is loaded), and so does what a name it is built on holds */
 } ol_call_binding;
 
 /* A terminal (`.first()`...) on what a project call returns, until the walk ends. */

@@ -146,6 +146,17 @@ def built_on_passed(status, minimum):
     return names
 
 
+def built_on_in_steps(status, minimum):
+    # Built in steps on what the helper hands back: each step loads as the last did.
+    q = serializers.by_status(Order.query, status)
+    q = q.filter(Order.total > minimum).order_by(Order.id)
+    names = customer_names(q.filter(Order.total < 1000).all())  # expect: ORM002
+    p = serializers.by_status(Order.query, status)
+    p = p.options(joinedload(Order.customer))
+    names += customer_names(p.filter(Order.total > minimum).all())  # ok: loaded on the way
+    return names
+
+
 def query_passed():
     # A helper that runs the query it is given and reads each row's relationship.
     return serializers.names_of_query(Order.query.filter(Order.total > 5))  # expect: ORM002
