@@ -1024,10 +1024,37 @@ static bool bound_outside(ol_walker *w, TSNode recv) {
   return b && b->external;
 }
 
+/* `remove(path)` after `from os import remove`, `get(url)` after `from requests import get`:
+ * a name the file imports from a module named for outside work (its root), or one of the
+ * outside methods of os, time or asyncio. */
+static bool imported_outside(ol_walker *w, TSNode fn) {
+  const char *s = w->src + ts_node_start_byte(fn);
+  size_t n = ts_node_end_byte(fn) - ts_node_start_byte(fn);
+  const ol_file_facts *f = w->out;
+  for (size_t i = 0; i < f->imports.len; i++) {
+    const ol_import_fact *im = &f->imports.items[i];
+    if (!im->module || !im->name || im->level || strlen(im->local) != n ||
+        memcmp(im->local, s, n) != 0)
+      continue;
+    const char *dot = strchr(im->module, '.');
+    size_t root = dot ? (size_t)(dot - im->module) : strlen(im->module);
+    if (root == 6 && !memcmp(im->module, "urllib", 6)) /* urllib.parse: strings */
+      return !strcmp(im->module, "urllib.request");
+    if (name_in(im->module, root, EXTERNAL_MODULES))
+      return true;
+    bool os_like = !strcmp(im->module, "os") || !strcmp(im->module, "os.path") ||
+                   !strcmp(im->module, "time") || !strcmp(im->module, "asyncio");
+    return os_like && name_in(im->name, strlen(im->name), EXTERNAL_METHODS);
+  }
+  return false;
+}
+
 bool ol_exec_is_external_call(ol_walker *w, TSNode call) {
   TSNode fn = ol_child(w->sx, call, OL_F_function);
   if (ol_node_text_is(w, fn, "open")) /* the builtin */
     return true;
+  if (ol_kind_of(w->sx, fn) == OL_K_identifier)
+    return imported_outside(w, fn);
   if (ol_kind_of(w->sx, fn) != OL_K_attribute ||
       ol_callee_is_telemetry(w->src + ts_node_start_byte(fn),
                              ts_node_end_byte(fn) - ts_node_start_byte(fn)))

@@ -124,6 +124,28 @@ def per_item_external_work(jobs, mailer):
         db.session.commit()  # expect: ORM006
 
 
+def imported_outside_work(jobs):
+    # Names imported from modules of outside work, called bare.
+    from os import remove
+    from shutil import rmtree
+    from time import sleep
+    from urllib.parse import urlsplit
+
+    for job in jobs:
+        remove(f"/tmp/{job.id}.lock")
+        job.status = "unlocked"
+        db.session.commit()  # ok: a file removed per item
+    for job in jobs:
+        rmtree(f"/tmp/{job.id}")
+        db.session.commit()  # ok: a directory removed per item
+    for job in jobs:
+        sleep(0.1)
+        db.session.commit()  # ok: a paced loop
+    for job in jobs:
+        job.host = urlsplit(job.status).hostname  # parsing a string is no outside work
+        db.session.commit()  # expect: ORM006
+
+
 def outside_objects(jobs, plugins, get_client, metrics):
     for job in jobs:
         issuer = plugins.get(job.kind)  # taken from a registry of plugins
