@@ -1067,7 +1067,10 @@ bool ol_exec_is_external_call(ol_walker *w, TSNode call) {
     root = ol_child(w->sx, root, OL_F_object);
   if (ol_kind_of(w->sx, root) == OL_K_identifier &&
       name_in(w->src + ts_node_start_byte(root), ts_node_end_byte(root) - ts_node_start_byte(root),
-              EXTERNAL_MODULES))
+              EXTERNAL_MODULES) &&
+      (!ol_node_text_is(w, root, "urllib") || /* urllib.parse only reads strings */
+       (ol_kind_of(w->sx, obj) == OL_K_attribute &&
+        ol_node_text_is(w, ol_child(w->sx, obj, OL_F_attribute), "request"))))
     return true;
   bool os_call = ol_node_text_is(w, obj, "os") || ol_node_text_is(w, obj, "os.path") ||
                  ol_node_text_is(w, obj, "time") || ol_node_text_is(w, obj, "asyncio");

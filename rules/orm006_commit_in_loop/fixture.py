@@ -144,6 +144,15 @@ def imported_outside_work(jobs):
     for job in jobs:
         job.host = urlsplit(job.status).hostname  # parsing a string is no outside work
         db.session.commit()  # expect: ORM006
+    import urllib.parse
+    import urllib.request
+
+    for job in jobs:
+        job.host = urllib.parse.quote(job.status)
+        db.session.commit()  # expect: ORM006
+    for job in jobs:
+        job.page = urllib.request.urlopen(job.status).read()
+        db.session.commit()  # ok: a page fetched per item
 
 
 def outside_objects(jobs, plugins, get_client, metrics):
