@@ -58,6 +58,7 @@ void ol_engine_free(ol_engine *e) {
   ol_name_set_free(&e->names);
   ol_name_set_free(&e->classes);
   ol_name_set_free(&e->called);
+  ol_name_set_free(&e->probes);
   if (e->cache)
     ol_cache_free(e->cache);
   ol_free(e);

@@ -79,6 +79,7 @@ struct ol_engine {
   ol_name_set tokens, names; /* the ORM tokens; the names that matter, as the last round saw them */
   ol_name_set classes;       /* of names, those a class statement links by name alone */
   ol_name_set called;        /* of names, those any call or read links by name alone */
+  ol_name_set probes;        /* of names, what commits' loops call unresolved (prefilter.h) */
   const ol_modgraph *graph;  /* during the prefilter's rounds: the project's modules */
   const bool *linked;        /* during a round, per unit: a source (pass1.c) imports it */
   const bool *parsed_now;    /* during a round, per unit: a source when the round began */

@@ -535,7 +535,8 @@ static void snapshot_links(ol_engine *e, const ol_modgraph *g, bool *sources, bo
 
 /* The names that matter now; grows: a name once found stays. */
 static void round_names(ol_engine *e) { /* the index holds every unit: its files are theirs */
-  ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes, &e->called, e->seeds);
+  ol_prefilter_names(&e->index, e->cfg, &e->names, &e->classes, &e->called, &e->probes,
+                     e->seeds);
   e->seeds_known = true;
 }
 

@@ -648,8 +648,81 @@ static void mark_seeds(const ol_index *ix, bool *seeds) {
   ol_name_set_free(&acts);
 }
 
+/* The import of file f that binds local name[0..n), NULL. */
+static const ol_import_fact *import_of(const ol_file_facts *f, const char *name, size_t n) {
+  for (size_t i = 0; i < f->imports.len; i++)
+    if (f->imports.items[i].module && strlen(f->imports.items[i].local) == n &&
+        !memcmp(f->imports.items[i].local, name, n))
+      return &f->imports.items[i];
+  return NULL;
+}
+
+/* Loops of f that commit (themselves, through a call, or in a loop inside them): per loop,
+ * caller frees. */
+static bool *commit_loops(const ol_index *ix, uint32_t fi) {
+  const ol_file_facts *f = ix->files.items[fi].facts;
+  bool *eff = ol_calloc(f->loops.len ? f->loops.len : 1, sizeof *eff);
+#define MARK(l0)                                                                                  \
+  for (int32_t l = (l0); l >= 0 && l < (int32_t)f->loops.len; l = f->loops.items[l].parent)       \
+  eff[l] = true
+  for (size_t i = 0; i < f->commits.len; i++)
+    MARK(f->commits.items[i].loop);
+  for (size_t i = 0; i < f->calls.len; i++) {
+    int32_t t = ix->files.items[fi].call_target[i];
+    if (f->calls.items[i].loop >= 0 && t >= 0 && ix->funcs.items[t].has[OL_EFFECT_COMMIT])
+      MARK(f->calls.items[i].loop);
+  }
+#undef MARK
+  return eff;
+}
+
+/* Outside work (exec.c) makes a loop's commits per item by design, there or in a function on
+ * the way to the commit (rule_calls.c); whether a call does it is a fact of the file that
+ * defines the callee, and of what that calls. A call the index cannot resolve, of a name the
+ * file imports (`helper(x)`, `mod.helper(x)`) or a method of an object a constructor made
+ * (`x = Cls(...); x.m()`), made in a loop that commits, in a function that commits, or in a
+ * function so named before (probes): its names matter, so that the file defining it is parsed
+ * as --no-prefilter would parse it, and round after round what that function calls. */
+static bool add_outside_probes(const ol_index *ix, ol_name_set *out, ol_name_set *probes) {
+  bool grew = false;
+  for (uint32_t fi = 0; fi < ix->files.len; fi++) {
+    const ol_file_facts *f = ix->files.items[fi].facts;
+    bool *eff = NULL;
+    for (size_t i = 0; i < f->calls.len; i++) {
+      const ol_call_fact *c = &f->calls.items[i];
+      if (ix->files.items[fi].call_target[i] >= 0 || c->attr_only || c->recv_param >= 0 ||
+          c->recv_loop >= 0)
+        continue;
+      int32_t fn = c->func >= 0 ? (int32_t)ix->files.items[fi].first_func + c->func : -1;
+      bool wanted = fn >= 0 && (ix->funcs.items[fn].has[OL_EFFECT_COMMIT] ||
+                                has_hash(probes, f->funcs.items[c->func].name));
+      if (!wanted && c->loop >= 0) {
+        if (!eff)
+          eff = commit_loops(ix, fi);
+        wanted = c->loop < (int32_t)f->loops.len && eff[c->loop];
+      }
+      if (!wanted)
+        continue;
+      const char *dot = strchr(c->callee, '.');
+      if (c->recv_call >= 0) { /* `Cls(...).m()`: the method and the class */
+        grew |= add_last(out, c->callee);
+        grew |= add_last(out, f->calls.items[c->recv_call].callee);
+        grew |= add_last(probes, c->callee);
+      } else if (!dot ? import_of(f, c->callee, strlen(c->callee)) != NULL
+                      : !strchr(dot + 1, '.') &&
+                            import_of(f, c->callee, (size_t)(dot - c->callee)) != NULL) {
+        grew |= add_last(out, c->callee); /* `helper(x)`, `mod.helper(x)`, `Cls.m(x)` */
+        grew |= add_last(probes, c->callee);
+      }
+    }
+    ol_free(eff);
+  }
+  return grew;
+}
+
 void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out,
-                        ol_name_set *classes, ol_name_set *called, bool *seeds) {
+                        ol_name_set *classes, ol_name_set *called, ol_name_set *probes,
+                        bool *seeds) {
   read_names rn = {.classes = classes, .called = called};
   add_models(ix, out, &rn);
   for (size_t i = 0; i < cfg->n_model_bases; i++) {
@@ -657,7 +730,9 @@ void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *o
     add_class(&rn, cfg->model_bases[i]);
   }
   bool *done = ol_calloc(ix->funcs.len ? ix->funcs.len : 1, sizeof *done);
-  for (int round = 0; round < 64 && add_functions(ix, out, &rn, done); round++) {
+  for (int round = 0;
+       round < 64 && (add_functions(ix, out, &rn, done) | add_outside_probes(ix, out, probes));
+       round++) {
   }
   if (seeds)
     mark_seeds(ix, seeds);

@@ -84,7 +84,9 @@ bool ol_prefilter_has_weak_token(const char *bytes, size_t len);
  * (when not NULL) those any file's call or read links by name alone: the
  * functions a parameter of which takes what every call in the project
  * passes (param_types.c counts a call `x.m(...)` on an object of unknown
- * class, in any file). seeds (when
+ * class, in any file); to probes (and out) the names of what a loop that
+ * commits, or a function that commits or is so named, calls that the index
+ * cannot resolve (outside work there exempts the commits). seeds (when
  * not NULL; one per file of ix): whether the file holds ORM code itself
  * (a query, a commit, rows, a mapped class) or defines or binds a name
  * that matters. Only an import of such a file connects another to the ORM
@@ -92,7 +94,8 @@ bool ol_prefilter_has_weak_token(const char *bytes, size_t len);
  * comment, a `select` of its own) makes the files it imports no likelier
  * to matter. */
 void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *out,
-                        ol_name_set *classes, ol_name_set *called, bool *seeds);
+                        ol_name_set *classes, ol_name_set *called, ol_name_set *probes,
+                        bool *seeds);
 
 /* Whether a file's own facts hold ORM code: a query, a commit, a count, a
  * lookup, a mapped class, a declarative base (a seed of

@@ -397,3 +397,57 @@ def test_code_beside_the_application_is_not_parsed(tmp_path):
     for args in ([], ["--no-prefilter"]):
         models = ol("--no-cache", "--show-models", *args, ".").stdout
         assert "GenericIdentity" not in models and "Identity" in models, models
+
+
+# ---- outside work defined where no ORM token is (issue 20's guarantee) -------------------------
+
+OUTSIDE = {
+    "app/__init__.py": "",
+    "app/models.py": MODELS,
+    # No ORM token: outside work two calls down, through an imported helper and a method of an
+    # object a constructor made.
+    "app/files.py": (
+        "from app.disk import wipe\n\n\n"
+        "class Cache:\n"
+        "    def drop(self, name):\n"
+        "        wipe(name)\n\n\n"
+        "def archive(name):\n"
+        "    wipe(name)\n"),
+    "app/disk.py": (
+        "from os import remove\n\n\n"
+        "def wipe(name):\n"
+        "    remove(f'/tmp/{name}')\n"),
+    # No ORM token and nothing outside: the commits of its caller's loop stay findings.
+    "app/text.py": "def title_of(name):\n    return name.title()\n",
+    "app/jobs.py": (
+        "from app.files import Cache, archive\n"
+        "from app.models import Post, db\n"
+        "from app.text import title_of\n\n\n"
+        "def purge(posts):\n"
+        "    cache = Cache()\n"
+        "    for post in posts:\n"
+        "        cache.drop(str(post.id))\n"
+        "        db.session.delete(post)\n"
+        "        db.session.commit()\n\n\n"
+        "def archive_all():\n"
+        "    for post in Post.query.all():\n"
+        "        archive(str(post.id))\n"
+        "        db.session.commit()\n\n\n"
+        "def retitle():\n"
+        "    for post in Post.query.all():\n"
+        "        post.title = title_of(post.title)\n"
+        "        db.session.commit()\n"),
+}
+
+
+def test_outside_work_where_no_orm_token_is(tmp_path):
+    """A loop that commits per item and also removes a file through helpers in files that hold
+    no ORM token: those files are parsed (what the loop calls unresolved is a name that
+    matters), so the commits are exempt as with --no-prefilter; a helper that does nothing
+    outside leaves its loop's commit reported."""
+    ol, p, results = unprefiltered_run(tmp_path, OUTSIDE)
+    assert [r for r in found(results) if r[2] == "ORM006"] == [("app/jobs.py", 23, "ORM006")], \
+        p.stdout
+    stats = ol("--no-cache", "--statistics", ".").stdout
+    # app/__init__.py only: text.py is parsed too, since a committing loop calls into it
+    assert "1 of 6 files not parsed" in stats, stats
