@@ -730,9 +730,10 @@ void ol_prefilter_names(const ol_index *ix, const ol_config *cfg, ol_name_set *o
     add_class(&rn, cfg->model_bases[i]);
   }
   bool *done = ol_calloc(ix->funcs.len ? ix->funcs.len : 1, sizeof *done);
-  for (int round = 0;
-       round < 64 && (add_functions(ix, out, &rn, done) | add_outside_probes(ix, out, probes));
-       round++) {
+  for (int round = 0; round < 64; round++) {
+    bool grew = add_functions(ix, out, &rn, done);
+    if (!add_outside_probes(ix, out, probes) && !grew) /* both run each round */
+      break;
   }
   if (seeds)
     mark_seeds(ix, seeds);
