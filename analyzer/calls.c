@@ -1299,17 +1299,34 @@ static ol_span built_on(ol_walker *w, TSNode value, bool *builders, bool *via_na
   return k == OL_VAL_QUERY || k == OL_VAL_SELECT ? (ol_span){0} : ol_node_span(root);
 }
 
+/* `x.all()` with no arguments: x, the chain whose rows it lists; else n itself. */
+static TSNode strip_all(ol_walker *w, TSNode n) {
+  TSNode fn = ol_child(w->sx, n, OL_F_function);
+  if (ol_kind_of(w->sx, n) == OL_K_call && ol_kind_of(w->sx, fn) == OL_K_attribute &&
+      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
+      ts_node_named_child_count(ol_child(w->sx, n, OL_F_arguments)) == 0)
+    return ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  return n;
+}
+
+/* Builders that change what a query loads its rows as (another entity, columns). */
+static const char *const CHANGES_ENTITIES[] = {".with_entities(", ".add_columns(", ".add_entity(",
+                                               ".values(",        ".from_self(",   NULL};
+
+/* Whether src[s..e) holds one of keys. */
+static bool text_has_any(ol_walker *w, uint32_t s, uint32_t e, const char *const *keys) {
+  for (const char *const *k = keys; *k && e > s; k++)
+    if (memmem(w->src + s, e - s, *k, strlen(*k)))
+      return true;
+  return false;
+}
+
 /* Whether the builders of chain leave loading as it was: no .options(...), nothing that changes
  * the entities (the text of the whole chain, its arguments included, is read). */
 static bool loads_alike(ol_walker *w, TSNode chain) {
-  static const char *const keys[] = {".options(",     ".with_entities(", ".add_columns(",
-                                     ".add_entity(",  ".values(",        ".from_self(",
-                                     ".select_from(", NULL};
+  static const char *const opts[] = {".options(", ".select_from(", NULL};
   uint32_t s = ts_node_start_byte(chain), e = ts_node_end_byte(chain);
-  for (const char *const *k = keys; *k; k++)
-    if (memmem(w->src + s, e - s, *k, strlen(*k)))
-      return false;
-  return true;
+  return !text_has_any(w, s, e, CHANGES_ENTITIES) && !text_has_any(w, s, e, opts);
 }
 
 /* `q = f(...)`: q holds what f returns (a query, when f's summary says so). */
@@ -1330,11 +1347,10 @@ void ol_calls_check_assignment(ol_walker *w, TSNode assign) {
     return;
   }
   /* `rows = f(...).filter(...).all()`: the rows of that chain (rows_of_chain) */
-  TSNode value = ol_unwrap(w, right), fn = ol_child(w->sx, value, OL_F_function);
-  bool all = ol_kind_of(w->sx, value) == OL_K_call && ol_kind_of(w->sx, fn) == OL_K_attribute &&
-             ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
-             ts_node_named_child_count(ol_child(w->sx, value, OL_F_arguments)) == 0;
-  TSNode chain = all ? ol_unwrap(w, ol_child(w->sx, fn, OL_F_object)) : right;
+  TSNode value = ol_unwrap(w, right), chain = strip_all(w, value);
+  bool all = !ts_node_eq(chain, value);
+  if (!all)
+    chain = right;
   ol_span call = built_on(w, chain, &builders, &via_name);
   if (all && !ol_span_empty(call))
     builders = true; /* `f(...).all()`, `q.all()`: a chain of none on what f returns */
@@ -1816,17 +1832,9 @@ static void loop_holds_chain(ol_walker *w, ol_loop *l, TSNode holder, TSNode cha
  * when the loop iterates it itself; not when the chain changes what is
  * loaded (`.with_entities(...)`). */
 static void rows_of_chain(ol_walker *w, ol_loop *l, TSNode holder, TSNode chain, ol_span call) {
-  TSNode fn = ol_child(w->sx, chain, OL_F_function);
-  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
-      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
-      ts_node_named_child_count(ol_child(w->sx, chain, OL_F_arguments)) == 0)
-    chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
-  static const char *const keys[] = {".with_entities(", ".add_columns(", ".add_entity(",
-                                     ".values(",        ".from_self(",   NULL};
-  uint32_t s = call.end, e = ts_node_end_byte(chain);
-  for (const char *const *k = keys; *k; k++)
-    if (e > s && memmem(w->src + s, e - s, *k, strlen(*k)))
-      return;
+  chain = strip_all(w, chain);
+  if (text_has_any(w, call.end, ts_node_end_byte(chain), CHANGES_ENTITIES))
+    return;
   loop_holds_chain(w, l, holder, chain, call);
 }
 
@@ -1867,11 +1875,7 @@ static void iterable_rows(ol_walker *w, ol_loop *l, TSNode holder, TSNode iterab
   }
   if (ol_kind_of(w->sx, iterable) != OL_K_call)
     return;
-  TSNode chain = iterable, fn = ol_child(w->sx, iterable, OL_F_function);
-  if (ol_kind_of(w->sx, fn) == OL_K_attribute &&
-      ol_node_text_is(w, ol_child(w->sx, fn, OL_F_attribute), "all") &&
-      ts_node_named_child_count(ol_child(w->sx, iterable, OL_F_arguments)) == 0)
-    chain = ol_unwrap(w, ol_child(w->sx, fn, OL_F_object));
+  TSNode chain = strip_all(w, iterable);
   bool builders, via_name, opts = false;
   ol_span prop = prop_source(w, chain, &opts);
   if (!ol_span_empty(prop)) {

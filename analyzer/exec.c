@@ -1024,27 +1024,39 @@ static bool bound_outside(ol_walker *w, TSNode recv) {
   return b && b->external;
 }
 
+/* Whether `from <module> import <name>` imports outside work: from a module named for it (its
+ * root), or one of the outside methods of os, time or asyncio. */
+static bool import_outside(const ol_import_fact *im) {
+  const char *dot = strchr(im->module, '.');
+  size_t root = dot ? (size_t)(dot - im->module) : strlen(im->module);
+  if (root == 6 && !memcmp(im->module, "urllib", 6)) /* urllib.parse: strings */
+    return !strcmp(im->module, "urllib.request");
+  if (name_in(im->module, root, EXTERNAL_MODULES))
+    return true;
+  bool os_like = !strcmp(im->module, "os") || !strcmp(im->module, "os.path") ||
+                 !strcmp(im->module, "time") || !strcmp(im->module, "asyncio");
+  return os_like && name_in(im->name, strlen(im->name), EXTERNAL_METHODS);
+}
+
+static bool from_import(const ol_import_fact *im) { return im->module && im->name && !im->level; }
+
 /* `remove(path)` after `from os import remove`, `get(url)` after `from requests import get`:
- * a name the file imports from a module named for outside work (its root), or one of the
- * outside methods of os, time or asyncio. */
+ * the first import of that name imports outside work. Most files import none: the imports are
+ * looked at once for that, before any is compared with a call's name. */
 static bool imported_outside(ol_walker *w, TSNode fn) {
+  const ol_file_facts *f = w->out;
+  for (; w->outside_seen < f->imports.len; w->outside_seen++) {
+    const ol_import_fact *im = &f->imports.items[w->outside_seen];
+    w->outside_any = w->outside_any || (from_import(im) && import_outside(im));
+  }
+  if (!w->outside_any)
+    return false;
   const char *s = w->src + ts_node_start_byte(fn);
   size_t n = ts_node_end_byte(fn) - ts_node_start_byte(fn);
-  const ol_file_facts *f = w->out;
   for (size_t i = 0; i < f->imports.len; i++) {
     const ol_import_fact *im = &f->imports.items[i];
-    if (!im->module || !im->name || im->level || strlen(im->local) != n ||
-        memcmp(im->local, s, n) != 0)
-      continue;
-    const char *dot = strchr(im->module, '.');
-    size_t root = dot ? (size_t)(dot - im->module) : strlen(im->module);
-    if (root == 6 && !memcmp(im->module, "urllib", 6)) /* urllib.parse: strings */
-      return !strcmp(im->module, "urllib.request");
-    if (name_in(im->module, root, EXTERNAL_MODULES))
-      return true;
-    bool os_like = !strcmp(im->module, "os") || !strcmp(im->module, "os.path") ||
-                   !strcmp(im->module, "time") || !strcmp(im->module, "asyncio");
-    return os_like && name_in(im->name, strlen(im->name), EXTERNAL_METHODS);
+    if (from_import(im) && strlen(im->local) == n && !memcmp(im->local, s, n))
+      return import_outside(im);
   }
   return false;
 }

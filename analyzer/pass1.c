@@ -243,9 +243,9 @@ static void memo_read(ol_engine *e, ol_round_memo *m, const ol_source *src) {
  * parsed. */
 static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
   size_t i = (size_t)(u - e->units.items);
-  ol_round_memo *m = e->memo ? &e->memo[i] : NULL;
+  ol_round_memo *m = &e->memo[i]; /* the rounds' (prefilter_rounds) */
   bool linked = false;
-  if (m && m->have && u->scanned && !e->rounds_exhausted) {
+  if (m->have && u->scanned && !e->rounds_exhausted) {
     linked = e->linked[i] || ol_modgraph_reaches(e->graph, (uint32_t)i, &u->refs, e->parsed_now);
     bool named = u->weak || m->named; /* else exactly, from the bytes, on a may */
     bool reread = (!named && may_hold_new(m, &e->names, &m->names_seen)) ||
@@ -272,21 +272,22 @@ static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
     note_read(u, &src); /* the index takes it as it is now */
     token = ol_prefilter_has_token(&e->tokens, src.bytes, src.len);
     u->scanned = false;
-    if (m)
-      m->have = false;
+    m->have = false;
   }
   if (!u->scanned)
     scan_unit(u, &src);
   u->cache_skip = false; /* checked against the names of this run */
-  linked = e->linked[i] || ol_modgraph_reaches(e->graph, (uint32_t)i, &u->refs, e->parsed_now);
-  ol_round_memo own = {0};
-  if (!m)
-    m = &own;
-  memo_read(e, m, &src);
-  bool named = u->weak || m->named;
   u->unlinked_skip = false;
-  if (token || e->rounds_exhausted || (linked && named) ||
-      (!linked && (ol_name_digest_has_class_base(&m->d, &e->classes) || m->called))) {
+  bool parse = token || e->rounds_exhausted; /* whatever it names */
+  bool named = false;
+  if (!parse) {
+    linked = e->linked[i] || ol_modgraph_reaches(e->graph, (uint32_t)i, &u->refs, e->parsed_now);
+    memo_read(e, m, &src);
+    named = u->weak || m->named;
+    parse = (linked && named) ||
+            (!linked && (ol_name_digest_has_class_base(&m->d, &e->classes) || m->called));
+  }
+  if (parse) {
     ol_name_digest_free(&m->d);
     m->have = false;
     parse_unit(e, p, u, &src);
@@ -294,7 +295,6 @@ static void pass1_unit_round(ol_engine *e, TSParser *p, ol_unit *u) {
     u->unlinked_skip = !linked && named;
     ol_source_free(&src);
   }
-  ol_name_digest_free(&own.d);
 }
 
 /* Reads a pending file the cache skipped for its import lines: the links

@@ -409,11 +409,6 @@ static TSNode chain_root(ol_walker *w, TSNode chain) {
   return n;
 }
 
-/* The statement holding a node somewhere below the current one. */
-static ol_span statement_of(ol_walker *w, TSNode n) {
-  return ol_walk_rows_statement(w, n);
-}
-
 /* Rows of tuples as rows of their first column (`.scalars()`), false when it is no entity. */
 static bool first_column(ol_rows *r) {
   if (!r->tuples)
@@ -441,7 +436,7 @@ static bool rows_of_relationship_query(ol_walker *w, TSNode chain, ol_rows *out)
                    .last = ol_node_span(chain),
                    .dyn_owner = b->one.entity,
                    .dyn_rel = ol_node_text(w, ol_child(w->sx, n, OL_F_attribute))};
-  out->stmt = statement_of(w, chain);
+  out->stmt = ol_walk_rows_statement(w, chain);
   ol_buf eager = {0};
   ol_rows_chain_options(w, chain, out, &eager);
   char *e = ol_buf_take(&eager);
@@ -509,7 +504,7 @@ static bool rows_from_query_as(ol_walker *w, TSNode chain, ol_rows *out, bool tu
     } else {
       out->entity = ol_node_text(w, v.entity);
     }
-    out->stmt = statement_of(w, chain);
+    out->stmt = ol_walk_rows_statement(w, chain);
     ol_rows_chain_options(w, chain, out, &eager);
   }
   char *e = ol_buf_take(&eager);
@@ -1130,7 +1125,7 @@ bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out) {
     *out = (ol_rows){.entity = ol_arena_strndup(&w->out->arena, "cls", 3),
                      .query = ol_node_span(n),
                      .last = ol_node_span(n),
-                     .stmt = statement_of(w, n)};
+                     .stmt = ol_walk_rows_statement(w, n)};
     return true;
   }
   if (v.kind == OL_VAL_QUERY || v.kind == OL_VAL_SELECT)
@@ -1148,7 +1143,7 @@ bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out) {
       return true;
     }
     out->query = out->last = ol_node_span(n);
-    out->stmt = statement_of(w, n);
+    out->stmt = ol_walk_rows_statement(w, n);
     out->options_args = ol_node_span(list);
     ol_buf eager = {0};
     for (uint32_t i = 0; !ts_node_is_null(list) && i < ts_node_named_child_count(list); i++)
@@ -1176,7 +1171,7 @@ bool ol_rows_one_load(ol_walker *w, TSNode n, ol_rows *out) {
     if (plain && !ts_node_is_null(key) && ol_kind_of(w->sx, key) != OL_K_keyword_argument &&
         ol_kind_of(w->sx, key) != OL_K_tuple) {
       out->query = out->last = ol_node_span(n);
-      out->stmt = statement_of(w, n);
+      out->stmt = ol_walk_rows_statement(w, n);
       out->get_key = ol_node_span(key);
       out->origin = NULL;
     }

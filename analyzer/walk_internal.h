@@ -183,6 +183,8 @@ typedef struct {
   uint64_t *roots;           /* open addressing: hashes of the names a call may resolve through */
   size_t n_roots, roots_cap;
   size_t roots_seen[3];            /* how many module names, imports, functions are in roots */
+  size_t outside_seen;             /* imports looked at for outside_any (exec.c) */
+  bool outside_any;                /* one of them imports a name of outside work */
   uint64_t roots_sum;              /* of the hashes in roots */
   OL_VEC(ol_alias) aliases;        /* aliased(Model) names, in the order bound */
   OL_VEC(ol_table_binding) tables; /* module-level `t = Table("name", metadata, Column(...))` */

@@ -162,6 +162,11 @@ def query_passed():
     return serializers.names_of_query(Order.query.filter(Order.total > 5))  # expect: ORM002
 
 
+def loaded_query_passed():
+    loaded = Order.query.options(joinedload(Order.customer))
+    return serializers.names_of_query(loaded)  # ok: the query loads what the helper reads
+
+
 def filtered_in_python(total):
     for order in serializers.big_ones(total):
         print(order.customer.name)  # expect: ORM002
